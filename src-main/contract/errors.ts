@@ -1,0 +1,57 @@
+/** The stable refusal codes of DOMAIN.md. A refused command is answered with one of these. */
+export const ERROR_CODES = [
+  'VALIDATION',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'NOT_ASSIGNEE',
+  'INVALID_STATE',
+  'DUPLICATE',
+  'DEADLINE_PASSED',
+  'NO_OPEN_REQUEST',
+  'UNSUPPORTED_FILE',
+  'FILE_TOO_LARGE',
+  'EVIDENCE_PENDING',
+  'REPLY_PERIOD_OPEN',
+  'ALREADY_REPLIED',
+  'OUTCOME_NOT_OFFERED',
+  'AMOUNT_OUT_OF_RANGE',
+  'APPEAL_WINDOW_CLOSED',
+  'NOT_APPEALABLE',
+  'ALREADY_APPEALED',
+  'SEPARATION_OF_DUTIES',
+  // Not in DOMAIN.md's list: the only infrastructure outcomes a caller can see.
+  'CONFLICT',
+  'UNAUTHENTICATED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface AppError {
+  code: ErrorCode;
+  message: string;
+  /** The input path a VALIDATION error is about, e.g. "order.totalMinor". */
+  field?: string;
+}
+
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+/** Thrown inside main only; dispatch turns it into an envelope. Never crosses a process boundary. */
+export class AppFailure extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+  toError(): AppError {
+    return this.field === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, field: this.field };
+  }
+}
+
+export const fail = (code: ErrorCode, message: string, field?: string): never => {
+  throw new AppFailure(code, message, field);
+};

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { RECEIVED_REASONS } from './domain';
+
+const Hours = z.number().int('must be whole hours').min(1, 'must be at least 1 hour').max(24 * 365, 'must be at most a year');
+const Rate = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
+
+/** The versioned policy of DOMAIN.md. Every number a supervisor may change lives here. */
+export const Policy = z
+  .object({
+    evidenceRequestHours: Hours,
+    replyPeriodHours: Hours,
+    appealWindowHours: Hours,
+    returnShipmentHours: Hours,
+    defaultOnMissedEvidence: z.boolean(),
+    maxImageBytes: z.number().int().min(1),
+    maxVideoBytes: z.number().int().min(1),
+    partialRates: z.object(Object.fromEntries(RECEIVED_REASONS.map((r) => [r, Rate])) as Record<(typeof RECEIVED_REASONS)[number], typeof Rate>).strict(),
+  })
+  .strict();
+export type Policy = z.infer<typeof Policy>;
+
+export const DEFAULT_POLICY: Policy = {
+  evidenceRequestHours: 72,
+  replyPeriodHours: 96,
+  appealWindowHours: 168,
+  returnShipmentHours: 240,
+  defaultOnMissedEvidence: true,
+  maxImageBytes: 2_097_152,
+  maxVideoBytes: 104_857_600,
+  partialRates: {
+    not_as_described: 0.5,
+    defective: 0.9,
+    damaged: 0.5,
+    wrong_item: 1.0,
+    missing_parts: 0.3,
+    counterfeit: 1.0,
+    quantity_short: 0.5,
+  },
+};
+
+/** Overrides as a scenario or a draft gives them: any subset of keys, rates merged per reason. */
+export const PolicyOverrides = Policy.extend({ partialRates: Policy.shape.partialRates.partial() }).partial().strict();
+export type PolicyOverrides = z.infer<typeof PolicyOverrides>;
+
+export const mergePolicy = (base: Policy, o: PolicyOverrides): Policy =>
+  Policy.parse({ ...base, ...o, partialRates: { ...base.partialRates, ...(o.partialRates ?? {}) } });
