@@ -1,0 +1,83 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { migrations } from '../../migrations';
+import type { Database } from './schema';
+
+export type Db = Kysely<Database>;
+
+export interface OpenOptions {
+  /**
+   * `:memory:`, a file path or `sqlite:<path>` (embedded default); `postgres://…` for a
+   * team's shared server; `pglite:` (in memory) for tests of the PostgreSQL dialect.
+   */
+  url: string;
+  /** better-sqlite3's nativeBinding: the Electron build of the addon, so the Node build stays intact for tests. */
+  sqliteNativeBinding?: string;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Db> {
+  const db = opts.url.startsWith('postgres://') || opts.url.startsWith('postgresql://')
+    ? await openPostgres(opts.url)
+    : opts.url.startsWith('pglite:')
+      ? await openPglite()
+      : openSqlite(opts.url.replace(/^sqlite:/, ''), opts.sqliteNativeBinding);
+  await migrate(db);
+  return db;
+}
+
+function openSqlite(path: string, nativeBinding?: string): Db {
+  const raw = new BetterSqlite3(path, nativeBinding ? { nativeBinding } : {});
+  if (path !== ':memory:' && path !== '') raw.pragma('journal_mode = WAL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 5000');
+  // A decision must survive a power cut once the mediator saw "decided".
+  raw.pragma('synchronous = FULL');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+}
+
+async function openPostgres(url: string): Promise<Db> {
+  const pg = await import('pg');
+  const { Pool, types } = pg.default ?? pg;
+  // Epoch-ms columns are bigint; they fit a JS number exactly, so parse them as one.
+  types.setTypeParser(20, (v: string) => Number(v));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: url, max: 8 }) }) });
+}
+
+/** PGlite (PostgreSQL compiled to WASM) behind kysely's PostgresDialect, one connection at a time. */
+async function openPglite(): Promise<Db> {
+  const { PGlite, types } = await import('@electric-sql/pglite');
+  const pglite = new PGlite({ parsers: { [types.INT8]: (v: string) => Number(v) } });
+  let queue: Promise<void> = Promise.resolve();
+  const client = {
+    async query(text: string, params: unknown[]) {
+      const r = await pglite.query<Record<string, unknown>>(text, params as any[]);
+      const command = text.trimStart().split(/\s/, 1)[0]!.toUpperCase();
+      return { command, rowCount: r.affectedRows ?? r.rows.length, rows: r.rows };
+    },
+    release() {},
+  };
+  const pool = {
+    // Serialise connections: PGlite is a single session, so two kysely transactions must not interleave.
+    async connect() {
+      let release!: () => void;
+      const mine = new Promise<void>((r) => (release = r));
+      const previous = queue;
+      queue = previous.then(() => mine);
+      await previous;
+      return { ...client, release };
+    },
+    async end() {
+      await pglite.close();
+    },
+  };
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as any }) });
+}
+
+export async function migrate(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,44 @@
+import { sql, SqliteAdapter, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+
+/**
+ * The one place that knows SQLite from PostgreSQL. Everything else is kysely's portable
+ * query builder; what cannot be said portably (identity columns, triggers, EXPLAIN) lives here.
+ */
+export type DialectName = 'sqlite' | 'postgres';
+
+export function dialectOf(db: Kysely<any>): DialectName {
+  return db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres';
+}
+
+/** An auto-numbered integer primary key. */
+export function autoId(dialect: DialectName) {
+  return (c: ColumnDefinitionBuilder) =>
+    dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedByDefaultAsIdentity();
+}
+
+/** Refuse UPDATE and DELETE on an audit table at the database level. */
+export async function makeAppendOnly(db: Kysely<any>, table: string): Promise<void> {
+  if (dialectOf(db) === 'sqlite') {
+    for (const op of ['UPDATE', 'DELETE'])
+      await sql
+        .raw(`CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`)
+        .execute(db);
+  } else {
+    await sql
+      .raw(
+        `CREATE OR REPLACE FUNCTION ${table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${table} is append-only'; END $$`,
+      )
+      .execute(db);
+    await sql.raw(`CREATE TRIGGER ${table}_no_change BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${table}_append_only()`).execute(db);
+  }
+}
+
+/** The query plan as text lines, for tests that assert an index is used. */
+export async function explain(db: Kysely<any>, query: { sql: string; parameters: readonly unknown[] }): Promise<string[]> {
+  if (dialectOf(db) === 'sqlite') {
+    const r = await db.executeQuery<{ detail: string }>({ ...query, sql: `EXPLAIN QUERY PLAN ${query.sql}`, query: undefined as never, queryId: undefined as never });
+    return r.rows.map((x) => x.detail);
+  }
+  const r = await db.executeQuery<{ 'QUERY PLAN': string }>({ ...query, sql: `EXPLAIN ${query.sql}`, query: undefined as never, queryId: undefined as never });
+  return r.rows.map((x) => x['QUERY PLAN']);
+}

@@ -1,0 +1,214 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Row types of migrations/; instants are epoch ms, booleans 0/1, JSON columns text. */
+export interface UsersTable {
+  id: string;
+  name: string;
+  role: string;
+  password_hash: string;
+  failed_attempts: Generated<number>;
+  locked_until: number | null;
+  created_at: number;
+}
+export interface PoliciesTable {
+  version: number;
+  body: string;
+  note: string;
+  created_by: string;
+  created_at: number;
+}
+export interface AccountsTable {
+  id: string;
+  role: string;
+  name: string;
+  country: string;
+  created_at: number | null;
+  label: string | null;
+  label_note: string | null;
+  labelled_by: string | null;
+  labelled_at: number | null;
+}
+export interface AccountLinksTable {
+  account_id: string;
+  kind: string;
+  value: string;
+}
+export interface AccountLabelsTable {
+  id: Generated<number>;
+  account_id: string;
+  label: string;
+  note: string;
+  labelled_by: string;
+  labelled_at: number;
+}
+export interface OrdersTable {
+  id: string;
+  buyer_id: string;
+  seller_id: string;
+  placed_at: number;
+  shipped_at: number | null;
+  currency: string;
+  item_title: string;
+  quantity: number;
+  item_price_minor: number;
+  shipping_minor: number;
+  total_minor: number;
+  tracking_number: string | null;
+  carrier: string | null;
+  delivery_status: string;
+  delivered_at: number | null;
+}
+export interface CasesTable {
+  id: string;
+  order_id: string;
+  buyer_id: string;
+  seller_id: string;
+  reason: string;
+  claim_remedy: string;
+  claim_amount_minor: number;
+  currency: string;
+  total_minor: number;
+  description: string;
+  opened_at: number;
+  escalated_at: number;
+  status: string;
+  assignee_id: string | null;
+  forced_decision: Generated<number>;
+  evidence_round: Generated<number>;
+  policy_version: number | null;
+  content_hash: string;
+  next_due_at: number | null;
+  version: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+export interface NegotiationTable {
+  case_id: string;
+  seq: number;
+  at: number;
+  by: string;
+  remedy: string;
+  amount_minor: number;
+  comment: string;
+}
+export interface MessagesTable {
+  case_id: string;
+  seq: number;
+  at: number;
+  by: string;
+  text: string;
+}
+export interface EvidenceRequestsTable {
+  id: string;
+  case_id: string;
+  party: string;
+  request: string;
+  requested_by: string;
+  requested_at: number;
+  due_at: number;
+  status: string;
+  resolved_at: number | null;
+  round: number;
+}
+export interface EvidenceTable {
+  case_id: string;
+  seq: number;
+  party: string;
+  name: string;
+  media_type: string;
+  size_bytes: number;
+  sha256: string;
+  submitted_at: number;
+  request_id: string | null;
+  note: string | null;
+}
+export interface ProposalsTable {
+  case_id: string;
+  options: string;
+  recommended: string;
+  recommendation_reason: string;
+  proposed_by: string;
+  proposed_at: number;
+  reply_due_at: number;
+  buyer_reply: string | null;
+  buyer_replied_at: number | null;
+  seller_reply: string | null;
+  seller_replied_at: number | null;
+  override_note: string | null;
+  policy_version: number;
+  ended_at: number | null;
+}
+export interface DecisionsTable {
+  case_id: string;
+  seq: number;
+  outcome: string;
+  amount_minor: number;
+  basis: string;
+  decided_by: string;
+  decided_at: number;
+  appeal_until: number | null;
+  reasons: string;
+  policy_version: number;
+}
+export interface AppealsTable {
+  case_id: string;
+  party: string;
+  grounds: string;
+  text: string;
+  filed_at: number;
+  status: string;
+  reviewed_by: string | null;
+  reviewed_at: number | null;
+  review_reasons: string | null;
+}
+export interface RefundsTable {
+  case_id: string;
+  status: string;
+  amount_minor: number;
+  currency: string;
+  return_due_at: number | null;
+  return_tracking_number: string | null;
+  updated_at: number;
+}
+export interface DeadlinesTable {
+  id: Generated<number>;
+  case_id: string;
+  key: string;
+  kind: string;
+  due_at: number;
+  created_at: number;
+  fired_at: number | null;
+  cancelled_at: number | null;
+}
+export interface CaseEventsTable {
+  id: Generated<number>;
+  case_id: string;
+  at: number;
+  actor: string;
+  type: string;
+  details: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  policies: PoliciesTable;
+  accounts: AccountsTable;
+  account_links: AccountLinksTable;
+  account_labels: AccountLabelsTable;
+  orders: OrdersTable;
+  cases: CasesTable;
+  negotiation: NegotiationTable;
+  messages: MessagesTable;
+  evidence_requests: EvidenceRequestsTable;
+  evidence: EvidenceTable;
+  proposals: ProposalsTable;
+  decisions: DecisionsTable;
+  appeals: AppealsTable;
+  refunds: RefundsTable;
+  deadlines: DeadlinesTable;
+  case_events: CaseEventsTable;
+}
+
+export type CaseRow = Selectable<CasesTable>;
+export type NewCase = Insertable<CasesTable>;
+export type CaseUpdate = Updateable<CasesTable>;

@@ -1,0 +1,26 @@
+import type { Role } from '../contract/domain';
+import type { Envelope } from '../contract/errors';
+import type { ChangeNotice, Dispatch } from './types';
+
+export interface SignedInUser {
+  userId: string;
+  name: string;
+  role: Role;
+}
+
+/**
+ * What a carrier (IPC, HTTP) needs from the main-process core. The carrier owns the
+ * session (which window or cookie belongs to which user); the core owns everything else.
+ */
+export interface CoreApi {
+  dispatch: Dispatch;
+  /** Checks a password (scrypt) with lockout; the carrier stores the returned identity in its session. */
+  signIn(userId: string, password: string): Promise<Envelope<SignedInUser>>;
+  /** Subscribe to case changes (commands, sweeps, imports); returns an unsubscribe function. */
+  onChange(listener: (notice: ChangeNotice) => void): () => void;
+  /** True when the database has no cases and no users: the first start offers demo data. */
+  isEmpty(): Promise<boolean>;
+  /** Fills an empty database with the deterministic demo population. */
+  seedDemo(cases: number): Promise<{ cases: number; users: number }>;
+  close(): Promise<void>;
+}

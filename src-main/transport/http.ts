@@ -1,0 +1,334 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { extname, resolve, sep } from 'node:path';
+import type { AppError, Envelope } from '../contract/errors';
+import type { CoreApi } from './core-api';
+import type { ChangeNotice, Identity } from './types';
+
+/**
+ * The local HTTP carrier behind `npm run serve`: the same dispatch as IPC, reached over
+ * 127.0.0.1 from a browser. It holds the signed-in identity server-side (cookie → session);
+ * nothing in a request body or header is ever taken as "who is calling".
+ */
+
+export interface HttpServerOptions {
+  port: number;
+  host?: '127.0.0.1';
+  /** The built renderer (out/web). */
+  staticDir: string;
+  /** Reserved for e2e-only routes; nothing is exposed by it yet. */
+  testControls?: boolean;
+  /** Tells the sign-in screen to show the demo accounts hint. */
+  demo?: boolean;
+}
+
+export interface HttpServerHandle {
+  url: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const COOKIE = 'md_session';
+/** A session nobody used for this long is forgotten (the desk is a tool, not a kiosk). */
+const IDLE_LIMIT_MS = 12 * 60 * 60 * 1000;
+const SSE_HEARTBEAT_MS = 25_000;
+
+/**
+ * Mantine writes CSS variables into <style> tags and inline style attributes, hence
+ * 'unsafe-inline' for styles only; scripts are strictly same-origin.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+};
+
+interface Session {
+  identity: Extract<Identity, { kind: 'user' }>;
+  lastSeen: number;
+  streams: Set<ServerResponse>;
+}
+
+class HttpFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: AppError,
+  ) {
+    super(error.message);
+  }
+}
+
+export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): Promise<HttpServerHandle> {
+  const host = opts.host ?? '127.0.0.1';
+  const staticRoot = resolve(opts.staticDir);
+  const sessions = new Map<string, Session>();
+  let port = opts.port;
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (err instanceof HttpFailure) return sendJson(res, err.status, { ok: false, error: err.error });
+      // Thrown errors never reach the page; only a generic envelope does.
+      console.error('[http] unexpected error', err);
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'Internal error' } });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    setCommonHeaders(res);
+    // DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own Host.
+    const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+    if (!allowedHosts.includes(req.headers.host ?? '')) return refuse(res, 'Unexpected Host header');
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedHosts.some((h) => origin === `http://${h}`)) {
+      return refuse(res, 'Cross-origin requests are not accepted');
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.headers['sec-fetch-site'] === 'cross-site') {
+      return refuse(res, 'Cross-site requests are not accepted');
+    }
+
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    if (rawPath.startsWith('/api/')) return handleApi(req, res, rawPath);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, errorEnvelope('VALIDATION', 'Method not allowed'));
+    return serveStatic(req, res, rawPath);
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    res.setHeader('Cache-Control', 'no-store');
+    const session = currentSession(req);
+
+    if (path === '/api/events' && req.method === 'GET') return openEventStream(res, session);
+    if (path === '/api/session/info' && req.method === 'GET') return sendJson(res, 200, { ok: true, value: { demo: opts.demo === true } });
+    if (req.method !== 'POST') return sendJson(res, 405, errorEnvelope('VALIDATION', 'Method not allowed'));
+
+    const body = await readJsonBody(req);
+    if (path === '/api/session/sign-in') return signIn(res, session, body);
+    if (path === '/api/session/sign-out') {
+      if (session) endSession(session.id);
+      res.setHeader('Set-Cookie', `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
+      return sendJson(res, 200, { ok: true, value: null });
+    }
+    const call = /^\/api\/call\/([A-Za-z0-9_.%-]{1,100})$/.exec(path);
+    if (call?.[1] !== undefined) {
+      const method = safeDecode(call[1]);
+      if (method === null) return sendJson(res, 200, errorEnvelope('NOT_FOUND', 'Unknown method'));
+      const identity: Identity = session ? session.entry.identity : { kind: 'anonymous' };
+      const envelope = await core.dispatch(method, body, identity);
+      return sendJson(res, 200, envelope);
+    }
+    return sendJson(res, 404, errorEnvelope('NOT_FOUND', 'No such endpoint'));
+  }
+
+  async function signIn(res: ServerResponse, previous: ActiveSession | null, body: unknown): Promise<void> {
+    const input = body as { userId?: unknown; password?: unknown } | undefined;
+    if (typeof input?.userId !== 'string' || typeof input.password !== 'string') {
+      return sendJson(res, 200, errorEnvelope('VALIDATION', 'User id and password are required'));
+    }
+    // A new id on every sign-in: a cookie planted before sign-in never becomes a session.
+    if (previous) endSession(previous.id);
+    const result = await core.signIn(input.userId, input.password);
+    if (!result.ok) return sendJson(res, 200, result);
+    const id = randomBytes(32).toString('base64url');
+    const { userId, name, role } = result.value;
+    sessions.set(id, { identity: { kind: 'user', userId, name, role }, lastSeen: Date.now(), streams: new Set() });
+    res.setHeader('Set-Cookie', `${COOKIE}=${id}; HttpOnly; SameSite=Strict; Path=/`);
+    return sendJson(res, 200, result);
+  }
+
+  type ActiveSession = { id: string; entry: Session };
+
+  function currentSession(req: IncomingMessage): ActiveSession | null {
+    const id = readCookie(req.headers.cookie, COOKIE);
+    if (!id) return null;
+    const entry = sessions.get(id);
+    if (!entry) return null;
+    const now = Date.now();
+    if (now - entry.lastSeen > IDLE_LIMIT_MS) {
+      endSession(id);
+      return null;
+    }
+    entry.lastSeen = now;
+    return { id, entry };
+  }
+
+  function endSession(id: string): void {
+    const entry = sessions.get(id);
+    if (!entry) return;
+    sessions.delete(id);
+    for (const stream of entry.streams) stream.end();
+  }
+
+  function openEventStream(res: ServerResponse, session: ActiveSession | null): void {
+    if (!session) return sendJson(res, 401, errorEnvelope('UNAUTHENTICATED', 'Sign in to receive updates'));
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    });
+    res.write(': connected\n\n');
+    const send = (notice: ChangeNotice) => res.write(`event: change\ndata: ${JSON.stringify(notice)}\n\n`);
+    const unsubscribe = core.onChange(send);
+    // Comments keep idle proxies and the browser from timing the stream out.
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), SSE_HEARTBEAT_MS);
+    session.entry.streams.add(res);
+    res.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      session.entry.streams.delete(res);
+    });
+  }
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> {
+    const decoded = safeDecode(rawPath);
+    if (decoded === null || decoded.includes('\0') || decoded.includes('\\')) return notFound(res);
+    // Resolve against the root and insist the result stays inside it: `..` in any spelling
+    // (raw, %2e%2e, ..%2f) ends up outside and is refused.
+    const relative = decoded === '/' ? '/index.html' : decoded;
+    const file = resolve(staticRoot, '.' + relative);
+    if (file !== staticRoot && !file.startsWith(staticRoot + sep)) return notFound(res);
+
+    let target = file;
+    let info = await stat(target).catch(() => null);
+    if (!info?.isFile()) {
+      // SPA routes (no extension) get the app; a missing asset is a plain 404.
+      if (extname(relative) !== '') return notFound(res);
+      target = resolve(staticRoot, 'index.html');
+      info = await stat(target).catch(() => null);
+      if (!info?.isFile()) return notFound(res);
+    }
+    const type = CONTENT_TYPES[extname(target).toLowerCase()] ?? 'application/octet-stream';
+    const immutable = target.startsWith(resolve(staticRoot, 'assets') + sep);
+    res.writeHead(200, {
+      'Content-Type': type,
+      'Content-Length': info.size,
+      'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(target).on('error', () => res.destroy()).pipe(res);
+  }
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port, host, () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
+  const address = server.address();
+  if (address && typeof address === 'object') port = address.port;
+
+  return {
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((ok) => {
+        for (const id of [...sessions.keys()]) endSession(id);
+        server.close(() => ok());
+        // Event streams and keep-alive sockets would otherwise hold close() open.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function setCommonHeaders(res: ServerResponse): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+}
+
+/** Reads at most 1 MB and parses it; an empty body is `undefined` so dispatch can validate it. */
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) throw tooLarge(req);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw tooLarge(req);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpFailure(400, { code: 'VALIDATION', message: 'The request body is not valid JSON' });
+  }
+}
+
+function tooLarge(req: IncomingMessage): HttpFailure {
+  // Stop reading; the connection is closed once the 413 has been written.
+  req.pause();
+  return new HttpFailure(413, { code: 'VALIDATION', message: 'The request body is larger than 1 MB' });
+}
+
+function sendJson(res: ServerResponse, status: number, body: Envelope<unknown> | { ok: true; value: unknown }): void {
+  if (res.headersSent) return void res.end();
+  const text = JSON.stringify(body);
+  res.setHeader('Cache-Control', 'no-store');
+  if (status === 413) res.setHeader('Connection', 'close');
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function refuse(res: ServerResponse, message: string): void {
+  sendJson(res, 403, errorEnvelope('FORBIDDEN', message));
+}
+
+function notFound(res: ServerResponse): void {
+  const text = 'Not found';
+  res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': text.length, 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+function errorEnvelope(code: AppError['code'], message: string): Envelope<never> {
+  return { ok: false, error: { code, message } };
+}
+
+function safeDecode(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
+
+function readCookie(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || null;
+  }
+  return null;
+}

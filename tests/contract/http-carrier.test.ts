@@ -1,0 +1,231 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CoreApi } from '../../src-main/transport/core-api';
+import { startHttpServer } from '../../src-main/transport/http';
+import type { ChangeNotice, Identity } from '../../src-main/transport/types';
+
+/** A stand-in core: records what the carrier hands to dispatch, so the carrier alone is tested. */
+function fakeCore() {
+  const calls: Array<{ method: string; input: unknown; identity: Identity }> = [];
+  const listeners = new Set<(n: ChangeNotice) => void>();
+  const core: CoreApi = {
+    dispatch: async (method, input, identity) => {
+      calls.push({ method, input, identity });
+      if (identity.kind === 'anonymous') return { ok: false, error: { code: 'UNAUTHENTICATED', message: 'Sign in first' } };
+      return { ok: true, value: { echo: method } };
+    },
+    signIn: async (userId, password) =>
+      userId === 'mira' && password === 'mira-demo'
+        ? { ok: true, value: { userId: 'mira', name: 'Mira', role: 'mediator' } }
+        : { ok: false, error: { code: 'UNAUTHENTICATED', message: 'Wrong user id or password' } },
+    onChange: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    isEmpty: async () => false,
+    seedDemo: async () => ({ cases: 0, users: 0 }),
+    close: async () => {},
+  };
+  const emit = (n: ChangeNotice) => listeners.forEach((l) => l(n));
+  return { core, calls, emit, listenerCount: () => listeners.size };
+}
+
+/** Raw requests: fetch would normalise paths and forbid setting Host/Origin. */
+function raw(
+  base: string,
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  const url = new URL(base);
+  return new Promise((ok, fail) => {
+    const req = request(
+      { host: url.hostname, port: url.port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.on('error', fail);
+    req.end(opts.body);
+  });
+}
+
+describe('HTTP carrier', () => {
+  let dir: string;
+  let server: Awaited<ReturnType<typeof startHttpServer>>;
+  let fake: ReturnType<typeof fakeCore>;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'md-http-'));
+    const web = join(dir, 'web');
+    mkdirSync(join(web, 'assets'), { recursive: true });
+    writeFileSync(join(web, 'index.html'), '<!doctype html><title>desk</title>');
+    writeFileSync(join(web, 'assets', 'app-abc.js'), 'console.log(1)');
+    writeFileSync(join(dir, 'secret.txt'), 'outside the static root');
+    fake = fakeCore();
+    server = await startHttpServer(fake.core, { port: 0, staticDir: web, demo: true });
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    fake.calls.length = 0;
+  });
+
+  const host = () => new URL(server.url).host;
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    raw(server.url, {
+      method: 'POST',
+      path,
+      headers: { Host: host(), 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+  const signIn = async () => {
+    const res = await post('/api/session/sign-in', { userId: 'mira', password: 'mira-demo' });
+    const setCookie = String(res.headers['set-cookie']);
+    return { res, cookie: setCookie.split(';')[0]!, setCookie };
+  };
+
+  it('binds to 127.0.0.1', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('passes an anonymous identity when there is no session', async () => {
+    const res = await post('/api/call/queue.list', { scope: 'unassigned' });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect(fake.calls).toEqual([{ method: 'queue.list', input: { scope: 'unassigned' }, identity: { kind: 'anonymous' } }]);
+  });
+
+  it('sets an HttpOnly SameSite=Strict cookie on sign-in and uses the server-side identity', async () => {
+    const { res, cookie, setCookie } = await signIn();
+    expect(JSON.parse(res.body)).toMatchObject({ ok: true, value: { userId: 'mira', role: 'mediator' } });
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    expect(cookie.split('=')[1]).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes, base64url
+
+    // An identity in the body is just input: the session decides who calls.
+    await post('/api/call/session.me', { identity: { kind: 'user', userId: 'boss', role: 'supervisor' } }, { Cookie: cookie });
+    expect(fake.calls[0]?.identity).toEqual({ kind: 'user', userId: 'mira', name: 'Mira', role: 'mediator' });
+  });
+
+  it('refuses a wrong password without a cookie', async () => {
+    const res = await post('/api/session/sign-in', { userId: 'mira', password: 'nope' });
+    expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect(res.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('forgets the session on sign-out', async () => {
+    const { cookie } = await signIn();
+    const out = await post('/api/session/sign-out', {}, { Cookie: cookie });
+    expect(String(out.headers['set-cookie'])).toMatch(/Max-Age=0/);
+    await post('/api/call/session.me', {}, { Cookie: cookie });
+    expect(fake.calls[0]?.identity).toEqual({ kind: 'anonymous' });
+  });
+
+  it('refuses a foreign Host (DNS rebinding) with 403', async () => {
+    const res = await raw(server.url, { path: '/', headers: { Host: `evil.example:${new URL(server.url).port}` } });
+    expect(res.status).toBe(403);
+  });
+
+  it('refuses a foreign Origin with 403 and accepts the own origin', async () => {
+    const bad = await post('/api/call/session.me', {}, { Origin: 'http://evil.example' });
+    expect(bad.status).toBe(403);
+    expect(fake.calls).toHaveLength(0);
+    const good = await post('/api/call/session.me', {}, { Origin: `http://localhost:${new URL(server.url).port}` });
+    expect(good.status).toBe(200);
+  });
+
+  it('answers unparseable JSON with 400 VALIDATION', async () => {
+    const res = await raw(server.url, { method: 'POST', path: '/api/call/session.me', headers: { Host: host() }, body: '{nope' });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+
+  it('refuses bodies over 1 MB with 413', async () => {
+    const body = JSON.stringify({ text: 'x'.repeat(1024 * 1024 + 10) });
+    const res = await raw(server.url, { method: 'POST', path: '/api/call/session.me', headers: { Host: host() }, body });
+    expect(res.status).toBe(413);
+    expect(fake.calls).toHaveLength(0);
+  });
+
+  it('refuses a chunked body that grows over 1 MB with 413', async () => {
+    const url = new URL(server.url);
+    const status = await new Promise<number>((ok, fail) => {
+      const req = request({ host: url.hostname, port: url.port, method: 'POST', path: '/api/call/session.me', headers: { Host: host() } }, (res) => {
+        res.resume();
+        ok(res.statusCode ?? 0);
+      });
+      req.on('error', fail);
+      for (let i = 0; i < 20; i++) req.write(Buffer.alloc(64 * 1024, 0x20));
+      req.end();
+    });
+    expect(status).toBe(413);
+  });
+
+  it('serves static files with content type, nosniff and CSP', async () => {
+    const res = await raw(server.url, { path: '/assets/app-abc.js', headers: { Host: host() } });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toMatch(/script-src 'self'/);
+  });
+
+  it('falls back to index.html for SPA routes but not for missing assets', async () => {
+    const route = await raw(server.url, { path: '/cases/C-1', headers: { Host: host() } });
+    expect(route.status).toBe(200);
+    expect(route.body).toContain('<title>desk</title>');
+    const missing = await raw(server.url, { path: '/assets/missing.js', headers: { Host: host() } });
+    expect(missing.status).toBe(404);
+  });
+
+  it.each(['/../package.json', '/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/assets/..%2f..%2fsecret.txt'])(
+    'refuses traversal %s with 404',
+    async (path) => {
+      const res = await raw(server.url, { path, headers: { Host: host() } });
+      expect(res.status).toBe(404);
+      expect(res.body).not.toContain('outside the static root');
+    },
+  );
+
+  it('reports demo mode', async () => {
+    const res = await raw(server.url, { path: '/api/session/info', headers: { Host: host() } });
+    expect(JSON.parse(res.body)).toEqual({ ok: true, value: { demo: true } });
+  });
+
+  it('refuses the event stream without a session', async () => {
+    const res = await raw(server.url, { path: '/api/events', headers: { Host: host() } });
+    expect(res.status).toBe(401);
+    expect(fake.listenerCount()).toBe(0);
+  });
+
+  it('delivers change notices over server-sent events to a signed-in session', async () => {
+    const { cookie } = await signIn();
+    const url = new URL(server.url);
+    const notice: ChangeNotice = { caseIds: ['C-1'], reason: 'command', at: '2026-03-01T09:00:00.000Z' };
+    const received = await new Promise<string>((ok, fail) => {
+      const req = request({ host: url.hostname, port: url.port, path: '/api/events', headers: { Host: host(), Cookie: cookie } }, (res) => {
+        expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+        let text = '';
+        res.on('data', (c: Buffer) => {
+          text += c.toString('utf8');
+          if (text.includes(': connected')) fake.emit(notice);
+          if (text.includes('event: change')) {
+            req.destroy();
+            ok(text);
+          }
+        });
+      });
+      req.on('error', fail);
+      req.end();
+    });
+    expect(received).toContain(`data: ${JSON.stringify(notice)}`);
+    // The subscription ends with the stream.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.listenerCount()).toBe(0);
+  });
+});

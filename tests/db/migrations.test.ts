@@ -1,0 +1,54 @@
+import { readdirSync } from 'node:fs';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations } from '../../migrations';
+import type { Db } from '../../src-main/db/connect';
+import { DIALECTS, openTestDb } from './harness';
+
+describe('migration list', () => {
+  it('lists every migration file of the folder', () => {
+    const files = readdirSync(new URL('../../migrations/', import.meta.url))
+      .filter((f) => /^\d{4}_.*\.ts$/.test(f))
+      .map((f) => f.replace(/\.ts$/, ''));
+    expect(Object.keys(migrations).sort()).toEqual(files.sort());
+  });
+});
+
+describe.each(DIALECTS)('schema on $name', ({ url }) => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await openTestDb(url());
+  });
+  afterAll(async () => {
+    await db.destroy();
+  });
+
+  it('creates every table', async () => {
+    const tables = (await db.introspection.getTables()).map((t) => t.name).sort();
+    for (const t of ['accounts', 'orders', 'cases', 'deadlines', 'case_events', 'decisions', 'users', 'policies'])
+      expect(tables).toContain(t);
+  });
+
+  it('keeps the event log append-only', async () => {
+    await db.insertInto('case_events').values({ case_id: 'X', at: 1, actor: 'system', type: 't', details: '{}' }).execute();
+    await expect(db.updateTable('case_events').set({ type: 'changed' }).execute()).rejects.toThrow(/append-only/);
+    await expect(db.deleteFrom('case_events').execute()).rejects.toThrow(/append-only/);
+    const rows = await db.selectFrom('case_events').selectAll().execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.type).toBe('t');
+  });
+
+  it('round-trips epoch-ms bigints beyond 32 bits as numbers', async () => {
+    await db.insertInto('policies').values({ version: 1, body: '{}', note: 'n', created_by: 'x', created_at: 1_772_000_000_000 }).execute();
+    const row = await db.selectFrom('policies').select('created_at').executeTakeFirstOrThrow();
+    expect(row.created_at).toBe(1_772_000_000_000);
+    expect(typeof row.created_at).toBe('number');
+  });
+
+  it('is re-runnable (migrating twice changes nothing)', async () => {
+    const { migrate } = await import('../../src-main/db/connect');
+    await migrate(db);
+    const r = await sql<{ n: number }>`select count(*) as n from kysely_migration`.execute(db);
+    expect(Number(r.rows[0]!.n)).toBe(Object.keys(migrations).length);
+  });
+});
