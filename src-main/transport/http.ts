@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { extname, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type { AppError, Envelope } from '../contract/errors';
 import type { CoreApi } from './core-api';
+import { contentTypeFor, resolveStaticFile } from './static-files';
 import type { ChangeNotice, Identity } from './types';
 
 /**
@@ -51,26 +51,6 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-};
 
 interface Session {
   identity: Extract<Identity, { kind: 'user' }>;
@@ -208,32 +188,15 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
   }
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> {
-    const decoded = safeDecode(rawPath);
-    if (decoded === null || decoded.includes('\0') || decoded.includes('\\')) return notFound(res);
-    // Resolve against the root and insist the result stays inside it: `..` in any spelling
-    // (raw, %2e%2e, ..%2f) ends up outside and is refused.
-    const relative = decoded === '/' ? '/index.html' : decoded;
-    const file = resolve(staticRoot, '.' + relative);
-    if (file !== staticRoot && !file.startsWith(staticRoot + sep)) return notFound(res);
-
-    let target = file;
-    let info = await stat(target).catch(() => null);
-    if (!info?.isFile()) {
-      // SPA routes (no extension) get the app; a missing asset is a plain 404.
-      if (extname(relative) !== '') return notFound(res);
-      target = resolve(staticRoot, 'index.html');
-      info = await stat(target).catch(() => null);
-      if (!info?.isFile()) return notFound(res);
-    }
-    const type = CONTENT_TYPES[extname(target).toLowerCase()] ?? 'application/octet-stream';
-    const immutable = target.startsWith(resolve(staticRoot, 'assets') + sep);
+    const found = await resolveStaticFile(staticRoot, rawPath);
+    if (!found) return notFound(res);
     res.writeHead(200, {
-      'Content-Type': type,
-      'Content-Length': info.size,
-      'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'Content-Type': contentTypeFor(found.file),
+      'Content-Length': found.size,
+      'Cache-Control': found.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
     if (req.method === 'HEAD') return void res.end();
-    createReadStream(target).on('error', () => res.destroy()).pipe(res);
+    createReadStream(found.file).on('error', () => res.destroy()).pipe(res);
   }
 
   await new Promise<void>((ok, fail) => {

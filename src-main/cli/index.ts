@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises';
+import { Scenario, replay } from './replay';
+
+/** Usage problems and unreadable input files exit 2 with a message on stderr (SCENARIOS.md). */
+class UsageError extends Error {}
+
+const commands: Record<string, (args: string[]) => Promise<void>> = {
+  async replay(args) {
+    const file = args[0];
+    if (!file) throw new UsageError('usage: cli replay <scenario.json>');
+    const scenario = Scenario.safeParse(await readJson(file));
+    if (!scenario.success) {
+      const issue = scenario.error.issues[0]!;
+      throw new UsageError(`${file}: ${issue.path.join('.') || 'scenario'}: ${issue.message}`);
+    }
+    process.stdout.write(`${JSON.stringify(await replay(scenario.data), null, 2)}\n`);
+  },
+  async import(args) {
+    const { runImport } = await import('./import');
+    await runImport(args);
+  },
+  async demo(args) {
+    const { runDemo } = await import('./demo');
+    await runDemo(args);
+  },
+  async serve(args) {
+    const { runServe } = await import('./serve');
+    await runServe(args);
+  },
+  async bench(args) {
+    const { runBench } = await import('./bench');
+    await runBench(args);
+  },
+};
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file}: is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+async function main(): Promise<void> {
+  const [name, ...args] = process.argv.slice(2);
+  const run = name ? commands[name] : undefined;
+  if (!run) throw new UsageError(`usage: cli <${Object.keys(commands).join('|')}> …`);
+  await run(args);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`${e instanceof UsageError ? e.message : (e as Error).stack ?? String(e)}\n`);
+    process.exit(e instanceof UsageError ? 2 : 1);
+  },
+);
+
+export { UsageError };

@@ -1,0 +1,47 @@
+import { AppFailure } from '../contract/errors';
+import type { Actor, Command } from '../engine/commands';
+import { decide } from '../engine/decide';
+import { appendEvents, ConcurrentUpdate, loadCaseState, saveCaseState } from '../db/case-repo';
+import type { Db } from '../db/connect';
+import { currentPolicy } from './policy-store';
+
+export interface CommandResult {
+  caseId: string;
+  status: string;
+}
+
+/**
+ * One use case = one transaction: load the case, ask the engine, write state, events and
+ * deadlines. A refusal writes only its audit event and is rethrown as an AppFailure.
+ */
+export async function runCaseCommand(db: Db, caseId: string, command: Command, actor: Actor, now: number): Promise<CommandResult> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await attemptCommand(db, caseId, command, actor, now);
+    } catch (e) {
+      // Another desktop changed the case between our read and write: read again and retry.
+      if (e instanceof ConcurrentUpdate && attempt < 3) continue;
+      if (e instanceof ConcurrentUpdate) throw new AppFailure('CONFLICT', `Case ${caseId} is being changed by someone else; try again.`);
+      throw e;
+    }
+  }
+}
+
+async function attemptCommand(db: Db, caseId: string, command: Command, actor: Actor, now: number): Promise<CommandResult> {
+  const refusal = await db.transaction().execute(async (tx) => {
+    const state = await loadCaseState(tx, caseId);
+    if (!state) throw new AppFailure('NOT_FOUND', `There is no case ${caseId}.`);
+    const { version, policy } = await currentPolicy(tx);
+    const result = decide(state, command, { now, policy, policyVersion: version, actor });
+    if (!result.ok) {
+      await appendEvents(tx, caseId, [
+        { at: now, actor: actor.kind === 'user' ? actor.id : actor.kind, type: 'command.refused', details: { command: command.type, code: result.code, message: result.message } },
+      ]);
+      return new AppFailure(result.code, result.message);
+    }
+    await saveCaseState(tx, state, result.next, result, now);
+    return { caseId, status: result.next.status };
+  });
+  if (refusal instanceof AppFailure) throw refusal;
+  return refusal;
+}

@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import type { Dispute } from '../contract/dispute';
+import { toMs } from '../contract/primitives';
+import type { Db } from '../db/connect';
+
+export type IntakeOutcome =
+  | { id: string; result: 'created' | 'updated' | 'unchanged' }
+  | { id: string; result: 'refused'; code: 'DUPLICATE'; message: string };
+
+/** A stable fingerprint of a dispute's content: key order and whitespace do not matter. */
+export function contentHash(d: Dispute): string {
+  return createHash('sha256').update(canonicalJson(d)).digest('hex');
+}
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
+
+// SQLite allows 32,766 bound parameters per statement; stay well under it.
+const MAX_PARAMS = 30_000;
+async function insertChunked<T extends Record<string, unknown>>(rows: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  if (!rows.length) return;
+  const per = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(rows[0]!).length));
+  for (let i = 0; i < rows.length; i += per) await write(rows.slice(i, i + per));
+}
+const lastById = <T>(rows: T[], key: (r: T) => string): T[] => [...new Map(rows.map((r) => [key(r), r])).values()];
+
+/**
+ * Imports validated disputes in ONE transaction (the caller opens it): identical content is
+ * a no-op, changed content replaces a case still `escalated`, and is refused (DUPLICATE)
+ * once the case has moved on. Ids must be unique within one call.
+ */
+export async function importDisputes(tx: Db, disputes: Dispute[], now: number): Promise<IntakeOutcome[]> {
+  if (!disputes.length) return [];
+  const hashes = disputes.map(contentHash);
+  const existing = new Map(
+    (
+      await tx
+        .selectFrom('cases')
+        .select(['id', 'content_hash', 'status'])
+        .where('id', 'in', disputes.map((d) => d.id))
+        .execute()
+    ).map((r) => [r.id, r]),
+  );
+  const outcomes: IntakeOutcome[] = [];
+  const toWrite: Array<{ d: Dispute; hash: string; replace: boolean }> = [];
+  disputes.forEach((d, i) => {
+    const old = existing.get(d.id);
+    const hash = hashes[i]!;
+    if (!old) {
+      outcomes.push({ id: d.id, result: 'created' });
+      toWrite.push({ d, hash, replace: false });
+    } else if (old.content_hash === hash) outcomes.push({ id: d.id, result: 'unchanged' });
+    else if (old.status !== 'escalated')
+      outcomes.push({
+        id: d.id,
+        result: 'refused',
+        code: 'DUPLICATE',
+        message: `Case ${d.id} was already imported with different content and is now ${old.status}; it can no longer be replaced by the feed.`,
+      });
+    else {
+      outcomes.push({ id: d.id, result: 'updated' });
+      toWrite.push({ d, hash, replace: true });
+    }
+  });
+  if (!toWrite.length) return outcomes;
+
+  const replaced = toWrite.filter((w) => w.replace).map((w) => w.d.id);
+  if (replaced.length) {
+    for (const table of ['negotiation', 'messages', 'evidence'] as const) await tx.deleteFrom(table).where('case_id', 'in', replaced).execute();
+    await tx.deleteFrom('cases').where('id', 'in', replaced).execute();
+  }
+
+  const accounts = lastById(
+    toWrite.flatMap(({ d }) => [
+      { id: d.buyer.id, role: 'buyer', name: d.buyer.name, country: d.buyer.country, created_at: d.buyer.createdAt ? toMs(d.buyer.createdAt) : null },
+      { id: d.seller.id, role: 'seller', name: d.seller.name, country: d.seller.country, created_at: d.seller.createdAt ? toMs(d.seller.createdAt) : null },
+    ]),
+    (a) => a.id,
+  );
+  await insertChunked(accounts, (chunk) =>
+    tx
+      .insertInto('accounts')
+      .values(chunk.map((a) => ({ ...a, label: null, label_note: null, labelled_by: null, labelled_at: null })))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({ name: eb.ref('excluded.name'), country: eb.ref('excluded.country'), created_at: eb.ref('excluded.created_at') })),
+      )
+      .execute(),
+  );
+
+  const links = lastById(
+    toWrite.flatMap(({ d }) =>
+      [d.buyer, d.seller].flatMap((acc) =>
+        (['device', 'address', 'payment'] as const).flatMap((kind) => (acc.links?.[kind] ?? []).map((value) => ({ account_id: acc.id, kind, value }))),
+      ),
+    ),
+    (l) => `${l.account_id}\u0000${l.kind}\u0000${l.value}`,
+  );
+  await insertChunked(links, (chunk) => tx.insertInto('account_links').values(chunk).onConflict((oc) => oc.doNothing()).execute());
+
+  const orders = lastById(
+    toWrite.map(({ d }) => ({
+      id: d.order.id,
+      buyer_id: d.buyer.id,
+      seller_id: d.seller.id,
+      placed_at: toMs(d.order.placedAt),
+      shipped_at: d.order.shippedAt ? toMs(d.order.shippedAt) : null,
+      currency: d.order.currency,
+      item_title: d.order.item.title,
+      quantity: d.order.item.quantity,
+      item_price_minor: d.order.itemPriceMinor,
+      shipping_minor: d.order.shippingMinor,
+      total_minor: d.order.totalMinor,
+      tracking_number: d.order.tracking.number ?? null,
+      carrier: d.order.tracking.carrier ?? null,
+      delivery_status: d.order.tracking.status,
+      delivered_at: d.order.tracking.deliveredAt ? toMs(d.order.tracking.deliveredAt) : null,
+    })),
+    (o) => o.id,
+  );
+  await insertChunked(orders, (chunk) =>
+    tx
+      .insertInto('orders')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          buyer_id: eb.ref('excluded.buyer_id'),
+          seller_id: eb.ref('excluded.seller_id'),
+          placed_at: eb.ref('excluded.placed_at'),
+          shipped_at: eb.ref('excluded.shipped_at'),
+          currency: eb.ref('excluded.currency'),
+          item_title: eb.ref('excluded.item_title'),
+          quantity: eb.ref('excluded.quantity'),
+          item_price_minor: eb.ref('excluded.item_price_minor'),
+          shipping_minor: eb.ref('excluded.shipping_minor'),
+          total_minor: eb.ref('excluded.total_minor'),
+          tracking_number: eb.ref('excluded.tracking_number'),
+          carrier: eb.ref('excluded.carrier'),
+          delivery_status: eb.ref('excluded.delivery_status'),
+          delivered_at: eb.ref('excluded.delivered_at'),
+        })),
+      )
+      .execute(),
+  );
+
+  await insertChunked(
+    toWrite.map(({ d, hash }) => ({
+      id: d.id,
+      order_id: d.order.id,
+      buyer_id: d.buyer.id,
+      seller_id: d.seller.id,
+      reason: d.reason,
+      claim_remedy: d.claim.remedy,
+      claim_amount_minor: d.claim.amountMinor,
+      currency: d.order.currency,
+      total_minor: d.order.totalMinor,
+      description: d.description,
+      opened_at: toMs(d.openedAt),
+      escalated_at: toMs(d.escalatedAt),
+      status: 'escalated',
+      assignee_id: null,
+      forced_decision: 0,
+      evidence_round: 0,
+      policy_version: null,
+      content_hash: hash,
+      next_due_at: null,
+      version: 0,
+      created_at: now,
+      updated_at: now,
+    })),
+    (chunk) => tx.insertInto('cases').values(chunk).execute(),
+  );
+
+  await insertChunked(
+    toWrite.flatMap(({ d }) =>
+      d.negotiation.map((n, i) => ({ case_id: d.id, seq: i + 1, at: toMs(n.at), by: n.by, remedy: n.remedy, amount_minor: n.amountMinor, comment: n.comment })),
+    ),
+    (chunk) => tx.insertInto('negotiation').values(chunk).execute(),
+  );
+  await insertChunked(
+    toWrite.flatMap(({ d }) => d.messages.map((m, i) => ({ case_id: d.id, seq: i + 1, at: toMs(m.at), by: m.by, text: m.text }))),
+    (chunk) => tx.insertInto('messages').values(chunk).execute(),
+  );
+  await insertChunked(
+    toWrite.flatMap(({ d }) =>
+      d.evidence.map((e, i) => ({
+        case_id: d.id,
+        seq: i + 1,
+        party: e.party,
+        name: e.name,
+        media_type: e.mediaType,
+        size_bytes: e.sizeBytes,
+        sha256: e.sha256,
+        submitted_at: toMs(e.submittedAt),
+        request_id: null,
+        note: null,
+      })),
+    ),
+    (chunk) => tx.insertInto('evidence').values(chunk).execute(),
+  );
+  await insertChunked(
+    toWrite.map(({ d, replace }) => ({
+      case_id: d.id,
+      at: now,
+      actor: 'intake',
+      type: replace ? 'case.updated_by_intake' : 'case.escalated',
+      details: JSON.stringify({ escalatedAt: d.escalatedAt, reason: d.reason, claim: d.claim }),
+    })),
+    (chunk) => tx.insertInto('case_events').values(chunk).execute(),
+  );
+  return outcomes;
+}
