@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
 
 /** Prints the plain closing line CI reads: "N passed, N failed" (", N skipped" when any). */
@@ -18,5 +19,7 @@ export default class SummaryReporter implements Reporter {
     }
     failed += unhandledErrors.length;
     process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+    // tests/run-all.mjs adds these to the other stages' counts for the one closing line.
+    if (process.env.MD_SUMMARY_FILE) writeFileSync(process.env.MD_SUMMARY_FILE, JSON.stringify({ passed, failed, skipped }));
   }
 }

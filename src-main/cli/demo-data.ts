@@ -106,7 +106,7 @@ class Rng {
   /** 64 lowercase hex digits: stands in for the sha256 of a file we never create. */
   sha256(): string {
     let h = '';
-    for (let k = 0; k < 8; k++) h += this.u32().toString(16).padStart(8, '0');
+    for (let k = 0; k < 8; k++) h += hex8(this.u32());
     return h;
   }
   digits(n: number): string {
@@ -159,7 +159,12 @@ function perm32(x: number, salt: number): number {
   x ^= x >>> 13;
   return x >>> 0;
 }
-const hex8 = (x: number): string => x.toString(16).padStart(8, '0');
+// Table-driven formatting: toString(16).padStart and Date#toISOString dominated the profile
+// of a million-case run.
+const HEX4: string[] = Array.from({ length: 65536 }, (_, k) => k.toString(16).padStart(4, '0'));
+function hex8(x: number): string {
+  return (HEX4[x >>> 16] as string) + (HEX4[x & 0xffff] as string);
+}
 
 // Stream tags: one independent family of streams per kind of thing generated.
 const T_DISPUTE = 1;
@@ -183,7 +188,30 @@ const DAY = 24 * HOUR;
 const RESPONSE_WINDOW = 5 * DAY;
 const ESCALATION_SPREAD = 10 * DAY;
 const wholeSeconds = (ms: number): number => Math.floor(ms / SECOND) * SECOND;
-const iso = (ms: number): string => new Date(ms).toISOString();
+const PAD2: string[] = Array.from({ length: 100 }, (_, k) => String(k).padStart(2, '0'));
+const PAD3: string[] = Array.from({ length: 1000 }, (_, k) => String(k).padStart(3, '0'));
+/**
+ * Same output as Date#toISOString (checked in the unit test), several times faster: the
+ * "YYYY-MM-DDT" prefix is cached per day (a few thousand distinct days per run; the cache is
+ * reset if it ever grows past a bound) and the time of day is assembled from lookup tables.
+ */
+const DAY_PREFIX = new Map<number, string>();
+function iso(ms: number): string {
+  const days = Math.floor(ms / DAY);
+  let prefix = DAY_PREFIX.get(days);
+  if (prefix === undefined) {
+    if (DAY_PREFIX.size > 20_000) DAY_PREFIX.clear();
+    prefix = new Date(days * DAY).toISOString().slice(0, 11);
+    DAY_PREFIX.set(days, prefix);
+  }
+  let rest = ms - days * DAY;
+  const hh = Math.floor(rest / HOUR);
+  rest -= hh * HOUR;
+  const mi = Math.floor(rest / 60_000);
+  rest -= mi * 60_000;
+  const ss = Math.floor(rest / SECOND);
+  return prefix + PAD2[hh] + ':' + PAD2[mi] + ':' + PAD2[ss] + '.' + PAD3[rest - ss * SECOND] + 'Z';
+}
 
 // ---------------------------------------------------------------------------------------
 // The mix: how many special accounts, and which account indices they occupy
@@ -428,6 +456,7 @@ function trackingNumber(r: Rng, carrier: string): string {
 // ---------------------------------------------------------------------------------------
 // Catalogue: what the stores sell and how it goes wrong
 
+type Problem = 'defective' | 'not_as_described' | 'damaged' | 'wrong_item' | 'missing_parts' | 'counterfeit';
 interface Item {
   title: string;
   short: string;
@@ -436,207 +465,317 @@ interface Item {
   /** Sold in packs: typical quantity range. */
   multi?: readonly [number, number];
   variants?: readonly string[];
+  /** What buyers write about this very item; the generic lines below cover the rest. */
+  problems?: Partial<Record<Problem, readonly string[]>>;
 }
 interface Category {
   storeWords: readonly string[];
   items: readonly Item[];
-  defective: readonly string[];
-  notAsDescribed: readonly string[];
-  damaged: readonly string[];
-  wrongItem: readonly string[];
-  missingParts: readonly string[];
-  counterfeit: readonly string[];
 }
+
+/** Lines that fit any item ({item} is its short name), used when an item has no specific ones. */
+const GENERIC_PROBLEMS: Record<Problem, readonly string[]> = {
+  defective: [
+    'The {item} does not work at all out of the box.',
+    'The {item} stopped working after two days of normal use.',
+    'The {item} works only now and then; the video shows it.',
+  ],
+  not_as_described: [
+    'The {item} looks nothing like the photos in the listing: different colour and much cheaper materials.',
+    'The {item} is much smaller than the listing says.',
+    'The quality of the {item} is far below the description.',
+  ],
+  damaged: ['The box was crushed in transit and the {item} is broken.', 'The {item} arrived scratched and cracked.'],
+  wrong_item: ['I received a different product, not the {item} I ordered.', 'The colour and size of the {item} are not what I chose in the order.'],
+  missing_parts: ['Parts of the {item} shown in the listing are missing from the package.', 'The accessories listed in the description of the {item} are not in the box.'],
+  counterfeit: ['The {item} is sold as original but it is a copy with a fake logo.'],
+};
 
 const CATEGORIES: readonly Category[] = [
   {
-    storeWords: ['Mobile', 'Phone', 'Smart Tech', 'Digital'],
+    storeWords: ['Mobile', 'Phone', 'Digital', 'Cellphone'],
     items: [
-      { title: 'Xiaomi Redmi Note 13 Pro 5G Global Version 8GB 256GB Smartphone 200MP Camera 120Hz AMOLED', short: 'phone', usd: [21000, 29000], variants: ['Midnight Black', 'Ocean Teal', 'Aurora Purple'] },
-      { title: 'POCO X6 Pro 5G Global Version 12GB 512GB Dimensity 8300-Ultra 67W Turbo Charging', short: 'phone', usd: [26000, 33000], variants: ['Black', 'Grey', 'Yellow'] },
+      {
+        title: 'Xiaomi Redmi Note 13 Pro 5G Global Version 8GB 256GB Smartphone 200MP Camera 120Hz AMOLED',
+        short: 'phone',
+        usd: [21000, 29000],
+        variants: ['Midnight Black', 'Ocean Teal', 'Aurora Purple'],
+        problems: {
+          defective: [
+            'The phone does not switch on. I charged it overnight with two different chargers and the screen stays black.',
+            'The phone restarts by itself every few minutes and gets very hot while charging.',
+            'The touch screen does not react in the lower third.',
+            'No network: the phone does not see any SIM card, I tried cards from two operators.',
+          ],
+          not_as_described: [
+            'The listing says 8GB RAM / 256GB storage, the phone shows 4GB / 64GB in Settings and in AIDA64.',
+            'Described as Global Version with Google Play, I received a China ROM without Google services.',
+            'The camera is advertised as 200MP but the photos are 12MP, the app just upscales them.',
+          ],
+          damaged: ['The box was crushed and the screen is cracked in the corner.', 'Deep scratches on the back and the camera glass is broken.'],
+          wrong_item: ['I ordered the 8GB/256GB phone in black and received the 4GB/128GB version in purple.', 'I ordered a phone; the parcel contained a cheap phone case.'],
+          missing_parts: ['No charger and no cable in the box although the listing shows them included.'],
+          counterfeit: [
+            'The IMEI is not valid on the manufacturer site and Settings show a different model number.',
+            'This is a replica: the logo is a sticker and the system is a skin over an old Android.',
+          ],
+        },
+      },
+      {
+        title: 'POCO X6 Pro 5G Global Version 12GB 512GB Dimensity 8300-Ultra 67W Turbo Charging',
+        short: 'phone',
+        usd: [26000, 33000],
+        variants: ['Black', 'Grey', 'Yellow'],
+        problems: {
+          defective: ['The phone charges at 5W instead of 67W with the original charger and the battery drains overnight.', 'The earpiece is silent during calls; the loudspeaker works.'],
+          not_as_described: ['The box says 8GB / 256GB, not the 12GB / 512GB I paid for.'],
+          missing_parts: ['The 67W charger is missing from the box.'],
+          counterfeit: ['The phone fails the official IMEI check; it is a refurbished unit in a new box.'],
+        },
+      },
       { title: 'Realme C67 Global Version 6GB 128GB Snapdragon 685 108MP Camera 33W SUPERVOOC', short: 'phone', usd: [13000, 17000] },
-      { title: 'Tempered Glass Screen Protector for iPhone 15 14 13 Pro Max Full Cover 9H Anti-Scratch', short: 'screen protectors', usd: [120, 350], multi: [2, 10] },
+      {
+        title: 'Tempered Glass Screen Protector for iPhone 15 14 13 Pro Max Full Cover 9H Anti-Scratch',
+        short: 'screen protectors',
+        usd: [120, 350],
+        multi: [2, 10],
+        problems: {
+          not_as_described: ['The screen protectors do not cover the whole screen and leave a 2 mm gap at the edges; they are for a different model.'],
+          damaged: ['All the screen protectors arrived cracked in a bent envelope.'],
+        },
+      },
       { title: 'Shockproof Silicone Phone Case for Samsung Galaxy S24 Ultra A54 A34 Soft Matte Cover', short: 'phone cases', usd: [150, 450], multi: [2, 6], variants: ['Black', 'Navy', 'Pink', 'Clear'] },
-    ],
-    defective: [
-      'The {item} does not switch on. I charged it overnight with two different chargers and the screen stays black.',
-      'The {item} restarts by itself every few minutes and gets very hot while charging.',
-      'The touch screen of the {item} does not react in the lower third.',
-      'No network: the {item} does not see any SIM card, I tried cards from two operators.',
-    ],
-    notAsDescribed: [
-      'The listing says 8GB RAM / 256GB storage, the {item} shows 4GB / 64GB in Settings and in AIDA64.',
-      'Described as Global Version with Google Play, I received a China ROM without Google services.',
-      'The camera is advertised as 200MP but the photos are 12MP, the app just upscales them.',
-    ],
-    damaged: ['The box was crushed and the screen of the {item} is cracked in the corner.', 'Deep scratches on the back and the camera glass of the {item} is broken.'],
-    wrongItem: ['I ordered the 8GB/256GB {item} in black and received the 4GB/128GB version in purple.', 'I ordered a {item}; the parcel contained a cheap phone case.'],
-    missingParts: ['No charger and no cable in the box although the listing shows them included.', 'The SIM tray pin and the charging adapter are missing.'],
-    counterfeit: [
-      'The IMEI of the {item} is not valid on the manufacturer site and Settings show a different model number.',
-      'This is a replica: the logo is a sticker and the system is a skin over an old Android.',
     ],
   },
   {
     storeWords: ['Audio', 'Sound', 'Acoustic', 'Music'],
     items: [
-      { title: 'TWS Bluetooth 5.3 Earphones Wireless Headphones ENC Noise Cancelling Earbuds with Mic LED Display', short: 'earphones', usd: [900, 2200], variants: ['White', 'Black'] },
-      { title: 'Lenovo LP40 Pro TWS Earbuds Bluetooth 5.1 Sports Wireless Headset Low Latency', short: 'earbuds', usd: [500, 1200] },
-      { title: 'Over-Ear Wireless Headphones Active Noise Cancelling 60H Playtime Foldable Headset', short: 'headphones', usd: [2500, 5500] },
-      { title: 'Portable Bluetooth Speaker IPX7 Waterproof 40W Bass Boost Outdoor Speaker', short: 'speaker', usd: [1800, 4200] },
+      {
+        title: 'TWS Bluetooth 5.3 Earphones Wireless Headphones ENC Noise Cancelling Earbuds with Mic LED Display',
+        short: 'earphones',
+        usd: [900, 2200],
+        variants: ['White', 'Black'],
+        problems: {
+          defective: [
+            'The left earbud does not charge in the case and is not detected by the phone.',
+            'The earphones connect, but the sound cuts out every few seconds.',
+            'The earphones do not switch on at all, the case LED shows 0%.',
+          ],
+          not_as_described: ['There is no noise cancelling at all despite the listing, and the battery lasts about 1 hour.', 'The listing says Bluetooth 5.3, the earphones report Bluetooth 4.2.'],
+          missing_parts: ['The charging case is missing, only the two earbuds were in the box.'],
+        },
+      },
+      {
+        title: 'Lenovo LP40 Pro TWS Earbuds Bluetooth 5.1 Sports Wireless Headset Low Latency',
+        short: 'earbuds',
+        usd: [500, 1200],
+        problems: {
+          defective: ['Loud crackling in the right earbud at any volume.'],
+          counterfeit: ['These earbuds are a copy: the serial number is not recognised by Lenovo and the pairing name is wrong.'],
+        },
+      },
+      {
+        title: 'Over-Ear Wireless Headphones Active Noise Cancelling 60H Playtime Foldable Headset',
+        short: 'headphones',
+        usd: [2500, 5500],
+        problems: {
+          not_as_described: ['The "60H battery" lasts about 6 hours and the noise cancelling changes nothing.'],
+          damaged: ['The headphones arrived with a snapped headband.'],
+        },
+      },
+      { title: 'Portable Bluetooth Speaker IPX7 Waterproof 40W Bass Boost Outdoor Speaker', short: 'speaker', usd: [1800, 4200], problems: { defective: ['The speaker stopped working after a few drops of rain although it is sold as IPX7.'] } },
       { title: 'Replacement Memory Foam Ear Tips for AirPods Pro 2 S/M/L', short: 'ear tips', usd: [150, 400], multi: [3, 10] },
     ],
-    defective: [
-      'The left earbud does not charge in the case and is not detected by the phone.',
-      'The {item} connect, but the sound cuts out every few seconds.',
-      'The {item} do not switch on at all, the case LED shows 0%.',
-      'Loud crackling in the right channel at any volume.',
-    ],
-    notAsDescribed: [
-      'There is no noise cancelling at all despite the listing, and the "60H battery" lasts about 3 hours.',
-      'The listing says Bluetooth 5.3, the {item} report Bluetooth 4.2 and there is no app support.',
-    ],
-    damaged: ['The charging case of the {item} arrived with a broken hinge and a cracked lid.', 'The {item} arrived with a snapped headband.'],
-    wrongItem: ['I ordered white {item} and received black ones of a different model.', 'I ordered {item} and received a USB cable only.'],
-    missingParts: ['The charging case is missing, only the two earbuds were in the box.', 'No charging cable and no ear tips in the package.'],
-    counterfeit: ['These {item} are a copy: the serial number is not recognised by the brand and the pairing name is wrong.'],
   },
   {
     storeWords: ['Power', 'Charger', 'Cable', 'Energy'],
     items: [
-      { title: '65W GaN USB C Charger Fast Charging PD 3.0 QC 4.0 3-Port Wall Charger for Laptop iPhone Samsung', short: 'charger', usd: [1100, 2400], variants: ['EU Plug', 'US Plug', 'UK Plug'] },
-      { title: 'USB C to USB C Cable 100W 5A Fast Charging Braided Cord 1m 2m', short: 'cables', usd: [150, 500], multi: [2, 5] },
-      { title: '20000mAh Power Bank 22.5W Fast Charging Portable External Battery with LED Display', short: 'power bank', usd: [1500, 3200] },
-      { title: 'Magnetic Wireless Charger 15W Qi Fast Charging Pad for iPhone 15 14 13', short: 'wireless charger', usd: [600, 1500] },
+      {
+        title: '65W GaN USB C Charger Fast Charging PD 3.0 QC 4.0 3-Port Wall Charger for Laptop iPhone Samsung',
+        short: 'charger',
+        usd: [1100, 2400],
+        variants: ['EU Plug', 'US Plug', 'UK Plug'],
+        problems: {
+          defective: ['The charger stops after 5 minutes and gets too hot to touch.', 'The charger buzzes and the phone shows "slow charging".'],
+          not_as_described: ['Listed as 65W, a USB tester shows 18W at most.'],
+          wrong_item: ['I ordered the EU plug and received a US plug.'],
+          counterfeit: ['The charger has certification marks on the label but inside is a cheap 5W circuit.'],
+        },
+      },
+      {
+        title: 'USB C to USB C Cable 100W 5A Fast Charging Braided Cord 1m 2m',
+        short: 'cables',
+        usd: [150, 500],
+        multi: [2, 5],
+        problems: {
+          not_as_described: ['The cables are listed as 2 m braided; I received 1 m plain plastic ones that charge at 10W.'],
+          wrong_item: ['I ordered USB-C to USB-C and received USB-A to Micro USB.'],
+        },
+      },
+      {
+        title: '20000mAh Power Bank 22.5W Fast Charging Portable External Battery with LED Display',
+        short: 'power bank',
+        usd: [1500, 3200],
+        problems: {
+          not_as_described: ['The power bank is advertised as 20000mAh but weighs 180 g and charges my phone only once.'],
+          defective: ['The power bank does not charge anything, the display shows 100% and then switches off.'],
+        },
+      },
+      { title: 'Magnetic Wireless Charger 15W Qi Fast Charging Pad for iPhone 15 14 13', short: 'wireless charger', usd: [600, 1500], problems: { missing_parts: ['The USB-C cable shown in the listing is not in the box.'] } },
     ],
-    defective: [
-      'The {item} stops charging after 5 minutes and gets too hot to touch.',
-      'The {item} does not charge at all, tested with three phones.',
-      'The {item} buzzes and the phone shows "slow charging".',
-    ],
-    notAsDescribed: [
-      'Listed as 65W, a USB tester shows 18W maximum.',
-      'The {item} is advertised as 20000mAh but weighs 180 g and charges my phone only once.',
-      'The cable is listed as 2 m braided; I received 1 m plain plastic.',
-    ],
-    damaged: ['The {item} arrived with a cracked housing and bent prongs.', 'The connector of the {item} is broken off.'],
-    wrongItem: ['I ordered the EU plug and received a US plug.', 'I ordered USB-C to USB-C and received USB-A to Micro USB.'],
-    missingParts: ['The USB-C cable shown in the listing is not in the box.', 'Only the adapter arrived, the cable is missing.'],
-    counterfeit: ['Fake {item}: the label shows certifications but inside is a cheap 5W circuit.'],
   },
   {
     storeWords: ['Fashion', 'Lady', 'Boutique', 'Apparel'],
     items: [
-      { title: "Women's Chiffon Blouse Long Sleeve V-Neck Elegant Office Shirt Casual Loose Top", short: 'blouse', usd: [900, 1900], variants: ['White, M', 'Beige, L', 'Black, S', 'Pink, XL'] },
-      { title: 'Summer Floral Print Midi Dress Women Short Sleeve A-Line Boho Beach Dress', short: 'dress', usd: [1200, 2600], variants: ['Blue, M', 'Yellow, L', 'Red, S'] },
-      { title: "Women's Oversized Knitted Cardigan Sweater Autumn Winter V-Neck Button Coat", short: 'cardigan', usd: [1500, 3200], variants: ['Khaki, One Size', 'Grey, One Size'] },
-      { title: 'Seamless High Waist Leggings Women Push Up Gym Sport Tights', short: 'leggings', usd: [500, 1200], multi: [2, 4] },
+      {
+        title: "Women's Chiffon Blouse Long Sleeve V-Neck Elegant Office Shirt Casual Loose Top",
+        short: 'blouse',
+        usd: [900, 1900],
+        variants: ['White, M', 'Beige, L', 'Black, S', 'Pink, XL'],
+        problems: {
+          not_as_described: [
+            'Size M per the size chart is 96 cm bust, the blouse I received measures 82 cm.',
+            'The blouse is described as chiffon; it is thin see-through polyester and the colour is nothing like the photos.',
+          ],
+          damaged: ['The blouse arrived with a hole near the collar and stains on the front.'],
+          wrong_item: ['I ordered size L in beige and received size S in black.'],
+        },
+      },
+      {
+        title: 'Summer Floral Print Midi Dress Women Short Sleeve A-Line Boho Beach Dress',
+        short: 'dress',
+        usd: [1200, 2600],
+        variants: ['Blue, M', 'Yellow, L', 'Red, S'],
+        problems: {
+          not_as_described: ['The dress smells strongly of chemicals and the print is blurry, nothing like the pictures.'],
+          defective: ['The zipper of the dress broke the first time I used it.'],
+          missing_parts: ['The belt shown in the listing is missing.'],
+        },
+      },
+      { title: "Women's Oversized Knitted Cardigan Sweater Autumn Winter V-Neck Button Coat", short: 'cardigan', usd: [1500, 3200], variants: ['Khaki, One Size', 'Grey, One Size'], problems: { defective: ['The seams of the cardigan came apart after one wash.'] } },
+      { title: 'Seamless High Waist Leggings Women Push Up Gym Sport Tights', short: 'leggings', usd: [500, 1200], multi: [2, 4], problems: { not_as_described: ['The leggings are see-through when stretched, not the thick fabric shown in the video.'] } },
       { title: 'Cotton Ankle Socks Women 10 Pairs Solid Color Breathable', short: 'socks', usd: [300, 800], multi: [2, 6] },
     ],
-    defective: ['The zipper of the {item} broke the first time I used it.', 'The seams of the {item} came apart after one wash.'],
-    notAsDescribed: [
-      'Size M per the size chart is 96 cm bust, the {item} I received measures 82 cm.',
-      'The {item} is described as chiffon; it is thin see-through polyester and the colour is nothing like the photos.',
-      'The {item} smells strongly of chemicals and the print is blurry, nothing like the pictures.',
-    ],
-    damaged: ['The {item} arrived with a hole near the collar and stains on the front.', 'The {item} is torn at the side seam.'],
-    wrongItem: ['I ordered size L in beige and received size S in black.', 'I ordered a {item} and received a completely different model.'],
-    missingParts: ['The belt shown in the listing is missing.', 'The lining and the belt shown in the listing are missing.'],
-    counterfeit: ['The {item} has a fake brand label sewn over another label.'],
   },
   {
     storeWords: ['Tools', 'Hardware', 'Industrial', 'DIY'],
     items: [
-      { title: 'Cordless Drill 21V Brushless Electric Screwdriver with 2 Batteries 45Nm Torque Power Tools', short: 'drill', usd: [2800, 5500], variants: ['EU Plug', 'US Plug'] },
-      { title: 'Digital Multimeter Auto Range True RMS 6000 Counts AC DC Voltage Tester', short: 'multimeter', usd: [900, 2200] },
-      { title: 'Precision Screwdriver Set 115 in 1 Magnetic Bits Phone Repair Kit', short: 'screwdriver set', usd: [700, 1600] },
-      { title: 'Soldering Iron Kit 80W LCD Digital Adjustable Temperature 220V', short: 'soldering iron', usd: [1000, 2400] },
-      { title: 'HSS Titanium Coated Drill Bit Set 1-13mm', short: 'drill bits', usd: [300, 900], multi: [2, 5] },
+      {
+        title: 'Cordless Drill 21V Brushless Electric Screwdriver with 2 Batteries 45Nm Torque Power Tools',
+        short: 'drill',
+        usd: [2800, 5500],
+        variants: ['EU Plug', 'US Plug'],
+        problems: {
+          defective: ['The drill works for a few seconds and stops under any load.', 'The batteries do not hold a charge, the charger LED blinks red.'],
+          not_as_described: [
+            'The listing says brushless motor and 45Nm; the drill has a brushed motor and cannot drive a 5 cm screw.',
+            'Listed with 2 batteries and a case, the drill came in a plain box with 1 battery.',
+          ],
+          wrong_item: ['I ordered the 21V version and received a 12V one.'],
+          missing_parts: ['The charger is missing, I cannot use the drill at all.'],
+        },
+      },
+      {
+        title: 'Digital Multimeter Auto Range True RMS 6000 Counts AC DC Voltage Tester',
+        short: 'multimeter',
+        usd: [900, 2200],
+        problems: { defective: ['The multimeter shows random values: 230 V mains reads 12 V.'], damaged: ['The display of the multimeter was broken on arrival.'] },
+      },
+      { title: 'Precision Screwdriver Set 115 in 1 Magnetic Bits Phone Repair Kit', short: 'screwdriver set', usd: [700, 1600], problems: { wrong_item: ['I ordered the 115-piece set and received a 25-piece set.'], missing_parts: ['Half of the bits are missing from the case.'] } },
+      { title: 'Soldering Iron Kit 80W LCD Digital Adjustable Temperature 220V', short: 'soldering iron', usd: [1000, 2400], problems: { defective: ['The soldering iron never goes above 200 °C whatever the display says.'] } },
+      { title: 'HSS Titanium Coated Drill Bit Set 1-13mm', short: 'drill bits', usd: [300, 900], multi: [2, 5], problems: { not_as_described: ['The drill bits are soft steel with paint, they went blunt on the first hole in pine.'] } },
     ],
-    defective: [
-      'The {item} works for a few seconds and stops under any load.',
-      'The battery of the {item} does not hold a charge, the charger LED blinks red.',
-      'The {item} shows random values: 230 V mains reads 12 V.',
-    ],
-    notAsDescribed: [
-      'The listing says brushless motor and 45Nm; the {item} has a brushed motor and cannot drive a 5 cm screw.',
-      'Listed with 2 batteries and a case, the {item} came in a plain box with 1 battery.',
-    ],
-    damaged: ['The housing of the {item} is cracked and the chuck is bent.', 'The display of the {item} was broken on arrival.'],
-    wrongItem: ['I ordered the 21V version and received a 12V one.', 'I ordered the 115-piece set and received a 25-piece set.'],
-    missingParts: ['The charger is missing, I cannot use the {item} at all.', 'Half of the bits are missing from the case.'],
-    counterfeit: ['The {item} carries a known brand but is a copy: no serial number and the logo is misspelled.'],
   },
   {
     storeWords: ['Toys', 'Kids', 'Hobby', 'Baby'],
     items: [
-      { title: 'RC Car 1:16 4WD 2.4G Remote Control Off-Road Truck 50km/h High Speed for Kids', short: 'RC car', usd: [2000, 4500], variants: ['Red', 'Blue'] },
-      { title: 'Building Blocks City Police Station Set 1280 Pcs Compatible Bricks Toys', short: 'building set', usd: [1800, 3800] },
-      { title: 'Plush Toy Cute Cat Pillow 50cm Stuffed Animal Soft Doll Gift', short: 'plush toy', usd: [600, 1500], multi: [2, 3] },
-      { title: 'Mini Drone with 4K Dual Camera WiFi FPV Foldable Quadcopter', short: 'drone', usd: [2500, 5000] },
+      {
+        title: 'RC Car 1:16 4WD 2.4G Remote Control Off-Road Truck 50km/h High Speed for Kids',
+        short: 'RC car',
+        usd: [2000, 4500],
+        variants: ['Red', 'Blue'],
+        problems: {
+          defective: ['The remote control does not pair with the car, the light keeps blinking.', 'The battery of the car does not charge, it runs for one minute.'],
+          missing_parts: ['The remote control and the charging cable are missing.'],
+        },
+      },
+      {
+        title: 'Building Blocks City Police Station Set 1280 Pcs Compatible Bricks Toys',
+        short: 'building set',
+        usd: [1800, 3800],
+        problems: { missing_parts: ['Bag number 4 is missing, the build cannot be finished.'], wrong_item: ['I ordered the police station set and received a small car set.'] },
+      },
+      { title: 'Plush Toy Cute Cat Pillow 50cm Stuffed Animal Soft Doll Gift', short: 'plush toy', usd: [600, 1500], multi: [2, 3], problems: { not_as_described: ['The plush toy is about 25 cm, half the size in the listing.'] } },
+      {
+        title: 'Mini Drone with 4K Dual Camera WiFi FPV Foldable Quadcopter',
+        short: 'drone',
+        usd: [2500, 5000],
+        problems: {
+          not_as_described: ['The listing says 4K camera, the video is 640x480.'],
+          defective: ['The camera of the drone shows no image in the app.'],
+          damaged: ['The drone arrived with a broken propeller arm and a cracked body.'],
+        },
+      },
       { title: 'Fidget Pop It Toys Sensory Set for Kids and Adults', short: 'fidget toys', usd: [150, 500], multi: [3, 10] },
     ],
-    defective: [
-      'The remote control does not pair with the {item}, the light keeps blinking.',
-      'The battery of the {item} does not charge, it runs for one minute.',
-      'The camera of the {item} shows no image in the app.',
-    ],
-    notAsDescribed: ['The {item} is much smaller than in the pictures, about half the size.', 'The listing says 4K camera, the video is 640x480.'],
-    damaged: ['The {item} arrived with a broken arm and a cracked body.', 'The box was crushed and several parts of the {item} are broken.'],
-    wrongItem: ['I ordered the blue {item} and received a pink one of another model.', 'I ordered the police station set and received a small car set.'],
-    missingParts: ['Bag number 4 of the {item} is missing, the build cannot be finished.', 'The remote control and the charging cable are missing.'],
-    counterfeit: ['Sold as an original licensed {item}, it is an unlicensed copy with a misspelled logo.'],
   },
   {
     storeWords: ['Home', 'Kitchen', 'Living', 'Houseware'],
     items: [
-      { title: 'Smart LED Strip Lights 10m RGB Bluetooth App Control Music Sync', short: 'LED strip', usd: [700, 1800], multi: [2, 4] },
+      {
+        title: 'Smart LED Strip Lights 10m RGB Bluetooth App Control Music Sync',
+        short: 'LED strip',
+        usd: [700, 1800],
+        multi: [2, 4],
+        problems: { defective: ['Half of the LED strip does not light up.'], wrong_item: ['I ordered the 10 m LED strip and received a 2 m one.'], missing_parts: ['The remote and the power adapter are missing.'] },
+      },
       { title: 'Electric Milk Frother Handheld Rechargeable Coffee Foamer', short: 'milk frother', usd: [400, 1000] },
-      { title: 'Robot Vacuum Cleaner 4000Pa Strong Suction Smart Mapping App Control', short: 'robot vacuum', usd: [9000, 16000] },
-      { title: 'Stainless Steel Kitchen Knife Set 6 Pcs Damascus Pattern Chef Knife', short: 'knife set', usd: [1500, 3800] },
+      {
+        title: 'Robot Vacuum Cleaner 4000Pa Strong Suction Smart Mapping App Control',
+        short: 'robot vacuum',
+        usd: [9000, 16000],
+        problems: {
+          defective: ['The robot vacuum does not connect to the app, the Wi-Fi light never stops blinking.'],
+          not_as_described: ['The robot vacuum has a fraction of the suction the listing promises and no mapping at all.'],
+          missing_parts: ['The charging dock is not in the box.'],
+        },
+      },
+      { title: 'Stainless Steel Kitchen Knife Set 6 Pcs Damascus Pattern Chef Knife', short: 'knife set', usd: [1500, 3800], problems: { not_as_described: ['The "Damascus" pattern is printed on and wipes off with a sponge.'], damaged: ['The box was soaked and the knives are rusty.'] } },
       { title: 'Silicone Food Storage Bags Reusable Leakproof', short: 'storage bags', usd: [300, 800], multi: [2, 6] },
     ],
-    defective: [
-      'The {item} does not connect to the app, the Wi-Fi light never stops blinking.',
-      'The {item} stopped working on the second day.',
-      'Half of the {item} does not light up.',
-    ],
-    notAsDescribed: [
-      'The "Damascus" pattern on the {item} is printed on and wipes off.',
-      'The {item} has a fraction of the suction the listing promises and no mapping at all.',
-    ],
-    damaged: ['The {item} arrived broken, the plastic is cracked in several places.', 'The box was soaked and the {item} is rusty.'],
-    wrongItem: ['I ordered the 10 m {item} and received a 2 m one.', 'I ordered the {item} in white and received a black one.'],
-    missingParts: ['The remote and the power adapter are missing.', 'The charging dock of the {item} is not in the box.'],
-    counterfeit: ['The {item} uses a famous brand name but is clearly a copy.'],
   },
   {
-    storeWords: ['Watch', 'Smart Wear', 'Time', 'Wearable'],
+    storeWords: ['Watch', 'Wearable', 'Time', 'Sport Watch'],
     items: [
-      { title: 'Smart Watch Men 1.96" AMOLED Bluetooth Call Heart Rate Blood Oxygen IP68 Waterproof', short: 'smartwatch', usd: [1800, 4200], variants: ['Black', 'Silver'] },
-      { title: 'Xiaomi Smart Band 8 Global Version Fitness Tracker AMOLED 16 Days Battery', short: 'fitness band', usd: [2500, 3800] },
-      { title: 'Mechanical Automatic Watch Men Sapphire Stainless Steel 100M Waterproof', short: 'watch', usd: [6000, 15000] },
+      {
+        title: 'Smart Watch Men 1.96" AMOLED Bluetooth Call Heart Rate Blood Oxygen IP68 Waterproof',
+        short: 'smartwatch',
+        usd: [1800, 4200],
+        variants: ['Black', 'Silver'],
+        problems: {
+          defective: ['The smartwatch does not pair with the phone and the heart-rate sensor never lights up.', 'The screen flickers and the battery drains in 4 hours.'],
+          not_as_described: ['The listing says AMOLED and Bluetooth calls; the smartwatch has an LCD and no speaker.'],
+        },
+      },
+      { title: 'Xiaomi Smart Band 8 Global Version Fitness Tracker AMOLED 16 Days Battery', short: 'fitness band', usd: [2500, 3800], problems: { counterfeit: ['This band is a fake: the box and the serial are not genuine and Mi Fitness refuses it.'] } },
+      {
+        title: 'Mechanical Automatic Watch Men Sapphire Stainless Steel 100M Waterproof',
+        short: 'watch',
+        usd: [6000, 15000],
+        problems: {
+          defective: ['The watch stops at night; it loses 20 minutes a day.'],
+          not_as_described: ['The watch is described as sapphire and 100M waterproof; the glass scratches and it fogged after washing hands.'],
+          damaged: ['The glass of the watch is cracked and the clasp is broken.'],
+        },
+      },
       { title: 'Replacement Silicone Strap for Apple Watch Band 44mm 45mm 49mm', short: 'straps', usd: [150, 500], multi: [2, 6] },
     ],
-    defective: [
-      'The {item} does not pair with the phone and the heart-rate sensor never lights up.',
-      'The {item} stops at night; it loses 20 minutes a day.',
-      'The screen of the {item} flickers and the battery drains in 4 hours.',
-    ],
-    notAsDescribed: [
-      'The listing says AMOLED and Bluetooth calls; the {item} has an LCD and no speaker.',
-      'The {item} is described as sapphire and 100M waterproof; the glass scratches and it fogged after washing hands.',
-    ],
-    damaged: ['The glass of the {item} is cracked.', 'The {item} arrived with a broken clasp and scratched case.'],
-    wrongItem: ['I ordered a black {item} and received a pink one.', 'I ordered a {item} and received a different, cheaper model.'],
-    missingParts: ['The charging cable of the {item} is missing.', 'The second strap shown in the listing is missing.'],
-    counterfeit: ['This {item} is a fake: the box and the serial are not genuine and the official app refuses it.'],
   },
 ];
 const MULTI_ITEMS: readonly (readonly Item[])[] = CATEGORIES.map((c) => c.items.filter((it) => it.multi !== undefined));
 
 const STORE_CITIES = ['Shenzhen', 'Guangzhou', 'Yiwu', 'Dongguan', 'Hangzhou', 'Ningbo', 'Shanghai', 'Xiamen', 'Foshan', 'Zhongshan', 'Quanzhou'];
-const STORE_ADJECTIVES = ['Bright', 'Golden', 'Happy', 'Sunshine', 'Lucky', 'Star', 'Dragon', 'Rainbow', 'Smart', 'Top', 'Fancy', 'Ever', 'Vivid', 'Rich', 'Blue Ocean'];
+const STORE_ADJECTIVES = ['Bright', 'Golden', 'Happy', 'Sunshine', 'Lucky', 'Star', 'Dragon', 'Rainbow', 'Top', 'Fancy', 'Ever', 'Vivid', 'Rich', 'Blue Ocean'];
 const STORE_SUFFIXES = ['Store', 'Store', 'Official Store', 'Factory Store', 'Trading Store', 'Global Store', 'Co., Ltd. Store'];
 
 // ---------------------------------------------------------------------------------------
@@ -797,7 +936,7 @@ function share(total: number, fraction: number, cur: Currency): number {
 const fill = (t: string, item: string): string => t.replace('{item}', item);
 
 const BUYER_NR_MESSAGES: readonly ((c: Ctx) => string)[] = [
-  (c) => `Hello, my order is still not here. Tracking has not changed since ${c.day(c.lastScan)}. When will it arrive?`,
+  (c) => `Hello, my order is still not here. Tracking has not changed since ${day(c.lastScan)}. When will it arrive?`,
   () => 'The buyer protection ends in 2 days. Please refund or extend the protection time.',
   (c) => `${c.carrierLocal} says they do not have this parcel. Please check with your logistics.`,
   (c) => `I have waited ${c.waitedDays} days already, I need my money back.`,
@@ -819,12 +958,12 @@ const SELLER_NR_MESSAGES: readonly ((c: Ctx) => string)[] = [
 const SELLER_RECEIVED_MESSAGES: readonly ((c: Ctx) => string)[] = [
   (c) => `Dear, every ${c.item} is checked before shipping. Please send a video showing the problem.`,
   () => 'Maybe you did not use it correctly, please read the manual again.',
-  (c) => `We can give you ${c.money(0.1)} compensation, please accept and give us 5 stars.`,
+  (c) => `We can give you ${pay(c, 0.1)} compensation, please accept and give us 5 stars.`,
   () => 'Please return the item to China and we refund after we receive it. Return shipping is paid by the buyer.',
 ];
 // The seeds' "$1 through PayPal, close the dispute" trick.
 const SELLER_OFF_PLATFORM: readonly ((c: Ctx) => string)[] = [
-  (c) => `We can send you ${c.money(0.05)} by PayPal right now, then please close the dispute and choose "no return, no refund".`,
+  (c) => `We can send you ${pay(c, 0.05)} by PayPal right now, then please close the dispute and choose "no return, no refund".`,
   () => 'Please cancel the dispute, we pay you back by PayPal, it is faster than AliExpress.',
 ];
 const BUYER_THREATS: readonly ((c: Ctx) => string)[] = [
@@ -834,7 +973,7 @@ const BUYER_THREATS: readonly ((c: Ctx) => string)[] = [
 ];
 const BUYER_OFF_PLATFORM: readonly ((c: Ctx) => string)[] = [
   (c) => `Pay me ${c.offPlatform} and I will close the dispute, it is faster for both of us.`,
-  (c) => `Send ${c.money(1)} ${c.offPlatform} and I cancel the dispute and the bad review.`,
+  (c) => `Send ${pay(c, 1)} ${c.offPlatform} and I cancel the dispute and the bad review.`,
 ];
 
 interface Ctx {
@@ -843,44 +982,39 @@ interface Ctx {
   waitedDays: number;
   lastScan: number;
   offPlatform: string;
-  money: (fraction: number) => string;
-  day: (ms: number) => string;
+  totalMinor: number;
+  cur: Currency;
 }
+/** A share of the order total as text, e.g. "1.50 USD". */
+const pay = (c: Ctx, fraction: number): string => money(share(c.totalMinor, fraction, c.cur), c.cur);
+const day = (ms: number): string => iso(ms).slice(0, 10);
 
-function describe(r: Rng, reason: Reason, cat: Category, item: string, c: Ctx, tracking: string | null, qty: number, got: number, statusDelivered: boolean): string {
+function describe(r: Rng, reason: Reason, item: Item, c: Ctx, tracking: string | null, qty: number, got: number, statusDelivered: boolean): string {
   switch (reason) {
     case 'not_received.in_transit':
       return statusDelivered
         ? `The parcel never arrived. Tracking says it was handed over, but nothing came to me and there was no notice in my mailbox. I checked with ${c.carrierLocal}.`
-        : `Ordered ${c.waitedDays} days ago. Tracking ${tracking ?? ''} has been stuck at "departed from transit hub" since ${c.day(c.lastScan)} and my buyer protection is about to expire.`;
+        : `Ordered ${c.waitedDays} days ago. Tracking ${tracking ?? ''} has been stuck at "departed from transit hub" since ${day(c.lastScan)} and my buyer protection is about to expire.`;
     case 'not_received.returned_to_sender':
-      return `Tracking shows the parcel was returned to the sender on ${c.day(c.lastScan)}. I never received any notice from ${c.carrierLocal} and my address is correct.`;
+      return `Tracking shows the parcel was returned to the sender on ${day(c.lastScan)}. I never received any notice from ${c.carrierLocal} and my address is correct.`;
     case 'not_received.no_tracking_info':
       return tracking
         ? `The tracking number ${tracking} shows no information at all ${c.waitedDays} days after the order was marked as shipped.`
         : 'The seller marked the order as shipped but never gave a tracking number; nothing has arrived.';
     case 'not_received.customs':
       return r.chance(0.5)
-        ? `The parcel is held by customs since ${c.day(c.lastScan)}. Customs asks for the invoice and the seller does not send it.`
+        ? `The parcel is held by customs since ${day(c.lastScan)}. Customs asks for the invoice and the seller does not send it.`
         : 'Customs is asking me to pay a duty that was supposed to be included in the price, otherwise the parcel goes back. I did not receive the item.';
     case 'not_received.wrong_address':
       return statusDelivered
         ? 'Tracking shows "delivered" in another city. The seller wrote a wrong postcode on the label; my address in the order is correct.'
         : 'The seller sent the order to an old address that is not in my order, the parcel is going to the wrong city.';
-    case 'not_as_described':
-      return fill(r.pick(cat.notAsDescribed), item);
-    case 'defective':
-      return fill(r.pick(cat.defective), item);
-    case 'damaged':
-      return fill(r.pick(cat.damaged), item);
-    case 'wrong_item':
-      return fill(r.pick(cat.wrongItem), item);
-    case 'missing_parts':
-      return fill(r.pick(cat.missingParts), item);
-    case 'counterfeit':
-      return fill(r.pick(cat.counterfeit), item);
     case 'quantity_short':
-      return `I ordered ${qty} pcs of ${item} and received only ${got}. The parcel weight on the tracking page is also lower than it should be.`;
+      return `I ordered ${qty} pcs of ${item.short} and received only ${got}. The parcel weight on the tracking page is also lower than it should be.`;
+    default: {
+      const own = item.problems?.[reason];
+      return fill(own && r.chance(0.8) ? r.pick(own) : r.pick(GENERIC_PROBLEMS[reason]), item.short);
+    }
   }
 }
 
@@ -1005,13 +1139,14 @@ function makeDispute(L: Layout, i: number): DisputeInput {
   // Offsets from openedAt, in ms; converted to instants once openedAt is known.
   const props: { t: number; by: 'buyer' | 'seller'; remedy: 'refund_only' | 'return_and_refund'; amountMinor: number; comment: string }[] = [];
   let span: number;
-  const buyerOpening = () =>
-    props.push({ t: 0, by: 'buyer', remedy, amountMinor: claimAmount, comment: claimAmount === totalMinor ? 'I want a full refund.' : `I ask for ${money(claimAmount, cur)} back.` });
+  const opening = { t: 0, by: 'buyer' as const, remedy, amountMinor: claimAmount, comment: claimAmount === totalMinor ? 'I want a full refund.' : `I ask for ${money(claimAmount, cur)} back.` };
   if (silentSeller) {
-    // The seller never answered; the dispute escalated when the window ran out.
+    // The seller never answered; the dispute escalated when the window ran out. Some feeds
+    // drop the buyer's opening request from the history, so both shapes occur.
+    if (r.chance(0.5)) props.push(opening);
     span = RESPONSE_WINDOW + r.range(0, 12 * HOUR);
   } else if (zeroTrick) {
-    buyerOpening();
+    props.push(opening);
     const t = r.range(6 * HOUR, 3 * DAY);
     props.push({
       t,
@@ -1032,7 +1167,7 @@ function makeDispute(L: Layout, i: number): DisputeInput {
     span = last + r.range(2 * HOUR, 2 * DAY);
   } else if (refileTrick) {
     // Stalling: each new proposal restarts the buyer's 5-day clock just before it would escalate.
-    buyerOpening();
+    props.push(opening);
     const n = r.int(2, 3);
     let t = 0;
     for (let k = 0; k < n; k++) {
@@ -1046,12 +1181,16 @@ function makeDispute(L: Layout, i: number): DisputeInput {
         comment:
           offer > 0
             ? `We can offer ${money(offer, cur)} as compensation for the inconvenience.`
-            : r.pick(['Please wait a few more days, the parcel is coming.', 'We have contacted the logistics company, please give us more time.', 'Our warehouse is checking, please wait.']),
+            : r.pick(
+                notReceived
+                  ? ['Please wait a few more days, the parcel is coming.', 'We have contacted the logistics company, please give us more time.']
+                  : ['Our engineer is checking your photos, please wait.', 'We asked the factory about this problem, please give us more time.'],
+              ),
       });
     }
     span = t + r.range(2 * HOUR, 2 * DAY);
   } else {
-    buyerOpening();
+    props.push(opening);
     let t = r.range(6 * HOUR, 4.5 * DAY);
     const kind = r.int(0, 2);
     if (kind === 0) {
@@ -1130,10 +1269,10 @@ function makeDispute(L: Layout, i: number): DisputeInput {
     waitedDays: Math.round((openedAt - placedAt) / DAY),
     lastScan,
     offPlatform: b.country.offPlatform,
-    money: (f) => money(share(totalMinor, f, cur), cur),
-    day: (ms) => iso(ms).slice(0, 10),
+    totalMinor,
+    cur,
   };
-  const description = describe(r, reason, cat, item.short, ctx, trackingNo, quantity, received, status === 'delivered');
+  const description = describe(r, reason, item, ctx, trackingNo, quantity, received, status === 'delivered');
 
   // Messages: a short exchange, then timestamps spread over the dispute in order.
   const texts: { by: 'buyer' | 'seller'; text: string }[] = [];
@@ -1154,21 +1293,19 @@ function makeDispute(L: Layout, i: number): DisputeInput {
   const messages: Message[] = texts.map((m, k) => ({ at: iso(openedAt + (msgTimes[k] as number)), by: m.by, text: m.text }));
 
   // Evidence: what the parties attached before escalation.
-  const files: { t: number; party: 'buyer' | 'seller'; name: string; mediaType: string; sizeBytes: number; sha256: string }[] = [];
+  const files: FileAt[] = [];
   const buyerWindow = Math.min(span, 2 * DAY);
-  const addBuyer = (f: { name: string; mediaType: string; sizeBytes: number }, sha: string = r.sha256()) =>
-    files.push({ t: wholeSeconds(r.range(60 * SECOND, buyerWindow)), party: 'buyer', ...f, sha256: sha });
   if (b.kind !== 'ordinary' && r.chance(0.85)) {
     const p = sharedPhoto(L, b.kind === 'serial' ? T_SERIAL : T_RING, b.group);
     // Ring members rename the file they pass around; a serial buyer just re-uploads it.
-    addBuyer(b.kind === 'ring' && r.chance(0.5) ? { ...p, name: buyerPhoto(r, openedAt).name.replace(/\.jpeg$/, '.jpg') } : p, p.sha256);
+    addBuyerFile(r, files, buyerWindow, b.kind === 'ring' && r.chance(0.5) ? { ...p, name: buyerPhoto(r, openedAt).name.replace(/\.jpeg$/, '.jpg') } : p, p.sha256);
   }
   if (notReceived) {
-    if (r.chance(0.6)) addBuyer(buyerScreenshot(r, openedAt - r.range(0, 6 * HOUR)));
+    if (r.chance(0.6)) addBuyerFile(r, files, buyerWindow, buyerScreenshot(r, openedAt - r.range(0, 6 * HOUR)));
   } else {
     const photos = r.int(1, 3);
-    for (let k = 0; k < photos; k++) addBuyer(buyerPhoto(r, (deliveredAt ?? openedAt) + r.range(0, openedAt - (deliveredAt ?? openedAt))));
-    if (r.chance(0.3)) addBuyer(buyerVideo(r, deliveredAt ?? openedAt));
+    for (let k = 0; k < photos; k++) addBuyerFile(r, files, buyerWindow, buyerPhoto(r, (deliveredAt ?? openedAt) + r.range(0, openedAt - (deliveredAt ?? openedAt))));
+    if (r.chance(0.3)) addBuyerFile(r, files, buyerWindow, buyerVideo(r, deliveredAt ?? openedAt));
   }
   if (!silentSeller && r.chance(0.35)) {
     const n = r.int(1, 2);
@@ -1203,6 +1340,21 @@ function makeDispute(L: Layout, i: number): DisputeInput {
     messages,
     evidence,
   };
+}
+
+interface FileMeta {
+  name: string;
+  mediaType: string;
+  sizeBytes: number;
+}
+interface FileAt extends FileMeta {
+  t: number;
+  party: 'buyer' | 'seller';
+  sha256: string;
+}
+/** Buyers attach their files soon after opening the dispute. */
+function addBuyerFile(r: Rng, files: FileAt[], window: number, f: FileMeta, sha?: string): void {
+  files.push({ t: wholeSeconds(r.range(60 * SECOND, window)), party: 'buyer', name: f.name, mediaType: f.mediaType, sizeBytes: f.sizeBytes, sha256: sha ?? r.sha256() });
 }
 
 /** n ascending whole-second offsets strictly inside (0, span). */

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { ArgError } from './args';
 import { Scenario, replay } from './replay';
 
 /** Usage problems and unreadable input files exit 2 with a message on stderr (SCENARIOS.md). */
@@ -57,8 +58,8 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (e) => {
-    process.stderr.write(`${e instanceof UsageError ? e.message : (e as Error).stack ?? String(e)}\n`);
-    process.exit(e instanceof UsageError ? 2 : 1);
+    process.stderr.write(`${e instanceof UsageError || e instanceof ArgError ? e.message : (e as Error).stack ?? String(e)}\n`);
+    process.exit(e instanceof UsageError || e instanceof ArgError ? 2 : 1);
   },
 );
 

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, powerMonitor, protocol, session, type WebFrameMain } from 'electron';
+import { DEMO_USERS } from '../cli/demo-data';
 import { openCore } from '../services/core';
 import { registerIpcCarrier } from '../transport/ipc';
 import { contentTypeFor, resolveStaticFile } from '../transport/static-files';
@@ -101,6 +103,15 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
+/**
+ * better-sqlite3 in node_modules is built for Node (tests, CLI); Electron has another ABI.
+ * A packaging step puts the Electron build here; without it the Node build is tried.
+ */
+function electronSqliteBinding(): string | undefined {
+  const candidate = process.env.MEDIATION_DESK_SQLITE_BINDING ?? join(app.getAppPath(), 'resources', 'native', 'better_sqlite3.node');
+  return existsSync(candidate) ? candidate : undefined;
+}
+
 /** On the very first start the database is empty: offer the demo population. */
 async function offerDemo(core: Awaited<ReturnType<typeof openCore>>): Promise<boolean> {
   if (!(await core.isEmpty())) return false;
@@ -111,7 +122,7 @@ async function offerDemo(core: Awaited<ReturnType<typeof openCore>>): Promise<bo
     cancelId: 1,
     title: 'Mediation Desk',
     message: 'The case database is empty.',
-    detail: 'Load a demo population of escalated disputes and demo accounts (mira / mira-demo) to try the desk?',
+    detail: 'Load a demo population of escalated disputes and demo accounts to try the desk? The sign-in screen lists the demo accounts.',
   });
   if (response !== 0) return false;
   await core.seedDemo(DEMO_CASES);
@@ -122,12 +133,15 @@ async function start(): Promise<void> {
   lockDown();
   serveRenderer();
 
-  const dataDir = app.getPath('userData');
-  // A shared PostgreSQL (DATABASE_URL) for teams, else the embedded SQLite file.
-  const databaseUrl = process.env.DATABASE_URL || join(dataDir, 'mediation-desk.sqlite');
-  const core = await openCore({ dataDir, databaseUrl });
+  // A shared PostgreSQL (DATABASE_URL) for teams, else the core's default embedded SQLite
+  // file, <userData>/mediation-desk.sqlite.
+  const core = await openCore({
+    dataDir: app.getPath('userData'),
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    sqliteNativeBinding: electronSqliteBinding(),
+  });
   const demo = await offerDemo(core);
-  const disposeIpc = registerIpcCarrier(core, { isTrustedFrame: isOwnPage, demo });
+  const disposeIpc = registerIpcCarrier(core, { isTrustedFrame: isOwnPage, demo, demoAccounts: demo ? DEMO_USERS : [] });
 
   // Deadlines that passed while the machine slept are applied at once, not at the next timer.
   powerMonitor.on('resume', () => {

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { resolve } from 'node:path';
 import type { AppError, Envelope } from '../contract/errors';
 import type { CoreApi } from './core-api';
+import { sessionInfo, type DemoAccount } from './session-info';
 import { contentTypeFor, resolveStaticFile } from './static-files';
 import type { ChangeNotice, Identity } from './types';
 
@@ -18,10 +19,17 @@ export interface HttpServerOptions {
   host?: '127.0.0.1';
   /** The built renderer (out/web). */
   staticDir: string;
-  /** Reserved for e2e-only routes; nothing is exposed by it yet. */
-  testControls?: boolean;
+  /** Only with `serve --test-clock`: routes that move the core's clock for e2e tests. */
+  testControls?: TestControls;
   /** Tells the sign-in screen to show the demo accounts hint. */
   demo?: boolean;
+  /** The demo sign-ins the hint lists (demo-only, deliberately public passwords). */
+  demoAccounts?: readonly DemoAccount[];
+}
+
+export interface TestControls {
+  advanceClock(ms: number): Promise<void>;
+  now(): number;
 }
 
 export interface HttpServerHandle {
@@ -107,7 +115,8 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
     const session = currentSession(req);
 
     if (path === '/api/events' && req.method === 'GET') return openEventStream(res, session);
-    if (path === '/api/session/info' && req.method === 'GET') return sendJson(res, 200, { ok: true, value: { demo: opts.demo === true } });
+    if (path === '/api/session/info' && req.method === 'GET') return sendJson(res, 200, { ok: true, value: sessionInfo(opts.demo, opts.demoAccounts) });
+    if (path.startsWith('/api/test/')) return handleTestControl(req, res, path);
     if (req.method !== 'POST') return sendJson(res, 405, errorEnvelope('VALIDATION', 'Method not allowed'));
 
     const body = await readJsonBody(req);
@@ -128,6 +137,23 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
     return sendJson(res, 404, errorEnvelope('NOT_FOUND', 'No such endpoint'));
   }
 
+  /** Absent unless the server was started with a test clock: then 404 like any unknown path. */
+  async function handleTestControl(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const controls = opts.testControls;
+    if (!controls) return sendJson(res, 404, errorEnvelope('NOT_FOUND', 'No such endpoint'));
+    const now = () => ({ ok: true as const, value: { now: new Date(controls.now()).toISOString() } });
+    if (path === '/api/test/now' && req.method === 'GET') return sendJson(res, 200, now());
+    if (path === '/api/test/advance-clock' && req.method === 'POST') {
+      const ms = ((await readJsonBody(req)) as { ms?: unknown } | undefined)?.ms;
+      if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0) {
+        return sendJson(res, 200, errorEnvelope('VALIDATION', 'ms must be a non-negative whole number of milliseconds'));
+      }
+      await controls.advanceClock(ms);
+      return sendJson(res, 200, now());
+    }
+    return sendJson(res, 404, errorEnvelope('NOT_FOUND', 'No such endpoint'));
+  }
+
   async function signIn(res: ServerResponse, previous: ActiveSession | null, body: unknown): Promise<void> {
     const input = body as { userId?: unknown; password?: unknown } | undefined;
     if (typeof input?.userId !== 'string' || typeof input.password !== 'string') {
@@ -135,6 +161,7 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
     }
     // A new id on every sign-in: a cookie planted before sign-in never becomes a session.
     if (previous) endSession(previous.id);
+    forgetIdleSessions();
     const result = await core.signIn(input.userId, input.password);
     if (!result.ok) return sendJson(res, 200, result);
     const id = randomBytes(32).toString('base64url');
@@ -158,6 +185,12 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
     }
     entry.lastSeen = now;
     return { id, entry };
+  }
+
+  /** Sessions of browsers that simply went away would otherwise stay in memory forever. */
+  function forgetIdleSessions(): void {
+    const now = Date.now();
+    for (const [id, entry] of sessions) if (now - entry.lastSeen > IDLE_LIMIT_MS && entry.streams.size === 0) endSession(id);
   }
 
   function endSession(id: string): void {

@@ -2,6 +2,7 @@ import { ipcMain, webContents, type IpcMainInvokeEvent, type WebContents, type W
 import type { AppError, Envelope } from '../contract/errors';
 import { CHANGE_CHANNEL, INVOKE_CHANNEL } from '../electron/channels';
 import type { CoreApi } from './core-api';
+import { sessionInfo, type DemoAccount } from './session-info';
 import type { Identity } from './types';
 
 /**
@@ -14,6 +15,7 @@ export interface IpcCarrierOptions {
   isTrustedFrame(frame: WebFrameMain): boolean;
   /** Tells the sign-in screen to show the demo accounts hint. */
   demo?: boolean;
+  demoAccounts?: readonly DemoAccount[];
 }
 
 type UserIdentity = Extract<Identity, { kind: 'user' }>;
@@ -43,7 +45,7 @@ export function registerIpcCarrier(core: CoreApi, opts: IpcCarrierOptions): () =
           forget(contents);
           return { ok: true, value: null };
         case 'session.info':
-          return { ok: true, value: { demo: opts.demo === true } };
+          return { ok: true, value: sessionInfo(opts.demo, opts.demoAccounts) };
         default:
           return await core.dispatch(method, input, identities.get(contents.id) ?? { kind: 'anonymous' });
       }

@@ -37,12 +37,19 @@ export async function signOut(): Promise<void> {
   else await post('/api/session/sign-out', {});
 }
 
+export interface SessionInfo {
+  demo: boolean;
+  /** Demo-only sign-ins (public passwords), listed on the sign-in screen. */
+  accounts: Array<{ userId: string; name: string; role: string; password: string }>;
+}
+
 /** Whether the desk runs on demo data (the sign-in screen then shows the demo accounts). */
-export async function sessionInfo(): Promise<{ demo: boolean }> {
+export async function sessionInfo(): Promise<SessionInfo> {
   const result = bridge
     ? await bridge.invoke('session.info').catch(unreachable)
     : await fetch('/api/session/info', { credentials: 'same-origin' }).then(readEnvelope, unreachable);
-  return result.ok ? (result.value as { demo: boolean }) : { demo: false };
+  const value = result.ok ? (result.value as Partial<SessionInfo> | null) : null;
+  return { demo: value?.demo === true, accounts: Array.isArray(value?.accounts) ? value.accounts : [] };
 }
 
 /**

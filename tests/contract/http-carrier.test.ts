@@ -66,7 +66,12 @@ describe('HTTP carrier', () => {
     writeFileSync(join(web, 'assets', 'app-abc.js'), 'console.log(1)');
     writeFileSync(join(dir, 'secret.txt'), 'outside the static root');
     fake = fakeCore();
-    server = await startHttpServer(fake.core, { port: 0, staticDir: web, demo: true });
+    server = await startHttpServer(fake.core, {
+      port: 0,
+      staticDir: web,
+      demo: true,
+      demoAccounts: [{ id: 'mira', name: 'Mira', role: 'mediator', password: 'mira-demo' }],
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -194,7 +199,35 @@ describe('HTTP carrier', () => {
 
   it('reports demo mode', async () => {
     const res = await raw(server.url, { path: '/api/session/info', headers: { Host: host() } });
-    expect(JSON.parse(res.body)).toEqual({ ok: true, value: { demo: true } });
+    expect(JSON.parse(res.body)).toEqual({
+      ok: true,
+      value: { demo: true, accounts: [{ userId: 'mira', name: 'Mira', role: 'mediator', password: 'mira-demo' }] },
+    });
+  });
+
+  it('has no test-control routes unless started with a test clock', async () => {
+    const res = await post('/api/test/advance-clock', { ms: 1000 });
+    expect(res.status).toBe(404);
+  });
+
+  it('moves the test clock when started with test controls', async () => {
+    let now = Date.parse('2026-03-01T09:00:00Z');
+    const other = await startHttpServer(fakeCore().core, {
+      port: 0,
+      staticDir: dir,
+      testControls: { advanceClock: async (ms) => void (now += ms), now: () => now },
+    });
+    try {
+      const res = await raw(other.url, {
+        method: 'POST',
+        path: '/api/test/advance-clock',
+        headers: { Host: new URL(other.url).host },
+        body: JSON.stringify({ ms: 3_600_000 }),
+      });
+      expect(JSON.parse(res.body)).toEqual({ ok: true, value: { now: '2026-03-01T10:00:00.000Z' } });
+    } finally {
+      await other.close();
+    }
   });
 
   it('refuses the event stream without a session', async () => {

@@ -1,13 +1,16 @@
 import { expect, test, type Page } from '@playwright/test';
+import { DEMO_USERS } from '../../src-main/cli/demo-data';
 
-/** Demo accounts the CLI creates with `serve --demo`. */
-const MEDIATOR = { userId: 'mira', password: 'mira-demo' };
+/** The first demo mediator `serve --demo` creates; taken from the demo data so they never drift. */
+const demoMediator = DEMO_USERS.find((u) => u.role === 'mediator');
+if (!demoMediator) throw new Error('the demo data has no mediator');
+const MEDIATOR = { userId: demoMediator.id, password: demoMediator.password };
 const SCREENS = 'test-results/screens';
 
 async function signIn(page: Page, user: { userId: string; password: string }) {
   await page.goto('/');
-  await page.getByLabel('User id').fill(user.userId);
-  await page.getByLabel('Password', { exact: true }).fill(user.password);
+  await page.getByRole('textbox', { name: 'User id' }).fill(user.userId);
+  await page.getByRole('textbox', { name: 'Password' }).fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
@@ -42,7 +45,13 @@ test('a mediator signs in, sees the queue and opens a case', async ({ page }) =>
   await expect(detail.getByText('Order', { exact: true })).toBeVisible();
   await page.screenshot({ path: `${SCREENS}/03-case-detail.png` });
 
+  // A change made elsewhere (here: the same session claiming through the API) reaches the
+  // open screen over the event stream, without a reload.
   await page.getByRole('tab', { name: 'Mine' }).click();
+  await expect(page.getByText('No open cases are assigned to you.')).toBeVisible();
+  const claim = await page.request.post(`/api/call/case.claim`, { data: { caseId } });
+  expect(await claim.json()).toMatchObject({ ok: true });
+  await expect(page.getByTestId('queue-row').filter({ hasText: caseId })).toBeVisible();
   await page.screenshot({ path: `${SCREENS}/04-mine.png` });
 
   // The session is a server-side cookie: a reload keeps the user signed in.

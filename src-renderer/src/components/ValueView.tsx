@@ -12,29 +12,31 @@ import { formatInstant, formatMoney, humanize, ISO_INSTANT, labelFor } from '../
 export const CurrencyContext = createContext<string | null>(null);
 
 const MAX_DEPTH = 4;
+/** Keys whose values are vocabulary (snake_case enums), shown as words. */
+const ENUM_KEYS = new Set(['status', 'reason', 'kind', 'type', 'remedy', 'by', 'party', 'outcome', 'basis', 'grounds', 'label', 'recommended', 'choice', 'verdict']);
 
 export function ValueView({ value, name, depth = 0 }: { value: unknown; name?: string; depth?: number }) {
   const currency = useContext(CurrencyContext);
-  if (value === null || value === undefined || value === '') return <Text span c="dimmed">—</Text>;
-  if (typeof value === 'boolean') return <Text span>{value ? 'Yes' : 'No'}</Text>;
+  if (value === null || value === undefined || value === '') return <Text span inherit c="dimmed">—</Text>;
+  if (typeof value === 'boolean') return <Text span inherit>{value ? 'Yes' : 'No'}</Text>;
   if (typeof value === 'number') {
-    if (name?.endsWith('Minor') && currency && Number.isInteger(value)) return <Text span>{formatMoney(value, currency)}</Text>;
-    return <Text span>{value}</Text>;
+    if (name?.endsWith('Minor') && currency && Number.isInteger(value)) return <Text span inherit>{formatMoney(value, currency)}</Text>;
+    return <Text span inherit>{value}</Text>;
   }
   if (typeof value === 'string') {
-    if (ISO_INSTANT.test(value)) return <Text span title={value}>{formatInstant(value)}</Text>;
-    if (name === 'status' || name === 'reason' || name === 'kind' || name === 'type') return <Text span>{humanize(value)}</Text>;
-    return <Text span style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{value}</Text>;
+    if (ISO_INSTANT.test(value)) return <Text span inherit title={value}>{formatInstant(value)}</Text>;
+    if (name !== undefined && ENUM_KEYS.has(name) && /^[a-z][a-z_.]*$/.test(value)) return <Text span inherit>{humanize(value)}</Text>;
+    return <Text span inherit style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{value}</Text>;
   }
   if (depth >= MAX_DEPTH) return <Code>{JSON.stringify(value)}</Code>;
   if (Array.isArray(value)) return <ListView items={value} depth={depth} />;
   if (typeof value === 'object') return <ObjectView object={value as Record<string, unknown>} depth={depth} />;
-  return <Text span>{String(value)}</Text>;
+  return <Text span inherit>{String(value)}</Text>;
 }
 
 function ObjectView({ object, depth }: { object: Record<string, unknown>; depth: number }) {
   const entries = Object.entries(object).filter(([, v]) => v !== undefined);
-  if (entries.length === 0) return <Text span c="dimmed">—</Text>;
+  if (entries.length === 0) return <Text span inherit c="dimmed">—</Text>;
   return (
     <DataList size="xs" gap={4} labelWidth={depth === 0 ? 140 : 110}>
       {entries.map(([key, v]) => (
@@ -50,11 +52,11 @@ function ObjectView({ object, depth }: { object: Record<string, unknown>; depth:
 }
 
 function ListView({ items, depth }: { items: unknown[]; depth: number }) {
-  if (items.length === 0) return <Text span c="dimmed" size="sm">None</Text>;
+  if (items.length === 0) return <Text span inherit c="dimmed" size="sm">None</Text>;
   const objects = items.every((i) => i !== null && typeof i === 'object' && !Array.isArray(i));
   if (!objects) {
     return (
-      <Text span>
+      <Text span inherit>
         {items.map((i, n) => (
           <span key={n}>
             {n > 0 && ', '}

@@ -1,4 +1,4 @@
-import { Alert, Badge, CloseButton, Divider, Group, Loader, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Box, CloseButton, Divider, Group, Loader, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useRef } from 'react';
 import { Countdown } from '../components/Countdown';
 import { StatusBadge } from '../components/StatusBadge';
@@ -156,7 +156,7 @@ function Section({ title, children }: { title: string; children: React.ReactNode
       <Text size="xs" fw={700} tt="uppercase" c="dimmed" mb={4}>
         {title}
       </Text>
-      {children}
+      <Box fz="sm">{children}</Box>
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { Alert, Button, Group, Loader, Table, Text } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { Countdown } from '../components/Countdown';
 import { StatusBadge } from '../components/StatusBadge';
-import { formatInstant, formatMoney, humanize } from '../format';
+import { formatInstant, formatInstantCompact, formatMoney, humanize } from '../format';
 import { useQuery } from '../hooks';
 
 export type QueueScope = 'unassigned' | 'mine' | 'all';
@@ -56,8 +56,17 @@ export function QueueTable({ scope, selectedId, onSelect, refreshKey }: Props) {
   const showAssignee = scope !== 'unassigned';
   return (
     <>
-      <Table.ScrollContainer minWidth={960}>
-        <Table striped highlightOnHover stickyHeader verticalSpacing={6} horizontalSpacing="sm" fz="sm" data-testid="queue-table">
+      <Table.ScrollContainer minWidth={900}>
+        <Table
+          striped
+          highlightOnHover
+          stickyHeader
+          verticalSpacing={6}
+          horizontalSpacing="sm"
+          fz="sm"
+          styles={{ th: { whiteSpace: 'nowrap' } }}
+          data-testid="queue-table"
+        >
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Case</Table.Th>
@@ -90,7 +99,9 @@ export function QueueTable({ scope, selectedId, onSelect, refreshKey }: Props) {
                   bg={selected ? 'var(--mantine-primary-color-light)' : undefined}
                   style={{ cursor: 'pointer' }}
                 >
-                  <Table.Td ff="monospace">{row.id}</Table.Td>
+                  <Table.Td ff="monospace" style={{ whiteSpace: 'nowrap' }}>
+                    {row.id}
+                  </Table.Td>
                   <Table.Td>
                     <StatusBadge status={row.status} />
                   </Table.Td>
@@ -104,7 +115,9 @@ export function QueueTable({ scope, selectedId, onSelect, refreshKey }: Props) {
                     </Text>
                   </Table.Td>
                   <Table.Td>{row.buyerCountry}</Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatInstant(row.escalatedAt)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }} title={formatInstant(row.escalatedAt)}>
+                    {formatInstantCompact(row.escalatedAt)}
+                  </Table.Td>
                   {showAssignee && <Table.Td>{row.assignee ?? <Text span c="dimmed">—</Text>}</Table.Td>}
                   <Table.Td>
                     <Countdown at={row.nextDeadlineAt} />

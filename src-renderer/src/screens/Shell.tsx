@@ -39,7 +39,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   return (
     <AppShell
       header={{ height: 52 }}
-      aside={{ width: { base: 460, lg: 600 }, breakpoint: 'sm', collapsed: { desktop: selected === null, mobile: selected === null } }}
+      aside={{ width: { base: 420, xl: 540 }, breakpoint: 'sm', collapsed: { desktop: selected === null, mobile: selected === null } }}
       padding={0}
     >
       <AppShell.Header px="md">

@@ -1,6 +1,7 @@
-import { Alert, Button, Center, Code, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Center, Paper, PasswordInput, Stack, Table, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
-import { sessionInfo, signIn } from '../client';
+import { sessionInfo, signIn, type SessionInfo } from '../client';
+import { humanize } from '../format';
 import type { Me } from '../types';
 
 export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
@@ -8,10 +9,10 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [demo, setDemo] = useState(false);
+  const [info, setInfo] = useState<SessionInfo>({ demo: false, accounts: [] });
 
   useEffect(() => {
-    void sessionInfo().then((info) => setDemo(info.demo));
+    void sessionInfo().then(setInfo);
   }, []);
 
   async function submit(event: FormEvent) {
@@ -25,49 +26,83 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
   }
 
   return (
-    <Center h="100vh" bg="gray.0">
-      <Paper withBorder shadow="xs" p="xl" radius="md" w={380}>
-        <form onSubmit={submit} aria-label="Sign in">
-          <Stack gap="sm">
-            <div>
-              <Title order={3}>Mediation Desk</Title>
-              <Text size="sm" c="dimmed">
-                Sign in to work the dispute queue.
-              </Text>
-            </div>
-            <TextInput
-              label="User id"
-              name="userId"
-              autoComplete="username"
-              autoFocus
-              required
-              value={userId}
-              onChange={(e) => setUserId(e.currentTarget.value)}
-            />
-            <PasswordInput
-              label="Password"
-              name="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-            />
-            {error && (
-              <Alert color="red" variant="light" p="xs" role="alert">
-                {error}
-              </Alert>
-            )}
-            <Button type="submit" loading={busy} fullWidth>
-              Sign in
-            </Button>
-            {demo && (
-              <Text size="xs" c="dimmed">
-                Demo data is loaded. Try the mediator <Code>mira</Code> with password <Code>mira-demo</Code>.
-              </Text>
-            )}
-          </Stack>
-        </form>
-      </Paper>
+    <Center mih="100vh" bg="gray.0" py="xl">
+      <Stack gap="md" w={400}>
+        <Paper withBorder shadow="xs" p="xl" radius="md">
+          <form onSubmit={submit} aria-label="Sign in">
+            <Stack gap="sm">
+              <div>
+                <Title order={3}>Mediation Desk</Title>
+                <Text size="sm" c="dimmed">
+                  Sign in to work the dispute queue.
+                </Text>
+              </div>
+              <TextInput
+                label="User id"
+                name="userId"
+                autoComplete="username"
+                autoFocus
+                required
+                value={userId}
+                onChange={(e) => setUserId(e.currentTarget.value)}
+              />
+              <PasswordInput
+                label="Password"
+                name="password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+              />
+              {error && (
+                <Alert color="red" variant="light" p="xs" role="alert">
+                  {error}
+                </Alert>
+              )}
+              <Button type="submit" loading={busy} fullWidth>
+                Sign in
+              </Button>
+            </Stack>
+          </form>
+        </Paper>
+        {info.demo && (
+          <DemoAccounts
+            accounts={info.accounts}
+            onPick={(a) => {
+              setUserId(a.userId);
+              setPassword(a.password);
+            }}
+          />
+        )}
+      </Stack>
     </Center>
+  );
+}
+
+function DemoAccounts({ accounts, onPick }: { accounts: SessionInfo['accounts']; onPick: (a: SessionInfo['accounts'][number]) => void }) {
+  return (
+    <Paper withBorder p="sm" radius="md" aria-label="Demo accounts">
+      <Text size="xs" c="dimmed" mb={accounts.length ? 'xs' : 0}>
+        {accounts.length ? 'Demo data is loaded. Pick an account to fill in the form:' : 'Demo data is loaded.'}
+      </Text>
+      {accounts.length > 0 && (
+        <Table fz="xs" verticalSpacing={2} horizontalSpacing="xs" highlightOnHover>
+          <Table.Tbody>
+            {accounts.map((a) => (
+              <Table.Tr key={a.userId}>
+                <Table.Td>
+                  <UnstyledButton fz="xs" ff="monospace" c="indigo" onClick={() => onPick(a)}>
+                    {a.userId}
+                  </UnstyledButton>
+                </Table.Td>
+                <Table.Td>{a.name}</Table.Td>
+                <Table.Td>{humanize(a.role)}</Table.Td>
+                <Table.Td ff="monospace">{a.password}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Paper>
   );
 }

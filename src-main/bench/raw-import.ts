@@ -1,0 +1,113 @@
+/**
+ * The bench's yardstick for `import`: a hand-written importer straight on better-sqlite3.
+ * Same input file, same schema (created by the real migration), same connection settings
+ * as `openDatabase` (WAL, foreign keys, synchronous=FULL), same tables and columns, the
+ * same existence check per case and a content hash of the same canonical form; one
+ * transaction per batch of prepared single-row statements. What it leaves out is exactly
+ * what the product adds: schema validation with per-line reports and the query builder.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import BetterSqlite3 from 'better-sqlite3';
+
+export interface RawImportResult {
+  read: number;
+  created: number;
+  seconds: number;
+}
+
+const ms = (iso: string | null | undefined): number | null => (iso ? Date.parse(iso) : null);
+
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/** Imports `file` into the (already migrated, empty) SQLite database at `path`. */
+export async function rawImport(path: string, file: string, opts: { now: number; batchSize?: number }): Promise<RawImportResult> {
+  const batchSize = opts.batchSize ?? 2_000;
+  const db = new BetterSqlite3(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('synchronous = FULL');
+  for (const p of (process.env.RAW_PRAGMAS ?? '').split(';').filter(Boolean)) db.pragma(p);
+  const started = performance.now();
+  const existing = db.prepare('SELECT id, content_hash, status FROM cases WHERE id = ?');
+  const account = db.prepare(
+    `INSERT INTO accounts (id, role, name, country, created_at, label, label_note, labelled_by, labelled_at) VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)
+     ON CONFLICT (id) DO UPDATE SET name = excluded.name, country = excluded.country, created_at = excluded.created_at`,
+  );
+  const link = db.prepare('INSERT INTO account_links (account_id, kind, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  const order = db.prepare(
+    `INSERT INTO orders (id, buyer_id, seller_id, placed_at, shipped_at, currency, item_title, quantity, item_price_minor, shipping_minor, total_minor, tracking_number, carrier, delivery_status, delivered_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET buyer_id = excluded.buyer_id, seller_id = excluded.seller_id, placed_at = excluded.placed_at, shipped_at = excluded.shipped_at,
+       currency = excluded.currency, item_title = excluded.item_title, quantity = excluded.quantity, item_price_minor = excluded.item_price_minor,
+       shipping_minor = excluded.shipping_minor, total_minor = excluded.total_minor, tracking_number = excluded.tracking_number, carrier = excluded.carrier,
+       delivery_status = excluded.delivery_status, delivered_at = excluded.delivered_at`,
+  );
+  const kase = db.prepare(
+    `INSERT INTO cases (id, order_id, buyer_id, seller_id, reason, claim_remedy, claim_amount_minor, currency, total_minor, description, opened_at, escalated_at,
+       status, assignee_id, forced_decision, evidence_round, policy_version, content_hash, next_due_at, version, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'escalated', NULL, 0, 0, NULL, ?, NULL, 0, ?, ?)`,
+  );
+  const negotiation = db.prepare('INSERT INTO negotiation (case_id, seq, at, by, remedy, amount_minor, comment) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const message = db.prepare('INSERT INTO messages (case_id, seq, at, by, text) VALUES (?, ?, ?, ?, ?)');
+  const evidence = db.prepare(
+    'INSERT INTO evidence (case_id, seq, party, name, media_type, size_bytes, sha256, submitted_at, request_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)',
+  );
+  const event = db.prepare("INSERT INTO case_events (case_id, at, actor, type, details) VALUES (?, ?, 'intake', 'case.escalated', ?)");
+
+  const now = opts.now;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const write = db.transaction((batch: any[]) => {
+    let created = 0;
+    for (const d of batch) {
+      if (existing.get(d.id)) continue;
+      const hash = createHash('sha256').update(canonicalJson(d)).digest('hex');
+      for (const [a, role] of [
+        [d.buyer, 'buyer'],
+        [d.seller, 'seller'],
+      ] as const) {
+        account.run(a.id, role, a.name, a.country, ms(a.createdAt));
+        for (const kind of ['device', 'address', 'payment']) for (const v of a.links?.[kind] ?? []) link.run(a.id, kind, v);
+      }
+      const o = d.order;
+      order.run(o.id, d.buyer.id, d.seller.id, ms(o.placedAt), ms(o.shippedAt), o.currency, o.item.title, o.item.quantity, o.itemPriceMinor, o.shippingMinor,
+        o.totalMinor, o.tracking.number ?? null, o.tracking.carrier ?? null, o.tracking.status, ms(o.tracking.deliveredAt));
+      kase.run(d.id, o.id, d.buyer.id, d.seller.id, d.reason, d.claim.remedy, d.claim.amountMinor, o.currency, o.totalMinor, d.description ?? '',
+        ms(d.openedAt), ms(d.escalatedAt), hash, now, now);
+      (d.negotiation ?? []).forEach((n: any, i: number) => negotiation.run(d.id, i + 1, ms(n.at), n.by, n.remedy, n.amountMinor, n.comment ?? ''));
+      (d.messages ?? []).forEach((m: any, i: number) => message.run(d.id, i + 1, ms(m.at), m.by, m.text));
+      (d.evidence ?? []).forEach((e: any, i: number) => evidence.run(d.id, i + 1, e.party, e.name, e.mediaType, e.sizeBytes, e.sha256, ms(e.submittedAt)));
+      event.run(d.id, now, JSON.stringify({ escalatedAt: d.escalatedAt, reason: d.reason, claim: d.claim }));
+      created++;
+    }
+    return created;
+  });
+
+  let read = 0;
+  let created = 0;
+  let batch: unknown[] = [];
+  for await (const text of createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity })) {
+    if (!text.trim()) continue;
+    read++;
+    batch.push(JSON.parse(text));
+    if (batch.length >= batchSize) {
+      created += write(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) created += write(batch);
+  const seconds = (performance.now() - started) / 1000;
+  db.close();
+  return { read, created, seconds };
+}

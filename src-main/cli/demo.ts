@@ -1,0 +1,24 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { openDatabase } from '../db/connect';
+import { systemClock } from '../services/clock';
+import { seedDemo } from '../services/demo-seed';
+import { ensurePolicy } from '../services/policy-store';
+import { intFlag, parseArgs } from './args';
+import { databaseUrlFromEnv, defaultDataDir } from './paths';
+
+/** `demo [--cases N] [--db url]`: fills a database with the deterministic demo population. */
+export async function runDemo(args: string[]): Promise<void> {
+  const { flags } = parseArgs(args, { cases: 'string', db: 'string' });
+  const cases = intFlag(flags.cases, 'cases', 3_000);
+  mkdirSync(defaultDataDir(), { recursive: true });
+  const url = (flags.db as string | undefined) ?? databaseUrlFromEnv() ?? resolve(defaultDataDir(), 'mediation-desk.sqlite');
+  const db = await openDatabase({ url });
+  try {
+    await ensurePolicy(db, systemClock.now());
+    const result = await seedDemo(db, cases, systemClock.now());
+    process.stdout.write(`${JSON.stringify({ database: url, ...result })}\n`);
+  } finally {
+    await db.destroy();
+  }
+}

@@ -1,0 +1,46 @@
+import { createReadStream } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { openDatabase } from '../db/connect';
+import { importStream } from '../services/bulk-import';
+import { systemClock } from '../services/clock';
+import { ensurePolicy } from '../services/policy-store';
+import { parseArgs, ArgError, intFlag } from './args';
+import { databaseUrlFromEnv, defaultDataDir } from './paths';
+
+/**
+ * `import <file.ndjson>`: one escalated dispute per line, streamed (memory does not grow
+ * with the file). Each refused line goes to stderr as JSON with its line number, field
+ * and reason; the summary goes to stdout. Exit 0 when the file was read.
+ */
+export async function runImport(args: string[]): Promise<void> {
+  const { flags, positional } = parseArgs(args, { db: 'string', 'batch-size': 'string' });
+  const file = positional[0];
+  if (!file) throw new ArgError('usage: cli import <file.ndjson> [--db <url or path>]');
+  const url = (flags.db as string | undefined) ?? databaseUrlFromEnv() ?? resolve(defaultDataDir(), 'mediation-desk.sqlite');
+  const stream = createReadStream(file, { encoding: 'utf8' });
+  await new Promise<void>((ok, ko) => {
+    stream.once('open', () => ok());
+    stream.once('error', (e) => ko(new ArgError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? e.message})`)));
+  });
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(defaultDataDir(), { recursive: true });
+  const db = await openDatabase({ url });
+  try {
+    await ensurePolicy(db, systemClock.now());
+    async function* lines() {
+      let line = 0;
+      for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) yield { line: ++line, text };
+    }
+    const started = performance.now();
+    const summary = await importStream(db, lines(), {
+      now: systemClock.now(),
+      batchSize: intFlag(flags['batch-size'], 'batch-size', 2_000),
+      onProblem: (p) => process.stderr.write(`${JSON.stringify(p)}\n`),
+    });
+    const { caseIds: _ids, ...counts } = summary;
+    process.stdout.write(`${JSON.stringify({ file, ...counts, seconds: Math.round(performance.now() - started) / 1000 })}\n`);
+  } finally {
+    await db.destroy();
+  }
+}

@@ -1,0 +1,26 @@
+import { DEMO_USERS, generateDemoDisputes } from '../cli/demo-data';
+import type { Db } from '../db/connect';
+import { importStream } from './bulk-import';
+import { createUser } from './users';
+
+/** Fills a database with the deterministic demo population and one user per demo identity. */
+export async function seedDemo(db: Db, cases: number, now: number): Promise<{ cases: number; users: number }> {
+  let users = 0;
+  for (const u of DEMO_USERS) {
+    const exists = await db.selectFrom('users').select('id').where('id', '=', u.id).executeTakeFirst();
+    if (exists) continue;
+    await createUser(db, u, now);
+    users++;
+  }
+  function* records() {
+    let line = 0;
+    for (const value of generateDemoDisputes({ cases, now, seed: 1 })) yield { line: ++line, value };
+  }
+  const summary = await importStream(db, records(), {
+    now,
+    onProblem: (p) => {
+      throw new Error(`demo data line ${p.line} is invalid: ${p.message}`);
+    },
+  });
+  return { cases: summary.created + summary.updated, users };
+}
