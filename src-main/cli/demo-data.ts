@@ -5,7 +5,13 @@
  * Pure: no clock (`now` is an input), no Math.random, no I/O. Every dispute is generated
  * from its own PRNG stream seeded by (seed, index), and every account from (seed, account
  * index), so nothing is stored per case or per account and memory stays flat however many
- * cases are asked for; the only precomputed state is a few numbers describing the mix.
+ * cases are asked for; the only precomputed state is a few numbers describing the mix (and
+ * fixed-size formatting tables). Output depends only on (cases, seed, now): the pools scale
+ * with `cases`, so the first 100 of a 1,000-case run are not the first 100 of a 100-case run.
+ *
+ * Scale: ordinary buyers ≈ cases/2 (about two disputes each, so honest accounts do not show
+ * serial-disputer velocity), sellers ≈ cases/20, serial disputers ≈ cases/400 (min 3), one
+ * fraud ring per 25,000 cases (min 1), all capped.
  *
  * What it plants for the product's features to find (DOMAIN.md):
  * - seller tricks: a proposal of amount 0 whose comment "agrees to a full refund", and
@@ -32,16 +38,16 @@ export interface DemoUser {
 
 /**
  * Sign-in identities for the demo database. Demo-only passwords, deliberately guessable:
- *   m1 mediator-1, m2 mediator-2, m3 mediator-3, s1 supervisor-1, s2 supervisor-2, a1 analyst-1.
+ * "<id>-demo" (mira-demo, oleg-demo, …), listed in the README.
  * Two supervisors so that an appeal can always be reviewed by one who did not decide it.
  */
 export const DEMO_USERS: DemoUser[] = [
-  { id: 'm1', name: 'Mira Kovač', role: 'mediator', password: 'mediator-1' },
-  { id: 'm2', name: 'Diego Fernandes', role: 'mediator', password: 'mediator-2' },
-  { id: 'm3', name: 'Wei Lin', role: 'mediator', password: 'mediator-3' },
-  { id: 's1', name: 'Oleg Sokolov', role: 'supervisor', password: 'supervisor-1' },
-  { id: 's2', name: 'Amara Okafor', role: 'supervisor', password: 'supervisor-2' },
-  { id: 'a1', name: 'Hannah Berg', role: 'analyst', password: 'analyst-1' },
+  { id: 'mira', name: 'Mira Kovač', role: 'mediator', password: 'mira-demo' },
+  { id: 'diego', name: 'Diego Fernandes', role: 'mediator', password: 'diego-demo' },
+  { id: 'wei', name: 'Wei Lin', role: 'mediator', password: 'wei-demo' },
+  { id: 'oleg', name: 'Oleg Sokolov', role: 'supervisor', password: 'oleg-demo' },
+  { id: 'amara', name: 'Amara Okafor', role: 'supervisor', password: 'amara-demo' },
+  { id: 'hannah', name: 'Hannah Berg', role: 'analyst', password: 'hannah-demo' },
 ];
 
 export interface DemoOptions {
@@ -105,9 +111,24 @@ class Rng {
   }
   /** 64 lowercase hex digits: stands in for the sha256 of a file we never create. */
   sha256(): string {
-    let h = '';
-    for (let k = 0; k < 8; k++) h += hex8(this.u32());
-    return h;
+    // Hex digits written into one reused byte buffer and decoded once: a flat 64-char string,
+    // about twice as fast (stringify included) as concatenating pieces.
+    for (let k = 0; k < 64; k += 8) {
+      const x = this.u32();
+      let b = (x >>> 24) * 2;
+      SHA_BYTES[k] = HEX_BYTES[b] as number;
+      SHA_BYTES[k + 1] = HEX_BYTES[b + 1] as number;
+      b = ((x >>> 16) & 255) * 2;
+      SHA_BYTES[k + 2] = HEX_BYTES[b] as number;
+      SHA_BYTES[k + 3] = HEX_BYTES[b + 1] as number;
+      b = ((x >>> 8) & 255) * 2;
+      SHA_BYTES[k + 4] = HEX_BYTES[b] as number;
+      SHA_BYTES[k + 5] = HEX_BYTES[b + 1] as number;
+      b = (x & 255) * 2;
+      SHA_BYTES[k + 6] = HEX_BYTES[b] as number;
+      SHA_BYTES[k + 7] = HEX_BYTES[b + 1] as number;
+    }
+    return LATIN1.decode(SHA_BYTES);
   }
   digits(n: number): string {
     let s = '';
@@ -162,6 +183,14 @@ function perm32(x: number, salt: number): number {
 // Table-driven formatting: toString(16).padStart and Date#toISOString dominated the profile
 // of a million-case run.
 const HEX4: string[] = Array.from({ length: 65536 }, (_, k) => k.toString(16).padStart(4, '0'));
+const HEX_BYTES = new Uint8Array(512);
+for (let b = 0; b < 256; b++) {
+  const h = b.toString(16).padStart(2, '0');
+  HEX_BYTES[2 * b] = h.charCodeAt(0);
+  HEX_BYTES[2 * b + 1] = h.charCodeAt(1);
+}
+const SHA_BYTES = new Uint8Array(64);
+const LATIN1 = new TextDecoder('latin1');
 function hex8(x: number): string {
   return (HEX4[x >>> 16] as string) + (HEX4[x & 0xffff] as string);
 }
@@ -191,26 +220,32 @@ const wholeSeconds = (ms: number): number => Math.floor(ms / SECOND) * SECOND;
 const PAD2: string[] = Array.from({ length: 100 }, (_, k) => String(k).padStart(2, '0'));
 const PAD3: string[] = Array.from({ length: 1000 }, (_, k) => String(k).padStart(3, '0'));
 /**
- * Same output as Date#toISOString (checked in the unit test), several times faster: the
- * "YYYY-MM-DDT" prefix is cached per day (a few thousand distinct days per run; the cache is
- * reset if it ever grows past a bound) and the time of day is assembled from lookup tables.
+ * Same output as Date#toISOString (checked in the unit test), several times faster: string
+ * building dominated the profile, so a whole-second instant (all we generate) is three table
+ * pieces: the "YYYY-MM-DDT" of its day (cached in a fixed window of days), "HH:" and
+ * "MM:SS.000Z".
  */
-const DAY_PREFIX = new Map<number, string>();
+const DAY_CACHE_SIZE = 16_384; // ~45 years of days around the first one seen
+const DAY_PREFIX: string[] = new Array<string>(DAY_CACHE_SIZE).fill('');
+let dayBase = NaN;
+const HH: string[] = PAD2.slice(0, 24).map((h) => `${h}:`);
+const MMSS: string[] = Array.from({ length: 3600 }, (_, k) => `${PAD2[Math.floor(k / 60)]}:${PAD2[k % 60]}.000Z`);
 function iso(ms: number): string {
   const days = Math.floor(ms / DAY);
-  let prefix = DAY_PREFIX.get(days);
-  if (prefix === undefined) {
-    if (DAY_PREFIX.size > 20_000) DAY_PREFIX.clear();
+  if (Number.isNaN(dayBase)) dayBase = days - DAY_CACHE_SIZE / 2;
+  const slot = days - dayBase;
+  let prefix = slot >= 0 && slot < DAY_CACHE_SIZE ? (DAY_PREFIX[slot] as string) : '';
+  if (prefix === '') {
     prefix = new Date(days * DAY).toISOString().slice(0, 11);
-    DAY_PREFIX.set(days, prefix);
+    if (slot >= 0 && slot < DAY_CACHE_SIZE) DAY_PREFIX[slot] = prefix;
   }
-  let rest = ms - days * DAY;
+  const rest = ms - days * DAY;
   const hh = Math.floor(rest / HOUR);
-  rest -= hh * HOUR;
-  const mi = Math.floor(rest / 60_000);
-  rest -= mi * 60_000;
-  const ss = Math.floor(rest / SECOND);
-  return prefix + PAD2[hh] + ':' + PAD2[mi] + ':' + PAD2[ss] + '.' + PAD3[rest - ss * SECOND] + 'Z';
+  const inHour = rest - hh * HOUR;
+  if (inHour % SECOND === 0) return prefix + (HH[hh] as string) + (MMSS[inHour / SECOND] as string);
+  const mi = Math.floor(inHour / 60_000);
+  const ss = Math.floor((inHour - mi * 60_000) / SECOND);
+  return prefix + HH[hh] + PAD2[mi] + ':' + PAD2[ss] + '.' + PAD3[inHour - mi * 60_000 - ss * SECOND] + 'Z';
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1025,7 +1060,7 @@ const MB = 1_048_576;
 const MAX_IMAGE = 2 * MB; // policy maxImageBytes
 const MAX_VIDEO = 100 * MB; // policy maxVideoBytes
 const compact = (ms: number): { ymd: string; hms: string; date: string; dots: string } => {
-  const s = iso(ms);
+  const s = iso(wholeSeconds(ms));
   return {
     ymd: s.slice(0, 4) + s.slice(5, 7) + s.slice(8, 10),
     hms: s.slice(11, 13) + s.slice(14, 16) + s.slice(17, 19),
@@ -1136,85 +1171,83 @@ function makeDispute(L: Layout, i: number): DisputeInput {
   else claimAmount = r.chance(0.4) ? totalMinor : share(totalMinor, r.range(0.3, 0.9), cur);
   claimAmount = clamp(claimAmount, 1, totalMinor);
 
-  // Offsets from openedAt, in ms; converted to instants once openedAt is known.
-  const props: { t: number; by: 'buyer' | 'seller'; remedy: 'refund_only' | 'return_and_refund'; amountMinor: number; comment: string }[] = [];
+  // Proposals are built in their final shape; `at` is filled in from the offsets once openedAt is known.
+  const props: Proposal[] = [];
+  const propT: number[] = [];
   let span: number;
-  const opening = { t: 0, by: 'buyer' as const, remedy, amountMinor: claimAmount, comment: claimAmount === totalMinor ? 'I want a full refund.' : `I ask for ${money(claimAmount, cur)} back.` };
+  const openingComment = claimAmount === totalMinor ? 'I want a full refund.' : `I ask for ${money(claimAmount, cur)} back.`;
   if (silentSeller) {
     // The seller never answered; the dispute escalated when the window ran out. Some feeds
     // drop the buyer's opening request from the history, so both shapes occur.
-    if (r.chance(0.5)) props.push(opening);
+    if (r.chance(0.5)) propose(props, propT, 0, 'buyer', remedy, claimAmount, openingComment);
     span = RESPONSE_WINDOW + r.range(0, 12 * HOUR);
   } else if (zeroTrick) {
-    props.push(opening);
+    propose(props, propT, 0, 'buyer', remedy, claimAmount, openingComment);
     const t = r.range(6 * HOUR, 3 * DAY);
-    props.push({
+    propose(
+      props,
+      propT,
       t,
-      by: 'seller',
-      remedy: 'refund_only',
-      amountMinor: 0,
-      comment: r.pick([
+      'seller',
+      'refund_only',
+      0,
+      r.pick([
         'We agree to a full refund. Please click "accept" and the money will be returned in 3-20 working days.',
         'Dear friend, we agree to full refund, please accept this solution.',
         'OK we agree to refund you the full amount, just accept.',
       ]),
-    });
+    );
     let last = t;
     if (r.chance(0.5)) {
       last = t + r.range(2 * HOUR, 2 * DAY);
-      props.push({ t: last, by: 'buyer', remedy, amountMinor: claimAmount, comment: 'Your proposal says 0, not the full refund you wrote. I do not accept it.' });
+      propose(props, propT, last, 'buyer', remedy, claimAmount, 'Your proposal says 0, not the full refund you wrote. I do not accept it.');
     }
     span = last + r.range(2 * HOUR, 2 * DAY);
   } else if (refileTrick) {
     // Stalling: each new proposal restarts the buyer's 5-day clock just before it would escalate.
-    props.push(opening);
+    propose(props, propT, 0, 'buyer', remedy, claimAmount, openingComment);
     const n = r.int(2, 3);
     let t = 0;
     for (let k = 0; k < n; k++) {
       t += RESPONSE_WINDOW - r.range(30 * 60 * SECOND, 8 * HOUR);
       const offer = r.chance(0.5) ? share(totalMinor, r.range(0.05, 0.15), cur) : 0;
-      props.push({
+      propose(
+        props,
+        propT,
         t,
-        by: 'seller',
-        remedy: 'refund_only',
-        amountMinor: offer,
-        comment:
-          offer > 0
-            ? `We can offer ${money(offer, cur)} as compensation for the inconvenience.`
-            : r.pick(
-                notReceived
-                  ? ['Please wait a few more days, the parcel is coming.', 'We have contacted the logistics company, please give us more time.']
-                  : ['Our engineer is checking your photos, please wait.', 'We asked the factory about this problem, please give us more time.'],
-              ),
-      });
+        'seller',
+        'refund_only',
+        offer,
+        offer > 0
+          ? `We can offer ${money(offer, cur)} as compensation for the inconvenience.`
+          : r.pick(
+              notReceived
+                ? ['Please wait a few more days, the parcel is coming.', 'We have contacted the logistics company, please give us more time.']
+                : ['Our engineer is checking your photos, please wait.', 'We asked the factory about this problem, please give us more time.'],
+            ),
+      );
     }
     span = t + r.range(2 * HOUR, 2 * DAY);
   } else {
-    props.push(opening);
+    propose(props, propT, 0, 'buyer', remedy, claimAmount, openingComment);
     let t = r.range(6 * HOUR, 4.5 * DAY);
     const kind = r.int(0, 2);
     if (kind === 0) {
       const offer = share(totalMinor, r.range(0.05, 0.5), cur);
-      props.push({ t, by: 'seller', remedy: 'refund_only', amountMinor: offer, comment: `We can offer ${money(offer, cur)}, it is our best price.` });
+      propose(props, propT, t, 'seller', 'refund_only', offer, `We can offer ${money(offer, cur)}, it is our best price.`);
     } else if (kind === 1 && !notReceived) {
-      props.push({ t, by: 'seller', remedy: 'return_and_refund', amountMinor: totalMinor, comment: 'Please return the item to us; we refund after we receive it. The buyer pays the return shipping.' });
+      propose(props, propT, t, 'seller', 'return_and_refund', totalMinor, 'Please return the item to us; we refund after we receive it. The buyer pays the return shipping.');
     } else {
-      props.push({
-        t,
-        by: 'seller',
-        remedy: 'refund_only',
-        amountMinor: 0,
-        comment: notReceived ? 'The parcel is on the way, please wait.' : 'We checked the goods before shipping, there was no problem.',
-      });
+      propose(props, propT, t, 'seller', 'refund_only', 0, notReceived ? 'The parcel is on the way, please wait.' : 'We checked the goods before shipping, there was no problem.');
     }
     if (r.chance(0.4)) {
       t += r.range(2 * HOUR, 3 * DAY);
       const ask = remedy === 'refund_only' && r.chance(0.4) ? share(claimAmount, r.range(0.6, 0.95), cur) : claimAmount;
-      props.push({ t, by: 'buyer', remedy, amountMinor: ask, comment: ask === claimAmount ? 'I do not accept. My request stays the same.' : `I can accept ${money(ask, cur)}, not less.` });
+      propose(props, propT, t, 'buyer', remedy, ask, ask === claimAmount ? 'I do not accept. My request stays the same.' : `I can accept ${money(ask, cur)}, not less.`);
       if (r.chance(0.35)) {
         t += r.range(6 * HOUR, 3 * DAY);
         const offer = share(totalMinor, r.range(0.1, 0.4), cur);
-        props.push({ t, by: 'seller', remedy: 'refund_only', amountMinor: offer, comment: `Last offer: ${money(offer, cur)}.` });
+        propose(props, propT, t, 'seller', 'refund_only', offer, `Last offer: ${money(offer, cur)}.`);
       }
     }
     span = t + r.range(1 * HOUR, 3 * DAY);
@@ -1275,22 +1308,22 @@ function makeDispute(L: Layout, i: number): DisputeInput {
   const description = describe(r, reason, item, ctx, trackingNo, quantity, received, status === 'delivered');
 
   // Messages: a short exchange, then timestamps spread over the dispute in order.
-  const texts: { by: 'buyer' | 'seller'; text: string }[] = [];
+  const messages: Message[] = [];
   const nMessages = r.int(0, 3);
   for (let k = 0; k < nMessages; k++) {
     const by = k % 2 === 0 ? 'buyer' : 'seller';
     const pool = by === 'buyer' ? (notReceived ? BUYER_NR_MESSAGES : BUYER_RECEIVED_MESSAGES) : notReceived ? SELLER_NR_MESSAGES : SELLER_RECEIVED_MESSAGES;
-    texts.push({ by, text: r.pick(pool)(ctx) });
+    messages.push({ at: '', by, text: r.pick(pool)(ctx) });
   }
-  if (s.tricky ? r.chance(0.3) : r.chance(0.03)) texts.push({ by: 'seller', text: r.pick(SELLER_OFF_PLATFORM)(ctx) });
+  if (s.tricky ? r.chance(0.3) : r.chance(0.03)) messages.push({ at: '', by: 'seller', text: r.pick(SELLER_OFF_PLATFORM)(ctx) });
   if (abusive) {
     const threat = r.chance(0.7);
     const offPlatform = !threat || r.chance(0.5);
-    if (threat) texts.push({ by: 'buyer', text: r.pick(BUYER_THREATS)(ctx) });
-    if (offPlatform) texts.push({ by: 'buyer', text: r.pick(BUYER_OFF_PLATFORM)(ctx) });
+    if (threat) messages.push({ at: '', by: 'buyer', text: r.pick(BUYER_THREATS)(ctx) });
+    if (offPlatform) messages.push({ at: '', by: 'buyer', text: r.pick(BUYER_OFF_PLATFORM)(ctx) });
   }
-  const msgTimes = sortedOffsets(r, texts.length, span);
-  const messages: Message[] = texts.map((m, k) => ({ at: iso(openedAt + (msgTimes[k] as number)), by: m.by, text: m.text }));
+  const msgTimes = sortedOffsets(r, messages.length, span);
+  for (let k = 0; k < messages.length; k++) (messages[k] as Message).at = iso(openedAt + (msgTimes[k] as number));
 
   // Evidence: what the parties attached before escalation.
   const files: FileAt[] = [];
@@ -1314,7 +1347,7 @@ function makeDispute(L: Layout, i: number): DisputeInput {
   files.sort((x, y) => x.t - y.t);
   const evidence: Evidence[] = files.map((f) => ({ party: f.party, name: f.name, mediaType: f.mediaType, sizeBytes: f.sizeBytes, sha256: f.sha256, submittedAt: iso(openedAt + f.t) }));
 
-  const negotiation: Proposal[] = props.map((p) => ({ at: iso(openedAt + wholeSeconds(p.t)), by: p.by, remedy: p.remedy, amountMinor: p.amountMinor, comment: p.comment }));
+  for (let k = 0; k < props.length; k++) (props[k] as Proposal).at = iso(openedAt + wholeSeconds(propT[k] as number));
 
   return {
     id: `D-${100_001 + i}`,
@@ -1336,7 +1369,7 @@ function makeDispute(L: Layout, i: number): DisputeInput {
     },
     buyer: b.account,
     seller: s.account,
-    negotiation,
+    negotiation: props,
     messages,
     evidence,
   };
@@ -1355,6 +1388,11 @@ interface FileAt extends FileMeta {
 /** Buyers attach their files soon after opening the dispute. */
 function addBuyerFile(r: Rng, files: FileAt[], window: number, f: FileMeta, sha?: string): void {
   files.push({ t: wholeSeconds(r.range(60 * SECOND, window)), party: 'buyer', name: f.name, mediaType: f.mediaType, sizeBytes: f.sizeBytes, sha256: sha ?? r.sha256() });
+}
+
+function propose(props: Proposal[], propT: number[], t: number, by: 'buyer' | 'seller', remedy: 'refund_only' | 'return_and_refund', amountMinor: number, comment: string): void {
+  props.push({ at: '', by, remedy, amountMinor, comment });
+  propT.push(t);
 }
 
 /** n ascending whole-second offsets strictly inside (0, span). */

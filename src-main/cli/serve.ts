@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ManualClock } from '../services/clock';
+import { DEMO_USERS } from './demo-data';
 import { openCore } from '../services/core';
 import { startHttpServer } from '../transport/http';
 import { intFlag, parseArgs } from './args';
@@ -29,6 +30,7 @@ export async function runServe(args: string[]): Promise<void> {
     port,
     staticDir: resolve('out/web'),
     demo: flags.demo === true,
+    demoAccounts: flags.demo ? DEMO_USERS : undefined,
     testControls: clock ? { advanceClock: async (ms: number) => (clock.advance(ms), core.sweepNow()), now: () => clock.now() } : undefined,
   });
   process.stdout.write(`Mediation Desk is serving ${server.url}  (data: ${flags.db ?? databaseUrlFromEnv() ?? dataDir})\n`);

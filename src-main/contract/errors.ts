@@ -38,6 +38,8 @@ export type Envelope<T> = { ok: true; value: T } | { ok: false; error: AppError 
 
 /** Thrown inside main only; dispatch turns it into an envelope. Never crosses a process boundary. */
 export class AppFailure extends Error {
+  /** Set when the refusal is already in the case's audit log, so dispatch does not log it twice. */
+  logged = false;
   constructor(
     readonly code: ErrorCode,
     message: string,

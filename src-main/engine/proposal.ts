@@ -39,14 +39,19 @@ export function computeProposal(state: CaseState, policy: Policy, override: numb
     override !== null
       ? `Set by the mediator to ${money(override)} (the standard amount would be min(claim ${money(claim.amountMinor)}, ${rateText}) = ${money(computed)}).`
       : `min(claim ${money(claim.amountMinor)}, ${rateText}) = ${money(computed)}; the buyer keeps the item.`;
-  const options: ProposalOption[] = [
-    { kind: 'partial', amountMinor: partialAmount, computation: partialComputation },
-    {
-      kind: 'return',
-      amountMinor: order.totalMinor,
-      computation: `Full refund of the order total ${money(order.totalMinor)}, paid once the seller confirms the returned item; the buyer pays the return postage.`,
-    },
-  ];
+  const returnOption: ProposalOption = {
+    kind: 'return',
+    amountMinor: order.totalMinor,
+    computation: `Full refund of the order total ${money(order.totalMinor)}, paid once the seller confirms the returned item; the buyer pays the return postage.`,
+  };
+  // A rate that yields nothing (a policy rate of 0, a price of a few minor units) offers no partial refund at all.
+  if (partialAmount < 1)
+    return {
+      options: [returnOption],
+      recommended: 'return',
+      recommendationReason: `The partial-refund rule gives ${money(partialAmount)} (${rateText}), so the only standard resolution is a refund against the returned item.`,
+    };
+  const options: ProposalOption[] = [{ kind: 'partial', amountMinor: partialAmount, computation: partialComputation }, returnOption];
   return { options, ...recommend(state, partialAmount) };
 }
 

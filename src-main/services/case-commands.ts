@@ -4,6 +4,7 @@ import { decide } from '../engine/decide';
 import { appendEvents, ConcurrentUpdate, loadCaseState, saveCaseState } from '../db/case-repo';
 import type { Db } from '../db/connect';
 import { currentPolicy } from './policy-store';
+import { sweep } from './sweep';
 
 export interface CommandResult {
   caseId: string;
@@ -15,6 +16,11 @@ export interface CommandResult {
  * deadlines. A refusal writes only its audit event and is rethrown as an AppFailure.
  */
 export async function runCaseCommand(db: Db, caseId: string, command: Command, actor: Actor, now: number): Promise<CommandResult> {
+  // Deadlines of this case due at or before `now` are applied first (DOMAIN.md: at the
+  // deadline the default applies; SCENARIOS.md: due deadlines are swept before each step),
+  // so a command never acts on a state the clock has already moved past, even when the
+  // sweep timer has not fired yet. A deadline command is the sweep itself.
+  if (command.type !== 'deadline') await sweep(db, now, { caseId });
   for (let attempt = 0; ; attempt++) {
     try {
       return await attemptCommand(db, caseId, command, actor, now);
@@ -37,7 +43,9 @@ async function attemptCommand(db: Db, caseId: string, command: Command, actor: A
       await appendEvents(tx, caseId, [
         { at: now, actor: actor.kind === 'user' ? actor.id : actor.kind, type: 'command.refused', details: { command: command.type, code: result.code, message: result.message } },
       ]);
-      return new AppFailure(result.code, result.message);
+      const refusal = new AppFailure(result.code, result.message);
+      refusal.logged = true;
+      return refusal;
     }
     await saveCaseState(tx, state, result.next, result, now);
     return { caseId, status: result.next.status };

@@ -43,6 +43,40 @@ function expectSubset(actual: unknown, expected: unknown) {
   expect(actual).toMatchObject(expected as Record<string, unknown>);
 }
 
+const ISO = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+const isoOrNull = (v: unknown) => (v === null ? null : ISO);
+
+/** The names and value sets SCENARIOS.md promises in the replay output ("these names and meanings stay"). */
+function expectDocumentedShape(c: unknown) {
+  const v = c as Record<string, any>;
+  expect(v).toMatchObject({ id: expect.any(String), status: expect.any(String), events: expect.any(Array) });
+  expect(['escalated', 'in_review', 'awaiting_evidence', 'awaiting_replies', 'closed', 'appealed', 'final']).toContain(v.status);
+  expect(v.assignee === null || typeof v.assignee === 'string').toBe(true);
+  for (const r of v.evidenceRequests) expect(r).toMatchObject({ id: expect.any(String), party: expect.stringMatching(/^(buyer|seller)$/), status: expect.stringMatching(/^(open|fulfilled|expired)$/), dueAt: ISO });
+  if (v.proposal !== null) {
+    expect(v.proposal).toMatchObject({ recommended: expect.stringMatching(/^(partial|return|full)$/), replyDueAt: ISO });
+    for (const p of ['buyer', 'seller']) expect([null, 'partial', 'return', 'full', 'reject']).toContain(v.proposal.replies[p]);
+    for (const o of v.proposal.options) expect(o).toMatchObject({ kind: expect.stringMatching(/^(partial|return|full)$/), amountMinor: expect.any(Number) });
+  }
+  if (v.decision !== null) {
+    expect(v.decision).toMatchObject({
+      outcome: expect.stringMatching(/^(full|partial|return|none)$/),
+      amountMinor: expect.any(Number),
+      basis: expect.stringMatching(/^(agreement|mediator|default|appeal)$/),
+      decidedBy: expect.any(String),
+      decidedAt: ISO,
+    });
+    expect(v.decision.appealUntil).toEqual(isoOrNull(v.decision.appealUntil));
+  }
+  expect(v).toHaveProperty('appeal');
+  if (v.refund !== null) {
+    expect(v.refund).toMatchObject({ status: expect.stringMatching(/^(awaiting_return|return_in_transit|expected|processing|completed|cancelled)$/), amountMinor: expect.any(Number) });
+  }
+  expect(v.returnDueAt).toEqual(isoOrNull(v.returnDueAt));
+  expect(v.buyerRisk).toMatchObject({ score: expect.any(Number), reasons: expect.any(Array) });
+  for (const e of v.events) expect(e).toMatchObject({ at: ISO, actor: expect.any(String), type: expect.any(String) });
+}
+
 describe('parseExpectedResults', () => {
   it('reads both known forms', () => {
     expect(parseExpectedResults('every step ok', 2)).toEqual([{ ok: true }, { ok: true }]);
@@ -80,6 +114,7 @@ describe('shared example scenarios (replay)', () => {
         expect(outcomes(out.results), JSON.stringify(out.results.filter((r) => !r.ok))).toEqual(wanted.map((w) => (w.ok ? 'ok' : w.code)));
         for (const r of out.results) if (!r.ok) expect(r.error!.message.length, `step ${r.step} refused without a message`).toBeGreaterThan(10);
       }
+      for (const c of out.cases) expectDocumentedShape(c);
       if (raw.expect!.case !== undefined) {
         const c = out.cases.find((x) => x?.id === raw.expect!.case!.id);
         expect(c, `no case ${raw.expect!.case!.id} in the output`).toBeDefined();

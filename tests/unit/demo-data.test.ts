@@ -71,6 +71,15 @@ describe('generateDemoDisputes', () => {
     expect(performance.now() - t0).toBeLessThan(1000);
   });
 
+  it('formats instants correctly for any now, not only near the first run', () => {
+    for (const now of [Date.parse('2099-12-31T23:59:59.999Z'), Date.parse('2001-03-01T00:00:00Z')])
+      for (const d of generateDemoDisputes({ cases: 200, seed: 11, now })) {
+        const parsed = Dispute.parse(d);
+        for (const x of [parsed.openedAt, parsed.escalatedAt, parsed.order.placedAt, parsed.buyer.createdAt!]) expect(new Date(x).toISOString()).toBe(x);
+        expect(Date.parse(parsed.escalatedAt)).toBeLessThan(now);
+      }
+  });
+
   it('gives unique dispute and order ids in D-100001 style', () => {
     expect(all[0]!.id).toBe('D-100001');
     expect(new Set(all.map((d) => d.id)).size).toBe(CASES);
@@ -109,6 +118,11 @@ describe('generateDemoDisputes', () => {
 
   it('puts every instant in a consistent past, escalations within the last ~10 days', () => {
     for (const d of all) {
+      // The generator formats instants itself (faster than Date#toISOString); they must be identical.
+      const instants = [d.openedAt, d.escalatedAt, d.order.placedAt, d.order.shippedAt!, d.buyer.createdAt!, d.seller.createdAt!];
+      if (d.order.tracking.deliveredAt) instants.push(d.order.tracking.deliveredAt);
+      for (const x of [...instants, ...d.negotiation.map((p) => p.at), ...d.messages.map((m) => m.at), ...d.evidence.map((e) => e.submittedAt)])
+        expect(new Date(x).toISOString()).toBe(x);
       const esc = ms(d.escalatedAt);
       const opened = ms(d.openedAt);
       expect(esc).toBeLessThan(NOW);
