@@ -14,7 +14,7 @@ export default defineConfig({
   workers: 1,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  timeout: 30_000,
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [['list'], ['./tests/e2e/summary-reporter.ts']],
   use: {
@@ -40,8 +40,9 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    // `serve` only serves out/web, so build the renderer first.
-    command: `npx vite build --config vite.web.config.ts && npx tsx src-main/cli/index.ts serve --port ${PORT} --demo --fresh`,
+    // `serve` only serves out/web, so build the renderer first. --test-clock adds the test
+    // controls (move the clock, act as the marketplace intake); --fresh starts from empty.
+    command: `npx vite build --config vite.web.config.ts --logLevel warn && npx tsx src-main/cli/index.ts serve --port ${PORT} --demo --fresh --test-clock`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -1,5 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial';
+import * as m0002 from './0002_saved_views';
+import * as m0003 from './0003_buyer_risk';
 
 /**
  * Static imports (not a folder scan) so tsx, vitest and the Electron bundle all see the
@@ -7,4 +9,6 @@ import * as m0001 from './0001_initial';
  */
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_saved_views': m0002,
+  '0003_buyer_risk': m0003,
 };

@@ -1,15 +1,16 @@
 /**
  * The bench's yardstick for `import`: a hand-written importer straight on better-sqlite3.
  * Same input file, same schema (created by the real migration), same connection settings
- * as `openDatabase` (WAL, foreign keys, synchronous=FULL), same tables and columns, the
+ * as the real import (`openDatabase`'s WAL, foreign keys, synchronous=FULL, and the 64 MB
+ * page cache `importStream` sets), same batch size, same tables and columns, the
  * same existence check per case and a content hash of the same canonical form; one
  * transaction per batch of prepared single-row statements. What it leaves out is exactly
  * what the product adds: schema validation with per-line reports and the query builder.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import BetterSqlite3 from 'better-sqlite3';
+import { contentHash } from '../services/intake';
 
 export interface RawImportResult {
   read: number;
@@ -19,17 +20,6 @@ export interface RawImportResult {
 
 const ms = (iso: string | null | undefined): number | null => (iso ? Date.parse(iso) : null);
 
-function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object')
-    return `{${Object.keys(v)
-      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(v);
-}
-
 /** Imports `file` into the (already migrated, empty) SQLite database at `path`. */
 export async function rawImport(path: string, file: string, opts: { now: number; batchSize?: number }): Promise<RawImportResult> {
   const batchSize = opts.batchSize ?? 2_000;
@@ -38,7 +28,7 @@ export async function rawImport(path: string, file: string, opts: { now: number;
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('synchronous = FULL');
-  for (const p of (process.env.RAW_PRAGMAS ?? '').split(';').filter(Boolean)) db.pragma(p);
+  db.pragma('cache_size = -65536'); // as importStream does for the duration of an import
   const started = performance.now();
   const existing = db.prepare('SELECT id, content_hash, status FROM cases WHERE id = ?');
   const account = db.prepare(
@@ -72,7 +62,7 @@ export async function rawImport(path: string, file: string, opts: { now: number;
     let created = 0;
     for (const d of batch) {
       if (existing.get(d.id)) continue;
-      const hash = createHash('sha256').update(canonicalJson(d)).digest('hex');
+      const hash = contentHash(d); // the same canonical form and hash function as intake
       for (const [a, role] of [
         [d.buyer, 'buyer'],
         [d.seller, 'seller'],

@@ -32,6 +32,14 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const { runBench } = await import('./bench');
     await runBench(args);
   },
+  async score(args) {
+    const { runScore } = await import('./score');
+    await runScore(args);
+  },
+  async eval(args) {
+    const { runEval } = await import('./eval');
+    await runEval(args);
+  },
 };
 
 async function readJson(file: string): Promise<unknown> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AccountLabel, AppealGrounds, CaseStatus, Outcome, Party, Reason, ReplyChoice, Role } from './domain';
 import { Dispute } from './dispute';
-import { Id, Minor, RequiredText, Sha256, Text } from './primitives';
+import { Currency, Id, Minor, RequiredText, Sha256, Text } from './primitives';
 
 /** Who may call a method. Roles are signed-in users; 'intake' is the marketplace feed; 'system' the clock. */
 export type Caller = Role | 'intake' | 'system';
@@ -16,14 +16,23 @@ const FileDescription = z
   })
   .strict();
 
-export const QueueFilter = z
+const QueueFilterFields = z
   .object({
     scope: z.enum(['mine', 'unassigned', 'all']).default('unassigned'),
     status: z.array(CaseStatus).max(7).optional(),
     reason: z.array(Reason).max(12).optional(),
-    country: z.string().regex(/^[A-Z]{2}$/).optional(),
+    /** The buyer's country (ISO-3166 alpha-2). */
+    country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO-3166 alpha-2 code such as DE').optional(),
+    /** Only claims in this currency (an amount range is meant in one currency). */
+    currency: Currency.optional(),
+    /** Claimed amount range, in minor units of the case's own currency. */
     minAmountMinor: Minor.optional(),
     maxAmountMinor: Minor.optional(),
+    /** Only buyers whose fraud-pattern score is at least this (0–100). */
+    riskMin: z.number().int('must be a whole number').min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100').optional(),
+    /** Only buyers an analyst flagged as serial disputers. */
+    flagged: z.boolean().optional(),
+    /** A deadline passed: due and not yet swept, a forced decision, or back in review after a missed evidence deadline. */
     overdue: z.boolean().optional(),
     search: Text(200).optional(),
     /** Keyset cursor: the last row of the previous page. */
@@ -31,6 +40,16 @@ export const QueueFilter = z
     limit: z.number().int().min(1).max(200).default(50),
   })
   .strict();
+
+/** A queue filter as a saved view keeps it: no cursor, no page size. */
+export const SavedFilter = QueueFilterFields.omit({ after: true, limit: true });
+export type SavedFilter = z.output<typeof SavedFilter>;
+
+const amountRangeInOrder = (f: { minAmountMinor?: number | undefined; maxAmountMinor?: number | undefined }) =>
+  f.minAmountMinor === undefined || f.maxAmountMinor === undefined || f.minAmountMinor <= f.maxAmountMinor;
+const AMOUNT_RANGE_MESSAGE = { message: 'must not be below the minimum amount', path: ['maxAmountMinor'] };
+
+export const QueueFilter = QueueFilterFields.refine(amountRangeInOrder, AMOUNT_RANGE_MESSAGE);
 
 /**
  * The one contract: every method any carrier (IPC, HTTP, replay) may call,
@@ -86,6 +105,24 @@ export const methods = {
   'queue.list': { input: QueueFilter, who: ['mediator', 'supervisor', 'analyst'] },
   'queue.counts': { input: z.object({}).strict(), who: ['mediator', 'supervisor', 'analyst'] },
   'session.me': { input: z.object({}).strict(), who: ['mediator', 'supervisor', 'analyst'] },
+  'case.search': {
+    input: z.object({ query: RequiredText(200), limit: z.number().int().min(1).max(50).default(20) }).strict(),
+    who: ['mediator', 'supervisor', 'analyst'],
+  },
+  /** What `case.propose` would publish now (same engine computation), for the propose dialog. */
+  'case.previewProposal': {
+    input: z.object({ caseId: Id, partialAmountMinor: z.number().int().optional() }).strict(),
+    who: ['mediator', 'supervisor'],
+  },
+  'views.list': { input: z.object({}).strict(), who: ['mediator', 'supervisor', 'analyst'] },
+  'views.save': {
+    input: z
+      .object({ id: Id.optional(), name: RequiredText(80), filter: SavedFilter.refine(amountRangeInOrder, AMOUNT_RANGE_MESSAGE) })
+      .strict(),
+    who: ['mediator', 'supervisor', 'analyst'],
+  },
+  'views.delete': { input: z.object({ id: Id }).strict(), who: ['mediator', 'supervisor', 'analyst'] },
+  'templates.list': { input: z.object({}).strict(), who: ['mediator', 'supervisor', 'analyst'] },
 } as const satisfies Record<string, { input: z.ZodType; who: readonly Caller[] }>;
 
 export type MethodName = keyof typeof methods;

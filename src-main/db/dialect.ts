@@ -42,3 +42,24 @@ export async function explain(db: Kysely<any>, query: { sql: string; parameters:
   const r = await db.executeQuery<{ 'QUERY PLAN': string }>({ ...query, sql: `EXPLAIN ${query.sql}`, query: undefined as never, queryId: undefined as never });
   return r.rows.map((x) => x['QUERY PLAN']);
 }
+
+/**
+ * Runs `work` with SQLite's page cache raised to at least `mebibytes` for this connection,
+ * then puts the previous size back. For bulk writes (a million-case import inserts into
+ * indexes all over a multi-gigabyte file; the default 2 MB cache re-reads their pages from
+ * the OS all the time). PostgreSQL sizes its own buffers: there `work` just runs.
+ */
+export async function withPageCache<T>(db: Kysely<any>, mebibytes: number, work: () => Promise<T>): Promise<T> {
+  if (dialectOf(db) !== 'sqlite') return work();
+  const pragma = async (name: string) => Number(Object.values((await sql.raw(`PRAGMA ${name}`).execute(db)).rows[0] as Record<string, unknown>)[0]);
+  const before = await pragma('cache_size');
+  const beforeKiB = before < 0 ? -before : (before * (await pragma('page_size'))) / 1024;
+  const wantedKiB = Math.round(mebibytes * 1024);
+  if (beforeKiB >= wantedKiB) return work();
+  await sql.raw(`PRAGMA cache_size = -${wantedKiB}`).execute(db);
+  try {
+    return await work();
+  } finally {
+    await sql.raw(`PRAGMA cache_size = ${Math.trunc(before)}`).execute(db);
+  }
+}

@@ -188,6 +188,92 @@ export interface CaseEventsTable {
   type: string;
   details: string;
 }
+export interface SavedViewsTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** JSON of a SavedFilter. */
+  filter: string;
+  created_at: number;
+  updated_at: number;
+}
+export interface BuyerScoresTable {
+  account_id: string;
+  score: number;
+  computed_at: number;
+}
+
+/** migrations/0003_buyer_risk: the fraud-pattern score's rows (src-main/engine/risk). */
+export interface BuyerRiskTable {
+  buyer_id: string;
+  score: number;
+  base_score: number;
+  risky: number;
+  /** JSON [{code, text, weight}] */
+  reasons: string;
+  top_code: string | null;
+  scored_at: number;
+  label: string | null;
+  /** JSON ["device:dv-9", …] */
+  links: string;
+  ref_at: number;
+  /** JSON {w: number[], f: number[]} */
+  decayed: string;
+  n_orders: number;
+  n_delivered: number;
+  n_disputes: number;
+  n_excused: number;
+  n_nrd: number;
+  n_decided: number;
+  n_lost: number;
+  n_threat: number;
+  n_off_platform: number;
+  n_photo_own: number;
+  n_photo_shared: number;
+}
+export interface RiskDisputesTable {
+  case_id: string;
+  order_id: string;
+  buyer_id: string;
+  opened_at: number;
+  not_received: number;
+  outcome: string | null;
+  threat: number;
+  off_platform: number;
+  /** JSON [photo key, …] */
+  photos: string;
+}
+export interface RiskPhotosTable {
+  photo_key: string;
+  uses: number;
+  accounts: number;
+  /** One account's uses, inline (null: none inline). */
+  first_account: string | null;
+  first_uses: number;
+  first_weight: number;
+  first_ref_at: number;
+}
+export interface RiskPhotoUsesTable {
+  photo_key: string;
+  account_id: string;
+  uses: number;
+  weight: number;
+  ref_at: number;
+}
+export interface RiskLinkGroupsTable {
+  group_key: string;
+  members: number;
+  member_ids: string | null;
+}
+export interface RiskModelTable {
+  id: string;
+  model_version: number;
+  /** JSON Priors */
+  priors: string;
+  fitted_at: number;
+  fitted_buyers: number;
+  buyers: number;
+}
 
 export interface Database {
   users: UsersTable;
@@ -207,6 +293,14 @@ export interface Database {
   refunds: RefundsTable;
   deadlines: DeadlinesTable;
   case_events: CaseEventsTable;
+  saved_views: SavedViewsTable;
+  buyer_scores: BuyerScoresTable;
+  buyer_risk: BuyerRiskTable;
+  risk_disputes: RiskDisputesTable;
+  risk_photos: RiskPhotosTable;
+  risk_photo_uses: RiskPhotoUsesTable;
+  risk_link_groups: RiskLinkGroupsTable;
+  risk_model: RiskModelTable;
 }
 
 export type CaseRow = Selectable<CasesTable>;

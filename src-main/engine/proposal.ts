@@ -78,6 +78,11 @@ function recommend(state: CaseState, partialAmount: number): { recommended: Opti
       recommended: 'return',
       recommendationReason: `The buyer asked to return the item; the return recovers ${money(shortfall)} more than the partial refund, more than the estimated return postage (${money(order.shippingMinor)}).`,
     };
+  if (shortfall <= 0)
+    return {
+      recommended: 'partial',
+      recommendationReason: `The partial refund already equals the order total ${money(order.totalMinor)}: a return would only add postage and delay.`,
+    };
   if (shortfall <= postage)
     return {
       recommended: 'partial',

@@ -1,5 +1,6 @@
 import { Dispute } from '../contract/dispute';
 import type { Db } from '../db/connect';
+import { withPageCache } from '../db/dialect';
 import { importDisputes } from './intake';
 
 export interface ImportProblem {
@@ -31,11 +32,21 @@ export interface ImportOptions {
 export type ImportRecord = { line: number; text: string } | { line: number; value: unknown };
 
 /**
+ * SQLite page cache while importing: at a million cases the indexes outgrow the 2 MB default
+ * many times over (64 MB: ~15% less time at 300,000 cases, well inside the 400 MB budget).
+ */
+const IMPORT_PAGE_CACHE_MIB = 64;
+
+/**
  * Validates each record whole and imports the good ones in batched transactions; a bad
  * record is reported with its line, field and reason and never stops the rest. Memory is
  * bounded by the batch, not the input.
  */
 export async function importStream(db: Db, records: AsyncIterable<ImportRecord> | Iterable<ImportRecord>, opts: ImportOptions): Promise<ImportSummary> {
+  return withPageCache(db, IMPORT_PAGE_CACHE_MIB, () => importAll(db, records, opts));
+}
+
+async function importAll(db: Db, records: AsyncIterable<ImportRecord> | Iterable<ImportRecord>, opts: ImportOptions): Promise<ImportSummary> {
   const batchSize = opts.batchSize ?? 2_000;
   const summary: ImportSummary = { read: 0, created: 0, updated: 0, unchanged: 0, refused: 0, caseIds: [] };
   let batch: Array<{ line: number; d: Dispute }> = [];

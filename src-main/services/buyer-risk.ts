@@ -1,62 +1,126 @@
-import type { AccountLabel } from '../contract/domain';
+import type { Dispute } from '../contract/dispute';
+import { isNotReceived, type AccountLabel } from '../contract/domain';
+import { toMs } from '../contract/primitives';
 import type { Db } from '../db/connect';
-import { scoreBuyer, type BuyerFacts } from '../engine/risk';
+import { applyRiskEvents, type RiskEvent } from '../db/risk-repo';
+import { classifyBuyerMessages, linkKey, type RiskReason } from '../engine/risk';
+import type { IntakeOutcome } from './intake';
 
-const DAY = 86_400_000;
+/**
+ * The buyer fraud-pattern score as the application keeps it (DOMAIN.md): the engine's model
+ * (src-main/engine/risk) over the rows of migrations/0003, updated in the same transaction as
+ * every event that touches a buyer — a dispute imported (with its order, the buyer's links,
+ * messages and photos), evidence or a decision saved (db/case-repo.ts), an analyst's label.
+ * Read here for the case screen; `risk-recompute.ts` rebuilds everything from the source tables.
+ */
 
-/** Counts a buyer's facts with indexed queries and scores them (the full model is issue 6's). */
-export async function buyerFacts(db: Db, buyerId: string): Promise<BuyerFacts> {
-  const [acc, orders, disputes, latest, nrd, reused, linked] = await Promise.all([
-    db.selectFrom('accounts').select('label').where('id', '=', buyerId).executeTakeFirst(),
-    db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('buyer_id', '=', buyerId).executeTakeFirst(),
-    db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where('buyer_id', '=', buyerId).executeTakeFirst(),
-    db.selectFrom('cases').select('opened_at').where('buyer_id', '=', buyerId).orderBy('opened_at', 'desc').limit(1).executeTakeFirst(),
-    db
-      .selectFrom('cases')
-      .innerJoin('orders', 'orders.id', 'cases.order_id')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('cases.buyer_id', '=', buyerId)
-      .where('cases.reason', 'like', 'not_received.%')
-      .where('orders.delivery_status', '=', 'delivered')
-      .executeTakeFirst(),
-    db
-      .selectFrom('evidence as mine')
-      .innerJoin('cases as c', 'c.id', 'mine.case_id')
-      .innerJoin('evidence as other', (j) => j.onRef('other.sha256', '=', 'mine.sha256').onRef('other.case_id', '<>', 'mine.case_id'))
-      .select((eb) => eb.fn.count<number>('other.case_id').distinct().as('n'))
-      .where('c.buyer_id', '=', buyerId)
-      .where('mine.party', '=', 'buyer')
-      .executeTakeFirst(),
-    db
-      .selectFrom('account_links as mine')
-      .innerJoin('account_links as other', (j) =>
-        j.onRef('other.kind', '=', 'mine.kind').onRef('other.value', '=', 'mine.value').onRef('other.account_id', '<>', 'mine.account_id'),
-      )
-      .innerJoin('accounts as a', 'a.id', 'other.account_id')
-      .select((eb) => eb.fn.count<number>('other.account_id').distinct().as('n'))
-      .where('mine.account_id', '=', buyerId)
-      .where('a.label', '=', 'serial_disputer')
-      .executeTakeFirst(),
-  ]);
-  const since = (latest?.opened_at ?? 0) - 30 * DAY;
-  const recent = await db
-    .selectFrom('cases')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('buyer_id', '=', buyerId)
-    .where('opened_at', '>', since)
-    .executeTakeFirst();
-  return {
-    orders: Number(orders?.n ?? 0),
-    disputes: Number(disputes?.n ?? 0),
-    disputesLast30Days: Number(recent?.n ?? 0),
-    notReceivedOnDelivered: Number(nrd?.n ?? 0),
-    reusedPhotoDisputes: Number(reused?.n ?? 0),
-    linkedToFlagged: Number(linked?.n ?? 0),
-    label: (acc?.label as AccountLabel | null) ?? null,
-  };
+export interface BuyerRiskView {
+  score: number;
+  /** The reasons' sentences, highest weight first (the replay output's `reasons`). */
+  reasons: string[];
+  details: RiskReason[];
 }
 
-export async function buyerRisk(db: Db, buyerId: string) {
-  const { score, reasons } = scoreBuyer(await buyerFacts(db, buyerId));
-  return { score, reasons: reasons.map((r) => r.text), details: reasons };
+/** The buyer's stored score and reasons; 0 with an explanation for a buyer never scored. */
+export async function buyerRisk(db: Db, buyerId: string): Promise<BuyerRiskView> {
+  const row = await db.selectFrom('buyer_risk').select(['score', 'reasons']).where('buyer_id', '=', buyerId).executeTakeFirst();
+  if (!row) {
+    const text = 'not scored yet: this buyer was imported before the score existed (a full recompute scores it)';
+    return { score: 0, reasons: [text], details: [{ code: 'NOT_SCORED', text, weight: 0 }] };
+  }
+  const details = JSON.parse(row.reasons) as RiskReason[];
+  return { score: Number(row.score), reasons: details.map((r) => r.text), details };
+}
+
+/** The model's events for freshly imported (created or replaced) disputes. */
+export function riskEventsOfDisputes(disputes: Dispute[], outcomes: IntakeOutcome[]): RiskEvent[] {
+  const events: RiskEvent[] = [];
+  disputes.forEach((d, i) => {
+    const o = outcomes[i];
+    if (!o || (o.result !== 'created' && o.result !== 'updated')) return;
+    const links = d.buyer.links ?? {};
+    events.push({
+      type: 'account',
+      id: d.buyer.id,
+      links: (['device', 'address', 'payment'] as const).flatMap((kind) => (links[kind] ?? []).map((v) => linkKey(kind, v))),
+    });
+    events.push({
+      type: 'order',
+      fact: { id: d.order.id, buyerId: d.buyer.id, placedAt: toMs(d.order.placedAt), delivered: d.order.tracking.status === 'delivered' },
+    });
+    const signals = classifyBuyerMessages(d.messages);
+    events.push({
+      type: 'dispute',
+      fact: {
+        id: d.id,
+        orderId: d.order.id,
+        buyerId: d.buyer.id,
+        openedAt: toMs(d.openedAt),
+        notReceived: isNotReceived(d.reason),
+        // An imported case is escalated: no outcome yet (a replaced one is still escalated).
+        outcome: null,
+        threat: signals.threat,
+        offPlatform: signals.offPlatform,
+        photos: d.evidence.filter((e) => e.party === 'buyer').map((e) => e.sha256),
+      },
+    });
+  });
+  return events;
+}
+
+/** Intake's hook: the disputes of one import batch, in its transaction. */
+export async function recordImportedDisputesRisk(tx: Db, disputes: Dispute[], outcomes: IntakeOutcome[], now: number): Promise<void> {
+  // Cases just created have no ledger row yet: nothing to look up for them.
+  const created = outcomes.filter((o) => o.result === 'created').map((o) => o.id);
+  await applyRiskEvents(tx, riskEventsOfDisputes(disputes, outcomes), now, { newCases: created });
+}
+
+/** `account.flag`'s hook: the label is the buyer's own; linked accounts see it as a link to a flagged account. */
+export async function recordLabelRisk(tx: Db, accountId: string, label: AccountLabel, now: number): Promise<void> {
+  await applyRiskEvents(tx, [{ type: 'label', buyerId: accountId, label }], now);
+}
+
+export interface BuyerRiskRow {
+  buyerId: string;
+  score: number;
+  label: AccountLabel | null;
+  topReason: string | null;
+  reasons: RiskReason[];
+  orders: number;
+  disputes: number;
+  scoredAt: number;
+}
+
+/**
+ * The analysts' list: buyers by score, highest first, a keyset page at a time (an index walk
+ * on buyer_risk_by_score). `after` is the last row of the previous page.
+ */
+export async function listBuyerRisks(
+  db: Db,
+  q: { limit: number; minScore?: number; after?: { score: number; buyerId: string }; label?: AccountLabel | 'none' },
+): Promise<BuyerRiskRow[]> {
+  let query = db
+    .selectFrom('buyer_risk')
+    .select(['buyer_id', 'score', 'label', 'top_code', 'reasons', 'n_orders', 'n_disputes', 'scored_at'])
+    .orderBy('score', 'desc')
+    .orderBy('buyer_id', 'desc')
+    .limit(Math.max(1, Math.min(500, q.limit)));
+  if (q.minScore !== undefined) query = query.where('score', '>=', q.minScore);
+  if (q.after) {
+    const { score, buyerId } = q.after;
+    query = query.where((eb) => eb.or([eb('score', '<', score), eb.and([eb('score', '=', score), eb('buyer_id', '<', buyerId)])]));
+  }
+  if (q.label === 'none') query = query.where('label', 'is', null);
+  else if (q.label) query = query.where('label', '=', q.label);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    buyerId: r.buyer_id,
+    score: Number(r.score),
+    label: (r.label as AccountLabel | null) ?? null,
+    topReason: r.top_code,
+    reasons: JSON.parse(r.reasons) as RiskReason[],
+    orders: Number(r.n_orders),
+    disputes: Number(r.n_disputes),
+    scoredAt: Number(r.scored_at),
+  }));
 }

@@ -1,4 +1,6 @@
+import { OPEN_STATUSES } from '../contract/domain';
 import { toIso } from '../contract/primitives';
+import type { CaseView as CaseViewShape, PartyHistory } from '../contract/views';
 import type { Db } from '../db/connect';
 import { loadCaseState } from '../db/case-repo';
 import { deadlineConsequence, deadlinesOf } from '../engine/deadlines';
@@ -23,7 +25,7 @@ const decisionView = (d: Decision) => ({
  * The whole case as the screens and `replay` show it (SCENARIOS.md output shape): every
  * instant an ISO string, every amount integer minor units. Null when the case does not exist.
  */
-export async function caseView(db: Db, caseId: string, opts: { events?: boolean } = {}) {
+export async function caseView(db: Db, caseId: string, opts: { events?: boolean } = {}): Promise<CaseViewShape | null> {
   const s = await loadCaseState(db, caseId);
   if (!s) return null;
   const [row, order, buyer, seller, negotiation, messages, evidence, events, risk] = await Promise.all([
@@ -37,6 +39,7 @@ export async function caseView(db: Db, caseId: string, opts: { events?: boolean 
     opts.events === false ? Promise.resolve([]) : db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute(),
     buyerRisk(db, s.buyerId),
   ]);
+  const [buyerHistory, sellerHistory] = await Promise.all([partyHistory(db, 'buyer', s.buyerId), partyHistory(db, 'seller', s.sellerId)]);
   const deadlines = deadlinesOf(s);
   return {
     id: s.id,
@@ -59,8 +62,8 @@ export async function caseView(db: Db, caseId: string, opts: { events?: boolean 
       item: { title: order.item_title, quantity: order.quantity },
       tracking: { number: order.tracking_number, carrier: order.carrier, status: order.delivery_status, deliveredAt: isoOrNull(order.delivered_at) },
     },
-    buyer: { id: buyer.id, name: buyer.name, country: buyer.country, createdAt: isoOrNull(buyer.created_at), label: buyer.label, labelNote: buyer.label_note },
-    seller: { id: seller.id, name: seller.name, country: seller.country },
+    buyer: { id: buyer.id, name: buyer.name, country: buyer.country, createdAt: isoOrNull(buyer.created_at), label: buyer.label, labelNote: buyer.label_note, history: buyerHistory },
+    seller: { id: seller.id, name: seller.name, country: seller.country, createdAt: isoOrNull(seller.created_at), history: sellerHistory },
     negotiation: negotiation.map((n) => ({ at: toIso(n.at), by: n.by, remedy: n.remedy, amountMinor: n.amount_minor, comment: n.comment })),
     negotiationWarnings: sellerTrickWarnings(negotiation.map((n) => ({ at: n.at, by: n.by, amountMinor: n.amount_minor, comment: n.comment }))),
     messages: messages.map((m) => ({ at: toIso(m.at), by: m.by, text: m.text })),
@@ -115,4 +118,15 @@ export async function caseView(db: Db, caseId: string, opts: { events?: boolean 
   };
 }
 
-export type CaseView = NonNullable<Awaited<ReturnType<typeof caseView>>>;
+export type CaseView = CaseViewShape;
+
+/** The account's record on the platform, for the case screen: three indexed counts. */
+async function partyHistory(db: Db, role: 'buyer' | 'seller', accountId: string): Promise<PartyHistory> {
+  const col = role === 'buyer' ? 'buyer_id' : 'seller_id';
+  const [orders, disputes, open] = await Promise.all([
+    db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where(col, '=', accountId).executeTakeFirst(),
+    db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where(col, '=', accountId).executeTakeFirst(),
+    db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where(col, '=', accountId).where('status', 'in', [...OPEN_STATUSES]).executeTakeFirst(),
+  ]);
+  return { orders: Number(orders?.n ?? 0), disputes: Number(disputes?.n ?? 0), openDisputes: Number(open?.n ?? 0) };
+}

@@ -4,10 +4,14 @@ import type { Db } from '../db/connect';
 import type { Actor, Command } from '../engine/commands';
 import type { Identity } from '../transport/types';
 import { runCaseCommand } from './case-commands';
+import { DECISION_REASON_TEMPLATES, EVIDENCE_TEMPLATES } from '../contract/templates';
+import { recordLabelRisk } from './buyer-risk';
 import { caseView } from './case-view';
 import type { Clock } from './clock';
+import { previewProposal } from './desk';
 import { importDisputes } from './intake';
-import { queueCounts, queuePage } from './queue';
+import { queueCounts, queuePage, searchCases } from './queue';
+import { deleteView, listViews, saveView } from './saved-views';
 import { sweep } from './sweep';
 
 export interface ServiceContext {
@@ -97,6 +101,7 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
       if (acc.role !== 'buyer') throw new AppFailure('VALIDATION', `${input.accountId} is a seller account; only buyer accounts are flagged.`, 'accountId');
       await tx.updateTable('accounts').set({ label: input.label, label_note: input.note, labelled_by: by, labelled_at: now }).where('id', '=', input.accountId).execute();
       await tx.insertInto('account_labels').values({ account_id: input.accountId, label: input.label, note: input.note, labelled_by: by, labelled_at: now }).execute();
+      await recordLabelRisk(tx, input.accountId, input.label, now);
       return (await tx.selectFrom('cases').select('id').where('buyer_id', '=', input.accountId).execute()).map((r) => r.id);
     });
     ctx.notify(caseIds, 'command');
@@ -113,7 +118,13 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
     return view;
   },
   'queue.list': (ctx, input, identity) => queuePage(ctx.db, input, userId(identity), ctx.clock.now()),
-  'queue.counts': (ctx, _input, identity) => queueCounts(ctx.db, userId(identity)),
-  'session.me': async (_ctx, _input, identity) =>
-    identity.kind === 'user' ? { userId: identity.userId, name: identity.name, role: identity.role } : null,
+  'queue.counts': (ctx, _input, identity) => queueCounts(ctx.db, userId(identity), ctx.clock.now()),
+  'session.me': async (ctx, _input, identity) =>
+    identity.kind === 'user' ? { userId: identity.userId, name: identity.name, role: identity.role, serverTime: new Date(ctx.clock.now()).toISOString() } : null,
+  'case.search': (ctx, input) => searchCases(ctx.db, input.query, input.limit, ctx.clock.now()),
+  'case.previewProposal': (ctx, input) => previewProposal(ctx.db, input.caseId, input.partialAmountMinor),
+  'views.list': (ctx, _input, identity) => listViews(ctx.db, userId(identity)!),
+  'views.save': (ctx, input, identity) => saveView(ctx.db, userId(identity)!, input, ctx.clock.now()),
+  'views.delete': (ctx, input, identity) => deleteView(ctx.db, userId(identity)!, input.id),
+  'templates.list': async () => ({ evidence: EVIDENCE_TEMPLATES, decisionReasons: DECISION_REASON_TEMPLATES }),
 };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Dispute } from '../contract/dispute';
 import { toMs } from '../contract/primitives';
 import type { Db } from '../db/connect';
+import { recordImportedDisputesRisk } from './buyer-risk';
 
 export type IntakeOutcome =
   | { id: string; result: 'created' | 'updated' | 'unchanged' }
@@ -11,13 +12,68 @@ export type IntakeOutcome =
 export function contentHash(d: Dispute): string {
   return createHash('sha256').update(canonicalJson(d)).digest('hex');
 }
+
+/**
+ * The canonical text: JSON with every object's keys in sorted order and undefined members
+ * left out. Fast path: a copy of the value with its keys inserted in sorted order, written by
+ * the native JSON.stringify (a million-dispute import hashes every record). Whatever the copy
+ * could render differently from `canonicalJsonReference` (integer-like or `__proto__` keys,
+ * functions, symbols, undefined or missing array items, objects other than plain ones) takes
+ * the reference path, so stored hashes never change.
+ */
 function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  const copy = sortedCopy(v);
+  return copy === UNUSUAL ? canonicalJsonReference(v) : JSON.stringify(copy);
+}
+
+const UNUSUAL = Symbol('unusual');
+function sortedCopy(v: unknown): unknown {
+  if (v === null) return v;
+  switch (typeof v) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return v;
+    case 'object':
+      break;
+    default:
+      return UNUSUAL;
+  }
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) return UNUSUAL;
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      if (!(i in v)) return UNUSUAL;
+      const c = sortedCopy(v[i]);
+      if (c === UNUSUAL || c === undefined) return UNUSUAL;
+      out[i] = c;
+    }
+    return out;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return UNUSUAL;
+  const keys = Object.keys(v as object).sort();
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const c0 = k.charCodeAt(0);
+    if ((c0 >= 48 && c0 <= 57) || k === '__proto__') return UNUSUAL;
+    const x = (v as Record<string, unknown>)[k];
+    if (x === undefined) continue;
+    const c = sortedCopy(x);
+    if (c === UNUSUAL) return UNUSUAL;
+    out[k] = c;
+  }
+  return out;
+}
+
+/** The definition of the canonical text (the hashes already stored were made with it). */
+function canonicalJsonReference(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJsonReference).join(',')}]`;
   if (v && typeof v === 'object')
     return `{${Object.keys(v)
       .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
       .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJsonReference((v as Record<string, unknown>)[k])}`)
       .join(',')}}`;
   return JSON.stringify(v);
 }
@@ -29,6 +85,7 @@ async function insertChunked<T extends Record<string, unknown>>(rows: T[], write
   const per = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(rows[0]!).length));
   for (let i = 0; i < rows.length; i += per) await write(rows.slice(i, i + per));
 }
+const NO_LABEL = { label: null, label_note: null, labelled_by: null, labelled_at: null };
 const lastById = <T>(rows: T[], key: (r: T) => string): T[] => [...new Map(rows.map((r) => [key(r), r])).values()];
 
 /**
@@ -79,15 +136,16 @@ export async function importDisputes(tx: Db, disputes: Dispute[], now: number): 
 
   const accounts = lastById(
     toWrite.flatMap(({ d }) => [
-      { id: d.buyer.id, role: 'buyer', name: d.buyer.name, country: d.buyer.country, created_at: d.buyer.createdAt ? toMs(d.buyer.createdAt) : null },
-      { id: d.seller.id, role: 'seller', name: d.seller.name, country: d.seller.country, created_at: d.seller.createdAt ? toMs(d.seller.createdAt) : null },
+      // Every column spelled out, so insertChunked counts the bound parameters a row really has.
+      { id: d.buyer.id, role: 'buyer', name: d.buyer.name, country: d.buyer.country, created_at: d.buyer.createdAt ? toMs(d.buyer.createdAt) : null, ...NO_LABEL },
+      { id: d.seller.id, role: 'seller', name: d.seller.name, country: d.seller.country, created_at: d.seller.createdAt ? toMs(d.seller.createdAt) : null, ...NO_LABEL },
     ]),
     (a) => a.id,
   );
   await insertChunked(accounts, (chunk) =>
     tx
       .insertInto('accounts')
-      .values(chunk.map((a) => ({ ...a, label: null, label_note: null, labelled_by: null, labelled_at: null })))
+      .values(chunk)
       .onConflict((oc) =>
         oc.column('id').doUpdateSet((eb) => ({ name: eb.ref('excluded.name'), country: eb.ref('excluded.country'), created_at: eb.ref('excluded.created_at') })),
       )
@@ -214,5 +272,7 @@ export async function importDisputes(tx: Db, disputes: Dispute[], now: number): 
     })),
     (chunk) => tx.insertInto('case_events').values(chunk).execute(),
   );
+  // The buyer fraud-pattern score moves with the batch, in the same transaction.
+  await recordImportedDisputesRisk(tx, disputes, outcomes, now);
   return outcomes;
 }

@@ -151,6 +151,13 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
       await controls.advanceClock(ms);
       return sendJson(res, 200, now());
     }
+    // The marketplace feed's party actions (evidence, replies, appeals) for e2e tests: the
+    // same dispatch, as the intake identity. Exists only with the test clock.
+    const intake = /^\/api\/test\/intake\/([A-Za-z0-9_.-]{1,100})$/.exec(path);
+    if (intake?.[1] !== undefined && req.method === 'POST') {
+      const body = await readJsonBody(req);
+      return sendJson(res, 200, await core.dispatch(intake[1], body, { kind: 'intake' }));
+    }
     return sendJson(res, 404, errorEnvelope('NOT_FOUND', 'No such endpoint'));
   }
 

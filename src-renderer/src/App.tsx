@@ -12,7 +12,7 @@ export function App() {
 
   useEffect(() => {
     // A reload keeps the session held by main (cookie or window): ask who we are.
-    void call('session.me', {}).then((r) => setSession(r.ok ? { kind: 'signed-in', me: r.value } : { kind: 'anonymous' }));
+    void call('session.me', {}).then((r) => setSession(r.ok && r.value ? { kind: 'signed-in', me: r.value } : { kind: 'anonymous' }));
     onUnauthenticated(() => setSession({ kind: 'anonymous' }));
     return () => onUnauthenticated(null);
   }, []);

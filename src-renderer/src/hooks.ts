@@ -4,23 +4,27 @@ import type { MethodName, MethodRawInput } from '../../src-main/contract/methods
 import { call } from './client';
 import type { MethodOutput } from './types';
 
+
 /**
  * One shared one-second clock for every countdown on screen: a single timer, and only
  * the components that read it re-render each tick.
  */
 const clock = (() => {
+  /** Server time minus this machine's time: the core's clock decides deadlines, so countdowns follow it. */
+  let offset = 0;
   let now = Date.now();
   const listeners = new Set<() => void>();
   let timer: ReturnType<typeof setInterval> | null = null;
+  const tick = () => {
+    now = Date.now() + offset;
+    listeners.forEach((l) => l());
+  };
   return {
     subscribe(listener: () => void) {
       listeners.add(listener);
       if (!timer) {
-        now = Date.now();
-        timer = setInterval(() => {
-          now = Date.now();
-          listeners.forEach((l) => l());
-        }, 1000);
+        now = Date.now() + offset;
+        timer = setInterval(tick, 1000);
       }
       return () => {
         listeners.delete(listener);
@@ -31,8 +35,21 @@ const clock = (() => {
       };
     },
     read: () => now,
+    sync(serverIso: string) {
+      const server = Date.parse(serverIso);
+      if (Number.isNaN(server)) return;
+      const next = server - Date.now();
+      // Ignore transport jitter; follow real jumps (a machine clock that is off, a test clock).
+      if (Math.abs(next - offset) > 5_000) {
+        offset = next;
+        tick();
+      }
+    },
   };
 })();
+
+/** Aligns countdowns with the core's clock, from the instant a change notice carries. */
+export const syncServerClock = (serverIso: string): void => clock.sync(serverIso);
 
 export const useNow = (): number => useSyncExternalStore(clock.subscribe, clock.read);
 
@@ -83,4 +100,47 @@ export function useQuery<M extends MethodName>(method: M, input: MethodRawInput<
     loading: key !== null && (!current || state.loading),
     reload,
   };
+}
+
+/** True while the user types into a field: single-key shortcuts must not fire then. */
+export function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || !el.tagName) return false;
+  const tag = el.tagName;
+  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable;
+}
+
+function isActivatable(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || !el.tagName) return false;
+  return el.tagName === 'BUTTON' || el.tagName === 'A' || ['button', 'tab', 'menuitem', 'option', 'checkbox', 'switch'].includes(el.getAttribute('role') ?? '');
+}
+
+/** A dialog is open: page-level shortcuts pause (the dialog handles its own keys). */
+const dialogOpen = () => document.querySelector('[role="dialog"][aria-modal="true"], .mantine-Modal-content') !== null;
+
+export type KeyMap = Record<string, (event: KeyboardEvent) => void>;
+
+/**
+ * Single-key shortcuts (j, k, Enter, n, /, ?, Escape…) for one screen. Ignored while typing
+ * in a field, with Ctrl/Alt/Meta held, or while a dialog is open; `enabled` lets a hidden
+ * screen keep its state without listening.
+ */
+export function useKeys(keys: KeyMap, enabled = true): void {
+  const ref = useRef(keys);
+  ref.current = keys;
+  useEffect(() => {
+    if (!enabled) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+      if (isTyping(e.target) || dialogOpen()) return;
+      if (e.key === 'Enter' && isActivatable(e.target)) return; // Enter on a button presses the button
+      const handler = ref.current[e.key];
+      if (!handler) return;
+      e.preventDefault();
+      handler(e);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [enabled]);
 }

@@ -1,8 +1,10 @@
 import '@mantine/core/styles.css';
+import './desk.css';
 import { MantineProvider } from '@mantine/core';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { ToastProvider } from './components/Toast';
 import { theme } from './theme';
 
 const root = document.getElementById('root');
@@ -11,7 +13,9 @@ if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
     <MantineProvider theme={theme} defaultColorScheme="light">
-      <App />
+      <ToastProvider>
+        <App />
+      </ToastProvider>
     </MantineProvider>
   </StrictMode>,
 );

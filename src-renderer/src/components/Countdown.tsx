@@ -1,21 +1,33 @@
 import { Text, Tooltip } from '@mantine/core';
-import { formatInstant, formatRemaining } from '../format';
+import { formatDuration, formatInstant, URGENT_MS } from '../format';
 import { useNow } from '../hooks';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** A deadline with its live countdown; red once it has passed, orange within the last day. */
-export function Countdown({ at, size = 'sm' }: { at: string | null | undefined; size?: 'xs' | 'sm' }) {
+/**
+ * A deadline's live countdown ("in 2 d 4 h"), red under 12 h and once passed. Every
+ * countdown on screen reads the one shared clock (useNow): one timer for the whole list.
+ */
+export function Countdown({ at, size = 'sm', prefix }: { at: string | null | undefined; size?: 'xs' | 'sm' | 'md'; prefix?: string }) {
   const now = useNow();
-  if (!at) return <Text size={size} c="dimmed">—</Text>;
+  if (!at) return <Text span size={size} c="dimmed">—</Text>;
   const due = Date.parse(at);
-  if (Number.isNaN(due)) return <Text size={size}>{at}</Text>;
+  if (Number.isNaN(due)) return <Text span size={size}>{at}</Text>;
   const left = due - now;
-  const color = left <= 0 ? 'red.7' : left < DAY_MS ? 'orange.7' : undefined;
+  const urgent = left < URGENT_MS;
+  const text = left <= 0 ? `overdue ${formatDuration(left)}` : `in ${formatDuration(left)}`;
   return (
-    <Tooltip label={`Due ${formatInstant(at, true)}`} openDelay={300}>
-      <Text size={size} c={color} ff="monospace" style={{ whiteSpace: 'nowrap' }} data-testid="countdown">
-        {left <= 0 ? `overdue ${formatRemaining(-left)}` : formatRemaining(left)}
+    <Tooltip label={`Due ${formatInstant(at, true)}`} openDelay={400} withArrow>
+      <Text
+        span
+        size={size}
+        c={urgent ? 'red.7' : undefined}
+        fw={urgent ? 600 : 500}
+        className="tabular"
+        style={{ whiteSpace: 'nowrap' }}
+        data-testid="countdown"
+        data-urgent={urgent || undefined}
+      >
+        {prefix ? `${prefix} ` : ''}
+        {text}
       </Text>
     </Tooltip>
   );

@@ -1,28 +1,72 @@
-import { AppShell, Badge, Button, Group, Tabs, Text, Title } from '@mantine/core';
-import { useEffect, useRef, useState } from 'react';
-import { subscribe } from '../client';
+import { ActionIcon, Box, Button, Group, Kbd, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { call, subscribe } from '../client';
+import { IconKeyboard } from '../components/Icons';
+import { ShortcutsHelp } from '../components/ShortcutsHelp';
+import { useToast } from '../components/Toast';
 import { humanize, localTimeZone } from '../format';
-import type { Me } from '../types';
-import { CaseDetail } from './CaseDetail';
-import { QueueTable, type QueueScope } from './QueueTable';
+import { syncServerClock, useKeys } from '../hooks';
+import type { Me, QueueRow, SavedFilter } from '../types';
+import { CaseScreen } from './case/CaseScreen';
+import { QueueScreen } from './queue/QueueScreen';
+import { SearchBox } from './SearchBox';
 
 /** Bursts of notices (a sweep closing many cases) become one refetch. */
 const COALESCE_MS = 250;
+const HEADER_H = 56;
 
+const caseFromHash = (): string | null => {
+  const m = /^#\/case\/(.+)$/.exec(window.location.hash);
+  return m ? decodeURIComponent(m[1]!) : null;
+};
+
+/**
+ * The desk: a header (search, "Take next case", shortcuts, the user), the queue screen and,
+ * over it, the case screen. The queue stays mounted while a case is open, so coming back
+ * keeps its filters, loaded rows, scroll position and selection. The open case is in the
+ * URL (#/case/ID): the browser's back button and a reload work.
+ */
 export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
-  const [scope, setScope] = useState<QueueScope>(me.role === 'mediator' ? 'unassigned' : 'all');
-  const [selected, setSelected] = useState<string | null>(null);
+  const [filter, setFilter] = useState<SavedFilter>({ scope: me.role === 'mediator' ? 'mine' : 'unassigned' });
+  const [openCase, setOpenCase] = useState<string | null>(caseFromHash);
+  const [lastOpened, setLastOpened] = useState<string | null>(null);
   const [queueKey, setQueueKey] = useState(0);
   const [caseKey, setCaseKey] = useState(0);
-  const selectedRef = useRef(selected);
-  selectedRef.current = selected;
+  const [help, setHelp] = useState(false);
+  const [taking, setTaking] = useState(false);
+  const rows = useRef<QueueRow[]>([]);
+  const [rowsVersion, setRowsVersion] = useState(0);
+  const search = useRef<HTMLInputElement>(null);
+  const openRef = useRef(openCase);
+  openRef.current = openCase;
+  const toast = useToast();
+
+  useEffect(() => {
+    // Countdowns follow the core's clock (it decides the deadlines), not this machine's.
+    void call('session.me', {}).then((r) => r.ok && r.value?.serverTime && syncServerClock(r.value.serverTime));
+    const onHash = () => setOpenCase(caseFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  const open = useCallback((caseId: string) => {
+    setLastOpened(caseId);
+    if (caseFromHash() !== caseId) window.location.hash = `#/case/${encodeURIComponent(caseId)}`;
+    setOpenCase(caseId);
+  }, []);
+  const back = useCallback(() => {
+    if (openRef.current) setLastOpened(openRef.current);
+    if (window.location.hash) history.pushState(null, '', window.location.pathname + window.location.search);
+    setOpenCase(null);
+  }, []);
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     let touchesCase = false;
     const unsubscribe = subscribe((notice) => {
-      const open = selectedRef.current;
-      if (notice === null || (open !== null && notice.caseIds.includes(open))) touchesCase = true;
+      if (notice) syncServerClock(notice.at);
+      const current = openRef.current;
+      if (notice === null || (current !== null && notice.caseIds.includes(current))) touchesCase = true;
       timer ??= setTimeout(() => {
         timer = null;
         setQueueKey((k) => k + 1);
@@ -36,48 +80,108 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
     };
   }, []);
 
+  const takeNext = useCallback(async () => {
+    if (taking || me.role === 'analyst') return;
+    setTaking(true);
+    const r = await call('case.claimNext', {});
+    setTaking(false);
+    if (!r.ok) return toast({ title: 'No case taken', message: r.error.message, color: 'red' });
+    toast({ message: `Case ${r.value.caseId} is yours.`, color: 'teal' });
+    open(r.value.caseId);
+  }, [taking, me.role, toast, open]);
+
+  useKeys({
+    '/': () => search.current?.focus(),
+    '?': () => setHelp(true),
+    n: () => void takeNext(),
+  });
+
+  const onRows = useCallback((r: QueueRow[]) => {
+    rows.current = r;
+    setRowsVersion((v) => v + 1);
+  }, []);
+  const index = openCase ? rows.current.findIndex((r) => r.id === openCase) : -1;
+  void rowsVersion;
+  const step = (delta: 1 | -1) => {
+    const next = rows.current[index + delta];
+    if (index >= 0 && next) open(next.id);
+  };
+
   return (
-    <AppShell
-      header={{ height: 52 }}
-      aside={{ width: { base: 420, xl: 540 }, breakpoint: 'sm', collapsed: { desktop: selected === null, mobile: selected === null } }}
-      padding={0}
-    >
-      <AppShell.Header px="md">
-        <Group h="100%" justify="space-between" wrap="nowrap">
-          <Group gap="lg" wrap="nowrap">
-            <Title order={4}>Mediation Desk</Title>
-            <Text size="xs" c="dimmed" visibleFrom="md">
-              Times in {localTimeZone()}
-            </Text>
-          </Group>
-          <Group gap="sm" wrap="nowrap">
-            <Text size="sm" fw={500} data-testid="signed-in-user">
+    <Box style={{ height: '100vh', display: 'flex', flexDirection: 'column' }}>
+      <Group
+        component="header"
+        h={HEADER_H}
+        px="md"
+        justify="space-between"
+        wrap="nowrap"
+        bg="white"
+        style={{ borderBottom: '1px solid var(--mantine-color-gray-3)', flexShrink: 0 }}
+      >
+        <Group gap="lg" wrap="nowrap">
+          <UnstyledButton onClick={back} aria-label="Mediation Desk: back to the queue">
+            <Group gap={8} wrap="nowrap">
+              <Box w={26} h={26} bg="indigo.7" style={{ borderRadius: 6, display: 'grid', placeItems: 'center', color: 'white', fontWeight: 700, fontSize: 13 }}>
+                MD
+              </Box>
+              <Text fw={700} fz="md">
+                Mediation Desk
+              </Text>
+            </Group>
+          </UnstyledButton>
+          <SearchBox ref={search} onOpen={open} />
+        </Group>
+        <Group gap="sm" wrap="nowrap">
+          {me.role !== 'analyst' && (
+            <Button onClick={() => void takeNext()} loading={taking} rightSection={<Kbd size="xs">n</Kbd>} data-testid="take-next" aria-keyshortcuts="n">
+              Take next case
+            </Button>
+          )}
+          <Tooltip label="Keyboard shortcuts (?)" openDelay={300}>
+            <ActionIcon variant="default" size="lg" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" aria-keyshortcuts="?">
+              <IconKeyboard size={18} />
+            </ActionIcon>
+          </Tooltip>
+          <Box pl="sm" style={{ borderLeft: '1px solid var(--mantine-color-gray-3)' }}>
+            <Text fz="sm" fw={600} lh={1.25} data-testid="signed-in-user">
               {me.name}
             </Text>
-            <Badge variant="outline" size="sm" radius="sm" style={{ textTransform: 'none' }}>
-              {humanize(me.role)}
-            </Badge>
-            <Button variant="default" size="xs" onClick={onSignOut}>
-              Sign out
-            </Button>
-          </Group>
+            <Text fz="xs" c="dimmed" lh={1.25}>
+              {humanize(me.role)} · times in {localTimeZone()}
+            </Text>
+          </Box>
+          <Button variant="subtle" color="gray" size="xs" onClick={onSignOut}>
+            Sign out
+          </Button>
         </Group>
-      </AppShell.Header>
+      </Group>
 
-      <AppShell.Main>
-        <Tabs value={scope} onChange={(v) => v && setScope(v as QueueScope)} keepMounted={false}>
-          <Tabs.List px="md" pt="xs">
-            <Tabs.Tab value="unassigned">Unassigned</Tabs.Tab>
-            <Tabs.Tab value="mine">Mine</Tabs.Tab>
-            {me.role !== 'mediator' && <Tabs.Tab value="all">All open</Tabs.Tab>}
-          </Tabs.List>
-        </Tabs>
-        <QueueTable scope={scope} selectedId={selected} onSelect={setSelected} refreshKey={queueKey} />
-      </AppShell.Main>
-
-      <AppShell.Aside>
-        {selected !== null && <CaseDetail key={selected} caseId={selected} onClose={() => setSelected(null)} refreshKey={caseKey} />}
-      </AppShell.Aside>
-    </AppShell>
+      <Box style={{ flex: 1, minHeight: 0, position: 'relative' }}>
+        <QueueScreen
+          me={me}
+          filter={filter}
+          onFilterChange={setFilter}
+          onOpen={open}
+          onRows={onRows}
+          lastOpened={lastOpened}
+          active={openCase === null}
+          refreshKey={queueKey}
+        />
+        {openCase !== null && (
+          <Box style={{ position: 'absolute', inset: 0 }} bg="gray.0">
+            <CaseScreen
+              key={openCase}
+              caseId={openCase}
+              me={me}
+              onBack={back}
+              onStep={step}
+              position={index >= 0 ? { index, total: rows.current.length } : null}
+              refreshKey={caseKey}
+            />
+          </Box>
+        )}
+      </Box>
+      <ShortcutsHelp opened={help} onClose={() => setHelp(false)} />
+    </Box>
   );
 }

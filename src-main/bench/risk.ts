@@ -1,0 +1,327 @@
+/**
+ * Figures for the buyer fraud-pattern score (issue 6), for `cli bench` to print:
+ *
+ *   recompute    the full recompute (services/risk-recompute.ts) over a generated database of
+ *                `buyers` buyers and `orders` orders (default 1,000,000 and 8,000,000), run in a
+ *                child process: seconds and peak RSS (targets: < 60 s, < 1 GB)
+ *   incremental  one event's update (db/risk-repo.ts applyRiskEvents) on that database, timed
+ *                inside its transaction and with the commit: p50 / p99 (target p99 < 1 ms)
+ *
+ * `benchRisk(opts)` returns one JSON-safe object; progress goes to `opts.log`.
+ * The database is generated with raw better-sqlite3 statements (fast, not what is measured)
+ * into the schema the migrations create; the same file is reused with `workDir` + `keep`.
+ *
+ * Run directly: `tsx src-main/bench/risk.ts [--buyers N] [--orders N] [--work-dir DIR] [--keep]`.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import { openDatabase } from '../db/connect';
+import { applyRiskEvents, type RiskEvent } from '../db/risk-repo';
+import { recomputeRisk } from '../services/risk-recompute';
+
+export interface RiskBenchOptions {
+  buyers?: number;
+  orders?: number;
+  /** Share of orders that end in a dispute (default 0.05). */
+  disputeRate?: number;
+  /** Incremental updates to time (default 2,000). */
+  events?: number;
+  workDir?: string;
+  keep?: boolean;
+  seed?: number;
+  log?: (message: string) => void;
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DAY = 86_400_000;
+/** Fixed, so a kept database can be reused. */
+const NOW = Date.parse('2026-03-01T12:00:00.000Z');
+const TARGETS = { recomputeSeconds: 60, recomputePeakRssMB: 1024, incrementalP99Ms: 1 } as const;
+
+const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
+export async function benchRisk(opts: RiskBenchOptions = {}) {
+  const buyers = opts.buyers ?? 1_000_000;
+  const orders = opts.orders ?? 8_000_000;
+  const log = opts.log ?? ((m: string) => process.stderr.write(`[bench risk ${new Date().toISOString().slice(11, 19)}] ${m}\n`));
+  const ownDir = !opts.workDir;
+  const dir = opts.workDir ? resolve(opts.workDir) : mkdtempSync(join(tmpdir(), 'mediation-desk-risk-bench-'));
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `risk-${buyers}-${orders}.sqlite`);
+  const started = new Date();
+  try {
+    let generated: { seconds: number; reused: boolean; rows: Record<string, number> };
+    if (existsSync(file) && opts.keep) {
+      generated = { seconds: 0, reused: true, rows: countRows(file) };
+      log(`reusing ${file}`);
+    } else {
+      for (const s of ['', '-wal', '-shm']) rmSync(`${file}${s}`, { force: true });
+      log(`generating ${buyers.toLocaleString('en')} buyers, ${orders.toLocaleString('en')} orders…`);
+      generated = await generate(file, { buyers, orders, disputeRate: opts.disputeRate ?? 0.05, seed: opts.seed ?? 1 });
+      log(`generated in ${generated.seconds} s: ${JSON.stringify(generated.rows)}`);
+    }
+
+    log('recompute in a child process…');
+    const child = await runChild(['src-main/bench/rss-wrapper.ts', 'src-main/bench/risk.ts', '--child-recompute', file, String(NOW)]);
+    if (child.code !== 0) throw new Error(`recompute failed (exit ${child.code}): ${child.stderrTail}`);
+    const inner = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as { seconds?: number; buyers?: number; orders?: number; disputes?: number; photos?: number; linkGroups?: number };
+    log(`recompute: ${round(child.wallSeconds, 1)} s wall, ${inner.seconds} s inside, peak RSS ${child.peakRssMB} MB`);
+
+    log(`incremental: ${opts.events ?? 2_000} single events…`);
+    const incremental = await benchIncremental(file, opts.events ?? 2_000, opts.seed ?? 1);
+    log(`incremental: p50 ${incremental.inTransaction.p50Ms} ms, p99 ${incremental.inTransaction.p99Ms} ms (with commit p99 ${incremental.withCommit.p99Ms} ms)`);
+
+    const recompute = {
+      buyers: inner.buyers ?? null,
+      orders: inner.orders ?? null,
+      disputes: inner.disputes ?? null,
+      photos: inner.photos ?? null,
+      linkGroups: inner.linkGroups ?? null,
+      seconds: round(child.wallSeconds, 2),
+      innerSeconds: inner.seconds ?? null,
+      peakRssMB: child.peakRssMB,
+      target: { seconds: TARGETS.recomputeSeconds, peakRssMB: TARGETS.recomputePeakRssMB },
+      pass: child.wallSeconds < TARGETS.recomputeSeconds && child.peakRssMB !== null && child.peakRssMB < TARGETS.recomputePeakRssMB,
+    };
+    const incrementalFigure = { ...incremental, target: { p99Ms: TARGETS.incrementalP99Ms }, pass: incremental.inTransaction.p99Ms < TARGETS.incrementalP99Ms };
+    return {
+      bench: 'buyer-risk',
+      startedAt: started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemGB: round(totalmem() / 2 ** 30, 1), freeMemGB: round(freemem() / 2 ** 30, 1), node: process.version, loadAvg: loadavg().map((x) => round(x, 2)) },
+      input: { buyers, orders, file: ownDir && !opts.keep ? null : file, megabytes: round(statSync(file).size / 2 ** 20, 1), generateSeconds: generated.seconds, reused: generated.reused, rows: generated.rows },
+      figures: { recompute, incremental: incrementalFigure },
+      pass: recompute.pass && incrementalFigure.pass,
+    };
+  } finally {
+    if (ownDir && !opts.keep) rmSync(dir, { recursive: true, force: true });
+    else log(`kept ${dir}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The generated database
+
+class Rng {
+  private s: number;
+  constructor(seed: number) {
+    this.s = seed >>> 0 || 1;
+  }
+  u32(): number {
+    let t = (this.s = (this.s + 0x6d2b79f5) | 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+  next(): number {
+    return this.u32() / 4294967296;
+  }
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+  hex64(): string {
+    let s = '';
+    for (let i = 0; i < 8; i++) s += this.u32().toString(16).padStart(8, '0');
+    return s;
+  }
+}
+
+const pad = (n: number, w: number) => String(n).padStart(w, '0');
+
+async function generate(file: string, o: { buyers: number; orders: number; disputeRate: number; seed: number }) {
+  const t0 = performance.now();
+  const db0 = await openDatabase({ url: file }); // the migrations create the schema
+  await db0.destroy();
+  const db = new BetterSqlite3(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  db.pragma('foreign_keys = OFF');
+  db.pragma('cache_size = -262144');
+  const r = new Rng(o.seed);
+  const sellers = Math.max(100, Math.floor(o.buyers / 100));
+  const buyerId = (i: number) => `B-${pad(i, 8)}`;
+  const start = NOW - 730 * DAY;
+  const rows: Record<string, number> = {};
+  const count = (t: string, n = 1) => (rows[t] = (rows[t] ?? 0) + n);
+  const account = db.prepare('INSERT INTO accounts (id, role, name, country, created_at) VALUES (?, ?, ?, ?, ?)');
+  const link = db.prepare('INSERT OR IGNORE INTO account_links (account_id, kind, value) VALUES (?, ?, ?)');
+  const order = db.prepare(
+    'INSERT INTO orders (id, buyer_id, seller_id, placed_at, shipped_at, currency, item_title, quantity, item_price_minor, shipping_minor, total_minor, tracking_number, carrier, delivery_status, delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, 0, ?, NULL, NULL, ?, ?)',
+  );
+  const kase = db.prepare(
+    `INSERT INTO cases (id, order_id, buyer_id, seller_id, reason, claim_remedy, claim_amount_minor, currency, total_minor, description, opened_at, escalated_at, status, assignee_id, forced_decision, evidence_round, policy_version, content_hash, next_due_at, version, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, 'refund_only', ?, 'USD', ?, '', ?, ?, ?, NULL, 0, 0, NULL, 'bench', NULL, 0, ?, ?)`,
+  );
+  const decision = db.prepare("INSERT INTO decisions (case_id, seq, outcome, amount_minor, basis, decided_by, decided_at, appeal_until, reasons, policy_version) VALUES (?, 1, ?, 0, 'mediator', 'm1', ?, NULL, 'bench', 1)");
+  const evidence = db.prepare("INSERT INTO evidence (case_id, seq, party, name, media_type, size_bytes, sha256, submitted_at, request_id, note) VALUES (?, ?, 'buyer', 'IMG.jpg', 'image/jpeg', 1000, ?, ?, NULL, NULL)");
+  const message = db.prepare("INSERT INTO messages (case_id, seq, at, by, text) VALUES (?, 1, ?, 'buyer', ?)");
+
+  // Serial disputers (0.5 %) dispute most orders, re-use a photo, write threats.
+  const serial = (i: number) => i % 200 === 7;
+  db.transaction(() => {
+    for (let s = 0; s < sellers; s++) {
+      account.run(`S-${pad(s, 6)}`, 'seller', `Seller ${s}`, 'CN', start);
+      count('accounts');
+    }
+    for (let i = 0; i < o.buyers; i++) {
+      const id = buyerId(i);
+      account.run(id, 'buyer', `Buyer ${i}`, 'PL', start - r.int(700) * DAY);
+      count('accounts');
+      // Households share an address with the next account; lockers are shared by thousands; rings share a device.
+      const address = i % 40 === 1 ? `ad-${pad(i - 1, 8)}` : r.next() < 0.03 ? `ad-locker-${r.int(200)}` : `ad-${pad(i, 8)}`;
+      const device = i % 500 < 5 ? `dv-ring-${Math.floor(i / 500)}` : `dv-${pad(i, 8)}`;
+      link.run(id, 'address', address);
+      link.run(id, 'device', device);
+      link.run(id, 'payment', `pm-${pad(i, 8)}`);
+      count('account_links', 3);
+    }
+  })();
+  const orderBatch = 200_000;
+  let c = 0;
+  for (let from = 0; from < o.orders; from += orderBatch) {
+    db.transaction(() => {
+      for (let k = from; k < Math.min(o.orders, from + orderBatch); k++) {
+        const b = r.int(o.buyers);
+        const oid = `O-${pad(k, 9)}`;
+        const placed = start + r.int(720) * DAY + r.int(DAY);
+        const delivered = r.next() < 0.93;
+        const total = 500 + r.int(20_000);
+        order.run(oid, buyerId(b), `S-${pad(r.int(sellers), 6)}`, placed, placed + DAY, 'USD', 'Item', total, total, delivered ? 'delivered' : 'in_transit', delivered ? placed + 12 * DAY : null);
+        count('orders');
+        const disputes = serial(b) ? r.next() < 0.7 : r.next() < o.disputeRate;
+        if (!disputes) continue;
+        const cid = `D-${pad(c++, 9)}`;
+        const nr = serial(b) ? r.next() < 0.8 : r.next() < 0.3;
+        const opened = placed + (nr ? 40 : 20) * DAY;
+        kase.run(cid, oid, buyerId(b), `S-${pad(r.int(sellers), 6)}`, nr ? 'not_received.no_tracking_info' : 'defective', total, total, opened, opened + 5 * DAY, 'final', opened, opened);
+        count('cases');
+        if (r.next() < 0.7) {
+          decision.run(cid, r.next() < 0.7 ? 'full' : 'none', opened + 10 * DAY);
+          count('decisions');
+        }
+        const photos = 1 + r.int(2);
+        for (let p = 0; p < photos; p++) {
+          evidence.run(cid, p + 1, serial(b) && p === 0 ? `${pad(b, 8)}${'e'.repeat(56)}` : r.hex64(), opened);
+          count('evidence');
+        }
+        message.run(cid, opened, serial(b) && r.next() < 0.5 ? 'If you do not refund me I will leave a 1-star review.' : 'The item does not work, see the photos.');
+        count('messages');
+      }
+    })();
+  }
+  db.close();
+  return { seconds: round((performance.now() - t0) / 1000, 1), reused: false, rows };
+}
+
+function countRows(file: string): Record<string, number> {
+  const db = new BetterSqlite3(file, { readonly: true });
+  try {
+    const out: Record<string, number> = {};
+    for (const t of ['accounts', 'account_links', 'orders', 'cases', 'decisions', 'evidence', 'messages']) out[t] = (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Incremental: one event at a time on the recomputed database
+
+async function benchIncremental(file: string, n: number, seed: number) {
+  const db = await openDatabase({ url: file });
+  const r = new Rng(seed + 99);
+  const inTx: number[] = [];
+  const withCommit: number[] = [];
+  try {
+    const buyers = (await db.selectFrom('buyer_risk').select('buyer_id').orderBy('buyer_id').execute()).map((x) => x.buyer_id);
+    const cases = (await db.selectFrom('risk_disputes').select('case_id').orderBy('case_id').limit(50_000).execute()).map((x) => x.case_id);
+    for (let i = 0; i < n; i++) {
+      const buyer = buyers[r.int(buyers.length)]!;
+      const kind = i % 4;
+      const at = NOW + i * 1000;
+      const events: RiskEvent[] =
+        kind === 0
+          ? [{ type: 'order', fact: { id: `O-bench-${i}`, buyerId: buyer, placedAt: at, delivered: true } }]
+          : kind === 1
+            ? [
+                { type: 'order', fact: { id: `O-bench-${i}`, buyerId: buyer, placedAt: at, delivered: true } },
+                { type: 'dispute', fact: { id: `D-bench-${i}`, orderId: `O-bench-${i}`, buyerId: buyer, openedAt: at, notReceived: true, outcome: null, threat: false, offPlatform: false, photos: [r.hex64()] } },
+              ]
+            : kind === 2
+              ? [{ type: 'disputePatch', caseId: cases[r.int(cases.length)]!, outcome: r.next() < 0.5 ? 'buyer_won' : 'seller_won' }]
+              : [{ type: 'label', buyerId: buyer, label: r.next() < 0.5 ? 'serial_disputer' : 'cleared' }];
+      const t0 = performance.now();
+      let t1 = 0;
+      await db.transaction().execute(async (tx) => {
+        await applyRiskEvents(tx, events, at);
+        t1 = performance.now();
+      });
+      const t2 = performance.now();
+      inTx.push(t1 - t0);
+      withCommit.push(t2 - t0);
+    }
+  } finally {
+    await db.destroy();
+  }
+  const q = (xs: number[], p: number) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return round(s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] ?? NaN, 4);
+  };
+  return {
+    events: n,
+    mix: 'order, order+dispute, decision outcome, analyst label (round robin)',
+    inTransaction: { p50Ms: q(inTx, 0.5), p99Ms: q(inTx, 0.99), maxMs: q(inTx, 1) },
+    withCommit: { p50Ms: q(withCommit, 0.5), p99Ms: q(withCommit, 0.99), note: 'synchronous=FULL: the fsync of the commit, not the update' },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// The child process
+
+function runChild(args: string[]): Promise<{ code: number | null; stdout: string; stderrTail: string; wallSeconds: number; peakRssMB: number | null }> {
+  return new Promise((ok, ko) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    const tail: string[] = [];
+    let rssKB: number | null = null;
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      const m = /^BENCH_MAXRSS_KB=(\d+)/.exec(line);
+      if (m) rssKB = Number(m[1]);
+      if (tail.push(line) > 40) tail.shift();
+    });
+    child.on('error', ko);
+    child.on('close', (code) => ok({ code, stdout, stderrTail: tail.join('\n'), wallSeconds: (performance.now() - t0) / 1000, peakRssMB: rssKB === null ? null : round(rssKB / 1024, 1) }));
+  });
+}
+
+async function childRecompute(file: string, asOf: number): Promise<void> {
+  const db = await openDatabase({ url: file });
+  try {
+    const report = await recomputeRisk(db, { asOf, onProgress: (m) => process.stderr.write(`[recompute] ${m}\n`) });
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } finally {
+    await db.destroy();
+  }
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (isMain) {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child-recompute') await childRecompute(args[1]!, Number(args[2]));
+  else {
+    const flag = (name: string) => {
+      const i = args.indexOf(`--${name}`);
+      return i >= 0 ? args[i + 1] : undefined;
+    };
+    const num = (name: string) => (flag(name) === undefined ? undefined : Number(flag(name)));
+    const report = await benchRisk({ buyers: num('buyers'), orders: num('orders'), events: num('events'), workDir: flag('work-dir'), keep: args.includes('--keep') });
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  }
+}

@@ -1,0 +1,393 @@
+/**
+ * `bench [--cases N] [--runs N] [--sweep-cases N] [--work-dir DIR] [--keep] [--skip-baseline]`
+ *
+ * Measures the figures the product promises at a million cases, each next to a hand-written
+ * raw better-sqlite3 baseline doing the same work in the same run (so a slow or busy machine
+ * shows up in both), and prints ONE JSON document on stdout. Progress goes to stderr.
+ *
+ *   import      the real `cli import` in a child process: seconds, disputes/s, peak RSS
+ *   queuePage   first page of the unassigned queue: median/p95 and its query plan
+ *   sweepIdle   a sweep with nothing due over ~1M pending deadline rows
+ *   sweepApply  10,000 missed-evidence defaults applied by one sweep
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import { capturing, judgePlan, planOfFirstQuery } from '../bench/capture';
+import { round, summarize } from '../bench/stats';
+import { openDatabase, type Db } from '../db/connect';
+import type { Actor } from '../engine/commands';
+import { runCaseCommand } from '../services/case-commands';
+import { ensurePolicy } from '../services/policy-store';
+import { queuePage } from '../services/queue';
+import { sweep } from '../services/sweep';
+import { intFlag, parseArgs } from './args';
+import { generateDemoDisputes } from './demo-data';
+
+/** Fixed, so the generated file is the same on every run and can be reused with --work-dir. */
+const NOW = Date.parse('2026-03-01T12:00:00.000Z');
+const SEED = 1;
+const HOUR = 3_600_000;
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const TARGETS = {
+  importSecondsPerMillion: 60,
+  importPeakRssMB: 400,
+  queueMedianMs: 5,
+  queueRatio: 2,
+  sweepIdleMedianMs: 1,
+  sweepApplyPerSecond: 5_000,
+};
+
+const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+
+export async function runBench(args: string[]): Promise<void> {
+  const { flags } = parseArgs(args, { cases: 'string', runs: 'string', 'sweep-cases': 'string', 'work-dir': 'string', keep: 'boolean', 'skip-baseline': 'boolean' });
+  const cases = intFlag(flags.cases, 'cases', 1_000_000);
+  const runs = Math.max(1, intFlag(flags.runs, 'runs', 200));
+  const sweepCases = Math.min(cases, intFlag(flags['sweep-cases'], 'sweep-cases', 10_000));
+  const ownDir = !flags['work-dir'];
+  const dir = flags['work-dir'] ? resolve(flags['work-dir'] as string) : mkdtempSync(join(tmpdir(), 'mediation-desk-bench-'));
+  mkdirSync(dir, { recursive: true });
+  const started = new Date();
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemGB: round(totalmem() / 2 ** 30, 1), freeMemGB: round(freemem() / 2 ** 30, 1), node: process.version, sqlite: sqliteVersion(), loadAvgAtStart: loadavg().map((x) => round(x, 2)) };
+  log(`${cases.toLocaleString('en')} cases, work dir ${dir}, load average ${machine.loadAvgAtStart.join(' ')}`);
+
+  try {
+    const calibration = calibrate();
+    log(`calibration: ${calibration.simpleInsertUs} µs per trivial SQLite insert`);
+
+    // 0. The input file (not timed against a target).
+    const file = join(dir, `disputes-${cases}-seed${SEED}.ndjson`);
+    const generated = await ensureInput(file, cases);
+
+    // 1. import: the real CLI in a child process, then the raw baseline the same way.
+    const ourDb = join(dir, 'ours.sqlite');
+    removeDb(ourDb);
+    log('import: real CLI…');
+    const ours = await runChild(['src-main/cli/index.ts', 'import', file, '--db', ourDb], dir);
+    if (ours.code !== 0) throw new Error(`cli import failed (exit ${ours.code}): ${ours.stderrTail}`);
+    const summary = JSON.parse(ours.stdout.trim().split('\n').pop() ?? '{}') as { read?: number; created?: number; refused?: number; seconds?: number };
+    log(`import: ${ours.wallSeconds.toFixed(1)} s, peak RSS ${ours.peakRssMB ?? '?'} MB, ${summary.created} created, ${ours.problemLines} problems`);
+    let baseline: Awaited<ReturnType<typeof runChild>> | null = null;
+    let baselineResult: { read: number; created: number; seconds: number } | null = null;
+    if (!flags['skip-baseline']) {
+      const rawDb = join(dir, 'raw.sqlite');
+      removeDb(rawDb);
+      const fresh = await openDatabase({ url: rawDb }); // the same migration creates the same schema
+      await fresh.destroy();
+      log('import: raw better-sqlite3 baseline…');
+      baseline = await runChild(['src-main/bench/raw-import-main.ts', file, rawDb, String(NOW)], dir);
+      if (baseline.code !== 0) throw new Error(`raw baseline import failed (exit ${baseline.code}): ${baseline.stderrTail}`);
+      baselineResult = JSON.parse(baseline.stdout.trim().split('\n').pop() ?? '{}');
+      log(`import baseline: ${baseline.wallSeconds.toFixed(1)} s`);
+      removeDb(rawDb);
+    }
+    const importTargetSeconds = (TARGETS.importSecondsPerMillion * cases) / 1_000_000;
+    const importFigure = {
+      disputes: cases,
+      seconds: round(ours.wallSeconds, 2),
+      disputesPerSecond: Math.round(cases / ours.wallSeconds),
+      cliReportedSeconds: summary.seconds ?? null,
+      peakRssMB: ours.peakRssMB,
+      rssSource: ours.rssSource,
+      created: summary.created ?? null,
+      refused: summary.refused ?? null,
+      problemLines: ours.problemLines,
+      databaseMB: round(dbBytes(ourDb) / 2 ** 20, 1),
+      target: { seconds: round(importTargetSeconds, 2), peakRssMB: TARGETS.importPeakRssMB, note: cases === 1_000_000 ? '60 s per 1M disputes' : `60 s per 1M disputes, scaled to ${cases}` },
+      pass: ours.wallSeconds <= importTargetSeconds && (ours.peakRssMB ?? Infinity) <= TARGETS.importPeakRssMB && summary.created === cases && ours.problemLines === 0,
+      baseline: baseline && baselineResult
+        ? { seconds: round(baseline.wallSeconds, 2), disputesPerSecond: Math.round(cases / baseline.wallSeconds), innerSeconds: round(baselineResult.seconds, 2), peakRssMB: baseline.peakRssMB, created: baselineResult.created }
+        : null,
+      ratio: baseline ? round(ours.wallSeconds / baseline.wallSeconds, 2) : null,
+    };
+
+    // 2-4 run in this process against the database the CLI just filled.
+    const db = await openDatabase({ url: ourDb });
+    const raw = new BetterSqlite3(ourDb);
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('busy_timeout = 5000');
+    try {
+      await ensurePolicy(db, NOW);
+      const queueFigure = await benchQueue(db, raw, runs);
+      const idleFigure = await benchSweepIdle(db, raw, runs, cases);
+      const applyFigure = await benchSweepApply(db, raw, sweepCases);
+      const figures = { import: importFigure, queuePage: queueFigure, sweepIdle: idleFigure, sweepApply: applyFigure };
+      const report = {
+        bench: 'mediation-desk',
+        startedAt: started.toISOString(),
+        finishedAt: new Date().toISOString(),
+        cases,
+        seed: SEED,
+        now: new Date(NOW).toISOString(),
+        machine: { ...machine, loadAvgAtEnd: loadavg().map((x) => round(x, 2)), calibration },
+        input: { file: ownDir && !flags.keep ? null : file, megabytes: round(statSync(file).size / 2 ** 20, 1), generateSeconds: generated.seconds, reused: generated.reused },
+        figures,
+        pass: Object.values(figures).every((f) => f.pass),
+      };
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    } finally {
+      raw.close();
+      await db.destroy();
+    }
+  } finally {
+    if (ownDir && !flags.keep) rmSync(dir, { recursive: true, force: true });
+    else log(`kept ${dir}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// queuePage
+
+async function benchQueue(db: Db, raw: BetterSqlite3.Database, runs: number) {
+  log(`queuePage: ${runs} runs against a raw prepared statement…`);
+  const page = () => queuePage(db, { scope: 'unassigned', limit: 50 }, null, NOW);
+  const { sql, plan } = await planOfFirstQuery(db, (d) => queuePage(d, { scope: 'unassigned', limit: 50 }, null, NOW));
+  const captured = await captureParams(db, (d) => queuePage(d, { scope: 'unassigned', limit: 50 }, null, NOW));
+  const stmt = raw.prepare(sql);
+  const verdict = judgePlan(plan, 'cases_queue');
+  const ours: number[] = [];
+  const base: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < 20; i++) {
+    await page();
+    stmt.all(...captured);
+  }
+  // Interleaved, so a burst of load on a shared machine hits both sides alike.
+  for (let i = 0; i < runs; i++) {
+    let t = performance.now();
+    const r = await page();
+    ours.push(performance.now() - t);
+    rows = r.rows.length;
+    t = performance.now();
+    stmt.all(...captured);
+    base.push(performance.now() - t);
+  }
+  const s = summarize(ours);
+  const b = summarize(base);
+  const ratio = round(s.medianMs / b.medianMs, 2);
+  return {
+    ...s,
+    rows,
+    target: { medianMs: TARGETS.queueMedianMs, ratioToBaseline: TARGETS.queueRatio, plan: 'uses cases_queue; no full scan; no TEMP B-TREE for ORDER BY' },
+    pass: s.medianMs <= TARGETS.queueMedianMs && ratio <= TARGETS.queueRatio && verdict.ok && rows === 50,
+    baseline: b,
+    ratio,
+    sql,
+    plan,
+    planOk: verdict.ok,
+    planProblems: verdict.problems,
+  };
+}
+
+/** The bound parameters of the first query a service sends (so the raw side binds the same values). */
+async function captureParams(db: Db, run: (d: Db) => Promise<unknown>): Promise<unknown[]> {
+  const cap = capturing(db);
+  await run(cap.db);
+  return [...(cap.queries()[0]?.parameters ?? [])];
+}
+
+// ---------------------------------------------------------------------------------------
+// sweepIdle
+
+async function benchSweepIdle(db: Db, raw: BetterSqlite3.Database, runs: number, cases: number) {
+  log(`sweepIdle: ${cases.toLocaleString('en')} pending deadlines in the future…`);
+  const t0 = performance.now();
+  // One future evidence deadline per case, spread over a month, written raw (setup only).
+  raw
+    .prepare(
+      `INSERT INTO deadlines (case_id, key, kind, due_at, created_at, fired_at, cancelled_at)
+       SELECT id, 'evidence:bench-idle', 'evidence', ? + (rowid * 2654435761) % ?, ?, NULL, NULL FROM cases`,
+    )
+    .run(NOW + 30 * 24 * HOUR, 30 * 24 * HOUR, NOW);
+  const pending = (raw.prepare('SELECT count(*) AS n FROM deadlines WHERE fired_at IS NULL AND cancelled_at IS NULL').get() as { n: number }).n;
+  const setupSeconds = round((performance.now() - t0) / 1000, 2);
+  const { sql, plan } = await planOfFirstQuery(db, (d) => sweep(d, NOW), (q) => /from "deadlines"/i.test(q));
+  const params = await captureParams(db, (d) => sweep(d, NOW));
+  const stmt = raw.prepare(sql);
+  const verdict = judgePlan(plan, 'deadlines_pending');
+  const ours: number[] = [];
+  const base: number[] = [];
+  let applied = 0;
+  for (let i = 0; i < 20; i++) {
+    await sweep(db, NOW);
+    stmt.all(...params);
+  }
+  for (let i = 0; i < runs; i++) {
+    let t = performance.now();
+    const r = await sweep(db, NOW);
+    ours.push(performance.now() - t);
+    applied += r.applied + r.stale;
+    t = performance.now();
+    stmt.all(...params);
+    base.push(performance.now() - t);
+  }
+  const s = summarize(ours);
+  const b = summarize(base);
+  return {
+    ...s,
+    pendingDeadlines: pending,
+    setupSeconds,
+    target: { medianMs: TARGETS.sweepIdleMedianMs, plan: 'uses deadlines_pending' },
+    pass: s.medianMs <= TARGETS.sweepIdleMedianMs && verdict.ok && applied === 0,
+    baseline: b,
+    ratio: round(s.medianMs / b.medianMs, 2),
+    sql,
+    plan,
+    planOk: verdict.ok,
+    planProblems: verdict.problems,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// sweepApply
+
+async function benchSweepApply(db: Db, raw: BetterSqlite3.Database, n: number) {
+  log(`sweepApply: claim + request evidence on ${n.toLocaleString('en')} cases…`);
+  const ids = (raw.prepare("SELECT id FROM cases WHERE status = 'escalated' ORDER BY id LIMIT ?").all(n) as Array<{ id: string }>).map((r) => r.id);
+  const mediators: Actor[] = ['m1', 'm2', 'm3'].map((id) => ({ kind: 'user', id, role: 'mediator' }));
+  const t0 = performance.now();
+  for (const [i, id] of ids.entries()) {
+    const actor = mediators[i % mediators.length]!;
+    await runCaseCommand(db, id, { type: 'claim' }, actor, NOW);
+    await runCaseCommand(db, id, { type: 'requestEvidence', party: 'buyer', request: 'Please send a photo of the parcel label and of the item as received.' }, actor, NOW);
+  }
+  const setupSeconds = (performance.now() - t0) / 1000;
+  const dueBefore = (raw.prepare('SELECT count(*) AS n FROM deadlines WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at <= ?').get(NOW + 73 * HOUR) as { n: number }).n;
+  const eventsBefore = (raw.prepare('SELECT count(*) AS n FROM case_events').get() as { n: number }).n;
+  log(`sweepApply: ${dueBefore} deadlines due; sweeping at +73 h…`);
+  const t1 = performance.now();
+  const report = await sweep(db, NOW + 73 * HOUR);
+  const seconds = (performance.now() - t1) / 1000;
+  const eventsWritten = (raw.prepare('SELECT count(*) AS n FROM case_events').get() as { n: number }).n - eventsBefore;
+  const decided = ids.length
+    ? (raw.prepare(`SELECT count(*) AS n FROM decisions WHERE basis = 'default' AND case_id IN (SELECT value FROM json_each(?))`).get(JSON.stringify(ids)) as { n: number }).n
+    : 0;
+  const statuses = Object.fromEntries(
+    (raw.prepare('SELECT status, count(*) AS n FROM cases WHERE id IN (SELECT value FROM json_each(?)) GROUP BY status').all(JSON.stringify(ids)) as Array<{ status: string; n: number }>).map((r) => [r.status, r.n]),
+  );
+  const perSecond = Math.round(report.applied / seconds);
+  log(`sweepApply: ${report.applied} defaults in ${seconds.toFixed(2)} s`);
+  return {
+    defaults: report.applied,
+    stale: report.stale,
+    seconds: round(seconds, 3),
+    defaultsPerSecond: perSecond,
+    dueBeforeSweep: dueBefore,
+    decidedByDefault: decided,
+    auditEventsWritten: eventsWritten,
+    caseStatusesAfter: statuses,
+    setup: { commands: ids.length * 2, seconds: round(setupSeconds, 2), commandsPerSecond: Math.round((ids.length * 2) / setupSeconds) },
+    target: { defaultsPerSecond: TARGETS.sweepApplyPerSecond },
+    pass: perSecond >= TARGETS.sweepApplyPerSecond && report.applied === n && decided === n,
+    baseline: null,
+    baselineNote: 'none: each default is decided by the engine; the figure is absolute',
+    ratio: null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// plumbing
+
+async function ensureInput(file: string, cases: number): Promise<{ seconds: number; reused: boolean }> {
+  if (existsSync(`${file}.done`) && existsSync(file)) {
+    log(`input: reusing ${file}`);
+    return { seconds: 0, reused: true };
+  }
+  log(`input: generating ${cases.toLocaleString('en')} disputes…`);
+  const t0 = performance.now();
+  const out = createWriteStream(file, { encoding: 'utf8' });
+  let chunk = '';
+  let n = 0;
+  for (const d of generateDemoDisputes({ cases, now: NOW, seed: SEED })) {
+    chunk += `${JSON.stringify(d)}\n`;
+    if (++n % 500 === 0) {
+      if (!out.write(chunk)) await new Promise<void>((ok) => out.once('drain', () => ok()));
+      chunk = '';
+      if (n % 100_000 === 0) log(`input: ${n.toLocaleString('en')}`);
+    }
+  }
+  out.write(chunk);
+  await new Promise<void>((ok, ko) => out.end((e?: Error | null) => (e ? ko(e) : ok())));
+  writeFileSync(`${file}.done`, '');
+  const seconds = round((performance.now() - t0) / 1000, 1);
+  log(`input: ${seconds} s`);
+  return { seconds, reused: false };
+}
+
+interface ChildResult {
+  code: number | null;
+  stdout: string;
+  stderrTail: string;
+  problemLines: number;
+  wallSeconds: number;
+  peakRssMB: number | null;
+  rssSource: 'gnu-time' | 'child-resource-usage';
+}
+
+/** Runs a TypeScript entry point under tsx in its own process and measures its wall time and peak RSS. */
+function runChild(entryAndArgs: string[], dataDir: string): Promise<ChildResult> {
+  const gnuTime = existsSync('/usr/bin/time');
+  const node = [process.execPath, '--import', 'tsx'];
+  const cmd = gnuTime ? ['/usr/bin/time', '-v', ...node, ...entryAndArgs] : [...node, 'src-main/bench/rss-wrapper.ts', ...entryAndArgs];
+  const env: NodeJS.ProcessEnv = { ...process.env, MEDIATION_DESK_DATA: dataDir };
+  delete env.DATABASE_URL;
+  return new Promise((ok, ko) => {
+    const t0 = performance.now();
+    const child = spawn(cmd[0]!, cmd.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    const tail: string[] = [];
+    let problemLines = 0;
+    let rssKB: number | null = null;
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(line) ?? /^BENCH_MAXRSS_KB=(\d+)/.exec(line);
+      if (m) rssKB = Number(m[1]);
+      else if (line.startsWith('{"line"')) problemLines++;
+      if (tail.push(line) > 40) tail.shift();
+    });
+    child.on('error', ko);
+    child.on('close', (code) => {
+      const wallSeconds = (performance.now() - t0) / 1000;
+      ok({ code, stdout, stderrTail: tail.join('\n'), problemLines, wallSeconds, peakRssMB: rssKB === null ? null : round(rssKB / 1024, 1), rssSource: gnuTime ? 'gnu-time' : 'child-resource-usage' });
+    });
+  });
+}
+
+function dbBytes(path: string): number {
+  return ['', '-wal'].reduce((n, suffix) => n + (existsSync(`${path}${suffix}`) ? statSync(`${path}${suffix}`).size : 0), 0);
+}
+
+function removeDb(path: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
+}
+
+function sqliteVersion(): string {
+  const db = new BetterSqlite3(':memory:');
+  try {
+    return (db.prepare('select sqlite_version() as v').get() as { v: string }).v;
+  } finally {
+    db.close();
+  }
+}
+
+/** How fast this machine is right now: 200,000 trivial inserts into an in-memory table. */
+function calibrate(): { simpleInsertUs: number } {
+  const db = new BetterSqlite3(':memory:');
+  try {
+    db.exec('CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT, c INTEGER)');
+    const st = db.prepare('INSERT INTO t (b, c) VALUES (?, ?)');
+    const t0 = performance.now();
+    db.transaction(() => {
+      for (let i = 0; i < 200_000; i++) st.run(`value ${i}`, i);
+    })();
+    return { simpleInsertUs: round(((performance.now() - t0) * 1000) / 200_000, 2) };
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,248 @@
+import type { AccountLabel } from '../../contract/domain';
+
+/**
+ * The buyer fraud-pattern model (DOMAIN.md, "Buyer fraud-pattern score"): its numbers, its
+ * per-buyer aggregate and the decay arithmetic. Pure: no clock (every instant is an input),
+ * no I/O, no randomness.
+ *
+ * Every signal is a sum over events (orders, disputes, photo uses) so that one event changes
+ * one buyer's aggregate by a constant amount, and a full recompute from the events gives the
+ * same aggregate as the updates did. Old events decay with a half-life: a decayed sum is kept
+ * as its value at a reference instant `ref` (the buyer's latest event); valuing it at any
+ * other instant is one multiplication.
+ */
+export const RISK_MODEL = {
+  version: 1,
+  /** Old events count half as much after this many days (rates, reuse, messages). */
+  halfLifeDays: 180,
+  /** The velocity signal's much shorter memory: a burst of disputes fades within weeks. */
+  velocityHalfLifeDays: 14,
+  /** A device, address or payment detail shared by more accounts than this (a parcel locker, an office) links nobody. */
+  linkCap: 8,
+  /** A photo used by more accounts than this is a stock image, not a shared fake. */
+  photoCap: 8,
+  /** Perceptual hashes within this many differing bits (of 64) are the same photo. */
+  phashMaxDistance: 4,
+  /** Minimum volume before a rate-based reason may fire. */
+  minOrdersForRate: 5,
+  minDisputesForRate: 3,
+  minDeliveredForNrd: 3,
+  minNrd: 2,
+  minDecidedForLost: 3,
+  minLost: 2,
+  /** A buyer whose score without the link reason reaches this counts as high-risk for the accounts linked to it. */
+  riskyBaseScore: 60,
+  /** score = 100 · (1 − e^(−Σ weights / scale)). */
+  scale: 3,
+  /** Priors used until enough of the population has been seen to fit them (empirical Bayes). */
+  defaultPriors: {
+    dispute: { alpha: 0.9, beta: 29.1 },
+    nrd: { alpha: 0.5, beta: 99.5 },
+    lost: { alpha: 2, beta: 6 },
+  },
+} as const;
+
+export type RiskModel = typeof RISK_MODEL;
+
+const DAY = 86_400_000;
+const HALF_LIFE_MS = RISK_MODEL.halfLifeDays * DAY;
+const VELOCITY_HALF_LIFE_MS = RISK_MODEL.velocityHalfLifeDays * DAY;
+
+/** The counted facts of one buyer; each has a raw count and a decayed sum. */
+export const COUNTERS = [
+  'orders', // orders placed
+  'delivered', // of those, the carrier shows delivered
+  'disputes', // disputes that count against the buyer (not bad luck)
+  'excused', // bad luck: "not received" on a parcel that really did not arrive
+  'nrd', // "not received" claims on parcels the carrier shows delivered
+  'decided', // disputes with an outcome
+  'lost', // of those, decided for the seller
+  'threat', // disputes with a bad-review threat in the buyer's messages
+  'offPlatform', // disputes where the buyer asked to be paid off the platform
+  'photoOwn', // uses of a photo the buyer already submitted in another of their disputes
+  'photoShared', // uses of a photo other accounts submitted too
+] as const;
+export type Counter = (typeof COUNTERS)[number];
+export type Counts = Record<Counter, number>;
+
+export const zeroCounts = (): Counts => ({
+  orders: 0,
+  delivered: 0,
+  disputes: 0,
+  excused: 0,
+  nrd: 0,
+  decided: 0,
+  lost: 0,
+  threat: 0,
+  offPlatform: 0,
+  photoOwn: 0,
+  photoShared: 0,
+});
+
+export interface RiskReason {
+  code: string;
+  text: string;
+  weight: number;
+}
+
+/** The last scoring of a buyer, kept with the aggregate. */
+export interface Scored {
+  score: number;
+  /** The score without the link reason: what linked accounts see. */
+  base: number;
+  /** Counts as flagged-or-high-risk for the accounts linked to it. */
+  risky: boolean;
+  /** Highest weight first. */
+  reasons: RiskReason[];
+  at: number;
+}
+
+export interface BuyerAgg {
+  id: string;
+  /** The instant the decayed sums are valued at (the latest event seen); NO_REF before any. */
+  ref: number;
+  /** Raw counts: minimum-volume gates and the numbers in the reasons' text. */
+  n: Counts;
+  /** Sums decayed with the half-life, valued at `ref`. */
+  w: Counts;
+  /** Orders and counted disputes decayed with the velocity half-life, valued at `ref`. */
+  f: { orders: number; disputes: number };
+  label: AccountLabel | null;
+  /** Link groups ("device:dv-9"), sorted; links only accumulate. */
+  links: string[];
+  scored: Scored | null;
+}
+
+/** Earlier than any instant: decayed sums that were never touched. */
+export const NO_REF = -8.64e15;
+
+export function newBuyer(id: string): BuyerAgg {
+  return { id, ref: NO_REF, n: zeroCounts(), w: zeroCounts(), f: { orders: 0, disputes: 0 }, label: null, links: [], scored: null };
+}
+
+export const decay = (dtMs: number): number => 2 ** (-dtMs / HALF_LIFE_MS);
+export const decayFast = (dtMs: number): number => 2 ** (-dtMs / VELOCITY_HALF_LIFE_MS);
+
+/** Moves the decayed sums forward to `t` when it is later than their reference. */
+export function rebase(b: BuyerAgg, t: number): void {
+  if (t <= b.ref) return;
+  if (b.ref === NO_REF) {
+    b.ref = t;
+    return;
+  }
+  const k = decay(t - b.ref);
+  const kf = decayFast(t - b.ref);
+  for (const c of COUNTERS) b.w[c] *= k;
+  b.f.orders *= kf;
+  b.f.disputes *= kf;
+  b.ref = t;
+}
+
+/**
+ * Adds an event's contribution: `raw` to the count and `weight` (its value at `at`; ±1 for
+ * one event) to the decayed sums. A negative contribution retracts an earlier one.
+ */
+export function bump(b: BuyerAgg, at: number, c: Counter, raw: number, weight: number = raw): void {
+  rebase(b, at);
+  b.n[c] += raw;
+  b.w[c] += weight * decay(b.ref - at);
+  if (c === 'orders' || c === 'disputes') b.f[c] += weight * decayFast(b.ref - at);
+}
+
+/** A decayed sum valued at `asOf` (never negative: retractions may leave rounding dust). */
+export function decayedAt(b: BuyerAgg, c: Counter, asOf: number): number {
+  if (b.ref === NO_REF) return 0;
+  const v = b.w[c] * decay(asOf - b.ref);
+  return v > 1e-12 ? v : 0;
+}
+
+export function fastAt(b: BuyerAgg, c: 'orders' | 'disputes', asOf: number): number {
+  if (b.ref === NO_REF) return 0;
+  const v = b.f[c] * decayFast(asOf - b.ref);
+  return v > 1e-12 ? v : 0;
+}
+
+// ---------------------------------------------------------------------------------------
+// Facts: what the model remembers of each event, so that a changed event can be retracted
+
+export interface OrderFact {
+  id: string;
+  buyerId: string;
+  placedAt: number;
+  /** The carrier shows it delivered. */
+  delivered: boolean;
+}
+
+export type RiskOutcome = 'buyer_won' | 'seller_won' | 'split';
+
+export interface DisputeFact {
+  id: string;
+  orderId: string;
+  buyerId: string;
+  openedAt: number;
+  /** The reason is one of `not_received.*`. */
+  notReceived: boolean;
+  outcome: RiskOutcome | null;
+  threat: boolean;
+  offPlatform: boolean;
+  /** Keys of the photo clusters among the buyer's evidence, distinct, sorted. */
+  photos: string[];
+}
+
+/** One photo (sha256, or a family of near-duplicates by perceptual hash) across every dispute. */
+export interface PhotoCluster {
+  key: string;
+  /** Disputes that carry it. */
+  uses: number;
+  /** Distinct accounts that submitted it. */
+  accounts: number;
+}
+
+/** One account's uses of one photo. */
+export interface PhotoUse {
+  key: string;
+  accountId: string;
+  uses: number;
+  /** Its uses decayed, valued at `ref`. */
+  w: number;
+  ref: number;
+}
+
+/** Accounts sharing one device, address or payment detail ("device:dv-9"). */
+export interface LinkGroup {
+  key: string;
+  members: number;
+  /** The members while there are at most `linkCap` of them; null once the group is too common to mean anything. */
+  ids: string[] | null;
+}
+
+export const linkKey = (kind: string, value: string): string => `${kind}:${value}`;
+export const linkKind = (key: string): string => key.slice(0, key.indexOf(':'));
+
+/** What a dispute adds to its buyer's counts (photos aside), given whether the carrier shows its parcel delivered. */
+export function disputeCounters(d: DisputeFact, delivered: boolean): Counter[] {
+  const out: Counter[] = [];
+  // Bad luck, not a pattern: the parcel really did not arrive (and the platform did not decide otherwise).
+  const excused = d.notReceived && !delivered && d.outcome !== 'seller_won';
+  if (excused) out.push('excused');
+  else {
+    out.push('disputes');
+    if (d.notReceived && delivered) out.push('nrd');
+  }
+  if (d.outcome) {
+    out.push('decided');
+    if (d.outcome === 'seller_won') out.push('lost');
+  }
+  if (d.threat) out.push('threat');
+  if (d.offPlatform) out.push('offPlatform');
+  return out;
+}
+
+export function orderCounters(o: OrderFact): Counter[] {
+  return o.delivered ? ['orders', 'delivered'] : ['orders'];
+}
+
+/** Which photo counter a cluster's uses feed, given its use and account counts. */
+export function photoFlags(uses: number, accounts: number): { own: boolean; shared: boolean } {
+  return { own: accounts === 1 && uses >= 2, shared: accounts >= 2 && accounts <= RISK_MODEL.photoCap };
+}

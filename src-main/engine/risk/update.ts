@@ -1,0 +1,281 @@
+import type { AccountLabel } from '../../contract/domain';
+import {
+  NO_REF,
+  RISK_MODEL,
+  bump,
+  decay,
+  disputeCounters,
+  linkKind,
+  newBuyer,
+  orderCounters,
+  photoFlags,
+  type BuyerAgg,
+  type DisputeFact,
+  type LinkGroup,
+  type OrderFact,
+  type PhotoCluster,
+  type PhotoUse,
+} from './model';
+import { baseReasons, isRisky, linkReason, scoreOf, sortReasons, type LinkedNeighbour, type ScoreContext } from './score';
+
+/**
+ * Where the model's rows live: in memory (the `score` command, the evaluation) or in the
+ * database (through a loader that fetches the rows a batch needs). Synchronous on purpose:
+ * the update logic below is pure given the rows it reads.
+ *
+ * Objects returned by the getters may be changed in place and must then be `put` back.
+ */
+export interface RiskStore {
+  buyer(id: string): BuyerAgg | undefined;
+  putBuyer(b: BuyerAgg): void;
+  order(id: string): OrderFact | undefined;
+  putOrder(o: OrderFact): void;
+  dispute(id: string): DisputeFact | undefined;
+  /** Also keeps the order → disputes index (`disputesOfOrder`) in step. */
+  putDispute(d: DisputeFact, previous: DisputeFact | undefined): void;
+  disputesOfOrder(orderId: string): string[];
+  photo(key: string): PhotoCluster | undefined;
+  putPhoto(p: PhotoCluster): void;
+  photoUse(key: string, accountId: string): PhotoUse | undefined;
+  /** A use with `uses === 0` is removed. */
+  putPhotoUse(u: PhotoUse): void;
+  /** Every account's use of a photo; only asked for photos used by at most `photoCap + 1` accounts. */
+  photoUsesOf(key: string): PhotoUse[];
+  group(key: string): LinkGroup | undefined;
+  putGroup(g: LinkGroup): void;
+}
+
+const sameOrder = (a: OrderFact, b: OrderFact) => a.buyerId === b.buyerId && a.placedAt === b.placedAt && a.delivered === b.delivered;
+const sameDispute = (a: DisputeFact, b: DisputeFact) =>
+  a.orderId === b.orderId &&
+  a.buyerId === b.buyerId &&
+  a.openedAt === b.openedAt &&
+  a.notReceived === b.notReceived &&
+  a.outcome === b.outcome &&
+  a.threat === b.threat &&
+  a.offPlatform === b.offPlatform &&
+  a.photos.length === b.photos.length &&
+  a.photos.every((p, i) => p === b.photos[i]);
+
+/**
+ * Applies events to the model's rows. Each event costs a bounded amount of work: the
+ * buyer's aggregate, the event's own fact row, and at most `photoCap + 1` accounts of a
+ * photo or `linkCap` members of a link group when those change state. Buyers whose score may
+ * have moved collect in `dirty` (their own facts changed) and `linkDirty` (a neighbour
+ * joined or left one of their link groups); `rescore` then scores them.
+ */
+export class RiskUpdater {
+  readonly dirty = new Set<string>();
+  readonly linkDirty = new Set<string>();
+
+  constructor(private readonly s: RiskStore) {}
+
+  private buyer(id: string): BuyerAgg {
+    let b = this.s.buyer(id);
+    if (!b) {
+      b = newBuyer(id);
+      this.s.putBuyer(b);
+    }
+    return b;
+  }
+
+  /** A buyer account and the link groups it belongs to (links only accumulate). */
+  account(id: string, links: string[]): void {
+    const b = this.buyer(id);
+    const fresh = [...new Set(links)].filter((k) => !b.links.includes(k)).sort();
+    if (!fresh.length) return;
+    for (const key of fresh) {
+      const g = this.s.group(key) ?? { key, members: 0, ids: [] };
+      if (g.ids) for (const other of g.ids) this.linkDirty.add(other);
+      g.members++;
+      if (g.ids) g.ids = g.members <= RISK_MODEL.linkCap ? [...g.ids, id].sort() : null;
+      this.s.putGroup(g);
+    }
+    b.links = [...b.links, ...fresh].sort();
+    this.s.putBuyer(b);
+    this.linkDirty.add(id);
+  }
+
+  order(o: OrderFact): void {
+    const old = this.s.order(o.id);
+    if (old && sameOrder(old, o)) return;
+    if (old) this.orderContribution(old, -1);
+    this.orderContribution(o, +1);
+    this.s.putOrder({ ...o });
+    // The order's disputes were counted with its old delivery status (or its old buyer).
+    if (old && old.delivered !== o.delivered)
+      for (const id of this.s.disputesOfOrder(o.id)) {
+        const d = this.s.dispute(id);
+        if (!d) continue;
+        this.disputeCounters(d, old.delivered, -1);
+        this.disputeCounters(d, o.delivered, +1);
+      }
+  }
+
+  dispute(d: DisputeFact): void {
+    const next: DisputeFact = { ...d, photos: [...new Set(d.photos)].sort() };
+    const old = this.s.dispute(d.id);
+    if (old && sameDispute(old, next)) return;
+    if (old) this.disputeContribution(old, -1);
+    this.disputeContribution(next, +1);
+    this.s.putDispute(next, old);
+  }
+
+  /** Changes one field of a dispute already counted (a decision, evidence added later); unknown disputes are ignored. */
+  patchDispute(id: string, patch: { outcome?: DisputeFact['outcome']; addPhotos?: string[] }): void {
+    const old = this.s.dispute(id);
+    if (!old) return;
+    this.dispute({
+      ...old,
+      ...(patch.outcome !== undefined ? { outcome: patch.outcome } : {}),
+      photos: patch.addPhotos ? [...old.photos, ...patch.addPhotos] : old.photos,
+    });
+  }
+
+  label(id: string, label: AccountLabel | null): void {
+    const b = this.buyer(id);
+    if (b.label === label) return;
+    b.label = label;
+    this.s.putBuyer(b);
+    this.dirty.add(id);
+  }
+
+  private orderContribution(o: OrderFact, sign: number): void {
+    const b = this.buyer(o.buyerId);
+    for (const c of orderCounters(o)) bump(b, o.placedAt, c, sign);
+    this.s.putBuyer(b);
+    this.dirty.add(b.id);
+  }
+
+  private disputeCounters(d: DisputeFact, delivered: boolean, sign: number): void {
+    const b = this.buyer(d.buyerId);
+    for (const c of disputeCounters(d, delivered)) bump(b, d.openedAt, c, sign);
+    this.s.putBuyer(b);
+    this.dirty.add(b.id);
+  }
+
+  private disputeContribution(d: DisputeFact, sign: number): void {
+    this.disputeCounters(d, this.s.order(d.orderId)?.delivered ?? false, sign);
+    for (const key of d.photos) this.photoUse(key, d.buyerId, d.openedAt, sign);
+  }
+
+  /**
+   * One dispute of `accountId` starts (+1) or stops (−1) carrying photo `key`. The photo's use
+   * and account counts decide which counter its uses feed (own reuse, shared, or none); when
+   * that changes, every account using it moves — at most photoCap + 1 of them.
+   */
+  private photoUse(key: string, accountId: string, at: number, sign: number): void {
+    const cluster = this.s.photo(key) ?? { key, uses: 0, accounts: 0 };
+    const before = this.s.photoUse(key, accountId) ?? { key, accountId, uses: 0, w: 0, ref: NO_REF };
+    const after: PhotoUse = { ...before };
+    if (at > after.ref) {
+      after.w = after.ref === NO_REF ? 0 : after.w * decay(at - after.ref);
+      after.ref = at;
+    }
+    after.uses += sign;
+    after.w += sign * decay(after.ref - at);
+    if (after.uses === 0) after.w = 0;
+    const uses = cluster.uses + sign;
+    const accounts = cluster.accounts + (before.uses === 0 && after.uses > 0 ? 1 : 0) - (before.uses > 0 && after.uses === 0 ? 1 : 0);
+    const was = photoFlags(cluster.uses, cluster.accounts);
+    const now = photoFlags(uses, accounts);
+    if (was.own !== now.own || was.shared !== now.shared)
+      for (const other of this.s.photoUsesOf(key)) {
+        if (other.accountId === accountId) continue;
+        this.photoContribution(other, was, -1);
+        this.photoContribution(other, now, +1);
+      }
+    this.photoContribution(before, was, -1);
+    this.photoContribution(after, now, +1);
+    this.s.putPhoto({ key, uses, accounts });
+    this.s.putPhotoUse(after);
+  }
+
+  private photoContribution(u: PhotoUse, flags: { own: boolean; shared: boolean }, sign: number): void {
+    if (u.uses === 0 || (!flags.own && !flags.shared)) return;
+    const b = this.buyer(u.accountId);
+    if (flags.own) bump(b, u.ref, 'photoOwn', sign * u.uses, sign * u.w);
+    if (flags.shared) bump(b, u.ref, 'photoShared', sign * u.uses, sign * u.w);
+    this.s.putBuyer(b);
+    this.dirty.add(b.id);
+  }
+}
+
+/** The buyer's neighbours through link groups small enough to mean something. */
+export function smallGroupNeighbours(s: RiskStore, b: BuyerAgg): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const key of b.links) {
+    const g = s.group(key);
+    if (!g || !g.ids || g.members > RISK_MODEL.linkCap) continue;
+    for (const id of g.ids) {
+      if (id === b.id) continue;
+      const kinds = out.get(id) ?? new Set<string>();
+      kinds.add(linkKind(key));
+      out.set(id, kinds);
+    }
+  }
+  return out;
+}
+
+function linkedRisky(s: RiskStore, b: BuyerAgg): LinkedNeighbour[] {
+  const out: LinkedNeighbour[] = [];
+  for (const [id, kinds] of smallGroupNeighbours(s, b)) {
+    const nb = s.buyer(id);
+    if (!nb?.scored?.risky) continue;
+    out.push({ id, kinds: [...kinds].sort(), flagged: nb.label === 'serial_disputer' });
+  }
+  return out;
+}
+
+const LINK_CODE = 'LINKED_ACCOUNTS';
+
+/**
+ * Scores buyers after updates, in two steps so that a buyer linked to another sees that
+ * one's fresh status: (1) the behaviour part of every changed buyer (and whether it now
+ * counts as high-risk for its neighbours); (2) the link reason, for those and for the
+ * neighbours of every buyer whose high-risk status flipped. A neighbour only reached by a
+ * flip keeps its behaviour reasons from its last scoring. Returns the buyers scored.
+ */
+export function rescore(s: RiskStore, changed: Iterable<string>, linkChanged: Iterable<string>, ctx: ScoreContext): Set<string> {
+  const full = new Set(changed);
+  for (const id of linkChanged) full.add(id);
+  const linkOnly = new Set<string>();
+  const baseOf = new Map<string, ReturnType<typeof baseReasons>>();
+  for (const id of full) {
+    const b = s.buyer(id);
+    if (!b) continue;
+    const reasons = baseReasons(b, ctx);
+    const base = scoreOf(reasons);
+    const risky = isRisky(b.label, base);
+    const wasRisky = b.scored?.risky ?? false;
+    baseOf.set(id, reasons);
+    b.scored = { score: b.scored?.score ?? base, base, risky, reasons: b.scored?.reasons ?? [], at: ctx.asOf };
+    s.putBuyer(b);
+    if (risky !== wasRisky) for (const nb of smallGroupNeighbours(s, b).keys()) if (!full.has(nb)) linkOnly.add(nb);
+  }
+  const scored = new Set<string>();
+  for (const id of [...full, ...linkOnly]) {
+    const b = s.buyer(id);
+    if (!b || !b.scored) {
+      if (b && !b.scored) full.add(id); // never scored: cannot happen for linkOnly, kept for safety
+      continue;
+    }
+    const base = baseOf.get(id) ?? b.scored.reasons.filter((r) => r.code !== LINK_CODE);
+    const link = linkReason(linkedRisky(s, b));
+    const reasons = sortReasons(link ? [...base, link] : [...base]);
+    b.scored = { ...b.scored, score: scoreOf(reasons), reasons, at: baseOf.has(id) ? ctx.asOf : b.scored.at };
+    s.putBuyer(b);
+    scored.add(id);
+  }
+  return scored;
+}
+
+/** Scores every buyer from scratch at one instant (a full recompute, the `score` command's final answer). */
+export function rescoreAll(s: RiskStore, ids: Iterable<string>, ctx: ScoreContext): void {
+  const all = [...ids];
+  for (const id of all) {
+    const b = s.buyer(id);
+    if (b) b.scored = null; // forget earlier risky flags: everyone is scored afresh
+  }
+  rescore(s, all, [], ctx);
+}

@@ -1,0 +1,150 @@
+import { HistoryRecord } from '../contract/history';
+import { HistoryScorer, toHistoryEvent, type BuyerScore } from '../engine/risk';
+import { generatePopulation, isUnluckyOrNew, type BuyerKind, type Population } from './population';
+
+/**
+ * Measures the fraud-pattern score on a generated population: the history goes through the
+ * same parser and in-memory model as `cli score`, one record at a time (so we also see when
+ * each abuser's score first crossed the line), and the final ranking is compared with the truth.
+ */
+export interface EvalOptions {
+  seed: number;
+  buyers: number;
+  /** The analysts' page: how many top buyers they look at. Default 100. */
+  k?: number;
+  /** The score at which an abuser counts as flagged for "time to flag". Default 70. */
+  flagScore?: number;
+}
+
+export const TARGETS = { precisionAtK: 0.95, rPrecision: 0.8, unluckyOrNewShareOfTopK: 0.03 } as const;
+
+export interface EvalReport {
+  seed: number;
+  buyers: number;
+  records: number;
+  abusers: number;
+  mix: Record<string, number>;
+  k: number;
+  precisionAtK: number;
+  rPrecision: number;
+  unluckyOrNewInTopK: number;
+  unluckyOrNewShareOfTopK: number;
+  honestAtOrAboveFlag: number;
+  timeToFlag: {
+    flagScore: number;
+    flagged: number;
+    of: number;
+    medianDays: number | null;
+    p90Days: number | null;
+    /** Abusive disputes the abuser had opened when first flagged (median). */
+    medianDisputesBeforeFlag: number | null;
+  };
+  /** The honest buyers ranked highest, for diagnosis. */
+  topHonest: Array<{ accountId: string; kind: BuyerKind; rank: number; score: number; reasons: string[] }>;
+  /** Abusers ranked lowest. */
+  missedAbusers: Array<{ accountId: string; kind: BuyerKind; rank: number; score: number; reasons: string[] }>;
+  seconds: number;
+  targets: typeof TARGETS;
+  pass: boolean;
+}
+
+const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
+function quantile(xs: number[], q: number): number | null {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+}
+
+export function scorePopulation(pop: Population, flagScore: number): { ranking: BuyerScore[]; flaggedAt: Map<string, number>; abusiveBefore: Map<string, number> } {
+  const flaggedAt = new Map<string, number>();
+  const scorer = new HistoryScorer({
+    incremental: true,
+    onScored: (id, score, at) => {
+      if (score >= flagScore && !flaggedAt.has(id) && pop.truth.get(id)?.abuser) flaggedAt.set(id, at);
+    },
+  });
+  for (const rec of pop.records) {
+    const problem = scorer.add(toHistoryEvent(HistoryRecord.parse(rec)));
+    if (problem) throw new Error(`generated history is inconsistent: ${problem}`);
+  }
+  // Abusive disputes opened up to the moment of flagging (counted from the records).
+  const abusiveBefore = new Map<string, number>();
+  const orderBuyer = new Map<string, string>();
+  for (const rec of pop.records) {
+    if (rec.type === 'order') orderBuyer.set(rec.id, rec.buyerId);
+    if (rec.type !== 'dispute') continue;
+    const buyer = orderBuyer.get(rec.orderId)!;
+    const at = flaggedAt.get(buyer);
+    const first = pop.truth.get(buyer)?.firstAbuseAt;
+    if (at !== undefined && first != null && Date.parse(rec.openedAt) <= at && Date.parse(rec.openedAt) >= first)
+      abusiveBefore.set(buyer, (abusiveBefore.get(buyer) ?? 0) + 1);
+  }
+  return { ranking: scorer.finish(), flaggedAt, abusiveBefore };
+}
+
+export function evaluate(opts: EvalOptions): EvalReport {
+  const started = performance.now();
+  const k = opts.k ?? 100;
+  const flagScore = opts.flagScore ?? 70;
+  const pop = generatePopulation({ seed: opts.seed, buyers: opts.buyers });
+  const { ranking, flaggedAt, abusiveBefore } = scorePopulation(pop, flagScore);
+  const truth = pop.truth;
+  const abusers = [...truth.values()].filter((t) => t.abuser && t.firstAbuseAt !== null).length;
+  const isAbuser = (id: string) => truth.get(id)?.abuser === true;
+  const top = ranking.slice(0, k);
+  const topR = ranking.slice(0, abusers);
+  const unluckyOrNew = top.filter((s) => !isAbuser(s.accountId) && isUnluckyOrNew(truth.get(s.accountId)!.kind)).length;
+  const days: number[] = [];
+  const disputes: number[] = [];
+  for (const [id, at] of flaggedAt) {
+    const first = truth.get(id)!.firstAbuseAt;
+    if (first === null) continue;
+    days.push(Math.max(0, (at - first) / 86_400_000));
+    disputes.push(abusiveBefore.get(id) ?? 0);
+  }
+  const describe = (s: BuyerScore, rank: number) => ({
+    accountId: s.accountId,
+    kind: truth.get(s.accountId)!.kind,
+    rank,
+    score: s.score,
+    reasons: s.reasons.filter((x) => x.weight > 0).map((x) => `${x.code} ${x.weight}: ${x.text}`),
+  });
+  const precisionAtK = top.filter((s) => isAbuser(s.accountId)).length / k;
+  const rPrecision = abusers ? topR.filter((s) => isAbuser(s.accountId)).length / abusers : 1;
+  const share = unluckyOrNew / k;
+  return {
+    seed: opts.seed,
+    buyers: truth.size,
+    records: pop.records.length,
+    abusers,
+    mix: Object.fromEntries(Object.entries(pop.mix).map(([kind, f]) => [kind, round(f, 4)])),
+    k,
+    precisionAtK: round(precisionAtK),
+    rPrecision: round(rPrecision),
+    unluckyOrNewInTopK: unluckyOrNew,
+    unluckyOrNewShareOfTopK: round(share),
+    honestAtOrAboveFlag: ranking.filter((s) => s.score >= flagScore && !isAbuser(s.accountId)).length,
+    timeToFlag: {
+      flagScore,
+      flagged: days.length,
+      of: abusers,
+      medianDays: quantile(days, 0.5) === null ? null : round(quantile(days, 0.5)!, 1),
+      p90Days: quantile(days, 0.9) === null ? null : round(quantile(days, 0.9)!, 1),
+      medianDisputesBeforeFlag: quantile(disputes, 0.5),
+    },
+    topHonest: ranking
+      .map((s, i) => ({ s, i }))
+      .filter(({ s }) => !isAbuser(s.accountId))
+      .slice(0, 5)
+      .map(({ s, i }) => describe(s, i + 1)),
+    missedAbusers: ranking
+      .map((s, i) => ({ s, i }))
+      .filter(({ s }) => isAbuser(s.accountId) && truth.get(s.accountId)!.firstAbuseAt !== null)
+      .slice(-5)
+      .map(({ s, i }) => describe(s, i + 1)),
+    seconds: round((performance.now() - started) / 1000, 2),
+    targets: TARGETS,
+    pass: precisionAtK >= TARGETS.precisionAtK && rPrecision >= TARGETS.rPrecision && share <= TARGETS.unluckyOrNewShareOfTopK,
+  };
+}

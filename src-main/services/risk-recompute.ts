@@ -1,0 +1,418 @@
+import type { AccountLabel } from '../contract/domain';
+import { isNotReceived, type Reason } from '../contract/domain';
+import type { Db } from '../db/connect';
+import { buyerToRow, disputeToRow, loadRiskModel, photoToRow, riskOutcomeOfDecision, saveRiskModel } from '../db/risk-repo';
+import type { Database } from '../db/schema';
+import {
+  COUNTERS,
+  NO_REF,
+  RISK_MODEL,
+  baseReasons,
+  classifyBuyerMessages,
+  decay,
+  decayFast,
+  disputeCounters,
+  isRisky,
+  linkKey,
+  linkReason,
+  PriorsFitter,
+  newBuyer,
+  photoFlags,
+  scoreOf,
+  sortReasons,
+  type BuyerAgg,
+  type Counter,
+  type DisputeFact,
+  type LinkedNeighbour,
+  type PhotoUse,
+  type Priors,
+} from '../engine/risk';
+
+/**
+ * The full recompute: every row of the fraud-pattern model rebuilt from the source tables
+ * (accounts, account_links, orders, cases, decisions, messages, evidence) and every buyer
+ * scored as of one instant. It gives the same rows the per-event updates keep (a test checks
+ * it on a generated population); it is how a changed model (weights, keywords) or an old
+ * database gets its scores, and the nightly refresh of scores whose recent signals decayed.
+ *
+ * Memory stays flat in the number of orders and disputes: each source table is read in keyset
+ * pages and folded into per-buyer typed arrays (a few dozen bytes per buyer); photos and link
+ * groups are read grouped by their key, one group at a time. One transaction: readers see
+ * the old rows or the new ones, never a mix.
+ */
+export interface RecomputeOptions {
+  /** The instant the scores are computed as of (epoch ms). */
+  asOf: number;
+  /** Refit the empirical-Bayes priors to the population (default true); false keeps the stored ones. */
+  refit?: boolean;
+  /** Rows per page (default 5,000). */
+  pageSize?: number;
+  onProgress?: (message: string) => void;
+}
+
+export interface RecomputeReport {
+  buyers: number;
+  orders: number;
+  disputes: number;
+  photos: number;
+  linkGroups: number;
+  priors: Priors;
+  seconds: number;
+}
+
+const MAX_IDS = 500;
+const MAX_PARAMS = 30_000;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function insertRows<T extends object>(rows: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  if (!rows.length) return;
+  const per = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(rows[0]!).length));
+  for (const chunk of chunks(rows, per)) await write(chunk);
+}
+
+/** Per-buyer sums in flat typed arrays, all decayed sums valued at `asOf`. */
+class Buyers {
+  readonly ids: string[] = [];
+  readonly index = new Map<string, number>();
+  readonly labels = new Map<number, AccountLabel>();
+  n: Int32Array[] = [];
+  w: Float64Array[] = [];
+  fOrders = new Float64Array(0);
+  fDisputes = new Float64Array(0);
+  touched = new Uint8Array(0);
+  base = new Uint8Array(0);
+  risky = new Uint8Array(0);
+
+  add(id: string): number {
+    let i = this.index.get(id);
+    if (i === undefined) {
+      i = this.ids.length;
+      this.ids.push(id);
+      this.index.set(id, i);
+    }
+    return i;
+  }
+
+  allocate(): void {
+    const size = this.ids.length;
+    this.n = COUNTERS.map(() => new Int32Array(size));
+    this.w = COUNTERS.map(() => new Float64Array(size));
+    this.fOrders = new Float64Array(size);
+    this.fDisputes = new Float64Array(size);
+    this.touched = new Uint8Array(size);
+    this.base = new Uint8Array(size);
+    this.risky = new Uint8Array(size);
+  }
+
+  /** One event's contribution at `t`, decayed to `asOf`. */
+  bump(i: number, c: Counter, t: number, asOf: number, raw = 1, weight = raw): void {
+    const k = COUNTERS.indexOf(c);
+    this.n[k]![i]! += raw;
+    this.w[k]![i]! += weight * decay(asOf - t);
+    if (c === 'orders') this.fOrders[i]! += weight * decayFast(asOf - t);
+    if (c === 'disputes') this.fDisputes[i]! += weight * decayFast(asOf - t);
+    this.touched[i] = 1;
+  }
+
+  /** The engine's aggregate of buyer i (ref = asOf), links and scoring left to the caller. */
+  agg(i: number, asOf: number, into: BuyerAgg = newBuyer(this.ids[i]!)): BuyerAgg {
+    into.id = this.ids[i]!;
+    into.ref = this.touched[i] ? asOf : NO_REF;
+    COUNTERS.forEach((c, k) => {
+      into.n[c] = this.n[k]![i]!;
+      into.w[c] = this.w[k]![i]!;
+    });
+    into.f.orders = this.fOrders[i]!;
+    into.f.disputes = this.fDisputes[i]!;
+    into.label = this.labels.get(i) ?? null;
+    return into;
+  }
+}
+
+export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<RecomputeReport> {
+  const started = performance.now();
+  const asOf = opts.asOf;
+  const page = opts.pageSize ?? 5_000;
+  const log = opts.onProgress ?? (() => {});
+  return db.transaction().execute(async (tx) => {
+    for (const t of ['buyer_risk', 'risk_orders', 'risk_disputes', 'risk_photos', 'risk_photo_uses', 'risk_link_groups'] as const) await tx.deleteFrom(t).execute();
+
+    // 1. Buyers.
+    const B = new Buyers();
+    for (let after = ''; ; ) {
+      const rows = await tx.selectFrom('accounts').select(['id', 'label']).where('role', '=', 'buyer').where('id', '>', after).orderBy('id').limit(page).execute();
+      for (const r of rows) {
+        const i = B.add(r.id);
+        if (r.label) B.labels.set(i, r.label as AccountLabel);
+      }
+      if (rows.length < page) break;
+      after = rows[rows.length - 1]!.id;
+    }
+    B.allocate();
+    log(`buyers: ${B.ids.length}`);
+    const idx = (id: string): number | undefined => B.index.get(id);
+
+    // 2. Orders: the ledger in one statement, the sums a page at a time.
+    await tx
+      .insertInto('risk_orders')
+      .columns(['order_id', 'buyer_id', 'placed_at', 'delivered'])
+      .expression((eb) =>
+        eb
+          .selectFrom('orders')
+          .innerJoin('accounts', 'accounts.id', 'orders.buyer_id')
+          .where('accounts.role', '=', 'buyer')
+          .select((s) => ['orders.id', 'orders.buyer_id', 'orders.placed_at', s.case().when('orders.delivery_status', '=', 'delivered').then(1).else(0).end().as('delivered')]),
+      )
+      .execute();
+    let orders = 0;
+    for (let after = ''; ; ) {
+      const rows = await tx.selectFrom('orders').select(['id', 'buyer_id', 'placed_at', 'delivery_status']).where('id', '>', after).orderBy('id').limit(page).execute();
+      for (const r of rows) {
+        const i = idx(r.buyer_id);
+        if (i === undefined) continue;
+        orders++;
+        const t = Number(r.placed_at);
+        B.bump(i, 'orders', t, asOf);
+        if (r.delivery_status === 'delivered') B.bump(i, 'delivered', t, asOf);
+      }
+      if (rows.length < page) break;
+      after = rows[rows.length - 1]!.id;
+    }
+    log(`orders: ${orders}`);
+
+    // 3. Disputes: the case, its order's delivery, latest decision, buyer messages and photos.
+    let disputes = 0;
+    const casePage = Math.min(page, MAX_IDS);
+    for (let after = ''; ; ) {
+      const rows = await tx
+        .selectFrom('cases')
+        .innerJoin('orders', 'orders.id', 'cases.order_id')
+        .select(['cases.id', 'cases.buyer_id', 'cases.order_id', 'cases.opened_at', 'cases.reason', 'orders.delivery_status'])
+        .where('cases.id', '>', after)
+        .orderBy('cases.id')
+        .limit(casePage)
+        .execute();
+      if (!rows.length) break;
+      const ids = rows.map((r) => r.id);
+      const [decisions, messages, evidence] = await Promise.all([
+        tx.selectFrom('decisions').select(['case_id', 'seq', 'outcome']).where('case_id', 'in', ids).execute(),
+        tx.selectFrom('messages').select(['case_id', 'text']).where('case_id', 'in', ids).where('by', '=', 'buyer').execute(),
+        tx.selectFrom('evidence').select(['case_id', 'sha256']).where('case_id', 'in', ids).where('party', '=', 'buyer').execute(),
+      ]);
+      const latest = new Map<string, { seq: number; outcome: string }>();
+      for (const d of decisions) if ((latest.get(d.case_id)?.seq ?? -1) < d.seq) latest.set(d.case_id, { seq: d.seq, outcome: d.outcome });
+      const textsOf = new Map<string, Array<{ by: string; text: string }>>();
+      for (const m of messages) (textsOf.get(m.case_id) ?? textsOf.set(m.case_id, []).get(m.case_id)!).push({ by: 'buyer', text: m.text });
+      const photosOf = new Map<string, Set<string>>();
+      for (const e of evidence) (photosOf.get(e.case_id) ?? photosOf.set(e.case_id, new Set()).get(e.case_id)!).add(e.sha256);
+      const ledger: DisputeFact[] = [];
+      for (const r of rows) {
+        const i = idx(r.buyer_id);
+        if (i === undefined) continue;
+        disputes++;
+        const signals = classifyBuyerMessages(textsOf.get(r.id) ?? []);
+        const fact: DisputeFact = {
+          id: r.id,
+          orderId: r.order_id,
+          buyerId: r.buyer_id,
+          openedAt: Number(r.opened_at),
+          notReceived: isNotReceived(r.reason as Reason),
+          outcome: riskOutcomeOfDecision(latest.get(r.id)?.outcome),
+          threat: signals.threat,
+          offPlatform: signals.offPlatform,
+          photos: [...(photosOf.get(r.id) ?? [])].sort(),
+        };
+        for (const c of disputeCounters(fact, r.delivery_status === 'delivered')) B.bump(i, c, fact.openedAt, asOf);
+        ledger.push(fact);
+      }
+      await insertRows(ledger.map(disputeToRow), (chunk) => tx.insertInto('risk_disputes').values(chunk).execute());
+      if (rows.length < casePage) break;
+      after = ids[ids.length - 1]!;
+    }
+    log(`disputes: ${disputes}`);
+
+    // 4. Photos, one sha256 at a time (grouped reads): uses, accounts, and what they add up to.
+    let photos = 0;
+    {
+      type Ev = { sha256: string; case_id: string; buyer_id: string; opened_at: number };
+      const evidencePage = (from: string, inclusive: boolean) =>
+        tx
+          .selectFrom('evidence')
+          .innerJoin('cases', 'cases.id', 'evidence.case_id')
+          .select(['evidence.sha256', 'evidence.case_id', 'cases.buyer_id', 'cases.opened_at'])
+          .where('evidence.party', '=', 'buyer')
+          .where('evidence.sha256', inclusive ? '>=' : '>', from)
+          .orderBy('evidence.sha256')
+          .limit(page)
+          .execute() as Promise<Ev[]>;
+      const photoRows: Array<Database['risk_photos']> = [];
+      const useRows: Array<{ photo_key: string; account_id: string; uses: number; weight: number; ref_at: number }> = [];
+      const flushRows = async () => {
+        await insertRows(photoRows.splice(0), (chunk) => tx.insertInto('risk_photos').values(chunk).execute());
+        await insertRows(useRows.splice(0), (chunk) => tx.insertInto('risk_photo_uses').values(chunk).execute());
+      };
+      const cluster = (key: string, group: Ev[]) => {
+        const perAccount = new Map<string, Map<string, number>>(); // account -> case -> opened_at
+        for (const e of group) {
+          if (idx(e.buyer_id) === undefined) continue;
+          (perAccount.get(e.buyer_id) ?? perAccount.set(e.buyer_id, new Map()).get(e.buyer_id)!).set(e.case_id, Number(e.opened_at));
+        }
+        if (!perAccount.size) return;
+        let uses = 0;
+        for (const cases of perAccount.values()) uses += cases.size;
+        const accounts = perAccount.size;
+        const flags = photoFlags(uses, accounts);
+        photos++;
+        // The first account (by id) inline in the photo's row, the others in risk_photo_uses.
+        let first: PhotoUse | null = null;
+        for (const [account, cases] of [...perAccount].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+          let w = 0;
+          for (const t of cases.values()) w += decay(asOf - t);
+          if (!first) first = { key, accountId: account, uses: cases.size, w, ref: asOf };
+          else useRows.push({ photo_key: key, account_id: account, uses: cases.size, weight: w, ref_at: asOf });
+          const i = idx(account)!;
+          if (flags.own) B.bump(i, 'photoOwn', asOf, asOf, cases.size, w);
+          if (flags.shared) B.bump(i, 'photoShared', asOf, asOf, cases.size, w);
+        }
+        photoRows.push(photoToRow({ cluster: { key, uses, accounts }, slot: first }));
+      };
+      let from = '';
+      let inclusive = false;
+      for (;;) {
+        const rows = await evidencePage(from, inclusive);
+        if (!rows.length) break;
+        const last = rows[rows.length - 1]!.sha256;
+        const full = rows.length === page;
+        // A full page may have cut the last photo's group: leave it for the next page, unless it is the whole page.
+        let cut = rows.length;
+        if (full) while (cut > 0 && rows[cut - 1]!.sha256 === last) cut--;
+        let groupStart = 0;
+        for (let k = 1; k <= cut; k++)
+          if (k === cut || rows[k]!.sha256 !== rows[groupStart]!.sha256) {
+            cluster(rows[groupStart]!.sha256, rows.slice(groupStart, k));
+            groupStart = k;
+          }
+        if (full && cut === 0) {
+          // One photo fills the page: read all of it at once.
+          const all = (await tx
+            .selectFrom('evidence')
+            .innerJoin('cases', 'cases.id', 'evidence.case_id')
+            .select(['evidence.sha256', 'evidence.case_id', 'cases.buyer_id', 'cases.opened_at'])
+            .where('evidence.party', '=', 'buyer')
+            .where('evidence.sha256', '=', last)
+            .execute()) as Ev[];
+          cluster(last, all);
+          from = last;
+          inclusive = false;
+        } else if (full) {
+          from = last;
+          inclusive = true;
+        } else {
+          await flushRows();
+          break;
+        }
+        if (photoRows.length + useRows.length > 20_000) await flushRows();
+      }
+      await flushRows();
+    }
+    log(`photos: ${photos}`);
+
+    // 5. Link groups, one value at a time: members (buyers), and who is in a small one.
+    let linkGroups = 0;
+    const smallGroups: Array<{ kind: string; members: number[] }> = [];
+    {
+      type L = { kind: string; value: string; account_id: string };
+      const groupRows: Array<{ group_key: string; members: number; member_ids: string | null }> = [];
+      const group = (kind: string, value: string, list: L[]) => {
+        const members = [...new Set(list.map((l) => l.account_id))].filter((a) => idx(a) !== undefined).sort();
+        if (!members.length) return;
+        linkGroups++;
+        const small = members.length <= RISK_MODEL.linkCap;
+        groupRows.push({ group_key: linkKey(kind, value), members: members.length, member_ids: small ? JSON.stringify(members) : null });
+        if (small && members.length >= 2) smallGroups.push({ kind, members: members.map((m) => idx(m)!) });
+      };
+      let after: { kind: string; value: string } | null = null;
+      for (;;) {
+        let q = tx.selectFrom('account_links').select(['kind', 'value', 'account_id']).orderBy('kind').orderBy('value').limit(page);
+        if (after) {
+          const a: { kind: string; value: string } = after;
+          q = q.where((eb) => eb.or([eb('kind', '>', a.kind), eb.and([eb('kind', '=', a.kind), eb('value', '>', a.value)])]));
+        }
+        let rows = (await q.execute()) as L[];
+        if (!rows.length) break;
+        const full = rows.length === page;
+        const last = rows[rows.length - 1]!;
+        if (full) {
+          // Complete the last group (it may continue past the page).
+          const rest = (await tx.selectFrom('account_links').select(['kind', 'value', 'account_id']).where('kind', '=', last.kind).where('value', '=', last.value).execute()) as L[];
+          rows = rows.filter((r) => !(r.kind === last.kind && r.value === last.value)).concat(rest);
+        }
+        let start = 0;
+        for (let k = 1; k <= rows.length; k++)
+          if (k === rows.length || rows[k]!.kind !== rows[start]!.kind || rows[k]!.value !== rows[start]!.value) {
+            group(rows[start]!.kind, rows[start]!.value, rows.slice(start, k));
+            start = k;
+          }
+        if (groupRows.length > 5_000) await insertRows(groupRows.splice(0), (chunk) => tx.insertInto('risk_link_groups').values(chunk).execute());
+        if (!full) break;
+        after = { kind: last.kind, value: last.value };
+      }
+      await insertRows(groupRows.splice(0), (chunk) => tx.insertInto('risk_link_groups').values(chunk).execute());
+    }
+    log(`link groups: ${linkGroups}`);
+
+    // 6. Priors, then the behaviour part of every score (who is high-risk for linked accounts).
+    const model = await loadRiskModel(tx);
+    let priors = model.priors;
+    if (opts.refit !== false) {
+      const fitter = new PriorsFitter();
+      const scratch = newBuyer('');
+      for (let i = 0; i < B.ids.length; i++) fitter.add(B.agg(i, asOf, scratch).n);
+      priors = fitter.fit();
+    }
+    const ctx = { asOf, priors };
+    const scratch = newBuyer('');
+    for (let i = 0; i < B.ids.length; i++) {
+      const base = scoreOf(baseReasons(B.agg(i, asOf, scratch), ctx));
+      B.base[i] = base;
+      B.risky[i] = isRisky(B.labels.get(i) ?? null, base) ? 1 : 0;
+    }
+    const neighbours = new Map<number, Map<number, Set<string>>>();
+    for (const g of smallGroups)
+      for (const a of g.members)
+        for (const b of g.members) {
+          if (a === b) continue;
+          const of = neighbours.get(a) ?? neighbours.set(a, new Map()).get(a)!;
+          (of.get(b) ?? of.set(b, new Set()).get(b)!).add(g.kind);
+        }
+
+    // 7. The buyers' rows, a page at a time with their links.
+    for (const ids of chunks(B.ids, MAX_IDS)) {
+      const links = await tx.selectFrom('account_links').select(['account_id', 'kind', 'value']).where('account_id', 'in', ids).execute();
+      const linksOf = new Map<string, string[]>();
+      for (const l of links) (linksOf.get(l.account_id) ?? linksOf.set(l.account_id, []).get(l.account_id)!).push(linkKey(l.kind, l.value));
+      const rows = ids.map((id) => {
+        const i = idx(id)!;
+        const b = B.agg(i, asOf);
+        b.links = (linksOf.get(id) ?? []).sort();
+        const base = baseReasons(b, ctx);
+        const linked: LinkedNeighbour[] = [];
+        for (const [j, kinds] of neighbours.get(i) ?? [])
+          if (B.risky[j]) linked.push({ id: B.ids[j]!, kinds: [...kinds].sort(), flagged: B.labels.get(j) === 'serial_disputer' });
+        const link = linkReason(linked);
+        const reasons = sortReasons(link ? [...base, link] : base);
+        b.scored = { score: scoreOf(reasons), base: B.base[i]!, risky: B.risky[i] === 1, reasons, at: asOf };
+        return buyerToRow(b);
+      });
+      await insertRows(rows, (chunk) => tx.insertInto('buyer_risk').values(chunk).execute());
+    }
+    await saveRiskModel(tx, { priors, fittedAt: opts.refit !== false ? asOf : model.fittedAt, fittedBuyers: opts.refit !== false ? B.ids.length : model.fittedBuyers, buyers: B.ids.length });
+    log('buyer rows written');
+    return { buyers: B.ids.length, orders, disputes, photos, linkGroups, priors, seconds: Math.round(performance.now() - started) / 1000 };
+  });
+}

@@ -1,0 +1,44 @@
+import { Notification } from '@mantine/core';
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+
+/** Short-lived messages at the bottom right ("Case D-12 is yours", a refusal from "take next"). */
+interface ToastItem {
+  id: number;
+  title?: string;
+  message: string;
+  color: string;
+}
+type Show = (t: Omit<ToastItem, 'id'>) => void;
+const ToastContext = createContext<Show>(() => {});
+export const useToast = () => useContext(ToastContext);
+
+export function ToastProvider({ children }: { children: ReactNode }) {
+  const [items, setItems] = useState<ToastItem[]>([]);
+  const next = useRef(1);
+  const show = useCallback<Show>((t) => {
+    const id = next.current++;
+    setItems((xs) => [...xs.slice(-2), { ...t, id }]);
+    setTimeout(() => setItems((xs) => xs.filter((x) => x.id !== id)), t.color === 'red' ? 9000 : 4000);
+  }, []);
+  const value = useMemo(() => show, [show]);
+  return (
+    <ToastContext.Provider value={value}>
+      {children}
+      <div style={{ position: 'fixed', right: 16, bottom: 16, zIndex: 400, display: 'flex', flexDirection: 'column', gap: 8, width: 380 }} aria-live="polite">
+        {items.map((t) => (
+          <Notification
+            key={t.id}
+            color={t.color}
+            title={t.title}
+            withBorder
+            role={t.color === 'red' ? 'alert' : 'status'}
+            onClose={() => setItems((xs) => xs.filter((x) => x.id !== t.id))}
+            data-testid="toast"
+          >
+            {t.message}
+          </Notification>
+        ))}
+      </div>
+    </ToastContext.Provider>
+  );
+}

@@ -1,0 +1,51 @@
+import { buyerFromRow } from '../../src-main/db/risk-repo';
+import type { Db } from '../../src-main/db/connect';
+import { COUNTERS, MemoryRiskStore, decay, decayFast, rescoreAll, type Priors } from '../../src-main/engine/risk';
+
+/**
+ * A snapshot of every row of the fraud-pattern model, with the decayed sums valued at one
+ * instant (the per-event updates keep them at each buyer's latest event, the recompute at its
+ * `asOf`), and the scores the aggregates give when all are scored at that instant with the
+ * same priors. Two snapshots of the same history must be equal.
+ */
+export async function riskSnapshot(db: Db, asOf: number, priors: Priors) {
+  const round = (x: number) => Number(x.toPrecision(10));
+  const buyerRows = await db.selectFrom('buyer_risk').selectAll().orderBy('buyer_id').execute();
+  const groups = await db.selectFrom('risk_link_groups').selectAll().orderBy('group_key').execute();
+  const store = new MemoryRiskStore();
+  for (const r of buyerRows) store.putBuyer(buyerFromRow(r));
+  for (const g of groups) store.putGroup({ key: g.group_key, members: g.members, ids: g.member_ids === null ? null : JSON.parse(g.member_ids) });
+  rescoreAll(store, store.buyers.keys(), { asOf, priors });
+  const buyers = buyerRows.map((r) => {
+    const b = buyerFromRow(r);
+    const at = (v: number, fast = false) => (b.ref < -8e15 ? 0 : round(v * (fast ? decayFast(asOf - b.ref) : decay(asOf - b.ref))));
+    const scored = store.buyer(b.id)!.scored!;
+    return {
+      id: b.id,
+      n: b.n,
+      w: Object.fromEntries(COUNTERS.map((c) => [c, at(b.w[c])])),
+      f: { orders: at(b.f.orders, true), disputes: at(b.f.disputes, true) },
+      label: b.label,
+      links: b.links,
+      score: scored.score,
+      reasons: scored.reasons,
+    };
+  });
+  return {
+    buyers,
+    orders: await db.selectFrom('risk_orders').selectAll().orderBy('order_id').execute(),
+    disputes: await db.selectFrom('risk_disputes').selectAll().orderBy('case_id').execute(),
+    photos: await db.selectFrom('risk_photos').select(['photo_key', 'uses', 'accounts']).orderBy('photo_key').execute(),
+    // Each account's uses of each photo, wherever kept (inline in the photo row or in risk_photo_uses).
+    uses: [
+      ...(await db.selectFrom('risk_photo_uses').selectAll().execute()).map((u) => ({ key: u.photo_key, account: u.account_id, uses: u.uses, w: round(u.weight * decay(asOf - Number(u.ref_at))) })),
+      ...(await db.selectFrom('risk_photos').selectAll().where('first_account', 'is not', null).execute()).map((p) => ({
+        key: p.photo_key,
+        account: p.first_account!,
+        uses: p.first_uses,
+        w: round(p.first_weight * decay(asOf - Number(p.first_ref_at))),
+      })),
+    ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.account < b.account ? -1 : a.account > b.account ? 1 : 0)),
+    groups: groups.map((g) => ({ key: g.group_key, members: g.members, ids: g.member_ids })),
+  };
+}
