@@ -54,6 +54,8 @@ export async function benchRisk(opts: RiskBenchOptions = {}) {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `risk-${buyers}-${orders}.sqlite`);
   const started = new Date();
+  const calibration = calibrate();
+  log(`calibration: ${calibration.simpleInsertUs} µs per trivial SQLite insert`);
   try {
     let generated: { seconds: number; reused: boolean; rows: Record<string, number> };
     if (existsSync(file) && opts.keep) {
@@ -93,7 +95,15 @@ export async function benchRisk(opts: RiskBenchOptions = {}) {
       bench: 'buyer-risk',
       startedAt: started.toISOString(),
       finishedAt: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemGB: round(totalmem() / 2 ** 30, 1), freeMemGB: round(freemem() / 2 ** 30, 1), node: process.version, loadAvg: loadavg().map((x) => round(x, 2)) },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        totalMemGB: round(totalmem() / 2 ** 30, 1),
+        freeMemGB: round(freemem() / 2 ** 30, 1),
+        node: process.version,
+        loadAvg: loadavg().map((x) => round(x, 2)),
+        calibration,
+      },
       input: { buyers, orders, file: ownDir && !opts.keep ? null : file, megabytes: round(statSync(file).size / 2 ** 20, 1), generateSeconds: generated.seconds, reused: generated.reused, rows: generated.rows },
       figures: { recompute, incremental: incrementalFigure },
       pass: recompute.pass && incrementalFigure.pass,
@@ -101,6 +111,22 @@ export async function benchRisk(opts: RiskBenchOptions = {}) {
   } finally {
     if (ownDir && !opts.keep) rmSync(dir, { recursive: true, force: true });
     else log(`kept ${dir}`);
+  }
+}
+
+/** How fast this machine is right now (the same measure as `cli bench`): 200,000 trivial inserts into an in-memory table. */
+function calibrate(): { simpleInsertUs: number } {
+  const db = new BetterSqlite3(':memory:');
+  try {
+    db.exec('CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT, c INTEGER)');
+    const st = db.prepare('INSERT INTO t (b, c) VALUES (?, ?)');
+    const t0 = performance.now();
+    db.transaction(() => {
+      for (let i = 0; i < 200_000; i++) st.run(`value ${i}`, i);
+    })();
+    return { simpleInsertUs: round(((performance.now() - t0) * 1000) / 200_000, 2) };
+  } finally {
+    db.close();
   }
 }
 

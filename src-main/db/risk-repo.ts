@@ -70,21 +70,30 @@ const N_COLUMNS = {
   photoShared: 'n_photo_shared',
 } as const satisfies Record<(typeof COUNTERS)[number], keyof BuyerRiskTable>;
 
+/** The decayed sums as JSON, zeros left out: {"orders": 1.9, …, "f.orders": 0.4}. */
+function decayedJson(b: BuyerAgg): string {
+  const out: Record<string, number> = {};
+  for (const c of COUNTERS) if (b.w[c] !== 0) out[c] = b.w[c];
+  if (b.f.orders !== 0) out['f.orders'] = b.f.orders;
+  if (b.f.disputes !== 0) out['f.disputes'] = b.f.disputes;
+  return JSON.stringify(out);
+}
+
 export function buyerFromRow(r: BuyerRiskTable): BuyerAgg {
-  const decayed = JSON.parse(r.decayed) as { w: number[]; f: number[] };
+  const decayed = JSON.parse(r.decayed) as Record<string, number>;
   const n = zeroCounts();
   const w = zeroCounts();
-  COUNTERS.forEach((c, i) => {
+  for (const c of COUNTERS) {
     n[c] = Number(r[N_COLUMNS[c]]);
-    w[c] = decayed.w[i] ?? 0;
-  });
+    w[c] = decayed[c] ?? 0;
+  }
   const reasons = JSON.parse(r.reasons) as RiskReason[];
   return {
     id: r.buyer_id,
     ref: Number(r.ref_at),
     n,
     w,
-    f: { orders: decayed.f[0] ?? 0, disputes: decayed.f[1] ?? 0 },
+    f: { orders: decayed['f.orders'] ?? 0, disputes: decayed['f.disputes'] ?? 0 },
     label: (r.label as AccountLabel | null) ?? null,
     links: JSON.parse(r.links) as string[],
     scored: { score: Number(r.score), base: Number(r.base_score), risky: Number(r.risky) === 1, reasons, at: Number(r.scored_at) },
@@ -104,14 +113,19 @@ export function buyerToRow(b: BuyerAgg): BuyerRiskTable {
     label: b.label,
     links: JSON.stringify(b.links),
     ref_at: b.ref,
-    decayed: JSON.stringify({ w: COUNTERS.map((c) => b.w[c]), f: [b.f.orders, b.f.disputes] }),
+    decayed: decayedJson(b),
   } as BuyerRiskTable;
   for (const c of COUNTERS) (row as unknown as Record<string, number>)[N_COLUMNS[c]] = b.n[c];
   return row;
 }
 
-const orderFromRow = (r: Database['risk_orders']): OrderFact => ({ id: r.order_id, buyerId: r.buyer_id, placedAt: Number(r.placed_at), delivered: Number(r.delivered) === 1 });
-const orderToRow = (o: OrderFact): Database['risk_orders'] => ({ order_id: o.id, buyer_id: o.buyerId, placed_at: o.placedAt, delivered: o.delivered ? 1 : 0 });
+/** An order's facts are raw columns of its own row: the orders table is their ledger. */
+export const orderFromRow = (r: { id: string; buyer_id: string; placed_at: number; delivery_status: string }): OrderFact => ({
+  id: r.id,
+  buyerId: r.buyer_id,
+  placedAt: Number(r.placed_at),
+  delivered: r.delivery_status === 'delivered',
+});
 export const disputeFromRow = (r: Database['risk_disputes']): DisputeFact => ({
   id: r.case_id,
   orderId: r.order_id,
@@ -188,8 +202,17 @@ export class DbRiskStore implements RiskStore {
   /** Buyers that had no row before this batch (set by flush). */
   newBuyers = 0;
 
-  constructor(private readonly tx: Db) {
+  /**
+   * @param previousOrders what the orders table held for these orders before the caller wrote
+   *   them (absent: no row): an order event is applied after its row is written, and its old
+   *   facts are what must be taken back.
+   */
+  constructor(
+    private readonly tx: Db,
+    previousOrders?: Map<string, OrderFact | null>,
+  ) {
     this.lock = dialectOf(tx) === 'postgres';
+    for (const [id, o] of previousOrders ?? []) this.orders.set(id, o);
   }
 
   private freshWorking() {
@@ -203,7 +226,7 @@ export class DbRiskStore implements RiskStore {
       uses: new Map<string, PhotoUse>(),
       memberIndex: new Map<string, Set<string>>(),
       groups: new Map<string, LinkGroup>(),
-      dirty: { buyers: new Set<string>(), orders: new Set<string>(), disputes: new Set<string>(), photos: new Set<string>(), uses: new Set<string>(), groups: new Set<string>() },
+      dirty: { buyers: new Set<string>(), disputes: new Set<string>(), photos: new Set<string>(), uses: new Set<string>(), groups: new Set<string>() },
     };
   }
 
@@ -218,7 +241,7 @@ export class DbRiskStore implements RiskStore {
   }
 
   /** Rows a batch will obviously need, loaded before its first run; `absentDisputes` are known to have no ledger row. */
-  prefetch(keys: { buyers?: Iterable<string>; orders?: Iterable<string>; disputes?: Iterable<string>; absentDisputes?: Iterable<string>; photos?: Iterable<string>; groups?: Iterable<string> }): void {
+  prefetch(keys: { buyers?: Iterable<string>; orders?: Iterable<string>; orderDisputes?: Iterable<string>; disputes?: Iterable<string>; absentDisputes?: Iterable<string>; photos?: Iterable<string>; groups?: Iterable<string> }): void {
     const add = (from: Iterable<string> | undefined, loaded: Map<string, unknown>, to: Set<string>) => {
       for (const k of from ?? []) if (!loaded.has(k)) to.add(k);
     };
@@ -227,6 +250,7 @@ export class DbRiskStore implements RiskStore {
     add(keys.disputes, this.disputes, this.missing.disputes);
     add(keys.photos, this.photos, this.missing.photos);
     add(keys.groups, this.groups, this.missing.groups);
+    add(keys.orderDisputes, this.orderDisputes, this.missing.orderDisputes);
     for (const id of keys.absentDisputes ?? []) if (!this.disputes.has(id)) this.disputes.set(id, null);
   }
 
@@ -254,9 +278,9 @@ export class DbRiskStore implements RiskStore {
   order(id: string) {
     return this.get(this.w.orders, this.orders, id, this.missing.orders, (o) => ({ ...o }));
   }
+  /** Kept for the rest of the run only: the orders table itself is the order's record. */
   putOrder(o: OrderFact) {
     this.w.orders.set(o.id, o);
-    this.w.dirty.orders.add(o.id);
   }
   dispute(id: string) {
     return this.get(this.w.disputes, this.disputes, id, this.missing.disputes, (d) => ({ ...d, photos: [...d.photos] }));
@@ -407,9 +431,9 @@ export class DbRiskStore implements RiskStore {
       for (const r of rows) this.buyers.set(r.buyer_id, buyerFromRow(r));
     }
     for (const ids of chunks(sorted(m.orders), MAX_IDS)) {
-      const rows = await lock(tx.selectFrom('risk_orders').selectAll().where('order_id', 'in', ids)).execute();
+      const rows = await tx.selectFrom('orders').select(['id', 'buyer_id', 'placed_at', 'delivery_status']).where('id', 'in', ids).execute();
       for (const id of ids) this.orders.set(id, null);
-      for (const r of rows) this.orders.set(r.order_id, orderFromRow(r));
+      for (const r of rows) this.orders.set(r.id, orderFromRow(r));
     }
     for (const ids of chunks(sorted(m.disputes), MAX_IDS)) {
       const rows = await lock(tx.selectFrom('risk_disputes').selectAll().where('case_id', 'in', ids)).execute();
@@ -472,10 +496,6 @@ export class DbRiskStore implements RiskStore {
         .values(rows)
         .onConflict((oc) => oc.column('buyer_id').doUpdateSet(excludedOf(buyerCols)))
         .execute(),
-    );
-    await insertRows(
-      [...w.dirty.orders].map((id) => orderToRow(w.orders.get(id)!)),
-      (rows) => tx.insertInto('risk_orders').values(rows).onConflict((oc) => oc.column('order_id').doUpdateSet(excludedOf(['buyer_id', 'placed_at', 'delivered']))).execute(),
     );
     await insertRows(
       [...w.dirty.disputes].map((id) => disputeToRow(w.disputes.get(id)!)),
@@ -587,7 +607,10 @@ export async function rateSums(db: Db, k: 'n_disputes' | 'n_nrd' | 'n_lost', n: 
 // ---------------------------------------------------------------------------------------
 // Applying events: the per-event updates, in the caller's transaction
 
-/** What happened to a buyer, in the model's terms. */
+/**
+ * What happened to a buyer, in the model's terms. An `order` event comes after the order's
+ * row is written (orders is its record), with the row's previous facts in `previousOrders`.
+ */
 export type RiskEvent =
   | { type: 'account'; id: string; links: string[] }
   | { type: 'order'; fact: OrderFact }
@@ -599,6 +622,7 @@ export type RiskEvent =
 function prefetchKeys(events: RiskEvent[], newCases: Iterable<string> | undefined) {
   const buyers = new Set<string>();
   const orders = new Set<string>();
+  const orderDisputes = new Set<string>();
   const disputes = new Set<string>();
   const photos = new Set<string>();
   const groups = new Set<string>();
@@ -612,6 +636,7 @@ function prefetchKeys(events: RiskEvent[], newCases: Iterable<string> | undefine
       case 'order':
         buyers.add(e.fact.buyerId);
         orders.add(e.fact.id);
+        orderDisputes.add(e.fact.id);
         break;
       case 'dispute':
         buyers.add(e.fact.buyerId);
@@ -627,7 +652,17 @@ function prefetchKeys(events: RiskEvent[], newCases: Iterable<string> | undefine
         buyers.add(e.buyerId);
         break;
     }
-  return { buyers, orders, disputes, absentDisputes: absent, photos, groups };
+  return { buyers, orders, orderDisputes, disputes, absentDisputes: absent, photos, groups };
+}
+
+/** What the orders table holds for these orders now (null: no row): taken before intake rewrites them. */
+export async function currentOrderFacts(tx: Db, orderIds: string[]): Promise<Map<string, OrderFact | null>> {
+  const out = new Map<string, OrderFact | null>();
+  for (const ids of chunks([...new Set(orderIds)], MAX_IDS)) {
+    for (const id of ids) out.set(id, null);
+    for (const r of await tx.selectFrom('orders').select(['id', 'buyer_id', 'placed_at', 'delivery_status']).where('id', 'in', ids).execute()) out.set(r.id, orderFromRow(r));
+  }
+  return out;
 }
 
 /** Refit the priors when the population has doubled since the last fit (and is at least this big). */
@@ -639,10 +674,15 @@ const REFIT_MIN_BUYERS = 64;
  * event; the priors are refitted (one aggregate over buyer_risk) each time the number of
  * buyers doubles, so that cost is constant per event too, amortised.
  */
-export async function applyRiskEvents(tx: Db, events: RiskEvent[], now: number, opts: { newCases?: Iterable<string> } = {}): Promise<void> {
+export async function applyRiskEvents(
+  tx: Db,
+  events: RiskEvent[],
+  now: number,
+  opts: { newCases?: Iterable<string>; previousOrders?: Map<string, OrderFact | null> } = {},
+): Promise<void> {
   if (!events.length) return;
   const model = await loadRiskModel(tx);
-  const store = new DbRiskStore(tx);
+  const store = new DbRiskStore(tx, opts.previousOrders);
   store.prefetch(prefetchKeys(events, opts.newCases));
   await store.loadMissing();
   for (let round = 0; ; round++) {

@@ -217,7 +217,7 @@ export interface BuyerRiskTable {
   /** JSON ["device:dv-9", …] */
   links: string;
   ref_at: number;
-  /** JSON {w: number[], f: number[]} */
+  /** JSON {counter: decayed sum, "f.orders": …, "f.disputes": …}, zeros left out */
   decayed: string;
   n_orders: number;
   n_delivered: number;

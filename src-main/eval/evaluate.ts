@@ -14,6 +14,8 @@ export interface EvalOptions {
   k?: number;
   /** The score at which an abuser counts as flagged for "time to flag". Default 70. */
   flagScore?: number;
+  /** Score after every record to see when abusers crossed `flagScore` (default true; slower). */
+  timeToFlag?: boolean;
 }
 
 export const TARGETS = { precisionAtK: 0.95, rPrecision: 0.8, unluckyOrNewShareOfTopK: 0.03 } as const;
@@ -32,6 +34,7 @@ export interface EvalReport {
   honestAtOrAboveFlag: number;
   timeToFlag: {
     flagScore: number;
+    /** Abusers whose score reached flagScore at some point (0 when not measured). */
     flagged: number;
     of: number;
     medianDays: number | null;
@@ -56,10 +59,10 @@ function quantile(xs: number[], q: number): number | null {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
 }
 
-export function scorePopulation(pop: Population, flagScore: number): { ranking: BuyerScore[]; flaggedAt: Map<string, number>; abusiveBefore: Map<string, number> } {
+export function scorePopulation(pop: Population, flagScore: number, timeToFlag = true): { ranking: BuyerScore[]; flaggedAt: Map<string, number>; abusiveBefore: Map<string, number> } {
   const flaggedAt = new Map<string, number>();
   const scorer = new HistoryScorer({
-    incremental: true,
+    incremental: timeToFlag,
     onScored: (id, score, at) => {
       if (score >= flagScore && !flaggedAt.has(id) && pop.truth.get(id)?.abuser) flaggedAt.set(id, at);
     },
@@ -88,7 +91,7 @@ export function evaluate(opts: EvalOptions): EvalReport {
   const k = opts.k ?? 100;
   const flagScore = opts.flagScore ?? 70;
   const pop = generatePopulation({ seed: opts.seed, buyers: opts.buyers });
-  const { ranking, flaggedAt, abusiveBefore } = scorePopulation(pop, flagScore);
+  const { ranking, flaggedAt, abusiveBefore } = scorePopulation(pop, flagScore, opts.timeToFlag !== false);
   const truth = pop.truth;
   const abusers = [...truth.values()].filter((t) => t.abuser && t.firstAbuseAt !== null).length;
   const isAbuser = (id: string) => truth.get(id)?.abuser === true;

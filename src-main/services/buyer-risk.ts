@@ -2,8 +2,8 @@ import type { Dispute } from '../contract/dispute';
 import { isNotReceived, type AccountLabel } from '../contract/domain';
 import { toMs } from '../contract/primitives';
 import type { Db } from '../db/connect';
-import { applyRiskEvents, type RiskEvent } from '../db/risk-repo';
-import { classifyBuyerMessages, linkKey, type RiskReason } from '../engine/risk';
+import { applyRiskEvents, currentOrderFacts, type RiskEvent } from '../db/risk-repo';
+import { classifyBuyerMessages, linkKey, type OrderFact, type RiskReason } from '../engine/risk';
 import type { IntakeOutcome } from './intake';
 
 /**
@@ -68,11 +68,19 @@ export function riskEventsOfDisputes(disputes: Dispute[], outcomes: IntakeOutcom
   return events;
 }
 
-/** Intake's hook: the disputes of one import batch, in its transaction. */
-export async function recordImportedDisputesRisk(tx: Db, disputes: Dispute[], outcomes: IntakeOutcome[], now: number): Promise<void> {
+/** Intake's first hook, before it writes anything: the orders' rows as they were (the facts an update takes back). */
+export async function riskBeforeImport(tx: Db, disputes: Dispute[]): Promise<RiskBeforeImport> {
+  return { previousOrders: await currentOrderFacts(tx, disputes.map((d) => d.order.id)) };
+}
+export interface RiskBeforeImport {
+  previousOrders: Map<string, OrderFact | null>;
+}
+
+/** Intake's second hook, at the end of the batch, in its transaction. */
+export async function recordImportedDisputesRisk(tx: Db, disputes: Dispute[], outcomes: IntakeOutcome[], now: number, before: RiskBeforeImport): Promise<void> {
   // Cases just created have no ledger row yet: nothing to look up for them.
   const created = outcomes.filter((o) => o.result === 'created').map((o) => o.id);
-  await applyRiskEvents(tx, riskEventsOfDisputes(disputes, outcomes), now, { newCases: created });
+  await applyRiskEvents(tx, riskEventsOfDisputes(disputes, outcomes), now, { newCases: created, previousOrders: before.previousOrders });
 }
 
 /** `account.flag`'s hook: the label is the buyer's own; linked accounts see it as a link to a flagged account. */

@@ -1,6 +1,7 @@
 import { DEMO_USERS, generateDemoDisputes } from '../cli/demo-data';
 import type { Db } from '../db/connect';
 import { importStream } from './bulk-import';
+import { recomputeRisk } from './risk-recompute';
 import { createUser } from './users';
 
 /** Fills a database with the deterministic demo population and one user per demo identity. */
@@ -22,5 +23,8 @@ export async function seedDemo(db: Db, cases: number, now: number): Promise<{ ca
       throw new Error(`demo data line ${p.line} is invalid: ${p.message}`);
     },
   });
+  // The import kept every buyer's score up to date with the priors known at the time; score the
+  // whole demo population once more with priors fitted to all of it, so the screens agree.
+  await recomputeRisk(db, { asOf: now });
   return { cases: summary.created + summary.updated, users };
 }

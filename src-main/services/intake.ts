@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Dispute } from '../contract/dispute';
 import { toMs } from '../contract/primitives';
 import type { Db } from '../db/connect';
-import { recordImportedDisputesRisk } from './buyer-risk';
+import { recordImportedDisputesRisk, riskBeforeImport } from './buyer-risk';
 
 export type IntakeOutcome =
   | { id: string; result: 'created' | 'updated' | 'unchanged' }
@@ -95,6 +95,7 @@ const lastById = <T>(rows: T[], key: (r: T) => string): T[] => [...new Map(rows.
  */
 export async function importDisputes(tx: Db, disputes: Dispute[], now: number): Promise<IntakeOutcome[]> {
   if (!disputes.length) return [];
+  const riskBefore = await riskBeforeImport(tx, disputes); // the buyer score takes back what a rewrite replaces
   const hashes = disputes.map(contentHash);
   const existing = new Map(
     (
@@ -273,6 +274,6 @@ export async function importDisputes(tx: Db, disputes: Dispute[], now: number): 
     (chunk) => tx.insertInto('case_events').values(chunk).execute(),
   );
   // The buyer fraud-pattern score moves with the batch, in the same transaction.
-  await recordImportedDisputesRisk(tx, disputes, outcomes, now);
+  await recordImportedDisputesRisk(tx, disputes, outcomes, now, riskBefore);
   return outcomes;
 }

@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import type { AccountLabel } from '../contract/domain';
 import { isNotReceived, type Reason } from '../contract/domain';
 import type { Db } from '../db/connect';
+import { withPageCache } from '../db/dialect';
 import { buyerToRow, disputeToRow, loadRiskModel, photoToRow, riskOutcomeOfDecision, saveRiskModel } from '../db/risk-repo';
 import type { Database } from '../db/schema';
 import {
@@ -61,6 +63,7 @@ export interface RecomputeReport {
 }
 
 const MAX_IDS = 500;
+const DAY = 86_400_000;
 const MAX_PARAMS = 30_000;
 
 function chunks<T>(items: T[], size: number): T[][] {
@@ -119,6 +122,15 @@ class Buyers {
     this.touched[i] = 1;
   }
 
+  /** Sums computed elsewhere (already decayed to `asOf`). */
+  add2(i: number, c: Counter, raw: number, weight: number): void {
+    if (!raw) return;
+    const k = COUNTERS.indexOf(c);
+    this.n[k]![i]! += raw;
+    this.w[k]![i]! += weight;
+    this.touched[i] = 1;
+  }
+
   /** The engine's aggregate of buyer i (ref = asOf), links and scoring left to the caller. */
   agg(i: number, asOf: number, into: BuyerAgg = newBuyer(this.ids[i]!)): BuyerAgg {
     into.id = this.ids[i]!;
@@ -139,8 +151,9 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
   const asOf = opts.asOf;
   const page = opts.pageSize ?? 5_000;
   const log = opts.onProgress ?? (() => {});
-  return db.transaction().execute(async (tx) => {
-    for (const t of ['buyer_risk', 'risk_orders', 'risk_disputes', 'risk_photos', 'risk_photo_uses', 'risk_link_groups'] as const) await tx.deleteFrom(t).execute();
+  // Rebuilding the rows writes all over several large indexes: a bigger page cache for the duration.
+  return withPageCache(db, 64, () => db.transaction().execute(async (tx) => {
+    for (const t of ['buyer_risk', 'risk_disputes', 'risk_photos', 'risk_photo_uses', 'risk_link_groups'] as const) await tx.deleteFrom(t).execute();
 
     // 1. Buyers.
     const B = new Buyers();
@@ -157,37 +170,46 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
     log(`buyers: ${B.ids.length}`);
     const idx = (id: string): number | undefined => B.index.get(id);
 
-    // 2. Orders: the ledger in one statement, the sums a page at a time.
-    await tx
-      .insertInto('risk_orders')
-      .columns(['order_id', 'buyer_id', 'placed_at', 'delivered'])
-      .expression((eb) =>
-        eb
-          .selectFrom('orders')
-          .innerJoin('accounts', 'accounts.id', 'orders.buyer_id')
-          .where('accounts.role', '=', 'buyer')
-          .select((s) => ['orders.id', 'orders.buyer_id', 'orders.placed_at', s.case().when('orders.delivery_status', '=', 'delivered').then(1).else(0).end().as('delivered')]),
-      )
-      .execute();
+    // 2. Orders: summed per buyer by the database (decay as exp(−(asOf − t) · ln 2 / half-life)), a page of buyers at a time.
     let orders = 0;
-    for (let after = ''; ; ) {
-      const rows = await tx.selectFrom('orders').select(['id', 'buyer_id', 'placed_at', 'delivery_status']).where('id', '>', after).orderBy('id').limit(page).execute();
-      for (const r of rows) {
-        const i = idx(r.buyer_id);
-        if (i === undefined) continue;
-        orders++;
-        const t = Number(r.placed_at);
-        B.bump(i, 'orders', t, asOf);
-        if (r.delivery_status === 'delivered') B.bump(i, 'delivered', t, asOf);
+    {
+      const t = sql`cast(${sql.ref('placed_at')} - ${asOf} as double precision)`;
+      const slow = sql`exp(${t} * ${Math.LN2 / (RISK_MODEL.halfLifeDays * DAY)})`;
+      const fast = sql`exp(${t} * ${Math.LN2 / (RISK_MODEL.velocityHalfLifeDays * DAY)})`;
+      const delivered = sql`(case when ${sql.ref('delivery_status')} = 'delivered' then 1 else 0 end)`;
+      for (let after = ''; ; ) {
+        const rows = await tx
+          .selectFrom('orders')
+          .select([
+            'buyer_id',
+            sql<number>`count(*)`.as('n'),
+            sql<number>`sum(${delivered})`.as('nd'),
+            sql<number>`sum(${slow})`.as('w'),
+            sql<number>`sum(${delivered} * ${slow})`.as('wd'),
+            sql<number>`sum(${fast})`.as('f'),
+          ])
+          .where('buyer_id', '>', after)
+          .groupBy('buyer_id')
+          .orderBy('buyer_id')
+          .limit(page)
+          .execute();
+        for (const r of rows) {
+          const i = idx(r.buyer_id);
+          if (i === undefined) continue;
+          orders += Number(r.n);
+          B.add2(i, 'orders', Number(r.n), Number(r.w));
+          B.add2(i, 'delivered', Number(r.nd), Number(r.wd));
+          B.fOrders[i]! += Number(r.f);
+        }
+        if (rows.length < page) break;
+        after = rows[rows.length - 1]!.buyer_id;
       }
-      if (rows.length < page) break;
-      after = rows[rows.length - 1]!.id;
     }
     log(`orders: ${orders}`);
 
     // 3. Disputes: the case, its order's delivery, latest decision, buyer messages and photos.
     let disputes = 0;
-    const casePage = Math.min(page, MAX_IDS);
+    const casePage = Math.min(page, 2_000);
     for (let after = ''; ; ) {
       const rows = await tx
         .selectFrom('cases')
@@ -336,31 +358,41 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
         groupRows.push({ group_key: linkKey(kind, value), members: members.length, member_ids: small ? JSON.stringify(members) : null });
         if (small && members.length >= 2) smallGroups.push({ kind, members: members.map((m) => idx(m)!) });
       };
-      let after: { kind: string; value: string } | null = null;
-      for (;;) {
-        let q = tx.selectFrom('account_links').select(['kind', 'value', 'account_id']).orderBy('kind').orderBy('value').limit(page);
-        if (after) {
-          const a: { kind: string; value: string } = after;
-          q = q.where((eb) => eb.or([eb('kind', '>', a.kind), eb.and([eb('kind', '=', a.kind), eb('value', '>', a.value)])]));
-        }
-        let rows = (await q.execute()) as L[];
-        if (!rows.length) break;
-        const full = rows.length === page;
-        const last = rows[rows.length - 1]!;
-        if (full) {
-          // Complete the last group (it may continue past the page).
-          const rest = (await tx.selectFrom('account_links').select(['kind', 'value', 'account_id']).where('kind', '=', last.kind).where('value', '=', last.value).execute()) as L[];
-          rows = rows.filter((r) => !(r.kind === last.kind && r.value === last.value)).concat(rest);
-        }
-        let start = 0;
-        for (let k = 1; k <= rows.length; k++)
-          if (k === rows.length || rows[k]!.kind !== rows[start]!.kind || rows[k]!.value !== rows[start]!.value) {
-            group(rows[start]!.kind, rows[start]!.value, rows.slice(start, k));
-            start = k;
+      // One kind at a time, so each page is a range of the (kind, value) index. A full page may
+      // end inside a group: that group is read again at the start of the next page.
+      for (const kind of ['address', 'device', 'payment']) {
+        for (let from = '', inclusive = false; ; ) {
+          const rows = (await tx
+            .selectFrom('account_links')
+            .select(['kind', 'value', 'account_id'])
+            .where('kind', '=', kind)
+            .where('value', inclusive ? '>=' : '>', from)
+            .orderBy('value')
+            .limit(page)
+            .execute()) as L[];
+          if (!rows.length) break;
+          const full = rows.length === page;
+          const last = rows[rows.length - 1]!.value;
+          let cut = rows.length;
+          if (full) while (cut > 0 && rows[cut - 1]!.value === last) cut--;
+          let start = 0;
+          for (let k = 1; k <= cut; k++)
+            if (k === cut || rows[k]!.value !== rows[start]!.value) {
+              group(kind, rows[start]!.value, rows.slice(start, k));
+              start = k;
+            }
+          if (full && cut === 0) {
+            // One group fills the page (a parcel locker): read all of it.
+            group(kind, last, (await tx.selectFrom('account_links').select(['kind', 'value', 'account_id']).where('kind', '=', kind).where('value', '=', last).execute()) as L[]);
+            from = last;
+            inclusive = false;
+          } else if (full) {
+            from = last;
+            inclusive = true;
           }
-        if (groupRows.length > 5_000) await insertRows(groupRows.splice(0), (chunk) => tx.insertInto('risk_link_groups').values(chunk).execute());
-        if (!full) break;
-        after = { kind: last.kind, value: last.value };
+          if (groupRows.length > 5_000) await insertRows(groupRows.splice(0), (chunk) => tx.insertInto('risk_link_groups').values(chunk).execute());
+          if (!full) break;
+        }
       }
       await insertRows(groupRows.splice(0), (chunk) => tx.insertInto('risk_link_groups').values(chunk).execute());
     }
@@ -377,10 +409,13 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
     }
     const ctx = { asOf, priors };
     const scratch = newBuyer('');
+    const hasReasons = new Uint8Array(B.ids.length);
     for (let i = 0; i < B.ids.length; i++) {
-      const base = scoreOf(baseReasons(B.agg(i, asOf, scratch), ctx));
+      const reasons = baseReasons(B.agg(i, asOf, scratch), ctx);
+      const base = scoreOf(reasons);
       B.base[i] = base;
       B.risky[i] = isRisky(B.labels.get(i) ?? null, base) ? 1 : 0;
+      hasReasons[i] = reasons.length ? 1 : 0;
     }
     const neighbours = new Map<number, Map<number, Set<string>>>();
     for (const g of smallGroups)
@@ -393,14 +428,20 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
 
     // 7. The buyers' rows, a page at a time with their links.
     for (const ids of chunks(B.ids, MAX_IDS)) {
-      const links = await tx.selectFrom('account_links').select(['account_id', 'kind', 'value']).where('account_id', 'in', ids).execute();
+      // The page's links: one range of the primary key (account_id, kind, value); ids are sorted.
+      const links = await tx
+        .selectFrom('account_links')
+        .select(['account_id', 'kind', 'value'])
+        .where('account_id', '>=', ids[0]!)
+        .where('account_id', '<=', ids[ids.length - 1]!)
+        .execute();
       const linksOf = new Map<string, string[]>();
-      for (const l of links) (linksOf.get(l.account_id) ?? linksOf.set(l.account_id, []).get(l.account_id)!).push(linkKey(l.kind, l.value));
+      for (const l of links) if (idx(l.account_id) !== undefined) (linksOf.get(l.account_id) ?? linksOf.set(l.account_id, []).get(l.account_id)!).push(linkKey(l.kind, l.value));
       const rows = ids.map((id) => {
         const i = idx(id)!;
         const b = B.agg(i, asOf);
         b.links = (linksOf.get(id) ?? []).sort();
-        const base = baseReasons(b, ctx);
+        const base = hasReasons[i] ? baseReasons(b, ctx) : [];
         const linked: LinkedNeighbour[] = [];
         for (const [j, kinds] of neighbours.get(i) ?? [])
           if (B.risky[j]) linked.push({ id: B.ids[j]!, kinds: [...kinds].sort(), flagged: B.labels.get(j) === 'serial_disputer' });
@@ -414,5 +455,5 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
     await saveRiskModel(tx, { priors, fittedAt: opts.refit !== false ? asOf : model.fittedAt, fittedBuyers: opts.refit !== false ? B.ids.length : model.fittedBuyers, buyers: B.ids.length });
     log('buyer rows written');
     return { buyers: B.ids.length, orders, disputes, photos, linkGroups, priors, seconds: Math.round(performance.now() - started) / 1000 };
-  });
+  }));
 }

@@ -33,7 +33,6 @@ export async function riskSnapshot(db: Db, asOf: number, priors: Priors) {
   });
   return {
     buyers,
-    orders: await db.selectFrom('risk_orders').selectAll().orderBy('order_id').execute(),
     disputes: await db.selectFrom('risk_disputes').selectAll().orderBy('case_id').execute(),
     photos: await db.selectFrom('risk_photos').select(['photo_key', 'uses', 'accounts']).orderBy('photo_key').execute(),
     // Each account's uses of each photo, wherever kept (inline in the photo row or in risk_photo_uses).

@@ -102,12 +102,14 @@ export class RiskUpdater {
     if (old) this.orderContribution(old, -1);
     this.orderContribution(o, +1);
     this.s.putOrder({ ...o });
-    // The order's disputes were counted with its old delivery status (or its old buyer).
-    if (old && old.delivered !== o.delivered)
+    // The order's disputes were counted with its old delivery status (not delivered when the
+    // order was not known yet).
+    const wasDelivered = old?.delivered ?? false;
+    if (wasDelivered !== o.delivered)
       for (const id of this.s.disputesOfOrder(o.id)) {
         const d = this.s.dispute(id);
         if (!d) continue;
-        this.disputeCounters(d, old.delivered, -1);
+        this.disputeCounters(d, wasDelivered, -1);
         this.disputeCounters(d, o.delivered, +1);
       }
   }
@@ -256,10 +258,7 @@ export function rescore(s: RiskStore, changed: Iterable<string>, linkChanged: It
   const scored = new Set<string>();
   for (const id of [...full, ...linkOnly]) {
     const b = s.buyer(id);
-    if (!b || !b.scored) {
-      if (b && !b.scored) full.add(id); // never scored: cannot happen for linkOnly, kept for safety
-      continue;
-    }
+    if (!b?.scored) continue; // a neighbour never scored has nothing to add a link reason to yet
     const base = baseOf.get(id) ?? b.scored.reasons.filter((r) => r.code !== LINK_CODE);
     const link = linkReason(linkedRisky(s, b));
     const reasons = sortReasons(link ? [...base, link] : [...base]);

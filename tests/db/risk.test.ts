@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDemoDisputes } from '../../src-main/cli/demo-data';
+import type { DisputeInput } from '../../src-main/contract/dispute';
+import type { Role } from '../../src-main/contract/domain';
+import type { Db } from '../../src-main/db/connect';
+import { loadRiskModel } from '../../src-main/db/risk-repo';
+import { importStream } from '../../src-main/services/bulk-import';
+import { buyerRisk, listBuyerRisks } from '../../src-main/services/buyer-risk';
+import { caseView } from '../../src-main/services/case-view';
+import { ManualClock } from '../../src-main/services/clock';
+import type { ServiceContext } from '../../src-main/services/handlers';
+import { ensurePolicy } from '../../src-main/services/policy-store';
+import { recomputeRisk } from '../../src-main/services/risk-recompute';
+import { dispatch } from '../../src-main/transport/dispatch';
+import type { Identity } from '../../src-main/transport/types';
+import { DIALECTS, openTestDb } from './harness';
+import { riskSnapshot } from './risk-compare';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const NOW = Date.parse('2026-03-10T12:00:00Z');
+const INTAKE: Identity = { kind: 'intake' };
+const as = (userId: string, role: Role): Identity => ({ kind: 'user', userId, role, name: userId });
+const M1 = as('m1', 'mediator');
+const A1 = as('a1', 'analyst');
+
+async function setup(url: string): Promise<{ db: Db; ctx: ServiceContext; clock: ManualClock }> {
+  const db = await openTestDb(url);
+  const clock = new ManualClock(NOW);
+  await ensurePolicy(db, NOW);
+  for (const [id, role] of [
+    ['m1', 'mediator'],
+    ['a1', 'analyst'],
+  ] as const)
+    await db.insertInto('users').values({ id, name: id, role, password_hash: 'disabled', failed_attempts: 0, locked_until: null, created_at: NOW }).execute();
+  return { db, clock, ctx: { db, clock, notify: () => {} } };
+}
+
+async function ok(ctx: ServiceContext, method: string, input: unknown, who: Identity): Promise<unknown> {
+  const r = await dispatch(ctx, method, input, who);
+  if (!r.ok) throw new Error(`${method} refused: ${r.error.code} ${r.error.message}`);
+  return r.value;
+}
+
+let seq = 0;
+/** A small valid dispute; `buyer` and the order's tracking status vary per test. */
+function dispute(o: { id?: string; buyer: string; links?: DisputeInput['buyer']['links']; status?: 'delivered' | 'in_transit'; reason?: string; messages?: string[]; photos?: string[]; day?: number }): DisputeInput {
+  const id = o.id ?? `D-${++seq}`;
+  const placed = NOW - (60 - (o.day ?? 0)) * DAY;
+  return {
+    id,
+    openedAt: new Date(placed + 30 * DAY).toISOString(),
+    escalatedAt: new Date(placed + 35 * DAY).toISOString(),
+    reason: (o.reason ?? 'not_received.no_tracking_info') as DisputeInput['reason'],
+    claim: { remedy: 'refund_only', amountMinor: 5_000 },
+    description: 'It never came.',
+    order: {
+      id: `O-${id}`,
+      placedAt: new Date(placed).toISOString(),
+      currency: 'EUR',
+      itemPriceMinor: 4_000,
+      shippingMinor: 1_000,
+      totalMinor: 5_000,
+      item: { title: 'Lamp', quantity: 1 },
+      tracking: { number: `T${id}`, carrier: 'DHL', status: o.status ?? 'delivered', deliveredAt: o.status === 'in_transit' ? null : new Date(placed + 10 * DAY).toISOString() },
+    },
+    buyer: { id: o.buyer, name: o.buyer, country: 'DE', links: o.links ?? {} },
+    seller: { id: 'S-1', name: 'Shop', country: 'CN' },
+    messages: (o.messages ?? []).map((text) => ({ at: new Date(placed + 31 * DAY).toISOString(), by: 'buyer' as const, text })),
+    evidence: (o.photos ?? []).map((sha256, i) => ({ party: 'buyer' as const, name: `p${i}.jpg`, mediaType: 'image/jpeg', sizeBytes: 1000, sha256, submittedAt: new Date(placed + 30 * DAY).toISOString() })),
+  };
+}
+const sha = (n: number) => n.toString(16).padStart(64, 'a');
+
+async function importAll(ctx: ServiceContext, ds: Iterable<DisputeInput>) {
+  for (const d of ds) await ok(ctx, 'intake.dispute', d, INTAKE);
+}
+
+describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
+  describe('per-event updates', () => {
+    let db: Db;
+    let ctx: ServiceContext;
+    beforeAll(async () => {
+      ({ db, ctx } = await setup(url()));
+    });
+    afterAll(async () => {
+      await db.destroy();
+    });
+
+    it('scores a buyer on import and shows it on the case (strings and details)', async () => {
+      await importAll(
+        ctx,
+        Array.from({ length: 6 }, (_, i) => dispute({ id: `D-s${i}`, buyer: 'B-serial', day: i * 3, photos: [sha(1)], messages: i < 2 ? ['If you do not refund me I will leave a 1-star review.'] : [] })),
+      );
+      const risk = await buyerRisk(db, 'B-serial');
+      expect(risk.score).toBeGreaterThanOrEqual(80);
+      expect(risk.details.map((d) => d.code)).toEqual(expect.arrayContaining(['NOT_RECEIVED_DELIVERED', 'REUSED_PHOTO', 'REVIEW_THREAT']));
+      expect(risk.reasons).toEqual(risk.details.map((d) => d.text));
+      const view = await caseView(db, 'D-s0');
+      expect(view!.buyerRisk).toEqual(risk);
+    });
+
+    it('takes back what a re-imported dispute no longer says (a parcel now shown in transit)', async () => {
+      const first = dispute({ id: 'D-re', buyer: 'B-re', messages: ['Pay me by PayPal and I will close the dispute.'] });
+      await importAll(ctx, [first]);
+      let row = await db.selectFrom('buyer_risk').selectAll().where('buyer_id', '=', 'B-re').executeTakeFirstOrThrow();
+      expect([row.n_nrd, row.n_excused, row.n_off_platform]).toEqual([1, 0, 1]);
+      await importAll(ctx, [{ ...dispute({ id: 'D-re', buyer: 'B-re', status: 'in_transit' }), description: 'changed' }]);
+      row = await db.selectFrom('buyer_risk').selectAll().where('buyer_id', '=', 'B-re').executeTakeFirstOrThrow();
+      expect([row.n_orders, row.n_nrd, row.n_excused, row.n_off_platform, row.n_disputes]).toEqual([1, 0, 1, 0, 0]);
+    });
+
+    it("an analyst's flag reaches a household member, not the accounts behind a parcel locker", async () => {
+      const locker = { address: ['ad-locker-1'] };
+      await importAll(ctx, [
+        dispute({ buyer: 'B-flag', links: { address: ['ad-home'], device: ['dv-flag'], payment: ['pm-flag'] }, reason: 'defective' }),
+        dispute({ buyer: 'B-partner', links: { address: ['ad-home'], device: ['dv-partner'] }, reason: 'defective' }),
+        ...Array.from({ length: 10 }, (_, i) => dispute({ buyer: `B-locker-${i}`, links: locker, reason: 'defective' })),
+        dispute({ buyer: 'B-flag', links: locker, reason: 'defective' }),
+      ]);
+      await ok(ctx, 'account.flag', { accountId: 'B-flag', label: 'serial_disputer', note: 'reused photos across accounts' }, A1);
+      const partner = await buyerRisk(db, 'B-partner');
+      expect(partner.details.map((d) => d.code)).toEqual(['LINKED_ACCOUNTS']);
+      expect(partner.reasons[0]).toContain('B-flag (flagged; address)');
+      for (let i = 0; i < 10; i++) expect((await buyerRisk(db, `B-locker-${i}`)).details.filter((d) => d.weight > 0)).toEqual([]);
+      // The label is the flagged buyer's own, shown but not scored.
+      expect((await buyerRisk(db, 'B-flag')).details.map((d) => d.code)).toContain('ANALYST_FLAG');
+      await ok(ctx, 'account.flag', { accountId: 'B-flag', label: 'cleared', note: 'explained by phone' }, A1);
+      expect((await buyerRisk(db, 'B-partner')).details).toEqual([]);
+    });
+
+    it('counts a decision: a lost-parcel claim decided for the seller stops being bad luck', async () => {
+      await importAll(ctx, [dispute({ id: 'D-dec', buyer: 'B-dec', status: 'in_transit' })]);
+      let row = await db.selectFrom('risk_disputes').selectAll().where('case_id', '=', 'D-dec').executeTakeFirstOrThrow();
+      expect(row.outcome).toBeNull();
+      await ok(ctx, 'case.claim', { caseId: 'D-dec' }, M1);
+      await ok(ctx, 'case.decide', { caseId: 'D-dec', outcome: 'none', reasons: 'The carrier confirmed delivery to a neighbour.' }, M1);
+      row = await db.selectFrom('risk_disputes').selectAll().where('case_id', '=', 'D-dec').executeTakeFirstOrThrow();
+      expect(row.outcome).toBe('seller_won');
+      const b = await db.selectFrom('buyer_risk').selectAll().where('buyer_id', '=', 'B-dec').executeTakeFirstOrThrow();
+      expect([b.n_excused, b.n_disputes, b.n_decided, b.n_lost]).toEqual([0, 1, 1, 1]);
+    });
+
+    it('lists buyers for the analysts by score, a keyset page at a time', async () => {
+      const all = await listBuyerRisks(db, { limit: 500 });
+      expect(all.map((r) => r.score)).toEqual([...all.map((r) => r.score)].sort((a, b) => b - a));
+      const first = await listBuyerRisks(db, { limit: 3 });
+      const next = await listBuyerRisks(db, { limit: 3, after: { score: first[2]!.score, buyerId: first[2]!.buyerId } });
+      expect([...first, ...next].map((r) => r.buyerId)).toEqual(all.slice(0, 6).map((r) => r.buyerId));
+      expect(all[0]!.buyerId).toBe('B-serial');
+    });
+  });
+
+  it('the per-event updates and a full recompute give the same rows on a generated population', async () => {
+    const { db, ctx, clock } = await setup(url());
+    try {
+      const cases = name === 'sqlite' ? 1_500 : 400;
+      let line = 0;
+      const demo = [...generateDemoDisputes({ cases, now: NOW, seed: 3 })];
+      const summary = await importStream(db, demo.map((value) => ({ line: ++line, value })), { now: NOW, batchSize: 250, onProblem: (p) => expect.fail(p.message) });
+      expect(summary.created).toBe(cases);
+      // Events after import: buyer evidence re-using another case's photo, a decision, a missed
+      // evidence request decided by the sweep, a re-imported dispute, labels.
+      const [a, b, c] = demo;
+      await ok(ctx, 'case.claim', { caseId: a!.id }, M1);
+      await ok(ctx, 'case.requestEvidence', { caseId: a!.id, party: 'buyer', request: 'A photo of the parcel label.' }, M1);
+      const reused = demo.flatMap((d) => d.evidence ?? []).find((e) => e.party === 'buyer')!.sha256;
+      await ok(ctx, 'party.submitEvidence', { caseId: a!.id, party: 'buyer', file: { name: 'label.jpg', mediaType: 'image/jpeg', sizeBytes: 20_000, sha256: reused } }, INTAKE);
+      await ok(ctx, 'case.decide', { caseId: a!.id, outcome: 'none', reasons: 'The label shows another address.' }, M1);
+      await ok(ctx, 'case.claim', { caseId: b!.id }, M1);
+      await ok(ctx, 'case.requestEvidence', { caseId: b!.id, party: 'buyer', request: 'A video of the item.' }, M1);
+      clock.set(NOW + 80 * HOUR);
+      await ok(ctx, 'system.tick', undefined, { kind: 'system' });
+      await ok(ctx, 'intake.dispute', { ...c!, order: { ...c!.order, tracking: { ...c!.order.tracking, status: 'returned_to_sender', deliveredAt: null } }, messages: [{ at: c!.openedAt, by: 'buyer', text: 'Send the money to my card directly, outside the platform.' }] }, INTAKE);
+      const buyers = [...new Set(demo.map((d) => d.buyer.id))];
+      await ok(ctx, 'account.flag', { accountId: buyers[0], label: 'serial_disputer', note: 'n' }, A1);
+      await ok(ctx, 'account.flag', { accountId: buyers[1], label: 'cleared', note: 'n' }, A1);
+
+      const asOf = clock.now();
+      const { priors } = await loadRiskModel(db);
+      const incremental = await riskSnapshot(db, asOf, priors);
+      expect(incremental.buyers.length).toBe(buyers.length);
+      expect(incremental.disputes.find((d) => d.case_id === a!.id)!.outcome).toBe('seller_won');
+      await recomputeRisk(db, { asOf, refit: false, pageSize: 7 }); // tiny pages: groups and photos span pages
+      const recomputed = await riskSnapshot(db, asOf, priors);
+      expect(recomputed.buyers).toEqual(incremental.buyers);
+      expect(recomputed.disputes).toEqual(incremental.disputes);
+      expect(recomputed.photos).toEqual(incremental.photos);
+      expect(recomputed.uses).toEqual(incremental.uses);
+      expect(recomputed.groups).toEqual(incremental.groups);
+      // And the stored scores are the recompute's.
+      const top = await listBuyerRisks(db, { limit: 1 });
+      expect(top[0]!.score).toBe(Math.max(...recomputed.buyers.map((x) => x.score)));
+    } finally {
+      await db.destroy();
+    }
+  });
+});

@@ -1,0 +1,352 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  BetaFitter,
+  COUNTERS,
+  DEFAULT_PRIORS,
+  HistoryScorer,
+  MemoryRiskStore,
+  PhotoIndex,
+  RiskUpdater,
+  classifyBuyerMessage,
+  decay,
+  decayFast,
+  phashDistance,
+  rescoreAll,
+  type BuyerScore,
+  type DisputeFact,
+  type HistoryEvent,
+  type OrderFact,
+} from '../../src-main/engine/risk';
+
+const DAY = 86_400_000;
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+const sha = (n: number) => n.toString(16).padStart(64, '0');
+
+/** A small history builder: accounts, orders and disputes in time order. */
+class History {
+  events: HistoryEvent[] = [];
+  private o = 0;
+  private d = 0;
+  account(id: string, links: { device?: string[]; address?: string[]; payment?: string[] } = {}, at = T0 - 400 * DAY) {
+    this.events.push({ type: 'account', id, role: 'buyer', at, links });
+    return this;
+  }
+  /** An order, optionally disputed. */
+  order(
+    buyerId: string,
+    at: number,
+    opts: { delivered?: boolean; dispute?: { reason?: string; outcome?: string | null; photos?: Array<{ sha256: string; phash?: string }>; messages?: string[] } } = {},
+  ) {
+    const id = `O-${++this.o}`;
+    this.events.push({ type: 'order', id, buyerId, at, delivered: opts.delivered ?? true });
+    if (opts.dispute)
+      this.events.push({
+        type: 'dispute',
+        id: `D-${++this.d}`,
+        orderId: id,
+        at: at + 20 * DAY,
+        reason: opts.dispute.reason ?? 'defective',
+        evidence: opts.dispute.photos ?? [],
+        messages: (opts.dispute.messages ?? []).map((text) => ({ by: 'buyer', text })),
+        outcome: opts.dispute.outcome ?? null,
+      });
+    return this;
+  }
+  label(accountId: string, label: 'serial_disputer' | 'cleared', at: number) {
+    this.events.push({ type: 'label', accountId, label, at });
+    return this;
+  }
+  /** Scores it; the events must be in time order, so they are sorted (stable). */
+  score(opts: ConstructorParameters<typeof HistoryScorer>[0] = { priors: DEFAULT_PRIORS }): Map<string, BuyerScore> {
+    const s = new HistoryScorer(opts);
+    for (const e of [...this.events].sort((a, b) => (a.at ?? 0) - (b.at ?? 0))) expect(s.add(e)).toBeNull();
+    return new Map(s.finish().map((x) => [x.accountId, x]));
+  }
+}
+
+const codes = (s: BuyerScore | undefined) => (s?.reasons ?? []).filter((r) => r.weight > 0).map((r) => r.code);
+
+describe('smoothing and minimum volume', () => {
+  it('does not flag an account with two orders and one dispute, nor two disputes on two orders', () => {
+    const h = new History().account('B-1').account('B-2');
+    h.order('B-1', T0, { dispute: {} }).order('B-1', T0 + DAY);
+    h.order('B-2', T0, { dispute: {} }).order('B-2', T0 + DAY, { dispute: {} });
+    const s = h.score();
+    expect(s.get('B-1')!.score).toBe(0);
+    expect(codes(s.get('B-2'))).not.toContain('DISPUTE_RATE');
+    expect(s.get('B-2')!.score).toBeLessThan(30);
+  });
+
+  it('flags disputes on almost every order once there is volume, with a sentence a person can check', () => {
+    const h = new History().account('B-1');
+    for (let i = 0; i < 12; i++) h.order('B-1', T0 + i * 10 * DAY, { dispute: i < 10 ? {} : undefined });
+    const r = h.score().get('B-1')!.reasons.find((x) => x.code === 'DISPUTE_RATE')!;
+    expect(r.text).toMatch(/^disputes on almost every order: 10 disputes on 12 orders \(smoothed \d+ %\); platform 3\.0 %$/);
+    expect(r.weight).toBeGreaterThan(1);
+  });
+
+  it('smooths a short history towards the platform: fewer orders, lower weight for the same raw rate', () => {
+    const weightFor = (orders: number) => {
+      const h = new History().account('B');
+      for (let i = 0; i < orders; i++) h.order('B', T0 + i * DAY, { dispute: i % 2 === 0 ? {} : undefined });
+      return h.score().get('B')!.reasons.find((x) => x.code === 'DISPUTE_RATE')?.weight ?? 0;
+    };
+    expect(weightFor(6)).toBeLessThan(weightFor(20));
+    expect(weightFor(20)).toBeLessThan(weightFor(60));
+  });
+});
+
+describe('delivered versus lost', () => {
+  it('counts "not received" on parcels the carrier shows delivered ("4 … on 6 delivered orders")', () => {
+    const h = new History().account('B-1');
+    for (let i = 0; i < 6; i++) h.order('B-1', T0 + i * 15 * DAY, { delivered: true, dispute: i < 4 ? { reason: 'not_received.no_tracking_info' } : undefined });
+    const r = h.score().get('B-1')!.reasons.find((x) => x.code === 'NOT_RECEIVED_DELIVERED')!;
+    expect(r.text).toBe('4 not-received claims on 6 delivered orders; platform 0.5 %');
+    expect(r.weight).toBeGreaterThan(2);
+  });
+
+  it('holds nothing against a buyer whose parcels really did not arrive', () => {
+    const h = new History().account('B-1');
+    for (let i = 0; i < 10; i++) h.order('B-1', T0 + i * 15 * DAY, { delivered: i >= 6, dispute: i < 6 ? { reason: 'not_received.in_transit', outcome: 'buyer_won' } : undefined });
+    const s = h.score().get('B-1')!;
+    expect(s.score).toBe(0);
+    expect(s.reasons.map((r) => r.code)).toEqual(['BAD_LUCK']);
+    expect(s.reasons[0]!.text).toMatch(/^6 not-received disputes on parcels the carrier did not deliver, not counted/);
+  });
+
+  it('counts a lost-parcel claim the platform decided for the seller', () => {
+    const lost = (outcome: string) => {
+      const h = new History().account('B');
+      for (let i = 0; i < 8; i++) h.order('B', T0 + i * 15 * DAY, { delivered: false, dispute: { reason: 'not_received.no_tracking_info', outcome } });
+      return h.score().get('B')!;
+    };
+    expect(lost('buyer_won').score).toBe(0);
+    expect(codes(lost('seller_won'))).toEqual(expect.arrayContaining(['DISPUTE_RATE', 'LOST_DISPUTES']));
+  });
+});
+
+describe('decay', () => {
+  it('an old history weighs less than the same history lately, and its velocity is gone', () => {
+    const build = (start: number) => {
+      const h = new History().account('B');
+      for (let i = 0; i < 8; i++) h.order('B', start + i * 2 * DAY, { dispute: { reason: 'not_received.customs', photos: [{ sha256: sha(7) }], messages: ['If you do not refund me I will leave a 1-star review.'] } });
+      h.order('B', T0 + 390 * DAY); // the same "now" for both
+      return h.score().get('B')!;
+    };
+    const recent = build(T0 + 350 * DAY);
+    const old = build(T0 - 400 * DAY);
+    expect(recent.score).toBeGreaterThan(old.score);
+    expect(codes(recent)).toContain('VELOCITY');
+    expect(codes(old)).not.toContain('VELOCITY');
+    const w = (s: BuyerScore, code: string) => s.reasons.find((r) => r.code === code)?.weight ?? 0;
+    expect(w(old, 'REVIEW_THREAT')).toBeLessThan(w(recent, 'REVIEW_THREAT'));
+    expect(w(old, 'REUSED_PHOTO')).toBeLessThan(w(recent, 'REUSED_PHOTO'));
+  });
+
+  it('halves a contribution every half-life', () => {
+    expect(decay(180 * DAY)).toBeCloseTo(0.5, 12);
+    expect(decayFast(14 * DAY)).toBeCloseTo(0.5, 12);
+  });
+});
+
+describe('links', () => {
+  const abuser = (h: History, id: string) => {
+    for (let i = 0; i < 10; i++) h.order(id, T0 + i * 5 * DAY, { dispute: { reason: 'not_received.no_tracking_info', photos: [{ sha256: sha(99) }] } });
+  };
+
+  it('a household member of a high-risk account gets the link reason, not the label', () => {
+    const h = new History().account('B-bad', { address: ['ad-home'], device: ['dv-1'] }).account('B-partner', { address: ['ad-home'], device: ['dv-2'] });
+    abuser(h, 'B-bad');
+    h.order('B-partner', T0);
+    const s = h.score();
+    expect(s.get('B-bad')!.score).toBeGreaterThanOrEqual(90);
+    const partner = s.get('B-partner')!;
+    expect(codes(partner)).toEqual(['LINKED_ACCOUNTS']);
+    expect(partner.reasons[0]!.text).toBe('shares a device, address or payment detail with 1 flagged or high-risk account: B-bad (high risk; address)');
+    expect(partner.score).toBeLessThan(40);
+  });
+
+  it('ignores an address shared by many accounts (a parcel locker)', () => {
+    const h = new History();
+    for (let i = 0; i < 12; i++) h.account(`B-${i}`, { address: ['ad-locker'] });
+    abuser(h, 'B-0');
+    for (let i = 1; i < 12; i++) h.order(`B-${i}`, T0);
+    const s = h.score();
+    expect(s.get('B-0')!.score).toBeGreaterThanOrEqual(90);
+    for (let i = 1; i < 12; i++) expect(s.get(`B-${i}`)!.score).toBe(0);
+  });
+
+  it('counts a link to an analyst-flagged account, and a cleared one stops counting', () => {
+    const h = new History().account('B-1', { device: ['dv-shared'] }).account('B-2', { device: ['dv-shared'] });
+    h.order('B-1', T0).order('B-2', T0);
+    h.label('B-1', 'serial_disputer', T0 + DAY);
+    const s = h.score();
+    expect(codes(s.get('B-2'))).toEqual(['LINKED_ACCOUNTS']);
+    expect(s.get('B-2')!.reasons[0]!.text).toContain('B-1 (flagged; device)');
+    // The flagged account's own score is its behaviour: the label is shown, not scored.
+    expect(s.get('B-1')!.score).toBe(0);
+    expect(s.get('B-1')!.reasons.map((r) => r.code)).toEqual(['ANALYST_FLAG']);
+    h.label('B-1', 'cleared', T0 + 2 * DAY);
+    expect(codes(h.score().get('B-2'))).toEqual([]);
+  });
+});
+
+describe('photos', () => {
+  it('sees the same photo in several disputes of one account, and across accounts', () => {
+    const h = new History().account('B-1').account('B-2').account('B-3');
+    for (let i = 0; i < 3; i++) h.order('B-1', T0 + i * DAY, { dispute: { photos: [{ sha256: sha(1) }] } });
+    h.order('B-2', T0, { dispute: { photos: [{ sha256: sha(2) }] } });
+    h.order('B-3', T0 + DAY, { dispute: { photos: [{ sha256: sha(2) }] } });
+    const s = h.score();
+    expect(s.get('B-1')!.reasons.find((r) => r.code === 'REUSED_PHOTO')!.text).toBe('the same photo in 3 of their disputes');
+    expect(codes(s.get('B-2'))).toEqual(['SHARED_PHOTO']);
+    expect(codes(s.get('B-3'))).toEqual(['SHARED_PHOTO']);
+  });
+
+  it('ignores a photo submitted by very many accounts (a stock image)', () => {
+    const h = new History();
+    for (let i = 0; i < 10; i++) h.account(`B-${i}`).order(`B-${i}`, T0 + i * DAY, { dispute: { photos: [{ sha256: sha(5) }] } });
+    const s = h.score();
+    for (let i = 0; i < 10; i++) expect(s.get(`B-${i}`)!.score).toBe(0);
+  });
+
+  it('matches near-duplicates by perceptual hash within 4 bits, not further', () => {
+    const idx = new PhotoIndex();
+    const a = idx.resolve(sha(10), 'ffff0000ffff0000');
+    expect(idx.resolve(sha(11), 'ffff0000ffff000f')).toBe(a); // 4 bits
+    expect(phashDistance('ffff0000ffff0000', 'fff00000ffff0ff0')).toBe(12);
+    expect(idx.resolve(sha(12), 'fff00000ffff0ff0')).toBe(sha(12));
+    expect(idx.resolve(sha(10))).toBe(a); // the sha256 alone finds its cluster
+  });
+});
+
+describe('buyer messages', () => {
+  it.each([
+    ['If you do not refund me today I will leave a 1-star review and report your store.', true, false],
+    ['Если не вернёте деньги, оставлю плохой отзыв.', true, false],
+    ['Si no me devuelven el dinero dejaré una reseña negativa.', true, false],
+    ['Se não devolver vou deixar uma avaliação negativa.', true, false],
+    ['Sinon je laisserai un avis négatif.', true, false],
+    ['Jeśli nie zwrócicie pieniędzy, wystawię negatywną opinię.', true, false],
+    ['Pay me by PayPal and I will close the dispute.', false, true],
+    ['Переведите мне на карту, и я закрою спор.', false, true],
+    ['Págame por Bizum y cierro la disputa.', false, true],
+    ['Me pague por Pix e fecho a disputa.', false, true],
+    ['Virez-moi par PayPal et je ferme le litige.', false, true],
+    ['Przelej mi przez BLIK i zamknę spór.', false, true],
+    ['The seller offered to pay me by PayPal if I close the dispute. I refused.', false, false],
+    ['The phone does not switch on, see the video.', false, false],
+    ['The product is bad, the reviews were fake.', false, false],
+  ])('%s', (text, threat, offPlatform) => {
+    expect(classifyBuyerMessage(text)).toEqual({ threat, offPlatform });
+  });
+});
+
+describe('empirical-Bayes priors', () => {
+  it('recovers the mean and roughly the strength of a beta-binomial population', () => {
+    // Deterministic draws: rates from Beta(2, 38) (mean 5 %, strength 40), 30 orders each.
+    let s = 12345;
+    const u = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const gamma = (k: number) => {
+      let x = 0;
+      for (let i = 0; i < k; i++) x -= Math.log(1 - u());
+      return x;
+    };
+    const f = new BetaFitter();
+    for (let i = 0; i < 5000; i++) {
+      const a = gamma(2);
+      const p = a / (a + gamma(38));
+      let k = 0;
+      for (let j = 0; j < 30; j++) if (u() < p) k++;
+      f.add(k, 30);
+    }
+    const prior = f.fit({ alpha: 1, beta: 1 });
+    expect(prior.alpha / (prior.alpha + prior.beta)).toBeCloseTo(0.05, 2);
+    expect(prior.alpha + prior.beta).toBeGreaterThan(25);
+    expect(prior.alpha + prior.beta).toBeLessThan(60);
+  });
+
+  it('keeps the default prior until enough buyers were seen', () => {
+    const f = new BetaFitter();
+    for (let i = 0; i < 10; i++) f.add(1, 3);
+    expect(f.fit(DEFAULT_PRIORS.dispute)).toEqual(DEFAULT_PRIORS.dispute);
+  });
+});
+
+describe('updates are exact', () => {
+  // Random small histories where orders change delivery status, disputes are re-sent with a
+  // decision and evidence, and labels change: the rows after every intermediate version must
+  // equal the rows built from the final versions only.
+  const arb = fc.record({
+    orders: fc.array(fc.record({ buyer: fc.integer({ min: 0, max: 5 }), day: fc.integer({ min: 0, max: 600 }), delivered: fc.boolean(), flip: fc.boolean() }), { minLength: 1, maxLength: 30 }),
+    disputes: fc.array(
+      fc.record({
+        order: fc.nat(),
+        notReceived: fc.boolean(),
+        outcome: fc.constantFrom<DisputeFact['outcome']>(null, 'buyer_won', 'seller_won', 'split'),
+        photos: fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 3 }),
+        threat: fc.boolean(),
+        resend: fc.boolean(),
+      }),
+      { maxLength: 25 },
+    ),
+    links: fc.array(fc.record({ buyer: fc.integer({ min: 0, max: 5 }), kind: fc.constantFrom('device', 'address', 'payment'), value: fc.integer({ min: 0, max: 3 }) }), { maxLength: 12 }),
+    labels: fc.array(fc.record({ buyer: fc.integer({ min: 0, max: 5 }), label: fc.constantFrom<'serial_disputer' | 'cleared' | null>('serial_disputer', 'cleared', null) }), { maxLength: 4 }),
+  });
+
+  it('incremental with changes == built from the final facts', () => {
+    fc.assert(
+      fc.property(arb, (h) => {
+        const noisy = new MemoryRiskStore();
+        const clean = new MemoryRiskStore();
+        const un = new RiskUpdater(noisy);
+        const uc = new RiskUpdater(clean);
+        const orders: OrderFact[] = h.orders.map((o, i) => ({ id: `O${i}`, buyerId: `B${o.buyer}`, placedAt: T0 + o.day * DAY, delivered: o.delivered }));
+        for (const l of h.links) {
+          un.account(`B${l.buyer}`, [`${l.kind}:v${l.value}`]);
+          uc.account(`B${l.buyer}`, [`${l.kind}:v${l.value}`]);
+        }
+        orders.forEach((o, i) => un.order(h.orders[i]!.flip ? { ...o, delivered: !o.delivered } : o));
+        h.disputes.forEach((d, i) => {
+          const o = orders[d.order % orders.length]!;
+          const fact: DisputeFact = {
+            id: `D${i}`,
+            orderId: o.id,
+            buyerId: o.buyerId,
+            openedAt: o.placedAt + 30 * DAY,
+            notReceived: d.notReceived,
+            outcome: d.outcome,
+            threat: d.threat,
+            offPlatform: false,
+            photos: d.photos.map((p) => `p${p}`),
+          };
+          if (d.resend) un.dispute({ ...fact, outcome: null, photos: fact.photos.slice(1), threat: !fact.threat });
+          un.dispute(fact);
+          uc.dispute(fact);
+        });
+        orders.forEach((o) => un.order(o)); // back to the final delivery status
+        orders.forEach((o) => uc.order(o));
+        for (const l of h.labels) {
+          un.label(`B${l.buyer}`, l.label);
+          uc.label(`B${l.buyer}`, l.label);
+        }
+        const ctx = { asOf: T0 + 700 * DAY, priors: DEFAULT_PRIORS };
+        rescoreAll(noisy, noisy.buyers.keys(), ctx);
+        rescoreAll(clean, clean.buyers.keys(), ctx);
+        expect([...noisy.buyers.keys()].sort()).toEqual([...clean.buyers.keys()].sort());
+        for (const [id, a] of noisy.buyers) {
+          const b = clean.buyers.get(id)!;
+          expect(a.n).toEqual(b.n);
+          for (const c of COUNTERS) expect(a.w[c] * decay(ctx.asOf - a.ref)).toBeCloseTo(b.w[c] * decay(ctx.asOf - b.ref), 9);
+          expect(a.links).toEqual(b.links);
+          expect(a.scored!.score).toBe(b.scored!.score);
+          expect(a.scored!.reasons).toEqual(b.scored!.reasons);
+        }
+        expect([...noisy.photos.values()].sort((x, y) => (x.key < y.key ? -1 : 1))).toEqual([...clean.photos.values()].sort((x, y) => (x.key < y.key ? -1 : 1)));
+        expect([...noisy.groups.values()]).toEqual(expect.arrayContaining([...clean.groups.values()]));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
