@@ -46,7 +46,7 @@ const TARGETS = {
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 export async function runBench(args: string[]): Promise<void> {
-  const { flags } = parseArgs(args, { cases: 'string', runs: 'string', 'sweep-cases': 'string', 'work-dir': 'string', keep: 'boolean', 'skip-baseline': 'boolean' });
+  const { flags } = parseArgs(args, { cases: 'string', runs: 'string', 'sweep-cases': 'string', 'work-dir': 'string', keep: 'boolean', 'skip-baseline': 'boolean', 'risk-buyers': 'string', 'risk-orders': 'string', 'skip-risk': 'boolean' });
   const cases = intFlag(flags.cases, 'cases', 1_000_000);
   const runs = Math.max(1, intFlag(flags.runs, 'runs', 200));
   const sweepCases = Math.min(cases, intFlag(flags['sweep-cases'], 'sweep-cases', 10_000));
@@ -117,7 +117,21 @@ export async function runBench(args: string[]): Promise<void> {
       const queueFigure = await benchQueue(db, raw, runs);
       const idleFigure = await benchSweepIdle(db, raw, runs, cases);
       const applyFigure = await benchSweepApply(db, raw, sweepCases);
-      const figures = { import: importFigure, queuePage: queueFigure, sweepIdle: idleFigure, sweepApply: applyFigure };
+      // 5-6. The buyer score: a full recompute at 1M buyers / 8M orders and the per-event update.
+      const risk = flags['skip-risk']
+        ? null
+        : await (await import('../bench/risk')).benchRisk({
+            buyers: intFlag(flags['risk-buyers'], 'risk-buyers', 1_000_000),
+            orders: intFlag(flags['risk-orders'], 'risk-orders', 8_000_000),
+            log,
+          });
+      const figures = {
+        import: importFigure,
+        queuePage: queueFigure,
+        sweepIdle: idleFigure,
+        sweepApply: applyFigure,
+        ...(risk ? { riskRecompute: { ...risk.figures.recompute, pass: risk.figures.recompute.pass }, riskIncremental: { ...risk.figures.incremental, pass: risk.figures.incremental.pass } } : {}),
+      };
       const report = {
         bench: 'mediation-desk',
         startedAt: started.toISOString(),
