@@ -23,6 +23,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase } from '../db/connect';
 import { applyRiskEvents, type RiskEvent } from '../db/risk-repo';
 import { recomputeRisk } from '../services/risk-recompute';
+import { SeededRandom } from '../util/seeded-random';
 
 export interface RiskBenchOptions {
   buyers?: number;
@@ -133,23 +134,7 @@ function calibrate(): { simpleInsertUs: number } {
 // ---------------------------------------------------------------------------------------
 // The generated database
 
-class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0 || 1;
-  }
-  u32(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  }
-  next(): number {
-    return this.u32() / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
+class Rng extends SeededRandom {
   hex64(): string {
     let s = '';
     for (let i = 0; i < 8; i++) s += this.u32().toString(16).padStart(8, '0');
@@ -196,10 +181,10 @@ async function generate(file: string, o: { buyers: number; orders: number; dispu
     }
     for (let i = 0; i < o.buyers; i++) {
       const id = buyerId(i);
-      account.run(id, 'buyer', `Buyer ${i}`, 'PL', start - r.int(700) * DAY);
+      account.run(id, 'buyer', `Buyer ${i}`, 'PL', start - r.below(700) * DAY);
       count('accounts');
       // Households share an address with the next account; lockers are shared by thousands; rings share a device.
-      const address = i % 40 === 1 ? `ad-${pad(i - 1, 8)}` : r.next() < 0.03 ? `ad-locker-${r.int(200)}` : `ad-${pad(i, 8)}`;
+      const address = i % 40 === 1 ? `ad-${pad(i - 1, 8)}` : r.next() < 0.03 ? `ad-locker-${r.below(200)}` : `ad-${pad(i, 8)}`;
       const device = i % 500 < 5 ? `dv-ring-${Math.floor(i / 500)}` : `dv-${pad(i, 8)}`;
       link.run(id, 'address', address);
       link.run(id, 'device', device);
@@ -212,25 +197,25 @@ async function generate(file: string, o: { buyers: number; orders: number; dispu
   for (let from = 0; from < o.orders; from += orderBatch) {
     db.transaction(() => {
       for (let k = from; k < Math.min(o.orders, from + orderBatch); k++) {
-        const b = r.int(o.buyers);
+        const b = r.below(o.buyers);
         const oid = `O-${pad(k, 9)}`;
-        const placed = start + r.int(720) * DAY + r.int(DAY);
+        const placed = start + r.below(720) * DAY + r.below(DAY);
         const delivered = r.next() < 0.93;
-        const total = 500 + r.int(20_000);
-        order.run(oid, buyerId(b), `S-${pad(r.int(sellers), 6)}`, placed, placed + DAY, 'USD', 'Item', total, total, delivered ? 'delivered' : 'in_transit', delivered ? placed + 12 * DAY : null);
+        const total = 500 + r.below(20_000);
+        order.run(oid, buyerId(b), `S-${pad(r.below(sellers), 6)}`, placed, placed + DAY, 'USD', 'Item', total, total, delivered ? 'delivered' : 'in_transit', delivered ? placed + 12 * DAY : null);
         count('orders');
         const disputes = serial(b) ? r.next() < 0.7 : r.next() < o.disputeRate;
         if (!disputes) continue;
         const cid = `D-${pad(c++, 9)}`;
         const nr = serial(b) ? r.next() < 0.8 : r.next() < 0.3;
         const opened = placed + (nr ? 40 : 20) * DAY;
-        kase.run(cid, oid, buyerId(b), `S-${pad(r.int(sellers), 6)}`, nr ? 'not_received.no_tracking_info' : 'defective', total, total, opened, opened + 5 * DAY, 'final', opened, opened);
+        kase.run(cid, oid, buyerId(b), `S-${pad(r.below(sellers), 6)}`, nr ? 'not_received.no_tracking_info' : 'defective', total, total, opened, opened + 5 * DAY, 'final', opened, opened);
         count('cases');
         if (r.next() < 0.7) {
           decision.run(cid, r.next() < 0.7 ? 'full' : 'none', opened + 10 * DAY);
           count('decisions');
         }
-        const photos = 1 + r.int(2);
+        const photos = 1 + r.below(2);
         for (let p = 0; p < photos; p++) {
           evidence.run(cid, p + 1, serial(b) && p === 0 ? `${pad(b, 8)}${'e'.repeat(56)}` : r.hex64(), opened);
           count('evidence');
@@ -267,7 +252,7 @@ async function benchIncremental(file: string, n: number, seed: number) {
     const buyers = (await db.selectFrom('buyer_risk').select('buyer_id').orderBy('buyer_id').execute()).map((x) => x.buyer_id);
     const cases = (await db.selectFrom('risk_disputes').select('case_id').orderBy('case_id').limit(50_000).execute()).map((x) => x.case_id);
     for (let i = 0; i < n; i++) {
-      const buyer = buyers[r.int(buyers.length)]!;
+      const buyer = buyers[r.below(buyers.length)]!;
       const kind = i % 4;
       const at = NOW + i * 1000;
       const events: RiskEvent[] =
@@ -279,7 +264,7 @@ async function benchIncremental(file: string, n: number, seed: number) {
                 { type: 'dispute', fact: { id: `D-bench-${i}`, orderId: `O-bench-${i}`, buyerId: buyer, openedAt: at, notReceived: true, outcome: null, threat: false, offPlatform: false, photos: [r.hex64()] } },
               ]
             : kind === 2
-              ? [{ type: 'disputePatch', caseId: cases[r.int(cases.length)]!, outcome: r.next() < 0.5 ? 'buyer_won' : 'seller_won' }]
+              ? [{ type: 'disputePatch', caseId: cases[r.below(cases.length)]!, outcome: r.next() < 0.5 ? 'buyer_won' : 'seller_won' }]
               : [{ type: 'label', buyerId: buyer, label: r.next() < 0.5 ? 'serial_disputer' : 'cleared' }];
       const t0 = performance.now();
       let t1 = 0;

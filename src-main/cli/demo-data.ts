@@ -25,6 +25,7 @@
  */
 import type { DisputeInput } from '../contract/dispute';
 import type { Reason } from '../contract/domain';
+import { SeededRandom } from '../util/seeded-random';
 
 // ---------------------------------------------------------------------------------------
 // Public API
@@ -77,33 +78,7 @@ export function* generateDemoDisputes(opts: DemoOptions): Generator<DisputeInput
 // Randomness
 
 /** mulberry32: tiny, fast, good enough for demo data, and identical on every platform. */
-class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  u32(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  }
-  next(): number {
-    return this.u32() / 4294967296;
-  }
-  /** Inclusive on both ends. */
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  range(lo: number, hi: number): number {
-    return lo + this.next() * (hi - lo);
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(arr: readonly T[]): T {
-    return arr[Math.floor(this.next() * arr.length)] as T;
-  }
+class Rng extends SeededRandom {
   weighted<T>(table: Weighted<T>): T {
     const x = this.next() * table.total;
     for (let k = 0; k < table.cum.length; k++) if (x < (table.cum[k] as number)) return table.items[k] as T;

@@ -197,12 +197,6 @@ export interface SavedViewsTable {
   created_at: number;
   updated_at: number;
 }
-export interface BuyerScoresTable {
-  account_id: string;
-  score: number;
-  computed_at: number;
-}
-
 /** migrations/0003_buyer_risk: the fraud-pattern score's rows (src-main/engine/risk). */
 export interface BuyerRiskTable {
   buyer_id: string;
@@ -294,7 +288,6 @@ export interface Database {
   deadlines: DeadlinesTable;
   case_events: CaseEventsTable;
   saved_views: SavedViewsTable;
-  buyer_scores: BuyerScoresTable;
   buyer_risk: BuyerRiskTable;
   risk_disputes: RiskDisputesTable;
   risk_photos: RiskPhotosTable;

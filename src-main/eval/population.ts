@@ -17,6 +17,7 @@
  *   the platform more often, some have an honest household partner, some stopped a year ago.
  */
 import type { HistoryRecordInput } from '../contract/history';
+import { SeededRandom } from '../util/seeded-random';
 
 export type BuyerKind =
   | 'honest'
@@ -58,32 +59,7 @@ export interface Population {
 
 // ---------------------------------------------------------------------------------------
 
-class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0 || 0x9e3779b9;
-  }
-  u32(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  }
-  next(): number {
-    return this.u32() / 4294967296;
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  range(lo: number, hi: number): number {
-    return lo + this.next() * (hi - lo);
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(a: readonly T[]): T {
-    return a[Math.floor(this.next() * a.length)]!;
-  }
+class Rng extends SeededRandom {
   /** Log-normal around `median`. */
   lognormal(median: number, sigma: number): number {
     const u = Math.max(1e-12, this.next());
