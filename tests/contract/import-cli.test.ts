@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateDemoDisputes } from '../../src-main/cli/demo-data';
+
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/index.ts', ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
+
+describe('cli import', () => {
+  it('imports the good lines, reports each bad one on stderr as JSON, and summarises on stdout', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'md-import-'));
+    const [a, b] = [...generateDemoDisputes({ cases: 2, now: Date.parse('2026-03-10T00:00:00Z'), seed: 3 })];
+    const file = join(dir, 'in.ndjson');
+    writeFileSync(file, [JSON.stringify(a), '{"id":"X-1"}', 'nope', JSON.stringify(b)].join('\n') + '\n');
+    const db = join(dir, 'db.sqlite');
+    const run = cli(['import', file, '--db', db]);
+    expect(run.status).toBe(0);
+    const problems = run.stderr.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    expect(problems.map((p) => [p.line, p.code])).toEqual([
+      [2, 'VALIDATION'],
+      [3, 'VALIDATION'],
+    ]);
+    expect(problems[0].field).toBe('openedAt');
+    const summary = JSON.parse(run.stdout.trim().split('\n').pop()!);
+    expect(summary).toMatchObject({ read: 4, created: 2, refused: 2 });
+
+    const again = cli(['import', file, '--db', db]);
+    expect(JSON.parse(again.stdout.trim().split('\n').pop()!)).toMatchObject({ created: 0, unchanged: 2, refused: 2 });
+  });
+
+  it('exits 2 with a message when the file cannot be read', () => {
+    const run = cli(['import', '/nonexistent/disputes.ndjson', '--db', ':memory:']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/cannot be read/);
+  });
+});

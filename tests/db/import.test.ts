@@ -1,0 +1,86 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateDemoDisputes } from '../../src-main/cli/demo-data';
+import type { Db } from '../../src-main/db/connect';
+import { importStream, type ImportProblem } from '../../src-main/services/bulk-import';
+import { runCaseCommand } from '../../src-main/services/case-commands';
+import { ensurePolicy } from '../../src-main/services/policy-store';
+import { DIALECTS, openTestDb } from './harness';
+
+const NOW = Date.parse('2026-03-10T12:00:00Z');
+const good = [...generateDemoDisputes({ cases: 6, now: NOW, seed: 7 })];
+const lines = (values: unknown[]) => values.map((v, i) => ({ line: i + 1, text: typeof v === 'string' ? v : JSON.stringify(v) }));
+
+async function dump(db: Db) {
+  const out: Record<string, unknown[]> = {};
+  for (const t of ['accounts', 'account_links', 'orders', 'cases', 'negotiation', 'messages', 'evidence'] as const)
+    out[t] = await db.selectFrom(t).selectAll().execute();
+  return JSON.stringify(out);
+}
+
+describe.each(DIALECTS)('import on $name', ({ url }) => {
+  let db: Db;
+  beforeEach(async () => {
+    db = await openTestDb(url());
+    await ensurePolicy(db, NOW);
+  });
+  afterEach(async () => {
+    await db.destroy();
+  });
+
+  it('keeps the good lines and reports each bad one with its line, field and reason', async () => {
+    const [a, b, c] = good;
+    const badTotal = { ...structuredClone(a!), id: 'BAD-1', claim: { remedy: 'refund_only', amountMinor: a!.order.totalMinor + 1 } };
+    const missing = structuredClone(b!) as Record<string, unknown>;
+    missing.id = 'BAD-2';
+    delete missing.reason;
+    const floatMoney = structuredClone(c!);
+    floatMoney.id = 'BAD-3';
+    floatMoney.order.itemPriceMinor = 12.5;
+    const badInstant = { ...structuredClone(c!), id: 'BAD-4', escalatedAt: '2026-03-01 10:00' };
+    const problems: ImportProblem[] = [];
+    const summary = await importStream(db, lines([a, '{not json', badTotal, missing, '', b, floatMoney, badInstant, c, 42]), {
+      now: NOW,
+      onProblem: (p) => problems.push(p),
+    });
+    expect(summary).toMatchObject({ created: 3, refused: 6 });
+    expect(problems.map((p) => [p.line, p.code, p.field ?? null])).toEqual([
+      [2, 'VALIDATION', null],
+      [3, 'VALIDATION', 'claim.amountMinor'],
+      [4, 'VALIDATION', 'reason'],
+      [7, 'VALIDATION', 'order.itemPriceMinor'],
+      [8, 'VALIDATION', 'escalatedAt'],
+      [10, 'VALIDATION', ''],
+    ]);
+    for (const p of problems) expect(p.message.length).toBeGreaterThan(10);
+    const ids = (await db.selectFrom('cases').select('id').orderBy('id').execute()).map((r) => r.id);
+    expect(ids).toEqual([a!.id, b!.id, c!.id].sort());
+  });
+
+  it('changes nothing on an identical re-import, replaces a waiting case, refuses a taken one (DUPLICATE)', async () => {
+    await importStream(db, lines(good), { now: NOW, onProblem: (p) => expect.fail(p.message) });
+    const before = await dump(db);
+    const again = await importStream(db, lines(good), { now: NOW + 1000, onProblem: (p) => expect.fail(p.message) });
+    expect(again).toMatchObject({ unchanged: good.length, created: 0, updated: 0 });
+    expect(await dump(db)).toBe(before);
+
+    await runCaseCommand(db, good[0]!.id, { type: 'claim' }, { kind: 'user', id: 'm1', role: 'mediator' }, NOW);
+    const changedTaken = { ...structuredClone(good[0]!), description: 'changed after the claim' };
+    const changedWaiting = { ...structuredClone(good[1]!), description: 'changed while waiting' };
+    const problems: ImportProblem[] = [];
+    const summary = await importStream(db, lines([changedTaken, changedWaiting]), { now: NOW + 2000, onProblem: (p) => problems.push(p) });
+    expect(summary).toMatchObject({ updated: 1, refused: 1 });
+    expect(problems).toEqual([expect.objectContaining({ line: 1, id: good[0]!.id, code: 'DUPLICATE' })]);
+    const rows = await db.selectFrom('cases').select(['id', 'description', 'status']).where('id', 'in', [good[0]!.id, good[1]!.id]).orderBy('id').execute();
+    expect(rows.find((r) => r.id === good[0]!.id)).toMatchObject({ status: 'in_review', description: good[0]!.description });
+    expect(rows.find((r) => r.id === good[1]!.id)).toMatchObject({ status: 'escalated', description: 'changed while waiting' });
+  });
+
+  it('judges a repeated id within one batch against its first occurrence', async () => {
+    const first = good[2]!;
+    const second = { ...structuredClone(first), description: 'second version' };
+    const summary = await importStream(db, lines([first, first, second]), { now: NOW, batchSize: 100, onProblem: (p) => expect.fail(p.message) });
+    expect(summary).toMatchObject({ created: 1, unchanged: 1, updated: 1 });
+    const row = await db.selectFrom('cases').select('description').where('id', '=', first.id).executeTakeFirstOrThrow();
+    expect(row.description).toBe('second version');
+  });
+});
