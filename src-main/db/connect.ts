@@ -32,7 +32,36 @@ function openSqlite(path: string, nativeBinding?: string): Db {
   raw.pragma('busy_timeout = 5000');
   // A decision must survive a power cut once the mediator saw "decided".
   raw.pragma('synchronous = FULL');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+}
+
+/**
+ * kysely prepares every query anew; compiling the same SQL thousands of times a second
+ * (imports, sweeps, queue pages) costs more than running it, so keep recent statements.
+ */
+function withStatementCache(raw: BetterSqlite3.Database, max = 512) {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    prepare(sql: string): BetterSqlite3.Statement {
+      const hit = cache.get(sql);
+      // A statement still iterating (a streamed query) cannot be reused until it finishes.
+      if (hit && !hit.busy) {
+        cache.delete(sql);
+        cache.set(sql, hit);
+        return hit;
+      }
+      const stmt = raw.prepare(sql);
+      if (!hit) {
+        cache.set(sql, stmt);
+        if (cache.size > max) cache.delete(cache.keys().next().value!);
+      }
+      return stmt;
+    },
+    close(): void {
+      cache.clear();
+      raw.close();
+    },
+  };
 }
 
 async function openPostgres(url: string): Promise<Db> {
