@@ -29,6 +29,7 @@ function run(name, cmd, args, summaryFile) {
 run('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 run('vitest', 'npx', ['vitest', 'run'], join(dir, 'vitest.json'));
 run('web-build', 'npx', ['vite', 'build', '--config', 'vite.web.config.ts', '--logLevel', 'warn']);
+run('desktop-build', 'npx', ['electron-vite', 'build', '--logLevel', 'warn']);
 run('e2e', 'npx', ['playwright', 'test'], join(dir, 'playwright.json'));
 
 process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}\n`);
