@@ -123,6 +123,19 @@ export const methods = {
   },
   'views.delete': { input: z.object({ id: Id }).strict(), who: ['mediator', 'supervisor', 'analyst'] },
   'templates.list': { input: z.object({}).strict(), who: ['mediator', 'supervisor', 'analyst'] },
+  /** The analysts' screen: buyers by fraud-pattern score, highest first (keyset on score desc, buyer id). */
+  'risk.list': {
+    input: z
+      .object({
+        limit: z.number().int().min(1).max(200).default(50),
+        after: z.object({ score: z.number().int().min(0).max(100), buyerId: Id }).strict().optional(),
+        minScore: z.number().int('must be a whole number').min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100').optional(),
+        label: z.enum(['serial_disputer', 'cleared', 'none']).optional(),
+      })
+      .strict(),
+    who: ['supervisor', 'analyst'],
+  },
+  'risk.get': { input: z.object({ buyerId: Id }).strict(), who: ['supervisor', 'analyst'] },
 } as const satisfies Record<string, { input: z.ZodType; who: readonly Caller[] }>;
 
 export type MethodName = keyof typeof methods;

@@ -252,6 +252,53 @@ export interface MethodOutputs {
   'case.requestEvidence': CommandResultView;
   'case.propose': CommandResultView;
   'case.decide': CommandResultView;
+  'risk.list': BuyerRiskListView;
+  'risk.get': BuyerDetailView;
+  'account.flag': { accountId: string; label: AccountLabel };
+}
+
+/** A row of the analysts' "Buyers by risk" list. */
+export interface BuyerRiskListRow {
+  buyerId: string;
+  name: string;
+  country: string;
+  score: number;
+  label: AccountLabel | null;
+  /** The heaviest reason's sentence (null: no signal). */
+  topReason: string | null;
+  reasons: string[];
+  orders: number;
+  disputes: number;
+  scoredAt: string;
+}
+export interface BuyerRiskListView {
+  rows: BuyerRiskListRow[];
+  /** Pass as `after` for the next page; null on the last page. */
+  nextCursor: { score: number; buyerId: string } | null;
+}
+export interface BuyerDetailView {
+  buyer: {
+    id: string;
+    name: string;
+    country: string;
+    createdAt: string | null;
+    label: AccountLabel | null;
+    labelNote: string | null;
+    labelledBy: string | null;
+    labelledAt: string | null;
+  };
+  risk: { score: number; reasons: string[]; details: RiskReasonView[] };
+  labelHistory: Array<{ label: string; note: string; by: string; at: string }>;
+  /** The newest 200 cases, newest first; outcome is the latest decision's. */
+  cases: Array<{ id: string; reason: string; status: string; claimAmountMinor: number; currency: string; outcome: string | null; openedAt: string }>;
+  linked: Array<{
+    accountId: string;
+    name: string;
+    country: string;
+    score: number | null;
+    label: AccountLabel | null;
+    via: Array<{ kind: string; value: string }>;
+  }>;
 }
 
 export type MethodOutput<M extends MethodName> = M extends keyof MethodOutputs ? MethodOutputs[M] : unknown;

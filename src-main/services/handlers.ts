@@ -5,6 +5,7 @@ import type { Actor, Command } from '../engine/commands';
 import type { Identity } from '../transport/types';
 import { runCaseCommand } from './case-commands';
 import { DECISION_REASON_TEMPLATES, EVIDENCE_TEMPLATES } from '../contract/templates';
+import { riskGet, riskList } from './analyst';
 import { recordLabelRisk } from './buyer-risk';
 import { caseView } from './case-view';
 import type { Clock } from './clock';
@@ -127,4 +128,6 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'views.save': (ctx, input, identity) => saveView(ctx.db, userId(identity)!, input, ctx.clock.now()),
   'views.delete': (ctx, input, identity) => deleteView(ctx.db, userId(identity)!, input.id),
   'templates.list': async () => ({ evidence: EVIDENCE_TEMPLATES, decisionReasons: DECISION_REASON_TEMPLATES }),
+  'risk.list': (ctx, input) => riskList(ctx.db, input),
+  'risk.get': (ctx, input) => riskGet(ctx.db, input.buyerId),
 };

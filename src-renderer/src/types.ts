@@ -16,3 +16,4 @@ export type {
   SearchResult,
 } from '../../src-main/contract/views';
 export type { SavedFilter } from '../../src-main/contract/methods';
+export type { BuyerDetailView, BuyerRiskListRow, BuyerRiskListView } from '../../src-main/contract/views';

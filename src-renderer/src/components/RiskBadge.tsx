@@ -5,7 +5,7 @@ import { IconFlag } from './Icons';
 /** The buyer's fraud-pattern score and, when an analyst flagged the account, a red flag. */
 export function RiskBadge({ score, flagged, size = 'sm' }: { score: number | null; flagged: boolean; size?: 'xs' | 'sm' | 'md' | 'lg' }) {
   return (
-    <Group gap={4} wrap="nowrap" data-testid="risk">
+    <Group gap={4} wrap="nowrap" data-testid="risk" style={{ flexShrink: 0 }}>
       <Tooltip label={score == null ? 'Score not computed yet' : `Buyer fraud-pattern score ${score} of 100`} openDelay={400} withArrow>
         <Badge
           size={size}

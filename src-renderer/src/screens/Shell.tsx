@@ -1,4 +1,4 @@
-import { ActionIcon, Box, Button, Group, Kbd, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { ActionIcon, Box, Button, Group, Kbd, SegmentedControl, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, subscribe } from '../client';
 import { IconKeyboard } from '../components/Icons';
@@ -9,6 +9,8 @@ import { syncServerClock, useKeys } from '../hooks';
 import type { Me, QueueRow, SavedFilter } from '../types';
 import { CaseScreen } from './case/CaseScreen';
 import { QueueScreen } from './queue/QueueScreen';
+import { BuyerScreen } from './risk/BuyerScreen';
+import { BuyersScreen } from './risk/BuyersScreen';
 import { SearchBox } from './SearchBox';
 
 /** Bursts of notices (a sweep closing many cases) become one refetch. */
@@ -19,6 +21,13 @@ const caseFromHash = (): string | null => {
   const m = /^#\/case\/(.+)$/.exec(window.location.hash);
   return m ? decodeURIComponent(m[1]!) : null;
 };
+const buyerFromHash = (): string | null => {
+  const m = /^#\/buyer\/(.+)$/.exec(window.location.hash);
+  return m ? decodeURIComponent(m[1]!) : null;
+};
+
+/** Analysts land on "Buyers by risk"; supervisors may switch to it (read-only); mediators never see it. */
+type BaseView = 'queue' | 'buyers';
 
 /**
  * The desk: a header (search, "Take next case", shortcuts, the user), the queue screen and,
@@ -29,6 +38,11 @@ const caseFromHash = (): string | null => {
 export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const [filter, setFilter] = useState<SavedFilter>({ scope: me.role === 'mediator' ? 'mine' : 'unassigned' });
   const [openCase, setOpenCase] = useState<string | null>(caseFromHash);
+  const seesRisk = me.role === 'analyst' || me.role === 'supervisor';
+  const [base, setBase] = useState<BaseView>(me.role === 'analyst' || (seesRisk && buyerFromHash() !== null) ? 'buyers' : 'queue');
+  const [openBuyer, setOpenBuyer] = useState<string | null>(() => (seesRisk ? buyerFromHash() : null));
+  const buyerRef = useRef(openBuyer);
+  buyerRef.current = openBuyer;
   const [lastOpened, setLastOpened] = useState<string | null>(null);
   const [queueKey, setQueueKey] = useState(0);
   const [caseKey, setCaseKey] = useState(0);
@@ -44,7 +58,13 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   useEffect(() => {
     // Countdowns follow the core's clock (it decides the deadlines), not this machine's.
     void call('session.me', {}).then((r) => r.ok && r.value?.serverTime && syncServerClock(r.value.serverTime));
-    const onHash = () => setOpenCase(caseFromHash());
+    const onHash = () => {
+      const c = caseFromHash();
+      const b = buyerFromHash();
+      setOpenCase(c);
+      // A case opened from a buyer page keeps that page underneath; an empty hash closes both.
+      if (b !== null || c === null) setOpenBuyer(b);
+    };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -56,9 +76,33 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   }, []);
   const back = useCallback(() => {
     if (openRef.current) setLastOpened(openRef.current);
-    if (window.location.hash) history.pushState(null, '', window.location.pathname + window.location.search);
+    const buyer = buyerRef.current;
+    if (openRef.current && buyer) {
+      // Back from a case opened on a buyer page: to that page.
+      history.pushState(null, '', `#/buyer/${encodeURIComponent(buyer)}`);
+    } else {
+      if (window.location.hash) history.pushState(null, '', window.location.pathname + window.location.search);
+      setOpenBuyer(null);
+    }
     setOpenCase(null);
   }, []);
+  const home = useCallback(() => {
+    if (window.location.hash) history.pushState(null, '', window.location.pathname + window.location.search);
+    setOpenCase(null);
+    setOpenBuyer(null);
+  }, []);
+  const openBuyerPage = useCallback((buyerId: string) => {
+    if (buyerFromHash() !== buyerId) window.location.hash = `#/buyer/${encodeURIComponent(buyerId)}`;
+    setOpenCase(null);
+    setOpenBuyer(buyerId);
+  }, []);
+  const switchBase = useCallback(
+    (v: BaseView) => {
+      home();
+      setBase(v);
+    },
+    [home],
+  );
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -119,7 +163,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         style={{ borderBottom: '1px solid var(--mantine-color-gray-3)', flexShrink: 0 }}
       >
         <Group gap="lg" wrap="nowrap">
-          <UnstyledButton onClick={back} aria-label="Mediation Desk: back to the queue">
+          <UnstyledButton onClick={home} aria-label="Mediation Desk: back to the queue">
             <Group gap={8} wrap="nowrap">
               <Box w={26} h={26} bg="indigo.7" style={{ borderRadius: 6, display: 'grid', placeItems: 'center', color: 'white', fontWeight: 700, fontSize: 13 }}>
                 MD
@@ -130,6 +174,19 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
             </Group>
           </UnstyledButton>
           <SearchBox ref={search} onOpen={open} />
+          {seesRisk && (
+            <SegmentedControl
+              size="xs"
+              value={base}
+              onChange={(v) => switchBase(v as BaseView)}
+              data={[
+                { value: 'buyers', label: 'Buyers by risk' },
+                { value: 'queue', label: 'Cases' },
+              ]}
+              aria-label="Screen"
+              data-testid="base-view"
+            />
+          )}
         </Group>
         <Group gap="sm" wrap="nowrap">
           {me.role !== 'analyst' && (
@@ -164,9 +221,19 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           onOpen={open}
           onRows={onRows}
           lastOpened={lastOpened}
-          active={openCase === null}
+          active={openCase === null && openBuyer === null && base === 'queue'}
           refreshKey={queueKey}
         />
+        {seesRisk && base === 'buyers' && (
+          <Box style={{ position: 'absolute', inset: 0, visibility: openBuyer === null && openCase === null ? 'visible' : 'hidden' }} bg="gray.0">
+            <BuyersScreen me={me} onOpen={openBuyerPage} refreshKey={queueKey} active={openCase === null && openBuyer === null} />
+          </Box>
+        )}
+        {seesRisk && openBuyer !== null && (
+          <Box style={{ position: 'absolute', inset: 0, visibility: openCase === null ? 'visible' : 'hidden' }} bg="gray.0">
+            <BuyerScreen key={openBuyer} buyerId={openBuyer} me={me} onBack={home} onOpenCase={open} onOpenBuyer={openBuyerPage} refreshKey={queueKey} />
+          </Box>
+        )}
         {openCase !== null && (
           <Box style={{ position: 'absolute', inset: 0 }} bg="gray.0">
             <CaseScreen
