@@ -151,6 +151,8 @@ export interface CaseView {
   openedAt: string;
   escalatedAt: string;
   forcedDecision: boolean;
+  /** The engine's advice before acting (e.g. evidence first for a flagged buyer). */
+  guidance: string[];
   order: {
     id: string;
     placedAt: string;

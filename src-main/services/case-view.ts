@@ -4,6 +4,7 @@ import type { CaseView as CaseViewShape, PartyHistory } from '../contract/views'
 import type { Db } from '../db/connect';
 import { loadCaseState } from '../db/case-repo';
 import { deadlineConsequence, deadlinesOf } from '../engine/deadlines';
+import { guidance } from '../engine/guidance';
 import { sellerTrickWarnings } from '../engine/warnings';
 import type { Decision } from '../engine/state';
 import { buyerRisk } from './buyer-risk';
@@ -51,6 +52,7 @@ export async function caseView(db: Db, caseId: string, opts: { events?: boolean 
     openedAt: toIso(row.opened_at),
     escalatedAt: toIso(row.escalated_at),
     forcedDecision: s.forcedDecision,
+    guidance: guidance(s),
     order: {
       id: order.id,
       placedAt: toIso(order.placed_at),

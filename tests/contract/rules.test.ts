@@ -1016,3 +1016,30 @@ describe('event log', () => {
     expect([...times].sort((a, b) => a - b)).toEqual(times);
   });
 });
+
+describe('a flagged buyer adds friction, never a loss', () => {
+  const flag = (t: At) => step(t, 'a1', 'account.flag', { accountId: 'B-1', label: 'serial_disputer', note: 'Four not-received claims on delivered parcels.' });
+
+  it('advises evidence from the buyer first, until it is asked for', async () => {
+    const before = await run([importD(0), flag(0.5), claim(1)]);
+    expect(before.codes).toEqual(oks(3));
+    expect(before.c.buyer.label).toBe('serial_disputer');
+    expect(before.c.guidance.join(' ')).toMatch(/ask the buyer for evidence/);
+    const after = await run([importD(0), flag(0.5), claim(1), requestEvidence(2, 'buyer')]);
+    expect(after.c.guidance).toEqual([]);
+  });
+
+  it('recommends the return (item back) but still offers both resolutions and decides nothing by itself', async () => {
+    const { codes, c } = await run([importD(0), flag(0.5), claim(1), propose(2)]);
+    expect(codes).toEqual(oks(4));
+    expect(c.status).toBe('awaiting_replies');
+    expect(c.proposal!.options.map((o) => o.kind)).toEqual(['partial', 'return']);
+    expect(c.proposal!.recommended).toBe('return');
+    expect(c.decision).toBeNull();
+  });
+
+  it('an unflagged buyer gets no such advice', async () => {
+    const { c } = await run([importD(0), claim(1)]);
+    expect(c.guidance).toEqual([]);
+  });
+});

@@ -169,6 +169,11 @@ export function CaseScreen({ caseId, me, onBack, onStep, position, refreshKey }:
             <Headline view={view} />
           </Box>
         )}
+        {view?.guidance.map((text) => (
+          <Alert key={text} mt="sm" color="yellow" variant="light" icon={<IconAlert size={18} />} data-testid="guidance">
+            {text}
+          </Alert>
+        ))}
         {refusal && (
           <Alert
             mt="sm"
