@@ -20,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
+import { calibrate, round } from './stats';
 import { openDatabase } from '../db/connect';
 import { applyRiskEvents, type RiskEvent } from '../db/risk-repo';
 import { recomputeRisk } from '../services/risk-recompute';
@@ -44,7 +45,6 @@ const DAY = 86_400_000;
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
 const TARGETS = { recomputeSeconds: 60, recomputePeakRssMB: 1024, incrementalP99Ms: 1 } as const;
 
-const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
 export async function benchRisk(opts: RiskBenchOptions = {}) {
   const buyers = opts.buyers ?? 1_000_000;
@@ -115,21 +115,6 @@ export async function benchRisk(opts: RiskBenchOptions = {}) {
   }
 }
 
-/** How fast this machine is right now (the same measure as `cli bench`): 200,000 trivial inserts into an in-memory table. */
-function calibrate(): { simpleInsertUs: number } {
-  const db = new BetterSqlite3(':memory:');
-  try {
-    db.exec('CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT, c INTEGER)');
-    const st = db.prepare('INSERT INTO t (b, c) VALUES (?, ?)');
-    const t0 = performance.now();
-    db.transaction(() => {
-      for (let i = 0; i < 200_000; i++) st.run(`value ${i}`, i);
-    })();
-    return { simpleInsertUs: round(((performance.now() - t0) * 1000) / 200_000, 2) };
-  } finally {
-    db.close();
-  }
-}
 
 // ---------------------------------------------------------------------------------------
 // The generated database

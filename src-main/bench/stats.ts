@@ -1,3 +1,4 @@
+import BetterSqlite3 from 'better-sqlite3';
 export interface Summary {
   runs: number;
   medianMs: number;
@@ -17,3 +18,19 @@ export function summarize(samples: number[]): Summary {
 }
 
 export { round };
+
+/** How fast this machine is right now: 200,000 trivial inserts into an in-memory table (the load on a shared box shows here). */
+export function calibrate(): { simpleInsertUs: number } {
+  const db = new BetterSqlite3(':memory:');
+  try {
+    db.exec('CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT, c INTEGER)');
+    const st = db.prepare('INSERT INTO t (b, c) VALUES (?, ?)');
+    const t0 = performance.now();
+    db.transaction(() => {
+      for (let i = 0; i < 200_000; i++) st.run(`value ${i}`, i);
+    })();
+    return { simpleInsertUs: round(((performance.now() - t0) * 1000) / 200_000, 2) };
+  } finally {
+    db.close();
+  }
+}

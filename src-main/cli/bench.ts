@@ -18,7 +18,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { capturing, judgePlan, planOfFirstQuery } from '../bench/capture';
-import { round, summarize } from '../bench/stats';
+import { calibrate, round, summarize } from '../bench/stats';
 import { openDatabase, type Db } from '../db/connect';
 import type { Actor } from '../engine/commands';
 import { runCaseCommand } from '../services/case-commands';
@@ -390,18 +390,3 @@ function sqliteVersion(): string {
   }
 }
 
-/** How fast this machine is right now: 200,000 trivial inserts into an in-memory table. */
-function calibrate(): { simpleInsertUs: number } {
-  const db = new BetterSqlite3(':memory:');
-  try {
-    db.exec('CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT, c INTEGER)');
-    const st = db.prepare('INSERT INTO t (b, c) VALUES (?, ?)');
-    const t0 = performance.now();
-    db.transaction(() => {
-      for (let i = 0; i < 200_000; i++) st.run(`value ${i}`, i);
-    })();
-    return { simpleInsertUs: round(((performance.now() - t0) * 1000) / 200_000, 2) };
-  } finally {
-    db.close();
-  }
-}

@@ -23,6 +23,7 @@ import {
 import type { Db } from './connect';
 import { dialectOf } from './dialect';
 import type { BuyerRiskTable, Database } from './schema';
+import { chunks, insertChunked } from './batch';
 
 /**
  * The fraud-pattern model's rows in the database (migrations/0003_buyer_risk), behind the
@@ -35,19 +36,8 @@ import type { BuyerRiskTable, Database } from './schema';
  */
 
 const MAX_IDS = 500;
-const MAX_PARAMS = 30_000;
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
-async function insertRows<T extends object>(rows: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
-  if (!rows.length) return;
-  const per = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(rows[0]!).length));
-  for (const chunk of chunks(rows, per)) await write(chunk);
-}
 
 function excludedOf<C extends string>(columns: readonly C[]) {
   return (eb: { ref(r: string): unknown }) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)])) as never;
@@ -490,14 +480,14 @@ export class DbRiskStore implements RiskStore {
     this.newBuyers = [...w.dirty.buyers].filter((id) => this.buyers.get(id) == null).length;
     const buyerRows = [...w.dirty.buyers].map((id) => buyerToRow(w.buyers.get(id)!));
     const buyerCols = Object.keys(buyerRows[0] ?? {}).filter((c) => c !== 'buyer_id');
-    await insertRows(buyerRows, (rows) =>
+    await insertChunked(buyerRows, (rows) =>
       tx
         .insertInto('buyer_risk')
         .values(rows)
         .onConflict((oc) => oc.column('buyer_id').doUpdateSet(excludedOf(buyerCols)))
         .execute(),
     );
-    await insertRows(
+    await insertChunked(
       [...w.dirty.disputes].map((id) => disputeToRow(w.disputes.get(id)!)),
       (rows) =>
         tx
@@ -508,7 +498,7 @@ export class DbRiskStore implements RiskStore {
     );
     const photos = [...w.dirty.photos].map((k) => w.photos.get(k)!);
     for (const keys of chunks(photos.filter((p) => p.cluster.uses === 0).map((p) => p.cluster.key), MAX_IDS)) await tx.deleteFrom('risk_photos').where('photo_key', 'in', keys).execute();
-    await insertRows(
+    await insertChunked(
       photos.filter((p) => p.cluster.uses > 0).map((p) => photoToRow(p)),
       (rows) =>
         tx
@@ -519,11 +509,11 @@ export class DbRiskStore implements RiskStore {
     );
     const uses = [...w.dirty.uses].map((k) => w.uses.get(k)!);
     for (const u of uses.filter((x) => x.uses === 0)) await tx.deleteFrom('risk_photo_uses').where('photo_key', '=', u.key).where('account_id', '=', u.accountId).execute();
-    await insertRows(
+    await insertChunked(
       uses.filter((u) => u.uses > 0).map((u) => ({ photo_key: u.key, account_id: u.accountId, uses: u.uses, weight: u.w, ref_at: u.ref })),
       (rows) => tx.insertInto('risk_photo_uses').values(rows).onConflict((oc) => oc.columns(['photo_key', 'account_id']).doUpdateSet(excludedOf(['uses', 'weight', 'ref_at']))).execute(),
     );
-    await insertRows(
+    await insertChunked(
       [...w.dirty.groups].map((k) => {
         const g = w.groups.get(k)!;
         return { group_key: g.key, members: g.members, member_ids: g.ids ? JSON.stringify(g.ids) : null };

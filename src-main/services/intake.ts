@@ -3,6 +3,7 @@ import type { Dispute } from '../contract/dispute';
 import { toMs } from '../contract/primitives';
 import type { Db } from '../db/connect';
 import { recordImportedDisputesRisk, riskBeforeImport } from './buyer-risk';
+import { insertChunked } from '../db/batch';
 
 export type IntakeOutcome =
   | { id: string; result: 'created' | 'updated' | 'unchanged' }
@@ -78,13 +79,6 @@ function canonicalJsonReference(v: unknown): string {
   return JSON.stringify(v);
 }
 
-// SQLite allows 32,766 bound parameters per statement; stay well under it.
-const MAX_PARAMS = 30_000;
-async function insertChunked<T extends Record<string, unknown>>(rows: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
-  if (!rows.length) return;
-  const per = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(rows[0]!).length));
-  for (let i = 0; i < rows.length; i += per) await write(rows.slice(i, i + per));
-}
 const NO_LABEL = { label: null, label_note: null, labelled_by: null, labelled_at: null };
 const lastById = <T>(rows: T[], key: (r: T) => string): T[] => [...new Map(rows.map((r) => [key(r), r])).values()];
 

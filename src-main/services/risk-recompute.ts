@@ -5,6 +5,7 @@ import type { Db } from '../db/connect';
 import { withPageCache } from '../db/dialect';
 import { buyerToRow, disputeToRow, loadRiskModel, photoToRow, riskOutcomeOfDecision, saveRiskModel } from '../db/risk-repo';
 import type { Database } from '../db/schema';
+import { chunks, insertChunked } from '../db/batch';
 import {
   COUNTERS,
   NO_REF,
@@ -64,19 +65,8 @@ export interface RecomputeReport {
 
 const MAX_IDS = 500;
 const DAY = 86_400_000;
-const MAX_PARAMS = 30_000;
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
-async function insertRows<T extends object>(rows: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
-  if (!rows.length) return;
-  const per = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(rows[0]!).length));
-  for (const chunk of chunks(rows, per)) await write(chunk);
-}
 
 /** Per-buyer sums in flat typed arrays, all decayed sums valued at `asOf`. */
 class Buyers {
@@ -252,7 +242,7 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
         for (const c of disputeCounters(fact, r.delivery_status === 'delivered')) B.bump(i, c, fact.openedAt, asOf);
         ledger.push(fact);
       }
-      await insertRows(ledger.map(disputeToRow), (chunk) => tx.insertInto('risk_disputes').values(chunk).execute());
+      await insertChunked(ledger.map(disputeToRow), (chunk) => tx.insertInto('risk_disputes').values(chunk).execute());
       if (rows.length < casePage) break;
       after = ids[ids.length - 1]!;
     }
@@ -275,8 +265,8 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
       const photoRows: Array<Database['risk_photos']> = [];
       const useRows: Array<{ photo_key: string; account_id: string; uses: number; weight: number; ref_at: number }> = [];
       const flushRows = async () => {
-        await insertRows(photoRows.splice(0), (chunk) => tx.insertInto('risk_photos').values(chunk).execute());
-        await insertRows(useRows.splice(0), (chunk) => tx.insertInto('risk_photo_uses').values(chunk).execute());
+        await insertChunked(photoRows.splice(0), (chunk) => tx.insertInto('risk_photos').values(chunk).execute());
+        await insertChunked(useRows.splice(0), (chunk) => tx.insertInto('risk_photo_uses').values(chunk).execute());
       };
       const cluster = (key: string, group: Ev[]) => {
         const perAccount = new Map<string, Map<string, number>>(); // account -> case -> opened_at
@@ -390,11 +380,11 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
             from = last;
             inclusive = true;
           }
-          if (groupRows.length > 5_000) await insertRows(groupRows.splice(0), (chunk) => tx.insertInto('risk_link_groups').values(chunk).execute());
+          if (groupRows.length > 5_000) await insertChunked(groupRows.splice(0), (chunk) => tx.insertInto('risk_link_groups').values(chunk).execute());
           if (!full) break;
         }
       }
-      await insertRows(groupRows.splice(0), (chunk) => tx.insertInto('risk_link_groups').values(chunk).execute());
+      await insertChunked(groupRows.splice(0), (chunk) => tx.insertInto('risk_link_groups').values(chunk).execute());
     }
     log(`link groups: ${linkGroups}`);
 
@@ -450,7 +440,7 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
         b.scored = { score: scoreOf(reasons), base: B.base[i]!, risky: B.risky[i] === 1, reasons, at: asOf };
         return buyerToRow(b);
       });
-      await insertRows(rows, (chunk) => tx.insertInto('buyer_risk').values(chunk).execute());
+      await insertChunked(rows, (chunk) => tx.insertInto('buyer_risk').values(chunk).execute());
     }
     await saveRiskModel(tx, { priors, fittedAt: opts.refit !== false ? asOf : model.fittedAt, fittedBuyers: opts.refit !== false ? B.ids.length : model.fittedBuyers, buyers: B.ids.length });
     log('buyer rows written');
