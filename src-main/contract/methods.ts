@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { AccountLabel, AppealGrounds, CaseStatus, Outcome, Party, Reason, ReplyChoice, Role } from './domain';
 import { Dispute } from './dispute';
 import { Currency, Id, Minor, RequiredText, Sha256, Text } from './primitives';
+import { evidenceMethods } from './evidence';
+import { supervisionMethods } from './supervision';
 
 /** Who may call a method. Roles are signed-in users; 'intake' is the marketplace feed; 'system' the clock. */
 export type Caller = Role | 'intake' | 'system';
@@ -136,6 +138,8 @@ export const methods = {
     who: ['supervisor', 'analyst'],
   },
   'risk.get': { input: z.object({ buyerId: Id }).strict(), who: ['supervisor', 'analyst'] },
+  ...supervisionMethods,
+  ...evidenceMethods,
 } as const satisfies Record<string, { input: z.ZodType; who: readonly Caller[] }>;
 
 export type MethodName = keyof typeof methods;

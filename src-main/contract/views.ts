@@ -16,6 +16,8 @@ import type {
 import type { MethodName } from './methods';
 import type { SavedFilter } from './methods';
 import type { DecisionReasonTemplate, EvidenceTemplate } from './templates';
+import type { EvidenceFileView, EvidenceReuseMatch, EvidenceVerifyView, EvidenceWarning } from './evidence';
+import type { AppealsListView, PolicyPreviewView, PolicyVersionView, QualityListView, TeamOverview } from './supervision';
 
 /**
  * What the methods return, as plain JSON-safe types (ISO strings, integer minor units).
@@ -186,6 +188,11 @@ export interface CaseView {
     submittedAt: string;
     requestId: string | null;
     note: string | null;
+    /** The stored file (null: only a description arrived). */
+    file?: EvidenceFileView | null;
+    warnings?: EvidenceWarning[];
+    /** The same picture in other disputes (any account) or other accounts. */
+    reuse?: EvidenceReuseMatch[];
   }>;
   evidenceRequests: Array<{
     id: string;
@@ -257,6 +264,16 @@ export interface MethodOutputs {
   'risk.list': BuyerRiskListView;
   'risk.get': BuyerDetailView;
   'account.flag': { accountId: string; label: AccountLabel };
+  'appeals.list': AppealsListView;
+  'team.overview': TeamOverview;
+  'case.assignMany': { userId: string; caseIds: string[] };
+  'policy.get': PolicyVersionView;
+  'policy.history': PolicyVersionView[];
+  'policy.preview': PolicyPreviewView;
+  'policy.publish': PolicyVersionView;
+  'quality.list': QualityListView;
+  'quality.review': { caseId: string; verdict: 'agree' | 'disagree' };
+  'evidence.verify': EvidenceVerifyView;
 }
 
 /** A row of the analysts' "Buyers by risk" list. */

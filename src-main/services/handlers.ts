@@ -14,6 +14,8 @@ import { importDisputes } from './intake';
 import { queueCounts, queuePage, searchCases } from './queue';
 import { deleteView, listViews, saveView } from './saved-views';
 import { sweep } from './sweep';
+import { evidenceHandlers } from './evidence-handlers';
+import { supervisionHandlers } from './supervision-handlers';
 
 export interface ServiceContext {
   db: Db;
@@ -22,7 +24,7 @@ export interface ServiceContext {
   notify(caseIds: string[], reason: 'command' | 'sweep' | 'import'): void;
 }
 
-type Handler<M extends MethodName> = (ctx: ServiceContext, input: MethodInput<M>, identity: Identity) => Promise<unknown>;
+export type Handler<M extends MethodName> = (ctx: ServiceContext, input: MethodInput<M>, identity: Identity) => Promise<unknown>;
 
 const actorOf = (identity: Identity): Actor => {
   switch (identity.kind) {
@@ -130,4 +132,6 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'templates.list': async () => ({ evidence: EVIDENCE_TEMPLATES, decisionReasons: DECISION_REASON_TEMPLATES }),
   'risk.list': (ctx, input) => riskList(ctx.db, input),
   'risk.get': (ctx, input) => riskGet(ctx.db, input.buyerId),
+  ...supervisionHandlers,
+  ...evidenceHandlers,
 };
