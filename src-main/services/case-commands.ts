@@ -1,5 +1,5 @@
 import { AppFailure } from '../contract/errors';
-import type { Actor, Command } from '../engine/commands';
+import type { Actor, Command, EngineResult } from '../engine/commands';
 import { decide } from '../engine/decide';
 import { appendEvents, ConcurrentUpdate, loadCaseState, saveCaseState } from '../db/case-repo';
 import type { Db } from '../db/connect';
@@ -15,7 +15,12 @@ export interface CommandResult {
  * One use case = one transaction: load the case, ask the engine, write state, events and
  * deadlines. A refusal writes only its audit event and is rethrown as an AppFailure.
  */
-export async function runCaseCommand(db: Db, caseId: string, command: Command, actor: Actor, now: number): Promise<CommandResult> {
+export interface CommandOptions {
+  /** Writes that belong to the same transaction as the accepted command (e.g. a stored file's row). */
+  alsoInTransaction?: (tx: Db, result: Extract<EngineResult, { ok: true }>) => Promise<void>;
+}
+
+export async function runCaseCommand(db: Db, caseId: string, command: Command, actor: Actor, now: number, options: CommandOptions = {}): Promise<CommandResult> {
   // Deadlines of this case due at or before `now` are applied first (DOMAIN.md: at the
   // deadline the default applies; SCENARIOS.md: due deadlines are swept before each step),
   // so a command never acts on a state the clock has already moved past, even when the
@@ -23,7 +28,7 @@ export async function runCaseCommand(db: Db, caseId: string, command: Command, a
   if (command.type !== 'deadline') await sweep(db, now, { caseId });
   for (let attempt = 0; ; attempt++) {
     try {
-      return await attemptCommand(db, caseId, command, actor, now);
+      return await attemptCommand(db, caseId, command, actor, now, options);
     } catch (e) {
       // Another desktop changed the case between our read and write: read again and retry.
       if (e instanceof ConcurrentUpdate && attempt < 3) continue;
@@ -33,7 +38,7 @@ export async function runCaseCommand(db: Db, caseId: string, command: Command, a
   }
 }
 
-async function attemptCommand(db: Db, caseId: string, command: Command, actor: Actor, now: number): Promise<CommandResult> {
+async function attemptCommand(db: Db, caseId: string, command: Command, actor: Actor, now: number, options: CommandOptions): Promise<CommandResult> {
   const refusal = await db.transaction().execute(async (tx) => {
     const state = await loadCaseState(tx, caseId);
     if (!state) throw new AppFailure('NOT_FOUND', `There is no case ${caseId}.`);
@@ -48,6 +53,7 @@ async function attemptCommand(db: Db, caseId: string, command: Command, actor: A
       return refusal;
     }
     await saveCaseState(tx, state, result.next, result, now);
+    if (options.alsoInTransaction) await options.alsoInTransaction(tx, result);
     return { caseId, status: result.next.status };
   });
   if (refusal instanceof AppFailure) throw refusal;
