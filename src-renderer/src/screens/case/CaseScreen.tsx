@@ -25,7 +25,8 @@ import {
   TimelinePanel,
   WaitingOnYou,
 } from './Panels';
-import { allowedActions } from './permissions';
+import { allowedActions, appealReview } from './permissions';
+import { AppealReviewPanel } from '../supervision/AppealReviewPanel';
 
 interface Props {
   caseId: string;
@@ -206,6 +207,7 @@ export function CaseScreen({ caseId, me, onBack, onStep, position, refreshKey }:
           <Box p="lg" style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 400px', gap: 16, alignItems: 'start', maxWidth: 1680 }}>
             <Stack gap="md">
               {allowed && (allowed.decide || allowed.propose) && <WaitingOnYou view={view} />}
+              <AppealReviewPanel view={view} me={me} onDone={done} onRefused={reload} />
               <ClaimPanel view={view} />
               <ProposalPanel view={view} />
               <DecisionPanel view={view} />
@@ -267,7 +269,10 @@ function noActionReason(view: CaseView, me: Me): string {
   if (me.role === 'analyst') return 'Analysts read cases; they do not act on them.';
   if (view.status === 'awaiting_replies') return 'Waiting for the parties’ replies.';
   if (view.status === 'closed') return 'Decided; the appeal window is open.';
-  if (view.status === 'appealed') return 'Appealed: waiting for a supervisor.';
+  if (view.status === 'appealed') {
+    const review = appealReview(view, me);
+    return review.may ? 'Appealed: review it below (u / o).' : review.shown ? 'Appealed: another supervisor reviews it.' : 'Appealed: waiting for a supervisor.';
+  }
   if (view.status === 'final') return 'Final.';
   if (view.assignee && view.assignee !== me.userId) return `Assigned to ${view.assignee}.`;
   return '';

@@ -21,3 +21,25 @@ export function allowedActions(view: CaseView, me: Me): Allowed {
     decide: acts && view.status === 'in_review',
   };
 }
+
+export interface AppealRights {
+  /** A supervisor looking at a case whose appeal waits for review. */
+  shown: boolean;
+  may: boolean;
+  whyNot: string | null;
+}
+
+/**
+ * Whether the signed-in supervisor may review this case's appeal (DOMAIN.md rule 9): not
+ * when they decided it or are its assignee. Mirrors the engine's SEPARATION_OF_DUTIES
+ * check, which refuses it anyway.
+ */
+export function appealReview(view: CaseView, me: Me): AppealRights {
+  const shown = me.role === 'supervisor' && view.status === 'appealed' && view.appeal?.status === 'pending';
+  if (!shown) return { shown, may: false, whyNot: null };
+  if (view.decision?.decidedBy === me.userId)
+    return { shown, may: false, whyNot: `You decided case ${view.id}, so another supervisor must review its appeal (separation of duties). You can still read everything here.` };
+  if (view.assignee === me.userId)
+    return { shown, may: false, whyNot: `You handled case ${view.id} as its assignee, so another supervisor must review its appeal (separation of duties).` };
+  return { shown, may: true, whyNot: null };
+}
