@@ -1,0 +1,255 @@
+import type { Db } from '../db/connect';
+import { evidenceHashesAfter, evidenceHashesBySeq, evidenceKeysBySeq } from '../db/evidence-repo';
+
+/**
+ * Reuse detection: is a new picture (or a flipped / rotated / re-encoded copy of it) one that
+ * was already sent, in any case, by any account? Every stored image's 64-bit perceptual hash
+ * is compared with the new one's 8 dihedral variants, through multi-index hashing instead of
+ * a scan:
+ *
+ * - the hash is cut into 4 bands of 16 bits; two hashes within distance 7 differ in at most 7
+ *   bits, so in one band at most 1 (pigeonhole: 4 bands × 2 bits would be 8);
+ * - each band keeps a bucket per 16-bit value; a lookup probes, per band, the variant's value
+ *   and its 16 one-bit neighbours (4 × 17 buckets per variant), so every stored hash within
+ *   distance 7 is a candidate, and only those (plus chance collisions) are compared;
+ * - buckets are compressed sparse rows (one Uint32Array of offsets per band, one of entries),
+ *   with the hashes in two Uint32Arrays and the row's seq in a third: 28 bytes per image,
+ *   ~30 MB at 1,000,000, nothing per image for the garbage collector to walk;
+ * - images added since the last rebuild sit in a tail that is scanned directly, and the rows
+ *   are rebuilt (a counting sort, linear) once the tail outgrows an eighth of them.
+ *
+ * The index is a per-process cache of `evidence_files` (phash_hi, phash_lo, seq), built lazily
+ * and brought up to date with `seq > last` before each lookup, so several desktops sharing one
+ * PostgreSQL see each other's files. PostgreSQL hands out seq values at insert and
+ * transactions may commit out of order, so a seq skipped by a sync (not committed yet, or
+ * rolled back) is re-checked by later syncs for a while (GAP_RECHECK_MS).
+ */
+
+/** Differing bits at or below which two pictures count as the same photo. */
+export const MATCH_MAX_DISTANCE = 6;
+/** What the probing guarantees to find (MATCH_MAX_DISTANCE must not exceed it). */
+export const PROBE_MAX_DISTANCE = 7;
+/** At most this many matches are kept per new file (a blank white picture can look like thousands). */
+export const MAX_MATCHES = 50;
+
+export type Transform = 'same' | 'flip_h' | 'flip_v' | 'rot90' | 'rot180' | 'rot270' | 'transpose' | 'transverse';
+export interface PhashVariant {
+  transform: Transform | string;
+  /** 16 hex digits. */
+  phash: string;
+}
+export interface Candidate {
+  seq: number;
+  distance: number;
+  transform: string;
+}
+export interface ReuseMatch extends Candidate {
+  sha256: string;
+  /** The earlier file's cluster (its own sha256 when it started one). */
+  clusterKey: string;
+}
+
+const BANDS = 4;
+const BUCKETS = 1 << 16;
+
+export function splitPhash(phash: string): { hi: number; lo: number } {
+  if (!/^[0-9a-f]{16}$/i.test(phash)) throw new Error(`a perceptual hash is 16 hex digits, not "${phash.slice(0, 40)}"`);
+  return { hi: parseInt(phash.slice(0, 8), 16) >>> 0, lo: parseInt(phash.slice(8), 16) >>> 0 };
+}
+
+function popcount32(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+const bandOf = (hi: number, lo: number, b: number): number => (b === 0 ? lo & 0xffff : b === 1 ? lo >>> 16 : b === 2 ? hi & 0xffff : hi >>> 16);
+
+/** The in-memory multi-index over (hi, lo, seq) triples. No I/O. */
+export class PhashIndex {
+  private hi = new Uint32Array(1024);
+  private lo = new Uint32Array(1024);
+  private seq = new Uint32Array(1024);
+  private n = 0;
+  /** Entries [0, built) are in the band rows; [built, n) are the tail. */
+  private built = 0;
+  private offsets: Uint32Array[] = [];
+  private entries: Uint32Array[] = [];
+
+  get size(): number {
+    return this.n;
+  }
+
+  add(seq: number, hi: number, lo: number): void {
+    if (this.n === this.hi.length) this.grow(this.n * 2);
+    this.hi[this.n] = hi >>> 0;
+    this.lo[this.n] = lo >>> 0;
+    this.seq[this.n] = seq;
+    this.n++;
+    if (this.n - this.built > Math.max(4096, this.built >>> 3)) this.rebuild();
+  }
+
+  /** Room for `count` entries without re-allocating (a bulk load knows its size). */
+  reserve(count: number): void {
+    if (count > this.hi.length) this.grow(count);
+  }
+
+  /** Puts every entry into the band rows (counting sort per band). */
+  rebuild(): void {
+    const n = this.n;
+    this.offsets = [];
+    this.entries = [];
+    for (let b = 0; b < BANDS; b++) {
+      const off = new Uint32Array(BUCKETS + 1);
+      for (let i = 0; i < n; i++) off[bandOf(this.hi[i]!, this.lo[i]!, b) + 1]!++;
+      for (let k = 0; k < BUCKETS; k++) off[k + 1]! += off[k]!;
+      const fill = off.slice(0, BUCKETS);
+      const ent = new Uint32Array(n);
+      for (let i = 0; i < n; i++) ent[fill[bandOf(this.hi[i]!, this.lo[i]!, b)]!++] = i;
+      this.offsets.push(off);
+      this.entries.push(ent);
+    }
+    this.built = n;
+  }
+
+  /**
+   * Every stored entry within `maxDistance` (≤ PROBE_MAX_DISTANCE) of any variant, with its
+   * best distance and the variant that gave it, closest first (ties: earliest seq).
+   */
+  lookup(variants: Array<{ transform: string; hi: number; lo: number }>, maxDistance = MATCH_MAX_DISTANCE): Candidate[] {
+    if (maxDistance > PROBE_MAX_DISTANCE) throw new Error(`the index finds every hash within ${PROBE_MAX_DISTANCE} bits, not ${maxDistance}`);
+    const best = new Map<number, { distance: number; transform: string }>();
+    const H = this.hi;
+    const L = this.lo;
+    const consider = (i: number, vh: number, vl: number, transform: string) => {
+      const d = popcount32((H[i]! ^ vh) >>> 0) + popcount32((L[i]! ^ vl) >>> 0);
+      if (d > maxDistance) return;
+      const had = best.get(i);
+      if (!had || d < had.distance) best.set(i, { distance: d, transform });
+    };
+    for (const v of variants) {
+      const vh = v.hi >>> 0;
+      const vl = v.lo >>> 0;
+      if (this.built) {
+        for (let b = 0; b < BANDS; b++) {
+          const off = this.offsets[b]!;
+          const ent = this.entries[b]!;
+          const value = bandOf(vh, vl, b);
+          for (let flip = -1; flip < 16; flip++) {
+            const key = flip < 0 ? value : value ^ (1 << flip);
+            const end = off[key + 1]!;
+            for (let k = off[key]!; k < end; k++) consider(ent[k]!, vh, vl, v.transform);
+          }
+        }
+      }
+      for (let i = this.built; i < this.n; i++) consider(i, vh, vl, v.transform);
+    }
+    return [...best]
+      .map(([i, m]) => ({ seq: this.seq[i]!, distance: m.distance, transform: m.transform }))
+      .sort((a, b) => a.distance - b.distance || a.seq - b.seq);
+  }
+
+  /** Bytes held by the typed arrays (what 1,000,000 images cost). */
+  memoryBytes(): number {
+    let total = this.hi.byteLength + this.lo.byteLength + this.seq.byteLength;
+    for (const a of [...this.offsets, ...this.entries]) total += a.byteLength;
+    return total;
+  }
+
+  private grow(capacity: number): void {
+    const grown = (a: Uint32Array) => {
+      const b = new Uint32Array(capacity);
+      b.set(a.subarray(0, this.n));
+      return b;
+    };
+    this.hi = grown(this.hi);
+    this.lo = grown(this.lo);
+    this.seq = grown(this.seq);
+  }
+}
+
+/** Keep re-checking a skipped seq this long (a transaction that has not committed yet). */
+const GAP_RECHECK_MS = 10 * 60_000;
+/** At most this many skipped seqs are remembered (the newest). */
+const MAX_GAPS = 256;
+const PAGE = 20_000;
+
+/**
+ * The process's reuse index over `evidence_files`, kept in step with the database. Syncs
+ * need no lock (a lock across a transaction's connection and the pool's would deadlock on
+ * SQLite's single connection): each query's rows are applied in one synchronous step that
+ * skips what another sync already added.
+ */
+export class ReuseIndex {
+  readonly index = new PhashIndex();
+  private lastSeq = 0;
+  /** seq → when it was first seen missing (performance.now(): cache upkeep, not case logic). */
+  private readonly gaps = new Map<number, number>();
+
+  /**
+   * Loads the rows added since the last sync (everything, the first time). Call it with the
+   * transaction that is about to record new files BEFORE it inserts any (the index must never
+   * hold a row that could still roll back), and once outside it first, so the first full load
+   * does not run inside a transaction.
+   */
+  async sync(db: Db): Promise<{ added: number }> {
+    let added = 0;
+    const put = (r: { seq: number; hi: number | null; lo: number | null }) => {
+      if (r.hi === null || r.lo === null) return;
+      this.index.add(r.seq, r.hi, r.lo);
+      added++;
+    };
+    const now = performance.now();
+    for (const [seq, since] of this.gaps) if (now - since > GAP_RECHECK_MS) this.gaps.delete(seq);
+    if (this.gaps.size) {
+      for (const r of await evidenceHashesBySeq(db, [...this.gaps.keys()])) {
+        if (!this.gaps.delete(r.seq)) continue; // a concurrent sync took it
+        put(r);
+      }
+    }
+    for (;;) {
+      const rows = await evidenceHashesAfter(db, this.lastSeq, PAGE);
+      if (!this.index.size && rows.length === PAGE) this.index.reserve(PAGE * 4);
+      for (const r of rows) {
+        if (r.seq <= this.lastSeq) {
+          // A concurrent sync got past it: add it only if that sync saw it missing.
+          if (this.gaps.delete(r.seq)) put(r);
+          continue;
+        }
+        for (let missing = Math.max(this.lastSeq + 1, r.seq - MAX_GAPS); missing < r.seq; missing++) this.gaps.set(missing, now);
+        put(r);
+        this.lastSeq = r.seq;
+      }
+      if (rows.length < PAGE) break;
+    }
+    while (this.gaps.size > MAX_GAPS) this.gaps.delete(this.gaps.keys().next().value!);
+    return { added };
+  }
+
+  /** Candidates in memory only (no sync, no database): for benches and for callers that synced. */
+  candidates(variants: PhashVariant[], maxDistance = MATCH_MAX_DISTANCE): Candidate[] {
+    return this.index.lookup(
+      variants.map((v) => ({ transform: v.transform, ...splitPhash(v.phash) })),
+      maxDistance,
+    );
+  }
+
+  /**
+   * The earlier files that look like a new picture, given the picture's 8 dihedral variants:
+   * syncs with `db` first, then names the matches (sha256 and cluster), closest first.
+   */
+  async lookup(db: Db, variants: PhashVariant[], opts: { exclude?: string; limit?: number } = {}): Promise<ReuseMatch[]> {
+    await this.sync(db);
+    const found = this.candidates(variants).slice(0, (opts.limit ?? MAX_MATCHES) + 1);
+    if (!found.length) return [];
+    const keys = await evidenceKeysBySeq(db, found.map((c) => c.seq));
+    const out: ReuseMatch[] = [];
+    for (const c of found) {
+      const k = keys.get(c.seq);
+      if (!k || k.sha256 === opts.exclude) continue;
+      out.push({ ...c, sha256: k.sha256, clusterKey: k.clusterKey });
+    }
+    return out.slice(0, opts.limit ?? MAX_MATCHES);
+  }
+}
