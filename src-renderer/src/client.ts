@@ -26,6 +26,18 @@ export async function call<M extends MethodName>(method: M, input: MethodRawInpu
   return result as Envelope<MethodOutput<M>>;
 }
 
+export type EvidenceVariant = 'original' | 'display' | 'thumb';
+
+/**
+ * Where an <img>/<video> loads a stored evidence file from: named by its sha256 and a
+ * variant only, never by a path. Under Electron the `evidence://` protocol of main, in a
+ * browser the HTTP carrier's route; both check the signed-in session held in main.
+ */
+export function evidenceUrl(sha256: string, variant: EvidenceVariant): string {
+  const id = encodeURIComponent(sha256);
+  return bridge ? `evidence://file/${id}/${variant}` : `/api/evidence/${id}?variant=${variant}`;
+}
+
 export async function signIn(userId: string, password: string): Promise<Envelope<Me>> {
   const input = { userId, password };
   const result = bridge ? await bridge.invoke('session.signIn', input).catch(unreachable) : await post('/api/session/sign-in', input);
