@@ -1,0 +1,267 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { AppFailure } from '../contract/errors';
+import type { ImageFacts, ImageLimits } from './analyze';
+import type { SniffedType } from './sniff';
+import type { AnalyzeRequest, WorkerMessage } from './worker';
+
+/**
+ * A small pool of worker threads running `analyzeImage` (worker.ts), so decoding a photo never
+ * blocks the main thread that answers every other request.
+ *
+ * Finding the worker's code is the awkward part, because the same source runs three ways:
+ * - desktop build: electron-vite bundles worker.ts as its own entry, `out/main/evidence-worker.js`,
+ *   next to the bundle that holds this file → started directly;
+ * - vitest and `tsx src-main/cli/index.ts serve`: only `worker.ts` exists. On Node 20 a worker's
+ *   `execArgv: ['--import', 'tsx']` does not apply to the worker's own entry module, so the
+ *   worker is started from a one-line bootstrap that loads worker.ts through tsx's `tsImport`
+ *   (tsx is a devDependency: it is only ever needed where the source is run as is);
+ * - neither found, or a worker cannot start at all: analysis runs in-process (logged once),
+ *   correct but on the main thread.
+ *
+ * A worker that dies or hangs on a file takes only that file down: its job is refused with
+ * UNSUPPORTED_FILE and a new worker replaces it. Workers are unref'd while idle, so an idle
+ * pool never keeps a CLI process alive.
+ */
+
+const BUILT_ENTRIES = ['./evidence-worker.js', '../evidence-worker.js'];
+const SOURCE_ENTRY = './worker.ts';
+const DEFAULT_JOB_TIMEOUT_MS = 60_000;
+/** A worker's own JS heap; the pixels live in native memory, bounded by the pixel limit. */
+const WORKER_HEAP_MB = 256;
+
+interface Job {
+  bytes: Uint8Array;
+  sniffed: SniffedType;
+  limits: ImageLimits | undefined;
+  resolve: (facts: ImageFacts) => void;
+  reject: (e: unknown) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  job: (Job & { id: number }) | null;
+  timer: NodeJS.Timeout | null;
+  timedOut: boolean;
+}
+
+export interface EvidenceWorkersOptions {
+  /** A job taking longer than this terminates its worker and is refused. */
+  jobTimeoutMs?: number;
+  /** Force analysis on the calling thread (also the automatic fallback). */
+  inProcess?: boolean;
+}
+
+let warnedInProcess = false;
+
+/** How the worker is started here, or null when no worker code can be found. */
+export function workerEntry(): { spec: URL | string; options: WorkerOptions; how: 'built' | 'tsx' } | null {
+  for (const rel of BUILT_ENTRIES) {
+    const url = new URL(rel, import.meta.url);
+    if (url.protocol === 'file:' && existsSync(url)) return { spec: url, options: {}, how: 'built' };
+  }
+  const source = new URL(SOURCE_ENTRY, import.meta.url);
+  if (source.protocol !== 'file:' || !existsSync(source)) return null;
+  let tsxApi: string;
+  try {
+    tsxApi = import.meta.resolve('tsx/esm/api');
+  } catch {
+    return null;
+  }
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) => tsImport(${JSON.stringify(source.href)}, ${JSON.stringify(source.href)}));`;
+  return { spec: bootstrap, options: { eval: true }, how: 'tsx' };
+}
+
+export class EvidenceWorkers {
+  private readonly size: number;
+  private readonly jobTimeoutMs: number;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+  private inProcess: boolean;
+  /** Workers that exited before saying ready, in a row: two means workers cannot run here. */
+  private failedStarts = 0;
+  private sharpLoaded: Promise<unknown> | null = null;
+
+  constructor(size: number = defaultPoolSize(), options: EvidenceWorkersOptions = {}) {
+    this.size = Math.max(1, Math.floor(size));
+    this.jobTimeoutMs = options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
+    this.inProcess = options.inProcess ?? false;
+  }
+
+  /** How analysis runs now: in worker threads, or on the calling thread (fallback). */
+  get mode(): 'workers' | 'in-process' {
+    return this.inProcess ? 'in-process' : 'workers';
+  }
+
+  analyze(bytes: Buffer, sniffed: SniffedType, limits?: ImageLimits): Promise<ImageFacts> {
+    if (this.closed) return Promise.reject(new AppFailure('INTERNAL', 'The evidence workers are shut down.'));
+    return new Promise<ImageFacts>((resolve, reject) => {
+      this.queue.push({ bytes, sniffed, limits, resolve, reject });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new AppFailure('INTERNAL', 'The evidence workers are shut down.'));
+    await Promise.all(this.slots.splice(0).map((s) => this.stop(s)));
+  }
+
+  private stop(slot: Slot): Promise<number> {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.job?.reject(new AppFailure('INTERNAL', 'The evidence workers are shut down.'));
+    slot.job = null;
+    return slot.worker.terminate();
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    if (this.inProcess) {
+      for (const job of this.queue.splice(0)) void runInProcess(job);
+      return;
+    }
+    while (this.queue.length > 0) {
+      const idle = this.slots.find((s) => s.ready && !s.job);
+      if (idle) {
+        this.assign(idle, this.queue.shift()!);
+        continue;
+      }
+      // Start another worker only if every existing one is busy (not merely starting).
+      if (this.slots.length < this.size && this.slots.every((s) => s.ready && s.job)) {
+        if (!this.spawn()) return;
+        continue;
+      }
+      return;
+    }
+  }
+
+  /** Starts a worker; false (and in-process from now on) when none can be started. */
+  private spawn(): boolean {
+    const entry = workerEntry();
+    if (!entry) {
+      this.fallBack('no worker code found next to the application');
+      return false;
+    }
+    // sharp is loaded in the main thread first so that no exiting worker unloads libvips.
+    this.sharpLoaded ??= import('sharp').catch(() => undefined);
+    let worker: Worker;
+    try {
+      worker = new Worker(entry.spec, { ...entry.options, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    } catch (e) {
+      this.fallBack(e instanceof Error ? e.message : String(e));
+      return false;
+    }
+    worker.unref();
+    const slot: Slot = { worker, ready: false, job: null, timer: null, timedOut: false };
+    this.slots.push(slot);
+    let startError: unknown = null;
+    worker.on('message', (m: WorkerMessage) => this.onMessage(slot, m));
+    worker.on('error', (e) => {
+      if (!slot.ready) startError = e;
+    });
+    worker.on('exit', (code) => this.onExit(slot, code, startError));
+    return true;
+  }
+
+  private assign(slot: Slot, job: Job): void {
+    const id = this.nextId++;
+    slot.job = { ...job, id };
+    slot.worker.ref(); // a job in flight keeps the process alive
+    slot.timer = setTimeout(() => {
+      slot.timedOut = true;
+      void slot.worker.terminate();
+    }, this.jobTimeoutMs);
+    slot.timer.unref();
+    const request: AnalyzeRequest = { id, bytes: job.bytes, sniffed: job.sniffed, ...(job.limits ? { limits: job.limits } : {}) };
+    slot.worker.postMessage(request);
+  }
+
+  private onMessage(slot: Slot, m: WorkerMessage): void {
+    if ('ready' in m) {
+      slot.ready = true;
+      this.failedStarts = 0;
+      this.pump();
+      return;
+    }
+    const job = slot.job;
+    if (!job || job.id !== m.id) return;
+    this.release(slot);
+    if (m.ok) job.resolve(revive(m.facts));
+    else job.reject(new AppFailure(m.code, m.message));
+    this.pump();
+  }
+
+  private release(slot: Slot): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    slot.job = null;
+    slot.worker.unref();
+  }
+
+  private onExit(slot: Slot, code: number, startError: unknown): void {
+    const at = this.slots.indexOf(slot);
+    if (at >= 0) this.slots.splice(at, 1);
+    if (this.closed) return;
+    const job = slot.job;
+    if (slot.timer) clearTimeout(slot.timer);
+    if (job) {
+      job.reject(
+        new AppFailure(
+          'UNSUPPORTED_FILE',
+          slot.timedOut
+            ? 'This image took too long to process and was refused. Please ask for a smaller or simpler photo.'
+            : 'This image could not be processed safely and was refused. Please ask for the original photo to be sent again.',
+        ),
+      );
+    } else if (!slot.ready) {
+      if (++this.failedStarts >= 2) {
+        const why = startError instanceof Error ? startError.message : `exit code ${code}`;
+        this.fallBack(`worker threads cannot start (${why})`);
+        return;
+      }
+    }
+    this.pump();
+  }
+
+  private fallBack(why: string): void {
+    this.inProcess = true;
+    if (!warnedInProcess) {
+      warnedInProcess = true;
+      console.warn(`evidence: analysing images on the main thread: ${why}`);
+    }
+    this.pump();
+  }
+}
+
+async function runInProcess(job: Job): Promise<void> {
+  try {
+    const { analyzeImage } = await import('./analyze');
+    const bytes = Buffer.isBuffer(job.bytes) ? job.bytes : Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
+    job.resolve(await analyzeImage(bytes, job.sniffed, job.limits));
+  } catch (e) {
+    job.reject(e);
+  }
+}
+
+/** Buffers cross the thread boundary as plain Uint8Arrays. */
+function revive(facts: ImageFacts): ImageFacts {
+  const buf = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+  return { ...facts, display: buf(facts.display), thumb: buf(facts.thumb) };
+}
+
+/** One worker per spare core, at most two: the main thread keeps a core for everything else. */
+export function defaultPoolSize(): number {
+  return Math.min(2, Math.max(1, availableParallelism() - 1));
+}
+
+let shared: EvidenceWorkers | null = null;
+
+/** The process-wide pool, started on first use. */
+export function sharedEvidenceWorkers(): EvidenceWorkers {
+  shared ??= new EvidenceWorkers();
+  return shared;
+}
