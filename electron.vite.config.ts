@@ -14,8 +14,14 @@ export default defineConfig({
       // test-only devDependency the db layer imports lazily; the desktop never loads it.
       externalizeDeps: true,
       rolldownOptions: {
-        input: { index: resolve(root, 'src-main/electron/main.ts') },
-        external: ['better-sqlite3', '@electric-sql/pglite'],
+        // The evidence worker is its own entry (out/main/evidence-worker.js): the pool in
+        // src-main/evidence/workers.ts starts it from next to the bundle. sharp loads a native
+        // libvips binding and must stay in node_modules (externalizeDeps keeps it there).
+        input: {
+          index: resolve(root, 'src-main/electron/main.ts'),
+          'evidence-worker': resolve(root, 'src-main/evidence/worker.ts'),
+        },
+        external: ['better-sqlite3', '@electric-sql/pglite', 'sharp'],
       },
     },
   },
