@@ -8,6 +8,7 @@ import { guidance } from '../engine/guidance';
 import { sellerTrickWarnings } from '../engine/warnings';
 import type { Decision } from '../engine/state';
 import { buyerRisk } from './buyer-risk';
+import { loadEvidenceDetails } from './evidence-view';
 
 const isoOrNull = (ms: number | null | undefined) => (ms == null ? null : toIso(ms));
 
@@ -40,7 +41,15 @@ export async function caseView(db: Db, caseId: string, opts: { events?: boolean 
     opts.events === false ? Promise.resolve([]) : db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute(),
     buyerRisk(db, s.buyerId),
   ]);
-  const [buyerHistory, sellerHistory] = await Promise.all([partyHistory(db, 'buyer', s.buyerId), partyHistory(db, 'seller', s.sellerId)]);
+  const [buyerHistory, sellerHistory, details] = await Promise.all([
+    partyHistory(db, 'buyer', s.buyerId),
+    partyHistory(db, 'seller', s.sellerId),
+    loadEvidenceDetails(
+      db,
+      { caseId, buyerId: s.buyerId, sellerId: s.sellerId, reason: s.reason, placedAt: order.placed_at, deliveredAt: order.delivered_at },
+      evidence.map((e) => ({ party: e.party, sha256: e.sha256, mediaType: e.media_type })),
+    ),
+  ]);
   const deadlines = deadlinesOf(s);
   return {
     id: s.id,
@@ -78,6 +87,7 @@ export async function caseView(db: Db, caseId: string, opts: { events?: boolean 
       submittedAt: toIso(e.submitted_at),
       requestId: e.request_id,
       note: e.note,
+      ...details({ party: e.party, sha256: e.sha256, mediaType: e.media_type }),
     })),
     evidenceRequests: s.evidenceRequests.map((r) => ({
       id: r.id,

@@ -1,6 +1,7 @@
 import type { Role } from '../contract/domain';
 import type { Envelope } from '../contract/errors';
-import type { ChangeNotice, Dispatch } from './types';
+import type { EvidenceRequest, EvidenceResponse } from './evidence-serving';
+import type { ChangeNotice, Dispatch, Identity } from './types';
 
 export interface SignedInUser {
   userId: string;
@@ -20,6 +21,12 @@ export interface CoreApi {
   onChange(listener: (notice: ChangeNotice) => void): () => void;
   /** True when the database has no cases and no users: the first start offers demo data. */
   isEmpty(): Promise<boolean>;
+  /**
+   * A stored evidence file for `<img>`/`<video>` (transport/evidence-serving.ts): the carrier
+   * passes the session's identity and the request's hash, variant and Range header.
+   * Absent on a core without an evidence store (the carrier then answers 404).
+   */
+  readEvidence?(identity: Identity, request: EvidenceRequest): Promise<EvidenceResponse>;
   /** Fills an empty database with the deterministic demo population. */
   seedDemo(cases: number): Promise<{ cases: number; users: number }>;
   close(): Promise<void>;

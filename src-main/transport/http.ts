@@ -117,6 +117,8 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
     if (path === '/api/events' && req.method === 'GET') return openEventStream(res, session);
     if (path === '/api/session/info' && req.method === 'GET') return sendJson(res, 200, { ok: true, value: sessionInfo(opts.demo, opts.demoAccounts) });
     if (path.startsWith('/api/test/')) return handleTestControl(req, res, path);
+    const evidence = /^\/api\/evidence\/([^/]*)$/.exec(path);
+    if (evidence?.[1] !== undefined && (req.method === 'GET' || req.method === 'HEAD')) return sendEvidence(req, res, session, evidence[1]);
     if (req.method !== 'POST') return sendJson(res, 405, errorEnvelope('VALIDATION', 'Method not allowed'));
 
     const body = await readJsonBody(req);
@@ -135,6 +137,21 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
       return sendJson(res, 200, envelope);
     }
     return sendJson(res, 404, errorEnvelope('NOT_FOUND', 'No such endpoint'));
+  }
+
+  /** `GET /api/evidence/<sha256>?variant=original|display|thumb`: the bytes of a stored file, for the signed-in session only. */
+  async function sendEvidence(req: IncomingMessage, res: ServerResponse, session: ActiveSession | null, id: string): Promise<void> {
+    if (!core.readEvidence) return sendJson(res, 404, errorEnvelope('NOT_FOUND', 'No such endpoint'));
+    const variant = new URL(req.url ?? '/', 'http://desk').searchParams.get('variant');
+    const identity: Identity = session ? session.entry.identity : { kind: 'anonymous' };
+    const range = typeof req.headers.range === 'string' ? req.headers.range : null;
+    const answer = await core.readEvidence(identity, { sha256: safeDecode(id) ?? '', variant, range, head: req.method === 'HEAD' });
+    res.writeHead(answer.status, answer.headers);
+    const body = answer.body;
+    if (body === null || Buffer.isBuffer(body)) return void res.end(body ?? undefined);
+    body.on('error', () => res.destroy()).pipe(res);
+    // A video element that seeks closes its connection mid-file: stop reading the file too.
+    res.on('close', () => body.destroy());
   }
 
   /** Absent unless the server was started with a test clock: then 404 like any unknown path. */
