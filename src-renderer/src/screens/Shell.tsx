@@ -12,6 +12,7 @@ import { QueueScreen } from './queue/QueueScreen';
 import { BuyerScreen } from './risk/BuyerScreen';
 import { BuyersScreen } from './risk/BuyersScreen';
 import { SearchBox } from './SearchBox';
+import { SupervisionScreens, SUPERVISION_VIEWS, type SupervisionView } from './supervision/SupervisionScreens';
 
 /** Bursts of notices (a sweep closing many cases) become one refetch. */
 const COALESCE_MS = 250;
@@ -26,8 +27,8 @@ const buyerFromHash = (): string | null => {
   return m ? decodeURIComponent(m[1]!) : null;
 };
 
-/** Analysts land on "Buyers by risk"; supervisors may switch to it (read-only); mediators never see it. */
-type BaseView = 'queue' | 'buyers';
+/** Analysts land on "Buyers by risk"; supervisors may switch to it (read-only) and to their own desk's screens; mediators see the queue only. */
+type BaseView = 'queue' | 'buyers' | SupervisionView;
 
 /**
  * The desk: a header (search, "Take next case", shortcuts, the user), the queue screen and,
@@ -179,10 +180,14 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
               size="xs"
               value={base}
               onChange={(v) => switchBase(v as BaseView)}
-              data={[
-                { value: 'buyers', label: 'Buyers by risk' },
-                { value: 'queue', label: 'Cases' },
-              ]}
+              data={
+                me.role === 'supervisor'
+                  ? [{ value: 'queue', label: 'Cases' }, ...SUPERVISION_VIEWS, { value: 'buyers', label: 'Buyers by risk' }]
+                  : [
+                      { value: 'buyers', label: 'Buyers by risk' },
+                      { value: 'queue', label: 'Cases' },
+                    ]
+              }
               aria-label="Screen"
               data-testid="base-view"
             />
@@ -228,6 +233,9 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           <Box style={{ position: 'absolute', inset: 0, visibility: openBuyer === null && openCase === null ? 'visible' : 'hidden' }} bg="gray.0">
             <BuyersScreen me={me} onOpen={openBuyerPage} refreshKey={queueKey} active={openCase === null && openBuyer === null} />
           </Box>
+        )}
+        {me.role === 'supervisor' && (
+          <SupervisionScreens me={me} view={base} onOpen={open} refreshKey={queueKey} covered={openCase !== null || openBuyer !== null} />
         )}
         {seesRisk && openBuyer !== null && (
           <Box style={{ position: 'absolute', inset: 0, visibility: openCase === null ? 'visible' : 'hidden' }} bg="gray.0">

@@ -338,6 +338,9 @@ export function DecisionPanel({ view }: { view: V }) {
         <Fact label="Decided">
           {formatInstant(d.decidedAt)} · {d.decidedBy}
         </Fact>
+        <Fact label="Under policy">
+          <span data-testid="decision-policy-version">version {d.policyVersion}</span>
+        </Fact>
         <Fact label="Appeal window">{d.appealUntil ? view.status === 'closed' ? <Countdown at={d.appealUntil} /> : `until ${formatInstant(d.appealUntil)}` : 'Not appealable'}</Fact>
       </Group>
       <Text fz="sm" style={{ whiteSpace: 'pre-wrap' }}>
