@@ -22,8 +22,22 @@ const GROUPS: Array<{ title: string; keys: Array<[string[], string]> }> = [
       [['k'], 'Previous case of the list'],
       [['c'], 'Claim the case'],
       [['e'], 'Request evidence'],
+      [['v'], 'Open the evidence review'],
       [['p'], 'Publish the resolutions'],
       [['d'], 'Decide'],
+    ],
+  },
+  {
+    title: 'Evidence review',
+    keys: [
+      [['→', 'j'], 'Next file'],
+      [['←', 'k'], 'Previous file'],
+      [['+', '−'], 'Zoom in, out (or the mouse wheel; drag to pan)'],
+      [['0'], 'Fit the picture'],
+      [['1'], 'Actual pixels'],
+      [['o'], 'Original / display copy'],
+      [['v'], 'Verify the file’s SHA-256'],
+      [['Esc'], 'Back to the case'],
     ],
   },
   {

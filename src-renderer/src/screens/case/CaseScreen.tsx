@@ -10,6 +10,7 @@ import { useToast } from '../../components/Toast';
 import { formatInstant, reasonLabel } from '../../format';
 import { useKeys, useQuery } from '../../hooks';
 import type { CaseView, Me } from '../../types';
+import { EvidenceReview } from '../evidence/EvidenceReview';
 import { DecideDialog, ProposeDialog, RequestEvidenceDialog } from './dialogs';
 import {
   BuyerPanel,
@@ -55,6 +56,8 @@ export function CaseScreen({ caseId, me, onBack, onStep, position, refreshKey }:
   }, [refreshKey, reload]);
 
   const [dialog, setDialog] = useState<Dialog>(null);
+  /** The evidence review replaces the case screen while open; `index` is the file shown first. */
+  const [review, setReview] = useState<{ index: number | null } | null>(null);
   const [refusal, setRefusal] = useState<{ action: string; error: AppError } | null>(null);
   const [claiming, setClaiming] = useState(false);
   const toast = useToast();
@@ -89,7 +92,10 @@ export function CaseScreen({ caseId, me, onBack, onStep, position, refreshKey }:
     e: () => allowed?.requestEvidence && setDialog('evidence'),
     p: () => allowed?.propose && setDialog('propose'),
     d: () => allowed?.decide && setDialog('decide'),
-  });
+    v: () => view && view.evidence.length > 0 && setReview({ index: null }),
+  }, review === null);
+
+  if (review !== null && view) return <EvidenceReview view={view} initialIndex={review.index} onClose={() => setReview(null)} />;
 
   return (
     <Stack gap={0} h="100%" data-testid="case-screen">
@@ -211,7 +217,7 @@ export function CaseScreen({ caseId, me, onBack, onStep, position, refreshKey }:
               <ClaimPanel view={view} />
               <ProposalPanel view={view} />
               <DecisionPanel view={view} />
-              <EvidencePanel view={view} />
+              <EvidencePanel view={view} onOpenReview={(index) => setReview({ index })} />
               <NegotiationPanel view={view} />
               <MessagesPanel view={view} />
               <TimelinePanel view={view} />

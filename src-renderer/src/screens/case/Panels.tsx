@@ -1,4 +1,4 @@
-import { Alert, Badge, Blockquote, Box, Group, List, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core';
+import { Alert, Badge, Blockquote, Box, Button, Group, Kbd, List, SimpleGrid, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Countdown } from '../../components/Countdown';
 import { IconAlert, IconFile } from '../../components/Icons';
@@ -18,6 +18,8 @@ import {
   riskColor,
 } from '../../format';
 import { useNow } from '../../hooks';
+import { loudWarnings } from '../evidence/model';
+import { EvidenceThumb, WarningBadges } from '../evidence/Thumb';
 import type { CaseView } from '../../types';
 
 type V = CaseView;
@@ -376,11 +378,29 @@ export function DecisionPanel({ view }: { view: V }) {
   );
 }
 
-export function EvidencePanel({ view }: { view: V }) {
+export function EvidencePanel({ view, onOpenReview }: { view: V; onOpenReview?: (index: number | null) => void }) {
   const requests = view.evidenceRequests;
   const requestNo = new Map(requests.map((r, i) => [r.id, i + 1]));
+  const flagged = view.evidence.filter((e) => loudWarnings(e).length > 0).length;
   return (
-    <Section title={`Evidence · ${view.evidence.length} file${view.evidence.length === 1 ? '' : 's'}`} testId="evidence-panel">
+    <Section
+      title={`Evidence · ${view.evidence.length} file${view.evidence.length === 1 ? '' : 's'}`}
+      testId="evidence-panel"
+      extra={
+        onOpenReview && view.evidence.length > 0 ? (
+          <Group gap="xs" wrap="nowrap">
+            {flagged > 0 && (
+              <Text fz="xs" c="red.7" fw={600} data-testid="evidence-flagged-count">
+                {flagged} with warnings
+              </Text>
+            )}
+            <Button size="compact-sm" variant="light" onClick={() => onOpenReview(null)} rightSection={<Kbd size="xs">v</Kbd>} aria-keyshortcuts="v" data-testid="open-evidence-review">
+              Open evidence review
+            </Button>
+          </Group>
+        ) : undefined
+      }
+    >
       {requests.length > 0 && (
         <Stack gap={6} mb="md">
           {requests.map((r, i) => (
@@ -429,18 +449,27 @@ export function EvidencePanel({ view }: { view: V }) {
                     {humanize(e.party)}
                   </Text>
                 </td>
-                <td style={{ maxWidth: 220 }}>
-                  <Group gap={6} wrap="nowrap">
-                    <IconFile size={14} color="var(--mantine-color-gray-6)" style={{ flexShrink: 0 }} />
-                    <Text fz="sm" truncate title={e.name}>
-                      {e.name}
-                    </Text>
+                <td style={{ maxWidth: 280 }}>
+                  <Group gap={8} wrap="nowrap" align="flex-start">
+                    {e.file?.stored && onOpenReview ? (
+                      <UnstyledButton onClick={() => onOpenReview(i)} aria-label={`Review ${e.name}`} style={{ flexShrink: 0 }}>
+                        <EvidenceThumb entry={e} size={40} />
+                      </UnstyledButton>
+                    ) : (
+                      <IconFile size={14} color="var(--mantine-color-gray-6)" style={{ flexShrink: 0, marginTop: 3 }} />
+                    )}
+                    <div style={{ minWidth: 0 }}>
+                      <Text fz="sm" truncate title={e.name}>
+                        {e.name}
+                      </Text>
+                      {e.note && (
+                        <Text fz="xs" c="dimmed">
+                          {e.note}
+                        </Text>
+                      )}
+                      <WarningBadges entry={e} />
+                    </div>
                   </Group>
-                  {e.note && (
-                    <Text fz="xs" c="dimmed">
-                      {e.note}
-                    </Text>
-                  )}
                 </td>
                 <td>
                   <Text fz="xs" c="dimmed">
