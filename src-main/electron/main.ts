@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, powerMonitor, protocol, session, type WebFrameMain } from 'electron';
 import { DEMO_USERS } from '../cli/demo-data';
 import { openCore } from '../services/core';
-import { registerIpcCarrier } from '../transport/ipc';
+import { registerIpcCarrier, type UserIdentity } from '../transport/ipc';
 import { contentTypeFor, resolveStaticFile } from '../transport/static-files';
 
 /**
@@ -15,6 +16,8 @@ import { contentTypeFor, resolveStaticFile } from '../transport/static-files';
 
 const SCHEME = 'app';
 const HOST = 'desk';
+/** Stored evidence files: evidence://file/<sha256>/<original|display|thumb> (transport/evidence-serving.ts). */
+const EVIDENCE_SCHEME = 'evidence';
 const START_URL = `${SCHEME}://${HOST}/index.html`;
 const DEMO_CASES = 120;
 
@@ -27,7 +30,8 @@ const CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
+  `img-src 'self' data: blob: ${EVIDENCE_SCHEME}:`,
+  `media-src ${EVIDENCE_SCHEME}:`,
   "font-src 'self' data:",
   "connect-src 'none'",
   "object-src 'none'",
@@ -38,7 +42,12 @@ const CSP = [
 
 // Must happen before 'ready': a standard, secure scheme gets a real origin (app://desk),
 // so the page is not a file:// page with access to the whole disk.
-protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+// evidence: is standard and secure for the same reason, and `stream` so <video> can seek
+// through range requests instead of loading a whole video first.
+protocol.registerSchemesAsPrivileged([
+  { scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  { scheme: EVIDENCE_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } },
+]);
 app.enableSandbox();
 
 const isOwnPage = (frame: WebFrameMain): boolean => {
@@ -62,6 +71,29 @@ function serveRenderer(): void {
         'X-Content-Type-Options': 'nosniff',
       },
     });
+  });
+}
+
+/**
+ * Evidence files for <img>/<video> of our own window, with the session main holds for it.
+ * All the deciding (who, which file, which headers, ranges) is in core.readEvidence; this only
+ * translates the URL and the answer. Nothing in the URL but a hash and a variant is read.
+ */
+function serveEvidence(core: Awaited<ReturnType<typeof openCore>>, identityOfWindow: () => UserIdentity | undefined): void {
+  protocol.handle(EVIDENCE_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    const parts = url.pathname.split('/');
+    if (url.host !== 'file' || parts.length !== 3 || url.search !== '' || !core.readEvidence) {
+      return new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain', 'X-Content-Type-Options': 'nosniff' } });
+    }
+    const answer = await core.readEvidence(identityOfWindow() ?? { kind: 'anonymous' }, {
+      sha256: parts[1] ?? '',
+      variant: parts[2] ?? '',
+      range: request.headers.get('range'),
+      head: request.method === 'HEAD',
+    });
+    const body = answer.body === null ? null : Buffer.isBuffer(answer.body) ? new Uint8Array(answer.body) : (Readable.toWeb(answer.body) as unknown as ReadableStream<Uint8Array>);
+    return new Response(body, { status: answer.status, headers: answer.headers });
   });
 }
 
@@ -141,7 +173,9 @@ async function start(): Promise<void> {
     sqliteNativeBinding: electronSqliteBinding(),
   });
   const demo = await offerDemo(core);
-  const disposeIpc = registerIpcCarrier(core, { isTrustedFrame: isOwnPage, demo, demoAccounts: demo ? DEMO_USERS : [] });
+  // Main holds each window's session; the evidence protocol reads the same map.
+  const sessions = new Map<number, UserIdentity>();
+  const disposeIpc = registerIpcCarrier(core, { isTrustedFrame: isOwnPage, demo, demoAccounts: demo ? DEMO_USERS : [], sessions });
 
   // Deadlines that passed while the machine slept are applied at once, not at the next timer.
   powerMonitor.on('resume', () => {
@@ -149,6 +183,8 @@ async function start(): Promise<void> {
   });
 
   let win = createWindow();
+  // One window at a time (single-instance lock): its session is the one that may read files.
+  serveEvidence(core, () => (win.isDestroyed() ? undefined : sessions.get(win.webContents.id)));
   app.on('second-instance', () => {
     if (win.isDestroyed()) win = createWindow();
     if (win.isMinimized()) win.restore();

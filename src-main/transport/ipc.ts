@@ -16,12 +16,17 @@ export interface IpcCarrierOptions {
   /** Tells the sign-in screen to show the demo accounts hint. */
   demo?: boolean;
   demoAccounts?: readonly DemoAccount[];
+  /**
+   * The map this carrier keeps its sessions in (webContents id → signed-in user), when main
+   * needs to read them too: the evidence:// protocol serves files to the window's session.
+   */
+  sessions?: Map<number, UserIdentity>;
 }
 
-type UserIdentity = Extract<Identity, { kind: 'user' }>;
+export type UserIdentity = Extract<Identity, { kind: 'user' }>;
 
 export function registerIpcCarrier(core: CoreApi, opts: IpcCarrierOptions): () => void {
-  const identities = new Map<number, UserIdentity>();
+  const identities = opts.sessions ?? new Map<number, UserIdentity>();
   /** webContents whose 'destroyed' already clears their identity (one listener each). */
   const watched = new Set<number>();
 
