@@ -3,12 +3,12 @@ import { Role } from '../contract/domain';
 import { Instant, toMs } from '../contract/primitives';
 import { mergePolicy, DEFAULT_POLICY, PolicyOverrides } from '../contract/policy';
 import { openDatabase } from '../db/connect';
-import { caseView } from '../services/case-view';
-import { ManualClock } from '../services/clock';
-import { publishPolicy } from '../services/policy-store';
-import { sweep } from '../services/sweep';
 import { dispatch } from '../transport/dispatch';
 import type { Identity } from '../transport/types';
+import { caseView } from './case-view';
+import { ManualClock } from './clock';
+import { publishPolicy } from './policy-store';
+import { sweep } from './sweep';
 
 export const Scenario = z
   .object({
@@ -26,11 +26,17 @@ export const Scenario = z
   });
 export type Scenario = z.infer<typeof Scenario>;
 
+export interface ReplayOptions {
+  /** Include each case's event log in the output (default true; the policy preview leaves it out). */
+  caseEvents?: boolean;
+}
+
 /**
  * Runs a scenario on a fresh in-memory database through the same dispatch the screens
  * use. Before each step the clock moves to its `at` and the sweep applies what fell due.
+ * The `replay` CLI and the supervisors' policy preview both run on it: one engine, one path.
  */
-export async function replay(scenario: Scenario) {
+export async function replay(scenario: Scenario, opts: ReplayOptions = {}) {
   const db = await openDatabase({ url: ':memory:' });
   try {
     const start = scenario.steps.length ? toMs(scenario.steps[0]!.at) : 0;
@@ -53,7 +59,7 @@ export async function replay(scenario: Scenario) {
     }
     const ids = await db.selectFrom('cases').select('id').orderBy('created_at').orderBy('id').execute();
     const cases = [];
-    for (const { id } of ids) cases.push(await caseView(db, id));
+    for (const { id } of ids) cases.push(await caseView(db, id, { events: opts.caseEvents ?? true }));
     return { name: scenario.name ?? null, results, cases };
   } finally {
     await db.destroy();
