@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial';
 import * as m0002 from './0002_saved_views';
 import * as m0003 from './0003_buyer_risk';
+import * as m0004 from './0004_supervision';
 
 /**
  * Static imports (not a folder scan) so tsx, vitest and the Electron bundle all see the
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_saved_views': m0002,
   '0003_buyer_risk': m0003,
+  '0004_supervision': m0004,
 };

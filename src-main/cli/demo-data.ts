@@ -46,6 +46,10 @@ export const DEMO_USERS: DemoUser[] = [
   { id: 'mira', name: 'Mira Kovač', role: 'mediator', password: 'mira-demo' },
   { id: 'diego', name: 'Diego Fernandes', role: 'mediator', password: 'diego-demo' },
   { id: 'wei', name: 'Wei Lin', role: 'mediator', password: 'wei-demo' },
+  // Mediators with a few days of history (services/demo-history.ts), for the supervisors' desk.
+  { id: 'lena', name: 'Lena Hoffmann', role: 'mediator', password: 'lena-demo' },
+  { id: 'tomas', name: 'Tomás Reyes', role: 'mediator', password: 'tomas-demo' },
+  { id: 'priya', name: 'Priya Nair', role: 'mediator', password: 'priya-demo' },
   { id: 'oleg', name: 'Oleg Sokolov', role: 'supervisor', password: 'oleg-demo' },
   { id: 'amara', name: 'Amara Okafor', role: 'supervisor', password: 'amara-demo' },
   { id: 'hannah', name: 'Hannah Berg', role: 'analyst', password: 'hannah-demo' },

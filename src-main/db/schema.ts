@@ -269,6 +269,37 @@ export interface RiskModelTable {
   buyers: number;
 }
 
+/** migrations/0004_supervision: the command log a policy preview replays. */
+export interface CaseCommandsTable {
+  id: Generated<number>;
+  case_id: string;
+  at: number;
+  /** A user id, or 'intake'. */
+  actor_id: string;
+  /** mediator | supervisor | analyst | intake */
+  actor_role: string;
+  /** The contract method, e.g. 'case.decide'. */
+  method: string;
+  /** JSON of the contract input (evidence as its file description, never bytes). */
+  input: string;
+}
+/** migrations/0004_supervision: decisions sampled for a quality review, and the review. */
+export interface QualityReviewsTable {
+  case_id: string;
+  decision_seq: number;
+  decided_by: string;
+  sampled_at: number;
+  reviewer_id: string | null;
+  verdict: string | null;
+  note: string | null;
+  reviewed_at: number | null;
+}
+/** migrations/0004_supervision: per-installation values. */
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
 export interface Database {
   users: UsersTable;
   policies: PoliciesTable;
@@ -294,6 +325,9 @@ export interface Database {
   risk_photo_uses: RiskPhotoUsesTable;
   risk_link_groups: RiskLinkGroupsTable;
   risk_model: RiskModelTable;
+  case_commands: CaseCommandsTable;
+  quality_reviews: QualityReviewsTable;
+  settings: SettingsTable;
 }
 
 export type CaseRow = Selectable<CasesTable>;

@@ -4,6 +4,8 @@ import { decide } from '../engine/decide';
 import { appendEvents, ConcurrentUpdate, loadCaseState, saveCaseState } from '../db/case-repo';
 import type { Db } from '../db/connect';
 import { currentPolicy } from './policy-store';
+import { logCommand } from './command-log';
+import { sampleDecisionForQuality } from './quality';
 import { sweep } from './sweep';
 
 export interface CommandResult {
@@ -53,6 +55,9 @@ async function attemptCommand(db: Db, caseId: string, command: Command, actor: A
       return refusal;
     }
     await saveCaseState(tx, state, result.next, result, now);
+    // The supervisors' desk: the log a policy preview replays, and decision-quality sampling.
+    await logCommand(tx, caseId, command, actor, now);
+    await sampleDecisionForQuality(tx, state, result.next, policy.qualitySampleRate, now);
     if (options.alsoInTransaction) await options.alsoInTransaction(tx, result);
     return { caseId, status: result.next.status };
   });

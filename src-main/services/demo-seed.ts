@@ -1,6 +1,7 @@
 import { DEMO_USERS, generateDemoDisputes } from '../cli/demo-data';
 import type { Db } from '../db/connect';
 import { importStream } from './bulk-import';
+import { seedDemoHistory } from './demo-history';
 import { recomputeRisk } from './risk-recompute';
 import { createUser } from './users';
 
@@ -23,6 +24,8 @@ export async function seedDemo(db: Db, cases: number, now: number): Promise<{ ca
       throw new Error(`demo data line ${p.line} is invalid: ${p.message}`);
     },
   });
+  // A few days of past work on some of the cases (the supervisors' desk has something to show).
+  await seedDemoHistory(db, now);
   // The import kept every buyer's score up to date with the priors known at the time; score the
   // whole demo population once more with priors fitted to all of it, so the screens agree.
   await recomputeRisk(db, { asOf: now });

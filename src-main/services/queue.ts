@@ -56,8 +56,8 @@ const missedEvidence = (eb: Eb) =>
     ),
   ]);
 
-/** A deadline passed and the case waits on someone: due but not yet swept, a forced decision, or missed evidence. */
-const overdueExpr = (eb: Eb, now: number) => eb.or([eb('cases.next_due_at', '<=', now), eb('cases.forced_decision', '=', 1), missedEvidence(eb)]);
+/** A deadline passed and the case waits on someone: due but not yet swept, a forced decision, or missed evidence. (Also the team view's.) */
+export const overdueExpr = (eb: Eb, now: number) => eb.or([eb('cases.next_due_at', '<=', now), eb('cases.forced_decision', '=', 1), missedEvidence(eb)]);
 
 /** "Mine", what needs action first: forced decisions, then cases back in review, then nearest deadline, then the rest. */
 const mineSortExpr = (eb: Eb) =>
