@@ -42,8 +42,12 @@ const u16 = (b: Uint8Array, at: number): number => b[at]! | (b[at + 1]! << 8);
 const u32 = (b: Uint8Array, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 2 ** 24;
 const i32 = (b: Uint8Array, at: number): number => b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24);
 
-/** The header of a BMP file, every declared offset and size checked against the file's length. */
-export function readBmpHeader(bytes: Uint8Array): BmpHeader {
+/**
+ * The header of a BMP file, every declared offset and size checked against the file's length.
+ * With `maxPixels`, a picture above the limit is refused as such, before the length checks
+ * (a bomb's tiny body is not the point to make to the party).
+ */
+export function readBmpHeader(bytes: Uint8Array, maxPixels = Infinity): BmpHeader {
   if (bytes.length < FILE_HEADER + 4 || bytes[0] !== 0x42 || bytes[1] !== 0x4d) refuse(TRUNCATED);
   const headerSize = u32(bytes, 14);
   if (headerSize === 12 || headerSize === 64) refuse('it uses the old OS/2 bitmap format. Please ask for a JPEG or PNG instead.');
@@ -59,6 +63,8 @@ export function readBmpHeader(bytes: Uint8Array): BmpHeader {
   const dataOffset = u32(bytes, 10);
 
   if (width <= 0 || rawHeight === 0 || rawHeight === -(2 ** 31)) refuse(`it says the picture is ${width} × ${Math.abs(rawHeight)} pixels, which is not a picture.`);
+  if (width * Math.abs(rawHeight) > maxPixels)
+    throw new AppFailure('UNSUPPORTED_FILE', tooManyPixelsMessage('BMP', width, Math.abs(rawHeight), maxPixels));
   if (planes !== 1) refuse('its header is damaged.');
   if (![1, 4, 8, 16, 24, 32].includes(bitsPerPixel)) refuse(`it uses ${bitsPerPixel} bits per pixel, which is not a standard BMP.`);
   if (compression === 1 || compression === 2)
@@ -128,10 +134,8 @@ function channel(mask: number): { shift: number; scale: Uint8Array | null } {
  * when the picture has more than `maxPixels` pixels or the file is shorter than it says.
  */
 export function decodeBmp(bytes: Uint8Array, maxPixels: number): { width: number; height: number; data: Buffer } {
-  const h = readBmpHeader(bytes);
+  const h = readBmpHeader(bytes, maxPixels);
   const { width, height, bitsPerPixel: bpp, stride, dataOffset } = h;
-  if (width * height > maxPixels)
-    throw new AppFailure('UNSUPPORTED_FILE', tooManyPixelsMessage('BMP', width, height, maxPixels));
 
   const out = Buffer.alloc(width * height * 4);
   let o = 0;

@@ -41,7 +41,7 @@ export function readImageHeader(bytes: Uint8Array, sniffed: SniffedType, limits:
     sniffed.ext === 'png' ? pngHeader(bytes, limits)
     : sniffed.ext === 'jpg' ? jpegHeader(bytes)
     : sniffed.ext === 'gif' ? gifHeader(bytes, limits)
-    : bmpHeader(bytes);
+    : bmpHeader(bytes, limits);
   if (header.width <= 0 || header.height <= 0)
     throw unsupported(format, `it says the picture is ${header.width} × ${header.height} pixels, which is not a picture.`);
   if (header.width * header.height > limits.maxPixels)
@@ -190,10 +190,11 @@ function gifHeader(b: Uint8Array, limits: ImageLimits): ImageHeader {
       throw damaged(GIF, 'an unknown block was found');
     }
   }
+  if (frames === 0) throw damaged(GIF, 'it contains no picture');
   return { width, height, frames };
 }
 
-function bmpHeader(b: Uint8Array): ImageHeader {
-  const h = readBmpHeader(b);
+function bmpHeader(b: Uint8Array, limits: ImageLimits): ImageHeader {
+  const h = readBmpHeader(b, limits.maxPixels);
   return { width: h.width, height: h.height, frames: 1 };
 }

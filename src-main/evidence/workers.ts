@@ -76,7 +76,8 @@ export function workerEntry(): { spec: URL | string; options: WorkerOptions; how
 
 export class EvidenceWorkers {
   private readonly size: number;
-  private readonly jobTimeoutMs: number;
+  /** A job running longer terminates its worker and is refused (read at each job's start). */
+  jobTimeoutMs: number;
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private nextId = 1;
