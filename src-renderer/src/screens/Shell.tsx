@@ -12,7 +12,7 @@ import { QueueScreen } from './queue/QueueScreen';
 import { BuyerScreen } from './risk/BuyerScreen';
 import { BuyersScreen } from './risk/BuyersScreen';
 import { SearchBox } from './SearchBox';
-import { SupervisionScreens, SUPERVISION_VIEWS, type SupervisionView } from './supervision/SupervisionScreens';
+import { SupervisionScreens, SupervisorNav, type SupervisionView } from './supervision/SupervisionScreens';
 
 /** Bursts of notices (a sweep closing many cases) become one refetch. */
 const COALESCE_MS = 250;
@@ -175,19 +175,15 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
             </Group>
           </UnstyledButton>
           <SearchBox ref={search} onOpen={open} />
-          {seesRisk && (
+          {seesRisk && me.role !== 'supervisor' && (
             <SegmentedControl
               size="xs"
               value={base}
               onChange={(v) => switchBase(v as BaseView)}
-              data={
-                me.role === 'supervisor'
-                  ? [{ value: 'queue', label: 'Cases' }, ...SUPERVISION_VIEWS, { value: 'buyers', label: 'Buyers by risk' }]
-                  : [
-                      { value: 'buyers', label: 'Buyers by risk' },
-                      { value: 'queue', label: 'Cases' },
-                    ]
-              }
+              data={[
+                { value: 'buyers', label: 'Buyers by risk' },
+                { value: 'queue', label: 'Cases' },
+              ]}
               aria-label="Screen"
               data-testid="base-view"
             />
@@ -218,6 +214,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         </Group>
       </Group>
 
+      {me.role === 'supervisor' && <SupervisorNav value={base} onChange={(v) => switchBase(v as BaseView)} refreshKey={queueKey} />}
       <Box style={{ flex: 1, minHeight: 0, position: 'relative' }}>
         <QueueScreen
           me={me}

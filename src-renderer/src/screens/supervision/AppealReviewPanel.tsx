@@ -35,7 +35,14 @@ export function AppealReviewPanel({ view, me, onDone, onRefused }: { view: CaseV
   const scrollToEvidence = () => document.querySelector('[data-testid="evidence-panel"]')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
 
   return (
-    <Section title="Appeal review" testId="appeal-review-panel" extra={<AgeBadge ms={Math.max(0, age)} testId="appeal-age" />}>
+    <Section title="Appeal review" testId="appeal-review-panel" extra={
+        <Group gap={6} wrap="nowrap">
+          <Text fz="xs" c="dimmed">
+            waiting
+          </Text>
+          <AgeBadge ms={Math.max(0, age)} testId="appeal-age" />
+        </Group>
+      }>
       <div className="sv-versus">
         <div data-side="appeal" data-testid="appeal-side">
           <Group gap={6} mb={6} wrap="nowrap">

@@ -201,6 +201,7 @@ function Editor({ current, onOpen, onPublished, reloadCurrent }: { current: Poli
                     max={8760}
                     step={12}
                     allowDecimal={false}
+                    clampBehavior="none"
                     error={errorOf(f.key)}
                     className={changedField(f.key) ? 'sv-field-changed' : undefined}
                     rightSection={<FieldNote now={typeof v === 'number' && v % 24 === 0 ? `${v / 24} d` : null} was={changedField(f.key) ? `was ${was} h` : null} />}
@@ -260,6 +261,7 @@ function Editor({ current, onOpen, onPublished, reloadCurrent }: { current: Poli
                           max={1}
                           step={0.05}
                           decimalScale={4}
+                          clampBehavior="none"
                           error={errorOf(field)}
                           aria-label={`Partial rate for ${reasonName(r)}`}
                           data-testid={`rate-${r}`}
@@ -295,6 +297,7 @@ function Editor({ current, onOpen, onPublished, reloadCurrent }: { current: Poli
                   max={1}
                   step={0.01}
                   decimalScale={4}
+                  clampBehavior="none"
                   error={errorOf('qualitySampleRate')}
                   w={260}
                   className={changedField('qualitySampleRate') ? 'sv-field-changed' : undefined}
