@@ -14,6 +14,7 @@ import { replay, type Scenario } from './replay';
 
 /** The preview replays at most this many cases (the contract's bound too). */
 export const MAX_PREVIEW_CASES = 1_000;
+const STARTS_A_CASE = new Set(['case.claim', 'case.assign']);
 /** Links per kind a rebuilt dispute may carry (the intake schema's bound). */
 const MAX_LINKS = 50;
 
@@ -49,7 +50,9 @@ export async function previewPolicy(db: Db, draftInput: Policy, lastN: number, n
 
   const considered = await lastDecidedCases(db, n, now);
   const logs = await commandLogOf(db, considered);
-  const withLog = considered.filter((id) => logs.has(id));
+  // A complete log starts where the case left the queue (a claim or an assignment); a case
+  // that was already in hand when the log began cannot be replayed, and is counted as skipped.
+  const withLog = considered.filter((id) => STARTS_A_CASE.has(logs.get(id)?.[0]?.method ?? ''));
   const [disputes, states, users, policies] = await Promise.all([
     exportDisputes(db, withLog),
     loadCaseStates(db, withLog),
@@ -203,7 +206,8 @@ function explain(
   const parts: string[] = [];
   if (before.outcome !== after.outcome || before.amountMinor !== after.amountMinor) parts.push(`${decision(before)} → ${decision(after)}`);
   if (after.outcome !== null && before.basis !== after.basis) parts.push(`decided ${BASIS_WORDS[after.basis!] ?? after.basis} instead of ${BASIS_WORDS[before.basis!] ?? before.basis}`);
-  if (after.outcome === null) parts.push(forced ? 'the reply period ends without agreement: a mediator must pick a published option' : `still ${after.status.replace('_', ' ')}`);
+  if (after.outcome === null)
+    parts.push(forced ? 'the reply period ends without agreement: a mediator must pick a published option' : `no decision: the case would wait for a mediator's decision (${after.status})`);
   else if (before.status !== after.status) parts.push(`${before.status} → ${after.status}`);
   if (before.refundMinor !== after.refundMinor && before.amountMinor === after.amountMinor) parts.push(`refund ${money(before.refundMinor)} → ${money(after.refundMinor)}`);
   if (refused.length) {
