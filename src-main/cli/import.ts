@@ -1,8 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { openDatabase } from '../db/connect';
+import { evidenceDirFor } from '../evidence/store';
 import { importStream } from '../services/bulk-import';
+import { openEvidenceFiles } from '../services/evidence-intake';
 import { systemClock } from '../services/clock';
 import { ensurePolicy } from '../services/policy-store';
 import { parseArgs, ArgError, intFlag } from './args';
@@ -11,7 +13,9 @@ import { databaseUrlFromEnv, defaultDataDir } from './paths';
 /**
  * `import <file.ndjson>`: one escalated dispute per line, streamed (memory does not grow
  * with the file). Each refused line goes to stderr as JSON with its line number, field
- * and reason; the summary goes to stdout. Exit 0 when the file was read.
+ * and reason; the summary goes to stdout. Exit 0 when the file was read. An evidence entry
+ * may carry `"file": "photos/IMG_1.jpg"` (relative to the NDJSON's folder): the file is stored
+ * and analysed like an upload, and a bad one refuses its dispute with a problem line.
  */
 export async function runImport(args: string[]): Promise<void> {
   const { flags, positional } = parseArgs(args, { db: 'string', 'batch-size': 'string' });
@@ -37,6 +41,8 @@ export async function runImport(args: string[]): Promise<void> {
       now: systemClock.now(),
       batchSize: intFlag(flags['batch-size'], 'batch-size', 2_000),
       onProblem: (p) => process.stderr.write(`${JSON.stringify(p)}\n`),
+      // Evidence may name files next to the NDJSON; they go to the evidence folder beside the database.
+      files: { baseDir: dirname(resolve(file)), evidence: openEvidenceFiles(evidenceDirFor(url, defaultDataDir())) },
     });
     const { caseIds: _ids, ...counts } = summary;
     process.stdout.write(`${JSON.stringify({ file, ...counts, seconds: Math.round(performance.now() - started) / 1000 })}\n`);

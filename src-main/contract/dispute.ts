@@ -25,8 +25,31 @@ export const EvidenceMeta = z
   })
   .strict();
 
-/** An escalated dispute as the marketplace feed delivers it (SCENARIOS.md, "An escalated dispute"). */
-export const Dispute = z
+/**
+ * An evidence entry of the `import` command's NDJSON: the description as above, or `file`, the
+ * path of the file itself relative to the NDJSON's folder. With a file, its type, size and
+ * sha256 come from its bytes (given ones must match them) and the name defaults to the file's.
+ * Only the command line reads files: the `intake.dispute` method takes descriptions only.
+ */
+export const ImportedEvidence = z
+  .object({
+    party: Party,
+    file: z.string().min(1, 'must not be empty').max(1_024, 'is longer than 1024 characters').optional(),
+    name: RequiredText(255).optional(),
+    mediaType: RequiredText(100).optional(),
+    sizeBytes: z.number().int().nonnegative().optional(),
+    sha256: Sha256.optional(),
+    submittedAt: Instant,
+  })
+  .strict()
+  .superRefine((e, ctx) => {
+    if (e.file !== undefined) return;
+    for (const key of ['name', 'mediaType', 'sizeBytes', 'sha256'] as const)
+      if (e[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required (or give "file": the path of the file next to the NDJSON)' });
+  });
+export type ImportedEvidence = z.infer<typeof ImportedEvidence>;
+
+const DisputeFields = z
   .object({
     id: Id,
     openedAt: Instant,
@@ -71,17 +94,24 @@ export const Dispute = z
     messages: z.array(z.object({ at: Instant, by: Party, text: Text(20_000) }).strict()).max(5_000).default([]),
     evidence: z.array(EvidenceMeta).max(1_000).default([]),
   })
-  .strict()
-  .superRefine((d, ctx) => {
-    // Cross-field rules a single field cannot express; each names the field a person must fix.
-    if (d.claim.amountMinor > d.order.totalMinor)
-      ctx.addIssue({ code: 'custom', path: ['claim', 'amountMinor'], message: `must not exceed the order total (${d.order.totalMinor})` });
-    if (d.order.itemPriceMinor + d.order.shippingMinor > d.order.totalMinor)
-      ctx.addIssue({ code: 'custom', path: ['order', 'totalMinor'], message: 'must be at least item price plus shipping' });
-    if (Date.parse(d.escalatedAt) < Date.parse(d.openedAt))
-      ctx.addIssue({ code: 'custom', path: ['escalatedAt'], message: 'must not be before openedAt' });
-    if (d.buyer.id === d.seller.id)
-      ctx.addIssue({ code: 'custom', path: ['seller', 'id'], message: 'must differ from the buyer id' });
-  });
+  .strict();
+
+/** Cross-field rules a single field cannot express; each names the field a person must fix. */
+function disputeRules(d: Omit<z.infer<typeof DisputeFields>, 'evidence'>, ctx: z.RefinementCtx): void {
+  if (d.claim.amountMinor > d.order.totalMinor)
+    ctx.addIssue({ code: 'custom', path: ['claim', 'amountMinor'], message: `must not exceed the order total (${d.order.totalMinor})` });
+  if (d.order.itemPriceMinor + d.order.shippingMinor > d.order.totalMinor)
+    ctx.addIssue({ code: 'custom', path: ['order', 'totalMinor'], message: 'must be at least item price plus shipping' });
+  if (Date.parse(d.escalatedAt) < Date.parse(d.openedAt))
+    ctx.addIssue({ code: 'custom', path: ['escalatedAt'], message: 'must not be before openedAt' });
+  if (d.buyer.id === d.seller.id)
+    ctx.addIssue({ code: 'custom', path: ['seller', 'id'], message: 'must differ from the buyer id' });
+}
+
+/** An escalated dispute as the marketplace feed delivers it (SCENARIOS.md, "An escalated dispute"). */
+export const Dispute = DisputeFields.superRefine(disputeRules);
+/** A line of the `import` command's NDJSON: a Dispute whose evidence may name files next to it. */
+export const DisputeWithFiles = DisputeFields.extend({ evidence: z.array(ImportedEvidence).max(1_000).default([]) }).superRefine(disputeRules);
+export type DisputeWithFiles = z.infer<typeof DisputeWithFiles>;
 export type Dispute = z.infer<typeof Dispute>;
 export type DisputeInput = z.input<typeof Dispute>;

@@ -18,6 +18,23 @@ const FileDescription = z
   })
   .strict();
 
+/** The largest file the JSON form carries (base64 of 256 MiB); the policy's per-kind limits apply first. */
+export const MAX_FILE_BASE64_CHARS = 4 * Math.ceil((256 * 1_048_576) / 3);
+/**
+ * A file's bytes, base64: its type and size come from the bytes (the name is metadata only,
+ * sanitised). Bigger videos belong on a streaming upload route rather than in one JSON value.
+ */
+const FileBytes = z
+  .object({
+    name: RequiredText(1_000),
+    contentBase64: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(MAX_FILE_BASE64_CHARS, 'is larger than 256 MB')
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64 (A–Z, a–z, 0–9, +, /, then = padding)'),
+  })
+  .strict();
+
 const QueueFilterFields = z
   .object({
     scope: z.enum(['mine', 'unassigned', 'all']).default('unassigned'),
@@ -67,7 +84,8 @@ export const methods = {
     who: ['mediator', 'supervisor'],
   },
   'party.submitEvidence': {
-    input: z.object({ caseId: Id, party: Party, file: FileDescription, note: Text(2_000).optional() }).strict(),
+    // The description (replay, a feed that keeps the bytes itself) or the bytes (services/evidence-intake.ts).
+    input: z.object({ caseId: Id, party: Party, file: z.union([FileDescription, FileBytes]), note: Text(2_000).optional() }).strict(),
     who: ['intake'],
   },
   'case.propose': {

@@ -269,6 +269,41 @@ export interface RiskModelTable {
   buyers: number;
 }
 
+/** migrations/0005_evidence_files: stored files (src-main/evidence/store.ts) and near-duplicate matches. */
+export interface EvidenceFilesTable {
+  /** Monotonic: each desktop's reuse index catches up with `seq > last`. */
+  seq: Generated<number>;
+  sha256: string;
+  media_type: string;
+  kind: string;
+  size_bytes: number;
+  width: number | null;
+  height: number | null;
+  frames: number | null;
+  captured_at: number | null;
+  captured_at_has_offset: number;
+  device: string | null;
+  /** 16 hex digits. */
+  phash: string | null;
+  /** The phash's unsigned 32-bit halves, for the reuse index. */
+  phash_hi: number | null;
+  phash_lo: number | null;
+  /** sha256 of the first image of its near-duplicate cluster (the buyer score's photo key). */
+  cluster_key: string | null;
+  /** 'display,thumb' or ''. */
+  variants: string;
+  stored_at: number;
+}
+export interface EvidenceMatchesTable {
+  /** The newer file … */
+  sha256: string;
+  /** … looks like this earlier one. */
+  other_sha256: string;
+  distance: number;
+  transform: string;
+  found_at: number;
+}
+
 /** migrations/0004_supervision: the command log a policy preview replays. */
 export interface CaseCommandsTable {
   id: Generated<number>;
@@ -325,6 +360,8 @@ export interface Database {
   risk_photo_uses: RiskPhotoUsesTable;
   risk_link_groups: RiskLinkGroupsTable;
   risk_model: RiskModelTable;
+  evidence_files: EvidenceFilesTable;
+  evidence_matches: EvidenceMatchesTable;
   case_commands: CaseCommandsTable;
   quality_reviews: QualityReviewsTable;
   settings: SettingsTable;

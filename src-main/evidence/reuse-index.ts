@@ -237,10 +237,11 @@ export class ReuseIndex {
 
   /**
    * The earlier files that look like a new picture, given the picture's 8 dihedral variants:
-   * syncs with `db` first, then names the matches (sha256 and cluster), closest first.
+   * syncs with `db` first (unless `sync: false`: a transaction that already inserted rows must
+   * not load them), then names the matches (sha256 and cluster), closest first.
    */
-  async lookup(db: Db, variants: PhashVariant[], opts: { exclude?: string; limit?: number } = {}): Promise<ReuseMatch[]> {
-    await this.sync(db);
+  async lookup(db: Db, variants: PhashVariant[], opts: { exclude?: string; limit?: number; sync?: boolean } = {}): Promise<ReuseMatch[]> {
+    if (opts.sync !== false) await this.sync(db);
     const found = this.candidates(variants).slice(0, (opts.limit ?? MAX_MATCHES) + 1);
     if (!found.length) return [];
     const keys = await evidenceKeysBySeq(db, found.map((c) => c.seq));

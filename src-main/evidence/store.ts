@@ -237,14 +237,14 @@ const MB = 1_048_576;
 /** "2.4 MB"; like the engine's messages, one decimal below 10 MB. */
 export const formatMB = (n: number): string => `${(n / MB).toFixed(n < 10 * MB ? 1 : 0)} MB`;
 
-function tooLargeMessage(name: string, kind: 'image' | 'video', max: number, total: number | null): string {
+export function tooLargeMessage(name: string, kind: 'image' | 'video', max: number, total: number | null): string {
   const kinds = kind === 'image' ? 'images' : 'videos';
   return total !== null && total > max
     ? `${name} is ${formatMB(total)}; ${kinds} may be at most ${formatMB(max)}.`
     : `${name} is larger than ${formatMB(max)}; ${kinds} may be at most ${formatMB(max)}.`;
 }
 
-function unsupportedMessage(name: string): string {
+export function unsupportedMessage(name: string): string {
   return `${name}: ${UNSUPPORTED_TYPE_MESSAGE}`;
 }
 

@@ -2,7 +2,8 @@ import type { Dispute } from '../contract/dispute';
 import { isNotReceived, type AccountLabel } from '../contract/domain';
 import { toMs } from '../contract/primitives';
 import type { Db } from '../db/connect';
-import { applyRiskEvents, currentOrderFacts, type RiskEvent } from '../db/risk-repo';
+import { photoKeysOf } from '../db/evidence-repo';
+import { applyRiskEvents, currentOrderFacts, disputeFromRow, type RiskEvent } from '../db/risk-repo';
 import { classifyBuyerMessages, linkKey, type OrderFact, type RiskReason } from '../engine/risk';
 import type { IntakeOutcome } from './intake';
 
@@ -32,8 +33,13 @@ export async function buyerRisk(db: Db, buyerId: string): Promise<BuyerRiskView>
   return { score: Number(row.score), reasons: details.map((r) => r.text), details };
 }
 
-/** The model's events for freshly imported (created or replaced) disputes. */
-export function riskEventsOfDisputes(disputes: Dispute[], outcomes: IntakeOutcome[]): RiskEvent[] {
+/**
+ * The model's events for freshly imported (created or replaced) disputes. A photo counts by its
+ * key (`photoKeys`, db/evidence-repo photoKeysOf): its near-duplicate cluster when the file is
+ * stored, so the same picture re-encoded, cropped a little or flipped by another account is
+ * still "the same photo"; else its sha256.
+ */
+export function riskEventsOfDisputes(disputes: Dispute[], outcomes: IntakeOutcome[], photoKeys?: Map<string, string>): RiskEvent[] {
   const events: RiskEvent[] = [];
   disputes.forEach((d, i) => {
     const o = outcomes[i];
@@ -61,7 +67,7 @@ export function riskEventsOfDisputes(disputes: Dispute[], outcomes: IntakeOutcom
         outcome: null,
         threat: signals.threat,
         offPlatform: signals.offPlatform,
-        photos: d.evidence.filter((e) => e.party === 'buyer').map((e) => e.sha256),
+        photos: d.evidence.filter((e) => e.party === 'buyer').map((e) => photoKeys?.get(e.sha256) ?? e.sha256),
       },
     });
   });
@@ -80,7 +86,23 @@ export interface RiskBeforeImport {
 export async function recordImportedDisputesRisk(tx: Db, disputes: Dispute[], outcomes: IntakeOutcome[], now: number, before: RiskBeforeImport): Promise<void> {
   // Cases just created have no ledger row yet: nothing to look up for them.
   const created = outcomes.filter((o) => o.result === 'created').map((o) => o.id);
-  await applyRiskEvents(tx, riskEventsOfDisputes(disputes, outcomes), now, { newCases: created, previousOrders: before.previousOrders });
+  const photoKeys = await photoKeysOf(tx, disputes.flatMap((d) => d.evidence.filter((e) => e.party === 'buyer').map((e) => e.sha256)));
+  await applyRiskEvents(tx, riskEventsOfDisputes(disputes, outcomes, photoKeys), now, { newCases: created, previousOrders: before.previousOrders });
+}
+
+/**
+ * Evidence added to a case later (party.submitEvidence) is first counted under its sha256 by
+ * the case's own write (db/case-repo.ts); once its evidence_files row is in the same
+ * transaction, this re-counts the dispute with the photos' cluster keys.
+ */
+export async function rekeyDisputePhotos(tx: Db, caseId: string, now: number): Promise<void> {
+  const row = await tx.selectFrom('risk_disputes').selectAll().where('case_id', '=', caseId).executeTakeFirst();
+  if (!row) return;
+  const fact = disputeFromRow(row);
+  const keys = await photoKeysOf(tx, fact.photos);
+  const photos = [...new Set(fact.photos.map((p) => keys.get(p) ?? p))].sort();
+  if (photos.length === fact.photos.length && photos.every((p, i) => p === [...fact.photos].sort()[i])) return;
+  await applyRiskEvents(tx, [{ type: 'dispute', fact: { ...fact, photos } }], now);
 }
 
 /** `account.flag`'s hook: the label is the buyer's own; linked accounts see it as a link to a flagged account. */

@@ -9,6 +9,8 @@ import type { ChangeNotice } from '../transport/types';
 import { systemClock, type Clock } from './clock';
 import { seedDemo } from './demo-seed';
 import type { ServiceContext } from './handlers';
+import { openEvidenceFiles } from './evidence-intake';
+import { evidenceDirFor } from '../evidence/store';
 import { ensurePolicy } from './policy-store';
 import { nextDueAt, sweep } from './sweep';
 import { signIn } from './users';
@@ -21,6 +23,8 @@ export interface CoreOptions {
   demoIfEmpty?: number;
   clock?: Clock;
   sqliteNativeBinding?: string;
+  /** Where evidence files are stored; default `evidence/` next to the SQLite file, or in dataDir (evidenceDirFor). */
+  evidenceDir?: string;
 }
 
 export interface Core extends CoreApi {
@@ -46,7 +50,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   events.setMaxListeners(1000);
   const notify = (caseIds: string[], reason: ChangeNotice['reason']) =>
     events.emit('change', { caseIds: [...new Set(caseIds)], reason, at: new Date(clock.now()).toISOString() } satisfies ChangeNotice);
-  const context: ServiceContext = { db, clock, notify };
+  const evidence = openEvidenceFiles(opts.evidenceDir ?? evidenceDirFor(opts.databaseUrl, opts.dataDir));
+  const context: ServiceContext = { db, clock, notify, evidence };
 
   let timer: NodeJS.Timeout | null = null;
   let closed = false;

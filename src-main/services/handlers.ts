@@ -15,6 +15,7 @@ import { queueCounts, queuePage, searchCases } from './queue';
 import { deleteView, listViews, saveView } from './saved-views';
 import { sweep } from './sweep';
 import { evidenceHandlers } from './evidence-handlers';
+import { submitEvidence, type EvidenceFiles } from './evidence-intake';
 import { supervisionHandlers } from './supervision-handlers';
 
 export interface ServiceContext {
@@ -22,6 +23,8 @@ export interface ServiceContext {
   clock: Clock;
   /** Tell open screens which cases changed. */
   notify(caseIds: string[], reason: 'command' | 'sweep' | 'import'): void;
+  /** The evidence store, its reuse index and the image analyser (absent: descriptions only, e.g. replay). */
+  evidence?: EvidenceFiles;
 }
 
 export type Handler<M extends MethodName> = (ctx: ServiceContext, input: MethodInput<M>, identity: Identity) => Promise<unknown>;
@@ -86,7 +89,7 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
     return command(ctx, input.caseId, { type: 'assign', userId: input.userId }, id);
   },
   'case.requestEvidence': (ctx, i, id) => command(ctx, i.caseId, { type: 'requestEvidence', party: i.party, request: i.request }, id),
-  'party.submitEvidence': (ctx, i, id) => command(ctx, i.caseId, { type: 'submitEvidence', party: i.party, file: i.file, note: i.note }, id),
+  'party.submitEvidence': (ctx, i, id) => submitEvidence(ctx, i, actorOf(id)),
   'case.propose': (ctx, i, id) => command(ctx, i.caseId, { type: 'propose', partialAmountMinor: i.partialAmountMinor, note: i.note }, id),
   'party.reply': (ctx, i, id) => command(ctx, i.caseId, { type: 'reply', party: i.party, choice: i.choice }, id),
   'case.decide': (ctx, i, id) => command(ctx, i.caseId, { type: 'decide', outcome: i.outcome, amountMinor: i.amountMinor, reasons: i.reasons }, id),

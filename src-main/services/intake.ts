@@ -87,7 +87,12 @@ const lastById = <T>(rows: T[], key: (r: T) => string): T[] => [...new Map(rows.
  * a no-op, changed content replaces a case still `escalated`, and is refused (DUPLICATE)
  * once the case has moved on. Ids must be unique within one call.
  */
-export async function importDisputes(tx: Db, disputes: Dispute[], now: number): Promise<IntakeOutcome[]> {
+export interface ImportHooks {
+  /** Writes that belong to the batch's transaction, after its rows and before the buyer score (e.g. the evidence files' rows). */
+  beforeRisk?: (tx: Db, outcomes: IntakeOutcome[]) => Promise<void>;
+}
+
+export async function importDisputes(tx: Db, disputes: Dispute[], now: number, hooks: ImportHooks = {}): Promise<IntakeOutcome[]> {
   if (!disputes.length) return [];
   const riskBefore = await riskBeforeImport(tx, disputes); // the buyer score takes back what a rewrite replaces
   const hashes = disputes.map(contentHash);
@@ -267,6 +272,7 @@ export async function importDisputes(tx: Db, disputes: Dispute[], now: number): 
     })),
     (chunk) => tx.insertInto('case_events').values(chunk).execute(),
   );
+  if (hooks.beforeRisk) await hooks.beforeRisk(tx, outcomes);
   // The buyer fraud-pattern score moves with the batch, in the same transaction.
   await recordImportedDisputesRisk(tx, disputes, outcomes, now, riskBefore);
   return outcomes;

@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises';
+import { AppFailure } from '../contract/errors';
+import type { ImageFacts } from './analyze';
+import type { SniffedType } from './sniff';
+import type { ContentStore, StoreLimits } from './store';
+
+/**
+ * One file's way in: stream → store (type from the bytes, size limit while counting, sha256)
+ * → analyse (images: dimensions, EXIF, perceptual hash and its 8 flip/rotation variants,
+ * display copy and thumbnail, in a worker thread) → the derived copies into the store. What
+ * comes out is everything the database row needs; recording it is the caller's transaction.
+ */
+
+export interface Analyzer {
+  analyze(bytes: Buffer, sniffed: SniffedType): Promise<ImageFacts>;
+}
+
+export interface IngestOptions {
+  /** The sanitised name, for messages. */
+  name: string;
+  /** The whole size when known before reading (a file on disk, decoded base64). */
+  totalBytes?: number;
+  analyzer: Analyzer;
+  /** True when these bytes were already analysed (their row exists): analysis is skipped. */
+  alreadyKnown?: (sha256: string) => Promise<boolean>;
+}
+
+export interface IngestedFile {
+  sha256: string;
+  sizeBytes: number;
+  sniffed: SniffedType;
+  /** Image facts; null for videos and for bytes already known. */
+  facts: Omit<ImageFacts, 'display' | 'thumb'> | null;
+  /** Derived copies written ('display', 'thumb'). */
+  variants: Array<'display' | 'thumb'>;
+}
+
+export async function ingestFile(store: ContentStore, source: AsyncIterable<Uint8Array> | Uint8Array, limits: StoreLimits, opts: IngestOptions): Promise<IngestedFile> {
+  // Loaded on first use: analyze.ts brings libvips, which an import without files never needs.
+  const { checkVideoHead } = await import('./analyze');
+  const put = await store.put(source, limits, {
+    name: opts.name,
+    ...(opts.totalBytes !== undefined ? { totalBytes: opts.totalBytes } : {}),
+    checkHead: (head, sniffed) => {
+      if (sniffed.kind === 'video') withName(opts.name, () => checkVideoHead(head, sniffed));
+    },
+  });
+  const base = { sha256: put.sha256, sizeBytes: put.sizeBytes, sniffed: put.sniffed };
+  if (put.sniffed.kind !== 'image') return { ...base, facts: null, variants: [] };
+  if (!put.created && opts.alreadyKnown && (await opts.alreadyKnown(put.sha256))) return { ...base, facts: null, variants: [] };
+
+  // Images are at most maxImageBytes (a few MB): read back from the store, which is the copy we keep.
+  const bytes = await readFile(store.pathOf(put.sha256, 'original'));
+  const { display, thumb, ...facts } = await withNameAsync(opts.name, () => opts.analyzer.analyze(bytes, put.sniffed));
+  await store.putDerived(put.sha256, 'display', display);
+  await store.putDerived(put.sha256, 'thumb', thumb);
+  return { ...base, facts, variants: ['display', 'thumb'] };
+}
+
+/** The analysers' refusals speak of "This JPEG image …"; a support agent also needs to know which file. */
+function named(name: string, e: unknown): unknown {
+  if (!(e instanceof AppFailure) || e.message.startsWith(name)) return e;
+  const out = new AppFailure(e.code, `${name}: ${e.message}`, e.field);
+  out.logged = e.logged;
+  return out;
+}
+function withName(name: string, run: () => void): void {
+  try {
+    run();
+  } catch (e) {
+    throw named(name, e);
+  }
+}
+async function withNameAsync<T>(name: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    throw named(name, e);
+  }
+}
