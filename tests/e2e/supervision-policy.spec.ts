@@ -79,7 +79,7 @@ test('edit a partial rate, preview the changed cases and totals, publish with a 
   await expect(preview.getByTestId('preview-changed')).toContainText(`${core.rows.filter((r) => r.changed).length} of ${core.replayed}`);
   const total = core.totals.find((t) => t.currency === currency)!;
   expect(total.afterMinor).toBeLessThan(total.beforeMinor);
-  await expect(preview.getByTestId('preview-total').filter({ hasText: `Refunds in ${currency}` }).getByTestId('preview-total-delta')).toContainText('−');
+  await expect(preview.locator(`[data-testid="preview-total"][data-currency="${currency}"]`).getByTestId('preview-total-delta')).toContainText('−');
   await preview.scrollIntoViewIfNeeded();
   await shot(page, '52-policy-preview');
 

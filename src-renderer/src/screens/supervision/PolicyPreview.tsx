@@ -1,4 +1,4 @@
-import { Alert, Badge, Group, SegmentedControl, Text, Tooltip } from '@mantine/core';
+import { Alert, Badge, Group, SegmentedControl, Stack, Text, Tooltip } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import type { PolicyPreviewView, PreviewCaseRow } from '../../../../src-main/contract/supervision';
 import { Money } from '../../components/Money';
@@ -23,6 +23,11 @@ export function PolicyPreview({ preview, stale, onOpen }: { preview: PolicyPrevi
     k === 'case' ? r.caseId : k === 'decided' ? r.decidedAt : Math.abs(delta(r)) + (r.before.outcome !== r.after.outcome ? 1e15 : 0),
   );
   const nav = useRowNav(sorted.length, (i) => sorted[i] && onOpen(sorted[i]!.caseId));
+  // Currencies whose refunds change first, the biggest change first; the others after, by name.
+  const totals = useMemo(
+    () => [...preview.totals].sort((a, b) => Math.abs(b.afterMinor - b.beforeMinor) - Math.abs(a.afterMinor - a.beforeMinor) || a.currency.localeCompare(b.currency)),
+    [preview.totals],
+  );
 
   return (
     <div className="sv-card" data-testid="policy-preview" data-stale={stale || undefined}>
@@ -40,36 +45,52 @@ export function PolicyPreview({ preview, stale, onOpen }: { preview: PolicyPrevi
             The draft changed since this preview: preview again before publishing.
           </Alert>
         )}
-        <Group gap="sm" mb="sm" wrap="wrap" align="stretch">
-          <Stat label="Cases changed" value={`${changed} of ${preview.replayed}`} tone={changed ? 'orange.8' : 'teal.8'} hint={preview.skipped ? `${preview.skipped} skipped: no recorded commands` : 'all replayed'} testId="preview-changed" />
-          <Stat label="Outcomes change" value={preview.changedOutcomes} tone={preview.changedOutcomes ? 'orange.8' : undefined} testId="preview-outcomes" />
-          <Stat label="Amounts change" value={preview.changedAmounts} tone={preview.changedAmounts ? 'orange.8' : undefined} testId="preview-amounts" />
-          {preview.totals.map((t) => {
-            const d = t.afterMinor - t.beforeMinor;
-            return (
-              <Stat
-                key={t.currency}
-                label={`Refunds in ${t.currency}`}
-                testId="preview-total"
-                value={
-                  <Group gap={6} wrap="nowrap" align="baseline">
-                    <Text span fz="sm" c="dimmed" className="tabular">
-                      <Money minor={t.beforeMinor} currency={t.currency} />
-                    </Text>
-                    <Text span fz="sm" c="dimmed">
-                      →
-                    </Text>
-                    <Money minor={t.afterMinor} currency={t.currency} fz="md" fw={700} />
-                  </Group>
-                }
-                hint={
-                  <Text span fz="xs" fw={600} c={d > 0 ? 'teal.8' : d < 0 ? 'red.7' : 'dimmed'} className="tabular" data-testid="preview-total-delta">
-                    {d === 0 ? 'no change' : `${d > 0 ? '+' : '−'}${formatMoney(Math.abs(d), t.currency)} to buyers`}
-                  </Text>
-                }
-              />
-            );
-          })}
+        <Group gap="md" mb="sm" wrap="nowrap" align="flex-start">
+          <Stack gap="sm">
+            <Stat label="Cases changed" value={`${changed} of ${preview.replayed}`} tone={changed ? 'orange.8' : 'teal.8'} hint={preview.skipped ? `${preview.skipped} skipped: no recorded commands` : 'all replayed'} testId="preview-changed" />
+            <Group gap="sm" wrap="nowrap">
+              <Stat label="Outcomes" value={preview.changedOutcomes} tone={preview.changedOutcomes ? 'orange.8' : undefined} hint="change" testId="preview-outcomes" />
+              <Stat label="Amounts" value={preview.changedAmounts} tone={preview.changedAmounts ? 'orange.8' : undefined} hint="change" testId="preview-amounts" />
+            </Group>
+          </Stack>
+          <div className="sv-card" style={{ flex: 1, minWidth: 0 }}>
+            <table className="sv-table" data-testid="preview-totals">
+              <thead>
+                <tr>
+                  <th>Refunds per currency</th>
+                  <th style={{ textAlign: 'right' }}>Before</th>
+                  <th style={{ textAlign: 'right' }}>With the draft</th>
+                  <th style={{ textAlign: 'right' }}>Difference to buyers</th>
+                </tr>
+              </thead>
+              <tbody>
+                {totals.map((t) => {
+                  const d = t.afterMinor - t.beforeMinor;
+                  return (
+                    <tr key={t.currency} data-testid="preview-total" data-currency={t.currency} data-tone={d ? 'changed' : undefined}>
+                      <td>
+                        <Text span fz="sm" fw={600}>
+                          {t.currency}
+                        </Text>
+                      </td>
+                      <td className="num">
+                        <Money minor={t.beforeMinor} currency={t.currency} c="dimmed" />
+                      </td>
+                      <td className="num">
+                        <Money minor={t.afterMinor} currency={t.currency} fw={d ? 700 : undefined} />
+                      </td>
+                      <td className="num">
+                        <Text span fz="sm" fw={d ? 700 : undefined} c={d > 0 ? 'teal.8' : d < 0 ? 'red.7' : 'dimmed'} data-testid="preview-total-delta">
+                          {d === 0 ? 'no change' : `${d > 0 ? '+' : '−'}${formatMoney(Math.abs(d), t.currency)}`}
+                        </Text>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+            {totals.length === 0 && <Empty title="No refunds in these cases." />}
+          </div>
         </Group>
         <Group justify="space-between" mb={6}>
           <Text fz="sm" fw={600}>
@@ -93,9 +114,9 @@ export function PolicyPreview({ preview, stale, onOpen }: { preview: PolicyPrevi
             <tr>
               <SortTh label="Case" col="case" sort={sort} onSort={toggle} firstDir="asc" width={160} />
               <SortTh label="Decided" col="decided" sort={sort} onSort={toggle} width={120} />
-              <th style={{ width: 230 }}>Before</th>
-              <th style={{ width: 230 }}>With the draft</th>
-              <SortTh label="Difference" col="delta" sort={sort} onSort={toggle} align="right" width={130} />
+              <th>Before</th>
+              <th>With the draft</th>
+              <SortTh label="Difference" col="delta" sort={sort} onSort={toggle} align="right" width={150} />
               <th>Why</th>
             </tr>
           </thead>
@@ -117,10 +138,10 @@ export function PolicyPreview({ preview, stale, onOpen }: { preview: PolicyPrevi
                       {formatInstantCompact(r.decidedAt)}
                     </Text>
                   </td>
-                  <td>
+                  <td className="nowrap">
                     <Side outcome={r.before.outcome} amount={r.before.amountMinor} currency={r.currency} basis={r.before.basis} status={r.before.status} />
                   </td>
-                  <td>
+                  <td className="nowrap">
                     <Side outcome={r.after.outcome} amount={r.after.amountMinor} currency={r.currency} basis={r.after.basis} status={r.after.status} strong={r.changed} />
                   </td>
                   <td className="num">
@@ -135,7 +156,7 @@ export function PolicyPreview({ preview, stale, onOpen }: { preview: PolicyPrevi
                       </Text>
                     )}
                   </td>
-                  <td>
+                  <td style={{ minWidth: 260 }}>
                     <Text fz="xs" c={r.note ? 'dark.5' : 'dimmed'}>
                       {r.note ?? (r.changed ? '' : 'same result')}
                     </Text>

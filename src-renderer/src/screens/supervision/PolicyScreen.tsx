@@ -344,18 +344,31 @@ function Editor({ current, onOpen, onPublished, reloadCurrent }: { current: Poli
           </Card>
 
           <Card title="1 · Preview">
-            <Group align="flex-end" gap="xs" wrap="nowrap">
-              <NumberInput label="Last N decided cases" value={lastN} onChange={(x) => setLastN(typeof x === 'number' ? x : '')} min={1} max={1000} step={50} allowDecimal={false} w={150} data-testid="preview-n" />
-              <Button onClick={() => void runPreview()} loading={previewing} disabled={!policy || lastN === '' || changes.length === 0} style={{ flex: 1 }} data-testid="run-preview">
-                Preview on the last {lastN || 'N'} decided cases
-              </Button>
+            <Group gap="xs" wrap="nowrap" mb="xs">
+              <Text fz="sm">Replay the last</Text>
+              <NumberInput
+                size="xs"
+                value={lastN}
+                onChange={(x) => setLastN(typeof x === 'number' ? x : '')}
+                min={1}
+                max={1000}
+                step={50}
+                allowDecimal={false}
+                w={90}
+                aria-label="How many decided cases"
+                data-testid="preview-n"
+              />
+              <Text fz="sm">decided cases under the draft.</Text>
             </Group>
+            <Button fullWidth onClick={() => void runPreview()} loading={previewing} disabled={!policy || lastN === '' || changes.length === 0} data-testid="run-preview">
+              Preview on the last {lastN || 'N'} decided cases
+            </Button>
             <Text fz="xs" c="dimmed" mt={6}>
               {changes.length === 0
                 ? 'Change something first.'
                 : fresh
                   ? 'Preview is up to date: see the cases below.'
-                  : 'Replays each case’s recorded commands under the draft; nothing is stored.'}
+                  : 'Each case’s recorded commands run again under the draft; nothing is stored.'}
             </Text>
           </Card>
 

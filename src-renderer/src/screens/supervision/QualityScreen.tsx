@@ -330,7 +330,7 @@ function ResultsPerMediator({ members }: { members: MediatorStats[] }) {
                 <td>
                   {rate === null ? (
                     <Text fz="xs" c="dimmed">
-                      not sampled yet
+                      no reviews yet
                     </Text>
                   ) : (
                     <Group gap={6} wrap="nowrap">

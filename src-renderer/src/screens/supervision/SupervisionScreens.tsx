@@ -1,4 +1,4 @@
-import { Badge, Box, Group, SegmentedControl, Text } from '@mantine/core';
+import { Box, Group, SegmentedControl, Text } from '@mantine/core';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useQuery } from '../../hooks';
 import type { Me } from '../../types';
@@ -75,9 +75,9 @@ export function SupervisorNav({ value, onChange, refreshKey }: { value: string; 
 
   const count = (n: number | undefined, color: string, testId: string) =>
     n ? (
-      <Badge size="xs" radius="sm" variant="filled" color={color} className="tabular" style={{ textTransform: 'none' }} data-testid={testId}>
+      <Text span fz="xs" fw={700} c={color} className="tabular" data-testid={testId}>
         {n.toLocaleString()}
-      </Badge>
+      </Text>
     ) : null;
   const label = (text: string, badge?: ReactNode) => (
     <Group gap={6} wrap="nowrap" justify="center">
@@ -93,10 +93,10 @@ export function SupervisorNav({ value, onChange, refreshKey }: { value: string; 
         onChange={onChange}
         data={[
           { value: 'queue', label: label('Cases') },
-          { value: 'appeals', label: label('Appeals', count(appeals.data?.total, 'red', 'nav-appeals-count')) },
+          { value: 'appeals', label: label('Appeals', count(appeals.data?.total, 'red.7', 'nav-appeals-count')) },
           { value: 'team', label: label('Team') },
           { value: 'policy', label: label('Policy') },
-          { value: 'quality', label: label('Quality', count(quality.data?.total, 'violet', 'nav-quality-count')) },
+          { value: 'quality', label: label('Quality', count(quality.data?.total, 'violet.7', 'nav-quality-count')) },
           { value: 'buyers', label: label('Buyers by risk') },
         ]}
         aria-label="Screen"

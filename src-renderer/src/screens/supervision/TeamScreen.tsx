@@ -13,7 +13,7 @@ import { Empty, MixBar, MixLegend, pct, pts, ScreenHeader, SortTh, Stat, useLive
 
 type Col = 'name' | 'open' | 'overdue' | 'decided' | 'perDay' | 'refund' | 'delta' | 'share' | 'quality' | 'overturned';
 const WINDOWS = ['7', '14', '30', '90'];
-/** |Δ| from the team's refund rate at which the number turns amber; the core's outlier flag (≥ 15 pts) turns it orange. */
+/** |Δ| from the team's refund rate at which the number is inked; the core's outlier flag (≥ 15 pts on enough decisions) turns it orange. */
 const DELTA_NOTICE = 8;
 
 const agreeRate = (q: MediatorStats['quality']) => (q.reviewed ? q.agreed / q.reviewed : null);
@@ -119,7 +119,7 @@ export function TeamScreen({ onOpen, refreshKey, active }: { me: Me; onOpen: (ca
                     <SortTh label="Per day" col="perDay" sort={sort} onSort={toggle} align="right" width={80} />
                     <th style={{ width: 170 }}>Decision mix</th>
                     <SortTh label="Refund rate" col="refund" sort={sort} onSort={toggle} align="right" width={104} title="Share of decisions with any refund" />
-                    <SortTh label="vs team" col="delta" sort={sort} onSort={toggle} width={170} title="Refund rate minus the team's, in percentage points" />
+                    <SortTh label="vs team" col="delta" sort={sort} onSort={toggle} width={215} title="Refund rate minus the team's, in percentage points" />
                     <SortTh label="Of claim" col="share" sort={sort} onSort={toggle} align="right" width={88} title="Mean refunded share of the claim" />
                     <SortTh label="Quality agree" col="quality" sort={sort} onSort={toggle} align="right" width={120} title="Supervisors' quality reviews that agreed" />
                     <SortTh label="Overturned" col="overturned" sort={sort} onSort={toggle} align="right" width={104} title="Appeals against their decisions that were overturned" />
@@ -137,18 +137,12 @@ export function TeamScreen({ onOpen, refreshKey, active }: { me: Me; onOpen: (ca
                       data-user-id={m.userId}
                     >
                       <td>
-                        <Group gap={6} wrap="nowrap">
-                          <Text fz="sm" fw={600}>
-                            {m.name}
-                          </Text>
-                          {m.role === 'supervisor' && (
-                            <Badge size="xs" radius="sm" variant="outline" color="gray" style={{ textTransform: 'none' }}>
-                              supervisor
-                            </Badge>
-                          )}
-                        </Group>
+                        <Text fz="sm" fw={600} style={{ whiteSpace: 'nowrap' }}>
+                          {m.name}
+                        </Text>
                         <Text fz="xs" c="dimmed">
                           {m.userId}
+                          {m.role === 'supervisor' ? ' · supervisor' : ''}
                         </Text>
                       </td>
                       <td className="num">{m.openCases}</td>
@@ -217,7 +211,9 @@ export function TeamScreen({ onOpen, refreshKey, active }: { me: Me; onOpen: (ca
 function DeltaCell({ m, team }: { m: MediatorStats; team: TeamOverview }) {
   if (!m.decided) return <Text span fz="xs" c="dimmed">no decisions</Text>;
   const d = m.refundRateDeltaPts;
-  const notice = Math.abs(d) >= DELTA_NOTICE;
+  // The core decides what is an outlier (far enough, on enough decisions); a large gap on a
+  // handful of decisions is shown in plain ink, not as a warning.
+  const notice = !m.outlier && Math.abs(d) >= DELTA_NOTICE;
   // A bar centred on the team's rate: left is stricter, right more generous.
   const width = Math.min(50, Math.abs(d));
   return (
@@ -232,13 +228,13 @@ function DeltaCell({ m, team }: { m: MediatorStats; team: TeamOverview }) {
               bottom: 1,
               left: d >= 0 ? 28 : 28 - (width * 28) / 50,
               width: (width * 28) / 50,
-              background: `var(--mantine-color-${m.outlier ? 'orange-6' : notice ? 'yellow-6' : 'gray-5'})`,
+              background: `var(--mantine-color-${m.outlier ? 'orange-6' : notice ? 'gray-6' : 'gray-4'})`,
               borderRadius: 1,
             }}
           />
         </div>
       </Tooltip>
-      <Text span fz="sm" className="tabular" fw={notice ? 600 : undefined} c={m.outlier ? 'orange.8' : notice ? 'yellow.9' : 'dimmed'} style={{ whiteSpace: 'nowrap' }}>
+      <Text span fz="sm" className="tabular" fw={m.outlier ? 700 : notice ? 600 : undefined} c={m.outlier ? 'orange.8' : notice ? 'dark.4' : 'dimmed'} style={{ whiteSpace: 'nowrap' }}>
         {pts(d)}
       </Text>
       {m.outlier && (
@@ -255,7 +251,7 @@ function QualityCell({ q }: { q: MediatorStats['quality'] }) {
   if (rate === null)
     return (
       <Text span fz="xs" c="dimmed">
-        not sampled yet
+        no reviews yet
       </Text>
     );
   return (
@@ -488,7 +484,14 @@ function WaitingLongest({ data, names, onOpen, onAssigned }: { data: TeamOvervie
       <div className="sv-card-head">
         <span className="sv-card-title">Waiting longest</span>
         <Text fz="xs" c="dimmed">
-          since escalation
+          since escalation ·{' '}
+          <Text span inherit c="orange.8">
+            over 3 days
+          </Text>{' '}
+          ·{' '}
+          <Text span inherit c="red.7">
+            a deadline passed
+          </Text>
         </Text>
       </div>
       <div className="sv-scroll" style={{ maxHeight: 520 }}>
@@ -515,7 +518,7 @@ function WaitingLongest({ data, names, onOpen, onAssigned }: { data: TeamOvervie
                     </Text>
                     <StatusBadge status={w.status} size="xs" />
                   </Group>
-                  <Text fz="xs" c="dimmed" truncate maw={230}>
+                  <Text fz="xs" c="dimmed" truncate maw={300}>
                     {reasonLabel(w.reason)} · {w.assignee ? userName(names, w.assignee) : <Text span inherit c="blue.7" fw={600}>unassigned</Text>}
                   </Text>
                 </td>
