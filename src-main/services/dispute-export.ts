@@ -84,7 +84,8 @@ async function exportChunk(db: Db, ids: string[], out: Map<string, DisputeInput>
       name: a.name,
       country: a.country,
       ...(a.created_at !== null ? { createdAt: toIso(a.created_at) } : {}),
-      links: linksOf.get(a.id) ?? { device: [], address: [], payment: [] },
+      // An account without links came in without them: leave the member out, as the feed did.
+      ...(linksOf.has(a.id) ? { links: linksOf.get(a.id)! } : {}),
     };
   };
   for (const c of cases) {
