@@ -136,13 +136,23 @@ function jpegHeader(b: Uint8Array): ImageHeader {
       if (!size) throw damaged(JPEG, 'the picture data comes before the frame header');
       // Inside entropy-coded data 0xFF is always followed by 0x00 or a restart marker, so the
       // first FF D9 after the scan header is the real end of the image.
-      if (Buffer.from(b.buffer, b.byteOffset, b.byteLength).indexOf(EOI, at + length) < 0) throw truncated(JPEG);
+      const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+      const end = buf.indexOf(EOI, at + length);
+      if (end < 0) throw truncated(JPEG);
+      // A progressive JPEG makes one pass over the whole picture per scan; real encoders
+      // write about ten. Thousands of tiny scans are a way to make decoding take minutes.
+      let scans = 1;
+      for (let s = buf.indexOf(SOS, at + length); s >= 0 && s < end; s = buf.indexOf(SOS, s + 2))
+        if (++scans > MAX_JPEG_SCANS)
+          throw unsupported(JPEG, `it is split into more than ${MAX_JPEG_SCANS} passes, far more than a camera or editor writes. Please ask for the original photo.`);
       return { ...size, frames: 1 };
     }
     at += length;
   }
 }
 const EOI = Buffer.from([0xff, 0xd9]);
+const SOS = Buffer.from([0xff, 0xda]);
+const MAX_JPEG_SCANS = 100;
 
 /**
  * GIF: logical screen size, then every block up to the trailer, counting image descriptors

@@ -18,6 +18,7 @@ import {
   mp4Head,
   patchJpegSize,
   PNG_SIGNATURE,
+  pngBomb,
   pngChunk,
   storedZip,
   texturedJpeg,
@@ -192,6 +193,26 @@ describe('readImageHeader: sizes and frames before any decode', () => {
     expect(e.message).toMatch(/60000 × 60000/);
     // Defence in depth: libvips' own limit refuses it as well.
     await expect(sharp(huge, { limitInputPixels: DEFAULT_IMAGE_LIMITS.maxPixels }).raw().toBuffer()).rejects.toThrow(/pixel limit/);
+  });
+
+  it('refuses the 20000 × 20000 PNG bomb from its header alone', async () => {
+    const bomb = pngBomb();
+    const e = await failure(() => readImageHeader(bomb, SNIFFED.png));
+    expect(e.message).toMatch(/20000 × 20000 pixels \(400 megapixels\)/);
+    // Refused before the chunk walk: a damaged body past IHDR is never even looked at.
+    const damagedBody = Buffer.concat([bomb.subarray(0, 33), Buffer.alloc(100, 0xee)]);
+    expect((await failure(() => readImageHeader(damagedBody, SNIFFED.png))).message).toMatch(/400 megapixels/);
+  });
+
+  it('accepts a normal progressive JPEG and refuses thousands of scans', async () => {
+    const progressive = await sharp(texturedRgb(12, 200, 150), { raw: { width: 200, height: 150, channels: 3 } }).jpeg({ progressive: true }).toBuffer();
+    expect(readImageHeader(progressive, SNIFFED.jpg).width).toBe(200);
+    const sos = Buffer.from([0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00]);
+    const flood = (n: number) => Buffer.concat([progressive.subarray(0, -2), ...Array.from({ length: n }, () => sos), progressive.subarray(-2)]);
+    expect((await failure(() => readImageHeader(flood(200), SNIFFED.jpg))).message).toMatch(/more than 100 passes/);
+    // Scan markers after the end of the image (an appended file) are not the image's.
+    const appended = Buffer.concat([progressive, ...Array.from({ length: 200 }, () => sos)]);
+    expect(readImageHeader(appended, SNIFFED.jpg).height).toBe(150);
   });
 
   it('refuses a PNG whose chunks are damaged, short or missing', async () => {
