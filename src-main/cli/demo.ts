@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openDatabase } from '../db/connect';
 import { systemClock } from '../services/clock';
+import { evidenceDirFor } from '../evidence/store';
 import { seedDemo } from '../services/demo-seed';
+import { openEvidenceFiles } from '../services/evidence-intake';
 import { ensurePolicy } from '../services/policy-store';
 import { intFlag, parseArgs } from './args';
 import { databaseUrlFromEnv, defaultDataDir } from './paths';
@@ -16,7 +18,8 @@ export async function runDemo(args: string[]): Promise<void> {
   const db = await openDatabase({ url });
   try {
     await ensurePolicy(db, systemClock.now());
-    const result = await seedDemo(db, cases, systemClock.now());
+    // The same evidence folder `serve` and the desktop use for this database.
+    const result = await seedDemo(db, cases, systemClock.now(), openEvidenceFiles(evidenceDirFor(url, defaultDataDir())));
     process.stdout.write(`${JSON.stringify({ database: url, ...result })}\n`);
   } finally {
     await db.destroy();

@@ -11,6 +11,7 @@ import { seedDemo } from './demo-seed';
 import type { ServiceContext } from './handlers';
 import { openEvidenceFiles } from './evidence-intake';
 import { evidenceDirFor } from '../evidence/store';
+import { serveEvidence } from '../transport/evidence-serving';
 import { ensurePolicy } from './policy-store';
 import { nextDueAt, sweep } from './sweep';
 import { signIn } from './users';
@@ -81,13 +82,14 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   };
 
   await sweepNow(); // catch up on everything that fell due while the application was closed
-  if (opts.demoIfEmpty && (await isEmpty(db))) await seedDemo(db, opts.demoIfEmpty, clock.now());
+  if (opts.demoIfEmpty && (await isEmpty(db))) await seedDemo(db, opts.demoIfEmpty, clock.now(), evidence);
 
   return {
     db,
     context,
     sweepNow,
     dispatch: (method, input, identity) => dispatch(context, method, input, identity),
+    readEvidence: (identity, request) => serveEvidence(db, evidence.store, identity, request),
     async signIn(userId: string, password: string): Promise<Envelope<SignedInUser>> {
       try {
         if (typeof userId !== 'string' || typeof password !== 'string' || userId.length > 128 || password.length > 1024)
@@ -104,7 +106,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     },
     isEmpty: () => isEmpty(db),
     async seedDemo(cases: number) {
-      return seedDemo(db, cases, clock.now());
+      return seedDemo(db, cases, clock.now(), evidence);
     },
     async close() {
       closed = true;

@@ -1,12 +1,17 @@
 import { DEMO_USERS, generateDemoDisputes } from '../cli/demo-data';
 import type { Db } from '../db/connect';
 import { importStream } from './bulk-import';
+import { seedDemoEvidence } from './demo-evidence';
 import { seedDemoHistory } from './demo-history';
+import type { EvidenceFiles } from './evidence-intake';
 import { recomputeRisk } from './risk-recompute';
 import { createUser } from './users';
 
-/** Fills a database with the deterministic demo population and one user per demo identity. */
-export async function seedDemo(db: Db, cases: number, now: number): Promise<{ cases: number; users: number }> {
+/**
+ * Fills a database with the deterministic demo population and one user per demo identity;
+ * with an evidence store, also a few cases whose evidence is real files (demo-evidence.ts).
+ */
+export async function seedDemo(db: Db, cases: number, now: number, evidence?: EvidenceFiles): Promise<{ cases: number; users: number }> {
   let users = 0;
   for (const u of DEMO_USERS) {
     const exists = await db.selectFrom('users').select('id').where('id', '=', u.id).executeTakeFirst();
@@ -26,6 +31,7 @@ export async function seedDemo(db: Db, cases: number, now: number): Promise<{ ca
   });
   // A few days of past work on some of the cases (the supervisors' desk has something to show).
   await seedDemoHistory(db, now);
+  if (evidence) await seedDemoEvidence({ db, evidence }, now);
   // The import kept every buyer's score up to date with the priors known at the time; score the
   // whole demo population once more with priors fitted to all of it, so the screens agree.
   await recomputeRisk(db, { asOf: now });

@@ -132,7 +132,7 @@ function reuseWarnings(party: string, matches: EvidenceReuseMatch[]): EvidenceWa
   if (others.length) {
     const accounts = [...new Set(others.map((m) => m.accountId))];
     const cases = [...new Set(others.map((m) => m.caseId))];
-    const altered = others.every((m) => m.transform !== 'identical' && m.transform !== 'same') ? ' (mirrored or rotated)' : '';
+    const altered = alteration(others.map((m) => m.transform));
     out.push({
       code: 'reused_other_account',
       text: `The same picture${altered} was sent by ${accounts.length === 1 ? `another account, ${accounts[0]},` : `${accounts.length} other accounts`} in ${caseList(cases)}.`,
@@ -144,6 +144,13 @@ function reuseWarnings(party: string, matches: EvidenceReuseMatch[]): EvidenceWa
     out.push({ code: 'reused_other_case', text: `The ${party === 'seller' ? 'seller' : 'buyer'} sent the same picture in ${caseList(cases)} too.` });
   }
   return out;
+}
+
+/** " (mirrored)" when every copy was changed the same way; nothing for the same picture. */
+function alteration(transforms: string[]): string {
+  const kinds = new Set(transforms.map((t) => (t.startsWith('flip') ? 'mirrored' : t.startsWith('rot') ? 'rotated' : t === 'transpose' || t === 'transverse' ? 'mirrored and rotated' : '')));
+  const [only] = [...kinds];
+  return kinds.size === 1 && only ? ` (${only})` : '';
 }
 
 function caseList(ids: string[]): string {

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { call, evidenceUrl } from '../../client';
 import { Countdown } from '../../components/Countdown';
 import { IconArrowLeft, IconChevronDown, IconChevronUp } from '../../components/Icons';
-import { ACTOR_COLORS, formatInstant, humanize, reasonLabel } from '../../format';
+import { ACTOR_COLORS, formatInstant, formatInstantCompact, humanize, reasonLabel } from '../../format';
 import { useKeys } from '../../hooks';
 import type { CaseView } from '../../types';
 import './evidence.css';
@@ -245,19 +245,26 @@ function RequestGroup({ group, selected, onSelect }: { group: ReviewGroup; selec
       <div className="ev-group-head">
         {r ? (
           <>
-            <Group gap={6} wrap="nowrap" mb={2}>
-              <Text fz="xs" fw={700} c="dark.5">
+            <Group gap={6} wrap="nowrap" mb={2} justify="space-between">
+              <Text fz="xs" fw={700} c="dark.5" style={{ whiteSpace: 'nowrap' }}>
                 Request #{group.requestNo}
               </Text>
-              <Badge size="xs" radius="sm" variant="light" color={r.status === 'open' ? 'orange' : r.status === 'fulfilled' ? 'teal' : 'red'} style={{ textTransform: 'none' }}>
+              <Badge size="xs" radius="sm" variant="light" color={r.status === 'open' ? 'orange' : r.status === 'fulfilled' ? 'teal' : 'red'} style={{ textTransform: 'none', flexShrink: 0, overflow: 'visible' }}>
                 {r.status}
               </Badge>
-              <Text fz="xs" c="dimmed" truncate>
-                {r.status === 'open' ? <Countdown at={r.dueAt} size="xs" prefix="due" /> : `asked ${formatInstant(r.requestedAt)}`}
-              </Text>
             </Group>
             <Text fz="sm" lineClamp={3} title={r.request} data-testid="evidence-group-request">
               {r.request}
+            </Text>
+            <Text fz="xs" c="dimmed" mt={2}>
+              {r.status === 'open' ? (
+                <Countdown at={r.dueAt} size="xs" prefix="due" />
+              ) : (
+                <>
+                  asked {formatInstantCompact(r.requestedAt)}
+                  {r.resolvedAt ? ` · ${r.status} ${formatInstantCompact(r.resolvedAt)}` : ''}
+                </>
+              )}
             </Text>
           </>
         ) : (

@@ -65,7 +65,7 @@ export function FileFacts({ entry }: { entry: EvidenceEntry }) {
         {[mediaLabel(f?.mediaType ?? entry.mediaType), formatBytes(f?.sizeBytes ?? entry.sizeBytes), dims].filter(Boolean).join(' · ')}
       </Text>
       {f?.stored && (
-        <Text fz="xs" c={f.capturedAt ? 'dark.4' : 'dimmed'} truncate>
+        <Text fz="xs" c={f.capturedAt ? 'dark.4' : 'dimmed'} lineClamp={2}>
           {f.capturedAt ? `Taken ${formatInstantCompact(f.capturedAt)}` : f.kind === 'image' ? 'No capture time' : 'Video'}
           {f.device ? ` · ${f.device}` : ''}
         </Text>
