@@ -10,7 +10,7 @@ import type { CaseState } from '../engine/state';
 import { commandLogOf, type LoggedCommand } from './command-log';
 import { exportDisputes } from './dispute-export';
 import { currentPolicy } from './policy-store';
-import { replay, type Scenario } from './replay';
+import { runScenario, type Scenario } from './replay';
 
 /** The preview replays at most this many cases (the contract's bound too). */
 export const MAX_PREVIEW_CASES = 1_000;
@@ -82,8 +82,8 @@ export async function previewPolicy(db: Db, draftInput: Policy, lastN: number, n
     users: users.map((u) => ({ id: u.id, name: u.name, role: u.role as Role })),
     steps: [...steps.map((s) => ({ at: toIso(s.at), as: s.as, method: s.method, input: s.input })), { at: toIso(end), method: 'system.tick' }],
   };
-  const out = withLog.length ? await replay(scenario, { caseEvents: false }) : { results: [], cases: [] };
-  const replayed = new Map(out.cases.map((c) => [c!.id, c!]));
+  const out = withLog.length ? await runScenario(scenario, (replayDb) => loadCaseStates(replayDb, withLog)) : { results: [], value: new Map<string, CaseState>() };
+  const replayed = out.value;
   const refusals = new Map<string, Array<{ step: Step; code: string; message: string }>>();
   for (const r of out.results) {
     const step = steps[r.step];
@@ -102,24 +102,18 @@ export async function previewPolicy(db: Db, draftInput: Policy, lastN: number, n
     const s = states.get(id)!;
     const before = outcomeOf(s);
     const decidedUnder = s.decision!.policyVersion;
-    const view = replayed.get(id);
+    const replayedState = replayed.get(id);
     const refused = refusals.get(id) ?? [];
     const base = { caseId: id, reason: s.reason, currency: s.order.currency, decidedAt: toIso(s.decision!.decidedAt) };
     const beforeOut = { outcome: before.outcome!, amountMinor: before.amountMinor, basis: before.basis!, status: before.status, refundMinor: before.refundMinor, policyVersion: decidedUnder };
-    if (!view) {
+    if (!replayedState) {
       // The rebuilt dispute did not go back in (should not happen; shown rather than hidden).
       notReplayed++;
       const why = refused[0] ? `${refused[0].code}: ${refused[0].message}` : 'unknown';
       rows.push({ ...base, before: beforeOut, after: { ...beforeOut }, changed: false, note: `Not replayed: the rebuilt dispute was refused at intake (${why}).`, refusedSteps: refused.length });
       continue;
     }
-    const after: Outcome = {
-      outcome: view.decision?.outcome ?? null,
-      amountMinor: view.decision?.amountMinor ?? 0,
-      basis: view.decision?.basis ?? null,
-      status: view.status,
-      refundMinor: view.refund?.amountMinor ?? 0,
-    };
+    const after = outcomeOf(replayedState);
     const outcomeChanged = before.outcome !== after.outcome;
     const amountChanged = before.refundMinor !== after.refundMinor || before.amountMinor !== after.amountMinor;
     const changed = outcomeChanged || amountChanged || before.basis !== after.basis || before.status !== after.status || refused.length > 0;
@@ -134,7 +128,7 @@ export async function previewPolicy(db: Db, draftInput: Policy, lastN: number, n
       before: beforeOut,
       after: { ...after, refundMinor: after.refundMinor },
       changed,
-      note: changed ? explain(s, before, after, refused, policyOf.get(decidedUnder) ?? null, draft, view.forcedDecision) : null,
+      note: changed ? explain(s, before, after, refused, policyOf.get(decidedUnder) ?? null, draft, replayedState.forcedDecision) : null,
       refusedSteps: refused.length,
     });
   }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Role } from '../contract/domain';
 import { Instant, toMs } from '../contract/primitives';
 import { mergePolicy, DEFAULT_POLICY, PolicyOverrides } from '../contract/policy';
-import { openDatabase } from '../db/connect';
+import { openDatabase, type Db } from '../db/connect';
 import { dispatch } from '../transport/dispatch';
 import type { Identity } from '../transport/types';
 import { caseView } from './case-view';
@@ -26,17 +26,29 @@ export const Scenario = z
   });
 export type Scenario = z.infer<typeof Scenario>;
 
-export interface ReplayOptions {
-  /** Include each case's event log in the output (default true; the policy preview leaves it out). */
-  caseEvents?: boolean;
-}
+export type StepResult = { step: number; ok: boolean; error?: { code: string; message: string } };
 
 /**
  * Runs a scenario on a fresh in-memory database through the same dispatch the screens
  * use. Before each step the clock moves to its `at` and the sweep applies what fell due.
  * The `replay` CLI and the supervisors' policy preview both run on it: one engine, one path.
  */
-export async function replay(scenario: Scenario, opts: ReplayOptions = {}) {
+export async function replay(scenario: Scenario) {
+  const { results, value: cases } = await runScenario(scenario, async (db) => {
+    const ids = await db.selectFrom('cases').select('id').orderBy('created_at').orderBy('id').execute();
+    const views = [];
+    for (const { id } of ids) views.push(await caseView(db, id));
+    return views;
+  });
+  return { name: scenario.name ?? null, results, cases };
+}
+
+/**
+ * The replay's core: the steps' results, and whatever `inspect` reads from the replay's
+ * database before it is thrown away (the CLI: every case's view; the policy preview: just
+ * the engine states it compares).
+ */
+export async function runScenario<T>(scenario: Scenario, inspect: (db: Db) => Promise<T>): Promise<{ results: StepResult[]; value: T }> {
   const db = await openDatabase({ url: ':memory:' });
   try {
     const start = scenario.steps.length ? toMs(scenario.steps[0]!.at) : 0;
@@ -47,7 +59,7 @@ export async function replay(scenario: Scenario, opts: ReplayOptions = {}) {
       // Replay identities never sign in; the hash can match no password.
       await db.insertInto('users').values({ id: u.id, name: u.name || u.id, role: u.role, password_hash: 'disabled', failed_attempts: 0, locked_until: null, created_at: start }).execute();
     const ctx = { db, clock, notify: () => {} };
-    const results: Array<{ step: number; ok: boolean; error?: { code: string; message: string } }> = [];
+    const results: StepResult[] = [];
     for (const [i, step] of scenario.steps.entries()) {
       clock.set(toMs(step.at));
       await sweep(db, clock.now());
@@ -57,10 +69,7 @@ export async function replay(scenario: Scenario, opts: ReplayOptions = {}) {
         : { ok: false as const, error: { code: 'FORBIDDEN' as const, message: `"${step.as}" is not one of the scenario's users, nor "intake".` } };
       results.push(envelope.ok ? { step: i, ok: true } : { step: i, ok: false, error: { code: envelope.error.code, message: envelope.error.message } });
     }
-    const ids = await db.selectFrom('cases').select('id').orderBy('created_at').orderBy('id').execute();
-    const cases = [];
-    for (const { id } of ids) cases.push(await caseView(db, id, { events: opts.caseEvents ?? true }));
-    return { name: scenario.name ?? null, results, cases };
+    return { results, value: await inspect(db) };
   } finally {
     await db.destroy();
   }
