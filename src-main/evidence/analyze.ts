@@ -106,7 +106,8 @@ export async function analyzeImage(bytes: Buffer, sniffed: SniffedType, limits: 
       capturedAt: exif.capturedAt,
       capturedAtHasOffset: exif.capturedAtHasOffset,
       device: exif.device,
-      orientation: orientation ?? exif.orientation,
+      // What was applied (libvips reads the same EXIF tag), not a second opinion from exifr.
+      orientation,
       phash: phashOfGray(gray, HASH_SIZE),
       phashVariants: phashVariantsOfGray(gray, HASH_SIZE),
       display,

@@ -56,6 +56,8 @@ export async function readExif(bytes: Buffer, sniffed: SniffedType): Promise<Exi
     return NONE;
   }
   if (!tags) return NONE;
+  // OffsetTime (the offset of the file's DateTime) stands in when a device writes only that
+  // one: it is the same clock, set the same day, in every camera seen writing it.
   const original = captureTime(tags.DateTimeOriginal, tags.SubSecTimeOriginal, tags.OffsetTimeOriginal ?? tags.OffsetTime);
   const digitized = original ?? captureTime(tags.CreateDate, tags.SubSecTimeDigitized, tags.OffsetTimeDigitized ?? tags.OffsetTime);
   const orientation = typeof tags.Orientation === 'number' && tags.Orientation >= 1 && tags.Orientation <= 8 ? tags.Orientation : null;

@@ -428,6 +428,18 @@ describe('analyzeImage', () => {
     expect([(await sharp(small.display).metadata()).width, (await sharp(small.thumb).metadata()).width]).toEqual([100, 100]);
   });
 
+  it('accepts greyscale JPEGs, palette PNGs with transparency and greyscale+alpha PNGs', async () => {
+    const grey = await sharp(texturedRgb(43, 80, 60), { raw: { width: 80, height: 60, channels: 3 } }).toColourspace('b-w').jpeg().toBuffer();
+    expect((await sharp(grey).metadata()).channels).toBe(1);
+    const palette = await sharp(texturedRgb(44, 80, 60), { raw: { width: 80, height: 60, channels: 3 } }).ensureAlpha(0.5).png({ palette: true }).toBuffer();
+    const greyAlpha = await sharp(texturedRgb(45, 80, 60), { raw: { width: 80, height: 60, channels: 3 } }).greyscale().ensureAlpha(0.7).png().toBuffer();
+    for (const b of [grey, palette, greyAlpha]) {
+      const facts = await analyzeImage(b, sniff(b));
+      expect([facts.width, facts.height]).toEqual([80, 60]);
+      expect((await sharp(facts.display).metadata()).channels).toBe(3);
+    }
+  });
+
   it('flattens transparency onto white for the JPEG copies', async () => {
     const transparent = await sharp({ create: { width: 40, height: 40, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
     const facts = await analyzeImage(transparent, SNIFFED.png);
