@@ -9,6 +9,9 @@
  *   queuePage   first page of the unassigned queue: median/p95 and its query plan
  *   sweepIdle   a sweep with nothing due over ~1M pending deadline rows
  *   sweepApply  10,000 missed-evidence defaults applied by one sweep
+ *   evidence    images ingested per second (hash, store, analysis with thumbnail and pHash) and
+ *               the reuse lookup among 1,000,000 stored hashes (--skip-evidence,
+ *               --evidence-images N, --evidence-stored N; bench/evidence.ts)
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -46,7 +49,7 @@ const TARGETS = {
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 export async function runBench(args: string[]): Promise<void> {
-  const { flags } = parseArgs(args, { cases: 'string', runs: 'string', 'sweep-cases': 'string', 'work-dir': 'string', keep: 'boolean', 'skip-baseline': 'boolean', 'risk-buyers': 'string', 'risk-orders': 'string', 'skip-risk': 'boolean' });
+  const { flags } = parseArgs(args, { cases: 'string', runs: 'string', 'sweep-cases': 'string', 'work-dir': 'string', keep: 'boolean', 'skip-baseline': 'boolean', 'risk-buyers': 'string', 'risk-orders': 'string', 'skip-risk': 'boolean', 'skip-evidence': 'boolean', 'evidence-images': 'string', 'evidence-stored': 'string' });
   const cases = intFlag(flags.cases, 'cases', 1_000_000);
   const runs = Math.max(1, intFlag(flags.runs, 'runs', 200));
   const sweepCases = Math.min(cases, intFlag(flags['sweep-cases'], 'sweep-cases', 10_000));
@@ -125,12 +128,23 @@ export async function runBench(args: string[]): Promise<void> {
             orders: intFlag(flags['risk-orders'], 'risk-orders', 8_000_000),
             log,
           });
+      // 7. Evidence files: images ingested per second, reuse lookup among 1M stored hashes.
+      const evidence = flags['skip-evidence']
+        ? null
+        : await (await import('../bench/evidence')).benchEvidence({
+            images: intFlag(flags['evidence-images'], 'evidence-images', 200),
+            stored: intFlag(flags['evidence-stored'], 'evidence-stored', 1_000_000),
+            workDir: join(dir, 'evidence-bench'),
+            keep: !!flags.keep,
+            log,
+          });
       const figures = {
         import: importFigure,
         queuePage: queueFigure,
         sweepIdle: idleFigure,
         sweepApply: applyFigure,
         ...(risk ? { riskRecompute: { ...risk.figures.recompute, pass: risk.figures.recompute.pass }, riskIncremental: { ...risk.figures.incremental, pass: risk.figures.incremental.pass } } : {}),
+        ...(evidence ? { evidence } : {}),
       };
       const report = {
         bench: 'mediation-desk',

@@ -13,10 +13,11 @@ import { evidenceHashesAfter, evidenceHashesBySeq, evidenceKeysBySeq } from '../
  *   and its 16 one-bit neighbours (4 × 17 buckets per variant), so every stored hash within
  *   distance 7 is a candidate, and only those (plus chance collisions) are compared;
  * - buckets are compressed sparse rows (one Uint32Array of offsets per band, one of entries),
- *   with the hashes in two Uint32Arrays and the row's seq in a third: 28 bytes per image,
+ *   with the hashes interleaved in one Uint32Array and the row's seq in another: 28 bytes per image,
  *   ~30 MB at 1,000,000, nothing per image for the garbage collector to walk;
- * - images added since the last rebuild sit in a tail that is scanned directly, and the rows
- *   are rebuilt (a counting sort, linear) once the tail outgrows an eighth of them.
+ * - images added since the last rebuild sit in a short tail that is scanned directly (at most
+ *   TAIL_MAX, so a lookup never compares more than 8 × TAIL_MAX hashes there); the rows are
+ *   rebuilt (a counting sort, linear) when a sync leaves the tail longer than that.
  *
  * The index is a per-process cache of `evidence_files` (phash_hi, phash_lo, seq), built lazily
  * and brought up to date with `seq > last` before each lookup, so several desktops sharing one
@@ -51,6 +52,8 @@ export interface ReuseMatch extends Candidate {
 
 const BANDS = 4;
 const BUCKETS = 1 << 16;
+/** Hashes scanned one by one after the band rows; past this a sync rebuilds the rows. */
+export const TAIL_MAX = 2048;
 
 export function splitPhash(phash: string): { hi: number; lo: number } {
   if (!/^[0-9a-f]{16}$/i.test(phash)) throw new Error(`a perceptual hash is 16 hex digits, not "${phash.slice(0, 40)}"`);
@@ -68,8 +71,8 @@ const bandOf = (hi: number, lo: number, b: number): number => (b === 0 ? lo & 0x
 
 /** The in-memory multi-index over (hi, lo, seq) triples. No I/O. */
 export class PhashIndex {
-  private hi = new Uint32Array(1024);
-  private lo = new Uint32Array(1024);
+  /** hi, lo of entry i at 2i, 2i + 1: one cache line per candidate, not two. */
+  private hl = new Uint32Array(2048);
   private seq = new Uint32Array(1024);
   private n = 0;
   /** Entries [0, built) are in the band rows; [built, n) are the tail. */
@@ -82,17 +85,21 @@ export class PhashIndex {
   }
 
   add(seq: number, hi: number, lo: number): void {
-    if (this.n === this.hi.length) this.grow(this.n * 2);
-    this.hi[this.n] = hi >>> 0;
-    this.lo[this.n] = lo >>> 0;
+    if (this.n === this.seq.length) this.grow(this.n * 2);
+    this.hl[2 * this.n] = hi >>> 0;
+    this.hl[2 * this.n + 1] = lo >>> 0;
     this.seq[this.n] = seq;
     this.n++;
-    if (this.n - this.built > Math.max(4096, this.built >>> 3)) this.rebuild();
+  }
+
+  /** Rebuilds the band rows when the tail has grown past TAIL_MAX (call after adding). */
+  settle(): void {
+    if (this.n - this.built > TAIL_MAX) this.rebuild();
   }
 
   /** Room for `count` entries without re-allocating (a bulk load knows its size). */
   reserve(count: number): void {
-    if (count > this.hi.length) this.grow(count);
+    if (count > this.seq.length) this.grow(count);
   }
 
   /** Puts every entry into the band rows (counting sort per band). */
@@ -102,11 +109,11 @@ export class PhashIndex {
     this.entries = [];
     for (let b = 0; b < BANDS; b++) {
       const off = new Uint32Array(BUCKETS + 1);
-      for (let i = 0; i < n; i++) off[bandOf(this.hi[i]!, this.lo[i]!, b) + 1]!++;
+      for (let i = 0; i < n; i++) off[bandOf(this.hl[2 * i]!, this.hl[2 * i + 1]!, b) + 1]!++;
       for (let k = 0; k < BUCKETS; k++) off[k + 1]! += off[k]!;
       const fill = off.slice(0, BUCKETS);
       const ent = new Uint32Array(n);
-      for (let i = 0; i < n; i++) ent[fill[bandOf(this.hi[i]!, this.lo[i]!, b)]!++] = i;
+      for (let i = 0; i < n; i++) ent[fill[bandOf(this.hl[2 * i]!, this.hl[2 * i + 1]!, b)]!++] = i;
       this.offsets.push(off);
       this.entries.push(ent);
     }
@@ -119,18 +126,12 @@ export class PhashIndex {
    */
   lookup(variants: Array<{ transform: string; hi: number; lo: number }>, maxDistance = MATCH_MAX_DISTANCE): Candidate[] {
     if (maxDistance > PROBE_MAX_DISTANCE) throw new Error(`the index finds every hash within ${PROBE_MAX_DISTANCE} bits, not ${maxDistance}`);
-    const best = new Map<number, { distance: number; transform: string }>();
-    const H = this.hi;
-    const L = this.lo;
-    const consider = (i: number, vh: number, vl: number, transform: string) => {
-      const d = popcount32((H[i]! ^ vh) >>> 0) + popcount32((L[i]! ^ vl) >>> 0);
-      if (d > maxDistance) return;
-      const had = best.get(i);
-      if (!had || d < had.distance) best.set(i, { distance: d, transform });
-    };
-    for (const v of variants) {
-      const vh = v.hi >>> 0;
-      const vl = v.lo >>> 0;
+    const HL = this.hl;
+    // Hits as flat (entry, distance, variant) triples: a hot loop without closures or objects.
+    const hits: number[] = [];
+    for (let vi = 0; vi < variants.length; vi++) {
+      const vh = variants[vi]!.hi >>> 0;
+      const vl = variants[vi]!.lo >>> 0;
       if (this.built) {
         for (let b = 0; b < BANDS; b++) {
           const off = this.offsets[b]!;
@@ -139,11 +140,24 @@ export class PhashIndex {
           for (let flip = -1; flip < 16; flip++) {
             const key = flip < 0 ? value : value ^ (1 << flip);
             const end = off[key + 1]!;
-            for (let k = off[key]!; k < end; k++) consider(ent[k]!, vh, vl, v.transform);
+            for (let k = off[key]!; k < end; k++) {
+              const i = ent[k]!;
+              const d = popcount32((HL[2 * i]! ^ vh) >>> 0) + popcount32((HL[2 * i + 1]! ^ vl) >>> 0);
+              if (d <= maxDistance) hits.push(i, d, vi);
+            }
           }
         }
       }
-      for (let i = this.built; i < this.n; i++) consider(i, vh, vl, v.transform);
+      for (let i = this.built; i < this.n; i++) {
+        const d = popcount32((HL[2 * i]! ^ vh) >>> 0) + popcount32((HL[2 * i + 1]! ^ vl) >>> 0);
+        if (d <= maxDistance) hits.push(i, d, vi);
+      }
+    }
+    if (!hits.length) return [];
+    const best = new Map<number, { distance: number; transform: string }>();
+    for (let h = 0; h < hits.length; h += 3) {
+      const had = best.get(hits[h]!);
+      if (!had || hits[h + 1]! < had.distance) best.set(hits[h]!, { distance: hits[h + 1]!, transform: variants[hits[h + 2]!]!.transform });
     }
     return [...best]
       .map(([i, m]) => ({ seq: this.seq[i]!, distance: m.distance, transform: m.transform }))
@@ -152,20 +166,19 @@ export class PhashIndex {
 
   /** Bytes held by the typed arrays (what 1,000,000 images cost). */
   memoryBytes(): number {
-    let total = this.hi.byteLength + this.lo.byteLength + this.seq.byteLength;
+    let total = this.hl.byteLength + this.seq.byteLength;
     for (const a of [...this.offsets, ...this.entries]) total += a.byteLength;
     return total;
   }
 
   private grow(capacity: number): void {
-    const grown = (a: Uint32Array) => {
-      const b = new Uint32Array(capacity);
-      b.set(a.subarray(0, this.n));
+    const grown = (a: Uint32Array, width: number) => {
+      const b = new Uint32Array(capacity * width);
+      b.set(a.subarray(0, this.n * width));
       return b;
     };
-    this.hi = grown(this.hi);
-    this.lo = grown(this.lo);
-    this.seq = grown(this.seq);
+    this.hl = grown(this.hl, 2);
+    this.seq = grown(this.seq, 1);
   }
 }
 
@@ -224,6 +237,7 @@ export class ReuseIndex {
       if (rows.length < PAGE) break;
     }
     while (this.gaps.size > MAX_GAPS) this.gaps.delete(this.gaps.keys().next().value!);
+    this.index.settle();
     return { added };
   }
 

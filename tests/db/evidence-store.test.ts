@@ -182,7 +182,10 @@ describe('PhashIndex (multi-index hashing)', () => {
       if (i % 100 === 0) anchors.push(hex(h.hi, h.lo));
       stored.push(h);
       idx.add(i + 1, h.hi, h.lo);
+      if (i % 997 === 0) idx.settle(); // band rows plus a tail, as after syncs
     }
+    idx.add(30_001, 0, 0); // and something in the tail for sure
+    stored.push({ hi: 0, lo: 0 });
     const pop = (x: number) => {
       let c = 0;
       for (; x; x &= x - 1) c++;
