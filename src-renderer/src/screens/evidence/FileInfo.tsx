@@ -4,7 +4,7 @@ import type { AppError } from '../../../../src-main/contract/errors';
 import type { EvidenceVerifyView } from '../../../../src-main/contract/evidence';
 import { IconAlert, IconCheck } from '../../components/Icons';
 import { Fact } from '../../components/Section';
-import { ACTOR_COLORS, formatBytes, formatDuration, formatInstant, humanize } from '../../format';
+import { ACTOR_COLORS, formatBytes, formatDuration, formatInstant, formatInstantCompact, humanize } from '../../format';
 import type { CaseView } from '../../types';
 import { mediaLabel, shortHash, transformLabel, warningTone, type ReviewItem } from './model';
 
@@ -65,7 +65,15 @@ export function FileInfo({ view, item, verify, onVerify }: Props) {
           <CaptureTime view={view} capturedAt={f?.capturedAt ?? null} stored={!!f?.stored} />
         </Fact>
         <Fact label="Device">{f?.device ?? '—'}</Fact>
-        <Fact label="Perceptual hash">{f?.phash ? <span className="mono">{f.phash}</span> : '—'}</Fact>
+        <Fact label="Perceptual hash">
+          {f?.phash ? (
+            <Text span className="mono" fz="xs" style={{ whiteSpace: 'nowrap' }}>
+              {f.phash}
+            </Text>
+          ) : (
+            '—'
+          )}
+        </Fact>
       </div>
 
       <Group gap={8} mt={10} wrap="nowrap" align="center" data-testid="evidence-hash">
@@ -105,7 +113,7 @@ function CaptureTime({ view, capturedAt, stored }: { view: CaseView; capturedAt:
   else if (delivered !== null) relation = at < delivered ? { text: `${formatDuration(delivered - at)} before delivery`, bad: true } : { text: `${formatDuration(at - delivered)} after delivery`, bad: false };
   return (
     <>
-      {formatInstant(capturedAt)}
+      <span title={formatInstant(capturedAt, true)}>{formatInstantCompact(capturedAt)}</span>
       {relation && (
         <Text fz="xs" c={relation.bad ? 'orange.8' : 'dimmed'} fw={relation.bad ? 600 : undefined} data-testid="capture-relation">
           {relation.text}
