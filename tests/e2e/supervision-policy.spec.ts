@@ -126,6 +126,46 @@ test('edit a partial rate, preview the changed cases and totals, publish with a 
   expect(versions[0]!.decisions).toBeGreaterThanOrEqual(1);
 });
 
+test('a publish on top of a version someone else published meanwhile is refused; the draft carries over', async ({ page, playwright, baseURL }) => {
+  await signIn(page, demoUser('amara'));
+  const start = await api<PolicyVersionView>(page, 'policy.get', {});
+  await page.getByTestId('base-view').getByText('Policy', { exact: true }).click();
+  const screen = page.getByTestId('policy-screen');
+  await expect(screen.getByTestId('policy-version')).toHaveText(`version ${start.version} in force`);
+  const appeal = screen.getByTestId('field-appealWindowHours');
+  await appeal.fill(String(start.policy.appealWindowHours + 24));
+  await screen.getByTestId('preview-n').fill('5');
+  await screen.getByTestId('run-preview').click();
+  await expect(screen.getByTestId('policy-preview')).toBeVisible();
+  await screen.getByTestId('publish-note').fill('A longer appeal window over the holidays.');
+
+  // Meanwhile Oleg publishes a change of his own.
+  const oleg = await playwright.request.newContext({ baseURL });
+  expect(await (await oleg.post('/api/session/sign-in', { data: demoUser('oleg') })).json()).toMatchObject({ ok: true });
+  const theirs = { ...start.policy, returnShipmentHours: start.policy.returnShipmentHours + 48 };
+  const published = await (await oleg.post('/api/call/policy.publish', { data: { policy: theirs, note: 'More time to ship returns.', basedOnVersion: start.version } })).json();
+  expect(published).toMatchObject({ ok: true, value: { version: start.version + 1 } });
+
+  // Amara's publish is refused, with who published what; nothing of hers is lost.
+  await screen.getByTestId('publish').click();
+  await expect(screen.getByTestId('policy-refusal')).toContainText(`Oleg Sokolov published version ${start.version + 1}`);
+  await expect(screen.getByTestId('policy-conflict')).toBeVisible();
+  await shot(page, '56-policy-conflict');
+  await screen.getByTestId('rebase-draft').click();
+  // Her change on top of his: the diff shows only hers, his stays in the draft.
+  await expect(screen.getByTestId('diff-row')).toHaveCount(1);
+  await expect(screen.getByTestId('diff-row')).toContainText('Appeal window');
+  await expect(screen.getByTestId('field-returnShipmentHours')).toHaveValue(`${theirs.returnShipmentHours} h`);
+  await expect(screen.getByTestId('publish')).toBeDisabled(); // preview again first
+  await screen.getByTestId('run-preview').click();
+  await expect(screen.getByTestId('policy-preview')).not.toHaveAttribute('data-stale', 'true');
+  await screen.getByTestId('publish').click();
+  await expect(screen.getByTestId('policy-history').getByTestId('history-row').first()).toHaveAttribute('data-version', String(start.version + 2));
+  const now = await api<PolicyVersionView>(page, 'policy.get', {});
+  expect(now.policy).toMatchObject({ appealWindowHours: start.policy.appealWindowHours + 24, returnShipmentHours: theirs.returnShipmentHours });
+  await oleg.dispose();
+});
+
 test('a mediator cannot publish a policy', async ({ page }) => {
   await signIn(page, demoUser('mira'));
   const current = await api<PolicyVersionView>(page, 'policy.get', {});

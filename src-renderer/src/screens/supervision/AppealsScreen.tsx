@@ -53,7 +53,7 @@ export function AppealsScreen({ me, onOpen, refreshKey, active }: { me: Me; onOp
                   · {warn} older than 2 days
                 </Text>
               )}
-              {notMine > 0 && <> · {notMine} you decided or handled (another supervisor reviews those)</>}
+              {notMine > 0 && <> · {notMine} yours: another supervisor reviews {notMine === 1 ? 'it' : 'them'}</>}
             </>
           ) : (
             'Appealed cases, oldest appeal first.'
@@ -139,8 +139,8 @@ export function AppealsScreen({ me, onOpen, refreshKey, active }: { me: Me; onOp
                   </Text>
                 </td>
                 <td>
-                  <Text fz="sm" fw={500}>
-                    {r.decision.decidedBy}
+                  <Text fz="sm" fw={r.decision.decidedBy === me.userId ? 700 : 500}>
+                    {r.decision.decidedBy === me.userId ? 'you' : r.decision.decidedBy}
                   </Text>
                   <Text fz="xs" c="dimmed" className="nowrap">
                     {formatInstantCompact(r.decision.decidedAt)} · policy v{r.decision.policyVersion}
@@ -153,9 +153,14 @@ export function AppealsScreen({ me, onOpen, refreshKey, active }: { me: Me; onOp
                     </Button>
                   ) : (
                     <Tooltip label={r.whyNot ?? 'Another supervisor must review this appeal.'} multiline maw={280} withArrow openDelay={200}>
-                      <Badge size="md" radius="sm" variant="outline" color="gray" style={{ textTransform: 'none' }} data-testid="own-case-marker">
-                        {me.userId === r.decision.decidedBy ? 'You decided this case' : 'You handled this case'}
-                      </Badge>
+                      <div>
+                        <Text fz="sm" fw={600} c="gray.7" data-testid="own-case-marker">
+                          {me.userId === r.decision.decidedBy ? 'You decided this case' : 'You handled this case'}
+                        </Text>
+                        <Text fz="xs" c="dimmed">
+                          another supervisor reviews
+                        </Text>
+                      </div>
                     </Tooltip>
                   )}
                 </td>

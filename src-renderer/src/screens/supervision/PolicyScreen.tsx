@@ -8,7 +8,7 @@ import { useToast } from '../../components/Toast';
 import { formatBytes, formatInstant, formatInstantCompact } from '../../format';
 import type { Me } from '../../types';
 import { PolicyPreview } from './PolicyPreview';
-import { fieldOf, HOURS_FIELDS, policyChanges, RATE_REASONS, reasonName, validateDraft, type Draft } from './policyFields';
+import { fieldOf, HOURS_FIELDS, policyChanges, RATE_REASONS, reasonName, rebaseDraft, validateDraft, type Draft } from './policyFields';
 import { Empty, ScreenHeader, useLiveQuery } from './shared';
 
 type Tab = 'edit' | 'history';
@@ -93,7 +93,10 @@ export function PolicyScreen({ onOpen, refreshKey, active }: { me: Me; onOpen: (
 
 function Editor({ current, onOpen, onPublished, reloadCurrent }: { current: PolicyVersionView; onOpen: (caseId: string) => void; onPublished: () => void; reloadCurrent: () => void }) {
   const [draft, setDraft] = useState<Draft>(() => toDraft(current.policy));
-  const [base, setBase] = useState(current.version);
+  // The version the draft started from (and its policy): publishing is refused (CONFLICT) if another came since.
+  const [baseView, setBaseView] = useState<Pick<PolicyVersionView, 'version' | 'policy'>>(current);
+  const setBase = (v: Pick<PolicyVersionView, 'version' | 'policy'>) => setBaseView({ version: v.version, policy: v.policy });
+  const base = baseView.version;
   const [serverError, setServerError] = useState<AppError | null>(null);
   const [lastN, setLastN] = useState<number | ''>(200);
   const [preview, setPreview] = useState<{ key: string; view: PolicyPreviewView } | null>(null);
@@ -104,11 +107,11 @@ function Editor({ current, onOpen, onPublished, reloadCurrent }: { current: Poli
   const toast = useToast();
 
   // Someone published meanwhile and nothing is edited here: follow the new version.
-  const untouched = policyChanges(toDraft(current.policy), draft).length === 0;
+  const untouched = policyChanges(toDraft(baseView.policy), draft).length === 0;
   useEffect(() => {
-    if (current.version !== base && untouched) {
+    if (current.version > base && untouched) {
       setDraft(toDraft(current.policy));
-      setBase(current.version);
+      setBase(current);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [current.version]);
@@ -152,7 +155,7 @@ function Editor({ current, onOpen, onPublished, reloadCurrent }: { current: Poli
       return;
     }
     toast({ message: `Version ${r.value.version} is in force: new decisions record it.`, color: 'teal' });
-    setBase(r.value.version);
+    setBase(r.value);
     setDraft(toDraft(r.value.policy));
     setNote('');
     setNoteTried(false);
@@ -167,16 +170,20 @@ function Editor({ current, onOpen, onPublished, reloadCurrent }: { current: Poli
 
   return (
     <Stack gap="md">
-      {base !== current.version && (
+      {current.version > base && (
         <Alert color="orange" variant="light" icon={<IconAlert size={18} />} title={`Version ${current.version} was published while you edited version ${base}`} data-testid="policy-conflict">
           <Group justify="space-between">
-            <Text fz="sm">Your draft is kept. Start again from the new version, or preview your draft against it and publish on top of it.</Text>
+            <Text fz="sm">Your draft is kept. Start again from the new version, or carry your own changes onto it (theirs stay), preview and publish.</Text>
             <Group gap="xs">
-              <Button size="xs" variant="default" onClick={() => (setDraft(toDraft(current.policy)), setBase(current.version), setPreview(null), setServerError(null))}>
+              <Button size="xs" variant="default" onClick={() => (setDraft(toDraft(current.policy)), setBase(current), setPreview(null), setServerError(null))}>
                 Discard my draft
               </Button>
-              <Button size="xs" onClick={() => (setBase(current.version), setPreview(null), setServerError(null))}>
-                Keep my draft on version {current.version}
+              <Button
+                size="xs"
+                onClick={() => (setDraft(rebaseDraft(baseView.policy as unknown as Record<string, unknown>, draft, current.policy as unknown as Record<string, unknown>)), setBase(current), setPreview(null), setServerError(null))}
+                data-testid="rebase-draft"
+              >
+                Apply my changes to version {current.version}
               </Button>
             </Group>
           </Group>

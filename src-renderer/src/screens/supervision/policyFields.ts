@@ -65,3 +65,15 @@ export function validateDraft(draft: Draft): { errors: Record<string, string>; p
 
 /** "policy.partialRates.defective" / "draft.replyPeriodHours" → the editor's field path. */
 export const fieldOf = (serverField: string | undefined): string | null => (serverField ? serverField.replace(/^(policy|draft)\./, '') : null);
+
+/**
+ * Someone published while a draft was open: carry the draft's own edits (draft against the
+ * version it started from) onto the newer version, keeping what the other supervisor changed.
+ */
+export function rebaseDraft(startedFrom: Record<string, unknown>, draft: Draft, newer: Record<string, unknown>): Draft {
+  const out = JSON.parse(JSON.stringify(newer)) as Draft;
+  for (const [k, v] of Object.entries(draft)) if (k !== 'partialRates' && v !== startedFrom[k]) out[k] = v;
+  const was = (startedFrom.partialRates ?? {}) as Record<string, unknown>;
+  for (const [r, v] of Object.entries(draft.partialRates)) if (v !== was[r]) out.partialRates[r] = v;
+  return out;
+}
