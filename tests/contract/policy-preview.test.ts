@@ -34,7 +34,7 @@ const S1 = user('s1', 'supervisor');
 const S2 = user('s2', 'supervisor');
 
 type Rows = Array<PreviewRowOut>;
-type Preview = PolicyPreviewView & { rows: Rows };
+type Preview = Omit<PolicyPreviewView, 'rows'> & { rows: Rows };
 
 let n = 0;
 function dispute(over: { reason?: string; total?: number; claim?: number; remedy?: string; currency?: string; buyer?: string } = {}) {
@@ -87,8 +87,8 @@ async function imported(over: Parameters<typeof dispute>[0] = {}) {
 }
 const view = (id: string) => ok<CaseView>('case.get', { caseId: id }, S1);
 const preview = (draft: Policy, lastN?: number) => ok<Preview>('policy.preview', { draft, ...(lastN ? { lastN } : {}) }, S1);
-const rowOf = (p: Preview, id: string) => {
-  const r = p.rows.find((x) => x.caseId === id);
+const rowOf = (p: Preview, id: string): PreviewRowOut => {
+  const r = (p.rows as Rows).find((x) => x.caseId === id);
   if (!r) throw new Error(`no preview row for ${id}`);
   return r;
 };
@@ -153,7 +153,7 @@ beforeAll(async () => {
   await ok('appeal.review', { caseId: c.overturned, verdict: 'overturn', outcome: 'full', reasons: 'The new video shows it does not heat.' }, S2);
   await ok('appeal.review', { caseId: c.upheld, verdict: 'uphold', reasons: 'The decision stands.' }, S1);
   at(24);
-  const forcedView = await view(c.forced);
+  const forcedView = await view(c.forced!);
   await ok('case.decide', { caseId: c.forced, outcome: 'return', amountMinor: forcedView.proposal!.options.find((o) => o.kind === 'return')!.amountMinor, reasons: 'Return it.' }, M1);
   await ok('party.shipReturn', { caseId: c.returned, trackingNumber: 'RT-1' }, INTAKE);
   at(80);
