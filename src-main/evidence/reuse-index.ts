@@ -15,9 +15,11 @@ import { evidenceHashesAfter, evidenceHashesBySeq, evidenceKeysBySeq } from '../
  * - buckets are compressed sparse rows (one Uint32Array of offsets per band, one of entries),
  *   with the hashes interleaved in one Uint32Array and the row's seq in another: 28 bytes per image,
  *   ~30 MB at 1,000,000, nothing per image for the garbage collector to walk;
- * - images added since the last rebuild sit in a short tail that is scanned directly (at most
- *   TAIL_MAX, so a lookup never compares more than 8 × TAIL_MAX hashes there); the rows are
- *   rebuilt (a counting sort, linear) when a sync leaves the tail longer than that.
+ * - rows are built with a counting sort (linear) in two levels, like a small LSM tree: the
+ *   main rows, and rows over the images added since (rebuilt in milliseconds); the main rows
+ *   are rebuilt only when the recent ones reach an eighth of them, so the main thread (the
+ *   Electron process) never stalls on a full rebuild more than once per ~125,000 new images
+ *   at a million. The newest (at most TAIL_MAX) are scanned one by one until a sync settles them.
  *
  * The index is a per-process cache of `evidence_files` (phash_hi, phash_lo, seq), built lazily
  * and brought up to date with `seq > last` before each lookup, so several desktops sharing one
@@ -69,16 +71,23 @@ function popcount32(x: number): number {
 
 const bandOf = (hi: number, lo: number, b: number): number => (b === 0 ? lo & 0xffff : b === 1 ? lo >>> 16 : b === 2 ? hi & 0xffff : hi >>> 16);
 
+/** Band rows over entries [from, to): per band, bucket offsets and the entries in bucket order. */
+interface Level {
+  from: number;
+  to: number;
+  offsets: Uint32Array[];
+  entries: Uint32Array[];
+}
+
 /** The in-memory multi-index over (hi, lo, seq) triples. No I/O. */
 export class PhashIndex {
   /** hi, lo of entry i at 2i, 2i + 1: one cache line per candidate, not two. */
   private hl = new Uint32Array(2048);
   private seq = new Uint32Array(1024);
   private n = 0;
-  /** Entries [0, built) are in the band rows; [built, n) are the tail. */
-  private built = 0;
-  private offsets: Uint32Array[] = [];
-  private entries: Uint32Array[] = [];
+  /** The main rows cover [0, main.to), the recent rows [main.to, recent.to); the rest is the tail. */
+  private main: Level | null = null;
+  private recent: Level | null = null;
 
   get size(): number {
     return this.n;
@@ -92,9 +101,12 @@ export class PhashIndex {
     this.n++;
   }
 
-  /** Rebuilds the band rows when the tail has grown past TAIL_MAX (call after adding). */
+  /** Puts the tail into rows once it is longer than TAIL_MAX (call after adding). */
   settle(): void {
-    if (this.n - this.built > TAIL_MAX) this.rebuild();
+    const mainTo = this.main?.to ?? 0;
+    if (this.n - (this.recent?.to ?? mainTo) <= TAIL_MAX) return;
+    if (this.n - mainTo > Math.max(65_536, mainTo >>> 3)) this.rebuild();
+    else this.recent = this.level(mainTo, this.n);
   }
 
   /** Room for `count` entries without re-allocating (a bulk load knows its size). */
@@ -102,22 +114,28 @@ export class PhashIndex {
     if (count > this.seq.length) this.grow(count);
   }
 
-  /** Puts every entry into the band rows (counting sort per band). */
+  /** Puts every entry into the main rows. */
   rebuild(): void {
-    const n = this.n;
-    this.offsets = [];
-    this.entries = [];
+    this.main = null;
+    this.recent = null;
+    this.main = this.level(0, this.n);
+  }
+
+  private level(from: number, to: number): Level {
+    const hl = this.hl;
+    const offsets: Uint32Array[] = [];
+    const entries: Uint32Array[] = [];
     for (let b = 0; b < BANDS; b++) {
       const off = new Uint32Array(BUCKETS + 1);
-      for (let i = 0; i < n; i++) off[bandOf(this.hl[2 * i]!, this.hl[2 * i + 1]!, b) + 1]!++;
+      for (let i = from; i < to; i++) off[bandOf(hl[2 * i]!, hl[2 * i + 1]!, b) + 1]!++;
       for (let k = 0; k < BUCKETS; k++) off[k + 1]! += off[k]!;
       const fill = off.slice(0, BUCKETS);
-      const ent = new Uint32Array(n);
-      for (let i = 0; i < n; i++) ent[fill[bandOf(this.hl[2 * i]!, this.hl[2 * i + 1]!, b)]!++] = i;
-      this.offsets.push(off);
-      this.entries.push(ent);
+      const ent = new Uint32Array(to - from);
+      for (let i = from; i < to; i++) ent[fill[bandOf(hl[2 * i]!, hl[2 * i + 1]!, b)]!++] = i;
+      offsets.push(off);
+      entries.push(ent);
     }
-    this.built = n;
+    return { from, to, offsets, entries };
   }
 
   /**
@@ -132,10 +150,11 @@ export class PhashIndex {
     for (let vi = 0; vi < variants.length; vi++) {
       const vh = variants[vi]!.hi >>> 0;
       const vl = variants[vi]!.lo >>> 0;
-      if (this.built) {
+      for (const level of [this.main, this.recent]) {
+        if (!level) continue;
         for (let b = 0; b < BANDS; b++) {
-          const off = this.offsets[b]!;
-          const ent = this.entries[b]!;
+          const off = level.offsets[b]!;
+          const ent = level.entries[b]!;
           const value = bandOf(vh, vl, b);
           for (let flip = -1; flip < 16; flip++) {
             const key = flip < 0 ? value : value ^ (1 << flip);
@@ -148,7 +167,7 @@ export class PhashIndex {
           }
         }
       }
-      for (let i = this.built; i < this.n; i++) {
+      for (let i = this.recent?.to ?? this.main?.to ?? 0; i < this.n; i++) {
         const d = popcount32((HL[2 * i]! ^ vh) >>> 0) + popcount32((HL[2 * i + 1]! ^ vl) >>> 0);
         if (d <= maxDistance) hits.push(i, d, vi);
       }
@@ -167,7 +186,7 @@ export class PhashIndex {
   /** Bytes held by the typed arrays (what 1,000,000 images cost). */
   memoryBytes(): number {
     let total = this.hl.byteLength + this.seq.byteLength;
-    for (const a of [...this.offsets, ...this.entries]) total += a.byteLength;
+    for (const level of [this.main, this.recent]) for (const a of [...(level?.offsets ?? []), ...(level?.entries ?? [])]) total += a.byteLength;
     return total;
   }
 

@@ -171,27 +171,28 @@ function flipBits(phash: string, bits: number, r: SeededRandom): string {
 }
 
 describe('PhashIndex (multi-index hashing)', () => {
-  it('finds exactly the hashes within the distance, against a brute-force scan, across rebuilds', () => {
+  it('finds exactly the hashes within the distance, against a brute-force scan, in main rows, recent rows and the tail', () => {
     const r = new SeededRandom(42);
     const idx = new PhashIndex();
     const stored: Array<{ hi: number; lo: number }> = [];
     const anchors: string[] = [];
-    for (let i = 0; i < 30_000; i++) {
+    for (let i = 0; i < 60_000; i++) {
       // Every 100th a near copy of an earlier one, so there is something to find.
       const h = i % 100 === 99 ? splitPhash(flipBits(anchors[r.below(anchors.length)]!, r.int(0, 9), r)) : { hi: r.u32(), lo: r.u32() };
       if (i % 100 === 0) anchors.push(hex(h.hi, h.lo));
       stored.push(h);
       idx.add(i + 1, h.hi, h.lo);
-      if (i % 997 === 0) idx.settle(); // band rows plus a tail, as after syncs
+      if (i === 30_000) idx.rebuild(); // the main rows…
+      else if (i % 997 === 0) idx.settle(); // …recent rows settled after syncs…
     }
-    idx.add(30_001, 0, 0); // and something in the tail for sure
+    idx.add(60_001, 0, 0); // …and a tail
     stored.push({ hi: 0, lo: 0 });
     const pop = (x: number) => {
-      let c = 0;
-      for (; x; x &= x - 1) c++;
-      return c;
+      x = x - ((x >>> 1) & 0x55555555);
+      x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+      return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
     };
-    for (let q = 0; q < 200; q++) {
+    for (let q = 0; q < 120; q++) {
       const probe = splitPhash(flipBits(anchors[r.below(anchors.length)]!, r.int(0, 8), r));
       for (const maxD of [MATCH_MAX_DISTANCE, 7]) {
         const got = idx.lookup([{ transform: 'same', ...probe }], maxD).map((c) => `${c.seq}:${c.distance}`).sort();
