@@ -89,11 +89,11 @@ export function AppealsScreen({ me, onOpen, refreshKey, active }: { me: Me; onOp
           <thead>
             <tr>
               <SortTh label="Waiting" col="age" sort={sort} onSort={toggle} width={110} />
-              <SortTh label="Case" col="case" sort={sort} onSort={toggle} firstDir="asc" width={190} />
+              <SortTh label="Case" col="case" sort={sort} onSort={toggle} firstDir="asc" width={200} />
               <SortTh label="Appeal" col="grounds" sort={sort} onSort={toggle} firstDir="asc" />
               <SortTh label="Decision appealed" col="outcome" sort={sort} onSort={toggle} firstDir="asc" width={220} />
               <SortTh label="Decided by" col="decider" sort={sort} onSort={toggle} firstDir="asc" width={170} />
-              <th style={{ width: 170 }}>Review</th>
+              <th style={{ width: 180 }}>Review</th>
             </tr>
           </thead>
           <tbody>
@@ -154,7 +154,7 @@ export function AppealsScreen({ me, onOpen, refreshKey, active }: { me: Me; onOp
                   ) : (
                     <Tooltip label={r.whyNot ?? 'Another supervisor must review this appeal.'} multiline maw={280} withArrow openDelay={200}>
                       <div>
-                        <Text fz="sm" fw={600} c="gray.7" data-testid="own-case-marker">
+                        <Text fz="xs" fw={700} c="gray.7" style={{ whiteSpace: 'nowrap' }} data-testid="own-case-marker">
                           {me.userId === r.decision.decidedBy ? 'You decided this case' : 'You handled this case'}
                         </Text>
                         <Text fz="xs" c="dimmed">

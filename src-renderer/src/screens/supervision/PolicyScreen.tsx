@@ -80,7 +80,7 @@ export function PolicyScreen({ onOpen, refreshKey, active }: { me: Me; onOpen: (
       ) : (
         <>
           <Box style={{ display: tab === 'edit' ? 'block' : 'none' }}>
-            <Editor current={cur} onOpen={onOpen} onPublished={() => (current.reload(), history.reload(), setTab('history'))} reloadCurrent={current.reload} />
+            <Editor current={cur} onOpen={onOpen} onPublished={() => (current.reload(), history.reload(), setTab('history'))} reloadCurrent={() => (current.reload(), history.reload())} />
           </Box>
           {tab === 'history' && <History versions={history.data ?? []} loading={history.loading} />}
         </>
