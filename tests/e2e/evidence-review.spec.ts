@@ -114,6 +114,7 @@ test('a mediator reviews both parties’ files side by side, zooms, pans, walks 
   await expect(reused).toHaveAttribute('data-tone', 'red');
   await expect(reused).toContainText('D-900002');
   await expect(reused).toContainText('mirrored');
+  await expect(reused.getByTestId('evidence-warning-case')).toHaveAttribute('href', '#/case/D-900002');
   await expect(info.getByTestId('evidence-reuse-row')).toHaveCount(1);
   await expect(info.getByTestId('evidence-reuse-case')).toHaveText('D-900002');
   await expect(info.getByTestId('evidence-reuse-row')).toContainText('mirrored left–right');
@@ -197,6 +198,29 @@ test('a video plays in the review, with seeking by range requests; a photo taken
   await expect(info.getByTestId('capture-relation')).toContainText('before delivery');
   await expect(info).toContainText('samsung Galaxy A54 5G');
   await shot(page, '74-evidence-review-before-delivery');
+});
+
+test('a case whose files arrived as descriptions only still shows them, and the same photo in other cases', async ({ page }) => {
+  await signIn(page, LENA);
+  // The generated population: files described by the feed (name, type, size, sha256), no bytes;
+  // serial disputers attach the very same photo (same sha256) to dispute after dispute.
+  let target: CaseView | null = null;
+  for (let n = 100_001; n <= 100_400 && !target; n++) {
+    const v = await api<CaseView>(page, 'case.get', { caseId: `D-${n}` });
+    if (v.evidence.some((e) => (e.reuse ?? []).length > 0) && v.evidence.some((e) => e.party === 'seller')) target = v;
+  }
+  expect(target, 'the demo population has a photo shared between cases').not.toBeNull();
+  await openCase(page, target!.id);
+  await page.keyboard.press('v');
+  const review = page.getByTestId('evidence-review');
+  await expect(review.getByTestId('evidence-card')).toHaveCount(target!.evidence.length);
+  const shared = target!.evidence.find((e) => (e.reuse ?? []).length > 0)!;
+  await review.locator(`[data-testid="evidence-card"][data-sha256="${shared.sha256}"]`).first().click();
+  await expect(review.getByTestId('evidence-viewer')).toHaveAttribute('data-state', 'description-only');
+  await expect(review.getByTestId('evidence-reuse-row').first()).toBeVisible();
+  await expect(review.getByTestId('evidence-reuse-row')).toHaveCount(shared.reuse!.length);
+  await expect(review.getByTestId('evidence-info').getByTestId('evidence-verify')).toHaveCount(0);
+  await shot(page, '75-evidence-review-descriptions-only');
 });
 
 test('files are served only to a signed-in session, by id, never by path', async ({ page }) => {

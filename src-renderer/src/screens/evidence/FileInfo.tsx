@@ -51,7 +51,9 @@ export function FileInfo({ view, item, verify, onVerify }: Props) {
           {(entry.warnings ?? []).map((w) => (
             <div key={w.code + w.text} className="ev-warning" data-tone={warningTone(w.code)} data-code={w.code} data-testid="evidence-warning">
               <IconAlert size={14} />
-              <span>{w.text}</span>
+              <span>
+                <LinkedCaseIds text={w.text} caseIds={(entry.reuse ?? []).map((m) => m.caseId)} />
+              </span>
             </div>
           ))}
         </div>
@@ -100,6 +102,26 @@ export function FileInfo({ view, item, verify, onVerify }: Props) {
 
       <Reuse matches={entry.reuse ?? []} />
     </div>
+  );
+}
+
+/** The case ids a warning names become links to those cases (the Shell opens #/case/ID). */
+function LinkedCaseIds({ text, caseIds }: { text: string; caseIds: string[] }) {
+  const ids = [...new Set(caseIds)].filter((id) => text.includes(id)).sort((a, b) => b.length - a.length);
+  if (!ids.length) return <>{text}</>;
+  const pattern = new RegExp(`(${ids.map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`);
+  return (
+    <>
+      {text.split(pattern).map((part, i) =>
+        ids.includes(part) ? (
+          <Anchor key={i} href={`#/case/${encodeURIComponent(part)}`} inherit fw={600} c="inherit" underline="always" data-testid="evidence-warning-case">
+            {part}
+          </Anchor>
+        ) : (
+          part
+        ),
+      )}
+    </>
   );
 }
 
