@@ -82,6 +82,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   };
 
   await sweepNow(); // catch up on everything that fell due while the application was closed
+  // Load the reuse index in the background (a few seconds at a million images), so the first upload does not wait for it.
+  const warming = evidence.reuse.sync(db).catch((e) => console.error('[evidence] the reuse index could not be loaded yet; the first upload loads it:', e));
   if (opts.demoIfEmpty && (await isEmpty(db))) await seedDemo(db, opts.demoIfEmpty, clock.now(), evidence);
 
   return {
@@ -112,6 +114,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       closed = true;
       if (timer) clearTimeout(timer);
       await sweeping;
+      await warming;
       await db.destroy();
     },
   };
