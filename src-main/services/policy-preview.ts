@@ -178,7 +178,7 @@ function outcomeOf(s: CaseState): Outcome {
 }
 
 const BASIS_WORDS: Record<string, string> = { agreement: 'by agreement', mediator: 'by the mediator', default: 'by default', appeal: 'on appeal' };
-const HOURS_WORDS: Array<[keyof Policy, string]> = [
+const HOURS_WORDS: Array<['evidenceRequestHours' | 'replyPeriodHours' | 'appealWindowHours' | 'returnShipmentHours', string]> = [
   ['evidenceRequestHours', 'evidence period'],
   ['replyPeriodHours', 'reply period'],
   ['appealWindowHours', 'appeal window'],
@@ -201,20 +201,27 @@ function explain(
   if (before.outcome !== after.outcome || before.amountMinor !== after.amountMinor) parts.push(`${decision(before)} → ${decision(after)}`);
   if (after.outcome !== null && before.basis !== after.basis) parts.push(`decided ${BASIS_WORDS[after.basis!] ?? after.basis} instead of ${BASIS_WORDS[before.basis!] ?? before.basis}`);
   if (after.outcome === null)
-    parts.push(forced ? 'the reply period ends without agreement: a mediator must pick a published option' : `no decision: the case would wait for a mediator's decision (${after.status})`);
+    parts.push(forced ? 'the reply period ends without agreement: a mediator must pick a published option' : `the case would wait for a mediator's decision (${after.status.replace('_', ' ')})`);
   else if (before.status !== after.status) parts.push(`${before.status} → ${after.status}`);
   if (before.refundMinor !== after.refundMinor && before.amountMinor === after.amountMinor) parts.push(`refund ${money(before.refundMinor)} → ${money(after.refundMinor)}`);
   if (refused.length) {
     const first = refused[0]!;
     parts.push(`${describeStep(first.step)} on ${toIso(first.step.at)} refused under the draft: ${first.code}${refused.length > 1 ? ` (and ${refused.length - 1} later step${refused.length > 2 ? 's' : ''})` : ''}`);
   }
-  // The policy differences that bear on this case.
+  // The policy differences that bear on this case (those it had a use for), against the version it was decided under.
   if (decidedUnder) {
     const rates = decidedUnder.partialRates as Record<string, number>;
     const draftRates = draft.partialRates as Record<string, number>;
-    if (s.reason in rates && rates[s.reason] !== draftRates[s.reason]) parts.push(`partial rate for ${s.reason} ${rates[s.reason]} → ${draftRates[s.reason]}`);
-    for (const [key, words] of HOURS_WORDS) if (decidedUnder[key] !== draft[key]) parts.push(`${words} ${String(decidedUnder[key])} h → ${String(draft[key])} h`);
-    if (decidedUnder.defaultOnMissedEvidence !== draft.defaultOnMissedEvidence)
+    const hadPartial = before.outcome === 'partial' || after.outcome === 'partial' || !!s.proposal?.options.some((o) => o.kind === 'partial');
+    if (hadPartial && s.reason in rates && rates[s.reason] !== draftRates[s.reason]) parts.push(`partial rate for ${s.reason} ${rates[s.reason]} → ${draftRates[s.reason]}`);
+    const uses: Record<(typeof HOURS_WORDS)[number][0], boolean> = {
+      evidenceRequestHours: s.evidenceRequests.length > 0,
+      replyPeriodHours: s.proposal !== null,
+      appealWindowHours: s.appeal !== null || before.status !== after.status,
+      returnShipmentHours: before.outcome === 'return' || after.outcome === 'return',
+    };
+    for (const [key, words] of HOURS_WORDS) if (uses[key] && decidedUnder[key] !== draft[key]) parts.push(`${words} ${String(decidedUnder[key])} h → ${String(draft[key])} h`);
+    if (s.evidenceRequests.length > 0 && decidedUnder.defaultOnMissedEvidence !== draft.defaultOnMissedEvidence)
       parts.push(`missed-evidence default ${decidedUnder.defaultOnMissedEvidence ? 'on' : 'off'} → ${draft.defaultOnMissedEvidence ? 'on' : 'off'}`);
   }
   return `${parts.join('; ')}.`;
