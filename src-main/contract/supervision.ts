@@ -41,6 +41,9 @@ export interface AppealRow {
   /** False when the signed-in supervisor decided or handled the case (SEPARATION_OF_DUTIES). */
   mayReview: boolean;
   whyNot: string | null;
+  assignee: string | null;
+  /** Files on the case (intake and requested). */
+  evidenceCount: number;
 }
 export interface AppealsListView {
   rows: AppealRow[];
@@ -92,8 +95,10 @@ export interface PreviewCaseRow {
   reason: string;
   currency: string;
   decidedAt: string;
-  before: { outcome: string; amountMinor: number; basis: string; status: string };
-  after: { outcome: string | null; amountMinor: number; basis: string | null; status: string };
+  before: { outcome: string; amountMinor: number; basis: string; status: string; refundMinor: number; policyVersion: number };
+  after: { outcome: string | null; amountMinor: number; basis: string | null; status: string; refundMinor: number };
+  /** Recorded steps the draft refuses (e.g. a reply now late). */
+  refusedSteps: number;
   changed: boolean;
   /** Why it changed, in words (e.g. "partial rate 0.9 → 0.7", "reply period now ends before the seller's reply"). */
   note: string | null;
