@@ -6,6 +6,7 @@ import { withPageCache } from '../db/dialect';
 import { buyerToRow, disputeToRow, loadRiskModel, photoToRow, riskOutcomeOfDecision, saveRiskModel } from '../db/risk-repo';
 import type { Database } from '../db/schema';
 import { chunks, insertChunked } from '../db/batch';
+import { photoKeysOf } from '../db/evidence-repo';
 import {
   COUNTERS,
   NO_REF,
@@ -220,8 +221,10 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
       for (const d of decisions) if ((latest.get(d.case_id)?.seq ?? -1) < d.seq) latest.set(d.case_id, { seq: d.seq, outcome: d.outcome });
       const textsOf = new Map<string, Array<{ by: string; text: string }>>();
       for (const m of messages) (textsOf.get(m.case_id) ?? textsOf.set(m.case_id, []).get(m.case_id)!).push({ by: 'buyer', text: m.text });
+      // A photo's key is its near-duplicate cluster (evidence_files.cluster_key), as in the incremental update.
+      const keyOf = await photoKeysOf(tx, evidence.map((e) => e.sha256));
       const photosOf = new Map<string, Set<string>>();
-      for (const e of evidence) (photosOf.get(e.case_id) ?? photosOf.set(e.case_id, new Set()).get(e.case_id)!).add(e.sha256);
+      for (const e of evidence) (photosOf.get(e.case_id) ?? photosOf.set(e.case_id, new Set()).get(e.case_id)!).add(keyOf.get(e.sha256) ?? e.sha256);
       const ledger: DisputeFact[] = [];
       for (const r of rows) {
         const i = idx(r.buyer_id);
@@ -293,6 +296,20 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
         }
         photoRows.push(photoToRow({ cluster: { key, uses, accounts }, slot: first }));
       };
+      // Files in a near-duplicate cluster (a key other than their own sha256, or the head of such a
+      // cluster) are grouped by cluster key after the sha256-ordered pass; the rest group by sha256.
+      const clusterOf = new Map<string, string>();
+      for (const r of await tx.selectFrom('evidence_files').select(['sha256', 'cluster_key']).where('cluster_key', 'is not', null).whereRef('cluster_key', '!=', 'sha256').execute()) {
+        clusterOf.set(r.sha256, r.cluster_key!);
+        clusterOf.set(r.cluster_key!, r.cluster_key!);
+      }
+      const clustered = new Map<string, Ev[]>();
+      const plainCluster = cluster;
+      const groupOf = (key: string, group: Ev[]) => {
+        const c = clusterOf.get(key);
+        if (c === undefined) return plainCluster(key, group);
+        (clustered.get(c) ?? clustered.set(c, []).get(c)!).push(...group);
+      };
       let from = '';
       let inclusive = false;
       for (;;) {
@@ -306,7 +323,7 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
         let groupStart = 0;
         for (let k = 1; k <= cut; k++)
           if (k === cut || rows[k]!.sha256 !== rows[groupStart]!.sha256) {
-            cluster(rows[groupStart]!.sha256, rows.slice(groupStart, k));
+            groupOf(rows[groupStart]!.sha256, rows.slice(groupStart, k));
             groupStart = k;
           }
         if (full && cut === 0) {
@@ -318,7 +335,7 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
             .where('evidence.party', '=', 'buyer')
             .where('evidence.sha256', '=', last)
             .execute()) as Ev[];
-          cluster(last, all);
+          groupOf(last, all);
           from = last;
           inclusive = false;
         } else if (full) {
@@ -330,6 +347,7 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
         }
         if (photoRows.length + useRows.length > 20_000) await flushRows();
       }
+      for (const [key, group] of clustered) cluster(key, group);
       await flushRows();
     }
     log(`photos: ${photos}`);

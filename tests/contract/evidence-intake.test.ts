@@ -15,6 +15,7 @@ import { ManualClock } from '../../src-main/services/clock';
 import { openEvidenceFiles } from '../../src-main/services/evidence-intake';
 import type { ServiceContext } from '../../src-main/services/handlers';
 import { ensurePolicy } from '../../src-main/services/policy-store';
+import { recomputeRisk } from '../../src-main/services/risk-recompute';
 import { dispatch } from '../../src-main/transport/dispatch';
 import type { Identity } from '../../src-main/transport/types';
 import { mp4Head, padJpeg, texturedJpeg, texturedPng } from '../fixtures/hostile-corpus';
@@ -162,6 +163,15 @@ describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) =>
     }
     const disputes = await db.selectFrom('risk_disputes').select(['case_id', 'photos']).where('case_id', 'in', ['C-1', caseId]).orderBy('case_id').execute();
     expect(disputes.map((d) => JSON.parse(d.photos))).toEqual([[sha(photo)], [sha(photo)]]);
+
+    // Rebuilding every score from the source tables keys photos by the same clusters.
+    await recomputeRisk(db, { asOf: ctx.clock.now() });
+    for (const buyer of ['B-1', 'B-2']) {
+      const risk = await db.selectFrom('buyer_risk').select('n_photo_shared').where('buyer_id', '=', buyer).executeTakeFirstOrThrow();
+      expect(Number(risk.n_photo_shared)).toBe(1);
+    }
+    const rebuilt = await db.selectFrom('risk_disputes').select(['case_id', 'photos']).where('case_id', 'in', ['C-1', caseId]).orderBy('case_id').execute();
+    expect(rebuilt.map((d) => JSON.parse(d.photos))).toEqual([[sha(photo)], [sha(photo)]]);
   });
 
   it('leaves unrelated pictures alone', async () => {
