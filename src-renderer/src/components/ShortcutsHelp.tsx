@@ -25,6 +25,8 @@ const GROUPS: Array<{ title: string; keys: Array<[string[], string]> }> = [
       [['v'], 'Open the evidence review'],
       [['p'], 'Publish the resolutions'],
       [['d'], 'Decide'],
+      [['u'], 'Uphold the appeal (supervisors)'],
+      [['o'], 'Overturn the appeal (supervisors)'],
     ],
   },
   {
