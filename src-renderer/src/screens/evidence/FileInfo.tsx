@@ -6,7 +6,7 @@ import { IconAlert, IconCheck } from '../../components/Icons';
 import { Fact } from '../../components/Section';
 import { ACTOR_COLORS, formatBytes, formatDuration, formatInstant, formatInstantCompact, humanize } from '../../format';
 import type { CaseView } from '../../types';
-import { mediaLabel, shortHash, transformLabel, warningTone, type ReviewItem } from './model';
+import { bySeverity, mediaLabel, shortHash, transformLabel, warningTone, type ReviewItem } from './model';
 
 export type VerifyState = { state: 'checking' } | { state: 'done'; result: EvidenceVerifyView } | { state: 'failed'; error: AppError };
 
@@ -48,7 +48,7 @@ export function FileInfo({ view, item, verify, onVerify }: Props) {
 
       {(entry.warnings ?? []).length > 0 && (
         <div className="ev-warnings" data-testid="evidence-warnings">
-          {(entry.warnings ?? []).map((w) => (
+          {bySeverity(entry.warnings ?? []).map((w) => (
             <div key={w.code + w.text} className="ev-warning" data-tone={warningTone(w.code)} data-code={w.code} data-testid="evidence-warning">
               <IconAlert size={14} />
               <span>

@@ -78,6 +78,11 @@ export function warningTone(code: EvidenceWarning['code']): Tone {
   }
 }
 
+const TONE_ORDER: Record<Tone, number> = { red: 0, orange: 1, gray: 2 };
+/** The strongest signal first. */
+export const bySeverity = (warnings: EvidenceWarning[]): EvidenceWarning[] =>
+  [...warnings].sort((a, b) => TONE_ORDER[warningTone(a.code)] - TONE_ORDER[warningTone(b.code)]);
+
 export const WARNING_LABELS: Record<EvidenceWarning['code'], string> = {
   reused_other_account: 'Used by another account',
   reused_other_case: 'Used in another case',
@@ -87,7 +92,7 @@ export const WARNING_LABELS: Record<EvidenceWarning['code'], string> = {
 };
 
 /** The warnings worth a badge on a thumbnail: everything but the quiet "no capture time". */
-export const loudWarnings = (entry: EvidenceEntry): EvidenceWarning[] => (entry.warnings ?? []).filter((w) => warningTone(w.code) !== 'gray');
+export const loudWarnings = (entry: EvidenceEntry): EvidenceWarning[] => bySeverity(entry.warnings ?? []).filter((w) => warningTone(w.code) !== 'gray');
 
 const MEDIA_LABELS: Record<string, string> = {
   'image/jpeg': 'JPEG',
