@@ -20,6 +20,8 @@ export default defineConfig({
         input: {
           index: resolve(root, 'src-main/electron/main.ts'),
           'evidence-worker': resolve(root, 'src-main/evidence/worker.ts'),
+          // The policy preview's replay (src-main/services/replay-in-worker.ts starts it).
+          'replay-worker': resolve(root, 'src-main/services/replay-worker.ts'),
         },
         external: ['better-sqlite3', '@electric-sql/pglite', 'sharp'],
       },

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { AppFailure } from '../contract/errors';
+import { tsWorkerEntry, type TsWorkerEntry } from '../util/ts-worker';
 import type { ImageFacts, ImageLimits } from './analyze';
 import type { SniffedType } from './sniff';
 import type { AnalyzeRequest, WorkerMessage } from './worker';
@@ -10,22 +10,16 @@ import type { AnalyzeRequest, WorkerMessage } from './worker';
  * A small pool of worker threads running `analyzeImage` (worker.ts), so decoding a photo never
  * blocks the main thread that answers every other request.
  *
- * Finding the worker's code is the awkward part, because the same source runs three ways:
- * - desktop build: electron-vite bundles worker.ts as its own entry, `out/main/evidence-worker.js`,
- *   next to the bundle that holds this file → started directly;
- * - vitest and `tsx src-main/cli/index.ts serve`: only `worker.ts` exists. On Node 20 a worker's
- *   `execArgv: ['--import', 'tsx']` does not apply to the worker's own entry module, so the
- *   worker is started from a one-line bootstrap that loads worker.ts through tsx's `tsImport`
- *   (tsx is a devDependency: it is only ever needed where the source is run as is);
- * - neither found, or a worker cannot start at all: analysis runs in-process (logged once),
- *   correct but on the main thread.
+ * The worker's code is found by util/ts-worker.ts: `out/main/evidence-worker.js` in the desktop
+ * build, worker.ts through tsx under vitest and `tsx … serve`. Neither found, or a worker cannot
+ * start at all: analysis runs in-process (logged once), correct but on the main thread.
  *
  * A worker that dies or hangs on a file takes only that file down: its job is refused with
  * UNSUPPORTED_FILE and a new worker replaces it. Workers are unref'd while idle, so an idle
  * pool never keeps a CLI process alive.
  */
 
-const BUILT_ENTRIES = ['./evidence-worker.js', '../evidence-worker.js'];
+const BUILT_ENTRY = 'evidence-worker.js';
 const SOURCE_ENTRY = './worker.ts';
 const DEFAULT_JOB_TIMEOUT_MS = 60_000;
 /** A worker's own JS heap; the pixels live in native memory, bounded by the pixel limit. */
@@ -57,21 +51,8 @@ export interface EvidenceWorkersOptions {
 let warnedInProcess = false;
 
 /** How the worker is started here, or null when no worker code can be found. */
-export function workerEntry(): { spec: URL | string; options: WorkerOptions; how: 'built' | 'tsx' } | null {
-  for (const rel of BUILT_ENTRIES) {
-    const url = new URL(rel, import.meta.url);
-    if (url.protocol === 'file:' && existsSync(url)) return { spec: url, options: {}, how: 'built' };
-  }
-  const source = new URL(SOURCE_ENTRY, import.meta.url);
-  if (source.protocol !== 'file:' || !existsSync(source)) return null;
-  let tsxApi: string;
-  try {
-    tsxApi = import.meta.resolve('tsx/esm/api');
-  } catch {
-    return null;
-  }
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) => tsImport(${JSON.stringify(source.href)}, ${JSON.stringify(source.href)}));`;
-  return { spec: bootstrap, options: { eval: true }, how: 'tsx' };
+export function workerEntry(): TsWorkerEntry | null {
+  return tsWorkerEntry(import.meta.url, BUILT_ENTRY, SOURCE_ENTRY);
 }
 
 export class EvidenceWorkers {

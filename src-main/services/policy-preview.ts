@@ -10,7 +10,8 @@ import type { CaseState } from '../engine/state';
 import { commandLogOf, type LoggedCommand } from './command-log';
 import { exportDisputes } from './dispute-export';
 import { currentPolicy } from './policy-store';
-import { runScenario, type Scenario } from './replay';
+import type { Scenario } from './replay';
+import { replayInWorker } from './replay-in-worker';
 
 /** The preview replays at most this many cases (the contract's bound too). */
 export const MAX_PREVIEW_CASES = 1_000;
@@ -82,7 +83,8 @@ export async function previewPolicy(db: Db, draftInput: Policy, lastN: number, n
     users: users.map((u) => ({ id: u.id, name: u.name, role: u.role as Role })),
     steps: [...steps.map((s) => ({ at: toIso(s.at), as: s.as, method: s.method, input: s.input })), { at: toIso(end), method: 'system.tick' }],
   };
-  const out = withLog.length ? await runScenario(scenario, (replayDb) => loadCaseStates(replayDb, withLog)) : { results: [], value: new Map<string, CaseState>() };
+  // The replay is seconds of CPU for a large preview: it runs on a worker thread.
+  const out = withLog.length ? await replayInWorker(scenario, withLog) : { results: [], value: new Map<string, CaseState>() };
   const replayed = out.value;
   const refusals = new Map<string, Array<{ step: Step; code: string; message: string }>>();
   for (const r of out.results) {

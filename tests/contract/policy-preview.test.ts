@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src-main/contract/domain';
-import type { Envelope } from '../../src-main/contract/errors';
+import { AppFailure, type Envelope } from '../../src-main/contract/errors';
 import type { Policy } from '../../src-main/contract/policy';
 import type { PolicyPreviewView, PolicyVersionView } from '../../src-main/contract/supervision';
 import type { CaseView } from '../../src-main/contract/views';
@@ -14,6 +14,7 @@ import { ManualClock } from '../../src-main/services/clock';
 import { openCore, type Core } from '../../src-main/services/core';
 import type { PreviewRowOut } from '../../src-main/services/policy-preview';
 import { currentPolicy } from '../../src-main/services/policy-store';
+import { replayInWorker, replayMode, replayRuns } from '../../src-main/services/replay-in-worker';
 import { createUser } from '../../src-main/services/users';
 import type { Identity } from '../../src-main/transport/types';
 
@@ -223,7 +224,11 @@ describe('policy.preview', () => {
   });
 
   it('under the policy in force reproduces every outcome: nothing changes', async () => {
+    const inWorker = replayRuns.worker;
     const p = await preview(current.policy);
+    // The replay ran on a worker thread (from the TypeScript source, under vitest), not here.
+    expect(replayMode()).toBe('worker');
+    expect([replayRuns.worker, replayRuns.inProcess]).toEqual([inWorker + 1, 0]);
     expect(p.basedOnVersion).toBe(current.version);
     expect(p.considered).toBe(Object.keys(c).length);
     expect(p.replayed).toBe(Object.keys(c).length - 2);
@@ -318,6 +323,22 @@ describe('policy.preview', () => {
     await preview({ ...current.policy, replyPeriodHours: 24, partialRates: { ...current.policy.partialRates, defective: 0.1 } });
     expect(await counts()).toEqual(before);
     expect((await ok<PolicyVersionView>('policy.get', {}, S1)).version).toBe(current.version);
+  });
+});
+
+describe('the replay worker', () => {
+  it('stops a replay that outlives its timeout with INTERNAL, and runs the next one', async () => {
+    const scenario = { name: 'one tick', policy: {}, users: [], steps: [{ at: new Date(T0).toISOString(), method: 'system.tick' }] };
+    const e = await replayInWorker(scenario, [], { timeoutMs: 1 }).then(
+      () => null,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(AppFailure);
+    expect([(e as AppFailure).code, (e as AppFailure).message]).toEqual(['INTERNAL', expect.stringMatching(/took longer/)]);
+    const out = await replayInWorker(scenario, []);
+    expect(out.results).toEqual([{ step: 0, ok: true }]);
+    expect(out.value).toEqual(new Map());
+    expect(replayMode()).toBe('worker');
   });
 });
 

@@ -12,6 +12,7 @@ import { exportDisputes } from '../../src-main/services/dispute-export';
 import type { ServiceContext } from '../../src-main/services/handlers';
 import { importDisputes } from '../../src-main/services/intake';
 import { ensurePolicy } from '../../src-main/services/policy-store';
+import { replayMode, replayRuns } from '../../src-main/services/replay-in-worker';
 import { dispatch } from '../../src-main/transport/dispatch';
 import type { Identity } from '../../src-main/transport/types';
 import { DIALECTS, openTestDb } from './harness';
@@ -202,7 +203,9 @@ describe.each(DIALECTS)('supervisors’ desk on $name', ({ url }) => {
     await ok('system.tick', {}, { kind: 'system' });
 
     const current = await ok<PolicyVersionView>('policy.get', {}, S1);
+    const inWorker = replayRuns.worker;
     const same = await ok<PolicyPreviewView>('policy.preview', { draft: current.policy }, S1);
+    expect([replayMode(), replayRuns.worker - inWorker, replayRuns.inProcess]).toEqual(['worker', 1, 0]); // replayed on a worker thread
     expect(same).toMatchObject({ considered: 3, replayed: 3, skipped: 0, changedOutcomes: 0, changedAmounts: 0 });
     expect(same.rows.filter((r) => r.changed)).toEqual([]);
     // damaged 0.5 × 100.00 = 50.00 agreed; at 0.2 it would be 20.00.
