@@ -53,6 +53,8 @@ const QueueFilterFields = z
     flagged: z.boolean().optional(),
     /** A deadline passed: due and not yet swept, a forced decision, or back in review after a missed evidence deadline. */
     overdue: z.boolean().optional(),
+    /** Only the open cases of this assignee (scope "all"; the team view's reassignment list). */
+    assignee: Id.optional(),
     search: Text(200).optional(),
     /** Keyset cursor: the last row of the previous page. */
     after: z.object({ sortKey: z.number().int(), id: Id }).strict().optional(),

@@ -154,6 +154,8 @@ const CAN_BE_OVERDUE: readonly CaseStatus[] = ['in_review', 'awaiting_evidence',
  */
 export async function queuePage(db: Db, q: QueueQuery, me: string | null, now: number, opts: { scanWindow?: number } = {}): Promise<QueuePage> {
   if (q.scope === 'mine') return minePage(db, q, me, now);
+  // One assignee's open cases: the same walk over cases_by_assignee as "mine".
+  if (q.scope === 'all' && q.assignee !== undefined) return minePage(db, q, q.assignee, now);
   const empty: QueuePage = { rows: [], nextCursor: null };
 
   let statuses: CaseStatus[] = q.scope === 'unassigned' ? ['escalated'] : q.status?.length ? [...new Set(q.status)] : [...OPEN_STATUSES];

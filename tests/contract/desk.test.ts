@@ -213,6 +213,12 @@ describe('the queues', () => {
     expect((await ok<QueuePage>('queue.list', { scope: 'mine' }, M2)).rows).toEqual([]);
   });
 
+  it('lists one assignee\'s open cases for anyone with scope "all" and an assignee, in "mine" order', async () => {
+    const mine = (await allPages({ scope: 'mine' }, M1, 50)).map((r) => r.id);
+    expect((await allPages({ scope: 'all', assignee: 'm1' }, M2, 2)).map((r) => r.id)).toEqual(mine);
+    expect((await ok<QueuePage>('queue.list', { scope: 'all', assignee: 'nobody' }, M1)).rows).toEqual([]);
+  });
+
   it('pages the unassigned queue oldest escalation first without gaps or repeats', async () => {
     const rows = await allPages({ scope: 'unassigned' }, M1, 2);
     expect(rows.map((r) => r.id)).toEqual([ids.pl1, ids.pl2, ids.jp]);

@@ -1,6 +1,5 @@
 import { Alert, Badge, Box, Checkbox, Group, Loader, SegmentedControl, Text, Tooltip } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
-import { OPEN_STATUSES } from '../../../../src-main/contract/domain';
 import type { MediatorStats, TeamOverview } from '../../../../src-main/contract/supervision';
 import { call } from '../../client';
 import { Countdown } from '../../components/Countdown';
@@ -272,14 +271,7 @@ function QualityCell({ q }: { q: MediatorStats['quality'] }) {
 const SCAN_PAGE = 200;
 const SCAN_MAX_PAGES = 40;
 
-/** Open states a case has an assignee in ("escalated" is the unassigned queue). */
-const ASSIGNED_STATES = OPEN_STATUSES.filter((s) => s !== 'escalated');
-
-/**
- * The open cases of one assignee. The queue has no assignee filter, so this walks the
- * assigned open states (never the long unassigned queue) a page at a time and keeps that
- * assignee's rows, stopping as soon as it has as many as the overview counted.
- */
+/** The open cases of one assignee, a page at a time through the queue's assignee filter. */
 function useAssigneeCases(userId: string | null, expected: number, refreshKey: number) {
   const [state, setState] = useState<{ userId: string | null; rows: QueueRow[]; loading: boolean; error: string | null }>({ userId: null, rows: [], loading: false, error: null });
   const [generation, setGeneration] = useState(0);
@@ -291,10 +283,10 @@ function useAssigneeCases(userId: string | null, expected: number, refreshKey: n
       const rows: QueueRow[] = [];
       let after: { sortKey: number; id: string } | undefined;
       for (let page = 0; page < SCAN_MAX_PAGES; page++) {
-        const r = await call('queue.list', { scope: 'all', status: [...ASSIGNED_STATES], limit: SCAN_PAGE, ...(after ? { after } : {}) });
+        const r = await call('queue.list', { scope: 'all', assignee: userId, limit: SCAN_PAGE, ...(after ? { after } : {}) });
         if (stale) return;
         if (!r.ok) return setState({ userId, rows, loading: false, error: r.error.message });
-        rows.push(...r.value.rows.filter((x) => x.assignee === userId));
+        rows.push(...r.value.rows);
         if (!r.value.nextCursor || rows.length >= expected) break;
         after = r.value.nextCursor;
       }
