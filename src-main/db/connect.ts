@@ -25,7 +25,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
   return db;
 }
 
-function openSqlite(path: string, nativeBinding?: string): Db {
+function openSqlite(path: string, explicitBinding?: string): Db {
+  // The desktop app names its Electron build of the addon once, in the environment, so
+  // databases opened deep inside services (the replay of a policy preview) use it too.
+  const nativeBinding = explicitBinding ?? process.env.MEDIATION_DESK_SQLITE_BINDING;
   const raw = new BetterSqlite3(path, nativeBinding ? { nativeBinding } : {});
   if (path !== ':memory:' && path !== '') raw.pragma('journal_mode = WAL');
   raw.pragma('foreign_keys = ON');

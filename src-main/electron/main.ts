@@ -141,7 +141,11 @@ function createWindow(): BrowserWindow {
  */
 function electronSqliteBinding(): string | undefined {
   const candidate = process.env.MEDIATION_DESK_SQLITE_BINDING ?? join(app.getAppPath(), 'resources', 'native', 'better_sqlite3.node');
-  return existsSync(candidate) ? candidate : undefined;
+  if (!existsSync(candidate)) return undefined;
+  // Every other SQLite this process opens (the policy preview's in-memory replay, in a
+  // worker thread that inherits the environment) must load the same Electron build.
+  process.env.MEDIATION_DESK_SQLITE_BINDING = candidate;
+  return candidate;
 }
 
 /** On the very first start the database is empty: offer the demo population. */
