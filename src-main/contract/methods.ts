@@ -35,6 +35,11 @@ const FileBytes = z
   })
   .strict();
 
+/** One evidence file as `party.submitEvidence` takes it: described, or with its bytes. */
+const EvidenceFile = z.union([FileDescription, FileBytes]);
+/** How many files one answer to an evidence request may carry. */
+export const MAX_EVIDENCE_FILES = 10;
+
 const QueueFilterFields = z
   .object({
     scope: z.enum(['mine', 'unassigned', 'all']).default('unassigned'),
@@ -86,8 +91,23 @@ export const methods = {
     who: ['mediator', 'supervisor'],
   },
   'party.submitEvidence': {
-    // The description (replay, a feed that keeps the bytes itself) or the bytes (services/evidence-intake.ts).
-    input: z.object({ caseId: Id, party: Party, file: z.union([FileDescription, FileBytes]), note: Text(2_000).optional() }).strict(),
+    // The description (replay, a feed that keeps the bytes itself) or the bytes (services/evidence-intake.ts);
+    // one `file`, or `files` when one answer needs several (all sides of the damage, a photo and a video).
+    input: z
+      .object({
+        caseId: Id,
+        party: Party,
+        file: EvidenceFile.optional(),
+        files: z.array(EvidenceFile).min(1, 'must hold at least one file').max(MAX_EVIDENCE_FILES, `may hold at most ${MAX_EVIDENCE_FILES} files; send the rest as their own answer to a new request`).optional(),
+        note: Text(2_000).optional(),
+      })
+      .strict()
+      .superRefine((i, ctx) => {
+        if (i.file !== undefined && i.files !== undefined)
+          ctx.addIssue({ code: 'custom', path: ['files'], message: 'send either file or files, not both' });
+        else if (i.file === undefined && i.files === undefined)
+          ctx.addIssue({ code: 'custom', path: ['file'], message: 'is required (or files, a list of up to 10 files)' });
+      }),
     who: ['intake'],
   },
   'case.propose': {

@@ -16,7 +16,8 @@ export type Command =
   | { type: 'claim' }
   | { type: 'assign'; userId: string }
   | { type: 'requestEvidence'; party: Party; request: string }
-  | { type: 'submitEvidence'; party: Party; file: FileDescription; note?: string | undefined }
+  /** One answer to the party's open request: every file is recorded against it (at least one; the contract allows 10). */
+  | { type: 'submitEvidence'; party: Party; files: FileDescription[]; note?: string | undefined }
   | { type: 'propose'; partialAmountMinor?: number | undefined; note?: string | undefined }
   | { type: 'reply'; party: Party; choice: ReplyChoice }
   | { type: 'decide'; outcome: Outcome; amountMinor?: number | undefined; reasons: string }

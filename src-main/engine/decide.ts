@@ -173,11 +173,15 @@ function submitEvidence(d: Draft, c: Extract<Command, { type: 'submitEvidence' }
   const target = open.sort((a, b) => a.dueAt - b.dueAt)[0]!;
   if (d.ctx.now >= target.dueAt)
     refuse('DEADLINE_PASSED', `The ${c.party}'s evidence was due before ${iso(target.dueAt)}; it arrived too late.`);
-  checkFile(d, c.file);
+  if (c.files.length === 0) refuse('VALIDATION', `The ${c.party}'s answer to ${target.id} carries no file.`);
+  // Every file first: one bad file refuses the whole answer, so a request is never half answered.
+  for (const f of c.files) checkFile(d, f);
   target.status = 'fulfilled';
   target.resolvedAt = d.ctx.now;
-  d.evidence.push({ party: c.party, file: c.file, note: c.note ?? null, requestId: target.id, submittedAt: d.ctx.now });
-  emit(d, 'evidence.submitted', { requestId: target.id, name: c.file.name, mediaType: c.file.mediaType, sizeBytes: c.file.sizeBytes, sha256: c.file.sha256 }, c.party);
+  for (const file of c.files) {
+    d.evidence.push({ party: c.party, file, note: c.note ?? null, requestId: target.id, submittedAt: d.ctx.now });
+    emit(d, 'evidence.submitted', { requestId: target.id, name: file.name, mediaType: file.mediaType, sizeBytes: file.sizeBytes, sha256: file.sha256 }, c.party);
+  }
   afterRequestResolved(d, d.ctx.now);
 }
 

@@ -33,9 +33,10 @@ export function contractCallOf(caseId: string, c: Command): { method: MethodName
     case 'requestEvidence':
       return { method: 'case.requestEvidence', input: { caseId, party: c.party, request: c.request } };
     case 'submitEvidence': {
-      // The description form of SCENARIOS.md, never the bytes.
-      const { name, mediaType, sizeBytes, sha256 } = c.file;
-      return { method: 'party.submitEvidence', input: defined({ caseId, party: c.party, file: { name, mediaType, sizeBytes, sha256 }, note: c.note }) };
+      // The description form of SCENARIOS.md, never the bytes; `file` as it was for one file, `files` for several.
+      const described = c.files.map(({ name, mediaType, sizeBytes, sha256 }) => ({ name, mediaType, sizeBytes, sha256 }));
+      const which = described.length === 1 ? { file: described[0] } : { files: described };
+      return { method: 'party.submitEvidence', input: defined({ caseId, party: c.party, ...which, note: c.note }) };
     }
     case 'propose':
       return { method: 'case.propose', input: defined({ caseId, partialAmountMinor: c.partialAmountMinor, note: c.note }) };

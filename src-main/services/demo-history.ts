@@ -297,7 +297,7 @@ function storySteps(plan: Plan, c: Candidate, decisions: Map<string, number>): S
       break;
     case 'evidenceDecide':
       add(2, by, { type: 'requestEvidence', party: 'buyer', request: 'Please send a photo of the item next to its label, and a short video of the fault.' });
-      add(20, INTAKE, { type: 'submitEvidence', party: 'buyer', file: demoFile(c.id), note: 'As requested.' });
+      add(20, INTAKE, { type: 'submitEvidence', party: 'buyer', files: [demoFile(c.id)], note: 'As requested.' });
       add(26, by, habitual(by, c, decisions));
       break;
     case 'appealWaiting':

@@ -5,7 +5,7 @@ import type { Policy } from '../contract/policy';
 import { toIso } from '../contract/primitives';
 import type { Db } from '../db/connect';
 import { evidenceFileBySha, evidenceFilesBySha, insertEvidenceFiles, insertEvidenceMatches, type NewEvidenceFile, type NewEvidenceMatch } from '../db/evidence-repo';
-import type { Actor } from '../engine/commands';
+import type { Actor, FileDescription } from '../engine/commands';
 import { ingestFile, type Analyzer, type IngestedFile } from '../evidence/ingest';
 import { sanitizeFileName } from '../evidence/names';
 import { MATCH_MAX_DISTANCE, MAX_MATCHES, ReuseIndex, splitPhash, type ReuseMatch } from '../evidence/reuse-index';
@@ -155,28 +155,53 @@ function fileRow(f: IngestedFile, clusterKey: string | null, now: number): NewEv
 /**
  * `party.submitEvidence`: the description form goes straight to the engine; the bytes form is
  * stored and analysed first, and the engine then judges the file by what the bytes are (the
- * sniffed type, the real size; the declared name is only a sanitised label).
+ * sniffed type, the real size; the declared name is only a sanitised label). `files` (several
+ * files answering one request) goes the same way: every file's bytes are checked before any is
+ * stored, then all of them go to the engine as ONE command in one transaction, so a bad file
+ * refuses the whole answer and nothing of it is recorded.
  */
 export async function submitEvidence(ctx: ServiceContext, input: MethodInput<'party.submitEvidence'>, actor: Actor): Promise<CommandResult> {
   const now = ctx.clock.now(); // the moment it arrived: storing and analysing do not make it late
+  const sent = input.files ?? (input.file ? [input.file] : []);
+  // Where a refusal points: `file…` for the single form, `files.<i>…` for the list.
+  const fieldOf = (i: number, rest: string) => (input.files ? `files.${i}.${rest}` : `file.${rest}`);
+  const note = input.note;
   let result: CommandResult;
-  if ('contentBase64' in input.file) {
+  if (sent.some((f) => 'contentBase64' in f)) {
     const files = ctx.evidence;
-    if (!files) throw new AppFailure('VALIDATION', 'This desk keeps no evidence files (a replay keeps descriptions only); send the file description instead.', 'file.contentBase64');
+    const firstBytes = sent.findIndex((f) => 'contentBase64' in f);
+    if (!files) throw new AppFailure('VALIDATION', 'This desk keeps no evidence files (a replay keeps descriptions only); send the file description instead.', fieldOf(firstBytes, 'contentBase64'));
     const limits = limitsOf((await currentPolicy(ctx.db)).policy);
-    const name = sanitizeFileName(input.file.name);
-    const size = checkBase64(name, input.file.contentBase64, limits);
-    const taken = await takeFile(ctx.db, files, name, Buffer.from(input.file.contentBase64, 'base64'), limits, size);
+    // Every file's type and size first (cheap, from the base64 text), so one bad file refuses before any is stored.
+    const checked = sent.map((f, i) => {
+      if (!('contentBase64' in f)) return null;
+      const name = sanitizeFileName(f.name);
+      return { name, size: pointAt(() => checkBase64(name, f.contentBase64, limits), input.files ? fieldOf(i, 'contentBase64') : undefined) };
+    });
+    const taken: NamedFile[] = [];
+    const described: FileDescription[] = [];
+    for (const [i, f] of sent.entries()) {
+      const c = checked[i];
+      if (!c || !('contentBase64' in f)) {
+        described.push(f as FileDescription);
+        continue;
+      }
+      const t = await pointAtAsync(
+        () => takeFile(ctx.db, files, c.name, Buffer.from(f.contentBase64, 'base64'), limits, c.size),
+        input.files ? fieldOf(i, 'contentBase64') : undefined,
+      );
+      taken.push(t);
+      described.push({ name: c.name, mediaType: t.sniffed.mediaType, sizeBytes: t.sizeBytes, sha256: t.sha256 });
+    }
     await files.reuse.sync(ctx.db); // the first full load outside the transaction
-    const file = { name, mediaType: taken.sniffed.mediaType, sizeBytes: taken.sizeBytes, sha256: taken.sha256 };
-    result = await runCaseCommand(ctx.db, input.caseId, { type: 'submitEvidence', party: input.party, file, note: input.note }, actor, now, {
+    result = await runCaseCommand(ctx.db, input.caseId, { type: 'submitEvidence', party: input.party, files: described, note }, actor, now, {
       alsoInTransaction: async (tx) => {
-        await recordEvidenceFiles(tx, files.reuse, [taken], now);
+        await recordEvidenceFiles(tx, files.reuse, taken, now);
         if (input.party === 'buyer') await rekeyDisputePhotos(tx, input.caseId, now);
       },
     });
   } else {
-    result = await runCaseCommand(ctx.db, input.caseId, { type: 'submitEvidence', party: input.party, file: input.file, note: input.note }, actor, now, {
+    result = await runCaseCommand(ctx.db, input.caseId, { type: 'submitEvidence', party: input.party, files: sent as FileDescription[], note }, actor, now, {
       // A described file may be one whose bytes came earlier: the buyer score then counts its cluster.
       alsoInTransaction: async (tx) => {
         if (input.party === 'buyer') await rekeyDisputePhotos(tx, input.caseId, now);
@@ -187,6 +212,24 @@ export async function submitEvidence(ctx: ServiceContext, input: MethodInput<'pa
   ctx.notify([input.caseId, ...swept.caseIds], 'command');
   return result;
 }
+
+/** A refusal about one file of a `files` list names its place in the list (the message already names the file). */
+function pointAt<T>(run: () => T, field: string | undefined): T {
+  try {
+    return run();
+  } catch (e) {
+    throw withField(e, field);
+  }
+}
+async function pointAtAsync<T>(run: () => Promise<T>, field: string | undefined): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    throw withField(e, field);
+  }
+}
+const withField = (e: unknown, field: string | undefined): unknown =>
+  field !== undefined && e instanceof AppFailure && e.field === undefined && !e.logged ? new AppFailure(e.code, e.message, field) : e;
 
 /** "Evidence intact": the stored bytes are re-read and hashed now. */
 export async function verifyEvidence(ctx: ServiceContext, sha256: string): Promise<EvidenceVerifyView> {

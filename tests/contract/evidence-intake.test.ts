@@ -200,8 +200,69 @@ describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) =>
     expect(await fileRow(sha(video))).toMatchObject({ kind: 'video', phash: null, cluster_key: null, variants: '' });
   });
 
+  it('several files (files) answer one request: all stored and analysed, all recorded in one transaction, the log keeps descriptions', async () => {
+    const front = await texturedJpeg(404, 480, 360);
+    const back = await texturedPng(505, 320, 240);
+    const caseId = await openRequest('B-many');
+    expect(
+      await ok('party.submitEvidence', { caseId, party: 'buyer', files: [{ name: 'front.jpg', contentBase64: b64(front) }, { name: 'back.png', contentBase64: b64(back) }], note: 'all sides' }, INTAKE),
+    ).toEqual({ caseId, status: 'in_review' });
+    const rows = (await evidenceOf(caseId)).sort((x, y) => Number(x.seq) - Number(y.seq));
+    const requests = await db.selectFrom('evidence_requests').selectAll().where('case_id', '=', caseId).execute();
+    expect(requests.map((r) => r.status)).toEqual(['fulfilled']);
+    expect(rows.map((r) => [r.name, r.media_type, r.sha256, r.request_id, r.note])).toEqual([
+      ['front.jpg', 'image/jpeg', sha(front), requests[0]!.id, 'all sides'],
+      ['back.png', 'image/png', sha(back), requests[0]!.id, 'all sides'],
+    ]);
+    for (const bytes of [front, back]) {
+      expect(readFileSync(ctx.evidence.store.pathOf(sha(bytes), 'original')).equals(bytes)).toBe(true);
+      expect(await fileRow(sha(bytes))).toMatchObject({ kind: 'image', variants: 'display,thumb' });
+    }
+    const submitted = await db.selectFrom('case_events').select('details').where('case_id', '=', caseId).where('type', '=', 'evidence.submitted').orderBy('id').execute();
+    expect(submitted.map((e) => JSON.parse(e.details).sha256)).toEqual([sha(front), sha(back)]);
+
+    // The command log holds the description form of both, and replaying it is accepted.
+    const logged = await db.selectFrom('case_commands').select(['method', 'input']).where('case_id', '=', caseId).where('method', '=', 'party.submitEvidence').execute();
+    const input = JSON.parse(logged[0]!.input);
+    expect(logged).toHaveLength(1);
+    expect(input).toEqual({
+      caseId,
+      party: 'buyer',
+      files: [
+        { name: 'front.jpg', mediaType: 'image/jpeg', sizeBytes: front.length, sha256: sha(front) },
+        { name: 'back.png', mediaType: 'image/png', sizeBytes: back.length, sha256: sha(back) },
+      ],
+      note: 'all sides',
+    });
+    const again = await openRequest('B-many-replay');
+    expect(await ok('party.submitEvidence', { ...input, caseId: again }, INTAKE)).toEqual({ caseId: again, status: 'in_review' });
+    expect((await evidenceOf(again)).map((r) => r.sha256).sort()).toEqual([sha(front), sha(back)].sort());
+  });
+
   describe('refusals write nothing but one refusal event', () => {
     const objectsDir = () => join(dir, 'evidence', 'objects');
+
+    it('several files with one web page among them: the whole answer refused before any is stored, the field names its place', async () => {
+      const caseId = await openRequest('B-many-bad');
+      const before = filesUnder(objectsDir()).length;
+      const good = await texturedJpeg(606, 320, 240);
+      const r = await call('party.submitEvidence', {
+        caseId,
+        party: 'buyer',
+        files: [
+          { name: 'good.jpg', contentBase64: b64(good) },
+          { name: 'page.jpg', contentBase64: b64(Buffer.from('<html><body>not a photo</body></html>'.repeat(4))) },
+          { name: 'good2.jpg', contentBase64: b64(photo) },
+        ],
+      }, INTAKE);
+      expect(r).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED_FILE', field: 'files.1.contentBase64' } });
+      expect(!r.ok && r.error.message).toMatch(/^page\.jpg: /);
+      expect(await evidenceOf(caseId)).toEqual([]);
+      expect(await fileRow(sha(good))).toBeUndefined();
+      expect(filesUnder(objectsDir())).toHaveLength(before);
+      expect(await refusalsOf(caseId)).toEqual([expect.objectContaining({ code: 'UNSUPPORTED_FILE' })]);
+      expect(await statusOf(caseId)).toBe('awaiting_evidence');
+    });
 
     it('a photo over the image limit: FILE_TOO_LARGE before decoding, nothing stored', async () => {
       const caseId = await openRequest('B-big');

@@ -85,6 +85,11 @@ const requestEvidence = (t: At, party: 'buyer' | 'seller', who = 'm1') =>
   step(t, who, 'case.requestEvidence', { caseId: C, party, request: 'A video of the phone on its charger next to a second device that charges.' });
 const file = (mediaType = 'image/jpeg', sizeBytes = 120_000, name = 'photo.jpg') => ({ name, mediaType, sizeBytes, sha256: 'c'.repeat(64) });
 const submit = (t: At, party: 'buyer' | 'seller', f = file()) => step(t, 'intake', 'party.submitEvidence', { caseId: C, party, file: f });
+/** One answer carrying several files (`files`); `extra` adds or overrides input fields. */
+const submitMany = (t: At, party: 'buyer' | 'seller', files: unknown[], extra: Json = {}) =>
+  step(t, 'intake', 'party.submitEvidence', { caseId: C, party, files, ...extra });
+const distinct = (n: number, mediaType = 'image/jpeg', sizeBytes = 120_000) =>
+  Array.from({ length: n }, (_, i) => ({ name: `side-${i + 1}.jpg`, mediaType, sizeBytes, sha256: (i + 1).toString(16).padStart(2, '0').repeat(32) }));
 const propose = (t: At, extra: Json = {}, who = 'm1') => step(t, who, 'case.propose', { caseId: C, ...extra });
 const reply = (t: At, party: 'buyer' | 'seller', choice: string) => step(t, 'intake', 'party.reply', { caseId: C, party, choice });
 const decide = (t: At, outcome: string, extra: Json = {}, who = 'm1') =>
@@ -373,6 +378,83 @@ describe('rule 3 — evidence requests', () => {
     const { codes, c } = await run(steps);
     expect(codes.at(-1)).not.toBe('ok');
     expect(c.evidence).toHaveLength(1);
+  });
+});
+
+describe('rule 3 — one answer with several files (files)', () => {
+  it('two files answer one request: both recorded against it, the request fulfilled once, back to in_review', async () => {
+    const [photo] = distinct(1);
+    const video = { name: 'charging.mp4', mediaType: 'video/mp4', sizeBytes: 5_000_000, sha256: 'f'.repeat(64) };
+    const steps = [...start(), requestEvidence(2, 'buyer'), submitMany(3, 'buyer', [photo, video], { note: 'Photo and video.' })];
+    const { codes, c } = await run(steps);
+    expect(codes).toEqual(oks(steps.length));
+    expect(c.status).toBe('in_review');
+    expect(c.evidenceRequests).toEqual([expect.objectContaining({ status: 'fulfilled', resolvedAt: h(3) })]);
+    const requestId = c.evidenceRequests[0]!.id;
+    expect(c.evidence.map((e) => [e.name, e.mediaType, e.requestId, e.note, e.submittedAt])).toEqual([
+      ['side-1.jpg', 'image/jpeg', requestId, 'Photo and video.', h(3)],
+      ['charging.mp4', 'video/mp4', requestId, 'Photo and video.', h(3)],
+    ]);
+    // The timeline keeps one evidence.submitted per file, and the round ends once.
+    expect(c.events.filter((e) => e.type === 'evidence.submitted').map((e) => (e.details as { name: string }).name)).toEqual(['side-1.jpg', 'charging.mp4']);
+    expect(c.events.filter((e) => e.type === 'evidence.round_ended')).toHaveLength(1);
+  });
+
+  it('ten files are one answer; the request then takes no more (NO_OPEN_REQUEST)', async () => {
+    const steps = [...start(), requestEvidence(2, 'buyer'), submitMany(3, 'buyer', distinct(10)), submitMany(4, 'buyer', distinct(2))];
+    const { codes, c } = await run(steps);
+    expect(codes).toEqual(lastFails(steps, 'NO_OPEN_REQUEST'));
+    expect(c.evidence).toHaveLength(10);
+    expect(c.evidenceRequests.map((r) => r.status)).toEqual(['fulfilled']);
+  });
+
+  it('a one-element list is the same as the single file', async () => {
+    const steps = [...start(), requestEvidence(2, 'buyer'), submitMany(3, 'buyer', [file()])];
+    const { codes, c } = await run(steps);
+    expect(codes).toEqual(oks(steps.length));
+    expect(c.evidence.map((e) => e.sha256)).toEqual([file().sha256]);
+  });
+
+  it.each([
+    ['one of the wrong type', { name: 'invoice.pdf', mediaType: 'application/pdf', sizeBytes: 1000, sha256: 'e'.repeat(64) }, 'UNSUPPORTED_FILE', '"invoice.pdf"'],
+    ['one too large', { name: 'huge.png', mediaType: 'image/png', sizeBytes: 3_000_000, sha256: 'e'.repeat(64) }, 'FILE_TOO_LARGE', '"huge.png"'],
+    ['one empty', { name: 'empty.jpg', mediaType: 'image/jpeg', sizeBytes: 0, sha256: 'e'.repeat(64) }, 'UNSUPPORTED_FILE', '"empty.jpg"'],
+  ])('three files with %s: the whole answer is refused, nothing recorded, one refusal naming the file', async (_w, bad, code, named) => {
+    const [a, b] = distinct(2);
+    const steps = [...start(), requestEvidence(2, 'buyer'), submitMany(3, 'buyer', [a, bad, b])];
+    const { out, codes, c } = await run(steps);
+    expect(codes).toEqual(lastFails(steps, code));
+    expect(out.results.at(-1)!.error!.message).toContain(named);
+    expect(c.evidence).toEqual([]);
+    expect(c.events.filter((e) => e.type === 'evidence.submitted')).toEqual([]);
+    expect(refusals(c)).toEqual([expect.objectContaining({ details: expect.objectContaining({ code }) })]);
+    expect(c).toMatchObject({ status: 'awaiting_evidence', evidenceRequests: [{ status: 'open' }] });
+  });
+
+  it('the other checks apply to the answer as a whole: no request, too late', async () => {
+    const early = [...start(), submitMany(2, 'buyer', distinct(2))];
+    expect((await run(early)).codes).toEqual(lastFails(early, 'NO_OPEN_REQUEST'));
+    const late = [...start(), requestEvidence(2, 'buyer'), submitMany(74, 'buyer', distinct(2))];
+    const { codes, c } = await run(late);
+    expect(codes).toEqual(lastFails(late, 'DEADLINE_PASSED'));
+    expect(c.evidence).toEqual([]);
+  });
+
+  it.each([
+    ['file and files together', { file: file(), files: distinct(2) }, 'files', /either file or files/],
+    ['neither file nor files', {}, 'file', /required/],
+    ['an empty list', { files: [] }, 'files', /at least one/],
+    ['eleven files', { files: distinct(11) }, 'files', /at most 10/],
+    ['a bad entry in the list', { files: [file(), { name: 'x.jpg', mediaType: 'image/jpeg', sizeBytes: 1, sha256: 'nope' }] }, 'files.1', /.+/],
+  ])('%s is refused (VALIDATION) naming the field; nothing recorded', async (_w, over, field, message) => {
+    const steps = [...start(), requestEvidence(2, 'buyer'), step(3, 'intake', 'party.submitEvidence', { caseId: C, party: 'buyer', ...over })];
+    const { out, codes, c } = await run(steps);
+    expect(codes).toEqual(lastFails(steps, 'VALIDATION'));
+    const error = out.results.at(-1)!.error!;
+    expect(error.message.startsWith(`${field}`)).toBe(true);
+    expect(error.message).toMatch(message);
+    expect(c.evidence).toEqual([]);
+    expect(c.evidenceRequests[0]!.status).toBe('open');
   });
 });
 

@@ -114,7 +114,7 @@ const rawCommandArb: fc.Arbitrary<Command> = fc.oneof(
   fc.constant({ type: 'claim' as const }),
   fc.record({ type: fc.constant('assign' as const), userId: fc.constantFrom('m1', 'm2', 's1') }),
   fc.record({ type: fc.constant('requestEvidence' as const), party, request: fc.constant('Show it.') }),
-  fc.record({ type: fc.constant('submitEvidence' as const), party, file: fileArb }),
+  fc.record({ type: fc.constant('submitEvidence' as const), party, files: fc.array(fileArb, { minLength: 1, maxLength: 3 }) }),
   fc.record({ type: fc.constant('propose' as const), partialAmountMinor: amount, note: fc.option(fc.constantFrom('why', ' '), { nil: undefined }) }),
   fc.record({ type: fc.constant('reply' as const), party, choice: fc.constantFrom('partial' as const, 'return' as const, 'full' as const, 'reject' as const) }),
   fc.record({ type: fc.constant('decide' as const), outcome, amountMinor: amount, reasons: fc.constantFrom('Because.', '  ') }),
@@ -185,8 +185,8 @@ function progress(s: CaseState, seed: number): { actor: string; cmd: Command } {
       const open = s.evidenceRequests.filter((r) => r.status === 'open');
       const r = pick(open);
       return pick<{ actor: string; cmd: Command }>([
-        { actor: 'intake', cmd: { type: 'submitEvidence', party: r.party, file: { name: 'p.jpg', mediaType: 'image/jpeg', sizeBytes: 1000, sha256: 'e'.repeat(64) } } },
-        { actor: 'intake', cmd: { type: 'submitEvidence', party: r.party, file: { name: 'v.webm', mediaType: 'video/webm', sizeBytes: 1000, sha256: 'f'.repeat(64) } } },
+        { actor: 'intake', cmd: { type: 'submitEvidence', party: r.party, files: [{ name: 'p.jpg', mediaType: 'image/jpeg', sizeBytes: 1000, sha256: 'e'.repeat(64) }] } },
+        { actor: 'intake', cmd: { type: 'submitEvidence', party: r.party, files: [{ name: 'v.webm', mediaType: 'video/webm', sizeBytes: 1000, sha256: 'f'.repeat(64) }] } },
         { actor: who, cmd: { type: 'requestEvidence', party: r.party === 'buyer' ? 'seller' : 'buyer', request: 'More.' } },
       ]);
     }
@@ -352,6 +352,12 @@ describe('engine properties over random command sequences (services on in-memory
             expect(state, `${where}: decide() mutated its input`).toEqual(frozen);
             expect(decide(state, cmd, ctx)).toEqual(r1);
             if (r1.ok) for (const e of r1.events) expect(e.at).toBeLessThanOrEqual(now);
+            if (r1.ok && cmd.type === 'submitEvidence') {
+              // Several files answer one request: every file recorded against it, one event each.
+              expect(r1.newEvidence.map((e) => e.file)).toEqual(cmd.files);
+              expect(new Set(r1.newEvidence.map((e) => e.requestId)).size).toBe(1);
+              expect(r1.events.filter((e) => e.type === 'evidence.submitted')).toHaveLength(cmd.files.length);
+            }
 
             const before = await dump(db);
             let refusal: AppFailure | null = null;
@@ -508,7 +514,7 @@ describe('engine properties (targeted)', () => {
         return (await loadCaseState(db, id))!;
       };
       const ev = await mk('R-ev', 'defective', [[USERS.m1!, { type: 'claim' }], [USERS.m1!, { type: 'requestEvidence', party: 'buyer', request: 'Photo.' }]]);
-      states.evidence = { state: ev, due: ev.evidenceRequests[0]!.dueAt, cmd: { type: 'submitEvidence', party: 'buyer', file: { name: 'p.jpg', mediaType: 'image/jpeg', sizeBytes: 10, sha256: 'a'.repeat(64) } } };
+      states.evidence = { state: ev, due: ev.evidenceRequests[0]!.dueAt, cmd: { type: 'submitEvidence', party: 'buyer', files: [{ name: 'p.jpg', mediaType: 'image/jpeg', sizeBytes: 10, sha256: 'a'.repeat(64) }] } };
       const rp = await mk('R-rp', 'damaged', [[USERS.m1!, { type: 'claim' }], [USERS.m1!, { type: 'propose' }]]);
       states.reply = { state: rp, due: rp.proposal!.replyDueAt, cmd: { type: 'reply', party: 'seller', choice: 'return' } };
       const ap = await mk('R-ap', 'damaged', [[USERS.m1!, { type: 'claim' }], [USERS.m1!, { type: 'decide', outcome: 'return', reasons: 'r' }]]);
