@@ -28,6 +28,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const { runServe } = await import('./serve');
     await runServe(args);
   },
+  async 'evidence-gc'(args) {
+    const { runEvidenceGc } = await import('./evidence-gc');
+    await runEvidenceGc(args);
+  },
   async bench(args) {
     const { runBench } = await import('./bench');
     await runBench(args);
