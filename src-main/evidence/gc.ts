@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { chunks } from '../db/batch';
 import type { Db } from '../db/connect';
 import type { ContentStore } from './store';
+import { SHA256_HEX } from '../contract/primitives';
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 const HOUR = 3_600_000;
 
 export interface GcReport {

@@ -4,6 +4,7 @@ import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 
 import { dirname, join } from 'node:path';
 import { AppFailure } from '../contract/errors';
 import { SNIFF_BYTES, sniffType, UNSUPPORTED_TYPE_MESSAGE, type SniffedType } from './sniff';
+import { SHA256_HEX } from '../contract/primitives';
 
 /**
  * Content-addressed storage of evidence files: each original under its sha256, so one file
@@ -49,7 +50,6 @@ export interface PutResult {
 
 export type Variant = 'original' | 'display' | 'thumb';
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** Temp files older than this are left-overs of a crash (a put never takes an hour). */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 

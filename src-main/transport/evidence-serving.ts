@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { AppError, ErrorCode } from '../contract/errors';
 import type { Db } from '../db/connect';
 import type { Identity } from './types';
+import { SHA256_HEX } from '../contract/primitives';
 
 /**
  * Serving stored evidence files to the renderer, for both carriers: the `evidence://`
@@ -44,7 +45,6 @@ export interface EvidenceResponse {
 
 /** The roles that read cases (case.get) read their files. */
 const READERS = new Set(['mediator', 'supervisor', 'analyst']);
-const SHA256 = /^[0-9a-f]{64}$/;
 /** Content-addressed: the bytes under one hash never change. A year, private to the signed-in user. */
 const CACHE_FOR = 'private, max-age=31536000, immutable';
 /** Derived copies are JPEGs (orientation applied, metadata stripped), whatever the original was. */
@@ -65,7 +65,7 @@ const EXTENSIONS: Record<string, string> = {
 export async function serveEvidence(db: Db, store: EvidenceFileSource | null | undefined, identity: Identity, req: EvidenceRequest): Promise<EvidenceResponse> {
   if (identity.kind === 'anonymous') return failure(401, 'UNAUTHENTICATED', 'Sign in to see evidence files.');
   if (identity.kind !== 'user' || !READERS.has(identity.role)) return failure(403, 'FORBIDDEN', 'Only mediators, supervisors and analysts see evidence files.');
-  if (typeof req.sha256 !== 'string' || !SHA256.test(req.sha256)) return failure(400, 'VALIDATION', 'An evidence file is named by its sha256: 64 lowercase hex digits.');
+  if (typeof req.sha256 !== 'string' || !SHA256_HEX.test(req.sha256)) return failure(400, 'VALIDATION', 'An evidence file is named by its sha256: 64 lowercase hex digits.');
   const variant = req.variant == null || req.variant === '' ? 'original' : req.variant;
   if (!isVariant(variant)) return failure(400, 'VALIDATION', `Unknown variant; use one of ${EVIDENCE_VARIANTS.join(', ')}.`);
   if (!store) return failure(404, 'NOT_FOUND', 'This desk keeps no evidence files.');

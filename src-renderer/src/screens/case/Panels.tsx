@@ -105,25 +105,7 @@ export function BuyerPanel({ view }: { view: V }) {
       }
     >
       <PartyHead name={b.name} id={b.id} country={b.country} />
-      <SimpleGrid cols={3} spacing="xs" my="sm">
-        <Fact label="Account age">{formatAge(b.createdAt, now)}</Fact>
-        <Fact label="Orders">{b.history?.orders ?? '—'}</Fact>
-        <Fact label="Disputes">
-          {b.history ? (
-            <>
-              {b.history.disputes}
-              {b.history.openDisputes > 1 && (
-                <Text span fz="xs" c="dimmed">
-                  {' '}
-                  ({b.history.openDisputes} open)
-                </Text>
-              )}
-            </>
-          ) : (
-            '—'
-          )}
-        </Fact>
-      </SimpleGrid>
+      <PartyFacts createdAt={b.createdAt} history={b.history} now={now} my="sm" />
       <Box p="sm" bg={`${riskColor(risk.score)}.0`} style={{ borderRadius: 'var(--mantine-radius-sm)' }} data-testid="buyer-risk">
         <Group gap="sm" mb={risk.reasons.length ? 6 : 0} wrap="nowrap">
           <RiskBadge score={risk.score} flagged={flagged} size="lg" />
@@ -160,31 +142,38 @@ export function BuyerPanel({ view }: { view: V }) {
   );
 }
 
+/** Account age, orders and disputes of a party (the buyer's and the seller's panels). */
+function PartyFacts({ createdAt, history, now, ...margins }: { createdAt: string | null; history: V['buyer']['history']; now: number; my?: string; mt?: string }) {
+  return (
+    <SimpleGrid cols={3} spacing="xs" {...margins}>
+      <Fact label="Account age">{formatAge(createdAt, now)}</Fact>
+      <Fact label="Orders">{history?.orders ?? '—'}</Fact>
+      <Fact label="Disputes">
+        {history ? (
+          <>
+            {history.disputes}
+            {history.openDisputes > 1 && (
+              <Text span fz="xs" c="dimmed">
+                {' '}
+                ({history.openDisputes} open)
+              </Text>
+            )}
+          </>
+        ) : (
+          '—'
+        )}
+      </Fact>
+    </SimpleGrid>
+  );
+}
+
 export function SellerPanel({ view }: { view: V }) {
   const now = useNow();
   const s = view.seller;
   return (
     <Section title="Seller" testId="seller-panel">
       <PartyHead name={s.name} id={s.id} country={s.country} />
-      <SimpleGrid cols={3} spacing="xs" mt="sm">
-        <Fact label="Account age">{formatAge(s.createdAt ?? null, now)}</Fact>
-        <Fact label="Orders">{s.history?.orders ?? '—'}</Fact>
-        <Fact label="Disputes">
-          {s.history ? (
-            <>
-              {s.history.disputes}
-              {s.history.openDisputes > 1 && (
-                <Text span fz="xs" c="dimmed">
-                  {' '}
-                  ({s.history.openDisputes} open)
-                </Text>
-              )}
-            </>
-          ) : (
-            '—'
-          )}
-        </Fact>
-      </SimpleGrid>
+      <PartyFacts createdAt={s.createdAt ?? null} history={s.history} now={now} mt="sm" />
     </Section>
   );
 }

@@ -1,10 +1,8 @@
 import {
   Alert,
   Badge,
-  Button,
   Checkbox,
   Group,
-  Kbd,
   Loader,
   Modal,
   Radio,
@@ -18,14 +16,14 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useEffect, useMemo, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { isNotReceived, type Outcome, type Party } from '../../../../src-main/contract/domain';
 import type { AppError } from '../../../../src-main/contract/errors';
 import { decisionAmount, decisionLetters } from '../../../../src-main/contract/letters';
 import { minorToInput, parseMinor } from '../../../../src-main/contract/money-format';
 import { decisionTemplatesFor, evidenceTemplatesFor } from '../../../../src-main/contract/templates';
 import { call } from '../../client';
-import { IconAlert } from '../../components/Icons';
+import { ctrlEnter, Footer, Refusal } from '../../components/FormParts';
 import { Money } from '../../components/Money';
 import { formatMoney, outcomeLabel } from '../../format';
 import type { CaseView, ProposalPreview } from '../../types';
@@ -38,45 +36,6 @@ interface DialogProps {
   onDone: (message: string) => void;
   /** Called after a refusal (it is in the case's log now: the screen reloads). */
   onRefused?: () => void;
-}
-
-/** Ctrl/Cmd+Enter sends the form from anywhere inside it. */
-const ctrlEnter = (submit: () => void) => (e: KeyboardEvent) => {
-  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-    e.preventDefault();
-    submit();
-  }
-};
-
-/** The engine's refusal, as it said it; what the user typed stays in the form. */
-function Refusal({ error }: { error: AppError | null }) {
-  if (!error) return null;
-  return (
-    <Alert color="red" variant="light" icon={<IconAlert size={18} />} title="Refused" role="alert" data-testid="refusal">
-      <Text fz="sm">{error.message}</Text>
-      <Text fz="xs" c="dimmed" mt={2}>
-        {error.code}
-      </Text>
-    </Alert>
-  );
-}
-
-function Footer({ busy, label, disabled, onCancel }: { busy: boolean; label: string; disabled?: boolean; onCancel: () => void }) {
-  return (
-    <Group justify="space-between" mt="xs">
-      <Text fz="xs" c="dimmed">
-        <Kbd size="xs">Ctrl</Kbd> + <Kbd size="xs">Enter</Kbd> to send · <Kbd size="xs">Esc</Kbd> to cancel
-      </Text>
-      <Group gap="xs">
-        <Button variant="default" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" loading={busy} disabled={disabled}>
-          {label}
-        </Button>
-      </Group>
-    </Group>
-  );
 }
 
 function TemplatePicker({ items, onPick }: { items: Array<{ id: string; title: string; text: string }>; onPick: (text: string) => void }) {

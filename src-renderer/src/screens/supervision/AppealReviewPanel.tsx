@@ -1,10 +1,11 @@
 import { Alert, Badge, Button, Group, Kbd, Modal, Radio, SimpleGrid, Stack, Text, Textarea, TextInput, Tooltip } from '@mantine/core';
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { isNotReceived, type Outcome } from '../../../../src-main/contract/domain';
 import type { AppError } from '../../../../src-main/contract/errors';
 import { decisionAmount } from '../../../../src-main/contract/letters';
 import { minorToInput, parseMinor } from '../../../../src-main/contract/money-format';
 import { call } from '../../client';
+import { ctrlEnter, Footer, Refusal } from '../../components/FormParts';
 import { IconAlert } from '../../components/Icons';
 import { Money } from '../../components/Money';
 import { Fact, Section } from '../../components/Section';
@@ -124,13 +125,6 @@ function ReviewButton({ may, whyNot, label, shortcut, variant, onClick }: { may:
     </Tooltip>
   );
 }
-
-const ctrlEnter = (submit: () => void) => (e: KeyboardEvent) => {
-  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-    e.preventDefault();
-    submit();
-  }
-};
 
 export function AppealReviewDialog({
   view,
@@ -302,27 +296,15 @@ export function AppealReviewDialog({
             data-autofocus
             aria-label="Review reasons"
           />
-          {error && (
-            <Alert color="red" variant="light" icon={<IconAlert size={18} />} title="Refused" role="alert" data-testid="refusal">
-              <Text fz="sm">{error.message}</Text>
-              <Text fz="xs" c="dimmed" mt={2}>
-                {error.code}
-              </Text>
-            </Alert>
-          )}
-          <Group justify="space-between" mt="xs">
-            <Text fz="xs" c="dimmed">
-              <Kbd size="xs">Ctrl</Kbd> + <Kbd size="xs">Enter</Kbd> to send · <Kbd size="xs">Esc</Kbd> to cancel
-            </Text>
-            <Group gap="xs">
-              <Button variant="default" onClick={onClose}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={busy} disabled={blocked} color={verdict === 'overturn' ? 'red' : 'indigo'} data-testid="review-submit">
-                {verdict === 'uphold' ? 'Uphold and close the appeal' : 'Overturn and send the new decision'}
-              </Button>
-            </Group>
-          </Group>
+          <Refusal error={error} />
+          <Footer
+            busy={busy}
+            disabled={blocked}
+            onCancel={onClose}
+            color={verdict === 'overturn' ? 'red' : 'indigo'}
+            testId="review-submit"
+            label={verdict === 'uphold' ? 'Uphold and close the appeal' : 'Overturn and send the new decision'}
+          />
         </Stack>
       </form>
     </Modal>
