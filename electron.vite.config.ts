@@ -15,13 +15,13 @@ export default defineConfig({
       externalizeDeps: true,
       rolldownOptions: {
         // The evidence worker is its own entry (out/main/evidence-worker.js): the pool in
-        // src-main/evidence/workers.ts starts it from next to the bundle. sharp loads a native
+        // src-main/files/workers.ts starts it from next to the bundle. sharp loads a native
         // libvips binding and must stay in node_modules (externalizeDeps keeps it there).
         input: {
           index: resolve(root, 'src-main/electron/main.ts'),
-          'evidence-worker': resolve(root, 'src-main/evidence/worker.ts'),
-          // The policy preview's replay (src-main/services/replay-in-worker.ts starts it).
-          'replay-worker': resolve(root, 'src-main/services/replay-worker.ts'),
+          'evidence-worker': resolve(root, 'src-main/files/worker.ts'),
+          // The policy preview's replay (src-main/app/replay/in-worker.ts starts it).
+          'replay-worker': resolve(root, 'src-main/app/replay/worker.ts'),
         },
         external: ['better-sqlite3', '@electric-sql/pglite', 'sharp'],
       },

@@ -4,7 +4,7 @@ import { autoId, dialectOf } from '../src-main/db/dialect';
 /**
  * Frozen once released: stored evidence files (issue 5).
  * - evidence_files: one row per distinct file (content-addressed by sha256) whose bytes are in
- *   the store (src-main/evidence/store.ts): the type from its magic bytes, its size, image facts
+ *   the store (src-main/files/store.ts): the type from its magic bytes, its size, image facts
  *   (dimensions, EXIF capture time and device), the 64-bit perceptual hash as 16 hex digits and
  *   as two unsigned 32-bit halves (the reuse index loads those), the near-duplicate cluster it
  *   joined (the sha256 of the cluster's first image: the buyer score's photo key) and which

@@ -21,10 +21,10 @@ import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { DEFAULT_POLICY } from '../contract/policy';
 import { openDatabase, type Db } from '../db/connect';
-import { insertEvidenceFiles, type NewEvidenceFile } from '../db/evidence-repo';
-import { ReuseIndex, type PhashVariant } from '../evidence/reuse-index';
-import { defaultPoolSize } from '../evidence/workers';
-import { limitsOf, openEvidenceFiles, recordEvidenceFiles, takeFile, type EvidenceFiles } from '../services/evidence-intake';
+import { insertEvidenceFiles, type NewEvidenceFile } from '../db/repos/evidence';
+import { ReuseIndex, type PhashVariant } from '../app/evidence/reuse-index';
+import { defaultPoolSize } from '../files/workers';
+import { limitsOf, openEvidenceFiles, recordEvidenceFiles, takeFile, type EvidenceFiles } from '../app/evidence/intake';
 import { SeededRandom } from '../util/seeded-random';
 import { round, summarize } from './stats';
 

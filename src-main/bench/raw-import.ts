@@ -10,7 +10,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import BetterSqlite3 from 'better-sqlite3';
-import { contentHash } from '../services/intake';
+import { contentHash } from '../app/intake/intake';
 
 export interface RawImportResult {
   read: number;

@@ -1,10 +1,10 @@
 /**
  * Figures for the buyer fraud-pattern score (issue 6), for `cli bench` to print:
  *
- *   recompute    the full recompute (services/risk-recompute.ts) over a generated database of
+ *   recompute    the full recompute (app/risk/recompute.ts) over a generated database of
  *                `buyers` buyers and `orders` orders (default 1,000,000 and 8,000,000), run in a
  *                child process: seconds and peak RSS (targets: < 60 s, < 1 GB)
- *   incremental  one event's update (db/risk-repo.ts applyRiskEvents) on that database, timed
+ *   incremental  one event's update (db/repos/risk.ts applyRiskEvents) on that database, timed
  *                inside its transaction and with the commit: p50 / p99 (target p99 < 1 ms)
  *
  * `benchRisk(opts)` returns one JSON-safe object; progress goes to `opts.log`.
@@ -22,8 +22,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { calibrate, round } from './stats';
 import { openDatabase } from '../db/connect';
-import { applyRiskEvents, type RiskEvent } from '../db/risk-repo';
-import { recomputeRisk } from '../services/risk-recompute';
+import { applyRiskEvents, type RiskEvent } from '../db/repos/risk';
+import { recomputeRisk } from '../app/risk/recompute';
 import { SeededRandom } from '../util/seeded-random';
 
 export interface RiskBenchOptions {

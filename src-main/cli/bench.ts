@@ -24,12 +24,12 @@ import { capturing, judgePlan, planOfFirstQuery } from '../bench/capture';
 import { calibrate, round, summarize } from '../bench/stats';
 import { openDatabase, type Db } from '../db/connect';
 import type { Actor } from '../engine/commands';
-import { runCaseCommand } from '../services/case-commands';
-import { ensurePolicy } from '../services/policy-store';
-import { queuePage } from '../services/queue';
-import { sweep } from '../services/sweep';
+import { runCaseCommand } from '../app/case/commands';
+import { ensurePolicy } from '../db/repos/policy';
+import { queuePage } from '../app/queue/queue';
+import { sweep } from '../app/sweep/sweep';
 import { intFlag, parseArgs } from './args';
-import { generateDemoDisputes } from './demo-data';
+import { generateDemoDisputes } from '../demo/demo-data';
 
 /** Fixed, so the generated file is the same on every run and can be reused with --work-dir. */
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');

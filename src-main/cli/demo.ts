@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openDatabase } from '../db/connect';
-import { systemClock } from '../services/clock';
-import { evidenceDirFor } from '../evidence/store';
-import { seedDemo } from '../services/demo-seed';
-import { openEvidenceFiles } from '../services/evidence-intake';
-import { ensurePolicy } from '../services/policy-store';
+import { systemClock } from '../runtime/clock';
+import { evidenceDirFor } from '../files/store';
+import { seedDemo } from '../demo/seed';
+import { openEvidenceFiles } from '../app/evidence/intake';
+import { ensurePolicy } from '../db/repos/policy';
 import { intFlag, parseArgs } from './args';
 import { databaseUrlFromEnv, defaultDataDir } from './paths';
 

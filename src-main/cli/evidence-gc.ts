@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { openDatabase } from '../db/connect';
-import { collectOrphans } from '../evidence/gc';
-import { ContentStore, evidenceDirFor } from '../evidence/store';
-import { systemClock } from '../services/clock';
+import { collectOrphans } from '../app/evidence/gc';
+import { ContentStore, evidenceDirFor } from '../files/store';
+import { systemClock } from '../runtime/clock';
 import { intFlag, parseArgs } from './args';
 import { databaseUrlFromEnv, defaultDataDir } from './paths';
 

@@ -2,11 +2,11 @@ import { createReadStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { openDatabase } from '../db/connect';
-import { evidenceDirFor } from '../evidence/store';
-import { importStream } from '../services/bulk-import';
-import { openEvidenceFiles } from '../services/evidence-intake';
-import { systemClock } from '../services/clock';
-import { ensurePolicy } from '../services/policy-store';
+import { evidenceDirFor } from '../files/store';
+import { importStream } from '../app/intake/bulk-import';
+import { openEvidenceFiles } from '../app/evidence/intake';
+import { systemClock } from '../runtime/clock';
+import { ensurePolicy } from '../db/repos/policy';
 import { parseArgs, ArgError, intFlag } from './args';
 import { databaseUrlFromEnv, defaultDataDir } from './paths';
 

@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ManualClock } from '../services/clock';
-import { DEMO_USERS } from './demo-data';
-import { openCore } from '../services/core';
+import { ManualClock } from '../runtime/clock';
+import { DEMO_USERS } from '../demo/demo-data';
+import { openCore } from '../runtime/core';
 import { startHttpServer } from '../transport/http';
 import { intFlag, parseArgs } from './args';
 import { databaseUrlFromEnv, defaultDataDir } from './paths';

@@ -91,7 +91,7 @@ export const methods = {
     who: ['mediator', 'supervisor'],
   },
   'party.submitEvidence': {
-    // The description (replay, a feed that keeps the bytes itself) or the bytes (services/evidence-intake.ts);
+    // The description (replay, a feed that keeps the bytes itself) or the bytes (app/evidence/intake.ts);
     // one `file`, or `files` when one answer needs several (all sides of the damage, a photo and a video).
     input: z
       .object({

@@ -269,7 +269,7 @@ export interface RiskModelTable {
   buyers: number;
 }
 
-/** migrations/0005_evidence_files: stored files (src-main/evidence/store.ts) and near-duplicate matches. */
+/** migrations/0005_evidence_files: stored files (src-main/files/store.ts) and near-duplicate matches. */
 export interface EvidenceFilesTable {
   /** Monotonic: each desktop's reuse index catches up with `seq > last`. */
   seq: Generated<number>;

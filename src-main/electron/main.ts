@@ -4,9 +4,9 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, powerMonitor, protocol, session, type WebFrameMain } from 'electron';
-import { DEMO_USERS } from '../cli/demo-data';
-import { openCore } from '../services/core';
-import { registerIpcCarrier, type UserIdentity } from '../transport/ipc';
+import { DEMO_USERS } from '../demo/demo-data';
+import { openCore } from '../runtime/core';
+import { registerIpcCarrier, type UserIdentity } from './ipc';
 import { contentTypeFor, resolveStaticFile } from '../transport/static-files';
 
 /**
@@ -16,7 +16,7 @@ import { contentTypeFor, resolveStaticFile } from '../transport/static-files';
 
 const SCHEME = 'app';
 const HOST = 'desk';
-/** Stored evidence files: evidence://file/<sha256>/<original|display|thumb> (transport/evidence-serving.ts). */
+/** Stored evidence files: evidence://file/<sha256>/<original|display|thumb> (app/evidence/serving.ts). */
 const EVIDENCE_SCHEME = 'evidence';
 const START_URL = `${SCHEME}://${HOST}/index.html`;
 const DEMO_CASES = 120;

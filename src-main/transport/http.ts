@@ -3,10 +3,10 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import type { AppError, Envelope } from '../contract/errors';
-import type { CoreApi } from './core-api';
+import type { CoreApi } from '../app/core-api';
 import { sessionInfo, type DemoAccount } from './session-info';
 import { contentTypeFor, resolveStaticFile } from './static-files';
-import type { ChangeNotice, Identity } from './types';
+import type { ChangeNotice, Identity } from '../app/identity';
 
 /**
  * The local HTTP carrier behind `npm run serve`: the same dispatch as IPC, reached over

@@ -1,4 +1,4 @@
-/** A demo sign-in (demo-only, deliberately public password); the shape of cli/demo-data's DEMO_USERS. */
+/** A demo sign-in (demo-only, deliberately public password); the shape of demo/demo-data's DEMO_USERS. */
 export interface DemoAccount {
   id: string;
   name: string;

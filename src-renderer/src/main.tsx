@@ -1,11 +1,11 @@
 import '@mantine/core/styles.css';
-import './desk.css';
+import './ui/desk.css';
 import { MantineProvider } from '@mantine/core';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import { ToastProvider } from './components/Toast';
-import { theme } from './theme';
+import { App } from './app/App';
+import { ToastProvider } from './ui/Toast';
+import { theme } from './ui/theme';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src-main/contract/domain';
 import type { Envelope } from '../../src-main/contract/errors';
 import type { BuyerDetailView, BuyerRiskListView } from '../../src-main/contract/views';
-import { ManualClock } from '../../src-main/services/clock';
-import { openCore, type Core } from '../../src-main/services/core';
-import { createUser } from '../../src-main/services/users';
-import type { Identity } from '../../src-main/transport/types';
+import { ManualClock } from '../../src-main/runtime/clock';
+import { openCore, type Core } from '../../src-main/runtime/core';
+import { createUser } from '../../src-main/app/session/users';
+import type { Identity } from '../../src-main/app/identity';
 
 /** The analysts' methods: risk.list (keyset by score) and risk.get, roles, validation, a flag showing in the list. */
 

@@ -2,9 +2,9 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CoreApi } from '../../src-main/transport/core-api';
+import type { CoreApi } from '../../src-main/app/core-api';
 import { startHttpServer } from '../../src-main/transport/http';
-import type { Identity } from '../../src-main/transport/types';
+import type { Identity } from '../../src-main/app/identity';
 
 /** The e2e tests' intake route: the marketplace feed's identity, and only with the test clock. */
 function fakeCore() {

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planOfFirstQuery } from '../../src-main/bench/capture';
-import { generateDemoDisputes } from '../../src-main/cli/demo-data';
+import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import { openDatabase, type Db } from '../../src-main/db/connect';
-import { importStream } from '../../src-main/services/bulk-import';
-import { ensurePolicy } from '../../src-main/services/policy-store';
-import { queuePage, searchCases, type QueueQuery } from '../../src-main/services/queue';
+import { importStream } from '../../src-main/app/intake/bulk-import';
+import { ensurePolicy } from '../../src-main/db/repos/policy';
+import { queuePage, searchCases, type QueueQuery } from '../../src-main/app/queue/queue';
 
 /**
  * The queue's pages stay index walks whatever the filter (Signal Desktop's habit: assert the

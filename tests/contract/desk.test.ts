@@ -8,11 +8,11 @@ import { decisionLetters } from '../../src-main/contract/letters';
 import { formatMinor, parseMinor } from '../../src-main/contract/money-format';
 import { decisionTemplatesFor, evidenceTemplatesFor } from '../../src-main/contract/templates';
 import type { CaseView, ProposalPreview, QueueCounts, QueuePage, SavedView, SearchResult, TemplatesView } from '../../src-main/contract/views';
-import { ManualClock } from '../../src-main/services/clock';
-import { openCore, type Core } from '../../src-main/services/core';
-import { createUser } from '../../src-main/services/users';
-import { queuePage, type QueueQuery } from '../../src-main/services/queue';
-import type { Identity } from '../../src-main/transport/types';
+import { ManualClock } from '../../src-main/runtime/clock';
+import { openCore, type Core } from '../../src-main/runtime/core';
+import { createUser } from '../../src-main/app/session/users';
+import { queuePage, type QueueQuery } from '../../src-main/app/queue/queue';
+import type { Identity } from '../../src-main/app/identity';
 
 /**
  * The mediator's desk methods through dispatch, as the screens call them: validation codes,

@@ -6,12 +6,12 @@ import type { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src-main/db/connect';
-import { insertEvidenceFiles } from '../../src-main/db/evidence-repo';
-import { ContentStore } from '../../src-main/evidence/store';
-import type { CoreApi } from '../../src-main/transport/core-api';
-import { parseRange, serveEvidence, type EvidenceResponse } from '../../src-main/transport/evidence-serving';
+import { insertEvidenceFiles } from '../../src-main/db/repos/evidence';
+import { ContentStore } from '../../src-main/files/store';
+import type { CoreApi } from '../../src-main/app/core-api';
+import { parseRange, serveEvidence, type EvidenceResponse } from '../../src-main/app/evidence/serving';
 import { startHttpServer } from '../../src-main/transport/http';
-import type { Identity } from '../../src-main/transport/types';
+import type { Identity } from '../../src-main/app/identity';
 
 /**
  * Serving stored evidence (issue 5 §5): ids only, no paths from the request, the content type

@@ -2,20 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS } from '../../src-main/cli/demo-data';
+import { DEMO_USERS } from '../../src-main/demo/demo-data';
 import type { CaseView } from '../../src-main/contract/views';
 import type { Db } from '../../src-main/db/connect';
-import { insertEvidenceFiles } from '../../src-main/db/evidence-repo';
-import { importStream } from '../../src-main/services/bulk-import';
-import { caseView } from '../../src-main/services/case-view';
-import { seedDemoEvidence } from '../../src-main/services/demo-evidence';
-import { openEvidenceFiles } from '../../src-main/services/evidence-intake';
-import { ensurePolicy } from '../../src-main/services/policy-store';
-import { createUser } from '../../src-main/services/users';
+import { insertEvidenceFiles } from '../../src-main/db/repos/evidence';
+import { importStream } from '../../src-main/app/intake/bulk-import';
+import { caseView } from '../../src-main/app/case/view';
+import { seedDemoEvidence } from '../../src-main/demo/evidence';
+import { openEvidenceFiles } from '../../src-main/app/evidence/intake';
+import { ensurePolicy } from '../../src-main/db/repos/policy';
+import { createUser } from '../../src-main/app/session/users';
 import { DIALECTS, openTestDb } from '../db/harness';
 
 /**
- * What the case view says about each evidence file (services/evidence-view.ts): the stored
+ * What the case view says about each evidence file (app/evidence/view.ts): the stored
  * file's facts, reuse across cases and accounts, and the capture-time warnings. Run on the
  * demo's evidence stories (real files through import-with-files and party.submitEvidence),
  * and on hand-made rows for the edges of the capture-time rules.

@@ -3,9 +3,9 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CoreApi } from '../../src-main/transport/core-api';
+import type { CoreApi } from '../../src-main/app/core-api';
 import { startHttpServer } from '../../src-main/transport/http';
-import type { ChangeNotice, Identity } from '../../src-main/transport/types';
+import type { ChangeNotice, Identity } from '../../src-main/app/identity';
 
 /** A stand-in core: records what the carrier hands to dispatch, so the carrier alone is tested. */
 function fakeCore() {

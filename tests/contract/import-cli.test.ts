@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateDemoDisputes } from '../../src-main/cli/demo-data';
+import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 
 const cli = (args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/index.ts', ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });

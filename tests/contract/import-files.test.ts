@@ -7,10 +7,10 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src-main/db/connect';
 import { openDatabase } from '../../src-main/db/connect';
-import { importStream, type ImportProblem, type ImportSummary } from '../../src-main/services/bulk-import';
-import { openEvidenceFiles, type EvidenceFiles } from '../../src-main/services/evidence-intake';
-import { ensurePolicy } from '../../src-main/services/policy-store';
-import { dispatch } from '../../src-main/transport/dispatch';
+import { importStream, type ImportProblem, type ImportSummary } from '../../src-main/app/intake/bulk-import';
+import { openEvidenceFiles, type EvidenceFiles } from '../../src-main/app/evidence/intake';
+import { ensurePolicy } from '../../src-main/db/repos/policy';
+import { dispatch } from '../../src-main/app/dispatch';
 import { padJpeg, texturedJpeg } from '../fixtures/hostile-corpus';
 import { DIALECTS, openTestDb } from '../db/harness';
 

@@ -7,16 +7,16 @@ import { AppFailure, type Envelope } from '../../src-main/contract/errors';
 import type { Policy } from '../../src-main/contract/policy';
 import type { PolicyPreviewView, PolicyVersionView } from '../../src-main/contract/supervision';
 import type { CaseView } from '../../src-main/contract/views';
-import { loadCaseState, saveCaseState } from '../../src-main/db/case-repo';
+import { loadCaseState, saveCaseState } from '../../src-main/db/repos/case';
 import type { Command } from '../../src-main/engine/commands';
 import { decide } from '../../src-main/engine/decide';
-import { ManualClock } from '../../src-main/services/clock';
-import { openCore, type Core } from '../../src-main/services/core';
-import type { PreviewRowOut } from '../../src-main/services/policy-preview';
-import { currentPolicy } from '../../src-main/services/policy-store';
-import { replayInWorker, replayMode, replayRuns } from '../../src-main/services/replay-in-worker';
-import { createUser } from '../../src-main/services/users';
-import type { Identity } from '../../src-main/transport/types';
+import { ManualClock } from '../../src-main/runtime/clock';
+import { openCore, type Core } from '../../src-main/runtime/core';
+import type { PreviewRowOut } from '../../src-main/app/supervision/policy-preview';
+import { currentPolicy } from '../../src-main/db/repos/policy';
+import { replayInWorker, replayMode, replayRuns } from '../../src-main/app/replay/in-worker';
+import { createUser } from '../../src-main/app/session/users';
+import type { Identity } from '../../src-main/app/identity';
 
 /**
  * The policy preview replays the recorded commands of past cases under a draft policy,

@@ -7,11 +7,11 @@ import type { Envelope } from '../../src-main/contract/errors';
 import { DEFAULT_POLICY } from '../../src-main/contract/policy';
 import type { AppealsListView, PolicyVersionView, QualityListView, TeamOverview } from '../../src-main/contract/supervision';
 import type { CaseView } from '../../src-main/contract/views';
-import { ManualClock } from '../../src-main/services/clock';
-import { openCore, type Core } from '../../src-main/services/core';
-import { sampleDraw, SECRET_KEY } from '../../src-main/services/quality';
-import { createUser } from '../../src-main/services/users';
-import type { Identity } from '../../src-main/transport/types';
+import { ManualClock } from '../../src-main/runtime/clock';
+import { openCore, type Core } from '../../src-main/runtime/core';
+import { sampleDraw, SECRET_KEY } from '../../src-main/app/supervision/quality';
+import { createUser } from '../../src-main/app/session/users';
+import type { Identity } from '../../src-main/app/identity';
 
 /**
  * The supervisors' desk through dispatch, as the screens call it: roles and validation,

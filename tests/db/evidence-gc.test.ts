@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src-main/db/connect';
-import { insertEvidenceFiles } from '../../src-main/db/evidence-repo';
-import { collectOrphans } from '../../src-main/evidence/gc';
-import { ContentStore } from '../../src-main/evidence/store';
+import { insertEvidenceFiles } from '../../src-main/db/repos/evidence';
+import { collectOrphans } from '../../src-main/app/evidence/gc';
+import { ContentStore } from '../../src-main/files/store';
 import { DIALECTS, openTestDb } from './harness';
 
 const LIMITS = { maxImageBytes: 2 * 1_048_576, maxVideoBytes: 100 * 1_048_576 };

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppFailure } from '../../src-main/contract/errors';
 import type { Db } from '../../src-main/db/connect';
-import { insertEvidenceFiles, type NewEvidenceFile } from '../../src-main/db/evidence-repo';
-import { ContentStore, evidenceDirFor } from '../../src-main/evidence/store';
-import { MATCH_MAX_DISTANCE, PhashIndex, ReuseIndex, splitPhash } from '../../src-main/evidence/reuse-index';
+import { insertEvidenceFiles, type NewEvidenceFile } from '../../src-main/db/repos/evidence';
+import { ContentStore, evidenceDirFor } from '../../src-main/files/store';
+import { MATCH_MAX_DISTANCE, PhashIndex, ReuseIndex, splitPhash } from '../../src-main/app/evidence/reuse-index';
 import { SeededRandom } from '../../src-main/util/seeded-random';
 import { DIALECTS, openTestDb } from './harness';
 

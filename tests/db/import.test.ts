@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateDemoDisputes } from '../../src-main/cli/demo-data';
+import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import type { Db } from '../../src-main/db/connect';
-import { importStream, type ImportProblem } from '../../src-main/services/bulk-import';
-import { runCaseCommand } from '../../src-main/services/case-commands';
-import { ensurePolicy } from '../../src-main/services/policy-store';
+import { importStream, type ImportProblem } from '../../src-main/app/intake/bulk-import';
+import { runCaseCommand } from '../../src-main/app/case/commands';
+import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { DIALECTS, openTestDb } from './harness';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');

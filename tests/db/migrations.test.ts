@@ -7,7 +7,7 @@ import { DIALECTS, openTestDb } from './harness';
 
 describe('migration list', () => {
   it('lists every migration file of the folder', () => {
-    const files = readdirSync(new URL('../../migrations/', import.meta.url))
+    const files = readdirSync(new URL('../../migrations', import.meta.url))
       .filter((f) => /^\d{4}_.*\.ts$/.test(f))
       .map((f) => f.replace(/\.ts$/, ''));
     expect(Object.keys(migrations).sort()).toEqual(files.sort());

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planOfFirstQuery, judgePlan } from '../../src-main/bench/capture';
-import { generateDemoDisputes } from '../../src-main/cli/demo-data';
+import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import { openDatabase, type Db } from '../../src-main/db/connect';
 import { explain } from '../../src-main/db/dialect';
-import { importStream } from '../../src-main/services/bulk-import';
-import { ensurePolicy } from '../../src-main/services/policy-store';
-import { queuePage } from '../../src-main/services/queue';
-import { sweep } from '../../src-main/services/sweep';
+import { importStream } from '../../src-main/app/intake/bulk-import';
+import { ensurePolicy } from '../../src-main/db/repos/policy';
+import { queuePage } from '../../src-main/app/queue/queue';
+import { sweep } from '../../src-main/app/sweep/sweep';
 
 /**
  * The two queries that must stay one index walk however many cases there are (Signal

@@ -6,15 +6,15 @@ import { DEFAULT_POLICY } from '../../src-main/contract/policy';
 import type { AppealsListView, PolicyPreviewView, PolicyVersionView, QualityListView, TeamOverview } from '../../src-main/contract/supervision';
 import type { CaseView } from '../../src-main/contract/views';
 import { openDatabase, type Db } from '../../src-main/db/connect';
-import { caseView } from '../../src-main/services/case-view';
-import { ManualClock } from '../../src-main/services/clock';
-import { exportDisputes } from '../../src-main/services/dispute-export';
-import type { ServiceContext } from '../../src-main/services/handlers';
-import { importDisputes } from '../../src-main/services/intake';
-import { ensurePolicy } from '../../src-main/services/policy-store';
-import { replayMode, replayRuns } from '../../src-main/services/replay-in-worker';
-import { dispatch } from '../../src-main/transport/dispatch';
-import type { Identity } from '../../src-main/transport/types';
+import { caseView } from '../../src-main/app/case/view';
+import { ManualClock } from '../../src-main/runtime/clock';
+import { exportDisputes } from '../../src-main/app/replay/dispute-export';
+import type { ServiceContext } from '../../src-main/app/handlers';
+import { importDisputes } from '../../src-main/app/intake/intake';
+import { ensurePolicy } from '../../src-main/db/repos/policy';
+import { replayMode, replayRuns } from '../../src-main/app/replay/in-worker';
+import { dispatch } from '../../src-main/app/dispatch';
+import type { Identity } from '../../src-main/app/identity';
 import { DIALECTS, openTestDb } from './harness';
 
 /**

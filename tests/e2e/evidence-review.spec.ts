@@ -4,7 +4,7 @@ import { api, demoUser, shot, signIn } from './helpers';
 
 /**
  * The evidence review (issue 5 §6) on the demo cases whose evidence is real files
- * (services/demo-evidence.ts): Lena's D-900001 (a crushed parcel and a cracked phone; the
+ * (demo/evidence.ts): Lena's D-900001 (a crushed parcel and a cracked phone; the
  * seller's "before packing" photo predates the order), D-900002 (the first buyer's parcel
  * photo, mirrored, from another account) and D-900003 (a video, and a photo taken before
  * delivery). Lena only reads and re-verifies here; no other spec touches these cases.

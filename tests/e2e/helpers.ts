@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { DEMO_USERS } from '../../src-main/cli/demo-data';
+import { DEMO_USERS } from '../../src-main/demo/demo-data';
 
 /** Screenshots of every screen land here (looked at by people, not compared by the tests). */
 export const SCREENS = 'test-results/screens';

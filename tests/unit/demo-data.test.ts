@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { DEMO_USERS, generateDemoDisputes } from '../../src-main/cli/demo-data';
+import { DEMO_USERS, generateDemoDisputes } from '../../src-main/demo/demo-data';
 import { Dispute } from '../../src-main/contract/dispute';
 import { NOT_RECEIVED_REASONS, RECEIVED_REASONS } from '../../src-main/contract/domain';
 import { DEFAULT_POLICY } from '../../src-main/contract/policy';

@@ -5,16 +5,16 @@ import { RECEIVED_REASONS, NOT_RECEIVED_REASONS, type Outcome, type Party } from
 import { Dispute } from '../../src-main/contract/dispute';
 import { AppFailure } from '../../src-main/contract/errors';
 import { DEFAULT_POLICY, mergePolicy, type PolicyOverrides } from '../../src-main/contract/policy';
-import { loadCaseState } from '../../src-main/db/case-repo';
+import { loadCaseState } from '../../src-main/db/repos/case';
 import { openDatabase, type Db } from '../../src-main/db/connect';
 import type { Actor, Command } from '../../src-main/engine/commands';
 import { decide } from '../../src-main/engine/decide';
 import { deadlinesOf } from '../../src-main/engine/deadlines';
 import type { CaseState } from '../../src-main/engine/state';
-import { runCaseCommand } from '../../src-main/services/case-commands';
-import { importDisputes } from '../../src-main/services/intake';
-import { currentPolicy, ensurePolicy, publishPolicy } from '../../src-main/services/policy-store';
-import { sweep } from '../../src-main/services/sweep';
+import { runCaseCommand } from '../../src-main/app/case/commands';
+import { importDisputes } from '../../src-main/app/intake/intake';
+import { currentPolicy, ensurePolicy, publishPolicy } from '../../src-main/db/repos/policy';
+import { sweep } from '../../src-main/app/sweep/sweep';
 
 /**
  * Random command sequences with random clock advances, run through the services on an

@@ -2,10 +2,10 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppFailure } from '../../src-main/contract/errors';
 import { DEFAULT_POLICY } from '../../src-main/contract/policy';
-import { checkVideoHead, type ImageFacts } from '../../src-main/evidence/analyze';
-import { sanitizeFileName } from '../../src-main/evidence/names';
-import { SNIFF_BYTES, sniffType, UNSUPPORTED_TYPE_MESSAGE, type SniffedType } from '../../src-main/evidence/sniff';
-import { EvidenceWorkers } from '../../src-main/evidence/workers';
+import { checkVideoHead, type ImageFacts } from '../../src-main/files/analyze';
+import { sanitizeFileName } from '../../src-main/files/names';
+import { SNIFF_BYTES, sniffType, UNSUPPORTED_TYPE_MESSAGE, type SniffedType } from '../../src-main/files/sniff';
+import { EvidenceWorkers } from '../../src-main/files/workers';
 import { buildHostileCorpus, IMAGE_LIMIT_BYTES, texturedJpeg, type HostileFile } from '../fixtures/hostile-corpus';
 
 /**

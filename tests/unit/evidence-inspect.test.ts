@@ -1,13 +1,13 @@
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppFailure } from '../../src-main/contract/errors';
-import { analyzeImage, checkVideoHead, DEFAULT_IMAGE_LIMITS } from '../../src-main/evidence/analyze';
-import { decodeBmp, readBmpHeader } from '../../src-main/evidence/bmp';
-import { captureTime, deviceName } from '../../src-main/evidence/exif';
-import { readImageHeader } from '../../src-main/evidence/image-header';
-import { sanitizeFileName } from '../../src-main/evidence/names';
-import { SNIFF_BYTES, SNIFFED, sniffType, type SniffedType } from '../../src-main/evidence/sniff';
-import { EvidenceWorkers, workerEntry } from '../../src-main/evidence/workers';
+import { analyzeImage, checkVideoHead, DEFAULT_IMAGE_LIMITS } from '../../src-main/files/analyze';
+import { decodeBmp, readBmpHeader } from '../../src-main/files/bmp';
+import { captureTime, deviceName } from '../../src-main/files/exif';
+import { readImageHeader } from '../../src-main/files/image-header';
+import { sanitizeFileName } from '../../src-main/files/names';
+import { SNIFF_BYTES, SNIFFED, sniffType, type SniffedType } from '../../src-main/files/sniff';
+import { EvidenceWorkers, workerEntry } from '../../src-main/files/workers';
 import {
   animatedPng,
   blockRgba,
@@ -369,7 +369,7 @@ describe('EXIF and orientation', () => {
     expect(facts.display.includes(Buffer.from('Acme'))).toBe(false);
     // The upright picture's hash does not depend on how the file stored it.
     const upright = await sharp(texturedRgb(30, 400, 300), { raw: { width: 400, height: 300, channels: 3 } }).rotate(90).jpeg({ quality: 90 }).toBuffer();
-    const { phashDistance } = await import('../../src-main/evidence/phash');
+    const { phashDistance } = await import('../../src-main/files/phash');
     expect(phashDistance((await analyzeImage(upright, SNIFFED.jpg)).phash, facts.phash)).toBeLessThanOrEqual(4);
   });
 

@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyzeImage, type ImageFacts } from '../../src-main/evidence/analyze';
-import { grayMatrix, PHASH_TRANSFORMS, phashDistance, phashOfGray, phashVariantsOfGray, transformGray, type PhashTransform } from '../../src-main/evidence/phash';
-import { sniffType } from '../../src-main/evidence/sniff';
+import { analyzeImage, type ImageFacts } from '../../src-main/files/analyze';
+import { grayMatrix, PHASH_TRANSFORMS, phashDistance, phashOfGray, phashVariantsOfGray, transformGray, type PhashTransform } from '../../src-main/files/phash';
+import { sniffType } from '../../src-main/files/sniff';
 import { SeededRandom } from '../../src-main/util/seeded-random';
 import { texturedRgb } from '../fixtures/hostile-corpus';
 

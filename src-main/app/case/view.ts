@@ -1,0 +1,144 @@
+import { OPEN_STATUSES } from '../../contract/domain';
+import { toIso } from '../../contract/primitives';
+import type { CaseView as CaseViewShape, PartyHistory } from '../../contract/views';
+import type { Db } from '../../db/connect';
+import { loadCaseState } from '../../db/repos/case';
+import { deadlineConsequence, deadlinesOf } from '../../engine/deadlines';
+import { guidance } from '../../engine/guidance';
+import { sellerTrickWarnings } from '../../engine/warnings';
+import type { Decision } from '../../engine/state';
+import { buyerRisk } from '../risk/buyer-risk';
+import { loadEvidenceDetails } from '../evidence/view';
+
+const isoOrNull = (ms: number | null | undefined) => (ms == null ? null : toIso(ms));
+
+const decisionView = (d: Decision) => ({
+  outcome: d.outcome,
+  amountMinor: d.amountMinor,
+  basis: d.basis,
+  decidedBy: d.decidedBy,
+  decidedAt: toIso(d.decidedAt),
+  appealUntil: isoOrNull(d.appealUntil),
+  reasons: d.reasons,
+  policyVersion: d.policyVersion,
+});
+
+/**
+ * The whole case as the screens and `replay` show it (SCENARIOS.md output shape): every
+ * instant an ISO string, every amount integer minor units. Null when the case does not exist.
+ */
+export async function caseView(db: Db, caseId: string, opts: { events?: boolean } = {}): Promise<CaseViewShape | null> {
+  const s = await loadCaseState(db, caseId);
+  if (!s) return null;
+  const [row, order, buyer, seller, negotiation, messages, evidence, events, risk] = await Promise.all([
+    db.selectFrom('cases').select(['description', 'opened_at', 'escalated_at', 'claim_remedy']).where('id', '=', caseId).executeTakeFirstOrThrow(),
+    db.selectFrom('orders').innerJoin('cases', 'cases.order_id', 'orders.id').selectAll('orders').where('cases.id', '=', caseId).executeTakeFirstOrThrow(),
+    db.selectFrom('accounts').selectAll().where('id', '=', s.buyerId).executeTakeFirstOrThrow(),
+    db.selectFrom('accounts').selectAll().where('id', '=', s.sellerId).executeTakeFirstOrThrow(),
+    db.selectFrom('negotiation').selectAll().where('case_id', '=', caseId).orderBy('seq').execute(),
+    db.selectFrom('messages').selectAll().where('case_id', '=', caseId).orderBy('seq').execute(),
+    db.selectFrom('evidence').selectAll().where('case_id', '=', caseId).orderBy('seq').execute(),
+    opts.events === false ? Promise.resolve([]) : db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute(),
+    buyerRisk(db, s.buyerId),
+  ]);
+  const [buyerHistory, sellerHistory, details] = await Promise.all([
+    partyHistory(db, 'buyer', s.buyerId),
+    partyHistory(db, 'seller', s.sellerId),
+    loadEvidenceDetails(
+      db,
+      { caseId, buyerId: s.buyerId, sellerId: s.sellerId, reason: s.reason, placedAt: order.placed_at, deliveredAt: order.delivered_at },
+      evidence.map((e) => ({ party: e.party, sha256: e.sha256, mediaType: e.media_type })),
+    ),
+  ]);
+  const deadlines = deadlinesOf(s);
+  return {
+    id: s.id,
+    status: s.status,
+    assignee: s.assignee,
+    reason: s.reason,
+    claim: s.claim,
+    description: row.description,
+    openedAt: toIso(row.opened_at),
+    escalatedAt: toIso(row.escalated_at),
+    forcedDecision: s.forcedDecision,
+    guidance: guidance(s),
+    order: {
+      id: order.id,
+      placedAt: toIso(order.placed_at),
+      shippedAt: isoOrNull(order.shipped_at),
+      currency: order.currency,
+      itemPriceMinor: order.item_price_minor,
+      shippingMinor: order.shipping_minor,
+      totalMinor: order.total_minor,
+      item: { title: order.item_title, quantity: order.quantity },
+      tracking: { number: order.tracking_number, carrier: order.carrier, status: order.delivery_status, deliveredAt: isoOrNull(order.delivered_at) },
+    },
+    buyer: { id: buyer.id, name: buyer.name, country: buyer.country, createdAt: isoOrNull(buyer.created_at), label: buyer.label, labelNote: buyer.label_note, history: buyerHistory },
+    seller: { id: seller.id, name: seller.name, country: seller.country, createdAt: isoOrNull(seller.created_at), history: sellerHistory },
+    negotiation: negotiation.map((n) => ({ at: toIso(n.at), by: n.by, remedy: n.remedy, amountMinor: n.amount_minor, comment: n.comment })),
+    negotiationWarnings: sellerTrickWarnings(negotiation.map((n) => ({ at: n.at, by: n.by, amountMinor: n.amount_minor, comment: n.comment }))),
+    messages: messages.map((m) => ({ at: toIso(m.at), by: m.by, text: m.text })),
+    evidence: evidence.map((e) => ({
+      party: e.party,
+      name: e.name,
+      mediaType: e.media_type,
+      sizeBytes: e.size_bytes,
+      sha256: e.sha256,
+      submittedAt: toIso(e.submitted_at),
+      requestId: e.request_id,
+      note: e.note,
+      ...details({ party: e.party, sha256: e.sha256, mediaType: e.media_type }),
+    })),
+    evidenceRequests: s.evidenceRequests.map((r) => ({
+      id: r.id,
+      party: r.party,
+      request: r.request,
+      requestedBy: r.requestedBy,
+      requestedAt: toIso(r.requestedAt),
+      status: r.status,
+      dueAt: toIso(r.dueAt),
+      resolvedAt: isoOrNull(r.resolvedAt),
+    })),
+    proposal: s.proposal && {
+      options: s.proposal.options,
+      recommended: s.proposal.recommended,
+      recommendationReason: s.proposal.recommendationReason,
+      proposedBy: s.proposal.proposedBy,
+      proposedAt: toIso(s.proposal.proposedAt),
+      replyDueAt: toIso(s.proposal.replyDueAt),
+      replies: s.proposal.replies,
+      overrideNote: s.proposal.overrideNote,
+      policyVersion: s.proposal.policyVersion,
+    },
+    decision: s.decision && decisionView(s.decision),
+    previousDecisions: s.supersededDecisions.map(decisionView),
+    appeal: s.appeal && {
+      party: s.appeal.party,
+      grounds: s.appeal.grounds,
+      text: s.appeal.text,
+      filedAt: toIso(s.appeal.filedAt),
+      status: s.appeal.status,
+      reviewedBy: s.appeal.reviewedBy,
+      reviewedAt: isoOrNull(s.appeal.reviewedAt),
+      reasons: s.appeal.reviewReasons,
+    },
+    refund: s.refund && { status: s.refund.status, amountMinor: s.refund.amountMinor, currency: s.order.currency, returnTrackingNumber: s.refund.returnTrackingNumber },
+    returnDueAt: isoOrNull(s.refund?.returnDueAt),
+    deadlines: deadlines.map((d) => ({ key: d.key, kind: d.kind, dueAt: toIso(d.dueAt), whenPassed: deadlineConsequence(d, s) })),
+    buyerRisk: risk,
+    events: events.map((e) => ({ at: toIso(e.at), actor: e.actor, type: e.type, details: JSON.parse(e.details) as unknown })),
+  };
+}
+
+export type CaseView = CaseViewShape;
+
+/** The account's record on the platform, for the case screen: three indexed counts. */
+async function partyHistory(db: Db, role: 'buyer' | 'seller', accountId: string): Promise<PartyHistory> {
+  const col = role === 'buyer' ? 'buyer_id' : 'seller_id';
+  const [orders, disputes, open] = await Promise.all([
+    db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where(col, '=', accountId).executeTakeFirst(),
+    db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where(col, '=', accountId).executeTakeFirst(),
+    db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where(col, '=', accountId).where('status', 'in', [...OPEN_STATUSES]).executeTakeFirst(),
+  ]);
+  return { orders: Number(orders?.n ?? 0), disputes: Number(disputes?.n ?? 0), openDisputes: Number(open?.n ?? 0) };
+}

@@ -1,0 +1,33 @@
+import type { Role } from '../contract/domain';
+import type { Envelope } from '../contract/errors';
+import type { EvidenceRequest, EvidenceResponse } from './evidence/serving';
+import type { ChangeNotice, Dispatch, Identity } from './identity';
+
+export interface SignedInUser {
+  userId: string;
+  name: string;
+  role: Role;
+}
+
+/**
+ * What a carrier (IPC, HTTP) needs from the main-process core. The carrier owns the
+ * session (which window or cookie belongs to which user); the core owns everything else.
+ */
+export interface CoreApi {
+  dispatch: Dispatch;
+  /** Checks a password (scrypt) with lockout; the carrier stores the returned identity in its session. */
+  signIn(userId: string, password: string): Promise<Envelope<SignedInUser>>;
+  /** Subscribe to case changes (commands, sweeps, imports); returns an unsubscribe function. */
+  onChange(listener: (notice: ChangeNotice) => void): () => void;
+  /** True when the database has no cases and no users: the first start offers demo data. */
+  isEmpty(): Promise<boolean>;
+  /**
+   * A stored evidence file for `<img>`/`<video>` (app/evidence/serving.ts): the carrier
+   * passes the session's identity and the request's hash, variant and Range header.
+   * Absent on a core without an evidence store (the carrier then answers 404).
+   */
+  readEvidence?(identity: Identity, request: EvidenceRequest): Promise<EvidenceResponse>;
+  /** Fills an empty database with the deterministic demo population. */
+  seedDemo(cases: number): Promise<{ cases: number; users: number }>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,82 @@
+import { AppFailure, type Envelope } from '../contract/errors';
+import { isMethodName, methods, type Caller } from '../contract/methods';
+import { appendEvents } from '../db/repos/case';
+import { handlers, type ServiceContext } from './handlers';
+import type { Identity } from './identity';
+
+const callerOf = (identity: Identity): Caller | null =>
+  identity.kind === 'user' ? identity.role : identity.kind === 'anonymous' ? null : identity.kind;
+
+/**
+ * The single entry point of every carrier: unknown method → NOT_FOUND, bad input →
+ * VALIDATION naming the field, caller not allowed → FORBIDDEN, then the service.
+ * Nothing thrown escapes: the result is always an envelope.
+ */
+export async function dispatch(ctx: ServiceContext, method: string, rawInput: unknown, identity: Identity): Promise<Envelope<unknown>> {
+  const { envelope, logged } = await dispatchUnlogged(ctx, method, rawInput, identity);
+  if (!envelope.ok && !logged && CASE_COMMANDS.has(method)) await logRefusal(ctx, method, rawInput, identity, envelope.error);
+  return envelope;
+}
+
+/** Commands whose refusals belong in the named case's audit log (queries are not logged). */
+const CASE_COMMANDS = new Set([
+  'intake.dispute',
+  'case.claim',
+  'case.assign',
+  'case.requestEvidence',
+  'party.submitEvidence',
+  'case.propose',
+  'party.reply',
+  'case.decide',
+  'party.shipReturn',
+  'party.confirmReturn',
+  'party.appeal',
+  'appeal.review',
+]);
+
+/**
+ * Refusals decided outside the engine (wrong role, bad input, DUPLICATE at intake, an
+ * unknown assignee) still belong in the case's audit log when the case exists; the
+ * engine's own refusals were already logged by the service in their transaction.
+ */
+async function logRefusal(ctx: ServiceContext, method: string, rawInput: unknown, identity: Identity, error: { code: string; message: string }) {
+  const input = rawInput as { caseId?: unknown; id?: unknown } | null;
+  const caseId = method === 'intake.dispute' ? input?.id : input?.caseId;
+  if (typeof caseId !== 'string' || caseId.length > 128) return;
+  try {
+    const exists = await ctx.db.selectFrom('cases').select('id').where('id', '=', caseId).executeTakeFirst();
+    if (!exists) return;
+    const actor = identity.kind === 'user' ? identity.userId : identity.kind;
+    await appendEvents(ctx.db, caseId, [{ at: ctx.clock.now(), actor, type: 'command.refused', details: { method, code: error.code, message: error.message } }]);
+  } catch (e) {
+    console.error('[dispatch] could not log a refusal:', e);
+  }
+}
+
+async function dispatchUnlogged(ctx: ServiceContext, method: string, rawInput: unknown, identity: Identity): Promise<{ envelope: Envelope<unknown>; logged: boolean }> {
+  try {
+    if (!isMethodName(method)) return refused('NOT_FOUND', `There is no method "${String(method).slice(0, 100)}".`);
+    const spec = methods[method];
+    const caller = callerOf(identity);
+    if (caller === null) return refused('UNAUTHENTICATED', 'Sign in first.');
+    if (!(spec.who as readonly Caller[]).includes(caller))
+      return refused('FORBIDDEN', `A ${caller} may not call ${method}; it is for: ${spec.who.join(', ')}.`);
+    const parsed = spec.input.safeParse(rawInput ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = issue.path.map(String).join('.');
+      return refused('VALIDATION', `${field || 'input'}: ${issue.message}`, field);
+    }
+    const handler = handlers[method] as (c: ServiceContext, i: unknown, id: Identity) => Promise<unknown>;
+    return { envelope: { ok: true, value: await handler(ctx, parsed.data, identity) }, logged: false };
+  } catch (e) {
+    if (e instanceof AppFailure) return { envelope: { ok: false, error: e.toError() }, logged: e.logged };
+    console.error(`[dispatch] ${method} failed:`, e);
+    return refused('INTERNAL', 'Something went wrong inside Mediation Desk; nothing was changed. The error is in the log.');
+  }
+}
+
+const refused = (code: AppFailure['code'], message: string, field?: string) => ({
+  envelope: { ok: false as const, error: field === undefined ? { code, message } : { code, message, field } },
+  logged: false,
+});

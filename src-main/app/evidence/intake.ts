@@ -1,0 +1,256 @@
+import { AppFailure } from '../../contract/errors';
+import type { EvidenceVerifyView } from '../../contract/evidence';
+import type { MethodInput } from '../../contract/methods';
+import type { Policy } from '../../contract/policy';
+import { toIso } from '../../contract/primitives';
+import type { Db } from '../../db/connect';
+import { evidenceFileBySha, evidenceFilesBySha, insertEvidenceFiles, insertEvidenceMatches, type NewEvidenceFile, type NewEvidenceMatch } from '../../db/repos/evidence';
+import type { Actor, FileDescription } from '../../engine/commands';
+import { ingestFile, type Analyzer, type IngestedFile } from '../../files/ingest';
+import { sanitizeFileName } from '../../files/names';
+import { MATCH_MAX_DISTANCE, MAX_MATCHES, ReuseIndex, splitPhash, type ReuseMatch } from './reuse-index';
+import { SNIFF_BYTES, sniffType } from '../../files/sniff';
+import { ContentStore, formatMB, tooLargeMessage, unsupportedMessage, type StoreLimits } from '../../files/store';
+import { sharedEvidenceWorkers } from '../../files/workers';
+import { rekeyDisputePhotos } from '../risk/buyer-risk';
+import { runCaseCommand, type CommandResult } from '../case/commands';
+import type { ServiceContext } from '../handlers';
+import { currentPolicy } from '../../db/repos/policy';
+import { sweep } from '../sweep/sweep';
+
+/**
+ * Evidence files coming in with their bytes (issue 5): `party.submitEvidence` with
+ * `file.contentBase64`, and the `import` command's files next to its NDJSON (bulk-import.ts).
+ * Both go the same way: the bytes into the content store (type from the magic bytes, the
+ * policy's size limit while counting), images analysed in a worker, then ONE transaction that
+ * records the case event, the evidence row, the file's row and its look-alikes.
+ */
+
+/** What a process needs to take files in: the store, its reuse index and the image analyser. */
+export interface EvidenceFiles {
+  store: ContentStore;
+  reuse: ReuseIndex;
+  analyzer: Analyzer;
+}
+
+export function openEvidenceFiles(rootDir: string, analyzer: Analyzer = sharedEvidenceWorkers()): EvidenceFiles {
+  return { store: new ContentStore(rootDir), reuse: new ReuseIndex(), analyzer };
+}
+
+export const limitsOf = (p: Policy): StoreLimits => ({ maxImageBytes: p.maxImageBytes, maxVideoBytes: p.maxVideoBytes });
+
+/** An ingested file with the name it is recorded under. */
+export interface NamedFile extends IngestedFile {
+  name: string;
+}
+
+/** Stores and analyses one file, given as a stream or its bytes. */
+export async function takeFile(
+  db: Db,
+  files: EvidenceFiles,
+  name: string,
+  source: AsyncIterable<Uint8Array> | Uint8Array,
+  limits: StoreLimits,
+  totalBytes?: number,
+): Promise<NamedFile> {
+  const ingested = await ingestFile(files.store, source, limits, {
+    name,
+    ...(totalBytes !== undefined ? { totalBytes } : {}),
+    analyzer: files.analyzer,
+    alreadyKnown: async (sha) => !!(await evidenceFileBySha(db, sha)),
+  });
+  return { ...ingested, name };
+}
+
+/**
+ * The decoded size of a base64 text, and its type from the first bytes, checked against the
+ * limit BEFORE the whole text is decoded (a 300 MB string is refused without a 225 MB buffer).
+ */
+export function checkBase64(name: string, base64: string, limits: StoreLimits): number {
+  const pad = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  const size = Math.floor((base64.length * 3) / 4) - pad;
+  if (size <= 0) throw new AppFailure('UNSUPPORTED_FILE', `${name} is empty.`);
+  const head = Buffer.from(base64.slice(0, Math.ceil(SNIFF_BYTES / 3) * 4), 'base64').subarray(0, SNIFF_BYTES);
+  const sniffed = sniffType(head);
+  if (!sniffed) throw new AppFailure('UNSUPPORTED_FILE', unsupportedMessage(name));
+  const max = sniffed.kind === 'image' ? limits.maxImageBytes : limits.maxVideoBytes;
+  if (size > max) throw new AppFailure('FILE_TOO_LARGE', tooLargeMessage(name, sniffed.kind, max, size));
+  return size;
+}
+
+/**
+ * Records files just taken in, inside the transaction that also records their use (a case
+ * event, an imported dispute): one evidence_files row per new sha256 with its cluster, and a
+ * match row per earlier file that looks like it (reuse index + the files before it in this
+ * call). Files already recorded are left as they are.
+ */
+export async function recordEvidenceFiles(tx: Db, reuse: ReuseIndex, files: IngestedFile[], now: number): Promise<void> {
+  const unique = [...new Map(files.map((f) => [f.sha256, f])).values()];
+  if (!unique.length) return;
+  // Before this transaction inserts anything: the index must never hold a row that could roll back.
+  await reuse.sync(tx);
+  const known = await evidenceFilesBySha(tx, unique.map((f) => f.sha256));
+  const rows: NewEvidenceFile[] = [];
+  const matchRows: NewEvidenceMatch[] = [];
+  const earlier: Array<{ sha256: string; hi: number; lo: number; clusterKey: string }> = [];
+  for (const f of unique) {
+    if (known.has(f.sha256)) continue;
+    let clusterKey: string | null = null;
+    if (f.facts) {
+      const variants = f.facts.phashVariants.length ? f.facts.phashVariants : [{ transform: 'same' as const, phash: f.facts.phash }];
+      const found: Array<Omit<ReuseMatch, 'seq'>> = await reuse.lookup(tx, variants, { exclude: f.sha256, sync: false });
+      for (const e of earlier) {
+        const best = closest(variants, e.hi, e.lo);
+        if (best.distance <= MATCH_MAX_DISTANCE) found.push({ sha256: e.sha256, clusterKey: e.clusterKey, ...best });
+      }
+      found.sort((a, b) => a.distance - b.distance); // stable: the index's earlier files first on ties
+      clusterKey = found[0]?.clusterKey ?? f.sha256;
+      for (const m of found.slice(0, MAX_MATCHES)) matchRows.push({ sha256: f.sha256, other_sha256: m.sha256, distance: m.distance, transform: m.transform, found_at: now });
+      earlier.push({ sha256: f.sha256, ...splitPhash(f.facts.phash), clusterKey });
+    }
+    rows.push(fileRow(f, clusterKey, now));
+  }
+  await insertEvidenceFiles(tx, rows);
+  await insertEvidenceMatches(tx, matchRows);
+}
+
+function closest(variants: Array<{ transform: string; phash: string }>, hi: number, lo: number): { distance: number; transform: string } {
+  let best = { distance: 65, transform: 'same' };
+  for (const v of variants) {
+    const h = splitPhash(v.phash);
+    const d = popcount((h.hi ^ hi) >>> 0) + popcount((h.lo ^ lo) >>> 0);
+    if (d < best.distance) best = { distance: d, transform: v.transform };
+  }
+  return best;
+}
+function popcount(x: number): number {
+  let c = 0;
+  for (; x; x &= x - 1) c++;
+  return c;
+}
+
+function fileRow(f: IngestedFile, clusterKey: string | null, now: number): NewEvidenceFile {
+  const facts = f.facts;
+  const halves = facts ? splitPhash(facts.phash) : null;
+  return {
+    sha256: f.sha256,
+    media_type: f.sniffed.mediaType,
+    kind: f.sniffed.kind,
+    size_bytes: f.sizeBytes,
+    width: facts?.width ?? null,
+    height: facts?.height ?? null,
+    frames: facts?.frames ?? null,
+    captured_at: facts?.capturedAt ? Date.parse(facts.capturedAt.endsWith('Z') || /[+-]\d\d:\d\d$/.test(facts.capturedAt) ? facts.capturedAt : `${facts.capturedAt}Z`) : null,
+    captured_at_has_offset: facts?.capturedAtHasOffset ? 1 : 0,
+    device: facts?.device ?? null,
+    phash: facts?.phash ?? null,
+    phash_hi: halves?.hi ?? null,
+    phash_lo: halves?.lo ?? null,
+    cluster_key: clusterKey,
+    variants: f.variants.join(','),
+    stored_at: now,
+  };
+}
+
+/**
+ * `party.submitEvidence`: the description form goes straight to the engine; the bytes form is
+ * stored and analysed first, and the engine then judges the file by what the bytes are (the
+ * sniffed type, the real size; the declared name is only a sanitised label). `files` (several
+ * files answering one request) goes the same way: every file's bytes are checked before any is
+ * stored, then all of them go to the engine as ONE command in one transaction, so a bad file
+ * refuses the whole answer and nothing of it is recorded.
+ */
+export async function submitEvidence(ctx: ServiceContext, input: MethodInput<'party.submitEvidence'>, actor: Actor): Promise<CommandResult> {
+  const now = ctx.clock.now(); // the moment it arrived: storing and analysing do not make it late
+  const sent = input.files ?? (input.file ? [input.file] : []);
+  // Where a refusal points: `file…` for the single form, `files.<i>…` for the list.
+  const fieldOf = (i: number, rest: string) => (input.files ? `files.${i}.${rest}` : `file.${rest}`);
+  const note = input.note;
+  let result: CommandResult;
+  if (sent.some((f) => 'contentBase64' in f)) {
+    const files = ctx.evidence;
+    const firstBytes = sent.findIndex((f) => 'contentBase64' in f);
+    if (!files) throw new AppFailure('VALIDATION', 'This desk keeps no evidence files (a replay keeps descriptions only); send the file description instead.', fieldOf(firstBytes, 'contentBase64'));
+    const limits = limitsOf((await currentPolicy(ctx.db)).policy);
+    // Every file's type and size first (cheap, from the base64 text), so one bad file refuses before any is stored.
+    const checked = sent.map((f, i) => {
+      if (!('contentBase64' in f)) return null;
+      const name = sanitizeFileName(f.name);
+      return { name, size: pointAt(() => checkBase64(name, f.contentBase64, limits), input.files ? fieldOf(i, 'contentBase64') : undefined) };
+    });
+    const taken: NamedFile[] = [];
+    const described: FileDescription[] = [];
+    for (const [i, f] of sent.entries()) {
+      const c = checked[i];
+      if (!c || !('contentBase64' in f)) {
+        described.push(f as FileDescription);
+        continue;
+      }
+      const t = await pointAtAsync(
+        () => takeFile(ctx.db, files, c.name, Buffer.from(f.contentBase64, 'base64'), limits, c.size),
+        input.files ? fieldOf(i, 'contentBase64') : undefined,
+      );
+      taken.push(t);
+      described.push({ name: c.name, mediaType: t.sniffed.mediaType, sizeBytes: t.sizeBytes, sha256: t.sha256 });
+    }
+    await files.reuse.sync(ctx.db); // the first full load outside the transaction
+    result = await runCaseCommand(ctx.db, input.caseId, { type: 'submitEvidence', party: input.party, files: described, note }, actor, now, {
+      alsoInTransaction: async (tx) => {
+        await recordEvidenceFiles(tx, files.reuse, taken, now);
+        if (input.party === 'buyer') await rekeyDisputePhotos(tx, input.caseId, now);
+      },
+    });
+  } else {
+    result = await runCaseCommand(ctx.db, input.caseId, { type: 'submitEvidence', party: input.party, files: sent as FileDescription[], note }, actor, now, {
+      // A described file may be one whose bytes came earlier: the buyer score then counts its cluster.
+      alsoInTransaction: async (tx) => {
+        if (input.party === 'buyer') await rekeyDisputePhotos(tx, input.caseId, now);
+      },
+    });
+  }
+  const swept = await sweep(ctx.db, now);
+  ctx.notify([input.caseId, ...swept.caseIds], 'command');
+  return result;
+}
+
+/** A refusal about one file of a `files` list names its place in the list (the message already names the file). */
+function pointAt<T>(run: () => T, field: string | undefined): T {
+  try {
+    return run();
+  } catch (e) {
+    throw withField(e, field);
+  }
+}
+async function pointAtAsync<T>(run: () => Promise<T>, field: string | undefined): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    throw withField(e, field);
+  }
+}
+const withField = (e: unknown, field: string | undefined): unknown =>
+  field !== undefined && e instanceof AppFailure && e.field === undefined && !e.logged ? new AppFailure(e.code, e.message, field) : e;
+
+/** "Evidence intact": the stored bytes are re-read and hashed now. */
+export async function verifyEvidence(ctx: ServiceContext, sha256: string): Promise<EvidenceVerifyView> {
+  const row = await evidenceFileBySha(ctx.db, sha256);
+  if (!row) {
+    const described = await ctx.db.selectFrom('evidence').select('case_id').where('sha256', '=', sha256).limit(1).executeTakeFirst();
+    throw new AppFailure(
+      'NOT_FOUND',
+      described
+        ? 'Only the description of this file was recorded (its bytes never reached the desk), so there is nothing to re-check.'
+        : 'There is no evidence file with this sha256.',
+    );
+  }
+  if (!ctx.evidence) throw new AppFailure('NOT_FOUND', 'This desk keeps no evidence files, so the bytes cannot be re-checked here.');
+  const checkedAt = toIso(ctx.clock.now());
+  const v = await ctx.evidence.store.verify(sha256);
+  const intact = v.intact && v.sizeBytes === row.size_bytes;
+  const message = intact
+    ? `Evidence intact: the stored file (${formatMB(v.sizeBytes)}) still has sha256 ${sha256.slice(0, 12)}…, the hash recorded when it was received.`
+    : !v.present
+      ? "The file's bytes are missing from this computer's evidence folder. Restore the folder from a backup (or open the case on the desk that received the file)."
+      : 'The stored file has changed since it was received: its bytes no longer match the recorded sha256. Treat it as tampered with and restore it from a backup.';
+  return { sha256, intact, sizeBytes: v.sizeBytes, checkedAt, message };
+}

@@ -1,0 +1,140 @@
+import { AppFailure } from '../contract/errors';
+import type { MethodInput, MethodName } from '../contract/methods';
+import type { Db } from '../db/connect';
+import type { Actor, Command } from '../engine/commands';
+import type { Identity } from './identity';
+import { runCaseCommand } from './case/commands';
+import { DECISION_REASON_TEMPLATES, EVIDENCE_TEMPLATES } from '../contract/templates';
+import { riskGet, riskList } from './risk/analyst';
+import { recordLabelRisk } from './risk/buyer-risk';
+import { caseView } from './case/view';
+import type { Clock } from '../runtime/clock';
+import { previewProposal } from './case/proposal-preview';
+import { importDisputes } from './intake/intake';
+import { queueCounts, queuePage, searchCases } from './queue/queue';
+import { deleteView, listViews, saveView } from './queue/saved-views';
+import { sweep } from './sweep/sweep';
+import { evidenceHandlers } from './evidence/handlers';
+import { submitEvidence, type EvidenceFiles } from './evidence/intake';
+import { supervisionHandlers } from './supervision/handlers';
+
+export interface ServiceContext {
+  db: Db;
+  clock: Clock;
+  /** Tell open screens which cases changed. */
+  notify(caseIds: string[], reason: 'command' | 'sweep' | 'import'): void;
+  /** The evidence store, its reuse index and the image analyser (absent: descriptions only, e.g. replay). */
+  evidence?: EvidenceFiles;
+}
+
+export type Handler<M extends MethodName> = (ctx: ServiceContext, input: MethodInput<M>, identity: Identity) => Promise<unknown>;
+
+const actorOf = (identity: Identity): Actor => {
+  switch (identity.kind) {
+    case 'user':
+      return { kind: 'user', id: identity.userId, role: identity.role };
+    case 'intake':
+      return { kind: 'intake' };
+    case 'system':
+      return { kind: 'system' };
+    case 'anonymous':
+      throw new AppFailure('UNAUTHENTICATED', 'Sign in first.');
+  }
+};
+
+/** Runs one engine command and then the sweep, since a command may create or cancel deadlines. */
+async function command(ctx: ServiceContext, caseId: string, cmd: Command, identity: Identity) {
+  const now = ctx.clock.now();
+  const result = await runCaseCommand(ctx.db, caseId, cmd, actorOf(identity), now);
+  const swept = await sweep(ctx.db, now);
+  ctx.notify([caseId, ...swept.caseIds], 'command');
+  return result;
+}
+
+const userId = (identity: Identity) => (identity.kind === 'user' ? identity.userId : null);
+
+export const handlers: { [M in MethodName]: Handler<M> } = {
+  'intake.dispute': async (ctx, input) => {
+    const [outcome] = await ctx.db.transaction().execute((tx) => importDisputes(tx, [input], ctx.clock.now()));
+    if (outcome!.result === 'refused') throw new AppFailure(outcome!.code, outcome!.message);
+    ctx.notify([input.id], 'import');
+    return { caseId: input.id, result: outcome!.result };
+  },
+  'case.claim': (ctx, input, id) => command(ctx, input.caseId, { type: 'claim' }, id),
+  'case.claimNext': async (ctx, _input, id) => {
+    // Several mediators may press "next" at once: take the oldest, and if someone else won it, the one after.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const next = await ctx.db
+        .selectFrom('cases')
+        .select('id')
+        .where('status', '=', 'escalated')
+        .where('assignee_id', 'is', null)
+        .orderBy('escalated_at')
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirst();
+      if (!next) throw new AppFailure('NOT_FOUND', 'The unassigned queue is empty: there is no case to take.');
+      try {
+        return await command(ctx, next.id, { type: 'claim' }, id);
+      } catch (e) {
+        if (!(e instanceof AppFailure && (e.code === 'INVALID_STATE' || e.code === 'CONFLICT'))) throw e;
+      }
+    }
+    throw new AppFailure('CONFLICT', 'Other mediators are taking cases at the same moment; try again.');
+  },
+  'case.assign': async (ctx, input, id) => {
+    const user = await ctx.db.selectFrom('users').select(['id', 'role']).where('id', '=', input.userId).executeTakeFirst();
+    if (!user) throw new AppFailure('NOT_FOUND', `There is no user ${input.userId}.`);
+    if (user.role === 'analyst') throw new AppFailure('VALIDATION', `${input.userId} is an analyst; cases are assigned to mediators or supervisors.`, 'userId');
+    return command(ctx, input.caseId, { type: 'assign', userId: input.userId }, id);
+  },
+  'case.requestEvidence': (ctx, i, id) => command(ctx, i.caseId, { type: 'requestEvidence', party: i.party, request: i.request }, id),
+  'party.submitEvidence': (ctx, i, id) => submitEvidence(ctx, i, actorOf(id)),
+  'case.propose': (ctx, i, id) => command(ctx, i.caseId, { type: 'propose', partialAmountMinor: i.partialAmountMinor, note: i.note }, id),
+  'party.reply': (ctx, i, id) => command(ctx, i.caseId, { type: 'reply', party: i.party, choice: i.choice }, id),
+  'case.decide': (ctx, i, id) => command(ctx, i.caseId, { type: 'decide', outcome: i.outcome, amountMinor: i.amountMinor, reasons: i.reasons }, id),
+  'party.shipReturn': (ctx, i, id) => command(ctx, i.caseId, { type: 'shipReturn', trackingNumber: i.trackingNumber }, id),
+  'party.confirmReturn': (ctx, i, id) => command(ctx, i.caseId, { type: 'confirmReturn' }, id),
+  'party.appeal': (ctx, i, id) => command(ctx, i.caseId, { type: 'appeal', party: i.party, grounds: i.grounds, text: i.text }, id),
+  'appeal.review': (ctx, i, id) =>
+    command(ctx, i.caseId, { type: 'reviewAppeal', verdict: i.verdict, outcome: i.outcome, amountMinor: i.amountMinor, reasons: i.reasons }, id),
+  'account.flag': async (ctx, input, identity) => {
+    const now = ctx.clock.now();
+    const by = userId(identity)!;
+    const caseIds = await ctx.db.transaction().execute(async (tx) => {
+      const acc = await tx.selectFrom('accounts').select(['id', 'role']).where('id', '=', input.accountId).executeTakeFirst();
+      if (!acc) throw new AppFailure('NOT_FOUND', `There is no account ${input.accountId}.`);
+      if (acc.role !== 'buyer') throw new AppFailure('VALIDATION', `${input.accountId} is a seller account; only buyer accounts are flagged.`, 'accountId');
+      await tx.updateTable('accounts').set({ label: input.label, label_note: input.note, labelled_by: by, labelled_at: now }).where('id', '=', input.accountId).execute();
+      await tx.insertInto('account_labels').values({ account_id: input.accountId, label: input.label, note: input.note, labelled_by: by, labelled_at: now }).execute();
+      await recordLabelRisk(tx, input.accountId, input.label, now);
+      return (await tx.selectFrom('cases').select('id').where('buyer_id', '=', input.accountId).execute()).map((r) => r.id);
+    });
+    ctx.notify(caseIds, 'command');
+    return { accountId: input.accountId, label: input.label };
+  },
+  'system.tick': async (ctx) => {
+    const report = await sweep(ctx.db, ctx.clock.now());
+    if (report.caseIds.length) ctx.notify(report.caseIds, 'sweep');
+    return { applied: report.applied };
+  },
+  'case.get': async (ctx, input) => {
+    const view = await caseView(ctx.db, input.caseId);
+    if (!view) throw new AppFailure('NOT_FOUND', `There is no case ${input.caseId}.`);
+    return view;
+  },
+  'queue.list': (ctx, input, identity) => queuePage(ctx.db, input, userId(identity), ctx.clock.now()),
+  'queue.counts': (ctx, _input, identity) => queueCounts(ctx.db, userId(identity), ctx.clock.now()),
+  'session.me': async (ctx, _input, identity) =>
+    identity.kind === 'user' ? { userId: identity.userId, name: identity.name, role: identity.role, serverTime: new Date(ctx.clock.now()).toISOString() } : null,
+  'case.search': (ctx, input) => searchCases(ctx.db, input.query, input.limit, ctx.clock.now()),
+  'case.previewProposal': (ctx, input) => previewProposal(ctx.db, input.caseId, input.partialAmountMinor),
+  'views.list': (ctx, _input, identity) => listViews(ctx.db, userId(identity)!),
+  'views.save': (ctx, input, identity) => saveView(ctx.db, userId(identity)!, input, ctx.clock.now()),
+  'views.delete': (ctx, input, identity) => deleteView(ctx.db, userId(identity)!, input.id),
+  'templates.list': async () => ({ evidence: EVIDENCE_TEMPLATES, decisionReasons: DECISION_REASON_TEMPLATES }),
+  'risk.list': (ctx, input) => riskList(ctx.db, input),
+  'risk.get': (ctx, input) => riskGet(ctx.db, input.buyerId),
+  ...supervisionHandlers,
+  ...evidenceHandlers,
+};

@@ -1,0 +1,156 @@
+import type { Dispute } from '../../contract/dispute';
+import { isNotReceived, type AccountLabel } from '../../contract/domain';
+import { toMs } from '../../contract/primitives';
+import type { Db } from '../../db/connect';
+import { photoKeysOf } from '../../db/repos/evidence';
+import { applyRiskEvents, currentOrderFacts, disputeFromRow, type RiskEvent } from '../../db/repos/risk';
+import { classifyBuyerMessages, linkKey, type OrderFact, type RiskReason } from '../../engine/risk';
+import type { IntakeOutcome } from '../intake/intake';
+
+/**
+ * The buyer fraud-pattern score as the application keeps it (DOMAIN.md): the engine's model
+ * (src-main/engine/risk) over the rows of migrations/0003, updated in the same transaction as
+ * every event that touches a buyer — a dispute imported (with its order, the buyer's links,
+ * messages and photos), evidence or a decision saved (db/repos/case.ts), an analyst's label.
+ * Read here for the case screen; `risk-recompute.ts` rebuilds everything from the source tables.
+ */
+
+export interface BuyerRiskView {
+  score: number;
+  /** The reasons' sentences, highest weight first (the replay output's `reasons`). */
+  reasons: string[];
+  details: RiskReason[];
+}
+
+/** The buyer's stored score and reasons; 0 with an explanation for a buyer never scored. */
+export async function buyerRisk(db: Db, buyerId: string): Promise<BuyerRiskView> {
+  const row = await db.selectFrom('buyer_risk').select(['score', 'reasons']).where('buyer_id', '=', buyerId).executeTakeFirst();
+  if (!row) {
+    const text = 'not scored yet: this buyer was imported before the score existed (a full recompute scores it)';
+    return { score: 0, reasons: [text], details: [{ code: 'NOT_SCORED', text, weight: 0 }] };
+  }
+  const details = JSON.parse(row.reasons) as RiskReason[];
+  return { score: Number(row.score), reasons: details.map((r) => r.text), details };
+}
+
+/**
+ * The model's events for freshly imported (created or replaced) disputes. A photo counts by its
+ * key (`photoKeys`, db/repos/evidence photoKeysOf): its near-duplicate cluster when the file is
+ * stored, so the same picture re-encoded, cropped a little or flipped by another account is
+ * still "the same photo"; else its sha256.
+ */
+export function riskEventsOfDisputes(disputes: Dispute[], outcomes: IntakeOutcome[], photoKeys?: Map<string, string>): RiskEvent[] {
+  const events: RiskEvent[] = [];
+  disputes.forEach((d, i) => {
+    const o = outcomes[i];
+    if (!o || (o.result !== 'created' && o.result !== 'updated')) return;
+    const links = d.buyer.links ?? {};
+    events.push({
+      type: 'account',
+      id: d.buyer.id,
+      links: (['device', 'address', 'payment'] as const).flatMap((kind) => (links[kind] ?? []).map((v) => linkKey(kind, v))),
+    });
+    events.push({
+      type: 'order',
+      fact: { id: d.order.id, buyerId: d.buyer.id, placedAt: toMs(d.order.placedAt), delivered: d.order.tracking.status === 'delivered' },
+    });
+    const signals = classifyBuyerMessages(d.messages);
+    events.push({
+      type: 'dispute',
+      fact: {
+        id: d.id,
+        orderId: d.order.id,
+        buyerId: d.buyer.id,
+        openedAt: toMs(d.openedAt),
+        notReceived: isNotReceived(d.reason),
+        // An imported case is escalated: no outcome yet (a replaced one is still escalated).
+        outcome: null,
+        threat: signals.threat,
+        offPlatform: signals.offPlatform,
+        photos: d.evidence.filter((e) => e.party === 'buyer').map((e) => photoKeys?.get(e.sha256) ?? e.sha256),
+      },
+    });
+  });
+  return events;
+}
+
+/** Intake's first hook, before it writes anything: the orders' rows as they were (the facts an update takes back). */
+export async function riskBeforeImport(tx: Db, disputes: Dispute[]): Promise<RiskBeforeImport> {
+  return { previousOrders: await currentOrderFacts(tx, disputes.map((d) => d.order.id)) };
+}
+export interface RiskBeforeImport {
+  previousOrders: Map<string, OrderFact | null>;
+}
+
+/** Intake's second hook, at the end of the batch, in its transaction. */
+export async function recordImportedDisputesRisk(tx: Db, disputes: Dispute[], outcomes: IntakeOutcome[], now: number, before: RiskBeforeImport): Promise<void> {
+  // Cases just created have no ledger row yet: nothing to look up for them.
+  const created = outcomes.filter((o) => o.result === 'created').map((o) => o.id);
+  const photoKeys = await photoKeysOf(tx, disputes.flatMap((d) => d.evidence.filter((e) => e.party === 'buyer').map((e) => e.sha256)));
+  await applyRiskEvents(tx, riskEventsOfDisputes(disputes, outcomes, photoKeys), now, { newCases: created, previousOrders: before.previousOrders });
+}
+
+/**
+ * Evidence added to a case later (party.submitEvidence) is first counted under its sha256 by
+ * the case's own write (db/repos/case.ts); once its evidence_files row is in the same
+ * transaction, this re-counts the dispute with the photos' cluster keys.
+ */
+export async function rekeyDisputePhotos(tx: Db, caseId: string, now: number): Promise<void> {
+  const row = await tx.selectFrom('risk_disputes').selectAll().where('case_id', '=', caseId).executeTakeFirst();
+  if (!row) return;
+  const fact = disputeFromRow(row);
+  const keys = await photoKeysOf(tx, fact.photos);
+  const photos = [...new Set(fact.photos.map((p) => keys.get(p) ?? p))].sort();
+  if (photos.length === fact.photos.length && photos.every((p, i) => p === [...fact.photos].sort()[i])) return;
+  await applyRiskEvents(tx, [{ type: 'dispute', fact: { ...fact, photos } }], now);
+}
+
+/** `account.flag`'s hook: the label is the buyer's own; linked accounts see it as a link to a flagged account. */
+export async function recordLabelRisk(tx: Db, accountId: string, label: AccountLabel, now: number): Promise<void> {
+  await applyRiskEvents(tx, [{ type: 'label', buyerId: accountId, label }], now);
+}
+
+export interface BuyerRiskRow {
+  buyerId: string;
+  score: number;
+  label: AccountLabel | null;
+  topReason: string | null;
+  reasons: RiskReason[];
+  orders: number;
+  disputes: number;
+  scoredAt: number;
+}
+
+/**
+ * The analysts' list: buyers by score, highest first, a keyset page at a time (an index walk
+ * on buyer_risk_by_score). `after` is the last row of the previous page.
+ */
+export async function listBuyerRisks(
+  db: Db,
+  q: { limit: number; minScore?: number; after?: { score: number; buyerId: string }; label?: AccountLabel | 'none' },
+): Promise<BuyerRiskRow[]> {
+  let query = db
+    .selectFrom('buyer_risk')
+    .select(['buyer_id', 'score', 'label', 'top_code', 'reasons', 'n_orders', 'n_disputes', 'scored_at'])
+    .orderBy('score', 'desc')
+    .orderBy('buyer_id', 'desc')
+    .limit(Math.max(1, Math.min(500, q.limit)));
+  if (q.minScore !== undefined) query = query.where('score', '>=', q.minScore);
+  if (q.after) {
+    const { score, buyerId } = q.after;
+    query = query.where((eb) => eb.or([eb('score', '<', score), eb.and([eb('score', '=', score), eb('buyer_id', '<', buyerId)])]));
+  }
+  if (q.label === 'none') query = query.where('label', 'is', null);
+  else if (q.label) query = query.where('label', '=', q.label);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    buyerId: r.buyer_id,
+    score: Number(r.score),
+    label: (r.label as AccountLabel | null) ?? null,
+    topReason: r.top_code,
+    reasons: JSON.parse(r.reasons) as RiskReason[],
+    orders: Number(r.n_orders),
+    disputes: Number(r.n_disputes),
+    scoredAt: Number(r.scored_at),
+  }));
+}

@@ -1,0 +1,259 @@
+import { ActionIcon, Box, Button, Group, Kbd, SegmentedControl, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { call, subscribe } from '../api/client';
+import { IconKeyboard } from '../ui/Icons';
+import { ShortcutsHelp } from '../ui/ShortcutsHelp';
+import { useToast } from '../ui/Toast';
+import { humanize, localTimeZone } from '../ui/format';
+import { syncServerClock, useKeys } from '../api/hooks';
+import type { Me, QueueRow, SavedFilter } from '../api/types';
+import { CaseScreen } from '../features/case/CaseScreen';
+import { QueueScreen } from '../features/queue/QueueScreen';
+import { BuyerScreen } from '../features/risk/BuyerScreen';
+import { BuyersScreen } from '../features/risk/BuyersScreen';
+import { SearchBox } from './SearchBox';
+import { SupervisionScreens, SupervisorNav, type SupervisionView } from '../features/supervision/SupervisionScreens';
+
+/** Bursts of notices (a sweep closing many cases) become one refetch. */
+const COALESCE_MS = 250;
+const HEADER_H = 56;
+
+const caseFromHash = (): string | null => {
+  const m = /^#\/case\/(.+)$/.exec(window.location.hash);
+  return m ? decodeURIComponent(m[1]!) : null;
+};
+const buyerFromHash = (): string | null => {
+  const m = /^#\/buyer\/(.+)$/.exec(window.location.hash);
+  return m ? decodeURIComponent(m[1]!) : null;
+};
+
+/** Analysts land on "Buyers by risk"; supervisors may switch to it (read-only) and to their own desk's screens; mediators see the queue only. */
+type BaseView = 'queue' | 'buyers' | SupervisionView;
+
+/**
+ * The desk: a header (search, "Take next case", shortcuts, the user), the queue screen and,
+ * over it, the case screen. The queue stays mounted while a case is open, so coming back
+ * keeps its filters, loaded rows, scroll position and selection. The open case is in the
+ * URL (#/case/ID): the browser's back button and a reload work.
+ */
+export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
+  const [filter, setFilter] = useState<SavedFilter>({ scope: me.role === 'mediator' ? 'mine' : 'unassigned' });
+  const [openCase, setOpenCase] = useState<string | null>(caseFromHash);
+  const seesRisk = me.role === 'analyst' || me.role === 'supervisor';
+  const [base, setBase] = useState<BaseView>(me.role === 'analyst' || (seesRisk && buyerFromHash() !== null) ? 'buyers' : 'queue');
+  const [openBuyer, setOpenBuyer] = useState<string | null>(() => (seesRisk ? buyerFromHash() : null));
+  const buyerRef = useRef(openBuyer);
+  buyerRef.current = openBuyer;
+  const [lastOpened, setLastOpened] = useState<string | null>(null);
+  const [queueKey, setQueueKey] = useState(0);
+  const [caseKey, setCaseKey] = useState(0);
+  const [help, setHelp] = useState(false);
+  const [taking, setTaking] = useState(false);
+  const rows = useRef<QueueRow[]>([]);
+  const [rowsVersion, setRowsVersion] = useState(0);
+  const search = useRef<HTMLInputElement>(null);
+  const openRef = useRef(openCase);
+  openRef.current = openCase;
+  const toast = useToast();
+
+  useEffect(() => {
+    // Countdowns follow the core's clock (it decides the deadlines), not this machine's.
+    void call('session.me', {}).then((r) => r.ok && r.value?.serverTime && syncServerClock(r.value.serverTime));
+    const onHash = () => {
+      const c = caseFromHash();
+      const b = buyerFromHash();
+      setOpenCase(c);
+      // A case opened from a buyer page keeps that page underneath; an empty hash closes both.
+      if (b !== null || c === null) setOpenBuyer(b);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  const open = useCallback((caseId: string) => {
+    setLastOpened(caseId);
+    if (caseFromHash() !== caseId) window.location.hash = `#/case/${encodeURIComponent(caseId)}`;
+    setOpenCase(caseId);
+  }, []);
+  const back = useCallback(() => {
+    if (openRef.current) setLastOpened(openRef.current);
+    const buyer = buyerRef.current;
+    if (openRef.current && buyer) {
+      // Back from a case opened on a buyer page: to that page.
+      history.pushState(null, '', `#/buyer/${encodeURIComponent(buyer)}`);
+    } else {
+      if (window.location.hash) history.pushState(null, '', window.location.pathname + window.location.search);
+      setOpenBuyer(null);
+    }
+    setOpenCase(null);
+  }, []);
+  const home = useCallback(() => {
+    if (window.location.hash) history.pushState(null, '', window.location.pathname + window.location.search);
+    setOpenCase(null);
+    setOpenBuyer(null);
+  }, []);
+  const openBuyerPage = useCallback((buyerId: string) => {
+    if (buyerFromHash() !== buyerId) window.location.hash = `#/buyer/${encodeURIComponent(buyerId)}`;
+    setOpenCase(null);
+    setOpenBuyer(buyerId);
+  }, []);
+  const switchBase = useCallback(
+    (v: BaseView) => {
+      home();
+      setBase(v);
+    },
+    [home],
+  );
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let touchesCase = false;
+    const unsubscribe = subscribe((notice) => {
+      if (notice) syncServerClock(notice.at);
+      const current = openRef.current;
+      if (notice === null || (current !== null && notice.caseIds.includes(current))) touchesCase = true;
+      timer ??= setTimeout(() => {
+        timer = null;
+        setQueueKey((k) => k + 1);
+        if (touchesCase) setCaseKey((k) => k + 1);
+        touchesCase = false;
+      }, COALESCE_MS);
+    });
+    return () => {
+      unsubscribe();
+      if (timer) clearTimeout(timer);
+    };
+  }, []);
+
+  const takeNext = useCallback(async () => {
+    if (taking || me.role === 'analyst') return;
+    setTaking(true);
+    const r = await call('case.claimNext', {});
+    setTaking(false);
+    if (!r.ok) return toast({ title: 'No case taken', message: r.error.message, color: 'red' });
+    toast({ message: `Case ${r.value.caseId} is yours.`, color: 'teal' });
+    open(r.value.caseId);
+  }, [taking, me.role, toast, open]);
+
+  useKeys({
+    '/': () => search.current?.focus(),
+    '?': () => setHelp(true),
+    n: () => void takeNext(),
+  });
+
+  const onRows = useCallback((r: QueueRow[]) => {
+    rows.current = r;
+    setRowsVersion((v) => v + 1);
+  }, []);
+  const index = openCase ? rows.current.findIndex((r) => r.id === openCase) : -1;
+  void rowsVersion;
+  const step = (delta: 1 | -1) => {
+    const next = rows.current[index + delta];
+    if (index >= 0 && next) open(next.id);
+  };
+
+  return (
+    <Box style={{ height: '100vh', display: 'flex', flexDirection: 'column' }}>
+      <Group
+        component="header"
+        h={HEADER_H}
+        px="md"
+        justify="space-between"
+        wrap="nowrap"
+        bg="white"
+        style={{ borderBottom: '1px solid var(--mantine-color-gray-3)', flexShrink: 0 }}
+      >
+        <Group gap="lg" wrap="nowrap">
+          <UnstyledButton onClick={home} aria-label="Mediation Desk: back to the queue">
+            <Group gap={8} wrap="nowrap">
+              <Box w={26} h={26} bg="indigo.7" style={{ borderRadius: 6, display: 'grid', placeItems: 'center', color: 'white', fontWeight: 700, fontSize: 13 }}>
+                MD
+              </Box>
+              <Text fw={700} fz="md">
+                Mediation Desk
+              </Text>
+            </Group>
+          </UnstyledButton>
+          <SearchBox ref={search} onOpen={open} />
+          {seesRisk && me.role !== 'supervisor' && (
+            <SegmentedControl
+              size="xs"
+              value={base}
+              onChange={(v) => switchBase(v as BaseView)}
+              data={[
+                { value: 'buyers', label: 'Buyers by risk' },
+                { value: 'queue', label: 'Cases' },
+              ]}
+              aria-label="Screen"
+              data-testid="base-view"
+            />
+          )}
+        </Group>
+        <Group gap="sm" wrap="nowrap">
+          {me.role !== 'analyst' && (
+            <Button onClick={() => void takeNext()} loading={taking} rightSection={<Kbd size="xs">n</Kbd>} data-testid="take-next" aria-keyshortcuts="n">
+              Take next case
+            </Button>
+          )}
+          <Tooltip label="Keyboard shortcuts (?)" openDelay={300}>
+            <ActionIcon variant="default" size="lg" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" aria-keyshortcuts="?">
+              <IconKeyboard size={18} />
+            </ActionIcon>
+          </Tooltip>
+          <Box pl="sm" style={{ borderLeft: '1px solid var(--mantine-color-gray-3)' }}>
+            <Text fz="sm" fw={600} lh={1.25} data-testid="signed-in-user">
+              {me.name}
+            </Text>
+            <Text fz="xs" c="dimmed" lh={1.25}>
+              {humanize(me.role)} · times in {localTimeZone()}
+            </Text>
+          </Box>
+          <Button variant="subtle" color="gray" size="xs" onClick={onSignOut}>
+            Sign out
+          </Button>
+        </Group>
+      </Group>
+
+      {me.role === 'supervisor' && <SupervisorNav value={base} onChange={(v) => switchBase(v as BaseView)} refreshKey={queueKey} />}
+      <Box style={{ flex: 1, minHeight: 0, position: 'relative' }}>
+        <QueueScreen
+          me={me}
+          filter={filter}
+          onFilterChange={setFilter}
+          onOpen={open}
+          onRows={onRows}
+          lastOpened={lastOpened}
+          active={openCase === null && openBuyer === null && base === 'queue'}
+          refreshKey={queueKey}
+        />
+        {seesRisk && base === 'buyers' && (
+          <Box style={{ position: 'absolute', inset: 0, visibility: openBuyer === null && openCase === null ? 'visible' : 'hidden' }} bg="gray.0">
+            <BuyersScreen me={me} onOpen={openBuyerPage} refreshKey={queueKey} active={openCase === null && openBuyer === null} />
+          </Box>
+        )}
+        {me.role === 'supervisor' && (
+          <SupervisionScreens me={me} view={base} onOpen={open} refreshKey={queueKey} covered={openCase !== null || openBuyer !== null} />
+        )}
+        {seesRisk && openBuyer !== null && (
+          <Box style={{ position: 'absolute', inset: 0, visibility: openCase === null ? 'visible' : 'hidden' }} bg="gray.0">
+            <BuyerScreen key={openBuyer} buyerId={openBuyer} me={me} onBack={home} onOpenCase={open} onOpenBuyer={openBuyerPage} refreshKey={queueKey} />
+          </Box>
+        )}
+        {openCase !== null && (
+          <Box style={{ position: 'absolute', inset: 0 }} bg="gray.0">
+            <CaseScreen
+              key={openCase}
+              caseId={openCase}
+              me={me}
+              onBack={back}
+              onStep={step}
+              position={index >= 0 ? { index, total: rows.current.length } : null}
+              refreshKey={caseKey}
+            />
+          </Box>
+        )}
+      </Box>
+      <ShortcutsHelp opened={help} onClose={() => setHelp(false)} />
+    </Box>
+  );
+}

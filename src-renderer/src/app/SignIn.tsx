@@ -1,0 +1,108 @@
+import { Alert, Button, Center, Paper, PasswordInput, Stack, Table, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
+import { useEffect, useState, type FormEvent } from 'react';
+import { sessionInfo, signIn, type SessionInfo } from '../api/client';
+import { humanize } from '../ui/format';
+import type { Me } from '../api/types';
+
+export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
+  const [userId, setUserId] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [info, setInfo] = useState<SessionInfo>({ demo: false, accounts: [] });
+
+  useEffect(() => {
+    void sessionInfo().then(setInfo);
+  }, []);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const result = await signIn(userId.trim(), password);
+    setBusy(false);
+    if (result.ok) onSignedIn(result.value);
+    else setError(result.error.message);
+  }
+
+  return (
+    <Center mih="100vh" bg="gray.0" py="xl">
+      <Stack gap="md" w={400}>
+        <Paper withBorder shadow="xs" p="xl" radius="md">
+          <form onSubmit={submit} aria-label="Sign in">
+            <Stack gap="sm">
+              <div>
+                <Title order={3}>Mediation Desk</Title>
+                <Text size="sm" c="dimmed">
+                  Sign in to work the dispute queue.
+                </Text>
+              </div>
+              <TextInput
+                label="User id"
+                name="userId"
+                autoComplete="username"
+                autoFocus
+                required
+                value={userId}
+                onChange={(e) => setUserId(e.currentTarget.value)}
+              />
+              <PasswordInput
+                label="Password"
+                name="password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+              />
+              {error && (
+                <Alert color="red" variant="light" p="xs" role="alert">
+                  {error}
+                </Alert>
+              )}
+              <Button type="submit" loading={busy} fullWidth>
+                Sign in
+              </Button>
+            </Stack>
+          </form>
+        </Paper>
+        {info.demo && (
+          <DemoAccounts
+            accounts={info.accounts}
+            onPick={(a) => {
+              setUserId(a.userId);
+              setPassword(a.password);
+            }}
+          />
+        )}
+      </Stack>
+    </Center>
+  );
+}
+
+function DemoAccounts({ accounts, onPick }: { accounts: SessionInfo['accounts']; onPick: (a: SessionInfo['accounts'][number]) => void }) {
+  return (
+    <Paper withBorder p="sm" radius="md" aria-label="Demo accounts">
+      <Text size="xs" c="dimmed" mb={accounts.length ? 'xs' : 0}>
+        {accounts.length ? 'Demo data is loaded. Pick an account to fill in the form:' : 'Demo data is loaded.'}
+      </Text>
+      {accounts.length > 0 && (
+        <Table fz="xs" verticalSpacing={2} horizontalSpacing="xs" highlightOnHover>
+          <Table.Tbody>
+            {accounts.map((a) => (
+              <Table.Tr key={a.userId}>
+                <Table.Td>
+                  <UnstyledButton fz="xs" ff="monospace" c="indigo" onClick={() => onPick(a)}>
+                    {a.userId}
+                  </UnstyledButton>
+                </Table.Td>
+                <Table.Td>{a.name}</Table.Td>
+                <Table.Td>{humanize(a.role)}</Table.Td>
+                <Table.Td ff="monospace">{a.password}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Paper>
+  );
+}

@@ -1,0 +1,285 @@
+import { ActionIcon, Alert, Badge, Box, Button, Center, Group, Kbd, Loader, ScrollArea, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { useEffect, useRef, useState } from 'react';
+import type { AppError } from '../../../../src-main/contract/errors';
+import { call } from '../../api/client';
+import { Countdown } from '../../ui/Countdown';
+import { IconAlert, IconArrowLeft, IconChevronDown, IconChevronUp } from '../../ui/Icons';
+import { Money } from '../../ui/Money';
+import { StatusBadge } from '../../ui/StatusBadge';
+import { useToast } from '../../ui/Toast';
+import { formatInstant, reasonLabel } from '../../ui/format';
+import { useKeys, useQuery } from '../../api/hooks';
+import type { CaseView, Me } from '../../api/types';
+import { EvidenceReview } from '../evidence/EvidenceReview';
+import { DecideDialog, ProposeDialog, RequestEvidenceDialog } from './dialogs';
+import {
+  BuyerPanel,
+  ClaimPanel,
+  DeadlinesPanel,
+  DecisionPanel,
+  EvidencePanel,
+  MessagesPanel,
+  NegotiationPanel,
+  OrderPanel,
+  ProposalPanel,
+  SellerPanel,
+  TimelinePanel,
+  WaitingOnYou,
+} from './Panels';
+import { allowedActions, appealReview } from './permissions';
+import { AppealReviewPanel } from '../supervision/AppealReviewPanel';
+
+interface Props {
+  caseId: string;
+  me: Me;
+  onBack: () => void;
+  /** Opens the next (+1) or previous (-1) case of the queue list, when there is one. */
+  onStep: (delta: 1 | -1) => void;
+  position: { index: number; total: number } | null;
+  refreshKey: number;
+}
+
+type Dialog = 'evidence' | 'propose' | 'decide' | null;
+
+/**
+ * One case, everything a mediator needs to decide it: the claim and the order, both
+ * parties and their history, the negotiation with its warnings, messages, evidence, every
+ * deadline with what happens when it passes, and the actions the state and role allow.
+ */
+export function CaseScreen({ caseId, me, onBack, onStep, position, refreshKey }: Props) {
+  const query = useQuery('case.get', { caseId });
+  const { reload } = query;
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else reload();
+  }, [refreshKey, reload]);
+
+  const [dialog, setDialog] = useState<Dialog>(null);
+  /** The evidence review replaces the case screen while open; `index` is the file shown first. */
+  const [review, setReview] = useState<{ index: number | null } | null>(null);
+  const [refusal, setRefusal] = useState<{ action: string; error: AppError } | null>(null);
+  const [claiming, setClaiming] = useState(false);
+  const toast = useToast();
+  const view = query.data;
+  const allowed = view ? allowedActions(view, me) : null;
+
+  async function claim() {
+    if (!view || claiming) return;
+    setClaiming(true);
+    const r = await call('case.claim', { caseId: view.id });
+    setClaiming(false);
+    if (!r.ok) {
+      setRefusal({ action: 'Claim', error: r.error });
+      return reload();
+    }
+    setRefusal(null);
+    toast({ message: `Case ${view.id} is yours.`, color: 'teal' });
+    reload();
+  }
+  const done = (message: string) => {
+    setDialog(null);
+    setRefusal(null);
+    toast({ message, color: 'teal' });
+    reload();
+  };
+
+  useKeys({
+    Escape: onBack,
+    j: () => onStep(1),
+    k: () => onStep(-1),
+    c: () => allowed?.claim && void claim(),
+    e: () => allowed?.requestEvidence && setDialog('evidence'),
+    p: () => allowed?.propose && setDialog('propose'),
+    d: () => allowed?.decide && setDialog('decide'),
+    v: () => view && view.evidence.length > 0 && setReview({ index: null }),
+  }, review === null);
+
+  if (review !== null && view) return <EvidenceReview view={view} initialIndex={review.index} onClose={() => setReview(null)} />;
+
+  return (
+    <Stack gap={0} h="100%" data-testid="case-screen">
+      <Box px="lg" py="sm" bg="white" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
+        <Group justify="space-between" wrap="nowrap" align="center">
+          <Group gap="md" wrap="nowrap" align="center" style={{ minWidth: 0 }}>
+            <Tooltip label="Back to the queue (Esc)" openDelay={300}>
+              <ActionIcon variant="default" size="lg" onClick={onBack} aria-label="Back to the queue" aria-keyshortcuts="Escape">
+                <IconArrowLeft size={18} />
+              </ActionIcon>
+            </Tooltip>
+            <div style={{ minWidth: 0 }}>
+              <Group gap="sm" wrap="nowrap">
+                <Title order={3} className="mono" fw={700} fz={22} data-testid="case-title">
+                  {caseId}
+                </Title>
+                {view && <StatusBadge status={view.status} size="md" />}
+                {view?.forcedDecision && (
+                  <Badge color="red" variant="filled" radius="sm" style={{ textTransform: 'none' }}>
+                    Forced decision
+                  </Badge>
+                )}
+                {view?.buyer.label === 'serial_disputer' && (
+                  <Badge color="red" variant="outline" radius="sm" style={{ textTransform: 'none' }}>
+                    Flagged buyer
+                  </Badge>
+                )}
+              </Group>
+            </div>
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            {allowed?.claim && (
+              <Button onClick={() => void claim()} loading={claiming} rightSection={<Kbd size="xs">c</Kbd>}>
+                Claim case
+              </Button>
+            )}
+            {allowed?.requestEvidence && (
+              <Button variant="default" onClick={() => setDialog('evidence')} rightSection={<Kbd size="xs">e</Kbd>}>
+                Request evidence
+              </Button>
+            )}
+            {allowed?.propose && (
+              <Button variant="default" onClick={() => setDialog('propose')} rightSection={<Kbd size="xs">p</Kbd>}>
+                Publish resolutions
+              </Button>
+            )}
+            {allowed?.decide && (
+              <Button color={view?.forcedDecision ? 'red' : 'indigo'} onClick={() => setDialog('decide')} rightSection={<Kbd size="xs">d</Kbd>}>
+                Decide
+              </Button>
+            )}
+            {view && allowed && !Object.values(allowed).some(Boolean) && (
+              <Text fz="sm" c="dimmed" data-testid="no-actions">
+                {noActionReason(view, me)}
+              </Text>
+            )}
+            {position && (
+            <Group gap={2} ml="sm" wrap="nowrap">
+              <Tooltip label="Previous case (k)" openDelay={300}>
+                <ActionIcon variant="subtle" color="gray" onClick={() => onStep(-1)} disabled={position.index <= 0} aria-label="Previous case">
+                  <IconChevronUp size={18} />
+                </ActionIcon>
+              </Tooltip>
+              <Text fz="xs" c="dimmed" className="tabular" w={70} ta="center">
+                {position.index + 1} of {position.total.toLocaleString()}
+              </Text>
+              <Tooltip label="Next case (j)" openDelay={300}>
+                <ActionIcon variant="subtle" color="gray" onClick={() => onStep(1)} disabled={position.index >= position.total - 1} aria-label="Next case">
+                  <IconChevronDown size={18} />
+                </ActionIcon>
+              </Tooltip>
+            </Group>
+            )}
+          </Group>
+        </Group>
+        {view && (
+          <Box pl={52}>
+            <Headline view={view} />
+          </Box>
+        )}
+        {view?.guidance.map((text) => (
+          <Alert key={text} mt="sm" color="yellow" variant="light" icon={<IconAlert size={18} />} data-testid="guidance">
+            {text}
+          </Alert>
+        ))}
+        {refusal && (
+          <Alert
+            mt="sm"
+            color="red"
+            variant="light"
+            icon={<IconAlert size={18} />}
+            title={`${refusal.action} was refused`}
+            withCloseButton
+            onClose={() => setRefusal(null)}
+            role="alert"
+            data-testid="refusal"
+          >
+            {refusal.error.message}
+          </Alert>
+        )}
+      </Box>
+
+      <ScrollArea style={{ flex: 1 }} type="auto" scrollbars="y">
+        {query.error ? (
+          <Center p="xl">
+            <Alert color="red" variant="light" title="The case could not be loaded" maw={560}>
+              {query.error.message}
+            </Alert>
+          </Center>
+        ) : !view ? (
+          <Center p="xl" h={300}>
+            <Loader size="sm" />
+          </Center>
+        ) : (
+          <Box p="lg" style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 400px', gap: 16, alignItems: 'start', maxWidth: 1680 }}>
+            <Stack gap="md">
+              {allowed && (allowed.decide || allowed.propose) && <WaitingOnYou view={view} />}
+              <AppealReviewPanel view={view} me={me} onDone={done} onRefused={reload} />
+              <ClaimPanel view={view} />
+              <ProposalPanel view={view} />
+              <DecisionPanel view={view} />
+              <EvidencePanel view={view} onOpenReview={(index) => setReview({ index })} />
+              <NegotiationPanel view={view} />
+              <MessagesPanel view={view} />
+              <TimelinePanel view={view} />
+            </Stack>
+            <Stack gap="md" style={{ position: 'sticky', top: 0 }}>
+              <DeadlinesPanel view={view} />
+              <OrderPanel view={view} />
+              <BuyerPanel view={view} />
+              <SellerPanel view={view} />
+            </Stack>
+          </Box>
+        )}
+      </ScrollArea>
+
+      {view && (
+        <>
+          <RequestEvidenceDialog opened={dialog === 'evidence'} onClose={() => setDialog(null)} view={view} onDone={done} onRefused={reload} />
+          {dialog === 'propose' && <ProposeDialog opened onClose={() => setDialog(null)} view={view} onDone={done} onRefused={reload} />}
+          {allowed?.decide && <DecideDialog key={`${view.id}-${view.forcedDecision}`} opened={dialog === 'decide'} onClose={() => setDialog(null)} view={view} onDone={done} onRefused={reload} />}
+        </>
+      )}
+    </Stack>
+  );
+}
+
+function Headline({ view }: { view: CaseView }) {
+  const next = view.deadlines[0];
+  const items: Array<[string, React.ReactNode]> = [
+    ['reason', <Text span inherit fw={600} c="dark">{reasonLabel(view.reason)}</Text>],
+    [
+      'claim',
+      <>
+        Claim <Money minor={view.claim.amountMinor} currency={view.order.currency} c="dark" fw={600} /> of{' '}
+        <Money minor={view.order.totalMinor} currency={view.order.currency} />
+      </>,
+    ],
+    ['parties', <>{view.buyer.name} → {view.seller.name}</>],
+    ['assignee', view.assignee ? <>Assignee <Text span inherit c="dark" fw={500}>{view.assignee}</Text></> : 'Unassigned'],
+    ['escalated', <>Escalated {formatInstant(view.escalatedAt)}</>],
+  ];
+  if (next) items.push(['next', <>Next deadline <Countdown at={next.dueAt} /></>]);
+  return (
+    <Text fz="sm" c="dimmed" mt={6} component="div" style={{ display: 'flex', flexWrap: 'wrap', columnGap: 6, rowGap: 2 }} data-testid="case-headline">
+      {items.map(([key, node], i) => (
+        <span key={key} style={{ whiteSpace: 'nowrap' }}>
+          {i > 0 && <span style={{ marginRight: 6, color: 'var(--mantine-color-gray-4)' }}>·</span>}
+          {node}
+        </span>
+      ))}
+    </Text>
+  );
+}
+
+function noActionReason(view: CaseView, me: Me): string {
+  if (me.role === 'analyst') return 'Analysts read cases; they do not act on them.';
+  if (view.status === 'awaiting_replies') return 'Waiting for the parties’ replies.';
+  if (view.status === 'closed') return 'Decided; the appeal window is open.';
+  if (view.status === 'appealed') {
+    const review = appealReview(view, me);
+    return review.may ? 'Appealed: review it below (u / o).' : review.shown ? 'Appealed: another supervisor reviews it.' : 'Appealed: waiting for a supervisor.';
+  }
+  if (view.status === 'final') return 'Final.';
+  if (view.assignee && view.assignee !== me.userId) return `Assigned to ${view.assignee}.`;
+  return '';
+}

@@ -1,0 +1,425 @@
+import {
+  Alert,
+  Badge,
+  Checkbox,
+  Group,
+  Loader,
+  Modal,
+  Radio,
+  SegmentedControl,
+  SimpleGrid,
+  Stack,
+  Tabs,
+  Text,
+  Textarea,
+  TextInput,
+  UnstyledButton,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { isNotReceived, type Outcome, type Party } from '../../../../src-main/contract/domain';
+import type { AppError } from '../../../../src-main/contract/errors';
+import { decisionAmount, decisionLetters } from '../../../../src-main/contract/letters';
+import { minorToInput, parseMinor } from '../../../../src-main/contract/money-format';
+import { decisionTemplatesFor, evidenceTemplatesFor } from '../../../../src-main/contract/templates';
+import { call } from '../../api/client';
+import { ctrlEnter, Footer, Refusal } from '../../ui/FormParts';
+import { Money } from '../../ui/Money';
+import { formatMoney, outcomeLabel } from '../../ui/format';
+import type { CaseView, ProposalPreview } from '../../api/types';
+
+interface DialogProps {
+  opened: boolean;
+  onClose: () => void;
+  view: CaseView;
+  /** Called after the core accepted the command. */
+  onDone: (message: string) => void;
+  /** Called after a refusal (it is in the case's log now: the screen reloads). */
+  onRefused?: () => void;
+}
+
+function TemplatePicker({ items, onPick }: { items: Array<{ id: string; title: string; text: string }>; onPick: (text: string) => void }) {
+  if (!items.length) return null;
+  return (
+    <div>
+      <Text fz="xs" c="dimmed" mb={4}>
+        Templates: click to insert, then edit
+      </Text>
+      <Group gap={6}>
+        {items.map((t) => (
+          <UnstyledButton key={t.id} onClick={() => onPick(t.text)} title={t.text} data-testid="template">
+            <Badge variant="outline" color="gray" radius="sm" size="md" style={{ textTransform: 'none', cursor: 'pointer', fontWeight: 500 }}>
+              {t.title}
+            </Badge>
+          </UnstyledButton>
+        ))}
+      </Group>
+    </div>
+  );
+}
+
+const insert = (current: string, text: string) => (current.trim() ? `${current.trimEnd()}\n\n${text}` : text);
+
+// ---------------------------------------------------------------- request evidence
+
+export function RequestEvidenceDialog({ opened, onClose, view, onDone, onRefused }: DialogProps) {
+  const [party, setParty] = useState<Party>('buyer');
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+  const templates = evidenceTemplatesFor(view.reason, party);
+
+  async function submit(e?: FormEvent) {
+    e?.preventDefault();
+    if (!text.trim() || busy) return;
+    setBusy(true);
+    const r = await call('case.requestEvidence', { caseId: view.id, party, request: text.trim() });
+    setBusy(false);
+    if (!r.ok) {
+      setError(r.error);
+      return onRefused?.();
+    }
+    setError(null);
+    setText('');
+    onDone(`Evidence requested from the ${party}.`);
+  }
+
+  return (
+    <Modal opened={opened} onClose={onClose} title={`Request evidence · ${view.id}`} size="lg">
+      <form onSubmit={submit} onKeyDown={ctrlEnter(() => void submit())} data-testid="request-evidence-form">
+        <Stack gap="sm">
+          <div>
+            <Text fz="sm" fw={500} mb={4}>
+              From
+            </Text>
+            <SegmentedControl
+              value={party}
+              onChange={(v) => setParty(v as Party)}
+              data={[
+                { value: 'buyer', label: `Buyer · ${view.buyer.name}` },
+                { value: 'seller', label: `Seller · ${view.seller.name}` },
+              ]}
+              fullWidth
+            />
+          </div>
+          <TemplatePicker items={templates} onPick={(t) => setText((cur) => insert(cur, t))} />
+          <Textarea
+            label="What exactly should they send?"
+            description="The party sees this text as written. Be specific: what to show, and how."
+            value={text}
+            onChange={(e) => setText(e.currentTarget.value)}
+            autosize
+            minRows={5}
+            maxRows={12}
+            maxLength={2000}
+            required
+            data-autofocus
+            aria-label="Request text"
+          />
+          <Group justify="space-between">
+            <Text fz="xs" c="dimmed">
+              The {party} gets the policy’s evidence deadline (72 h by default). Files: images up to 2 MB, videos up to 100 MB.
+            </Text>
+            <Text fz="xs" c="dimmed" className="tabular">
+              {text.length}/2000
+            </Text>
+          </Group>
+          <Refusal error={error} />
+          <Footer busy={busy} label="Send request" disabled={!text.trim()} onCancel={onClose} />
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+// ---------------------------------------------------------------- publish the resolutions
+
+const OPTION_TITLES: Record<string, string> = { partial: 'A · Partial refund, buyer keeps the item', return: 'B · Return for a full refund', full: 'Full refund, no return' };
+
+export function ProposeDialog({ opened, onClose, view, onDone, onRefused }: DialogProps) {
+  const currency = view.order.currency;
+  const [override, setOverride] = useState(false);
+  const [amount, setAmount] = useState('');
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+  const [preview, setPreview] = useState<ProposalPreview | null>(null);
+  const [previewError, setPreviewError] = useState<AppError | null>(null);
+  const parsed = override && amount.trim() ? parseMinor(amount, currency) : undefined;
+  const [debouncedAmount] = useDebouncedValue(parsed, 300);
+  const notReceived = isNotReceived(view.reason);
+
+  useEffect(() => {
+    if (!opened || debouncedAmount === null) return;
+    let stale = false;
+    void call('case.previewProposal', { caseId: view.id, ...(debouncedAmount !== undefined ? { partialAmountMinor: debouncedAmount } : {}) }).then((r) => {
+      if (stale) return;
+      if (r.ok) {
+        setPreview(r.value);
+        setPreviewError(null);
+      } else setPreviewError(r.error);
+    });
+    return () => {
+      stale = true;
+    };
+  }, [opened, view.id, debouncedAmount]);
+
+  // Start the override from the computed amount.
+  useEffect(() => {
+    if (override && !amount && preview) {
+      const partial = preview.options.find((o) => o.kind === 'partial');
+      if (partial) setAmount(minorToInput(partial.amountMinor, currency));
+    }
+  }, [override, amount, preview, currency]);
+
+  const noteMissing = override && !note.trim();
+  async function submit(e?: FormEvent) {
+    e?.preventDefault();
+    if (busy || parsed === null || noteMissing) return;
+    setBusy(true);
+    const r = await call('case.propose', { caseId: view.id, ...(override && parsed !== undefined ? { partialAmountMinor: parsed, note: note.trim() } : {}) });
+    setBusy(false);
+    if (!r.ok) {
+      setError(r.error);
+      return onRefused?.();
+    }
+    setError(null);
+    onDone('Resolutions published to both parties.');
+  }
+
+  return (
+    <Modal opened={opened} onClose={onClose} title={`Publish the standard resolutions · ${view.id}`} size={860}>
+      <form onSubmit={submit} onKeyDown={ctrlEnter(() => void submit())} data-testid="propose-form">
+        <Stack gap="sm">
+          {!preview && !previewError ? (
+            <Group justify="center" p="lg">
+              <Loader size="sm" />
+            </Group>
+          ) : preview ? (
+            <>
+              <SimpleGrid cols={preview.options.length > 1 ? 2 : 1} spacing="sm">
+                {preview.options.map((o) => (
+                  <div key={o.kind} className="option-card" data-recommended={o.kind === preview.recommended} data-testid="proposal-option">
+                    <Group justify="space-between" mb={4} wrap="nowrap" align="flex-start">
+                      <Text fz="sm" fw={600}>
+                        {OPTION_TITLES[o.kind] ?? o.kind}
+                      </Text>
+                      {o.kind === preview.recommended && (
+                        <Badge color="teal" size="xs" variant="light" radius="sm" style={{ flexShrink: 0 }}>
+                          Recommended
+                        </Badge>
+                      )}
+                    </Group>
+                    <Money minor={o.amountMinor} currency={currency} strong fz="xl" />
+                    <Text fz="xs" c="dimmed" mt={6} data-testid="computation">
+                      {o.computation}
+                    </Text>
+                  </div>
+                ))}
+              </SimpleGrid>
+              <Alert color="teal" variant="light" p="sm" data-testid="recommendation">
+                <Text fz="sm">
+                  <Text span inherit fw={600}>
+                    Recommended: {OPTION_TITLES[preview.recommended]?.replace(/^[AB] · /, '') ?? preview.recommended}.{' '}
+                  </Text>
+                  {preview.recommendationReason}
+                </Text>
+              </Alert>
+            </>
+          ) : null}
+          {previewError && !override && <Refusal error={previewError} />}
+          {!notReceived && (
+            <Stack gap={6}>
+              <Checkbox label="Set the partial amount myself (the parties see your note)" checked={override} onChange={(e) => setOverride(e.currentTarget.checked)} />
+              {override && (
+                <Group align="flex-start" wrap="nowrap">
+                  <TextInput
+                    label={`Partial amount (${currency})`}
+                    value={amount}
+                    onChange={(e) => setAmount(e.currentTarget.value)}
+                    error={parsed === null ? 'Not an amount' : previewError && override ? previewError.message : undefined}
+                    description={`Between ${formatMoney(1, currency)} and the order total ${formatMoney(view.order.totalMinor, currency)}`}
+                    styles={{ input: { textAlign: 'right' } }}
+                    inputMode="decimal"
+                    w={240}
+                    style={{ flexShrink: 0 }}
+                    aria-label="Partial amount"
+                  />
+                  <Textarea
+                    label="Note on the changed amount"
+                    value={note}
+                    onChange={(e) => setNote(e.currentTarget.value)}
+                    autosize
+                    minRows={2}
+                    maxLength={2000}
+                    required
+                    error={noteMissing ? 'Required when you change the amount' : undefined}
+                    aria-label="Override note"
+                    style={{ flex: 1 }}
+                  />
+                </Group>
+              )}
+            </Stack>
+          )}
+          <Text fz="xs" c="dimmed">
+            Both parties get {preview?.replyPeriodHours ?? 96} h to accept an option or reject. Both accept the same option → decided at once; one accepts and the
+            other stays silent → that option by default; otherwise you decide among these options.
+          </Text>
+          <Refusal error={error} />
+          <Footer busy={busy} label="Publish to both parties" disabled={parsed === null || noteMissing || !preview} onCancel={onClose} />
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+// ---------------------------------------------------------------- decide
+
+interface Choice {
+  outcome: Outcome;
+  /** Fixed by a published option (forced decision). */
+  fixedAmount?: number;
+}
+
+export function DecideDialog({ opened, onClose, view, onDone, onRefused }: DialogProps) {
+  const currency = view.order.currency;
+  const total = view.order.totalMinor;
+  const forced = view.forcedDecision && view.proposal !== null;
+  const choices: Choice[] = useMemo(() => {
+    if (forced) return view.proposal!.options.map((o) => ({ outcome: o.kind, fixedAmount: o.amountMinor }));
+    return (isNotReceived(view.reason) ? ['full', 'partial', 'none'] : ['partial', 'return', 'full', 'none']).map((o) => ({ outcome: o as Outcome }));
+  }, [forced, view.proposal, view.reason]);
+  const publishedPartial = view.proposal?.options.find((o) => o.kind === 'partial')?.amountMinor;
+
+  const [outcome, setOutcome] = useState<Outcome>(choices[0]!.outcome);
+  const [amount, setAmount] = useState(() => minorToInput(publishedPartial ?? view.claim.amountMinor, currency));
+  const [reasons, setReasons] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+  const [tab, setTab] = useState<string | null>('buyer');
+
+  const choice = choices.find((c) => c.outcome === outcome) ?? choices[0]!;
+  const partialTyped = outcome === 'partial' && choice.fixedAmount === undefined;
+  const parsed = partialTyped ? parseMinor(amount, currency) : undefined;
+  const amountMinor = choice.fixedAmount ?? (outcome === 'partial' ? (parsed ?? null) : null);
+  const resolved = decisionAmount(outcome, amountMinor, total);
+  const letters = decisionLetters(view, { outcome, amountMinor, reasons });
+  const templates = decisionTemplatesFor(view.reason, outcome);
+
+  async function submit(e?: FormEvent) {
+    e?.preventDefault();
+    if (busy || !reasons.trim() || parsed === null) return;
+    setBusy(true);
+    const r = await call('case.decide', {
+      caseId: view.id,
+      outcome,
+      reasons: reasons.trim(),
+      ...(outcome === 'partial' && amountMinor !== null ? { amountMinor } : {}),
+    });
+    setBusy(false);
+    if (!r.ok) {
+      setError(r.error);
+      return onRefused?.();
+    }
+    setError(null);
+    onDone(`Decided: ${outcomeLabel(outcome).toLowerCase()}, ${formatMoney(resolved, currency)}. The letters are on their way.`);
+  }
+
+  return (
+    <Modal opened={opened} onClose={onClose} title={`Decide · ${view.id}`} size={1180}>
+      <form onSubmit={submit} onKeyDown={ctrlEnter(() => void submit())} data-testid="decide-form">
+        {(forced || error) && (
+          <Stack gap="xs" mb="sm">
+            {forced && (
+              <Alert color="red" variant="light" p="xs">
+                <Text fz="sm">The reply period ended without agreement: pick one of the published options.</Text>
+              </Alert>
+            )}
+            <Refusal error={error} />
+          </Stack>
+        )}
+        <SimpleGrid cols={2} spacing="lg" style={{ gridTemplateColumns: 'minmax(0, 460px) minmax(0, 1fr)' }}>
+          <Stack gap="sm">
+            <Radio.Group value={outcome} onChange={(v) => setOutcome(v as Outcome)} label="Outcome" name="outcome">
+              <SimpleGrid cols={2} spacing={6} mt={6}>
+                {choices.map((c) => (
+                  <Radio.Card key={c.outcome} value={c.outcome} radius="md" p="xs" className="option-card" data-selected={c.outcome === outcome} data-testid={`outcome-${c.outcome}`}>
+                    <Group wrap="nowrap" gap="xs" align="flex-start">
+                      <Radio.Indicator size="sm" mt={2} />
+                      <div style={{ minWidth: 0 }}>
+                        <Text fz="sm" fw={500} lh={1.3}>
+                          {outcomeLabel(c.outcome)}
+                        </Text>
+                        <OutcomeAmount choice={c} total={total} currency={currency} />
+                      </div>
+                    </Group>
+                  </Radio.Card>
+                ))}
+              </SimpleGrid>
+            </Radio.Group>
+            {partialTyped && (
+              <TextInput
+                label={`Refund amount (${currency})`}
+                description={`Between ${formatMoney(1, currency)} and the order total ${formatMoney(total, currency)}`}
+                value={amount}
+                onChange={(e) => setAmount(e.currentTarget.value)}
+                error={parsed === null ? 'Not an amount' : undefined}
+                styles={{ input: { textAlign: 'right' } }}
+                inputMode="decimal"
+                w={260}
+                aria-label="Refund amount"
+              />
+            )}
+            <TemplatePicker items={templates} onPick={(t) => setReasons((cur) => insert(cur, t))} />
+            <Textarea
+              label="Reasons"
+              description="Both parties read these in their letters."
+              value={reasons}
+              onChange={(e) => setReasons(e.currentTarget.value)}
+              autosize
+              minRows={5}
+              maxRows={9}
+              maxLength={10000}
+              required
+              aria-label="Reasons"
+            />
+          </Stack>
+          <div>
+            <Text fz="sm" fw={500} mb={4}>
+              Letters the parties receive
+            </Text>
+            <Tabs value={tab} onChange={setTab} variant="outline">
+              <Tabs.List>
+                <Tabs.Tab value="buyer">To the buyer · {view.buyer.name}</Tabs.Tab>
+                <Tabs.Tab value="seller">To the seller · {view.seller.name}</Tabs.Tab>
+              </Tabs.List>
+              {(['buyer', 'seller'] as const).map((p) => (
+                <Tabs.Panel key={p} value={p} pt="xs">
+                  <Text fz="xs" c="dimmed" mb={4}>
+                    Subject: <Text span fz="xs" fw={600} c="dark">{letters[p].subject}</Text>
+                  </Text>
+                  <div className="letter" data-testid={`letter-${p}`}>
+                    {letters[p].body}
+                  </div>
+                </Tabs.Panel>
+              ))}
+            </Tabs>
+          </div>
+        </SimpleGrid>
+        <Footer busy={busy} label="Decide and send the letters" disabled={!reasons.trim() || parsed === null} onCancel={onClose} />
+      </form>
+    </Modal>
+  );
+}
+
+function OutcomeAmount({ choice, total, currency }: { choice: Choice; total: number; currency: string }): ReactNode {
+  if (choice.fixedAmount !== undefined) return <Money minor={choice.fixedAmount} currency={currency} fz="xs" c="dimmed" />;
+  if (choice.outcome === 'none') return <Money minor={0} currency={currency} fz="xs" c="dimmed" />;
+  if (choice.outcome === 'partial')
+    return (
+      <Text fz="xs" c="dimmed">
+        an amount you set
+      </Text>
+    );
+  return <Money minor={total} currency={currency} fz="xs" c="dimmed" />;
+}

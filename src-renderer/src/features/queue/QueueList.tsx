@@ -1,0 +1,296 @@
+import { Badge, Center, Loader, Stack, Text } from '@mantine/core';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { Countdown } from '../../ui/Countdown';
+import { IconInbox } from '../../ui/Icons';
+import { Money } from '../../ui/Money';
+import { RiskBadge } from '../../ui/RiskBadge';
+import { StatusBadge } from '../../ui/StatusBadge';
+import { formatDuration, formatInstant, formatInstantCompact, humanize, reasonLabel } from '../../ui/format';
+import { useNow } from '../../api/hooks';
+import type { QueueRow } from '../../api/types';
+
+export type QueueScope = 'mine' | 'unassigned' | 'all';
+
+const ROW = 40;
+const HEAD = 32;
+const OVERSCAN = 8;
+/** Start loading the next page this many rows before the end comes into view. */
+const PREFETCH_ROWS = 60;
+
+const COLUMNS = (withAssignee: boolean) =>
+  [
+    '4px', // urgency stripe
+    '104px', // case
+    '132px', // status
+    'minmax(170px, 1.3fr)', // reason
+    '132px', // claim
+    'minmax(150px, 1fr)', // buyer
+    '72px', // risk
+    '112px', // escalated
+    ...(withAssignee ? ['88px'] : []),
+    '196px', // next deadline
+  ].join(' ');
+
+interface Props {
+  scope: QueueScope;
+  rows: QueueRow[];
+  selected: number;
+  onSelect: (index: number) => void;
+  onOpen: (caseId: string) => void;
+  hasMore: boolean;
+  loading: boolean;
+  initial: boolean;
+  loadMore: () => void;
+  empty: ReactNode;
+  /** Focus the list (keyboard users land here after closing a case). */
+  focusKey?: number;
+}
+
+/**
+ * The queue as a virtual list: only the rows in view (plus a few) are in the DOM, so a
+ * long scroll through a million-case queue stays as light as the first screen. Rows are
+ * fixed-height; pages arrive through `loadMore` (a keyset cursor) as the end comes near.
+ */
+export function QueueList({ scope, rows, selected, onSelect, onOpen, hasMore, loading, initial, loadMore, empty, focusKey }: Props) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(800);
+  const withAssignee = scope === 'all';
+  const template = COLUMNS(withAssignee);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    setHeight(el.clientHeight);
+    const ro = new ResizeObserver(() => setHeight(el.clientHeight));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const frame = useRef(0);
+  const onScroll = useCallback(() => {
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      if (scroller.current) setScrollTop(scroller.current.scrollTop);
+    });
+  }, []);
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW) + OVERSCAN);
+
+  useEffect(() => {
+    if (hasMore && !loading && last >= rows.length - PREFETCH_ROWS) loadMore();
+  }, [hasMore, loading, last, rows.length, loadMore]);
+
+  // Keep the keyboard selection in view.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || selected < 0) return;
+    const top = selected * ROW;
+    const viewTop = el.scrollTop;
+    const viewBottom = viewTop + el.clientHeight - HEAD;
+    if (top < viewTop) el.scrollTop = top;
+    else if (top + ROW > viewBottom) el.scrollTop = top + ROW - (el.clientHeight - HEAD);
+  }, [selected]);
+
+  useEffect(() => {
+    if (focusKey) scroller.current?.focus({ preventScroll: true });
+  }, [focusKey]);
+
+  const body =
+    initial ? (
+      <Center h={240}>
+        <Loader size="sm" />
+      </Center>
+    ) : rows.length === 0 ? (
+      <Center h={280}>
+        <Stack align="center" gap={6}>
+          <IconInbox size={28} color="var(--mantine-color-gray-5)" />
+          <Text c="dimmed" fz="sm" data-testid="queue-empty">
+            {empty}
+          </Text>
+        </Stack>
+      </Center>
+    ) : null;
+
+  const visible: ReactNode[] = [];
+  if (!body)
+    for (let i = first; i < last; i++) {
+      const row = rows[i]!;
+      visible.push(
+        <Row
+          key={row.id}
+          row={row}
+          index={i}
+          top={HEAD + i * ROW}
+          template={template}
+          selected={i === selected}
+          withAssignee={withAssignee}
+          mine={scope === 'mine'}
+          onSelect={onSelect}
+          onOpen={onOpen}
+        />,
+      );
+    }
+
+  return (
+    <div
+      ref={scroller}
+      className="q-scroller"
+      onScroll={onScroll}
+      tabIndex={0}
+      role="grid"
+      aria-label="Cases"
+      aria-rowcount={rows.length}
+      aria-activedescendant={selected >= 0 && rows[selected] ? `q-row-${rows[selected]!.id}` : undefined}
+      data-testid="queue-list"
+    >
+      <div style={{ position: 'relative', height: body ? undefined : HEAD + rows.length * ROW + (hasMore ? ROW : 0), minWidth: withAssignee ? 1280 : 1180 }}>
+        <div className="q-head q-grid" style={{ gridTemplateColumns: template }} role="row">
+          <span />
+          <span role="columnheader">Case</span>
+          <span role="columnheader">Status</span>
+          <span role="columnheader">Reason</span>
+          <span role="columnheader" className="q-right">
+            Claim
+          </span>
+          <span role="columnheader">Buyer</span>
+          <span role="columnheader">Risk</span>
+          <span role="columnheader">Escalated</span>
+          {withAssignee && <span role="columnheader">Assignee</span>}
+          <span role="columnheader">{scope === 'mine' ? 'Next step' : scope === 'unassigned' ? 'Waiting' : 'Next deadline'}</span>
+        </div>
+        {body}
+        {visible}
+        {!body && hasMore && (
+          <div className="q-loader" style={{ top: HEAD + rows.length * ROW }}>
+            <Loader size="xs" mr={8} /> Loading more cases…
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+interface RowProps {
+  row: QueueRow;
+  index: number;
+  top: number;
+  template: string;
+  selected: boolean;
+  withAssignee: boolean;
+  mine: boolean;
+  onSelect: (index: number) => void;
+  onOpen: (caseId: string) => void;
+}
+
+const Row = memo(function Row({ row, index, top, template, selected, withAssignee, mine, onSelect, onOpen }: RowProps) {
+  const tone = row.forcedDecision || row.overdue ? 'red' : mine && row.needsAction ? 'violet' : 'none';
+  return (
+    <div
+      id={`q-row-${row.id}`}
+      className="q-row q-grid"
+      style={{ top, gridTemplateColumns: template }}
+      role="row"
+      aria-selected={selected}
+      data-testid="queue-row"
+      data-case-id={row.id}
+      onMouseDown={() => onSelect(index)}
+      onClick={() => onOpen(row.id)}
+    >
+      <span className="q-stripe" data-tone={tone} />
+      <span className="q-cell mono" role="gridcell" data-testid="queue-case-id">
+        {row.id}
+      </span>
+      <span className="q-cell" role="gridcell">
+        <StatusBadge status={row.status} />
+      </span>
+      <span className="q-cell" role="gridcell" title={reasonLabel(row.reason)}>
+        {reasonLabel(row.reason)}
+      </span>
+      <span className="q-cell q-right" role="gridcell">
+        <Money minor={row.claimAmountMinor} currency={row.currency} />
+      </span>
+      <span className="q-cell" role="gridcell" title={`${row.buyerName} (${row.buyerId})`}>
+        {row.buyerName}
+        <Text span c="dimmed" fz="xs" ml={6}>
+          {row.buyerCountry}
+        </Text>
+      </span>
+      <span className="q-cell" role="gridcell">
+        <RiskBadge score={row.buyerScore} flagged={row.buyerFlagged} size="sm" />
+      </span>
+      <span className="q-cell tabular" role="gridcell" title={formatInstant(row.escalatedAt)}>
+        <Text span fz="sm" c="dimmed">
+          {formatInstantCompact(row.escalatedAt)}
+        </Text>
+      </span>
+      {withAssignee && (
+        <span className="q-cell" role="gridcell">
+          {row.assignee ?? (
+            <Text span c="dimmed" fz="sm">
+              —
+            </Text>
+          )}
+        </span>
+      )}
+      <span className="q-cell" role="gridcell">
+        <NextStep row={row} mine={mine} />
+      </span>
+    </div>
+  );
+});
+
+function NextStep({ row, mine }: { row: QueueRow; mine: boolean }) {
+  if (row.forcedDecision)
+    return (
+      <Badge color="red" variant="filled" size="sm" radius="sm" style={{ textTransform: 'none' }}>
+        Forced decision
+      </Badge>
+    );
+  if (row.overdue && row.needsAction)
+    return (
+      <Badge color="red" variant="light" size="sm" radius="sm" style={{ textTransform: 'none' }}>
+        Deadline missed · review
+      </Badge>
+    );
+  if (mine && row.needsAction)
+    return (
+      <Text span fz="sm" fw={600} c="violet.7">
+        Your move
+      </Text>
+    );
+  if (row.nextDeadlineAt)
+    return (
+      <span>
+        <Text span fz="xs" c="dimmed" mr={6}>
+          {row.nextDeadlineKind ? humanize(row.nextDeadlineKind) : ''}
+        </Text>
+        <Countdown at={row.nextDeadlineAt} size="sm" />
+      </span>
+    );
+  if (row.status === 'escalated') return <Waiting since={row.escalatedAt} />;
+  if (row.needsAction)
+    return (
+      <Text span c="violet.7" fz="sm">
+        mediator’s move
+      </Text>
+    );
+  return (
+    <Text span c="dimmed" fz="sm">
+      —
+    </Text>
+  );
+}
+
+/** How long an unassigned case has waited for a mediator. */
+function Waiting({ since }: { since: string }) {
+  const now = useNow();
+  return (
+    <Text span c="dimmed" fz="sm" className="tabular">
+      waiting {formatDuration(now - Date.parse(since))}
+    </Text>
+  );
+}

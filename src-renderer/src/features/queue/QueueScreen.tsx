@@ -1,0 +1,206 @@
+import { Alert, Badge, Button, Group, Pill, Tabs, Text } from '@mantine/core';
+import { useEffect, useRef, useState } from 'react';
+import { IconFilter } from '../../ui/Icons';
+import { useKeys, useQuery } from '../../api/hooks';
+import type { Me, QueueRow, SavedFilter } from '../../api/types';
+import { activeFilters, withoutFilter } from './filters';
+import { FiltersPanel } from './FiltersPanel';
+import { QueueList, type QueueScope } from './QueueList';
+import { SavedViews } from './SavedViews';
+import { useQueuePages } from './useQueuePages';
+
+interface Props {
+  me: Me;
+  filter: SavedFilter;
+  onFilterChange: (f: SavedFilter) => void;
+  onOpen: (caseId: string) => void;
+  /** The rows in list order, for next/previous on the case screen. */
+  onRows: (rows: QueueRow[]) => void;
+  /** The case last opened: selected when coming back. */
+  lastOpened: string | null;
+  active: boolean;
+  refreshKey: number;
+}
+
+const COUNTS_EVERY_MS = 3_000;
+
+const EMPTY: Record<QueueScope, string> = {
+  mine: 'No open cases are assigned to you.',
+  unassigned: 'The queue is empty.',
+  all: 'No open cases.',
+};
+
+export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOpened, active, refreshKey }: Props) {
+  const pages = useQueuePages(filter, refreshKey);
+  const counts = useQuery('queue.counts', {});
+  const [selected, setSelected] = useState(0);
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const [focusKey, setFocusKey] = useState(0);
+  const scopes: QueueScope[] = me.role === 'mediator' ? ['mine', 'unassigned'] : ['mine', 'unassigned', 'all'];
+
+  // Counts scan an index over every case: refresh them at most every few seconds, however busy the desk is.
+  const { reload: reloadCounts } = counts;
+  const firstRefresh = useRef(true);
+  const lastCounts = useRef(0);
+  const pendingCounts = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => {
+    if (firstRefresh.current) {
+      firstRefresh.current = false;
+      return;
+    }
+    if (pendingCounts.current) return;
+    const wait = Math.max(0, lastCounts.current + COUNTS_EVERY_MS - Date.now());
+    pendingCounts.current = setTimeout(() => {
+      pendingCounts.current = null;
+      lastCounts.current = Date.now();
+      reloadCounts();
+    }, wait);
+  }, [refreshKey, reloadCounts]);
+  useEffect(() => () => void (pendingCounts.current && clearTimeout(pendingCounts.current)), []);
+
+  useEffect(() => onRows(pages.rows), [pages.rows, onRows]);
+
+  // A new filter starts at the top; coming back from a case selects that case.
+  const filterKey = JSON.stringify(filter);
+  useEffect(() => setSelected(0), [filterKey]);
+  useEffect(() => {
+    if (!active) return;
+    setFocusKey((k) => k + 1);
+    if (lastOpened) {
+      const i = pages.rows.findIndex((r) => r.id === lastOpened);
+      if (i >= 0) setSelected(i);
+    }
+    // Only when the screen becomes active again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [active]);
+  // Rows vanish when others claim them: keep the selection inside the list.
+  useEffect(() => {
+    if (selected >= pages.rows.length && pages.rows.length > 0) setSelected(pages.rows.length - 1);
+  }, [pages.rows.length, selected]);
+
+  const setScope = (scope: QueueScope) => onFilterChange({ ...filter, scope });
+  useKeys(
+    {
+      j: () => setSelected((s) => Math.min(s + 1, Math.max(0, pages.rows.length - 1))),
+      k: () => setSelected((s) => Math.max(0, s - 1)),
+      ArrowDown: () => setSelected((s) => Math.min(s + 1, Math.max(0, pages.rows.length - 1))),
+      ArrowUp: () => setSelected((s) => Math.max(0, s - 1)),
+      Enter: () => {
+        const row = pages.rows[selected];
+        if (row) onOpen(row.id);
+      },
+      '1': () => setScope('mine'),
+      '2': () => setScope('unassigned'),
+      '3': () => scopes.includes('all') && setScope('all'),
+      f: () => setFiltersOpen(true),
+    },
+    active,
+  );
+
+  const c = counts.data;
+  const tabCount = (s: QueueScope) => (c ? (s === 'mine' ? c.mine : s === 'unassigned' ? c.unassigned : c.allOpen) : null);
+  const chips = activeFilters(filter);
+
+  return (
+    <div style={{ display: active ? 'flex' : 'none', flexDirection: 'column', height: '100%' }} data-testid="queue-screen">
+      <Group justify="space-between" px="md" pt={10} wrap="nowrap" bg="white">
+        <Tabs value={filter.scope} onChange={(v) => v && setScope(v as QueueScope)} variant="default">
+          <Tabs.List style={{ borderBottom: 0 }}>
+            {scopes.map((s, i) => (
+              <Tabs.Tab
+                key={s}
+                value={s}
+                rightSection={
+                  <Badge size="sm" variant={filter.scope === s ? 'filled' : 'light'} color={filter.scope === s ? 'indigo' : 'gray'} className="tabular" radius="sm" data-testid={`count-${s}`}>
+                    {tabCount(s)?.toLocaleString() ?? '…'}
+                  </Badge>
+                }
+                aria-keyshortcuts={String(i + 1)}
+              >
+                {s === 'mine' ? 'Mine' : s === 'unassigned' ? 'Unassigned' : 'All open'}
+              </Tabs.Tab>
+            ))}
+          </Tabs.List>
+        </Tabs>
+        {c && filter.scope === 'mine' && (
+          <Group gap="md" wrap="nowrap">
+            <Text fz="xs" c="dimmed">
+              <Text span inherit fw={600} c={c.mineNeedsAction ? 'violet.7' : undefined} className="tabular">
+                {c.mineNeedsAction}
+              </Text>{' '}
+              need your action
+            </Text>
+            <Text fz="xs" c="dimmed">
+              <Text span inherit fw={600} c={c.mineOverdue ? 'red.7' : undefined} className="tabular">
+                {c.mineOverdue}
+              </Text>{' '}
+              overdue
+            </Text>
+          </Group>
+        )}
+      </Group>
+
+      <Group justify="space-between" px="md" py={8} wrap="nowrap" bg="white" style={{ borderTop: '1px solid var(--mantine-color-gray-2)' }}>
+        <Group gap="xs" wrap="nowrap" style={{ minWidth: 0, overflow: 'hidden' }}>
+          <FiltersPanel
+            filter={filter}
+            onApply={onFilterChange}
+            opened={filtersOpen}
+            onOpenChange={setFiltersOpen}
+            target={
+              <Button
+                variant={chips.length ? 'light' : 'default'}
+                size="xs"
+                leftSection={<IconFilter size={14} />}
+                onClick={() => setFiltersOpen((o) => !o)}
+                aria-keyshortcuts="f"
+                data-testid="filters-button"
+              >
+                Filters{chips.length ? ` · ${chips.length}` : ''}
+              </Button>
+            }
+          />
+          {chips.map((chip) => (
+            <Pill key={chip.key} withRemoveButton onRemove={() => onFilterChange(withoutFilter(filter, chip.key))} size="md" data-testid="filter-chip">
+              {chip.label}
+            </Pill>
+          ))}
+          {chips.length > 1 && (
+            <Button variant="subtle" color="gray" size="compact-xs" onClick={() => onFilterChange({ scope: filter.scope })}>
+              Clear
+            </Button>
+          )}
+        </Group>
+        <Group gap="sm" wrap="nowrap">
+          <Text fz="xs" c="dimmed" className="tabular" data-testid="loaded-count" style={{ whiteSpace: 'nowrap' }}>
+            {pages.initial ? 'Loading…' : `${pages.rows.length.toLocaleString()}${pages.hasMore ? '+' : ''} case${pages.rows.length === 1 ? '' : 's'}`}
+          </Text>
+          <SavedViews filter={filter} onPick={onFilterChange} />
+        </Group>
+      </Group>
+
+      {pages.error && (
+        <Alert color="red" variant="light" radius={0} title="The queue could not be loaded" role="alert" withCloseButton={false}>
+          {pages.error.message}
+        </Alert>
+      )}
+
+      <div style={{ flex: 1, minHeight: 0 }}>
+        <QueueList
+          scope={filter.scope}
+          rows={pages.rows}
+          selected={selected}
+          onSelect={setSelected}
+          onOpen={onOpen}
+          hasMore={pages.hasMore}
+          loading={pages.loading}
+          initial={pages.initial}
+          loadMore={pages.loadMore}
+          empty={chips.length ? 'No cases match these filters.' : EMPTY[filter.scope]}
+          focusKey={focusKey}
+        />
+      </div>
+    </div>
+  );
+}
+

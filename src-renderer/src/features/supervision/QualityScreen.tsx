@@ -1,0 +1,354 @@
+import { Alert, Badge, Box, Button, Group, Kbd, Loader, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import type { MediatorStats, QualityRow } from '../../../../src-main/contract/supervision';
+import { call } from '../../api/client';
+import { IconAlert } from '../../ui/Icons';
+import { Money } from '../../ui/Money';
+import { Fact } from '../../ui/Section';
+import { useToast } from '../../ui/Toast';
+import { formatInstant, formatInstantCompact, reasonLabel } from '../../ui/format';
+import type { Me } from '../../api/types';
+import { Empty, OutcomeBadge, pct, ScreenHeader, SortTh, useLiveQuery, useRowNav, useSort, userName } from './shared';
+
+type Status = 'pending' | 'reviewed';
+type Col = 'sampled' | 'case' | 'decider' | 'outcome';
+
+/**
+ * Decision-quality sampling: a random share of closed cases comes to a supervisor, who
+ * agrees or disagrees with the decision and says why. The results per mediator are beside
+ * the list (also on the Team screen).
+ */
+export function QualityScreen({ me, onOpen, refreshKey, active }: { me: Me; onOpen: (caseId: string) => void; refreshKey: number; active: boolean }) {
+  const [status, setStatus] = useState<Status>('pending');
+  const query = useLiveQuery('quality.list', { status, limit: 200 }, refreshKey, active);
+  const team = useLiveQuery('team.overview', { days: 30 }, refreshKey, active);
+  const names = useMemo(() => new Map((team.data?.members ?? []).map((m) => [m.userId, m.name])), [team.data]);
+  const rows = useMemo(() => query.data?.rows ?? [], [query.data]);
+  const { sorted, sort, toggle } = useSort<QualityRow, Col>(rows, { key: 'sampled', dir: 'asc' }, (r, k) =>
+    k === 'sampled' ? r.sampledAt : k === 'case' ? r.caseId : k === 'decider' ? userName(names, r.decision.decidedBy) : r.decision.outcome,
+  );
+  const [selected, setSelected] = useState<string | null>(null);
+  const current = sorted.find((r) => r.caseId === selected) ?? null;
+  // Keep a selection: the first row at the start, the next one after a review.
+  useEffect(() => {
+    if (!current && sorted.length) setSelected(sorted[0]!.caseId);
+  }, [current, sorted]);
+  const nav = useRowNav(sorted.length, (i) => sorted[i] && setSelected(sorted[i]!.caseId));
+
+  const reviewedDone = (caseId: string) => {
+    const i = sorted.findIndex((r) => r.caseId === caseId);
+    const next = sorted[i + 1] ?? sorted[i - 1];
+    setSelected(next && next.caseId !== caseId ? next.caseId : null);
+    query.reload();
+    team.reload();
+  };
+
+  return (
+    <Box className="sv-page" data-testid="quality-screen">
+      <ScreenHeader
+        title="Decision quality"
+        subtitle={
+          query.data ? (
+            <>
+              A random {pct(query.data.sampleRate)} of closed cases comes here for a second look: agree or disagree, with a note.{' '}
+              <Text span inherit fw={600} c="dark" data-testid="quality-total">
+                {query.data.total} {status === 'pending' ? 'waiting for review' : 'reviewed'}
+              </Text>
+              .
+            </>
+          ) : (
+            'A random share of closed cases, for a second look.'
+          )
+        }
+        right={
+          <SegmentedControl
+            size="xs"
+            value={status}
+            onChange={(v) => {
+              setStatus(v as Status);
+              setSelected(null);
+            }}
+            data={[
+              { value: 'pending', label: 'To review' },
+              { value: 'reviewed', label: 'Reviewed' },
+            ]}
+            aria-label="Samples"
+            data-testid="quality-status"
+          />
+        }
+      />
+      {query.error && (
+        <Alert color="red" variant="light" title="The samples could not be loaded" mb="md" role="alert">
+          {query.error.message}
+        </Alert>
+      )}
+      <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 440px', gap: 16, alignItems: 'start' }}>
+        <div className="sv-card">
+          <table className="sv-table" data-testid="quality-table">
+            <thead>
+              <tr>
+                <SortTh label="Case" col="case" sort={sort} onSort={toggle} firstDir="asc" width={170} />
+                <SortTh label="Decision" col="outcome" sort={sort} onSort={toggle} firstDir="asc" width={200} />
+                <SortTh label="Decided by" col="decider" sort={sort} onSort={toggle} firstDir="asc" width={170} />
+                <th>Reasons</th>
+                {status === 'reviewed' ? <th style={{ width: 130 }}>Review</th> : <SortTh label="Sampled" col="sampled" sort={sort} onSort={toggle} firstDir="asc" width={120} />}
+              </tr>
+            </thead>
+            <tbody>
+              {sorted.map((r, i) => (
+                <tr key={r.caseId} {...nav(i)} onClick={() => setSelected(r.caseId)} aria-selected={r.caseId === selected} data-testid="quality-row" data-case-id={r.caseId}>
+                  <td>
+                    <Text fz="sm" fw={700} className="mono">
+                      {r.caseId}
+                    </Text>
+                    <Text fz="xs" c="dimmed">
+                      {reasonLabel(r.reason)}
+                    </Text>
+                  </td>
+                  <td>
+                    <Group gap={6} wrap="nowrap">
+                      <OutcomeBadge outcome={r.decision.outcome} />
+                      <Money minor={r.decision.amountMinor} currency={r.currency} />
+                    </Group>
+                  </td>
+                  <td>
+                    <Text fz="sm" fw={500} c={r.decision.decidedBy === me.userId ? 'dimmed' : undefined}>
+                      {r.decision.decidedBy === me.userId ? 'you' : userName(names, r.decision.decidedBy)}
+                    </Text>
+                    <Text fz="xs" c="dimmed" className="nowrap">
+                      {formatInstantCompact(r.decision.decidedAt)}
+                    </Text>
+                  </td>
+                  <td>
+                    <Text fz="sm" className="sv-excerpt" c="dark.5">
+                      {r.decision.reasons}
+                    </Text>
+                  </td>
+                  <td className="nowrap">
+                    {r.review ? (
+                      <>
+                        <VerdictBadge verdict={r.review.verdict} />
+                        <Text fz="xs" c="dimmed">
+                          {userName(names, r.review.by)}
+                        </Text>
+                      </>
+                    ) : (
+                      <Text fz="xs" c="dimmed">
+                        {formatInstantCompact(r.sampledAt)}
+                      </Text>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {query.loading && !query.data && (
+            <Group justify="center" p="lg">
+              <Loader size="sm" />
+            </Group>
+          )}
+          {query.data && rows.length === 0 && (
+            <Empty
+              testId="quality-empty"
+              title={status === 'pending' ? 'Nothing waits for a quality review.' : 'No reviews yet.'}
+              hint={
+                status === 'pending'
+                  ? `Closed cases are sampled as they are decided (${pct(query.data.sampleRate)}); new samples appear here. The sample share is part of the policy.`
+                  : 'Reviews you and the other supervisors record show here with their notes.'
+              }
+            />
+          )}
+        </div>
+        <Stack gap="md" style={{ position: 'sticky', top: 0 }}>
+          {current ? <ReviewCard key={current.caseId} row={current} me={me} names={names} onOpen={onOpen} onDone={reviewedDone} /> : null}
+          <ResultsPerMediator members={team.data?.members ?? []} />
+        </Stack>
+      </div>
+    </Box>
+  );
+}
+
+function VerdictBadge({ verdict }: { verdict: 'agree' | 'disagree' }) {
+  return (
+    <Badge size="sm" radius="sm" variant="light" color={verdict === 'agree' ? 'teal' : 'red'} style={{ textTransform: 'none' }} data-testid="verdict-badge">
+      {verdict === 'agree' ? 'Agreed' : 'Disagreed'}
+    </Badge>
+  );
+}
+
+function ReviewCard({ row, me, names, onOpen, onDone }: { row: QualityRow; me: Me; names: Map<string, string>; onOpen: (caseId: string) => void; onDone: (caseId: string) => void }) {
+  const [verdict, setVerdict] = useState<'agree' | 'disagree'>('agree');
+  const [note, setNote] = useState('');
+  const [tried, setTried] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const toast = useToast();
+  const d = row.decision;
+
+  async function submit(e?: FormEvent) {
+    e?.preventDefault();
+    setTried(true);
+    if (busy || !note.trim()) return;
+    setBusy(true);
+    const r = await call('quality.review', { caseId: row.caseId, verdict, note: note.trim() });
+    setBusy(false);
+    if (!r.ok) return setError(r.error.message);
+    toast({ message: `Quality review of ${row.caseId} recorded: ${verdict === 'agree' ? 'agreed' : 'disagreed'}.`, color: 'teal' });
+    onDone(row.caseId);
+  }
+
+  return (
+    <div className="sv-card" data-testid="quality-review">
+      <div className="sv-card-head">
+        <span className="sv-card-title">
+          {row.review ? 'Review' : 'Your review'} · <span className="mono">{row.caseId}</span>
+        </span>
+        <Button size="compact-xs" variant="subtle" onClick={() => onOpen(row.caseId)}>
+          Open the case
+        </Button>
+      </div>
+      <div className="sv-card-body">
+        <Group gap="lg" mb="xs" align="flex-start">
+          <Fact label="Decision">
+            <Group gap={6} wrap="nowrap">
+              <OutcomeBadge outcome={d.outcome} />
+              <Money minor={d.amountMinor} currency={row.currency} strong />
+            </Group>
+          </Fact>
+          <Fact label="Decided">
+            {userName(names, d.decidedBy)} · {formatInstant(d.decidedAt)}
+          </Fact>
+        </Group>
+        <Text fz="xs" c="dimmed" mb={2}>
+          {reasonLabel(row.reason)} · reasons given
+        </Text>
+        <Text fz="sm" mb="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', maxHeight: 180, overflowY: 'auto' }}>
+          {d.reasons}
+        </Text>
+        {row.review ? (
+          <Box p="sm" bg={row.review.verdict === 'agree' ? 'teal.0' : 'red.0'} style={{ borderRadius: 'var(--mantine-radius-sm)' }}>
+            <Group gap="xs" mb={4}>
+              <VerdictBadge verdict={row.review.verdict} />
+              <Text fz="xs" c="dimmed">
+                {userName(names, row.review.by)}, {formatInstant(row.review.at)}
+              </Text>
+            </Group>
+            <Text fz="sm" style={{ whiteSpace: 'pre-wrap' }}>
+              {row.review.note}
+            </Text>
+          </Box>
+        ) : !row.mayReview ? (
+          <Alert color="orange" variant="light" icon={<IconAlert size={16} />} data-testid="quality-blocked">
+            {d.decidedBy === me.userId ? 'You made this decision' : 'You handled this case'}: another supervisor reviews its quality.
+          </Alert>
+        ) : (
+          <form onSubmit={submit} onKeyDown={(e) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && (e.preventDefault(), void submit())}>
+            <Stack gap="xs">
+              <SegmentedControl
+                fullWidth
+                value={verdict}
+                onChange={(v) => setVerdict(v as 'agree' | 'disagree')}
+                color={verdict === 'agree' ? 'teal' : 'red'}
+                data={[
+                  { value: 'agree', label: 'Agree with the decision' },
+                  { value: 'disagree', label: 'Disagree' },
+                ]}
+                aria-label="Verdict"
+                data-testid="quality-verdict"
+              />
+              <Textarea
+                label="Note"
+                description={verdict === 'agree' ? 'What was done well, or “as the policy says”.' : 'What should have been decided, and why: the mediator reads this.'}
+                value={note}
+                onChange={(e) => setNote(e.currentTarget.value)}
+                autosize
+                minRows={3}
+                maxRows={8}
+                maxLength={2000}
+                error={tried && !note.trim() ? 'A note is required' : undefined}
+                aria-label="Quality note"
+              />
+              {error && (
+                <Text fz="sm" c="red.7" role="alert">
+                  {error}
+                </Text>
+              )}
+              <Group justify="space-between">
+                <Text fz="xs" c="dimmed">
+                  <Kbd size="xs">Ctrl</Kbd> + <Kbd size="xs">Enter</Kbd> to record
+                </Text>
+                <Button type="submit" loading={busy} color={verdict === 'agree' ? 'teal' : 'red'} data-testid="quality-submit">
+                  Record review
+                </Button>
+              </Group>
+            </Stack>
+          </form>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function ResultsPerMediator({ members }: { members: MediatorStats[] }) {
+  const rows = members.filter((m) => m.quality.reviewed > 0 || m.role === 'mediator').sort((a, b) => b.quality.reviewed - a.quality.reviewed || a.name.localeCompare(b.name));
+  return (
+    <div className="sv-card" data-testid="quality-results">
+      <div className="sv-card-head">
+        <span className="sv-card-title">Results per mediator</span>
+        <Text fz="xs" c="dimmed">
+          all reviews
+        </Text>
+      </div>
+      <table className="sv-table">
+        <thead>
+          <tr>
+            <th>Mediator</th>
+            <th style={{ textAlign: 'right' }}>Reviewed</th>
+            <th style={{ width: 150 }}>Agree</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((m) => {
+            const rate = m.quality.reviewed ? m.quality.agreed / m.quality.reviewed : null;
+            const tone = rate === null ? 'gray' : rate < 0.8 ? 'red' : rate < 0.9 ? 'orange' : 'teal';
+            return (
+              <tr key={m.userId} data-testid="quality-result-row" data-user-id={m.userId}>
+                <td>
+                  <Text fz="sm" fw={500}>
+                    {m.name}
+                  </Text>
+                </td>
+                <td className="num">
+                  {m.quality.reviewed}
+                  {m.quality.disagreed > 0 && (
+                    <Text span fz="xs" c="red.7">
+                      {' '}
+                      ({m.quality.disagreed} ✗)
+                    </Text>
+                  )}
+                </td>
+                <td>
+                  {rate === null ? (
+                    <Text fz="xs" c="dimmed">
+                      no reviews yet
+                    </Text>
+                  ) : (
+                    <Group gap={6} wrap="nowrap">
+                      <div style={{ flex: 1, height: 8, background: 'var(--mantine-color-gray-1)', borderRadius: 2, overflow: 'hidden' }}>
+                        <div style={{ width: `${rate * 100}%`, height: '100%', background: `var(--mantine-color-${tone}-5)` }} />
+                      </div>
+                      <Text span fz="sm" fw={600} c={`${tone}.8`} className="tabular" w={44} ta="right">
+                        {pct(rate)}
+                      </Text>
+                    </Group>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {rows.length === 0 && <Empty title="No results yet." hint="They appear as supervisors review samples." />}
+    </div>
+  );
+}

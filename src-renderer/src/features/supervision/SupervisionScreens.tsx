@@ -1,0 +1,110 @@
+import { Box, Group, SegmentedControl, Text } from '@mantine/core';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useQuery } from '../../api/hooks';
+import type { Me } from '../../api/types';
+import { AppealsScreen } from './AppealsScreen';
+import { PolicyScreen } from './PolicyScreen';
+import { QualityScreen } from './QualityScreen';
+import { TeamScreen } from './TeamScreen';
+
+export type SupervisionView = 'appeals' | 'team' | 'policy' | 'quality';
+export const SUPERVISION_VIEWS: Array<{ value: SupervisionView; label: string }> = [
+  { value: 'appeals', label: 'Appeals' },
+  { value: 'team', label: 'Team' },
+  { value: 'policy', label: 'Policy' },
+  { value: 'quality', label: 'Quality' },
+];
+const isSupervisionView = (v: string): v is SupervisionView => SUPERVISION_VIEWS.some((x) => x.value === v);
+
+/**
+ * The supervisors' screens under the shell's screen switch. Each stays mounted once
+ * opened, so a policy draft, a selection or a sort survives opening a case and coming back.
+ */
+export function SupervisionScreens({ me, view, onOpen, refreshKey, covered }: { me: Me; view: string; onOpen: (caseId: string) => void; refreshKey: number; covered: boolean }) {
+  const [visited, setVisited] = useState<Set<SupervisionView>>(() => new Set(isSupervisionView(view) ? [view] : []));
+  useEffect(() => {
+    if (isSupervisionView(view) && !visited.has(view)) setVisited((v) => new Set(v).add(view));
+  }, [view, visited]);
+
+  const layer = (v: SupervisionView, screen: (active: boolean) => ReactNode) => {
+    if (!visited.has(v) && view !== v) return null;
+    const shown = view === v && !covered;
+    return (
+      <Box key={v} style={{ position: 'absolute', inset: 0, visibility: shown ? 'visible' : 'hidden', display: view === v ? 'block' : 'none' }} bg="gray.0">
+        {screen(shown)}
+      </Box>
+    );
+  };
+  return (
+    <>
+      {layer('appeals', (active) => <AppealsScreen me={me} onOpen={onOpen} refreshKey={refreshKey} active={active} />)}
+      {layer('team', (active) => <TeamScreen me={me} onOpen={onOpen} refreshKey={refreshKey} active={active} />)}
+      {layer('policy', (active) => <PolicyScreen me={me} onOpen={onOpen} refreshKey={refreshKey} active={active} />)}
+      {layer('quality', (active) => <QualityScreen me={me} onOpen={onOpen} refreshKey={refreshKey} active={active} />)}
+    </>
+  );
+}
+
+/** Counts in the nav scan indexes: at most this often, however busy the desk is. */
+const COUNTS_EVERY_MS = 4_000;
+
+/**
+ * The supervisors' screen switch, in a bar under the header (six screens do not fit beside
+ * the search): Cases, Appeals and Quality with what waits, Team, Policy, Buyers by risk.
+ */
+export function SupervisorNav({ value, onChange, refreshKey }: { value: string; onChange: (v: string) => void; refreshKey: number }) {
+  const appeals = useQuery('appeals.list', { limit: 1 });
+  const quality = useQuery('quality.list', { status: 'pending', limit: 1 });
+  const { reload: reloadAppeals } = appeals;
+  const { reload: reloadQuality } = quality;
+  const last = useRef(0);
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => {
+    if (refreshKey === 0 || pending.current) return;
+    pending.current = setTimeout(
+      () => {
+        pending.current = null;
+        last.current = Date.now();
+        reloadAppeals();
+        reloadQuality();
+      },
+      Math.max(0, last.current + COUNTS_EVERY_MS - Date.now()),
+    );
+  }, [refreshKey, reloadAppeals, reloadQuality]);
+  useEffect(() => () => void (pending.current && clearTimeout(pending.current)), []);
+
+  const count = (n: number | undefined, color: string, testId: string) =>
+    n ? (
+      <Text span fz="xs" fw={700} c={color} className="tabular" data-testid={testId}>
+        {n.toLocaleString()}
+      </Text>
+    ) : null;
+  const label = (text: string, badge?: ReactNode) => (
+    <Group gap={6} wrap="nowrap" justify="center">
+      <span>{text}</span>
+      {badge}
+    </Group>
+  );
+  return (
+    <Group px="md" py={6} gap="md" bg="white" wrap="nowrap" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)', flexShrink: 0 }} data-testid="supervisor-nav">
+      <SegmentedControl
+        size="xs"
+        value={value}
+        onChange={onChange}
+        data={[
+          { value: 'queue', label: label('Cases') },
+          { value: 'appeals', label: label('Appeals', count(appeals.data?.total, 'red.7', 'nav-appeals-count')) },
+          { value: 'team', label: label('Team') },
+          { value: 'policy', label: label('Policy') },
+          { value: 'quality', label: label('Quality', count(quality.data?.total, 'violet.7', 'nav-quality-count')) },
+          { value: 'buyers', label: label('Buyers by risk') },
+        ]}
+        aria-label="Screen"
+        data-testid="base-view"
+      />
+      <Text fz="xs" c="dimmed">
+        Supervisor’s desk: appeals, the team’s work, the policy and decision quality.
+      </Text>
+    </Group>
+  );
+}

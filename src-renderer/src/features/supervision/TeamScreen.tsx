@@ -1,0 +1,539 @@
+import { Alert, Badge, Box, Checkbox, Group, Loader, SegmentedControl, Text, Tooltip } from '@mantine/core';
+import { useEffect, useMemo, useState } from 'react';
+import type { MediatorStats, TeamOverview } from '../../../../src-main/contract/supervision';
+import { call } from '../../api/client';
+import { Countdown } from '../../ui/Countdown';
+import { Money } from '../../ui/Money';
+import { StatusBadge } from '../../ui/StatusBadge';
+import { useToast } from '../../ui/Toast';
+import { formatDuration, formatInstant, formatInstantCompact, reasonLabel } from '../../ui/format';
+import type { Me, QueueRow } from '../../api/types';
+import { AssignMenu } from './AssignMenu';
+import { Empty, MixBar, MixLegend, pct, pts, ScreenHeader, SortTh, Stat, useLiveQuery, useRowNav, useSort, userName } from './shared';
+
+type Col = 'name' | 'open' | 'overdue' | 'decided' | 'perDay' | 'refund' | 'delta' | 'share' | 'quality' | 'overturned';
+const WINDOWS = ['7', '14', '30', '90'];
+/** |Δ| from the team's refund rate at which the number is inked; the core's outlier flag (≥ 15 pts on enough decisions) turns it orange. */
+const DELTA_NOTICE = 8;
+
+const agreeRate = (q: MediatorStats['quality']) => (q.reviewed ? q.agreed / q.reviewed : null);
+
+/**
+ * The team at a glance: each mediator's open and overdue cases, throughput and decision
+ * mix against the team's, with the ones far from the team's refund rate marked. Select a
+ * mediator to reassign their open cases (one or many); the cases waiting longest can be
+ * assigned from the list beside it.
+ */
+export function TeamScreen({ onOpen, refreshKey, active }: { me: Me; onOpen: (caseId: string) => void; refreshKey: number; active: boolean }) {
+  const [days, setDays] = useState('7');
+  const query = useLiveQuery('team.overview', { days: Number(days) }, refreshKey, active);
+  const data = query.data;
+  const [selected, setSelected] = useState<string | null>(null);
+  const members = useMemo(() => data?.members ?? [], [data]);
+  const names = useMemo(() => new Map(members.map((m) => [m.userId, m.name])), [members]);
+  const { sorted, sort, toggle } = useSort<MediatorStats, Col>(members, { key: 'open', dir: 'desc' }, (m, k) => {
+    switch (k) {
+      case 'name':
+        return m.name;
+      case 'open':
+        return m.openCases;
+      case 'overdue':
+        return m.overdueCases;
+      case 'decided':
+        return m.decided;
+      case 'perDay':
+        return m.decidedPerDay;
+      case 'refund':
+        return m.refundRate;
+      case 'delta':
+        return Math.abs(m.refundRateDeltaPts);
+      case 'share':
+        return m.meanRefundShareOfClaim;
+      case 'quality':
+        return agreeRate(m.quality) ?? -1;
+      case 'overturned':
+        return m.appealsOverturned;
+    }
+  });
+  const nav = useRowNav(sorted.length, (i) => sorted[i] && setSelected(sorted[i]!.userId));
+  const chosen = members.find((m) => m.userId === selected) ?? null;
+  const totalOpen = members.reduce((s, m) => s + m.openCases, 0);
+  const totalOverdue = members.reduce((s, m) => s + m.overdueCases, 0);
+  const outliers = members.filter((m) => m.outlier).length;
+
+  return (
+    <Box className="sv-page" data-testid="team-screen">
+      <ScreenHeader
+        title="Team"
+        subtitle={data ? <>Open work now; decisions over the last {data.windowDays} days (as of {formatInstant(data.asOf)}). Select a mediator to reassign their cases.</> : 'Open work, throughput and decision mix per mediator.'}
+        right={
+          <div>
+            <Text fz="xs" fw={500} mb={2}>
+              Decisions over
+            </Text>
+            <SegmentedControl size="xs" value={days} onChange={setDays} data={WINDOWS.map((d) => ({ value: d, label: `${d} days` }))} aria-label="Window" data-testid="team-window" />
+          </div>
+        }
+      />
+      {query.error && (
+        <Alert color="red" variant="light" title="The team overview could not be loaded" mb="md" role="alert">
+          {query.error.message}
+        </Alert>
+      )}
+      {!data ? (
+        query.loading && (
+          <Group justify="center" p="xl">
+            <Loader size="sm" />
+          </Group>
+        )
+      ) : (
+        <>
+          <Group gap="sm" mb="md" wrap="wrap">
+            <Stat label="Open, assigned" value={totalOpen.toLocaleString()} testId="stat-open" />
+            <Stat label="Overdue" value={totalOverdue.toLocaleString()} tone={totalOverdue ? 'red.7' : undefined} hint="a deadline passed, someone must act" testId="stat-overdue" />
+            <Stat label="Unassigned" value={data.unassigned.toLocaleString()} tone={data.unassigned ? 'blue.7' : undefined} hint="in the queue, nobody on it" testId="stat-unassigned" />
+            <Stat label={`Decided in ${data.windowDays} d`} value={data.team.decided.toLocaleString()} hint={`${data.team.decidedPerDay.toFixed(1)} a day`} />
+            <Stat label="Team refund rate" value={pct(data.team.refundRate)} hint={`${pct(data.team.meanRefundShareOfClaim)} of the claim on average`} />
+            <Stat
+              label="Worth a look"
+              value={outliers}
+              tone={outliers ? 'orange.8' : undefined}
+              hint="refund rate ≥ 15 pts from the team"
+              testId="stat-outliers"
+            />
+          </Group>
+
+          <div className="sv-card" style={{ marginBottom: 'var(--mantine-spacing-md)' }}>
+            <div className="sv-card-head">
+              <span className="sv-card-title">Mediators · {members.length}</span>
+              <MixLegend />
+            </div>
+            <div className="sv-scroll">
+              <table className="sv-table" data-testid="team-table">
+                <thead>
+                  <tr>
+                    <SortTh label="Mediator" col="name" sort={sort} onSort={toggle} firstDir="asc" />
+                    <SortTh label="Open" col="open" sort={sort} onSort={toggle} align="right" width={70} />
+                    <SortTh label="Overdue" col="overdue" sort={sort} onSort={toggle} align="right" width={86} />
+                    <SortTh label="Decided" col="decided" sort={sort} onSort={toggle} align="right" width={84} />
+                    <SortTh label="Per day" col="perDay" sort={sort} onSort={toggle} align="right" width={80} />
+                    <th style={{ width: 170 }}>Decision mix</th>
+                    <SortTh label="Refund rate" col="refund" sort={sort} onSort={toggle} align="right" width={104} title="Share of decisions with any refund" />
+                    <SortTh label="vs team" col="delta" sort={sort} onSort={toggle} width={215} title="Refund rate minus the team's, in percentage points" />
+                    <SortTh label="Of claim" col="share" sort={sort} onSort={toggle} align="right" width={88} title="Mean refunded share of the claim" />
+                    <SortTh label="Quality agree" col="quality" sort={sort} onSort={toggle} align="right" width={120} title="Supervisors' quality reviews that agreed" />
+                    <SortTh label="Overturned" col="overturned" sort={sort} onSort={toggle} align="right" width={104} title="Appeals against their decisions that were overturned" />
+                  </tr>
+                </thead>
+                <tbody>
+                  {sorted.map((m, i) => (
+                    <tr
+                      key={m.userId}
+                      {...nav(i)}
+                      onClick={() => setSelected(m.userId)}
+                      aria-selected={m.userId === selected}
+                      data-tone={m.outlier ? 'outlier' : undefined}
+                      data-testid="member-row"
+                      data-user-id={m.userId}
+                    >
+                      <td>
+                        <Text fz="sm" fw={600} style={{ whiteSpace: 'nowrap' }}>
+                          {m.name}
+                        </Text>
+                        <Text fz="xs" c="dimmed">
+                          {m.userId}
+                          {m.role === 'supervisor' ? ' · supervisor' : ''}
+                        </Text>
+                      </td>
+                      <td className="num">{m.openCases}</td>
+                      <td className="num">
+                        <Text span fz="sm" fw={m.overdueCases ? 700 : undefined} c={m.overdueCases ? 'red.7' : 'dimmed'} data-testid="member-overdue">
+                          {m.overdueCases}
+                        </Text>
+                      </td>
+                      <td className="num">{m.decided}</td>
+                      <td className="num">{m.decidedPerDay.toFixed(1)}</td>
+                      <td>
+                        <MixBar mix={m.mix} team={data.team.mix} width={150} />
+                      </td>
+                      <td className="num">{m.decided ? pct(m.refundRate) : '—'}</td>
+                      <td>
+                        <DeltaCell m={m} team={data} />
+                      </td>
+                      <td className="num">{m.decided ? pct(m.meanRefundShareOfClaim) : '—'}</td>
+                      <td className="num">
+                        <QualityCell q={m.quality} />
+                      </td>
+                      <td className="num">
+                        <Text span fz="sm" c={m.appealsOverturned ? 'red.7' : 'dimmed'} fw={m.appealsOverturned ? 600 : undefined}>
+                          {m.appealsOverturned}
+                        </Text>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+                {members.length > 0 && (
+                  <tfoot>
+                    <tr>
+                      <td>Team</td>
+                      <td className="num">{totalOpen}</td>
+                      <td className="num">{totalOverdue}</td>
+                      <td className="num">{data.team.decided}</td>
+                      <td className="num">{data.team.decidedPerDay.toFixed(1)}</td>
+                      <td>
+                        <MixBar mix={data.team.mix} width={150} />
+                      </td>
+                      <td className="num">{pct(data.team.refundRate)}</td>
+                      <td />
+                      <td className="num">{pct(data.team.meanRefundShareOfClaim)}</td>
+                      <td className="num">
+                        <QualityCell q={data.team.quality} />
+                      </td>
+                      <td className="num">{data.team.appealsOverturned}</td>
+                    </tr>
+                  </tfoot>
+                )}
+              </table>
+              {members.length === 0 && <Empty title="Nobody on the team yet." hint="Mediators appear here once they have a sign-in; their open cases and decisions follow." />}
+            </div>
+          </div>
+
+          <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1.5fr) minmax(0, 1fr)', gap: 16, alignItems: 'start' }}>
+            <MemberCases member={chosen} data={data} onOpen={onOpen} refreshKey={refreshKey} onReassigned={query.reload} />
+            <WaitingLongest data={data} names={names} onOpen={onOpen} onAssigned={query.reload} />
+          </div>
+        </>
+      )}
+    </Box>
+  );
+}
+
+function DeltaCell({ m, team }: { m: MediatorStats; team: TeamOverview }) {
+  if (!m.decided) return <Text span fz="xs" c="dimmed">no decisions</Text>;
+  const d = m.refundRateDeltaPts;
+  // The core decides what is an outlier (far enough, on enough decisions); a large gap on a
+  // handful of decisions is shown in plain ink, not as a warning.
+  const notice = !m.outlier && Math.abs(d) >= DELTA_NOTICE;
+  // A bar centred on the team's rate: left is stricter, right more generous.
+  const width = Math.min(50, Math.abs(d));
+  return (
+    <Group gap={8} wrap="nowrap" data-testid="member-delta">
+      <Tooltip label={`Refund rate ${pct(m.refundRate)} against the team's ${pct(team.team.refundRate)}: ${d > 0 ? 'more generous' : d < 0 ? 'stricter' : 'the same'}`} withArrow openDelay={200}>
+        <div style={{ position: 'relative', width: 56, height: 10, background: 'var(--mantine-color-gray-1)', borderRadius: 2, flexShrink: 0 }}>
+          <span style={{ position: 'absolute', left: 27, top: -2, bottom: -2, width: 2, background: 'var(--mantine-color-gray-5)' }} />
+          <span
+            style={{
+              position: 'absolute',
+              top: 1,
+              bottom: 1,
+              left: d >= 0 ? 28 : 28 - (width * 28) / 50,
+              width: (width * 28) / 50,
+              background: `var(--mantine-color-${m.outlier ? 'orange-6' : notice ? 'gray-6' : 'gray-4'})`,
+              borderRadius: 1,
+            }}
+          />
+        </div>
+      </Tooltip>
+      <Text span fz="sm" className="tabular" fw={m.outlier ? 700 : notice ? 600 : undefined} c={m.outlier ? 'orange.8' : notice ? 'dark.4' : 'dimmed'} style={{ whiteSpace: 'nowrap' }}>
+        {pts(d)}
+      </Text>
+      {m.outlier && (
+        <Badge size="xs" radius="sm" color="orange" variant="filled" style={{ textTransform: 'none', flexShrink: 0 }} data-testid="outlier-badge">
+          worth a look
+        </Badge>
+      )}
+    </Group>
+  );
+}
+
+function QualityCell({ q }: { q: MediatorStats['quality'] }) {
+  const rate = agreeRate(q);
+  if (rate === null)
+    return (
+      <Text span fz="xs" c="dimmed">
+        no reviews yet
+      </Text>
+    );
+  return (
+    <Tooltip label={`${q.agreed} agreed, ${q.disagreed} disagreed of ${q.reviewed} reviewed`} withArrow openDelay={200}>
+      <Text span fz="sm" className="tabular" fw={600} c={rate < 0.8 ? 'red.7' : rate < 0.9 ? 'orange.8' : 'teal.8'}>
+        {pct(rate)}{' '}
+        <Text span fz="xs" c="dimmed" fw={400}>
+          of {q.reviewed}
+        </Text>
+      </Text>
+    </Tooltip>
+  );
+}
+
+// ---------------------------------------------------------------- one mediator's open cases
+
+const SCAN_PAGE = 200;
+const SCAN_MAX_PAGES = 40;
+
+/** The open cases of one assignee, a page at a time through the queue's assignee filter. */
+function useAssigneeCases(userId: string | null, expected: number, refreshKey: number) {
+  const [state, setState] = useState<{ userId: string | null; rows: QueueRow[]; loading: boolean; error: string | null }>({ userId: null, rows: [], loading: false, error: null });
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    if (!userId) return;
+    let stale = false;
+    setState((s) => ({ userId, rows: s.userId === userId ? s.rows : [], loading: true, error: null }));
+    void (async () => {
+      const rows: QueueRow[] = [];
+      let after: { sortKey: number; id: string } | undefined;
+      for (let page = 0; page < SCAN_MAX_PAGES; page++) {
+        const r = await call('queue.list', { scope: 'all', assignee: userId, limit: SCAN_PAGE, ...(after ? { after } : {}) });
+        if (stale) return;
+        if (!r.ok) return setState({ userId, rows, loading: false, error: r.error.message });
+        rows.push(...r.value.rows);
+        if (!r.value.nextCursor || rows.length >= expected) break;
+        after = r.value.nextCursor;
+      }
+      setState({ userId, rows, loading: false, error: null });
+    })();
+    return () => {
+      stale = true;
+    };
+    // `expected` only shortens the walk; a new count alone does not need a new walk.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [userId, refreshKey, generation]);
+  const current = state.userId === userId;
+  return { rows: current ? state.rows : [], loading: !current || state.loading, error: current ? state.error : null, reload: () => setGeneration((g) => g + 1) };
+}
+
+function MemberCases({ member, data, onOpen, refreshKey, onReassigned }: { member: MediatorStats | null; data: TeamOverview; onOpen: (caseId: string) => void; refreshKey: number; onReassigned: () => void }) {
+  const cases = useAssigneeCases(member?.userId ?? null, member?.openCases ?? 0, refreshKey);
+  const [checked, setChecked] = useState<Set<string>>(new Set());
+  const [busy, setBusy] = useState(false);
+  const toast = useToast();
+  useEffect(() => setChecked(new Set()), [member?.userId]);
+  // Cases that left this mediator (reassigned, decided) leave the selection too.
+  const ids = cases.rows.map((r) => r.id).join(',');
+  useEffect(() => setChecked((c) => new Set([...c].filter((id) => cases.rows.some((r) => r.id === id)))), [ids]); // eslint-disable-line react-hooks/exhaustive-deps
+  const rows = useMemo(
+    () => [...cases.rows].sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.nextDeadlineAt ?? '9').localeCompare(b.nextDeadlineAt ?? '9') || a.escalatedAt.localeCompare(b.escalatedAt)),
+    [cases.rows],
+  );
+  const nav = useRowNav(rows.length, (i) => rows[i] && onOpen(rows[i]!.id));
+
+  if (!member)
+    return (
+      <div className="sv-card" data-testid="member-cases">
+        <div className="sv-card-head">
+          <span className="sv-card-title">Open cases of a mediator</span>
+        </div>
+        <Empty title="Select a mediator above." hint="Their open cases show here, overdue first; tick some and reassign them to someone with room." />
+      </div>
+    );
+
+  const all = rows.length > 0 && checked.size === rows.length;
+  async function reassign(userId: string) {
+    if (busy || checked.size === 0) return;
+    setBusy(true);
+    const caseIds = [...checked];
+    const r = await call('case.assignMany', { caseIds, userId });
+    setBusy(false);
+    if (!r.ok) return toast({ title: 'Nothing was reassigned', message: r.error.message, color: 'red' });
+    const to = data.members.find((m) => m.userId === userId)?.name ?? userId;
+    toast({ message: `${caseIds.length} case${caseIds.length === 1 ? '' : 's'} reassigned to ${to}.`, color: 'teal' });
+    setChecked(new Set());
+    cases.reload();
+    onReassigned();
+  }
+
+  return (
+    <div className="sv-card" data-testid="member-cases">
+      <div className="sv-card-head">
+        <span className="sv-card-title">
+          Open cases of {member.name} · {member.openCases}
+          {member.overdueCases > 0 && (
+            <Text span inherit c="red.7">
+              {' '}
+              · {member.overdueCases} overdue
+            </Text>
+          )}
+        </span>
+        <Group gap="xs" wrap="nowrap">
+          <Text fz="xs" c="dimmed" className="tabular" data-testid="checked-count">
+            {checked.size} selected
+          </Text>
+          <AssignMenu
+            members={data.members}
+            exclude={member.userId}
+            label={checked.size ? `Reassign ${checked.size} to…` : 'Reassign to…'}
+            onPick={(u) => void reassign(u)}
+            loading={busy}
+            disabled={checked.size === 0}
+            size="xs"
+            testId="bulk-reassign"
+          />
+        </Group>
+      </div>
+      <div className="sv-scroll" style={{ maxHeight: 520 }}>
+        <table className="sv-table">
+          <thead>
+            <tr>
+              <th style={{ width: 36 }}>
+                <Checkbox
+                  size="xs"
+                  aria-label="Select all"
+                  checked={all}
+                  indeterminate={checked.size > 0 && !all}
+                  onChange={() => setChecked(all ? new Set() : new Set(rows.map((r) => r.id)))}
+                  disabled={rows.length === 0}
+                />
+              </th>
+              <th>Case</th>
+              <th>Status</th>
+              <th>Reason</th>
+              <th style={{ textAlign: 'right' }}>Claim</th>
+              <th>Next deadline</th>
+              <th>Escalated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={r.id} {...nav(i)} onClick={() => onOpen(r.id)} aria-selected={checked.has(r.id)} data-testid="member-case-row" data-case-id={r.id}>
+                <td onClick={(e) => e.stopPropagation()}>
+                  <Checkbox
+                    size="xs"
+                    aria-label={`Select ${r.id}`}
+                    checked={checked.has(r.id)}
+                    onChange={(e) => {
+                      const on = e.currentTarget.checked;
+                      setChecked((c) => {
+                        const next = new Set(c);
+                        if (on) next.add(r.id);
+                        else next.delete(r.id);
+                        return next;
+                      });
+                    }}
+                  />
+                </td>
+                <td className="nowrap">
+                  <Text span fz="sm" fw={600} className="mono">
+                    {r.id}
+                  </Text>
+                </td>
+                <td>
+                  <Group gap={4} wrap="nowrap">
+                    <StatusBadge status={r.status} />
+                    {r.forcedDecision && (
+                      <Badge size="xs" color="red" radius="sm" variant="filled" style={{ textTransform: 'none' }}>
+                        forced
+                      </Badge>
+                    )}
+                  </Group>
+                </td>
+                <td>
+                  <Text fz="sm" truncate maw={200}>
+                    {reasonLabel(r.reason)}
+                  </Text>
+                </td>
+                <td className="num">
+                  <Money minor={r.claimAmountMinor} currency={r.currency} />
+                </td>
+                <td className="nowrap">{r.overdue && !r.nextDeadlineAt ? <Text span fz="sm" c="red.7" fw={600}>overdue</Text> : <Countdown at={r.nextDeadlineAt} />}</td>
+                <td className="nowrap">
+                  <Text span fz="xs" c="dimmed">
+                    {formatInstantCompact(r.escalatedAt)}
+                  </Text>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {cases.loading && rows.length === 0 && (
+          <Group justify="center" p="lg">
+            <Loader size="sm" />
+          </Group>
+        )}
+        {cases.error && (
+          <Text c="red.7" fz="sm" p="md">
+            {cases.error}
+          </Text>
+        )}
+        {!cases.loading && !cases.error && rows.length === 0 && <Empty title={`${member.name} has no open cases.`} hint="Assign them work from “Waiting longest” beside this list." />}
+      </div>
+    </div>
+  );
+}
+
+// ---------------------------------------------------------------- waiting longest
+
+function WaitingLongest({ data, names, onOpen, onAssigned }: { data: TeamOverview; names: Map<string, string>; onOpen: (caseId: string) => void; onAssigned: () => void }) {
+  const [busy, setBusy] = useState<string | null>(null);
+  const toast = useToast();
+  const rows = data.waitingLongest;
+  const nav = useRowNav(rows.length, (i) => rows[i] && onOpen(rows[i]!.caseId));
+  async function assign(caseId: string, userId: string) {
+    setBusy(caseId);
+    const r = await call('case.assign', { caseId, userId });
+    setBusy(null);
+    if (!r.ok) return toast({ title: `${caseId} was not assigned`, message: r.error.message, color: 'red' });
+    toast({ message: `${caseId} assigned to ${names.get(userId) ?? userId}.`, color: 'teal' });
+    onAssigned();
+  }
+  return (
+    <div className="sv-card" data-testid="waiting-longest">
+      <div className="sv-card-head">
+        <span className="sv-card-title">Waiting longest</span>
+        <Text fz="xs" c="dimmed">
+          since escalation ·{' '}
+          <Text span inherit c="orange.8">
+            over 3 days
+          </Text>{' '}
+          ·{' '}
+          <Text span inherit c="red.7">
+            a deadline passed
+          </Text>
+        </Text>
+      </div>
+      <div className="sv-scroll" style={{ maxHeight: 520 }}>
+        <table className="sv-table">
+          <tbody>
+            {rows.map((w, i) => (
+              <tr key={w.caseId} {...nav(i)} onClick={() => onOpen(w.caseId)} data-testid="waiting-row" data-case-id={w.caseId}>
+                <td className="nowrap" style={{ width: 92 }}>
+                  <Tooltip label={`Escalated ${formatInstant(w.escalatedAt)}`} withArrow openDelay={300}>
+                    <Text span fz="sm" fw={700} className="tabular" c={w.overdue ? 'red.7' : w.waitingMs > 72 * 3_600_000 ? 'orange.8' : undefined}>
+                      {formatDuration(w.waitingMs)}
+                    </Text>
+                  </Tooltip>
+                  {w.overdue && (
+                    <Text fz="xs" c="red.7" fw={600}>
+                      overdue
+                    </Text>
+                  )}
+                </td>
+                <td>
+                  <Group gap={6} wrap="nowrap">
+                    <Text span fz="sm" fw={600} className="mono">
+                      {w.caseId}
+                    </Text>
+                    <StatusBadge status={w.status} size="xs" />
+                  </Group>
+                  <Text fz="xs" c="dimmed" truncate maw={300}>
+                    {reasonLabel(w.reason)} · {w.assignee ? userName(names, w.assignee) : <Text span inherit c="blue.7" fw={600}>unassigned</Text>}
+                  </Text>
+                </td>
+                <td style={{ width: 100, textAlign: 'right' }} onClick={(e) => e.stopPropagation()}>
+                  <AssignMenu
+                    members={data.members}
+                    exclude={w.assignee}
+                    label={w.assignee ? 'Reassign' : 'Assign'}
+                    onPick={(u) => void assign(w.caseId, u)}
+                    loading={busy === w.caseId}
+                    testId="waiting-assign"
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {rows.length === 0 && <Empty title="Nothing is waiting." hint="Every open case has moved recently. Cases show here when they sit longest since escalation." />}
+      </div>
+    </div>
+  );
+}
