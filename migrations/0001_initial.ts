@@ -110,7 +110,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('cases_by_buyer').on('cases').columns(['buyer_id', 'opened_at']).execute();
 
   for (const [table, extra] of [
-    ['negotiation', (t: any) => t.addColumn('remedy', 'text', (c: any) => c.notNull()).addColumn('amount_minor', 'bigint', (c: any) => c.notNull()).addColumn('comment', 'text', (c: any) => c.notNull())],
+    [
+      'negotiation',
+      (t: any) =>
+        t
+          .addColumn('remedy', 'text', (c: any) => c.notNull())
+          .addColumn('amount_minor', 'bigint', (c: any) => c.notNull())
+          .addColumn('comment', 'text', (c: any) => c.notNull()),
+    ],
     ['messages', (t: any) => t.addColumn('text', 'text', (c: any) => c.notNull())],
   ] as const) {
     await extra(

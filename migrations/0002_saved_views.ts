@@ -22,7 +22,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Search: by order id, by tracking number, by buyer name prefix (case-insensitive).
   await db.schema.createIndex('cases_by_order').on('cases').columns(['order_id']).execute();
   await db.schema.createIndex('orders_by_tracking').on('orders').columns(['tracking_number']).execute();
-  await db.schema.createIndex('accounts_by_lower_name').on('accounts').expression(sql`lower(name)`).execute();
+  await db.schema
+    .createIndex('accounts_by_lower_name')
+    .on('accounts')
+    .expression(sql`lower(name)`)
+    .execute();
   // The queue's "flagged buyers" filter starts from the (few) flagged accounts.
   await db.schema.createIndex('accounts_by_label').on('accounts').columns(['label']).execute();
   // The seller's history on the case screen.
@@ -33,7 +37,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const index of ['cases_by_escalation', 'cases_by_seller', 'accounts_by_lower_name', 'orders_by_tracking', 'cases_by_order', 'orders_by_seller', 'accounts_by_label'])
+  for (const index of [
+    'cases_by_escalation',
+    'cases_by_seller',
+    'accounts_by_lower_name',
+    'orders_by_tracking',
+    'cases_by_order',
+    'orders_by_seller',
+    'accounts_by_label',
+  ])
     await db.schema.dropIndex(index).execute();
   await db.schema.dropTable('saved_views').execute();
 }

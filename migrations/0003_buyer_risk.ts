@@ -107,5 +107,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('orders_by_buyer').on('orders').columns(['buyer_id', 'placed_at']).execute();
   await db.schema.dropIndex('orders_by_buyer_delivery').execute();
-  for (const t of ['risk_model', 'risk_link_groups', 'risk_photo_uses', 'risk_photos', 'risk_disputes', 'buyer_risk']) await db.schema.dropTable(t).execute();
+  for (const t of ['risk_model', 'risk_link_groups', 'risk_photo_uses', 'risk_photos', 'risk_disputes', 'buyer_risk'])
+    await db.schema.dropTable(t).execute();
 }

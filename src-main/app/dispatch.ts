@@ -39,7 +39,13 @@ const CASE_COMMANDS = new Set([
  * unknown assignee) still belong in the case's audit log when the case exists; the
  * engine's own refusals were already logged by the service in their transaction.
  */
-async function logRefusal(ctx: ServiceContext, method: string, rawInput: unknown, identity: Identity, error: { code: string; message: string }) {
+async function logRefusal(
+  ctx: ServiceContext,
+  method: string,
+  rawInput: unknown,
+  identity: Identity,
+  error: { code: string; message: string },
+) {
   const input = rawInput as { caseId?: unknown; id?: unknown } | null;
   const caseId = method === 'intake.dispute' ? input?.id : input?.caseId;
   if (typeof caseId !== 'string' || caseId.length > 128) return;
@@ -47,13 +53,20 @@ async function logRefusal(ctx: ServiceContext, method: string, rawInput: unknown
     const exists = await ctx.db.selectFrom('cases').select('id').where('id', '=', caseId).executeTakeFirst();
     if (!exists) return;
     const actor = identity.kind === 'user' ? identity.userId : identity.kind;
-    await appendEvents(ctx.db, caseId, [{ at: ctx.clock.now(), actor, type: 'command.refused', details: { method, code: error.code, message: error.message } }]);
+    await appendEvents(ctx.db, caseId, [
+      { at: ctx.clock.now(), actor, type: 'command.refused', details: { method, code: error.code, message: error.message } },
+    ]);
   } catch (e) {
     console.error('[dispatch] could not log a refusal:', e);
   }
 }
 
-async function dispatchUnlogged(ctx: ServiceContext, method: string, rawInput: unknown, identity: Identity): Promise<{ envelope: Envelope<unknown>; logged: boolean }> {
+async function dispatchUnlogged(
+  ctx: ServiceContext,
+  method: string,
+  rawInput: unknown,
+  identity: Identity,
+): Promise<{ envelope: Envelope<unknown>; logged: boolean }> {
   try {
     if (!isMethodName(method)) return refused('NOT_FOUND', `There is no method "${String(method).slice(0, 100)}".`);
     const spec = methods[method];

@@ -85,28 +85,43 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'case.assign': async (ctx, input, id) => {
     const user = await ctx.db.selectFrom('users').select(['id', 'role']).where('id', '=', input.userId).executeTakeFirst();
     if (!user) throw new AppFailure('NOT_FOUND', `There is no user ${input.userId}.`);
-    if (user.role === 'analyst') throw new AppFailure('VALIDATION', `${input.userId} is an analyst; cases are assigned to mediators or supervisors.`, 'userId');
+    if (user.role === 'analyst')
+      throw new AppFailure('VALIDATION', `${input.userId} is an analyst; cases are assigned to mediators or supervisors.`, 'userId');
     return command(ctx, input.caseId, { type: 'assign', userId: input.userId }, id);
   },
   'case.requestEvidence': (ctx, i, id) => command(ctx, i.caseId, { type: 'requestEvidence', party: i.party, request: i.request }, id),
   'party.submitEvidence': (ctx, i, id) => submitEvidence(ctx, i, actorOf(id)),
   'case.propose': (ctx, i, id) => command(ctx, i.caseId, { type: 'propose', partialAmountMinor: i.partialAmountMinor, note: i.note }, id),
   'party.reply': (ctx, i, id) => command(ctx, i.caseId, { type: 'reply', party: i.party, choice: i.choice }, id),
-  'case.decide': (ctx, i, id) => command(ctx, i.caseId, { type: 'decide', outcome: i.outcome, amountMinor: i.amountMinor, reasons: i.reasons }, id),
+  'case.decide': (ctx, i, id) =>
+    command(ctx, i.caseId, { type: 'decide', outcome: i.outcome, amountMinor: i.amountMinor, reasons: i.reasons }, id),
   'party.shipReturn': (ctx, i, id) => command(ctx, i.caseId, { type: 'shipReturn', trackingNumber: i.trackingNumber }, id),
   'party.confirmReturn': (ctx, i, id) => command(ctx, i.caseId, { type: 'confirmReturn' }, id),
   'party.appeal': (ctx, i, id) => command(ctx, i.caseId, { type: 'appeal', party: i.party, grounds: i.grounds, text: i.text }, id),
   'appeal.review': (ctx, i, id) =>
-    command(ctx, i.caseId, { type: 'reviewAppeal', verdict: i.verdict, outcome: i.outcome, amountMinor: i.amountMinor, reasons: i.reasons }, id),
+    command(
+      ctx,
+      i.caseId,
+      { type: 'reviewAppeal', verdict: i.verdict, outcome: i.outcome, amountMinor: i.amountMinor, reasons: i.reasons },
+      id,
+    ),
   'account.flag': async (ctx, input, identity) => {
     const now = ctx.clock.now();
     const by = userId(identity)!;
     const caseIds = await ctx.db.transaction().execute(async (tx) => {
       const acc = await tx.selectFrom('accounts').select(['id', 'role']).where('id', '=', input.accountId).executeTakeFirst();
       if (!acc) throw new AppFailure('NOT_FOUND', `There is no account ${input.accountId}.`);
-      if (acc.role !== 'buyer') throw new AppFailure('VALIDATION', `${input.accountId} is a seller account; only buyer accounts are flagged.`, 'accountId');
-      await tx.updateTable('accounts').set({ label: input.label, label_note: input.note, labelled_by: by, labelled_at: now }).where('id', '=', input.accountId).execute();
-      await tx.insertInto('account_labels').values({ account_id: input.accountId, label: input.label, note: input.note, labelled_by: by, labelled_at: now }).execute();
+      if (acc.role !== 'buyer')
+        throw new AppFailure('VALIDATION', `${input.accountId} is a seller account; only buyer accounts are flagged.`, 'accountId');
+      await tx
+        .updateTable('accounts')
+        .set({ label: input.label, label_note: input.note, labelled_by: by, labelled_at: now })
+        .where('id', '=', input.accountId)
+        .execute();
+      await tx
+        .insertInto('account_labels')
+        .values({ account_id: input.accountId, label: input.label, note: input.note, labelled_by: by, labelled_at: now })
+        .execute();
       await recordLabelRisk(tx, input.accountId, input.label, now);
       return (await tx.selectFrom('cases').select('id').where('buyer_id', '=', input.accountId).execute()).map((r) => r.id);
     });
@@ -126,7 +141,9 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'queue.list': (ctx, input, identity) => queuePage(ctx.db, input, userId(identity), ctx.clock.now()),
   'queue.counts': (ctx, _input, identity) => queueCounts(ctx.db, userId(identity), ctx.clock.now()),
   'session.me': async (ctx, _input, identity) =>
-    identity.kind === 'user' ? { userId: identity.userId, name: identity.name, role: identity.role, serverTime: new Date(ctx.clock.now()).toISOString() } : null,
+    identity.kind === 'user'
+      ? { userId: identity.userId, name: identity.name, role: identity.role, serverTime: new Date(ctx.clock.now()).toISOString() }
+      : null,
   'case.search': (ctx, input) => searchCases(ctx.db, input.query, input.limit, ctx.clock.now()),
   'case.previewProposal': (ctx, input) => previewProposal(ctx.db, input.caseId, input.partialAmountMinor),
   'views.list': (ctx, _input, identity) => listViews(ctx.db, userId(identity)!),

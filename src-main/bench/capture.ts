@@ -1,4 +1,12 @@
-import type { CompiledQuery, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import type {
+  CompiledQuery,
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely';
 import type { Db } from '../db/connect';
 import { explain } from '../db/dialect';
 
@@ -27,7 +35,11 @@ export function capturing(db: Db): { db: Db; queries: () => CompiledQuery[]; res
 }
 
 /** The SQL of the first query `run` sends (the one whose plan matters) and its plan. */
-export async function planOfFirstQuery(db: Db, run: (db: Db) => Promise<unknown>, pick: (sql: string) => boolean = () => true): Promise<{ sql: string; plan: string[] }> {
+export async function planOfFirstQuery(
+  db: Db,
+  run: (db: Db) => Promise<unknown>,
+  pick: (sql: string) => boolean = () => true,
+): Promise<{ sql: string; plan: string[] }> {
   const cap = capturing(db);
   await run(cap.db);
   const q = cap.queries().find((c) => pick(c.sql));

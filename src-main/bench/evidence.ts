@@ -134,7 +134,14 @@ async function benchIngest(db: Db, files: EvidenceFiles, count: number, seed: nu
     }),
   );
   const concurrentSeconds = (performance.now() - c0) / 1000;
-  matched = Number((await db.selectFrom('evidence_matches').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  matched = Number(
+    (
+      await db
+        .selectFrom('evidence_matches')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
   const stats = summarize(latencies);
   const figure = {
     images: count,
@@ -189,7 +196,9 @@ async function syntheticPhoto(r: SeededRandom, w: number, h: number): Promise<Bu
       px[i + 2] = c2 + n < 0 ? 0 : c2 + n > 255 ? 255 : c2 + n;
     }
   }
-  return sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 88 }).toBuffer();
+  return sharp(px, { raw: { width: w, height: h, channels: 3 } })
+    .jpeg({ quality: 88 })
+    .toBuffer();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -245,7 +254,9 @@ async function benchLookup(db: Db, stored: number, viaDb: number, lookups: numbe
   const buildMs = performance.now() - b0;
   const rssMB = round((process.memoryUsage().rss - rssBefore) / 2 ** 20, 1);
   const size = index.index.size;
-  log(`reuseLookup: ${size.toLocaleString('en')} hashes in ${round(buildMs, 0)} ms (sync of ${synced.added.toLocaleString('en')} rows ${round(syncMs, 0)} ms), ${round(index.index.memoryBytes() / 2 ** 20, 1)} MB of arrays`);
+  log(
+    `reuseLookup: ${size.toLocaleString('en')} hashes in ${round(buildMs, 0)} ms (sync of ${synced.added.toLocaleString('en')} rows ${round(syncMs, 0)} ms), ${round(index.index.memoryBytes() / 2 ** 20, 1)} MB of arrays`,
+  );
 
   // Half the lookups are a stored picture re-encoded and flipped (a few bits off, in one of the
   // 8 variants); half are pictures nobody sent before.
@@ -259,8 +270,9 @@ async function benchLookup(db: Db, stored: number, viaDb: number, lookups: numbe
       const flips = r.int(0, 6);
       const bits = new Set<number>();
       while (bits.size < flips) bits.add(r.below(64));
-      for (const b of bits) if (b < 32) lo = (lo ^ (1 << b)) >>> 0;
-      else hi = (hi ^ (1 << (b - 32))) >>> 0;
+      for (const b of bits)
+        if (b < 32) lo = (lo ^ (1 << b)) >>> 0;
+        else hi = (hi ^ (1 << (b - 32))) >>> 0;
       variants[r.below(8)]!.phash = hex16(hi, lo);
       expect = target.sha256;
     }
@@ -306,7 +318,9 @@ async function benchLookup(db: Db, stored: number, viaDb: number, lookups: numbe
     target: { lookupMs: TARGETS.lookupMs, note: 'median and p99 of a lookup of 8 variants among 1,000,000 stored hashes, under 10 ms' },
     pass: s.medianMs < TARGETS.lookupMs && p99 < TARGETS.lookupMs && found === planted,
   };
-  log(`reuseLookup: median ${figure.medianMs} ms, p99 ${figure.p99Ms} ms (in memory ${figure.inMemoryMedianMs} ms), found ${figure.plantedFound}`);
+  log(
+    `reuseLookup: median ${figure.medianMs} ms, p99 ${figure.p99Ms} ms (in memory ${figure.inMemoryMedianMs} ms), found ${figure.plantedFound}`,
+  );
   return figure;
 }
 
@@ -323,6 +337,13 @@ if (isMain) {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const num = (name: string) => (flag(name) === undefined ? undefined : Number(flag(name)));
-  const report = await benchEvidence({ images: num('images'), stored: num('stored'), viaDb: num('via-db'), lookups: num('lookups'), workDir: flag('work-dir'), keep: args.includes('--keep') });
+  const report = await benchEvidence({
+    images: num('images'),
+    stored: num('stored'),
+    viaDb: num('via-db'),
+    lookups: num('lookups'),
+    workDir: flag('work-dir'),
+    keep: args.includes('--keep'),
+  });
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }

@@ -49,7 +49,9 @@ export async function rawImport(path: string, file: string, opts: { now: number;
        status, assignee_id, forced_decision, evidence_round, policy_version, content_hash, next_due_at, version, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'escalated', NULL, 0, 0, NULL, ?, NULL, 0, ?, ?)`,
   );
-  const negotiation = db.prepare('INSERT INTO negotiation (case_id, seq, at, by, remedy, amount_minor, comment) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const negotiation = db.prepare(
+    'INSERT INTO negotiation (case_id, seq, at, by, remedy, amount_minor, comment) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const message = db.prepare('INSERT INTO messages (case_id, seq, at, by, text) VALUES (?, ?, ?, ?, ?)');
   const evidence = db.prepare(
     'INSERT INTO evidence (case_id, seq, party, name, media_type, size_bytes, sha256, submitted_at, request_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)',
@@ -71,13 +73,47 @@ export async function rawImport(path: string, file: string, opts: { now: number;
         for (const kind of ['device', 'address', 'payment']) for (const v of a.links?.[kind] ?? []) link.run(a.id, kind, v);
       }
       const o = d.order;
-      order.run(o.id, d.buyer.id, d.seller.id, ms(o.placedAt), ms(o.shippedAt), o.currency, o.item.title, o.item.quantity, o.itemPriceMinor, o.shippingMinor,
-        o.totalMinor, o.tracking.number ?? null, o.tracking.carrier ?? null, o.tracking.status, ms(o.tracking.deliveredAt));
-      kase.run(d.id, o.id, d.buyer.id, d.seller.id, d.reason, d.claim.remedy, d.claim.amountMinor, o.currency, o.totalMinor, d.description ?? '',
-        ms(d.openedAt), ms(d.escalatedAt), hash, now, now);
-      (d.negotiation ?? []).forEach((n: any, i: number) => negotiation.run(d.id, i + 1, ms(n.at), n.by, n.remedy, n.amountMinor, n.comment ?? ''));
+      order.run(
+        o.id,
+        d.buyer.id,
+        d.seller.id,
+        ms(o.placedAt),
+        ms(o.shippedAt),
+        o.currency,
+        o.item.title,
+        o.item.quantity,
+        o.itemPriceMinor,
+        o.shippingMinor,
+        o.totalMinor,
+        o.tracking.number ?? null,
+        o.tracking.carrier ?? null,
+        o.tracking.status,
+        ms(o.tracking.deliveredAt),
+      );
+      kase.run(
+        d.id,
+        o.id,
+        d.buyer.id,
+        d.seller.id,
+        d.reason,
+        d.claim.remedy,
+        d.claim.amountMinor,
+        o.currency,
+        o.totalMinor,
+        d.description ?? '',
+        ms(d.openedAt),
+        ms(d.escalatedAt),
+        hash,
+        now,
+        now,
+      );
+      (d.negotiation ?? []).forEach((n: any, i: number) =>
+        negotiation.run(d.id, i + 1, ms(n.at), n.by, n.remedy, n.amountMinor, n.comment ?? ''),
+      );
       (d.messages ?? []).forEach((m: any, i: number) => message.run(d.id, i + 1, ms(m.at), m.by, m.text));
-      (d.evidence ?? []).forEach((e: any, i: number) => evidence.run(d.id, i + 1, e.party, e.name, e.mediaType, e.sizeBytes, e.sha256, ms(e.submittedAt)));
+      (d.evidence ?? []).forEach((e: any, i: number) =>
+        evidence.run(d.id, i + 1, e.party, e.name, e.mediaType, e.sizeBytes, e.sha256, ms(e.submittedAt)),
+      );
       event.run(d.id, now, JSON.stringify({ escalatedAt: d.escalatedAt, reason: d.reason, claim: d.claim }));
       created++;
     }

@@ -45,7 +45,6 @@ const DAY = 86_400_000;
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
 const TARGETS = { recomputeSeconds: 60, recomputePeakRssMB: 1024, incrementalP99Ms: 1 } as const;
 
-
 export async function benchRisk(opts: RiskBenchOptions = {}) {
   const buyers = opts.buyers ?? 1_000_000;
   const orders = opts.orders ?? 8_000_000;
@@ -72,12 +71,21 @@ export async function benchRisk(opts: RiskBenchOptions = {}) {
     log('recompute in a child process…');
     const child = await runChild(['src-main/bench/rss-wrapper.ts', 'src-main/bench/risk.ts', '--child-recompute', file, String(NOW)]);
     if (child.code !== 0) throw new Error(`recompute failed (exit ${child.code}): ${child.stderrTail}`);
-    const inner = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as { seconds?: number; buyers?: number; orders?: number; disputes?: number; photos?: number; linkGroups?: number };
+    const inner = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as {
+      seconds?: number;
+      buyers?: number;
+      orders?: number;
+      disputes?: number;
+      photos?: number;
+      linkGroups?: number;
+    };
     log(`recompute: ${round(child.wallSeconds, 1)} s wall, ${inner.seconds} s inside, peak RSS ${child.peakRssMB} MB`);
 
     log(`incremental: ${opts.events ?? 2_000} single events…`);
     const incremental = await benchIncremental(file, opts.events ?? 2_000, opts.seed ?? 1);
-    log(`incremental: p50 ${incremental.inTransaction.p50Ms} ms, p99 ${incremental.inTransaction.p99Ms} ms (with commit p99 ${incremental.withCommit.p99Ms} ms)`);
+    log(
+      `incremental: p50 ${incremental.inTransaction.p50Ms} ms, p99 ${incremental.inTransaction.p99Ms} ms (with commit p99 ${incremental.withCommit.p99Ms} ms)`,
+    );
 
     const recompute = {
       buyers: inner.buyers ?? null,
@@ -91,7 +99,11 @@ export async function benchRisk(opts: RiskBenchOptions = {}) {
       target: { seconds: TARGETS.recomputeSeconds, peakRssMB: TARGETS.recomputePeakRssMB },
       pass: child.wallSeconds < TARGETS.recomputeSeconds && child.peakRssMB !== null && child.peakRssMB < TARGETS.recomputePeakRssMB,
     };
-    const incrementalFigure = { ...incremental, target: { p99Ms: TARGETS.incrementalP99Ms }, pass: incremental.inTransaction.p99Ms < TARGETS.incrementalP99Ms };
+    const incrementalFigure = {
+      ...incremental,
+      target: { p99Ms: TARGETS.incrementalP99Ms },
+      pass: incremental.inTransaction.p99Ms < TARGETS.incrementalP99Ms,
+    };
     return {
       bench: 'buyer-risk',
       startedAt: started.toISOString(),
@@ -105,7 +117,15 @@ export async function benchRisk(opts: RiskBenchOptions = {}) {
         loadAvg: loadavg().map((x) => round(x, 2)),
         calibration,
       },
-      input: { buyers, orders, file: ownDir && !opts.keep ? null : file, megabytes: round(statSync(file).size / 2 ** 20, 1), generateSeconds: generated.seconds, reused: generated.reused, rows: generated.rows },
+      input: {
+        buyers,
+        orders,
+        file: ownDir && !opts.keep ? null : file,
+        megabytes: round(statSync(file).size / 2 ** 20, 1),
+        generateSeconds: generated.seconds,
+        reused: generated.reused,
+        rows: generated.rows,
+      },
       figures: { recompute, incremental: incrementalFigure },
       pass: recompute.pass && incrementalFigure.pass,
     };
@@ -114,7 +134,6 @@ export async function benchRisk(opts: RiskBenchOptions = {}) {
     else log(`kept ${dir}`);
   }
 }
-
 
 // ---------------------------------------------------------------------------------------
 // The generated database
@@ -153,8 +172,12 @@ async function generate(file: string, o: { buyers: number; orders: number; dispu
     `INSERT INTO cases (id, order_id, buyer_id, seller_id, reason, claim_remedy, claim_amount_minor, currency, total_minor, description, opened_at, escalated_at, status, assignee_id, forced_decision, evidence_round, policy_version, content_hash, next_due_at, version, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, 'refund_only', ?, 'USD', ?, '', ?, ?, ?, NULL, 0, 0, NULL, 'bench', NULL, 0, ?, ?)`,
   );
-  const decision = db.prepare("INSERT INTO decisions (case_id, seq, outcome, amount_minor, basis, decided_by, decided_at, appeal_until, reasons, policy_version) VALUES (?, 1, ?, 0, 'mediator', 'm1', ?, NULL, 'bench', 1)");
-  const evidence = db.prepare("INSERT INTO evidence (case_id, seq, party, name, media_type, size_bytes, sha256, submitted_at, request_id, note) VALUES (?, ?, 'buyer', 'IMG.jpg', 'image/jpeg', 1000, ?, ?, NULL, NULL)");
+  const decision = db.prepare(
+    "INSERT INTO decisions (case_id, seq, outcome, amount_minor, basis, decided_by, decided_at, appeal_until, reasons, policy_version) VALUES (?, 1, ?, 0, 'mediator', 'm1', ?, NULL, 'bench', 1)",
+  );
+  const evidence = db.prepare(
+    "INSERT INTO evidence (case_id, seq, party, name, media_type, size_bytes, sha256, submitted_at, request_id, note) VALUES (?, ?, 'buyer', 'IMG.jpg', 'image/jpeg', 1000, ?, ?, NULL, NULL)",
+  );
   const message = db.prepare("INSERT INTO messages (case_id, seq, at, by, text) VALUES (?, 1, ?, 'buyer', ?)");
 
   // Serial disputers (0.5 %) dispute most orders, re-use a photo, write threats.
@@ -187,14 +210,39 @@ async function generate(file: string, o: { buyers: number; orders: number; dispu
         const placed = start + r.below(720) * DAY + r.below(DAY);
         const delivered = r.next() < 0.93;
         const total = 500 + r.below(20_000);
-        order.run(oid, buyerId(b), `S-${pad(r.below(sellers), 6)}`, placed, placed + DAY, 'USD', 'Item', total, total, delivered ? 'delivered' : 'in_transit', delivered ? placed + 12 * DAY : null);
+        order.run(
+          oid,
+          buyerId(b),
+          `S-${pad(r.below(sellers), 6)}`,
+          placed,
+          placed + DAY,
+          'USD',
+          'Item',
+          total,
+          total,
+          delivered ? 'delivered' : 'in_transit',
+          delivered ? placed + 12 * DAY : null,
+        );
         count('orders');
         const disputes = serial(b) ? r.next() < 0.7 : r.next() < o.disputeRate;
         if (!disputes) continue;
         const cid = `D-${pad(c++, 9)}`;
         const nr = serial(b) ? r.next() < 0.8 : r.next() < 0.3;
         const opened = placed + (nr ? 40 : 20) * DAY;
-        kase.run(cid, oid, buyerId(b), `S-${pad(r.below(sellers), 6)}`, nr ? 'not_received.no_tracking_info' : 'defective', total, total, opened, opened + 5 * DAY, 'final', opened, opened);
+        kase.run(
+          cid,
+          oid,
+          buyerId(b),
+          `S-${pad(r.below(sellers), 6)}`,
+          nr ? 'not_received.no_tracking_info' : 'defective',
+          total,
+          total,
+          opened,
+          opened + 5 * DAY,
+          'final',
+          opened,
+          opened,
+        );
         count('cases');
         if (r.next() < 0.7) {
           decision.run(cid, r.next() < 0.7 ? 'full' : 'none', opened + 10 * DAY);
@@ -205,7 +253,11 @@ async function generate(file: string, o: { buyers: number; orders: number; dispu
           evidence.run(cid, p + 1, serial(b) && p === 0 ? `${pad(b, 8)}${'e'.repeat(56)}` : r.hex64(), opened);
           count('evidence');
         }
-        message.run(cid, opened, serial(b) && r.next() < 0.5 ? 'If you do not refund me I will leave a 1-star review.' : 'The item does not work, see the photos.');
+        message.run(
+          cid,
+          opened,
+          serial(b) && r.next() < 0.5 ? 'If you do not refund me I will leave a 1-star review.' : 'The item does not work, see the photos.',
+        );
         count('messages');
       }
     })();
@@ -218,7 +270,8 @@ function countRows(file: string): Record<string, number> {
   const db = new BetterSqlite3(file, { readonly: true });
   try {
     const out: Record<string, number> = {};
-    for (const t of ['accounts', 'account_links', 'orders', 'cases', 'decisions', 'evidence', 'messages']) out[t] = (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+    for (const t of ['accounts', 'account_links', 'orders', 'cases', 'decisions', 'evidence', 'messages'])
+      out[t] = (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
     return out;
   } finally {
     db.close();
@@ -246,7 +299,20 @@ async function benchIncremental(file: string, n: number, seed: number) {
           : kind === 1
             ? [
                 { type: 'order', fact: { id: `O-bench-${i}`, buyerId: buyer, placedAt: at, delivered: true } },
-                { type: 'dispute', fact: { id: `D-bench-${i}`, orderId: `O-bench-${i}`, buyerId: buyer, openedAt: at, notReceived: true, outcome: null, threat: false, offPlatform: false, photos: [r.hex64()] } },
+                {
+                  type: 'dispute',
+                  fact: {
+                    id: `D-bench-${i}`,
+                    orderId: `O-bench-${i}`,
+                    buyerId: buyer,
+                    openedAt: at,
+                    notReceived: true,
+                    outcome: null,
+                    threat: false,
+                    offPlatform: false,
+                    photos: [r.hex64()],
+                  },
+                },
               ]
             : kind === 2
               ? [{ type: 'disputePatch', caseId: cases[r.below(cases.length)]!, outcome: r.next() < 0.5 ? 'buyer_won' : 'seller_won' }]
@@ -272,14 +338,20 @@ async function benchIncremental(file: string, n: number, seed: number) {
     events: n,
     mix: 'order, order+dispute, decision outcome, analyst label (round robin)',
     inTransaction: { p50Ms: q(inTx, 0.5), p99Ms: q(inTx, 0.99), maxMs: q(inTx, 1) },
-    withCommit: { p50Ms: q(withCommit, 0.5), p99Ms: q(withCommit, 0.99), note: 'synchronous=FULL: the fsync of the commit, not the update' },
+    withCommit: {
+      p50Ms: q(withCommit, 0.5),
+      p99Ms: q(withCommit, 0.99),
+      note: 'synchronous=FULL: the fsync of the commit, not the update',
+    },
   };
 }
 
 // ---------------------------------------------------------------------------------------
 // The child process
 
-function runChild(args: string[]): Promise<{ code: number | null; stdout: string; stderrTail: string; wallSeconds: number; peakRssMB: number | null }> {
+function runChild(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderrTail: string; wallSeconds: number; peakRssMB: number | null }> {
   return new Promise((ok, ko) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -293,7 +365,15 @@ function runChild(args: string[]): Promise<{ code: number | null; stdout: string
       if (tail.push(line) > 40) tail.shift();
     });
     child.on('error', ko);
-    child.on('close', (code) => ok({ code, stdout, stderrTail: tail.join('\n'), wallSeconds: (performance.now() - t0) / 1000, peakRssMB: rssKB === null ? null : round(rssKB / 1024, 1) }));
+    child.on('close', (code) =>
+      ok({
+        code,
+        stdout,
+        stderrTail: tail.join('\n'),
+        wallSeconds: (performance.now() - t0) / 1000,
+        peakRssMB: rssKB === null ? null : round(rssKB / 1024, 1),
+      }),
+    );
   });
 }
 
@@ -317,7 +397,13 @@ if (isMain) {
       return i >= 0 ? args[i + 1] : undefined;
     };
     const num = (name: string) => (flag(name) === undefined ? undefined : Number(flag(name)));
-    const report = await benchRisk({ buyers: num('buyers'), orders: num('orders'), events: num('events'), workDir: flag('work-dir'), keep: args.includes('--keep') });
+    const report = await benchRisk({
+      buyers: num('buyers'),
+      orders: num('orders'),
+      events: num('events'),
+      workDir: flag('work-dir'),
+      keep: args.includes('--keep'),
+    });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   }
 }

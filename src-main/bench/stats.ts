@@ -14,7 +14,13 @@ export function summarize(samples: number[]): Summary {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
   const median = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  return { runs: s.length, medianMs: round(median, 4), p95Ms: round(at(0.95), 4), minMs: round(s[0] ?? NaN, 4), maxMs: round(s[s.length - 1] ?? NaN, 4) };
+  return {
+    runs: s.length,
+    medianMs: round(median, 4),
+    p95Ms: round(at(0.95), 4),
+    minMs: round(s[0] ?? NaN, 4),
+    maxMs: round(s[s.length - 1] ?? NaN, 4),
+  };
 }
 
 export { round };

@@ -1,5 +1,8 @@
 /** `--name value` and `--flag` parsing for the CLI's few options; unknown options are errors. */
-export function parseArgs(args: string[], spec: Record<string, 'string' | 'boolean'>): { flags: Record<string, string | boolean>; positional: string[] } {
+export function parseArgs(
+  args: string[],
+  spec: Record<string, 'string' | 'boolean'>,
+): { flags: Record<string, string | boolean>; positional: string[] } {
   const flags: Record<string, string | boolean> = {};
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -10,7 +13,12 @@ export function parseArgs(args: string[], spec: Record<string, 'string' | 'boole
     }
     const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
     const kind = spec[name];
-    if (!kind) throw new ArgError(`unknown option --${name} (known: ${Object.keys(spec).map((k) => `--${k}`).join(', ')})`);
+    if (!kind)
+      throw new ArgError(
+        `unknown option --${name} (known: ${Object.keys(spec)
+          .map((k) => `--${k}`)
+          .join(', ')})`,
+      );
     if (kind === 'boolean') flags[name] = true;
     else {
       const v = inline ?? args[++i];

@@ -49,7 +49,20 @@ const TARGETS = {
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 export async function runBench(args: string[]): Promise<void> {
-  const { flags } = parseArgs(args, { cases: 'string', runs: 'string', 'sweep-cases': 'string', 'work-dir': 'string', keep: 'boolean', 'skip-baseline': 'boolean', 'risk-buyers': 'string', 'risk-orders': 'string', 'skip-risk': 'boolean', 'skip-evidence': 'boolean', 'evidence-images': 'string', 'evidence-stored': 'string' });
+  const { flags } = parseArgs(args, {
+    cases: 'string',
+    runs: 'string',
+    'sweep-cases': 'string',
+    'work-dir': 'string',
+    keep: 'boolean',
+    'skip-baseline': 'boolean',
+    'risk-buyers': 'string',
+    'risk-orders': 'string',
+    'skip-risk': 'boolean',
+    'skip-evidence': 'boolean',
+    'evidence-images': 'string',
+    'evidence-stored': 'string',
+  });
   const cases = intFlag(flags.cases, 'cases', 1_000_000);
   const runs = Math.max(1, intFlag(flags.runs, 'runs', 200));
   const sweepCases = Math.min(cases, intFlag(flags['sweep-cases'], 'sweep-cases', 10_000));
@@ -57,7 +70,15 @@ export async function runBench(args: string[]): Promise<void> {
   const dir = flags['work-dir'] ? resolve(flags['work-dir'] as string) : mkdtempSync(join(tmpdir(), 'mediation-desk-bench-'));
   mkdirSync(dir, { recursive: true });
   const started = new Date();
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemGB: round(totalmem() / 2 ** 30, 1), freeMemGB: round(freemem() / 2 ** 30, 1), node: process.version, sqlite: sqliteVersion(), loadAvgAtStart: loadavg().map((x) => round(x, 2)) };
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    totalMemGB: round(totalmem() / 2 ** 30, 1),
+    freeMemGB: round(freemem() / 2 ** 30, 1),
+    node: process.version,
+    sqlite: sqliteVersion(),
+    loadAvgAtStart: loadavg().map((x) => round(x, 2)),
+  };
   log(`${cases.toLocaleString('en')} cases, work dir ${dir}, load average ${machine.loadAvgAtStart.join(' ')}`);
 
   try {
@@ -74,8 +95,15 @@ export async function runBench(args: string[]): Promise<void> {
     log('import: real CLI…');
     const ours = await runChild(['src-main/cli/index.ts', 'import', file, '--db', ourDb], dir);
     if (ours.code !== 0) throw new Error(`cli import failed (exit ${ours.code}): ${ours.stderrTail}`);
-    const summary = JSON.parse(ours.stdout.trim().split('\n').pop() ?? '{}') as { read?: number; created?: number; refused?: number; seconds?: number };
-    log(`import: ${ours.wallSeconds.toFixed(1)} s, peak RSS ${ours.peakRssMB ?? '?'} MB, ${summary.created} created, ${ours.problemLines} problems`);
+    const summary = JSON.parse(ours.stdout.trim().split('\n').pop() ?? '{}') as {
+      read?: number;
+      created?: number;
+      refused?: number;
+      seconds?: number;
+    };
+    log(
+      `import: ${ours.wallSeconds.toFixed(1)} s, peak RSS ${ours.peakRssMB ?? '?'} MB, ${summary.created} created, ${ours.problemLines} problems`,
+    );
     let baseline: Awaited<ReturnType<typeof runChild>> | null = null;
     let baselineResult: { read: number; created: number; seconds: number } | null = null;
     if (!flags['skip-baseline']) {
@@ -102,11 +130,26 @@ export async function runBench(args: string[]): Promise<void> {
       refused: summary.refused ?? null,
       problemLines: ours.problemLines,
       databaseMB: round(dbBytes(ourDb) / 2 ** 20, 1),
-      target: { seconds: round(importTargetSeconds, 2), peakRssMB: TARGETS.importPeakRssMB, note: cases === 1_000_000 ? '60 s per 1M disputes' : `60 s per 1M disputes, scaled to ${cases}` },
-      pass: ours.wallSeconds <= importTargetSeconds && (ours.peakRssMB ?? Infinity) <= TARGETS.importPeakRssMB && summary.created === cases && ours.problemLines === 0,
-      baseline: baseline && baselineResult
-        ? { seconds: round(baseline.wallSeconds, 2), disputesPerSecond: Math.round(cases / baseline.wallSeconds), innerSeconds: round(baselineResult.seconds, 2), peakRssMB: baseline.peakRssMB, created: baselineResult.created }
-        : null,
+      target: {
+        seconds: round(importTargetSeconds, 2),
+        peakRssMB: TARGETS.importPeakRssMB,
+        note: cases === 1_000_000 ? '60 s per 1M disputes' : `60 s per 1M disputes, scaled to ${cases}`,
+      },
+      pass:
+        ours.wallSeconds <= importTargetSeconds &&
+        (ours.peakRssMB ?? Infinity) <= TARGETS.importPeakRssMB &&
+        summary.created === cases &&
+        ours.problemLines === 0,
+      baseline:
+        baseline && baselineResult
+          ? {
+              seconds: round(baseline.wallSeconds, 2),
+              disputesPerSecond: Math.round(cases / baseline.wallSeconds),
+              innerSeconds: round(baselineResult.seconds, 2),
+              peakRssMB: baseline.peakRssMB,
+              created: baselineResult.created,
+            }
+          : null,
       ratio: baseline ? round(ours.wallSeconds / baseline.wallSeconds, 2) : null,
     };
 
@@ -123,7 +166,9 @@ export async function runBench(args: string[]): Promise<void> {
       // 5-6. The buyer score: a full recompute at 1M buyers / 8M orders and the per-event update.
       const risk = flags['skip-risk']
         ? null
-        : await (await import('../bench/risk')).benchRisk({
+        : await (
+            await import('../bench/risk')
+          ).benchRisk({
             buyers: intFlag(flags['risk-buyers'], 'risk-buyers', 1_000_000),
             orders: intFlag(flags['risk-orders'], 'risk-orders', 8_000_000),
             log,
@@ -131,7 +176,9 @@ export async function runBench(args: string[]): Promise<void> {
       // 7. Evidence files: images ingested per second, reuse lookup among 1M stored hashes.
       const evidence = flags['skip-evidence']
         ? null
-        : await (await import('../bench/evidence')).benchEvidence({
+        : await (
+            await import('../bench/evidence')
+          ).benchEvidence({
             images: intFlag(flags['evidence-images'], 'evidence-images', 200),
             stored: intFlag(flags['evidence-stored'], 'evidence-stored', 1_000_000),
             workDir: join(dir, 'evidence-bench'),
@@ -143,7 +190,12 @@ export async function runBench(args: string[]): Promise<void> {
         queuePage: queueFigure,
         sweepIdle: idleFigure,
         sweepApply: applyFigure,
-        ...(risk ? { riskRecompute: { ...risk.figures.recompute, pass: risk.figures.recompute.pass }, riskIncremental: { ...risk.figures.incremental, pass: risk.figures.incremental.pass } } : {}),
+        ...(risk
+          ? {
+              riskRecompute: { ...risk.figures.recompute, pass: risk.figures.recompute.pass },
+              riskIncremental: { ...risk.figures.incremental, pass: risk.figures.incremental.pass },
+            }
+          : {}),
         ...(evidence ? { evidence } : {}),
       };
       const report = {
@@ -154,7 +206,12 @@ export async function runBench(args: string[]): Promise<void> {
         seed: SEED,
         now: new Date(NOW).toISOString(),
         machine: { ...machine, loadAvgAtEnd: loadavg().map((x) => round(x, 2)), calibration },
-        input: { file: ownDir && !flags.keep ? null : file, megabytes: round(statSync(file).size / 2 ** 20, 1), generateSeconds: generated.seconds, reused: generated.reused },
+        input: {
+          file: ownDir && !flags.keep ? null : file,
+          megabytes: round(statSync(file).size / 2 ** 20, 1),
+          generateSeconds: generated.seconds,
+          reused: generated.reused,
+        },
         figures,
         pass: Object.values(figures).every((f) => f.pass),
       };
@@ -202,7 +259,11 @@ async function benchQueue(db: Db, raw: BetterSqlite3.Database, runs: number) {
   return {
     ...s,
     rows,
-    target: { medianMs: TARGETS.queueMedianMs, ratioToBaseline: TARGETS.queueRatio, plan: 'uses cases_queue; no full scan; no TEMP B-TREE for ORDER BY' },
+    target: {
+      medianMs: TARGETS.queueMedianMs,
+      ratioToBaseline: TARGETS.queueRatio,
+      plan: 'uses cases_queue; no full scan; no TEMP B-TREE for ORDER BY',
+    },
     pass: s.medianMs <= TARGETS.queueMedianMs && ratio <= TARGETS.queueRatio && verdict.ok && rows === 50,
     baseline: b,
     ratio,
@@ -233,9 +294,15 @@ async function benchSweepIdle(db: Db, raw: BetterSqlite3.Database, runs: number,
        SELECT id, 'evidence:bench-idle', 'evidence', ? + (rowid * 2654435761) % ?, ?, NULL, NULL FROM cases`,
     )
     .run(NOW + 30 * 24 * HOUR, 30 * 24 * HOUR, NOW);
-  const pending = (raw.prepare('SELECT count(*) AS n FROM deadlines WHERE fired_at IS NULL AND cancelled_at IS NULL').get() as { n: number }).n;
+  const pending = (
+    raw.prepare('SELECT count(*) AS n FROM deadlines WHERE fired_at IS NULL AND cancelled_at IS NULL').get() as { n: number }
+  ).n;
   const setupSeconds = round((performance.now() - t0) / 1000, 2);
-  const { sql, plan } = await planOfFirstQuery(db, (d) => sweep(d, NOW), (q) => /from "deadlines"/i.test(q));
+  const { sql, plan } = await planOfFirstQuery(
+    db,
+    (d) => sweep(d, NOW),
+    (q) => /from "deadlines"/i.test(q),
+  );
   const params = await captureParams(db, (d) => sweep(d, NOW));
   const stmt = raw.prepare(sql);
   const verdict = judgePlan(plan, 'deadlines_pending');
@@ -277,16 +344,28 @@ async function benchSweepIdle(db: Db, raw: BetterSqlite3.Database, runs: number,
 
 async function benchSweepApply(db: Db, raw: BetterSqlite3.Database, n: number) {
   log(`sweepApply: claim + request evidence on ${n.toLocaleString('en')} cases…`);
-  const ids = (raw.prepare("SELECT id FROM cases WHERE status = 'escalated' ORDER BY id LIMIT ?").all(n) as Array<{ id: string }>).map((r) => r.id);
+  const ids = (raw.prepare("SELECT id FROM cases WHERE status = 'escalated' ORDER BY id LIMIT ?").all(n) as Array<{ id: string }>).map(
+    (r) => r.id,
+  );
   const mediators: Actor[] = ['m1', 'm2', 'm3'].map((id) => ({ kind: 'user', id, role: 'mediator' }));
   const t0 = performance.now();
   for (const [i, id] of ids.entries()) {
     const actor = mediators[i % mediators.length]!;
     await runCaseCommand(db, id, { type: 'claim' }, actor, NOW);
-    await runCaseCommand(db, id, { type: 'requestEvidence', party: 'buyer', request: 'Please send a photo of the parcel label and of the item as received.' }, actor, NOW);
+    await runCaseCommand(
+      db,
+      id,
+      { type: 'requestEvidence', party: 'buyer', request: 'Please send a photo of the parcel label and of the item as received.' },
+      actor,
+      NOW,
+    );
   }
   const setupSeconds = (performance.now() - t0) / 1000;
-  const dueBefore = (raw.prepare('SELECT count(*) AS n FROM deadlines WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at <= ?').get(NOW + 73 * HOUR) as { n: number }).n;
+  const dueBefore = (
+    raw
+      .prepare('SELECT count(*) AS n FROM deadlines WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at <= ?')
+      .get(NOW + 73 * HOUR) as { n: number }
+  ).n;
   const eventsBefore = (raw.prepare('SELECT count(*) AS n FROM case_events').get() as { n: number }).n;
   log(`sweepApply: ${dueBefore} deadlines due; sweeping at +73 h…`);
   const t1 = performance.now();
@@ -294,10 +373,18 @@ async function benchSweepApply(db: Db, raw: BetterSqlite3.Database, n: number) {
   const seconds = (performance.now() - t1) / 1000;
   const eventsWritten = (raw.prepare('SELECT count(*) AS n FROM case_events').get() as { n: number }).n - eventsBefore;
   const decided = ids.length
-    ? (raw.prepare(`SELECT count(*) AS n FROM decisions WHERE basis = 'default' AND case_id IN (SELECT value FROM json_each(?))`).get(JSON.stringify(ids)) as { n: number }).n
+    ? (
+        raw
+          .prepare(`SELECT count(*) AS n FROM decisions WHERE basis = 'default' AND case_id IN (SELECT value FROM json_each(?))`)
+          .get(JSON.stringify(ids)) as { n: number }
+      ).n
     : 0;
   const statuses = Object.fromEntries(
-    (raw.prepare('SELECT status, count(*) AS n FROM cases WHERE id IN (SELECT value FROM json_each(?)) GROUP BY status').all(JSON.stringify(ids)) as Array<{ status: string; n: number }>).map((r) => [r.status, r.n]),
+    (
+      raw
+        .prepare('SELECT status, count(*) AS n FROM cases WHERE id IN (SELECT value FROM json_each(?)) GROUP BY status')
+        .all(JSON.stringify(ids)) as Array<{ status: string; n: number }>
+    ).map((r) => [r.status, r.n]),
   );
   const perSecond = Math.round(report.applied / seconds);
   log(`sweepApply: ${report.applied} defaults in ${seconds.toFixed(2)} s`);
@@ -382,7 +469,15 @@ function runChild(entryAndArgs: string[], dataDir: string): Promise<ChildResult>
     child.on('error', ko);
     child.on('close', (code) => {
       const wallSeconds = (performance.now() - t0) / 1000;
-      ok({ code, stdout, stderrTail: tail.join('\n'), problemLines, wallSeconds, peakRssMB: rssKB === null ? null : round(rssKB / 1024, 1), rssSource: gnuTime ? 'gnu-time' : 'child-resource-usage' });
+      ok({
+        code,
+        stdout,
+        stderrTail: tail.join('\n'),
+        problemLines,
+        wallSeconds,
+        peakRssMB: rssKB === null ? null : round(rssKB / 1024, 1),
+        rssSource: gnuTime ? 'gnu-time' : 'child-resource-usage',
+      });
     });
   });
 }
@@ -403,4 +498,3 @@ function sqliteVersion(): string {
     db.close();
   }
 }
-

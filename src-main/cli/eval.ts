@@ -15,7 +15,11 @@ export async function runEval(args: string[]): Promise<void> {
   const { flags } = parseArgs(args, { seed: 'string', seeds: 'string', buyers: 'string', k: 'string', 'write-history': 'string' });
   const buyers = intFlag(flags.buyers, 'buyers', 8_000);
   const k = intFlag(flags.k, 'k', 100);
-  const seeds = flags.seeds ? String(flags.seeds).split(',').map((s, i) => intFlag(s.trim(), `seeds[${i}]`, 0)) : [intFlag(flags.seed, 'seed', 1)];
+  const seeds = flags.seeds
+    ? String(flags.seeds)
+        .split(',')
+        .map((s, i) => intFlag(s.trim(), `seeds[${i}]`, 0))
+    : [intFlag(flags.seed, 'seed', 1)];
   if (flags['write-history']) {
     const pop = generatePopulation({ seed: seeds[0]!, buyers });
     writeFileSync(String(flags['write-history']), pop.records.map((r) => JSON.stringify(r)).join('\n') + '\n');

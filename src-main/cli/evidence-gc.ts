@@ -14,7 +14,11 @@ export async function runEvidenceGc(args: string[]): Promise<void> {
   const db = await openDatabase({ url });
   try {
     const store = new ContentStore(evidenceDirFor(url, defaultDataDir()));
-    const report = await collectOrphans(db, store, { now: systemClock.now(), graceMs: graceHours * 3_600_000, dryRun: flags['dry-run'] === true });
+    const report = await collectOrphans(db, store, {
+      now: systemClock.now(),
+      graceMs: graceHours * 3_600_000,
+      dryRun: flags['dry-run'] === true,
+    });
     process.stdout.write(`${JSON.stringify({ evidenceDir: store.rootDir, dryRun: flags['dry-run'] === true, ...report })}\n`);
   } finally {
     await db.destroy();

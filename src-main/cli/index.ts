@@ -70,7 +70,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (e) => {
-    process.stderr.write(`${e instanceof UsageError || e instanceof ArgError ? e.message : (e as Error).stack ?? String(e)}\n`);
+    process.stderr.write(`${e instanceof UsageError || e instanceof ArgError ? e.message : ((e as Error).stack ?? String(e))}\n`);
     process.exit(e instanceof UsageError || e instanceof ArgError ? 2 : 1);
   },
 );

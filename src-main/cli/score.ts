@@ -62,7 +62,9 @@ export async function runScore(args: string[]): Promise<void> {
       }
       const event = toHistoryEvent(parsed.data);
       if (event.at !== null && event.at < lastAt)
-        process.stderr.write(`${JSON.stringify({ line, warning: 'earlier than the record before it; records should be in time order (scored anyway)' })}\n`);
+        process.stderr.write(
+          `${JSON.stringify({ line, warning: 'earlier than the record before it; records should be in time order (scored anyway)' })}\n`,
+        );
       const problem = scorer.add(event);
       if (problem) {
         report(line, problem);
@@ -75,7 +77,8 @@ export async function runScore(args: string[]): Promise<void> {
     if (e instanceof ArgError) throw e;
     throw new ArgError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  if (nonBlank > 0 && records === 0) throw new ArgError(`${file}: no line is a history record (${problems.length} bad lines; first: ${problems[0]})`);
+  if (nonBlank > 0 && records === 0)
+    throw new ArgError(`${file}: no line is a history record (${problems.length} bad lines; first: ${problems[0]})`);
 
   const out: string[] = [];
   const flush = () => {

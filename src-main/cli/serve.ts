@@ -15,7 +15,15 @@ const DEFAULT_DEMO_CASES = 3_000;
  * without a display and the end-to-end tests. Serves the renderer built into out/web.
  */
 export async function runServe(args: string[]): Promise<void> {
-  const { flags } = parseArgs(args, { port: 'string', db: 'string', 'data-dir': 'string', demo: 'boolean', 'demo-cases': 'string', fresh: 'boolean', 'test-clock': 'boolean' });
+  const { flags } = parseArgs(args, {
+    port: 'string',
+    db: 'string',
+    'data-dir': 'string',
+    demo: 'boolean',
+    'demo-cases': 'string',
+    fresh: 'boolean',
+    'test-clock': 'boolean',
+  });
   const port = intFlag(flags.port, 'port', 4780);
   const dataDir = flags.fresh ? mkdtempSync(join(tmpdir(), 'mediation-desk-')) : resolve(String(flags['data-dir'] ?? defaultDataDir()));
   // The test clock exists only when asked for on the command line: a normal run has no way to move time.
@@ -35,7 +43,11 @@ export async function runServe(args: string[]): Promise<void> {
   });
   process.stdout.write(`Mediation Desk is serving ${server.url}  (data: ${flags.db ?? databaseUrlFromEnv() ?? dataDir})\n`);
   await new Promise<void>((done) => {
-    const stop = () => void server.close().then(() => core.close()).then(done);
+    const stop = () =>
+      void server
+        .close()
+        .then(() => core.close())
+        .then(done);
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });

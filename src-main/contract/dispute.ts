@@ -45,7 +45,8 @@ export const ImportedEvidence = z
   .superRefine((e, ctx) => {
     if (e.file !== undefined) return;
     for (const key of ['name', 'mediaType', 'sizeBytes', 'sha256'] as const)
-      if (e[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required (or give "file": the path of the file next to the NDJSON)' });
+      if (e[key] === undefined)
+        ctx.addIssue({ code: 'custom', path: [key], message: 'is required (or give "file": the path of the file next to the NDJSON)' });
   });
 export type ImportedEvidence = z.infer<typeof ImportedEvidence>;
 
@@ -78,20 +79,31 @@ const DisputeFields = z
       })
       .strict(),
     buyer: z
-      .object({ id: Id, name: RequiredText(200), country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO-3166 alpha-2 code'), createdAt: Instant.optional(), links: Links })
+      .object({
+        id: Id,
+        name: RequiredText(200),
+        country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO-3166 alpha-2 code'),
+        createdAt: Instant.optional(),
+        links: Links,
+      })
       .strict(),
     seller: z
-      .object({ id: Id, name: RequiredText(200), country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO-3166 alpha-2 code'), createdAt: Instant.optional(), links: Links })
+      .object({
+        id: Id,
+        name: RequiredText(200),
+        country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO-3166 alpha-2 code'),
+        createdAt: Instant.optional(),
+        links: Links,
+      })
       .strict(),
     negotiation: z
-      .array(
-        z
-          .object({ at: Instant, by: Party, remedy: Remedy, amountMinor: Minor, comment: Text(5_000).default('') })
-          .strict(),
-      )
+      .array(z.object({ at: Instant, by: Party, remedy: Remedy, amountMinor: Minor, comment: Text(5_000).default('') }).strict())
       .max(500)
       .default([]),
-    messages: z.array(z.object({ at: Instant, by: Party, text: Text(20_000) }).strict()).max(5_000).default([]),
+    messages: z
+      .array(z.object({ at: Instant, by: Party, text: Text(20_000) }).strict())
+      .max(5_000)
+      .default([]),
     evidence: z.array(EvidenceMeta).max(1_000).default([]),
   })
   .strict();
@@ -104,14 +116,15 @@ function disputeRules(d: Omit<z.infer<typeof DisputeFields>, 'evidence'>, ctx: z
     ctx.addIssue({ code: 'custom', path: ['order', 'totalMinor'], message: 'must be at least item price plus shipping' });
   if (Date.parse(d.escalatedAt) < Date.parse(d.openedAt))
     ctx.addIssue({ code: 'custom', path: ['escalatedAt'], message: 'must not be before openedAt' });
-  if (d.buyer.id === d.seller.id)
-    ctx.addIssue({ code: 'custom', path: ['seller', 'id'], message: 'must differ from the buyer id' });
+  if (d.buyer.id === d.seller.id) ctx.addIssue({ code: 'custom', path: ['seller', 'id'], message: 'must differ from the buyer id' });
 }
 
 /** An escalated dispute as the marketplace feed delivers it (SCENARIOS.md, "An escalated dispute"). */
 export const Dispute = DisputeFields.superRefine(disputeRules);
 /** A line of the `import` command's NDJSON: a Dispute whose evidence may name files next to it. */
-export const DisputeWithFiles = DisputeFields.extend({ evidence: z.array(ImportedEvidence).max(1_000).default([]) }).superRefine(disputeRules);
+export const DisputeWithFiles = DisputeFields.extend({ evidence: z.array(ImportedEvidence).max(1_000).default([]) }).superRefine(
+  disputeRules,
+);
 export type DisputeWithFiles = z.infer<typeof DisputeWithFiles>;
 export type Dispute = z.infer<typeof Dispute>;
 export type DisputeInput = z.input<typeof Dispute>;

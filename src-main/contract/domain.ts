@@ -22,15 +22,7 @@ export type Reason = z.infer<typeof Reason>;
 export type ReceivedReason = (typeof RECEIVED_REASONS)[number];
 export const isNotReceived = (r: Reason): boolean => r.startsWith('not_received.');
 
-export const CaseStatus = z.enum([
-  'escalated',
-  'in_review',
-  'awaiting_evidence',
-  'awaiting_replies',
-  'closed',
-  'appealed',
-  'final',
-]);
+export const CaseStatus = z.enum(['escalated', 'in_review', 'awaiting_evidence', 'awaiting_replies', 'closed', 'appealed', 'final']);
 export type CaseStatus = z.infer<typeof CaseStatus>;
 
 export const Party = z.enum(['buyer', 'seller']);
@@ -49,14 +41,7 @@ export const Basis = z.enum(['agreement', 'mediator', 'default', 'appeal']);
 export type Basis = z.infer<typeof Basis>;
 export const AppealGrounds = z.enum(['outcome', 'mediator_conduct', 'new_evidence']);
 export type AppealGrounds = z.infer<typeof AppealGrounds>;
-export const RefundStatus = z.enum([
-  'awaiting_return',
-  'return_in_transit',
-  'expected',
-  'processing',
-  'completed',
-  'cancelled',
-]);
+export const RefundStatus = z.enum(['awaiting_return', 'return_in_transit', 'expected', 'processing', 'completed', 'cancelled']);
 export type RefundStatus = z.infer<typeof RefundStatus>;
 export const Role = z.enum(['mediator', 'supervisor', 'analyst']);
 export type Role = z.infer<typeof Role>;

@@ -13,7 +13,13 @@ const Links = z
   .default({});
 
 export const AccountRecord = z
-  .object({ type: z.literal('account'), id: Id, role: z.enum(['buyer', 'seller']).default('buyer'), createdAt: Instant.optional(), links: Links })
+  .object({
+    type: z.literal('account'),
+    id: Id,
+    role: z.enum(['buyer', 'seller']).default('buyer'),
+    createdAt: Instant.optional(),
+    links: Links,
+  })
   .loose();
 
 export const OrderRecord = z
@@ -51,9 +57,7 @@ export const DisputeRecord = z
   })
   .loose();
 
-export const LabelRecord = z
-  .object({ type: z.literal('label'), accountId: Id, at: Instant, label: AccountLabel.nullable() })
-  .loose();
+export const LabelRecord = z.object({ type: z.literal('label'), accountId: Id, at: Instant, label: AccountLabel.nullable() }).loose();
 
 export const HistoryRecord = z.discriminatedUnion('type', [AccountRecord, OrderRecord, DisputeRecord, LabelRecord]);
 export type HistoryRecord = z.infer<typeof HistoryRecord>;

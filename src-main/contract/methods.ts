@@ -46,7 +46,10 @@ const QueueFilterFields = z
     status: z.array(CaseStatus).max(7).optional(),
     reason: z.array(Reason).max(12).optional(),
     /** The buyer's country (ISO-3166 alpha-2). */
-    country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO-3166 alpha-2 code such as DE').optional(),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO-3166 alpha-2 code such as DE')
+      .optional(),
     /** Only claims in this currency (an amount range is meant in one currency). */
     currency: Currency.optional(),
     /** Claimed amount range, in minor units of the case's own currency. */
@@ -98,7 +101,11 @@ export const methods = {
         caseId: Id,
         party: Party,
         file: EvidenceFile.optional(),
-        files: z.array(EvidenceFile).min(1, 'must hold at least one file').max(MAX_EVIDENCE_FILES, `may hold at most ${MAX_EVIDENCE_FILES} files; send the rest as their own answer to a new request`).optional(),
+        files: z
+          .array(EvidenceFile)
+          .min(1, 'must hold at least one file')
+          .max(MAX_EVIDENCE_FILES, `may hold at most ${MAX_EVIDENCE_FILES} files; send the rest as their own answer to a new request`)
+          .optional(),
         note: Text(2_000).optional(),
       })
       .strict()
@@ -116,9 +123,7 @@ export const methods = {
   },
   'party.reply': { input: z.object({ caseId: Id, party: Party, choice: ReplyChoice }).strict(), who: ['intake'] },
   'case.decide': {
-    input: z
-      .object({ caseId: Id, outcome: Outcome, amountMinor: z.number().int().optional(), reasons: RequiredText(10_000) })
-      .strict(),
+    input: z.object({ caseId: Id, outcome: Outcome, amountMinor: z.number().int().optional(), reasons: RequiredText(10_000) }).strict(),
     who: ['mediator', 'supervisor'],
   },
   'party.shipReturn': { input: z.object({ caseId: Id, trackingNumber: RequiredText(100) }).strict(), who: ['intake'] },
@@ -170,8 +175,16 @@ export const methods = {
     input: z
       .object({
         limit: z.number().int().min(1).max(200).default(50),
-        after: z.object({ score: z.number().int().min(0).max(100), buyerId: Id }).strict().optional(),
-        minScore: z.number().int('must be a whole number').min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100').optional(),
+        after: z
+          .object({ score: z.number().int().min(0).max(100), buyerId: Id })
+          .strict()
+          .optional(),
+        minScore: z
+          .number()
+          .int('must be a whole number')
+          .min(0, 'must be between 0 and 100')
+          .max(100, 'must be between 0 and 100')
+          .optional(),
         label: z.enum(['serial_disputer', 'cleared', 'none']).optional(),
       })
       .strict(),
@@ -187,4 +200,3 @@ export type MethodInput<M extends MethodName> = z.output<(typeof methods)[M]['in
 export type MethodRawInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;
 export const METHOD_NAMES = Object.keys(methods) as MethodName[];
 export const isMethodName = (s: string): s is MethodName => Object.prototype.hasOwnProperty.call(methods, s);
-

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { RECEIVED_REASONS } from './domain';
 
-const Hours = z.number().int('must be whole hours').min(1, 'must be at least 1 hour').max(24 * 365, 'must be at most a year');
+const Hours = z
+  .number()
+  .int('must be whole hours')
+  .min(1, 'must be at least 1 hour')
+  .max(24 * 365, 'must be at most a year');
 const Rate = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
 const SampleRate = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
 
@@ -15,7 +19,9 @@ export const Policy = z
     defaultOnMissedEvidence: z.boolean(),
     maxImageBytes: z.number().int().min(1),
     maxVideoBytes: z.number().int().min(1),
-    partialRates: z.object(Object.fromEntries(RECEIVED_REASONS.map((r) => [r, Rate])) as Record<(typeof RECEIVED_REASONS)[number], typeof Rate>).strict(),
+    partialRates: z
+      .object(Object.fromEntries(RECEIVED_REASONS.map((r) => [r, Rate])) as Record<(typeof RECEIVED_REASONS)[number], typeof Rate>)
+      .strict(),
     /** Share of mediators' decisions sampled for a supervisor's quality review; versions stored before it existed read as the default. */
     qualitySampleRate: SampleRate.default(0.05),
   })
@@ -44,7 +50,9 @@ export const DEFAULT_POLICY: Policy = {
 
 /** Overrides as a scenario or a draft gives them: any subset of keys, rates merged per reason. */
 // qualitySampleRate without its default here: an override that leaves it out must keep the base's value.
-export const PolicyOverrides = Policy.extend({ partialRates: Policy.shape.partialRates.partial(), qualitySampleRate: SampleRate }).partial().strict();
+export const PolicyOverrides = Policy.extend({ partialRates: Policy.shape.partialRates.partial(), qualitySampleRate: SampleRate })
+  .partial()
+  .strict();
 export type PolicyOverrides = z.infer<typeof PolicyOverrides>;
 
 export const mergePolicy = (base: Policy, o: PolicyOverrides): Policy =>

@@ -12,18 +12,32 @@ export const supervisionMethods = {
   /** Every mediator's open and overdue cases, throughput and decision mix over the last `days`, and the cases waiting longest. */
   'team.overview': { input: z.object({ days: z.number().int().min(1).max(90).default(7) }).strict(), who: ['supervisor'] },
   /** Assign or reassign several open cases to one user in one transaction (all or none). */
-  'case.assignMany': { input: z.object({ caseIds: z.array(Id).min(1, 'choose at least one case').max(500, 'at most 500 cases at once'), userId: Id }).strict(), who: ['supervisor'] },
+  'case.assignMany': {
+    input: z.object({ caseIds: z.array(Id).min(1, 'choose at least one case').max(500, 'at most 500 cases at once'), userId: Id }).strict(),
+    who: ['supervisor'],
+  },
   'policy.get': { input: z.object({}).strict(), who: ['mediator', 'supervisor', 'analyst'] },
   'policy.history': { input: z.object({}).strict(), who: ['supervisor'] },
   /** Replays the last N decided cases' recorded commands under the draft policy; nothing is stored. */
-  'policy.preview': { input: z.object({ draft: Policy, lastN: z.number().int().min(1).max(1000).default(200) }).strict(), who: ['supervisor'] },
-  /** Publishes the draft as a new version; refused with CONFLICT if someone published after basedOnVersion. */
-  'policy.publish': { input: z.object({ policy: Policy, note: RequiredText(2_000), basedOnVersion: z.number().int().min(0) }).strict(), who: ['supervisor'] },
-  'quality.list': {
-    input: z.object({ status: z.enum(['pending', 'reviewed']).default('pending'), limit: z.number().int().min(1).max(200).default(100) }).strict(),
+  'policy.preview': {
+    input: z.object({ draft: Policy, lastN: z.number().int().min(1).max(1000).default(200) }).strict(),
     who: ['supervisor'],
   },
-  'quality.review': { input: z.object({ caseId: Id, verdict: z.enum(['agree', 'disagree']), note: RequiredText(2_000) }).strict(), who: ['supervisor'] },
+  /** Publishes the draft as a new version; refused with CONFLICT if someone published after basedOnVersion. */
+  'policy.publish': {
+    input: z.object({ policy: Policy, note: RequiredText(2_000), basedOnVersion: z.number().int().min(0) }).strict(),
+    who: ['supervisor'],
+  },
+  'quality.list': {
+    input: z
+      .object({ status: z.enum(['pending', 'reviewed']).default('pending'), limit: z.number().int().min(1).max(200).default(100) })
+      .strict(),
+    who: ['supervisor'],
+  },
+  'quality.review': {
+    input: z.object({ caseId: Id, verdict: z.enum(['agree', 'disagree']), note: RequiredText(2_000) }).strict(),
+    who: ['supervisor'],
+  },
 } as const;
 
 export interface AppealRow {
@@ -37,7 +51,15 @@ export interface AppealRow {
   appeal: { party: 'buyer' | 'seller'; grounds: 'outcome' | 'mediator_conduct' | 'new_evidence'; text: string; filedAt: string };
   /** Age of the appeal in ms at the time of the answer (the screen sorts and colours by it). */
   ageMs: number;
-  decision: { outcome: string; amountMinor: number; basis: string; decidedBy: string; decidedAt: string; reasons: string; policyVersion: number };
+  decision: {
+    outcome: string;
+    amountMinor: number;
+    basis: string;
+    decidedBy: string;
+    decidedAt: string;
+    reasons: string;
+    policyVersion: number;
+  };
   /** False when the signed-in supervisor decided or handled the case (SEPARATION_OF_DUTIES). */
   mayReview: boolean;
   whyNot: string | null;
@@ -77,7 +99,15 @@ export interface TeamOverview {
   team: Omit<MediatorStats, 'userId' | 'name' | 'role' | 'refundRateDeltaPts' | 'outlier'>;
   unassigned: number;
   /** Open cases waiting longest since escalation, oldest first. */
-  waitingLongest: Array<{ caseId: string; status: string; assignee: string | null; escalatedAt: string; waitingMs: number; reason: string; overdue: boolean }>;
+  waitingLongest: Array<{
+    caseId: string;
+    status: string;
+    assignee: string | null;
+    escalatedAt: string;
+    waitingMs: number;
+    reason: string;
+    overdue: boolean;
+  }>;
 }
 
 export interface PolicyVersionView {

@@ -24,7 +24,13 @@ export interface DecisionReasonTemplate {
   text: string;
 }
 
-const NR = ['not_received.in_transit', 'not_received.returned_to_sender', 'not_received.no_tracking_info', 'not_received.customs', 'not_received.wrong_address'] as const;
+const NR = [
+  'not_received.in_transit',
+  'not_received.returned_to_sender',
+  'not_received.no_tracking_info',
+  'not_received.customs',
+  'not_received.wrong_address',
+] as const;
 
 export const EVIDENCE_TEMPLATES: EvidenceTemplate[] = [
   // Item not received
@@ -196,10 +202,14 @@ export const DECISION_REASON_TEMPLATES: DecisionReasonTemplate[] = [
 ];
 
 export function evidenceTemplatesFor(reason: Reason, party?: Party): EvidenceTemplate[] {
-  return EVIDENCE_TEMPLATES.filter((t) => (t.reasons.length === 0 || t.reasons.includes(reason)) && (party === undefined || t.party === party));
+  return EVIDENCE_TEMPLATES.filter(
+    (t) => (t.reasons.length === 0 || t.reasons.includes(reason)) && (party === undefined || t.party === party),
+  );
 }
 
 export function decisionTemplatesFor(reason: Reason, outcome?: Outcome): DecisionReasonTemplate[] {
   const family = isNotReceived(reason) ? 'not_received' : 'received';
-  return DECISION_REASON_TEMPLATES.filter((t) => (t.family === 'any' || t.family === family) && (outcome === undefined || t.outcomes.includes(outcome)));
+  return DECISION_REASON_TEMPLATES.filter(
+    (t) => (t.family === 'any' || t.family === family) && (outcome === undefined || t.outcomes.includes(outcome)),
+  );
 }

@@ -309,7 +309,15 @@ export interface BuyerDetailView {
   risk: { score: number; reasons: string[]; details: RiskReasonView[] };
   labelHistory: Array<{ label: string; note: string; by: string; at: string }>;
   /** The newest 200 cases, newest first; outcome is the latest decision's. */
-  cases: Array<{ id: string; reason: string; status: string; claimAmountMinor: number; currency: string; outcome: string | null; openedAt: string }>;
+  cases: Array<{
+    id: string;
+    reason: string;
+    status: string;
+    claimAmountMinor: number;
+    currency: string;
+    outcome: string | null;
+    openedAt: string;
+  }>;
   linked: Array<{
     accountId: string;
     name: string;

@@ -16,11 +16,12 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Db> {
-  const db = opts.url.startsWith('postgres://') || opts.url.startsWith('postgresql://')
-    ? await openPostgres(opts.url)
-    : opts.url.startsWith('pglite:')
-      ? await openPglite()
-      : openSqlite(opts.url.replace(/^sqlite:/, ''), opts.sqliteNativeBinding);
+  const db =
+    opts.url.startsWith('postgres://') || opts.url.startsWith('postgresql://')
+      ? await openPostgres(opts.url)
+      : opts.url.startsWith('pglite:')
+        ? await openPglite()
+        : openSqlite(opts.url.replace(/^sqlite:/, ''), opts.sqliteNativeBinding);
   await migrate(db);
   return db;
 }

@@ -21,7 +21,9 @@ export async function makeAppendOnly(db: Kysely<any>, table: string): Promise<vo
   if (dialectOf(db) === 'sqlite') {
     for (const op of ['UPDATE', 'DELETE'])
       await sql
-        .raw(`CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`)
+        .raw(
+          `CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+        )
         .execute(db);
   } else {
     await sql
@@ -29,17 +31,29 @@ export async function makeAppendOnly(db: Kysely<any>, table: string): Promise<vo
         `CREATE OR REPLACE FUNCTION ${table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${table} is append-only'; END $$`,
       )
       .execute(db);
-    await sql.raw(`CREATE TRIGGER ${table}_no_change BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${table}_append_only()`).execute(db);
+    await sql
+      .raw(`CREATE TRIGGER ${table}_no_change BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${table}_append_only()`)
+      .execute(db);
   }
 }
 
 /** The query plan as text lines, for tests that assert an index is used. */
 export async function explain(db: Kysely<any>, query: { sql: string; parameters: readonly unknown[] }): Promise<string[]> {
   if (dialectOf(db) === 'sqlite') {
-    const r = await db.executeQuery<{ detail: string }>({ ...query, sql: `EXPLAIN QUERY PLAN ${query.sql}`, query: undefined as never, queryId: undefined as never });
+    const r = await db.executeQuery<{ detail: string }>({
+      ...query,
+      sql: `EXPLAIN QUERY PLAN ${query.sql}`,
+      query: undefined as never,
+      queryId: undefined as never,
+    });
     return r.rows.map((x) => x.detail);
   }
-  const r = await db.executeQuery<{ 'QUERY PLAN': string }>({ ...query, sql: `EXPLAIN ${query.sql}`, query: undefined as never, queryId: undefined as never });
+  const r = await db.executeQuery<{ 'QUERY PLAN': string }>({
+    ...query,
+    sql: `EXPLAIN ${query.sql}`,
+    query: undefined as never,
+    queryId: undefined as never,
+  });
   return r.rows.map((x) => x['QUERY PLAN']);
 }
 
@@ -51,7 +65,8 @@ export async function explain(db: Kysely<any>, query: { sql: string; parameters:
  */
 export async function withPageCache<T>(db: Kysely<any>, mebibytes: number, work: () => Promise<T>): Promise<T> {
   if (dialectOf(db) !== 'sqlite') return work();
-  const pragma = async (name: string) => Number(Object.values((await sql.raw(`PRAGMA ${name}`).execute(db)).rows[0] as Record<string, unknown>)[0]);
+  const pragma = async (name: string) =>
+    Number(Object.values((await sql.raw(`PRAGMA ${name}`).execute(db)).rows[0] as Record<string, unknown>)[0]);
   const before = await pragma('cache_size');
   const beforeKiB = before < 0 ? -before : (before * (await pragma('page_size'))) / 1024;
   const wantedKiB = Math.round(mebibytes * 1024);

@@ -336,91 +336,202 @@ interface Country {
 
 const COUNTRIES: readonly Country[] = [
   {
-    code: 'RU', currency: CUR.RUB, offPlatform: 'to my card by phone number or to Qiwi', locker: 'Pochtomat',
+    code: 'RU',
+    currency: CUR.RUB,
+    offPlatform: 'to my card by phone number or to Qiwi',
+    locker: 'Pochtomat',
     male: ['Ivan', 'Dmitry', 'Sergey', 'Alexey', 'Andrey', 'Mikhail', 'Nikolai', 'Pavel', 'Artem', 'Maxim'],
     female: ['Anna', 'Elena', 'Olga', 'Natalia', 'Tatiana', 'Irina', 'Ekaterina', 'Svetlana', 'Yulia', 'Maria'],
-    surnames: ['Ivanov', 'Smirnov', 'Kuznetsov', 'Popov', 'Sokolov', 'Lebedev', 'Kozlov', 'Novikov', 'Morozov', 'Volkov', 'Fedorov', 'Orlov'],
+    surnames: [
+      'Ivanov',
+      'Smirnov',
+      'Kuznetsov',
+      'Popov',
+      'Sokolov',
+      'Lebedev',
+      'Kozlov',
+      'Novikov',
+      'Morozov',
+      'Volkov',
+      'Fedorov',
+      'Orlov',
+    ],
     postal: ['Russian Post', 'Boxberry', 'CDEK'],
   },
   {
-    code: 'BR', currency: CUR.BRL, offPlatform: 'by Pix to my CPF',
+    code: 'BR',
+    currency: CUR.BRL,
+    offPlatform: 'by Pix to my CPF',
     male: ['João', 'Pedro', 'Lucas', 'Gabriel', 'Rafael', 'Mateus', 'Gustavo', 'Felipe', 'Thiago', 'Bruno'],
     female: ['Ana', 'Maria', 'Juliana', 'Camila', 'Beatriz', 'Larissa', 'Fernanda', 'Letícia', 'Mariana', 'Gabriela'],
     surnames: ['Silva', 'Santos', 'Oliveira', 'Souza', 'Rodrigues', 'Ferreira', 'Alves', 'Pereira', 'Lima', 'Gomes', 'Costa', 'Ribeiro'],
     postal: ['Correios', 'Correios', 'Jadlog'],
   },
   {
-    code: 'ES', currency: CUR.EUR, offPlatform: 'by PayPal or Bizum', locker: 'Citypaq',
+    code: 'ES',
+    currency: CUR.EUR,
+    offPlatform: 'by PayPal or Bizum',
+    locker: 'Citypaq',
     male: ['Javier', 'Carlos', 'Alejandro', 'Daniel', 'Pablo', 'Sergio', 'Manuel', 'David', 'Jorge', 'Álvaro'],
     female: ['Lucía', 'María', 'Carmen', 'Laura', 'Marta', 'Paula', 'Elena', 'Cristina', 'Sara', 'Raquel'],
-    surnames: ['García', 'Fernández', 'González', 'Rodríguez', 'López', 'Martínez', 'Sánchez', 'Pérez', 'Gómez', 'Martín', 'Jiménez', 'Ruiz'],
+    surnames: [
+      'García',
+      'Fernández',
+      'González',
+      'Rodríguez',
+      'López',
+      'Martínez',
+      'Sánchez',
+      'Pérez',
+      'Gómez',
+      'Martín',
+      'Jiménez',
+      'Ruiz',
+    ],
     postal: ['Correos', 'Correos Express', 'SEUR'],
   },
   {
-    code: 'FR', currency: CUR.EUR, offPlatform: 'by PayPal (friends and family)',
+    code: 'FR',
+    currency: CUR.EUR,
+    offPlatform: 'by PayPal (friends and family)',
     male: ['Louis', 'Hugo', 'Thomas', 'Nicolas', 'Julien', 'Antoine', 'Mathieu', 'Pierre', 'Maxime', 'Lucas'],
     female: ['Camille', 'Léa', 'Manon', 'Chloé', 'Julie', 'Sophie', 'Émilie', 'Claire', 'Marion', 'Inès'],
     surnames: ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Lefèvre'],
     postal: ['La Poste Colissimo', 'Mondial Relay', 'Chronopost'],
   },
   {
-    code: 'PL', currency: CUR.PLN, offPlatform: 'by BLIK or a bank transfer', locker: 'InPost Paczkomat',
+    code: 'PL',
+    currency: CUR.PLN,
+    offPlatform: 'by BLIK or a bank transfer',
+    locker: 'InPost Paczkomat',
     male: ['Jakub', 'Kacper', 'Piotr', 'Tomasz', 'Paweł', 'Michał', 'Krzysztof', 'Marcin', 'Łukasz', 'Mateusz'],
     female: ['Anna', 'Katarzyna', 'Magdalena', 'Agnieszka', 'Joanna', 'Aleksandra', 'Monika', 'Zuzanna', 'Karolina', 'Natalia'],
-    surnames: ['Nowak', 'Kowalski', 'Wiśniewski', 'Wójcik', 'Kowalczyk', 'Kamiński', 'Lewandowski', 'Zieliński', 'Szymański', 'Woźniak', 'Dąbrowski', 'Kozłowski'],
+    surnames: [
+      'Nowak',
+      'Kowalski',
+      'Wiśniewski',
+      'Wójcik',
+      'Kowalczyk',
+      'Kamiński',
+      'Lewandowski',
+      'Zieliński',
+      'Szymański',
+      'Woźniak',
+      'Dąbrowski',
+      'Kozłowski',
+    ],
     postal: ['Poczta Polska', 'InPost', 'DPD Polska'],
   },
   {
-    code: 'US', currency: CUR.USD, offPlatform: 'through PayPal, Zelle or Cash App',
+    code: 'US',
+    currency: CUR.USD,
+    offPlatform: 'through PayPal, Zelle or Cash App',
     male: ['James', 'Michael', 'Robert', 'John', 'David', 'William', 'Chris', 'Daniel', 'Matthew', 'Anthony', 'Kevin', 'Brian'],
     female: ['Jennifer', 'Jessica', 'Ashley', 'Emily', 'Sarah', 'Amanda', 'Megan', 'Lauren', 'Rachel', 'Nicole'],
-    surnames: ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Miller', 'Davis', 'Garcia', 'Wilson', 'Anderson', 'Taylor', 'Moore', 'Jackson'],
+    surnames: [
+      'Smith',
+      'Johnson',
+      'Williams',
+      'Brown',
+      'Jones',
+      'Miller',
+      'Davis',
+      'Garcia',
+      'Wilson',
+      'Anderson',
+      'Taylor',
+      'Moore',
+      'Jackson',
+    ],
     postal: ['USPS', 'USPS', 'UniUni'],
   },
   {
-    code: 'DE', currency: CUR.EUR, offPlatform: 'by PayPal or SEPA transfer', locker: 'DHL Packstation',
+    code: 'DE',
+    currency: CUR.EUR,
+    offPlatform: 'by PayPal or SEPA transfer',
+    locker: 'DHL Packstation',
     male: ['Lukas', 'Jonas', 'Felix', 'Maximilian', 'Leon', 'Tobias', 'Florian', 'Jan', 'Stefan', 'Markus'],
     female: ['Laura', 'Julia', 'Lena', 'Sarah', 'Katharina', 'Anna', 'Lisa', 'Sophie', 'Hannah', 'Johanna'],
     surnames: ['Müller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Schulz', 'Hoffmann', 'Koch', 'Richter'],
     postal: ['DHL Paket', 'Deutsche Post', 'Hermes'],
   },
   {
-    code: 'UA', currency: CUR.USD, offPlatform: 'to my Monobank card',
+    code: 'UA',
+    currency: CUR.USD,
+    offPlatform: 'to my Monobank card',
     male: ['Oleksandr', 'Andriy', 'Serhiy', 'Volodymyr', 'Taras', 'Bohdan', 'Yuriy', 'Mykola', 'Dmytro', 'Ihor'],
     female: ['Olena', 'Iryna', 'Oksana', 'Nataliya', 'Yuliya', 'Kateryna', 'Svitlana', 'Halyna', 'Viktoriya', 'Tetiana'],
-    surnames: ['Shevchenko', 'Kovalenko', 'Bondarenko', 'Tkachenko', 'Kravchenko', 'Melnyk', 'Boyko', 'Lysenko', 'Moroz', 'Savchenko', 'Rudenko', 'Marchenko'],
+    surnames: [
+      'Shevchenko',
+      'Kovalenko',
+      'Bondarenko',
+      'Tkachenko',
+      'Kravchenko',
+      'Melnyk',
+      'Boyko',
+      'Lysenko',
+      'Moroz',
+      'Savchenko',
+      'Rudenko',
+      'Marchenko',
+    ],
     postal: ['Nova Poshta', 'Ukrposhta', 'Meest'],
   },
   {
-    code: 'IL', currency: CUR.ILS, offPlatform: 'by Bit or PayBox',
+    code: 'IL',
+    currency: CUR.ILS,
+    offPlatform: 'by Bit or PayBox',
     male: ['Yossi', 'Avi', 'Daniel', 'Itai', 'Noam', 'Omer', 'Eitan', 'Amit', 'Moshe', 'Yonatan'],
     female: ['Noa', 'Tamar', 'Shira', 'Maya', 'Yael', 'Michal', 'Adi', 'Hila', 'Rivka', 'Liat'],
     surnames: ['Cohen', 'Levi', 'Mizrahi', 'Peretz', 'Biton', 'Dahan', 'Avraham', 'Friedman', 'Azoulay', 'Katz', 'Ben-David', 'Shapiro'],
     postal: ['Israel Post', 'Israel Post', 'HFD'],
   },
   {
-    code: 'KZ', currency: CUR.KZT, offPlatform: 'by Kaspi transfer', locker: 'Kaspi Postomat',
+    code: 'KZ',
+    currency: CUR.KZT,
+    offPlatform: 'by Kaspi transfer',
+    locker: 'Kaspi Postomat',
     male: ['Nursultan', 'Arman', 'Yerlan', 'Daulet', 'Askar', 'Timur', 'Serik', 'Ruslan', 'Aidos', 'Bauyrzhan'],
     female: ['Aigerim', 'Dana', 'Aizhan', 'Madina', 'Saule', 'Gulnara', 'Dinara', 'Zhanar', 'Assel', 'Kamila'],
     surnames: ['Nurlanov', 'Zhakupov', 'Abenov', 'Omarov', 'Tulegenov', 'Ismailov', 'Bekov', 'Akhmetov', 'Sadykov', 'Kassymov'],
     postal: ['Kazpost', 'Kazpost', 'CDEK'],
   },
   {
-    code: 'CL', currency: CUR.CLP, offPlatform: 'por transferencia to my CuentaRUT',
+    code: 'CL',
+    currency: CUR.CLP,
+    offPlatform: 'por transferencia to my CuentaRUT',
     male: ['Matías', 'Benjamín', 'Vicente', 'Sebastián', 'Joaquín', 'Diego', 'Cristóbal', 'Felipe', 'Tomás', 'Nicolás'],
     female: ['Catalina', 'Francisca', 'Javiera', 'Constanza', 'Valentina', 'Fernanda', 'Antonia', 'Camila', 'Josefa', 'Daniela'],
-    surnames: ['González', 'Muñoz', 'Rojas', 'Díaz', 'Pérez', 'Soto', 'Contreras', 'Silva', 'Martínez', 'Sepúlveda', 'Morales', 'Rodríguez'],
+    surnames: [
+      'González',
+      'Muñoz',
+      'Rojas',
+      'Díaz',
+      'Pérez',
+      'Soto',
+      'Contreras',
+      'Silva',
+      'Martínez',
+      'Sepúlveda',
+      'Morales',
+      'Rodríguez',
+    ],
     postal: ['Correos de Chile', 'Correos de Chile', 'Chilexpress'],
   },
   {
-    code: 'KR', currency: CUR.KRW, offPlatform: 'by KakaoPay or bank transfer', familyFirst: true,
+    code: 'KR',
+    currency: CUR.KRW,
+    offPlatform: 'by KakaoPay or bank transfer',
+    familyFirst: true,
     male: ['Min-jun', 'Seo-jun', 'Do-yun', 'Ji-ho', 'Hyun-woo', 'Joon-young', 'Sung-min', 'Dong-hyun'],
     female: ['Seo-yeon', 'Ji-woo', 'Ha-eun', 'Su-bin', 'Min-seo', 'Ji-yeon', 'Eun-ji', 'Hye-jin'],
     surnames: ['Kim', 'Lee', 'Park', 'Choi', 'Jung', 'Kang', 'Cho', 'Yoon', 'Jang', 'Lim'],
     postal: ['Korea Post', 'CJ Logistics', 'Hanjin'],
   },
   {
-    code: 'JP', currency: CUR.JPY, offPlatform: 'by PayPay',
+    code: 'JP',
+    currency: CUR.JPY,
+    offPlatform: 'by PayPay',
     male: ['Haruto', 'Ren', 'Sota', 'Yuto', 'Takumi', 'Kenta', 'Daiki', 'Shota'],
     female: ['Yui', 'Hina', 'Sakura', 'Aoi', 'Misaki', 'Yuna', 'Haruka', 'Mei'],
     surnames: ['Sato', 'Suzuki', 'Takahashi', 'Tanaka', 'Watanabe', 'Ito', 'Yamamoto', 'Nakamura', 'Kobayashi', 'Kato'],
@@ -428,7 +539,21 @@ const COUNTRIES: readonly Country[] = [
   },
 ];
 // Roughly the marketplace's dispute volume by buyer country.
-const COUNTRY_WEIGHT: Record<string, number> = { RU: 22, BR: 12, ES: 10, US: 9, FR: 8, PL: 7, DE: 6, UA: 5, KR: 5, IL: 4, KZ: 4, CL: 4, JP: 2 };
+const COUNTRY_WEIGHT: Record<string, number> = {
+  RU: 22,
+  BR: 12,
+  ES: 10,
+  US: 9,
+  FR: 8,
+  PL: 7,
+  DE: 6,
+  UA: 5,
+  KR: 5,
+  IL: 4,
+  KZ: 4,
+  CL: 4,
+  JP: 2,
+};
 const COUNTRY_TABLE = weighted(COUNTRIES.map((c) => [c, COUNTRY_WEIGHT[c.code] ?? 1] as const));
 
 function feminine(country: string, surname: string): string {
@@ -450,10 +575,18 @@ function personName(r: Rng, c: Country, surname: string, female: boolean): strin
 }
 
 /** First-mile and cross-border carriers as AliExpress shows them; numbers in their usual shape. */
-const CROSS_BORDER = ['Cainiao', 'AliExpress Standard Shipping', 'Cainiao Super Economy Global', 'YunExpress', '4PX', 'China Post Registered Air Mail'] as const;
+const CROSS_BORDER = [
+  'Cainiao',
+  'AliExpress Standard Shipping',
+  'Cainiao Super Economy Global',
+  'YunExpress',
+  '4PX',
+  'China Post Registered Air Mail',
+] as const;
 
 function trackingNumber(r: Rng, carrier: string): string {
-  if (carrier === 'Cainiao' || carrier === 'AliExpress Standard Shipping' || carrier === 'Cainiao Super Economy Global') return `LP00${r.digits(12)}`;
+  if (carrier === 'Cainiao' || carrier === 'AliExpress Standard Shipping' || carrier === 'Cainiao Super Economy Global')
+    return `LP00${r.digits(12)}`;
   if (carrier === 'YunExpress') return `YT${r.digits(16)}`;
   if (carrier === '4PX') return `4PX3000${r.digits(9)}CN`;
   // UPU S10 with its real check digit, so the number looks right to anyone who knows the format.
@@ -500,8 +633,14 @@ const GENERIC_PROBLEMS: Record<Problem, readonly string[]> = {
     'The quality of the {item} is far below the description.',
   ],
   damaged: ['The box was crushed in transit and the {item} is broken.', 'The {item} arrived scratched and cracked.'],
-  wrong_item: ['I received a different product, not the {item} I ordered.', 'The colour and size of the {item} are not what I chose in the order.'],
-  missing_parts: ['Parts of the {item} shown in the listing are missing from the package.', 'The accessories listed in the description of the {item} are not in the box.'],
+  wrong_item: [
+    'I received a different product, not the {item} I ordered.',
+    'The colour and size of the {item} are not what I chose in the order.',
+  ],
+  missing_parts: [
+    'Parts of the {item} shown in the listing are missing from the package.',
+    'The accessories listed in the description of the {item} are not in the box.',
+  ],
   counterfeit: ['The {item} is sold as original but it is a copy with a fake logo.'],
 };
 
@@ -526,8 +665,14 @@ const CATEGORIES: readonly Category[] = [
             'Described as Global Version with Google Play, I received a China ROM without Google services.',
             'The camera is advertised as 200MP but the photos are 12MP, the app just upscales them.',
           ],
-          damaged: ['The box was crushed and the screen is cracked in the corner.', 'Deep scratches on the back and the camera glass is broken.'],
-          wrong_item: ['I ordered the 8GB/256GB phone in black and received the 4GB/128GB version in purple.', 'I ordered a phone; the parcel contained a cheap phone case.'],
+          damaged: [
+            'The box was crushed and the screen is cracked in the corner.',
+            'Deep scratches on the back and the camera glass is broken.',
+          ],
+          wrong_item: [
+            'I ordered the 8GB/256GB phone in black and received the 4GB/128GB version in purple.',
+            'I ordered a phone; the parcel contained a cheap phone case.',
+          ],
           missing_parts: ['No charger and no cable in the box although the listing shows them included.'],
           counterfeit: [
             'The IMEI is not valid on the manufacturer site and Settings show a different model number.',
@@ -541,7 +686,10 @@ const CATEGORIES: readonly Category[] = [
         usd: [26000, 33000],
         variants: ['Black', 'Grey', 'Yellow'],
         problems: {
-          defective: ['The phone charges at 5W instead of 67W with the original charger and the battery drains overnight.', 'The earpiece is silent during calls; the loudspeaker works.'],
+          defective: [
+            'The phone charges at 5W instead of 67W with the original charger and the battery drains overnight.',
+            'The earpiece is silent during calls; the loudspeaker works.',
+          ],
           not_as_described: ['The box says 8GB / 256GB, not the 12GB / 512GB I paid for.'],
           missing_parts: ['The 67W charger is missing from the box.'],
           counterfeit: ['The phone fails the official IMEI check; it is a refurbished unit in a new box.'],
@@ -554,11 +702,19 @@ const CATEGORIES: readonly Category[] = [
         usd: [120, 350],
         multi: [2, 10],
         problems: {
-          not_as_described: ['The screen protectors do not cover the whole screen and leave a 2 mm gap at the edges; they are for a different model.'],
+          not_as_described: [
+            'The screen protectors do not cover the whole screen and leave a 2 mm gap at the edges; they are for a different model.',
+          ],
           damaged: ['All the screen protectors arrived cracked in a bent envelope.'],
         },
       },
-      { title: 'Shockproof Silicone Phone Case for Samsung Galaxy S24 Ultra A54 A34 Soft Matte Cover', short: 'phone cases', usd: [150, 450], multi: [2, 6], variants: ['Black', 'Navy', 'Pink', 'Clear'] },
+      {
+        title: 'Shockproof Silicone Phone Case for Samsung Galaxy S24 Ultra A54 A34 Soft Matte Cover',
+        short: 'phone cases',
+        usd: [150, 450],
+        multi: [2, 6],
+        variants: ['Black', 'Navy', 'Pink', 'Clear'],
+      },
     ],
   },
   {
@@ -575,7 +731,10 @@ const CATEGORIES: readonly Category[] = [
             'The earphones connect, but the sound cuts out every few seconds.',
             'The earphones do not switch on at all, the case LED shows 0%.',
           ],
-          not_as_described: ['There is no noise cancelling at all despite the listing, and the battery lasts about 1 hour.', 'The listing says Bluetooth 5.3, the earphones report Bluetooth 4.2.'],
+          not_as_described: [
+            'There is no noise cancelling at all despite the listing, and the battery lasts about 1 hour.',
+            'The listing says Bluetooth 5.3, the earphones report Bluetooth 4.2.',
+          ],
           missing_parts: ['The charging case is missing, only the two earbuds were in the box.'],
         },
       },
@@ -597,7 +756,12 @@ const CATEGORIES: readonly Category[] = [
           damaged: ['The headphones arrived with a snapped headband.'],
         },
       },
-      { title: 'Portable Bluetooth Speaker IPX7 Waterproof 40W Bass Boost Outdoor Speaker', short: 'speaker', usd: [1800, 4200], problems: { defective: ['The speaker stopped working after a few drops of rain although it is sold as IPX7.'] } },
+      {
+        title: 'Portable Bluetooth Speaker IPX7 Waterproof 40W Bass Boost Outdoor Speaker',
+        short: 'speaker',
+        usd: [1800, 4200],
+        problems: { defective: ['The speaker stopped working after a few drops of rain although it is sold as IPX7.'] },
+      },
       { title: 'Replacement Memory Foam Ear Tips for AirPods Pro 2 S/M/L', short: 'ear tips', usd: [150, 400], multi: [3, 10] },
     ],
   },
@@ -610,7 +774,10 @@ const CATEGORIES: readonly Category[] = [
         usd: [1100, 2400],
         variants: ['EU Plug', 'US Plug', 'UK Plug'],
         problems: {
-          defective: ['The charger stops after 5 minutes and gets too hot to touch.', 'The charger buzzes and the phone shows "slow charging".'],
+          defective: [
+            'The charger stops after 5 minutes and gets too hot to touch.',
+            'The charger buzzes and the phone shows "slow charging".',
+          ],
           not_as_described: ['Listed as 65W, a USB tester shows 18W at most.'],
           wrong_item: ['I ordered the EU plug and received a US plug.'],
           counterfeit: ['The charger has certification marks on the label but inside is a cheap 5W circuit.'],
@@ -635,7 +802,12 @@ const CATEGORIES: readonly Category[] = [
           defective: ['The power bank does not charge anything, the display shows 100% and then switches off.'],
         },
       },
-      { title: 'Magnetic Wireless Charger 15W Qi Fast Charging Pad for iPhone 15 14 13', short: 'wireless charger', usd: [600, 1500], problems: { missing_parts: ['The USB-C cable shown in the listing is not in the box.'] } },
+      {
+        title: 'Magnetic Wireless Charger 15W Qi Fast Charging Pad for iPhone 15 14 13',
+        short: 'wireless charger',
+        usd: [600, 1500],
+        problems: { missing_parts: ['The USB-C cable shown in the listing is not in the box.'] },
+      },
     ],
   },
   {
@@ -666,8 +838,20 @@ const CATEGORIES: readonly Category[] = [
           missing_parts: ['The belt shown in the listing is missing.'],
         },
       },
-      { title: "Women's Oversized Knitted Cardigan Sweater Autumn Winter V-Neck Button Coat", short: 'cardigan', usd: [1500, 3200], variants: ['Khaki, One Size', 'Grey, One Size'], problems: { defective: ['The seams of the cardigan came apart after one wash.'] } },
-      { title: 'Seamless High Waist Leggings Women Push Up Gym Sport Tights', short: 'leggings', usd: [500, 1200], multi: [2, 4], problems: { not_as_described: ['The leggings are see-through when stretched, not the thick fabric shown in the video.'] } },
+      {
+        title: "Women's Oversized Knitted Cardigan Sweater Autumn Winter V-Neck Button Coat",
+        short: 'cardigan',
+        usd: [1500, 3200],
+        variants: ['Khaki, One Size', 'Grey, One Size'],
+        problems: { defective: ['The seams of the cardigan came apart after one wash.'] },
+      },
+      {
+        title: 'Seamless High Waist Leggings Women Push Up Gym Sport Tights',
+        short: 'leggings',
+        usd: [500, 1200],
+        multi: [2, 4],
+        problems: { not_as_described: ['The leggings are see-through when stretched, not the thick fabric shown in the video.'] },
+      },
       { title: 'Cotton Ankle Socks Women 10 Pairs Solid Color Breathable', short: 'socks', usd: [300, 800], multi: [2, 6] },
     ],
   },
@@ -680,7 +864,10 @@ const CATEGORIES: readonly Category[] = [
         usd: [2800, 5500],
         variants: ['EU Plug', 'US Plug'],
         problems: {
-          defective: ['The drill works for a few seconds and stops under any load.', 'The batteries do not hold a charge, the charger LED blinks red.'],
+          defective: [
+            'The drill works for a few seconds and stops under any load.',
+            'The batteries do not hold a charge, the charger LED blinks red.',
+          ],
           not_as_described: [
             'The listing says brushless motor and 45Nm; the drill has a brushed motor and cannot drive a 5 cm screw.',
             'Listed with 2 batteries and a case, the drill came in a plain box with 1 battery.',
@@ -693,11 +880,33 @@ const CATEGORIES: readonly Category[] = [
         title: 'Digital Multimeter Auto Range True RMS 6000 Counts AC DC Voltage Tester',
         short: 'multimeter',
         usd: [900, 2200],
-        problems: { defective: ['The multimeter shows random values: 230 V mains reads 12 V.'], damaged: ['The display of the multimeter was broken on arrival.'] },
+        problems: {
+          defective: ['The multimeter shows random values: 230 V mains reads 12 V.'],
+          damaged: ['The display of the multimeter was broken on arrival.'],
+        },
       },
-      { title: 'Precision Screwdriver Set 115 in 1 Magnetic Bits Phone Repair Kit', short: 'screwdriver set', usd: [700, 1600], problems: { wrong_item: ['I ordered the 115-piece set and received a 25-piece set.'], missing_parts: ['Half of the bits are missing from the case.'] } },
-      { title: 'Soldering Iron Kit 80W LCD Digital Adjustable Temperature 220V', short: 'soldering iron', usd: [1000, 2400], problems: { defective: ['The soldering iron never goes above 200 °C whatever the display says.'] } },
-      { title: 'HSS Titanium Coated Drill Bit Set 1-13mm', short: 'drill bits', usd: [300, 900], multi: [2, 5], problems: { not_as_described: ['The drill bits are soft steel with paint, they went blunt on the first hole in pine.'] } },
+      {
+        title: 'Precision Screwdriver Set 115 in 1 Magnetic Bits Phone Repair Kit',
+        short: 'screwdriver set',
+        usd: [700, 1600],
+        problems: {
+          wrong_item: ['I ordered the 115-piece set and received a 25-piece set.'],
+          missing_parts: ['Half of the bits are missing from the case.'],
+        },
+      },
+      {
+        title: 'Soldering Iron Kit 80W LCD Digital Adjustable Temperature 220V',
+        short: 'soldering iron',
+        usd: [1000, 2400],
+        problems: { defective: ['The soldering iron never goes above 200 °C whatever the display says.'] },
+      },
+      {
+        title: 'HSS Titanium Coated Drill Bit Set 1-13mm',
+        short: 'drill bits',
+        usd: [300, 900],
+        multi: [2, 5],
+        problems: { not_as_described: ['The drill bits are soft steel with paint, they went blunt on the first hole in pine.'] },
+      },
     ],
   },
   {
@@ -709,7 +918,10 @@ const CATEGORIES: readonly Category[] = [
         usd: [2000, 4500],
         variants: ['Red', 'Blue'],
         problems: {
-          defective: ['The remote control does not pair with the car, the light keeps blinking.', 'The battery of the car does not charge, it runs for one minute.'],
+          defective: [
+            'The remote control does not pair with the car, the light keeps blinking.',
+            'The battery of the car does not charge, it runs for one minute.',
+          ],
           missing_parts: ['The remote control and the charging cable are missing.'],
         },
       },
@@ -717,9 +929,18 @@ const CATEGORIES: readonly Category[] = [
         title: 'Building Blocks City Police Station Set 1280 Pcs Compatible Bricks Toys',
         short: 'building set',
         usd: [1800, 3800],
-        problems: { missing_parts: ['Bag number 4 is missing, the build cannot be finished.'], wrong_item: ['I ordered the police station set and received a small car set.'] },
+        problems: {
+          missing_parts: ['Bag number 4 is missing, the build cannot be finished.'],
+          wrong_item: ['I ordered the police station set and received a small car set.'],
+        },
       },
-      { title: 'Plush Toy Cute Cat Pillow 50cm Stuffed Animal Soft Doll Gift', short: 'plush toy', usd: [600, 1500], multi: [2, 3], problems: { not_as_described: ['The plush toy is about 25 cm, half the size in the listing.'] } },
+      {
+        title: 'Plush Toy Cute Cat Pillow 50cm Stuffed Animal Soft Doll Gift',
+        short: 'plush toy',
+        usd: [600, 1500],
+        multi: [2, 3],
+        problems: { not_as_described: ['The plush toy is about 25 cm, half the size in the listing.'] },
+      },
       {
         title: 'Mini Drone with 4K Dual Camera WiFi FPV Foldable Quadcopter',
         short: 'drone',
@@ -741,7 +962,11 @@ const CATEGORIES: readonly Category[] = [
         short: 'LED strip',
         usd: [700, 1800],
         multi: [2, 4],
-        problems: { defective: ['Half of the LED strip does not light up.'], wrong_item: ['I ordered the 10 m LED strip and received a 2 m one.'], missing_parts: ['The remote and the power adapter are missing.'] },
+        problems: {
+          defective: ['Half of the LED strip does not light up.'],
+          wrong_item: ['I ordered the 10 m LED strip and received a 2 m one.'],
+          missing_parts: ['The remote and the power adapter are missing.'],
+        },
       },
       { title: 'Electric Milk Frother Handheld Rechargeable Coffee Foamer', short: 'milk frother', usd: [400, 1000] },
       {
@@ -754,7 +979,15 @@ const CATEGORIES: readonly Category[] = [
           missing_parts: ['The charging dock is not in the box.'],
         },
       },
-      { title: 'Stainless Steel Kitchen Knife Set 6 Pcs Damascus Pattern Chef Knife', short: 'knife set', usd: [1500, 3800], problems: { not_as_described: ['The "Damascus" pattern is printed on and wipes off with a sponge.'], damaged: ['The box was soaked and the knives are rusty.'] } },
+      {
+        title: 'Stainless Steel Kitchen Knife Set 6 Pcs Damascus Pattern Chef Knife',
+        short: 'knife set',
+        usd: [1500, 3800],
+        problems: {
+          not_as_described: ['The "Damascus" pattern is printed on and wipes off with a sponge.'],
+          damaged: ['The box was soaked and the knives are rusty.'],
+        },
+      },
       { title: 'Silicone Food Storage Bags Reusable Leakproof', short: 'storage bags', usd: [300, 800], multi: [2, 6] },
     ],
   },
@@ -767,18 +1000,28 @@ const CATEGORIES: readonly Category[] = [
         usd: [1800, 4200],
         variants: ['Black', 'Silver'],
         problems: {
-          defective: ['The smartwatch does not pair with the phone and the heart-rate sensor never lights up.', 'The screen flickers and the battery drains in 4 hours.'],
+          defective: [
+            'The smartwatch does not pair with the phone and the heart-rate sensor never lights up.',
+            'The screen flickers and the battery drains in 4 hours.',
+          ],
           not_as_described: ['The listing says AMOLED and Bluetooth calls; the smartwatch has an LCD and no speaker.'],
         },
       },
-      { title: 'Xiaomi Smart Band 8 Global Version Fitness Tracker AMOLED 16 Days Battery', short: 'fitness band', usd: [2500, 3800], problems: { counterfeit: ['This band is a fake: the box and the serial are not genuine and Mi Fitness refuses it.'] } },
+      {
+        title: 'Xiaomi Smart Band 8 Global Version Fitness Tracker AMOLED 16 Days Battery',
+        short: 'fitness band',
+        usd: [2500, 3800],
+        problems: { counterfeit: ['This band is a fake: the box and the serial are not genuine and Mi Fitness refuses it.'] },
+      },
       {
         title: 'Mechanical Automatic Watch Men Sapphire Stainless Steel 100M Waterproof',
         short: 'watch',
         usd: [6000, 15000],
         problems: {
           defective: ['The watch stops at night; it loses 20 minutes a day.'],
-          not_as_described: ['The watch is described as sapphire and 100M waterproof; the glass scratches and it fogged after washing hands.'],
+          not_as_described: [
+            'The watch is described as sapphire and 100M waterproof; the glass scratches and it fogged after washing hands.',
+          ],
           damaged: ['The glass of the watch is cracked and the clasp is broken.'],
         },
       },
@@ -788,8 +1031,35 @@ const CATEGORIES: readonly Category[] = [
 ];
 const MULTI_ITEMS: readonly (readonly Item[])[] = CATEGORIES.map((c) => c.items.filter((it) => it.multi !== undefined));
 
-const STORE_CITIES = ['Shenzhen', 'Guangzhou', 'Yiwu', 'Dongguan', 'Hangzhou', 'Ningbo', 'Shanghai', 'Xiamen', 'Foshan', 'Zhongshan', 'Quanzhou'];
-const STORE_ADJECTIVES = ['Bright', 'Golden', 'Happy', 'Sunshine', 'Lucky', 'Star', 'Dragon', 'Rainbow', 'Top', 'Fancy', 'Ever', 'Vivid', 'Rich', 'Blue Ocean'];
+const STORE_CITIES = [
+  'Shenzhen',
+  'Guangzhou',
+  'Yiwu',
+  'Dongguan',
+  'Hangzhou',
+  'Ningbo',
+  'Shanghai',
+  'Xiamen',
+  'Foshan',
+  'Zhongshan',
+  'Quanzhou',
+];
+const STORE_ADJECTIVES = [
+  'Bright',
+  'Golden',
+  'Happy',
+  'Sunshine',
+  'Lucky',
+  'Star',
+  'Dragon',
+  'Rainbow',
+  'Top',
+  'Fancy',
+  'Ever',
+  'Vivid',
+  'Rich',
+  'Blue Ocean',
+];
 const STORE_SUFFIXES = ['Store', 'Store', 'Official Store', 'Factory Store', 'Trading Store', 'Global Store', 'Co., Ltd. Store'];
 
 // ---------------------------------------------------------------------------------------
@@ -886,7 +1156,12 @@ function sellerAt(L: Layout, idx: number): SellerInfo {
   const category = CATEGORIES[categoryNo] as Category;
   const name = `${r.pick(STORE_CITIES)} ${r.pick(STORE_ADJECTIVES)} ${r.pick(category.storeWords)} ${r.pick(STORE_SUFFIXES)}`;
   return {
-    account: { id: `S-${200_001 + idx}`, name, country: r.chance(0.93) ? 'CN' : 'HK', createdAt: iso(wholeSeconds(L.now - r.range(365, 3000) * DAY)) },
+    account: {
+      id: `S-${200_001 + idx}`,
+      name,
+      country: r.chance(0.93) ? 'CN' : 'HK',
+      createdAt: iso(wholeSeconds(L.now - r.range(365, 3000) * DAY)),
+    },
     category,
     categoryNo,
     tricky: r.chance(0.12),
@@ -964,7 +1239,8 @@ const BUYER_RECEIVED_MESSAGES: readonly ((c: Ctx) => string)[] = [
   () => 'I tried everything in the manual, it still does not work.',
 ];
 const SELLER_NR_MESSAGES: readonly ((c: Ctx) => string)[] = [
-  () => 'Dear friend, sorry for the inconvenience. The package is on the way, logistics is slow because of the holiday, please wait 10 more days.',
+  () =>
+    'Dear friend, sorry for the inconvenience. The package is on the way, logistics is slow because of the holiday, please wait 10 more days.',
   () => 'We have extended the buyer protection time for you, please cancel the dispute and wait patiently.',
   () => 'My friend, we can resend a new one for free, please close the dispute first.',
   (c) => `The tracking shows the parcel arrived in your country, please ask ${c.carrierLocal}.`,
@@ -1003,7 +1279,16 @@ interface Ctx {
 const pay = (c: Ctx, fraction: number): string => money(share(c.totalMinor, fraction, c.cur), c.cur);
 const day = (ms: number): string => iso(ms).slice(0, 10);
 
-function describe(r: Rng, reason: Reason, item: Item, c: Ctx, tracking: string | null, qty: number, got: number, statusDelivered: boolean): string {
+function describe(
+  r: Rng,
+  reason: Reason,
+  item: Item,
+  c: Ctx,
+  tracking: string | null,
+  qty: number,
+  got: number,
+  statusDelivered: boolean,
+): string {
   switch (reason) {
     case 'not_received.in_transit':
       return statusDelivered
@@ -1058,7 +1343,11 @@ function buyerPhoto(r: Rng, takenAt: number): { name: string; mediaType: string;
     case 2:
       return { name: `WhatsApp Image ${t.date} at ${t.dots}.jpeg`, mediaType: 'image/jpeg', sizeBytes: r.int(90_000, 400_000) };
     default:
-      return { name: `photo_${t.date}_${t.hms.slice(0, 2)}-${t.hms.slice(2, 4)}-${t.hms.slice(4)}.jpg`, mediaType: 'image/jpeg', sizeBytes: r.int(80_000, 300_000) };
+      return {
+        name: `photo_${t.date}_${t.hms.slice(0, 2)}-${t.hms.slice(2, 4)}-${t.hms.slice(4)}.jpg`,
+        mediaType: 'image/jpeg',
+        sizeBytes: r.int(80_000, 300_000),
+      };
   }
 }
 function buyerScreenshot(r: Rng, takenAt: number): { name: string; mediaType: string; sizeBytes: number } {
@@ -1117,7 +1406,8 @@ function makeDispute(L: Layout, i: number): DisputeInput {
   const s = sellerAt(L, Math.floor(L.nSellers * r.next() * r.next()));
   const cat = s.category;
 
-  const reason: Reason = b.kind === 'serial' ? r.weighted(SERIAL_REASONS) : b.kind === 'ring' ? r.weighted(RING_REASONS) : r.weighted(REASON_TABLE);
+  const reason: Reason =
+    b.kind === 'serial' ? r.weighted(SERIAL_REASONS) : b.kind === 'ring' ? r.weighted(RING_REASONS) : r.weighted(REASON_TABLE);
   const notReceived = reason.startsWith('not_received.');
 
   // What was bought.
@@ -1201,8 +1491,14 @@ function makeDispute(L: Layout, i: number): DisputeInput {
           ? `We can offer ${money(offer, cur)} as compensation for the inconvenience.`
           : r.pick(
               notReceived
-                ? ['Please wait a few more days, the parcel is coming.', 'We have contacted the logistics company, please give us more time.']
-                : ['Our engineer is checking your photos, please wait.', 'We asked the factory about this problem, please give us more time.'],
+                ? [
+                    'Please wait a few more days, the parcel is coming.',
+                    'We have contacted the logistics company, please give us more time.',
+                  ]
+                : [
+                    'Our engineer is checking your photos, please wait.',
+                    'We asked the factory about this problem, please give us more time.',
+                  ],
             ),
       );
     }
@@ -1215,14 +1511,38 @@ function makeDispute(L: Layout, i: number): DisputeInput {
       const offer = share(totalMinor, r.range(0.05, 0.5), cur);
       propose(props, propT, t, 'seller', 'refund_only', offer, `We can offer ${money(offer, cur)}, it is our best price.`);
     } else if (kind === 1 && !notReceived) {
-      propose(props, propT, t, 'seller', 'return_and_refund', totalMinor, 'Please return the item to us; we refund after we receive it. The buyer pays the return shipping.');
+      propose(
+        props,
+        propT,
+        t,
+        'seller',
+        'return_and_refund',
+        totalMinor,
+        'Please return the item to us; we refund after we receive it. The buyer pays the return shipping.',
+      );
     } else {
-      propose(props, propT, t, 'seller', 'refund_only', 0, notReceived ? 'The parcel is on the way, please wait.' : 'We checked the goods before shipping, there was no problem.');
+      propose(
+        props,
+        propT,
+        t,
+        'seller',
+        'refund_only',
+        0,
+        notReceived ? 'The parcel is on the way, please wait.' : 'We checked the goods before shipping, there was no problem.',
+      );
     }
     if (r.chance(0.4)) {
       t += r.range(2 * HOUR, 3 * DAY);
       const ask = remedy === 'refund_only' && r.chance(0.4) ? share(claimAmount, r.range(0.6, 0.95), cur) : claimAmount;
-      propose(props, propT, t, 'buyer', remedy, ask, ask === claimAmount ? 'I do not accept. My request stays the same.' : `I can accept ${money(ask, cur)}, not less.`);
+      propose(
+        props,
+        propT,
+        t,
+        'buyer',
+        remedy,
+        ask,
+        ask === claimAmount ? 'I do not accept. My request stays the same.' : `I can accept ${money(ask, cur)}, not less.`,
+      );
       if (r.chance(0.35)) {
         t += r.range(6 * HOUR, 3 * DAY);
         const offer = share(totalMinor, r.range(0.1, 0.4), cur);
@@ -1291,7 +1611,14 @@ function makeDispute(L: Layout, i: number): DisputeInput {
   const nMessages = r.int(0, 3);
   for (let k = 0; k < nMessages; k++) {
     const by = k % 2 === 0 ? 'buyer' : 'seller';
-    const pool = by === 'buyer' ? (notReceived ? BUYER_NR_MESSAGES : BUYER_RECEIVED_MESSAGES) : notReceived ? SELLER_NR_MESSAGES : SELLER_RECEIVED_MESSAGES;
+    const pool =
+      by === 'buyer'
+        ? notReceived
+          ? BUYER_NR_MESSAGES
+          : BUYER_RECEIVED_MESSAGES
+        : notReceived
+          ? SELLER_NR_MESSAGES
+          : SELLER_RECEIVED_MESSAGES;
     messages.push({ at: '', by, text: r.pick(pool)(ctx) });
   }
   if (s.tricky ? r.chance(0.3) : r.chance(0.03)) messages.push({ at: '', by: 'seller', text: r.pick(SELLER_OFF_PLATFORM)(ctx) });
@@ -1310,21 +1637,41 @@ function makeDispute(L: Layout, i: number): DisputeInput {
   if (b.kind !== 'ordinary' && r.chance(0.85)) {
     const p = sharedPhoto(L, b.kind === 'serial' ? T_SERIAL : T_RING, b.group);
     // Ring members rename the file they pass around; a serial buyer just re-uploads it.
-    addBuyerFile(r, files, buyerWindow, b.kind === 'ring' && r.chance(0.5) ? { ...p, name: buyerPhoto(r, openedAt).name.replace(/\.jpeg$/, '.jpg') } : p, p.sha256);
+    addBuyerFile(
+      r,
+      files,
+      buyerWindow,
+      b.kind === 'ring' && r.chance(0.5) ? { ...p, name: buyerPhoto(r, openedAt).name.replace(/\.jpeg$/, '.jpg') } : p,
+      p.sha256,
+    );
   }
   if (notReceived) {
     if (r.chance(0.6)) addBuyerFile(r, files, buyerWindow, buyerScreenshot(r, openedAt - r.range(0, 6 * HOUR)));
   } else {
     const photos = r.int(1, 3);
-    for (let k = 0; k < photos; k++) addBuyerFile(r, files, buyerWindow, buyerPhoto(r, (deliveredAt ?? openedAt) + r.range(0, openedAt - (deliveredAt ?? openedAt))));
+    for (let k = 0; k < photos; k++)
+      addBuyerFile(r, files, buyerWindow, buyerPhoto(r, (deliveredAt ?? openedAt) + r.range(0, openedAt - (deliveredAt ?? openedAt))));
     if (r.chance(0.3)) addBuyerFile(r, files, buyerWindow, buyerVideo(r, deliveredAt ?? openedAt));
   }
   if (!silentSeller && r.chance(0.35)) {
     const n = r.int(1, 2);
-    for (let k = 0; k < n; k++) files.push({ t: wholeSeconds(span * r.range(0.2, 0.95)), party: 'seller', ...sellerFile(r, orderId, trackingNo), sha256: r.sha256() });
+    for (let k = 0; k < n; k++)
+      files.push({
+        t: wholeSeconds(span * r.range(0.2, 0.95)),
+        party: 'seller',
+        ...sellerFile(r, orderId, trackingNo),
+        sha256: r.sha256(),
+      });
   }
   files.sort((x, y) => x.t - y.t);
-  const evidence: Evidence[] = files.map((f) => ({ party: f.party, name: f.name, mediaType: f.mediaType, sizeBytes: f.sizeBytes, sha256: f.sha256, submittedAt: iso(openedAt + f.t) }));
+  const evidence: Evidence[] = files.map((f) => ({
+    party: f.party,
+    name: f.name,
+    mediaType: f.mediaType,
+    sizeBytes: f.sizeBytes,
+    sha256: f.sha256,
+    submittedAt: iso(openedAt + f.t),
+  }));
 
   for (let k = 0; k < props.length; k++) (props[k] as Proposal).at = iso(openedAt + wholeSeconds(propT[k] as number));
 
@@ -1344,7 +1691,10 @@ function makeDispute(L: Layout, i: number): DisputeInput {
       shippingMinor,
       totalMinor,
       item: { title, quantity },
-      tracking: deliveredAt !== null ? { number: trackingNo, carrier, status, deliveredAt: iso(deliveredAt) } : { number: trackingNo, carrier, status },
+      tracking:
+        deliveredAt !== null
+          ? { number: trackingNo, carrier, status, deliveredAt: iso(deliveredAt) }
+          : { number: trackingNo, carrier, status },
     },
     buyer: b.account,
     seller: s.account,
@@ -1366,10 +1716,25 @@ interface FileAt extends FileMeta {
 }
 /** Buyers attach their files soon after opening the dispute. */
 function addBuyerFile(r: Rng, files: FileAt[], window: number, f: FileMeta, sha?: string): void {
-  files.push({ t: wholeSeconds(r.range(60 * SECOND, window)), party: 'buyer', name: f.name, mediaType: f.mediaType, sizeBytes: f.sizeBytes, sha256: sha ?? r.sha256() });
+  files.push({
+    t: wholeSeconds(r.range(60 * SECOND, window)),
+    party: 'buyer',
+    name: f.name,
+    mediaType: f.mediaType,
+    sizeBytes: f.sizeBytes,
+    sha256: sha ?? r.sha256(),
+  });
 }
 
-function propose(props: Proposal[], propT: number[], t: number, by: 'buyer' | 'seller', remedy: 'refund_only' | 'return_and_refund', amountMinor: number, comment: string): void {
+function propose(
+  props: Proposal[],
+  propT: number[],
+  t: number,
+  by: 'buyer' | 'seller',
+  remedy: 'refund_only' | 'return_and_refund',
+  amountMinor: number,
+  comment: string,
+): void {
   props.push({ at: '', by, remedy, amountMinor, comment });
   propT.push(t);
 }

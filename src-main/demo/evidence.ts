@@ -54,7 +54,10 @@ export interface DemoEvidenceSummary {
 }
 
 /** Adds the stories once (does nothing when D-900001 exists or the demo mediator is missing). */
-export async function seedDemoEvidence(base: { db: ServiceContext['db']; evidence: EvidenceFiles }, now: number): Promise<DemoEvidenceSummary> {
+export async function seedDemoEvidence(
+  base: { db: ServiceContext['db']; evidence: EvidenceFiles },
+  now: number,
+): Promise<DemoEvidenceSummary> {
   const { db } = base;
   if (await db.selectFrom('cases').select('id').where('id', '=', DONE_MARKER).executeTakeFirst()) return { cases: 0, files: 0 };
   if (!(await db.selectFrom('users').select('id').where('id', '=', MEDIATOR_ID).executeTakeFirst())) return { cases: 0, files: 0 };
@@ -65,11 +68,19 @@ export async function seedDemoEvidence(base: { db: ServiceContext['db']; evidenc
   const run = async (when: number, identity: Identity, method: string, input: unknown): Promise<unknown> => {
     at = when;
     const r = await dispatch(ctx, method, input, identity);
-    if (!r.ok) throw new Error(`demo evidence: ${method} on ${JSON.stringify((input as { caseId?: string }).caseId ?? '')} was refused: ${r.error.code} ${r.error.message}`);
+    if (!r.ok)
+      throw new Error(
+        `demo evidence: ${method} on ${JSON.stringify((input as { caseId?: string }).caseId ?? '')} was refused: ${r.error.code} ${r.error.message}`,
+      );
     return r.value;
   };
   const send = (when: number, caseId: string, party: Party, name: string, bytes: Buffer, note?: string) =>
-    run(when, INTAKE, 'party.submitEvidence', { caseId, party, file: { name, contentBase64: bytes.toString('base64') }, ...(note ? { note } : {}) });
+    run(when, INTAKE, 'party.submitEvidence', {
+      caseId,
+      party,
+      file: { name, contentBase64: bytes.toString('base64') },
+      ...(note ? { note } : {}),
+    });
   let files = 0;
   const counted = async (p: Promise<unknown>) => {
     await p;
@@ -97,12 +108,15 @@ export async function seedDemoEvidence(base: { db: ServiceContext['db']; evidenc
     ]);
     await writeFile(join(dir, 'd1-chat.png'), e1Chat);
     await writeFile(join(dir, 'd1-parcel.jpg'), crushed);
-    await writeFile(join(dir, 'd1-tracking.png'), await trackingScreenshot('LP00447122907', 'Cainiao', [
-      { when: formatDay(e1.delivered), what: 'Delivered, signed by the recipient' },
-      { when: formatDay(e1.delivered - 5 * HOUR), what: 'Out for delivery' },
-      { when: formatDay(e1.shipped + 6 * DAY), what: 'Arrived in the destination country' },
-      { when: formatDay(e1.shipped), what: 'Accepted by the carrier' },
-    ]));
+    await writeFile(
+      join(dir, 'd1-tracking.png'),
+      await trackingScreenshot('LP00447122907', 'Cainiao', [
+        { when: formatDay(e1.delivered), what: 'Delivered, signed by the recipient' },
+        { when: formatDay(e1.delivered - 5 * HOUR), what: 'Out for delivery' },
+        { when: formatDay(e1.shipped + 6 * DAY), what: 'Arrived in the destination country' },
+        { when: formatDay(e1.shipped), what: 'Accepted by the carrier' },
+      ]),
+    );
     await importWithFiles(base, dir, e1.escalated, {
       id: e1.id,
       openedAt: iso(e1.opened),
@@ -123,7 +137,15 @@ export async function seedDemoEvidence(base: { db: ServiceContext['db']; evidenc
       },
       buyer: { id: 'B-900001', name: 'Dmitri Volkov', country: 'RU', createdAt: iso(t(900)), links: { device: ['dv-demo-ev-1'] } },
       seller: { id: 'S-900001', name: 'Shenzhen Mobile Store', country: 'CN', createdAt: iso(t(2200)) },
-      negotiation: [{ at: iso(e1.opened + 20 * HOUR), by: 'seller', remedy: 'refund_only', amountMinor: 2_000, comment: 'We can offer 20 USD for the inconvenience.' }],
+      negotiation: [
+        {
+          at: iso(e1.opened + 20 * HOUR),
+          by: 'seller',
+          remedy: 'refund_only',
+          amountMinor: 2_000,
+          comment: 'We can offer 20 USD for the inconvenience.',
+        },
+      ],
       messages: [
         { at: iso(e1.opened + HOUR), by: 'buyer', text: 'The box was crushed and the screen is cracked. The phone does not switch on.' },
         { at: iso(e1.opened + 19 * HOUR), by: 'seller', text: 'The phone was tested before shipping. Please send a video.' },
@@ -141,11 +163,45 @@ export async function seedDemoEvidence(base: { db: ServiceContext['db']; evidenc
       party: 'buyer',
       request: 'A clear photo of the phone’s screen in daylight, switched on if it can be.',
     });
-    await run(e1.escalated + 95 * 60_000, MEDIATOR, 'case.requestEvidence', { caseId: e1.id, party: 'seller', request: 'A photo of this phone before it was packed.' });
-    await run(e1.escalated + 100 * 60_000, MEDIATOR, 'case.requestEvidence', { caseId: e1.id, party: 'seller', request: 'A photo of the packed parcel showing the order number.' });
-    await counted(send(e1.escalated + 4 * HOUR, e1.id, 'buyer', 'IMG_20260312_181702.jpg', await crackedScreenPhoto(cam('Xiaomi', 'Redmi Note 12', e1.delivered + 3 * HOUR, 3)), 'It does not switch on at all.'));
-    await counted(send(e1.escalated + 11 * HOUR, e1.id, 'seller', 'phone_before_packing.jpg', await phoneWorkingPhoto(cam('Canon', 'EOS 250D', e1.placed - 48 * DAY, 8)), 'Tested and working before packing.'));
-    await counted(send(e1.escalated + 11 * HOUR + 60_000, e1.id, 'seller', 'packed_O-900001.jpg', await packingPhoto(cam('HUAWEI', 'P30', e1.placed + 30 * HOUR, 8), 'O-900001')));
+    await run(e1.escalated + 95 * 60_000, MEDIATOR, 'case.requestEvidence', {
+      caseId: e1.id,
+      party: 'seller',
+      request: 'A photo of this phone before it was packed.',
+    });
+    await run(e1.escalated + 100 * 60_000, MEDIATOR, 'case.requestEvidence', {
+      caseId: e1.id,
+      party: 'seller',
+      request: 'A photo of the packed parcel showing the order number.',
+    });
+    await counted(
+      send(
+        e1.escalated + 4 * HOUR,
+        e1.id,
+        'buyer',
+        'IMG_20260312_181702.jpg',
+        await crackedScreenPhoto(cam('Xiaomi', 'Redmi Note 12', e1.delivered + 3 * HOUR, 3)),
+        'It does not switch on at all.',
+      ),
+    );
+    await counted(
+      send(
+        e1.escalated + 11 * HOUR,
+        e1.id,
+        'seller',
+        'phone_before_packing.jpg',
+        await phoneWorkingPhoto(cam('Canon', 'EOS 250D', e1.placed - 48 * DAY, 8)),
+        'Tested and working before packing.',
+      ),
+    );
+    await counted(
+      send(
+        e1.escalated + 11 * HOUR + 60_000,
+        e1.id,
+        'seller',
+        'packed_O-900001.jpg',
+        await packingPhoto(cam('HUAWEI', 'P30', e1.placed + 30 * HOUR, 8), 'O-900001'),
+      ),
+    );
 
     // ------------------------------------------------------------ D-900002
     const e2 = { id: 'D-900002', placed: t(25), shipped: t(23), delivered: t(12, 2), opened: t(10), escalated: t(1, 2) };
@@ -185,8 +241,22 @@ export async function seedDemoEvidence(base: { db: ServiceContext['db']; evidenc
       },
       buyer: { id: 'B-900002', name: 'Marek Nowak', country: 'PL', createdAt: iso(t(40)), links: { device: ['dv-demo-ev-2'] } },
       seller: { id: 'S-900002', name: 'Jingdezhen Home Deco', country: 'CN', createdAt: iso(t(1500)) },
-      negotiation: [{ at: iso(e2.opened + 30 * HOUR), by: 'seller', remedy: 'return_and_refund', amountMinor: 6_450, comment: 'Please return the pieces and we refund.' }],
-      messages: [{ at: iso(e2.opened + 2 * HOUR), by: 'buyer', text: 'Everything is broken, I will not send broken glass back. Refund me now or I leave 1 star.' }],
+      negotiation: [
+        {
+          at: iso(e2.opened + 30 * HOUR),
+          by: 'seller',
+          remedy: 'return_and_refund',
+          amountMinor: 6_450,
+          comment: 'Please return the pieces and we refund.',
+        },
+      ],
+      messages: [
+        {
+          at: iso(e2.opened + 2 * HOUR),
+          by: 'buyer',
+          text: 'Everything is broken, I will not send broken glass back. Refund me now or I leave 1 star.',
+        },
+      ],
       evidence: [
         { party: 'buyer', file: 'd2-chat.png', name: 'chat.png', submittedAt: iso(e2.opened + 3 * HOUR) },
         { party: 'seller', file: 'd2-tracking.png', name: 'tracking.png', submittedAt: iso(e2.opened + 28 * HOUR) },
@@ -194,11 +264,28 @@ export async function seedDemoEvidence(base: { db: ServiceContext['db']; evidenc
     });
     files += 2;
     await run(e2.escalated + HOUR, MEDIATOR, 'case.claim', { caseId: e2.id });
-    await run(e2.escalated + 70 * 60_000, MEDIATOR, 'case.requestEvidence', { caseId: e2.id, party: 'buyer', request: 'Photos of the damaged parcel and of the broken vase inside it.' });
-    await run(e2.escalated + 75 * 60_000, MEDIATOR, 'case.requestEvidence', { caseId: e2.id, party: 'seller', request: 'Proof of how the vase was packed for shipping.' });
+    await run(e2.escalated + 70 * 60_000, MEDIATOR, 'case.requestEvidence', {
+      caseId: e2.id,
+      party: 'buyer',
+      request: 'Photos of the damaged parcel and of the broken vase inside it.',
+    });
+    await run(e2.escalated + 75 * 60_000, MEDIATOR, 'case.requestEvidence', {
+      caseId: e2.id,
+      party: 'seller',
+      request: 'Proof of how the vase was packed for shipping.',
+    });
     // The first buyer's picture, mirrored and re-encoded; a messenger stripped its EXIF.
     await counted(send(e2.escalated + 3 * HOUR, e2.id, 'buyer', 'parcel_damage.jpg', await mirroredCopy(crushed, null)));
-    await counted(send(e2.escalated + 9 * HOUR, e2.id, 'seller', 'warehouse_scan.bmp', await toBmp(await packingPhoto(null, 'O-900002', 'vase'), 560), 'Export of our packing station camera.'));
+    await counted(
+      send(
+        e2.escalated + 9 * HOUR,
+        e2.id,
+        'seller',
+        'warehouse_scan.bmp',
+        await toBmp(await packingPhoto(null, 'O-900002', 'vase'), 560),
+        'Export of our packing station camera.',
+      ),
+    );
 
     // ------------------------------------------------------------ D-900003
     const e3 = { id: 'D-900003', placed: t(30), shipped: t(28), delivered: t(14, 3), opened: t(12), escalated: t(0, 22) };
@@ -222,7 +309,15 @@ export async function seedDemoEvidence(base: { db: ServiceContext['db']; evidenc
       },
       buyer: { id: 'B-900003', name: 'Ana Souza', country: 'BR', createdAt: iso(t(1300)) },
       seller: { id: 'S-900001', name: 'Shenzhen Mobile Store', country: 'CN', createdAt: iso(t(2200)) },
-      negotiation: [{ at: iso(e3.opened + 26 * HOUR), by: 'seller', remedy: 'refund_only', amountMinor: 1_500, comment: 'Maybe the cable is broken, we send new cable.' }],
+      negotiation: [
+        {
+          at: iso(e3.opened + 26 * HOUR),
+          by: 'seller',
+          remedy: 'refund_only',
+          amountMinor: 1_500,
+          comment: 'Maybe the cable is broken, we send new cable.',
+        },
+      ],
       messages: [
         { at: iso(e3.opened + 3 * HOUR), by: 'buyer', text: 'I tried three chargers. The phone stays black.' },
         { at: iso(e3.opened + 25 * HOUR), by: 'seller', text: 'Please try another cable, the phone is tested.' },
@@ -230,13 +325,42 @@ export async function seedDemoEvidence(base: { db: ServiceContext['db']; evidenc
       evidence: [],
     });
     await run(e3.escalated + HOUR, MEDIATOR, 'case.claim', { caseId: e3.id });
-    await run(e3.escalated + 80 * 60_000, MEDIATOR, 'case.requestEvidence', { caseId: e3.id, party: 'buyer', request: 'A video of the phone on its charger next to a second device that charges from the same charger.' });
-    await run(e3.escalated + 82 * 60_000, MEDIATOR, 'case.requestEvidence', { caseId: e3.id, party: 'buyer', request: 'A photo of the phone connected to the charger, with the screen visible.' });
-    await run(e3.escalated + 85 * 60_000, MEDIATOR, 'case.requestEvidence', { caseId: e3.id, party: 'seller', request: 'Your quality-check record for this phone (a photo or video of it charging before dispatch).' });
+    await run(e3.escalated + 80 * 60_000, MEDIATOR, 'case.requestEvidence', {
+      caseId: e3.id,
+      party: 'buyer',
+      request: 'A video of the phone on its charger next to a second device that charges from the same charger.',
+    });
+    await run(e3.escalated + 82 * 60_000, MEDIATOR, 'case.requestEvidence', {
+      caseId: e3.id,
+      party: 'buyer',
+      request: 'A photo of the phone connected to the charger, with the screen visible.',
+    });
+    await run(e3.escalated + 85 * 60_000, MEDIATOR, 'case.requestEvidence', {
+      caseId: e3.id,
+      party: 'seller',
+      request: 'Your quality-check record for this phone (a photo or video of it charging before dispatch).',
+    });
     await counted(send(e3.escalated + 5 * HOUR, e3.id, 'buyer', 'VID_20260318_2011.webm', await chargerVideo()));
     // Taken two days before the parcel was delivered: it cannot show the phone that came.
-    await counted(send(e3.escalated + 5 * HOUR + 60_000, e3.id, 'buyer', 'IMG_4471.jpg', await phoneOnChargerPhoto(cam('samsung', 'Galaxy A54 5G', e3.delivered - 2 * DAY - 4 * HOUR, -3))));
-    await counted(send(e3.escalated + 12 * HOUR, e3.id, 'seller', 'qc_check.bmp', await toBmp(await phoneWorkingPhoto(null), 480), 'QC station picture, charging test passed.'));
+    await counted(
+      send(
+        e3.escalated + 5 * HOUR + 60_000,
+        e3.id,
+        'buyer',
+        'IMG_4471.jpg',
+        await phoneOnChargerPhoto(cam('samsung', 'Galaxy A54 5G', e3.delivered - 2 * DAY - 4 * HOUR, -3)),
+      ),
+    );
+    await counted(
+      send(
+        e3.escalated + 12 * HOUR,
+        e3.id,
+        'seller',
+        'qc_check.bmp',
+        await toBmp(await phoneWorkingPhoto(null), 480),
+        'QC station picture, charging test passed.',
+      ),
+    );
     return { cases: 3, files };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -244,7 +368,12 @@ export async function seedDemoEvidence(base: { db: ServiceContext['db']; evidenc
   }
 }
 
-async function importWithFiles(base: { db: ServiceContext['db']; evidence: EvidenceFiles }, dir: string, now: number, dispute: Record<string, unknown>): Promise<void> {
+async function importWithFiles(
+  base: { db: ServiceContext['db']; evidence: EvidenceFiles },
+  dir: string,
+  now: number,
+  dispute: Record<string, unknown>,
+): Promise<void> {
   await importStream(base.db, [{ line: 1, value: dispute }], {
     now,
     files: { baseDir: dir, evidence: base.evidence },

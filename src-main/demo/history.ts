@@ -149,7 +149,11 @@ export async function seedDemoHistory(db: Db, now: number): Promise<DemoHistoryS
   const actors = await db.selectFrom('users').select('id').where('id', 'in', ['lena', 'tomas', 'priya', 'oleg', 'amara']).execute();
   if (actors.length < 5) return { cases: 0, steps: 0 };
   await ensurePolicy(db, now);
-  await db.insertInto('settings').values({ key: SECRET_KEY, value: DEMO_SECRET }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  await db
+    .insertInto('settings')
+    .values({ key: SECRET_KEY, value: DEMO_SECRET })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
 
   const pool = (
     await db
@@ -162,7 +166,14 @@ export async function seedDemoHistory(db: Db, now: number): Promise<DemoHistoryS
       .execute()
   )
     .filter((_, i) => i % STRIDE === 1)
-    .map((r): Candidate => ({ id: r.id, escalatedAt: r.escalated_at, reason: r.reason as Reason, remedy: r.claim_remedy, claim: r.claim_amount_minor, total: r.total_minor }));
+    .map((r): Candidate => ({
+      id: r.id,
+      escalatedAt: r.escalated_at,
+      reason: r.reason as Reason,
+      remedy: r.claim_remedy,
+      claim: r.claim_amount_minor,
+      total: r.total_minor,
+    }));
 
   // Each story takes the case escalated nearest to its target time: long enough ago for the
   // story to be over by now, spread over a few more days so the work spans the last week.
@@ -175,7 +186,13 @@ export async function seedDemoHistory(db: Db, now: number): Promise<DemoHistoryS
     const target = Math.max(earliest, latest - ((i * 37) % 100) * HOUR);
     let best: Candidate | null = null;
     for (const x of pool)
-      if (!used.has(x.id) && x.escalatedAt <= latest && x.escalatedAt >= earliest && fits(p.kind, x) && (!best || Math.abs(x.escalatedAt - target) < Math.abs(best.escalatedAt - target)))
+      if (
+        !used.has(x.id) &&
+        x.escalatedAt <= latest &&
+        x.escalatedAt >= earliest &&
+        fits(p.kind, x) &&
+        (!best || Math.abs(x.escalatedAt - target) < Math.abs(best.escalatedAt - target))
+      )
         best = x;
     if (!best) continue;
     used.add(best.id);
@@ -203,14 +220,20 @@ export async function seedDemoHistory(db: Db, now: number): Promise<DemoHistoryS
     try {
       await runCaseCommand(db, step.caseId, command, step.actor, step.at);
     } catch (e) {
-      if (e instanceof AppFailure) throw new Error(`demo history: ${command.type} on ${step.caseId} at ${new Date(step.at).toISOString()} was refused (${e.code}: ${e.message})`);
+      if (e instanceof AppFailure)
+        throw new Error(
+          `demo history: ${command.type} on ${step.caseId} at ${new Date(step.at).toISOString()} was refused (${e.code}: ${e.message})`,
+        );
       throw e;
     }
   }
   if (!published) await publishV2(db, v2At);
   await sweep(db, now);
   await reviewSomeSamples(db, now);
-  await db.insertInto('settings').values({ key: DONE_KEY, value: new Date(now).toISOString() }).execute();
+  await db
+    .insertInto('settings')
+    .values({ key: DONE_KEY, value: new Date(now).toISOString() })
+    .execute();
   return { cases: cast.length, steps: steps.length };
 }
 
@@ -277,7 +300,11 @@ function storySteps(plan: Plan, c: Candidate, decisions: Map<string, number>): S
       add(10, INTAKE, (s) => ({ type: 'reply', party: 'buyer', choice: s.proposal!.options[0]!.kind }));
       break;
     case 'missedEvidence':
-      add(2, by, { type: 'requestEvidence', party: 'seller', request: 'Please send the shipping label and a photo of the item as packed.' });
+      add(2, by, {
+        type: 'requestEvidence',
+        party: 'seller',
+        request: 'Please send the shipping label and a photo of the item as packed.',
+      });
       break;
     case 'agreement':
       add(2, by, { type: 'propose' });
@@ -296,7 +323,11 @@ function storySteps(plan: Plan, c: Candidate, decisions: Map<string, number>): S
       });
       break;
     case 'evidenceDecide':
-      add(2, by, { type: 'requestEvidence', party: 'buyer', request: 'Please send a photo of the item next to its label, and a short video of the fault.' });
+      add(2, by, {
+        type: 'requestEvidence',
+        party: 'buyer',
+        request: 'Please send a photo of the item next to its label, and a short video of the fault.',
+      });
       add(20, INTAKE, { type: 'submitEvidence', party: 'buyer', files: [demoFile(c.id)], note: 'As requested.' });
       add(26, by, habitual(by, c, decisions));
       break;
@@ -320,7 +351,11 @@ function storySteps(plan: Plan, c: Candidate, decisions: Map<string, number>): S
           50,
           plan.reviewer!,
           plan.verdict === 'uphold'
-            ? { type: 'reviewAppeal', verdict: 'uphold', reasons: 'The decision follows from the evidence on file; the appeal adds nothing new.' }
+            ? {
+                type: 'reviewAppeal',
+                verdict: 'uphold',
+                reasons: 'The decision follows from the evidence on file; the appeal adds nothing new.',
+              }
             : {
                 type: 'reviewAppeal',
                 verdict: 'overturn',
@@ -353,7 +388,13 @@ async function backdateDefaults(db: Db, at: number): Promise<void> {
 async function publishV2(db: Db, at: number): Promise<void> {
   const { version, policy } = await currentPolicy(db);
   if (version !== 1) return; // someone's own policy: leave it alone
-  await publishPolicy(db, { ...policy, qualitySampleRate: 0.25 }, 'Sample one decision in four for a quality review while Lena, Tomás and Priya settle in.', 'amara', at);
+  await publishPolicy(
+    db,
+    { ...policy, qualitySampleRate: 0.25 },
+    'Sample one decision in four for a quality review while Lena, Tomás and Priya settle in.',
+    'amara',
+    at,
+  );
 }
 
 /** Amara reviews up to two of the oldest samples she did not decide herself, leaving at least three pending for the demo. */
@@ -369,7 +410,10 @@ async function reviewSomeSamples(db: Db, now: number): Promise<void> {
   pending.splice(Math.max(0, Math.min(2, pending.length - 3)));
   const verdicts = [
     { verdict: 'agree' as const, note: 'Reasons match the evidence; amount within policy.' },
-    { verdict: 'disagree' as const, note: 'A full refund without asking the seller for evidence first; the photos do not show the claimed fault.' },
+    {
+      verdict: 'disagree' as const,
+      note: 'A full refund without asking the seller for evidence first; the photos do not show the claimed fault.',
+    },
   ];
   for (const [i, p] of pending.entries()) await reviewQuality(db, { caseId: p.case_id, ...verdicts[i]! }, 'amara', now - (6 - i) * HOUR);
 }

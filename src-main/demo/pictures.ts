@@ -18,7 +18,11 @@ export interface CameraExif {
 }
 
 /** A photo from a phone: grain, JPEG, EXIF (or none: a picture forwarded by a messenger). */
-async function photo(svg: string, exif: CameraExif | null, opts: { width?: number; height?: number; grain?: number } = {}): Promise<Buffer> {
+async function photo(
+  svg: string,
+  exif: CameraExif | null,
+  opts: { width?: number; height?: number; grain?: number } = {},
+): Promise<Buffer> {
   const width = opts.width ?? W;
   const height = opts.height ?? H;
   const base = await sharp(Buffer.from(svg)).resize(width, height).removeAlpha().raw().toBuffer();
@@ -35,7 +39,11 @@ async function photo(svg: string, exif: CameraExif | null, opts: { width?: numbe
     const stamp = exifTime(exif.taken);
     img = img.withExif({
       IFD0: { Make: exif.make, Model: exif.model, DateTime: stamp, Software: `${exif.model} camera` },
-      IFD2: { DateTimeOriginal: stamp, DateTimeDigitized: stamp, ...(exif.offset ? { OffsetTimeOriginal: exif.offset, OffsetTime: exif.offset } : {}) },
+      IFD2: {
+        DateTimeOriginal: stamp,
+        DateTimeDigitized: stamp,
+        ...(exif.offset ? { OffsetTimeOriginal: exif.offset, OffsetTime: exif.offset } : {}),
+      },
     });
   }
   return img.jpeg({ quality: 84 }).toBuffer();
@@ -43,7 +51,8 @@ async function photo(svg: string, exif: CameraExif | null, opts: { width?: numbe
 
 const pad = (n: number) => String(n).padStart(2, '0');
 /** EXIF writes the phone's wall clock: the UTC fields of `taken` are read as that clock. */
-const exifTime = (d: Date) => `${d.getUTCFullYear()}:${pad(d.getUTCMonth() + 1)}:${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+const exifTime = (d: Date) =>
+  `${d.getUTCFullYear()}:${pad(d.getUTCMonth() + 1)}:${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 
 const svgDoc = (body: string, width = W, height = H) =>
   `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${body}</svg>`;
@@ -176,9 +185,13 @@ export async function chatScreenshot(title: string, lines: ChatLine[]): Promise<
     const x = l.from === 'me' ? width - 24 - w : 24;
     bubbles.push(`<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="22" fill="${l.from === 'me' ? '#2f7cf6' : '#e9e9ee'}"/>`);
     wrapped.forEach((t, i) =>
-      bubbles.push(`<text x="${x + 20}" y="${y + 40 + i * 30}" font-family="DejaVu Sans, sans-serif" font-size="23" fill="${l.from === 'me' ? '#fff' : '#111'}">${escapeXml(t)}</text>`),
+      bubbles.push(
+        `<text x="${x + 20}" y="${y + 40 + i * 30}" font-family="DejaVu Sans, sans-serif" font-size="23" fill="${l.from === 'me' ? '#fff' : '#111'}">${escapeXml(t)}</text>`,
+      ),
     );
-    bubbles.push(`<text x="${x + w - 14}" y="${y + h - 10}" font-family="DejaVu Sans, sans-serif" font-size="15" fill="${l.from === 'me' ? '#dce8ff' : '#888'}" text-anchor="end">${l.time}</text>`);
+    bubbles.push(
+      `<text x="${x + w - 14}" y="${y + h - 10}" font-family="DejaVu Sans, sans-serif" font-size="15" fill="${l.from === 'me' ? '#dce8ff' : '#888'}" text-anchor="end">${l.time}</text>`,
+    );
     y += h + 18;
   }
   const height = Math.max(1280, y + 140);
@@ -203,7 +216,11 @@ export async function chatScreenshot(title: string, lines: ChatLine[]): Promise<
 }
 
 /** A carrier's tracking page, screenshotted by the seller (PNG). */
-export async function trackingScreenshot(trackingNo: string, carrier: string, rows: Array<{ when: string; what: string }>): Promise<Buffer> {
+export async function trackingScreenshot(
+  trackingNo: string,
+  carrier: string,
+  rows: Array<{ when: string; what: string }>,
+): Promise<Buffer> {
   const width = 1100;
   const height = 260 + rows.length * 74;
   const body = rows
@@ -233,7 +250,10 @@ export async function mirroredCopy(jpeg: Buffer, exif: CameraExif | null): Promi
   let img = sharp(jpeg).flop().modulate({ brightness: 1.04 });
   if (exif) {
     const stamp = exifTime(exif.taken);
-    img = img.withExif({ IFD0: { Make: exif.make, Model: exif.model, DateTime: stamp }, IFD2: { DateTimeOriginal: stamp, ...(exif.offset ? { OffsetTimeOriginal: exif.offset } : {}) } });
+    img = img.withExif({
+      IFD0: { Make: exif.make, Model: exif.model, DateTime: stamp },
+      IFD2: { DateTimeOriginal: stamp, ...(exif.offset ? { OffsetTimeOriginal: exif.offset } : {}) },
+    });
   }
   return img.jpeg({ quality: 80 }).toBuffer();
 }
@@ -294,7 +314,10 @@ export async function chargerVideo(seconds = 3, fps = 6): Promise<Buffer> {
   for (let i = 0; i < seconds * fps; i++) {
     const blink = Math.floor(i / (fps / 2)) % 2 === 0;
     const svg = phoneSvg({ cracked: false, charging: true, on: false })
-      .replace('<circle cx="1160" cy="790" r="7" fill="#3fbf4a"/>', `<circle cx="1160" cy="790" r="7" fill="${blink ? '#3fbf4a' : '#1d5a23'}"/>`)
+      .replace(
+        '<circle cx="1160" cy="790" r="7" fill="#3fbf4a"/>',
+        `<circle cx="1160" cy="790" r="7" fill="${blink ? '#3fbf4a' : '#1d5a23'}"/>`,
+      )
       .replace('Charging 64%', `Charging ${64 + Math.floor(i / (fps * 2))}%`)
       .replace(
         '</svg>',
@@ -353,9 +376,35 @@ const float = (id: number, v: number) => {
 
 /** EBML header, Segment { Info, Tracks, one Cluster of key-frame SimpleBlocks }: what a browser needs to play VP8. */
 function webm(frames: Buffer[], width: number, height: number, frameMs: number): Buffer {
-  const header = el(0x1a45dfa3, uint(0x4286, 1), uint(0x42f7, 1), uint(0x42f2, 4), uint(0x42f3, 8), str(0x4282, 'webm'), uint(0x4287, 2), uint(0x4285, 2));
-  const info = el(0x1549a966, uint(0x2ad7b1, 1_000_000), float(0x4489, frames.length * frameMs), str(0x4d80, 'mediation-desk demo'), str(0x5741, 'mediation-desk demo'));
-  const tracks = el(0x1654ae6b, el(0xae, uint(0xd7, 1), uint(0x73c5, 1), uint(0x9c, 0), str(0x86, 'V_VP8'), uint(0x83, 1), el(0xe0, uint(0xb0, width), uint(0xba, height))));
+  const header = el(
+    0x1a45dfa3,
+    uint(0x4286, 1),
+    uint(0x42f7, 1),
+    uint(0x42f2, 4),
+    uint(0x42f3, 8),
+    str(0x4282, 'webm'),
+    uint(0x4287, 2),
+    uint(0x4285, 2),
+  );
+  const info = el(
+    0x1549a966,
+    uint(0x2ad7b1, 1_000_000),
+    float(0x4489, frames.length * frameMs),
+    str(0x4d80, 'mediation-desk demo'),
+    str(0x5741, 'mediation-desk demo'),
+  );
+  const tracks = el(
+    0x1654ae6b,
+    el(
+      0xae,
+      uint(0xd7, 1),
+      uint(0x73c5, 1),
+      uint(0x9c, 0),
+      str(0x86, 'V_VP8'),
+      uint(0x83, 1),
+      el(0xe0, uint(0xb0, width), uint(0xba, height)),
+    ),
+  );
   const blocks = frames.map((f, i) => {
     const head = Buffer.alloc(4);
     head[0] = 0x81; // track 1

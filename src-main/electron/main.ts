@@ -92,7 +92,12 @@ function serveEvidence(core: Awaited<ReturnType<typeof openCore>>, identityOfWin
       range: request.headers.get('range'),
       head: request.method === 'HEAD',
     });
-    const body = answer.body === null ? null : Buffer.isBuffer(answer.body) ? new Uint8Array(answer.body) : (Readable.toWeb(answer.body) as unknown as ReadableStream<Uint8Array>);
+    const body =
+      answer.body === null
+        ? null
+        : Buffer.isBuffer(answer.body)
+          ? new Uint8Array(answer.body)
+          : (Readable.toWeb(answer.body) as unknown as ReadableStream<Uint8Array>);
     return new Response(body, { status: answer.status, headers: answer.headers });
   });
 }

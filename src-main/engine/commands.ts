@@ -24,7 +24,13 @@ export type Command =
   | { type: 'shipReturn'; trackingNumber: string }
   | { type: 'confirmReturn' }
   | { type: 'appeal'; party: Party; grounds: AppealGrounds; text: string }
-  | { type: 'reviewAppeal'; verdict: 'uphold' | 'overturn'; outcome?: Outcome | undefined; amountMinor?: number | undefined; reasons: string }
+  | {
+      type: 'reviewAppeal';
+      verdict: 'uphold' | 'overturn';
+      outcome?: Outcome | undefined;
+      amountMinor?: number | undefined;
+      reasons: string;
+    }
   /** The sweep enforcing one deadline; `key` and `dueAt` come from deadlinesOf(state). */
   | { type: 'deadline'; key: string; dueAt: Ms };
 

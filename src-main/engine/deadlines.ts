@@ -7,10 +7,8 @@ import type { CaseState } from './state';
  */
 export function deadlinesOf(state: CaseState): Deadline[] {
   const out: Deadline[] = [];
-  for (const r of state.evidenceRequests)
-    if (r.status === 'open') out.push({ key: `evidence:${r.id}`, kind: 'evidence', dueAt: r.dueAt });
-  if (state.status === 'awaiting_replies' && state.proposal)
-    out.push({ key: 'reply', kind: 'reply', dueAt: state.proposal.replyDueAt });
+  for (const r of state.evidenceRequests) if (r.status === 'open') out.push({ key: `evidence:${r.id}`, kind: 'evidence', dueAt: r.dueAt });
+  if (state.status === 'awaiting_replies' && state.proposal) out.push({ key: 'reply', kind: 'reply', dueAt: state.proposal.replyDueAt });
   if (state.status === 'closed' && state.decision?.appealUntil != null)
     out.push({ key: 'appeal', kind: 'appeal', dueAt: state.decision.appealUntil });
   if (state.refund?.status === 'awaiting_return' && state.refund.returnDueAt != null)

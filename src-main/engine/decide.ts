@@ -108,7 +108,8 @@ function requireIntake(d: Draft): void {
 }
 
 function refuseClosed(d: Draft): void {
-  if (!OPEN_STATUSES.includes(d.s.status)) refuse('INVALID_STATE', `Case ${d.s.id} is ${d.s.status}; it can no longer be changed this way.`);
+  if (!OPEN_STATUSES.includes(d.s.status))
+    refuse('INVALID_STATE', `Case ${d.s.id} is ${d.s.status}; it can no longer be changed this way.`);
 }
 
 // ---------------------------------------------------------------- assignment
@@ -141,7 +142,10 @@ const VIDEO_TYPES = new Set(['video/mp4', 'video/webm', 'video/quicktime']);
 function requestEvidence(d: Draft, party: Party, request: string): void {
   requireCaseActor(d);
   if (d.s.status === 'awaiting_replies')
-    refuse('REPLY_PERIOD_OPEN', `The resolutions are published and the parties have until ${iso(d.s.proposal!.replyDueAt)} to reply; evidence can be requested again if no agreement is reached.`);
+    refuse(
+      'REPLY_PERIOD_OPEN',
+      `The resolutions are published and the parties have until ${iso(d.s.proposal!.replyDueAt)} to reply; evidence can be requested again if no agreement is reached.`,
+    );
   if (d.s.status !== 'in_review' && d.s.status !== 'awaiting_evidence') refuseClosed(d);
   if (d.s.status === 'in_review') d.s.evidenceRound += 1;
   const id = `${d.s.id}/R${d.s.evidenceRequests.length + 1}`;
@@ -168,7 +172,10 @@ function submitEvidence(d: Draft, c: Extract<Command, { type: 'submitEvidence' }
   if (open.length === 0) {
     if (mine.some((r) => r.status === 'expired'))
       refuse('DEADLINE_PASSED', `The ${c.party}'s evidence request on case ${d.s.id} has expired; evidence can no longer be accepted.`);
-    refuse('NO_OPEN_REQUEST', `The ${c.party} has no open evidence request on case ${d.s.id}; after escalation evidence is accepted only when the mediator asks for it.`);
+    refuse(
+      'NO_OPEN_REQUEST',
+      `The ${c.party} has no open evidence request on case ${d.s.id}; after escalation evidence is accepted only when the mediator asks for it.`,
+    );
   }
   const target = open.sort((a, b) => a.dueAt - b.dueAt)[0]!;
   if (d.ctx.now >= target.dueAt)
@@ -180,7 +187,12 @@ function submitEvidence(d: Draft, c: Extract<Command, { type: 'submitEvidence' }
   target.resolvedAt = d.ctx.now;
   for (const file of c.files) {
     d.evidence.push({ party: c.party, file, note: c.note ?? null, requestId: target.id, submittedAt: d.ctx.now });
-    emit(d, 'evidence.submitted', { requestId: target.id, name: file.name, mediaType: file.mediaType, sizeBytes: file.sizeBytes, sha256: file.sha256 }, c.party);
+    emit(
+      d,
+      'evidence.submitted',
+      { requestId: target.id, name: file.name, mediaType: file.mediaType, sizeBytes: file.sizeBytes, sha256: file.sha256 },
+      c.party,
+    );
   }
   afterRequestResolved(d, d.ctx.now);
 }
@@ -210,11 +222,35 @@ function afterRequestResolved(d: Draft, at: Ms): void {
     } else {
       const { claim, order } = d.s;
       if (claim.remedy === 'return_and_refund')
-        makeDecision(d, 'return', order.totalMinor, 'default', 'system', at, "The seller did not provide the requested evidence in time; the buyer's claim (return and refund) is granted.");
+        makeDecision(
+          d,
+          'return',
+          order.totalMinor,
+          'default',
+          'system',
+          at,
+          "The seller did not provide the requested evidence in time; the buyer's claim (return and refund) is granted.",
+        );
       else if (claim.amountMinor >= order.totalMinor)
-        makeDecision(d, 'full', order.totalMinor, 'default', 'system', at, "The seller did not provide the requested evidence in time; the buyer's claim (full refund) is granted.");
+        makeDecision(
+          d,
+          'full',
+          order.totalMinor,
+          'default',
+          'system',
+          at,
+          "The seller did not provide the requested evidence in time; the buyer's claim (full refund) is granted.",
+        );
       else
-        makeDecision(d, 'partial', claim.amountMinor, 'default', 'system', at, `The seller did not provide the requested evidence in time; the buyer's claim (${money(d, claim.amountMinor)}, keeping the item) is granted.`);
+        makeDecision(
+          d,
+          'partial',
+          claim.amountMinor,
+          'default',
+          'system',
+          at,
+          `The seller did not provide the requested evidence in time; the buyer's claim (${money(d, claim.amountMinor)}, keeping the item) is granted.`,
+        );
     }
     return;
   }
@@ -226,15 +262,22 @@ function afterRequestResolved(d: Draft, at: Ms): void {
 
 function propose(d: Draft, override: number | undefined, note: string | undefined): void {
   requireCaseActor(d);
-  if (d.s.status === 'awaiting_evidence') refuse('EVIDENCE_PENDING', 'An evidence request is still open; publish the resolutions after it is answered or expires.');
-  if (d.s.status === 'awaiting_replies') refuse('REPLY_PERIOD_OPEN', `The resolutions are already published; replies are due by ${iso(d.s.proposal!.replyDueAt)}.`);
+  if (d.s.status === 'awaiting_evidence')
+    refuse('EVIDENCE_PENDING', 'An evidence request is still open; publish the resolutions after it is answered or expires.');
+  if (d.s.status === 'awaiting_replies')
+    refuse('REPLY_PERIOD_OPEN', `The resolutions are already published; replies are due by ${iso(d.s.proposal!.replyDueAt)}.`);
   if (d.s.status !== 'in_review') refuseClosed(d);
-  if (d.s.forcedDecision) refuse('INVALID_STATE', 'The reply period ended without agreement: decide by picking one of the published options.');
+  if (d.s.forcedDecision)
+    refuse('INVALID_STATE', 'The reply period ended without agreement: decide by picking one of the published options.');
   let partialOverride: number | null = null;
   if (override !== undefined) {
-    if (isNotReceived(d.s.reason)) refuse('VALIDATION', 'An item that was not received has a single full-refund option; there is no partial amount to set.');
+    if (isNotReceived(d.s.reason))
+      refuse('VALIDATION', 'An item that was not received has a single full-refund option; there is no partial amount to set.');
     if (override < 1 || override > d.s.order.totalMinor)
-      refuse('AMOUNT_OUT_OF_RANGE', `The partial amount must be between ${money(d, 1)} and the order total ${money(d, d.s.order.totalMinor)}.`);
+      refuse(
+        'AMOUNT_OUT_OF_RANGE',
+        `The partial amount must be between ${money(d, 1)} and the order total ${money(d, d.s.order.totalMinor)}.`,
+      );
     if (!note || note.trim() === '') refuse('VALIDATION', 'Explain the changed partial amount in a note; the parties will see it.');
     partialOverride = override;
   }
@@ -264,11 +307,15 @@ function reply(d: Draft, party: Party, choice: string): void {
   requireIntake(d);
   const p = d.s.proposal;
   if (!p) refuse('INVALID_STATE', `No resolutions are published on case ${d.s.id}; there is nothing to reply to.`);
-  if (p!.replies[party] !== null) refuse('ALREADY_REPLIED', `The ${party} already replied (${p!.replies[party]}); each party replies once.`);
+  if (p!.replies[party] !== null)
+    refuse('ALREADY_REPLIED', `The ${party} already replied (${p!.replies[party]}); each party replies once.`);
   if (d.ctx.now >= p!.replyDueAt || (p!.endedAt !== null && d.s.status !== 'awaiting_replies'))
     refuse('DEADLINE_PASSED', `The reply period ended at ${iso(p!.endedAt ?? p!.replyDueAt)}; replies are no longer accepted.`);
   if (choice !== 'reject' && !p!.options.some((o) => o.kind === choice))
-    refuse('OUTCOME_NOT_OFFERED', `"${choice}" is not one of the published options (${p!.options.map((o) => o.kind).join(', ')}) or "reject".`);
+    refuse(
+      'OUTCOME_NOT_OFFERED',
+      `"${choice}" is not one of the published options (${p!.options.map((o) => o.kind).join(', ')}) or "reject".`,
+    );
   p!.replies[party] = choice as OptionKind | 'reject';
   p!.repliedAt[party] = d.ctx.now;
   emit(d, 'reply.received', { choice }, party);
@@ -277,7 +324,15 @@ function reply(d: Draft, party: Party, choice: string): void {
   p!.endedAt = d.ctx.now;
   if (buyer === seller && buyer !== 'reject') {
     const option = p!.options.find((o) => o.kind === buyer)!;
-    makeDecision(d, option.kind, option.amountMinor, 'agreement', 'parties', d.ctx.now, `Both parties accepted the ${option.kind} resolution.`);
+    makeDecision(
+      d,
+      option.kind,
+      option.amountMinor,
+      'agreement',
+      'parties',
+      d.ctx.now,
+      `Both parties accepted the ${option.kind} resolution.`,
+    );
   } else {
     forceDecision(d, d.ctx.now, { buyer, seller });
   }
@@ -296,7 +351,8 @@ function resolveAmount(d: Draft, outcome: Outcome, amount: number | undefined): 
   const total = d.s.order.totalMinor;
   switch (outcome) {
     case 'none':
-      if (amount !== undefined && amount !== 0) refuse('AMOUNT_OUT_OF_RANGE', 'A decision of "none" refunds nothing; leave the amount empty.');
+      if (amount !== undefined && amount !== 0)
+        refuse('AMOUNT_OUT_OF_RANGE', 'A decision of "none" refunds nothing; leave the amount empty.');
       return 0;
     case 'full':
     case 'return':
@@ -307,7 +363,8 @@ function resolveAmount(d: Draft, outcome: Outcome, amount: number | undefined): 
       const published = d.s.proposal?.options.find((o) => o.kind === 'partial')?.amountMinor;
       const value = amount ?? published;
       if (value === undefined) return refuse('VALIDATION', 'A partial refund needs an amount (amountMinor, in minor units).');
-      if (value < 1 || value > total) refuse('AMOUNT_OUT_OF_RANGE', `The amount must be between ${money(d, 1)} and the order total ${money(d, total)}.`);
+      if (value < 1 || value > total)
+        refuse('AMOUNT_OUT_OF_RANGE', `The amount must be between ${money(d, 1)} and the order total ${money(d, total)}.`);
       return value;
     }
   }
@@ -315,8 +372,10 @@ function resolveAmount(d: Draft, outcome: Outcome, amount: number | undefined): 
 
 function mediatorDecides(d: Draft, outcome: Outcome, amount: number | undefined, reasons: string): void {
   const a = requireCaseActor(d);
-  if (d.s.status === 'awaiting_evidence') refuse('EVIDENCE_PENDING', 'An evidence request is still open; decide after it is answered or expires.');
-  if (d.s.status === 'awaiting_replies') refuse('REPLY_PERIOD_OPEN', `The parties may reply until ${iso(d.s.proposal!.replyDueAt)}; decide after the reply period.`);
+  if (d.s.status === 'awaiting_evidence')
+    refuse('EVIDENCE_PENDING', 'An evidence request is still open; decide after it is answered or expires.');
+  if (d.s.status === 'awaiting_replies')
+    refuse('REPLY_PERIOD_OPEN', `The parties may reply until ${iso(d.s.proposal!.replyDueAt)}; decide after the reply period.`);
   if (d.s.status !== 'in_review') refuseClosed(d);
   if (!reasons.trim()) refuse('VALIDATION', 'Write the reasons for the decision; both parties receive them.');
   const value = resolveAmount(d, outcome, amount);
@@ -331,7 +390,15 @@ function mediatorDecides(d: Draft, outcome: Outcome, amount: number | undefined,
   makeDecision(d, outcome, value, 'mediator', a.id, d.ctx.now, reasons.trim());
 }
 
-function makeDecision(d: Draft, outcome: Outcome, amountMinor: number, basis: Decision['basis'], by: string, at: Ms, reasons: string): void {
+function makeDecision(
+  d: Draft,
+  outcome: Outcome,
+  amountMinor: number,
+  basis: Decision['basis'],
+  by: string,
+  at: Ms,
+  reasons: string,
+): void {
   const policy = d.ctx.policy;
   const appealable = basis === 'mediator' || basis === 'default';
   if (d.s.decision) d.s.supersededDecisions.push(d.s.decision);
@@ -351,9 +418,29 @@ function makeDecision(d: Draft, outcome: Outcome, amountMinor: number, basis: De
     outcome === 'none'
       ? null
       : outcome === 'return'
-        ? { status: 'awaiting_return', amountMinor, returnDueAt: at + policy.returnShipmentHours * HOUR_MS, returnTrackingNumber: null, updatedAt: at }
+        ? {
+            status: 'awaiting_return',
+            amountMinor,
+            returnDueAt: at + policy.returnShipmentHours * HOUR_MS,
+            returnTrackingNumber: null,
+            updatedAt: at,
+          }
         : { status: 'expected', amountMinor, returnDueAt: null, returnTrackingNumber: null, updatedAt: at };
-  emit(d, 'case.decided', { outcome, amountMinor, basis, decidedBy: by, reasons, appealUntil: d.s.decision.appealUntil && iso(d.s.decision.appealUntil), policyVersion: d.ctx.policyVersion }, by === 'parties' ? 'parties' : by, at);
+  emit(
+    d,
+    'case.decided',
+    {
+      outcome,
+      amountMinor,
+      basis,
+      decidedBy: by,
+      reasons,
+      appealUntil: d.s.decision.appealUntil && iso(d.s.decision.appealUntil),
+      policyVersion: d.ctx.policyVersion,
+    },
+    by === 'parties' ? 'parties' : by,
+    at,
+  );
 }
 
 // ---------------------------------------------------------------- return shipment
@@ -390,8 +477,20 @@ function fileAppeal(d: Draft, c: Extract<Command, { type: 'appeal' }>): void {
   if (!dec) refuse('INVALID_STATE', `Case ${d.s.id} has not been decided; there is nothing to appeal yet.`);
   if (dec!.basis === 'agreement') refuse('NOT_APPEALABLE', 'Both parties agreed to this resolution; an agreement cannot be appealed.');
   if (dec!.appealUntil === null || d.ctx.now >= dec!.appealUntil || d.s.status !== 'closed')
-    refuse('APPEAL_WINDOW_CLOSED', `The appeal window ${dec!.appealUntil !== null ? `closed at ${iso(dec!.appealUntil)}` : 'is closed'}; the decision is final.`);
-  d.s.appeal = { party: c.party, grounds: c.grounds, text: c.text, filedAt: d.ctx.now, status: 'pending', reviewedBy: null, reviewedAt: null, reviewReasons: null };
+    refuse(
+      'APPEAL_WINDOW_CLOSED',
+      `The appeal window ${dec!.appealUntil !== null ? `closed at ${iso(dec!.appealUntil)}` : 'is closed'}; the decision is final.`,
+    );
+  d.s.appeal = {
+    party: c.party,
+    grounds: c.grounds,
+    text: c.text,
+    filedAt: d.ctx.now,
+    status: 'pending',
+    reviewedBy: null,
+    reviewedAt: null,
+    reviewReasons: null,
+  };
   d.s.status = 'appealed';
   emit(d, 'appeal.filed', { grounds: c.grounds, text: c.text }, c.party);
 }
@@ -400,7 +499,10 @@ function reviewAppeal(d: Draft, c: Extract<Command, { type: 'reviewAppeal' }>): 
   const a = requireUser(d, ['supervisor'], 'review appeals');
   if (d.s.status !== 'appealed' || !d.s.appeal) refuse('INVALID_STATE', `Case ${d.s.id} has no pending appeal.`);
   if (d.s.decision?.decidedBy === a.id || d.s.assignee === a.id)
-    refuse('SEPARATION_OF_DUTIES', `You ${d.s.decision?.decidedBy === a.id ? 'decided' : 'handled'} case ${d.s.id}; another supervisor must review its appeal.`);
+    refuse(
+      'SEPARATION_OF_DUTIES',
+      `You ${d.s.decision?.decidedBy === a.id ? 'decided' : 'handled'} case ${d.s.id}; another supervisor must review its appeal.`,
+    );
   if (!c.reasons.trim()) refuse('VALIDATION', 'Write the reasons for the review; both parties receive them.');
   const appeal = d.s.appeal!;
   if (c.verdict === 'uphold') {
@@ -461,7 +563,15 @@ function endReplyPeriod(d: Draft, at: Ms): void {
     const option = p.options.find((o) => o.kind === accepted[0])!;
     const who = buyer !== null ? 'buyer' : 'seller';
     emit(d, 'reply_period.ended', { replies: { buyer, seller }, forcedDecision: false }, 'system', at);
-    makeDecision(d, option.kind, option.amountMinor, 'default', 'system', at, `The ${who} accepted the ${option.kind} resolution and the other party did not reply in time.`);
+    makeDecision(
+      d,
+      option.kind,
+      option.amountMinor,
+      'default',
+      'system',
+      at,
+      `The ${who} accepted the ${option.kind} resolution and the other party did not reply in time.`,
+    );
     return;
   }
   forceDecision(d, at, { buyer, seller });

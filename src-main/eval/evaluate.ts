@@ -59,7 +59,11 @@ function quantile(xs: number[], q: number): number | null {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
 }
 
-export function scorePopulation(pop: Population, flagScore: number, timeToFlag = true): { ranking: BuyerScore[]; flaggedAt: Map<string, number>; abusiveBefore: Map<string, number> } {
+export function scorePopulation(
+  pop: Population,
+  flagScore: number,
+  timeToFlag = true,
+): { ranking: BuyerScore[]; flaggedAt: Map<string, number>; abusiveBefore: Map<string, number> } {
   const flaggedAt = new Map<string, number>();
   const scorer = new HistoryScorer({
     incremental: timeToFlag,

@@ -95,7 +95,13 @@ interface Photo {
 }
 
 const RECEIVED = ['not_as_described', 'defective', 'damaged', 'wrong_item', 'missing_parts', 'counterfeit', 'quantity_short'] as const;
-const NOT_RECEIVED = ['not_received.in_transit', 'not_received.no_tracking_info', 'not_received.returned_to_sender', 'not_received.customs', 'not_received.wrong_address'] as const;
+const NOT_RECEIVED = [
+  'not_received.in_transit',
+  'not_received.no_tracking_info',
+  'not_received.returned_to_sender',
+  'not_received.customs',
+  'not_received.wrong_address',
+] as const;
 
 const NEUTRAL = [
   'The item does not work, please see the photos.',
@@ -172,7 +178,17 @@ export function generatePopulation(opts: PopulationOptions): Population {
 
   // Buyer kinds, in a shuffled order so ids say nothing.
   const kinds: BuyerKind[] = [];
-  const order: BuyerKind[] = ['abuser_nrd', 'abuser_fake_defect', 'abuser_ring', 'abuser_subtle', 'unlucky_lost', 'bad_sellers', 'new', 'household', 'locker'];
+  const order: BuyerKind[] = [
+    'abuser_nrd',
+    'abuser_fake_defect',
+    'abuser_ring',
+    'abuser_subtle',
+    'unlucky_lost',
+    'bad_sellers',
+    'new',
+    'household',
+    'locker',
+  ];
   for (const k of order) for (let i = 0; i < Math.round(mix[k] * N); i++) kinds.push(k);
   while (kinds.length < N) kinds.push('honest');
   kinds.length = N;
@@ -218,7 +234,14 @@ export function generatePopulation(opts: PopulationOptions): Population {
           ringNo++;
           ringLeft = r.int(3, 6);
           const createdAt = end - r.range(60, 540) * DAY;
-          ringShared = { device: own('dv-'), payment: own('pm-'), address: own('ad-'), createdAt, from: createdAt, to: Math.min(end, createdAt + r.range(60, 200) * DAY) };
+          ringShared = {
+            device: own('dv-'),
+            payment: own('pm-'),
+            address: own('ad-'),
+            createdAt,
+            from: createdAt,
+            to: Math.min(end, createdAt + r.range(60, 200) * DAY),
+          };
         }
         ringLeft--;
         const s = ringShared!;
@@ -237,7 +260,15 @@ export function generatePopulation(opts: PopulationOptions): Population {
         // Some stopped long ago: their history decays but is still theirs.
         const to = r.chance(0.15) ? Math.min(end - 200 * DAY, from + r.range(90, 250) * DAY) : end;
         const lo = kind === 'abuser_subtle' ? 8 : 6;
-        plan = { id, kind, createdAt, links, from, to: Math.max(to, from + 60 * DAY), orders: r.int(lo, kind === 'abuser_subtle' ? 30 : 40) };
+        plan = {
+          id,
+          kind,
+          createdAt,
+          links,
+          from,
+          to: Math.max(to, from + 60 * DAY),
+          orders: r.int(lo, kind === 'abuser_subtle' ? 30 : 40),
+        };
         if (r.chance(0.1)) links.address = [r.pick(lockers)];
         break;
       }
@@ -252,7 +283,13 @@ export function generatePopulation(opts: PopulationOptions): Population {
         break;
       }
       default:
-        plan = { id, kind, ...honestWindow(), links, orders: Math.max(1, Math.round(r.lognormal(kind === 'unlucky_lost' || kind === 'bad_sellers' ? 16 : 10, 0.9))) };
+        plan = {
+          id,
+          kind,
+          ...honestWindow(),
+          links,
+          orders: Math.max(1, Math.round(r.lognormal(kind === 'unlucky_lost' || kind === 'bad_sellers' ? 16 : 10, 0.9))),
+        };
     }
     plan.orders = Math.min(plan.orders, 200);
     // Households: an honest pair sharing the address (and sometimes a computer or a card);
@@ -270,7 +307,14 @@ export function generatePopulation(opts: PopulationOptions): Population {
   }
   for (const p of plans)
     if ((p.kind === 'abuser_nrd' || p.kind === 'abuser_fake_defect') && r.chance(0.2)) {
-      const partner = plans.find((q) => q.kind === 'honest' && q.links.address.length === 1 && q.links.address[0]!.startsWith('ad-') && !q.links.address[0]!.startsWith('ad-locker') && r.chance(0.02));
+      const partner = plans.find(
+        (q) =>
+          q.kind === 'honest' &&
+          q.links.address.length === 1 &&
+          q.links.address[0]!.startsWith('ad-') &&
+          !q.links.address[0]!.startsWith('ad-locker') &&
+          r.chance(0.02),
+      );
       if (partner) partner.links.address = [...p.links.address];
     }
 
@@ -281,7 +325,8 @@ export function generatePopulation(opts: PopulationOptions): Population {
   let orderNo = 0;
   let disputeNo = 0;
   const push = (at: number, rec: HistoryRecordInput) => out.push({ at, seq: seq++, rec });
-  for (const s of sellers) push(start - 1000 * DAY, { type: 'account', id: s, role: 'seller', createdAt: iso(start - 1000 * DAY), links: {} });
+  for (const s of sellers)
+    push(start - 1000 * DAY, { type: 'account', id: s, role: 'seller', createdAt: iso(start - 1000 * DAY), links: {} });
 
   const ringPhotos = new Map<number, Photo[]>();
   for (const p of plans) {
@@ -290,13 +335,27 @@ export function generatePopulation(opts: PopulationOptions): Population {
     push(p.createdAt, { type: 'account', id: p.id, role: 'buyer', createdAt: iso(p.createdAt), links: p.links });
     const basePhotos: Photo[] =
       p.kind === 'abuser_ring'
-        ? (ringPhotos.get(p.ring!) ?? ringPhotos.set(p.ring!, Array.from({ length: r.int(1, 2) }, () => ({ sha256: r.hex(64), phash: r.hex(16) }))).get(p.ring!)!)
+        ? (ringPhotos.get(p.ring!) ??
+          ringPhotos
+            .set(
+              p.ring!,
+              Array.from({ length: r.int(1, 2) }, () => ({ sha256: r.hex(64), phash: r.hex(16) })),
+            )
+            .get(p.ring!)!)
         : Array.from({ length: r.int(1, 2) }, () => ({ sha256: r.hex(64), phash: r.hex(16) }));
     const honestRate = Math.min(0.2, Math.max(0.002, r.lognormal(0.025, 0.6)));
     const abuseRate =
-      p.kind === 'abuser_nrd' ? r.range(0.35, 0.8) : p.kind === 'abuser_fake_defect' ? r.range(0.45, 0.9) : p.kind === 'abuser_ring' ? r.range(0.45, 0.85) : r.range(0.2, 0.4);
+      p.kind === 'abuser_nrd'
+        ? r.range(0.35, 0.8)
+        : p.kind === 'abuser_fake_defect'
+          ? r.range(0.45, 0.9)
+          : p.kind === 'abuser_ring'
+            ? r.range(0.45, 0.85)
+            : r.range(0.2, 0.4);
     const pDelivered = p.kind === 'unlucky_lost' ? r.range(0.6, 0.78) : r.range(0.9, 0.97);
-    const times = Array.from({ length: p.orders }, () => r.range(Math.max(p.from, p.createdAt), Math.max(Math.max(p.from, p.createdAt) + DAY, p.to - 20 * DAY))).sort((a, b) => a - b);
+    const times = Array.from({ length: p.orders }, () =>
+      r.range(Math.max(p.from, p.createdAt), Math.max(Math.max(p.from, p.createdAt) + DAY, p.to - 20 * DAY)),
+    ).sort((a, b) => a - b);
     for (const placedAt of times) {
       const oid = `O-${++orderNo}`;
       const delivered = r.chance(abuser ? 0.96 : pDelivered);
@@ -320,7 +379,14 @@ export function generatePopulation(opts: PopulationOptions): Population {
         if (r.chance(0.85)) reason = r.pick(NOT_RECEIVED);
       } else if (abuser && r.chance(abuseRate)) {
         abusive = true;
-        const nrd = p.kind === 'abuser_nrd' ? r.chance(0.85) : p.kind === 'abuser_ring' ? r.chance(0.6) : p.kind === 'abuser_subtle' ? r.chance(0.35) : r.chance(0.1);
+        const nrd =
+          p.kind === 'abuser_nrd'
+            ? r.chance(0.85)
+            : p.kind === 'abuser_ring'
+              ? r.chance(0.6)
+              : p.kind === 'abuser_subtle'
+                ? r.chance(0.35)
+                : r.chance(0.1);
         reason = nrd ? r.pick(NOT_RECEIVED) : r.pick(RECEIVED);
       } else {
         const rate = p.kind === 'bad_sellers' ? r.range(0.15, 0.3) : p.kind === 'new' ? 0.06 : honestRate;
@@ -334,7 +400,15 @@ export function generatePopulation(opts: PopulationOptions): Population {
       if (abusive && t.firstAbuseAt === null) t.firstAbuseAt = openedAt;
 
       const evidence: Array<{ sha256: string; phash: string }> = [];
-      const reuse = abusive && (p.kind === 'abuser_ring' ? r.chance(0.7) : p.kind === 'abuser_subtle' ? r.chance(0.2) : notReceived ? r.chance(0.5) : r.chance(0.6));
+      const reuse =
+        abusive &&
+        (p.kind === 'abuser_ring'
+          ? r.chance(0.7)
+          : p.kind === 'abuser_subtle'
+            ? r.chance(0.2)
+            : notReceived
+              ? r.chance(0.5)
+              : r.chance(0.6));
       if (reuse) {
         const base = r.pick(basePhotos);
         evidence.push(r.chance(0.5) ? { ...base } : { sha256: r.hex(64), phash: nearDuplicate(r, base.phash, 3) });
@@ -344,13 +418,16 @@ export function generatePopulation(opts: PopulationOptions): Population {
       if (!notReceived && r.chance(0.05)) evidence.push({ ...r.pick(stock) });
       if (!abuser && !notReceived && r.chance(0.004) && basePhotos.length) evidence.push({ ...basePhotos[0]! }); // an honest buyer re-attaching an old photo
 
-      const messages: Array<{ by: 'buyer' | 'seller'; at: string; text: string }> = [{ by: 'buyer', at: iso(openedAt), text: r.pick(NEUTRAL) }];
+      const messages: Array<{ by: 'buyer' | 'seller'; at: string; text: string }> = [
+        { by: 'buyer', at: iso(openedAt), text: r.pick(NEUTRAL) },
+      ];
       const pThreat = abusive ? 0.25 : p.kind === 'bad_sellers' ? 0.05 : 0.02;
       const pOff = abusive ? (p.kind === 'abuser_ring' ? 0.3 : 0.15) : 0.002;
       if (r.chance(pThreat)) messages.push({ by: 'buyer', at: iso(openedAt + DAY), text: r.pick(THREATS) });
       if (r.chance(pOff)) messages.push({ by: 'buyer', at: iso(openedAt + 2 * DAY), text: r.pick(OFF_PLATFORM) });
       if (!abusive && r.chance(0.03)) messages.push({ by: 'buyer', at: iso(openedAt + 3 * DAY), text: r.pick(REPORTED) });
-      if (r.chance(0.1)) messages.push({ by: 'seller', at: iso(openedAt + DAY), text: 'We can pay you by PayPal if you close the dispute.' });
+      if (r.chance(0.1))
+        messages.push({ by: 'seller', at: iso(openedAt + DAY), text: 'We can pay you by PayPal if you close the dispute.' });
 
       const open = openedAt > end - 25 * DAY && r.chance(0.7);
       let outcome: string | null = null;

@@ -57,7 +57,10 @@ export async function analyzeImage(bytes: Buffer, sniffed: SniffedType, limits: 
   const format = FORMAT_NAME[sniffed.ext]!;
   // The caller's sniff is trusted for nothing: a mismatch means the wrong bytes or a bug upstream.
   if (sniffType(bytes.subarray(0, SNIFF_BYTES))?.ext !== sniffed.ext)
-    throw new AppFailure('UNSUPPORTED_FILE', `This file is not the ${format} image it was taken for. Please ask for the original file to be sent again.`);
+    throw new AppFailure(
+      'UNSUPPORTED_FILE',
+      `This file is not the ${format} image it was taken for. Please ask for the original file to be sent again.`,
+    );
 
   const header = readImageHeader(bytes, sniffed, limits);
   try {
@@ -116,7 +119,8 @@ export async function analyzeImage(bytes: Buffer, sniffed: SniffedType, limits: 
   } catch (e) {
     if (e instanceof AppFailure) throw e;
     const message = e instanceof Error ? e.message : String(e);
-    if (/pixel limit/i.test(message)) throw new AppFailure('UNSUPPORTED_FILE', tooManyPixelsMessage(format, header.width, header.height, limits.maxPixels));
+    if (/pixel limit/i.test(message))
+      throw new AppFailure('UNSUPPORTED_FILE', tooManyPixelsMessage(format, header.width, header.height, limits.maxPixels));
     throw damagedFailure(format);
   }
 }
@@ -136,7 +140,10 @@ const damagedFailure = (format: string): AppFailure =>
 export function checkVideoHead(head: Uint8Array, sniffed: SniffedType): void {
   const name = sniffed.ext === 'mov' ? 'MOV' : sniffed.ext === 'mp4' ? 'MP4' : 'WebM';
   const refuse = (why: string): never => {
-    throw new AppFailure('UNSUPPORTED_FILE', `This ${name} video cannot be accepted: ${why} Please ask for the original video to be sent again.`);
+    throw new AppFailure(
+      'UNSUPPORTED_FILE',
+      `This ${name} video cannot be accepted: ${why} Please ask for the original video to be sent again.`,
+    );
   };
   if (sniffed.kind !== 'video') refuse('it is not a video.');
   if (sniffType(head)?.ext !== sniffed.ext) refuse('it is not the kind of video it was taken for.');
@@ -168,7 +175,8 @@ export function checkVideoHead(head: Uint8Array, sniffed: SniffedType): void {
   }
   if (!sawDocType) refuse('its header is damaged.');
   if (segmentAt + 4 <= head.length) {
-    const isSegment = head[segmentAt] === 0x18 && head[segmentAt + 1] === 0x53 && head[segmentAt + 2] === 0x80 && head[segmentAt + 3] === 0x67;
+    const isSegment =
+      head[segmentAt] === 0x18 && head[segmentAt + 1] === 0x53 && head[segmentAt + 2] === 0x80 && head[segmentAt + 3] === 0x67;
     // EBML Void/CRC elements may sit between; anything else is not a WebM.
     if (!isSegment && head[segmentAt] !== 0xec && head[segmentAt] !== 0xbf) refuse('its header is damaged.');
   } else if (whole) {

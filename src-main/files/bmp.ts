@@ -62,16 +62,20 @@ export function readBmpHeader(bytes: Uint8Array, maxPixels = Infinity): BmpHeade
   const colorsUsed = u32(bytes, 46);
   const dataOffset = u32(bytes, 10);
 
-  if (width <= 0 || rawHeight === 0 || rawHeight === -(2 ** 31)) refuse(`it says the picture is ${width} × ${Math.abs(rawHeight)} pixels, which is not a picture.`);
+  if (width <= 0 || rawHeight === 0 || rawHeight === -(2 ** 31))
+    refuse(`it says the picture is ${width} × ${Math.abs(rawHeight)} pixels, which is not a picture.`);
   if (width * Math.abs(rawHeight) > maxPixels)
     throw new AppFailure('UNSUPPORTED_FILE', tooManyPixelsMessage('BMP', width, Math.abs(rawHeight), maxPixels));
   if (planes !== 1) refuse('its header is damaged.');
   if (![1, 4, 8, 16, 24, 32].includes(bitsPerPixel)) refuse(`it uses ${bitsPerPixel} bits per pixel, which is not a standard BMP.`);
   if (compression === 1 || compression === 2)
     refuse('it uses run-length (RLE) compression, which is not supported. Please ask for a JPEG or PNG instead.');
-  if (compression === 4 || compression === 5) refuse('it wraps a JPEG or PNG inside a BMP, which is not supported. Please ask for the JPEG or PNG itself.');
-  if (compression !== BI_RGB && compression !== BI_BITFIELDS && compression !== BI_ALPHABITFIELDS) refuse('its compression method is unknown.');
-  if (compression !== BI_RGB && bitsPerPixel !== 16 && bitsPerPixel !== 32) refuse('its header is damaged (bit fields with a palette image).');
+  if (compression === 4 || compression === 5)
+    refuse('it wraps a JPEG or PNG inside a BMP, which is not supported. Please ask for the JPEG or PNG itself.');
+  if (compression !== BI_RGB && compression !== BI_BITFIELDS && compression !== BI_ALPHABITFIELDS)
+    refuse('its compression method is unknown.');
+  if (compression !== BI_RGB && bitsPerPixel !== 16 && bitsPerPixel !== 32)
+    refuse('its header is damaged (bit fields with a palette image).');
 
   const topDown = rawHeight < 0;
   const height = Math.abs(rawHeight);

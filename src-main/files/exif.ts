@@ -79,7 +79,10 @@ export function captureTime(value: unknown, subSec: unknown, offset: unknown): {
   if (!m) return null;
   const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
   if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-  const ms = typeof subSec === 'string' || typeof subSec === 'number' ? Number(`0.${String(subSec).replace(/\D/g, '').slice(0, 3) || '0'}`) * 1000 : 0;
+  const ms =
+    typeof subSec === 'string' || typeof subSec === 'number'
+      ? Number(`0.${String(subSec).replace(/\D/g, '').slice(0, 3) || '0'}`) * 1000
+      : 0;
   let t = Date.UTC(year, month - 1, day, hour, minute, second, Math.round(ms));
   if (new Date(t).getUTCDate() !== day) return null; // 31 February
   const off = typeof offset === 'string' ? /^\s*([+-])(\d{2}):(\d{2})\s*$/.exec(offset) : null;
@@ -89,7 +92,13 @@ export function captureTime(value: unknown, subSec: unknown, offset: unknown): {
 }
 
 const clean = (v: unknown): string =>
-  typeof v === 'string' ? v.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, '').replace(/\s+/g, ' ').trim().slice(0, 64) : '';
+  typeof v === 'string'
+    ? v
+        .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, '')
+        .replace(/\s+/g, ' ')
+        .trim()
+        .slice(0, 64)
+    : '';
 
 /** "Make Model", without repeating the make when the model already starts with it ("Canon Canon EOS R5"). */
 export function deviceName(make: unknown, model: unknown): string | null {

@@ -27,7 +27,8 @@ export interface ImageHeader {
 
 const FORMAT_NAME: Record<string, string> = { jpg: 'JPEG', png: 'PNG', gif: 'GIF', bmp: 'BMP' };
 
-const unsupported = (format: string, why: string): AppFailure => new AppFailure('UNSUPPORTED_FILE', `This ${format} image cannot be read: ${why}`);
+const unsupported = (format: string, why: string): AppFailure =>
+  new AppFailure('UNSUPPORTED_FILE', `This ${format} image cannot be read: ${why}`);
 const truncated = (format: string): AppFailure =>
   unsupported(format, 'the file is incomplete (it ends before the picture does). Please ask for the file to be sent again.');
 const damaged = (format: string, what: string): AppFailure =>
@@ -38,10 +39,13 @@ export function readImageHeader(bytes: Uint8Array, sniffed: SniffedType, limits:
   const format = FORMAT_NAME[sniffed.ext];
   if (sniffed.kind !== 'image' || !format) throw new AppFailure('UNSUPPORTED_FILE', 'This file is a video, not a photo.');
   const header =
-    sniffed.ext === 'png' ? pngHeader(bytes, limits)
-    : sniffed.ext === 'jpg' ? jpegHeader(bytes)
-    : sniffed.ext === 'gif' ? gifHeader(bytes, limits)
-    : bmpHeader(bytes, limits);
+    sniffed.ext === 'png'
+      ? pngHeader(bytes, limits)
+      : sniffed.ext === 'jpg'
+        ? jpegHeader(bytes)
+        : sniffed.ext === 'gif'
+          ? gifHeader(bytes, limits)
+          : bmpHeader(bytes, limits);
   if (header.width <= 0 || header.height <= 0)
     throw unsupported(format, `it says the picture is ${header.width} × ${header.height} pixels, which is not a picture.`);
   if (header.width * header.height > limits.maxPixels)
@@ -90,7 +94,8 @@ function pngHeader(b: Uint8Array, limits: ImageLimits): ImageHeader {
     if (length > 2 ** 31 - 1) throw damaged(PNG, 'a chunk has an impossible length');
     const type = typeOf(b, at + 4);
     if (at + 12 + length > b.length) throw truncated(PNG);
-    if (crc32(b.subarray(at + 4, at + 8 + length)) !== be32(b, at + 8 + length)) throw damaged(PNG, `the checksum of its ${printable(type)} chunk does not match`);
+    if (crc32(b.subarray(at + 4, at + 8 + length)) !== be32(b, at + 8 + length))
+      throw damaged(PNG, `the checksum of its ${printable(type)} chunk does not match`);
     if (type === 'IDAT') sawData = true;
     if (type === 'acTL' && length >= 8) {
       frames = Math.max(1, be32(b, at + 8));
@@ -144,7 +149,10 @@ function jpegHeader(b: Uint8Array): ImageHeader {
       let scans = 1;
       for (let s = buf.indexOf(SOS, at + length); s >= 0 && s < end; s = buf.indexOf(SOS, s + 2))
         if (++scans > MAX_JPEG_SCANS)
-          throw unsupported(JPEG, `it is split into more than ${MAX_JPEG_SCANS} passes, far more than a camera or editor writes. Please ask for the original photo.`);
+          throw unsupported(
+            JPEG,
+            `it is split into more than ${MAX_JPEG_SCANS} passes, far more than a camera or editor writes. Please ask for the original photo.`,
+          );
       return { ...size, frames: 1 };
     }
     at += length;

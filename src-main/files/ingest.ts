@@ -35,7 +35,12 @@ export interface IngestedFile {
   variants: Array<'display' | 'thumb'>;
 }
 
-export async function ingestFile(store: ContentStore, source: AsyncIterable<Uint8Array> | Uint8Array, limits: StoreLimits, opts: IngestOptions): Promise<IngestedFile> {
+export async function ingestFile(
+  store: ContentStore,
+  source: AsyncIterable<Uint8Array> | Uint8Array,
+  limits: StoreLimits,
+  opts: IngestOptions,
+): Promise<IngestedFile> {
   // Loaded on first use: analyze.ts brings libvips, which an import without files never needs.
   const { checkVideoHead } = await import('./analyze');
   const put = await store.put(source, limits, {

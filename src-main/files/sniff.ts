@@ -11,14 +11,7 @@
 /** How many leading bytes `sniffType` and `checkVideoHead` look at. */
 export const SNIFF_BYTES = 64;
 
-export type EvidenceMediaType =
-  | 'image/jpeg'
-  | 'image/png'
-  | 'image/bmp'
-  | 'image/gif'
-  | 'video/mp4'
-  | 'video/webm'
-  | 'video/quicktime';
+export type EvidenceMediaType = 'image/jpeg' | 'image/png' | 'image/bmp' | 'image/gif' | 'video/mp4' | 'video/webm' | 'video/quicktime';
 
 export interface SniffedType {
   mediaType: EvidenceMediaType;
@@ -46,8 +39,28 @@ export const UNSUPPORTED_TYPE_MESSAGE =
  * audio ('M4A ') and 3GPP share the container and are deliberately absent.
  */
 const MP4_BRANDS = new Set([
-  'isom', 'iso2', 'iso3', 'iso4', 'iso5', 'iso6', 'iso7', 'iso8', 'iso9',
-  'mp41', 'mp42', 'mp71', 'avc1', 'M4V ', 'M4VH', 'M4VP', 'dash', 'msnv', 'MSNV', 'f4v ', 'XAVC', 'mmp4',
+  'isom',
+  'iso2',
+  'iso3',
+  'iso4',
+  'iso5',
+  'iso6',
+  'iso7',
+  'iso8',
+  'iso9',
+  'mp41',
+  'mp42',
+  'mp71',
+  'avc1',
+  'M4V ',
+  'M4VH',
+  'M4VP',
+  'dash',
+  'msnv',
+  'MSNV',
+  'f4v ',
+  'XAVC',
+  'mmp4',
 ]);
 const QUICKTIME_BRAND = 'qt  ';
 

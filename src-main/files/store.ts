@@ -156,7 +156,8 @@ export class ContentStore {
 
   /** Where a stored file lives. Only from a validated sha256: the name never comes from outside. */
   pathOf(sha256: string, variant: Variant): string {
-    if (!SHA256_HEX.test(sha256)) throw new AppFailure('VALIDATION', 'An evidence file is named by its sha256: 64 lowercase hex digits.', 'sha256');
+    if (!SHA256_HEX.test(sha256))
+      throw new AppFailure('VALIDATION', 'An evidence file is named by its sha256: 64 lowercase hex digits.', 'sha256');
     const sub = [sha256.slice(0, 2), sha256.slice(2, 4)];
     return variant === 'original'
       ? join(this.rootDir, 'objects', ...sub, sha256)

@@ -21,8 +21,7 @@ export interface AnalyzeRequest {
 }
 
 export type AnalyzeReply =
-  | { id: number; ok: true; facts: ImageFacts }
-  | { id: number; ok: false; code: AppFailure['code']; message: string };
+  { id: number; ok: true; facts: ImageFacts } | { id: number; ok: false; code: AppFailure['code']; message: string };
 
 export type WorkerMessage = { ready: true } | AnalyzeReply;
 

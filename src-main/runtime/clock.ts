@@ -12,7 +12,8 @@ export class ManualClock implements Clock {
     return this.current;
   }
   set(ms: number): void {
-    if (ms < this.current) throw new RangeError(`the clock never goes back (${new Date(ms).toISOString()} < ${new Date(this.current).toISOString()})`);
+    if (ms < this.current)
+      throw new RangeError(`the clock never goes back (${new Date(ms).toISOString()} < ${new Date(this.current).toISOString()})`);
     this.current = ms;
   }
   advance(ms: number): void {

@@ -45,7 +45,10 @@ const MAX_TIMER_MS = 60_000;
 export async function openCore(opts: CoreOptions): Promise<Core> {
   mkdirSync(opts.dataDir, { recursive: true });
   const clock = opts.clock ?? systemClock;
-  const db = await openDatabase({ url: opts.databaseUrl ?? join(opts.dataDir, 'mediation-desk.sqlite'), sqliteNativeBinding: opts.sqliteNativeBinding });
+  const db = await openDatabase({
+    url: opts.databaseUrl ?? join(opts.dataDir, 'mediation-desk.sqlite'),
+    sqliteNativeBinding: opts.sqliteNativeBinding,
+  });
   await ensurePolicy(db, clock.now());
   const events = new EventEmitter();
   events.setMaxListeners(1000);
@@ -83,7 +86,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
 
   await sweepNow(); // catch up on everything that fell due while the application was closed
   // Load the reuse index in the background (a few seconds at a million images), so the first upload does not wait for it.
-  const warming = evidence.reuse.sync(db).catch((e) => console.error('[evidence] the reuse index could not be loaded yet; the first upload loads it:', e));
+  const warming = evidence.reuse
+    .sync(db)
+    .catch((e) => console.error('[evidence] the reuse index could not be loaded yet; the first upload loads it:', e));
   if (opts.demoIfEmpty && (await isEmpty(db))) await seedDemo(db, opts.demoIfEmpty, clock.now(), evidence);
 
   return {

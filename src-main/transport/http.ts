@@ -115,7 +115,8 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
     const session = currentSession(req);
 
     if (path === '/api/events' && req.method === 'GET') return openEventStream(res, session);
-    if (path === '/api/session/info' && req.method === 'GET') return sendJson(res, 200, { ok: true, value: sessionInfo(opts.demo, opts.demoAccounts) });
+    if (path === '/api/session/info' && req.method === 'GET')
+      return sendJson(res, 200, { ok: true, value: sessionInfo(opts.demo, opts.demoAccounts) });
     if (path.startsWith('/api/test/')) return handleTestControl(req, res, path);
     const evidence = /^\/api\/evidence\/([^/]*)$/.exec(path);
     if (evidence?.[1] !== undefined && (req.method === 'GET' || req.method === 'HEAD')) return sendEvidence(req, res, session, evidence[1]);
@@ -253,7 +254,9 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
       'Cache-Control': found.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
     if (req.method === 'HEAD') return void res.end();
-    createReadStream(found.file).on('error', () => res.destroy()).pipe(res);
+    createReadStream(found.file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   }
 
   await new Promise<void>((ok, fail) => {

@@ -61,7 +61,8 @@ async function ok<T = unknown>(method: string, input: unknown, who: Identity): P
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'md-analyst-'));
   core = await openCore({ dataDir: dir, databaseUrl: ':memory:', clock: new ManualClock(T0) });
-  for (const u of [M1, S1, A1]) if (u.kind === 'user') await createUser(core.db, { id: u.userId, name: u.name, role: u.role, password: `${u.userId}-pw` }, T0);
+  for (const u of [M1, S1, A1])
+    if (u.kind === 'user') await createUser(core.db, { id: u.userId, name: u.name, role: u.role, password: `${u.userId}-pw` }, T0);
   // B-HOT disputes a lot (not received on delivered parcels) and shares a device with B-LINK.
   for (let i = 0; i < 5; i++) await ok('intake.dispute', dispute('B-HOT', { device: ['dv-1'] }, true), INTAKE);
   await ok('intake.dispute', dispute('B-LINK', { device: ['dv-1'] }), INTAKE);
@@ -143,7 +144,11 @@ describe('the list and the buyer', () => {
   });
 
   it('after a flag the list shows the label and filters by it; history keeps every label', async () => {
-    const flag = await call('account.flag', { accountId: 'B-HOT', label: 'serial_disputer', note: 'Five not-received claims on delivered parcels.' }, S1);
+    const flag = await call(
+      'account.flag',
+      { accountId: 'B-HOT', label: 'serial_disputer', note: 'Five not-received claims on delivered parcels.' },
+      S1,
+    );
     expect(!flag.ok && flag.error.code).toBe('FORBIDDEN');
     await ok('account.flag', { accountId: 'B-HOT', label: 'serial_disputer', note: 'Five not-received claims on delivered parcels.' }, A1);
     const flagged = await ok<BuyerRiskListView>('risk.list', { label: 'serial_disputer' }, A1);

@@ -34,10 +34,18 @@ describe('test intake route', () => {
 
   it('dispatches as the intake with the test clock', async () => {
     const fake = fakeCore();
-    const server = await startHttpServer(fake.core, { port: 0, staticDir: join(dir, 'web'), testControls: { advanceClock: async () => {}, now: () => 0 } });
+    const server = await startHttpServer(fake.core, {
+      port: 0,
+      staticDir: join(dir, 'web'),
+      testControls: { advanceClock: async () => {}, now: () => 0 },
+    });
     try {
       const body = { caseId: 'D-1', party: 'buyer', choice: 'partial' };
-      const res = await fetch(`${server.url}/api/test/intake/party.reply`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${server.url}/api/test/intake/party.reply`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       expect(await res.json()).toEqual({ ok: true, value: { echo: 'party.reply' } });
       expect(fake.calls).toEqual([{ method: 'party.reply', input: body, identity: { kind: 'intake' } }]);
       // GET is not a call.
@@ -51,7 +59,11 @@ describe('test intake route', () => {
     const fake = fakeCore();
     const server = await startHttpServer(fake.core, { port: 0, staticDir: join(dir, 'web') });
     try {
-      const res = await fetch(`${server.url}/api/test/intake/party.reply`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      const res = await fetch(`${server.url}/api/test/intake/party.reply`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
       expect(res.status).toBe(404);
       expect(fake.calls).toEqual([]);
     } finally {

@@ -23,14 +23,20 @@ describe('desk query plans on SQLite', () => {
     await ensurePolicy(db, NOW);
     const records = [...generateDemoDisputes({ cases: 400, now: NOW, seed: 3 })].map((value, i) => ({ line: i + 1, value }));
     await importStream(db, records, { now: NOW, onProblem: (p) => expect.fail(p.message) });
-    const row = (await sql<{ escalated_at: number; id: string }>`select escalated_at, id from cases order by escalated_at, id limit 1 offset 200`.execute(db)).rows[0]!;
+    const row = (
+      await sql<{
+        escalated_at: number;
+        id: string;
+      }>`select escalated_at, id from cases order by escalated_at, id limit 1 offset 200`.execute(db)
+    ).rows[0]!;
     after = { sortKey: row.escalated_at, id: row.id };
   });
   afterAll(async () => {
     await db.destroy();
   });
 
-  const planOf = async (q: QueueQuery, pick?: (sql: string) => boolean) => (await planOfFirstQuery(db, (d) => queuePage(d, q, null, NOW), pick)).plan.join(' | ');
+  const planOf = async (q: QueueQuery, pick?: (sql: string) => boolean) =>
+    (await planOfFirstQuery(db, (d) => queuePage(d, q, null, NOW), pick)).plan.join(' | ');
 
   it('starts a deep page at the cursor inside cases_queue (no scan from the top)', async () => {
     const plan = await planOf({ ...U, after });
@@ -46,23 +52,39 @@ describe('desk query plans on SQLite', () => {
 
   it('bounds a filtered walk by a window of index entries', async () => {
     const q: QueueQuery = { ...U, reason: ['counterfeit'], country: 'PL' };
-    const { plan: lines } = await planOfFirstQuery(db, (d) => queuePage(d, q, null, NOW, { scanWindow: 100 }), (s) => /"buyer"/.test(s));
+    const { plan: lines } = await planOfFirstQuery(
+      db,
+      (d) => queuePage(d, q, null, NOW, { scanWindow: 100 }),
+      (s) => /"buyer"/.test(s),
+    );
     const plan = lines.join(' | ');
     expect(plan).toMatch(/INDEX cases_queue \(status=\? AND escalated_at<\?\)/);
     expect(plan).not.toMatch(/TEMP B-TREE/);
   });
 
   it('drives "flagged buyers" from the flagged accounts', async () => {
-    await db.updateTable('accounts').set({ label: 'serial_disputer' }).where('id', 'in', db.selectFrom('accounts').select('id').where('role', '=', 'buyer').limit(2)).execute();
+    await db
+      .updateTable('accounts')
+      .set({ label: 'serial_disputer' })
+      .where('id', 'in', db.selectFrom('accounts').select('id').where('role', '=', 'buyer').limit(2))
+      .execute();
     const plan = await planOf({ ...U, flagged: true }, (s) => /"buyer"/.test(s));
     expect(plan).toMatch(/INDEX cases_by_buyer/);
     expect(plan).toMatch(/accounts_by_label/);
   });
 
   it('answers search with index probes only', async () => {
-    const { plan } = await planOfFirstQuery(db, (d) => searchCases(d, 'LP-NONE', 20, NOW), (s) => /tracking_number/.test(s));
+    const { plan } = await planOfFirstQuery(
+      db,
+      (d) => searchCases(d, 'LP-NONE', 20, NOW),
+      (s) => /tracking_number/.test(s),
+    );
     expect(plan.join(' | ')).toMatch(/INDEX orders_by_tracking/);
-    const name = await planOfFirstQuery(db, (d) => searchCases(d, 'zz', 20, NOW), (s) => /lower/.test(s));
+    const name = await planOfFirstQuery(
+      db,
+      (d) => searchCases(d, 'zz', 20, NOW),
+      (s) => /lower/.test(s),
+    );
     expect(name.plan.join(' | ')).toMatch(/INDEX accounts_by_lower_name/);
   });
 });

@@ -7,7 +7,15 @@ import type { Envelope } from '../../src-main/contract/errors';
 import { decisionLetters } from '../../src-main/contract/letters';
 import { formatMinor, parseMinor } from '../../src-main/contract/money-format';
 import { decisionTemplatesFor, evidenceTemplatesFor } from '../../src-main/contract/templates';
-import type { CaseView, ProposalPreview, QueueCounts, QueuePage, SavedView, SearchResult, TemplatesView } from '../../src-main/contract/views';
+import type {
+  CaseView,
+  ProposalPreview,
+  QueueCounts,
+  QueuePage,
+  SavedView,
+  SearchResult,
+  TemplatesView,
+} from '../../src-main/contract/views';
 import { ManualClock } from '../../src-main/runtime/clock';
 import { openCore, type Core } from '../../src-main/runtime/core';
 import { createUser } from '../../src-main/app/session/users';
@@ -52,7 +60,12 @@ function dispute(over: Record<string, unknown> = {}) {
       shippingMinor: 1_000,
       totalMinor: total,
       item: { title: 'Phone', quantity: 1 },
-      tracking: { number: (over.tracking as string) ?? `TRK${id}`, carrier: 'DHL', status: 'delivered', deliveredAt: new Date(T0 - 20 * 24 * HOUR).toISOString() },
+      tracking: {
+        number: (over.tracking as string) ?? `TRK${id}`,
+        carrier: 'DHL',
+        status: 'delivered',
+        deliveredAt: new Date(T0 - 20 * 24 * HOUR).toISOString(),
+      },
     },
     buyer,
     seller: { id: 'S-1', name: 'Shop', country: 'CN' },
@@ -87,7 +100,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'md-desk-'));
   clock = new ManualClock(T0);
   core = await openCore({ dataDir: dir, databaseUrl: ':memory:', clock });
-  for (const u of [M1, M2, S1, A1]) if (u.kind === 'user') await createUser(core.db, { id: u.userId, name: u.name, role: u.role, password: `${u.userId}-pw` }, T0);
+  for (const u of [M1, M2, S1, A1])
+    if (u.kind === 'user') await createUser(core.db, { id: u.userId, name: u.name, role: u.role, password: `${u.userId}-pw` }, T0);
 });
 afterAll(async () => {
   await core.close();
@@ -200,7 +214,11 @@ describe('the queues', () => {
       [false, false, false],
       [false, false, false],
     ]);
-    expect(rows[3]).toMatchObject({ status: 'awaiting_evidence', nextDeadlineKind: 'evidence', nextDeadlineAt: new Date(clock.now() + 72 * HOUR).toISOString() });
+    expect(rows[3]).toMatchObject({
+      status: 'awaiting_evidence',
+      nextDeadlineKind: 'evidence',
+      nextDeadlineAt: new Date(clock.now() + 72 * HOUR).toISOString(),
+    });
     expect(rows[4]).toMatchObject({ status: 'awaiting_replies', nextDeadlineKind: 'reply' });
   });
 
@@ -249,7 +267,10 @@ describe('the queues', () => {
     const all = await allPages({ scope: 'unassigned' }, M1, 50);
     for (const min of [1, ...new Set(all.map((r) => r.buyerScore ?? 0).filter((x) => x > 0))]) {
       const risky = await allPages({ scope: 'unassigned', riskMin: min }, M1, 50);
-      expect(risky.map((r) => r.id), `riskMin ${min}`).toEqual(all.filter((r) => (r.buyerScore ?? 0) >= min).map((r) => r.id));
+      expect(
+        risky.map((r) => r.id),
+        `riskMin ${min}`,
+      ).toEqual(all.filter((r) => (r.buyerScore ?? 0) >= min).map((r) => r.id));
     }
   });
 
@@ -285,16 +306,18 @@ describe('the queues', () => {
     expect(await search(`O-${ids.pl1}`)).toEqual([[ids.pl1, 'order']]);
     expect(await search('LP-SEARCH-1')).toEqual([[ids.pl2, 'tracking']]);
     expect((await search('B-PL')).map((h) => h[1])).toEqual(['buyer', 'buyer']);
-    expect((await search('zofia')).sort()).toEqual([
-      [ids.pl1, 'buyer_name'],
-      [ids.pl2, 'buyer_name'],
-    ].sort());
+    expect((await search('zofia')).sort()).toEqual(
+      [
+        [ids.pl1, 'buyer_name'],
+        [ids.pl2, 'buyer_name'],
+      ].sort(),
+    );
     expect(await search('nobody-like-this')).toEqual([]);
   });
 });
 
 describe('saved views', () => {
-  it('saves, lists, replaces by name, renames and deletes a user\'s own views', async () => {
+  it("saves, lists, replaces by name, renames and deletes a user's own views", async () => {
     const a = await ok<SavedView>('views.save', { name: 'Flagged PL', filter: { scope: 'unassigned', country: 'PL', flagged: true } }, M1);
     expect(a.filter).toMatchObject({ scope: 'unassigned', country: 'PL', flagged: true });
     const b = await ok<SavedView>('views.save', { name: 'Big claims', filter: { scope: 'all', minAmountMinor: 100_000 } }, M1);
@@ -305,11 +328,20 @@ describe('saved views', () => {
     expect(again.id).toBe(a.id);
     expect(again.filter).toMatchObject({ scope: 'mine', overdue: true });
 
-    expect(await call('views.save', { id: b.id, name: 'Flagged PL', filter: {} }, M1)).toMatchObject({ ok: false, error: { code: 'DUPLICATE', field: 'name' } });
-    expect(await ok<SavedView>('views.save', { id: b.id, name: 'Huge claims', filter: b.filter }, M1)).toMatchObject({ id: b.id, name: 'Huge claims' });
+    expect(await call('views.save', { id: b.id, name: 'Flagged PL', filter: {} }, M1)).toMatchObject({
+      ok: false,
+      error: { code: 'DUPLICATE', field: 'name' },
+    });
+    expect(await ok<SavedView>('views.save', { id: b.id, name: 'Huge claims', filter: b.filter }, M1)).toMatchObject({
+      id: b.id,
+      name: 'Huge claims',
+    });
 
     expect(await call('views.delete', { id: a.id }, M2)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(await call('views.save', { id: a.id, name: 'Mine now', filter: {} }, M2)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await call('views.save', { id: a.id, name: 'Mine now', filter: {} }, M2)).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     expect(await ok('views.delete', { id: a.id }, M1)).toEqual({ id: a.id, deleted: true });
     expect((await ok<SavedView[]>('views.list', {}, M1)).map((v) => v.name)).toEqual(['Huge claims']);
   });
@@ -325,12 +357,19 @@ describe('proposal preview, templates and letters', () => {
     expect(preview.replyPeriodHours).toBe(96);
     const overridden = await ok<ProposalPreview>('case.previewProposal', { caseId: d.id, partialAmountMinor: 12_345 }, M2);
     expect(overridden.options[0]).toMatchObject({ kind: 'partial', amountMinor: 12_345 });
-    expect(await call('case.previewProposal', { caseId: d.id, partialAmountMinor: 20_001 }, M2)).toMatchObject({ ok: false, error: { code: 'AMOUNT_OUT_OF_RANGE' } });
+    expect(await call('case.previewProposal', { caseId: d.id, partialAmountMinor: 20_001 }, M2)).toMatchObject({
+      ok: false,
+      error: { code: 'AMOUNT_OUT_OF_RANGE' },
+    });
     expect(await call('case.previewProposal', { caseId: 'D-none' }, M2)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
 
     await ok('case.propose', { caseId: d.id }, M2);
     const view = await ok<CaseView>('case.get', { caseId: d.id }, M2);
-    expect(view.proposal).toMatchObject({ options: preview.options, recommended: preview.recommended, recommendationReason: preview.recommendationReason });
+    expect(view.proposal).toMatchObject({
+      options: preview.options,
+      recommended: preview.recommended,
+      recommendationReason: preview.recommendationReason,
+    });
   });
 
   it('offers evidence templates for every reason and decision templates for every outcome', async () => {
@@ -339,12 +378,19 @@ describe('proposal preview, templates and letters', () => {
     for (const reason of [...RECEIVED_REASONS, ...NOT_RECEIVED_REASONS]) {
       expect(evidenceTemplatesFor(reason, 'buyer').length, reason).toBeGreaterThan(0);
       expect(evidenceTemplatesFor(reason, 'seller').length, reason).toBeGreaterThan(0);
-      for (const outcome of ['full', 'none'] as const) expect(decisionTemplatesFor(reason, outcome).length, `${reason} ${outcome}`).toBeGreaterThan(0);
+      for (const outcome of ['full', 'none'] as const)
+        expect(decisionTemplatesFor(reason, outcome).length, `${reason} ${outcome}`).toBeGreaterThan(0);
     }
   });
 
   it('renders both letters with the resolved amount, the reasons and the appeal window', () => {
-    const c = { id: 'D-9', reason: 'defective' as const, order: { id: 'O-9', currency: 'EUR', totalMinor: 20_000, item: { title: 'Phone', quantity: 1 } }, buyer: { name: 'Ivan' }, seller: { name: 'Shop' } };
+    const c = {
+      id: 'D-9',
+      reason: 'defective' as const,
+      order: { id: 'O-9', currency: 'EUR', totalMinor: 20_000, item: { title: 'Phone', quantity: 1 } },
+      buyer: { name: 'Ivan' },
+      seller: { name: 'Shop' },
+    };
     const partial = decisionLetters(c, { outcome: 'partial', amountMinor: 12_345, reasons: 'Scratched screen.' });
     expect(partial.buyer.body).toContain('You will be refunded 123.45 EUR and you keep the item.');
     expect(partial.seller.body).toContain('the remaining 76.55 EUR is released to you');

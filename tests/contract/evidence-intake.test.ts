@@ -63,7 +63,11 @@ function dispute(id: string, buyer: string): DisputeInput {
 }
 
 const filesUnder = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name)) : [];
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => join(d.parentPath, d.name))
+    : [];
 
 describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) => {
   let db: Db;
@@ -89,11 +93,19 @@ describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) =>
     return id;
   }
   const submit = (caseId: string, name: string, bytes: Uint8Array | string) =>
-    call('party.submitEvidence', { caseId, party: 'buyer', file: { name, contentBase64: typeof bytes === 'string' ? bytes : b64(bytes) } }, INTAKE);
+    call(
+      'party.submitEvidence',
+      { caseId, party: 'buyer', file: { name, contentBase64: typeof bytes === 'string' ? bytes : b64(bytes) } },
+      INTAKE,
+    );
   const evidenceOf = (caseId: string) => db.selectFrom('evidence').selectAll().where('case_id', '=', caseId).execute();
-  const refusalsOf = async (caseId: string) => (await db.selectFrom('case_events').select('details').where('case_id', '=', caseId).where('type', '=', 'command.refused').execute()).map((r) => JSON.parse(r.details));
+  const refusalsOf = async (caseId: string) =>
+    (
+      await db.selectFrom('case_events').select('details').where('case_id', '=', caseId).where('type', '=', 'command.refused').execute()
+    ).map((r) => JSON.parse(r.details));
   const fileRow = (s: string) => db.selectFrom('evidence_files').selectAll().where('sha256', '=', s).executeTakeFirst();
-  const statusOf = async (caseId: string) => (await db.selectFrom('cases').select('status').where('id', '=', caseId).executeTakeFirstOrThrow()).status;
+  const statusOf = async (caseId: string) =>
+    (await db.selectFrom('cases').select('status').where('id', '=', caseId).executeTakeFirstOrThrow()).status;
 
   beforeAll(async () => {
     db = await openTestDb(url());
@@ -103,7 +115,10 @@ describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) =>
       ['m1', 'mediator'],
       ['a1', 'analyst'],
     ] as const)
-      await db.insertInto('users').values({ id, name: id, role, password_hash: 'disabled', failed_attempts: 0, locked_until: null, created_at: NOW }).execute();
+      await db
+        .insertInto('users')
+        .values({ id, name: id, role, password_hash: 'disabled', failed_attempts: 0, locked_until: null, created_at: NOW })
+        .execute();
     ctx = { db, clock: new ManualClock(NOW), notify: () => {}, evidence: openEvidenceFiles(join(dir, 'evidence')) };
     photo = await texturedJpeg(101, 640, 480);
   });
@@ -114,7 +129,13 @@ describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) =>
 
   it('stores, analyses and records a photo in the command transaction; the bytes decide the type, the name is only a label', async () => {
     const caseId = await openRequest('B-1');
-    expect(await ok('party.submitEvidence', { caseId, party: 'buyer', file: { name: '../../etc/IMG_0042.jpg', contentBase64: b64(photo) }, note: 'the crack' }, INTAKE)).toEqual({
+    expect(
+      await ok(
+        'party.submitEvidence',
+        { caseId, party: 'buyer', file: { name: '../../etc/IMG_0042.jpg', contentBase64: b64(photo) }, note: 'the crack' },
+        INTAKE,
+      ),
+    ).toEqual({
       caseId,
       status: 'in_review',
     });
@@ -132,8 +153,18 @@ describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) =>
     expect((await sharp(readFileSync(store.pathOf(sha(photo), 'thumb'))).metadata()).format).toBe('jpeg');
     expect(await store.has(sha(photo), 'display')).toBe(true);
     // The case event carries what the bytes are.
-    const events = await db.selectFrom('case_events').select(['type', 'details']).where('case_id', '=', caseId).where('type', '=', 'evidence.submitted').execute();
-    expect(JSON.parse(events[0]!.details)).toMatchObject({ name: 'IMG_0042.jpg', mediaType: 'image/jpeg', sizeBytes: photo.length, sha256: sha(photo) });
+    const events = await db
+      .selectFrom('case_events')
+      .select(['type', 'details'])
+      .where('case_id', '=', caseId)
+      .where('type', '=', 'evidence.submitted')
+      .execute();
+    expect(JSON.parse(events[0]!.details)).toMatchObject({
+      name: 'IMG_0042.jpg',
+      mediaType: 'image/jpeg',
+      sizeBytes: photo.length,
+      sha256: sha(photo),
+    });
 
     // A PNG named .jpg is recorded as the PNG it is.
     const png = await texturedPng(7, 200, 150);
@@ -153,15 +184,26 @@ describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) =>
     expect((await fileRow(sha(copy)))!.cluster_key).toBe(sha(photo));
     // The case shows where the picture was seen: B-1's case, another account.
     const reuse = await reuseOfCase(db, caseId);
-    expect(reuse).toEqual([expect.objectContaining({ sha256: sha(copy), otherSha256: sha(photo), caseId: 'C-1', accountId: 'B-1', transform: 'flip_h' })]);
+    expect(reuse).toEqual([
+      expect.objectContaining({ sha256: sha(copy), otherSha256: sha(photo), caseId: 'C-1', accountId: 'B-1', transform: 'flip_h' }),
+    ]);
 
     // The buyer score: both accounts now have a photo another account submitted too.
     for (const buyer of ['B-1', 'B-2']) {
-      const risk = await db.selectFrom('buyer_risk').select(['n_photo_shared', 'reasons']).where('buyer_id', '=', buyer).executeTakeFirstOrThrow();
+      const risk = await db
+        .selectFrom('buyer_risk')
+        .select(['n_photo_shared', 'reasons'])
+        .where('buyer_id', '=', buyer)
+        .executeTakeFirstOrThrow();
       expect(Number(risk.n_photo_shared)).toBe(1);
       expect((JSON.parse(risk.reasons) as Array<{ code: string }>).map((r) => r.code)).toContain('SHARED_PHOTO');
     }
-    const disputes = await db.selectFrom('risk_disputes').select(['case_id', 'photos']).where('case_id', 'in', ['C-1', caseId]).orderBy('case_id').execute();
+    const disputes = await db
+      .selectFrom('risk_disputes')
+      .select(['case_id', 'photos'])
+      .where('case_id', 'in', ['C-1', caseId])
+      .orderBy('case_id')
+      .execute();
     expect(disputes.map((d) => JSON.parse(d.photos))).toEqual([[sha(photo)], [sha(photo)]]);
 
     // Rebuilding every score from the source tables keys photos by the same clusters.
@@ -170,7 +212,12 @@ describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) =>
       const risk = await db.selectFrom('buyer_risk').select('n_photo_shared').where('buyer_id', '=', buyer).executeTakeFirstOrThrow();
       expect(Number(risk.n_photo_shared)).toBe(1);
     }
-    const rebuilt = await db.selectFrom('risk_disputes').select(['case_id', 'photos']).where('case_id', 'in', ['C-1', caseId]).orderBy('case_id').execute();
+    const rebuilt = await db
+      .selectFrom('risk_disputes')
+      .select(['case_id', 'photos'])
+      .where('case_id', 'in', ['C-1', caseId])
+      .orderBy('case_id')
+      .execute();
     expect(rebuilt.map((d) => JSON.parse(d.photos))).toEqual([[sha(photo)], [sha(photo)]]);
   });
 
@@ -205,7 +252,19 @@ describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) =>
     const back = await texturedPng(505, 320, 240);
     const caseId = await openRequest('B-many');
     expect(
-      await ok('party.submitEvidence', { caseId, party: 'buyer', files: [{ name: 'front.jpg', contentBase64: b64(front) }, { name: 'back.png', contentBase64: b64(back) }], note: 'all sides' }, INTAKE),
+      await ok(
+        'party.submitEvidence',
+        {
+          caseId,
+          party: 'buyer',
+          files: [
+            { name: 'front.jpg', contentBase64: b64(front) },
+            { name: 'back.png', contentBase64: b64(back) },
+          ],
+          note: 'all sides',
+        },
+        INTAKE,
+      ),
     ).toEqual({ caseId, status: 'in_review' });
     const rows = (await evidenceOf(caseId)).sort((x, y) => Number(x.seq) - Number(y.seq));
     const requests = await db.selectFrom('evidence_requests').selectAll().where('case_id', '=', caseId).execute();
@@ -218,11 +277,22 @@ describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) =>
       expect(readFileSync(ctx.evidence.store.pathOf(sha(bytes), 'original')).equals(bytes)).toBe(true);
       expect(await fileRow(sha(bytes))).toMatchObject({ kind: 'image', variants: 'display,thumb' });
     }
-    const submitted = await db.selectFrom('case_events').select('details').where('case_id', '=', caseId).where('type', '=', 'evidence.submitted').orderBy('id').execute();
+    const submitted = await db
+      .selectFrom('case_events')
+      .select('details')
+      .where('case_id', '=', caseId)
+      .where('type', '=', 'evidence.submitted')
+      .orderBy('id')
+      .execute();
     expect(submitted.map((e) => JSON.parse(e.details).sha256)).toEqual([sha(front), sha(back)]);
 
     // The command log holds the description form of both, and replaying it is accepted.
-    const logged = await db.selectFrom('case_commands').select(['method', 'input']).where('case_id', '=', caseId).where('method', '=', 'party.submitEvidence').execute();
+    const logged = await db
+      .selectFrom('case_commands')
+      .select(['method', 'input'])
+      .where('case_id', '=', caseId)
+      .where('method', '=', 'party.submitEvidence')
+      .execute();
     const input = JSON.parse(logged[0]!.input);
     expect(logged).toHaveLength(1);
     expect(input).toEqual({
@@ -246,15 +316,19 @@ describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) =>
       const caseId = await openRequest('B-many-bad');
       const before = filesUnder(objectsDir()).length;
       const good = await texturedJpeg(606, 320, 240);
-      const r = await call('party.submitEvidence', {
-        caseId,
-        party: 'buyer',
-        files: [
-          { name: 'good.jpg', contentBase64: b64(good) },
-          { name: 'page.jpg', contentBase64: b64(Buffer.from('<html><body>not a photo</body></html>'.repeat(4))) },
-          { name: 'good2.jpg', contentBase64: b64(photo) },
-        ],
-      }, INTAKE);
+      const r = await call(
+        'party.submitEvidence',
+        {
+          caseId,
+          party: 'buyer',
+          files: [
+            { name: 'good.jpg', contentBase64: b64(good) },
+            { name: 'page.jpg', contentBase64: b64(Buffer.from('<html><body>not a photo</body></html>'.repeat(4))) },
+            { name: 'good2.jpg', contentBase64: b64(photo) },
+          ],
+        },
+        INTAKE,
+      );
       expect(r).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED_FILE', field: 'files.1.contentBase64' } });
       expect(!r.ok && r.error.message).toMatch(/^page\.jpg: /);
       expect(await evidenceOf(caseId)).toEqual([]);
@@ -326,7 +400,12 @@ describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) =>
     const described = { name: 'p.jpg', mediaType: 'image/jpeg', sizeBytes: 1000, sha256: 'd'.repeat(64) };
     expect((await call('party.submitEvidence', { caseId, party: 'buyer', file: described }, INTAKE)).ok).toBe(true);
     const c2 = await openRequest('B-nostore');
-    const bare = (await dispatch({ db, clock: ctx.clock, notify: () => {} }, 'party.submitEvidence', { caseId: c2, party: 'buyer', file: { name: 'a.jpg', contentBase64: b64(photo) } }, INTAKE)) as Envelope<unknown>;
+    const bare = (await dispatch(
+      { db, clock: ctx.clock, notify: () => {} },
+      'party.submitEvidence',
+      { caseId: c2, party: 'buyer', file: { name: 'a.jpg', contentBase64: b64(photo) } },
+      INTAKE,
+    )) as Envelope<unknown>;
     expect(bare).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'file.contentBase64' } });
     // evidence.verify: only a description was recorded.
     const v = await call('evidence.verify', { sha256: 'd'.repeat(64) }, M1);

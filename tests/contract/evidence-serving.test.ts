@@ -31,7 +31,12 @@ async function bodyOf(r: EvidenceResponse): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function raw(base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+function raw(
+  base: string,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   const url = new URL(base);
   return new Promise((ok, fail) => {
     const req = request({ host: url.hostname, port: url.port, method, path, headers: { Host: url.host, ...headers } }, (res) => {
@@ -65,14 +70,26 @@ describe('evidence serving', () => {
     // Noise so the file is a few KB: ranges have something to cut.
     const noise = Buffer.alloc(64 * 48 * 3);
     for (let i = 0; i < noise.length; i++) noise[i] = (i * 7919) % 251;
-    png = await sharp(noise, { raw: { width: 64, height: 48, channels: 3 } }).png().toBuffer();
+    png = await sharp(noise, { raw: { width: 64, height: 48, channels: 3 } })
+      .png()
+      .toBuffer();
     const put = await store.put(png, LIMITS, { name: 'photo.jpg' });
     pngSha = put.sha256;
     thumb = await sharp(png).resize(32).jpeg().toBuffer();
     await store.putDerived(pngSha, 'thumb', thumb);
-    const odd = await store.put(await sharp({ create: { width: 4, height: 4, channels: 3, background: '#888' } }).png().toBuffer(), LIMITS);
+    const odd = await store.put(
+      await sharp({ create: { width: 4, height: 4, channels: 3, background: '#888' } })
+        .png()
+        .toBuffer(),
+      LIMITS,
+    );
     oddSha = odd.sha256;
-    const orphan = await store.put(await sharp({ create: { width: 5, height: 5, channels: 3, background: '#123' } }).png().toBuffer(), LIMITS);
+    const orphan = await store.put(
+      await sharp({ create: { width: 5, height: 5, channels: 3, background: '#123' } })
+        .png()
+        .toBuffer(),
+      LIMITS,
+    );
     orphanSha = orphan.sha256;
     const row = (sha256: string, media_type: string, size_bytes: number, variants: string) => ({
       sha256,
@@ -92,14 +109,19 @@ describe('evidence serving', () => {
       variants,
       stored_at: 0,
     });
-    await insertEvidenceFiles(db, [row(pngSha, 'image/png', png.length, 'thumb'), row(oddSha, 'text/html', 100, ''), row(missingSha, 'image/jpeg', 10, 'display,thumb')]);
+    await insertEvidenceFiles(db, [
+      row(pngSha, 'image/png', png.length, 'thumb'),
+      row(oddSha, 'text/html', 100, ''),
+      row(missingSha, 'image/jpeg', 10, 'display,thumb'),
+    ]);
   });
   afterAll(async () => {
     await db.destroy();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const get = (identity: Identity, sha256: string, variant?: string | null, range?: string | null, head?: boolean) => serveEvidence(db, store, identity, { sha256, variant, range, head });
+  const get = (identity: Identity, sha256: string, variant?: string | null, range?: string | null, head?: boolean) =>
+    serveEvidence(db, store, identity, { sha256, variant, range, head });
 
   describe('who may read', () => {
     it('refuses the anonymous (401), the intake feed and the system (403)', async () => {
@@ -120,14 +142,24 @@ describe('evidence serving', () => {
 
   describe('ids and variants only', () => {
     it('refuses anything but 64 lowercase hex digits', async () => {
-      for (const bad of ['', pngSha.toUpperCase(), pngSha.slice(1), `${pngSha}0`, '../../etc/passwd', `../${pngSha}`, `${pngSha.slice(0, 62)}/.`, `${pngSha.slice(0, 63)}\u0000`]) {
+      for (const bad of [
+        '',
+        pngSha.toUpperCase(),
+        pngSha.slice(1),
+        `${pngSha}0`,
+        '../../etc/passwd',
+        `../${pngSha}`,
+        `${pngSha.slice(0, 62)}/.`,
+        `${pngSha.slice(0, 63)}\u0000`,
+      ]) {
         const r = await get(MEDIATOR, bad);
         expect(r.status, bad).toBe(400);
         expect(JSON.parse((await bodyOf(r)).toString()).error.code).toBe('VALIDATION');
       }
     });
     it('refuses an unknown variant; an absent one means the original', async () => {
-      for (const bad of ['../original', 'original/../../x', 'ORIGINAL', 'raw', 'thumb.jpg']) expect((await get(MEDIATOR, pngSha, bad)).status, bad).toBe(400);
+      for (const bad of ['../original', 'original/../../x', 'ORIGINAL', 'raw', 'thumb.jpg'])
+        expect((await get(MEDIATOR, pngSha, bad)).status, bad).toBe(400);
       const r = await get(MEDIATOR, pngSha, null);
       expect(r.status).toBe(200);
       expect((await bodyOf(r)).equals(png)).toBe(true);
@@ -190,7 +222,8 @@ describe('evidence serving', () => {
       expect(parseRange('bytes=100-', 100)).toBe('unsatisfiable');
       expect(parseRange('bytes=-0', 100)).toBe('unsatisfiable');
       expect(parseRange('bytes=99999999999999999999-', 100)).toBe('unsatisfiable');
-      for (const ignored of ['bytes=', 'bytes=-', 'bytes=5-1', 'bytes=0-1,5-9', 'items=0-9', 'bytes=a-b', 'bytes=1.5-2']) expect(parseRange(ignored, 100), ignored).toBeNull();
+      for (const ignored of ['bytes=', 'bytes=-', 'bytes=5-1', 'bytes=0-1,5-9', 'items=0-9', 'bytes=a-b', 'bytes=1.5-2'])
+        expect(parseRange(ignored, 100), ignored).toBeNull();
     });
     it('answers 206 with Content-Range for one range', async () => {
       const r = await get(MEDIATOR, pngSha, 'original', 'bytes=0-9');
@@ -241,7 +274,9 @@ describe('evidence serving', () => {
       const core: CoreApi = {
         dispatch: async () => ({ ok: true, value: null }),
         signIn: async (userId, password) =>
-          userId === 'mira' && password === 'mira-demo' ? { ok: true, value: { userId: 'mira', name: 'Mira', role: 'mediator' } } : { ok: false, error: { code: 'UNAUTHENTICATED', message: 'no' } },
+          userId === 'mira' && password === 'mira-demo'
+            ? { ok: true, value: { userId: 'mira', name: 'Mira', role: 'mediator' } }
+            : { ok: false, error: { code: 'UNAUTHENTICATED', message: 'no' } },
         onChange: () => () => {},
         isEmpty: async () => false,
         seedDemo: async () => ({ cases: 0, users: 0 }),
@@ -254,10 +289,19 @@ describe('evidence serving', () => {
       server = await startHttpServer(core, { port: 0, staticDir: web });
       const res = await new Promise<{ headers: Record<string, string | string[] | undefined> }>((ok, fail) => {
         const url = new URL(server.url);
-        const req = request({ host: url.hostname, port: url.port, method: 'POST', path: '/api/session/sign-in', headers: { Host: url.host, 'Content-Type': 'application/json' } }, (r) => {
-          r.resume();
-          r.on('end', () => ok({ headers: r.headers }));
-        });
+        const req = request(
+          {
+            host: url.hostname,
+            port: url.port,
+            method: 'POST',
+            path: '/api/session/sign-in',
+            headers: { Host: url.host, 'Content-Type': 'application/json' },
+          },
+          (r) => {
+            r.resume();
+            r.on('end', () => ok({ headers: r.headers }));
+          },
+        );
         req.on('error', fail);
         req.end(JSON.stringify({ userId: 'mira', password: 'mira-demo' }));
       });

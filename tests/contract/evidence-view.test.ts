@@ -46,7 +46,11 @@ describe('evidence in the case view: the demo stories', () => {
     db = await openTestDb(DIALECTS[0]!.url());
     dir = mkdtempSync(join(tmpdir(), 'md-evview-'));
     await ensurePolicy(db, NOW - 400 * DAY);
-    await createUser(db, DEMO_USERS.find((u) => u.id === 'lena')!, NOW - 400 * DAY);
+    await createUser(
+      db,
+      DEMO_USERS.find((u) => u.id === 'lena')!,
+      NOW - 400 * DAY,
+    );
     const summary = await seedDemoEvidence({ db, evidence: openEvidenceFiles(join(dir, 'evidence')) }, NOW);
     expect(summary).toEqual({ cases: 3, files: 13 });
     // Once only.
@@ -70,7 +74,14 @@ describe('evidence in the case view: the demo stories', () => {
 
   it('gives each stored file its facts from the bytes and the EXIF', () => {
     const cracked = file(views['D-900001']!, 'IMG_20260312_181702.jpg').file!;
-    expect(cracked).toMatchObject({ mediaType: 'image/jpeg', kind: 'image', width: 1280, height: 960, device: 'Xiaomi Redmi Note 12', variants: ['display', 'thumb'] });
+    expect(cracked).toMatchObject({
+      mediaType: 'image/jpeg',
+      kind: 'image',
+      width: 1280,
+      height: 960,
+      device: 'Xiaomi Redmi Note 12',
+      variants: ['display', 'thumb'],
+    });
     // The phone wrote +03:00: the instant is in UTC, three hours after delivery.
     const delivered = Date.parse(views['D-900001']!.order.tracking.deliveredAt!);
     expect(cracked.capturedAt).toMatch(/Z$/);
@@ -97,13 +108,17 @@ describe('evidence in the case view: the demo stories', () => {
     const copy = file(views['D-900002']!, 'parcel_damage.jpg');
     // The copy lost its EXIF on the way (a messenger): a quiet note besides the reuse.
     expect(codes(copy)).toEqual(['no_capture_time', 'reused_other_account']);
-    expect(copy.reuse).toEqual([expect.objectContaining({ caseId: 'D-900001', accountId: 'B-900001', sha256: original.sha256, sameAccount: false })]);
+    expect(copy.reuse).toEqual([
+      expect.objectContaining({ caseId: 'D-900001', accountId: 'B-900001', sha256: original.sha256, sameAccount: false }),
+    ]);
   });
 
   it('tells a seller re-using its own picture in another case apart from another account', () => {
     const stock = file(views['D-900001']!, 'phone_before_packing.jpg');
     expect(codes(stock)).toEqual(['captured_before_order', 'reused_other_case']);
-    expect(stock.warnings!.find((w) => w.code === 'reused_other_case')!.text).toBe('The seller sent the same picture in case D-900003 too.');
+    expect(stock.warnings!.find((w) => w.code === 'reused_other_case')!.text).toBe(
+      'The seller sent the same picture in case D-900003 too.',
+    );
     expect(stock.reuse).toEqual([expect.objectContaining({ caseId: 'D-900003', accountId: 'S-900001', sameAccount: true })]);
     expect(codes(file(views['D-900001']!, 'packed_O-900001.jpg'))).toEqual([]);
   });
@@ -162,7 +177,14 @@ describe.each(DIALECTS)('evidence in the case view on $name: capture-time edges'
       },
       buyer: { id: `B-${id}`, name: 'Buyer', country: 'DE' },
       seller: { id: `S-${id}`, name: 'Seller', country: 'CN' },
-      evidence: evidence.map((e) => ({ party: e.party, name: `${e.key}.jpg`, mediaType: 'image/jpeg', sizeBytes: 1000, sha256: shas[e.key]!, submittedAt: new Date(NOW - 5 * DAY).toISOString() })),
+      evidence: evidence.map((e) => ({
+        party: e.party,
+        name: `${e.key}.jpg`,
+        mediaType: 'image/jpeg',
+        sizeBytes: 1000,
+        sha256: shas[e.key]!,
+        submittedAt: new Date(NOW - 5 * DAY).toISOString(),
+      })),
     });
 
     beforeAll(async () => {
@@ -197,13 +219,24 @@ describe.each(DIALECTS)('evidence in the case view on $name: capture-time edges'
         ]),
         dispute('E-2', 'not_received.no_tracking_info', [{ party: 'buyer', key: 'nrBefore' }]),
       ];
-      await importStream(db, lines.map((value, i) => ({ line: i + 1, value })), { now: NOW, onProblem: (p) => { throw new Error(p.message); } });
+      await importStream(
+        db,
+        lines.map((value, i) => ({ line: i + 1, value })),
+        {
+          now: NOW,
+          onProblem: (p) => {
+            throw new Error(p.message);
+          },
+        },
+      );
     });
 
     it('judges a time with an offset exactly, and allows 14 h either way for one without', async () => {
       const v = (await caseView(db, 'E-1'))!;
       expect(codes(file(v, 'offsetHourBefore.jpg'))).toEqual(['captured_before_delivery']);
-      expect(file(v, 'offsetHourBefore.jpg').warnings![0]!.text).toBe('Taken 1 hour before the parcel was delivered: it cannot show the item as received.');
+      expect(file(v, 'offsetHourBefore.jpg').warnings![0]!.text).toBe(
+        'Taken 1 hour before the parcel was delivered: it cannot show the item as received.',
+      );
       expect(codes(file(v, 'naive10hBefore.jpg'))).toEqual([]);
       expect(codes(file(v, 'naive20hBefore.jpg'))).toEqual(['captured_before_delivery']);
       expect(file(v, 'naive20hBefore.jpg').warnings![0]!.text).toContain('no time zone');
@@ -215,7 +248,9 @@ describe.each(DIALECTS)('evidence in the case view on $name: capture-time edges'
       const v = (await caseView(db, 'E-1'))!;
       expect(codes(file(v, 'sellerBefore.jpg'))).toEqual([]);
       expect(codes(file(v, 'beforeOrder.jpg'))).toEqual(['captured_before_order']);
-      expect(file(v, 'beforeOrder.jpg').warnings![0]!.text).toBe('Taken 3 days before the order was placed: this photo cannot show the item that was delivered.');
+      expect(file(v, 'beforeOrder.jpg').warnings![0]!.text).toBe(
+        'Taken 3 days before the order was placed: this photo cannot show the item that was delivered.',
+      );
     });
 
     it('has no delivery warning for an item that was not received', async () => {

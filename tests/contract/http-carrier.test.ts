@@ -161,10 +161,13 @@ describe('HTTP carrier', () => {
   it('refuses a chunked body that grows over 1 MB with 413', async () => {
     const url = new URL(server.url);
     const status = await new Promise<number>((ok, fail) => {
-      const req = request({ host: url.hostname, port: url.port, method: 'POST', path: '/api/call/session.me', headers: { Host: host() } }, (res) => {
-        res.resume();
-        ok(res.statusCode ?? 0);
-      });
+      const req = request(
+        { host: url.hostname, port: url.port, method: 'POST', path: '/api/call/session.me', headers: { Host: host() } },
+        (res) => {
+          res.resume();
+          ok(res.statusCode ?? 0);
+        },
+      );
       req.on('error', fail);
       for (let i = 0; i < 20; i++) req.write(Buffer.alloc(64 * 1024, 0x20));
       req.end();

@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 
 const cli = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/index.ts', ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
+  spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/index.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: '' },
+  });
 
 describe('cli import', () => {
   it('imports the good lines, reports each bad one on stderr as JSON, and summarises on stdout', () => {
@@ -17,7 +20,11 @@ describe('cli import', () => {
     const db = join(dir, 'db.sqlite');
     const run = cli(['import', file, '--db', db]);
     expect(run.status).toBe(0);
-    const problems = run.stderr.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const problems = run.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
     expect(problems.map((p) => [p.line, p.code])).toEqual([
       [2, 'VALIDATION'],
       [3, 'VALIDATION'],

@@ -94,11 +94,23 @@ describe.each(DIALECTS)('import with files on $name', ({ url }) => {
   it('stores the files, describes the evidence by their bytes, and finds the flipped copy of another account in the same batch', async () => {
     const { summary, problems } = await run([
       dispute('F-1', 'B-1', [{ file: 'photos/IMG_1.jpg' }]),
-      dispute('F-2', 'B-2', [{ file: 'photos/IMG_1 (copy).jpg', name: 'C:\\Users\\me\\crack.jpg', mediaType: 'image/jpeg', sizeBytes: copy.length, sha256: sha(copy) }]),
+      dispute('F-2', 'B-2', [
+        {
+          file: 'photos/IMG_1 (copy).jpg',
+          name: 'C:\\Users\\me\\crack.jpg',
+          mediaType: 'image/jpeg',
+          sizeBytes: copy.length,
+          sha256: sha(copy),
+        },
+      ]),
     ]);
     expect(problems).toEqual([]);
     expect(summary).toMatchObject({ read: 2, created: 2, refused: 0 });
-    const ev = await db.selectFrom('evidence').select(['case_id', 'name', 'media_type', 'size_bytes', 'sha256']).orderBy('case_id').execute();
+    const ev = await db
+      .selectFrom('evidence')
+      .select(['case_id', 'name', 'media_type', 'size_bytes', 'sha256'])
+      .orderBy('case_id')
+      .execute();
     expect(ev.map((e) => [e.case_id, e.name, e.media_type, Number(e.size_bytes), e.sha256])).toEqual([
       ['F-1', 'IMG_1.jpg', 'image/jpeg', photo.length, sha(photo)],
       ['F-2', 'crack.jpg', 'image/jpeg', copy.length, sha(copy)],
@@ -109,7 +121,12 @@ describe.each(DIALECTS)('import with files on $name', ({ url }) => {
     expect([match.other_sha256, match.transform]).toEqual([sha(photo), 'flip_v']);
     expect((await fileRow(sha(copy)))!.cluster_key).toBe(sha(photo));
     for (const buyer of ['B-1', 'B-2'])
-      expect(Number((await db.selectFrom('buyer_risk').select('n_photo_shared').where('buyer_id', '=', buyer).executeTakeFirstOrThrow()).n_photo_shared)).toBe(1);
+      expect(
+        Number(
+          (await db.selectFrom('buyer_risk').select('n_photo_shared').where('buyer_id', '=', buyer).executeTakeFirstOrThrow())
+            .n_photo_shared,
+        ),
+      ).toBe(1);
   });
 
   it('finds a later copy through the index in a later import, and re-importing the same lines changes nothing', async () => {
@@ -117,18 +134,32 @@ describe.each(DIALECTS)('import with files on $name', ({ url }) => {
     writeFileSync(join(base, 'photos', 'rotated.jpg'), third);
     const { summary } = await run([dispute('F-3', 'B-3', [{ file: 'photos/rotated.jpg' }])]);
     expect(summary.created).toBe(1);
-    const m = await db.selectFrom('evidence_matches').select(['other_sha256', 'transform']).where('sha256', '=', sha(third)).orderBy('other_sha256').execute();
+    const m = await db
+      .selectFrom('evidence_matches')
+      .select(['other_sha256', 'transform'])
+      .where('sha256', '=', sha(third))
+      .orderBy('other_sha256')
+      .execute();
     expect(m.map((x) => x.other_sha256).sort()).toEqual([sha(photo), sha(copy)].sort());
     expect((await fileRow(sha(third)))!.cluster_key).toBe(sha(photo));
 
     const before = await db.selectFrom('evidence_files').select('seq').execute();
-    const again = await run([dispute('F-1', 'B-1', [{ file: 'photos/IMG_1.jpg' }]), dispute('F-3', 'B-3', [{ file: 'photos/rotated.jpg' }])]);
+    const again = await run([
+      dispute('F-1', 'B-1', [{ file: 'photos/IMG_1.jpg' }]),
+      dispute('F-3', 'B-3', [{ file: 'photos/rotated.jpg' }]),
+    ]);
     expect(again.summary).toMatchObject({ unchanged: 2, created: 0, refused: 0 });
     expect(await db.selectFrom('evidence_files').select('seq').execute()).toHaveLength(before.length);
   });
 
   it.each([
-    ['a file over the image limit', { file: 'photos/big.jpg' }, 'FILE_TOO_LARGE', 'evidence.0.file', 'evidence.0.file: big.jpg is 2.4 MB; images may be at most 2.0 MB.'],
+    [
+      'a file over the image limit',
+      { file: 'photos/big.jpg' },
+      'FILE_TOO_LARGE',
+      'evidence.0.file',
+      'evidence.0.file: big.jpg is 2.4 MB; images may be at most 2.0 MB.',
+    ],
     ['a web page named .jpg', { file: 'photos/page.jpg' }, 'UNSUPPORTED_FILE', 'evidence.0.file', /^evidence\.0\.file: page\.jpg: /],
     ['a missing file', { file: 'photos/none.jpg' }, 'VALIDATION', 'evidence.0.file', /no file "photos\/none\.jpg"/],
     ['an absolute path', { file: '/etc/passwd' }, 'VALIDATION', 'evidence.0.file', /relative to the NDJSON's folder/],
@@ -136,7 +167,13 @@ describe.each(DIALECTS)('import with files on $name', ({ url }) => {
     ['a path up and out', { file: 'photos/../../outside.jpg' }, 'VALIDATION', 'evidence.0.file', /no "\.\."/],
     ['a link leading outside', { file: 'photos/link.jpg' }, 'VALIDATION', 'evidence.0.file', /link that leads outside/],
     ['a folder', { file: 'photos' }, 'VALIDATION', 'evidence.0.file', /is not a file/],
-    ['a wrong sha256', { file: 'photos/IMG_1.jpg', sha256: 'a'.repeat(64) }, 'VALIDATION', 'evidence.0.sha256', /does not match the file's bytes/],
+    [
+      'a wrong sha256',
+      { file: 'photos/IMG_1.jpg', sha256: 'a'.repeat(64) },
+      'VALIDATION',
+      'evidence.0.sha256',
+      /does not match the file's bytes/,
+    ],
     ['a wrong size', { file: 'photos/IMG_1.jpg', sizeBytes: 5 }, 'VALIDATION', 'evidence.0.sizeBytes', /but the file has/],
     ['a wrong type', { file: 'photos/IMG_1.jpg', mediaType: 'image/png' }, 'VALIDATION', 'evidence.0.mediaType', /are image\/jpeg/],
     ['neither a file nor a description', { name: 'x.jpg' }, 'VALIDATION', 'evidence.0.mediaType', /or give "file"/],
@@ -166,7 +203,12 @@ describe.each(DIALECTS)('import with files on $name', ({ url }) => {
   it('without a folder to read from (and through intake.dispute) a "file" is refused', async () => {
     const { problems } = await run([dispute('H-1', 'B-h', [{ file: 'photos/IMG_1.jpg' }])], false);
     expect(problems).toEqual([expect.objectContaining({ code: 'VALIDATION', field: expect.stringMatching(/^evidence\.0/) })]);
-    const r = await dispatch({ db, clock: { now: () => NOW }, notify: () => {} } as never, 'intake.dispute', dispute('H-2', 'B-h', [{ file: 'photos/IMG_1.jpg' }]), { kind: 'intake' });
+    const r = await dispatch(
+      { db, clock: { now: () => NOW }, notify: () => {} } as never,
+      'intake.dispute',
+      dispute('H-2', 'B-h', [{ file: 'photos/IMG_1.jpg' }]),
+      { kind: 'intake' },
+    );
     expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
   });
 });
@@ -181,19 +223,33 @@ describe('cli import with files', () => {
       writeFileSync(join(feed, 'photos', 'a.jpg'), photo);
       writeFileSync(join(feed, 'photos', 'b.jpg'), 'GIF87a but not really');
       const file = join(feed, 'in.ndjson');
-      writeFileSync(file, [dispute('K-1', 'B-k', [{ file: 'photos/a.jpg' }]), dispute('K-2', 'B-k', [{ file: 'photos/b.jpg' }])].map((d) => JSON.stringify(d)).join('\n') + '\n');
+      writeFileSync(
+        file,
+        [dispute('K-1', 'B-k', [{ file: 'photos/a.jpg' }]), dispute('K-2', 'B-k', [{ file: 'photos/b.jpg' }])]
+          .map((d) => JSON.stringify(d))
+          .join('\n') + '\n',
+      );
       const dbPath = join(dir, 'data', 'desk.sqlite');
       mkdirSync(join(dir, 'data'));
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/index.ts', 'import', file, '--db', dbPath], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '', MEDIATION_DESK_DATA: join(dir, 'elsewhere') } });
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/index.ts', 'import', file, '--db', dbPath], {
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: '', MEDIATION_DESK_DATA: join(dir, 'elsewhere') },
+      });
       expect(run.status).toBe(0);
       expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({ read: 2, created: 1, refused: 1 });
-      const problems = run.stderr.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      const problems = run.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l));
       expect(problems).toEqual([expect.objectContaining({ line: 2, id: 'K-2', code: 'UNSUPPORTED_FILE', field: 'evidence.0.file' })]);
       const s = sha(photo);
       expect(existsSync(join(dir, 'data', 'evidence', 'objects', s.slice(0, 2), s.slice(2, 4), s))).toBe(true);
       const db = await openDatabase({ url: dbPath });
       try {
-        expect((await db.selectFrom('evidence_files').select(['sha256', 'variants']).execute())).toEqual([{ sha256: s, variants: 'display,thumb' }]);
+        expect(await db.selectFrom('evidence_files').select(['sha256', 'variants']).execute()).toEqual([
+          { sha256: s, variants: 'display,thumb' },
+        ]);
       } finally {
         await db.destroy();
       }

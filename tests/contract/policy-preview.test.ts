@@ -62,9 +62,26 @@ function dispute(over: { reason?: string; total?: number; claim?: number; remedy
     },
     buyer: { id: over.buyer ?? `B-${id}`, name: `Buyer ${n}`, country: 'PL', links: { device: [`dv-${n}`] } },
     seller: { id: 'S-1', name: 'Shop', country: 'CN' },
-    negotiation: [{ at: new Date(T0 - 8 * 24 * HOUR).toISOString(), by: 'seller', remedy: 'refund_only', amountMinor: 0, comment: 'We agree to a full refund' }],
+    negotiation: [
+      {
+        at: new Date(T0 - 8 * 24 * HOUR).toISOString(),
+        by: 'seller',
+        remedy: 'refund_only',
+        amountMinor: 0,
+        comment: 'We agree to a full refund',
+      },
+    ],
     messages: [{ at: new Date(T0 - 8 * 24 * HOUR).toISOString(), by: 'buyer', text: 'Please help.' }],
-    evidence: [{ party: 'buyer', name: 'box.jpg', mediaType: 'image/jpeg', sizeBytes: 20_000, sha256: 'ef'.repeat(32), submittedAt: new Date(T0 - 9 * 24 * HOUR).toISOString() }],
+    evidence: [
+      {
+        party: 'buyer',
+        name: 'box.jpg',
+        mediaType: 'image/jpeg',
+        sizeBytes: 20_000,
+        sha256: 'ef'.repeat(32),
+        submittedAt: new Date(T0 - 9 * 24 * HOUR).toISOString(),
+      },
+    ],
   };
 }
 
@@ -101,10 +118,25 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'md-preview-'));
   clock = new ManualClock(T0);
   core = await openCore({ dataDir: dir, databaseUrl: ':memory:', clock });
-  for (const u of [M1, M2, S1, S2]) if (u.kind === 'user') await createUser(core.db, { id: u.userId, name: u.name, role: u.role, password: `${u.userId}-pw` }, T0);
+  for (const u of [M1, M2, S1, S2])
+    if (u.kind === 'user') await createUser(core.db, { id: u.userId, name: u.name, role: u.role, password: `${u.userId}-pw` }, T0);
 
   // Every kind of history the engine knows, interleaved in time as real work is.
-  for (const key of ['agreePartial', 'lateSeller', 'missedSeller', 'evidenceDecide', 'returned', 'neverShipped', 'overturned', 'upheld', 'forced', 'notReceived', 'reassigned', 'bulk', 'finalByWindow'])
+  for (const key of [
+    'agreePartial',
+    'lateSeller',
+    'missedSeller',
+    'evidenceDecide',
+    'returned',
+    'neverShipped',
+    'overturned',
+    'upheld',
+    'forced',
+    'notReceived',
+    'reassigned',
+    'bulk',
+    'finalByWindow',
+  ])
     c[key] = await imported(
       key === 'notReceived'
         ? { reason: 'not_received.no_tracking_info', total: 5_000 }
@@ -118,7 +150,18 @@ beforeAll(async () => {
   c.partLog = await imported();
 
   at(1);
-  for (const key of ['agreePartial', 'lateSeller', 'missedSeller', 'evidenceDecide', 'returned', 'neverShipped', 'overturned', 'upheld', 'forced', 'finalByWindow'])
+  for (const key of [
+    'agreePartial',
+    'lateSeller',
+    'missedSeller',
+    'evidenceDecide',
+    'returned',
+    'neverShipped',
+    'overturned',
+    'upheld',
+    'forced',
+    'finalByWindow',
+  ])
     await ok('case.claim', { caseId: c[key] }, M1);
   await ok('case.claimNext', {}, M2); // the oldest unassigned: agreePartial..finalByWindow are taken, so notReceived
   await ok('case.assign', { caseId: c.reassigned, userId: 'm1' }, S1);
@@ -143,19 +186,44 @@ beforeAll(async () => {
   await ok('party.reply', { caseId: c.agreePartial, party: 'buyer', choice: 'partial' }, INTAKE);
   await ok('party.reply', { caseId: c.notReceived, party: 'buyer', choice: 'full' }, INTAKE);
   await ok('party.reply', { caseId: c.forced, party: 'buyer', choice: 'reject' }, INTAKE);
-  await ok('party.submitEvidence', { caseId: c.evidenceDecide, party: 'buyer', file: { name: 'fault.mp4', mediaType: 'video/mp4', sizeBytes: 5_000_000, sha256: '12'.repeat(32) } }, INTAKE);
+  await ok(
+    'party.submitEvidence',
+    {
+      caseId: c.evidenceDecide,
+      party: 'buyer',
+      file: { name: 'fault.mp4', mediaType: 'video/mp4', sizeBytes: 5_000_000, sha256: '12'.repeat(32) },
+    },
+    INTAKE,
+  );
   await ok('party.appeal', { caseId: c.overturned, party: 'buyer', grounds: 'new_evidence', text: 'It does not heat.' }, INTAKE);
   await ok('party.appeal', { caseId: c.upheld, party: 'seller', grounds: 'outcome', text: 'Nothing is wrong with it.' }, INTAKE);
   at(20);
   await ok('party.reply', { caseId: c.agreePartial, party: 'seller', choice: 'partial' }, INTAKE);
   await ok('party.reply', { caseId: c.notReceived, party: 'seller', choice: 'full' }, INTAKE);
   await ok('party.reply', { caseId: c.forced, party: 'seller', choice: 'reject' }, INTAKE);
-  await ok('case.decide', { caseId: c.evidenceDecide, outcome: 'partial', amountMinor: 9_999, reasons: 'The video shows a weak motor.' }, M1);
-  await ok('appeal.review', { caseId: c.overturned, verdict: 'overturn', outcome: 'full', reasons: 'The new video shows it does not heat.' }, S2);
+  await ok(
+    'case.decide',
+    { caseId: c.evidenceDecide, outcome: 'partial', amountMinor: 9_999, reasons: 'The video shows a weak motor.' },
+    M1,
+  );
+  await ok(
+    'appeal.review',
+    { caseId: c.overturned, verdict: 'overturn', outcome: 'full', reasons: 'The new video shows it does not heat.' },
+    S2,
+  );
   await ok('appeal.review', { caseId: c.upheld, verdict: 'uphold', reasons: 'The decision stands.' }, S1);
   at(24);
   const forcedView = await view(c.forced!);
-  await ok('case.decide', { caseId: c.forced, outcome: 'return', amountMinor: forcedView.proposal!.options.find((o) => o.kind === 'return')!.amountMinor, reasons: 'Return it.' }, M1);
+  await ok(
+    'case.decide',
+    {
+      caseId: c.forced,
+      outcome: 'return',
+      amountMinor: forcedView.proposal!.options.find((o) => o.kind === 'return')!.amountMinor,
+      reasons: 'Return it.',
+    },
+    M1,
+  );
   await ok('party.shipReturn', { caseId: c.returned, trackingNumber: 'RT-1' }, INTAKE);
   at(80);
   // The seller accepts late in the reply period (96 h from hour 2); the buyer never replies.
@@ -240,7 +308,13 @@ describe('policy.preview', () => {
     expect(p.changedOutcomes).toBe(0);
     expect(p.changedAmounts).toBe(0);
     for (const r of p.rows) {
-      expect(r.after).toEqual({ outcome: r.before.outcome, amountMinor: r.before.amountMinor, basis: r.before.basis, status: r.before.status, refundMinor: r.before.refundMinor });
+      expect(r.after).toEqual({
+        outcome: r.before.outcome,
+        amountMinor: r.before.amountMinor,
+        basis: r.before.basis,
+        status: r.before.status,
+        refundMinor: r.before.refundMinor,
+      });
       expect(r.refusedSteps).toBe(0);
     }
     const eur = p.totals.find((t) => t.currency === 'EUR')!;
@@ -305,7 +379,12 @@ describe('policy.preview', () => {
   it('takes the last N decided cases, latest decision first', async () => {
     const p = await preview(current.policy, 3);
     expect(p.considered).toBe(3);
-    const decided = await core.db.selectFrom('decisions').select(['case_id', 'decided_at']).orderBy('decided_at', 'desc').orderBy('case_id', 'desc').execute();
+    const decided = await core.db
+      .selectFrom('decisions')
+      .select(['case_id', 'decided_at'])
+      .orderBy('decided_at', 'desc')
+      .orderBy('case_id', 'desc')
+      .execute();
     const latest: string[] = [];
     for (const d of decided) if (!latest.includes(d.case_id) && latest.length < 3) latest.push(d.case_id);
     expect(p.rows.map((r) => r.caseId)).toEqual(latest.filter((id) => id !== c.noLog && id !== c.partLog));
@@ -315,8 +394,27 @@ describe('policy.preview', () => {
   it('writes nothing to the real database', async () => {
     const counts = async () =>
       Promise.all(
-        (['cases', 'decisions', 'case_events', 'case_commands', 'policies', 'quality_reviews', 'deadlines', 'accounts', 'buyer_risk'] as const).map(async (t) =>
-          Number((await core.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+        (
+          [
+            'cases',
+            'decisions',
+            'case_events',
+            'case_commands',
+            'policies',
+            'quality_reviews',
+            'deadlines',
+            'accounts',
+            'buyer_risk',
+          ] as const
+        ).map(async (t) =>
+          Number(
+            (
+              await core.db
+                .selectFrom(t)
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          ),
         ),
       );
     const before = await counts();

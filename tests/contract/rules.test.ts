@@ -82,14 +82,28 @@ const claim = (t: At, who = 'm1', caseId = C) => step(t, who, 'case.claim', { ca
 const claimNext = (t: At, who = 'm1') => step(t, who, 'case.claimNext', {});
 const assign = (t: At, who: string, userId: string, caseId = C) => step(t, who, 'case.assign', { caseId, userId });
 const requestEvidence = (t: At, party: 'buyer' | 'seller', who = 'm1') =>
-  step(t, who, 'case.requestEvidence', { caseId: C, party, request: 'A video of the phone on its charger next to a second device that charges.' });
-const file = (mediaType = 'image/jpeg', sizeBytes = 120_000, name = 'photo.jpg') => ({ name, mediaType, sizeBytes, sha256: 'c'.repeat(64) });
+  step(t, who, 'case.requestEvidence', {
+    caseId: C,
+    party,
+    request: 'A video of the phone on its charger next to a second device that charges.',
+  });
+const file = (mediaType = 'image/jpeg', sizeBytes = 120_000, name = 'photo.jpg') => ({
+  name,
+  mediaType,
+  sizeBytes,
+  sha256: 'c'.repeat(64),
+});
 const submit = (t: At, party: 'buyer' | 'seller', f = file()) => step(t, 'intake', 'party.submitEvidence', { caseId: C, party, file: f });
 /** One answer carrying several files (`files`); `extra` adds or overrides input fields. */
 const submitMany = (t: At, party: 'buyer' | 'seller', files: unknown[], extra: Json = {}) =>
   step(t, 'intake', 'party.submitEvidence', { caseId: C, party, files, ...extra });
 const distinct = (n: number, mediaType = 'image/jpeg', sizeBytes = 120_000) =>
-  Array.from({ length: n }, (_, i) => ({ name: `side-${i + 1}.jpg`, mediaType, sizeBytes, sha256: (i + 1).toString(16).padStart(2, '0').repeat(32) }));
+  Array.from({ length: n }, (_, i) => ({
+    name: `side-${i + 1}.jpg`,
+    mediaType,
+    sizeBytes,
+    sha256: (i + 1).toString(16).padStart(2, '0').repeat(32),
+  }));
 const propose = (t: At, extra: Json = {}, who = 'm1') => step(t, who, 'case.propose', { caseId: C, ...extra });
 const reply = (t: At, party: 'buyer' | 'seller', choice: string) => step(t, 'intake', 'party.reply', { caseId: C, party, choice });
 const decide = (t: At, outcome: string, extra: Json = {}, who = 'm1') =>
@@ -134,7 +148,15 @@ describe('rule 1 — intake', () => {
     ['float money', { order: { itemPriceMinor: 100.5 } }, 'order.itemPriceMinor'],
     ['instant without a zone', { escalatedAt: '2026-03-02T08:00:00' }, 'escalatedAt'],
     ['bad delivery status', { order: { tracking: { status: 'lost' } } }, 'order.tracking.status'],
-    ['bad sha256 of submitted evidence', { evidence: [{ party: 'buyer', name: 'a.jpg', mediaType: 'image/jpeg', sizeBytes: 1, sha256: 'xyz', submittedAt: '2026-02-22T02:00:00Z' }] }, 'evidence.0.sha256'],
+    [
+      'bad sha256 of submitted evidence',
+      {
+        evidence: [
+          { party: 'buyer', name: 'a.jpg', mediaType: 'image/jpeg', sizeBytes: 1, sha256: 'xyz', submittedAt: '2026-02-22T02:00:00Z' },
+        ],
+      },
+      'evidence.0.sha256',
+    ],
   ])('a bad dispute (%s) is refused with VALIDATION naming the field', async (_what, over, field) => {
     const { out, codes } = await run([importD(0, over)]);
     expect(codes).toEqual(['VALIDATION']);
@@ -151,7 +173,10 @@ describe('rule 1 — intake', () => {
   });
 
   it('a refused dispute does not stop the next one', async () => {
-    const { codes, out } = await run([importD(0, { id: 'D-bad', claim: { remedy: 'refund_only', amountMinor: 99999 } }), importD(0, { id: 'D-2' })]);
+    const { codes, out } = await run([
+      importD(0, { id: 'D-bad', claim: { remedy: 'refund_only', amountMinor: 99999 } }),
+      importD(0, { id: 'D-2' }),
+    ]);
     expect(codes).toEqual(['VALIDATION', 'ok']);
     expect(out.cases.map((c) => c!.id)).toEqual(['D-2']);
   });
@@ -182,7 +207,10 @@ describe('rule 1 — intake', () => {
   });
 
   it('changed content replaces a case that is still escalated', async () => {
-    const { codes, c } = await run([importD(0), importD(1, { description: 'The phone does not charge either.', claim: { remedy: 'refund_only', amountMinor: 5000 } })]);
+    const { codes, c } = await run([
+      importD(0),
+      importD(1, { description: 'The phone does not charge either.', claim: { remedy: 'refund_only', amountMinor: 5000 } }),
+    ]);
     expect(codes).toEqual(['ok', 'ok']);
     expect(c).toMatchObject({ status: 'escalated', description: 'The phone does not charge either.', claim: { amountMinor: 5000 } });
   });
@@ -215,7 +243,12 @@ describe('rule 2 — assignment', () => {
   });
 
   it('claimNext skips a case someone already claimed', async () => {
-    const steps = [importD(0, { id: 'D-1' }), importD(0, { id: 'D-2', escalatedAt: '2026-03-01T08:00:00.000Z' }), claim(1, 'm2', 'D-2'), claimNext(2, 'm1')];
+    const steps = [
+      importD(0, { id: 'D-1' }),
+      importD(0, { id: 'D-2', escalatedAt: '2026-03-01T08:00:00.000Z' }),
+      claim(1, 'm2', 'D-2'),
+      claimNext(2, 'm1'),
+    ];
     const { codes, byId } = await run(steps);
     expect(codes).toEqual(oks(4));
     expect(byId('D-1').assignee).toBe('m1');
@@ -250,14 +283,28 @@ describe('rule 2 — assignment', () => {
   });
 
   it('a supervisor may act on a case assigned to a mediator', async () => {
-    const steps = [...start(), requestEvidence(2, 'buyer', 's1'), submit(3, 'buyer'), propose(4, {}, 's1'), reply(5, 'buyer', 'reject'), reply(5, 'seller', 'reject'), decide(6, 'partial', {}, 's1')];
+    const steps = [
+      ...start(),
+      requestEvidence(2, 'buyer', 's1'),
+      submit(3, 'buyer'),
+      propose(4, {}, 's1'),
+      reply(5, 'buyer', 'reject'),
+      reply(5, 'seller', 'reject'),
+      decide(6, 'partial', {}, 's1'),
+    ];
     const { codes, c } = await run(steps);
     expect(codes).toEqual(oks(steps.length));
     expect(c).toMatchObject({ status: 'closed', assignee: 'm1', decision: { basis: 'mediator', decidedBy: 's1' } });
   });
 
   it('a supervisor assigns and reassigns; then only the new assignee (or a supervisor) acts', async () => {
-    const steps = [importD(0), assign(1, 's1', 'm1'), assign(2, 's1', 'm2'), requestEvidence(3, 'buyer', 'm1'), requestEvidence(4, 'buyer', 'm2')];
+    const steps = [
+      importD(0),
+      assign(1, 's1', 'm1'),
+      assign(2, 's1', 'm2'),
+      requestEvidence(3, 'buyer', 'm1'),
+      requestEvidence(4, 'buyer', 'm2'),
+    ];
     const { codes, c } = await run(steps);
     expect(codes).toEqual(['ok', 'ok', 'ok', 'NOT_ASSIGNEE', 'ok']);
     expect(c).toMatchObject({ assignee: 'm2', status: 'awaiting_evidence' });
@@ -279,7 +326,12 @@ describe('rule 2 — assignment', () => {
   });
 
   it('a mediator may not assign (FORBIDDEN); the feed may not act as a user; a user may not speak for a party', async () => {
-    const steps = [...start(), assign(2, 'm1', 'm2'), step(2, 'intake', 'case.decide', { caseId: C, outcome: 'none', reasons: 'x' }), step(2, 'm1', 'party.appeal', { caseId: C, party: 'buyer', grounds: 'outcome', text: 'x' })];
+    const steps = [
+      ...start(),
+      assign(2, 'm1', 'm2'),
+      step(2, 'intake', 'case.decide', { caseId: C, outcome: 'none', reasons: 'x' }),
+      step(2, 'm1', 'party.appeal', { caseId: C, party: 'buyer', grounds: 'outcome', text: 'x' }),
+    ];
     expect((await run(steps)).codes).toEqual(['ok', 'ok', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
   });
 });
@@ -358,7 +410,13 @@ describe('rule 3 — evidence requests', () => {
   });
 
   it('returns to in_review once every open request is fulfilled', async () => {
-    const steps = [...start(), requestEvidence(2, 'buyer'), requestEvidence(3, 'seller'), submit(4, 'buyer'), submit(5, 'seller', file('video/mp4', 5_000_000, 'unboxing.mp4'))];
+    const steps = [
+      ...start(),
+      requestEvidence(2, 'buyer'),
+      requestEvidence(3, 'seller'),
+      submit(4, 'buyer'),
+      submit(5, 'seller', file('video/mp4', 5_000_000, 'unboxing.mp4')),
+    ];
     const { codes, out } = await run(steps);
     expect(codes).toEqual(oks(steps.length));
     const c = out.cases[0]!;
@@ -396,7 +454,10 @@ describe('rule 3 — one answer with several files (files)', () => {
       ['charging.mp4', 'video/mp4', requestId, 'Photo and video.', h(3)],
     ]);
     // The timeline keeps one evidence.submitted per file, and the round ends once.
-    expect(c.events.filter((e) => e.type === 'evidence.submitted').map((e) => (e.details as { name: string }).name)).toEqual(['side-1.jpg', 'charging.mp4']);
+    expect(c.events.filter((e) => e.type === 'evidence.submitted').map((e) => (e.details as { name: string }).name)).toEqual([
+      'side-1.jpg',
+      'charging.mp4',
+    ]);
     expect(c.events.filter((e) => e.type === 'evidence.round_ended')).toHaveLength(1);
   });
 
@@ -416,8 +477,18 @@ describe('rule 3 — one answer with several files (files)', () => {
   });
 
   it.each([
-    ['one of the wrong type', { name: 'invoice.pdf', mediaType: 'application/pdf', sizeBytes: 1000, sha256: 'e'.repeat(64) }, 'UNSUPPORTED_FILE', '"invoice.pdf"'],
-    ['one too large', { name: 'huge.png', mediaType: 'image/png', sizeBytes: 3_000_000, sha256: 'e'.repeat(64) }, 'FILE_TOO_LARGE', '"huge.png"'],
+    [
+      'one of the wrong type',
+      { name: 'invoice.pdf', mediaType: 'application/pdf', sizeBytes: 1000, sha256: 'e'.repeat(64) },
+      'UNSUPPORTED_FILE',
+      '"invoice.pdf"',
+    ],
+    [
+      'one too large',
+      { name: 'huge.png', mediaType: 'image/png', sizeBytes: 3_000_000, sha256: 'e'.repeat(64) },
+      'FILE_TOO_LARGE',
+      '"huge.png"',
+    ],
     ['one empty', { name: 'empty.jpg', mediaType: 'image/jpeg', sizeBytes: 0, sha256: 'e'.repeat(64) }, 'UNSUPPORTED_FILE', '"empty.jpg"'],
   ])('three files with %s: the whole answer is refused, nothing recorded, one refusal naming the file', async (_w, bad, code, named) => {
     const [a, b] = distinct(2);
@@ -445,9 +516,18 @@ describe('rule 3 — one answer with several files (files)', () => {
     ['neither file nor files', {}, 'file', /required/],
     ['an empty list', { files: [] }, 'files', /at least one/],
     ['eleven files', { files: distinct(11) }, 'files', /at most 10/],
-    ['a bad entry in the list', { files: [file(), { name: 'x.jpg', mediaType: 'image/jpeg', sizeBytes: 1, sha256: 'nope' }] }, 'files.1', /.+/],
+    [
+      'a bad entry in the list',
+      { files: [file(), { name: 'x.jpg', mediaType: 'image/jpeg', sizeBytes: 1, sha256: 'nope' }] },
+      'files.1',
+      /.+/,
+    ],
   ])('%s is refused (VALIDATION) naming the field; nothing recorded', async (_w, over, field, message) => {
-    const steps = [...start(), requestEvidence(2, 'buyer'), step(3, 'intake', 'party.submitEvidence', { caseId: C, party: 'buyer', ...over })];
+    const steps = [
+      ...start(),
+      requestEvidence(2, 'buyer'),
+      step(3, 'intake', 'party.submitEvidence', { caseId: C, party: 'buyer', ...over }),
+    ];
     const { out, codes, c } = await run(steps);
     expect(codes).toEqual(lastFails(steps, 'VALIDATION'));
     const error = out.results.at(-1)!.error!;
@@ -482,11 +562,18 @@ describe('rule 4 — missed evidence', () => {
 
   it('seller silent, refund_only claim of the whole total → full', async () => {
     const { c } = await run([...start(priced(10000, 1000, { amountMinor: 11000 })), requestEvidence(2, 'seller'), tick(75)]);
-    expect(c).toMatchObject({ decision: { outcome: 'full', amountMinor: 11000, basis: 'default' }, refund: { status: 'expected', amountMinor: 11000 } });
+    expect(c).toMatchObject({
+      decision: { outcome: 'full', amountMinor: 11000, basis: 'default' },
+      refund: { status: 'expected', amountMinor: 11000 },
+    });
   });
 
   it('seller silent, return_and_refund claim → return, refund awaiting the return', async () => {
-    const { c } = await run([...start(priced(10000, 1000, { remedy: 'return_and_refund', amountMinor: 11000 })), requestEvidence(2, 'seller'), tick(75)]);
+    const { c } = await run([
+      ...start(priced(10000, 1000, { remedy: 'return_and_refund', amountMinor: 11000 })),
+      requestEvidence(2, 'seller'),
+      tick(75),
+    ]);
     expect(c).toMatchObject({
       status: 'closed',
       decision: { outcome: 'return', amountMinor: 11000, basis: 'default', decidedBy: 'system', decidedAt: h(74) },
@@ -496,7 +583,13 @@ describe('rule 4 — missed evidence', () => {
   });
 
   it('seller silent while the buyer answered → the seller loses', async () => {
-    const { c } = await run([...start(priced(10000, 1000, { amountMinor: 6000 })), requestEvidence(2, 'buyer'), requestEvidence(3, 'seller'), submit(4, 'buyer'), tick(80)]);
+    const { c } = await run([
+      ...start(priced(10000, 1000, { amountMinor: 6000 })),
+      requestEvidence(2, 'buyer'),
+      requestEvidence(3, 'seller'),
+      submit(4, 'buyer'),
+      tick(80),
+    ]);
     expect(c).toMatchObject({ decision: { outcome: 'partial', amountMinor: 6000, basis: 'default', decidedAt: h(75) } });
   });
 
@@ -572,14 +665,17 @@ describe('rule 5 — the two standard resolutions', () => {
     expect(c.proposal!.options[0]!.amountMinor).toBe(9000);
   });
 
-  it.each(['not_received.in_transit', 'not_received.returned_to_sender', 'not_received.no_tracking_info', 'not_received.customs', 'not_received.wrong_address'])(
-    '%s → a single full-refund option of the order total',
-    async (reason) => {
-      const { c } = await run([...start({ reason, ...priced(4000, 500, { amountMinor: 3000 }) }), propose(2)]);
-      expect(c.proposal).toMatchObject({ options: [{ kind: 'full', amountMinor: 4500 }], recommended: 'full' });
-      expect(c.proposal!.options).toHaveLength(1);
-    },
-  );
+  it.each([
+    'not_received.in_transit',
+    'not_received.returned_to_sender',
+    'not_received.no_tracking_info',
+    'not_received.customs',
+    'not_received.wrong_address',
+  ])('%s → a single full-refund option of the order total', async (reason) => {
+    const { c } = await run([...start({ reason, ...priced(4000, 500, { amountMinor: 3000 }) }), propose(2)]);
+    expect(c.proposal).toMatchObject({ options: [{ kind: 'full', amountMinor: 4500 }], recommended: 'full' });
+    expect(c.proposal!.options).toHaveLength(1);
+  });
 
   it('the reply period is 96 h from publication', async () => {
     const { c } = await run([...start(), propose(2)]);
@@ -707,7 +803,10 @@ describe('rule 6 — reply period', () => {
 
   it('both accept full on a not-received case → final', async () => {
     const { c } = await run([...published({ reason: 'not_received.customs' }), reply(3, 'seller', 'full'), reply(4, 'buyer', 'full')]);
-    expect(c).toMatchObject({ status: 'final', decision: { outcome: 'full', amountMinor: 11000, basis: 'agreement', decidedBy: 'parties' } });
+    expect(c).toMatchObject({
+      status: 'final',
+      decision: { outcome: 'full', amountMinor: 11000, basis: 'agreement', decidedBy: 'parties' },
+    });
   });
 
   it.each([
@@ -737,7 +836,11 @@ describe('rule 6 — reply period', () => {
     ];
     const { codes, c } = await run(steps);
     expect(codes).toEqual(['ok', 'ok', 'ok', 'ok', 'OUTCOME_NOT_OFFERED', 'OUTCOME_NOT_OFFERED', 'OUTCOME_NOT_OFFERED', 'ok']);
-    expect(c).toMatchObject({ status: 'closed', forcedDecision: false, decision: { outcome: 'partial', amountMinor: 9000, basis: 'mediator', decidedBy: 'm1' } });
+    expect(c).toMatchObject({
+      status: 'closed',
+      forcedDecision: false,
+      decision: { outcome: 'partial', amountMinor: 9000, basis: 'mediator', decidedBy: 'm1' },
+    });
   });
 
   it('both silent → the forced state is visible before the mediator decides', async () => {
@@ -767,11 +870,21 @@ describe('rule 6 — reply period', () => {
   it('both reject → forced decision; the mediator may pick the return option', async () => {
     const { codes, c } = await run([...published(), reply(3, 'buyer', 'reject'), reply(4, 'seller', 'reject'), decide(5, 'return')]);
     expect(codes).toEqual(oks(6));
-    expect(c).toMatchObject({ status: 'closed', decision: { outcome: 'return', amountMinor: 11000, basis: 'mediator' }, refund: { status: 'awaiting_return' } });
+    expect(c).toMatchObject({
+      status: 'closed',
+      decision: { outcome: 'return', amountMinor: 11000, basis: 'mediator' },
+      refund: { status: 'awaiting_return' },
+    });
   });
 
   it('not-received forced decision: only "full" may be decided', async () => {
-    const steps = [...published({ reason: 'not_received.in_transit' }), tick(98), decide(99, 'none'), decide(99, 'partial', { amountMinor: 5000 }), decide(99, 'full')];
+    const steps = [
+      ...published({ reason: 'not_received.in_transit' }),
+      tick(98),
+      decide(99, 'none'),
+      decide(99, 'partial', { amountMinor: 5000 }),
+      decide(99, 'full'),
+    ];
     const { codes, c } = await run(steps);
     expect(codes.slice(-3)).toEqual(['OUTCOME_NOT_OFFERED', 'OUTCOME_NOT_OFFERED', 'ok']);
     expect(c.decision).toMatchObject({ outcome: 'full', amountMinor: 11000 });
@@ -814,7 +927,8 @@ describe('rule 7 — decision', () => {
   ])('a partial of %i → %s', async (amountMinor, code) => {
     const { codes, c } = await run([...start(), decide(2, 'partial', { amountMinor })]);
     expect(codes.at(-1)).toBe(code);
-    if (code === 'ok') expect(c).toMatchObject({ decision: { outcome: 'partial', amountMinor }, refund: { status: 'expected', amountMinor } });
+    if (code === 'ok')
+      expect(c).toMatchObject({ decision: { outcome: 'partial', amountMinor }, refund: { status: 'expected', amountMinor } });
     else expect(c).toMatchObject({ status: 'in_review', decision: null, refund: null });
   });
 
@@ -891,7 +1005,11 @@ describe('rule 8 — return shipment', () => {
 
   it('a return decided by default (reply deadline) has its 240 h from that deadline', async () => {
     const { c } = await run([...start(), propose(2), reply(3, 'buyer', 'return'), tick(100)]);
-    expect(c).toMatchObject({ decision: { outcome: 'return', decidedAt: h(98) }, returnDueAt: h(98 + 240), refund: { status: 'awaiting_return' } });
+    expect(c).toMatchObject({
+      decision: { outcome: 'return', decidedAt: h(98) },
+      returnDueAt: h(98 + 240),
+      refund: { status: 'awaiting_return' },
+    });
   });
 });
 
@@ -903,7 +1021,10 @@ describe('rule 9 — appeal', () => {
   it('one millisecond before appealUntil is in time', async () => {
     const { codes, c } = await run([...decided(), appeal(h(170, -1), 'buyer', 'new_evidence')]);
     expect(codes).toEqual(oks(4));
-    expect(c).toMatchObject({ status: 'appealed', appeal: { party: 'buyer', grounds: 'new_evidence', status: 'pending', reviewedBy: null } });
+    expect(c).toMatchObject({
+      status: 'appealed',
+      appeal: { party: 'buyer', grounds: 'new_evidence', status: 'pending', reviewedBy: null },
+    });
   });
 
   it('at exactly appealUntil → APPEAL_WINDOW_CLOSED (the case is final)', async () => {
@@ -960,7 +1081,12 @@ describe('rule 9 — appeal', () => {
   });
 
   it('uphold → final, the decision stays', async () => {
-    const { codes, c } = await run([...start(), decide(2, 'partial', { amountMinor: 4000 }), appeal(3, 'seller', 'mediator_conduct'), review(4, 's1', 'uphold')]);
+    const { codes, c } = await run([
+      ...start(),
+      decide(2, 'partial', { amountMinor: 4000 }),
+      appeal(3, 'seller', 'mediator_conduct'),
+      review(4, 's1', 'uphold'),
+    ]);
     expect(codes).toEqual(oks(5));
     expect(c).toMatchObject({
       status: 'final',
@@ -1011,19 +1137,29 @@ describe('policy', () => {
   it('scenario overrides change every duration', async () => {
     const policy = { evidenceRequestHours: 24, replyPeriodHours: 48, appealWindowHours: 12, returnShipmentHours: 36 };
     const ev = await run([...start(), requestEvidence(2, 'buyer'), tick(26)], policy);
-    expect(ev.c).toMatchObject({ evidenceRequests: [{ dueAt: h(26), status: 'expired' }], decision: { decidedAt: h(26), appealUntil: h(38) } });
+    expect(ev.c).toMatchObject({
+      evidenceRequests: [{ dueAt: h(26), status: 'expired' }],
+      decision: { decidedAt: h(26), appealUntil: h(38) },
+    });
 
     const rp = await run([...start(), propose(2), reply(3, 'buyer', 'return'), tick(60)], policy);
-    expect(rp.c).toMatchObject({ proposal: { replyDueAt: h(50) }, decision: { outcome: 'return', decidedAt: h(50), appealUntil: h(62) }, returnDueAt: h(86) });
+    expect(rp.c).toMatchObject({
+      proposal: { replyDueAt: h(50) },
+      decision: { outcome: 'return', decidedAt: h(50), appealUntil: h(62) },
+      returnDueAt: h(86),
+    });
 
     const ap = await run([...start(), decide(2, 'none'), appeal(14)], policy);
     expect(ap.codes.at(-1)).toBe('APPEAL_WINDOW_CLOSED');
   });
 
   it('the evidence size limits are policy', async () => {
-    const { codes } = await run([...start(), requestEvidence(2, 'buyer'), submit(3, 'buyer', file('image/png', 1001)), submit(4, 'buyer', file('image/png', 1000))], {
-      maxImageBytes: 1000,
-    });
+    const { codes } = await run(
+      [...start(), requestEvidence(2, 'buyer'), submit(3, 'buyer', file('image/png', 1001)), submit(4, 'buyer', file('image/png', 1000))],
+      {
+        maxImageBytes: 1000,
+      },
+    );
     expect(codes.slice(-2)).toEqual(['FILE_TOO_LARGE', 'ok']);
   });
 
@@ -1087,9 +1223,28 @@ describe('event log', () => {
   });
 
   it('every transition is in the log with its actor', async () => {
-    const { c } = await run([...start(), requestEvidence(2, 'buyer'), submit(3, 'buyer'), propose(4), reply(5, 'buyer', 'partial'), tick(100), appeal(101, 'seller'), review(102, 's1', 'uphold')]);
+    const { c } = await run([
+      ...start(),
+      requestEvidence(2, 'buyer'),
+      submit(3, 'buyer'),
+      propose(4),
+      reply(5, 'buyer', 'partial'),
+      tick(100),
+      appeal(101, 'seller'),
+      review(102, 's1', 'uphold'),
+    ]);
     const types = c.events.map((e) => e.type);
-    for (const t of ['case.escalated', 'case.claimed', 'evidence.requested', 'evidence.submitted', 'proposal.published', 'reply.received', 'case.decided', 'appeal.filed', 'appeal.reviewed'])
+    for (const t of [
+      'case.escalated',
+      'case.claimed',
+      'evidence.requested',
+      'evidence.submitted',
+      'proposal.published',
+      'reply.received',
+      'case.decided',
+      'appeal.filed',
+      'appeal.reviewed',
+    ])
       expect(types).toContain(t);
     expect(c.events.find((e) => e.type === 'case.claimed')!.actor).toBe('m1');
     expect(c.events.find((e) => e.type === 'case.decided')!.actor).toBe('system');
@@ -1100,7 +1255,8 @@ describe('event log', () => {
 });
 
 describe('a flagged buyer adds friction, never a loss', () => {
-  const flag = (t: At) => step(t, 'a1', 'account.flag', { accountId: 'B-1', label: 'serial_disputer', note: 'Four not-received claims on delivered parcels.' });
+  const flag = (t: At) =>
+    step(t, 'a1', 'account.flag', { accountId: 'B-1', label: 'serial_disputer', note: 'Four not-received claims on delivered parcels.' });
 
   it('advises evidence from the buyer first, until it is asked for', async () => {
     const before = await run([importD(0), flag(0.5), claim(1)]);

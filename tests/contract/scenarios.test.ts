@@ -52,11 +52,18 @@ function expectDocumentedShape(c: unknown) {
   expect(v).toMatchObject({ id: expect.any(String), status: expect.any(String), events: expect.any(Array) });
   expect(['escalated', 'in_review', 'awaiting_evidence', 'awaiting_replies', 'closed', 'appealed', 'final']).toContain(v.status);
   expect(v.assignee === null || typeof v.assignee === 'string').toBe(true);
-  for (const r of v.evidenceRequests) expect(r).toMatchObject({ id: expect.any(String), party: expect.stringMatching(/^(buyer|seller)$/), status: expect.stringMatching(/^(open|fulfilled|expired)$/), dueAt: ISO });
+  for (const r of v.evidenceRequests)
+    expect(r).toMatchObject({
+      id: expect.any(String),
+      party: expect.stringMatching(/^(buyer|seller)$/),
+      status: expect.stringMatching(/^(open|fulfilled|expired)$/),
+      dueAt: ISO,
+    });
   if (v.proposal !== null) {
     expect(v.proposal).toMatchObject({ recommended: expect.stringMatching(/^(partial|return|full)$/), replyDueAt: ISO });
     for (const p of ['buyer', 'seller']) expect([null, 'partial', 'return', 'full', 'reject']).toContain(v.proposal.replies[p]);
-    for (const o of v.proposal.options) expect(o).toMatchObject({ kind: expect.stringMatching(/^(partial|return|full)$/), amountMinor: expect.any(Number) });
+    for (const o of v.proposal.options)
+      expect(o).toMatchObject({ kind: expect.stringMatching(/^(partial|return|full)$/), amountMinor: expect.any(Number) });
   }
   if (v.decision !== null) {
     expect(v.decision).toMatchObject({
@@ -70,7 +77,10 @@ function expectDocumentedShape(c: unknown) {
   }
   expect(v).toHaveProperty('appeal');
   if (v.refund !== null) {
-    expect(v.refund).toMatchObject({ status: expect.stringMatching(/^(awaiting_return|return_in_transit|expected|processing|completed|cancelled)$/), amountMinor: expect.any(Number) });
+    expect(v.refund).toMatchObject({
+      status: expect.stringMatching(/^(awaiting_return|return_in_transit|expected|processing|completed|cancelled)$/),
+      amountMinor: expect.any(Number),
+    });
   }
   expect(v.returnDueAt).toEqual(isoOrNull(v.returnDueAt));
   expect(v.buyerRisk).toMatchObject({ score: expect.any(Number), reasons: expect.any(Array) });
@@ -85,7 +95,9 @@ describe('parseExpectedResults', () => {
       { ok: false, code: 'FORBIDDEN' },
       { ok: true },
     ]);
-    expect(parseExpectedResults('step 0 fails with DEADLINE_PASSED; every other step ok', 1)).toEqual([{ ok: false, code: 'DEADLINE_PASSED' }]);
+    expect(parseExpectedResults('step 0 fails with DEADLINE_PASSED; every other step ok', 1)).toEqual([
+      { ok: false, code: 'DEADLINE_PASSED' },
+    ]);
   });
   it('fails loudly on an unknown form or an out-of-range step', () => {
     expect(() => parseExpectedResults('steps 1 and 2 fail', 3)).toThrow(/unknown expect.results form/);
@@ -112,7 +124,8 @@ describe('shared example scenarios (replay)', () => {
       if (raw.expect!.results !== undefined) {
         const wanted = parseExpectedResults(raw.expect!.results, scenario.steps.length);
         expect(outcomes(out.results), JSON.stringify(out.results.filter((r) => !r.ok))).toEqual(wanted.map((w) => (w.ok ? 'ok' : w.code)));
-        for (const r of out.results) if (!r.ok) expect(r.error!.message.length, `step ${r.step} refused without a message`).toBeGreaterThan(10);
+        for (const r of out.results)
+          if (!r.ok) expect(r.error!.message.length, `step ${r.step} refused without a message`).toBeGreaterThan(10);
       }
       for (const c of out.cases) expectDocumentedShape(c);
       if (raw.expect!.case !== undefined) {
@@ -128,10 +141,15 @@ describe('shared example scenarios (replay)', () => {
 
 function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('npx', ['tsx', 'src-main/cli/index.ts', ...args], { cwd: REPO, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      'npx',
+      ['tsx', 'src-main/cli/index.ts', ...args],
+      { cwd: REPO, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 

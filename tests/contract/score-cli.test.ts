@@ -17,10 +17,15 @@ const sha = (n: number) => n.toString(16).padStart(64, '0');
 
 function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('npx', ['tsx', 'src-main/cli/index.ts', ...args], { cwd: REPO, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      'npx',
+      ['tsx', 'src-main/cli/index.ts', ...args],
+      { cwd: REPO, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -28,18 +33,41 @@ function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr:
 function history(): string[] {
   const lines: unknown[] = [
     { type: 'account', id: 'S-1', role: 'seller', createdAt: iso(-400), links: {} },
-    { type: 'account', id: 'B-serial', role: 'buyer', createdAt: iso(-300), links: { device: ['dv-1'], address: ['ad-1'], payment: ['pm-1'] } },
+    {
+      type: 'account',
+      id: 'B-serial',
+      role: 'buyer',
+      createdAt: iso(-300),
+      links: { device: ['dv-1'], address: ['ad-1'], payment: ['pm-1'] },
+    },
     { type: 'account', id: 'B-honest', role: 'buyer', createdAt: iso(-300), links: { device: ['dv-2'] } },
     { type: 'account', id: 'B-unlucky', role: 'buyer', createdAt: iso(-300), links: {} },
   ];
   let o = 0;
   let d = 0;
   const order = (buyerId: string, day: number, delivered: boolean) => {
-    lines.push({ type: 'order', id: `O-${++o}`, buyerId, sellerId: 'S-1', placedAt: iso(day), totalMinor: 2000, currency: 'USD', delivery: { status: delivered ? 'delivered' : 'in_transit', at: delivered ? iso(day + 10) : null } });
+    lines.push({
+      type: 'order',
+      id: `O-${++o}`,
+      buyerId,
+      sellerId: 'S-1',
+      placedAt: iso(day),
+      totalMinor: 2000,
+      currency: 'USD',
+      delivery: { status: delivered ? 'delivered' : 'in_transit', at: delivered ? iso(day + 10) : null },
+    });
     return `O-${o}`;
   };
   const dispute = (orderId: string, day: number, reason: string, extra: Record<string, unknown> = {}) =>
-    lines.push({ type: 'dispute', id: `D-${++d}`, orderId, openedAt: iso(day), reason, claim: { remedy: 'refund_only', amountMinor: 2000 }, ...extra });
+    lines.push({
+      type: 'dispute',
+      id: `D-${++d}`,
+      orderId,
+      openedAt: iso(day),
+      reason,
+      claim: { remedy: 'refund_only', amountMinor: 2000 },
+      ...extra,
+    });
   for (let i = 0; i < 8; i++) {
     const id = order('B-serial', i * 20, true);
     if (i < 6)
@@ -71,7 +99,10 @@ describe.concurrent('cli score (child process)', () => {
     writeFileSync(file, lines.join('\n'));
     const { code, stdout, stderr } = await runCli(['score', file]);
     expect(code, stderr).toBe(0);
-    const out = stdout.trim().split('\n').map((l) => JSON.parse(l) as { accountId: string; score: number; reasons: Array<{ code: string; text: string; weight: number }> });
+    const out = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { accountId: string; score: number; reasons: Array<{ code: string; text: string; weight: number }> });
     expect(out.map((x) => x.accountId)).toEqual(['B-serial', 'B-honest', 'B-unlucky']);
     expect(out.map((x) => x.score)).toEqual([...out.map((x) => x.score)].sort((a, b) => b - a));
     for (const x of out) {
@@ -81,7 +112,9 @@ describe.concurrent('cli score (child process)', () => {
     }
     expect(out[0]!.score).toBeGreaterThanOrEqual(80);
     expect(out[0]!.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['NOT_RECEIVED_DELIVERED', 'REUSED_PHOTO', 'REVIEW_THREAT']));
-    expect(out[0]!.reasons.find((r) => r.code === 'NOT_RECEIVED_DELIVERED')!.text).toMatch(/^6 not-received claims on 8 delivered orders; platform [\d.]+ %$/);
+    expect(out[0]!.reasons.find((r) => r.code === 'NOT_RECEIVED_DELIVERED')!.text).toMatch(
+      /^6 not-received claims on 8 delivered orders; platform [\d.]+ %$/,
+    );
     expect(out[1]).toEqual({ accountId: 'B-honest', score: 0, reasons: [] });
     expect(out[2]!.score).toBe(0);
     expect(out[2]!.reasons.map((r) => r.code)).toEqual(['BAD_LUCK']);
@@ -96,7 +129,17 @@ describe.concurrent('cli score (child process)', () => {
     // The same answer as the model in process.
     const scorer = new HistoryScorer();
     for (const l of lines) {
-      const r = l.trim() ? HistoryRecord.safeParse((() => { try { return JSON.parse(l); } catch { return null; } })()) : null;
+      const r = l.trim()
+        ? HistoryRecord.safeParse(
+            (() => {
+              try {
+                return JSON.parse(l);
+              } catch {
+                return null;
+              }
+            })(),
+          )
+        : null;
       if (r?.success) scorer.add(toHistoryEvent(r.data));
     }
     expect(out).toEqual(JSON.parse(JSON.stringify(scorer.finish())));

@@ -82,23 +82,37 @@ async function newCase(over: Parameters<typeof dispute>[0] = {}): Promise<string
   return d.id;
 }
 /** A case claimed and decided by `who` (no proposal: the mediator decides directly). */
-async function decidedCase(who: Identity, outcome: 'full' | 'partial' | 'none' | 'return', over: Parameters<typeof dispute>[0] = {}, amountMinor?: number) {
+async function decidedCase(
+  who: Identity,
+  outcome: 'full' | 'partial' | 'none' | 'return',
+  over: Parameters<typeof dispute>[0] = {},
+  amountMinor?: number,
+) {
   const id = await newCase(over);
   await ok('case.claim', { caseId: id }, who);
-  await ok('case.decide', { caseId: id, outcome, ...(amountMinor !== undefined ? { amountMinor } : {}), reasons: `Decided ${outcome} on the evidence.` }, who);
+  await ok(
+    'case.decide',
+    { caseId: id, outcome, ...(amountMinor !== undefined ? { amountMinor } : {}), reasons: `Decided ${outcome} on the evidence.` },
+    who,
+  );
   return id;
 }
 const caseView = (id: string) => ok<CaseView>('case.get', { caseId: id }, S1);
 const setSampleRate = async (rate: number) => {
   const current = await ok<PolicyVersionView>('policy.get', {}, S1);
-  return ok<PolicyVersionView>('policy.publish', { policy: { ...current.policy, qualitySampleRate: rate }, note: `sample rate ${rate}`, basedOnVersion: current.version }, S1);
+  return ok<PolicyVersionView>(
+    'policy.publish',
+    { policy: { ...current.policy, qualitySampleRate: rate }, note: `sample rate ${rate}`, basedOnVersion: current.version },
+    S1,
+  );
 };
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'md-sv-'));
   clock = new ManualClock(T0);
   core = await openCore({ dataDir: dir, databaseUrl: ':memory:', clock });
-  for (const u of [M1, M2, S1, S2, S3, A1]) if (u.kind === 'user') await createUser(core.db, { id: u.userId, name: u.name, role: u.role, password: `${u.userId}-pw` }, T0);
+  for (const u of [M1, M2, S1, S2, S3, A1])
+    if (u.kind === 'user') await createUser(core.db, { id: u.userId, name: u.name, role: u.role, password: `${u.userId}-pw` }, T0);
 });
 afterAll(async () => {
   await core.close();
@@ -136,7 +150,11 @@ describe('roles and validation', () => {
     ['case.assignMany', { caseIds: [], userId: 'm1' }, 'caseIds'],
     ['case.assignMany', { caseIds: ['A', ''], userId: 'm1' }, 'caseIds.1'],
     ['case.assignMany', { caseIds: ['A'], userId: '' }, 'userId'],
-    ['policy.preview', { draft: { ...DEFAULT_POLICY, partialRates: { ...DEFAULT_POLICY.partialRates, defective: 1.5 } } }, 'draft.partialRates.defective'],
+    [
+      'policy.preview',
+      { draft: { ...DEFAULT_POLICY, partialRates: { ...DEFAULT_POLICY.partialRates, defective: 1.5 } } },
+      'draft.partialRates.defective',
+    ],
     ['policy.preview', { draft: DEFAULT_POLICY, lastN: 1001 }, 'lastN'],
     ['policy.publish', { policy: { ...DEFAULT_POLICY, replyPeriodHours: 0 }, note: 'x', basedOnVersion: 1 }, 'policy.replyPeriodHours'],
     ['policy.publish', { policy: { ...DEFAULT_POLICY, qualitySampleRate: 2 }, note: 'x', basedOnVersion: 1 }, 'policy.qualitySampleRate'],
@@ -170,7 +188,8 @@ describe('the command log', () => {
     ]);
     expect(rows.every((r) => r.at === T0)).toBe(true);
     // The case we imported but did not touch has no log.
-    if (id !== claimed.caseId) expect(await core.db.selectFrom('case_commands').select('id').where('case_id', '=', id).execute()).toHaveLength(0);
+    if (id !== claimed.caseId)
+      expect(await core.db.selectFrom('case_commands').select('id').where('case_id', '=', id).execute()).toHaveLength(0);
   });
 });
 
@@ -192,7 +211,11 @@ describe('appeals', () => {
     clock.advance(HOUR);
     await ok('party.appeal', { caseId: first, party: 'buyer', grounds: 'new_evidence', text: 'I have a repair report.' }, INTAKE);
     clock.advance(HOUR);
-    await ok('party.appeal', { caseId: handledByS1, party: 'buyer', grounds: 'mediator_conduct', text: 'Nobody asked me anything.' }, INTAKE);
+    await ok(
+      'party.appeal',
+      { caseId: handledByS1, party: 'buyer', grounds: 'mediator_conduct', text: 'Nobody asked me anything.' },
+      INTAKE,
+    );
     clock.advance(2 * HOUR);
   });
 
@@ -202,10 +225,23 @@ describe('appeals', () => {
     expect(mine.map((r) => r.caseId)).toEqual([byS2, first, handledByS1]);
     const row = mine[1]!;
     expect(row.appeal).toMatchObject({ party: 'buyer', grounds: 'new_evidence', text: 'I have a repair report.' });
-    expect(row.decision).toMatchObject({ outcome: 'none', amountMinor: 0, basis: 'mediator', decidedBy: 'm1', reasons: 'Decided none on the evidence.' });
+    expect(row.decision).toMatchObject({
+      outcome: 'none',
+      amountMinor: 0,
+      basis: 'mediator',
+      decidedBy: 'm1',
+      reasons: 'Decided none on the evidence.',
+    });
     expect(row.decision.policyVersion).toBeGreaterThanOrEqual(1);
     expect(row.ageMs).toBe(3 * HOUR);
-    expect(row).toMatchObject({ buyerName: expect.any(String), totalMinor: 20_000, claimAmountMinor: 20_000, currency: 'EUR', mayReview: true, whyNot: null });
+    expect(row).toMatchObject({
+      buyerName: expect.any(String),
+      totalMinor: 20_000,
+      claimAmountMinor: 20_000,
+      currency: 'EUR',
+      mayReview: true,
+      whyNot: null,
+    });
     expect(list.total).toBeGreaterThanOrEqual(3);
     const limited = await ok<AppealsListView>('appeals.list', { limit: 1 }, S3);
     expect(limited.rows).toHaveLength(1);
@@ -218,7 +254,10 @@ describe('appeals', () => {
     expect(s2Row).toMatchObject({ mayReview: false, whyNot: expect.stringContaining('You decided') });
     expect(forS2.rows.find((r) => r.caseId === handledByS1)!.mayReview).toBe(false);
     const forS1 = await ok<AppealsListView>('appeals.list', {}, S1);
-    expect(forS1.rows.find((r) => r.caseId === handledByS1)).toMatchObject({ mayReview: false, whyNot: expect.stringContaining('You handled') });
+    expect(forS1.rows.find((r) => r.caseId === handledByS1)).toMatchObject({
+      mayReview: false,
+      whyNot: expect.stringContaining('You handled'),
+    });
     expect(forS1.rows.find((r) => r.caseId === byS2)!.mayReview).toBe(true);
   });
 
@@ -233,7 +272,11 @@ describe('appeals', () => {
   });
 
   it('an overturn is a new decision; the case leaves the queue final', async () => {
-    await ok('appeal.review', { caseId: first, verdict: 'overturn', outcome: 'partial', amountMinor: 8_000, reasons: 'The report shows the fault.' }, S3);
+    await ok(
+      'appeal.review',
+      { caseId: first, verdict: 'overturn', outcome: 'partial', amountMinor: 8_000, reasons: 'The report shows the fault.' },
+      S3,
+    );
     const v = await caseView(first);
     expect(v.status).toBe('final');
     expect(v.decision).toMatchObject({ outcome: 'partial', amountMinor: 8_000, basis: 'appeal', decidedBy: 's3' });
@@ -259,7 +302,12 @@ describe('bulk assignment', () => {
       expect(v.assignee).toBe('m2');
       expect(v.status).toBe('in_review');
       expect(v.events.at(-1)!.type).toBe(id === c ? 'case.reassigned' : 'case.assigned');
-      const log = await core.db.selectFrom('case_commands').select(['method', 'input', 'actor_id']).where('case_id', '=', id).orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const log = await core.db
+        .selectFrom('case_commands')
+        .select(['method', 'input', 'actor_id'])
+        .where('case_id', '=', id)
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
       expect(log).toEqual({ method: 'case.assign', input: JSON.stringify({ caseId: id, userId: 'm2' }), actor_id: 's1' });
     }
   });
@@ -268,7 +316,10 @@ describe('bulk assignment', () => {
     const a = await newCase();
     const b = await newCase();
     const closed = await decidedCase(M1, 'full');
-    const logBefore = await core.db.selectFrom('case_commands').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const logBefore = await core.db
+      .selectFrom('case_commands')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const e = await refused('case.assignMany', { caseIds: [a, b, closed], userId: 'm2' }, S1);
     expect(e.code).toBe('INVALID_STATE');
     expect(e.message).toContain(closed);
@@ -278,14 +329,24 @@ describe('bulk assignment', () => {
       expect(v.assignee).toBeNull();
       expect(v.events.map((x) => x.type)).not.toContain('case.assigned');
     }
-    expect((await caseView(closed)).events.at(-1)).toMatchObject({ type: 'command.refused', actor: 's1', details: { code: 'INVALID_STATE' } });
-    const logAfter = await core.db.selectFrom('case_commands').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect((await caseView(closed)).events.at(-1)).toMatchObject({
+      type: 'command.refused',
+      actor: 's1',
+      details: { code: 'INVALID_STATE' },
+    });
+    const logAfter = await core.db
+      .selectFrom('case_commands')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(logAfter.n)).toBe(Number(logBefore.n));
   });
 
   it('refuses an unknown case, an unknown user and an analyst, assigning nothing', async () => {
     const a = await newCase();
-    expect(await refused('case.assignMany', { caseIds: [a, 'NOPE-1'], userId: 'm2' }, S1)).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('NOPE-1') });
+    expect(await refused('case.assignMany', { caseIds: [a, 'NOPE-1'], userId: 'm2' }, S1)).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('NOPE-1'),
+    });
     expect((await refused('case.assignMany', { caseIds: [a], userId: 'ghost' }, S1)).code).toBe('NOT_FOUND');
     expect(await refused('case.assignMany', { caseIds: [a], userId: 'a1' }, S1)).toMatchObject({ code: 'VALIDATION', field: 'userId' });
     expect((await caseView(a)).assignee).toBeNull();
@@ -297,13 +358,27 @@ describe('policy', () => {
     const current = await ok<PolicyVersionView>('policy.get', {}, S1);
     const published = await ok<PolicyVersionView>(
       'policy.publish',
-      { policy: { ...current.policy, replyPeriodHours: 72 }, note: 'Shorter reply period for the holidays.', basedOnVersion: current.version },
+      {
+        policy: { ...current.policy, replyPeriodHours: 72 },
+        note: 'Shorter reply period for the holidays.',
+        basedOnVersion: current.version,
+      },
       S2,
     );
-    expect(published).toMatchObject({ version: current.version + 1, note: 'Shorter reply period for the holidays.', createdBy: 's2', createdAt: new Date(clock.now()).toISOString(), decisions: 0 });
+    expect(published).toMatchObject({
+      version: current.version + 1,
+      note: 'Shorter reply period for the holidays.',
+      createdBy: 's2',
+      createdAt: new Date(clock.now()).toISOString(),
+      decisions: 0,
+    });
     expect(published.policy.replyPeriodHours).toBe(72);
     // s1 was editing the old version meanwhile.
-    const e = await refused('policy.publish', { policy: { ...current.policy, appealWindowHours: 100 }, note: 'Mine.', basedOnVersion: current.version }, S1);
+    const e = await refused(
+      'policy.publish',
+      { policy: { ...current.policy, appealWindowHours: 100 }, note: 'Mine.', basedOnVersion: current.version },
+      S1,
+    );
     expect(e.code).toBe('CONFLICT');
     expect(e.message).toContain(`Oleg Sokolov published version ${current.version + 1}`);
     expect((await ok<PolicyVersionView>('policy.get', {}, S1)).version).toBe(current.version + 1);
@@ -314,7 +389,11 @@ describe('policy', () => {
   it('every decision keeps the version it was made under; the history counts them, newest first', async () => {
     const v = (await ok<PolicyVersionView>('policy.get', {}, S1)).version;
     const d1 = await decidedCase(M1, 'full');
-    const next = await ok<PolicyVersionView>('policy.publish', { policy: { ...DEFAULT_POLICY, evidenceRequestHours: 48 }, note: 'Faster evidence.', basedOnVersion: v }, S1);
+    const next = await ok<PolicyVersionView>(
+      'policy.publish',
+      { policy: { ...DEFAULT_POLICY, evidenceRequestHours: 48 }, note: 'Faster evidence.', basedOnVersion: v },
+      S1,
+    );
     const d2 = await decidedCase(M1, 'full');
     const d3 = await decidedCase(M2, 'none');
     expect((await caseView(d1)).decision!.policyVersion).toBe(v);
@@ -331,7 +410,10 @@ describe('policy', () => {
   it('a stored policy written before qualitySampleRate existed still reads, with the default', async () => {
     const v = (await ok<PolicyVersionView>('policy.get', {}, S1)).version;
     const { qualitySampleRate: _, ...old } = DEFAULT_POLICY;
-    await core.db.insertInto('policies').values({ version: v + 1, body: JSON.stringify(old), note: 'old body', created_by: 's1', created_at: clock.now() }).execute();
+    await core.db
+      .insertInto('policies')
+      .values({ version: v + 1, body: JSON.stringify(old), note: 'old body', created_by: 's1', created_at: clock.now() })
+      .execute();
     const p = await ok<PolicyVersionView>('policy.get', {}, M1);
     expect(p).toMatchObject({ version: v + 1 });
     expect(p.policy.qualitySampleRate).toBe(0.05);
@@ -353,14 +435,23 @@ describe('decision-quality sampling', () => {
     await ok('party.reply', { caseId: agreed, party: 'buyer', choice: 'partial' }, INTAKE);
     await ok('party.reply', { caseId: agreed, party: 'seller', choice: 'partial' }, INTAKE);
     expect((await caseView(agreed)).decision!.basis).toBe('agreement');
-    const rows = await core.db.selectFrom('quality_reviews').selectAll().where('case_id', 'in', [...all, agreed]).orderBy('case_id').execute();
+    const rows = await core.db
+      .selectFrom('quality_reviews')
+      .selectAll()
+      .where('case_id', 'in', [...all, agreed])
+      .orderBy('case_id')
+      .execute();
     expect(rows.map((r) => [r.case_id, r.decision_seq, r.decided_by, r.sampled_at, r.reviewed_at])).toEqual(
       all.map((id, i) => [id, 1, ['m1', 'm2', 's1'][i], clock.now(), null]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
     );
     const list = await ok<QualityListView>('quality.list', {}, S2);
     expect(list.sampleRate).toBe(1);
     expect(list.rows.map((r) => r.caseId)).toEqual(expect.arrayContaining(all));
-    expect(list.rows.find((r) => r.caseId === all[0])).toMatchObject({ decision: { outcome: 'full', amountMinor: 20_000, decidedBy: 'm1' }, review: null, mayReview: true });
+    expect(list.rows.find((r) => r.caseId === all[0])).toMatchObject({
+      decision: { outcome: 'full', amountMinor: 20_000, decidedBy: 'm1' },
+      review: null,
+      mayReview: true,
+    });
     expect((await ok<QualityListView>('quality.list', {}, S1)).rows.find((r) => r.caseId === all[2])!.mayReview).toBe(false);
   });
 
@@ -370,7 +461,9 @@ describe('decision-quality sampling', () => {
     for (let i = 0; i < 16; i++) ids.push(await decidedCase(M1, 'full'));
     const secret = (await core.db.selectFrom('settings').select('value').where('key', '=', SECRET_KEY).executeTakeFirstOrThrow()).value;
     expect(secret).toMatch(/^[0-9a-f]{64}$/);
-    const sampled = new Set((await core.db.selectFrom('quality_reviews').select('case_id').where('case_id', 'in', ids).execute()).map((r) => r.case_id));
+    const sampled = new Set(
+      (await core.db.selectFrom('quality_reviews').select('case_id').where('case_id', 'in', ids).execute()).map((r) => r.case_id),
+    );
     expect([...sampled].sort()).toEqual(ids.filter((id) => sampleDraw(secret, id, 1) < 0.5).sort());
     // Random to a mediator: some sampled, some not (16 fair coins all equal: 1 in 32,768).
     expect(sampled.size).toBeGreaterThan(0);
@@ -382,16 +475,29 @@ describe('decision-quality sampling', () => {
     await setSampleRate(1);
     const bys1 = await decidedCase(S1, 'none');
     const bym2 = await decidedCase(M2, 'partial', {}, 3_000);
-    expect((await refused('quality.review', { caseId: bys1, verdict: 'agree', note: 'Looks right.' }, S1)).code).toBe('SEPARATION_OF_DUTIES');
+    expect((await refused('quality.review', { caseId: bys1, verdict: 'agree', note: 'Looks right.' }, S1)).code).toBe(
+      'SEPARATION_OF_DUTIES',
+    );
     clock.advance(HOUR);
-    expect(await ok('quality.review', { caseId: bym2, verdict: 'disagree', note: 'The photos show more damage.' }, S1)).toEqual({ caseId: bym2, verdict: 'disagree' });
+    expect(await ok('quality.review', { caseId: bym2, verdict: 'disagree', note: 'The photos show more damage.' }, S1)).toEqual({
+      caseId: bym2,
+      verdict: 'disagree',
+    });
     expect((await refused('quality.review', { caseId: bym2, verdict: 'agree', note: 'Again.' }, S2)).code).toBe('INVALID_STATE');
     const unsampled = await newCase();
     expect((await refused('quality.review', { caseId: unsampled, verdict: 'agree', note: 'x' }, S2)).code).toBe('NOT_FOUND');
     const v = await caseView(bym2);
-    expect(v.events.at(-1)).toMatchObject({ type: 'quality.reviewed', actor: 's1', details: { verdict: 'disagree', decidedBy: 'm2', note: 'The photos show more damage.' } });
+    expect(v.events.at(-1)).toMatchObject({
+      type: 'quality.reviewed',
+      actor: 's1',
+      details: { verdict: 'disagree', decidedBy: 'm2', note: 'The photos show more damage.' },
+    });
     const reviewed = await ok<QualityListView>('quality.list', { status: 'reviewed' }, S2);
-    expect(reviewed.rows[0]).toMatchObject({ caseId: bym2, review: { verdict: 'disagree', by: 's1', note: 'The photos show more damage.', at: new Date(clock.now()).toISOString() }, mayReview: false });
+    expect(reviewed.rows[0]).toMatchObject({
+      caseId: bym2,
+      review: { verdict: 'disagree', by: 's1', note: 'The photos show more damage.', at: new Date(clock.now()).toISOString() },
+      mayReview: false,
+    });
     expect((await ok<QualityListView>('quality.list', {}, S2)).rows.map((r) => r.caseId)).not.toContain(bym2);
     await setSampleRate(0.05);
   });
@@ -424,8 +530,23 @@ describe('team overview', () => {
     const m2 = t.members.find((m) => m.userId === 'm2')!;
     const s1 = t.members.find((m) => m.userId === 's1')!;
     expect(t.members.map((m) => m.userId)).not.toContain('a1');
-    expect(m1).toMatchObject({ name: 'Mara One', role: 'mediator', decided: 6, decidedPerDay: 6, refundRate: 1, meanRefundShareOfClaim: 1, mix: { full: 1, partial: 0, return: 0, none: 0 } });
-    expect(m2).toMatchObject({ decided: 5, refundRate: 0, meanRefundShareOfClaim: 0, openCases: m2Before.openCases + 2, overdueCases: m2Before.overdueCases + 1, mix: { none: 1 } });
+    expect(m1).toMatchObject({
+      name: 'Mara One',
+      role: 'mediator',
+      decided: 6,
+      decidedPerDay: 6,
+      refundRate: 1,
+      meanRefundShareOfClaim: 1,
+      mix: { full: 1, partial: 0, return: 0, none: 0 },
+    });
+    expect(m2).toMatchObject({
+      decided: 5,
+      refundRate: 0,
+      meanRefundShareOfClaim: 0,
+      openCases: m2Before.openCases + 2,
+      overdueCases: m2Before.overdueCases + 1,
+      mix: { none: 1 },
+    });
     expect(s1).toMatchObject({ role: 'supervisor', decided: 1, refundRate: 1, meanRefundShareOfClaim: 0.5 });
     // Team: 7 of 12 refunded.
     expect(t.team.decided).toBe(12);
@@ -443,14 +564,20 @@ describe('team overview', () => {
     expect(m2.quality).toMatchObject({ reviewed: 1, disagreed: 1, agreed: 0 });
     expect(t.team.quality.reviewed).toBeGreaterThanOrEqual(1);
 
-    const unassigned = await core.db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'escalated').executeTakeFirstOrThrow();
+    const unassigned = await core.db
+      .selectFrom('cases')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'escalated')
+      .executeTakeFirstOrThrow();
     expect(t.unassigned).toBe(Number(unassigned.n));
     expect(t.waitingLongest.length).toBeLessThanOrEqual(20);
     const times = t.waitingLongest.map((w) => Date.parse(w.escalatedAt));
     expect(times).toEqual([...times].sort((a, b) => a - b));
     const f = t.waitingLongest.find((w) => w.caseId === forced);
     if (f) expect(f).toMatchObject({ status: 'in_review', assignee: 'm2', overdue: true });
-    expect(t.waitingLongest.every((w) => ['escalated', 'in_review', 'awaiting_evidence', 'awaiting_replies'].includes(w.status))).toBe(true);
+    expect(t.waitingLongest.every((w) => ['escalated', 'in_review', 'awaiting_evidence', 'awaiting_replies'].includes(w.status))).toBe(
+      true,
+    );
     expect(t.waitingLongest[0]!.waitingMs).toBe(clock.now() - times[0]!);
     expect(since).toBeLessThan(clock.now());
   });

@@ -12,7 +12,8 @@ const LIMITS = { maxImageBytes: 2 * 1_048_576, maxVideoBytes: 100 * 1_048_576 };
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const HOUR = 3_600_000;
 /** A few bytes that sniff as a JPEG; `n` makes them distinct. */
-const jpegLike = (n: number) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]), Buffer.alloc(200, n)]);
+const jpegLike = (n: number) =>
+  Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]), Buffer.alloc(200, n)]);
 const age = (path: string, ms: number) => utimesSync(path, new Date(NOW - ms), new Date(NOW - ms));
 
 describe.each(DIALECTS)('evidence garbage collection on $name', ({ url }) => {
@@ -35,7 +36,24 @@ describe.each(DIALECTS)('evidence garbage collection on $name', ({ url }) => {
     const young = await store.put(jpegLike(3), LIMITS);
     await store.putDerived(orphan.sha256, 'thumb', Buffer.from('thumb'));
     await insertEvidenceFiles(db, [
-      { sha256: kept.sha256, media_type: 'image/jpeg', kind: 'image', size_bytes: 211, width: null, height: null, frames: null, captured_at: null, captured_at_has_offset: 0, device: null, phash: null, phash_hi: null, phash_lo: null, cluster_key: kept.sha256, variants: '', stored_at: NOW - 5 * HOUR },
+      {
+        sha256: kept.sha256,
+        media_type: 'image/jpeg',
+        kind: 'image',
+        size_bytes: 211,
+        width: null,
+        height: null,
+        frames: null,
+        captured_at: null,
+        captured_at_has_offset: 0,
+        device: null,
+        phash: null,
+        phash_hi: null,
+        phash_lo: null,
+        cluster_key: kept.sha256,
+        variants: '',
+        stored_at: NOW - 5 * HOUR,
+      },
     ]);
     for (const s of [kept, orphan]) age(store.pathOf(s.sha256, 'original'), 5 * HOUR);
     age(store.pathOf(young.sha256, 'original'), 10 * 60_000);

@@ -46,7 +46,11 @@ async function failure(p: Promise<unknown>): Promise<AppFailure> {
   throw new Error('expected a refusal');
 }
 const filesUnder = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name)) : [];
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => join(d.parentPath, d.name))
+    : [];
 
 describe('ContentStore', () => {
   let root: string;
@@ -143,7 +147,9 @@ describe('ContentStore', () => {
     await store.putDerived(sha256, 'thumb', Buffer.from([1, 2, 3]));
     await store.putDerived(sha256, 'thumb', Buffer.from([4, 5]));
     expect(readFileSync(store.pathOf(sha256, 'thumb'))).toEqual(Buffer.from([4, 5]));
-    expect(store.pathOf(sha256, 'display')).toBe(join(root, 'evidence', 'derived', sha256.slice(0, 2), sha256.slice(2, 4), `${sha256}.display.jpg`));
+    expect(store.pathOf(sha256, 'display')).toBe(
+      join(root, 'evidence', 'derived', sha256.slice(0, 2), sha256.slice(2, 4), `${sha256}.display.jpg`),
+    );
     expect(await store.has(sha256, 'thumb')).toBe(true);
     expect(await store.has(sha256, 'display')).toBe(false);
     for (const bad of ['../../etc/passwd', 'A'.repeat(64), `${'a'.repeat(63)}/`, ''])
@@ -165,8 +171,9 @@ function flipBits(phash: string, bits: number, r: SeededRandom): string {
   let { hi, lo } = splitPhash(phash);
   const chosen = new Set<number>();
   while (chosen.size < bits) chosen.add(r.below(64));
-  for (const b of chosen) if (b < 32) lo = (lo ^ (1 << b)) >>> 0;
-  else hi = (hi ^ (1 << (b - 32))) >>> 0;
+  for (const b of chosen)
+    if (b < 32) lo = (lo ^ (1 << b)) >>> 0;
+    else hi = (hi ^ (1 << (b - 32))) >>> 0;
   return hex(hi, lo);
 }
 
@@ -182,7 +189,8 @@ describe('PhashIndex (multi-index hashing)', () => {
       if (i % 100 === 0) anchors.push(hex(h.hi, h.lo));
       stored.push(h);
       idx.add(i + 1, h.hi, h.lo);
-      if (i === 30_000) idx.rebuild(); // the main rows…
+      if (i === 30_000)
+        idx.rebuild(); // the main rows…
       else if (i % 997 === 0) idx.settle(); // …recent rows settled after syncs…
     }
     idx.add(60_001, 0, 0); // …and a tail
@@ -190,12 +198,15 @@ describe('PhashIndex (multi-index hashing)', () => {
     const pop = (x: number) => {
       x = x - ((x >>> 1) & 0x55555555);
       x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-      return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+      return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
     };
     for (let q = 0; q < 120; q++) {
       const probe = splitPhash(flipBits(anchors[r.below(anchors.length)]!, r.int(0, 8), r));
       for (const maxD of [MATCH_MAX_DISTANCE, 7]) {
-        const got = idx.lookup([{ transform: 'same', ...probe }], maxD).map((c) => `${c.seq}:${c.distance}`).sort();
+        const got = idx
+          .lookup([{ transform: 'same', ...probe }], maxD)
+          .map((c) => `${c.seq}:${c.distance}`)
+          .sort();
         const want = stored
           .map((s, i) => ({ seq: i + 1, d: pop((s.hi ^ probe.hi) >>> 0) + pop((s.lo ^ probe.lo) >>> 0) }))
           .filter((x) => x.d <= maxD)
@@ -278,7 +289,11 @@ describe.each(DIALECTS)('ReuseIndex synced from evidence_files on $name', ({ url
     expect(await index.sync(db)).toEqual({ added: 0 });
     const m = await index.lookup(db, [{ transform: 'same', phash: near }]);
     expect(m).toEqual([{ seq: expect.any(Number), sha256: shaOf(1), clusterKey: shaOf(1), distance: 3, transform: 'same' }]);
-    expect((await index.lookup(db, [{ transform: 'rot90', phash: high }]))[0]).toMatchObject({ sha256: shaOf(3), distance: 0, transform: 'rot90' });
+    expect((await index.lookup(db, [{ transform: 'rot90', phash: high }]))[0]).toMatchObject({
+      sha256: shaOf(3),
+      distance: 0,
+      transform: 'rot90',
+    });
 
     // Another desktop adds a near copy that joined the first one's cluster: the next lookup sees it.
     await insertEvidenceFiles(db, [row(shaOf(4), near, 2, { cluster_key: shaOf(1) })]);
@@ -298,11 +313,20 @@ describe.each(DIALECTS)('ReuseIndex synced from evidence_files on $name', ({ url
     await index.sync(db);
     const late = hex(r.u32(), r.u32());
     // Simulate PostgreSQL handing out seq N to a slow transaction and N+1 to a fast one.
-    const top = await db.selectFrom('evidence_files').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirstOrThrow();
+    const top = await db
+      .selectFrom('evidence_files')
+      .select((eb) => eb.fn.max('seq').as('m'))
+      .executeTakeFirstOrThrow();
     const next = Number(top.m) + 1;
-    await db.insertInto('evidence_files').values({ ...row(shaOf(100), hex(r.u32(), r.u32())), seq: next + 1 } as never).execute();
+    await db
+      .insertInto('evidence_files')
+      .values({ ...row(shaOf(100), hex(r.u32(), r.u32())), seq: next + 1 } as never)
+      .execute();
     await index.sync(db);
-    await db.insertInto('evidence_files').values({ ...row(shaOf(101), late), seq: next } as never).execute();
+    await db
+      .insertInto('evidence_files')
+      .values({ ...row(shaOf(101), late), seq: next } as never)
+      .execute();
     expect((await index.lookup(db, [{ transform: 'same', phash: late }])).map((x) => x.sha256)).toEqual([shaOf(101)]);
   });
 });

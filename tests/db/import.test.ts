@@ -70,7 +70,12 @@ describe.each(DIALECTS)('import on $name', ({ url }) => {
     const summary = await importStream(db, lines([changedTaken, changedWaiting]), { now: NOW + 2000, onProblem: (p) => problems.push(p) });
     expect(summary).toMatchObject({ updated: 1, refused: 1 });
     expect(problems).toEqual([expect.objectContaining({ line: 1, id: good[0]!.id, code: 'DUPLICATE' })]);
-    const rows = await db.selectFrom('cases').select(['id', 'description', 'status']).where('id', 'in', [good[0]!.id, good[1]!.id]).orderBy('id').execute();
+    const rows = await db
+      .selectFrom('cases')
+      .select(['id', 'description', 'status'])
+      .where('id', 'in', [good[0]!.id, good[1]!.id])
+      .orderBy('id')
+      .execute();
     expect(rows.find((r) => r.id === good[0]!.id)).toMatchObject({ status: 'in_review', description: good[0]!.description });
     expect(rows.find((r) => r.id === good[1]!.id)).toMatchObject({ status: 'escalated', description: 'changed while waiting' });
   });
@@ -78,7 +83,11 @@ describe.each(DIALECTS)('import on $name', ({ url }) => {
   it('judges a repeated id within one batch against its first occurrence', async () => {
     const first = good[2]!;
     const second = { ...structuredClone(first), description: 'second version' };
-    const summary = await importStream(db, lines([first, first, second]), { now: NOW, batchSize: 100, onProblem: (p) => expect.fail(p.message) });
+    const summary = await importStream(db, lines([first, first, second]), {
+      now: NOW,
+      batchSize: 100,
+      onProblem: (p) => expect.fail(p.message),
+    });
     expect(summary).toMatchObject({ created: 1, unchanged: 1, updated: 1 });
     const row = await db.selectFrom('cases').select('description').where('id', '=', first.id).executeTakeFirstOrThrow();
     expect(row.description).toBe('second version');

@@ -32,7 +32,17 @@ describe.each([
     if (ids.length)
       await db
         .insertInto('deadlines')
-        .values(ids.map((id, i) => ({ case_id: id, key: 'evidence:plan-test', kind: 'evidence', due_at: NOW + 86_400_000 + i, created_at: NOW, fired_at: null, cancelled_at: null })))
+        .values(
+          ids.map((id, i) => ({
+            case_id: id,
+            key: 'evidence:plan-test',
+            kind: 'evidence',
+            due_at: NOW + 86_400_000 + i,
+            created_at: NOW,
+            fired_at: null,
+            cancelled_at: null,
+          })),
+        )
         .execute();
   });
   afterAll(async () => {

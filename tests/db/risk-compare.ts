@@ -14,7 +14,8 @@ export async function riskSnapshot(db: Db, asOf: number, priors: Priors) {
   const groups = await db.selectFrom('risk_link_groups').selectAll().orderBy('group_key').execute();
   const store = new MemoryRiskStore();
   for (const r of buyerRows) store.putBuyer(buyerFromRow(r));
-  for (const g of groups) store.putGroup({ key: g.group_key, members: g.members, ids: g.member_ids === null ? null : JSON.parse(g.member_ids) });
+  for (const g of groups)
+    store.putGroup({ key: g.group_key, members: g.members, ids: g.member_ids === null ? null : JSON.parse(g.member_ids) });
   rescoreAll(store, store.buyers.keys(), { asOf, priors });
   const buyers = buyerRows.map((r) => {
     const b = buyerFromRow(r);
@@ -37,7 +38,12 @@ export async function riskSnapshot(db: Db, asOf: number, priors: Priors) {
     photos: await db.selectFrom('risk_photos').select(['photo_key', 'uses', 'accounts']).orderBy('photo_key').execute(),
     // Each account's uses of each photo, wherever kept (inline in the photo row or in risk_photo_uses).
     uses: [
-      ...(await db.selectFrom('risk_photo_uses').selectAll().execute()).map((u) => ({ key: u.photo_key, account: u.account_id, uses: u.uses, w: round(u.weight * decay(asOf - Number(u.ref_at))) })),
+      ...(await db.selectFrom('risk_photo_uses').selectAll().execute()).map((u) => ({
+        key: u.photo_key,
+        account: u.account_id,
+        uses: u.uses,
+        w: round(u.weight * decay(asOf - Number(u.ref_at))),
+      })),
       ...(await db.selectFrom('risk_photos').selectAll().where('first_account', 'is not', null).execute()).map((p) => ({
         key: p.photo_key,
         account: p.first_account!,

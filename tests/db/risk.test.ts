@@ -32,7 +32,10 @@ async function setup(url: string): Promise<{ db: Db; ctx: ServiceContext; clock:
     ['m1', 'mediator'],
     ['a1', 'analyst'],
   ] as const)
-    await db.insertInto('users').values({ id, name: id, role, password_hash: 'disabled', failed_attempts: 0, locked_until: null, created_at: NOW }).execute();
+    await db
+      .insertInto('users')
+      .values({ id, name: id, role, password_hash: 'disabled', failed_attempts: 0, locked_until: null, created_at: NOW })
+      .execute();
   return { db, clock, ctx: { db, clock, notify: () => {} } };
 }
 
@@ -44,7 +47,16 @@ async function ok(ctx: ServiceContext, method: string, input: unknown, who: Iden
 
 let seq = 0;
 /** A small valid dispute; `buyer` and the order's tracking status vary per test. */
-function dispute(o: { id?: string; buyer: string; links?: DisputeInput['buyer']['links']; status?: 'delivered' | 'in_transit'; reason?: string; messages?: string[]; photos?: string[]; day?: number }): DisputeInput {
+function dispute(o: {
+  id?: string;
+  buyer: string;
+  links?: DisputeInput['buyer']['links'];
+  status?: 'delivered' | 'in_transit';
+  reason?: string;
+  messages?: string[];
+  photos?: string[];
+  day?: number;
+}): DisputeInput {
   const id = o.id ?? `D-${++seq}`;
   const placed = NOW - (60 - (o.day ?? 0)) * DAY;
   return {
@@ -62,12 +74,24 @@ function dispute(o: { id?: string; buyer: string; links?: DisputeInput['buyer'][
       shippingMinor: 1_000,
       totalMinor: 5_000,
       item: { title: 'Lamp', quantity: 1 },
-      tracking: { number: `T${id}`, carrier: 'DHL', status: o.status ?? 'delivered', deliveredAt: o.status === 'in_transit' ? null : new Date(placed + 10 * DAY).toISOString() },
+      tracking: {
+        number: `T${id}`,
+        carrier: 'DHL',
+        status: o.status ?? 'delivered',
+        deliveredAt: o.status === 'in_transit' ? null : new Date(placed + 10 * DAY).toISOString(),
+      },
     },
     buyer: { id: o.buyer, name: o.buyer, country: 'DE', links: o.links ?? {} },
     seller: { id: 'S-1', name: 'Shop', country: 'CN' },
     messages: (o.messages ?? []).map((text) => ({ at: new Date(placed + 31 * DAY).toISOString(), by: 'buyer' as const, text })),
-    evidence: (o.photos ?? []).map((sha256, i) => ({ party: 'buyer' as const, name: `p${i}.jpg`, mediaType: 'image/jpeg', sizeBytes: 1000, sha256, submittedAt: new Date(placed + 30 * DAY).toISOString() })),
+    evidence: (o.photos ?? []).map((sha256, i) => ({
+      party: 'buyer' as const,
+      name: `p${i}.jpg`,
+      mediaType: 'image/jpeg',
+      sizeBytes: 1000,
+      sha256,
+      submittedAt: new Date(placed + 30 * DAY).toISOString(),
+    })),
   };
 }
 const sha = (n: number) => n.toString(16).padStart(64, 'a');
@@ -90,7 +114,15 @@ describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
     it('scores a buyer on import and shows it on the case (strings and details)', async () => {
       await importAll(
         ctx,
-        Array.from({ length: 6 }, (_, i) => dispute({ id: `D-s${i}`, buyer: 'B-serial', day: i * 3, photos: [sha(1)], messages: i < 2 ? ['If you do not refund me I will leave a 1-star review.'] : [] })),
+        Array.from({ length: 6 }, (_, i) =>
+          dispute({
+            id: `D-s${i}`,
+            buyer: 'B-serial',
+            day: i * 3,
+            photos: [sha(1)],
+            messages: i < 2 ? ['If you do not refund me I will leave a 1-star review.'] : [],
+          }),
+        ),
       );
       const risk = await buyerRisk(db, 'B-serial');
       expect(risk.score).toBeGreaterThanOrEqual(80);
@@ -157,7 +189,11 @@ describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
       const cases = name === 'sqlite' ? 1_500 : 400;
       let line = 0;
       const demo = [...generateDemoDisputes({ cases, now: NOW, seed: 3 })];
-      const summary = await importStream(db, demo.map((value) => ({ line: ++line, value })), { now: NOW, batchSize: 250, onProblem: (p) => expect.fail(p.message) });
+      const summary = await importStream(
+        db,
+        demo.map((value) => ({ line: ++line, value })),
+        { now: NOW, batchSize: 250, onProblem: (p) => expect.fail(p.message) },
+      );
       expect(summary.created).toBe(cases);
       // Events after import: buyer evidence re-using another case's photo, a decision, a missed
       // evidence request decided by the sweep, a re-imported dispute, labels.
@@ -165,13 +201,27 @@ describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
       await ok(ctx, 'case.claim', { caseId: a!.id }, M1);
       await ok(ctx, 'case.requestEvidence', { caseId: a!.id, party: 'buyer', request: 'A photo of the parcel label.' }, M1);
       const reused = demo.flatMap((d) => d.evidence ?? []).find((e) => e.party === 'buyer')!.sha256;
-      await ok(ctx, 'party.submitEvidence', { caseId: a!.id, party: 'buyer', file: { name: 'label.jpg', mediaType: 'image/jpeg', sizeBytes: 20_000, sha256: reused } }, INTAKE);
+      await ok(
+        ctx,
+        'party.submitEvidence',
+        { caseId: a!.id, party: 'buyer', file: { name: 'label.jpg', mediaType: 'image/jpeg', sizeBytes: 20_000, sha256: reused } },
+        INTAKE,
+      );
       await ok(ctx, 'case.decide', { caseId: a!.id, outcome: 'none', reasons: 'The label shows another address.' }, M1);
       await ok(ctx, 'case.claim', { caseId: b!.id }, M1);
       await ok(ctx, 'case.requestEvidence', { caseId: b!.id, party: 'buyer', request: 'A video of the item.' }, M1);
       clock.set(NOW + 80 * HOUR);
       await ok(ctx, 'system.tick', undefined, { kind: 'system' });
-      await ok(ctx, 'intake.dispute', { ...c!, order: { ...c!.order, tracking: { ...c!.order.tracking, status: 'returned_to_sender', deliveredAt: null } }, messages: [{ at: c!.openedAt, by: 'buyer', text: 'Send the money to my card directly, outside the platform.' }] }, INTAKE);
+      await ok(
+        ctx,
+        'intake.dispute',
+        {
+          ...c!,
+          order: { ...c!.order, tracking: { ...c!.order.tracking, status: 'returned_to_sender', deliveredAt: null } },
+          messages: [{ at: c!.openedAt, by: 'buyer', text: 'Send the money to my card directly, outside the platform.' }],
+        },
+        INTAKE,
+      );
       const buyers = [...new Set(demo.map((d) => d.buyer.id))];
       await ok(ctx, 'account.flag', { accountId: buyers[0], label: 'serial_disputer', note: 'n' }, A1);
       await ok(ctx, 'account.flag', { accountId: buyers[1], label: 'cleared', note: 'n' }, A1);

@@ -3,7 +3,13 @@ import { Dispute } from '../../src-main/contract/dispute';
 import type { Role } from '../../src-main/contract/domain';
 import type { Envelope } from '../../src-main/contract/errors';
 import { DEFAULT_POLICY } from '../../src-main/contract/policy';
-import type { AppealsListView, PolicyPreviewView, PolicyVersionView, QualityListView, TeamOverview } from '../../src-main/contract/supervision';
+import type {
+  AppealsListView,
+  PolicyPreviewView,
+  PolicyVersionView,
+  QualityListView,
+  TeamOverview,
+} from '../../src-main/contract/supervision';
 import type { CaseView } from '../../src-main/contract/views';
 import { openDatabase, type Db } from '../../src-main/db/connect';
 import { caseView } from '../../src-main/app/case/view';
@@ -49,7 +55,10 @@ function dispute(i: number, over: { reason?: string; buyerLinks?: boolean; curre
       shippingMinor: 500,
       totalMinor: 10_500,
       item: { title: 'Kettle', quantity: 2 },
-      tracking: i % 2 ? { number: `TR${i}`, carrier: 'InPost', status: 'delivered', deliveredAt: '2026-04-08T12:00:00.000Z' } : { status: 'no_info' },
+      tracking:
+        i % 2
+          ? { number: `TR${i}`, carrier: 'InPost', status: 'delivered', deliveredAt: '2026-04-08T12:00:00.000Z' }
+          : { status: 'no_info' },
     },
     buyer: {
       id: `B-${i % 3}`,
@@ -64,7 +73,16 @@ function dispute(i: number, over: { reason?: string; buyerLinks?: boolean; curre
       { at: '2026-04-22T08:00:00.000Z', by: 'seller', remedy: 'refund_only', amountMinor: 0, comment: '' },
     ],
     messages: [{ at: '2026-04-21T09:00:00.000Z', by: 'seller', text: 'Send photos.' }],
-    evidence: [{ party: 'buyer', name: 'lid.png', mediaType: 'image/png', sizeBytes: 50_000, sha256: String(i % 10).repeat(64), submittedAt: '2026-04-20T08:05:00.000Z' }],
+    evidence: [
+      {
+        party: 'buyer',
+        name: 'lid.png',
+        mediaType: 'image/png',
+        sizeBytes: 50_000,
+        sha256: String(i % 10).repeat(64),
+        submittedAt: '2026-04-20T08:05:00.000Z',
+      },
+    ],
   };
 }
 
@@ -72,8 +90,8 @@ describe.each(DIALECTS)('supervisors’ desk on $name', ({ url }) => {
   let db: Db;
   let clock: ManualClock;
   let ctx: ServiceContext;
-  const call = async <T,>(method: string, input: unknown, who: Identity) => (await dispatch(ctx, method, input, who)) as Envelope<T>;
-  const ok = async <T,>(method: string, input: unknown, who: Identity): Promise<T> => {
+  const call = async <T>(method: string, input: unknown, who: Identity) => (await dispatch(ctx, method, input, who)) as Envelope<T>;
+  const ok = async <T>(method: string, input: unknown, who: Identity): Promise<T> => {
     const r = await call<T>(method, input, who);
     if (!r.ok) throw new Error(`${method} refused: ${r.error.code} ${r.error.message}`);
     return r.value;
@@ -85,7 +103,11 @@ describe.each(DIALECTS)('supervisors’ desk on $name', ({ url }) => {
     ctx = { db, clock, notify: () => {} };
     await ensurePolicy(db, T0 - 100 * HOUR);
     for (const u of [M1, M2, S1, S2])
-      if (u.kind === 'user') await db.insertInto('users').values({ id: u.userId, name: u.name, role: u.role, password_hash: 'x', failed_attempts: 0, locked_until: null, created_at: T0 }).execute();
+      if (u.kind === 'user')
+        await db
+          .insertInto('users')
+          .values({ id: u.userId, name: u.name, role: u.role, password_hash: 'x', failed_attempts: 0, locked_until: null, created_at: T0 })
+          .execute();
   });
   afterEach(async () => {
     await db.destroy();
@@ -94,7 +116,10 @@ describe.each(DIALECTS)('supervisors’ desk on $name', ({ url }) => {
   it('creates the 0004 tables and keeps the command log append-only', async () => {
     const tables = (await db.introspection.getTables()).map((t) => t.name);
     for (const t of ['case_commands', 'quality_reviews', 'settings']) expect(tables).toContain(t);
-    await db.insertInto('case_commands').values({ case_id: 'X', at: 1, actor_id: 'm1', actor_role: 'mediator', method: 'case.claim', input: '{"caseId":"X"}' }).execute();
+    await db
+      .insertInto('case_commands')
+      .values({ case_id: 'X', at: 1, actor_id: 'm1', actor_role: 'mediator', method: 'case.claim', input: '{"caseId":"X"}' })
+      .execute();
     await expect(db.updateTable('case_commands').set({ method: 'case.decide' }).execute()).rejects.toThrow(/append-only/);
     await expect(db.deleteFrom('case_commands').execute()).rejects.toThrow(/append-only/);
   });
@@ -104,7 +129,11 @@ describe.each(DIALECTS)('supervisors’ desk on $name', ({ url }) => {
     // Evidence added on request after escalation is not part of the intake dispute.
     await ok('case.claim', { caseId: 'DB-1' }, M1);
     await ok('case.requestEvidence', { caseId: 'DB-1', party: 'buyer', request: 'A closer photo.' }, M1);
-    await ok('party.submitEvidence', { caseId: 'DB-1', party: 'buyer', file: { name: 'close.jpg', mediaType: 'image/jpeg', sizeBytes: 999, sha256: 'a'.repeat(64) } }, INTAKE);
+    await ok(
+      'party.submitEvidence',
+      { caseId: 'DB-1', party: 'buyer', file: { name: 'close.jpg', mediaType: 'image/jpeg', sizeBytes: 999, sha256: 'a'.repeat(64) } },
+      INTAKE,
+    );
 
     const exported = await exportDisputes(db, ['DB-1', 'DB-2', 'DB-3', 'DB-4', 'NOPE']);
     expect([...exported.keys()].sort()).toEqual(['DB-1', 'DB-2', 'DB-3', 'DB-4']);
@@ -117,15 +146,31 @@ describe.each(DIALECTS)('supervisors’ desk on $name', ({ url }) => {
     const other = await openDatabase({ url: ':memory:' });
     try {
       await ensurePolicy(other, T0);
-      const outcomes = await other.transaction().execute((tx) => importDisputes(tx, [...exported.values()].map((d) => Dispute.parse(d)), T0));
+      const outcomes = await other.transaction().execute((tx) =>
+        importDisputes(
+          tx,
+          [...exported.values()].map((d) => Dispute.parse(d)),
+          T0,
+        ),
+      );
       expect(outcomes.map((o) => o.result)).toEqual(['created', 'created', 'created', 'created']);
       const comparable = (v: CaseView | null) => {
         const { events: _e, buyerRisk: _r, evidenceRequests: _q, status: _s, assignee: _a, deadlines: _d, guidance: _g, ...rest } = v!;
         return { ...rest, evidence: rest.evidence.filter((e) => e.requestId === null) };
       };
-      for (const id of ['DB-1', 'DB-2', 'DB-3', 'DB-4']) expect(comparable(await caseView(other, id))).toEqual(comparable(await caseView(db, id)));
+      for (const id of ['DB-1', 'DB-2', 'DB-3', 'DB-4'])
+        expect(comparable(await caseView(other, id))).toEqual(comparable(await caseView(db, id)));
       // The links came back whole (the fraud score's ring detection reads them).
-      const links = async (d: Db) => (await d.selectFrom('account_links').select(['account_id', 'kind', 'value']).orderBy('account_id').orderBy('kind').orderBy('value').execute()).map((l) => `${l.account_id}:${l.kind}:${l.value}`);
+      const links = async (d: Db) =>
+        (
+          await d
+            .selectFrom('account_links')
+            .select(['account_id', 'kind', 'value'])
+            .orderBy('account_id')
+            .orderBy('kind')
+            .orderBy('value')
+            .execute()
+        ).map((l) => `${l.account_id}:${l.kind}:${l.value}`);
       expect(await links(other)).toEqual(await links(db));
     } finally {
       await other.destroy();
@@ -135,7 +180,11 @@ describe.each(DIALECTS)('supervisors’ desk on $name', ({ url }) => {
   it('answers the team view, appeals, quality, history and bulk assignment with grouped SQL', async () => {
     for (let i = 1; i <= 8; i++) await ok('intake.dispute', dispute(i, { currency: i % 2 ? 'PLN' : 'EUR' }), INTAKE);
     const current = await ok<PolicyVersionView>('policy.get', {}, S1);
-    await ok('policy.publish', { policy: { ...current.policy, qualitySampleRate: 1 }, note: 'Sample all.', basedOnVersion: current.version }, S1);
+    await ok(
+      'policy.publish',
+      { policy: { ...current.policy, qualitySampleRate: 1 }, note: 'Sample all.', basedOnVersion: current.version },
+      S1,
+    );
     // m1: full, partial 4,500 of a 9,000 claim, none; m2: partial 9,000 (capped share 1).
     const decide = async (id: string, who: Identity, outcome: string, amountMinor?: number) => {
       await ok('case.claim', { caseId: id }, who);
@@ -152,7 +201,13 @@ describe.each(DIALECTS)('supervisors’ desk on $name', ({ url }) => {
     const team = await ok<TeamOverview>('team.overview', { days: 2 }, S1);
     const m1 = team.members.find((m) => m.userId === 'm1')!;
     const m2 = team.members.find((m) => m.userId === 'm2')!;
-    expect(m1).toMatchObject({ decided: 3, refundRate: 0.6667, meanRefundShareOfClaim: 0.5, mix: { full: 0.3333, partial: 0.3333, return: 0, none: 0.3333 }, openCases: 0 });
+    expect(m1).toMatchObject({
+      decided: 3,
+      refundRate: 0.6667,
+      meanRefundShareOfClaim: 0.5,
+      mix: { full: 0.3333, partial: 0.3333, return: 0, none: 0.3333 },
+      openCases: 0,
+    });
     expect(m2).toMatchObject({ decided: 1, refundRate: 1, meanRefundShareOfClaim: 1, openCases: 1, overdueCases: 0 });
     expect(typeof m1.meanRefundShareOfClaim).toBe('number');
     expect(team.team).toMatchObject({ decided: 4, refundRate: 0.75, meanRefundShareOfClaim: 0.625, openCases: 1 });
@@ -166,8 +221,14 @@ describe.each(DIALECTS)('supervisors’ desk on $name', ({ url }) => {
     expect(quality.rows.map((r) => r.caseId).sort()).toEqual(['DB-1', 'DB-2', 'DB-3', 'DB-4']);
     expect(quality.sampleRate).toBe(1);
     await ok('quality.review', { caseId: 'DB-2', verdict: 'agree', note: 'Fair amount.' }, S2);
-    expect((await ok<QualityListView>('quality.list', { status: 'reviewed' }, S1)).rows.map((r) => [r.caseId, r.review!.verdict])).toEqual([['DB-2', 'agree']]);
-    expect((await ok<TeamOverview>('team.overview', { days: 2 }, S1)).members.find((m) => m.userId === 'm1')!.quality).toEqual({ reviewed: 1, agreed: 1, disagreed: 0 });
+    expect((await ok<QualityListView>('quality.list', { status: 'reviewed' }, S1)).rows.map((r) => [r.caseId, r.review!.verdict])).toEqual([
+      ['DB-2', 'agree'],
+    ]);
+    expect((await ok<TeamOverview>('team.overview', { days: 2 }, S1)).members.find((m) => m.userId === 'm1')!.quality).toEqual({
+      reviewed: 1,
+      agreed: 1,
+      disagreed: 0,
+    });
 
     const history = await ok<PolicyVersionView[]>('policy.history', {}, S1);
     expect(history.map((h) => [h.version, h.decisions])).toEqual([
@@ -178,9 +239,22 @@ describe.each(DIALECTS)('supervisors’ desk on $name', ({ url }) => {
     // All or none on this dialect's transactions too.
     const refused = await call('case.assignMany', { caseIds: ['DB-6', 'DB-7', 'DB-1'], userId: 'm2' }, S1);
     expect(refused.ok).toBe(false);
-    expect((await db.selectFrom('cases').select('assignee_id').where('id', 'in', ['DB-6', 'DB-7']).execute()).every((r) => r.assignee_id === null)).toBe(true);
+    expect(
+      (await db.selectFrom('cases').select('assignee_id').where('id', 'in', ['DB-6', 'DB-7']).execute()).every(
+        (r) => r.assignee_id === null,
+      ),
+    ).toBe(true);
     await ok('case.assignMany', { caseIds: ['DB-6', 'DB-7', 'DB-5'], userId: 'm1' }, S1);
-    expect((await db.selectFrom('cases').select(['id', 'assignee_id', 'status']).where('id', 'in', ['DB-5', 'DB-6', 'DB-7']).orderBy('id').execute()).map((r) => [r.id, r.assignee_id, r.status])).toEqual([
+    expect(
+      (
+        await db
+          .selectFrom('cases')
+          .select(['id', 'assignee_id', 'status'])
+          .where('id', 'in', ['DB-5', 'DB-6', 'DB-7'])
+          .orderBy('id')
+          .execute()
+      ).map((r) => [r.id, r.assignee_id, r.status]),
+    ).toEqual([
       ['DB-5', 'm1', 'in_review'],
       ['DB-6', 'm1', 'in_review'],
       ['DB-7', 'm1', 'in_review'],

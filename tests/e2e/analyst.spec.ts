@@ -32,7 +32,9 @@ test('an analyst ranks buyers, opens the top one and flags it with a note', asyn
   const controls = screen.getByTestId('flag-controls');
   await controls.getByRole('button', { name: 'Flag as serial disputer' }).click();
   await expect(controls).toContainText('A note is required');
-  await controls.getByRole('textbox', { name: /Note/ }).fill('Not-received claims on parcels the carrier shows delivered, across several months.');
+  await controls
+    .getByRole('textbox', { name: /Note/ })
+    .fill('Not-received claims on parcels the carrier shows delivered, across several months.');
   await controls.getByRole('button', { name: 'Flag as serial disputer' }).click();
   await expect(screen.getByTestId('buyer-label')).toHaveText('Serial disputer');
   await expect(screen.getByTestId('label-history')).toContainText('Not-received claims on parcels');

@@ -83,7 +83,9 @@ test('take the next case, request evidence, publish, one reply, closed by defaul
   await expect(screen.getByTestId('status-badge').first()).toHaveText('Closed');
   const decision = screen.getByTestId('decision-panel');
   await expect(decision).toContainText('By default');
-  await expect(decision.getByTestId('decision-outcome')).toHaveText(accepted.kind === 'partial' ? /Partial refund/ : accepted.kind === 'return' ? /Return/ : /Full refund/);
+  await expect(decision.getByTestId('decision-outcome')).toHaveText(
+    accepted.kind === 'partial' ? /Partial refund/ : accepted.kind === 'return' ? /Return/ : /Full refund/,
+  );
   await expect(screen.getByTestId('deadlines-panel')).toContainText('Appeal window');
   await expect(screen.getByTestId('no-actions')).toContainText('appeal window is open');
   await shot(page, '16-closed-by-default');

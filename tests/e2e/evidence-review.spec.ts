@@ -30,7 +30,12 @@ test('a mediator reviews both parties’ files side by side, zooms, pans, walks 
   const panel = page.getByTestId('evidence-panel');
   await expect(panel.getByTestId('open-evidence-review')).toBeVisible();
   await expect(panel.locator('.ev-thumb img').first()).toHaveJSProperty('complete', true);
-  expect(await panel.locator('.ev-thumb img').first().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  expect(
+    await panel
+      .locator('.ev-thumb img')
+      .first()
+      .evaluate((img: HTMLImageElement) => img.naturalWidth),
+  ).toBeGreaterThan(0);
   await expect(panel.locator('[data-testid="evidence-warning-badge"][data-code="reused_other_account"]')).toBeVisible();
   await expect(panel.locator('[data-testid="evidence-warning-badge"][data-code="captured_before_order"]')).toBeVisible();
   await panel.scrollIntoViewIfNeeded();
@@ -55,10 +60,13 @@ test('a mediator reviews both parties’ files side by side, zooms, pans, walks 
     const column = r.party === 'buyer' ? buyer : seller;
     const group = column.locator(`[data-testid="evidence-group"][data-request-id="${r.id}"]`);
     await expect(group.getByTestId('evidence-group-request')).toHaveText(r.request);
-    for (const e of view.evidence.filter((x) => x.requestId === r.id)) await expect(group.getByTestId('evidence-card').filter({ hasText: e.name })).toBeVisible();
+    for (const e of view.evidence.filter((x) => x.requestId === r.id))
+      await expect(group.getByTestId('evidence-card').filter({ hasText: e.name })).toBeVisible();
   }
   await expect(buyer.getByTestId('evidence-group-request').last()).toHaveText('Submitted at escalation');
-  await expect(buyer.locator('[data-request-id=""]').getByTestId('evidence-card').filter({ hasText: 'IMG_20260312_181544.jpg' })).toBeVisible();
+  await expect(
+    buyer.locator('[data-request-id=""]').getByTestId('evidence-card').filter({ hasText: 'IMG_20260312_181544.jpg' }),
+  ).toBeVisible();
 
   // The first file is shown large: a picture the HTTP carrier served with the session cookie.
   const viewer = review.getByTestId('evidence-viewer');
@@ -130,7 +138,9 @@ test('a mediator reviews both parties’ files side by side, zooms, pans, walks 
 
   // The seller's "before packing" photo was taken weeks before the order.
   await card(page, 'phone_before_packing.jpg').click();
-  await expect(info.locator('[data-testid="evidence-warning"][data-code="captured_before_order"]')).toContainText('before the order was placed');
+  await expect(info.locator('[data-testid="evidence-warning"][data-code="captured_before_order"]')).toContainText(
+    'before the order was placed',
+  );
   await expect(info.getByTestId('capture-relation')).toContainText('before the order');
   await expect(info.getByTestId('evidence-info-answers')).toContainText('A photo of this phone before it was packed.');
 
@@ -161,7 +171,9 @@ test('a video plays in the review, with seeking by range requests; a photo taken
   await expect(review).toBeVisible();
 
   // Answered requests of the buyer with the video and the photo; the seller's QC picture (a BMP).
-  await expect(review.getByTestId('evidence-column-buyer').getByTestId('evidence-group-request').first()).toContainText('video of the phone on its charger');
+  await expect(review.getByTestId('evidence-column-buyer').getByTestId('evidence-group-request').first()).toContainText(
+    'video of the phone on its charger',
+  );
   await card(page, 'VID_20260318_2011.webm').click();
   const video = review.getByTestId('viewer-video');
   await expect(video).toBeVisible();

@@ -11,7 +11,11 @@ export default class SummaryReporter implements Reporter {
 
   onEnd(result: FullResult): void {
     const count = (s: string) => [...this.outcomes.values()].filter((o) => o === s).length;
-    const summary = { passed: count('passed'), failed: count('failed') + (result.status !== 'passed' && count('failed') === 0 ? 1 : 0), skipped: count('skipped') };
+    const summary = {
+      passed: count('passed'),
+      failed: count('failed') + (result.status !== 'passed' && count('failed') === 0 ? 1 : 0),
+      skipped: count('skipped'),
+    };
     process.stdout.write(`\n${summary.passed} passed, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}\n`);
     if (process.env.MD_SUMMARY_FILE) writeFileSync(process.env.MD_SUMMARY_FILE, JSON.stringify(summary));
   }

@@ -31,7 +31,11 @@ async function must<T>(ctx: APIRequestContext, method: string, input: unknown): 
 /** `decider` takes the next case, decides "no refund", and the buyer appeals it. */
 async function appealedCaseDecidedBy(decider: APIRequestContext, page: Page, text: string): Promise<string> {
   const { caseId } = await must<{ caseId: string }>(decider, 'case.claimNext', {});
-  await must(decider, 'case.decide', { caseId, outcome: 'none', reasons: 'The carrier shows the parcel delivered and the photos show the item as described.' });
+  await must(decider, 'case.decide', {
+    caseId,
+    outcome: 'none',
+    reasons: 'The carrier shows the parcel delivered and the photos show the item as described.',
+  });
   await intake(page, 'party.appeal', { caseId, party: 'buyer', grounds: 'new_evidence', text });
   return caseId;
 }
@@ -39,7 +43,11 @@ async function appealedCaseDecidedBy(decider: APIRequestContext, page: Page, tex
 test('a supervisor overturns an appeal of a case another mediator decided', async ({ page, playwright, baseURL }) => {
   const wei = await sessionOf(playwright, baseURL!, 'wei');
   await signIn(page, demoUser('amara'));
-  const caseId = await appealedCaseDecidedBy(wei, page, 'The seller’s tracking shows a different city. I attach the letter from my post office confirming nothing arrived.');
+  const caseId = await appealedCaseDecidedBy(
+    wei,
+    page,
+    'The seller’s tracking shows a different city. I attach the letter from my post office confirming nothing arrived.',
+  );
 
   // The appeals queue: oldest first, grounds and text beside the decision it contests.
   await page.getByTestId('base-view').getByText('Appeals', { exact: true }).click();
@@ -75,7 +83,9 @@ test('a supervisor overturns an appeal of a case another mediator decided', asyn
   await expect(form).toBeVisible();
   await form.getByTestId('new-outcome-full').click();
   await expect(form.getByTestId('review-submit')).toBeDisabled();
-  await form.getByRole('textbox', { name: 'Review reasons' }).fill('The post office letter shows the parcel never reached the buyer’s town; the order total is refunded.');
+  await form
+    .getByRole('textbox', { name: 'Review reasons' })
+    .fill('The post office letter shows the parcel never reached the buyer’s town; the order total is refunded.');
   const view = await api<CaseView>(page, 'case.get', { caseId });
   await expect(form.getByTestId('review-change')).toContainText(`to the buyer`);
   await shot(page, '42-appeal-overturn-dialog');
@@ -127,7 +137,12 @@ test('the supervisor who decided a case sees its appeal but may not review it', 
   await shot(page, '45-appeal-review-blocked');
 
   // Main enforces it, whatever a screen shows: a direct call is refused and logged.
-  const refused = await callAs(oleg, 'appeal.review', { caseId, verdict: 'overturn', outcome: 'full', reasons: 'Overturning my own decision.' });
+  const refused = await callAs(oleg, 'appeal.review', {
+    caseId,
+    verdict: 'overturn',
+    outcome: 'full',
+    reasons: 'Overturning my own decision.',
+  });
   expect(refused).toMatchObject({ ok: false, error: { code: 'SEPARATION_OF_DUTIES' } });
   const view = await api<CaseView>(page, 'case.get', { caseId });
   expect(view.status).toBe('appealed');

@@ -73,13 +73,22 @@ test('edit a partial rate, preview the changed cases and totals, publish with a 
   const ours = preview.locator(`[data-testid="preview-row"][data-case-id="${caseId}"]`);
   await expect(ours).toHaveAttribute('data-changed', 'true');
   const newAmount = Math.min(settled.claim.amountMinor, Math.round(newRate * price));
-  const core = await api<PolicyPreviewView>(page, 'policy.preview', { draft: { ...before.policy, partialRates: { ...before.policy.partialRates, [reason]: newRate } }, lastN: 10 });
+  const core = await api<PolicyPreviewView>(page, 'policy.preview', {
+    draft: { ...before.policy, partialRates: { ...before.policy.partialRates, [reason]: newRate } },
+    lastN: 10,
+  });
   const coreRow = core.rows.find((r) => r.caseId === caseId)!;
-  expect(coreRow).toMatchObject({ changed: true, before: { amountMinor: oldAmount }, after: { outcome: 'partial', amountMinor: newAmount } });
+  expect(coreRow).toMatchObject({
+    changed: true,
+    before: { amountMinor: oldAmount },
+    after: { outcome: 'partial', amountMinor: newAmount },
+  });
   await expect(preview.getByTestId('preview-changed')).toContainText(`${core.rows.filter((r) => r.changed).length} of ${core.replayed}`);
   const total = core.totals.find((t) => t.currency === currency)!;
   expect(total.afterMinor).toBeLessThan(total.beforeMinor);
-  await expect(preview.locator(`[data-testid="preview-total"][data-currency="${currency}"]`).getByTestId('preview-total-delta')).toContainText('−');
+  await expect(
+    preview.locator(`[data-testid="preview-total"][data-currency="${currency}"]`).getByTestId('preview-total-delta'),
+  ).toContainText('−');
   await preview.scrollIntoViewIfNeeded();
   await shot(page, '52-policy-preview');
 
@@ -126,7 +135,11 @@ test('edit a partial rate, preview the changed cases and totals, publish with a 
   expect(versions[0]!.decisions).toBeGreaterThanOrEqual(1);
 });
 
-test('a publish on top of a version someone else published meanwhile is refused; the draft carries over', async ({ page, playwright, baseURL }) => {
+test('a publish on top of a version someone else published meanwhile is refused; the draft carries over', async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
   await signIn(page, demoUser('amara'));
   const start = await api<PolicyVersionView>(page, 'policy.get', {});
   await page.getByTestId('base-view').getByText('Policy', { exact: true }).click();
@@ -143,7 +156,11 @@ test('a publish on top of a version someone else published meanwhile is refused;
   const oleg = await playwright.request.newContext({ baseURL });
   expect(await (await oleg.post('/api/session/sign-in', { data: demoUser('oleg') })).json()).toMatchObject({ ok: true });
   const theirs = { ...start.policy, returnShipmentHours: start.policy.returnShipmentHours + 48 };
-  const published = await (await oleg.post('/api/call/policy.publish', { data: { policy: theirs, note: 'More time to ship returns.', basedOnVersion: start.version } })).json();
+  const published = await (
+    await oleg.post('/api/call/policy.publish', {
+      data: { policy: theirs, note: 'More time to ship returns.', basedOnVersion: start.version },
+    })
+  ).json();
   expect(published).toMatchObject({ ok: true, value: { version: start.version + 1 } });
 
   // Amara's publish is refused, with who published what; nothing of hers is lost.
@@ -160,16 +177,24 @@ test('a publish on top of a version someone else published meanwhile is refused;
   await screen.getByTestId('run-preview').click();
   await expect(screen.getByTestId('policy-preview')).not.toHaveAttribute('data-stale', 'true');
   await screen.getByTestId('publish').click();
-  await expect(screen.getByTestId('policy-history').getByTestId('history-row').first()).toHaveAttribute('data-version', String(start.version + 2));
+  await expect(screen.getByTestId('policy-history').getByTestId('history-row').first()).toHaveAttribute(
+    'data-version',
+    String(start.version + 2),
+  );
   const now = await api<PolicyVersionView>(page, 'policy.get', {});
-  expect(now.policy).toMatchObject({ appealWindowHours: start.policy.appealWindowHours + 24, returnShipmentHours: theirs.returnShipmentHours });
+  expect(now.policy).toMatchObject({
+    appealWindowHours: start.policy.appealWindowHours + 24,
+    returnShipmentHours: theirs.returnShipmentHours,
+  });
   await oleg.dispose();
 });
 
 test('a mediator cannot publish a policy', async ({ page }) => {
   await signIn(page, demoUser('mira'));
   const current = await api<PolicyVersionView>(page, 'policy.get', {});
-  const res = await page.request.post('/api/call/policy.publish', { data: { policy: current.policy, note: 'no', basedOnVersion: current.version } });
+  const res = await page.request.post('/api/call/policy.publish', {
+    data: { policy: current.policy, note: 'no', basedOnVersion: current.version },
+  });
   expect(await res.json()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   await expect(page.getByTestId('supervisor-nav')).toHaveCount(0);
 });

@@ -28,7 +28,9 @@ test('bulk reassign two cases, then assign one from waiting longest', async ({ p
   await expect(wei.locator('td.num').first()).toHaveText(String(overview.members.find((m) => m.userId === 'wei')!.openCases));
   // The outlier flag comes from the core and shows as a badge.
   for (const m of overview.members)
-    await expect(screen.locator(`[data-testid="member-row"][data-user-id="${m.userId}"]`).getByTestId('outlier-badge')).toHaveCount(m.outlier ? 1 : 0);
+    await expect(screen.locator(`[data-testid="member-row"][data-user-id="${m.userId}"]`).getByTestId('outlier-badge')).toHaveCount(
+      m.outlier ? 1 : 0,
+    );
   await shot(page, '60-team');
 
   // Sorting by a column header.
@@ -62,7 +64,9 @@ test('bulk reassign two cases, then assign one from waiting longest', async ({ p
   await expect(page.getByTestId('toast').filter({ hasText: `${waitingId} assigned to` })).toBeVisible();
   await expect(page.getByTestId('case-screen')).toHaveCount(0); // the menu click did not open the case
   expect((await api<CaseView>(page, 'case.get', { caseId: waitingId })).assignee).toBe(target);
-  await expect(waiting.locator(`[data-testid="waiting-row"][data-case-id="${waitingId}"]`)).toContainText(target === 'mira' ? 'Mira Kovač' : 'Wei Lin');
+  await expect(waiting.locator(`[data-testid="waiting-row"][data-case-id="${waitingId}"]`)).toContainText(
+    target === 'mira' ? 'Mira Kovač' : 'Wei Lin',
+  );
   await shot(page, '63-team-waiting-assigned');
 
   // Keyboard: Enter on a waiting row opens its case.
@@ -75,7 +79,10 @@ test('the quality screen takes a review with a required note', async ({ page }) 
   await signIn(page, demoUser('amara'));
   await page.getByTestId('base-view').getByText('Quality', { exact: true }).click();
   const screen = page.getByTestId('quality-screen');
-  const list = await api<{ rows: Array<{ caseId: string; mayReview: boolean }>; total: number }>(page, 'quality.list', { status: 'pending', limit: 200 });
+  const list = await api<{ rows: Array<{ caseId: string; mayReview: boolean }>; total: number }>(page, 'quality.list', {
+    status: 'pending',
+    limit: 200,
+  });
   const mine = list.rows.find((r) => r.mayReview);
   expect(mine, 'the demo history leaves samples for Amara to review').toBeTruthy();
   await screen.locator(`[data-testid="quality-row"][data-case-id="${mine!.caseId}"]`).click();

@@ -75,7 +75,8 @@ describe('generateDemoDisputes', () => {
     for (const now of [Date.parse('2099-12-31T23:59:59.999Z'), Date.parse('2001-03-01T00:00:00Z')])
       for (const d of generateDemoDisputes({ cases: 200, seed: 11, now })) {
         const parsed = Dispute.parse(d);
-        for (const x of [parsed.openedAt, parsed.escalatedAt, parsed.order.placedAt, parsed.buyer.createdAt!]) expect(new Date(x).toISOString()).toBe(x);
+        for (const x of [parsed.openedAt, parsed.escalatedAt, parsed.order.placedAt, parsed.buyer.createdAt!])
+          expect(new Date(x).toISOString()).toBe(x);
         expect(Date.parse(parsed.escalatedAt)).toBeLessThan(now);
       }
   });
@@ -121,7 +122,12 @@ describe('generateDemoDisputes', () => {
       // The generator formats instants itself (faster than Date#toISOString); they must be identical.
       const instants = [d.openedAt, d.escalatedAt, d.order.placedAt, d.order.shippedAt!, d.buyer.createdAt!, d.seller.createdAt!];
       if (d.order.tracking.deliveredAt) instants.push(d.order.tracking.deliveredAt);
-      for (const x of [...instants, ...d.negotiation.map((p) => p.at), ...d.messages.map((m) => m.at), ...d.evidence.map((e) => e.submittedAt)])
+      for (const x of [
+        ...instants,
+        ...d.negotiation.map((p) => p.at),
+        ...d.messages.map((m) => m.at),
+        ...d.evidence.map((e) => e.submittedAt),
+      ])
         expect(new Date(x).toISOString()).toBe(x);
       const esc = ms(d.escalatedAt);
       const opened = ms(d.openedAt);
@@ -200,7 +206,9 @@ describe('generateDemoDisputes', () => {
   });
 
   it('plants the zero-amount "we agree to a full refund" proposal', () => {
-    const zero = all.filter((d) => d.negotiation.some((p) => p.by === 'seller' && p.amountMinor === 0 && /agree/i.test(p.comment) && /full/i.test(p.comment)));
+    const zero = all.filter((d) =>
+      d.negotiation.some((p) => p.by === 'seller' && p.amountMinor === 0 && /agree/i.test(p.comment) && /full/i.test(p.comment)),
+    );
     expect(zero.length).toBeGreaterThan(CASES * 0.02);
     // An honest zero ("please wait") must not read as an agreement, or the warning is noise.
     const honestZero = all.flatMap((d) => d.negotiation.filter((p) => p.amountMinor === 0 && !/agree/i.test(p.comment)));
@@ -235,7 +243,9 @@ describe('generateDemoDisputes', () => {
     for (const [id, ds] of serial) {
       expect(ds.length, id).toBeGreaterThanOrEqual(5);
       const counts = new Map<string, number>();
-      for (const d of ds) for (const sha of new Set(d.evidence.filter((e) => e.party === 'buyer').map((e) => e.sha256))) counts.set(sha, (counts.get(sha) ?? 0) + 1);
+      for (const d of ds)
+        for (const sha of new Set(d.evidence.filter((e) => e.party === 'buyer').map((e) => e.sha256)))
+          counts.set(sha, (counts.get(sha) ?? 0) + 1);
       expect(Math.max(...counts.values()), id).toBeGreaterThanOrEqual(3);
     }
   });

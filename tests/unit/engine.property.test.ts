@@ -115,12 +115,25 @@ const rawCommandArb: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ type: fc.constant('assign' as const), userId: fc.constantFrom('m1', 'm2', 's1') }),
   fc.record({ type: fc.constant('requestEvidence' as const), party, request: fc.constant('Show it.') }),
   fc.record({ type: fc.constant('submitEvidence' as const), party, files: fc.array(fileArb, { minLength: 1, maxLength: 3 }) }),
-  fc.record({ type: fc.constant('propose' as const), partialAmountMinor: amount, note: fc.option(fc.constantFrom('why', ' '), { nil: undefined }) }),
-  fc.record({ type: fc.constant('reply' as const), party, choice: fc.constantFrom('partial' as const, 'return' as const, 'full' as const, 'reject' as const) }),
+  fc.record({
+    type: fc.constant('propose' as const),
+    partialAmountMinor: amount,
+    note: fc.option(fc.constantFrom('why', ' '), { nil: undefined }),
+  }),
+  fc.record({
+    type: fc.constant('reply' as const),
+    party,
+    choice: fc.constantFrom('partial' as const, 'return' as const, 'full' as const, 'reject' as const),
+  }),
   fc.record({ type: fc.constant('decide' as const), outcome, amountMinor: amount, reasons: fc.constantFrom('Because.', '  ') }),
   fc.constant({ type: 'shipReturn' as const, trackingNumber: 'RT-1' }),
   fc.constant({ type: 'confirmReturn' as const }),
-  fc.record({ type: fc.constant('appeal' as const), party, grounds: fc.constantFrom('outcome' as const, 'new_evidence' as const), text: fc.constant('Unfair.') }),
+  fc.record({
+    type: fc.constant('appeal' as const),
+    party,
+    grounds: fc.constantFrom('outcome' as const, 'new_evidence' as const),
+    text: fc.constant('Unfair.'),
+  }),
   fc.record({
     type: fc.constant('reviewAppeal' as const),
     verdict: fc.constantFrom('uphold' as const, 'overturn' as const),
@@ -137,12 +150,23 @@ const rawCommandArb: fc.Arbitrary<Command> = fc.oneof(
  */
 type Step = { advance: Advance; caseIdx: number } & ({ kind: 'raw'; actor: string; cmd: Command } | { kind: 'progress'; seed: number });
 const stepArb = (cases: number): fc.Arbitrary<Step> =>
-  fc.record({ advance: advanceArb, caseIdx: fc.integer({ min: 0, max: cases - 1 }) }).chain((base) =>
-    fc.oneof(
-      { weight: 1, arbitrary: fc.record({ kind: fc.constant('raw' as const), actor: fc.constantFrom(...ACTOR_NAMES, 'm1', 'm1', 'intake', 'intake'), cmd: rawCommandArb }).map((x) => ({ ...base, ...x })) },
-      { weight: 5, arbitrary: fc.record({ kind: fc.constant('progress' as const), seed: fc.nat() }).map((x) => ({ ...base, ...x })) },
-    ),
-  );
+  fc
+    .record({ advance: advanceArb, caseIdx: fc.integer({ min: 0, max: cases - 1 }) })
+    .chain((base) =>
+      fc.oneof(
+        {
+          weight: 1,
+          arbitrary: fc
+            .record({
+              kind: fc.constant('raw' as const),
+              actor: fc.constantFrom(...ACTOR_NAMES, 'm1', 'm1', 'intake', 'intake'),
+              cmd: rawCommandArb,
+            })
+            .map((x) => ({ ...base, ...x })),
+        },
+        { weight: 5, arbitrary: fc.record({ kind: fc.constant('progress' as const), seed: fc.nat() }).map((x) => ({ ...base, ...x })) },
+      ),
+    );
 
 const scenarioArb = fc.integer({ min: 1, max: 2 }).chain((n) =>
   fc.record({
@@ -154,7 +178,7 @@ const scenarioArb = fc.integer({ min: 1, max: 2 }).chain((n) =>
 
 /** The plausible next command for a case in this state; `seed` picks among the choices. */
 function progress(s: CaseState, seed: number): { actor: string; cmd: Command } {
-  const pick = <T,>(xs: readonly T[]): T => xs[seed % xs.length]!;
+  const pick = <T>(xs: readonly T[]): T => xs[seed % xs.length]!;
   const handler = s.assignee ?? pick(['m1', 'm2']);
   const who = pick([handler, handler, handler, 's1']);
   const options = s.proposal?.options ?? [];
@@ -177,7 +201,15 @@ function progress(s: CaseState, seed: number): { actor: string; cmd: Command } {
         { actor: who, cmd: { type: 'propose' } },
         { actor: who, cmd: { type: 'propose' } },
         { actor: who, cmd: { type: 'propose', partialAmountMinor: 1 + (seed % total), note: 'Adjusted.' } },
-        { actor: who, cmd: { type: 'decide', outcome: pick(['full', 'partial', 'return', 'none'] as const), amountMinor: 1 + (seed % total), reasons: 'Decided.' } },
+        {
+          actor: who,
+          cmd: {
+            type: 'decide',
+            outcome: pick(['full', 'partial', 'return', 'none'] as const),
+            amountMinor: 1 + (seed % total),
+            reasons: 'Decided.',
+          },
+        },
         { actor: who, cmd: { type: 'decide', outcome: pick(['full', 'return', 'none'] as const), reasons: 'Decided.' } },
       ]);
     }
@@ -185,8 +217,22 @@ function progress(s: CaseState, seed: number): { actor: string; cmd: Command } {
       const open = s.evidenceRequests.filter((r) => r.status === 'open');
       const r = pick(open);
       return pick<{ actor: string; cmd: Command }>([
-        { actor: 'intake', cmd: { type: 'submitEvidence', party: r.party, files: [{ name: 'p.jpg', mediaType: 'image/jpeg', sizeBytes: 1000, sha256: 'e'.repeat(64) }] } },
-        { actor: 'intake', cmd: { type: 'submitEvidence', party: r.party, files: [{ name: 'v.webm', mediaType: 'video/webm', sizeBytes: 1000, sha256: 'f'.repeat(64) }] } },
+        {
+          actor: 'intake',
+          cmd: {
+            type: 'submitEvidence',
+            party: r.party,
+            files: [{ name: 'p.jpg', mediaType: 'image/jpeg', sizeBytes: 1000, sha256: 'e'.repeat(64) }],
+          },
+        },
+        {
+          actor: 'intake',
+          cmd: {
+            type: 'submitEvidence',
+            party: r.party,
+            files: [{ name: 'v.webm', mediaType: 'video/webm', sizeBytes: 1000, sha256: 'f'.repeat(64) }],
+          },
+        },
         { actor: who, cmd: { type: 'requestEvidence', party: r.party === 'buyer' ? 'seller' : 'buyer', request: 'More.' } },
       ]);
     }
@@ -195,14 +241,16 @@ function progress(s: CaseState, seed: number): { actor: string; cmd: Command } {
       const p = pick(waiting.length ? waiting : (['buyer', 'seller'] as const));
       const other = s.proposal!.replies[p === 'buyer' ? 'seller' : 'buyer'];
       // Mostly agree with the other party's choice, so agreements are common enough to test.
-      if (other !== null && other !== 'reject' && seed % 4 !== 0) return { actor: 'intake', cmd: { type: 'reply', party: p, choice: other } };
+      if (other !== null && other !== 'reject' && seed % 4 !== 0)
+        return { actor: 'intake', cmd: { type: 'reply', party: p, choice: other } };
       const choices = [...options.map((o) => o.kind), ...options.map((o) => o.kind), 'reject'] as const;
       return { actor: 'intake', cmd: { type: 'reply', party: p, choice: pick(choices) } };
     }
     case 'closed':
     case 'final': {
       const r = s.refund;
-      if (r?.status === 'awaiting_return' && seed % 3 !== 0) return { actor: 'intake', cmd: { type: 'shipReturn', trackingNumber: 'RT-9' } };
+      if (r?.status === 'awaiting_return' && seed % 3 !== 0)
+        return { actor: 'intake', cmd: { type: 'shipReturn', trackingNumber: 'RT-9' } };
       if (r?.status === 'return_in_transit' && seed % 3 !== 0) return { actor: 'intake', cmd: { type: 'confirmReturn' } };
       return { actor: 'intake', cmd: { type: 'appeal', party: pick(['buyer', 'seller'] as const), grounds: 'outcome', text: 'Appeal.' } };
     }
@@ -211,7 +259,16 @@ function progress(s: CaseState, seed: number): { actor: string; cmd: Command } {
       const verdict = pick(['uphold', 'overturn', 'overturn'] as const);
       if (verdict === 'uphold') return { actor: reviewer, cmd: { type: 'reviewAppeal', verdict, reasons: 'Upheld.' } };
       const o = pick(['full', 'partial', 'return', 'none'] as const);
-      return { actor: reviewer, cmd: { type: 'reviewAppeal', verdict, outcome: o, amountMinor: o === 'partial' ? 1 + (seed % s.order.totalMinor) : undefined, reasons: 'Overturned.' } };
+      return {
+        actor: reviewer,
+        cmd: {
+          type: 'reviewAppeal',
+          verdict,
+          outcome: o,
+          amountMinor: o === 'partial' ? 1 + (seed % s.order.totalMinor) : undefined,
+          reasons: 'Overturned.',
+        },
+      };
     }
   }
 }
@@ -222,9 +279,12 @@ type Dump = Record<string, Array<Record<string, unknown>>>;
 
 /** Every row of every table, in insertion order. */
 async function dump(db: Db): Promise<Dump> {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
+  const tables = await sql<{
+    name: string;
+  }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
   const out: Dump = {};
-  for (const { name } of tables.rows) out[name] = (await sql<Record<string, unknown>>`select * from ${sql.table(name)} order by rowid`.execute(db)).rows;
+  for (const { name } of tables.rows)
+    out[name] = (await sql<Record<string, unknown>>`select * from ${sql.table(name)} order by rowid`.execute(db)).rows;
   return out;
 }
 
@@ -236,13 +296,25 @@ const openStatus = new Set(['escalated', 'in_review', 'awaiting_evidence', 'awai
 
 /** The invariants of DOMAIN.md that must hold after every sweep. */
 async function checkInvariants(db: Db, now: number, where: string): Promise<void> {
-  const pendingDue = await db.selectFrom('deadlines').select(['case_id', 'key', 'due_at']).where('fired_at', 'is', null).where('cancelled_at', 'is', null).where('due_at', '<=', now).execute();
+  const pendingDue = await db
+    .selectFrom('deadlines')
+    .select(['case_id', 'key', 'due_at'])
+    .where('fired_at', 'is', null)
+    .where('cancelled_at', 'is', null)
+    .where('due_at', '<=', now)
+    .execute();
   expect(pendingDue, `${where}: a deadline due at or before now is still pending after the sweep`).toEqual([]);
 
   for (const id of await caseIds(db)) {
     const s = (await loadCaseState(db, id))!;
     const at = `${where}, case ${id} (${s.status})`;
-    const pending = await db.selectFrom('deadlines').select(['key', 'kind', 'due_at']).where('case_id', '=', id).where('fired_at', 'is', null).where('cancelled_at', 'is', null).execute();
+    const pending = await db
+      .selectFrom('deadlines')
+      .select(['key', 'kind', 'due_at'])
+      .where('case_id', '=', id)
+      .where('fired_at', 'is', null)
+      .where('cancelled_at', 'is', null)
+      .execute();
     const pendingSet = new Set(pending.map((p) => `${p.key}@${p.due_at}`));
     const openRequests = s.evidenceRequests.filter((r) => r.status === 'open');
 
@@ -250,8 +322,11 @@ async function checkInvariants(db: Db, now: number, where: string): Promise<void
     if (s.status === 'awaiting_evidence') {
       expect(openRequests.length, `${at}: awaiting_evidence without an open request`).toBeGreaterThan(0);
     }
-    expect(openRequests.length === 0 || s.status === 'awaiting_evidence', `${at}: an open evidence request outside awaiting_evidence`).toBe(true);
-    for (const r of openRequests) expect(pendingSet.has(`evidence:${r.id}@${r.dueAt}`), `${at}: open request ${r.id} has no pending deadline row`).toBe(true);
+    expect(openRequests.length === 0 || s.status === 'awaiting_evidence', `${at}: an open evidence request outside awaiting_evidence`).toBe(
+      true,
+    );
+    for (const r of openRequests)
+      expect(pendingSet.has(`evidence:${r.id}@${r.dueAt}`), `${at}: open request ${r.id} has no pending deadline row`).toBe(true);
     if (s.status === 'awaiting_replies') {
       expect(s.proposal, `${at}: awaiting_replies without a proposal`).not.toBeNull();
       expect(pendingSet.has(`reply@${s.proposal!.replyDueAt}`), `${at}: no pending reply deadline`).toBe(true);
@@ -260,9 +335,14 @@ async function checkInvariants(db: Db, now: number, where: string): Promise<void
       expect(s.decision?.appealUntil, `${at}: closed without an appeal deadline`).toEqual(expect.any(Number));
       expect(pendingSet.has(`appeal@${s.decision!.appealUntil}`), `${at}: no pending appeal deadline`).toBe(true);
     }
-    if (s.refund?.status === 'awaiting_return') expect(pendingSet.has(`return@${s.refund.returnDueAt}`), `${at}: no pending return deadline`).toBe(true);
+    if (s.refund?.status === 'awaiting_return')
+      expect(pendingSet.has(`return@${s.refund.returnDueAt}`), `${at}: no pending return deadline`).toBe(true);
     // …and no deadline the state does not call for.
-    expect([...pendingSet].sort(), `${at}: pending deadline rows differ from the state's deadlines`).toEqual(deadlinesOf(s).map((d) => `${d.key}@${d.dueAt}`).sort());
+    expect([...pendingSet].sort(), `${at}: pending deadline rows differ from the state's deadlines`).toEqual(
+      deadlinesOf(s)
+        .map((d) => `${d.key}@${d.dueAt}`)
+        .sort(),
+    );
 
     // Decided ⇔ out of the open states; never decided while evidence or replies are pending.
     expect(s.decision !== null, `${at}: decision presence does not match the status`).toBe(!openStatus.has(s.status));
@@ -271,9 +351,15 @@ async function checkInvariants(db: Db, now: number, where: string): Promise<void
       expect(d.decidedAt, `${at}: decided in the future`).toBeLessThanOrEqual(now);
       for (const r of s.evidenceRequests)
         if (r.requestedAt <= d.decidedAt)
-          expect(r.resolvedAt !== null && r.resolvedAt <= d.decidedAt, `${at}: decided at ${d.decidedAt} while request ${r.id} was open`).toBe(true);
+          expect(
+            r.resolvedAt !== null && r.resolvedAt <= d.decidedAt,
+            `${at}: decided at ${d.decidedAt} while request ${r.id} was open`,
+          ).toBe(true);
       if (s.proposal && s.proposal.proposedAt <= d.decidedAt)
-        expect(s.proposal.endedAt !== null && s.proposal.endedAt <= d.decidedAt, `${at}: decided at ${d.decidedAt} during the reply period`).toBe(true);
+        expect(
+          s.proposal.endedAt !== null && s.proposal.endedAt <= d.decidedAt,
+          `${at}: decided at ${d.decidedAt} during the reply period`,
+        ).toBe(true);
       expect(d.policyVersion, `${at}: a decision without a policy version`).toBeGreaterThanOrEqual(1);
     }
 
@@ -282,7 +368,8 @@ async function checkInvariants(db: Db, now: number, where: string): Promise<void
     for (const d of decisions) {
       expect(Number.isInteger(d.amountMinor)).toBe(true);
       if (d.outcome === 'none') expect(d.amountMinor).toBe(0);
-      else if (d.outcome === 'partial') expect(d.amountMinor >= 1 && d.amountMinor <= total, `${at}: partial ${d.amountMinor} of ${total}`).toBe(true);
+      else if (d.outcome === 'partial')
+        expect(d.amountMinor >= 1 && d.amountMinor <= total, `${at}: partial ${d.amountMinor} of ${total}`).toBe(true);
       else expect(d.amountMinor).toBe(total);
     }
     if (s.refund) {
@@ -292,7 +379,8 @@ async function checkInvariants(db: Db, now: number, where: string): Promise<void
       if (s.refund.status === 'cancelled') expect(s.refund.amountMinor).toBe(0);
       else expect(s.refund.amountMinor).toBe(s.decision!.amountMinor);
     } else if (s.decision) expect(s.decision.outcome).toBe('none');
-    for (const o of s.proposal?.options ?? []) expect(o.amountMinor >= 1 && o.amountMinor <= total, `${at}: option ${o.kind} ${o.amountMinor}`).toBe(true);
+    for (const o of s.proposal?.options ?? [])
+      expect(o.amountMinor >= 1 && o.amountMinor <= total, `${at}: option ${o.kind} ${o.amountMinor}`).toBe(true);
 
     // The reviewer of an appeal never decided the case.
     if (s.appeal?.reviewedBy) {
@@ -309,110 +397,132 @@ async function checkInvariants(db: Db, now: number, where: string): Promise<void
 async function nextNow(db: Db, now: number, a: Advance): Promise<number> {
   if (a.k === 'none') return now;
   if (a.k === 'ms') return now + a.ms;
-  const row = await db.selectFrom('deadlines').select('due_at').where('fired_at', 'is', null).where('cancelled_at', 'is', null).orderBy('due_at').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('deadlines')
+    .select('due_at')
+    .where('fired_at', 'is', null)
+    .where('cancelled_at', 'is', null)
+    .orderBy('due_at')
+    .limit(1)
+    .executeTakeFirst();
   return row ? Math.max(now, row.due_at + a.delta) : now + HOUR;
 }
 
 // ------------------------------------------------------------------ the properties
 
 describe('engine properties over random command sequences (services on in-memory SQLite)', () => {
-  it('invariants hold after every step; sweeps are idempotent; refusals change nothing but the log', async () => {
-    const stats = { ok: 0, refused: 0, statuses: new Set<string>(), bases: new Set<string>() };
-    await fc.assert(
-      fc.asyncProperty(scenarioArb, async ({ disputes, policy, steps }) => {
-        const db = await openDatabase({ url: ':memory:' });
-        try {
-          let now = T0;
-          if (Object.keys(policy).length) await publishPolicy(db, mergePolicy(DEFAULT_POLICY, policy), 'property test', 'test', now);
-          else await ensurePolicy(db, now);
-          await db.transaction().execute((tx) => importDisputes(tx, disputes, now));
-          const ids = disputes.map((d) => d.id);
+  it(
+    'invariants hold after every step; sweeps are idempotent; refusals change nothing but the log',
+    async () => {
+      const stats = { ok: 0, refused: 0, statuses: new Set<string>(), bases: new Set<string>() };
+      await fc.assert(
+        fc.asyncProperty(scenarioArb, async ({ disputes, policy, steps }) => {
+          const db = await openDatabase({ url: ':memory:' });
+          try {
+            let now = T0;
+            if (Object.keys(policy).length) await publishPolicy(db, mergePolicy(DEFAULT_POLICY, policy), 'property test', 'test', now);
+            else await ensurePolicy(db, now);
+            await db.transaction().execute((tx) => importDisputes(tx, disputes, now));
+            const ids = disputes.map((d) => d.id);
 
-          for (const [i, st] of steps.entries()) {
-            const where = `step ${i}`;
-            now = await nextNow(db, now, st.advance);
+            for (const [i, st] of steps.entries()) {
+              const where = `step ${i}`;
+              now = await nextNow(db, now, st.advance);
 
-            // A sweep run twice equals a sweep run once.
-            await sweep(db, now);
+              // A sweep run twice equals a sweep run once.
+              await sweep(db, now);
+              const once = await dump(db);
+              const again = await sweep(db, now);
+              expect(again.applied, `${where}: the second sweep applied something`).toBe(0);
+              expect(await dump(db), `${where}: the second sweep changed the database`).toEqual(once);
+              await checkInvariants(db, now, `${where} (after sweep)`);
+
+              const caseId = ids[st.caseIdx]!;
+              const state = (await loadCaseState(db, caseId))!;
+              const { actor, cmd } = st.kind === 'raw' ? st : progress(state, st.seed);
+
+              // The pure engine: deterministic, and never touches its input.
+              const { version, policy: pol } = await currentPolicy(db);
+              const frozen = structuredClone(state);
+              const ctx = { now, policy: pol, policyVersion: version, actor: actorOf(actor) };
+              const r1 = decide(state, cmd, ctx);
+              expect(state, `${where}: decide() mutated its input`).toEqual(frozen);
+              expect(decide(state, cmd, ctx)).toEqual(r1);
+              if (r1.ok) for (const e of r1.events) expect(e.at).toBeLessThanOrEqual(now);
+              if (r1.ok && cmd.type === 'submitEvidence') {
+                // Several files answer one request: every file recorded against it, one event each.
+                expect(r1.newEvidence.map((e) => e.file)).toEqual(cmd.files);
+                expect(new Set(r1.newEvidence.map((e) => e.requestId)).size).toBe(1);
+                expect(r1.events.filter((e) => e.type === 'evidence.submitted')).toHaveLength(cmd.files.length);
+              }
+
+              const before = await dump(db);
+              let refusal: AppFailure | null = null;
+              try {
+                await runCaseCommand(db, caseId, cmd, actorOf(actor), now);
+              } catch (e) {
+                if (!(e instanceof AppFailure)) throw e;
+                refusal = e;
+              }
+              expect(refusal === null, `${where}: the service and the pure engine disagree on ${cmd.type}`).toBe(r1.ok);
+              if (refusal) {
+                stats.refused++;
+                // A refused command changes nothing except the one appended command.refused event.
+                const after = await dump(db);
+                const newEvents = after.case_events!.slice(before.case_events!.length);
+                expect(newEvents, `${where}: ${cmd.type} refused (${refusal.code})`).toHaveLength(1);
+                expect(newEvents[0]).toMatchObject({ case_id: caseId, type: 'command.refused', at: now });
+                expect(JSON.parse(newEvents[0]!.details as string)).toMatchObject({ code: refusal.code });
+                expect(
+                  { ...after, case_events: after.case_events!.slice(0, -1) },
+                  `${where}: refused ${cmd.type} (${refusal.code}) changed the database`,
+                ).toEqual(before);
+              } else stats.ok++;
+
+              // As the handlers do: a command may create deadlines that are already due.
+              await sweep(db, now);
+              await checkInvariants(db, now, `${where} (after ${actor} ${cmd.type})`);
+              for (const id of ids) {
+                const s = (await loadCaseState(db, id))!;
+                stats.statuses.add(s.status);
+                if (s.decision) stats.bases.add(s.decision.basis);
+              }
+            }
+
+            // Catch-up: one sweep far in the future applies everything, in order, and is idempotent.
+            const later = now + 60 * 24 * HOUR;
+            await sweep(db, later);
             const once = await dump(db);
-            const again = await sweep(db, now);
-            expect(again.applied, `${where}: the second sweep applied something`).toBe(0);
-            expect(await dump(db), `${where}: the second sweep changed the database`).toEqual(once);
-            await checkInvariants(db, now, `${where} (after sweep)`);
-
-            const caseId = ids[st.caseIdx]!;
-            const state = (await loadCaseState(db, caseId))!;
-            const { actor, cmd } = st.kind === 'raw' ? st : progress(state, st.seed);
-
-            // The pure engine: deterministic, and never touches its input.
-            const { version, policy: pol } = await currentPolicy(db);
-            const frozen = structuredClone(state);
-            const ctx = { now, policy: pol, policyVersion: version, actor: actorOf(actor) };
-            const r1 = decide(state, cmd, ctx);
-            expect(state, `${where}: decide() mutated its input`).toEqual(frozen);
-            expect(decide(state, cmd, ctx)).toEqual(r1);
-            if (r1.ok) for (const e of r1.events) expect(e.at).toBeLessThanOrEqual(now);
-            if (r1.ok && cmd.type === 'submitEvidence') {
-              // Several files answer one request: every file recorded against it, one event each.
-              expect(r1.newEvidence.map((e) => e.file)).toEqual(cmd.files);
-              expect(new Set(r1.newEvidence.map((e) => e.requestId)).size).toBe(1);
-              expect(r1.events.filter((e) => e.type === 'evidence.submitted')).toHaveLength(cmd.files.length);
-            }
-
-            const before = await dump(db);
-            let refusal: AppFailure | null = null;
-            try {
-              await runCaseCommand(db, caseId, cmd, actorOf(actor), now);
-            } catch (e) {
-              if (!(e instanceof AppFailure)) throw e;
-              refusal = e;
-            }
-            expect(refusal === null, `${where}: the service and the pure engine disagree on ${cmd.type}`).toBe(r1.ok);
-            if (refusal) {
-              stats.refused++;
-              // A refused command changes nothing except the one appended command.refused event.
-              const after = await dump(db);
-              const newEvents = after.case_events!.slice(before.case_events!.length);
-              expect(newEvents, `${where}: ${cmd.type} refused (${refusal.code})`).toHaveLength(1);
-              expect(newEvents[0]).toMatchObject({ case_id: caseId, type: 'command.refused', at: now });
-              expect(JSON.parse(newEvents[0]!.details as string)).toMatchObject({ code: refusal.code });
-              expect({ ...after, case_events: after.case_events!.slice(0, -1) }, `${where}: refused ${cmd.type} (${refusal.code}) changed the database`).toEqual(before);
-            } else stats.ok++;
-
-            // As the handlers do: a command may create deadlines that are already due.
-            await sweep(db, now);
-            await checkInvariants(db, now, `${where} (after ${actor} ${cmd.type})`);
+            await sweep(db, later);
+            expect(await dump(db)).toEqual(once);
+            await checkInvariants(db, later, 'catch-up');
             for (const id of ids) {
               const s = (await loadCaseState(db, id))!;
-              stats.statuses.add(s.status);
-              if (s.decision) stats.bases.add(s.decision.basis);
+              // Nothing is left waiting on a clock: every case is open-and-idle, appealed or final.
+              expect(['escalated', 'in_review', 'appealed', 'final']).toContain(s.status);
             }
+          } finally {
+            await db.destroy();
           }
-
-          // Catch-up: one sweep far in the future applies everything, in order, and is idempotent.
-          const later = now + 60 * 24 * HOUR;
-          await sweep(db, later);
-          const once = await dump(db);
-          await sweep(db, later);
-          expect(await dump(db)).toEqual(once);
-          await checkInvariants(db, later, 'catch-up');
-          for (const id of ids) {
-            const s = (await loadCaseState(db, id))!;
-            // Nothing is left waiting on a clock: every case is open-and-idle, appealed or final.
-            expect(['escalated', 'in_review', 'appealed', 'final']).toContain(s.status);
-          }
-        } finally {
-          await db.destroy();
-        }
-      }),
-      { numRuns: NUM_RUNS },
-    );
-    // The generator must actually reach the interesting states, or the properties say little.
-    expect([...stats.statuses].sort()).toEqual(['appealed', 'awaiting_evidence', 'awaiting_replies', 'closed', 'escalated', 'final', 'in_review']);
-    expect([...stats.bases].sort()).toEqual(['agreement', 'appeal', 'default', 'mediator']);
-    expect(stats.ok).toBeGreaterThan(0);
-    expect(stats.refused).toBeGreaterThan(0);
-  }, Math.max(60_000, NUM_RUNS * 400));
+        }),
+        { numRuns: NUM_RUNS },
+      );
+      // The generator must actually reach the interesting states, or the properties say little.
+      expect([...stats.statuses].sort()).toEqual([
+        'appealed',
+        'awaiting_evidence',
+        'awaiting_replies',
+        'closed',
+        'escalated',
+        'final',
+        'in_review',
+      ]);
+      expect([...stats.bases].sort()).toEqual(['agreement', 'appeal', 'default', 'mediator']);
+      expect(stats.ok).toBeGreaterThan(0);
+      expect(stats.refused).toBeGreaterThan(0);
+    },
+    Math.max(60_000, NUM_RUNS * 400),
+  );
 });
 
 describe('a command never acts on a state the clock has moved past', () => {
@@ -420,12 +530,31 @@ describe('a command never acts on a state the clock has moved past', () => {
   // before the timer fired. It must then see the default already applied, exactly as replay
   // (which sweeps before every step) would: command-without-sweep ≡ sweep-then-command.
   const setupArb = fc.constantFrom<Array<[string, Command]>>(
-    [['m1', { type: 'claim' }], ['m1', { type: 'requestEvidence', party: 'buyer', request: 'Photo.' }]],
-    [['m1', { type: 'claim' }], ['m1', { type: 'requestEvidence', party: 'seller', request: 'Tracking.' }]],
-    [['m1', { type: 'claim' }], ['m1', { type: 'propose' }]],
-    [['m1', { type: 'claim' }], ['m1', { type: 'propose' }], ['intake', { type: 'reply', party: 'buyer', choice: 'return' }]],
-    [['m1', { type: 'claim' }], ['m1', { type: 'decide', outcome: 'return', reasons: 'r' }]],
-    [['m1', { type: 'claim' }], ['m1', { type: 'decide', outcome: 'none', reasons: 'r' }]],
+    [
+      ['m1', { type: 'claim' }],
+      ['m1', { type: 'requestEvidence', party: 'buyer', request: 'Photo.' }],
+    ],
+    [
+      ['m1', { type: 'claim' }],
+      ['m1', { type: 'requestEvidence', party: 'seller', request: 'Tracking.' }],
+    ],
+    [
+      ['m1', { type: 'claim' }],
+      ['m1', { type: 'propose' }],
+    ],
+    [
+      ['m1', { type: 'claim' }],
+      ['m1', { type: 'propose' }],
+      ['intake', { type: 'reply', party: 'buyer', choice: 'return' }],
+    ],
+    [
+      ['m1', { type: 'claim' }],
+      ['m1', { type: 'decide', outcome: 'return', reasons: 'r' }],
+    ],
+    [
+      ['m1', { type: 'claim' }],
+      ['m1', { type: 'decide', outcome: 'none', reasons: 'r' }],
+    ],
   );
   const commandArb = fc.oneof(
     fc.record({ actor: fc.constantFrom('m1', 's1'), cmd: rawCommandArb }),
@@ -434,32 +563,43 @@ describe('a command never acts on a state the clock has moved past', () => {
 
   it('command without a prior sweep ≡ sweep, then the command', async () => {
     await fc.assert(
-      fc.asyncProperty(disputeArb('L-1'), setupArb, fc.integer({ min: 0, max: 400 }), commandArb, async (d, setup, hoursLater, { actor, cmd }) => {
-        const run = async (sweepFirst: boolean) => {
-          const db = await openDatabase({ url: ':memory:' });
-          try {
-            await ensurePolicy(db, T0);
-            await db.transaction().execute((tx) => importDisputes(tx, [d], T0));
-            for (const [i, [who, c]] of setup.entries())
-              await runCaseCommand(db, d.id, c, actorOf(who), T0 + i * HOUR).catch((e: unknown) => {
-                if (!(e instanceof AppFailure)) throw e; // e.g. "return" on a not-received case
-              });
-            const now = T0 + setup.length * HOUR + hoursLater * HOUR;
-            if (sweepFirst) await sweep(db, now);
-            const outcome = await runCaseCommand(db, d.id, cmd, actorOf(actor), now).then(
-              () => 'ok',
-              (e: unknown) => (e instanceof AppFailure ? e.code : Promise.reject(e)),
-            );
-            await sweep(db, now);
-            const { version: _v, ...state } = (await loadCaseState(db, d.id))!;
-            const events = (await db.selectFrom('case_events').select(['at', 'actor', 'type', 'details']).where('case_id', '=', d.id).orderBy('id').execute());
-            return { outcome, state, events };
-          } finally {
-            await db.destroy();
-          }
-        };
-        expect(await run(false)).toEqual(await run(true));
-      }),
+      fc.asyncProperty(
+        disputeArb('L-1'),
+        setupArb,
+        fc.integer({ min: 0, max: 400 }),
+        commandArb,
+        async (d, setup, hoursLater, { actor, cmd }) => {
+          const run = async (sweepFirst: boolean) => {
+            const db = await openDatabase({ url: ':memory:' });
+            try {
+              await ensurePolicy(db, T0);
+              await db.transaction().execute((tx) => importDisputes(tx, [d], T0));
+              for (const [i, [who, c]] of setup.entries())
+                await runCaseCommand(db, d.id, c, actorOf(who), T0 + i * HOUR).catch((e: unknown) => {
+                  if (!(e instanceof AppFailure)) throw e; // e.g. "return" on a not-received case
+                });
+              const now = T0 + setup.length * HOUR + hoursLater * HOUR;
+              if (sweepFirst) await sweep(db, now);
+              const outcome = await runCaseCommand(db, d.id, cmd, actorOf(actor), now).then(
+                () => 'ok',
+                (e: unknown) => (e instanceof AppFailure ? e.code : Promise.reject(e)),
+              );
+              await sweep(db, now);
+              const { version: _v, ...state } = (await loadCaseState(db, d.id))!;
+              const events = await db
+                .selectFrom('case_events')
+                .select(['at', 'actor', 'type', 'details'])
+                .where('case_id', '=', d.id)
+                .orderBy('id')
+                .execute();
+              return { outcome, state, events };
+            } finally {
+              await db.destroy();
+            }
+          };
+          expect(await run(false)).toEqual(await run(true));
+        },
+      ),
       { numRuns: 80 },
     );
   });
@@ -468,32 +608,39 @@ describe('a command never acts on a state the clock has moved past', () => {
 describe('engine properties (targeted)', () => {
   it('a late catch-up sweep dates every default at its own deadline, never at the sweep time', async () => {
     await fc.assert(
-      fc.asyncProperty(disputeArb('Q-1'), fc.constantFrom<Party>('buyer', 'seller'), fc.integer({ min: 0, max: 400 }), async (d, who, lateHours) => {
-        const db = await openDatabase({ url: ':memory:' });
-        try {
-          await ensurePolicy(db, T0);
-          await db.transaction().execute((tx) => importDisputes(tx, [d], T0));
-          await runCaseCommand(db, d.id, { type: 'claim' }, USERS.m1!, T0);
-          await runCaseCommand(db, d.id, { type: 'requestEvidence', party: who, request: 'Show it.' }, USERS.m1!, T0 + HOUR);
-          const due = T0 + HOUR + 72 * HOUR;
-          await sweep(db, due + lateHours * HOUR);
-          const s = (await loadCaseState(db, d.id))!;
-          expect(s.decision).not.toBeNull();
-          expect(s.decision!.decidedAt).toBe(due);
-          expect(s.decision!.basis).toBe('default');
-          expect(s.status).toBe(lateHours >= 168 ? 'final' : 'closed');
-          if (who === 'buyer') expect(s.decision!.outcome).toBe('none');
-          else if (d.claim.remedy === 'return_and_refund') expect(s.decision).toMatchObject({ outcome: 'return', amountMinor: d.order.totalMinor });
-          else if (d.claim.amountMinor === d.order.totalMinor) expect(s.decision).toMatchObject({ outcome: 'full', amountMinor: d.order.totalMinor });
-          else expect(s.decision).toMatchObject({ outcome: 'partial', amountMinor: d.claim.amountMinor });
-          if (s.refund?.returnDueAt != null) {
-            expect(s.refund.returnDueAt).toBe(due + 240 * HOUR);
-            expect(s.refund.status).toBe(lateHours >= 240 ? 'cancelled' : 'awaiting_return');
+      fc.asyncProperty(
+        disputeArb('Q-1'),
+        fc.constantFrom<Party>('buyer', 'seller'),
+        fc.integer({ min: 0, max: 400 }),
+        async (d, who, lateHours) => {
+          const db = await openDatabase({ url: ':memory:' });
+          try {
+            await ensurePolicy(db, T0);
+            await db.transaction().execute((tx) => importDisputes(tx, [d], T0));
+            await runCaseCommand(db, d.id, { type: 'claim' }, USERS.m1!, T0);
+            await runCaseCommand(db, d.id, { type: 'requestEvidence', party: who, request: 'Show it.' }, USERS.m1!, T0 + HOUR);
+            const due = T0 + HOUR + 72 * HOUR;
+            await sweep(db, due + lateHours * HOUR);
+            const s = (await loadCaseState(db, d.id))!;
+            expect(s.decision).not.toBeNull();
+            expect(s.decision!.decidedAt).toBe(due);
+            expect(s.decision!.basis).toBe('default');
+            expect(s.status).toBe(lateHours >= 168 ? 'final' : 'closed');
+            if (who === 'buyer') expect(s.decision!.outcome).toBe('none');
+            else if (d.claim.remedy === 'return_and_refund')
+              expect(s.decision).toMatchObject({ outcome: 'return', amountMinor: d.order.totalMinor });
+            else if (d.claim.amountMinor === d.order.totalMinor)
+              expect(s.decision).toMatchObject({ outcome: 'full', amountMinor: d.order.totalMinor });
+            else expect(s.decision).toMatchObject({ outcome: 'partial', amountMinor: d.claim.amountMinor });
+            if (s.refund?.returnDueAt != null) {
+              expect(s.refund.returnDueAt).toBe(due + 240 * HOUR);
+              expect(s.refund.status).toBe(lateHours >= 240 ? 'cancelled' : 'awaiting_return');
+            }
+          } finally {
+            await db.destroy();
           }
-        } finally {
-          await db.destroy();
-        }
-      }),
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -513,24 +660,54 @@ describe('engine properties (targeted)', () => {
         for (const [i, [actor, cmd]] of setup.entries()) await runCaseCommand(db, id, cmd, actor, T0 + (i + 1) * HOUR);
         return (await loadCaseState(db, id))!;
       };
-      const ev = await mk('R-ev', 'defective', [[USERS.m1!, { type: 'claim' }], [USERS.m1!, { type: 'requestEvidence', party: 'buyer', request: 'Photo.' }]]);
-      states.evidence = { state: ev, due: ev.evidenceRequests[0]!.dueAt, cmd: { type: 'submitEvidence', party: 'buyer', files: [{ name: 'p.jpg', mediaType: 'image/jpeg', sizeBytes: 10, sha256: 'a'.repeat(64) }] } };
-      const rp = await mk('R-rp', 'damaged', [[USERS.m1!, { type: 'claim' }], [USERS.m1!, { type: 'propose' }]]);
+      const ev = await mk('R-ev', 'defective', [
+        [USERS.m1!, { type: 'claim' }],
+        [USERS.m1!, { type: 'requestEvidence', party: 'buyer', request: 'Photo.' }],
+      ]);
+      states.evidence = {
+        state: ev,
+        due: ev.evidenceRequests[0]!.dueAt,
+        cmd: {
+          type: 'submitEvidence',
+          party: 'buyer',
+          files: [{ name: 'p.jpg', mediaType: 'image/jpeg', sizeBytes: 10, sha256: 'a'.repeat(64) }],
+        },
+      };
+      const rp = await mk('R-rp', 'damaged', [
+        [USERS.m1!, { type: 'claim' }],
+        [USERS.m1!, { type: 'propose' }],
+      ]);
       states.reply = { state: rp, due: rp.proposal!.replyDueAt, cmd: { type: 'reply', party: 'seller', choice: 'return' } };
-      const ap = await mk('R-ap', 'damaged', [[USERS.m1!, { type: 'claim' }], [USERS.m1!, { type: 'decide', outcome: 'return', reasons: 'r' }]]);
-      states.appeal = { state: ap, due: ap.decision!.appealUntil!, cmd: { type: 'appeal', party: 'seller', grounds: 'outcome', text: 't' } };
+      const ap = await mk('R-ap', 'damaged', [
+        [USERS.m1!, { type: 'claim' }],
+        [USERS.m1!, { type: 'decide', outcome: 'return', reasons: 'r' }],
+      ]);
+      states.appeal = {
+        state: ap,
+        due: ap.decision!.appealUntil!,
+        cmd: { type: 'appeal', party: 'seller', grounds: 'outcome', text: 't' },
+      };
       states.return = { state: ap, due: ap.refund!.returnDueAt!, cmd: { type: 'shipReturn', trackingNumber: 'RT' } };
     } finally {
       await db.destroy();
     }
-    const codes: Record<string, string> = { evidence: 'DEADLINE_PASSED', reply: 'DEADLINE_PASSED', appeal: 'APPEAL_WINDOW_CLOSED', return: 'DEADLINE_PASSED' };
+    const codes: Record<string, string> = {
+      evidence: 'DEADLINE_PASSED',
+      reply: 'DEADLINE_PASSED',
+      appeal: 'APPEAL_WINDOW_CLOSED',
+      return: 'DEADLINE_PASSED',
+    };
     fc.assert(
-      fc.property(fc.constantFrom(...Object.keys(states)), fc.oneof(fc.integer({ min: -3, max: 3 }), fc.integer({ min: -3 * HOUR, max: 3 * HOUR })), (kind, delta) => {
-        const { state, due, cmd } = states[kind]!;
-        const r = decide(state, cmd, { now: due + delta, policy: DEFAULT_POLICY, policyVersion: 1, actor: { kind: 'intake' } });
-        if (delta < 0) expect(r.ok, `${kind} ${delta} ms before the deadline`).toBe(true);
-        else expect(r, `${kind} ${delta} ms after the deadline`).toMatchObject({ ok: false, code: codes[kind] });
-      }),
+      fc.property(
+        fc.constantFrom(...Object.keys(states)),
+        fc.oneof(fc.integer({ min: -3, max: 3 }), fc.integer({ min: -3 * HOUR, max: 3 * HOUR })),
+        (kind, delta) => {
+          const { state, due, cmd } = states[kind]!;
+          const r = decide(state, cmd, { now: due + delta, policy: DEFAULT_POLICY, policyVersion: 1, actor: { kind: 'intake' } });
+          if (delta < 0) expect(r.ok, `${kind} ${delta} ms before the deadline`).toBe(true);
+          else expect(r, `${kind} ${delta} ms after the deadline`).toMatchObject({ ok: false, code: codes[kind] });
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -29,7 +29,8 @@ async function intake(file: HostileFile, pool: EvidenceWorkers): Promise<Outcome
   let counted = 0;
   for (let at = 0; at < file.bytes.length; at += CHUNK) {
     counted += Math.min(CHUNK, file.bytes.length - at);
-    if (counted > limit) return { ok: false, name, stage: 'size', code: 'FILE_TOO_LARGE', message: `The file is larger than ${limit} bytes.` };
+    if (counted > limit)
+      return { ok: false, name, stage: 'size', code: 'FILE_TOO_LARGE', message: `The file is larger than ${limit} bytes.` };
   }
   try {
     if (sniffed.kind === 'video') {
@@ -67,7 +68,39 @@ describe('hostile corpus', () => {
 
   it('covers what issue 5 lists', () => {
     const ids = corpus.map((f) => f.id).join(' ');
-    for (const needle of ['2mb-plus-1', 'png-bomb-20000x20000', '60000x60000', 'bmp-declares', 'gif-5000-frames', 'truncated-png', 'truncated-jpeg', 'truncated-gif', 'truncated-bmp', 'empty', 'three-bytes', 'svg-as-jpg', 'html-as-jpg', 'pdf-as-jpg', 'zip-as-jpg', 'elf-as-jpg', 'pe-as-jpg', 'script-appended', 'huge-text-chunk', 'gifar', 'animated-png', 'mp4-bogus-box-size', 'webm-header-only', 'path-traversal', 'control-chars', 'bidi', 'png-0x0', 'wrong-crc', 'cmyk-jpeg', 'png-16-bit', 'png-interlaced'])
+    for (const needle of [
+      '2mb-plus-1',
+      'png-bomb-20000x20000',
+      '60000x60000',
+      'bmp-declares',
+      'gif-5000-frames',
+      'truncated-png',
+      'truncated-jpeg',
+      'truncated-gif',
+      'truncated-bmp',
+      'empty',
+      'three-bytes',
+      'svg-as-jpg',
+      'html-as-jpg',
+      'pdf-as-jpg',
+      'zip-as-jpg',
+      'elf-as-jpg',
+      'pe-as-jpg',
+      'script-appended',
+      'huge-text-chunk',
+      'gifar',
+      'animated-png',
+      'mp4-bogus-box-size',
+      'webm-header-only',
+      'path-traversal',
+      'control-chars',
+      'bidi',
+      'png-0x0',
+      'wrong-crc',
+      'cmyk-jpeg',
+      'png-16-bit',
+      'png-interlaced',
+    ])
       expect(ids).toContain(needle);
     const bomb = corpus.find((f) => f.id === 'png-bomb-20000x20000')!;
     expect(bomb.bytes.length).toBeGreaterThan(500_000);
@@ -116,11 +149,18 @@ describe('hostile corpus', () => {
         const label = `${file.id} ${what}`;
         const meta = await sharp(copy).metadata();
         expect(meta.format, label).toBe('jpeg');
-        expect([meta.exif, meta.icc, meta.xmp, meta.iptc, meta.comments], label).toEqual([undefined, undefined, undefined, undefined, undefined]);
+        expect([meta.exif, meta.icc, meta.xmp, meta.iptc, meta.comments], label).toEqual([
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+        ]);
         // A JPEG that ends where it ends: FF D9 last, nothing trailing.
         expect([copy[copy.length - 2], copy[copy.length - 1]], label).toEqual([0xff, 0xd9]);
         if (file.expect.outcome === 'neutralised')
-          for (const s of file.expect.absentFromDerived ?? []) expect(copy.includes(Buffer.from(s, 'latin1')), `${label} contains ${JSON.stringify(s)}`).toBe(false);
+          for (const s of file.expect.absentFromDerived ?? [])
+            expect(copy.includes(Buffer.from(s, 'latin1')), `${label} contains ${JSON.stringify(s)}`).toBe(false);
       }
       expect(out.facts.phash, file.id).toMatch(/^[0-9a-f]{16}$/);
     }

@@ -53,13 +53,19 @@ describe('sniffType: the type comes from the bytes', () => {
   it('recognises every accepted type', async () => {
     const jpeg = await texturedJpeg(1, 32, 24);
     const png = await texturedPng(2, 32, 24);
-    const gif = await sharp(texturedRgb(3, 32, 24), { raw: { width: 32, height: 24, channels: 3 } }).gif().toBuffer();
+    const gif = await sharp(texturedRgb(3, 32, 24), { raw: { width: 32, height: 24, channels: 3 } })
+      .gif()
+      .toBuffer();
     expect(sniffType(jpeg)).toEqual(SNIFFED.jpg);
     expect(sniffType(png)).toEqual({ mediaType: 'image/png', kind: 'image', ext: 'png' });
     expect(sniffType(gif)?.ext).toBe('gif');
     expect(sniffType(Buffer.from('GIF87a\x01\x00\x01\x00'))?.ext).toBe('gif');
     for (const headerSize of [40, 56, 108, 124] as const)
-      expect(sniffType(encodeBmp(4, 4, blockRgba(4, 4, 2), { bpp: 24, headerSize }))).toEqual({ mediaType: 'image/bmp', kind: 'image', ext: 'bmp' });
+      expect(sniffType(encodeBmp(4, 4, blockRgba(4, 4, 2), { bpp: 24, headerSize }))).toEqual({
+        mediaType: 'image/bmp',
+        kind: 'image',
+        ext: 'bmp',
+      });
     for (const brand of ['isom', 'mp42', 'avc1', 'iso5', 'M4V '])
       expect(sniffType(mp4Head(brand))).toEqual({ mediaType: 'video/mp4', kind: 'video', ext: 'mp4' });
     expect(sniffType(mp4Head('qt  ', ['qt  ']))).toEqual({ mediaType: 'video/quicktime', kind: 'video', ext: 'mov' });
@@ -72,7 +78,7 @@ describe('sniffType: the type comes from the bytes', () => {
       'two bytes of a jpeg': Buffer.from([0xff, 0xd8]),
       'jpeg-ish without the third marker byte': Buffer.from([0xff, 0xd8, 0x00, 0x10]),
       'png signature with a broken line ending': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x00]),
-      'GIF88a': Buffer.from('GIF88a\x01\x00\x01\x00'),
+      GIF88a: Buffer.from('GIF88a\x01\x00\x01\x00'),
       'text starting with BM': Buffer.from('BMW owners manual, chapter 1'),
       'BM with an unknown header size': (() => {
         const b = encodeBmp(4, 4, blockRgba(4, 4, 2), { bpp: 24 });
@@ -86,7 +92,7 @@ describe('sniffType: the type comes from the bytes', () => {
       Matroska: ebmlHead('matroska'),
       'EBML without a DocType': Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x84, 0x42, 0x86, 0x81, 0x01]),
       'WebP (RIFF)': Buffer.from('RIFF\x10\x00\x00\x00WEBPVP8 '),
-      'TIFF': Buffer.from([0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0]),
+      TIFF: Buffer.from([0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0]),
       SVG: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
       'SVG after whitespace': Buffer.from('  \n<?xml version="1.0"?><svg/>'),
       HTML: Buffer.from('<!doctype html><html><script>alert(1)</script>'),
@@ -101,7 +107,13 @@ describe('sniffType: the type comes from the bytes', () => {
 
   it('looks at the first SNIFF_BYTES bytes only', () => {
     // The DocType of this EBML header starts past byte 64: the sniff must not read on.
-    const padded = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0xc0]), Buffer.from([0xec, 0xb8]), Buffer.alloc(56), Buffer.from([0x42, 0x82, 0x84]), Buffer.from('webm')]);
+    const padded = Buffer.concat([
+      Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0xc0]),
+      Buffer.from([0xec, 0xb8]),
+      Buffer.alloc(56),
+      Buffer.from([0x42, 0x82, 0x84]),
+      Buffer.from('webm'),
+    ]);
     expect(padded.length).toBeGreaterThan(SNIFF_BYTES);
     expect(sniffType(padded)).toBeNull();
   });
@@ -148,9 +160,31 @@ describe('sanitizeFileName: the name is metadata only', () => {
   });
 
   it('never returns anything with a separator, a control or a bidi character', () => {
-    const nasty = ['\\', '/', '\u0000', '\u001b', '\u007f', '\u009f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c', '..'];
+    const nasty = [
+      '\\',
+      '/',
+      '\u0000',
+      '\u001b',
+      '\u007f',
+      '\u009f',
+      '\u202a',
+      '\u202b',
+      '\u202c',
+      '\u202d',
+      '\u202e',
+      '\u2066',
+      '\u2067',
+      '\u2068',
+      '\u2069',
+      '\u200e',
+      '\u200f',
+      '\u061c',
+      '..',
+    ];
     for (let i = 0; i < 500; i++) {
-      const raw = Array.from({ length: 12 }, (_, k) => (k * 7 + i) % 3 === 0 ? nasty[(i + k) % nasty.length] : String.fromCharCode(97 + ((i * k) % 26))).join('');
+      const raw = Array.from({ length: 12 }, (_, k) =>
+        (k * 7 + i) % 3 === 0 ? nasty[(i + k) % nasty.length] : String.fromCharCode(97 + ((i * k) % 26)),
+      ).join('');
       const out = sanitizeFileName(raw);
       expect(out).not.toMatch(/[/\\\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/);
       expect(out.length).toBeGreaterThan(0);
@@ -162,9 +196,13 @@ describe('sanitizeFileName: the name is metadata only', () => {
 describe('readImageHeader: sizes and frames before any decode', () => {
   it('reads the size of each format', async () => {
     const jpeg = await texturedJpeg(4, 300, 200);
-    const progressive = await sharp(texturedRgb(5, 120, 90), { raw: { width: 120, height: 90, channels: 3 } }).jpeg({ progressive: true }).toBuffer();
+    const progressive = await sharp(texturedRgb(5, 120, 90), { raw: { width: 120, height: 90, channels: 3 } })
+      .jpeg({ progressive: true })
+      .toBuffer();
     const png = await texturedPng(6, 70, 50);
-    const gif = await sharp(texturedRgb(7, 40, 30), { raw: { width: 40, height: 30, channels: 3 } }).gif().toBuffer();
+    const gif = await sharp(texturedRgb(7, 40, 30), { raw: { width: 40, height: 30, channels: 3 } })
+      .gif()
+      .toBuffer();
     const bmp = encodeBmp(9, 5, blockRgba(9, 5, 3), { bpp: 8, topDown: true });
     expect(readImageHeader(jpeg, sniff(jpeg))).toEqual({ width: 300, height: 200, frames: 1 });
     expect(readImageHeader(progressive, sniff(progressive))).toEqual({ width: 120, height: 90, frames: 1 });
@@ -205,10 +243,13 @@ describe('readImageHeader: sizes and frames before any decode', () => {
   });
 
   it('accepts a normal progressive JPEG and refuses thousands of scans', async () => {
-    const progressive = await sharp(texturedRgb(12, 200, 150), { raw: { width: 200, height: 150, channels: 3 } }).jpeg({ progressive: true }).toBuffer();
+    const progressive = await sharp(texturedRgb(12, 200, 150), { raw: { width: 200, height: 150, channels: 3 } })
+      .jpeg({ progressive: true })
+      .toBuffer();
     expect(readImageHeader(progressive, SNIFFED.jpg).width).toBe(200);
     const sos = Buffer.from([0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00]);
-    const flood = (n: number) => Buffer.concat([progressive.subarray(0, -2), ...Array.from({ length: n }, () => sos), progressive.subarray(-2)]);
+    const flood = (n: number) =>
+      Buffer.concat([progressive.subarray(0, -2), ...Array.from({ length: n }, () => sos), progressive.subarray(-2)]);
     expect((await failure(() => readImageHeader(flood(200), SNIFFED.jpg))).message).toMatch(/more than 100 passes/);
     // Scan markers after the end of the image (an appended file) are not the image's.
     const appended = Buffer.concat([progressive, ...Array.from({ length: 200 }, () => sos)]);
@@ -243,7 +284,11 @@ describe('BMP decoder', () => {
   const H = 7;
 
   it('decodes 1, 4 and 8 bits per pixel exactly, bottom-up and top-down', () => {
-    for (const [bpp, colours] of [[1, 2], [4, 11], [8, 200]] as const)
+    for (const [bpp, colours] of [
+      [1, 2],
+      [4, 11],
+      [8, 200],
+    ] as const)
       for (const topDown of [false, true]) {
         const rgba = blockRgba(W, H, Math.min(colours, W * H), bpp * 10 + (topDown ? 1 : 0));
         const bmp = encodeBmp(W, H, rgba, { bpp, topDown });
@@ -281,19 +326,41 @@ describe('BMP decoder', () => {
   it('decodes bit fields: 5-6-5, 5-5-5 default, 8-8-8-8 with alpha in V4/V5 headers', () => {
     const rgba = rgbaOf(texturedRgb(22, W, H), W * H);
     const q = (v: number, bits: number) => Math.round((Math.round((v * (2 ** bits - 1)) / 255) * 255) / (2 ** bits - 1));
-    const out565 = decodeBmp(encodeBmp(W, H, rgba, { bpp: 16, compression: 'bitfields', masks: { r: 0xf800, g: 0x07e0, b: 0x001f } }), 1_000).data;
+    const out565 = decodeBmp(
+      encodeBmp(W, H, rgba, { bpp: 16, compression: 'bitfields', masks: { r: 0xf800, g: 0x07e0, b: 0x001f } }),
+      1_000,
+    ).data;
     const out555 = decodeBmp(encodeBmp(W, H, rgba, { bpp: 16 }), 1_000).data;
     for (let i = 0; i < W * H; i++) {
-      expect([out565[i * 4], out565[i * 4 + 1], out565[i * 4 + 2], out565[i * 4 + 3]]).toEqual([q(rgba[i * 4]!, 5), q(rgba[i * 4 + 1]!, 6), q(rgba[i * 4 + 2]!, 5), 255]);
-      expect([out555[i * 4], out555[i * 4 + 1], out555[i * 4 + 2]]).toEqual([q(rgba[i * 4]!, 5), q(rgba[i * 4 + 1]!, 5), q(rgba[i * 4 + 2]!, 5)]);
+      expect([out565[i * 4], out565[i * 4 + 1], out565[i * 4 + 2], out565[i * 4 + 3]]).toEqual([
+        q(rgba[i * 4]!, 5),
+        q(rgba[i * 4 + 1]!, 6),
+        q(rgba[i * 4 + 2]!, 5),
+        255,
+      ]);
+      expect([out555[i * 4], out555[i * 4 + 1], out555[i * 4 + 2]]).toEqual([
+        q(rgba[i * 4]!, 5),
+        q(rgba[i * 4 + 1]!, 5),
+        q(rgba[i * 4 + 2]!, 5),
+      ]);
     }
     const translucent = Uint8Array.from(rgba);
     for (let i = 0; i < W * H; i++) translucent[i * 4 + 3] = (i * 37) % 256;
     for (const headerSize of [56, 108, 124] as const) {
-      const bmp = encodeBmp(W, H, translucent, { bpp: 32, compression: 'bitfields', headerSize, masks: { r: 0xff0000, g: 0xff00, b: 0xff, a: 0xff000000 }, topDown: headerSize === 108 });
+      const bmp = encodeBmp(W, H, translucent, {
+        bpp: 32,
+        compression: 'bitfields',
+        headerSize,
+        masks: { r: 0xff0000, g: 0xff00, b: 0xff, a: 0xff000000 },
+        topDown: headerSize === 108,
+      });
       expect(Buffer.from(decodeBmp(bmp, 1_000).data).equals(Buffer.from(translucent)), `V${headerSize}`).toBe(true);
     }
-    const alphaBitfields = encodeBmp(W, H, translucent, { bpp: 32, compression: 'alphabitfields', masks: { r: 0xff0000, g: 0xff00, b: 0xff, a: 0xff000000 } });
+    const alphaBitfields = encodeBmp(W, H, translucent, {
+      bpp: 32,
+      compression: 'alphabitfields',
+      masks: { r: 0xff0000, g: 0xff00, b: 0xff, a: 0xff000000 },
+    });
     expect(Buffer.from(decodeBmp(alphaBitfields, 1_000).data).equals(Buffer.from(translucent))).toBe(true);
     // Unusual channel order (BGRA masks) reads the same picture.
     const swapped = encodeBmp(W, H, rgba, { bpp: 32, compression: 'bitfields', masks: { r: 0xff00, g: 0xff0000, b: 0xff000000 } });
@@ -304,7 +371,12 @@ describe('BMP decoder', () => {
     const rgba = rgbaOf(texturedRgb(23, W, H), W * H);
     const invisible = Uint8Array.from(rgba);
     for (let i = 3; i < invisible.length; i += 4) invisible[i] = 0;
-    const bmp = encodeBmp(W, H, invisible, { bpp: 32, compression: 'bitfields', headerSize: 124, masks: { r: 0xff0000, g: 0xff00, b: 0xff, a: 0xff000000 } });
+    const bmp = encodeBmp(W, H, invisible, {
+      bpp: 32,
+      compression: 'bitfields',
+      headerSize: 124,
+      masks: { r: 0xff0000, g: 0xff00, b: 0xff, a: 0xff000000 },
+    });
     expect(Buffer.from(decodeBmp(bmp, 1_000).data).equals(Buffer.from(rgba))).toBe(true);
   });
 
@@ -368,15 +440,28 @@ describe('EXIF and orientation', () => {
     }
     expect(facts.display.includes(Buffer.from('Acme'))).toBe(false);
     // The upright picture's hash does not depend on how the file stored it.
-    const upright = await sharp(texturedRgb(30, 400, 300), { raw: { width: 400, height: 300, channels: 3 } }).rotate(90).jpeg({ quality: 90 }).toBuffer();
+    const upright = await sharp(texturedRgb(30, 400, 300), { raw: { width: 400, height: 300, channels: 3 } })
+      .rotate(90)
+      .jpeg({ quality: 90 })
+      .toBuffer();
     const { phashDistance } = await import('../../src-main/files/phash');
     expect(phashDistance((await analyzeImage(upright, SNIFFED.jpg)).phash, facts.phash)).toBeLessThanOrEqual(4);
   });
 
   it('reads capture time in UTC when the offset is known, naive otherwise, and the device', async () => {
-    const withOffset = await analyzeImage(await exifJpeg(1, { DateTimeOriginal: '2024:05:01 14:30:00', OffsetTimeOriginal: '+02:00' }), SNIFFED.jpg);
-    expect([withOffset.capturedAt, withOffset.capturedAtHasOffset, withOffset.device]).toEqual(['2024-05-01T12:30:00.000Z', true, 'Acme Snap 3']);
-    const west = await analyzeImage(await exifJpeg(1, { DateTimeOriginal: '2024:12:31 22:15:10', OffsetTimeOriginal: '-05:30' }), SNIFFED.jpg);
+    const withOffset = await analyzeImage(
+      await exifJpeg(1, { DateTimeOriginal: '2024:05:01 14:30:00', OffsetTimeOriginal: '+02:00' }),
+      SNIFFED.jpg,
+    );
+    expect([withOffset.capturedAt, withOffset.capturedAtHasOffset, withOffset.device]).toEqual([
+      '2024-05-01T12:30:00.000Z',
+      true,
+      'Acme Snap 3',
+    ]);
+    const west = await analyzeImage(
+      await exifJpeg(1, { DateTimeOriginal: '2024:12:31 22:15:10', OffsetTimeOriginal: '-05:30' }),
+      SNIFFED.jpg,
+    );
     expect(west.capturedAt).toBe('2025-01-01T03:45:10.000Z');
     const naive = await analyzeImage(await exifJpeg(1, { DateTimeOriginal: '2023:02:03 04:05:06' }), SNIFFED.jpg);
     expect([naive.capturedAt, naive.capturedAtHasOffset]).toEqual(['2023-02-03T04:05:06.000Z', false]);
@@ -422,17 +507,36 @@ describe('analyzeImage', () => {
     expect([d.format, d.width, d.height]).toEqual(['jpeg', 1600, 667]);
     expect([t.format, t.width, t.height]).toEqual(['jpeg', 320, 133]);
     expect(facts.phash).toMatch(/^[0-9a-f]{16}$/);
-    expect(facts.phashVariants.map((v) => v.transform)).toEqual(['same', 'flip_h', 'flip_v', 'rot90', 'rot180', 'rot270', 'transpose', 'transverse']);
+    expect(facts.phashVariants.map((v) => v.transform)).toEqual([
+      'same',
+      'flip_h',
+      'flip_v',
+      'rot90',
+      'rot180',
+      'rot270',
+      'transpose',
+      'transverse',
+    ]);
     expect(facts.phashVariants[0]!.phash).toBe(facts.phash);
     const small = await analyzeImage(await texturedPng(41, 100, 80), SNIFFED.png);
     expect([(await sharp(small.display).metadata()).width, (await sharp(small.thumb).metadata()).width]).toEqual([100, 100]);
   });
 
   it('accepts greyscale JPEGs, palette PNGs with transparency and greyscale+alpha PNGs', async () => {
-    const grey = await sharp(texturedRgb(43, 80, 60), { raw: { width: 80, height: 60, channels: 3 } }).toColourspace('b-w').jpeg().toBuffer();
+    const grey = await sharp(texturedRgb(43, 80, 60), { raw: { width: 80, height: 60, channels: 3 } })
+      .toColourspace('b-w')
+      .jpeg()
+      .toBuffer();
     expect((await sharp(grey).metadata()).channels).toBe(1);
-    const palette = await sharp(texturedRgb(44, 80, 60), { raw: { width: 80, height: 60, channels: 3 } }).ensureAlpha(0.5).png({ palette: true }).toBuffer();
-    const greyAlpha = await sharp(texturedRgb(45, 80, 60), { raw: { width: 80, height: 60, channels: 3 } }).greyscale().ensureAlpha(0.7).png().toBuffer();
+    const palette = await sharp(texturedRgb(44, 80, 60), { raw: { width: 80, height: 60, channels: 3 } })
+      .ensureAlpha(0.5)
+      .png({ palette: true })
+      .toBuffer();
+    const greyAlpha = await sharp(texturedRgb(45, 80, 60), { raw: { width: 80, height: 60, channels: 3 } })
+      .greyscale()
+      .ensureAlpha(0.7)
+      .png()
+      .toBuffer();
     for (const b of [grey, palette, greyAlpha]) {
       const facts = await analyzeImage(b, sniff(b));
       expect([facts.width, facts.height]).toEqual([80, 60]);
@@ -441,7 +545,9 @@ describe('analyzeImage', () => {
   });
 
   it('flattens transparency onto white for the JPEG copies', async () => {
-    const transparent = await sharp({ create: { width: 40, height: 40, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+    const transparent = await sharp({ create: { width: 40, height: 40, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .png()
+      .toBuffer();
     const facts = await analyzeImage(transparent, SNIFFED.png);
     const { data } = await sharp(facts.display).raw().toBuffer({ resolveWithObject: true });
     expect(Math.min(...data)).toBeGreaterThan(245);
@@ -463,7 +569,10 @@ describe('checkVideoHead', () => {
   it('accepts sound MP4, MOV and WebM heads (and a head cut at SNIFF_BYTES of a longer file)', () => {
     checkVideoHead(mp4Head(), SNIFFED.mp4);
     checkVideoHead(mp4Head('qt  ', ['qt  ']), SNIFFED.mov);
-    checkVideoHead(mp4Head('mp42', ['mp42', 'isom', 'avc1', 'iso2', 'mp41', 'dash', 'M4V ', 'iso6', 'iso5', 'iso4']).subarray(0, SNIFF_BYTES), SNIFFED.mp4);
+    checkVideoHead(
+      mp4Head('mp42', ['mp42', 'isom', 'avc1', 'iso2', 'mp41', 'dash', 'M4V ', 'iso6', 'iso5', 'iso4']).subarray(0, SNIFF_BYTES),
+      SNIFFED.mp4,
+    );
     checkVideoHead(ebmlHead('webm'), SNIFFED.webm);
     checkVideoHead(ebmlHead('webm').subarray(0, SNIFF_BYTES), SNIFFED.webm);
   });
@@ -474,7 +583,8 @@ describe('checkVideoHead', () => {
       b.writeUInt32BE(size, 0);
       return b;
     };
-    for (const size of [0, 1, 7, 15, 17, 0xfffffff0]) expect((await failure(() => checkVideoHead(bogus(size), SNIFFED.mp4))).code).toBe('UNSUPPORTED_FILE');
+    for (const size of [0, 1, 7, 15, 17, 0xfffffff0])
+      expect((await failure(() => checkVideoHead(bogus(size), SNIFFED.mp4))).code).toBe('UNSUPPORTED_FILE');
     const badNext = mp4Head();
     badNext.writeUInt32BE(3, 24);
     expect((await failure(() => checkVideoHead(badNext, SNIFFED.mp4))).message).toMatch(/damaged/);
@@ -499,7 +609,9 @@ describe('EvidenceWorkers: analysis off the main thread', () => {
   });
 
   it('gives the same facts as in-process analysis, for parallel jobs', async () => {
-    const inputs = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => (i % 2 ? texturedPng(50 + i, 120 + i * 10, 90) : texturedJpeg(50 + i, 120 + i * 10, 90))));
+    const inputs = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((i) => (i % 2 ? texturedPng(50 + i, 120 + i * 10, 90) : texturedJpeg(50 + i, 120 + i * 10, 90))),
+    );
     const viaPool = await Promise.all(inputs.map((b) => pool.analyze(b, sniff(b))));
     expect(pool.mode).toBe('workers');
     for (let i = 0; i < inputs.length; i++) {

@@ -1,7 +1,15 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeImage, type ImageFacts } from '../../src-main/files/analyze';
-import { grayMatrix, PHASH_TRANSFORMS, phashDistance, phashOfGray, phashVariantsOfGray, transformGray, type PhashTransform } from '../../src-main/files/phash';
+import {
+  grayMatrix,
+  PHASH_TRANSFORMS,
+  phashDistance,
+  phashOfGray,
+  phashVariantsOfGray,
+  transformGray,
+  type PhashTransform,
+} from '../../src-main/files/phash';
 import { sniffType } from '../../src-main/files/sniff';
 import { SeededRandom } from '../../src-main/util/seeded-random';
 import { texturedRgb } from '../fixtures/hostile-corpus';
@@ -14,7 +22,7 @@ const analyze = (b: Buffer): Promise<ImageFacts> => analyzeImage(b, sniffType(b)
 
 describe('phashOfGray', () => {
   const r = new SeededRandom(3);
-  const gray = Float64Array.from({ length: 32 * 32 }, (_, i) => ((i % 32) * 3 + Math.floor(i / 32) * 5) % 200 + r.next() * 40);
+  const gray = Float64Array.from({ length: 32 * 32 }, (_, i) => (((i % 32) * 3 + Math.floor(i / 32) * 5) % 200) + r.next() * 40);
 
   it('is 16 lowercase hex digits, deterministic, and needs a size × size matrix', () => {
     expect(phashOfGray(gray)).toMatch(/^[0-9a-f]{16}$/);
@@ -29,7 +37,10 @@ describe('phashOfGray', () => {
 
   it('sets about half the bits (median split)', () => {
     const h = BigInt('0x' + phashOfGray(gray));
-    const ones = h.toString(2).split('').filter((c) => c === '1').length;
+    const ones = h
+      .toString(2)
+      .split('')
+      .filter((c) => c === '1').length;
     expect(ones).toBeGreaterThanOrEqual(31);
     expect(ones).toBeLessThanOrEqual(33);
   });
@@ -94,9 +105,24 @@ describe('perceptual hash of real images', () => {
 
   it('survives resizing to 50 % and 200 %, and a PNG of the same picture', async () => {
     for (const [i, p] of pictures.entries()) {
-      const half = await analyze(await image(p).resize(Math.round(p.w / 2)).jpeg({ quality: 85 }).toBuffer());
-      const double = await analyze(await image(p).resize(p.w * 2).jpeg({ quality: 85 }).toBuffer());
-      const quarterLowQuality = await analyze(await image(p).resize(Math.round(p.w / 4)).jpeg({ quality: 60 }).toBuffer());
+      const half = await analyze(
+        await image(p)
+          .resize(Math.round(p.w / 2))
+          .jpeg({ quality: 85 })
+          .toBuffer(),
+      );
+      const double = await analyze(
+        await image(p)
+          .resize(p.w * 2)
+          .jpeg({ quality: 85 })
+          .toBuffer(),
+      );
+      const quarterLowQuality = await analyze(
+        await image(p)
+          .resize(Math.round(p.w / 4))
+          .jpeg({ quality: 60 })
+          .toBuffer(),
+      );
       const png = await analyze(await image(p).png().toBuffer());
       for (const [what, copy] of Object.entries({ half, double, quarterLowQuality, png }))
         expect(phashDistance(copy.phash, stored[i]!.phash), `picture ${i} ${what}`).toBeLessThanOrEqual(SAME);
@@ -118,8 +144,16 @@ describe('perceptual hash of real images', () => {
       rot180: (s) => s.rotate(180).jpeg({ quality: 85 }).toBuffer(),
       rot270: (s) => s.rotate(270).jpeg({ quality: 85 }).toBuffer(),
       // Two passes so the order of operations is ours, not the pipeline's.
-      transpose: async (s) => sharp(await s.rotate(90).png().toBuffer()).flop().jpeg({ quality: 85 }).toBuffer(),
-      transverse: async (s) => sharp(await s.rotate(270).png().toBuffer()).flop().jpeg({ quality: 85 }).toBuffer(),
+      transpose: async (s) =>
+        sharp(await s.rotate(90).png().toBuffer())
+          .flop()
+          .jpeg({ quality: 85 })
+          .toBuffer(),
+      transverse: async (s) =>
+        sharp(await s.rotate(270).png().toBuffer())
+          .flop()
+          .jpeg({ quality: 85 })
+          .toBuffer(),
     };
     for (const [i, p] of pictures.entries())
       for (const [transform, op] of Object.entries(ops)) {
@@ -131,7 +165,8 @@ describe('perceptual hash of real images', () => {
         expect(phashDistance(stored[i]!.phash, copy.phash), label).toBeGreaterThan(SAME * 2);
         // And it does not match any other picture's variants.
         for (const [j, other] of stored.entries())
-          if (j !== i) for (const v of other.phashVariants) expect(phashDistance(v.phash, copy.phash), `${label} vs ${j}`).toBeGreaterThan(SAME);
+          if (j !== i)
+            for (const v of other.phashVariants) expect(phashDistance(v.phash, copy.phash), `${label} vs ${j}`).toBeGreaterThan(SAME);
       }
   });
 

@@ -36,7 +36,10 @@ class History {
   order(
     buyerId: string,
     at: number,
-    opts: { delivered?: boolean; dispute?: { reason?: string; outcome?: string | null; photos?: Array<{ sha256: string; phash?: string }>; messages?: string[] } } = {},
+    opts: {
+      delivered?: boolean;
+      dispute?: { reason?: string; outcome?: string | null; photos?: Array<{ sha256: string; phash?: string }>; messages?: string[] };
+    } = {},
   ) {
     const id = `O-${++this.o}`;
     this.events.push({ type: 'order', id, buyerId, at, delivered: opts.delivered ?? true });
@@ -81,7 +84,10 @@ describe('smoothing and minimum volume', () => {
   it('flags disputes on almost every order once there is volume, with a sentence a person can check', () => {
     const h = new History().account('B-1');
     for (let i = 0; i < 12; i++) h.order('B-1', T0 + i * 10 * DAY, { dispute: i < 10 ? {} : undefined });
-    const r = h.score().get('B-1')!.reasons.find((x) => x.code === 'DISPUTE_RATE')!;
+    const r = h
+      .score()
+      .get('B-1')!
+      .reasons.find((x) => x.code === 'DISPUTE_RATE')!;
     expect(r.text).toMatch(/^disputes on almost every order: 10 disputes on 12 orders \(smoothed \d+ %\); platform 3\.0 %$/);
     expect(r.weight).toBeGreaterThan(1);
   });
@@ -90,7 +96,12 @@ describe('smoothing and minimum volume', () => {
     const weightFor = (orders: number) => {
       const h = new History().account('B');
       for (let i = 0; i < orders; i++) h.order('B', T0 + i * DAY, { dispute: i % 2 === 0 ? {} : undefined });
-      return h.score().get('B')!.reasons.find((x) => x.code === 'DISPUTE_RATE')?.weight ?? 0;
+      return (
+        h
+          .score()
+          .get('B')!
+          .reasons.find((x) => x.code === 'DISPUTE_RATE')?.weight ?? 0
+      );
     };
     expect(weightFor(6)).toBeLessThan(weightFor(20));
     expect(weightFor(20)).toBeLessThan(weightFor(60));
@@ -100,15 +111,23 @@ describe('smoothing and minimum volume', () => {
 describe('delivered versus lost', () => {
   it('counts "not received" on parcels the carrier shows delivered ("4 … on 6 delivered orders")', () => {
     const h = new History().account('B-1');
-    for (let i = 0; i < 6; i++) h.order('B-1', T0 + i * 15 * DAY, { delivered: true, dispute: i < 4 ? { reason: 'not_received.no_tracking_info' } : undefined });
-    const r = h.score().get('B-1')!.reasons.find((x) => x.code === 'NOT_RECEIVED_DELIVERED')!;
+    for (let i = 0; i < 6; i++)
+      h.order('B-1', T0 + i * 15 * DAY, { delivered: true, dispute: i < 4 ? { reason: 'not_received.no_tracking_info' } : undefined });
+    const r = h
+      .score()
+      .get('B-1')!
+      .reasons.find((x) => x.code === 'NOT_RECEIVED_DELIVERED')!;
     expect(r.text).toBe('4 not-received claims on 6 delivered orders; platform 0.5 %');
     expect(r.weight).toBeGreaterThan(2);
   });
 
   it('holds nothing against a buyer whose parcels really did not arrive', () => {
     const h = new History().account('B-1');
-    for (let i = 0; i < 10; i++) h.order('B-1', T0 + i * 15 * DAY, { delivered: i >= 6, dispute: i < 6 ? { reason: 'not_received.in_transit', outcome: 'buyer_won' } : undefined });
+    for (let i = 0; i < 10; i++)
+      h.order('B-1', T0 + i * 15 * DAY, {
+        delivered: i >= 6,
+        dispute: i < 6 ? { reason: 'not_received.in_transit', outcome: 'buyer_won' } : undefined,
+      });
     const s = h.score().get('B-1')!;
     expect(s.score).toBe(0);
     expect(s.reasons.map((r) => r.code)).toEqual(['BAD_LUCK']);
@@ -118,7 +137,8 @@ describe('delivered versus lost', () => {
   it('counts a lost-parcel claim the platform decided for the seller', () => {
     const lost = (outcome: string) => {
       const h = new History().account('B');
-      for (let i = 0; i < 8; i++) h.order('B', T0 + i * 15 * DAY, { delivered: false, dispute: { reason: 'not_received.no_tracking_info', outcome } });
+      for (let i = 0; i < 8; i++)
+        h.order('B', T0 + i * 15 * DAY, { delivered: false, dispute: { reason: 'not_received.no_tracking_info', outcome } });
       return h.score().get('B')!;
     };
     expect(lost('buyer_won').score).toBe(0);
@@ -130,7 +150,14 @@ describe('decay', () => {
   it('an old history weighs less than the same history lately, and its velocity is gone', () => {
     const build = (start: number) => {
       const h = new History().account('B');
-      for (let i = 0; i < 8; i++) h.order('B', start + i * 2 * DAY, { dispute: { reason: 'not_received.customs', photos: [{ sha256: sha(7) }], messages: ['If you do not refund me I will leave a 1-star review.'] } });
+      for (let i = 0; i < 8; i++)
+        h.order('B', start + i * 2 * DAY, {
+          dispute: {
+            reason: 'not_received.customs',
+            photos: [{ sha256: sha(7) }],
+            messages: ['If you do not refund me I will leave a 1-star review.'],
+          },
+        });
       h.order('B', T0 + 390 * DAY); // the same "now" for both
       return h.score().get('B')!;
     };
@@ -152,18 +179,23 @@ describe('decay', () => {
 
 describe('links', () => {
   const abuser = (h: History, id: string) => {
-    for (let i = 0; i < 10; i++) h.order(id, T0 + i * 5 * DAY, { dispute: { reason: 'not_received.no_tracking_info', photos: [{ sha256: sha(99) }] } });
+    for (let i = 0; i < 10; i++)
+      h.order(id, T0 + i * 5 * DAY, { dispute: { reason: 'not_received.no_tracking_info', photos: [{ sha256: sha(99) }] } });
   };
 
   it('a household member of a high-risk account gets the link reason, not the label', () => {
-    const h = new History().account('B-bad', { address: ['ad-home'], device: ['dv-1'] }).account('B-partner', { address: ['ad-home'], device: ['dv-2'] });
+    const h = new History()
+      .account('B-bad', { address: ['ad-home'], device: ['dv-1'] })
+      .account('B-partner', { address: ['ad-home'], device: ['dv-2'] });
     abuser(h, 'B-bad');
     h.order('B-partner', T0);
     const s = h.score();
     expect(s.get('B-bad')!.score).toBeGreaterThanOrEqual(90);
     const partner = s.get('B-partner')!;
     expect(codes(partner)).toEqual(['LINKED_ACCOUNTS']);
-    expect(partner.reasons[0]!.text).toBe('shares a device, address or payment detail with 1 flagged or high-risk account: B-bad (high risk; address)');
+    expect(partner.reasons[0]!.text).toBe(
+      'shares a device, address or payment detail with 1 flagged or high-risk account: B-bad (high risk; address)',
+    );
     expect(partner.score).toBeLessThan(40);
   });
 
@@ -247,7 +279,7 @@ describe('empirical-Bayes priors', () => {
   it('recovers the mean and roughly the strength of a beta-binomial population', () => {
     // Deterministic draws: rates from Beta(2, 38) (mean 5 %, strength 40), 30 orders each.
     let s = 12345;
-    const u = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const u = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const gamma = (k: number) => {
       let x = 0;
       for (let i = 0; i < k; i++) x -= Math.log(1 - u());
@@ -279,7 +311,15 @@ describe('updates are exact', () => {
   // decision and evidence, and labels change: the rows after every intermediate version must
   // equal the rows built from the final versions only.
   const arb = fc.record({
-    orders: fc.array(fc.record({ buyer: fc.integer({ min: 0, max: 5 }), day: fc.integer({ min: 0, max: 600 }), delivered: fc.boolean(), flip: fc.boolean() }), { minLength: 1, maxLength: 30 }),
+    orders: fc.array(
+      fc.record({
+        buyer: fc.integer({ min: 0, max: 5 }),
+        day: fc.integer({ min: 0, max: 600 }),
+        delivered: fc.boolean(),
+        flip: fc.boolean(),
+      }),
+      { minLength: 1, maxLength: 30 },
+    ),
     disputes: fc.array(
       fc.record({
         order: fc.nat(),
@@ -291,8 +331,21 @@ describe('updates are exact', () => {
       }),
       { maxLength: 25 },
     ),
-    links: fc.array(fc.record({ buyer: fc.integer({ min: 0, max: 5 }), kind: fc.constantFrom('device', 'address', 'payment'), value: fc.integer({ min: 0, max: 3 }) }), { maxLength: 12 }),
-    labels: fc.array(fc.record({ buyer: fc.integer({ min: 0, max: 5 }), label: fc.constantFrom<'serial_disputer' | 'cleared' | null>('serial_disputer', 'cleared', null) }), { maxLength: 4 }),
+    links: fc.array(
+      fc.record({
+        buyer: fc.integer({ min: 0, max: 5 }),
+        kind: fc.constantFrom('device', 'address', 'payment'),
+        value: fc.integer({ min: 0, max: 3 }),
+      }),
+      { maxLength: 12 },
+    ),
+    labels: fc.array(
+      fc.record({
+        buyer: fc.integer({ min: 0, max: 5 }),
+        label: fc.constantFrom<'serial_disputer' | 'cleared' | null>('serial_disputer', 'cleared', null),
+      }),
+      { maxLength: 4 },
+    ),
   });
 
   it('incremental with changes == built from the final facts', () => {
@@ -302,7 +355,12 @@ describe('updates are exact', () => {
         const clean = new MemoryRiskStore();
         const un = new RiskUpdater(noisy);
         const uc = new RiskUpdater(clean);
-        const orders: OrderFact[] = h.orders.map((o, i) => ({ id: `O${i}`, buyerId: `B${o.buyer}`, placedAt: T0 + o.day * DAY, delivered: o.delivered }));
+        const orders: OrderFact[] = h.orders.map((o, i) => ({
+          id: `O${i}`,
+          buyerId: `B${o.buyer}`,
+          placedAt: T0 + o.day * DAY,
+          delivered: o.delivered,
+        }));
         for (const l of h.links) {
           un.account(`B${l.buyer}`, [`${l.kind}:v${l.value}`]);
           uc.account(`B${l.buyer}`, [`${l.kind}:v${l.value}`]);
@@ -343,7 +401,9 @@ describe('updates are exact', () => {
           expect(a.scored!.score).toBe(b.scored!.score);
           expect(a.scored!.reasons).toEqual(b.scored!.reasons);
         }
-        expect([...noisy.photos.values()].sort((x, y) => (x.key < y.key ? -1 : 1))).toEqual([...clean.photos.values()].sort((x, y) => (x.key < y.key ? -1 : 1)));
+        expect([...noisy.photos.values()].sort((x, y) => (x.key < y.key ? -1 : 1))).toEqual(
+          [...clean.photos.values()].sort((x, y) => (x.key < y.key ? -1 : 1)),
+        );
         expect([...noisy.groups.values()]).toEqual(expect.arrayContaining([...clean.groups.values()]));
       }),
       { numRuns: 150 },

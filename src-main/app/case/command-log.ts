@@ -51,7 +51,10 @@ export function contractCallOf(caseId: string, c: Command): { method: MethodName
     case 'appeal':
       return { method: 'party.appeal', input: { caseId, party: c.party, grounds: c.grounds, text: c.text } };
     case 'reviewAppeal':
-      return { method: 'appeal.review', input: defined({ caseId, verdict: c.verdict, outcome: c.outcome, amountMinor: c.amountMinor, reasons: c.reasons }) };
+      return {
+        method: 'appeal.review',
+        input: defined({ caseId, verdict: c.verdict, outcome: c.outcome, amountMinor: c.amountMinor, reasons: c.reasons }),
+      };
     case 'deadline':
       return null;
   }

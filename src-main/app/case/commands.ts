@@ -22,7 +22,14 @@ export interface CommandOptions {
   alsoInTransaction?: (tx: Db, result: Extract<EngineResult, { ok: true }>) => Promise<void>;
 }
 
-export async function runCaseCommand(db: Db, caseId: string, command: Command, actor: Actor, now: number, options: CommandOptions = {}): Promise<CommandResult> {
+export async function runCaseCommand(
+  db: Db,
+  caseId: string,
+  command: Command,
+  actor: Actor,
+  now: number,
+  options: CommandOptions = {},
+): Promise<CommandResult> {
   // Deadlines of this case due at or before `now` are applied first (DOMAIN.md: at the
   // deadline the default applies; SCENARIOS.md: due deadlines are swept before each step),
   // so a command never acts on a state the clock has already moved past, even when the
@@ -40,7 +47,14 @@ export async function runCaseCommand(db: Db, caseId: string, command: Command, a
   }
 }
 
-async function attemptCommand(db: Db, caseId: string, command: Command, actor: Actor, now: number, options: CommandOptions): Promise<CommandResult> {
+async function attemptCommand(
+  db: Db,
+  caseId: string,
+  command: Command,
+  actor: Actor,
+  now: number,
+  options: CommandOptions,
+): Promise<CommandResult> {
   const refusal = await db.transaction().execute(async (tx) => {
     const state = await loadCaseState(tx, caseId);
     if (!state) throw new AppFailure('NOT_FOUND', `There is no case ${caseId}.`);
@@ -48,7 +62,12 @@ async function attemptCommand(db: Db, caseId: string, command: Command, actor: A
     const result = decide(state, command, { now, policy, policyVersion: version, actor });
     if (!result.ok) {
       await appendEvents(tx, caseId, [
-        { at: now, actor: actor.kind === 'user' ? actor.id : actor.kind, type: 'command.refused', details: { command: command.type, code: result.code, message: result.message } },
+        {
+          at: now,
+          actor: actor.kind === 'user' ? actor.id : actor.kind,
+          type: 'command.refused',
+          details: { command: command.type, code: result.code, message: result.message },
+        },
       ]);
       const refusal = new AppFailure(result.code, result.message);
       refusal.logged = true;

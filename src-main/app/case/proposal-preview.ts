@@ -19,7 +19,11 @@ export async function previewProposal(db: Db, caseId: string, partialAmountMinor
   let override: number | null = null;
   if (partialAmountMinor !== undefined) {
     if (isNotReceived(state.reason))
-      throw new AppFailure('VALIDATION', 'An item that was not received has a single full-refund option; there is no partial amount to set.', 'partialAmountMinor');
+      throw new AppFailure(
+        'VALIDATION',
+        'An item that was not received has a single full-refund option; there is no partial amount to set.',
+        'partialAmountMinor',
+      );
     if (partialAmountMinor < 1 || partialAmountMinor > state.order.totalMinor)
       throw new AppFailure(
         'AMOUNT_OUT_OF_RANGE',

@@ -31,14 +31,25 @@ export async function caseView(db: Db, caseId: string, opts: { events?: boolean 
   const s = await loadCaseState(db, caseId);
   if (!s) return null;
   const [row, order, buyer, seller, negotiation, messages, evidence, events, risk] = await Promise.all([
-    db.selectFrom('cases').select(['description', 'opened_at', 'escalated_at', 'claim_remedy']).where('id', '=', caseId).executeTakeFirstOrThrow(),
-    db.selectFrom('orders').innerJoin('cases', 'cases.order_id', 'orders.id').selectAll('orders').where('cases.id', '=', caseId).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('cases')
+      .select(['description', 'opened_at', 'escalated_at', 'claim_remedy'])
+      .where('id', '=', caseId)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('orders')
+      .innerJoin('cases', 'cases.order_id', 'orders.id')
+      .selectAll('orders')
+      .where('cases.id', '=', caseId)
+      .executeTakeFirstOrThrow(),
     db.selectFrom('accounts').selectAll().where('id', '=', s.buyerId).executeTakeFirstOrThrow(),
     db.selectFrom('accounts').selectAll().where('id', '=', s.sellerId).executeTakeFirstOrThrow(),
     db.selectFrom('negotiation').selectAll().where('case_id', '=', caseId).orderBy('seq').execute(),
     db.selectFrom('messages').selectAll().where('case_id', '=', caseId).orderBy('seq').execute(),
     db.selectFrom('evidence').selectAll().where('case_id', '=', caseId).orderBy('seq').execute(),
-    opts.events === false ? Promise.resolve([]) : db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute(),
+    opts.events === false
+      ? Promise.resolve([])
+      : db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute(),
     buyerRisk(db, s.buyerId),
   ]);
   const [buyerHistory, sellerHistory, details] = await Promise.all([
@@ -71,12 +82,27 @@ export async function caseView(db: Db, caseId: string, opts: { events?: boolean 
       shippingMinor: order.shipping_minor,
       totalMinor: order.total_minor,
       item: { title: order.item_title, quantity: order.quantity },
-      tracking: { number: order.tracking_number, carrier: order.carrier, status: order.delivery_status, deliveredAt: isoOrNull(order.delivered_at) },
+      tracking: {
+        number: order.tracking_number,
+        carrier: order.carrier,
+        status: order.delivery_status,
+        deliveredAt: isoOrNull(order.delivered_at),
+      },
     },
-    buyer: { id: buyer.id, name: buyer.name, country: buyer.country, createdAt: isoOrNull(buyer.created_at), label: buyer.label, labelNote: buyer.label_note, history: buyerHistory },
+    buyer: {
+      id: buyer.id,
+      name: buyer.name,
+      country: buyer.country,
+      createdAt: isoOrNull(buyer.created_at),
+      label: buyer.label,
+      labelNote: buyer.label_note,
+      history: buyerHistory,
+    },
     seller: { id: seller.id, name: seller.name, country: seller.country, createdAt: isoOrNull(seller.created_at), history: sellerHistory },
     negotiation: negotiation.map((n) => ({ at: toIso(n.at), by: n.by, remedy: n.remedy, amountMinor: n.amount_minor, comment: n.comment })),
-    negotiationWarnings: sellerTrickWarnings(negotiation.map((n) => ({ at: n.at, by: n.by, amountMinor: n.amount_minor, comment: n.comment }))),
+    negotiationWarnings: sellerTrickWarnings(
+      negotiation.map((n) => ({ at: n.at, by: n.by, amountMinor: n.amount_minor, comment: n.comment })),
+    ),
     messages: messages.map((m) => ({ at: toIso(m.at), by: m.by, text: m.text })),
     evidence: evidence.map((e) => ({
       party: e.party,
@@ -122,7 +148,12 @@ export async function caseView(db: Db, caseId: string, opts: { events?: boolean 
       reviewedAt: isoOrNull(s.appeal.reviewedAt),
       reasons: s.appeal.reviewReasons,
     },
-    refund: s.refund && { status: s.refund.status, amountMinor: s.refund.amountMinor, currency: s.order.currency, returnTrackingNumber: s.refund.returnTrackingNumber },
+    refund: s.refund && {
+      status: s.refund.status,
+      amountMinor: s.refund.amountMinor,
+      currency: s.order.currency,
+      returnTrackingNumber: s.refund.returnTrackingNumber,
+    },
     returnDueAt: isoOrNull(s.refund?.returnDueAt),
     deadlines: deadlines.map((d) => ({ key: d.key, kind: d.kind, dueAt: toIso(d.dueAt), whenPassed: deadlineConsequence(d, s) })),
     buyerRisk: risk,
@@ -136,9 +167,22 @@ export type CaseView = CaseViewShape;
 async function partyHistory(db: Db, role: 'buyer' | 'seller', accountId: string): Promise<PartyHistory> {
   const col = role === 'buyer' ? 'buyer_id' : 'seller_id';
   const [orders, disputes, open] = await Promise.all([
-    db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where(col, '=', accountId).executeTakeFirst(),
-    db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where(col, '=', accountId).executeTakeFirst(),
-    db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where(col, '=', accountId).where('status', 'in', [...OPEN_STATUSES]).executeTakeFirst(),
+    db
+      .selectFrom('orders')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where(col, '=', accountId)
+      .executeTakeFirst(),
+    db
+      .selectFrom('cases')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where(col, '=', accountId)
+      .executeTakeFirst(),
+    db
+      .selectFrom('cases')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where(col, '=', accountId)
+      .where('status', 'in', [...OPEN_STATUSES])
+      .executeTakeFirst(),
   ]);
   return { orders: Number(orders?.n ?? 0), disputes: Number(disputes?.n ?? 0), openDisputes: Number(open?.n ?? 0) };
 }

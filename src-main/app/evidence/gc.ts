@@ -26,7 +26,11 @@ export interface GcReport {
  * (default one hour, by the object's modification time against the injected `now`) keeps
  * files whose transaction may still be about to commit.
  */
-export async function collectOrphans(db: Db, store: ContentStore, opts: { now: number; graceMs?: number; dryRun?: boolean }): Promise<GcReport> {
+export async function collectOrphans(
+  db: Db,
+  store: ContentStore,
+  opts: { now: number; graceMs?: number; dryRun?: boolean },
+): Promise<GcReport> {
   const graceMs = opts.graceMs ?? HOUR;
   const report: GcReport = { scanned: 0, orphans: 0, removed: 0, removedBytes: 0, young: 0 };
   const candidates: string[] = [];
@@ -35,7 +39,9 @@ export async function collectOrphans(db: Db, store: ContentStore, opts: { now: n
     candidates.push(sha256);
   }
   for (const batch of chunks(candidates, 500)) {
-    const known = new Set((await db.selectFrom('evidence_files').select('sha256').where('sha256', 'in', batch).execute()).map((r) => r.sha256));
+    const known = new Set(
+      (await db.selectFrom('evidence_files').select('sha256').where('sha256', 'in', batch).execute()).map((r) => r.sha256),
+    );
     for (const sha256 of batch) {
       if (known.has(sha256)) continue;
       const original = store.pathOf(sha256, 'original');
@@ -50,7 +56,13 @@ export async function collectOrphans(db: Db, store: ContentStore, opts: { now: n
       for (const variant of ['original', 'display', 'thumb'] as const) {
         const path = store.pathOf(sha256, variant);
         const size = (await stat(path).catch(() => null))?.size ?? 0;
-        if (await unlink(path).then(() => true, () => false)) report.removedBytes += size;
+        if (
+          await unlink(path).then(
+            () => true,
+            () => false,
+          )
+        )
+          report.removedBytes += size;
       }
       report.removed++;
     }
@@ -61,7 +73,8 @@ export async function collectOrphans(db: Db, store: ContentStore, opts: { now: n
 /** The sha256 names under objects/aa/bb/, skipping anything that is not one. */
 async function storedOriginals(rootDir: string): Promise<string[]> {
   const out: string[] = [];
-  const dirs = async (path: string) => (await readdir(path, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory() && /^[0-9a-f]{2}$/.test(d.name));
+  const dirs = async (path: string) =>
+    (await readdir(path, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory() && /^[0-9a-f]{2}$/.test(d.name));
   const objects = join(rootDir, 'objects');
   for (const a of await dirs(objects))
     for (const b of await dirs(join(objects, a.name)))

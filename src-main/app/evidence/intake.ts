@@ -4,7 +4,14 @@ import type { MethodInput } from '../../contract/methods';
 import type { Policy } from '../../contract/policy';
 import { toIso } from '../../contract/primitives';
 import type { Db } from '../../db/connect';
-import { evidenceFileBySha, evidenceFilesBySha, insertEvidenceFiles, insertEvidenceMatches, type NewEvidenceFile, type NewEvidenceMatch } from '../../db/repos/evidence';
+import {
+  evidenceFileBySha,
+  evidenceFilesBySha,
+  insertEvidenceFiles,
+  insertEvidenceMatches,
+  type NewEvidenceFile,
+  type NewEvidenceMatch,
+} from '../../db/repos/evidence';
 import type { Actor, FileDescription } from '../../engine/commands';
 import { ingestFile, type Analyzer, type IngestedFile } from '../../files/ingest';
 import { sanitizeFileName } from '../../files/names';
@@ -89,7 +96,10 @@ export async function recordEvidenceFiles(tx: Db, reuse: ReuseIndex, files: Inge
   if (!unique.length) return;
   // Before this transaction inserts anything: the index must never hold a row that could roll back.
   await reuse.sync(tx);
-  const known = await evidenceFilesBySha(tx, unique.map((f) => f.sha256));
+  const known = await evidenceFilesBySha(
+    tx,
+    unique.map((f) => f.sha256),
+  );
   const rows: NewEvidenceFile[] = [];
   const matchRows: NewEvidenceMatch[] = [];
   const earlier: Array<{ sha256: string; hi: number; lo: number; clusterKey: string }> = [];
@@ -105,7 +115,8 @@ export async function recordEvidenceFiles(tx: Db, reuse: ReuseIndex, files: Inge
       }
       found.sort((a, b) => a.distance - b.distance); // stable: the index's earlier files first on ties
       clusterKey = found[0]?.clusterKey ?? f.sha256;
-      for (const m of found.slice(0, MAX_MATCHES)) matchRows.push({ sha256: f.sha256, other_sha256: m.sha256, distance: m.distance, transform: m.transform, found_at: now });
+      for (const m of found.slice(0, MAX_MATCHES))
+        matchRows.push({ sha256: f.sha256, other_sha256: m.sha256, distance: m.distance, transform: m.transform, found_at: now });
       earlier.push({ sha256: f.sha256, ...splitPhash(f.facts.phash), clusterKey });
     }
     rows.push(fileRow(f, clusterKey, now));
@@ -140,7 +151,9 @@ function fileRow(f: IngestedFile, clusterKey: string | null, now: number): NewEv
     width: facts?.width ?? null,
     height: facts?.height ?? null,
     frames: facts?.frames ?? null,
-    captured_at: facts?.capturedAt ? Date.parse(facts.capturedAt.endsWith('Z') || /[+-]\d\d:\d\d$/.test(facts.capturedAt) ? facts.capturedAt : `${facts.capturedAt}Z`) : null,
+    captured_at: facts?.capturedAt
+      ? Date.parse(facts.capturedAt.endsWith('Z') || /[+-]\d\d:\d\d$/.test(facts.capturedAt) ? facts.capturedAt : `${facts.capturedAt}Z`)
+      : null,
     captured_at_has_offset: facts?.capturedAtHasOffset ? 1 : 0,
     device: facts?.device ?? null,
     phash: facts?.phash ?? null,
@@ -160,7 +173,11 @@ function fileRow(f: IngestedFile, clusterKey: string | null, now: number): NewEv
  * stored, then all of them go to the engine as ONE command in one transaction, so a bad file
  * refuses the whole answer and nothing of it is recorded.
  */
-export async function submitEvidence(ctx: ServiceContext, input: MethodInput<'party.submitEvidence'>, actor: Actor): Promise<CommandResult> {
+export async function submitEvidence(
+  ctx: ServiceContext,
+  input: MethodInput<'party.submitEvidence'>,
+  actor: Actor,
+): Promise<CommandResult> {
   const now = ctx.clock.now(); // the moment it arrived: storing and analysing do not make it late
   const sent = input.files ?? (input.file ? [input.file] : []);
   // Where a refusal points: `file…` for the single form, `files.<i>…` for the list.
@@ -170,13 +187,21 @@ export async function submitEvidence(ctx: ServiceContext, input: MethodInput<'pa
   if (sent.some((f) => 'contentBase64' in f)) {
     const files = ctx.evidence;
     const firstBytes = sent.findIndex((f) => 'contentBase64' in f);
-    if (!files) throw new AppFailure('VALIDATION', 'This desk keeps no evidence files (a replay keeps descriptions only); send the file description instead.', fieldOf(firstBytes, 'contentBase64'));
+    if (!files)
+      throw new AppFailure(
+        'VALIDATION',
+        'This desk keeps no evidence files (a replay keeps descriptions only); send the file description instead.',
+        fieldOf(firstBytes, 'contentBase64'),
+      );
     const limits = limitsOf((await currentPolicy(ctx.db)).policy);
     // Every file's type and size first (cheap, from the base64 text), so one bad file refuses before any is stored.
     const checked = sent.map((f, i) => {
       if (!('contentBase64' in f)) return null;
       const name = sanitizeFileName(f.name);
-      return { name, size: pointAt(() => checkBase64(name, f.contentBase64, limits), input.files ? fieldOf(i, 'contentBase64') : undefined) };
+      return {
+        name,
+        size: pointAt(() => checkBase64(name, f.contentBase64, limits), input.files ? fieldOf(i, 'contentBase64') : undefined),
+      };
     });
     const taken: NamedFile[] = [];
     const described: FileDescription[] = [];
@@ -194,19 +219,33 @@ export async function submitEvidence(ctx: ServiceContext, input: MethodInput<'pa
       described.push({ name: c.name, mediaType: t.sniffed.mediaType, sizeBytes: t.sizeBytes, sha256: t.sha256 });
     }
     await files.reuse.sync(ctx.db); // the first full load outside the transaction
-    result = await runCaseCommand(ctx.db, input.caseId, { type: 'submitEvidence', party: input.party, files: described, note }, actor, now, {
-      alsoInTransaction: async (tx) => {
-        await recordEvidenceFiles(tx, files.reuse, taken, now);
-        if (input.party === 'buyer') await rekeyDisputePhotos(tx, input.caseId, now);
+    result = await runCaseCommand(
+      ctx.db,
+      input.caseId,
+      { type: 'submitEvidence', party: input.party, files: described, note },
+      actor,
+      now,
+      {
+        alsoInTransaction: async (tx) => {
+          await recordEvidenceFiles(tx, files.reuse, taken, now);
+          if (input.party === 'buyer') await rekeyDisputePhotos(tx, input.caseId, now);
+        },
       },
-    });
+    );
   } else {
-    result = await runCaseCommand(ctx.db, input.caseId, { type: 'submitEvidence', party: input.party, files: sent as FileDescription[], note }, actor, now, {
-      // A described file may be one whose bytes came earlier: the buyer score then counts its cluster.
-      alsoInTransaction: async (tx) => {
-        if (input.party === 'buyer') await rekeyDisputePhotos(tx, input.caseId, now);
+    result = await runCaseCommand(
+      ctx.db,
+      input.caseId,
+      { type: 'submitEvidence', party: input.party, files: sent as FileDescription[], note },
+      actor,
+      now,
+      {
+        // A described file may be one whose bytes came earlier: the buyer score then counts its cluster.
+        alsoInTransaction: async (tx) => {
+          if (input.party === 'buyer') await rekeyDisputePhotos(tx, input.caseId, now);
+        },
       },
-    });
+    );
   }
   const swept = await sweep(ctx.db, now);
   ctx.notify([input.caseId, ...swept.caseIds], 'command');

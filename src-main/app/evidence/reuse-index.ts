@@ -69,7 +69,8 @@ function popcount32(x: number): number {
   return Math.imul(x, 0x01010101) >>> 24;
 }
 
-const bandOf = (hi: number, lo: number, b: number): number => (b === 0 ? lo & 0xffff : b === 1 ? lo >>> 16 : b === 2 ? hi & 0xffff : hi >>> 16);
+const bandOf = (hi: number, lo: number, b: number): number =>
+  b === 0 ? lo & 0xffff : b === 1 ? lo >>> 16 : b === 2 ? hi & 0xffff : hi >>> 16;
 
 /** Band rows over entries [from, to): per band, bucket offsets and the entries in bucket order. */
 interface Level {
@@ -143,7 +144,8 @@ export class PhashIndex {
    * best distance and the variant that gave it, closest first (ties: earliest seq).
    */
   lookup(variants: Array<{ transform: string; hi: number; lo: number }>, maxDistance = MATCH_MAX_DISTANCE): Candidate[] {
-    if (maxDistance > PROBE_MAX_DISTANCE) throw new Error(`the index finds every hash within ${PROBE_MAX_DISTANCE} bits, not ${maxDistance}`);
+    if (maxDistance > PROBE_MAX_DISTANCE)
+      throw new Error(`the index finds every hash within ${PROBE_MAX_DISTANCE} bits, not ${maxDistance}`);
     const HL = this.hl;
     // Hits as flat (entry, distance, variant) triples: a hot loop without closures or objects.
     const hits: number[] = [];
@@ -186,7 +188,8 @@ export class PhashIndex {
   /** Bytes held by the typed arrays (what 1,000,000 images cost). */
   memoryBytes(): number {
     let total = this.hl.byteLength + this.seq.byteLength;
-    for (const level of [this.main, this.recent]) for (const a of [...(level?.offsets ?? []), ...(level?.entries ?? [])]) total += a.byteLength;
+    for (const level of [this.main, this.recent])
+      for (const a of [...(level?.offsets ?? []), ...(level?.entries ?? [])]) total += a.byteLength;
     return total;
   }
 
@@ -277,7 +280,10 @@ export class ReuseIndex {
     if (opts.sync !== false) await this.sync(db);
     const found = this.candidates(variants).slice(0, (opts.limit ?? MAX_MATCHES) + 1);
     if (!found.length) return [];
-    const keys = await evidenceKeysBySeq(db, found.map((c) => c.seq));
+    const keys = await evidenceKeysBySeq(
+      db,
+      found.map((c) => c.seq),
+    );
     const out: ReuseMatch[] = [];
     for (const c of found) {
       const k = keys.get(c.seq);

@@ -62,10 +62,17 @@ const EXTENSIONS: Record<string, string> = {
   'video/quicktime': 'mov',
 };
 
-export async function serveEvidence(db: Db, store: EvidenceFileSource | null | undefined, identity: Identity, req: EvidenceRequest): Promise<EvidenceResponse> {
+export async function serveEvidence(
+  db: Db,
+  store: EvidenceFileSource | null | undefined,
+  identity: Identity,
+  req: EvidenceRequest,
+): Promise<EvidenceResponse> {
   if (identity.kind === 'anonymous') return failure(401, 'UNAUTHENTICATED', 'Sign in to see evidence files.');
-  if (identity.kind !== 'user' || !READERS.has(identity.role)) return failure(403, 'FORBIDDEN', 'Only mediators, supervisors and analysts see evidence files.');
-  if (typeof req.sha256 !== 'string' || !SHA256_HEX.test(req.sha256)) return failure(400, 'VALIDATION', 'An evidence file is named by its sha256: 64 lowercase hex digits.');
+  if (identity.kind !== 'user' || !READERS.has(identity.role))
+    return failure(403, 'FORBIDDEN', 'Only mediators, supervisors and analysts see evidence files.');
+  if (typeof req.sha256 !== 'string' || !SHA256_HEX.test(req.sha256))
+    return failure(400, 'VALIDATION', 'An evidence file is named by its sha256: 64 lowercase hex digits.');
   const variant = req.variant == null || req.variant === '' ? 'original' : req.variant;
   if (!isVariant(variant)) return failure(400, 'VALIDATION', `Unknown variant; use one of ${EVIDENCE_VARIANTS.join(', ')}.`);
   if (!store) return failure(404, 'NOT_FOUND', 'This desk keeps no evidence files.');
@@ -75,7 +82,8 @@ export async function serveEvidence(db: Db, store: EvidenceFileSource | null | u
   if (variant !== 'original' && !row.variants.split(',').includes(variant)) {
     return failure(404, 'NOT_FOUND', `This file has no ${variant} copy; ask for the original.`);
   }
-  const contentType = variant === 'original' ? (SAFE_MEDIA_TYPE.test(row.media_type) ? row.media_type : 'application/octet-stream') : DERIVED_TYPE;
+  const contentType =
+    variant === 'original' ? (SAFE_MEDIA_TYPE.test(row.media_type) ? row.media_type : 'application/octet-stream') : DERIVED_TYPE;
 
   let file: FileHandle;
   try {

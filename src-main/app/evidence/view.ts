@@ -42,27 +42,35 @@ export interface EvidenceDetails {
 }
 
 /** Loads what every file of one case needs (two bounded queries) and returns a per-row decorator. */
-export async function loadEvidenceDetails(db: Db, c: CaseFacts, rows: readonly EvidenceRowFacts[]): Promise<(row: EvidenceRowFacts) => EvidenceDetails> {
+export async function loadEvidenceDetails(
+  db: Db,
+  c: CaseFacts,
+  rows: readonly EvidenceRowFacts[],
+): Promise<(row: EvidenceRowFacts) => EvidenceDetails> {
   if (!rows.length) return () => ({ file: null, warnings: [], reuse: [] });
-  const [files, reuse] = await Promise.all([evidenceFilesBySha(db, rows.map((r) => r.sha256)), reuseOfCase(db, c.caseId)]);
+  const [files, reuse] = await Promise.all([
+    evidenceFilesBySha(
+      db,
+      rows.map((r) => r.sha256),
+    ),
+    reuseOfCase(db, c.caseId),
+  ]);
   const reuseBySha = new Map<string, CaseReuseRow[]>();
   for (const r of reuse) (reuseBySha.get(r.sha256) ?? reuseBySha.set(r.sha256, []).get(r.sha256)!).push(r);
   return (row) => {
     const stored = files.get(row.sha256);
     const file = stored ? fileView(stored) : null;
     const ownAccount = row.party === 'seller' ? c.sellerId : c.buyerId;
-    const matches = dedupe(reuseBySha.get(row.sha256) ?? []).map(
-      (m): EvidenceReuseMatch => ({
-        caseId: m.caseId,
-        accountId: m.accountId,
-        party: m.party,
-        sha256: m.otherSha256,
-        distance: m.distance,
-        transform: m.transform,
-        sameAccount: m.accountId === ownAccount,
-        submittedAt: toIso(m.submittedAt),
-      }),
-    );
+    const matches = dedupe(reuseBySha.get(row.sha256) ?? []).map((m): EvidenceReuseMatch => ({
+      caseId: m.caseId,
+      accountId: m.accountId,
+      party: m.party,
+      sha256: m.otherSha256,
+      distance: m.distance,
+      transform: m.transform,
+      sameAccount: m.accountId === ownAccount,
+      submittedAt: toIso(m.submittedAt),
+    }));
     return { file, reuse: matches, warnings: [...captureWarnings(c, row, stored ?? null), ...reuseWarnings(row.party, matches)] };
   };
 }
@@ -111,17 +119,32 @@ function captureWarnings(c: CaseFacts, row: EvidenceRowFacts, f: EvidenceFileRow
   if (f.captured_at === null) {
     // Screenshots (PNG) never carry one; a camera photo of the item normally does.
     if (who === 'buyer' && receivedItemReason(c.reason) && f.media_type === 'image/jpeg')
-      return [{ code: 'no_capture_time', text: 'The photo carries no capture time (EXIF): it may have been edited, sent through a messenger or downloaded.' }];
+      return [
+        {
+          code: 'no_capture_time',
+          text: 'The photo carries no capture time (EXIF): it may have been edited, sent through a messenger or downloaded.',
+        },
+      ];
     return [];
   }
   const slack = f.captured_at_has_offset === 1 ? 0 : NAIVE_TIME_SLACK_MS;
   const naive = slack > 0 ? ' (the camera recorded no time zone, so up to 14 h either way is allowed for)' : '';
   const taken = f.captured_at;
   if (taken + slack < c.placedAt) {
-    return [{ code: 'captured_before_order', text: `Taken ${ago(c.placedAt - taken)} before the order was placed${naive}: this ${who === 'buyer' ? 'photo cannot show the item that was delivered' : 'is not a photo of this order'}.` }];
+    return [
+      {
+        code: 'captured_before_order',
+        text: `Taken ${ago(c.placedAt - taken)} before the order was placed${naive}: this ${who === 'buyer' ? 'photo cannot show the item that was delivered' : 'is not a photo of this order'}.`,
+      },
+    ];
   }
   if (who === 'buyer' && receivedItemReason(c.reason) && c.deliveredAt !== null && taken + slack < c.deliveredAt) {
-    return [{ code: 'captured_before_delivery', text: `Taken ${ago(c.deliveredAt - taken)} before the parcel was delivered${naive}: it cannot show the item as received.` }];
+    return [
+      {
+        code: 'captured_before_delivery',
+        text: `Taken ${ago(c.deliveredAt - taken)} before the parcel was delivered${naive}: it cannot show the item as received.`,
+      },
+    ];
   }
   return [];
 }
@@ -141,14 +164,27 @@ function reuseWarnings(party: string, matches: EvidenceReuseMatch[]): EvidenceWa
   const own = matches.filter((m) => m.sameAccount);
   if (own.length) {
     const cases = [...new Set(own.map((m) => m.caseId))];
-    out.push({ code: 'reused_other_case', text: `The ${party === 'seller' ? 'seller' : 'buyer'} sent the same picture in ${caseList(cases)} too.` });
+    out.push({
+      code: 'reused_other_case',
+      text: `The ${party === 'seller' ? 'seller' : 'buyer'} sent the same picture in ${caseList(cases)} too.`,
+    });
   }
   return out;
 }
 
 /** " (mirrored)" when every copy was changed the same way; nothing for the same picture. */
 function alteration(transforms: string[]): string {
-  const kinds = new Set(transforms.map((t) => (t.startsWith('flip') ? 'mirrored' : t.startsWith('rot') ? 'rotated' : t === 'transpose' || t === 'transverse' ? 'mirrored and rotated' : '')));
+  const kinds = new Set(
+    transforms.map((t) =>
+      t.startsWith('flip')
+        ? 'mirrored'
+        : t.startsWith('rot')
+          ? 'rotated'
+          : t === 'transpose' || t === 'transverse'
+            ? 'mirrored and rotated'
+            : '',
+    ),
+  );
   const [only] = [...kinds];
   return kinds.size === 1 && only ? ` (${only})` : '';
 }

@@ -58,11 +58,19 @@ const IMPORT_PAGE_CACHE_MIB = 64;
  * record is reported with its line, field and reason and never stops the rest. Memory is
  * bounded by the batch, not the input.
  */
-export async function importStream(db: Db, records: AsyncIterable<ImportRecord> | Iterable<ImportRecord>, opts: ImportOptions): Promise<ImportSummary> {
+export async function importStream(
+  db: Db,
+  records: AsyncIterable<ImportRecord> | Iterable<ImportRecord>,
+  opts: ImportOptions,
+): Promise<ImportSummary> {
   return withPageCache(db, IMPORT_PAGE_CACHE_MIB, () => importAll(db, records, opts));
 }
 
-async function importAll(db: Db, records: AsyncIterable<ImportRecord> | Iterable<ImportRecord>, opts: ImportOptions): Promise<ImportSummary> {
+async function importAll(
+  db: Db,
+  records: AsyncIterable<ImportRecord> | Iterable<ImportRecord>,
+  opts: ImportOptions,
+): Promise<ImportSummary> {
   const batchSize = opts.batchSize ?? 2_000;
   const summary: ImportSummary = { read: 0, created: 0, updated: 0, unchanged: 0, refused: 0, caseIds: [] };
   let batch: Array<{ line: number; d: Dispute; files: NamedFile[] }> = [];
@@ -129,7 +137,13 @@ async function importAll(db: Db, records: AsyncIterable<ImportRecord> | Iterable
       summary.refused++;
       const issue = parsed.error.issues[0]!;
       const field = issue.path.map(String).join('.');
-      opts.onProblem({ line: rec.line, ...(id ? { id } : {}), code: 'VALIDATION', field, message: `${field || 'dispute'}: ${issue.message}` });
+      opts.onProblem({
+        line: rec.line,
+        ...(id ? { id } : {}),
+        code: 'VALIDATION',
+        field,
+        message: `${field || 'dispute'}: ${issue.message}`,
+      });
       continue;
     }
     let dispute = parsed.data as Dispute;
@@ -161,7 +175,12 @@ type FileProblem = { code: ImportProblem['code']; field: string; message: string
  * such entry described by its bytes (type, size, sha256; the name sanitised). The first bad
  * file refuses the dispute whole, naming the field.
  */
-async function takeDisputeFiles(db: Db, files: ImportFiles, limits: StoreLimits, d: DisputeWithFiles): Promise<{ dispute: Dispute; files: NamedFile[] } | { problem: FileProblem }> {
+async function takeDisputeFiles(
+  db: Db,
+  files: ImportFiles,
+  limits: StoreLimits,
+  d: DisputeWithFiles,
+): Promise<{ dispute: Dispute; files: NamedFile[] } | { problem: FileProblem }> {
   const taken: NamedFile[] = [];
   const evidence: Dispute['evidence'] = [];
   for (const [i, e] of d.evidence.entries()) {
@@ -170,7 +189,9 @@ async function takeDisputeFiles(db: Db, files: ImportFiles, limits: StoreLimits,
       continue;
     }
     const at = `evidence.${i}`;
-    const problem = (field: string, code: FileProblem['code'], message: string) => ({ problem: { code, field: `${at}.${field}`, message: `${at}.${field}: ${message}` } });
+    const problem = (field: string, code: FileProblem['code'], message: string) => ({
+      problem: { code, field: `${at}.${field}`, message: `${at}.${field}: ${message}` },
+    });
     const name = sanitizeFileName(e.name ?? basename(e.file));
     let handle: FileHandle;
     try {
@@ -184,17 +205,27 @@ async function takeDisputeFiles(db: Db, files: ImportFiles, limits: StoreLimits,
       const size = (await handle.stat()).size;
       file = await takeFile(db, files.evidence, name, handle.createReadStream({ autoClose: false }), limits, size);
     } catch (err) {
-      if (err instanceof AppFailure && (err.code === 'UNSUPPORTED_FILE' || err.code === 'FILE_TOO_LARGE')) return problem('file', err.code, err.message);
+      if (err instanceof AppFailure && (err.code === 'UNSUPPORTED_FILE' || err.code === 'FILE_TOO_LARGE'))
+        return problem('file', err.code, err.message);
       throw err;
     } finally {
       await handle.close();
     }
-    if (e.sha256 !== undefined && e.sha256 !== file.sha256) return problem('sha256', 'VALIDATION', `does not match the file's bytes (their sha256 is ${file.sha256})`);
-    if (e.sizeBytes !== undefined && e.sizeBytes !== file.sizeBytes) return problem('sizeBytes', 'VALIDATION', `is ${e.sizeBytes} but the file has ${file.sizeBytes} bytes`);
+    if (e.sha256 !== undefined && e.sha256 !== file.sha256)
+      return problem('sha256', 'VALIDATION', `does not match the file's bytes (their sha256 is ${file.sha256})`);
+    if (e.sizeBytes !== undefined && e.sizeBytes !== file.sizeBytes)
+      return problem('sizeBytes', 'VALIDATION', `is ${e.sizeBytes} but the file has ${file.sizeBytes} bytes`);
     if (e.mediaType !== undefined && e.mediaType.toLowerCase() !== file.sniffed.mediaType)
       return problem('mediaType', 'VALIDATION', `is ${e.mediaType} but the file's bytes are ${file.sniffed.mediaType}`);
     taken.push(file);
-    evidence.push({ party: e.party, name, mediaType: file.sniffed.mediaType, sizeBytes: file.sizeBytes, sha256: file.sha256, submittedAt: e.submittedAt });
+    evidence.push({
+      party: e.party,
+      name,
+      mediaType: file.sniffed.mediaType,
+      sizeBytes: file.sizeBytes,
+      sha256: file.sha256,
+      submittedAt: e.submittedAt,
+    });
   }
   return { dispute: { ...(d as unknown as Dispute), evidence }, files: taken };
 }

@@ -6,8 +6,7 @@ import { recordImportedDisputesRisk, riskBeforeImport } from '../risk/buyer-risk
 import { insertChunked } from '../../db/batch';
 
 export type IntakeOutcome =
-  | { id: string; result: 'created' | 'updated' | 'unchanged' }
-  | { id: string; result: 'refused'; code: 'DUPLICATE'; message: string };
+  { id: string; result: 'created' | 'updated' | 'unchanged' } | { id: string; result: 'refused'; code: 'DUPLICATE'; message: string };
 
 /** A stable fingerprint of a dispute's content: key order and whitespace do not matter. */
 export function contentHash(d: Dispute): string {
@@ -101,7 +100,11 @@ export async function importDisputes(tx: Db, disputes: Dispute[], now: number, h
       await tx
         .selectFrom('cases')
         .select(['id', 'content_hash', 'status'])
-        .where('id', 'in', disputes.map((d) => d.id))
+        .where(
+          'id',
+          'in',
+          disputes.map((d) => d.id),
+        )
         .execute()
     ).map((r) => [r.id, r]),
   );
@@ -130,15 +133,30 @@ export async function importDisputes(tx: Db, disputes: Dispute[], now: number, h
 
   const replaced = toWrite.filter((w) => w.replace).map((w) => w.d.id);
   if (replaced.length) {
-    for (const table of ['negotiation', 'messages', 'evidence'] as const) await tx.deleteFrom(table).where('case_id', 'in', replaced).execute();
+    for (const table of ['negotiation', 'messages', 'evidence'] as const)
+      await tx.deleteFrom(table).where('case_id', 'in', replaced).execute();
     await tx.deleteFrom('cases').where('id', 'in', replaced).execute();
   }
 
   const accounts = lastById(
     toWrite.flatMap(({ d }) => [
       // Every column spelled out, so insertChunked counts the bound parameters a row really has.
-      { id: d.buyer.id, role: 'buyer', name: d.buyer.name, country: d.buyer.country, created_at: d.buyer.createdAt ? toMs(d.buyer.createdAt) : null, ...NO_LABEL },
-      { id: d.seller.id, role: 'seller', name: d.seller.name, country: d.seller.country, created_at: d.seller.createdAt ? toMs(d.seller.createdAt) : null, ...NO_LABEL },
+      {
+        id: d.buyer.id,
+        role: 'buyer',
+        name: d.buyer.name,
+        country: d.buyer.country,
+        created_at: d.buyer.createdAt ? toMs(d.buyer.createdAt) : null,
+        ...NO_LABEL,
+      },
+      {
+        id: d.seller.id,
+        role: 'seller',
+        name: d.seller.name,
+        country: d.seller.country,
+        created_at: d.seller.createdAt ? toMs(d.seller.createdAt) : null,
+        ...NO_LABEL,
+      },
     ]),
     (a) => a.id,
   );
@@ -147,7 +165,13 @@ export async function importDisputes(tx: Db, disputes: Dispute[], now: number, h
       .insertInto('accounts')
       .values(chunk)
       .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({ name: eb.ref('excluded.name'), country: eb.ref('excluded.country'), created_at: eb.ref('excluded.created_at') })),
+        oc
+          .column('id')
+          .doUpdateSet((eb) => ({
+            name: eb.ref('excluded.name'),
+            country: eb.ref('excluded.country'),
+            created_at: eb.ref('excluded.created_at'),
+          })),
       )
       .execute(),
   );
@@ -155,12 +179,20 @@ export async function importDisputes(tx: Db, disputes: Dispute[], now: number, h
   const links = lastById(
     toWrite.flatMap(({ d }) =>
       [d.buyer, d.seller].flatMap((acc) =>
-        (['device', 'address', 'payment'] as const).flatMap((kind) => (acc.links?.[kind] ?? []).map((value) => ({ account_id: acc.id, kind, value }))),
+        (['device', 'address', 'payment'] as const).flatMap((kind) =>
+          (acc.links?.[kind] ?? []).map((value) => ({ account_id: acc.id, kind, value })),
+        ),
       ),
     ),
     (l) => `${l.account_id}\u0000${l.kind}\u0000${l.value}`,
   );
-  await insertChunked(links, (chunk) => tx.insertInto('account_links').values(chunk).onConflict((oc) => oc.doNothing()).execute());
+  await insertChunked(links, (chunk) =>
+    tx
+      .insertInto('account_links')
+      .values(chunk)
+      .onConflict((oc) => oc.doNothing())
+      .execute(),
+  );
 
   const orders = lastById(
     toWrite.map(({ d }) => ({
@@ -237,7 +269,15 @@ export async function importDisputes(tx: Db, disputes: Dispute[], now: number, h
 
   await insertChunked(
     toWrite.flatMap(({ d }) =>
-      d.negotiation.map((n, i) => ({ case_id: d.id, seq: i + 1, at: toMs(n.at), by: n.by, remedy: n.remedy, amount_minor: n.amountMinor, comment: n.comment })),
+      d.negotiation.map((n, i) => ({
+        case_id: d.id,
+        seq: i + 1,
+        at: toMs(n.at),
+        by: n.by,
+        remedy: n.remedy,
+        amount_minor: n.amountMinor,
+        comment: n.comment,
+      })),
     ),
     (chunk) => tx.insertInto('negotiation').values(chunk).execute(),
   );

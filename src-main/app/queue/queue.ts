@@ -57,7 +57,8 @@ const missedEvidence = (eb: Eb) =>
   ]);
 
 /** A deadline passed and the case waits on someone: due but not yet swept, a forced decision, or missed evidence. (Also the team view's.) */
-export const overdueExpr = (eb: Eb, now: number) => eb.or([eb('cases.next_due_at', '<=', now), eb('cases.forced_decision', '=', 1), missedEvidence(eb)]);
+export const overdueExpr = (eb: Eb, now: number) =>
+  eb.or([eb('cases.next_due_at', '<=', now), eb('cases.forced_decision', '=', 1), missedEvidence(eb)]);
 
 /** "Mine", what needs action first: forced decisions, then cases back in review, then nearest deadline, then the rest. */
 const mineSortExpr = (eb: Eb) =>
@@ -126,7 +127,11 @@ async function missedEvidenceOf(db: Db, rows: RawRow[]): Promise<Set<string>> {
   const expired = await db
     .selectFrom('evidence_requests')
     .select(['case_id', 'round'])
-    .where('case_id', 'in', candidates.map((r) => r.id))
+    .where(
+      'case_id',
+      'in',
+      candidates.map((r) => r.id),
+    )
     .where('status', '=', 'expired')
     .execute();
   const round = new Map(candidates.map((r) => [r.id, r.evidence_round]));
@@ -152,7 +157,13 @@ const CAN_BE_OVERDUE: readonly CaseStatus[] = ['in_review', 'awaiting_evidence',
  * rows per request, so a filter matching little never holds the database (and the Electron
  * main thread) for a long scan: the page may then be short, with a cursor to continue.
  */
-export async function queuePage(db: Db, q: QueueQuery, me: string | null, now: number, opts: { scanWindow?: number } = {}): Promise<QueuePage> {
+export async function queuePage(
+  db: Db,
+  q: QueueQuery,
+  me: string | null,
+  now: number,
+  opts: { scanWindow?: number } = {},
+): Promise<QueuePage> {
   if (q.scope === 'mine') return minePage(db, q, me, now);
   // One assignee's open cases: the same walk over cases_by_assignee as "mine".
   if (q.scope === 'all' && q.assignee !== undefined) return minePage(db, q, q.assignee, now);
@@ -181,17 +192,33 @@ export async function queuePage(db: Db, q: QueueQuery, me: string | null, now: n
   if (q.riskMin !== undefined && q.riskMin > 0) query = query.where('bs.score', '>=', q.riskMin);
   if (q.flagged) query = query.where('buyer.label', '=', 'serial_disputer');
   if (q.overdue) query = query.where((eb) => overdueExpr(eb, now));
-  if (q.search) query = query.where((eb) => eb.or([eb('cases.id', '=', q.search!), eb('buyer.name', 'like', `%${q.search!.replace(/[%_]/g, '')}%`)]));
+  if (q.search)
+    query = query.where((eb) => eb.or([eb('cases.id', '=', q.search!), eb('buyer.name', 'like', `%${q.search!.replace(/[%_]/g, '')}%`)]));
   if (q.after) query = query.where((eb) => afterKey(eb, q.after!.sortKey, q.after!.id));
 
   const filtered =
     !walkQueueIndex ||
-    !!(q.reason?.length || q.country || q.currency || q.minAmountMinor !== undefined || q.maxAmountMinor !== undefined || q.riskMin || q.flagged || q.overdue || q.search);
+    !!(
+      q.reason?.length ||
+      q.country ||
+      q.currency ||
+      q.minAmountMinor !== undefined ||
+      q.maxAmountMinor !== undefined ||
+      q.riskMin ||
+      q.flagged ||
+      q.overdue ||
+      q.search
+    );
   // A filtered walk stops at the end of its window; a buyer set is small enough to read whole.
-  const windowEnd = filtered && !buyerSet ? await scanWindowEnd(db, statuses, walkQueueIndex, q.after, opts.scanWindow ?? SCAN_WINDOW) : null;
+  const windowEnd =
+    filtered && !buyerSet ? await scanWindowEnd(db, statuses, walkQueueIndex, q.after, opts.scanWindow ?? SCAN_WINDOW) : null;
   if (windowEnd) query = query.where((eb) => upToKey(eb, windowEnd.sortKey, windowEnd.id));
 
-  const rows = await query.orderBy('cases.escalated_at').orderBy('cases.id').limit(q.limit + 1).execute();
+  const rows = await query
+    .orderBy('cases.escalated_at')
+    .orderBy('cases.id')
+    .limit(q.limit + 1)
+    .execute();
   const pageRows = rows.slice(0, q.limit);
   const missed = await missedEvidenceOf(db, pageRows);
   const page = pageRows.map((r) => toRow(r, r.escalated_at, now, missed.has(r.id)));
@@ -215,7 +242,12 @@ async function scanWindowEnd(db: Db, statuses: CaseStatus[], walkQueueIndex: boo
   let w = db.selectFrom('cases').select(['cases.escalated_at', 'cases.id']);
   if (walkQueueIndex) w = w.where('cases.status', '=', statuses[0]!); // cases_queue; else cases_by_escalation, every state
   if (after) w = w.where((eb) => afterKey(eb as unknown as Eb, after.sortKey, after.id));
-  const row = await w.orderBy('cases.escalated_at').orderBy('cases.id').offset(size - 1).limit(1).executeTakeFirst();
+  const row = await w
+    .orderBy('cases.escalated_at')
+    .orderBy('cases.id')
+    .offset(size - 1)
+    .limit(1)
+    .executeTakeFirst();
   return row ? { sortKey: row.escalated_at, id: row.id } : null;
 }
 
@@ -236,7 +268,9 @@ async function smallBuyerSet(db: Db, q: QueueQuery) {
 }
 
 async function minePage(db: Db, q: QueueQuery, me: string | null, now: number): Promise<QueuePage> {
-  let query = rowsQuery(db).where('cases.assignee_id', '=', me ?? '').where('cases.status', 'in', [...OPEN_STATUSES]);
+  let query = rowsQuery(db)
+    .where('cases.assignee_id', '=', me ?? '')
+    .where('cases.status', 'in', [...OPEN_STATUSES]);
   if (q.status?.length) query = query.where('cases.status', 'in', q.status);
   if (q.reason?.length) query = query.where('cases.reason', 'in', q.reason);
   if (q.country) query = query.where('buyer.country', '=', q.country);
@@ -246,10 +280,13 @@ async function minePage(db: Db, q: QueueQuery, me: string | null, now: number): 
   if (q.riskMin !== undefined && q.riskMin > 0) query = query.where('bs.score', '>=', q.riskMin);
   if (q.flagged) query = query.where('buyer.label', '=', 'serial_disputer');
   if (q.overdue) query = query.where((eb) => overdueExpr(eb, now));
-  if (q.search) query = query.where((eb) => eb.or([eb('cases.id', '=', q.search!), eb('buyer.name', 'like', `%${q.search!.replace(/[%_]/g, '')}%`)]));
+  if (q.search)
+    query = query.where((eb) => eb.or([eb('cases.id', '=', q.search!), eb('buyer.name', 'like', `%${q.search!.replace(/[%_]/g, '')}%`)]));
   if (q.after) {
     const { sortKey, id } = q.after;
-    query = query.where((eb) => eb.or([eb(mineSortExpr(eb), '>', sortKey), eb.and([eb(mineSortExpr(eb), '=', sortKey), eb('cases.id', '>', id)])]));
+    query = query.where((eb) =>
+      eb.or([eb(mineSortExpr(eb), '>', sortKey), eb.and([eb(mineSortExpr(eb), '=', sortKey), eb('cases.id', '>', id)])]),
+    );
   }
   const rows = await query
     .orderBy((eb) => mineSortExpr(eb))
@@ -274,7 +311,11 @@ export async function queueCounts(db: Db, me: string | null, now: number): Promi
       .where('cases.assignee_id', '=', me ?? '')
       .where('cases.status', 'in', [...OPEN_STATUSES]);
   const [byStatusRows, mine, mineNeedsAction, mineOverdue] = await Promise.all([
-    db.selectFrom('cases').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute(),
+    db
+      .selectFrom('cases')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute(),
     me ? count(mineBase()) : 0,
     me ? count(mineBase().where('cases.status', '=', 'in_review')) : 0,
     me ? count(mineBase().where((eb) => overdueExpr(eb as unknown as Eb, now))) : 0,
@@ -312,18 +353,36 @@ export async function searchCases(db: Db, rawQuery: string, limit: number, now: 
   const ids = (rows: Array<{ id: string }>) => rows.map((r) => r.id);
 
   add(ids(await db.selectFrom('cases').select('id').where('id', '=', q).execute()), 'case');
-  add(ids(await db.selectFrom('cases').select('id').where('id', '>', q).where('id', '<', q + PREFIX_END).orderBy('id').limit(limit).execute()), 'case');
+  add(
+    ids(
+      await db
+        .selectFrom('cases')
+        .select('id')
+        .where('id', '>', q)
+        .where('id', '<', q + PREFIX_END)
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
+    ),
+    'case',
+  );
   add(ids(await db.selectFrom('cases').select('id').where('order_id', '=', q).limit(limit).execute()), 'order');
   const tracked = await db.selectFrom('orders').select('id').where('tracking_number', '=', q).limit(limit).execute();
-  if (tracked.length) add(ids(await db.selectFrom('cases').select('id').where('order_id', 'in', ids(tracked)).limit(limit).execute()), 'tracking');
-  add(ids(await db.selectFrom('cases').select('id').where('buyer_id', '=', q).orderBy('opened_at', 'desc').limit(limit).execute()), 'buyer');
+  if (tracked.length)
+    add(ids(await db.selectFrom('cases').select('id').where('order_id', 'in', ids(tracked)).limit(limit).execute()), 'tracking');
+  add(
+    ids(await db.selectFrom('cases').select('id').where('buyer_id', '=', q).orderBy('opened_at', 'desc').limit(limit).execute()),
+    'buyer',
+  );
   // Names only when nothing answered to an id: "D-100234" is not anybody's name.
   if (found.size === 0 && q.length >= 2) {
     const lower = lowerLike(db, q);
     const buyers = await db
       .selectFrom('accounts')
       .select('id')
-      .where((eb) => eb.and([eb(eb.fn('lower', [eb.ref('name')]), '>=', lower), eb(eb.fn('lower', [eb.ref('name')]), '<', lower + PREFIX_END)]))
+      .where((eb) =>
+        eb.and([eb(eb.fn('lower', [eb.ref('name')]), '>=', lower), eb(eb.fn('lower', [eb.ref('name')]), '<', lower + PREFIX_END)]),
+      )
       .where('role', '=', 'buyer')
       .limit(limit)
       .execute();
@@ -341,11 +400,16 @@ export async function searchCases(db: Db, rawQuery: string, limit: number, now: 
     }
     for (const b of buyers) {
       if (found.size >= limit) break;
-      add(ids(await db.selectFrom('cases').select('id').where('buyer_id', '=', b.id).orderBy('opened_at', 'desc').limit(limit).execute()), 'buyer_name');
+      add(
+        ids(await db.selectFrom('cases').select('id').where('buyer_id', '=', b.id).orderBy('opened_at', 'desc').limit(limit).execute()),
+        'buyer_name',
+      );
     }
   }
   if (!found.size) return { query, hits: [] };
-  const rows = await rowsQuery(db).where('cases.id', 'in', [...found.keys()]).execute();
+  const rows = await rowsQuery(db)
+    .where('cases.id', 'in', [...found.keys()])
+    .execute();
   const missed = await missedEvidenceOf(db, rows);
   const order = [...found.keys()];
   const hits: SearchHit[] = rows

@@ -23,7 +23,12 @@ function toView(r: Row): SavedView {
 }
 
 export async function listViews(db: Db, userId: string): Promise<SavedView[]> {
-  const rows = await db.selectFrom('saved_views').select(['id', 'name', 'filter', 'created_at', 'updated_at']).where('user_id', '=', userId).orderBy('name').execute();
+  const rows = await db
+    .selectFrom('saved_views')
+    .select(['id', 'name', 'filter', 'created_at', 'updated_at'])
+    .where('user_id', '=', userId)
+    .orderBy('name')
+    .execute();
   return rows.map(toView);
 }
 
@@ -31,28 +36,47 @@ export async function listViews(db: Db, userId: string): Promise<SavedView[]> {
  * Creates a view, or updates one of the user's own: by id when given, else by name (saving
  * "Flagged DE" again replaces its filter). Names are unique per user.
  */
-export async function saveView(db: Db, userId: string, input: { id?: string | undefined; name: string; filter: SavedFilter }, now: number): Promise<SavedView> {
+export async function saveView(
+  db: Db,
+  userId: string,
+  input: { id?: string | undefined; name: string; filter: SavedFilter },
+  now: number,
+): Promise<SavedView> {
   const name = input.name.trim();
   const filter = JSON.stringify(input.filter);
   return db.transaction().execute(async (tx) => {
-    const sameName = await tx.selectFrom('saved_views').select('id').where('user_id', '=', userId).where('name', '=', name).executeTakeFirst();
+    const sameName = await tx
+      .selectFrom('saved_views')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('name', '=', name)
+      .executeTakeFirst();
     let id = input.id;
     if (id !== undefined) {
       const own = await tx.selectFrom('saved_views').select('id').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
       if (!own) throw new AppFailure('NOT_FOUND', `You have no saved view ${id}.`);
-      if (sameName && sameName.id !== id) throw new AppFailure('DUPLICATE', `You already have a view named "${name}"; pick another name.`, 'name');
+      if (sameName && sameName.id !== id)
+        throw new AppFailure('DUPLICATE', `You already have a view named "${name}"; pick another name.`, 'name');
       await tx.updateTable('saved_views').set({ name, filter, updated_at: now }).where('id', '=', id).execute();
     } else if (sameName) {
       id = sameName.id;
       await tx.updateTable('saved_views').set({ filter, updated_at: now }).where('id', '=', id).execute();
     } else {
-      const n = await tx.selectFrom('saved_views').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirst();
+      const n = await tx
+        .selectFrom('saved_views')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
       if (Number(n?.n ?? 0) >= MAX_VIEWS_PER_USER)
         throw new AppFailure('VALIDATION', `You already have ${MAX_VIEWS_PER_USER} saved views; delete one first.`, 'name');
       id = randomUUID();
       await tx.insertInto('saved_views').values({ id, user_id: userId, name, filter, created_at: now, updated_at: now }).execute();
     }
-    const row = await tx.selectFrom('saved_views').select(['id', 'name', 'filter', 'created_at', 'updated_at']).where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await tx
+      .selectFrom('saved_views')
+      .select(['id', 'name', 'filter', 'created_at', 'updated_at'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     return toView(row);
   });
 }

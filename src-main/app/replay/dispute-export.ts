@@ -53,10 +53,24 @@ async function exportChunk(db: Db, ids: string[], out: Map<string, DisputeInput>
   const accountIds = [...new Set(cases.flatMap((c) => [c.buyer_id, c.seller_id]))];
   const [accounts, links, negotiation, messages, evidence] = await Promise.all([
     db.selectFrom('accounts').select(['id', 'name', 'country', 'created_at']).where('id', 'in', accountIds).execute(),
-    db.selectFrom('account_links').select(['account_id', 'kind', 'value']).where('account_id', 'in', accountIds).orderBy('account_id').orderBy('kind').orderBy('value').execute(),
+    db
+      .selectFrom('account_links')
+      .select(['account_id', 'kind', 'value'])
+      .where('account_id', 'in', accountIds)
+      .orderBy('account_id')
+      .orderBy('kind')
+      .orderBy('value')
+      .execute(),
     db.selectFrom('negotiation').selectAll().where('case_id', 'in', ids).orderBy('case_id').orderBy('seq').execute(),
     db.selectFrom('messages').selectAll().where('case_id', 'in', ids).orderBy('case_id').orderBy('seq').execute(),
-    db.selectFrom('evidence').selectAll().where('case_id', 'in', ids).where('request_id', 'is', null).orderBy('case_id').orderBy('seq').execute(),
+    db
+      .selectFrom('evidence')
+      .selectAll()
+      .where('case_id', 'in', ids)
+      .where('request_id', 'is', null)
+      .orderBy('case_id')
+      .orderBy('seq')
+      .execute(),
   ]);
   const accountOf = new Map(accounts.map((a) => [a.id, a]));
   const linksOf = new Map<string, { device: string[]; address: string[]; payment: string[] }>();

@@ -74,7 +74,15 @@ function runInWorker(scenario: Scenario, caseIds: string[], timeoutMs: number): 
       void worker.terminate();
     };
     const timer = setTimeout(
-      () => settle(() => reject(new AppFailure('INTERNAL', `The preview took longer than ${Math.round(timeoutMs / 1000)} s and was stopped. Try it on fewer cases.`))),
+      () =>
+        settle(() =>
+          reject(
+            new AppFailure(
+              'INTERNAL',
+              `The preview took longer than ${Math.round(timeoutMs / 1000)} s and was stopped. Try it on fewer cases.`,
+            ),
+          ),
+        ),
       timeoutMs,
     );
     worker.on('message', (m: ReplayWorkerMessage) => {

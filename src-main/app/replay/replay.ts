@@ -57,7 +57,18 @@ export async function runScenario<T>(scenario: Scenario, inspect: (db: Db) => Pr
     const users = new Map(scenario.users.map((u) => [u.id, u]));
     for (const u of scenario.users)
       // Replay identities never sign in; the hash can match no password.
-      await db.insertInto('users').values({ id: u.id, name: u.name || u.id, role: u.role, password_hash: 'disabled', failed_attempts: 0, locked_until: null, created_at: start }).execute();
+      await db
+        .insertInto('users')
+        .values({
+          id: u.id,
+          name: u.name || u.id,
+          role: u.role,
+          password_hash: 'disabled',
+          failed_attempts: 0,
+          locked_until: null,
+          created_at: start,
+        })
+        .execute();
     const ctx = { db, clock, notify: () => {} };
     const results: StepResult[] = [];
     for (const [i, step] of scenario.steps.entries()) {
@@ -66,8 +77,13 @@ export async function runScenario<T>(scenario: Scenario, inspect: (db: Db) => Pr
       const identity = identityFor(step.as, users);
       const envelope = identity
         ? await dispatch(ctx, step.method, step.input, identity)
-        : { ok: false as const, error: { code: 'FORBIDDEN' as const, message: `"${step.as}" is not one of the scenario's users, nor "intake".` } };
-      results.push(envelope.ok ? { step: i, ok: true } : { step: i, ok: false, error: { code: envelope.error.code, message: envelope.error.message } });
+        : {
+            ok: false as const,
+            error: { code: 'FORBIDDEN' as const, message: `"${step.as}" is not one of the scenario's users, nor "intake".` },
+          };
+      results.push(
+        envelope.ok ? { step: i, ok: true } : { step: i, ok: false, error: { code: envelope.error.code, message: envelope.error.message } },
+      );
     }
     return { results, value: await inspect(db) };
   } finally {

@@ -21,8 +21,7 @@ export interface ReplayRequest {
 }
 
 export type ReplayReply =
-  | { ok: true; results: StepResult[]; states: Array<[string, CaseState]> }
-  | { ok: false; code: AppFailure['code']; message: string };
+  { ok: true; results: StepResult[]; states: Array<[string, CaseState]> } | { ok: false; code: AppFailure['code']; message: string };
 
 export type ReplayWorkerMessage = { ready: true } | ReplayReply;
 

@@ -13,7 +13,12 @@ const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(Num
 /** The analysts' list: buyers by score, keyset-paged on (score desc, buyer id). */
 export async function riskList(
   db: Db,
-  q: { limit: number; after?: { score: number; buyerId: string } | undefined; minScore?: number | undefined; label?: AccountLabel | 'none' | undefined },
+  q: {
+    limit: number;
+    after?: { score: number; buyerId: string } | undefined;
+    minScore?: number | undefined;
+    label?: AccountLabel | 'none' | undefined;
+  },
 ): Promise<BuyerRiskListView> {
   const rows = await listBuyerRisks(db, {
     limit: q.limit + 1,
@@ -48,7 +53,13 @@ export async function riskGet(db: Db, buyerId: string): Promise<BuyerDetailView>
   const acc = await db.selectFrom('accounts').selectAll().where('id', '=', buyerId).executeTakeFirst();
   if (!acc || acc.role !== 'buyer') throw new AppFailure('NOT_FOUND', `There is no buyer account ${buyerId}.`);
   const risk = await buyerRisk(db, buyerId);
-  const history = await db.selectFrom('account_labels').selectAll().where('account_id', '=', buyerId).orderBy('labelled_at', 'desc').orderBy('id', 'desc').execute();
+  const history = await db
+    .selectFrom('account_labels')
+    .selectAll()
+    .where('account_id', '=', buyerId)
+    .orderBy('labelled_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
   const cases = await db
     .selectFrom('cases')
     .select(['id', 'reason', 'status', 'claim_amount_minor', 'currency', 'opened_at'])
@@ -68,7 +79,13 @@ export async function riskGet(db: Db, buyerId: string): Promise<BuyerDetailView>
   const links = await db.selectFrom('account_links').select(['kind', 'value']).where('account_id', '=', buyerId).execute();
   const linked = new Map<string, Array<{ kind: string; value: string }>>();
   for (const l of links) {
-    const members = await db.selectFrom('account_links').select('account_id').where('kind', '=', l.kind).where('value', '=', l.value).limit(LINK_CAP + 1).execute();
+    const members = await db
+      .selectFrom('account_links')
+      .select('account_id')
+      .where('kind', '=', l.kind)
+      .where('value', '=', l.value)
+      .limit(LINK_CAP + 1)
+      .execute();
     if (members.length > LINK_CAP) continue;
     for (const m of members) {
       if (m.account_id === buyerId) continue;
@@ -78,8 +95,12 @@ export async function riskGet(db: Db, buyerId: string): Promise<BuyerDetailView>
     }
   }
   const linkedIds = [...linked.keys()].sort();
-  const linkedAccounts = linkedIds.length ? await db.selectFrom('accounts').select(['id', 'name', 'country', 'label']).where('id', 'in', linkedIds).execute() : [];
-  const linkedRisk = linkedIds.length ? await db.selectFrom('buyer_risk').select(['buyer_id', 'score']).where('buyer_id', 'in', linkedIds).execute() : [];
+  const linkedAccounts = linkedIds.length
+    ? await db.selectFrom('accounts').select(['id', 'name', 'country', 'label']).where('id', 'in', linkedIds).execute()
+    : [];
+  const linkedRisk = linkedIds.length
+    ? await db.selectFrom('buyer_risk').select(['buyer_id', 'score']).where('buyer_id', 'in', linkedIds).execute()
+    : [];
   const accById = new Map(linkedAccounts.map((a) => [a.id, a]));
   const scoreById = new Map(linkedRisk.map((r) => [r.buyer_id, Number(r.score)]));
 

@@ -76,18 +76,35 @@ export function riskEventsOfDisputes(disputes: Dispute[], outcomes: IntakeOutcom
 
 /** Intake's first hook, before it writes anything: the orders' rows as they were (the facts an update takes back). */
 export async function riskBeforeImport(tx: Db, disputes: Dispute[]): Promise<RiskBeforeImport> {
-  return { previousOrders: await currentOrderFacts(tx, disputes.map((d) => d.order.id)) };
+  return {
+    previousOrders: await currentOrderFacts(
+      tx,
+      disputes.map((d) => d.order.id),
+    ),
+  };
 }
 export interface RiskBeforeImport {
   previousOrders: Map<string, OrderFact | null>;
 }
 
 /** Intake's second hook, at the end of the batch, in its transaction. */
-export async function recordImportedDisputesRisk(tx: Db, disputes: Dispute[], outcomes: IntakeOutcome[], now: number, before: RiskBeforeImport): Promise<void> {
+export async function recordImportedDisputesRisk(
+  tx: Db,
+  disputes: Dispute[],
+  outcomes: IntakeOutcome[],
+  now: number,
+  before: RiskBeforeImport,
+): Promise<void> {
   // Cases just created have no ledger row yet: nothing to look up for them.
   const created = outcomes.filter((o) => o.result === 'created').map((o) => o.id);
-  const photoKeys = await photoKeysOf(tx, disputes.flatMap((d) => d.evidence.filter((e) => e.party === 'buyer').map((e) => e.sha256)));
-  await applyRiskEvents(tx, riskEventsOfDisputes(disputes, outcomes, photoKeys), now, { newCases: created, previousOrders: before.previousOrders });
+  const photoKeys = await photoKeysOf(
+    tx,
+    disputes.flatMap((d) => d.evidence.filter((e) => e.party === 'buyer').map((e) => e.sha256)),
+  );
+  await applyRiskEvents(tx, riskEventsOfDisputes(disputes, outcomes, photoKeys), now, {
+    newCases: created,
+    previousOrders: before.previousOrders,
+  });
 }
 
 /**

@@ -67,8 +67,6 @@ export interface RecomputeReport {
 const MAX_IDS = 500;
 const DAY = 86_400_000;
 
-
-
 /** Per-buyer sums in flat typed arrays, all decayed sums valued at `asOf`. */
 class Buyers {
   readonly ids: string[] = [];
@@ -143,325 +141,371 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
   const page = opts.pageSize ?? 5_000;
   const log = opts.onProgress ?? (() => {});
   // Rebuilding the rows writes all over several large indexes: a bigger page cache for the duration.
-  return withPageCache(db, 64, () => db.transaction().execute(async (tx) => {
-    for (const t of ['buyer_risk', 'risk_disputes', 'risk_photos', 'risk_photo_uses', 'risk_link_groups'] as const) await tx.deleteFrom(t).execute();
+  return withPageCache(db, 64, () =>
+    db.transaction().execute(async (tx) => {
+      for (const t of ['buyer_risk', 'risk_disputes', 'risk_photos', 'risk_photo_uses', 'risk_link_groups'] as const)
+        await tx.deleteFrom(t).execute();
 
-    // 1. Buyers.
-    const B = new Buyers();
-    for (let after = ''; ; ) {
-      const rows = await tx.selectFrom('accounts').select(['id', 'label']).where('role', '=', 'buyer').where('id', '>', after).orderBy('id').limit(page).execute();
-      for (const r of rows) {
-        const i = B.add(r.id);
-        if (r.label) B.labels.set(i, r.label as AccountLabel);
-      }
-      if (rows.length < page) break;
-      after = rows[rows.length - 1]!.id;
-    }
-    B.allocate();
-    log(`buyers: ${B.ids.length}`);
-    const idx = (id: string): number | undefined => B.index.get(id);
-
-    // 2. Orders: summed per buyer by the database (decay as exp(−(asOf − t) · ln 2 / half-life)), a page of buyers at a time.
-    let orders = 0;
-    {
-      const t = sql`cast(${sql.ref('placed_at')} - ${asOf} as double precision)`;
-      const slow = sql`exp(${t} * ${Math.LN2 / (RISK_MODEL.halfLifeDays * DAY)})`;
-      const fast = sql`exp(${t} * ${Math.LN2 / (RISK_MODEL.velocityHalfLifeDays * DAY)})`;
-      const delivered = sql`(case when ${sql.ref('delivery_status')} = 'delivered' then 1 else 0 end)`;
-      for (let after = ''; ; ) {
+      // 1. Buyers.
+      const B = new Buyers();
+      for (let after = ''; ;) {
         const rows = await tx
-          .selectFrom('orders')
-          .select([
-            'buyer_id',
-            sql<number>`count(*)`.as('n'),
-            sql<number>`sum(${delivered})`.as('nd'),
-            sql<number>`sum(${slow})`.as('w'),
-            sql<number>`sum(${delivered} * ${slow})`.as('wd'),
-            sql<number>`sum(${fast})`.as('f'),
-          ])
-          .where('buyer_id', '>', after)
-          .groupBy('buyer_id')
-          .orderBy('buyer_id')
+          .selectFrom('accounts')
+          .select(['id', 'label'])
+          .where('role', '=', 'buyer')
+          .where('id', '>', after)
+          .orderBy('id')
           .limit(page)
           .execute();
         for (const r of rows) {
-          const i = idx(r.buyer_id);
-          if (i === undefined) continue;
-          orders += Number(r.n);
-          B.add2(i, 'orders', Number(r.n), Number(r.w));
-          B.add2(i, 'delivered', Number(r.nd), Number(r.wd));
-          B.fOrders[i]! += Number(r.f);
+          const i = B.add(r.id);
+          if (r.label) B.labels.set(i, r.label as AccountLabel);
         }
         if (rows.length < page) break;
-        after = rows[rows.length - 1]!.buyer_id;
+        after = rows[rows.length - 1]!.id;
       }
-    }
-    log(`orders: ${orders}`);
+      B.allocate();
+      log(`buyers: ${B.ids.length}`);
+      const idx = (id: string): number | undefined => B.index.get(id);
 
-    // 3. Disputes: the case, its order's delivery, latest decision, buyer messages and photos.
-    let disputes = 0;
-    const casePage = Math.min(page, 2_000);
-    for (let after = ''; ; ) {
-      const rows = await tx
-        .selectFrom('cases')
-        .innerJoin('orders', 'orders.id', 'cases.order_id')
-        .select(['cases.id', 'cases.buyer_id', 'cases.order_id', 'cases.opened_at', 'cases.reason', 'orders.delivery_status'])
-        .where('cases.id', '>', after)
-        .orderBy('cases.id')
-        .limit(casePage)
-        .execute();
-      if (!rows.length) break;
-      const ids = rows.map((r) => r.id);
-      const [decisions, messages, evidence] = await Promise.all([
-        tx.selectFrom('decisions').select(['case_id', 'seq', 'outcome']).where('case_id', 'in', ids).execute(),
-        tx.selectFrom('messages').select(['case_id', 'text']).where('case_id', 'in', ids).where('by', '=', 'buyer').execute(),
-        tx.selectFrom('evidence').select(['case_id', 'sha256']).where('case_id', 'in', ids).where('party', '=', 'buyer').execute(),
-      ]);
-      const latest = new Map<string, { seq: number; outcome: string }>();
-      for (const d of decisions) if ((latest.get(d.case_id)?.seq ?? -1) < d.seq) latest.set(d.case_id, { seq: d.seq, outcome: d.outcome });
-      const textsOf = new Map<string, Array<{ by: string; text: string }>>();
-      for (const m of messages) (textsOf.get(m.case_id) ?? textsOf.set(m.case_id, []).get(m.case_id)!).push({ by: 'buyer', text: m.text });
-      // A photo's key is its near-duplicate cluster (evidence_files.cluster_key), as in the incremental update.
-      const keyOf = await photoKeysOf(tx, evidence.map((e) => e.sha256));
-      const photosOf = new Map<string, Set<string>>();
-      for (const e of evidence) (photosOf.get(e.case_id) ?? photosOf.set(e.case_id, new Set()).get(e.case_id)!).add(keyOf.get(e.sha256) ?? e.sha256);
-      const ledger: DisputeFact[] = [];
-      for (const r of rows) {
-        const i = idx(r.buyer_id);
-        if (i === undefined) continue;
-        disputes++;
-        const signals = classifyBuyerMessages(textsOf.get(r.id) ?? []);
-        const fact: DisputeFact = {
-          id: r.id,
-          orderId: r.order_id,
-          buyerId: r.buyer_id,
-          openedAt: Number(r.opened_at),
-          notReceived: isNotReceived(r.reason as Reason),
-          outcome: riskOutcomeOfDecision(latest.get(r.id)?.outcome),
-          threat: signals.threat,
-          offPlatform: signals.offPlatform,
-          photos: [...(photosOf.get(r.id) ?? [])].sort(),
-        };
-        for (const c of disputeCounters(fact, r.delivery_status === 'delivered')) B.bump(i, c, fact.openedAt, asOf);
-        ledger.push(fact);
-      }
-      await insertChunked(ledger.map(disputeToRow), (chunk) => tx.insertInto('risk_disputes').values(chunk).execute());
-      if (rows.length < casePage) break;
-      after = ids[ids.length - 1]!;
-    }
-    log(`disputes: ${disputes}`);
-
-    // 4. Photos, one sha256 at a time (grouped reads): uses, accounts, and what they add up to.
-    let photos = 0;
-    {
-      type Ev = { sha256: string; case_id: string; buyer_id: string; opened_at: number };
-      const evidencePage = (from: string, inclusive: boolean) =>
-        tx
-          .selectFrom('evidence')
-          .innerJoin('cases', 'cases.id', 'evidence.case_id')
-          .select(['evidence.sha256', 'evidence.case_id', 'cases.buyer_id', 'cases.opened_at'])
-          .where('evidence.party', '=', 'buyer')
-          .where('evidence.sha256', inclusive ? '>=' : '>', from)
-          .orderBy('evidence.sha256')
-          .limit(page)
-          .execute() as Promise<Ev[]>;
-      const photoRows: Array<Database['risk_photos']> = [];
-      const useRows: Array<{ photo_key: string; account_id: string; uses: number; weight: number; ref_at: number }> = [];
-      const flushRows = async () => {
-        await insertChunked(photoRows.splice(0), (chunk) => tx.insertInto('risk_photos').values(chunk).execute());
-        await insertChunked(useRows.splice(0), (chunk) => tx.insertInto('risk_photo_uses').values(chunk).execute());
-      };
-      const cluster = (key: string, group: Ev[]) => {
-        const perAccount = new Map<string, Map<string, number>>(); // account -> case -> opened_at
-        for (const e of group) {
-          if (idx(e.buyer_id) === undefined) continue;
-          (perAccount.get(e.buyer_id) ?? perAccount.set(e.buyer_id, new Map()).get(e.buyer_id)!).set(e.case_id, Number(e.opened_at));
-        }
-        if (!perAccount.size) return;
-        let uses = 0;
-        for (const cases of perAccount.values()) uses += cases.size;
-        const accounts = perAccount.size;
-        const flags = photoFlags(uses, accounts);
-        photos++;
-        // The first account (by id) inline in the photo's row, the others in risk_photo_uses.
-        let first: PhotoUse | null = null;
-        for (const [account, cases] of [...perAccount].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-          let w = 0;
-          for (const t of cases.values()) w += decay(asOf - t);
-          if (!first) first = { key, accountId: account, uses: cases.size, w, ref: asOf };
-          else useRows.push({ photo_key: key, account_id: account, uses: cases.size, weight: w, ref_at: asOf });
-          const i = idx(account)!;
-          if (flags.own) B.bump(i, 'photoOwn', asOf, asOf, cases.size, w);
-          if (flags.shared) B.bump(i, 'photoShared', asOf, asOf, cases.size, w);
-        }
-        photoRows.push(photoToRow({ cluster: { key, uses, accounts }, slot: first }));
-      };
-      // Files in a near-duplicate cluster (a key other than their own sha256, or the head of such a
-      // cluster) are grouped by cluster key after the sha256-ordered pass; the rest group by sha256.
-      const clusterOf = new Map<string, string>();
-      for (const r of await tx.selectFrom('evidence_files').select(['sha256', 'cluster_key']).where('cluster_key', 'is not', null).whereRef('cluster_key', '!=', 'sha256').execute()) {
-        clusterOf.set(r.sha256, r.cluster_key!);
-        clusterOf.set(r.cluster_key!, r.cluster_key!);
-      }
-      const clustered = new Map<string, Ev[]>();
-      const plainCluster = cluster;
-      const groupOf = (key: string, group: Ev[]) => {
-        const c = clusterOf.get(key);
-        if (c === undefined) return plainCluster(key, group);
-        (clustered.get(c) ?? clustered.set(c, []).get(c)!).push(...group);
-      };
-      let from = '';
-      let inclusive = false;
-      for (;;) {
-        const rows = await evidencePage(from, inclusive);
-        if (!rows.length) break;
-        const last = rows[rows.length - 1]!.sha256;
-        const full = rows.length === page;
-        // A full page may have cut the last photo's group: leave it for the next page, unless it is the whole page.
-        let cut = rows.length;
-        if (full) while (cut > 0 && rows[cut - 1]!.sha256 === last) cut--;
-        let groupStart = 0;
-        for (let k = 1; k <= cut; k++)
-          if (k === cut || rows[k]!.sha256 !== rows[groupStart]!.sha256) {
-            groupOf(rows[groupStart]!.sha256, rows.slice(groupStart, k));
-            groupStart = k;
+      // 2. Orders: summed per buyer by the database (decay as exp(−(asOf − t) · ln 2 / half-life)), a page of buyers at a time.
+      let orders = 0;
+      {
+        const t = sql`cast(${sql.ref('placed_at')} - ${asOf} as double precision)`;
+        const slow = sql`exp(${t} * ${Math.LN2 / (RISK_MODEL.halfLifeDays * DAY)})`;
+        const fast = sql`exp(${t} * ${Math.LN2 / (RISK_MODEL.velocityHalfLifeDays * DAY)})`;
+        const delivered = sql`(case when ${sql.ref('delivery_status')} = 'delivered' then 1 else 0 end)`;
+        for (let after = ''; ;) {
+          const rows = await tx
+            .selectFrom('orders')
+            .select([
+              'buyer_id',
+              sql<number>`count(*)`.as('n'),
+              sql<number>`sum(${delivered})`.as('nd'),
+              sql<number>`sum(${slow})`.as('w'),
+              sql<number>`sum(${delivered} * ${slow})`.as('wd'),
+              sql<number>`sum(${fast})`.as('f'),
+            ])
+            .where('buyer_id', '>', after)
+            .groupBy('buyer_id')
+            .orderBy('buyer_id')
+            .limit(page)
+            .execute();
+          for (const r of rows) {
+            const i = idx(r.buyer_id);
+            if (i === undefined) continue;
+            orders += Number(r.n);
+            B.add2(i, 'orders', Number(r.n), Number(r.w));
+            B.add2(i, 'delivered', Number(r.nd), Number(r.wd));
+            B.fOrders[i]! += Number(r.f);
           }
-        if (full && cut === 0) {
-          // One photo fills the page: read all of it at once.
-          const all = (await tx
+          if (rows.length < page) break;
+          after = rows[rows.length - 1]!.buyer_id;
+        }
+      }
+      log(`orders: ${orders}`);
+
+      // 3. Disputes: the case, its order's delivery, latest decision, buyer messages and photos.
+      let disputes = 0;
+      const casePage = Math.min(page, 2_000);
+      for (let after = ''; ;) {
+        const rows = await tx
+          .selectFrom('cases')
+          .innerJoin('orders', 'orders.id', 'cases.order_id')
+          .select(['cases.id', 'cases.buyer_id', 'cases.order_id', 'cases.opened_at', 'cases.reason', 'orders.delivery_status'])
+          .where('cases.id', '>', after)
+          .orderBy('cases.id')
+          .limit(casePage)
+          .execute();
+        if (!rows.length) break;
+        const ids = rows.map((r) => r.id);
+        const [decisions, messages, evidence] = await Promise.all([
+          tx.selectFrom('decisions').select(['case_id', 'seq', 'outcome']).where('case_id', 'in', ids).execute(),
+          tx.selectFrom('messages').select(['case_id', 'text']).where('case_id', 'in', ids).where('by', '=', 'buyer').execute(),
+          tx.selectFrom('evidence').select(['case_id', 'sha256']).where('case_id', 'in', ids).where('party', '=', 'buyer').execute(),
+        ]);
+        const latest = new Map<string, { seq: number; outcome: string }>();
+        for (const d of decisions)
+          if ((latest.get(d.case_id)?.seq ?? -1) < d.seq) latest.set(d.case_id, { seq: d.seq, outcome: d.outcome });
+        const textsOf = new Map<string, Array<{ by: string; text: string }>>();
+        for (const m of messages)
+          (textsOf.get(m.case_id) ?? textsOf.set(m.case_id, []).get(m.case_id)!).push({ by: 'buyer', text: m.text });
+        // A photo's key is its near-duplicate cluster (evidence_files.cluster_key), as in the incremental update.
+        const keyOf = await photoKeysOf(
+          tx,
+          evidence.map((e) => e.sha256),
+        );
+        const photosOf = new Map<string, Set<string>>();
+        for (const e of evidence)
+          (photosOf.get(e.case_id) ?? photosOf.set(e.case_id, new Set()).get(e.case_id)!).add(keyOf.get(e.sha256) ?? e.sha256);
+        const ledger: DisputeFact[] = [];
+        for (const r of rows) {
+          const i = idx(r.buyer_id);
+          if (i === undefined) continue;
+          disputes++;
+          const signals = classifyBuyerMessages(textsOf.get(r.id) ?? []);
+          const fact: DisputeFact = {
+            id: r.id,
+            orderId: r.order_id,
+            buyerId: r.buyer_id,
+            openedAt: Number(r.opened_at),
+            notReceived: isNotReceived(r.reason as Reason),
+            outcome: riskOutcomeOfDecision(latest.get(r.id)?.outcome),
+            threat: signals.threat,
+            offPlatform: signals.offPlatform,
+            photos: [...(photosOf.get(r.id) ?? [])].sort(),
+          };
+          for (const c of disputeCounters(fact, r.delivery_status === 'delivered')) B.bump(i, c, fact.openedAt, asOf);
+          ledger.push(fact);
+        }
+        await insertChunked(ledger.map(disputeToRow), (chunk) => tx.insertInto('risk_disputes').values(chunk).execute());
+        if (rows.length < casePage) break;
+        after = ids[ids.length - 1]!;
+      }
+      log(`disputes: ${disputes}`);
+
+      // 4. Photos, one sha256 at a time (grouped reads): uses, accounts, and what they add up to.
+      let photos = 0;
+      {
+        type Ev = { sha256: string; case_id: string; buyer_id: string; opened_at: number };
+        const evidencePage = (from: string, inclusive: boolean) =>
+          tx
             .selectFrom('evidence')
             .innerJoin('cases', 'cases.id', 'evidence.case_id')
             .select(['evidence.sha256', 'evidence.case_id', 'cases.buyer_id', 'cases.opened_at'])
             .where('evidence.party', '=', 'buyer')
-            .where('evidence.sha256', '=', last)
-            .execute()) as Ev[];
-          groupOf(last, all);
-          from = last;
-          inclusive = false;
-        } else if (full) {
-          from = last;
-          inclusive = true;
-        } else {
-          await flushRows();
-          break;
-        }
-        if (photoRows.length + useRows.length > 20_000) await flushRows();
-      }
-      for (const [key, group] of clustered) cluster(key, group);
-      await flushRows();
-    }
-    log(`photos: ${photos}`);
-
-    // 5. Link groups, one value at a time: members (buyers), and who is in a small one.
-    let linkGroups = 0;
-    const smallGroups: Array<{ kind: string; members: number[] }> = [];
-    {
-      type L = { kind: string; value: string; account_id: string };
-      const groupRows: Array<{ group_key: string; members: number; member_ids: string | null }> = [];
-      const group = (kind: string, value: string, list: L[]) => {
-        const members = [...new Set(list.map((l) => l.account_id))].filter((a) => idx(a) !== undefined).sort();
-        if (!members.length) return;
-        linkGroups++;
-        const small = members.length <= RISK_MODEL.linkCap;
-        groupRows.push({ group_key: linkKey(kind, value), members: members.length, member_ids: small ? JSON.stringify(members) : null });
-        if (small && members.length >= 2) smallGroups.push({ kind, members: members.map((m) => idx(m)!) });
-      };
-      // One kind at a time, so each page is a range of the (kind, value) index. A full page may
-      // end inside a group: that group is read again at the start of the next page.
-      for (const kind of ['address', 'device', 'payment']) {
-        for (let from = '', inclusive = false; ; ) {
-          const rows = (await tx
-            .selectFrom('account_links')
-            .select(['kind', 'value', 'account_id'])
-            .where('kind', '=', kind)
-            .where('value', inclusive ? '>=' : '>', from)
-            .orderBy('value')
+            .where('evidence.sha256', inclusive ? '>=' : '>', from)
+            .orderBy('evidence.sha256')
             .limit(page)
-            .execute()) as L[];
+            .execute() as Promise<Ev[]>;
+        const photoRows: Array<Database['risk_photos']> = [];
+        const useRows: Array<{ photo_key: string; account_id: string; uses: number; weight: number; ref_at: number }> = [];
+        const flushRows = async () => {
+          await insertChunked(photoRows.splice(0), (chunk) => tx.insertInto('risk_photos').values(chunk).execute());
+          await insertChunked(useRows.splice(0), (chunk) => tx.insertInto('risk_photo_uses').values(chunk).execute());
+        };
+        const cluster = (key: string, group: Ev[]) => {
+          const perAccount = new Map<string, Map<string, number>>(); // account -> case -> opened_at
+          for (const e of group) {
+            if (idx(e.buyer_id) === undefined) continue;
+            (perAccount.get(e.buyer_id) ?? perAccount.set(e.buyer_id, new Map()).get(e.buyer_id)!).set(e.case_id, Number(e.opened_at));
+          }
+          if (!perAccount.size) return;
+          let uses = 0;
+          for (const cases of perAccount.values()) uses += cases.size;
+          const accounts = perAccount.size;
+          const flags = photoFlags(uses, accounts);
+          photos++;
+          // The first account (by id) inline in the photo's row, the others in risk_photo_uses.
+          let first: PhotoUse | null = null;
+          for (const [account, cases] of [...perAccount].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+            let w = 0;
+            for (const t of cases.values()) w += decay(asOf - t);
+            if (!first) first = { key, accountId: account, uses: cases.size, w, ref: asOf };
+            else useRows.push({ photo_key: key, account_id: account, uses: cases.size, weight: w, ref_at: asOf });
+            const i = idx(account)!;
+            if (flags.own) B.bump(i, 'photoOwn', asOf, asOf, cases.size, w);
+            if (flags.shared) B.bump(i, 'photoShared', asOf, asOf, cases.size, w);
+          }
+          photoRows.push(photoToRow({ cluster: { key, uses, accounts }, slot: first }));
+        };
+        // Files in a near-duplicate cluster (a key other than their own sha256, or the head of such a
+        // cluster) are grouped by cluster key after the sha256-ordered pass; the rest group by sha256.
+        const clusterOf = new Map<string, string>();
+        for (const r of await tx
+          .selectFrom('evidence_files')
+          .select(['sha256', 'cluster_key'])
+          .where('cluster_key', 'is not', null)
+          .whereRef('cluster_key', '!=', 'sha256')
+          .execute()) {
+          clusterOf.set(r.sha256, r.cluster_key!);
+          clusterOf.set(r.cluster_key!, r.cluster_key!);
+        }
+        const clustered = new Map<string, Ev[]>();
+        const plainCluster = cluster;
+        const groupOf = (key: string, group: Ev[]) => {
+          const c = clusterOf.get(key);
+          if (c === undefined) return plainCluster(key, group);
+          (clustered.get(c) ?? clustered.set(c, []).get(c)!).push(...group);
+        };
+        let from = '';
+        let inclusive = false;
+        for (;;) {
+          const rows = await evidencePage(from, inclusive);
           if (!rows.length) break;
+          const last = rows[rows.length - 1]!.sha256;
           const full = rows.length === page;
-          const last = rows[rows.length - 1]!.value;
+          // A full page may have cut the last photo's group: leave it for the next page, unless it is the whole page.
           let cut = rows.length;
-          if (full) while (cut > 0 && rows[cut - 1]!.value === last) cut--;
-          let start = 0;
+          if (full) while (cut > 0 && rows[cut - 1]!.sha256 === last) cut--;
+          let groupStart = 0;
           for (let k = 1; k <= cut; k++)
-            if (k === cut || rows[k]!.value !== rows[start]!.value) {
-              group(kind, rows[start]!.value, rows.slice(start, k));
-              start = k;
+            if (k === cut || rows[k]!.sha256 !== rows[groupStart]!.sha256) {
+              groupOf(rows[groupStart]!.sha256, rows.slice(groupStart, k));
+              groupStart = k;
             }
           if (full && cut === 0) {
-            // One group fills the page (a parcel locker): read all of it.
-            group(kind, last, (await tx.selectFrom('account_links').select(['kind', 'value', 'account_id']).where('kind', '=', kind).where('value', '=', last).execute()) as L[]);
+            // One photo fills the page: read all of it at once.
+            const all = (await tx
+              .selectFrom('evidence')
+              .innerJoin('cases', 'cases.id', 'evidence.case_id')
+              .select(['evidence.sha256', 'evidence.case_id', 'cases.buyer_id', 'cases.opened_at'])
+              .where('evidence.party', '=', 'buyer')
+              .where('evidence.sha256', '=', last)
+              .execute()) as Ev[];
+            groupOf(last, all);
             from = last;
             inclusive = false;
           } else if (full) {
             from = last;
             inclusive = true;
+          } else {
+            await flushRows();
+            break;
           }
-          if (groupRows.length > 5_000) await insertChunked(groupRows.splice(0), (chunk) => tx.insertInto('risk_link_groups').values(chunk).execute());
-          if (!full) break;
+          if (photoRows.length + useRows.length > 20_000) await flushRows();
         }
+        for (const [key, group] of clustered) cluster(key, group);
+        await flushRows();
       }
-      await insertChunked(groupRows.splice(0), (chunk) => tx.insertInto('risk_link_groups').values(chunk).execute());
-    }
-    log(`link groups: ${linkGroups}`);
+      log(`photos: ${photos}`);
 
-    // 6. Priors, then the behaviour part of every score (who is high-risk for linked accounts).
-    const model = await loadRiskModel(tx);
-    let priors = model.priors;
-    if (opts.refit !== false) {
-      const fitter = new PriorsFitter();
-      const scratch = newBuyer('');
-      for (let i = 0; i < B.ids.length; i++) fitter.add(B.agg(i, asOf, scratch).n);
-      priors = fitter.fit();
-    }
-    const ctx = { asOf, priors };
-    const scratch = newBuyer('');
-    const hasReasons = new Uint8Array(B.ids.length);
-    for (let i = 0; i < B.ids.length; i++) {
-      const reasons = baseReasons(B.agg(i, asOf, scratch), ctx);
-      const base = scoreOf(reasons);
-      B.base[i] = base;
-      B.risky[i] = isRisky(B.labels.get(i) ?? null, base) ? 1 : 0;
-      hasReasons[i] = reasons.length ? 1 : 0;
-    }
-    const neighbours = new Map<number, Map<number, Set<string>>>();
-    for (const g of smallGroups)
-      for (const a of g.members)
-        for (const b of g.members) {
-          if (a === b) continue;
-          const of = neighbours.get(a) ?? neighbours.set(a, new Map()).get(a)!;
-          (of.get(b) ?? of.set(b, new Set()).get(b)!).add(g.kind);
+      // 5. Link groups, one value at a time: members (buyers), and who is in a small one.
+      let linkGroups = 0;
+      const smallGroups: Array<{ kind: string; members: number[] }> = [];
+      {
+        type L = { kind: string; value: string; account_id: string };
+        const groupRows: Array<{ group_key: string; members: number; member_ids: string | null }> = [];
+        const group = (kind: string, value: string, list: L[]) => {
+          const members = [...new Set(list.map((l) => l.account_id))].filter((a) => idx(a) !== undefined).sort();
+          if (!members.length) return;
+          linkGroups++;
+          const small = members.length <= RISK_MODEL.linkCap;
+          groupRows.push({ group_key: linkKey(kind, value), members: members.length, member_ids: small ? JSON.stringify(members) : null });
+          if (small && members.length >= 2) smallGroups.push({ kind, members: members.map((m) => idx(m)!) });
+        };
+        // One kind at a time, so each page is a range of the (kind, value) index. A full page may
+        // end inside a group: that group is read again at the start of the next page.
+        for (const kind of ['address', 'device', 'payment']) {
+          for (let from = '', inclusive = false; ;) {
+            const rows = (await tx
+              .selectFrom('account_links')
+              .select(['kind', 'value', 'account_id'])
+              .where('kind', '=', kind)
+              .where('value', inclusive ? '>=' : '>', from)
+              .orderBy('value')
+              .limit(page)
+              .execute()) as L[];
+            if (!rows.length) break;
+            const full = rows.length === page;
+            const last = rows[rows.length - 1]!.value;
+            let cut = rows.length;
+            if (full) while (cut > 0 && rows[cut - 1]!.value === last) cut--;
+            let start = 0;
+            for (let k = 1; k <= cut; k++)
+              if (k === cut || rows[k]!.value !== rows[start]!.value) {
+                group(kind, rows[start]!.value, rows.slice(start, k));
+                start = k;
+              }
+            if (full && cut === 0) {
+              // One group fills the page (a parcel locker): read all of it.
+              group(
+                kind,
+                last,
+                (await tx
+                  .selectFrom('account_links')
+                  .select(['kind', 'value', 'account_id'])
+                  .where('kind', '=', kind)
+                  .where('value', '=', last)
+                  .execute()) as L[],
+              );
+              from = last;
+              inclusive = false;
+            } else if (full) {
+              from = last;
+              inclusive = true;
+            }
+            if (groupRows.length > 5_000)
+              await insertChunked(groupRows.splice(0), (chunk) => tx.insertInto('risk_link_groups').values(chunk).execute());
+            if (!full) break;
+          }
         }
+        await insertChunked(groupRows.splice(0), (chunk) => tx.insertInto('risk_link_groups').values(chunk).execute());
+      }
+      log(`link groups: ${linkGroups}`);
 
-    // 7. The buyers' rows, a page at a time with their links.
-    for (const ids of chunks(B.ids, MAX_IDS)) {
-      // The page's links: one range of the primary key (account_id, kind, value); ids are sorted.
-      const links = await tx
-        .selectFrom('account_links')
-        .select(['account_id', 'kind', 'value'])
-        .where('account_id', '>=', ids[0]!)
-        .where('account_id', '<=', ids[ids.length - 1]!)
-        .execute();
-      const linksOf = new Map<string, string[]>();
-      for (const l of links) if (idx(l.account_id) !== undefined) (linksOf.get(l.account_id) ?? linksOf.set(l.account_id, []).get(l.account_id)!).push(linkKey(l.kind, l.value));
-      const rows = ids.map((id) => {
-        const i = idx(id)!;
-        const b = B.agg(i, asOf);
-        b.links = (linksOf.get(id) ?? []).sort();
-        const base = hasReasons[i] ? baseReasons(b, ctx) : [];
-        const linked: LinkedNeighbour[] = [];
-        for (const [j, kinds] of neighbours.get(i) ?? [])
-          if (B.risky[j]) linked.push({ id: B.ids[j]!, kinds: [...kinds].sort(), flagged: B.labels.get(j) === 'serial_disputer' });
-        const link = linkReason(linked);
-        const reasons = sortReasons(link ? [...base, link] : base);
-        b.scored = { score: scoreOf(reasons), base: B.base[i]!, risky: B.risky[i] === 1, reasons, at: asOf };
-        return buyerToRow(b);
+      // 6. Priors, then the behaviour part of every score (who is high-risk for linked accounts).
+      const model = await loadRiskModel(tx);
+      let priors = model.priors;
+      if (opts.refit !== false) {
+        const fitter = new PriorsFitter();
+        const scratch = newBuyer('');
+        for (let i = 0; i < B.ids.length; i++) fitter.add(B.agg(i, asOf, scratch).n);
+        priors = fitter.fit();
+      }
+      const ctx = { asOf, priors };
+      const scratch = newBuyer('');
+      const hasReasons = new Uint8Array(B.ids.length);
+      for (let i = 0; i < B.ids.length; i++) {
+        const reasons = baseReasons(B.agg(i, asOf, scratch), ctx);
+        const base = scoreOf(reasons);
+        B.base[i] = base;
+        B.risky[i] = isRisky(B.labels.get(i) ?? null, base) ? 1 : 0;
+        hasReasons[i] = reasons.length ? 1 : 0;
+      }
+      const neighbours = new Map<number, Map<number, Set<string>>>();
+      for (const g of smallGroups)
+        for (const a of g.members)
+          for (const b of g.members) {
+            if (a === b) continue;
+            const of = neighbours.get(a) ?? neighbours.set(a, new Map()).get(a)!;
+            (of.get(b) ?? of.set(b, new Set()).get(b)!).add(g.kind);
+          }
+
+      // 7. The buyers' rows, a page at a time with their links.
+      for (const ids of chunks(B.ids, MAX_IDS)) {
+        // The page's links: one range of the primary key (account_id, kind, value); ids are sorted.
+        const links = await tx
+          .selectFrom('account_links')
+          .select(['account_id', 'kind', 'value'])
+          .where('account_id', '>=', ids[0]!)
+          .where('account_id', '<=', ids[ids.length - 1]!)
+          .execute();
+        const linksOf = new Map<string, string[]>();
+        for (const l of links)
+          if (idx(l.account_id) !== undefined)
+            (linksOf.get(l.account_id) ?? linksOf.set(l.account_id, []).get(l.account_id)!).push(linkKey(l.kind, l.value));
+        const rows = ids.map((id) => {
+          const i = idx(id)!;
+          const b = B.agg(i, asOf);
+          b.links = (linksOf.get(id) ?? []).sort();
+          const base = hasReasons[i] ? baseReasons(b, ctx) : [];
+          const linked: LinkedNeighbour[] = [];
+          for (const [j, kinds] of neighbours.get(i) ?? [])
+            if (B.risky[j]) linked.push({ id: B.ids[j]!, kinds: [...kinds].sort(), flagged: B.labels.get(j) === 'serial_disputer' });
+          const link = linkReason(linked);
+          const reasons = sortReasons(link ? [...base, link] : base);
+          b.scored = { score: scoreOf(reasons), base: B.base[i]!, risky: B.risky[i] === 1, reasons, at: asOf };
+          return buyerToRow(b);
+        });
+        await insertChunked(rows, (chunk) => tx.insertInto('buyer_risk').values(chunk).execute());
+      }
+      await saveRiskModel(tx, {
+        priors,
+        fittedAt: opts.refit !== false ? asOf : model.fittedAt,
+        fittedBuyers: opts.refit !== false ? B.ids.length : model.fittedBuyers,
+        buyers: B.ids.length,
       });
-      await insertChunked(rows, (chunk) => tx.insertInto('buyer_risk').values(chunk).execute());
-    }
-    await saveRiskModel(tx, { priors, fittedAt: opts.refit !== false ? asOf : model.fittedAt, fittedBuyers: opts.refit !== false ? B.ids.length : model.fittedBuyers, buyers: B.ids.length });
-    log('buyer rows written');
-    return { buyers: B.ids.length, orders, disputes, photos, linkGroups, priors, seconds: Math.round(performance.now() - started) / 1000 };
-  }));
+      log('buyer rows written');
+      return {
+        buyers: B.ids.length,
+        orders,
+        disputes,
+        photos,
+        linkGroups,
+        priors,
+        seconds: Math.round(performance.now() - started) / 1000,
+      };
+    }),
+  );
 }

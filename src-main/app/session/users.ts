@@ -27,7 +27,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
 export async function createUser(db: Db, u: { id: string; name: string; role: Role; password: string }, now: number): Promise<void> {
   await db
     .insertInto('users')
-    .values({ id: u.id, name: u.name, role: u.role, password_hash: await hashPassword(u.password), failed_attempts: 0, locked_until: null, created_at: now })
+    .values({
+      id: u.id,
+      name: u.name,
+      role: u.role,
+      password_hash: await hashPassword(u.password),
+      failed_attempts: 0,
+      locked_until: null,
+      created_at: now,
+    })
     .execute();
 }
 
@@ -46,12 +54,18 @@ export async function signIn(db: Db, userId: string, password: string, now: numb
     throw wrong;
   }
   if (user.locked_until !== null && now < user.locked_until)
-    throw new AppFailure('UNAUTHENTICATED', `Too many failed sign-ins: the account is locked until ${new Date(user.locked_until).toISOString()}.`);
+    throw new AppFailure(
+      'UNAUTHENTICATED',
+      `Too many failed sign-ins: the account is locked until ${new Date(user.locked_until).toISOString()}.`,
+    );
   if (!(await verifyPassword(password, user.password_hash))) {
     const failed = user.failed_attempts + 1;
     await db
       .updateTable('users')
-      .set({ failed_attempts: failed >= MAX_FAILED_ATTEMPTS ? 0 : failed, locked_until: failed >= MAX_FAILED_ATTEMPTS ? now + LOCKOUT_MS : null })
+      .set({
+        failed_attempts: failed >= MAX_FAILED_ATTEMPTS ? 0 : failed,
+        locked_until: failed >= MAX_FAILED_ATTEMPTS ? now + LOCKOUT_MS : null,
+      })
       .where('id', '=', userId)
       .execute();
     throw wrong;

@@ -47,7 +47,11 @@ export async function appealsList(db: Db, limit: number, me: string, now: number
       .orderBy('appeals.case_id')
       .limit(limit)
       .execute(),
-    db.selectFrom('appeals').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirst(),
+    db
+      .selectFrom('appeals')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'pending')
+      .executeTakeFirst(),
   ]);
   const ids = rows.map((r) => r.case_id);
   // The contested decision is the case's latest one (a review adds the next).
@@ -62,7 +66,12 @@ export async function appealsList(db: Db, limit: number, me: string, now: number
     : [];
   const latest = new Map(decisions.map((d) => [d.case_id, d])); // ordered by seq: the last one wins
   const evidenceCounts = ids.length
-    ? await db.selectFrom('evidence').select(['case_id', (eb) => eb.fn.countAll<number>().as('n')]).where('case_id', 'in', ids).groupBy('case_id').execute()
+    ? await db
+        .selectFrom('evidence')
+        .select(['case_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('case_id', 'in', ids)
+        .groupBy('case_id')
+        .execute()
     : [];
   const evidenceOf = new Map(evidenceCounts.map((e) => [e.case_id, Number(e.n)]));
   const out: AppealRowOut[] = [];
@@ -78,7 +87,12 @@ export async function appealsList(db: Db, limit: number, me: string, now: number
       totalMinor: r.total_minor,
       buyerId: r.buyer_id,
       buyerName: r.buyer_name,
-      appeal: { party: r.party as 'buyer' | 'seller', grounds: r.grounds as AppealRow['appeal']['grounds'], text: r.text, filedAt: toIso(r.filed_at) },
+      appeal: {
+        party: r.party as 'buyer' | 'seller',
+        grounds: r.grounds as AppealRow['appeal']['grounds'],
+        text: r.text,
+        filedAt: toIso(r.filed_at),
+      },
       ageMs: Math.max(0, now - r.filed_at),
       decision: {
         outcome: d.outcome,

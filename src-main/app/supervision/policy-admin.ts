@@ -32,14 +32,25 @@ async function decisionsUnder(db: Db, versions: number[]): Promise<Map<number, n
 /** The policy in force with its version, note and the decisions recorded under it. */
 export async function policyGet(db: Db): Promise<PolicyVersionView> {
   const row = await db.selectFrom('policies').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirst();
-  if (!row) return { version: 0, policy: DEFAULT_POLICY, note: 'Defaults of DOMAIN.md (nothing published yet)', createdBy: 'system', createdAt: toIso(0), decisions: 0 };
+  if (!row)
+    return {
+      version: 0,
+      policy: DEFAULT_POLICY,
+      note: 'Defaults of DOMAIN.md (nothing published yet)',
+      createdBy: 'system',
+      createdAt: toIso(0),
+      decisions: 0,
+    };
   return viewOf(row, (await decisionsUnder(db, [row.version])).get(row.version) ?? 0);
 }
 
 /** Every published version, newest first, each with the number of decisions made under it. */
 export async function policyHistory(db: Db): Promise<PolicyVersionView[]> {
   const rows = await db.selectFrom('policies').selectAll().orderBy('version', 'desc').limit(HISTORY_LIMIT).execute();
-  const counts = await decisionsUnder(db, rows.map((r) => r.version));
+  const counts = await decisionsUnder(
+    db,
+    rows.map((r) => r.version),
+  );
   return rows.map((r) => viewOf(r, counts.get(r.version) ?? 0));
 }
 

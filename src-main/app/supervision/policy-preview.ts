@@ -43,7 +43,12 @@ export interface PreviewRowOut extends PreviewCaseRow {
  * Then compares each case's current decision with the replayed one. Nothing is written
  * to the real database.
  */
-export async function previewPolicy(db: Db, draftInput: Policy, lastN: number, now: number): Promise<PolicyPreviewView & { rows: PreviewRowOut[] }> {
+export async function previewPolicy(
+  db: Db,
+  draftInput: Policy,
+  lastN: number,
+  now: number,
+): Promise<PolicyPreviewView & { rows: PreviewRowOut[] }> {
   const started = performance.now();
   const draft = Policy.parse(draftInput);
   const n = Math.min(Math.max(1, lastN), MAX_PREVIEW_CASES);
@@ -65,15 +70,43 @@ export async function previewPolicy(db: Db, draftInput: Policy, lastN: number, n
   // One scenario: every case enters at its escalation (or its first command, if earlier),
   // then its logged commands at their instants as their actors; a last tick at `now` lets
   // every deadline that is due by now fall due, as it has in the real database.
-  type Step = { at: number; order: number; seq: number; caseId: string; method: string; as: string; input: unknown; command?: LoggedCommand };
+  type Step = {
+    at: number;
+    order: number;
+    seq: number;
+    caseId: string;
+    method: string;
+    as: string;
+    input: unknown;
+    command?: LoggedCommand;
+  };
   const steps: Step[] = [];
   for (const id of withLog) {
     const d = disputes.get(id)!;
     for (const account of [d.buyer, d.seller])
-      for (const kind of ['device', 'address', 'payment'] as const) if (account.links?.[kind]) account.links[kind] = account.links[kind]!.slice(0, MAX_LINKS);
+      for (const kind of ['device', 'address', 'payment'] as const)
+        if (account.links?.[kind]) account.links[kind] = account.links[kind]!.slice(0, MAX_LINKS);
     const log = logs.get(id)!;
-    steps.push({ at: Math.min(Date.parse(d.escalatedAt), log[0]!.at), order: 0, seq: 0, caseId: id, method: 'intake.dispute', as: 'intake', input: d });
-    for (const c of log) steps.push({ at: c.at, order: 1, seq: c.id, caseId: id, method: c.method, as: c.actorRole === 'intake' ? 'intake' : c.actorId, input: c.input, command: c });
+    steps.push({
+      at: Math.min(Date.parse(d.escalatedAt), log[0]!.at),
+      order: 0,
+      seq: 0,
+      caseId: id,
+      method: 'intake.dispute',
+      as: 'intake',
+      input: d,
+    });
+    for (const c of log)
+      steps.push({
+        at: c.at,
+        order: 1,
+        seq: c.id,
+        caseId: id,
+        method: c.method,
+        as: c.actorRole === 'intake' ? 'intake' : c.actorId,
+        input: c.input,
+        command: c,
+      });
   }
   steps.sort((a, b) => a.at - b.at || a.order - b.order || a.seq - b.seq);
   const end = Math.max(now, steps.length ? steps[steps.length - 1]!.at : now);
@@ -81,7 +114,10 @@ export async function previewPolicy(db: Db, draftInput: Policy, lastN: number, n
     name: `policy preview of ${withLog.length} cases`,
     policy: draft,
     users: users.map((u) => ({ id: u.id, name: u.name, role: u.role as Role })),
-    steps: [...steps.map((s) => ({ at: toIso(s.at), as: s.as, method: s.method, input: s.input })), { at: toIso(end), method: 'system.tick' }],
+    steps: [
+      ...steps.map((s) => ({ at: toIso(s.at), as: s.as, method: s.method, input: s.input })),
+      { at: toIso(end), method: 'system.tick' },
+    ],
   };
   // The replay is seconds of CPU for a large preview: it runs on a worker thread.
   const out = withLog.length ? await replayInWorker(scenario, withLog) : { results: [], value: new Map<string, CaseState>() };
@@ -107,12 +143,26 @@ export async function previewPolicy(db: Db, draftInput: Policy, lastN: number, n
     const replayedState = replayed.get(id);
     const refused = refusals.get(id) ?? [];
     const base = { caseId: id, reason: s.reason, currency: s.order.currency, decidedAt: toIso(s.decision!.decidedAt) };
-    const beforeOut = { outcome: before.outcome!, amountMinor: before.amountMinor, basis: before.basis!, status: before.status, refundMinor: before.refundMinor, policyVersion: decidedUnder };
+    const beforeOut = {
+      outcome: before.outcome!,
+      amountMinor: before.amountMinor,
+      basis: before.basis!,
+      status: before.status,
+      refundMinor: before.refundMinor,
+      policyVersion: decidedUnder,
+    };
     if (!replayedState) {
       // The rebuilt dispute did not go back in (should not happen; shown rather than hidden).
       notReplayed++;
       const why = refused[0] ? `${refused[0].code}: ${refused[0].message}` : 'unknown';
-      rows.push({ ...base, before: beforeOut, after: { ...beforeOut }, changed: false, note: `Not replayed: the rebuilt dispute was refused at intake (${why}).`, refusedSteps: refused.length });
+      rows.push({
+        ...base,
+        before: beforeOut,
+        after: { ...beforeOut },
+        changed: false,
+        note: `Not replayed: the rebuilt dispute was refused at intake (${why}).`,
+        refusedSteps: refused.length,
+      });
       continue;
     }
     const after = outcomeOf(replayedState);
@@ -158,7 +208,11 @@ async function lastDecidedCases(db: Db, n: number, now: number): Promise<string[
       const c: { at: number; caseId: string } = cursor;
       q = q.where((eb) => eb.or([eb('decided_at', '<', c.at), eb.and([eb('decided_at', '=', c.at), eb('case_id', '<', c.caseId)])]));
     }
-    const page = await q.orderBy('decided_at', 'desc').orderBy('case_id', 'desc').limit(2 * n).execute();
+    const page = await q
+      .orderBy('decided_at', 'desc')
+      .orderBy('case_id', 'desc')
+      .limit(2 * n)
+      .execute();
     for (const r of page) {
       seen.add(r.case_id);
       if (seen.size === n) return [...seen];
@@ -179,7 +233,12 @@ function outcomeOf(s: CaseState): Outcome {
   };
 }
 
-const BASIS_WORDS: Record<string, string> = { agreement: 'by agreement', mediator: 'by the mediator', default: 'by default', appeal: 'on appeal' };
+const BASIS_WORDS: Record<string, string> = {
+  agreement: 'by agreement',
+  mediator: 'by the mediator',
+  default: 'by default',
+  appeal: 'on appeal',
+};
 const HOURS_WORDS: Array<['evidenceRequestHours' | 'replyPeriodHours' | 'appealWindowHours' | 'returnShipmentHours', string]> = [
   ['evidenceRequestHours', 'evidence period'],
   ['replyPeriodHours', 'reply period'],
@@ -198,33 +257,47 @@ function explain(
   forced: boolean,
 ): string {
   const money = (n: number) => formatMinor(n, s.order.currency);
-  const decision = (o: Outcome) => (o.outcome === null ? 'no decision' : o.outcome === 'none' ? 'no refund' : `${o.outcome} ${money(o.amountMinor)}`);
+  const decision = (o: Outcome) =>
+    o.outcome === null ? 'no decision' : o.outcome === 'none' ? 'no refund' : `${o.outcome} ${money(o.amountMinor)}`;
   const parts: string[] = [];
   if (before.outcome !== after.outcome || before.amountMinor !== after.amountMinor) parts.push(`${decision(before)} → ${decision(after)}`);
-  if (after.outcome !== null && before.basis !== after.basis) parts.push(`decided ${BASIS_WORDS[after.basis!] ?? after.basis} instead of ${BASIS_WORDS[before.basis!] ?? before.basis}`);
+  if (after.outcome !== null && before.basis !== after.basis)
+    parts.push(`decided ${BASIS_WORDS[after.basis!] ?? after.basis} instead of ${BASIS_WORDS[before.basis!] ?? before.basis}`);
   if (after.outcome === null)
-    parts.push(forced ? 'the reply period ends without agreement: a mediator must pick a published option' : `the case would wait for a mediator's decision (${after.status.replace('_', ' ')})`);
+    parts.push(
+      forced
+        ? 'the reply period ends without agreement: a mediator must pick a published option'
+        : `the case would wait for a mediator's decision (${after.status.replace('_', ' ')})`,
+    );
   else if (before.status !== after.status) parts.push(`${before.status} → ${after.status}`);
-  if (before.refundMinor !== after.refundMinor && before.amountMinor === after.amountMinor) parts.push(`refund ${money(before.refundMinor)} → ${money(after.refundMinor)}`);
+  if (before.refundMinor !== after.refundMinor && before.amountMinor === after.amountMinor)
+    parts.push(`refund ${money(before.refundMinor)} → ${money(after.refundMinor)}`);
   if (refused.length) {
     const first = refused[0]!;
-    parts.push(`${describeStep(first.step)} on ${toIso(first.step.at)} refused under the draft: ${first.code}${refused.length > 1 ? ` (and ${refused.length - 1} later step${refused.length > 2 ? 's' : ''})` : ''}`);
+    parts.push(
+      `${describeStep(first.step)} on ${toIso(first.step.at)} refused under the draft: ${first.code}${refused.length > 1 ? ` (and ${refused.length - 1} later step${refused.length > 2 ? 's' : ''})` : ''}`,
+    );
   }
   // The policy differences that bear on this case (those it had a use for), against the version it was decided under.
   if (decidedUnder) {
     const rates = decidedUnder.partialRates as Record<string, number>;
     const draftRates = draft.partialRates as Record<string, number>;
-    const hadPartial = before.outcome === 'partial' || after.outcome === 'partial' || !!s.proposal?.options.some((o) => o.kind === 'partial');
-    if (hadPartial && s.reason in rates && rates[s.reason] !== draftRates[s.reason]) parts.push(`partial rate for ${s.reason} ${rates[s.reason]} → ${draftRates[s.reason]}`);
+    const hadPartial =
+      before.outcome === 'partial' || after.outcome === 'partial' || !!s.proposal?.options.some((o) => o.kind === 'partial');
+    if (hadPartial && s.reason in rates && rates[s.reason] !== draftRates[s.reason])
+      parts.push(`partial rate for ${s.reason} ${rates[s.reason]} → ${draftRates[s.reason]}`);
     const uses: Record<(typeof HOURS_WORDS)[number][0], boolean> = {
       evidenceRequestHours: s.evidenceRequests.length > 0,
       replyPeriodHours: s.proposal !== null,
       appealWindowHours: s.appeal !== null || before.status !== after.status,
       returnShipmentHours: before.outcome === 'return' || after.outcome === 'return',
     };
-    for (const [key, words] of HOURS_WORDS) if (uses[key] && decidedUnder[key] !== draft[key]) parts.push(`${words} ${String(decidedUnder[key])} h → ${String(draft[key])} h`);
+    for (const [key, words] of HOURS_WORDS)
+      if (uses[key] && decidedUnder[key] !== draft[key]) parts.push(`${words} ${String(decidedUnder[key])} h → ${String(draft[key])} h`);
     if (s.evidenceRequests.length > 0 && decidedUnder.defaultOnMissedEvidence !== draft.defaultOnMissedEvidence)
-      parts.push(`missed-evidence default ${decidedUnder.defaultOnMissedEvidence ? 'on' : 'off'} → ${draft.defaultOnMissedEvidence ? 'on' : 'off'}`);
+      parts.push(
+        `missed-evidence default ${decidedUnder.defaultOnMissedEvidence ? 'on' : 'off'} → ${draft.defaultOnMissedEvidence ? 'on' : 'off'}`,
+      );
   }
   return `${parts.join('; ')}.`;
 }

@@ -46,7 +46,16 @@ export async function sampleDecisionForQuality(tx: Db, prev: CaseState, next: Ca
   if (sampleDraw(await samplingSecret(tx), next.id, seq) >= rate) return false;
   await tx
     .insertInto('quality_reviews')
-    .values({ case_id: next.id, decision_seq: seq, decided_by: d.decidedBy, sampled_at: now, reviewer_id: null, verdict: null, note: null, reviewed_at: null })
+    .values({
+      case_id: next.id,
+      decision_seq: seq,
+      decided_by: d.decidedBy,
+      sampled_at: now,
+      reviewer_id: null,
+      verdict: null,
+      note: null,
+      reviewed_at: null,
+    })
     .onConflict((oc) => oc.columns(['case_id', 'decision_seq']).doNothing())
     .execute();
   return true;
@@ -81,20 +90,24 @@ export async function qualityList(db: Db, status: 'pending' | 'reviewed', limit:
   total = status === 'pending' ? total.where('reviewed_at', 'is', null) : total.where('reviewed_at', 'is not', null);
   const [rows, count, { policy }] = await Promise.all([page.limit(limit).execute(), total.executeTakeFirst(), currentPolicy(db)]);
   return {
-    rows: rows.map(
-      (r): QualityRow => ({
-        caseId: r.case_id,
-        reason: r.reason,
-        currency: r.currency,
-        decision: { outcome: r.outcome, amountMinor: r.amount_minor, decidedBy: r.decided_by, decidedAt: toIso(r.decided_at), reasons: r.reasons },
-        sampledAt: toIso(r.sampled_at),
-        review:
-          r.reviewed_at !== null
-            ? { verdict: r.verdict as 'agree' | 'disagree', note: r.note ?? '', by: r.reviewer_id ?? '', at: toIso(r.reviewed_at) }
-            : null,
-        mayReview: r.reviewed_at === null && r.decided_by !== me,
-      }),
-    ),
+    rows: rows.map((r): QualityRow => ({
+      caseId: r.case_id,
+      reason: r.reason,
+      currency: r.currency,
+      decision: {
+        outcome: r.outcome,
+        amountMinor: r.amount_minor,
+        decidedBy: r.decided_by,
+        decidedAt: toIso(r.decided_at),
+        reasons: r.reasons,
+      },
+      sampledAt: toIso(r.sampled_at),
+      review:
+        r.reviewed_at !== null
+          ? { verdict: r.verdict as 'agree' | 'disagree', note: r.note ?? '', by: r.reviewer_id ?? '', at: toIso(r.reviewed_at) }
+          : null,
+      mayReview: r.reviewed_at === null && r.decided_by !== me,
+    })),
     total: Number(count?.n ?? 0),
     sampleRate: policy.qualitySampleRate,
   };
@@ -112,17 +125,28 @@ export async function reviewQuality(
   now: number,
 ): Promise<{ caseId: string; verdict: 'agree' | 'disagree' }> {
   return db.transaction().execute(async (tx) => {
-    const samples = await tx.selectFrom('quality_reviews').selectAll().where('case_id', '=', input.caseId).orderBy('decision_seq', 'desc').execute();
+    const samples = await tx
+      .selectFrom('quality_reviews')
+      .selectAll()
+      .where('case_id', '=', input.caseId)
+      .orderBy('decision_seq', 'desc')
+      .execute();
     const pending = samples.find((s) => s.reviewed_at === null);
     if (!pending) {
       if (samples.length) {
         const last = samples[0]!;
-        throw new AppFailure('INVALID_STATE', `The sampled decision on case ${input.caseId} was already reviewed by ${last.reviewer_id} (${last.verdict}).`);
+        throw new AppFailure(
+          'INVALID_STATE',
+          `The sampled decision on case ${input.caseId} was already reviewed by ${last.reviewer_id} (${last.verdict}).`,
+        );
       }
       throw new AppFailure('NOT_FOUND', `No decision on case ${input.caseId} was sampled for a quality review.`);
     }
     if (pending.decided_by === reviewer)
-      throw new AppFailure('SEPARATION_OF_DUTIES', `You made the sampled decision on case ${input.caseId}; another supervisor must review its quality.`);
+      throw new AppFailure(
+        'SEPARATION_OF_DUTIES',
+        `You made the sampled decision on case ${input.caseId}; another supervisor must review its quality.`,
+      );
     const note = input.note.trim();
     const updated = await tx
       .updateTable('quality_reviews')
@@ -134,14 +158,22 @@ export async function reviewQuality(
     if (Number(updated.numUpdatedRows) !== 1)
       throw new AppFailure('INVALID_STATE', `The sampled decision on case ${input.caseId} was reviewed by someone else a moment ago.`);
     await appendEvents(tx, input.caseId, [
-      { at: now, actor: reviewer, type: 'quality.reviewed', details: { decisionSeq: pending.decision_seq, decidedBy: pending.decided_by, verdict: input.verdict, note } },
+      {
+        at: now,
+        actor: reviewer,
+        type: 'quality.reviewed',
+        details: { decisionSeq: pending.decision_seq, decidedBy: pending.decided_by, verdict: input.verdict, note },
+      },
     ]);
     return { caseId: input.caseId, verdict: input.verdict };
   });
 }
 
 /** Per decider: reviewed, agreed, disagreed (all time), for the team view. */
-export async function qualityResultsOf(db: Db, userIds: string[]): Promise<Map<string, { reviewed: number; agreed: number; disagreed: number }>> {
+export async function qualityResultsOf(
+  db: Db,
+  userIds: string[],
+): Promise<Map<string, { reviewed: number; agreed: number; disagreed: number }>> {
   const out = new Map(userIds.map((u) => [u, { reviewed: 0, agreed: 0, disagreed: 0 }]));
   if (!userIds.length) return out;
   const rows = await db

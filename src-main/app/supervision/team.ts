@@ -31,7 +31,15 @@ interface Tally {
   shareSum: number;
   overturned: number;
 }
-const emptyTally = (): Tally => ({ open: 0, overdue: 0, decided: 0, byOutcome: { full: 0, partial: 0, return: 0, none: 0 }, refunded: 0, shareSum: 0, overturned: 0 });
+const emptyTally = (): Tally => ({
+  open: 0,
+  overdue: 0,
+  decided: 0,
+  byOutcome: { full: 0, partial: 0, return: 0, none: 0 },
+  refunded: 0,
+  shareSum: 0,
+  overturned: 0,
+});
 
 type OverdueEb = Parameters<typeof overdueExpr>[0];
 
@@ -45,7 +53,14 @@ type OverdueEb = Parameters<typeof overdueExpr>[0];
  */
 export async function teamOverview(db: Db, days: number, now: number): Promise<TeamOverview> {
   const since = now - days * DAY_MS;
-  const users = await db.selectFrom('users').select(['id', 'name', 'role']).where('role', 'in', ['mediator', 'supervisor']).orderBy('role').orderBy('name').orderBy('id').execute();
+  const users = await db
+    .selectFrom('users')
+    .select(['id', 'name', 'role'])
+    .where('role', 'in', ['mediator', 'supervisor'])
+    .orderBy('role')
+    .orderBy('name')
+    .orderBy('id')
+    .execute();
   const ids = users.map((u) => u.id);
   const tallies = new Map(ids.map((id) => [id, emptyTally()]));
 
@@ -56,7 +71,16 @@ export async function teamOverview(db: Db, days: number, now: number): Promise<T
         .select((eb) => [
           'cases.assignee_id',
           eb.fn.countAll<number>().as('n'),
-          eb.fn.sum<number>(eb.case().when(overdueExpr(eb as unknown as OverdueEb, now)).then(1).else(0).end()).as('overdue'),
+          eb.fn
+            .sum<number>(
+              eb
+                .case()
+                .when(overdueExpr(eb as unknown as OverdueEb, now))
+                .then(1)
+                .else(0)
+                .end(),
+            )
+            .as('overdue'),
         ])
         .where('cases.assignee_id', 'in', ids)
         .where('cases.status', 'in', [...OPEN_STATUSES])
@@ -72,7 +96,9 @@ export async function teamOverview(db: Db, days: number, now: number): Promise<T
           eb.fn.sum<number>(eb.case().when('d.amount_minor', '>', 0).then(1).else(0).end()).as('refunded'),
           // The refunded share of the claim, capped at 1: comparable across currencies.
           eb.fn
-            .sum<number>(sql`case when d.amount_minor >= cases.claim_amount_minor then 1.0 else d.amount_minor * 1.0 / cases.claim_amount_minor end`)
+            .sum<number>(
+              sql`case when d.amount_minor >= cases.claim_amount_minor then 1.0 else d.amount_minor * 1.0 / cases.claim_amount_minor end`,
+            )
             .as('share'),
         ])
         .where('d.decided_by', 'in', ids)
@@ -84,7 +110,12 @@ export async function teamOverview(db: Db, days: number, now: number): Promise<T
       // A decision overturned on appeal is followed by the reviewer's decision (basis appeal).
       db
         .selectFrom('decisions as d')
-        .innerJoin('decisions as r', (j) => j.onRef('r.case_id', '=', 'd.case_id').on('r.seq', '=', sql<number>`d.seq + 1`).on('r.basis', '=', 'appeal'))
+        .innerJoin('decisions as r', (j) =>
+          j
+            .onRef('r.case_id', '=', 'd.case_id')
+            .on('r.seq', '=', sql<number>`d.seq + 1`)
+            .on('r.basis', '=', 'appeal'),
+        )
         .select(['d.decided_by', (eb) => eb.fn.countAll<number>().as('n')])
         .where('d.decided_by', 'in', ids)
         .where('d.decided_at', '>=', since)
@@ -153,7 +184,11 @@ export async function teamOverview(db: Db, days: number, now: number): Promise<T
   });
 
   const [unassigned, waiting] = await Promise.all([
-    db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'escalated').executeTakeFirst(),
+    db
+      .selectFrom('cases')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'escalated')
+      .executeTakeFirst(),
     waitingLongest(db, now),
   ]);
   return {
@@ -181,7 +216,13 @@ async function waitingLongest(db: Db, now: number): Promise<TeamOverview['waitin
           'cases.assignee_id',
           'cases.escalated_at',
           'cases.reason',
-          eb.case().when(overdueExpr(eb as unknown as OverdueEb, now)).then(1).else(0).end().as('overdue'),
+          eb
+            .case()
+            .when(overdueExpr(eb as unknown as OverdueEb, now))
+            .then(1)
+            .else(0)
+            .end()
+            .as('overdue'),
         ])
         .where('cases.status', '=', status)
         .orderBy('cases.escalated_at')
@@ -210,10 +251,17 @@ async function waitingLongest(db: Db, now: number): Promise<TeamOverview['waitin
  * engine's assign command: all or none. The first refusal refuses the whole command, names
  * the case, and is written to that case's audit log; nothing else changes.
  */
-export async function assignMany(db: Db, caseIds: string[], userId: string, actor: Actor, now: number): Promise<{ userId: string; caseIds: string[] }> {
+export async function assignMany(
+  db: Db,
+  caseIds: string[],
+  userId: string,
+  actor: Actor,
+  now: number,
+): Promise<{ userId: string; caseIds: string[] }> {
   const user = await db.selectFrom('users').select(['id', 'role']).where('id', '=', userId).executeTakeFirst();
   if (!user) throw new AppFailure('NOT_FOUND', `There is no user ${userId}.`);
-  if (user.role === 'analyst') throw new AppFailure('VALIDATION', `${userId} is an analyst; cases are assigned to mediators or supervisors.`, 'userId');
+  if (user.role === 'analyst')
+    throw new AppFailure('VALIDATION', `${userId} is an analyst; cases are assigned to mediators or supervisors.`, 'userId');
   const ids = [...new Set(caseIds)];
   const command = { type: 'assign' as const, userId };
   for (let attempt = 0; ; attempt++) {
@@ -238,7 +286,12 @@ export async function assignMany(db: Db, caseIds: string[], userId: string, acto
         // Rolled back whole; the refusal still belongs in the refused case's audit log.
         const by = actor.kind === 'user' ? actor.id : actor.kind;
         await appendEvents(db, refused.caseId, [
-          { at: now, actor: by, type: 'command.refused', details: { command: 'assign', bulk: ids.length, code: refused.code, message: refused.message } },
+          {
+            at: now,
+            actor: by,
+            type: 'command.refused',
+            details: { command: 'assign', bulk: ids.length, code: refused.code, message: refused.message },
+          },
         ]);
         const failure = new AppFailure(
           refused.code,
@@ -250,7 +303,8 @@ export async function assignMany(db: Db, caseIds: string[], userId: string, acto
       return { userId, caseIds: ids };
     } catch (e) {
       if (e instanceof ConcurrentUpdate && attempt < 3) continue;
-      if (e instanceof ConcurrentUpdate) throw new AppFailure('CONFLICT', 'Some of these cases are being changed by someone else; try again.');
+      if (e instanceof ConcurrentUpdate)
+        throw new AppFailure('CONFLICT', 'Some of these cases are being changed by someone else; try again.');
       throw e;
     }
   }

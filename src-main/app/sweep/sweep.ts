@@ -30,11 +30,7 @@ export async function sweep(db: Db, now: number, opts: { caseId?: string } = {})
       .where('due_at', '<=', now);
     // One case only: a command first brings its own case up to `now` (see runCaseCommand).
     if (opts.caseId !== undefined) query = query.where('case_id', '=', opts.caseId);
-    const due = await query
-      .orderBy('due_at')
-      .orderBy('id')
-      .limit(BATCH)
-      .execute();
+    const due = await query.orderBy('due_at').orderBy('id').limit(BATCH).execute();
     if (!due.length) return report;
     // Chunks of consecutive due rows of distinct cases, one transaction each (see applyChunk).
     let i = 0;
@@ -94,7 +90,11 @@ async function applyChunk(tx: Db, chunk: DueRow[], now: number): Promise<ChunkOu
       await tx
         .updateTable('deadlines')
         .set({ fired_at: now })
-        .where('id', 'in', chunk.map((r) => r.id))
+        .where(
+          'id',
+          'in',
+          chunk.map((r) => r.id),
+        )
         .where('fired_at', 'is', null)
         .where('cancelled_at', 'is', null)
         .returning('id')
@@ -139,7 +139,11 @@ async function applyChunk(tx: Db, chunk: DueRow[], now: number): Promise<ChunkOu
     await tx
       .updateTable('deadlines')
       .set({ fired_at: null })
-      .where('id', 'in', later.map((r) => r.id))
+      .where(
+        'id',
+        'in',
+        later.map((r) => r.id),
+      )
       .execute();
   await saveCaseStates(tx, changes, now);
   return { outcomes, spawnedDue };

@@ -1,4 +1,17 @@
-import type { AccountLabel, AppealGrounds, Basis, CaseStatus, DeliveryStatus, OptionKind, Outcome, Party, Reason, RefundStatus, Remedy, ReplyChoice } from '../../contract/domain';
+import type {
+  AccountLabel,
+  AppealGrounds,
+  Basis,
+  CaseStatus,
+  DeliveryStatus,
+  OptionKind,
+  Outcome,
+  Party,
+  Reason,
+  RefundStatus,
+  Remedy,
+  ReplyChoice,
+} from '../../contract/domain';
 import type { CaseEvent, Deadline, NewEvidence } from '../../engine/commands';
 import type { CaseState, Decision, ProposalOption } from '../../engine/state';
 import type { Insertable } from 'kysely';
@@ -57,9 +70,23 @@ async function loadChunk(tx: Tx, ids: string[], out: Map<string, CaseState & { v
     .innerJoin('orders', 'orders.id', 'cases.order_id')
     .innerJoin('accounts as buyer', 'buyer.id', 'cases.buyer_id')
     .select([
-      'cases.id', 'cases.status', 'cases.assignee_id', 'cases.reason', 'cases.claim_remedy', 'cases.claim_amount_minor',
-      'cases.buyer_id', 'cases.seller_id', 'cases.escalated_at', 'cases.forced_decision', 'cases.evidence_round', 'cases.version',
-      'orders.currency', 'orders.item_price_minor', 'orders.shipping_minor', 'orders.total_minor', 'orders.delivery_status',
+      'cases.id',
+      'cases.status',
+      'cases.assignee_id',
+      'cases.reason',
+      'cases.claim_remedy',
+      'cases.claim_amount_minor',
+      'cases.buyer_id',
+      'cases.seller_id',
+      'cases.escalated_at',
+      'cases.forced_decision',
+      'cases.evidence_round',
+      'cases.version',
+      'orders.currency',
+      'orders.item_price_minor',
+      'orders.shipping_minor',
+      'orders.total_minor',
+      'orders.delivery_status',
       'buyer.label as buyer_label',
     ])
     .where('cases.id', 'in', ids)
@@ -67,7 +94,14 @@ async function loadChunk(tx: Tx, ids: string[], out: Map<string, CaseState & { v
   if (!cases.length) return;
   const found = cases.map((c) => c.id);
   const [requestRows, proposalRows, decisionRows, appealRows, refundRows] = await Promise.all([
-    tx.selectFrom('evidence_requests').selectAll().where('case_id', 'in', found).orderBy('case_id').orderBy('requested_at').orderBy('id').execute(),
+    tx
+      .selectFrom('evidence_requests')
+      .selectAll()
+      .where('case_id', 'in', found)
+      .orderBy('case_id')
+      .orderBy('requested_at')
+      .orderBy('id')
+      .execute(),
     tx.selectFrom('proposals').selectAll().where('case_id', 'in', found).execute(),
     tx.selectFrom('decisions').selectAll().where('case_id', 'in', found).orderBy('case_id').orderBy('seq').execute(),
     tx.selectFrom('appeals').selectAll().where('case_id', 'in', found).execute(),
@@ -202,11 +236,22 @@ export async function saveCaseStates(tx: Tx, changes: CaseChange[], now: number)
 
   // The case rows, guarded by version; identical new values (and expected version) share one UPDATE.
   const caseGroups = groupBy(changes, ({ prev, next, effects }) =>
-    JSON.stringify([next.status, next.assignee, next.forcedDecision, next.evidenceRound, next.decision?.policyVersion ?? null, effects.deadlines[0]?.dueAt ?? null, prev.version]),
+    JSON.stringify([
+      next.status,
+      next.assignee,
+      next.forcedDecision,
+      next.evidenceRound,
+      next.decision?.policyVersion ?? null,
+      effects.deadlines[0]?.dueAt ?? null,
+      prev.version,
+    ]),
   );
   for (const group of caseGroups.values()) {
     const { prev, next, effects } = group[0]!;
-    for (const ids of chunks(group.map((c) => c.next.id), MAX_IDS)) {
+    for (const ids of chunks(
+      group.map((c) => c.next.id),
+      MAX_IDS,
+    )) {
       const updated = await tx
         .updateTable('cases')
         .set({
@@ -234,13 +279,28 @@ export async function saveCaseStates(tx: Tx, changes: CaseChange[], now: number)
     for (const r of next.evidenceRequests) {
       const old = prevRequests.get(r.id);
       if (!old)
-        newRequests.push({ id: r.id, case_id: next.id, party: r.party, request: r.request, requested_by: r.requestedBy, requested_at: r.requestedAt, due_at: r.dueAt, status: r.status, resolved_at: r.resolvedAt, round: r.round });
-      else if (old.status !== r.status || old.resolvedAt !== r.resolvedAt) changedRequests.push({ id: r.id, status: r.status, resolved_at: r.resolvedAt });
+        newRequests.push({
+          id: r.id,
+          case_id: next.id,
+          party: r.party,
+          request: r.request,
+          requested_by: r.requestedBy,
+          requested_at: r.requestedAt,
+          due_at: r.dueAt,
+          status: r.status,
+          resolved_at: r.resolvedAt,
+          round: r.round,
+        });
+      else if (old.status !== r.status || old.resolvedAt !== r.resolvedAt)
+        changedRequests.push({ id: r.id, status: r.status, resolved_at: r.resolvedAt });
     }
   }
   await insertRows(newRequests, (rows) => tx.insertInto('evidence_requests').values(rows).execute());
   for (const group of groupBy(changedRequests, (r) => JSON.stringify([r.status, r.resolved_at])).values())
-    for (const ids of chunks(group.map((r) => r.id), MAX_IDS))
+    for (const ids of chunks(
+      group.map((r) => r.id),
+      MAX_IDS,
+    ))
       await tx
         .updateTable('evidence_requests')
         .set({ status: group[0]!.status, resolved_at: group[0]!.resolved_at })
@@ -273,7 +333,27 @@ export async function saveCaseStates(tx: Tx, changes: CaseChange[], now: number)
     tx
       .insertInto('proposals')
       .values(rows)
-      .onConflict((oc) => oc.column('case_id').doUpdateSet(excludedOf(['options', 'recommended', 'recommendation_reason', 'proposed_by', 'proposed_at', 'reply_due_at', 'buyer_reply', 'buyer_replied_at', 'seller_reply', 'seller_replied_at', 'override_note', 'policy_version', 'ended_at'])))
+      .onConflict((oc) =>
+        oc
+          .column('case_id')
+          .doUpdateSet(
+            excludedOf([
+              'options',
+              'recommended',
+              'recommendation_reason',
+              'proposed_by',
+              'proposed_at',
+              'reply_due_at',
+              'buyer_reply',
+              'buyer_replied_at',
+              'seller_reply',
+              'seller_replied_at',
+              'override_note',
+              'policy_version',
+              'ended_at',
+            ]),
+          ),
+      )
       .execute(),
   );
 
@@ -283,7 +363,18 @@ export async function saveCaseStates(tx: Tx, changes: CaseChange[], now: number)
     const nextDecisions = [...next.supersededDecisions, ...(next.decision ? [next.decision] : [])];
     for (let seq = prevDecisions; seq < nextDecisions.length; seq++) {
       const d = nextDecisions[seq]!;
-      decisions.push({ case_id: next.id, seq: seq + 1, outcome: d.outcome, amount_minor: d.amountMinor, basis: d.basis, decided_by: d.decidedBy, decided_at: d.decidedAt, appeal_until: d.appealUntil, reasons: d.reasons, policy_version: d.policyVersion });
+      decisions.push({
+        case_id: next.id,
+        seq: seq + 1,
+        outcome: d.outcome,
+        amount_minor: d.amountMinor,
+        basis: d.basis,
+        decided_by: d.decidedBy,
+        decided_at: d.decidedAt,
+        appeal_until: d.appealUntil,
+        reasons: d.reasons,
+        policy_version: d.policyVersion,
+      });
     }
   }
   await insertRows(decisions, (rows) => tx.insertInto('decisions').values(rows).execute());
@@ -292,13 +383,27 @@ export async function saveCaseStates(tx: Tx, changes: CaseChange[], now: number)
     .filter(({ prev, next }) => next.appeal && JSON.stringify(next.appeal) !== JSON.stringify(prev.appeal))
     .map(({ next }) => {
       const a = next.appeal!;
-      return { case_id: next.id, party: a.party, grounds: a.grounds, text: a.text, filed_at: a.filedAt, status: a.status, reviewed_by: a.reviewedBy, reviewed_at: a.reviewedAt, review_reasons: a.reviewReasons };
+      return {
+        case_id: next.id,
+        party: a.party,
+        grounds: a.grounds,
+        text: a.text,
+        filed_at: a.filedAt,
+        status: a.status,
+        reviewed_by: a.reviewedBy,
+        reviewed_at: a.reviewedAt,
+        review_reasons: a.reviewReasons,
+      };
     });
   await insertRows(appeals, (rows) =>
     tx
       .insertInto('appeals')
       .values(rows)
-      .onConflict((oc) => oc.column('case_id').doUpdateSet(excludedOf(['party', 'grounds', 'text', 'filed_at', 'status', 'reviewed_by', 'reviewed_at', 'review_reasons'])))
+      .onConflict((oc) =>
+        oc
+          .column('case_id')
+          .doUpdateSet(excludedOf(['party', 'grounds', 'text', 'filed_at', 'status', 'reviewed_by', 'reviewed_at', 'review_reasons'])),
+      )
       .execute(),
   );
 
@@ -310,13 +415,25 @@ export async function saveCaseStates(tx: Tx, changes: CaseChange[], now: number)
     .filter(({ next }) => next.refund)
     .map(({ next }) => {
       const r = next.refund!;
-      return { case_id: next.id, status: r.status, amount_minor: r.amountMinor, currency: next.order.currency, return_due_at: r.returnDueAt, return_tracking_number: r.returnTrackingNumber, updated_at: r.updatedAt };
+      return {
+        case_id: next.id,
+        status: r.status,
+        amount_minor: r.amountMinor,
+        currency: next.order.currency,
+        return_due_at: r.returnDueAt,
+        return_tracking_number: r.returnTrackingNumber,
+        updated_at: r.updatedAt,
+      };
     });
   await insertRows(refunds, (rows) =>
     tx
       .insertInto('refunds')
       .values(rows)
-      .onConflict((oc) => oc.column('case_id').doUpdateSet(excludedOf(['status', 'amount_minor', 'currency', 'return_due_at', 'return_tracking_number', 'updated_at'])))
+      .onConflict((oc) =>
+        oc
+          .column('case_id')
+          .doUpdateSet(excludedOf(['status', 'amount_minor', 'currency', 'return_due_at', 'return_tracking_number', 'updated_at'])),
+      )
       .execute(),
   );
 
@@ -324,14 +441,33 @@ export async function saveCaseStates(tx: Tx, changes: CaseChange[], now: number)
   const withEvidence = changes.filter(({ effects }) => effects.newEvidence.length);
   if (withEvidence.length) {
     const lastSeq = new Map<string, number>();
-    for (const ids of chunks(withEvidence.map(({ next }) => next.id), MAX_IDS))
-      for (const r of await tx.selectFrom('evidence').select(['case_id', (eb) => eb.fn.max('seq').as('seq')]).where('case_id', 'in', ids).groupBy('case_id').execute())
+    for (const ids of chunks(
+      withEvidence.map(({ next }) => next.id),
+      MAX_IDS,
+    ))
+      for (const r of await tx
+        .selectFrom('evidence')
+        .select(['case_id', (eb) => eb.fn.max('seq').as('seq')])
+        .where('case_id', 'in', ids)
+        .groupBy('case_id')
+        .execute())
         lastSeq.set(r.case_id, Number(r.seq ?? 0));
     const rows: Array<Insertable<Database['evidence']>> = [];
     for (const { next, effects } of withEvidence) {
       let seq = lastSeq.get(next.id) ?? 0;
       for (const e of effects.newEvidence)
-        rows.push({ case_id: next.id, seq: ++seq, party: e.party, name: e.file.name, media_type: e.file.mediaType, size_bytes: e.file.sizeBytes, sha256: e.file.sha256, submitted_at: e.submittedAt, request_id: e.requestId, note: e.note });
+        rows.push({
+          case_id: next.id,
+          seq: ++seq,
+          party: e.party,
+          name: e.file.name,
+          media_type: e.file.mediaType,
+          size_bytes: e.file.sizeBytes,
+          sha256: e.file.sha256,
+          submitted_at: e.submittedAt,
+          request_id: e.requestId,
+          note: e.note,
+        });
     }
     await insertRows(rows, (chunk) => tx.insertInto('evidence').values(chunk).execute());
   }
@@ -354,7 +490,13 @@ function excludedOf<C extends string>(columns: C[]) {
   return (eb: { ref(r: string): unknown }) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)])) as never;
 }
 
-const eventRow = (caseId: string, e: CaseEvent) => ({ case_id: caseId, at: e.at, actor: e.actor, type: e.type, details: JSON.stringify(e.details) });
+const eventRow = (caseId: string, e: CaseEvent) => ({
+  case_id: caseId,
+  at: e.at,
+  actor: e.actor,
+  type: e.type,
+  details: JSON.stringify(e.details),
+});
 
 export async function appendEvents(tx: Tx, caseId: string, events: CaseEvent[]): Promise<void> {
   if (!events.length) return;
@@ -372,7 +514,10 @@ export async function syncDeadlines(tx: Tx, caseId: string, wanted: Deadline[], 
 /** `syncDeadlines` for several different cases: one read, one cancel, one insert (in case order). */
 async function syncDeadlinesOf(tx: Tx, cases: Array<{ caseId: string; wanted: Deadline[] }>, now: number): Promise<void> {
   const pendingOf = new Map<string, Array<{ id: number; key: string; due_at: number }>>();
-  for (const ids of chunks(cases.map((c) => c.caseId), MAX_IDS)) {
+  for (const ids of chunks(
+    cases.map((c) => c.caseId),
+    MAX_IDS,
+  )) {
     const rows = await tx
       .selectFrom('deadlines')
       .select(['id', 'case_id', 'key', 'due_at'])
@@ -394,7 +539,8 @@ async function syncDeadlinesOf(tx: Tx, cases: Array<{ caseId: string; wanted: De
     for (const p of pending) if (!wantedKeys.has(`${p.key}@${p.due_at}`)) stale.push(p.id);
     const have = new Set(pending.map((p) => `${p.key}@${p.due_at}`));
     for (const w of wanted)
-      if (!have.has(`${w.key}@${w.dueAt}`)) missing.push({ case_id: caseId, key: w.key, kind: w.kind, due_at: w.dueAt, created_at: now, fired_at: null, cancelled_at: null });
+      if (!have.has(`${w.key}@${w.dueAt}`))
+        missing.push({ case_id: caseId, key: w.key, kind: w.kind, due_at: w.dueAt, created_at: now, fired_at: null, cancelled_at: null });
   }
   for (const ids of chunks(stale, MAX_IDS)) await tx.updateTable('deadlines').set({ cancelled_at: now }).where('id', 'in', ids).execute();
   await insertRows(missing, (rows) => tx.insertInto('deadlines').values(rows).execute());

@@ -13,11 +13,23 @@ const MAX_IDS = 500;
 
 /** A file already stored is the same file (same sha256): the first row stays. */
 export async function insertEvidenceFiles(tx: Db, rows: NewEvidenceFile[]): Promise<void> {
-  await insertChunked(rows, (chunk) => tx.insertInto('evidence_files').values(chunk).onConflict((oc) => oc.column('sha256').doNothing()).execute());
+  await insertChunked(rows, (chunk) =>
+    tx
+      .insertInto('evidence_files')
+      .values(chunk)
+      .onConflict((oc) => oc.column('sha256').doNothing())
+      .execute(),
+  );
 }
 
 export async function insertEvidenceMatches(tx: Db, rows: NewEvidenceMatch[]): Promise<void> {
-  await insertChunked(rows, (chunk) => tx.insertInto('evidence_matches').values(chunk).onConflict((oc) => oc.columns(['sha256', 'other_sha256']).doNothing()).execute());
+  await insertChunked(rows, (chunk) =>
+    tx
+      .insertInto('evidence_matches')
+      .values(chunk)
+      .onConflict((oc) => oc.columns(['sha256', 'other_sha256']).doNothing())
+      .execute(),
+  );
 }
 
 const numeric = (r: Record<string, unknown>) => r as unknown as EvidenceFileRow;
@@ -48,13 +60,18 @@ export async function evidenceFilesBySha(db: Db, sha256s: Iterable<string>): Pro
   const out = new Map<string, EvidenceFileRow>();
   for (const ids of chunks([...new Set(sha256s)], MAX_IDS)) {
     if (!ids.length) continue;
-    for (const r of await db.selectFrom('evidence_files').selectAll().where('sha256', 'in', ids).execute()) out.set(r.sha256, fileFromRow(r));
+    for (const r of await db.selectFrom('evidence_files').selectAll().where('sha256', 'in', ids).execute())
+      out.set(r.sha256, fileFromRow(r));
   }
   return out;
 }
 
 /** The reuse index's incremental load: rows after `afterSeq` in seq order (videos too, so gaps in seq are seen). */
-export async function evidenceHashesAfter(db: Db, afterSeq: number, limit: number): Promise<Array<{ seq: number; hi: number | null; lo: number | null }>> {
+export async function evidenceHashesAfter(
+  db: Db,
+  afterSeq: number,
+  limit: number,
+): Promise<Array<{ seq: number; hi: number | null; lo: number | null }>> {
   const rows = await db
     .selectFrom('evidence_files')
     .select(['seq', 'phash_hi', 'phash_lo'])
@@ -62,7 +79,11 @@ export async function evidenceHashesAfter(db: Db, afterSeq: number, limit: numbe
     .orderBy('seq')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ seq: Number(r.seq), hi: r.phash_hi === null ? null : Number(r.phash_hi), lo: r.phash_lo === null ? null : Number(r.phash_lo) }));
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    hi: r.phash_hi === null ? null : Number(r.phash_hi),
+    lo: r.phash_lo === null ? null : Number(r.phash_lo),
+  }));
 }
 
 /** Rows with these seqs (the ones a sync skipped because they were not committed yet). */
@@ -71,7 +92,11 @@ export async function evidenceHashesBySeq(db: Db, seqs: number[]): Promise<Array
   for (const ids of chunks(seqs, MAX_IDS)) {
     if (!ids.length) continue;
     for (const r of await db.selectFrom('evidence_files').select(['seq', 'phash_hi', 'phash_lo']).where('seq', 'in', ids).execute())
-      out.push({ seq: Number(r.seq), hi: r.phash_hi === null ? null : Number(r.phash_hi), lo: r.phash_lo === null ? null : Number(r.phash_lo) });
+      out.push({
+        seq: Number(r.seq),
+        hi: r.phash_hi === null ? null : Number(r.phash_hi),
+        lo: r.phash_lo === null ? null : Number(r.phash_lo),
+      });
   }
   return out.sort((a, b) => a.seq - b.seq);
 }
@@ -98,7 +123,12 @@ export async function photoKeysOf(db: Db, sha256s: Iterable<string>): Promise<Ma
   // Nothing stored yet (every database before issue 5, million-case imports without bytes): one probe, no lookups.
   if (!(await db.selectFrom('evidence_files').select('seq').limit(1).executeTakeFirst())) return out;
   for (const ids of chunks(all, MAX_IDS))
-    for (const r of await db.selectFrom('evidence_files').select(['sha256', 'cluster_key']).where('sha256', 'in', ids).where('cluster_key', 'is not', null).execute())
+    for (const r of await db
+      .selectFrom('evidence_files')
+      .select(['sha256', 'cluster_key'])
+      .where('sha256', 'in', ids)
+      .where('cluster_key', 'is not', null)
+      .execute())
       out.set(r.sha256, r.cluster_key!);
   return out;
 }
@@ -127,11 +157,26 @@ export async function reuseOfCase(db: Db, caseId: string, limit = 200): Promise<
   const own = await db.selectFrom('evidence').select('sha256').where('case_id', '=', caseId).execute();
   const shas = [...new Set(own.map((r) => r.sha256))];
   if (!shas.length) return [];
-  const pairs: Array<{ sha256: string; other: string; distance: number; transform: string }> = shas.map((s) => ({ sha256: s, other: s, distance: 0, transform: 'identical' }));
+  const pairs: Array<{ sha256: string; other: string; distance: number; transform: string }> = shas.map((s) => ({
+    sha256: s,
+    other: s,
+    distance: 0,
+    transform: 'identical',
+  }));
   for (const ids of chunks(shas, MAX_IDS)) {
     const [newer, older] = await Promise.all([
-      db.selectFrom('evidence_matches').select(['sha256', 'other_sha256', 'distance', 'transform']).where('other_sha256', 'in', ids).limit(limit).execute(),
-      db.selectFrom('evidence_matches').select(['sha256', 'other_sha256', 'distance', 'transform']).where('sha256', 'in', ids).limit(limit).execute(),
+      db
+        .selectFrom('evidence_matches')
+        .select(['sha256', 'other_sha256', 'distance', 'transform'])
+        .where('other_sha256', 'in', ids)
+        .limit(limit)
+        .execute(),
+      db
+        .selectFrom('evidence_matches')
+        .select(['sha256', 'other_sha256', 'distance', 'transform'])
+        .where('sha256', 'in', ids)
+        .limit(limit)
+        .execute(),
     ]);
     for (const m of newer) pairs.push({ sha256: m.other_sha256, other: m.sha256, distance: Number(m.distance), transform: m.transform });
     for (const m of older) pairs.push({ sha256: m.sha256, other: m.other_sha256, distance: Number(m.distance), transform: m.transform });

@@ -16,7 +16,10 @@ export async function currentPolicy(db: Db): Promise<VersionedPolicy> {
 export async function publishPolicy(db: Db, policy: Policy, note: string, by: string, now: number): Promise<VersionedPolicy> {
   const valid = Policy.parse(policy);
   const { version } = await currentPolicy(db);
-  await db.insertInto('policies').values({ version: version + 1, body: JSON.stringify(valid), note, created_by: by, created_at: now }).execute();
+  await db
+    .insertInto('policies')
+    .values({ version: version + 1, body: JSON.stringify(valid), note, created_by: by, created_at: now })
+    .execute();
   return { version: version + 1, policy: valid };
 }
 

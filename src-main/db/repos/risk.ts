@@ -37,8 +37,6 @@ import { chunks, insertChunked } from '../batch';
 
 const MAX_IDS = 500;
 
-
-
 function excludedOf<C extends string>(columns: readonly C[]) {
   return (eb: { ref(r: string): unknown }) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)])) as never;
 }
@@ -138,10 +136,27 @@ export const disputeToRow = (d: DisputeFact): Database['risk_disputes'] => ({
   off_platform: d.offPlatform ? 1 : 0,
   photos: JSON.stringify(d.photos),
 });
-const useFromRow = (r: Database['risk_photo_uses']): PhotoUse => ({ key: r.photo_key, accountId: r.account_id, uses: Number(r.uses), w: Number(r.weight), ref: Number(r.ref_at) });
-const groupFromRow = (r: Database['risk_link_groups']): LinkGroup => ({ key: r.group_key, members: Number(r.members), ids: r.member_ids === null ? null : (JSON.parse(r.member_ids) as string[]) });
+const useFromRow = (r: Database['risk_photo_uses']): PhotoUse => ({
+  key: r.photo_key,
+  accountId: r.account_id,
+  uses: Number(r.uses),
+  w: Number(r.weight),
+  ref: Number(r.ref_at),
+});
+const groupFromRow = (r: Database['risk_link_groups']): LinkGroup => ({
+  key: r.group_key,
+  members: Number(r.members),
+  ids: r.member_ids === null ? null : (JSON.parse(r.member_ids) as string[]),
+});
 
-const cloneBuyer = (b: BuyerAgg): BuyerAgg => ({ ...b, n: { ...b.n }, w: { ...b.w }, f: { ...b.f }, links: [...b.links], scored: b.scored ? { ...b.scored, reasons: [...b.scored.reasons] } : null });
+const cloneBuyer = (b: BuyerAgg): BuyerAgg => ({
+  ...b,
+  n: { ...b.n },
+  w: { ...b.w },
+  f: { ...b.f },
+  links: [...b.links],
+  scored: b.scored ? { ...b.scored, reasons: [...b.scored.reasons] } : null,
+});
 const useKey = (key: string, accountId: string) => `${key}\u0000${accountId}`;
 
 // ---------------------------------------------------------------------------------------
@@ -165,13 +180,31 @@ class Missing {
   photoMembers = new Set<string>();
   groups = new Set<string>();
   get any(): boolean {
-    return !!(this.buyers.size || this.orders.size || this.disputes.size || this.orderDisputes.size || this.photos.size || this.uses.size || this.photoMembers.size || this.groups.size);
+    return !!(
+      this.buyers.size ||
+      this.orders.size ||
+      this.disputes.size ||
+      this.orderDisputes.size ||
+      this.photos.size ||
+      this.uses.size ||
+      this.photoMembers.size ||
+      this.groups.size
+    );
   }
 }
 
 const photoFromRow = (r: Database['risk_photos']): PhotoRow => ({
   cluster: { key: r.photo_key, uses: Number(r.uses), accounts: Number(r.accounts) },
-  slot: r.first_account === null ? null : { key: r.photo_key, accountId: r.first_account, uses: Number(r.first_uses), w: Number(r.first_weight), ref: Number(r.first_ref_at) },
+  slot:
+    r.first_account === null
+      ? null
+      : {
+          key: r.photo_key,
+          accountId: r.first_account,
+          uses: Number(r.first_uses),
+          w: Number(r.first_weight),
+          ref: Number(r.first_ref_at),
+        },
 });
 
 export class DbRiskStore implements RiskStore {
@@ -216,7 +249,13 @@ export class DbRiskStore implements RiskStore {
       uses: new Map<string, PhotoUse>(),
       memberIndex: new Map<string, Set<string>>(),
       groups: new Map<string, LinkGroup>(),
-      dirty: { buyers: new Set<string>(), disputes: new Set<string>(), photos: new Set<string>(), uses: new Set<string>(), groups: new Set<string>() },
+      dirty: {
+        buyers: new Set<string>(),
+        disputes: new Set<string>(),
+        photos: new Set<string>(),
+        uses: new Set<string>(),
+        groups: new Set<string>(),
+      },
     };
   }
 
@@ -231,7 +270,15 @@ export class DbRiskStore implements RiskStore {
   }
 
   /** Rows a batch will obviously need, loaded before its first run; `absentDisputes` are known to have no ledger row. */
-  prefetch(keys: { buyers?: Iterable<string>; orders?: Iterable<string>; orderDisputes?: Iterable<string>; disputes?: Iterable<string>; absentDisputes?: Iterable<string>; photos?: Iterable<string>; groups?: Iterable<string> }): void {
+  prefetch(keys: {
+    buyers?: Iterable<string>;
+    orders?: Iterable<string>;
+    orderDisputes?: Iterable<string>;
+    disputes?: Iterable<string>;
+    absentDisputes?: Iterable<string>;
+    photos?: Iterable<string>;
+    groups?: Iterable<string>;
+  }): void {
     const add = (from: Iterable<string> | undefined, loaded: Map<string, unknown>, to: Set<string>) => {
       for (const k of from ?? []) if (!loaded.has(k)) to.add(k);
     };
@@ -421,7 +468,11 @@ export class DbRiskStore implements RiskStore {
       for (const r of rows) this.buyers.set(r.buyer_id, buyerFromRow(r));
     }
     for (const ids of chunks(sorted(m.orders), MAX_IDS)) {
-      const rows = await tx.selectFrom('orders').select(['id', 'buyer_id', 'placed_at', 'delivery_status']).where('id', 'in', ids).execute();
+      const rows = await tx
+        .selectFrom('orders')
+        .select(['id', 'buyer_id', 'placed_at', 'delivery_status'])
+        .where('id', 'in', ids)
+        .execute();
       for (const id of ids) this.orders.set(id, null);
       for (const r of rows) this.orders.set(r.id, orderFromRow(r));
     }
@@ -493,32 +544,57 @@ export class DbRiskStore implements RiskStore {
         tx
           .insertInto('risk_disputes')
           .values(rows)
-          .onConflict((oc) => oc.column('case_id').doUpdateSet(excludedOf(['order_id', 'buyer_id', 'opened_at', 'not_received', 'outcome', 'threat', 'off_platform', 'photos'])))
+          .onConflict((oc) =>
+            oc
+              .column('case_id')
+              .doUpdateSet(
+                excludedOf(['order_id', 'buyer_id', 'opened_at', 'not_received', 'outcome', 'threat', 'off_platform', 'photos']),
+              ),
+          )
           .execute(),
     );
     const photos = [...w.dirty.photos].map((k) => w.photos.get(k)!);
-    for (const keys of chunks(photos.filter((p) => p.cluster.uses === 0).map((p) => p.cluster.key), MAX_IDS)) await tx.deleteFrom('risk_photos').where('photo_key', 'in', keys).execute();
+    for (const keys of chunks(
+      photos.filter((p) => p.cluster.uses === 0).map((p) => p.cluster.key),
+      MAX_IDS,
+    ))
+      await tx.deleteFrom('risk_photos').where('photo_key', 'in', keys).execute();
     await insertChunked(
       photos.filter((p) => p.cluster.uses > 0).map((p) => photoToRow(p)),
       (rows) =>
         tx
           .insertInto('risk_photos')
           .values(rows)
-          .onConflict((oc) => oc.column('photo_key').doUpdateSet(excludedOf(['uses', 'accounts', 'first_account', 'first_uses', 'first_weight', 'first_ref_at'])))
+          .onConflict((oc) =>
+            oc
+              .column('photo_key')
+              .doUpdateSet(excludedOf(['uses', 'accounts', 'first_account', 'first_uses', 'first_weight', 'first_ref_at'])),
+          )
           .execute(),
     );
     const uses = [...w.dirty.uses].map((k) => w.uses.get(k)!);
-    for (const u of uses.filter((x) => x.uses === 0)) await tx.deleteFrom('risk_photo_uses').where('photo_key', '=', u.key).where('account_id', '=', u.accountId).execute();
+    for (const u of uses.filter((x) => x.uses === 0))
+      await tx.deleteFrom('risk_photo_uses').where('photo_key', '=', u.key).where('account_id', '=', u.accountId).execute();
     await insertChunked(
       uses.filter((u) => u.uses > 0).map((u) => ({ photo_key: u.key, account_id: u.accountId, uses: u.uses, weight: u.w, ref_at: u.ref })),
-      (rows) => tx.insertInto('risk_photo_uses').values(rows).onConflict((oc) => oc.columns(['photo_key', 'account_id']).doUpdateSet(excludedOf(['uses', 'weight', 'ref_at']))).execute(),
+      (rows) =>
+        tx
+          .insertInto('risk_photo_uses')
+          .values(rows)
+          .onConflict((oc) => oc.columns(['photo_key', 'account_id']).doUpdateSet(excludedOf(['uses', 'weight', 'ref_at'])))
+          .execute(),
     );
     await insertChunked(
       [...w.dirty.groups].map((k) => {
         const g = w.groups.get(k)!;
         return { group_key: g.key, members: g.members, member_ids: g.ids ? JSON.stringify(g.ids) : null };
       }),
-      (rows) => tx.insertInto('risk_link_groups').values(rows).onConflict((oc) => oc.column('group_key').doUpdateSet(excludedOf(['members', 'member_ids']))).execute(),
+      (rows) =>
+        tx
+          .insertInto('risk_link_groups')
+          .values(rows)
+          .onConflict((oc) => oc.column('group_key').doUpdateSet(excludedOf(['members', 'member_ids'])))
+          .execute(),
     );
   }
 }
@@ -548,7 +624,12 @@ const MODEL_ID = 'current';
 export async function loadRiskModel(db: Db): Promise<RiskModelState> {
   const row = await db.selectFrom('risk_model').selectAll().where('id', '=', MODEL_ID).executeTakeFirst();
   if (!row) return { priors: DEFAULT_PRIORS, fittedAt: 0, fittedBuyers: 0, buyers: 0 };
-  return { priors: JSON.parse(row.priors) as Priors, fittedAt: Number(row.fitted_at), fittedBuyers: Number(row.fitted_buyers), buyers: Number(row.buyers) };
+  return {
+    priors: JSON.parse(row.priors) as Priors,
+    fittedAt: Number(row.fitted_at),
+    fittedBuyers: Number(row.fitted_buyers),
+    buyers: Number(row.buyers),
+  };
 }
 
 export async function saveRiskModel(db: Db, m: RiskModelState): Promise<void> {
@@ -568,7 +649,11 @@ export async function saveRiskModel(db: Db, m: RiskModelState): Promise<void> {
 }
 
 /** The sums one rate's empirical-Bayes fit needs (see BetaFitter), in one aggregate over buyer_risk's raw counts. */
-export async function rateSums(db: Db, k: 'n_disputes' | 'n_nrd' | 'n_lost', n: 'n_orders' | 'n_delivered' | 'n_decided'): Promise<RateSums & { buyers: number }> {
+export async function rateSums(
+  db: Db,
+  k: 'n_disputes' | 'n_nrd' | 'n_lost',
+  n: 'n_orders' | 'n_delivered' | 'n_decided',
+): Promise<RateSums & { buyers: number }> {
   const N = sql.ref(n);
   const K = sql`(case when ${sql.ref(k)} > ${N} then ${N} else ${sql.ref(k)} end)`;
   const row = await db
@@ -650,7 +735,12 @@ export async function currentOrderFacts(tx: Db, orderIds: string[]): Promise<Map
   const out = new Map<string, OrderFact | null>();
   for (const ids of chunks([...new Set(orderIds)], MAX_IDS)) {
     for (const id of ids) out.set(id, null);
-    for (const r of await tx.selectFrom('orders').select(['id', 'buyer_id', 'placed_at', 'delivery_status']).where('id', 'in', ids).execute()) out.set(r.id, orderFromRow(r));
+    for (const r of await tx
+      .selectFrom('orders')
+      .select(['id', 'buyer_id', 'placed_at', 'delivery_status'])
+      .where('id', 'in', ids)
+      .execute())
+      out.set(r.id, orderFromRow(r));
   }
   return out;
 }
@@ -690,7 +780,10 @@ export async function applyRiskEvents(
           u.dispute(e.fact);
           break;
         case 'disputePatch':
-          u.patchDispute(e.caseId, { ...(e.outcome !== undefined ? { outcome: e.outcome } : {}), ...(e.addPhotos ? { addPhotos: e.addPhotos } : {}) });
+          u.patchDispute(e.caseId, {
+            ...(e.outcome !== undefined ? { outcome: e.outcome } : {}),
+            ...(e.addPhotos ? { addPhotos: e.addPhotos } : {}),
+          });
           break;
         case 'label':
           u.label(e.buyerId, e.label);
@@ -720,11 +813,17 @@ export async function fitRiskPriors(db: Db): Promise<Priors> {
   dispute.addSums(d);
   nrd.addSums(await rateSums(db, 'n_nrd', 'n_delivered'));
   lost.addSums(await rateSums(db, 'n_lost', 'n_decided'));
-  return { dispute: dispute.fit(DEFAULT_PRIORS.dispute), nrd: nrd.fit(DEFAULT_PRIORS.nrd), lost: lost.fit(DEFAULT_PRIORS.lost), fittedOn: d.buyers };
+  return {
+    dispute: dispute.fit(DEFAULT_PRIORS.dispute),
+    nrd: nrd.fit(DEFAULT_PRIORS.nrd),
+    lost: lost.fit(DEFAULT_PRIORS.lost),
+    fittedOn: d.buyers,
+  };
 }
 
 const OUTCOME_OF_DECISION: Record<string, RiskOutcome> = { full: 'buyer_won', return: 'buyer_won', partial: 'split', none: 'seller_won' };
-export const riskOutcomeOfDecision = (outcome: string | null | undefined): RiskOutcome | null => (outcome ? (OUTCOME_OF_DECISION[outcome] ?? null) : null);
+export const riskOutcomeOfDecision = (outcome: string | null | undefined): RiskOutcome | null =>
+  outcome ? (OUTCOME_OF_DECISION[outcome] ?? null) : null;
 
 /**
  * The case changes `saveCaseStates` writes, as model events: a new or changed decision (its
@@ -733,7 +832,11 @@ export const riskOutcomeOfDecision = (outcome: string | null | undefined): RiskO
  */
 export async function recordCaseChangesRisk(
   tx: Db,
-  changes: Array<{ prev: { decision: { outcome: string } | null }; next: { id: string; decision: { outcome: string } | null }; effects: { newEvidence: Array<{ party: string; file: { sha256: string } }> } }>,
+  changes: Array<{
+    prev: { decision: { outcome: string } | null };
+    next: { id: string; decision: { outcome: string } | null };
+    effects: { newEvidence: Array<{ party: string; file: { sha256: string } }> };
+  }>,
   now: number,
 ): Promise<void> {
   const events: RiskEvent[] = [];
@@ -742,7 +845,12 @@ export async function recordCaseChangesRisk(
     const after = riskOutcomeOfDecision(next.decision?.outcome);
     const photos = effects.newEvidence.filter((e) => e.party === 'buyer').map((e) => e.file.sha256);
     if (before === after && !photos.length) continue;
-    events.push({ type: 'disputePatch', caseId: next.id, ...(before !== after ? { outcome: after } : {}), ...(photos.length ? { addPhotos: photos } : {}) });
+    events.push({
+      type: 'disputePatch',
+      caseId: next.id,
+      ...(before !== after ? { outcome: after } : {}),
+      ...(photos.length ? { addPhotos: photos } : {}),
+    });
   }
   await applyRiskEvents(tx, events, now);
 }

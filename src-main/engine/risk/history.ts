@@ -13,7 +13,13 @@ import { RiskUpdater, rescore, rescoreAll } from './update';
  * buyer scored as of the last record. Records arrive parsed (instants as epoch ms).
  */
 export type HistoryEvent =
-  | { type: 'account'; id: string; role: 'buyer' | 'seller'; at: number | null; links: { device?: string[]; address?: string[]; payment?: string[] } }
+  | {
+      type: 'account';
+      id: string;
+      role: 'buyer' | 'seller';
+      at: number | null;
+      links: { device?: string[]; address?: string[]; payment?: string[] };
+    }
   | { type: 'order'; id: string; buyerId: string; at: number; delivered: boolean }
   | {
       type: 'dispute';
@@ -35,7 +41,16 @@ export function toHistoryEvent(r: HistoryRecord): HistoryEvent {
     case 'order':
       return { type: 'order', id: r.id, buyerId: r.buyerId, at: Date.parse(r.placedAt), delivered: r.delivery.status === 'delivered' };
     case 'dispute':
-      return { type: 'dispute', id: r.id, orderId: r.orderId, at: Date.parse(r.openedAt), reason: r.reason, evidence: r.evidence, messages: r.messages, outcome: r.outcome ?? null };
+      return {
+        type: 'dispute',
+        id: r.id,
+        orderId: r.orderId,
+        at: Date.parse(r.openedAt),
+        reason: r.reason,
+        evidence: r.evidence,
+        messages: r.messages,
+        outcome: r.outcome ?? null,
+      };
     case 'label':
       return { type: 'label', accountId: r.accountId, at: Date.parse(r.at), label: r.label };
   }

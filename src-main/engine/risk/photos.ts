@@ -77,7 +77,8 @@ function popcount32(x: number): number {
   return Math.imul(x, 0x01010101) >>> 24;
 }
 
-export const hamming = (hi1: number, lo1: number, hi2: number, lo2: number): number => popcount32((hi1 ^ hi2) >>> 0) + popcount32((lo1 ^ lo2) >>> 0);
+export const hamming = (hi1: number, lo1: number, hi2: number, lo2: number): number =>
+  popcount32((hi1 ^ hi2) >>> 0) + popcount32((lo1 ^ lo2) >>> 0);
 
 /** Differing bits of two 16-hex-digit perceptual hashes. */
 export function phashDistance(a: string, b: string): number {

@@ -101,18 +101,27 @@ export function baseReasons(b: BuyerAgg, ctx: ScoreContext): RiskReason[] {
   if (n.photoShared >= 1) {
     const weight = round2(ramp(w('photoShared'), 1.6, 0.5, 3));
     if (weight > 0)
-      out.push({ code: 'SHARED_PHOTO', text: `${plural(n.photoShared, 'dispute', 'disputes')} with a photo other accounts submitted too`, weight });
+      out.push({
+        code: 'SHARED_PHOTO',
+        text: `${plural(n.photoShared, 'dispute', 'disputes')} with a photo other accounts submitted too`,
+        weight,
+      });
   }
 
   // What the buyer wrote.
   if (n.threat >= 1) {
     const weight = round2(ramp(w('threat'), 1.0, 0.5, 2.5));
-    if (weight > 0) out.push({ code: 'REVIEW_THREAT', text: `threatened a bad review in ${plural(n.threat, 'dispute', 'disputes')}`, weight });
+    if (weight > 0)
+      out.push({ code: 'REVIEW_THREAT', text: `threatened a bad review in ${plural(n.threat, 'dispute', 'disputes')}`, weight });
   }
   if (n.offPlatform >= 1) {
     const weight = round2(ramp(w('offPlatform'), 1.3, 0.5, 2.5));
     if (weight > 0)
-      out.push({ code: 'OFF_PLATFORM', text: `asked to be paid off the platform in ${plural(n.offPlatform, 'dispute', 'disputes')}`, weight });
+      out.push({
+        code: 'OFF_PLATFORM',
+        text: `asked to be paid off the platform in ${plural(n.offPlatform, 'dispute', 'disputes')}`,
+        weight,
+      });
   }
 
   // Explanations that weigh nothing: what was not held against the buyer, and the analysts' label.
@@ -122,7 +131,8 @@ export function baseReasons(b: BuyerAgg, ctx: ScoreContext): RiskReason[] {
       text: `${plural(n.excused, 'not-received dispute', 'not-received disputes')} on ${n.excused === 1 ? 'a parcel' : 'parcels'} the carrier did not deliver, not counted against the buyer`,
       weight: 0,
     });
-  if (b.label === 'serial_disputer') out.push({ code: 'ANALYST_FLAG', text: 'flagged as a serial disputer by an analyst (not part of the score)', weight: 0 });
+  if (b.label === 'serial_disputer')
+    out.push({ code: 'ANALYST_FLAG', text: 'flagged as a serial disputer by an analyst (not part of the score)', weight: 0 });
   if (b.label === 'cleared') out.push({ code: 'ANALYST_CLEARED', text: 'cleared by an analyst (not part of the score)', weight: 0 });
   return sortReasons(out);
 }

@@ -21,7 +21,9 @@ export function onUnauthenticated(handler: (() => void) | null): void {
 }
 
 export async function call<M extends MethodName>(method: M, input: MethodRawInput<M>): Promise<Envelope<MethodOutput<M>>> {
-  const result = bridge ? await bridge.invoke(method, input).catch(unreachable) : await post(`/api/call/${encodeURIComponent(method)}`, input);
+  const result = bridge
+    ? await bridge.invoke(method, input).catch(unreachable)
+    : await post(`/api/call/${encodeURIComponent(method)}`, input);
   if (!result.ok && result.error.code === 'UNAUTHENTICATED') unauthenticatedHandler?.();
   return result as Envelope<MethodOutput<M>>;
 }

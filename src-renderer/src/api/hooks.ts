@@ -4,7 +4,6 @@ import type { MethodName, MethodRawInput } from '../../../src-main/contract/meth
 import { call } from './client';
 import type { MethodOutput } from './types';
 
-
 /**
  * One shared one-second clock for every countdown on screen: a single timer, and only
  * the components that read it re-render each tick.
@@ -82,9 +81,7 @@ export function useQuery<M extends MethodName>(method: M, input: MethodRawInput<
     void call(method, input).then((result) => {
       if (ticket !== latest.current) return; // an older answer arriving late
       setState(
-        result.ok
-          ? { key, data: result.value, error: null, loading: false }
-          : { key, data: null, error: result.error, loading: false },
+        result.ok ? { key, data: result.value, error: null, loading: false } : { key, data: null, error: result.error, loading: false },
       );
     });
     // `key` stands for `input`: a new object with the same content is not a new query.
@@ -113,7 +110,11 @@ export function isTyping(target: EventTarget | null): boolean {
 function isActivatable(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   if (!el || !el.tagName) return false;
-  return el.tagName === 'BUTTON' || el.tagName === 'A' || ['button', 'tab', 'menuitem', 'option', 'checkbox', 'switch'].includes(el.getAttribute('role') ?? '');
+  return (
+    el.tagName === 'BUTTON' ||
+    el.tagName === 'A' ||
+    ['button', 'tab', 'menuitem', 'option', 'checkbox', 'switch'].includes(el.getAttribute('role') ?? '')
+  );
 }
 
 /** A dialog is open: page-level shortcuts pause (the dialog handles its own keys). */

@@ -166,7 +166,12 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         <Group gap="lg" wrap="nowrap">
           <UnstyledButton onClick={home} aria-label="Mediation Desk: back to the queue">
             <Group gap={8} wrap="nowrap">
-              <Box w={26} h={26} bg="indigo.7" style={{ borderRadius: 6, display: 'grid', placeItems: 'center', color: 'white', fontWeight: 700, fontSize: 13 }}>
+              <Box
+                w={26}
+                h={26}
+                bg="indigo.7"
+                style={{ borderRadius: 6, display: 'grid', placeItems: 'center', color: 'white', fontWeight: 700, fontSize: 13 }}
+              >
                 MD
               </Box>
               <Text fw={700} fz="md">
@@ -191,7 +196,13 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         </Group>
         <Group gap="sm" wrap="nowrap">
           {me.role !== 'analyst' && (
-            <Button onClick={() => void takeNext()} loading={taking} rightSection={<Kbd size="xs">n</Kbd>} data-testid="take-next" aria-keyshortcuts="n">
+            <Button
+              onClick={() => void takeNext()}
+              loading={taking}
+              rightSection={<Kbd size="xs">n</Kbd>}
+              data-testid="take-next"
+              aria-keyshortcuts="n"
+            >
               Take next case
             </Button>
           )}
@@ -227,7 +238,10 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           refreshKey={queueKey}
         />
         {seesRisk && base === 'buyers' && (
-          <Box style={{ position: 'absolute', inset: 0, visibility: openBuyer === null && openCase === null ? 'visible' : 'hidden' }} bg="gray.0">
+          <Box
+            style={{ position: 'absolute', inset: 0, visibility: openBuyer === null && openCase === null ? 'visible' : 'hidden' }}
+            bg="gray.0"
+          >
             <BuyersScreen me={me} onOpen={openBuyerPage} refreshKey={queueKey} active={openCase === null && openBuyer === null} />
           </Box>
         )}
@@ -236,7 +250,15 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         )}
         {seesRisk && openBuyer !== null && (
           <Box style={{ position: 'absolute', inset: 0, visibility: openCase === null ? 'visible' : 'hidden' }} bg="gray.0">
-            <BuyerScreen key={openBuyer} buyerId={openBuyer} me={me} onBack={home} onOpenCase={open} onOpenBuyer={openBuyerPage} refreshKey={queueKey} />
+            <BuyerScreen
+              key={openBuyer}
+              buyerId={openBuyer}
+              me={me}
+              onBack={home}
+              onOpenCase={open}
+              onOpenBuyer={openBuyerPage}
+              refreshKey={queueKey}
+            />
           </Box>
         )}
         {openCase !== null && (

@@ -8,9 +8,19 @@ import { useNow } from '../api/hooks';
  */
 export function Countdown({ at, size = 'sm', prefix }: { at: string | null | undefined; size?: 'xs' | 'sm' | 'md'; prefix?: string }) {
   const now = useNow();
-  if (!at) return <Text span size={size} c="dimmed">—</Text>;
+  if (!at)
+    return (
+      <Text span size={size} c="dimmed">
+        —
+      </Text>
+    );
   const due = Date.parse(at);
-  if (Number.isNaN(due)) return <Text span size={size}>{at}</Text>;
+  if (Number.isNaN(due))
+    return (
+      <Text span size={size}>
+        {at}
+      </Text>
+    );
   const left = due - now;
   const urgent = left < URGENT_MS;
   const text = left <= 0 ? `overdue ${formatDuration(left)}` : `in ${formatDuration(left)}`;

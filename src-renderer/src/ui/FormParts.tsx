@@ -26,7 +26,21 @@ export function Refusal({ error }: { error: AppError | null }) {
   );
 }
 
-export function Footer({ busy, label, disabled, onCancel, color, testId }: { busy: boolean; label: string; disabled?: boolean; onCancel: () => void; color?: string; testId?: string }) {
+export function Footer({
+  busy,
+  label,
+  disabled,
+  onCancel,
+  color,
+  testId,
+}: {
+  busy: boolean;
+  label: string;
+  disabled?: boolean;
+  onCancel: () => void;
+  color?: string;
+  testId?: string;
+}) {
   return (
     <Group justify="space-between" mt="xs">
       <Text fz="xs" c="dimmed">

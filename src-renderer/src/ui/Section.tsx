@@ -2,9 +2,29 @@ import { Group, Paper, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 
 /** A titled block of the case screen: quiet heading, content, optional right-side extra. */
-export function Section({ title, extra, children, id, testId }: { title: ReactNode; extra?: ReactNode; children: ReactNode; id?: string; testId?: string }) {
+export function Section({
+  title,
+  extra,
+  children,
+  id,
+  testId,
+}: {
+  title: ReactNode;
+  extra?: ReactNode;
+  children: ReactNode;
+  id?: string;
+  testId?: string;
+}) {
   return (
-    <Paper withBorder radius="md" p="md" component="section" id={id} data-testid={testId} aria-label={typeof title === 'string' ? title : undefined}>
+    <Paper
+      withBorder
+      radius="md"
+      p="md"
+      component="section"
+      id={id}
+      data-testid={testId}
+      aria-label={typeof title === 'string' ? title : undefined}
+    >
       <Group justify="space-between" mb="sm" wrap="nowrap" gap="xs">
         <Text fz="xs" fw={700} tt="uppercase" c="dimmed" style={{ letterSpacing: '0.04em' }}>
           {title}

@@ -24,7 +24,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={value}>
       {children}
-      <div style={{ position: 'fixed', right: 16, bottom: 16, zIndex: 400, display: 'flex', flexDirection: 'column', gap: 8, width: 380 }} aria-live="polite">
+      <div
+        style={{ position: 'fixed', right: 16, bottom: 16, zIndex: 400, display: 'flex', flexDirection: 'column', gap: 8, width: 380 }}
+        aria-live="polite"
+      >
         {items.map((t) => (
           <Notification
             key={t.id}

@@ -84,16 +84,19 @@ export function CaseScreen({ caseId, me, onBack, onStep, position, refreshKey }:
     reload();
   };
 
-  useKeys({
-    Escape: onBack,
-    j: () => onStep(1),
-    k: () => onStep(-1),
-    c: () => allowed?.claim && void claim(),
-    e: () => allowed?.requestEvidence && setDialog('evidence'),
-    p: () => allowed?.propose && setDialog('propose'),
-    d: () => allowed?.decide && setDialog('decide'),
-    v: () => view && view.evidence.length > 0 && setReview({ index: null }),
-  }, review === null);
+  useKeys(
+    {
+      Escape: onBack,
+      j: () => onStep(1),
+      k: () => onStep(-1),
+      c: () => allowed?.claim && void claim(),
+      e: () => allowed?.requestEvidence && setDialog('evidence'),
+      p: () => allowed?.propose && setDialog('propose'),
+      d: () => allowed?.decide && setDialog('decide'),
+      v: () => view && view.evidence.length > 0 && setReview({ index: null }),
+    },
+    review === null,
+  );
 
   if (review !== null && view) return <EvidenceReview view={view} initialIndex={review.index} onClose={() => setReview(null)} />;
 
@@ -143,7 +146,11 @@ export function CaseScreen({ caseId, me, onBack, onStep, position, refreshKey }:
               </Button>
             )}
             {allowed?.decide && (
-              <Button color={view?.forcedDecision ? 'red' : 'indigo'} onClick={() => setDialog('decide')} rightSection={<Kbd size="xs">d</Kbd>}>
+              <Button
+                color={view?.forcedDecision ? 'red' : 'indigo'}
+                onClick={() => setDialog('decide')}
+                rightSection={<Kbd size="xs">d</Kbd>}
+              >
                 Decide
               </Button>
             )}
@@ -153,21 +160,33 @@ export function CaseScreen({ caseId, me, onBack, onStep, position, refreshKey }:
               </Text>
             )}
             {position && (
-            <Group gap={2} ml="sm" wrap="nowrap">
-              <Tooltip label="Previous case (k)" openDelay={300}>
-                <ActionIcon variant="subtle" color="gray" onClick={() => onStep(-1)} disabled={position.index <= 0} aria-label="Previous case">
-                  <IconChevronUp size={18} />
-                </ActionIcon>
-              </Tooltip>
-              <Text fz="xs" c="dimmed" className="tabular" w={70} ta="center">
-                {position.index + 1} of {position.total.toLocaleString()}
-              </Text>
-              <Tooltip label="Next case (j)" openDelay={300}>
-                <ActionIcon variant="subtle" color="gray" onClick={() => onStep(1)} disabled={position.index >= position.total - 1} aria-label="Next case">
-                  <IconChevronDown size={18} />
-                </ActionIcon>
-              </Tooltip>
-            </Group>
+              <Group gap={2} ml="sm" wrap="nowrap">
+                <Tooltip label="Previous case (k)" openDelay={300}>
+                  <ActionIcon
+                    variant="subtle"
+                    color="gray"
+                    onClick={() => onStep(-1)}
+                    disabled={position.index <= 0}
+                    aria-label="Previous case"
+                  >
+                    <IconChevronUp size={18} />
+                  </ActionIcon>
+                </Tooltip>
+                <Text fz="xs" c="dimmed" className="tabular" w={70} ta="center">
+                  {position.index + 1} of {position.total.toLocaleString()}
+                </Text>
+                <Tooltip label="Next case (j)" openDelay={300}>
+                  <ActionIcon
+                    variant="subtle"
+                    color="gray"
+                    onClick={() => onStep(1)}
+                    disabled={position.index >= position.total - 1}
+                    aria-label="Next case"
+                  >
+                    <IconChevronDown size={18} />
+                  </ActionIcon>
+                </Tooltip>
+              </Group>
             )}
           </Group>
         </Group>
@@ -210,7 +229,10 @@ export function CaseScreen({ caseId, me, onBack, onStep, position, refreshKey }:
             <Loader size="sm" />
           </Center>
         ) : (
-          <Box p="lg" style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 400px', gap: 16, alignItems: 'start', maxWidth: 1680 }}>
+          <Box
+            p="lg"
+            style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 400px', gap: 16, alignItems: 'start', maxWidth: 1680 }}
+          >
             <Stack gap="md">
               {allowed && (allowed.decide || allowed.propose) && <WaitingOnYou view={view} />}
               <AppealReviewPanel view={view} me={me} onDone={done} onRefused={reload} />
@@ -234,9 +256,24 @@ export function CaseScreen({ caseId, me, onBack, onStep, position, refreshKey }:
 
       {view && (
         <>
-          <RequestEvidenceDialog opened={dialog === 'evidence'} onClose={() => setDialog(null)} view={view} onDone={done} onRefused={reload} />
+          <RequestEvidenceDialog
+            opened={dialog === 'evidence'}
+            onClose={() => setDialog(null)}
+            view={view}
+            onDone={done}
+            onRefused={reload}
+          />
           {dialog === 'propose' && <ProposeDialog opened onClose={() => setDialog(null)} view={view} onDone={done} onRefused={reload} />}
-          {allowed?.decide && <DecideDialog key={`${view.id}-${view.forcedDecision}`} opened={dialog === 'decide'} onClose={() => setDialog(null)} view={view} onDone={done} onRefused={reload} />}
+          {allowed?.decide && (
+            <DecideDialog
+              key={`${view.id}-${view.forcedDecision}`}
+              opened={dialog === 'decide'}
+              onClose={() => setDialog(null)}
+              view={view}
+              onDone={done}
+              onRefused={reload}
+            />
+          )}
         </>
       )}
     </Stack>
@@ -246,7 +283,12 @@ export function CaseScreen({ caseId, me, onBack, onStep, position, refreshKey }:
 function Headline({ view }: { view: CaseView }) {
   const next = view.deadlines[0];
   const items: Array<[string, React.ReactNode]> = [
-    ['reason', <Text span inherit fw={600} c="dark">{reasonLabel(view.reason)}</Text>],
+    [
+      'reason',
+      <Text span inherit fw={600} c="dark">
+        {reasonLabel(view.reason)}
+      </Text>,
+    ],
     [
       'claim',
       <>
@@ -254,13 +296,43 @@ function Headline({ view }: { view: CaseView }) {
         <Money minor={view.order.totalMinor} currency={view.order.currency} />
       </>,
     ],
-    ['parties', <>{view.buyer.name} → {view.seller.name}</>],
-    ['assignee', view.assignee ? <>Assignee <Text span inherit c="dark" fw={500}>{view.assignee}</Text></> : 'Unassigned'],
+    [
+      'parties',
+      <>
+        {view.buyer.name} → {view.seller.name}
+      </>,
+    ],
+    [
+      'assignee',
+      view.assignee ? (
+        <>
+          Assignee{' '}
+          <Text span inherit c="dark" fw={500}>
+            {view.assignee}
+          </Text>
+        </>
+      ) : (
+        'Unassigned'
+      ),
+    ],
     ['escalated', <>Escalated {formatInstant(view.escalatedAt)}</>],
   ];
-  if (next) items.push(['next', <>Next deadline <Countdown at={next.dueAt} /></>]);
+  if (next)
+    items.push([
+      'next',
+      <>
+        Next deadline <Countdown at={next.dueAt} />
+      </>,
+    ]);
   return (
-    <Text fz="sm" c="dimmed" mt={6} component="div" style={{ display: 'flex', flexWrap: 'wrap', columnGap: 6, rowGap: 2 }} data-testid="case-headline">
+    <Text
+      fz="sm"
+      c="dimmed"
+      mt={6}
+      component="div"
+      style={{ display: 'flex', flexWrap: 'wrap', columnGap: 6, rowGap: 2 }}
+      data-testid="case-headline"
+    >
       {items.map(([key, node], i) => (
         <span key={key} style={{ whiteSpace: 'nowrap' }}>
           {i > 0 && <span style={{ marginRight: 6, color: 'var(--mantine-color-gray-4)' }}>·</span>}
@@ -277,7 +349,11 @@ function noActionReason(view: CaseView, me: Me): string {
   if (view.status === 'closed') return 'Decided; the appeal window is open.';
   if (view.status === 'appealed') {
     const review = appealReview(view, me);
-    return review.may ? 'Appealed: review it below (u / o).' : review.shown ? 'Appealed: another supervisor reviews it.' : 'Appealed: waiting for a supervisor.';
+    return review.may
+      ? 'Appealed: review it below (u / o).'
+      : review.shown
+        ? 'Appealed: another supervisor reviews it.'
+        : 'Appealed: waiting for a supervisor.';
   }
   if (view.status === 'final') return 'Final.';
   if (view.assignee && view.assignee !== me.userId) return `Assigned to ${view.assignee}.`;

@@ -25,8 +25,17 @@ import type { CaseView } from '../../api/types';
 type V = CaseView;
 
 const DELIVERY_COLORS: Record<string, string> = { delivered: 'teal', in_transit: 'blue', returned_to_sender: 'orange', no_info: 'gray' };
-const OPTION_LABELS: Record<string, string> = { partial: 'A · Partial refund, keep the item', return: 'B · Return for a full refund', full: 'Full refund, no return' };
-const DEADLINE_LABELS: Record<string, string> = { evidence: 'Evidence request', reply: 'Reply period', appeal: 'Appeal window', return: 'Return shipment' };
+const OPTION_LABELS: Record<string, string> = {
+  partial: 'A · Partial refund, keep the item',
+  return: 'B · Return for a full refund',
+  full: 'Full refund, no return',
+};
+const DEADLINE_LABELS: Record<string, string> = {
+  evidence: 'Evidence request',
+  reply: 'Reply period',
+  appeal: 'Appeal window',
+  return: 'Return shipment',
+};
 
 function Row({ label, children, strong }: { label: ReactNode; children: ReactNode; strong?: boolean }) {
   return (
@@ -58,7 +67,11 @@ export function OrderPanel({ view }: { view: V }) {
         <Fact label="Placed">{formatInstant(o.placedAt)}</Fact>
         <Fact label="Shipped">{formatInstant(o.shippedAt)}</Fact>
       </SimpleGrid>
-      <Box style={{ borderTop: '1px solid var(--mantine-color-gray-2)', borderBottom: '1px solid var(--mantine-color-gray-2)' }} py={4} mb="sm">
+      <Box
+        style={{ borderTop: '1px solid var(--mantine-color-gray-2)', borderBottom: '1px solid var(--mantine-color-gray-2)' }}
+        py={4}
+        mb="sm"
+      >
         <Row label="Item price">
           <Money minor={o.itemPriceMinor} currency={o.currency} />
         </Row>
@@ -77,7 +90,13 @@ export function OrderPanel({ view }: { view: V }) {
         </Fact>
         <Fact label="Carrier">{o.tracking.carrier ?? '—'}</Fact>
         <Fact label="Delivery status">
-          <Badge size="sm" variant="light" radius="sm" color={DELIVERY_COLORS[o.tracking.status] ?? 'gray'} style={{ textTransform: 'none' }}>
+          <Badge
+            size="sm"
+            variant="light"
+            radius="sm"
+            color={DELIVERY_COLORS[o.tracking.status] ?? 'gray'}
+            style={{ textTransform: 'none' }}
+          >
             {humanize(o.tracking.status)}
           </Badge>
         </Fact>
@@ -98,7 +117,13 @@ export function BuyerPanel({ view }: { view: V }) {
       testId="buyer-panel"
       extra={
         b.label ? (
-          <Badge color={flagged ? 'red' : 'teal'} variant={flagged ? 'filled' : 'light'} size="sm" radius="sm" style={{ textTransform: 'none' }}>
+          <Badge
+            color={flagged ? 'red' : 'teal'}
+            variant={flagged ? 'filled' : 'light'}
+            size="sm"
+            radius="sm"
+            style={{ textTransform: 'none' }}
+          >
             {flagged ? 'Flagged: serial disputer' : `Analyst: ${humanize(b.label)}`}
           </Badge>
         ) : undefined
@@ -143,7 +168,18 @@ export function BuyerPanel({ view }: { view: V }) {
 }
 
 /** Account age, orders and disputes of a party (the buyer's and the seller's panels). */
-function PartyFacts({ createdAt, history, now, ...margins }: { createdAt: string | null; history: V['buyer']['history']; now: number; my?: string; mt?: string }) {
+function PartyFacts({
+  createdAt,
+  history,
+  now,
+  ...margins
+}: {
+  createdAt: string | null;
+  history: V['buyer']['history'];
+  now: number;
+  my?: string;
+  mt?: string;
+}) {
   return (
     <SimpleGrid cols={3} spacing="xs" {...margins}>
       <Fact label="Account age">{formatAge(createdAt, now)}</Fact>
@@ -247,9 +283,23 @@ export function ClaimPanel({ view }: { view: V }) {
 }
 
 function replyText(choice: string | null) {
-  if (choice === null) return <Text span c="dimmed" fz="sm">no reply yet</Text>;
-  if (choice === 'reject') return <Text span c="red.7" fz="sm" fw={500}>rejected both</Text>;
-  return <Text span c="teal.8" fz="sm" fw={500}>accepted {choice === 'partial' ? 'A' : choice === 'return' ? 'B' : choice}</Text>;
+  if (choice === null)
+    return (
+      <Text span c="dimmed" fz="sm">
+        no reply yet
+      </Text>
+    );
+  if (choice === 'reject')
+    return (
+      <Text span c="red.7" fz="sm" fw={500}>
+        rejected both
+      </Text>
+    );
+  return (
+    <Text span c="teal.8" fz="sm" fw={500}>
+      accepted {choice === 'partial' ? 'A' : choice === 'return' ? 'B' : choice}
+    </Text>
+  );
 }
 
 export function ProposalPanel({ view }: { view: V }) {
@@ -316,7 +366,27 @@ export function DecisionPanel({ view }: { view: V }) {
   if (!d) return null;
   const cur = view.order.currency;
   return (
-    <Section title="Decision" testId="decision-panel" extra={<Badge size="sm" radius="sm" variant="light" color={d.basis === 'default' ? 'orange' : d.basis === 'agreement' ? 'teal' : 'indigo'} style={{ textTransform: 'none' }}>{d.basis === 'default' ? 'By default' : d.basis === 'agreement' ? 'Agreed by both parties' : d.basis === 'appeal' ? 'On appeal' : 'By the mediator'}</Badge>}>
+    <Section
+      title="Decision"
+      testId="decision-panel"
+      extra={
+        <Badge
+          size="sm"
+          radius="sm"
+          variant="light"
+          color={d.basis === 'default' ? 'orange' : d.basis === 'agreement' ? 'teal' : 'indigo'}
+          style={{ textTransform: 'none' }}
+        >
+          {d.basis === 'default'
+            ? 'By default'
+            : d.basis === 'agreement'
+              ? 'Agreed by both parties'
+              : d.basis === 'appeal'
+                ? 'On appeal'
+                : 'By the mediator'}
+        </Badge>
+      }
+    >
       <Group gap="xl" mb="sm" align="flex-start">
         <Fact label="Outcome">
           <Text fw={600} fz="sm" data-testid="decision-outcome">
@@ -332,7 +402,17 @@ export function DecisionPanel({ view }: { view: V }) {
         <Fact label="Under policy">
           <span data-testid="decision-policy-version">version {d.policyVersion}</span>
         </Fact>
-        <Fact label="Appeal window">{d.appealUntil ? view.status === 'closed' ? <Countdown at={d.appealUntil} /> : `until ${formatInstant(d.appealUntil)}` : 'Not appealable'}</Fact>
+        <Fact label="Appeal window">
+          {d.appealUntil ? (
+            view.status === 'closed' ? (
+              <Countdown at={d.appealUntil} />
+            ) : (
+              `until ${formatInstant(d.appealUntil)}`
+            )
+          ) : (
+            'Not appealable'
+          )}
+        </Fact>
       </Group>
       <Text fz="sm" style={{ whiteSpace: 'pre-wrap' }}>
         {d.reasons}
@@ -349,7 +429,12 @@ export function DecisionPanel({ view }: { view: V }) {
         </Group>
       )}
       {view.appeal && (
-        <Alert mt="sm" color={view.appeal.status === 'pending' ? 'red' : 'gray'} variant="light" title={`Appeal by the ${view.appeal.party} (${humanize(view.appeal.grounds)}) · ${view.appeal.status}`}>
+        <Alert
+          mt="sm"
+          color={view.appeal.status === 'pending' ? 'red' : 'gray'}
+          variant="light"
+          title={`Appeal by the ${view.appeal.party} (${humanize(view.appeal.grounds)}) · ${view.appeal.status}`}
+        >
           <Text fz="sm">{view.appeal.text}</Text>
           {view.appeal.reasons && (
             <Text fz="sm" mt={4}>
@@ -360,7 +445,10 @@ export function DecisionPanel({ view }: { view: V }) {
       )}
       {view.previousDecisions.length > 0 && (
         <Text fz="xs" c="dimmed" mt="sm">
-          Replaced: {view.previousDecisions.map((p) => `${outcomeLabel(p.outcome)} ${formatMoney(p.amountMinor, cur)} (${formatInstant(p.decidedAt)})`).join('; ')}
+          Replaced:{' '}
+          {view.previousDecisions
+            .map((p) => `${outcomeLabel(p.outcome)} ${formatMoney(p.amountMinor, cur)} (${formatInstant(p.decidedAt)})`)
+            .join('; ')}
         </Text>
       )}
     </Section>
@@ -383,7 +471,14 @@ export function EvidencePanel({ view, onOpenReview }: { view: V; onOpenReview?: 
                 {flagged} with warnings
               </Text>
             )}
-            <Button size="compact-sm" variant="light" onClick={() => onOpenReview(null)} rightSection={<Kbd size="xs">v</Kbd>} aria-keyshortcuts="v" data-testid="open-evidence-review">
+            <Button
+              size="compact-sm"
+              variant="light"
+              onClick={() => onOpenReview(null)}
+              rightSection={<Kbd size="xs">v</Kbd>}
+              aria-keyshortcuts="v"
+              data-testid="open-evidence-review"
+            >
               Open evidence review
             </Button>
           </Group>
@@ -394,7 +489,14 @@ export function EvidencePanel({ view, onOpenReview }: { view: V; onOpenReview?: 
         <Stack gap={6} mb="md">
           {requests.map((r, i) => (
             <Group key={r.id} gap="sm" wrap="nowrap" align="flex-start" data-testid="evidence-request">
-              <Badge size="sm" radius="sm" variant="light" color={r.status === 'open' ? 'orange' : r.status === 'fulfilled' ? 'teal' : 'red'} w={86} style={{ flexShrink: 0, textTransform: 'none' }}>
+              <Badge
+                size="sm"
+                radius="sm"
+                variant="light"
+                color={r.status === 'open' ? 'orange' : r.status === 'fulfilled' ? 'teal' : 'red'}
+                w={86}
+                style={{ flexShrink: 0, textTransform: 'none' }}
+              >
                 #{i + 1} {r.status}
               </Badge>
               <div style={{ minWidth: 0, flex: 1 }}>
@@ -406,7 +508,13 @@ export function EvidencePanel({ view, onOpenReview }: { view: V; onOpenReview?: 
                 </Text>
                 <Text fz="xs" c="dimmed">
                   asked by {r.requestedBy}, {formatInstant(r.requestedAt)} ·{' '}
-                  {r.status === 'open' ? <Countdown at={r.dueAt} size="xs" prefix="due" /> : r.resolvedAt ? `${r.status} ${formatInstant(r.resolvedAt)}` : `due ${formatInstant(r.dueAt)}`}
+                  {r.status === 'open' ? (
+                    <Countdown at={r.dueAt} size="xs" prefix="due" />
+                  ) : r.resolvedAt ? (
+                    `${r.status} ${formatInstant(r.resolvedAt)}`
+                  ) : (
+                    `due ${formatInstant(r.dueAt)}`
+                  )}
                 </Text>
               </div>
             </Group>
@@ -472,7 +580,15 @@ export function EvidencePanel({ view, onOpenReview }: { view: V; onOpenReview?: 
                   </Tooltip>
                 </td>
                 <td style={{ whiteSpace: 'nowrap' }}>{formatInstant(e.submittedAt)}</td>
-                <td style={{ whiteSpace: 'nowrap' }}>{e.requestId ? `Request #${requestNo.get(e.requestId) ?? '?'}` : <Text span fz="sm" c="dimmed">before escalation</Text>}</td>
+                <td style={{ whiteSpace: 'nowrap' }}>
+                  {e.requestId ? (
+                    `Request #${requestNo.get(e.requestId) ?? '?'}`
+                  ) : (
+                    <Text span fz="sm" c="dimmed">
+                      before escalation
+                    </Text>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -487,7 +603,15 @@ export function NegotiationPanel({ view }: { view: V }) {
   return (
     <Section title="Negotiation before escalation" testId="negotiation-panel">
       {view.negotiationWarnings.map((w) => (
-        <Alert key={w.code + w.text} color="orange" variant="light" mb="sm" icon={<IconAlert size={16} />} title="Warning" data-testid="negotiation-warning">
+        <Alert
+          key={w.code + w.text}
+          color="orange"
+          variant="light"
+          mb="sm"
+          icon={<IconAlert size={16} />}
+          title="Warning"
+          data-testid="negotiation-warning"
+        >
           <Text fz="sm">{w.text}</Text>
         </Alert>
       ))}
@@ -630,7 +754,10 @@ export function TimelinePanel({ view }: { view: V }) {
         <Group gap="sm">
           {(['buyer', 'seller', 'platform', 'system'] as const).map((k) => (
             <Group key={k} gap={4} wrap="nowrap">
-              <span className="timeline-dot" style={{ background: `var(--mantine-color-${ACTOR_COLORS[k]}-6)`, marginTop: 0, width: 8, height: 8 }} />
+              <span
+                className="timeline-dot"
+                style={{ background: `var(--mantine-color-${ACTOR_COLORS[k]}-6)`, marginTop: 0, width: 8, height: 8 }}
+              />
               <Text fz="xs" c="dimmed">
                 {k === 'platform' ? 'platform / mediator' : k}
               </Text>
@@ -674,12 +801,25 @@ export function WaitingOnYou({ view }: { view: V }) {
   if (view.status !== 'in_review') return null;
   if (view.forcedDecision)
     return (
-      <Alert color="red" variant="light" icon={<IconAlert size={18} />} title="Forced decision: the reply period ended without agreement" data-testid="forced-callout">
+      <Alert
+        color="red"
+        variant="light"
+        icon={<IconAlert size={18} />}
+        title="Forced decision: the reply period ended without agreement"
+        data-testid="forced-callout"
+      >
         Decide by picking one of the published options. The parties’ replies are under “Published resolutions”.
       </Alert>
     );
   return (
-    <Group gap={8} px="sm" py={6} bg="violet.0" wrap="nowrap" style={{ borderRadius: 'var(--mantine-radius-sm)', borderLeft: '3px solid var(--mantine-color-violet-5)' }}>
+    <Group
+      gap={8}
+      px="sm"
+      py={6}
+      bg="violet.0"
+      wrap="nowrap"
+      style={{ borderRadius: 'var(--mantine-radius-sm)', borderLeft: '3px solid var(--mantine-color-violet-5)' }}
+    >
       <Text fz="sm" fw={600} c="violet.8">
         Your move.
       </Text>

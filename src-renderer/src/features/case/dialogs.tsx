@@ -48,7 +48,13 @@ function TemplatePicker({ items, onPick }: { items: Array<{ id: string; title: s
       <Group gap={6}>
         {items.map((t) => (
           <UnstyledButton key={t.id} onClick={() => onPick(t.text)} title={t.text} data-testid="template">
-            <Badge variant="outline" color="gray" radius="sm" size="md" style={{ textTransform: 'none', cursor: 'pointer', fontWeight: 500 }}>
+            <Badge
+              variant="outline"
+              color="gray"
+              radius="sm"
+              size="md"
+              style={{ textTransform: 'none', cursor: 'pointer', fontWeight: 500 }}
+            >
               {t.title}
             </Badge>
           </UnstyledButton>
@@ -134,7 +140,11 @@ export function RequestEvidenceDialog({ opened, onClose, view, onDone, onRefused
 
 // ---------------------------------------------------------------- publish the resolutions
 
-const OPTION_TITLES: Record<string, string> = { partial: 'A · Partial refund, buyer keeps the item', return: 'B · Return for a full refund', full: 'Full refund, no return' };
+const OPTION_TITLES: Record<string, string> = {
+  partial: 'A · Partial refund, buyer keeps the item',
+  return: 'B · Return for a full refund',
+  full: 'Full refund, no return',
+};
 
 export function ProposeDialog({ opened, onClose, view, onDone, onRefused }: DialogProps) {
   const currency = view.order.currency;
@@ -152,7 +162,10 @@ export function ProposeDialog({ opened, onClose, view, onDone, onRefused }: Dial
   useEffect(() => {
     if (!opened || debouncedAmount === null) return;
     let stale = false;
-    void call('case.previewProposal', { caseId: view.id, ...(debouncedAmount !== undefined ? { partialAmountMinor: debouncedAmount } : {}) }).then((r) => {
+    void call('case.previewProposal', {
+      caseId: view.id,
+      ...(debouncedAmount !== undefined ? { partialAmountMinor: debouncedAmount } : {}),
+    }).then((r) => {
       if (stale) return;
       if (r.ok) {
         setPreview(r.value);
@@ -177,7 +190,10 @@ export function ProposeDialog({ opened, onClose, view, onDone, onRefused }: Dial
     e?.preventDefault();
     if (busy || parsed === null || noteMissing) return;
     setBusy(true);
-    const r = await call('case.propose', { caseId: view.id, ...(override && parsed !== undefined ? { partialAmountMinor: parsed, note: note.trim() } : {}) });
+    const r = await call('case.propose', {
+      caseId: view.id,
+      ...(override && parsed !== undefined ? { partialAmountMinor: parsed, note: note.trim() } : {}),
+    });
     setBusy(false);
     if (!r.ok) {
       setError(r.error);
@@ -230,7 +246,11 @@ export function ProposeDialog({ opened, onClose, view, onDone, onRefused }: Dial
           {previewError && !override && <Refusal error={previewError} />}
           {!notReceived && (
             <Stack gap={6}>
-              <Checkbox label="Set the partial amount myself (the parties see your note)" checked={override} onChange={(e) => setOverride(e.currentTarget.checked)} />
+              <Checkbox
+                label="Set the partial amount myself (the parties see your note)"
+                checked={override}
+                onChange={(e) => setOverride(e.currentTarget.checked)}
+              />
               {override && (
                 <Group align="flex-start" wrap="nowrap">
                   <TextInput
@@ -262,8 +282,8 @@ export function ProposeDialog({ opened, onClose, view, onDone, onRefused }: Dial
             </Stack>
           )}
           <Text fz="xs" c="dimmed">
-            Both parties get {preview?.replyPeriodHours ?? 96} h to accept an option or reject. Both accept the same option → decided at once; one accepts and the
-            other stays silent → that option by default; otherwise you decide among these options.
+            Both parties get {preview?.replyPeriodHours ?? 96} h to accept an option or reject. Both accept the same option → decided at
+            once; one accepts and the other stays silent → that option by default; otherwise you decide among these options.
           </Text>
           <Refusal error={error} />
           <Footer busy={busy} label="Publish to both parties" disabled={parsed === null || noteMissing || !preview} onCancel={onClose} />
@@ -287,7 +307,9 @@ export function DecideDialog({ opened, onClose, view, onDone, onRefused }: Dialo
   const forced = view.forcedDecision && view.proposal !== null;
   const choices: Choice[] = useMemo(() => {
     if (forced) return view.proposal!.options.map((o) => ({ outcome: o.kind, fixedAmount: o.amountMinor }));
-    return (isNotReceived(view.reason) ? ['full', 'partial', 'none'] : ['partial', 'return', 'full', 'none']).map((o) => ({ outcome: o as Outcome }));
+    return (isNotReceived(view.reason) ? ['full', 'partial', 'none'] : ['partial', 'return', 'full', 'none']).map((o) => ({
+      outcome: o as Outcome,
+    }));
   }, [forced, view.proposal, view.reason]);
   const publishedPartial = view.proposal?.options.find((o) => o.kind === 'partial')?.amountMinor;
 
@@ -343,7 +365,15 @@ export function DecideDialog({ opened, onClose, view, onDone, onRefused }: Dialo
             <Radio.Group value={outcome} onChange={(v) => setOutcome(v as Outcome)} label="Outcome" name="outcome">
               <SimpleGrid cols={2} spacing={6} mt={6}>
                 {choices.map((c) => (
-                  <Radio.Card key={c.outcome} value={c.outcome} radius="md" p="xs" className="option-card" data-selected={c.outcome === outcome} data-testid={`outcome-${c.outcome}`}>
+                  <Radio.Card
+                    key={c.outcome}
+                    value={c.outcome}
+                    radius="md"
+                    p="xs"
+                    className="option-card"
+                    data-selected={c.outcome === outcome}
+                    data-testid={`outcome-${c.outcome}`}
+                  >
                     <Group wrap="nowrap" gap="xs" align="flex-start">
                       <Radio.Indicator size="sm" mt={2} />
                       <div style={{ minWidth: 0 }}>
@@ -396,7 +426,10 @@ export function DecideDialog({ opened, onClose, view, onDone, onRefused }: Dialo
               {(['buyer', 'seller'] as const).map((p) => (
                 <Tabs.Panel key={p} value={p} pt="xs">
                   <Text fz="xs" c="dimmed" mb={4}>
-                    Subject: <Text span fz="xs" fw={600} c="dark">{letters[p].subject}</Text>
+                    Subject:{' '}
+                    <Text span fz="xs" fw={600} c="dark">
+                      {letters[p].subject}
+                    </Text>
                   </Text>
                   <div className="letter" data-testid={`letter-${p}`}>
                     {letters[p].body}

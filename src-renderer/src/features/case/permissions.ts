@@ -38,8 +38,16 @@ export function appealReview(view: CaseView, me: Me): AppealRights {
   const shown = me.role === 'supervisor' && view.status === 'appealed' && view.appeal?.status === 'pending';
   if (!shown) return { shown, may: false, whyNot: null };
   if (view.decision?.decidedBy === me.userId)
-    return { shown, may: false, whyNot: `You decided case ${view.id}, so another supervisor must review its appeal (separation of duties). You can still read everything here.` };
+    return {
+      shown,
+      may: false,
+      whyNot: `You decided case ${view.id}, so another supervisor must review its appeal (separation of duties). You can still read everything here.`,
+    };
   if (view.assignee === me.userId)
-    return { shown, may: false, whyNot: `You handled case ${view.id} as its assignee, so another supervisor must review its appeal (separation of duties).` };
+    return {
+      shown,
+      may: false,
+      whyNot: `You handled case ${view.id} as its assignee, so another supervisor must review its appeal (separation of duties).`,
+    };
   return { shown, may: true, whyNot: null };
 }

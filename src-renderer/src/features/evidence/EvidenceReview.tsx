@@ -98,7 +98,10 @@ export function EvidenceReview({ view, initialIndex, onClose }: Props) {
                 {reasonLabel(view.reason)} · order placed {formatInstant(view.order.placedAt)} ·{' '}
                 {view.order.tracking.deliveredAt ? (
                   <>
-                    delivered <Text span inherit c="dark" fw={500}>{formatInstant(view.order.tracking.deliveredAt)}</Text>
+                    delivered{' '}
+                    <Text span inherit c="dark" fw={500}>
+                      {formatInstant(view.order.tracking.deliveredAt)}
+                    </Text>
                   </>
                 ) : (
                   humanize(String(view.order.tracking.status))
@@ -117,7 +120,8 @@ export function EvidenceReview({ view, initialIndex, onClose }: Props) {
             <Kbd size="xs">←</Kbd>
             <Kbd size="xs">→</Kbd> or <Kbd size="xs">j</Kbd>
             <Kbd size="xs">k</Kbd> files · <Kbd size="xs">+</Kbd>
-            <Kbd size="xs">−</Kbd> zoom · <Kbd size="xs">0</Kbd> fit · <Kbd size="xs">1</Kbd> 100 % · <Kbd size="xs">v</Kbd> verify · <Kbd size="xs">Esc</Kbd> back
+            <Kbd size="xs">−</Kbd> zoom · <Kbd size="xs">0</Kbd> fit · <Kbd size="xs">1</Kbd> 100 % · <Kbd size="xs">v</Kbd> verify ·{' '}
+            <Kbd size="xs">Esc</Kbd> back
           </Text>
         </Group>
       </Box>
@@ -139,7 +143,13 @@ export function EvidenceReview({ view, initialIndex, onClose }: Props) {
                 <Group className="ev-toolbar" justify="space-between" wrap="nowrap" gap="xs">
                   <Group gap={4} wrap="nowrap" style={{ minWidth: 0 }}>
                     <Tooltip label="Previous file (← or k)" openDelay={300}>
-                      <ActionIcon variant="subtle" color="gray" onClick={() => step(-1)} disabled={position <= 0} aria-label="Previous file">
+                      <ActionIcon
+                        variant="subtle"
+                        color="gray"
+                        onClick={() => step(-1)}
+                        disabled={position <= 0}
+                        aria-label="Previous file"
+                      >
                         <IconChevronUp size={18} style={{ transform: 'rotate(-90deg)' }} />
                       </ActionIcon>
                     </Tooltip>
@@ -147,7 +157,13 @@ export function EvidenceReview({ view, initialIndex, onClose }: Props) {
                       {position + 1} of {order.length}
                     </Text>
                     <Tooltip label="Next file (→ or j)" openDelay={300}>
-                      <ActionIcon variant="subtle" color="gray" onClick={() => step(1)} disabled={position >= order.length - 1} aria-label="Next file">
+                      <ActionIcon
+                        variant="subtle"
+                        color="gray"
+                        onClick={() => step(1)}
+                        disabled={position >= order.length - 1}
+                        aria-label="Next file"
+                      >
                         <IconChevronDown size={18} style={{ transform: 'rotate(-90deg)' }} />
                       </ActionIcon>
                     </Tooltip>
@@ -158,7 +174,12 @@ export function EvidenceReview({ view, initialIndex, onClose }: Props) {
                   {file?.kind === 'image' && file.stored && (
                     <Group gap={4} wrap="nowrap">
                       {hasDisplay && (
-                        <Tooltip label="The display copy has the orientation applied and metadata removed; the original is the bytes as sent (o)" multiline maw={300} openDelay={300}>
+                        <Tooltip
+                          label="The display copy has the orientation applied and metadata removed; the original is the bytes as sent (o)"
+                          multiline
+                          maw={300}
+                          openDelay={300}
+                        >
                           <SegmentedControl
                             size="xs"
                             value={showOriginal ? 'original' : 'display'}
@@ -190,11 +211,18 @@ export function EvidenceReview({ view, initialIndex, onClose }: Props) {
                   )}
                 </Group>
                 {src && file ? (
-                  <Viewer ref={viewer} kind={file.kind} src={src} alt={`${humanize(String(item.entry.party))}’s file ${item.entry.name}`} onZoomChange={setZoom} />
+                  <Viewer
+                    ref={viewer}
+                    kind={file.kind}
+                    src={src}
+                    alt={`${humanize(String(item.entry.party))}’s file ${item.entry.name}`}
+                    onZoomChange={setZoom}
+                  />
                 ) : (
                   <div className="ev-viewer ev-viewer-empty" data-testid="evidence-viewer" data-state="description-only">
                     <Text fz="sm" c="gray.4" maw={420} ta="center">
-                      Only the description of this file arrived with the dispute (name, type, size and SHA-256); the file itself is not in the evidence store.
+                      Only the description of this file arrived with the dispute (name, type, size and SHA-256); the file itself is not in
+                      the evidence store.
                     </Text>
                   </div>
                 )}
@@ -214,10 +242,25 @@ export function EvidenceReview({ view, initialIndex, onClose }: Props) {
   );
 }
 
-function PartyColumn({ column, view, selected, onSelect }: { column: ReviewColumn; view: CaseView; selected: number | null; onSelect: (index: number) => void }) {
+function PartyColumn({
+  column,
+  view,
+  selected,
+  onSelect,
+}: {
+  column: ReviewColumn;
+  view: CaseView;
+  selected: number | null;
+  onSelect: (index: number) => void;
+}) {
   const account = column.party === 'buyer' ? view.buyer : view.seller;
   return (
-    <section className="ev-column" data-party={column.party} data-testid={`evidence-column-${column.party}`} aria-label={`${humanize(column.party)}’s evidence`}>
+    <section
+      className="ev-column"
+      data-party={column.party}
+      data-testid={`evidence-column-${column.party}`}
+      aria-label={`${humanize(column.party)}’s evidence`}
+    >
       <div className="ev-column-head" style={{ borderTopColor: `var(--mantine-color-${ACTOR_COLORS[column.party]}-5)` }}>
         <Text fz="sm" fw={700} c={`${ACTOR_COLORS[column.party]}.8`}>
           {humanize(column.party)}
@@ -249,7 +292,13 @@ function RequestGroup({ group, selected, onSelect }: { group: ReviewGroup; selec
               <Text fz="xs" fw={700} c="dark.5" style={{ whiteSpace: 'nowrap' }}>
                 Request #{group.requestNo}
               </Text>
-              <Badge size="xs" radius="sm" variant="light" color={r.status === 'open' ? 'orange' : r.status === 'fulfilled' ? 'teal' : 'red'} style={{ textTransform: 'none', flexShrink: 0, overflow: 'visible' }}>
+              <Badge
+                size="xs"
+                radius="sm"
+                variant="light"
+                color={r.status === 'open' ? 'orange' : r.status === 'fulfilled' ? 'teal' : 'red'}
+                style={{ textTransform: 'none', flexShrink: 0, overflow: 'visible' }}
+              >
                 {r.status}
               </Badge>
             </Group>

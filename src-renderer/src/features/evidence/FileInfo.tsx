@@ -49,7 +49,13 @@ export function FileInfo({ view, item, verify, onVerify }: Props) {
       {(entry.warnings ?? []).length > 0 && (
         <div className="ev-warnings" data-testid="evidence-warnings">
           {bySeverity(entry.warnings ?? []).map((w) => (
-            <div key={w.code + w.text} className="ev-warning" data-tone={warningTone(w.code)} data-code={w.code} data-testid="evidence-warning">
+            <div
+              key={w.code + w.text}
+              className="ev-warning"
+              data-tone={warningTone(w.code)}
+              data-code={w.code}
+              data-testid="evidence-warning"
+            >
               <IconAlert size={14} />
               <span>
                 <LinkedCaseIds text={w.text} caseIds={(entry.reuse ?? []).map((m) => m.caseId)} />
@@ -89,7 +95,14 @@ export function FileInfo({ view, item, verify, onVerify }: Props) {
         </Tooltip>
         <CopyHash sha256={entry.sha256} />
         {f?.stored ? (
-          <Button size="compact-xs" variant="default" onClick={onVerify} loading={verify?.state === 'checking'} data-testid="evidence-verify" aria-keyshortcuts="v">
+          <Button
+            size="compact-xs"
+            variant="default"
+            onClick={onVerify}
+            loading={verify?.state === 'checking'}
+            data-testid="evidence-verify"
+            aria-keyshortcuts="v"
+          >
             Verify
           </Button>
         ) : (
@@ -114,7 +127,15 @@ function LinkedCaseIds({ text, caseIds }: { text: string; caseIds: string[] }) {
     <>
       {text.split(pattern).map((part, i) =>
         ids.includes(part) ? (
-          <Anchor key={i} href={`#/case/${encodeURIComponent(part)}`} inherit fw={600} c="inherit" underline="always" data-testid="evidence-warning-case">
+          <Anchor
+            key={i}
+            href={`#/case/${encodeURIComponent(part)}`}
+            inherit
+            fw={600}
+            c="inherit"
+            underline="always"
+            data-testid="evidence-warning-case"
+          >
             {part}
           </Anchor>
         ) : (
@@ -132,7 +153,11 @@ function CaptureTime({ view, capturedAt, stored }: { view: CaseView; capturedAt:
   const placed = Date.parse(view.order.placedAt);
   let relation: { text: string; bad: boolean } | null = null;
   if (at < placed) relation = { text: `${formatDuration(placed - at)} before the order`, bad: true };
-  else if (delivered !== null) relation = at < delivered ? { text: `${formatDuration(delivered - at)} before delivery`, bad: true } : { text: `${formatDuration(at - delivered)} after delivery`, bad: false };
+  else if (delivered !== null)
+    relation =
+      at < delivered
+        ? { text: `${formatDuration(delivered - at)} before delivery`, bad: true }
+        : { text: `${formatDuration(at - delivered)} after delivery`, bad: false };
   return (
     <>
       <span title={formatInstant(capturedAt, true)}>{formatInstantCompact(capturedAt)}</span>
@@ -154,7 +179,14 @@ function CopyHash({ sha256 }: { sha256: string }) {
   };
   return (
     <Tooltip label={copied ? 'Copied' : 'Copy the full SHA-256'} openDelay={200}>
-      <ActionIcon size="sm" variant="subtle" color={copied ? 'teal' : 'gray'} onClick={() => void copy()} aria-label="Copy the SHA-256" data-testid="evidence-copy-hash">
+      <ActionIcon
+        size="sm"
+        variant="subtle"
+        color={copied ? 'teal' : 'gray'}
+        onClick={() => void copy()}
+        aria-label="Copy the SHA-256"
+        data-testid="evidence-copy-hash"
+      >
         {copied ? <IconCheck size={14} /> : <CopyGlyph />}
       </ActionIcon>
     </Tooltip>
@@ -162,7 +194,17 @@ function CopyHash({ sha256 }: { sha256: string }) {
 }
 
 const CopyGlyph = () => (
-  <svg width={14} height={14} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" aria-hidden>
+  <svg
+    width={14}
+    height={14}
+    viewBox="0 0 24 24"
+    fill="none"
+    stroke="currentColor"
+    strokeWidth={2}
+    strokeLinecap="round"
+    strokeLinejoin="round"
+    aria-hidden
+  >
     <rect x="9" y="9" width="12" height="12" rx="2" />
     <path d="M5 15V5a2 2 0 0 1 2-2h10" />
   </svg>
@@ -199,7 +241,10 @@ function VerifyResult({ verify }: { verify: VerifyState | undefined }) {
   const at = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' }).format(Date.parse(r.checkedAt));
   return r.intact ? (
     <Text fz="xs" c="teal.8" fw={600} data-testid="evidence-verify-result" data-intact="true" title={r.message}>
-      Evidence intact ✓ <Text span inherit fw={400} c="dimmed">(checked at {at})</Text>
+      Evidence intact ✓{' '}
+      <Text span inherit fw={400} c="dimmed">
+        (checked at {at})
+      </Text>
     </Text>
   ) : (
     <Text fz="xs" c="white" bg="red.7" px={6} fw={600} style={{ borderRadius: 3 }} data-testid="evidence-verify-result" data-intact="false">

@@ -23,7 +23,14 @@ export function EvidenceThumb({ entry, size }: { entry: EvidenceEntry; size: num
       return (
         <span className="ev-thumb" style={style} data-video>
           {/* A fragment start makes Chromium fetch and paint a frame instead of a black box. */}
-          <video src={`${evidenceUrl(file.sha256, 'original')}#t=0.1`} preload="metadata" muted playsInline tabIndex={-1} onError={() => setFailed(true)} />
+          <video
+            src={`${evidenceUrl(file.sha256, 'original')}#t=0.1`}
+            preload="metadata"
+            muted
+            playsInline
+            tabIndex={-1}
+            onError={() => setFailed(true)}
+          />
           <span className="ev-play" aria-hidden>
             ▶
           </span>
@@ -31,7 +38,11 @@ export function EvidenceThumb({ entry, size }: { entry: EvidenceEntry; size: num
       );
   }
   return (
-    <span className="ev-thumb ev-thumb-empty" style={style} title={file?.stored === false || !file ? 'Only the description of this file arrived' : 'No preview'}>
+    <span
+      className="ev-thumb ev-thumb-empty"
+      style={style}
+      title={file?.stored === false || !file ? 'Only the description of this file arrived' : 'No preview'}
+    >
       <span>{mediaLabel(entry.mediaType)}</span>
       {!file?.stored && <small>no bytes</small>}
     </span>
@@ -46,7 +57,15 @@ export function WarningBadges({ entry, max = 3 }: { entry: EvidenceEntry; max?: 
     <Group gap={4} wrap="wrap">
       {loud.slice(0, max).map((w) => (
         <Tooltip key={w.code + w.text} label={w.text} multiline maw={360} openDelay={200}>
-          <Badge size="xs" radius="sm" variant={warningTone(w.code) === 'red' ? 'filled' : 'light'} color={warningTone(w.code)} style={{ textTransform: 'none' }} data-testid="evidence-warning-badge" data-code={w.code}>
+          <Badge
+            size="xs"
+            radius="sm"
+            variant={warningTone(w.code) === 'red' ? 'filled' : 'light'}
+            color={warningTone(w.code)}
+            style={{ textTransform: 'none' }}
+            data-testid="evidence-warning-badge"
+            data-code={w.code}
+          >
             {WARNING_LABELS[w.code]}
           </Badge>
         </Tooltip>

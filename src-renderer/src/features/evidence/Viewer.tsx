@@ -66,7 +66,19 @@ export function Viewer({ kind, src, alt, onZoomChange, ref }: Props) {
   return <ZoomPan key={src} src={src} alt={alt} onZoomChange={onZoomChange} onFail={() => setFailed(true)} handle={ref} />;
 }
 
-function ZoomPan({ src, alt, onZoomChange, onFail, handle }: { src: string; alt: string; onZoomChange?: (p: number | null) => void; onFail: () => void; handle?: Ref<ViewerHandle> }) {
+function ZoomPan({
+  src,
+  alt,
+  onZoomChange,
+  onFail,
+  handle,
+}: {
+  src: string;
+  alt: string;
+  onZoomChange?: (p: number | null) => void;
+  onFail: () => void;
+  handle?: Ref<ViewerHandle>;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const [natural, setNatural] = useState<{ w: number; h: number } | null>(null);
   const [view, setView] = useState<View | null>(null);
@@ -114,7 +126,7 @@ function ZoomPan({ src, alt, onZoomChange, onFail, handle }: { src: string; alt:
       const now = { w: el.clientWidth, h: el.clientHeight };
       if (now.w === last.w && now.h === last.h) return;
       last = now;
-      setView((v) => (v ? fitView() ?? v : v));
+      setView((v) => (v ? (fitView() ?? v) : v));
     });
     ro.observe(el);
     return () => ro.disconnect();

@@ -50,9 +50,9 @@ export function reviewLayout(view: CaseView): ReviewLayout {
     const escalation: ReviewGroup = { key: `${party}-escalation`, request: null, requestNo: null, items: [] };
     view.evidence.forEach((entry, index) => {
       if (entry.party !== party) return;
-      const request = entry.requestId ? requestById.get(entry.requestId) ?? null : null;
+      const request = entry.requestId ? (requestById.get(entry.requestId) ?? null) : null;
       const group = request ? groups.find((g) => g.request?.id === request.id) : escalation;
-      (group ?? escalation).items.push({ index, entry, request, requestNo: request ? requestNo.get(request.id) ?? null : null });
+      (group ?? escalation).items.push({ index, entry, request, requestNo: request ? (requestNo.get(request.id) ?? null) : null });
     });
     // Requests first (what the mediator asked for is what is being reviewed), then the escalation's files.
     if (escalation.items.length > 0) groups.push(escalation);
@@ -92,7 +92,8 @@ export const WARNING_LABELS: Record<EvidenceWarning['code'], string> = {
 };
 
 /** The warnings worth a badge on a thumbnail: everything but the quiet "no capture time". */
-export const loudWarnings = (entry: EvidenceEntry): EvidenceWarning[] => bySeverity(entry.warnings ?? []).filter((w) => warningTone(w.code) !== 'gray');
+export const loudWarnings = (entry: EvidenceEntry): EvidenceWarning[] =>
+  bySeverity(entry.warnings ?? []).filter((w) => warningTone(w.code) !== 'gray');
 
 const MEDIA_LABELS: Record<string, string> = {
   'image/jpeg': 'JPEG',

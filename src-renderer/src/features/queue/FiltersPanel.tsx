@@ -57,7 +57,11 @@ export function FiltersPanel({ filter, onApply, opened, onOpenChange, target }: 
   const max = draft.max.trim() ? parseMinor(draft.max, currency) : undefined;
   const countryOk = draft.country === '' || /^[A-Z]{2}$/.test(draft.country);
   const amountError =
-    min === null || max === null ? 'Not an amount' : min !== undefined && max !== undefined && min > max ? 'The minimum is above the maximum' : null;
+    min === null || max === null
+      ? 'Not an amount'
+      : min !== undefined && max !== undefined && min > max
+        ? 'The minimum is above the maximum'
+        : null;
   const needsCurrency = (min !== undefined || max !== undefined) && !draft.currency;
   const valid = countryOk && !amountError && !needsCurrency;
 
@@ -78,7 +82,17 @@ export function FiltersPanel({ filter, onApply, opened, onOpenChange, target }: 
   }
 
   return (
-    <Popover opened={opened} onChange={onOpenChange} position="bottom-start" width={560} shadow="md" trapFocus returnFocus withArrow arrowOffset={24}>
+    <Popover
+      opened={opened}
+      onChange={onOpenChange}
+      position="bottom-start"
+      width={560}
+      shadow="md"
+      trapFocus
+      returnFocus
+      withArrow
+      arrowOffset={24}
+    >
       <Popover.Target>{target}</Popover.Target>
       <Popover.Dropdown p="md">
         <form
@@ -184,7 +198,11 @@ export function FiltersPanel({ filter, onApply, opened, onOpenChange, target }: 
               />
             </div>
             <Group gap="xl">
-              <Checkbox label="Flagged serial disputers only" checked={draft.flagged} onChange={(e) => set('flagged', e.currentTarget.checked)} />
+              <Checkbox
+                label="Flagged serial disputers only"
+                checked={draft.flagged}
+                onChange={(e) => set('flagged', e.currentTarget.checked)}
+              />
               <Switch label="Overdue only" checked={draft.overdue} onChange={(e) => set('overdue', e.currentTarget.checked)} />
             </Group>
             <Group justify="space-between" mt="xs">

@@ -99,21 +99,20 @@ export function QueueList({ scope, rows, selected, onSelect, onOpen, hasMore, lo
     if (focusKey) scroller.current?.focus({ preventScroll: true });
   }, [focusKey]);
 
-  const body =
-    initial ? (
-      <Center h={240}>
-        <Loader size="sm" />
-      </Center>
-    ) : rows.length === 0 ? (
-      <Center h={280}>
-        <Stack align="center" gap={6}>
-          <IconInbox size={28} color="var(--mantine-color-gray-5)" />
-          <Text c="dimmed" fz="sm" data-testid="queue-empty">
-            {empty}
-          </Text>
-        </Stack>
-      </Center>
-    ) : null;
+  const body = initial ? (
+    <Center h={240}>
+      <Loader size="sm" />
+    </Center>
+  ) : rows.length === 0 ? (
+    <Center h={280}>
+      <Stack align="center" gap={6}>
+        <IconInbox size={28} color="var(--mantine-color-gray-5)" />
+        <Text c="dimmed" fz="sm" data-testid="queue-empty">
+          {empty}
+        </Text>
+      </Stack>
+    </Center>
+  ) : null;
 
   const visible: ReactNode[] = [];
   if (!body)
@@ -147,7 +146,13 @@ export function QueueList({ scope, rows, selected, onSelect, onOpen, hasMore, lo
       aria-activedescendant={selected >= 0 && rows[selected] ? `q-row-${rows[selected]!.id}` : undefined}
       data-testid="queue-list"
     >
-      <div style={{ position: 'relative', height: body ? undefined : HEAD + rows.length * ROW + (hasMore ? ROW : 0), minWidth: withAssignee ? 1280 : 1180 }}>
+      <div
+        style={{
+          position: 'relative',
+          height: body ? undefined : HEAD + rows.length * ROW + (hasMore ? ROW : 0),
+          minWidth: withAssignee ? 1280 : 1180,
+        }}
+      >
         <div className="q-head q-grid" style={{ gridTemplateColumns: template }} role="row">
           <span />
           <span role="columnheader">Case</span>

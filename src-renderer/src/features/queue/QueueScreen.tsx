@@ -111,7 +111,14 @@ export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOp
                 key={s}
                 value={s}
                 rightSection={
-                  <Badge size="sm" variant={filter.scope === s ? 'filled' : 'light'} color={filter.scope === s ? 'indigo' : 'gray'} className="tabular" radius="sm" data-testid={`count-${s}`}>
+                  <Badge
+                    size="sm"
+                    variant={filter.scope === s ? 'filled' : 'light'}
+                    color={filter.scope === s ? 'indigo' : 'gray'}
+                    className="tabular"
+                    radius="sm"
+                    data-testid={`count-${s}`}
+                  >
                     {tabCount(s)?.toLocaleString() ?? '…'}
                   </Badge>
                 }
@@ -161,7 +168,13 @@ export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOp
             }
           />
           {chips.map((chip) => (
-            <Pill key={chip.key} withRemoveButton onRemove={() => onFilterChange(withoutFilter(filter, chip.key))} size="md" data-testid="filter-chip">
+            <Pill
+              key={chip.key}
+              withRemoveButton
+              onRemove={() => onFilterChange(withoutFilter(filter, chip.key))}
+              size="md"
+              data-testid="filter-chip"
+            >
               {chip.label}
             </Pill>
           ))}
@@ -173,7 +186,9 @@ export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOp
         </Group>
         <Group gap="sm" wrap="nowrap">
           <Text fz="xs" c="dimmed" className="tabular" data-testid="loaded-count" style={{ whiteSpace: 'nowrap' }}>
-            {pages.initial ? 'Loading…' : `${pages.rows.length.toLocaleString()}${pages.hasMore ? '+' : ''} case${pages.rows.length === 1 ? '' : 's'}`}
+            {pages.initial
+              ? 'Loading…'
+              : `${pages.rows.length.toLocaleString()}${pages.hasMore ? '+' : ''} case${pages.rows.length === 1 ? '' : 's'}`}
           </Text>
           <SavedViews filter={filter} onPick={onFilterChange} />
         </Group>
@@ -203,4 +218,3 @@ export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOp
     </div>
   );
 }
-

@@ -28,7 +28,13 @@ export function SavedViews({ filter, onPick }: { filter: SavedFilter; onPick: (f
     <>
       <Menu position="bottom-end" width={320} shadow="md" withinPortal>
         <Menu.Target>
-          <Button variant="default" size="xs" leftSection={<IconBookmark size={14} />} rightSection={<IconChevronDown size={14} />} data-testid="views-menu">
+          <Button
+            variant="default"
+            size="xs"
+            leftSection={<IconBookmark size={14} />}
+            rightSection={<IconChevronDown size={14} />}
+            data-testid="views-menu"
+          >
             {current ? current.name : 'Views'}
           </Button>
         </Menu.Target>
@@ -91,7 +97,19 @@ export function SavedViews({ filter, onPick }: { filter: SavedFilter; onPick: (f
   );
 }
 
-function SaveViewDialog({ opened, filter, existing, onClose, onSaved }: { opened: boolean; filter: SavedFilter; existing: SavedView[]; onClose: () => void; onSaved: (v: SavedView) => void }) {
+function SaveViewDialog({
+  opened,
+  filter,
+  existing,
+  onClose,
+  onSaved,
+}: {
+  opened: boolean;
+  filter: SavedFilter;
+  existing: SavedView[];
+  onClose: () => void;
+  onSaved: (v: SavedView) => void;
+}) {
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -120,7 +138,15 @@ function SaveViewDialog({ opened, filter, existing, onClose, onSaved }: { opened
           <Text fz="sm" c="dimmed">
             {[SCOPE_LABEL[filter.scope], ...activeFilters(filter).map((a) => a.label)].join(' · ')}
           </Text>
-          <TextInput label="Name" placeholder="e.g. Flagged buyers, big claims" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={80} data-autofocus required />
+          <TextInput
+            label="Name"
+            placeholder="e.g. Flagged buyers, big claims"
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            maxLength={80}
+            data-autofocus
+            required
+          />
           {replaces && (
             <Text fz="xs" c="orange.8">
               This replaces the filters of your view “{replaces.name}”.

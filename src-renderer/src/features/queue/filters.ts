@@ -14,7 +14,10 @@ export function activeFilters(f: SavedFilter): ActiveFilter[] {
   const out: ActiveFilter[] = [];
   if (f.status?.length) out.push({ key: 'status', label: `State: ${f.status.map((s) => STATUS_LABELS[s as CaseStatus] ?? s).join(', ')}` });
   if (f.reason?.length)
-    out.push({ key: 'reason', label: `Reason: ${f.reason.length > 2 ? `${f.reason.length} reasons` : f.reason.map(reasonLabel).join(', ')}` });
+    out.push({
+      key: 'reason',
+      label: `Reason: ${f.reason.length > 2 ? `${f.reason.length} reasons` : f.reason.map(reasonLabel).join(', ')}`,
+    });
   if (f.country) out.push({ key: 'country', label: `Buyer country: ${f.country}` });
   if (f.currency || f.minAmountMinor !== undefined || f.maxAmountMinor !== undefined) {
     const cur = f.currency ?? '';

@@ -46,7 +46,11 @@ export function useQueuePages(filter: SavedFilter, refreshKey: number): QueuePag
       const rows: QueueRow[] = [];
       let cursor = after;
       while (rows.length < want) {
-        const r = await call('queue.list', { ...filter, limit: Math.min(NEXT_PAGE, want - rows.length), ...(cursor ? { after: cursor } : {}) });
+        const r = await call('queue.list', {
+          ...filter,
+          limit: Math.min(NEXT_PAGE, want - rows.length),
+          ...(cursor ? { after: cursor } : {}),
+        });
         if (!r.ok) return { ok: false as const, error: r.error };
         rows.push(...r.value.rows);
         cursor = r.value.nextCursor;

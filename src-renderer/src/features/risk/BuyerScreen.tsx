@@ -1,4 +1,19 @@
-import { ActionIcon, Box, Button, Center, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Textarea, Title, Tooltip } from '@mantine/core';
+import {
+  ActionIcon,
+  Box,
+  Button,
+  Center,
+  Group,
+  Loader,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { call } from '../../api/client';
 import { Money } from '../../ui/Money';
@@ -15,7 +30,14 @@ import { LabelBadge } from './LabelBadge';
  * One buyer for analysts (and, read-only, supervisors): the score with every reason, disputes
  * and outcomes over time, linked accounts, the buyer's cases, and the flag / clear controls.
  */
-export function BuyerScreen({ buyerId, me, onBack, onOpenCase, onOpenBuyer, refreshKey }: {
+export function BuyerScreen({
+  buyerId,
+  me,
+  onBack,
+  onOpenCase,
+  onOpenBuyer,
+  refreshKey,
+}: {
   buyerId: string;
   me: Me;
   onBack: () => void;
@@ -97,7 +119,11 @@ export function BuyerScreen({ buyerId, me, onBack, onOpenCase, onOpenBuyer, refr
                         mt={7}
                         w={7}
                         h={7}
-                        style={{ borderRadius: 4, flexShrink: 0, background: r.weight > 0 ? `var(--mantine-color-${riskColor(view.risk.score)}-6)` : 'var(--mantine-color-gray-4)' }}
+                        style={{
+                          borderRadius: 4,
+                          flexShrink: 0,
+                          background: r.weight > 0 ? `var(--mantine-color-${riskColor(view.risk.score)}-6)` : 'var(--mantine-color-gray-4)',
+                        }}
                       />
                       <Text fz="sm">{r.text}</Text>
                     </Group>
@@ -155,7 +181,11 @@ export function BuyerScreen({ buyerId, me, onBack, onOpenCase, onOpenBuyer, refr
             <DisputesChart cases={view.cases} />
           </Section>
           <Section title={`Linked accounts (${view.linked.length})`} testId="linked-accounts">
-            <LinkGraph buyer={{ id: b.id, name: b.name, score: view.risk.score, label: b.label }} linked={view.linked} onOpen={onOpenBuyer} />
+            <LinkGraph
+              buyer={{ id: b.id, name: b.name, score: view.risk.score, label: b.label }}
+              linked={view.linked}
+              onOpen={onOpenBuyer}
+            />
           </Section>
         </Stack>
       </SimpleGrid>
@@ -211,7 +241,10 @@ function FlagControls({ view, onDone }: { view: BuyerDetailView; onDone: () => v
     if (!r.ok) return setError(r.error.message);
     setError(null);
     setNote('');
-    toast({ message: `${view.buyer.name} is now ${label === 'serial_disputer' ? 'flagged as a serial disputer' : 'cleared'}.`, color: 'teal' });
+    toast({
+      message: `${view.buyer.name} is now ${label === 'serial_disputer' ? 'flagged as a serial disputer' : 'cleared'}.`,
+      color: 'teal',
+    });
     onDone();
   };
   return (

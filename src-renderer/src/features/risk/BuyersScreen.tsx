@@ -12,7 +12,17 @@ const PAGE = 50;
  * The analysts' landing screen: buyers by fraud-pattern score, highest first, a keyset page
  * at a time. Supervisors see it read-only (the flag controls are on the buyer page, analysts only).
  */
-export function BuyersScreen({ me, onOpen, refreshKey, active }: { me: Me; onOpen: (buyerId: string) => void; refreshKey: number; active: boolean }) {
+export function BuyersScreen({
+  me,
+  onOpen,
+  refreshKey,
+  active,
+}: {
+  me: Me;
+  onOpen: (buyerId: string) => void;
+  refreshKey: number;
+  active: boolean;
+}) {
   const [minScore, setMinScore] = useState<number | ''>('');
   const [label, setLabel] = useState<LabelFilter>('all');
   const [rows, setRows] = useState<BuyerRiskListRow[]>([]);
@@ -52,7 +62,8 @@ export function BuyersScreen({ me, onOpen, refreshKey, active }: { me: Me; onOpe
         <div>
           <Title order={3}>Buyers by risk</Title>
           <Text fz="sm" c="dimmed">
-            Fraud-pattern score 0–100, highest first. {me.role === 'analyst' ? 'Open a buyer to flag or clear the account.' : 'Read-only: analysts flag or clear accounts.'}
+            Fraud-pattern score 0–100, highest first.{' '}
+            {me.role === 'analyst' ? 'Open a buyer to flag or clear the account.' : 'Read-only: analysts flag or clear accounts.'}
           </Text>
         </div>
         <Group gap="sm" align="flex-end">
@@ -103,7 +114,13 @@ export function BuyersScreen({ me, onOpen, refreshKey, active }: { me: Me; onOpe
           </Table.Thead>
           <Table.Tbody>
             {rows.map((r, i) => (
-              <Table.Tr key={r.buyerId} onClick={() => onOpen(r.buyerId)} style={{ cursor: 'pointer' }} data-testid="buyer-row" data-buyer={r.buyerId}>
+              <Table.Tr
+                key={r.buyerId}
+                onClick={() => onOpen(r.buyerId)}
+                style={{ cursor: 'pointer' }}
+                data-testid="buyer-row"
+                data-buyer={r.buyerId}
+              >
                 <Table.Td c="dimmed" className="tabular">
                   {i + 1}
                 </Table.Td>

@@ -10,7 +10,14 @@ export function LabelBadge({ label }: { label: string | null }) {
     );
   const flagged = label === 'serial_disputer';
   return (
-    <Badge color={flagged ? 'red' : 'teal'} variant={flagged ? 'filled' : 'light'} size="sm" radius="sm" style={{ textTransform: 'none' }} data-testid="label-badge">
+    <Badge
+      color={flagged ? 'red' : 'teal'}
+      variant={flagged ? 'filled' : 'light'}
+      size="sm"
+      radius="sm"
+      style={{ textTransform: 'none' }}
+      data-testid="label-badge"
+    >
       {flagged ? 'Serial disputer' : 'Cleared'}
     </Badge>
   );

@@ -8,7 +8,8 @@ const BUCKETS = [
   { key: 'seller', label: 'Seller won', color: 'var(--mantine-color-teal-6)', of: ['none'] },
   { key: 'open', label: 'Open', color: 'var(--mantine-color-gray-4)', of: [] as string[] },
 ] as const;
-const bucketOf = (outcome: string | null) => BUCKETS.find((b) => outcome !== null && (b.of as readonly string[]).includes(outcome)) ?? BUCKETS[3];
+const bucketOf = (outcome: string | null) =>
+  BUCKETS.find((b) => outcome !== null && (b.of as readonly string[]).includes(outcome)) ?? BUCKETS[3];
 
 const monthKey = (iso: string) => iso.slice(0, 7);
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -56,7 +57,13 @@ export function DisputesChart({ cases }: { cases: BuyerDetailView['cases'] }) {
   const ticks = max <= 4 ? Array.from({ length: max + 1 }, (_, i) => i) : max % 2 === 0 ? [0, max / 2, max] : [0, max];
   return (
     <div>
-      <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label="Disputes per month by outcome" style={{ display: 'block', maxHeight: 190 }}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        width="100%"
+        role="img"
+        aria-label="Disputes per month by outcome"
+        style={{ display: 'block', maxHeight: 190 }}
+      >
         {ticks.map((t) => {
           const yy = 8 + plotH - (t / max) * plotH;
           return (
@@ -109,7 +116,15 @@ export function DisputesChart({ cases }: { cases: BuyerDetailView['cases'] }) {
 }
 
 const nodeColor = (score: number | null, label: string | null) =>
-  label === 'serial_disputer' ? 'var(--mantine-color-red-7)' : score != null && score >= 70 ? 'var(--mantine-color-red-5)' : score != null && score >= 40 ? 'var(--mantine-color-orange-5)' : label === 'cleared' ? 'var(--mantine-color-teal-6)' : 'var(--mantine-color-gray-5)';
+  label === 'serial_disputer'
+    ? 'var(--mantine-color-red-7)'
+    : score != null && score >= 70
+      ? 'var(--mantine-color-red-5)'
+      : score != null && score >= 40
+        ? 'var(--mantine-color-orange-5)'
+        : label === 'cleared'
+          ? 'var(--mantine-color-teal-6)'
+          : 'var(--mantine-color-gray-5)';
 
 /** The buyer in the centre, linked accounts around it, edges labelled by what they share. Plain SVG. */
 export function LinkGraph({
@@ -140,7 +155,14 @@ export function LinkGraph({
   });
   return (
     <div>
-      <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label="Linked accounts" style={{ display: 'block', maxHeight: 300 }} data-testid="link-graph">
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        width="100%"
+        role="img"
+        aria-label="Linked accounts"
+        style={{ display: 'block', maxHeight: 300 }}
+        data-testid="link-graph"
+      >
         {shown.map((l, i) => {
           const p = pos[i]!;
           const kinds = [...new Set(l.via.map((v) => v.kind))].join(' + ');
@@ -149,7 +171,15 @@ export function LinkGraph({
           return (
             <g key={`e-${l.accountId}`}>
               <line x1={cx} y1={cy} x2={p.x} y2={p.y} stroke="var(--mantine-color-gray-4)" strokeWidth={1.5} />
-              <rect x={mx - kinds.length * 3.2 - 4} y={my - 8} width={kinds.length * 6.4 + 8} height={15} rx={3} fill="white" stroke="var(--mantine-color-gray-3)" />
+              <rect
+                x={mx - kinds.length * 3.2 - 4}
+                y={my - 8}
+                width={kinds.length * 6.4 + 8}
+                height={15}
+                rx={3}
+                fill="white"
+                stroke="var(--mantine-color-gray-3)"
+              />
               <text x={mx} y={my + 3} fontSize={10} textAnchor="middle" fill="var(--mantine-color-gray-7)">
                 {kinds}
               </text>

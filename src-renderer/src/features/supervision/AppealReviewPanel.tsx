@@ -23,7 +23,17 @@ type Verdict = 'uphold' | 'overturn';
  * they may not review and the buttons stay disabled; the core refuses it anyway
  * (SEPARATION_OF_DUTIES), so this is a courtesy, not the rule.
  */
-export function AppealReviewPanel({ view, me, onDone, onRefused }: { view: CaseView; me: Me; onDone: (message: string) => void; onRefused: () => void }) {
+export function AppealReviewPanel({
+  view,
+  me,
+  onDone,
+  onRefused,
+}: {
+  view: CaseView;
+  me: Me;
+  onDone: (message: string) => void;
+  onRefused: () => void;
+}) {
   const rights = appealReview(view, me);
   const [dialog, setDialog] = useState<Verdict | null>(null);
   const now = useNow();
@@ -33,17 +43,22 @@ export function AppealReviewPanel({ view, me, onDone, onRefused }: { view: CaseV
   const d = view.decision;
   const cur = view.order.currency;
   const age = now - Date.parse(a.filedAt);
-  const scrollToEvidence = () => document.querySelector('[data-testid="evidence-panel"]')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  const scrollToEvidence = () =>
+    document.querySelector('[data-testid="evidence-panel"]')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
 
   return (
-    <Section title="Appeal review" testId="appeal-review-panel" extra={
+    <Section
+      title="Appeal review"
+      testId="appeal-review-panel"
+      extra={
         <Group gap={6} wrap="nowrap">
           <Text fz="xs" c="dimmed">
             waiting
           </Text>
           <AgeBadge ms={Math.max(0, age)} testId="appeal-age" />
         </Group>
-      }>
+      }
+    >
       <div className="sv-versus">
         <div data-side="appeal" data-testid="appeal-side">
           <Group gap={6} mb={6} wrap="nowrap">
@@ -92,26 +107,72 @@ export function AppealReviewPanel({ view, me, onDone, onRefused }: { view: CaseV
 
       <Group justify="space-between" mt="sm" wrap="nowrap" align="center">
         <Button variant="subtle" size="compact-sm" color="gray" onClick={scrollToEvidence}>
-          Evidence: {view.evidence.length} file{view.evidence.length === 1 ? '' : 's'}, {view.evidenceRequests.length} request{view.evidenceRequests.length === 1 ? '' : 's'} ↓
+          Evidence: {view.evidence.length} file{view.evidence.length === 1 ? '' : 's'}, {view.evidenceRequests.length} request
+          {view.evidenceRequests.length === 1 ? '' : 's'} ↓
         </Button>
         <Group gap="xs" wrap="nowrap">
-          <ReviewButton may={rights.may} whyNot={rights.whyNot} label="Uphold" shortcut="u" variant="default" onClick={() => setDialog('uphold')} />
-          <ReviewButton may={rights.may} whyNot={rights.whyNot} label="Overturn…" shortcut="o" variant="filled" onClick={() => setDialog('overturn')} />
+          <ReviewButton
+            may={rights.may}
+            whyNot={rights.whyNot}
+            label="Uphold"
+            shortcut="u"
+            variant="default"
+            onClick={() => setDialog('uphold')}
+          />
+          <ReviewButton
+            may={rights.may}
+            whyNot={rights.whyNot}
+            label="Overturn…"
+            shortcut="o"
+            variant="filled"
+            onClick={() => setDialog('overturn')}
+          />
         </Group>
       </Group>
       {!rights.may && (
-        <Alert mt="sm" color="orange" variant="light" icon={<IconAlert size={18} />} title="You may not review this appeal" data-testid="review-blocked">
+        <Alert
+          mt="sm"
+          color="orange"
+          variant="light"
+          icon={<IconAlert size={18} />}
+          title="You may not review this appeal"
+          data-testid="review-blocked"
+        >
           {rights.whyNot}
         </Alert>
       )}
-      {dialog !== null && <AppealReviewDialog view={view} initial={dialog} onClose={() => setDialog(null)} onDone={onDone} onRefused={onRefused} />}
+      {dialog !== null && (
+        <AppealReviewDialog view={view} initial={dialog} onClose={() => setDialog(null)} onDone={onDone} onRefused={onRefused} />
+      )}
     </Section>
   );
 }
 
-function ReviewButton({ may, whyNot, label, shortcut, variant, onClick }: { may: boolean; whyNot: string | null; label: string; shortcut: string; variant: 'default' | 'filled'; onClick: () => void }) {
+function ReviewButton({
+  may,
+  whyNot,
+  label,
+  shortcut,
+  variant,
+  onClick,
+}: {
+  may: boolean;
+  whyNot: string | null;
+  label: string;
+  shortcut: string;
+  variant: 'default' | 'filled';
+  onClick: () => void;
+}) {
   const button = (
-    <Button variant={variant} color={variant === 'filled' ? 'red' : undefined} disabled={!may} onClick={onClick} rightSection={<Kbd size="xs">{shortcut}</Kbd>} aria-keyshortcuts={shortcut} data-testid={`review-${label.replace('…', '').toLowerCase()}`}>
+    <Button
+      variant={variant}
+      color={variant === 'filled' ? 'red' : undefined}
+      disabled={!may}
+      onClick={onClick}
+      rightSection={<Kbd size="xs">{shortcut}</Kbd>}
+      aria-keyshortcuts={shortcut}
+      data-testid={`review-${label.replace('…', '').toLowerCase()}`}
+    >
       {label}
     </Button>
   );
@@ -151,8 +212,16 @@ export function AppealReviewDialog({
   const [error, setError] = useState<AppError | null>(null);
 
   const parsed = verdict === 'overturn' && outcome === 'partial' ? parseMinor(amount, cur) : undefined;
-  const amountError = parsed === null ? 'Not an amount' : parsed !== undefined && (parsed < 1 || parsed > total) ? `Between ${formatMoney(1, cur)} and the order total ${formatMoney(total, cur)}` : undefined;
-  const after = verdict === 'uphold' ? { outcome: d.outcome, amountMinor: d.amountMinor } : { outcome, amountMinor: decisionAmount(outcome, parsed ?? null, total) };
+  const amountError =
+    parsed === null
+      ? 'Not an amount'
+      : parsed !== undefined && (parsed < 1 || parsed > total)
+        ? `Between ${formatMoney(1, cur)} and the order total ${formatMoney(total, cur)}`
+        : undefined;
+  const after =
+    verdict === 'uphold'
+      ? { outcome: d.outcome, amountMinor: d.amountMinor }
+      : { outcome, amountMinor: decisionAmount(outcome, parsed ?? null, total) };
   const same = verdict === 'overturn' && after.outcome === d.outcome && after.amountMinor === d.amountMinor;
   const blocked = !reasons.trim() || !!amountError || same;
 
@@ -185,7 +254,14 @@ export function AppealReviewDialog({
         <Stack gap="sm">
           <Radio.Group value={verdict} onChange={(v) => setVerdict(v as Verdict)} label="Verdict" name="verdict">
             <SimpleGrid cols={2} spacing={8} mt={6}>
-              <Radio.Card value="uphold" radius="md" p="sm" className="option-card" data-selected={verdict === 'uphold'} data-testid="verdict-uphold">
+              <Radio.Card
+                value="uphold"
+                radius="md"
+                p="sm"
+                className="option-card"
+                data-selected={verdict === 'uphold'}
+                data-testid="verdict-uphold"
+              >
                 <Group wrap="nowrap" gap="xs" align="flex-start">
                   <Radio.Indicator size="sm" mt={2} />
                   <div>
@@ -198,7 +274,14 @@ export function AppealReviewDialog({
                   </div>
                 </Group>
               </Radio.Card>
-              <Radio.Card value="overturn" radius="md" p="sm" className="option-card" data-selected={verdict === 'overturn'} data-testid="verdict-overturn">
+              <Radio.Card
+                value="overturn"
+                radius="md"
+                p="sm"
+                className="option-card"
+                data-selected={verdict === 'overturn'}
+                data-testid="verdict-overturn"
+              >
                 <Group wrap="nowrap" gap="xs" align="flex-start">
                   <Radio.Indicator size="sm" mt={2} />
                   <div>
@@ -216,10 +299,24 @@ export function AppealReviewDialog({
 
           {verdict === 'overturn' && (
             <Group align="flex-start" wrap="nowrap" gap="md">
-              <Radio.Group value={outcome} onChange={(v) => setOutcome(v as Outcome)} label="New outcome" name="new-outcome" style={{ flex: 1 }}>
+              <Radio.Group
+                value={outcome}
+                onChange={(v) => setOutcome(v as Outcome)}
+                label="New outcome"
+                name="new-outcome"
+                style={{ flex: 1 }}
+              >
                 <SimpleGrid cols={2} spacing={6} mt={6}>
                   {outcomes.map((o) => (
-                    <Radio.Card key={o} value={o} radius="md" p="xs" className="option-card" data-selected={o === outcome} data-testid={`new-outcome-${o}`}>
+                    <Radio.Card
+                      key={o}
+                      value={o}
+                      radius="md"
+                      p="xs"
+                      className="option-card"
+                      data-selected={o === outcome}
+                      data-testid={`new-outcome-${o}`}
+                    >
                       <Group wrap="nowrap" gap="xs" align="flex-start">
                         <Radio.Indicator size="sm" mt={2} />
                         <div style={{ minWidth: 0 }}>

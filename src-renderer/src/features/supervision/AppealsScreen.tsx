@@ -5,7 +5,19 @@ import { Money } from '../../ui/Money';
 import { ACTOR_COLORS, formatInstantCompact, humanize, reasonLabel } from '../../ui/format';
 import { useNow } from '../../api/hooks';
 import type { Me } from '../../api/types';
-import { AGE_LATE_MS, AGE_WARN_MS, AgeBadge, Empty, GROUNDS_LABELS, OutcomeBadge, ScreenHeader, SortTh, useLiveQuery, useRowNav, useSort } from './shared';
+import {
+  AGE_LATE_MS,
+  AGE_WARN_MS,
+  AgeBadge,
+  Empty,
+  GROUNDS_LABELS,
+  OutcomeBadge,
+  ScreenHeader,
+  SortTh,
+  useLiveQuery,
+  useRowNav,
+  useSort,
+} from './shared';
 
 type Grounds = 'all' | AppealRow['appeal']['grounds'];
 type Col = 'age' | 'case' | 'grounds' | 'outcome' | 'decider';
@@ -16,14 +28,35 @@ type Col = 'age' | 'case' | 'grounds' | 'outcome' | 'decider';
  * review panel. Cases the signed-in supervisor decided or handled are marked: they may read
  * them but another supervisor reviews (the core refuses it anyway: SEPARATION_OF_DUTIES).
  */
-export function AppealsScreen({ me, onOpen, refreshKey, active }: { me: Me; onOpen: (caseId: string) => void; refreshKey: number; active: boolean }) {
+export function AppealsScreen({
+  me,
+  onOpen,
+  refreshKey,
+  active,
+}: {
+  me: Me;
+  onOpen: (caseId: string) => void;
+  refreshKey: number;
+  active: boolean;
+}) {
   const query = useLiveQuery('appeals.list', { limit: 200 }, refreshKey, active);
   const [grounds, setGrounds] = useState<Grounds>('all');
   const [onlyMine, setOnlyMine] = useState(false);
   const all = query.data?.rows;
-  const rows = useMemo(() => (all ?? []).filter((r) => (grounds === 'all' || r.appeal.grounds === grounds) && (!onlyMine || r.mayReview)), [all, grounds, onlyMine]);
+  const rows = useMemo(
+    () => (all ?? []).filter((r) => (grounds === 'all' || r.appeal.grounds === grounds) && (!onlyMine || r.mayReview)),
+    [all, grounds, onlyMine],
+  );
   const { sorted, sort, toggle } = useSort<AppealRow, Col>(rows, { key: 'age', dir: 'desc' }, (r, k) =>
-    k === 'age' ? r.ageMs : k === 'case' ? r.caseId : k === 'grounds' ? r.appeal.grounds : k === 'outcome' ? r.decision.outcome : r.decision.decidedBy,
+    k === 'age'
+      ? r.ageMs
+      : k === 'case'
+        ? r.caseId
+        : k === 'grounds'
+          ? r.appeal.grounds
+          : k === 'outcome'
+            ? r.decision.outcome
+            : r.decision.decidedBy,
   );
   const nav = useRowNav(sorted.length, (i) => sorted[i] && onOpen(sorted[i]!.caseId));
 
@@ -53,7 +86,12 @@ export function AppealsScreen({ me, onOpen, refreshKey, active }: { me: Me; onOp
                   · {warn} older than 2 days
                 </Text>
               )}
-              {notMine > 0 && <> · {notMine} yours: another supervisor reviews {notMine === 1 ? 'it' : 'them'}</>}
+              {notMine > 0 && (
+                <>
+                  {' '}
+                  · {notMine} yours: another supervisor reviews {notMine === 1 ? 'it' : 'them'}
+                </>
+              )}
             </>
           ) : (
             'Appealed cases, oldest appeal first.'
@@ -73,7 +111,13 @@ export function AppealsScreen({ me, onOpen, refreshKey, active }: { me: Me; onOp
               ]}
               aria-label="Grounds"
             />
-            <Checkbox size="xs" label="Only ones I may review" checked={onlyMine} onChange={(e) => setOnlyMine(e.currentTarget.checked)} mb={4} />
+            <Checkbox
+              size="xs"
+              label="Only ones I may review"
+              checked={onlyMine}
+              onChange={(e) => setOnlyMine(e.currentTarget.checked)}
+              mb={4}
+            />
           </>
         }
       />
@@ -98,7 +142,14 @@ export function AppealsScreen({ me, onOpen, refreshKey, active }: { me: Me; onOp
           </thead>
           <tbody>
             {sorted.map((r, i) => (
-              <tr key={r.caseId} {...nav(i)} onClick={() => onOpen(r.caseId)} data-testid="appeal-row" data-case-id={r.caseId} data-tone={r.mayReview ? undefined : 'own'}>
+              <tr
+                key={r.caseId}
+                {...nav(i)}
+                onClick={() => onOpen(r.caseId)}
+                data-testid="appeal-row"
+                data-case-id={r.caseId}
+                data-tone={r.mayReview ? undefined : 'own'}
+              >
                 <td>
                   <AgeCell filedAt={r.appeal.filedAt} ageMs={r.ageMs} />
                   <Text fz="xs" c="dimmed" mt={4} className="nowrap">
@@ -118,7 +169,13 @@ export function AppealsScreen({ me, onOpen, refreshKey, active }: { me: Me; onOp
                 </td>
                 <td>
                   <Group gap={6} wrap="nowrap" mb={2}>
-                    <Badge size="xs" radius="sm" variant="light" color={ACTOR_COLORS[r.appeal.party]} style={{ textTransform: 'none', flexShrink: 0 }}>
+                    <Badge
+                      size="xs"
+                      radius="sm"
+                      variant="light"
+                      color={ACTOR_COLORS[r.appeal.party]}
+                      style={{ textTransform: 'none', flexShrink: 0 }}
+                    >
                       {humanize(r.appeal.party)}
                     </Badge>
                     <Text fz="xs" fw={600} c="dark.5">
@@ -135,7 +192,8 @@ export function AppealsScreen({ me, onOpen, refreshKey, active }: { me: Me; onOp
                     <Money minor={r.decision.amountMinor} currency={r.currency} fw={600} />
                   </Group>
                   <Text fz="xs" c="dimmed" mt={2}>
-                    of <Money minor={r.totalMinor} currency={r.currency} /> · {r.decision.basis === 'default' ? 'by default' : `by ${r.decision.basis}`}
+                    of <Money minor={r.totalMinor} currency={r.currency} /> ·{' '}
+                    {r.decision.basis === 'default' ? 'by default' : `by ${r.decision.basis}`}
                   </Text>
                 </td>
                 <td>
@@ -152,7 +210,13 @@ export function AppealsScreen({ me, onOpen, refreshKey, active }: { me: Me; onOp
                       Review
                     </Button>
                   ) : (
-                    <Tooltip label={r.whyNot ?? 'Another supervisor must review this appeal.'} multiline maw={280} withArrow openDelay={200}>
+                    <Tooltip
+                      label={r.whyNot ?? 'Another supervisor must review this appeal.'}
+                      multiline
+                      maw={280}
+                      withArrow
+                      openDelay={200}
+                    >
                       <div>
                         <Text fz="xs" fw={700} c="gray.7" style={{ whiteSpace: 'nowrap' }} data-testid="own-case-marker">
                           {me.userId === r.decision.decidedBy ? 'You decided this case' : 'You handled this case'}

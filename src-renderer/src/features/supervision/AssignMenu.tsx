@@ -25,11 +25,21 @@ export function AssignMenu({
   size?: 'compact-sm' | 'xs' | 'sm';
   testId?: string;
 }) {
-  const options = members.filter((m) => m.userId !== exclude).sort((a, b) => a.openCases - b.openCases || a.overdueCases - b.overdueCases || a.name.localeCompare(b.name));
+  const options = members
+    .filter((m) => m.userId !== exclude)
+    .sort((a, b) => a.openCases - b.openCases || a.overdueCases - b.overdueCases || a.name.localeCompare(b.name));
   return (
     <Menu position="bottom-end" withinPortal shadow="md" width={280}>
       <Menu.Target>
-        <Button size={size} variant="light" rightSection={<IconChevronDown size={14} />} loading={loading} disabled={disabled} data-testid={testId} onClick={(e) => e.stopPropagation()}>
+        <Button
+          size={size}
+          variant="light"
+          rightSection={<IconChevronDown size={14} />}
+          loading={loading}
+          disabled={disabled}
+          data-testid={testId}
+          onClick={(e) => e.stopPropagation()}
+        >
           {label}
         </Button>
       </Menu.Target>

@@ -15,7 +15,15 @@ const delta = (r: PreviewCaseRow) => r.after.amountMinor - r.before.amountMinor;
  * outcomes and amounts change, refunds before and after per currency), then a row per
  * case, the changed ones highlighted; a row opens its case.
  */
-export function PolicyPreview({ preview, stale, onOpen }: { preview: PolicyPreviewView; stale: boolean; onOpen: (caseId: string) => void }) {
+export function PolicyPreview({
+  preview,
+  stale,
+  onOpen,
+}: {
+  preview: PolicyPreviewView;
+  stale: boolean;
+  onOpen: (caseId: string) => void;
+}) {
   const [show, setShow] = useState<Show>('changed');
   const changed = preview.rows.filter((r) => r.changed).length;
   const rows = useMemo(() => (show === 'changed' ? preview.rows.filter((r) => r.changed) : preview.rows), [preview.rows, show]);
@@ -25,7 +33,10 @@ export function PolicyPreview({ preview, stale, onOpen }: { preview: PolicyPrevi
   const nav = useRowNav(sorted.length, (i) => sorted[i] && onOpen(sorted[i]!.caseId));
   // Currencies whose refunds change first, the biggest change first; the others after, by name.
   const totals = useMemo(
-    () => [...preview.totals].sort((a, b) => Math.abs(b.afterMinor - b.beforeMinor) - Math.abs(a.afterMinor - a.beforeMinor) || a.currency.localeCompare(b.currency)),
+    () =>
+      [...preview.totals].sort(
+        (a, b) => Math.abs(b.afterMinor - b.beforeMinor) - Math.abs(a.afterMinor - a.beforeMinor) || a.currency.localeCompare(b.currency),
+      ),
     [preview.totals],
   );
 
@@ -36,7 +47,8 @@ export function PolicyPreview({ preview, stale, onOpen }: { preview: PolicyPrevi
           Preview on the last {preview.considered} decided cases · based on version {preview.basedOnVersion}
         </span>
         <Text fz="xs" c="dimmed">
-          replayed in {preview.elapsedMs < 1000 ? `${preview.elapsedMs} ms` : `${(preview.elapsedMs / 1000).toFixed(1)} s`}; nothing was stored
+          replayed in {preview.elapsedMs < 1000 ? `${preview.elapsedMs} ms` : `${(preview.elapsedMs / 1000).toFixed(1)} s`}; nothing was
+          stored
         </Text>
       </div>
       <div className="sv-card-body">
@@ -47,10 +59,28 @@ export function PolicyPreview({ preview, stale, onOpen }: { preview: PolicyPrevi
         )}
         <Group gap="md" mb="sm" wrap="nowrap" align="flex-start">
           <Stack gap="sm">
-            <Stat label="Cases changed" value={`${changed} of ${preview.replayed}`} tone={changed ? 'orange.8' : 'teal.8'} hint={preview.skipped ? `${preview.skipped} skipped: no recorded commands` : 'all replayed'} testId="preview-changed" />
+            <Stat
+              label="Cases changed"
+              value={`${changed} of ${preview.replayed}`}
+              tone={changed ? 'orange.8' : 'teal.8'}
+              hint={preview.skipped ? `${preview.skipped} skipped: no recorded commands` : 'all replayed'}
+              testId="preview-changed"
+            />
             <Group gap="sm" wrap="nowrap">
-              <Stat label="Outcomes" value={preview.changedOutcomes} tone={preview.changedOutcomes ? 'orange.8' : undefined} hint="change" testId="preview-outcomes" />
-              <Stat label="Amounts" value={preview.changedAmounts} tone={preview.changedAmounts ? 'orange.8' : undefined} hint="change" testId="preview-amounts" />
+              <Stat
+                label="Outcomes"
+                value={preview.changedOutcomes}
+                tone={preview.changedOutcomes ? 'orange.8' : undefined}
+                hint="change"
+                testId="preview-outcomes"
+              />
+              <Stat
+                label="Amounts"
+                value={preview.changedAmounts}
+                tone={preview.changedAmounts ? 'orange.8' : undefined}
+                hint="change"
+                testId="preview-amounts"
+              />
             </Group>
           </Stack>
           <div className="sv-card" style={{ flex: 1, minWidth: 0 }}>
@@ -80,7 +110,13 @@ export function PolicyPreview({ preview, stale, onOpen }: { preview: PolicyPrevi
                         <Money minor={t.afterMinor} currency={t.currency} fw={d ? 700 : undefined} />
                       </td>
                       <td className="num">
-                        <Text span fz="sm" fw={d ? 700 : undefined} c={d > 0 ? 'teal.8' : d < 0 ? 'red.7' : 'dimmed'} data-testid="preview-total-delta">
+                        <Text
+                          span
+                          fz="sm"
+                          fw={d ? 700 : undefined}
+                          c={d > 0 ? 'teal.8' : d < 0 ? 'red.7' : 'dimmed'}
+                          data-testid="preview-total-delta"
+                        >
                           {d === 0 ? 'no change' : `${d > 0 ? '+' : '−'}${formatMoney(Math.abs(d), t.currency)}`}
                         </Text>
                       </td>
@@ -94,7 +130,9 @@ export function PolicyPreview({ preview, stale, onOpen }: { preview: PolicyPrevi
         </Group>
         <Group justify="space-between" mb={6}>
           <Text fz="sm" fw={600}>
-            {show === 'changed' ? `${changed} case${changed === 1 ? '' : 's'} would end differently` : `All ${preview.rows.length} cases replayed`}
+            {show === 'changed'
+              ? `${changed} case${changed === 1 ? '' : 's'} would end differently`
+              : `All ${preview.rows.length} cases replayed`}
           </Text>
           <SegmentedControl
             size="xs"
@@ -124,7 +162,15 @@ export function PolicyPreview({ preview, stale, onOpen }: { preview: PolicyPrevi
             {sorted.map((r, i) => {
               const d = delta(r);
               return (
-                <tr key={r.caseId} {...nav(i)} onClick={() => onOpen(r.caseId)} data-tone={r.changed ? 'changed' : undefined} data-testid="preview-row" data-case-id={r.caseId} data-changed={r.changed}>
+                <tr
+                  key={r.caseId}
+                  {...nav(i)}
+                  onClick={() => onOpen(r.caseId)}
+                  data-tone={r.changed ? 'changed' : undefined}
+                  data-testid="preview-row"
+                  data-case-id={r.caseId}
+                  data-changed={r.changed}
+                >
                   <td>
                     <Text fz="sm" fw={600} className="mono">
                       {r.caseId}
@@ -139,10 +185,23 @@ export function PolicyPreview({ preview, stale, onOpen }: { preview: PolicyPrevi
                     </Text>
                   </td>
                   <td className="nowrap">
-                    <Side outcome={r.before.outcome} amount={r.before.amountMinor} currency={r.currency} basis={r.before.basis} status={r.before.status} />
+                    <Side
+                      outcome={r.before.outcome}
+                      amount={r.before.amountMinor}
+                      currency={r.currency}
+                      basis={r.before.basis}
+                      status={r.before.status}
+                    />
                   </td>
                   <td className="nowrap">
-                    <Side outcome={r.after.outcome} amount={r.after.amountMinor} currency={r.currency} basis={r.after.basis} status={r.after.status} strong={r.changed} />
+                    <Side
+                      outcome={r.after.outcome}
+                      amount={r.after.amountMinor}
+                      currency={r.currency}
+                      basis={r.after.basis}
+                      status={r.after.status}
+                      strong={r.changed}
+                    />
                   </td>
                   <td className="num">
                     {d === 0 ? (
@@ -170,7 +229,11 @@ export function PolicyPreview({ preview, stale, onOpen }: { preview: PolicyPrevi
           <Empty
             testId="preview-empty"
             title={show === 'changed' ? 'No case would end differently.' : 'No decided cases to replay yet.'}
-            hint={show === 'changed' ? 'The draft changes nothing for these cases: widen N, or check that the change touches reasons that occur.' : 'Once mediators decide cases, they can be replayed here.'}
+            hint={
+              show === 'changed'
+                ? 'The draft changes nothing for these cases: widen N, or check that the change touches reasons that occur.'
+                : 'Once mediators decide cases, they can be replayed here.'
+            }
           />
         )}
       </div>
@@ -178,7 +241,21 @@ export function PolicyPreview({ preview, stale, onOpen }: { preview: PolicyPrevi
   );
 }
 
-function Side({ outcome, amount, currency, basis, status, strong }: { outcome: string | null; amount: number; currency: string; basis: string | null; status: string; strong?: boolean }) {
+function Side({
+  outcome,
+  amount,
+  currency,
+  basis,
+  status,
+  strong,
+}: {
+  outcome: string | null;
+  amount: number;
+  currency: string;
+  basis: string | null;
+  status: string;
+  strong?: boolean;
+}) {
   return (
     <Group gap={6} wrap="nowrap">
       <OutcomeBadge outcome={outcome} />

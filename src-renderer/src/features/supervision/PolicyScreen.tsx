@@ -1,4 +1,18 @@
-import { Alert, Badge, Box, Button, Group, Loader, NumberInput, SegmentedControl, SimpleGrid, Stack, Switch, Text, Textarea } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Box,
+  Button,
+  Group,
+  Loader,
+  NumberInput,
+  SegmentedControl,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Text,
+  Textarea,
+} from '@mantine/core';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { AppError } from '../../../../src-main/contract/errors';
 import type { PolicyPreviewView, PolicyVersionView } from '../../../../src-main/contract/supervision';
@@ -23,7 +37,16 @@ const toDraft = (p: PolicyVersionView['policy']): Draft => JSON.parse(JSON.strin
  * version N+1" with a required note. The history lists every version with its note and
  * the decisions recorded under it. Supervisors only.
  */
-export function PolicyScreen({ onOpen, refreshKey, active }: { me: Me; onOpen: (caseId: string) => void; refreshKey: number; active: boolean }) {
+export function PolicyScreen({
+  onOpen,
+  refreshKey,
+  active,
+}: {
+  me: Me;
+  onOpen: (caseId: string) => void;
+  refreshKey: number;
+  active: boolean;
+}) {
   const current = useLiveQuery('policy.get', {}, refreshKey, active);
   const history = useLiveQuery('policy.history', {}, refreshKey, active);
   const [tab, setTab] = useState<Tab>('edit');
@@ -45,8 +68,8 @@ export function PolicyScreen({ onOpen, refreshKey, active }: { me: Me; onOpen: (
         subtitle={
           cur ? (
             <>
-              Since {formatInstant(cur.createdAt)} by {cur.createdBy}: “{cur.note}” · {cur.decisions.toLocaleString()} decision{cur.decisions === 1 ? '' : 's'} made under it. Every decision
-              keeps the version it was made under.
+              Since {formatInstant(cur.createdAt)} by {cur.createdBy}: “{cur.note}” · {cur.decisions.toLocaleString()} decision
+              {cur.decisions === 1 ? '' : 's'} made under it. Every decision keeps the version it was made under.
             </>
           ) : (
             'Deadlines, partial-refund rates and the missed-evidence default.'
@@ -80,7 +103,12 @@ export function PolicyScreen({ onOpen, refreshKey, active }: { me: Me; onOpen: (
       ) : (
         <>
           <Box style={{ display: tab === 'edit' ? 'block' : 'none' }}>
-            <Editor current={cur} onOpen={onOpen} onPublished={() => (current.reload(), history.reload(), setTab('history'))} reloadCurrent={() => (current.reload(), history.reload())} />
+            <Editor
+              current={cur}
+              onOpen={onOpen}
+              onPublished={() => (current.reload(), history.reload(), setTab('history'))}
+              reloadCurrent={() => (current.reload(), history.reload())}
+            />
           </Box>
           {tab === 'history' && <History versions={history.data ?? []} loading={history.loading} />}
         </>
@@ -91,7 +119,17 @@ export function PolicyScreen({ onOpen, refreshKey, active }: { me: Me; onOpen: (
 
 // ---------------------------------------------------------------- the editor
 
-function Editor({ current, onOpen, onPublished, reloadCurrent }: { current: PolicyVersionView; onOpen: (caseId: string) => void; onPublished: () => void; reloadCurrent: () => void }) {
+function Editor({
+  current,
+  onOpen,
+  onPublished,
+  reloadCurrent,
+}: {
+  current: PolicyVersionView;
+  onOpen: (caseId: string) => void;
+  onPublished: () => void;
+  reloadCurrent: () => void;
+}) {
   const [draft, setDraft] = useState<Draft>(() => toDraft(current.policy));
   // The version the draft started from (and its policy): publishing is refused (CONFLICT) if another came since.
   const [baseView, setBaseView] = useState<Pick<PolicyVersionView, 'version' | 'policy'>>(current);
@@ -118,7 +156,8 @@ function Editor({ current, onOpen, onPublished, reloadCurrent }: { current: Poli
 
   const { errors, policy } = useMemo(() => validateDraft(draft), [draft]);
   const serverField = serverError?.code === 'VALIDATION' ? fieldOf(serverError.field) : null;
-  const errorOf = (field: string): string | undefined => errors[field] ?? (serverField === field ? serverError!.message.replace(/^[\w.]+: /, '') : undefined);
+  const errorOf = (field: string): string | undefined =>
+    errors[field] ?? (serverField === field ? serverError!.message.replace(/^[\w.]+: /, '') : undefined);
   const changes = useMemo(() => policyChanges(current.policy as unknown as Record<string, unknown>, draft), [current.policy, draft]);
   const draftKey = JSON.stringify(draft);
   const previewKey = `${draftKey}|${base}|${lastN}`;
@@ -171,16 +210,39 @@ function Editor({ current, onOpen, onPublished, reloadCurrent }: { current: Poli
   return (
     <Stack gap="md">
       {current.version > base && (
-        <Alert color="orange" variant="light" icon={<IconAlert size={18} />} title={`Version ${current.version} was published while you edited version ${base}`} data-testid="policy-conflict">
+        <Alert
+          color="orange"
+          variant="light"
+          icon={<IconAlert size={18} />}
+          title={`Version ${current.version} was published while you edited version ${base}`}
+          data-testid="policy-conflict"
+        >
           <Group justify="space-between">
-            <Text fz="sm">Your draft is kept. Start again from the new version, or carry your own changes onto it (theirs stay), preview and publish.</Text>
+            <Text fz="sm">
+              Your draft is kept. Start again from the new version, or carry your own changes onto it (theirs stay), preview and publish.
+            </Text>
             <Group gap="xs">
-              <Button size="xs" variant="default" onClick={() => (setDraft(toDraft(current.policy)), setBase(current), setPreview(null), setServerError(null))}>
+              <Button
+                size="xs"
+                variant="default"
+                onClick={() => (setDraft(toDraft(current.policy)), setBase(current), setPreview(null), setServerError(null))}
+              >
                 Discard my draft
               </Button>
               <Button
                 size="xs"
-                onClick={() => (setDraft(rebaseDraft(baseView.policy as unknown as Record<string, unknown>, draft, current.policy as unknown as Record<string, unknown>)), setBase(current), setPreview(null), setServerError(null))}
+                onClick={() => (
+                  setDraft(
+                    rebaseDraft(
+                      baseView.policy as unknown as Record<string, unknown>,
+                      draft,
+                      current.policy as unknown as Record<string, unknown>,
+                    ),
+                  ),
+                  setBase(current),
+                  setPreview(null),
+                  setServerError(null)
+                )}
                 data-testid="rebase-draft"
               >
                 Apply my changes to version {current.version}
@@ -211,7 +273,12 @@ function Editor({ current, onOpen, onPublished, reloadCurrent }: { current: Poli
                     clampBehavior="none"
                     error={errorOf(f.key)}
                     className={changedField(f.key) ? 'sv-field-changed' : undefined}
-                    rightSection={<FieldNote now={typeof v === 'number' && v % 24 === 0 ? `${v / 24} d` : null} was={changedField(f.key) ? `was ${was} h` : null} />}
+                    rightSection={
+                      <FieldNote
+                        now={typeof v === 'number' && v % 24 === 0 ? `${v / 24} d` : null}
+                        was={changedField(f.key) ? `was ${was} h` : null}
+                      />
+                    }
                     rightSectionWidth={90}
                     aria-label={`${f.label} (hours)`}
                     data-testid={`field-${f.key}`}
@@ -225,7 +292,11 @@ function Editor({ current, onOpen, onPublished, reloadCurrent }: { current: Poli
             <Switch
               checked={draft.defaultOnMissedEvidence === true}
               onChange={(e) => set('defaultOnMissedEvidence', e.currentTarget.checked)}
-              label={draft.defaultOnMissedEvidence ? 'The party that stayed silent loses (decided by default)' : 'Off: the case goes back to the mediator'}
+              label={
+                draft.defaultOnMissedEvidence
+                  ? 'The party that stayed silent loses (decided by default)'
+                  : 'Off: the case goes back to the mediator'
+              }
               description={
                 draft.defaultOnMissedEvidence
                   ? 'Buyer silent → no refund; seller silent → the buyer’s own claim. Both silent → back to the mediator.'
@@ -236,7 +307,10 @@ function Editor({ current, onOpen, onPublished, reloadCurrent }: { current: Poli
             />
           </Card>
 
-          <Card title="Partial-refund rates" hint="Option A refunds min(claim, rate × item price); the buyer keeps the item. A rate between 0 and 1.">
+          <Card
+            title="Partial-refund rates"
+            hint="Option A refunds min(claim, rate × item price); the buyer keeps the item. A rate between 0 and 1."
+          >
             <table className="sv-table" style={{ background: 'transparent' }}>
               <thead>
                 <tr>
@@ -316,7 +390,8 @@ function Editor({ current, onOpen, onPublished, reloadCurrent }: { current: Poli
                   Evidence files
                 </Text>
                 <Text fz="xs" c="dimmed">
-                  Images up to {formatBytes(current.policy.maxImageBytes)}, videos up to {formatBytes(current.policy.maxVideoBytes)} (kept as they are).
+                  Images up to {formatBytes(current.policy.maxImageBytes)}, videos up to {formatBytes(current.policy.maxVideoBytes)} (kept
+                  as they are).
                 </Text>
               </div>
             </Group>
@@ -324,7 +399,22 @@ function Editor({ current, onOpen, onPublished, reloadCurrent }: { current: Poli
         </Stack>
 
         <Stack gap="md" style={{ position: 'sticky', top: 0 }}>
-          <Card title={`Changes against version ${current.version}`} testId="policy-diff" right={changes.length > 0 && <Button size="compact-xs" variant="subtle" color="gray" onClick={() => (setDraft(toDraft(current.policy)), setServerError(null))}>Reset</Button>}>
+          <Card
+            title={`Changes against version ${current.version}`}
+            testId="policy-diff"
+            right={
+              changes.length > 0 && (
+                <Button
+                  size="compact-xs"
+                  variant="subtle"
+                  color="gray"
+                  onClick={() => (setDraft(toDraft(current.policy)), setServerError(null))}
+                >
+                  Reset
+                </Button>
+              )
+            }
+          >
             {changes.length === 0 ? (
               <Text fz="sm" c="dimmed">
                 No changes yet. Edit a field on the left: the difference shows here.
@@ -367,7 +457,13 @@ function Editor({ current, onOpen, onPublished, reloadCurrent }: { current: Poli
               />
               <Text fz="sm">decided cases under the draft.</Text>
             </Group>
-            <Button fullWidth onClick={() => void runPreview()} loading={previewing} disabled={!policy || lastN === '' || changes.length === 0} data-testid="run-preview">
+            <Button
+              fullWidth
+              onClick={() => void runPreview()}
+              loading={previewing}
+              disabled={!policy || lastN === '' || changes.length === 0}
+              data-testid="run-preview"
+            >
               Preview on the last {lastN || 'N'} decided cases
             </Button>
             <Text fz="xs" c="dimmed" mt={6}>
@@ -393,16 +489,33 @@ function Editor({ current, onOpen, onPublished, reloadCurrent }: { current: Poli
               aria-label="Publish note"
               data-testid="publish-note"
             />
-            <Button mt="sm" fullWidth color="indigo" onClick={() => void publish()} loading={publishing} disabled={!policy || !fresh || changes.length === 0} data-testid="publish">
+            <Button
+              mt="sm"
+              fullWidth
+              color="indigo"
+              onClick={() => void publish()}
+              loading={publishing}
+              disabled={!policy || !fresh || changes.length === 0}
+              data-testid="publish"
+            >
               Publish version {base + 1}
             </Button>
             <Text fz="xs" c="dimmed" mt={6}>
-              {!fresh && changes.length > 0 ? 'Preview this exact draft first.' : 'New decisions record the new version; decided cases keep theirs.'}
+              {!fresh && changes.length > 0
+                ? 'Preview this exact draft first.'
+                : 'New decisions record the new version; decided cases keep theirs.'}
             </Text>
           </Card>
 
           {serverError && (!serverField || !(serverField in errorsFromFields(draft))) && (
-            <Alert color="red" variant="light" icon={<IconAlert size={18} />} title={serverError.code === 'CONFLICT' ? 'Not published' : 'Refused'} role="alert" data-testid="policy-refusal">
+            <Alert
+              color="red"
+              variant="light"
+              icon={<IconAlert size={18} />}
+              title={serverError.code === 'CONFLICT' ? 'Not published' : 'Refused'}
+              role="alert"
+              data-testid="policy-refusal"
+            >
               {serverError.message}
             </Alert>
           )}
@@ -437,7 +550,19 @@ function FieldNote({ now, was }: { now: string | null; was: string | null }) {
   );
 }
 
-function Card({ title, hint, right, children, testId }: { title: string; hint?: string; right?: ReactNode; children: ReactNode; testId?: string }) {
+function Card({
+  title,
+  hint,
+  right,
+  children,
+  testId,
+}: {
+  title: string;
+  hint?: string;
+  right?: ReactNode;
+  children: ReactNode;
+  testId?: string;
+}) {
   return (
     <div className="sv-card" data-testid={testId}>
       <div className="sv-card-head">
@@ -481,7 +606,9 @@ function History({ versions, loading }: { versions: PolicyVersionView[]; loading
         <tbody>
           {versions.map((v, i) => {
             const prev = versions[i + 1];
-            const changes = prev ? policyChanges(prev.policy as unknown as Record<string, unknown>, v.policy as unknown as Record<string, unknown>) : null;
+            const changes = prev
+              ? policyChanges(prev.policy as unknown as Record<string, unknown>, v.policy as unknown as Record<string, unknown>)
+              : null;
             return (
               <tr key={v.version} data-testid="history-row" data-version={v.version}>
                 <td>
@@ -530,7 +657,9 @@ function History({ versions, loading }: { versions: PolicyVersionView[]; loading
           })}
         </tbody>
       </table>
-      {versions.length === 0 && <Empty title="No version published yet." hint="The defaults are in force until a supervisor publishes a first version." />}
+      {versions.length === 0 && (
+        <Empty title="No version published yet." hint="The defaults are in force until a supervisor publishes a first version." />
+      )}
     </div>
   );
 }

@@ -18,7 +18,17 @@ type Col = 'sampled' | 'case' | 'decider' | 'outcome';
  * agrees or disagrees with the decision and says why. The results per mediator are beside
  * the list (also on the Team screen).
  */
-export function QualityScreen({ me, onOpen, refreshKey, active }: { me: Me; onOpen: (caseId: string) => void; refreshKey: number; active: boolean }) {
+export function QualityScreen({
+  me,
+  onOpen,
+  refreshKey,
+  active,
+}: {
+  me: Me;
+  onOpen: (caseId: string) => void;
+  refreshKey: number;
+  active: boolean;
+}) {
   const [status, setStatus] = useState<Status>('pending');
   const query = useLiveQuery('quality.list', { status, limit: 200 }, refreshKey, active);
   const team = useLiveQuery('team.overview', { days: 30 }, refreshKey, active);
@@ -91,12 +101,23 @@ export function QualityScreen({ me, onOpen, refreshKey, active }: { me: Me; onOp
                 <SortTh label="Decision" col="outcome" sort={sort} onSort={toggle} firstDir="asc" width={200} />
                 <SortTh label="Decided by" col="decider" sort={sort} onSort={toggle} firstDir="asc" width={170} />
                 <th>Reasons</th>
-                {status === 'reviewed' ? <th style={{ width: 130 }}>Review</th> : <SortTh label="Sampled" col="sampled" sort={sort} onSort={toggle} firstDir="asc" width={120} />}
+                {status === 'reviewed' ? (
+                  <th style={{ width: 130 }}>Review</th>
+                ) : (
+                  <SortTh label="Sampled" col="sampled" sort={sort} onSort={toggle} firstDir="asc" width={120} />
+                )}
               </tr>
             </thead>
             <tbody>
               {sorted.map((r, i) => (
-                <tr key={r.caseId} {...nav(i)} onClick={() => setSelected(r.caseId)} aria-selected={r.caseId === selected} data-testid="quality-row" data-case-id={r.caseId}>
+                <tr
+                  key={r.caseId}
+                  {...nav(i)}
+                  onClick={() => setSelected(r.caseId)}
+                  aria-selected={r.caseId === selected}
+                  data-testid="quality-row"
+                  data-case-id={r.caseId}
+                >
                   <td>
                     <Text fz="sm" fw={700} className="mono">
                       {r.caseId}
@@ -170,13 +191,32 @@ export function QualityScreen({ me, onOpen, refreshKey, active }: { me: Me; onOp
 
 function VerdictBadge({ verdict }: { verdict: 'agree' | 'disagree' }) {
   return (
-    <Badge size="sm" radius="sm" variant="light" color={verdict === 'agree' ? 'teal' : 'red'} style={{ textTransform: 'none' }} data-testid="verdict-badge">
+    <Badge
+      size="sm"
+      radius="sm"
+      variant="light"
+      color={verdict === 'agree' ? 'teal' : 'red'}
+      style={{ textTransform: 'none' }}
+      data-testid="verdict-badge"
+    >
       {verdict === 'agree' ? 'Agreed' : 'Disagreed'}
     </Badge>
   );
 }
 
-function ReviewCard({ row, me, names, onOpen, onDone }: { row: QualityRow; me: Me; names: Map<string, string>; onOpen: (caseId: string) => void; onDone: (caseId: string) => void }) {
+function ReviewCard({
+  row,
+  me,
+  names,
+  onOpen,
+  onDone,
+}: {
+  row: QualityRow;
+  me: Me;
+  names: Map<string, string>;
+  onOpen: (caseId: string) => void;
+  onDone: (caseId: string) => void;
+}) {
   const [verdict, setVerdict] = useState<'agree' | 'disagree'>('agree');
   const [note, setNote] = useState('');
   const [tried, setTried] = useState(false);
@@ -258,7 +298,11 @@ function ReviewCard({ row, me, names, onOpen, onDone }: { row: QualityRow; me: M
               />
               <Textarea
                 label="Note"
-                description={verdict === 'agree' ? 'What was done well, or “as the policy says”.' : 'What should have been decided, and why: the mediator reads this.'}
+                description={
+                  verdict === 'agree'
+                    ? 'What was done well, or “as the policy says”.'
+                    : 'What should have been decided, and why: the mediator reads this.'
+                }
                 value={note}
                 onChange={(e) => setNote(e.currentTarget.value)}
                 autosize
@@ -290,7 +334,9 @@ function ReviewCard({ row, me, names, onOpen, onDone }: { row: QualityRow; me: M
 }
 
 function ResultsPerMediator({ members }: { members: MediatorStats[] }) {
-  const rows = members.filter((m) => m.quality.reviewed > 0 || m.role === 'mediator').sort((a, b) => b.quality.reviewed - a.quality.reviewed || a.name.localeCompare(b.name));
+  const rows = members
+    .filter((m) => m.quality.reviewed > 0 || m.role === 'mediator')
+    .sort((a, b) => b.quality.reviewed - a.quality.reviewed || a.name.localeCompare(b.name));
   return (
     <div className="sv-card" data-testid="quality-results">
       <div className="sv-card-head">

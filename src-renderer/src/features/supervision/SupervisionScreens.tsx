@@ -20,7 +20,19 @@ const isSupervisionView = (v: string): v is SupervisionView => SUPERVISION_VIEWS
  * The supervisors' screens under the shell's screen switch. Each stays mounted once
  * opened, so a policy draft, a selection or a sort survives opening a case and coming back.
  */
-export function SupervisionScreens({ me, view, onOpen, refreshKey, covered }: { me: Me; view: string; onOpen: (caseId: string) => void; refreshKey: number; covered: boolean }) {
+export function SupervisionScreens({
+  me,
+  view,
+  onOpen,
+  refreshKey,
+  covered,
+}: {
+  me: Me;
+  view: string;
+  onOpen: (caseId: string) => void;
+  refreshKey: number;
+  covered: boolean;
+}) {
   const [visited, setVisited] = useState<Set<SupervisionView>>(() => new Set(isSupervisionView(view) ? [view] : []));
   useEffect(() => {
     if (isSupervisionView(view) && !visited.has(view)) setVisited((v) => new Set(v).add(view));
@@ -30,17 +42,29 @@ export function SupervisionScreens({ me, view, onOpen, refreshKey, covered }: { 
     if (!visited.has(v) && view !== v) return null;
     const shown = view === v && !covered;
     return (
-      <Box key={v} style={{ position: 'absolute', inset: 0, visibility: shown ? 'visible' : 'hidden', display: view === v ? 'block' : 'none' }} bg="gray.0">
+      <Box
+        key={v}
+        style={{ position: 'absolute', inset: 0, visibility: shown ? 'visible' : 'hidden', display: view === v ? 'block' : 'none' }}
+        bg="gray.0"
+      >
         {screen(shown)}
       </Box>
     );
   };
   return (
     <>
-      {layer('appeals', (active) => <AppealsScreen me={me} onOpen={onOpen} refreshKey={refreshKey} active={active} />)}
-      {layer('team', (active) => <TeamScreen me={me} onOpen={onOpen} refreshKey={refreshKey} active={active} />)}
-      {layer('policy', (active) => <PolicyScreen me={me} onOpen={onOpen} refreshKey={refreshKey} active={active} />)}
-      {layer('quality', (active) => <QualityScreen me={me} onOpen={onOpen} refreshKey={refreshKey} active={active} />)}
+      {layer('appeals', (active) => (
+        <AppealsScreen me={me} onOpen={onOpen} refreshKey={refreshKey} active={active} />
+      ))}
+      {layer('team', (active) => (
+        <TeamScreen me={me} onOpen={onOpen} refreshKey={refreshKey} active={active} />
+      ))}
+      {layer('policy', (active) => (
+        <PolicyScreen me={me} onOpen={onOpen} refreshKey={refreshKey} active={active} />
+      ))}
+      {layer('quality', (active) => (
+        <QualityScreen me={me} onOpen={onOpen} refreshKey={refreshKey} active={active} />
+      ))}
     </>
   );
 }
@@ -86,7 +110,15 @@ export function SupervisorNav({ value, onChange, refreshKey }: { value: string; 
     </Group>
   );
   return (
-    <Group px="md" py={6} gap="md" bg="white" wrap="nowrap" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)', flexShrink: 0 }} data-testid="supervisor-nav">
+    <Group
+      px="md"
+      py={6}
+      gap="md"
+      bg="white"
+      wrap="nowrap"
+      style={{ borderBottom: '1px solid var(--mantine-color-gray-3)', flexShrink: 0 }}
+      data-testid="supervisor-nav"
+    >
       <SegmentedControl
         size="xs"
         value={value}

@@ -24,7 +24,16 @@ const agreeRate = (q: MediatorStats['quality']) => (q.reviewed ? q.agreed / q.re
  * mediator to reassign their open cases (one or many); the cases waiting longest can be
  * assigned from the list beside it.
  */
-export function TeamScreen({ onOpen, refreshKey, active }: { me: Me; onOpen: (caseId: string) => void; refreshKey: number; active: boolean }) {
+export function TeamScreen({
+  onOpen,
+  refreshKey,
+  active,
+}: {
+  me: Me;
+  onOpen: (caseId: string) => void;
+  refreshKey: number;
+  active: boolean;
+}) {
   const [days, setDays] = useState('7');
   const query = useLiveQuery('team.overview', { days: Number(days) }, refreshKey, active);
   const data = query.data;
@@ -65,13 +74,29 @@ export function TeamScreen({ onOpen, refreshKey, active }: { me: Me; onOpen: (ca
     <Box className="sv-page" data-testid="team-screen">
       <ScreenHeader
         title="Team"
-        subtitle={data ? <>Open work now; decisions over the last {data.windowDays} days (as of {formatInstant(data.asOf)}). Select a mediator to reassign their cases.</> : 'Open work, throughput and decision mix per mediator.'}
+        subtitle={
+          data ? (
+            <>
+              Open work now; decisions over the last {data.windowDays} days (as of {formatInstant(data.asOf)}). Select a mediator to
+              reassign their cases.
+            </>
+          ) : (
+            'Open work, throughput and decision mix per mediator.'
+          )
+        }
         right={
           <div>
             <Text fz="xs" fw={500} mb={2}>
               Decisions over
             </Text>
-            <SegmentedControl size="xs" value={days} onChange={setDays} data={WINDOWS.map((d) => ({ value: d, label: `${d} days` }))} aria-label="Window" data-testid="team-window" />
+            <SegmentedControl
+              size="xs"
+              value={days}
+              onChange={setDays}
+              data={WINDOWS.map((d) => ({ value: d, label: `${d} days` }))}
+              aria-label="Window"
+              data-testid="team-window"
+            />
           </div>
         }
       />
@@ -90,10 +115,30 @@ export function TeamScreen({ onOpen, refreshKey, active }: { me: Me; onOpen: (ca
         <>
           <Group gap="sm" mb="md" wrap="wrap">
             <Stat label="Open, assigned" value={totalOpen.toLocaleString()} testId="stat-open" />
-            <Stat label="Overdue" value={totalOverdue.toLocaleString()} tone={totalOverdue ? 'red.7' : undefined} hint="a deadline passed, someone must act" testId="stat-overdue" />
-            <Stat label="Unassigned" value={data.unassigned.toLocaleString()} tone={data.unassigned ? 'blue.7' : undefined} hint="in the queue, nobody on it" testId="stat-unassigned" />
-            <Stat label={`Decided in ${data.windowDays} d`} value={data.team.decided.toLocaleString()} hint={`${data.team.decidedPerDay.toFixed(1)} a day`} />
-            <Stat label="Team refund rate" value={pct(data.team.refundRate)} hint={`${pct(data.team.meanRefundShareOfClaim)} of the claim on average`} />
+            <Stat
+              label="Overdue"
+              value={totalOverdue.toLocaleString()}
+              tone={totalOverdue ? 'red.7' : undefined}
+              hint="a deadline passed, someone must act"
+              testId="stat-overdue"
+            />
+            <Stat
+              label="Unassigned"
+              value={data.unassigned.toLocaleString()}
+              tone={data.unassigned ? 'blue.7' : undefined}
+              hint="in the queue, nobody on it"
+              testId="stat-unassigned"
+            />
+            <Stat
+              label={`Decided in ${data.windowDays} d`}
+              value={data.team.decided.toLocaleString()}
+              hint={`${data.team.decidedPerDay.toFixed(1)} a day`}
+            />
+            <Stat
+              label="Team refund rate"
+              value={pct(data.team.refundRate)}
+              hint={`${pct(data.team.meanRefundShareOfClaim)} of the claim on average`}
+            />
             <Stat
               label="Worth a look"
               value={outliers}
@@ -118,11 +163,50 @@ export function TeamScreen({ onOpen, refreshKey, active }: { me: Me; onOpen: (ca
                     <SortTh label="Decided" col="decided" sort={sort} onSort={toggle} align="right" width={84} />
                     <SortTh label="Per day" col="perDay" sort={sort} onSort={toggle} align="right" width={80} />
                     <th style={{ width: 170 }}>Decision mix</th>
-                    <SortTh label="Refund rate" col="refund" sort={sort} onSort={toggle} align="right" width={104} title="Share of decisions with any refund" />
-                    <SortTh label="vs team" col="delta" sort={sort} onSort={toggle} width={215} title="Refund rate minus the team's, in percentage points" />
-                    <SortTh label="Of claim" col="share" sort={sort} onSort={toggle} align="right" width={88} title="Mean refunded share of the claim" />
-                    <SortTh label="Quality agree" col="quality" sort={sort} onSort={toggle} align="right" width={120} title="Supervisors' quality reviews that agreed" />
-                    <SortTh label="Overturned" col="overturned" sort={sort} onSort={toggle} align="right" width={104} title="Appeals against their decisions that were overturned" />
+                    <SortTh
+                      label="Refund rate"
+                      col="refund"
+                      sort={sort}
+                      onSort={toggle}
+                      align="right"
+                      width={104}
+                      title="Share of decisions with any refund"
+                    />
+                    <SortTh
+                      label="vs team"
+                      col="delta"
+                      sort={sort}
+                      onSort={toggle}
+                      width={215}
+                      title="Refund rate minus the team's, in percentage points"
+                    />
+                    <SortTh
+                      label="Of claim"
+                      col="share"
+                      sort={sort}
+                      onSort={toggle}
+                      align="right"
+                      width={88}
+                      title="Mean refunded share of the claim"
+                    />
+                    <SortTh
+                      label="Quality agree"
+                      col="quality"
+                      sort={sort}
+                      onSort={toggle}
+                      align="right"
+                      width={120}
+                      title="Supervisors' quality reviews that agreed"
+                    />
+                    <SortTh
+                      label="Overturned"
+                      col="overturned"
+                      sort={sort}
+                      onSort={toggle}
+                      align="right"
+                      width={104}
+                      title="Appeals against their decisions that were overturned"
+                    />
                   </tr>
                 </thead>
                 <tbody>
@@ -147,7 +231,13 @@ export function TeamScreen({ onOpen, refreshKey, active }: { me: Me; onOpen: (ca
                       </td>
                       <td className="num">{m.openCases}</td>
                       <td className="num">
-                        <Text span fz="sm" fw={m.overdueCases ? 700 : undefined} c={m.overdueCases ? 'red.7' : 'dimmed'} data-testid="member-overdue">
+                        <Text
+                          span
+                          fz="sm"
+                          fw={m.overdueCases ? 700 : undefined}
+                          c={m.overdueCases ? 'red.7' : 'dimmed'}
+                          data-testid="member-overdue"
+                        >
                           {m.overdueCases}
                         </Text>
                       </td>
@@ -194,7 +284,12 @@ export function TeamScreen({ onOpen, refreshKey, active }: { me: Me; onOpen: (ca
                   </tfoot>
                 )}
               </table>
-              {members.length === 0 && <Empty title="Nobody on the team yet." hint="Mediators appear here once they have a sign-in; their open cases and decisions follow." />}
+              {members.length === 0 && (
+                <Empty
+                  title="Nobody on the team yet."
+                  hint="Mediators appear here once they have a sign-in; their open cases and decisions follow."
+                />
+              )}
             </div>
           </div>
 
@@ -209,7 +304,12 @@ export function TeamScreen({ onOpen, refreshKey, active }: { me: Me; onOpen: (ca
 }
 
 function DeltaCell({ m, team }: { m: MediatorStats; team: TeamOverview }) {
-  if (!m.decided) return <Text span fz="xs" c="dimmed">no decisions</Text>;
+  if (!m.decided)
+    return (
+      <Text span fz="xs" c="dimmed">
+        no decisions
+      </Text>
+    );
   const d = m.refundRateDeltaPts;
   // The core decides what is an outlier (far enough, on enough decisions); a large gap on a
   // handful of decisions is shown in plain ink, not as a warning.
@@ -218,8 +318,14 @@ function DeltaCell({ m, team }: { m: MediatorStats; team: TeamOverview }) {
   const width = Math.min(50, Math.abs(d));
   return (
     <Group gap={8} wrap="nowrap" data-testid="member-delta">
-      <Tooltip label={`Refund rate ${pct(m.refundRate)} against the team's ${pct(team.team.refundRate)}: ${d > 0 ? 'more generous' : d < 0 ? 'stricter' : 'the same'}`} withArrow openDelay={200}>
-        <div style={{ position: 'relative', width: 56, height: 10, background: 'var(--mantine-color-gray-1)', borderRadius: 2, flexShrink: 0 }}>
+      <Tooltip
+        label={`Refund rate ${pct(m.refundRate)} against the team's ${pct(team.team.refundRate)}: ${d > 0 ? 'more generous' : d < 0 ? 'stricter' : 'the same'}`}
+        withArrow
+        openDelay={200}
+      >
+        <div
+          style={{ position: 'relative', width: 56, height: 10, background: 'var(--mantine-color-gray-1)', borderRadius: 2, flexShrink: 0 }}
+        >
           <span style={{ position: 'absolute', left: 27, top: -2, bottom: -2, width: 2, background: 'var(--mantine-color-gray-5)' }} />
           <span
             style={{
@@ -234,11 +340,25 @@ function DeltaCell({ m, team }: { m: MediatorStats; team: TeamOverview }) {
           />
         </div>
       </Tooltip>
-      <Text span fz="sm" className="tabular" fw={m.outlier ? 700 : notice ? 600 : undefined} c={m.outlier ? 'orange.8' : notice ? 'dark.4' : 'dimmed'} style={{ whiteSpace: 'nowrap' }}>
+      <Text
+        span
+        fz="sm"
+        className="tabular"
+        fw={m.outlier ? 700 : notice ? 600 : undefined}
+        c={m.outlier ? 'orange.8' : notice ? 'dark.4' : 'dimmed'}
+        style={{ whiteSpace: 'nowrap' }}
+      >
         {pts(d)}
       </Text>
       {m.outlier && (
-        <Badge size="xs" radius="sm" color="orange" variant="filled" style={{ textTransform: 'none', flexShrink: 0 }} data-testid="outlier-badge">
+        <Badge
+          size="xs"
+          radius="sm"
+          color="orange"
+          variant="filled"
+          style={{ textTransform: 'none', flexShrink: 0 }}
+          data-testid="outlier-badge"
+        >
           worth a look
         </Badge>
       )}
@@ -273,7 +393,12 @@ const SCAN_MAX_PAGES = 40;
 
 /** The open cases of one assignee, a page at a time through the queue's assignee filter. */
 function useAssigneeCases(userId: string | null, expected: number, refreshKey: number) {
-  const [state, setState] = useState<{ userId: string | null; rows: QueueRow[]; loading: boolean; error: string | null }>({ userId: null, rows: [], loading: false, error: null });
+  const [state, setState] = useState<{ userId: string | null; rows: QueueRow[]; loading: boolean; error: string | null }>({
+    userId: null,
+    rows: [],
+    loading: false,
+    error: null,
+  });
   const [generation, setGeneration] = useState(0);
   useEffect(() => {
     if (!userId) return;
@@ -299,10 +424,27 @@ function useAssigneeCases(userId: string | null, expected: number, refreshKey: n
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [userId, refreshKey, generation]);
   const current = state.userId === userId;
-  return { rows: current ? state.rows : [], loading: !current || state.loading, error: current ? state.error : null, reload: () => setGeneration((g) => g + 1) };
+  return {
+    rows: current ? state.rows : [],
+    loading: !current || state.loading,
+    error: current ? state.error : null,
+    reload: () => setGeneration((g) => g + 1),
+  };
 }
 
-function MemberCases({ member, data, onOpen, refreshKey, onReassigned }: { member: MediatorStats | null; data: TeamOverview; onOpen: (caseId: string) => void; refreshKey: number; onReassigned: () => void }) {
+function MemberCases({
+  member,
+  data,
+  onOpen,
+  refreshKey,
+  onReassigned,
+}: {
+  member: MediatorStats | null;
+  data: TeamOverview;
+  onOpen: (caseId: string) => void;
+  refreshKey: number;
+  onReassigned: () => void;
+}) {
   const cases = useAssigneeCases(member?.userId ?? null, member?.openCases ?? 0, refreshKey);
   const [checked, setChecked] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
@@ -312,7 +454,13 @@ function MemberCases({ member, data, onOpen, refreshKey, onReassigned }: { membe
   const ids = cases.rows.map((r) => r.id).join(',');
   useEffect(() => setChecked((c) => new Set([...c].filter((id) => cases.rows.some((r) => r.id === id)))), [ids]); // eslint-disable-line react-hooks/exhaustive-deps
   const rows = useMemo(
-    () => [...cases.rows].sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.nextDeadlineAt ?? '9').localeCompare(b.nextDeadlineAt ?? '9') || a.escalatedAt.localeCompare(b.escalatedAt)),
+    () =>
+      [...cases.rows].sort(
+        (a, b) =>
+          Number(b.overdue) - Number(a.overdue) ||
+          (a.nextDeadlineAt ?? '9').localeCompare(b.nextDeadlineAt ?? '9') ||
+          a.escalatedAt.localeCompare(b.escalatedAt),
+      ),
     [cases.rows],
   );
   const nav = useRowNav(rows.length, (i) => rows[i] && onOpen(rows[i]!.id));
@@ -323,7 +471,10 @@ function MemberCases({ member, data, onOpen, refreshKey, onReassigned }: { membe
         <div className="sv-card-head">
           <span className="sv-card-title">Open cases of a mediator</span>
         </div>
-        <Empty title="Select a mediator above." hint="Their open cases show here, overdue first; tick some and reassign them to someone with room." />
+        <Empty
+          title="Select a mediator above."
+          hint="Their open cases show here, overdue first; tick some and reassign them to someone with room."
+        />
       </div>
     );
 
@@ -394,7 +545,14 @@ function MemberCases({ member, data, onOpen, refreshKey, onReassigned }: { membe
           </thead>
           <tbody>
             {rows.map((r, i) => (
-              <tr key={r.id} {...nav(i)} onClick={() => onOpen(r.id)} aria-selected={checked.has(r.id)} data-testid="member-case-row" data-case-id={r.id}>
+              <tr
+                key={r.id}
+                {...nav(i)}
+                onClick={() => onOpen(r.id)}
+                aria-selected={checked.has(r.id)}
+                data-testid="member-case-row"
+                data-case-id={r.id}
+              >
                 <td onClick={(e) => e.stopPropagation()}>
                   <Checkbox
                     size="xs"
@@ -434,7 +592,15 @@ function MemberCases({ member, data, onOpen, refreshKey, onReassigned }: { membe
                 <td className="num">
                   <Money minor={r.claimAmountMinor} currency={r.currency} />
                 </td>
-                <td className="nowrap">{r.overdue && !r.nextDeadlineAt ? <Text span fz="sm" c="red.7" fw={600}>overdue</Text> : <Countdown at={r.nextDeadlineAt} />}</td>
+                <td className="nowrap">
+                  {r.overdue && !r.nextDeadlineAt ? (
+                    <Text span fz="sm" c="red.7" fw={600}>
+                      overdue
+                    </Text>
+                  ) : (
+                    <Countdown at={r.nextDeadlineAt} />
+                  )}
+                </td>
                 <td className="nowrap">
                   <Text span fz="xs" c="dimmed">
                     {formatInstantCompact(r.escalatedAt)}
@@ -454,7 +620,9 @@ function MemberCases({ member, data, onOpen, refreshKey, onReassigned }: { membe
             {cases.error}
           </Text>
         )}
-        {!cases.loading && !cases.error && rows.length === 0 && <Empty title={`${member.name} has no open cases.`} hint="Assign them work from “Waiting longest” beside this list." />}
+        {!cases.loading && !cases.error && rows.length === 0 && (
+          <Empty title={`${member.name} has no open cases.`} hint="Assign them work from “Waiting longest” beside this list." />
+        )}
       </div>
     </div>
   );
@@ -462,7 +630,17 @@ function MemberCases({ member, data, onOpen, refreshKey, onReassigned }: { membe
 
 // ---------------------------------------------------------------- waiting longest
 
-function WaitingLongest({ data, names, onOpen, onAssigned }: { data: TeamOverview; names: Map<string, string>; onOpen: (caseId: string) => void; onAssigned: () => void }) {
+function WaitingLongest({
+  data,
+  names,
+  onOpen,
+  onAssigned,
+}: {
+  data: TeamOverview;
+  names: Map<string, string>;
+  onOpen: (caseId: string) => void;
+  onAssigned: () => void;
+}) {
   const [busy, setBusy] = useState<string | null>(null);
   const toast = useToast();
   const rows = data.waitingLongest;
@@ -497,7 +675,13 @@ function WaitingLongest({ data, names, onOpen, onAssigned }: { data: TeamOvervie
               <tr key={w.caseId} {...nav(i)} onClick={() => onOpen(w.caseId)} data-testid="waiting-row" data-case-id={w.caseId}>
                 <td className="nowrap" style={{ width: 92 }}>
                   <Tooltip label={`Escalated ${formatInstant(w.escalatedAt)}`} withArrow openDelay={300}>
-                    <Text span fz="sm" fw={700} className="tabular" c={w.overdue ? 'red.7' : w.waitingMs > 72 * 3_600_000 ? 'orange.8' : undefined}>
+                    <Text
+                      span
+                      fz="sm"
+                      fw={700}
+                      className="tabular"
+                      c={w.overdue ? 'red.7' : w.waitingMs > 72 * 3_600_000 ? 'orange.8' : undefined}
+                    >
                       {formatDuration(w.waitingMs)}
                     </Text>
                   </Tooltip>
@@ -515,7 +699,14 @@ function WaitingLongest({ data, names, onOpen, onAssigned }: { data: TeamOvervie
                     <StatusBadge status={w.status} size="xs" />
                   </Group>
                   <Text fz="xs" c="dimmed" truncate maw={300}>
-                    {reasonLabel(w.reason)} · {w.assignee ? userName(names, w.assignee) : <Text span inherit c="blue.7" fw={600}>unassigned</Text>}
+                    {reasonLabel(w.reason)} ·{' '}
+                    {w.assignee ? (
+                      userName(names, w.assignee)
+                    ) : (
+                      <Text span inherit c="blue.7" fw={600}>
+                        unassigned
+                      </Text>
+                    )}
                   </Text>
                 </td>
                 <td style={{ width: 100, textAlign: 'right' }} onClick={(e) => e.stopPropagation()}>
@@ -532,7 +723,12 @@ function WaitingLongest({ data, names, onOpen, onAssigned }: { data: TeamOvervie
             ))}
           </tbody>
         </table>
-        {rows.length === 0 && <Empty title="Nothing is waiting." hint="Every open case has moved recently. Cases show here when they sit longest since escalation." />}
+        {rows.length === 0 && (
+          <Empty
+            title="Nothing is waiting."
+            hint="Every open case has moved recently. Cases show here when they sit longest since escalation."
+          />
+        )}
       </div>
     </div>
   );

@@ -39,16 +39,31 @@ const onOff = (b: unknown) => (b ? 'on' : 'off');
 /** What changes from `a` to `b`, field by field, in the editor's order. */
 export function policyChanges(a: Record<string, unknown>, b: Record<string, unknown>): Change[] {
   const out: Change[] = [];
-  for (const f of HOURS_FIELDS) if (a[f.key] !== b[f.key]) out.push({ field: f.key, label: f.label, before: hours(a[f.key]), after: hours(b[f.key]) });
+  for (const f of HOURS_FIELDS)
+    if (a[f.key] !== b[f.key]) out.push({ field: f.key, label: f.label, before: hours(a[f.key]), after: hours(b[f.key]) });
   if (a.defaultOnMissedEvidence !== b.defaultOnMissedEvidence)
-    out.push({ field: 'defaultOnMissedEvidence', label: 'Missed-evidence default', before: onOff(a.defaultOnMissedEvidence), after: onOff(b.defaultOnMissedEvidence) });
+    out.push({
+      field: 'defaultOnMissedEvidence',
+      label: 'Missed-evidence default',
+      before: onOff(a.defaultOnMissedEvidence),
+      after: onOff(b.defaultOnMissedEvidence),
+    });
   const ra = (a.partialRates ?? {}) as Record<string, unknown>;
   const rb = (b.partialRates ?? {}) as Record<string, unknown>;
-  for (const r of RATE_REASONS) if (ra[r] !== rb[r]) out.push({ field: `partialRates.${r}`, label: `Partial rate · ${reasonName(r)}`, before: rate(ra[r]), after: rate(rb[r]) });
+  for (const r of RATE_REASONS)
+    if (ra[r] !== rb[r])
+      out.push({ field: `partialRates.${r}`, label: `Partial rate · ${reasonName(r)}`, before: rate(ra[r]), after: rate(rb[r]) });
   if ('qualitySampleRate' in a || 'qualitySampleRate' in b)
-    if (a.qualitySampleRate !== b.qualitySampleRate) out.push({ field: 'qualitySampleRate', label: 'Quality sample', before: share(a.qualitySampleRate), after: share(b.qualitySampleRate) });
+    if (a.qualitySampleRate !== b.qualitySampleRate)
+      out.push({
+        field: 'qualitySampleRate',
+        label: 'Quality sample',
+        before: share(a.qualitySampleRate),
+        after: share(b.qualitySampleRate),
+      });
   for (const k of ['maxImageBytes', 'maxVideoBytes'])
-    if (a[k] !== b[k]) out.push({ field: k, label: k === 'maxImageBytes' ? 'Largest image' : 'Largest video', before: String(a[k]), after: String(b[k]) });
+    if (a[k] !== b[k])
+      out.push({ field: k, label: k === 'maxImageBytes' ? 'Largest image' : 'Largest video', before: String(a[k]), after: String(b[k]) });
   return out;
 }
 
@@ -64,7 +79,8 @@ export function validateDraft(draft: Draft): { errors: Record<string, string>; p
 }
 
 /** "policy.partialRates.defective" / "draft.replyPeriodHours" → the editor's field path. */
-export const fieldOf = (serverField: string | undefined): string | null => (serverField ? serverField.replace(/^(policy|draft)\./, '') : null);
+export const fieldOf = (serverField: string | undefined): string | null =>
+  serverField ? serverField.replace(/^(policy|draft)\./, '') : null;
 
 /**
  * Someone published while a draft was open: carry the draft's own edits (draft against the

@@ -20,9 +20,21 @@ export const OUTCOME_SHORT: Record<string, string> = { full: 'Full refund', part
 export const OUTCOME_COLOR: Record<string, string> = { full: 'teal', return: 'blue', partial: 'yellow', none: 'gray' };
 
 export function OutcomeBadge({ outcome, size = 'sm' }: { outcome: string | null; size?: 'xs' | 'sm' | 'md' }) {
-  if (outcome === null) return <Text span fz="xs" c="dimmed">undecided</Text>;
+  if (outcome === null)
+    return (
+      <Text span fz="xs" c="dimmed">
+        undecided
+      </Text>
+    );
   return (
-    <Badge size={size} radius="sm" variant="light" color={OUTCOME_COLOR[outcome] ?? 'gray'} style={{ textTransform: 'none', flexShrink: 0 }} data-testid="outcome-badge">
+    <Badge
+      size={size}
+      radius="sm"
+      variant="light"
+      color={OUTCOME_COLOR[outcome] ?? 'gray'}
+      style={{ textTransform: 'none', flexShrink: 0 }}
+      data-testid="outcome-badge"
+    >
       {OUTCOME_SHORT[outcome] ?? outcome}
     </Badge>
   );
@@ -38,7 +50,11 @@ export function MixBar({ mix, width = 140, team }: { mix: Record<OutcomeKey, num
         {empty ? (
           <span className="sv-mix-empty" />
         ) : (
-          OUTCOME_ORDER.map((o) => (mix[o] > 0 ? <span key={o} style={{ flexGrow: mix[o], background: `var(--mantine-color-${OUTCOME_COLOR[o]}-${o === 'none' ? 4 : 5})` }} /> : null))
+          OUTCOME_ORDER.map((o) =>
+            mix[o] > 0 ? (
+              <span key={o} style={{ flexGrow: mix[o], background: `var(--mantine-color-${OUTCOME_COLOR[o]}-${o === 'none' ? 4 : 5})` }} />
+            ) : null,
+          )
         )}
       </div>
     </Tooltip>
@@ -50,7 +66,14 @@ export function MixLegend() {
     <Group gap="sm">
       {OUTCOME_ORDER.map((o) => (
         <Group key={o} gap={4} wrap="nowrap">
-          <span style={{ width: 10, height: 10, borderRadius: 2, background: `var(--mantine-color-${OUTCOME_COLOR[o]}-${o === 'none' ? 4 : 5})` }} />
+          <span
+            style={{
+              width: 10,
+              height: 10,
+              borderRadius: 2,
+              background: `var(--mantine-color-${OUTCOME_COLOR[o]}-${o === 'none' ? 4 : 5})`,
+            }}
+          />
           <Text fz="xs" c="dimmed">
             {OUTCOME_SHORT[o]}
           </Text>
@@ -91,7 +114,11 @@ const AGE_COLOR = { late: 'red', warn: 'orange', fresh: 'gray' } as const;
 export function AgeBadge({ ms, testId = 'age' }: { ms: number; testId?: string }) {
   const tone = ageTone(ms);
   return (
-    <Tooltip label={tone === 'late' ? 'Waiting more than 5 days' : tone === 'warn' ? 'Waiting more than 2 days' : 'Waiting less than 2 days'} openDelay={300} withArrow>
+    <Tooltip
+      label={tone === 'late' ? 'Waiting more than 5 days' : tone === 'warn' ? 'Waiting more than 2 days' : 'Waiting less than 2 days'}
+      openDelay={300}
+      withArrow
+    >
       <Badge
         size="md"
         radius="sm"
@@ -131,7 +158,11 @@ export function useSort<T, K extends string>(rows: T[], initial: Sort<K>, value:
     });
     return out;
   }, [rows, sort]);
-  const toggle = useCallback((key: K, firstDir: SortDir = 'desc') => setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: firstDir })), []);
+  const toggle = useCallback(
+    (key: K, firstDir: SortDir = 'desc') =>
+      setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: firstDir })),
+    [],
+  );
   return { sorted, sort, toggle };
 }
 
@@ -158,7 +189,12 @@ export function SortTh<K extends string>({
   const active = sort.key === col;
   return (
     <th aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'} style={{ width, textAlign: align }} title={title}>
-      <UnstyledButton className="sv-sort" data-active={active || undefined} onClick={() => onSort(col, firstDir)} style={{ justifyContent: align === 'right' ? 'flex-end' : undefined }}>
+      <UnstyledButton
+        className="sv-sort"
+        data-active={active || undefined}
+        onClick={() => onSort(col, firstDir)}
+        style={{ justifyContent: align === 'right' ? 'flex-end' : undefined }}
+      >
         {label}
         <span className="sv-sort-arrow" aria-hidden>
           {active ? (sort.dir === 'asc' ? '▲' : '▼') : '↕'}
@@ -221,7 +257,19 @@ export function ScreenHeader({ title, subtitle, right }: { title: ReactNode; sub
 }
 
 /** A big number with a label, for the strip at the top of a screen. */
-export function Stat({ label, value, tone, hint, testId }: { label: string; value: ReactNode; tone?: string; hint?: ReactNode; testId?: string }) {
+export function Stat({
+  label,
+  value,
+  tone,
+  hint,
+  testId,
+}: {
+  label: string;
+  value: ReactNode;
+  tone?: string;
+  hint?: ReactNode;
+  testId?: string;
+}) {
   return (
     <Box className="sv-stat" data-testid={testId}>
       <Text fz="xs" c="dimmed" fw={600} tt="uppercase" style={{ letterSpacing: '0.04em' }}>
