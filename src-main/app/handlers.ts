@@ -17,6 +17,7 @@ import { sweep } from './sweep/sweep';
 import { evidenceHandlers } from './evidence/handlers';
 import { submitEvidence, type EvidenceFiles } from './evidence/intake';
 import { supervisionHandlers } from './supervision/handlers';
+import type { ReplayCases } from './replay/in-worker';
 
 export interface ServiceContext {
   db: Db;
@@ -25,6 +26,8 @@ export interface ServiceContext {
   notify(caseIds: string[], reason: 'command' | 'sweep' | 'import'): void;
   /** The evidence store, its reuse index and the image analyser (absent: descriptions only, e.g. replay). */
   evidence?: EvidenceFiles;
+  /** Replays past cases under a draft policy (the policy preview): a worker thread in the app, in-process inside a replay. */
+  replayCases: ReplayCases;
 }
 
 export type Handler<M extends MethodName> = (ctx: ServiceContext, input: MethodInput<M>, identity: Identity) => Promise<unknown>;

@@ -20,6 +20,7 @@ import {
 } from './pictures';
 import type { EvidenceFiles } from '../app/evidence/intake';
 import type { ServiceContext } from '../app/handlers';
+import { replayInWorker } from '../app/replay/in-worker';
 
 /**
  * Demo cases whose evidence is real files, taken in through the real intake paths: the
@@ -64,7 +65,7 @@ export async function seedDemoEvidence(
 
   // Every step happens at its own instant in the past, oldest first.
   let at = now;
-  const ctx: ServiceContext = { db, evidence: base.evidence, clock: { now: () => at }, notify: () => {} };
+  const ctx: ServiceContext = { db, evidence: base.evidence, clock: { now: () => at }, notify: () => {}, replayCases: replayInWorker };
   const run = async (when: number, identity: Identity, method: string, input: unknown): Promise<unknown> => {
     at = when;
     const r = await dispatch(ctx, method, input, identity);

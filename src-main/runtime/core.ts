@@ -9,6 +9,7 @@ import type { ChangeNotice } from '../app/identity';
 import { systemClock, type Clock } from './clock';
 import { seedDemo } from '../demo/seed';
 import type { ServiceContext } from '../app/handlers';
+import { replayInWorker } from '../app/replay/in-worker';
 import { openEvidenceFiles } from '../app/evidence/intake';
 import { evidenceDirFor } from '../files/store';
 import { serveEvidence } from '../app/evidence/serving';
@@ -55,7 +56,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const notify = (caseIds: string[], reason: ChangeNotice['reason']) =>
     events.emit('change', { caseIds: [...new Set(caseIds)], reason, at: new Date(clock.now()).toISOString() } satisfies ChangeNotice);
   const evidence = openEvidenceFiles(opts.evidenceDir ?? evidenceDirFor(opts.databaseUrl, opts.dataDir));
-  const context: ServiceContext = { db, clock, notify, evidence };
+  const context: ServiceContext = { db, clock, notify, evidence, replayCases: replayInWorker };
 
   let timer: NodeJS.Timeout | null = null;
   let closed = false;

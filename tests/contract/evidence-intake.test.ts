@@ -20,6 +20,7 @@ import { dispatch } from '../../src-main/app/dispatch';
 import type { Identity } from '../../src-main/app/identity';
 import { mp4Head, padJpeg, texturedJpeg, texturedPng } from '../fixtures/hostile-corpus';
 import { DIALECTS, openTestDb } from '../db/harness';
+import { replayInWorker } from '../../src-main/app/replay/in-worker';
 
 /**
  * `party.submitEvidence` with the file's bytes, through dispatch as the feed calls it, on every
@@ -119,7 +120,13 @@ describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) =>
         .insertInto('users')
         .values({ id, name: id, role, password_hash: 'disabled', failed_attempts: 0, locked_until: null, created_at: NOW })
         .execute();
-    ctx = { db, clock: new ManualClock(NOW), notify: () => {}, evidence: openEvidenceFiles(join(dir, 'evidence')) };
+    ctx = {
+      db,
+      clock: new ManualClock(NOW),
+      notify: () => {},
+      replayCases: replayInWorker,
+      evidence: openEvidenceFiles(join(dir, 'evidence')),
+    };
     photo = await texturedJpeg(101, 640, 480);
   });
   afterAll(async () => {
@@ -401,7 +408,7 @@ describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) =>
     expect((await call('party.submitEvidence', { caseId, party: 'buyer', file: described }, INTAKE)).ok).toBe(true);
     const c2 = await openRequest('B-nostore');
     const bare = (await dispatch(
-      { db, clock: ctx.clock, notify: () => {} },
+      { db, clock: ctx.clock, notify: () => {}, replayCases: replayInWorker },
       'party.submitEvidence',
       { caseId: c2, party: 'buyer', file: { name: 'a.jpg', contentBase64: b64(photo) } },
       INTAKE,

@@ -15,6 +15,7 @@ import { dispatch } from '../../src-main/app/dispatch';
 import type { Identity } from '../../src-main/app/identity';
 import { DIALECTS, openTestDb } from './harness';
 import { riskSnapshot } from './risk-compare';
+import { replayInWorker } from '../../src-main/app/replay/in-worker';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -36,7 +37,7 @@ async function setup(url: string): Promise<{ db: Db; ctx: ServiceContext; clock:
       .insertInto('users')
       .values({ id, name: id, role, password_hash: 'disabled', failed_attempts: 0, locked_until: null, created_at: NOW })
       .execute();
-  return { db, clock, ctx: { db, clock, notify: () => {} } };
+  return { db, clock, ctx: { db, clock, notify: () => {}, replayCases: replayInWorker } };
 }
 
 async function ok(ctx: ServiceContext, method: string, input: unknown, who: Identity): Promise<unknown> {

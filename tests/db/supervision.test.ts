@@ -22,6 +22,7 @@ import { replayMode, replayRuns } from '../../src-main/app/replay/in-worker';
 import { dispatch } from '../../src-main/app/dispatch';
 import type { Identity } from '../../src-main/app/identity';
 import { DIALECTS, openTestDb } from './harness';
+import { replayInWorker } from '../../src-main/app/replay/in-worker';
 
 /**
  * The supervisors' desk on every dialect: the 0004 tables, the dispute export round trip,
@@ -100,7 +101,7 @@ describe.each(DIALECTS)('supervisors’ desk on $name', ({ url }) => {
   beforeEach(async () => {
     db = await openTestDb(url());
     clock = new ManualClock(T0);
-    ctx = { db, clock, notify: () => {} };
+    ctx = { db, clock, notify: () => {}, replayCases: replayInWorker };
     await ensurePolicy(db, T0 - 100 * HOUR);
     for (const u of [M1, M2, S1, S2])
       if (u.kind === 'user')

@@ -4,9 +4,9 @@ import { toMs } from '../../contract/primitives';
 import type { Db } from '../../db/connect';
 import { recordImportedDisputesRisk, riskBeforeImport } from '../risk/buyer-risk';
 import { insertChunked } from '../../db/batch';
+import type { IntakeOutcome } from './outcome';
 
-export type IntakeOutcome =
-  { id: string; result: 'created' | 'updated' | 'unchanged' } | { id: string; result: 'refused'; code: 'DUPLICATE'; message: string };
+export type { IntakeOutcome } from './outcome';
 
 /** A stable fingerprint of a dispute's content: key order and whitespace do not matter. */
 export function contentHash(d: Dispute): string {
@@ -165,13 +165,11 @@ export async function importDisputes(tx: Db, disputes: Dispute[], now: number, h
       .insertInto('accounts')
       .values(chunk)
       .onConflict((oc) =>
-        oc
-          .column('id')
-          .doUpdateSet((eb) => ({
-            name: eb.ref('excluded.name'),
-            country: eb.ref('excluded.country'),
-            created_at: eb.ref('excluded.created_at'),
-          })),
+        oc.column('id').doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          country: eb.ref('excluded.country'),
+          created_at: eb.ref('excluded.created_at'),
+        })),
       )
       .execute(),
   );

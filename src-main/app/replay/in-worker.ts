@@ -26,6 +26,13 @@ export interface ReplayOutcome {
   value: Map<string, CaseState>;
 }
 
+/**
+ * Replays a scenario, then reads the replayed states of `caseIds`: the policy preview's port.
+ * The composition root (runtime/core.ts) wires `replayInWorker`; the preview never imports
+ * the replay itself, because the replay dispatches through the handlers that hold the preview.
+ */
+export type ReplayCases = (scenario: Scenario, caseIds: string[]) => Promise<ReplayOutcome>;
+
 /** Where the replays of this process ran; the tests read it to know the worker was used. */
 export const replayRuns = { worker: 0, inProcess: 0 };
 let cannotStart: string | null = null;

@@ -3,7 +3,9 @@ import { Role } from '../../contract/domain';
 import { Instant, toMs } from '../../contract/primitives';
 import { mergePolicy, DEFAULT_POLICY, PolicyOverrides } from '../../contract/policy';
 import { openDatabase, type Db } from '../../db/connect';
+import { loadCaseStates } from '../../db/repos/case';
 import { dispatch } from '../dispatch';
+import type { ServiceContext } from '../handlers';
 import type { Identity } from '../identity';
 import { caseView } from '../case/view';
 import { ManualClock } from '../../runtime/clock';
@@ -69,7 +71,13 @@ export async function runScenario<T>(scenario: Scenario, inspect: (db: Db) => Pr
           created_at: start,
         })
         .execute();
-    const ctx = { db, clock, notify: () => {} };
+    const ctx: ServiceContext = {
+      db,
+      clock,
+      notify: () => {},
+      // A preview asked for inside a replay replays in-process: it is already off the window's thread.
+      replayCases: async (inner, caseIds) => runScenario(inner, (replayDb) => loadCaseStates(replayDb, caseIds)),
+    };
     const results: StepResult[] = [];
     for (const [i, step] of scenario.steps.entries()) {
       clock.set(toMs(step.at));

@@ -5,7 +5,7 @@ import type { Db } from '../../db/connect';
 import { photoKeysOf } from '../../db/repos/evidence';
 import { applyRiskEvents, currentOrderFacts, disputeFromRow, type RiskEvent } from '../../db/repos/risk';
 import { classifyBuyerMessages, linkKey, type OrderFact, type RiskReason } from '../../engine/risk';
-import type { IntakeOutcome } from '../intake/intake';
+import type { IntakeOutcome } from '../intake/outcome';
 
 /**
  * The buyer fraud-pattern score as the application keeps it (DOMAIN.md): the engine's model

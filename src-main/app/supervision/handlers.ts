@@ -34,7 +34,7 @@ export const supervisionHandlers: { [M in Name]: Handler<M> } = {
   },
   'policy.get': (ctx) => policyGet(ctx.db),
   'policy.history': (ctx) => policyHistory(ctx.db),
-  'policy.preview': (ctx, input) => previewPolicy(ctx.db, input.draft, input.lastN, ctx.clock.now()),
+  'policy.preview': (ctx, input) => previewPolicy(ctx.db, input.draft, input.lastN, ctx.clock.now(), ctx.replayCases),
   'policy.publish': (ctx, input, identity) => policyPublish(ctx.db, input, me(identity).id, ctx.clock.now()),
   'quality.list': (ctx, input, identity) => qualityList(ctx.db, input.status, input.limit, me(identity).id),
   'quality.review': async (ctx, input, identity) => {

@@ -11,7 +11,7 @@ import { commandLogOf, type LoggedCommand } from '../case/command-log';
 import { exportDisputes } from '../replay/dispute-export';
 import { currentPolicy } from '../../db/repos/policy';
 import type { Scenario } from '../replay/replay';
-import { replayInWorker } from '../replay/in-worker';
+import type { ReplayCases } from '../replay/in-worker';
 
 /** The preview replays at most this many cases (the contract's bound too). */
 export const MAX_PREVIEW_CASES = 1_000;
@@ -48,6 +48,7 @@ export async function previewPolicy(
   draftInput: Policy,
   lastN: number,
   now: number,
+  replayCases: ReplayCases,
 ): Promise<PolicyPreviewView & { rows: PreviewRowOut[] }> {
   const started = performance.now();
   const draft = Policy.parse(draftInput);
@@ -120,7 +121,7 @@ export async function previewPolicy(
     ],
   };
   // The replay is seconds of CPU for a large preview: it runs on a worker thread.
-  const out = withLog.length ? await replayInWorker(scenario, withLog) : { results: [], value: new Map<string, CaseState>() };
+  const out = withLog.length ? await replayCases(scenario, withLog) : { results: [], value: new Map<string, CaseState>() };
   const replayed = out.value;
   const refusals = new Map<string, Array<{ step: Step; code: string; message: string }>>();
   for (const r of out.results) {
