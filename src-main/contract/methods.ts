@@ -4,6 +4,14 @@ import { Dispute } from './dispute';
 import { Currency, Id, Minor, RequiredText, Sha256, Text } from './primitives';
 import { evidenceMethods } from './evidence';
 import { supervisionMethods } from './supervision';
+import type { CaseOutputs } from './outputs/case';
+import type { EvidenceOutputs } from './outputs/evidence';
+import type { IntakeOutputs } from './outputs/intake';
+import type { QueueOutputs } from './outputs/queue';
+import type { RiskOutputs } from './outputs/risk';
+import type { SessionOutputs } from './outputs/session';
+import type { SupervisionOutputs } from './outputs/supervision';
+import type { SweepOutputs } from './outputs/sweep';
 
 /** Who may call a method. Roles are signed-in users; 'intake' is the marketplace feed; 'system' the clock. */
 export type Caller = Role | 'intake' | 'system';
@@ -198,5 +206,20 @@ export const methods = {
 export type MethodName = keyof typeof methods;
 export type MethodInput<M extends MethodName> = z.output<(typeof methods)[M]['input']>;
 export type MethodRawInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;
+
+/**
+ * What every method answers, as JSON-safe types (ISO strings, integer minor units): one
+ * map per area in contract/outputs/. Handlers are typed `Promise<MethodOutput<M>>` and the
+ * renderer's client returns it, so a change on either side fails the typecheck.
+ */
+export interface MethodOutputs
+  extends CaseOutputs, QueueOutputs, IntakeOutputs, EvidenceOutputs, RiskOutputs, SessionOutputs, SweepOutputs, SupervisionOutputs {}
+export type MethodOutput<M extends MethodName> = MethodOutputs[M];
+
+/** Compile-time checks: a method without an output, or an output without a method, fails here and names it. */
+type Never<T extends never> = T;
+export type MethodsWithoutOutput = Never<Exclude<MethodName, keyof MethodOutputs>>;
+export type OutputsWithoutMethod = Never<Exclude<keyof MethodOutputs, MethodName>>;
+
 export const METHOD_NAMES = Object.keys(methods) as MethodName[];
 export const isMethodName = (s: string): s is MethodName => Object.prototype.hasOwnProperty.call(methods, s);

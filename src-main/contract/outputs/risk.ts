@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { AccountLabel } from '../domain';
+
+/** What the analysts' methods answer: buyers by risk, one buyer's detail, and a flag's result. */
+
+export const RiskReasonView = z.object({
+  code: z.string(),
+  text: z.string(),
+  weight: z.number(),
+});
+export type RiskReasonView = z.output<typeof RiskReasonView>;
+
+/** A row of the analysts' "Buyers by risk" list. */
+export const BuyerRiskListRow = z.object({
+  buyerId: z.string(),
+  name: z.string(),
+  country: z.string(),
+  score: z.number(),
+  label: AccountLabel.nullable(),
+  /** The heaviest reason's sentence (null: no signal). */
+  topReason: z.string().nullable(),
+  reasons: z.array(z.string()),
+  orders: z.number().int(),
+  disputes: z.number().int(),
+  scoredAt: z.string(),
+});
+export type BuyerRiskListRow = z.output<typeof BuyerRiskListRow>;
+
+export const BuyerRiskListView = z.object({
+  rows: z.array(BuyerRiskListRow),
+  /** Pass as `after` for the next page; null on the last page. */
+  nextCursor: z.object({ score: z.number(), buyerId: z.string() }).nullable(),
+});
+export type BuyerRiskListView = z.output<typeof BuyerRiskListView>;
+
+export const BuyerDetailView = z.object({
+  buyer: z.object({
+    id: z.string(),
+    name: z.string(),
+    country: z.string(),
+    createdAt: z.string().nullable(),
+    label: AccountLabel.nullable(),
+    labelNote: z.string().nullable(),
+    labelledBy: z.string().nullable(),
+    labelledAt: z.string().nullable(),
+  }),
+  risk: z.object({ score: z.number(), reasons: z.array(z.string()), details: z.array(RiskReasonView) }),
+  labelHistory: z.array(z.object({ label: z.string(), note: z.string(), by: z.string(), at: z.string() })),
+  /** The newest 200 cases, newest first; outcome is the latest decision's. */
+  cases: z.array(
+    z.object({
+      id: z.string(),
+      reason: z.string(),
+      status: z.string(),
+      claimAmountMinor: z.number().int(),
+      currency: z.string(),
+      outcome: z.string().nullable(),
+      openedAt: z.string(),
+    }),
+  ),
+  linked: z.array(
+    z.object({
+      accountId: z.string(),
+      name: z.string(),
+      country: z.string(),
+      score: z.number().nullable(),
+      label: AccountLabel.nullable(),
+      via: z.array(z.object({ kind: z.string(), value: z.string() })),
+    }),
+  ),
+});
+export type BuyerDetailView = z.output<typeof BuyerDetailView>;
+
+/** What `account.flag` answers: the buyer and the label now on the account. */
+export const FlagResult = z.object({ accountId: z.string(), label: AccountLabel });
+export type FlagResult = z.output<typeof FlagResult>;
+
+/** What the risk methods answer. */
+export interface RiskOutputs {
+  'risk.list': BuyerRiskListView;
+  'risk.get': BuyerDetailView;
+  'account.flag': FlagResult;
+}
