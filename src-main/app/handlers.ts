@@ -1,5 +1,5 @@
 import { AppFailure } from '../contract/errors';
-import type { MethodInput, MethodName } from '../contract/methods';
+import type { MethodInput, MethodName, MethodOutput } from '../contract/methods';
 import type { Db } from '../db/connect';
 import type { Actor, Command } from '../engine/commands';
 import type { Identity } from './identity';
@@ -30,7 +30,8 @@ export interface ServiceContext {
   replayCases: ReplayCases;
 }
 
-export type Handler<M extends MethodName> = (ctx: ServiceContext, input: MethodInput<M>, identity: Identity) => Promise<unknown>;
+/** A method's service: its input as the contract parses it, its answer as the contract declares it. */
+export type Handler<M extends MethodName> = (ctx: ServiceContext, input: MethodInput<M>, identity: Identity) => Promise<MethodOutput<M>>;
 
 const actorOf = (identity: Identity): Actor => {
   switch (identity.kind) {

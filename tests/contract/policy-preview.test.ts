@@ -5,14 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src-main/contract/domain';
 import { AppFailure, type Envelope } from '../../src-main/contract/errors';
 import type { Policy } from '../../src-main/contract/policy';
-import type { PolicyPreviewView, PolicyVersionView } from '../../src-main/contract/supervision';
+import type { PolicyPreviewView, PolicyVersionView, PreviewCaseRow } from '../../src-main/contract/supervision';
 import type { CaseView } from '../../src-main/contract/views';
 import { loadCaseState, saveCaseState } from '../../src-main/db/repos/case';
 import type { Command } from '../../src-main/engine/commands';
 import { decide } from '../../src-main/engine/decide';
 import { ManualClock } from '../../src-main/runtime/clock';
 import { openCore, type Core } from '../../src-main/runtime/core';
-import type { PreviewRowOut } from '../../src-main/app/supervision/policy-preview';
 import { currentPolicy } from '../../src-main/db/repos/policy';
 import { replayInWorker, replayMode, replayRuns } from '../../src-main/app/replay/in-worker';
 import { createUser } from '../../src-main/app/session/users';
@@ -34,7 +33,7 @@ const M2 = user('m2', 'mediator');
 const S1 = user('s1', 'supervisor');
 const S2 = user('s2', 'supervisor');
 
-type Rows = Array<PreviewRowOut>;
+type Rows = Array<PreviewCaseRow>;
 type Preview = Omit<PolicyPreviewView, 'rows'> & { rows: Rows };
 
 let n = 0;
@@ -105,7 +104,7 @@ async function imported(over: Parameters<typeof dispute>[0] = {}) {
 }
 const view = (id: string) => ok<CaseView>('case.get', { caseId: id }, S1);
 const preview = (draft: Policy, lastN?: number) => ok<Preview>('policy.preview', { draft, ...(lastN ? { lastN } : {}) }, S1);
-const rowOf = (p: Preview, id: string): PreviewRowOut => {
+const rowOf = (p: Preview, id: string): PreviewCaseRow => {
   const r = (p.rows as Rows).find((x) => x.caseId === id);
   if (!r) throw new Error(`no preview row for ${id}`);
   return r;

@@ -1,4 +1,5 @@
 import { AppFailure } from '../../contract/errors';
+import type { CommandResult } from '../../contract/outputs/case';
 import type { Actor, Command, EngineResult } from '../../engine/commands';
 import { decide } from '../../engine/decide';
 import { appendEvents, ConcurrentUpdate, loadCaseState, saveCaseState } from '../../db/repos/case';
@@ -7,11 +8,6 @@ import { currentPolicy } from '../../db/repos/policy';
 import { logCommand } from './command-log';
 import { sampleDecisionForQuality } from '../supervision/quality';
 import { sweep } from '../sweep/sweep';
-
-export interface CommandResult {
-  caseId: string;
-  status: string;
-}
 
 /**
  * One use case = one transaction: load the case, ask the engine, write state, events and

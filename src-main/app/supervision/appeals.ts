@@ -2,13 +2,6 @@ import { toIso } from '../../contract/primitives';
 import type { AppealRow, AppealsListView } from '../../contract/supervision';
 import type { Db } from '../../db/connect';
 
-/** Fields beyond the contract's AppealRow (the lead may fold them into contract/supervision.ts). */
-export interface AppealRowOut extends AppealRow {
-  assignee: string | null;
-  /** Files on the case (intake and requested), for the list's "evidence" column. */
-  evidenceCount: number;
-}
-
 /**
  * Why this supervisor may not review an appeal, in the engine's own words
  * (engine/decide.ts reviewAppeal: SEPARATION_OF_DUTIES); null when they may. The engine
@@ -21,7 +14,7 @@ export function whyNotReviewer(me: string, caseId: string, decidedBy: string, as
 }
 
 /** Appealed cases waiting for review, oldest appeal first, each with the decision it contests. */
-export async function appealsList(db: Db, limit: number, me: string, now: number): Promise<AppealsListView & { rows: AppealRowOut[] }> {
+export async function appealsList(db: Db, limit: number, me: string, now: number): Promise<AppealsListView> {
   const [rows, total] = await Promise.all([
     db
       .selectFrom('appeals')
@@ -74,7 +67,7 @@ export async function appealsList(db: Db, limit: number, me: string, now: number
         .execute()
     : [];
   const evidenceOf = new Map(evidenceCounts.map((e) => [e.case_id, Number(e.n)]));
-  const out: AppealRowOut[] = [];
+  const out: AppealRow[] = [];
   for (const r of rows) {
     const d = latest.get(r.case_id);
     if (!d) continue; // an appeal always contests a decision; a row without one is not reviewable

@@ -27,14 +27,6 @@ interface Outcome {
   /** What the buyer is (or will be) refunded: 0 without a refund or when a return was never shipped. */
   refundMinor: number;
 }
-/** A row with fields beyond the contract's PreviewCaseRow (the lead may fold them in). */
-export interface PreviewRowOut extends PreviewCaseRow {
-  before: PreviewCaseRow['before'] & { refundMinor: number; policyVersion: number };
-  after: PreviewCaseRow['after'] & { refundMinor: number };
-  /** Logged steps of this case the draft refuses. */
-  refusedSteps: number;
-}
-
 /**
  * "What would the last N decisions have been under this draft?" Rebuilds each case's intake
  * dispute, takes its logged commands (their instants and actors), and replays all of them
@@ -49,7 +41,7 @@ export async function previewPolicy(
   lastN: number,
   now: number,
   replayCases: ReplayCases,
-): Promise<PolicyPreviewView & { rows: PreviewRowOut[] }> {
+): Promise<PolicyPreviewView> {
   const started = performance.now();
   const draft = Policy.parse(draftInput);
   const n = Math.min(Math.max(1, lastN), MAX_PREVIEW_CASES);
@@ -132,7 +124,7 @@ export async function previewPolicy(
     refusals.set(step.caseId, list);
   }
 
-  const rows: PreviewRowOut[] = [];
+  const rows: PreviewCaseRow[] = [];
   const totals = new Map<string, { beforeMinor: number; afterMinor: number }>();
   let changedOutcomes = 0;
   let changedAmounts = 0;
