@@ -1,0 +1,228 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+/**
+ * The team suite's harness: several `serve` processes (desktops) on one real PostgreSQL
+ * database, driven over their HTTP carrier exactly as a browser or an integrator would.
+ * Needs TEST_DATABASE_URL (.ci/run starts a server); without it the suite is skipped.
+ */
+export const SERVER_URL = process.env.TEST_DATABASE_URL;
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** A new, empty database on the test server, so every test starts from nothing. */
+export async function freshDatabase(tag: string): Promise<string> {
+  const pg = await import('pg');
+  const base = new URL(SERVER_URL!);
+  const name = `md_team_${tag}_${process.pid}_${Date.now()}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  const client = new (pg.default ?? pg).Client({ connectionString: base.toString() });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  base.pathname = `/${name}`;
+  return base.toString();
+}
+
+/** Runs SQL on the test server as the superuser (terminating connections, inspecting rows). */
+export async function adminQuery<T = Record<string, unknown>>(dbUrl: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const pg = await import('pg');
+  const client = new (pg.default ?? pg).Client({ connectionString: dbUrl });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => done(port));
+    });
+  });
+}
+
+export interface Desk {
+  name: string;
+  url: string;
+  process: ChildProcess;
+  /** Everything the process wrote, for a failing test's message. */
+  output(): string;
+  exited(): boolean;
+  stop(): Promise<void>;
+}
+
+/** Starts one desktop (`serve`) on the database; resolves once it answers HTTP. */
+export async function startDesk(name: string, dbUrl: string, extra: string[] = []): Promise<Desk> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src-main/cli/index.ts', 'serve', '--port', String(port), '--db', dbUrl, '--fresh', ...extra],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'test' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let log = '';
+  let exitCode: number | null | undefined;
+  child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  child.on('exit', (code, signal) => {
+    exitCode = code;
+    log += `\n[exited: ${code ?? signal}]`;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (exitCode !== undefined) throw new Error(`desk ${name} exited before serving:\n${log}`);
+    if (Date.now() > deadline) throw new Error(`desk ${name} did not start within 120 s:\n${log}`);
+    if (log.includes('is serving')) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    name,
+    url,
+    process: child,
+    output: () => log,
+    exited: () => exitCode !== undefined,
+    stop: async () => {
+      if (exitCode !== undefined) return;
+      const gone = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await gone;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export interface Envelope<T = unknown> {
+  ok: boolean;
+  value?: T;
+  error?: { code: string; message: string; field?: string };
+}
+
+/** A signed-in browser session on one desk. */
+export class Session {
+  private cookie = '';
+  constructor(
+    readonly desk: Desk,
+    readonly userId: string,
+  ) {}
+
+  static async signIn(desk: Desk, userId: string, password: string): Promise<Session> {
+    const s = new Session(desk, userId);
+    const res = await fetch(`${desk.url}/api/session/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId, password }),
+    });
+    const body = (await res.json()) as Envelope;
+    if (!body.ok) throw new Error(`sign-in of ${userId} on ${desk.name} refused: ${JSON.stringify(body.error)}`);
+    s.cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    return s;
+  }
+
+  async call<T = unknown>(method: string, input: unknown = {}): Promise<Envelope<T>> {
+    const res = await fetch(`${this.desk.url}/api/call/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: this.cookie },
+      body: JSON.stringify(input),
+    });
+    return (await res.json()) as Envelope<T>;
+  }
+
+  /** Subscribes to the desk's server-sent change notices; returns what arrived so far and a stop. */
+  listen(): { notices: Array<{ caseIds: string[]; reason: string; at: string; receivedAt: number }>; stop(): void } {
+    const notices: Array<{ caseIds: string[]; reason: string; at: string; receivedAt: number }> = [];
+    const controller = new AbortController();
+    void (async () => {
+      try {
+        const res = await fetch(`${this.desk.url}/api/events`, { headers: { cookie: this.cookie }, signal: controller.signal });
+        const reader = res.body!.getReader();
+        const decoder = new TextDecoder();
+        let buffer = '';
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          buffer += decoder.decode(value, { stream: true });
+          let cut: number;
+          while ((cut = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            const data = block.split('\n').find((l) => l.startsWith('data: '));
+            if (data)
+              notices.push({ ...(JSON.parse(data.slice(6)) as { caseIds: string[]; reason: string; at: string }), receivedAt: Date.now() });
+          }
+        }
+      } catch {
+        // aborted or the desk went away
+      }
+    })();
+    return { notices, stop: () => controller.abort() };
+  }
+}
+
+/** The marketplace's intake on a desk started with --test-clock (the feed API replaces this later). */
+export async function intake<T = unknown>(desk: Desk, method: string, input: unknown): Promise<Envelope<T>> {
+  const res = await fetch(`${desk.url}/api/test/intake/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  return (await res.json()) as Envelope<T>;
+}
+
+/** A valid escalated dispute (SCENARIOS.md), varied by its number. */
+export function dispute(n: number, escalatedAt: string): Record<string, unknown> {
+  const total = 5_000 + (n % 97) * 100;
+  return {
+    id: `T-${n}`,
+    openedAt: '2026-11-01T08:00:00Z',
+    escalatedAt,
+    reason: n % 2 ? 'defective' : 'not_received.no_tracking_info',
+    claim: { remedy: 'refund_only', amountMinor: total },
+    description: `Team test dispute ${n}`,
+    order: {
+      id: `TO-${n}`,
+      placedAt: '2026-10-20T10:00:00Z',
+      shippedAt: '2026-10-21T10:00:00Z',
+      currency: 'EUR',
+      itemPriceMinor: total - 500,
+      shippingMinor: 500,
+      totalMinor: total,
+      item: { title: `Item ${n}`, quantity: 1 },
+      tracking: { number: `LP${n}`, carrier: 'Cainiao', status: 'delivered', deliveredAt: '2026-10-28T12:00:00Z' },
+    },
+    buyer: {
+      id: `TB-${n}`,
+      name: `Buyer ${n}`,
+      country: 'DE',
+      createdAt: '2025-01-01T00:00:00Z',
+      links: { device: [], address: [], payment: [] },
+    },
+    seller: { id: `TS-${n % 7}`, name: `Seller ${n % 7}`, country: 'CN' },
+    negotiation: [],
+    messages: [],
+    evidence: [],
+  };
+}
+
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
