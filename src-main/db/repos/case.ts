@@ -15,14 +15,20 @@ import type {
 import type { CaseEvent, Deadline, NewEvidence } from '../../engine/commands';
 import type { CaseState, Decision, ProposalOption } from '../../engine/state';
 import type { Insertable } from 'kysely';
-import type { Db } from '../connect';
 import { recordCaseChangesRisk } from './risk';
 import type { Database } from '../schema';
+import type { Reader, WriteTx } from '../tx';
 
-type Tx = Db; // a kysely Transaction is a Kysely
+/**
+ * Transitional: the case writes app/supervision shares (saveCaseStates, appendEvents, the
+ * command log) also take what it hands them today, a kysely transaction or, for a refusal's
+ * audit event, the connection. That area moves to inWriteTx on a parallel branch; once it
+ * has, this becomes `WriteTx` and the type checker holds those callers to it as well.
+ */
+export type SharedWriteTx = WriteTx | Reader;
 
 /** Loads the engine's view of one case; null when it does not exist. */
-export async function loadCaseState(tx: Tx, caseId: string): Promise<(CaseState & { version: number }) | null> {
+export async function loadCaseState(tx: Reader, caseId: string): Promise<(CaseState & { version: number }) | null> {
   return (await loadCaseStates(tx, [caseId])).get(caseId) ?? null;
 }
 
@@ -58,13 +64,13 @@ function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
  * Loads several cases at once (the sweep's batches): one query per table for all of them,
  * each case exactly as `loadCaseState` sees it. Ids that do not exist are absent from the map.
  */
-export async function loadCaseStates(tx: Tx, caseIds: string[]): Promise<Map<string, CaseState & { version: number }>> {
+export async function loadCaseStates(tx: Reader, caseIds: string[]): Promise<Map<string, CaseState & { version: number }>> {
   const out = new Map<string, CaseState & { version: number }>();
   for (const ids of chunks([...new Set(caseIds)], MAX_IDS)) await loadChunk(tx, ids, out);
   return out;
 }
 
-async function loadChunk(tx: Tx, ids: string[], out: Map<string, CaseState & { version: number }>): Promise<void> {
+async function loadChunk(tx: Reader, ids: string[], out: Map<string, CaseState & { version: number }>): Promise<void> {
   const cases = await tx
     .selectFrom('cases')
     .innerJoin('orders', 'orders.id', 'cases.order_id')
@@ -209,7 +215,7 @@ export class ConcurrentUpdate extends Error {}
  * rows diffed against `deadlines`. Call inside the command's transaction.
  */
 export async function saveCaseState(
-  tx: Tx,
+  tx: WriteTx,
   prev: CaseState & { version: number },
   next: CaseState,
   effects: { events: CaseEvent[]; deadlines: Deadline[]; newEvidence: NewEvidence[] },
@@ -230,7 +236,7 @@ export interface CaseChange {
  * the same), written with one statement per kind of change instead of one per case. Rows
  * that would get the same values share a statement; the version guard still covers each case.
  */
-export async function saveCaseStates(tx: Tx, changes: CaseChange[], now: number): Promise<void> {
+export async function saveCaseStates(tx: SharedWriteTx, changes: CaseChange[], now: number): Promise<void> {
   if (!changes.length) return;
   if (new Set(changes.map((c) => c.next.id)).size !== changes.length) throw new Error('saveCaseStates: one change per case');
 
@@ -498,7 +504,7 @@ const eventRow = (caseId: string, e: CaseEvent) => ({
   details: JSON.stringify(e.details),
 });
 
-export async function appendEvents(tx: Tx, caseId: string, events: CaseEvent[]): Promise<void> {
+export async function appendEvents(tx: SharedWriteTx, caseId: string, events: CaseEvent[]): Promise<void> {
   if (!events.length) return;
   await tx
     .insertInto('case_events')
@@ -507,12 +513,12 @@ export async function appendEvents(tx: Tx, caseId: string, events: CaseEvent[]):
 }
 
 /** Makes the pending deadline rows of a case equal the set the engine derived. */
-export async function syncDeadlines(tx: Tx, caseId: string, wanted: Deadline[], now: number): Promise<void> {
+export async function syncDeadlines(tx: WriteTx, caseId: string, wanted: Deadline[], now: number): Promise<void> {
   await syncDeadlinesOf(tx, [{ caseId, wanted }], now);
 }
 
 /** `syncDeadlines` for several different cases: one read, one cancel, one insert (in case order). */
-async function syncDeadlinesOf(tx: Tx, cases: Array<{ caseId: string; wanted: Deadline[] }>, now: number): Promise<void> {
+async function syncDeadlinesOf(tx: SharedWriteTx, cases: Array<{ caseId: string; wanted: Deadline[] }>, now: number): Promise<void> {
   const pendingOf = new Map<string, Array<{ id: number; key: string; due_at: number }>>();
   for (const ids of chunks(
     cases.map((c) => c.caseId),
