@@ -14,7 +14,8 @@ import { openEvidenceFiles } from '../app/evidence/intake';
 import { evidenceDirFor } from '../files/store';
 import { serveEvidence } from '../app/evidence/serving';
 import { ensurePolicy } from '../db/repos/policy';
-import { nextDueAt, sweep } from '../app/sweep/sweep';
+import { sweep } from '../app/sweep/sweep';
+import { nextDueAt } from '../db/repos/deadlines';
 import { signIn } from '../app/session/users';
 
 export interface CoreOptions {
