@@ -62,7 +62,7 @@ const userId = (identity: Identity) => (identity.kind === 'user' ? identity.user
 
 export const handlers: { [M in MethodName]: Handler<M> } = {
   'intake.dispute': async (ctx, input) => {
-    const [outcome] = await ctx.db.transaction().execute((tx) => importDisputes(tx, [input], ctx.clock.now()));
+    const [outcome] = await importDisputes(ctx.db, [input], ctx.clock.now());
     if (outcome!.result === 'refused') throw new AppFailure(outcome!.code, outcome!.message);
     ctx.notify([input.id], 'import');
     return { caseId: input.id, result: outcome!.result };
