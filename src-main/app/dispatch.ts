@@ -1,6 +1,8 @@
 import { AppFailure, type Envelope } from '../contract/errors';
 import { isMethodName, methods, type Caller } from '../contract/methods';
 import { appendEvents } from '../db/repos/case';
+import { caseExists } from '../db/repos/case-reads';
+import { inWriteTx } from '../db/tx';
 import { handlers, type ServiceContext } from './handlers';
 import type { Identity } from './identity';
 
@@ -50,12 +52,13 @@ async function logRefusal(
   const caseId = method === 'intake.dispute' ? input?.id : input?.caseId;
   if (typeof caseId !== 'string' || caseId.length > 128) return;
   try {
-    const exists = await ctx.db.selectFrom('cases').select('id').where('id', '=', caseId).executeTakeFirst();
-    if (!exists) return;
+    if (!(await caseExists(ctx.db, caseId))) return;
     const actor = identity.kind === 'user' ? identity.userId : identity.kind;
-    await appendEvents(ctx.db, caseId, [
-      { at: ctx.clock.now(), actor, type: 'command.refused', details: { method, code: error.code, message: error.message } },
-    ]);
+    await inWriteTx(ctx.db, (tx) =>
+      appendEvents(tx, caseId, [
+        { at: ctx.clock.now(), actor, type: 'command.refused', details: { method, code: error.code, message: error.message } },
+      ]),
+    );
   } catch (e) {
     console.error('[dispatch] could not log a refusal:', e);
   }

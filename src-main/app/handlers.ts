@@ -1,6 +1,10 @@
 import { AppFailure } from '../contract/errors';
 import type { MethodInput, MethodName, MethodOutput } from '../contract/methods';
 import type { Db } from '../db/connect';
+import { accountRole, labelAccount } from '../db/repos/accounts';
+import { caseIdsOfBuyer, oldestUnassignedCase } from '../db/repos/case-reads';
+import { userRole } from '../db/repos/users';
+import { inWriteTx } from '../db/tx';
 import type { Actor, Command } from '../engine/commands';
 import type { Identity } from './identity';
 import { runCaseCommand } from './case/commands';
@@ -59,7 +63,7 @@ const userId = (identity: Identity) => (identity.kind === 'user' ? identity.user
 
 export const handlers: { [M in MethodName]: Handler<M> } = {
   'intake.dispute': async (ctx, input) => {
-    const [outcome] = await ctx.db.transaction().execute((tx) => importDisputes(tx, [input], ctx.clock.now()));
+    const [outcome] = await importDisputes(ctx.db, [input], ctx.clock.now());
     if (outcome!.result === 'refused') throw new AppFailure(outcome!.code, outcome!.message);
     ctx.notify([input.id], 'import');
     return { caseId: input.id, result: outcome!.result };
@@ -68,18 +72,10 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'case.claimNext': async (ctx, _input, id) => {
     // Several mediators may press "next" at once: take the oldest, and if someone else won it, the one after.
     for (let attempt = 0; attempt < 5; attempt++) {
-      const next = await ctx.db
-        .selectFrom('cases')
-        .select('id')
-        .where('status', '=', 'escalated')
-        .where('assignee_id', 'is', null)
-        .orderBy('escalated_at')
-        .orderBy('id')
-        .limit(1)
-        .executeTakeFirst();
+      const next = await oldestUnassignedCase(ctx.db);
       if (!next) throw new AppFailure('NOT_FOUND', 'The unassigned queue is empty: there is no case to take.');
       try {
-        return await command(ctx, next.id, { type: 'claim' }, id);
+        return await command(ctx, next, { type: 'claim' }, id);
       } catch (e) {
         if (!(e instanceof AppFailure && (e.code === 'INVALID_STATE' || e.code === 'CONFLICT'))) throw e;
       }
@@ -87,7 +83,7 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
     throw new AppFailure('CONFLICT', 'Other mediators are taking cases at the same moment; try again.');
   },
   'case.assign': async (ctx, input, id) => {
-    const user = await ctx.db.selectFrom('users').select(['id', 'role']).where('id', '=', input.userId).executeTakeFirst();
+    const user = await userRole(ctx.db, input.userId);
     if (!user) throw new AppFailure('NOT_FOUND', `There is no user ${input.userId}.`);
     if (user.role === 'analyst')
       throw new AppFailure('VALIDATION', `${input.userId} is an analyst; cases are assigned to mediators or supervisors.`, 'userId');
@@ -112,22 +108,14 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'account.flag': async (ctx, input, identity) => {
     const now = ctx.clock.now();
     const by = userId(identity)!;
-    const caseIds = await ctx.db.transaction().execute(async (tx) => {
-      const acc = await tx.selectFrom('accounts').select(['id', 'role']).where('id', '=', input.accountId).executeTakeFirst();
+    const caseIds = await inWriteTx(ctx.db, async (tx) => {
+      const acc = await accountRole(tx, input.accountId);
       if (!acc) throw new AppFailure('NOT_FOUND', `There is no account ${input.accountId}.`);
       if (acc.role !== 'buyer')
         throw new AppFailure('VALIDATION', `${input.accountId} is a seller account; only buyer accounts are flagged.`, 'accountId');
-      await tx
-        .updateTable('accounts')
-        .set({ label: input.label, label_note: input.note, labelled_by: by, labelled_at: now })
-        .where('id', '=', input.accountId)
-        .execute();
-      await tx
-        .insertInto('account_labels')
-        .values({ account_id: input.accountId, label: input.label, note: input.note, labelled_by: by, labelled_at: now })
-        .execute();
+      await labelAccount(tx, { accountId: input.accountId, label: input.label, note: input.note, by, at: now });
       await recordLabelRisk(tx, input.accountId, input.label, now);
-      return (await tx.selectFrom('cases').select('id').where('buyer_id', '=', input.accountId).execute()).map((r) => r.id);
+      return caseIdsOfBuyer(tx, input.accountId);
     });
     ctx.notify(caseIds, 'command');
     return { accountId: input.accountId, label: input.label };

@@ -13,3 +13,15 @@ export async function insertChunked<T extends object>(rows: T[], write: (chunk: 
   const per = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(rows[0]!).length));
   for (const chunk of chunks(rows, per)) await write(chunk);
 }
+
+/** Items grouped by a key, each group in input order. */
+export function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = m.get(k);
+    if (list) list.push(it);
+    else m.set(k, [it]);
+  }
+  return m;
+}

@@ -21,6 +21,8 @@ import {
 import type { EvidenceFiles } from '../app/evidence/intake';
 import type { ServiceContext } from '../app/handlers';
 import { replayInWorker } from '../app/replay/in-worker';
+import { caseExists } from '../db/repos/case-reads';
+import { userExists } from '../db/repos/users';
 
 /**
  * Demo cases whose evidence is real files, taken in through the real intake paths: the
@@ -60,8 +62,8 @@ export async function seedDemoEvidence(
   now: number,
 ): Promise<DemoEvidenceSummary> {
   const { db } = base;
-  if (await db.selectFrom('cases').select('id').where('id', '=', DONE_MARKER).executeTakeFirst()) return { cases: 0, files: 0 };
-  if (!(await db.selectFrom('users').select('id').where('id', '=', MEDIATOR_ID).executeTakeFirst())) return { cases: 0, files: 0 };
+  if (await caseExists(db, DONE_MARKER)) return { cases: 0, files: 0 };
+  if (!(await userExists(db, MEDIATOR_ID))) return { cases: 0, files: 0 };
 
   // Every step happens at its own instant in the past, oldest first.
   let at = now;

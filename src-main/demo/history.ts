@@ -3,6 +3,9 @@ import { isNotReceived, type Outcome, type Party, type Reason } from '../contrac
 import { AppFailure } from '../contract/errors';
 import { loadCaseState } from '../db/repos/case';
 import type { Db } from '../db/connect';
+import { backdatePolicy, escalatedCasesUpTo, insertSetting, pendingQualitySamples, policyVersions, settingExists } from '../db/repos/demo';
+import { existingUserIds } from '../db/repos/users';
+import { inWriteTx } from '../db/tx';
 import type { Actor, Command } from '../engine/commands';
 import type { CaseState } from '../engine/state';
 import { runCaseCommand } from '../app/case/commands';
@@ -145,26 +148,13 @@ export interface DemoHistorySummary {
 
 /** Runs once per database (a settings row remembers it); does nothing when the demo users are missing. */
 export async function seedDemoHistory(db: Db, now: number): Promise<DemoHistorySummary> {
-  if (await db.selectFrom('settings').select('key').where('key', '=', DONE_KEY).executeTakeFirst()) return { cases: 0, steps: 0 };
-  const actors = await db.selectFrom('users').select('id').where('id', 'in', ['lena', 'tomas', 'priya', 'oleg', 'amara']).execute();
+  if (await settingExists(db, DONE_KEY)) return { cases: 0, steps: 0 };
+  const actors = await existingUserIds(db, ['lena', 'tomas', 'priya', 'oleg', 'amara']);
   if (actors.length < 5) return { cases: 0, steps: 0 };
   await ensurePolicy(db, now);
-  await db
-    .insertInto('settings')
-    .values({ key: SECRET_KEY, value: DEMO_SECRET })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
+  await inWriteTx(db, (tx) => insertSetting(tx, SECRET_KEY, DEMO_SECRET, { keepExisting: true }));
 
-  const pool = (
-    await db
-      .selectFrom('cases')
-      .select(['id', 'escalated_at', 'reason', 'claim_remedy', 'claim_amount_minor', 'total_minor'])
-      .where('status', '=', 'escalated')
-      .where('escalated_at', '<=', now - MIN_AGE)
-      .orderBy('escalated_at')
-      .orderBy('id')
-      .execute()
-  )
+  const pool = (await escalatedCasesUpTo(db, now - MIN_AGE))
     .filter((_, i) => i % STRIDE === 1)
     .map((r): Candidate => ({
       id: r.id,
@@ -230,10 +220,7 @@ export async function seedDemoHistory(db: Db, now: number): Promise<DemoHistoryS
   if (!published) await publishV2(db, v2At);
   await sweep(db, now);
   await reviewSomeSamples(db, now);
-  await db
-    .insertInto('settings')
-    .values({ key: DONE_KEY, value: new Date(now).toISOString() })
-    .execute();
+  await inWriteTx(db, (tx) => insertSetting(tx, DONE_KEY, new Date(now).toISOString()));
   return { cases: cast.length, steps: steps.length };
 }
 
@@ -380,9 +367,9 @@ const demoFile = (caseId: string) => ({
 
 /** The defaults (version 1) were in force before the history began, not from the moment of seeding. */
 async function backdateDefaults(db: Db, at: number): Promise<void> {
-  const versions = await db.selectFrom('policies').select(['version', 'created_by', 'created_at']).execute();
+  const versions = await policyVersions(db);
   if (versions.length === 1 && versions[0]!.version === 1 && versions[0]!.created_by === 'system' && versions[0]!.created_at > at)
-    await db.updateTable('policies').set({ created_at: at }).where('version', '=', 1).execute();
+    await inWriteTx(db, (tx) => backdatePolicy(tx, 1, at));
 }
 
 async function publishV2(db: Db, at: number): Promise<void> {
@@ -399,14 +386,7 @@ async function publishV2(db: Db, at: number): Promise<void> {
 
 /** Amara reviews up to two of the oldest samples she did not decide herself, leaving at least three pending for the demo. */
 async function reviewSomeSamples(db: Db, now: number): Promise<void> {
-  const pending = await db
-    .selectFrom('quality_reviews')
-    .select(['case_id', 'decided_by'])
-    .where('reviewed_at', 'is', null)
-    .where('decided_by', '!=', 'amara')
-    .orderBy('sampled_at')
-    .orderBy('case_id')
-    .execute();
+  const pending = await pendingQualitySamples(db, 'amara');
   pending.splice(Math.max(0, Math.min(2, pending.length - 3)));
   const verdicts = [
     { verdict: 'agree' as const, note: 'Reasons match the evidence; amount within policy.' },

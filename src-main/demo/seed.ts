@@ -6,6 +6,7 @@ import { seedDemoHistory } from './history';
 import type { EvidenceFiles } from '../app/evidence/intake';
 import { recomputeRisk } from '../app/risk/recompute';
 import { createUser } from '../app/session/users';
+import { userExists } from '../db/repos/users';
 
 /**
  * Fills a database with the deterministic demo population and one user per demo identity;
@@ -14,8 +15,7 @@ import { createUser } from '../app/session/users';
 export async function seedDemo(db: Db, cases: number, now: number, evidence?: EvidenceFiles): Promise<{ cases: number; users: number }> {
   let users = 0;
   for (const u of DEMO_USERS) {
-    const exists = await db.selectFrom('users').select('id').where('id', '=', u.id).executeTakeFirst();
-    if (exists) continue;
+    if (await userExists(db, u.id)) continue;
     await createUser(db, u, now);
     users++;
   }

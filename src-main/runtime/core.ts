@@ -14,7 +14,9 @@ import { openEvidenceFiles } from '../app/evidence/intake';
 import { evidenceDirFor } from '../files/store';
 import { serveEvidence } from '../app/evidence/serving';
 import { ensurePolicy } from '../db/repos/policy';
-import { nextDueAt, sweep } from '../app/sweep/sweep';
+import { sweep } from '../app/sweep/sweep';
+import { nextDueAt } from '../db/repos/deadlines';
+import { isEmptyDatabase } from '../db/repos/demo';
 import { signIn } from '../app/session/users';
 
 export interface CoreOptions {
@@ -90,7 +92,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const warming = evidence.reuse
     .sync(db)
     .catch((e) => console.error('[evidence] the reuse index could not be loaded yet; the first upload loads it:', e));
-  if (opts.demoIfEmpty && (await isEmpty(db))) await seedDemo(db, opts.demoIfEmpty, clock.now(), evidence);
+  if (opts.demoIfEmpty && (await isEmptyDatabase(db))) await seedDemo(db, opts.demoIfEmpty, clock.now(), evidence);
 
   return {
     db,
@@ -112,7 +114,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       events.on('change', listener);
       return () => events.off('change', listener);
     },
-    isEmpty: () => isEmpty(db),
+    isEmpty: () => isEmptyDatabase(db),
     async seedDemo(cases: number) {
       return seedDemo(db, cases, clock.now(), evidence);
     },
@@ -124,12 +126,4 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       await db.destroy();
     },
   };
-}
-
-async function isEmpty(db: Db): Promise<boolean> {
-  const [c, u] = await Promise.all([
-    db.selectFrom('cases').select('id').limit(1).executeTakeFirst(),
-    db.selectFrom('users').select('id').limit(1).executeTakeFirst(),
-  ]);
-  return !c && !u;
 }

@@ -8,6 +8,7 @@ import type { Policy } from '../../src-main/contract/policy';
 import type { PolicyPreviewView, PolicyVersionView, PreviewCaseRow } from '../../src-main/contract/supervision';
 import type { CaseView } from '../../src-main/contract/views';
 import { loadCaseState, saveCaseState } from '../../src-main/db/repos/case';
+import { inWriteTx } from '../../src-main/db/tx';
 import type { Command } from '../../src-main/engine/commands';
 import { decide } from '../../src-main/engine/decide';
 import { ManualClock } from '../../src-main/runtime/clock';
@@ -243,7 +244,7 @@ beforeAll(async () => {
 });
 /** A command as the app did before the command log existed: engine and repository, nothing logged. */
 async function unlogged(caseId: string | undefined, command: Command) {
-  await core.db.transaction().execute(async (tx) => {
+  await inWriteTx(core.db, async (tx) => {
     const s = (await loadCaseState(tx, caseId!))!;
     const { version, policy } = await currentPolicy(tx);
     const r = decide(s, command, { now: clock.now(), policy, policyVersion: version, actor: { kind: 'user', id: 'm2', role: 'mediator' } });

@@ -1,22 +1,15 @@
 import type { MethodName } from '../../contract/methods';
-import type { Db } from '../../db/connect';
+import { insertCaseCommand } from '../../db/repos/commands';
+import type { SharedWriteTx } from '../../db/repos/case';
 import type { Actor, Command } from '../../engine/commands';
 
 /**
  * The command log: every accepted case command as the contract call that would make it
  * again (method + input), with its instant and actor. A policy preview replays these
  * through the same dispatch the screens use. The sweep's deadlines are not logged: the
- * replay's own sweep derives them from the clock.
+ * replay's own sweep derives them from the clock. The rows live in db/repos/commands.ts.
  */
-export interface LoggedCommand {
-  id: number;
-  caseId: string;
-  at: number;
-  actorId: string;
-  actorRole: string;
-  method: MethodName;
-  input: Record<string, unknown>;
-}
+export { commandLogOf, type LoggedCommand } from '../../db/repos/commands';
 
 /**
  * The contract call that makes `command` on `caseId`. Calls that chose their case
@@ -63,43 +56,8 @@ export function contractCallOf(caseId: string, c: Command): { method: MethodName
 const actorColumns = (a: Actor) => (a.kind === 'user' ? { actor_id: a.id, actor_role: a.role } : { actor_id: a.kind, actor_role: a.kind });
 
 /** Writes one accepted command; call inside the command's transaction. */
-export async function logCommand(tx: Db, caseId: string, command: Command, actor: Actor, at: number): Promise<void> {
+export async function logCommand(tx: SharedWriteTx, caseId: string, command: Command, actor: Actor, at: number): Promise<void> {
   const call = contractCallOf(caseId, command);
   if (!call || actor.kind === 'system') return;
-  await tx
-    .insertInto('case_commands')
-    .values({ case_id: caseId, at, ...actorColumns(actor), method: call.method, input: JSON.stringify(call.input) })
-    .execute();
-}
-
-const MAX_IDS = 500;
-
-/** The logged commands of these cases, each case's in the order they were accepted. */
-export async function commandLogOf(db: Db, caseIds: string[]): Promise<Map<string, LoggedCommand[]>> {
-  const out = new Map<string, LoggedCommand[]>();
-  const ids = [...new Set(caseIds)];
-  for (let i = 0; i < ids.length; i += MAX_IDS) {
-    const rows = await db
-      .selectFrom('case_commands')
-      .selectAll()
-      .where('case_id', 'in', ids.slice(i, i + MAX_IDS))
-      .orderBy('case_id')
-      .orderBy('id')
-      .execute();
-    for (const r of rows) {
-      const entry: LoggedCommand = {
-        id: r.id,
-        caseId: r.case_id,
-        at: r.at,
-        actorId: r.actor_id,
-        actorRole: r.actor_role,
-        method: r.method as MethodName,
-        input: JSON.parse(r.input) as Record<string, unknown>,
-      };
-      const list = out.get(r.case_id);
-      if (list) list.push(entry);
-      else out.set(r.case_id, [entry]);
-    }
-  }
-  return out;
+  await insertCaseCommand(tx, { case_id: caseId, at, ...actorColumns(actor), method: call.method, input: JSON.stringify(call.input) });
 }

@@ -4,6 +4,7 @@ import type { Actor, Command, EngineResult } from '../../engine/commands';
 import { decide } from '../../engine/decide';
 import { appendEvents, ConcurrentUpdate, loadCaseState, saveCaseState } from '../../db/repos/case';
 import type { Db } from '../../db/connect';
+import { inWriteTx, type WriteTx } from '../../db/tx';
 import { currentPolicy } from '../../db/repos/policy';
 import { logCommand } from './command-log';
 import { sampleDecisionForQuality } from '../supervision/quality';
@@ -15,7 +16,7 @@ import { sweep } from '../sweep/sweep';
  */
 export interface CommandOptions {
   /** Writes that belong to the same transaction as the accepted command (e.g. a stored file's row). */
-  alsoInTransaction?: (tx: Db, result: Extract<EngineResult, { ok: true }>) => Promise<void>;
+  alsoInTransaction?: (tx: WriteTx, result: Extract<EngineResult, { ok: true }>) => Promise<void>;
 }
 
 export async function runCaseCommand(
@@ -51,7 +52,7 @@ async function attemptCommand(
   now: number,
   options: CommandOptions,
 ): Promise<CommandResult> {
-  const refusal = await db.transaction().execute(async (tx) => {
+  const refusal = await inWriteTx(db, async (tx) => {
     const state = await loadCaseState(tx, caseId);
     if (!state) throw new AppFailure('NOT_FOUND', `There is no case ${caseId}.`);
     const { version, policy } = await currentPolicy(tx);

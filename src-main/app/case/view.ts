@@ -1,8 +1,8 @@
-import { OPEN_STATUSES } from '../../contract/domain';
 import { toIso } from '../../contract/primitives';
-import type { CaseView as CaseViewShape, PartyHistory } from '../../contract/views';
+import type { CaseView as CaseViewShape } from '../../contract/views';
 import type { Db } from '../../db/connect';
 import { loadCaseState } from '../../db/repos/case';
+import { caseScreenRows, partyCounts } from '../../db/repos/case-reads';
 import { deadlineConsequence, deadlinesOf } from '../../engine/deadlines';
 import { guidance } from '../../engine/guidance';
 import { sellerTrickWarnings } from '../../engine/warnings';
@@ -30,31 +30,13 @@ const decisionView = (d: Decision) => ({
 export async function caseView(db: Db, caseId: string, opts: { events?: boolean } = {}): Promise<CaseViewShape | null> {
   const s = await loadCaseState(db, caseId);
   if (!s) return null;
-  const [row, order, buyer, seller, negotiation, messages, evidence, events, risk] = await Promise.all([
-    db
-      .selectFrom('cases')
-      .select(['description', 'opened_at', 'escalated_at', 'claim_remedy'])
-      .where('id', '=', caseId)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('orders')
-      .innerJoin('cases', 'cases.order_id', 'orders.id')
-      .selectAll('orders')
-      .where('cases.id', '=', caseId)
-      .executeTakeFirstOrThrow(),
-    db.selectFrom('accounts').selectAll().where('id', '=', s.buyerId).executeTakeFirstOrThrow(),
-    db.selectFrom('accounts').selectAll().where('id', '=', s.sellerId).executeTakeFirstOrThrow(),
-    db.selectFrom('negotiation').selectAll().where('case_id', '=', caseId).orderBy('seq').execute(),
-    db.selectFrom('messages').selectAll().where('case_id', '=', caseId).orderBy('seq').execute(),
-    db.selectFrom('evidence').selectAll().where('case_id', '=', caseId).orderBy('seq').execute(),
-    opts.events === false
-      ? Promise.resolve([])
-      : db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute(),
+  const [{ row, order, buyer, seller, negotiation, messages, evidence, events }, risk] = await Promise.all([
+    caseScreenRows(db, caseId, { buyerId: s.buyerId, sellerId: s.sellerId }, opts),
     buyerRisk(db, s.buyerId),
   ]);
   const [buyerHistory, sellerHistory, details] = await Promise.all([
-    partyHistory(db, 'buyer', s.buyerId),
-    partyHistory(db, 'seller', s.sellerId),
+    partyCounts(db, 'buyer', s.buyerId),
+    partyCounts(db, 'seller', s.sellerId),
     loadEvidenceDetails(
       db,
       { caseId, buyerId: s.buyerId, sellerId: s.sellerId, reason: s.reason, placedAt: order.placed_at, deliveredAt: order.delivered_at },
@@ -162,27 +144,3 @@ export async function caseView(db: Db, caseId: string, opts: { events?: boolean 
 }
 
 export type CaseView = CaseViewShape;
-
-/** The account's record on the platform, for the case screen: three indexed counts. */
-async function partyHistory(db: Db, role: 'buyer' | 'seller', accountId: string): Promise<PartyHistory> {
-  const col = role === 'buyer' ? 'buyer_id' : 'seller_id';
-  const [orders, disputes, open] = await Promise.all([
-    db
-      .selectFrom('orders')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where(col, '=', accountId)
-      .executeTakeFirst(),
-    db
-      .selectFrom('cases')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where(col, '=', accountId)
-      .executeTakeFirst(),
-    db
-      .selectFrom('cases')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where(col, '=', accountId)
-      .where('status', 'in', [...OPEN_STATUSES])
-      .executeTakeFirst(),
-  ]);
-  return { orders: Number(orders?.n ?? 0), disputes: Number(disputes?.n ?? 0), openDisputes: Number(open?.n ?? 0) };
-}

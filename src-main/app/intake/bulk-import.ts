@@ -85,24 +85,22 @@ async function importAll(
     ids = new Set();
     const withFiles = files && current.some((b) => b.files.length) ? files : null;
     if (withFiles) await withFiles.evidence.reuse.sync(db); // a first full load outside the transaction
-    const outcomes = await db.transaction().execute((tx) =>
-      importDisputes(
-        tx,
-        current.map((b) => b.d),
-        opts.now,
-        withFiles
-          ? {
-              // The files of the disputes written (not the unchanged or refused ones), with the dispute rows.
-              beforeRisk: (t, outs) =>
-                recordEvidenceFiles(
-                  t,
-                  withFiles.evidence.reuse,
-                  current.flatMap((b, i) => (outs[i]!.result === 'created' || outs[i]!.result === 'updated' ? b.files : [])),
-                  opts.now,
-                ),
-            }
-          : {},
-      ),
+    const outcomes = await importDisputes(
+      db,
+      current.map((b) => b.d),
+      opts.now,
+      withFiles
+        ? {
+            // The files of the disputes written (not the unchanged or refused ones), with the dispute rows.
+            beforeRisk: (t, outs) =>
+              recordEvidenceFiles(
+                t,
+                withFiles.evidence.reuse,
+                current.flatMap((b, i) => (outs[i]!.result === 'created' || outs[i]!.result === 'updated' ? b.files : [])),
+                opts.now,
+              ),
+          }
+        : {},
     );
     outcomes.forEach((o, i) => {
       if (o.result === 'refused') {

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Dispute } from '../../contract/dispute';
-import { toMs } from '../../contract/primitives';
-import type { Db } from '../../db/connect';
+import { deleteReplacedCases, insertDisputes, storedCases } from '../../db/repos/intake';
+import { inWriteTx, type Reader, type WriteTx } from '../../db/tx';
 import { recordImportedDisputesRisk, riskBeforeImport } from '../risk/buyer-risk';
-import { insertChunked } from '../../db/batch';
 import type { IntakeOutcome } from './outcome';
 
 export type { IntakeOutcome } from './outcome';
@@ -78,35 +77,27 @@ function canonicalJsonReference(v: unknown): string {
   return JSON.stringify(v);
 }
 
-const NO_LABEL = { label: null, label_note: null, labelled_by: null, labelled_at: null };
-const lastById = <T>(rows: T[], key: (r: T) => string): T[] => [...new Map(rows.map((r) => [key(r), r])).values()];
-
-/**
- * Imports validated disputes in ONE transaction (the caller opens it): identical content is
- * a no-op, changed content replaces a case still `escalated`, and is refused (DUPLICATE)
- * once the case has moved on. Ids must be unique within one call.
- */
 export interface ImportHooks {
   /** Writes that belong to the batch's transaction, after its rows and before the buyer score (e.g. the evidence files' rows). */
-  beforeRisk?: (tx: Db, outcomes: IntakeOutcome[]) => Promise<void>;
+  beforeRisk?: (tx: WriteTx, outcomes: IntakeOutcome[]) => Promise<void>;
 }
 
-export async function importDisputes(tx: Db, disputes: Dispute[], now: number, hooks: ImportHooks = {}): Promise<IntakeOutcome[]> {
+/**
+ * Imports validated disputes in ONE transaction (the caller's, when it passes one): identical
+ * content is a no-op, changed content replaces a case still `escalated`, and is refused
+ * (DUPLICATE) once the case has moved on. Ids must be unique within one call.
+ */
+export async function importDisputes(db: Reader, disputes: Dispute[], now: number, hooks: ImportHooks = {}): Promise<IntakeOutcome[]> {
   if (!disputes.length) return [];
+  return inWriteTx(db, (tx) => importInTx(tx, disputes, now, hooks));
+}
+
+async function importInTx(tx: WriteTx, disputes: Dispute[], now: number, hooks: ImportHooks): Promise<IntakeOutcome[]> {
   const riskBefore = await riskBeforeImport(tx, disputes); // the buyer score takes back what a rewrite replaces
   const hashes = disputes.map(contentHash);
-  const existing = new Map(
-    (
-      await tx
-        .selectFrom('cases')
-        .select(['id', 'content_hash', 'status'])
-        .where(
-          'id',
-          'in',
-          disputes.map((d) => d.id),
-        )
-        .execute()
-    ).map((r) => [r.id, r]),
+  const existing = await storedCases(
+    tx,
+    disputes.map((d) => d.id),
   );
   const outcomes: IntakeOutcome[] = [];
   const toWrite: Array<{ d: Dispute; hash: string; replace: boolean }> = [];
@@ -132,184 +123,8 @@ export async function importDisputes(tx: Db, disputes: Dispute[], now: number, h
   if (!toWrite.length) return outcomes;
 
   const replaced = toWrite.filter((w) => w.replace).map((w) => w.d.id);
-  if (replaced.length) {
-    for (const table of ['negotiation', 'messages', 'evidence'] as const)
-      await tx.deleteFrom(table).where('case_id', 'in', replaced).execute();
-    await tx.deleteFrom('cases').where('id', 'in', replaced).execute();
-  }
-
-  const accounts = lastById(
-    toWrite.flatMap(({ d }) => [
-      // Every column spelled out, so insertChunked counts the bound parameters a row really has.
-      {
-        id: d.buyer.id,
-        role: 'buyer',
-        name: d.buyer.name,
-        country: d.buyer.country,
-        created_at: d.buyer.createdAt ? toMs(d.buyer.createdAt) : null,
-        ...NO_LABEL,
-      },
-      {
-        id: d.seller.id,
-        role: 'seller',
-        name: d.seller.name,
-        country: d.seller.country,
-        created_at: d.seller.createdAt ? toMs(d.seller.createdAt) : null,
-        ...NO_LABEL,
-      },
-    ]),
-    (a) => a.id,
-  );
-  await insertChunked(accounts, (chunk) =>
-    tx
-      .insertInto('accounts')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          name: eb.ref('excluded.name'),
-          country: eb.ref('excluded.country'),
-          created_at: eb.ref('excluded.created_at'),
-        })),
-      )
-      .execute(),
-  );
-
-  const links = lastById(
-    toWrite.flatMap(({ d }) =>
-      [d.buyer, d.seller].flatMap((acc) =>
-        (['device', 'address', 'payment'] as const).flatMap((kind) =>
-          (acc.links?.[kind] ?? []).map((value) => ({ account_id: acc.id, kind, value })),
-        ),
-      ),
-    ),
-    (l) => `${l.account_id}\u0000${l.kind}\u0000${l.value}`,
-  );
-  await insertChunked(links, (chunk) =>
-    tx
-      .insertInto('account_links')
-      .values(chunk)
-      .onConflict((oc) => oc.doNothing())
-      .execute(),
-  );
-
-  const orders = lastById(
-    toWrite.map(({ d }) => ({
-      id: d.order.id,
-      buyer_id: d.buyer.id,
-      seller_id: d.seller.id,
-      placed_at: toMs(d.order.placedAt),
-      shipped_at: d.order.shippedAt ? toMs(d.order.shippedAt) : null,
-      currency: d.order.currency,
-      item_title: d.order.item.title,
-      quantity: d.order.item.quantity,
-      item_price_minor: d.order.itemPriceMinor,
-      shipping_minor: d.order.shippingMinor,
-      total_minor: d.order.totalMinor,
-      tracking_number: d.order.tracking.number ?? null,
-      carrier: d.order.tracking.carrier ?? null,
-      delivery_status: d.order.tracking.status,
-      delivered_at: d.order.tracking.deliveredAt ? toMs(d.order.tracking.deliveredAt) : null,
-    })),
-    (o) => o.id,
-  );
-  await insertChunked(orders, (chunk) =>
-    tx
-      .insertInto('orders')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          buyer_id: eb.ref('excluded.buyer_id'),
-          seller_id: eb.ref('excluded.seller_id'),
-          placed_at: eb.ref('excluded.placed_at'),
-          shipped_at: eb.ref('excluded.shipped_at'),
-          currency: eb.ref('excluded.currency'),
-          item_title: eb.ref('excluded.item_title'),
-          quantity: eb.ref('excluded.quantity'),
-          item_price_minor: eb.ref('excluded.item_price_minor'),
-          shipping_minor: eb.ref('excluded.shipping_minor'),
-          total_minor: eb.ref('excluded.total_minor'),
-          tracking_number: eb.ref('excluded.tracking_number'),
-          carrier: eb.ref('excluded.carrier'),
-          delivery_status: eb.ref('excluded.delivery_status'),
-          delivered_at: eb.ref('excluded.delivered_at'),
-        })),
-      )
-      .execute(),
-  );
-
-  await insertChunked(
-    toWrite.map(({ d, hash }) => ({
-      id: d.id,
-      order_id: d.order.id,
-      buyer_id: d.buyer.id,
-      seller_id: d.seller.id,
-      reason: d.reason,
-      claim_remedy: d.claim.remedy,
-      claim_amount_minor: d.claim.amountMinor,
-      currency: d.order.currency,
-      total_minor: d.order.totalMinor,
-      description: d.description,
-      opened_at: toMs(d.openedAt),
-      escalated_at: toMs(d.escalatedAt),
-      status: 'escalated',
-      assignee_id: null,
-      forced_decision: 0,
-      evidence_round: 0,
-      policy_version: null,
-      content_hash: hash,
-      next_due_at: null,
-      version: 0,
-      created_at: now,
-      updated_at: now,
-    })),
-    (chunk) => tx.insertInto('cases').values(chunk).execute(),
-  );
-
-  await insertChunked(
-    toWrite.flatMap(({ d }) =>
-      d.negotiation.map((n, i) => ({
-        case_id: d.id,
-        seq: i + 1,
-        at: toMs(n.at),
-        by: n.by,
-        remedy: n.remedy,
-        amount_minor: n.amountMinor,
-        comment: n.comment,
-      })),
-    ),
-    (chunk) => tx.insertInto('negotiation').values(chunk).execute(),
-  );
-  await insertChunked(
-    toWrite.flatMap(({ d }) => d.messages.map((m, i) => ({ case_id: d.id, seq: i + 1, at: toMs(m.at), by: m.by, text: m.text }))),
-    (chunk) => tx.insertInto('messages').values(chunk).execute(),
-  );
-  await insertChunked(
-    toWrite.flatMap(({ d }) =>
-      d.evidence.map((e, i) => ({
-        case_id: d.id,
-        seq: i + 1,
-        party: e.party,
-        name: e.name,
-        media_type: e.mediaType,
-        size_bytes: e.sizeBytes,
-        sha256: e.sha256,
-        submitted_at: toMs(e.submittedAt),
-        request_id: null,
-        note: null,
-      })),
-    ),
-    (chunk) => tx.insertInto('evidence').values(chunk).execute(),
-  );
-  await insertChunked(
-    toWrite.map(({ d, replace }) => ({
-      case_id: d.id,
-      at: now,
-      actor: 'intake',
-      type: replace ? 'case.updated_by_intake' : 'case.escalated',
-      details: JSON.stringify({ escalatedAt: d.escalatedAt, reason: d.reason, claim: d.claim }),
-    })),
-    (chunk) => tx.insertInto('case_events').values(chunk).execute(),
-  );
+  if (replaced.length) await deleteReplacedCases(tx, replaced);
+  await insertDisputes(tx, toWrite, now);
   if (hooks.beforeRisk) await hooks.beforeRisk(tx, outcomes);
   // The buyer fraud-pattern score moves with the batch, in the same transaction.
   await recordImportedDisputesRisk(tx, disputes, outcomes, now, riskBefore);

@@ -4,13 +4,23 @@ import { SavedFilter } from '../../contract/methods';
 import { toIso } from '../../contract/primitives';
 import type { SavedView } from '../../contract/views';
 import type { Db } from '../../db/connect';
+import {
+  countViews,
+  deleteOwnView,
+  insertView,
+  isOwnView,
+  updateView,
+  viewById,
+  viewIdByName,
+  viewsOf,
+  type SavedViewRow,
+} from '../../db/repos/views';
+import { inWriteTx } from '../../db/tx';
 
 /** A user keeps at most this many named views; the desk is not a filing cabinet. */
 export const MAX_VIEWS_PER_USER = 50;
 
-type Row = { id: string; name: string; filter: string; created_at: number; updated_at: number };
-
-function toView(r: Row): SavedView {
+function toView(r: SavedViewRow): SavedView {
   // Stored by this service after validation; a row that no longer parses (a removed
   // filter key) falls back to its scope so the view still opens.
   let filter: SavedFilter;
@@ -23,13 +33,7 @@ function toView(r: Row): SavedView {
 }
 
 export async function listViews(db: Db, userId: string): Promise<SavedView[]> {
-  const rows = await db
-    .selectFrom('saved_views')
-    .select(['id', 'name', 'filter', 'created_at', 'updated_at'])
-    .where('user_id', '=', userId)
-    .orderBy('name')
-    .execute();
-  return rows.map(toView);
+  return (await viewsOf(db, userId)).map(toView);
 }
 
 /**
@@ -44,45 +48,28 @@ export async function saveView(
 ): Promise<SavedView> {
   const name = input.name.trim();
   const filter = JSON.stringify(input.filter);
-  return db.transaction().execute(async (tx) => {
-    const sameName = await tx
-      .selectFrom('saved_views')
-      .select('id')
-      .where('user_id', '=', userId)
-      .where('name', '=', name)
-      .executeTakeFirst();
+  return inWriteTx(db, async (tx) => {
+    const sameName = await viewIdByName(tx, userId, name);
     let id = input.id;
     if (id !== undefined) {
-      const own = await tx.selectFrom('saved_views').select('id').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
-      if (!own) throw new AppFailure('NOT_FOUND', `You have no saved view ${id}.`);
-      if (sameName && sameName.id !== id)
+      if (!(await isOwnView(tx, userId, id))) throw new AppFailure('NOT_FOUND', `You have no saved view ${id}.`);
+      if (sameName !== undefined && sameName !== id)
         throw new AppFailure('DUPLICATE', `You already have a view named "${name}"; pick another name.`, 'name');
-      await tx.updateTable('saved_views').set({ name, filter, updated_at: now }).where('id', '=', id).execute();
-    } else if (sameName) {
-      id = sameName.id;
-      await tx.updateTable('saved_views').set({ filter, updated_at: now }).where('id', '=', id).execute();
+      await updateView(tx, id, { name, filter }, now);
+    } else if (sameName !== undefined) {
+      id = sameName;
+      await updateView(tx, id, { filter }, now);
     } else {
-      const n = await tx
-        .selectFrom('saved_views')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
-      if (Number(n?.n ?? 0) >= MAX_VIEWS_PER_USER)
+      if ((await countViews(tx, userId)) >= MAX_VIEWS_PER_USER)
         throw new AppFailure('VALIDATION', `You already have ${MAX_VIEWS_PER_USER} saved views; delete one first.`, 'name');
       id = randomUUID();
-      await tx.insertInto('saved_views').values({ id, user_id: userId, name, filter, created_at: now, updated_at: now }).execute();
+      await insertView(tx, { id, user_id: userId, name, filter, now });
     }
-    const row = await tx
-      .selectFrom('saved_views')
-      .select(['id', 'name', 'filter', 'created_at', 'updated_at'])
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
-    return toView(row);
+    return toView(await viewById(tx, id));
   });
 }
 
 export async function deleteView(db: Db, userId: string, id: string): Promise<{ id: string; deleted: boolean }> {
-  const r = await db.deleteFrom('saved_views').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
-  if (Number(r.numDeletedRows) === 0) throw new AppFailure('NOT_FOUND', `You have no saved view ${id}.`);
+  if (!(await inWriteTx(db, (tx) => deleteOwnView(tx, userId, id)))) throw new AppFailure('NOT_FOUND', `You have no saved view ${id}.`);
   return { id, deleted: true };
 }

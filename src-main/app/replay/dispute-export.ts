@@ -1,6 +1,7 @@
 import type { DisputeInput } from '../../contract/dispute';
 import { toIso } from '../../contract/primitives';
 import type { Db } from '../../db/connect';
+import { disputeRowsOf } from '../../db/repos/dispute-export';
 
 const MAX_IDS = 500;
 const isoOrNull = (ms: number | null) => (ms === null ? null : toIso(ms));
@@ -20,58 +21,9 @@ export async function exportDisputes(db: Db, caseIds: string[]): Promise<Map<str
 }
 
 async function exportChunk(db: Db, ids: string[], out: Map<string, DisputeInput>): Promise<void> {
-  const cases = await db
-    .selectFrom('cases')
-    .innerJoin('orders', 'orders.id', 'cases.order_id')
-    .select([
-      'cases.id',
-      'cases.opened_at',
-      'cases.escalated_at',
-      'cases.reason',
-      'cases.claim_remedy',
-      'cases.claim_amount_minor',
-      'cases.description',
-      'cases.buyer_id',
-      'cases.seller_id',
-      'orders.id as order_id',
-      'orders.placed_at',
-      'orders.shipped_at',
-      'orders.currency',
-      'orders.item_price_minor',
-      'orders.shipping_minor',
-      'orders.total_minor',
-      'orders.item_title',
-      'orders.quantity',
-      'orders.tracking_number',
-      'orders.carrier',
-      'orders.delivery_status',
-      'orders.delivered_at',
-    ])
-    .where('cases.id', 'in', ids)
-    .execute();
-  if (!cases.length) return;
-  const accountIds = [...new Set(cases.flatMap((c) => [c.buyer_id, c.seller_id]))];
-  const [accounts, links, negotiation, messages, evidence] = await Promise.all([
-    db.selectFrom('accounts').select(['id', 'name', 'country', 'created_at']).where('id', 'in', accountIds).execute(),
-    db
-      .selectFrom('account_links')
-      .select(['account_id', 'kind', 'value'])
-      .where('account_id', 'in', accountIds)
-      .orderBy('account_id')
-      .orderBy('kind')
-      .orderBy('value')
-      .execute(),
-    db.selectFrom('negotiation').selectAll().where('case_id', 'in', ids).orderBy('case_id').orderBy('seq').execute(),
-    db.selectFrom('messages').selectAll().where('case_id', 'in', ids).orderBy('case_id').orderBy('seq').execute(),
-    db
-      .selectFrom('evidence')
-      .selectAll()
-      .where('case_id', 'in', ids)
-      .where('request_id', 'is', null)
-      .orderBy('case_id')
-      .orderBy('seq')
-      .execute(),
-  ]);
+  const rows = await disputeRowsOf(db, ids);
+  if (!rows) return;
+  const { cases, accounts, links, negotiation, messages, evidence } = rows;
   const accountOf = new Map(accounts.map((a) => [a.id, a]));
   const linksOf = new Map<string, { device: string[]; address: string[]; payment: string[] }>();
   for (const l of links) {

@@ -4,6 +4,9 @@ import { Instant, toMs } from '../../contract/primitives';
 import { mergePolicy, DEFAULT_POLICY, PolicyOverrides } from '../../contract/policy';
 import { openDatabase, type Db } from '../../db/connect';
 import { loadCaseStates } from '../../db/repos/case';
+import { caseIdsInCreationOrder } from '../../db/repos/case-reads';
+import { insertUser } from '../../db/repos/users';
+import { inWriteTx } from '../../db/tx';
 import { dispatch } from '../dispatch';
 import type { ServiceContext } from '../handlers';
 import type { Identity } from '../identity';
@@ -37,9 +40,8 @@ export type StepResult = { step: number; ok: boolean; error?: { code: string; me
  */
 export async function replay(scenario: Scenario) {
   const { results, value: cases } = await runScenario(scenario, async (db) => {
-    const ids = await db.selectFrom('cases').select('id').orderBy('created_at').orderBy('id').execute();
     const views = [];
-    for (const { id } of ids) views.push(await caseView(db, id));
+    for (const id of await caseIdsInCreationOrder(db)) views.push(await caseView(db, id));
     return views;
   });
   return { name: scenario.name ?? null, results, cases };
@@ -57,11 +59,10 @@ export async function runScenario<T>(scenario: Scenario, inspect: (db: Db) => Pr
     const clock = new ManualClock(start);
     await publishPolicy(db, mergePolicy(DEFAULT_POLICY, scenario.policy ?? {}), 'scenario policy', 'replay', start);
     const users = new Map(scenario.users.map((u) => [u.id, u]));
-    for (const u of scenario.users)
-      // Replay identities never sign in; the hash can match no password.
-      await db
-        .insertInto('users')
-        .values({
+    // Replay identities never sign in; the hash can match no password.
+    await inWriteTx(db, async (tx) => {
+      for (const u of scenario.users)
+        await insertUser(tx, {
           id: u.id,
           name: u.name || u.id,
           role: u.role,
@@ -69,8 +70,8 @@ export async function runScenario<T>(scenario: Scenario, inspect: (db: Db) => Pr
           failed_attempts: 0,
           locked_until: null,
           created_at: start,
-        })
-        .execute();
+        });
+    });
     const ctx: ServiceContext = {
       db,
       clock,

@@ -3,6 +3,8 @@ import { promisify } from 'node:util';
 import type { Role } from '../../contract/domain';
 import { AppFailure } from '../../contract/errors';
 import type { Db } from '../../db/connect';
+import { insertUser, setSignInFailures, userById } from '../../db/repos/users';
+import { inWriteTx } from '../../db/tx';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number }) => Promise<Buffer>;
 const PARAMS = { N: 16_384, r: 8, p: 1 };
@@ -25,18 +27,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 export async function createUser(db: Db, u: { id: string; name: string; role: Role; password: string }, now: number): Promise<void> {
-  await db
-    .insertInto('users')
-    .values({
-      id: u.id,
-      name: u.name,
-      role: u.role,
-      password_hash: await hashPassword(u.password),
-      failed_attempts: 0,
-      locked_until: null,
-      created_at: now,
-    })
-    .execute();
+  const password_hash = await hashPassword(u.password);
+  await inWriteTx(db, (tx) =>
+    insertUser(tx, { id: u.id, name: u.name, role: u.role, password_hash, failed_attempts: 0, locked_until: null, created_at: now }),
+  );
 }
 
 export interface SignedIn {
@@ -47,7 +41,7 @@ export interface SignedIn {
 
 /** Checks a password; five failures in a row lock the account for 15 minutes. */
 export async function signIn(db: Db, userId: string, password: string, now: number): Promise<SignedIn> {
-  const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  const user = await userById(db, userId);
   const wrong = new AppFailure('UNAUTHENTICATED', 'The user id or the password is wrong.');
   if (!user) {
     await hashPassword(password); // same cost as a real check, so timing does not reveal which ids exist
@@ -60,17 +54,11 @@ export async function signIn(db: Db, userId: string, password: string, now: numb
     );
   if (!(await verifyPassword(password, user.password_hash))) {
     const failed = user.failed_attempts + 1;
-    await db
-      .updateTable('users')
-      .set({
-        failed_attempts: failed >= MAX_FAILED_ATTEMPTS ? 0 : failed,
-        locked_until: failed >= MAX_FAILED_ATTEMPTS ? now + LOCKOUT_MS : null,
-      })
-      .where('id', '=', userId)
-      .execute();
+    await inWriteTx(db, (tx) =>
+      setSignInFailures(tx, userId, failed >= MAX_FAILED_ATTEMPTS ? 0 : failed, failed >= MAX_FAILED_ATTEMPTS ? now + LOCKOUT_MS : null),
+    );
     throw wrong;
   }
-  if (user.failed_attempts !== 0 || user.locked_until !== null)
-    await db.updateTable('users').set({ failed_attempts: 0, locked_until: null }).where('id', '=', userId).execute();
+  if (user.failed_attempts !== 0 || user.locked_until !== null) await inWriteTx(db, (tx) => setSignInFailures(tx, userId, 0, null));
   return { userId: user.id, name: user.name, role: user.role as Role };
 }

@@ -1,5 +1,7 @@
 import { loadCaseState, loadCaseStates, saveCaseState, saveCaseStates, type CaseChange } from '../../db/repos/case';
 import type { Db } from '../../db/connect';
+import { claimDeadline, claimDeadlines, dueDeadlines, releaseDeadlineClaims, type DueDeadline } from '../../db/repos/deadlines';
+import { inWriteTx, type WriteTx } from '../../db/tx';
 import { decide } from '../../engine/decide';
 import { currentPolicy } from '../../db/repos/policy';
 
@@ -22,21 +24,14 @@ const CHUNK = 200;
 export async function sweep(db: Db, now: number, opts: { caseId?: string } = {}): Promise<SweepReport> {
   const report: SweepReport = { applied: 0, stale: 0, caseIds: [] };
   for (;;) {
-    let query = db
-      .selectFrom('deadlines')
-      .select(['id', 'case_id', 'key', 'due_at'])
-      .where('fired_at', 'is', null)
-      .where('cancelled_at', 'is', null)
-      .where('due_at', '<=', now);
     // One case only: a command first brings its own case up to `now` (see runCaseCommand).
-    if (opts.caseId !== undefined) query = query.where('case_id', '=', opts.caseId);
-    const due = await query.orderBy('due_at').orderBy('id').limit(BATCH).execute();
+    const due = await dueDeadlines(db, now, BATCH, opts.caseId);
     if (!due.length) return report;
     // Chunks of consecutive due rows of distinct cases, one transaction each (see applyChunk).
     let i = 0;
     let refetch = false;
     while (i < due.length && !refetch) {
-      const chunk: DueRow[] = [];
+      const chunk: DueDeadline[] = [];
       const cases = new Set<string>();
       for (let j = i; j < due.length && chunk.length < CHUNK && !cases.has(due[j]!.case_id); j++) {
         chunk.push(due[j]!);
@@ -44,7 +39,7 @@ export async function sweep(db: Db, now: number, opts: { caseId?: string } = {})
       }
       let result: ChunkOutcome;
       try {
-        result = await db.transaction().execute((tx) => applyChunk(tx, chunk, now));
+        result = await inWriteTx(db, (tx) => applyChunk(tx, chunk, now));
       } catch {
         // Rolled back whole: replay it one row per transaction, so the rows before a failing
         // one stay applied and the same error surfaces, exactly as without chunks.
@@ -67,7 +62,6 @@ export async function sweep(db: Db, now: number, opts: { caseId?: string } = {})
   }
 }
 
-type DueRow = { id: number; case_id: string; key: string; due_at: number };
 /** Per row, in order: null = someone else claimed it, false = stale (claimed, nothing to do), true = applied. */
 type RowOutcome = null | boolean;
 interface ChunkOutcome {
@@ -76,7 +70,7 @@ interface ChunkOutcome {
   spawnedDue: boolean;
 }
 
-const deadlineCommand = (row: DueRow) => ({ type: 'deadline' as const, key: row.key, dueAt: row.due_at });
+const deadlineCommand = (row: DueDeadline) => ({ type: 'deadline' as const, key: row.key, dueAt: row.due_at });
 
 /**
  * One transaction for a chunk of due rows of distinct cases, with the outcome of one
@@ -84,22 +78,11 @@ const deadlineCommand = (row: DueRow) => ({ type: 'deadline' as const, key: row.
  * due order, write all (saveCaseStates writes the same rows, in the same order, as saving
  * them one by one). Saves one commit, and most of the statements, per default.
  */
-async function applyChunk(tx: Db, chunk: DueRow[], now: number): Promise<ChunkOutcome> {
-  const claimed = new Set(
-    (
-      await tx
-        .updateTable('deadlines')
-        .set({ fired_at: now })
-        .where(
-          'id',
-          'in',
-          chunk.map((r) => r.id),
-        )
-        .where('fired_at', 'is', null)
-        .where('cancelled_at', 'is', null)
-        .returning('id')
-        .execute()
-    ).map((r) => r.id),
+async function applyChunk(tx: WriteTx, chunk: DueDeadline[], now: number): Promise<ChunkOutcome> {
+  const claimed = await claimDeadlines(
+    tx,
+    chunk.map((r) => r.id),
+    now,
   );
   const outcomes: RowOutcome[] = [];
   const changes: CaseChange[] = [];
@@ -136,32 +119,20 @@ async function applyChunk(tx: Db, chunk: DueRow[], now: number): Promise<ChunkOu
   // Rows after a default that spawned a due deadline wait for the next fetch: give their claims back.
   const later = chunk.slice(outcomes.length).filter((r) => claimed.has(r.id));
   if (later.length)
-    await tx
-      .updateTable('deadlines')
-      .set({ fired_at: null })
-      .where(
-        'id',
-        'in',
-        later.map((r) => r.id),
-      )
-      .execute();
+    await releaseDeadlineClaims(
+      tx,
+      later.map((r) => r.id),
+    );
   await saveCaseStates(tx, changes, now);
   return { outcomes, spawnedDue };
 }
 
 /** The plain algorithm, one transaction per row: replays a chunk whose transaction failed. */
-async function applyOneByOne(db: Db, chunk: DueRow[], now: number): Promise<ChunkOutcome> {
+async function applyOneByOne(db: Db, chunk: DueDeadline[], now: number): Promise<ChunkOutcome> {
   const outcomes: RowOutcome[] = [];
   for (const row of chunk) {
-    const applied = await db.transaction().execute(async (tx) => {
-      const claimed = await tx
-        .updateTable('deadlines')
-        .set({ fired_at: now })
-        .where('id', '=', row.id)
-        .where('fired_at', 'is', null)
-        .where('cancelled_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) return null; // someone else took it
+    const applied = await inWriteTx(db, async (tx) => {
+      if (!(await claimDeadline(tx, row.id, now))) return null; // someone else took it
       const state = await loadCaseState(tx, row.case_id);
       if (!state) return false;
       const { version, policy } = await currentPolicy(tx);
@@ -175,18 +146,4 @@ async function applyOneByOne(db: Db, chunk: DueRow[], now: number): Promise<Chun
     if (applied && applied.spawnedDue) return { outcomes, spawnedDue: true };
   }
   return { outcomes, spawnedDue: false };
-}
-
-/** When the next deadline falls due, for the timer that wakes the sweep; null when none is pending. */
-export async function nextDueAt(db: Db): Promise<number | null> {
-  const row = await db
-    .selectFrom('deadlines')
-    .select('due_at')
-    .where('fired_at', 'is', null)
-    .where('cancelled_at', 'is', null)
-    .orderBy('due_at')
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.due_at ?? null;
 }

@@ -1,0 +1,361 @@
+import type { Insertable } from 'kysely';
+import type { CaseEvent, Deadline, NewEvidence } from '../../engine/commands';
+import type { CaseState } from '../../engine/state';
+import { chunks, groupBy, insertChunked } from '../batch';
+import type { Database } from '../schema';
+import type { WriteTx } from '../tx';
+import type { SharedWriteTx } from './case';
+import { recordCaseChangesRisk } from './risk';
+
+/**
+ * The engine's changes to cases, written: the case rows (version-guarded), their child rows,
+ * new evidence, events and deadline rows. Loading is repos/case.ts's (which re-exports these).
+ */
+
+// IN lists and multi-row inserts stay well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+const MAX_IDS = 500;
+
+export class ConcurrentUpdate extends Error {}
+
+/**
+ * Writes what the engine changed: the case row (guarded by its version, so two desktops
+ * on one PostgreSQL cannot both win), child rows, new evidence, events, and the deadline
+ * rows diffed against `deadlines`. Call inside the command's transaction.
+ */
+export async function saveCaseState(
+  tx: WriteTx,
+  prev: CaseState & { version: number },
+  next: CaseState,
+  effects: { events: CaseEvent[]; deadlines: Deadline[]; newEvidence: NewEvidence[] },
+  now: number,
+): Promise<void> {
+  await saveCaseStates(tx, [{ prev, next, effects }], now);
+}
+
+export interface CaseChange {
+  prev: CaseState & { version: number };
+  next: CaseState;
+  effects: { events: CaseEvent[]; deadlines: Deadline[]; newEvidence: NewEvidence[] };
+}
+
+/**
+ * `saveCaseState` for several different cases in one go (the sweep's batches): the same rows
+ * as saving them one after the other, in the same order (so event and deadline ids come out
+ * the same), written with one statement per kind of change instead of one per case. Rows
+ * that would get the same values share a statement; the version guard still covers each case.
+ */
+export async function saveCaseStates(tx: SharedWriteTx, changes: CaseChange[], now: number): Promise<void> {
+  if (!changes.length) return;
+  if (new Set(changes.map((c) => c.next.id)).size !== changes.length) throw new Error('saveCaseStates: one change per case');
+
+  // The case rows, guarded by version; identical new values (and expected version) share one UPDATE.
+  const caseGroups = groupBy(changes, ({ prev, next, effects }) =>
+    JSON.stringify([
+      next.status,
+      next.assignee,
+      next.forcedDecision,
+      next.evidenceRound,
+      next.decision?.policyVersion ?? null,
+      effects.deadlines[0]?.dueAt ?? null,
+      prev.version,
+    ]),
+  );
+  for (const group of caseGroups.values()) {
+    const { prev, next, effects } = group[0]!;
+    for (const ids of chunks(
+      group.map((c) => c.next.id),
+      MAX_IDS,
+    )) {
+      const updated = await tx
+        .updateTable('cases')
+        .set({
+          status: next.status,
+          assignee_id: next.assignee,
+          forced_decision: next.forcedDecision ? 1 : 0,
+          evidence_round: next.evidenceRound,
+          policy_version: next.decision?.policyVersion ?? null,
+          next_due_at: effects.deadlines[0]?.dueAt ?? null,
+          version: prev.version + 1,
+          updated_at: now,
+        })
+        .where('id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0]! : ids)
+        .where('version', '=', prev.version)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== ids.length) throw new ConcurrentUpdate(`case ${ids.join(', ')} changed under us`);
+    }
+  }
+
+  // Evidence requests: new ones inserted, changed ones updated (same new status and time, one UPDATE).
+  const newRequests: Array<Insertable<Database['evidence_requests']>> = [];
+  const changedRequests: Array<{ id: string; status: string; resolved_at: number | null }> = [];
+  for (const { prev, next } of changes) {
+    const prevRequests = new Map(prev.evidenceRequests.map((r) => [r.id, r]));
+    for (const r of next.evidenceRequests) {
+      const old = prevRequests.get(r.id);
+      if (!old)
+        newRequests.push({
+          id: r.id,
+          case_id: next.id,
+          party: r.party,
+          request: r.request,
+          requested_by: r.requestedBy,
+          requested_at: r.requestedAt,
+          due_at: r.dueAt,
+          status: r.status,
+          resolved_at: r.resolvedAt,
+          round: r.round,
+        });
+      else if (old.status !== r.status || old.resolvedAt !== r.resolvedAt)
+        changedRequests.push({ id: r.id, status: r.status, resolved_at: r.resolvedAt });
+    }
+  }
+  await insertChunked(newRequests, (rows) => tx.insertInto('evidence_requests').values(rows).execute());
+  for (const group of groupBy(changedRequests, (r) => JSON.stringify([r.status, r.resolved_at])).values())
+    for (const ids of chunks(
+      group.map((r) => r.id),
+      MAX_IDS,
+    ))
+      await tx
+        .updateTable('evidence_requests')
+        .set({ status: group[0]!.status, resolved_at: group[0]!.resolved_at })
+        .where('id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0]! : ids)
+        .execute();
+
+  // Proposals and appeals: one row per case, written whole when it changed (insert or replace).
+  const proposals = changes
+    .filter(({ prev, next }) => next.proposal && JSON.stringify(next.proposal) !== JSON.stringify(prev.proposal))
+    .map(({ next }) => {
+      const p = next.proposal!;
+      return {
+        case_id: next.id,
+        options: JSON.stringify(p.options),
+        recommended: p.recommended,
+        recommendation_reason: p.recommendationReason,
+        proposed_by: p.proposedBy,
+        proposed_at: p.proposedAt,
+        reply_due_at: p.replyDueAt,
+        buyer_reply: p.replies.buyer,
+        buyer_replied_at: p.repliedAt.buyer,
+        seller_reply: p.replies.seller,
+        seller_replied_at: p.repliedAt.seller,
+        override_note: p.overrideNote,
+        policy_version: p.policyVersion,
+        ended_at: p.endedAt,
+      };
+    });
+  await insertChunked(proposals, (rows) =>
+    tx
+      .insertInto('proposals')
+      .values(rows)
+      .onConflict((oc) =>
+        oc
+          .column('case_id')
+          .doUpdateSet(
+            excludedOf([
+              'options',
+              'recommended',
+              'recommendation_reason',
+              'proposed_by',
+              'proposed_at',
+              'reply_due_at',
+              'buyer_reply',
+              'buyer_replied_at',
+              'seller_reply',
+              'seller_replied_at',
+              'override_note',
+              'policy_version',
+              'ended_at',
+            ]),
+          ),
+      )
+      .execute(),
+  );
+
+  const decisions: Array<Insertable<Database['decisions']>> = [];
+  for (const { prev, next } of changes) {
+    const prevDecisions = prev.supersededDecisions.length + (prev.decision ? 1 : 0);
+    const nextDecisions = [...next.supersededDecisions, ...(next.decision ? [next.decision] : [])];
+    for (let seq = prevDecisions; seq < nextDecisions.length; seq++) {
+      const d = nextDecisions[seq]!;
+      decisions.push({
+        case_id: next.id,
+        seq: seq + 1,
+        outcome: d.outcome,
+        amount_minor: d.amountMinor,
+        basis: d.basis,
+        decided_by: d.decidedBy,
+        decided_at: d.decidedAt,
+        appeal_until: d.appealUntil,
+        reasons: d.reasons,
+        policy_version: d.policyVersion,
+      });
+    }
+  }
+  await insertChunked(decisions, (rows) => tx.insertInto('decisions').values(rows).execute());
+
+  const appeals = changes
+    .filter(({ prev, next }) => next.appeal && JSON.stringify(next.appeal) !== JSON.stringify(prev.appeal))
+    .map(({ next }) => {
+      const a = next.appeal!;
+      return {
+        case_id: next.id,
+        party: a.party,
+        grounds: a.grounds,
+        text: a.text,
+        filed_at: a.filedAt,
+        status: a.status,
+        reviewed_by: a.reviewedBy,
+        reviewed_at: a.reviewedAt,
+        review_reasons: a.reviewReasons,
+      };
+    });
+  await insertChunked(appeals, (rows) =>
+    tx
+      .insertInto('appeals')
+      .values(rows)
+      .onConflict((oc) =>
+        oc
+          .column('case_id')
+          .doUpdateSet(excludedOf(['party', 'grounds', 'text', 'filed_at', 'status', 'reviewed_by', 'reviewed_at', 'review_reasons'])),
+      )
+      .execute(),
+  );
+
+  // Refunds: removed when the engine dropped it, else written whole.
+  const refundChanges = changes.filter(({ prev, next }) => JSON.stringify(next.refund) !== JSON.stringify(prev.refund));
+  const droppedRefunds = refundChanges.filter(({ next }) => !next.refund).map(({ next }) => next.id);
+  for (const ids of chunks(droppedRefunds, MAX_IDS)) await tx.deleteFrom('refunds').where('case_id', 'in', ids).execute();
+  const refunds = refundChanges
+    .filter(({ next }) => next.refund)
+    .map(({ next }) => {
+      const r = next.refund!;
+      return {
+        case_id: next.id,
+        status: r.status,
+        amount_minor: r.amountMinor,
+        currency: next.order.currency,
+        return_due_at: r.returnDueAt,
+        return_tracking_number: r.returnTrackingNumber,
+        updated_at: r.updatedAt,
+      };
+    });
+  await insertChunked(refunds, (rows) =>
+    tx
+      .insertInto('refunds')
+      .values(rows)
+      .onConflict((oc) =>
+        oc
+          .column('case_id')
+          .doUpdateSet(excludedOf(['status', 'amount_minor', 'currency', 'return_due_at', 'return_tracking_number', 'updated_at'])),
+      )
+      .execute(),
+  );
+
+  // New evidence, numbered after the case's last item.
+  const withEvidence = changes.filter(({ effects }) => effects.newEvidence.length);
+  if (withEvidence.length) {
+    const lastSeq = new Map<string, number>();
+    for (const ids of chunks(
+      withEvidence.map(({ next }) => next.id),
+      MAX_IDS,
+    ))
+      for (const r of await tx
+        .selectFrom('evidence')
+        .select(['case_id', (eb) => eb.fn.max('seq').as('seq')])
+        .where('case_id', 'in', ids)
+        .groupBy('case_id')
+        .execute())
+        lastSeq.set(r.case_id, Number(r.seq ?? 0));
+    const rows: Array<Insertable<Database['evidence']>> = [];
+    for (const { next, effects } of withEvidence) {
+      let seq = lastSeq.get(next.id) ?? 0;
+      for (const e of effects.newEvidence)
+        rows.push({
+          case_id: next.id,
+          seq: ++seq,
+          party: e.party,
+          name: e.file.name,
+          media_type: e.file.mediaType,
+          size_bytes: e.file.sizeBytes,
+          sha256: e.file.sha256,
+          submitted_at: e.submittedAt,
+          request_id: e.requestId,
+          note: e.note,
+        });
+    }
+    await insertChunked(rows, (chunk) => tx.insertInto('evidence').values(chunk).execute());
+  }
+
+  await insertChunked(
+    changes.flatMap(({ next, effects }) => effects.events.map((e) => eventRow(next.id, e))),
+    (rows) => tx.insertInto('case_events').values(rows).execute(),
+  );
+  await syncDeadlinesOf(
+    tx,
+    changes.map(({ next, effects }) => ({ caseId: next.id, wanted: effects.deadlines })),
+    now,
+  );
+  // The buyer fraud-pattern score: new decisions and buyer evidence, in the same transaction.
+  await recordCaseChangesRisk(tx, changes, now);
+}
+
+/** `SET col = excluded.col` for an upsert that replaces the whole row. */
+function excludedOf<C extends string>(columns: C[]) {
+  return (eb: { ref(r: string): unknown }) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)])) as never;
+}
+
+const eventRow = (caseId: string, e: CaseEvent) => ({
+  case_id: caseId,
+  at: e.at,
+  actor: e.actor,
+  type: e.type,
+  details: JSON.stringify(e.details),
+});
+
+export async function appendEvents(tx: SharedWriteTx, caseId: string, events: CaseEvent[]): Promise<void> {
+  if (!events.length) return;
+  await tx
+    .insertInto('case_events')
+    .values(events.map((e) => eventRow(caseId, e)))
+    .execute();
+}
+
+/** Makes the pending deadline rows of a case equal the set the engine derived. */
+export async function syncDeadlines(tx: WriteTx, caseId: string, wanted: Deadline[], now: number): Promise<void> {
+  await syncDeadlinesOf(tx, [{ caseId, wanted }], now);
+}
+
+/** `syncDeadlines` for several different cases: one read, one cancel, one insert (in case order). */
+async function syncDeadlinesOf(tx: SharedWriteTx, cases: Array<{ caseId: string; wanted: Deadline[] }>, now: number): Promise<void> {
+  const pendingOf = new Map<string, Array<{ id: number; key: string; due_at: number }>>();
+  for (const ids of chunks(
+    cases.map((c) => c.caseId),
+    MAX_IDS,
+  )) {
+    const rows = await tx
+      .selectFrom('deadlines')
+      .select(['id', 'case_id', 'key', 'due_at'])
+      .where('case_id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0]! : ids)
+      .where('fired_at', 'is', null)
+      .where('cancelled_at', 'is', null)
+      .execute();
+    for (const r of rows) {
+      const list = pendingOf.get(r.case_id);
+      if (list) list.push(r);
+      else pendingOf.set(r.case_id, [r]);
+    }
+  }
+  const stale: number[] = [];
+  const missing: Array<Insertable<Database['deadlines']>> = [];
+  for (const { caseId, wanted } of cases) {
+    const pending = pendingOf.get(caseId) ?? [];
+    const wantedKeys = new Set(wanted.map((w) => `${w.key}@${w.dueAt}`));
+    for (const p of pending) if (!wantedKeys.has(`${p.key}@${p.due_at}`)) stale.push(p.id);
+    const have = new Set(pending.map((p) => `${p.key}@${p.due_at}`));
+    for (const w of wanted)
+      if (!have.has(`${w.key}@${w.dueAt}`))
+        missing.push({ case_id: caseId, key: w.key, kind: w.kind, due_at: w.dueAt, created_at: now, fired_at: null, cancelled_at: null });
+  }
+  for (const ids of chunks(stale, MAX_IDS)) await tx.updateTable('deadlines').set({ cancelled_at: now }).where('id', 'in', ids).execute();
+  await insertChunked(missing, (rows) => tx.insertInto('deadlines').values(rows).execute());
+}

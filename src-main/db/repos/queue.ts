@@ -1,0 +1,342 @@
+import type { ExpressionBuilder } from 'kysely';
+import type { z } from 'zod';
+import { OPEN_STATUSES, type CaseStatus } from '../../contract/domain';
+import type { QueueFilter } from '../../contract/methods';
+import { dialectOf } from '../dialect';
+import type { Database } from '../schema';
+import type { Reader } from '../tx';
+
+/**
+ * The queue's queries: keyset-paged index walks over `cases_queue`, `cases_by_escalation`,
+ * `cases_by_assignee` and `cases_by_buyer`, the tab counts and the search probes. Which walk
+ * a page takes and how its rows become QueueRows is app/queue/queue.ts's; the plans are
+ * asserted by tests/db/queue-plan.test.ts and tests/contract/desk-plans.test.ts.
+ */
+export type QueueQuery = z.output<typeof QueueFilter>;
+export type QueueCursor = { sortKey: number; id: string };
+
+type Eb = ExpressionBuilder<Database & { buyer: Database['accounts']; bs: Database['buyer_risk'] }, 'cases' | 'buyer' | 'bs'>;
+
+/** Ranks of "mine": spaced so rank × RANK + an epoch-ms instant stays an exact integer (< 2^53). */
+const RANK = 100_000_000_000_000;
+
+/** The columns every queue row needs: the case, its buyer and the buyer's stored fraud-pattern score. */
+function rowsQuery(db: Reader) {
+  return db
+    .selectFrom('cases')
+    .innerJoin('accounts as buyer', 'buyer.id', 'cases.buyer_id')
+    .leftJoin('buyer_risk as bs', 'bs.buyer_id', 'cases.buyer_id')
+    .select([
+      'cases.id',
+      'cases.status',
+      'cases.reason',
+      'cases.claim_amount_minor',
+      'cases.currency',
+      'cases.total_minor',
+      'cases.buyer_id',
+      'buyer.name as buyer_name',
+      'buyer.country as buyer_country',
+      'buyer.label as buyer_label',
+      'bs.score as buyer_score',
+      'cases.escalated_at',
+      'cases.assignee_id',
+      'cases.next_due_at',
+      'cases.forced_decision',
+      'cases.evidence_round',
+    ]);
+}
+/** One queue row as read: the case, its buyer and the buyer's stored score. */
+export type QueueRecord = Awaited<ReturnType<ReturnType<typeof rowsQuery>['execute']>>[number];
+
+/** Back in review because the latest round of evidence requests expired unanswered. */
+const missedEvidence = (eb: Eb) =>
+  eb.and([
+    eb('cases.status', '=', 'in_review'),
+    eb.exists(
+      eb
+        .selectFrom('evidence_requests as er')
+        .select('er.id')
+        .whereRef('er.case_id', '=', 'cases.id')
+        .whereRef('er.round', '=', 'cases.evidence_round')
+        .where('er.status', '=', 'expired'),
+    ),
+  ]);
+
+/** A deadline passed and the case waits on someone: due but not yet swept, a forced decision, or missed evidence. (Also the team view's.) */
+export const overdueExpr = (eb: Eb, now: number) =>
+  eb.or([eb('cases.next_due_at', '<=', now), eb('cases.forced_decision', '=', 1), missedEvidence(eb)]);
+
+/** "Mine", what needs action first: forced decisions, then cases back in review, then nearest deadline, then the rest. */
+const mineSortExpr = (eb: Eb) =>
+  eb
+    .case()
+    .when('cases.forced_decision', '=', 1)
+    .then(eb(eb.ref('cases.escalated_at'), '+', eb.lit(0 as number)))
+    .when('cases.status', '=', 'in_review')
+    .then(eb(eb.ref('cases.escalated_at'), '+', eb.lit(RANK as number)))
+    .when('cases.next_due_at', 'is not', null)
+    .then(eb(eb.ref('cases.next_due_at'), '+', eb.lit((2 * RANK) as number)))
+    .else(eb(eb.ref('cases.escalated_at'), '+', eb.lit((3 * RANK) as number)))
+    .end();
+
+/** The sort key of a "mine" row, as mineSortExpr computes it in the database. */
+export function mineSortKey(r: QueueRecord): number {
+  if (r.forced_decision === 1) return r.escalated_at;
+  if (r.status === 'in_review') return RANK + r.escalated_at;
+  if (r.next_due_at !== null) return 2 * RANK + r.next_due_at;
+  return 3 * RANK + r.escalated_at;
+}
+
+/** Which of these in-review cases came back after their latest evidence round expired (one indexed query per page). */
+export async function missedEvidenceOf(db: Reader, rows: QueueRecord[]): Promise<Set<string>> {
+  const candidates = rows.filter((r) => r.status === 'in_review' && r.evidence_round > 0);
+  if (!candidates.length) return new Set();
+  const expired = await db
+    .selectFrom('evidence_requests')
+    .select(['case_id', 'round'])
+    .where(
+      'case_id',
+      'in',
+      candidates.map((r) => r.id),
+    )
+    .where('status', '=', 'expired')
+    .execute();
+  const round = new Map(candidates.map((r) => [r.id, r.evidence_round]));
+  return new Set(expired.filter((e) => round.get(e.case_id) === e.round).map((e) => e.case_id));
+}
+
+/** A buyer set (flagged, high score) this small drives the query by buyer instead of walking the queue. */
+const SMALL_BUYER_SET = 2_000;
+
+/**
+ * The rows of an unassigned or "all" page (up to `q.limit + 1`, in (escalated_at, id) order)
+ * of cases in `statuses`, and where a filtered walk stopped (`windowEnd`, null when it did not).
+ * A small set of buyers (flagged, a high minimum score) drives the query through
+ * `cases_by_buyer`; every other filter narrows an index walk that reads at most `scanWindow`
+ * index entries, so a filter matching little never holds the database for a long scan.
+ */
+export async function walkQueue(
+  db: Reader,
+  q: QueueQuery,
+  statuses: CaseStatus[],
+  now: number,
+  scanWindow: number,
+): Promise<{ rows: QueueRecord[]; windowEnd: QueueCursor | null }> {
+  const buyerSet = await smallBuyerSet(db, q);
+  // One state and no buyer set: walk (status, escalated_at, id) in order. Otherwise the state
+  // test is written so the planner cannot pick cases_queue (it would sort every open case):
+  // the walk goes over cases_by_escalation, or the buyer set drives.
+  const walkQueueIndex = statuses.length === 1 && !buyerSet;
+  let query = rowsQuery(db);
+  query = walkQueueIndex
+    ? query.where('cases.status', '=', statuses[0]!)
+    : query.where((eb) => eb(eb.fn.coalesce('cases.status', eb.val('')), 'in', statuses));
+  if (buyerSet) query = query.where('cases.buyer_id', 'in', buyerSet);
+  if (q.reason?.length) query = query.where('cases.reason', 'in', q.reason);
+  if (q.country) query = query.where('buyer.country', '=', q.country);
+  if (q.currency) query = query.where('cases.currency', '=', q.currency);
+  if (q.minAmountMinor !== undefined) query = query.where('cases.claim_amount_minor', '>=', q.minAmountMinor);
+  if (q.maxAmountMinor !== undefined) query = query.where('cases.claim_amount_minor', '<=', q.maxAmountMinor);
+  if (q.riskMin !== undefined && q.riskMin > 0) query = query.where('bs.score', '>=', q.riskMin);
+  if (q.flagged) query = query.where('buyer.label', '=', 'serial_disputer');
+  if (q.overdue) query = query.where((eb) => overdueExpr(eb, now));
+  if (q.search)
+    query = query.where((eb) => eb.or([eb('cases.id', '=', q.search!), eb('buyer.name', 'like', `%${q.search!.replace(/[%_]/g, '')}%`)]));
+  if (q.after) query = query.where((eb) => afterKey(eb, q.after!.sortKey, q.after!.id));
+
+  const filtered =
+    !walkQueueIndex ||
+    !!(
+      q.reason?.length ||
+      q.country ||
+      q.currency ||
+      q.minAmountMinor !== undefined ||
+      q.maxAmountMinor !== undefined ||
+      q.riskMin ||
+      q.flagged ||
+      q.overdue ||
+      q.search
+    );
+  // A filtered walk stops at the end of its window; a buyer set is small enough to read whole.
+  const windowEnd = filtered && !buyerSet ? await scanWindowEnd(db, statuses, walkQueueIndex, q.after, scanWindow) : null;
+  if (windowEnd) query = query.where((eb) => upToKey(eb, windowEnd.sortKey, windowEnd.id));
+
+  const rows = await query
+    .orderBy('cases.escalated_at')
+    .orderBy('cases.id')
+    .limit(q.limit + 1)
+    .execute();
+  return { rows, windowEnd };
+}
+
+/** (escalated_at, id) > (k, id), written so the index range starts at k. */
+const afterKey = (eb: Eb, sortKey: number, id: string) =>
+  eb.and([eb('cases.escalated_at', '>=', sortKey), eb.or([eb('cases.escalated_at', '>', sortKey), eb('cases.id', '>', id)])]);
+const upToKey = (eb: Eb, sortKey: number, id: string) =>
+  eb.and([eb('cases.escalated_at', '<=', sortKey), eb.or([eb('cases.escalated_at', '<', sortKey), eb('cases.id', '<=', id)])]);
+
+/**
+ * The key of the SCAN_WINDOW-th entry after the cursor along the index the page walks, or
+ * null when the walk ends before it. It counts index entries, not matches: that is what
+ * bounds the work of a filter that matches little.
+ */
+async function scanWindowEnd(db: Reader, statuses: CaseStatus[], walkQueueIndex: boolean, after: QueueQuery['after'], size: number) {
+  let w = db.selectFrom('cases').select(['cases.escalated_at', 'cases.id']);
+  if (walkQueueIndex) w = w.where('cases.status', '=', statuses[0]!); // cases_queue; else cases_by_escalation, every state
+  if (after) w = w.where((eb) => afterKey(eb as unknown as Eb, after.sortKey, after.id));
+  const row = await w
+    .orderBy('cases.escalated_at')
+    .orderBy('cases.id')
+    .offset(size - 1)
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { sortKey: row.escalated_at, id: row.id } : null;
+}
+
+/** The flagged buyers, or those scoring at least riskMin, when there are few of them (a bounded count). */
+async function smallBuyerSet(db: Reader, q: QueueQuery) {
+  const flagged = () => db.selectFrom('accounts').select('accounts.id as buyer_id').where('accounts.label', '=', 'serial_disputer');
+  const risky = (min: number) => db.selectFrom('buyer_risk').select('buyer_risk.buyer_id as buyer_id').where('buyer_risk.score', '>=', min);
+  const few = async (set: ReturnType<typeof flagged> | ReturnType<typeof risky>) => {
+    const n = await db
+      .selectFrom((set as ReturnType<typeof flagged>).limit(SMALL_BUYER_SET + 1).as('s'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    return Number(n?.n ?? 0) <= SMALL_BUYER_SET;
+  };
+  if (q.flagged && (await few(flagged()))) return flagged();
+  if (q.riskMin !== undefined && q.riskMin > 0 && (await few(risky(q.riskMin)))) return risky(q.riskMin);
+  return null;
+}
+
+/** The rows of a "mine" page (one assignee's open cases, up to `q.limit + 1`, what needs action first). */
+export async function mineRows(db: Reader, q: QueueQuery, me: string | null, now: number): Promise<QueueRecord[]> {
+  let query = rowsQuery(db)
+    .where('cases.assignee_id', '=', me ?? '')
+    .where('cases.status', 'in', [...OPEN_STATUSES]);
+  if (q.status?.length) query = query.where('cases.status', 'in', q.status);
+  if (q.reason?.length) query = query.where('cases.reason', 'in', q.reason);
+  if (q.country) query = query.where('buyer.country', '=', q.country);
+  if (q.currency) query = query.where('cases.currency', '=', q.currency);
+  if (q.minAmountMinor !== undefined) query = query.where('cases.claim_amount_minor', '>=', q.minAmountMinor);
+  if (q.maxAmountMinor !== undefined) query = query.where('cases.claim_amount_minor', '<=', q.maxAmountMinor);
+  if (q.riskMin !== undefined && q.riskMin > 0) query = query.where('bs.score', '>=', q.riskMin);
+  if (q.flagged) query = query.where('buyer.label', '=', 'serial_disputer');
+  if (q.overdue) query = query.where((eb) => overdueExpr(eb, now));
+  if (q.search)
+    query = query.where((eb) => eb.or([eb('cases.id', '=', q.search!), eb('buyer.name', 'like', `%${q.search!.replace(/[%_]/g, '')}%`)]));
+  if (q.after) {
+    const { sortKey, id } = q.after;
+    query = query.where((eb) =>
+      eb.or([eb(mineSortExpr(eb), '>', sortKey), eb.and([eb(mineSortExpr(eb), '=', sortKey), eb('cases.id', '>', id)])]),
+    );
+  }
+  return query
+    .orderBy((eb) => mineSortExpr(eb))
+    .orderBy('cases.id')
+    .limit(q.limit + 1)
+    .execute();
+}
+
+const count = async (q: { executeTakeFirst(): Promise<{ n: unknown } | undefined> }) => Number((await q.executeTakeFirst())?.n ?? 0);
+
+/** Cases per state: one grouped index scan. */
+export async function countsByStatus(db: Reader): Promise<Partial<Record<CaseStatus, number>>> {
+  const rows = await db
+    .selectFrom('cases')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) as Partial<Record<CaseStatus, number>>;
+}
+
+/** One assignee's open cases: all of them, those back in review, or the overdue ones. */
+export async function countMine(db: Reader, me: string, which: 'all' | 'needsAction' | 'overdue', now: number): Promise<number> {
+  const base = db
+    .selectFrom('cases')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('cases.assignee_id', '=', me)
+    .where('cases.status', 'in', [...OPEN_STATUSES]);
+  if (which === 'needsAction') return count(base.where('cases.status', '=', 'in_review'));
+  if (which === 'overdue') return count(base.where((eb) => overdueExpr(eb as unknown as Eb, now)));
+  return count(base);
+}
+
+// Search probes: each an index lookup, so search answers as fast with a million cases as with a hundred.
+
+const ids = (rows: Array<{ id: string }>) => rows.map((r) => r.id);
+
+export async function caseIdsById(db: Reader, id: string): Promise<string[]> {
+  return ids(await db.selectFrom('cases').select('id').where('id', '=', id).execute());
+}
+
+export async function caseIdsByPrefix(db: Reader, prefix: string, limit: number): Promise<string[]> {
+  return ids(
+    await db
+      .selectFrom('cases')
+      .select('id')
+      .where('id', '>', prefix)
+      .where('id', '<', prefix + PREFIX_END)
+      .orderBy('id')
+      .limit(limit)
+      .execute(),
+  );
+}
+
+export async function caseIdsByOrder(db: Reader, orderId: string, limit: number): Promise<string[]> {
+  return ids(await db.selectFrom('cases').select('id').where('order_id', '=', orderId).limit(limit).execute());
+}
+
+/** The cases of the orders with this tracking number. */
+export async function caseIdsByTracking(db: Reader, trackingNumber: string, limit: number): Promise<string[]> {
+  const tracked = await db.selectFrom('orders').select('id').where('tracking_number', '=', trackingNumber).limit(limit).execute();
+  if (!tracked.length) return [];
+  return ids(await db.selectFrom('cases').select('id').where('order_id', 'in', ids(tracked)).limit(limit).execute());
+}
+
+/** A buyer's cases, newest opened first. */
+export async function caseIdsByBuyer(db: Reader, buyerId: string, limit: number): Promise<string[]> {
+  return ids(await db.selectFrom('cases').select('id').where('buyer_id', '=', buyerId).orderBy('opened_at', 'desc').limit(limit).execute());
+}
+
+/** Lower-cases the way the database's lower() does: SQLite folds ASCII only. */
+function lowerLike(db: Reader, text: string): string {
+  return dialectOf(db) === 'sqlite' ? text.replace(/[A-Z]/g, (c) => c.toLowerCase()) : text.toLowerCase();
+}
+
+const PREFIX_END = '\uffff';
+
+/** Buyers whose name begins with `text` (case-insensitive, as the database lower-cases). */
+export async function buyerIdsByNamePrefix(db: Reader, text: string, limit: number): Promise<string[]> {
+  const lower = lowerLike(db, text);
+  return ids(
+    await db
+      .selectFrom('accounts')
+      .select('id')
+      .where((eb) =>
+        eb.and([eb(eb.fn('lower', [eb.ref('name')]), '>=', lower), eb(eb.fn('lower', [eb.ref('name')]), '<', lower + PREFIX_END)]),
+      )
+      .where('role', '=', 'buyer')
+      .limit(limit)
+      .execute(),
+  );
+}
+
+/** Buyers with `text` anywhere in their name: a bounded scan that stops at `limit` buyers. */
+export async function buyerIdsByNameWord(db: Reader, text: string, limit: number): Promise<string[]> {
+  const lower = lowerLike(db, text);
+  return ids(
+    await db
+      .selectFrom('accounts')
+      .select('id')
+      .where((eb) => eb(eb.fn('lower', [eb.ref('name')]), 'like', `%${lower.replace(/[%_\\]/g, '')}%`))
+      .where('role', '=', 'buyer')
+      .limit(limit)
+      .execute(),
+  );
+}
+
+/** The queue rows of these cases (in no particular order). */
+export async function queueRecordsOf(db: Reader, caseIds: string[]): Promise<QueueRecord[]> {
+  return rowsQuery(db).where('cases.id', 'in', caseIds).execute();
+}
