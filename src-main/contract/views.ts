@@ -266,6 +266,7 @@ export interface MethodOutputs {
   'account.flag': { accountId: string; label: AccountLabel };
   'appeals.list': AppealsListView;
   'team.overview': TeamOverview;
+  'team.memberCases': QueuePage;
   'case.assignMany': { userId: string; caseIds: string[] };
   'policy.get': PolicyVersionView;
   'policy.history': PolicyVersionView[];
