@@ -5,7 +5,7 @@ import { IconKeyboard } from '../ui/Icons';
 import { ShortcutsHelp } from '../ui/ShortcutsHelp';
 import { useToast } from '../ui/Toast';
 import { humanize, localTimeZone } from '../ui/format';
-import { syncServerClock, useKeys } from '../api/hooks';
+import { syncServerClock, useKeys } from '../ui/keys';
 import type { Me, QueueRow, SavedFilter } from '../api/types';
 import { CaseScreen } from '../features/case/CaseScreen';
 import { QueueScreen } from '../features/queue/QueueScreen';

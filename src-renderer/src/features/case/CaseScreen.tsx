@@ -8,7 +8,7 @@ import { Money } from '../../ui/Money';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { useToast } from '../../ui/Toast';
 import { formatInstant, reasonLabel } from '../../ui/format';
-import { useKeys, useQuery } from '../../api/hooks';
+import { useKeys, useQuery } from '../../ui/keys';
 import type { CaseView, Me } from '../../api/types';
 import { EvidenceReview } from '../evidence/EvidenceReview';
 import { DecideDialog, ProposeDialog, RequestEvidenceDialog } from './dialogs';

@@ -4,7 +4,7 @@ import { call, evidenceUrl } from '../../api/client';
 import { Countdown } from '../../ui/Countdown';
 import { IconArrowLeft, IconChevronDown, IconChevronUp } from '../../ui/Icons';
 import { ACTOR_COLORS, formatInstant, formatInstantCompact, humanize, reasonLabel } from '../../ui/format';
-import { useKeys } from '../../api/hooks';
+import { useKeys } from '../../ui/keys';
 import type { CaseView } from '../../api/types';
 import './evidence.css';
 import { FileInfo, type VerifyState } from './FileInfo';

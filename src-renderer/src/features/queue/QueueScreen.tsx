@@ -1,7 +1,7 @@
 import { Alert, Badge, Button, Group, Pill, Tabs, Text } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { IconFilter } from '../../ui/Icons';
-import { useKeys, useQuery } from '../../api/hooks';
+import { useKeys, useQuery } from '../../ui/keys';
 import type { Me, QueueRow, SavedFilter } from '../../api/types';
 import { activeFilters, withoutFilter } from './filters';
 import { FiltersPanel } from './FiltersPanel';

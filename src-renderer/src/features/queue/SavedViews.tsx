@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { call } from '../../api/client';
 import { IconBookmark, IconChevronDown, IconX } from '../../ui/Icons';
 import { useToast } from '../../ui/Toast';
-import { useQuery } from '../../api/hooks';
+import { useQuery } from '../../ui/keys';
 import type { SavedFilter, SavedView } from '../../api/types';
 import { activeFilters, normalizeFilter, sameFilter } from './filters';
 

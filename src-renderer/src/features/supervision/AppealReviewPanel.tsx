@@ -10,7 +10,7 @@ import { IconAlert } from '../../ui/Icons';
 import { Money } from '../../ui/Money';
 import { Fact, Section } from '../../ui/Section';
 import { ACTOR_COLORS, formatInstant, formatMoney, humanize, outcomeLabel } from '../../ui/format';
-import { useKeys, useNow } from '../../api/hooks';
+import { useKeys, useNow } from '../../ui/keys';
 import type { CaseView, Me } from '../../api/types';
 import { appealReview } from '../case/permissions';
 import { AgeBadge, GROUNDS_LABELS, OutcomeBadge } from './shared';

@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import type { AppealRow } from '../../../../src-main/contract/supervision';
 import { Money } from '../../ui/Money';
 import { ACTOR_COLORS, formatInstantCompact, humanize, reasonLabel } from '../../ui/format';
-import { useNow } from '../../api/hooks';
+import { useNow } from '../../ui/keys';
 import type { Me } from '../../api/types';
 import {
   AGE_LATE_MS,

@@ -1,6 +1,6 @@
 import { Box, Group, SegmentedControl, Text } from '@mantine/core';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { useQuery } from '../../api/hooks';
+import { useQuery } from '../../ui/keys';
 import type { Me } from '../../api/types';
 import { AppealsScreen } from './AppealsScreen';
 import { PolicyScreen } from './PolicyScreen';

@@ -2,7 +2,7 @@ import { Badge, Box, Center, Group, Stack, Text, Title, Tooltip, UnstyledButton 
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { MethodName, MethodRawInput } from '../../../../src-main/contract/methods';
 import { formatDuration } from '../../ui/format';
-import { useQuery } from '../../api/hooks';
+import { useQuery } from '../../ui/keys';
 import './supervision.css';
 
 /**

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { AppError } from '../../../src-main/contract/errors';
 import type { MethodName, MethodRawInput } from '../../../src-main/contract/methods';
-import { call } from './client';
-import type { MethodOutput } from './types';
+import { call } from '../api/client';
+import type { MethodOutput } from '../api/types';
 
 /**
  * One shared one-second clock for every countdown on screen: a single timer, and only
