@@ -17,7 +17,7 @@ import {
   reasonLabel,
   riskColor,
 } from '../../ui/format';
-import { useNow } from '../../ui/keys';
+import { useNow } from '../../ui/clock';
 import { loudWarnings } from '../evidence/model';
 import { EvidenceThumb, WarningBadges } from '../evidence/Thumb';
 import type { CaseView } from '../../api/types';

@@ -16,14 +16,14 @@ import {
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { AppError } from '../../../../src-main/contract/errors';
 import type { PolicyPreviewView, PolicyVersionView } from '../../../../src-main/contract/supervision';
-import { call } from '../../api/client';
+import { useMethodMutation, useMethodQuery } from '../../api/queries';
 import { IconAlert } from '../../ui/Icons';
 import { useToast } from '../../ui/Toast';
 import { formatBytes, formatInstant, formatInstantCompact } from '../../ui/format';
 import type { Me } from '../../api/types';
 import { PolicyPreview } from './PolicyPreview';
 import { fieldOf, HOURS_FIELDS, policyChanges, RATE_REASONS, reasonName, rebaseDraft, validateDraft, type Draft } from './policyFields';
-import { Empty, ScreenHeader, useLiveQuery } from './shared';
+import { Empty, ScreenHeader } from './shared';
 
 type Tab = 'edit' | 'history';
 const EXAMPLE_PRICE = 10_000; // 100.00 of a two-decimal currency: "a 100.00 item refunds 50.00"
@@ -37,18 +37,9 @@ const toDraft = (p: PolicyVersionView['policy']): Draft => JSON.parse(JSON.strin
  * version N+1" with a required note. The history lists every version with its note and
  * the decisions recorded under it. Supervisors only.
  */
-export function PolicyScreen({
-  onOpen,
-  refreshKey,
-  active,
-}: {
-  me: Me;
-  onOpen: (caseId: string) => void;
-  refreshKey: number;
-  active: boolean;
-}) {
-  const current = useLiveQuery('policy.get', {}, refreshKey, active);
-  const history = useLiveQuery('policy.history', {}, refreshKey, active);
+export function PolicyScreen({ onOpen, active }: { me: Me; onOpen: (caseId: string) => void; active: boolean }) {
+  const current = useMethodQuery('policy.get', {}, { enabled: active });
+  const history = useMethodQuery('policy.history', {}, { enabled: active });
   const [tab, setTab] = useState<Tab>('edit');
   const cur = current.data;
 
@@ -103,12 +94,7 @@ export function PolicyScreen({
       ) : (
         <>
           <Box style={{ display: tab === 'edit' ? 'block' : 'none' }}>
-            <Editor
-              current={cur}
-              onOpen={onOpen}
-              onPublished={() => (current.reload(), history.reload(), setTab('history'))}
-              reloadCurrent={() => (current.reload(), history.reload())}
-            />
+            <Editor current={cur} onOpen={onOpen} onPublished={() => setTab('history')} />
           </Box>
           {tab === 'history' && <History versions={history.data ?? []} loading={history.loading} />}
         </>
@@ -123,12 +109,10 @@ function Editor({
   current,
   onOpen,
   onPublished,
-  reloadCurrent,
 }: {
   current: PolicyVersionView;
   onOpen: (caseId: string) => void;
   onPublished: () => void;
-  reloadCurrent: () => void;
 }) {
   const [draft, setDraft] = useState<Draft>(() => toDraft(current.policy));
   // The version the draft started from (and its policy): publishing is refused (CONFLICT) if another came since.
@@ -138,10 +122,12 @@ function Editor({
   const [serverError, setServerError] = useState<AppError | null>(null);
   const [lastN, setLastN] = useState<number | ''>(200);
   const [preview, setPreview] = useState<{ key: string; view: PolicyPreviewView } | null>(null);
-  const [previewing, setPreviewing] = useState(false);
+  const previewRun = useMethodMutation('policy.preview');
+  const previewing = previewRun.isPending;
   const [note, setNote] = useState('');
   const [noteTried, setNoteTried] = useState(false);
-  const [publishing, setPublishing] = useState(false);
+  const publishRun = useMethodMutation('policy.publish');
+  const publishing = publishRun.isPending;
   const toast = useToast();
 
   // Someone published meanwhile and nothing is edited here: follow the new version.
@@ -173,10 +159,8 @@ function Editor({
 
   async function runPreview() {
     if (!policy || previewing || lastN === '') return;
-    setPreviewing(true);
     const key = previewKey;
-    const r = await call('policy.preview', { draft: policy, lastN });
-    setPreviewing(false);
+    const r = await previewRun.mutateAsync({ draft: policy, lastN });
     if (!r.ok) return setServerError(r.error);
     setServerError(null);
     setPreview({ key, view: r.value });
@@ -185,14 +169,9 @@ function Editor({
   async function publish() {
     setNoteTried(true);
     if (!policy || !fresh || !note.trim() || publishing) return;
-    setPublishing(true);
-    const r = await call('policy.publish', { policy, note: note.trim(), basedOnVersion: base });
-    setPublishing(false);
-    if (!r.ok) {
-      setServerError(r.error);
-      if (r.error.code === 'CONFLICT') reloadCurrent();
-      return;
-    }
+    // Refused or not, the version in force and the history refetch (a CONFLICT shows who published).
+    const r = await publishRun.mutateAsync({ policy, note: note.trim(), basedOnVersion: base });
+    if (!r.ok) return setServerError(r.error);
     toast({ message: `Version ${r.value.version} is in force: new decisions record it.`, color: 'teal' });
     setBase(r.value);
     setDraft(toDraft(r.value.policy));

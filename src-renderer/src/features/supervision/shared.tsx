@@ -1,8 +1,6 @@
 import { Badge, Box, Center, Group, Stack, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import type { MethodName, MethodRawInput } from '../../../../src-main/contract/methods';
+import { useCallback, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { formatDuration } from '../../ui/format';
-import { useQuery } from '../../ui/keys';
 import './supervision.css';
 
 /**
@@ -309,22 +307,4 @@ export function userName(names: Map<string, string>, id: string | null | undefin
   if (id === 'system') return 'the deadline (system)';
   if (id === 'parties') return 'both parties';
   return names.get(id) ?? id;
-}
-
-// ---------------------------------------------------------------- data
-
-/**
- * useQuery that follows the desk's change notices: reloads when `refreshKey` moves while
- * the screen is shown, and once when it is shown again after changes happened meanwhile.
- */
-export function useLiveQuery<M extends MethodName>(method: M, input: MethodRawInput<M> | null, refreshKey: number, active: boolean) {
-  const query = useQuery(method, input);
-  const { reload } = query;
-  const seen = useRef(refreshKey);
-  useEffect(() => {
-    if (!active || seen.current === refreshKey) return;
-    seen.current = refreshKey;
-    reload();
-  }, [refreshKey, active, reload]);
-  return query;
 }
