@@ -12,20 +12,18 @@ import { useKeys } from '../../ui/keys';
 import type { CaseView, Me } from '../../api/types';
 import { EvidenceReview } from '../evidence/EvidenceReview';
 import { DecideDialog, ProposeDialog, RequestEvidenceDialog } from './dialogs';
-import {
-  BuyerPanel,
-  ClaimPanel,
-  DeadlinesPanel,
-  DecisionPanel,
-  EvidencePanel,
-  MessagesPanel,
-  NegotiationPanel,
-  OrderPanel,
-  ProposalPanel,
-  SellerPanel,
-  TimelinePanel,
-  WaitingOnYou,
-} from './Panels';
+import { BuyerPanel } from './panels/BuyerPanel';
+import { ClaimPanel } from './panels/ClaimPanel';
+import { DeadlinesPanel } from './panels/DeadlinesPanel';
+import { DecisionPanel } from './panels/DecisionPanel';
+import { EvidencePanel } from './panels/EvidencePanel';
+import { MessagesPanel } from './panels/MessagesPanel';
+import { NegotiationPanel } from './panels/NegotiationPanel';
+import { OrderPanel } from './panels/OrderPanel';
+import { ProposalPanel } from './panels/ProposalPanel';
+import { SellerPanel } from './panels/SellerPanel';
+import { TimelinePanel } from './panels/TimelinePanel';
+import { WaitingOnYou } from './panels/WaitingOnYou';
 import { allowedActions, appealReview } from './permissions';
 import { AppealReviewPanel } from '../supervision/AppealReviewPanel';
 
