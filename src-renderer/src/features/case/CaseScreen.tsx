@@ -25,7 +25,7 @@ import { SellerPanel } from './panels/SellerPanel';
 import { TimelinePanel } from './panels/TimelinePanel';
 import { WaitingOnYou } from './panels/WaitingOnYou';
 import { allowedActions, appealReview } from './permissions';
-import { AppealReviewPanel } from '../supervision/AppealReviewPanel';
+import { AppealReviewPanel } from './panels/AppealReviewPanel';
 
 interface Props {
   caseId: string;

@@ -1,20 +1,20 @@
 import { Alert, Badge, Button, Group, Kbd, Modal, Radio, SimpleGrid, Stack, Text, Textarea, TextInput, Tooltip } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { isNotReceived, type Outcome } from '../../../../src-main/contract/domain';
-import type { AppError } from '../../../../src-main/contract/errors';
-import { decisionAmount } from '../../../../src-main/contract/letters';
-import { minorToInput, parseMinor } from '../../../../src-main/contract/money-format';
-import { useMethodMutation } from '../../api/queries';
-import { ctrlEnter, Footer, Refusal } from '../../ui/FormParts';
-import { IconAlert } from '../../ui/Icons';
-import { Money } from '../../ui/Money';
-import { Fact, Section } from '../../ui/Section';
-import { ACTOR_COLORS, formatInstant, formatMoney, humanize, outcomeLabel } from '../../ui/format';
-import { useNow } from '../../ui/clock';
-import { useKeys } from '../../ui/keys';
-import type { CaseView, Me } from '../../api/types';
-import { appealReview } from '../case/permissions';
-import { AgeBadge, GROUNDS_LABELS, OutcomeBadge } from './shared';
+import { isNotReceived, type Outcome } from '../../../../../src-main/contract/domain';
+import type { AppError } from '../../../../../src-main/contract/errors';
+import { decisionAmount } from '../../../../../src-main/contract/letters';
+import { minorToInput, parseMinor } from '../../../../../src-main/contract/money-format';
+import { useMethodMutation } from '../../../api/queries';
+import { ctrlEnter, Footer, Refusal } from '../../../ui/FormParts';
+import { IconAlert } from '../../../ui/Icons';
+import { Money } from '../../../ui/Money';
+import { Fact, Section } from '../../../ui/Section';
+import { ACTOR_COLORS, formatInstant, formatMoney, humanize, outcomeLabel } from '../../../ui/format';
+import { useNow } from '../../../ui/clock';
+import { useKeys } from '../../../ui/keys';
+import type { CaseView, Me } from '../../../api/types';
+import { appealReview } from '../permissions';
+import { AgeBadge, GROUNDS_LABELS, OutcomeBadge } from '../../supervision/shared';
 
 type Verdict = 'uphold' | 'overturn';
 
