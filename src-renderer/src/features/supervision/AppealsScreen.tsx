@@ -6,18 +6,9 @@ import { ACTOR_COLORS, formatInstantCompact, humanize, reasonLabel } from '../..
 import { useNow } from '../../ui/clock';
 import { useMethodQuery } from '../../api/queries';
 import type { Me } from '../../api/types';
-import {
-  AGE_LATE_MS,
-  AGE_WARN_MS,
-  AgeBadge,
-  Empty,
-  GROUNDS_LABELS,
-  OutcomeBadge,
-  ScreenHeader,
-  SortTh,
-  useRowNav,
-  useSort,
-} from './shared';
+import { AGE_LATE_MS, AGE_WARN_MS, AgeBadge } from '../../ui/AgeBadge';
+import { GROUNDS_LABELS, OutcomeBadge } from '../../ui/outcomes';
+import { Empty, ScreenHeader, SortTh, useRowNav, useSort } from './shared';
 
 type Grounds = 'all' | AppealRow['appeal']['grounds'];
 type Col = 'age' | 'case' | 'grounds' | 'outcome' | 'decider';

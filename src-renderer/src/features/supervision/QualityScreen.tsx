@@ -8,7 +8,8 @@ import { useToast } from '../../ui/Toast';
 import { formatInstant, formatInstantCompact, reasonLabel } from '../../ui/format';
 import { useMethodMutation, useMethodQuery } from '../../api/queries';
 import type { Me } from '../../api/types';
-import { Empty, OutcomeBadge, pct, ScreenHeader, SortTh, useRowNav, useSort, userName } from './shared';
+import { OutcomeBadge } from '../../ui/outcomes';
+import { Empty, pct, ScreenHeader, SortTh, useRowNav, useSort, userName } from './shared';
 
 type Status = 'pending' | 'reviewed';
 type Col = 'sampled' | 'case' | 'decider' | 'outcome';

@@ -14,7 +14,8 @@ import { useNow } from '../../../ui/clock';
 import { useKeys } from '../../../ui/keys';
 import type { CaseView, Me } from '../../../api/types';
 import { appealReview } from '../permissions';
-import { AgeBadge, GROUNDS_LABELS, OutcomeBadge } from '../../supervision/shared';
+import { AgeBadge } from '../../../ui/AgeBadge';
+import { GROUNDS_LABELS, OutcomeBadge } from '../../../ui/outcomes';
 
 type Verdict = 'uphold' | 'overturn';
 
