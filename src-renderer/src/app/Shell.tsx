@@ -211,7 +211,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
       </Group>
 
       {me.role === 'supervisor' && (
-        <ErrorBoundary screen="The screen switch">
+        <ErrorBoundary screen="The screen switch" inline>
           <SupervisorNav value={base} onChange={(v) => switchBase(v as BaseView)} />
         </ErrorBoundary>
       )}

@@ -1,9 +1,11 @@
-import { Button, Center, Code, Stack, Text } from '@mantine/core';
+import { Button, Center, Code, Group, Stack, Text } from '@mantine/core';
 import { Component, type ErrorInfo, type ReactNode } from 'react';
 
 interface Props {
   /** What broke, in the sentence shown: "The case screen", "The team view"… */
   screen: string;
+  /** One line instead of a centred block (a bar, not a screen). */
+  inline?: boolean;
   children: ReactNode;
 }
 
@@ -32,6 +34,17 @@ export class ErrorBoundary extends Component<Props, State> {
   override render(): ReactNode {
     const { error } = this.state;
     if (!error) return this.props.children;
+    if (this.props.inline)
+      return (
+        <Group px="md" py={6} gap="sm" data-testid="screen-error">
+          <Text fz="sm" role="alert">
+            {this.props.screen} ran into a problem and could not be shown.
+          </Text>
+          <Button size="compact-xs" variant="light" onClick={this.retry} data-testid="screen-error-retry">
+            Try again
+          </Button>
+        </Group>
+      );
     return (
       <Center h="100%" p="xl" data-testid="screen-error">
         <Stack gap="sm" align="center" maw={560}>
