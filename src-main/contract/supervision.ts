@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { Id, RequiredText } from './primitives';
 import { Policy } from './policy';
 
+/** The most open cases `team.memberCases` answers at once: as many as one bulk reassignment takes. */
+export const MEMBER_CASES_MAX = 500;
+
 /**
  * The supervisors' desk (issue 7): appeals, the team, the policy and its preview, and
  * decision-quality sampling. Spread into the one method table in methods.ts.
@@ -11,6 +14,21 @@ export const supervisionMethods = {
   'appeals.list': { input: z.object({ limit: z.number().int().min(1).max(200).default(100) }).strict(), who: ['supervisor'] },
   /** Every mediator's open and overdue cases, throughput and decision mix over the last `days`, and the cases waiting longest. */
   'team.overview': { input: z.object({ days: z.number().int().min(1).max(90).default(7) }).strict(), who: ['supervisor'] },
+  /**
+   * One member's open cases (the team view's reassignment list), what needs action first:
+   * one bounded page read on the server through the queue's assignee walk.
+   */
+  'team.memberCases': {
+    input: z
+      .object({
+        userId: Id,
+        /** Keyset cursor: the last row of the previous page. */
+        after: z.object({ sortKey: z.number().int(), id: Id }).strict().optional(),
+        limit: z.number().int().min(1).max(MEMBER_CASES_MAX).default(MEMBER_CASES_MAX),
+      })
+      .strict(),
+    who: ['supervisor'],
+  },
   /** Assign or reassign several open cases to one user in one transaction (all or none). */
   'case.assignMany': {
     input: z.object({ caseIds: z.array(Id).min(1, 'choose at least one case').max(500, 'at most 500 cases at once'), userId: Id }).strict(),

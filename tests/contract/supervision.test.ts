@@ -6,7 +6,7 @@ import type { Role } from '../../src-main/contract/domain';
 import type { Envelope } from '../../src-main/contract/errors';
 import { DEFAULT_POLICY } from '../../src-main/contract/policy';
 import type { AppealsListView, PolicyVersionView, QualityListView, TeamOverview } from '../../src-main/contract/supervision';
-import type { CaseView } from '../../src-main/contract/views';
+import type { CaseView, QueuePage } from '../../src-main/contract/views';
 import { ManualClock } from '../../src-main/runtime/clock';
 import { openCore, type Core } from '../../src-main/runtime/core';
 import { sampleDraw, SECRET_KEY } from '../../src-main/app/supervision/quality';
@@ -123,6 +123,7 @@ describe('roles and validation', () => {
   const everyMethod: Array<[string, unknown]> = [
     ['appeals.list', {}],
     ['team.overview', {}],
+    ['team.memberCases', { userId: 'm1' }],
     ['case.assignMany', { caseIds: ['X-1'], userId: 'm1' }],
     ['policy.history', {}],
     ['policy.preview', { draft: DEFAULT_POLICY }],
@@ -147,6 +148,8 @@ describe('roles and validation', () => {
     ['appeals.list', { limit: 0 }, 'limit'],
     ['team.overview', { days: 91 }, 'days'],
     ['team.overview', { days: 1.5 }, 'days'],
+    ['team.memberCases', { userId: '' }, 'userId'],
+    ['team.memberCases', { userId: 'm1', limit: 501 }, 'limit'],
     ['case.assignMany', { caseIds: [], userId: 'm1' }, 'caseIds'],
     ['case.assignMany', { caseIds: ['A', ''], userId: 'm1' }, 'caseIds.1'],
     ['case.assignMany', { caseIds: ['A'], userId: '' }, 'userId'],
@@ -590,6 +593,50 @@ describe('team overview', () => {
     expect(t.members.find((m) => m.userId === 'm2')!.appealsOverturned).toBe(1);
     // The reviewer's decision counts in the reviewer's throughput.
     expect(t.members.find((m) => m.userId === 's3')!.decided).toBe(1);
+  });
+});
+
+describe("one member's open cases", () => {
+  it("lists exactly the member's open cases, what needs action first, in bounded keyset pages", async () => {
+    // m3 is new: nothing of earlier tests is theirs.
+    const M3 = user('m3', 'mediator', 'Mo Three');
+    if (M3.kind === 'user') await createUser(core.db, { id: 'm3', name: M3.name, role: 'mediator', password: 'm3-pw' }, clock.now());
+    const mine: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const id = await newCase();
+      await ok('case.claim', { caseId: id }, M3);
+      mine.push(id);
+    }
+    // Not theirs: decided (closed), someone else's, unassigned.
+    const decided = await decidedCase(M3, 'none');
+    const other = await newCase();
+    await ok('case.claim', { caseId: other }, M1);
+    const unassigned = await newCase();
+
+    const all = await ok<QueuePage>('team.memberCases', { userId: 'm3' }, S1);
+    expect(all.rows.map((r) => r.id).sort()).toEqual([...mine].sort());
+    expect(all.rows.every((r) => r.assignee === 'm3')).toBe(true);
+    for (const id of [decided, other, unassigned]) expect(all.rows.map((r) => r.id)).not.toContain(id);
+    expect(all.nextCursor).toBeNull();
+    // The same rows, in the same order, as the queue's assignee filter gives them.
+    const queue = await ok<QueuePage>('queue.list', { scope: 'all', assignee: 'm3', limit: 200 }, S1);
+    expect(all.rows.map((r) => r.id)).toEqual(queue.rows.map((r) => r.id));
+
+    // Bounded pages with a cursor, that together list the same cases once.
+    const first = await ok<QueuePage>('team.memberCases', { userId: 'm3', limit: 2 }, S1);
+    expect(first.rows).toHaveLength(2);
+    expect(first.nextCursor).not.toBeNull();
+    const rest = await ok<QueuePage>('team.memberCases', { userId: 'm3', limit: 2, after: first.nextCursor }, S1);
+    expect([...first.rows, ...rest.rows].map((r) => r.id)).toEqual(all.rows.map((r) => r.id));
+    expect(rest.nextCursor).toBeNull();
+
+    expect((await ok<QueuePage>('team.memberCases', { userId: 'nobody' }, S1)).rows).toEqual([]);
+  });
+
+  it("is for supervisors: a mediator asking for a colleague's cases is refused FORBIDDEN", async () => {
+    const e = await refused('team.memberCases', { userId: 'm2' }, M1);
+    expect(e.code).toBe('FORBIDDEN');
+    expect((await refused('team.memberCases', { userId: 'm1' }, M1)).code).toBe('FORBIDDEN');
   });
 });
 

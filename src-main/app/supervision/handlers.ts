@@ -6,6 +6,7 @@ import type { Handler } from '../handlers';
 import { policyGet, policyHistory, policyPublish } from './policy-admin';
 import { previewPolicy } from './policy-preview';
 import { qualityList, reviewQuality } from './quality';
+import { queuePage } from '../queue/queue';
 import { sweep } from '../sweep/sweep';
 import { assignMany, teamOverview } from './team';
 
@@ -21,6 +22,9 @@ const me = (identity: Identity): { id: string; role: 'mediator' | 'supervisor' |
 export const supervisionHandlers: { [M in Name]: Handler<M> } = {
   'appeals.list': (ctx, input, identity) => appealsList(ctx.db, input.limit, me(identity).id, ctx.clock.now()),
   'team.overview': (ctx, input) => teamOverview(ctx.db, input.days, ctx.clock.now()),
+  // The queue's own assignee walk ("mine" for someone else), one bounded page.
+  'team.memberCases': (ctx, input) =>
+    queuePage(ctx.db, { scope: 'all', assignee: input.userId, limit: input.limit, after: input.after }, null, ctx.clock.now()),
   'case.assignMany': async (ctx, input, identity) => {
     const now = ctx.clock.now();
     const user = me(identity);

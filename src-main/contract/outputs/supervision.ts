@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { QueuePage } from './queue';
 import type { AppealsListView, PolicyPreviewView, PolicyVersionView, QualityListView, TeamOverview } from '../supervision';
 
 /**
@@ -18,6 +19,8 @@ export type QualityReviewResult = z.output<typeof QualityReviewResult>;
 export interface SupervisionOutputs {
   'appeals.list': AppealsListView;
   'team.overview': TeamOverview;
+  /** One member's open cases, one bounded page in the queue's row shape. */
+  'team.memberCases': QueuePage;
   'case.assignMany': AssignManyResult;
   'policy.get': PolicyVersionView;
   'policy.history': PolicyVersionView[];

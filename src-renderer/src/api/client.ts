@@ -46,6 +46,12 @@ export async function signIn(userId: string, password: string): Promise<Envelope
   return result as Envelope<Me>;
 }
 
+/** Who holds the session main keeps (cookie or window), or null when nobody is signed in. */
+export async function currentUser(): Promise<Me | null> {
+  const r = await call('session.me', {});
+  return r.ok ? r.value : null;
+}
+
 export async function signOut(): Promise<void> {
   if (bridge) await bridge.invoke('session.signOut').catch(unreachable);
   else await post('/api/session/sign-out', {});

@@ -1,6 +1,7 @@
 import { Center, Loader } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
-import { call, onUnauthenticated, signOut } from '../api/client';
+import { currentUser, onUnauthenticated, signOut } from '../api/client';
 import { Shell } from './Shell';
 import { SignIn } from './SignIn';
 import type { Me } from '../api/types';
@@ -8,18 +9,27 @@ import type { Me } from '../api/types';
 type SessionState = { kind: 'checking' } | { kind: 'anonymous' } | { kind: 'signed-in'; me: Me };
 
 export function App() {
-  const [session, setSession] = useState<SessionState>({ kind: 'checking' });
+  const [session, setSessionState] = useState<SessionState>({ kind: 'checking' });
+  const queryClient = useQueryClient();
+  // Nothing one user read stays in the cache for the next one.
+  const setSession = useCallback(
+    (next: SessionState) => {
+      queryClient.clear();
+      setSessionState(next);
+    },
+    [queryClient],
+  );
 
   useEffect(() => {
     // A reload keeps the session held by main (cookie or window): ask who we are.
-    void call('session.me', {}).then((r) => setSession(r.ok && r.value ? { kind: 'signed-in', me: r.value } : { kind: 'anonymous' }));
+    void currentUser().then((me) => setSession(me ? { kind: 'signed-in', me } : { kind: 'anonymous' }));
     onUnauthenticated(() => setSession({ kind: 'anonymous' }));
     return () => onUnauthenticated(null);
-  }, []);
+  }, [setSession]);
 
   const handleSignOut = useCallback(() => {
     void signOut().finally(() => setSession({ kind: 'anonymous' }));
-  }, []);
+  }, [setSession]);
 
   if (session.kind === 'checking') {
     return (

@@ -1,7 +1,7 @@
 import { Group, Kbd, Loader, Paper, Popover, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { forwardRef, useEffect, useState } from 'react';
-import { call } from '../api/client';
+import { useMethodQuery } from '../api/queries';
 import { IconSearch } from '../ui/Icons';
 import { Money } from '../ui/Money';
 import { StatusBadge } from '../ui/StatusBadge';
@@ -23,36 +23,15 @@ const MATCH_LABEL: Record<SearchHit['matchedOn'], string> = {
 export const SearchBox = forwardRef<HTMLInputElement, { onOpen: (caseId: string) => void }>(function SearchBox({ onOpen }, ref) {
   const [text, setText] = useState('');
   const [debounced] = useDebouncedValue(text.trim(), 200);
-  const [hits, setHits] = useState<SearchHit[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
+  // The last hits stay while the next ones load.
+  const search = useMethodQuery('case.search', debounced.length >= 2 ? { query: debounced, limit: 12 } : null, { keepPrevious: true });
+  const hits: SearchHit[] | null = search.data?.hits ?? null;
+  const error = search.error?.message ?? null;
+  const loading = search.loading;
   const [active, setActive] = useState(0);
   const [open, setOpen] = useState(false);
-
-  useEffect(() => {
-    if (debounced.length < 2) {
-      setHits(null);
-      setError(null);
-      return;
-    }
-    let stale = false;
-    setLoading(true);
-    void call('case.search', { query: debounced, limit: 12 }).then((r) => {
-      if (stale) return;
-      setLoading(false);
-      setActive(0);
-      if (r.ok) {
-        setHits(r.value.hits);
-        setError(null);
-      } else {
-        setHits(null);
-        setError(r.error.message);
-      }
-    });
-    return () => {
-      stale = true;
-    };
-  }, [debounced]);
+  // New hits: the first one is active.
+  useEffect(() => setActive(0), [search.data, search.error]);
 
   function choose(hit: SearchHit | undefined) {
     if (!hit) return;

@@ -1,11 +1,14 @@
 import { ActionIcon, Box, Button, Group, Kbd, SegmentedControl, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { call, subscribe } from '../api/client';
+import { useFollowChanges } from '../api/live';
+import { useMethodMutation, useMethodQuery } from '../api/queries';
 import { IconKeyboard } from '../ui/Icons';
 import { ShortcutsHelp } from '../ui/ShortcutsHelp';
 import { useToast } from '../ui/Toast';
 import { humanize, localTimeZone } from '../ui/format';
-import { syncServerClock, useKeys } from '../api/hooks';
+import { syncServerClock } from '../ui/clock';
+import { ErrorBoundary } from '../ui/ErrorBoundary';
+import { useKeys } from '../ui/keys';
 import type { Me, QueueRow, SavedFilter } from '../api/types';
 import { CaseScreen } from '../features/case/CaseScreen';
 import { QueueScreen } from '../features/queue/QueueScreen';
@@ -14,8 +17,6 @@ import { BuyersScreen } from '../features/risk/BuyersScreen';
 import { SearchBox } from './SearchBox';
 import { SupervisionScreens, SupervisorNav, type SupervisionView } from '../features/supervision/SupervisionScreens';
 
-/** Bursts of notices (a sweep closing many cases) become one refetch. */
-const COALESCE_MS = 250;
 const HEADER_H = 56;
 
 const caseFromHash = (): string | null => {
@@ -45,10 +46,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const buyerRef = useRef(openBuyer);
   buyerRef.current = openBuyer;
   const [lastOpened, setLastOpened] = useState<string | null>(null);
-  const [queueKey, setQueueKey] = useState(0);
-  const [caseKey, setCaseKey] = useState(0);
   const [help, setHelp] = useState(false);
-  const [taking, setTaking] = useState(false);
   const rows = useRef<QueueRow[]>([]);
   const [rowsVersion, setRowsVersion] = useState(0);
   const search = useRef<HTMLInputElement>(null);
@@ -56,9 +54,15 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   openRef.current = openCase;
   const toast = useToast();
 
+  // Countdowns follow the core's clock (it decides the deadlines), not this machine's.
+  const serverTime = useMethodQuery('session.me', {}).data?.serverTime;
   useEffect(() => {
-    // Countdowns follow the core's clock (it decides the deadlines), not this machine's.
-    void call('session.me', {}).then((r) => r.ok && r.value?.serverTime && syncServerClock(r.value.serverTime));
+    if (serverTime) syncServerClock(serverTime);
+  }, [serverTime]);
+  // What is on screen follows the core's change notices (other sessions, sweeps, imports).
+  useFollowChanges((notice) => syncServerClock(notice.at));
+
+  useEffect(() => {
     const onHash = () => {
       const c = caseFromHash();
       const b = buyerFromHash();
@@ -105,35 +109,16 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
     [home],
   );
 
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    let touchesCase = false;
-    const unsubscribe = subscribe((notice) => {
-      if (notice) syncServerClock(notice.at);
-      const current = openRef.current;
-      if (notice === null || (current !== null && notice.caseIds.includes(current))) touchesCase = true;
-      timer ??= setTimeout(() => {
-        timer = null;
-        setQueueKey((k) => k + 1);
-        if (touchesCase) setCaseKey((k) => k + 1);
-        touchesCase = false;
-      }, COALESCE_MS);
-    });
-    return () => {
-      unsubscribe();
-      if (timer) clearTimeout(timer);
-    };
-  }, []);
-
+  const claimNext = useMethodMutation('case.claimNext');
+  const taking = claimNext.isPending;
+  const { mutateAsync: claimNextCase } = claimNext;
   const takeNext = useCallback(async () => {
     if (taking || me.role === 'analyst') return;
-    setTaking(true);
-    const r = await call('case.claimNext', {});
-    setTaking(false);
+    const r = await claimNextCase({});
     if (!r.ok) return toast({ title: 'No case taken', message: r.error.message, color: 'red' });
     toast({ message: `Case ${r.value.caseId} is yours.`, color: 'teal' });
     open(r.value.caseId);
-  }, [taking, me.role, toast, open]);
+  }, [taking, me.role, toast, open, claimNextCase]);
 
   useKeys({
     '/': () => search.current?.focus(),
@@ -225,53 +210,54 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         </Group>
       </Group>
 
-      {me.role === 'supervisor' && <SupervisorNav value={base} onChange={(v) => switchBase(v as BaseView)} refreshKey={queueKey} />}
+      {me.role === 'supervisor' && (
+        <ErrorBoundary screen="The screen switch" inline>
+          <SupervisorNav value={base} onChange={(v) => switchBase(v as BaseView)} />
+        </ErrorBoundary>
+      )}
       <Box style={{ flex: 1, minHeight: 0, position: 'relative' }}>
-        <QueueScreen
-          me={me}
-          filter={filter}
-          onFilterChange={setFilter}
-          onOpen={open}
-          onRows={onRows}
-          lastOpened={lastOpened}
-          active={openCase === null && openBuyer === null && base === 'queue'}
-          refreshKey={queueKey}
-        />
+        <ErrorBoundary screen="The queue">
+          <QueueScreen
+            me={me}
+            filter={filter}
+            onFilterChange={setFilter}
+            onOpen={open}
+            onRows={onRows}
+            lastOpened={lastOpened}
+            active={openCase === null && openBuyer === null && base === 'queue'}
+          />
+        </ErrorBoundary>
         {seesRisk && base === 'buyers' && (
           <Box
             style={{ position: 'absolute', inset: 0, visibility: openBuyer === null && openCase === null ? 'visible' : 'hidden' }}
             bg="gray.0"
           >
-            <BuyersScreen me={me} onOpen={openBuyerPage} refreshKey={queueKey} active={openCase === null && openBuyer === null} />
+            <ErrorBoundary screen="Buyers by risk">
+              <BuyersScreen me={me} onOpen={openBuyerPage} active={openCase === null && openBuyer === null} />
+            </ErrorBoundary>
           </Box>
         )}
         {me.role === 'supervisor' && (
-          <SupervisionScreens me={me} view={base} onOpen={open} refreshKey={queueKey} covered={openCase !== null || openBuyer !== null} />
+          <SupervisionScreens me={me} view={base} onOpen={open} covered={openCase !== null || openBuyer !== null} />
         )}
         {seesRisk && openBuyer !== null && (
           <Box style={{ position: 'absolute', inset: 0, visibility: openCase === null ? 'visible' : 'hidden' }} bg="gray.0">
-            <BuyerScreen
-              key={openBuyer}
-              buyerId={openBuyer}
-              me={me}
-              onBack={home}
-              onOpenCase={open}
-              onOpenBuyer={openBuyerPage}
-              refreshKey={queueKey}
-            />
+            <ErrorBoundary key={openBuyer} screen="The buyer page">
+              <BuyerScreen buyerId={openBuyer} me={me} onBack={home} onOpenCase={open} onOpenBuyer={openBuyerPage} />
+            </ErrorBoundary>
           </Box>
         )}
         {openCase !== null && (
           <Box style={{ position: 'absolute', inset: 0 }} bg="gray.0">
-            <CaseScreen
-              key={openCase}
-              caseId={openCase}
-              me={me}
-              onBack={back}
-              onStep={step}
-              position={index >= 0 ? { index, total: rows.current.length } : null}
-              refreshKey={caseKey}
-            />
+            <ErrorBoundary key={openCase} screen="The case screen">
+              <CaseScreen
+                caseId={openCase}
+                me={me}
+                onBack={back}
+                onStep={step}
+                position={index >= 0 ? { index, total: rows.current.length } : null}
+              />
+            </ErrorBoundary>
           </Box>
         )}
       </Box>

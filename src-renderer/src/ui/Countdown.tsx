@@ -1,6 +1,6 @@
 import { Text, Tooltip } from '@mantine/core';
 import { formatDuration, formatInstant, URGENT_MS } from './format';
-import { useNow } from '../api/hooks';
+import { useNow } from './clock';
 
 /**
  * A deadline's live countdown ("in 2 d 4 h"), red under 12 h and once passed. Every

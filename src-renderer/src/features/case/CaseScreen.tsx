@@ -1,33 +1,31 @@
 import { ActionIcon, Alert, Badge, Box, Button, Center, Group, Kbd, Loader, ScrollArea, Stack, Text, Title, Tooltip } from '@mantine/core';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { AppError } from '../../../../src-main/contract/errors';
-import { call } from '../../api/client';
+import { useMethodMutation, useMethodQuery } from '../../api/queries';
 import { Countdown } from '../../ui/Countdown';
 import { IconAlert, IconArrowLeft, IconChevronDown, IconChevronUp } from '../../ui/Icons';
 import { Money } from '../../ui/Money';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { useToast } from '../../ui/Toast';
 import { formatInstant, reasonLabel } from '../../ui/format';
-import { useKeys, useQuery } from '../../api/hooks';
+import { useKeys } from '../../ui/keys';
 import type { CaseView, Me } from '../../api/types';
 import { EvidenceReview } from '../evidence/EvidenceReview';
 import { DecideDialog, ProposeDialog, RequestEvidenceDialog } from './dialogs';
-import {
-  BuyerPanel,
-  ClaimPanel,
-  DeadlinesPanel,
-  DecisionPanel,
-  EvidencePanel,
-  MessagesPanel,
-  NegotiationPanel,
-  OrderPanel,
-  ProposalPanel,
-  SellerPanel,
-  TimelinePanel,
-  WaitingOnYou,
-} from './Panels';
+import { BuyerPanel } from './panels/BuyerPanel';
+import { ClaimPanel } from './panels/ClaimPanel';
+import { DeadlinesPanel } from './panels/DeadlinesPanel';
+import { DecisionPanel } from './panels/DecisionPanel';
+import { EvidencePanel } from './panels/EvidencePanel';
+import { MessagesPanel } from './panels/MessagesPanel';
+import { NegotiationPanel } from './panels/NegotiationPanel';
+import { OrderPanel } from './panels/OrderPanel';
+import { ProposalPanel } from './panels/ProposalPanel';
+import { SellerPanel } from './panels/SellerPanel';
+import { TimelinePanel } from './panels/TimelinePanel';
+import { WaitingOnYou } from './panels/WaitingOnYou';
 import { allowedActions, appealReview } from './permissions';
-import { AppealReviewPanel } from '../supervision/AppealReviewPanel';
+import { AppealReviewPanel } from './panels/AppealReviewPanel';
 
 interface Props {
   caseId: string;
@@ -36,7 +34,6 @@ interface Props {
   /** Opens the next (+1) or previous (-1) case of the queue list, when there is one. */
   onStep: (delta: 1 | -1) => void;
   position: { index: number; total: number } | null;
-  refreshKey: number;
 }
 
 type Dialog = 'evidence' | 'propose' | 'decide' | null;
@@ -46,42 +43,31 @@ type Dialog = 'evidence' | 'propose' | 'decide' | null;
  * parties and their history, the negotiation with its warnings, messages, evidence, every
  * deadline with what happens when it passes, and the actions the state and role allow.
  */
-export function CaseScreen({ caseId, me, onBack, onStep, position, refreshKey }: Props) {
-  const query = useQuery('case.get', { caseId });
-  const { reload } = query;
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) first.current = false;
-    else reload();
-  }, [refreshKey, reload]);
+export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
+  // Follows the change notices that name this case; a command sent from here refetches it too.
+  const query = useMethodQuery('case.get', { caseId });
 
   const [dialog, setDialog] = useState<Dialog>(null);
   /** The evidence review replaces the case screen while open; `index` is the file shown first. */
   const [review, setReview] = useState<{ index: number | null } | null>(null);
   const [refusal, setRefusal] = useState<{ action: string; error: AppError } | null>(null);
-  const [claiming, setClaiming] = useState(false);
+  const claimCase = useMethodMutation('case.claim');
+  const claiming = claimCase.isPending;
   const toast = useToast();
   const view = query.data;
   const allowed = view ? allowedActions(view, me) : null;
 
   async function claim() {
     if (!view || claiming) return;
-    setClaiming(true);
-    const r = await call('case.claim', { caseId: view.id });
-    setClaiming(false);
-    if (!r.ok) {
-      setRefusal({ action: 'Claim', error: r.error });
-      return reload();
-    }
+    const r = await claimCase.mutateAsync({ caseId: view.id });
+    if (!r.ok) return setRefusal({ action: 'Claim', error: r.error });
     setRefusal(null);
     toast({ message: `Case ${view.id} is yours.`, color: 'teal' });
-    reload();
   }
   const done = (message: string) => {
     setDialog(null);
     setRefusal(null);
     toast({ message, color: 'teal' });
-    reload();
   };
 
   useKeys(
@@ -235,7 +221,7 @@ export function CaseScreen({ caseId, me, onBack, onStep, position, refreshKey }:
           >
             <Stack gap="md">
               {allowed && (allowed.decide || allowed.propose) && <WaitingOnYou view={view} />}
-              <AppealReviewPanel view={view} me={me} onDone={done} onRefused={reload} />
+              <AppealReviewPanel view={view} me={me} onDone={done} />
               <ClaimPanel view={view} />
               <ProposalPanel view={view} />
               <DecisionPanel view={view} />
@@ -256,14 +242,8 @@ export function CaseScreen({ caseId, me, onBack, onStep, position, refreshKey }:
 
       {view && (
         <>
-          <RequestEvidenceDialog
-            opened={dialog === 'evidence'}
-            onClose={() => setDialog(null)}
-            view={view}
-            onDone={done}
-            onRefused={reload}
-          />
-          {dialog === 'propose' && <ProposeDialog opened onClose={() => setDialog(null)} view={view} onDone={done} onRefused={reload} />}
+          <RequestEvidenceDialog opened={dialog === 'evidence'} onClose={() => setDialog(null)} view={view} onDone={done} />
+          {dialog === 'propose' && <ProposeDialog opened onClose={() => setDialog(null)} view={view} onDone={done} />}
           {allowed?.decide && (
             <DecideDialog
               key={`${view.id}-${view.forcedDecision}`}
@@ -271,7 +251,6 @@ export function CaseScreen({ caseId, me, onBack, onStep, position, refreshKey }:
               onClose={() => setDialog(null)}
               view={view}
               onDone={done}
-              onRefused={reload}
             />
           )}
         </>

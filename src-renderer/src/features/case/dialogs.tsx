@@ -22,7 +22,7 @@ import type { AppError } from '../../../../src-main/contract/errors';
 import { decisionAmount, decisionLetters } from '../../../../src-main/contract/letters';
 import { minorToInput, parseMinor } from '../../../../src-main/contract/money-format';
 import { decisionTemplatesFor, evidenceTemplatesFor } from '../../../../src-main/contract/templates';
-import { call } from '../../api/client';
+import { useMethodMutation, useMethodQuery } from '../../api/queries';
 import { ctrlEnter, Footer, Refusal } from '../../ui/FormParts';
 import { Money } from '../../ui/Money';
 import { formatMoney, outcomeLabel } from '../../ui/format';
@@ -32,10 +32,8 @@ interface DialogProps {
   opened: boolean;
   onClose: () => void;
   view: CaseView;
-  /** Called after the core accepted the command. */
+  /** Called after the core accepted the command (accepted or refused, the case refetches: a refusal is in its log too). */
   onDone: (message: string) => void;
-  /** Called after a refusal (it is in the case's log now: the screen reloads). */
-  onRefused?: () => void;
 }
 
 function TemplatePicker({ items, onPick }: { items: Array<{ id: string; title: string; text: string }>; onPick: (text: string) => void }) {
@@ -68,23 +66,19 @@ const insert = (current: string, text: string) => (current.trim() ? `${current.t
 
 // ---------------------------------------------------------------- request evidence
 
-export function RequestEvidenceDialog({ opened, onClose, view, onDone, onRefused }: DialogProps) {
+export function RequestEvidenceDialog({ opened, onClose, view, onDone }: DialogProps) {
   const [party, setParty] = useState<Party>('buyer');
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
+  const request = useMethodMutation('case.requestEvidence');
+  const busy = request.isPending;
   const [error, setError] = useState<AppError | null>(null);
   const templates = evidenceTemplatesFor(view.reason, party);
 
   async function submit(e?: FormEvent) {
     e?.preventDefault();
     if (!text.trim() || busy) return;
-    setBusy(true);
-    const r = await call('case.requestEvidence', { caseId: view.id, party, request: text.trim() });
-    setBusy(false);
-    if (!r.ok) {
-      setError(r.error);
-      return onRefused?.();
-    }
+    const r = await request.mutateAsync({ caseId: view.id, party, request: text.trim() });
+    if (!r.ok) return setError(r.error);
     setError(null);
     setText('');
     onDone(`Evidence requested from the ${party}.`);
@@ -146,36 +140,33 @@ const OPTION_TITLES: Record<string, string> = {
   full: 'Full refund, no return',
 };
 
-export function ProposeDialog({ opened, onClose, view, onDone, onRefused }: DialogProps) {
+export function ProposeDialog({ opened, onClose, view, onDone }: DialogProps) {
   const currency = view.order.currency;
   const [override, setOverride] = useState(false);
   const [amount, setAmount] = useState('');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
+  const propose = useMethodMutation('case.propose');
+  const busy = propose.isPending;
   const [error, setError] = useState<AppError | null>(null);
-  const [preview, setPreview] = useState<ProposalPreview | null>(null);
-  const [previewError, setPreviewError] = useState<AppError | null>(null);
   const parsed = override && amount.trim() ? parseMinor(amount, currency) : undefined;
   const [debouncedAmount] = useDebouncedValue(parsed, 300);
   const notReceived = isNotReceived(view.reason);
 
+  // What would be published for the amount typed; the last good answer stays while typing and beside a refusal.
+  const previewQuery = useMethodQuery(
+    'case.previewProposal',
+    opened && debouncedAmount !== null
+      ? { caseId: view.id, ...(debouncedAmount !== undefined ? { partialAmountMinor: debouncedAmount } : {}) }
+      : null,
+  );
+  const [preview, setPreview] = useState<ProposalPreview | null>(null);
+  const [previewError, setPreviewError] = useState<AppError | null>(null);
   useEffect(() => {
-    if (!opened || debouncedAmount === null) return;
-    let stale = false;
-    void call('case.previewProposal', {
-      caseId: view.id,
-      ...(debouncedAmount !== undefined ? { partialAmountMinor: debouncedAmount } : {}),
-    }).then((r) => {
-      if (stale) return;
-      if (r.ok) {
-        setPreview(r.value);
-        setPreviewError(null);
-      } else setPreviewError(r.error);
-    });
-    return () => {
-      stale = true;
-    };
-  }, [opened, view.id, debouncedAmount]);
+    if (previewQuery.data) {
+      setPreview(previewQuery.data);
+      setPreviewError(null);
+    } else if (previewQuery.error) setPreviewError(previewQuery.error);
+  }, [previewQuery.data, previewQuery.error]);
 
   // Start the override from the computed amount.
   useEffect(() => {
@@ -189,16 +180,11 @@ export function ProposeDialog({ opened, onClose, view, onDone, onRefused }: Dial
   async function submit(e?: FormEvent) {
     e?.preventDefault();
     if (busy || parsed === null || noteMissing) return;
-    setBusy(true);
-    const r = await call('case.propose', {
+    const r = await propose.mutateAsync({
       caseId: view.id,
       ...(override && parsed !== undefined ? { partialAmountMinor: parsed, note: note.trim() } : {}),
     });
-    setBusy(false);
-    if (!r.ok) {
-      setError(r.error);
-      return onRefused?.();
-    }
+    if (!r.ok) return setError(r.error);
     setError(null);
     onDone('Resolutions published to both parties.');
   }
@@ -301,7 +287,7 @@ interface Choice {
   fixedAmount?: number;
 }
 
-export function DecideDialog({ opened, onClose, view, onDone, onRefused }: DialogProps) {
+export function DecideDialog({ opened, onClose, view, onDone }: DialogProps) {
   const currency = view.order.currency;
   const total = view.order.totalMinor;
   const forced = view.forcedDecision && view.proposal !== null;
@@ -316,7 +302,8 @@ export function DecideDialog({ opened, onClose, view, onDone, onRefused }: Dialo
   const [outcome, setOutcome] = useState<Outcome>(choices[0]!.outcome);
   const [amount, setAmount] = useState(() => minorToInput(publishedPartial ?? view.claim.amountMinor, currency));
   const [reasons, setReasons] = useState('');
-  const [busy, setBusy] = useState(false);
+  const decide = useMethodMutation('case.decide');
+  const busy = decide.isPending;
   const [error, setError] = useState<AppError | null>(null);
   const [tab, setTab] = useState<string | null>('buyer');
 
@@ -331,18 +318,13 @@ export function DecideDialog({ opened, onClose, view, onDone, onRefused }: Dialo
   async function submit(e?: FormEvent) {
     e?.preventDefault();
     if (busy || !reasons.trim() || parsed === null) return;
-    setBusy(true);
-    const r = await call('case.decide', {
+    const r = await decide.mutateAsync({
       caseId: view.id,
       outcome,
       reasons: reasons.trim(),
       ...(outcome === 'partial' && amountMinor !== null ? { amountMinor } : {}),
     });
-    setBusy(false);
-    if (!r.ok) {
-      setError(r.error);
-      return onRefused?.();
-    }
+    if (!r.ok) return setError(r.error);
     setError(null);
     onDone(`Decided: ${outcomeLabel(outcome).toLowerCase()}, ${formatMoney(resolved, currency)}. The letters are on their way.`);
   }

@@ -1,10 +1,11 @@
 import { ActionIcon, Badge, Box, Button, Group, Kbd, SegmentedControl, Text, Title, Tooltip } from '@mantine/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { call, evidenceUrl } from '../../api/client';
+import { evidenceUrl } from '../../api/client';
+import { useMethodMutation } from '../../api/queries';
 import { Countdown } from '../../ui/Countdown';
 import { IconArrowLeft, IconChevronDown, IconChevronUp } from '../../ui/Icons';
 import { ACTOR_COLORS, formatInstant, formatInstantCompact, humanize, reasonLabel } from '../../ui/format';
-import { useKeys } from '../../api/hooks';
+import { useKeys } from '../../ui/keys';
 import type { CaseView } from '../../api/types';
 import './evidence.css';
 import { FileInfo, type VerifyState } from './FileInfo';
@@ -51,11 +52,16 @@ export function EvidenceReview({ view, initialIndex, onClose }: Props) {
     list.current?.querySelector<HTMLElement>(`[data-index="${selected}"]`)?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
 
-  const runVerify = useCallback(async (sha256: string) => {
-    setVerify((v) => ({ ...v, [sha256]: { state: 'checking' } }));
-    const r = await call('evidence.verify', { sha256 });
-    setVerify((v) => ({ ...v, [sha256]: r.ok ? { state: 'done', result: r.value } : { state: 'failed', error: r.error } }));
-  }, []);
+  // Re-hashing a stored file is an action the user asks for (v), not a cached read.
+  const { mutateAsync: verifyFile } = useMethodMutation('evidence.verify');
+  const runVerify = useCallback(
+    async (sha256: string) => {
+      setVerify((v) => ({ ...v, [sha256]: { state: 'checking' } }));
+      const r = await verifyFile({ sha256 });
+      setVerify((v) => ({ ...v, [sha256]: r.ok ? { state: 'done', result: r.value } : { state: 'failed', error: r.error } }));
+    },
+    [verifyFile],
+  );
 
   const file = item?.entry.file ?? null;
   const canVerify = !!file?.stored;

@@ -6,7 +6,7 @@ import { Money } from '../../ui/Money';
 import { RiskBadge } from '../../ui/RiskBadge';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { formatDuration, formatInstant, formatInstantCompact, humanize, reasonLabel } from '../../ui/format';
-import { useNow } from '../../api/hooks';
+import { useNow } from '../../ui/clock';
 import type { QueueRow } from '../../api/types';
 
 export type QueueScope = 'mine' | 'unassigned' | 'all';

@@ -1,7 +1,8 @@
 import { Alert, Badge, Button, Group, Pill, Tabs, Text } from '@mantine/core';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { IconFilter } from '../../ui/Icons';
-import { useKeys, useQuery } from '../../api/hooks';
+import { useMethodQuery } from '../../api/queries';
+import { useKeys } from '../../ui/keys';
 import type { Me, QueueRow, SavedFilter } from '../../api/types';
 import { activeFilters, withoutFilter } from './filters';
 import { FiltersPanel } from './FiltersPanel';
@@ -19,9 +20,9 @@ interface Props {
   /** The case last opened: selected when coming back. */
   lastOpened: string | null;
   active: boolean;
-  refreshKey: number;
 }
 
+/** Counts scan an index over every case: refreshed at most this often, however busy the desk is. */
 const COUNTS_EVERY_MS = 3_000;
 
 const EMPTY: Record<QueueScope, string> = {
@@ -30,33 +31,13 @@ const EMPTY: Record<QueueScope, string> = {
   all: 'No open cases.',
 };
 
-export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOpened, active, refreshKey }: Props) {
-  const pages = useQueuePages(filter, refreshKey);
-  const counts = useQuery('queue.counts', {});
+export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOpened, active }: Props) {
+  const pages = useQueuePages(filter);
+  const counts = useMethodQuery('queue.counts', {}, { meta: { refreshAtMostEveryMs: COUNTS_EVERY_MS } });
   const [selected, setSelected] = useState(0);
   const [filtersOpen, setFiltersOpen] = useState(false);
   const [focusKey, setFocusKey] = useState(0);
   const scopes: QueueScope[] = me.role === 'mediator' ? ['mine', 'unassigned'] : ['mine', 'unassigned', 'all'];
-
-  // Counts scan an index over every case: refresh them at most every few seconds, however busy the desk is.
-  const { reload: reloadCounts } = counts;
-  const firstRefresh = useRef(true);
-  const lastCounts = useRef(0);
-  const pendingCounts = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => {
-    if (firstRefresh.current) {
-      firstRefresh.current = false;
-      return;
-    }
-    if (pendingCounts.current) return;
-    const wait = Math.max(0, lastCounts.current + COUNTS_EVERY_MS - Date.now());
-    pendingCounts.current = setTimeout(() => {
-      pendingCounts.current = null;
-      lastCounts.current = Date.now();
-      reloadCounts();
-    }, wait);
-  }, [refreshKey, reloadCounts]);
-  useEffect(() => () => void (pendingCounts.current && clearTimeout(pendingCounts.current)), []);
 
   useEffect(() => onRows(pages.rows), [pages.rows, onRows]);
 

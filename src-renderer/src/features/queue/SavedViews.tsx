@@ -1,9 +1,8 @@
 import { ActionIcon, Alert, Button, Group, Menu, Modal, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { useState } from 'react';
-import { call } from '../../api/client';
+import { useMethodMutation, useMethodQuery } from '../../api/queries';
 import { IconBookmark, IconChevronDown, IconX } from '../../ui/Icons';
 import { useToast } from '../../ui/Toast';
-import { useQuery } from '../../api/hooks';
 import type { SavedFilter, SavedView } from '../../api/types';
 import { activeFilters, normalizeFilter, sameFilter } from './filters';
 
@@ -11,17 +10,17 @@ const SCOPE_LABEL = { mine: 'Mine', unassigned: 'Unassigned', all: 'All open' } 
 
 /** The user's saved queue views: pick one, save the current tab + filters, delete. */
 export function SavedViews({ filter, onPick }: { filter: SavedFilter; onPick: (f: SavedFilter) => void }) {
-  const views = useQuery('views.list', {});
+  const views = useMethodQuery('views.list', {});
+  const deleteView = useMethodMutation('views.delete');
   const toast = useToast();
   const [saving, setSaving] = useState(false);
   const list = views.data ?? [];
   const current = list.find((v) => sameFilter(v.filter, filter));
 
   async function remove(v: SavedView) {
-    const r = await call('views.delete', { id: v.id });
+    const r = await deleteView.mutateAsync({ id: v.id });
     if (r.ok) toast({ message: `View “${v.name}” deleted.`, color: 'gray' });
     else toast({ title: 'Could not delete the view', message: r.error.message, color: 'red' });
-    views.reload();
   }
 
   return (
@@ -89,7 +88,6 @@ export function SavedViews({ filter, onPick }: { filter: SavedFilter; onPick: (f
         onClose={() => setSaving(false)}
         onSaved={(v) => {
           setSaving(false);
-          views.reload();
           toast({ message: `View “${v.name}” saved.`, color: 'teal' });
         }}
       />
@@ -112,14 +110,13 @@ function SaveViewDialog({
 }) {
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const saveView = useMethodMutation('views.save');
+  const busy = saveView.isPending;
   const replaces = existing.find((v) => v.name === name.trim());
 
   async function save() {
-    setBusy(true);
     setError(null);
-    const r = await call('views.save', { name: name.trim(), filter: normalizeFilter(filter) });
-    setBusy(false);
+    const r = await saveView.mutateAsync({ name: name.trim(), filter: normalizeFilter(filter) });
     if (r.ok) {
       setName('');
       onSaved(r.value);

@@ -14,8 +14,8 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import { call } from '../../api/client';
+import { useState } from 'react';
+import { useMethodMutation, useMethodQuery } from '../../api/queries';
 import { Money } from '../../ui/Money';
 import { RiskBadge } from '../../ui/RiskBadge';
 import { Fact, Section } from '../../ui/Section';
@@ -36,32 +36,16 @@ export function BuyerScreen({
   onBack,
   onOpenCase,
   onOpenBuyer,
-  refreshKey,
 }: {
   buyerId: string;
   me: Me;
   onBack: () => void;
   onOpenCase: (caseId: string) => void;
   onOpenBuyer: (buyerId: string) => void;
-  refreshKey: number;
 }) {
-  const [view, setView] = useState<BuyerDetailView | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [reload, setReload] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    void call('risk.get', { buyerId }).then((r) => {
-      if (!live) return;
-      if (r.ok) {
-        setView(r.value);
-        setError(null);
-      } else setError(r.error.message);
-    });
-    return () => {
-      live = false;
-    };
-  }, [buyerId, refreshKey, reload]);
+  const query = useMethodQuery('risk.get', { buyerId });
+  const view = query.data;
+  const error = query.error?.message ?? null;
 
   if (error)
     return (
@@ -140,7 +124,7 @@ export function BuyerScreen({
             </Text>
           </Section>
 
-          {me.role === 'analyst' ? <FlagControls view={view} onDone={() => setReload((k) => k + 1)} /> : null}
+          {me.role === 'analyst' ? <FlagControls view={view} /> : null}
 
           <Section title="Label history" testId="label-history">
             {b.label && (
@@ -228,16 +212,16 @@ export function BuyerScreen({
   );
 }
 
-function FlagControls({ view, onDone }: { view: BuyerDetailView; onDone: () => void }) {
+/** Flag or clear the account; the page (and the list) refetch once the core took it. */
+function FlagControls({ view }: { view: BuyerDetailView }) {
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState<string | null>(null);
+  const flag = useMethodMutation('account.flag');
+  const busy = flag.isPending ? (flag.variables?.label ?? null) : null;
   const [error, setError] = useState<string | null>(null);
   const toast = useToast();
   const submit = async (label: 'serial_disputer' | 'cleared') => {
     if (!note.trim()) return setError('A note is required: say what the label rests on.');
-    setBusy(label);
-    const r = await call('account.flag', { accountId: view.buyer.id, label, note: note.trim() });
-    setBusy(null);
+    const r = await flag.mutateAsync({ accountId: view.buyer.id, label, note: note.trim() });
     if (!r.ok) return setError(r.error.message);
     setError(null);
     setNote('');
@@ -245,7 +229,6 @@ function FlagControls({ view, onDone }: { view: BuyerDetailView; onDone: () => v
       message: `${view.buyer.name} is now ${label === 'serial_disputer' ? 'flagged as a serial disputer' : 'cleared'}.`,
       color: 'teal',
     });
-    onDone();
   };
   return (
     <Paper withBorder radius="md" p="md" data-testid="flag-controls" component="section" aria-label="Flag or clear">

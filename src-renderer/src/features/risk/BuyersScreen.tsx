@@ -1,8 +1,8 @@
 import { Badge, Box, Button, Center, Group, Loader, NumberInput, Paper, SegmentedControl, Table, Text, Title } from '@mantine/core';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { call } from '../../api/client';
+import { useState } from 'react';
+import { usePagedQuery } from '../../api/paged';
 import { RiskBadge } from '../../ui/RiskBadge';
-import type { BuyerRiskListRow, BuyerRiskListView, Me } from '../../api/types';
+import type { Me } from '../../api/types';
 import { LabelBadge } from './LabelBadge';
 
 type LabelFilter = 'all' | 'serial_disputer' | 'cleared' | 'none';
@@ -12,49 +12,17 @@ const PAGE = 50;
  * The analysts' landing screen: buyers by fraud-pattern score, highest first, a keyset page
  * at a time. Supervisors see it read-only (the flag controls are on the buyer page, analysts only).
  */
-export function BuyersScreen({
-  me,
-  onOpen,
-  refreshKey,
-  active,
-}: {
-  me: Me;
-  onOpen: (buyerId: string) => void;
-  refreshKey: number;
-  active: boolean;
-}) {
+export function BuyersScreen({ me, onOpen, active }: { me: Me; onOpen: (buyerId: string) => void; active: boolean }) {
   const [minScore, setMinScore] = useState<number | ''>('');
   const [label, setLabel] = useState<LabelFilter>('all');
-  const [rows, setRows] = useState<BuyerRiskListRow[]>([]);
-  const [cursor, setCursor] = useState<BuyerRiskListView['nextCursor']>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
-  const seq = useRef(0);
-
-  const load = useCallback(
-    async (after: BuyerRiskListView['nextCursor'], append: boolean) => {
-      const mine = ++seq.current;
-      setLoading(true);
-      const r = await call('risk.list', {
-        limit: PAGE,
-        ...(after ? { after } : {}),
-        ...(minScore !== '' ? { minScore } : {}),
-        ...(label !== 'all' ? { label } : {}),
-      });
-      if (mine !== seq.current) return;
-      setLoading(false);
-      if (!r.ok) return setError(r.error.message);
-      setError(null);
-      setRows((prev) => (append ? [...prev, ...r.value.rows] : r.value.rows));
-      setCursor(r.value.nextCursor);
-    },
-    [minScore, label],
+  // Reloads from the top when the filters change, when the data changed (a flag, an import) and when shown again.
+  const list = usePagedQuery(
+    'risk.list',
+    { ...(minScore !== '' ? { minScore } : {}), ...(label !== 'all' ? { label } : {}) },
+    { first: PAGE, page: PAGE, enabled: active },
   );
-
-  // Reload from the top when the filters change or the data changed (a flag, an import).
-  useEffect(() => {
-    if (active) void load(null, false);
-  }, [load, refreshKey, active]);
+  const { rows, loading, hasMore, loadMore } = list;
+  const error = list.error?.message ?? null;
 
   return (
     <Box p="md" style={{ height: '100%', overflow: 'auto' }} data-testid="buyers-screen">
@@ -166,9 +134,9 @@ export function BuyersScreen({
             <Loader size="sm" />
           </Center>
         )}
-        {!loading && cursor && (
+        {!loading && hasMore && (
           <Center p="sm">
-            <Button variant="default" size="xs" onClick={() => void load(cursor, true)}>
+            <Button variant="default" size="xs" onClick={loadMore}>
               Load more
             </Button>
           </Center>
@@ -176,7 +144,7 @@ export function BuyersScreen({
       </Paper>
       {rows.length > 0 && (
         <Text fz="xs" c="dimmed" mt="xs">
-          {rows.length} buyer{rows.length === 1 ? '' : 's'} shown{cursor ? ', more below' : ''}.{' '}
+          {rows.length} buyer{rows.length === 1 ? '' : 's'} shown{hasMore ? ', more below' : ''}.{' '}
           <Badge component="span" size="xs" variant="light" color="gray" style={{ textTransform: 'none' }}>
             scores update with every event
           </Badge>

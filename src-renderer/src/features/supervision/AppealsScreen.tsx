@@ -3,21 +3,12 @@ import { useMemo, useState } from 'react';
 import type { AppealRow } from '../../../../src-main/contract/supervision';
 import { Money } from '../../ui/Money';
 import { ACTOR_COLORS, formatInstantCompact, humanize, reasonLabel } from '../../ui/format';
-import { useNow } from '../../api/hooks';
+import { useNow } from '../../ui/clock';
+import { useMethodQuery } from '../../api/queries';
 import type { Me } from '../../api/types';
-import {
-  AGE_LATE_MS,
-  AGE_WARN_MS,
-  AgeBadge,
-  Empty,
-  GROUNDS_LABELS,
-  OutcomeBadge,
-  ScreenHeader,
-  SortTh,
-  useLiveQuery,
-  useRowNav,
-  useSort,
-} from './shared';
+import { AGE_LATE_MS, AGE_WARN_MS, AgeBadge } from '../../ui/AgeBadge';
+import { GROUNDS_LABELS, OutcomeBadge } from '../../ui/outcomes';
+import { Empty, ScreenHeader, SortTh, useRowNav, useSort } from './shared';
 
 type Grounds = 'all' | AppealRow['appeal']['grounds'];
 type Col = 'age' | 'case' | 'grounds' | 'outcome' | 'decider';
@@ -28,18 +19,8 @@ type Col = 'age' | 'case' | 'grounds' | 'outcome' | 'decider';
  * review panel. Cases the signed-in supervisor decided or handled are marked: they may read
  * them but another supervisor reviews (the core refuses it anyway: SEPARATION_OF_DUTIES).
  */
-export function AppealsScreen({
-  me,
-  onOpen,
-  refreshKey,
-  active,
-}: {
-  me: Me;
-  onOpen: (caseId: string) => void;
-  refreshKey: number;
-  active: boolean;
-}) {
-  const query = useLiveQuery('appeals.list', { limit: 200 }, refreshKey, active);
+export function AppealsScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId: string) => void; active: boolean }) {
+  const query = useMethodQuery('appeals.list', { limit: 200 }, { enabled: active });
   const [grounds, setGrounds] = useState<Grounds>('all');
   const [onlyMine, setOnlyMine] = useState(false);
   const all = query.data?.rows;

@@ -3,7 +3,8 @@ import { useMemo, useState } from 'react';
 import type { PolicyPreviewView, PreviewCaseRow } from '../../../../src-main/contract/supervision';
 import { Money } from '../../ui/Money';
 import { formatInstantCompact, formatMoney, humanize, reasonLabel } from '../../ui/format';
-import { Empty, OutcomeBadge, SortTh, Stat, useRowNav, useSort } from './shared';
+import { OutcomeBadge } from '../../ui/outcomes';
+import { Empty, SortTh, Stat, useRowNav, useSort } from './shared';
 
 type Col = 'case' | 'decided' | 'delta';
 type Show = 'changed' | 'all';

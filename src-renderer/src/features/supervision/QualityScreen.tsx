@@ -1,14 +1,15 @@
 import { Alert, Badge, Box, Button, Group, Kbd, Loader, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { MediatorStats, QualityRow } from '../../../../src-main/contract/supervision';
-import { call } from '../../api/client';
 import { IconAlert } from '../../ui/Icons';
 import { Money } from '../../ui/Money';
 import { Fact } from '../../ui/Section';
 import { useToast } from '../../ui/Toast';
 import { formatInstant, formatInstantCompact, reasonLabel } from '../../ui/format';
+import { useMethodMutation, useMethodQuery } from '../../api/queries';
 import type { Me } from '../../api/types';
-import { Empty, OutcomeBadge, pct, ScreenHeader, SortTh, useLiveQuery, useRowNav, useSort, userName } from './shared';
+import { OutcomeBadge } from '../../ui/outcomes';
+import { Empty, pct, ScreenHeader, SortTh, useRowNav, useSort, userName } from './shared';
 
 type Status = 'pending' | 'reviewed';
 type Col = 'sampled' | 'case' | 'decider' | 'outcome';
@@ -18,20 +19,10 @@ type Col = 'sampled' | 'case' | 'decider' | 'outcome';
  * agrees or disagrees with the decision and says why. The results per mediator are beside
  * the list (also on the Team screen).
  */
-export function QualityScreen({
-  me,
-  onOpen,
-  refreshKey,
-  active,
-}: {
-  me: Me;
-  onOpen: (caseId: string) => void;
-  refreshKey: number;
-  active: boolean;
-}) {
+export function QualityScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId: string) => void; active: boolean }) {
   const [status, setStatus] = useState<Status>('pending');
-  const query = useLiveQuery('quality.list', { status, limit: 200 }, refreshKey, active);
-  const team = useLiveQuery('team.overview', { days: 30 }, refreshKey, active);
+  const query = useMethodQuery('quality.list', { status, limit: 200 }, { enabled: active });
+  const team = useMethodQuery('team.overview', { days: 30 }, { enabled: active });
   const names = useMemo(() => new Map((team.data?.members ?? []).map((m) => [m.userId, m.name])), [team.data]);
   const rows = useMemo(() => query.data?.rows ?? [], [query.data]);
   const { sorted, sort, toggle } = useSort<QualityRow, Col>(rows, { key: 'sampled', dir: 'asc' }, (r, k) =>
@@ -49,8 +40,6 @@ export function QualityScreen({
     const i = sorted.findIndex((r) => r.caseId === caseId);
     const next = sorted[i + 1] ?? sorted[i - 1];
     setSelected(next && next.caseId !== caseId ? next.caseId : null);
-    query.reload();
-    team.reload();
   };
 
   return (
@@ -220,7 +209,8 @@ function ReviewCard({
   const [verdict, setVerdict] = useState<'agree' | 'disagree'>('agree');
   const [note, setNote] = useState('');
   const [tried, setTried] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const review = useMethodMutation('quality.review');
+  const busy = review.isPending;
   const [error, setError] = useState<string | null>(null);
   const toast = useToast();
   const d = row.decision;
@@ -229,9 +219,7 @@ function ReviewCard({
     e?.preventDefault();
     setTried(true);
     if (busy || !note.trim()) return;
-    setBusy(true);
-    const r = await call('quality.review', { caseId: row.caseId, verdict, note: note.trim() });
-    setBusy(false);
+    const r = await review.mutateAsync({ caseId: row.caseId, verdict, note: note.trim() });
     if (!r.ok) return setError(r.error.message);
     toast({ message: `Quality review of ${row.caseId} recorded: ${verdict === 'agree' ? 'agreed' : 'disagreed'}.`, color: 'teal' });
     onDone(row.caseId);

@@ -1,18 +1,19 @@
 import { Box, Group, SegmentedControl, Text } from '@mantine/core';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { useQuery } from '../../api/hooks';
+import { useEffect, useState, type ReactNode } from 'react';
+import { useMethodQuery } from '../../api/queries';
 import type { Me } from '../../api/types';
+import { ErrorBoundary } from '../../ui/ErrorBoundary';
 import { AppealsScreen } from './AppealsScreen';
 import { PolicyScreen } from './PolicyScreen';
 import { QualityScreen } from './QualityScreen';
 import { TeamScreen } from './TeamScreen';
 
 export type SupervisionView = 'appeals' | 'team' | 'policy' | 'quality';
-export const SUPERVISION_VIEWS: Array<{ value: SupervisionView; label: string }> = [
-  { value: 'appeals', label: 'Appeals' },
-  { value: 'team', label: 'Team' },
-  { value: 'policy', label: 'Policy' },
-  { value: 'quality', label: 'Quality' },
+export const SUPERVISION_VIEWS: Array<{ value: SupervisionView; label: string; screen: string }> = [
+  { value: 'appeals', label: 'Appeals', screen: 'The appeals queue' },
+  { value: 'team', label: 'Team', screen: 'The team view' },
+  { value: 'policy', label: 'Policy', screen: 'The policy editor' },
+  { value: 'quality', label: 'Quality', screen: 'The quality review' },
 ];
 const isSupervisionView = (v: string): v is SupervisionView => SUPERVISION_VIEWS.some((x) => x.value === v);
 
@@ -24,13 +25,11 @@ export function SupervisionScreens({
   me,
   view,
   onOpen,
-  refreshKey,
   covered,
 }: {
   me: Me;
   view: string;
   onOpen: (caseId: string) => void;
-  refreshKey: number;
   covered: boolean;
 }) {
   const [visited, setVisited] = useState<Set<SupervisionView>>(() => new Set(isSupervisionView(view) ? [view] : []));
@@ -47,55 +46,39 @@ export function SupervisionScreens({
         style={{ position: 'absolute', inset: 0, visibility: shown ? 'visible' : 'hidden', display: view === v ? 'block' : 'none' }}
         bg="gray.0"
       >
-        {screen(shown)}
+        <ErrorBoundary screen={SUPERVISION_VIEWS.find((x) => x.value === v)!.screen}>{screen(shown)}</ErrorBoundary>
       </Box>
     );
   };
   return (
     <>
       {layer('appeals', (active) => (
-        <AppealsScreen me={me} onOpen={onOpen} refreshKey={refreshKey} active={active} />
+        <AppealsScreen me={me} onOpen={onOpen} active={active} />
       ))}
       {layer('team', (active) => (
-        <TeamScreen me={me} onOpen={onOpen} refreshKey={refreshKey} active={active} />
+        <TeamScreen me={me} onOpen={onOpen} active={active} />
       ))}
       {layer('policy', (active) => (
-        <PolicyScreen me={me} onOpen={onOpen} refreshKey={refreshKey} active={active} />
+        <PolicyScreen me={me} onOpen={onOpen} active={active} />
       ))}
       {layer('quality', (active) => (
-        <QualityScreen me={me} onOpen={onOpen} refreshKey={refreshKey} active={active} />
+        <QualityScreen me={me} onOpen={onOpen} active={active} />
       ))}
     </>
   );
 }
 
-/** Counts in the nav scan indexes: at most this often, however busy the desk is. */
+/** Counts in the nav scan indexes: refreshed at most this often, however busy the desk is. */
 const COUNTS_EVERY_MS = 4_000;
 
 /**
  * The supervisors' screen switch, in a bar under the header (six screens do not fit beside
  * the search): Cases, Appeals and Quality with what waits, Team, Policy, Buyers by risk.
  */
-export function SupervisorNav({ value, onChange, refreshKey }: { value: string; onChange: (v: string) => void; refreshKey: number }) {
-  const appeals = useQuery('appeals.list', { limit: 1 });
-  const quality = useQuery('quality.list', { status: 'pending', limit: 1 });
-  const { reload: reloadAppeals } = appeals;
-  const { reload: reloadQuality } = quality;
-  const last = useRef(0);
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => {
-    if (refreshKey === 0 || pending.current) return;
-    pending.current = setTimeout(
-      () => {
-        pending.current = null;
-        last.current = Date.now();
-        reloadAppeals();
-        reloadQuality();
-      },
-      Math.max(0, last.current + COUNTS_EVERY_MS - Date.now()),
-    );
-  }, [refreshKey, reloadAppeals, reloadQuality]);
-  useEffect(() => () => void (pending.current && clearTimeout(pending.current)), []);
+export function SupervisorNav({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+  const counts = { meta: { refreshAtMostEveryMs: COUNTS_EVERY_MS } };
+  const appeals = useMethodQuery('appeals.list', { limit: 1 }, counts);
+  const quality = useMethodQuery('quality.list', { status: 'pending', limit: 1 }, counts);
 
   const count = (n: number | undefined, color: string, testId: string) =>
     n ? (

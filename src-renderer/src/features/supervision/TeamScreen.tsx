@@ -1,15 +1,15 @@
 import { Alert, Badge, Box, Checkbox, Group, Loader, SegmentedControl, Text, Tooltip } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
 import type { MediatorStats, TeamOverview } from '../../../../src-main/contract/supervision';
-import { call } from '../../api/client';
 import { Countdown } from '../../ui/Countdown';
 import { Money } from '../../ui/Money';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { useToast } from '../../ui/Toast';
 import { formatDuration, formatInstant, formatInstantCompact, reasonLabel } from '../../ui/format';
-import type { Me, QueueRow } from '../../api/types';
+import { useMethodMutation, useMethodQuery } from '../../api/queries';
+import type { Me } from '../../api/types';
 import { AssignMenu } from './AssignMenu';
-import { Empty, MixBar, MixLegend, pct, pts, ScreenHeader, SortTh, Stat, useLiveQuery, useRowNav, useSort, userName } from './shared';
+import { Empty, MixBar, MixLegend, pct, pts, ScreenHeader, SortTh, Stat, useRowNav, useSort, userName } from './shared';
 
 type Col = 'name' | 'open' | 'overdue' | 'decided' | 'perDay' | 'refund' | 'delta' | 'share' | 'quality' | 'overturned';
 const WINDOWS = ['7', '14', '30', '90'];
@@ -24,18 +24,9 @@ const agreeRate = (q: MediatorStats['quality']) => (q.reviewed ? q.agreed / q.re
  * mediator to reassign their open cases (one or many); the cases waiting longest can be
  * assigned from the list beside it.
  */
-export function TeamScreen({
-  onOpen,
-  refreshKey,
-  active,
-}: {
-  me: Me;
-  onOpen: (caseId: string) => void;
-  refreshKey: number;
-  active: boolean;
-}) {
+export function TeamScreen({ onOpen, active }: { me: Me; onOpen: (caseId: string) => void; active: boolean }) {
   const [days, setDays] = useState('7');
-  const query = useLiveQuery('team.overview', { days: Number(days) }, refreshKey, active);
+  const query = useMethodQuery('team.overview', { days: Number(days) }, { enabled: active });
   const data = query.data;
   const [selected, setSelected] = useState<string | null>(null);
   const members = useMemo(() => data?.members ?? [], [data]);
@@ -294,8 +285,8 @@ export function TeamScreen({
           </div>
 
           <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1.5fr) minmax(0, 1fr)', gap: 16, alignItems: 'start' }}>
-            <MemberCases member={chosen} data={data} onOpen={onOpen} refreshKey={refreshKey} onReassigned={query.reload} />
-            <WaitingLongest data={data} names={names} onOpen={onOpen} onAssigned={query.reload} />
+            <MemberCases member={chosen} data={data} onOpen={onOpen} active={active} />
+            <WaitingLongest data={data} names={names} onOpen={onOpen} />
           </div>
         </>
       )}
@@ -388,80 +379,37 @@ function QualityCell({ q }: { q: MediatorStats['quality'] }) {
 
 // ---------------------------------------------------------------- one mediator's open cases
 
-const SCAN_PAGE = 200;
-const SCAN_MAX_PAGES = 40;
-
-/** The open cases of one assignee, a page at a time through the queue's assignee filter. */
-function useAssigneeCases(userId: string | null, expected: number, refreshKey: number) {
-  const [state, setState] = useState<{ userId: string | null; rows: QueueRow[]; loading: boolean; error: string | null }>({
-    userId: null,
-    rows: [],
-    loading: false,
-    error: null,
-  });
-  const [generation, setGeneration] = useState(0);
-  useEffect(() => {
-    if (!userId) return;
-    let stale = false;
-    setState((s) => ({ userId, rows: s.userId === userId ? s.rows : [], loading: true, error: null }));
-    void (async () => {
-      const rows: QueueRow[] = [];
-      let after: { sortKey: number; id: string } | undefined;
-      for (let page = 0; page < SCAN_MAX_PAGES; page++) {
-        const r = await call('queue.list', { scope: 'all', assignee: userId, limit: SCAN_PAGE, ...(after ? { after } : {}) });
-        if (stale) return;
-        if (!r.ok) return setState({ userId, rows, loading: false, error: r.error.message });
-        rows.push(...r.value.rows);
-        if (!r.value.nextCursor || rows.length >= expected) break;
-        after = r.value.nextCursor;
-      }
-      setState({ userId, rows, loading: false, error: null });
-    })();
-    return () => {
-      stale = true;
-    };
-    // `expected` only shortens the walk; a new count alone does not need a new walk.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [userId, refreshKey, generation]);
-  const current = state.userId === userId;
-  return {
-    rows: current ? state.rows : [],
-    loading: !current || state.loading,
-    error: current ? state.error : null,
-    reload: () => setGeneration((g) => g + 1),
-  };
-}
-
+/** One mediator's open cases (read on the server, one bounded page), to reassign some. */
 function MemberCases({
   member,
   data,
   onOpen,
-  refreshKey,
-  onReassigned,
+  active,
 }: {
   member: MediatorStats | null;
   data: TeamOverview;
   onOpen: (caseId: string) => void;
-  refreshKey: number;
-  onReassigned: () => void;
+  active: boolean;
 }) {
-  const cases = useAssigneeCases(member?.userId ?? null, member?.openCases ?? 0, refreshKey);
+  const cases = useMethodQuery('team.memberCases', member ? { userId: member.userId } : null, { enabled: active });
+  const caseRows = useMemo(() => cases.data?.rows ?? [], [cases.data]);
   const [checked, setChecked] = useState<Set<string>>(new Set());
-  const [busy, setBusy] = useState(false);
+  const assignMany = useMethodMutation('case.assignMany');
+  const busy = assignMany.isPending;
   const toast = useToast();
   useEffect(() => setChecked(new Set()), [member?.userId]);
   // Cases that left this mediator (reassigned, decided) leave the selection too.
-  const ids = cases.rows.map((r) => r.id).join(',');
-  useEffect(() => setChecked((c) => new Set([...c].filter((id) => cases.rows.some((r) => r.id === id)))), [ids]); // eslint-disable-line react-hooks/exhaustive-deps
+  const ids = caseRows.map((r) => r.id).join(',');
+  useEffect(() => setChecked((c) => new Set([...c].filter((id) => caseRows.some((r) => r.id === id)))), [ids]); // eslint-disable-line react-hooks/exhaustive-deps
   const rows = useMemo(
     () =>
-      [...cases.rows].sort(
+      [...caseRows].sort(
         (a, b) =>
           Number(b.overdue) - Number(a.overdue) ||
           (a.nextDeadlineAt ?? '9').localeCompare(b.nextDeadlineAt ?? '9') ||
           a.escalatedAt.localeCompare(b.escalatedAt),
       ),
-    [cases.rows],
+    [caseRows],
   );
   const nav = useRowNav(rows.length, (i) => rows[i] && onOpen(rows[i]!.id));
 
@@ -481,16 +429,12 @@ function MemberCases({
   const all = rows.length > 0 && checked.size === rows.length;
   async function reassign(userId: string) {
     if (busy || checked.size === 0) return;
-    setBusy(true);
     const caseIds = [...checked];
-    const r = await call('case.assignMany', { caseIds, userId });
-    setBusy(false);
+    const r = await assignMany.mutateAsync({ caseIds, userId });
     if (!r.ok) return toast({ title: 'Nothing was reassigned', message: r.error.message, color: 'red' });
     const to = data.members.find((m) => m.userId === userId)?.name ?? userId;
     toast({ message: `${caseIds.length} case${caseIds.length === 1 ? '' : 's'} reassigned to ${to}.`, color: 'teal' });
     setChecked(new Set());
-    cases.reload();
-    onReassigned();
   }
 
   return (
@@ -617,7 +561,12 @@ function MemberCases({
         )}
         {cases.error && (
           <Text c="red.7" fz="sm" p="md">
-            {cases.error}
+            {cases.error.message}
+          </Text>
+        )}
+        {cases.data?.nextCursor && (
+          <Text fz="xs" c="dimmed" p="sm" data-testid="member-cases-more">
+            The first {rows.length.toLocaleString()} of {member.openCases.toLocaleString()} open cases, what needs action first.
           </Text>
         )}
         {!cases.loading && !cases.error && rows.length === 0 && (
@@ -630,28 +579,16 @@ function MemberCases({
 
 // ---------------------------------------------------------------- waiting longest
 
-function WaitingLongest({
-  data,
-  names,
-  onOpen,
-  onAssigned,
-}: {
-  data: TeamOverview;
-  names: Map<string, string>;
-  onOpen: (caseId: string) => void;
-  onAssigned: () => void;
-}) {
-  const [busy, setBusy] = useState<string | null>(null);
+function WaitingLongest({ data, names, onOpen }: { data: TeamOverview; names: Map<string, string>; onOpen: (caseId: string) => void }) {
+  const assignOne = useMethodMutation('case.assign');
+  const busy = assignOne.isPending ? (assignOne.variables?.caseId ?? null) : null;
   const toast = useToast();
   const rows = data.waitingLongest;
   const nav = useRowNav(rows.length, (i) => rows[i] && onOpen(rows[i]!.caseId));
   async function assign(caseId: string, userId: string) {
-    setBusy(caseId);
-    const r = await call('case.assign', { caseId, userId });
-    setBusy(null);
+    const r = await assignOne.mutateAsync({ caseId, userId });
     if (!r.ok) return toast({ title: `${caseId} was not assigned`, message: r.error.message, color: 'red' });
     toast({ message: `${caseId} assigned to ${names.get(userId) ?? userId}.`, color: 'teal' });
-    onAssigned();
   }
   return (
     <div className="sv-card" data-testid="waiting-longest">

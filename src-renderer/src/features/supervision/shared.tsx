@@ -1,44 +1,14 @@
-import { Badge, Box, Center, Group, Stack, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import type { MethodName, MethodRawInput } from '../../../../src-main/contract/methods';
-import { formatDuration } from '../../ui/format';
-import { useQuery } from '../../api/hooks';
+import { Box, Center, Group, Stack, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
+import { useCallback, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { OUTCOME_COLOR, OUTCOME_ORDER, OUTCOME_SHORT, type OutcomeKey } from '../../ui/outcomes';
 import './supervision.css';
 
 /**
  * Small pieces the supervisors' screens share: sortable table headers, the decision-mix bar,
- * appeal-age colouring, percentages, screen headers and empty states that say what to do.
+ * percentages, screen headers and empty states that say what to do.
  */
 
 // ---------------------------------------------------------------- outcomes
-
-export type OutcomeKey = 'full' | 'partial' | 'return' | 'none';
-export const OUTCOME_ORDER: OutcomeKey[] = ['full', 'return', 'partial', 'none'];
-/** Short names for dense tables (the long ones are in contract/letters.ts). */
-export const OUTCOME_SHORT: Record<string, string> = { full: 'Full refund', partial: 'Partial', return: 'Return', none: 'No refund' };
-/** More money to the buyer reads greener; nothing refunded is grey. */
-export const OUTCOME_COLOR: Record<string, string> = { full: 'teal', return: 'blue', partial: 'yellow', none: 'gray' };
-
-export function OutcomeBadge({ outcome, size = 'sm' }: { outcome: string | null; size?: 'xs' | 'sm' | 'md' }) {
-  if (outcome === null)
-    return (
-      <Text span fz="xs" c="dimmed">
-        undecided
-      </Text>
-    );
-  return (
-    <Badge
-      size={size}
-      radius="sm"
-      variant="light"
-      color={OUTCOME_COLOR[outcome] ?? 'gray'}
-      style={{ textTransform: 'none', flexShrink: 0 }}
-      data-testid="outcome-badge"
-    >
-      {OUTCOME_SHORT[outcome] ?? outcome}
-    </Badge>
-  );
-}
 
 /** One stacked bar: the share of each outcome among a mediator's decisions. */
 export function MixBar({ mix, width = 140, team }: { mix: Record<OutcomeKey, number>; width?: number; team?: Record<OutcomeKey, number> }) {
@@ -83,12 +53,6 @@ export function MixLegend() {
   );
 }
 
-export const GROUNDS_LABELS: Record<string, string> = {
-  outcome: 'Contests the outcome',
-  mediator_conduct: 'Mediator’s conduct',
-  new_evidence: 'New evidence',
-};
-
 // ---------------------------------------------------------------- numbers and ages
 
 /** 0.4234 → "42 %"; small shares keep a decimal ("4.5 %"). */
@@ -102,37 +66,6 @@ export function pct(share: number | null | undefined): string {
 export function pts(delta: number): string {
   const r = Math.round(delta);
   return `${r > 0 ? '+' : r < 0 ? '−' : '±'}${Math.abs(r)} pts`;
-}
-
-const HOUR = 3_600_000;
-/** An appeal waiting this long is amber, then red: appeals hold a refund (or a seller's money) in suspense. */
-export const AGE_WARN_MS = 48 * HOUR;
-export const AGE_LATE_MS = 120 * HOUR;
-export const ageTone = (ms: number): 'late' | 'warn' | 'fresh' => (ms >= AGE_LATE_MS ? 'late' : ms >= AGE_WARN_MS ? 'warn' : 'fresh');
-const AGE_COLOR = { late: 'red', warn: 'orange', fresh: 'gray' } as const;
-
-export function AgeBadge({ ms, testId = 'age' }: { ms: number; testId?: string }) {
-  const tone = ageTone(ms);
-  return (
-    <Tooltip
-      label={tone === 'late' ? 'Waiting more than 5 days' : tone === 'warn' ? 'Waiting more than 2 days' : 'Waiting less than 2 days'}
-      openDelay={300}
-      withArrow
-    >
-      <Badge
-        size="md"
-        radius="sm"
-        variant={tone === 'late' ? 'filled' : 'light'}
-        color={AGE_COLOR[tone]}
-        className="tabular"
-        style={{ textTransform: 'none', fontWeight: 600, minWidth: 64 }}
-        data-testid={testId}
-        data-tone={tone}
-      >
-        {formatDuration(ms)}
-      </Badge>
-    </Tooltip>
-  );
 }
 
 // ---------------------------------------------------------------- sorting
@@ -309,22 +242,4 @@ export function userName(names: Map<string, string>, id: string | null | undefin
   if (id === 'system') return 'the deadline (system)';
   if (id === 'parties') return 'both parties';
   return names.get(id) ?? id;
-}
-
-// ---------------------------------------------------------------- data
-
-/**
- * useQuery that follows the desk's change notices: reloads when `refreshKey` moves while
- * the screen is shown, and once when it is shown again after changes happened meanwhile.
- */
-export function useLiveQuery<M extends MethodName>(method: M, input: MethodRawInput<M> | null, refreshKey: number, active: boolean) {
-  const query = useQuery(method, input);
-  const { reload } = query;
-  const seen = useRef(refreshKey);
-  useEffect(() => {
-    if (!active || seen.current === refreshKey) return;
-    seen.current = refreshKey;
-    reload();
-  }, [refreshKey, active, reload]);
-  return query;
 }

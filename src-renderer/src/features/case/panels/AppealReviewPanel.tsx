@@ -1,19 +1,21 @@
 import { Alert, Badge, Button, Group, Kbd, Modal, Radio, SimpleGrid, Stack, Text, Textarea, TextInput, Tooltip } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { isNotReceived, type Outcome } from '../../../../src-main/contract/domain';
-import type { AppError } from '../../../../src-main/contract/errors';
-import { decisionAmount } from '../../../../src-main/contract/letters';
-import { minorToInput, parseMinor } from '../../../../src-main/contract/money-format';
-import { call } from '../../api/client';
-import { ctrlEnter, Footer, Refusal } from '../../ui/FormParts';
-import { IconAlert } from '../../ui/Icons';
-import { Money } from '../../ui/Money';
-import { Fact, Section } from '../../ui/Section';
-import { ACTOR_COLORS, formatInstant, formatMoney, humanize, outcomeLabel } from '../../ui/format';
-import { useKeys, useNow } from '../../api/hooks';
-import type { CaseView, Me } from '../../api/types';
-import { appealReview } from '../case/permissions';
-import { AgeBadge, GROUNDS_LABELS, OutcomeBadge } from './shared';
+import { isNotReceived, type Outcome } from '../../../../../src-main/contract/domain';
+import type { AppError } from '../../../../../src-main/contract/errors';
+import { decisionAmount } from '../../../../../src-main/contract/letters';
+import { minorToInput, parseMinor } from '../../../../../src-main/contract/money-format';
+import { useMethodMutation } from '../../../api/queries';
+import { ctrlEnter, Footer, Refusal } from '../../../ui/FormParts';
+import { IconAlert } from '../../../ui/Icons';
+import { Money } from '../../../ui/Money';
+import { Fact, Section } from '../../../ui/Section';
+import { ACTOR_COLORS, formatInstant, formatMoney, humanize, outcomeLabel } from '../../../ui/format';
+import { useNow } from '../../../ui/clock';
+import { useKeys } from '../../../ui/keys';
+import type { CaseView, Me } from '../../../api/types';
+import { appealReview } from '../permissions';
+import { AgeBadge } from '../../../ui/AgeBadge';
+import { GROUNDS_LABELS, OutcomeBadge } from '../../../ui/outcomes';
 
 type Verdict = 'uphold' | 'overturn';
 
@@ -23,17 +25,7 @@ type Verdict = 'uphold' | 'overturn';
  * they may not review and the buttons stay disabled; the core refuses it anyway
  * (SEPARATION_OF_DUTIES), so this is a courtesy, not the rule.
  */
-export function AppealReviewPanel({
-  view,
-  me,
-  onDone,
-  onRefused,
-}: {
-  view: CaseView;
-  me: Me;
-  onDone: (message: string) => void;
-  onRefused: () => void;
-}) {
+export function AppealReviewPanel({ view, me, onDone }: { view: CaseView; me: Me; onDone: (message: string) => void }) {
   const rights = appealReview(view, me);
   const [dialog, setDialog] = useState<Verdict | null>(null);
   const now = useNow();
@@ -141,9 +133,7 @@ export function AppealReviewPanel({
           {rights.whyNot}
         </Alert>
       )}
-      {dialog !== null && (
-        <AppealReviewDialog view={view} initial={dialog} onClose={() => setDialog(null)} onDone={onDone} onRefused={onRefused} />
-      )}
+      {dialog !== null && <AppealReviewDialog view={view} initial={dialog} onClose={() => setDialog(null)} onDone={onDone} />}
     </Section>
   );
 }
@@ -192,13 +182,11 @@ export function AppealReviewDialog({
   initial,
   onClose,
   onDone,
-  onRefused,
 }: {
   view: CaseView;
   initial: Verdict;
   onClose: () => void;
   onDone: (message: string) => void;
-  onRefused: () => void;
 }) {
   const d = view.decision!;
   const cur = view.order.currency;
@@ -208,7 +196,8 @@ export function AppealReviewDialog({
   const [outcome, setOutcome] = useState<Outcome>(() => outcomes.find((o) => o !== d.outcome) ?? 'full');
   const [amount, setAmount] = useState(() => minorToInput(d.outcome === 'partial' ? d.amountMinor : view.claim.amountMinor, cur));
   const [reasons, setReasons] = useState('');
-  const [busy, setBusy] = useState(false);
+  const review = useMethodMutation('appeal.review');
+  const busy = review.isPending;
   const [error, setError] = useState<AppError | null>(null);
 
   const parsed = verdict === 'overturn' && outcome === 'partial' ? parseMinor(amount, cur) : undefined;
@@ -228,18 +217,13 @@ export function AppealReviewDialog({
   async function submit(e?: FormEvent) {
     e?.preventDefault();
     if (busy || blocked) return;
-    setBusy(true);
-    const r = await call('appeal.review', {
+    const r = await review.mutateAsync({
       caseId: view.id,
       verdict,
       reasons: reasons.trim(),
       ...(verdict === 'overturn' ? { outcome, ...(outcome === 'partial' && parsed != null ? { amountMinor: parsed } : {}) } : {}),
     });
-    setBusy(false);
-    if (!r.ok) {
-      setError(r.error);
-      return onRefused();
-    }
+    if (!r.ok) return setError(r.error);
     onClose();
     onDone(
       verdict === 'uphold'

@@ -1,0 +1,90 @@
+import { useQueryClient, type Query, type QueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import type { MethodName } from '../../../src-main/contract/methods';
+import { subscribe, type ChangeNotice } from './client';
+import { caseIdsOf, methodOf, type MethodQueryMeta } from './queries';
+
+/** Bursts of notices (a sweep closing many cases) become one refetch. */
+export const COALESCE_MS = 250;
+
+/**
+ * Lists and overviews: anything may change them, so every change notice refreshes them.
+ * Other queries refresh when a notice names a case their input names (`case.get`,
+ * `case.previewProposal`), and on a reconnect (updates may have been missed: everything).
+ */
+export const LIST_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
+  'queue.list',
+  'queue.counts',
+  'appeals.list',
+  'team.overview',
+  'team.memberCases',
+  'quality.list',
+  'risk.list',
+  'risk.get',
+  'policy.get',
+  'policy.history',
+]);
+
+/** Which cached queries a batch of notices makes stale: `changed === null` means all of them. */
+export function touchedBy(changed: ReadonlySet<string> | null): (query: Pick<Query, 'queryKey'>) => boolean {
+  return (query) =>
+    changed === null || LIST_METHODS.has(methodOf(query) as MethodName) || caseIdsOf(query.queryKey[1]).some((id) => changed.has(id));
+}
+
+/**
+ * Follows the core's change notices: queries they touch are refetched if on screen, and
+ * marked stale otherwise (a hidden screen refreshes when shown again). A query whose
+ * meta sets `refreshAtMostEveryMs` (counts that scan an index) refetches at most that often.
+ */
+export function followChanges(client: QueryClient, onNotice?: (notice: ChangeNotice) => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let changed: Set<string> | null = new Set();
+  const lastRefresh = new Map<string, number>();
+  const throttled = new Map<string, ReturnType<typeof setTimeout>>();
+
+  const refresh = (query: Query) => void client.invalidateQueries({ queryKey: query.queryKey, exact: true });
+  const refreshThrottled = (query: Query, everyMs: number) => {
+    const hash = query.queryHash;
+    if (throttled.has(hash)) return;
+    const wait = Math.max(0, (lastRefresh.get(hash) ?? 0) + everyMs - Date.now());
+    throttled.set(
+      hash,
+      setTimeout(() => {
+        throttled.delete(hash);
+        lastRefresh.set(hash, Date.now());
+        refresh(query);
+      }, wait),
+    );
+  };
+
+  const flush = () => {
+    timer = null;
+    const touches = touchedBy(changed);
+    changed = new Set();
+    for (const query of client.getQueryCache().findAll({ predicate: touches })) {
+      const everyMs = (query.meta as MethodQueryMeta | undefined)?.refreshAtMostEveryMs;
+      if (everyMs) refreshThrottled(query, everyMs);
+      else refresh(query);
+    }
+  };
+
+  const unsubscribe = subscribe((notice: ChangeNotice | null) => {
+    if (notice) onNotice?.(notice);
+    if (notice === null) changed = null;
+    else if (changed) for (const id of notice.caseIds) changed.add(id);
+    timer ??= setTimeout(flush, COALESCE_MS);
+  });
+  return () => {
+    unsubscribe();
+    if (timer) clearTimeout(timer);
+    throttled.forEach((t) => clearTimeout(t));
+  };
+}
+
+/** Keeps the cache in step with the core while the signed-in shell is mounted; `onNotice` sees each notice. */
+export function useFollowChanges(onNotice?: (notice: ChangeNotice) => void): void {
+  const client = useQueryClient();
+  const latest = useRef(onNotice);
+  latest.current = onNotice;
+  useEffect(() => followChanges(client, (n) => latest.current?.(n)), [client]);
+}

@@ -1,0 +1,48 @@
+import { useEffect, useRef } from 'react';
+
+/** True while the user types into a field: single-key shortcuts must not fire then. */
+export function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || !el.tagName) return false;
+  const tag = el.tagName;
+  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable;
+}
+
+function isActivatable(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || !el.tagName) return false;
+  return (
+    el.tagName === 'BUTTON' ||
+    el.tagName === 'A' ||
+    ['button', 'tab', 'menuitem', 'option', 'checkbox', 'switch'].includes(el.getAttribute('role') ?? '')
+  );
+}
+
+/** A dialog is open: page-level shortcuts pause (the dialog handles its own keys). */
+const dialogOpen = () => document.querySelector('[role="dialog"][aria-modal="true"], .mantine-Modal-content') !== null;
+
+export type KeyMap = Record<string, (event: KeyboardEvent) => void>;
+
+/**
+ * Single-key shortcuts (j, k, Enter, n, /, ?, Escape…) for one screen. Ignored while typing
+ * in a field, with Ctrl/Alt/Meta held, or while a dialog is open; `enabled` lets a hidden
+ * screen keep its state without listening.
+ */
+export function useKeys(keys: KeyMap, enabled = true): void {
+  const ref = useRef(keys);
+  ref.current = keys;
+  useEffect(() => {
+    if (!enabled) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+      if (isTyping(e.target) || dialogOpen()) return;
+      if (e.key === 'Enter' && isActivatable(e.target)) return; // Enter on a button presses the button
+      const handler = ref.current[e.key];
+      if (!handler) return;
+      e.preventDefault();
+      handler(e);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [enabled]);
+}
