@@ -5,7 +5,7 @@ import { AppFailure, type Envelope } from '../contract/errors';
 import { openDatabase, type Db } from '../db/connect';
 import { dispatch } from '../app/dispatch';
 import type { CoreApi, SignedInUser } from '../app/core-api';
-import type { ChangeNotice } from '../app/identity';
+import type { ChangeNotice } from '../contract/bridge';
 import { systemClock, type Clock } from './clock';
 import { seedDemo } from '../demo/seed';
 import type { ServiceContext } from '../app/handlers';
