@@ -7,7 +7,6 @@ import { dispatch } from '../app/dispatch';
 import type { CoreApi, SignedInUser } from '../app/core-api';
 import type { ChangeNotice } from '../contract/bridge';
 import { systemClock, type Clock } from './clock';
-import { seedDemo } from '../demo/seed';
 import type { ServiceContext } from '../app/handlers';
 import { openEvidenceFiles } from '../app/evidence/intake';
 import { evidenceDirFor } from '../files/store';
@@ -15,6 +14,9 @@ import { serveEvidence } from '../app/evidence/serving';
 import { ensurePolicy } from '../db/repos/policy';
 import { nextDueAt, sweep } from '../app/sweep/sweep';
 import { signIn } from '../app/session/users';
+
+/** demo/ (population, pictures, history; thousands of lines) is loaded only when a demo is asked for. */
+const loadDemo = () => import('../demo/seed');
 
 export interface CoreOptions {
   /** A DATABASE_URL (postgres://…, a file path, :memory:); default `<dataDir>/mediation-desk.sqlite`. */
@@ -89,7 +91,10 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const warming = evidence.reuse
     .sync(db)
     .catch((e) => console.error('[evidence] the reuse index could not be loaded yet; the first upload loads it:', e));
-  if (opts.demoIfEmpty && (await isEmpty(db))) await seedDemo(db, opts.demoIfEmpty, clock.now(), evidence);
+  if (opts.demoIfEmpty && (await isEmpty(db))) {
+    const now = clock.now();
+    await (await loadDemo()).seedDemo(db, opts.demoIfEmpty, now, evidence);
+  }
 
   return {
     db,
@@ -113,7 +118,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     },
     isEmpty: () => isEmpty(db),
     async seedDemo(cases: number) {
-      return seedDemo(db, cases, clock.now(), evidence);
+      const now = clock.now();
+      return (await loadDemo()).seedDemo(db, cases, now, evidence);
     },
     async close() {
       closed = true;
