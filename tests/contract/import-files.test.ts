@@ -204,7 +204,7 @@ describe.each(DIALECTS)('import with files on $name', ({ url }) => {
     const { problems } = await run([dispute('H-1', 'B-h', [{ file: 'photos/IMG_1.jpg' }])], false);
     expect(problems).toEqual([expect.objectContaining({ code: 'VALIDATION', field: expect.stringMatching(/^evidence\.0/) })]);
     const r = await dispatch(
-      { db, clock: { now: () => NOW }, notify: () => {} } as never,
+      { db, clock: { now: () => NOW }, notify: () => {} },
       'intake.dispute',
       dispute('H-2', 'B-h', [{ file: 'photos/IMG_1.jpg' }]),
       { kind: 'intake' },
