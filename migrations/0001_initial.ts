@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { autoId, dialectOf, makeAppendOnly } from '../src-main/db/dialect';
+import { autoId, dialectOf, makeAppendOnly } from './dialect-helpers';
 
 /**
  * Frozen: the first schema. Portable types only (text ids, bigint epoch-ms, integer 0/1

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { autoId, dialectOf } from '../src-main/db/dialect';
+import { autoId, dialectOf } from './dialect-helpers';
 
 /**
  * Frozen once released: stored evidence files (issue 5).

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, the vitest layers (unit, db, contract) and the Playwright e2e
-// suite, then ONE closing line "N passed, N failed" over all of them (what CI reads).
+// `npm test`: formatting, typecheck (every layer's tsconfig), lint (with the import-layer
+// rule), the vitest layers (unit, db, contract) and the Playwright e2e suite, then ONE
+// closing line "N passed, N failed" over all of them (what CI reads).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,9 @@ function run(name, cmd, args, summaryFile) {
   else totals.failed++;
 }
 
-run('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+run('format', 'npm', ['run', '--silent', 'format:check']);
+run('typecheck', 'npm', ['run', '--silent', 'typecheck']);
+run('lint', 'npm', ['run', '--silent', 'lint']);
 run('vitest', 'npx', ['vitest', 'run'], join(dir, 'vitest.json'));
 run('web-build', 'npx', ['vite', 'build', '--config', 'vite.web.config.ts', '--logLevel', 'warn']);
 run('desktop-build', 'npx', ['electron-vite', 'build', '--logLevel', 'warn']);

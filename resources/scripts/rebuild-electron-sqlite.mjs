@@ -16,12 +16,18 @@ const source = join(root, 'node_modules/better-sqlite3');
 const work = mkdtempSync(join(tmpdir(), 'md-electron-sqlite-'));
 cpSync(source, work, { recursive: true, filter: (p) => !p.includes(`${source}/build`) });
 
-const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js', { paths: [dirname(process.execPath), join(dirname(process.execPath), '../lib/node_modules/npm')] });
-console.log(`building better-sqlite3 for Electron ${electronVersion} in ${work}`);
-execFileSync(process.execPath, [nodeGyp, 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'], {
-  cwd: work,
-  stdio: 'inherit',
+const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js', {
+  paths: [dirname(process.execPath), join(dirname(process.execPath), '../lib/node_modules/npm')],
 });
+console.log(`building better-sqlite3 for Electron ${electronVersion} in ${work}`);
+execFileSync(
+  process.execPath,
+  [nodeGyp, 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'],
+  {
+    cwd: work,
+    stdio: 'inherit',
+  },
+);
 const out = join(root, 'resources/native');
 mkdirSync(out, { recursive: true });
 copyFileSync(join(work, 'build/Release/better_sqlite3.node'), join(out, 'better_sqlite3.node'));

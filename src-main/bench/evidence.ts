@@ -96,7 +96,6 @@ async function benchIngest(db: Db, files: EvidenceFiles, count: number, seed: nu
 
   const limits = limitsOf(DEFAULT_POLICY);
   let failed = 0;
-  let matched = 0;
   const one = async (bytes: Buffer, i: number): Promise<number> => {
     const t = performance.now();
     try {
@@ -134,7 +133,7 @@ async function benchIngest(db: Db, files: EvidenceFiles, count: number, seed: nu
     }),
   );
   const concurrentSeconds = (performance.now() - c0) / 1000;
-  matched = Number(
+  const matched = Number(
     (
       await db
         .selectFrom('evidence_matches')

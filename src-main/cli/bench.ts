@@ -114,7 +114,7 @@ export async function runBench(args: string[]): Promise<void> {
       log('import: raw better-sqlite3 baseline…');
       baseline = await runChild(['src-main/bench/raw-import-main.ts', file, rawDb, String(NOW)], dir);
       if (baseline.code !== 0) throw new Error(`raw baseline import failed (exit ${baseline.code}): ${baseline.stderrTail}`);
-      baselineResult = JSON.parse(baseline.stdout.trim().split('\n').pop() ?? '{}');
+      baselineResult = JSON.parse(baseline.stdout.trim().split('\n').pop() ?? '{}') as { read: number; created: number; seconds: number };
       log(`import baseline: ${baseline.wallSeconds.toFixed(1)} s`);
       removeDb(rawDb);
     }

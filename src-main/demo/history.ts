@@ -213,6 +213,7 @@ export async function seedDemoHistory(db: Db, now: number): Promise<DemoHistoryS
       if (e instanceof AppFailure)
         throw new Error(
           `demo history: ${command.type} on ${step.caseId} at ${new Date(step.at).toISOString()} was refused (${e.code}: ${e.message})`,
+          { cause: e },
         );
       throw e;
     }

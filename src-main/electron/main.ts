@@ -4,7 +4,6 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, powerMonitor, protocol, session, type WebFrameMain } from 'electron';
-import { DEMO_USERS } from '../demo/demo-data';
 import { openCore } from '../runtime/core';
 import { registerIpcCarrier, type UserIdentity } from './ipc';
 import { contentTypeFor, resolveStaticFile } from '../transport/static-files';
@@ -184,7 +183,9 @@ async function start(): Promise<void> {
   const demo = await offerDemo(core);
   // Main holds each window's session; the evidence protocol reads the same map.
   const sessions = new Map<number, UserIdentity>();
-  const disposeIpc = registerIpcCarrier(core, { isTrustedFrame: isOwnPage, demo, demoAccounts: demo ? DEMO_USERS : [], sessions });
+  // demo/ is loaded only when the demo population was asked for.
+  const demoAccounts = demo ? (await import('../demo/demo-data')).DEMO_USERS : [];
+  const disposeIpc = registerIpcCarrier(core, { isTrustedFrame: isOwnPage, demo, demoAccounts, sessions });
 
   // Deadlines that passed while the machine slept are applied at once, not at the next timer.
   powerMonitor.on('resume', () => {

@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { ChangeNotice, DeskBridge } from '../../src-renderer/src/api/bridge';
+import type { ChangeNotice, DeskBridge } from '../contract/bridge';
 import { CHANGE_CHANNEL, INVOKE_CHANNEL } from './channels';
 
 /**

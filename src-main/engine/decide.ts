@@ -14,6 +14,7 @@ class Refusal {
   ) {}
 }
 const refuse = (code: ErrorCode, message: string): never => {
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- control flow, not an error: decide() catches every Refusal and returns {ok: false}
   throw new Refusal(code, message);
 };
 

@@ -40,7 +40,7 @@ export async function readExif(bytes: Buffer, sniffed: SniffedType): Promise<Exi
   if (sniffed.ext !== 'jpg' && sniffed.ext !== 'png') return NONE;
   let tags: Record<string, unknown> | undefined;
   try {
-    tags = await exifr.parse(bytes, {
+    tags = (await exifr.parse(bytes, {
       pick: TAGS,
       reviveValues: false,
       translateValues: false,
@@ -51,7 +51,7 @@ export async function readExif(bytes: Buffer, sniffed: SniffedType): Promise<Exi
       ihdr: false,
       makerNote: false,
       userComment: false,
-    });
+    })) as Record<string, unknown> | undefined; // exifr's typings say any
   } catch {
     return NONE;
   }
@@ -94,6 +94,7 @@ export function captureTime(value: unknown, subSec: unknown, offset: unknown): {
 const clean = (v: unknown): string =>
   typeof v === 'string'
     ? v
+        // eslint-disable-next-line no-control-regex -- stripping control characters is the point
         .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, '')
         .replace(/\s+/g, ' ')
         .trim()

@@ -9,6 +9,7 @@
  */
 
 /** C0, DEL and C1 controls. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 /**
  * Bidi embeddings/overrides (U+202A–202E), isolates (U+2066–2069), marks (U+200E/F, U+061C),

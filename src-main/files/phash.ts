@@ -12,7 +12,7 @@
  * rotated non-square image gives exactly the rotated matrix.
  */
 
-export { phashDistance } from '../engine/risk/photos';
+export { phashDistance } from '../contract/phash';
 
 export const PHASH_TRANSFORMS = ['same', 'flip_h', 'flip_v', 'rot90', 'rot180', 'rot270', 'transpose', 'transverse'] as const;
 export type PhashTransform = (typeof PHASH_TRANSFORMS)[number];

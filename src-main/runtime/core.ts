@@ -5,9 +5,8 @@ import { AppFailure, type Envelope } from '../contract/errors';
 import { openDatabase, type Db } from '../db/connect';
 import { dispatch } from '../app/dispatch';
 import type { CoreApi, SignedInUser } from '../app/core-api';
-import type { ChangeNotice } from '../app/identity';
+import type { ChangeNotice } from '../contract/bridge';
 import { systemClock, type Clock } from './clock';
-import { seedDemo } from '../demo/seed';
 import type { ServiceContext } from '../app/handlers';
 import { replayInWorker } from '../app/replay/in-worker';
 import { openEvidenceFiles } from '../app/evidence/intake';
@@ -18,6 +17,9 @@ import { sweep } from '../app/sweep/sweep';
 import { nextDueAt } from '../db/repos/deadlines';
 import { isEmptyDatabase } from '../db/repos/demo';
 import { signIn } from '../app/session/users';
+
+/** demo/ (population, pictures, history; thousands of lines) is loaded only when a demo is asked for. */
+const loadDemo = () => import('../demo/seed');
 
 export interface CoreOptions {
   /** A DATABASE_URL (postgres://…, a file path, :memory:); default `<dataDir>/mediation-desk.sqlite`. */
@@ -92,7 +94,10 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const warming = evidence.reuse
     .sync(db)
     .catch((e) => console.error('[evidence] the reuse index could not be loaded yet; the first upload loads it:', e));
-  if (opts.demoIfEmpty && (await isEmptyDatabase(db))) await seedDemo(db, opts.demoIfEmpty, clock.now(), evidence);
+  if (opts.demoIfEmpty && (await isEmptyDatabase(db))) {
+    const now = clock.now();
+    await (await loadDemo()).seedDemo(db, opts.demoIfEmpty, now, evidence);
+  }
 
   return {
     db,
@@ -116,7 +121,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     },
     isEmpty: () => isEmptyDatabase(db),
     async seedDemo(cases: number) {
-      return seedDemo(db, cases, clock.now(), evidence);
+      const now = clock.now();
+      return (await loadDemo()).seedDemo(db, cases, now, evidence);
     },
     async close() {
       closed = true;

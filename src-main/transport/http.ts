@@ -6,7 +6,8 @@ import type { AppError, Envelope } from '../contract/errors';
 import type { CoreApi } from '../app/core-api';
 import { sessionInfo, type DemoAccount } from './session-info';
 import { contentTypeFor, resolveStaticFile } from './static-files';
-import type { ChangeNotice, Identity } from '../app/identity';
+import type { Identity } from '../app/identity';
+import type { ChangeNotice } from '../contract/bridge';
 
 /**
  * The local HTTP carrier behind `npm run serve`: the same dispatch as IPC, reached over

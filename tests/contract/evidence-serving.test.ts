@@ -2,7 +2,6 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src-main/db/connect';
@@ -27,7 +26,7 @@ async function bodyOf(r: EvidenceResponse): Promise<Buffer> {
   if (r.body === null) return Buffer.alloc(0);
   if (Buffer.isBuffer(r.body)) return r.body;
   const chunks: Buffer[] = [];
-  for await (const c of r.body as Readable) chunks.push(c as Buffer);
+  for await (const c of r.body) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
 }
 

@@ -13,6 +13,7 @@ import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { dispatch } from '../../src-main/app/dispatch';
 import { padJpeg, texturedJpeg } from '../fixtures/hostile-corpus';
 import { DIALECTS, openTestDb } from '../db/harness';
+import { replayInWorker } from '../../src-main/app/replay/in-worker';
 
 /**
  * `import` with evidence files next to the NDJSON: each file is streamed into the store with
@@ -204,7 +205,7 @@ describe.each(DIALECTS)('import with files on $name', ({ url }) => {
     const { problems } = await run([dispute('H-1', 'B-h', [{ file: 'photos/IMG_1.jpg' }])], false);
     expect(problems).toEqual([expect.objectContaining({ code: 'VALIDATION', field: expect.stringMatching(/^evidence\.0/) })]);
     const r = await dispatch(
-      { db, clock: { now: () => NOW }, notify: () => {} } as never,
+      { db, clock: { now: () => NOW }, notify: () => {}, replayCases: replayInWorker },
       'intake.dispute',
       dispute('H-2', 'B-h', [{ file: 'photos/IMG_1.jpg' }]),
       { kind: 'intake' },

@@ -130,7 +130,7 @@ describe('shared example scenarios (replay)', () => {
       for (const c of out.cases) expectDocumentedShape(c);
       if (raw.expect!.case !== undefined) {
         const c = out.cases.find((x) => x?.id === raw.expect!.case!.id);
-        expect(c, `no case ${raw.expect!.case!.id} in the output`).toBeDefined();
+        expect(c, `no case ${raw.expect!.case.id} in the output`).toBeDefined();
         expectSubset(c, raw.expect!.case);
       }
     });

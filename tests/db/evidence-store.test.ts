@@ -320,12 +320,12 @@ describe.each(DIALECTS)('ReuseIndex synced from evidence_files on $name', ({ url
     const next = Number(top.m) + 1;
     await db
       .insertInto('evidence_files')
-      .values({ ...row(shaOf(100), hex(r.u32(), r.u32())), seq: next + 1 } as never)
+      .values({ ...row(shaOf(100), hex(r.u32(), r.u32())), seq: next + 1 })
       .execute();
     await index.sync(db);
     await db
       .insertInto('evidence_files')
-      .values({ ...row(shaOf(101), late), seq: next } as never)
+      .values({ ...row(shaOf(101), late), seq: next })
       .execute();
     expect((await index.lookup(db, [{ transform: 'same', phash: late }])).map((x) => x.sha256)).toEqual([shaOf(101)]);
   });

@@ -5,7 +5,6 @@ import type { MethodName, MethodOutput, MethodOutputs } from '../../src-main/con
 import type { CaseView, CommandResult } from '../../src-main/contract/outputs/case';
 import type { Me } from '../../src-main/contract/outputs/session';
 import type { AssignManyResult } from '../../src-main/contract/outputs/supervision';
-import type { call } from '../../src-renderer/src/api/client';
 import type { Envelope } from '../../src-main/contract/errors';
 
 // Type tests: `npm test` runs tsc over tests/, so a method without an output, or a handler
@@ -38,10 +37,5 @@ describe('method outputs (contract)', () => {
     // @ts-expect-error `status` is missing from the answer
     const partial: Handler<'case.assign'> = async (_ctx, input) => ({ caseId: input.caseId });
     expectTypeOf(partial).toBeFunction();
-  });
-
-  it("the renderer's call() returns the typed output", () => {
-    expectTypeOf<ReturnType<typeof call<'appeal.review'>>>().toEqualTypeOf<Promise<Envelope<CommandResult>>>();
-    expectTypeOf<ReturnType<typeof call<'case.assign'>>>().toEqualTypeOf<Promise<Envelope<CommandResult>>>();
   });
 });

@@ -150,23 +150,21 @@ const rawCommandArb: fc.Arbitrary<Command> = fc.oneof(
  */
 type Step = { advance: Advance; caseIdx: number } & ({ kind: 'raw'; actor: string; cmd: Command } | { kind: 'progress'; seed: number });
 const stepArb = (cases: number): fc.Arbitrary<Step> =>
-  fc
-    .record({ advance: advanceArb, caseIdx: fc.integer({ min: 0, max: cases - 1 }) })
-    .chain((base) =>
-      fc.oneof(
-        {
-          weight: 1,
-          arbitrary: fc
-            .record({
-              kind: fc.constant('raw' as const),
-              actor: fc.constantFrom(...ACTOR_NAMES, 'm1', 'm1', 'intake', 'intake'),
-              cmd: rawCommandArb,
-            })
-            .map((x) => ({ ...base, ...x })),
-        },
-        { weight: 5, arbitrary: fc.record({ kind: fc.constant('progress' as const), seed: fc.nat() }).map((x) => ({ ...base, ...x })) },
-      ),
-    );
+  fc.record({ advance: advanceArb, caseIdx: fc.integer({ min: 0, max: cases - 1 }) }).chain((base) =>
+    fc.oneof(
+      {
+        weight: 1,
+        arbitrary: fc
+          .record({
+            kind: fc.constant('raw' as const),
+            actor: fc.constantFrom(...ACTOR_NAMES, 'm1', 'm1', 'intake', 'intake'),
+            cmd: rawCommandArb,
+          })
+          .map((x) => ({ ...base, ...x })),
+      },
+      { weight: 5, arbitrary: fc.record({ kind: fc.constant('progress' as const), seed: fc.nat() }).map((x) => ({ ...base, ...x })) },
+    ),
+  );
 
 const scenarioArb = fc.integer({ min: 1, max: 2 }).chain((n) =>
   fc.record({

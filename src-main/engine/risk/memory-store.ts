@@ -54,7 +54,7 @@ export class MemoryRiskStore implements RiskStore {
       if (m && !m.size) this.uses.delete(u.key);
       return;
     }
-    if (!m) this.uses.set(u.key, (m = new Map()));
+    if (!m) this.uses.set(u.key, (m = new Map<string, PhotoUse>()));
     m.set(u.accountId, u);
   }
   photoUsesOf(key: string) {

@@ -1,4 +1,8 @@
+import { hamming } from '../../contract/phash';
 import { RISK_MODEL } from './model';
+
+// The bit counting is shared with evidence inspection (files/phash.ts), so it lives in the contract.
+export { hamming, phashDistance } from '../../contract/phash';
 
 /**
  * Which photos are "the same photo": equal sha256, or a 64-bit perceptual hash (phash, 16 hex
@@ -68,19 +72,4 @@ function bitsOf(hi: number, lo: number, from: number, len: number): number {
   if (from >= 32) return ((hi >>> (from - 32)) & mask) >>> 0;
   if (from + len <= 32) return ((lo >>> from) & mask) >>> 0;
   return (((lo >>> from) | (hi << (32 - from))) & mask) >>> 0;
-}
-
-function popcount32(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
-
-export const hamming = (hi1: number, lo1: number, hi2: number, lo2: number): number =>
-  popcount32((hi1 ^ hi2) >>> 0) + popcount32((lo1 ^ lo2) >>> 0);
-
-/** Differing bits of two 16-hex-digit perceptual hashes. */
-export function phashDistance(a: string, b: string): number {
-  return hamming(parseInt(a.slice(0, 8), 16), parseInt(a.slice(8), 16), parseInt(b.slice(0, 8), 16), parseInt(b.slice(8), 16));
 }

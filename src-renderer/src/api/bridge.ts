@@ -1,20 +1,7 @@
-import type { Envelope } from '../../../src-main/contract/errors';
+import type { DeskBridge } from '../../../src-main/contract/bridge';
 
-/** A change pushed by main (same shape as app/identity ChangeNotice; the renderer may only import the contract). */
-export interface ChangeNotice {
-  caseIds: string[];
-  reason: 'command' | 'sweep' | 'import';
-  at: string;
-}
-
-/**
- * The whole surface the Electron preload exposes as `window.api`. Two functions, no raw
- * ipcRenderer: the page can only name a method and pass JSON; main decides the rest.
- */
-export interface DeskBridge {
-  invoke(method: string, input?: unknown): Promise<Envelope<unknown>>;
-  onChange(listener: (notice: ChangeNotice) => void): () => void;
-}
+// The bridge's types live in the contract (the preload implements them; the renderer may import only the contract).
+export type { ChangeNotice, DeskBridge } from '../../../src-main/contract/bridge';
 
 declare global {
   interface Window {

@@ -1,0 +1,19 @@
+import type { Envelope } from './errors';
+
+/** A change pushed by main to every window and HTTP client (IPC `md:change`, SSE `change`). */
+export interface ChangeNotice {
+  caseIds: string[];
+  reason: 'command' | 'sweep' | 'import';
+  at: string;
+}
+
+/**
+ * The whole surface the Electron preload exposes as `window.api`. Two functions, no raw
+ * ipcRenderer: the page can only name a method and pass JSON; main decides the rest.
+ * Here in the contract because both sides need it: src-main/electron/preload.ts implements
+ * it, the renderer (src-renderer/src/api/bridge.ts) declares `window.api` with it.
+ */
+export interface DeskBridge {
+  invoke(method: string, input?: unknown): Promise<Envelope<unknown>>;
+  onChange(listener: (notice: ChangeNotice) => void): () => void;
+}
