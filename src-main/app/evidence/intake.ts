@@ -12,6 +12,7 @@ import {
   type NewEvidenceFile,
   type NewEvidenceMatch,
 } from '../../db/repos/evidence';
+import { inWriteTx } from '../../db/tx';
 import type { Actor, FileDescription } from '../../engine/commands';
 import { ingestFile, type Analyzer, type IngestedFile } from '../../files/ingest';
 import { sanitizeFileName } from '../../files/names';
@@ -226,10 +227,11 @@ export async function submitEvidence(
       actor,
       now,
       {
-        alsoInTransaction: async (tx) => {
-          await recordEvidenceFiles(tx, files.reuse, taken, now);
-          if (input.party === 'buyer') await rekeyDisputePhotos(tx, input.caseId, now);
-        },
+        alsoInTransaction: (tx) =>
+          inWriteTx(tx, async (w) => {
+            await recordEvidenceFiles(w, files.reuse, taken, now);
+            if (input.party === 'buyer') await rekeyDisputePhotos(w, input.caseId, now);
+          }),
       },
     );
   } else {
@@ -241,9 +243,10 @@ export async function submitEvidence(
       now,
       {
         // A described file may be one whose bytes came earlier: the buyer score then counts its cluster.
-        alsoInTransaction: async (tx) => {
-          if (input.party === 'buyer') await rekeyDisputePhotos(tx, input.caseId, now);
-        },
+        alsoInTransaction: (tx) =>
+          inWriteTx(tx, async (w) => {
+            if (input.party === 'buyer') await rekeyDisputePhotos(w, input.caseId, now);
+          }),
       },
     );
   }
