@@ -23,6 +23,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { calibrate, round } from './stats';
 import { openDatabase } from '../db/connect';
 import { applyRiskEvents, type RiskEvent } from '../db/repos/risk';
+import { inWriteTx } from '../db/tx';
 import { recomputeRisk } from '../app/risk/recompute';
 import { SeededRandom } from '../util/seeded-random';
 
@@ -319,7 +320,7 @@ async function benchIncremental(file: string, n: number, seed: number) {
               : [{ type: 'label', buyerId: buyer, label: r.next() < 0.5 ? 'serial_disputer' : 'cleared' }];
       const t0 = performance.now();
       let t1 = 0;
-      await db.transaction().execute(async (tx) => {
+      await inWriteTx(db, async (tx) => {
         await applyRiskEvents(tx, events, at);
         t1 = performance.now();
       });

@@ -1,7 +1,8 @@
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chunks } from '../../db/batch';
-import type { Db } from '../../db/connect';
+import { recordedShas } from '../../db/repos/evidence';
+import type { Reader } from '../../db/tx';
 import type { ContentStore } from '../../files/store';
 import { SHA256_HEX } from '../../contract/primitives';
 
@@ -27,7 +28,7 @@ export interface GcReport {
  * files whose transaction may still be about to commit.
  */
 export async function collectOrphans(
-  db: Db,
+  db: Reader,
   store: ContentStore,
   opts: { now: number; graceMs?: number; dryRun?: boolean },
 ): Promise<GcReport> {
@@ -39,9 +40,7 @@ export async function collectOrphans(
     candidates.push(sha256);
   }
   for (const batch of chunks(candidates, 500)) {
-    const known = new Set(
-      (await db.selectFrom('evidence_files').select('sha256').where('sha256', 'in', batch).execute()).map((r) => r.sha256),
-    );
+    const known = await recordedShas(db, batch);
     for (const sha256 of batch) {
       if (known.has(sha256)) continue;
       const original = store.pathOf(sha256, 'original');

@@ -3,15 +3,16 @@ import type { EvidenceVerifyView } from '../../contract/evidence';
 import type { MethodInput } from '../../contract/methods';
 import type { Policy } from '../../contract/policy';
 import { toIso } from '../../contract/primitives';
-import type { Db } from '../../db/connect';
 import {
   evidenceFileBySha,
   evidenceFilesBySha,
   insertEvidenceFiles,
   insertEvidenceMatches,
+  isDescribedEvidence,
   type NewEvidenceFile,
   type NewEvidenceMatch,
 } from '../../db/repos/evidence';
+import { inWriteTx, type Reader } from '../../db/tx';
 import type { Actor, FileDescription } from '../../engine/commands';
 import { ingestFile, type Analyzer, type IngestedFile } from '../../files/ingest';
 import { sanitizeFileName } from '../../files/names';
@@ -54,7 +55,7 @@ export interface NamedFile extends IngestedFile {
 
 /** Stores and analyses one file, given as a stream or its bytes. */
 export async function takeFile(
-  db: Db,
+  db: Reader,
   files: EvidenceFiles,
   name: string,
   source: AsyncIterable<Uint8Array> | Uint8Array,
@@ -92,38 +93,41 @@ export function checkBase64(name: string, base64: string, limits: StoreLimits): 
  * match row per earlier file that looks like it (reuse index + the files before it in this
  * call). Files already recorded are left as they are.
  */
-export async function recordEvidenceFiles(tx: Db, reuse: ReuseIndex, files: IngestedFile[], now: number): Promise<void> {
+export async function recordEvidenceFiles(tx: Reader, reuse: ReuseIndex, files: IngestedFile[], now: number): Promise<void> {
   const unique = [...new Map(files.map((f) => [f.sha256, f])).values()];
   if (!unique.length) return;
-  // Before this transaction inserts anything: the index must never hold a row that could roll back.
-  await reuse.sync(tx);
-  const known = await evidenceFilesBySha(
-    tx,
-    unique.map((f) => f.sha256),
-  );
-  const rows: NewEvidenceFile[] = [];
-  const matchRows: NewEvidenceMatch[] = [];
-  const earlier: Array<{ sha256: string; hi: number; lo: number; clusterKey: string }> = [];
-  for (const f of unique) {
-    if (known.has(f.sha256)) continue;
-    let clusterKey: string | null = null;
-    if (f.facts) {
-      const variants = f.facts.phashVariants.length ? f.facts.phashVariants : [{ transform: 'same' as const, phash: f.facts.phash }];
-      const found: Array<Omit<ReuseMatch, 'seq'>> = await reuse.lookup(tx, variants, { exclude: f.sha256, sync: false });
-      for (const e of earlier) {
-        const best = closest(variants, e.hi, e.lo);
-        if (best.distance <= MATCH_MAX_DISTANCE) found.push({ sha256: e.sha256, clusterKey: e.clusterKey, ...best });
+  // The caller's transaction (bulk import, a case command), joined: callers still hand it over as a plain handle.
+  await inWriteTx(tx, async (w) => {
+    // Before this transaction inserts anything: the index must never hold a row that could roll back.
+    await reuse.sync(w);
+    const known = await evidenceFilesBySha(
+      w,
+      unique.map((f) => f.sha256),
+    );
+    const rows: NewEvidenceFile[] = [];
+    const matchRows: NewEvidenceMatch[] = [];
+    const earlier: Array<{ sha256: string; hi: number; lo: number; clusterKey: string }> = [];
+    for (const f of unique) {
+      if (known.has(f.sha256)) continue;
+      let clusterKey: string | null = null;
+      if (f.facts) {
+        const variants = f.facts.phashVariants.length ? f.facts.phashVariants : [{ transform: 'same' as const, phash: f.facts.phash }];
+        const found: Array<Omit<ReuseMatch, 'seq'>> = await reuse.lookup(w, variants, { exclude: f.sha256, sync: false });
+        for (const e of earlier) {
+          const best = closest(variants, e.hi, e.lo);
+          if (best.distance <= MATCH_MAX_DISTANCE) found.push({ sha256: e.sha256, clusterKey: e.clusterKey, ...best });
+        }
+        found.sort((a, b) => a.distance - b.distance); // stable: the index's earlier files first on ties
+        clusterKey = found[0]?.clusterKey ?? f.sha256;
+        for (const m of found.slice(0, MAX_MATCHES))
+          matchRows.push({ sha256: f.sha256, other_sha256: m.sha256, distance: m.distance, transform: m.transform, found_at: now });
+        earlier.push({ sha256: f.sha256, ...splitPhash(f.facts.phash), clusterKey });
       }
-      found.sort((a, b) => a.distance - b.distance); // stable: the index's earlier files first on ties
-      clusterKey = found[0]?.clusterKey ?? f.sha256;
-      for (const m of found.slice(0, MAX_MATCHES))
-        matchRows.push({ sha256: f.sha256, other_sha256: m.sha256, distance: m.distance, transform: m.transform, found_at: now });
-      earlier.push({ sha256: f.sha256, ...splitPhash(f.facts.phash), clusterKey });
+      rows.push(fileRow(f, clusterKey, now));
     }
-    rows.push(fileRow(f, clusterKey, now));
-  }
-  await insertEvidenceFiles(tx, rows);
-  await insertEvidenceMatches(tx, matchRows);
+    await insertEvidenceFiles(w, rows);
+    await insertEvidenceMatches(w, matchRows);
+  });
 }
 
 function closest(variants: Array<{ transform: string; phash: string }>, hi: number, lo: number): { distance: number; transform: string } {
@@ -227,10 +231,11 @@ export async function submitEvidence(
       actor,
       now,
       {
-        alsoInTransaction: async (tx) => {
-          await recordEvidenceFiles(tx, files.reuse, taken, now);
-          if (input.party === 'buyer') await rekeyDisputePhotos(tx, input.caseId, now);
-        },
+        alsoInTransaction: (tx) =>
+          inWriteTx(tx, async (w) => {
+            await recordEvidenceFiles(w, files.reuse, taken, now);
+            if (input.party === 'buyer') await rekeyDisputePhotos(w, input.caseId, now);
+          }),
       },
     );
   } else {
@@ -242,9 +247,10 @@ export async function submitEvidence(
       now,
       {
         // A described file may be one whose bytes came earlier: the buyer score then counts its cluster.
-        alsoInTransaction: async (tx) => {
-          if (input.party === 'buyer') await rekeyDisputePhotos(tx, input.caseId, now);
-        },
+        alsoInTransaction: (tx) =>
+          inWriteTx(tx, async (w) => {
+            if (input.party === 'buyer') await rekeyDisputePhotos(w, input.caseId, now);
+          }),
       },
     );
   }
@@ -275,7 +281,7 @@ const withField = (e: unknown, field: string | undefined): unknown =>
 export async function verifyEvidence(ctx: ServiceContext, sha256: string): Promise<EvidenceVerifyView> {
   const row = await evidenceFileBySha(ctx.db, sha256);
   if (!row) {
-    const described = await ctx.db.selectFrom('evidence').select('case_id').where('sha256', '=', sha256).limit(1).executeTakeFirst();
+    const described = await isDescribedEvidence(ctx.db, sha256);
     throw new AppFailure(
       'NOT_FOUND',
       described

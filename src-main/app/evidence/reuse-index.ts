@@ -1,4 +1,4 @@
-import type { Db } from '../../db/connect';
+import type { Reader } from '../../db/tx';
 import { evidenceHashesAfter, evidenceHashesBySeq, evidenceKeysBySeq } from '../../db/repos/evidence';
 
 /**
@@ -228,7 +228,7 @@ export class ReuseIndex {
    * hold a row that could still roll back), and once outside it first, so the first full load
    * does not run inside a transaction.
    */
-  async sync(db: Db): Promise<{ added: number }> {
+  async sync(db: Reader): Promise<{ added: number }> {
     let added = 0;
     const put = (r: { seq: number; hi: number | null; lo: number | null }) => {
       if (r.hi === null || r.lo === null) return;
@@ -276,7 +276,11 @@ export class ReuseIndex {
    * syncs with `db` first (unless `sync: false`: a transaction that already inserted rows must
    * not load them), then names the matches (sha256 and cluster), closest first.
    */
-  async lookup(db: Db, variants: PhashVariant[], opts: { exclude?: string; limit?: number; sync?: boolean } = {}): Promise<ReuseMatch[]> {
+  async lookup(
+    db: Reader,
+    variants: PhashVariant[],
+    opts: { exclude?: string; limit?: number; sync?: boolean } = {},
+  ): Promise<ReuseMatch[]> {
     if (opts.sync !== false) await this.sync(db);
     const found = this.candidates(variants).slice(0, (opts.limit ?? MAX_MATCHES) + 1);
     if (!found.length) return [];

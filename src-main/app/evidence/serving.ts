@@ -1,7 +1,8 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { AppError, ErrorCode } from '../../contract/errors';
-import type { Db } from '../../db/connect';
+import { servedFileOf } from '../../db/repos/evidence';
+import type { Reader } from '../../db/tx';
 import type { Identity } from '../identity';
 import { SHA256_HEX } from '../../contract/primitives';
 
@@ -63,7 +64,7 @@ const EXTENSIONS: Record<string, string> = {
 };
 
 export async function serveEvidence(
-  db: Db,
+  db: Reader,
   store: EvidenceFileSource | null | undefined,
   identity: Identity,
   req: EvidenceRequest,
@@ -77,7 +78,7 @@ export async function serveEvidence(
   if (!isVariant(variant)) return failure(400, 'VALIDATION', `Unknown variant; use one of ${EVIDENCE_VARIANTS.join(', ')}.`);
   if (!store) return failure(404, 'NOT_FOUND', 'This desk keeps no evidence files.');
 
-  const row = await db.selectFrom('evidence_files').select(['media_type', 'variants']).where('sha256', '=', req.sha256).executeTakeFirst();
+  const row = await servedFileOf(db, req.sha256);
   if (!row) return failure(404, 'NOT_FOUND', 'There is no stored evidence file with this sha256.');
   if (variant !== 'original' && !row.variants.split(',').includes(variant)) {
     return failure(404, 'NOT_FOUND', `This file has no ${variant} copy; ask for the original.`);

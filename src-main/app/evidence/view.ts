@@ -1,7 +1,7 @@
 import type { EvidenceFileView, EvidenceReuseMatch, EvidenceWarning } from '../../contract/evidence';
 import { toIso } from '../../contract/primitives';
-import type { Db } from '../../db/connect';
 import { evidenceFilesBySha, reuseOfCase, type CaseReuseRow, type EvidenceFileRow } from '../../db/repos/evidence';
+import type { Reader } from '../../db/tx';
 
 /**
  * What the case screen and the evidence review show about each file beyond its description:
@@ -43,7 +43,7 @@ export interface EvidenceDetails {
 
 /** Loads what every file of one case needs (two bounded queries) and returns a per-row decorator. */
 export async function loadEvidenceDetails(
-  db: Db,
+  db: Reader,
   c: CaseFacts,
   rows: readonly EvidenceRowFacts[],
 ): Promise<(row: EvidenceRowFacts) => EvidenceDetails> {

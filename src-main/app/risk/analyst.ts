@@ -1,7 +1,18 @@
 import type { AccountLabel } from '../../contract/domain';
 import { AppFailure } from '../../contract/errors';
 import type { BuyerDetailView, BuyerRiskListView } from '../../contract/views';
-import type { Db } from '../../db/connect';
+import {
+  accountById,
+  accountNamesOf,
+  accountsSharingLink,
+  casesOfBuyer,
+  decisionOutcomesOf,
+  labelHistoryOf,
+  linkedAccountsOf,
+  linksOfAccount,
+  riskScoresOf,
+} from '../../db/repos/risk-analyst';
+import type { Reader } from '../../db/tx';
 import { buyerRisk, listBuyerRisks } from './buyer-risk';
 
 /** A link value shared by more accounts than this says nothing about the buyer (a shared office, a carrier depot). */
@@ -12,7 +23,7 @@ const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(Num
 
 /** The analysts' list: buyers by score, keyset-paged on (score desc, buyer id). */
 export async function riskList(
-  db: Db,
+  db: Reader,
   q: {
     limit: number;
     after?: { score: number; buyerId: string } | undefined;
@@ -28,7 +39,7 @@ export async function riskList(
   });
   const page = rows.slice(0, q.limit);
   const ids = page.map((r) => r.buyerId);
-  const accounts = ids.length ? await db.selectFrom('accounts').select(['id', 'name', 'country']).where('id', 'in', ids).execute() : [];
+  const accounts = await accountNamesOf(db, ids);
   const byId = new Map(accounts.map((a) => [a.id, a]));
   const last = page[page.length - 1];
   return {
@@ -49,43 +60,22 @@ export async function riskList(
 }
 
 /** One buyer for the analysts' page: score and reasons, label history, cases, linked accounts. */
-export async function riskGet(db: Db, buyerId: string): Promise<BuyerDetailView> {
-  const acc = await db.selectFrom('accounts').selectAll().where('id', '=', buyerId).executeTakeFirst();
+export async function riskGet(db: Reader, buyerId: string): Promise<BuyerDetailView> {
+  const acc = await accountById(db, buyerId);
   if (!acc || acc.role !== 'buyer') throw new AppFailure('NOT_FOUND', `There is no buyer account ${buyerId}.`);
   const risk = await buyerRisk(db, buyerId);
-  const history = await db
-    .selectFrom('account_labels')
-    .selectAll()
-    .where('account_id', '=', buyerId)
-    .orderBy('labelled_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
-  const cases = await db
-    .selectFrom('cases')
-    .select(['id', 'reason', 'status', 'claim_amount_minor', 'currency', 'opened_at'])
-    .where('buyer_id', '=', buyerId)
-    .orderBy('opened_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(MAX_CASES)
-    .execute();
+  const history = await labelHistoryOf(db, buyerId);
+  const cases = await casesOfBuyer(db, buyerId, MAX_CASES);
   const caseIds = cases.map((c) => c.id);
-  const decisions = caseIds.length
-    ? await db.selectFrom('decisions').select(['case_id', 'seq', 'outcome']).where('case_id', 'in', caseIds).orderBy('seq').execute()
-    : [];
+  const decisions = await decisionOutcomesOf(db, caseIds);
   const outcomeOf = new Map<string, string>();
   for (const d of decisions) outcomeOf.set(d.case_id, d.outcome); // the latest seq wins
 
   // Linked accounts: others sharing one of this buyer's device / address / payment values.
-  const links = await db.selectFrom('account_links').select(['kind', 'value']).where('account_id', '=', buyerId).execute();
+  const links = await linksOfAccount(db, buyerId);
   const linked = new Map<string, Array<{ kind: string; value: string }>>();
   for (const l of links) {
-    const members = await db
-      .selectFrom('account_links')
-      .select('account_id')
-      .where('kind', '=', l.kind)
-      .where('value', '=', l.value)
-      .limit(LINK_CAP + 1)
-      .execute();
+    const members = await accountsSharingLink(db, l.kind, l.value, LINK_CAP + 1);
     if (members.length > LINK_CAP) continue;
     for (const m of members) {
       if (m.account_id === buyerId) continue;
@@ -95,12 +85,8 @@ export async function riskGet(db: Db, buyerId: string): Promise<BuyerDetailView>
     }
   }
   const linkedIds = [...linked.keys()].sort();
-  const linkedAccounts = linkedIds.length
-    ? await db.selectFrom('accounts').select(['id', 'name', 'country', 'label']).where('id', 'in', linkedIds).execute()
-    : [];
-  const linkedRisk = linkedIds.length
-    ? await db.selectFrom('buyer_risk').select(['buyer_id', 'score']).where('buyer_id', 'in', linkedIds).execute()
-    : [];
+  const linkedAccounts = await linkedAccountsOf(db, linkedIds);
+  const linkedRisk = await riskScoresOf(db, linkedIds);
   const accById = new Map(linkedAccounts.map((a) => [a.id, a]));
   const scoreById = new Map(linkedRisk.map((r) => [r.buyer_id, Number(r.score)]));
 

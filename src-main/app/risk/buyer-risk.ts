@@ -1,9 +1,9 @@
 import type { Dispute } from '../../contract/dispute';
 import { isNotReceived, type AccountLabel } from '../../contract/domain';
 import { toMs } from '../../contract/primitives';
-import type { Db } from '../../db/connect';
 import { photoKeysOf } from '../../db/repos/evidence';
-import { applyRiskEvents, currentOrderFacts, disputeFromRow, type RiskEvent } from '../../db/repos/risk';
+import { applyRiskEvents, buyerRiskPage, buyerRiskScore, currentOrderFacts, riskDisputeOf, type RiskEvent } from '../../db/repos/risk';
+import { inWriteTx, type Reader, type WriteTx } from '../../db/tx';
 import { classifyBuyerMessages, linkKey, type OrderFact, type RiskReason } from '../../engine/risk';
 import type { IntakeOutcome } from '../intake/outcome';
 
@@ -23,8 +23,8 @@ export interface BuyerRiskView {
 }
 
 /** The buyer's stored score and reasons; 0 with an explanation for a buyer never scored. */
-export async function buyerRisk(db: Db, buyerId: string): Promise<BuyerRiskView> {
-  const row = await db.selectFrom('buyer_risk').select(['score', 'reasons']).where('buyer_id', '=', buyerId).executeTakeFirst();
+export async function buyerRisk(db: Reader, buyerId: string): Promise<BuyerRiskView> {
+  const row = await buyerRiskScore(db, buyerId);
   if (!row) {
     const text = 'not scored yet: this buyer was imported before the score existed (a full recompute scores it)';
     return { score: 0, reasons: [text], details: [{ code: 'NOT_SCORED', text, weight: 0 }] };
@@ -75,7 +75,7 @@ export function riskEventsOfDisputes(disputes: Dispute[], outcomes: IntakeOutcom
 }
 
 /** Intake's first hook, before it writes anything: the orders' rows as they were (the facts an update takes back). */
-export async function riskBeforeImport(tx: Db, disputes: Dispute[]): Promise<RiskBeforeImport> {
+export async function riskBeforeImport(tx: Reader, disputes: Dispute[]): Promise<RiskBeforeImport> {
   return {
     previousOrders: await currentOrderFacts(
       tx,
@@ -87,23 +87,28 @@ export interface RiskBeforeImport {
   previousOrders: Map<string, OrderFact | null>;
 }
 
-/** Intake's second hook, at the end of the batch, in its transaction. */
+/**
+ * Intake's second hook, at the end of the batch, in its transaction (joined: intake still
+ * hands it over as a plain handle).
+ */
 export async function recordImportedDisputesRisk(
-  tx: Db,
+  tx: Reader,
   disputes: Dispute[],
   outcomes: IntakeOutcome[],
   now: number,
   before: RiskBeforeImport,
 ): Promise<void> {
-  // Cases just created have no ledger row yet: nothing to look up for them.
-  const created = outcomes.filter((o) => o.result === 'created').map((o) => o.id);
-  const photoKeys = await photoKeysOf(
-    tx,
-    disputes.flatMap((d) => d.evidence.filter((e) => e.party === 'buyer').map((e) => e.sha256)),
-  );
-  await applyRiskEvents(tx, riskEventsOfDisputes(disputes, outcomes, photoKeys), now, {
-    newCases: created,
-    previousOrders: before.previousOrders,
+  await inWriteTx(tx, async (w) => {
+    // Cases just created have no ledger row yet: nothing to look up for them.
+    const created = outcomes.filter((o) => o.result === 'created').map((o) => o.id);
+    const photoKeys = await photoKeysOf(
+      w,
+      disputes.flatMap((d) => d.evidence.filter((e) => e.party === 'buyer').map((e) => e.sha256)),
+    );
+    await applyRiskEvents(w, riskEventsOfDisputes(disputes, outcomes, photoKeys), now, {
+      newCases: created,
+      previousOrders: before.previousOrders,
+    });
   });
 }
 
@@ -112,19 +117,21 @@ export async function recordImportedDisputesRisk(
  * the case's own write (db/repos/case.ts); once its evidence_files row is in the same
  * transaction, this re-counts the dispute with the photos' cluster keys.
  */
-export async function rekeyDisputePhotos(tx: Db, caseId: string, now: number): Promise<void> {
-  const row = await tx.selectFrom('risk_disputes').selectAll().where('case_id', '=', caseId).executeTakeFirst();
-  if (!row) return;
-  const fact = disputeFromRow(row);
+export async function rekeyDisputePhotos(tx: WriteTx, caseId: string, now: number): Promise<void> {
+  const fact = await riskDisputeOf(tx, caseId);
+  if (!fact) return;
   const keys = await photoKeysOf(tx, fact.photos);
   const photos = [...new Set(fact.photos.map((p) => keys.get(p) ?? p))].sort();
   if (photos.length === fact.photos.length && photos.every((p, i) => p === [...fact.photos].sort()[i])) return;
   await applyRiskEvents(tx, [{ type: 'dispute', fact: { ...fact, photos } }], now);
 }
 
-/** `account.flag`'s hook: the label is the buyer's own; linked accounts see it as a link to a flagged account. */
-export async function recordLabelRisk(tx: Db, accountId: string, label: AccountLabel, now: number): Promise<void> {
-  await applyRiskEvents(tx, [{ type: 'label', buyerId: accountId, label }], now);
+/**
+ * `account.flag`'s hook: the label is the buyer's own; linked accounts see it as a link to a
+ * flagged account. In the handler's transaction (joined: it still hands it over as a plain handle).
+ */
+export async function recordLabelRisk(tx: Reader, accountId: string, label: AccountLabel, now: number): Promise<void> {
+  await inWriteTx(tx, (w) => applyRiskEvents(w, [{ type: 'label', buyerId: accountId, label }], now));
 }
 
 export interface BuyerRiskRow {
@@ -143,23 +150,10 @@ export interface BuyerRiskRow {
  * on buyer_risk_by_score). `after` is the last row of the previous page.
  */
 export async function listBuyerRisks(
-  db: Db,
+  db: Reader,
   q: { limit: number; minScore?: number; after?: { score: number; buyerId: string }; label?: AccountLabel | 'none' },
 ): Promise<BuyerRiskRow[]> {
-  let query = db
-    .selectFrom('buyer_risk')
-    .select(['buyer_id', 'score', 'label', 'top_code', 'reasons', 'n_orders', 'n_disputes', 'scored_at'])
-    .orderBy('score', 'desc')
-    .orderBy('buyer_id', 'desc')
-    .limit(Math.max(1, Math.min(500, q.limit)));
-  if (q.minScore !== undefined) query = query.where('score', '>=', q.minScore);
-  if (q.after) {
-    const { score, buyerId } = q.after;
-    query = query.where((eb) => eb.or([eb('score', '<', score), eb.and([eb('score', '=', score), eb('buyer_id', '<', buyerId)])]));
-  }
-  if (q.label === 'none') query = query.where('label', 'is', null);
-  else if (q.label) query = query.where('label', '=', q.label);
-  const rows = await query.execute();
+  const rows = await buyerRiskPage(db, q);
   return rows.map((r) => ({
     buyerId: r.buyer_id,
     score: Number(r.score),

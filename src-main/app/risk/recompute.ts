@@ -1,12 +1,32 @@
-import { sql } from 'kysely';
 import type { AccountLabel } from '../../contract/domain';
 import { isNotReceived, type Reason } from '../../contract/domain';
-import type { Db } from '../../db/connect';
 import { withPageCache } from '../../db/dialect';
-import { buyerToRow, disputeToRow, loadRiskModel, photoToRow, riskOutcomeOfDecision, saveRiskModel } from '../../db/repos/risk';
+import { loadRiskModel, riskOutcomeOfDecision, saveRiskModel } from '../../db/repos/risk';
+import {
+  buyerAccountsPage,
+  buyerEvidenceOfSha,
+  buyerEvidencePage,
+  clearRiskRows,
+  clusteredFiles,
+  disputeCasesPage,
+  disputeSignalsOf,
+  insertRebuiltBuyers,
+  insertRebuiltDisputes,
+  insertRebuiltLinkGroups,
+  insertRebuiltPhotos,
+  insertRebuiltPhotoUses,
+  linksOfAccountRange,
+  linkValueMembers,
+  linkValuesPage,
+  orderSumsPage,
+  type BuyerEvidenceRow,
+  type LinkRow,
+} from '../../db/repos/risk-rebuild';
+import { buyerToRow, disputeToRow, photoToRow } from '../../db/repos/risk-rows';
 import type { Database } from '../../db/schema';
-import { chunks, insertChunked } from '../../db/batch';
+import { chunks } from '../../db/batch';
 import { photoKeysOf } from '../../db/repos/evidence';
+import { inWriteTx, type Reader } from '../../db/tx';
 import {
   COUNTERS,
   NO_REF,
@@ -65,7 +85,6 @@ export interface RecomputeReport {
 }
 
 const MAX_IDS = 500;
-const DAY = 86_400_000;
 
 /** Per-buyer sums in flat typed arrays, all decayed sums valued at `asOf`. */
 class Buyers {
@@ -135,28 +154,20 @@ class Buyers {
   }
 }
 
-export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<RecomputeReport> {
+export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise<RecomputeReport> {
   const started = performance.now();
   const asOf = opts.asOf;
   const page = opts.pageSize ?? 5_000;
   const log = opts.onProgress ?? (() => {});
   // Rebuilding the rows writes all over several large indexes: a bigger page cache for the duration.
   return withPageCache(db, 64, () =>
-    db.transaction().execute(async (tx) => {
-      for (const t of ['buyer_risk', 'risk_disputes', 'risk_photos', 'risk_photo_uses', 'risk_link_groups'] as const)
-        await tx.deleteFrom(t).execute();
+    inWriteTx(db, async (tx) => {
+      await clearRiskRows(tx);
 
       // 1. Buyers.
       const B = new Buyers();
       for (let after = ''; ;) {
-        const rows = await tx
-          .selectFrom('accounts')
-          .select(['id', 'label'])
-          .where('role', '=', 'buyer')
-          .where('id', '>', after)
-          .orderBy('id')
-          .limit(page)
-          .execute();
+        const rows = await buyerAccountsPage(tx, after, page);
         for (const r of rows) {
           const i = B.add(r.id);
           if (r.label) B.labels.set(i, r.label as AccountLabel);
@@ -171,26 +182,8 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
       // 2. Orders: summed per buyer by the database (decay as exp(−(asOf − t) · ln 2 / half-life)), a page of buyers at a time.
       let orders = 0;
       {
-        const t = sql`cast(${sql.ref('placed_at')} - ${asOf} as double precision)`;
-        const slow = sql`exp(${t} * ${Math.LN2 / (RISK_MODEL.halfLifeDays * DAY)})`;
-        const fast = sql`exp(${t} * ${Math.LN2 / (RISK_MODEL.velocityHalfLifeDays * DAY)})`;
-        const delivered = sql`(case when ${sql.ref('delivery_status')} = 'delivered' then 1 else 0 end)`;
         for (let after = ''; ;) {
-          const rows = await tx
-            .selectFrom('orders')
-            .select([
-              'buyer_id',
-              sql<number>`count(*)`.as('n'),
-              sql<number>`sum(${delivered})`.as('nd'),
-              sql<number>`sum(${slow})`.as('w'),
-              sql<number>`sum(${delivered} * ${slow})`.as('wd'),
-              sql<number>`sum(${fast})`.as('f'),
-            ])
-            .where('buyer_id', '>', after)
-            .groupBy('buyer_id')
-            .orderBy('buyer_id')
-            .limit(page)
-            .execute();
+          const rows = await orderSumsPage(tx, asOf, after, page);
           for (const r of rows) {
             const i = idx(r.buyer_id);
             if (i === undefined) continue;
@@ -209,21 +202,10 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
       let disputes = 0;
       const casePage = Math.min(page, 2_000);
       for (let after = ''; ;) {
-        const rows = await tx
-          .selectFrom('cases')
-          .innerJoin('orders', 'orders.id', 'cases.order_id')
-          .select(['cases.id', 'cases.buyer_id', 'cases.order_id', 'cases.opened_at', 'cases.reason', 'orders.delivery_status'])
-          .where('cases.id', '>', after)
-          .orderBy('cases.id')
-          .limit(casePage)
-          .execute();
+        const rows = await disputeCasesPage(tx, after, casePage);
         if (!rows.length) break;
         const ids = rows.map((r) => r.id);
-        const [decisions, messages, evidence] = await Promise.all([
-          tx.selectFrom('decisions').select(['case_id', 'seq', 'outcome']).where('case_id', 'in', ids).execute(),
-          tx.selectFrom('messages').select(['case_id', 'text']).where('case_id', 'in', ids).where('by', '=', 'buyer').execute(),
-          tx.selectFrom('evidence').select(['case_id', 'sha256']).where('case_id', 'in', ids).where('party', '=', 'buyer').execute(),
-        ]);
+        const { decisions, messages, evidence } = await disputeSignalsOf(tx, ids);
         const latest = new Map<string, { seq: number; outcome: string }>();
         for (const d of decisions)
           if ((latest.get(d.case_id)?.seq ?? -1) < d.seq) latest.set(d.case_id, { seq: d.seq, outcome: d.outcome });
@@ -258,7 +240,7 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
           for (const c of disputeCounters(fact, r.delivery_status === 'delivered')) B.bump(i, c, fact.openedAt, asOf);
           ledger.push(fact);
         }
-        await insertChunked(ledger.map(disputeToRow), (chunk) => tx.insertInto('risk_disputes').values(chunk).execute());
+        await insertRebuiltDisputes(tx, ledger.map(disputeToRow));
         if (rows.length < casePage) break;
         after = ids[ids.length - 1]!;
       }
@@ -267,22 +249,13 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
       // 4. Photos, one sha256 at a time (grouped reads): uses, accounts, and what they add up to.
       let photos = 0;
       {
-        type Ev = { sha256: string; case_id: string; buyer_id: string; opened_at: number };
-        const evidencePage = (from: string, inclusive: boolean) =>
-          tx
-            .selectFrom('evidence')
-            .innerJoin('cases', 'cases.id', 'evidence.case_id')
-            .select(['evidence.sha256', 'evidence.case_id', 'cases.buyer_id', 'cases.opened_at'])
-            .where('evidence.party', '=', 'buyer')
-            .where('evidence.sha256', inclusive ? '>=' : '>', from)
-            .orderBy('evidence.sha256')
-            .limit(page)
-            .execute() as Promise<Ev[]>;
+        type Ev = BuyerEvidenceRow;
+        const evidencePage = (from: string, inclusive: boolean) => buyerEvidencePage(tx, from, inclusive, page);
         const photoRows: Array<Database['risk_photos']> = [];
         const useRows: Array<{ photo_key: string; account_id: string; uses: number; weight: number; ref_at: number }> = [];
         const flushRows = async () => {
-          await insertChunked(photoRows.splice(0), (chunk) => tx.insertInto('risk_photos').values(chunk).execute());
-          await insertChunked(useRows.splice(0), (chunk) => tx.insertInto('risk_photo_uses').values(chunk).execute());
+          await insertRebuiltPhotos(tx, photoRows.splice(0));
+          await insertRebuiltPhotoUses(tx, useRows.splice(0));
         };
         const cluster = (key: string, group: Ev[]) => {
           const perAccount = new Map<string, Map<string, number>>(); // account -> case -> opened_at
@@ -312,12 +285,7 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
         // Files in a near-duplicate cluster (a key other than their own sha256, or the head of such a
         // cluster) are grouped by cluster key after the sha256-ordered pass; the rest group by sha256.
         const clusterOf = new Map<string, string>();
-        for (const r of await tx
-          .selectFrom('evidence_files')
-          .select(['sha256', 'cluster_key'])
-          .where('cluster_key', 'is not', null)
-          .whereRef('cluster_key', '!=', 'sha256')
-          .execute()) {
+        for (const r of await clusteredFiles(tx)) {
           clusterOf.set(r.sha256, r.cluster_key!);
           clusterOf.set(r.cluster_key!, r.cluster_key!);
         }
@@ -346,13 +314,7 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
             }
           if (full && cut === 0) {
             // One photo fills the page: read all of it at once.
-            const all = (await tx
-              .selectFrom('evidence')
-              .innerJoin('cases', 'cases.id', 'evidence.case_id')
-              .select(['evidence.sha256', 'evidence.case_id', 'cases.buyer_id', 'cases.opened_at'])
-              .where('evidence.party', '=', 'buyer')
-              .where('evidence.sha256', '=', last)
-              .execute()) as Ev[];
+            const all = await buyerEvidenceOfSha(tx, last);
             groupOf(last, all);
             from = last;
             inclusive = false;
@@ -374,7 +336,7 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
       let linkGroups = 0;
       const smallGroups: Array<{ kind: string; members: number[] }> = [];
       {
-        type L = { kind: string; value: string; account_id: string };
+        type L = LinkRow;
         const groupRows: Array<{ group_key: string; members: number; member_ids: string | null }> = [];
         const group = (kind: string, value: string, list: L[]) => {
           const members = [...new Set(list.map((l) => l.account_id))].filter((a) => idx(a) !== undefined).sort();
@@ -388,14 +350,7 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
         // end inside a group: that group is read again at the start of the next page.
         for (const kind of ['address', 'device', 'payment']) {
           for (let from = '', inclusive = false; ;) {
-            const rows = (await tx
-              .selectFrom('account_links')
-              .select(['kind', 'value', 'account_id'])
-              .where('kind', '=', kind)
-              .where('value', inclusive ? '>=' : '>', from)
-              .orderBy('value')
-              .limit(page)
-              .execute()) as L[];
+            const rows = await linkValuesPage(tx, kind, from, inclusive, page);
             if (!rows.length) break;
             const full = rows.length === page;
             const last = rows[rows.length - 1]!.value;
@@ -409,28 +364,18 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
               }
             if (full && cut === 0) {
               // One group fills the page (a parcel locker): read all of it.
-              group(
-                kind,
-                last,
-                (await tx
-                  .selectFrom('account_links')
-                  .select(['kind', 'value', 'account_id'])
-                  .where('kind', '=', kind)
-                  .where('value', '=', last)
-                  .execute()) as L[],
-              );
+              group(kind, last, await linkValueMembers(tx, kind, last));
               from = last;
               inclusive = false;
             } else if (full) {
               from = last;
               inclusive = true;
             }
-            if (groupRows.length > 5_000)
-              await insertChunked(groupRows.splice(0), (chunk) => tx.insertInto('risk_link_groups').values(chunk).execute());
+            if (groupRows.length > 5_000) await insertRebuiltLinkGroups(tx, groupRows.splice(0));
             if (!full) break;
           }
         }
-        await insertChunked(groupRows.splice(0), (chunk) => tx.insertInto('risk_link_groups').values(chunk).execute());
+        await insertRebuiltLinkGroups(tx, groupRows.splice(0));
       }
       log(`link groups: ${linkGroups}`);
 
@@ -465,12 +410,7 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
       // 7. The buyers' rows, a page at a time with their links.
       for (const ids of chunks(B.ids, MAX_IDS)) {
         // The page's links: one range of the primary key (account_id, kind, value); ids are sorted.
-        const links = await tx
-          .selectFrom('account_links')
-          .select(['account_id', 'kind', 'value'])
-          .where('account_id', '>=', ids[0]!)
-          .where('account_id', '<=', ids[ids.length - 1]!)
-          .execute();
+        const links = await linksOfAccountRange(tx, ids[0]!, ids[ids.length - 1]!);
         const linksOf = new Map<string, string[]>();
         for (const l of links)
           if (idx(l.account_id) !== undefined)
@@ -488,7 +428,7 @@ export async function recomputeRisk(db: Db, opts: RecomputeOptions): Promise<Rec
           b.scored = { score: scoreOf(reasons), base: B.base[i]!, risky: B.risky[i] === 1, reasons, at: asOf };
           return buyerToRow(b);
         });
-        await insertChunked(rows, (chunk) => tx.insertInto('buyer_risk').values(chunk).execute());
+        await insertRebuiltBuyers(tx, rows);
       }
       await saveRiskModel(tx, {
         priors,

@@ -1,6 +1,7 @@
 import { toIso } from '../../contract/primitives';
 import type { AppealRow, AppealsListView } from '../../contract/supervision';
-import type { Db } from '../../db/connect';
+import { decisionsOfCases, evidenceCountsOf, pendingAppealsCount, pendingAppealsPage } from '../../db/repos/appeals';
+import type { Reader } from '../../db/tx';
 
 /**
  * Why this supervisor may not review an appeal, in the engine's own words
@@ -14,58 +15,13 @@ export function whyNotReviewer(me: string, caseId: string, decidedBy: string, as
 }
 
 /** Appealed cases waiting for review, oldest appeal first, each with the decision it contests. */
-export async function appealsList(db: Db, limit: number, me: string, now: number): Promise<AppealsListView> {
-  const [rows, total] = await Promise.all([
-    db
-      .selectFrom('appeals')
-      .innerJoin('cases', 'cases.id', 'appeals.case_id')
-      .innerJoin('accounts as buyer', 'buyer.id', 'cases.buyer_id')
-      .select([
-        'appeals.case_id',
-        'appeals.party',
-        'appeals.grounds',
-        'appeals.text',
-        'appeals.filed_at',
-        'cases.reason',
-        'cases.currency',
-        'cases.claim_amount_minor',
-        'cases.total_minor',
-        'cases.buyer_id',
-        'cases.assignee_id',
-        'cases.status',
-        'buyer.name as buyer_name',
-      ])
-      .where('appeals.status', '=', 'pending')
-      .orderBy('appeals.filed_at')
-      .orderBy('appeals.case_id')
-      .limit(limit)
-      .execute(),
-    db
-      .selectFrom('appeals')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', '=', 'pending')
-      .executeTakeFirst(),
-  ]);
+export async function appealsList(db: Reader, limit: number, me: string, now: number): Promise<AppealsListView> {
+  const [rows, total] = await Promise.all([pendingAppealsPage(db, limit), pendingAppealsCount(db)]);
   const ids = rows.map((r) => r.case_id);
   // The contested decision is the case's latest one (a review adds the next).
-  const decisions = ids.length
-    ? await db
-        .selectFrom('decisions')
-        .select(['case_id', 'seq', 'outcome', 'amount_minor', 'basis', 'decided_by', 'decided_at', 'reasons', 'policy_version'])
-        .where('case_id', 'in', ids)
-        .orderBy('case_id')
-        .orderBy('seq')
-        .execute()
-    : [];
+  const decisions = await decisionsOfCases(db, ids);
   const latest = new Map(decisions.map((d) => [d.case_id, d])); // ordered by seq: the last one wins
-  const evidenceCounts = ids.length
-    ? await db
-        .selectFrom('evidence')
-        .select(['case_id', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('case_id', 'in', ids)
-        .groupBy('case_id')
-        .execute()
-    : [];
+  const evidenceCounts = await evidenceCountsOf(db, ids);
   const evidenceOf = new Map(evidenceCounts.map((e) => [e.case_id, Number(e.n)]));
   const out: AppealRow[] = [];
   for (const r of rows) {
@@ -102,5 +58,5 @@ export async function appealsList(db: Db, limit: number, me: string, now: number
       evidenceCount: evidenceOf.get(r.case_id) ?? 0,
     });
   }
-  return { rows: out, total: Number(total?.n ?? 0) };
+  return { rows: out, total };
 }

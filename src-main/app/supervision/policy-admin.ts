@@ -2,12 +2,19 @@ import { AppFailure } from '../../contract/errors';
 import { DEFAULT_POLICY, Policy } from '../../contract/policy';
 import { toIso } from '../../contract/primitives';
 import type { PolicyVersionView } from '../../contract/supervision';
-import type { Db } from '../../db/connect';
+import {
+  decisionCountsUnder,
+  insertPolicyVersion,
+  latestPolicyRow,
+  latestPolicyVersion,
+  policyAuthor,
+  policyRows,
+  type PolicyRow,
+} from '../../db/repos/policy';
+import { inWriteTx, type Reader } from '../../db/tx';
 
 /** Versions the history shows at most (a policy changes a few times a year). */
 const HISTORY_LIMIT = 500;
-
-type PolicyRow = { version: number; body: string; note: string; created_by: string; created_at: number };
 
 const viewOf = (r: PolicyRow, decisions: number): PolicyVersionView => ({
   version: r.version,
@@ -18,20 +25,9 @@ const viewOf = (r: PolicyRow, decisions: number): PolicyVersionView => ({
   decisions,
 });
 
-async function decisionsUnder(db: Db, versions: number[]): Promise<Map<number, number>> {
-  if (!versions.length) return new Map();
-  const rows = await db
-    .selectFrom('decisions')
-    .select(['policy_version', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('policy_version', 'in', versions)
-    .groupBy('policy_version')
-    .execute();
-  return new Map(rows.map((r) => [r.policy_version, Number(r.n)]));
-}
-
 /** The policy in force with its version, note and the decisions recorded under it. */
-export async function policyGet(db: Db): Promise<PolicyVersionView> {
-  const row = await db.selectFrom('policies').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirst();
+export async function policyGet(db: Reader): Promise<PolicyVersionView> {
+  const row = await latestPolicyRow(db);
   if (!row)
     return {
       version: 0,
@@ -41,13 +37,13 @@ export async function policyGet(db: Db): Promise<PolicyVersionView> {
       createdAt: toIso(0),
       decisions: 0,
     };
-  return viewOf(row, (await decisionsUnder(db, [row.version])).get(row.version) ?? 0);
+  return viewOf(row, (await decisionCountsUnder(db, [row.version])).get(row.version) ?? 0);
 }
 
 /** Every published version, newest first, each with the number of decisions made under it. */
-export async function policyHistory(db: Db): Promise<PolicyVersionView[]> {
-  const rows = await db.selectFrom('policies').selectAll().orderBy('version', 'desc').limit(HISTORY_LIMIT).execute();
-  const counts = await decisionsUnder(
+export async function policyHistory(db: Reader): Promise<PolicyVersionView[]> {
+  const rows = await policyRows(db, HISTORY_LIMIT);
+  const counts = await decisionCountsUnder(
     db,
     rows.map((r) => r.version),
   );
@@ -60,7 +56,7 @@ export async function policyHistory(db: Db): Promise<PolicyVersionView[]> {
  * that version before replacing it), and with VALIDATION naming the field when invalid.
  */
 export async function policyPublish(
-  db: Db,
+  db: Reader,
   input: { policy: unknown; note: string; basedOnVersion: number },
   by: string,
   now: number,
@@ -72,13 +68,8 @@ export async function policyPublish(
     throw new AppFailure('VALIDATION', `${field}: ${issue.message}`, field);
   }
   const note = input.note.trim();
-  const conflict = async (tx: Db, current: number) => {
-    const who = await tx
-      .selectFrom('policies')
-      .leftJoin('users', 'users.id', 'policies.created_by')
-      .select(['policies.created_by', 'users.name'])
-      .where('policies.version', '=', current)
-      .executeTakeFirst();
+  const conflict = async (tx: Reader, current: number) => {
+    const who = await policyAuthor(tx, current);
     const name = who?.name ?? who?.created_by ?? 'Someone';
     return new AppFailure(
       'CONFLICT',
@@ -88,18 +79,18 @@ export async function policyPublish(
     );
   };
   try {
-    return await db.transaction().execute(async (tx) => {
-      const top = await tx.selectFrom('policies').select('version').orderBy('version', 'desc').limit(1).executeTakeFirst();
+    return await inWriteTx(db, async (tx) => {
+      const top = await latestPolicyVersion(tx);
       const current = top?.version ?? 0;
       if (current !== input.basedOnVersion) throw await conflict(tx, current);
       const row = { version: current + 1, body: JSON.stringify(parsed.data), note, created_by: by, created_at: now };
-      await tx.insertInto('policies').values(row).execute();
+      await insertPolicyVersion(tx, row);
       return viewOf(row, 0);
     });
   } catch (e) {
     if (e instanceof AppFailure) throw e;
     // Two supervisors pressed "publish" at the same moment: the version's primary key let one win.
-    const top = await db.selectFrom('policies').select('version').orderBy('version', 'desc').limit(1).executeTakeFirst();
+    const top = await latestPolicyVersion(db);
     if ((top?.version ?? 0) !== input.basedOnVersion) throw await conflict(db, top!.version);
     throw e;
   }

@@ -5,11 +5,12 @@ import { Policy } from '../../contract/policy';
 import { toIso } from '../../contract/primitives';
 import type { PolicyPreviewView, PreviewCaseRow } from '../../contract/supervision';
 import { loadCaseStates } from '../../db/repos/case';
-import type { Db } from '../../db/connect';
+import { allUsers } from '../../db/repos/team';
+import type { Reader } from '../../db/tx';
 import type { CaseState } from '../../engine/state';
 import { commandLogOf, type LoggedCommand } from '../case/command-log';
 import { exportDisputes } from '../replay/dispute-export';
-import { currentPolicy } from '../../db/repos/policy';
+import { allPolicyBodies, currentPolicy, lastDecidedCases } from '../../db/repos/policy';
 import type { Scenario } from '../replay/replay';
 import type { ReplayCases } from '../replay/in-worker';
 
@@ -36,7 +37,7 @@ interface Outcome {
  * to the real database.
  */
 export async function previewPolicy(
-  db: Db,
+  db: Reader,
   draftInput: Policy,
   lastN: number,
   now: number,
@@ -55,8 +56,8 @@ export async function previewPolicy(
   const [disputes, states, users, policies] = await Promise.all([
     exportDisputes(db, withLog),
     loadCaseStates(db, withLog),
-    db.selectFrom('users').select(['id', 'name', 'role']).orderBy('id').execute(),
-    db.selectFrom('policies').select(['version', 'body']).execute(),
+    allUsers(db),
+    allPolicyBodies(db),
   ]);
   const policyOf = new Map(policies.map((p) => [p.version, Policy.parse(JSON.parse(p.body))]));
 
@@ -189,31 +190,6 @@ export async function previewPolicy(
     rows,
     elapsedMs: Math.round(performance.now() - started),
   };
-}
-
-/** The ids of the last `n` decided cases, latest decision first (a walk of decisions_by_time). */
-async function lastDecidedCases(db: Db, n: number, now: number): Promise<string[]> {
-  const seen = new Set<string>();
-  let cursor: { at: number; caseId: string } | null = null;
-  for (;;) {
-    let q = db.selectFrom('decisions').select(['case_id', 'decided_at']).where('decided_at', '<=', now);
-    if (cursor) {
-      const c: { at: number; caseId: string } = cursor;
-      q = q.where((eb) => eb.or([eb('decided_at', '<', c.at), eb.and([eb('decided_at', '=', c.at), eb('case_id', '<', c.caseId)])]));
-    }
-    const page = await q
-      .orderBy('decided_at', 'desc')
-      .orderBy('case_id', 'desc')
-      .limit(2 * n)
-      .execute();
-    for (const r of page) {
-      seen.add(r.case_id);
-      if (seen.size === n) return [...seen];
-    }
-    if (page.length < 2 * n) return [...seen];
-    const last = page[page.length - 1]!;
-    cursor = { at: last.decided_at, caseId: last.case_id };
-  }
 }
 
 function outcomeOf(s: CaseState): Outcome {

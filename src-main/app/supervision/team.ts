@@ -1,16 +1,15 @@
-import { sql } from 'kysely';
-import { OPEN_STATUSES, type CaseStatus } from '../../contract/domain';
+import type { CaseStatus } from '../../contract/domain';
 import { AppFailure } from '../../contract/errors';
 import { toIso } from '../../contract/primitives';
 import type { MediatorStats, TeamOverview } from '../../contract/supervision';
 import { appendEvents, ConcurrentUpdate, loadCaseStates, saveCaseStates, type CaseChange } from '../../db/repos/case';
-import type { Db } from '../../db/connect';
+import { longestWaitingPerStatus, teamMembers, teamTallies, unassignedCount, userRoleOf } from '../../db/repos/team';
+import { inWriteTx, type Reader } from '../../db/tx';
 import type { Actor } from '../../engine/commands';
 import { decide } from '../../engine/decide';
 import { logCommand } from '../case/command-log';
 import { currentPolicy } from '../../db/repos/policy';
 import { qualityResultsOf } from './quality';
-import { overdueExpr } from '../queue/queue';
 
 const DAY_MS = 86_400_000;
 /** A mediator whose refund rate is this many points from the team's (with enough decisions) is worth a look. */
@@ -41,8 +40,6 @@ const emptyTally = (): Tally => ({
   overturned: 0,
 });
 
-type OverdueEb = Parameters<typeof overdueExpr>[0];
-
 /**
  * The team view: per mediator and supervisor, open and overdue cases (the queue's
  * definition of overdue), decisions made in the last `days` (by the mediator or on appeal),
@@ -51,78 +48,14 @@ type OverdueEb = Parameters<typeof overdueExpr>[0];
  * then the team's totals, the unassigned count and the open cases waiting longest.
  * Every query is grouped in SQL and bounded by the team's size or an index range.
  */
-export async function teamOverview(db: Db, days: number, now: number): Promise<TeamOverview> {
+export async function teamOverview(db: Reader, days: number, now: number): Promise<TeamOverview> {
   const since = now - days * DAY_MS;
-  const users = await db
-    .selectFrom('users')
-    .select(['id', 'name', 'role'])
-    .where('role', 'in', ['mediator', 'supervisor'])
-    .orderBy('role')
-    .orderBy('name')
-    .orderBy('id')
-    .execute();
+  const users = await teamMembers(db);
   const ids = users.map((u) => u.id);
   const tallies = new Map(ids.map((id) => [id, emptyTally()]));
 
   if (ids.length) {
-    const [open, decided, overturned] = await Promise.all([
-      db
-        .selectFrom('cases')
-        .select((eb) => [
-          'cases.assignee_id',
-          eb.fn.countAll<number>().as('n'),
-          eb.fn
-            .sum<number>(
-              eb
-                .case()
-                .when(overdueExpr(eb as unknown as OverdueEb, now))
-                .then(1)
-                .else(0)
-                .end(),
-            )
-            .as('overdue'),
-        ])
-        .where('cases.assignee_id', 'in', ids)
-        .where('cases.status', 'in', [...OPEN_STATUSES])
-        .groupBy('cases.assignee_id')
-        .execute(),
-      db
-        .selectFrom('decisions as d')
-        .innerJoin('cases', 'cases.id', 'd.case_id')
-        .select((eb) => [
-          'd.decided_by',
-          'd.outcome',
-          eb.fn.countAll<number>().as('n'),
-          eb.fn.sum<number>(eb.case().when('d.amount_minor', '>', 0).then(1).else(0).end()).as('refunded'),
-          // The refunded share of the claim, capped at 1: comparable across currencies.
-          eb.fn
-            .sum<number>(
-              sql`case when d.amount_minor >= cases.claim_amount_minor then 1.0 else d.amount_minor * 1.0 / cases.claim_amount_minor end`,
-            )
-            .as('share'),
-        ])
-        .where('d.decided_by', 'in', ids)
-        .where('d.decided_at', '>=', since)
-        .where('d.decided_at', '<=', now)
-        .where('d.basis', 'in', ['mediator', 'appeal'])
-        .groupBy(['d.decided_by', 'd.outcome'])
-        .execute(),
-      // A decision overturned on appeal is followed by the reviewer's decision (basis appeal).
-      db
-        .selectFrom('decisions as d')
-        .innerJoin('decisions as r', (j) =>
-          j
-            .onRef('r.case_id', '=', 'd.case_id')
-            .on('r.seq', '=', sql<number>`d.seq + 1`)
-            .on('r.basis', '=', 'appeal'),
-        )
-        .select(['d.decided_by', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('d.decided_by', 'in', ids)
-        .where('d.decided_at', '>=', since)
-        .where('d.decided_at', '<=', now)
-        .groupBy('d.decided_by')
-        .execute(),
-    ]);
+    const { open, decided, overturned } = await teamTallies(db, ids, since, now);
     for (const r of open) {
       const t = tallies.get(r.assignee_id!)!;
       t.open = Number(r.n);
@@ -183,20 +116,13 @@ export async function teamOverview(db: Db, days: number, now: number): Promise<T
     };
   });
 
-  const [unassigned, waiting] = await Promise.all([
-    db
-      .selectFrom('cases')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', '=', 'escalated')
-      .executeTakeFirst(),
-    waitingLongest(db, now),
-  ]);
+  const [unassigned, waiting] = await Promise.all([unassignedCount(db), waitingLongest(db, now)]);
   return {
     windowDays: days,
     asOf: toIso(now),
     members,
     team: { openCases: team.open, overdueCases: team.overdue, ...teamRates, quality: teamQuality, appealsOverturned: team.overturned },
-    unassigned: Number(unassigned?.n ?? 0),
+    unassigned,
     waitingLongest: waiting,
   };
 }
@@ -205,34 +131,9 @@ export async function teamOverview(db: Db, days: number, now: number): Promise<T
  * The open cases escalated longest ago: the first rows of each open state along the
  * (status, escalated_at, id) index, merged. Never a walk over the closed and final cases.
  */
-async function waitingLongest(db: Db, now: number): Promise<TeamOverview['waitingLongest']> {
-  const perStatus = await Promise.all(
-    OPEN_STATUSES.map((status) =>
-      db
-        .selectFrom('cases')
-        .select((eb) => [
-          'cases.id',
-          'cases.status',
-          'cases.assignee_id',
-          'cases.escalated_at',
-          'cases.reason',
-          eb
-            .case()
-            .when(overdueExpr(eb as unknown as OverdueEb, now))
-            .then(1)
-            .else(0)
-            .end()
-            .as('overdue'),
-        ])
-        .where('cases.status', '=', status)
-        .orderBy('cases.escalated_at')
-        .orderBy('cases.id')
-        .limit(WAITING_LONGEST)
-        .execute(),
-    ),
-  );
+async function waitingLongest(db: Reader, now: number): Promise<TeamOverview['waitingLongest']> {
+  const perStatus = await longestWaitingPerStatus(db, now, WAITING_LONGEST);
   return perStatus
-    .flat()
     .sort((a, b) => a.escalated_at - b.escalated_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .slice(0, WAITING_LONGEST)
     .map((r) => ({
@@ -252,13 +153,13 @@ async function waitingLongest(db: Db, now: number): Promise<TeamOverview['waitin
  * the case, and is written to that case's audit log; nothing else changes.
  */
 export async function assignMany(
-  db: Db,
+  db: Reader,
   caseIds: string[],
   userId: string,
   actor: Actor,
   now: number,
 ): Promise<{ userId: string; caseIds: string[] }> {
-  const user = await db.selectFrom('users').select(['id', 'role']).where('id', '=', userId).executeTakeFirst();
+  const user = await userRoleOf(db, userId);
   if (!user) throw new AppFailure('NOT_FOUND', `There is no user ${userId}.`);
   if (user.role === 'analyst')
     throw new AppFailure('VALIDATION', `${userId} is an analyst; cases are assigned to mediators or supervisors.`, 'userId');
@@ -266,7 +167,7 @@ export async function assignMany(
   const command = { type: 'assign' as const, userId };
   for (let attempt = 0; ; attempt++) {
     try {
-      const refused = await db.transaction().execute(async (tx) => {
+      const refused = await inWriteTx(db, async (tx) => {
         const states = await loadCaseStates(tx, ids);
         const missing = ids.find((id) => !states.has(id));
         if (missing) throw new AppFailure('NOT_FOUND', `There is no case ${missing}; nothing was assigned.`, 'caseIds');
@@ -285,14 +186,16 @@ export async function assignMany(
       if (refused) {
         // Rolled back whole; the refusal still belongs in the refused case's audit log.
         const by = actor.kind === 'user' ? actor.id : actor.kind;
-        await appendEvents(db, refused.caseId, [
-          {
-            at: now,
-            actor: by,
-            type: 'command.refused',
-            details: { command: 'assign', bulk: ids.length, code: refused.code, message: refused.message },
-          },
-        ]);
+        await inWriteTx(db, (tx) =>
+          appendEvents(tx, refused.caseId, [
+            {
+              at: now,
+              actor: by,
+              type: 'command.refused',
+              details: { command: 'assign', bulk: ids.length, code: refused.code, message: refused.message },
+            },
+          ]),
+        );
         const failure = new AppFailure(
           refused.code,
           `Nothing was assigned: ${refused.message.includes(refused.caseId) ? refused.message : `case ${refused.caseId}: ${refused.message}`}`,

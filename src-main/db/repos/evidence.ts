@@ -1,7 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import { chunks, insertChunked } from '../batch';
-import type { Db } from '../connect';
 import type { Database } from '../schema';
+import { inWriteTx, type Reader, type WriteTx } from '../tx';
 
 /** Rows of migrations/0005: stored evidence files and their near-duplicate matches. */
 
@@ -11,18 +11,24 @@ export type NewEvidenceMatch = Database['evidence_matches'];
 
 const MAX_IDS = 500;
 
-/** A file already stored is the same file (same sha256): the first row stays. */
-export async function insertEvidenceFiles(tx: Db, rows: NewEvidenceFile[]): Promise<void> {
-  await insertChunked(rows, (chunk) =>
-    tx
-      .insertInto('evidence_files')
-      .values(chunk)
-      .onConflict((oc) => oc.column('sha256').doNothing())
-      .execute(),
+/**
+ * A file already stored is the same file (same sha256): the first row stays. In the caller's
+ * transaction, joined; tests, benches and seeds call it with a plain connection, and get one.
+ */
+export async function insertEvidenceFiles(db: Reader, rows: NewEvidenceFile[]): Promise<void> {
+  if (!rows.length) return;
+  await inWriteTx(db, (tx) =>
+    insertChunked(rows, (chunk) =>
+      tx
+        .insertInto('evidence_files')
+        .values(chunk)
+        .onConflict((oc) => oc.column('sha256').doNothing())
+        .execute(),
+    ),
   );
 }
 
-export async function insertEvidenceMatches(tx: Db, rows: NewEvidenceMatch[]): Promise<void> {
+export async function insertEvidenceMatches(tx: WriteTx, rows: NewEvidenceMatch[]): Promise<void> {
   await insertChunked(rows, (chunk) =>
     tx
       .insertInto('evidence_matches')
@@ -51,12 +57,12 @@ function fileFromRow(r: EvidenceFileRow): EvidenceFileRow {
   });
 }
 
-export async function evidenceFileBySha(db: Db, sha256: string): Promise<EvidenceFileRow | null> {
+export async function evidenceFileBySha(db: Reader, sha256: string): Promise<EvidenceFileRow | null> {
   const r = await db.selectFrom('evidence_files').selectAll().where('sha256', '=', sha256).executeTakeFirst();
   return r ? fileFromRow(r) : null;
 }
 
-export async function evidenceFilesBySha(db: Db, sha256s: Iterable<string>): Promise<Map<string, EvidenceFileRow>> {
+export async function evidenceFilesBySha(db: Reader, sha256s: Iterable<string>): Promise<Map<string, EvidenceFileRow>> {
   const out = new Map<string, EvidenceFileRow>();
   for (const ids of chunks([...new Set(sha256s)], MAX_IDS)) {
     if (!ids.length) continue;
@@ -68,7 +74,7 @@ export async function evidenceFilesBySha(db: Db, sha256s: Iterable<string>): Pro
 
 /** The reuse index's incremental load: rows after `afterSeq` in seq order (videos too, so gaps in seq are seen). */
 export async function evidenceHashesAfter(
-  db: Db,
+  db: Reader,
   afterSeq: number,
   limit: number,
 ): Promise<Array<{ seq: number; hi: number | null; lo: number | null }>> {
@@ -87,7 +93,10 @@ export async function evidenceHashesAfter(
 }
 
 /** Rows with these seqs (the ones a sync skipped because they were not committed yet). */
-export async function evidenceHashesBySeq(db: Db, seqs: number[]): Promise<Array<{ seq: number; hi: number | null; lo: number | null }>> {
+export async function evidenceHashesBySeq(
+  db: Reader,
+  seqs: number[],
+): Promise<Array<{ seq: number; hi: number | null; lo: number | null }>> {
   const out: Array<{ seq: number; hi: number | null; lo: number | null }> = [];
   for (const ids of chunks(seqs, MAX_IDS)) {
     if (!ids.length) continue;
@@ -102,7 +111,7 @@ export async function evidenceHashesBySeq(db: Db, seqs: number[]): Promise<Array
 }
 
 /** What a reuse match needs to know about the earlier file: its name and its cluster. */
-export async function evidenceKeysBySeq(db: Db, seqs: number[]): Promise<Map<number, { sha256: string; clusterKey: string }>> {
+export async function evidenceKeysBySeq(db: Reader, seqs: number[]): Promise<Map<number, { sha256: string; clusterKey: string }>> {
   const out = new Map<number, { sha256: string; clusterKey: string }>();
   for (const ids of chunks([...new Set(seqs)], MAX_IDS)) {
     if (!ids.length) continue;
@@ -116,7 +125,7 @@ export async function evidenceKeysBySeq(db: Db, seqs: number[]): Promise<Map<num
  * The buyer score's photo key of each sha256: its near-duplicate cluster when the file is
  * stored, else the sha256 itself (a file known only by its description).
  */
-export async function photoKeysOf(db: Db, sha256s: Iterable<string>): Promise<Map<string, string>> {
+export async function photoKeysOf(db: Reader, sha256s: Iterable<string>): Promise<Map<string, string>> {
   const all = [...new Set(sha256s)];
   const out = new Map(all.map((s) => [s, s]));
   if (!all.length) return out;
@@ -153,7 +162,7 @@ export interface CaseReuseRow {
  * bytes (evidence.sha256), a newer file that looks like one of ours, and an earlier file one
  * of ours looks like. Bounded by `limit` per case (a blank white photo can match thousands).
  */
-export async function reuseOfCase(db: Db, caseId: string, limit = 200): Promise<CaseReuseRow[]> {
+export async function reuseOfCase(db: Reader, caseId: string, limit = 200): Promise<CaseReuseRow[]> {
   const own = await db.selectFrom('evidence').select('sha256').where('case_id', '=', caseId).execute();
   const shas = [...new Set(own.map((r) => r.sha256))];
   if (!shas.length) return [];
@@ -208,4 +217,19 @@ export async function reuseOfCase(db: Db, caseId: string, limit = 200): Promise<
         });
   }
   return out.sort((a, b) => a.distance - b.distance || a.submittedAt - b.submittedAt || a.caseId.localeCompare(b.caseId)).slice(0, limit);
+}
+
+/** What serving a file needs: its media type (from the bytes, at intake) and its derived copies. */
+export async function servedFileOf(db: Reader, sha256: string): Promise<{ media_type: string; variants: string } | undefined> {
+  return db.selectFrom('evidence_files').select(['media_type', 'variants']).where('sha256', '=', sha256).executeTakeFirst();
+}
+
+/** Which of these sha256s have an evidence_files row (one batch of the store's garbage collection). */
+export async function recordedShas(db: Reader, sha256s: string[]): Promise<Set<string>> {
+  return new Set((await db.selectFrom('evidence_files').select('sha256').where('sha256', 'in', sha256s).execute()).map((r) => r.sha256));
+}
+
+/** Whether any case names this sha256 among its evidence (a file known by its description only). */
+export async function isDescribedEvidence(db: Reader, sha256: string): Promise<boolean> {
+  return !!(await db.selectFrom('evidence').select('case_id').where('sha256', '=', sha256).limit(1).executeTakeFirst());
 }

@@ -1,0 +1,180 @@
+import { sql } from 'kysely';
+import { RISK_MODEL } from '../../engine/risk';
+import { insertChunked } from '../batch';
+import type { BuyerRiskTable, Database } from '../schema';
+import type { Reader, WriteTx } from '../tx';
+
+/**
+ * The full recompute's queries (app/risk/recompute.ts): keyset pages over the source tables
+ * (accounts, orders, cases, evidence, account_links), each along one index, and plain
+ * multi-row inserts into the model's tables, emptied first in the same transaction.
+ */
+
+const DAY = 86_400_000;
+
+/** Empties the model's tables (not the model row: its priors may be kept). */
+export async function clearRiskRows(tx: WriteTx): Promise<void> {
+  for (const t of ['buyer_risk', 'risk_disputes', 'risk_photos', 'risk_photo_uses', 'risk_link_groups'] as const)
+    await tx.deleteFrom(t).execute();
+}
+
+/** Buyer accounts after `after`, by id. */
+export async function buyerAccountsPage(db: Reader, after: string, limit: number) {
+  return db
+    .selectFrom('accounts')
+    .select(['id', 'label'])
+    .where('role', '=', 'buyer')
+    .where('id', '>', after)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Orders summed per buyer by the database, a page of buyers after `after` at a time: counts,
+ * delivered counts, and their sums decayed to `asOf` (exp(−(asOf − t) · ln 2 / half-life),
+ * the slow and the velocity half-life).
+ */
+export async function orderSumsPage(db: Reader, asOf: number, after: string, limit: number) {
+  const t = sql`cast(${sql.ref('placed_at')} - ${asOf} as double precision)`;
+  const slow = sql`exp(${t} * ${Math.LN2 / (RISK_MODEL.halfLifeDays * DAY)})`;
+  const fast = sql`exp(${t} * ${Math.LN2 / (RISK_MODEL.velocityHalfLifeDays * DAY)})`;
+  const delivered = sql`(case when ${sql.ref('delivery_status')} = 'delivered' then 1 else 0 end)`;
+  return db
+    .selectFrom('orders')
+    .select([
+      'buyer_id',
+      sql<number>`count(*)`.as('n'),
+      sql<number>`sum(${delivered})`.as('nd'),
+      sql<number>`sum(${slow})`.as('w'),
+      sql<number>`sum(${delivered} * ${slow})`.as('wd'),
+      sql<number>`sum(${fast})`.as('f'),
+    ])
+    .where('buyer_id', '>', after)
+    .groupBy('buyer_id')
+    .orderBy('buyer_id')
+    .limit(limit)
+    .execute();
+}
+
+/** Cases after `after`, by id, with their order's delivery status. */
+export async function disputeCasesPage(db: Reader, after: string, limit: number) {
+  return db
+    .selectFrom('cases')
+    .innerJoin('orders', 'orders.id', 'cases.order_id')
+    .select(['cases.id', 'cases.buyer_id', 'cases.order_id', 'cases.opened_at', 'cases.reason', 'orders.delivery_status'])
+    .where('cases.id', '>', after)
+    .orderBy('cases.id')
+    .limit(limit)
+    .execute();
+}
+
+/** What a page of cases adds to their ledger rows: decisions, buyer messages, buyer evidence (three queries at once). */
+export async function disputeSignalsOf(db: Reader, caseIds: string[]) {
+  const [decisions, messages, evidence] = await Promise.all([
+    db.selectFrom('decisions').select(['case_id', 'seq', 'outcome']).where('case_id', 'in', caseIds).execute(),
+    db.selectFrom('messages').select(['case_id', 'text']).where('case_id', 'in', caseIds).where('by', '=', 'buyer').execute(),
+    db.selectFrom('evidence').select(['case_id', 'sha256']).where('case_id', 'in', caseIds).where('party', '=', 'buyer').execute(),
+  ]);
+  return { decisions, messages, evidence };
+}
+
+export async function insertRebuiltDisputes(tx: WriteTx, rows: Array<Database['risk_disputes']>): Promise<void> {
+  await insertChunked(rows, (chunk) => tx.insertInto('risk_disputes').values(chunk).execute());
+}
+
+/** A buyer's file on a case, with the case's buyer and opening instant. */
+export interface BuyerEvidenceRow {
+  sha256: string;
+  case_id: string;
+  buyer_id: string;
+  opened_at: number;
+}
+
+/** Buyer evidence by sha256 from `from` (inclusive or not), with its case's buyer. */
+export async function buyerEvidencePage(db: Reader, from: string, inclusive: boolean, limit: number): Promise<BuyerEvidenceRow[]> {
+  return db
+    .selectFrom('evidence')
+    .innerJoin('cases', 'cases.id', 'evidence.case_id')
+    .select(['evidence.sha256', 'evidence.case_id', 'cases.buyer_id', 'cases.opened_at'])
+    .where('evidence.party', '=', 'buyer')
+    .where('evidence.sha256', inclusive ? '>=' : '>', from)
+    .orderBy('evidence.sha256')
+    .limit(limit)
+    .execute() as Promise<BuyerEvidenceRow[]>;
+}
+
+/** Every buyer use of one sha256 (a photo that fills a whole page). */
+export async function buyerEvidenceOfSha(db: Reader, sha256: string): Promise<BuyerEvidenceRow[]> {
+  return (await db
+    .selectFrom('evidence')
+    .innerJoin('cases', 'cases.id', 'evidence.case_id')
+    .select(['evidence.sha256', 'evidence.case_id', 'cases.buyer_id', 'cases.opened_at'])
+    .where('evidence.party', '=', 'buyer')
+    .where('evidence.sha256', '=', sha256)
+    .execute()) as BuyerEvidenceRow[];
+}
+
+/** Stored files in a near-duplicate cluster headed by another file. */
+export async function clusteredFiles(db: Reader) {
+  return db
+    .selectFrom('evidence_files')
+    .select(['sha256', 'cluster_key'])
+    .where('cluster_key', 'is not', null)
+    .whereRef('cluster_key', '!=', 'sha256')
+    .execute();
+}
+
+export async function insertRebuiltPhotos(tx: WriteTx, rows: Array<Database['risk_photos']>): Promise<void> {
+  await insertChunked(rows, (chunk) => tx.insertInto('risk_photos').values(chunk).execute());
+}
+
+export async function insertRebuiltPhotoUses(tx: WriteTx, rows: Array<Database['risk_photo_uses']>): Promise<void> {
+  await insertChunked(rows, (chunk) => tx.insertInto('risk_photo_uses').values(chunk).execute());
+}
+
+export interface LinkRow {
+  kind: string;
+  value: string;
+  account_id: string;
+}
+
+/** One kind's link values from `from` (inclusive or not): a range of the (kind, value) index. */
+export async function linkValuesPage(db: Reader, kind: string, from: string, inclusive: boolean, limit: number): Promise<LinkRow[]> {
+  return (await db
+    .selectFrom('account_links')
+    .select(['kind', 'value', 'account_id'])
+    .where('kind', '=', kind)
+    .where('value', inclusive ? '>=' : '>', from)
+    .orderBy('value')
+    .limit(limit)
+    .execute()) as LinkRow[];
+}
+
+/** Every account of one link value (a group that fills a whole page: a parcel locker). */
+export async function linkValueMembers(db: Reader, kind: string, value: string): Promise<LinkRow[]> {
+  return (await db
+    .selectFrom('account_links')
+    .select(['kind', 'value', 'account_id'])
+    .where('kind', '=', kind)
+    .where('value', '=', value)
+    .execute()) as LinkRow[];
+}
+
+export async function insertRebuiltLinkGroups(tx: WriteTx, rows: Array<Database['risk_link_groups']>): Promise<void> {
+  await insertChunked(rows, (chunk) => tx.insertInto('risk_link_groups').values(chunk).execute());
+}
+
+/** The links of the accounts from `first` to `last`: one range of the primary key (account_id, kind, value). */
+export async function linksOfAccountRange(db: Reader, first: string, last: string) {
+  return db
+    .selectFrom('account_links')
+    .select(['account_id', 'kind', 'value'])
+    .where('account_id', '>=', first)
+    .where('account_id', '<=', last)
+    .execute();
+}
+
+export async function insertRebuiltBuyers(tx: WriteTx, rows: BuyerRiskTable[]): Promise<void> {
+  await insertChunked(rows, (chunk) => tx.insertInto('buyer_risk').values(chunk).execute());
+}

@@ -1,0 +1,164 @@
+import type { AccountLabel } from '../../contract/domain';
+import {
+  COUNTERS,
+  zeroCounts,
+  type BuyerAgg,
+  type DisputeFact,
+  type LinkGroup,
+  type OrderFact,
+  type PhotoCluster,
+  type PhotoUse,
+  type RiskOutcome,
+  type RiskReason,
+} from '../../engine/risk';
+import type { BuyerRiskTable, Database } from '../schema';
+
+/**
+ * The fraud-pattern model's rows (migrations/0003_buyer_risk) ↔ the engine's values: shared by
+ * the per-event store (risk-store.ts), the full rebuild (risk-rebuild.ts) and the reads.
+ */
+
+export const MAX_IDS = 500;
+
+/** `SET col = excluded.col` for an upsert that replaces these columns. */
+export function excludedOf<C extends string>(columns: readonly C[]) {
+  return (eb: { ref(r: string): unknown }) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)])) as never;
+}
+
+// ---------------------------------------------------------------------------------------
+// Row ↔ model
+
+const N_COLUMNS = {
+  orders: 'n_orders',
+  delivered: 'n_delivered',
+  disputes: 'n_disputes',
+  excused: 'n_excused',
+  nrd: 'n_nrd',
+  decided: 'n_decided',
+  lost: 'n_lost',
+  threat: 'n_threat',
+  offPlatform: 'n_off_platform',
+  photoOwn: 'n_photo_own',
+  photoShared: 'n_photo_shared',
+} as const satisfies Record<(typeof COUNTERS)[number], keyof BuyerRiskTable>;
+
+/** The decayed sums as JSON, zeros left out: {"orders": 1.9, …, "f.orders": 0.4}. */
+function decayedJson(b: BuyerAgg): string {
+  const out: Record<string, number> = {};
+  for (const c of COUNTERS) if (b.w[c] !== 0) out[c] = b.w[c];
+  if (b.f.orders !== 0) out['f.orders'] = b.f.orders;
+  if (b.f.disputes !== 0) out['f.disputes'] = b.f.disputes;
+  return JSON.stringify(out);
+}
+
+export function buyerFromRow(r: BuyerRiskTable): BuyerAgg {
+  const decayed = JSON.parse(r.decayed) as Record<string, number>;
+  const n = zeroCounts();
+  const w = zeroCounts();
+  for (const c of COUNTERS) {
+    n[c] = Number(r[N_COLUMNS[c]]);
+    w[c] = decayed[c] ?? 0;
+  }
+  const reasons = JSON.parse(r.reasons) as RiskReason[];
+  return {
+    id: r.buyer_id,
+    ref: Number(r.ref_at),
+    n,
+    w,
+    f: { orders: decayed['f.orders'] ?? 0, disputes: decayed['f.disputes'] ?? 0 },
+    label: (r.label as AccountLabel | null) ?? null,
+    links: JSON.parse(r.links) as string[],
+    scored: { score: Number(r.score), base: Number(r.base_score), risky: Number(r.risky) === 1, reasons, at: Number(r.scored_at) },
+  };
+}
+
+export function buyerToRow(b: BuyerAgg): BuyerRiskTable {
+  const reasons = b.scored?.reasons ?? [];
+  const row = {
+    buyer_id: b.id,
+    score: b.scored?.score ?? 0,
+    base_score: b.scored?.base ?? 0,
+    risky: b.scored?.risky ? 1 : 0,
+    reasons: JSON.stringify(reasons),
+    top_code: reasons[0] && reasons[0].weight > 0 ? reasons[0].code : null,
+    scored_at: b.scored?.at ?? 0,
+    label: b.label,
+    links: JSON.stringify(b.links),
+    ref_at: b.ref,
+    decayed: decayedJson(b),
+  } as BuyerRiskTable;
+  for (const c of COUNTERS) (row as unknown as Record<string, number>)[N_COLUMNS[c]] = b.n[c];
+  return row;
+}
+
+/** An order's facts are raw columns of its own row: the orders table is their ledger. */
+export const orderFromRow = (r: { id: string; buyer_id: string; placed_at: number; delivery_status: string }): OrderFact => ({
+  id: r.id,
+  buyerId: r.buyer_id,
+  placedAt: Number(r.placed_at),
+  delivered: r.delivery_status === 'delivered',
+});
+export const disputeFromRow = (r: Database['risk_disputes']): DisputeFact => ({
+  id: r.case_id,
+  orderId: r.order_id,
+  buyerId: r.buyer_id,
+  openedAt: Number(r.opened_at),
+  notReceived: Number(r.not_received) === 1,
+  outcome: (r.outcome as RiskOutcome | null) ?? null,
+  threat: Number(r.threat) === 1,
+  offPlatform: Number(r.off_platform) === 1,
+  photos: JSON.parse(r.photos) as string[],
+});
+export const disputeToRow = (d: DisputeFact): Database['risk_disputes'] => ({
+  case_id: d.id,
+  order_id: d.orderId,
+  buyer_id: d.buyerId,
+  opened_at: d.openedAt,
+  not_received: d.notReceived ? 1 : 0,
+  outcome: d.outcome,
+  threat: d.threat ? 1 : 0,
+  off_platform: d.offPlatform ? 1 : 0,
+  photos: JSON.stringify(d.photos),
+});
+export const useFromRow = (r: Database['risk_photo_uses']): PhotoUse => ({
+  key: r.photo_key,
+  accountId: r.account_id,
+  uses: Number(r.uses),
+  w: Number(r.weight),
+  ref: Number(r.ref_at),
+});
+export const groupFromRow = (r: Database['risk_link_groups']): LinkGroup => ({
+  key: r.group_key,
+  members: Number(r.members),
+  ids: r.member_ids === null ? null : (JSON.parse(r.member_ids) as string[]),
+});
+
+/** A photo row: its counts, and the one account's uses kept inline (the "slot"). */
+export interface PhotoRow {
+  cluster: PhotoCluster;
+  slot: PhotoUse | null;
+}
+
+export const photoFromRow = (r: Database['risk_photos']): PhotoRow => ({
+  cluster: { key: r.photo_key, uses: Number(r.uses), accounts: Number(r.accounts) },
+  slot:
+    r.first_account === null
+      ? null
+      : {
+          key: r.photo_key,
+          accountId: r.first_account,
+          uses: Number(r.first_uses),
+          w: Number(r.first_weight),
+          ref: Number(r.first_ref_at),
+        },
+});
+
+export const photoToRow = (p: { cluster: PhotoCluster; slot: PhotoUse | null }): Database['risk_photos'] => ({
+  photo_key: p.cluster.key,
+  uses: p.cluster.uses,
+  accounts: p.cluster.accounts,
+  first_account: p.slot ? p.slot.accountId : null,
+  first_uses: p.slot ? p.slot.uses : 0,
+  first_weight: p.slot ? p.slot.w : 0,
+  first_ref_at: p.slot ? p.slot.ref : 0,
+});

@@ -1,0 +1,464 @@
+import {
+  RISK_MODEL,
+  type BuyerAgg,
+  type DisputeFact,
+  type LinkGroup,
+  type OrderFact,
+  type PhotoCluster,
+  type PhotoUse,
+  type RiskStore,
+} from '../../engine/risk';
+import { chunks, insertChunked } from '../batch';
+import { dialectOf } from '../dialect';
+import type { WriteTx } from '../tx';
+import {
+  MAX_IDS,
+  buyerFromRow,
+  buyerToRow,
+  disputeFromRow,
+  disputeToRow,
+  excludedOf,
+  groupFromRow,
+  orderFromRow,
+  photoFromRow,
+  photoToRow,
+  useFromRow,
+  type PhotoRow,
+} from './risk-rows';
+
+/**
+ * The fraud-pattern model's rows in the database (migrations/0003_buyer_risk), behind the
+ * engine's synchronous RiskStore. A batch of events runs in rounds: the pure update logic
+ * runs against the rows loaded so far, and every row it asked for but that was not loaded
+ * yet is noted; the noted rows are then loaded (one query per table, chunked) and the batch
+ * runs again from the loaded state, until a run needs nothing new. The last run's changes are
+ * written with one multi-row upsert per table. A few rounds per batch, each a handful of
+ * queries, whatever the batch size: per-event work stays constant.
+ */
+
+const cloneBuyer = (b: BuyerAgg): BuyerAgg => ({
+  ...b,
+  n: { ...b.n },
+  w: { ...b.w },
+  f: { ...b.f },
+  links: [...b.links],
+  scored: b.scored ? { ...b.scored, reasons: [...b.scored.reasons] } : null,
+});
+const useKey = (key: string, accountId: string) => `${key}\u0000${accountId}`;
+
+type Loaded<T> = Map<string, T | null>;
+
+class Missing {
+  buyers = new Set<string>();
+  orders = new Set<string>();
+  disputes = new Set<string>();
+  orderDisputes = new Set<string>();
+  photos = new Set<string>();
+  uses = new Set<string>();
+  photoMembers = new Set<string>();
+  groups = new Set<string>();
+  get any(): boolean {
+    return !!(
+      this.buyers.size ||
+      this.orders.size ||
+      this.disputes.size ||
+      this.orderDisputes.size ||
+      this.photos.size ||
+      this.uses.size ||
+      this.photoMembers.size ||
+      this.groups.size
+    );
+  }
+}
+
+export class DbRiskStore implements RiskStore {
+  // What the database holds (null: known absent).
+  private readonly buyers: Loaded<BuyerAgg> = new Map();
+  private readonly orders: Loaded<OrderFact> = new Map();
+  private readonly disputes: Loaded<DisputeFact> = new Map();
+  private readonly orderDisputes = new Map<string, string[]>();
+  private readonly photos: Loaded<PhotoRow> = new Map();
+  /** Uses in risk_photo_uses (accounts other than a photo's inline one). */
+  private readonly uses: Loaded<PhotoUse> = new Map();
+  private readonly photoMembers = new Map<string, string[]>();
+  private readonly groups: Loaded<LinkGroup> = new Map();
+  // This run's view: copies of loaded rows and everything put.
+  private w = this.freshWorking();
+  private missing = new Missing();
+  private readonly lock: boolean;
+  /** Buyers that had no row before this batch (set by flush). */
+  newBuyers = 0;
+
+  /**
+   * @param previousOrders what the orders table held for these orders before the caller wrote
+   *   them (absent: no row): an order event is applied after its row is written, and its old
+   *   facts are what must be taken back.
+   */
+  constructor(
+    private readonly tx: WriteTx,
+    previousOrders?: Map<string, OrderFact | null>,
+  ) {
+    this.lock = dialectOf(tx) === 'postgres';
+    for (const [id, o] of previousOrders ?? []) this.orders.set(id, o);
+  }
+
+  private freshWorking() {
+    return {
+      buyers: new Map<string, BuyerAgg>(),
+      orders: new Map<string, OrderFact>(),
+      disputes: new Map<string, DisputeFact>(),
+      orderAdds: new Map<string, Set<string>>(),
+      orderRemoves: new Map<string, Set<string>>(),
+      photos: new Map<string, PhotoRow>(),
+      uses: new Map<string, PhotoUse>(),
+      memberIndex: new Map<string, Set<string>>(),
+      groups: new Map<string, LinkGroup>(),
+      dirty: {
+        buyers: new Set<string>(),
+        disputes: new Set<string>(),
+        photos: new Set<string>(),
+        uses: new Set<string>(),
+        groups: new Set<string>(),
+      },
+    };
+  }
+
+  /** Starts a run from the loaded state. */
+  beginRun(): void {
+    this.w = this.freshWorking();
+    this.missing = new Missing();
+  }
+
+  get needsMore(): boolean {
+    return this.missing.any;
+  }
+
+  /** Rows a batch will obviously need, loaded before its first run; `absentDisputes` are known to have no ledger row. */
+  prefetch(keys: {
+    buyers?: Iterable<string>;
+    orders?: Iterable<string>;
+    orderDisputes?: Iterable<string>;
+    disputes?: Iterable<string>;
+    absentDisputes?: Iterable<string>;
+    photos?: Iterable<string>;
+    groups?: Iterable<string>;
+  }): void {
+    const add = (from: Iterable<string> | undefined, loaded: Map<string, unknown>, to: Set<string>) => {
+      for (const k of from ?? []) if (!loaded.has(k)) to.add(k);
+    };
+    add(keys.buyers, this.buyers, this.missing.buyers);
+    add(keys.orders, this.orders, this.missing.orders);
+    add(keys.disputes, this.disputes, this.missing.disputes);
+    add(keys.photos, this.photos, this.missing.photos);
+    add(keys.groups, this.groups, this.missing.groups);
+    add(keys.orderDisputes, this.orderDisputes, this.missing.orderDisputes);
+    for (const id of keys.absentDisputes ?? []) if (!this.disputes.has(id)) this.disputes.set(id, null);
+  }
+
+  private get<T>(working: Map<string, T>, loaded: Loaded<T>, id: string, miss: Set<string>, clone: (v: T) => T): T | undefined {
+    const here = working.get(id);
+    if (here !== undefined) return here;
+    if (!loaded.has(id)) {
+      miss.add(id);
+      return undefined;
+    }
+    const v = loaded.get(id);
+    if (v === null || v === undefined) return undefined;
+    const c = clone(v);
+    working.set(id, c);
+    return c;
+  }
+
+  buyer(id: string) {
+    return this.get(this.w.buyers, this.buyers, id, this.missing.buyers, cloneBuyer);
+  }
+  putBuyer(b: BuyerAgg) {
+    this.w.buyers.set(b.id, b);
+    this.w.dirty.buyers.add(b.id);
+  }
+  order(id: string) {
+    return this.get(this.w.orders, this.orders, id, this.missing.orders, (o) => ({ ...o }));
+  }
+  /** Kept for the rest of the run only: the orders table itself is the order's record. */
+  putOrder(o: OrderFact) {
+    this.w.orders.set(o.id, o);
+  }
+  dispute(id: string) {
+    return this.get(this.w.disputes, this.disputes, id, this.missing.disputes, (d) => ({ ...d, photos: [...d.photos] }));
+  }
+  putDispute(d: DisputeFact, previous: DisputeFact | undefined) {
+    if (previous && previous.orderId !== d.orderId) {
+      this.orderChange(this.w.orderAdds, previous.orderId).delete(d.id);
+      this.orderChange(this.w.orderRemoves, previous.orderId).add(d.id);
+    }
+    this.orderChange(this.w.orderAdds, d.orderId).add(d.id);
+    this.orderChange(this.w.orderRemoves, d.orderId).delete(d.id);
+    this.w.disputes.set(d.id, d);
+    this.w.dirty.disputes.add(d.id);
+  }
+  private orderChange(m: Map<string, Set<string>>, orderId: string): Set<string> {
+    let set = m.get(orderId);
+    if (!set) m.set(orderId, (set = new Set()));
+    return set;
+  }
+  disputesOfOrder(orderId: string) {
+    const loaded = this.orderDisputes.get(orderId);
+    if (!loaded) this.missing.orderDisputes.add(orderId);
+    const removed = this.w.orderRemoves.get(orderId);
+    return [...new Set([...(loaded ?? []), ...(this.w.orderAdds.get(orderId) ?? [])])].filter((id) => !removed?.has(id));
+  }
+
+  /** The photo's row in this run (undefined: absent; null: not loaded yet). */
+  private photoRow(key: string): PhotoRow | undefined | null {
+    const here = this.w.photos.get(key);
+    if (here) return here;
+    if (!this.photos.has(key)) {
+      this.missing.photos.add(key);
+      return null;
+    }
+    const v = this.photos.get(key);
+    if (!v) return undefined;
+    const c: PhotoRow = { cluster: { ...v.cluster }, slot: v.slot ? { ...v.slot } : null };
+    this.w.photos.set(key, c);
+    return c;
+  }
+  /** Whether the database holds risk_photo_uses rows for this photo at all. */
+  private hasTableUses(key: string): boolean {
+    const v = this.photos.get(key);
+    return !!v && v.cluster.accounts - (v.slot && v.slot.uses > 0 ? 1 : 0) > 0;
+  }
+  photo(key: string) {
+    const row = this.photoRow(key);
+    return row && row.cluster.uses > 0 ? row.cluster : undefined;
+  }
+  putPhoto(p: PhotoCluster) {
+    const row = this.photoRow(p.key) ?? { cluster: p, slot: null };
+    row.cluster = p;
+    this.w.photos.set(p.key, row);
+    this.w.dirty.photos.add(p.key);
+  }
+  photoUse(key: string, accountId: string) {
+    const row = this.photoRow(key);
+    if (row === null) return undefined;
+    if (row?.slot && row.slot.accountId === accountId) return row.slot;
+    const k = useKey(key, accountId);
+    const here = this.w.uses.get(k);
+    if (here) return here.uses > 0 ? here : undefined;
+    if (!this.hasTableUses(key)) return undefined;
+    return this.get(this.w.uses, this.uses, k, this.missing.uses, (u) => ({ ...u }));
+  }
+  putPhotoUse(u: PhotoUse) {
+    const row = this.photoRow(u.key) ?? { cluster: { key: u.key, uses: 0, accounts: 0 }, slot: null };
+    this.w.photos.set(u.key, row);
+    const k = useKey(u.key, u.accountId);
+    const inTable = (this.w.uses.get(k)?.uses ?? 0) > 0 || !!this.uses.get(k);
+    if ((row.slot && row.slot.accountId === u.accountId) || (!row.slot && !inTable)) {
+      row.slot = u.uses > 0 ? u : null;
+      this.w.dirty.photos.add(u.key);
+    } else {
+      this.w.uses.set(k, u);
+      this.w.dirty.uses.add(k);
+    }
+    const members = this.memberIndex(u.key);
+    if (members && !(row.slot && row.slot.accountId === u.accountId)) {
+      if (u.uses > 0) members.add(u.accountId);
+      else members.delete(u.accountId);
+    }
+  }
+  private memberIndex(key: string): Set<string> | null {
+    let set = this.w.memberIndex.get(key);
+    if (set) return set;
+    const loaded = this.hasTableUses(key) ? this.photoMembers.get(key) : [];
+    if (!loaded) return null;
+    set = new Set(loaded);
+    this.w.memberIndex.set(key, set);
+    return set;
+  }
+  photoUsesOf(key: string) {
+    const row = this.photoRow(key);
+    if (row === null) return [];
+    const members = this.memberIndex(key);
+    if (!members) {
+      this.missing.photoMembers.add(key);
+      return [];
+    }
+    const out = [...members].map((a) => this.photoUse(key, a)).filter((u): u is PhotoUse => !!u && u.uses > 0);
+    if (row?.slot && row.slot.uses > 0) out.unshift(row.slot);
+    return out;
+  }
+  group(key: string) {
+    return this.get(this.w.groups, this.groups, key, this.missing.groups, (g) => ({ ...g, ids: g.ids ? [...g.ids] : null }));
+  }
+  putGroup(g: LinkGroup) {
+    this.w.groups.set(g.key, g);
+    this.w.dirty.groups.add(g.key);
+  }
+
+  /**
+   * Loads every row the last run (or `prefetch`) asked for, and what those rows obviously
+   * lead to (a buyer's link groups, a small group's members, a dispute's buyer, order and
+   * photos), so that most batches settle in one or two runs.
+   */
+  async loadMissing(): Promise<void> {
+    for (let pass = 0; pass < 4 && this.missing.any; pass++) {
+      const m = this.missing;
+      this.missing = new Missing();
+      await this.load(m);
+      const want = (loaded: Map<string, unknown>, to: Set<string>, k: string) => {
+        if (!loaded.has(k)) to.add(k);
+      };
+      for (const id of m.disputes) {
+        const d = this.disputes.get(id);
+        if (!d) continue;
+        want(this.buyers, this.missing.buyers, d.buyerId);
+        want(this.orders, this.missing.orders, d.orderId);
+        for (const p of d.photos) want(this.photos, this.missing.photos, p);
+      }
+      for (const id of m.buyers) for (const g of this.buyers.get(id)?.links ?? []) want(this.groups, this.missing.groups, g);
+      for (const key of m.groups) {
+        const g = this.groups.get(key);
+        if (g?.ids && g.members <= RISK_MODEL.linkCap) for (const id of g.ids) want(this.buyers, this.missing.buyers, id);
+      }
+    }
+  }
+
+  private async load(m: Missing): Promise<void> {
+    const tx = this.tx;
+    const lock = <Q extends { forUpdate(): Q }>(q: Q): Q => (this.lock ? q.forUpdate() : q);
+    const sorted = (s: Set<string>) => [...s].sort();
+    for (const ids of chunks(sorted(m.buyers), MAX_IDS)) {
+      const rows = await lock(tx.selectFrom('buyer_risk').selectAll().where('buyer_id', 'in', ids)).execute();
+      for (const id of ids) this.buyers.set(id, null);
+      for (const r of rows) this.buyers.set(r.buyer_id, buyerFromRow(r));
+    }
+    for (const ids of chunks(sorted(m.orders), MAX_IDS)) {
+      const rows = await tx
+        .selectFrom('orders')
+        .select(['id', 'buyer_id', 'placed_at', 'delivery_status'])
+        .where('id', 'in', ids)
+        .execute();
+      for (const id of ids) this.orders.set(id, null);
+      for (const r of rows) this.orders.set(r.id, orderFromRow(r));
+    }
+    for (const ids of chunks(sorted(m.disputes), MAX_IDS)) {
+      const rows = await lock(tx.selectFrom('risk_disputes').selectAll().where('case_id', 'in', ids)).execute();
+      for (const id of ids) this.disputes.set(id, null);
+      for (const r of rows) this.disputes.set(r.case_id, disputeFromRow(r));
+    }
+    for (const ids of chunks(sorted(m.orderDisputes), MAX_IDS)) {
+      const rows = await lock(tx.selectFrom('risk_disputes').selectAll().where('order_id', 'in', ids)).execute();
+      const of = new Map<string, string[]>(ids.map((id) => [id, []]));
+      for (const r of rows) {
+        of.get(r.order_id)!.push(r.case_id);
+        if (!this.disputes.get(r.case_id)) this.disputes.set(r.case_id, disputeFromRow(r));
+      }
+      for (const [id, list] of of) this.orderDisputes.set(id, list);
+    }
+    for (const ids of chunks(sorted(m.photos), MAX_IDS)) {
+      const rows = await lock(tx.selectFrom('risk_photos').selectAll().where('photo_key', 'in', ids)).execute();
+      for (const id of ids) this.photos.set(id, null);
+      for (const r of rows) this.photos.set(r.photo_key, photoFromRow(r));
+    }
+    for (const keys of chunks(sorted(m.photoMembers), MAX_IDS)) {
+      const rows = await lock(tx.selectFrom('risk_photo_uses').selectAll().where('photo_key', 'in', keys)).execute();
+      const of = new Map<string, string[]>(keys.map((k) => [k, []]));
+      for (const r of rows) {
+        of.get(r.photo_key)!.push(r.account_id);
+        this.uses.set(useKey(r.photo_key, r.account_id), useFromRow(r));
+      }
+      for (const [k, list] of of) this.photoMembers.set(k, list);
+    }
+    // (photo, account) pairs: an OR of primary-key probes.
+    const pairs = sorted(m.uses).filter((k) => !this.uses.has(k));
+    for (const chunk of chunks(pairs, 200)) {
+      const split = chunk.map((k) => k.split('\u0000') as [string, string]);
+      const rows = await lock(
+        tx
+          .selectFrom('risk_photo_uses')
+          .selectAll()
+          .where((eb) => eb.or(split.map(([key, account]) => eb.and([eb('photo_key', '=', key), eb('account_id', '=', account)])))),
+      ).execute();
+      for (const k of chunk) this.uses.set(k, null);
+      for (const r of rows) this.uses.set(useKey(r.photo_key, r.account_id), useFromRow(r));
+    }
+    for (const ids of chunks(sorted(m.groups), MAX_IDS)) {
+      const rows = await lock(tx.selectFrom('risk_link_groups').selectAll().where('group_key', 'in', ids)).execute();
+      for (const id of ids) this.groups.set(id, null);
+      for (const r of rows) this.groups.set(r.group_key, groupFromRow(r));
+    }
+  }
+
+  /** Writes what the last run changed. */
+  async flush(): Promise<void> {
+    const tx = this.tx;
+    const w = this.w;
+    this.newBuyers = [...w.dirty.buyers].filter((id) => this.buyers.get(id) == null).length;
+    const buyerRows = [...w.dirty.buyers].map((id) => buyerToRow(w.buyers.get(id)!));
+    const buyerCols = Object.keys(buyerRows[0] ?? {}).filter((c) => c !== 'buyer_id');
+    await insertChunked(buyerRows, (rows) =>
+      tx
+        .insertInto('buyer_risk')
+        .values(rows)
+        .onConflict((oc) => oc.column('buyer_id').doUpdateSet(excludedOf(buyerCols)))
+        .execute(),
+    );
+    await insertChunked(
+      [...w.dirty.disputes].map((id) => disputeToRow(w.disputes.get(id)!)),
+      (rows) =>
+        tx
+          .insertInto('risk_disputes')
+          .values(rows)
+          .onConflict((oc) =>
+            oc
+              .column('case_id')
+              .doUpdateSet(
+                excludedOf(['order_id', 'buyer_id', 'opened_at', 'not_received', 'outcome', 'threat', 'off_platform', 'photos']),
+              ),
+          )
+          .execute(),
+    );
+    const photos = [...w.dirty.photos].map((k) => w.photos.get(k)!);
+    for (const keys of chunks(
+      photos.filter((p) => p.cluster.uses === 0).map((p) => p.cluster.key),
+      MAX_IDS,
+    ))
+      await tx.deleteFrom('risk_photos').where('photo_key', 'in', keys).execute();
+    await insertChunked(
+      photos.filter((p) => p.cluster.uses > 0).map((p) => photoToRow(p)),
+      (rows) =>
+        tx
+          .insertInto('risk_photos')
+          .values(rows)
+          .onConflict((oc) =>
+            oc
+              .column('photo_key')
+              .doUpdateSet(excludedOf(['uses', 'accounts', 'first_account', 'first_uses', 'first_weight', 'first_ref_at'])),
+          )
+          .execute(),
+    );
+    const uses = [...w.dirty.uses].map((k) => w.uses.get(k)!);
+    for (const u of uses.filter((x) => x.uses === 0))
+      await tx.deleteFrom('risk_photo_uses').where('photo_key', '=', u.key).where('account_id', '=', u.accountId).execute();
+    await insertChunked(
+      uses.filter((u) => u.uses > 0).map((u) => ({ photo_key: u.key, account_id: u.accountId, uses: u.uses, weight: u.w, ref_at: u.ref })),
+      (rows) =>
+        tx
+          .insertInto('risk_photo_uses')
+          .values(rows)
+          .onConflict((oc) => oc.columns(['photo_key', 'account_id']).doUpdateSet(excludedOf(['uses', 'weight', 'ref_at'])))
+          .execute(),
+    );
+    await insertChunked(
+      [...w.dirty.groups].map((k) => {
+        const g = w.groups.get(k)!;
+        return { group_key: g.key, members: g.members, member_ids: g.ids ? JSON.stringify(g.ids) : null };
+      }),
+      (rows) =>
+        tx
+          .insertInto('risk_link_groups')
+          .values(rows)
+          .onConflict((oc) => oc.column('group_key').doUpdateSet(excludedOf(['members', 'member_ids'])))
+          .execute(),
+    );
+  }
+}
