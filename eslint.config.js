@@ -72,9 +72,16 @@ const layerZones = [
   // app: services and dispatch, carrier-agnostic.
   {
     target: 'src-main/app',
-    from: ['src-main/transport', 'src-main/electron', 'src-main/cli', 'src-main/runtime', 'src-main/demo'],
-    message:
-      'app/ is the carrier-agnostic core: it never imports transport/, electron/, cli/, runtime/ (the composition root wires app/, not the reverse) or demo/.',
+    from: ['src-main/transport', 'src-main/electron', 'src-main/cli', 'src-main/demo'],
+    message: 'app/ is the carrier-agnostic core: it never imports transport/, electron/, cli/ or demo/.',
+  },
+  {
+    // The clock is the one exception: the Clock port is what every use case takes its `now`
+    // from, and a replay (app/replay) runs on its own ManualClock.
+    target: 'src-main/app',
+    from: 'src-main/runtime',
+    except: ['./clock.ts'],
+    message: 'app/ never imports runtime/ (the composition root wires app/, not the reverse), except the clock.',
   },
   // files: evidence inspection and blob store.
   {
@@ -222,82 +229,6 @@ const packageRules = [
   },
 ];
 
-// ---------------------------------------------------------------------------------------
-// TEMPORARY (restructure, branch wt-d). Violations that remain in src-main/app, src-main/db
-// and src-renderer, which other branches are rewriting right now: file -> rule -> how many
-// times it fires. Each listed rule is switched off for that file only. When you fix a file,
-// delete its entry (ESLint does not report a stale entry); when the table is empty, delete
-// it and the block that uses it at the end of the config.
-//   - import-x/no-cycle: app/handlers -> supervision/handlers -> supervision/policy-preview
-//     -> replay/in-worker -> replay/replay -> app/dispatch -> app/handlers;
-//   - import-x/no-restricted-paths: app/handlers.ts and app/replay/replay.ts import
-//     runtime/clock (the Clock type, ManualClock);
-//   - @typescript-eslint/no-restricted-imports: db/repos/risk.ts imports engine/risk code.
-// ---------------------------------------------------------------------------------------
-const TEMPORARY_VIOLATIONS = {
-  'src-main/app/dispatch.ts': { 'import-x/no-cycle': 1 },
-  'src-main/app/handlers.ts': { 'import-x/no-cycle': 1, 'import-x/no-restricted-paths': 1 },
-  'src-main/app/intake/bulk-import.ts': { '@typescript-eslint/no-unnecessary-type-assertion': 2 },
-  'src-main/app/intake/intake.ts': { '@typescript-eslint/no-unnecessary-type-assertion': 1, '@typescript-eslint/no-unsafe-assignment': 1 },
-  'src-main/app/queue/queue.ts': { '@typescript-eslint/no-unnecessary-type-assertion': 3 },
-  'src-main/app/replay/in-worker.ts': { 'import-x/no-cycle': 1 },
-  'src-main/app/replay/replay.ts': { 'import-x/no-cycle': 1, 'import-x/no-restricted-paths': 1 },
-  'src-main/app/risk/recompute.ts': { '@typescript-eslint/no-unnecessary-type-assertion': 1 },
-  'src-main/app/supervision/handlers.ts': { 'import-x/no-cycle': 1 },
-  'src-main/app/supervision/policy-preview.ts': { '@typescript-eslint/no-unnecessary-type-assertion': 1, 'import-x/no-cycle': 1 },
-  'src-main/db/connect.ts': {
-    '@typescript-eslint/no-base-to-string': 1,
-    '@typescript-eslint/no-explicit-any': 3,
-    '@typescript-eslint/no-unsafe-assignment': 1,
-  },
-  'src-main/db/dialect.ts': { '@typescript-eslint/no-explicit-any': 4 },
-  'src-main/db/repos/risk.ts': { '@typescript-eslint/no-restricted-imports': 1 },
-  'src-renderer/src/api/hooks.ts': { '@typescript-eslint/unbound-method': 1, 'react-hooks/refs': 1, 'react-hooks/set-state-in-effect': 1 },
-  'src-renderer/src/app/Shell.tsx': { '@typescript-eslint/no-unnecessary-type-assertion': 1, 'react-hooks/refs': 6 },
-  'src-renderer/src/app/SignIn.tsx': { '@typescript-eslint/no-misused-promises': 1 },
-  'src-renderer/src/features/case/Panels.tsx': {
-    '@typescript-eslint/no-base-to-string': 4,
-    '@typescript-eslint/no-unnecessary-type-assertion': 1,
-  },
-  'src-renderer/src/features/case/dialogs.tsx': {
-    '@typescript-eslint/no-misused-promises': 3,
-    '@typescript-eslint/no-unnecessary-type-assertion': 2,
-    'react-hooks/set-state-in-effect': 1,
-  },
-  'src-renderer/src/features/evidence/Viewer.tsx': { 'react-hooks/refs': 1, 'react-hooks/set-state-in-effect': 2 },
-  'src-renderer/src/features/queue/FiltersPanel.tsx': { 'react-hooks/set-state-in-effect': 1 },
-  'src-renderer/src/features/queue/QueueList.tsx': { '@typescript-eslint/no-unnecessary-type-assertion': 1 },
-  'src-renderer/src/features/queue/QueueScreen.tsx': { 'react-hooks/set-state-in-effect': 3 },
-  'src-renderer/src/features/queue/filters.ts': { '@typescript-eslint/no-unnecessary-type-assertion': 1 },
-  'src-renderer/src/features/queue/useQueuePages.ts': { 'react-hooks/refs': 1, 'react-hooks/set-state-in-effect': 1 },
-  'src-renderer/src/features/risk/BuyersScreen.tsx': {
-    '@typescript-eslint/no-unnecessary-type-assertion': 1,
-    'react-hooks/set-state-in-effect': 1,
-  },
-  'src-renderer/src/features/risk/charts.tsx': { '@typescript-eslint/no-unnecessary-type-assertion': 1 },
-  'src-renderer/src/features/supervision/AppealReviewPanel.tsx': {
-    '@typescript-eslint/no-misused-promises': 1,
-    '@typescript-eslint/no-unnecessary-type-assertion': 2,
-  },
-  'src-renderer/src/features/supervision/AppealsScreen.tsx': { '@typescript-eslint/no-unnecessary-type-assertion': 2 },
-  'src-renderer/src/features/supervision/PolicyPreview.tsx': { '@typescript-eslint/no-unnecessary-type-assertion': 2 },
-  'src-renderer/src/features/supervision/PolicyScreen.tsx': {
-    '@typescript-eslint/no-unnecessary-type-assertion': 5,
-    'react-hooks/set-state-in-effect': 1,
-  },
-  'src-renderer/src/features/supervision/QualityScreen.tsx': {
-    '@typescript-eslint/no-misused-promises': 1,
-    '@typescript-eslint/no-unnecessary-type-assertion': 3,
-    'react-hooks/set-state-in-effect': 1,
-  },
-  'src-renderer/src/features/supervision/SupervisionScreens.tsx': { 'react-hooks/set-state-in-effect': 1 },
-  'src-renderer/src/features/supervision/TeamScreen.tsx': {
-    '@typescript-eslint/no-unnecessary-type-assertion': 3,
-    'react-hooks/set-state-in-effect': 3,
-  },
-  'src-renderer/src/features/supervision/shared.tsx': { 'react-hooks/refs': 2 },
-};
-
 export default defineConfig(
   {
     ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench-out/**', 'resources/native/**'],
@@ -422,10 +353,4 @@ export default defineConfig(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: globals.node },
   },
-
-  // ---- TEMPORARY: see TEMPORARY_VIOLATIONS above. Keep this block last. -------------------
-  ...Object.entries(TEMPORARY_VIOLATIONS).map(([file, rules]) => ({
-    files: [file],
-    rules: Object.fromEntries(Object.keys(rules).map((rule) => [rule, 'off'])),
-  })),
 );

@@ -75,8 +75,8 @@ export async function startDesk(name: string, dbUrl: string, extra: string[] = [
   );
   let log = '';
   let exitCode: number | null | undefined;
-  child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
   child.on('exit', (code, signal) => {
     exitCode = code;
     log += `\n[exited: ${code ?? signal}]`;

@@ -146,8 +146,8 @@ async function importAll(
     }
     let dispute = parsed.data as Dispute;
     let taken: NamedFile[] = [];
-    if (files && (parsed.data as DisputeWithFiles).evidence.some((e) => e.file !== undefined)) {
-      const r = await takeDisputeFiles(db, files, limits!, parsed.data as DisputeWithFiles);
+    if (files && (parsed.data).evidence.some((e) => e.file !== undefined)) {
+      const r = await takeDisputeFiles(db, files, limits!, parsed.data);
       if ('problem' in r) {
         summary.refused++;
         opts.onProblem({ line: rec.line, ...(id ? { id } : {}), ...r.problem });

@@ -51,7 +51,7 @@ function sortedCopy(v: unknown): unknown {
   }
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return UNUSUAL;
-  const keys = Object.keys(v as object).sort();
+  const keys = Object.keys(v).sort();
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     const c0 = k.charCodeAt(0);

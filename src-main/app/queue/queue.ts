@@ -23,7 +23,6 @@ import {
 
 export type { QueueQuery } from '../../db/repos/queue';
 /** A deadline passed and the case waits on someone (the team view's too); the expression lives with the queue's queries. */
-export { overdueExpr } from '../../db/repos/queue';
 
 /** What the nearest running deadline is, from the state (cases keep its instant, not its kind). */
 function deadlineKind(status: string, nextDueAt: number | null): DeadlineKind | null {

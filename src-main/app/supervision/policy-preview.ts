@@ -79,7 +79,7 @@ export async function previewPolicy(
     const d = disputes.get(id)!;
     for (const account of [d.buyer, d.seller])
       for (const kind of ['device', 'address', 'payment'] as const)
-        if (account.links?.[kind]) account.links[kind] = account.links[kind]!.slice(0, MAX_LINKS);
+        if (account.links?.[kind]) account.links[kind] = account.links[kind].slice(0, MAX_LINKS);
     const log = logs.get(id)!;
     steps.push({
       at: Math.min(Date.parse(d.escalatedAt), log[0]!.at),

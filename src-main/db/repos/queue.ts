@@ -71,12 +71,12 @@ const mineSortExpr = (eb: Eb) =>
   eb
     .case()
     .when('cases.forced_decision', '=', 1)
-    .then(eb(eb.ref('cases.escalated_at'), '+', eb.lit(0 as number)))
+    .then(eb(eb.ref('cases.escalated_at'), '+', eb.lit(0)))
     .when('cases.status', '=', 'in_review')
     .then(eb(eb.ref('cases.escalated_at'), '+', eb.lit(RANK as number)))
     .when('cases.next_due_at', 'is not', null)
-    .then(eb(eb.ref('cases.next_due_at'), '+', eb.lit((2 * RANK) as number)))
-    .else(eb(eb.ref('cases.escalated_at'), '+', eb.lit((3 * RANK) as number)))
+    .then(eb(eb.ref('cases.next_due_at'), '+', eb.lit((2 * RANK))))
+    .else(eb(eb.ref('cases.escalated_at'), '+', eb.lit((3 * RANK))))
     .end();
 
 /** The sort key of a "mine" row, as mineSortExpr computes it in the database. */
@@ -247,7 +247,7 @@ export async function countsByStatus(db: Reader): Promise<Partial<Record<CaseSta
     .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
     .groupBy('status')
     .execute();
-  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) as Partial<Record<CaseStatus, number>>;
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
 /** One assignee's open cases: all of them, those back in review, or the overdue ones. */

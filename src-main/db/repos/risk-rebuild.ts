@@ -101,7 +101,7 @@ export async function buyerEvidencePage(db: Reader, from: string, inclusive: boo
     .where('evidence.sha256', inclusive ? '>=' : '>', from)
     .orderBy('evidence.sha256')
     .limit(limit)
-    .execute() as Promise<BuyerEvidenceRow[]>;
+    .execute();
 }
 
 /** Every buyer use of one sha256 (a photo that fills a whole page). */
@@ -112,7 +112,7 @@ export async function buyerEvidenceOfSha(db: Reader, sha256: string): Promise<Bu
     .select(['evidence.sha256', 'evidence.case_id', 'cases.buyer_id', 'cases.opened_at'])
     .where('evidence.party', '=', 'buyer')
     .where('evidence.sha256', '=', sha256)
-    .execute()) as BuyerEvidenceRow[];
+    .execute());
 }
 
 /** Stored files in a near-duplicate cluster headed by another file. */
@@ -148,7 +148,7 @@ export async function linkValuesPage(db: Reader, kind: string, from: string, inc
     .where('value', inclusive ? '>=' : '>', from)
     .orderBy('value')
     .limit(limit)
-    .execute()) as LinkRow[];
+    .execute());
 }
 
 /** Every account of one link value (a group that fills a whole page: a parcel locker). */
@@ -158,7 +158,7 @@ export async function linkValueMembers(db: Reader, kind: string, value: string):
     .select(['kind', 'value', 'account_id'])
     .where('kind', '=', kind)
     .where('value', '=', value)
-    .execute()) as LinkRow[];
+    .execute());
 }
 
 export async function insertRebuiltLinkGroups(tx: WriteTx, rows: Array<Database['risk_link_groups']>): Promise<void> {

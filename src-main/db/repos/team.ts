@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { OPEN_STATUSES } from '../../contract/domain';
 // The queue's definition of overdue (it moves to db/ with the queue's queries).
-import { overdueExpr } from '../../app/queue/queue';
+import { overdueExpr } from './queue';
 import type { Reader } from '../tx';
 
 /**

@@ -62,7 +62,7 @@ export function followChanges(client: QueryClient, onNotice?: (notice: ChangeNot
     const touches = touchedBy(changed);
     changed = new Set();
     for (const query of client.getQueryCache().findAll({ predicate: touches })) {
-      const everyMs = (query.meta as MethodQueryMeta | undefined)?.refreshAtMostEveryMs;
+      const everyMs = (query.meta)?.refreshAtMostEveryMs;
       if (everyMs) refreshThrottled(query, everyMs);
       else refresh(query);
     }

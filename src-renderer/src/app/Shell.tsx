@@ -169,7 +169,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
             <SegmentedControl
               size="xs"
               value={base}
-              onChange={(v) => switchBase(v as BaseView)}
+              onChange={(v) => switchBase(v)}
               data={[
                 { value: 'buyers', label: 'Buyers by risk' },
                 { value: 'queue', label: 'Cases' },

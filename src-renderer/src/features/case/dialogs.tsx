@@ -94,7 +94,7 @@ export function RequestEvidenceDialog({ opened, onClose, view, onDone }: DialogP
             </Text>
             <SegmentedControl
               value={party}
-              onChange={(v) => setParty(v as Party)}
+              onChange={(v) => setParty(v)}
               data={[
                 { value: 'buyer', label: `Buyer · ${view.buyer.name}` },
                 { value: 'seller', label: `Seller · ${view.seller.name}` },
@@ -344,7 +344,7 @@ export function DecideDialog({ opened, onClose, view, onDone }: DialogProps) {
         )}
         <SimpleGrid cols={2} spacing="lg" style={{ gridTemplateColumns: 'minmax(0, 460px) minmax(0, 1fr)' }}>
           <Stack gap="sm">
-            <Radio.Group value={outcome} onChange={(v) => setOutcome(v as Outcome)} label="Outcome" name="outcome">
+            <Radio.Group value={outcome} onChange={(v) => setOutcome(v)} label="Outcome" name="outcome">
               <SimpleGrid cols={2} spacing={6} mt={6}>
                 {choices.map((c) => (
                   <Radio.Card

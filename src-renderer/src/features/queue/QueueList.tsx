@@ -143,7 +143,7 @@ export function QueueList({ scope, rows, selected, onSelect, onOpen, hasMore, lo
       role="grid"
       aria-label="Cases"
       aria-rowcount={rows.length}
-      aria-activedescendant={selected >= 0 && rows[selected] ? `q-row-${rows[selected]!.id}` : undefined}
+      aria-activedescendant={selected >= 0 && rows[selected] ? `q-row-${rows[selected].id}` : undefined}
       data-testid="queue-list"
     >
       <div

@@ -12,7 +12,7 @@ export interface ActiveFilter {
 
 export function activeFilters(f: SavedFilter): ActiveFilter[] {
   const out: ActiveFilter[] = [];
-  if (f.status?.length) out.push({ key: 'status', label: `State: ${f.status.map((s) => STATUS_LABELS[s as CaseStatus] ?? s).join(', ')}` });
+  if (f.status?.length) out.push({ key: 'status', label: `State: ${f.status.map((s) => STATUS_LABELS[s] ?? s).join(', ')}` });
   if (f.reason?.length)
     out.push({
       key: 'reason',

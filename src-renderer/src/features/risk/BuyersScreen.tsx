@@ -53,7 +53,7 @@ export function BuyersScreen({ me, onOpen, active }: { me: Me; onOpen: (buyerId:
             <SegmentedControl
               size="xs"
               value={label}
-              onChange={(v) => setLabel(v as LabelFilter)}
+              onChange={(v) => setLabel(v)}
               data={[
                 { value: 'all', label: 'All' },
                 { value: 'serial_disputer', label: 'Flagged' },

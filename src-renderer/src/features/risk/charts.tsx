@@ -41,12 +41,12 @@ export function DisputesChart({ cases }: { cases: BuyerDetailView['cases'] }) {
     months.unshift(fm === 1 ? `${fy - 1}-12` : `${fy}-${String(fm - 1).padStart(2, '0')}`);
   }
   const shown = months.slice(-18);
-  const counts = new Map(shown.map((k) => [k, { buyer: 0, split: 0, seller: 0, open: 0 } as Record<string, number>]));
+  const counts = new Map(shown.map((k) => [k, { buyer: 0, split: 0, seller: 0, open: 0 }]));
   for (const c of cases) {
     const row = counts.get(monthKey(c.openedAt));
-    if (row) row[bucketOf(c.outcome).key]!++;
+    if (row) row[bucketOf(c.outcome).key]++;
   }
-  const max = Math.max(1, ...[...counts.values()].map((r) => r.buyer! + r.split! + r.seller! + r.open!));
+  const max = Math.max(1, ...[...counts.values()].map((r) => r.buyer + r.split + r.seller + r.open));
   const W = 520;
   const H = 150;
   const padL = 24;
@@ -82,7 +82,7 @@ export function DisputesChart({ cases }: { cases: BuyerDetailView['cases'] }) {
           return (
             <g key={k}>
               {BUCKETS.map((b) => {
-                const n = r[b.key]!;
+                const n = r[b.key];
                 if (!n) return null;
                 const h = (n / max) * plotH;
                 top -= h;

@@ -39,7 +39,7 @@ export function AppealsScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
             ? r.decision.outcome
             : r.decision.decidedBy,
   );
-  const nav = useRowNav(sorted.length, (i) => sorted[i] && onOpen(sorted[i]!.caseId));
+  const nav = useRowNav(sorted.length, (i) => sorted[i] && onOpen(sorted[i].caseId));
 
   const late = (all ?? []).filter((r) => r.ageMs >= AGE_LATE_MS).length;
   const warn = (all ?? []).filter((r) => r.ageMs >= AGE_WARN_MS && r.ageMs < AGE_LATE_MS).length;
@@ -83,7 +83,7 @@ export function AppealsScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
             <SegmentedControl
               size="xs"
               value={grounds}
-              onChange={(v) => setGrounds(v as Grounds)}
+              onChange={(v) => setGrounds(v)}
               data={[
                 { value: 'all', label: 'All grounds' },
                 { value: 'outcome', label: 'Outcome' },

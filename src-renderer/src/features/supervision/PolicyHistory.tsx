@@ -29,7 +29,7 @@ export function PolicyHistory({ versions, loading }: { versions: PolicyVersionVi
           {versions.map((v, i) => {
             const prev = versions[i + 1];
             const changes = prev
-              ? policyChanges(prev.policy as unknown as Record<string, unknown>, v.policy as unknown as Record<string, unknown>)
+              ? policyChanges(prev.policy, v.policy)
               : null;
             return (
               <tr key={v.version} data-testid="history-row" data-version={v.version}>

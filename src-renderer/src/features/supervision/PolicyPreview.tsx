@@ -31,7 +31,7 @@ export function PolicyPreview({
   const { sorted, sort, toggle } = useSort<PreviewCaseRow, Col>(rows, { key: 'delta', dir: 'desc' }, (r, k) =>
     k === 'case' ? r.caseId : k === 'decided' ? r.decidedAt : Math.abs(delta(r)) + (r.before.outcome !== r.after.outcome ? 1e15 : 0),
   );
-  const nav = useRowNav(sorted.length, (i) => sorted[i] && onOpen(sorted[i]!.caseId));
+  const nav = useRowNav(sorted.length, (i) => sorted[i] && onOpen(sorted[i].caseId));
   // Currencies whose refunds change first, the biggest change first; the others after, by name.
   const totals = useMemo(
     () =>
@@ -138,7 +138,7 @@ export function PolicyPreview({
           <SegmentedControl
             size="xs"
             value={show}
-            onChange={(v) => setShow(v as Show)}
+            onChange={(v) => setShow(v)}
             data={[
               { value: 'changed', label: `Changed · ${changed}` },
               { value: 'all', label: `All · ${preview.rows.length}` },

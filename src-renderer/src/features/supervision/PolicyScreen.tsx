@@ -49,7 +49,7 @@ export function PolicyScreen({ onOpen, active }: { me: Me; onOpen: (caseId: stri
           <SegmentedControl
             size="xs"
             value={tab}
-            onChange={(v) => setTab(v as Tab)}
+            onChange={(v) => setTab(v)}
             data={[
               { value: 'edit', label: 'Edit and preview' },
               { value: 'history', label: `History${history.data ? ` · ${history.data.length}` : ''}` },

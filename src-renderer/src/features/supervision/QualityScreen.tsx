@@ -34,7 +34,7 @@ export function QualityScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
   useEffect(() => {
     if (!current && sorted.length) setSelected(sorted[0]!.caseId);
   }, [current, sorted]);
-  const nav = useRowNav(sorted.length, (i) => sorted[i] && setSelected(sorted[i]!.caseId));
+  const nav = useRowNav(sorted.length, (i) => sorted[i] && setSelected(sorted[i].caseId));
 
   const reviewedDone = (caseId: string) => {
     const i = sorted.findIndex((r) => r.caseId === caseId);
@@ -64,7 +64,7 @@ export function QualityScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
             size="xs"
             value={status}
             onChange={(v) => {
-              setStatus(v as Status);
+              setStatus(v);
               setSelected(null);
             }}
             data={[
@@ -275,7 +275,7 @@ function ReviewCard({
               <SegmentedControl
                 fullWidth
                 value={verdict}
-                onChange={(v) => setVerdict(v as 'agree' | 'disagree')}
+                onChange={(v) => setVerdict(v)}
                 color={verdict === 'agree' ? 'teal' : 'red'}
                 data={[
                   { value: 'agree', label: 'Agree with the decision' },

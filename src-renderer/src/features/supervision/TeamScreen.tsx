@@ -55,7 +55,7 @@ export function TeamScreen({ onOpen, active }: { me: Me; onOpen: (caseId: string
         return m.appealsOverturned;
     }
   });
-  const nav = useRowNav(sorted.length, (i) => sorted[i] && setSelected(sorted[i]!.userId));
+  const nav = useRowNav(sorted.length, (i) => sorted[i] && setSelected(sorted[i].userId));
   const chosen = members.find((m) => m.userId === selected) ?? null;
   const totalOpen = members.reduce((s, m) => s + m.openCases, 0);
   const totalOverdue = members.reduce((s, m) => s + m.overdueCases, 0);
@@ -411,7 +411,7 @@ function MemberCases({
       ),
     [caseRows],
   );
-  const nav = useRowNav(rows.length, (i) => rows[i] && onOpen(rows[i]!.id));
+  const nav = useRowNav(rows.length, (i) => rows[i] && onOpen(rows[i].id));
 
   if (!member)
     return (
@@ -584,7 +584,7 @@ function WaitingLongest({ data, names, onOpen }: { data: TeamOverview; names: Ma
   const busy = assignOne.isPending ? (assignOne.variables?.caseId ?? null) : null;
   const toast = useToast();
   const rows = data.waitingLongest;
-  const nav = useRowNav(rows.length, (i) => rows[i] && onOpen(rows[i]!.caseId));
+  const nav = useRowNav(rows.length, (i) => rows[i] && onOpen(rows[i].caseId));
   async function assign(caseId: string, userId: string) {
     const r = await assignOne.mutateAsync({ caseId, userId });
     if (!r.ok) return toast({ title: `${caseId} was not assigned`, message: r.error.message, color: 'red' });

@@ -236,7 +236,7 @@ export function AppealReviewDialog({
     <Modal opened onClose={onClose} title={`Review the appeal · ${view.id}`} size={760}>
       <form onSubmit={submit} onKeyDown={ctrlEnter(() => void submit())} data-testid="appeal-review-form">
         <Stack gap="sm">
-          <Radio.Group value={verdict} onChange={(v) => setVerdict(v as Verdict)} label="Verdict" name="verdict">
+          <Radio.Group value={verdict} onChange={(v) => setVerdict(v)} label="Verdict" name="verdict">
             <SimpleGrid cols={2} spacing={8} mt={6}>
               <Radio.Card
                 value="uphold"
@@ -285,7 +285,7 @@ export function AppealReviewDialog({
             <Group align="flex-start" wrap="nowrap" gap="md">
               <Radio.Group
                 value={outcome}
-                onChange={(v) => setOutcome(v as Outcome)}
+                onChange={(v) => setOutcome(v)}
                 label="New outcome"
                 name="new-outcome"
                 style={{ flex: 1 }}
