@@ -146,7 +146,7 @@ async function importAll(
     }
     let dispute = parsed.data as Dispute;
     let taken: NamedFile[] = [];
-    if (files && (parsed.data).evidence.some((e) => e.file !== undefined)) {
+    if (files && parsedWithFiles(parsed.data, files) && parsed.data.evidence.some((e) => e.file !== undefined)) {
       const r = await takeDisputeFiles(db, files, limits!, parsed.data);
       if ('problem' in r) {
         summary.refused++;
@@ -254,4 +254,9 @@ async function openBeside(baseDir: string, rel: string): Promise<FileHandle> {
     refuse(`"${rel}" is not a file`);
   }
   return handle;
+}
+
+/** With a folder to read from, each line was parsed with DisputeWithFiles (its evidence may name a file). */
+function parsedWithFiles(d: Dispute | DisputeWithFiles, files: unknown): d is DisputeWithFiles {
+  return files !== undefined && files !== null;
 }

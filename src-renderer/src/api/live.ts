@@ -2,7 +2,7 @@ import { useQueryClient, type Query, type QueryClient } from '@tanstack/react-qu
 import { useEffect, useRef } from 'react';
 import type { MethodName } from '../../../src-main/contract/methods';
 import { subscribe, type ChangeNotice } from './client';
-import { caseIdsOf, methodOf, type MethodQueryMeta } from './queries';
+import { caseIdsOf, methodOf } from './queries';
 
 /** Bursts of notices (a sweep closing many cases) become one refetch. */
 export const COALESCE_MS = 250;
@@ -62,7 +62,7 @@ export function followChanges(client: QueryClient, onNotice?: (notice: ChangeNot
     const touches = touchedBy(changed);
     changed = new Set();
     for (const query of client.getQueryCache().findAll({ predicate: touches })) {
-      const everyMs = (query.meta)?.refreshAtMostEveryMs;
+      const everyMs = refreshEveryOf(query.meta);
       if (everyMs) refreshThrottled(query, everyMs);
       else refresh(query);
     }
@@ -87,4 +87,10 @@ export function useFollowChanges(onNotice?: (notice: ChangeNotice) => void): voi
   const latest = useRef(onNotice);
   latest.current = onNotice;
   useEffect(() => followChanges(client, (n) => latest.current?.(n)), [client]);
+}
+
+/** A query's own refresh limit (MethodQueryMeta.refreshAtMostEveryMs), read without trusting the meta's type. */
+function refreshEveryOf(meta: Record<string, unknown> | undefined): number | undefined {
+  const every = meta?.refreshAtMostEveryMs;
+  return typeof every === 'number' ? every : undefined;
 }
