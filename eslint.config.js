@@ -59,15 +59,16 @@ const layerZones = [
   {
     target: 'src-main/db',
     from: 'src-main',
-    // engine/ is allowed here for types only: see the no-restricted-imports rule for db/ below.
+    // engine/ is allowed: the risk model's store (repos/risk-store.ts) runs the pure updater
+    // against the rows inside the transaction that writes them.
     except: ['./db', './contract', './engine'],
     message:
-      'db/ is the storage layer: it imports contract/, engine types and migrations/ only, never app/, runtime/, transport/, electron/, files/, cli/ (they call db/, not the other way round).',
+      'db/ is the storage layer: it imports contract/, engine/ (pure) and migrations/ only, never app/, runtime/, transport/, electron/, files/, cli/ (they call db/, not the other way round).',
   },
   {
     target: 'src-main/db',
     from: ['src-renderer', 'tests'],
-    message: 'db/ is the storage layer: it imports contract/, engine types and migrations/ only.',
+    message: 'db/ is the storage layer: it imports contract/, engine/ and migrations/ only.',
   },
   // app: services and dispatch, carrier-agnostic.
   {
@@ -203,16 +204,6 @@ const packageRules = [
       '@typescript-eslint/no-restricted-imports': restrictedImports(
         pureLayer('migrations', ['kysely'], 'a frozen migration is dialect-neutral kysely and nothing else.'),
       ),
-    },
-  },
-  {
-    files: ['src-main/db/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': restrictedImports(NO_ELECTRON, {
-        group: ['**/engine', '**/engine/**'],
-        allowTypeImports: true,
-        message: 'db/ may use engine types (import type …) but no engine code: deciding is the engine’s job, called by app/.',
-      }),
     },
   },
   {

@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type PostgresPool } from 'kysely';
 import { migrations } from '../../migrations';
 import type { Database } from './schema';
 
@@ -83,7 +83,7 @@ async function openPglite(): Promise<Db> {
   let queue: Promise<void> = Promise.resolve();
   const client = {
     async query(text: string, params: unknown[]) {
-      const r = await pglite.query<Record<string, unknown>>(text, params as any[]);
+      const r = await pglite.query<Record<string, unknown>>(text, params);
       const command = text.trimStart().split(/\s/, 1)[0]!.toUpperCase();
       return { command, rowCount: r.affectedRows ?? r.rows.length, rows: r.rows };
     },
@@ -103,14 +103,16 @@ async function openPglite(): Promise<Db> {
       await pglite.close();
     },
   };
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as any }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as unknown as PostgresPool }) });
 }
 
-export async function migrate(db: Kysely<any>): Promise<void> {
+export async function migrate(db: Kysely<Database>): Promise<void> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`,
+    );
   }
 }

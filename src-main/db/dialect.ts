@@ -1,44 +1,19 @@
-import { sql, SqliteAdapter, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+import { sql, SqliteAdapter, type Kysely } from 'kysely';
+import type { Database } from './schema';
 
 /**
  * The one place that knows SQLite from PostgreSQL. Everything else is kysely's portable
- * query builder; what cannot be said portably (identity columns, triggers, EXPLAIN) lives here.
+ * query builder; what cannot be said portably at run time (EXPLAIN, the page cache) lives here; the
+ * migrations keep their own frozen copy of the schema-time helpers (migrations/dialect-helpers.ts).
  */
 export type DialectName = 'sqlite' | 'postgres';
 
-export function dialectOf(db: Kysely<any>): DialectName {
+export function dialectOf(db: Kysely<Database>): DialectName {
   return db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres';
 }
 
-/** An auto-numbered integer primary key. */
-export function autoId(dialect: DialectName) {
-  return (c: ColumnDefinitionBuilder) =>
-    dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedByDefaultAsIdentity();
-}
-
-/** Refuse UPDATE and DELETE on an audit table at the database level. */
-export async function makeAppendOnly(db: Kysely<any>, table: string): Promise<void> {
-  if (dialectOf(db) === 'sqlite') {
-    for (const op of ['UPDATE', 'DELETE'])
-      await sql
-        .raw(
-          `CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
-        )
-        .execute(db);
-  } else {
-    await sql
-      .raw(
-        `CREATE OR REPLACE FUNCTION ${table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${table} is append-only'; END $$`,
-      )
-      .execute(db);
-    await sql
-      .raw(`CREATE TRIGGER ${table}_no_change BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${table}_append_only()`)
-      .execute(db);
-  }
-}
-
 /** The query plan as text lines, for tests that assert an index is used. */
-export async function explain(db: Kysely<any>, query: { sql: string; parameters: readonly unknown[] }): Promise<string[]> {
+export async function explain(db: Kysely<Database>, query: { sql: string; parameters: readonly unknown[] }): Promise<string[]> {
   if (dialectOf(db) === 'sqlite') {
     const r = await db.executeQuery<{ detail: string }>({
       ...query,
@@ -63,7 +38,7 @@ export async function explain(db: Kysely<any>, query: { sql: string; parameters:
  * indexes all over a multi-gigabyte file; the default 2 MB cache re-reads their pages from
  * the OS all the time). PostgreSQL sizes its own buffers: there `work` just runs.
  */
-export async function withPageCache<T>(db: Kysely<any>, mebibytes: number, work: () => Promise<T>): Promise<T> {
+export async function withPageCache<T>(db: Kysely<Database>, mebibytes: number, work: () => Promise<T>): Promise<T> {
   if (dialectOf(db) !== 'sqlite') return work();
   const pragma = async (name: string) =>
     Number(Object.values((await sql.raw(`PRAGMA ${name}`).execute(db)).rows[0] as Record<string, unknown>)[0]);

@@ -5,7 +5,6 @@ import type { MethodName, MethodOutput, MethodOutputs } from '../../src-main/con
 import type { CaseView, CommandResult } from '../../src-main/contract/outputs/case';
 import type { Me } from '../../src-main/contract/outputs/session';
 import type { AssignManyResult } from '../../src-main/contract/outputs/supervision';
-import type { Envelope } from '../../src-main/contract/errors';
 
 // Type tests: `npm test` runs tsc over tests/, so a method without an output, or a handler
 // answering something else than its contract output, fails the typecheck here.

@@ -50,7 +50,7 @@ describe('the import-layer rule', () => {
     ],
     ['src-main/files/x.ts', "import { RISK_MODEL } from '../engine/risk/model';", 'no-restricted-paths', 'files/ inspects and stores'],
     ['src-main/db/x.ts', "import { dispatch } from '../app/dispatch';", 'no-restricted-paths', 'db/ is the storage layer'],
-    ['src-main/db/repos/x.ts', "import { decide } from '../../engine/decide';", 'no-restricted-imports', 'db/ may use engine types'],
+    ['src-main/db/repos/x.ts', "import { sniff } from '../../files/sniff';", 'no-restricted-paths', 'db/ is the storage layer'],
     ['migrations/0099_x.ts', "import { dialectOf } from '../src-main/db/dialect';", 'no-restricted-paths', 'Migrations are frozen'],
     ['migrations/0099_x.ts', "import { z } from 'zod';", 'no-restricted-imports', 'migrations may import only kysely'],
     ['src-main/runtime/x.ts', "import { app } from 'electron';", 'no-restricted-imports', 'Only src-main/electron/ imports electron'],

@@ -49,7 +49,7 @@ function sortedCopy(v: unknown): unknown {
     }
     return out;
   }
-  const proto = Object.getPrototypeOf(v);
+  const proto: unknown = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return UNUSUAL;
   const keys = Object.keys(v).sort();
   const out: Record<string, unknown> = {};
