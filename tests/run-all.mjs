@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, the vitest layers (unit, db, contract) and the Playwright e2e
+// `npm test`: typecheck, the vitest layers (unit, db, contract; then team) and the Playwright e2e
 // suite, then ONE closing line "N passed, N failed" over all of them (what CI reads).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
@@ -28,6 +28,8 @@ function run(name, cmd, args, summaryFile) {
 
 run('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 run('vitest', 'npx', ['vitest', 'run'], join(dir, 'vitest.json'));
+// Several desktops on one PostgreSQL (skipped without TEST_DATABASE_URL).
+run('team', 'npx', ['vitest', 'run', '-c', 'vitest.team.config.ts'], join(dir, 'team.json'));
 run('web-build', 'npx', ['vite', 'build', '--config', 'vite.web.config.ts', '--logLevel', 'warn']);
 run('desktop-build', 'npx', ['electron-vite', 'build', '--logLevel', 'warn']);
 run('e2e', 'npx', ['playwright', 'test'], join(dir, 'playwright.json'));
