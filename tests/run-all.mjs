@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: formatting, typecheck (every layer's tsconfig), lint (with the import-layer
-// rule), the vitest layers (unit, db, contract) and the Playwright e2e suite, then ONE
-// closing line "N passed, N failed" over all of them (what CI reads).
+// rule), the vitest layers (unit, db, contract; then team: several desks on one PostgreSQL)
+// and the Playwright e2e suite, then ONE closing line "N passed, N failed" over all of them
+// (what CI reads).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,8 @@ run('format', 'npm', ['run', '--silent', 'format:check']);
 run('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 run('lint', 'npm', ['run', '--silent', 'lint']);
 run('vitest', 'npx', ['vitest', 'run'], join(dir, 'vitest.json'));
+// Several desktops on one PostgreSQL (skipped without TEST_DATABASE_URL).
+run('team', 'npx', ['vitest', 'run', '-c', 'vitest.team.config.ts'], join(dir, 'team.json'));
 run('web-build', 'npx', ['vite', 'build', '--config', 'vite.web.config.ts', '--logLevel', 'warn']);
 run('desktop-build', 'npx', ['electron-vite', 'build', '--logLevel', 'warn']);
 run('e2e', 'npx', ['playwright', 'test'], join(dir, 'playwright.json'));

@@ -2,12 +2,12 @@ import { AppFailure } from '../contract/errors';
 import type { MethodInput, MethodName, MethodOutput } from '../contract/methods';
 import type { Db } from '../db/connect';
 import { accountRole, labelAccount } from '../db/repos/accounts';
-import { caseIdsOfBuyer, oldestUnassignedCase } from '../db/repos/case-reads';
+import { caseIdsOfBuyer } from '../db/repos/case-reads';
 import { userRole } from '../db/repos/users';
 import { inWriteTx } from '../db/tx';
 import type { Actor, Command } from '../engine/commands';
 import type { Identity } from './identity';
-import { runCaseCommand } from './case/commands';
+import { claimNextCase, runCaseCommand } from './case/commands';
 import { DECISION_REASON_TEMPLATES, EVIDENCE_TEMPLATES } from '../contract/templates';
 import { riskGet, riskList } from './risk/analyst';
 import { recordLabelRisk } from './risk/buyer-risk';
@@ -70,17 +70,12 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   },
   'case.claim': (ctx, input, id) => command(ctx, input.caseId, { type: 'claim' }, id),
   'case.claimNext': async (ctx, _input, id) => {
-    // Several mediators may press "next" at once: take the oldest, and if someone else won it, the one after.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const next = await oldestUnassignedCase(ctx.db);
-      if (!next) throw new AppFailure('NOT_FOUND', 'The unassigned queue is empty: there is no case to take.');
-      try {
-        return await command(ctx, next, { type: 'claim' }, id);
-      } catch (e) {
-        if (!(e instanceof AppFailure && (e.code === 'INVALID_STATE' || e.code === 'CONFLICT'))) throw e;
-      }
-    }
-    throw new AppFailure('CONFLICT', 'Other mediators are taking cases at the same moment; try again.');
+    // Several mediators may press "next" at once, on several desktops: each gets a different case (claimNextCase).
+    const now = ctx.clock.now();
+    const result = await claimNextCase(ctx.db, actorOf(id), now);
+    const swept = await sweep(ctx.db, now);
+    ctx.notify([result.caseId, ...swept.caseIds], 'command');
+    return result;
   },
   'case.assign': async (ctx, input, id) => {
     const user = await userRole(ctx.db, input.userId);

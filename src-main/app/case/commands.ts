@@ -3,12 +3,15 @@ import type { CommandResult } from '../../contract/outputs/case';
 import type { Actor, Command, EngineResult } from '../../engine/commands';
 import { decide } from '../../engine/decide';
 import { appendEvents, ConcurrentUpdate, loadCaseState, saveCaseState } from '../../db/repos/case';
+import { lockCase, lockOldestUnassignedCase } from '../../db/repos/case-locks';
+import { oldestUnassignedCase } from '../../db/repos/case-reads';
 import type { Db } from '../../db/connect';
+import { retryTransient } from '../../db/retry';
 import { inWriteTx, type WriteTx } from '../../db/tx';
 import { currentPolicy } from '../../db/repos/policy';
 import { logCommand } from './command-log';
 import { sampleDecisionForQuality } from '../supervision/quality';
-import { sweep } from '../sweep/sweep';
+import { applyDueOfCase } from '../sweep/sweep';
 
 /**
  * One use case = one transaction: load the case, ask the engine, write state, events and
@@ -27,32 +30,67 @@ export async function runCaseCommand(
   now: number,
   options: CommandOptions = {},
 ): Promise<CommandResult> {
-  // Deadlines of this case due at or before `now` are applied first (DOMAIN.md: at the
-  // deadline the default applies; SCENARIOS.md: due deadlines are swept before each step),
-  // so a command never acts on a state the clock has already moved past, even when the
-  // sweep timer has not fired yet. A deadline command is the sweep itself.
-  if (command.type !== 'deadline') await sweep(db, now, { caseId });
-  for (let attempt = 0; ; attempt++) {
+  // A named case: attemptCommand answers null only for take-next.
+  return (await withConflictRetry(db, caseId, () => attemptCommand(db, caseId, command, actor, now, options)))!;
+}
+
+/**
+ * Take-next (DOMAIN.md rule 2): claims the unassigned case escalated longest ago that no
+ * one else is claiming at this moment, in one transaction. On PostgreSQL the pick is
+ * `FOR UPDATE SKIP LOCKED`, so mediators pressing at once on several desktops each get a
+ * different case instead of racing for the same one. An empty queue writes nothing and
+ * answers NOT_FOUND.
+ */
+export async function claimNextCase(db: Db, actor: Actor, now: number): Promise<CommandResult> {
+  for (let round = 0; round < 20; round++) {
+    const result = await withConflictRetry(db, 'next', () => attemptCommand(db, NEXT_UNASSIGNED, { type: 'claim' }, actor, now, {}));
+    if (result) return result;
+    // Nothing free: either the queue is empty, or every unassigned case is held by a
+    // transaction right now (other presses, a feed re-import) and will be settled in a moment.
+    if (!(await oldestUnassignedCase(db))) throw new AppFailure('NOT_FOUND', 'The unassigned queue is empty: there is no case to take.');
+    await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+  }
+  throw new AppFailure('CONFLICT', 'Other mediators are taking cases at the same moment; try again.');
+}
+
+const NEXT_UNASSIGNED = Symbol('next unassigned case');
+
+/** Retries a lost race: a deadlock or serialization failure, or a case row changed by a writer that did not lock it. */
+async function withConflictRetry<T>(db: Db, caseId: string, attempt: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
     try {
-      return await attemptCommand(db, caseId, command, actor, now, options);
+      return await retryTransient(db, attempt);
     } catch (e) {
       // Another desktop changed the case between our read and write: read again and retry.
-      if (e instanceof ConcurrentUpdate && attempt < 3) continue;
+      if (e instanceof ConcurrentUpdate && i < 3) continue;
       if (e instanceof ConcurrentUpdate) throw new AppFailure('CONFLICT', `Case ${caseId} is being changed by someone else; try again.`);
       throw e;
     }
   }
 }
 
+/**
+ * One transaction: lock the case row (the one lock order: case, then its deadlines), apply
+ * its deadlines already due (DOMAIN.md: at the deadline the default applies; SCENARIOS.md:
+ * due deadlines are swept before each step, so a command never acts on a state the clock
+ * has already moved past), then load it, ask the engine and write. A deadline command is the
+ * sweep itself. Take-next answers null when no case is free.
+ */
 async function attemptCommand(
   db: Db,
-  caseId: string,
+  target: string | typeof NEXT_UNASSIGNED,
   command: Command,
   actor: Actor,
   now: number,
   options: CommandOptions,
-): Promise<CommandResult> {
+): Promise<CommandResult | null> {
   const refusal = await inWriteTx(db, async (tx) => {
+    const caseId = target === NEXT_UNASSIGNED ? await lockOldestUnassignedCase(tx) : (await lockCase(tx, target)) ? target : null;
+    if (caseId === null) {
+      if (target === NEXT_UNASSIGNED) return null;
+      throw new AppFailure('NOT_FOUND', `There is no case ${target}.`);
+    }
+    if (command.type !== 'deadline') await applyDueOfCase(tx, caseId, now);
     const state = await loadCaseState(tx, caseId);
     if (!state) throw new AppFailure('NOT_FOUND', `There is no case ${caseId}.`);
     const { version, policy } = await currentPolicy(tx);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Dispute } from '../../contract/dispute';
-import { deleteReplacedCases, insertDisputes, storedCases } from '../../db/repos/intake';
+import { deleteReplacedCases, insertDisputes, lockStoredCases } from '../../db/repos/intake';
+import { retryTransient } from '../../db/retry';
 import { inWriteTx, type Reader, type WriteTx } from '../../db/tx';
 import { recordImportedDisputesRisk, riskBeforeImport } from '../risk/buyer-risk';
 import type { IntakeOutcome } from './outcome';
@@ -86,19 +87,26 @@ export interface ImportHooks {
  * Imports validated disputes in ONE transaction (the caller's, when it passes one): identical
  * content is a no-op, changed content replaces a case still `escalated`, and is refused
  * (DUPLICATE) once the case has moved on. Ids must be unique within one call.
+ *
+ * The stored cases are read under their row locks, and a replaced case is rewritten in place
+ * while they are held, so a mediator's claim is never undone by a re-import: it either
+ * committed first (then a change is DUPLICATE) or claims the replaced case after. A lost race
+ * (deadlock, serialization failure, two feeds creating one new case) is retried from the top.
  */
 export async function importDisputes(db: Reader, disputes: Dispute[], now: number, hooks: ImportHooks = {}): Promise<IntakeOutcome[]> {
   if (!disputes.length) return [];
-  return inWriteTx(db, (tx) => importInTx(tx, disputes, now, hooks));
+  return retryTransient(db, () => inWriteTx(db, (tx) => importInTx(tx, disputes, now, hooks)), { also: [UNIQUE_VIOLATION] });
 }
 
+const UNIQUE_VIOLATION = '23505';
+
 async function importInTx(tx: WriteTx, disputes: Dispute[], now: number, hooks: ImportHooks): Promise<IntakeOutcome[]> {
-  const riskBefore = await riskBeforeImport(tx, disputes); // the buyer score takes back what a rewrite replaces
   const hashes = disputes.map(contentHash);
-  const existing = await storedCases(
+  const existing = await lockStoredCases(
     tx,
     disputes.map((d) => d.id),
   );
+  const riskBefore = await riskBeforeImport(tx, disputes); // the buyer score takes back what a rewrite replaces
   const outcomes: IntakeOutcome[] = [];
   const toWrite: Array<{ d: Dispute; hash: string; replace: boolean }> = [];
   disputes.forEach((d, i) => {

@@ -1,6 +1,8 @@
 import { loadCaseState, loadCaseStates, saveCaseState, saveCaseStates, type CaseChange } from '../../db/repos/case';
 import type { Db } from '../../db/connect';
 import { claimDeadline, claimDeadlines, dueDeadlines, releaseDeadlineClaims, type DueDeadline } from '../../db/repos/deadlines';
+import { lockFreeCases } from '../../db/repos/case-locks';
+import { retryTransient } from '../../db/retry';
 import { inWriteTx, type WriteTx } from '../../db/tx';
 import { decide } from '../../engine/decide';
 import { currentPolicy } from '../../db/repos/policy';
@@ -20,12 +22,19 @@ const CHUNK = 200;
  * (`fired_at` set where still null) inside the transaction that applies it, so two sweeps
  * (two windows, two desktops on one PostgreSQL, a crash and a restart) never apply it twice.
  * Each default is dated at its own deadline, not at the time the sweep happens to run.
+ *
+ * Lock order (PostgreSQL): the case rows first, then their deadline rows, as a command takes
+ * them, both without waiting (`SKIP LOCKED`, in id order): a case another desktop's command
+ * or sweep holds is left to it (a command applies its own case's due rows first, see
+ * runCaseCommand) or to the next run. A lost race (deadlock, serialization failure) is retried.
  */
 export async function sweep(db: Db, now: number, opts: { caseId?: string } = {}): Promise<SweepReport> {
   const report: SweepReport = { applied: 0, stale: 0, caseIds: [] };
+  // Rows whose case someone else holds: not fetched again in this run (the holder or the next run applies them).
+  const skipped = new Set<number>();
   for (;;) {
     // One case only: a command first brings its own case up to `now` (see runCaseCommand).
-    const due = await dueDeadlines(db, now, BATCH, opts.caseId);
+    const due = (await dueDeadlines(db, now, BATCH, opts.caseId)).filter((r) => !skipped.has(r.id));
     if (!due.length) return report;
     // Chunks of consecutive due rows of distinct cases, one transaction each (see applyChunk).
     let i = 0;
@@ -39,7 +48,7 @@ export async function sweep(db: Db, now: number, opts: { caseId?: string } = {})
       }
       let result: ChunkOutcome;
       try {
-        result = await inWriteTx(db, (tx) => applyChunk(tx, chunk, now));
+        result = await retryTransient(db, () => inWriteTx(db, (tx) => applyChunk(tx, chunk, now)));
       } catch {
         // Rolled back whole: replay it one row per transaction, so the rows before a failing
         // one stay applied and the same error surfaces, exactly as without chunks.
@@ -47,6 +56,10 @@ export async function sweep(db: Db, now: number, opts: { caseId?: string } = {})
       }
       result.outcomes.forEach((applied, k) => {
         if (applied === null) return; // someone else took it
+        if (applied === 'skipped') {
+          skipped.add(chunk[k]!.id);
+          return;
+        }
         if (!applied) {
           report.stale++;
           return;
@@ -62,8 +75,24 @@ export async function sweep(db: Db, now: number, opts: { caseId?: string } = {})
   }
 }
 
-/** Per row, in order: null = someone else claimed it, false = stale (claimed, nothing to do), true = applied. */
-type RowOutcome = null | boolean;
+/**
+ * Brings one case up to `now` inside the caller's transaction, which already holds the
+ * case's row lock (runCaseCommand): its due rows, oldest first, each claimed and applied.
+ */
+export async function applyDueOfCase(tx: WriteTx, caseId: string, now: number): Promise<void> {
+  for (;;) {
+    const [row] = await dueDeadlines(tx, now, 1, caseId);
+    if (!row) return;
+    const applied = await applyOne(tx, row, now);
+    if (applied === 'skipped') return; // cannot happen while we hold the case; never loop on it
+  }
+}
+
+/**
+ * Per row, in order: null = someone else claimed it, false = stale (claimed, nothing to do),
+ * true = applied, 'skipped' = its case (or the row) is held by another transaction.
+ */
+type RowOutcome = null | boolean | 'skipped';
 interface ChunkOutcome {
   /** One per row handled, in order; rows after a default that spawned a due deadline are left for the next fetch. */
   outcomes: RowOutcome[];
@@ -79,15 +108,21 @@ const deadlineCommand = (row: DueDeadline) => ({ type: 'deadline' as const, key:
  * them one by one). Saves one commit, and most of the statements, per default.
  */
 async function applyChunk(tx: WriteTx, chunk: DueDeadline[], now: number): Promise<ChunkOutcome> {
+  const locked = await lockFreeCases(
+    tx,
+    chunk.map((r) => r.case_id),
+  );
   const claimed = await claimDeadlines(
     tx,
-    chunk.map((r) => r.id),
+    chunk.filter((r) => locked.has(r.case_id)).map((r) => r.id),
     now,
   );
   const outcomes: RowOutcome[] = [];
   const changes: CaseChange[] = [];
   let spawnedDue = false;
-  if (!claimed.size) return { outcomes: chunk.map(() => null), spawnedDue };
+  // Rows of a case someone else holds are skipped; rows gone from under a held case, someone else's.
+  const missed = (r: DueDeadline): RowOutcome => (locked.has(r.case_id) ? null : 'skipped');
+  if (!claimed.size) return { outcomes: chunk.map(missed), spawnedDue };
   const states = await loadCaseStates(
     tx,
     chunk.filter((r) => claimed.has(r.id)).map((r) => r.case_id),
@@ -95,7 +130,7 @@ async function applyChunk(tx: WriteTx, chunk: DueDeadline[], now: number): Promi
   const { version, policy } = await currentPolicy(tx);
   for (const row of chunk) {
     if (!claimed.has(row.id)) {
-      outcomes.push(null);
+      outcomes.push(missed(row));
       continue;
     }
     const state = states.get(row.case_id);
@@ -131,19 +166,23 @@ async function applyChunk(tx: WriteTx, chunk: DueDeadline[], now: number): Promi
 async function applyOneByOne(db: Db, chunk: DueDeadline[], now: number): Promise<ChunkOutcome> {
   const outcomes: RowOutcome[] = [];
   for (const row of chunk) {
-    const applied = await inWriteTx(db, async (tx) => {
-      if (!(await claimDeadline(tx, row.id, now))) return null; // someone else took it
-      const state = await loadCaseState(tx, row.case_id);
-      if (!state) return false;
-      const { version, policy } = await currentPolicy(tx);
-      const result = decide(state, deadlineCommand(row), { now: row.due_at, policy, policyVersion: version, actor: { kind: 'system' } });
-      if (!result.ok) throw new Error(`the engine refused deadline ${row.key} of ${row.case_id}: ${result.message}`);
-      if (!result.events.length) return false;
-      await saveCaseState(tx, state, result.next, result, now);
-      return { spawnedDue: result.deadlines.some((d) => d.dueAt <= now) };
-    });
-    outcomes.push(applied === null ? null : applied !== false);
-    if (applied && applied.spawnedDue) return { outcomes, spawnedDue: true };
+    const applied = await retryTransient(db, () => inWriteTx(db, (tx) => applyOne(tx, row, now)));
+    outcomes.push(applied === null || applied === 'skipped' ? applied : applied !== false);
+    if (applied && applied !== 'skipped' && applied.spawnedDue) return { outcomes, spawnedDue: true };
   }
   return { outcomes, spawnedDue: false };
+}
+
+/** One due row in the caller's transaction: its case locked (case first), the row claimed, its default applied. */
+async function applyOne(tx: WriteTx, row: DueDeadline, now: number): Promise<null | false | 'skipped' | { spawnedDue: boolean }> {
+  if (!(await lockFreeCases(tx, [row.case_id])).has(row.case_id)) return 'skipped';
+  if (!(await claimDeadline(tx, row.id, now))) return null; // someone else took it
+  const state = await loadCaseState(tx, row.case_id);
+  if (!state) return false;
+  const { version, policy } = await currentPolicy(tx);
+  const result = decide(state, deadlineCommand(row), { now: row.due_at, policy, policyVersion: version, actor: { kind: 'system' } });
+  if (!result.ok) throw new Error(`the engine refused deadline ${row.key} of ${row.case_id}: ${result.message}`);
+  if (!result.events.length) return false;
+  await saveCaseState(tx, state, result.next, result, now);
+  return { spawnedDue: result.deadlines.some((d) => d.dueAt <= now) };
 }

@@ -1,3 +1,4 @@
+import { dialectOf } from '../dialect';
 import type { Reader, WriteTx } from '../tx';
 
 /**
@@ -19,8 +20,29 @@ export async function dueDeadlines(db: Reader, now: number, limit: number, caseI
   return query.orderBy('due_at').orderBy('id').limit(limit).execute();
 }
 
-/** Claims these rows where still pending; the ids this transaction claimed. */
+/**
+ * Claims these rows where still pending; the ids this transaction claimed. On PostgreSQL the
+ * rows are locked first in id order, skipping any another transaction holds, so two
+ * desktops' sweeps never wait on each other (call it holding the rows' case locks: the one
+ * lock order is case row, then its deadlines).
+ */
 export async function claimDeadlines(tx: WriteTx, ids: number[], now: number): Promise<Set<number>> {
+  if (!ids.length) return new Set();
+  if (dialectOf(tx) === 'postgres') {
+    ids = (
+      await tx
+        .selectFrom('deadlines')
+        .select('id')
+        .where('id', 'in', ids)
+        .where('fired_at', 'is', null)
+        .where('cancelled_at', 'is', null)
+        .orderBy('id')
+        .forUpdate()
+        .skipLocked()
+        .execute()
+    ).map((r) => r.id);
+    if (!ids.length) return new Set();
+  }
   return new Set(
     (
       await tx

@@ -1,6 +1,8 @@
 import type { Dispute } from '../../contract/dispute';
 import { toMs } from '../../contract/primitives';
+import { sql } from 'kysely';
 import { insertChunked } from '../batch';
+import { dialectOf } from '../dialect';
 import type { Reader, WriteTx } from '../tx';
 
 /**
@@ -10,23 +12,57 @@ import type { Reader, WriteTx } from '../tx';
  * unchanged, refused or replaced) are app/intake/intake.ts's.
  */
 
-/** What is stored of these case ids already: its content hash and state. */
-export async function storedCases(tx: Reader, ids: string[]): Promise<Map<string, { id: string; content_hash: string; status: string }>> {
-  return new Map(
-    (await tx.selectFrom('cases').select(['id', 'content_hash', 'status']).where('id', 'in', ids).execute()).map((r) => [r.id, r]),
-  );
+/**
+ * What is stored of these case ids already: its content hash and state, each case row
+ * locked for the importing transaction (PostgreSQL `FOR UPDATE`, in id order), so the
+ * status intake decides on cannot change before the batch commits: a claim either
+ * committed first (the import sees it and refuses a change) or waits for the import.
+ */
+export async function lockStoredCases(
+  tx: WriteTx,
+  ids: string[],
+): Promise<Map<string, { id: string; content_hash: string; status: string }>> {
+  let query = tx.selectFrom('cases').select(['id', 'content_hash', 'status']).where('id', 'in', ids).orderBy('id');
+  if (dialectOf(tx) === 'postgres') query = query.forUpdate();
+  return new Map((await query.execute()).map((r) => [r.id, r]));
 }
 
-/** Removes cases (still escalated) that intake is about to write again, with the rows intake wrote for them. */
+/**
+ * Clears what intake wrote for cases (still escalated, locked by lockStoredCases) that it is
+ * about to write again: their negotiation, messages and evidence. The case row itself stays
+ * and is rewritten in place by insertDisputes, never deleted (its row lock holds throughout).
+ */
 export async function deleteReplacedCases(tx: WriteTx, ids: string[]): Promise<void> {
   for (const table of ['negotiation', 'messages', 'evidence'] as const) await tx.deleteFrom(table).where('case_id', 'in', ids).execute();
-  await tx.deleteFrom('cases').where('id', 'in', ids).execute();
 }
+
+const REPLACED_COLUMNS = [
+  'order_id',
+  'buyer_id',
+  'seller_id',
+  'reason',
+  'claim_remedy',
+  'claim_amount_minor',
+  'currency',
+  'total_minor',
+  'description',
+  'opened_at',
+  'escalated_at',
+  'status',
+  'assignee_id',
+  'forced_decision',
+  'evidence_round',
+  'policy_version',
+  'content_hash',
+  'next_due_at',
+  'created_at',
+  'updated_at',
+] as const;
 
 const NO_LABEL = { label: null, label_note: null, labelled_by: null, labelled_at: null };
 const lastById = <T>(rows: T[], key: (r: T) => string): T[] => [...new Map(rows.map((r) => [key(r), r])).values()];
 
-/** Writes these disputes as escalated cases (`replace`: one removed by deleteReplacedCases, logged as an update). */
+/** Writes these disputes as escalated cases (`replace`: one cleared by deleteReplacedCases and rewritten in place, logged as an update). */
 export async function insertDisputes(
   tx: WriteTx,
   toWrite: Array<{ d: Dispute; hash: string; replace: boolean }>,
@@ -131,32 +167,44 @@ export async function insertDisputes(
       .execute(),
   );
 
-  await insertChunked(
-    toWrite.map(({ d, hash }) => ({
-      id: d.id,
-      order_id: d.order.id,
-      buyer_id: d.buyer.id,
-      seller_id: d.seller.id,
-      reason: d.reason,
-      claim_remedy: d.claim.remedy,
-      claim_amount_minor: d.claim.amountMinor,
-      currency: d.order.currency,
-      total_minor: d.order.totalMinor,
-      description: d.description,
-      opened_at: toMs(d.openedAt),
-      escalated_at: toMs(d.escalatedAt),
-      status: 'escalated',
-      assignee_id: null,
-      forced_decision: 0,
-      evidence_round: 0,
-      policy_version: null,
-      content_hash: hash,
-      next_due_at: null,
-      version: 0,
-      created_at: now,
-      updated_at: now,
-    })),
-    (chunk) => tx.insertInto('cases').values(chunk).execute(),
+  const caseRow = ({ d, hash }: { d: Dispute; hash: string }) => ({
+    id: d.id,
+    order_id: d.order.id,
+    buyer_id: d.buyer.id,
+    seller_id: d.seller.id,
+    reason: d.reason,
+    claim_remedy: d.claim.remedy,
+    claim_amount_minor: d.claim.amountMinor,
+    currency: d.order.currency,
+    total_minor: d.order.totalMinor,
+    description: d.description,
+    opened_at: toMs(d.openedAt),
+    escalated_at: toMs(d.escalatedAt),
+    status: 'escalated',
+    assignee_id: null,
+    forced_decision: 0,
+    evidence_round: 0,
+    policy_version: null,
+    content_hash: hash,
+    next_due_at: null,
+    version: 0,
+    created_at: now,
+    updated_at: now,
+  });
+  await insertChunked(toWrite.filter((w) => !w.replace).map(caseRow), (chunk) => tx.insertInto('cases').values(chunk).execute());
+  // A replaced case keeps its row: every column rewritten, its version moved on (a writer that
+  // read the old content cannot save over the new).
+  await insertChunked(toWrite.filter((w) => w.replace).map(caseRow), (chunk) =>
+    tx
+      .insertInto('cases')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          ...Object.fromEntries(REPLACED_COLUMNS.map((c) => [c, eb.ref(`excluded.${c}`)])),
+          version: sql<number>`cases.version + 1`,
+        })),
+      )
+      .execute(),
   );
 
   await insertChunked(
