@@ -2,6 +2,7 @@ import { ActionIcon, Box, Button, Group, Kbd, SegmentedControl, Text, Tooltip, U
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, subscribe } from '../api/client';
 import { IconKeyboard } from '../ui/Icons';
+import { ConnectionBanner } from '../ui/ConnectionBanner';
 import { ShortcutsHelp } from '../ui/ShortcutsHelp';
 import { useToast } from '../ui/Toast';
 import { humanize, localTimeZone } from '../ui/format';
@@ -125,6 +126,12 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
     };
   }, []);
 
+  /** The database answers again after an outage: refetch everything shown. */
+  const refetchAll = useCallback(() => {
+    setQueueKey((k) => k + 1);
+    setCaseKey((k) => k + 1);
+  }, []);
+
   const takeNext = useCallback(async () => {
     if (taking || me.role === 'analyst') return;
     setTaking(true);
@@ -224,6 +231,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           </Button>
         </Group>
       </Group>
+      <ConnectionBanner onRecovered={refetchAll} />
 
       {me.role === 'supervisor' && <SupervisorNav value={base} onChange={(v) => switchBase(v as BaseView)} refreshKey={queueKey} />}
       <Box style={{ flex: 1, minHeight: 0, position: 'relative' }}>
