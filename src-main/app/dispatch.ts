@@ -3,6 +3,7 @@ import { isMethodName, methods, type Caller } from '../contract/methods';
 import { appendEvents } from '../db/repos/case';
 import { caseExists } from '../db/repos/case-reads';
 import { inWriteTx } from '../db/tx';
+import { isDatabaseUnreachable, unavailable } from '../db/unavailable';
 import { handlers, type ServiceContext } from './handlers';
 import type { Identity } from './identity';
 
@@ -16,7 +17,9 @@ const callerOf = (identity: Identity): Caller | null =>
  */
 export async function dispatch(ctx: ServiceContext, method: string, rawInput: unknown, identity: Identity): Promise<Envelope<unknown>> {
   const { envelope, logged } = await dispatchUnlogged(ctx, method, rawInput, identity);
-  if (!envelope.ok && !logged && CASE_COMMANDS.has(method)) await logRefusal(ctx, method, rawInput, identity, envelope.error);
+  // UNAVAILABLE: the database is away, so there is no audit log to write to.
+  if (!envelope.ok && !logged && envelope.error.code !== 'UNAVAILABLE' && CASE_COMMANDS.has(method))
+    await logRefusal(ctx, method, rawInput, identity, envelope.error);
   return envelope;
 }
 
@@ -87,6 +90,10 @@ async function dispatchUnlogged(
     return { envelope: { ok: true, value: await handler(ctx, parsed.data, identity) }, logged: false };
   } catch (e) {
     if (e instanceof AppFailure) return { envelope: { ok: false, error: e.toError() }, logged: e.logged };
+    if (isDatabaseUnreachable(e)) {
+      console.warn(`[dispatch] ${method}: the database cannot be reached (${e instanceof Error ? e.message : String(e)})`);
+      return { envelope: { ok: false, error: unavailable().toError() }, logged: false };
+    }
     console.error(`[dispatch] ${method} failed:`, e);
     return refused('INTERNAL', 'Something went wrong inside Mediation Desk; nothing was changed. The error is in the log.');
   }

@@ -22,6 +22,7 @@ import { evidenceHandlers } from './evidence/handlers';
 import { submitEvidence, type EvidenceFiles } from './evidence/intake';
 import { supervisionHandlers } from './supervision/handlers';
 import type { ReplayCases } from './replay/in-worker';
+import { sweepAfterCommit } from './sweep-after-commit';
 
 export interface ServiceContext {
   db: Db;
@@ -54,7 +55,7 @@ const actorOf = (identity: Identity): Actor => {
 async function command(ctx: ServiceContext, caseId: string, cmd: Command, identity: Identity) {
   const now = ctx.clock.now();
   const result = await runCaseCommand(ctx.db, caseId, cmd, actorOf(identity), now);
-  const swept = await sweep(ctx.db, now);
+  const swept = await sweepAfterCommit(ctx.db, now);
   ctx.notify([caseId, ...swept.caseIds], 'command');
   return result;
 }

@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type PostgresPool } from 'kysely';
 import { migrations } from '../../migrations';
 import type { Database } from './schema';
+import { markSharedServer, resilientPool, underStartupLock } from './server';
 
 export type Db = Kysely<Database>;
 
@@ -22,7 +23,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
       : opts.url.startsWith('pglite:')
         ? await openPglite()
         : openSqlite(opts.url.replace(/^sqlite:/, ''), opts.sqliteNativeBinding);
-  await migrate(db);
+  // Desktops starting together on one empty server migrate one after another.
+  await underStartupLock(db, () => migrate(db));
   return db;
 }
 
@@ -73,7 +75,9 @@ async function openPostgres(url: string): Promise<Db> {
   const { Pool, types } = pg.default ?? pg;
   // Epoch-ms columns are bigint; they fit a JS number exactly, so parse them as one.
   types.setTypeParser(20, (v: string) => Number(v));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: url, max: 8 }) }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(Pool, url) }) });
+  markSharedServer(db);
+  return db;
 }
 
 /** PGlite (PostgreSQL compiled to WASM) behind kysely's PostgresDialect, one connection at a time. */

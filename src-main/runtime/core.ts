@@ -17,6 +17,9 @@ import { sweep } from '../app/sweep/sweep';
 import { nextDueAt } from '../db/repos/deadlines';
 import { isEmptyDatabase } from '../db/repos/demo';
 import { signIn } from '../app/session/users';
+import { underStartupLock } from '../db/server';
+import { watchHealth } from '../db/health';
+import { unavailable } from '../db/unavailable';
 
 /** demo/ (population, pictures, history; thousands of lines) is loaded only when a demo is asked for. */
 const loadDemo = () => import('../demo/seed');
@@ -42,6 +45,8 @@ export interface Core extends CoreApi {
 
 /** The longest a timer sleeps before re-checking: covers clock jumps and deadlines added by other desktops. */
 const MAX_TIMER_MS = 60_000;
+/** How soon the timer tries again when reading the next deadline failed for another reason. */
+const RETRY_MS = 5_000;
 
 /**
  * The main-process core: database, services, dispatch and the deadline timer. Both
@@ -54,7 +59,10 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     url: opts.databaseUrl ?? join(opts.dataDir, 'mediation-desk.sqlite'),
     sqliteNativeBinding: opts.sqliteNativeBinding,
   });
-  await ensurePolicy(db, clock.now());
+  // Several desktops may open one empty server at once: exactly one of them creates version 1.
+  await underStartupLock(db, () => ensurePolicy(db, clock.now()));
+  // The pool reconnects by itself; this notices when, so the deadline timer catches up.
+  const health = watchHealth(db);
   const events = new EventEmitter();
   events.setMaxListeners(1000);
   const notify = (caseIds: string[], reason: ChangeNotice['reason']) =>
@@ -73,7 +81,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
         const report = await sweep(db, clock.now());
         if (report.caseIds.length) notify(report.caseIds, 'sweep');
       } catch (e) {
-        console.error('[sweep] failed; will retry on the next timer:', e);
+        if (health.failed(e)) console.warn('[sweep] the database cannot be reached; the sweep runs again once it answers');
+        else console.error('[sweep] failed; will retry on the next timer:', e);
       } finally {
         sweeping = null;
         if (!closed) await schedule();
@@ -81,30 +90,60 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     })();
     return sweeping;
   };
+  /** Never rejects: it runs from timers, where a rejection would end the process. */
   const schedule = async (): Promise<void> => {
     if (timer) clearTimeout(timer);
-    const due = await nextDueAt(db);
-    const wait = due === null ? MAX_TIMER_MS : Math.min(MAX_TIMER_MS, Math.max(0, due - clock.now()));
-    timer = setTimeout(() => void sweepNow(), wait);
+    let wait = RETRY_MS;
+    try {
+      const due = await nextDueAt(db);
+      wait = due === null ? MAX_TIMER_MS : Math.min(MAX_TIMER_MS, Math.max(0, due - clock.now()));
+    } catch (e) {
+      // While the database is away, its recovery (below) runs the sweep; this timer is the fallback.
+      if (health.failed(e)) wait = MAX_TIMER_MS;
+      else console.error('[sweep] could not read the next deadline; retrying soon:', e);
+    }
+    if (closed) return;
+    timer = setTimeout(() => void sweepNow().catch((e: unknown) => console.error('[sweep] failed:', e)), wait);
     timer.unref();
   };
+  health.onRecovered(() => void sweepNow().catch((e: unknown) => console.error('[sweep] failed:', e)));
 
   await sweepNow(); // catch up on everything that fell due while the application was closed
   // Load the reuse index in the background (a few seconds at a million images), so the first upload does not wait for it.
   const warming = evidence.reuse
     .sync(db)
     .catch((e) => console.error('[evidence] the reuse index could not be loaded yet; the first upload loads it:', e));
-  if (opts.demoIfEmpty && (await isEmptyDatabase(db))) {
-    const now = clock.now();
-    await (await loadDemo()).seedDemo(db, opts.demoIfEmpty, now, evidence);
-  }
+  const seedIfEmpty = async (cases: number) =>
+    // Under the start-up lock, so desktops opened together on one empty server seed it once.
+    underStartupLock(db, async () =>
+      (await isEmptyDatabase(db)) ? (await loadDemo()).seedDemo(db, cases, clock.now(), evidence) : { cases: 0, users: 0 },
+    );
+  if (opts.demoIfEmpty) await seedIfEmpty(opts.demoIfEmpty);
 
   return {
     db,
     context,
     sweepNow,
-    dispatch: (method, input, identity) => dispatch(context, method, input, identity),
-    readEvidence: (identity, request) => serveEvidence(db, evidence.store, identity, request),
+    async dispatch(method, input, identity) {
+      const envelope = await dispatch(context, method, input, identity);
+      if (envelope.ok) health.succeeded();
+      else if (envelope.error.code === 'UNAVAILABLE') health.lost();
+      return envelope;
+    },
+    readEvidence: (identity, request) =>
+      serveEvidence(db, evidence.store, identity, request).catch((e: unknown) => {
+        if (!health.failed(e)) throw e;
+        const body = Buffer.from(JSON.stringify({ ok: false, error: unavailable().toError() }));
+        return {
+          status: 503,
+          headers: {
+            'Content-Type': 'application/json; charset=utf-8',
+            'Content-Length': String(body.length),
+            'Cache-Control': 'no-store',
+          },
+          body,
+        };
+      }),
     async signIn(userId: string, password: string): Promise<Envelope<SignedInUser>> {
       try {
         if (typeof userId !== 'string' || typeof password !== 'string' || userId.length > 128 || password.length > 1024)
@@ -112,6 +151,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
         return { ok: true, value: await signIn(db, userId, password, clock.now()) };
       } catch (e) {
         if (e instanceof AppFailure) return { ok: false, error: e.toError() };
+        if (health.failed(e)) return { ok: false, error: unavailable().toError() };
         throw e;
       }
     },
@@ -120,12 +160,11 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       return () => events.off('change', listener);
     },
     isEmpty: () => isEmptyDatabase(db),
-    async seedDemo(cases: number) {
-      const now = clock.now();
-      return (await loadDemo()).seedDemo(db, cases, now, evidence);
-    },
+    /** Seeds the demo population unless another desktop did meanwhile (the database is no longer empty). */
+    seedDemo: seedIfEmpty,
     async close() {
       closed = true;
+      health.close();
       if (timer) clearTimeout(timer);
       await sweeping;
       await warming;

@@ -25,7 +25,7 @@ import { runCaseCommand } from '../case/commands';
 import type { CommandResult } from '../../contract/outputs/case';
 import type { ServiceContext } from '../handlers';
 import { currentPolicy } from '../../db/repos/policy';
-import { sweep } from '../sweep/sweep';
+import { sweepAfterCommit } from '../sweep-after-commit';
 
 /**
  * Evidence files coming in with their bytes (issue 5): `party.submitEvidence` with
@@ -254,7 +254,7 @@ export async function submitEvidence(
       },
     );
   }
-  const swept = await sweep(ctx.db, now);
+  const swept = await sweepAfterCommit(ctx.db, now);
   ctx.notify([input.caseId, ...swept.caseIds], 'command');
   return result;
 }

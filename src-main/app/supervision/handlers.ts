@@ -9,6 +9,7 @@ import { qualityList, reviewQuality } from './quality';
 import { queuePage } from '../queue/queue';
 import { sweep } from '../sweep/sweep';
 import { assignMany, teamOverview } from './team';
+import { sweepAfterCommit } from '../sweep-after-commit';
 
 type Name = keyof typeof supervisionMethods;
 
@@ -32,7 +33,7 @@ export const supervisionHandlers: { [M in Name]: Handler<M> } = {
     const before = await sweep(ctx.db, now);
     if (before.caseIds.length) ctx.notify(before.caseIds, 'sweep');
     const result = await assignMany(ctx.db, input.caseIds, input.userId, { kind: 'user', id: user.id, role: user.role }, now);
-    const after = await sweep(ctx.db, now);
+    const after = await sweepAfterCommit(ctx.db, now);
     ctx.notify([...result.caseIds, ...after.caseIds], 'command');
     return result;
   },

@@ -15,6 +15,22 @@ const bridge = typeof window !== 'undefined' ? window.api : undefined;
 
 let unauthenticatedHandler: (() => void) | null = null;
 
+let databaseDown = false;
+const databaseListeners = new Set<(down: boolean) => void>();
+
+/** Told when calls start answering UNAVAILABLE (the case database cannot be reached) and when one succeeds again. */
+export function onDatabaseState(listener: (down: boolean) => void): () => void {
+  databaseListeners.add(listener);
+  return () => databaseListeners.delete(listener);
+}
+
+function noteDatabase(result: Envelope<unknown>): void {
+  const down = result.ok ? false : result.error.code === 'UNAVAILABLE' ? true : databaseDown;
+  if (down === databaseDown) return;
+  databaseDown = down;
+  for (const l of databaseListeners) l(down);
+}
+
 /** Called whenever the carrier says the session is gone (expired, signed out elsewhere). */
 export function onUnauthenticated(handler: (() => void) | null): void {
   unauthenticatedHandler = handler;
@@ -25,6 +41,7 @@ export async function call<M extends MethodName>(method: M, input: MethodRawInpu
     ? await bridge.invoke(method, input).catch(unreachable)
     : await post(`/api/call/${encodeURIComponent(method)}`, input);
   if (!result.ok && result.error.code === 'UNAUTHENTICATED') unauthenticatedHandler?.();
+  noteDatabase(result);
   return result as Envelope<MethodOutput<M>>;
 }
 
@@ -43,6 +60,7 @@ export function evidenceUrl(sha256: string, variant: EvidenceVariant): string {
 export async function signIn(userId: string, password: string): Promise<Envelope<Me>> {
   const input = { userId, password };
   const result = bridge ? await bridge.invoke('session.signIn', input).catch(unreachable) : await post('/api/session/sign-in', input);
+  noteDatabase(result);
   return result as Envelope<Me>;
 }
 

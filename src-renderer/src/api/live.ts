@@ -1,5 +1,5 @@
 import { useQueryClient, type Query, type QueryClient } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import type { MethodName } from '../../../src-main/contract/methods';
 import { subscribe, type ChangeNotice } from './client';
 import { caseIdsOf, methodOf } from './queries';
@@ -93,4 +93,10 @@ export function useFollowChanges(onNotice?: (notice: ChangeNotice) => void): voi
 function refreshEveryOf(meta: Record<string, unknown> | undefined): number | undefined {
   const every = meta?.refreshAtMostEveryMs;
   return typeof every === 'number' ? every : undefined;
+}
+
+/** Refetches every query on screen: the database answers again after an outage. */
+export function useRefetchAll(): () => void {
+  const client = useQueryClient();
+  return useCallback(() => void client.invalidateQueries(), [client]);
 }

@@ -1,8 +1,9 @@
 import { ActionIcon, Box, Button, Group, Kbd, SegmentedControl, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useFollowChanges } from '../api/live';
+import { useFollowChanges, useRefetchAll } from '../api/live';
 import { useMethodMutation, useMethodQuery } from '../api/queries';
 import { IconKeyboard } from '../ui/Icons';
+import { ConnectionBanner } from '../ui/ConnectionBanner';
 import { ShortcutsHelp } from '../ui/ShortcutsHelp';
 import { useToast } from '../ui/Toast';
 import { humanize, localTimeZone } from '../ui/format';
@@ -112,6 +113,9 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const claimNext = useMethodMutation('case.claimNext');
   const taking = claimNext.isPending;
   const { mutateAsync: claimNextCase } = claimNext;
+
+  /** The database answers again after an outage: refetch everything shown. */
+  const refetchAll = useRefetchAll();
   const takeNext = useCallback(async () => {
     if (taking || me.role === 'analyst') return;
     const r = await claimNextCase({});
@@ -209,6 +213,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           </Button>
         </Group>
       </Group>
+      <ConnectionBanner onRecovered={refetchAll} />
 
       {me.role === 'supervisor' && (
         <ErrorBoundary screen="The screen switch" inline>

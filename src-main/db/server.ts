@@ -1,0 +1,79 @@
+import { sql, type Kysely } from 'kysely';
+import type { Pool, PoolClient } from 'pg';
+import { isDatabaseUnreachable } from './unavailable';
+
+/**
+ * The shared PostgreSQL server of a team: a pool that survives its connections dying (a
+ * dropped connection, a server restart, an outage) and the start-up lock that lets several
+ * desktops open one empty database at once.
+ */
+
+/** Databases on a shared server (not SQLite, not the single-session PGlite of the tests). */
+const sharedServers = new WeakSet<object>();
+
+export const sharesServer = (db: Kysely<any>): boolean => sharedServers.has(db);
+export const markSharedServer = (db: Kysely<any>): void => void sharedServers.add(db);
+
+/**
+ * A pg Pool that never lets a connection's death take the process down. Without an `error`
+ * listener, an idle client whose server went away (pg_terminate_backend, a restart) emits
+ * an unhandled 'error' and Node exits; a checked-out client does the same. Here both are
+ * logged; pg-pool drops the dead client (an idle one at once, a checked-out one on release,
+ * as it is no longer queryable) and opens new ones on demand, so the pool reconnects by itself.
+ */
+export function resilientPool(PoolClass: typeof Pool, connectionString: string): Pool {
+  const pool = new PoolClass({
+    connectionString,
+    max: 8,
+    // A connection attempt to an unreachable server fails within this, so a command answers UNAVAILABLE.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 10_000,
+    // Notices a silently vanished server (no FIN: a network cut) on idle connections.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
+  const warn = rateLimited((e: unknown) =>
+    console.warn(`[db] a connection to the case database was lost: ${e instanceof Error ? e.message : String(e)}`),
+  );
+  pool.on('error', (e) => warn(e)); // idle clients
+  pool.on('connect', (client: PoolClient) => client.on('error', (e) => warn(e))); // checked-out clients
+  return pool;
+}
+
+/** One line per outage, not one per connection. */
+function rateLimited(log: (e: unknown) => void, everyMs = 5_000): (e: unknown) => void {
+  let last = 0;
+  return (e) => {
+    const now = Date.now();
+    if (now - last < everyMs && isDatabaseUnreachable(e)) return;
+    last = now;
+    log(e);
+  };
+}
+
+/** pg_advisory_lock key of the start-up work (an arbitrary constant: "MD" 0001). */
+const STARTUP_LOCK = 0x4d44_0001;
+
+/**
+ * Runs `work` (migrations, the default policy, first-run seeding) while holding a
+ * session-level advisory lock on a dedicated connection, so desktops starting together on
+ * one server do it one after another; each checks what is already there and skips it. The
+ * lock is released after, or by the server when the connection dies. SQLite and PGlite
+ * have a single process (or session) per database: there `work` just runs.
+ */
+export async function underStartupLock<T>(db: Kysely<any>, work: () => Promise<T>): Promise<T> {
+  if (!sharesServer(db)) return work();
+  return db.connection().execute(async (conn) => {
+    await sql`SELECT pg_advisory_lock(${sql.lit(STARTUP_LOCK)})`.execute(conn);
+    try {
+      return await work();
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${sql.lit(STARTUP_LOCK)})`.execute(conn).catch(() => undefined);
+    }
+  });
+}
+
+/** The cheapest statement that proves the database answers. */
+export async function probe(db: Kysely<any>): Promise<void> {
+  await sql`SELECT 1`.execute(db);
+}

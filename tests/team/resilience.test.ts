@@ -1,0 +1,161 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS } from '../../src-main/demo/demo-data';
+import { SERVER_URL, Session, adminQuery, freshDatabase, startDesk, waitFor, type Desk, type Envelope } from './harness';
+import { startProxy, type TcpProxy } from './harness-proxy';
+
+/**
+ * A desktop keeps running when its database goes away (a dropped connection, a server
+ * restart, an outage): commands answer UNAVAILABLE meanwhile and work again by themselves
+ * once the server is back. Several desktops opened at once on an empty database set it
+ * up exactly once.
+ */
+
+const RECOVERY_MS = 10_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const desks: Desk[] = [];
+const proxies: TcpProxy[] = [];
+
+afterAll(async () => {
+  await Promise.all(desks.map((d) => d.stop()));
+  await Promise.all(proxies.map((p) => p.close()));
+});
+
+const dbName = (url: string) => new URL(url).pathname.slice(1);
+
+/** pg_terminate_backend on every connection a desk holds to its database. */
+async function dropConnections(url: string): Promise<number> {
+  const rows = await adminQuery<{ pid: number }>(
+    SERVER_URL!,
+    `WITH theirs AS MATERIALIZED (SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid())
+     SELECT pid FROM theirs WHERE pg_terminate_backend(pid)`,
+    [dbName(url)],
+  );
+  return rows.length;
+}
+
+/** A call that reports a dead desk (the fetch fails) as a code too, so the test says what happened. */
+async function attempt(s: Session, method: string, input: unknown = {}): Promise<Envelope> {
+  try {
+    return await s.call(method, input);
+  } catch (e) {
+    return { ok: false, error: { code: 'NO_ANSWER', message: String(e) } };
+  }
+}
+
+const codeOf = (e: Envelope) => (e.ok ? 'ok' : e.error!.code);
+
+/** Waits until a call succeeds; the time it took. */
+const recovers = (s: Session) => waitFor('a call to succeed again', async () => (await attempt(s, 'queue.counts')).ok, RECOVERY_MS);
+
+describe.skipIf(!SERVER_URL)('a desktop on a database that goes away', () => {
+  it('survives pg_terminate_backend while idle and during a burst of calls, and recovers', async () => {
+    const url = await freshDatabase('drop');
+    const desk = await startDesk('drop', url, ['--demo', '--demo-cases', '20']);
+    desks.push(desk);
+    const mira = await Session.signIn(desk, 'mira', 'mira-demo');
+    expect((await mira.call('queue.counts')).ok).toBe(true);
+
+    // Idle: the pool's idle connections die under it.
+    expect(await dropConnections(url)).toBeGreaterThan(0);
+    await sleep(1_000);
+    expect(desk.exited(), desk.output()).toBe(false);
+    const idleRecovery = await recovers(mira);
+
+    // Busy: connections die while calls (reads and writes) are running.
+    const codes: string[] = [];
+    let running = true;
+    const worker = async (n: number) => {
+      for (let i = 0; running; i++) {
+        const r =
+          i % 3 === 0
+            ? await attempt(mira, 'views.save', { name: `Burst ${n}-${i}`, filter: { scope: 'mine' } })
+            : await attempt(mira, i % 3 === 1 ? 'queue.counts' : 'queue.list', i % 3 === 1 ? {} : { scope: 'all', limit: 20 });
+        codes.push(codeOf(r));
+      }
+    };
+    const workers = [0, 1, 2, 3].map(worker);
+    await sleep(400);
+    await dropConnections(url);
+    await sleep(600);
+    await dropConnections(url);
+    await sleep(1_000);
+    running = false;
+    await Promise.all(workers);
+    expect(desk.exited(), desk.output()).toBe(false);
+    expect(codes.length).toBeGreaterThan(0);
+    expect(
+      codes.filter((c) => c !== 'ok' && c !== 'UNAVAILABLE'),
+      desk.output().slice(-4000),
+    ).toEqual([]);
+    const busyRecovery = await recovers(mira);
+    console.log(
+      `[resilience] recovery after pg_terminate_backend: idle ${idleRecovery} ms, busy ${busyRecovery} ms; burst codes`,
+      count(codes),
+    );
+  });
+
+  it('answers UNAVAILABLE through a 20 s outage and recovers within 10 s after it', async () => {
+    const url = await freshDatabase('outage');
+    const server = new URL(SERVER_URL!);
+    const proxy = await startProxy({ host: server.hostname, port: Number(server.port || 5432) });
+    proxies.push(proxy);
+    const viaProxy = new URL(url);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(proxy.port);
+    const desk = await startDesk('outage', viaProxy.toString(), ['--demo', '--demo-cases', '20']);
+    desks.push(desk);
+    const mira = await Session.signIn(desk, 'mira', 'mira-demo');
+    expect((await mira.call('queue.counts')).ok).toBe(true);
+
+    await proxy.refuse();
+    const during: Envelope[] = [];
+    const outageEnds = Date.now() + 20_000;
+    while (Date.now() < outageEnds) {
+      during.push(await attempt(mira, 'queue.counts'));
+      expect(desk.exited(), desk.output()).toBe(false);
+      await sleep(500);
+    }
+    // A sign-in during the outage is refused the same way (not a 500).
+    const signIn = await fetch(`${desk.url}/api/session/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'oleg', password: 'oleg-demo' }),
+    }).then((r) => r.json() as Promise<Envelope>);
+    expect(codeOf(signIn)).toBe('UNAVAILABLE');
+
+    expect(during.map(codeOf).filter((c) => c !== 'UNAVAILABLE')).toEqual([]);
+    expect(during[0]!.error!.message).toMatch(/cannot be reached.*keeps retrying.*Nothing was changed/);
+
+    await proxy.accept();
+    const recovery = await recovers(mira);
+    expect(desk.exited(), desk.output()).toBe(false);
+    console.log(
+      `[resilience] outage of 20 s: ${during.length} calls answered UNAVAILABLE; recovered ${recovery} ms after the server returned`,
+    );
+  });
+
+  it('three desktops opened at once on an empty database set it up exactly once', async () => {
+    const url = await freshDatabase('cold');
+    const started = await Promise.all(['cold-a', 'cold-b', 'cold-c'].map((n) => startDesk(n, url, ['--demo', '--demo-cases', '20'])));
+    desks.push(...started);
+    for (const desk of started) {
+      const s = await Session.signIn(desk, 'oleg', 'oleg-demo');
+      expect((await s.call('queue.counts')).ok, desk.output()).toBe(true);
+    }
+    const policies = await adminQuery<{ version: number; note: string }>(url, 'SELECT version, note FROM policies ORDER BY version');
+    // Version 1 is the defaults, created once; the demo history publishes one change (version 2), once.
+    expect(policies.filter((p) => p.note === 'Defaults of DOMAIN.md').map((p) => Number(p.version))).toEqual([1]);
+    expect(policies.map((p) => Number(p.version))).toEqual([1, 2]);
+    const [users] = await adminQuery<{ n: string }>(url, 'SELECT count(*) AS n FROM users');
+    expect(Number(users!.n)).toBe(DEMO_USERS.length);
+    const [cases] = await adminQuery<{ n: string }>(url, 'SELECT count(*) AS n FROM cases');
+    // The 20 generated disputes and the 3 demo cases whose evidence is real files (demo/evidence.ts), once.
+    expect(Number(cases!.n)).toBe(20 + 3);
+  });
+});
+
+function count(codes: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of codes) out[c] = (out[c] ?? 0) + 1;
+  return out;
+}
