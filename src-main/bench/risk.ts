@@ -4,7 +4,7 @@
  *   recompute    the full recompute (app/risk/recompute.ts) over a generated database of
  *                `buyers` buyers and `orders` orders (default 1,000,000 and 8,000,000), run in a
  *                child process: seconds and peak RSS (targets: < 60 s, < 1 GB)
- *   incremental  one event's update (db/repos/risk.ts applyRiskEvents) on that database, timed
+ *   incremental  one event's update (db/repos/risk/updates.ts applyRiskEvents) on that database, timed
  *                inside its transaction and with the commit: p50 / p99 (target p99 < 1 ms)
  *
  * `benchRisk(opts)` returns one JSON-safe object; progress goes to `opts.log`.
@@ -22,7 +22,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { calibrate, round } from './stats';
 import { openDatabase } from '../db/connect';
-import { applyRiskEvents, type RiskEvent } from '../db/repos/risk';
+import { applyRiskEvents, type RiskEvent } from '../db/repos/risk/updates';
 import { inWriteTx } from '../db/tx';
 import { recomputeRisk } from '../app/risk/recompute';
 import { SeededRandom } from '../util/seeded-random';

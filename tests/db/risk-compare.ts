@@ -1,4 +1,4 @@
-import { buyerFromRow } from '../../src-main/db/repos/risk-rows';
+import { buyerFromRow } from '../../src-main/db/repos/risk/rows';
 import type { Db } from '../../src-main/db/connect';
 import { COUNTERS, MemoryRiskStore, decay, decayFast, rescoreAll, type Priors } from '../../src-main/engine/risk';
 

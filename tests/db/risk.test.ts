@@ -3,7 +3,7 @@ import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import type { DisputeInput } from '../../src-main/contract/dispute';
 import type { Role } from '../../src-main/contract/domain';
 import type { Db } from '../../src-main/db/connect';
-import { loadRiskModel } from '../../src-main/db/repos/risk';
+import { loadRiskModel } from '../../src-main/db/repos/risk/updates';
 import { importStream } from '../../src-main/app/intake/bulk-import';
 import { buyerRisk, listBuyerRisks } from '../../src-main/app/risk/buyer-risk';
 import { caseView } from '../../src-main/app/case/view';

@@ -11,7 +11,7 @@ import {
   linkedAccountsOf,
   linksOfAccount,
   riskScoresOf,
-} from '../../db/repos/risk-analyst';
+} from '../../db/repos/risk/analyst';
 import type { Reader } from '../../db/tx';
 import { buyerRisk, listBuyerRisks } from './buyer-risk';
 

@@ -2,7 +2,14 @@ import type { Dispute } from '../../contract/dispute';
 import { isNotReceived, type AccountLabel } from '../../contract/domain';
 import { toMs } from '../../contract/primitives';
 import { photoKeysOf } from '../../db/repos/evidence';
-import { applyRiskEvents, buyerRiskPage, buyerRiskScore, currentOrderFacts, riskDisputeOf, type RiskEvent } from '../../db/repos/risk';
+import {
+  applyRiskEvents,
+  buyerRiskPage,
+  buyerRiskScore,
+  currentOrderFacts,
+  riskDisputeOf,
+  type RiskEvent,
+} from '../../db/repos/risk/updates';
 import { inWriteTx, type Reader, type WriteTx } from '../../db/tx';
 import { classifyBuyerMessages, linkKey, type OrderFact, type RiskReason } from '../../engine/risk';
 import type { IntakeOutcome } from '../intake/outcome';

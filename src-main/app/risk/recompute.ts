@@ -1,7 +1,7 @@
 import type { AccountLabel } from '../../contract/domain';
 import { isNotReceived, type Reason } from '../../contract/domain';
 import { withPageCache } from '../../db/dialect';
-import { loadRiskModel, riskOutcomeOfDecision, saveRiskModel } from '../../db/repos/risk';
+import { loadRiskModel, riskOutcomeOfDecision, saveRiskModel } from '../../db/repos/risk/updates';
 import {
   buyerAccountsPage,
   buyerEvidenceOfSha,
@@ -21,8 +21,8 @@ import {
   orderSumsPage,
   type BuyerEvidenceRow,
   type LinkRow,
-} from '../../db/repos/risk-rebuild';
-import { buyerToRow, disputeToRow, photoToRow } from '../../db/repos/risk-rows';
+} from '../../db/repos/risk/rebuild';
+import { buyerToRow, disputeToRow, photoToRow } from '../../db/repos/risk/rows';
 import type { Database } from '../../db/schema';
 import { chunks } from '../../db/batch';
 import { photoKeysOf } from '../../db/repos/evidence';

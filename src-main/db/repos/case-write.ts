@@ -5,7 +5,7 @@ import { chunks, groupBy, insertChunked } from '../batch';
 import type { Database } from '../schema';
 import type { WriteTx } from '../tx';
 import type { SharedWriteTx } from './case';
-import { recordCaseChangesRisk } from './risk';
+import { recordCaseChangesRisk } from './risk/updates';
 
 /**
  * The engine's changes to cases, written: the case rows (version-guarded), their child rows,

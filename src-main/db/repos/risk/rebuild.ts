@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { RISK_MODEL } from '../../engine/risk';
-import { insertChunked } from '../batch';
-import type { BuyerRiskTable, Database } from '../schema';
-import type { Reader, WriteTx } from '../tx';
+import { RISK_MODEL } from '../../../engine/risk';
+import { insertChunked } from '../../batch';
+import type { BuyerRiskTable, Database } from '../../schema';
+import type { Reader, WriteTx } from '../../tx';
 
 /**
  * The full recompute's queries (app/risk/recompute.ts): keyset pages over the source tables
@@ -106,13 +106,13 @@ export async function buyerEvidencePage(db: Reader, from: string, inclusive: boo
 
 /** Every buyer use of one sha256 (a photo that fills a whole page). */
 export async function buyerEvidenceOfSha(db: Reader, sha256: string): Promise<BuyerEvidenceRow[]> {
-  return (await db
+  return await db
     .selectFrom('evidence')
     .innerJoin('cases', 'cases.id', 'evidence.case_id')
     .select(['evidence.sha256', 'evidence.case_id', 'cases.buyer_id', 'cases.opened_at'])
     .where('evidence.party', '=', 'buyer')
     .where('evidence.sha256', '=', sha256)
-    .execute());
+    .execute();
 }
 
 /** Stored files in a near-duplicate cluster headed by another file. */
@@ -141,24 +141,24 @@ export interface LinkRow {
 
 /** One kind's link values from `from` (inclusive or not): a range of the (kind, value) index. */
 export async function linkValuesPage(db: Reader, kind: string, from: string, inclusive: boolean, limit: number): Promise<LinkRow[]> {
-  return (await db
+  return await db
     .selectFrom('account_links')
     .select(['kind', 'value', 'account_id'])
     .where('kind', '=', kind)
     .where('value', inclusive ? '>=' : '>', from)
     .orderBy('value')
     .limit(limit)
-    .execute());
+    .execute();
 }
 
 /** Every account of one link value (a group that fills a whole page: a parcel locker). */
 export async function linkValueMembers(db: Reader, kind: string, value: string): Promise<LinkRow[]> {
-  return (await db
+  return await db
     .selectFrom('account_links')
     .select(['kind', 'value', 'account_id'])
     .where('kind', '=', kind)
     .where('value', '=', value)
-    .execute());
+    .execute();
 }
 
 export async function insertRebuiltLinkGroups(tx: WriteTx, rows: Array<Database['risk_link_groups']>): Promise<void> {

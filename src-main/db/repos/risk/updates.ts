@@ -1,5 +1,5 @@
 import { sql, type Insertable } from 'kysely';
-import type { AccountLabel } from '../../contract/domain';
+import type { AccountLabel } from '../../../contract/domain';
 import {
   BetaFitter,
   DEFAULT_PRIORS,
@@ -11,12 +11,12 @@ import {
   type Priors,
   type RateSums,
   type RiskOutcome,
-} from '../../engine/risk';
-import { chunks } from '../batch';
-import type { Database } from '../schema';
-import { inWriteTx, type Reader, type WriteTx } from '../tx';
-import { DbRiskStore } from './risk-store';
-import { MAX_IDS, disputeFromRow, excludedOf, orderFromRow } from './risk-rows';
+} from '../../../engine/risk';
+import { chunks } from '../../batch';
+import type { Database } from '../../schema';
+import { inWriteTx, type Reader, type WriteTx } from '../../tx';
+import { DbRiskStore } from './store';
+import { MAX_IDS, disputeFromRow, excludedOf, orderFromRow } from './rows';
 
 /**
  * The buyer fraud-pattern score's repository: the model row (priors, population), the

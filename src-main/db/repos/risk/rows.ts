@@ -1,4 +1,4 @@
-import type { AccountLabel } from '../../contract/domain';
+import type { AccountLabel } from '../../../contract/domain';
 import {
   COUNTERS,
   zeroCounts,
@@ -10,8 +10,8 @@ import {
   type PhotoUse,
   type RiskOutcome,
   type RiskReason,
-} from '../../engine/risk';
-import type { BuyerRiskTable, Database } from '../schema';
+} from '../../../engine/risk';
+import type { BuyerRiskTable, Database } from '../../schema';
 
 /**
  * The fraud-pattern model's rows (migrations/0003_buyer_risk) ↔ the engine's values: shared by

@@ -1,4 +1,4 @@
-import type { Reader } from '../tx';
+import type { Reader } from '../../tx';
 
 /**
  * The analysts' pages beyond the score itself (app/risk/analyst.ts): the buyer's account,

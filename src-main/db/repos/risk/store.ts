@@ -7,10 +7,10 @@ import {
   type PhotoCluster,
   type PhotoUse,
   type RiskStore,
-} from '../../engine/risk';
-import { chunks, insertChunked } from '../batch';
-import { dialectOf } from '../dialect';
-import type { WriteTx } from '../tx';
+} from '../../../engine/risk';
+import { chunks, insertChunked } from '../../batch';
+import { dialectOf } from '../../dialect';
+import type { WriteTx } from '../../tx';
 import {
   MAX_IDS,
   buyerFromRow,
@@ -24,7 +24,7 @@ import {
   photoToRow,
   useFromRow,
   type PhotoRow,
-} from './risk-rows';
+} from './rows';
 
 /**
  * The fraud-pattern model's rows in the database (migrations/0003_buyer_risk), behind the
