@@ -106,7 +106,7 @@ async function imported(over: Parameters<typeof dispute>[0] = {}) {
 const view = (id: string) => ok<CaseView>('case.get', { caseId: id }, S1);
 const preview = (draft: Policy, lastN?: number) => ok<Preview>('policy.preview', { draft, ...(lastN ? { lastN } : {}) }, S1);
 const rowOf = (p: Preview, id: string): PreviewCaseRow => {
-  const r = (p.rows).find((x) => x.caseId === id);
+  const r = p.rows.find((x) => x.caseId === id);
   if (!r) throw new Error(`no preview row for ${id}`);
   return r;
 };

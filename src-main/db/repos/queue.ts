@@ -75,8 +75,8 @@ const mineSortExpr = (eb: Eb) =>
     .when('cases.status', '=', 'in_review')
     .then(eb(eb.ref('cases.escalated_at'), '+', eb.lit(RANK as number)))
     .when('cases.next_due_at', 'is not', null)
-    .then(eb(eb.ref('cases.next_due_at'), '+', eb.lit((2 * RANK))))
-    .else(eb(eb.ref('cases.escalated_at'), '+', eb.lit((3 * RANK))))
+    .then(eb(eb.ref('cases.next_due_at'), '+', eb.lit(2 * RANK)))
+    .else(eb(eb.ref('cases.escalated_at'), '+', eb.lit(3 * RANK)))
     .end();
 
 /** The sort key of a "mine" row, as mineSortExpr computes it in the database. */

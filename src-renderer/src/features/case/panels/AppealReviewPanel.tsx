@@ -283,13 +283,7 @@ export function AppealReviewDialog({
 
           {verdict === 'overturn' && (
             <Group align="flex-start" wrap="nowrap" gap="md">
-              <Radio.Group
-                value={outcome}
-                onChange={(v) => setOutcome(v)}
-                label="New outcome"
-                name="new-outcome"
-                style={{ flex: 1 }}
-              >
+              <Radio.Group value={outcome} onChange={(v) => setOutcome(v)} label="New outcome" name="new-outcome" style={{ flex: 1 }}>
                 <SimpleGrid cols={2} spacing={6} mt={6}>
                   {outcomes.map((o) => (
                     <Radio.Card

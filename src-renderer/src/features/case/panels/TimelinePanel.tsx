@@ -28,7 +28,7 @@ const EVENT_LABELS: Record<string, string> = {
 
 function eventSummary(type: string, details: unknown, currency: string): string {
   const d = (details ?? {}) as Record<string, unknown>;
-  const s = (k: string) => (typeof d[k] === 'string' ? (d[k]) : undefined);
+  const s = (k: string) => (typeof d[k] === 'string' ? d[k] : undefined);
   switch (type) {
     case 'case.claimed':
     case 'case.assigned':
