@@ -86,7 +86,7 @@ export function RequestEvidenceDialog({ opened, onClose, view, onDone }: DialogP
 
   return (
     <Modal opened={opened} onClose={onClose} title={`Request evidence · ${view.id}`} size="lg">
-      <form onSubmit={submit} onKeyDown={ctrlEnter(() => void submit())} data-testid="request-evidence-form">
+      <form onSubmit={(e) => void submit(e)} onKeyDown={ctrlEnter(() => void submit())} data-testid="request-evidence-form">
         <Stack gap="sm">
           <div>
             <Text fz="sm" fw={500} mb={4}>
@@ -191,7 +191,7 @@ export function ProposeDialog({ opened, onClose, view, onDone }: DialogProps) {
 
   return (
     <Modal opened={opened} onClose={onClose} title={`Publish the standard resolutions · ${view.id}`} size={860}>
-      <form onSubmit={submit} onKeyDown={ctrlEnter(() => void submit())} data-testid="propose-form">
+      <form onSubmit={(e) => void submit(e)} onKeyDown={ctrlEnter(() => void submit())} data-testid="propose-form">
         <Stack gap="sm">
           {!preview && !previewError ? (
             <Group justify="center" p="lg">
@@ -331,7 +331,7 @@ export function DecideDialog({ opened, onClose, view, onDone }: DialogProps) {
 
   return (
     <Modal opened={opened} onClose={onClose} title={`Decide · ${view.id}`} size={1180}>
-      <form onSubmit={submit} onKeyDown={ctrlEnter(() => void submit())} data-testid="decide-form">
+      <form onSubmit={(e) => void submit(e)} onKeyDown={ctrlEnter(() => void submit())} data-testid="decide-form">
         {(forced || error) && (
           <Stack gap="xs" mb="sm">
             {forced && (

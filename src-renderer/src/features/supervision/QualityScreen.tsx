@@ -270,7 +270,10 @@ function ReviewCard({
             {d.decidedBy === me.userId ? 'You made this decision' : 'You handled this case'}: another supervisor reviews its quality.
           </Alert>
         ) : (
-          <form onSubmit={submit} onKeyDown={(e) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && (e.preventDefault(), void submit())}>
+          <form
+            onSubmit={(e) => void submit(e)}
+            onKeyDown={(e) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && (e.preventDefault(), void submit())}
+          >
             <Stack gap="xs">
               <SegmentedControl
                 fullWidth
