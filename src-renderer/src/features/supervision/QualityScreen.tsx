@@ -1,5 +1,5 @@
 import { Alert, Badge, Box, Button, Group, Kbd, Loader, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { MediatorStats, QualityRow } from '../../../../src-main/contract/supervision';
 import { IconAlert } from '../../ui/Icons';
 import { Money } from '../../ui/Money';
@@ -25,9 +25,18 @@ export function QualityScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
   const team = useMethodQuery('team.overview', { days: 30 }, { enabled: active });
   const names = useMemo(() => new Map((team.data?.members ?? []).map((m) => [m.userId, m.name])), [team.data]);
   const rows = useMemo(() => query.data?.rows ?? [], [query.data]);
-  const { sorted, sort, toggle } = useSort<QualityRow, Col>(rows, { key: 'sampled', dir: 'asc' }, (r, k) =>
-    k === 'sampled' ? r.sampledAt : k === 'case' ? r.caseId : k === 'decider' ? userName(names, r.decision.decidedBy) : r.decision.outcome,
+  const sortValue = useCallback(
+    (r: QualityRow, k: Col) =>
+      k === 'sampled'
+        ? r.sampledAt
+        : k === 'case'
+          ? r.caseId
+          : k === 'decider'
+            ? userName(names, r.decision.decidedBy)
+            : r.decision.outcome,
+    [names],
   );
+  const { sorted, sort, toggle } = useSort<QualityRow, Col>(rows, { key: 'sampled', dir: 'asc' }, sortValue);
   const [selected, setSelected] = useState<string | null>(null);
   const current = sorted.find((r) => r.caseId === selected) ?? null;
   // Keep a selection: the first row at the start, the next one after a review.

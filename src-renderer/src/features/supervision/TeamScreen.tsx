@@ -17,6 +17,31 @@ const WINDOWS = ['7', '14', '30', '90'];
 const DELTA_NOTICE = 8;
 
 const agreeRate = (q: MediatorStats['quality']) => (q.reviewed ? q.agreed / q.reviewed : null);
+/** What a column sorts by (useSort wants a stable function). */
+function sortValue(m: MediatorStats, k: Col): number | string {
+  switch (k) {
+    case 'name':
+      return m.name;
+    case 'open':
+      return m.openCases;
+    case 'overdue':
+      return m.overdueCases;
+    case 'decided':
+      return m.decided;
+    case 'perDay':
+      return m.decidedPerDay;
+    case 'refund':
+      return m.refundRate;
+    case 'delta':
+      return Math.abs(m.refundRateDeltaPts);
+    case 'share':
+      return m.meanRefundShareOfClaim;
+    case 'quality':
+      return agreeRate(m.quality) ?? -1;
+    case 'overturned':
+      return m.appealsOverturned;
+  }
+}
 
 /**
  * The team at a glance: each mediator's open and overdue cases, throughput and decision
@@ -31,30 +56,7 @@ export function TeamScreen({ onOpen, active }: { me: Me; onOpen: (caseId: string
   const [selected, setSelected] = useState<string | null>(null);
   const members = useMemo(() => data?.members ?? [], [data]);
   const names = useMemo(() => new Map(members.map((m) => [m.userId, m.name])), [members]);
-  const { sorted, sort, toggle } = useSort<MediatorStats, Col>(members, { key: 'open', dir: 'desc' }, (m, k) => {
-    switch (k) {
-      case 'name':
-        return m.name;
-      case 'open':
-        return m.openCases;
-      case 'overdue':
-        return m.overdueCases;
-      case 'decided':
-        return m.decided;
-      case 'perDay':
-        return m.decidedPerDay;
-      case 'refund':
-        return m.refundRate;
-      case 'delta':
-        return Math.abs(m.refundRateDeltaPts);
-      case 'share':
-        return m.meanRefundShareOfClaim;
-      case 'quality':
-        return agreeRate(m.quality) ?? -1;
-      case 'overturned':
-        return m.appealsOverturned;
-    }
-  });
+  const { sorted, sort, toggle } = useSort<MediatorStats, Col>(members, { key: 'open', dir: 'desc' }, sortValue);
   const nav = useRowNav(sorted.length, (i) => sorted[i] && setSelected(sorted[i].userId));
   const chosen = members.find((m) => m.userId === selected) ?? null;
   const totalOpen = members.reduce((s, m) => s + m.openCases, 0);
