@@ -1,5 +1,5 @@
 import { Alert, Badge, Box, Button, Group, Kbd, Loader, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useMemo, useState, type FormEvent } from 'react';
 import type { MediatorStats, QualityRow } from '../../../../src-main/contract/supervision';
 import { IconAlert } from '../../ui/Icons';
 import { Money } from '../../ui/Money';
@@ -39,10 +39,9 @@ export function QualityScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
   const { sorted, sort, toggle } = useSort<QualityRow, Col>(rows, { key: 'sampled', dir: 'asc' }, sortValue);
   const [selected, setSelected] = useState<string | null>(null);
   const current = sorted.find((r) => r.caseId === selected) ?? null;
-  // Keep a selection: the first row at the start, the next one after a review.
-  useEffect(() => {
-    if (!current && sorted.length) setSelected(sorted[0]!.caseId);
-  }, [current, sorted]);
+  // Keep a selection: the first row at the start, the next one after a review (set while
+  // rendering, so it stays on its row when the list changes under it).
+  if (!current && sorted.length) setSelected(sorted[0]!.caseId);
   const nav = useRowNav(sorted.length, (i) => sorted[i] && setSelected(sorted[i].caseId));
 
   const reviewedDone = (caseId: string) => {

@@ -1,5 +1,5 @@
 import { Alert, Badge, Box, Checkbox, Group, Loader, SegmentedControl, Text, Tooltip } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { MediatorStats, TeamOverview } from '../../../../src-main/contract/supervision';
 import { Countdown } from '../../ui/Countdown';
 import { Money } from '../../ui/Money';
@@ -399,10 +399,16 @@ function MemberCases({
   const assignMany = useMethodMutation('case.assignMany');
   const busy = assignMany.isPending;
   const toast = useToast();
-  useEffect(() => setChecked(new Set()), [member?.userId]);
-  // Cases that left this mediator (reassigned, decided) leave the selection too.
+  // Adjusted while rendering, from what was last seen: another mediator starts with nothing
+  // selected; cases that left this mediator (reassigned, decided) leave the selection too.
+  const memberId = member?.userId;
   const ids = caseRows.map((r) => r.id).join(',');
-  useEffect(() => setChecked((c) => new Set([...c].filter((id) => caseRows.some((r) => r.id === id)))), [ids]); // eslint-disable-line react-hooks/exhaustive-deps
+  const [seen, setSeen] = useState({ memberId, ids });
+  if (seen.memberId !== memberId || seen.ids !== ids) {
+    setSeen({ memberId, ids });
+    if (seen.memberId !== memberId) setChecked(new Set<string>());
+    else setChecked((c) => new Set([...c].filter((id) => caseRows.some((r) => r.id === id))));
+  }
   const rows = useMemo(
     () =>
       [...caseRows].sort(
