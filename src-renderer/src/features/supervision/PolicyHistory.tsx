@@ -28,9 +28,7 @@ export function PolicyHistory({ versions, loading }: { versions: PolicyVersionVi
         <tbody>
           {versions.map((v, i) => {
             const prev = versions[i + 1];
-            const changes = prev
-              ? policyChanges(prev.policy, v.policy)
-              : null;
+            const changes = prev ? policyChanges(prev.policy, v.policy) : null;
             return (
               <tr key={v.version} data-testid="history-row" data-version={v.version}>
                 <td>
