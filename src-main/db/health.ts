@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Database } from './schema';
 import { probe } from './server';
 import { isDatabaseUnreachable } from './unavailable';
 
@@ -24,7 +25,7 @@ const FIRST_PROBE_MS = 250;
 /** The longest pause between probes: the desk notices the server is back within this. */
 const MAX_PROBE_MS = 4_000;
 
-export function watchHealth(db: Kysely<any>, log: Pick<Console, 'warn' | 'info'> = console): DatabaseHealth {
+export function watchHealth(db: Kysely<Database>, log: Pick<Console, 'warn' | 'info'> = console): DatabaseHealth {
   let downSince: number | null = null;
   let timer: NodeJS.Timeout | null = null;
   let delay = FIRST_PROBE_MS;

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema';
 import type { Pool, PoolClient } from 'pg';
 import { isDatabaseUnreachable } from './unavailable';
 
@@ -11,8 +12,8 @@ import { isDatabaseUnreachable } from './unavailable';
 /** Databases on a shared server (not SQLite, not the single-session PGlite of the tests). */
 const sharedServers = new WeakSet<object>();
 
-export const sharesServer = (db: Kysely<any>): boolean => sharedServers.has(db);
-export const markSharedServer = (db: Kysely<any>): void => void sharedServers.add(db);
+export const sharesServer = (db: Kysely<Database>): boolean => sharedServers.has(db);
+export const markSharedServer = (db: Kysely<Database>): void => void sharedServers.add(db);
 
 /**
  * A pg Pool that never lets a connection's death take the process down. Without an `error`
@@ -61,7 +62,7 @@ const STARTUP_LOCK = 0x4d44_0001;
  * lock is released after, or by the server when the connection dies. SQLite and PGlite
  * have a single process (or session) per database: there `work` just runs.
  */
-export async function underStartupLock<T>(db: Kysely<any>, work: () => Promise<T>): Promise<T> {
+export async function underStartupLock<T>(db: Kysely<Database>, work: () => Promise<T>): Promise<T> {
   if (!sharesServer(db)) return work();
   return db.connection().execute(async (conn) => {
     await sql`SELECT pg_advisory_lock(${sql.lit(STARTUP_LOCK)})`.execute(conn);
@@ -74,6 +75,6 @@ export async function underStartupLock<T>(db: Kysely<any>, work: () => Promise<T
 }
 
 /** The cheapest statement that proves the database answers. */
-export async function probe(db: Kysely<any>): Promise<void> {
+export async function probe(db: Kysely<Database>): Promise<void> {
   await sql`SELECT 1`.execute(db);
 }

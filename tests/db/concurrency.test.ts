@@ -185,9 +185,9 @@ describe.each(DIALECTS)('several writers on one database, on $name', ({ name, ur
     });
     await isLocked;
     const reports = await Promise.all([sweep(db, later), sweep(db, later)]);
-    expect(reports[0]!.applied + reports[1]!.applied).toBe(disputes.length - 1);
-    expect(new Set([...reports[0]!.caseIds, ...reports[1]!.caseIds]).size).toBe(disputes.length - 1);
-    expect([...reports[0]!.caseIds, ...reports[1]!.caseIds]).not.toContain(held);
+    expect(reports[0].applied + reports[1].applied).toBe(disputes.length - 1);
+    expect(new Set([...reports[0].caseIds, ...reports[1].caseIds]).size).toBe(disputes.length - 1);
+    expect([...reports[0].caseIds, ...reports[1].caseIds]).not.toContain(held);
     release();
     await holder;
     expect((await sweep(db, later)).caseIds).toEqual([held]);

@@ -3,7 +3,7 @@ import { toMs } from '../../contract/primitives';
 import { sql } from 'kysely';
 import { insertChunked } from '../batch';
 import { dialectOf } from '../dialect';
-import type { Reader, WriteTx } from '../tx';
+import type { WriteTx } from '../tx';
 
 /**
  * Intake's rows: the feed's disputes written as accounts, links, orders, cases, their

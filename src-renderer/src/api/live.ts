@@ -1,5 +1,5 @@
 import { useQueryClient, type Query, type QueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useEffectEvent } from 'react';
 import type { MethodName } from '../../../src-main/contract/methods';
 import { subscribe, type ChangeNotice } from './client';
 import { caseIdsOf, methodOf } from './queries';
@@ -84,9 +84,9 @@ export function followChanges(client: QueryClient, onNotice?: (notice: ChangeNot
 /** Keeps the cache in step with the core while the signed-in shell is mounted; `onNotice` sees each notice. */
 export function useFollowChanges(onNotice?: (notice: ChangeNotice) => void): void {
   const client = useQueryClient();
-  const latest = useRef(onNotice);
-  latest.current = onNotice;
-  useEffect(() => followChanges(client, (n) => latest.current?.(n)), [client]);
+  // Subscribed once per client; each notice goes to the latest `onNotice`.
+  const notify = useEffectEvent((notice: ChangeNotice) => onNotice?.(notice));
+  useEffect(() => followChanges(client, (n) => notify(n)), [client]);
 }
 
 /** A query's own refresh limit (MethodQueryMeta.refreshAtMostEveryMs), read without trusting the meta's type. */

@@ -49,9 +49,8 @@ export function usePagedQuery<M extends PagedMethod>(method: M, input: PagedInpu
   const { first, page, refreshUpTo, enabled = true } = options;
   const client = useQueryClient();
   const inputKey = JSON.stringify(input);
-  // `inputKey` stands for `input`: a new object with the same content is the same list.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const key = useMemo(() => [method, input, 'pages'] as const, [method, inputKey]);
+  // The key is rebuilt from `inputKey`, not from `input`: a new object with the same content is the same list.
+  const key = useMemo(() => [method, JSON.parse(inputKey) as PagedInput<M>, 'pages'] as const, [method, inputKey]);
 
   const fetchRows = useCallback(
     async (after: CursorOf<M> | null, want: number): Promise<Loaded<M>> => {

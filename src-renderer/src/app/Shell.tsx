@@ -44,15 +44,11 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const seesRisk = me.role === 'analyst' || me.role === 'supervisor';
   const [base, setBase] = useState<BaseView>(me.role === 'analyst' || (seesRisk && buyerFromHash() !== null) ? 'buyers' : 'queue');
   const [openBuyer, setOpenBuyer] = useState<string | null>(() => (seesRisk ? buyerFromHash() : null));
-  const buyerRef = useRef(openBuyer);
-  buyerRef.current = openBuyer;
   const [lastOpened, setLastOpened] = useState<string | null>(null);
   const [help, setHelp] = useState(false);
-  const rows = useRef<QueueRow[]>([]);
-  const [rowsVersion, setRowsVersion] = useState(0);
+  /** The queue's loaded rows (QueueScreen reports them): stepping through cases follows them. */
+  const [rows, setRows] = useState<QueueRow[]>([]);
   const search = useRef<HTMLInputElement>(null);
-  const openRef = useRef(openCase);
-  openRef.current = openCase;
   const toast = useToast();
 
   // Countdowns follow the core's clock (it decides the deadlines), not this machine's.
@@ -81,9 +77,9 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
     setOpenCase(caseId);
   }, []);
   const back = useCallback(() => {
-    if (openRef.current) setLastOpened(openRef.current);
-    const buyer = buyerRef.current;
-    if (openRef.current && buyer) {
+    if (openCase) setLastOpened(openCase);
+    const buyer = openBuyer;
+    if (openCase && buyer) {
       // Back from a case opened on a buyer page: to that page.
       history.pushState(null, '', `#/buyer/${encodeURIComponent(buyer)}`);
     } else {
@@ -91,7 +87,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
       setOpenBuyer(null);
     }
     setOpenCase(null);
-  }, []);
+  }, [openCase, openBuyer]);
   const home = useCallback(() => {
     if (window.location.hash) history.pushState(null, '', window.location.pathname + window.location.search);
     setOpenCase(null);
@@ -130,14 +126,9 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
     n: () => void takeNext(),
   });
 
-  const onRows = useCallback((r: QueueRow[]) => {
-    rows.current = r;
-    setRowsVersion((v) => v + 1);
-  }, []);
-  const index = openCase ? rows.current.findIndex((r) => r.id === openCase) : -1;
-  void rowsVersion;
+  const index = openCase ? rows.findIndex((r) => r.id === openCase) : -1;
   const step = (delta: 1 | -1) => {
-    const next = rows.current[index + delta];
+    const next = rows[index + delta];
     if (index >= 0 && next) open(next.id);
   };
 
@@ -227,7 +218,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
             filter={filter}
             onFilterChange={setFilter}
             onOpen={open}
-            onRows={onRows}
+            onRows={setRows}
             lastOpened={lastOpened}
             active={openCase === null && openBuyer === null && base === 'queue'}
           />
@@ -260,7 +251,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
                 me={me}
                 onBack={back}
                 onStep={step}
-                position={index >= 0 ? { index, total: rows.current.length } : null}
+                position={index >= 0 ? { index, total: rows.length } : null}
               />
             </ErrorBoundary>
           </Box>

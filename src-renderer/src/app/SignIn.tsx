@@ -29,7 +29,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
     <Center mih="100vh" bg="gray.0" py="xl">
       <Stack gap="md" w={400}>
         <Paper withBorder shadow="xs" p="xl" radius="md">
-          <form onSubmit={submit} aria-label="Sign in">
+          <form onSubmit={(e) => void submit(e)} aria-label="Sign in">
             <Stack gap="sm">
               <div>
                 <Title order={3}>Mediation Desk</Title>

@@ -15,7 +15,8 @@ const clock = (() => {
     listeners.forEach((l) => l());
   };
   return {
-    subscribe(listener: () => void) {
+    // An arrow (no `this`), so useSyncExternalStore can take it as it is.
+    subscribe: (listener: () => void) => {
       listeners.add(listener);
       if (!timer) {
         now = Date.now() + offset;

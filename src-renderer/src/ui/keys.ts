@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useEffectEvent } from 'react';
 
 /** True while the user types into a field: single-key shortcuts must not fire then. */
 export function isTyping(target: EventTarget | null): boolean {
@@ -29,15 +29,15 @@ export type KeyMap = Record<string, (event: KeyboardEvent) => void>;
  * screen keep its state without listening.
  */
 export function useKeys(keys: KeyMap, enabled = true): void {
-  const ref = useRef(keys);
-  ref.current = keys;
+  // The listener is added once (per `enabled`) and always sees the latest key map.
+  const handlerFor = useEffectEvent((key: string) => keys[key]);
   useEffect(() => {
     if (!enabled) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
       if (isTyping(e.target) || dialogOpen()) return;
       if (e.key === 'Enter' && isActivatable(e.target)) return; // Enter on a button presses the button
-      const handler = ref.current[e.key];
+      const handler = handlerFor(e.key);
       if (!handler) return;
       e.preventDefault();
       handler(e);

@@ -16,7 +16,7 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { isNotReceived, type Outcome, type Party } from '../../../../src-main/contract/domain';
 import type { AppError } from '../../../../src-main/contract/errors';
 import { decisionAmount, decisionLetters } from '../../../../src-main/contract/letters';
@@ -86,7 +86,7 @@ export function RequestEvidenceDialog({ opened, onClose, view, onDone }: DialogP
 
   return (
     <Modal opened={opened} onClose={onClose} title={`Request evidence · ${view.id}`} size="lg">
-      <form onSubmit={submit} onKeyDown={ctrlEnter(() => void submit())} data-testid="request-evidence-form">
+      <form onSubmit={(e) => void submit(e)} onKeyDown={ctrlEnter(() => void submit())} data-testid="request-evidence-form">
         <Stack gap="sm">
           <div>
             <Text fz="sm" fw={500} mb={4}>
@@ -159,22 +159,23 @@ export function ProposeDialog({ opened, onClose, view, onDone }: DialogProps) {
       ? { caseId: view.id, ...(debouncedAmount !== undefined ? { partialAmountMinor: debouncedAmount } : {}) }
       : null,
   );
+  // Kept in step while rendering (each step re-renders at once, before anything is shown):
+  // an answer replaces the preview and clears the error; a refusal without an answer shows
+  // beside the last good preview.
   const [preview, setPreview] = useState<ProposalPreview | null>(null);
   const [previewError, setPreviewError] = useState<AppError | null>(null);
-  useEffect(() => {
-    if (previewQuery.data) {
+  if (previewQuery.data) {
+    if (previewQuery.data !== preview || previewError !== null) {
       setPreview(previewQuery.data);
       setPreviewError(null);
-    } else if (previewQuery.error) setPreviewError(previewQuery.error);
-  }, [previewQuery.data, previewQuery.error]);
-
-  // Start the override from the computed amount.
-  useEffect(() => {
-    if (override && !amount && preview) {
-      const partial = preview.options.find((o) => o.kind === 'partial');
-      if (partial) setAmount(minorToInput(partial.amountMinor, currency));
     }
-  }, [override, amount, preview, currency]);
+  } else if (previewQuery.error && previewQuery.error !== previewError) setPreviewError(previewQuery.error);
+
+  // Start the override from the computed amount (and again if the field is emptied).
+  if (override && !amount && preview) {
+    const partial = preview.options.find((o) => o.kind === 'partial');
+    if (partial) setAmount(minorToInput(partial.amountMinor, currency));
+  }
 
   const noteMissing = override && !note.trim();
   async function submit(e?: FormEvent) {
@@ -191,7 +192,7 @@ export function ProposeDialog({ opened, onClose, view, onDone }: DialogProps) {
 
   return (
     <Modal opened={opened} onClose={onClose} title={`Publish the standard resolutions · ${view.id}`} size={860}>
-      <form onSubmit={submit} onKeyDown={ctrlEnter(() => void submit())} data-testid="propose-form">
+      <form onSubmit={(e) => void submit(e)} onKeyDown={ctrlEnter(() => void submit())} data-testid="propose-form">
         <Stack gap="sm">
           {!preview && !previewError ? (
             <Group justify="center" p="lg">
@@ -331,7 +332,7 @@ export function DecideDialog({ opened, onClose, view, onDone }: DialogProps) {
 
   return (
     <Modal opened={opened} onClose={onClose} title={`Decide · ${view.id}`} size={1180}>
-      <form onSubmit={submit} onKeyDown={ctrlEnter(() => void submit())} data-testid="decide-form">
+      <form onSubmit={(e) => void submit(e)} onKeyDown={ctrlEnter(() => void submit())} data-testid="decide-form">
         {(forced || error) && (
           <Stack gap="xs" mb="sm">
             {forced && (

@@ -35,9 +35,23 @@ interface View {
   y: number;
 }
 
+/** The view that fits a picture of `natural` size into the pane `el`, centred. */
+function fitIn(el: HTMLElement, natural: { w: number; h: number }): View {
+  const cw = el.clientWidth;
+  const ch = el.clientHeight;
+  // Never enlarge a small picture to fit: blown-up pixels read as blur, not as detail.
+  const scale = Math.min(1, cw / natural.w, ch / natural.h);
+  return { scale, x: (cw - natural.w * scale) / 2, y: (ch - natural.h * scale) / 2 };
+}
+
 export function Viewer({ kind, src, alt, onZoomChange, ref }: Props) {
   const [failed, setFailed] = useState(false);
-  useEffect(() => setFailed(false), [src]);
+  // Another file gets its own chance to load: reset while rendering, from the src last seen.
+  const [shownSrc, setShownSrc] = useState(src);
+  if (src !== shownSrc) {
+    setShownSrc(src);
+    setFailed(false);
+  }
   if (failed)
     return (
       <div className="ev-viewer ev-viewer-empty" data-testid="evidence-viewer" data-state="error">
@@ -82,19 +96,17 @@ function ZoomPan({
   const box = useRef<HTMLDivElement>(null);
   const [natural, setNatural] = useState<{ w: number; h: number } | null>(null);
   const [view, setView] = useState<View | null>(null);
+  // The view for the stable callbacks below (wheel listener, imperative handle): kept in step after each commit.
   const viewRef = useRef(view);
-  viewRef.current = view;
+  useLayoutEffect(() => {
+    viewRef.current = view;
+  }, [view]);
   const drag = useRef<{ id: number; x: number; y: number; vx: number; vy: number } | null>(null);
   const [dragging, setDragging] = useState(false);
 
   const fitView = useCallback((): View | null => {
     const el = box.current;
-    if (!el || !natural) return null;
-    const cw = el.clientWidth;
-    const ch = el.clientHeight;
-    // Never enlarge a small picture to fit: blown-up pixels read as blur, not as detail.
-    const scale = Math.min(1, cw / natural.w, ch / natural.h);
-    return { scale, x: (cw - natural.w * scale) / 2, y: (ch - natural.h * scale) / 2 };
+    return el && natural ? fitIn(el, natural) : null;
   }, [natural]);
 
   const zoomAt = useCallback((factor: number, px?: number, py?: number) => {
@@ -112,10 +124,6 @@ function ZoomPan({
     const v = viewRef.current;
     if (v) zoomAt(1 / v.scale);
   }, [zoomAt]);
-
-  useLayoutEffect(() => {
-    if (natural) setView(fitView());
-  }, [natural, fitView]);
 
   // Keep the picture fitted when the pane changes size (window resized) and it was fitted.
   useEffect(() => {
@@ -209,7 +217,12 @@ function ZoomPan({
         draggable={false}
         decoding="async"
         data-testid="viewer-image"
-        onLoad={(e) => setNatural({ w: e.currentTarget.naturalWidth, h: e.currentTarget.naturalHeight })}
+        onLoad={(e) => {
+          // Loaded: the picture starts fitted to the pane.
+          const size = { w: e.currentTarget.naturalWidth, h: e.currentTarget.naturalHeight };
+          setNatural(size);
+          setView(box.current ? fitIn(box.current, size) : null);
+        }}
         onError={onFail}
         style={{
           transform: view ? `translate(${view.x}px, ${view.y}px) scale(${view.scale})` : undefined,

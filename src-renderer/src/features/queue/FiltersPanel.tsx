@@ -1,5 +1,5 @@
 import { Button, Checkbox, Group, MultiSelect, Popover, Select, SimpleGrid, Slider, Stack, Switch, Text, TextInput } from '@mantine/core';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { CaseStatus, NOT_RECEIVED_REASONS, RECEIVED_REASONS } from '../../../../src-main/contract/domain';
 import { minorToInput, parseMinor } from '../../../../src-main/contract/money-format';
 import { reasonLabel, STATUS_LABELS } from '../../ui/format';
@@ -47,9 +47,13 @@ const toDraft = (f: SavedFilter): Draft => ({
 /** The filter form: edits a draft, applied on "Apply" or Enter, so the list does not reload on every keystroke. */
 export function FiltersPanel({ filter, onApply, opened, onOpenChange, target }: Props) {
   const [draft, setDraft] = useState<Draft>(() => toDraft(filter));
-  useEffect(() => {
+  // Opening the panel (or a new filter while it is open) starts the draft from the applied
+  // filter: adjusted while rendering, from the values last seen.
+  const [seen, setSeen] = useState({ opened, filter });
+  if (seen.opened !== opened || seen.filter !== filter) {
+    setSeen({ opened, filter });
     if (opened) setDraft(toDraft(filter));
-  }, [opened, filter]);
+  }
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
 
   const currency = draft.currency ?? 'EUR';

@@ -41,23 +41,26 @@ export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOp
 
   useEffect(() => onRows(pages.rows), [pages.rows, onRows]);
 
-  // A new filter starts at the top; coming back from a case selects that case.
+  // The selection is adjusted while rendering (React's "storing information from previous
+  // renders"), one step per pass, in this order: a new filter starts at the top; becoming
+  // active (on mount, or coming back from a case) focuses the list and selects the case last
+  // opened; rows vanish when others claim them, so the selection stays inside the list.
   const filterKey = JSON.stringify(filter);
-  useEffect(() => setSelected(0), [filterKey]);
-  useEffect(() => {
-    if (!active) return;
-    setFocusKey((k) => k + 1);
-    if (lastOpened) {
-      const i = pages.rows.findIndex((r) => r.id === lastOpened);
+  const [prevFilterKey, setPrevFilterKey] = useState(filterKey);
+  const [wasActive, setWasActive] = useState(false);
+  if (filterKey !== prevFilterKey) {
+    setPrevFilterKey(filterKey);
+    setSelected(0);
+  } else if (active !== wasActive) {
+    setWasActive(active);
+    if (active) {
+      setFocusKey((k) => k + 1);
+      const i = lastOpened ? pages.rows.findIndex((r) => r.id === lastOpened) : -1;
       if (i >= 0) setSelected(i);
     }
-    // Only when the screen becomes active again.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [active]);
-  // Rows vanish when others claim them: keep the selection inside the list.
-  useEffect(() => {
-    if (selected >= pages.rows.length && pages.rows.length > 0) setSelected(pages.rows.length - 1);
-  }, [pages.rows.length, selected]);
+  } else if (selected >= pages.rows.length && pages.rows.length > 0) {
+    setSelected(pages.rows.length - 1);
+  }
 
   const setScope = (scope: QueueScope) => onFilterChange({ ...filter, scope });
   useKeys(

@@ -1,4 +1,3 @@
-import type { CaseStatus } from '../../../../src-main/contract/domain';
 import { formatMoney, reasonLabel, STATUS_LABELS } from '../../ui/format';
 import type { SavedFilter } from '../../api/types';
 

@@ -12,6 +12,17 @@ import { Empty, ScreenHeader, SortTh, useRowNav, useSort } from './shared';
 
 type Grounds = 'all' | AppealRow['appeal']['grounds'];
 type Col = 'age' | 'case' | 'grounds' | 'outcome' | 'decider';
+/** What a column sorts by (useSort wants a stable function). */
+const sortValue = (r: AppealRow, k: Col): number | string =>
+  k === 'age'
+    ? r.ageMs
+    : k === 'case'
+      ? r.caseId
+      : k === 'grounds'
+        ? r.appeal.grounds
+        : k === 'outcome'
+          ? r.decision.outcome
+          : r.decision.decidedBy;
 
 /**
  * The supervisors' appeals queue: every appealed case, oldest appeal first, the appeal's
@@ -28,17 +39,7 @@ export function AppealsScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
     () => (all ?? []).filter((r) => (grounds === 'all' || r.appeal.grounds === grounds) && (!onlyMine || r.mayReview)),
     [all, grounds, onlyMine],
   );
-  const { sorted, sort, toggle } = useSort<AppealRow, Col>(rows, { key: 'age', dir: 'desc' }, (r, k) =>
-    k === 'age'
-      ? r.ageMs
-      : k === 'case'
-        ? r.caseId
-        : k === 'grounds'
-          ? r.appeal.grounds
-          : k === 'outcome'
-            ? r.decision.outcome
-            : r.decision.decidedBy,
-  );
+  const { sorted, sort, toggle } = useSort<AppealRow, Col>(rows, { key: 'age', dir: 'desc' }, sortValue);
   const nav = useRowNav(sorted.length, (i) => sorted[i] && onOpen(sorted[i].caseId));
 
   const late = (all ?? []).filter((r) => r.ageMs >= AGE_LATE_MS).length;

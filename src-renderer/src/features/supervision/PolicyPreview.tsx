@@ -10,6 +10,9 @@ type Col = 'case' | 'decided' | 'delta';
 type Show = 'changed' | 'all';
 
 const delta = (r: PreviewCaseRow) => r.after.amountMinor - r.before.amountMinor;
+/** What a column sorts by (useSort wants a stable function). */
+const sortValue = (r: PreviewCaseRow, k: Col): number | string =>
+  k === 'case' ? r.caseId : k === 'decided' ? r.decidedAt : Math.abs(delta(r)) + (r.before.outcome !== r.after.outcome ? 1e15 : 0);
 
 /**
  * What the draft would have done to the last N decided cases: totals first (how many
@@ -28,9 +31,7 @@ export function PolicyPreview({
   const [show, setShow] = useState<Show>('changed');
   const changed = preview.rows.filter((r) => r.changed).length;
   const rows = useMemo(() => (show === 'changed' ? preview.rows.filter((r) => r.changed) : preview.rows), [preview.rows, show]);
-  const { sorted, sort, toggle } = useSort<PreviewCaseRow, Col>(rows, { key: 'delta', dir: 'desc' }, (r, k) =>
-    k === 'case' ? r.caseId : k === 'decided' ? r.decidedAt : Math.abs(delta(r)) + (r.before.outcome !== r.after.outcome ? 1e15 : 0),
-  );
+  const { sorted, sort, toggle } = useSort<PreviewCaseRow, Col>(rows, { key: 'delta', dir: 'desc' }, sortValue);
   const nav = useRowNav(sorted.length, (i) => sorted[i] && onOpen(sorted[i].caseId));
   // Currencies whose refunds change first, the biggest change first; the others after, by name.
   const totals = useMemo(

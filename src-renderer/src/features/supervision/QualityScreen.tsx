@@ -1,5 +1,5 @@
 import { Alert, Badge, Box, Button, Group, Kbd, Loader, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useMemo, useState, type FormEvent } from 'react';
 import type { MediatorStats, QualityRow } from '../../../../src-main/contract/supervision';
 import { IconAlert } from '../../ui/Icons';
 import { Money } from '../../ui/Money';
@@ -25,15 +25,23 @@ export function QualityScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
   const team = useMethodQuery('team.overview', { days: 30 }, { enabled: active });
   const names = useMemo(() => new Map((team.data?.members ?? []).map((m) => [m.userId, m.name])), [team.data]);
   const rows = useMemo(() => query.data?.rows ?? [], [query.data]);
-  const { sorted, sort, toggle } = useSort<QualityRow, Col>(rows, { key: 'sampled', dir: 'asc' }, (r, k) =>
-    k === 'sampled' ? r.sampledAt : k === 'case' ? r.caseId : k === 'decider' ? userName(names, r.decision.decidedBy) : r.decision.outcome,
+  const sortValue = useCallback(
+    (r: QualityRow, k: Col) =>
+      k === 'sampled'
+        ? r.sampledAt
+        : k === 'case'
+          ? r.caseId
+          : k === 'decider'
+            ? userName(names, r.decision.decidedBy)
+            : r.decision.outcome,
+    [names],
   );
+  const { sorted, sort, toggle } = useSort<QualityRow, Col>(rows, { key: 'sampled', dir: 'asc' }, sortValue);
   const [selected, setSelected] = useState<string | null>(null);
   const current = sorted.find((r) => r.caseId === selected) ?? null;
-  // Keep a selection: the first row at the start, the next one after a review.
-  useEffect(() => {
-    if (!current && sorted.length) setSelected(sorted[0]!.caseId);
-  }, [current, sorted]);
+  // Keep a selection: the first row at the start, the next one after a review (set while
+  // rendering, so it stays on its row when the list changes under it).
+  if (!current && sorted.length) setSelected(sorted[0]!.caseId);
   const nav = useRowNav(sorted.length, (i) => sorted[i] && setSelected(sorted[i].caseId));
 
   const reviewedDone = (caseId: string) => {
@@ -270,7 +278,10 @@ function ReviewCard({
             {d.decidedBy === me.userId ? 'You made this decision' : 'You handled this case'}: another supervisor reviews its quality.
           </Alert>
         ) : (
-          <form onSubmit={submit} onKeyDown={(e) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && (e.preventDefault(), void submit())}>
+          <form
+            onSubmit={(e) => void submit(e)}
+            onKeyDown={(e) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && (e.preventDefault(), void submit())}
+          >
             <Stack gap="xs">
               <SegmentedControl
                 fullWidth

@@ -1,5 +1,5 @@
 import { Box, Group, SegmentedControl, Text } from '@mantine/core';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useMethodQuery } from '../../api/queries';
 import type { Me } from '../../api/types';
 import { ErrorBoundary } from '../../ui/ErrorBoundary';
@@ -33,9 +33,8 @@ export function SupervisionScreens({
   covered: boolean;
 }) {
   const [visited, setVisited] = useState<Set<SupervisionView>>(() => new Set(isSupervisionView(view) ? [view] : []));
-  useEffect(() => {
-    if (isSupervisionView(view) && !visited.has(view)) setVisited((v) => new Set(v).add(view));
-  }, [view, visited]);
+  // Remembered while rendering: a screen once shown stays mounted.
+  if (isSupervisionView(view) && !visited.has(view)) setVisited(new Set(visited).add(view));
 
   const layer = (v: SupervisionView, screen: (active: boolean) => ReactNode) => {
     if (!visited.has(v) && view !== v) return null;

@@ -1,5 +1,5 @@
 import { Alert, Badge, Box, Checkbox, Group, Loader, SegmentedControl, Text, Tooltip } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { MediatorStats, TeamOverview } from '../../../../src-main/contract/supervision';
 import { Countdown } from '../../ui/Countdown';
 import { Money } from '../../ui/Money';
@@ -17,6 +17,31 @@ const WINDOWS = ['7', '14', '30', '90'];
 const DELTA_NOTICE = 8;
 
 const agreeRate = (q: MediatorStats['quality']) => (q.reviewed ? q.agreed / q.reviewed : null);
+/** What a column sorts by (useSort wants a stable function). */
+function sortValue(m: MediatorStats, k: Col): number | string {
+  switch (k) {
+    case 'name':
+      return m.name;
+    case 'open':
+      return m.openCases;
+    case 'overdue':
+      return m.overdueCases;
+    case 'decided':
+      return m.decided;
+    case 'perDay':
+      return m.decidedPerDay;
+    case 'refund':
+      return m.refundRate;
+    case 'delta':
+      return Math.abs(m.refundRateDeltaPts);
+    case 'share':
+      return m.meanRefundShareOfClaim;
+    case 'quality':
+      return agreeRate(m.quality) ?? -1;
+    case 'overturned':
+      return m.appealsOverturned;
+  }
+}
 
 /**
  * The team at a glance: each mediator's open and overdue cases, throughput and decision
@@ -31,30 +56,7 @@ export function TeamScreen({ onOpen, active }: { me: Me; onOpen: (caseId: string
   const [selected, setSelected] = useState<string | null>(null);
   const members = useMemo(() => data?.members ?? [], [data]);
   const names = useMemo(() => new Map(members.map((m) => [m.userId, m.name])), [members]);
-  const { sorted, sort, toggle } = useSort<MediatorStats, Col>(members, { key: 'open', dir: 'desc' }, (m, k) => {
-    switch (k) {
-      case 'name':
-        return m.name;
-      case 'open':
-        return m.openCases;
-      case 'overdue':
-        return m.overdueCases;
-      case 'decided':
-        return m.decided;
-      case 'perDay':
-        return m.decidedPerDay;
-      case 'refund':
-        return m.refundRate;
-      case 'delta':
-        return Math.abs(m.refundRateDeltaPts);
-      case 'share':
-        return m.meanRefundShareOfClaim;
-      case 'quality':
-        return agreeRate(m.quality) ?? -1;
-      case 'overturned':
-        return m.appealsOverturned;
-    }
-  });
+  const { sorted, sort, toggle } = useSort<MediatorStats, Col>(members, { key: 'open', dir: 'desc' }, sortValue);
   const nav = useRowNav(sorted.length, (i) => sorted[i] && setSelected(sorted[i].userId));
   const chosen = members.find((m) => m.userId === selected) ?? null;
   const totalOpen = members.reduce((s, m) => s + m.openCases, 0);
@@ -397,10 +399,16 @@ function MemberCases({
   const assignMany = useMethodMutation('case.assignMany');
   const busy = assignMany.isPending;
   const toast = useToast();
-  useEffect(() => setChecked(new Set()), [member?.userId]);
-  // Cases that left this mediator (reassigned, decided) leave the selection too.
+  // Adjusted while rendering, from what was last seen: another mediator starts with nothing
+  // selected; cases that left this mediator (reassigned, decided) leave the selection too.
+  const memberId = member?.userId;
   const ids = caseRows.map((r) => r.id).join(',');
-  useEffect(() => setChecked((c) => new Set([...c].filter((id) => caseRows.some((r) => r.id === id)))), [ids]); // eslint-disable-line react-hooks/exhaustive-deps
+  const [seen, setSeen] = useState({ memberId, ids });
+  if (seen.memberId !== memberId || seen.ids !== ids) {
+    setSeen({ memberId, ids });
+    if (seen.memberId !== memberId) setChecked(new Set<string>());
+    else setChecked((c) => new Set([...c].filter((id) => caseRows.some((r) => r.id === id))));
+  }
   const rows = useMemo(
     () =>
       [...caseRows].sort(

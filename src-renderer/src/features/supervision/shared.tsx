@@ -76,21 +76,23 @@ export interface Sort<K extends string> {
   dir: SortDir;
 }
 
-/** Client-side sort of a loaded list; clicking the active column flips the direction. */
+/**
+ * Client-side sort of a loaded list; clicking the active column flips the direction.
+ * `value` must be stable (a module-level function, or useCallback): the list is sorted
+ * again whenever rows, sort or `value` change.
+ */
 export function useSort<T, K extends string>(rows: T[], initial: Sort<K>, value: (row: T, key: K) => number | string) {
   const [sort, setSort] = useState<Sort<K>>(initial);
-  const valueRef = useRef(value);
-  valueRef.current = value;
   const sorted = useMemo(() => {
     const out = [...rows];
     const sign = sort.dir === 'asc' ? 1 : -1;
     out.sort((a, b) => {
-      const x = valueRef.current(a, sort.key);
-      const y = valueRef.current(b, sort.key);
+      const x = value(a, sort.key);
+      const y = value(b, sort.key);
       return (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))) * sign;
     });
     return out;
-  }, [rows, sort]);
+  }, [rows, sort, value]);
   const toggle = useCallback(
     (key: K, firstDir: SortDir = 'desc') =>
       setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: firstDir })),

@@ -234,7 +234,7 @@ export function AppealReviewDialog({
 
   return (
     <Modal opened onClose={onClose} title={`Review the appeal · ${view.id}`} size={760}>
-      <form onSubmit={submit} onKeyDown={ctrlEnter(() => void submit())} data-testid="appeal-review-form">
+      <form onSubmit={(e) => void submit(e)} onKeyDown={ctrlEnter(() => void submit())} data-testid="appeal-review-form">
         <Stack gap="sm">
           <Radio.Group value={verdict} onChange={(v) => setVerdict(v)} label="Verdict" name="verdict">
             <SimpleGrid cols={2} spacing={8} mt={6}>

@@ -50,9 +50,9 @@ function eventSummary(type: string, details: unknown, currency: string): string 
     case 'reply_period.ended':
       return d.forcedDecision ? 'no agreement: the mediator must decide' : '';
     case 'case.decided':
-      return `${outcomeLabel(String(d.outcome ?? ''))} ${typeof d.amountMinor === 'number' ? formatMoney(d.amountMinor, currency) : ''} · ${String(d.basis ?? '')}`;
+      return `${outcomeLabel(s('outcome') ?? '')} ${typeof d.amountMinor === 'number' ? formatMoney(d.amountMinor, currency) : ''} · ${s('basis') ?? ''}`;
     case 'command.refused':
-      return `${String(d.command ?? d.method ?? '')}: ${String(d.message ?? d.code ?? '')}`;
+      return `${s('command') ?? s('method') ?? ''}: ${s('message') ?? s('code') ?? ''}`;
     case 'case.finalized':
     case 'refund.cancelled':
       return s('because') ?? '';
