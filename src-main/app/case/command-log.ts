@@ -1,6 +1,6 @@
 import type { MethodName } from '../../contract/methods';
 import { insertCaseCommand } from '../../db/repos/commands';
-import type { SharedWriteTx } from '../../db/repos/case';
+import type { WriteTx } from '../../db/tx';
 import type { Actor, Command } from '../../engine/commands';
 
 /**
@@ -56,7 +56,7 @@ export function contractCallOf(caseId: string, c: Command): { method: MethodName
 const actorColumns = (a: Actor) => (a.kind === 'user' ? { actor_id: a.id, actor_role: a.role } : { actor_id: a.kind, actor_role: a.kind });
 
 /** Writes one accepted command; call inside the command's transaction. */
-export async function logCommand(tx: SharedWriteTx, caseId: string, command: Command, actor: Actor, at: number): Promise<void> {
+export async function logCommand(tx: WriteTx, caseId: string, command: Command, actor: Actor, at: number): Promise<void> {
   const call = contractCallOf(caseId, command);
   if (!call || actor.kind === 'system') return;
   await insertCaseCommand(tx, { case_id: caseId, at, ...actorColumns(actor), method: call.method, input: JSON.stringify(call.input) });

@@ -10,7 +10,7 @@ import {
   riskDisputeOf,
   type RiskEvent,
 } from '../../db/repos/risk/updates';
-import { inWriteTx, type Reader, type WriteTx } from '../../db/tx';
+import type { Reader, WriteTx } from '../../db/tx';
 import { classifyBuyerMessages, linkKey, type OrderFact, type RiskReason } from '../../engine/risk';
 import type { IntakeOutcome } from '../intake/outcome';
 
@@ -99,23 +99,21 @@ export interface RiskBeforeImport {
  * hands it over as a plain handle).
  */
 export async function recordImportedDisputesRisk(
-  tx: Reader,
+  tx: WriteTx,
   disputes: Dispute[],
   outcomes: IntakeOutcome[],
   now: number,
   before: RiskBeforeImport,
 ): Promise<void> {
-  await inWriteTx(tx, async (w) => {
-    // Cases just created have no ledger row yet: nothing to look up for them.
-    const created = outcomes.filter((o) => o.result === 'created').map((o) => o.id);
-    const photoKeys = await photoKeysOf(
-      w,
-      disputes.flatMap((d) => d.evidence.filter((e) => e.party === 'buyer').map((e) => e.sha256)),
-    );
-    await applyRiskEvents(w, riskEventsOfDisputes(disputes, outcomes, photoKeys), now, {
-      newCases: created,
-      previousOrders: before.previousOrders,
-    });
+  // Cases just created have no ledger row yet: nothing to look up for them.
+  const created = outcomes.filter((o) => o.result === 'created').map((o) => o.id);
+  const photoKeys = await photoKeysOf(
+    tx,
+    disputes.flatMap((d) => d.evidence.filter((e) => e.party === 'buyer').map((e) => e.sha256)),
+  );
+  await applyRiskEvents(tx, riskEventsOfDisputes(disputes, outcomes, photoKeys), now, {
+    newCases: created,
+    previousOrders: before.previousOrders,
   });
 }
 
@@ -135,10 +133,10 @@ export async function rekeyDisputePhotos(tx: WriteTx, caseId: string, now: numbe
 
 /**
  * `account.flag`'s hook: the label is the buyer's own; linked accounts see it as a link to a
- * flagged account. In the handler's transaction (joined: it still hands it over as a plain handle).
+ * flagged account. In the handler's transaction.
  */
-export async function recordLabelRisk(tx: Reader, accountId: string, label: AccountLabel, now: number): Promise<void> {
-  await inWriteTx(tx, (w) => applyRiskEvents(w, [{ type: 'label', buyerId: accountId, label }], now));
+export async function recordLabelRisk(tx: WriteTx, accountId: string, label: AccountLabel, now: number): Promise<void> {
+  await applyRiskEvents(tx, [{ type: 'label', buyerId: accountId, label }], now);
 }
 
 export interface BuyerRiskRow {

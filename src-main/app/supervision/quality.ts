@@ -41,16 +41,14 @@ export function sampleDraw(secret: string, caseId: string, decisionSeq: number):
  * over as a plain handle): when it made a new decision by a mediator or supervisor (basis
  * `mediator`), sample it with the policy's rate.
  */
-export async function sampleDecisionForQuality(tx: Reader, prev: CaseState, next: CaseState, rate: number, now: number): Promise<boolean> {
+export async function sampleDecisionForQuality(tx: WriteTx, prev: CaseState, next: CaseState, rate: number, now: number): Promise<boolean> {
   const d = next.decision;
   const seq = next.supersededDecisions.length + (d ? 1 : 0);
   if (!d || seq === prev.supersededDecisions.length + (prev.decision ? 1 : 0)) return false; // no new decision
   if (d.basis !== 'mediator' || rate <= 0) return false;
-  return inWriteTx(tx, async (w) => {
-    if (sampleDraw(await samplingSecret(w), next.id, seq) >= rate) return false;
-    await insertQualitySample(w, { caseId: next.id, decisionSeq: seq, decidedBy: d.decidedBy, sampledAt: now });
-    return true;
-  });
+  if (sampleDraw(await samplingSecret(tx), next.id, seq) >= rate) return false;
+  await insertQualitySample(tx, { caseId: next.id, decisionSeq: seq, decidedBy: d.decidedBy, sampledAt: now });
+  return true;
 }
 
 /** Pending samples (oldest first) or reviewed ones (newest review first). */

@@ -4,7 +4,6 @@ import type { CaseState } from '../../engine/state';
 import { chunks, groupBy, insertChunked } from '../batch';
 import type { Database } from '../schema';
 import type { WriteTx } from '../tx';
-import type { SharedWriteTx } from './case';
 import { recordCaseChangesRisk } from './risk/updates';
 
 /**
@@ -44,7 +43,7 @@ export interface CaseChange {
  * the same), written with one statement per kind of change instead of one per case. Rows
  * that would get the same values share a statement; the version guard still covers each case.
  */
-export async function saveCaseStates(tx: SharedWriteTx, changes: CaseChange[], now: number): Promise<void> {
+export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: number): Promise<void> {
   if (!changes.length) return;
   if (new Set(changes.map((c) => c.next.id)).size !== changes.length) throw new Error('saveCaseStates: one change per case');
 
@@ -312,7 +311,7 @@ const eventRow = (caseId: string, e: CaseEvent) => ({
   details: JSON.stringify(e.details),
 });
 
-export async function appendEvents(tx: SharedWriteTx, caseId: string, events: CaseEvent[]): Promise<void> {
+export async function appendEvents(tx: WriteTx, caseId: string, events: CaseEvent[]): Promise<void> {
   if (!events.length) return;
   await tx
     .insertInto('case_events')
@@ -326,7 +325,7 @@ export async function syncDeadlines(tx: WriteTx, caseId: string, wanted: Deadlin
 }
 
 /** `syncDeadlines` for several different cases: one read, one cancel, one insert (in case order). */
-async function syncDeadlinesOf(tx: SharedWriteTx, cases: Array<{ caseId: string; wanted: Deadline[] }>, now: number): Promise<void> {
+async function syncDeadlinesOf(tx: WriteTx, cases: Array<{ caseId: string; wanted: Deadline[] }>, now: number): Promise<void> {
   const pendingOf = new Map<string, Array<{ id: number; key: string; due_at: number }>>();
   for (const ids of chunks(
     cases.map((c) => c.caseId),

@@ -14,15 +14,7 @@ import type {
 } from '../../contract/domain';
 import type { CaseState, Decision, ProposalOption } from '../../engine/state';
 import { chunks, groupBy } from '../batch';
-import type { Reader, WriteTx } from '../tx';
-
-/**
- * Transitional: the case writes app/supervision shares (saveCaseStates, appendEvents, the
- * command log) also take what it hands them today, a kysely transaction or, for a refusal's
- * audit event, the connection. That area moves to inWriteTx on a parallel branch; once it
- * has, this becomes `WriteTx` and the type checker holds those callers to it as well.
- */
-export type SharedWriteTx = WriteTx | Reader;
+import type { Reader } from '../tx';
 
 /** Loads the engine's view of one case; null when it does not exist. */
 export async function loadCaseState(tx: Reader, caseId: string): Promise<(CaseState & { version: number }) | null> {

@@ -1,8 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { MethodName } from '../../contract/methods';
 import type { Database } from '../schema';
-import type { Reader } from '../tx';
-import type { SharedWriteTx } from './case';
+import type { Reader, WriteTx } from '../tx';
 
 /**
  * The command log's rows (migrations/0004_supervision): every accepted case command as the
@@ -21,7 +20,7 @@ export interface LoggedCommand {
 export type NewLoggedCommand = Insertable<Database['case_commands']>;
 
 /** Writes one accepted command; inside the command's transaction. */
-export async function insertCaseCommand(tx: SharedWriteTx, row: NewLoggedCommand): Promise<void> {
+export async function insertCaseCommand(tx: WriteTx, row: NewLoggedCommand): Promise<void> {
   await tx.insertInto('case_commands').values(row).execute();
 }
 

@@ -14,7 +14,7 @@ import {
 } from '../../../engine/risk';
 import { chunks } from '../../batch';
 import type { Database } from '../../schema';
-import { inWriteTx, type Reader, type WriteTx } from '../../tx';
+import type { Reader, WriteTx } from '../../tx';
 import { DbRiskStore } from './store';
 import { MAX_IDS, disputeFromRow, excludedOf, orderFromRow } from './rows';
 
@@ -247,7 +247,7 @@ export const riskOutcomeOfDecision = (outcome: string | null | undefined): RiskO
  * nothing relevant changed: no query at all.
  */
 export async function recordCaseChangesRisk(
-  tx: Reader,
+  tx: WriteTx,
   changes: Array<{
     prev: { decision: { outcome: string } | null };
     next: { id: string; decision: { outcome: string } | null };
@@ -269,8 +269,8 @@ export async function recordCaseChangesRisk(
     });
   }
   if (!events.length) return;
-  // The case repository's transaction (typed as a plain handle there until it takes a WriteTx): joined, never nested.
-  await inWriteTx(tx, (w) => applyRiskEvents(w, events, now));
+  // In the case repository's transaction: the score moves with the case or not at all.
+  await applyRiskEvents(tx, events, now);
 }
 
 // ---------------------------------------------------------------------------------------
