@@ -1,5 +1,5 @@
 import { Group, Loader, Text } from '@mantine/core';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import { call, onDatabaseState } from '../api/client';
 
 /** How often the banner asks the desk again while the database cannot be reached. */
@@ -12,19 +12,16 @@ const RETRY_MS = 2_000;
  */
 export function ConnectionBanner({ onRecovered }: { onRecovered: () => void }) {
   const [down, setDown] = useState(false);
-  const recovered = useRef(onRecovered);
-  recovered.current = onRecovered;
+  const recover = useEffectEvent(onRecovered);
 
-  useEffect(
-    () =>
-      onDatabaseState((isDown) =>
-        setDown((was) => {
-          if (was && !isDown) recovered.current();
-          return isDown;
-        }),
-      ),
-    [],
-  );
+  useEffect(() => {
+    let wasDown = false;
+    return onDatabaseState((isDown) => {
+      if (wasDown && !isDown) recover();
+      wasDown = isDown;
+      setDown(isDown);
+    });
+  }, []);
 
   useEffect(() => {
     if (!down) return;
