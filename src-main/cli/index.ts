@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ArgError } from './args';
+import { ConfigError } from '../runtime/config';
 import { Scenario, replay } from './replay';
 
 /** Usage problems and unreadable input files exit 2 with a message on stderr (SCENARIOS.md). */
@@ -70,8 +71,9 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (e) => {
-    process.stderr.write(`${e instanceof UsageError || e instanceof ArgError ? e.message : ((e as Error).stack ?? String(e))}\n`);
-    process.exit(e instanceof UsageError || e instanceof ArgError ? 2 : 1);
+    const usage = e instanceof UsageError || e instanceof ArgError || e instanceof ConfigError;
+    process.stderr.write(`${usage ? e.message : ((e as Error).stack ?? String(e))}\n`);
+    process.exit(usage ? 2 : 1);
   },
 );
 

@@ -1,5 +1,5 @@
-import { resolve } from 'node:path';
+import { readConfig } from '../runtime/config';
 
 /** Where `npm start` / `npm run serve` keep their data: MEDIATION_DESK_DATA, else ./.data in the project. */
-export const defaultDataDir = (): string => resolve(process.env.MEDIATION_DESK_DATA ?? '.data');
-export const databaseUrlFromEnv = (): string | undefined => process.env.DATABASE_URL || undefined;
+export const defaultDataDir = (): string => readConfig().dataDir;
+export const databaseUrlFromEnv = (): string | undefined => readConfig().databaseUrl;

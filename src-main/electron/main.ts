@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, powerMonitor, protocol, session, type WebFrameMain } from 'electron';
 import { openCore } from '../runtime/core';
+import { readConfig } from '../runtime/config';
 import { registerIpcCarrier, type UserIdentity } from './ipc';
 import { contentTypeFor, resolveStaticFile } from '../transport/static-files';
 
@@ -177,7 +178,7 @@ async function start(): Promise<void> {
   // file, <userData>/mediation-desk.sqlite.
   const core = await openCore({
     dataDir: app.getPath('userData'),
-    databaseUrl: process.env.DATABASE_URL || undefined,
+    databaseUrl: readConfig().databaseUrl,
     sqliteNativeBinding: electronSqliteBinding(),
   });
   const demo = await offerDemo(core);
