@@ -62,12 +62,12 @@ export function listenForChanges(db: Kysely<Database>, connectionString: string,
   let warned = false;
   /** The highest sequence seen; null until the first connection sets the baseline. */
   let last: number | null = null;
-  /** Nothing before this is ever delivered: the log as it was when this desktop started. */
+  /** Catch-up reads never go back before this: the log when this desktop started, or when it last refreshed everything. */
   let floor = 0;
   const seen = new Set<number>();
 
   const remember = (seq: number): boolean => {
-    if (seen.has(seq) || seq <= floor) return false;
+    if (seen.has(seq)) return false;
     seen.add(seq);
     if (seen.size > SEEN_MAX) seen.delete(seen.values().next().value!);
     last = Math.max(last ?? 0, seq);
@@ -98,19 +98,16 @@ export function listenForChanges(db: Kysely<Database>, connectionString: string,
       return 0;
     }
     if (newest === null || newest <= floor) return 0;
-    if (first !== null && first > last + 1) {
-      // Pruned past what this desktop saw: it cannot tell what changed.
-      for (let s = last + 1; s <= newest; s++) remember(s);
+    const refreshAll = () => {
+      floor = last = newest;
       deliver(null);
       return -1;
-    }
+    };
+    // Pruned past what this desktop saw: it cannot tell what changed.
+    if (first !== null && first > last + 1) return refreshAll();
     const rows = await readChangesAfter(db, Math.max(floor, last - REORDER_MARGIN), MAX_CATCH_UP + REORDER_MARGIN);
     const missed = rows.filter((r) => !seen.has(r.seq));
-    if (missed.length > MAX_CATCH_UP || rows.length === MAX_CATCH_UP + REORDER_MARGIN) {
-      for (const r of rows) remember(r.seq);
-      deliver(null);
-      return -1;
-    }
+    if (missed.length > MAX_CATCH_UP || rows.length === MAX_CATCH_UP + REORDER_MARGIN) return refreshAll();
     let delivered = 0;
     for (const r of missed) {
       if (!remember(r.seq) || r.origin === changeOrigin) continue;
