@@ -18,7 +18,7 @@ export interface CoreApi {
   /** Checks a password (scrypt) with lockout; the carrier stores the returned identity in its session. */
   signIn(userId: string, password: string): Promise<Envelope<SignedInUser>>;
   /** Subscribe to case changes (commands, sweeps, imports); returns an unsubscribe function. */
-  onChange(listener: (notice: ChangeNotice) => void): () => void;
+  onChange(listener: (notice: ChangeNotice | null) => void): () => void;
   /** True when the database has no cases and no users: the first start offers demo data. */
   isEmpty(): Promise<boolean>;
   /**

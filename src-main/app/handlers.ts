@@ -5,6 +5,7 @@ import { accountRole, labelAccount } from '../db/repos/accounts';
 import { caseIdsOfBuyer } from '../db/repos/case-reads';
 import { userRole } from '../db/repos/users';
 import { inWriteTx } from '../db/tx';
+import { recordChange } from '../db/repos/changes';
 import type { Actor, Command } from '../engine/commands';
 import type { Identity } from './identity';
 import { claimNextCase, runCaseCommand } from './case/commands';
@@ -111,7 +112,9 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
         throw new AppFailure('VALIDATION', `${input.accountId} is a seller account; only buyer accounts are flagged.`, 'accountId');
       await labelAccount(tx, { accountId: input.accountId, label: input.label, note: input.note, by, at: now });
       await recordLabelRisk(tx, input.accountId, input.label, now);
-      return caseIdsOfBuyer(tx, input.accountId);
+      const ids = await caseIdsOfBuyer(tx, input.accountId);
+      await recordChange(tx, ids, 'command', now);
+      return ids;
     });
     ctx.notify(caseIds, 'command');
     return { accountId: input.accountId, label: input.label };

@@ -1,6 +1,6 @@
 import type { Envelope } from './errors';
 
-/** A change pushed by main to every window and HTTP client (IPC `md:change`, SSE `change`). */
+/** A change pushed by main to every window and HTTP client (IPC `md:change`, SSE `change`); `null` on the wire means "refresh everything". */
 export interface ChangeNotice {
   caseIds: string[];
   reason: 'command' | 'sweep' | 'import';
@@ -15,5 +15,5 @@ export interface ChangeNotice {
  */
 export interface DeskBridge {
   invoke(method: string, input?: unknown): Promise<Envelope<unknown>>;
-  onChange(listener: (notice: ChangeNotice) => void): () => void;
+  onChange(listener: (notice: ChangeNotice | null) => void): () => void;
 }

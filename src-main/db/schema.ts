@@ -294,6 +294,19 @@ export interface EvidenceFilesTable {
   variants: string;
   stored_at: number;
 }
+/** migrations/0006_change_log: one row per committed transaction that changed cases (PostgreSQL only; db/repos/changes.ts). */
+export interface ChangeLogTable {
+  /** Every desktop catches up with `seq > last seen` after its listening connection was away. */
+  seq: Generated<number>;
+  /** A JSON array of case ids, or null: too many to list, refresh everything. */
+  case_ids: string | null;
+  reason: string;
+  /** The process that wrote it (changeOrigin): it skips its own rows. */
+  origin: string;
+  /** Epoch ms, the writer's clock; pruning goes by it. */
+  at: number;
+}
+
 export interface EvidenceMatchesTable {
   /** The newer file … */
   sha256: string;
@@ -365,6 +378,7 @@ export interface Database {
   case_commands: CaseCommandsTable;
   quality_reviews: QualityReviewsTable;
   settings: SettingsTable;
+  change_log: ChangeLogTable;
 }
 
 export type CaseRow = Selectable<CasesTable>;

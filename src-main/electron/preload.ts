@@ -10,7 +10,7 @@ import { CHANGE_CHANNEL, INVOKE_CHANNEL } from './channels';
 const api: DeskBridge = {
   invoke: (method, input) => ipcRenderer.invoke(INVOKE_CHANNEL, String(method), input),
   onChange: (listener) => {
-    const wrapped = (_event: IpcRendererEvent, notice: ChangeNotice) => listener(notice);
+    const wrapped = (_event: IpcRendererEvent, notice: ChangeNotice | null) => listener(notice);
     ipcRenderer.on(CHANGE_CHANNEL, wrapped);
     return () => {
       ipcRenderer.removeListener(CHANGE_CHANNEL, wrapped);

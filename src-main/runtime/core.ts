@@ -17,7 +17,8 @@ import { sweep } from '../app/sweep/sweep';
 import { nextDueAt } from '../db/repos/deadlines';
 import { isEmptyDatabase } from '../db/repos/demo';
 import { signIn } from '../app/session/users';
-import { underStartupLock } from '../db/server';
+import { sharesServer, underStartupLock } from '../db/server';
+import { listenForChanges } from '../db/listen';
 import { watchHealth } from '../db/health';
 import { unavailable } from '../db/unavailable';
 
@@ -67,6 +68,18 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   events.setMaxListeners(1000);
   const notify = (caseIds: string[], reason: ChangeNotice['reason']) =>
     events.emit('change', { caseIds: [...new Set(caseIds)], reason, at: new Date(clock.now()).toISOString() } satisfies ChangeNotice);
+  // On a team's shared server, other desktops' changes arrive through LISTEN/NOTIFY (db/listen.ts) and
+  // go to the same listeners; this desktop's own are announced above, in process, and skipped there.
+  // A null notice means "refresh everything" (the change log was pruned past what this desktop saw).
+  const listener =
+    sharesServer(db) && opts.databaseUrl
+      ? listenForChanges(db, opts.databaseUrl, {
+          now: () => clock.now(),
+          deliver: (change) =>
+            events.emit('change', change && ({ ...change, at: new Date(clock.now()).toISOString() } satisfies ChangeNotice)),
+        })
+      : null;
+  await listener?.ready;
   const evidence = openEvidenceFiles(opts.evidenceDir ?? evidenceDirFor(opts.databaseUrl, opts.dataDir));
   const context: ServiceContext = { db, clock, notify, evidence, replayCases: replayInWorker };
 
@@ -165,6 +178,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     async close() {
       closed = true;
       health.close();
+      await listener?.close();
       if (timer) clearTimeout(timer);
       await sweeping;
       await warming;

@@ -234,7 +234,8 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
       Connection: 'keep-alive',
     });
     res.write(': connected\n\n');
-    const send = (notice: ChangeNotice) => res.write(`event: change\ndata: ${JSON.stringify(notice)}\n\n`);
+    // `data: null` is "refresh everything" (src-renderer/src/api/client.ts subscribe).
+    const send = (notice: ChangeNotice | null) => res.write(`event: change\ndata: ${JSON.stringify(notice)}\n\n`);
     const unsubscribe = core.onChange(send);
     // Comments keep idle proxies and the browser from timing the stream out.
     const heartbeat = setInterval(() => res.write(': ping\n\n'), SSE_HEARTBEAT_MS);

@@ -161,8 +161,16 @@ export class Session {
             const block = buffer.slice(0, cut);
             buffer = buffer.slice(cut + 2);
             const data = block.split('\n').find((l) => l.startsWith('data: '));
+            // `null` is "refresh everything": kept as a notice naming no case, with reason 'refresh'.
             if (data)
-              notices.push({ ...(JSON.parse(data.slice(6)) as { caseIds: string[]; reason: string; at: string }), receivedAt: Date.now() });
+              notices.push({
+                ...((JSON.parse(data.slice(6)) as { caseIds: string[]; reason: string; at: string } | null) ?? {
+                  caseIds: [],
+                  reason: 'refresh',
+                  at: '',
+                }),
+                receivedAt: Date.now(),
+              });
           }
         }
       } catch {

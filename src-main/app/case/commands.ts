@@ -3,6 +3,7 @@ import type { CommandResult } from '../../contract/outputs/case';
 import type { Actor, Command, EngineResult } from '../../engine/commands';
 import { decide } from '../../engine/decide';
 import { appendEvents, ConcurrentUpdate, loadCaseState, saveCaseState } from '../../db/repos/case';
+import { recordChange } from '../../db/repos/changes';
 import { lockCase, lockOldestUnassignedCase } from '../../db/repos/case-locks';
 import { oldestUnassignedCase } from '../../db/repos/case-reads';
 import type { Db } from '../../db/connect';
@@ -109,6 +110,8 @@ async function attemptCommand(
       return refusal;
     }
     await saveCaseState(tx, state, result.next, result, now);
+    // Other desktops hear of it when this commits (a shared server; nothing on SQLite).
+    await recordChange(tx, [caseId], 'command', now);
     // The supervisors' desk: the log a policy preview replays, and decision-quality sampling.
     await logCommand(tx, caseId, command, actor, now);
     await sampleDecisionForQuality(tx, state, result.next, policy.qualitySampleRate, now);

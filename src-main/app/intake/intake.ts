@@ -3,6 +3,7 @@ import type { Dispute } from '../../contract/dispute';
 import { deleteReplacedCases, insertDisputes, lockStoredCases } from '../../db/repos/intake';
 import { retryTransient } from '../../db/retry';
 import { inWriteTx, type Reader, type WriteTx } from '../../db/tx';
+import { recordChange } from '../../db/repos/changes';
 import { recordImportedDisputesRisk, riskBeforeImport } from '../risk/buyer-risk';
 import type { IntakeOutcome } from './outcome';
 
@@ -136,5 +137,11 @@ async function importInTx(tx: WriteTx, disputes: Dispute[], now: number, hooks: 
   if (hooks.beforeRisk) await hooks.beforeRisk(tx, outcomes);
   // The buyer fraud-pattern score moves with the batch, in the same transaction.
   await recordImportedDisputesRisk(tx, disputes, outcomes, now, riskBefore);
+  await recordChange(
+    tx,
+    toWrite.map((w) => w.d.id),
+    'import',
+    now,
+  );
   return outcomes;
 }

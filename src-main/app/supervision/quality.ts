@@ -13,6 +13,7 @@ import {
   verdictCountsOf,
 } from '../../db/repos/quality';
 import { inWriteTx, type Reader, type WriteTx } from '../../db/tx';
+import { recordChange } from '../../db/repos/changes';
 import type { CaseState } from '../../engine/state';
 import { currentPolicy } from '../../db/repos/policy';
 
@@ -126,6 +127,7 @@ export async function reviewQuality(
         details: { decisionSeq: pending.decision_seq, decidedBy: pending.decided_by, verdict: input.verdict, note },
       },
     ]);
+    await recordChange(tx, [input.caseId], 'command', now);
     return { caseId: input.caseId, verdict: input.verdict };
   });
 }

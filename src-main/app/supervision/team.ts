@@ -5,6 +5,7 @@ import type { MediatorStats, TeamOverview } from '../../contract/supervision';
 import { appendEvents, ConcurrentUpdate, loadCaseStates, saveCaseStates, type CaseChange } from '../../db/repos/case';
 import { longestWaitingPerStatus, teamMembers, teamTallies, unassignedCount, userRoleOf } from '../../db/repos/team';
 import { inWriteTx, type Reader } from '../../db/tx';
+import { recordChange } from '../../db/repos/changes';
 import type { Actor } from '../../engine/commands';
 import { decide } from '../../engine/decide';
 import { logCommand } from '../case/command-log';
@@ -180,6 +181,7 @@ export async function assignMany(
           changes.push({ prev, next: result.next, effects: result });
         }
         await saveCaseStates(tx, changes, now);
+        await recordChange(tx, ids, 'command', now);
         for (const id of ids) await logCommand(tx, id, command, actor, now);
         return null;
       });

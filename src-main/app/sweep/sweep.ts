@@ -4,6 +4,7 @@ import { claimDeadline, claimDeadlines, dueDeadlines, releaseDeadlineClaims, typ
 import { lockFreeCases } from '../../db/repos/case-locks';
 import { retryTransient } from '../../db/retry';
 import { inWriteTx, type WriteTx } from '../../db/tx';
+import { recordChange } from '../../db/repos/changes';
 import { decide } from '../../engine/decide';
 import { currentPolicy } from '../../db/repos/policy';
 
@@ -159,6 +160,12 @@ async function applyChunk(tx: WriteTx, chunk: DueDeadline[], now: number): Promi
       later.map((r) => r.id),
     );
   await saveCaseStates(tx, changes, now);
+  await recordChange(
+    tx,
+    changes.map((c) => c.next.id),
+    'sweep',
+    now,
+  );
   return { outcomes, spawnedDue };
 }
 
@@ -184,5 +191,6 @@ async function applyOne(tx: WriteTx, row: DueDeadline, now: number): Promise<nul
   if (!result.ok) throw new Error(`the engine refused deadline ${row.key} of ${row.case_id}: ${result.message}`);
   if (!result.events.length) return false;
   await saveCaseState(tx, state, result.next, result, now);
+  await recordChange(tx, [row.case_id], 'sweep', now);
   return { spawnedDue: result.deadlines.some((d) => d.dueAt <= now) };
 }

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { dialectOf } from '../dialect';
+import type { Reader, WriteTx } from '../tx';
+
+/**
+ * The change sequence of a team's shared server (migrations/0006_change_log). Every
+ * transaction that changes cases writes one row here and, in the same statement, a
+ * `pg_notify` on CHANGE_CHANNEL: both are part of the transaction, so other desktops hear
+ * of the change exactly when it commits (PostgreSQL delivers notifications on commit, in
+ * commit order, and drops them on rollback). A desktop whose listening connection was away
+ * reads the rows after the last one it saw (db/listen.ts). SQLite has one process per
+ * database file, whose in-process notices reach every window: nothing is written there.
+ */
+
+export const CHANGE_CHANNEL = 'mediation_desk_changes';
+
+/** This process: a desk skips its own rows (it announced them in process already). */
+export const changeOrigin: string = randomUUID();
+
+export type ChangeReason = 'command' | 'sweep' | 'import';
+
+/** More case ids than this in one transaction (an import, a long sweep) are stored as "refresh everything". */
+const MAX_IDS = 1_000;
+/** NOTIFY payloads are limited to 8000 bytes: longer id lists are read from the row. */
+const MAX_PAYLOAD_IDS_CHARS = 6_000;
+
+export interface LoggedChange {
+  seq: number;
+  origin: string;
+  reason: ChangeReason;
+  /** null: too many cases to list, refresh everything. */
+  caseIds: string[] | null;
+}
+
+/** Records a change in the caller's transaction and tells listening desktops when it commits. */
+export async function recordChange(tx: WriteTx, caseIds: readonly string[], reason: ChangeReason, at: number): Promise<void> {
+  if (!caseIds.length || dialectOf(tx) === 'sqlite') return;
+  const unique = [...new Set(caseIds)];
+  const ids = unique.length <= MAX_IDS ? JSON.stringify(unique) : null;
+  const inPayload = ids !== null && ids.length <= MAX_PAYLOAD_IDS_CHARS ? ids : null;
+  await sql`
+    WITH logged AS (
+      INSERT INTO change_log (case_ids, reason, origin, at) VALUES (${ids}, ${reason}, ${changeOrigin}, ${at}) RETURNING seq
+    )
+    SELECT pg_notify(
+      ${CHANGE_CHANNEL},
+      json_build_object('seq', seq, 'origin', ${changeOrigin}::text, 'reason', ${reason}::text, 'caseIds', ${inPayload}::json)::text
+    ) FROM logged`.execute(tx);
+}
+
+const payloadSchema = z.object({
+  seq: z.number().int(),
+  origin: z.string(),
+  reason: z.enum(['command', 'sweep', 'import']),
+  caseIds: z.array(z.string()).nullable(),
+});
+
+/** A notification's payload; `caseIds: null` there means "read the row" (readChange), not "refresh everything". */
+export function parseChangePayload(payload: string | undefined): z.infer<typeof payloadSchema> | null {
+  try {
+    const parsed = payloadSchema.safeParse(JSON.parse(payload ?? ''));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+const idsSchema = z.array(z.string());
+const reasonSchema = z.enum(['command', 'sweep', 'import']);
+
+function toChange(row: { seq: number; origin: string; reason: string; case_ids: string | null }): LoggedChange {
+  const ids = row.case_ids === null ? null : idsSchema.safeParse(JSON.parse(row.case_ids));
+  const reason = reasonSchema.safeParse(row.reason);
+  return {
+    seq: row.seq,
+    origin: row.origin,
+    reason: reason.success ? reason.data : 'command',
+    caseIds: ids === null || !ids.success ? null : ids.data,
+  };
+}
+
+/** One row, or null once pruned. */
+export async function readChange(db: Reader, seq: number): Promise<LoggedChange | null> {
+  const row = await db.selectFrom('change_log').select(['seq', 'origin', 'reason', 'case_ids']).where('seq', '=', seq).executeTakeFirst();
+  return row ? toChange(row) : null;
+}
+
+/** The rows after `after`, oldest first, at most `limit`. */
+export async function readChangesAfter(db: Reader, after: number, limit: number): Promise<LoggedChange[]> {
+  const rows = await db
+    .selectFrom('change_log')
+    .select(['seq', 'origin', 'reason', 'case_ids'])
+    .where('seq', '>', after)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map(toChange);
+}
+
+/** The lowest and highest sequence still stored (null, null while empty). */
+export async function changeLogBounds(db: Reader): Promise<{ first: number | null; last: number | null }> {
+  const row = await db
+    .selectFrom('change_log')
+    .select((eb) => [eb.fn.min<number | null>('seq').as('first'), eb.fn.max<number | null>('seq').as('last')])
+    .executeTakeFirst();
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return { first: num(row?.first), last: num(row?.last) };
+}
+
+/**
+ * Deletes the rows written before `before`, always a prefix of the sequence (everything up
+ * to the newest such row) and never the newest row: a desktop that finds the first stored
+ * row beyond the one after its last seen knows it missed pruned rows (db/listen.ts).
+ */
+export async function pruneChanges(tx: WriteTx, before: number): Promise<number> {
+  const upTo = await tx
+    .selectFrom('change_log')
+    .select((eb) => eb.fn.max<number | null>('seq').as('seq'))
+    .where('at', '<', before)
+    .executeTakeFirst();
+  const { last } = await changeLogBounds(tx);
+  if (upTo?.seq === null || upTo?.seq === undefined || last === null) return 0;
+  const limit = Math.min(Number(upTo.seq), last - 1);
+  const r = await tx.deleteFrom('change_log').where('seq', '<=', limit).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
