@@ -4,6 +4,7 @@ import * as m0002 from './0002_saved_views';
 import * as m0003 from './0003_buyer_risk';
 import * as m0004 from './0004_supervision';
 import * as m0005 from './0005_evidence_files';
+import * as m0007 from './0007_evidence_blobs';
 
 /**
  * Static imports (not a folder scan) so tsx, vitest and the Electron bundle all see the
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0003_buyer_risk': m0003,
   '0004_supervision': m0004,
   '0005_evidence_files': m0005,
+  '0007_evidence_blobs': m0007,
 };
