@@ -5,6 +5,7 @@ import * as m0003 from './0003_buyer_risk';
 import * as m0004 from './0004_supervision';
 import * as m0005 from './0005_evidence_files';
 import * as m0006 from './0006_change_log';
+import * as m0007 from './0007_evidence_blobs';
 
 /**
  * Static imports (not a folder scan) so tsx, vitest and the Electron bundle all see the
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004_supervision': m0004,
   '0005_evidence_files': m0005,
   '0006_change_log': m0006,
+  '0007_evidence_blobs': m0007,
 };

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openDatabase } from '../db/connect';
 import { systemClock } from '../runtime/clock';
-import { evidenceDirFor } from '../files/store';
+import { openEvidenceStore } from '../runtime/evidence-store';
 import { seedDemo } from '../demo/seed';
 import { openEvidenceFiles } from '../app/evidence/intake';
 import { ensurePolicy } from '../db/repos/policy';
@@ -18,8 +18,9 @@ export async function runDemo(args: string[]): Promise<void> {
   const db = await openDatabase({ url });
   try {
     await ensurePolicy(db, systemClock.now());
-    // The same evidence folder `serve` and the desktop use for this database.
-    const result = await seedDemo(db, cases, systemClock.now(), openEvidenceFiles(evidenceDirFor(url, defaultDataDir())));
+    // The same evidence store `serve` and the desktop use for this database (PostgreSQL: the database itself).
+    const store = openEvidenceStore(db, { databaseUrl: url, dataDir: defaultDataDir() });
+    const result = await seedDemo(db, cases, systemClock.now(), openEvidenceFiles(store));
     process.stdout.write(`${JSON.stringify({ database: url, ...result })}\n`);
   } finally {
     await db.destroy();

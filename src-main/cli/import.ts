@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { openDatabase } from '../db/connect';
-import { evidenceDirFor } from '../files/store';
+import { openEvidenceStore } from '../runtime/evidence-store';
 import { importStream } from '../app/intake/bulk-import';
 import { openEvidenceFiles } from '../app/evidence/intake';
 import { systemClock } from '../runtime/clock';
@@ -41,8 +41,11 @@ export async function runImport(args: string[]): Promise<void> {
       now: systemClock.now(),
       batchSize: intFlag(flags['batch-size'], 'batch-size', 2_000),
       onProblem: (p) => process.stderr.write(`${JSON.stringify(p)}\n`),
-      // Evidence may name files next to the NDJSON; they go to the evidence folder beside the database.
-      files: { baseDir: dirname(resolve(file)), evidence: openEvidenceFiles(evidenceDirFor(url, defaultDataDir())) },
+      // Evidence may name files next to the NDJSON; they go to the database's evidence store (folder or PostgreSQL).
+      files: {
+        baseDir: dirname(resolve(file)),
+        evidence: openEvidenceFiles(openEvidenceStore(db, { databaseUrl: url, dataDir: defaultDataDir() })),
+      },
     });
     const { caseIds: _ids, ...counts } = summary;
     process.stdout.write(`${JSON.stringify({ file, ...counts, seconds: Math.round(performance.now() - started) / 1000 })}\n`);

@@ -307,6 +307,24 @@ export interface ChangeLogTable {
   at: number;
 }
 
+/** migrations/0007_evidence_blobs: the chunks of one upload (the PostgreSQL blob store, db/repos/blobs.ts). */
+export interface EvidenceBlobChunksTable {
+  blob_id: string;
+  n: number;
+  bytes: Uint8Array;
+  written_at: number;
+}
+/** A finished, content-addressed blob: (sha256, variant) → the upload holding its bytes. */
+export interface EvidenceBlobsTable {
+  sha256: string;
+  /** original | display | thumb */
+  variant: string;
+  blob_id: string;
+  size_bytes: number;
+  chunk_bytes: number;
+  chunk_count: number;
+  stored_at: number;
+}
 export interface EvidenceMatchesTable {
   /** The newer file … */
   sha256: string;
@@ -375,6 +393,8 @@ export interface Database {
   risk_model: RiskModelTable;
   evidence_files: EvidenceFilesTable;
   evidence_matches: EvidenceMatchesTable;
+  evidence_blob_chunks: EvidenceBlobChunksTable;
+  evidence_blobs: EvidenceBlobsTable;
   case_commands: CaseCommandsTable;
   quality_reviews: QualityReviewsTable;
   settings: SettingsTable;

@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { AppFailure } from '../contract/errors';
 import type { ImageFacts } from './analyze';
 import type { SniffedType } from './sniff';
-import type { ContentStore, StoreLimits } from './store';
+import type { BlobStore, StoreLimits } from './blob-store';
 
 /**
  * One file's way in: stream → store (type from the bytes, size limit while counting, sha256)
@@ -36,7 +35,7 @@ export interface IngestedFile {
 }
 
 export async function ingestFile(
-  store: ContentStore,
+  store: BlobStore,
   source: AsyncIterable<Uint8Array> | Uint8Array,
   limits: StoreLimits,
   opts: IngestOptions,
@@ -55,7 +54,8 @@ export async function ingestFile(
   if (!put.created && opts.alreadyKnown && (await opts.alreadyKnown(put.sha256))) return { ...base, facts: null, variants: [] };
 
   // Images are at most maxImageBytes (a few MB): read back from the store, which is the copy we keep.
-  const bytes = await readFile(store.pathOf(put.sha256, 'original'));
+  const bytes = await store.readAll(put.sha256, 'original');
+  if (!bytes) throw new Error(`evidence ${put.sha256} vanished from the store right after it was written`);
   const { display, thumb, ...facts } = await withNameAsync(opts.name, () => opts.analyzer.analyze(bytes, put.sniffed));
   await store.putDerived(put.sha256, 'display', display);
   await store.putDerived(put.sha256, 'thumb', thumb);

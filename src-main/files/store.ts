@@ -1,14 +1,27 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { AppFailure } from '../contract/errors';
-import { SNIFF_BYTES, sniffType, UNSUPPORTED_TYPE_MESSAGE, type SniffedType } from './sniff';
 import { SHA256_HEX } from '../contract/primitives';
+import {
+  CheckedSource,
+  checkSha256,
+  type BlobStore,
+  type PutOptions,
+  type PutResult,
+  type StoreLimits,
+  type StoredOriginal,
+  type Variant,
+  type VerifyResult,
+} from './blob-store';
+
+export { formatMB, tooLargeMessage, unsupportedMessage } from './blob-store';
+export type { PutOptions, PutResult, StoreLimits, Variant } from './blob-store';
 
 /**
- * Content-addressed storage of evidence files: each original under its sha256, so one file
- * sent to ten cases is stored once and can be re-verified at any time ("evidence intact").
+ * The evidence folder: the BlobStore of a desktop on its own SQLite file (blob-store.ts).
+ * Content-addressed: each original under its sha256, so one file sent to ten cases is stored
+ * once and can be re-verified at any time ("evidence intact").
  *
  *   <root>/objects/<aa>/<bb>/<sha256>                 the bytes as received
  *   <root>/derived/<aa>/<bb>/<sha256>.display.jpg     orientation applied, metadata stripped
@@ -26,37 +39,18 @@ import { SHA256_HEX } from '../contract/primitives';
  * database rows, never by listing this folder.
  */
 
-export interface StoreLimits {
-  maxImageBytes: number;
-  maxVideoBytes: number;
-}
-
-export interface PutOptions {
-  /** The file's (sanitised) name, for messages a support agent can pass on. */
-  name?: string;
-  /** The whole size when known up front (a file on disk, decoded base64): the message then says how big it is. */
-  totalBytes?: number;
-  /** Extra checks on the first bytes once the type is known (e.g. a video container's brand); throws AppFailure. */
-  checkHead?: (head: Uint8Array, sniffed: SniffedType) => void;
-}
-
-export interface PutResult {
-  sha256: string;
-  sizeBytes: number;
-  sniffed: SniffedType;
-  /** False when the same bytes were already stored (the temp copy was dropped). */
-  created: boolean;
-}
-
-export type Variant = 'original' | 'display' | 'thumb';
-
 /** Temp files older than this are left-overs of a crash (a put never takes an hour). */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
-export class ContentStore {
+export class ContentStore implements BlobStore {
+  readonly kind = 'folder' as const;
   private tempSwept = false;
 
   constructor(readonly rootDir: string) {}
+
+  get location(): string {
+    return this.rootDir;
+  }
 
   /**
    * Streams `source` into the store. The type comes from the first SNIFF_BYTES bytes
@@ -65,57 +59,22 @@ export class ContentStore {
    */
   async put(source: AsyncIterable<Uint8Array> | Uint8Array, limits: StoreLimits, opts: PutOptions = {}): Promise<PutResult> {
     await this.sweepTempOnce();
-    const name = opts.name ?? 'The file';
     const tmpDir = join(this.rootDir, 'tmp');
     await mkdir(tmpDir, { recursive: true });
     const tmpPath = join(tmpDir, `${randomBytes(12).toString('hex')}.part`);
-    const hash = createHash('sha256');
+    const checked = new CheckedSource(source, limits, opts);
     let handle: FileHandle | null = await open(tmpPath, 'wx', 0o644);
-    let size = 0;
-    let sniffed: SniffedType | null = null;
-    let max = 0;
-    let head: Uint8Array = new Uint8Array(0);
-    const pending: Uint8Array[] = [];
-
-    const decide = () => {
-      sniffed = sniffType(head);
-      if (!sniffed) throw new AppFailure('UNSUPPORTED_FILE', unsupportedMessage(name));
-      opts.checkHead?.(head, sniffed);
-      max = sniffed.kind === 'image' ? limits.maxImageBytes : limits.maxVideoBytes;
-    };
-    const write = async (chunk: Uint8Array) => {
-      size += chunk.byteLength;
-      if (size > max) throw new AppFailure('FILE_TOO_LARGE', tooLargeMessage(name, sniffed!.kind, max, opts.totalBytes ?? null));
-      hash.update(chunk);
-      let off = 0;
-      while (off < chunk.byteLength) off += (await handle!.write(chunk, off, chunk.byteLength - off)).bytesWritten;
-    };
-
     try {
-      for await (const chunk of chunksOf(source)) {
-        if (!chunk.byteLength) continue;
-        if (sniffed) {
-          await write(chunk);
-          continue;
-        }
-        // Hold chunks back until the head is long enough to tell the type.
-        pending.push(chunk);
-        head = concat(head, chunk.subarray(0, Math.max(0, SNIFF_BYTES - head.byteLength)));
-        if (head.byteLength < SNIFF_BYTES) continue;
-        decide();
-        for (const c of pending.splice(0)) await write(c);
-      }
-      if (!sniffed) {
-        if (!head.byteLength) throw new AppFailure('UNSUPPORTED_FILE', `${name} is empty.`);
-        decide(); // shorter than the sniff window: decide on what there is
-        for (const c of pending.splice(0)) await write(c);
+      for await (const chunk of checked.chunks()) {
+        let off = 0;
+        while (off < chunk.byteLength) off += (await handle.write(chunk, off, chunk.byteLength - off)).bytesWritten;
       }
       await handle.sync();
       await handle.close();
       handle = null;
-      const sha256 = hash.digest('hex');
+      const sha256 = checked.digest();
       const created = await this.moveIntoPlace(tmpPath, this.pathOf(sha256, 'original'));
-      return { sha256, sizeBytes: size, sniffed: sniffed!, created };
+      return { sha256, sizeBytes: checked.size, sniffed: checked.sniffed!, created };
     } catch (e) {
       await handle?.close().catch(() => {});
       await rm(tmpPath, { force: true });
@@ -154,10 +113,63 @@ export class ContentStore {
     }
   }
 
+  async sizeOf(sha256: string, variant: Variant): Promise<number | null> {
+    try {
+      const info = await stat(this.pathOf(sha256, variant));
+      return info.isFile() ? info.size : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async *read(sha256: string, variant: Variant, range?: { start: number; end: number }): AsyncIterable<Uint8Array> {
+    const stream = createReadStream(this.pathOf(sha256, variant), range ? { start: range.start, end: range.end } : {});
+    yield* stream as AsyncIterable<Buffer>;
+  }
+
+  async readAll(sha256: string, variant: Variant): Promise<Buffer | null> {
+    try {
+      return await readFile(this.pathOf(sha256, variant));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+  }
+
+  /** The sha256 names under objects/aa/bb/ (skipping anything that is not one), with their modification time. */
+  async *listOriginals(): AsyncIterable<StoredOriginal> {
+    const dirs = async (path: string) =>
+      (await readdir(path, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory() && /^[0-9a-f]{2}$/.test(d.name));
+    const objects = join(this.rootDir, 'objects');
+    for (const a of await dirs(objects))
+      for (const b of await dirs(join(objects, a.name)))
+        for (const f of await readdir(join(objects, a.name, b.name), { withFileTypes: true }).catch(() => [])) {
+          if (!f.isFile() || !SHA256_HEX.test(f.name) || !f.name.startsWith(a.name + b.name)) continue;
+          const info = await stat(join(objects, a.name, b.name, f.name)).catch(() => null);
+          if (info) yield { sha256: f.name, storedAt: info.mtimeMs };
+        }
+  }
+
+  /** Deletes the original and its derived copies; the bytes freed. */
+  async remove(sha256: string): Promise<number> {
+    let freed = 0;
+    for (const variant of ['original', 'display', 'thumb'] as const) {
+      const path = this.pathOf(sha256, variant);
+      const size = (await stat(path).catch(() => null))?.size ?? 0;
+      if (
+        await unlink(path).then(
+          () => true,
+          () => false,
+        )
+      )
+        freed += size;
+    }
+    return freed;
+  }
+
   /** Where a stored file lives. Only from a validated sha256: the name never comes from outside. */
   pathOf(sha256: string, variant: Variant): string {
-    if (!SHA256_HEX.test(sha256))
-      throw new AppFailure('VALIDATION', 'An evidence file is named by its sha256: 64 lowercase hex digits.', 'sha256');
+    checkSha256(sha256);
     const sub = [sha256.slice(0, 2), sha256.slice(2, 4)];
     return variant === 'original'
       ? join(this.rootDir, 'objects', ...sub, sha256)
@@ -165,7 +177,7 @@ export class ContentStore {
   }
 
   /** Re-reads the original and compares its sha256 with its name ("evidence intact"). */
-  async verify(sha256: string): Promise<{ intact: boolean; present: boolean; sizeBytes: number }> {
+  async verify(sha256: string): Promise<VerifyResult> {
     const path = this.pathOf(sha256, 'original');
     const hash = createHash('sha256');
     let size = 0;
@@ -232,39 +244,6 @@ export function evidenceDirFor(databaseUrl: string | undefined, dataDir: string)
   const url = databaseUrl ?? '';
   const isFile = url !== '' && url !== ':memory:' && url !== 'sqlite::memory:' && !/^(postgres|postgresql|pglite):/.test(url);
   return join(isFile ? dirname(url.replace(/^sqlite:/, '')) : dataDir, 'evidence');
-}
-
-const MB = 1_048_576;
-/** "2.4 MB"; like the engine's messages, one decimal below 10 MB. */
-export const formatMB = (n: number): string => `${(n / MB).toFixed(n < 10 * MB ? 1 : 0)} MB`;
-
-export function tooLargeMessage(name: string, kind: 'image' | 'video', max: number, total: number | null): string {
-  const kinds = kind === 'image' ? 'images' : 'videos';
-  return total !== null && total > max
-    ? `${name} is ${formatMB(total)}; ${kinds} may be at most ${formatMB(max)}.`
-    : `${name} is larger than ${formatMB(max)}; ${kinds} may be at most ${formatMB(max)}.`;
-}
-
-export function unsupportedMessage(name: string): string {
-  return `${name}: ${UNSUPPORTED_TYPE_MESSAGE}`;
-}
-
-async function* chunksOf(source: AsyncIterable<Uint8Array> | Uint8Array): AsyncIterable<Uint8Array> {
-  if (source instanceof Uint8Array) {
-    // Big buffers go in slices so the limit check and hashing behave as for a stream.
-    const step = 1 << 20;
-    for (let i = 0; i < source.byteLength; i += step) yield source.subarray(i, Math.min(source.byteLength, i + step));
-    return;
-  }
-  yield* source;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (!a.byteLength) return b;
-  const out = new Uint8Array(a.byteLength + b.byteLength);
-  out.set(a, 0);
-  out.set(b, a.byteLength);
-  return out;
 }
 
 async function exists(p: string): Promise<boolean> {

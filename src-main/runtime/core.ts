@@ -10,7 +10,7 @@ import { systemClock, type Clock } from './clock';
 import type { ServiceContext } from '../app/handlers';
 import { replayInWorker } from '../app/replay/in-worker';
 import { openEvidenceFiles } from '../app/evidence/intake';
-import { evidenceDirFor } from '../files/store';
+import { openEvidenceStore } from './evidence-store';
 import { serveEvidence } from '../app/evidence/serving';
 import { ensurePolicy } from '../db/repos/policy';
 import { sweep } from '../app/sweep/sweep';
@@ -33,7 +33,10 @@ export interface CoreOptions {
   demoIfEmpty?: number;
   clock?: Clock;
   sqliteNativeBinding?: string;
-  /** Where evidence files are stored; default `evidence/` next to the SQLite file, or in dataDir (evidenceDirFor). */
+  /**
+   * An evidence folder to use whatever the database. Default: on PostgreSQL the database itself
+   * (shared by the team), on SQLite `evidence/` next to the file (openEvidenceStore).
+   */
   evidenceDir?: string;
 }
 
@@ -80,7 +83,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
         })
       : null;
   await listener?.ready;
-  const evidence = openEvidenceFiles(opts.evidenceDir ?? evidenceDirFor(opts.databaseUrl, opts.dataDir));
+  const evidence = openEvidenceFiles(
+    openEvidenceStore(db, { databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, evidenceDir: opts.evidenceDir, now: () => clock.now() }),
+  );
   const context: ServiceContext = { db, clock, notify, evidence, replayCases: replayInWorker };
 
   let timer: NodeJS.Timeout | null = null;

@@ -39,6 +39,8 @@ export interface HttpServerHandle {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** The test intake carries a party's file as base64: room for a policy-sized image (2 MB → 2.7 MB of text). */
+const MAX_TEST_INTAKE_BYTES = 4 * 1024 * 1024;
 const COOKIE = 'md_session';
 /** A session nobody used for this long is forgotten (the desk is a tool, not a kiosk). */
 const IDLE_LIMIT_MS = 12 * 60 * 60 * 1000;
@@ -174,7 +176,7 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
     // same dispatch, as the intake identity. Exists only with the test clock.
     const intake = /^\/api\/test\/intake\/([A-Za-z0-9_.-]{1,100})$/.exec(path);
     if (intake?.[1] !== undefined && req.method === 'POST') {
-      const body = await readJsonBody(req);
+      const body = await readJsonBody(req, MAX_TEST_INTAKE_BYTES);
       return sendJson(res, 200, await core.dispatch(intake[1], body, { kind: 'intake' }));
     }
     return sendJson(res, 404, errorEnvelope('NOT_FOUND', 'No such endpoint'));
@@ -292,15 +294,15 @@ function setCommonHeaders(res: ServerResponse): void {
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
 }
 
-/** Reads at most 1 MB and parses it; an empty body is `undefined` so dispatch can validate it. */
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+/** Reads at most 1 MB (or `max`) and parses it; an empty body is `undefined` so dispatch can validate it. */
+async function readJsonBody(req: IncomingMessage, max = MAX_BODY_BYTES): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw tooLarge(req);
+  if (declared > max) throw tooLarge(req, max);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw tooLarge(req);
+    if (size > max) throw tooLarge(req, max);
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -312,10 +314,10 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function tooLarge(req: IncomingMessage): HttpFailure {
+function tooLarge(req: IncomingMessage, max: number): HttpFailure {
   // Stop reading; the connection is closed once the 413 has been written.
   req.pause();
-  return new HttpFailure(413, { code: 'VALIDATION', message: 'The request body is larger than 1 MB' });
+  return new HttpFailure(413, { code: 'VALIDATION', message: `The request body is larger than ${max / (1024 * 1024)} MB` });
 }
 
 function sendJson(res: ServerResponse, status: number, body: Envelope<unknown> | { ok: true; value: unknown }): void {

@@ -12,7 +12,8 @@ import type { Db } from '../../src-main/db/connect';
 import { reuseOfCase } from '../../src-main/db/repos/evidence';
 import { MATCH_MAX_DISTANCE } from '../../src-main/app/evidence/reuse-index';
 import { ManualClock } from '../../src-main/runtime/clock';
-import { openEvidenceFiles } from '../../src-main/app/evidence/intake';
+import { openEvidenceFiles, type EvidenceFiles } from '../../src-main/app/evidence/intake';
+import type { ContentStore } from '../../src-main/files/store';
 import type { ServiceContext } from '../../src-main/app/handlers';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { recomputeRisk } from '../../src-main/app/risk/recompute';
@@ -72,7 +73,7 @@ const filesUnder = (dir: string): string[] =>
 
 describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) => {
   let db: Db;
-  let ctx: ServiceContext & { evidence: NonNullable<ServiceContext['evidence']> };
+  let ctx: ServiceContext & { evidence: EvidenceFiles<ContentStore> };
   let dir: string;
   let photo: Buffer;
   let caseNo = 0;

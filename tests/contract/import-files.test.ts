@@ -9,6 +9,7 @@ import type { Db } from '../../src-main/db/connect';
 import { openDatabase } from '../../src-main/db/connect';
 import { importStream, type ImportProblem, type ImportSummary } from '../../src-main/app/intake/bulk-import';
 import { openEvidenceFiles, type EvidenceFiles } from '../../src-main/app/evidence/intake';
+import type { ContentStore } from '../../src-main/files/store';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { dispatch } from '../../src-main/app/dispatch';
 import { padJpeg, texturedJpeg } from '../fixtures/hostile-corpus';
@@ -55,7 +56,7 @@ describe.each(DIALECTS)('import with files on $name', ({ url }) => {
   let db: Db;
   let root: string;
   let base: string;
-  let files: EvidenceFiles;
+  let files: EvidenceFiles<ContentStore>;
   let photo: Buffer;
   let copy: Buffer;
 

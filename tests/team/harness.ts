@@ -142,6 +142,11 @@ export class Session {
     return (await res.json()) as Envelope<T>;
   }
 
+  /** A plain GET on this desk with the session cookie (evidence bytes, …). */
+  async get(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${this.desk.url}${path}`, { headers: { ...headers, cookie: this.cookie } });
+  }
+
   /** Subscribes to the desk's server-sent change notices; returns what arrived so far and a stop. */
   listen(): { notices: Array<{ caseIds: string[]; reason: string; at: string; receivedAt: number }>; stop(): void } {
     const notices: Array<{ caseIds: string[]; reason: string; at: string; receivedAt: number }> = [];

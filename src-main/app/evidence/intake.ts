@@ -19,6 +19,7 @@ import { sanitizeFileName } from '../../files/names';
 import { MATCH_MAX_DISTANCE, MAX_MATCHES, ReuseIndex, splitPhash, type ReuseMatch } from './reuse-index';
 import { SNIFF_BYTES, sniffType } from '../../files/sniff';
 import { ContentStore, formatMB, tooLargeMessage, unsupportedMessage, type StoreLimits } from '../../files/store';
+import type { BlobStore } from '../../files/blob-store';
 import { sharedEvidenceWorkers } from '../../files/workers';
 import { rekeyDisputePhotos } from '../risk/buyer-risk';
 import { runCaseCommand } from '../case/commands';
@@ -35,15 +36,18 @@ import { sweepAfterCommit } from '../sweep-after-commit';
  * records the case event, the evidence row, the file's row and its look-alikes.
  */
 
-/** What a process needs to take files in: the store, its reuse index and the image analyser. */
-export interface EvidenceFiles {
-  store: ContentStore;
+/** What a process needs to take files in: the blob store, its reuse index and the image analyser. */
+export interface EvidenceFiles<S extends BlobStore = BlobStore> {
+  store: S;
   reuse: ReuseIndex;
   analyzer: Analyzer;
 }
 
-export function openEvidenceFiles(rootDir: string, analyzer: Analyzer = sharedEvidenceWorkers()): EvidenceFiles {
-  return { store: new ContentStore(rootDir), reuse: new ReuseIndex(), analyzer };
+/** On an evidence folder (a path), or on a blob store the composition root chose (the team database's). */
+export function openEvidenceFiles(rootDir: string, analyzer?: Analyzer): EvidenceFiles<ContentStore>;
+export function openEvidenceFiles<S extends BlobStore>(store: S, analyzer?: Analyzer): EvidenceFiles<S>;
+export function openEvidenceFiles(where: string | BlobStore, analyzer: Analyzer = sharedEvidenceWorkers()): EvidenceFiles {
+  return { store: typeof where === 'string' ? new ContentStore(where) : where, reuse: new ReuseIndex(), analyzer };
 }
 
 export const limitsOf = (p: Policy): StoreLimits => ({ maxImageBytes: p.maxImageBytes, maxVideoBytes: p.maxVideoBytes });
@@ -296,7 +300,9 @@ export async function verifyEvidence(ctx: ServiceContext, sha256: string): Promi
   const message = intact
     ? `Evidence intact: the stored file (${formatMB(v.sizeBytes)}) still has sha256 ${sha256.slice(0, 12)}…, the hash recorded when it was received.`
     : !v.present
-      ? "The file's bytes are missing from this computer's evidence folder. Restore the folder from a backup (or open the case on the desk that received the file)."
+      ? ctx.evidence.store.kind === 'database'
+        ? "The file's bytes are missing from the team database's evidence store. Restore them from a backup of the database."
+        : "The file's bytes are missing from this computer's evidence folder. Restore the folder from a backup (or open the case on the desk that received the file)."
       : 'The stored file has changed since it was received: its bytes no longer match the recorded sha256. Treat it as tampered with and restore it from a backup.';
   return { sha256, intact, sizeBytes: v.sizeBytes, checkedAt, message };
 }

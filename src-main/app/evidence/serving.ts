@@ -1,10 +1,10 @@
-import { open, type FileHandle } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { AppError, ErrorCode } from '../../contract/errors';
 import { servedFileOf } from '../../db/repos/evidence';
 import type { Reader } from '../../db/tx';
 import type { Identity } from '../identity';
 import { SHA256_HEX } from '../../contract/primitives';
+import type { BlobStore } from '../../files/blob-store';
 
 /**
  * Serving stored evidence files to the renderer, for both carriers: the `evidence://`
@@ -21,10 +21,8 @@ import { SHA256_HEX } from '../../contract/primitives';
 export const EVIDENCE_VARIANTS = ['original', 'display', 'thumb'] as const;
 export type EvidenceVariant = (typeof EVIDENCE_VARIANTS)[number];
 
-/** What serving needs from the content store (src-main/files/store.ts ContentStore). */
-export interface EvidenceFileSource {
-  pathOf(sha256: string, variant: EvidenceVariant): string;
-}
+/** What serving needs from the blob store (src-main/files/blob-store.ts: the folder or the team database). */
+export type EvidenceFileSource = Pick<BlobStore, 'sizeOf' | 'read'>;
 
 export interface EvidenceRequest {
   /** The file's sha256 as the request spelled it (validated here). */
@@ -86,41 +84,30 @@ export async function serveEvidence(
   const contentType =
     variant === 'original' ? (SAFE_MEDIA_TYPE.test(row.media_type) ? row.media_type : 'application/octet-stream') : DERIVED_TYPE;
 
-  let file: FileHandle;
-  try {
-    file = await open(store.pathOf(req.sha256, variant), 'r');
-  } catch {
-    // Recorded but not on this disk (a store copied without its files, a file removed by hand).
-    return failure(404, 'NOT_FOUND', 'The file is recorded but its bytes are missing from the evidence store.');
+  const size = await store.sizeOf(req.sha256, variant);
+  // Recorded but not in the store (a folder copied without its files, a file removed by hand).
+  if (size === null) return failure(404, 'NOT_FOUND', 'The file is recorded but its bytes are missing from the evidence store.');
+  const headers: Record<string, string> = {
+    'Content-Type': contentType,
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Disposition': `inline; filename="${fileName(req.sha256, variant, contentType)}"`,
+    'Cache-Control': CACHE_FOR,
+    'Accept-Ranges': 'bytes',
+    // The bytes are user-supplied: never let them run as a document, even if opened directly.
+    'Content-Security-Policy': "default-src 'none'; sandbox",
+  };
+  const range = parseRange(req.range, size);
+  if (range === 'unsatisfiable') {
+    return { status: 416, headers: { ...headers, 'Content-Range': `bytes */${size}`, 'Content-Length': '0' }, body: null };
   }
-  let handedOver = false;
-  try {
-    const { size } = await file.stat();
-    const headers: Record<string, string> = {
-      'Content-Type': contentType,
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Disposition': `inline; filename="${fileName(req.sha256, variant, contentType)}"`,
-      'Cache-Control': CACHE_FOR,
-      'Accept-Ranges': 'bytes',
-      // The bytes are user-supplied: never let them run as a document, even if opened directly.
-      'Content-Security-Policy': "default-src 'none'; sandbox",
-    };
-    const range = parseRange(req.range, size);
-    if (range === 'unsatisfiable') {
-      return { status: 416, headers: { ...headers, 'Content-Range': `bytes */${size}`, 'Content-Length': '0' }, body: null };
-    }
-    const [start, end] = range ?? [0, size - 1];
-    const length = size === 0 ? 0 : end - start + 1;
-    if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
-    headers['Content-Length'] = String(length);
-    const status = range ? 206 : 200;
-    if (req.head || length === 0) return { status, headers, body: null };
-    const body = file.createReadStream({ start, end, autoClose: true });
-    handedOver = true;
-    return { status, headers, body };
-  } finally {
-    if (!handedOver) await file.close().catch(() => {});
-  }
+  const [start, end] = range ?? [0, size - 1];
+  const length = size === 0 ? 0 : end - start + 1;
+  if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
+  headers['Content-Length'] = String(length);
+  const status = range ? 206 : 200;
+  if (req.head || length === 0) return { status, headers, body: null };
+  // Streamed: the folder reads the byte range from the file, the database only the chunks it covers.
+  return { status, headers, body: Readable.from(store.read(req.sha256, variant, { start, end }), { objectMode: false }) };
 }
 
 const isVariant = (v: string): v is EvidenceVariant => (EVIDENCE_VARIANTS as readonly string[]).includes(v);
