@@ -1,5 +1,5 @@
 import { toIso } from '../../contract/primitives';
-import type { CaseView as CaseViewShape } from '../../contract/views';
+import type { CaseView } from '../../contract/outputs/case';
 import type { Db } from '../../db/connect';
 import { loadCaseState } from '../../db/repos/case';
 import { caseScreenRows, partyCounts } from '../../db/repos/case-reads';
@@ -27,7 +27,7 @@ const decisionView = (d: Decision) => ({
  * The whole case as the screens and `replay` show it (SCENARIOS.md output shape): every
  * instant an ISO string, every amount integer minor units. Null when the case does not exist.
  */
-export async function caseView(db: Db, caseId: string, opts: { events?: boolean } = {}): Promise<CaseViewShape | null> {
+export async function caseView(db: Db, caseId: string, opts: { events?: boolean } = {}): Promise<CaseView | null> {
   const s = await loadCaseState(db, caseId);
   if (!s) return null;
   const [{ row, order, buyer, seller, negotiation, messages, evidence, events }, risk] = await Promise.all([
@@ -142,5 +142,3 @@ export async function caseView(db: Db, caseId: string, opts: { events?: boolean 
     events: events.map((e) => ({ at: toIso(e.at), actor: e.actor, type: e.type, details: JSON.parse(e.details) as unknown })),
   };
 }
-
-export type CaseView = CaseViewShape;
