@@ -4,7 +4,7 @@ import { defineConfig } from '@playwright/test';
  * End-to-end tests in Chromium against the served browser build: the same renderer and
  * core as the desktop app, reached through the local HTTP carrier instead of IPC.
  */
-const PORT = 5199;
+const PORT = Number(process.env.E2E_PORT ?? 5199);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
