@@ -186,7 +186,13 @@ const packageRules = [
     files: ['src-main/contract/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': restrictedImports(
-        pureLayer('src-main/contract', ['zod'], 'it is shared with the renderer, so no node:, electron or DOM modules.'),
+        // intl-messageformat: pure ICU message formatting (no node:, no DOM), so the renderer
+        // previews letters with the very code main uses to write them.
+        pureLayer(
+          'src-main/contract',
+          ['zod', 'intl-messageformat'],
+          'it is shared with the renderer, so no node:, electron or DOM modules.',
+        ),
       ),
     },
   },

@@ -1,0 +1,68 @@
+import type { Catalog } from './en';
+
+/** French: "vous"; a no-break space before « : ; » and inside guillemets, as French typesetting wants. */
+export const fr: Catalog = {
+  'subject.decision': 'Décision sur le litige {caseId} (commande {orderId}) : {outcome}',
+  'subject.appeal':
+    'Recours sur le litige {caseId} (commande {orderId}) : {verdict, select, uphold {la décision est maintenue} other {la décision est modifiée}}',
+  'subject.evidence': 'Litige {caseId} (commande {orderId}) : merci d’envoyer vos preuves avant le {dueAt}',
+  'subject.resolutions': 'Litige {caseId} (commande {orderId}) : solutions proposées, merci de répondre avant le {replyDueAt}',
+  greeting: 'Bonjour {name},',
+  item: '{quantity, plural, =1 {« {title} »} other {# × « {title} »}}',
+  'duration.days': '{days, plural, one {# jour} other {# jours}}',
+  'duration.hours': '{hours, plural, one {# heure} other {# heures}}',
+  intro: 'Nous avons examiné le litige concernant {item} (commande {orderId} ; motif : {reason}).',
+  decisionLine: 'Décision : {outcome}.',
+  'outcome.full': 'Remboursement intégral',
+  'outcome.partial': 'Remboursement partiel, l’acheteur garde l’article',
+  'outcome.return': 'Retour contre remboursement intégral',
+  'outcome.none': 'Aucun remboursement',
+  'reason.not_received.in_transit': 'Non reçu · toujours en transit',
+  'reason.not_received.returned_to_sender': 'Non reçu · renvoyé à l’expéditeur',
+  'reason.not_received.no_tracking_info': 'Non reçu · aucune information de suivi',
+  'reason.not_received.customs': 'Non reçu · retenu en douane',
+  'reason.not_received.wrong_address': 'Non reçu · mauvaise adresse',
+  'reason.not_as_described': 'Non conforme à la description',
+  'reason.defective': 'Défectueux',
+  'reason.damaged': 'Endommagé',
+  'reason.wrong_item': 'Mauvais article',
+  'reason.missing_parts': 'Pièces manquantes',
+  'reason.counterfeit': 'Contrefaçon',
+  'reason.quantity_short': 'Quantité insuffisante',
+  'buyer.full': 'Le montant total de la commande, {total}, vous sera remboursé. Vous n’avez pas à renvoyer l’article.',
+  'buyer.partial': 'Un remboursement de {amount} vous sera versé et vous gardez l’article.',
+  'buyer.return':
+    'Merci de renvoyer l’article au vendeur dans un délai de {duration} à compter de cette décision, avant le {returnDueAt}, et de nous communiquer le numéro de suivi du retour. Dès que le vendeur en confirmera la réception, le montant total de la commande, {total}, vous sera remboursé. Les frais de retour sont à votre charge ; si l’article n’est pas renvoyé à temps, le remboursement est annulé.',
+  'buyer.none': 'Aucun remboursement n’est dû. Le paiement de {total} est versé au vendeur.',
+  'seller.full': 'L’acheteur est remboursé du montant total de la commande, {total}, sur le paiement bloqué, et ne renvoie pas l’article.',
+  'seller.partial': 'L’acheteur est remboursé de {amount} sur le paiement bloqué et garde l’article ; le reste, {rest}, vous est versé.',
+  'seller.return':
+    'L’acheteur renverra l’article dans un délai de {duration} à compter de cette décision, avant le {returnDueAt}. Merci d’en confirmer la réception à son arrivée ; le montant total de la commande, {total}, sera alors remboursé à l’acheteur sur le paiement bloqué.',
+  'seller.none': 'Aucun remboursement n’est dû. Le paiement bloqué de {total} vous est versé.',
+  reasonsHeading: 'Motifs :',
+  untranslated: '(Rédigé par le médiateur en {language}. Ce texte n’a pas été traduit.)',
+  translationNote: '(Traduction de l’équipe de médiation ; l’original est en {language}.)',
+  appealRight:
+    'Si vous n’êtes pas d’accord, vous pouvez faire un recours dans un délai de {duration} à compter de cette décision, jusqu’au {appealUntil}, en contestant le résultat ou la conduite du médiateur, ou en apportant de nouvelles preuves. Un superviseur qui n’a pas pris cette décision examinera le recours.',
+  finalAgreement: 'Les deux parties ont accepté cette solution : elle est donc définitive et ne peut pas faire l’objet d’un recours.',
+  signoff: 'L’équipe de médiation',
+  'appeal.reviewed':
+    'Un superviseur qui n’a pas pris la décision initiale a examiné {own, select, yes {votre recours} other {le recours formé par l’autre partie}}.',
+  'appeal.upheld': 'La décision initiale est maintenue : {outcome}.',
+  'appeal.overturned': 'La décision est modifiée : {outcome}.',
+  'appeal.final': 'Cette décision est définitive et ne peut plus faire l’objet d’un recours.',
+  'evidence.intro': 'Le médiateur chargé du litige concernant {item} (commande {orderId}) vous demande les preuves suivantes :',
+  'evidence.deadline':
+    'Merci de les envoyer avant le {dueAt}. Nous acceptons les photos (JPG, PNG, BMP, GIF) jusqu’à {maxImage} chacune et les vidéos (MP4, WebM, MOV) jusqu’à {maxVideo}.',
+  'evidence.consequence.buyer': 'Si rien ne nous parvient à temps, le litige pourra être tranché sans remboursement pour vous.',
+  'evidence.consequence.seller': 'Si rien ne nous parvient à temps, le litige pourra être tranché en faveur de l’acheteur.',
+  'resolutions.intro': 'Le médiateur a examiné le litige concernant {item} (commande {orderId}) et propose :',
+  'option.label': 'Option {letter}',
+  'option.line': '{label} : {text}',
+  'option.partial': 'Remboursement partiel de {amount} ; l’acheteur garde l’article.',
+  'option.return': 'Remboursement intégral de {total} après le retour de l’article au vendeur (frais de retour à la charge de l’acheteur).',
+  'option.full': 'Remboursement intégral de {total} ; aucun retour.',
+  'resolutions.recommended': 'Option recommandée : {option}.',
+  'resolutions.reply':
+    'Merci de répondre avant le {replyDueAt} : acceptez l’une des options ou refusez-les. Si les deux parties acceptent la même option, le litige est réglé aussitôt, de façon définitive. Si vous ne répondez pas à temps et que l’autre partie a accepté une option, c’est cette option qui s’applique.',
+};
