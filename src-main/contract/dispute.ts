@@ -50,6 +50,15 @@ export const ImportedEvidence = z
   });
 export type ImportedEvidence = z.infer<typeof ImportedEvidence>;
 
+/**
+ * The language a party reads (a BCP-47 tag such as "pt-BR"); letters fall back to the
+ * country's language, then English, when it is missing or not one the desk writes.
+ */
+const LanguageTag = z
+  .string()
+  .max(35)
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a language tag such as "pt-BR" or "ru"');
+
 const DisputeFields = z
   .object({
     id: Id,
@@ -83,6 +92,7 @@ const DisputeFields = z
         id: Id,
         name: RequiredText(200),
         country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO-3166 alpha-2 code'),
+        language: LanguageTag.optional(),
         createdAt: Instant.optional(),
         links: Links,
       })
@@ -92,6 +102,7 @@ const DisputeFields = z
         id: Id,
         name: RequiredText(200),
         country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO-3166 alpha-2 code'),
+        language: LanguageTag.optional(),
         createdAt: Instant.optional(),
         links: Links,
       })

@@ -22,6 +22,8 @@ export interface AccountsTable {
   role: string;
   name: string;
   country: string;
+  /** A BCP-47 tag from the dispute (0016); null when the feed did not say. */
+  language: Generated<string | null>;
   created_at: number | null;
   label: string | null;
   label_note: string | null;

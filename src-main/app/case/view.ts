@@ -1,3 +1,4 @@
+import { partyLanguage } from '../../contract/i18n/languages';
 import { toIso } from '../../contract/primitives';
 import type { CaseView } from '../../contract/outputs/case';
 import type { Db } from '../../db/connect';
@@ -75,12 +76,22 @@ export async function caseView(db: Db, caseId: string, opts: { events?: boolean 
       id: buyer.id,
       name: buyer.name,
       country: buyer.country,
+      language: buyer.language ?? null,
+      letterLanguage: partyLanguage(buyer),
       createdAt: isoOrNull(buyer.created_at),
       label: buyer.label,
       labelNote: buyer.label_note,
       history: buyerHistory,
     },
-    seller: { id: seller.id, name: seller.name, country: seller.country, createdAt: isoOrNull(seller.created_at), history: sellerHistory },
+    seller: {
+      id: seller.id,
+      name: seller.name,
+      country: seller.country,
+      language: seller.language ?? null,
+      letterLanguage: partyLanguage(seller),
+      createdAt: isoOrNull(seller.created_at),
+      history: sellerHistory,
+    },
     negotiation: negotiation.map((n) => ({ at: toIso(n.at), by: n.by, remedy: n.remedy, amountMinor: n.amount_minor, comment: n.comment })),
     negotiationWarnings: sellerTrickWarnings(
       negotiation.map((n) => ({ at: n.at, by: n.by, amountMinor: n.amount_minor, comment: n.comment })),

@@ -49,6 +49,7 @@ async function exportChunk(db: Db, ids: string[], out: Map<string, DisputeInput>
       id: a.id,
       name: a.name,
       country: a.country,
+      ...(a.language ? { language: a.language } : {}),
       ...(a.created_at !== null ? { createdAt: toIso(a.created_at) } : {}),
       // An account without links came in without them: leave the member out, as the feed did.
       ...(linksOf.has(a.id) ? { links: linksOf.get(a.id)! } : {}),

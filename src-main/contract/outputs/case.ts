@@ -3,6 +3,7 @@ import type { AccountLabel, AppealGrounds, DeliveryStatus, Party, Reason, Refund
 import { Basis, CaseStatus, OptionKind, Outcome } from '../domain';
 import type { EvidenceFileView, EvidenceReuseMatch, EvidenceWarning } from '../evidence';
 import type { DecisionReasonTemplate, EvidenceTemplate } from '../templates';
+import type { LetterLanguage } from '../i18n/languages';
 import type { RiskReasonView } from './risk';
 
 /**
@@ -81,12 +82,24 @@ export interface CaseView {
     id: string;
     name: string;
     country: string;
+    /** The language the dispute gave for the buyer, if any. */
+    language?: string | null;
+    /** The language the desk writes to the buyer in (language, else country, else English). */
+    letterLanguage?: LetterLanguage;
     createdAt: string | null;
     label: AccountLabel | string | null;
     labelNote: string | null;
     history?: PartyHistory;
   };
-  seller: { id: string; name: string; country: string; createdAt?: string | null; history?: PartyHistory };
+  seller: {
+    id: string;
+    name: string;
+    country: string;
+    language?: string | null;
+    letterLanguage?: LetterLanguage;
+    createdAt?: string | null;
+    history?: PartyHistory;
+  };
   negotiation: Array<{ at: string; by: string; remedy: string; amountMinor: number; comment: string }>;
   negotiationWarnings: Array<{ code: string; text: string }>;
   messages: Array<{ at: string; by: string; text: string }>;

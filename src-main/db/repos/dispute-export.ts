@@ -39,7 +39,7 @@ export async function disputeRowsOf(db: Reader, ids: string[]) {
   if (!cases.length) return null;
   const accountIds = [...new Set(cases.flatMap((c) => [c.buyer_id, c.seller_id]))];
   const [accounts, links, negotiation, messages, evidence] = await Promise.all([
-    db.selectFrom('accounts').select(['id', 'name', 'country', 'created_at']).where('id', 'in', accountIds).execute(),
+    db.selectFrom('accounts').select(['id', 'name', 'country', 'language', 'created_at']).where('id', 'in', accountIds).execute(),
     db
       .selectFrom('account_links')
       .select(['account_id', 'kind', 'value'])

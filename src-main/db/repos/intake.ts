@@ -76,6 +76,7 @@ export async function insertDisputes(
         role: 'buyer',
         name: d.buyer.name,
         country: d.buyer.country,
+        language: d.buyer.language ?? null,
         created_at: d.buyer.createdAt ? toMs(d.buyer.createdAt) : null,
         ...NO_LABEL,
       },
@@ -84,6 +85,7 @@ export async function insertDisputes(
         role: 'seller',
         name: d.seller.name,
         country: d.seller.country,
+        language: d.seller.language ?? null,
         created_at: d.seller.createdAt ? toMs(d.seller.createdAt) : null,
         ...NO_LABEL,
       },
@@ -98,6 +100,7 @@ export async function insertDisputes(
         oc.column('id').doUpdateSet((eb) => ({
           name: eb.ref('excluded.name'),
           country: eb.ref('excluded.country'),
+          language: eb.ref('excluded.language'),
           created_at: eb.ref('excluded.created_at'),
         })),
       )
