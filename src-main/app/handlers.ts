@@ -13,6 +13,7 @@ import { DECISION_REASON_TEMPLATES, EVIDENCE_TEMPLATES } from '../contract/templ
 import { riskGet, riskList } from './risk/analyst';
 import { recordLabelRisk } from './risk/buyer-risk';
 import { caseView } from './case/view';
+import { translateMessage } from './case/translate-message';
 import type { Clock } from '../runtime/clock';
 import { previewProposal } from './case/proposal-preview';
 import { importDisputes } from './intake/intake';
@@ -128,6 +129,11 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
     const view = await caseView(ctx.db, input.caseId);
     if (!view) throw new AppFailure('NOT_FOUND', `There is no case ${input.caseId}.`);
     return view;
+  },
+  'case.translateMessage': async (ctx, input, identity) => {
+    const result = await translateMessage(ctx.db, input, userId(identity)!, ctx.clock.now());
+    ctx.notify([input.caseId], 'command');
+    return result;
   },
   'queue.list': (ctx, input, identity) => queuePage(ctx.db, input, userId(identity), ctx.clock.now()),
   'queue.counts': (ctx, _input, identity) => queueCounts(ctx.db, userId(identity), ctx.clock.now()),

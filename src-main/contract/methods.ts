@@ -157,6 +157,11 @@ export const methods = {
 
   // Queries the screens need.
   'case.get': { input: CaseRef, who: ['mediator', 'supervisor', 'analyst'] },
+  /** A mediator's translation of one party message, shown beside the original; empty text removes it. */
+  'case.translateMessage': {
+    input: z.object({ caseId: Id, messageSeq: z.number().int().min(0), text: Text(20_000) }).strict(),
+    who: ['mediator', 'supervisor'],
+  },
   'queue.list': { input: QueueFilter, who: ['mediator', 'supervisor', 'analyst'] },
   'queue.counts': { input: z.object({}).strict(), who: ['mediator', 'supervisor', 'analyst'] },
   'session.me': { input: z.object({}).strict(), who: ['mediator', 'supervisor', 'analyst'] },

@@ -100,6 +100,13 @@ export interface MessagesTable {
   by: string;
   text: string;
 }
+export interface MessageTranslationsTable {
+  case_id: string;
+  message_seq: number;
+  text: string;
+  translated_by: string;
+  translated_at: number;
+}
 export interface EvidenceRequestsTable {
   id: string;
   case_id: string;
@@ -378,6 +385,7 @@ export interface Database {
   cases: CasesTable;
   negotiation: NegotiationTable;
   messages: MessagesTable;
+  message_translations: MessageTranslationsTable;
   evidence_requests: EvidenceRequestsTable;
   evidence: EvidenceTable;
   proposals: ProposalsTable;

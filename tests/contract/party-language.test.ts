@@ -82,3 +82,48 @@ describe('party language', () => {
     expect(again.ok).toBe(true);
   });
 });
+
+describe('party messages', () => {
+  const withMessages = (id: string) => ({
+    ...dispute(id, { id: `B-${id}`, name: 'Ivan', country: 'KZ' }),
+    messages: [
+      { at: '2026-02-21T09:00:00.000Z', by: 'buyer', text: 'Телефон не включается, пробовал два зарядных устройства.' },
+      { at: '2026-02-21T10:00:00.000Z', by: 'seller', text: '手机出厂前测试过，可以正常开机。' },
+      { at: '2026-02-21T11:00:00.000Z', by: 'buyer', text: 'ok' },
+    ],
+  });
+
+  it('show the language each is written in, and nothing for a text too short to tell', async () => {
+    expect((await call('intake.dispute', withMessages('D-M1'), INTAKE)).ok).toBe(true);
+    const view = await call<CaseView>('case.get', { caseId: 'D-M1' }, M1);
+    if (!view.ok) throw new Error(view.error.message);
+    expect(view.value.messages.map((m) => m.language?.code ?? null)).toEqual(['ru', 'zh', null]);
+  });
+
+  it('carry a mediator’s translation beside the original; an empty text removes it', async () => {
+    const seq = (await call<CaseView>('case.get', { caseId: 'D-M1' }, M1)) as { ok: true; value: CaseView };
+    const first = seq.value.messages[0]!.seq!;
+    const saved = await call('case.translateMessage', { caseId: 'D-M1', messageSeq: first, text: 'The phone does not switch on.' }, M1);
+    expect(saved).toMatchObject({ ok: true, value: { translation: 'The phone does not switch on.' } });
+    const view = (await call<CaseView>('case.get', { caseId: 'D-M1' }, M1)) as { ok: true; value: CaseView };
+    expect(view.value.messages[0]).toMatchObject({
+      text: 'Телефон не включается, пробовал два зарядных устройства.',
+      translation: { text: 'The phone does not switch on.', by: 'm1' },
+    });
+    await call('case.translateMessage', { caseId: 'D-M1', messageSeq: first, text: '  ' }, M1);
+    const cleared = (await call<CaseView>('case.get', { caseId: 'D-M1' }, M1)) as { ok: true; value: CaseView };
+    expect(cleared.value.messages[0]!.translation).toBeNull();
+  });
+
+  it('refuses a message that does not exist and an analyst', async () => {
+    expect(await call('case.translateMessage', { caseId: 'D-M1', messageSeq: 999, text: 'x' }, M1)).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    const analyst: Identity = { kind: 'user', userId: 'a1', role: 'analyst', name: 'Ana' };
+    expect(await call('case.translateMessage', { caseId: 'D-M1', messageSeq: 0, text: 'x' }, analyst)).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+  });
+});

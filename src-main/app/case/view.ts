@@ -9,6 +9,8 @@ import { guidance } from '../../engine/guidance';
 import { sellerTrickWarnings } from '../../engine/warnings';
 import type { Decision } from '../../engine/state';
 import { buyerRisk } from '../risk/buyer-risk';
+import { translationsOf } from '../../db/repos/message-translations';
+import { detectLanguage } from './message-language';
 import { loadEvidenceDetails } from '../evidence/view';
 
 const isoOrNull = (ms: number | null | undefined) => (ms == null ? null : toIso(ms));
@@ -35,9 +37,10 @@ export async function caseView(db: Db, caseId: string, opts: { events?: boolean 
     caseScreenRows(db, caseId, { buyerId: s.buyerId, sellerId: s.sellerId }, opts),
     buyerRisk(db, s.buyerId),
   ]);
-  const [buyerHistory, sellerHistory, details] = await Promise.all([
+  const [buyerHistory, sellerHistory, translations, details] = await Promise.all([
     partyCounts(db, 'buyer', s.buyerId),
     partyCounts(db, 'seller', s.sellerId),
+    translationsOf(db, caseId),
     loadEvidenceDetails(
       db,
       { caseId, buyerId: s.buyerId, sellerId: s.sellerId, reason: s.reason, placedAt: order.placed_at, deliveredAt: order.delivered_at },
@@ -45,6 +48,7 @@ export async function caseView(db: Db, caseId: string, opts: { events?: boolean 
     ),
   ]);
   const deadlines = deadlinesOf(s);
+  const translationByMessage = new Map(translations.map((t) => [t.message_seq, t]));
   return {
     id: s.id,
     status: s.status,
@@ -96,7 +100,17 @@ export async function caseView(db: Db, caseId: string, opts: { events?: boolean 
     negotiationWarnings: sellerTrickWarnings(
       negotiation.map((n) => ({ at: n.at, by: n.by, amountMinor: n.amount_minor, comment: n.comment })),
     ),
-    messages: messages.map((m) => ({ at: toIso(m.at), by: m.by, text: m.text })),
+    messages: messages.map((m) => {
+      const translation = translationByMessage.get(m.seq);
+      return {
+        at: toIso(m.at),
+        by: m.by,
+        text: m.text,
+        seq: m.seq,
+        language: detectLanguage(m.text, partyLanguage(m.by === 'seller' ? seller : buyer)),
+        translation: translation ? { text: translation.text, by: translation.translated_by, at: toIso(translation.translated_at) } : null,
+      };
+    }),
     evidence: evidence.map((e) => ({
       party: e.party,
       name: e.name,

@@ -102,7 +102,17 @@ export interface CaseView {
   };
   negotiation: Array<{ at: string; by: string; remedy: string; amountMinor: number; comment: string }>;
   negotiationWarnings: Array<{ code: string; text: string }>;
-  messages: Array<{ at: string; by: string; text: string }>;
+  messages: Array<{
+    at: string;
+    by: string;
+    text: string;
+    /** The message's number within the case (what case.translateMessage names). */
+    seq?: number;
+    /** The language an offline identifier sees in the text; `sure: false` means "probably". */
+    language?: { code: string; sure: boolean } | null;
+    /** A mediator's translation, if one was entered. */
+    translation?: { text: string; by: string; at: string } | null;
+  }>;
   evidence: Array<{
     party: Party | string;
     name: string;
@@ -177,6 +187,7 @@ export interface CaseOutputs {
   'party.appeal': CommandResult;
   'appeal.review': CommandResult;
   'case.get': CaseView;
+  'case.translateMessage': { caseId: string; messageSeq: number; translation: string | null };
   'case.previewProposal': ProposalPreview;
   'templates.list': TemplatesView;
 }
