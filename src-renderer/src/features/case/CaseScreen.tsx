@@ -227,7 +227,7 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
               <DecisionPanel view={view} />
               <EvidencePanel view={view} onOpenReview={(index) => setReview({ index })} />
               <NegotiationPanel view={view} />
-              <MessagesPanel view={view} />
+              <MessagesPanel view={view} canTranslate={me.role !== 'analyst'} />
               <TimelinePanel view={view} />
             </Stack>
             <Stack gap="md" style={{ position: 'sticky', top: 0 }}>

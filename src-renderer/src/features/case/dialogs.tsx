@@ -9,7 +9,6 @@ import {
   SegmentedControl,
   SimpleGrid,
   Stack,
-  Tabs,
   Text,
   Textarea,
   TextInput,
@@ -19,7 +18,8 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { isNotReceived, type Outcome, type Party } from '../../../../src-main/contract/domain';
 import type { AppError } from '../../../../src-main/contract/errors';
-import { decisionAmount, decisionLetters } from '../../../../src-main/contract/letters';
+import { decisionAmount } from '../../../../src-main/contract/letters';
+import { LetterPreview } from './LetterPreview';
 import { minorToInput, parseMinor } from '../../../../src-main/contract/money-format';
 import { decisionTemplatesFor, evidenceTemplatesFor } from '../../../../src-main/contract/templates';
 import { useMethodMutation, useMethodQuery } from '../../api/queries';
@@ -306,14 +306,12 @@ export function DecideDialog({ opened, onClose, view, onDone }: DialogProps) {
   const decide = useMethodMutation('case.decide');
   const busy = decide.isPending;
   const [error, setError] = useState<AppError | null>(null);
-  const [tab, setTab] = useState<string | null>('buyer');
 
   const choice = choices.find((c) => c.outcome === outcome) ?? choices[0]!;
   const partialTyped = outcome === 'partial' && choice.fixedAmount === undefined;
   const parsed = partialTyped ? parseMinor(amount, currency) : undefined;
   const amountMinor = choice.fixedAmount ?? (outcome === 'partial' ? (parsed ?? null) : null);
   const resolved = decisionAmount(outcome, amountMinor, total);
-  const letters = decisionLetters(view, { outcome, amountMinor, reasons });
   const templates = decisionTemplatesFor(view.reason, outcome);
 
   async function submit(e?: FormEvent) {
@@ -397,30 +395,7 @@ export function DecideDialog({ opened, onClose, view, onDone }: DialogProps) {
               aria-label="Reasons"
             />
           </Stack>
-          <div>
-            <Text fz="sm" fw={500} mb={4}>
-              Letters the parties receive
-            </Text>
-            <Tabs value={tab} onChange={setTab} variant="outline">
-              <Tabs.List>
-                <Tabs.Tab value="buyer">To the buyer · {view.buyer.name}</Tabs.Tab>
-                <Tabs.Tab value="seller">To the seller · {view.seller.name}</Tabs.Tab>
-              </Tabs.List>
-              {(['buyer', 'seller'] as const).map((p) => (
-                <Tabs.Panel key={p} value={p} pt="xs">
-                  <Text fz="xs" c="dimmed" mb={4}>
-                    Subject:{' '}
-                    <Text span fz="xs" fw={600} c="dark">
-                      {letters[p].subject}
-                    </Text>
-                  </Text>
-                  <div className="letter" data-testid={`letter-${p}`}>
-                    {letters[p].body}
-                  </div>
-                </Tabs.Panel>
-              ))}
-            </Tabs>
-          </div>
+          <LetterPreview view={view} outcome={outcome} amountMinor={amountMinor} reasons={reasons} />
         </SimpleGrid>
         <Footer busy={busy} label="Decide and send the letters" disabled={!reasons.trim() || parsed === null} onCancel={onClose} />
       </form>
