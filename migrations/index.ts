@@ -6,7 +6,7 @@ import * as m0004 from './0004_supervision';
 import * as m0005 from './0005_evidence_files';
 import * as m0006 from './0006_change_log';
 import * as m0007 from './0007_evidence_blobs';
-import * as m0016 from './0016_languages';
+import * as m0016 from './0016_languages_reports';
 
 /**
  * Static imports (not a folder scan) so tsx, vitest and the Electron bundle all see the
@@ -20,5 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005_evidence_files': m0005,
   '0006_change_log': m0006,
   '0007_evidence_blobs': m0007,
-  '0016_languages': m0016,
+  '0016_languages_reports': m0016,
 };

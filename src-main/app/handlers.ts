@@ -23,6 +23,7 @@ import { sweep } from './sweep/sweep';
 import { evidenceHandlers } from './evidence/handlers';
 import { submitEvidence, type EvidenceFiles } from './evidence/intake';
 import { supervisionHandlers } from './supervision/handlers';
+import { reportCaseList, reportSummary } from './supervision/reports';
 import type { ReplayCases } from './replay/in-worker';
 import { sweepAfterCommit } from './sweep-after-commit';
 
@@ -150,5 +151,7 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'risk.list': (ctx, input) => riskList(ctx.db, input),
   'risk.get': (ctx, input) => riskGet(ctx.db, input.buyerId),
   ...supervisionHandlers,
+  'reports.summary': (ctx, input) => reportSummary(ctx.db, input),
+  'reports.cases': (ctx, input) => reportCaseList(ctx.db, input),
   ...evidenceHandlers,
 };
