@@ -6,14 +6,16 @@ import { ErrorBoundary } from '../../ui/ErrorBoundary';
 import { AppealsScreen } from './AppealsScreen';
 import { PolicyScreen } from './PolicyScreen';
 import { QualityScreen } from './QualityScreen';
+import { ReportsScreen } from './ReportsScreen';
 import { TeamScreen } from './TeamScreen';
 
-export type SupervisionView = 'appeals' | 'team' | 'policy' | 'quality';
+export type SupervisionView = 'appeals' | 'team' | 'policy' | 'quality' | 'reports';
 export const SUPERVISION_VIEWS: Array<{ value: SupervisionView; label: string; screen: string }> = [
   { value: 'appeals', label: 'Appeals', screen: 'The appeals queue' },
   { value: 'team', label: 'Team', screen: 'The team view' },
   { value: 'policy', label: 'Policy', screen: 'The policy editor' },
   { value: 'quality', label: 'Quality', screen: 'The quality review' },
+  { value: 'reports', label: 'Reports', screen: 'The reports' },
 ];
 const isSupervisionView = (v: string): v is SupervisionView => SUPERVISION_VIEWS.some((x) => x.value === v);
 
@@ -63,6 +65,9 @@ export function SupervisionScreens({
       {layer('quality', (active) => (
         <QualityScreen me={me} onOpen={onOpen} active={active} />
       ))}
+      {layer('reports', (active) => (
+        <ReportsScreen me={me} onOpen={onOpen} active={active} />
+      ))}
     </>
   );
 }
@@ -111,6 +116,7 @@ export function SupervisorNav({ value, onChange }: { value: string; onChange: (v
           { value: 'team', label: label('Team') },
           { value: 'policy', label: label('Policy') },
           { value: 'quality', label: label('Quality', count(quality.data?.total, 'violet.7', 'nav-quality-count')) },
+          { value: 'reports', label: label('Reports') },
           { value: 'buyers', label: label('Buyers by risk') },
         ]}
         aria-label="Screen"
