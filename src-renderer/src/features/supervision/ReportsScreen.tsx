@@ -255,7 +255,17 @@ function DrillDrawer({
               {page.data.rows.map((c) => (
                 <Table.Tr key={c.caseId}>
                   <Table.Td>
-                    <Anchor component="button" type="button" className="mono" onClick={() => onOpen(c.caseId)}>
+                    <Anchor
+                      component="button"
+                      type="button"
+                      className="mono"
+                      onClick={() => {
+                        // The drawer is a portal above every screen: close it so the case is not under it.
+                        setAfter(undefined);
+                        onClose();
+                        onOpen(c.caseId);
+                      }}
+                    >
                       {c.caseId}
                     </Anchor>
                   </Table.Td>
