@@ -4,6 +4,7 @@ import { Dispute } from './dispute';
 import { Currency, Id, Minor, RequiredText, Sha256, Text } from './primitives';
 import { evidenceMethods } from './evidence';
 import { supervisionMethods } from './supervision';
+import { presenceMethods, type PresenceOutputs } from './presence';
 import type { CaseOutputs } from './outputs/case';
 import type { EvidenceOutputs } from './outputs/evidence';
 import type { IntakeOutputs } from './outputs/intake';
@@ -17,6 +18,11 @@ import type { SweepOutputs } from './outputs/sweep';
 export type Caller = Role | 'intake' | 'system';
 
 const CaseRef = z.object({ caseId: Id }).strict();
+/**
+ * The case version (CaseView.version) the dialog was filled in against: the command is
+ * refused with STALE when the case changed since, so nobody acts on a state they have not seen.
+ */
+const BasedOnVersion = z.number().int().nonnegative().optional();
 const FileDescription = z
   .object({
     name: RequiredText(255),
@@ -98,7 +104,7 @@ export const methods = {
   'case.claimNext': { input: z.object({}).strict(), who: ['mediator', 'supervisor'] },
   'case.assign': { input: z.object({ caseId: Id, userId: Id }).strict(), who: ['supervisor'] },
   'case.requestEvidence': {
-    input: z.object({ caseId: Id, party: Party, request: RequiredText(2_000) }).strict(),
+    input: z.object({ caseId: Id, party: Party, request: RequiredText(2_000), basedOnVersion: BasedOnVersion }).strict(),
     who: ['mediator', 'supervisor'],
   },
   'party.submitEvidence': {
@@ -126,12 +132,22 @@ export const methods = {
     who: ['intake'],
   },
   'case.propose': {
-    input: z.object({ caseId: Id, partialAmountMinor: z.number().int().optional(), note: Text(2_000).optional() }).strict(),
+    input: z
+      .object({ caseId: Id, partialAmountMinor: z.number().int().optional(), note: Text(2_000).optional(), basedOnVersion: BasedOnVersion })
+      .strict(),
     who: ['mediator', 'supervisor'],
   },
   'party.reply': { input: z.object({ caseId: Id, party: Party, choice: ReplyChoice }).strict(), who: ['intake'] },
   'case.decide': {
-    input: z.object({ caseId: Id, outcome: Outcome, amountMinor: z.number().int().optional(), reasons: RequiredText(10_000) }).strict(),
+    input: z
+      .object({
+        caseId: Id,
+        outcome: Outcome,
+        amountMinor: z.number().int().optional(),
+        reasons: RequiredText(10_000),
+        basedOnVersion: BasedOnVersion,
+      })
+      .strict(),
     who: ['mediator', 'supervisor'],
   },
   'party.shipReturn': { input: z.object({ caseId: Id, trackingNumber: RequiredText(100) }).strict(), who: ['intake'] },
@@ -201,6 +217,7 @@ export const methods = {
   'risk.get': { input: z.object({ buyerId: Id }).strict(), who: ['supervisor', 'analyst'] },
   ...supervisionMethods,
   ...evidenceMethods,
+  ...presenceMethods,
 } as const satisfies Record<string, { input: z.ZodType; who: readonly Caller[] }>;
 
 export type MethodName = keyof typeof methods;
@@ -213,7 +230,16 @@ export type MethodRawInput<M extends MethodName> = z.input<(typeof methods)[M]['
  * renderer's client returns it, so a change on either side fails the typecheck.
  */
 export interface MethodOutputs
-  extends CaseOutputs, QueueOutputs, IntakeOutputs, EvidenceOutputs, RiskOutputs, SessionOutputs, SweepOutputs, SupervisionOutputs {}
+  extends
+    CaseOutputs,
+    QueueOutputs,
+    IntakeOutputs,
+    EvidenceOutputs,
+    RiskOutputs,
+    SessionOutputs,
+    SweepOutputs,
+    SupervisionOutputs,
+    PresenceOutputs {}
 export type MethodOutput<M extends MethodName> = MethodOutputs[M];
 
 /** Compile-time checks: a method without an output, or an output without a method, fails here and names it. */

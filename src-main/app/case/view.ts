@@ -46,6 +46,7 @@ export async function caseView(db: Db, caseId: string, opts: { events?: boolean 
   const deadlines = deadlinesOf(s);
   return {
     id: s.id,
+    version: s.version,
     status: s.status,
     assignee: s.assignee,
     reason: s.reason,
