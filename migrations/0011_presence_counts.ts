@@ -16,7 +16,12 @@ import { dialectOf } from './dialect-helpers';
  * - cases_open_by_escalation: (escalated_at, id) of the open cases only, so "All open" walks
  *   open cases in order instead of stepping over closed ones.
  */
-const OPEN = `('escalated', 'in_review', 'awaiting_evidence', 'awaiting_replies')`;
+/**
+ * Open = not closed, appealed or final (escalated, in_review, awaiting_evidence,
+ * awaiting_replies), written as NOT IN: a per-state index (cases_queue) cannot serve a NOT IN,
+ * so SQLite's planner, which has no statistics, walks this index instead of sorting.
+ */
+const NOT_OPEN = `('closed', 'appealed', 'final')`;
 const SHARDS = 32;
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -42,7 +47,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('queue_counts_by_assignee').on('queue_counts').columns(['assignee_id', 'status']).execute();
 
-  await sql`CREATE INDEX cases_open_by_escalation ON cases (escalated_at, id) WHERE status IN ${sql.raw(OPEN)}`.execute(db);
+  await sql`CREATE INDEX cases_open_by_escalation ON cases (escalated_at, id) WHERE status NOT IN ${sql.raw(NOT_OPEN)}`.execute(db);
 
   if (dialectOf(db) === 'sqlite') await sqliteTriggers(db);
   else await postgresTriggers(db);
