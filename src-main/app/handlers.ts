@@ -26,12 +26,14 @@ import { supervisionHandlers } from './supervision/handlers';
 import { reportCaseList, reportSummary } from './supervision/reports';
 import type { ReplayCases } from './replay/in-worker';
 import { sweepAfterCommit } from './sweep-after-commit';
+import { presenceHandlers } from './presence/handlers';
+import type { ChangeNotice } from '../contract/bridge';
 
 export interface ServiceContext {
   db: Db;
   clock: Clock;
   /** Tell open screens which cases changed. */
-  notify(caseIds: string[], reason: 'command' | 'sweep' | 'import'): void;
+  notify(caseIds: string[], reason: ChangeNotice['reason']): void;
   /** The evidence store, its reuse index and the image analyser (absent: descriptions only, e.g. replay). */
   evidence?: EvidenceFiles;
   /** Replays past cases under a draft policy (the policy preview): a worker thread in the app, in-process inside a replay. */
@@ -55,9 +57,9 @@ const actorOf = (identity: Identity): Actor => {
 };
 
 /** Runs one engine command and then the sweep, since a command may create or cancel deadlines. */
-async function command(ctx: ServiceContext, caseId: string, cmd: Command, identity: Identity) {
+async function command(ctx: ServiceContext, caseId: string, cmd: Command, identity: Identity, basedOnVersion?: number) {
   const now = ctx.clock.now();
-  const result = await runCaseCommand(ctx.db, caseId, cmd, actorOf(identity), now);
+  const result = await runCaseCommand(ctx.db, caseId, cmd, actorOf(identity), now, { basedOnVersion });
   const swept = await sweepAfterCommit(ctx.db, now);
   ctx.notify([caseId, ...swept.caseIds], 'command');
   return result;
@@ -88,12 +90,14 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
       throw new AppFailure('VALIDATION', `${input.userId} is an analyst; cases are assigned to mediators or supervisors.`, 'userId');
     return command(ctx, input.caseId, { type: 'assign', userId: input.userId }, id);
   },
-  'case.requestEvidence': (ctx, i, id) => command(ctx, i.caseId, { type: 'requestEvidence', party: i.party, request: i.request }, id),
+  'case.requestEvidence': (ctx, i, id) =>
+    command(ctx, i.caseId, { type: 'requestEvidence', party: i.party, request: i.request }, id, i.basedOnVersion),
   'party.submitEvidence': (ctx, i, id) => submitEvidence(ctx, i, actorOf(id)),
-  'case.propose': (ctx, i, id) => command(ctx, i.caseId, { type: 'propose', partialAmountMinor: i.partialAmountMinor, note: i.note }, id),
+  'case.propose': (ctx, i, id) =>
+    command(ctx, i.caseId, { type: 'propose', partialAmountMinor: i.partialAmountMinor, note: i.note }, id, i.basedOnVersion),
   'party.reply': (ctx, i, id) => command(ctx, i.caseId, { type: 'reply', party: i.party, choice: i.choice }, id),
   'case.decide': (ctx, i, id) =>
-    command(ctx, i.caseId, { type: 'decide', outcome: i.outcome, amountMinor: i.amountMinor, reasons: i.reasons }, id),
+    command(ctx, i.caseId, { type: 'decide', outcome: i.outcome, amountMinor: i.amountMinor, reasons: i.reasons }, id, i.basedOnVersion),
   'party.shipReturn': (ctx, i, id) => command(ctx, i.caseId, { type: 'shipReturn', trackingNumber: i.trackingNumber }, id),
   'party.confirmReturn': (ctx, i, id) => command(ctx, i.caseId, { type: 'confirmReturn' }, id),
   'party.appeal': (ctx, i, id) => command(ctx, i.caseId, { type: 'appeal', party: i.party, grounds: i.grounds, text: i.text }, id),
@@ -154,4 +158,5 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'reports.summary': (ctx, input) => reportSummary(ctx.db, input),
   'reports.cases': (ctx, input) => reportCaseList(ctx.db, input),
   ...evidenceHandlers,
+  ...presenceHandlers,
 };

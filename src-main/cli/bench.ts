@@ -12,6 +12,10 @@
  *   evidence    images ingested per second (hash, store, analysis with thumbnail and pHash) and
  *               the reuse lookup among 1,000,000 stored hashes (--skip-evidence,
  *               --evidence-images N, --evidence-stored N; bench/evidence.ts)
+ *   team        on PostgreSQL (--pg <url> or BENCH_DATABASE_URL; skipped with a note without
+ *               one): take-next p95 with 30 mediators on 3 desktops, queue.counts and the first
+ *               "All open" page at --pg-cases (1M) cases, each beside raw `pg`
+ *               (--pg-presses N per mediator, --team-only to run just these; bench/team.ts)
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -62,7 +66,32 @@ export async function runBench(args: string[]): Promise<void> {
     'skip-evidence': 'boolean',
     'evidence-images': 'string',
     'evidence-stored': 'string',
+    pg: 'string',
+    'pg-cases': 'string',
+    'pg-presses': 'string',
+    'team-only': 'boolean',
   });
+  const pgUrl = (flags.pg as string | undefined) ?? process.env.BENCH_DATABASE_URL;
+  const team = async () => {
+    if (!pgUrl) return { skipped: 'no PostgreSQL server given (--pg <url> or BENCH_DATABASE_URL)', pass: true };
+    const { benchTeam } = await import('../bench/team');
+    const r = await benchTeam({
+      url: pgUrl,
+      cases: intFlag(flags['pg-cases'], 'pg-cases', 1_000_000),
+      presses: intFlag(flags['pg-presses'], 'pg-presses', 20),
+      runs: Math.max(1, intFlag(flags.runs, 'runs', 100)),
+      now: NOW,
+      log,
+    });
+    return { ...r, pass: r.takeNext.pass && r.queueCounts.pass && r.allOpenFirstPage.pass };
+  };
+  if (flags['team-only']) {
+    const figures = { team: await team() };
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'mediation-desk', startedAt: new Date().toISOString(), figures, pass: figures.team.pass }, null, 2)}\n`,
+    );
+    return;
+  }
   const cases = intFlag(flags.cases, 'cases', 1_000_000);
   const runs = Math.max(1, intFlag(flags.runs, 'runs', 200));
   const sweepCases = Math.min(cases, intFlag(flags['sweep-cases'], 'sweep-cases', 10_000));
@@ -197,6 +226,7 @@ export async function runBench(args: string[]): Promise<void> {
             }
           : {}),
         ...(evidence ? { evidence } : {}),
+        team: await team(),
       };
       const report = {
         bench: 'mediation-desk',

@@ -3,7 +3,8 @@ import type { Envelope } from './errors';
 /** A change pushed by main to every window and HTTP client (IPC `md:change`, SSE `change`); `null` on the wire means "refresh everything". */
 export interface ChangeNotice {
   caseIds: string[];
-  reason: 'command' | 'sweep' | 'import';
+  /** 'presence': only who has the case open changed (the case itself did not). */
+  reason: 'command' | 'sweep' | 'import' | 'presence';
   at: string;
 }
 

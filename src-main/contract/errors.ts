@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'SEPARATION_OF_DUTIES',
   // Not in DOMAIN.md's list: the only infrastructure outcomes a caller can see.
   'CONFLICT',
+  // The case changed since the dialog was filled in (basedOnVersion): look at it, then send again.
+  'STALE',
   'UNAUTHENTICATED',
   // The case database cannot be reached right now (HTTP 503 where a status is sent); retry.
   'UNAVAILABLE',

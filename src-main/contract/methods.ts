@@ -5,6 +5,7 @@ import { Currency, Id, Minor, RequiredText, Sha256, Text } from './primitives';
 import { evidenceMethods } from './evidence';
 import { supervisionMethods } from './supervision';
 import { reportsMethods, type ReportsOutputs } from './reports';
+import { presenceMethods, type PresenceOutputs } from './presence';
 import type { CaseOutputs } from './outputs/case';
 import type { EvidenceOutputs } from './outputs/evidence';
 import type { IntakeOutputs } from './outputs/intake';
@@ -18,6 +19,11 @@ import type { SweepOutputs } from './outputs/sweep';
 export type Caller = Role | 'intake' | 'system';
 
 const CaseRef = z.object({ caseId: Id }).strict();
+/**
+ * The case version (CaseView.version) the dialog was filled in against: the command is
+ * refused with STALE when the case changed since, so nobody acts on a state they have not seen.
+ */
+const BasedOnVersion = z.number().int().nonnegative().optional();
 const FileDescription = z
   .object({
     name: RequiredText(255),
@@ -99,7 +105,7 @@ export const methods = {
   'case.claimNext': { input: z.object({}).strict(), who: ['mediator', 'supervisor'] },
   'case.assign': { input: z.object({ caseId: Id, userId: Id }).strict(), who: ['supervisor'] },
   'case.requestEvidence': {
-    input: z.object({ caseId: Id, party: Party, request: RequiredText(2_000) }).strict(),
+    input: z.object({ caseId: Id, party: Party, request: RequiredText(2_000), basedOnVersion: BasedOnVersion }).strict(),
     who: ['mediator', 'supervisor'],
   },
   'party.submitEvidence': {
@@ -127,12 +133,22 @@ export const methods = {
     who: ['intake'],
   },
   'case.propose': {
-    input: z.object({ caseId: Id, partialAmountMinor: z.number().int().optional(), note: Text(2_000).optional() }).strict(),
+    input: z
+      .object({ caseId: Id, partialAmountMinor: z.number().int().optional(), note: Text(2_000).optional(), basedOnVersion: BasedOnVersion })
+      .strict(),
     who: ['mediator', 'supervisor'],
   },
   'party.reply': { input: z.object({ caseId: Id, party: Party, choice: ReplyChoice }).strict(), who: ['intake'] },
   'case.decide': {
-    input: z.object({ caseId: Id, outcome: Outcome, amountMinor: z.number().int().optional(), reasons: RequiredText(10_000) }).strict(),
+    input: z
+      .object({
+        caseId: Id,
+        outcome: Outcome,
+        amountMinor: z.number().int().optional(),
+        reasons: RequiredText(10_000),
+        basedOnVersion: BasedOnVersion,
+      })
+      .strict(),
     who: ['mediator', 'supervisor'],
   },
   'party.shipReturn': { input: z.object({ caseId: Id, trackingNumber: RequiredText(100) }).strict(), who: ['intake'] },
@@ -208,6 +224,7 @@ export const methods = {
   ...supervisionMethods,
   ...reportsMethods,
   ...evidenceMethods,
+  ...presenceMethods,
 } as const satisfies Record<string, { input: z.ZodType; who: readonly Caller[] }>;
 
 export type MethodName = keyof typeof methods;
@@ -229,7 +246,8 @@ export interface MethodOutputs
     SessionOutputs,
     SweepOutputs,
     SupervisionOutputs,
-    ReportsOutputs {}
+    ReportsOutputs,
+    PresenceOutputs {}
 export type MethodOutput<M extends MethodName> = MethodOutputs[M];
 
 /** Compile-time checks: a method without an output, or an output without a method, fails here and names it. */

@@ -316,6 +316,26 @@ export interface ChangeLogTable {
   at: number;
 }
 
+/** migrations/0011_presence_counts: who has a case open and what they are writing (db/repos/presence.ts). */
+export interface PresenceTable {
+  user_id: string;
+  case_id: string;
+  /** viewing | deciding | requesting | proposing */
+  activity: string;
+  /** When this activity began (epoch ms, the server's clock). */
+  since: number;
+  /** The last heartbeat; older than the time-to-live means gone. */
+  seen_at: number;
+}
+/** migrations/0011_presence_counts: cases per (status, assignee, shard), kept by triggers on cases (db/repos/queue.ts). */
+export interface QueueCountsTable {
+  status: string;
+  /** '' for unassigned. */
+  assignee_id: string;
+  shard: number;
+  n: number;
+}
+
 /** migrations/0007_evidence_blobs: the chunks of one upload (the PostgreSQL blob store, db/repos/blobs.ts). */
 export interface EvidenceBlobChunksTable {
   blob_id: string;
@@ -409,6 +429,8 @@ export interface Database {
   quality_reviews: QualityReviewsTable;
   settings: SettingsTable;
   change_log: ChangeLogTable;
+  presence: PresenceTable;
+  queue_counts: QueueCountsTable;
 }
 
 export type CaseRow = Selectable<CasesTable>;

@@ -78,6 +78,9 @@ class HttpFailure extends Error {
   }
 }
 
+/** How long an idle keep-alive socket stays open (see startHttpServer). */
+export const KEEP_ALIVE_MS = 10 * 60_000;
+
 export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): Promise<HttpServerHandle> {
   const host = opts.host ?? '127.0.0.1';
   const staticRoot = resolve(opts.staticDir);
@@ -93,6 +96,14 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
       else res.destroy();
     });
   });
+
+  // Clients keep sockets open between requests (browsers, Playwright's request context, an
+  // integrator's keep-alive agent) and reuse them without asking. Node closes a socket idle for
+  // 5 s by default; a request written on it at that moment dies with ECONNRESET ("socket hang
+  // up") before it arrives. Idle sockets are kept far longer, so the server is practically
+  // never the side that closes one mid-reuse (clients close their own idle sockets sooner).
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 5_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     setCommonHeaders(res);

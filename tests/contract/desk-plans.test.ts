@@ -44,9 +44,9 @@ describe('desk query plans on SQLite', () => {
     expect(plan).not.toMatch(/TEMP B-TREE/);
   });
 
-  it('walks cases_by_escalation for all open cases instead of sorting them', async () => {
+  it('walks the open cases in order (cases_open_by_escalation) instead of sorting them', async () => {
     const plan = await planOf({ scope: 'all', limit: 50 }, (s) => /"buyer"/.test(s));
-    expect(plan).toMatch(/INDEX cases_by_escalation/);
+    expect(plan).toMatch(/INDEX cases_open_by_escalation/);
     expect(plan).not.toMatch(/TEMP B-TREE/);
   });
 

@@ -1,5 +1,5 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -264,4 +264,28 @@ describe('HTTP carrier', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(fake.listenerCount()).toBe(0);
   });
+
+  it('keeps an idle keep-alive socket open past the 5 s Node default, so a reused socket is not closed under a request', async () => {
+    // A client that keeps sockets (Playwright's request context, a browser) writes its next
+    // request on the idle one; had the server closed it at 5 s, a request written at that
+    // moment dies with ECONNRESET (the e2e suite's rare "socket hang up").
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const url = new URL(server.url);
+    const once = () =>
+      new Promise<{ status: number; reused: boolean }>((ok, fail) => {
+        const req = request({ host: url.hostname, port: url.port, path: '/api/session/info', agent }, (res) => {
+          res.resume();
+          res.on('end', () => ok({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        });
+        req.on('error', fail);
+        req.end();
+      });
+    try {
+      expect(await once()).toEqual({ status: 200, reused: false });
+      await new Promise((r) => setTimeout(r, 6_000));
+      expect(await once()).toEqual({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
+  }, 20_000);
 });

@@ -13,6 +13,7 @@ import { currentPolicy } from '../../db/repos/policy';
 import { logCommand } from './command-log';
 import { sampleDecisionForQuality } from '../supervision/quality';
 import { applyDueOfCase } from '../sweep/sweep';
+import { staleRefusal } from './stale';
 
 /**
  * One use case = one transaction: load the case, ask the engine, write state, events and
@@ -21,6 +22,8 @@ import { applyDueOfCase } from '../sweep/sweep';
 export interface CommandOptions {
   /** Writes that belong to the same transaction as the accepted command (e.g. a stored file's row). */
   alsoInTransaction?: (tx: WriteTx, result: Extract<EngineResult, { ok: true }>) => Promise<void>;
+  /** The case version the caller's dialog showed: refused with STALE when the case changed since (staleRefusal). */
+  basedOnVersion?: number;
 }
 
 export async function runCaseCommand(
@@ -95,7 +98,10 @@ async function attemptCommand(
     const state = await loadCaseState(tx, caseId);
     if (!state) throw new AppFailure('NOT_FOUND', `There is no case ${caseId}.`);
     const { version, policy } = await currentPolicy(tx);
-    const result = decide(state, command, { now, policy, policyVersion: version, actor });
+    const stale = options.basedOnVersion !== undefined && options.basedOnVersion !== state.version;
+    const result = stale
+      ? await staleRefusal(tx, caseId, options.basedOnVersion!, state.version, now)
+      : decide(state, command, { now, policy, policyVersion: version, actor });
     if (!result.ok) {
       await appendEvents(tx, caseId, [
         {

@@ -51,6 +51,7 @@ export async function caseView(db: Db, caseId: string, opts: { events?: boolean 
   const translationByMessage = new Map(translations.map((t) => [t.message_seq, t]));
   return {
     id: s.id,
+    version: s.version,
     status: s.status,
     assignee: s.assignee,
     reason: s.reason,

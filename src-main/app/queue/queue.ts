@@ -2,6 +2,7 @@ import { OPEN_STATUSES, type CaseStatus, type Reason } from '../../contract/doma
 import { toIso } from '../../contract/primitives';
 import type { DeadlineKind, QueueCounts, QueuePage, QueueRow, SearchHit, SearchMatch, SearchResult } from '../../contract/views';
 import type { Db } from '../../db/connect';
+import { presentOn } from '../../db/repos/presence';
 import {
   buyerIdsByNamePrefix,
   buyerIdsByNameWord,
@@ -104,7 +105,7 @@ export async function queuePage(
   const page = pageRows.map((r) => toRow(r, r.escalated_at, now, missed.has(r.id)));
   const last = page[page.length - 1];
   const nextCursor = rows.length > q.limit && last ? { sortKey: last.sortKey, id: last.id } : windowEnd;
-  return { rows: page, nextCursor };
+  return { rows: await withPresence(db, page, me, now), nextCursor };
 }
 
 async function minePage(db: Db, q: QueueQuery, me: string | null, now: number): Promise<QueuePage> {
@@ -113,7 +114,26 @@ async function minePage(db: Db, q: QueueQuery, me: string | null, now: number): 
   const missed = await missedEvidenceOf(db, pageRows);
   const page = pageRows.map((r) => toRow(r, mineSortKey(r), now, missed.has(r.id)));
   const last = page[page.length - 1];
-  return { rows: page, nextCursor: rows.length > q.limit && last ? { sortKey: last.sortKey, id: last.id } : null };
+  return {
+    rows: await withPresence(db, page, me, now),
+    nextCursor: rows.length > q.limit && last ? { sortKey: last.sortKey, id: last.id } : null,
+  };
+}
+
+/** Who else has each row's case open (one indexed query per page); rows nobody else has open stay as they are. */
+async function withPresence(db: Db, page: QueueRow[], me: string | null, now: number): Promise<QueueRow[]> {
+  const present = (
+    await presentOn(
+      db,
+      page.map((r) => r.id),
+      now,
+    )
+  ).filter((p) => p.userId !== me);
+  if (!present.length) return page;
+  return page.map((r) => {
+    const here = present.filter((p) => p.caseId === r.id).map((p) => ({ userId: p.userId, name: p.name, activity: p.activity }));
+    return here.length ? { ...r, presence: here } : r;
+  });
 }
 
 /** Counts for the queue tabs: one grouped index scan for the states, three small ones for "mine". */

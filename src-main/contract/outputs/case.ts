@@ -57,6 +57,8 @@ export type PartyHistory = z.output<typeof PartyHistory>;
 
 export interface CaseView {
   id: string;
+  /** Grows with every change to the case; a dialog sends it back as basedOnVersion (STALE when it moved). */
+  version: number;
   status: CaseStatus;
   assignee: string | null;
   reason: Reason;

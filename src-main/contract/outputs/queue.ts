@@ -34,6 +34,8 @@ export const QueueRow = z.object({
   /** The assignee must act now (in review: nothing runs until the mediator acts). */
   needsAction: z.boolean(),
   sortKey: z.number(),
+  /** Others who have the case open now, and what they are writing (presence; absent when nobody). */
+  presence: z.array(z.object({ userId: z.string(), name: z.string(), activity: z.string() })).optional(),
 });
 export type QueueRow = z.output<typeof QueueRow>;
 

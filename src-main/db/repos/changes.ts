@@ -19,7 +19,7 @@ export const CHANGE_CHANNEL = 'mediation_desk_changes';
 /** This process: a desk skips its own rows (it announced them in process already). */
 export const changeOrigin: string = randomUUID();
 
-export type ChangeReason = 'command' | 'sweep' | 'import';
+export type ChangeReason = 'command' | 'sweep' | 'import' | 'presence';
 
 /** More case ids than this in one transaction (an import, a long sweep) are stored as "refresh everything". */
 const MAX_IDS = 1_000;
@@ -53,7 +53,7 @@ export async function recordChange(tx: WriteTx, caseIds: readonly string[], reas
 const payloadSchema = z.object({
   seq: z.number().int(),
   origin: z.string(),
-  reason: z.enum(['command', 'sweep', 'import']),
+  reason: z.enum(['command', 'sweep', 'import', 'presence']),
   caseIds: z.array(z.string()).nullable(),
 });
 
@@ -68,7 +68,7 @@ export function parseChangePayload(payload: string | undefined): z.infer<typeof 
 }
 
 const idsSchema = z.array(z.string());
-const reasonSchema = z.enum(['command', 'sweep', 'import']);
+const reasonSchema = z.enum(['command', 'sweep', 'import', 'presence']);
 
 function toChange(row: { seq: number; origin: string; reason: string; case_ids: string | null }): LoggedChange {
   const ids = row.case_ids === null ? null : idsSchema.safeParse(JSON.parse(row.case_ids));

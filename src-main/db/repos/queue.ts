@@ -1,6 +1,6 @@
-import type { ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { z } from 'zod';
-import { OPEN_STATUSES, type CaseStatus } from '../../contract/domain';
+import { CaseStatus as CaseStatusSchema, OPEN_STATUSES, type CaseStatus } from '../../contract/domain';
 import type { QueueFilter } from '../../contract/methods';
 import { dialectOf } from '../dialect';
 import type { Database } from '../schema';
@@ -127,10 +127,15 @@ export async function walkQueue(
   // test is written so the planner cannot pick cases_queue (it would sort every open case):
   // the walk goes over cases_by_escalation, or the buyer set drives.
   const walkQueueIndex = statuses.length === 1 && !buyerSet;
+  // Every open state ("All open"): the partial index of open cases, so closed ones are never stepped over.
+  const walk: Walk = walkQueueIndex ? 'queue' : !buyerSet && isEveryOpenStatus(statuses) ? 'open' : 'every';
   let query = rowsQuery(db);
-  query = walkQueueIndex
-    ? query.where('cases.status', '=', statuses[0]!)
-    : query.where((eb) => eb(eb.fn.coalesce('cases.status', eb.val('')), 'in', statuses));
+  query =
+    walk === 'queue'
+      ? query.where('cases.status', '=', statuses[0]!)
+      : walk === 'open'
+        ? query.where(openCasesPredicate)
+        : query.where((eb) => eb(eb.fn.coalesce('cases.status', eb.val('')), 'in', statuses));
   if (buyerSet) query = query.where('cases.buyer_id', 'in', buyerSet);
   if (q.reason?.length) query = query.where('cases.reason', 'in', q.reason);
   if (q.country) query = query.where('buyer.country', '=', q.country);
@@ -145,7 +150,7 @@ export async function walkQueue(
   if (q.after) query = query.where((eb) => afterKey(eb, q.after!.sortKey, q.after!.id));
 
   const filtered =
-    !walkQueueIndex ||
+    walk === 'every' ||
     !!(
       q.reason?.length ||
       q.country ||
@@ -158,7 +163,7 @@ export async function walkQueue(
       q.search
     );
   // A filtered walk stops at the end of its window; a buyer set is small enough to read whole.
-  const windowEnd = filtered && !buyerSet ? await scanWindowEnd(db, statuses, walkQueueIndex, q.after, scanWindow) : null;
+  const windowEnd = filtered && !buyerSet ? await scanWindowEnd(db, statuses, walk, q.after, scanWindow) : null;
   if (windowEnd) query = query.where((eb) => upToKey(eb, windowEnd.sortKey, windowEnd.id));
 
   const rows = await query
@@ -168,6 +173,21 @@ export async function walkQueue(
     .execute();
   return { rows, windowEnd };
 }
+
+/** Which index a page walks: cases_queue (one state), cases_open_by_escalation (every open state), cases_by_escalation. */
+type Walk = 'queue' | 'open' | 'every';
+
+const isEveryOpenStatus = (statuses: readonly CaseStatus[]) =>
+  statuses.length === OPEN_STATUSES.length && OPEN_STATUSES.every((st) => statuses.includes(st));
+
+/**
+ * The predicate of the partial index cases_open_by_escalation (migrations/0011), written
+ * exactly as there and with literals: SQLite uses a partial index only for a WHERE term
+ * identical to the index's, and never for a bound parameter. (As a NOT IN, so the per-state
+ * cases_queue cannot serve it and SQLite's planner walks this index in order.)
+ */
+const NOT_OPEN = CaseStatusSchema.options.filter((st) => !OPEN_STATUSES.includes(st));
+const openCasesPredicate = sql<boolean>`cases.status NOT IN ${sql.raw(`(${NOT_OPEN.map((st) => `'${st}'`).join(', ')})`)}`;
 
 /** (escalated_at, id) > (k, id), written so the index range starts at k. */
 const afterKey = (eb: Eb, sortKey: number, id: string) =>
@@ -180,9 +200,11 @@ const upToKey = (eb: Eb, sortKey: number, id: string) =>
  * null when the walk ends before it. It counts index entries, not matches: that is what
  * bounds the work of a filter that matches little.
  */
-async function scanWindowEnd(db: Reader, statuses: CaseStatus[], walkQueueIndex: boolean, after: QueueQuery['after'], size: number) {
+async function scanWindowEnd(db: Reader, statuses: CaseStatus[], walk: Walk, after: QueueQuery['after'], size: number) {
   let w = db.selectFrom('cases').select(['cases.escalated_at', 'cases.id']);
-  if (walkQueueIndex) w = w.where('cases.status', '=', statuses[0]!); // cases_queue; else cases_by_escalation, every state
+  // cases_queue, cases_open_by_escalation, or cases_by_escalation over every state.
+  if (walk === 'queue') w = w.where('cases.status', '=', statuses[0]!);
+  else if (walk === 'open') w = w.where(openCasesPredicate);
   if (after) w = w.where((eb) => afterKey(eb as unknown as Eb, after.sortKey, after.id));
   const row = await w
     .orderBy('cases.escalated_at')
@@ -240,26 +262,40 @@ export async function mineRows(db: Reader, q: QueueQuery, me: string | null, now
 
 const count = async (q: { executeTakeFirst(): Promise<{ n: unknown } | undefined> }) => Number((await q.executeTakeFirst())?.n ?? 0);
 
-/** Cases per state: one grouped index scan. */
+/**
+ * Cases per state, from the counters the triggers on `cases` keep in the writing
+ * transaction (migrations/0011): a few hundred rows summed instead of a million counted.
+ */
 export async function countsByStatus(db: Reader): Promise<Partial<Record<CaseStatus, number>>> {
   const rows = await db
-    .selectFrom('cases')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .selectFrom('queue_counts')
+    .select(['status', (eb) => eb.fn.sum<number>('n').as('n')])
     .groupBy('status')
     .execute();
-  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  return Object.fromEntries(rows.filter((r) => Number(r.n) !== 0).map((r) => [r.status, Number(r.n)]));
 }
 
-/** One assignee's open cases: all of them, those back in review, or the overdue ones. */
+/**
+ * One assignee's open cases: all of them and those back in review from the counters; the
+ * overdue ones (a deadline is a matter of the clock, not of a write) by a walk of the
+ * assignee's own open cases in cases_by_assignee.
+ */
 export async function countMine(db: Reader, me: string, which: 'all' | 'needsAction' | 'overdue', now: number): Promise<number> {
+  if (which !== 'overdue') {
+    const row = await db
+      .selectFrom('queue_counts')
+      .select((eb) => eb.fn.sum<number>('n').as('n'))
+      .where('assignee_id', '=', me)
+      .where('status', 'in', which === 'all' ? [...OPEN_STATUSES] : ['in_review'])
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
   const base = db
     .selectFrom('cases')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('cases.assignee_id', '=', me)
     .where('cases.status', 'in', [...OPEN_STATUSES]);
-  if (which === 'needsAction') return count(base.where('cases.status', '=', 'in_review'));
-  if (which === 'overdue') return count(base.where((eb) => overdueExpr(eb as unknown as Eb, now)));
-  return count(base);
+  return count(base.where((eb) => overdueExpr(eb as unknown as Eb, now)));
 }
 
 // Search probes: each an index lookup, so search answers as fast with a million cases as with a hundred.

@@ -25,10 +25,24 @@ export const LIST_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'policy.history',
 ]);
 
-/** Which cached queries a batch of notices makes stale: `changed === null` means all of them. */
-export function touchedBy(changed: ReadonlySet<string> | null): (query: Pick<Query, 'queryKey'>) => boolean {
-  return (query) =>
-    changed === null || LIST_METHODS.has(methodOf(query) as MethodName) || caseIdsOf(query.queryKey[1]).some((id) => changed.has(id));
+/** What shows who else is on a case: all a 'presence' notice refreshes (the case itself did not change). */
+export const PRESENCE_METHODS: ReadonlySet<MethodName> = new Set<MethodName>(['presence.get', 'queue.list']);
+
+/**
+ * Which cached queries a batch of notices makes stale: `changed === null` means all of them;
+ * `present` names the cases whose presence alone changed.
+ */
+export function touchedBy(
+  changed: ReadonlySet<string> | null,
+  present: ReadonlySet<string> = new Set(),
+): (query: Pick<Query, 'queryKey'>) => boolean {
+  const anyCase = changed === null || changed.size > 0;
+  return (query) => {
+    const method = methodOf(query) as MethodName;
+    const ids = caseIdsOf(query.queryKey[1]);
+    if (changed === null || (anyCase && LIST_METHODS.has(method)) || ids.some((id) => changed.has(id))) return true;
+    return present.size > 0 && PRESENCE_METHODS.has(method) && (method === 'queue.list' || ids.some((id) => present.has(id)));
+  };
 }
 
 /**
@@ -39,6 +53,7 @@ export function touchedBy(changed: ReadonlySet<string> | null): (query: Pick<Que
 export function followChanges(client: QueryClient, onNotice?: (notice: ChangeNotice) => void): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let changed: Set<string> | null = new Set();
+  let present = new Set<string>();
   const lastRefresh = new Map<string, number>();
   const throttled = new Map<string, ReturnType<typeof setTimeout>>();
 
@@ -59,8 +74,9 @@ export function followChanges(client: QueryClient, onNotice?: (notice: ChangeNot
 
   const flush = () => {
     timer = null;
-    const touches = touchedBy(changed);
+    const touches = touchedBy(changed, present);
     changed = new Set();
+    present = new Set();
     for (const query of client.getQueryCache().findAll({ predicate: touches })) {
       const everyMs = refreshEveryOf(query.meta);
       if (everyMs) refreshThrottled(query, everyMs);
@@ -71,6 +87,7 @@ export function followChanges(client: QueryClient, onNotice?: (notice: ChangeNot
   const unsubscribe = subscribe((notice: ChangeNotice | null) => {
     if (notice) onNotice?.(notice);
     if (notice === null) changed = null;
+    else if (notice.reason === 'presence') for (const id of notice.caseIds) present.add(id);
     else if (changed) for (const id of notice.caseIds) changed.add(id);
     timer ??= setTimeout(flush, COALESCE_MS);
   });

@@ -26,6 +26,9 @@ import { TimelinePanel } from './panels/TimelinePanel';
 import { WaitingOnYou } from './panels/WaitingOnYou';
 import { allowedActions, appealReview } from './permissions';
 import { AppealReviewPanel } from './panels/AppealReviewPanel';
+import { usePresence } from '../../api/presence';
+import { PresenceLine } from '../../ui/Presence';
+import type { PresenceActivity } from '../../../../src-main/contract/presence';
 
 interface Props {
   caseId: string;
@@ -37,6 +40,9 @@ interface Props {
 }
 
 type Dialog = 'evidence' | 'propose' | 'decide' | null;
+
+/** What others see this person doing on the case (presence). */
+const ACTIVITY: Record<Exclude<Dialog, null>, PresenceActivity> = { evidence: 'requesting', propose: 'proposing', decide: 'deciding' };
 
 /**
  * One case, everything a mediator needs to decide it: the claim and the order, both
@@ -56,6 +62,8 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
   const toast = useToast();
   const view = query.data;
   const allowed = view ? allowedActions(view, me) : null;
+  // Who else has this case open; they see this person, and which dialog is open, the same way.
+  const others = usePresence(caseId, dialog ? ACTIVITY[dialog] : 'viewing');
 
   async function claim() {
     if (!view || claiming) return;
@@ -179,6 +187,7 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
         {view && (
           <Box pl={52}>
             <Headline view={view} />
+            <PresenceLine people={others} />
           </Box>
         )}
         {view?.guidance.map((text) => (
@@ -240,20 +249,16 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
         )}
       </ScrollArea>
 
-      {view && (
-        <>
-          <RequestEvidenceDialog opened={dialog === 'evidence'} onClose={() => setDialog(null)} view={view} onDone={done} />
-          {dialog === 'propose' && <ProposeDialog opened onClose={() => setDialog(null)} view={view} onDone={done} />}
-          {allowed?.decide && (
-            <DecideDialog
-              key={`${view.id}-${view.forcedDecision}`}
-              opened={dialog === 'decide'}
-              onClose={() => setDialog(null)}
-              view={view}
-              onDone={done}
-            />
-          )}
-        </>
+      {/* Mounted by what the person opened, not by what the case allows now: a change made elsewhere
+          never closes a dialog under them (the dialog shows the change instead; guard.tsx). */}
+      {view && dialog === 'evidence' && (
+        <RequestEvidenceDialog key={view.id} opened onClose={() => setDialog(null)} view={view} userId={me.userId} onDone={done} />
+      )}
+      {view && dialog === 'propose' && (
+        <ProposeDialog key={view.id} opened onClose={() => setDialog(null)} view={view} userId={me.userId} onDone={done} />
+      )}
+      {view && dialog === 'decide' && (
+        <DecideDialog key={view.id} opened onClose={() => setDialog(null)} view={view} userId={me.userId} onDone={done} />
       )}
     </Stack>
   );

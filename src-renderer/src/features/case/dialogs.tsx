@@ -27,11 +27,17 @@ import { ctrlEnter, Footer, Refusal } from '../../ui/FormParts';
 import { Money } from '../../ui/Money';
 import { formatMoney, outcomeLabel } from '../../ui/format';
 import type { CaseView, ProposalPreview } from '../../api/types';
+import { draftKey, StaleNotice, useDraft, useStaleGuard } from './guard';
+
+/** Refusal shows everything but STALE, which the stale notice explains. */
+const notStale = (error: AppError | null) => (error?.code === 'STALE' ? null : error);
 
 interface DialogProps {
   opened: boolean;
   onClose: () => void;
   view: CaseView;
+  /** The signed-in person: drafts are kept per user and case. */
+  userId: string;
   /** Called after the core accepted the command (accepted or refused, the case refetches: a refusal is in its log too). */
   onDone: (message: string) => void;
 }
@@ -66,21 +72,26 @@ const insert = (current: string, text: string) => (current.trim() ? `${current.t
 
 // ---------------------------------------------------------------- request evidence
 
-export function RequestEvidenceDialog({ opened, onClose, view, onDone }: DialogProps) {
-  const [party, setParty] = useState<Party>('buyer');
-  const [text, setText] = useState('');
+export function RequestEvidenceDialog({ opened, onClose, view, userId, onDone }: DialogProps) {
+  const [draft, update, clearDraft] = useDraft<{ party: Party; text: string }>(draftKey(userId, view.id, 'evidence'), () => ({
+    party: 'buyer',
+    text: '',
+  }));
+  const { party, text } = draft;
+  const setText = (next: string | ((cur: string) => string)) => update({ text: typeof next === 'function' ? next(text) : next });
   const request = useMethodMutation('case.requestEvidence');
   const busy = request.isPending;
   const [error, setError] = useState<AppError | null>(null);
+  const guard = useStaleGuard(view, opened);
   const templates = evidenceTemplatesFor(view.reason, party);
 
   async function submit(e?: FormEvent) {
     e?.preventDefault();
-    if (!text.trim() || busy) return;
-    const r = await request.mutateAsync({ caseId: view.id, party, request: text.trim() });
+    if (!text.trim() || busy || guard.stale) return;
+    const r = await request.mutateAsync({ caseId: view.id, party, request: text.trim(), basedOnVersion: guard.basedOnVersion });
     if (!r.ok) return setError(r.error);
     setError(null);
-    setText('');
+    clearDraft();
     onDone(`Evidence requested from the ${party}.`);
   }
 
@@ -88,13 +99,14 @@ export function RequestEvidenceDialog({ opened, onClose, view, onDone }: DialogP
     <Modal opened={opened} onClose={onClose} title={`Request evidence · ${view.id}`} size="lg">
       <form onSubmit={(e) => void submit(e)} onKeyDown={ctrlEnter(() => void submit())} data-testid="request-evidence-form">
         <Stack gap="sm">
+          <StaleNotice guard={guard} error={error} onAcknowledge={() => (guard.acknowledge(), setError(null))} />
           <div>
             <Text fz="sm" fw={500} mb={4}>
               From
             </Text>
             <SegmentedControl
               value={party}
-              onChange={(v) => setParty(v)}
+              onChange={(v) => update({ party: v })}
               data={[
                 { value: 'buyer', label: `Buyer · ${view.buyer.name}` },
                 { value: 'seller', label: `Seller · ${view.seller.name}` },
@@ -124,8 +136,8 @@ export function RequestEvidenceDialog({ opened, onClose, view, onDone }: DialogP
               {text.length}/2000
             </Text>
           </Group>
-          <Refusal error={error} />
-          <Footer busy={busy} label="Send request" disabled={!text.trim()} onCancel={onClose} />
+          <Refusal error={notStale(error)} />
+          <Footer busy={busy} label="Send request" disabled={!text.trim() || guard.stale} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>
@@ -140,14 +152,17 @@ const OPTION_TITLES: Record<string, string> = {
   full: 'Full refund, no return',
 };
 
-export function ProposeDialog({ opened, onClose, view, onDone }: DialogProps) {
+export function ProposeDialog({ opened, onClose, view, userId, onDone }: DialogProps) {
   const currency = view.order.currency;
-  const [override, setOverride] = useState(false);
-  const [amount, setAmount] = useState('');
-  const [note, setNote] = useState('');
+  const [draft, update, clearDraft] = useDraft(draftKey(userId, view.id, 'propose'), () => ({ override: false, amount: '', note: '' }));
+  const { override, amount, note } = draft;
+  const setOverride = (v: boolean) => update({ override: v });
+  const setAmount = (v: string) => update({ amount: v });
+  const setNote = (v: string) => update({ note: v });
   const propose = useMethodMutation('case.propose');
   const busy = propose.isPending;
   const [error, setError] = useState<AppError | null>(null);
+  const guard = useStaleGuard(view, opened);
   const parsed = override && amount.trim() ? parseMinor(amount, currency) : undefined;
   const [debouncedAmount] = useDebouncedValue(parsed, 300);
   const notReceived = isNotReceived(view.reason);
@@ -180,13 +195,15 @@ export function ProposeDialog({ opened, onClose, view, onDone }: DialogProps) {
   const noteMissing = override && !note.trim();
   async function submit(e?: FormEvent) {
     e?.preventDefault();
-    if (busy || parsed === null || noteMissing) return;
+    if (busy || parsed === null || noteMissing || guard.stale) return;
     const r = await propose.mutateAsync({
       caseId: view.id,
+      basedOnVersion: guard.basedOnVersion,
       ...(override && parsed !== undefined ? { partialAmountMinor: parsed, note: note.trim() } : {}),
     });
     if (!r.ok) return setError(r.error);
     setError(null);
+    clearDraft();
     onDone('Resolutions published to both parties.');
   }
 
@@ -194,6 +211,7 @@ export function ProposeDialog({ opened, onClose, view, onDone }: DialogProps) {
     <Modal opened={opened} onClose={onClose} title={`Publish the standard resolutions · ${view.id}`} size={860}>
       <form onSubmit={(e) => void submit(e)} onKeyDown={ctrlEnter(() => void submit())} data-testid="propose-form">
         <Stack gap="sm">
+          <StaleNotice guard={guard} error={error} onAcknowledge={() => (guard.acknowledge(), setError(null))} />
           {!preview && !previewError ? (
             <Group justify="center" p="lg">
               <Loader size="sm" />
@@ -272,8 +290,13 @@ export function ProposeDialog({ opened, onClose, view, onDone }: DialogProps) {
             Both parties get {preview?.replyPeriodHours ?? 96} h to accept an option or reject. Both accept the same option → decided at
             once; one accepts and the other stays silent → that option by default; otherwise you decide among these options.
           </Text>
-          <Refusal error={error} />
-          <Footer busy={busy} label="Publish to both parties" disabled={parsed === null || noteMissing || !preview} onCancel={onClose} />
+          <Refusal error={notStale(error)} />
+          <Footer
+            busy={busy}
+            label="Publish to both parties"
+            disabled={parsed === null || noteMissing || !preview || guard.stale}
+            onCancel={onClose}
+          />
         </Stack>
       </form>
     </Modal>
@@ -288,7 +311,7 @@ interface Choice {
   fixedAmount?: number;
 }
 
-export function DecideDialog({ opened, onClose, view, onDone }: DialogProps) {
+export function DecideDialog({ opened, onClose, view, userId, onDone }: DialogProps) {
   const currency = view.order.currency;
   const total = view.order.totalMinor;
   const forced = view.forcedDecision && view.proposal !== null;
@@ -300,12 +323,19 @@ export function DecideDialog({ opened, onClose, view, onDone }: DialogProps) {
   }, [forced, view.proposal, view.reason]);
   const publishedPartial = view.proposal?.options.find((o) => o.kind === 'partial')?.amountMinor;
 
-  const [outcome, setOutcome] = useState<Outcome>(choices[0]!.outcome);
-  const [amount, setAmount] = useState(() => minorToInput(publishedPartial ?? view.claim.amountMinor, currency));
-  const [reasons, setReasons] = useState('');
+  const [draft, update, clearDraft] = useDraft(draftKey(userId, view.id, 'decide'), () => ({
+    outcome: choices[0]!.outcome,
+    amount: minorToInput(publishedPartial ?? view.claim.amountMinor, currency),
+    reasons: '',
+  }));
+  const { outcome, amount, reasons } = draft;
+  const setOutcome = (v: Outcome) => update({ outcome: v });
+  const setAmount = (v: string) => update({ amount: v });
+  const setReasons = (next: string | ((cur: string) => string)) => update({ reasons: typeof next === 'function' ? next(reasons) : next });
   const decide = useMethodMutation('case.decide');
   const busy = decide.isPending;
   const [error, setError] = useState<AppError | null>(null);
+  const guard = useStaleGuard(view, opened);
 
   const choice = choices.find((c) => c.outcome === outcome) ?? choices[0]!;
   const partialTyped = outcome === 'partial' && choice.fixedAmount === undefined;
@@ -316,29 +346,32 @@ export function DecideDialog({ opened, onClose, view, onDone }: DialogProps) {
 
   async function submit(e?: FormEvent) {
     e?.preventDefault();
-    if (busy || !reasons.trim() || parsed === null) return;
+    if (busy || !reasons.trim() || parsed === null || guard.stale) return;
     const r = await decide.mutateAsync({
       caseId: view.id,
       outcome,
       reasons: reasons.trim(),
+      basedOnVersion: guard.basedOnVersion,
       ...(outcome === 'partial' && amountMinor !== null ? { amountMinor } : {}),
     });
     if (!r.ok) return setError(r.error);
     setError(null);
+    clearDraft();
     onDone(`Decided: ${outcomeLabel(outcome).toLowerCase()}, ${formatMoney(resolved, currency)}. The letters are on their way.`);
   }
 
   return (
     <Modal opened={opened} onClose={onClose} title={`Decide · ${view.id}`} size={1180}>
       <form onSubmit={(e) => void submit(e)} onKeyDown={ctrlEnter(() => void submit())} data-testid="decide-form">
-        {(forced || error) && (
+        {(forced || error || guard.stale) && (
           <Stack gap="xs" mb="sm">
+            <StaleNotice guard={guard} error={error} onAcknowledge={() => (guard.acknowledge(), setError(null))} />
             {forced && (
               <Alert color="red" variant="light" p="xs">
                 <Text fz="sm">The reply period ended without agreement: pick one of the published options.</Text>
               </Alert>
             )}
-            <Refusal error={error} />
+            <Refusal error={notStale(error)} />
           </Stack>
         )}
         <SimpleGrid cols={2} spacing="lg" style={{ gridTemplateColumns: 'minmax(0, 460px) minmax(0, 1fr)' }}>
@@ -397,7 +430,12 @@ export function DecideDialog({ opened, onClose, view, onDone }: DialogProps) {
           </Stack>
           <LetterPreview view={view} outcome={outcome} amountMinor={amountMinor} reasons={reasons} />
         </SimpleGrid>
-        <Footer busy={busy} label="Decide and send the letters" disabled={!reasons.trim() || parsed === null} onCancel={onClose} />
+        <Footer
+          busy={busy}
+          label="Decide and send the letters"
+          disabled={!reasons.trim() || parsed === null || guard.stale}
+          onCancel={onClose}
+        />
       </form>
     </Modal>
   );

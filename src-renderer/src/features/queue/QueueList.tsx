@@ -3,6 +3,7 @@ import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type R
 import { Countdown } from '../../ui/Countdown';
 import { IconInbox } from '../../ui/Icons';
 import { Money } from '../../ui/Money';
+import { PresenceDots } from '../../ui/Presence';
 import { RiskBadge } from '../../ui/RiskBadge';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { formatDuration, formatInstant, formatInstantCompact, humanize, reasonLabel } from '../../ui/format';
@@ -20,7 +21,7 @@ const PREFETCH_ROWS = 60;
 const COLUMNS = (withAssignee: boolean) =>
   [
     '4px', // urgency stripe
-    '104px', // case
+    '132px', // case (and who else has it open)
     '132px', // status
     'minmax(170px, 1.3fr)', // reason
     '132px', // claim
@@ -206,8 +207,11 @@ const Row = memo(function Row({ row, index, top, template, selected, withAssigne
       onClick={() => onOpen(row.id)}
     >
       <span className="q-stripe" data-tone={tone} />
-      <span className="q-cell mono" role="gridcell" data-testid="queue-case-id">
-        {row.id}
+      <span className="q-cell" role="gridcell" style={{ display: 'flex', alignItems: 'center', gap: 6 }}>
+        <span className="mono" data-testid="queue-case-id">
+          {row.id}
+        </span>
+        <PresenceDots people={row.presence} />
       </span>
       <span className="q-cell" role="gridcell">
         <StatusBadge status={row.status} />

@@ -1,0 +1,216 @@
+import { sql } from 'kysely';
+import { dispatch } from '../app/dispatch';
+import type { ServiceContext } from '../app/handlers';
+import { queueCounts, queuePage } from '../app/queue/queue';
+import { openDatabase, type Db } from '../db/connect';
+import { ensurePolicy } from '../db/repos/policy';
+import { capturing, planOfFirstQuery } from './capture';
+import { BENCH_MEDIATORS, fillCasesPostgres } from './fill-cases';
+import { round, summarize } from './stats';
+
+/**
+ * The team figures on a real PostgreSQL server (issue 12): take-next with 30 mediators on
+ * three desktops pressing at once, the tab counts and the first page of "All open" at a
+ * million cases, each beside a raw `pg` baseline doing the same work in the same run. The
+ * cases are made by bench/fill-cases.ts (generate_series), not by the import.
+ */
+const TARGETS = { takeNextP95Ms: 100, takeNextConflictShare: 0.01, countsMedianMs: 5, firstPageMedianMs: 20 };
+
+export interface TeamBenchOptions {
+  url: string;
+  cases: number;
+  now: number;
+  runs: number;
+  /** Presses per mediator in the take-next run. */
+  presses: number;
+  log(msg: string): void;
+}
+
+type PgClient = import('pg').Client;
+type PgPool = import('pg').Pool;
+
+export async function benchTeam(opts: TeamBenchOptions) {
+  const pg = await import('pg');
+  const { Client, Pool } = pg.default ?? pg;
+  const name = `md_bench_${process.pid}_${Date.now()}`;
+  const admin = new Client({ connectionString: opts.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(opts.url);
+  url.pathname = `/${name}`;
+  const desks: Db[] = [];
+  const raw = new Client({ connectionString: url.toString() });
+  let rawPool: PgPool | null = null;
+  try {
+    desks.push(await openDatabase({ url: url.toString() }));
+    const db = desks[0]!;
+    await ensurePolicy(db, opts.now);
+    opts.log(`team: filling ${opts.cases.toLocaleString('en')} cases with generate_series…`);
+    const t0 = performance.now();
+    await fillCasesPostgres(db, { cases: opts.cases, now: opts.now });
+    const fillSeconds = round((performance.now() - t0) / 1000, 1);
+    opts.log(`team: filled in ${fillSeconds} s`);
+    desks.push(await openDatabase({ url: url.toString() }), await openDatabase({ url: url.toString() }));
+    await raw.connect();
+
+    const counts = await measure(opts, raw, (d) => queueCounts(d, 'bm1', opts.now), db);
+    // What the counts cost before the counters: COUNT(*) per state over every case.
+    const fullCount = await timeRaw(raw, 'SELECT status, count(*) FROM cases GROUP BY status', [], Math.min(opts.runs, 20));
+    const firstPage = await measure(opts, raw, (d) => queuePage(d, { scope: 'all', limit: 50 }, 'bm1', opts.now), db);
+    const { plan } = await planOfFirstQuery(db, (d) => queuePage(d, { scope: 'all', limit: 50 }, null, opts.now));
+
+    opts.log(`team: take-next, ${BENCH_MEDIATORS.length} mediators on 3 desktops, ${opts.presses} presses each…`);
+    const takeNext = await benchTakeNext(desks, opts);
+    rawPool = new Pool({ connectionString: url.toString(), max: 24 });
+    const takeNextRaw = await rawTakeNext(rawPool, opts);
+
+    const counted = {
+      ...counts.ours,
+      baseline: counts.baseline,
+      ratio: round(counts.ours.medianMs / counts.baseline.medianMs, 2),
+      beforeCountersMedianMs: fullCount.medianMs,
+      target: { medianMs: TARGETS.countsMedianMs },
+      pass: counts.ours.medianMs <= TARGETS.countsMedianMs,
+    };
+    return {
+      cases: opts.cases,
+      fillSeconds,
+      takeNext: {
+        ...takeNext,
+        baseline: takeNextRaw,
+        ratioP95: round(takeNext.p95Ms / takeNextRaw.p95Ms, 2),
+        target: { p95Ms: TARGETS.takeNextP95Ms, conflictShare: TARGETS.takeNextConflictShare },
+        pass: takeNext.p95Ms <= TARGETS.takeNextP95Ms && takeNext.conflictShare <= TARGETS.takeNextConflictShare && takeNext.internal === 0,
+      },
+      queueCounts: counted,
+      allOpenFirstPage: {
+        ...firstPage.ours,
+        baseline: firstPage.baseline,
+        ratio: round(firstPage.ours.medianMs / firstPage.baseline.medianMs, 2),
+        plan,
+        usesOpenIndex: plan.some((l) => l.includes('cases_open_by_escalation')),
+        target: { medianMs: TARGETS.firstPageMedianMs },
+        pass: firstPage.ours.medianMs <= TARGETS.firstPageMedianMs && plan.some((l) => l.includes('cases_open_by_escalation')),
+      },
+    };
+  } finally {
+    await raw.end().catch(() => undefined);
+    await rawPool?.end().catch(() => undefined);
+    await Promise.all(desks.map((d) => d.destroy().catch(() => undefined)));
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+  }
+}
+
+/** A read service, interleaved with the same SQL sent by a raw pg client (its captured queries, in order). */
+async function measure(opts: TeamBenchOptions, raw: PgClient, run: (db: Db) => Promise<unknown>, db: Db) {
+  const cap = capturing(db);
+  await run(cap.db);
+  const queries = cap.queries();
+  const ours: number[] = [];
+  const base: number[] = [];
+  for (let i = 0; i < opts.runs + 5; i++) {
+    let t = performance.now();
+    await run(db);
+    if (i >= 5) ours.push(performance.now() - t);
+    t = performance.now();
+    for (const q of queries) await raw.query(q.sql, q.parameters as unknown[]);
+    if (i >= 5) base.push(performance.now() - t);
+  }
+  return { ours: summarize(ours), baseline: summarize(base) };
+}
+
+async function timeRaw(raw: PgClient, text: string, params: unknown[], runs: number) {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await raw.query(text, params);
+    times.push(performance.now() - t);
+  }
+  return summarize(times);
+}
+
+/** Thirty mediators, ten per desktop, each pressing "Take next case" as soon as the last press answered. */
+async function benchTakeNext(desks: Db[], opts: TeamBenchOptions) {
+  const contexts: ServiceContext[] = desks.map((db) => ({
+    db,
+    clock: { now: () => opts.now },
+    notify: () => undefined,
+    replayCases: () => Promise.reject(new Error('no replays in the bench')),
+  }));
+  const codes = new Map<string, number>();
+  const times: number[] = [];
+  const refusalsBefore = await countRefusals(desks[0]!);
+  const started = performance.now();
+  await Promise.all(
+    BENCH_MEDIATORS.map(async (id, i) => {
+      const ctx = contexts[i % contexts.length]!;
+      for (let p = 0; p < opts.presses; p++) {
+        const t = performance.now();
+        const r = await dispatch(ctx, 'case.claimNext', {}, { kind: 'user', userId: id, role: 'mediator', name: id });
+        times.push(performance.now() - t);
+        const code = r.ok ? 'ok' : r.error.code;
+        codes.set(code, (codes.get(code) ?? 0) + 1);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const presses = times.length;
+  const taken = await desks[0]!
+    .selectFrom('cases')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'in_review')
+    .executeTakeFirst();
+  return {
+    mediators: BENCH_MEDIATORS.length,
+    desktops: desks.length,
+    presses,
+    ...summarize(times),
+    pressesPerSecond: round(presses / seconds, 1),
+    outcomes: Object.fromEntries(codes),
+    conflictShare: round((codes.get('CONFLICT') ?? 0) / presses, 4),
+    internal: codes.get('INTERNAL') ?? 0,
+    refusalRowsWritten: (await countRefusals(desks[0]!)) - refusalsBefore,
+    inReviewAfter: Number(taken?.n ?? 0),
+  };
+}
+
+const countRefusals = async (db: Db) =>
+  Number((await sql<{ n: string }>`SELECT count(*) AS n FROM case_events WHERE type = 'command.refused'`.execute(db)).rows[0]?.n ?? 0);
+
+/** The least a claim can be: lock the oldest free unassigned case, assign it, log one event, commit. */
+async function rawTakeNext(pool: PgPool, opts: TeamBenchOptions) {
+  const times: number[] = [];
+  await Promise.all(
+    BENCH_MEDIATORS.map(async (id) => {
+      for (let p = 0; p < opts.presses; p++) {
+        const t = performance.now();
+        const c = await pool.connect();
+        try {
+          await c.query('BEGIN');
+          const r = await c.query<{ id: string }>(
+            `SELECT id FROM cases WHERE status = 'escalated' AND assignee_id IS NULL ORDER BY escalated_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+          );
+          const caseId = r.rows[0]?.id;
+          if (caseId) {
+            await c.query(`UPDATE cases SET status = 'in_review', assignee_id = $1, version = version + 1, updated_at = $2 WHERE id = $3`, [
+              id,
+              opts.now,
+              caseId,
+            ]);
+            await c.query(`INSERT INTO case_events (case_id, at, actor, type, details) VALUES ($1, $2, $3, 'case.claimed', '{}')`, [
+              caseId,
+              opts.now,
+              id,
+            ]);
+          }
+          await c.query('COMMIT');
+        } finally {
+          c.release();
+        }
+        times.push(performance.now() - t);
+      }
+    }),
+  );
+  return summarize(times);
+}

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capturing, judgePlan, planOfFirstQuery } from '../../src-main/bench/capture';
+import { fillCasesPostgres } from '../../src-main/bench/fill-cases';
+import { generateDemoDisputes } from '../../src-main/demo/demo-data';
+import type { Db } from '../../src-main/db/connect';
+import { explain } from '../../src-main/db/dialect';
+import { importStream } from '../../src-main/app/intake/bulk-import';
+import { ensurePolicy } from '../../src-main/db/repos/policy';
+import { queueCounts, queuePage } from '../../src-main/app/queue/queue';
+import { openTestDb } from './harness';
+
+/**
+ * Counts and lists at scale (issue 12 item 9), asserted as plans: the tab counts read the
+ * counters, never the cases (but for one assignee's overdue cases, through their index), and
+ * "All open" walks the partial index of open cases in order, so closed cases that come first
+ * are never stepped over. SQLite always; PostgreSQL with TEST_DATABASE_URL, over 30,000 cases
+ * of which the oldest 70 % are closed.
+ */
+const NOW = Date.parse('2026-03-01T12:00:00Z');
+const ALL_OPEN = { scope: 'all' as const, limit: 50 };
+
+/** The plans of every query queueCounts sends. */
+async function countPlans(db: Db): Promise<Array<{ sql: string; plan: string[] }>> {
+  const cap = capturing(db);
+  await queueCounts(cap.db, 'bm1', NOW);
+  return Promise.all(cap.queries().map(async (q) => ({ sql: q.sql, plan: await explain(db, q) })));
+}
+
+describe('counts and "All open" plans on SQLite', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await openTestDb(':memory:');
+    await ensurePolicy(db, NOW);
+    const records = [...generateDemoDisputes({ cases: 300, now: NOW, seed: 3 })].map((value, i) => ({ line: i + 1, value }));
+    await importStream(db, records, { now: NOW, onProblem: () => undefined });
+  });
+  afterAll(async () => {
+    await db.destroy();
+  });
+
+  it('walks cases_open_by_escalation for the first "All open" page, with no sort step', async () => {
+    const { plan } = await planOfFirstQuery(db, (d) => queuePage(d, ALL_OPEN, null, NOW));
+    expect(judgePlan(plan, 'cases_open_by_escalation')).toEqual({ ok: true, problems: [] });
+  });
+
+  it('bounds a filtered "All open" walk by a window over the same index', async () => {
+    const { plan } = await planOfFirstQuery(
+      db,
+      (d) => queuePage(d, { ...ALL_OPEN, reason: ['defective'] }, null, NOW),
+      (s) => /offset/i.test(s),
+    );
+    expect(judgePlan(plan, 'cases_open_by_escalation')).toEqual({ ok: true, problems: [] });
+  });
+
+  it('counts from queue_counts; only the overdue count reads cases, one assignee through cases_by_assignee', async () => {
+    const plans = await countPlans(db);
+    const onCases = plans.filter((p) => /from "cases"/i.test(p.sql));
+    expect(onCases).toHaveLength(1);
+    expect(onCases[0]!.sql).toMatch(/"assignee_id" = \?/);
+    expect(onCases[0]!.plan.join('\n')).toMatch(/INDEX cases_by_assignee/);
+    for (const p of plans.filter((x) => /from "queue_counts"/i.test(x.sql))) expect(p.plan.join('\n')).not.toMatch(/\bcases\b(?!_)/);
+  });
+});
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('counts and "All open" plans on PostgreSQL', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await openTestDb(`${process.env.TEST_DATABASE_URL}?md_fresh=plan_${process.pid}_${Date.now()}`);
+    await ensurePolicy(db, NOW);
+    await fillCasesPostgres(db, { cases: 30_000, now: NOW });
+  }, 120_000);
+  afterAll(async () => {
+    await db.destroy();
+  });
+
+  it('walks cases_open_by_escalation for the first "All open" page, with no sort step', async () => {
+    const { plan } = await planOfFirstQuery(db, (d) => queuePage(d, ALL_OPEN, null, NOW));
+    const text = plan.join('\n');
+    expect(text).toMatch(/cases_open_by_escalation/);
+    expect(text).not.toMatch(/\bSort\b|Seq Scan on cases/);
+  });
+
+  it('answers the first "All open" page with open cases although the oldest 21,000 are closed', async () => {
+    const page = await queuePage(db, ALL_OPEN, null, NOW);
+    expect(page.rows).toHaveLength(50);
+    expect(page.rows.every((r) => ['escalated', 'in_review', 'awaiting_evidence', 'awaiting_replies'].includes(r.status))).toBe(true);
+    expect(page.nextCursor).not.toBeNull();
+  });
+
+  it('counts from queue_counts without reading the cases (but for one assignee, by index)', async () => {
+    const plans = await countPlans(db);
+    // The counters: no query on the cases but the one for this assignee's overdue cases, through cases_by_assignee.
+    const onCases = plans.filter((p) => /from "cases"/i.test(p.sql));
+    expect(onCases).toHaveLength(1);
+    expect(onCases[0]!.sql).toMatch(/"assignee_id" = \$1/);
+    expect(onCases[0]!.plan.join('\n')).toMatch(/cases_by_assignee/);
+    for (const p of plans.filter((x) => /from "queue_counts"/i.test(x.sql))) expect(p.plan.join('\n')).not.toMatch(/on cases\b/);
+    const counts = await queueCounts(db, 'bm1', NOW);
+    expect(counts.allOpen).toBe(9_000);
+    expect(counts.unassigned).toBe(3_600);
+    expect(counts.byStatus.closed! + counts.byStatus.final!).toBe(21_000);
+  });
+});
