@@ -71,7 +71,7 @@ export function drawParams(seed: number): FamilyParams {
   if (LANGUAGES.every((l) => languages[l] === 0)) languages.en = 1;
   return {
     variant,
-    abuserShare: r.range(0.015, 0.045),
+    abuserShare: r.range(0.018, 0.045),
     abuserMix: {
       nrd: r.range(0.5, 2),
       fakeDefect: r.range(0.5, 2),

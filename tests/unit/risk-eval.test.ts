@@ -1,35 +1,65 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryRecord } from '../../src-main/contract/history';
-import { TARGETS, evaluate } from '../../src-main/eval/evaluate';
+import { TARGETS, evaluate, evaluateFamily } from '../../src-main/eval/evaluate';
+import { TEST_SEEDS, TUNING_SEEDS, VARIANTS, drawParams, seedsOf } from '../../src-main/eval/family';
 import { generatePopulation } from '../../src-main/eval/population';
 
 /**
- * The fraud-pattern score against planted abusers, on seeds the model was never tuned on
- * (tuning used seeds 1–5): each seed draws its own mix of abusers, unlucky honest buyers,
- * new accounts, households and lockers.
+ * The fraud-pattern score on held-out draws of the population family (seeds the weights were
+ * never fitted on: TEST_SEEDS), each draw its own mix and adversarial variant. Smaller
+ * populations than `cli eval` (4,000 buyers, page of 50) to keep the test short.
  */
-describe('evaluation harness', () => {
-  it.each([11, 29, 47])('meets the targets on a fresh population (seed %i)', (seed) => {
-    const r = evaluate({ seed, buyers: 5_000, timeToFlag: false });
-    expect(r.abusers, 'the population must hold more abusers than the page shows').toBeGreaterThan(r.k);
-    expect(r.precisionAtK).toBeGreaterThanOrEqual(TARGETS.precisionAtK);
-    expect(r.rPrecision).toBeGreaterThanOrEqual(TARGETS.rPrecision);
-    expect(r.unluckyOrNewShareOfTopK).toBeLessThanOrEqual(TARGETS.unluckyOrNewShareOfTopK);
-    expect(r.pass).toBe(true);
-  });
+const BUYERS = 4_000;
+const K = 50;
 
-  it('measures how soon abusers are flagged', () => {
-    const r = evaluate({ seed: 61, buyers: 2_500, timeToFlag: true });
-    expect(r.timeToFlag.flagged / r.timeToFlag.of).toBeGreaterThan(0.7);
-    expect(r.timeToFlag.medianDays).not.toBeNull();
-    expect(r.timeToFlag.medianDisputesBeforeFlag).toBeLessThanOrEqual(6);
+describe('evaluation family', () => {
+  it('keeps tuning and test seeds apart, and every variant appears among the test draws', () => {
+    const tuning = new Set(seedsOf(TUNING_SEEDS));
+    const test = seedsOf(TEST_SEEDS);
+    expect(test.length).toBeGreaterThanOrEqual(20);
+    expect(test.some((s) => tuning.has(s))).toBe(false);
+    expect(new Set(test.map((s) => drawParams(s).variant))).toEqual(new Set(VARIANTS));
   });
 
   it('generates the same valid history for the same seed, and a different mix for another', () => {
-    const a = generatePopulation({ seed: 5, buyers: 300 });
-    const b = generatePopulation({ seed: 5, buyers: 300 });
+    const a = generatePopulation({ seed: 5, buyers: 400 });
+    const b = generatePopulation({ seed: 5, buyers: 400 });
     expect(JSON.stringify(a.records)).toBe(JSON.stringify(b.records));
     for (const rec of a.records) expect(HistoryRecord.safeParse(rec).success).toBe(true);
-    expect(generatePopulation({ seed: 6, buyers: 300 }).mix).not.toEqual(a.mix);
+    expect(generatePopulation({ seed: 6, buyers: 400 }).mix).not.toEqual(a.mix);
   });
+
+  it('plants what each variant says: abusers avoiding a signal never show it', () => {
+    const seed = seedsOf(TEST_SEEDS).find((s) => drawParams(s).variant === 'avoid_messages')!;
+    const pop = generatePopulation({ seed, buyers: 1_500 });
+    const buyerOf = new Map<string, string>();
+    let abusive = 0;
+    for (const rec of pop.records) {
+      if (rec.type === 'order') buyerOf.set(rec.id, rec.buyerId);
+      if (rec.type !== 'dispute' || !pop.truth.get(buyerOf.get(rec.orderId)!)?.abuser) continue;
+      abusive++;
+      for (const m of rec.messages ?? []) if (m.by === 'buyer') expect(m.text).not.toMatch(/review|feedback|PayPal|карту|Bizum|Pix|BLIK|отзыв/i);
+    }
+    expect(abusive).toBeGreaterThan(20);
+  });
+
+  it('reports precision, R-precision and the unlucky-or-new share per draw', () => {
+    const r = evaluate({ seed: TEST_SEEDS.from, buyers: 2_000, k: 20, timeToFlag: false });
+    expect(r.abusers).toBeGreaterThan(20);
+    expect(r.precisionAtK).toBeGreaterThanOrEqual(0);
+    expect(r.precisionAtK).toBeLessThanOrEqual(1);
+    expect(r.unluckyOrNewInTopK).toBeLessThanOrEqual(r.abusers);
+  });
+
+  it(
+    'meets the goals in the worst case over 20 held-out draws',
+    () => {
+      const report = evaluateFamily(seedsOf(TEST_SEEDS, 20), { buyers: BUYERS, k: K, timeToFlag: false });
+      for (const d of report.draws) expect(d.abusers, `seed ${d.seed} must hold more abusers than the page`).toBeGreaterThan(K);
+      expect(report.worst.precisionAtK).toBeGreaterThanOrEqual(TARGETS.precisionAtK);
+      expect(report.worst.rPrecision).toBeGreaterThanOrEqual(TARGETS.rPrecision);
+      expect(report.worst.unluckyOrNewShareOfTopK).toBeLessThanOrEqual(TARGETS.unluckyOrNewShareOfTopK);
+    },
+    300_000,
+  );
 });

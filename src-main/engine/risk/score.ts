@@ -165,8 +165,8 @@ export interface LinkGroupView {
 }
 
 /**
- * The flagged or high-risk accounts linked to `self`. A group weighs by the share of its other
- * members who are risky: a household or a ring where the risky account is one of few links
+ * The flagged or high-risk accounts linked to `self`. A group weighs by the square of the share
+ * of its other members who are risky: a household or a ring where the risky account is one of few links
  * strongly; a locker or an office where one risky account hides among many ordinary ones links
  * almost nothing. That share is how a place is recognised, not a member count.
  */
@@ -181,7 +181,8 @@ export function linkedNeighbours(
     if (!others.length) continue;
     const risky = others.filter((m) => status(m)?.risky);
     if (!risky.length) continue;
-    const share = risky.length / others.length;
+    // Squared: one risky account among a few others links clearly, one among dozens hardly at all.
+    const share = (risky.length / others.length) ** 2;
     for (const id of risky) {
       const st = status(id)!;
       const w = (KIND_WEIGHT[g.kind] ?? 0.7) * share * (st.flagged ? 1.25 : 1);
