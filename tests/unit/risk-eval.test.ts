@@ -38,7 +38,8 @@ describe('evaluation family', () => {
       if (rec.type === 'order') buyerOf.set(rec.id, rec.buyerId);
       if (rec.type !== 'dispute' || !pop.truth.get(buyerOf.get(rec.orderId)!)?.abuser) continue;
       abusive++;
-      for (const m of rec.messages ?? []) if (m.by === 'buyer') expect(m.text).not.toMatch(/review|feedback|PayPal|карту|Bizum|Pix|BLIK|отзыв/i);
+      for (const m of rec.messages ?? [])
+        if (m.by === 'buyer') expect(m.text).not.toMatch(/review|feedback|PayPal|карту|Bizum|Pix|BLIK|отзыв/i);
     }
     expect(abusive).toBeGreaterThan(20);
   });
@@ -51,15 +52,11 @@ describe('evaluation family', () => {
     expect(r.unluckyOrNewInTopK).toBeLessThanOrEqual(r.abusers);
   });
 
-  it(
-    'meets the goals in the worst case over 20 held-out draws',
-    () => {
-      const report = evaluateFamily(seedsOf(TEST_SEEDS, 20), { buyers: BUYERS, k: K, timeToFlag: false });
-      for (const d of report.draws) expect(d.abusers, `seed ${d.seed} must hold more abusers than the page`).toBeGreaterThan(K);
-      expect(report.worst.precisionAtK).toBeGreaterThanOrEqual(TARGETS.precisionAtK);
-      expect(report.worst.rPrecision).toBeGreaterThanOrEqual(TARGETS.rPrecision);
-      expect(report.worst.unluckyOrNewShareOfTopK).toBeLessThanOrEqual(TARGETS.unluckyOrNewShareOfTopK);
-    },
-    300_000,
-  );
+  it('meets the goals in the worst case over 20 held-out draws', () => {
+    const report = evaluateFamily(seedsOf(TEST_SEEDS, 20), { buyers: BUYERS, k: K, timeToFlag: false });
+    for (const d of report.draws) expect(d.abusers, `seed ${d.seed} must hold more abusers than the page`).toBeGreaterThan(K);
+    expect(report.worst.precisionAtK).toBeGreaterThanOrEqual(TARGETS.precisionAtK);
+    expect(report.worst.rPrecision).toBeGreaterThanOrEqual(TARGETS.rPrecision);
+    expect(report.worst.unluckyOrNewShareOfTopK).toBeLessThanOrEqual(TARGETS.unluckyOrNewShareOfTopK);
+  }, 300_000);
 });

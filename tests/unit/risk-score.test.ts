@@ -88,7 +88,9 @@ describe('smoothing and minimum volume', () => {
       .score()
       .get('B-1')!
       .reasons.find((x) => x.code === 'DISPUTE_RATE')!;
-    expect(r.text).toMatch(/^disputes on almost every order: 10 disputes not decided for the buyer on 12 orders \(smoothed \d+ %\); platform 3\.0 %$/);
+    expect(r.text).toMatch(
+      /^disputes on almost every order: 10 disputes not decided for the buyer on 12 orders \(smoothed \d+ %\); platform 3\.0 %$/,
+    );
     expect(r.weight).toBeGreaterThan(1);
   });
 
@@ -238,8 +240,7 @@ describe('photos', () => {
   it('a photo shared by a ring of ten still counts; one attached by hundreds of accounts (a stock image) fades', () => {
     const h = new History();
     for (let i = 0; i < 10; i++) h.account(`B-${i}`).order(`B-${i}`, T0 + i * DAY, { dispute: { photos: [{ sha256: sha(5) }] } });
-    for (let i = 0; i < 300; i++)
-      h.account(`S-${i}`).order(`S-${i}`, T0 + (i % 50) * DAY, { dispute: { photos: [{ sha256: sha(6) }] } });
+    for (let i = 0; i < 300; i++) h.account(`S-${i}`).order(`S-${i}`, T0 + (i % 50) * DAY, { dispute: { photos: [{ sha256: sha(6) }] } });
     const s = h.score();
     const shared = (id: string) => s.get(id)!.reasons.find((r) => r.code === 'SHARED_PHOTO')?.weight ?? 0;
     for (let i = 0; i < 10; i++) expect(codes(s.get(`B-${i}`))).toEqual(['SHARED_PHOTO']);

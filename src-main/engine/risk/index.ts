@@ -14,6 +14,7 @@ export * from './photos';
 export * from './priors';
 export * from './score';
 export * from './weights';
+export * from './fairness';
 export * from './update';
 export * from './memory-store';
 export * from './history';

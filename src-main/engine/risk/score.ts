@@ -116,10 +116,13 @@ export function behaviourFeatures(b: BuyerAgg, ctx: ScoreContext): Feature[] {
   return out;
 }
 
-/** A feature weighed: coefficient × feature, shown when it weighs at least 0.05. */
+/** Below this a reason moves the score by about a point or less: neither shown nor counted. */
+const MIN_WEIGHT = 0.1;
+
+/** A feature weighed: coefficient × feature, shown when it weighs at least MIN_WEIGHT. */
 function weighed(f: Feature, weights: Weights): RiskReason | null {
   const weight = round2(weights.coef[f.code] * f.x);
-  return weight >= 0.05 ? { code: f.code, text: f.text, weight } : null;
+  return weight >= MIN_WEIGHT ? { code: f.code, text: f.text, weight } : null;
 }
 
 /** Reasons from the buyer's own behaviour (everything but links), highest weight first. */
@@ -204,7 +207,7 @@ export const linkFeature = (neighbours: LinkedNeighbour[]): number => Math.log1p
 export function linkReason(neighbours: LinkedNeighbour[], weights: Weights = FITTED_WEIGHTS): RiskReason | null {
   if (!neighbours.length) return null;
   const weight = round2(weights.coef.LINKED_ACCOUNTS * linkFeature(neighbours));
-  if (weight < 0.05) return null;
+  if (weight < MIN_WEIGHT) return null;
   const each = [...neighbours].sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const named = each
     .slice(0, 3)

@@ -7,18 +7,18 @@
  * `bias + Σ weights`; the score maps Σ weights so that 60 is where the model says even odds.
  */
 export const FITTED_WEIGHTS = {
-  fittedOn: 'tuning seeds 1000–1005, 3000 buyers each (cli eval --fit --draws 6 --buyers 3000)',
-  bias: -6.115,
+  fittedOn: 'tuning seeds 1000–1009, 3000 buyers each (cli eval --fit --draws 10 --buyers 3000)',
+  bias: -6.019,
   coef: {
-    DISPUTE_RATE: 2.804,
-    NOT_RECEIVED_DELIVERED: 5.673,
+    DISPUTE_RATE: 2.727,
+    NOT_RECEIVED_DELIVERED: 1.953,
     VELOCITY: 0,
-    LOST_DISPUTES: 1.922,
-    REUSED_PHOTO: 17.151,
-    SHARED_PHOTO: 5.18,
-    REVIEW_THREAT: 1.62,
-    OFF_PLATFORM: 8.192,
-    LINKED_ACCOUNTS: 6.624,
+    LOST_DISPUTES: 2.798,
+    REUSED_PHOTO: 23.55,
+    SHARED_PHOTO: 5.647,
+    REVIEW_THREAT: 1.963,
+    OFF_PLATFORM: 8.525,
+    LINKED_ACCOUNTS: 6.106,
   },
 } as const;
 
