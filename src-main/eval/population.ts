@@ -414,8 +414,8 @@ export function generatePopulation(opts: PopulationOptions): Population {
       const messages: Array<{ by: 'buyer' | 'seller'; at: string; text: string }> = [
         { by: 'buyer', at: iso(openedAt), text: r.pick(NEUTRAL[lang]) },
       ];
-      const pThreat = abusive ? threatChance : p.kind === 'bad_sellers' ? 0.05 : 0.02;
-      const pOff = abusive ? offChance : 0.002;
+      const pThreat = abuser && avoids(V, 'threat') ? 0 : abusive ? threatChance : p.kind === 'bad_sellers' ? 0.05 : 0.02;
+      const pOff = abuser && avoids(V, 'offPlatform') ? 0 : abusive ? offChance : 0.002;
       if (signed === 'threat' || (!quiet && r.chance(pThreat)))
         messages.push({ by: 'buyer', at: iso(openedAt + DAY), text: r.pick(THREATS[lang]) });
       if (signed === 'offPlatform' || (!quiet && r.chance(pOff)))

@@ -97,7 +97,7 @@ describe('smoothing and minimum volume', () => {
   it('smooths a short history towards the platform: fewer orders, lower weight for the same raw rate', () => {
     const weightFor = (orders: number) => {
       const h = new History().account('B');
-      for (let i = 0; i < orders; i++) h.order('B', T0 + i * DAY, { dispute: i % 2 === 0 ? {} : undefined });
+      for (let i = 0; i < orders; i++) h.order('B', T0 + i * DAY, { dispute: i % 5 === 0 ? {} : undefined });
       return (
         h
           .score()
@@ -105,8 +105,8 @@ describe('smoothing and minimum volume', () => {
           .reasons.find((x) => x.code === 'DISPUTE_RATE')?.weight ?? 0
       );
     };
-    expect(weightFor(6)).toBeLessThan(weightFor(20));
-    expect(weightFor(20)).toBeLessThan(weightFor(60));
+    expect(weightFor(15)).toBeLessThan(weightFor(30));
+    expect(weightFor(30)).toBeLessThan(weightFor(90));
   });
 });
 

@@ -119,9 +119,16 @@ export function behaviourFeatures(b: BuyerAgg, ctx: ScoreContext): Feature[] {
 /** Below this a reason moves the score by about a point or less: neither shown nor counted. */
 const MIN_WEIGHT = 0.1;
 
-/** A feature weighed: coefficient × feature, shown when it weighs at least MIN_WEIGHT. */
+/**
+ * No one reason alone reaches the model's even odds: an honest buyer who trips one signal by
+ * chance (a photo attached twice, one angry message) stays below the line, however rare that
+ * signal was among the honest buyers the weights were fitted on.
+ */
+const singleCap = (weights: Weights) => 0.85 * -weights.bias;
+
+/** A feature weighed: coefficient × feature (capped), shown when it weighs at least MIN_WEIGHT. */
 function weighed(f: Feature, weights: Weights): RiskReason | null {
-  const weight = round2(weights.coef[f.code] * f.x);
+  const weight = round2(Math.min(singleCap(weights), weights.coef[f.code] * f.x));
   return weight >= MIN_WEIGHT ? { code: f.code, text: f.text, weight } : null;
 }
 
@@ -206,7 +213,7 @@ export const linkFeature = (neighbours: LinkedNeighbour[]): number => Math.log1p
  */
 export function linkReason(neighbours: LinkedNeighbour[], weights: Weights = FITTED_WEIGHTS): RiskReason | null {
   if (!neighbours.length) return null;
-  const weight = round2(weights.coef.LINKED_ACCOUNTS * linkFeature(neighbours));
+  const weight = round2(Math.min(singleCap(weights), weights.coef.LINKED_ACCOUNTS * linkFeature(neighbours)));
   if (weight < MIN_WEIGHT) return null;
   const each = [...neighbours].sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const named = each

@@ -42,7 +42,8 @@ export async function fairnessSums(db: Reader, now: number, highScore: number): 
         sql<number>`sum(case when ${sql.ref('a.label')} = 'serial_disputer' then 1 else 0 end)`.as('flagged'),
         sql<number>`sum(case when ${sql.ref('a.label')} = 'cleared' then 1 else 0 end)`.as('cleared'),
       ])
-      .groupBy(key)
+      // By position: PostgreSQL would not see a parameterised CASE in GROUP BY as the one selected.
+      .groupBy(sql`1`)
       .execute();
     for (const r of rows)
       out.push({
