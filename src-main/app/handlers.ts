@@ -11,6 +11,7 @@ import type { Identity } from './identity';
 import { claimNextCase, runCaseCommand } from './case/commands';
 import { DECISION_REASON_TEMPLATES, EVIDENCE_TEMPLATES } from '../contract/templates';
 import { riskGet, riskList } from './risk/analyst';
+import { riskFairness } from './risk/fairness';
 import { recordLabelRisk } from './risk/buyer-risk';
 import { caseView } from './case/view';
 import { translateMessage } from './case/translate-message';
@@ -154,6 +155,7 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'templates.list': async () => ({ evidence: EVIDENCE_TEMPLATES, decisionReasons: DECISION_REASON_TEMPLATES }),
   'risk.list': (ctx, input) => riskList(ctx.db, input),
   'risk.get': (ctx, input) => riskGet(ctx.db, input.buyerId),
+  'risk.fairness': (ctx) => riskFairness(ctx.db, ctx.clock.now()),
   ...supervisionHandlers,
   'reports.summary': (ctx, input) => reportSummary(ctx.db, input),
   'reports.cases': (ctx, input) => reportCaseList(ctx.db, input),

@@ -1,28 +1,102 @@
 import { writeFileSync } from 'node:fs';
-import { evaluate } from '../eval/evaluate';
+import { evaluate, evaluateFamily, type EvalReport } from '../eval/evaluate';
+import { TEST_SEEDS, TUNING_SEEDS, seedsOf } from '../eval/family';
+import { fitWeights } from '../eval/fit';
 import { generatePopulation } from '../eval/population';
-import { intFlag, parseArgs } from './args';
+import { ArgError, intFlag, parseArgs } from './args';
 
 /**
- * `eval [--seed N] [--buyers N] [--seeds a,b,c] [--k N] [--write-history FILE]`: generates a
- * synthetic population with planted abusers (see src-main/eval/population.ts), scores it the
- * way `score` does, and prints one JSON report per seed: precision@k, R-precision, unlucky or
- * new honest buyers in the top k, time to flag, and the targets. Exit 0 either way (the
- * report says whether the targets were met); `--write-history` also writes the population
- * in the `score` format, for `cli score`.
+ * `eval [--set test|tuning] [--draws N] [--buyers N] [--k N] [--seed N] [--json] [--write-history FILE]`:
+ * draws populations from the family (src-main/eval/family.ts; each seed its own mix and
+ * adversarial variant), scores each the way `score` does, and prints one row per draw and
+ * the mean and worst case of precision@k, R-precision and the share of unlucky or new honest
+ * buyers in the top R, against the goals. `--set test` (default) reads the held-out seeds,
+ * `--set tuning` the seeds used for fitting; `--seed N` evaluates one population (JSON report).
+ * Exit 0 either way (the table says whether the goals were met); `--write-history` also writes
+ * the first draw in the `score` format, for `cli score`.
  */
+const USAGE = `usage: cli eval [--set test|tuning] [--draws N] [--buyers N] [--k N] [--seed N] [--json] [--write-history FILE]
+  Scores populations drawn from the evaluation family and prints precision@k, R-precision and the share
+  of unlucky or new honest buyers in the top R per draw, with the mean and the worst case against the goals.
+  --set test (default: the held-out seeds) or tuning (the seeds the weights were fitted on)
+  --draws N  how many draws of the set (default: all 20 / 40); --seed N one population as a JSON report
+  --buyers N buyers per population (default 12000); --k N the analysts' page (default 100)
+  --fit      fit the score's weights on the tuning draws (default 12 draws of 4000) and print them
+             (copy into src-main/engine/risk/weights.ts)
+`;
+
 export async function runEval(args: string[]): Promise<void> {
-  const { flags } = parseArgs(args, { seed: 'string', seeds: 'string', buyers: 'string', k: 'string', 'write-history': 'string' });
-  const buyers = intFlag(flags.buyers, 'buyers', 8_000);
+  if (args.includes('--help')) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const { flags } = parseArgs(args, {
+    set: 'string',
+    draws: 'string',
+    seed: 'string',
+    buyers: 'string',
+    k: 'string',
+    json: 'boolean',
+    fit: 'boolean',
+    'write-history': 'string',
+  });
+  const buyers = intFlag(flags.buyers, 'buyers', 12_000);
   const k = intFlag(flags.k, 'k', 100);
-  const seeds = flags.seeds
-    ? String(flags.seeds)
-        .split(',')
-        .map((s, i) => intFlag(s.trim(), `seeds[${i}]`, 0))
-    : [intFlag(flags.seed, 'seed', 1)];
+  if (buyers < 200) throw new ArgError('--buyers must be at least 200 (fewer leaves too few abusers to measure)');
+  if (buyers > 200_000) throw new ArgError('--buyers must be at most 200000');
+  const set = String(flags.set ?? 'test');
+  if (set !== 'test' && set !== 'tuning') throw new ArgError(`--set must be test or tuning, got ${set}`);
+  const range = set === 'test' ? TEST_SEEDS : TUNING_SEEDS;
+  const seeds = flags.seed !== undefined ? [intFlag(flags.seed, 'seed', 0)] : seedsOf(range, intFlag(flags.draws, 'draws', range.count));
+  if (!seeds.length) throw new ArgError('--draws must be at least 1');
+  if (flags.fit) {
+    // Fitting reads the tuning draws only, whatever --set says.
+    const fitSeeds = seedsOf(TUNING_SEEDS, intFlag(flags.draws, 'draws', 12));
+    const fitBuyers = intFlag(flags.buyers, 'buyers', 4_000);
+    const w = fitWeights({ seeds: fitSeeds, buyers: fitBuyers, onProgress: (m) => process.stderr.write(`${m}\n`) });
+    process.stdout.write(
+      `${JSON.stringify({ fittedOn: `tuning seeds ${fitSeeds[0]}–${fitSeeds[fitSeeds.length - 1]}, ${fitBuyers} buyers each`, ...w }, null, 2)}\n`,
+    );
+    return;
+  }
   if (flags['write-history']) {
     const pop = generatePopulation({ seed: seeds[0]!, buyers });
     writeFileSync(String(flags['write-history']), pop.records.map((r) => JSON.stringify(r)).join('\n') + '\n');
   }
-  for (const seed of seeds) process.stdout.write(`${JSON.stringify(evaluate({ seed, buyers, k }), null, 2)}\n`);
+  if (flags.seed !== undefined) {
+    process.stdout.write(`${JSON.stringify(evaluate({ seed: seeds[0]!, buyers, k }), null, 2)}\n`);
+    return;
+  }
+  const out = (s: string) => process.stdout.write(s);
+  if (!flags.json) {
+    out(`${set} draws ${seeds[0]}–${seeds[seeds.length - 1]}, ${buyers} buyers each, k = ${k}\n`);
+    out(row(['seed', 'variant', 'abusers', `p@${k}`, 'R-prec', 'unlucky/new in top R', 'tripped honest in top R']));
+  }
+  const report = evaluateFamily(seeds, { buyers, k, timeToFlag: false }, (r) => {
+    if (!flags.json) out(drawRow(r));
+  });
+  if (flags.json) {
+    out(`${JSON.stringify(report, null, 2)}\n`);
+    return;
+  }
+  const t = report.targets;
+  out(row(['mean', '', '', f(report.mean.precisionAtK), f(report.mean.rPrecision), pct(report.mean.unluckyOrNewShareOfTopK), '']));
+  out(row(['worst', '', '', f(report.worst.precisionAtK), f(report.worst.rPrecision), pct(report.worst.unluckyOrNewShareOfTopK), '']));
+  out(row(['goal', '', '', `≥ ${t.precisionAtK}`, `≥ ${t.rPrecision}`, `≤ ${pct(t.unluckyOrNewShareOfTopK)}`, '']));
+  out(`${report.pass ? 'PASS' : 'FAIL'}: every goal ${report.pass ? 'met' : 'not met'} in the worst case over ${seeds.length} draws\n`);
 }
+
+const f = (x: number) => x.toFixed(3);
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+const WIDTHS = [7, 15, 8, 7, 7, 21, 24];
+const row = (cells: string[]) => `${cells.map((c, i) => c.padEnd(WIDTHS[i] ?? 8)).join(' ')}\n`;
+const drawRow = (r: EvalReport) =>
+  row([
+    String(r.seed),
+    r.variant,
+    String(r.abusers),
+    f(r.precisionAtK),
+    f(r.rPrecision),
+    `${r.unluckyOrNewInTopK} (${pct(r.unluckyOrNewShareOfTopK)})`,
+    String(r.trippedHonestInTopR),
+  ]);

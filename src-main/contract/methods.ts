@@ -221,6 +221,8 @@ export const methods = {
     who: ['supervisor', 'analyst'],
   },
   'risk.get': { input: z.object({ buyerId: Id }).strict(), who: ['supervisor', 'analyst'] },
+  /** The fairness monitor: scores and labels by country, account age and order volume (aggregates only). */
+  'risk.fairness': { input: z.object({}).strict(), who: ['supervisor', 'analyst'] },
   ...supervisionMethods,
   ...reportsMethods,
   ...evidenceMethods,

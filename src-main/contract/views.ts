@@ -25,7 +25,7 @@ export type {
   SearchMatch,
   SearchResult,
 } from './outputs/queue';
-export type { BuyerDetailView, BuyerRiskListRow, BuyerRiskListView, FlagResult, RiskReasonView } from './outputs/risk';
+export type { BuyerDetailView, BuyerRiskListRow, BuyerRiskListView, FairnessView, FlagResult, RiskReasonView } from './outputs/risk';
 export type { Me } from './outputs/session';
 export type { AssignManyResult, QualityReviewResult } from './outputs/supervision';
 export type { TickResult } from './outputs/sweep';

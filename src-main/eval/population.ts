@@ -1,23 +1,28 @@
 /**
  * Synthetic buyer populations in the `score` history format (SCENARIOS.md), with the truth
  * about every buyer, for measuring the fraud-pattern score. Deterministic: the output depends
- * only on the options (no clock, no Math.random).
+ * only on the options (no clock, no Math.random). Every parameter of the mix is drawn from the
+ * seed (family.ts), so each seed is a different population, not the same one redrawn.
  *
- * Who is in it (the mix itself is drawn from the seed, so every seed is a different mix):
- * - honest buyers with their own dispute habits (a few % of orders), some lost parcels, the
- *   odd parcel stolen from the doorstep, the odd angry message;
- * - unlucky honest buyers: a bad postal service (many parcels really lost) or bad sellers
- *   (many defective items, mostly decided for the buyer);
+ * Who is in it:
+ * - honest buyers with their own dispute habits, the odd parcel stolen from the doorstep, the
+ *   odd angry message;
+ * - unlucky honest buyers: a bad postal service (many parcels really lost or returned, the
+ *   claims mostly won) or bad sellers (many defective items, mostly decided for the buyer);
  * - new honest accounts with one to five orders;
- * - benign sharing: households (same address, sometimes a family computer or card) and parcel
- *   lockers (one address for dozens of strangers); stock listing photos many buyers attach;
- * - planted abusers: "not received" on delivered parcels, fake defects with recycled photos,
- *   rings of new accounts on one device and card passing a photo around, and subtle ones with
- *   only a moderately high dispute rate; abusers threaten bad reviews and ask to be paid off
- *   the platform more often, some have an honest household partner, some stopped a year ago.
+ * - benign sharing: households of two to five (same address, sometimes a family computer or
+ *   card), parcel lockers and offices shared by hundreds; stock listing photos;
+ * - abusers: "not received" on delivered parcels, fake defects with recycled photos, rings of
+ *   new accounts passing photos and devices around, subtle ones with a moderately high
+ *   dispute rate, and quiet ones with a moderate rate and exactly one sign of intent (one
+ *   photo shared with another account, one link to another abuser, one off-platform request,
+ *   one threat, or a couple of "not received" claims on delivered parcels);
+ * - the draw's adversarial variant: abusers avoiding one signal, or honest buyers tripping one.
  */
 import type { HistoryRecordInput } from '../contract/history';
 import { SeededRandom } from '../util/seeded-random';
+import { LANGUAGES, drawParams, type FamilyParams, type Language } from './family';
+import { NEUTRAL, OFF_PLATFORM, REPORTED, THREATS } from './messages';
 
 export type BuyerKind =
   | 'honest'
@@ -29,11 +34,16 @@ export type BuyerKind =
   | 'abuser_nrd'
   | 'abuser_fake_defect'
   | 'abuser_ring'
-  | 'abuser_subtle';
+  | 'abuser_subtle'
+  | 'abuser_quiet';
 
 export const isAbuserKind = (k: BuyerKind): boolean => k.startsWith('abuser_');
 /** Honest buyers the score must be especially fair to. */
 export const isUnluckyOrNew = (k: BuyerKind): boolean => k === 'unlucky_lost' || k === 'bad_sellers' || k === 'new';
+
+/** A sign of intent: what quiet abusers show once and honest buyers may trip by chance. */
+export type Sign = 'photo' | 'link' | 'offPlatform' | 'threat' | 'nrd';
+const SIGNS: Sign[] = ['photo', 'link', 'offPlatform', 'threat', 'nrd'];
 
 export interface PopulationOptions {
   seed: number;
@@ -42,6 +52,8 @@ export interface PopulationOptions {
   end?: number;
   /** Days of history. Default 730. */
   days?: number;
+  /** Fixed parameters instead of the seed's own draw. */
+  params?: FamilyParams;
 }
 
 export interface BuyerTruth {
@@ -49,12 +61,15 @@ export interface BuyerTruth {
   abuser: boolean;
   /** Epoch ms of the first dispute that is part of the abuse (abusers only). */
   firstAbuseAt: number | null;
+  /** The one signal an honest buyer tripped by chance, or a quiet abuser showed. */
+  sign: Sign | null;
 }
 
 export interface Population {
   records: HistoryRecordInput[];
   truth: Map<string, BuyerTruth>;
   mix: Record<BuyerKind, number>;
+  params: FamilyParams;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -70,6 +85,12 @@ class Rng extends SeededRandom {
     let s = '';
     while (s.length < digits) s += this.u32().toString(16).padStart(8, '0');
     return s.slice(0, digits);
+  }
+  weighted<T extends string>(w: Record<T, number>): T {
+    const keys = Object.keys(w) as T[];
+    let x = this.next() * keys.reduce((s, k) => s + w[k], 0);
+    for (const k of keys) if ((x -= w[k]) < 0) return k;
+    return keys[keys.length - 1]!;
   }
 }
 
@@ -103,41 +124,6 @@ const NOT_RECEIVED = [
   'not_received.wrong_address',
 ] as const;
 
-const NEUTRAL = [
-  'The item does not work, please see the photos.',
-  'The parcel has not arrived and the tracking has not moved for weeks.',
-  'Товар пришёл с браком, прикладываю фото.',
-  'El producto llegó roto, adjunto fotos.',
-  'O produto chegou com defeito, seguem as fotos.',
-  "L'article ne fonctionne pas, voir les photos.",
-  'Produkt jest uszkodzony, załączam zdjęcia.',
-  'Please refund, the size is completely different from the listing.',
-  'I waited two months, the package never came.',
-];
-const THREATS = [
-  'If you do not refund me today I will leave a 1-star review and report your store.',
-  'Refund the full amount or I will write bad feedback on every product of your shop.',
-  'Если не вернёте деньги, оставлю плохой отзыв.',
-  'Si no me devuelven el dinero dejaré una reseña negativa.',
-  'Se não devolver vou deixar uma avaliação negativa.',
-  'Sinon je laisserai un avis négatif partout.',
-  'Jeśli nie zwrócicie pieniędzy, wystawię negatywną opinię.',
-];
-const OFF_PLATFORM = [
-  'Pay me by PayPal and I will close the dispute, it is faster for both of us.',
-  'Переведите мне на карту, и я закрою спор.',
-  'Págame por Bizum y cierro la disputa.',
-  'Me pague por Pix e fecho a disputa.',
-  'Virez-moi par PayPal et je ferme le litige.',
-  'Przelej mi przez BLIK i zamknę spór.',
-  'Send the money to my card directly, outside the platform.',
-];
-/** What honest buyers write when the seller tries it on: must not count against them. */
-const REPORTED = [
-  'The seller offered to pay me by PayPal if I close the dispute. I refused.',
-  'Продавец предлагает перевести на карту, я отказался.',
-];
-
 interface BuyerPlan {
   id: string;
   kind: BuyerKind;
@@ -146,53 +132,46 @@ interface BuyerPlan {
   from: number;
   to: number;
   orders: number;
-  ring?: number;
+  language: Language;
+  /** Photos this buyer's abusive (or tripped) disputes draw from: own, or shared with a ring or partner. */
+  photos: Photo[];
+  /** One sign shown exactly once (quiet abusers, honest buyers tripping one). */
+  sign: Sign | null;
 }
 
-/** Mix fractions drawn per seed: populations differ in more than their random draws. */
-function drawMix(r: Rng): Record<BuyerKind, number> {
-  const abusers = r.range(0.025, 0.04);
-  const mix: Record<BuyerKind, number> = {
-    abuser_nrd: abusers * r.range(0.25, 0.4),
-    abuser_fake_defect: abusers * r.range(0.2, 0.3),
-    abuser_ring: abusers * r.range(0.2, 0.35),
-    abuser_subtle: 0,
-    unlucky_lost: r.range(0.03, 0.07),
-    bad_sellers: r.range(0.03, 0.06),
-    new: r.range(0.08, 0.15),
-    household: r.range(0.06, 0.12),
-    locker: r.range(0.04, 0.08),
+type Counts = Record<BuyerKind, number>;
+
+function kindCounts(p: FamilyParams, N: number): Counts {
+  const abusers = Math.round(p.abuserShare * N);
+  const m = p.abuserMix;
+  const total = m.nrd + m.fakeDefect + m.ring + m.subtle + m.quiet;
+  const part = (x: number) => Math.round((abusers * x) / total);
+  const c: Counts = {
+    abuser_nrd: part(m.nrd),
+    abuser_fake_defect: part(m.fakeDefect),
+    abuser_ring: part(m.ring),
+    abuser_subtle: part(m.subtle),
+    abuser_quiet: part(m.quiet),
+    unlucky_lost: Math.round(p.unluckyShare * N),
+    bad_sellers: Math.round(p.badSellerShare * N),
+    new: Math.round(p.newShare * N),
+    household: Math.round(p.householdShare * N),
+    locker: Math.round(p.lockerShare * N),
     honest: 0,
   };
-  mix.abuser_subtle = Math.max(0, abusers - mix.abuser_nrd - mix.abuser_fake_defect - mix.abuser_ring);
-  mix.honest = 1 - Object.values(mix).reduce((a, b) => a + b, 0);
-  return mix;
+  c.honest = Math.max(0, N - Object.values(c).reduce((a, b) => a + b, 0));
+  return c;
 }
 
 export function generatePopulation(opts: PopulationOptions): Population {
+  const params = opts.params ?? drawParams(opts.seed);
+  const V = params.variant;
   const r = new Rng(opts.seed * 2654435761 + 12345);
   const end = opts.end ?? Date.parse('2026-03-01T00:00:00Z');
   const start = end - (opts.days ?? 730) * DAY;
   const N = Math.max(50, Math.floor(opts.buyers));
-  const mix = drawMix(r);
+  const counts = kindCounts(params, N);
 
-  // Buyer kinds, in a shuffled order so ids say nothing.
-  const kinds: BuyerKind[] = [];
-  const order: BuyerKind[] = [
-    'abuser_nrd',
-    'abuser_fake_defect',
-    'abuser_ring',
-    'abuser_subtle',
-    'unlucky_lost',
-    'bad_sellers',
-    'new',
-    'household',
-    'locker',
-  ];
-  for (const k of order) for (let i = 0; i < Math.round(mix[k] * N); i++) kinds.push(k);
-  while (kinds.length < N) kinds.push('honest');
-  kinds.length = N;
-  // Households come in pairs.
   const usedIds = new Set<string>();
   const newId = (prefix: string, digits: number) => {
     for (;;) {
@@ -203,124 +182,139 @@ export function generatePopulation(opts: PopulationOptions): Population {
       }
     }
   };
+  const own = (p: string) => `${p}${r.hex(10)}`;
+  const photo = (): Photo => ({ sha256: r.hex(64), phash: r.hex(16) });
   const sellers = Array.from({ length: Math.max(20, Math.floor(N / 25)) }, () => newId('S-', 5));
   const badSellers = sellers.slice(0, Math.max(3, Math.floor(sellers.length / 15)));
   const goodSellers = sellers.slice(badSellers.length);
-  const lockers = Array.from({ length: Math.max(2, Math.floor(N / 400)) }, (_, i) => `ad-locker-${i + 1}`);
   /** Listing photos many buyers of the same product attach: stock images, not shared fakes. */
-  const stock: Photo[] = Array.from({ length: 6 }, () => ({ sha256: r.hex(64), phash: r.hex(16) }));
+  const stock: Photo[] = Array.from({ length: 6 }, photo);
+  const language = (): Language => r.weighted(params.languages);
+
+  // Buyer kinds, shuffled so ids say nothing.
+  const kinds: BuyerKind[] = [];
+  for (const [k, n] of Object.entries(counts) as Array<[BuyerKind, number]>) for (let i = 0; i < n; i++) kinds.push(k);
+  for (let i = kinds.length - 1; i > 0; i--) {
+    const j = r.int(0, i);
+    [kinds[i], kinds[j]] = [kinds[j]!, kinds[i]!];
+  }
+
+  // Shared places: lockers and offices of hundreds (an office also shares its network's device id now and then).
+  const lockerCount = Math.max(1, Math.round(counts.locker / ((params.lockerSize[0] + params.lockerSize[1]) / 2)));
+  const lockers = Array.from({ length: lockerCount }, (_, i) => ({
+    address: `ad-locker-${i + 1}`,
+    device: i % 2 ? own('dv-office-') : null,
+  }));
 
   const plans: BuyerPlan[] = [];
-  const truth = new Map<string, BuyerTruth>();
-  const own = (p: string) => `${p}${r.hex(10)}`;
-
-  const honestWindow = (): { createdAt: number; from: number; to: number } => {
-    const createdAt = start - r.range(0, 3 * 365) * DAY;
-    return { createdAt, from: start, to: end };
-  };
-
-  let ringNo = 0;
-  let ringLeft = 0;
-  let ringShared: { device: string; payment: string; address: string; createdAt: number; from: number; to: number } | null = null;
-  let householdPartner: BuyerPlan | null = null;
+  const honestWindow = () => ({ createdAt: start - r.range(0, 3 * 365) * DAY, from: start, to: end });
+  let ring: { left: number; device: string; payment: string; address: string; createdAt: number; to: number; photos: Photo[] } | null =
+    null;
+  let household: { left: number; plan: BuyerPlan } | null = null;
 
   for (const kind of kinds) {
     const id = newId('B-', 7);
-    let plan: BuyerPlan;
     const links = { device: [own('dv-')], address: [own('ad-')], payment: [own('pm-')] };
+    const base = { id, kind, links, language: language(), photos: [photo()], sign: null as Sign | null };
+    let plan: BuyerPlan;
     switch (kind) {
       case 'abuser_ring': {
-        if (ringLeft === 0) {
-          ringNo++;
-          ringLeft = r.int(3, 6);
+        if (!ring || ring.left === 0) {
           const createdAt = end - r.range(60, 540) * DAY;
-          ringShared = {
+          ring = {
+            left: r.int(params.ringSize[0], params.ringSize[1]),
             device: own('dv-'),
             payment: own('pm-'),
             address: own('ad-'),
             createdAt,
-            from: createdAt,
             to: Math.min(end, createdAt + r.range(60, 200) * DAY),
+            photos: Array.from({ length: r.int(1, 3) }, photo),
           };
         }
-        ringLeft--;
-        const s = ringShared!;
-        links.device = [s.device, ...(r.chance(0.5) ? [own('dv-')] : [])];
-        links.payment = r.chance(0.7) ? [s.payment] : links.payment;
-        if (r.chance(0.3)) links.address = [s.address];
-        const createdAt = s.createdAt + r.range(0, 10) * DAY;
-        plan = { id, kind, createdAt, links, from: createdAt, to: s.to, orders: r.int(3, 10), ring: ringNo };
+        ring.left--;
+        if (V !== 'avoid_links') {
+          if (r.chance(0.7)) links.device = [ring.device, ...(r.chance(0.5) ? [own('dv-')] : [])];
+          if (r.chance(0.5)) links.payment = [ring.payment];
+          if (r.chance(0.3)) links.address = [ring.address];
+        }
+        const createdAt = ring.createdAt + r.range(0, 10) * DAY;
+        plan = { ...base, createdAt, from: createdAt, to: ring.to, orders: r.int(3, 10), photos: ring.photos };
         break;
       }
       case 'abuser_nrd':
       case 'abuser_fake_defect':
-      case 'abuser_subtle': {
+      case 'abuser_subtle':
+      case 'abuser_quiet': {
         const createdAt = start - r.range(-300, 700) * DAY;
         const from = Math.max(createdAt, start + r.range(0, 500) * DAY);
         // Some stopped long ago: their history decays but is still theirs.
         const to = r.chance(0.15) ? Math.min(end - 200 * DAY, from + r.range(90, 250) * DAY) : end;
-        const lo = kind === 'abuser_subtle' ? 8 : 6;
-        plan = {
-          id,
-          kind,
-          createdAt,
-          links,
-          from,
-          to: Math.max(to, from + 60 * DAY),
-          orders: r.int(lo, kind === 'abuser_subtle' ? 30 : 40),
-        };
-        if (r.chance(0.1)) links.address = [r.pick(lockers)];
+        const lo = kind === 'abuser_subtle' || kind === 'abuser_quiet' ? 8 : 6;
+        const hi = kind === 'abuser_subtle' || kind === 'abuser_quiet' ? 30 : 40;
+        plan = { ...base, createdAt, from, to: Math.max(to, from + 60 * DAY), orders: r.int(lo, hi) };
+        if (kind === 'abuser_quiet') plan.sign = r.pick(SIGNS.filter((s) => !avoids(V, s)));
+        if (r.chance(0.1)) links.address = [r.pick(lockers).address];
         break;
       }
       case 'new': {
         const createdAt = end - r.range(5, 90) * DAY;
-        plan = { id, kind, createdAt, links, from: createdAt, to: end, orders: r.int(1, 5) };
+        plan = { ...base, createdAt, from: createdAt, to: end, orders: r.int(1, 5) };
         break;
       }
       case 'locker': {
-        links.address = [r.pick(lockers), ...(r.chance(0.5) ? [own('ad-')] : [])];
-        plan = { id, kind, ...honestWindow(), links, orders: Math.max(1, Math.round(r.lognormal(10, 0.8))) };
+        const place = r.pick(lockers);
+        links.address = [place.address, ...(r.chance(0.5) ? [own('ad-')] : [])];
+        if (place.device && r.chance(0.3)) links.device = [place.device];
+        plan = { ...base, ...honestWindow(), orders: Math.max(1, Math.round(r.lognormal(10, 0.8))) };
         break;
       }
-      default:
-        plan = {
-          id,
-          kind,
-          ...honestWindow(),
-          links,
-          orders: Math.max(1, Math.round(r.lognormal(kind === 'unlucky_lost' || kind === 'bad_sellers' ? 16 : 10, 0.9))),
-        };
+      default: {
+        const unlucky = kind === 'unlucky_lost' || kind === 'bad_sellers';
+        plan = { ...base, ...honestWindow(), orders: Math.max(1, Math.round(r.lognormal(unlucky ? 18 : 10, 0.9))) };
+      }
     }
+    if (V === 'avoid_rate' && isAbuserKind(kind)) plan.orders *= 2;
     plan.orders = Math.min(plan.orders, 200);
-    // Households: an honest pair sharing the address (and sometimes a computer or a card);
-    // a fifth of solo abusers live with an honest partner.
+    // Households: two to five honest members sharing the address (sometimes a computer or a card).
     if (kind === 'household') {
-      if (householdPartner) {
-        links.address = [...householdPartner.links.address];
-        if (r.chance(0.3)) links.device = [...householdPartner.links.device];
-        if (r.chance(0.1)) links.payment = [...householdPartner.links.payment];
-        householdPartner = null;
-      } else householdPartner = plan;
+      if (household && household.left > 0) {
+        const head = household.plan.links;
+        links.address = [...head.address];
+        if (r.chance(0.3)) links.device = [...head.device];
+        if (r.chance(0.1)) links.payment = [...head.payment];
+        household.left--;
+      } else household = { left: r.int(params.householdSize[0], params.householdSize[1]) - 1, plan };
     }
+    if (!isAbuserKind(kind) && V === 'honest_trip' && r.chance(1 / 12)) plan.sign = r.pick(SIGNS);
     plans.push(plan);
-    truth.set(id, { kind, abuser: isAbuserKind(kind), firstAbuseAt: null });
   }
-  for (const p of plans)
+
+  // Signs that involve a second account: a photo shared with, or a device linking to, another one.
+  const abusers = plans.filter((p) => isAbuserKind(p.kind));
+  const honestOnes = plans.filter((p) => !isAbuserKind(p.kind));
+  for (const p of plans) {
+    if (p.sign === 'photo') {
+      // Quiet abusers pass a photo to another abuser; an honest buyer's photo turns up in an unrelated honest account's dispute.
+      const other = isAbuserKind(p.kind) ? r.pick(abusers) : r.pick(honestOnes);
+      if (other !== p) other.photos = [...other.photos, p.photos[0]!];
+    }
+    if (p.sign === 'link') {
+      // A quiet abuser's second account (or an honest buyer on an abuser's computer: an internet café, a lent phone).
+      const other = r.pick(abusers);
+      if (other !== p) p.links.device = [...p.links.device, other.links.device[0]!];
+    }
+  }
+  // A fifth of solo abusers live with an honest partner.
+  for (const p of abusers)
     if ((p.kind === 'abuser_nrd' || p.kind === 'abuser_fake_defect') && r.chance(0.2)) {
-      const partner = plans.find(
-        (q) =>
-          q.kind === 'honest' &&
-          q.links.address.length === 1 &&
-          q.links.address[0]!.startsWith('ad-') &&
-          !q.links.address[0]!.startsWith('ad-locker') &&
-          r.chance(0.02),
-      );
-      if (partner) partner.links.address = [...p.links.address];
+      const partner = honestOnes[r.int(0, honestOnes.length - 1)];
+      if (partner && partner.kind === 'honest') partner.links.address = [...p.links.address];
     }
 
   // ---- events
   type Rec = { at: number; seq: number; rec: HistoryRecordInput };
   const out: Rec[] = [];
+  const truth = new Map<string, BuyerTruth>();
   let seq = 0;
   let orderNo = 0;
   let disputeNo = 0;
@@ -328,37 +322,44 @@ export function generatePopulation(opts: PopulationOptions): Population {
   for (const s of sellers)
     push(start - 1000 * DAY, { type: 'account', id: s, role: 'seller', createdAt: iso(start - 1000 * DAY), links: {} });
 
-  const ringPhotos = new Map<number, Photo[]>();
   for (const p of plans) {
-    const t = truth.get(p.id)!;
-    const abuser = t.abuser;
+    const abuser = isAbuserKind(p.kind);
+    const t: BuyerTruth = { kind: p.kind, abuser, firstAbuseAt: null, sign: p.sign };
+    truth.set(p.id, t);
     push(p.createdAt, { type: 'account', id: p.id, role: 'buyer', createdAt: iso(p.createdAt), links: p.links });
-    const basePhotos: Photo[] =
-      p.kind === 'abuser_ring'
-        ? (ringPhotos.get(p.ring!) ??
-          ringPhotos
-            .set(
-              p.ring!,
-              Array.from({ length: r.int(1, 2) }, () => ({ sha256: r.hex(64), phash: r.hex(16) })),
-            )
-            .get(p.ring!)!)
-        : Array.from({ length: r.int(1, 2) }, () => ({ sha256: r.hex(64), phash: r.hex(16) }));
-    const honestRate = Math.min(0.2, Math.max(0.002, r.lognormal(0.025, 0.6)));
-    const abuseRate =
-      p.kind === 'abuser_nrd'
-        ? r.range(0.35, 0.8)
-        : p.kind === 'abuser_fake_defect'
-          ? r.range(0.45, 0.9)
-          : p.kind === 'abuser_ring'
-            ? r.range(0.45, 0.85)
-            : r.range(0.2, 0.4);
-    const pDelivered = p.kind === 'unlucky_lost' ? r.range(0.6, 0.78) : r.range(0.9, 0.97);
+    const quiet = p.kind === 'abuser_quiet';
+    const honestRate = Math.min(0.25, Math.max(0.002, r.lognormal(params.honestRate, 0.6)));
+    const [aLo, aHi] = params.abuseRate;
+    let abuseRate =
+      p.kind === 'abuser_subtle' || quiet
+        ? r.range(0.6 * aLo, aLo + 0.1)
+        : p.kind === 'abuser_nrd'
+          ? r.range(aLo, aHi)
+          : r.range(aLo + 0.1, aHi);
+    if (V === 'avoid_rate') abuseRate *= 0.5;
+    const nrdChance = avoids(V, 'nrd')
+      ? 0
+      : quiet
+        ? 0
+        : ({ abuser_nrd: 0.85, abuser_ring: 0.6, abuser_subtle: 0.35, abuser_fake_defect: 0.1 }[p.kind as string] ?? 0);
+    const reuseChance = avoids(V, 'photo') || quiet ? 0 : p.kind === 'abuser_ring' ? 0.7 : p.kind === 'abuser_subtle' ? 0.2 : 0.55;
+    const threatChance = avoids(V, 'threat') || quiet ? 0 : params.threat;
+    const offChance = avoids(V, 'offPlatform') || quiet ? 0 : p.kind === 'abuser_ring' ? 1.5 * params.offPlatform : params.offPlatform;
+    const pDelivered = p.kind === 'unlucky_lost' ? r.range(...params.unluckyDelivered) : r.range(0.9, 0.97);
     const times = Array.from({ length: p.orders }, () =>
       r.range(Math.max(p.from, p.createdAt), Math.max(Math.max(p.from, p.createdAt) + DAY, p.to - 20 * DAY)),
     ).sort((a, b) => a - b);
-    for (const placedAt of times) {
+    // The one-off sign lands on one order (a couple of orders for "not received" on delivered parcels).
+    const signAt = new Set<number>();
+    if (p.sign && p.sign !== 'link') {
+      const first = r.int(0, Math.max(0, p.orders - 1));
+      signAt.add(first);
+      if (p.sign === 'nrd' && abuser && p.orders > 2) signAt.add((first + 1 + r.int(0, p.orders - 2)) % p.orders);
+    }
+    times.forEach((placedAt, index) => {
       const oid = `O-${++orderNo}`;
-      const delivered = r.chance(abuser ? 0.96 : pDelivered);
+      const signed = signAt.has(index) ? p.sign : null;
+      const delivered = signed === 'nrd' || r.chance(abuser ? 0.96 : pDelivered);
       const status = delivered ? 'delivered' : r.pick(['in_transit', 'no_info', 'returned_to_sender'] as const);
       const seller = p.kind === 'bad_sellers' && r.chance(0.7) ? r.pick(badSellers) : r.pick(goodSellers);
       push(placedAt, {
@@ -375,57 +376,51 @@ export function generatePopulation(opts: PopulationOptions): Population {
       // Does this order end in a dispute, and of what kind?
       let reason: string | null = null;
       let abusive = false;
-      if (!delivered) {
+      if (signed === 'nrd') {
+        reason = r.pick(NOT_RECEIVED);
+        abusive = abuser;
+      } else if (!delivered) {
         if (r.chance(0.85)) reason = r.pick(NOT_RECEIVED);
-      } else if (abuser && r.chance(abuseRate)) {
+      } else if (abuser && (signed || r.chance(abuseRate))) {
         abusive = true;
-        const nrd =
-          p.kind === 'abuser_nrd'
-            ? r.chance(0.85)
-            : p.kind === 'abuser_ring'
-              ? r.chance(0.6)
-              : p.kind === 'abuser_subtle'
-                ? r.chance(0.35)
-                : r.chance(0.1);
-        reason = nrd ? r.pick(NOT_RECEIVED) : r.pick(RECEIVED);
+        reason = r.chance(nrdChance) ? r.pick(NOT_RECEIVED) : r.pick(RECEIVED);
       } else {
-        const rate = p.kind === 'bad_sellers' ? r.range(0.15, 0.3) : p.kind === 'new' ? 0.06 : honestRate;
-        if (r.chance(rate)) reason = r.pick(RECEIVED);
+        const rate = p.kind === 'bad_sellers' ? r.range(0.15, 0.35) : p.kind === 'new' ? 0.06 : honestRate;
+        if (signed || r.chance(rate)) reason = r.pick(RECEIVED);
         else if (r.chance(0.004)) reason = r.pick(NOT_RECEIVED); // stolen from the doorstep
       }
-      if (!reason) continue;
+      if (!reason) return;
       const notReceived = reason.startsWith('not_received');
-      const openedAt = placedAt + (notReceived ? r.range(30, 60) : r.range(10, 35)) * DAY;
-      if (openedAt > end) continue;
+      let openedAt = placedAt + (notReceived ? r.range(30, 60) : r.range(10, 35)) * DAY;
+      if (openedAt > end) {
+        if (!signed) return;
+        openedAt = end - DAY; // the one sign must be in the history
+      }
       if (abusive && t.firstAbuseAt === null) t.firstAbuseAt = openedAt;
 
       const evidence: Array<{ sha256: string; phash: string }> = [];
-      const reuse =
-        abusive &&
-        (p.kind === 'abuser_ring'
-          ? r.chance(0.7)
-          : p.kind === 'abuser_subtle'
-            ? r.chance(0.2)
-            : notReceived
-              ? r.chance(0.5)
-              : r.chance(0.6));
-      if (reuse) {
-        const base = r.pick(basePhotos);
-        evidence.push(r.chance(0.5) ? { ...base } : { sha256: r.hex(64), phash: nearDuplicate(r, base.phash, 3) });
-      }
+      const shared = p.photos[p.photos.length - 1]!;
+      if (signed === 'photo') evidence.push({ ...shared });
+      else if (abusive && r.chance(reuseChance)) {
+        const b = r.pick(p.photos);
+        evidence.push(r.chance(0.5) ? { ...b } : { sha256: r.hex(64), phash: nearDuplicate(r, b.phash, 3) });
+      } else if (p.photos.length > 1 && r.chance(abusive ? 0.5 : 0.3)) evidence.push({ ...shared }); // the partner's side of a passed photo
       const fresh = notReceived ? r.int(0, 1) : r.int(1, 3);
-      for (let i = 0; i < fresh; i++) evidence.push({ sha256: r.hex(64), phash: r.hex(16) });
+      for (let i = 0; i < fresh; i++) evidence.push(photo());
       if (!notReceived && r.chance(0.05)) evidence.push({ ...r.pick(stock) });
-      if (!abuser && !notReceived && r.chance(0.004) && basePhotos.length) evidence.push({ ...basePhotos[0]! }); // an honest buyer re-attaching an old photo
+      if (!abuser && !notReceived && r.chance(0.004)) evidence.push({ ...p.photos[0]! }); // re-attaching an old photo
 
+      const lang = p.language;
       const messages: Array<{ by: 'buyer' | 'seller'; at: string; text: string }> = [
-        { by: 'buyer', at: iso(openedAt), text: r.pick(NEUTRAL) },
+        { by: 'buyer', at: iso(openedAt), text: r.pick(NEUTRAL[lang]) },
       ];
-      const pThreat = abusive ? 0.25 : p.kind === 'bad_sellers' ? 0.05 : 0.02;
-      const pOff = abusive ? (p.kind === 'abuser_ring' ? 0.3 : 0.15) : 0.002;
-      if (r.chance(pThreat)) messages.push({ by: 'buyer', at: iso(openedAt + DAY), text: r.pick(THREATS) });
-      if (r.chance(pOff)) messages.push({ by: 'buyer', at: iso(openedAt + 2 * DAY), text: r.pick(OFF_PLATFORM) });
-      if (!abusive && r.chance(0.03)) messages.push({ by: 'buyer', at: iso(openedAt + 3 * DAY), text: r.pick(REPORTED) });
+      const pThreat = abuser && avoids(V, 'threat') ? 0 : abusive ? threatChance : p.kind === 'bad_sellers' ? 0.05 : 0.02;
+      const pOff = abuser && avoids(V, 'offPlatform') ? 0 : abusive ? offChance : 0.002;
+      if (signed === 'threat' || (!quiet && r.chance(pThreat)))
+        messages.push({ by: 'buyer', at: iso(openedAt + DAY), text: r.pick(THREATS[lang]) });
+      if (signed === 'offPlatform' || (!quiet && r.chance(pOff)))
+        messages.push({ by: 'buyer', at: iso(openedAt + 2 * DAY), text: r.pick(OFF_PLATFORM[lang]) });
+      if (!abusive && r.chance(0.03)) messages.push({ by: 'buyer', at: iso(openedAt + 3 * DAY), text: r.pick(REPORTED[lang]) });
       if (r.chance(0.1))
         messages.push({ by: 'seller', at: iso(openedAt + DAY), text: 'We can pay you by PayPal if you close the dispute.' });
 
@@ -433,10 +428,14 @@ export function generatePopulation(opts: PopulationOptions): Population {
       let outcome: string | null = null;
       if (!open) {
         const x = r.next();
-        if (abusive) outcome = x < 0.55 ? 'buyer_won' : x < 0.7 ? 'split' : 'seller_won';
-        else if (notReceived && !delivered) outcome = x < 0.9 ? 'buyer_won' : 'seller_won';
-        else if (p.kind === 'bad_sellers') outcome = x < 0.8 ? 'buyer_won' : x < 0.9 ? 'split' : 'seller_won';
-        else outcome = x < 0.65 ? 'buyer_won' : x < 0.85 ? 'split' : 'seller_won';
+        const win = abusive
+          ? params.abuserWin
+          : notReceived && !delivered
+            ? 0.9
+            : p.kind === 'bad_sellers'
+              ? params.badSellerWin
+              : params.honestWin;
+        outcome = x < win ? 'buyer_won' : x < win + (1 - win) / 2 ? 'split' : 'seller_won';
       }
       push(openedAt, {
         type: 'dispute',
@@ -449,8 +448,21 @@ export function generatePopulation(opts: PopulationOptions): Population {
         messages,
         outcome,
       });
-    }
+    });
   }
   out.sort((a, b) => a.at - b.at || a.seq - b.seq);
-  return { records: out.map((o) => o.rec), truth, mix };
+  const mix = Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, n / N])) as Record<BuyerKind, number>;
+  return { records: out.map((o) => o.rec), truth, mix, params };
 }
+
+/** Whether the draw's variant has abusers avoid this sign. */
+function avoids(v: FamilyParams['variant'], s: Sign): boolean {
+  return (
+    (v === 'avoid_photos' && s === 'photo') ||
+    (v === 'avoid_messages' && (s === 'threat' || s === 'offPlatform')) ||
+    (v === 'avoid_nrd' && s === 'nrd') ||
+    (v === 'avoid_links' && s === 'link')
+  );
+}
+
+export { LANGUAGES };

@@ -182,6 +182,26 @@ describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
       expect([...first, ...next].map((r) => r.buyerId)).toEqual(all.slice(0, 6).map((r) => r.buyerId));
       expect(all[0]!.buyerId).toBe('B-serial');
     });
+
+    it('risk.fairness: per country, account age and order volume, the same sums as the rows, for analysts only', async () => {
+      const view = (await ok(ctx, 'risk.fairness', {}, A1)) as {
+        groups: Array<{ dimension: string; group: string; members: number; meanScore: number; warnings: string[] }>;
+      };
+      const rows = await db
+        .selectFrom('buyer_risk as r')
+        .innerJoin('accounts as a', 'a.id', 'r.buyer_id')
+        .select(['a.country', 'r.score'])
+        .execute();
+      for (const dim of ['country', 'accountAge', 'orderVolume'])
+        expect(view.groups.filter((g) => g.dimension === dim).reduce((n, g) => n + g.members, 0)).toBe(rows.length);
+      for (const g of view.groups.filter((x) => x.dimension === 'country')) {
+        const of = rows.filter((r) => r.country === g.group).map((r) => Number(r.score));
+        expect(g.members).toBe(of.length);
+        expect(g.meanScore).toBeCloseTo(of.reduce((a, b) => a + b, 0) / of.length, 1);
+      }
+      expect((await dispatch(ctx, 'risk.fairness', {}, M1)).ok).toBe(false);
+      expect((await dispatch(ctx, 'risk.fairness', { extra: 1 }, A1)).ok).toBe(false);
+    });
   });
 
   it('the per-event updates and a full recompute give the same rows on a generated population', async () => {

@@ -88,14 +88,16 @@ describe('smoothing and minimum volume', () => {
       .score()
       .get('B-1')!
       .reasons.find((x) => x.code === 'DISPUTE_RATE')!;
-    expect(r.text).toMatch(/^disputes on almost every order: 10 disputes on 12 orders \(smoothed \d+ %\); platform 3\.0 %$/);
+    expect(r.text).toMatch(
+      /^disputes on almost every order: 10 disputes not decided for the buyer on 12 orders \(smoothed \d+ %\); platform 3\.0 %$/,
+    );
     expect(r.weight).toBeGreaterThan(1);
   });
 
   it('smooths a short history towards the platform: fewer orders, lower weight for the same raw rate', () => {
     const weightFor = (orders: number) => {
       const h = new History().account('B');
-      for (let i = 0; i < orders; i++) h.order('B', T0 + i * DAY, { dispute: i % 2 === 0 ? {} : undefined });
+      for (let i = 0; i < orders; i++) h.order('B', T0 + i * DAY, { dispute: i % 5 === 0 ? {} : undefined });
       return (
         h
           .score()
@@ -103,8 +105,8 @@ describe('smoothing and minimum volume', () => {
           .reasons.find((x) => x.code === 'DISPUTE_RATE')?.weight ?? 0
       );
     };
-    expect(weightFor(6)).toBeLessThan(weightFor(20));
-    expect(weightFor(20)).toBeLessThan(weightFor(60));
+    expect(weightFor(15)).toBeLessThan(weightFor(30));
+    expect(weightFor(30)).toBeLessThan(weightFor(90));
   });
 });
 
@@ -131,7 +133,7 @@ describe('delivered versus lost', () => {
     const s = h.score().get('B-1')!;
     expect(s.score).toBe(0);
     expect(s.reasons.map((r) => r.code)).toEqual(['BAD_LUCK']);
-    expect(s.reasons[0]!.text).toMatch(/^6 not-received disputes on parcels the carrier did not deliver, not counted/);
+    expect(s.reasons[0]!.text).toMatch(/^6 disputes on parcels the carrier did not deliver or decided for the buyer, not counted/);
   });
 
   it('counts a lost-parcel claim the platform decided for the seller', () => {
@@ -164,8 +166,6 @@ describe('decay', () => {
     const recent = build(T0 + 350 * DAY);
     const old = build(T0 - 400 * DAY);
     expect(recent.score).toBeGreaterThan(old.score);
-    expect(codes(recent)).toContain('VELOCITY');
-    expect(codes(old)).not.toContain('VELOCITY');
     const w = (s: BuyerScore, code: string) => s.reasons.find((r) => r.code === code)?.weight ?? 0;
     expect(w(old, 'REVIEW_THREAT')).toBeLessThan(w(recent, 'REVIEW_THREAT'));
     expect(w(old, 'REUSED_PHOTO')).toBeLessThan(w(recent, 'REUSED_PHOTO'));
@@ -196,7 +196,8 @@ describe('links', () => {
     expect(partner.reasons[0]!.text).toBe(
       'shares a device, address or payment detail with 1 flagged or high-risk account: B-bad (high risk; address)',
     );
-    expect(partner.score).toBeLessThan(40);
+    // A link alone stays below the model's even odds (60).
+    expect(partner.score).toBeLessThan(60);
   });
 
   it('ignores an address shared by many accounts (a parcel locker)', () => {
@@ -236,11 +237,15 @@ describe('photos', () => {
     expect(codes(s.get('B-3'))).toEqual(['SHARED_PHOTO']);
   });
 
-  it('ignores a photo submitted by very many accounts (a stock image)', () => {
+  it('a photo shared by a ring of ten still counts; one attached by hundreds of accounts (a stock image) fades', () => {
     const h = new History();
     for (let i = 0; i < 10; i++) h.account(`B-${i}`).order(`B-${i}`, T0 + i * DAY, { dispute: { photos: [{ sha256: sha(5) }] } });
+    for (let i = 0; i < 300; i++) h.account(`S-${i}`).order(`S-${i}`, T0 + (i % 50) * DAY, { dispute: { photos: [{ sha256: sha(6) }] } });
     const s = h.score();
-    for (let i = 0; i < 10; i++) expect(s.get(`B-${i}`)!.score).toBe(0);
+    const shared = (id: string) => s.get(id)!.reasons.find((r) => r.code === 'SHARED_PHOTO')?.weight ?? 0;
+    for (let i = 0; i < 10; i++) expect(codes(s.get(`B-${i}`))).toEqual(['SHARED_PHOTO']);
+    for (let i = 0; i < 300; i++) expect(shared(`S-${i}`)).toBeLessThan(shared('B-0') / 10);
+    for (let i = 0; i < 300; i++) expect(s.get(`S-${i}`)!.score).toBeLessThan(5);
   });
 
   it('matches near-duplicates by perceptual hash within 4 bits, not further', () => {

@@ -47,7 +47,8 @@ import {
   type BuyerAgg,
   type Counter,
   type DisputeFact,
-  type LinkedNeighbour,
+  linkedNeighbours,
+  type LinkGroupView,
   type PhotoUse,
   type Priors,
 } from '../../engine/risk';
@@ -278,7 +279,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
             else useRows.push({ photo_key: key, account_id: account, uses: cases.size, weight: w, ref_at: asOf });
             const i = idx(account)!;
             if (flags.own) B.bump(i, 'photoOwn', asOf, asOf, cases.size, w);
-            if (flags.shared) B.bump(i, 'photoShared', asOf, asOf, cases.size, w);
+            if (flags.shared) B.bump(i, 'photoShared', asOf, asOf, cases.size, w * flags.shared);
           }
           photoRows.push(photoToRow({ cluster: { key, uses, accounts }, slot: first }));
         };
@@ -334,7 +335,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
 
       // 5. Link groups, one value at a time: members (buyers), and who is in a small one.
       let linkGroups = 0;
-      const smallGroups: Array<{ kind: string; members: number[] }> = [];
+      const smallGroups: Array<{ kind: string; members: string[] }> = [];
       {
         type L = LinkRow;
         const groupRows: Array<{ group_key: string; members: number; member_ids: string | null }> = [];
@@ -344,7 +345,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
           linkGroups++;
           const small = members.length <= RISK_MODEL.linkCap;
           groupRows.push({ group_key: linkKey(kind, value), members: members.length, member_ids: small ? JSON.stringify(members) : null });
-          if (small && members.length >= 2) smallGroups.push({ kind, members: members.map((m) => idx(m)!) });
+          if (small && members.length >= 2) smallGroups.push({ kind, members });
         };
         // One kind at a time, so each page is a range of the (kind, value) index. A full page may
         // end inside a group: that group is read again at the start of the next page.
@@ -398,14 +399,17 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         B.risky[i] = isRisky(B.labels.get(i) ?? null, base) ? 1 : 0;
         hasReasons[i] = reasons.length ? 1 : 0;
       }
-      const neighbours = new Map<number, Map<number, Set<string>>>();
+      // Each buyer's small link groups, for the link reason (weighed by each group's concentration of risk).
+      const groupsOf = new Map<number, LinkGroupView[]>();
       for (const g of smallGroups)
-        for (const a of g.members)
-          for (const b of g.members) {
-            if (a === b) continue;
-            const of = neighbours.get(a) ?? neighbours.set(a, new Map()).get(a)!;
-            (of.get(b) ?? of.set(b, new Set()).get(b)!).add(g.kind);
-          }
+        for (const m of g.members) {
+          const i = idx(m)!;
+          (groupsOf.get(i) ?? groupsOf.set(i, []).get(i)!).push(g);
+        }
+      const status = (id: string) => {
+        const j = idx(id)!;
+        return { risky: B.risky[j] === 1, flagged: B.labels.get(j) === 'serial_disputer' };
+      };
 
       // 7. The buyers' rows, a page at a time with their links.
       for (const ids of chunks(B.ids, MAX_IDS)) {
@@ -420,10 +424,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
           const b = B.agg(i, asOf);
           b.links = (linksOf.get(id) ?? []).sort();
           const base = hasReasons[i] ? baseReasons(b, ctx) : [];
-          const linked: LinkedNeighbour[] = [];
-          for (const [j, kinds] of neighbours.get(i) ?? [])
-            if (B.risky[j]) linked.push({ id: B.ids[j]!, kinds: [...kinds].sort(), flagged: B.labels.get(j) === 'serial_disputer' });
-          const link = linkReason(linked);
+          const link = linkReason(linkedNeighbours(id, groupsOf.get(i) ?? [], status));
           const reasons = sortReasons(link ? [...base, link] : base);
           b.scored = { score: scoreOf(reasons), base: B.base[i]!, risky: B.risky[i] === 1, reasons, at: asOf };
           return buyerToRow(b);

@@ -75,9 +75,32 @@ export type BuyerDetailView = z.output<typeof BuyerDetailView>;
 export const FlagResult = z.object({ accountId: z.string(), label: AccountLabel });
 export type FlagResult = z.output<typeof FlagResult>;
 
+/** The fairness monitor: per group of buyers, the score distribution and labels, with warnings. */
+export const FairnessView = z.object({
+  groups: z.array(
+    z.object({
+      dimension: z.enum(['country', 'accountAge', 'orderVolume']),
+      group: z.string(),
+      members: z.number().int(),
+      meanScore: z.number(),
+      /** Share of the group scoring at or above `highScore`. */
+      highShare: z.number(),
+      flagRate: z.number(),
+      clearRate: z.number(),
+      /** Each names the test that fired; empty when the group does not stand out. */
+      warnings: z.array(z.string()),
+    }),
+  ),
+  highScore: z.number().int(),
+  /** The rule, in a sentence, for the screen. */
+  rule: z.string(),
+});
+export type FairnessView = z.output<typeof FairnessView>;
+
 /** What the risk methods answer. */
 export interface RiskOutputs {
   'risk.list': BuyerRiskListView;
   'risk.get': BuyerDetailView;
+  'risk.fairness': FairnessView;
   'account.flag': FlagResult;
 }

@@ -5,6 +5,7 @@ import { classifyBuyerMessages } from './messages';
 import { linkKey, type RiskOutcome, type RiskReason } from './model';
 import { PhotoIndex } from './photos';
 import { DEFAULT_PRIORS, PriorsFitter, type Priors } from './priors';
+import type { ScoreContext, Weights } from './score';
 import { RiskUpdater, rescore, rescoreAll } from './update';
 
 /**
@@ -91,6 +92,8 @@ export interface ScorerOptions {
   onScored?: (accountId: string, score: number, at: number) => void;
   /** Fixed priors instead of fitting them to the population. */
   priors?: Priors;
+  /** The model's weights (default: the fitted ones; the fit itself tries others). */
+  weights?: Weights;
 }
 
 export class HistoryScorer {
@@ -157,12 +160,16 @@ export class HistoryScorer {
     this.maybeRefit();
     if (this.opts.incremental) {
       const at = e.at ?? this.lastAt;
-      const scored = rescore(this.store, u.dirty, u.linkDirty, { asOf: at, priors: this.priors });
+      const scored = rescore(this.store, u.dirty, u.linkDirty, this.context(at));
       if (this.opts.onScored) for (const id of scored) this.opts.onScored(id, this.store.buyer(id)!.scored!.score, at);
     }
     u.dirty.clear();
     u.linkDirty.clear();
     return null;
+  }
+
+  private context(asOf: number): ScoreContext {
+    return this.opts.weights ? { asOf, priors: this.priors, weights: this.opts.weights } : { asOf, priors: this.priors };
   }
 
   /** Refits the priors each time the population has doubled: amortised constant work per record. */
@@ -179,7 +186,7 @@ export class HistoryScorer {
     if (!this.opts.priors) this.priors = fitPriors(this.store);
     const ids = [...this.store.buyers.keys()].filter((id) => !this.sellers.has(id));
     const asOf = Number.isFinite(this.lastAt) ? this.lastAt : 0;
-    rescoreAll(this.store, ids, { asOf, priors: this.priors });
+    rescoreAll(this.store, ids, this.context(asOf));
     return ids
       .map((id) => {
         const s = this.store.buyer(id)!.scored!;

@@ -13,6 +13,8 @@ export * from './messages';
 export * from './photos';
 export * from './priors';
 export * from './score';
+export * from './weights';
+export * from './fairness';
 export * from './update';
 export * from './memory-store';
 export * from './history';

@@ -12,15 +12,23 @@ import type { AccountLabel } from '../../contract/domain';
  * other instant is one multiplication.
  */
 export const RISK_MODEL = {
-  version: 1,
+  version: 2,
   /** Old events count half as much after this many days (rates, reuse, messages). */
   halfLifeDays: 180,
   /** The velocity signal's much shorter memory: a burst of disputes fades within weeks. */
   velocityHalfLifeDays: 14,
-  /** A device, address or payment detail shared by more accounts than this (a parcel locker, an office) links nobody. */
-  linkCap: 8,
-  /** A photo used by more accounts than this is a stock image, not a shared fake. */
-  photoCap: 8,
+  /**
+   * Link groups keep their member list up to this many members. A link weighs by how
+   * concentrated risk is in its group (risky members over members), so a locker or an office
+   * of dozens of ordinary accounts links nobody long before this; beyond it a group is a place.
+   */
+  linkCap: 64,
+  /**
+   * A photo shared by up to this many accounts counts fully; beyond, each use weighs
+   * photoSpreadFrom / accounts (in half-octave steps), so a ring of any size still counts
+   * while a stock image attached by hundreds fades to nothing. No cut-off.
+   */
+  photoSpreadFrom: 8,
   /** Perceptual hashes within this many differing bits (of 64) are the same photo. */
   phashMaxDistance: 4,
   /** Minimum volume before a rate-based reason may fire. */
@@ -32,8 +40,6 @@ export const RISK_MODEL = {
   minLost: 2,
   /** A buyer whose score without the link reason reaches this counts as high-risk for the accounts linked to it. */
   riskyBaseScore: 60,
-  /** score = 100 · (1 − e^(−Σ weights / scale)). */
-  scale: 3,
   /** Priors used until enough of the population has been seen to fit them (empirical Bayes). */
   defaultPriors: {
     dispute: { alpha: 0.9, beta: 29.1 },
@@ -53,7 +59,7 @@ export const COUNTERS = [
   'orders', // orders placed
   'delivered', // of those, the carrier shows delivered
   'disputes', // disputes that count against the buyer (not bad luck)
-  'excused', // bad luck: "not received" on a parcel that really did not arrive
+  'excused', // bad luck: "not received" on a parcel that really did not arrive, or a dispute decided for the buyer
   'nrd', // "not received" claims on parcels the carrier shows delivered
   'decided', // disputes with an outcome
   'lost', // of those, decided for the seller
@@ -222,8 +228,11 @@ export const linkKind = (key: string): string => key.slice(0, key.indexOf(':'));
 /** What a dispute adds to its buyer's counts (photos aside), given whether the carrier shows its parcel delivered. */
 export function disputeCounters(d: DisputeFact, delivered: boolean): Counter[] {
   const out: Counter[] = [];
-  // Bad luck, not a pattern: the parcel really did not arrive (and the platform did not decide otherwise).
-  const excused = d.notReceived && !delivered && d.outcome !== 'seller_won';
+  // Bad luck, not a pattern: the parcel really did not arrive (and the platform did not decide
+  // otherwise), or the platform decided the dispute for the buyer. "Not received" on a parcel
+  // the carrier shows delivered is never excused: winning it is what the abuse is for.
+  const nrd = d.notReceived && delivered;
+  const excused = (d.notReceived && !delivered && d.outcome !== 'seller_won') || (!nrd && d.outcome === 'buyer_won');
   if (excused) out.push('excused');
   else {
     out.push('disputes');
@@ -242,7 +251,20 @@ export function orderCounters(o: OrderFact): Counter[] {
   return o.delivered ? ['orders', 'delivered'] : ['orders'];
 }
 
-/** Which photo counter a cluster's uses feed, given its use and account counts. */
-export function photoFlags(uses: number, accounts: number): { own: boolean; shared: boolean } {
-  return { own: accounts === 1 && uses >= 2, shared: accounts >= 2 && accounts <= RISK_MODEL.photoCap };
+/**
+ * Which photo counter a cluster's uses feed, given its use and account counts: own reuse, and
+ * the weight each use of a shared photo carries (0: not shared). The weight only changes at
+ * half-octave steps of the account count, so re-weighing every account of a photo when it
+ * changes costs a constant amount per use, amortised.
+ */
+export function photoFlags(uses: number, accounts: number): { own: boolean; shared: number } {
+  return { own: accounts === 1 && uses >= 2, shared: sharedPhotoWeight(accounts) };
+}
+
+export function sharedPhotoWeight(accounts: number): number {
+  const from = RISK_MODEL.photoSpreadFrom;
+  if (accounts < 2) return 0;
+  if (accounts <= from) return 1;
+  const step = Math.floor(2 * Math.log2(accounts / from));
+  return 2 ** (-step / 2);
 }

@@ -1,17 +1,23 @@
-import { RISK_MODEL, decayedAt, fastAt, linkKind, type BuyerAgg, type RiskReason } from './model';
+import { RISK_MODEL, decayedAt, fastAt, type BuyerAgg, type RiskReason } from './model';
 import { posteriorRate, priorMean, type Priors } from './priors';
+import { FITTED_WEIGHTS, type FeatureCode } from './weights';
 
 /**
- * The explainable score: each reason is one signal's weight of evidence (roughly the log of
- * how many times likelier the buyer's smoothed behaviour is than the platform's), capped, in
- * a sentence a person can check; the score is 100 · (1 − e^(−Σ weights / 3)). The link
+ * The explainable score: each reason is one signal's feature times its fitted coefficient
+ * (weights.ts: a logistic model, so a reason's weight is its share of the log-odds of abuse),
+ * in a sentence a person can check; the score is 100 · (1 − e^(−Σ weights / scale)), 60 at
+ * the model's even odds. Signs of intent outweigh volume by fit, not by fiat. The link
  * reason is kept apart (`linkReason`), since what linked accounts see is the score without it.
  * Nothing here acts: the score is shown, analysts decide.
  */
 
+export type Weights = { bias: number; coef: Record<FeatureCode, number> };
+
 export interface ScoreContext {
   asOf: number;
   priors: Priors;
+  /** The model's weights (default: the fitted ones). */
+  weights?: Weights;
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
@@ -24,111 +30,123 @@ export function pct(x: number): string {
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
-/** 0 → 0; up to 1 → `first` · x; then `each` more per unit, capped. */
-function ramp(x: number, first: number, each: number, cap: number): number {
-  if (x <= 0) return 0;
-  if (x <= 1) return first * x;
-  return Math.min(cap, first + each * (x - 1));
+/** One signal's feature: a non-negative measure, and the sentence that explains it. */
+export interface Feature {
+  code: FeatureCode;
+  x: number;
+  text: string;
 }
 
-/** Reasons from the buyer's own behaviour (everything but links), highest weight first. */
-export function baseReasons(b: BuyerAgg, ctx: ScoreContext): RiskReason[] {
+/**
+ * The behaviour features of a buyer (everything but links). Volume signals are measured as
+ * the log of how many times likelier the buyer's smoothed rate is than the platform's;
+ * signs of intent as the log of one plus their (decayed) count, so the first one counts most.
+ */
+export function behaviourFeatures(b: BuyerAgg, ctx: ScoreContext): Feature[] {
   const { asOf, priors } = ctx;
   const M = RISK_MODEL;
-  const out: RiskReason[] = [];
+  const out: Feature[] = [];
   const n = b.n;
   const w = (c: Parameters<typeof decayedAt>[1]) => decayedAt(b, c, asOf);
+  const push = (code: FeatureCode, x: number, text: string) => {
+    if (x > 0) out.push({ code, x, text });
+  };
 
-  // Disputes on (almost) every order: the smoothed rate against the platform's.
+  // Disputes held against the buyer (not bad luck, not decided for them) on (almost) every order.
   if (n.orders >= M.minOrdersForRate && n.disputes >= M.minDisputesForRate) {
     const platform = priorMean(priors.dispute);
     const rate = posteriorRate(priors.dispute, w('disputes'), w('orders'));
-    const ratio = rate / platform;
-    if (ratio >= 2) {
-      const lead = n.disputes >= 0.75 * n.orders ? 'disputes on almost every order: ' : '';
-      out.push({
-        code: 'DISPUTE_RATE',
-        text: `${lead}${n.disputes} disputes on ${plural(n.orders, 'order', 'orders')} (smoothed ${pct(rate)}); platform ${pct(platform)}`,
-        weight: round2(Math.min(2.5, Math.log(ratio))),
-      });
-    }
+    const lead = n.disputes >= 0.75 * n.orders ? 'disputes on almost every order: ' : '';
+    push(
+      'DISPUTE_RATE',
+      Math.log(rate / platform),
+      `${lead}${n.disputes} disputes not decided for the buyer on ${plural(n.orders, 'order', 'orders')} (smoothed ${pct(rate)}); platform ${pct(platform)}`,
+    );
   }
 
-  // "Not received" on parcels the carrier shows delivered.
-  if (n.nrd >= M.minNrd && n.delivered >= M.minDeliveredForNrd) {
+  // "Not received" on parcels the carrier shows delivered: the smoothed rate against the platform's
+  // (a strong prior, so one claim among many deliveries is what porch theft looks like).
+  if (n.nrd >= 1) {
     const platform = priorMean(priors.nrd);
     const rate = posteriorRate(priors.nrd, w('nrd'), w('delivered'));
-    const ratio = rate / platform;
-    if (ratio >= 3)
-      out.push({
-        code: 'NOT_RECEIVED_DELIVERED',
-        text: `${n.nrd} not-received claims on ${plural(n.delivered, 'delivered order', 'delivered orders')}; platform ${pct(platform)}`,
-        weight: round2(Math.min(4, Math.log(ratio))),
-      });
+    push(
+      'NOT_RECEIVED_DELIVERED',
+      Math.log(rate / platform),
+      `${n.nrd} not-received ${n.nrd === 1 ? 'claim' : 'claims'} on ${plural(n.delivered, 'delivered order', 'delivered orders')}; platform ${pct(platform)}`,
+    );
   }
 
   // Velocity: many disputes in a short period, beyond what the buyer's order volume explains.
   const recent = fastAt(b, 'disputes', asOf);
   if (recent >= 3) {
     const expected = Math.max(1, 2 * priorMean(priors.dispute) * fastAt(b, 'orders', asOf));
-    const weight = round2(Math.min(2, 0.8 * Math.log(recent / expected)));
-    if (weight >= 0.25)
-      out.push({
-        code: 'VELOCITY',
-        text: `about ${Math.round(recent)} disputes in the last three weeks (recent ones count most)`,
-        weight,
-      });
+    push('VELOCITY', Math.log(recent / expected), `about ${Math.round(recent)} disputes in the last three weeks (recent ones count most)`);
   }
 
   // Disputes the platform decided for the seller.
   if (n.lost >= M.minLost && n.decided >= M.minDecidedForLost) {
     const platform = priorMean(priors.lost);
     const rate = posteriorRate(priors.lost, w('lost'), w('decided'));
-    const ratio = rate / platform;
-    if (ratio >= 1.5)
-      out.push({
-        code: 'LOST_DISPUTES',
-        text: `lost ${n.lost} of ${plural(n.decided, 'decided dispute', 'decided disputes')}; platform ${pct(platform)}`,
-        weight: round2(Math.min(1.5, Math.log(ratio))),
-      });
+    push(
+      'LOST_DISPUTES',
+      Math.log(rate / platform),
+      `lost ${n.lost} of ${plural(n.decided, 'decided dispute', 'decided disputes')}; platform ${pct(platform)}`,
+    );
   }
 
-  // The same photo again and again, or the same photo as other accounts.
-  if (n.photoOwn >= 2) {
-    const weight = round2(ramp(w('photoOwn') - 1, 1.0, 0.6, 2.5));
-    if (weight > 0) out.push({ code: 'REUSED_PHOTO', text: `the same photo in ${n.photoOwn} of their disputes`, weight });
-  }
-  if (n.photoShared >= 1) {
-    const weight = round2(ramp(w('photoShared'), 1.6, 0.5, 3));
-    if (weight > 0)
-      out.push({
-        code: 'SHARED_PHOTO',
-        text: `${plural(n.photoShared, 'dispute', 'disputes')} with a photo other accounts submitted too`,
-        weight,
-      });
-  }
+  // The same photo again and again, or the same photo as other accounts (weighed by how many share it).
+  if (n.photoOwn >= 2)
+    push('REUSED_PHOTO', Math.log1p(Math.max(0, w('photoOwn') - 1)), `the same photo in ${n.photoOwn} of their disputes`);
+  if (n.photoShared >= 1)
+    push(
+      'SHARED_PHOTO',
+      Math.log1p(w('photoShared')),
+      `${plural(n.photoShared, 'dispute', 'disputes')} with a photo other accounts submitted too`,
+    );
 
   // What the buyer wrote.
-  if (n.threat >= 1) {
-    const weight = round2(ramp(w('threat'), 1.0, 0.5, 2.5));
-    if (weight > 0)
-      out.push({ code: 'REVIEW_THREAT', text: `threatened a bad review in ${plural(n.threat, 'dispute', 'disputes')}`, weight });
+  if (n.threat >= 1)
+    push('REVIEW_THREAT', Math.log1p(w('threat')), `threatened a bad review in ${plural(n.threat, 'dispute', 'disputes')}`);
+  if (n.offPlatform >= 1)
+    push(
+      'OFF_PLATFORM',
+      Math.log1p(w('offPlatform')),
+      `asked to be paid off the platform in ${plural(n.offPlatform, 'dispute', 'disputes')}`,
+    );
+  return out;
+}
+
+/** Below this a reason moves the score by about a point or less: neither shown nor counted. */
+const MIN_WEIGHT = 0.1;
+
+/**
+ * No one reason alone reaches the model's even odds: an honest buyer who trips one signal by
+ * chance (a photo attached twice, one angry message) stays below the line, however rare that
+ * signal was among the honest buyers the weights were fitted on.
+ */
+const singleCap = (weights: Weights) => 0.85 * -weights.bias;
+
+/** A feature weighed: coefficient × feature (capped), shown when it weighs at least MIN_WEIGHT. */
+function weighed(f: Feature, weights: Weights): RiskReason | null {
+  const weight = round2(Math.min(singleCap(weights), weights.coef[f.code] * f.x));
+  return weight >= MIN_WEIGHT ? { code: f.code, text: f.text, weight } : null;
+}
+
+/** Reasons from the buyer's own behaviour (everything but links), highest weight first. */
+export function baseReasons(b: BuyerAgg, ctx: ScoreContext): RiskReason[] {
+  const weights = ctx.weights ?? FITTED_WEIGHTS;
+  const out: RiskReason[] = [];
+  for (const f of behaviourFeatures(b, ctx)) {
+    const r = weighed(f, weights);
+    if (r) out.push(r);
   }
-  if (n.offPlatform >= 1) {
-    const weight = round2(ramp(w('offPlatform'), 1.3, 0.5, 2.5));
-    if (weight > 0)
-      out.push({
-        code: 'OFF_PLATFORM',
-        text: `asked to be paid off the platform in ${plural(n.offPlatform, 'dispute', 'disputes')}`,
-        weight,
-      });
-  }
+  const n = b.n;
 
   // Explanations that weigh nothing: what was not held against the buyer, and the analysts' label.
   if (n.excused >= 1)
     out.push({
       code: 'BAD_LUCK',
-      text: `${plural(n.excused, 'not-received dispute', 'not-received disputes')} on ${n.excused === 1 ? 'a parcel' : 'parcels'} the carrier did not deliver, not counted against the buyer`,
+      text: `${plural(n.excused, 'dispute', 'disputes')} on parcels the carrier did not deliver or decided for the buyer, not counted against the buyer`,
       weight: 0,
     });
   if (b.label === 'serial_disputer')
@@ -137,29 +155,70 @@ export function baseReasons(b: BuyerAgg, ctx: ScoreContext): RiskReason[] {
   return sortReasons(out);
 }
 
-/** A neighbour through a small link group, and what it is. */
+/** A neighbour through a link group, and what it is. */
 export interface LinkedNeighbour {
   id: string;
   /** Kinds of link shared ("device", "address", "payment"). */
   kinds: string[];
   flagged: boolean;
+  /** What this neighbour adds: the link kind's weight times how concentrated risk is in the group. */
+  weight: number;
 }
 
-const KIND_WEIGHT: Record<string, number> = { device: 1.5, payment: 1.5, address: 1.0 };
+const KIND_WEIGHT: Record<string, number> = { device: 1, payment: 1, address: 0.7 };
+
+/** A link group as seen from one of its members. */
+export interface LinkGroupView {
+  kind: string;
+  /** Every member, the viewer included. */
+  members: string[];
+}
+
+/**
+ * The flagged or high-risk accounts linked to `self`. A group weighs by the square of the share
+ * of its other members who are risky: a household or a ring where the risky account is one of few links
+ * strongly; a locker or an office where one risky account hides among many ordinary ones links
+ * almost nothing. That share is how a place is recognised, not a member count.
+ */
+export function linkedNeighbours(
+  self: string,
+  groups: Iterable<LinkGroupView>,
+  status: (id: string) => { risky: boolean; flagged: boolean } | undefined,
+): LinkedNeighbour[] {
+  const out = new Map<string, LinkedNeighbour>();
+  for (const g of groups) {
+    const others = g.members.filter((m) => m !== self);
+    if (!others.length) continue;
+    const risky = others.filter((m) => status(m)?.risky);
+    if (!risky.length) continue;
+    // Squared: one risky account among a few others links clearly, one among dozens hardly at all.
+    const share = (risky.length / others.length) ** 2;
+    for (const id of risky) {
+      const st = status(id)!;
+      const w = (KIND_WEIGHT[g.kind] ?? 0.7) * share * (st.flagged ? 1.25 : 1);
+      const nb = out.get(id) ?? { id, kinds: [], flagged: st.flagged, weight: 0 };
+      if (!nb.kinds.includes(g.kind)) nb.kinds.push(g.kind);
+      nb.weight = Math.max(nb.weight, w);
+      out.set(id, nb);
+    }
+  }
+  return [...out.values()].map((nb) => ({ ...nb, kinds: nb.kinds.sort() }));
+}
+
+export const linkFeature = (neighbours: LinkedNeighbour[]): number => Math.log1p(neighbours.reduce((s, nb) => s + nb.weight, 0));
 
 /**
  * Accounts linked by a device, address or payment detail to flagged or high-risk accounts.
  * The neighbour's label is not copied: the link is evidence, weighed like the others.
  */
-export function linkReason(neighbours: LinkedNeighbour[]): RiskReason | null {
+export function linkReason(neighbours: LinkedNeighbour[], weights: Weights = FITTED_WEIGHTS): RiskReason | null {
   if (!neighbours.length) return null;
-  const each = neighbours
-    .map((nb) => ({ nb, w: Math.max(...nb.kinds.map((k) => KIND_WEIGHT[k] ?? 1)) * (nb.flagged ? 1 : 0.8) }))
-    .sort((a, b) => b.w - a.w || (a.nb.id < b.nb.id ? -1 : a.nb.id > b.nb.id ? 1 : 0));
-  const weight = round2(Math.min(3, each[0]!.w + 0.5 * (each.length - 1)));
+  const weight = round2(Math.min(singleCap(weights), weights.coef.LINKED_ACCOUNTS * linkFeature(neighbours)));
+  if (weight < MIN_WEIGHT) return null;
+  const each = [...neighbours].sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const named = each
     .slice(0, 3)
-    .map(({ nb }) => `${nb.id} (${nb.flagged ? 'flagged' : 'high risk'}; ${[...nb.kinds].sort().join(', ')})`)
+    .map((nb) => `${nb.id} (${nb.flagged ? 'flagged' : 'high risk'}; ${nb.kinds.join(', ')})`)
     .join(', ');
   const more = each.length > 3 ? ` and ${each.length - 3} more` : '';
   return {
@@ -169,9 +228,13 @@ export function linkReason(neighbours: LinkedNeighbour[]): RiskReason | null {
   };
 }
 
-export function scoreOf(reasons: RiskReason[]): number {
+/** Σ weights at which the model says even odds: the score maps it to 60. */
+const scaleOf = (weights: Weights) => -weights.bias / Math.log(2.5);
+
+/** 100 · (1 − e^(−Σ weights / scale)): 0 without reasons, 60 at the model's even odds, towards 100 beyond. */
+export function scoreOf(reasons: RiskReason[], weights: Weights = FITTED_WEIGHTS): number {
   const x = reasons.reduce((s, r) => s + Math.max(0, r.weight), 0);
-  return Math.max(0, Math.min(100, Math.round(100 * (1 - Math.exp(-x / RISK_MODEL.scale)))));
+  return Math.max(0, Math.min(100, Math.round(100 * (1 - Math.exp(-x / scaleOf(weights))))));
 }
 
 export function sortReasons(reasons: RiskReason[]): RiskReason[] {
@@ -184,5 +247,3 @@ export function isRisky(label: BuyerAgg['label'], base: number): boolean {
   if (label === 'cleared') return false;
   return base >= RISK_MODEL.riskyBaseScore;
 }
-
-export { linkKind };

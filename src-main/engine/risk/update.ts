@@ -16,7 +16,17 @@ import {
   type PhotoCluster,
   type PhotoUse,
 } from './model';
-import { baseReasons, isRisky, linkReason, scoreOf, sortReasons, type LinkedNeighbour, type ScoreContext } from './score';
+import {
+  baseReasons,
+  isRisky,
+  linkReason,
+  linkedNeighbours,
+  scoreOf,
+  sortReasons,
+  type LinkGroupView,
+  type LinkedNeighbour,
+  type ScoreContext,
+} from './score';
 
 /**
  * Where the model's rows live: in memory (the `score` command, the evaluation) or in the
@@ -39,7 +49,7 @@ export interface RiskStore {
   photoUse(key: string, accountId: string): PhotoUse | undefined;
   /** A use with `uses === 0` is removed. */
   putPhotoUse(u: PhotoUse): void;
-  /** Every account's use of a photo; only asked for photos used by at most `photoCap + 1` accounts. */
+  /** Every account's use of a photo; asked for when the photo's weight changes (amortised constant per use). */
   photoUsesOf(key: string): PhotoUse[];
   group(key: string): LinkGroup | undefined;
   putGroup(g: LinkGroup): void;
@@ -59,8 +69,8 @@ const sameDispute = (a: DisputeFact, b: DisputeFact) =>
 
 /**
  * Applies events to the model's rows. Each event costs a bounded amount of work: the
- * buyer's aggregate, the event's own fact row, and at most `photoCap + 1` accounts of a
- * photo or `linkCap` members of a link group when those change state. Buyers whose score may
+ * buyer's aggregate, the event's own fact row, and (amortised) a constant number of a photo's
+ * accounts, or at most `linkCap` members of a link group, when those change state. Buyers whose score may
  * have moved collect in `dirty` (their own facts changed) and `linkDirty` (a neighbour
  * joined or left one of their link groups); `rescore` then scores them.
  */
@@ -164,7 +174,7 @@ export class RiskUpdater {
   /**
    * One dispute of `accountId` starts (+1) or stops (−1) carrying photo `key`. The photo's use
    * and account counts decide which counter its uses feed (own reuse, shared, or none); when
-   * that changes, every account using it moves — at most photoCap + 1 of them.
+   * that changes (at half-octave steps of the account count), every account using it moves.
    */
   private photoUse(key: string, accountId: string, at: number, sign: number): void {
     const cluster = this.s.photo(key) ?? { key, uses: 0, accounts: 0 };
@@ -193,11 +203,12 @@ export class RiskUpdater {
     this.s.putPhotoUse(after);
   }
 
-  private photoContribution(u: PhotoUse, flags: { own: boolean; shared: boolean }, sign: number): void {
+  private photoContribution(u: PhotoUse, flags: { own: boolean; shared: number }, sign: number): void {
     if (u.uses === 0 || (!flags.own && !flags.shared)) return;
     const b = this.buyer(u.accountId);
     if (flags.own) bump(b, u.ref, 'photoOwn', sign * u.uses, sign * u.w);
-    if (flags.shared) bump(b, u.ref, 'photoShared', sign * u.uses, sign * u.w);
+    // The raw count stays the number of uses (for the sentence); the decayed sum carries the spread weight.
+    if (flags.shared) bump(b, u.ref, 'photoShared', sign * u.uses, sign * u.w * flags.shared);
     this.s.putBuyer(b);
     this.dirty.add(b.id);
   }
@@ -219,14 +230,22 @@ export function smallGroupNeighbours(s: RiskStore, b: BuyerAgg): Map<string, Set
   return out;
 }
 
-function linkedRisky(s: RiskStore, b: BuyerAgg): LinkedNeighbour[] {
-  const out: LinkedNeighbour[] = [];
-  for (const [id, kinds] of smallGroupNeighbours(s, b)) {
-    const nb = s.buyer(id);
-    if (!nb?.scored?.risky) continue;
-    out.push({ id, kinds: [...kinds].sort(), flagged: nb.label === 'serial_disputer' });
+/** The buyer's link groups that keep their members, as the buyer sees them. */
+function groupViews(s: RiskStore, b: BuyerAgg): LinkGroupView[] {
+  const out: LinkGroupView[] = [];
+  for (const key of b.links) {
+    const g = s.group(key);
+    if (g?.ids && g.members <= RISK_MODEL.linkCap && g.members >= 2) out.push({ kind: linkKind(key), members: g.ids });
   }
   return out;
+}
+
+/** The flagged or high-risk accounts linked to a buyer, each weighed by its group's concentration of risk. */
+export function linkedRisky(s: RiskStore, b: BuyerAgg): LinkedNeighbour[] {
+  return linkedNeighbours(b.id, groupViews(s, b), (id) => {
+    const nb = s.buyer(id);
+    return nb?.scored ? { risky: nb.scored.risky, flagged: nb.label === 'serial_disputer' } : undefined;
+  });
 }
 
 const LINK_CODE = 'LINKED_ACCOUNTS';
@@ -247,7 +266,7 @@ export function rescore(s: RiskStore, changed: Iterable<string>, linkChanged: It
     const b = s.buyer(id);
     if (!b) continue;
     const reasons = baseReasons(b, ctx);
-    const base = scoreOf(reasons);
+    const base = scoreOf(reasons, ctx.weights);
     const risky = isRisky(b.label, base);
     const wasRisky = b.scored?.risky ?? false;
     baseOf.set(id, reasons);
@@ -260,9 +279,9 @@ export function rescore(s: RiskStore, changed: Iterable<string>, linkChanged: It
     const b = s.buyer(id);
     if (!b?.scored) continue; // a neighbour never scored has nothing to add a link reason to yet
     const base = baseOf.get(id) ?? b.scored.reasons.filter((r) => r.code !== LINK_CODE);
-    const link = linkReason(linkedRisky(s, b));
+    const link = linkReason(linkedRisky(s, b), ctx.weights);
     const reasons = sortReasons(link ? [...base, link] : [...base]);
-    b.scored = { ...b.scored, score: scoreOf(reasons), reasons, at: baseOf.has(id) ? ctx.asOf : b.scored.at };
+    b.scored = { ...b.scored, score: scoreOf(reasons, ctx.weights), reasons, at: baseOf.has(id) ? ctx.asOf : b.scored.at };
     s.putBuyer(b);
     scored.add(id);
   }

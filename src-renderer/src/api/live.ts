@@ -21,6 +21,7 @@ export const LIST_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'quality.list',
   'risk.list',
   'risk.get',
+  'risk.fairness',
   'policy.get',
   'policy.history',
 ]);

@@ -113,7 +113,7 @@ export function useMethodQuery<M extends MethodName>(
 const CHANGES: Partial<Record<MethodName, readonly MethodName[]>> = {
   'views.save': ['views.list'],
   'views.delete': ['views.list'],
-  'account.flag': ['risk.get', 'risk.list'],
+  'account.flag': ['risk.get', 'risk.list', 'risk.fairness'],
   'case.assign': ['team.overview', 'team.memberCases'],
   'case.assignMany': ['team.overview', 'team.memberCases'],
   'policy.publish': ['policy.get', 'policy.history'],

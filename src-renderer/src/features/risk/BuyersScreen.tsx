@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { usePagedQuery } from '../../api/paged';
 import { RiskBadge } from '../../ui/RiskBadge';
 import type { Me } from '../../api/types';
+import { FairnessPanel } from './FairnessPanel';
 import { LabelBadge } from './LabelBadge';
 
 type LabelFilter = 'all' | 'serial_disputer' | 'cleared' | 'none';
@@ -150,6 +151,7 @@ export function BuyersScreen({ me, onOpen, active }: { me: Me; onOpen: (buyerId:
           </Badge>
         </Text>
       )}
+      <FairnessPanel active={active} />
     </Box>
   );
 }

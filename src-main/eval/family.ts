@@ -1,0 +1,100 @@
+import { SeededRandom } from '../util/seeded-random';
+
+/**
+ * The population family: every parameter of a synthetic population drawn from its seed, so
+ * that no two draws share a mix and a model tuned to one draw is measured on others. Seeds
+ * are split in two ranges that never overlap: tuning draws (fitting the weights, trying
+ * changes) and held-out test draws (the test and the published table). Each draw also gets an
+ * adversarial variant in turn: abusers who avoid one signal, or honest buyers who trip one.
+ */
+
+/** Seeds for fitting and trying things; never used by the test or the published table. */
+export const TUNING_SEEDS = { from: 1_000, count: 40 } as const;
+/** Held-out seeds: the test and `cli eval` read these; the fit never sees them. */
+export const TEST_SEEDS = { from: 50_000, count: 20 } as const;
+
+export const seedsOf = (range: { from: number; count: number }, count = range.count): number[] =>
+  Array.from({ length: Math.min(count, range.count) }, (_, i) => range.from + i);
+
+export const VARIANTS = [
+  'plain',
+  'avoid_photos', // abusers never reuse or share a photo
+  'avoid_messages', // abusers never threaten nor ask to be paid off the platform
+  'avoid_nrd', // abusers never claim "not received" on delivered parcels
+  'avoid_links', // rings use their own devices, cards and addresses
+  'avoid_rate', // abusers hide their disputes among many quiet orders
+  'honest_trip', // one honest buyer in twelve trips one signal by chance
+] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+export const LANGUAGES = ['en', 'ru', 'es', 'pt', 'fr', 'pl'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export interface FamilyParams {
+  variant: Variant;
+  /** Share of buyers who abuse, and how they split by kind (weights, normalised). */
+  abuserShare: number;
+  abuserMix: { nrd: number; fakeDefect: number; ring: number; subtle: number; quiet: number };
+  /** Share of every honest kind of buyer (the rest are plain honest buyers). */
+  unluckyShare: number;
+  badSellerShare: number;
+  newShare: number;
+  householdShare: number;
+  lockerShare: number;
+  /** Median dispute rate of an honest buyer (per received order). */
+  honestRate: number;
+  /** Unlucky buyers' share of parcels the carrier delivers. */
+  unluckyDelivered: [number, number];
+  /** How often a buyer's dispute is decided for them: honest, buyers of bad sellers, abusers. */
+  honestWin: number;
+  badSellerWin: number;
+  abuserWin: number;
+  ringSize: [number, number];
+  householdSize: [number, number];
+  /** Members of one parcel locker or office address. */
+  lockerSize: [number, number];
+  /** How abusive an abuser's received orders are (share disputed). */
+  abuseRate: [number, number];
+  /** Chance per abusive dispute of a threat, of an off-platform request. */
+  threat: number;
+  offPlatform: number;
+  /** Weights of the message languages. */
+  languages: Record<Language, number>;
+}
+
+export function drawParams(seed: number): FamilyParams {
+  const r = new SeededRandom(seed * 2246822519 + 3266489917);
+  const variant = VARIANTS[seed % VARIANTS.length]!;
+  const ringLo = r.int(2, 4);
+  const lockerLo = r.int(60, 200);
+  const languages = Object.fromEntries(LANGUAGES.map((l) => [l, r.chance(0.3) ? 0 : r.range(0.2, 1)])) as Record<Language, number>;
+  if (LANGUAGES.every((l) => languages[l] === 0)) languages.en = 1;
+  return {
+    variant,
+    abuserShare: r.range(0.018, 0.045),
+    abuserMix: {
+      nrd: r.range(0.5, 2),
+      fakeDefect: r.range(0.5, 2),
+      ring: r.range(0.5, 2),
+      subtle: r.range(0.3, 1.5),
+      quiet: r.range(0.5, 2),
+    },
+    unluckyShare: r.range(0.02, 0.1),
+    badSellerShare: r.range(0.02, 0.08),
+    newShare: r.range(0.05, 0.2),
+    householdShare: r.range(0.04, 0.15),
+    lockerShare: r.range(0.03, 0.12),
+    honestRate: r.range(0.01, 0.045),
+    unluckyDelivered: [r.range(0.45, 0.6), r.range(0.7, 0.85)],
+    honestWin: r.range(0.5, 0.8),
+    badSellerWin: r.range(0.7, 0.95),
+    abuserWin: r.range(0.35, 0.75),
+    ringSize: [ringLo, ringLo + r.int(2, 10)],
+    householdSize: [2, r.int(2, 5)],
+    lockerSize: [lockerLo, lockerLo + r.int(50, 300)],
+    abuseRate: [r.range(0.2, 0.35), r.range(0.5, 0.9)],
+    threat: r.range(0.1, 0.35),
+    offPlatform: r.range(0.08, 0.3),
+    languages,
+  };
+}

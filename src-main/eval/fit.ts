@@ -1,0 +1,162 @@
+import { HistoryRecord } from '../contract/history';
+import {
+  FEATURE_CODES,
+  FITTED_WEIGHTS,
+  HistoryScorer,
+  behaviourFeatures,
+  linkFeature,
+  linkedRisky,
+  toHistoryEvent,
+  type FeatureCode,
+  type Weights,
+} from '../engine/risk';
+import { generatePopulation } from './population';
+
+/**
+ * Fits the score's weights (engine/risk/weights.ts) on the tuning draws of the family: a
+ * logistic regression of "abuser" on the reasons' features, coefficients kept non-negative (a
+ * sign of abuse never counts for the buyer) and lightly ridge-penalised, solved by projected
+ * Newton steps. The link feature depends on who is high-risk, which depends on the weights, so
+ * the fit runs twice: features from the current weights, then from the first fit's.
+ */
+export interface FitOptions {
+  seeds: number[];
+  buyers: number;
+  onProgress?: (message: string) => void;
+}
+
+interface Sample {
+  x: Float64Array;
+  y: number;
+}
+
+/** Every buyer's feature vector (FEATURE_CODES order) and truth, scored with `weights`. */
+export function featureSamples(seed: number, buyers: number, weights: Weights): Sample[] {
+  const pop = generatePopulation({ seed, buyers });
+  const scorer = new HistoryScorer({ weights });
+  for (const rec of pop.records) scorer.add(toHistoryEvent(HistoryRecord.parse(rec)));
+  scorer.finish();
+  const ctx = { asOf: scorer.asOf, priors: scorer.currentPriors };
+  const out: Sample[] = [];
+  for (const [id, t] of pop.truth) {
+    // An abuser whose abuse never reached a dispute is indistinguishable by design: left out.
+    if (t.abuser && t.firstAbuseAt === null) continue;
+    const b = scorer.store.buyer(id);
+    if (!b) continue;
+    const x = new Float64Array(FEATURE_CODES.length);
+    for (const f of behaviourFeatures(b, ctx)) x[FEATURE_CODES.indexOf(f.code)] = f.x;
+    x[FEATURE_CODES.indexOf('LINKED_ACCOUNTS')] = linkFeature(linkedRisky(scorer.store, b));
+    out.push({ x, y: t.abuser ? 1 : 0 });
+  }
+  return out;
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/** Non-negative logistic regression with an intercept; returns [bias, ...coef]. */
+export function fitLogistic(samples: Sample[], dims: number, ridge = 1e-2): number[] {
+  const p = dims + 1;
+  let theta = new Array<number>(p).fill(0);
+  theta[0] = -4;
+  const loss = (t: number[]) => {
+    let l = 0;
+    for (const s of samples) {
+      let z = t[0]!;
+      for (let j = 0; j < dims; j++) z += t[j + 1]! * s.x[j]!;
+      l += s.y ? Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+    }
+    for (let j = 1; j < p; j++) l += 0.5 * ridge * t[j]! ** 2;
+    return l;
+  };
+  let current = loss(theta);
+  for (let iter = 0; iter < 40; iter++) {
+    const g = new Array<number>(p).fill(0);
+    const H = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+    for (const s of samples) {
+      let z = theta[0]!;
+      for (let j = 0; j < dims; j++) z += theta[j + 1]! * s.x[j]!;
+      const mu = sigmoid(z);
+      const r = mu - s.y;
+      const v = mu * (1 - mu);
+      for (let a = 0; a < p; a++) {
+        const xa = a === 0 ? 1 : s.x[a - 1]!;
+        if (xa === 0) continue;
+        g[a]! += r * xa;
+        for (let b = 0; b <= a; b++) {
+          const xb = b === 0 ? 1 : s.x[b - 1]!;
+          if (xb !== 0) H[a]![b]! += v * xa * xb;
+        }
+      }
+    }
+    for (let a = 0; a < p; a++) for (let b = a + 1; b < p; b++) H[a]![b] = H[b]![a]!;
+    for (let j = 1; j < p; j++) {
+      g[j]! += ridge * theta[j]!;
+      H[j]![j]! += ridge;
+    }
+    // Coefficients held at zero whose gradient pushes them negative stay out of the step.
+    const free = Array.from({ length: p }, (_, j) => j).filter((j) => j === 0 || theta[j]! > 0 || g[j]! < 0);
+    const step = solve(
+      free.map((a) => free.map((b) => H[a]![b]!)),
+      free.map((a) => g[a]!),
+    );
+    let t = 1;
+    let next = theta;
+    let nextLoss = current;
+    for (let k = 0; k < 30; k++, t /= 2) {
+      const cand = [...theta];
+      free.forEach((j, i) => (cand[j] = j === 0 ? cand[j]! - t * step[i]! : Math.max(0, cand[j]! - t * step[i]!)));
+      const l = loss(cand);
+      if (l < current) {
+        next = cand;
+        nextLoss = l;
+        break;
+      }
+    }
+    if (next === theta || current - nextLoss < 1e-6 * Math.max(1, current)) {
+      theta = next;
+      break;
+    }
+    theta = next;
+    current = nextLoss;
+  }
+  return theta;
+}
+
+/** Gaussian elimination with partial pivoting (small, well-conditioned systems). */
+function solve(A: number[][], b: number[]): number[] {
+  const n = b.length;
+  const M = A.map((row, i) => [...row, b[i]!]);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r]![c]!) > Math.abs(M[piv]![c]!)) piv = r;
+    [M[c], M[piv]] = [M[piv]!, M[c]!];
+    const d = M[c]![c]! || 1e-12;
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = M[r]![c]! / d;
+      if (f) for (let k = c; k <= n; k++) M[r]![k]! -= f * M[c]![k]!;
+    }
+  }
+  return M.map((row, i) => row[n]! / (row[i]! || 1e-12));
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+export function fitWeights(opts: FitOptions): Weights {
+  const log = opts.onProgress ?? (() => {});
+  let weights: Weights = FITTED_WEIGHTS;
+  for (let pass = 1; pass <= 2; pass++) {
+    const samples: Sample[] = [];
+    for (const seed of opts.seeds) {
+      samples.push(...featureSamples(seed, opts.buyers, weights));
+      log(`pass ${pass}: seed ${seed}, ${samples.length} buyers`);
+    }
+    const theta = fitLogistic(samples, FEATURE_CODES.length);
+    weights = {
+      bias: round(theta[0]!),
+      coef: Object.fromEntries(FEATURE_CODES.map((c, j) => [c, round(theta[j + 1]!)])) as Record<FeatureCode, number>,
+    };
+    log(`pass ${pass}: ${JSON.stringify(weights)}`);
+  }
+  return weights;
+}
