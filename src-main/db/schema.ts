@@ -187,6 +187,18 @@ export interface CaseEventsTable {
   actor: string;
   type: string;
   details: string;
+  /** migrations/0010_audit_chain: position in its case's chain (1, 2, …); NULL only for rows written around the app. */
+  seq: number | null;
+  /** Canonical JSON of the decisions / refund this event created, or NULL. */
+  bound: string | null;
+  prev_hash: string | null;
+  hash: string | null;
+}
+/** migrations/0010_audit_chain: the highest case_events.id the start-up check has verified (one row, id 1). */
+export interface AuditVerifiedTable {
+  id: number;
+  through_event_id: number;
+  at: number;
 }
 export interface SavedViewsTable {
   id: string;
@@ -384,6 +396,7 @@ export interface Database {
   refunds: RefundsTable;
   deadlines: DeadlinesTable;
   case_events: CaseEventsTable;
+  audit_verified: AuditVerifiedTable;
   saved_views: SavedViewsTable;
   buyer_risk: BuyerRiskTable;
   risk_disputes: RiskDisputesTable;
