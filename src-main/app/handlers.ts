@@ -24,6 +24,8 @@ import { submitEvidence, type EvidenceFiles } from './evidence/intake';
 import { supervisionHandlers } from './supervision/handlers';
 import type { ReplayCases } from './replay/in-worker';
 import { sweepAfterCommit } from './sweep-after-commit';
+import { auditHandlers } from './audit/handlers';
+import type { IntegrityMonitor } from './audit/integrity';
 
 export interface ServiceContext {
   db: Db;
@@ -34,6 +36,8 @@ export interface ServiceContext {
   evidence?: EvidenceFiles;
   /** Replays past cases under a draft policy (the policy preview): a worker thread in the app, in-process inside a replay. */
   replayCases: ReplayCases;
+  /** The audit chain's start-up check (runtime/core.ts starts one per process); absent in replays and bare tests. */
+  integrity?: IntegrityMonitor;
 }
 
 /** A method's service: its input as the contract parses it, its answer as the contract declares it. */
@@ -145,4 +149,5 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'risk.get': (ctx, input) => riskGet(ctx.db, input.buyerId),
   ...supervisionHandlers,
   ...evidenceHandlers,
+  ...auditHandlers,
 };

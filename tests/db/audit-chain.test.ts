@@ -13,8 +13,11 @@ import { exportHeads } from '../../src-main/app/audit/heads';
 import { dialectOf } from '../../src-main/db/dialect';
 import type { Db } from '../../src-main/db/connect';
 import { migrate } from '../../src-main/db/connect';
+import type { IntegrityView } from '../../src-main/contract/outputs/audit';
+import { ManualClock } from '../../src-main/runtime/clock';
+import { openCore } from '../../src-main/runtime/core';
 import { DIALECTS, openTestDb } from './harness';
-import { deskOn, dispute, freshDatabaseUrl, INTAKE, M1, openUrl, S1, type Desk } from './audit-fixtures';
+import { deskOn, dispute, freshDatabaseUrl, HOUR, INTAKE, M1, openUrl, S1, T0, type Desk } from './audit-fixtures';
 
 /**
  * Issue 14, item 4: the audit chain. Each attack of the issue (drop the append-only trigger,
@@ -82,6 +85,21 @@ async function recreateAppendOnly(db: Db): Promise<void> {
   }
 }
 
+/** Opens the application's core on the database as a desktop would, and answers what a supervisor's banner shows. */
+async function startupCheck(url: string): Promise<IntegrityView> {
+  const core = await openCore({ databaseUrl: url, dataDir: mkdtempSync(join(tmpdir(), 'md-core-')), clock: new ManualClock(T0 + HOUR) });
+  try {
+    await core.context.integrity!.done;
+    const answer = await core.dispatch('audit.integrity', {}, S1);
+    if (!answer.ok) throw new Error(answer.error.message);
+    const mediator = await core.dispatch('audit.integrity', {}, M1);
+    expect(mediator.ok ? 'allowed' : mediator.error.code).toBe('FORBIDDEN');
+    return answer.value as IntegrityView;
+  } finally {
+    await core.close();
+  }
+}
+
 const fileDialects = [
   { name: 'sqlite file', dialect: 'sqlite' as const },
   ...(process.env.TEST_DATABASE_URL ? [{ name: 'postgres', dialect: 'postgres' as const }] : []),
@@ -102,22 +120,21 @@ describe.each(fileDialects)('audit verify (the real CLI) on $name', ({ dialect }
     } finally {
       await db.destroy();
     }
-  });
+  }, 300_000);
 
-  it('passes an untouched history and answers --help', async () => {
+  it('passes an untouched history, alone and against its exported heads, at start-up too', async () => {
     const intact = await cli(['audit', 'verify', '--db', url, '--json']);
     expect(intact.stderr).toBe('');
     expect(intact.code).toBe(0);
     const report = JSON.parse(intact.stdout) as { ok: boolean; cases: number; events: number };
     expect(report).toMatchObject({ ok: true, cases: 5 });
     expect(report.events).toBeGreaterThanOrEqual(11);
-    const help = await cli(['audit', 'verify', '--help']);
-    expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/audit verify \[--db URL\]/);
     const withHeads = await cli(['audit', 'verify', '--db', url, '--heads', headsFile]);
     expect(withHeads.code).toBe(0);
     expect(withHeads.stdout).toMatch(/intact.*extends the 5 heads/);
-  });
+    const atStart = await startupCheck(url);
+    expect(atStart).toMatchObject({ state: 'done', fullCheck: true, brokenCases: 0 });
+  }, 300_000);
 
   it('names every forged case after the trigger was dropped and recreated', async () => {
     const db = await openUrl(url);
@@ -143,9 +160,19 @@ describe.each(fileDialects)('audit verify (the real CLI) on $name', ({ dialect }
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/^case AU-1: .*altered/m);
     expect(text.stdout).toMatch(/BROKEN in 3 case\(s\)/);
-  });
 
-  it('refuses a bad flag, a missing file and a forged heads document in one sentence (exit 2)', async () => {
+    // The application's start-up check: nothing new since the last start, yet the full walk names them.
+    const atStart = await startupCheck(url);
+    expect(atStart).toMatchObject({ state: 'done', fullCheck: true, brokenCases: 3 });
+    expect(atStart.cases.map((c) => c.caseId)).toEqual(['AU-1', 'AU-2', 'AU-3']);
+    expect(atStart.cases[2]!.problems.join(' ')).toMatch(/decision 1 does not match.*refund does not match/);
+  }, 300_000);
+
+  it('answers --help; refuses a bad flag, a missing file and a forged heads document in one sentence (exit 2)', async () => {
+    if (dialect !== 'sqlite') return; // the CLI's own checks; one dialect is enough
+    const help = await cli(['audit', 'verify', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/audit verify \[--db URL\]/);
     const bad = await cli(['audit', 'verify', '--nope']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown option --nope/);
@@ -162,7 +189,7 @@ describe.each(fileDialects)('audit verify (the real CLI) on $name', ({ dialect }
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/root does not match/);
     expect(refused.stderr.split('\n').filter(Boolean)).toHaveLength(1);
-  });
+  }, 300_000);
 });
 
 describe.each(DIALECTS)('the audit chain on $name', ({ url }) => {

@@ -1,5 +1,5 @@
 import { eventHash } from '../../db/repos/audit-chain';
-import { chainPage, moneyOfCases, unchainedEvents, type CaseMoney, type ChainRow } from '../../db/repos/audit-reads';
+import { chainPage, inReadSnapshot, moneyOfCases, unchainedEvents, type CaseMoney, type ChainRow } from '../../db/repos/audit-reads';
 import type { Reader } from '../../db/tx';
 
 /**
@@ -64,9 +64,11 @@ export async function verifyChains(db: Reader, opts: VerifyOptions = {}): Promis
   for (const only of groups) {
     let after: { caseId: string; seq: number } | null = null;
     for (;;) {
-      const page: ChainRow[] = await chainPage(db, after, pageSize, only);
+      const { page, pageMoney } = await inReadSnapshot(db, async (snapshot) => {
+        const page: ChainRow[] = await chainPage(snapshot, after, pageSize, only);
+        return { page, pageMoney: await moneyOfCases(snapshot, [...new Set(page.map((r) => r.case_id))]) };
+      });
       if (!page.length) break;
-      const pageMoney = await moneyOfCases(db, [...new Set(page.map((r) => r.case_id))]);
       for (const r of page) {
         if (!walker || walker.caseId !== r.case_id) {
           if (walker) finish(walker);

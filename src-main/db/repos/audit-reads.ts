@@ -1,4 +1,5 @@
 import { chunks } from '../batch';
+import { dialectOf } from '../dialect';
 import type { Reader, WriteTx } from '../tx';
 
 /** Reads for the audit chain's checks (app/audit): pages in chain order, what the events bound, the verified watermark. */
@@ -51,6 +52,17 @@ export async function unchainedEvents(db: Reader): Promise<Array<{ caseId: strin
     .orderBy('case_id')
     .execute();
   return rows.map((r) => ({ caseId: r.case_id, count: Number(r.n) }));
+}
+
+/**
+ * Reads that must see one moment (a page of events and the decisions/refunds of its cases:
+ * a decision committed between the two reads would otherwise look forged). PostgreSQL:
+ * a REPEATABLE READ transaction; SQLite: a read transaction (one snapshot in WAL mode).
+ */
+export function inReadSnapshot<T>(db: Reader, work: (snapshot: Reader) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return work(db);
+  const tx = db.transaction();
+  return (dialectOf(db) === 'postgres' ? tx.setIsolationLevel('repeatable read') : tx).execute((t) => work(t));
 }
 
 export interface CaseMoney {
