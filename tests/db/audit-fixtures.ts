@@ -56,8 +56,8 @@ export interface Desk {
   db: Db;
   clock: ManualClock;
   ctx: ServiceContext;
-  call<T>(method: string, input: unknown, who: Identity): Promise<Envelope<T>>;
-  ok<T>(method: string, input: unknown, who: Identity): Promise<T>;
+  call: <T>(method: string, input: unknown, who: Identity) => Promise<Envelope<T>>;
+  ok: <T>(method: string, input: unknown, who: Identity) => Promise<T>;
 }
 
 /** A desk on an open database: the policy and the users m1, m2, s1, s2, s3 in place. */
