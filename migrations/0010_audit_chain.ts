@@ -14,6 +14,9 @@ import { dialectOf, makeAppendOnly } from './dialect-helpers';
  *   a scratch table with one UPDATE … FROM, the append-only trigger lifted for that statement.
  * - audit_verified: per installation, the highest case_events.id the app has verified (the
  *   start-up check reads only what came after it).
+ * - security_log: refusals that belong to no case history (callers without a session),
+ *   counted per (kind, source, minute) instead of one row each; rows older than a day are
+ *   pruned, so it stays bounded however many requests arrive.
  */
 const PAGE = 5000;
 const IN_LIST = 500;
@@ -29,6 +32,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('through_event_id', 'bigint', (c) => c.notNull())
     .addColumn('at', 'bigint', (c) => c.notNull())
     .execute();
+
+  await db.schema
+    .createTable('security_log')
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('minute', 'bigint', (c) => c.notNull())
+    .addColumn('count', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('security_log_pk', ['kind', 'source', 'minute'])
+    .execute();
+  await db.schema.createIndex('security_log_by_minute').on('security_log').columns(['minute']).execute();
 
   await backfill(db);
   await db.schema.createIndex('case_events_chain').on('case_events').columns(['case_id', 'seq']).unique().execute();
@@ -150,6 +163,7 @@ async function liftAppendOnly(db: Kysely<any>, work: () => Promise<void>): Promi
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('security_log').execute();
   await db.schema.dropTable('audit_verified').execute();
   await db.schema.dropIndex('case_events_chain').execute();
 }

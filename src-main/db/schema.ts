@@ -200,6 +200,14 @@ export interface AuditVerifiedTable {
   through_event_id: number;
   at: number;
 }
+/** migrations/0010_audit_chain: refusals of callers without a session, counted per (kind, source, minute). */
+export interface SecurityLogTable {
+  kind: string;
+  source: string;
+  /** Epoch ms of the minute's start. */
+  minute: number;
+  count: number;
+}
 export interface SavedViewsTable {
   id: string;
   user_id: string;
@@ -397,6 +405,7 @@ export interface Database {
   deadlines: DeadlinesTable;
   case_events: CaseEventsTable;
   audit_verified: AuditVerifiedTable;
+  security_log: SecurityLogTable;
   saved_views: SavedViewsTable;
   buyer_risk: BuyerRiskTable;
   risk_disputes: RiskDisputesTable;

@@ -43,8 +43,13 @@ export function eventHash(content: ChainedContentV1): string {
   return createHash('sha256').update(canonicalEventV1(content)).digest('hex');
 }
 
-/** The serialized details a case event may carry: bigger is refused (issue 14: bound what a caller can make us store). */
-export const MAX_EVENT_DETAILS_BYTES = 8 * 1024;
+/**
+ * The serialized details a case event may carry: bigger is refused (issue 14: bound what a
+ * caller can make us store). Above what the contract's longest texts (10,000 characters: a
+ * decision's or review's reasons, an appeal) serialize to even when every character needs a
+ * six-byte JSON escape, so no valid command is refused; far below the 900 KB rows of the issue.
+ */
+export const MAX_EVENT_DETAILS_BYTES = 64 * 1024;
 
 /**
  * Appends events to their cases' chains, in the order given (events of one case in sequence).
