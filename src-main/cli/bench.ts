@@ -60,6 +60,7 @@ export async function runBench(args: string[]): Promise<void> {
     'risk-orders': 'string',
     'skip-risk': 'boolean',
     'skip-evidence': 'boolean',
+    'skip-audit': 'boolean',
     'evidence-images': 'string',
     'evidence-stored': 'string',
   });
@@ -163,6 +164,8 @@ export async function runBench(args: string[]): Promise<void> {
       const queueFigure = await benchQueue(db, raw, runs);
       const idleFigure = await benchSweepIdle(db, raw, runs, cases);
       const applyFigure = await benchSweepApply(db, raw, sweepCases);
+      // The audit chain: verifying every event against a raw read-and-hash loop.
+      const auditFigure = flags['skip-audit'] ? null : await (await import('../bench/audit')).benchAuditVerify(db, raw, log);
       // 5-6. The buyer score: a full recompute at 1M buyers / 8M orders and the per-event update.
       const risk = flags['skip-risk']
         ? null
@@ -197,6 +200,7 @@ export async function runBench(args: string[]): Promise<void> {
             }
           : {}),
         ...(evidence ? { evidence } : {}),
+        ...(auditFigure ? { auditVerify: auditFigure } : {}),
       };
       const report = {
         bench: 'mediation-desk',
