@@ -2,6 +2,7 @@ import { AppFailure, type Envelope } from '../contract/errors';
 import { isMethodName, methods, type Caller } from '../contract/methods';
 import { appendEvents } from '../db/repos/case';
 import { caseExists } from '../db/repos/case-reads';
+import { countSecurityEvent } from '../db/repos/security-log';
 import { inWriteTx } from '../db/tx';
 import { isDatabaseUnreachable, unavailable } from '../db/unavailable';
 import { handlers, type ServiceContext } from './handlers';
@@ -18,9 +19,21 @@ const callerOf = (identity: Identity): Caller | null =>
 export async function dispatch(ctx: ServiceContext, method: string, rawInput: unknown, identity: Identity): Promise<Envelope<unknown>> {
   const { envelope, logged } = await dispatchUnlogged(ctx, method, rawInput, identity);
   // UNAVAILABLE: the database is away, so there is no audit log to write to.
-  if (!envelope.ok && !logged && envelope.error.code !== 'UNAVAILABLE' && CASE_COMMANDS.has(method))
-    await logRefusal(ctx, method, rawInput, identity, envelope.error);
+  if (envelope.ok || logged || envelope.error.code === 'UNAVAILABLE') return envelope;
+  // Without a session nobody is accountable: a counter in the bounded security log, never a row in a case history.
+  if (identity.kind === 'anonymous') await countAnonymousRefusal(ctx, method);
+  else if (CASE_COMMANDS.has(method)) await logRefusal(ctx, method, rawInput, identity, envelope.error);
   return envelope;
+}
+
+async function countAnonymousRefusal(ctx: ServiceContext, method: string): Promise<void> {
+  try {
+    await inWriteTx(ctx.db, (tx) =>
+      countSecurityEvent(tx, 'refused.unauthenticated', isMethodName(method) ? method : '(unknown method)', ctx.clock.now()),
+    );
+  } catch (e) {
+    console.error('[dispatch] could not count a refusal:', e);
+  }
 }
 
 /** Commands whose refusals belong in the named case's audit log (queries are not logged). */
@@ -82,9 +95,8 @@ async function dispatchUnlogged(
       return refused('FORBIDDEN', `A ${caller} may not call ${method}; it is for: ${spec.who.join(', ')}.`);
     const parsed = spec.input.safeParse(rawInput ?? {});
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const field = issue.path.map(String).join('.');
-      return refused('VALIDATION', `${field || 'input'}: ${issue.message}`, field);
+      const { field, message } = validationMessage(parsed.error.issues[0]!);
+      return refused('VALIDATION', message, field);
     }
     const handler = handlers[method] as (c: ServiceContext, i: unknown, id: Identity) => Promise<unknown>;
     return { envelope: { ok: true, value: await handler(ctx, parsed.data, identity) }, logged: false };
@@ -97,6 +109,34 @@ async function dispatchUnlogged(
     console.error(`[dispatch] ${method} failed:`, e);
     return refused('INTERNAL', 'Something went wrong inside Mediation Desk; nothing was changed. The error is in the log.');
   }
+}
+
+/** Longest piece of a caller's own input (a key, a path segment) a refusal repeats. */
+const ECHO_MAX = 40;
+/** Unknown keys a refusal names; the rest are counted. */
+const KEYS_NAMED = 3;
+const echo = (s: string) => (s.length > ECHO_MAX ? `${s.slice(0, ECHO_MAX)}…` : s);
+
+/**
+ * A zod issue as a sentence that never repeats unbounded input: zod's own message for
+ * unknown keys quotes every key in full (a 900 KB key made a 900 KB refusal, written to the
+ * case's log), so those are named here, a few of them, each shortened; path segments too.
+ */
+export function validationMessage(issue: { code: string; path: PropertyKey[]; message: string; keys?: string[] }): {
+  field: string;
+  message: string;
+} {
+  const field = issue.path
+    .slice(0, 8)
+    .map((p) => echo(String(p)))
+    .join('.');
+  const where = field || 'input';
+  if (issue.code === 'unrecognized_keys' && issue.keys) {
+    const named = issue.keys.slice(0, KEYS_NAMED).map((k) => JSON.stringify(echo(k)));
+    const more = issue.keys.length > KEYS_NAMED ? ` and ${issue.keys.length - KEYS_NAMED} more` : '';
+    return { field, message: `${where}: unknown field${issue.keys.length > 1 ? 's' : ''} ${named.join(', ')}${more}; remove them.` };
+  }
+  return { field, message: `${where}: ${issue.message.slice(0, 300)}` };
 }
 
 const refused = (code: AppFailure['code'], message: string, field?: string) => ({

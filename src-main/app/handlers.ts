@@ -29,6 +29,8 @@ import type { ReplayCases } from './replay/in-worker';
 import { sweepAfterCommit } from './sweep-after-commit';
 import { presenceHandlers } from './presence/handlers';
 import type { ChangeNotice } from '../contract/bridge';
+import { auditHandlers } from './audit/handlers';
+import type { IntegrityMonitor } from './audit/integrity';
 
 export interface ServiceContext {
   db: Db;
@@ -39,6 +41,8 @@ export interface ServiceContext {
   evidence?: EvidenceFiles;
   /** Replays past cases under a draft policy (the policy preview): a worker thread in the app, in-process inside a replay. */
   replayCases: ReplayCases;
+  /** The audit chain's start-up check (runtime/core.ts starts one per process); absent in replays and bare tests. */
+  integrity?: IntegrityMonitor;
 }
 
 /** A method's service: its input as the contract parses it, its answer as the contract declares it. */
@@ -161,4 +165,5 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'reports.cases': (ctx, input) => reportCaseList(ctx.db, input),
   ...evidenceHandlers,
   ...presenceHandlers,
+  ...auditHandlers,
 };

@@ -64,6 +64,7 @@ export async function runBench(args: string[]): Promise<void> {
     'risk-orders': 'string',
     'skip-risk': 'boolean',
     'skip-evidence': 'boolean',
+    'skip-audit': 'boolean',
     'evidence-images': 'string',
     'evidence-stored': 'string',
     pg: 'string',
@@ -192,6 +193,8 @@ export async function runBench(args: string[]): Promise<void> {
       const queueFigure = await benchQueue(db, raw, runs);
       const idleFigure = await benchSweepIdle(db, raw, runs, cases);
       const applyFigure = await benchSweepApply(db, raw, sweepCases);
+      // The audit chain: verifying every event against a raw read-and-hash loop.
+      const auditFigure = flags['skip-audit'] ? null : await (await import('../bench/audit')).benchAuditVerify(db, raw, log);
       // 5-6. The buyer score: a full recompute at 1M buyers / 8M orders and the per-event update.
       const risk = flags['skip-risk']
         ? null
@@ -227,6 +230,7 @@ export async function runBench(args: string[]): Promise<void> {
           : {}),
         ...(evidence ? { evidence } : {}),
         team: await team(),
+        ...(auditFigure ? { auditVerify: auditFigure } : {}),
       };
       const report = {
         bench: 'mediation-desk',

@@ -41,6 +41,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const { runScore } = await import('./score');
     await runScore(args);
   },
+  async audit(args) {
+    const { runAudit } = await import('./audit');
+    await runAudit(args);
+  },
   async eval(args) {
     const { runEval } = await import('./eval');
     await runEval(args);
@@ -69,7 +73,8 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => process.exit(0),
+  // A command that found something wrong (audit verify) sets exitCode instead of throwing.
+  () => process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0),
   (e) => {
     const usage = e instanceof UsageError || e instanceof ArgError || e instanceof ConfigError;
     process.stderr.write(`${usage ? e.message : ((e as Error).stack ?? String(e))}\n`);

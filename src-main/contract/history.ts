@@ -30,7 +30,7 @@ export const OrderRecord = z
     sellerId: Id.optional(),
     placedAt: Instant,
     totalMinor: z.number().int().nonnegative().optional(),
-    currency: z.string().optional(),
+    currency: z.string().max(16).optional(),
     delivery: z.object({ status: DeliveryStatus, at: Instant.nullable().optional() }).loose(),
   })
   .loose();

@@ -6,6 +6,8 @@ import { evidenceMethods } from './evidence';
 import { supervisionMethods } from './supervision';
 import { reportsMethods, type ReportsOutputs } from './reports';
 import { presenceMethods, type PresenceOutputs } from './presence';
+import { auditMethods } from './audit';
+import type { AuditOutputs } from './outputs/audit';
 import type { CaseOutputs } from './outputs/case';
 import type { EvidenceOutputs } from './outputs/evidence';
 import type { IntakeOutputs } from './outputs/intake';
@@ -227,6 +229,7 @@ export const methods = {
   ...reportsMethods,
   ...evidenceMethods,
   ...presenceMethods,
+  ...auditMethods,
 } as const satisfies Record<string, { input: z.ZodType; who: readonly Caller[] }>;
 
 export type MethodName = keyof typeof methods;
@@ -249,7 +252,8 @@ export interface MethodOutputs
     SweepOutputs,
     SupervisionOutputs,
     ReportsOutputs,
-    PresenceOutputs {}
+    PresenceOutputs,
+    AuditOutputs {}
 export type MethodOutput<M extends MethodName> = MethodOutputs[M];
 
 /** Compile-time checks: a method without an output, or an output without a method, fails here and names it. */

@@ -196,6 +196,26 @@ export interface CaseEventsTable {
   actor: string;
   type: string;
   details: string;
+  /** migrations/0010_audit_chain: position in its case's chain (1, 2, …); NULL only for rows written around the app. */
+  seq: number | null;
+  /** Canonical JSON of the decisions / refund this event created, or NULL. */
+  bound: string | null;
+  prev_hash: string | null;
+  hash: string | null;
+}
+/** migrations/0010_audit_chain: the highest case_events.id the start-up check has verified (one row, id 1). */
+export interface AuditVerifiedTable {
+  id: number;
+  through_event_id: number;
+  at: number;
+}
+/** migrations/0010_audit_chain: refusals of callers without a session, counted per (kind, source, minute). */
+export interface SecurityLogTable {
+  kind: string;
+  source: string;
+  /** Epoch ms of the minute's start. */
+  minute: number;
+  count: number;
 }
 export interface SavedViewsTable {
   id: string;
@@ -414,6 +434,8 @@ export interface Database {
   refunds: RefundsTable;
   deadlines: DeadlinesTable;
   case_events: CaseEventsTable;
+  audit_verified: AuditVerifiedTable;
+  security_log: SecurityLogTable;
   saved_views: SavedViewsTable;
   buyer_risk: BuyerRiskTable;
   risk_disputes: RiskDisputesTable;

@@ -3,6 +3,7 @@ import type { ErrorCode } from '../contract/errors';
 import { formatMoney, HOUR_MS } from './money';
 import { computeProposal } from './proposal';
 import { deadlinesOf } from './deadlines';
+import { handlersOfCase, separationRefusal } from './handled';
 import type { Actor, CaseEvent, Command, EngineContext, EngineResult, NewEvidence } from './commands';
 import type { CaseState, Decision, Ms } from './state';
 
@@ -499,11 +500,9 @@ function fileAppeal(d: Draft, c: Extract<Command, { type: 'appeal' }>): void {
 function reviewAppeal(d: Draft, c: Extract<Command, { type: 'reviewAppeal' }>): void {
   const a = requireUser(d, ['supervisor'], 'review appeals');
   if (d.s.status !== 'appealed' || !d.s.appeal) refuse('INVALID_STATE', `Case ${d.s.id} has no pending appeal.`);
-  if (d.s.decision?.decidedBy === a.id || d.s.assignee === a.id)
-    refuse(
-      'SEPARATION_OF_DUTIES',
-      `You ${d.s.decision?.decidedBy === a.id ? 'decided' : 'handled'} case ${d.s.id}; another supervisor must review its appeal.`,
-    );
+  const handlers = handlersOfCase(d.s.handlingHistory ?? [], { decidedBy: d.s.decision?.decidedBy, assignee: d.s.assignee });
+  const notYou = separationRefusal(handlers, a.id, d.s.id, 'its appeal');
+  if (notYou) refuse('SEPARATION_OF_DUTIES', notYou);
   if (!c.reasons.trim()) refuse('VALIDATION', 'Write the reasons for the review; both parties receive them.');
   const appeal = d.s.appeal!;
   if (c.verdict === 'uphold') {

@@ -1,3 +1,4 @@
+import type { HandlingEvent } from './handled';
 import type {
   AccountLabel,
   AppealGrounds,
@@ -110,4 +111,9 @@ export interface CaseState {
   supersededDecisions: Decision[];
   appeal: Appeal | null;
   refund: Refund | null;
+  /**
+   * The events that tell who handled the case (engine/handled.ts), loaded for the commands
+   * that need them (an appeal's review); absent, only the decider and the assignee count.
+   */
+  handlingHistory?: HandlingEvent[];
 }

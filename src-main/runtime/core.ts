@@ -14,6 +14,7 @@ import { openEvidenceStore } from './evidence-store';
 import { serveEvidence } from '../app/evidence/serving';
 import { ensurePolicy } from '../db/repos/policy';
 import { sweep } from '../app/sweep/sweep';
+import { IntegrityMonitor } from '../app/audit/integrity';
 import { nextDueAt } from '../db/repos/deadlines';
 import { isEmptyDatabase } from '../db/repos/demo';
 import { signIn } from '../app/session/users';
@@ -38,6 +39,8 @@ export interface CoreOptions {
    * (shared by the team), on SQLite `evidence/` next to the file (openEvidenceStore).
    */
   evidenceDir?: string;
+  /** Walk the whole audit history in the background after the incremental start-up check (default true). */
+  fullIntegrityWalk?: boolean;
 }
 
 export interface Core extends CoreApi {
@@ -86,7 +89,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const evidence = openEvidenceFiles(
     openEvidenceStore(db, { databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, evidenceDir: opts.evidenceDir, now: () => clock.now() }),
   );
-  const context: ServiceContext = { db, clock, notify, evidence, replayCases: replayInWorker };
+  // The audit chain's start-up check: the events since the last start, then the whole history in the background.
+  const integrity = new IntegrityMonitor(db, { now: () => clock.now(), fullWalk: opts.fullIntegrityWalk });
+  const context: ServiceContext = { db, clock, notify, evidence, replayCases: replayInWorker, integrity };
 
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
@@ -187,6 +192,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       if (timer) clearTimeout(timer);
       await sweeping;
       await warming;
+      await integrity.stop();
       await db.destroy();
     },
   };

@@ -11,6 +11,7 @@ import { retryTransient } from '../../db/retry';
 import { inWriteTx, type WriteTx } from '../../db/tx';
 import { currentPolicy } from '../../db/repos/policy';
 import { logCommand } from './command-log';
+import { handlingEventsOf } from '../../db/repos/handling';
 import { sampleDecisionForQuality } from '../supervision/quality';
 import { applyDueOfCase } from '../sweep/sweep';
 import { staleRefusal } from './stale';
@@ -97,6 +98,8 @@ async function attemptCommand(
     if (command.type !== 'deadline') await applyDueOfCase(tx, caseId, now);
     const state = await loadCaseState(tx, caseId);
     if (!state) throw new AppFailure('NOT_FOUND', `There is no case ${caseId}.`);
+    // Separation of duties: the reviewer must not have handled the case at any point of its history.
+    if (command.type === 'reviewAppeal') state.handlingHistory = (await handlingEventsOf(tx, [caseId])).get(caseId);
     const { version, policy } = await currentPolicy(tx);
     const stale = options.basedOnVersion !== undefined && options.basedOnVersion !== state.version;
     const result = stale

@@ -2,16 +2,22 @@ import { toIso } from '../../contract/primitives';
 import type { AppealRow, AppealsListView } from '../../contract/supervision';
 import { decisionsOfCases, evidenceCountsOf, pendingAppealsCount, pendingAppealsPage } from '../../db/repos/appeals';
 import type { Reader } from '../../db/tx';
+import { handlingEventsOf } from '../../db/repos/handling';
+import { handlersOfCase, separationRefusal, type HandlingEvent } from '../../engine/handled';
 
 /**
  * Why this supervisor may not review an appeal, in the engine's own words
- * (engine/decide.ts reviewAppeal: SEPARATION_OF_DUTIES); null when they may. The engine
- * enforces it again when the review arrives: this only tells the screen in advance.
+ * (engine/handled.ts, enforced in engine/decide.ts reviewAppeal: SEPARATION_OF_DUTIES); null
+ * when they may. The engine enforces it again when the review arrives: this only tells the
+ * screen in advance.
  */
-export function whyNotReviewer(me: string, caseId: string, decidedBy: string, assignee: string | null): string | null {
-  if (decidedBy === me) return `You decided case ${caseId}; another supervisor must review its appeal.`;
-  if (assignee === me) return `You handled case ${caseId}; another supervisor must review its appeal.`;
-  return null;
+export function whyNotReviewer(
+  me: string,
+  caseId: string,
+  history: HandlingEvent[],
+  current: { decidedBy: string; assignee: string | null },
+): string | null {
+  return separationRefusal(handlersOfCase(history, current), me, caseId, 'its appeal');
 }
 
 /** Appealed cases waiting for review, oldest appeal first, each with the decision it contests. */
@@ -23,11 +29,12 @@ export async function appealsList(db: Reader, limit: number, me: string, now: nu
   const latest = new Map(decisions.map((d) => [d.case_id, d])); // ordered by seq: the last one wins
   const evidenceCounts = await evidenceCountsOf(db, ids);
   const evidenceOf = new Map(evidenceCounts.map((e) => [e.case_id, Number(e.n)]));
+  const histories = await handlingEventsOf(db, ids);
   const out: AppealRow[] = [];
   for (const r of rows) {
     const d = latest.get(r.case_id);
     if (!d) continue; // an appeal always contests a decision; a row without one is not reviewable
-    const whyNot = whyNotReviewer(me, r.case_id, d.decided_by, r.assignee_id);
+    const whyNot = whyNotReviewer(me, r.case_id, histories.get(r.case_id) ?? [], { decidedBy: d.decided_by, assignee: r.assignee_id });
     out.push({
       caseId: r.case_id,
       reason: r.reason,

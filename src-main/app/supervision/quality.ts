@@ -16,6 +16,8 @@ import { inWriteTx, type Reader, type WriteTx } from '../../db/tx';
 import { recordChange } from '../../db/repos/changes';
 import type { CaseState } from '../../engine/state';
 import { currentPolicy } from '../../db/repos/policy';
+import { handlingEventsOf } from '../../db/repos/handling';
+import { handlersOfCase, separationRefusal } from '../../engine/handled';
 
 /**
  * Decision-quality sampling (issue 7.5): a share of mediators' decisions goes to a
@@ -55,6 +57,11 @@ export async function sampleDecisionForQuality(tx: WriteTx, prev: CaseState, nex
 /** Pending samples (oldest first) or reviewed ones (newest review first). */
 export async function qualityList(db: Reader, status: 'pending' | 'reviewed', limit: number, me: string): Promise<QualityListView> {
   const [rows, total, { policy }] = await Promise.all([qualityPage(db, status, limit), qualityCount(db, status), currentPolicy(db)]);
+  const histories = await handlingEventsOf(
+    db,
+    rows.filter((r) => r.reviewed_at === null).map((r) => r.case_id),
+  );
+  const handledByMe = (r: (typeof rows)[number]) => handlersOfCase(histories.get(r.case_id) ?? [], { decidedBy: r.decided_by }).has(me);
   return {
     rows: rows.map((r): QualityRow => ({
       caseId: r.case_id,
@@ -72,7 +79,7 @@ export async function qualityList(db: Reader, status: 'pending' | 'reviewed', li
         r.reviewed_at !== null
           ? { verdict: r.verdict as 'agree' | 'disagree', note: r.note ?? '', by: r.reviewer_id ?? '', at: toIso(r.reviewed_at) }
           : null,
-      mayReview: r.reviewed_at === null && r.decided_by !== me,
+      mayReview: r.reviewed_at === null && !handledByMe(r),
     })),
     total,
     sampleRate: policy.qualitySampleRate,
@@ -80,8 +87,8 @@ export async function qualityList(db: Reader, status: 'pending' | 'reviewed', li
 }
 
 /**
- * A supervisor's verdict on a sampled decision: refused to the one who made it
- * (SEPARATION_OF_DUTIES) and once reviewed (INVALID_STATE); written with an audit event on
+ * A supervisor's verdict on a sampled decision: refused to whoever decided or handled the
+ * case (engine/handled.ts, SEPARATION_OF_DUTIES) and once reviewed (INVALID_STATE); written with an audit event on
  * the case in one transaction.
  */
 export async function reviewQuality(
@@ -103,11 +110,14 @@ export async function reviewQuality(
       }
       throw new AppFailure('NOT_FOUND', `No decision on case ${input.caseId} was sampled for a quality review.`);
     }
-    if (pending.decided_by === reviewer)
-      throw new AppFailure(
-        'SEPARATION_OF_DUTIES',
-        `You made the sampled decision on case ${input.caseId}; another supervisor must review its quality.`,
-      );
+    const history = (await handlingEventsOf(tx, [input.caseId])).get(input.caseId)!;
+    const notYou = separationRefusal(
+      handlersOfCase(history, { decidedBy: pending.decided_by }),
+      reviewer,
+      input.caseId,
+      'the quality of its decision',
+    );
+    if (notYou) throw new AppFailure('SEPARATION_OF_DUTIES', notYou);
     const note = input.note.trim();
     const recorded = await recordQualityVerdict(tx, {
       caseId: pending.case_id,

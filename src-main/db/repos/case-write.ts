@@ -4,6 +4,7 @@ import type { CaseState } from '../../engine/state';
 import { chunks, groupBy, insertChunked } from '../batch';
 import type { Database } from '../schema';
 import type { WriteTx } from '../tx';
+import { insertChainedEvents, type Bound, type EventToChain } from './audit-chain';
 import { recordCaseChangesRisk } from './risk/updates';
 
 /**
@@ -285,9 +286,15 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
     await insertChunked(rows, (chunk) => tx.insertInto('evidence').values(chunk).execute());
   }
 
-  await insertChunked(
-    changes.flatMap(({ next, effects }) => effects.events.map((e) => eventRow(next.id, e))),
-    (rows) => tx.insertInto('case_events').values(rows).execute(),
+  await insertChainedEvents(
+    tx,
+    changes.flatMap((change) => {
+      const bound = boundBy(change);
+      const events = change.effects.events;
+      if (bound && !events.length) throw new Error(`case ${change.next.id}: a decision or refund changed without an event to bind it to`);
+      // What the change created is bound into its last event (the one that completes it).
+      return events.map((e, i) => eventToChain(change.next.id, e, i === events.length - 1 ? bound : null));
+    }),
   );
   await syncDeadlinesOf(
     tx,
@@ -303,20 +310,36 @@ function excludedOf<C extends string>(columns: C[]) {
   return (eb: { ref(r: string): unknown }) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)])) as never;
 }
 
-const eventRow = (caseId: string, e: CaseEvent) => ({
+const eventToChain = (caseId: string, e: CaseEvent, bound: Bound | null): EventToChain => ({
   case_id: caseId,
   at: e.at,
   actor: e.actor,
   type: e.type,
   details: JSON.stringify(e.details),
+  bound,
 });
 
+/** The decisions a change added and its refund, when it changed: bound into the change's event. */
+function boundBy({ prev, next }: CaseChange): Bound | null {
+  const bound: Bound = {};
+  const before = prev.supersededDecisions.length + (prev.decision ? 1 : 0);
+  const all = [...next.supersededDecisions, ...(next.decision ? [next.decision] : [])];
+  if (all.length > before)
+    bound.decisions = all
+      .slice(before)
+      .map((d, i) => ({ seq: before + i + 1, outcome: d.outcome, amountMinor: d.amountMinor, basis: d.basis }));
+  if (JSON.stringify(next.refund) !== JSON.stringify(prev.refund))
+    bound.refund = next.refund ? { amountMinor: next.refund.amountMinor, status: next.refund.status } : null;
+  return bound.decisions || 'refund' in bound ? bound : null;
+}
+
+/** Events outside an engine change (refusals, supervision notes): chained, the case locked first. */
 export async function appendEvents(tx: WriteTx, caseId: string, events: CaseEvent[]): Promise<void> {
-  if (!events.length) return;
-  await tx
-    .insertInto('case_events')
-    .values(events.map((e) => eventRow(caseId, e)))
-    .execute();
+  await insertChainedEvents(
+    tx,
+    events.map((e) => eventToChain(caseId, e, null)),
+    { lockCases: true },
+  );
 }
 
 /** Makes the pending deadline rows of a case equal the set the engine derived. */

@@ -2,6 +2,7 @@ import type { Dispute } from '../../contract/dispute';
 import { toMs } from '../../contract/primitives';
 import { sql } from 'kysely';
 import { insertChunked } from '../batch';
+import { insertChainedEvents } from './audit-chain';
 import { dialectOf } from '../dialect';
 import type { WriteTx } from '../tx';
 
@@ -245,14 +246,16 @@ export async function insertDisputes(
     ),
     (chunk) => tx.insertInto('evidence').values(chunk).execute(),
   );
-  await insertChunked(
+  // The cases were just inserted or upserted by this transaction, so their rows are already locked.
+  await insertChainedEvents(
+    tx,
     toWrite.map(({ d, replace }) => ({
       case_id: d.id,
       at: now,
       actor: 'intake',
       type: replace ? 'case.updated_by_intake' : 'case.escalated',
       details: JSON.stringify({ escalatedAt: d.escalatedAt, reason: d.reason, claim: d.claim }),
+      bound: null,
     })),
-    (chunk) => tx.insertInto('case_events').values(chunk).execute(),
   );
 }

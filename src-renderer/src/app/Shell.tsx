@@ -16,6 +16,7 @@ import { QueueScreen } from '../features/queue/QueueScreen';
 import { BuyerScreen } from '../features/risk/BuyerScreen';
 import { BuyersScreen } from '../features/risk/BuyersScreen';
 import { SearchBox } from './SearchBox';
+import { IntegrityBanner } from '../features/audit/IntegrityBanner';
 import { SupervisionScreens, SupervisorNav, type SupervisionView } from '../features/supervision/SupervisionScreens';
 
 const HEADER_H = 56;
@@ -205,6 +206,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         </Group>
       </Group>
       <ConnectionBanner onRecovered={refetchAll} />
+      {me.role === 'supervisor' && <IntegrityBanner onOpen={open} />}
 
       {me.role === 'supervisor' && (
         <ErrorBoundary screen="The screen switch" inline>

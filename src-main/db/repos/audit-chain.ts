@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { canonicalEventV1, canonicalJsonV1, type ChainedContentV1 } from '../../../migrations/audit-chain-v1';
+import { AppFailure } from '../../contract/errors';
+import { chunks, insertChunked } from '../batch';
+import { dialectOf } from '../dialect';
+import type { WriteTx } from '../tx';
+
+/**
+ * The audit chain (migrations/0010_audit_chain): every case event carries its position in
+ * the case (`seq`), the previous event's hash and the SHA-256 of its own canonical content
+ * (case id, seq, type, actor, at, details, what it bound, the previous hash). Changing,
+ * deleting or inserting an event, or a decision / refund row behind the event that created
+ * it, breaks the chain where `audit verify` and the start-up check look.
+ *
+ * Every case event is written through `insertChainedEvents`, inside the transaction that
+ * holds the case's row lock, so reading the case's head and appending after it cannot race
+ * another writer on PostgreSQL (READ COMMITTED: the head is read after the lock is granted,
+ * so it sees the previous holder's committed events); the unique (case_id, seq) index is the
+ * backstop that turns a missed lock into an error instead of a fork.
+ */
+
+export { canonicalJsonV1 as canonicalJson };
+
+/** What the event created: decisions (by their seq in the case) and the refund as it now stands. */
+export interface Bound {
+  decisions?: Array<{ seq: number; outcome: string; amountMinor: number; basis: string }>;
+  /** Present when the event changed the refund; null when it removed it. */
+  refund?: { amountMinor: number; status: string } | null;
+}
+
+export interface EventToChain {
+  case_id: string;
+  at: number;
+  actor: string;
+  type: string;
+  /** JSON text, stored and hashed as is. */
+  details: string;
+  bound: Bound | null;
+}
+
+/** SHA-256 (hex) of one event's canonical content: the same bytes as migrations/audit-chain-v1's backfill. */
+export function eventHash(content: ChainedContentV1): string {
+  return createHash('sha256').update(canonicalEventV1(content)).digest('hex');
+}
+
+/**
+ * The serialized details a case event may carry: bigger is refused (issue 14: bound what a
+ * caller can make us store). Above what the contract's longest texts (10,000 characters: a
+ * decision's or review's reasons, an appeal) serialize to even when every character needs a
+ * six-byte JSON escape, so no valid command is refused; far below the 900 KB rows of the issue.
+ */
+export const MAX_EVENT_DETAILS_BYTES = 64 * 1024;
+
+/**
+ * Appends events to their cases' chains, in the order given (events of one case in sequence).
+ * `lockCases`: the caller does not already hold the cases' row locks (a refusal logged
+ * outside a command), so take them here (PostgreSQL; SQLite's single writer serialises).
+ */
+export async function insertChainedEvents(tx: WriteTx, events: EventToChain[], opts: { lockCases?: boolean } = {}): Promise<void> {
+  if (!events.length) return;
+  for (const e of events)
+    if (Buffer.byteLength(e.details) > MAX_EVENT_DETAILS_BYTES)
+      throw new AppFailure(
+        'VALIDATION',
+        `The ${e.type.slice(0, 64)} event of case ${e.case_id} would store ${Buffer.byteLength(e.details)} bytes of details; at most ${MAX_EVENT_DETAILS_BYTES} are kept. Shorten the texts and try again.`,
+      );
+  const caseIds = [...new Set(events.map((e) => e.case_id))].sort();
+  if (opts.lockCases && dialectOf(tx) === 'postgres')
+    for (const ids of chunks(caseIds, 500))
+      await tx.selectFrom('cases').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  const heads = await chainHeads(tx, caseIds);
+  const rows = events.map((e) => {
+    const head = heads.get(e.case_id) ?? { seq: 0, hash: null };
+    const seq = head.seq + 1;
+    const bound = e.bound ? canonicalJsonV1(e.bound) : null;
+    const hash = eventHash({ caseId: e.case_id, seq, type: e.type, actor: e.actor, at: e.at, details: e.details, bound, prev: head.hash });
+    const row = { case_id: e.case_id, at: e.at, actor: e.actor, type: e.type, details: e.details, seq, bound, prev_hash: head.hash, hash };
+    heads.set(e.case_id, { seq, hash });
+    return row;
+  });
+  await insertChunked(rows, (chunk) => tx.insertInto('case_events').values(chunk).execute());
+}
+
+/** The last chained event (seq, hash) of each of these cases that has one. */
+async function chainHeads(tx: WriteTx, caseIds: string[]): Promise<Map<string, { seq: number; hash: string | null }>> {
+  const heads = new Map<string, { seq: number; hash: string | null }>();
+  for (const ids of chunks(caseIds, 500)) {
+    const rows = await tx
+      .selectFrom('case_events as e')
+      .select(['e.case_id', 'e.seq', 'e.hash'])
+      .where('e.case_id', 'in', ids)
+      .where('e.seq', '=', (eb) =>
+        eb
+          .selectFrom('case_events as last')
+          .select((x) => x.fn.max('last.seq').as('m'))
+          .whereRef('last.case_id', '=', 'e.case_id'),
+      )
+      .execute();
+    for (const r of rows) heads.set(r.case_id, { seq: Number(r.seq), hash: r.hash });
+  }
+  return heads;
+}
