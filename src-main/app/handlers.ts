@@ -22,6 +22,7 @@ import { sweep } from './sweep/sweep';
 import { evidenceHandlers } from './evidence/handlers';
 import { submitEvidence, type EvidenceFiles } from './evidence/intake';
 import { supervisionHandlers } from './supervision/handlers';
+import { feedHandlers } from './feed/handlers';
 import type { ReplayCases } from './replay/in-worker';
 import { sweepAfterCommit } from './sweep-after-commit';
 
@@ -145,4 +146,5 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'risk.get': (ctx, input) => riskGet(ctx.db, input.buyerId),
   ...supervisionHandlers,
   ...evidenceHandlers,
+  ...feedHandlers,
 };

@@ -41,6 +41,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const { runScore } = await import('./score');
     await runScore(args);
   },
+  async feed(args) {
+    const { runFeed } = await import('./feed');
+    await runFeed(args);
+  },
   async eval(args) {
     const { runEval } = await import('./eval');
     await runEval(args);

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   // Not in DOMAIN.md's list: the only infrastructure outcomes a caller can see.
   'CONFLICT',
   'UNAUTHENTICATED',
+  // A feed sent more calls than its rate limit (HTTP 429 with Retry-After).
+  'RATE_LIMITED',
   // The case database cannot be reached right now (HTTP 503 where a status is sent); retry.
   'UNAVAILABLE',
   'INTERNAL',

@@ -4,6 +4,7 @@ import { Dispute } from './dispute';
 import { Currency, Id, Minor, RequiredText, Sha256, Text } from './primitives';
 import { evidenceMethods } from './evidence';
 import { supervisionMethods } from './supervision';
+import { feedMethods, type FeedOutputs } from './feed';
 import type { CaseOutputs } from './outputs/case';
 import type { EvidenceOutputs } from './outputs/evidence';
 import type { IntakeOutputs } from './outputs/intake';
@@ -201,6 +202,7 @@ export const methods = {
   'risk.get': { input: z.object({ buyerId: Id }).strict(), who: ['supervisor', 'analyst'] },
   ...supervisionMethods,
   ...evidenceMethods,
+  ...feedMethods,
 } as const satisfies Record<string, { input: z.ZodType; who: readonly Caller[] }>;
 
 export type MethodName = keyof typeof methods;
@@ -213,7 +215,16 @@ export type MethodRawInput<M extends MethodName> = z.input<(typeof methods)[M]['
  * renderer's client returns it, so a change on either side fails the typecheck.
  */
 export interface MethodOutputs
-  extends CaseOutputs, QueueOutputs, IntakeOutputs, EvidenceOutputs, RiskOutputs, SessionOutputs, SweepOutputs, SupervisionOutputs {}
+  extends
+    CaseOutputs,
+    QueueOutputs,
+    IntakeOutputs,
+    EvidenceOutputs,
+    RiskOutputs,
+    SessionOutputs,
+    SweepOutputs,
+    SupervisionOutputs,
+    FeedOutputs {}
 export type MethodOutput<M extends MethodName> = MethodOutputs[M];
 
 /** Compile-time checks: a method without an output, or an output without a method, fails here and names it. */

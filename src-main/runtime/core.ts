@@ -21,6 +21,8 @@ import { sharesServer, underStartupLock } from '../db/server';
 import { listenForChanges } from '../db/listen';
 import { watchHealth } from '../db/health';
 import { unavailable } from '../db/unavailable';
+import { openFeedApi } from '../app/feed/api';
+import type { RateLimit } from '../app/feed/rate-limit';
 
 /** demo/ (population, pictures, history; thousands of lines) is loaded only when a demo is asked for. */
 const loadDemo = () => import('../demo/seed');
@@ -38,6 +40,8 @@ export interface CoreOptions {
    * (shared by the team), on SQLite `evidence/` next to the file (openEvidenceStore).
    */
   evidenceDir?: string;
+  /** The feed API's per-feed rate limit (default app/feed/api.ts DEFAULT_RATE_LIMIT). */
+  feedRateLimit?: RateLimit;
 }
 
 export interface Core extends CoreApi {
@@ -138,10 +142,13 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     );
   if (opts.demoIfEmpty) await seedIfEmpty(opts.demoIfEmpty);
 
+  const feed = openFeedApi(context, { rateLimit: opts.feedRateLimit });
+
   return {
     db,
     context,
     sweepNow,
+    feed,
     async dispatch(method, input, identity) {
       const envelope = await dispatch(context, method, input, identity);
       if (envelope.ok) health.succeeded();
