@@ -210,6 +210,16 @@ describe.each(FEED_DIALECTS)('the feed API on $name', ({ url }) => {
     });
     const view = await deskCall<{ refund: { status: string } }>(desk, 'case.get', { caseId: id }, M1);
     expect(view.refund.status).toBe('completed');
+    const team = await deskCall<{ refundStages: Array<{ status: string; currency: string; count: number; amountMinor: number }> }>(
+      desk,
+      'team.overview',
+      {},
+      S1,
+    );
+    expect(team.refundStages.find((r) => r.status === 'completed' && r.currency === 'USD')).toMatchObject({
+      count: 1,
+      amountMinor: 15_000,
+    });
     const after = await feedPost(desk, 'refund.update', { caseId: id, status: 'failed', reason: 'bank said no' }, newKey());
     expect([after.status, after.body.error?.code]).toEqual([409, 'INVALID_STATE']);
   });
@@ -315,6 +325,5 @@ describe.each(FEED_DIALECTS)('the feed API on $name', ({ url }) => {
     }
   });
 
-  void S1;
   void DAY;
 });
