@@ -2,6 +2,7 @@ import type { Role } from '../contract/domain';
 import type { Envelope } from '../contract/errors';
 import type { EvidenceRequest, EvidenceResponse } from './evidence/serving';
 import type { ChangeNotice, Dispatch, Identity } from './identity';
+import type { FeedApi } from './feed/api';
 
 export interface SignedInUser {
   userId: string;
@@ -27,6 +28,8 @@ export interface CoreApi {
    * Absent on a core without an evidence store (the carrier then answers 404).
    */
   readEvidence?(identity: Identity, request: EvidenceRequest): Promise<EvidenceResponse>;
+  /** The marketplace feed API (FEED.md), served under /feed/v1/ (transport/feed-http.ts). Absent: 404. */
+  feed?: FeedApi;
   /** Fills an empty database with the deterministic demo population. */
   seedDemo(cases: number): Promise<{ cases: number; users: number }>;
   close(): Promise<void>;

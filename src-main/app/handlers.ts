@@ -25,6 +25,7 @@ import { evidenceHandlers } from './evidence/handlers';
 import { submitEvidence, type EvidenceFiles } from './evidence/intake';
 import { supervisionHandlers } from './supervision/handlers';
 import { reportCaseList, reportSummary } from './supervision/reports';
+import { feedHandlers } from './feed/handlers';
 import type { ReplayCases } from './replay/in-worker';
 import { sweepAfterCommit } from './sweep-after-commit';
 import { presenceHandlers } from './presence/handlers';
@@ -166,4 +167,5 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   ...evidenceHandlers,
   ...presenceHandlers,
   ...auditHandlers,
+  ...feedHandlers,
 };

@@ -3,7 +3,11 @@ import type { Envelope } from '../contract/errors';
 
 /** Who is calling, as held by main (the session), never as sent by the page. */
 export type Identity =
-  { kind: 'user'; userId: string; role: Role; name: string } | { kind: 'intake' } | { kind: 'system' } | { kind: 'anonymous' };
+  | { kind: 'user'; userId: string; role: Role; name: string }
+  /** The marketplace feed; `feedId` when it called through the feed API with its token (app/feed). */
+  | { kind: 'intake'; feedId?: string }
+  | { kind: 'system' }
+  | { kind: 'anonymous' };
 
 /** One entry point for every carrier: IPC, HTTP and replay all call this. */
 export type Dispatch = (method: string, rawInput: unknown, identity: Identity) => Promise<Envelope<unknown>>;

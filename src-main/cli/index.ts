@@ -45,6 +45,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const { runAudit } = await import('./audit');
     await runAudit(args);
   },
+  async feed(args) {
+    const { runFeed } = await import('./feed');
+    await runFeed(args);
+  },
   async eval(args) {
     const { runEval } = await import('./eval');
     await runEval(args);

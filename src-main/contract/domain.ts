@@ -41,7 +41,8 @@ export const Basis = z.enum(['agreement', 'mediator', 'default', 'appeal']);
 export type Basis = z.infer<typeof Basis>;
 export const AppealGrounds = z.enum(['outcome', 'mediator_conduct', 'new_evidence']);
 export type AppealGrounds = z.infer<typeof AppealGrounds>;
-export const RefundStatus = z.enum(['awaiting_return', 'return_in_transit', 'expected', 'processing', 'completed', 'cancelled']);
+/** `failed` (added with refund.update, FEED.md): the marketplace could not pay; its reason is recorded. */
+export const RefundStatus = z.enum(['awaiting_return', 'return_in_transit', 'expected', 'processing', 'completed', 'failed', 'cancelled']);
 export type RefundStatus = z.infer<typeof RefundStatus>;
 export const Role = z.enum(['mediator', 'supervisor', 'analyst']);
 export type Role = z.infer<typeof Role>;

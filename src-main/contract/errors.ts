@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   // The case changed since the dialog was filled in (basedOnVersion): look at it, then send again.
   'STALE',
   'UNAUTHENTICATED',
+  // A feed sent more calls than its rate limit (HTTP 429 with Retry-After).
+  'RATE_LIMITED',
   // The case database cannot be reached right now (HTTP 503 where a status is sent); retry.
   'UNAVAILABLE',
   'INTERNAL',

@@ -8,6 +8,7 @@ import { reportsMethods, type ReportsOutputs } from './reports';
 import { presenceMethods, type PresenceOutputs } from './presence';
 import { auditMethods } from './audit';
 import type { AuditOutputs } from './outputs/audit';
+import { feedMethods, type FeedOutputs } from './feed';
 import type { CaseOutputs } from './outputs/case';
 import type { EvidenceOutputs } from './outputs/evidence';
 import type { IntakeOutputs } from './outputs/intake';
@@ -230,6 +231,7 @@ export const methods = {
   ...evidenceMethods,
   ...presenceMethods,
   ...auditMethods,
+  ...feedMethods,
 } as const satisfies Record<string, { input: z.ZodType; who: readonly Caller[] }>;
 
 export type MethodName = keyof typeof methods;
@@ -253,7 +255,8 @@ export interface MethodOutputs
     SupervisionOutputs,
     ReportsOutputs,
     PresenceOutputs,
-    AuditOutputs {}
+    AuditOutputs,
+    FeedOutputs {}
 export type MethodOutput<M extends MethodName> = MethodOutputs[M];
 
 /** Compile-time checks: a method without an output, or an output without a method, fails here and names it. */

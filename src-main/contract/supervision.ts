@@ -1,3 +1,4 @@
+import type { RefundStatus } from './domain';
 import { z } from 'zod';
 import { Id, RequiredText } from './primitives';
 import { Policy } from './policy';
@@ -126,6 +127,8 @@ export interface TeamOverview {
     reason: string;
     overdue: boolean;
   }>;
+  /** Refund totals by stage (expected → processing → completed, failed; refund.update) and currency. */
+  refundStages: Array<{ status: RefundStatus; currency: string; count: number; amountMinor: number }>;
 }
 
 export interface PolicyVersionView {

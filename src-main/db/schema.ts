@@ -178,6 +178,9 @@ export interface RefundsTable {
   return_due_at: number | null;
   return_tracking_number: string | null;
   updated_at: number;
+  /** refund.update (migration 0008): the marketplace's payment reference, and why it failed. */
+  reference: Generated<string | null>;
+  failure_reason: Generated<string | null>;
 }
 export interface DeadlinesTable {
   id: Generated<number>;
@@ -453,6 +456,52 @@ export interface Database {
   change_log: ChangeLogTable;
   presence: PresenceTable;
   queue_counts: QueueCountsTable;
+  feeds: FeedsTable;
+  feed_cases: FeedCasesTable;
+  feed_outbox: FeedOutboxTable;
+  feed_idempotency: FeedIdempotencyTable;
+}
+
+/** The marketplace connection (migrations/0008_feeds_outbox). */
+export interface FeedsTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  webhook_url: string | null;
+  webhook_secret: string | null;
+  created_at: number;
+  revoked_at: number | null;
+  last_seen_at: number | null;
+  delivered_seq: Generated<number>;
+  delivery_attempts: Generated<number>;
+  delivery_error: string | null;
+  last_attempt_at: number | null;
+  next_attempt_at: number | null;
+  last_delivered_at: number | null;
+  delivered_batches: Generated<number>;
+  failed_attempts_total: Generated<number>;
+  lease_owner: Generated<string | null>;
+  lease_until: Generated<number | null>;
+}
+export interface FeedCasesTable {
+  case_id: string;
+  feed_id: string;
+}
+export interface FeedOutboxTable {
+  seq: Generated<number>;
+  feed_id: string;
+  case_id: string;
+  type: string;
+  at: number;
+  data: string;
+}
+export interface FeedIdempotencyTable {
+  feed_id: string;
+  key: string;
+  body_hash: string;
+  status: number;
+  answer: string;
+  created_at: number;
 }
 
 export type CaseRow = Selectable<CasesTable>;

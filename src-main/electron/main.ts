@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, powerMonitor, protocol, session, type WebFrameMain } from 'electron';
 import { openCore } from '../runtime/core';
 import { readConfig } from '../runtime/config';
+import { startFeedServer } from '../transport/feed-http';
 import { registerIpcCarrier, type UserIdentity } from './ipc';
 import { contentTypeFor, resolveStaticFile } from '../transport/static-files';
 
@@ -182,6 +183,15 @@ async function start(): Promise<void> {
     sqliteNativeBinding: electronSqliteBinding(),
   });
   const demo = await offerDemo(core);
+  // The marketplace's feed API (FEED.md) on its own listener: loopback unless the setting says otherwise.
+  const feedListen = readConfig().feedListen;
+  const feedServer =
+    feedListen && core.feed
+      ? await startFeedServer(core.feed, feedListen).catch((err: unknown) => {
+          console.error(`[feed] cannot listen on ${feedListen.host}:${feedListen.port} (MEDIATION_DESK_FEED_LISTEN):`, err);
+          return null;
+        })
+      : null;
   // Main holds each window's session; the evidence protocol reads the same map.
   const sessions = new Map<number, UserIdentity>();
   // demo/ is loaded only when the demo population was asked for.
@@ -212,6 +222,7 @@ async function start(): Promise<void> {
     event.preventDefault();
     shuttingDown = true;
     disposeIpc();
+    void feedServer?.close();
     core
       .close()
       .catch((err: unknown) => console.error('[core] close failed', err))

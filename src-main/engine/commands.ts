@@ -31,6 +31,8 @@ export type Command =
       amountMinor?: number | undefined;
       reasons: string;
     }
+  /** The marketplace reports a payable refund's stage (FEED.md refund.update; engine/refund-stage.ts). */
+  | { type: 'refundUpdate'; status: 'processing' | 'completed' | 'failed'; reference?: string | undefined; reason?: string | undefined }
   /** The sweep enforcing one deadline; `key` and `dueAt` come from deadlinesOf(state). */
   | { type: 'deadline'; key: string; dueAt: Ms };
 

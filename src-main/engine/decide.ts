@@ -4,6 +4,7 @@ import { formatMoney, HOUR_MS } from './money';
 import { computeProposal } from './proposal';
 import { deadlinesOf } from './deadlines';
 import { handlersOfCase, separationRefusal } from './handled';
+import { nextRefundStage } from './refund-stage';
 import type { Actor, CaseEvent, Command, EngineContext, EngineResult, NewEvidence } from './commands';
 import type { CaseState, Decision, Ms } from './state';
 
@@ -68,7 +69,18 @@ function apply(d: Draft, c: Command): void {
       return reviewAppeal(d, c);
     case 'deadline':
       return enforceDeadline(d, c.key, c.dueAt);
+    case 'refundUpdate':
+      return updateRefund(d, c);
   }
+}
+
+function updateRefund(d: Draft, c: Extract<Command, { type: 'refundUpdate' }>): void {
+  requireIntake(d);
+  const result = nextRefundStage(d.s.refund, c, d.ctx.now);
+  if (!result.ok) return refuse(result.code, result.message);
+  if (!result.changed) return;
+  d.s.refund = result.refund;
+  emit(d, 'refund.updated', { status: c.status, reference: result.refund.reference ?? null, reason: result.refund.failureReason ?? null });
 }
 
 // ---------------------------------------------------------------- helpers

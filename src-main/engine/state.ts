@@ -81,6 +81,9 @@ export interface Refund {
   returnDueAt: Ms | null;
   returnTrackingNumber: string | null;
   updatedAt: Ms;
+  /** refund.update: the marketplace's payment reference, and why a refund failed (absent before migration 0008). */
+  reference?: string | null;
+  failureReason?: string | null;
 }
 
 /** Everything the engine needs to know about one case; loaded and saved by the repository. */

@@ -22,6 +22,9 @@ import { sharesServer, underStartupLock } from '../db/server';
 import { listenForChanges } from '../db/listen';
 import { watchHealth } from '../db/health';
 import { unavailable } from '../db/unavailable';
+import { openFeedApi } from '../app/feed/api';
+import type { RateLimit } from '../app/feed/rate-limit';
+import { startWebhookDelivery, type WebhookDelivery, type WebhookOptions } from '../app/feed/webhook';
 
 /** demo/ (population, pictures, history; thousands of lines) is loaded only when a demo is asked for. */
 const loadDemo = () => import('../demo/seed');
@@ -41,6 +44,10 @@ export interface CoreOptions {
   evidenceDir?: string;
   /** Walk the whole audit history in the background after the incremental start-up check (default true). */
   fullIntegrityWalk?: boolean;
+  /** The feed API's per-feed rate limit (default app/feed/api.ts DEFAULT_RATE_LIMIT). */
+  feedRateLimit?: RateLimit;
+  /** Webhook push settings (tests inject fetch and a short backoff); the clock is the core's. */
+  webhooks?: Omit<WebhookOptions, 'clock'>;
 }
 
 export interface Core extends CoreApi {
@@ -48,6 +55,8 @@ export interface Core extends CoreApi {
   context: ServiceContext;
   /** Apply whatever fell due (start-up catch-up, resume from sleep, the test clock). */
   sweepNow(): Promise<void>;
+  /** The feeds' webhook push (a background task; `runOnce` for tests). */
+  webhooks: WebhookDelivery;
 }
 
 /** The longest a timer sleeps before re-checking: covers clock jumps and deadlines added by other desktops. */
@@ -143,10 +152,17 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     );
   if (opts.demoIfEmpty) await seedIfEmpty(opts.demoIfEmpty);
 
+  const feed = openFeedApi(context, { rateLimit: opts.feedRateLimit });
+  // Every change (this desktop's, and other desktops' heard through LISTEN) may have written outbox rows.
+  const webhooks = startWebhookDelivery(db, { ...opts.webhooks, clock });
+  events.on('change', () => webhooks.kick());
+
   return {
     db,
     context,
     sweepNow,
+    feed,
+    webhooks,
     async dispatch(method, input, identity) {
       const envelope = await dispatch(context, method, input, identity);
       if (envelope.ok) health.succeeded();
@@ -187,6 +203,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     seedDemo: seedIfEmpty,
     async close() {
       closed = true;
+      await webhooks.close();
       health.close();
       await listener?.close();
       if (timer) clearTimeout(timer);

@@ -8,6 +8,7 @@ import { sessionInfo, type DemoAccount } from './session-info';
 import { contentTypeFor, resolveStaticFile } from './static-files';
 import type { Identity } from '../app/identity';
 import type { ChangeNotice } from '../contract/bridge';
+import { handleFeedRequest } from './feed-http';
 
 /**
  * The local HTTP carrier behind `npm run serve`: the same dispatch as IPC, reached over
@@ -106,6 +107,10 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
   server.headersTimeout = KEEP_ALIVE_MS + 5_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // The marketplace's feed API authenticates every call with its bearer token (no cookie, no session):
+    // it is answered before the browser-session checks below, which would refuse a marketplace's Host.
+    const feedPath = (req.url ?? '/').split('?')[0] ?? '/';
+    if (feedPath.startsWith('/feed/') && core.feed) return handleFeedRequest(core.feed, req, res, feedPath);
     setCommonHeaders(res);
     // DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own Host.
     const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];

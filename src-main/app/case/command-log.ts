@@ -48,6 +48,8 @@ export function contractCallOf(caseId: string, c: Command): { method: MethodName
         method: 'appeal.review',
         input: defined({ caseId, verdict: c.verdict, outcome: c.outcome, amountMinor: c.amountMinor, reasons: c.reasons }),
       };
+    case 'refundUpdate':
+      return { method: 'refund.update', input: defined({ caseId, status: c.status, reference: c.reference, reason: c.reason }) };
     case 'deadline':
       return null;
   }

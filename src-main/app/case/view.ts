@@ -161,6 +161,8 @@ export async function caseView(db: Db, caseId: string, opts: { events?: boolean 
       amountMinor: s.refund.amountMinor,
       currency: s.order.currency,
       returnTrackingNumber: s.refund.returnTrackingNumber,
+      reference: s.refund.reference ?? null,
+      failureReason: s.refund.failureReason ?? null,
     },
     returnDueAt: isoOrNull(s.refund?.returnDueAt),
     deadlines: deadlines.map((d) => ({ key: d.key, kind: d.kind, dueAt: toIso(d.dueAt), whenPassed: deadlineConsequence(d, s) })),

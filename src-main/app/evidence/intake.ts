@@ -2,6 +2,7 @@ import { AppFailure } from '../../contract/errors';
 import type { EvidenceVerifyView } from '../../contract/evidence';
 import type { MethodInput } from '../../contract/methods';
 import type { Policy } from '../../contract/policy';
+import type { Party } from '../../contract/domain';
 import { toIso } from '../../contract/primitives';
 import {
   evidenceFileBySha,
@@ -188,78 +189,91 @@ export async function submitEvidence(
   actor: Actor,
 ): Promise<CommandResult> {
   const now = ctx.clock.now(); // the moment it arrived: storing and analysing do not make it late
+  const { described, taken } = await takeSentFiles(ctx, input);
+  return recordSubmittedEvidence(ctx, { caseId: input.caseId, party: input.party, note: input.note }, described, taken, actor, now);
+}
+
+/**
+ * The first half of `party.submitEvidence`: every file given with its bytes is checked, stored
+ * and analysed (outside any transaction: the bytes are content-addressed, and a file nobody
+ * records is collected later); described files pass through as they are.
+ */
+export async function takeSentFiles(
+  ctx: ServiceContext,
+  input: MethodInput<'party.submitEvidence'>,
+): Promise<{ described: FileDescription[]; taken: NamedFile[] }> {
   const sent = input.files ?? (input.file ? [input.file] : []);
   // Where a refusal points: `file…` for the single form, `files.<i>…` for the list.
   const fieldOf = (i: number, rest: string) => (input.files ? `files.${i}.${rest}` : `file.${rest}`);
-  const note = input.note;
-  let result: CommandResult;
-  if (sent.some((f) => 'contentBase64' in f)) {
-    const files = ctx.evidence;
-    const firstBytes = sent.findIndex((f) => 'contentBase64' in f);
-    if (!files)
-      throw new AppFailure(
-        'VALIDATION',
-        'This desk keeps no evidence files (a replay keeps descriptions only); send the file description instead.',
-        fieldOf(firstBytes, 'contentBase64'),
-      );
-    const limits = limitsOf((await currentPolicy(ctx.db)).policy);
-    // Every file's type and size first (cheap, from the base64 text), so one bad file refuses before any is stored.
-    const checked = sent.map((f, i) => {
-      if (!('contentBase64' in f)) return null;
-      const name = sanitizeFileName(f.name);
-      return {
-        name,
-        size: pointAt(() => checkBase64(name, f.contentBase64, limits), input.files ? fieldOf(i, 'contentBase64') : undefined),
-      };
-    });
-    const taken: NamedFile[] = [];
-    const described: FileDescription[] = [];
-    for (const [i, f] of sent.entries()) {
-      const c = checked[i];
-      if (!c || !('contentBase64' in f)) {
-        described.push(f as FileDescription);
-        continue;
-      }
-      const t = await pointAtAsync(
-        () => takeFile(ctx.db, files, c.name, Buffer.from(f.contentBase64, 'base64'), limits, c.size),
-        input.files ? fieldOf(i, 'contentBase64') : undefined,
-      );
-      taken.push(t);
-      described.push({ name: c.name, mediaType: t.sniffed.mediaType, sizeBytes: t.sizeBytes, sha256: t.sha256 });
+  if (!sent.some((f) => 'contentBase64' in f)) return { described: sent as FileDescription[], taken: [] };
+  const files = ctx.evidence;
+  const firstBytes = sent.findIndex((f) => 'contentBase64' in f);
+  if (!files)
+    throw new AppFailure(
+      'VALIDATION',
+      'This desk keeps no evidence files (a replay keeps descriptions only); send the file description instead.',
+      fieldOf(firstBytes, 'contentBase64'),
+    );
+  const limits = limitsOf((await currentPolicy(ctx.db)).policy);
+  // Every file's type and size first (cheap, from the base64 text), so one bad file refuses before any is stored.
+  const checked = sent.map((f, i) => {
+    if (!('contentBase64' in f)) return null;
+    const name = sanitizeFileName(f.name);
+    return {
+      name,
+      size: pointAt(() => checkBase64(name, f.contentBase64, limits), input.files ? fieldOf(i, 'contentBase64') : undefined),
+    };
+  });
+  const taken: NamedFile[] = [];
+  const described: FileDescription[] = [];
+  for (const [i, f] of sent.entries()) {
+    const c = checked[i];
+    if (!c || !('contentBase64' in f)) {
+      described.push(f as FileDescription);
+      continue;
     }
-    await files.reuse.sync(ctx.db); // the first full load outside the transaction
-    result = await runCaseCommand(
-      ctx.db,
-      input.caseId,
-      { type: 'submitEvidence', party: input.party, files: described, note },
-      actor,
-      now,
-      {
-        alsoInTransaction: (tx) =>
-          inWriteTx(tx, async (w) => {
-            await recordEvidenceFiles(w, files.reuse, taken, now);
-            if (input.party === 'buyer') await rekeyDisputePhotos(w, input.caseId, now);
-          }),
-      },
+    const t = await pointAtAsync(
+      () => takeFile(ctx.db, files, c.name, Buffer.from(f.contentBase64, 'base64'), limits, c.size),
+      input.files ? fieldOf(i, 'contentBase64') : undefined,
     );
-  } else {
-    result = await runCaseCommand(
-      ctx.db,
-      input.caseId,
-      { type: 'submitEvidence', party: input.party, files: sent as FileDescription[], note },
-      actor,
-      now,
-      {
-        // A described file may be one whose bytes came earlier: the buyer score then counts its cluster.
-        alsoInTransaction: (tx) =>
-          inWriteTx(tx, async (w) => {
-            if (input.party === 'buyer') await rekeyDisputePhotos(w, input.caseId, now);
-          }),
-      },
-    );
+    taken.push(t);
+    described.push({ name: c.name, mediaType: t.sniffed.mediaType, sizeBytes: t.sizeBytes, sha256: t.sha256 });
   }
+  return { described, taken };
+}
+
+/**
+ * The second half: ONE case command for all the files (so a bad file refuses the whole answer
+ * and nothing of it is recorded), whose transaction also records the stored files' rows. Also
+ * the way in for files streamed by the feed API (app/feed/upload.ts), which took them itself.
+ */
+export async function recordSubmittedEvidence(
+  ctx: ServiceContext,
+  answer: { caseId: string; party: Party; note?: string | undefined },
+  described: FileDescription[],
+  taken: NamedFile[],
+  actor: Actor,
+  now: number,
+): Promise<CommandResult> {
+  const files = ctx.evidence;
+  if (taken.length && files) await files.reuse.sync(ctx.db); // the first full load outside the transaction
+  const result = await runCaseCommand(
+    ctx.db,
+    answer.caseId,
+    { type: 'submitEvidence', party: answer.party, files: described, note: answer.note },
+    actor,
+    now,
+    {
+      // A described file may be one whose bytes came earlier: the buyer score then counts its cluster.
+      alsoInTransaction: (tx) =>
+        inWriteTx(tx, async (w) => {
+          if (taken.length && files) await recordEvidenceFiles(w, files.reuse, taken, now);
+          if (answer.party === 'buyer') await rekeyDisputePhotos(w, answer.caseId, now);
+        }),
+    },
+  );
   const swept = await sweepAfterCommit(ctx.db, now);
-  ctx.notify([input.caseId, ...swept.caseIds], 'command');
+  ctx.notify([answer.caseId, ...swept.caseIds], 'command');
   return result;
 }
 

@@ -1,9 +1,10 @@
+import type { RefundStatus } from '../../contract/domain';
 import type { CaseStatus } from '../../contract/domain';
 import { AppFailure } from '../../contract/errors';
 import { toIso } from '../../contract/primitives';
 import type { MediatorStats, TeamOverview } from '../../contract/supervision';
 import { appendEvents, ConcurrentUpdate, loadCaseStates, saveCaseStates, type CaseChange } from '../../db/repos/case';
-import { longestWaitingPerStatus, teamMembers, teamTallies, unassignedCount, userRoleOf } from '../../db/repos/team';
+import { longestWaitingPerStatus, refundStageTotals, teamMembers, teamTallies, unassignedCount, userRoleOf } from '../../db/repos/team';
 import { inWriteTx, type Reader } from '../../db/tx';
 import { recordChange } from '../../db/repos/changes';
 import type { Actor } from '../../engine/commands';
@@ -117,7 +118,7 @@ export async function teamOverview(db: Reader, days: number, now: number): Promi
     };
   });
 
-  const [unassigned, waiting] = await Promise.all([unassignedCount(db), waitingLongest(db, now)]);
+  const [unassigned, waiting, refunds] = await Promise.all([unassignedCount(db), waitingLongest(db, now), refundStageTotals(db)]);
   return {
     windowDays: days,
     asOf: toIso(now),
@@ -125,6 +126,7 @@ export async function teamOverview(db: Reader, days: number, now: number): Promi
     team: { openCases: team.open, overdueCases: team.overdue, ...teamRates, quality: teamQuality, appealsOverturned: team.overturned },
     unassigned,
     waitingLongest: waiting,
+    refundStages: refunds.map((r) => ({ ...r, status: r.status as RefundStatus })),
   };
 }
 

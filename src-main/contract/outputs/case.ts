@@ -163,7 +163,15 @@ export interface CaseView {
     reviewedAt: string | null;
     reasons: string | null;
   } | null;
-  refund: { status: RefundStatus; amountMinor: number; currency: string; returnTrackingNumber: string | null } | null;
+  refund: {
+    status: RefundStatus;
+    amountMinor: number;
+    currency: string;
+    returnTrackingNumber: string | null;
+    /** refund.update: the marketplace's payment reference, and why the payment failed. */
+    reference: string | null;
+    failureReason: string | null;
+  } | null;
   returnDueAt: string | null;
   deadlines: Array<{ key: string; kind: DeadlineKind; dueAt: string; whenPassed: string }>;
   buyerRisk: { score: number; reasons: string[]; details: RiskReasonView[] };

@@ -6,6 +6,7 @@ import type { Database } from '../schema';
 import type { WriteTx } from '../tx';
 import { insertChainedEvents, type Bound, type EventToChain } from './audit-chain';
 import { recordCaseChangesRisk } from './risk/updates';
+import { writeFeedOutbox } from './feed-outbox';
 
 /**
  * The engine's changes to cases, written: the case rows (version-guarded), their child rows,
@@ -237,6 +238,8 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
         return_due_at: r.returnDueAt,
         return_tracking_number: r.returnTrackingNumber,
         updated_at: r.updatedAt,
+        reference: r.reference ?? null,
+        failure_reason: r.failureReason ?? null,
       };
     });
   await insertChunked(refunds, (rows) =>
@@ -246,7 +249,18 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
       .onConflict((oc) =>
         oc
           .column('case_id')
-          .doUpdateSet(excludedOf(['status', 'amount_minor', 'currency', 'return_due_at', 'return_tracking_number', 'updated_at'])),
+          .doUpdateSet(
+            excludedOf([
+              'status',
+              'amount_minor',
+              'currency',
+              'return_due_at',
+              'return_tracking_number',
+              'updated_at',
+              'reference',
+              'failure_reason',
+            ]),
+          ),
       )
       .execute(),
   );
@@ -303,6 +317,8 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
   );
   // The buyer fraud-pattern score: new decisions and buyer evidence, in the same transaction.
   await recordCaseChangesRisk(tx, changes, now);
+  // What the marketplace must act on (FEED.md events), in the same transaction: last, so the outbox lock is held briefly.
+  await writeFeedOutbox(tx, changes);
 }
 
 /** `SET col = excluded.col` for an upsert that replaces the whole row. */

@@ -165,6 +165,8 @@ async function loadChunk(tx: Reader, ids: string[], out: Map<string, CaseState &
             returnDueAt: refund.return_due_at,
             returnTrackingNumber: refund.return_tracking_number,
             updatedAt: refund.updated_at,
+            reference: refund.reference,
+            failureReason: refund.failure_reason,
           }
         : null,
     });

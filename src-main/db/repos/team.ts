@@ -141,3 +141,17 @@ export async function longestWaitingPerStatus(db: Reader, now: number, limit: nu
   );
   return perStatus.flat();
 }
+
+/** Refunds by stage and currency, with their sum (the team view's refund totals). */
+export async function refundStageTotals(
+  db: Reader,
+): Promise<Array<{ status: string; currency: string; count: number; amountMinor: number }>> {
+  const rows = await db
+    .selectFrom('refunds')
+    .select((eb) => ['status', 'currency', eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('amount_minor').as('amount')])
+    .groupBy(['status', 'currency'])
+    .orderBy('status')
+    .orderBy('currency')
+    .execute();
+  return rows.map((r) => ({ status: r.status, currency: r.currency, count: Number(r.n), amountMinor: Number(r.amount ?? 0) }));
+}

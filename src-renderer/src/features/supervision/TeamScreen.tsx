@@ -11,6 +11,10 @@ import type { Me } from '../../api/types';
 import { AssignMenu } from './AssignMenu';
 import { Empty, MixBar, MixLegend, pct, pts, ScreenHeader, SortTh, Stat, useRowNav, useSort, userName } from './shared';
 
+/** Refunds at these stages, all currencies (refund.update moves them: expected → processing → completed, or failed). */
+const stageCount = (stages: Array<{ status: string; count: number }>, which: readonly string[]) =>
+  stages.filter((s) => which.includes(s.status)).reduce((n, s) => n + s.count, 0);
+
 type Col = 'name' | 'open' | 'overdue' | 'decided' | 'perDay' | 'refund' | 'delta' | 'share' | 'quality' | 'overturned';
 const WINDOWS = ['7', '14', '30', '90'];
 /** |Δ| from the team's refund rate at which the number is inked; the core's outlier flag (≥ 15 pts on enough decisions) turns it orange. */
@@ -131,6 +135,13 @@ export function TeamScreen({ onOpen, active }: { me: Me; onOpen: (caseId: string
               label="Team refund rate"
               value={pct(data.team.refundRate)}
               hint={`${pct(data.team.meanRefundShareOfClaim)} of the claim on average`}
+            />
+            <Stat
+              label="Refunds being paid"
+              value={stageCount(data.refundStages, ['expected', 'processing']).toLocaleString()}
+              tone={stageCount(data.refundStages, ['failed']) ? 'red.7' : undefined}
+              hint={(['processing', 'completed', 'failed'] as const).map((s) => `${stageCount(data.refundStages, [s])} ${s}`).join(' · ')}
+              testId="stat-refunds"
             />
             <Stat
               label="Worth a look"

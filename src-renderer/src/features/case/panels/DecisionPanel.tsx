@@ -64,6 +64,8 @@ export function DecisionPanel({ view }: { view: CaseView }) {
       {view.refund && (
         <Group gap="xl" mt="sm" pt={6} style={{ borderTop: '1px solid var(--mantine-color-gray-2)' }}>
           <Fact label="Refund status">{humanize(view.refund.status)}</Fact>
+          {view.refund.reference && <Fact label="Payment reference">{view.refund.reference}</Fact>}
+          {view.refund.failureReason && <Fact label="Payment failed">{view.refund.failureReason}</Fact>}
           {view.refund.returnTrackingNumber && <Fact label="Return tracking">{view.refund.returnTrackingNumber}</Fact>}
           {view.returnDueAt && view.refund.status === 'awaiting_return' && (
             <Fact label="Return due">

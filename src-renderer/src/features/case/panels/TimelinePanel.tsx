@@ -23,6 +23,7 @@ const EVENT_LABELS: Record<string, string> = {
   'appeal.filed': 'Appeal filed',
   'appeal.reviewed': 'Appeal reviewed',
   'refund.cancelled': 'Refund cancelled',
+  'refund.updated': 'Refund stage reported',
   'command.refused': 'Refused',
 };
 
@@ -58,6 +59,8 @@ function eventSummary(type: string, details: unknown, currency: string): string 
       return s('because') ?? '';
     case 'appeal.filed':
       return `${s('grounds') ?? ''}: ${s('text') ?? ''}`;
+    case 'refund.updated':
+      return [s('status'), s('reference'), s('reason')].filter(Boolean).join(' · ');
     default:
       return '';
   }

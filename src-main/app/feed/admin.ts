@@ -1,0 +1,112 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { AppFailure } from '../../contract/errors';
+import type { FeedView } from '../../contract/feed';
+import { toIso } from '../../contract/primitives';
+import type { Reader } from '../../db/tx';
+import { inWriteTx } from '../../db/tx';
+import { feedByName, feedByTokenHash, insertFeed, listFeeds, outboxHead, revokeFeed, type FeedRow } from '../../db/repos/feeds';
+
+/**
+ * Feeds and their tokens (FEED.md "Feeds and tokens"). A token is 32 random bytes; only its
+ * sha256 is stored (a high-entropy secret needs no slow hash: guessing is hopeless, and the
+ * lookup is one indexed equality). The webhook secret signs deliveries, so it is kept as is.
+ */
+
+/** A feed as the rest of main knows it once its token was accepted. */
+export interface Feed {
+  id: string;
+  name: string;
+}
+
+const TOKEN_PREFIX = 'mdf_';
+export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
+
+export const FEED_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+export async function addFeed(
+  db: Reader,
+  name: string,
+  webhookUrl: string | null,
+  now: number,
+): Promise<{ feed: Feed; token: string; webhookSecret: string | null }> {
+  if (!FEED_NAME.test(name))
+    throw new AppFailure(
+      'VALIDATION',
+      `"${name.slice(0, 80)}" is not a usable feed name: use 1–64 letters, digits, ".", "_" or "-".`,
+      'name',
+    );
+  if (webhookUrl !== null) checkWebhookUrl(webhookUrl);
+  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const webhookSecret = webhookUrl === null ? null : randomBytes(32).toString('hex');
+  const id = randomUUID();
+  await inWriteTx(db, async (tx) => {
+    if (await feedByName(tx, name))
+      throw new AppFailure('DUPLICATE', `There is already a feed named ${name}; revoke it or choose another name.`);
+    await insertFeed(tx, { id, name, tokenHash: hashToken(token), webhookUrl, webhookSecret, now });
+  });
+  return { feed: { id, name }, token, webhookSecret };
+}
+
+function checkWebhookUrl(url: string): void {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new AppFailure(
+      'VALIDATION',
+      `${url.slice(0, 200)} is not a URL; give the full address, e.g. https://market.example/desk-events.`,
+      'webhook',
+    );
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw new AppFailure('VALIDATION', 'The webhook must be an http:// or https:// address.', 'webhook');
+  if (url.length > 2_000) throw new AppFailure('VALIDATION', 'The webhook address is longer than 2000 characters.', 'webhook');
+}
+
+export async function revokeFeedByName(db: Reader, name: string, now: number): Promise<void> {
+  const done = await inWriteTx(db, (tx) => revokeFeed(tx, name, now));
+  if (!done) {
+    const row = await feedByName(db, name);
+    throw new AppFailure('NOT_FOUND', row ? `The feed ${name} is already revoked.` : `There is no feed named ${name}.`);
+  }
+}
+
+/** The feed a bearer token belongs to, or null (unknown or revoked: both 401, with no hint which). */
+export async function authenticateFeed(db: Reader, token: string): Promise<Feed | null> {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
+  const row = await feedByTokenHash(db, hashToken(token));
+  if (!row || row.revoked_at !== null) return null;
+  return { id: row.id, name: row.name };
+}
+
+const isoOrNull = (ms: number | null) => (ms === null ? null : toIso(ms));
+
+/** Each feed with its deliveries, lag and failures (the Feeds screen, `feed list`). */
+export async function feedViews(db: Reader): Promise<FeedView[]> {
+  const rows = await listFeeds(db);
+  return Promise.all(rows.map((r) => feedView(db, r)));
+}
+
+async function feedView(db: Reader, r: FeedRow): Promise<FeedView> {
+  const delivered = Number(r.delivered_seq);
+  const { head, pending, oldestUndeliveredAt } = await outboxHead(db, r.id, delivered);
+  const pushes = r.webhook_url !== null;
+  return {
+    name: r.name,
+    createdAt: toIso(r.created_at),
+    revokedAt: isoOrNull(r.revoked_at),
+    lastSeenAt: isoOrNull(r.last_seen_at),
+    webhook: pushes ? { url: r.webhook_url! } : null,
+    headSeq: head,
+    deliveredSeq: delivered,
+    lag: pushes ? pending : 0,
+    oldestUndeliveredAt: pushes ? isoOrNull(oldestUndeliveredAt) : null,
+    lastDeliveredAt: isoOrNull(r.last_delivered_at),
+    deliveredBatches: r.delivered_batches,
+    attempts: r.delivery_attempts,
+    failedAttemptsTotal: r.failed_attempts_total,
+    lastError: r.delivery_error,
+    lastAttemptAt: isoOrNull(r.last_attempt_at),
+    nextAttemptAt: isoOrNull(r.next_attempt_at),
+  };
+}

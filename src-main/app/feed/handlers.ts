@@ -1,0 +1,29 @@
+import { toIso } from '../../contract/primitives';
+import type { RefundStatus } from '../../contract/domain';
+import { AppFailure } from '../../contract/errors';
+import type { Identity } from '../identity';
+import { runCaseCommand } from '../case/commands';
+import type { Handler } from '../handlers';
+import { sweepAfterCommit } from '../sweep-after-commit';
+import { feedViews } from './admin';
+
+/** The feed's own methods (contract/feed.ts), spread into the handler registry. */
+export const feedHandlers: { 'refund.update': Handler<'refund.update'>; 'feeds.list': Handler<'feeds.list'> } = {
+  'refund.update': async (ctx, input, identity: Identity) => {
+    if (identity.kind !== 'intake') throw new AppFailure('FORBIDDEN', 'Only the marketplace feed reports refunds.');
+    const now = ctx.clock.now();
+    let refund: RefundStatus | null = null;
+    const result = await runCaseCommand(
+      ctx.db,
+      input.caseId,
+      { type: 'refundUpdate', status: input.status, reference: input.reference, reason: input.reason },
+      { kind: 'intake' },
+      now,
+      { alsoInTransaction: async (_tx, r) => void (refund = r.next.refund?.status ?? null) },
+    );
+    const swept = await sweepAfterCommit(ctx.db, now);
+    ctx.notify([input.caseId, ...swept.caseIds], 'command');
+    return { ...result, refund: refund! };
+  },
+  'feeds.list': async (ctx) => ({ feeds: await feedViews(ctx.db), at: toIso(ctx.clock.now()) }),
+};

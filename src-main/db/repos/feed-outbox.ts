@@ -1,0 +1,99 @@
+import { sql } from 'kysely';
+import { decisionLetters, type LetterCase } from '../../contract/letters';
+import type { Reason } from '../../contract/domain';
+import { feedEventsOf, needsLetters, type FeedEvent, type FeedLetters } from '../../engine/feed-events';
+import type { Decision } from '../../engine/state';
+import { chunks, insertChunked } from '../batch';
+import { dialectOf } from '../dialect';
+import type { WriteTx } from '../tx';
+import type { CaseChange } from './case-write';
+import { currentPolicy } from './policy';
+
+/**
+ * The transactional outbox (FEED.md "Events out"; migrations/0008): rows written in the
+ * transaction of the change that causes them, so a rolled-back or refused command leaves
+ * none and a committed one always has its rows. Only cases a feed imported have rows (the
+ * feed that imported them reads them); CLI and demo cases belong to no feed.
+ */
+
+/** Arbitrary constant: the advisory lock that orders outbox writers on PostgreSQL. */
+const OUTBOX_LOCK = 0x6d64_6f62; // "mdob"
+
+/**
+ * On PostgreSQL, identity values are handed out at insert but become visible at commit, so a
+ * reader could see seq 12 before seq 11 commits and step past it for good. Writers of outbox
+ * rows take one transaction-scoped lock first: rows then commit in seq order, and a cursor
+ * never skips one. SQLite has a single writer already.
+ */
+async function lockOutbox(tx: WriteTx): Promise<void> {
+  if (dialectOf(tx) === 'postgres') await sql`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`.execute(tx);
+}
+
+export async function appendFeedEvents(tx: WriteTx, rows: Array<{ feedId: string; caseId: string; event: FeedEvent }>): Promise<void> {
+  if (!rows.length) return;
+  await lockOutbox(tx);
+  await insertChunked(
+    rows.map((r) => ({ feed_id: r.feedId, case_id: r.caseId, type: r.event.type, at: r.event.at, data: JSON.stringify(r.event.data) })),
+    (chunk) => tx.insertInto('feed_outbox').values(chunk).execute(),
+  );
+}
+
+/** The feed each case belongs to (cases of no feed are absent). */
+export async function feedsOfCases(tx: WriteTx, caseIds: string[]): Promise<Map<string, string>> {
+  const owner = new Map<string, string>();
+  for (const ids of chunks(caseIds, 500))
+    for (const r of await tx.selectFrom('feed_cases').select(['case_id', 'feed_id']).where('case_id', 'in', ids).execute())
+      owner.set(r.case_id, r.feed_id);
+  return owner;
+}
+
+/** Called by saveCaseStates for every accepted change, whoever made it (command, sweep, reassignment). */
+export async function writeFeedOutbox(tx: WriteTx, changes: readonly CaseChange[]): Promise<void> {
+  if (!changes.length) return;
+  const owner = await feedsOfCases(
+    tx,
+    changes.map((c) => c.next.id),
+  );
+  if (!owner.size) return;
+  const rows: Array<{ feedId: string; caseId: string; event: FeedEvent }> = [];
+  for (const { prev, next, effects } of changes) {
+    const feedId = owner.get(next.id);
+    if (!feedId) continue;
+    const letters = needsLetters(effects.events) ? await lettersOf(tx, next.id) : null;
+    for (const event of feedEventsOf(prev, next, effects.events, (d) => letters!(d))) rows.push({ feedId, caseId: next.id, event });
+  }
+  await appendFeedEvents(tx, rows);
+}
+
+/** The decision letters as the parties receive them (contract/letters.ts renders the same text the mediator previewed). */
+async function lettersOf(tx: WriteTx, caseId: string): Promise<(d: Decision) => FeedLetters> {
+  const row = await tx
+    .selectFrom('cases as c')
+    .innerJoin('orders as o', 'o.id', 'c.order_id')
+    .innerJoin('accounts as b', 'b.id', 'c.buyer_id')
+    .innerJoin('accounts as s', 's.id', 'c.seller_id')
+    .select(['c.id', 'c.reason', 'o.id as order_id', 'o.currency', 'o.total_minor', 'o.item_title', 'o.quantity', 'b.name as buyer_name'])
+    .select('s.name as seller_name')
+    .where('c.id', '=', caseId)
+    .executeTakeFirstOrThrow();
+  const { policy } = await currentPolicy(tx);
+  const letterCase: LetterCase = {
+    id: row.id,
+    reason: row.reason as Reason,
+    order: {
+      id: row.order_id,
+      currency: row.currency,
+      totalMinor: row.total_minor,
+      item: { title: row.item_title, quantity: row.quantity },
+    },
+    buyer: { name: row.buyer_name },
+    seller: { name: row.seller_name },
+  };
+  return (d) => {
+    const l = decisionLetters(letterCase, { outcome: d.outcome, amountMinor: d.amountMinor, reasons: d.reasons }, policy);
+    return {
+      buyer: { language: 'en', subject: l.buyer.subject, body: l.buyer.body },
+      seller: { language: 'en', subject: l.seller.subject, body: l.seller.body },
+    };
+  };
+}
