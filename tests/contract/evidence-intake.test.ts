@@ -421,6 +421,53 @@ describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) =>
     expect(!v.ok && v.error.message).toMatch(/Only the description/);
   });
 
+  it('a description of bytes the desk holds must tell their truth: a false size or type is refused, the true one accepted', async () => {
+    const caseId = await openRequest('B-lie');
+    const bytes = await texturedPng(606, 96, 64);
+    expect((await submit(caseId, 'real.png', bytes)).ok).toBe(true);
+    const c2 = await openRequest('B-lie-2');
+    const truth = { name: 'copy.png', mediaType: 'image/png', sizeBytes: bytes.length, sha256: sha(bytes) };
+    const before = await evidenceOf(c2);
+    // The report's case: the sha256 of stored bytes, "image/jpeg, 1 B".
+    const lie = await call(
+      'party.submitEvidence',
+      { caseId: c2, party: 'buyer', file: { ...truth, mediaType: 'image/jpeg', sizeBytes: 1 } },
+      INTAKE,
+    );
+    expect(lie).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'file.mediaType' } });
+    expect(!lie.ok && lie.error.message).toBe(
+      `copy.png is described as image/jpeg of 1 byte, but the desk already holds the file with this sha256 and it is image/png of ${bytes.length.toLocaleString('en-US')} bytes. Describe it as it is, or send the file itself.`,
+    );
+    const wrongSize = await call(
+      'party.submitEvidence',
+      { caseId: c2, party: 'buyer', file: { ...truth, sizeBytes: bytes.length + 1 } },
+      INTAKE,
+    );
+    expect(wrongSize).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'file.sizeBytes' } });
+    // In a list, the field names the place; the bytes sent alongside are not stored either.
+    const other = await texturedJpeg(607, 64, 48);
+    const listed = await call(
+      'party.submitEvidence',
+      {
+        caseId: c2,
+        party: 'buyer',
+        files: [
+          { name: 'new.jpg', contentBase64: b64(other) },
+          { ...truth, sizeBytes: 7 },
+        ],
+      },
+      INTAKE,
+    );
+    expect(listed).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'files.1.sizeBytes' } });
+    expect(await fileRow(sha(other))).toBeUndefined();
+    expect(await evidenceOf(c2)).toEqual(before);
+    // The truth is accepted, and the case shows the file as the bytes are.
+    expect((await call('party.submitEvidence', { caseId: c2, party: 'buyer', file: truth }, INTAKE)).ok).toBe(true);
+    expect(await evidenceOf(c2)).toEqual([
+      expect.objectContaining({ media_type: 'image/png', size_bytes: bytes.length, sha256: sha(bytes) }),
+    ]);
+  });
+
   it('evidence.verify re-hashes the stored bytes and notices tampering', async () => {
     const intact = await ok<EvidenceVerifyView>('evidence.verify', { sha256: sha(photo) }, A1);
     expect(intact).toMatchObject({ sha256: sha(photo), intact: true, sizeBytes: photo.length, checkedAt: new Date(NOW).toISOString() });

@@ -192,6 +192,11 @@ export async function submitEvidence(
   // Where a refusal points: `file…` for the single form, `files.<i>…` for the list.
   const fieldOf = (i: number, rest: string) => (input.files ? `files.${i}.${rest}` : `file.${rest}`);
   const note = input.note;
+  // A description of bytes the desk already holds must tell their truth (checked before anything is stored).
+  await checkDescriptionsOfKnownBytes(
+    ctx.db,
+    sent.flatMap((f, i) => ('contentBase64' in f ? [] : [{ file: f, field: (rest: string) => fieldOf(i, rest) }])),
+  );
   let result: CommandResult;
   if (sent.some((f) => 'contentBase64' in f)) {
     const files = ctx.evidence;
@@ -262,6 +267,38 @@ export async function submitEvidence(
   ctx.notify([input.caseId, ...swept.caseIds], 'command');
   return result;
 }
+
+/**
+ * The description form (`{name, mediaType, sizeBytes, sha256}`) names bytes by their sha256.
+ * When the desk already holds those bytes (their evidence_files row), the row's type and size
+ * are facts measured from the bytes; a description that disagrees is refused (VALIDATION)
+ * rather than corrected: the case would otherwise say "image/jpeg, 1 B" of a 2,241-byte MP4,
+ * and silently rewriting what a caller sent would hide the bug (or the lie) on its side and
+ * record in the command log something it never said. Bytes the desk does not hold stay
+ * descriptions only, as before (a replay, a marketplace that keeps its own files).
+ */
+async function checkDescriptionsOfKnownBytes(
+  db: Reader,
+  described: Array<{ file: FileDescription; field: (rest: string) => string }>,
+): Promise<void> {
+  if (!described.length) return;
+  const known = await evidenceFilesBySha(
+    db,
+    described.map((d) => d.file.sha256),
+  );
+  for (const { file, field } of described) {
+    const row = known.get(file.sha256);
+    if (!row || (row.media_type === file.mediaType && row.size_bytes === file.sizeBytes)) continue;
+    throw new AppFailure(
+      'VALIDATION',
+      `${sanitizeFileName(file.name)} is described as ${file.mediaType} of ${bytesText(file.sizeBytes)}, but the desk already holds ` +
+        `the file with this sha256 and it is ${row.media_type} of ${bytesText(row.size_bytes)}. ` +
+        'Describe it as it is, or send the file itself.',
+      field(row.media_type !== file.mediaType ? 'mediaType' : 'sizeBytes'),
+    );
+  }
+}
+const bytesText = (n: number): string => `${n.toLocaleString('en-US')} ${n === 1 ? 'byte' : 'bytes'}`;
 
 /** A refusal about one file of a `files` list names its place in the list (the message already names the file). */
 function pointAt<T>(run: () => T, field: string | undefined): T {
