@@ -157,9 +157,9 @@ const damagedFailure = (format: string): AppFailure =>
 
 /**
  * Sanity of a video's container header, from its first SNIFF_BYTES bytes (or the whole file
- * if shorter). Videos are stored and served as they are (no decoder here): this only refuses
- * what cannot be a playable file: an MP4/MOV whose first box lies about its size, a WebM
- * whose EBML header is broken, or a file that is nothing but a header.
+ * if shorter), so a hopeless upload is refused before the rest of it arrives: an MP4/MOV whose
+ * first box lies about its size, a WebM whose EBML header is broken, or a file that is nothing
+ * but a header. The whole container is walked once the file is in (video-container.ts).
  */
 export function checkVideoHead(head: Uint8Array, sniffed: SniffedType): void {
   const name = sniffed.ext === 'mov' ? 'MOV' : sniffed.ext === 'mp4' ? 'MP4' : 'WebM';
@@ -173,6 +173,8 @@ export function checkVideoHead(head: Uint8Array, sniffed: SniffedType): void {
   if (sniffType(head)?.ext !== sniffed.ext) refuse('it is not the kind of video it was taken for.');
   const whole = head.length < SNIFF_BYTES; // the head IS the file
 
+  // An old QuickTime file without ftyp: its atoms are walked whole afterwards (video-container.ts).
+  if (sniffed.ext === 'mov' && String.fromCharCode(...head.subarray(4, 8)) !== 'ftyp') return;
   if (sniffed.ext === 'mp4' || sniffed.ext === 'mov') {
     // ftyp: 4-byte size, 'ftyp', major brand, minor version, then 4-byte compatible brands.
     const size = head[0]! * 2 ** 24 + ((head[1]! << 16) | (head[2]! << 8) | head[3]!);

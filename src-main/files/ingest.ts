@@ -1,11 +1,11 @@
 import { AppFailure } from '../contract/errors';
 import type { ImageFacts } from './analyze';
 import type { SniffedType } from './sniff';
-import type { BlobStore, StoreLimits } from './blob-store';
+import type { BlobStore, PutResult, StoreLimits } from './blob-store';
 
 /**
  * One file's way in: stream → store (type from the bytes, size limit while counting, sha256)
- * → analyse (images: dimensions, EXIF, perceptual hash and its 8 flip/rotation variants,
+ * → videos: the whole container walked in the store; images: analyse (images: dimensions, EXIF, perceptual hash and its 8 flip/rotation variants,
  * display copy and thumbnail, in a worker thread) → the derived copies into the store. What
  * comes out is everything the database row needs; recording it is the caller's transaction.
  */
@@ -50,7 +50,10 @@ export async function ingestFile(
     },
   });
   const base = { sha256: put.sha256, sizeBytes: put.sizeBytes, sniffed: put.sniffed };
-  if (put.sniffed.kind !== 'image') return { ...base, facts: null, variants: [] };
+  if (put.sniffed.kind !== 'image') {
+    await checkStoredVideo(store, put, opts.name);
+    return { ...base, facts: null, variants: [] };
+  }
   if (!put.created && opts.alreadyKnown && (await opts.alreadyKnown(put.sha256))) return { ...base, facts: null, variants: [] };
 
   // Images are at most maxImageBytes (a few MB): read back from the store, which is the copy we keep.
@@ -60,6 +63,21 @@ export async function ingestFile(
   await store.putDerived(put.sha256, 'display', display);
   await store.putDerived(put.sha256, 'thumb', thumb);
   return { ...base, facts, variants: ['display', 'thumb'] };
+}
+
+/**
+ * A video's whole container, walked in the store (streaming: headers only, media data skipped).
+ * Bytes this put created and the walk refuses are removed again; bytes that were already there
+ * (recorded under an earlier, laxer check) are left to their row.
+ */
+async function checkStoredVideo(store: BlobStore, put: PutResult, name: string): Promise<void> {
+  const { blobAccess, checkVideoContainer } = await import('./video-container');
+  try {
+    await withNameAsync(name, async () => checkVideoContainer(await blobAccess(store, put.sha256), put.sniffed));
+  } catch (e) {
+    if (put.created) await store.remove(put.sha256).catch(() => 0);
+    throw e;
+  }
 }
 
 /** The analysers' refusals speak of "This JPEG image …"; a support agent also needs to know which file. */

@@ -19,7 +19,8 @@ import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { recomputeRisk } from '../../src-main/app/risk/recompute';
 import { dispatch } from '../../src-main/app/dispatch';
 import type { Identity } from '../../src-main/app/identity';
-import { mp4Head, padJpeg, texturedJpeg, texturedPng } from '../fixtures/hostile-corpus';
+import { padJpeg, texturedJpeg, texturedPng } from '../fixtures/hostile-corpus';
+import { isoVideo, webmVideo } from '../fixtures/video-files';
 import { DIALECTS, openTestDb } from '../db/harness';
 import { replayInWorker } from '../../src-main/app/replay/in-worker';
 
@@ -249,10 +250,46 @@ describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) =>
 
   it('accepts a video by its container, with the video limit', async () => {
     const caseId = await openRequest('B-video');
-    const video = mp4Head('isom', ['isom', 'mp41'], 3 * 1_048_576); // over the image limit, under the video one
+    const video = isoVideo({ samples: 30_000, seed: 3 }); // over the image limit (about 3.3 MB), under the video one
     expect((await submit(caseId, 'unboxing.jpg', video)).ok).toBe(true);
     expect((await evidenceOf(caseId))[0]).toMatchObject({ name: 'unboxing.jpg', media_type: 'video/mp4' });
     expect(await fileRow(sha(video))).toMatchObject({ kind: 'video', phash: null, cluster_key: null, variants: '' });
+  });
+
+  it('walks a video to its end: a cut MP4 or WebM is refused and its bytes not kept; an old MOV without ftyp is accepted', async () => {
+    const caseId = await openRequest('B-cut-video');
+    const before = filesUnder(dir).length;
+    for (const [name, cut] of [
+      ['cut.mp4', isoVideo({ samples: 40 }).subarray(0, 2000)],
+      ['cut.webm', webmVideo({ clusters: 4 }).subarray(0, 900)],
+    ] as const) {
+      const r = await submit(caseId, name, cut);
+      expect(r).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED_FILE' } });
+      expect(!r.ok && r.error.message).toMatch(
+        new RegExp(`^${name.replace('.', '\\.')}: This (MP4|WebM) video cannot be accepted: the file is incomplete`),
+      );
+      expect(await fileRow(sha(cut))).toBeUndefined();
+      expect(await ctx.evidence.store.has(sha(cut))).toBe(false);
+    }
+    expect(filesUnder(dir).length).toBe(before);
+    const old = isoVideo({ quicktime: true, brand: null, seed: 8 });
+    expect((await submit(caseId, 'old.mov', old)).ok).toBe(true);
+    expect(await fileRow(sha(old))).toMatchObject({ kind: 'video', media_type: 'video/quicktime', size_bytes: old.length });
+  });
+
+  it('the report: a description of a stored MP4 as "image/jpeg, 1 B" is refused', async () => {
+    const caseId = await openRequest('B-mp4-lie');
+    const clip = isoVideo({ samples: 18, seed: 2241 });
+    expect((await submit(caseId, 'clip.mp4', clip)).ok).toBe(true);
+    const c2 = await openRequest('B-mp4-lie-2');
+    const r = await call(
+      'party.submitEvidence',
+      { caseId: c2, party: 'buyer', file: { name: 'x.jpg', mediaType: 'image/jpeg', sizeBytes: 1, sha256: sha(clip) } },
+      INTAKE,
+    );
+    expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'file.mediaType' } });
+    expect(!r.ok && r.error.message).toContain(`it is video/mp4 of ${clip.length.toLocaleString('en-US')} bytes`);
+    expect(await evidenceOf(c2)).toEqual([]);
   });
 
   it('several files (files) answer one request: all stored and analysed, all recorded in one transaction, the log keeps descriptions', async () => {

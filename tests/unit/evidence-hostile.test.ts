@@ -5,6 +5,8 @@ import { AppFailure } from '../../src-main/contract/errors';
 import { DEFAULT_POLICY } from '../../src-main/contract/policy';
 import { analyzeImage, checkVideoHead, type ImageFacts } from '../../src-main/files/analyze';
 import { readImageHeader } from '../../src-main/files/image-header';
+import { checkVideoContainer } from '../../src-main/files/video-container';
+import { memoryAccess } from '../fixtures/video-files';
 import { sanitizeFileName } from '../../src-main/files/names';
 import { SNIFF_BYTES, sniffType, UNSUPPORTED_TYPE_MESSAGE, type SniffedType } from '../../src-main/files/sniff';
 import { EvidenceWorkers } from '../../src-main/files/workers';
@@ -23,7 +25,7 @@ import {
 /**
  * The hostile corpus of issue 5 through the same steps intake takes: name → sniff → size limit
  * counted while streaming (simulated here in 64 KiB chunks; the store does it for real) →
- * inspection in the worker pool. Every file is refused with the expected code or accepted
+ * inspection in the worker pool (images) or the container walk (videos). Every file is refused with the expected code or accepted
  * with its danger neutralised, and the pool is still analysing good images afterwards.
  */
 
@@ -47,6 +49,7 @@ async function intake(file: HostileFile, pool: EvidenceWorkers): Promise<Outcome
   try {
     if (sniffed.kind === 'video') {
       checkVideoHead(file.bytes.subarray(0, SNIFF_BYTES), sniffed);
+      await checkVideoContainer(memoryAccess(file.bytes), sniffed);
       return { ok: true, name, sniffed, facts: null };
     }
     return { ok: true, name, sniffed, facts: await pool.analyze(file.bytes, sniffed) };
