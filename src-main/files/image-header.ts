@@ -317,3 +317,18 @@ function bmpHeader(b: Uint8Array, limits: ImageLimits): ImageHeader {
   const h = readBmpHeader(b, limits.maxPixels);
   return { width: h.width, height: h.height, frames: 1 };
 }
+
+/**
+ * What decoding an image will cost, in pixels, from its header alone (the worker pool's lanes,
+ * fair-queue.ts). A header that is refused costs nothing to refuse: 0. A JPEG is decoded
+ * shrunk while loading (libjpeg scales by up to 1/8 per side towards the display size), so it
+ * counts a quarter of its pixels; PNG, GIF and BMP are decoded whole.
+ */
+export function decodeCost(bytes: Uint8Array, sniffed: SniffedType, limits: ImageLimits = DEFAULT_IMAGE_LIMITS): number {
+  try {
+    const h = readImageHeader(bytes, sniffed, limits);
+    return (h.width * h.height) / (sniffed.ext === 'jpg' ? 4 : 1);
+  } catch {
+    return 0;
+  }
+}

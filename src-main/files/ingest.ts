@@ -1,5 +1,6 @@
 import { AppFailure } from '../contract/errors';
 import type { ImageFacts } from './analyze';
+import type { QueueKey } from './fair-queue';
 import type { SniffedType } from './sniff';
 import type { BlobStore, PutResult, StoreLimits } from './blob-store';
 
@@ -11,7 +12,8 @@ import type { BlobStore, PutResult, StoreLimits } from './blob-store';
  */
 
 export interface Analyzer {
-  analyze(bytes: Buffer, sniffed: SniffedType): Promise<ImageFacts>;
+  /** `key`: whose work it is, for the pool's fair share between feeds and cases (fair-queue.ts). */
+  analyze(bytes: Buffer, sniffed: SniffedType, options?: { key?: QueueKey }): Promise<ImageFacts>;
 }
 
 export interface IngestOptions {
@@ -20,6 +22,8 @@ export interface IngestOptions {
   /** The whole size when known before reading (a file on disk, decoded base64). */
   totalBytes?: number;
   analyzer: Analyzer;
+  /** Whose work the analysis is (a feed and a case); default: the desk. */
+  queueKey?: QueueKey;
   /** True when these bytes were already analysed (their row exists): analysis is skipped. */
   alreadyKnown?: (sha256: string) => Promise<boolean>;
 }
@@ -59,7 +63,9 @@ export async function ingestFile(
   // Images are at most maxImageBytes (a few MB): read back from the store, which is the copy we keep.
   const bytes = await store.readAll(put.sha256, 'original');
   if (!bytes) throw new Error(`evidence ${put.sha256} vanished from the store right after it was written`);
-  const { display, thumb, ...facts } = await withNameAsync(opts.name, () => opts.analyzer.analyze(bytes, put.sniffed));
+  const { display, thumb, ...facts } = await withNameAsync(opts.name, () =>
+    opts.analyzer.analyze(bytes, put.sniffed, opts.queueKey ? { key: opts.queueKey } : {}),
+  );
   await store.putDerived(put.sha256, 'display', display);
   await store.putDerived(put.sha256, 'thumb', thumb);
   return { ...base, facts, variants: ['display', 'thumb'] };

@@ -21,6 +21,7 @@ import { SNIFF_BYTES, sniffType } from '../../files/sniff';
 import { ContentStore, formatMB, tooLargeMessage, unsupportedMessage, type StoreLimits } from '../../files/store';
 import type { BlobStore } from '../../files/blob-store';
 import { sharedEvidenceWorkers } from '../../files/workers';
+import type { QueueKey } from '../../files/fair-queue';
 import { rekeyDisputePhotos } from '../risk/buyer-risk';
 import { runCaseCommand } from '../case/commands';
 import type { CommandResult } from '../../contract/outputs/case';
@@ -57,7 +58,11 @@ export interface NamedFile extends IngestedFile {
   name: string;
 }
 
-/** Stores and analyses one file, given as a stream or its bytes. */
+/**
+ * Stores and analyses one file, given as a stream or its bytes. `queueKey` says whose work the
+ * image analysis is ({source: a feed's id or 'desk', group: the case}), so the worker pool
+ * shares itself fairly; a full pool refuses with UNAVAILABLE (retry shortly).
+ */
 export async function takeFile(
   db: Reader,
   files: EvidenceFiles,
@@ -65,10 +70,12 @@ export async function takeFile(
   source: AsyncIterable<Uint8Array> | Uint8Array,
   limits: StoreLimits,
   totalBytes?: number,
+  queueKey?: QueueKey,
 ): Promise<NamedFile> {
   const ingested = await ingestFile(files.store, source, limits, {
     name,
     ...(totalBytes !== undefined ? { totalBytes } : {}),
+    ...(queueKey ? { queueKey } : {}),
     analyzer: files.analyzer,
     alreadyKnown: async (sha) => !!(await evidenceFileBySha(db, sha)),
   });
@@ -226,7 +233,11 @@ export async function submitEvidence(
         continue;
       }
       const t = await pointAtAsync(
-        () => takeFile(ctx.db, files, c.name, Buffer.from(f.contentBase64, 'base64'), limits, c.size),
+        () =>
+          takeFile(ctx.db, files, c.name, Buffer.from(f.contentBase64, 'base64'), limits, c.size, {
+            source: 'desk',
+            group: input.caseId,
+          }),
         input.files ? fieldOf(i, 'contentBase64') : undefined,
       );
       taken.push(t);
