@@ -23,6 +23,7 @@ import { padJpeg, texturedJpeg, texturedPng } from '../fixtures/hostile-corpus';
 import { isoVideo, webmVideo } from '../fixtures/video-files';
 import { DIALECTS, openTestDb } from '../db/harness';
 import { replayInWorker } from '../../src-main/app/replay/in-worker';
+import { BUSY_MESSAGE, DEFAULT_LANE_LIMITS, EvidenceWorkers } from '../../src-main/files/workers';
 
 /**
  * `party.submitEvidence` with the file's bytes, through dispatch as the feed calls it, on every
@@ -290,6 +291,28 @@ describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) =>
     expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'file.mediaType' } });
     expect(!r.ok && r.error.message).toContain(`it is video/mp4 of ${clip.length.toLocaleString('en-US')} bytes`);
     expect(await evidenceOf(c2)).toEqual([]);
+  });
+
+  it('a full image queue answers UNAVAILABLE with a sentence and records nothing; small photos still go through', async () => {
+    const caseId = await openRequest('B-busy');
+    const busy = new EvidenceWorkers(1, {
+      laneLimits: { large: { maxWaiting: 0, maxWaitingPerSource: 0, maxWaitingBytes: 0 }, small: DEFAULT_LANE_LIMITS.small },
+    });
+    const saved = ctx.evidence;
+    ctx = { ...ctx, evidence: openEvidenceFiles(saved.store, busy) };
+    try {
+      const huge = await sharp({ create: { width: 8000, height: 5000, channels: 3, background: '#555' } })
+        .png()
+        .toBuffer();
+      const r = await submit(caseId, 'huge.png', huge);
+      expect(r).toEqual({ ok: false, error: { code: 'UNAVAILABLE', message: `huge.png: ${BUSY_MESSAGE}` } });
+      expect(await evidenceOf(caseId)).toEqual([]);
+      expect(await fileRow(sha(huge))).toBeUndefined();
+      expect((await submit(caseId, 'small.jpg', await texturedJpeg(808, 200, 150))).ok).toBe(true);
+    } finally {
+      ctx = { ...ctx, evidence: saved };
+      await busy.close();
+    }
   });
 
   it('several files (files) answer one request: all stored and analysed, all recorded in one transaction, the log keeps descriptions', async () => {
