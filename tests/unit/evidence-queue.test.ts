@@ -115,4 +115,3 @@ describe('the worker pool under a flood of huge images', () => {
     await Promise.all(settled);
   }, 60_000);
 });
-
