@@ -17,8 +17,8 @@ export { DEFAULT_IMAGE_LIMITS, type ImageLimits } from './image-header';
  *
  * Order of defences: the bytes must be what the caller sniffed; the format's own header is
  * walked (image-header.ts) and a bomb, a truncated or damaged file is refused there; only then
- * does libvips decode, still behind `limitInputPixels`, with `failOn: 'error'` so a file that
- * is cut short fails instead of showing a grey half.
+ * does libvips decode, still behind `limitInputPixels`, failing on damage (`failOnFor`) so a
+ * file that is cut short fails instead of showing a grey half.
  */
 
 export interface ImageFacts {
@@ -73,7 +73,7 @@ export async function analyzeImage(bytes: Buffer, sniffed: SniffedType, limits: 
       const bmp = decodeBmp(bytes, limits.maxPixels);
       input = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 4 }, limitInputPixels: limits.maxPixels });
     } else {
-      input = sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error', pages: 1, page: 0 });
+      input = sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: failOnFor(sniffed), pages: 1, page: 0 });
       const meta = await input.metadata();
       if (meta.format !== SHARP_FORMAT[sniffed.ext]) throw damagedFailure(format);
       orientation = meta.orientation ?? null;
@@ -83,13 +83,11 @@ export async function analyzeImage(bytes: Buffer, sniffed: SniffedType, limits: 
 
     // One decode to an upright, sRGB, 8-bit, opaque copy no larger than the display copy;
     // the display copy, the thumbnail and the hash matrix all come from it.
-    const upright = await input
-      .autoOrient()
-      .resize(DISPLAY_MAX_SIDE, DISPLAY_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#ffffff' })
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    const upright = await uprightCopy(input).catch(async (e: unknown) => {
+      // A JPEG warning that says nothing about missing picture data: decode again, failing on errors only.
+      if (sniffed.ext !== 'jpg' || !BENIGN_JPEG_WARNING.test(e instanceof Error ? e.message : '')) throw e;
+      return uprightCopy(sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' }));
+    });
     const raw = { raw: { width: upright.info.width, height: upright.info.height, channels: upright.info.channels } };
 
     const gray = grayMatrix(upright.data, upright.info.width, upright.info.height, upright.info.channels, HASH_SIZE);
@@ -125,6 +123,32 @@ export async function analyzeImage(bytes: Buffer, sniffed: SniffedType, limits: 
   }
 }
 
+/**
+ * How strictly libvips decodes. JPEG: on warnings too, because libjpeg only WARNS when the
+ * compressed data stops early ("premature end of data segment") and then paints the rest of
+ * the picture grey; a JPEG cut in half with an end marker glued on would be accepted. PNG and
+ * GIF: on errors (their loaders report missing data as errors; our header walk has already
+ * checked chunk CRCs, IEND and the GIF trailer).
+ */
+const failOnFor = (sniffed: SniffedType): 'warning' | 'error' => (sniffed.ext === 'jpg' ? 'warning' : 'error');
+
+/**
+ * libjpeg warnings that real cameras and editors trigger on whole pictures: junk bytes between
+ * segments, odd scan parameters in a sequential file. Anything else (premature end, bad
+ * Huffman code, corrupt data) means pixels are missing.
+ */
+const BENIGN_JPEG_WARNING = /extraneous bytes before marker|Invalid SOS parameters for sequential JPEG/i;
+
+/** One decode to an upright, sRGB, 8-bit, opaque copy no larger than the display copy. */
+const uprightCopy = (input: sharp.Sharp) =>
+  input
+    .autoOrient()
+    .resize(DISPLAY_MAX_SIDE, DISPLAY_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+
 const damagedFailure = (format: string): AppFailure =>
   new AppFailure(
     'UNSUPPORTED_FILE',
@@ -133,9 +157,9 @@ const damagedFailure = (format: string): AppFailure =>
 
 /**
  * Sanity of a video's container header, from its first SNIFF_BYTES bytes (or the whole file
- * if shorter). Videos are stored and served as they are (no decoder here): this only refuses
- * what cannot be a playable file: an MP4/MOV whose first box lies about its size, a WebM
- * whose EBML header is broken, or a file that is nothing but a header.
+ * if shorter), so a hopeless upload is refused before the rest of it arrives: an MP4/MOV whose
+ * first box lies about its size, a WebM whose EBML header is broken, or a file that is nothing
+ * but a header. The whole container is walked once the file is in (video-container.ts).
  */
 export function checkVideoHead(head: Uint8Array, sniffed: SniffedType): void {
   const name = sniffed.ext === 'mov' ? 'MOV' : sniffed.ext === 'mp4' ? 'MP4' : 'WebM';
@@ -149,6 +173,8 @@ export function checkVideoHead(head: Uint8Array, sniffed: SniffedType): void {
   if (sniffType(head)?.ext !== sniffed.ext) refuse('it is not the kind of video it was taken for.');
   const whole = head.length < SNIFF_BYTES; // the head IS the file
 
+  // An old QuickTime file without ftyp: its atoms are walked whole afterwards (video-container.ts).
+  if (sniffed.ext === 'mov' && String.fromCharCode(...head.subarray(4, 8)) !== 'ftyp') return;
   if (sniffed.ext === 'mp4' || sniffed.ext === 'mov') {
     // ftyp: 4-byte size, 'ftyp', major brand, minor version, then 4-byte compatible brands.
     const size = head[0]! * 2 ** 24 + ((head[1]! << 16) | (head[2]! << 8) | head[3]!);

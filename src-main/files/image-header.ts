@@ -112,17 +112,19 @@ const printable = (type: string): string => (/^[A-Za-z]{4}$/.test(type) ? type :
 
 /**
  * JPEG: walk the marker segments up to the first scan; the frame header (SOFn) gives the size.
- * The compressed data must be followed by an end-of-image marker somewhere: without it the
- * file was cut short. Bytes after that marker (an appended script, a ZIP) are ignored: only
- * re-encoded copies are ever served, so they go nowhere.
+ * Then every scan to the end-of-image marker (jpegScansComplete): without it the file was cut
+ * short. Bytes after that marker (an appended script, a ZIP) are ignored: only re-encoded
+ * copies are ever served, so they go nowhere.
  */
 function jpegHeader(b: Uint8Array): ImageHeader {
   const JPEG = 'JPEG';
   let at = 2;
-  let size: { width: number; height: number } | null = null;
+  let frame: JpegFrame | null = null;
+  let restartInterval = 0;
   for (;;) {
-    if (at + 2 > b.length) throw truncated(JPEG);
-    if (b[at] !== 0xff) throw damaged(JPEG, 'a marker is missing');
+    // Junk bytes between segments are skipped, as libjpeg does (it warns; analyze.ts lets that warning pass).
+    if (b[at] !== 0xff) at = indexOfFF(b, at);
+    if (at < 0 || at + 2 > b.length) throw truncated(JPEG);
     while (b[at + 1] === 0xff && at + 2 < b.length) at++; // fill bytes
     const marker = b[at + 1]!;
     at += 2;
@@ -133,40 +135,142 @@ function jpegHeader(b: Uint8Array): ImageHeader {
     if (length < 2) throw damaged(JPEG, 'a segment has an impossible length');
     if (at + length > b.length) throw truncated(JPEG);
     const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isFrame) {
-      if (length < 8) throw damaged(JPEG, 'its frame header is too short');
-      if (!size) size = { height: be16(b, at + 3), width: be16(b, at + 5) };
-    }
+    if (isFrame && !frame) frame = readFrame(b, at, length, marker);
+    if (marker === 0xdd && length >= 4) restartInterval = be16(b, at + 2);
     if (marker === 0xda) {
-      if (!size) throw damaged(JPEG, 'the picture data comes before the frame header');
-      // Inside entropy-coded data 0xFF is always followed by 0x00 or a restart marker, so the
-      // first FF D9 after the scan header is the real end of the image.
-      const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-      const end = buf.indexOf(EOI, at + length);
-      if (end < 0) throw truncated(JPEG);
-      // A progressive JPEG makes one pass over the whole picture per scan; real encoders
-      // write about ten. Thousands of tiny scans are a way to make decoding take minutes.
-      let scans = 1;
-      for (let s = buf.indexOf(SOS, at + length); s >= 0 && s < end; s = buf.indexOf(SOS, s + 2))
-        if (++scans > MAX_JPEG_SCANS)
-          throw unsupported(
-            JPEG,
-            `it is split into more than ${MAX_JPEG_SCANS} passes, far more than a camera or editor writes. Please ask for the original photo.`,
-          );
-      return { ...size, frames: 1 };
+      if (!frame) throw damaged(JPEG, 'the picture data comes before the frame header');
+      jpegScansComplete(b, at - 2, frame, restartInterval);
+      return { width: frame.width, height: frame.height, frames: 1 };
     }
     at += length;
   }
 }
-const EOI = Buffer.from([0xff, 0xd9]);
-const SOS = Buffer.from([0xff, 0xda]);
 const MAX_JPEG_SCANS = 100;
+
+interface JpegFrame {
+  width: number;
+  height: number;
+  progressive: boolean;
+  components: Map<number, { h: number; v: number }>;
+  hMax: number;
+  vMax: number;
+}
+
+function readFrame(b: Uint8Array, at: number, length: number, marker: number): JpegFrame {
+  if (length < 8) throw damaged('JPEG', 'its frame header is too short');
+  const count = b[at + 7]!;
+  if (count < 1 || length < 8 + 3 * count) throw damaged('JPEG', 'its frame header is too short');
+  const components = new Map<number, { h: number; v: number }>();
+  let hMax = 1;
+  let vMax = 1;
+  for (let i = 0; i < count; i++) {
+    const sampling = b[at + 9 + 3 * i]!;
+    const h = Math.max(1, sampling >> 4);
+    const v = Math.max(1, sampling & 15);
+    components.set(b[at + 8 + 3 * i]!, { h, v });
+    hMax = Math.max(hMax, h);
+    vMax = Math.max(vMax, v);
+  }
+  // SOF2, SOF6, SOF10, SOF14 are the progressive ones.
+  const progressive = (marker & 0x03) === 0x02;
+  return { height: be16(b, at + 3), width: be16(b, at + 5), progressive, components, hMax, vMax };
+}
+
+/**
+ * Every scan from `at` (an SOS marker) to the end-of-image marker, checked for being whole.
+ * A JPEG cut in half with FF D9 glued on is otherwise a "valid" file whose bottom half a
+ * decoder paints grey; libjpeg only warns (analyze.ts fails on that warning too). Here:
+ *
+ * - the end-of-image marker must be reached (inside entropy-coded data FF is always followed
+ *   by 00 or a restart marker, so the markers between scans are found without decoding);
+ * - with restart markers, a scan must carry all of them (the count follows from the picture
+ *   size and the interval), so a scan cut short is caught without decoding its data;
+ * - a progressive JPEG's scans must together deliver every coefficient of every component to
+ *   full precision: a file ending after its first passes decodes, blurred, without a warning;
+ * - a sequential JPEG must scan every component.
+ * Thousands of tiny scans (a way to make decoding take minutes) are refused.
+ */
+function jpegScansComplete(b: Uint8Array, at: number, frame: JpegFrame, restartIntervalAtStart: number): void {
+  const JPEG = 'JPEG';
+  const incomplete = () => truncated(JPEG);
+  // Per component, the lowest successive-approximation bit delivered per coefficient (64 = none yet).
+  const precision = new Map([...frame.components.keys()].map((id) => [id, new Uint8Array(64).fill(64)]));
+  let restartInterval = restartIntervalAtStart;
+  let scans = 0;
+  for (;;) {
+    if (at + 4 > b.length) throw incomplete();
+    const marker = b[at + 1]!;
+    const length = be16(b, at + 2);
+    if (length < 2 || at + 2 + length > b.length) throw incomplete();
+    const body = at + 4;
+    if (marker === 0xdd && length >= 4) restartInterval = be16(b, body);
+    if (marker !== 0xda) {
+      at += 2 + length;
+    } else {
+      if (++scans > MAX_JPEG_SCANS)
+        throw unsupported(
+          JPEG,
+          `it is split into more than ${MAX_JPEG_SCANS} passes, far more than a camera or editor writes. Please ask for the original photo.`,
+        );
+      const count = b[body]!;
+      if (count < 1 || count > 4 || length < 6 + 2 * count) throw damaged(JPEG, 'a scan header is invalid');
+      const ids = Array.from({ length: count }, (_, i) => b[body + 1 + 2 * i]!);
+      const ss = b[body + 1 + 2 * count]!;
+      const se = b[body + 2 + 2 * count]!;
+      const al = b[body + 3 + 2 * count]! & 15;
+      for (const id of ids) {
+        const p = precision.get(id);
+        if (!p) throw damaged(JPEG, 'a scan names a colour component the frame does not have');
+        const [from, to] = frame.progressive ? [ss, Math.min(63, se)] : [0, 63];
+        for (let k = from; k <= to; k++) p[k] = Math.min(p[k]!, frame.progressive ? al : 0);
+      }
+      // The entropy-coded data: up to the next marker that is neither a stuffed FF 00 nor a restart.
+      let restarts = 0;
+      let i = at + 2 + length;
+      for (;;) {
+        i = indexOfFF(b, i);
+        if (i < 0 || i + 1 >= b.length) throw incomplete();
+        const next = b[i + 1]!;
+        if (next === 0x00 || next === 0xff) i += next === 0xff ? 1 : 2;
+        else if (next >= 0xd0 && next <= 0xd7) {
+          restarts++;
+          i += 2;
+        } else break;
+      }
+      if (restartInterval > 0 && restarts < expectedRestarts(frame, ids, restartInterval)) throw incomplete();
+      at = i;
+    }
+    if (at + 2 > b.length) throw incomplete();
+    if (b[at] !== 0xff) throw damaged(JPEG, 'a marker is missing');
+    while (b[at + 1] === 0xff && at + 2 < b.length) at++;
+    if (b[at + 1] === 0xd9) break;
+  }
+  for (const p of precision.values()) if (p.some((bit) => bit !== 0)) throw incomplete();
+}
+
+function indexOfFF(b: Uint8Array, from: number): number {
+  return from >= b.length ? -1 : b.indexOf(0xff, from);
+}
+
+/** Restart markers in a whole scan: one between every `interval` MCUs. */
+function expectedRestarts(frame: JpegFrame, ids: number[], interval: number): number {
+  let mcus: number;
+  if (ids.length > 1) {
+    mcus = Math.ceil(frame.width / (8 * frame.hMax)) * Math.ceil(frame.height / (8 * frame.vMax));
+  } else {
+    // A single-component scan is not interleaved: its MCU is one 8 × 8 block of that component.
+    const c = frame.components.get(ids[0]!)!;
+    mcus = Math.ceil(Math.ceil((frame.width * c.h) / frame.hMax) / 8) * Math.ceil(Math.ceil((frame.height * c.v) / frame.vMax) / 8);
+  }
+  return Math.ceil(mcus / interval) - 1;
+}
 
 /**
  * GIF: logical screen size, then every block up to the trailer, counting image descriptors
  * (frames) and checking each frame's own size: a GIF is decoded frame by frame, and a frame
  * may claim more pixels than the screen. Stops counting as soon as the frame limit is passed.
- * A missing trailer after a complete last frame is tolerated (common, harmless).
+ * The trailer (3B) must be reached: a GIF cut between frames, or cut where a data sub-block
+ * happens to end, looks whole otherwise, and every encoder writes it.
  */
 function gifHeader(b: Uint8Array, limits: ImageLimits): ImageHeader {
   const GIF = 'GIF';
@@ -185,10 +289,7 @@ function gifHeader(b: Uint8Array, limits: ImageLimits): ImageHeader {
     }
   };
   for (;;) {
-    if (at >= b.length) {
-      if (frames === 0) throw truncated(GIF);
-      break;
-    }
+    if (at >= b.length) throw truncated(GIF);
     const block = b[at]!;
     if (block === 0x3b) break;
     if (block === 0x21) {
@@ -215,4 +316,19 @@ function gifHeader(b: Uint8Array, limits: ImageLimits): ImageHeader {
 function bmpHeader(b: Uint8Array, limits: ImageLimits): ImageHeader {
   const h = readBmpHeader(b, limits.maxPixels);
   return { width: h.width, height: h.height, frames: 1 };
+}
+
+/**
+ * What decoding an image will cost, in pixels, from its header alone (the worker pool's lanes,
+ * fair-queue.ts). A header that is refused costs nothing to refuse: 0. A JPEG is decoded
+ * shrunk while loading (libjpeg scales by up to 1/8 per side towards the display size), so it
+ * counts a quarter of its pixels; PNG, GIF and BMP are decoded whole.
+ */
+export function decodeCost(bytes: Uint8Array, sniffed: SniffedType, limits: ImageLimits = DEFAULT_IMAGE_LIMITS): number {
+  try {
+    const h = readImageHeader(bytes, sniffed, limits);
+    return (h.width * h.height) / (sniffed.ext === 'jpg' ? 4 : 1);
+  } catch {
+    return 0;
+  }
 }

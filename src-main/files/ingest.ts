@@ -1,17 +1,19 @@
 import { AppFailure } from '../contract/errors';
 import type { ImageFacts } from './analyze';
+import type { QueueKey } from './fair-queue';
 import type { SniffedType } from './sniff';
-import type { BlobStore, StoreLimits } from './blob-store';
+import type { BlobStore, PutResult, StoreLimits } from './blob-store';
 
 /**
  * One file's way in: stream → store (type from the bytes, size limit while counting, sha256)
- * → analyse (images: dimensions, EXIF, perceptual hash and its 8 flip/rotation variants,
+ * → videos: the whole container walked in the store; images: analyse (images: dimensions, EXIF, perceptual hash and its 8 flip/rotation variants,
  * display copy and thumbnail, in a worker thread) → the derived copies into the store. What
  * comes out is everything the database row needs; recording it is the caller's transaction.
  */
 
 export interface Analyzer {
-  analyze(bytes: Buffer, sniffed: SniffedType): Promise<ImageFacts>;
+  /** `key`: whose work it is, for the pool's fair share between feeds and cases (fair-queue.ts). */
+  analyze(bytes: Buffer, sniffed: SniffedType, options?: { key?: QueueKey }): Promise<ImageFacts>;
 }
 
 export interface IngestOptions {
@@ -20,6 +22,8 @@ export interface IngestOptions {
   /** The whole size when known before reading (a file on disk, decoded base64). */
   totalBytes?: number;
   analyzer: Analyzer;
+  /** Whose work the analysis is (a feed and a case); default: the desk. */
+  queueKey?: QueueKey;
   /** True when these bytes were already analysed (their row exists): analysis is skipped. */
   alreadyKnown?: (sha256: string) => Promise<boolean>;
 }
@@ -50,16 +54,36 @@ export async function ingestFile(
     },
   });
   const base = { sha256: put.sha256, sizeBytes: put.sizeBytes, sniffed: put.sniffed };
-  if (put.sniffed.kind !== 'image') return { ...base, facts: null, variants: [] };
+  if (put.sniffed.kind !== 'image') {
+    await checkStoredVideo(store, put, opts.name);
+    return { ...base, facts: null, variants: [] };
+  }
   if (!put.created && opts.alreadyKnown && (await opts.alreadyKnown(put.sha256))) return { ...base, facts: null, variants: [] };
 
   // Images are at most maxImageBytes (a few MB): read back from the store, which is the copy we keep.
   const bytes = await store.readAll(put.sha256, 'original');
   if (!bytes) throw new Error(`evidence ${put.sha256} vanished from the store right after it was written`);
-  const { display, thumb, ...facts } = await withNameAsync(opts.name, () => opts.analyzer.analyze(bytes, put.sniffed));
+  const { display, thumb, ...facts } = await withNameAsync(opts.name, () =>
+    opts.analyzer.analyze(bytes, put.sniffed, opts.queueKey ? { key: opts.queueKey } : {}),
+  );
   await store.putDerived(put.sha256, 'display', display);
   await store.putDerived(put.sha256, 'thumb', thumb);
   return { ...base, facts, variants: ['display', 'thumb'] };
+}
+
+/**
+ * A video's whole container, walked in the store (streaming: headers only, media data skipped).
+ * Bytes this put created and the walk refuses are removed again; bytes that were already there
+ * (recorded under an earlier, laxer check) are left to their row.
+ */
+async function checkStoredVideo(store: BlobStore, put: PutResult, name: string): Promise<void> {
+  const { blobAccess, checkVideoContainer } = await import('./video-container');
+  try {
+    await withNameAsync(name, async () => checkVideoContainer(await blobAccess(store, put.sha256), put.sniffed));
+  } catch (e) {
+    if (put.created) await store.remove(put.sha256).catch(() => 0);
+    throw e;
+  }
 }
 
 /** The analysers' refusals speak of "This JPEG image …"; a support agent also needs to know which file. */

@@ -5,7 +5,8 @@
  *
  * Only the formats the policy accepts are recognised; everything else (SVG, HTML, PDF, ZIP,
  * executables, TIFF, WebP, HEIC, Matroska that is not WebM, 3GP, audio-only MP4) is `null`,
- * which the caller turns into UNSUPPORTED_FILE with `unsupportedTypeMessage`.
+ * which the caller turns into UNSUPPORTED_FILE with `unsupportedTypeMessage`. A video's type
+ * is only where its check starts: video-container.ts walks the whole file before it is kept.
  */
 
 /** How many leading bytes `sniffType` and `checkVideoHead` look at. */
@@ -91,7 +92,21 @@ export function sniffType(head: Uint8Array): SniffedType | null {
     return null;
   }
   if (startsWith(h, [0x1a, 0x45, 0xdf, 0xa3]) && ebmlDocType(h) === 'webm') return SNIFFED.webm;
+  if (isQuickTimeWithoutFtyp(h)) return SNIFFED.mov;
   return null;
+}
+
+/**
+ * QuickTime files written before `ftyp` existed (and some cameras since) start straight with
+ * one of these atoms. The whole container is walked before such a file is accepted
+ * (video-container.ts), so four letters here are only the first hint.
+ */
+const QUICKTIME_FIRST_ATOMS = new Set(['moov', 'mdat', 'wide', 'free', 'skip', 'pnot']);
+
+function isQuickTimeWithoutFtyp(h: Uint8Array): boolean {
+  if (h.length < 8 || !QUICKTIME_FIRST_ATOMS.has(ascii(h, 4, 4))) return false;
+  const size = h[0]! * 2 ** 24 + ((h[1]! << 16) | (h[2]! << 8) | h[3]!);
+  return size === 0 || size === 1 || size >= 8;
 }
 
 /** An EBML variable-length integer at `at`: its byte length and value, or null. */

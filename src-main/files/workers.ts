@@ -3,6 +3,8 @@ import { Worker } from 'node:worker_threads';
 import { AppFailure } from '../contract/errors';
 import { tsWorkerEntry, type TsWorkerEntry } from '../util/ts-worker';
 import type { ImageFacts, ImageLimits } from './analyze';
+import { FairQueue, type Lane, type LaneLimits, type QueueKey } from './fair-queue';
+import { decodeCost } from './image-header';
 import type { SniffedType } from './sniff';
 import type { AnalyzeRequest, WorkerMessage } from './worker';
 
@@ -17,6 +19,11 @@ import type { AnalyzeRequest, WorkerMessage } from './worker';
  * A worker that dies or hangs on a file takes only that file down: its job is refused with
  * UNSUPPORTED_FILE and a new worker replaces it. Workers are unref'd while idle, so an idle
  * pool never keeps a CLI process alive.
+ *
+ * Jobs wait in a FairQueue (fair-queue.ts): a small lane (decode cost up to SMALL_IMAGE_COST
+ * pixels, from the header) with one worker of its own on top of `size`, and a large lane served
+ * by the `size` general workers (which take small jobs when no large one waits); round-robin
+ * over sources and cases in each lane; bounded, so a full lane answers UNAVAILABLE at once.
  */
 
 const BUILT_ENTRY = 'evidence-worker.js';
@@ -33,7 +40,32 @@ interface Job {
   reject: (e: unknown) => void;
 }
 
+/**
+ * Up to this many pixels to decode (JPEG counted shrunk, see decodeCost) is a small image: a
+ * phone photo of 12 MP as a JPEG, a 2000 × 2000 PNG. Such a decode takes well under a second.
+ */
+export const SMALL_IMAGE_COST = 4_000_000;
+
+export const DEFAULT_LANE_LIMITS: Record<Lane, LaneLimits> = {
+  // Large images: a few seconds each; beyond this many waiting, a sender is better told to retry.
+  large: { maxWaiting: 32, maxWaitingPerSource: 12, maxWaitingBytes: 64 * 1024 * 1024 },
+  small: { maxWaiting: 256, maxWaitingPerSource: 96, maxWaitingBytes: 128 * 1024 * 1024 },
+};
+
+export const BUSY_MESSAGE =
+  'The desk is busy processing other photos right now, so this one was not taken in. Please send it again in a minute.';
+const SOURCE_BUSY_MESSAGE =
+  'Too many photos from this sender are waiting to be processed, so this one was not taken in. Please send it again in a minute.';
+
+export interface AnalyzeOptions {
+  limits?: ImageLimits;
+  /** Whose work this is, for the fair share (default: the desk, no case). */
+  key?: QueueKey;
+}
+
 interface Slot {
+  /** The small lane's own worker takes small jobs only. */
+  smallOnly: boolean;
   worker: Worker;
   ready: boolean;
   job: (Job & { id: number }) | null;
@@ -46,6 +78,8 @@ export interface EvidenceWorkersOptions {
   jobTimeoutMs?: number;
   /** Force analysis on the calling thread (also the automatic fallback). */
   inProcess?: boolean;
+  /** How many jobs may wait, per lane. */
+  laneLimits?: Record<Lane, LaneLimits>;
 }
 
 let warnedInProcess = false;
@@ -60,7 +94,9 @@ export class EvidenceWorkers {
   /** A job running longer terminates its worker and is refused (read at each job's start). */
   jobTimeoutMs: number;
   private readonly slots: Slot[] = [];
-  private readonly queue: Job[] = [];
+  private readonly queue: FairQueue<Job>;
+  /** In-process fallback: jobs running on this thread, per kind of slot (same bounds as workers). */
+  private readonly running = { general: 0, small: 0 };
   private nextId = 1;
   private closed = false;
   private inProcess: boolean;
@@ -72,6 +108,12 @@ export class EvidenceWorkers {
     this.size = Math.max(1, Math.floor(size));
     this.jobTimeoutMs = options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
     this.inProcess = options.inProcess ?? false;
+    this.queue = new FairQueue(options.laneLimits ?? DEFAULT_LANE_LIMITS);
+  }
+
+  /** Jobs waiting for a worker (not running), in one lane or both. */
+  waiting(lane?: Lane): number {
+    return this.queue.waiting(lane);
   }
 
   /** How analysis runs now: in worker threads, or on the calling thread (fallback). */
@@ -79,17 +121,30 @@ export class EvidenceWorkers {
     return this.inProcess ? 'in-process' : 'workers';
   }
 
-  analyze(bytes: Buffer, sniffed: SniffedType, limits?: ImageLimits): Promise<ImageFacts> {
+  /** Analyses an image in a worker; refuses with UNAVAILABLE at once when its lane is full. */
+  analyze(bytes: Buffer, sniffed: SniffedType, options: AnalyzeOptions | ImageLimits = {}): Promise<ImageFacts> {
     if (this.closed) return Promise.reject(new AppFailure('INTERNAL', 'The evidence workers are shut down.'));
+    const { limits, key } = 'maxPixels' in options ? { limits: options, key: undefined } : options;
+    // Reading the header is cheap (no decoding): it says which lane the job belongs in.
+    const lane: Lane = decodeCost(bytes, sniffed, limits) <= SMALL_IMAGE_COST ? 'small' : 'large';
     return new Promise<ImageFacts>((resolve, reject) => {
-      this.queue.push({ bytes, sniffed, limits, resolve, reject });
+      const refused = this.queue.push(
+        lane,
+        key ?? { source: 'desk', group: '' },
+        { bytes, sniffed, limits, resolve, reject },
+        bytes.byteLength,
+      );
+      if (refused) {
+        reject(new AppFailure('UNAVAILABLE', refused === 'full' ? BUSY_MESSAGE : SOURCE_BUSY_MESSAGE));
+        return;
+      }
       this.pump();
     });
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new AppFailure('INTERNAL', 'The evidence workers are shut down.'));
+    for (const job of this.queue.drain()) job.reject(new AppFailure('INTERNAL', 'The evidence workers are shut down.'));
     await Promise.all(this.slots.splice(0).map((s) => this.stop(s)));
   }
 
@@ -100,29 +155,53 @@ export class EvidenceWorkers {
     return slot.worker.terminate();
   }
 
+  /** The next job for a slot: the small lane's own slot takes small jobs only; general slots prefer large ones. */
+  private nextFor(smallOnly: boolean): Job | undefined {
+    return smallOnly ? this.queue.shift('small') : (this.queue.shift('large') ?? this.queue.shift('small'));
+  }
+
   private pump(): void {
     if (this.closed) return;
     if (this.inProcess) {
-      for (const job of this.queue.splice(0)) void runInProcess(job);
+      for (
+        let job = this.running.small < 1 ? this.nextFor(true) : undefined;
+        job;
+        job = this.running.small < 1 ? this.nextFor(true) : undefined
+      )
+        this.runHere(job, 'small');
+      for (
+        let job = this.running.general < this.size ? this.nextFor(false) : undefined;
+        job;
+        job = this.running.general < this.size ? this.nextFor(false) : undefined
+      )
+        this.runHere(job, 'general');
       return;
     }
-    while (this.queue.length > 0) {
-      const idle = this.slots.find((s) => s.ready && !s.job);
-      if (idle) {
-        this.assign(idle, this.queue.shift()!);
-        continue;
-      }
-      // Start another worker only if every existing one is busy (not merely starting).
-      if (this.slots.length < this.size && this.slots.every((s) => s.ready && s.job)) {
-        if (!this.spawn()) return;
-        continue;
-      }
-      return;
+    for (const slot of this.slots) {
+      if (!slot.ready || slot.job) continue;
+      const job = this.nextFor(slot.smallOnly);
+      if (job) this.assign(slot, job);
     }
+    if (!this.queue.waiting()) return;
+    // Start the small lane's worker when small jobs wait and it does not exist yet; another
+    // general worker only if every existing one is busy (not merely starting).
+    if (this.queue.waiting('small') && !this.slots.some((s) => s.smallOnly)) {
+      if (!this.spawn(true)) return;
+    }
+    const general = this.slots.filter((s) => !s.smallOnly);
+    if (this.queue.waiting() > 0 && general.length < this.size && general.every((s) => s.ready && s.job)) this.spawn(false);
+  }
+
+  private runHere(job: Job, kind: 'general' | 'small'): void {
+    this.running[kind]++;
+    void runInProcess(job).finally(() => {
+      this.running[kind]--;
+      this.pump();
+    });
   }
 
   /** Starts a worker; false (and in-process from now on) when none can be started. */
-  private spawn(): boolean {
+  private spawn(smallOnly: boolean): boolean {
     const entry = workerEntry();
     if (!entry) {
       this.fallBack('no worker code found next to the application');
@@ -138,7 +217,7 @@ export class EvidenceWorkers {
       return false;
     }
     worker.unref();
-    const slot: Slot = { worker, ready: false, job: null, timer: null, timedOut: false };
+    const slot: Slot = { smallOnly, worker, ready: false, job: null, timer: null, timedOut: false };
     this.slots.push(slot);
     let startError: unknown = null;
     worker.on('message', (m: WorkerMessage) => this.onMessage(slot, m));

@@ -19,9 +19,11 @@ import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { recomputeRisk } from '../../src-main/app/risk/recompute';
 import { dispatch } from '../../src-main/app/dispatch';
 import type { Identity } from '../../src-main/app/identity';
-import { mp4Head, padJpeg, texturedJpeg, texturedPng } from '../fixtures/hostile-corpus';
+import { padJpeg, texturedJpeg, texturedPng } from '../fixtures/hostile-corpus';
+import { isoVideo, webmVideo } from '../fixtures/video-files';
 import { DIALECTS, openTestDb } from '../db/harness';
 import { replayInWorker } from '../../src-main/app/replay/in-worker';
+import { BUSY_MESSAGE, DEFAULT_LANE_LIMITS, EvidenceWorkers } from '../../src-main/files/workers';
 
 /**
  * `party.submitEvidence` with the file's bytes, through dispatch as the feed calls it, on every
@@ -249,10 +251,68 @@ describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) =>
 
   it('accepts a video by its container, with the video limit', async () => {
     const caseId = await openRequest('B-video');
-    const video = mp4Head('isom', ['isom', 'mp41'], 3 * 1_048_576); // over the image limit, under the video one
+    const video = isoVideo({ samples: 30_000, seed: 3 }); // over the image limit (about 3.3 MB), under the video one
     expect((await submit(caseId, 'unboxing.jpg', video)).ok).toBe(true);
     expect((await evidenceOf(caseId))[0]).toMatchObject({ name: 'unboxing.jpg', media_type: 'video/mp4' });
     expect(await fileRow(sha(video))).toMatchObject({ kind: 'video', phash: null, cluster_key: null, variants: '' });
+  });
+
+  it('walks a video to its end: a cut MP4 or WebM is refused and its bytes not kept; an old MOV without ftyp is accepted', async () => {
+    const caseId = await openRequest('B-cut-video');
+    const before = filesUnder(dir).length;
+    for (const [name, cut] of [
+      ['cut.mp4', isoVideo({ samples: 40 }).subarray(0, 2000)],
+      ['cut.webm', webmVideo({ clusters: 4 }).subarray(0, 900)],
+    ] as const) {
+      const r = await submit(caseId, name, cut);
+      expect(r).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED_FILE' } });
+      expect(!r.ok && r.error.message).toMatch(
+        new RegExp(`^${name.replace('.', '\\.')}: This (MP4|WebM) video cannot be accepted: the file is incomplete`),
+      );
+      expect(await fileRow(sha(cut))).toBeUndefined();
+      expect(await ctx.evidence.store.has(sha(cut))).toBe(false);
+    }
+    expect(filesUnder(dir).length).toBe(before);
+    const old = isoVideo({ quicktime: true, brand: null, seed: 8 });
+    expect((await submit(caseId, 'old.mov', old)).ok).toBe(true);
+    expect(await fileRow(sha(old))).toMatchObject({ kind: 'video', media_type: 'video/quicktime', size_bytes: old.length });
+  });
+
+  it('the report: a description of a stored MP4 as "image/jpeg, 1 B" is refused', async () => {
+    const caseId = await openRequest('B-mp4-lie');
+    const clip = isoVideo({ samples: 18, seed: 2241 });
+    expect((await submit(caseId, 'clip.mp4', clip)).ok).toBe(true);
+    const c2 = await openRequest('B-mp4-lie-2');
+    const r = await call(
+      'party.submitEvidence',
+      { caseId: c2, party: 'buyer', file: { name: 'x.jpg', mediaType: 'image/jpeg', sizeBytes: 1, sha256: sha(clip) } },
+      INTAKE,
+    );
+    expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'file.mediaType' } });
+    expect(!r.ok && r.error.message).toContain(`it is video/mp4 of ${clip.length.toLocaleString('en-US')} bytes`);
+    expect(await evidenceOf(c2)).toEqual([]);
+  });
+
+  it('a full image queue answers UNAVAILABLE with a sentence and records nothing; small photos still go through', async () => {
+    const caseId = await openRequest('B-busy');
+    const busy = new EvidenceWorkers(1, {
+      laneLimits: { large: { maxWaiting: 0, maxWaitingPerSource: 0, maxWaitingBytes: 0 }, small: DEFAULT_LANE_LIMITS.small },
+    });
+    const saved = ctx.evidence;
+    ctx = { ...ctx, evidence: openEvidenceFiles(saved.store, busy) };
+    try {
+      const huge = await sharp({ create: { width: 8000, height: 5000, channels: 3, background: '#555' } })
+        .png()
+        .toBuffer();
+      const r = await submit(caseId, 'huge.png', huge);
+      expect(r).toEqual({ ok: false, error: { code: 'UNAVAILABLE', message: `huge.png: ${BUSY_MESSAGE}` } });
+      expect(await evidenceOf(caseId)).toEqual([]);
+      expect(await fileRow(sha(huge))).toBeUndefined();
+      expect((await submit(caseId, 'small.jpg', await texturedJpeg(808, 200, 150))).ok).toBe(true);
+    } finally {
+      ctx = { ...ctx, evidence: saved };
+      await busy.close();
+    }
   });
 
   it('several files (files) answer one request: all stored and analysed, all recorded in one transaction, the log keeps descriptions', async () => {
@@ -419,6 +479,53 @@ describe.each(DIALECTS)('party.submitEvidence with bytes on $name', ({ url }) =>
     const v = await call('evidence.verify', { sha256: 'd'.repeat(64) }, M1);
     expect(v).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(!v.ok && v.error.message).toMatch(/Only the description/);
+  });
+
+  it('a description of bytes the desk holds must tell their truth: a false size or type is refused, the true one accepted', async () => {
+    const caseId = await openRequest('B-lie');
+    const bytes = await texturedPng(606, 96, 64);
+    expect((await submit(caseId, 'real.png', bytes)).ok).toBe(true);
+    const c2 = await openRequest('B-lie-2');
+    const truth = { name: 'copy.png', mediaType: 'image/png', sizeBytes: bytes.length, sha256: sha(bytes) };
+    const before = await evidenceOf(c2);
+    // The report's case: the sha256 of stored bytes, "image/jpeg, 1 B".
+    const lie = await call(
+      'party.submitEvidence',
+      { caseId: c2, party: 'buyer', file: { ...truth, mediaType: 'image/jpeg', sizeBytes: 1 } },
+      INTAKE,
+    );
+    expect(lie).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'file.mediaType' } });
+    expect(!lie.ok && lie.error.message).toBe(
+      `copy.png is described as image/jpeg of 1 byte, but the desk already holds the file with this sha256 and it is image/png of ${bytes.length.toLocaleString('en-US')} bytes. Describe it as it is, or send the file itself.`,
+    );
+    const wrongSize = await call(
+      'party.submitEvidence',
+      { caseId: c2, party: 'buyer', file: { ...truth, sizeBytes: bytes.length + 1 } },
+      INTAKE,
+    );
+    expect(wrongSize).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'file.sizeBytes' } });
+    // In a list, the field names the place; the bytes sent alongside are not stored either.
+    const other = await texturedJpeg(607, 64, 48);
+    const listed = await call(
+      'party.submitEvidence',
+      {
+        caseId: c2,
+        party: 'buyer',
+        files: [
+          { name: 'new.jpg', contentBase64: b64(other) },
+          { ...truth, sizeBytes: 7 },
+        ],
+      },
+      INTAKE,
+    );
+    expect(listed).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'files.1.sizeBytes' } });
+    expect(await fileRow(sha(other))).toBeUndefined();
+    expect(await evidenceOf(c2)).toEqual(before);
+    // The truth is accepted, and the case shows the file as the bytes are.
+    expect((await call('party.submitEvidence', { caseId: c2, party: 'buyer', file: truth }, INTAKE)).ok).toBe(true);
+    expect(await evidenceOf(c2)).toEqual([
+      expect.objectContaining({ media_type: 'image/png', size_bytes: bytes.length, sha256: sha(bytes) }),
+    ]);
   });
 
   it('evidence.verify re-hashes the stored bytes and notices tampering', async () => {

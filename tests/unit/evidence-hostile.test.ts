@@ -1,17 +1,31 @@
+import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppFailure } from '../../src-main/contract/errors';
 import { DEFAULT_POLICY } from '../../src-main/contract/policy';
-import { checkVideoHead, type ImageFacts } from '../../src-main/files/analyze';
+import { analyzeImage, checkVideoHead, type ImageFacts } from '../../src-main/files/analyze';
+import { readImageHeader } from '../../src-main/files/image-header';
+import { checkVideoContainer } from '../../src-main/files/video-container';
+import { memoryAccess } from '../fixtures/video-files';
 import { sanitizeFileName } from '../../src-main/files/names';
 import { SNIFF_BYTES, sniffType, UNSUPPORTED_TYPE_MESSAGE, type SniffedType } from '../../src-main/files/sniff';
 import { EvidenceWorkers } from '../../src-main/files/workers';
-import { buildHostileCorpus, IMAGE_LIMIT_BYTES, texturedJpeg, type HostileFile } from '../fixtures/hostile-corpus';
+import {
+  buildHostileCorpus,
+  cutWithEndMarker,
+  IMAGE_LIMIT_BYTES,
+  jpegWithExtraneousBytes,
+  phoneLikeJpeg,
+  progressiveWithoutLastScans,
+  restartJpeg,
+  texturedJpeg,
+  type HostileFile,
+} from '../fixtures/hostile-corpus';
 
 /**
  * The hostile corpus of issue 5 through the same steps intake takes: name → sniff → size limit
  * counted while streaming (simulated here in 64 KiB chunks; the store does it for real) →
- * inspection in the worker pool. Every file is refused with the expected code or accepted
+ * inspection in the worker pool (images) or the container walk (videos). Every file is refused with the expected code or accepted
  * with its danger neutralised, and the pool is still analysing good images afterwards.
  */
 
@@ -35,6 +49,7 @@ async function intake(file: HostileFile, pool: EvidenceWorkers): Promise<Outcome
   try {
     if (sniffed.kind === 'video') {
       checkVideoHead(file.bytes.subarray(0, SNIFF_BYTES), sniffed);
+      await checkVideoContainer(memoryAccess(file.bytes), sniffed);
       return { ok: true, name, sniffed, facts: null };
     }
     return { ok: true, name, sniffed, facts: await pool.analyze(file.bytes, sniffed) };
@@ -175,4 +190,59 @@ describe('hostile corpus', () => {
     expect([facts.width, facts.height]).toEqual([800, 600]);
     expect(pool.mode).toBe('workers');
   });
+});
+
+describe('damaged images made to look whole (issue 13)', () => {
+  const JPG = sniffType(Buffer.from([0xff, 0xd8, 0xff]))!;
+  const refusal = (run: () => unknown) => {
+    try {
+      run();
+    } catch (e) {
+      return e instanceof AppFailure ? `${e.code}: ${e.message}` : String(e);
+    }
+    return 'accepted';
+  };
+  const analyzed = (bytes: Buffer) =>
+    analyzeImage(bytes, JPG).then(
+      (f) => `accepted ${f.width}x${f.height}`,
+      (e: unknown) => (e instanceof AppFailure ? `${e.code}: ${e.message}` : String(e)),
+    );
+
+  it('the header walk alone refuses what a lenient decoder would paint grey or blurred', async () => {
+    const progressive = await phoneLikeJpeg(31, 480, 360, true);
+    const restart = restartJpeg(32, 320, 240, 8);
+    const lenient = (b: Buffer) =>
+      sharp(b, { failOn: 'error' })
+        .raw()
+        .toBuffer()
+        .then(() => 'decoded');
+    // Without the checks these decode (the defect): the test would catch their removal.
+    expect(await lenient(progressiveWithoutLastScans(progressive))).toBe('decoded');
+    expect(await lenient(cutWithEndMarker(restart, 0.5))).toBe('decoded');
+    expect(refusal(() => readImageHeader(progressiveWithoutLastScans(progressive), JPG))).toMatch(/^UNSUPPORTED_FILE: .*incomplete/);
+    expect(refusal(() => readImageHeader(cutWithEndMarker(restart, 0.5), JPG))).toMatch(/^UNSUPPORTED_FILE: .*incomplete/);
+    expect(refusal(() => readImageHeader(restart, JPG))).toBe('accepted');
+    expect(refusal(() => readImageHeader(progressive, JPG))).toBe('accepted');
+  });
+
+  it('a libjpeg warning about junk bytes is not a refusal; one about missing data is', async () => {
+    const jpeg = await texturedJpeg(33, 320, 240);
+    const junk = jpegWithExtraneousBytes(jpeg);
+    await expect(sharp(junk, { failOn: 'warning' }).raw().toBuffer()).rejects.toThrow(/extraneous bytes/);
+    expect(await analyzed(junk)).toBe('accepted 320x240');
+    expect(await analyzed(cutWithEndMarker(jpeg, 0.5))).toMatch(
+      /^UNSUPPORTED_FILE: This JPEG image cannot be read: the file is damaged or incomplete\./,
+    );
+  });
+
+  it('any cut of a photo, with an end marker glued on, is refused; the whole photo is not', async () => {
+    const photos = [await phoneLikeJpeg(34, 400, 300, false), await phoneLikeJpeg(35, 400, 300, true, 8), restartJpeg(36, 400, 300, 5)];
+    for (const p of photos) expect(await analyzed(p)).toMatch(/^accepted/);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 2 }), fc.double({ min: 0.1, max: 0.97, noNaN: true }), async (which, fraction) => {
+        expect(await analyzed(cutWithEndMarker(photos[which]!, fraction))).toMatch(/^UNSUPPORTED_FILE: /);
+      }),
+      { numRuns: 30 },
+    );
+  }, 60_000);
 });

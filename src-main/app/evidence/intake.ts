@@ -22,6 +22,7 @@ import { SNIFF_BYTES, sniffType } from '../../files/sniff';
 import { ContentStore, formatMB, tooLargeMessage, unsupportedMessage, type StoreLimits } from '../../files/store';
 import type { BlobStore } from '../../files/blob-store';
 import { sharedEvidenceWorkers } from '../../files/workers';
+import type { QueueKey } from '../../files/fair-queue';
 import { rekeyDisputePhotos } from '../risk/buyer-risk';
 import { runCaseCommand } from '../case/commands';
 import type { CommandResult } from '../../contract/outputs/case';
@@ -58,7 +59,11 @@ export interface NamedFile extends IngestedFile {
   name: string;
 }
 
-/** Stores and analyses one file, given as a stream or its bytes. */
+/**
+ * Stores and analyses one file, given as a stream or its bytes. `queueKey` says whose work the
+ * image analysis is ({source: a feed's id or 'desk', group: the case}), so the worker pool
+ * shares itself fairly; a full pool refuses with UNAVAILABLE (retry shortly).
+ */
 export async function takeFile(
   db: Reader,
   files: EvidenceFiles,
@@ -66,10 +71,12 @@ export async function takeFile(
   source: AsyncIterable<Uint8Array> | Uint8Array,
   limits: StoreLimits,
   totalBytes?: number,
+  queueKey?: QueueKey,
 ): Promise<NamedFile> {
   const ingested = await ingestFile(files.store, source, limits, {
     name,
     ...(totalBytes !== undefined ? { totalBytes } : {}),
+    ...(queueKey ? { queueKey } : {}),
     analyzer: files.analyzer,
     alreadyKnown: async (sha) => !!(await evidenceFileBySha(db, sha)),
   });
@@ -201,10 +208,17 @@ export async function submitEvidence(
 export async function takeSentFiles(
   ctx: ServiceContext,
   input: MethodInput<'party.submitEvidence'>,
+  /** Who sent the files, for the image queue's fair share (a feed's id); the desk's own calls share one. */
+  queueSource?: string,
 ): Promise<{ described: FileDescription[]; taken: NamedFile[] }> {
   const sent = input.files ?? (input.file ? [input.file] : []);
   // Where a refusal points: `file…` for the single form, `files.<i>…` for the list.
   const fieldOf = (i: number, rest: string) => (input.files ? `files.${i}.${rest}` : `file.${rest}`);
+  // A description of bytes the desk already holds must tell their truth (checked before anything is stored).
+  await checkDescriptionsOfKnownBytes(
+    ctx.db,
+    sent.flatMap((f, i) => ('contentBase64' in f ? [] : [{ file: f, field: (rest: string) => fieldOf(i, rest) }])),
+  );
   if (!sent.some((f) => 'contentBase64' in f)) return { described: sent as FileDescription[], taken: [] };
   const files = ctx.evidence;
   const firstBytes = sent.findIndex((f) => 'contentBase64' in f);
@@ -233,7 +247,11 @@ export async function takeSentFiles(
       continue;
     }
     const t = await pointAtAsync(
-      () => takeFile(ctx.db, files, c.name, Buffer.from(f.contentBase64, 'base64'), limits, c.size),
+      () =>
+        takeFile(ctx.db, files, c.name, Buffer.from(f.contentBase64, 'base64'), limits, c.size, {
+          source: queueSource ?? 'desk',
+          group: input.caseId,
+        }),
       input.files ? fieldOf(i, 'contentBase64') : undefined,
     );
     taken.push(t);
@@ -276,6 +294,38 @@ export async function recordSubmittedEvidence(
   ctx.notify([answer.caseId, ...swept.caseIds], 'command');
   return result;
 }
+
+/**
+ * The description form (`{name, mediaType, sizeBytes, sha256}`) names bytes by their sha256.
+ * When the desk already holds those bytes (their evidence_files row), the row's type and size
+ * are facts measured from the bytes; a description that disagrees is refused (VALIDATION)
+ * rather than corrected: the case would otherwise say "image/jpeg, 1 B" of a 2,241-byte MP4,
+ * and silently rewriting what a caller sent would hide the bug (or the lie) on its side and
+ * record in the command log something it never said. Bytes the desk does not hold stay
+ * descriptions only, as before (a replay, a marketplace that keeps its own files).
+ */
+async function checkDescriptionsOfKnownBytes(
+  db: Reader,
+  described: Array<{ file: FileDescription; field: (rest: string) => string }>,
+): Promise<void> {
+  if (!described.length) return;
+  const known = await evidenceFilesBySha(
+    db,
+    described.map((d) => d.file.sha256),
+  );
+  for (const { file, field } of described) {
+    const row = known.get(file.sha256);
+    if (!row || (row.media_type === file.mediaType && row.size_bytes === file.sizeBytes)) continue;
+    throw new AppFailure(
+      'VALIDATION',
+      `${sanitizeFileName(file.name)} is described as ${file.mediaType} of ${bytesText(file.sizeBytes)}, but the desk already holds ` +
+        `the file with this sha256 and it is ${row.media_type} of ${bytesText(row.size_bytes)}. ` +
+        'Describe it as it is, or send the file itself.',
+      field(row.media_type !== file.mediaType ? 'mediaType' : 'sizeBytes'),
+    );
+  }
+}
+const bytesText = (n: number): string => `${n.toLocaleString('en-US')} ${n === 1 ? 'byte' : 'bytes'}`;
 
 /** A refusal about one file of a `files` list names its place in the list (the message already names the file). */
 function pointAt<T>(run: () => T, field: string | undefined): T {

@@ -70,7 +70,13 @@ export function openFeedApi(ctx: ServiceContext, opts: { rateLimit?: RateLimit }
                 `An upload holds at most ${MAX_EVIDENCE_FILES} files; send the rest as their own answer.`,
                 'file',
               );
-            taken.push(await takeFile(ctx.db, files, sanitizeFileName(fileName || 'evidence'), bytes, limits));
+            // The image queue shares its places fairly between feeds and, within a feed, between cases.
+            taken.push(
+              await takeFile(ctx.db, files, sanitizeFileName(fileName || 'evidence'), bytes, limits, undefined, {
+                source: feed.id,
+                group: id.data,
+              }),
+            );
           } catch (e) {
             // eslint-disable-next-line @typescript-eslint/only-throw-error -- the carrier sends a refusal's answer as it is
             if (e instanceof AppFailure) throw refuse(e);

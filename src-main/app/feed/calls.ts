@@ -108,7 +108,8 @@ export async function feedCall(
     const input = parsed.data as MethodInput<FeedCallMethod>;
     // Files sent as base64 are stored before the transaction (content-addressed; unrecorded ones are collected).
     const files =
-      prepared ?? (method === 'party.submitEvidence' ? await takeSentFiles(ctx, input as MethodInput<'party.submitEvidence'>) : undefined);
+      prepared ??
+      (method === 'party.submitEvidence' ? await takeSentFiles(ctx, input as MethodInput<'party.submitEvidence'>, feed.id) : undefined);
     return await runKept(ctx, feed, method, input, key, bodyHash, files);
   } catch (e) {
     if (e instanceof AppFailure) return fail(e.code, e.message, e.field);
