@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type PostgresPool } from 'kysely';
 import { migrations } from '../../migrations';
 import type { Database } from './schema';
+import { restoreDeferredIndexes } from './repos/bulk-load';
 import { markSharedServer, resilientPool, underStartupLock } from './server';
 
 export type Db = Kysely<Database>;
@@ -25,6 +26,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
         : openSqlite(opts.url.replace(/^sqlite:/, ''), opts.sqliteNativeBinding);
   // Desktops starting together on one empty server migrate one after another.
   await underStartupLock(db, () => migrate(db));
+  // A bulk load that died before building its deferred indexes: build them now.
+  await restoreDeferredIndexes(db);
   return db;
 }
 

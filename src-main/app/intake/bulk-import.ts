@@ -10,6 +10,7 @@ import type { StoreLimits } from '../../files/store';
 import { limitsOf, recordEvidenceFiles, takeFile, type EvidenceFiles, type NamedFile } from '../evidence/intake';
 import { importDisputes } from './intake';
 import { currentPolicy } from '../../db/repos/policy';
+import { deferIndexesIfEmpty, restoreDeferredIndexes } from '../../db/repos/bulk-load';
 
 export interface ImportProblem {
   line: number;
@@ -32,6 +33,8 @@ export interface ImportOptions {
   now: number;
   batchSize?: number;
   onProblem(p: ImportProblem): void;
+  /** Called after each committed batch with the number of lines read so far. */
+  onProgress?(read: number): void;
   /** Keep the ids of changed cases (for change notices); off for million-row imports. */
   collectIds?: boolean;
   /** Evidence entries may name files (`"file": "photos/IMG_1.jpg"`) in this folder; without it they may not. */
@@ -63,7 +66,14 @@ export async function importStream(
   records: AsyncIterable<ImportRecord> | Iterable<ImportRecord>,
   opts: ImportOptions,
 ): Promise<ImportSummary> {
-  return withPageCache(db, IMPORT_PAGE_CACHE_MIB, () => importAll(db, records, opts));
+  return withPageCache(db, IMPORT_PAGE_CACHE_MIB, async () => {
+    const deferred = await deferIndexesIfEmpty(db);
+    try {
+      return await importAll(db, records, opts);
+    } finally {
+      if (deferred) await restoreDeferredIndexes(db);
+    }
+  });
 }
 
 async function importAll(
@@ -111,6 +121,7 @@ async function importAll(
       summary[o.result]++;
       if (opts.collectIds && o.result !== 'unchanged') summary.caseIds.push(o.id);
     });
+    opts.onProgress?.(summary.read);
   };
 
   for await (const rec of records) {
