@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
+import { canCopy, copyRows } from './copy';
 import { dialectOf, type DialectName } from './dialect';
 import type { Database } from './schema';
 
@@ -44,6 +45,9 @@ export interface RowTable {
   conflict?: string;
 }
 
+/** From this many rows on, PostgreSQL is sent COPY (db/copy.ts) rather than INSERT statements. */
+const COPY_FROM_ROWS = 64;
+
 const statementText = new Map<string, string>();
 
 function insertText(dialect: DialectName, t: RowTable, rows: number): string {
@@ -67,6 +71,7 @@ function insertText(dialect: DialectName, t: RowTable, rows: number): string {
 export async function insertRows(db: Kysely<Database>, t: RowTable, rows: readonly (readonly unknown[])[]): Promise<void> {
   if (!rows.length) return;
   const dialect = dialectOf(db);
+  if (dialect === 'postgres' && rows.length >= COPY_FROM_ROWS && canCopy(db)) return copyRows(db, t, rows);
   // SQLite binds at most 32,766 parameters and PostgreSQL 65,535 per statement; 256 rows
   // already amortise the per-statement cost.
   const cap = Math.min(256, 2 ** Math.floor(Math.log2(MAX_PARAMS / t.columns.length)));

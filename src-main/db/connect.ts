@@ -3,6 +3,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type PostgresPool } f
 import { migrations } from '../../migrations';
 import type { Database } from './schema';
 import { restoreDeferredIndexes } from './repos/bulk-load';
+import { markCopyCapable, poolWithCopy } from './copy';
 import { markSharedServer, resilientPool, underStartupLock } from './server';
 
 export type Db = Kysely<Database>;
@@ -78,8 +79,10 @@ async function openPostgres(url: string): Promise<Db> {
   const { Pool, types } = pg.default ?? pg;
   // Epoch-ms columns are bigint; they fit a JS number exactly, so parse them as one.
   types.setTypeParser(20, (v: string) => Number(v));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(Pool, url) }) });
+  // Its clients also stream COPY (bulk import, db/copy.ts).
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: poolWithCopy(resilientPool(Pool, url)) }) });
   markSharedServer(db);
+  markCopyCapable(db);
   return db;
 }
 
