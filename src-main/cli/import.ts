@@ -24,7 +24,7 @@ export async function runImport(args: string[]): Promise<void> {
   const file = positional[0];
   if (!file) throw new ArgError('usage: cli import <file.ndjson> [--db <url or path>]');
   const url = (flags.db as string | undefined) ?? databaseUrlFromEnv() ?? resolve(defaultDataDir(), 'mediation-desk.sqlite');
-  const stream = createReadStream(file, { encoding: 'utf8' });
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
   await new Promise<void>((ok, ko) => {
     stream.once('open', () => ok());
     stream.once('error', (e) => ko(new ArgError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? e.message})`)));
