@@ -60,6 +60,24 @@ const REPLACED_COLUMNS = [
 
 const updateFromExcluded = (cols: readonly string[]) => cols.map((c) => `"${c}" = excluded."${c}"`).join(', ');
 
+const ORDER_COLUMNS = [
+  'id',
+  'buyer_id',
+  'seller_id',
+  'placed_at',
+  'shipped_at',
+  'currency',
+  'item_title',
+  'quantity',
+  'item_price_minor',
+  'shipping_minor',
+  'total_minor',
+  'tracking_number',
+  'carrier',
+  'delivery_status',
+  'delivered_at',
+] as const;
+
 /** The rows intake writes, one table each, with their columns in value order. */
 export const INTAKE_TABLES = {
   accounts: {
@@ -70,39 +88,8 @@ export const INTAKE_TABLES = {
   account_links: { table: 'account_links', columns: ['account_id', 'kind', 'value'], conflict: 'ON CONFLICT DO NOTHING' },
   orders: {
     table: 'orders',
-    columns: [
-      'id',
-      'buyer_id',
-      'seller_id',
-      'placed_at',
-      'shipped_at',
-      'currency',
-      'item_title',
-      'quantity',
-      'item_price_minor',
-      'shipping_minor',
-      'total_minor',
-      'tracking_number',
-      'carrier',
-      'delivery_status',
-      'delivered_at',
-    ],
-    conflict: `ON CONFLICT ("id") DO UPDATE SET ${updateFromExcluded([
-      'buyer_id',
-      'seller_id',
-      'placed_at',
-      'shipped_at',
-      'currency',
-      'item_title',
-      'quantity',
-      'item_price_minor',
-      'shipping_minor',
-      'total_minor',
-      'tracking_number',
-      'carrier',
-      'delivery_status',
-      'delivered_at',
-    ])}`,
+    columns: ORDER_COLUMNS,
+    conflict: `ON CONFLICT ("id") DO UPDATE SET ${updateFromExcluded(ORDER_COLUMNS.slice(1))}`,
   },
   cases: { table: 'cases', columns: ['id', ...REPLACED_COLUMNS, 'version'] },
   // A replaced case keeps its row: every column rewritten, its version moved on (a writer that
