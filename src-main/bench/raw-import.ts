@@ -1,14 +1,17 @@
 /**
- * The bench's yardstick for `import`: a hand-written importer straight on better-sqlite3.
- * Same input file, same schema (created by the real migration), same connection settings
- * as the real import (`openDatabase`'s WAL, foreign keys, synchronous=FULL, and the 64 MB
- * page cache `importStream` sets), same batch size, same tables and columns, the
- * same existence check per case and a content hash of the same canonical form; one
- * transaction per batch of prepared single-row statements. What it leaves out is exactly
- * what the product adds: schema validation with per-line reports and the query builder.
+ * The bench's yardstick for `import`: the fastest honest hand-written importer straight on
+ * better-sqlite3. Same input file, same schema (created by the real migration), same
+ * durability and connection settings as the real import (`openDatabase`'s WAL, foreign keys,
+ * synchronous=FULL, the 64 MB page cache `importStream` sets), same batch size and one
+ * transaction per batch, same tables and columns, the same existence check per case and a
+ * content hash of the same canonical form; the same tricks the product is allowed: the chunked
+ * line reader, the secondary indexes of an empty database built once at the end, and prepared
+ * statements (single-row: prepared once, no SQL text per row). What it leaves out is what the product adds: schema
+ * validation with per-line reports, the query builder, and the buyer-risk rows
+ * (risk_disputes, buyer_risk, photo and link-group rows) the product keeps per batch.
  */
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { ndjsonLines } from '../util/ndjson-lines';
 import BetterSqlite3 from 'better-sqlite3';
 import { contentHash } from '../app/intake/intake';
 import type { Dispute } from '../contract/dispute';
@@ -31,6 +34,14 @@ export async function rawImport(path: string, file: string, opts: { now: number;
   db.pragma('synchronous = FULL');
   db.pragma('cache_size = -65536'); // as importStream does for the duration of an import
   const started = performance.now();
+  // The product's deferral, by hand: plain indexes of the written tables dropped now, built at the end.
+  const deferred = db
+    .prepare(
+      `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
+       AND tbl_name IN ('accounts', 'account_links', 'orders', 'cases', 'evidence', 'case_events', 'buyer_risk')`,
+    )
+    .all() as Array<{ name: string; sql: string }>;
+  for (const i of deferred) db.exec(`DROP INDEX "${i.name}"`);
   const existing = db.prepare('SELECT id, content_hash, status FROM cases WHERE id = ?');
   const account = db.prepare(
     `INSERT INTO accounts (id, role, name, country, created_at, label, label_note, labelled_by, labelled_at) VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)
@@ -122,7 +133,7 @@ export async function rawImport(path: string, file: string, opts: { now: number;
   let read = 0;
   let created = 0;
   let batch: Dispute[] = [];
-  for await (const text of createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity })) {
+  for await (const { text } of ndjsonLines(createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }))) {
     if (!text.trim()) continue;
     read++;
     batch.push(JSON.parse(text) as Dispute);
@@ -132,6 +143,7 @@ export async function rawImport(path: string, file: string, opts: { now: number;
     }
   }
   if (batch.length) created += write(batch);
+  db.transaction(() => deferred.forEach((i) => db.exec(i.sql)))();
   const seconds = (performance.now() - started) / 1000;
   db.close();
   return { read, created, seconds };

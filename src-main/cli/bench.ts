@@ -130,6 +130,7 @@ export async function runBench(args: string[]): Promise<void> {
       created?: number;
       refused?: number;
       seconds?: number;
+      timings?: { parseMs: number; validateMs: number; writeMs: number; indexBuildMs: number };
     };
     log(
       `import: ${ours.wallSeconds.toFixed(1)} s, peak RSS ${ours.peakRssMB ?? '?'} MB, ${summary.created} created, ${ours.problemLines} problems`,
@@ -154,6 +155,7 @@ export async function runBench(args: string[]): Promise<void> {
       seconds: round(ours.wallSeconds, 2),
       disputesPerSecond: Math.round(cases / ours.wallSeconds),
       cliReportedSeconds: summary.seconds ?? null,
+      breakdown: importBreakdown(summary),
       peakRssMB: ours.peakRssMB,
       rssSource: ours.rssSource,
       created: summary.created ?? null,
@@ -442,6 +444,28 @@ async function benchSweepApply(db: Db, raw: BetterSqlite3.Database, n: number) {
 
 // ---------------------------------------------------------------------------------------
 // plumbing
+
+/**
+ * Where the import's time went, from the CLI's own timers (app/intake/bulk-import.ts):
+ * JSON parsing, zod validation, the batches' transactions (existence check under lock, row
+ * building, statements, buyer-risk update, commit with its fsync), the deferred index
+ * build; `otherSeconds` is the rest (reading and splitting lines, start-up, the tsx loader).
+ */
+function importBreakdown(summary: {
+  seconds?: number;
+  timings?: { parseMs: number; validateMs: number; writeMs: number; indexBuildMs: number };
+}) {
+  const t = summary.timings;
+  if (!t || summary.seconds === undefined) return null;
+  const s = (ms: number) => round(ms / 1000, 2);
+  return {
+    parseSeconds: s(t.parseMs),
+    validateSeconds: s(t.validateMs),
+    transactionsSeconds: s(t.writeMs),
+    indexBuildSeconds: s(t.indexBuildMs),
+    otherSeconds: round(summary.seconds - s(t.parseMs + t.validateMs + t.writeMs + t.indexBuildMs), 2),
+  };
+}
 
 async function ensureInput(file: string, cases: number): Promise<{ seconds: number; reused: boolean }> {
   if (existsSync(`${file}.done`) && existsSync(file)) {

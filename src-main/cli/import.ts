@@ -1,6 +1,7 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { ndjsonLines } from '../util/ndjson-lines';
+import { progressReporter } from './progress';
 import { openDatabase } from '../db/connect';
 import { openEvidenceStore } from '../runtime/evidence-store';
 import { importStream } from '../app/intake/bulk-import';
@@ -13,7 +14,8 @@ import { databaseUrlFromEnv, defaultDataDir } from './paths';
 /**
  * `import <file.ndjson>`: one escalated dispute per line, streamed (memory does not grow
  * with the file). Each refused line goes to stderr as JSON with its line number, field
- * and reason; the summary goes to stdout. Exit 0 when the file was read. An evidence entry
+ * and reason; the summary goes to stdout. Progress goes to stderr: a bar with rate and time left on
+ * a terminal, `{"progress":…}` JSON lines otherwise. Exit 0 when the file was read. An evidence entry
  * may carry `"file": "photos/IMG_1.jpg"` (relative to the NDJSON's folder): the file is stored
  * and analysed like an upload, and a bad one refuses its dispute with a problem line.
  */
@@ -22,7 +24,7 @@ export async function runImport(args: string[]): Promise<void> {
   const file = positional[0];
   if (!file) throw new ArgError('usage: cli import <file.ndjson> [--db <url or path>]');
   const url = (flags.db as string | undefined) ?? databaseUrlFromEnv() ?? resolve(defaultDataDir(), 'mediation-desk.sqlite');
-  const stream = createReadStream(file, { encoding: 'utf8' });
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
   await new Promise<void>((ok, ko) => {
     stream.once('open', () => ok());
     stream.once('error', (e) => ko(new ArgError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? e.message})`)));
@@ -32,21 +34,27 @@ export async function runImport(args: string[]): Promise<void> {
   const db = await openDatabase({ url });
   try {
     await ensurePolicy(db, systemClock.now());
+    const progress = progressReporter({ totalBytes: statSync(file).size, noun: 'disputes' });
+    let bytes = 0;
     async function* lines() {
-      let line = 0;
-      for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) yield { line: ++line, text };
+      for await (const l of ndjsonLines(stream)) {
+        bytes = l.bytesRead;
+        yield l;
+      }
     }
     const started = performance.now();
     const summary = await importStream(db, lines(), {
       now: systemClock.now(),
       batchSize: intFlag(flags['batch-size'], 'batch-size', 2_000),
       onProblem: (p) => process.stderr.write(`${JSON.stringify(p)}\n`),
+      onProgress: (read) => progress.update({ bytes, items: read }),
       // Evidence may name files next to the NDJSON; they go to the database's evidence store (folder or PostgreSQL).
       files: {
         baseDir: dirname(resolve(file)),
         evidence: openEvidenceFiles(openEvidenceStore(db, { databaseUrl: url, dataDir: defaultDataDir() })),
       },
     });
+    progress.finish();
     const { caseIds: _ids, ...counts } = summary;
     process.stdout.write(`${JSON.stringify({ file, ...counts, seconds: Math.round(performance.now() - started) / 1000 })}\n`);
   } finally {

@@ -2,6 +2,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type PostgresPool } from 'kysely';
 import { migrations } from '../../migrations';
 import type { Database } from './schema';
+import { restoreDeferredIndexes } from './repos/bulk-load';
+import { markCopyCapable, poolWithCopy } from './copy';
 import { markSharedServer, resilientPool, underStartupLock } from './server';
 
 export type Db = Kysely<Database>;
@@ -25,6 +27,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
         : openSqlite(opts.url.replace(/^sqlite:/, ''), opts.sqliteNativeBinding);
   // Desktops starting together on one empty server migrate one after another.
   await underStartupLock(db, () => migrate(db));
+  // A bulk load that died before building its deferred indexes: build them now.
+  await restoreDeferredIndexes(db);
   return db;
 }
 
@@ -75,8 +79,10 @@ async function openPostgres(url: string): Promise<Db> {
   const { Pool, types } = pg.default ?? pg;
   // Epoch-ms columns are bigint; they fit a JS number exactly, so parse them as one.
   types.setTypeParser(20, (v: string) => Number(v));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(Pool, url) }) });
+  // Its clients also stream COPY (bulk import, db/copy.ts).
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: poolWithCopy(resilientPool(Pool, url)) }) });
   markSharedServer(db);
+  markCopyCapable(db);
   return db;
 }
 

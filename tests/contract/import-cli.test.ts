@@ -23,7 +23,7 @@ describe('cli import', () => {
     const problems = run.stderr
       .trim()
       .split('\n')
-      .filter((l) => l.startsWith('{'))
+      .filter((l) => l.startsWith('{') && !l.startsWith('{"progress"'))
       .map((l) => JSON.parse(l));
     expect(problems.map((p) => [p.line, p.code])).toEqual([
       [2, 'VALIDATION'],
@@ -32,6 +32,12 @@ describe('cli import', () => {
     expect(problems[0].field).toBe('openedAt');
     const summary = JSON.parse(run.stdout.trim().split('\n').pop()!);
     expect(summary).toMatchObject({ read: 4, created: 2, refused: 2 });
+    // Not a terminal: progress as JSON lines on stderr, the last one saying it is done.
+    const progress = run.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{"progress"'))
+      .map((l) => JSON.parse(l).progress);
+    expect(progress.at(-1)).toMatchObject({ disputes: 4, percent: 100, secondsLeft: 0, done: true });
 
     const again = cli(['import', file, '--db', db]);
     expect(JSON.parse(again.stdout.trim().split('\n').pop()!)).toMatchObject({ created: 0, unchanged: 2, refused: 2 });

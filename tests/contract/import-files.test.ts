@@ -242,7 +242,7 @@ describe('cli import with files', () => {
       const problems = run.stderr
         .trim()
         .split('\n')
-        .filter((l) => l.startsWith('{'))
+        .filter((l) => l.startsWith('{') && !l.startsWith('{"progress"'))
         .map((l) => JSON.parse(l));
       expect(problems).toEqual([expect.objectContaining({ line: 2, id: 'K-2', code: 'UNSUPPORTED_FILE', field: 'evidence.0.file' })]);
       const s = sha(photo);

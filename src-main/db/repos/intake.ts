@@ -1,7 +1,6 @@
 import type { Dispute } from '../../contract/dispute';
 import { toMs } from '../../contract/primitives';
-import { sql } from 'kysely';
-import { insertChunked } from '../batch';
+import { insertRows, type RowTable } from '../batch';
 import { insertChainedEvents } from './audit-chain';
 import { dialectOf } from '../dialect';
 import type { WriteTx } from '../tx';
@@ -60,8 +59,118 @@ const REPLACED_COLUMNS = [
   'updated_at',
 ] as const;
 
-const NO_LABEL = { label: null, label_note: null, labelled_by: null, labelled_at: null };
-const lastById = <T>(rows: T[], key: (r: T) => string): T[] => [...new Map(rows.map((r) => [key(r), r])).values()];
+const updateFromExcluded = (cols: readonly string[]) => cols.map((c) => `"${c}" = excluded."${c}"`).join(', ');
+
+const ORDER_COLUMNS = [
+  'id',
+  'buyer_id',
+  'seller_id',
+  'placed_at',
+  'shipped_at',
+  'currency',
+  'item_title',
+  'quantity',
+  'item_price_minor',
+  'shipping_minor',
+  'total_minor',
+  'tracking_number',
+  'carrier',
+  'delivery_status',
+  'delivered_at',
+] as const;
+
+/** The rows intake writes, one table each, with their columns in value order. */
+export const INTAKE_TABLES = {
+  accounts: {
+    table: 'accounts',
+    columns: ['id', 'role', 'name', 'country', 'language', 'created_at', 'label', 'label_note', 'labelled_by', 'labelled_at'],
+    conflict: `ON CONFLICT ("id") DO UPDATE SET ${updateFromExcluded(['name', 'country', 'language', 'created_at'])}`,
+  },
+  account_links: { table: 'account_links', columns: ['account_id', 'kind', 'value'], conflict: 'ON CONFLICT DO NOTHING' },
+  orders: {
+    table: 'orders',
+    columns: ORDER_COLUMNS,
+    conflict: `ON CONFLICT ("id") DO UPDATE SET ${updateFromExcluded(ORDER_COLUMNS.slice(1))}`,
+  },
+  cases: { table: 'cases', columns: ['id', ...REPLACED_COLUMNS, 'version'] },
+  // A replaced case keeps its row: every column rewritten, its version moved on (a writer that
+  // read the old content cannot save over the new).
+  casesReplaced: {
+    table: 'cases',
+    columns: ['id', ...REPLACED_COLUMNS, 'version'],
+    conflict: `ON CONFLICT ("id") DO UPDATE SET ${updateFromExcluded(REPLACED_COLUMNS)}, "version" = cases."version" + 1`,
+  },
+  negotiation: { table: 'negotiation', columns: ['case_id', 'seq', 'at', 'by', 'remedy', 'amount_minor', 'comment'] },
+  messages: { table: 'messages', columns: ['case_id', 'seq', 'at', 'by', 'text'] },
+  evidence: {
+    table: 'evidence',
+    columns: ['case_id', 'seq', 'party', 'name', 'media_type', 'size_bytes', 'sha256', 'submitted_at', 'request_id', 'note'],
+  },
+} satisfies Record<string, RowTable>;
+
+const ms = (iso: string | null | undefined): number | null => (iso ? toMs(iso) : null);
+
+/** Intake's rows of these disputes, table by table, each row its values in INTAKE_TABLES' column order. */
+export function intakeRows(toWrite: Array<{ d: Dispute; hash: string; replace: boolean }>, now: number) {
+  const accounts = new Map<string, unknown[]>();
+  const links = new Map<string, unknown[]>();
+  const orders = new Map<string, unknown[]>();
+  const cases: unknown[][] = [];
+  const casesReplaced: unknown[][] = [];
+  const negotiation: unknown[][] = [];
+  const messages: unknown[][] = [];
+  const evidence: unknown[][] = [];
+  // The last occurrence of an account or order wins, in the place of its first (as a map keeps it).
+  const put = (m: Map<string, unknown[]>, key: string, row: unknown[]) => m.set(key, row);
+  for (const { d, hash, replace } of toWrite) {
+    for (const [acc, role] of [
+      [d.buyer, 'buyer'],
+      [d.seller, 'seller'],
+    ] as const) {
+      put(accounts, acc.id, [acc.id, role, acc.name, acc.country, acc.language ?? null, ms(acc.createdAt), null, null, null, null]);
+      for (const kind of ['device', 'address', 'payment'] as const)
+        for (const value of acc.links?.[kind] ?? []) put(links, `${acc.id}\u0000${kind}\u0000${value}`, [acc.id, kind, value]);
+    }
+    const o = d.order;
+    put(orders, o.id, [
+      o.id,
+      d.buyer.id,
+      d.seller.id,
+      toMs(o.placedAt),
+      ms(o.shippedAt),
+      o.currency,
+      o.item.title,
+      o.item.quantity,
+      o.itemPriceMinor,
+      o.shippingMinor,
+      o.totalMinor,
+      o.tracking.number ?? null,
+      o.tracking.carrier ?? null,
+      o.tracking.status,
+      ms(o.tracking.deliveredAt),
+    ]);
+    // prettier-ignore
+    (replace ? casesReplaced : cases).push([
+      d.id, o.id, d.buyer.id, d.seller.id, d.reason, d.claim.remedy, d.claim.amountMinor, o.currency, o.totalMinor,
+      d.description, toMs(d.openedAt), toMs(d.escalatedAt), 'escalated', null, 0, 0, null, hash, null, now, now, 0,
+    ]);
+    d.negotiation.forEach((n, i) => negotiation.push([d.id, i + 1, toMs(n.at), n.by, n.remedy, n.amountMinor, n.comment]));
+    d.messages.forEach((m, i) => messages.push([d.id, i + 1, toMs(m.at), m.by, m.text]));
+    d.evidence.forEach((e, i) =>
+      evidence.push([d.id, i + 1, e.party, e.name, e.mediaType, e.sizeBytes, e.sha256, toMs(e.submittedAt), null, null]),
+    );
+  }
+  return {
+    accounts: [...accounts.values()],
+    account_links: [...links.values()],
+    orders: [...orders.values()],
+    cases,
+    casesReplaced,
+    negotiation,
+    messages,
+    evidence,
+  } satisfies Record<keyof typeof INTAKE_TABLES, unknown[][]>;
+}
 
 /** Writes these disputes as escalated cases (`replace`: one cleared by deleteReplacedCases and rewritten in place, logged as an update). */
 export async function insertDisputes(
@@ -69,184 +178,11 @@ export async function insertDisputes(
   toWrite: Array<{ d: Dispute; hash: string; replace: boolean }>,
   now: number,
 ): Promise<void> {
-  const accounts = lastById(
-    toWrite.flatMap(({ d }) => [
-      // Every column spelled out, so insertChunked counts the bound parameters a row really has.
-      {
-        id: d.buyer.id,
-        role: 'buyer',
-        name: d.buyer.name,
-        country: d.buyer.country,
-        language: d.buyer.language ?? null,
-        created_at: d.buyer.createdAt ? toMs(d.buyer.createdAt) : null,
-        ...NO_LABEL,
-      },
-      {
-        id: d.seller.id,
-        role: 'seller',
-        name: d.seller.name,
-        country: d.seller.country,
-        language: d.seller.language ?? null,
-        created_at: d.seller.createdAt ? toMs(d.seller.createdAt) : null,
-        ...NO_LABEL,
-      },
-    ]),
-    (a) => a.id,
-  );
-  await insertChunked(accounts, (chunk) =>
-    tx
-      .insertInto('accounts')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          name: eb.ref('excluded.name'),
-          country: eb.ref('excluded.country'),
-          language: eb.ref('excluded.language'),
-          created_at: eb.ref('excluded.created_at'),
-        })),
-      )
-      .execute(),
-  );
-
-  const links = lastById(
-    toWrite.flatMap(({ d }) =>
-      [d.buyer, d.seller].flatMap((acc) =>
-        (['device', 'address', 'payment'] as const).flatMap((kind) =>
-          (acc.links?.[kind] ?? []).map((value) => ({ account_id: acc.id, kind, value })),
-        ),
-      ),
-    ),
-    (l) => `${l.account_id}\u0000${l.kind}\u0000${l.value}`,
-  );
-  await insertChunked(links, (chunk) =>
-    tx
-      .insertInto('account_links')
-      .values(chunk)
-      .onConflict((oc) => oc.doNothing())
-      .execute(),
-  );
-
-  const orders = lastById(
-    toWrite.map(({ d }) => ({
-      id: d.order.id,
-      buyer_id: d.buyer.id,
-      seller_id: d.seller.id,
-      placed_at: toMs(d.order.placedAt),
-      shipped_at: d.order.shippedAt ? toMs(d.order.shippedAt) : null,
-      currency: d.order.currency,
-      item_title: d.order.item.title,
-      quantity: d.order.item.quantity,
-      item_price_minor: d.order.itemPriceMinor,
-      shipping_minor: d.order.shippingMinor,
-      total_minor: d.order.totalMinor,
-      tracking_number: d.order.tracking.number ?? null,
-      carrier: d.order.tracking.carrier ?? null,
-      delivery_status: d.order.tracking.status,
-      delivered_at: d.order.tracking.deliveredAt ? toMs(d.order.tracking.deliveredAt) : null,
-    })),
-    (o) => o.id,
-  );
-  await insertChunked(orders, (chunk) =>
-    tx
-      .insertInto('orders')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          buyer_id: eb.ref('excluded.buyer_id'),
-          seller_id: eb.ref('excluded.seller_id'),
-          placed_at: eb.ref('excluded.placed_at'),
-          shipped_at: eb.ref('excluded.shipped_at'),
-          currency: eb.ref('excluded.currency'),
-          item_title: eb.ref('excluded.item_title'),
-          quantity: eb.ref('excluded.quantity'),
-          item_price_minor: eb.ref('excluded.item_price_minor'),
-          shipping_minor: eb.ref('excluded.shipping_minor'),
-          total_minor: eb.ref('excluded.total_minor'),
-          tracking_number: eb.ref('excluded.tracking_number'),
-          carrier: eb.ref('excluded.carrier'),
-          delivery_status: eb.ref('excluded.delivery_status'),
-          delivered_at: eb.ref('excluded.delivered_at'),
-        })),
-      )
-      .execute(),
-  );
-
-  const caseRow = ({ d, hash }: { d: Dispute; hash: string }) => ({
-    id: d.id,
-    order_id: d.order.id,
-    buyer_id: d.buyer.id,
-    seller_id: d.seller.id,
-    reason: d.reason,
-    claim_remedy: d.claim.remedy,
-    claim_amount_minor: d.claim.amountMinor,
-    currency: d.order.currency,
-    total_minor: d.order.totalMinor,
-    description: d.description,
-    opened_at: toMs(d.openedAt),
-    escalated_at: toMs(d.escalatedAt),
-    status: 'escalated',
-    assignee_id: null,
-    forced_decision: 0,
-    evidence_round: 0,
-    policy_version: null,
-    content_hash: hash,
-    next_due_at: null,
-    version: 0,
-    created_at: now,
-    updated_at: now,
-  });
-  await insertChunked(toWrite.filter((w) => !w.replace).map(caseRow), (chunk) => tx.insertInto('cases').values(chunk).execute());
-  // A replaced case keeps its row: every column rewritten, its version moved on (a writer that
-  // read the old content cannot save over the new).
-  await insertChunked(toWrite.filter((w) => w.replace).map(caseRow), (chunk) =>
-    tx
-      .insertInto('cases')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          ...Object.fromEntries(REPLACED_COLUMNS.map((c) => [c, eb.ref(`excluded.${c}`)])),
-          version: sql<number>`cases.version + 1`,
-        })),
-      )
-      .execute(),
-  );
-
-  await insertChunked(
-    toWrite.flatMap(({ d }) =>
-      d.negotiation.map((n, i) => ({
-        case_id: d.id,
-        seq: i + 1,
-        at: toMs(n.at),
-        by: n.by,
-        remedy: n.remedy,
-        amount_minor: n.amountMinor,
-        comment: n.comment,
-      })),
-    ),
-    (chunk) => tx.insertInto('negotiation').values(chunk).execute(),
-  );
-  await insertChunked(
-    toWrite.flatMap(({ d }) => d.messages.map((m, i) => ({ case_id: d.id, seq: i + 1, at: toMs(m.at), by: m.by, text: m.text }))),
-    (chunk) => tx.insertInto('messages').values(chunk).execute(),
-  );
-  await insertChunked(
-    toWrite.flatMap(({ d }) =>
-      d.evidence.map((e, i) => ({
-        case_id: d.id,
-        seq: i + 1,
-        party: e.party,
-        name: e.name,
-        media_type: e.mediaType,
-        size_bytes: e.sizeBytes,
-        sha256: e.sha256,
-        submitted_at: toMs(e.submittedAt),
-        request_id: null,
-        note: null,
-      })),
-    ),
-    (chunk) => tx.insertInto('evidence').values(chunk).execute(),
-  );
-  // The cases were just inserted or upserted by this transaction, so their rows are already locked.
+  const rows = intakeRows(toWrite, now);
+  // Parents before children (foreign keys): accounts, their links, orders, cases, then the rest.
+  for (const name of Object.keys(INTAKE_TABLES) as Array<keyof typeof INTAKE_TABLES>) await insertRows(tx, INTAKE_TABLES[name], rows[name]);
+  // The case events go through the audit chain (each carries its case's previous hash); the
+  // cases were just inserted or upserted by this transaction, so their rows are already locked.
   await insertChainedEvents(
     tx,
     toWrite.map(({ d, replace }) => ({

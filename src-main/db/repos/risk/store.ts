@@ -8,7 +8,7 @@ import {
   type PhotoUse,
   type RiskStore,
 } from '../../../engine/risk';
-import { chunks, insertChunked } from '../../batch';
+import { chunks, upsertObjects } from '../../batch';
 import { dialectOf } from '../../dialect';
 import type { WriteTx } from '../../tx';
 import {
@@ -17,7 +17,6 @@ import {
   buyerToRow,
   disputeFromRow,
   disputeToRow,
-  excludedOf,
   groupFromRow,
   orderFromRow,
   photoFromRow,
@@ -395,27 +394,14 @@ export class DbRiskStore implements RiskStore {
     this.newBuyers = [...w.dirty.buyers].filter((id) => this.buyers.get(id) == null).length;
     const buyerRows = [...w.dirty.buyers].map((id) => buyerToRow(w.buyers.get(id)!));
     const buyerCols = Object.keys(buyerRows[0] ?? {}).filter((c) => c !== 'buyer_id');
-    await insertChunked(buyerRows, (rows) =>
-      tx
-        .insertInto('buyer_risk')
-        .values(rows)
-        .onConflict((oc) => oc.column('buyer_id').doUpdateSet(excludedOf(buyerCols)))
-        .execute(),
-    );
-    await insertChunked(
+    // Written as compiled multi-row upserts (db/batch.ts): an import rewrites thousands per batch.
+    await upsertObjects(tx, 'buyer_risk', buyerRows, ['buyer_id'], buyerCols as Array<keyof (typeof buyerRows)[number]>);
+    await upsertObjects(
+      tx,
+      'risk_disputes',
       [...w.dirty.disputes].map((id) => disputeToRow(w.disputes.get(id)!)),
-      (rows) =>
-        tx
-          .insertInto('risk_disputes')
-          .values(rows)
-          .onConflict((oc) =>
-            oc
-              .column('case_id')
-              .doUpdateSet(
-                excludedOf(['order_id', 'buyer_id', 'opened_at', 'not_received', 'outcome', 'threat', 'off_platform', 'photos']),
-              ),
-          )
-          .execute(),
+      ['case_id'],
+      ['order_id', 'buyer_id', 'opened_at', 'not_received', 'outcome', 'threat', 'off_platform', 'photos'],
     );
     const photos = [...w.dirty.photos].map((k) => w.photos.get(k)!);
     for (const keys of chunks(
@@ -423,42 +409,32 @@ export class DbRiskStore implements RiskStore {
       MAX_IDS,
     ))
       await tx.deleteFrom('risk_photos').where('photo_key', 'in', keys).execute();
-    await insertChunked(
+    await upsertObjects(
+      tx,
+      'risk_photos',
       photos.filter((p) => p.cluster.uses > 0).map((p) => photoToRow(p)),
-      (rows) =>
-        tx
-          .insertInto('risk_photos')
-          .values(rows)
-          .onConflict((oc) =>
-            oc
-              .column('photo_key')
-              .doUpdateSet(excludedOf(['uses', 'accounts', 'first_account', 'first_uses', 'first_weight', 'first_ref_at'])),
-          )
-          .execute(),
+      ['photo_key'],
+      ['uses', 'accounts', 'first_account', 'first_uses', 'first_weight', 'first_ref_at'],
     );
     const uses = [...w.dirty.uses].map((k) => w.uses.get(k)!);
     for (const u of uses.filter((x) => x.uses === 0))
       await tx.deleteFrom('risk_photo_uses').where('photo_key', '=', u.key).where('account_id', '=', u.accountId).execute();
-    await insertChunked(
+    await upsertObjects(
+      tx,
+      'risk_photo_uses',
       uses.filter((u) => u.uses > 0).map((u) => ({ photo_key: u.key, account_id: u.accountId, uses: u.uses, weight: u.w, ref_at: u.ref })),
-      (rows) =>
-        tx
-          .insertInto('risk_photo_uses')
-          .values(rows)
-          .onConflict((oc) => oc.columns(['photo_key', 'account_id']).doUpdateSet(excludedOf(['uses', 'weight', 'ref_at'])))
-          .execute(),
+      ['photo_key', 'account_id'],
+      ['uses', 'weight', 'ref_at'],
     );
-    await insertChunked(
+    await upsertObjects(
+      tx,
+      'risk_link_groups',
       [...w.dirty.groups].map((k) => {
         const g = w.groups.get(k)!;
         return { group_key: g.key, members: g.members, member_ids: g.ids ? JSON.stringify(g.ids) : null };
       }),
-      (rows) =>
-        tx
-          .insertInto('risk_link_groups')
-          .values(rows)
-          .onConflict((oc) => oc.column('group_key').doUpdateSet(excludedOf(['members', 'member_ids'])))
-          .execute(),
+      ['group_key'],
+      ['members', 'member_ids'],
     );
   }
 }

@@ -1,0 +1,64 @@
+import { sql } from 'kysely';
+import { dialectOf } from '../dialect';
+import type { Reader } from '../tx';
+import { inWriteTx } from '../tx';
+
+/**
+ * A first bulk load into an EMPTY SQLite database builds its secondary indexes once, sorted,
+ * at the end, instead of inserting into a dozen B-trees at random for every row (at a million
+ * disputes that maintenance is most of SQLite's own work). Only plain indexes of the tables
+ * intake writes and never reads by them are deferred: primary keys and UNIQUE indexes keep
+ * enforcing what they enforce, and the lookups the import itself makes (by primary key, the
+ * risk ledger by order) keep their indexes.
+ *
+ * Nothing is lost if the process dies in between: the dropped indexes' definitions are stored
+ * in `settings` in the transaction that drops them, and `restoreDeferredIndexes` (run by
+ * every openDatabase and at the end of the import) creates them again.
+ */
+const DEFERRED_KEY = 'bulk_load.deferred_indexes';
+const DEFERRABLE_TABLES = ['accounts', 'account_links', 'orders', 'cases', 'evidence', 'case_events', 'buyer_risk'];
+
+/** Drops the deferrable indexes when the database holds no case, account or order yet; true when it did. */
+export async function deferIndexesIfEmpty(db: Reader): Promise<boolean> {
+  if (dialectOf(db) !== 'sqlite') return false;
+  return inWriteTx(db, async (tx) => {
+    for (const table of ['cases', 'accounts', 'orders'] as const)
+      if (
+        await tx
+          .selectFrom(table)
+          .select(sql`1`.as('x'))
+          .limit(1)
+          .executeTakeFirst()
+      )
+        return false;
+    const stored = await tx.selectFrom('settings').select('value').where('key', '=', DEFERRED_KEY).executeTakeFirst();
+    const already = stored ? (JSON.parse(stored.value) as Array<{ name: string; sql: string }>) : [];
+    const indexes = (
+      await sql<{ name: string; sql: string }>`
+        SELECT name, sql FROM sqlite_master
+        WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${sql.join(DEFERRABLE_TABLES)})
+        ORDER BY name`.execute(tx)
+    ).rows.filter((i) => !/^\s*CREATE\s+UNIQUE/i.test(i.sql));
+    const all = [...already, ...indexes];
+    await tx
+      .insertInto('settings')
+      .values({ key: DEFERRED_KEY, value: JSON.stringify(all) })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(all) }))
+      .execute();
+    for (const i of indexes) await sql.raw(`DROP INDEX "${i.name.replace(/"/g, '""')}"`).execute(tx);
+    return true;
+  });
+}
+
+/** Creates the indexes a bulk load deferred (also after a crash mid-load); how many it created. */
+export async function restoreDeferredIndexes(db: Reader): Promise<number> {
+  if (dialectOf(db) !== 'sqlite') return 0;
+  return inWriteTx(db, async (tx) => {
+    const stored = await tx.selectFrom('settings').select('value').where('key', '=', DEFERRED_KEY).executeTakeFirst();
+    if (!stored) return 0;
+    const indexes = JSON.parse(stored.value) as Array<{ name: string; sql: string }>;
+    for (const i of indexes) await sql.raw(i.sql.replace(/^\s*CREATE\s+INDEX\s+/i, 'CREATE INDEX IF NOT EXISTS ')).execute(tx);
+    await tx.deleteFrom('settings').where('key', '=', DEFERRED_KEY).execute();
+    return indexes.length;
+  });
+}

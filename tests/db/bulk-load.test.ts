@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { importStream } from '../../src-main/app/intake/bulk-import';
+import { openDatabase, type Db } from '../../src-main/db/connect';
+import { deferIndexesIfEmpty } from '../../src-main/db/repos/bulk-load';
+import { generateDemoDisputes } from '../../src-main/demo/demo-data';
+
+const NOW = Date.parse('2026-03-10T00:00:00Z');
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDb = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'md-bulk-'));
+  dirs.push(dir);
+  return join(dir, 'db.sqlite');
+};
+const indexes = async (db: Db) =>
+  (
+    await sql<{
+      name: string;
+      sql: string;
+    }>`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`.execute(db)
+  ).rows;
+
+describe('bulk load into an empty SQLite database (deferred indexes)', () => {
+  it('ends with exactly the indexes it started with, and the same rows as a load into a non-empty database', async () => {
+    const disputes = [...generateDemoDisputes({ cases: 40, now: NOW, seed: 11 })];
+    const empty = await openDatabase({ url: tempDb() });
+    const before = await indexes(empty);
+    const records = disputes.map((value, i) => ({ line: i + 1, value }));
+    await importStream(empty, records, { now: NOW, batchSize: 7, onProblem: () => {} });
+    expect(await indexes(empty)).toEqual(before);
+    expect(await empty.selectFrom('settings').selectAll().where('key', 'like', 'bulk_load%').execute()).toEqual([]);
+
+    // The same disputes, the first one loaded alone first: nothing is deferred for the rest.
+    const other = await openDatabase({ url: tempDb() });
+    await importStream(other, records.slice(0, 1), { now: NOW, onProblem: () => {} });
+    await importStream(other, records.slice(1), { now: NOW, batchSize: 7, onProblem: () => {} });
+    for (const table of ['cases', 'orders', 'accounts', 'account_links', 'evidence', 'messages', 'buyer_risk'] as const) {
+      const a = await sql`SELECT * FROM ${sql.table(table)} ORDER BY 1, 2`.execute(empty);
+      const b = await sql`SELECT * FROM ${sql.table(table)} ORDER BY 1, 2`.execute(other);
+      expect(a.rows, table).toEqual(b.rows);
+    }
+    await empty.destroy();
+    await other.destroy();
+  });
+
+  it('rebuilds indexes a load deferred when the process died before the end (at the next open)', async () => {
+    const path = tempDb();
+    const db = await openDatabase({ url: path });
+    const before = await indexes(db);
+    expect(await deferIndexesIfEmpty(db)).toBe(true);
+    expect((await indexes(db)).length).toBeLessThan(before.length);
+    // …the process dies here: no restore. The next open builds them.
+    await db.destroy();
+    const again = await openDatabase({ url: path });
+    expect(await indexes(again)).toEqual(before);
+    await again.destroy();
+  });
+
+  it('defers nothing once the database holds cases', async () => {
+    const db = await openDatabase({ url: tempDb() });
+    const [d] = [...generateDemoDisputes({ cases: 1, now: NOW, seed: 2 })];
+    await importStream(db, [{ line: 1, value: d }], { now: NOW, onProblem: () => {} });
+    expect(await deferIndexesIfEmpty(db)).toBe(false);
+    await db.destroy();
+  });
+});
