@@ -117,7 +117,9 @@ async function openPglite(): Promise<Db> {
 }
 
 export async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Unordered: each migration is an independent addition, and a database that already ran a
+  // later one (a build with 0016 before 0010 was released) must still take the missing one.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
