@@ -143,7 +143,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         bg="white"
         style={{ borderBottom: '1px solid var(--mantine-color-gray-3)', flexShrink: 0 }}
       >
-        <Group gap="lg" wrap="nowrap">
+        <Group gap="lg" wrap="nowrap" style={{ flex: 1, minWidth: 0 }}>
           <UnstyledButton onClick={home} aria-label="Mediation Desk: back to the queue">
             <Group gap={8} wrap="nowrap">
               <Box
@@ -154,12 +154,14 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
               >
                 MD
               </Box>
-              <Text fw={700} fz="md">
+              <Text fw={700} fz="md" visibleFrom="lg" style={{ whiteSpace: 'nowrap' }}>
                 Mediation Desk
               </Text>
             </Group>
           </UnstyledButton>
-          <SearchBox ref={search} onOpen={open} />
+          <Box style={{ flex: 1, minWidth: 180, maxWidth: 420 }}>
+            <SearchBox ref={search} onOpen={open} />
+          </Box>
           {seesRisk && me.role !== 'supervisor' && (
             <SegmentedControl
               size="xs"
@@ -174,7 +176,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
             />
           )}
         </Group>
-        <Group gap="sm" wrap="nowrap">
+        <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
           {me.role !== 'analyst' && (
             <Button
               onClick={() => void takeNext()}
@@ -192,11 +194,15 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
             </ActionIcon>
           </Tooltip>
           <Box pl="sm" style={{ borderLeft: '1px solid var(--mantine-color-gray-3)' }}>
-            <Text fz="sm" fw={600} lh={1.25} data-testid="signed-in-user">
+            <Text fz="sm" fw={600} lh={1.25} style={{ whiteSpace: 'nowrap' }} data-testid="signed-in-user">
               {me.name}
             </Text>
-            <Text fz="xs" c="dimmed" lh={1.25}>
-              {humanize(me.role)} · times in {localTimeZone()}
+            <Text fz="xs" c="dimmed" lh={1.25} style={{ whiteSpace: 'nowrap' }} title={`Times in ${localTimeZone()}`}>
+              {humanize(me.role)}
+              <Text span inherit visibleFrom="lg">
+                {' '}
+                · times in {localTimeZone()}
+              </Text>
             </Text>
           </Box>
           <Button variant="subtle" color="gray" size="xs" onClick={onSignOut}>

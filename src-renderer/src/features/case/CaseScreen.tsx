@@ -217,7 +217,13 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
         ) : (
           <Box
             p="lg"
-            style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 400px', gap: 16, alignItems: 'start', maxWidth: 1680 }}
+            style={{
+              display: 'grid',
+              gridTemplateColumns: 'minmax(0, 1fr) clamp(300px, 30vw, 400px)',
+              gap: 16,
+              alignItems: 'start',
+              maxWidth: 1680,
+            }}
           >
             <Stack gap="md">
               {allowed && (allowed.decide || allowed.propose) && <WaitingOnYou view={view} />}
