@@ -28,6 +28,7 @@ const CASE_COMMANDS = new Set([
   'intake.dispute',
   'case.claim',
   'case.assign',
+  'case.release',
   'case.requestEvidence',
   'party.submitEvidence',
   'case.propose',
