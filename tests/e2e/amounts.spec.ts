@@ -13,6 +13,8 @@ async function openClaimedDefectiveCase(page: Page): Promise<{ id: string; curre
   return { id, currency: view.order.currency, totalMinor: view.order.totalMinor };
 }
 
+test.setTimeout(150_000);
+
 test('a partial refund of 0 or far above the order total is refused in the dialog, before anything is sent', async ({ page }) => {
   await signIn(page, demoUser('diego'));
   const c = await openClaimedDefectiveCase(page);

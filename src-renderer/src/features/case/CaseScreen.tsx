@@ -12,6 +12,7 @@ import { useKeys } from '../../ui/keys';
 import type { CaseView, Me } from '../../api/types';
 import { EvidenceReview } from '../evidence/EvidenceReview';
 import { DecideDialog, ProposeDialog, RequestEvidenceDialog } from './dialogs';
+import { ReleaseDialog } from './ReleaseDialog';
 import { BuyerPanel } from './panels/BuyerPanel';
 import { ClaimPanel } from './panels/ClaimPanel';
 import { DeadlinesPanel } from './panels/DeadlinesPanel';
@@ -36,7 +37,7 @@ interface Props {
   position: { index: number; total: number } | null;
 }
 
-type Dialog = 'evidence' | 'propose' | 'decide' | null;
+type Dialog = 'evidence' | 'propose' | 'decide' | 'release' | null;
 
 /**
  * One case, everything a mediator needs to decide it: the claim and the order, both
@@ -139,6 +140,13 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
               >
                 Decide
               </Button>
+            )}
+            {allowed?.release && (
+              <Tooltip label="Give the case back to the unassigned queue, with a reason" openDelay={300}>
+                <Button variant="subtle" color="gray" onClick={() => setDialog('release')} data-testid="release-case">
+                  Release
+                </Button>
+              </Tooltip>
             )}
             {view && allowed && !Object.values(allowed).some(Boolean) && (
               <Text fz="sm" c="dimmed" data-testid="no-actions">
@@ -249,6 +257,17 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
       {view && (
         <>
           <RequestEvidenceDialog opened={dialog === 'evidence'} onClose={() => setDialog(null)} view={view} onDone={done} />
+          {allowed?.release && (
+            <ReleaseDialog
+              opened={dialog === 'release'}
+              onClose={() => setDialog(null)}
+              view={view}
+              onDone={(message) => {
+                done(message);
+                onBack();
+              }}
+            />
+          )}
           {dialog === 'propose' && <ProposeDialog opened onClose={() => setDialog(null)} view={view} onDone={done} />}
           {allowed?.decide && (
             <DecideDialog
