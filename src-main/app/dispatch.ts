@@ -41,6 +41,7 @@ const CASE_COMMANDS = new Set([
   'intake.dispute',
   'case.claim',
   'case.assign',
+  'case.release',
   'case.requestEvidence',
   'party.submitEvidence',
   'case.propose',
@@ -91,8 +92,7 @@ async function dispatchUnlogged(
     const spec = methods[method];
     const caller = callerOf(identity);
     if (caller === null) return refused('UNAUTHENTICATED', 'Sign in first.');
-    if (!(spec.who as readonly Caller[]).includes(caller))
-      return refused('FORBIDDEN', `A ${caller} may not call ${method}; it is for: ${spec.who.join(', ')}.`);
+    if (!(spec.who as readonly Caller[]).includes(caller)) return refused('FORBIDDEN', forbiddenSentence(caller, spec.who));
     const parsed = spec.input.safeParse(rawInput ?? {});
     if (!parsed.success) {
       const { field, message } = validationMessage(parsed.error.issues[0]!);
@@ -143,3 +143,12 @@ const refused = (code: AppFailure['code'], message: string, field?: string) => (
   envelope: { ok: false as const, error: field === undefined ? { code, message } : { code, message, field } },
   logged: false,
 });
+
+/** A refusal by role in words a person reads (no method names): "Analysts cannot do this; only mediators and supervisors can." */
+function forbiddenSentence(caller: string, who: readonly string[]): string {
+  const plural = (r: string) => (r === 'intake' ? 'the marketplace intake' : `${r}s`);
+  const allowed = who.map(plural);
+  const list = allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} and ${allowed.at(-1)}` : (allowed[0] ?? 'nobody');
+  const them = plural(caller);
+  return `${them.charAt(0).toUpperCase()}${them.slice(1)} cannot do this; only ${list} can.`;
+}

@@ -96,6 +96,7 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
       throw new AppFailure('VALIDATION', `${input.userId} is an analyst; cases are assigned to mediators or supervisors.`, 'userId');
     return command(ctx, input.caseId, { type: 'assign', userId: input.userId }, id);
   },
+  'case.release': (ctx, i, id) => command(ctx, i.caseId, { type: 'release', reason: i.reason }, id),
   'case.requestEvidence': (ctx, i, id) =>
     command(ctx, i.caseId, { type: 'requestEvidence', party: i.party, request: i.request }, id, i.basedOnVersion),
   'party.submitEvidence': (ctx, i, id) => submitEvidence(ctx, i, actorOf(id)),

@@ -74,19 +74,23 @@ export function decisionLetters(
   const money = (n: number) => formatMinor(n, c.order.currency);
   const total = c.order.totalMinor;
   const amount = decisionAmount(d.outcome, d.amountMinor, total);
+  // A partial refund whose amount is not valid yet (being typed): the letter never shows a made-up 0.
+  const partialUnset = d.outcome === 'partial' && (d.amountMinor === null || d.amountMinor === undefined);
+  const refund = partialUnset ? '(the refund amount you enter)' : money(amount);
+  const remaining = partialUnset ? 'rest' : `remaining ${money(Math.max(0, total - amount))}`;
   const item = `${c.order.item.quantity > 1 ? `${c.order.item.quantity} × ` : ''}“${c.order.item.title}”`;
   const reasons = d.reasons.trim() || '(the reasons you write appear here)';
   const appeal = `If you disagree, you may appeal within ${hoursText(policy.appealWindowHours)} of this decision, on the grounds of the outcome, the mediator’s conduct or new evidence. A supervisor who did not take this decision will review the appeal.`;
 
   const buyerOutcome: Record<Outcome, string> = {
     full: `You will be refunded the order total of ${money(total)}. You do not need to send the item back.`,
-    partial: `You will be refunded ${money(amount)} and you keep the item.`,
+    partial: `You will be refunded ${refund} and you keep the item.`,
     return: `Please send the item back to the seller within ${hoursText(policy.returnShipmentHours)} of this decision and give us the return tracking number. Once the seller confirms receipt, you will be refunded the order total of ${money(total)}. The return postage is yours to pay; if the item is not shipped back in time, the refund is cancelled.`,
     none: `No refund is due. The payment of ${money(total)} is released to the seller.`,
   };
   const sellerOutcome: Record<Outcome, string> = {
     full: `The buyer is refunded the order total of ${money(total)} from the held payment and does not return the item.`,
-    partial: `The buyer is refunded ${money(amount)} from the held payment and keeps the item; the remaining ${money(Math.max(0, total - amount))} is released to you.`,
+    partial: `The buyer is refunded ${refund} from the held payment and keeps the item; the ${remaining} is released to you.`,
     return: `The buyer will send the item back within ${hoursText(policy.returnShipmentHours)} of this decision. Please confirm receipt when it arrives; the order total of ${money(total)} is then refunded to the buyer from the held payment.`,
     none: `No refund is due. The held payment of ${money(total)} is released to you.`,
   };

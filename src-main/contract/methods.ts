@@ -107,6 +107,8 @@ export const methods = {
   'case.claim': { input: CaseRef, who: ['mediator', 'supervisor'] },
   'case.claimNext': { input: z.object({}).strict(), who: ['mediator', 'supervisor'] },
   'case.assign': { input: z.object({ caseId: Id, userId: Id }).strict(), who: ['supervisor'] },
+  /** Gives a case back to the unassigned queue (the assignee or a supervisor; the reason is audited). */
+  'case.release': { input: z.object({ caseId: Id, reason: RequiredText(500) }).strict(), who: ['mediator', 'supervisor'] },
   'case.requestEvidence': {
     input: z.object({ caseId: Id, party: Party, request: RequiredText(2_000), basedOnVersion: BasedOnVersion }).strict(),
     who: ['mediator', 'supervisor'],

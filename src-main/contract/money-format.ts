@@ -70,3 +70,34 @@ export function minorToInput(minor: number, currency: string): string {
   const { sign, whole, fraction } = moneyParts(minor, currency);
   return `${sign}${whole.replace(/,/g, '')}${fraction ? `.${fraction}` : ''}`;
 }
+
+/** What a typed amount is: minor units, or the sentence that says what to type instead. */
+export type AmountCheck = { ok: true; minor: number } | { ok: false; message: string };
+
+/**
+ * Checks a typed amount against the range a refund may take (1 minor unit up to `maxMinor`,
+ * the order total), parsing the decimal text into integer minor units without floats: the
+ * digits are compared as a BigInt, so 99,999,999,999,999,999 is "above the order total"
+ * rather than "not an amount". The messages use the currency's own minor-unit digits.
+ */
+export function checkAmount(text: string, currency: string, maxMinor: number): AmountCheck {
+  const range = `Enter an amount between ${formatMinor(1, currency).replace(` ${currency}`, '')} and ${formatMinor(maxMinor, currency)}`;
+  const t = text.trim().replace(/[\s,_']/g, '');
+  if (!t) return { ok: false, message: `${range}.` };
+  const m = /^(\d*)(?:\.(\d*))?$/.exec(t);
+  if (!m || (m[1] === '' && !m[2])) return { ok: false, message: `${range}: digits and one decimal point only.` };
+  const digits = minorDigits(currency);
+  const frac = m[2] ?? '';
+  if (frac.length > digits)
+    return {
+      ok: false,
+      message:
+        digits === 0
+          ? `${range}: ${currency} has no decimals.`
+          : `${range}: ${currency} has at most ${digits} decimal${digits > 1 ? 's' : ''}.`,
+    };
+  const value = BigInt((m[1] || '0') + frac.padEnd(digits, '0'));
+  if (value < 1n) return { ok: false, message: `${range}.` };
+  if (value > BigInt(maxMinor)) return { ok: false, message: `${range}: this is above the order total.` };
+  return { ok: true, minor: Number(value) };
+}

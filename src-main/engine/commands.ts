@@ -15,6 +15,8 @@ export interface FileDescription {
 export type Command =
   | { type: 'claim' }
   | { type: 'assign'; userId: string }
+  /** The assignee (or a supervisor) gives the case back to the unassigned queue, saying why. */
+  | { type: 'release'; reason: string }
   | { type: 'requestEvidence'; party: Party; request: string }
   /** One answer to the party's open request: every file is recorded against it (at least one; the contract allows 10). */
   | { type: 'submitEvidence'; party: Party; files: FileDescription[]; note?: string | undefined }

@@ -49,6 +49,8 @@ function apply(d: Draft, c: Command): void {
       return claim(d);
     case 'assign':
       return assign(d, c.userId);
+    case 'release':
+      return release(d, c.reason);
     case 'requestEvidence':
       return requestEvidence(d, c.party, c.request);
     case 'submitEvidence':
@@ -146,6 +148,30 @@ function assign(d: Draft, userId: string): void {
   d.s.assignee = userId;
   if (d.s.status === 'escalated') d.s.status = 'in_review';
   emit(d, previous === null ? 'case.assigned' : 'case.reassigned', { assignee: userId, previous });
+}
+
+/**
+ * A case given back to the unassigned queue (a take-next undone, a case the mediator
+ * cannot handle): escalated again, nobody on it, the reason in the audit log. Only the
+ * assignee or a supervisor, and only while the case is in review: while evidence is
+ * requested or the resolutions await replies, a deadline runs that the holder answers for,
+ * so such a case moves only by a supervisor's reassignment.
+ */
+function release(d: Draft, reason: string): void {
+  const a = requireUser(d, ['mediator', 'supervisor'], 'release a case');
+  if (d.s.assignee === null) refuse('INVALID_STATE', `Case ${d.s.id} is not assigned to anyone; there is nothing to release.`);
+  if (a.role !== 'supervisor' && d.s.assignee !== a.id)
+    refuse('NOT_ASSIGNEE', `Case ${d.s.id} is assigned to ${d.s.assignee}; only they or a supervisor may release it.`);
+  if (d.s.status === 'awaiting_evidence' || d.s.status === 'awaiting_replies')
+    refuse(
+      'INVALID_STATE',
+      `Case ${d.s.id} is waiting for the parties (${d.s.status === 'awaiting_evidence' ? 'evidence requested' : 'resolutions published'}); release it once it is back in review, or ask a supervisor to reassign it.`,
+    );
+  if (d.s.status !== 'in_review') refuse('INVALID_STATE', `Case ${d.s.id} is ${d.s.status} and cannot be released.`);
+  const previous = d.s.assignee;
+  d.s.assignee = null;
+  d.s.status = 'escalated';
+  emit(d, 'case.released', { previous, reason });
 }
 
 // ---------------------------------------------------------------- evidence

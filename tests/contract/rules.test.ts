@@ -1281,3 +1281,50 @@ describe('a flagged buyer adds friction, never a loss', () => {
     expect(c.guidance).toEqual([]);
   });
 });
+
+// ================================================================== releasing a case (issue 17)
+
+describe('case.release — a case given back to the unassigned queue', () => {
+  const release = (t: At, who: string, reason = 'Took it by mistake with n.') => step(t, who, 'case.release', { caseId: C, reason });
+
+  it('the assignee releases a case in review: escalated again, nobody on it, the reason audited', async () => {
+    const { codes, c } = await run([...start(), release(2, 'm1')]);
+    expect(codes).toEqual(oks(3));
+    expect(c.status).toBe('escalated');
+    expect(c.assignee).toBeNull();
+    const e = c.events.find((x) => x.type === 'case.released');
+    expect(e).toMatchObject({ actor: 'm1', details: { previous: 'm1', reason: 'Took it by mistake with n.' } });
+  });
+
+  it('a released case can be claimed again, by anyone', async () => {
+    const { codes, c } = await run([...start(), release(2, 'm1'), claim(3, 'm2')]);
+    expect(codes).toEqual(oks(4));
+    expect(c.assignee).toBe('m2');
+    expect(c.status).toBe('in_review');
+  });
+
+  it('only the assignee or a supervisor may release it', async () => {
+    expect((await run([...start(), release(2, 'm2')])).codes).toEqual(lastFails([...start(), release(2, 'm2')], 'NOT_ASSIGNEE'));
+    expect((await run([...start(), release(2, 'a1')])).codes).toEqual(lastFails([...start(), release(2, 'a1')], 'FORBIDDEN'));
+    const bySupervisor = await run([...start(), release(2, 's1', 'Mira is off sick.')]);
+    expect(bySupervisor.codes).toEqual(oks(3));
+    expect(bySupervisor.c.assignee).toBeNull();
+  });
+
+  it('not while the parties are asked for something, nor when nobody holds it; a refusal is logged', async () => {
+    const waiting = [...start(), requestEvidence(2, 'buyer'), release(3, 'm1')];
+    const r = await run(waiting);
+    expect(r.codes).toEqual(lastFails(waiting, 'INVALID_STATE'));
+    expect(r.c.assignee).toBe('m1');
+    expect(refusals(r.c).length).toBe(1);
+    const published = [...start(), propose(2), release(3, 'm1')];
+    expect((await run(published)).codes).toEqual(lastFails(published, 'INVALID_STATE'));
+    const unassigned = [importD(0), release(1, 's1')];
+    expect((await run(unassigned)).codes).toEqual(lastFails(unassigned, 'INVALID_STATE'));
+  });
+
+  it('a reason is required', async () => {
+    const steps = [...start(), release(2, 'm1', '   ')];
+    expect((await run(steps)).codes).toEqual(lastFails(steps, 'VALIDATION'));
+  });
+});

@@ -23,6 +23,8 @@ export function contractCallOf(caseId: string, c: Command): { method: MethodName
       return { method: 'case.claim', input: { caseId } };
     case 'assign':
       return { method: 'case.assign', input: { caseId, userId: c.userId } };
+    case 'release':
+      return { method: 'case.release', input: { caseId, reason: c.reason } };
     case 'requestEvidence':
       return { method: 'case.requestEvidence', input: { caseId, party: c.party, request: c.request } };
     case 'submitEvidence': {

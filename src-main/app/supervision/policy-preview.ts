@@ -289,6 +289,8 @@ function describeStep(step: { method: string; as: string; input: unknown }): str
       return `${step.as}'s claim of the case`;
     case 'case.assign':
       return `the assignment to ${input.userId ?? '?'}`;
+    case 'case.release':
+      return `${step.as}'s release of the case`;
     case 'case.requestEvidence':
       return `${step.as}'s evidence request`;
     case 'case.propose':

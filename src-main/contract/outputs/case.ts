@@ -188,6 +188,7 @@ export interface CaseOutputs {
   'case.claim': CommandResult;
   'case.claimNext': CommandResult;
   'case.assign': CommandResult;
+  'case.release': CommandResult;
   'case.requestEvidence': CommandResult;
   'case.propose': CommandResult;
   'party.reply': CommandResult;

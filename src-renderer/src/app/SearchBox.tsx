@@ -71,13 +71,15 @@ export const SearchBox = forwardRef<HTMLInputElement, { onOpen: (caseId: string)
               e.currentTarget.blur();
             }
           }}
-          placeholder="Search case, order, buyer or tracking number"
+          placeholder="Search case, order, buyer, tracking"
           aria-label="Search cases"
           aria-keyshortcuts="/"
           leftSection={loading ? <Loader size={14} /> : <IconSearch size={15} />}
           rightSection={<Kbd size="xs">/</Kbd>}
           rightSectionWidth={34}
-          w={420}
+          w="100%"
+          maw={420}
+          miw={180}
           size="sm"
           data-testid="search-input"
         />

@@ -1,5 +1,5 @@
-import { ActionIcon, Box, Button, Group, Kbd, SegmentedControl, Text, Tooltip, UnstyledButton } from '@mantine/core';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { ActionIcon, Box, Button, Group, Kbd, Modal, SegmentedControl, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useFollowChanges, useRefetchAll } from '../api/live';
 import { useMethodMutation, useMethodQuery } from '../api/queries';
 import { IconKeyboard } from '../ui/Icons';
@@ -17,9 +17,12 @@ import { BuyerScreen } from '../features/risk/BuyerScreen';
 import { BuyersScreen } from '../features/risk/BuyersScreen';
 import { SearchBox } from './SearchBox';
 import { IntegrityBanner } from '../features/audit/IntegrityBanner';
+import { filterFromSearch, filterToSearch } from '../features/queue/filterUrl';
 import { SupervisionScreens, SupervisorNav, type SupervisionView } from '../features/supervision/SupervisionScreens';
 
 const HEADER_H = 56;
+/** How long the toast after "Take next case" offers Undo. */
+const UNDO_MS = 10_000;
 
 const caseFromHash = (): string | null => {
   const m = /^#\/case\/(.+)$/.exec(window.location.hash);
@@ -40,7 +43,19 @@ type BaseView = 'queue' | 'buyers' | SupervisionView;
  * URL (#/case/ID): the browser's back button and a reload work.
  */
 export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
-  const [filter, setFilter] = useState<SavedFilter>({ scope: me.role === 'mediator' ? 'mine' : 'unassigned' });
+  const defaultFilter = useMemo<SavedFilter>(() => ({ scope: me.role === 'mediator' ? 'mine' : 'unassigned' }), [me.role]);
+  // The queue's tab and filters live in the address: a reload keeps them, back/forward steps through them.
+  const [filter, setFilterState] = useState<SavedFilter>(() => filterFromSearch(window.location.search, defaultFilter));
+  const setFilter = useCallback((f: SavedFilter) => {
+    setFilterState(f);
+    const search = filterToSearch(f);
+    if (search !== window.location.search) history.pushState(null, '', window.location.pathname + search + window.location.hash);
+  }, []);
+  useEffect(() => {
+    const onPop = () => setFilterState(filterFromSearch(window.location.search, defaultFilter));
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, [defaultFilter]);
   const [openCase, setOpenCase] = useState<string | null>(caseFromHash);
   const seesRisk = me.role === 'analyst' || me.role === 'supervisor';
   const [base, setBase] = useState<BaseView>(me.role === 'analyst' || (seesRisk && buyerFromHash() !== null) ? 'buyers' : 'queue');
@@ -110,6 +125,9 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const claimNext = useMethodMutation('case.claimNext');
   const taking = claimNext.isPending;
   const { mutateAsync: claimNextCase } = claimNext;
+  const { mutateAsync: releaseCase } = useMethodMutation('case.release');
+  /** `n` pressed while reading a case: ask before leaving it for another one. */
+  const [confirmNext, setConfirmNext] = useState(false);
 
   /** The database answers again after an outage: refetch everything shown. */
   const refetchAll = useRefetchAll();
@@ -117,14 +135,28 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
     if (taking || me.role === 'analyst') return;
     const r = await claimNextCase({});
     if (!r.ok) return toast({ title: 'No case taken', message: r.error.message, color: 'red' });
-    toast({ message: `Case ${r.value.caseId} is yours.`, color: 'teal' });
-    open(r.value.caseId);
-  }, [taking, me.role, toast, open, claimNextCase]);
+    const caseId = r.value.caseId;
+    // A take-next by mistake is undone at once: the case goes back to the queue, audited.
+    const undo = async () => {
+      const u = await releaseCase({ caseId, reason: 'Taken by mistake: undone right after "Take next case".' });
+      if (!u.ok) return toast({ title: 'Not undone', message: u.error.message, color: 'red' });
+      if (caseFromHash() === caseId) back();
+      toast({ message: `Case ${caseId} is back in the unassigned queue.`, color: 'gray' });
+    };
+    toast({
+      message: `Case ${caseId} is yours.`,
+      color: 'teal',
+      durationMs: UNDO_MS,
+      action: { label: 'Undo', onClick: () => void undo() },
+    });
+    open(caseId);
+  }, [taking, me.role, toast, open, back, claimNextCase, releaseCase]);
 
   useKeys({
     '/': () => search.current?.focus(),
     '?': () => setHelp(true),
-    n: () => void takeNext(),
+    // From the queue `n` takes the next case; while a case is open it asks first.
+    n: () => (openCase !== null ? setConfirmNext(true) : void takeNext()),
   });
 
   const index = openCase ? rows.findIndex((r) => r.id === openCase) : -1;
@@ -144,7 +176,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         bg="white"
         style={{ borderBottom: '1px solid var(--mantine-color-gray-3)', flexShrink: 0 }}
       >
-        <Group gap="lg" wrap="nowrap">
+        <Group gap="lg" wrap="nowrap" style={{ flex: 1, minWidth: 0 }}>
           <UnstyledButton onClick={home} aria-label="Mediation Desk: back to the queue">
             <Group gap={8} wrap="nowrap">
               <Box
@@ -155,12 +187,14 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
               >
                 MD
               </Box>
-              <Text fw={700} fz="md">
+              <Text fw={700} fz="md" visibleFrom="lg" style={{ whiteSpace: 'nowrap' }}>
                 Mediation Desk
               </Text>
             </Group>
           </UnstyledButton>
-          <SearchBox ref={search} onOpen={open} />
+          <Box style={{ flex: 1, minWidth: 180, maxWidth: 420 }}>
+            <SearchBox ref={search} onOpen={open} />
+          </Box>
           {seesRisk && me.role !== 'supervisor' && (
             <SegmentedControl
               size="xs"
@@ -175,7 +209,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
             />
           )}
         </Group>
-        <Group gap="sm" wrap="nowrap">
+        <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
           {me.role !== 'analyst' && (
             <Button
               onClick={() => void takeNext()}
@@ -193,11 +227,15 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
             </ActionIcon>
           </Tooltip>
           <Box pl="sm" style={{ borderLeft: '1px solid var(--mantine-color-gray-3)' }}>
-            <Text fz="sm" fw={600} lh={1.25} data-testid="signed-in-user">
+            <Text fz="sm" fw={600} lh={1.25} style={{ whiteSpace: 'nowrap' }} data-testid="signed-in-user">
               {me.name}
             </Text>
-            <Text fz="xs" c="dimmed" lh={1.25}>
-              {humanize(me.role)} · times in {localTimeZone()}
+            <Text fz="xs" c="dimmed" lh={1.25} style={{ whiteSpace: 'nowrap' }} title={`Times in ${localTimeZone()}`}>
+              {humanize(me.role)}
+              <Text span inherit visibleFrom="lg">
+                {' '}
+                · times in {localTimeZone()}
+              </Text>
             </Text>
           </Box>
           <Button variant="subtle" color="gray" size="xs" onClick={onSignOut}>
@@ -260,6 +298,24 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         )}
       </Box>
       <ShortcutsHelp opened={help} onClose={() => setHelp(false)} />
+      <Modal opened={confirmNext} onClose={() => setConfirmNext(false)} title="Take the next case?" size="sm">
+        <Text fz="sm">You are reading case {openCase}. Taking the next case assigns it to you and opens it; this one stays as it is.</Text>
+        <Group justify="flex-end" mt="md">
+          <Button variant="default" onClick={() => setConfirmNext(false)}>
+            Stay here
+          </Button>
+          <Button
+            data-autofocus
+            onClick={() => {
+              setConfirmNext(false);
+              void takeNext();
+            }}
+            data-testid="confirm-take-next"
+          >
+            Take next case
+          </Button>
+        </Group>
+      </Modal>
     </Box>
   );
 }

@@ -42,7 +42,7 @@ export function Footer({
   testId?: string;
 }) {
   return (
-    <Group justify="space-between" mt="xs">
+    <Group justify="space-between" mt="xs" className="dialog-footer">
       <Text fz="xs" c="dimmed">
         <Kbd size="xs">Ctrl</Kbd> + <Kbd size="xs">Enter</Kbd> to send · <Kbd size="xs">Esc</Kbd> to cancel
       </Text>

@@ -7,7 +7,7 @@ const GROUPS: Array<{ title: string; keys: Array<[string[], string]> }> = [
       [['j'], 'Next case in the list'],
       [['k'], 'Previous case in the list'],
       [['Enter'], 'Open the selected case'],
-      [['n'], 'Take the next unassigned case'],
+      [['n'], 'Take the next unassigned case (asks first while a case is open; Undo in the toast)'],
       [['1'], 'Mine'],
       [['2'], 'Unassigned'],
       [['3'], 'All open (supervisors, analysts)'],

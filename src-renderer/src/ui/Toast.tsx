@@ -1,12 +1,19 @@
-import { Notification } from '@mantine/core';
+import { Button, Notification } from '@mantine/core';
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 
-/** Short-lived messages at the bottom right ("Case D-12 is yours", a refusal from "take next"). */
+/**
+ * Short-lived messages at the bottom left ("Case D-12 is yours", a refusal from "take next"):
+ * the right-hand side is the case's sidebar with the buyer's risk, which a toast must not cover.
+ */
 interface ToastItem {
   id: number;
   title?: string;
   message: string;
   color: string;
+  /** One button in the toast ("Undo"); pressing it closes the toast. */
+  action?: { label: string; onClick: () => void };
+  /** How long it stays (default 4 s, 9 s for errors). */
+  durationMs?: number;
 }
 type Show = (t: Omit<ToastItem, 'id'>) => void;
 const ToastContext = createContext<Show>(() => {});
@@ -18,14 +25,14 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const show = useCallback<Show>((t) => {
     const id = next.current++;
     setItems((xs) => [...xs.slice(-2), { ...t, id }]);
-    setTimeout(() => setItems((xs) => xs.filter((x) => x.id !== id)), t.color === 'red' ? 9000 : 4000);
+    setTimeout(() => setItems((xs) => xs.filter((x) => x.id !== id)), t.durationMs ?? (t.color === 'red' ? 9000 : 4000));
   }, []);
   const value = useMemo(() => show, [show]);
   return (
     <ToastContext.Provider value={value}>
       {children}
       <div
-        style={{ position: 'fixed', right: 16, bottom: 16, zIndex: 400, display: 'flex', flexDirection: 'column', gap: 8, width: 380 }}
+        style={{ position: 'fixed', left: 16, bottom: 16, zIndex: 400, display: 'flex', flexDirection: 'column', gap: 8, width: 380 }}
         aria-live="polite"
       >
         {items.map((t) => (
@@ -39,6 +46,20 @@ export function ToastProvider({ children }: { children: ReactNode }) {
             data-testid="toast"
           >
             {t.message}
+            {t.action && (
+              <Button
+                size="compact-sm"
+                variant="light"
+                ml="sm"
+                onClick={() => {
+                  setItems((xs) => xs.filter((x) => x.id !== t.id));
+                  t.action!.onClick();
+                }}
+                data-testid="toast-action"
+              >
+                {t.action.label}
+              </Button>
+            )}
           </Notification>
         ))}
       </div>

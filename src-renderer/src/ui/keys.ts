@@ -18,8 +18,19 @@ function isActivatable(target: EventTarget | null): boolean {
   );
 }
 
-/** A dialog is open: page-level shortcuts pause (the dialog handles its own keys). */
-const dialogOpen = () => document.querySelector('[role="dialog"][aria-modal="true"], .mantine-Modal-content') !== null;
+/**
+ * A dialog is open: page-level shortcuts pause (the dialog handles its own keys). A closing
+ * dialog stays in the page for its exit transition (about 200 ms) with its "out" styles set
+ * inline (opacity 0); it no longer has the keyboard, so Esc then `f` opens the filters
+ * instead of losing the `f`.
+ */
+export function dialogOpen(): boolean {
+  for (const el of document.querySelectorAll<HTMLElement>('[role="dialog"][aria-modal="true"], .mantine-Modal-content')) {
+    if (el.style.opacity === '0') continue;
+    return true;
+  }
+  return false;
+}
 
 export type KeyMap = Record<string, (event: KeyboardEvent) => void>;
 

@@ -12,6 +12,7 @@ import { useKeys } from '../../ui/keys';
 import type { CaseView, Me } from '../../api/types';
 import { EvidenceReview } from '../evidence/EvidenceReview';
 import { DecideDialog, ProposeDialog, RequestEvidenceDialog } from './dialogs';
+import { ReleaseDialog } from './ReleaseDialog';
 import { BuyerPanel } from './panels/BuyerPanel';
 import { ClaimPanel } from './panels/ClaimPanel';
 import { DeadlinesPanel } from './panels/DeadlinesPanel';
@@ -39,10 +40,15 @@ interface Props {
   position: { index: number; total: number } | null;
 }
 
-type Dialog = 'evidence' | 'propose' | 'decide' | null;
+type Dialog = 'evidence' | 'propose' | 'decide' | 'release' | null;
 
 /** What others see this person doing on the case (presence). */
-const ACTIVITY: Record<Exclude<Dialog, null>, PresenceActivity> = { evidence: 'requesting', propose: 'proposing', decide: 'deciding' };
+const ACTIVITY: Record<Exclude<Dialog, null>, PresenceActivity> = {
+  evidence: 'requesting',
+  propose: 'proposing',
+  decide: 'deciding',
+  release: 'viewing',
+};
 
 /**
  * One case, everything a mediator needs to decide it: the claim and the order, both
@@ -148,6 +154,13 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
                 Decide
               </Button>
             )}
+            {allowed?.release && (
+              <Tooltip label="Give the case back to the unassigned queue, with a reason" openDelay={300}>
+                <Button variant="subtle" color="gray" onClick={() => setDialog('release')} data-testid="release-case">
+                  Release
+                </Button>
+              </Tooltip>
+            )}
             {view && allowed && !Object.values(allowed).some(Boolean) && (
               <Text fz="sm" c="dimmed" data-testid="no-actions">
                 {noActionReason(view, me)}
@@ -226,7 +239,13 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
         ) : (
           <Box
             p="lg"
-            style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 400px', gap: 16, alignItems: 'start', maxWidth: 1680 }}
+            style={{
+              display: 'grid',
+              gridTemplateColumns: 'minmax(0, 1fr) clamp(300px, 30vw, 400px)',
+              gap: 16,
+              alignItems: 'start',
+              maxWidth: 1680,
+            }}
           >
             <Stack gap="md">
               {allowed && (allowed.decide || allowed.propose) && <WaitingOnYou view={view} />}
@@ -259,6 +278,17 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
       )}
       {view && dialog === 'decide' && (
         <DecideDialog key={view.id} opened onClose={() => setDialog(null)} view={view} userId={me.userId} onDone={done} />
+      )}
+      {view && dialog === 'release' && allowed?.release && (
+        <ReleaseDialog
+          opened
+          onClose={() => setDialog(null)}
+          view={view}
+          onDone={(message) => {
+            done(message);
+            onBack();
+          }}
+        />
       )}
     </Stack>
   );

@@ -20,7 +20,7 @@ import { isNotReceived, type Outcome, type Party } from '../../../../src-main/co
 import type { AppError } from '../../../../src-main/contract/errors';
 import { decisionAmount } from '../../../../src-main/contract/letters';
 import { LetterPreview } from './LetterPreview';
-import { minorToInput, parseMinor } from '../../../../src-main/contract/money-format';
+import { checkAmount, minorToInput } from '../../../../src-main/contract/money-format';
 import { decisionTemplatesFor, evidenceTemplatesFor } from '../../../../src-main/contract/templates';
 import { useMethodMutation, useMethodQuery } from '../../api/queries';
 import { ctrlEnter, Footer, Refusal } from '../../ui/FormParts';
@@ -31,6 +31,7 @@ import { draftKey, StaleNotice, useDraft, useStaleGuard } from './guard';
 
 /** Refusal shows everything but STALE, which the stale notice explains. */
 const notStale = (error: AppError | null) => (error?.code === 'STALE' ? null : error);
+import { RiskSummary } from './panels/RiskSummary';
 
 interface DialogProps {
   opened: boolean;
@@ -163,7 +164,10 @@ export function ProposeDialog({ opened, onClose, view, userId, onDone }: DialogP
   const busy = propose.isPending;
   const [error, setError] = useState<AppError | null>(null);
   const guard = useStaleGuard(view, opened);
-  const parsed = override && amount.trim() ? parseMinor(amount, currency) : undefined;
+  // An emptied field starts again from the computed amount (below), so only typed text is checked.
+  const amountCheck = override && amount.trim() ? checkAmount(amount, currency, view.order.totalMinor) : null;
+  const parsed = amountCheck ? (amountCheck.ok ? amountCheck.minor : null) : undefined;
+  const amountError = amountCheck && !amountCheck.ok ? amountCheck.message : null;
   const [debouncedAmount] = useDebouncedValue(parsed, 300);
   const notReceived = isNotReceived(view.reason);
 
@@ -231,10 +235,19 @@ export function ProposeDialog({ opened, onClose, view, userId, onDone }: DialogP
                         </Badge>
                       )}
                     </Group>
-                    <Money minor={o.amountMinor} currency={currency} strong fz="xl" />
-                    <Text fz="xs" c="dimmed" mt={6} data-testid="computation">
-                      {o.computation}
-                    </Text>
+                    {o.kind === 'partial' && amountError ? (
+                      // Never an amount the core would refuse: the card says what to fix instead.
+                      <Text fz="sm" c="red.8" data-testid="computation">
+                        {amountError}
+                      </Text>
+                    ) : (
+                      <>
+                        <Money minor={o.amountMinor} currency={currency} strong fz="xl" />
+                        <Text fz="xs" c="dimmed" mt={6} data-testid="computation">
+                          {o.computation}
+                        </Text>
+                      </>
+                    )}
                   </div>
                 ))}
               </SimpleGrid>
@@ -262,7 +275,7 @@ export function ProposeDialog({ opened, onClose, view, userId, onDone }: DialogP
                     label={`Partial amount (${currency})`}
                     value={amount}
                     onChange={(e) => setAmount(e.currentTarget.value)}
-                    error={parsed === null ? 'Not an amount' : previewError && override ? previewError.message : undefined}
+                    error={amountError ?? (previewError && override ? previewError.message : undefined)}
                     description={`Between ${formatMoney(1, currency)} and the order total ${formatMoney(view.order.totalMinor, currency)}`}
                     styles={{ input: { textAlign: 'right' } }}
                     inputMode="decimal"
@@ -339,7 +352,8 @@ export function DecideDialog({ opened, onClose, view, userId, onDone }: DialogPr
 
   const choice = choices.find((c) => c.outcome === outcome) ?? choices[0]!;
   const partialTyped = outcome === 'partial' && choice.fixedAmount === undefined;
-  const parsed = partialTyped ? parseMinor(amount, currency) : undefined;
+  const amountCheck = partialTyped ? checkAmount(amount, currency, total) : null;
+  const parsed = amountCheck ? (amountCheck.ok ? amountCheck.minor : null) : undefined;
   const amountMinor = choice.fixedAmount ?? (outcome === 'partial' ? (parsed ?? null) : null);
   const resolved = decisionAmount(outcome, amountMinor, total);
   const templates = decisionTemplatesFor(view.reason, outcome);
@@ -376,6 +390,7 @@ export function DecideDialog({ opened, onClose, view, userId, onDone }: DialogPr
         )}
         <SimpleGrid cols={2} spacing="lg" style={{ gridTemplateColumns: 'minmax(0, 460px) minmax(0, 1fr)' }}>
           <Stack gap="sm">
+            <RiskSummary view={view} />
             <Radio.Group value={outcome} onChange={(v) => setOutcome(v)} label="Outcome" name="outcome">
               <SimpleGrid cols={2} spacing={6} mt={6}>
                 {choices.map((c) => (
@@ -407,7 +422,7 @@ export function DecideDialog({ opened, onClose, view, userId, onDone }: DialogPr
                 description={`Between ${formatMoney(1, currency)} and the order total ${formatMoney(total, currency)}`}
                 value={amount}
                 onChange={(e) => setAmount(e.currentTarget.value)}
-                error={parsed === null ? 'Not an amount' : undefined}
+                error={amountCheck && !amountCheck.ok ? amountCheck.message : undefined}
                 styles={{ input: { textAlign: 'right' } }}
                 inputMode="decimal"
                 w={260}

@@ -5,6 +5,7 @@ export interface Allowed {
   requestEvidence: boolean;
   propose: boolean;
   decide: boolean;
+  release: boolean;
 }
 
 /**
@@ -19,6 +20,8 @@ export function allowedActions(view: CaseView, me: Me): Allowed {
     requestEvidence: acts && (view.status === 'in_review' || view.status === 'awaiting_evidence'),
     propose: acts && view.status === 'in_review' && !view.forcedDecision,
     decide: acts && view.status === 'in_review',
+    // Back to the unassigned queue: the holder (or a supervisor) while nothing waits on the parties.
+    release: acts && view.status === 'in_review' && view.assignee !== null,
   };
 }
 

@@ -96,6 +96,8 @@ export function FiltersPanel({ filter, onApply, opened, onOpenChange, target }: 
       returnFocus
       withArrow
       arrowOffset={24}
+      // Esc is handled on the form: in an open dropdown it closes only the dropdown.
+      closeOnEscape={false}
     >
       <Popover.Target>{target}</Popover.Target>
       <Popover.Dropdown p="md">
@@ -103,6 +105,13 @@ export function FiltersPanel({ filter, onApply, opened, onOpenChange, target }: 
           onSubmit={(e) => {
             e.preventDefault();
             apply();
+          }}
+          onKeyDown={(e) => {
+            if (e.key !== 'Escape') return;
+            // A Reason or State list that is open closes itself and keeps what was picked; the panel stays.
+            if ((e.target as HTMLElement).getAttribute('aria-expanded') === 'true') return;
+            e.stopPropagation();
+            onOpenChange(false);
           }}
           aria-label="Queue filters"
           data-testid="filters-panel"

@@ -18,18 +18,20 @@ const OVERSCAN = 8;
 /** Start loading the next page this many rows before the end comes into view. */
 const PREFETCH_ROWS = 60;
 
+// Fixed where the content has a known width, flexible (down to a floor) where text can be
+// ellipsised: the whole row fits a 1024-pixel window without scrolling sideways.
 const COLUMNS = (withAssignee: boolean) =>
   [
     '4px', // urgency stripe
-    '132px', // case (and who else has it open)
-    '132px', // status
-    'minmax(170px, 1.3fr)', // reason
-    '132px', // claim
-    'minmax(150px, 1fr)', // buyer
-    '72px', // risk
-    '112px', // escalated
-    ...(withAssignee ? ['88px'] : []),
-    '196px', // next deadline
+    '116px', // case (and who else has it open)
+    '116px', // status
+    'minmax(104px, 1.3fr)', // reason
+    'minmax(100px, 128px)', // claim
+    'minmax(104px, 1fr)', // buyer
+    '48px', // risk
+    '100px', // escalated
+    ...(withAssignee ? ['76px'] : []),
+    'minmax(136px, 184px)', // next deadline
   ].join(' ');
 
 interface Props {
@@ -151,7 +153,8 @@ export function QueueList({ scope, rows, selected, onSelect, onOpen, hasMore, lo
         style={{
           position: 'relative',
           height: body ? undefined : HEAD + rows.length * ROW + (hasMore ? ROW : 0),
-          minWidth: withAssignee ? 1280 : 1180,
+          // The columns' floors: narrower than this the list scrolls sideways rather than overlap.
+          minWidth: withAssignee ? 990 : 900,
         }}
       >
         <div className="q-head q-grid" style={{ gridTemplateColumns: template }} role="row">

@@ -84,6 +84,20 @@ export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOp
   const c = counts.data;
   const tabCount = (s: QueueScope) => (c ? (s === 'mine' ? c.mine : s === 'unassigned' ? c.unassigned : c.allOpen) : null);
   const chips = activeFilters(filter);
+  // With filters the tab shows what matches beside the whole ("12 / 2,933"): exact once every
+  // matching row is loaded, "100+" while more pages wait. Without filters the tab's count is
+  // the list's total, and the line above the list says the same number.
+  const matching = pages.initial ? '…' : `${pages.rows.length.toLocaleString()}${pages.hasMore ? '+' : ''}`;
+  const tabLabel = (s: QueueScope) => {
+    const total = tabCount(s)?.toLocaleString() ?? '…';
+    return chips.length && s === filter.scope ? `${matching} / ${total}` : total;
+  };
+  const total = tabCount(filter.scope);
+  const listLabel = pages.initial
+    ? 'Loading…'
+    : chips.length
+      ? `${matching} of ${total?.toLocaleString() ?? '…'} match the filters`
+      : `${(pages.hasMore ? (total ?? pages.rows.length) : pages.rows.length).toLocaleString()} case${pages.rows.length === 1 && !pages.hasMore ? '' : 's'}`;
 
   return (
     <div style={{ display: active ? 'flex' : 'none', flexDirection: 'column', height: '100%' }} data-testid="queue-screen">
@@ -103,7 +117,7 @@ export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOp
                     radius="sm"
                     data-testid={`count-${s}`}
                   >
-                    {tabCount(s)?.toLocaleString() ?? '…'}
+                    {tabLabel(s)}
                   </Badge>
                 }
                 aria-keyshortcuts={String(i + 1)}
@@ -169,10 +183,8 @@ export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOp
           )}
         </Group>
         <Group gap="sm" wrap="nowrap">
-          <Text fz="xs" c="dimmed" className="tabular" data-testid="loaded-count" style={{ whiteSpace: 'nowrap' }}>
-            {pages.initial
-              ? 'Loading…'
-              : `${pages.rows.length.toLocaleString()}${pages.hasMore ? '+' : ''} case${pages.rows.length === 1 ? '' : 's'}`}
+          <Text fz="xs" c="dimmed" className="tabular" data-testid="loaded-count" data-loaded={matching} style={{ whiteSpace: 'nowrap' }}>
+            {listLabel}
           </Text>
           <SavedViews filter={filter} onPick={onFilterChange} />
         </Group>

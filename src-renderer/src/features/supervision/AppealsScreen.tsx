@@ -111,15 +111,16 @@ export function AppealsScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
       )}
 
       <div className="sv-card">
-        <table className="sv-table" data-testid="appeals-table">
+        {/* Fixed layout: the set widths hold, and the appeal's own text takes what is left. */}
+        <table className="sv-table" data-testid="appeals-table" style={{ tableLayout: 'fixed' }}>
           <thead>
             <tr>
-              <SortTh label="Waiting" col="age" sort={sort} onSort={toggle} width={110} />
-              <SortTh label="Case" col="case" sort={sort} onSort={toggle} firstDir="asc" width={200} />
+              <SortTh label="Waiting" col="age" sort={sort} onSort={toggle} width={128} />
+              <SortTh label="Case" col="case" sort={sort} onSort={toggle} firstDir="asc" width={168} />
               <SortTh label="Appeal" col="grounds" sort={sort} onSort={toggle} firstDir="asc" />
-              <SortTh label="Decision appealed" col="outcome" sort={sort} onSort={toggle} firstDir="asc" width={220} />
-              <SortTh label="Decided by" col="decider" sort={sort} onSort={toggle} firstDir="asc" width={170} />
-              <th style={{ width: 180 }}>Review</th>
+              <SortTh label="Decision appealed" col="outcome" sort={sort} onSort={toggle} firstDir="asc" width={168} />
+              <SortTh label="Decided by" col="decider" sort={sort} onSort={toggle} firstDir="asc" width={160} />
+              <th style={{ width: 164 }}>Review</th>
             </tr>
           </thead>
           <tbody>
@@ -169,7 +170,7 @@ export function AppealsScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
                   </Text>
                 </td>
                 <td>
-                  <Group gap={6} wrap="nowrap">
+                  <Group gap={6}>
                     <OutcomeBadge outcome={r.decision.outcome} />
                     <Money minor={r.decision.amountMinor} currency={r.currency} fw={600} />
                   </Group>

@@ -89,7 +89,7 @@ export function QualityScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
           {query.error.message}
         </Alert>
       )}
-      <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 440px', gap: 16, alignItems: 'start' }}>
+      <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) clamp(340px, 34vw, 440px)', gap: 16, alignItems: 'start' }}>
         <div className="sv-card">
           <table className="sv-table" data-testid="quality-table">
             <thead>
@@ -124,7 +124,7 @@ export function QualityScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
                     </Text>
                   </td>
                   <td>
-                    <Group gap={6} wrap="nowrap">
+                    <Group gap={6}>
                       <OutcomeBadge outcome={r.decision.outcome} />
                       <Money minor={r.decision.amountMinor} currency={r.currency} />
                     </Group>

@@ -157,7 +157,8 @@ export function TeamScreen({ onOpen, active }: { me: Me; onOpen: (caseId: string
               <span className="sv-card-title">Mediators · {members.length}</span>
               <MixLegend />
             </div>
-            <div className="sv-scroll">
+            {/* Eleven columns: on a narrow window this card scrolls sideways inside itself, the page does not. */}
+            <div className="sv-scroll" data-scroll-x>
               <table className="sv-table" data-testid="team-table">
                 <thead>
                   <tr>
@@ -166,7 +167,7 @@ export function TeamScreen({ onOpen, active }: { me: Me; onOpen: (caseId: string
                     <SortTh label="Overdue" col="overdue" sort={sort} onSort={toggle} align="right" width={86} />
                     <SortTh label="Decided" col="decided" sort={sort} onSort={toggle} align="right" width={84} />
                     <SortTh label="Per day" col="perDay" sort={sort} onSort={toggle} align="right" width={80} />
-                    <th style={{ width: 170 }}>Decision mix</th>
+                    <th style={{ width: 130 }}>Decision mix</th>
                     <SortTh
                       label="Refund rate"
                       col="refund"
@@ -181,7 +182,7 @@ export function TeamScreen({ onOpen, active }: { me: Me; onOpen: (caseId: string
                       col="delta"
                       sort={sort}
                       onSort={toggle}
-                      width={215}
+                      width={170}
                       title="Refund rate minus the team's, in percentage points"
                     />
                     <SortTh
@@ -248,7 +249,7 @@ export function TeamScreen({ onOpen, active }: { me: Me; onOpen: (caseId: string
                       <td className="num">{m.decided}</td>
                       <td className="num">{m.decidedPerDay.toFixed(1)}</td>
                       <td>
-                        <MixBar mix={m.mix} team={data.team.mix} width={150} />
+                        <MixBar mix={m.mix} team={data.team.mix} width={110} />
                       </td>
                       <td className="num">{m.decided ? pct(m.refundRate) : '—'}</td>
                       <td>
@@ -275,7 +276,7 @@ export function TeamScreen({ onOpen, active }: { me: Me; onOpen: (caseId: string
                       <td className="num">{data.team.decided}</td>
                       <td className="num">{data.team.decidedPerDay.toFixed(1)}</td>
                       <td>
-                        <MixBar mix={data.team.mix} width={150} />
+                        <MixBar mix={data.team.mix} width={110} />
                       </td>
                       <td className="num">{pct(data.team.refundRate)}</td>
                       <td />
@@ -297,7 +298,15 @@ export function TeamScreen({ onOpen, active }: { me: Me; onOpen: (caseId: string
             </div>
           </div>
 
-          <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1.5fr) minmax(0, 1fr)', gap: 16, alignItems: 'start' }}>
+          {/* Side by side where both fit; one above the other on a narrow window. */}
+          <div
+            style={{
+              display: 'grid',
+              gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 560px), 1fr))',
+              gap: 16,
+              alignItems: 'start',
+            }}
+          >
             <MemberCases member={chosen} data={data} onOpen={onOpen} active={active} />
             <WaitingLongest data={data} names={names} onOpen={onOpen} />
           </div>

@@ -78,73 +78,75 @@ export function EvidencePanel({ view, onOpenReview }: { view: CaseView; onOpenRe
           No files yet.
         </Text>
       ) : (
-        <table className="data-table" data-testid="evidence-table">
-          <thead>
-            <tr>
-              <th>From</th>
-              <th>File</th>
-              <th>Type</th>
-              <th style={{ textAlign: 'right' }}>Size</th>
-              <th>SHA-256</th>
-              <th>Submitted</th>
-              <th>Answers</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.evidence.map((e, i) => (
-              <tr key={`${e.sha256}-${i}`} data-testid="evidence-row">
-                <td>
-                  <Text span fz="sm" fw={500} c={`${ACTOR_COLORS[actorKind(e.party)]}.8`}>
-                    {humanize(e.party)}
-                  </Text>
-                </td>
-                <td style={{ maxWidth: 280 }}>
-                  <Group gap={8} wrap="nowrap" align="flex-start">
-                    {e.file?.stored && onOpenReview ? (
-                      <UnstyledButton onClick={() => onOpenReview(i)} aria-label={`Review ${e.name}`} style={{ flexShrink: 0 }}>
-                        <EvidenceThumb entry={e} size={40} />
-                      </UnstyledButton>
-                    ) : (
-                      <IconFile size={14} color="var(--mantine-color-gray-6)" style={{ flexShrink: 0, marginTop: 3 }} />
-                    )}
-                    <div style={{ minWidth: 0 }}>
-                      <Text fz="sm" truncate title={e.name}>
-                        {e.name}
-                      </Text>
-                      {e.note && (
-                        <Text fz="xs" c="dimmed">
-                          {e.note}
-                        </Text>
-                      )}
-                      <WarningBadges entry={e} />
-                    </div>
-                  </Group>
-                </td>
-                <td>
-                  <Text fz="xs" c="dimmed">
-                    {e.mediaType}
-                  </Text>
-                </td>
-                <td className="num">{formatBytes(e.sizeBytes)}</td>
-                <td>
-                  <Tooltip label={e.sha256} openDelay={300}>
-                    <span className="mono">{e.sha256.slice(0, 10)}…</span>
-                  </Tooltip>
-                </td>
-                <td style={{ whiteSpace: 'nowrap' }}>{formatInstant(e.submittedAt)}</td>
-                <td style={{ whiteSpace: 'nowrap' }}>
-                  {e.requestId ? (
-                    `Request #${requestNo.get(e.requestId) ?? '?'}`
-                  ) : (
-                    <Text span fz="sm" c="dimmed">
-                      before escalation
-                    </Text>
-                  )}
-                </td>
+        <div className="fit-table">
+          <table className="data-table" data-testid="evidence-table">
+            <thead>
+              <tr>
+                <th>From</th>
+                <th>File</th>
+                <th className="wide-only">Type</th>
+                <th style={{ textAlign: 'right' }}>Size</th>
+                <th className="wide-only">SHA-256</th>
+                <th>Submitted</th>
+                <th>Answers</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {view.evidence.map((e, i) => (
+                <tr key={`${e.sha256}-${i}`} data-testid="evidence-row">
+                  <td>
+                    <Text span fz="sm" fw={500} c={`${ACTOR_COLORS[actorKind(e.party)]}.8`}>
+                      {humanize(e.party)}
+                    </Text>
+                  </td>
+                  <td style={{ maxWidth: 280 }}>
+                    <Group gap={8} wrap="nowrap" align="flex-start">
+                      {e.file?.stored && onOpenReview ? (
+                        <UnstyledButton onClick={() => onOpenReview(i)} aria-label={`Review ${e.name}`} style={{ flexShrink: 0 }}>
+                          <EvidenceThumb entry={e} size={40} />
+                        </UnstyledButton>
+                      ) : (
+                        <IconFile size={14} color="var(--mantine-color-gray-6)" style={{ flexShrink: 0, marginTop: 3 }} />
+                      )}
+                      <div style={{ minWidth: 0 }}>
+                        <Text fz="sm" truncate title={e.name}>
+                          {e.name}
+                        </Text>
+                        {e.note && (
+                          <Text fz="xs" c="dimmed">
+                            {e.note}
+                          </Text>
+                        )}
+                        <WarningBadges entry={e} />
+                      </div>
+                    </Group>
+                  </td>
+                  <td className="wide-only">
+                    <Text fz="xs" c="dimmed">
+                      {e.mediaType}
+                    </Text>
+                  </td>
+                  <td className="num">{formatBytes(e.sizeBytes)}</td>
+                  <td className="wide-only">
+                    <Tooltip label={e.sha256} openDelay={300}>
+                      <span className="mono">{e.sha256.slice(0, 10)}…</span>
+                    </Tooltip>
+                  </td>
+                  <td style={{ whiteSpace: 'nowrap' }}>{formatInstant(e.submittedAt)}</td>
+                  <td style={{ whiteSpace: 'nowrap' }}>
+                    {e.requestId ? (
+                      `Request #${requestNo.get(e.requestId) ?? '?'}`
+                    ) : (
+                      <Text span fz="sm" c="dimmed">
+                        before escalation
+                      </Text>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </Section>
   );
