@@ -6,6 +6,7 @@ import * as m0004 from './0004_supervision';
 import * as m0005 from './0005_evidence_files';
 import * as m0006 from './0006_change_log';
 import * as m0007 from './0007_evidence_blobs';
+import * as m0009 from './0009_accounts_sessions';
 
 /**
  * Static imports (not a folder scan) so tsx, vitest and the Electron bundle all see the
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005_evidence_files': m0005,
   '0006_change_log': m0006,
   '0007_evidence_blobs': m0007,
+  '0009_accounts_sessions': m0009,
 };

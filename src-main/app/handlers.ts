@@ -22,6 +22,7 @@ import { sweep } from './sweep/sweep';
 import { evidenceHandlers } from './evidence/handlers';
 import { submitEvidence, type EvidenceFiles } from './evidence/intake';
 import { supervisionHandlers } from './supervision/handlers';
+import { accountsHandlers } from './session/handlers';
 import type { ReplayCases } from './replay/in-worker';
 import { sweepAfterCommit } from './sweep-after-commit';
 
@@ -34,6 +35,8 @@ export interface ServiceContext {
   evidence?: EvidenceFiles;
   /** Replays past cases under a draft policy (the policy preview): a worker thread in the app, in-process inside a replay. */
   replayCases: ReplayCases;
+  /** Wall time for sign-in locks and sessions (default: clock); `serve --test-clock` moves only `clock`. */
+  sessionClock?: Clock;
 }
 
 /** A method's service: its input as the contract parses it, its answer as the contract declares it. */
@@ -145,4 +148,5 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'risk.get': (ctx, input) => riskGet(ctx.db, input.buyerId),
   ...supervisionHandlers,
   ...evidenceHandlers,
+  ...accountsHandlers,
 };

@@ -3,7 +3,16 @@ import type { Envelope } from '../contract/errors';
 
 /** Who is calling, as held by main (the session), never as sent by the page. */
 export type Identity =
-  { kind: 'user'; userId: string; role: Role; name: string } | { kind: 'intake' } | { kind: 'system' } | { kind: 'anonymous' };
+  | {
+      kind: 'user';
+      userId: string;
+      role: Role;
+      name: string;
+      /** The session row's id (hash of its token), when signed in through a carrier. */ sessionId?: string;
+    }
+  | { kind: 'intake' }
+  | { kind: 'system' }
+  | { kind: 'anonymous' };
 
 /** One entry point for every carrier: IPC, HTTP and replay all call this. */
 export type Dispatch = (method: string, rawInput: unknown, identity: Identity) => Promise<Envelope<unknown>>;

@@ -41,6 +41,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const { runScore } = await import('./score');
     await runScore(args);
   },
+  async users(args) {
+    const { runUsers } = await import('./users');
+    await runUsers(args);
+  },
   async eval(args) {
     const { runEval } = await import('./eval');
     await runEval(args);

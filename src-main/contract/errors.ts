@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   // Not in DOMAIN.md's list: the only infrastructure outcomes a caller can see.
   'CONFLICT',
   'UNAUTHENTICATED',
+  // Too many attempts (sign-in, one-time codes) or too many at once: wait and try again.
+  'THROTTLED',
   // The case database cannot be reached right now (HTTP 503 where a status is sent); retry.
   'UNAVAILABLE',
   'INTERNAL',

@@ -4,6 +4,8 @@ import { Dispute } from './dispute';
 import { Currency, Id, Minor, RequiredText, Sha256, Text } from './primitives';
 import { evidenceMethods } from './evidence';
 import { supervisionMethods } from './supervision';
+import { accountsMethods } from './accounts';
+import type { AccountsOutputs } from './outputs/accounts';
 import type { CaseOutputs } from './outputs/case';
 import type { EvidenceOutputs } from './outputs/evidence';
 import type { IntakeOutputs } from './outputs/intake';
@@ -13,8 +15,8 @@ import type { SessionOutputs } from './outputs/session';
 import type { SupervisionOutputs } from './outputs/supervision';
 import type { SweepOutputs } from './outputs/sweep';
 
-/** Who may call a method. Roles are signed-in users; 'intake' is the marketplace feed; 'system' the clock. */
-export type Caller = Role | 'intake' | 'system';
+/** Who may call a method. Roles are signed-in users; 'intake' is the marketplace feed; 'system' the clock; 'anonymous' no session (first-run, one-time codes). */
+export type Caller = Role | 'intake' | 'system' | 'anonymous';
 
 const CaseRef = z.object({ caseId: Id }).strict();
 const FileDescription = z
@@ -201,6 +203,7 @@ export const methods = {
   'risk.get': { input: z.object({ buyerId: Id }).strict(), who: ['supervisor', 'analyst'] },
   ...supervisionMethods,
   ...evidenceMethods,
+  ...accountsMethods,
 } as const satisfies Record<string, { input: z.ZodType; who: readonly Caller[] }>;
 
 export type MethodName = keyof typeof methods;
@@ -213,7 +216,16 @@ export type MethodRawInput<M extends MethodName> = z.input<(typeof methods)[M]['
  * renderer's client returns it, so a change on either side fails the typecheck.
  */
 export interface MethodOutputs
-  extends CaseOutputs, QueueOutputs, IntakeOutputs, EvidenceOutputs, RiskOutputs, SessionOutputs, SweepOutputs, SupervisionOutputs {}
+  extends
+    CaseOutputs,
+    QueueOutputs,
+    IntakeOutputs,
+    EvidenceOutputs,
+    RiskOutputs,
+    SessionOutputs,
+    SweepOutputs,
+    SupervisionOutputs,
+    AccountsOutputs {}
 export type MethodOutput<M extends MethodName> = MethodOutputs[M];
 
 /** Compile-time checks: a method without an output, or an output without a method, fails here and names it. */

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, powerMonitor, protocol, session, type WebFrameMain } from 'electron';
 import { openCore } from '../runtime/core';
 import { readConfig } from '../runtime/config';
-import { registerIpcCarrier, type UserIdentity } from './ipc';
+import { registerIpcCarrier } from './ipc';
+import { installationSource } from './installation';
 import { contentTypeFor, resolveStaticFile } from '../transport/static-files';
 
 /**
@@ -79,14 +80,16 @@ function serveRenderer(): void {
  * All the deciding (who, which file, which headers, ranges) is in core.readEvidence; this only
  * translates the URL and the answer. Nothing in the URL but a hash and a variant is read.
  */
-function serveEvidence(core: Awaited<ReturnType<typeof openCore>>, identityOfWindow: () => UserIdentity | undefined): void {
+function serveEvidence(core: Awaited<ReturnType<typeof openCore>>, tokenOfWindow: () => string | undefined): void {
   protocol.handle(EVIDENCE_SCHEME, async (request) => {
     const url = new URL(request.url);
     const parts = url.pathname.split('/');
     if (url.host !== 'file' || parts.length !== 3 || url.search !== '' || !core.readEvidence) {
       return new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain', 'X-Content-Type-Options': 'nosniff' } });
     }
-    const answer = await core.readEvidence(identityOfWindow() ?? { kind: 'anonymous' }, {
+    const token = tokenOfWindow();
+    const identity = (token && (await core.identify(token))) || { kind: 'anonymous' as const };
+    const answer = await core.readEvidence(identity, {
       sha256: parts[1] ?? '',
       variant: parts[2] ?? '',
       range: request.headers.get('range'),
@@ -183,10 +186,17 @@ async function start(): Promise<void> {
   });
   const demo = await offerDemo(core);
   // Main holds each window's session; the evidence protocol reads the same map.
-  const sessions = new Map<number, UserIdentity>();
+  const sessions = new Map<number, string>();
   // demo/ is loaded only when the demo population was asked for.
   const demoAccounts = demo ? (await import('../demo/demo-data')).DEMO_USERS : [];
-  const disposeIpc = registerIpcCarrier(core, { isTrustedFrame: isOwnPage, demo, demoAccounts, sessions });
+  const disposeIpc = registerIpcCarrier(core, {
+    isTrustedFrame: isOwnPage,
+    demo,
+    demoAccounts,
+    sessions,
+    source: installationSource(app.getPath('userData')),
+    userAgent: `Mediation Desk desktop ${app.getVersion()} (${process.platform})`,
+  });
 
   // Deadlines that passed while the machine slept are applied at once, not at the next timer.
   powerMonitor.on('resume', () => {
