@@ -17,6 +17,7 @@ import { BuyerScreen } from '../features/risk/BuyerScreen';
 import { BuyersScreen } from '../features/risk/BuyersScreen';
 import { SearchBox } from './SearchBox';
 import { SupervisionScreens, SupervisorNav, type SupervisionView } from '../features/supervision/SupervisionScreens';
+import { MyAccount } from '../features/accounts/MyAccount';
 
 const HEADER_H = 56;
 
@@ -46,6 +47,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const [openBuyer, setOpenBuyer] = useState<string | null>(() => (seesRisk ? buyerFromHash() : null));
   const [lastOpened, setLastOpened] = useState<string | null>(null);
   const [help, setHelp] = useState(false);
+  const [account, setAccount] = useState(false);
   /** The queue's loaded rows (QueueScreen reports them): stepping through cases follows them. */
   const [rows, setRows] = useState<QueueRow[]>([]);
   const search = useRef<HTMLInputElement>(null);
@@ -191,14 +193,20 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
               <IconKeyboard size={18} />
             </ActionIcon>
           </Tooltip>
-          <Box pl="sm" style={{ borderLeft: '1px solid var(--mantine-color-gray-3)' }}>
+          <UnstyledButton
+            pl="sm"
+            style={{ borderLeft: '1px solid var(--mantine-color-gray-3)' }}
+            onClick={() => setAccount(true)}
+            aria-label="My account"
+            title="My account: password and sessions"
+          >
             <Text fz="sm" fw={600} lh={1.25} data-testid="signed-in-user">
               {me.name}
             </Text>
             <Text fz="xs" c="dimmed" lh={1.25}>
               {humanize(me.role)} · times in {localTimeZone()}
             </Text>
-          </Box>
+          </UnstyledButton>
           <Button variant="subtle" color="gray" size="xs" onClick={onSignOut}>
             Sign out
           </Button>
@@ -258,6 +266,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         )}
       </Box>
       <ShortcutsHelp opened={help} onClose={() => setHelp(false)} />
+      <MyAccount me={me} opened={account} onClose={() => setAccount(false)} />
     </Box>
   );
 }

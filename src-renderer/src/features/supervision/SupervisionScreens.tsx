@@ -7,13 +7,15 @@ import { AppealsScreen } from './AppealsScreen';
 import { PolicyScreen } from './PolicyScreen';
 import { QualityScreen } from './QualityScreen';
 import { TeamScreen } from './TeamScreen';
+import { UsersScreen } from '../accounts/UsersScreen';
 
-export type SupervisionView = 'appeals' | 'team' | 'policy' | 'quality';
+export type SupervisionView = 'appeals' | 'team' | 'policy' | 'quality' | 'users';
 export const SUPERVISION_VIEWS: Array<{ value: SupervisionView; label: string; screen: string }> = [
   { value: 'appeals', label: 'Appeals', screen: 'The appeals queue' },
   { value: 'team', label: 'Team', screen: 'The team view' },
   { value: 'policy', label: 'Policy', screen: 'The policy editor' },
   { value: 'quality', label: 'Quality', screen: 'The quality review' },
+  { value: 'users', label: 'Users', screen: 'The users screen' },
 ];
 const isSupervisionView = (v: string): v is SupervisionView => SUPERVISION_VIEWS.some((x) => x.value === v);
 
@@ -62,6 +64,9 @@ export function SupervisionScreens({
       ))}
       {layer('quality', (active) => (
         <QualityScreen me={me} onOpen={onOpen} active={active} />
+      ))}
+      {layer('users', (active) => (
+        <UsersScreen me={me} active={active} />
       ))}
     </>
   );
@@ -112,6 +117,7 @@ export function SupervisorNav({ value, onChange }: { value: string; onChange: (v
           { value: 'policy', label: label('Policy') },
           { value: 'quality', label: label('Quality', count(quality.data?.total, 'violet.7', 'nav-quality-count')) },
           { value: 'buyers', label: label('Buyers by risk') },
+          { value: 'users', label: label('Users') },
         ]}
         aria-label="Screen"
         data-testid="base-view"
