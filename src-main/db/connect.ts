@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type PostgresPool } from 'kysely';
 import { migrations } from '../../migrations';
@@ -28,10 +31,22 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
   return db;
 }
 
+/**
+ * Where the desktop bundle finds its Electron build of better-sqlite3, fixed at build time
+ * (electron.vite.config.ts `define`, relative to the bundle in out/main, so the main process
+ * and its worker threads agree) instead of a path read from the environment at run time.
+ * Undefined under Node (tests, CLI, `serve`): node_modules' own build is used.
+ */
+declare const __MD_SQLITE_BINDING__: string | undefined;
+function builtBinding(): string | undefined {
+  if (typeof __MD_SQLITE_BINDING__ !== 'string') return undefined;
+  // A packaged app keeps native files outside the archive (electron-builder asarUnpack).
+  const file = fileURLToPath(new URL(__MD_SQLITE_BINDING__, import.meta.url)).replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
+  return existsSync(file) ? file : undefined;
+}
+
 function openSqlite(path: string, explicitBinding?: string): Db {
-  // The desktop app names its Electron build of the addon once, in the environment, so
-  // databases opened deep inside services (the replay of a policy preview) use it too.
-  const nativeBinding = explicitBinding ?? process.env.MEDIATION_DESK_SQLITE_BINDING;
+  const nativeBinding = explicitBinding ?? builtBinding();
   const raw = new BetterSqlite3(path, nativeBinding ? { nativeBinding } : {});
   if (path !== ':memory:' && path !== '') raw.pragma('journal_mode = WAL');
   raw.pragma('foreign_keys = ON');

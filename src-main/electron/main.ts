@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -143,19 +142,6 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-/**
- * better-sqlite3 in node_modules is built for Node (tests, CLI); Electron has another ABI.
- * A packaging step puts the Electron build here; without it the Node build is tried.
- */
-function electronSqliteBinding(): string | undefined {
-  const candidate = process.env.MEDIATION_DESK_SQLITE_BINDING ?? join(app.getAppPath(), 'resources', 'native', 'better_sqlite3.node');
-  if (!existsSync(candidate)) return undefined;
-  // Every other SQLite this process opens (the policy preview's in-memory replay, in a
-  // worker thread that inherits the environment) must load the same Electron build.
-  process.env.MEDIATION_DESK_SQLITE_BINDING = candidate;
-  return candidate;
-}
-
 /** On the very first start the database is empty: offer the demo population. */
 async function offerDemo(core: Awaited<ReturnType<typeof openCore>>): Promise<boolean> {
   if (!(await core.isEmpty())) return false;
@@ -182,7 +168,6 @@ async function start(): Promise<void> {
   const core = await openCore({
     dataDir: app.getPath('userData'),
     databaseUrl: readConfig().databaseUrl,
-    sqliteNativeBinding: electronSqliteBinding(),
   });
   const demo = await offerDemo(core);
   // Main holds each window's session; the evidence protocol reads the same map.
