@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type PostgresPool } from 'kysely';
@@ -33,15 +33,18 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
 
 /**
  * Where the desktop bundle finds its Electron build of better-sqlite3, fixed at build time
- * (electron.vite.config.ts `define`, relative to the bundle in out/main, so the main process
- * and its worker threads agree) instead of a path read from the environment at run time.
+ * (electron.vite.config.ts `define`, relative to the app's root, so the main process and its
+ * worker threads agree) instead of a path read from the environment at run time.
  * Undefined under Node (tests, CLI, `serve`): node_modules' own build is used.
  */
 declare const __MD_SQLITE_BINDING__: string | undefined;
 function builtBinding(): string | undefined {
   if (typeof __MD_SQLITE_BINDING__ !== 'string') return undefined;
-  // A packaged app keeps native files outside the archive (electron-builder asarUnpack).
-  const file = fileURLToPath(new URL(__MD_SQLITE_BINDING__, import.meta.url)).replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
+  // The app's root is the nearest folder above this bundle chunk with a package.json (inside
+  // app.asar when packaged: Electron reads the archive); native files sit unpacked beside it.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 6 && !existsSync(join(dir, 'package.json')); up++) dir = dirname(dir);
+  const file = join(dir, __MD_SQLITE_BINDING__).replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
   return existsSync(file) ? file : undefined;
 }
 
