@@ -10,10 +10,13 @@ import type { Reader, WriteTx } from '../tx';
 
 /** `lockAfter(failures)` as SQL over the row's count before this attempt: the lock an attempt sets, or NULL. */
 function lockExpression(now: number, threshold: number, delays: readonly number[], current: RawBuilder<number>): RawBuilder<number | null> {
-  const whens = delays.map((ms, i) => sql`WHEN ${current} + 1 = ${threshold + i} THEN ${now + ms}`);
+  // Literal integers in a cast: PostgreSQL types a parameter in a CASE branch as text.
+  const int = (n: number) => sql.lit(Math.trunc(n));
+  const whens = delays.map((ms, i) => sql`WHEN ${current} + 1 = ${int(threshold + i)} THEN ${int(now + ms)}`);
+  const last = int(now + delays[delays.length - 1]!);
   return sql<
     number | null
-  >`CASE WHEN ${current} + 1 < ${threshold} THEN NULL ${sql.join(whens, sql` `)} ELSE ${now + delays[delays.length - 1]!} END`;
+  >`CAST(CASE WHEN ${current} + 1 < ${int(threshold)} THEN NULL ${sql.join(whens, sql` `)} ELSE ${last} END AS bigint)`;
 }
 
 export interface ThrottleRule {
