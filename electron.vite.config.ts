@@ -7,6 +7,9 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   main: {
+    // better-sqlite3's Electron build (npm run rebuild:electron), relative to the app's root: fixed
+    // at build time, never named by the environment (src-main/db/connect.ts builtBinding).
+    define: { __MD_SQLITE_BINDING__: JSON.stringify('resources/native/better_sqlite3.node') },
     build: {
       outDir: resolve(root, 'out/main'),
       // Dependencies stay in node_modules (electron-vite's default); better-sqlite3 is named

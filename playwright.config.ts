@@ -45,7 +45,8 @@ export default defineConfig({
     command: `npx vite build --config vite.web.config.ts --logLevel warn && npx tsx src-main/cli/index.ts serve --port ${PORT} --demo --fresh --test-clock`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
-    timeout: 120_000,
+    // The build, 3,000 demo cases and nine demo passwords hashed at scrypt N = 2^17.
+    timeout: 300_000,
     stdout: 'pipe',
     stderr: 'pipe',
   },

@@ -7,6 +7,7 @@ import * as m0005 from './0005_evidence_files';
 import * as m0006 from './0006_change_log';
 import * as m0007 from './0007_evidence_blobs';
 import * as m0008 from './0008_feeds_outbox';
+import * as m0009 from './0009_accounts_sessions';
 import * as m0010 from './0010_audit_chain';
 import * as m0011 from './0011_presence_counts';
 import * as m0016 from './0016_languages_reports';
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0006_change_log': m0006,
   '0007_evidence_blobs': m0007,
   '0008_feeds_outbox': m0008,
+  '0009_accounts_sessions': m0009,
   '0010_audit_chain': m0010,
   '0011_presence_counts': m0011,
   '0016_languages_reports': m0016,

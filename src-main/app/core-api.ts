@@ -10,14 +10,33 @@ export interface SignedInUser {
   role: Role;
 }
 
+/** What a carrier gets from a sign-in: the user and the session token to hold (never sent to the page by IPC). */
+export interface NewSession extends SignedInUser {
+  token: string;
+}
+
+/** Where a sign-in comes from (app/session/sign-in.ts): the throttling source and a label for the sessions list. */
+export interface SignInFrom {
+  source: string;
+  userAgent: string;
+}
+
+export type UserIdentity = Extract<Identity, { kind: 'user' }>;
+
 /**
  * What a carrier (IPC, HTTP) needs from the main-process core. The carrier owns the
  * session (which window or cookie belongs to which user); the core owns everything else.
  */
 export interface CoreApi {
   dispatch: Dispatch;
-  /** Checks a password (scrypt) with lockout; the carrier stores the returned identity in its session. */
-  signIn(userId: string, password: string): Promise<Envelope<SignedInUser>>;
+  /** Checks a password (scrypt, throttled per source and account) and opens a session; the carrier holds the token. */
+  signIn(userId: string, password: string, from: SignInFrom): Promise<Envelope<NewSession>>;
+  /** Dispatch as whoever holds this session token (anonymous for none, an ended or unknown one). */
+  callAs(token: string | null, method: string, input: unknown): Promise<Envelope<unknown>>;
+  /** The user holding this session token now, or null; throws when the database cannot be reached. */
+  identify(token: string): Promise<UserIdentity | null>;
+  /** Ends the session of this token (sign-out). */
+  signOut(token: string): Promise<void>;
   /** Subscribe to case changes (commands, sweeps, imports); returns an unsubscribe function. */
   onChange(listener: (notice: ChangeNotice | null) => void): () => void;
   /** True when the database has no cases and no users: the first start offers demo data. */

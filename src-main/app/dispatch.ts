@@ -8,8 +8,7 @@ import { isDatabaseUnreachable, unavailable } from '../db/unavailable';
 import { handlers, type ServiceContext } from './handlers';
 import type { Identity } from './identity';
 
-const callerOf = (identity: Identity): Caller | null =>
-  identity.kind === 'user' ? identity.role : identity.kind === 'anonymous' ? null : identity.kind;
+const callerOf = (identity: Identity): Caller => (identity.kind === 'user' ? identity.role : identity.kind);
 
 /**
  * The single entry point of every carrier: unknown method → NOT_FOUND, bad input →
@@ -91,8 +90,10 @@ async function dispatchUnlogged(
     if (!isMethodName(method)) return refused('NOT_FOUND', `There is no method "${String(method).slice(0, 100)}".`);
     const spec = methods[method];
     const caller = callerOf(identity);
-    if (caller === null) return refused('UNAUTHENTICATED', 'Sign in first.');
-    if (!(spec.who as readonly Caller[]).includes(caller)) return refused('FORBIDDEN', forbiddenSentence(caller, spec.who));
+    if (!(spec.who as readonly Caller[]).includes(caller))
+      return caller === 'anonymous'
+        ? refused('UNAUTHENTICATED', 'Sign in first.')
+        : refused('FORBIDDEN', forbiddenSentence(caller, spec.who));
     const parsed = spec.input.safeParse(rawInput ?? {});
     if (!parsed.success) {
       const { field, message } = validationMessage(parsed.error.issues[0]!);

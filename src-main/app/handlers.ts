@@ -26,6 +26,7 @@ import { submitEvidence, type EvidenceFiles } from './evidence/intake';
 import { supervisionHandlers } from './supervision/handlers';
 import { reportCaseList, reportSummary } from './supervision/reports';
 import { feedHandlers } from './feed/handlers';
+import { accountsHandlers } from './session/handlers';
 import type { ReplayCases } from './replay/in-worker';
 import { sweepAfterCommit } from './sweep-after-commit';
 import { presenceHandlers } from './presence/handlers';
@@ -44,6 +45,8 @@ export interface ServiceContext {
   replayCases: ReplayCases;
   /** The audit chain's start-up check (runtime/core.ts starts one per process); absent in replays and bare tests. */
   integrity?: IntegrityMonitor;
+  /** Wall time for sign-in locks and sessions (default: clock); `serve --test-clock` moves only `clock`. */
+  sessionClock?: Clock;
 }
 
 /** A method's service: its input as the contract parses it, its answer as the contract declares it. */
@@ -169,4 +172,5 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   ...presenceHandlers,
   ...auditHandlers,
   ...feedHandlers,
+  ...accountsHandlers,
 };

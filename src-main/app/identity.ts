@@ -3,7 +3,13 @@ import type { Envelope } from '../contract/errors';
 
 /** Who is calling, as held by main (the session), never as sent by the page. */
 export type Identity =
-  | { kind: 'user'; userId: string; role: Role; name: string }
+  | {
+      kind: 'user';
+      userId: string;
+      role: Role;
+      name: string;
+      /** The session row's id (hash of its token), when signed in through a carrier. */ sessionId?: string;
+    }
   /** The marketplace feed; `feedId` when it called through the feed API with its token (app/feed). */
   | { kind: 'intake'; feedId?: string }
   | { kind: 'system' }

@@ -49,6 +49,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const { runFeed } = await import('./feed');
     await runFeed(args);
   },
+  async users(args) {
+    const { runUsers } = await import('./users');
+    await runUsers(args);
+  },
   async eval(args) {
     const { runEval } = await import('./eval');
     await runEval(args);

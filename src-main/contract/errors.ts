@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   // A feed sent more calls than its rate limit (HTTP 429 with Retry-After).
   'RATE_LIMITED',
+  // Too many attempts (sign-in, one-time codes) or too many at once: wait and try again.
+  'THROTTLED',
   // The case database cannot be reached right now (HTTP 503 where a status is sent); retry.
   'UNAVAILABLE',
   'INTERNAL',

@@ -9,6 +9,8 @@ import { presenceMethods, type PresenceOutputs } from './presence';
 import { auditMethods } from './audit';
 import type { AuditOutputs } from './outputs/audit';
 import { feedMethods, type FeedOutputs } from './feed';
+import { accountsMethods } from './accounts';
+import type { AccountsOutputs } from './outputs/accounts';
 import type { CaseOutputs } from './outputs/case';
 import type { EvidenceOutputs } from './outputs/evidence';
 import type { IntakeOutputs } from './outputs/intake';
@@ -18,8 +20,8 @@ import type { SessionOutputs } from './outputs/session';
 import type { SupervisionOutputs } from './outputs/supervision';
 import type { SweepOutputs } from './outputs/sweep';
 
-/** Who may call a method. Roles are signed-in users; 'intake' is the marketplace feed; 'system' the clock. */
-export type Caller = Role | 'intake' | 'system';
+/** Who may call a method. Roles are signed-in users; 'intake' is the marketplace feed; 'system' the clock; 'anonymous' no session (first-run, one-time codes). */
+export type Caller = Role | 'intake' | 'system' | 'anonymous';
 
 const CaseRef = z.object({ caseId: Id }).strict();
 /**
@@ -234,6 +236,7 @@ export const methods = {
   ...presenceMethods,
   ...auditMethods,
   ...feedMethods,
+  ...accountsMethods,
 } as const satisfies Record<string, { input: z.ZodType; who: readonly Caller[] }>;
 
 export type MethodName = keyof typeof methods;
@@ -258,7 +261,8 @@ export interface MethodOutputs
     ReportsOutputs,
     PresenceOutputs,
     AuditOutputs,
-    FeedOutputs {}
+    FeedOutputs,
+    AccountsOutputs {}
 export type MethodOutput<M extends MethodName> = MethodOutputs[M];
 
 /** Compile-time checks: a method without an output, or an output without a method, fails here and names it. */

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type PostgresPool } from 'kysely';
 import { migrations } from '../../migrations';
@@ -32,10 +35,25 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
   return db;
 }
 
+/**
+ * Where the desktop bundle finds its Electron build of better-sqlite3, fixed at build time
+ * (electron.vite.config.ts `define`, relative to the app's root, so the main process and its
+ * worker threads agree) instead of a path read from the environment at run time.
+ * Undefined under Node (tests, CLI, `serve`): node_modules' own build is used.
+ */
+declare const __MD_SQLITE_BINDING__: string | undefined;
+function builtBinding(): string | undefined {
+  if (typeof __MD_SQLITE_BINDING__ !== 'string') return undefined;
+  // The app's root is the nearest folder above this bundle chunk with a package.json (inside
+  // app.asar when packaged: Electron reads the archive); native files sit unpacked beside it.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 6 && !existsSync(join(dir, 'package.json')); up++) dir = dirname(dir);
+  const file = join(dir, __MD_SQLITE_BINDING__).replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
+  return existsSync(file) ? file : undefined;
+}
+
 function openSqlite(path: string, explicitBinding?: string): Db {
-  // The desktop app names its Electron build of the addon once, in the environment, so
-  // databases opened deep inside services (the replay of a policy preview) use it too.
-  const nativeBinding = explicitBinding ?? process.env.MEDIATION_DESK_SQLITE_BINDING;
+  const nativeBinding = explicitBinding ?? builtBinding();
   const raw = new BetterSqlite3(path, nativeBinding ? { nativeBinding } : {});
   if (path !== ':memory:' && path !== '') raw.pragma('journal_mode = WAL');
   raw.pragma('foreign_keys = ON');

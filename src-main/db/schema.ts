@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AccountTables } from './schema-accounts';
 
 /** Row types of migrations/; instants are epoch ms, booleans 0/1, JSON columns text. */
 export interface UsersTable {
@@ -9,6 +10,12 @@ export interface UsersTable {
   failed_attempts: Generated<number>;
   locked_until: number | null;
   created_at: number;
+  /** migrations/0009: 0 once deactivated (never deleted); failure_window_start is the account-wide counter's window. */
+  active: Generated<number>;
+  deactivated_at: number | null;
+  deactivated_by: string | null;
+  password_set_at: number | null;
+  failure_window_start: number | null;
 }
 export interface PoliciesTable {
   version: number;
@@ -418,7 +425,7 @@ export interface SettingsTable {
   value: string;
 }
 
-export interface Database {
+export interface Database extends AccountTables {
   users: UsersTable;
   policies: PoliciesTable;
   accounts: AccountsTable;

@@ -3,7 +3,6 @@ import type { AppError, Envelope } from '../contract/errors';
 import { CHANGE_CHANNEL, INVOKE_CHANNEL } from './channels';
 import type { CoreApi } from '../app/core-api';
 import { sessionInfo, type DemoAccount } from '../transport/session-info';
-import type { Identity } from '../app/identity';
 
 /**
  * The Electron IPC carrier: one invoke channel, the caller's identity held here in main
@@ -17,20 +16,27 @@ export interface IpcCarrierOptions {
   demo?: boolean;
   demoAccounts?: readonly DemoAccount[];
   /**
-   * The map this carrier keeps its sessions in (webContents id → signed-in user), when main
-   * needs to read them too: the evidence:// protocol serves files to the window's session.
+   * The map this carrier keeps its session tokens in (webContents id → token; the sessions
+   * are rows in the core), when main needs it too: evidence:// serves files to the window's session.
    */
-  sessions?: Map<number, UserIdentity>;
+  sessions?: Map<number, string>;
+  /** This installation's sign-in source, `desktop:<installation id>` (throttling counts per source). */
+  source: string;
+  /** How the sessions list names this desktop. */
+  userAgent: string;
 }
 
-export type UserIdentity = Extract<Identity, { kind: 'user' }>;
-
 export function registerIpcCarrier(core: CoreApi, opts: IpcCarrierOptions): () => void {
-  const identities = opts.sessions ?? new Map<number, UserIdentity>();
+  const tokens = opts.sessions ?? new Map<number, string>();
   /** webContents whose 'destroyed' already clears their identity (one listener each). */
   const watched = new Set<number>();
 
-  const forget = (contents: WebContents) => identities.delete(contents.id);
+  /** Drops the window's session and ends its row (sign-out, a new sign-in, the window closing). */
+  const forget = async (id: number) => {
+    const token = tokens.get(id);
+    tokens.delete(id);
+    if (token) await core.signOut(token).catch((e: unknown) => console.warn('[ipc] could not end a session:', e));
+  };
 
   ipcMain.handle(INVOKE_CHANNEL, async (event: IpcMainInvokeEvent, method: unknown, input: unknown): Promise<Envelope<unknown>> => {
     // The renderer is untrusted: check who sent this before reading anything else.
@@ -47,12 +53,12 @@ export function registerIpcCarrier(core: CoreApi, opts: IpcCarrierOptions): () =
         case 'session.signIn':
           return await signIn(contents, input);
         case 'session.signOut':
-          forget(contents);
+          await forget(contents.id);
           return { ok: true, value: null };
         case 'session.info':
           return { ok: true, value: sessionInfo(opts.demo, opts.demoAccounts) };
         default:
-          return await core.dispatch(method, input, identities.get(contents.id) ?? { kind: 'anonymous' });
+          return await core.callAs(tokens.get(contents.id) ?? null, method, input);
       }
     } catch (err) {
       // Thrown errors never cross the process boundary; only envelopes do.
@@ -67,36 +73,36 @@ export function registerIpcCarrier(core: CoreApi, opts: IpcCarrierOptions): () =
       return failure('VALIDATION', 'User id and password are required');
     }
     // Signing in as someone else first drops the current user, even if the attempt fails.
-    forget(contents);
-    const result = await core.signIn(userId, password);
-    if (result.ok) {
-      const { userId: id, name, role } = result.value;
-      if (!watched.has(contents.id)) {
-        const id = contents.id;
-        watched.add(id);
-        contents.once('destroyed', () => {
-          identities.delete(id);
-          watched.delete(id);
-        });
-      }
-      identities.set(contents.id, { kind: 'user', userId: id, name, role });
+    await forget(contents.id);
+    const result = await core.signIn(userId, password, { source: opts.source, userAgent: opts.userAgent });
+    if (!result.ok) return result;
+    const { userId: id, name, role, token } = result.value;
+    if (!watched.has(contents.id)) {
+      const windowId = contents.id;
+      watched.add(windowId);
+      contents.once('destroyed', () => {
+        watched.delete(windowId);
+        void forget(windowId);
+      });
     }
-    return result;
+    tokens.set(contents.id, token);
+    // The token stays in main: the page only learns who signed in.
+    return { ok: true, value: { userId: id, name, role } };
   }
 
   // Notices go only to windows with a signed-in user.
   const unsubscribe = core.onChange((notice) => {
-    for (const id of identities.keys()) {
+    for (const id of tokens.keys()) {
       const contents = webContents.fromId(id);
       if (contents && !contents.isDestroyed()) contents.send(CHANGE_CHANNEL, notice);
-      else identities.delete(id);
+      else void forget(id);
     }
   });
 
   return () => {
     unsubscribe();
     ipcMain.removeHandler(INVOKE_CHANNEL);
-    identities.clear();
+    for (const id of [...tokens.keys()]) void forget(id);
   };
 }
 

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -7,7 +6,8 @@ import { app, BrowserWindow, dialog, powerMonitor, protocol, session, type WebFr
 import { openCore } from '../runtime/core';
 import { readConfig } from '../runtime/config';
 import { startFeedServer } from '../transport/feed-http';
-import { registerIpcCarrier, type UserIdentity } from './ipc';
+import { registerIpcCarrier } from './ipc';
+import { installationSource } from './installation';
 import { contentTypeFor, resolveStaticFile } from '../transport/static-files';
 
 /**
@@ -80,14 +80,16 @@ function serveRenderer(): void {
  * All the deciding (who, which file, which headers, ranges) is in core.readEvidence; this only
  * translates the URL and the answer. Nothing in the URL but a hash and a variant is read.
  */
-function serveEvidence(core: Awaited<ReturnType<typeof openCore>>, identityOfWindow: () => UserIdentity | undefined): void {
+function serveEvidence(core: Awaited<ReturnType<typeof openCore>>, tokenOfWindow: () => string | undefined): void {
   protocol.handle(EVIDENCE_SCHEME, async (request) => {
     const url = new URL(request.url);
     const parts = url.pathname.split('/');
     if (url.host !== 'file' || parts.length !== 3 || url.search !== '' || !core.readEvidence) {
       return new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain', 'X-Content-Type-Options': 'nosniff' } });
     }
-    const answer = await core.readEvidence(identityOfWindow() ?? { kind: 'anonymous' }, {
+    const token = tokenOfWindow();
+    const identity = (token && (await core.identify(token))) || { kind: 'anonymous' as const };
+    const answer = await core.readEvidence(identity, {
       sha256: parts[1] ?? '',
       variant: parts[2] ?? '',
       range: request.headers.get('range'),
@@ -141,19 +143,6 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-/**
- * better-sqlite3 in node_modules is built for Node (tests, CLI); Electron has another ABI.
- * A packaging step puts the Electron build here; without it the Node build is tried.
- */
-function electronSqliteBinding(): string | undefined {
-  const candidate = process.env.MEDIATION_DESK_SQLITE_BINDING ?? join(app.getAppPath(), 'resources', 'native', 'better_sqlite3.node');
-  if (!existsSync(candidate)) return undefined;
-  // Every other SQLite this process opens (the policy preview's in-memory replay, in a
-  // worker thread that inherits the environment) must load the same Electron build.
-  process.env.MEDIATION_DESK_SQLITE_BINDING = candidate;
-  return candidate;
-}
-
 /** On the very first start the database is empty: offer the demo population. */
 async function offerDemo(core: Awaited<ReturnType<typeof openCore>>): Promise<boolean> {
   if (!(await core.isEmpty())) return false;
@@ -180,7 +169,6 @@ async function start(): Promise<void> {
   const core = await openCore({
     dataDir: app.getPath('userData'),
     databaseUrl: readConfig().databaseUrl,
-    sqliteNativeBinding: electronSqliteBinding(),
   });
   const demo = await offerDemo(core);
   // The marketplace's feed API (FEED.md) on its own listener: loopback unless the setting says otherwise.
@@ -193,10 +181,17 @@ async function start(): Promise<void> {
         })
       : null;
   // Main holds each window's session; the evidence protocol reads the same map.
-  const sessions = new Map<number, UserIdentity>();
+  const sessions = new Map<number, string>();
   // demo/ is loaded only when the demo population was asked for.
   const demoAccounts = demo ? (await import('../demo/demo-data')).DEMO_USERS : [];
-  const disposeIpc = registerIpcCarrier(core, { isTrustedFrame: isOwnPage, demo, demoAccounts, sessions });
+  const disposeIpc = registerIpcCarrier(core, {
+    isTrustedFrame: isOwnPage,
+    demo,
+    demoAccounts,
+    sessions,
+    source: installationSource(app.getPath('userData')),
+    userAgent: `Mediation Desk desktop ${app.getVersion()} (${process.platform})`,
+  });
 
   // Deadlines that passed while the machine slept are applied at once, not at the next timer.
   powerMonitor.on('resume', () => {

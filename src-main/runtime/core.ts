@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { AppFailure, type Envelope } from '../contract/errors';
 import { openDatabase, type Db } from '../db/connect';
 import { dispatch } from '../app/dispatch';
-import type { CoreApi, SignedInUser } from '../app/core-api';
+import type { CoreApi, NewSession, SignInFrom } from '../app/core-api';
 import type { ChangeNotice } from '../contract/bridge';
+import type { Identity } from '../app/identity';
 import { systemClock, type Clock } from './clock';
 import type { ServiceContext } from '../app/handlers';
 import { replayInWorker } from '../app/replay/in-worker';
@@ -17,7 +18,8 @@ import { sweep } from '../app/sweep/sweep';
 import { IntegrityMonitor } from '../app/audit/integrity';
 import { nextDueAt } from '../db/repos/deadlines';
 import { isEmptyDatabase } from '../db/repos/demo';
-import { signIn } from '../app/session/users';
+import { signIn, sessionIdOf } from '../app/session/sign-in';
+import { resolveSession, signOutSession } from '../app/session/sessions';
 import { sharesServer, underStartupLock } from '../db/server';
 import { listenForChanges } from '../db/listen';
 import { watchHealth } from '../db/health';
@@ -36,6 +38,8 @@ export interface CoreOptions {
   /** Seed this many demo cases when the database is empty. */
   demoIfEmpty?: number;
   clock?: Clock;
+  /** Wall time for sign-in locks and sessions; default the system clock (a test clock moves deadlines, not sessions). */
+  sessionClock?: Clock;
   sqliteNativeBinding?: string;
   /**
    * An evidence folder to use whatever the database. Default: on PostgreSQL the database itself
@@ -71,6 +75,7 @@ const RETRY_MS = 5_000;
 export async function openCore(opts: CoreOptions): Promise<Core> {
   mkdirSync(opts.dataDir, { recursive: true });
   const clock = opts.clock ?? systemClock;
+  const sessionClock = opts.sessionClock ?? systemClock;
   const db = await openDatabase({
     url: opts.databaseUrl ?? join(opts.dataDir, 'mediation-desk.sqlite'),
     sqliteNativeBinding: opts.sqliteNativeBinding,
@@ -100,7 +105,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   );
   // The audit chain's start-up check: the events since the last start, then the whole history in the background.
   const integrity = new IntegrityMonitor(db, { now: () => clock.now(), fullWalk: opts.fullIntegrityWalk });
-  const context: ServiceContext = { db, clock, notify, evidence, replayCases: replayInWorker, integrity };
+  const context: ServiceContext = { db, clock, sessionClock, notify, evidence, replayCases: replayInWorker, integrity };
 
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
@@ -156,6 +161,12 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   // Every change (this desktop's, and other desktops' heard through LISTEN) may have written outbox rows.
   const webhooks = startWebhookDelivery(db, { ...opts.webhooks, clock });
   events.on('change', () => webhooks.kick());
+  async function guardedDispatch(method: string, input: unknown, identity: Identity): Promise<Envelope<unknown>> {
+    const envelope = await dispatch(context, method, input, identity);
+    if (envelope.ok) health.succeeded();
+    else if (envelope.error.code === 'UNAVAILABLE') health.lost();
+    return envelope;
+  }
 
   return {
     db,
@@ -163,12 +174,21 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     sweepNow,
     feed,
     webhooks,
-    async dispatch(method, input, identity) {
-      const envelope = await dispatch(context, method, input, identity);
-      if (envelope.ok) health.succeeded();
-      else if (envelope.error.code === 'UNAVAILABLE') health.lost();
-      return envelope;
+    dispatch: guardedDispatch,
+    async callAs(token, method, input) {
+      let identity: Identity = { kind: 'anonymous' };
+      if (token !== null) {
+        try {
+          identity = (await resolveSession(db, sessionIdOf(token), sessionClock.now())) ?? identity;
+        } catch (e) {
+          if (health.failed(e)) return { ok: false, error: unavailable().toError() };
+          throw e;
+        }
+      }
+      return guardedDispatch(method, input, identity);
     },
+    identify: (token) => resolveSession(db, sessionIdOf(token), sessionClock.now()),
+    signOut: (token) => signOutSession(db, sessionIdOf(token), sessionClock.now()),
     readEvidence: (identity, request) =>
       serveEvidence(db, evidence.store, identity, request).catch((e: unknown) => {
         if (!health.failed(e)) throw e;
@@ -183,11 +203,11 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
           body,
         };
       }),
-    async signIn(userId: string, password: string): Promise<Envelope<SignedInUser>> {
+    async signIn(userId: string, password: string, from: SignInFrom): Promise<Envelope<NewSession>> {
       try {
         if (typeof userId !== 'string' || typeof password !== 'string' || userId.length > 128 || password.length > 1024)
           throw new AppFailure('VALIDATION', 'Give a user id and a password.');
-        return { ok: true, value: await signIn(db, userId, password, clock.now()) };
+        return { ok: true, value: await signIn(db, userId, password, sessionClock.now(), from) };
       } catch (e) {
         if (e instanceof AppFailure) return { ok: false, error: e.toError() };
         if (health.failed(e)) return { ok: false, error: unavailable().toError() };

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
@@ -43,9 +43,14 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** The test intake carries a party's file as base64: room for a policy-sized image (2 MB → 2.7 MB of text). */
 const MAX_TEST_INTAKE_BYTES = 4 * 1024 * 1024;
 const COOKIE = 'md_session';
-/** A session nobody used for this long is forgotten (the desk is a tool, not a kiosk). */
-const IDLE_LIMIT_MS = 12 * 60 * 60 * 1000;
+/**
+ * A browser that signed in before carries this (a year): its sign-in attempts are counted
+ * under its own source, so a stranger's failures elsewhere do not lock it out.
+ */
+const DEVICE_COOKIE = 'md_device';
+const DEVICE_MAX_AGE_S = 365 * 24 * 60 * 60;
 const SSE_HEARTBEAT_MS = 25_000;
+const UNAVAILABLE_MESSAGE = 'The case database cannot be reached right now; try again shortly.';
 
 /**
  * Mantine writes CSS variables into <style> tags and inline style attributes, hence
@@ -64,12 +69,6 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-interface Session {
-  identity: Extract<Identity, { kind: 'user' }>;
-  lastSeen: number;
-  streams: Set<ServerResponse>;
-}
-
 class HttpFailure extends Error {
   constructor(
     readonly status: number,
@@ -85,7 +84,8 @@ export const KEEP_ALIVE_MS = 10 * 60_000;
 export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): Promise<HttpServerHandle> {
   const host = opts.host ?? '127.0.0.1';
   const staticRoot = resolve(opts.staticDir);
-  const sessions = new Map<string, Session>();
+  /** Open event streams per session token, so a sign-out closes them. The sessions themselves are rows in the core. */
+  const streams = new Map<string, Set<ServerResponse>>();
   let port = opts.port;
 
   const server = createServer((req, res) => {
@@ -131,20 +131,20 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     res.setHeader('Cache-Control', 'no-store');
-    const session = currentSession(req);
+    const token = readCookie(req.headers.cookie, COOKIE);
 
-    if (path === '/api/events' && req.method === 'GET') return openEventStream(res, session);
+    if (path === '/api/events' && req.method === 'GET') return openEventStream(res, token);
     if (path === '/api/session/info' && req.method === 'GET')
       return sendJson(res, 200, { ok: true, value: sessionInfo(opts.demo, opts.demoAccounts) });
     if (path.startsWith('/api/test/')) return handleTestControl(req, res, path);
     const evidence = /^\/api\/evidence\/([^/]*)$/.exec(path);
-    if (evidence?.[1] !== undefined && (req.method === 'GET' || req.method === 'HEAD')) return sendEvidence(req, res, session, evidence[1]);
+    if (evidence?.[1] !== undefined && (req.method === 'GET' || req.method === 'HEAD')) return sendEvidence(req, res, token, evidence[1]);
     if (req.method !== 'POST') return sendJson(res, 405, errorEnvelope('VALIDATION', 'Method not allowed'));
 
     const body = await readJsonBody(req);
-    if (path === '/api/session/sign-in') return signIn(res, session, body);
+    if (path === '/api/session/sign-in') return signIn(req, res, token, body);
     if (path === '/api/session/sign-out') {
-      if (session) endSession(session.id);
+      if (token) await endSession(token);
       res.setHeader('Set-Cookie', `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
       return sendJson(res, 200, { ok: true, value: null });
     }
@@ -152,18 +152,17 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
     if (call?.[1] !== undefined) {
       const method = safeDecode(call[1]);
       if (method === null) return sendJson(res, 200, errorEnvelope('NOT_FOUND', 'Unknown method'));
-      const identity: Identity = session ? session.entry.identity : { kind: 'anonymous' };
-      const envelope = await core.dispatch(method, body, identity);
-      return sendJson(res, 200, envelope);
+      return sendJson(res, 200, await core.callAs(token, method, body));
     }
     return sendJson(res, 404, errorEnvelope('NOT_FOUND', 'No such endpoint'));
   }
 
   /** `GET /api/evidence/<sha256>?variant=original|display|thumb`: the bytes of a stored file, for the signed-in session only. */
-  async function sendEvidence(req: IncomingMessage, res: ServerResponse, session: ActiveSession | null, id: string): Promise<void> {
+  async function sendEvidence(req: IncomingMessage, res: ServerResponse, token: string | null, id: string): Promise<void> {
     if (!core.readEvidence) return sendJson(res, 404, errorEnvelope('NOT_FOUND', 'No such endpoint'));
     const variant = new URL(req.url ?? '/', 'http://desk').searchParams.get('variant');
-    const identity: Identity = session ? session.entry.identity : { kind: 'anonymous' };
+    const identity = await identityOf(token);
+    if (identity === 'unavailable') return sendJson(res, 503, errorEnvelope('UNAVAILABLE', UNAVAILABLE_MESSAGE));
     const range = typeof req.headers.range === 'string' ? req.headers.range : null;
     const answer = await core.readEvidence(identity, { sha256: safeDecode(id) ?? '', variant, range, head: req.method === 'HEAD' });
     res.writeHead(answer.status, answer.headers);
@@ -198,54 +197,52 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
     return sendJson(res, 404, errorEnvelope('NOT_FOUND', 'No such endpoint'));
   }
 
-  async function signIn(res: ServerResponse, previous: ActiveSession | null, body: unknown): Promise<void> {
+  async function signIn(req: IncomingMessage, res: ServerResponse, previous: string | null, body: unknown): Promise<void> {
     const input = body as { userId?: unknown; password?: unknown } | undefined;
     if (typeof input?.userId !== 'string' || typeof input.password !== 'string') {
       return sendJson(res, 200, errorEnvelope('VALIDATION', 'User id and password are required'));
     }
-    // A new id on every sign-in: a cookie planted before sign-in never becomes a session.
-    if (previous) endSession(previous.id);
-    forgetIdleSessions();
-    const result = await core.signIn(input.userId, input.password);
+    // A new token on every sign-in: a cookie planted before sign-in never becomes a session.
+    if (previous) await endSession(previous).catch(() => undefined);
+    const device = readCookie(req.headers.cookie, DEVICE_COOKIE);
+    const source = device
+      ? `device:${createHash('sha256').update(device).digest('hex').slice(0, 32)}`
+      : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+    const userAgent = String(req.headers['user-agent'] ?? 'unknown browser').slice(0, 300);
+    const result = await core.signIn(input.userId, input.password, { source, userAgent });
     if (!result.ok) return sendJson(res, 200, result);
-    const id = randomBytes(32).toString('base64url');
-    const { userId, name, role } = result.value;
-    sessions.set(id, { identity: { kind: 'user', userId, name, role }, lastSeen: Date.now(), streams: new Set() });
-    res.setHeader('Set-Cookie', `${COOKIE}=${id}; HttpOnly; SameSite=Strict; Path=/`);
-    return sendJson(res, 200, result);
+    const { userId, name, role, token } = result.value;
+    const cookies = [`${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`];
+    if (!device)
+      cookies.push(
+        `${DEVICE_COOKIE}=${randomBytes(32).toString('base64url')}; HttpOnly; SameSite=Strict; Path=/api/session; Max-Age=${DEVICE_MAX_AGE_S}`,
+      );
+    res.setHeader('Set-Cookie', cookies);
+    return sendJson(res, 200, { ok: true, value: { userId, name, role } });
   }
 
-  type ActiveSession = { id: string; entry: Session };
-
-  function currentSession(req: IncomingMessage): ActiveSession | null {
-    const id = readCookie(req.headers.cookie, COOKIE);
-    if (!id) return null;
-    const entry = sessions.get(id);
-    if (!entry) return null;
-    const now = Date.now();
-    if (now - entry.lastSeen > IDLE_LIMIT_MS) {
-      endSession(id);
-      return null;
+  /** The session's user, anonymous without one, or 'unavailable' when the database cannot say. */
+  async function identityOf(token: string | null): Promise<Identity | 'unavailable'> {
+    if (!token) return { kind: 'anonymous' };
+    try {
+      return (await core.identify(token)) ?? { kind: 'anonymous' };
+    } catch (e) {
+      console.warn('[http] the session could not be read:', e instanceof Error ? e.message : String(e));
+      return 'unavailable';
     }
-    entry.lastSeen = now;
-    return { id, entry };
   }
 
-  /** Sessions of browsers that simply went away would otherwise stay in memory forever. */
-  function forgetIdleSessions(): void {
-    const now = Date.now();
-    for (const [id, entry] of sessions) if (now - entry.lastSeen > IDLE_LIMIT_MS && entry.streams.size === 0) endSession(id);
+  async function endSession(token: string): Promise<void> {
+    const open = streams.get(token);
+    streams.delete(token);
+    for (const stream of open ?? []) stream.end();
+    await core.signOut(token);
   }
 
-  function endSession(id: string): void {
-    const entry = sessions.get(id);
-    if (!entry) return;
-    sessions.delete(id);
-    for (const stream of entry.streams) stream.end();
-  }
-
-  function openEventStream(res: ServerResponse, session: ActiveSession | null): void {
-    if (!session) return sendJson(res, 401, errorEnvelope('UNAUTHENTICATED', 'Sign in to receive updates'));
+  async function openEventStream(res: ServerResponse, token: string | null): Promise<void> {
+    const identity = await identityOf(token);
+    if (identity === 'unavailable') return sendJson(res, 503, errorEnvelope('UNAVAILABLE', UNAVAILABLE_MESSAGE));
+    if (!token || identity.kind !== 'user') return sendJson(res, 401, errorEnvelope('UNAUTHENTICATED', 'Sign in to receive updates'));
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -255,13 +252,18 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
     // `data: null` is "refresh everything" (src-renderer/src/api/client.ts subscribe).
     const send = (notice: ChangeNotice | null) => res.write(`event: change\ndata: ${JSON.stringify(notice)}\n\n`);
     const unsubscribe = core.onChange(send);
-    // Comments keep idle proxies and the browser from timing the stream out.
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), SSE_HEARTBEAT_MS);
-    session.entry.streams.add(res);
+    // Comments keep idle proxies and the browser from timing the stream out; each beat also
+    // checks the session still holds (ended elsewhere, deactivated, past its lifetime).
+    const heartbeat = setInterval(() => {
+      void identityOf(token).then((who) => (who !== 'unavailable' && who.kind !== 'user' ? res.end() : res.write(': ping\n\n')));
+    }, SSE_HEARTBEAT_MS);
+    const own = streams.get(token) ?? new Set<ServerResponse>();
+    streams.set(token, own.add(res));
     res.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
-      session.entry.streams.delete(res);
+      own.delete(res);
+      if (own.size === 0 && streams.get(token) === own) streams.delete(token);
     });
   }
 
@@ -293,7 +295,8 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
     url: `http://${host}:${port}`,
     close: () =>
       new Promise<void>((ok) => {
-        for (const id of [...sessions.keys()]) endSession(id);
+        for (const open of streams.values()) for (const stream of open) stream.end();
+        streams.clear();
         server.close(() => ok());
         // Event streams and keep-alive sockets would otherwise hold close() open.
         server.closeAllConnections();

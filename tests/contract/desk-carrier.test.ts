@@ -4,22 +4,25 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoreApi } from '../../src-main/app/core-api';
 import { startHttpServer } from '../../src-main/transport/http';
+import { withFakeSessions } from './fake-sessions';
 import type { Identity } from '../../src-main/app/identity';
 
 /** The e2e tests' intake route: the marketplace feed's identity, and only with the test clock. */
 function fakeCore() {
   const calls: Array<{ method: string; input: unknown; identity: Identity }> = [];
-  const core: CoreApi = {
-    dispatch: async (method, input, identity) => {
-      calls.push({ method, input, identity });
-      return { ok: true, value: { echo: method } };
+  const core: CoreApi = withFakeSessions(
+    {
+      dispatch: async (method, input, identity) => {
+        calls.push({ method, input, identity });
+        return { ok: true, value: { echo: method } };
+      },
+      onChange: () => () => {},
+      isEmpty: async () => false,
+      seedDemo: async () => ({ cases: 0, users: 0 }),
+      close: async () => {},
     },
-    signIn: async () => ({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'no' } }),
-    onChange: () => () => {},
-    isEmpty: async () => false,
-    seedDemo: async () => ({ cases: 0, users: 0 }),
-    close: async () => {},
-  };
+    () => null,
+  );
   return { core, calls };
 }
 

@@ -8,6 +8,7 @@ import { openDatabase, type Db } from '../../src-main/db/connect';
 import { insertEvidenceFiles } from '../../src-main/db/repos/evidence';
 import { ContentStore } from '../../src-main/files/store';
 import type { CoreApi } from '../../src-main/app/core-api';
+import { withFakeSessions } from './fake-sessions';
 import { parseRange, serveEvidence, type EvidenceResponse } from '../../src-main/app/evidence/serving';
 import { startHttpServer } from '../../src-main/transport/http';
 import type { Identity } from '../../src-main/app/identity';
@@ -270,21 +271,20 @@ describe('evidence serving', () => {
       mkdirSync(web, { recursive: true });
       writeFileSync(join(web, 'index.html'), '<!doctype html><title>desk</title>');
       writeFileSync(join(dir, 'secret.txt'), 'outside every root');
-      const core: CoreApi = {
-        dispatch: async () => ({ ok: true, value: null }),
-        signIn: async (userId, password) =>
-          userId === 'mira' && password === 'mira-demo'
-            ? { ok: true, value: { userId: 'mira', name: 'Mira', role: 'mediator' } }
-            : { ok: false, error: { code: 'UNAUTHENTICATED', message: 'no' } },
-        onChange: () => () => {},
-        isEmpty: async () => false,
-        seedDemo: async () => ({ cases: 0, users: 0 }),
-        close: async () => {},
-        readEvidence: (identity, req) => {
-          seen.push(identity);
-          return serveEvidence(db, store, identity, req);
+      const core: CoreApi = withFakeSessions(
+        {
+          dispatch: async () => ({ ok: true, value: null }),
+          onChange: () => () => {},
+          isEmpty: async () => false,
+          seedDemo: async () => ({ cases: 0, users: 0 }),
+          close: async () => {},
+          readEvidence: (identity, req) => {
+            seen.push(identity);
+            return serveEvidence(db, store, identity, req);
+          },
         },
-      };
+        (userId, password) => (userId === 'mira' && password === 'mira-demo' ? { userId: 'mira', name: 'Mira', role: 'mediator' } : null),
+      );
       server = await startHttpServer(core, { port: 0, staticDir: web });
       const res = await new Promise<{ headers: Record<string, string | string[] | undefined> }>((ok, fail) => {
         const url = new URL(server.url);

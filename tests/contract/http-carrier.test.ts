@@ -5,30 +5,30 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CoreApi } from '../../src-main/app/core-api';
 import { startHttpServer } from '../../src-main/transport/http';
+import { withFakeSessions } from './fake-sessions';
 import type { ChangeNotice, Identity } from '../../src-main/app/identity';
 
 /** A stand-in core: records what the carrier hands to dispatch, so the carrier alone is tested. */
 function fakeCore() {
   const calls: Array<{ method: string; input: unknown; identity: Identity }> = [];
   const listeners = new Set<(n: ChangeNotice) => void>();
-  const core: CoreApi = {
-    dispatch: async (method, input, identity) => {
-      calls.push({ method, input, identity });
-      if (identity.kind === 'anonymous') return { ok: false, error: { code: 'UNAUTHENTICATED', message: 'Sign in first' } };
-      return { ok: true, value: { echo: method } };
+  const core: CoreApi = withFakeSessions(
+    {
+      dispatch: async (method, input, identity) => {
+        calls.push({ method, input, identity });
+        if (identity.kind === 'anonymous') return { ok: false, error: { code: 'UNAUTHENTICATED', message: 'Sign in first' } };
+        return { ok: true, value: { echo: method } };
+      },
+      onChange: (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+      isEmpty: async () => false,
+      seedDemo: async () => ({ cases: 0, users: 0 }),
+      close: async () => {},
     },
-    signIn: async (userId, password) =>
-      userId === 'mira' && password === 'mira-demo'
-        ? { ok: true, value: { userId: 'mira', name: 'Mira', role: 'mediator' } }
-        : { ok: false, error: { code: 'UNAUTHENTICATED', message: 'Wrong user id or password' } },
-    onChange: (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    isEmpty: async () => false,
-    seedDemo: async () => ({ cases: 0, users: 0 }),
-    close: async () => {},
-  };
+    (userId, password) => (userId === 'mira' && password === 'mira-demo' ? { userId: 'mira', name: 'Mira', role: 'mediator' } : null),
+  );
   const emit = (n: ChangeNotice) => listeners.forEach((l) => l(n));
   return { core, calls, emit, listenerCount: () => listeners.size };
 }

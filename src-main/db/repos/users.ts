@@ -28,7 +28,115 @@ export async function insertUser(tx: WriteTx, user: NewUser): Promise<void> {
   await tx.insertInto('users').values(user).execute();
 }
 
-/** Sets the failed sign-in count and the lock (null: not locked). */
-export async function setSignInFailures(tx: WriteTx, userId: string, failedAttempts: number, lockedUntil: number | null): Promise<void> {
-  await tx.updateTable('users').set({ failed_attempts: failedAttempts, locked_until: lockedUntil }).where('id', '=', userId).execute();
+/** Every user, deactivated ones too (history names them), by id. */
+export async function listUsers(db: Reader): Promise<UserRow[]> {
+  return db.selectFrom('users').selectAll().orderBy('id').execute();
+}
+
+export async function countUsers(db: Reader): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function countActiveSupervisors(db: Reader): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('role', '=', 'supervisor')
+    .where('active', '=', 1)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Claims the one first-run slot (primary key 'first-supervisor') in the caller's transaction:
+ * false when another submission holds it. On PostgreSQL the second INSERT waits for the first
+ * transaction and then finds the key taken; on SQLite writers are serialised.
+ */
+export async function claimFirstRun(tx: WriteTx, userId: string, now: number): Promise<boolean> {
+  const inserted = await tx
+    .insertInto('first_run')
+    .values({ id: 'first-supervisor', user_id: userId, at: now })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+export async function setRole(tx: WriteTx, userId: string, role: string): Promise<void> {
+  await tx.updateTable('users').set({ role }).where('id', '=', userId).execute();
+}
+
+export async function setPasswordHash(tx: WriteTx, userId: string, passwordHash: string, at: number | null): Promise<void> {
+  await tx.updateTable('users').set({ password_hash: passwordHash, password_set_at: at }).where('id', '=', userId).execute();
+}
+
+/** Re-hash at a higher cost only if the stored hash is still the one that was checked (a concurrent change wins). */
+export async function upgradePasswordHash(tx: WriteTx, userId: string, oldHash: string, newHash: string): Promise<void> {
+  await tx.updateTable('users').set({ password_hash: newHash }).where('id', '=', userId).where('password_hash', '=', oldHash).execute();
+}
+
+export async function deactivateUser(tx: WriteTx, userId: string, by: string, at: number): Promise<boolean> {
+  const r = await tx
+    .updateTable('users')
+    .set({ active: 0, deactivated_at: at, deactivated_by: by })
+    .where('id', '=', userId)
+    .where('active', '=', 1)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+// One-time codes (a new user without a password, a reset): one outstanding per user, hashed.
+
+export async function putResetCode(tx: WriteTx, code: { userId: string; codeHash: string; by: string; at: number; expiresAt: number }) {
+  await tx.deleteFrom('reset_codes').where('user_id', '=', code.userId).execute();
+  await tx
+    .insertInto('reset_codes')
+    .values({ user_id: code.userId, code_hash: code.codeHash, issued_by: code.by, issued_at: code.at, expires_at: code.expiresAt })
+    .execute();
+}
+
+/**
+ * Counts one attempt at a user's code and answers its hash, in one statement, unless the
+ * code is used, expired or out of attempts (then undefined): parallel guesses cannot
+ * exceed `maxAttempts` checks between them.
+ */
+export async function takeResetCodeAttempt(tx: WriteTx, userId: string, now: number, maxAttempts: number) {
+  return tx
+    .updateTable('reset_codes')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where('attempts', '<', maxAttempts)
+    .returning(['code_hash'])
+    .executeTakeFirst();
+}
+
+/** Marks the code used; false when another redemption got there first. */
+export async function useResetCode(tx: WriteTx, userId: string, codeHash: string, now: number): Promise<boolean> {
+  const r = await tx
+    .updateTable('reset_codes')
+    .set({ used_at: now })
+    .where('user_id', '=', userId)
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function dropResetCode(tx: WriteTx, userId: string): Promise<void> {
+  await tx.deleteFrom('reset_codes').where('user_id', '=', userId).execute();
+}
+
+export async function pendingResetCodes(db: Reader, now: number): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('reset_codes')
+    .select(['user_id', 'expires_at'])
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .execute();
+  return new Map(rows.map((r) => [r.user_id, r.expires_at]));
 }

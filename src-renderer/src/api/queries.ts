@@ -118,6 +118,12 @@ const CHANGES: Partial<Record<MethodName, readonly MethodName[]>> = {
   'case.assignMany': ['team.overview', 'team.memberCases'],
   'policy.publish': ['policy.get', 'policy.history'],
   'quality.review': ['quality.list', 'team.overview'],
+  'users.add': ['users.list'],
+  'users.setRole': ['users.list', 'team.overview'],
+  'users.deactivate': ['users.list', 'team.overview'],
+  'users.issueResetCode': ['users.list'],
+  'session.signOutOthers': ['session.list'],
+  'password.change': ['session.list'],
 };
 
 /** The case ids an input names (`caseId`, `caseIds`). */

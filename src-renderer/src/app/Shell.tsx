@@ -19,6 +19,7 @@ import { SearchBox } from './SearchBox';
 import { IntegrityBanner } from '../features/audit/IntegrityBanner';
 import { filterFromSearch, filterToSearch } from '../features/queue/filterUrl';
 import { SupervisionScreens, SupervisorNav, type SupervisionView } from '../features/supervision/SupervisionScreens';
+import { MyAccount } from '../features/accounts/MyAccount';
 
 const HEADER_H = 56;
 /** How long the toast after "Take next case" offers Undo. */
@@ -62,6 +63,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const [openBuyer, setOpenBuyer] = useState<string | null>(() => (seesRisk ? buyerFromHash() : null));
   const [lastOpened, setLastOpened] = useState<string | null>(null);
   const [help, setHelp] = useState(false);
+  const [account, setAccount] = useState(false);
   /** The queue's loaded rows (QueueScreen reports them): stepping through cases follows them. */
   const [rows, setRows] = useState<QueueRow[]>([]);
   const search = useRef<HTMLInputElement>(null);
@@ -226,8 +228,14 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
               <IconKeyboard size={18} />
             </ActionIcon>
           </Tooltip>
-          <Box pl="sm" style={{ borderLeft: '1px solid var(--mantine-color-gray-3)' }}>
-            <Text fz="sm" fw={600} lh={1.25} style={{ whiteSpace: 'nowrap' }} data-testid="signed-in-user">
+          <UnstyledButton
+            pl="sm"
+            style={{ borderLeft: '1px solid var(--mantine-color-gray-3)' }}
+            onClick={() => setAccount(true)}
+            aria-label="My account"
+            title="My account: password and sessions"
+          >
+            <Text fz="sm" fw={600} lh={1.25} data-testid="signed-in-user">
               {me.name}
             </Text>
             <Text fz="xs" c="dimmed" lh={1.25} style={{ whiteSpace: 'nowrap' }} title={`Times in ${localTimeZone()}`}>
@@ -237,7 +245,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
                 · times in {localTimeZone()}
               </Text>
             </Text>
-          </Box>
+          </UnstyledButton>
           <Button variant="subtle" color="gray" size="xs" onClick={onSignOut}>
             Sign out
           </Button>
@@ -316,6 +324,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           </Button>
         </Group>
       </Modal>
+      <MyAccount me={me} opened={account} onClose={() => setAccount(false)} />
     </Box>
   );
 }

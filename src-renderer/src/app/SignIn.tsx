@@ -1,8 +1,9 @@
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Table, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
+import { Alert, Anchor, Button, Center, Paper, PasswordInput, Stack, Table, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { sessionInfo, signIn, type SessionInfo } from '../api/client';
 import { humanize } from '../ui/format';
 import type { Me } from '../api/types';
+import { RedeemCode } from '../features/accounts/RedeemCode';
 
 export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
   const [userId, setUserId] = useState('');
@@ -10,6 +11,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [info, setInfo] = useState<SessionInfo>({ demo: false, accounts: [] });
+  const [withCode, setWithCode] = useState(false);
 
   useEffect(() => {
     void sessionInfo().then(setInfo);
@@ -29,41 +31,48 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
     <Center mih="100vh" bg="gray.0" py="xl">
       <Stack gap="md" w={400}>
         <Paper withBorder shadow="xs" p="xl" radius="md">
-          <form onSubmit={(e) => void submit(e)} aria-label="Sign in">
-            <Stack gap="sm">
-              <div>
-                <Title order={3}>Mediation Desk</Title>
-                <Text size="sm" c="dimmed">
-                  Sign in to work the dispute queue.
-                </Text>
-              </div>
-              <TextInput
-                label="User id"
-                name="userId"
-                autoComplete="username"
-                autoFocus
-                required
-                value={userId}
-                onChange={(e) => setUserId(e.currentTarget.value)}
-              />
-              <PasswordInput
-                label="Password"
-                name="password"
-                autoComplete="current-password"
-                required
-                value={password}
-                onChange={(e) => setPassword(e.currentTarget.value)}
-              />
-              {error && (
-                <Alert color="red" variant="light" p="xs" role="alert">
-                  {error}
-                </Alert>
-              )}
-              <Button type="submit" loading={busy} fullWidth>
-                Sign in
-              </Button>
-            </Stack>
-          </form>
+          {withCode ? (
+            <RedeemCode onSignedIn={onSignedIn} onBack={() => setWithCode(false)} />
+          ) : (
+            <form onSubmit={(e) => void submit(e)} aria-label="Sign in">
+              <Stack gap="sm">
+                <div>
+                  <Title order={3}>Mediation Desk</Title>
+                  <Text size="sm" c="dimmed">
+                    Sign in to work the dispute queue.
+                  </Text>
+                </div>
+                <TextInput
+                  label="User id"
+                  name="userId"
+                  autoComplete="username"
+                  autoFocus
+                  required
+                  value={userId}
+                  onChange={(e) => setUserId(e.currentTarget.value)}
+                />
+                <PasswordInput
+                  label="Password"
+                  name="password"
+                  autoComplete="current-password"
+                  required
+                  value={password}
+                  onChange={(e) => setPassword(e.currentTarget.value)}
+                />
+                {error && (
+                  <Alert color="red" variant="light" p="xs" role="alert">
+                    {error}
+                  </Alert>
+                )}
+                <Button type="submit" loading={busy} fullWidth>
+                  Sign in
+                </Button>
+                <Anchor component="button" type="button" size="sm" onClick={() => setWithCode(true)}>
+                  I have a one-time code
+                </Anchor>
+              </Stack>
+            </form>
+          )}
         </Paper>
         {info.demo && (
           <DemoAccounts

@@ -8,14 +8,16 @@ import { PolicyScreen } from './PolicyScreen';
 import { QualityScreen } from './QualityScreen';
 import { ReportsScreen } from './ReportsScreen';
 import { TeamScreen } from './TeamScreen';
+import { UsersScreen } from '../accounts/UsersScreen';
 
-export type SupervisionView = 'appeals' | 'team' | 'policy' | 'quality' | 'reports';
+export type SupervisionView = 'appeals' | 'team' | 'policy' | 'quality' | 'reports' | 'users';
 export const SUPERVISION_VIEWS: Array<{ value: SupervisionView; label: string; screen: string }> = [
   { value: 'appeals', label: 'Appeals', screen: 'The appeals queue' },
   { value: 'team', label: 'Team', screen: 'The team view' },
   { value: 'policy', label: 'Policy', screen: 'The policy editor' },
   { value: 'quality', label: 'Quality', screen: 'The quality review' },
   { value: 'reports', label: 'Reports', screen: 'The reports' },
+  { value: 'users', label: 'Users', screen: 'The users screen' },
 ];
 const isSupervisionView = (v: string): v is SupervisionView => SUPERVISION_VIEWS.some((x) => x.value === v);
 
@@ -68,6 +70,9 @@ export function SupervisionScreens({
       {layer('reports', (active) => (
         <ReportsScreen me={me} onOpen={onOpen} active={active} />
       ))}
+      {layer('users', (active) => (
+        <UsersScreen me={me} active={active} />
+      ))}
     </>
   );
 }
@@ -118,6 +123,7 @@ export function SupervisorNav({ value, onChange }: { value: string; onChange: (v
           { value: 'quality', label: label('Quality', count(quality.data?.total, 'violet.7', 'nav-quality-count')) },
           { value: 'reports', label: label('Reports') },
           { value: 'buyers', label: label('Buyers by risk') },
+          { value: 'users', label: label('Users') },
         ]}
         aria-label="Screen"
         data-testid="base-view"
