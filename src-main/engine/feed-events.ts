@@ -1,3 +1,4 @@
+import type { Party } from '../contract/domain';
 import type { CaseEvent } from './commands';
 import type { CaseState, Decision, Ms, Refund } from './state';
 
@@ -31,6 +32,11 @@ export interface FeedLetter {
   body: string;
 }
 export type FeedLetters = { buyer: FeedLetter; seller: FeedLetter };
+/** What a letter says beyond the decision: the return deadline, and for an appeal its verdict and who filed it. */
+export interface LetterContext {
+  returnDueAt: Ms | null;
+  appeal?: { verdict: 'uphold' | 'overturn'; appellant: Party; reasons: string };
+}
 
 const iso = (ms: Ms) => new Date(ms).toISOString();
 
@@ -44,7 +50,7 @@ export function feedEventsOf(
   prev: CaseState,
   next: CaseState,
   events: readonly CaseEvent[],
-  lettersFor: (decision: Decision) => FeedLetters,
+  lettersFor: (decision: Decision, context: LetterContext) => FeedLetters,
 ): FeedEvent[] {
   const out: FeedEvent[] = [];
   const push = (type: FeedEventType, at: Ms, data: Record<string, unknown>) => out.push({ type, at, data });
@@ -68,7 +74,7 @@ export function feedEventsOf(
           basis: decision.basis,
           decidedAt: iso(decision.decidedAt),
           appealUntil: decision.appealUntil === null ? null : iso(decision.appealUntil),
-          letters: lettersFor(decision),
+          letters: lettersFor(decision, { returnDueAt: next.refund?.returnDueAt ?? null }),
         });
         if (next.refund?.status === 'awaiting_return') push('return.instructed', e.at, { returnDueAt: iso(next.refund.returnDueAt!) });
         else if (next.refund?.status === 'expected') refundInstructed(e.at, next.refund);
@@ -86,7 +92,18 @@ export function feedEventsOf(
           verdict: d.verdict,
           outcome: decision.outcome,
           amountMinor: decision.amountMinor,
-          letters: lettersFor(decision),
+          letters: lettersFor(decision, {
+            returnDueAt: next.refund?.returnDueAt ?? null,
+            ...(next.appeal
+              ? {
+                  appeal: {
+                    verdict: d.verdict === 'overturn' ? 'overturn' : 'uphold',
+                    appellant: next.appeal.party,
+                    reasons: next.appeal.reviewReasons ?? decision.reasons,
+                  },
+                }
+              : {}),
+          }),
         });
         if (d.verdict !== 'overturn') break;
         // The overturned decision's refund instruction no longer stands: cancel it, then instruct the new one.

@@ -192,9 +192,12 @@ describe.each(FEED_DIALECTS)('the feed API on $name', ({ url }) => {
       letters: { buyer: { language: string; subject: string; body: string } };
     };
     expect(decision).toMatchObject({ outcome: 'partial', amountMinor: 15_000, basis: 'agreement', appealUntil: null });
-    expect(decision.letters.buyer.language).toBe('en');
-    expect(decision.letters.buyer.body).toContain('Dear Ivan');
-    expect((decision.letters as unknown as { seller: { body: string } }).seller.body).toContain('Dear Shenzhen Store');
+    // Each party reads its own language: the buyer is in Russia, the seller in China (no language given, so the country decides).
+    expect(decision.letters.buyer.language).toBe('ru');
+    expect(decision.letters.buyer.body).toContain('Здравствуйте, Ivan!');
+    const seller = (decision.letters as unknown as { seller: { language: string; body: string } }).seller;
+    expect(seller.language).toBe('zh');
+    expect(seller.body).toContain('Shenzhen Store，您好');
     expect(mine[4]!.data).toEqual({ amountMinor: 15_000, currency: 'USD', payee: 'buyer' });
 
     // Refund stages: expected → processing → completed; anything else INVALID_STATE; a repeat is a no-op.

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { decisionLetters, type LetterCase } from '../../contract/letters';
-import type { Reason } from '../../contract/domain';
-import { feedEventsOf, needsLetters, type FeedEvent, type FeedLetters } from '../../engine/feed-events';
+import { appealDecidedLetter, decisionLetter, type PartyLetterCase } from '../../contract/i18n';
+import type { Party, Reason } from '../../contract/domain';
+import { feedEventsOf, needsLetters, type FeedEvent, type FeedLetters, type LetterContext } from '../../engine/feed-events';
 import type { Decision } from '../../engine/state';
 import { chunks, insertChunked } from '../batch';
 import { dialectOf } from '../dialect';
@@ -60,24 +60,29 @@ export async function writeFeedOutbox(tx: WriteTx, changes: readonly CaseChange[
     const feedId = owner.get(next.id);
     if (!feedId) continue;
     const letters = needsLetters(effects.events) ? await lettersOf(tx, next.id) : null;
-    for (const event of feedEventsOf(prev, next, effects.events, (d) => letters!(d))) rows.push({ feedId, caseId: next.id, event });
+    for (const event of feedEventsOf(prev, next, effects.events, (d, context) => letters!(d, context)))
+      rows.push({ feedId, caseId: next.id, event });
   }
   await appendFeedEvents(tx, rows);
 }
 
-/** The decision letters as the parties receive them (contract/letters.ts renders the same text the mediator previewed). */
-async function lettersOf(tx: WriteTx, caseId: string): Promise<(d: Decision) => FeedLetters> {
+/**
+ * The decision letters as the parties receive them, each in its party's language
+ * (contract/i18n renders the same text the mediator previewed in the Decide dialog).
+ */
+async function lettersOf(tx: WriteTx, caseId: string): Promise<(d: Decision, context: LetterContext) => FeedLetters> {
   const row = await tx
     .selectFrom('cases as c')
     .innerJoin('orders as o', 'o.id', 'c.order_id')
     .innerJoin('accounts as b', 'b.id', 'c.buyer_id')
     .innerJoin('accounts as s', 's.id', 'c.seller_id')
-    .select(['c.id', 'c.reason', 'o.id as order_id', 'o.currency', 'o.total_minor', 'o.item_title', 'o.quantity', 'b.name as buyer_name'])
-    .select('s.name as seller_name')
+    .select(['c.id', 'c.reason', 'o.id as order_id', 'o.currency', 'o.total_minor', 'o.item_title', 'o.quantity'])
+    .select(['b.name as buyer_name', 'b.country as buyer_country', 'b.language as buyer_language'])
+    .select(['s.name as seller_name', 's.country as seller_country', 's.language as seller_language'])
     .where('c.id', '=', caseId)
     .executeTakeFirstOrThrow();
   const { policy } = await currentPolicy(tx);
-  const letterCase: LetterCase = {
+  const letterCase: PartyLetterCase = {
     id: row.id,
     reason: row.reason as Reason,
     order: {
@@ -86,14 +91,27 @@ async function lettersOf(tx: WriteTx, caseId: string): Promise<(d: Decision) => 
       totalMinor: row.total_minor,
       item: { title: row.item_title, quantity: row.quantity },
     },
-    buyer: { name: row.buyer_name },
-    seller: { name: row.seller_name },
+    buyer: { name: row.buyer_name, country: row.buyer_country, language: row.buyer_language },
+    seller: { name: row.seller_name, country: row.seller_country, language: row.seller_language },
   };
-  return (d) => {
-    const l = decisionLetters(letterCase, { outcome: d.outcome, amountMinor: d.amountMinor, reasons: d.reasons }, policy);
-    return {
-      buyer: { language: 'en', subject: l.buyer.subject, body: l.buyer.body },
-      seller: { language: 'en', subject: l.seller.subject, body: l.seller.body },
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return (d, context) => {
+    const facts = {
+      outcome: d.outcome,
+      amountMinor: d.amountMinor,
+      reasons: { text: context.appeal?.reasons ?? d.reasons },
+      basis: d.basis,
+      appealUntil: iso(d.appealUntil),
+      returnDueAt: iso(context.returnDueAt),
+      appealWindowHours: policy.appealWindowHours,
+      returnShipmentHours: policy.returnShipmentHours,
     };
+    const one = (party: Party) => {
+      const l = context.appeal
+        ? appealDecidedLetter(letterCase, party, { ...facts, verdict: context.appeal.verdict, appellant: context.appeal.appellant })
+        : decisionLetter(letterCase, party, facts);
+      return { language: l.language, subject: l.subject, body: l.body };
+    };
+    return { buyer: one('buyer'), seller: one('seller') };
   };
 }
