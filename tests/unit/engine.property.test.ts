@@ -5,6 +5,7 @@ import { RECEIVED_REASONS, NOT_RECEIVED_REASONS, type Outcome, type Party } from
 import { Dispute } from '../../src-main/contract/dispute';
 import { AppFailure } from '../../src-main/contract/errors';
 import { DEFAULT_POLICY, mergePolicy, type PolicyOverrides } from '../../src-main/contract/policy';
+import { handlingEventsOf } from '../../src-main/db/repos/handling';
 import { loadCaseState } from '../../src-main/db/repos/case';
 import { openDatabase, type Db } from '../../src-main/db/connect';
 import type { Actor, Command } from '../../src-main/engine/commands';
@@ -439,6 +440,8 @@ describe('engine properties over random command sequences (services on in-memory
               const state = (await loadCaseState(db, caseId))!;
               const { actor, cmd } = st.kind === 'raw' ? st : progress(state, st.seed);
 
+              // The engine's input as the service loads it: an appeal review also reads who handled the case.
+              if (cmd.type === 'reviewAppeal') state.handlingHistory = (await handlingEventsOf(db, [caseId])).get(caseId);
               // The pure engine: deterministic, and never touches its input.
               const { version, policy: pol } = await currentPolicy(db);
               const frozen = structuredClone(state);
