@@ -156,7 +156,17 @@ describe.each(DIALECTS)('supervisors’ desk on $name', ({ url }) => {
       );
       expect(outcomes.map((o) => o.result)).toEqual(['created', 'created', 'created', 'created']);
       const comparable = (v: CaseView | null) => {
-        const { events: _e, buyerRisk: _r, evidenceRequests: _q, status: _s, assignee: _a, deadlines: _d, guidance: _g, ...rest } = v!;
+        const {
+          events: _e,
+          buyerRisk: _r,
+          evidenceRequests: _q,
+          status: _s,
+          assignee: _a,
+          deadlines: _d,
+          guidance: _g,
+          version: _v,
+          ...rest
+        } = v!;
         return { ...rest, evidence: rest.evidence.filter((e) => e.requestId === null) };
       };
       for (const id of ['DB-1', 'DB-2', 'DB-3', 'DB-4'])
