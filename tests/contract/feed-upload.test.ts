@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import sharp from 'sharp';
+import { isoVideoHead } from '../fixtures/video-files';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { M1, deskCall, dispute, feedPost, newKey, openDesk, type Desk } from './feed-harness';
 
@@ -12,17 +13,10 @@ import { M1, deskCall, dispute, feedPost, newKey, openDesk, type Desk } from './
 const MB = 1024 * 1024;
 const BOUNDARY = 'deskboundary7d9a';
 
-/** An MP4 of exactly `total` bytes: an ftyp box and one mdat box holding the rest. */
+/** A whole MP4 of exactly `total` bytes: ftyp, moov, and one mdat holding one sample of the rest (written as `fill` bytes). */
 function mp4Parts(total: number): { head: Buffer; fill: number } {
-  const ftyp = Buffer.alloc(24);
-  ftyp.writeUInt32BE(24, 0);
-  ftyp.write('ftypisom', 4, 'latin1');
-  ftyp.writeUInt32BE(0x200, 12);
-  ftyp.write('isommp41', 16, 'latin1');
-  const mdat = Buffer.alloc(8);
-  mdat.writeUInt32BE(total - 24, 0);
-  mdat.write('mdat', 4, 'latin1');
-  return { head: Buffer.concat([ftyp, mdat]), fill: total - 32 };
+  const headLength = isoVideoHead(0).length;
+  return { head: isoVideoHead(total - headLength), fill: total - headLength };
 }
 
 interface Part {
