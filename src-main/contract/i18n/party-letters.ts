@@ -132,11 +132,11 @@ function outcomeParagraph(
 ) {
   const total = w.c.order.totalMinor;
   const amount = refundOf(d.outcome, d.amountMinor, total);
-  // A partial refund whose amount is not (yet) valid shows a dash, never a made-up 0.00.
+  // A partial refund whose amount is not (yet) valid says so, never a made-up 0.00 (the Decide dialog's preview).
   const unknown = d.outcome === 'partial' && (d.amountMinor === null || d.amountMinor === undefined);
   return w.t(`${w.party}.${d.outcome}`, {
     total: w.money(total),
-    amount: unknown ? '—' : w.money(amount),
+    amount: unknown ? w.t('amount.pending') : w.money(amount),
     rest: unknown ? '—' : w.money(Math.max(0, total - amount)),
     duration: w.duration(returnHours),
     returnDueAt: returnDueAt ? w.instant(returnDueAt) : '—',

@@ -60,6 +60,7 @@ export const de: Catalog = {
   'evidence.consequence.seller': 'Geht bis dahin nichts ein, kann der Streitfall zugunsten des Käufers entschieden werden.',
   'resolutions.intro': 'Der Mediator hat den Streitfall zu {item} (Bestellung {orderId}) geprüft und schlägt Folgendes vor:',
   'option.label': 'Option {letter}',
+  'amount.pending': '(der Erstattungsbetrag, den Sie eingeben)',
   'option.line': '{label}: {text}',
   'option.partial': 'Teilerstattung von {amount}; der Käufer behält den Artikel.',
   'option.return': 'Volle Erstattung von {total}, sobald der Artikel beim Verkäufer zurück ist (die Rücksendekosten trägt der Käufer).',

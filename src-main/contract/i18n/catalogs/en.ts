@@ -59,6 +59,7 @@ export const en = {
   'evidence.consequence.seller': 'If nothing arrives in time, the dispute may be decided in the buyer’s favour.',
   'resolutions.intro': 'The mediator has reviewed the dispute about {item} (order {orderId}) and proposes the following:',
   'option.label': 'Option {letter}',
+  'amount.pending': '(the refund amount you enter)',
   'option.line': '{label}: {text}',
   'option.partial': 'Partial refund of {amount}; the buyer keeps the item.',
   'option.return': 'Full refund of {total} once the item is returned to the seller (the buyer pays the return postage).',

@@ -59,6 +59,7 @@ export const es: Catalog = {
   'evidence.consequence.seller': 'Si no recibimos nada a tiempo, la disputa podrá resolverse a favor del comprador.',
   'resolutions.intro': 'El mediador ha revisado la disputa sobre {item} (pedido {orderId}) y propone lo siguiente:',
   'option.label': 'Opción {letter}',
+  'amount.pending': '(el importe de reembolso que indique)',
   'option.line': '{label}: {text}',
   'option.partial': 'Reembolso parcial de {amount}; el comprador se queda con el artículo.',
   'option.return': 'Reembolso total de {total} una vez devuelto el artículo al vendedor (el comprador paga el envío de la devolución).',

@@ -58,6 +58,7 @@ export const fr: Catalog = {
   'evidence.consequence.seller': 'Si rien ne nous parvient à temps, le litige pourra être tranché en faveur de l’acheteur.',
   'resolutions.intro': 'Le médiateur a examiné le litige concernant {item} (commande {orderId}) et propose :',
   'option.label': 'Option {letter}',
+  'amount.pending': '(le montant du remboursement que vous saisirez)',
   'option.line': '{label} : {text}',
   'option.partial': 'Remboursement partiel de {amount} ; l’acheteur garde l’article.',
   'option.return': 'Remboursement intégral de {total} après le retour de l’article au vendeur (frais de retour à la charge de l’acheteur).',

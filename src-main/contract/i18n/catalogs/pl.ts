@@ -59,6 +59,7 @@ export const pl: Catalog = {
   'evidence.consequence.seller': 'Jeśli nic nie dotrze na czas, spór może zostać rozstrzygnięty na korzyść kupującego.',
   'resolutions.intro': 'Mediator rozpatrzył spór dotyczący {item} (zamówienie {orderId}) i proponuje:',
   'option.label': 'Opcja {letter}',
+  'amount.pending': '(wpisana kwota zwrotu)',
   'option.line': '{label}: {text}',
   'option.partial': 'Częściowy zwrot w wysokości {amount}; kupujący zatrzymuje przedmiot.',
   'option.return': 'Pełny zwrot ({total}) po odesłaniu przedmiotu sprzedającemu (koszt odesłania ponosi kupujący).',

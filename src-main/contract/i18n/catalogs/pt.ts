@@ -59,6 +59,7 @@ export const pt: Catalog = {
   'evidence.consequence.seller': 'Se nada chegar a tempo, a disputa poderá ser decidida a favor do comprador.',
   'resolutions.intro': 'O mediador analisou a disputa sobre {item} (pedido {orderId}) e propõe o seguinte:',
   'option.label': 'Opção {letter}',
+  'amount.pending': '(o valor do reembolso que você informar)',
   'option.line': '{label}: {text}',
   'option.partial': 'Reembolso parcial de {amount}; o comprador fica com o item.',
   'option.return': 'Reembolso total de {total} após a devolução do item ao vendedor (o comprador paga o frete da devolução).',

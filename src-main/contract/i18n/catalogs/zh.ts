@@ -56,6 +56,7 @@ export const zh: Catalog = {
   'evidence.consequence.seller': '如未按时收到任何材料，该争议可能会作出有利于买家的裁决。',
   'resolutions.intro': '调解员已审核关于{item}（订单 {orderId}）的争议，提出以下方案：',
   'option.label': '方案 {letter}',
+  'amount.pending': '（您输入的退款金额）',
   'option.line': '{label}：{text}',
   'option.partial': '部分退款 {amount}；买家保留商品。',
   'option.return': '买家将商品退回卖家后全额退款 {total}（退货运费由买家承担）。',
