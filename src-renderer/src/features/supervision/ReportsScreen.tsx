@@ -107,7 +107,15 @@ export function ReportsScreen({ onOpen, active }: { me: Me; onOpen: (caseId: str
         <Empty title="No case was decided in this period." hint="Choose a longer period." testId="reports-empty" />
       ) : (
         <Table.ScrollContainer minWidth={980}>
-          <Table striped highlightOnHover verticalSpacing={6} fz="sm" data-testid="reports-table">
+          <Table
+            striped
+            highlightOnHover
+            verticalSpacing={6}
+            fz="sm"
+            data-testid="reports-table"
+            data-from={data.period.from}
+            data-to={data.period.to}
+          >
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{DIMENSION_LABELS[by]}</Table.Th>

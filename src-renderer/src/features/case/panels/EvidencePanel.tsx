@@ -99,7 +99,8 @@ export function EvidencePanel({ view, onOpenReview }: { view: CaseView; onOpenRe
                       {humanize(e.party)}
                     </Text>
                   </td>
-                  <td style={{ maxWidth: 280 }}>
+                  {/* The file name gives way first when the card narrows (cqi: a share of the table's container). */}
+                  <td style={{ maxWidth: 'min(280px, 30cqi)' }}>
                     <Group gap={8} wrap="nowrap" align="flex-start">
                       {e.file?.stored && onOpenReview ? (
                         <UnstyledButton onClick={() => onOpenReview(i)} aria-label={`Review ${e.name}`} style={{ flexShrink: 0 }}>
