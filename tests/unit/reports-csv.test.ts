@@ -1,24 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportRow, ReportView } from '../../src-main/contract/reports';
+import { emptyRow } from '../../src-main/app/supervision/reports';
 import { reportCsv } from '../../src-renderer/src/features/supervision/reportsCsv';
 
-const row = (over: Partial<ReportRow>): ReportRow => ({
-  key: 'k',
-  label: 'k',
-  decided: 0,
-  default: 0,
-  agreement: 0,
-  mediator: 0,
-  appealed: 0,
-  overturned: 0,
-  evidenceRequests: 0,
-  evidenceExpired: 0,
-  replyPeriods: 0,
-  replyMissed: 0,
-  hoursToDecision: { p50: null, p90: null },
-  refunds: [],
-  ...over,
-});
+const row = (over: Partial<ReportRow>): ReportRow => ({ ...emptyRow('k', 'k'), ...over });
 
 describe('a report as CSV', () => {
   const report: ReportView = {

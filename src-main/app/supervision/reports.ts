@@ -9,7 +9,8 @@ import type { Reader } from '../../db/tx';
  * percentiles and labels, and the drill-down to the cases behind a figure.
  */
 
-const emptyRow = (key: string, label: string): ReportRow => ({
+/** A group with nothing counted yet (also what the totals start from). */
+export const emptyRow = (key: string, label: string): ReportRow => ({
   key,
   label,
   decided: 0,
