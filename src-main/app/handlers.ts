@@ -87,9 +87,11 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'case.claimNext': async (ctx, _input, id) => {
     // Several mediators may press "next" at once, on several desktops: each gets a different case (claimNextCase).
     const now = ctx.clock.now();
+    // No sweep after it: a claim creates no deadline, and the claimed case's own due ones were
+    // applied in its transaction; other cases' are the deadline timer's (a sweep per press had
+    // thirty mediators queueing behind each other's sweeps).
     const result = await claimNextCase(ctx.db, actorOf(id), now);
-    const swept = await sweep(ctx.db, now);
-    ctx.notify([result.caseId, ...swept.caseIds], 'command');
+    ctx.notify([result.caseId], 'command');
     return result;
   },
   'case.assign': async (ctx, input, id) => {

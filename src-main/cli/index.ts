@@ -33,6 +33,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const { runEvidenceGc } = await import('./evidence-gc');
     await runEvidenceGc(args);
   },
+  async evidence(args) {
+    const { runEvidence } = await import('./evidence');
+    await runEvidence(args);
+  },
   async bench(args) {
     const { runBench } = await import('./bench');
     await runBench(args);

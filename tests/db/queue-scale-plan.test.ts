@@ -20,9 +20,9 @@ const NOW = Date.parse('2026-03-01T12:00:00Z');
 const ALL_OPEN = { scope: 'all' as const, limit: 50 };
 
 /** The plans of every query queueCounts sends. */
-async function countPlans(db: Db): Promise<Array<{ sql: string; plan: string[] }>> {
+async function countPlans(db: Db, me = 'bm1'): Promise<Array<{ sql: string; plan: string[] }>> {
   const cap = capturing(db);
-  await queueCounts(cap.db, 'bm1', NOW);
+  await queueCounts(cap.db, me, NOW);
   return Promise.all(cap.queries().map(async (q) => ({ sql: q.sql, plan: await explain(db, q) })));
 }
 
@@ -52,12 +52,12 @@ describe('counts and "All open" plans on SQLite', () => {
     expect(judgePlan(plan, 'cases_open_by_escalation')).toEqual({ ok: true, problems: [] });
   });
 
-  it('counts from queue_counts; only the overdue count reads cases, one assignee through cases_by_assignee', async () => {
+  it('counts from queue_counts; only the overdue count reads cases, one assignee through cases_mine_overdue', async () => {
     const plans = await countPlans(db);
     const onCases = plans.filter((p) => /from "cases"/i.test(p.sql));
     expect(onCases).toHaveLength(1);
     expect(onCases[0]!.sql).toMatch(/"assignee_id" = \?/);
-    expect(onCases[0]!.plan.join('\n')).toMatch(/INDEX cases_by_assignee/);
+    expect(onCases[0]!.plan.join('\n')).toMatch(/INDEX cases_mine_overdue/);
     for (const p of plans.filter((x) => /from "queue_counts"/i.test(x.sql))) expect(p.plan.join('\n')).not.toMatch(/\bcases\b(?!_)/);
   });
 });
@@ -88,16 +88,35 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('counts and "All open" plans on 
   });
 
   it('counts from queue_counts without reading the cases (but for one assignee, by index)', async () => {
+    // bm1 has only closed cases in the fill, bm5 has 300 open ones among its 1,000.
+    for (const me of ['bm1', 'bm5']) {
+      const plans = await countPlans(db, me);
+      // The counters: no query on the cases but the one for this assignee's overdue cases, through cases_mine_overdue.
+      const onCases = plans.filter((p) => /from "cases"/i.test(p.sql));
+      expect(onCases).toHaveLength(1);
+      expect(onCases[0]!.sql).toMatch(/"assignee_id" = \$1/);
+      expect(onCases[0]!.plan.join('\n')).toMatch(/Index Scan on cases_mine_overdue|Index Scan using cases_mine_overdue/);
+    }
     const plans = await countPlans(db);
-    // The counters: no query on the cases but the one for this assignee's overdue cases, through cases_by_assignee.
-    const onCases = plans.filter((p) => /from "cases"/i.test(p.sql));
-    expect(onCases).toHaveLength(1);
-    expect(onCases[0]!.sql).toMatch(/"assignee_id" = \$1/);
-    expect(onCases[0]!.plan.join('\n')).toMatch(/cases_by_assignee/);
     for (const p of plans.filter((x) => /from "queue_counts"/i.test(x.sql))) expect(p.plan.join('\n')).not.toMatch(/on cases\b/);
     const counts = await queueCounts(db, 'bm1', NOW);
     expect(counts.allOpen).toBe(9_000);
     expect(counts.unassigned).toBe(3_600);
     expect(counts.byStatus.closed! + counts.byStatus.final!).toBe(21_000);
+  });
+
+  it('reads "Mine" and "Mine, overdue" through cases_mine_overdue (open cases only), never the closed history', async () => {
+    for (const q of [
+      { scope: 'mine' as const, limit: 50 },
+      { scope: 'mine' as const, limit: 50, overdue: true },
+    ]) {
+      const { plan } = await planOfFirstQuery(db, (d) => queuePage(d, q, 'bm5', NOW));
+      const text = plan.join('\n');
+      expect(text).toMatch(/Index Scan on cases_mine_overdue|Index Scan using cases_mine_overdue/);
+      expect(text).not.toMatch(/cases_by_assignee|Seq Scan on cases/);
+    }
+    // What the index answers: bm5's 300 open cases, none overdue in the fill (no deadlines there).
+    expect((await queuePage(db, { scope: 'mine', limit: 500 }, 'bm5', NOW)).rows).toHaveLength(300);
+    expect((await queueCounts(db, 'bm5', NOW)).mineOverdue).toBe(0);
   });
 });

@@ -57,7 +57,8 @@ export function contractCallOf(caseId: string, c: Command): { method: MethodName
   }
 }
 
-const actorColumns = (a: Actor) => (a.kind === 'user' ? { actor_id: a.id, actor_role: a.role } : { actor_id: a.kind, actor_role: a.kind });
+export const actorColumns = (a: Actor) =>
+  a.kind === 'user' ? { actor_id: a.id, actor_role: a.role } : { actor_id: a.kind, actor_role: a.kind };
 
 /** Writes one accepted command; call inside the command's transaction. */
 export async function logCommand(tx: WriteTx, caseId: string, command: Command, actor: Actor, at: number): Promise<void> {

@@ -10,7 +10,10 @@ import type { Db } from '../../db/connect';
 import { retryTransient } from '../../db/retry';
 import { inWriteTx, type WriteTx } from '../../db/tx';
 import { currentPolicy } from '../../db/repos/policy';
-import { logCommand } from './command-log';
+import { actorColumns, contractCallOf, logCommand } from './command-log';
+import { pickNextUnassigned, writePlainClaim } from '../../db/repos/take-next';
+import { dialectOf } from '../../db/dialect';
+import type { CaseState } from '../../engine/state';
 import { handlingEventsOf } from '../../db/repos/handling';
 import { sampleDecisionForQuality } from '../supervision/quality';
 import { applyDueOfCase } from '../sweep/sweep';
@@ -48,7 +51,12 @@ export async function runCaseCommand(
  */
 export async function claimNextCase(db: Db, actor: Actor, now: number): Promise<CommandResult> {
   for (let round = 0; round < 20; round++) {
-    const result = await withConflictRetry(db, 'next', () => attemptCommand(db, NEXT_UNASSIGNED, { type: 'claim' }, actor, now, {}));
+    const result = await withConflictRetry(db, 'next', () =>
+      // SQLite's single writer already serialises presses: the general path, one press at a time.
+      dialectOf(db) === 'postgres' && actor.kind === 'user'
+        ? attemptClaimOnServer(db, actor, now)
+        : attemptCommand(db, NEXT_UNASSIGNED, { type: 'claim' }, actor, now, {}),
+    );
     if (result) return result;
     // Nothing free: either the queue is empty, or every unassigned case is held by a
     // transaction right now (other presses, a feed re-import) and will be settled in a moment.
@@ -89,44 +97,111 @@ async function attemptCommand(
   now: number,
   options: CommandOptions,
 ): Promise<CommandResult | null> {
-  const refusal = await inWriteTx(db, async (tx) => {
+  const outcome = await inWriteTx(db, async (tx) => {
     const caseId = target === NEXT_UNASSIGNED ? await lockOldestUnassignedCase(tx) : (await lockCase(tx, target)) ? target : null;
     if (caseId === null) {
       if (target === NEXT_UNASSIGNED) return null;
       throw new AppFailure('NOT_FOUND', `There is no case ${target}.`);
     }
-    if (command.type !== 'deadline') await applyDueOfCase(tx, caseId, now);
-    const state = await loadCaseState(tx, caseId);
-    if (!state) throw new AppFailure('NOT_FOUND', `There is no case ${caseId}.`);
-    // Separation of duties: the reviewer must not have handled the case at any point of its history.
-    if (command.type === 'reviewAppeal') state.handlingHistory = (await handlingEventsOf(tx, [caseId])).get(caseId);
-    const { version, policy } = await currentPolicy(tx);
-    const stale = options.basedOnVersion !== undefined && options.basedOnVersion !== state.version;
-    const result = stale
-      ? await staleRefusal(tx, caseId, options.basedOnVersion!, state.version, now)
-      : decide(state, command, { now, policy, policyVersion: version, actor });
-    if (!result.ok) {
-      await appendEvents(tx, caseId, [
-        {
-          at: now,
-          actor: actor.kind === 'user' ? actor.id : actor.kind,
-          type: 'command.refused',
-          details: { command: command.type, code: result.code, message: result.message },
-        },
-      ]);
-      const refusal = new AppFailure(result.code, result.message);
-      refusal.logged = true;
-      return refusal;
-    }
-    await saveCaseState(tx, state, result.next, result, now);
-    // Other desktops hear of it when this commits (a shared server; nothing on SQLite).
-    await recordChange(tx, [caseId], 'command', now);
-    // The supervisors' desk: the log a policy preview replays, and decision-quality sampling.
-    await logCommand(tx, caseId, command, actor, now);
-    await sampleDecisionForQuality(tx, state, result.next, policy.qualitySampleRate, now);
-    if (options.alsoInTransaction) await options.alsoInTransaction(tx, result);
-    return { caseId, status: result.next.status };
+    return commandOnLockedCase(tx, caseId, command, actor, now, options);
   });
-  if (refusal instanceof AppFailure) throw refusal;
-  return refusal;
+  if (outcome instanceof AppFailure) throw outcome;
+  return outcome;
+}
+
+/**
+ * The command on a case whose row this transaction holds: its due deadlines applied first,
+ * then load, engine, write. A refusal is written (its audit event) and returned, not thrown,
+ * so the transaction commits it.
+ */
+async function commandOnLockedCase(
+  tx: WriteTx,
+  caseId: string,
+  command: Command,
+  actor: Actor,
+  now: number,
+  options: CommandOptions,
+): Promise<CommandResult | AppFailure> {
+  if (command.type !== 'deadline') await applyDueOfCase(tx, caseId, now);
+  const state = await loadCaseState(tx, caseId);
+  if (!state) throw new AppFailure('NOT_FOUND', `There is no case ${caseId}.`);
+  // Separation of duties: the reviewer must not have handled the case at any point of its history.
+  if (command.type === 'reviewAppeal') state.handlingHistory = (await handlingEventsOf(tx, [caseId])).get(caseId);
+  const { version, policy } = await currentPolicy(tx);
+  const stale = options.basedOnVersion !== undefined && options.basedOnVersion !== state.version;
+  const result = stale
+    ? await staleRefusal(tx, caseId, options.basedOnVersion!, state.version, now)
+    : decide(state, command, { now, policy, policyVersion: version, actor });
+  if (!result.ok) {
+    await appendEvents(tx, caseId, [
+      {
+        at: now,
+        actor: actor.kind === 'user' ? actor.id : actor.kind,
+        type: 'command.refused',
+        details: { command: command.type, code: result.code, message: result.message },
+      },
+    ]);
+    const refusal = new AppFailure(result.code, result.message);
+    refusal.logged = true;
+    return refusal;
+  }
+  await saveCaseState(tx, state, result.next, result, now);
+  // Other desktops hear of it when this commits (a shared server; nothing on SQLite).
+  await recordChange(tx, [caseId], 'command', now);
+  // The supervisors' desk: the log a policy preview replays, and decision-quality sampling.
+  await logCommand(tx, caseId, command, actor, now);
+  await sampleDecisionForQuality(tx, state, result.next, policy.qualitySampleRate, now);
+  if (options.alsoInTransaction) await options.alsoInTransaction(tx, result);
+  return { caseId, status: result.next.status };
+}
+
+/**
+ * Take-next on PostgreSQL (db/repos/take-next.ts): pick and lock in one statement, ask the
+ * engine, write in one statement, so the case lock is held for two round trips. A case with
+ * history, pending deadlines or a feed goes through commandOnLockedCase, still under the
+ * lock the pick took. Null when no case is free.
+ */
+async function attemptClaimOnServer(db: Db, actor: Actor, now: number): Promise<CommandResult | null> {
+  const outcome = await inWriteTx(db, async (tx) => {
+    const picked = await pickNextUnassigned(tx);
+    if (!picked) return null;
+    const claim: Command = { type: 'claim' };
+    const general = () => commandOnLockedCase(tx, picked.caseId, claim, actor, now, {});
+    if (!picked.state || picked.needsGeneralPath) return general();
+    const { version, policy } = picked.policy;
+    const result = decide(picked.state, claim, { now, policy, policyVersion: version, actor });
+    // A refusal (written as an audit event) or a claim that would write more than the case row and its events.
+    if (!result.ok || !onlyCaseRowAndEvents(picked.state, result)) return general();
+    const call = contractCallOf(picked.caseId, claim)!;
+    const written = await writePlainClaim(tx, {
+      prev: picked.state,
+      next: result.next,
+      head: picked.head,
+      events: result.events.map((e) => ({
+        case_id: picked.caseId,
+        at: e.at,
+        actor: e.actor,
+        type: e.type,
+        details: JSON.stringify(e.details),
+        bound: null,
+      })),
+      command: { ...actorColumns(actor), method: call.method, input: JSON.stringify(call.input) },
+      now,
+    });
+    if (!written) throw new ConcurrentUpdate(`case ${picked.caseId} changed under us`);
+    return { caseId: picked.caseId, status: result.next.status };
+  });
+  if (outcome instanceof AppFailure) throw outcome;
+  return outcome;
+}
+
+/**
+ * The engine's answer changes the case row and adds events, nothing else: no child rows
+ * (requests, proposal, decisions, appeal, refund), no evidence, no deadlines. Then the
+ * plain write is exactly what saveCaseState would write.
+ */
+function onlyCaseRowAndEvents(prev: CaseState, result: Extract<EngineResult, { ok: true }>): boolean {
+  const children = (s: CaseState) =>
+    JSON.stringify([s.evidenceRequests, s.proposal, s.decision, s.supersededDecisions, s.appeal, s.refund]);
+  return !result.deadlines.length && !result.newEvidence.length && children(prev) === children(result.next);
 }

@@ -58,27 +58,45 @@ export const MAX_EVENT_DETAILS_BYTES = 64 * 1024;
  */
 export async function insertChainedEvents(tx: WriteTx, events: EventToChain[], opts: { lockCases?: boolean } = {}): Promise<void> {
   if (!events.length) return;
-  for (const e of events)
-    if (Buffer.byteLength(e.details) > MAX_EVENT_DETAILS_BYTES)
-      throw new AppFailure(
-        'VALIDATION',
-        `The ${e.type.slice(0, 64)} event of case ${e.case_id} would store ${Buffer.byteLength(e.details)} bytes of details; at most ${MAX_EVENT_DETAILS_BYTES} are kept. Shorten the texts and try again.`,
-      );
+  // Refused before any lock is taken.
+  events.forEach(refuseOversizedDetails);
   const caseIds = [...new Set(events.map((e) => e.case_id))].sort();
   if (opts.lockCases && dialectOf(tx) === 'postgres')
     for (const ids of chunks(caseIds, 500))
       await tx.selectFrom('cases').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
   const heads = await chainHeads(tx, caseIds);
   const rows = events.map((e) => {
-    const head = heads.get(e.case_id) ?? { seq: 0, hash: null };
-    const seq = head.seq + 1;
-    const bound = e.bound ? canonicalJsonV1(e.bound) : null;
-    const hash = eventHash({ caseId: e.case_id, seq, type: e.type, actor: e.actor, at: e.at, details: e.details, bound, prev: head.hash });
-    const row = { case_id: e.case_id, at: e.at, actor: e.actor, type: e.type, details: e.details, seq, bound, prev_hash: head.hash, hash };
-    heads.set(e.case_id, { seq, hash });
+    const row = chainedRow(heads.get(e.case_id) ?? { seq: 0, hash: null }, e);
+    heads.set(e.case_id, { seq: row.seq, hash: row.hash });
     return row;
   });
   await insertChunked(rows, (chunk) => tx.insertInto('case_events').values(chunk).execute());
+}
+
+function refuseOversizedDetails(e: EventToChain): void {
+  if (Buffer.byteLength(e.details) > MAX_EVENT_DETAILS_BYTES)
+    throw new AppFailure(
+      'VALIDATION',
+      `The ${e.type.slice(0, 64)} event of case ${e.case_id} would store ${Buffer.byteLength(e.details)} bytes of details; at most ${MAX_EVENT_DETAILS_BYTES} are kept. Shorten the texts and try again.`,
+    );
+}
+
+/** A chain head: the case's last event (seq, hash), or { seq: 0, hash: null } before its first. */
+export interface ChainHead {
+  seq: number;
+  hash: string | null;
+}
+
+/**
+ * The case_events row of `e` appended after `head`. The caller holds the case's row lock and
+ * read `head` under it (insertChainedEvents; take-next reads it with its pick).
+ */
+export function chainedRow(head: ChainHead, e: EventToChain) {
+  refuseOversizedDetails(e);
+  const seq = head.seq + 1;
+  const bound = e.bound ? canonicalJsonV1(e.bound) : null;
+  const hash = eventHash({ caseId: e.case_id, seq, type: e.type, actor: e.actor, at: e.at, details: e.details, bound, prev: head.hash });
+  return { case_id: e.case_id, at: e.at, actor: e.actor, type: e.type, details: e.details, seq, bound, prev_hash: head.hash, hash };
 }
 
 /** The last chained event (seq, hash) of each of these cases that has one. */

@@ -13,7 +13,9 @@ import type {
   ReplyChoice,
 } from '../../contract/domain';
 import type { CaseState, Decision, ProposalOption } from '../../engine/state';
+import type { Selectable } from 'kysely';
 import { chunks, groupBy } from '../batch';
+import type { Database } from '../schema';
 import type { Reader } from '../tx';
 
 /** Loads the engine's view of one case; null when it does not exist. */
@@ -82,95 +84,135 @@ async function loadChunk(tx: Reader, ids: string[], out: Map<string, CaseState &
   const proposalOf = new Map(proposalRows.map((r) => [r.case_id, r]));
   const appealOf = new Map(appealRows.map((r) => [r.case_id, r]));
   const refundOf = new Map(refundRows.map((r) => [r.case_id, r]));
-  for (const c of cases) {
-    const requests = requestsOf.get(c.id) ?? [];
-    const proposal = proposalOf.get(c.id);
-    const decisions = decisionsOf.get(c.id) ?? [];
-    const appeal = appealOf.get(c.id);
-    const refund = refundOf.get(c.id);
-    const toDecision = (d: (typeof decisions)[number]): Decision => ({
-      outcome: d.outcome as Outcome,
-      amountMinor: d.amount_minor,
-      basis: d.basis as Basis,
-      decidedBy: d.decided_by,
-      decidedAt: d.decided_at,
-      appealUntil: d.appeal_until,
-      reasons: d.reasons,
-      policyVersion: d.policy_version,
-    });
-    out.set(c.id, {
-      id: c.id,
-      version: c.version,
-      status: c.status as CaseStatus,
-      assignee: c.assignee_id,
-      reason: c.reason as Reason,
-      claim: { remedy: c.claim_remedy as Remedy, amountMinor: c.claim_amount_minor },
-      order: {
-        currency: c.currency,
-        itemPriceMinor: c.item_price_minor,
-        shippingMinor: c.shipping_minor,
-        totalMinor: c.total_minor,
-        deliveryStatus: c.delivery_status as DeliveryStatus,
-      },
-      buyerId: c.buyer_id,
-      sellerId: c.seller_id,
-      buyerLabel: (c.buyer_label as AccountLabel | null) ?? null,
-      escalatedAt: c.escalated_at,
-      forcedDecision: c.forced_decision === 1,
-      evidenceRound: c.evidence_round,
-      evidenceRequests: requests.map((r) => ({
-        id: r.id,
-        party: r.party as Party,
-        request: r.request,
-        requestedBy: r.requested_by,
-        requestedAt: r.requested_at,
-        dueAt: r.due_at,
-        status: r.status as 'open' | 'fulfilled' | 'expired',
-        resolvedAt: r.resolved_at,
-        round: r.round,
-      })),
-      proposal: proposal
-        ? {
-            options: JSON.parse(proposal.options) as ProposalOption[],
-            recommended: proposal.recommended as OptionKind,
-            recommendationReason: proposal.recommendation_reason,
-            proposedBy: proposal.proposed_by,
-            proposedAt: proposal.proposed_at,
-            replyDueAt: proposal.reply_due_at,
-            replies: { buyer: proposal.buyer_reply as ReplyChoice | null, seller: proposal.seller_reply as ReplyChoice | null },
-            repliedAt: { buyer: proposal.buyer_replied_at, seller: proposal.seller_replied_at },
-            overrideNote: proposal.override_note,
-            policyVersion: proposal.policy_version,
-            endedAt: proposal.ended_at,
-          }
-        : null,
-      decision: decisions.length ? toDecision(decisions[decisions.length - 1]!) : null,
-      supersededDecisions: decisions.slice(0, -1).map(toDecision),
-      appeal: appeal
-        ? {
-            party: appeal.party as Party,
-            grounds: appeal.grounds as AppealGrounds,
-            text: appeal.text,
-            filedAt: appeal.filed_at,
-            status: appeal.status as 'pending' | 'upheld' | 'overturned',
-            reviewedBy: appeal.reviewed_by,
-            reviewedAt: appeal.reviewed_at,
-            reviewReasons: appeal.review_reasons,
-          }
-        : null,
-      refund: refund
-        ? {
-            status: refund.status as RefundStatus,
-            amountMinor: refund.amount_minor,
-            returnDueAt: refund.return_due_at,
-            returnTrackingNumber: refund.return_tracking_number,
-            updatedAt: refund.updated_at,
-            reference: refund.reference,
-            failureReason: refund.failure_reason,
-          }
-        : null,
-    });
-  }
+  for (const c of cases)
+    out.set(
+      c.id,
+      caseStateFromRows(c, {
+        requests: requestsOf.get(c.id) ?? [],
+        proposal: proposalOf.get(c.id),
+        decisions: decisionsOf.get(c.id) ?? [],
+        appeal: appealOf.get(c.id),
+        refund: refundOf.get(c.id),
+      }),
+    );
+}
+
+/** The case row's columns the engine's state needs (loadChunk's select; take-next's pick reads the same). */
+export interface CaseStateRow {
+  id: string;
+  status: string;
+  assignee_id: string | null;
+  reason: string;
+  claim_remedy: string;
+  claim_amount_minor: number;
+  buyer_id: string;
+  seller_id: string;
+  escalated_at: number;
+  forced_decision: number;
+  evidence_round: number;
+  version: number;
+  currency: string;
+  item_price_minor: number;
+  shipping_minor: number;
+  total_minor: number;
+  delivery_status: string;
+  buyer_label: string | null;
+}
+
+/** A case's child rows; a case with none (no request, proposal, decision, appeal or refund yet) passes {}. */
+export interface CaseChildRows {
+  requests?: Array<Selectable<Database['evidence_requests']>>;
+  proposal?: Selectable<Database['proposals']>;
+  decisions?: Array<Selectable<Database['decisions']>>;
+  appeal?: Selectable<Database['appeals']>;
+  refund?: Selectable<Database['refunds']>;
+}
+
+/** The engine's state of one case from its rows. */
+export function caseStateFromRows(c: CaseStateRow, kids: CaseChildRows): CaseState & { version: number } {
+  const { requests = [], proposal, decisions = [], appeal, refund } = kids;
+  const toDecision = (d: (typeof decisions)[number]): Decision => ({
+    outcome: d.outcome as Outcome,
+    amountMinor: d.amount_minor,
+    basis: d.basis as Basis,
+    decidedBy: d.decided_by,
+    decidedAt: d.decided_at,
+    appealUntil: d.appeal_until,
+    reasons: d.reasons,
+    policyVersion: d.policy_version,
+  });
+  return {
+    id: c.id,
+    version: c.version,
+    status: c.status as CaseStatus,
+    assignee: c.assignee_id,
+    reason: c.reason as Reason,
+    claim: { remedy: c.claim_remedy as Remedy, amountMinor: c.claim_amount_minor },
+    order: {
+      currency: c.currency,
+      itemPriceMinor: c.item_price_minor,
+      shippingMinor: c.shipping_minor,
+      totalMinor: c.total_minor,
+      deliveryStatus: c.delivery_status as DeliveryStatus,
+    },
+    buyerId: c.buyer_id,
+    sellerId: c.seller_id,
+    buyerLabel: (c.buyer_label as AccountLabel | null) ?? null,
+    escalatedAt: c.escalated_at,
+    forcedDecision: c.forced_decision === 1,
+    evidenceRound: c.evidence_round,
+    evidenceRequests: requests.map((r) => ({
+      id: r.id,
+      party: r.party as Party,
+      request: r.request,
+      requestedBy: r.requested_by,
+      requestedAt: r.requested_at,
+      dueAt: r.due_at,
+      status: r.status as 'open' | 'fulfilled' | 'expired',
+      resolvedAt: r.resolved_at,
+      round: r.round,
+    })),
+    proposal: proposal
+      ? {
+          options: JSON.parse(proposal.options) as ProposalOption[],
+          recommended: proposal.recommended as OptionKind,
+          recommendationReason: proposal.recommendation_reason,
+          proposedBy: proposal.proposed_by,
+          proposedAt: proposal.proposed_at,
+          replyDueAt: proposal.reply_due_at,
+          replies: { buyer: proposal.buyer_reply as ReplyChoice | null, seller: proposal.seller_reply as ReplyChoice | null },
+          repliedAt: { buyer: proposal.buyer_replied_at, seller: proposal.seller_replied_at },
+          overrideNote: proposal.override_note,
+          policyVersion: proposal.policy_version,
+          endedAt: proposal.ended_at,
+        }
+      : null,
+    decision: decisions.length ? toDecision(decisions[decisions.length - 1]!) : null,
+    supersededDecisions: decisions.slice(0, -1).map(toDecision),
+    appeal: appeal
+      ? {
+          party: appeal.party as Party,
+          grounds: appeal.grounds as AppealGrounds,
+          text: appeal.text,
+          filedAt: appeal.filed_at,
+          status: appeal.status as 'pending' | 'upheld' | 'overturned',
+          reviewedBy: appeal.reviewed_by,
+          reviewedAt: appeal.reviewed_at,
+          reviewReasons: appeal.review_reasons,
+        }
+      : null,
+    refund: refund
+      ? {
+          status: refund.status as RefundStatus,
+          amountMinor: refund.amount_minor,
+          returnDueAt: refund.return_due_at,
+          returnTrackingNumber: refund.return_tracking_number,
+          updatedAt: refund.updated_at,
+          reference: refund.reference,
+          failureReason: refund.failure_reason,
+        }
+      : null,
+  };
 }
 
 export { ConcurrentUpdate, saveCaseState, saveCaseStates, appendEvents, syncDeadlines, type CaseChange } from './case-write';

@@ -37,17 +37,30 @@ export interface LoggedChange {
 /** Records a change in the caller's transaction and tells listening desktops when it commits. */
 export async function recordChange(tx: WriteTx, caseIds: readonly string[], reason: ChangeReason, at: number): Promise<void> {
   if (!caseIds.length || dialectOf(tx) === 'sqlite') return;
+  const { logged, notified } = changeNoticeParts(caseIds, reason, at, null);
+  await sql`WITH ${logged} SELECT ${notified}`.execute(tx);
+}
+
+/**
+ * recordChange's statement in two parts, for a writer that folds it into its own statement
+ * (take-next): the CTE `logged` (the change_log row, written only when the CTE named `onlyIf`
+ * has a row, if given) and the expression that sends the notice. PostgreSQL only.
+ */
+export function changeNoticeParts(caseIds: readonly string[], reason: ChangeReason, at: number, onlyIf: string | null) {
   const unique = [...new Set(caseIds)];
   const ids = unique.length <= MAX_IDS ? JSON.stringify(unique) : null;
   const inPayload = ids !== null && ids.length <= MAX_PAYLOAD_IDS_CHARS ? ids : null;
-  await sql`
-    WITH logged AS (
-      INSERT INTO change_log (case_ids, reason, origin, at) VALUES (${ids}, ${reason}, ${changeOrigin}, ${at}) RETURNING seq
-    )
-    SELECT pg_notify(
+  const values = sql`${ids}::text, ${reason}::text, ${changeOrigin}::text, ${at}::bigint`;
+  const logged = sql`logged AS (
+      INSERT INTO change_log (case_ids, reason, origin, at)
+      ${onlyIf === null ? sql`VALUES (${values})` : sql`SELECT ${values} FROM ${sql.table(onlyIf)} LIMIT 1`}
+      RETURNING seq
+    )`;
+  const notified = sql`(SELECT pg_notify(
       ${CHANGE_CHANNEL},
       json_build_object('seq', seq, 'origin', ${changeOrigin}::text, 'reason', ${reason}::text, 'caseIds', ${inPayload}::json)::text
-    ) FROM logged`.execute(tx);
+    ) FROM logged)`;
+  return { logged, notified };
 }
 
 const payloadSchema = z.object({

@@ -18,9 +18,18 @@ export interface PolicyRow {
 
 /** The policy in force: the newest published version (version 1, the defaults, is created on first use). */
 export async function currentPolicy(db: Reader): Promise<VersionedPolicy> {
-  const row = await db.selectFrom('policies').select(['version', 'body']).orderBy('version', 'desc').limit(1).executeTakeFirst();
-  if (row) return { version: row.version, policy: Policy.parse(JSON.parse(row.body)) };
-  return { version: 0, policy: DEFAULT_POLICY };
+  return policyOfRow(await db.selectFrom('policies').select(['version', 'body']).orderBy('version', 'desc').limit(1).executeTakeFirst());
+}
+
+/** The last row parsed: every command reads the policy in force, which changes only when a supervisor publishes. */
+let lastParsed: { body: string; parsed: VersionedPolicy } | null = null;
+
+/** The policy of a `policies` row (the newest one); the defaults, as version 0, when there is none yet. */
+export function policyOfRow(row: { version: number; body: string } | undefined): VersionedPolicy {
+  if (!row) return { version: 0, policy: DEFAULT_POLICY };
+  if (lastParsed?.body !== row.body || lastParsed.parsed.version !== row.version)
+    lastParsed = { body: row.body, parsed: { version: row.version, policy: Policy.parse(JSON.parse(row.body)) } };
+  return lastParsed.parsed;
 }
 
 /**

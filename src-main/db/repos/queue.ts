@@ -235,7 +235,8 @@ async function smallBuyerSet(db: Reader, q: QueueQuery) {
 export async function mineRows(db: Reader, q: QueueQuery, me: string | null, now: number): Promise<QueueRecord[]> {
   let query = rowsQuery(db)
     .where('cases.assignee_id', '=', me ?? '')
-    .where('cases.status', 'in', [...OPEN_STATUSES]);
+    // Open, said as cases_mine_overdue's predicate (migrations/0012).
+    .where(openCasesPredicate);
   if (q.status?.length) query = query.where('cases.status', 'in', q.status);
   if (q.reason?.length) query = query.where('cases.reason', 'in', q.reason);
   if (q.country) query = query.where('buyer.country', '=', q.country);
@@ -278,7 +279,7 @@ export async function countsByStatus(db: Reader): Promise<Partial<Record<CaseSta
 /**
  * One assignee's open cases: all of them and those back in review from the counters; the
  * overdue ones (a deadline is a matter of the clock, not of a write) by a walk of the
- * assignee's own open cases in cases_by_assignee.
+ * assignee's own open cases in cases_mine_overdue (migrations/0012).
  */
 export async function countMine(db: Reader, me: string, which: 'all' | 'needsAction' | 'overdue', now: number): Promise<number> {
   if (which !== 'overdue') {
@@ -294,7 +295,7 @@ export async function countMine(db: Reader, me: string, which: 'all' | 'needsAct
     .selectFrom('cases')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('cases.assignee_id', '=', me)
-    .where('cases.status', 'in', [...OPEN_STATUSES]);
+    .where(openCasesPredicate);
   return count(base.where((eb) => overdueExpr(eb as unknown as Eb, now)));
 }
 
