@@ -153,33 +153,25 @@ function FeedCard({ feed: f, now, onRevoke }: { feed: FeedView; now: number; onR
         <Line label="Events (head)" testId="feed-head">
           {f.headSeq === 0 ? 'none yet' : `up to #${f.headSeq}`}
         </Line>
-        <Line label="Event cursor" testId="feed-cursor">
-          {f.cursorReadAt ? (
-            <>
-              handled up to #{f.cursorSeq}, read {ago(f.cursorReadAt, now)} ·{' '}
-              <Text span c={lagTone(f.cursorLag)} fw={600} fz="sm" data-testid="feed-cursor-lag">
-                {f.cursorLag ? `${f.cursorLag} unread` : 'up to date'}
-              </Text>
-              {f.oldestUnreadAt && `, oldest ${ago(f.oldestUnreadAt, now)}`}
-            </>
-          ) : (
-            <>
-              never read ·{' '}
-              <Text span c={lagTone(f.cursorLag)} fw={600} fz="sm" data-testid="feed-cursor-lag">
-                {f.cursorLag ? `${f.cursorLag} unread` : 'nothing to read'}
-              </Text>
-              {f.oldestUnreadAt && `, oldest ${ago(f.oldestUnreadAt, now)}`}
-            </>
-          )}
-        </Line>
+        {(f.cursorReadAt || !f.webhook) && (
+          <Line label="Event cursor" testId="feed-cursor">
+            {f.cursorReadAt ? `handled up to #${f.cursorSeq}, read ${ago(f.cursorReadAt, now)}` : 'never read'} ·{' '}
+            <Text span c={lagTone(f.cursorLag)} fw={600} fz="sm" data-testid="feed-cursor-lag">
+              {f.cursorLag ? `${f.cursorLag} unread` : 'up to date'}
+            </Text>
+            {f.oldestUnreadAt && `, oldest ${ago(f.oldestUnreadAt, now)}`}
+          </Line>
+        )}
         <Line label="Webhook" testId="feed-webhook">
           {f.webhook ? f.webhook.url : 'none (the marketplace reads the cursor)'}
         </Line>
         {f.webhook && (
           <>
             <Line label="Deliveries" testId="feed-deliveries">
-              {f.deliveredBatches} {f.deliveredBatches === 1 ? 'batch' : 'batches'} up to #{f.deliveredSeq}, last{' '}
-              {ago(f.lastDeliveredAt, now)} ·{' '}
+              {f.deliveredBatches
+                ? `${f.deliveredBatches} ${f.deliveredBatches === 1 ? 'batch' : 'batches'} up to #${f.deliveredSeq}, last ${ago(f.lastDeliveredAt, now)}`
+                : 'none yet'}{' '}
+              ·{' '}
               <Text span c={lagTone(f.lag)} fw={600} fz="sm" data-testid="feed-webhook-lag">
                 {f.lag ? `${f.lag} undelivered` : 'up to date'}
               </Text>
@@ -188,7 +180,7 @@ function FeedCard({ feed: f, now, onRevoke }: { feed: FeedView; now: number; onR
             <Line label="Failures" testId="feed-failures">
               {f.attempts > 0 ? (
                 <Text span c="red.8" fz="sm">
-                  {f.attempts} failed {f.attempts === 1 ? 'attempt' : 'attempts'} in a row: {f.lastError ?? 'no answer'}; next try{' '}
+                  {f.attempts} failed {f.attempts === 1 ? 'attempt' : 'attempts'} in a row: {f.lastError ?? 'no answer'} Next try{' '}
                   {f.nextAttemptAt ? formatInstant(f.nextAttemptAt, true) : 'soon'}
                 </Text>
               ) : (
