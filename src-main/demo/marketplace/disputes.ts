@@ -15,7 +15,7 @@ const ITEMS = [
   { title: 'USB-C charger 65 W', price: 2_900, reason: 'counterfeit', text: 'The charger looks fake and gets very hot.' },
   { title: 'LEGO-compatible set', price: 4_500, reason: 'missing_parts', text: 'Two bags of parts are missing.' },
   { title: 'Running shoes, 42', price: 8_900, reason: 'wrong_item', text: 'I received size 39 in another colour.' },
-  { title: 'Phone case (3 pack)', price: 1_500, reason: 'quantity_short', text: 'Only two cases were in the parcel.' },
+  { title: 'Phone case', price: 1_500, reason: 'quantity_short', text: 'Only two cases were in the parcel.' },
   { title: 'Desk lamp', price: 3_900, reason: 'damaged', text: 'The base is cracked and the lamp wobbles.' },
 ] as const;
 
