@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { advanceClock, demoUser, shot, signIn } from './helpers';
 
@@ -114,6 +115,12 @@ test('a feed created on the screen shows its events, its cursor lag and its webh
     await expect(hookCard.getByTestId('feed-webhook-lag')).toHaveText('1 undelivered');
     await expect(page.getByTestId('stat-failing')).toContainText('1');
     await shot(page, 'feeds-failing');
+    // WCAG 2.2 AA on this screen (names of controls, contrast of the lag and failure inks).
+    const axe = await new AxeBuilder({ page })
+      .include('[data-testid="feeds-screen"]')
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+      .analyze();
+    expect(axe.violations.map((v) => `${v.id} (${v.impact}) ${v.nodes[0]?.target.join(' ')}`)).toEqual([]);
     // … and once its retry is due, the batch goes through and the card says so.
     await advanceClock(page, 0.01);
     await expect(hookCard.getByTestId('feed-webhook-lag')).toHaveText('up to date', { timeout: 15_000 });

@@ -118,7 +118,7 @@ function Line({ label, children, testId }: { label: string; children: ReactNode;
 }
 
 function FeedCard({ feed: f, now, onRevoke }: { feed: FeedView; now: number; onRevoke: () => void }) {
-  const lagTone = (n: number) => (n > 0 ? 'orange.8' : 'teal.8');
+  const lagTone = (n: number) => (n > 0 ? 'red.9' : 'teal.9');
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-label={`Feed ${f.name}`} data-testid={`feed-${f.name}`}>
       <Group justify="space-between" mb="xs" wrap="nowrap">
@@ -127,15 +127,15 @@ function FeedCard({ feed: f, now, onRevoke }: { feed: FeedView; now: number; onR
             {f.name}
           </Text>
           {f.revokedAt ? (
-            <Badge color="gray" variant="light">
+            <Badge color="gray.7" variant="filled">
               revoked {formatInstant(f.revokedAt)}
             </Badge>
           ) : f.attempts > 0 ? (
-            <Badge color="red" variant="light">
+            <Badge color="red.9" variant="filled">
               webhook failing
             </Badge>
           ) : (
-            <Badge color="teal" variant="light">
+            <Badge color="teal.9" variant="filled">
               active
             </Badge>
           )}
@@ -179,7 +179,7 @@ function FeedCard({ feed: f, now, onRevoke }: { feed: FeedView; now: number; onR
             </Line>
             <Line label="Failures" testId="feed-failures">
               {f.attempts > 0 ? (
-                <Text span c="red.8" fz="sm">
+                <Text span c="red.9" fz="sm">
                   {f.attempts} failed {f.attempts === 1 ? 'attempt' : 'attempts'} in a row: {f.lastError ?? 'no answer'} Next try{' '}
                   {f.nextAttemptAt ? formatInstant(f.nextAttemptAt, true) : 'soon'}
                 </Text>

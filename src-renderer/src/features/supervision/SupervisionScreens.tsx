@@ -134,7 +134,7 @@ export function SupervisorNav({ value, onChange }: { value: string; onChange: (v
         aria-label="Screen"
         data-testid="base-view"
       />
-      {/* Eight screens fill the bar on a narrow window: the sentence shows only where it fits. */}
+      {/* Nine screens fill the bar on a narrow window: the sentence shows only where it fits. */}
       <Text fz="xs" c="dimmed" visibleFrom="xl" style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>
         Supervisor’s desk: appeals, the team’s work, the policy and decision quality.
       </Text>
