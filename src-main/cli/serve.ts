@@ -46,7 +46,13 @@ export async function runServe(args: string[]): Promise<void> {
     testControls: clock ? { advanceClock: async (ms: number) => (clock.advance(ms), core.sweepNow()), now: () => clock.now() } : undefined,
   });
   process.stdout.write(`Mediation Desk is serving ${server.url}  (data: ${flags.db ?? databaseUrlFromEnv() ?? dataDir})\n`);
-  const simulation = flags.simulate ? await simulateMarketplace(core, dataDir, server.url) : null;
+  // The desk serves whether or not its simulated marketplace could start.
+  const simulation = flags.simulate
+    ? await simulateMarketplace(core, dataDir, server.url).catch((e: unknown) => {
+        process.stderr.write(`The simulated marketplace did not start: ${(e as Error).message}\n`);
+        return null;
+      })
+    : null;
   await new Promise<void>((done) => {
     const stop = () =>
       void (simulation?.stop() ?? Promise.resolve())

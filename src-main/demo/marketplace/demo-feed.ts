@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addFeed, authenticateFeed } from '../../app/feed/admin';
 import { AppFailure } from '../../contract/errors';
@@ -24,6 +24,7 @@ export async function demoFeedToken(db: Reader, dataDir: string, now: number): P
     created = await addFeed(db, `demo-marketplace-${now.toString(36)}`, null, now);
   }
   const saved = { name: created.feed.name, token: created.token };
+  mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(saved), { mode: 0o600 });
   chmodSync(file, 0o600);
   return saved;
