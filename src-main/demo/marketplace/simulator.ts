@@ -300,7 +300,7 @@ export async function runMarketplaceSimulator(opts: SimulatorOptions): Promise<v
     while (!stopped) {
       const r = await send(`/feed/v1/events?after=${after}&limit=100`, { method: 'GET' });
       if (r.status !== 200) throw new Error(`The desk refused to list events: ${describe(r)}`);
-      const events = (r.body?.events ?? []);
+      const events = r.body?.events ?? [];
       for (const e of events) plan(e);
       after = Number(r.body?.next ?? after);
       if (events.length < 100) await sleep(pollMs);
