@@ -11,6 +11,7 @@ import * as m0009 from './0009_accounts_sessions';
 import * as m0010 from './0010_audit_chain';
 import * as m0011 from './0011_presence_counts';
 import * as m0012 from './0012_mine_overdue_index';
+import * as m0014 from './0014_feed_cursor';
 import * as m0016 from './0016_languages_reports';
 
 /**
@@ -30,5 +31,6 @@ export const migrations: Record<string, Migration> = {
   '0010_audit_chain': m0010,
   '0011_presence_counts': m0011,
   '0012_mine_overdue_index': m0012,
+  '0014_feed_cursor': m0014,
   '0016_languages_reports': m0016,
 };

@@ -53,6 +53,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const { runFeed } = await import('./feed');
     await runFeed(args);
   },
+  async 'simulate-marketplace'(args) {
+    const { runSimulateMarketplace } = await import('./simulate-marketplace');
+    await runSimulateMarketplace(args);
+  },
   async users(args) {
     const { runUsers } = await import('./users');
     await runUsers(args);

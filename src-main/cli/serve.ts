@@ -7,6 +7,9 @@ import { openCore } from '../runtime/core';
 import { startHttpServer } from '../transport/http';
 import { intFlag, parseArgs } from './args';
 import { databaseUrlFromEnv, defaultDataDir } from './paths';
+import { demoFeedToken } from '../demo/marketplace/demo-feed';
+import { runMarketplaceSimulator } from '../demo/marketplace/simulator';
+import type { Core } from '../runtime/core';
 
 const DEFAULT_DEMO_CASES = 3_000;
 
@@ -23,6 +26,7 @@ export async function runServe(args: string[]): Promise<void> {
     'demo-cases': 'string',
     fresh: 'boolean',
     'test-clock': 'boolean',
+    simulate: 'boolean',
   });
   const port = intFlag(flags.port, 'port', 4780);
   const dataDir = flags.fresh ? mkdtempSync(join(tmpdir(), 'mediation-desk-')) : resolve(String(flags['data-dir'] ?? defaultDataDir()));
@@ -42,13 +46,51 @@ export async function runServe(args: string[]): Promise<void> {
     testControls: clock ? { advanceClock: async (ms: number) => (clock.advance(ms), core.sweepNow()), now: () => clock.now() } : undefined,
   });
   process.stdout.write(`Mediation Desk is serving ${server.url}  (data: ${flags.db ?? databaseUrlFromEnv() ?? dataDir})\n`);
+  // The desk serves whether or not its simulated marketplace could start.
+  const simulation = flags.simulate
+    ? await simulateMarketplace(core, dataDir, server.url).catch((e: unknown) => {
+        process.stderr.write(`The simulated marketplace did not start: ${(e as Error).message}\n`);
+        return null;
+      })
+    : null;
   await new Promise<void>((done) => {
     const stop = () =>
-      void server
-        .close()
+      void (simulation?.stop() ?? Promise.resolve())
+        .then(() => server.close())
         .then(() => core.close())
         .then(done);
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+}
+
+/**
+ * `serve --simulate` (`npm start`): a marketplace on the other end of the demo's feed, in this
+ * process, over HTTP like any integrator: new disputes every few minutes, parties who answer
+ * (or not) what the mediators ask. Ten marketplace minutes pass in a real second.
+ */
+async function simulateMarketplace(core: Core, dataDir: string, url: string): Promise<{ stop(): Promise<void> }> {
+  const feed = await demoFeedToken(core.db, dataDir, core.context.clock.now());
+  const abort = new AbortController();
+  process.stdout.write(
+    `A simulated marketplace plays buyers and sellers through the feed ${feed.name} (its lines start with [marketplace]).\n`,
+  );
+  const running = runMarketplaceSimulator({
+    url,
+    token: feed.token,
+    speed: 600,
+    // A new seed each start: new disputes, new parties.
+    seed: core.context.clock.now() % 1_000_000_000,
+    temper: 'mixed',
+    disputes: 30,
+    everyMinutes: 240,
+    log: (line) => process.stdout.write(`[marketplace] ${line}\n`),
+    signal: abort.signal,
+  }).catch((e: unknown) => process.stderr.write(`[marketplace] stopped: ${(e as Error).message}\n`));
+  return {
+    stop: async () => {
+      abort.abort();
+      await running;
+    },
+  };
 }

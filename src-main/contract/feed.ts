@@ -23,10 +23,32 @@ export const RefundUpdateInput = z
       ctx.addIssue({ code: 'custom', path: ['reason'], message: 'is required when the refund failed' });
   });
 
+/** As `feed add` takes it (app/feed/admin.ts FEED_NAME). */
+export const FeedName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'use 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+export const FeedCreateInput = z
+  .object({
+    name: FeedName,
+    /** Where the desk POSTs signed event batches; without it the marketplace reads the cursor. */
+    webhookUrl: z
+      .string()
+      .max(2_000, 'must be at most 2000 characters')
+      .url('must be a full http:// or https:// address')
+      .refine((u) => /^https?:\/\//i.test(u), 'must be an http:// or https:// address')
+      .optional(),
+  })
+  .strict();
+
 export const feedMethods = {
   'refund.update': { input: RefundUpdateInput, who: ['intake'] },
   /** The supervisors' Feeds screen: each feed's deliveries, lag and failures. */
   'feeds.list': { input: z.object({}).strict(), who: ['supervisor'] },
+  /** A new feed from the Feeds screen (as `feed add`): its token and webhook secret are answered once, never again. */
+  'feeds.create': { input: FeedCreateInput, who: ['supervisor'] },
+  /** Revokes a feed's token at once (as `feed revoke`); the feed stays listed. */
+  'feeds.revoke': { input: z.object({ name: FeedName }).strict(), who: ['supervisor'] },
 } as const;
 
 /** The methods a feed may call over `POST /feed/v1/call/<method>` (FEED.md "Calls in"). */
@@ -97,9 +119,17 @@ export interface FeedView {
   lastError: string | null;
   lastAttemptAt: string | null;
   nextAttemptAt: string | null;
+  /** The last seq the feed said it handled when it read GET /feed/v1/events (`after`), and when it last read. */
+  cursorSeq: number;
+  cursorReadAt: string | null;
+  /** Events after cursorSeq, and the oldest of them (what the consumer has not read yet). */
+  cursorLag: number;
+  oldestUnreadAt: string | null;
 }
 
 export interface FeedOutputs {
   'refund.update': { caseId: string; status: CaseStatus; refund: RefundStatus };
   'feeds.list': { feeds: FeedView[]; at: string };
+  'feeds.create': { name: string; token: string; webhookSecret: string | null };
+  'feeds.revoke': { name: string; revokedAt: string };
 }

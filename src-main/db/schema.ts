@@ -489,6 +489,9 @@ export interface FeedsTable {
   failed_attempts_total: Generated<number>;
   lease_owner: Generated<string | null>;
   lease_until: Generated<number | null>;
+  /** migrations/0014_feed_cursor */
+  cursor_seq: Generated<number>;
+  cursor_read_at: Generated<number | null>;
 }
 export interface FeedCasesTable {
   case_id: string;

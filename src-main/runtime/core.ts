@@ -11,6 +11,7 @@ import { systemClock, type Clock } from './clock';
 import type { ServiceContext } from '../app/handlers';
 import { replayInWorker } from '../app/replay/in-worker';
 import { openEvidenceFiles } from '../app/evidence/intake';
+import type { Analyzer } from '../files/ingest';
 import { openEvidenceStore } from './evidence-store';
 import { serveEvidence } from '../app/evidence/serving';
 import { ensurePolicy } from '../db/repos/policy';
@@ -52,6 +53,8 @@ export interface CoreOptions {
   feedRateLimit?: RateLimit;
   /** Webhook push settings (tests inject fetch and a short backoff); the clock is the core's. */
   webhooks?: Omit<WebhookOptions, 'clock'>;
+  /** The image analysis pool (default the shared one); tests pass one with a small queue to see it full. */
+  evidenceAnalyzer?: Analyzer;
 }
 
 export interface Core extends CoreApi {
@@ -102,6 +105,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   await listener?.ready;
   const evidence = openEvidenceFiles(
     openEvidenceStore(db, { databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, evidenceDir: opts.evidenceDir, now: () => clock.now() }),
+    opts.evidenceAnalyzer,
   );
   // The audit chain's start-up check: the events since the last start, then the whole history in the background.
   const integrity = new IntegrityMonitor(db, { now: () => clock.now(), fullWalk: opts.fullIntegrityWalk });

@@ -14,6 +14,8 @@ import type { AppError } from '../contract/errors';
 
 /** JSON calls: a policy-sized image as base64 (2 MB → 2.7 MB of text) and the rest of the input. */
 export const MAX_FEED_JSON_BYTES = 4 * 1024 * 1024;
+/** What a 503 (UNAVAILABLE) tells the marketplace to wait before sending again, in seconds. */
+const BUSY_RETRY_AFTER_S = 30;
 /** A multipart body's non-file parts: the note and the part headers. */
 const MAX_NOTE_BYTES = 8 * 1024;
 
@@ -234,6 +236,8 @@ export function sendFeedJson(
 ): void {
   if (res.headersSent) return void res.end();
   const text = JSON.stringify(body);
+  // Busy (a full image queue, the database away): say when to come back, as a 429 does.
+  const busy = status === 503 && !('Retry-After' in headers) ? { 'Retry-After': String(BUSY_RETRY_AFTER_S) } : {};
   // A refusal before the body was read whole: answer, then close rather than read the rest.
   const unread = req !== undefined && !req.complete;
   res.writeHead(status, {
@@ -242,6 +246,7 @@ export function sendFeedJson(
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     ...(unread ? { Connection: 'close' } : {}),
+    ...busy,
     ...headers,
   });
   res.end(text);

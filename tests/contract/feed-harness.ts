@@ -9,6 +9,7 @@ import { addFeed } from '../../src-main/app/feed/admin';
 import { createUser } from '../../src-main/app/session/users';
 import type { Identity } from '../../src-main/app/identity';
 import type { RateLimit } from '../../src-main/app/feed/rate-limit';
+import type { Analyzer } from '../../src-main/files/ingest';
 
 /**
  * A real desk for the feed contract tests: the core on a fresh database (an SQLite file, or a
@@ -52,10 +53,19 @@ export const M1: Identity = { kind: 'user', userId: 'm1', role: 'mediator', name
 export const S1: Identity = { kind: 'user', userId: 's1', role: 'supervisor', name: 'Sam' };
 export const S2: Identity = { kind: 'user', userId: 's2', role: 'supervisor', name: 'Sue' };
 
-export async function openDesk(databaseUrl: string | undefined, opts: { rateLimit?: RateLimit } = {}): Promise<Desk> {
+export async function openDesk(
+  databaseUrl: string | undefined,
+  opts: { rateLimit?: RateLimit; evidenceAnalyzer?: Analyzer } = {},
+): Promise<Desk> {
   const dir = mkdtempSync(join(tmpdir(), 'md-feed-'));
   const clock = new ManualClock(START);
-  const core = await openCore({ dataDir: dir, databaseUrl, clock, feedRateLimit: opts.rateLimit ?? { perSecond: 1_000, burst: 10_000 } });
+  const core = await openCore({
+    dataDir: dir,
+    databaseUrl,
+    clock,
+    feedRateLimit: opts.rateLimit ?? { perSecond: 1_000, burst: 10_000 },
+    evidenceAnalyzer: opts.evidenceAnalyzer,
+  });
   for (const [id, name, role] of [
     ['m1', 'Mira', 'mediator'],
     ['s1', 'Sam', 'supervisor'],

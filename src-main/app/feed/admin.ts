@@ -4,7 +4,7 @@ import type { FeedView } from '../../contract/feed';
 import { toIso } from '../../contract/primitives';
 import type { Reader } from '../../db/tx';
 import { inWriteTx } from '../../db/tx';
-import { feedByName, feedByTokenHash, insertFeed, listFeeds, outboxHead, revokeFeed, type FeedRow } from '../../db/repos/feeds';
+import { countFeeds, feedByName, feedByTokenHash, insertFeed, listFeeds, outboxHead, revokeFeed, type FeedRow } from '../../db/repos/feeds';
 
 /**
  * Feeds and their tokens (FEED.md "Feeds and tokens"). A token is 32 random bytes; only its
@@ -22,6 +22,8 @@ const TOKEN_PREFIX = 'mdf_';
 export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 
 export const FEED_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** Connections an installation may hold, revoked ones included (each is listed and read on the Feeds screen). */
+export const MAX_FEEDS = 200;
 
 export async function addFeed(
   db: Reader,
@@ -42,6 +44,8 @@ export async function addFeed(
   await inWriteTx(db, async (tx) => {
     if (await feedByName(tx, name))
       throw new AppFailure('DUPLICATE', `There is already a feed named ${name}; revoke it or choose another name.`);
+    if ((await countFeeds(tx)) >= MAX_FEEDS)
+      throw new AppFailure('VALIDATION', `This desk already holds ${MAX_FEEDS} feeds; it takes no more.`);
     await insertFeed(tx, { id, name, tokenHash: hashToken(token), webhookUrl, webhookSecret, now });
   });
   return { feed: { id, name }, token, webhookSecret };
@@ -89,7 +93,9 @@ export async function feedViews(db: Reader): Promise<FeedView[]> {
 
 async function feedView(db: Reader, r: FeedRow): Promise<FeedView> {
   const delivered = Number(r.delivered_seq);
+  const cursor = Number(r.cursor_seq);
   const { head, pending, oldestUndeliveredAt } = await outboxHead(db, r.id, delivered);
+  const unread = cursor === delivered ? { pending, oldestUndeliveredAt } : await outboxHead(db, r.id, cursor);
   const pushes = r.webhook_url !== null;
   return {
     name: r.name,
@@ -108,5 +114,9 @@ async function feedView(db: Reader, r: FeedRow): Promise<FeedView> {
     lastError: r.delivery_error,
     lastAttemptAt: isoOrNull(r.last_attempt_at),
     nextAttemptAt: isoOrNull(r.next_attempt_at),
+    cursorSeq: cursor,
+    cursorReadAt: isoOrNull(r.cursor_read_at),
+    cursorLag: unread.pending,
+    oldestUnreadAt: isoOrNull(unread.oldestUndeliveredAt),
   };
 }

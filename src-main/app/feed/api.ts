@@ -3,7 +3,8 @@ import { AppFailure } from '../../contract/errors';
 import { EventsQuery, type EventsPage } from '../../contract/feed';
 import { Party } from '../../contract/domain';
 import { Id, toIso } from '../../contract/primitives';
-import { caseOwner, readOutbox } from '../../db/repos/feeds';
+import { caseOwner, readOutbox, recordCursorRead } from '../../db/repos/feeds';
+import { inWriteTx } from '../../db/tx';
 import { currentPolicy } from '../../db/repos/policy';
 import { sanitizeFileName } from '../../files/names';
 import type { StoreLimits } from '../../files/blob-store';
@@ -101,6 +102,8 @@ export function openFeedApi(ctx: ServiceContext, opts: { rateLimit?: RateLimit }
         return refuse(new AppFailure('VALIDATION', `${issue.path.join('.')}: ${issue.message}`, issue.path.join('.')));
       }
       const rows = await readOutbox(ctx.db, feed.id, q.data.after, q.data.limit);
+      // `after` is what the consumer says it handled: the Feeds screen shows its lag from it.
+      await inWriteTx(ctx.db, (tx) => recordCursorRead(tx, feed.id, q.data.after, ctx.clock.now()));
       const page: EventsPage = {
         events: rows.map((r) => ({
           seq: r.seq,

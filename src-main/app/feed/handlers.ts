@@ -5,10 +5,15 @@ import type { Identity } from '../identity';
 import { runCaseCommand } from '../case/commands';
 import type { Handler } from '../handlers';
 import { sweepAfterCommit } from '../sweep-after-commit';
-import { feedViews } from './admin';
+import { addFeed, feedViews, revokeFeedByName } from './admin';
 
 /** The feed's own methods (contract/feed.ts), spread into the handler registry. */
-export const feedHandlers: { 'refund.update': Handler<'refund.update'>; 'feeds.list': Handler<'feeds.list'> } = {
+export const feedHandlers: {
+  'refund.update': Handler<'refund.update'>;
+  'feeds.list': Handler<'feeds.list'>;
+  'feeds.create': Handler<'feeds.create'>;
+  'feeds.revoke': Handler<'feeds.revoke'>;
+} = {
   'refund.update': async (ctx, input, identity: Identity) => {
     if (identity.kind !== 'intake') throw new AppFailure('FORBIDDEN', 'Only the marketplace feed reports refunds.');
     const now = ctx.clock.now();
@@ -26,4 +31,13 @@ export const feedHandlers: { 'refund.update': Handler<'refund.update'>; 'feeds.l
     return { ...result, refund: refund! };
   },
   'feeds.list': async (ctx) => ({ feeds: await feedViews(ctx.db), at: toIso(ctx.clock.now()) }),
+  'feeds.create': async (ctx, input) => {
+    const { feed, token, webhookSecret } = await addFeed(ctx.db, input.name, input.webhookUrl ?? null, ctx.clock.now());
+    return { name: feed.name, token, webhookSecret };
+  },
+  'feeds.revoke': async (ctx, input) => {
+    const now = ctx.clock.now();
+    await revokeFeedByName(ctx.db, input.name, now);
+    return { name: input.name, revokedAt: toIso(now) };
+  },
 };

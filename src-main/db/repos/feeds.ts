@@ -36,6 +36,35 @@ export const feedByTokenHash = (db: Reader, hash: string) =>
   db.selectFrom('feeds').selectAll().where('token_hash', '=', hash).executeTakeFirst();
 export const listFeeds = (db: Reader) => db.selectFrom('feeds').selectAll().orderBy('name').execute();
 
+export async function countFeeds(db: Reader): Promise<number> {
+  const row = await db
+    .selectFrom('feeds')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Where the feed's consumer has read the event cursor to (migrations/0014): `after` is the last
+ * seq it handled. The position only grows (a consumer re-reading from 0 is catching up, not
+ * losing its place); the read time is written at most every 10 s, not on every poll.
+ */
+export async function recordCursorRead(tx: WriteTx, feedId: string, after: number, now: number): Promise<void> {
+  if (after > 0)
+    await tx
+      .updateTable('feeds')
+      .set({ cursor_seq: after, cursor_read_at: now })
+      .where('id', '=', feedId)
+      .where('cursor_seq', '<', after)
+      .execute();
+  await tx
+    .updateTable('feeds')
+    .set({ cursor_read_at: now })
+    .where('id', '=', feedId)
+    .where((eb) => eb.or([eb('cursor_read_at', 'is', null), eb('cursor_read_at', '<', now - 10_000)]))
+    .execute();
+}
+
 export async function revokeFeed(tx: WriteTx, name: string, now: number): Promise<boolean> {
   const r = await tx
     .updateTable('feeds')

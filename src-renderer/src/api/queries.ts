@@ -124,6 +124,8 @@ const CHANGES: Partial<Record<MethodName, readonly MethodName[]>> = {
   'users.issueResetCode': ['users.list'],
   'session.signOutOthers': ['session.list'],
   'password.change': ['session.list'],
+  'feeds.create': ['feeds.list'],
+  'feeds.revoke': ['feeds.list'],
 };
 
 /** The case ids an input names (`caseId`, `caseIds`). */

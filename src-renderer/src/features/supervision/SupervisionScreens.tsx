@@ -4,13 +4,14 @@ import { useMethodQuery } from '../../api/queries';
 import type { Me } from '../../api/types';
 import { ErrorBoundary } from '../../ui/ErrorBoundary';
 import { AppealsScreen } from './AppealsScreen';
+import { FeedsScreen } from './FeedsScreen';
 import { PolicyScreen } from './PolicyScreen';
 import { QualityScreen } from './QualityScreen';
 import { ReportsScreen } from './ReportsScreen';
 import { TeamScreen } from './TeamScreen';
 import { UsersScreen } from '../accounts/UsersScreen';
 
-export type SupervisionView = 'appeals' | 'team' | 'policy' | 'quality' | 'reports' | 'users';
+export type SupervisionView = 'appeals' | 'team' | 'policy' | 'quality' | 'reports' | 'users' | 'feeds';
 export const SUPERVISION_VIEWS: Array<{ value: SupervisionView; label: string; screen: string }> = [
   { value: 'appeals', label: 'Appeals', screen: 'The appeals queue' },
   { value: 'team', label: 'Team', screen: 'The team view' },
@@ -18,6 +19,7 @@ export const SUPERVISION_VIEWS: Array<{ value: SupervisionView; label: string; s
   { value: 'quality', label: 'Quality', screen: 'The quality review' },
   { value: 'reports', label: 'Reports', screen: 'The reports' },
   { value: 'users', label: 'Users', screen: 'The users screen' },
+  { value: 'feeds', label: 'Feeds', screen: 'The feeds screen' },
 ];
 const isSupervisionView = (v: string): v is SupervisionView => SUPERVISION_VIEWS.some((x) => x.value === v);
 
@@ -73,6 +75,9 @@ export function SupervisionScreens({
       {layer('users', (active) => (
         <UsersScreen me={me} active={active} />
       ))}
+      {layer('feeds', (active) => (
+        <FeedsScreen me={me} active={active} />
+      ))}
     </>
   );
 }
@@ -124,11 +129,12 @@ export function SupervisorNav({ value, onChange }: { value: string; onChange: (v
           { value: 'reports', label: label('Reports') },
           { value: 'buyers', label: label('Buyers by risk') },
           { value: 'users', label: label('Users') },
+          { value: 'feeds', label: label('Feeds') },
         ]}
         aria-label="Screen"
         data-testid="base-view"
       />
-      {/* Eight screens fill the bar on a narrow window: the sentence shows only where it fits. */}
+      {/* Nine screens fill the bar on a narrow window: the sentence shows only where it fits. */}
       <Text fz="xs" c="dimmed" visibleFrom="xl" style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>
         Supervisor’s desk: appeals, the team’s work, the policy and decision quality.
       </Text>

@@ -1,0 +1,31 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { addFeed, authenticateFeed } from '../../app/feed/admin';
+import { AppFailure } from '../../contract/errors';
+import type { Reader } from '../../db/tx';
+
+/**
+ * The demo's own marketplace connection (`npm start`): a feed named demo-marketplace whose
+ * token is kept in the data folder (readable by this user only), so the simulator finds it
+ * again on the next start. The desk itself still keeps only the token's hash. A lost or
+ * revoked token gets a new feed beside the old one.
+ */
+export async function demoFeedToken(db: Reader, dataDir: string, now: number): Promise<{ name: string; token: string }> {
+  const file = join(dataDir, 'demo-marketplace.token');
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { name: string; token: string };
+    if (await authenticateFeed(db, saved.token)) return saved;
+  }
+  let created;
+  try {
+    created = await addFeed(db, 'demo-marketplace', null, now);
+  } catch (e) {
+    if (!(e instanceof AppFailure) || e.code !== 'DUPLICATE') throw e;
+    created = await addFeed(db, `demo-marketplace-${now.toString(36)}`, null, now);
+  }
+  const saved = { name: created.feed.name, token: created.token };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(saved), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return saved;
+}

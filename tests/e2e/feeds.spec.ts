@@ -1,0 +1,147 @@
+import { createServer, type Server } from 'node:http';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { advanceClock, demoUser, shot, signIn } from './helpers';
+
+/**
+ * The supervisors' Feeds screen (issue 13 item 3) against the real feed API: a feed created
+ * on the screen, a dispute sent with its token, the event it causes shown as unread until the
+ * consumer reads the cursor; a webhook feed whose receiver fails once, then takes the batch.
+ */
+
+const DAY = 86_400_000;
+
+async function deskNow(page: Page): Promise<number> {
+  const res = await page.request.get('/api/test/now');
+  return Date.parse(((await res.json()) as { value: { now: string } }).value.now);
+}
+
+function dispute(id: string, now: number) {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    id,
+    openedAt: iso(now - 10 * DAY),
+    escalatedAt: iso(now - DAY),
+    reason: 'not_as_described',
+    claim: { remedy: 'refund_only', amountMinor: 4_500 },
+    description: 'The jacket is a different colour from the listing.',
+    order: {
+      id: `O-${id}`,
+      placedAt: iso(now - 30 * DAY),
+      currency: 'EUR',
+      itemPriceMinor: 4_000,
+      shippingMinor: 500,
+      totalMinor: 4_500,
+      item: { title: 'Rain jacket', quantity: 1 },
+      tracking: { number: `T-${id}`, carrier: 'DHL', status: 'delivered', deliveredAt: iso(now - 20 * DAY) },
+    },
+    buyer: { id: `B-${id}`, name: 'Ana Silva', country: 'PT' },
+    seller: { id: 'S-feeds-e2e', name: 'Northwind Outdoor', country: 'DE' },
+  };
+}
+
+async function createFeed(page: Page, name: string, webhookUrl?: string): Promise<string> {
+  await page.getByRole('button', { name: 'New feed' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New feed' });
+  await dialog.getByRole('textbox', { name: 'Name' }).fill(name);
+  if (webhookUrl) await dialog.getByRole('textbox', { name: 'Webhook URL (optional)' }).fill(webhookUrl);
+  await dialog.getByRole('button', { name: 'Create feed' }).click();
+  const done = page.getByRole('dialog', { name: `Feed ${name} created` });
+  const token = (await done.getByTestId('feed-token').textContent())!.trim();
+  expect(token).toMatch(/^mdf_/);
+  await done.getByRole('button', { name: 'Done' }).click();
+  return token;
+}
+
+test('a feed created on the screen shows its events, its cursor lag and its webhook failures and deliveries', async ({ page }) => {
+  // A marketplace's webhook receiver that fails its first delivery, then takes them.
+  const received: unknown[] = [];
+  let calls = 0;
+  const receiver: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      calls++;
+      if (calls === 1) return void res.writeHead(500).end('not yet');
+      received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((ok) => receiver.listen(0, '127.0.0.1', ok));
+  const hookPort = (receiver.address() as { port: number }).port;
+  const suffix = Date.now().toString(36);
+
+  try {
+    await signIn(page, demoUser('oleg'));
+    await page.getByTestId('supervisor-nav').getByText('Feeds', { exact: true }).click();
+    await expect(page.getByTestId('feeds-screen')).toBeVisible();
+
+    const cursorFeed = `shop-${suffix}`;
+    const hookFeed = `hook-${suffix}`;
+    const token = await createFeed(page, cursorFeed);
+    const hookToken = await createFeed(page, hookFeed, `http://127.0.0.1:${hookPort}/desk-events`);
+    const card = page.getByRole('region', { name: `Feed ${cursorFeed}` });
+    await expect(card.getByTestId('feed-cursor')).toContainText('never read');
+
+    // The marketplace sends a dispute: the desk accepts it and writes case.accepted for this feed.
+    const now = await deskNow(page);
+    const send = (tok: string, id: string) =>
+      page.request.post(`/feed/v1/call/intake.dispute`, {
+        headers: { Authorization: `Bearer ${tok}`, 'Idempotency-Key': `e2e-${id}` },
+        data: dispute(id, now),
+      });
+    const caseId = `D-FEED-${suffix}`;
+    expect((await send(token, caseId)).status()).toBe(200);
+    await expect(card.getByTestId('feed-cursor-lag')).toHaveText('1 unread');
+    await expect(card.getByTestId('feed-head')).toContainText('up to #');
+
+    // The consumer reads the cursor from 0, then says it handled the event: up to date.
+    const page1 = (await (await page.request.get('/feed/v1/events?after=0', { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+      events: Array<{ seq: number; type: string; caseId: string }>;
+      next: number;
+    };
+    expect(page1.events.map((e) => [e.type, e.caseId])).toEqual([['case.accepted', caseId]]);
+    await expect(card.getByTestId('feed-cursor')).toContainText('handled up to #0');
+    await page.request.get(`/feed/v1/events?after=${page1.next}`, { headers: { Authorization: `Bearer ${token}` } });
+    await expect(card.getByTestId('feed-cursor-lag')).toHaveText('up to date');
+    await expect(card.getByTestId('feed-cursor')).toContainText(`handled up to #${page1.next}`);
+
+    // The webhook feed: its first delivery fails (shown with the error and the next try) …
+    const hookCard = page.getByRole('region', { name: `Feed ${hookFeed}` });
+    expect((await send(hookToken, `${caseId}-H`)).status()).toBe(200);
+    await expect(hookCard.getByTestId('feed-failures')).toContainText('1 failed attempt in a row: The webhook answered HTTP 500', {
+      timeout: 15_000,
+    });
+    await expect(hookCard.getByTestId('feed-webhook-lag')).toHaveText('1 undelivered');
+    await expect(page.getByTestId('stat-failing')).toContainText('1');
+    await shot(page, 'feeds-failing');
+    // WCAG 2.2 AA on this screen (names of controls, contrast of the lag and failure inks).
+    const axe = await new AxeBuilder({ page })
+      .include('[data-testid="feeds-screen"]')
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+      .analyze();
+    expect(axe.violations.map((v) => `${v.id} (${v.impact}) ${v.nodes[0]?.target.join(' ')}`)).toEqual([]);
+    // … and once its retry is due, the batch goes through and the card says so.
+    await advanceClock(page, 0.01);
+    await expect(hookCard.getByTestId('feed-webhook-lag')).toHaveText('up to date', { timeout: 15_000 });
+    await expect(hookCard.getByTestId('feed-deliveries')).toContainText('1 batch up to #');
+    await expect(hookCard.getByTestId('feed-failures')).toContainText('none since the last delivery (1 in all)');
+    expect(received).toHaveLength(1);
+
+    // Revoking stops the token at once.
+    await card.getByRole('button', { name: `Revoke the token of ${cursorFeed}` }).click();
+    await page.getByRole('button', { name: 'Revoke token' }).click();
+    await expect(card).toContainText('revoked');
+    const refused = await page.request.get('/feed/v1/events?after=0', { headers: { Authorization: `Bearer ${token}` } });
+    expect(refused.status()).toBe(401);
+
+    // It fits the smallest supported window.
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await expect(hookCard).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(page, 'feeds-1024');
+  } finally {
+    await new Promise<void>((ok) => receiver.close(() => ok()));
+  }
+});
