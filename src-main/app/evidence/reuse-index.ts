@@ -213,9 +213,9 @@ export class PhashIndex {
  * in a tight loop cost ~10 ms per variant at a million. Only candidates: nothing is a match
  * before verification (files/match/verify.ts).
  */
-export const SIGNATURE_CANDIDATES = 12;
+export const SIGNATURE_CANDIDATES = 16;
 /** Hash bits (plus colour distance) beyond which a signature is no candidate at all. */
-export const SIGNATURE_MAX_DISTANCE = 22;
+export const SIGNATURE_MAX_DISTANCE = 40;
 
 export class SignatureScan {
   private hl = new Uint32Array(2048);

@@ -24,43 +24,83 @@ export interface Signature {
   cr: number;
 }
 
-const EDGE_FLOOR = 24;
+/** Luma + chroma distance (0–255 scale, L1) within which two pixels count as the same colour. */
+const SAME_COLOUR = 14;
+/** A line is backdrop when at most this share of its pixels is neither frame nor its own backdrop colour. */
+const OBJECT_SHARE = 0.08;
+/** Total colour change along an outermost line below which it is a smooth backdrop (a gradient). */
+const SMOOTH_LINE = 90;
 
-function objectBox(t: Thumb): { x0: number; y0: number; x1: number; y1: number } {
-  const { w, h, y } = t;
-  const xs: number[] = [];
-  const ys: number[] = [];
-  const mags: number[] = [];
-  for (let yy = 1; yy < h - 1; yy++)
-    for (let x = 1; x < w - 1; x++) {
-      const gx = y[yy * w + x + 1]! - y[yy * w + x - 1]!;
-      const gy = y[(yy + 1) * w + x]! - y[(yy - 1) * w + x]!;
-      mags.push(Math.abs(gx) + Math.abs(gy));
-      xs.push(x);
-      ys.push(yy);
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/**
+ * The object's box: lines (rows, columns) are peeled off from each side while (almost) every
+ * pixel of the line is the frame's colour (the corner's: padding, a screenshot's bars, the fill
+ * a tilted copy leaves in its corners) or close to the pixel beside it in the line peeled just
+ * before (a plain or gradient backdrop changes slowly). The outermost line must itself look like
+ * backdrop (one colour, or smooth). What stops the peeling is the object, wherever the frame
+ * put it; a crop through the object stops at once.
+ */
+export function objectBox(t: Thumb): Box {
+  const { w, h } = t;
+  const colourDist = (i: number, j: number) => Math.abs(t.y[i]! - t.y[j]!) + Math.abs(t.cb[i]! - t.cb[j]!) + Math.abs(t.cr[i]! - t.cr[j]!);
+  const median = (a: number[]) => a.sort((p, q) => p - q)[a.length >> 1]!;
+  const isFrame = (i: number) => colourDist(i, 0) <= SAME_COLOUR;
+  const outerLooksLikeBackdrop = (idx: number[]): boolean => {
+    const rest = idx.filter((i) => !isFrame(i));
+    if (rest.length <= OBJECT_SHARE * idx.length) return true;
+    const c = { y: median(rest.map((i) => t.y[i]!)), cb: median(rest.map((i) => t.cb[i]!)), cr: median(rest.map((i) => t.cr[i]!)) };
+    let odd = 0;
+    let variation = 0;
+    for (let k = 0; k < idx.length; k++) {
+      const i = idx[k]!;
+      const far = Math.abs(t.y[i]! - c.y) + Math.abs(t.cb[i]! - c.cb) + Math.abs(t.cr[i]! - c.cr) > SAME_COLOUR;
+      if (far && !isFrame(i)) odd++;
+      if (k) variation += colourDist(i, idx[k - 1]!);
     }
-  const sorted = Float32Array.from(mags).sort();
-  const threshold = Math.max(EDGE_FLOOR, 0.3 * (sorted[Math.floor(sorted.length * 0.99)] ?? 0));
-  const px: number[] = [];
-  const py: number[] = [];
-  for (let i = 0; i < mags.length; i++) {
-    if (mags[i]! < threshold) continue;
-    px.push(xs[i]!);
-    py.push(ys[i]!);
+    return odd <= OBJECT_SHARE * idx.length || variation <= SMOOTH_LINE;
+  };
+  const box: Box = { x0: 0, y0: 0, x1: w, y1: h };
+  // One peeler per side: `line(d)` is the d-th line from that side, `at(d, k)` its k-th pixel (full length).
+  const sides = [
+    { len: w, count: () => box.y1 - box.y0, at: (d: number, k: number) => d * w + k, take: () => box.y0++ },
+    { len: w, count: () => box.y1 - box.y0, at: (d: number, k: number) => (h - 1 - d) * w + k, take: () => box.y1-- },
+    { len: h, count: () => box.x1 - box.x0, at: (d: number, k: number) => k * w + d, take: () => box.x0++ },
+    { len: h, count: () => box.x1 - box.x0, at: (d: number, k: number) => k * w + (w - 1 - d), take: () => box.x1-- },
+  ].map((side) => ({ ...side, depth: 0, done: false }));
+  for (let moved = true; moved;) {
+    moved = false;
+    for (const side of sides) {
+      if (side.done || side.count() <= 4) continue;
+      const d = side.depth;
+      const idx = Array.from({ length: side.len }, (_, k) => side.at(d, k));
+      let ok: boolean;
+      if (d === 0) ok = outerLooksLikeBackdrop(idx);
+      else {
+        let odd = 0;
+        for (let k = 0; k < side.len; k++) if (!isFrame(idx[k]!) && colourDist(idx[k]!, side.at(d - 1, k)) > SAME_COLOUR) odd++;
+        // A line unlike the one before may start a new backdrop (a padded or screenshotted photo's own).
+        ok = odd <= OBJECT_SHARE * side.len || outerLooksLikeBackdrop(idx);
+      }
+      if (!ok) {
+        side.done = true;
+        continue;
+      }
+      side.take();
+      side.depth++;
+      moved = true;
+    }
   }
-  if (px.length < 8) return { x0: 0, y0: 0, x1: w, y1: h };
-  px.sort((a, b) => a - b);
-  py.sort((a, b) => a - b);
-  const q = (a: number[], f: number) => a[Math.min(a.length - 1, Math.floor(a.length * f))]!;
-  const x0 = q(px, 0.03);
-  const x1 = q(px, 0.97) + 1;
-  const y0 = q(py, 0.03);
-  const y1 = q(py, 0.97) + 1;
-  return x1 - x0 >= 4 && y1 - y0 >= 4 ? { x0, y0, x1, y1 } : { x0: 0, y0: 0, x1: w, y1: h };
+  return box.x1 - box.x0 > 4 && box.y1 - box.y0 > 4 ? box : { x0: 0, y0: 0, x1: w, y1: h };
 }
 
 /** The 8 × 8 luma means of the box (area-nearest sampling: the thumb is already small). */
-function grid8(t: Thumb, box: { x0: number; y0: number; x1: number; y1: number }): Float64Array {
+function grid8(t: Thumb, box: Box): Float64Array {
   const out = new Float64Array(64);
   const counts = new Float64Array(64);
   for (let yy = box.y0; yy < box.y1; yy++)
@@ -103,7 +143,7 @@ function transformed(g: Float64Array, k: number): Float64Array {
   return out;
 }
 
-function boxChroma(t: Thumb, box: { x0: number; y0: number; x1: number; y1: number }): { cb: number; cr: number } {
+function boxChroma(t: Thumb, box: Box): { cb: number; cr: number } {
   let cb = 0;
   let cr = 0;
   let n = 0;
