@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DisputeInput } from '../../src-main/contract/dispute';
 import type { Role } from '../../src-main/contract/domain';
-import type { Envelope } from '../../src-main/contract/errors';
 import type { Db } from '../../src-main/db/connect';
 import { ManualClock } from '../../src-main/runtime/clock';
 import { openEvidenceFiles, type EvidenceFiles } from '../../src-main/app/evidence/intake';
@@ -84,7 +83,7 @@ describe.each(DIALECTS.filter((d) => d.name !== 'pglite'))('a photo ring of twel
   const sent: Array<{ buyer: string; bytes: Buffer }> = [];
 
   async function ok(method: string, input: unknown, who: Identity): Promise<unknown> {
-    const r = (await dispatch(ctx, method, input, who));
+    const r = await dispatch(ctx, method, input, who);
     if (!r.ok) throw new Error(`${method} refused: ${r.error.code} ${r.error.message}`);
     return r.value;
   }
