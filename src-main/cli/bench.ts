@@ -12,6 +12,10 @@
  *   evidence    images ingested per second (hash, store, analysis with thumbnail and pHash) and
  *               the reuse lookup among 1,000,000 stored hashes (--skip-evidence,
  *               --evidence-images N, --evidence-stored N; bench/evidence.ts)
+ *   photoMatch  photo matching on generated product shots: recall per fraudster's edit, false
+ *               links per 1,000 unrelated pairs, print/verification cost per image beside a raw
+ *               decode, the candidate scan at 1,000,000 signatures (--skip-photo-match,
+ *               --photo-products N, --photo-distractors N; bench/photo-match.ts)
  *   team        on PostgreSQL (--pg <url> or BENCH_DATABASE_URL; skipped with a note without
  *               one): take-next p95 with 30 mediators on 3 desktops, queue.counts and the first
  *               "All open" page at --pg-cases (1M) cases, each beside raw `pg`
@@ -67,6 +71,9 @@ export async function runBench(args: string[]): Promise<void> {
     'skip-audit': 'boolean',
     'evidence-images': 'string',
     'evidence-stored': 'string',
+    'skip-photo-match': 'boolean',
+    'photo-products': 'string',
+    'photo-distractors': 'string',
     pg: 'string',
     'pg-cases': 'string',
     'pg-presses': 'string',
@@ -219,6 +226,16 @@ export async function runBench(args: string[]): Promise<void> {
             keep: !!flags.keep,
             log,
           });
+      // 8. Photo matching (issue 15): recall per fraudster's edit, false links, cost per image (bench/photo-match.ts).
+      const photoMatch = flags['skip-photo-match']
+        ? null
+        : await (
+            await import('../bench/photo-match')
+          ).benchPhotoMatching({
+            products: intFlag(flags['photo-products'], 'photo-products', 60),
+            distractors: intFlag(flags['photo-distractors'], 'photo-distractors', 20),
+            log,
+          });
       const figures = {
         import: importFigure,
         queuePage: queueFigure,
@@ -231,6 +248,7 @@ export async function runBench(args: string[]): Promise<void> {
             }
           : {}),
         ...(evidence ? { evidence } : {}),
+        ...(photoMatch ? { photoMatch } : {}),
         team: await team(),
         ...(auditFigure ? { auditVerify: auditFigure } : {}),
       };

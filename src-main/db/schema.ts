@@ -332,6 +332,13 @@ export interface EvidenceFilesTable {
   /** 'display,thumb' or ''. */
   variants: string;
   stored_at: number;
+  /** migrations/0013: the photo matcher's candidate signature (files/match/signature.ts); null for videos and older rows. */
+  match_sig: string | null;
+}
+/** migrations/0013_photo_prints: what a candidate match is verified with (files/match/print-codec.ts). */
+export interface EvidencePrintsTable {
+  sha256: string;
+  print: string;
 }
 /** migrations/0006_change_log: one row per committed transaction that changed cases (PostgreSQL only; db/repos/changes.ts). */
 export interface ChangeLogTable {
@@ -455,6 +462,7 @@ export interface Database extends AccountTables {
   risk_model: RiskModelTable;
   evidence_files: EvidenceFilesTable;
   evidence_matches: EvidenceMatchesTable;
+  evidence_prints: EvidencePrintsTable;
   evidence_blob_chunks: EvidenceBlobChunksTable;
   evidence_blobs: EvidenceBlobsTable;
   case_commands: CaseCommandsTable;

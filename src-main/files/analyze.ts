@@ -4,6 +4,10 @@ import { decodeBmp, tooManyPixelsMessage } from './bmp';
 import { readExif } from './exif';
 import { DEFAULT_IMAGE_LIMITS, readImageHeader, type ImageLimits } from './image-header';
 import { grayMatrix, phashOfGray, phashVariantsOfGray, type PhashTransform } from './phash';
+import { encodePrint } from './match/codec';
+import { printOfPixels } from './match/print';
+import { encodeSignature, signatureOf } from './match/signature';
+import { storedPrint, type QueryPrint } from './match/verify';
 import { ebmlHeaderElements, readVint, SNIFF_BYTES, sniffType, type SniffedType } from './sniff';
 
 export { DEFAULT_IMAGE_LIMITS, type ImageLimits } from './image-header';
@@ -36,10 +40,24 @@ export interface ImageFacts {
   phash: string;
   /** 8 entries, 'same' first: the hash the image would have as that transform of itself. */
   phashVariants: Array<{ transform: PhashTransform; phash: string }>;
+  /**
+   * What photo matching needs (issue 15): the print a new picture is checked with, the print
+   * stored for later pictures (encoded) and the candidate signature. Absent only from facts
+   * made by hand (tests of other parts).
+   */
+  match?: PhotoMatchFacts;
   /** JPEG, orientation applied, all metadata stripped, longest side ≤ DISPLAY_MAX_SIDE. */
   display: Buffer;
   /** JPEG, longest side ≤ THUMB_MAX_SIDE, metadata stripped. */
   thumb: Buffer;
+}
+
+export interface PhotoMatchFacts {
+  query: QueryPrint;
+  /** evidence_prints.print */
+  print: string;
+  /** evidence_files.match_sig */
+  sig: string;
 }
 
 export const DISPLAY_MAX_SIDE = 1600;
@@ -91,14 +109,16 @@ export async function analyzeImage(bytes: Buffer, sniffed: SniffedType, limits: 
     const raw = { raw: { width: upright.info.width, height: upright.info.height, channels: upright.info.channels } };
 
     const gray = grayMatrix(upright.data, upright.info.width, upright.info.height, upright.info.channels, HASH_SIZE);
-    const [display, thumb, exif] = await Promise.all([
+    const [display, thumb, exif, query] = await Promise.all([
       sharp(upright.data, raw).jpeg({ quality: DISPLAY_QUALITY }).toBuffer(),
       sharp(upright.data, raw)
         .resize(THUMB_MAX_SIDE, THUMB_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
         .jpeg({ quality: THUMB_QUALITY })
         .toBuffer(),
       readExif(bytes, sniffed),
+      printOfPixels(upright.data, upright.info.width, upright.info.height, upright.info.channels),
     ]);
+    const stored = storedPrint(query);
 
     return {
       width,
@@ -111,6 +131,7 @@ export async function analyzeImage(bytes: Buffer, sniffed: SniffedType, limits: 
       orientation,
       phash: phashOfGray(gray, HASH_SIZE),
       phashVariants: phashVariantsOfGray(gray, HASH_SIZE),
+      match: { query, print: encodePrint(stored), sig: encodeSignature(signatureOf(stored.thumb)) },
       display,
       thumb,
     };

@@ -7,8 +7,10 @@ import { toIso } from '../../contract/primitives';
 import {
   evidenceFileBySha,
   evidenceFilesBySha,
+  evidencePrintsBySha,
   insertEvidenceFiles,
   insertEvidenceMatches,
+  insertEvidencePrints,
   isDescribedEvidence,
   type NewEvidenceFile,
   type NewEvidenceMatch,
@@ -17,7 +19,11 @@ import { inWriteTx, type Reader } from '../../db/tx';
 import type { Actor, FileDescription } from '../../engine/commands';
 import { ingestFile, type Analyzer, type IngestedFile } from '../../files/ingest';
 import { sanitizeFileName } from '../../files/names';
-import { MATCH_MAX_DISTANCE, MAX_MATCHES, ReuseIndex, splitPhash, type ReuseMatch } from './reuse-index';
+import { MAX_MATCHES, ReuseIndex, splitPhash, type ReuseMatch } from './reuse-index';
+import type { ImageFacts, PhotoMatchFacts } from '../../files/analyze';
+import { decodePrint } from '../../files/match/codec';
+import { signatureVariants } from '../../files/match/signature';
+import { storedPrint, transformName, verifySamePhoto, type PhotoPrint } from '../../files/match/verify';
 import { SNIFF_BYTES, sniffType } from '../../files/sniff';
 import { ContentStore, formatMB, tooLargeMessage, unsupportedMessage, type StoreLimits } from '../../files/store';
 import type { BlobStore } from '../../files/blob-store';
@@ -118,43 +124,72 @@ export async function recordEvidenceFiles(tx: Reader, reuse: ReuseIndex, files: 
     );
     const rows: NewEvidenceFile[] = [];
     const matchRows: NewEvidenceMatch[] = [];
-    const earlier: Array<{ sha256: string; hi: number; lo: number; clusterKey: string }> = [];
+    const printRows: Array<{ sha256: string; print: string }> = [];
+    const earlier: Array<{ sha256: string; print: PhotoPrint; clusterKey: string }> = [];
     for (const f of unique) {
       if (known.has(f.sha256)) continue;
       let clusterKey: string | null = null;
+      const match = f.facts?.match;
       if (f.facts) {
-        const variants = f.facts.phashVariants.length ? f.facts.phashVariants : [{ transform: 'same' as const, phash: f.facts.phash }];
-        const found: Array<Omit<ReuseMatch, 'seq'>> = await reuse.lookup(w, variants, { exclude: f.sha256, sync: false });
-        for (const e of earlier) {
-          const best = closest(variants, e.hi, e.lo);
-          if (best.distance <= MATCH_MAX_DISTANCE) found.push({ sha256: e.sha256, clusterKey: e.clusterKey, ...best });
-        }
-        found.sort((a, b) => a.distance - b.distance); // stable: the index's earlier files first on ties
+        const found = match ? await verifiedMatches(w, reuse, f.sha256, f.facts, match, earlier) : [];
         clusterKey = found[0]?.clusterKey ?? f.sha256;
         for (const m of found.slice(0, MAX_MATCHES))
           matchRows.push({ sha256: f.sha256, other_sha256: m.sha256, distance: m.distance, transform: m.transform, found_at: now });
-        earlier.push({ sha256: f.sha256, ...splitPhash(f.facts.phash), clusterKey });
+      }
+      if (match && clusterKey) {
+        earlier.push({ sha256: f.sha256, print: storedPrint(match.query), clusterKey });
+        printRows.push({ sha256: f.sha256, print: match.print });
       }
       rows.push(fileRow(f, clusterKey, now));
     }
     await insertEvidenceFiles(w, rows);
     await insertEvidenceMatches(w, matchRows);
+    await insertEvidencePrints(w, printRows);
   });
 }
 
-function closest(variants: Array<{ transform: string; phash: string }>, hi: number, lo: number): { distance: number; transform: string } {
-  let best = { distance: 65, transform: 'same' };
-  for (const v of variants) {
-    const h = splitPhash(v.phash);
-    const d = popcount((h.hi ^ hi) >>> 0) + popcount((h.lo ^ lo) >>> 0);
-    if (d < best.distance) best = { distance: d, transform: v.transform };
+/**
+ * The earlier files that ARE the same photo as a new one (issue 15): candidates from the reuse
+ * index (perceptual hash, matcher signature) and the files before it in this call, each
+ * verified by its local features and an overlay of the two pictures; closest first by the
+ * number of corners that agree. A candidate without a stored print (a file recorded before
+ * migration 0013) cannot be verified and is not a match: the buyer score and the case screen's
+ * warning count verified matches only.
+ */
+async function verifiedMatches(
+  w: Reader,
+  reuse: ReuseIndex,
+  sha256: string,
+  facts: Pick<ImageFacts, 'phash' | 'phashVariants'>,
+  match: PhotoMatchFacts,
+  earlier: Array<{ sha256: string; print: PhotoPrint; clusterKey: string }>,
+): Promise<Array<Omit<ReuseMatch, 'seq'>>> {
+  const phashVariants = facts.phashVariants.length ? facts.phashVariants : [{ transform: 'same' as const, phash: facts.phash }];
+  const candidates = await reuse.candidatesFor(w, phashVariants, signatureVariants(match.query.stored), { exclude: sha256, sync: false });
+  const prints = await evidencePrintsBySha(
+    w,
+    candidates.map((c) => c.sha256),
+  );
+  const checks: Array<{ sha256: string; clusterKey: string; distance: number; print: PhotoPrint }> = [];
+  for (const c of candidates) {
+    const text = prints.get(c.sha256);
+    if (text) checks.push({ sha256: c.sha256, clusterKey: c.clusterKey, distance: c.distance, print: decodePrint(text) });
   }
-  return best;
-}
-function popcount(x: number): number {
-  let c = 0;
-  for (; x; x &= x - 1) c++;
-  return c;
+  for (const e of earlier) checks.push({ ...e, distance: 64 });
+  const found: Array<Omit<ReuseMatch, 'seq'> & { inliers: number }> = [];
+  for (const c of checks) {
+    const verdict = verifySamePhoto(match.query, c.print);
+    if (verdict.same)
+      found.push({
+        sha256: c.sha256,
+        clusterKey: c.clusterKey,
+        distance: Math.min(c.distance, 64),
+        transform: transformName(verdict),
+        inliers: verdict.inliers,
+      });
+  }
+  // Stable: the index's earlier files first on ties.
+  return found.sort((a, b) => b.inliers - a.inliers).map(({ inliers: _, ...m }) => m);
 }
 
 function fileRow(f: IngestedFile, clusterKey: string | null, now: number): NewEvidenceFile {
@@ -177,6 +212,7 @@ function fileRow(f: IngestedFile, clusterKey: string | null, now: number): NewEv
     phash_hi: halves?.hi ?? null,
     phash_lo: halves?.lo ?? null,
     cluster_key: clusterKey,
+    match_sig: facts?.match?.sig ?? null,
     variants: f.variants.join(','),
     stored_at: now,
   };

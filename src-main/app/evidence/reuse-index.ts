@@ -1,5 +1,6 @@
 import type { Reader } from '../../db/tx';
-import { evidenceHashesAfter, evidenceHashesBySeq, evidenceKeysBySeq } from '../../db/repos/evidence';
+import { evidenceHashesAfter, evidenceHashesBySeq, evidenceKeysBySeq, type HashRow } from '../../db/repos/evidence';
+import { decodeSignature, type Signature } from '../../files/match/signature';
 
 /**
  * Reuse detection: is a new picture (or a flipped / rotated / re-encoded copy of it) one that
@@ -204,6 +205,92 @@ export class PhashIndex {
   }
 }
 
+/**
+ * The second way to a candidate (issue 15): a scan of every image's matcher signature (the
+ * trimmed object's 64-bit hash and its mean colour, files/match/signature.ts), keeping the
+ * SIGNATURE_CANDIDATES closest. A scan, not an index: a cropped, bordered or tilted copy can
+ * differ in a dozen bits, beyond what band probing finds cheaply, and 12 bytes an image scanned
+ * in a tight loop cost tens of milliseconds per variant at a million (`scanAt1M` in the bench). Only candidates: nothing is a match
+ * before verification (files/match/verify.ts).
+ */
+export const SIGNATURE_CANDIDATES = 16;
+/** Hash bits (plus colour distance) beyond which a signature is no candidate at all. */
+export const SIGNATURE_MAX_DISTANCE = 40;
+
+export class SignatureScan {
+  private hl = new Uint32Array(2048);
+  /** cb << 8 | cr */
+  private colour = new Uint16Array(1024);
+  private seq = new Uint32Array(1024);
+  private n = 0;
+
+  get size(): number {
+    return this.n;
+  }
+
+  add(seq: number, s: Signature): void {
+    if (this.n === this.seq.length) {
+      const grow = <T extends Uint32Array | Uint16Array>(a: T, w: number, make: (n: number) => T): T => {
+        const b = make(this.n * 2 * w);
+        b.set(a);
+        return b;
+      };
+      this.hl = grow(this.hl, 2, (k) => new Uint32Array(k));
+      this.colour = grow(this.colour, 1, (k) => new Uint16Array(k));
+      this.seq = grow(this.seq, 1, (k) => new Uint32Array(k));
+    }
+    this.hl[2 * this.n] = s.hi >>> 0;
+    this.hl[2 * this.n + 1] = s.lo >>> 0;
+    this.colour[this.n] = (s.cb << 8) | s.cr;
+    this.seq[this.n] = seq;
+    this.n++;
+  }
+
+  /** The `k` closest entries to any of the variants (seq and distance), closest first. */
+  nearest(variants: Signature[], k = SIGNATURE_CANDIDATES, maxDistance = SIGNATURE_MAX_DISTANCE): Array<{ seq: number; distance: number }> {
+    const bestD = new Float64Array(k).fill(Infinity);
+    const bestI = new Int32Array(k).fill(-1);
+    const HL = this.hl;
+    const C = this.colour;
+    const first = variants[0];
+    if (!first) return [];
+    const grey = (cb: number, cr: number) => Math.abs(cb - 128) + Math.abs(cr - 128) <= 3;
+    const qGrey = grey(first.cb, first.cr);
+    // Typed arrays, not objects, in the loop that runs once per stored image.
+    const vh = Uint32Array.from(variants, (v) => v.hi >>> 0);
+    const vl = Uint32Array.from(variants, (v) => v.lo >>> 0);
+    for (let i = 0; i < this.n; i++) {
+      let bits = 64;
+      const h = HL[2 * i]!;
+      const l = HL[2 * i + 1]!;
+      for (let v = 0; v < vh.length; v++) {
+        const d = popcount32((h ^ vh[v]!) >>> 0) + popcount32((l ^ vl[v]!) >>> 0);
+        if (d < bits) bits = d;
+      }
+      if (bits > maxDistance) continue;
+      const cb = C[i]! >>> 8;
+      const cr = C[i]! & 0xff;
+      const d = bits + (qGrey || grey(cb, cr) ? 0 : (Math.abs(cb - first.cb) + Math.abs(cr - first.cr)) / 4);
+      if (d > maxDistance || d >= bestD[k - 1]!) continue;
+      let j = k - 1;
+      while (j > 0 && bestD[j - 1]! > d) {
+        bestD[j] = bestD[j - 1]!;
+        bestI[j] = bestI[j - 1]!;
+        j--;
+      }
+      bestD[j] = d;
+      bestI[j] = i;
+    }
+    const out: Array<{ seq: number; distance: number }> = [];
+    for (let j = 0; j < k && bestI[j]! >= 0; j++) out.push({ seq: this.seq[bestI[j]!]!, distance: bestD[j]! });
+    return out;
+  }
+
+  memoryBytes(): number {
+    return this.hl.byteLength + this.colour.byteLength + this.seq.byteLength;
+  }
+}
+
 /** Keep re-checking a skipped seq this long (a transaction that has not committed yet). */
 const GAP_RECHECK_MS = 10 * 60_000;
 /** At most this many skipped seqs are remembered (the newest). */
@@ -218,6 +305,7 @@ const PAGE = 20_000;
  */
 export class ReuseIndex {
   readonly index = new PhashIndex();
+  readonly signatures = new SignatureScan();
   private lastSeq = 0;
   /** seq → when it was first seen missing (performance.now(): cache upkeep, not case logic). */
   private readonly gaps = new Map<number, number>();
@@ -230,7 +318,9 @@ export class ReuseIndex {
    */
   async sync(db: Reader): Promise<{ added: number }> {
     let added = 0;
-    const put = (r: { seq: number; hi: number | null; lo: number | null }) => {
+    const put = (r: HashRow) => {
+      const sig = r.sig === null ? null : decodeSignature(r.sig);
+      if (sig) this.signatures.add(r.seq, sig);
       if (r.hi === null || r.lo === null) return;
       this.index.add(r.seq, r.hi, r.lo);
       added++;
@@ -269,6 +359,33 @@ export class ReuseIndex {
       variants.map((v) => ({ transform: v.transform, ...splitPhash(v.phash) })),
       maxDistance,
     );
+  }
+
+  /**
+   * The earlier files that MAY be the same photo as a new picture, to be verified: those whose
+   * perceptual hash (any flip/rotation) is within PROBE_MAX_DISTANCE, and the closest by the
+   * matcher's signature. Synced with `db` unless `sync: false`. Named (sha256, cluster); the
+   * distance and transform are the perceptual hash's when it found them.
+   */
+  async candidatesFor(
+    db: Reader,
+    phashVariants: PhashVariant[],
+    sigVariants: Signature[],
+    opts: { exclude?: string; sync?: boolean } = {},
+  ): Promise<ReuseMatch[]> {
+    if (opts.sync !== false) await this.sync(db);
+    const bySeq = new Map<number, Candidate>();
+    for (const c of this.candidates(phashVariants, PROBE_MAX_DISTANCE).slice(0, MAX_MATCHES)) bySeq.set(c.seq, c);
+    for (const c of this.signatures.nearest(sigVariants))
+      if (!bySeq.has(c.seq)) bySeq.set(c.seq, { seq: c.seq, distance: 64, transform: 'same' });
+    if (!bySeq.size) return [];
+    const keys = await evidenceKeysBySeq(db, [...bySeq.keys()]);
+    const out: ReuseMatch[] = [];
+    for (const c of bySeq.values()) {
+      const k = keys.get(c.seq);
+      if (k && k.sha256 !== opts.exclude) out.push({ ...c, sha256: k.sha256, clusterKey: k.clusterKey });
+    }
+    return out;
   }
 
   /**

@@ -72,42 +72,67 @@ export async function evidenceFilesBySha(db: Reader, sha256s: Iterable<string>):
   return out;
 }
 
+/** A reuse index entry: the perceptual hash's halves and the matcher's signature (null: none). */
+export interface HashRow {
+  seq: number;
+  hi: number | null;
+  lo: number | null;
+  sig: string | null;
+}
+
 /** The reuse index's incremental load: rows after `afterSeq` in seq order (videos too, so gaps in seq are seen). */
-export async function evidenceHashesAfter(
-  db: Reader,
-  afterSeq: number,
-  limit: number,
-): Promise<Array<{ seq: number; hi: number | null; lo: number | null }>> {
+export async function evidenceHashesAfter(db: Reader, afterSeq: number, limit: number): Promise<HashRow[]> {
   const rows = await db
     .selectFrom('evidence_files')
-    .select(['seq', 'phash_hi', 'phash_lo'])
+    .select(['seq', 'phash_hi', 'phash_lo', 'match_sig'])
     .where('seq', '>', afterSeq)
     .orderBy('seq')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
-    seq: Number(r.seq),
-    hi: r.phash_hi === null ? null : Number(r.phash_hi),
-    lo: r.phash_lo === null ? null : Number(r.phash_lo),
-  }));
+  return rows.map(hashRow);
 }
 
+const hashRow = (r: { seq: number; phash_hi: number | null; phash_lo: number | null; match_sig: string | null }): HashRow => ({
+  seq: Number(r.seq),
+  hi: r.phash_hi === null ? null : Number(r.phash_hi),
+  lo: r.phash_lo === null ? null : Number(r.phash_lo),
+  sig: r.match_sig ?? null,
+});
+
 /** Rows with these seqs (the ones a sync skipped because they were not committed yet). */
-export async function evidenceHashesBySeq(
-  db: Reader,
-  seqs: number[],
-): Promise<Array<{ seq: number; hi: number | null; lo: number | null }>> {
-  const out: Array<{ seq: number; hi: number | null; lo: number | null }> = [];
+export async function evidenceHashesBySeq(db: Reader, seqs: number[]): Promise<HashRow[]> {
+  const out: HashRow[] = [];
   for (const ids of chunks(seqs, MAX_IDS)) {
     if (!ids.length) continue;
-    for (const r of await db.selectFrom('evidence_files').select(['seq', 'phash_hi', 'phash_lo']).where('seq', 'in', ids).execute())
-      out.push({
-        seq: Number(r.seq),
-        hi: r.phash_hi === null ? null : Number(r.phash_hi),
-        lo: r.phash_lo === null ? null : Number(r.phash_lo),
-      });
+    for (const r of await db
+      .selectFrom('evidence_files')
+      .select(['seq', 'phash_hi', 'phash_lo', 'match_sig'])
+      .where('seq', 'in', ids)
+      .execute())
+      out.push(hashRow(r));
   }
   return out.sort((a, b) => a.seq - b.seq);
+}
+
+/** The photo matcher's stored prints (migrations/0013), by sha256; files without one are absent. */
+export async function evidencePrintsBySha(db: Reader, sha256s: Iterable<string>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const ids of chunks([...new Set(sha256s)], MAX_IDS)) {
+    if (!ids.length) continue;
+    for (const r of await db.selectFrom('evidence_prints').select(['sha256', 'print']).where('sha256', 'in', ids).execute())
+      out.set(r.sha256, r.print);
+  }
+  return out;
+}
+
+export async function insertEvidencePrints(tx: WriteTx, rows: Array<{ sha256: string; print: string }>): Promise<void> {
+  await insertChunked(rows, (chunk) =>
+    tx
+      .insertInto('evidence_prints')
+      .values(chunk)
+      .onConflict((oc) => oc.column('sha256').doNothing())
+      .execute(),
+  );
 }
 
 /** What a reuse match needs to know about the earlier file: its name and its cluster. */

@@ -1,0 +1,259 @@
+import type { Features } from './features';
+import { alignedAgreement, mirrorThumb, type Similarity, type Thumb } from './thumb';
+
+/**
+ * Is a candidate really the same photo? Its stored features are matched with the new
+ * picture's (and with its mirror image's), and the matches must agree on ONE geometric
+ * transform: a similarity (scale, rotation, shift) found by a deterministic RANSAC. Look-alike
+ * products share colours, shapes and even corner patches, but not dozens of corners that land
+ * where one rotation and one scale put them; a real copy (cropped, bordered, tilted, resized)
+ * keeps them.
+ */
+
+/** Descriptor bits at or below which two corners may be the same corner. */
+const MAX_DESCRIPTOR_DISTANCE = 64;
+/** Lowe's ratio: the best match must be clearly better than the second. */
+const RATIO = 0.8;
+/** First-level pixels (BASE_SIDE 400) a corner may land from where the transform puts it. */
+const INLIER_TOLERANCE = 6;
+/** The orientation a match implies may differ from the transform's by this much. */
+const ANGLE_TOLERANCE = 0.35;
+const HYPOTHESES = 400;
+/** Scale between the two pictures' first levels: a copy 3× smaller or larger is still found. */
+const MIN_SCALE = 1 / 3.2;
+const MAX_SCALE = 3.2;
+
+/** What makes a verified match: this many consistent corners, spread over the picture. */
+export const MIN_INLIERS = 5;
+const MIN_SPREAD = 0.06;
+/** …and the two pictures, laid over each other, must have their edges in the same places… */
+export const MIN_EDGE_AGREEMENT = 0.55;
+/** …and the same colours (0–255 scale) where both have colour. */
+export const MAX_CHROMA_DIFFERENCE = 9.5;
+
+export interface Verdict {
+  same: boolean;
+  inliers: number;
+  /** Corners that had a descriptor match at all (before geometry). */
+  matches: number;
+  mirrored: boolean;
+  /** Rotation in degrees, clockwise, and scale from the new picture to the stored one. */
+  rotation: number;
+  scale: number;
+  /** Edge agreement of the two pictures laid over each other (0 when not checked). */
+  edges: number;
+  /** Mean chroma difference where they overlap (null: not checked, or a picture without colour). */
+  chroma: number | null;
+}
+
+function popcount32(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/** Pairs (query i, stored j) passing the distance and ratio tests, each stored corner used once (the closer wins). */
+function descriptorMatches(q: Features, s: Features): Array<[number, number]> {
+  const bestFor = new Int32Array(s.n).fill(-1);
+  const bestDist = new Int32Array(s.n).fill(1 << 30);
+  const qd = q.desc;
+  const sd = s.desc;
+  for (let i = 0; i < q.n; i++) {
+    let d1 = 1 << 30;
+    let d2 = 1 << 30;
+    let j1 = -1;
+    const qo = i * 8;
+    for (let j = 0; j < s.n; j++) {
+      const so = j * 8;
+      let d = 0;
+      for (let k = 0; k < 8 && d < d2; k++) d += popcount32((qd[qo + k]! ^ sd[so + k]!) >>> 0);
+      if (d < d1) {
+        d2 = d1;
+        d1 = d;
+        j1 = j;
+      } else if (d < d2) d2 = d;
+    }
+    if (j1 < 0 || d1 > MAX_DESCRIPTOR_DISTANCE || d1 > RATIO * d2) continue;
+    if (d1 < bestDist[j1]!) {
+      bestDist[j1] = d1;
+      bestFor[j1] = i;
+    }
+  }
+  const out: Array<[number, number]> = [];
+  for (let j = 0; j < s.n; j++) if (bestFor[j]! >= 0) out.push([bestFor[j]!, j]);
+  return out;
+}
+
+const wrap = (a: number) => Math.atan2(Math.sin(a), Math.cos(a));
+
+interface Fit {
+  inliers: number[];
+  a: number;
+  b: number;
+  tx: number;
+  ty: number;
+}
+
+/** Deterministic RANSAC over 2-match similarity hypotheses. */
+function bestSimilarity(q: Features, s: Features, m: Array<[number, number]>): Fit {
+  let best: Fit = { inliers: [], a: 1, b: 0, tx: 0, ty: 0 };
+  if (m.length < 2) return best;
+  let seed = 0x9e3779b9 ^ m.length;
+  const next = (n: number) => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  const tol2 = INLIER_TOLERANCE * INLIER_TOLERANCE;
+  for (let h = 0; h < HYPOTHESES; h++) {
+    const i = next(m.length);
+    const j = next(m.length);
+    if (i === j) continue;
+    const [qi, si] = m[i]!;
+    const [qj, sj] = m[j]!;
+    const qx = q.x[qj]! - q.x[qi]!;
+    const qy = q.y[qj]! - q.y[qi]!;
+    const sx = s.x[sj]! - s.x[si]!;
+    const sy = s.y[sj]! - s.y[si]!;
+    const qq = qx * qx + qy * qy;
+    if (qq < 100) continue; // too close together to fix a rotation
+    // s = [a −b; b a] q + t
+    const a = (qx * sx + qy * sy) / qq;
+    const b = (qx * sy - qy * sx) / qq;
+    const scale = Math.hypot(a, b);
+    if (scale < MIN_SCALE || scale > MAX_SCALE) continue;
+    const rot = Math.atan2(b, a);
+    const tx = s.x[si]! - (a * q.x[qi]! - b * q.y[qi]!);
+    const ty = s.y[si]! - (b * q.x[qi]! + a * q.y[qi]!);
+    const inliers: number[] = [];
+    for (let k = 0; k < m.length; k++) {
+      const [qk, sk] = m[k]!;
+      const px = a * q.x[qk]! - b * q.y[qk]! + tx;
+      const py = b * q.x[qk]! + a * q.y[qk]! + ty;
+      const dx = px - s.x[sk]!;
+      const dy = py - s.y[sk]!;
+      // The tolerance grows with the scale at which the corner was found.
+      const t = tol2 * Math.max(1, s.level[sk]! + 1);
+      if (dx * dx + dy * dy > t) continue;
+      if (Math.abs(wrap(s.angle[sk]! - q.angle[qk]! - rot)) > ANGLE_TOLERANCE) continue;
+      inliers.push(k);
+    }
+    if (inliers.length > best.inliers.length) best = { inliers, a, b, tx, ty };
+  }
+  return best;
+}
+
+/** How much of the stored picture the inliers cover (their bounding box's share of its area). */
+function spreadOf(s: Features, m: Array<[number, number]>, inliers: number[]): number {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const k of inliers) {
+    const j = m[k]![1];
+    x0 = Math.min(x0, s.x[j]!);
+    x1 = Math.max(x1, s.x[j]!);
+    y0 = Math.min(y0, s.y[j]!);
+    y1 = Math.max(y1, s.y[j]!);
+  }
+  // Relative to the sides' geometric mean: a product covers half of a frame or so.
+  return Math.sqrt(((x1 - x0) * (y1 - y0)) / (s.width * s.height));
+}
+
+/** The similarity that best fits all inliers (least squares), refining the 2-point hypothesis. */
+function refine(q: Features, s: Features, m: Array<[number, number]>, fit: Fit): Similarity {
+  const k = fit.inliers.length;
+  if (k < 3) return fit;
+  let mqx = 0;
+  let mqy = 0;
+  let msx = 0;
+  let msy = 0;
+  for (const i of fit.inliers) {
+    const [qi, si] = m[i]!;
+    mqx += q.x[qi]!;
+    mqy += q.y[qi]!;
+    msx += s.x[si]!;
+    msy += s.y[si]!;
+  }
+  mqx /= k;
+  mqy /= k;
+  msx /= k;
+  msy /= k;
+  let num1 = 0;
+  let num2 = 0;
+  let den = 0;
+  for (const i of fit.inliers) {
+    const [qi, si] = m[i]!;
+    const qx = q.x[qi]! - mqx;
+    const qy = q.y[qi]! - mqy;
+    const sx = s.x[si]! - msx;
+    const sy = s.y[si]! - msy;
+    num1 += qx * sx + qy * sy;
+    num2 += qx * sy - qy * sx;
+    den += qx * qx + qy * qy;
+  }
+  if (den <= 0) return fit;
+  const a = num1 / den;
+  const b = num2 / den;
+  return { a, b, tx: msx - (a * mqx - b * mqy), ty: msy - (b * mqx + a * mqy) };
+}
+
+/** A photo as the matcher keeps it: its corners and its tiny colour copy. */
+export interface PhotoPrint {
+  features: Features;
+  thumb: Thumb;
+}
+/** A new photo as the matcher checks it: also its mirror image's corners. */
+export interface QueryPrint extends PhotoPrint {
+  mirror: Features;
+  /** The thumb as stored (half of `thumb`, which is kept larger for checking). */
+  stored: Thumb;
+}
+
+/** What is stored of a new photo once it is recorded. */
+export const storedPrint = (q: QueryPrint): PhotoPrint => ({ features: q.features, thumb: q.stored });
+
+/** One orientation of the query against the stored photo. */
+function verifyOne(q: Features, qThumb: Thumb, s: PhotoPrint, mirrored: boolean): Verdict {
+  const m = descriptorMatches(q, s.features);
+  const fit = bestSimilarity(q, s.features, m);
+  const inliers = fit.inliers.length;
+  const spread = inliers ? spreadOf(s.features, m, fit.inliers) : 0;
+  const sim = refine(q, s.features, m, fit);
+  const verdict: Verdict = {
+    same: false,
+    inliers,
+    matches: m.length,
+    mirrored,
+    rotation: Math.round((Math.atan2(sim.b, sim.a) * 180) / Math.PI),
+    scale: Math.round(Math.hypot(sim.a, sim.b) * 100) / 100,
+    edges: 0,
+    chroma: null,
+  };
+  if (inliers < MIN_INLIERS || spread < MIN_SPREAD) return verdict;
+  const agree = alignedAgreement(qThumb, q.width, s.thumb, s.features.width, sim);
+  verdict.edges = Math.round(agree.edges * 1000) / 1000;
+  verdict.chroma = agree.chroma === null ? null : Math.round(agree.chroma * 10) / 10;
+  verdict.same = agree.edges >= MIN_EDGE_AGREEMENT && (agree.chroma === null || agree.chroma <= MAX_CHROMA_DIFFERENCE);
+  return verdict;
+}
+
+/** The verdict on a candidate: the new photo as it is, then (if that fails) its mirror image. */
+export function verifySamePhoto(query: QueryPrint, stored: PhotoPrint): Verdict {
+  const straight = verifyOne(query.features, query.thumb, stored, false);
+  if (straight.same) return straight;
+  const flipped = verifyOne(query.mirror, mirrorThumb(query.thumb), stored, true);
+  return flipped.same || flipped.inliers > straight.inliers ? flipped : straight;
+}
+
+/**
+ * The verdict as the evidence tables name it (`transform`): the nearest of the square's
+ * symmetries, e.g. a copy turned by 87° is 'rot90', a mirrored one 'flip_h'.
+ */
+export function transformName(v: Verdict): string {
+  const quarter = ((Math.round(-v.rotation / 90) % 4) + 4) % 4;
+  if (!v.mirrored) return ['same', 'rot90', 'rot180', 'rot270'][quarter]!;
+  return ['flip_h', 'transverse', 'flip_v', 'transpose'][quarter]!;
+}

@@ -1,0 +1,50 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  evaluatePhotoMatching,
+  FALSE_LINK_GOAL,
+  photoMatchTable,
+  RECALL_GOAL,
+  type PhotoMatchReport,
+} from '../../src-main/bench/photo-match';
+import { PHOTO_EDITS } from '../../src-main/bench/photo-set';
+
+/**
+ * Issue 15, item 4: photo matching judged on a held-out part of the generated product shots.
+ * Matching was tuned on seeds 1000…1039 only; these seeds (50,000…) were never looked at while
+ * tuning, and the bench uses a third range (9000…). The edited copy goes through the same
+ * candidate search and verification as the evidence intake.
+ *
+ * The goals of the issue are asserted as they are (recall ≥ 0.95 per edit class, ≤ 1 false
+ * link per 1,000 pairs of unrelated photos). The matcher does not reach every goal yet: those
+ * it misses on this held-out set are listed in SHORT_OF_GOAL and run as `it.fails`, so the
+ * suite stays green while the gap is visible, and the day one reaches its goal the test fails
+ * until it is taken off the list. The evaluation is deterministic (seeded shots and edits, a
+ * seeded RANSAC). See the README's "Photo matching" section for the figures.
+ */
+
+/** Measured on this held-out set: watermark 0.90, crop15 0.80, border 0.50, tilt5 0.60, false links 2.3 per 1,000. */
+const SHORT_OF_GOAL = new Set<string>(['watermark', 'crop15', 'border', 'tilt5', 'falseLinks']);
+const goal = (name: string) => (SHORT_OF_GOAL.has(name) ? it.fails : it);
+
+const PRODUCTS = 20;
+const DISTRACTORS = 10;
+
+describe('photo matching on held-out product shots', () => {
+  let report: PhotoMatchReport;
+  beforeAll(async () => {
+    report = await evaluatePhotoMatching({ products: PRODUCTS, distractors: DISTRACTORS, seedBase: 50_000 });
+  }, 600_000);
+
+  for (const edit of PHOTO_EDITS)
+    goal(edit)(`finds the original of a copy changed by ${edit} (recall ≥ ${RECALL_GOAL})`, () => {
+      expect(report.recall[edit].rate, photoMatchTable(report).join('\n')).toBeGreaterThanOrEqual(RECALL_GOAL);
+    });
+
+  it('measures every pair of unrelated photos', () => {
+    expect(report.falseLinks.pairs).toBe(((PRODUCTS + DISTRACTORS) * (PRODUCTS + DISTRACTORS - 1)) / 2);
+  });
+
+  goal('falseLinks')(`links at most ${FALSE_LINK_GOAL} pair in 1,000 of unrelated low-texture product photos`, () => {
+    expect(report.falseLinks.perThousand, photoMatchTable(report).join('\n')).toBeLessThanOrEqual(FALSE_LINK_GOAL);
+  });
+});
