@@ -4,6 +4,7 @@ import {
   BetaFitter,
   COUNTERS,
   DEFAULT_PRIORS,
+  FITTED_WEIGHTS,
   HistoryScorer,
   MemoryRiskStore,
   PhotoIndex,
@@ -169,6 +170,32 @@ describe('decay', () => {
     const w = (s: BuyerScore, code: string) => s.reasons.find((r) => r.code === code)?.weight ?? 0;
     expect(w(old, 'REVIEW_THREAT')).toBeLessThan(w(recent, 'REVIEW_THREAT'));
     expect(w(old, 'REUSED_PHOTO')).toBeLessThan(w(recent, 'REUSED_PHOTO'));
+  });
+
+  it('a score ages without events: read later, it equals a full rescore at that instant, and its velocity fades', () => {
+    // A burst of disputes, then silence; velocity given a weight so that its fading shows.
+    const weights = { bias: FITTED_WEIGHTS.bias, coef: { ...FITTED_WEIGHTS.coef, VELOCITY: 1.5 } };
+    const h = new History().account('B').account('B-other');
+    for (let i = 0; i < 12; i++) h.order('B', T0 + i * DAY, { dispute: { messages: i % 4 ? [] : ['I will leave a 1-star review.'] } });
+    const events = [...h.events].sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
+    const lastAt = Math.max(...events.map((e) => e.at ?? 0));
+    const scorer = new HistoryScorer({ priors: DEFAULT_PRIORS, weights });
+    for (const e of events) scorer.add(e);
+    const now = scorer.finish().find((x) => x.accountId === 'B')!;
+    expect(codes(now)).toContain('VELOCITY');
+    expect(scorer.scoreAt('B', lastAt - DAY)).toEqual(now); // never backwards
+
+    for (const later of [lastAt + 30 * DAY, lastAt + 400 * DAY]) {
+      const aged = scorer.scoreAt('B', later)!;
+      // The same as scoring everything afresh at that instant (an unrelated account's event moves the clock).
+      const fresh = new HistoryScorer({ priors: DEFAULT_PRIORS, weights });
+      for (const e of [...events, { type: 'order' as const, id: 'O-x', buyerId: 'B-other', at: later, delivered: true }]) fresh.add(e);
+      expect(aged).toEqual(fresh.finish().find((x) => x.accountId === 'B'));
+      expect(codes(aged)).not.toContain('VELOCITY');
+      expect(aged.score).toBeLessThan(now.score);
+    }
+    expect(scorer.scoreAt('B', lastAt + 400 * DAY)!.score).toBeLessThan(scorer.scoreAt('B', lastAt + 30 * DAY)!.score);
+    expect(scorer.scoreAt('B-nobody', lastAt)).toBeUndefined();
   });
 
   it('halves a contribution every half-life', () => {
