@@ -307,6 +307,33 @@ describe('buyer messages', () => {
   });
 });
 
+describe('signs of intent per dispute opened', () => {
+  // The same one threat and one off-platform request, among three disputes or among thirty
+  // (disputes with bad sellers, mostly decided for the buyer): frustration, not a pattern.
+  const buyer = (h: History, id: string, disputes: number) => {
+    for (let i = 0; i < 40; i++) {
+      const messages = i === 0 ? ['I will leave a 1-star review.'] : i === 1 ? ['Pay me by PayPal and I will close the dispute.'] : [];
+      h.order(id, T0 + i * 4 * DAY, i < disputes ? { dispute: { messages, outcome: i % 5 ? 'buyer_won' : 'split' } } : {});
+    }
+  };
+  it('weigh less the more disputes they hide among, and never count against a buyer with none', () => {
+    const h = new History().account('B-few').account('B-many').account('B-none');
+    buyer(h, 'B-few', 3);
+    buyer(h, 'B-many', 30);
+    buyer(h, 'B-none', 0);
+    const s = h.score();
+    const w = (id: string, code: string) => s.get(id)!.reasons.find((r) => r.code === code)?.weight ?? 0;
+    for (const code of ['REVIEW_THREAT', 'OFF_PLATFORM']) {
+      expect(w('B-few', code)).toBeGreaterThan(0);
+      expect(w('B-many', code)).toBeLessThan(w('B-few', code));
+    }
+    // One angry message in thirty disputes is about the base rate of angry messages: no reason at all.
+    expect(w('B-many', 'REVIEW_THREAT')).toBe(0);
+    expect(s.get('B-few')!.reasons.find((r) => r.code === 'REVIEW_THREAT')!.text).toMatch(/in 1 of 3 disputes opened/);
+    expect(s.get('B-none')!.score).toBe(0);
+  });
+});
+
 describe('empirical-Bayes priors', () => {
   it('recovers the mean and roughly the strength of a beta-binomial population', () => {
     // Deterministic draws: rates from Beta(2, 38) (mean 5 %, strength 40), 30 orders each.
