@@ -165,7 +165,7 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'views.delete': (ctx, input, identity) => deleteView(ctx.db, userId(identity)!, input.id),
   'templates.list': async () => ({ evidence: EVIDENCE_TEMPLATES, decisionReasons: DECISION_REASON_TEMPLATES }),
   'risk.list': (ctx, input) => riskList(ctx.db, input),
-  'risk.get': (ctx, input) => riskGet(ctx.db, input.buyerId),
+  'risk.get': (ctx, input) => riskGet(ctx.db, input.buyerId, ctx.clock.now()),
   'risk.fairness': (ctx) => riskFairness(ctx.db, ctx.clock.now()),
   ...supervisionHandlers,
   'reports.summary': (ctx, input) => reportSummary(ctx.db, input),

@@ -21,7 +21,7 @@ const USAGE = `usage: cli eval [--set test|tuning] [--draws N] [--buyers N] [--k
   --set test (default: the held-out seeds) or tuning (the seeds the weights were fitted on)
   --draws N  how many draws of the set (default: all 20 / 40); --seed N one population as a JSON report
   --buyers N buyers per population (default 12000); --k N the analysts' page (default 100)
-  --fit      fit the score's weights on the tuning draws (default 12 draws of 4000) and print them
+  --fit      fit the score's weights on the tuning draws (default 18 draws of 4000: two per variant) and print them
              (copy into src-main/engine/risk/weights.ts)
 `;
 
@@ -51,7 +51,7 @@ export async function runEval(args: string[]): Promise<void> {
   if (!seeds.length) throw new ArgError('--draws must be at least 1');
   if (flags.fit) {
     // Fitting reads the tuning draws only, whatever --set says.
-    const fitSeeds = seedsOf(TUNING_SEEDS, intFlag(flags.draws, 'draws', 12));
+    const fitSeeds = seedsOf(TUNING_SEEDS, intFlag(flags.draws, 'draws', 18));
     const fitBuyers = intFlag(flags.buyers, 'buyers', 4_000);
     const w = fitWeights({ seeds: fitSeeds, buyers: fitBuyers, onProgress: (m) => process.stderr.write(`${m}\n`) });
     process.stdout.write(

@@ -5,7 +5,9 @@ import { SeededRandom } from '../util/seeded-random';
  * that no two draws share a mix and a model tuned to one draw is measured on others. Seeds
  * are split in two ranges that never overlap: tuning draws (fitting the weights, trying
  * changes) and held-out test draws (the test and the published table). Each draw also gets an
- * adversarial variant in turn: abusers who avoid one signal, or honest buyers who trip one.
+ * adversarial variant in turn: abusers who avoid one signal (or each two of their own choosing),
+ * honest buyers who trip one, or honest buyers noisier than usual (angry messages, odd
+ * requests, stock photos). The honest buyers' own rates of those signs are drawn too.
  */
 
 /** Seeds for fitting and trying things; never used by the test or the published table. */
@@ -24,6 +26,8 @@ export const VARIANTS = [
   'avoid_links', // rings use their own devices, cards and addresses
   'avoid_rate', // abusers hide their disputes among many quiet orders
   'honest_trip', // one honest buyer in twelve trips one signal by chance
+  'avoid_two', // every abuser avoids two signals of their own choosing
+  'honest_noisy', // honest buyers write angry messages, attach stock photos and ask odd things twice as often
 ] as const;
 export type Variant = (typeof VARIANTS)[number];
 
@@ -58,6 +62,11 @@ export interface FamilyParams {
   /** Chance per abusive dispute of a threat, of an off-platform request. */
   threat: number;
   offPlatform: number;
+  /** The same per dispute of an honest buyer (buyers of bad sellers threaten more), and stock photos attached. */
+  honestThreat: number;
+  badSellerThreat: number;
+  honestOffPlatform: number;
+  stockPhoto: number;
   /** Weights of the message languages. */
   languages: Record<Language, number>;
 }
@@ -69,6 +78,7 @@ export function drawParams(seed: number): FamilyParams {
   const lockerLo = r.int(60, 200);
   const languages = Object.fromEntries(LANGUAGES.map((l) => [l, r.chance(0.3) ? 0 : r.range(0.2, 1)])) as Record<Language, number>;
   if (LANGUAGES.every((l) => languages[l] === 0)) languages.en = 1;
+  const noisy = variant === 'honest_noisy' ? 2 : 1;
   return {
     variant,
     abuserShare: r.range(0.018, 0.045),
@@ -95,6 +105,10 @@ export function drawParams(seed: number): FamilyParams {
     abuseRate: [r.range(0.2, 0.35), r.range(0.5, 0.9)],
     threat: r.range(0.1, 0.35),
     offPlatform: r.range(0.08, 0.3),
+    honestThreat: r.range(0.01, 0.04) * noisy,
+    badSellerThreat: r.range(0.03, 0.08) * noisy,
+    honestOffPlatform: r.range(0.001, 0.004) * noisy,
+    stockPhoto: r.range(0.02, 0.08) * noisy,
     languages,
   };
 }

@@ -17,7 +17,8 @@
  *   dispute rate, and quiet ones with a moderate rate and exactly one sign of intent (one
  *   photo shared with another account, one link to another abuser, one off-platform request,
  *   one threat, or a couple of "not received" claims on delivered parcels);
- * - the draw's adversarial variant: abusers avoiding one signal, or honest buyers tripping one.
+ * - the draw's adversarial variant: abusers avoiding one signal (or each two of their own),
+ *   honest buyers tripping one, or honest buyers writing angry messages twice as often.
  */
 import type { HistoryRecordInput } from '../contract/history';
 import { SeededRandom } from '../util/seeded-random';
@@ -63,6 +64,8 @@ export interface BuyerTruth {
   firstAbuseAt: number | null;
   /** The one signal an honest buyer tripped by chance, or a quiet abuser showed. */
   sign: Sign | null;
+  /** Signals this abuser never shows (the variant's, or two of their own in `avoid_two`). */
+  avoids: Sign[];
 }
 
 export interface Population {
@@ -137,6 +140,8 @@ interface BuyerPlan {
   photos: Photo[];
   /** One sign shown exactly once (quiet abusers, honest buyers tripping one). */
   sign: Sign | null;
+  /** Signs this abuser never shows (the draw's variant, or two of their own choosing). */
+  avoid: Set<Sign>;
 }
 
 type Counts = Record<BuyerKind, number>;
@@ -215,7 +220,8 @@ export function generatePopulation(opts: PopulationOptions): Population {
   for (const kind of kinds) {
     const id = newId('B-', 7);
     const links = { device: [own('dv-')], address: [own('ad-')], payment: [own('pm-')] };
-    const base = { id, kind, links, language: language(), photos: [photo()], sign: null as Sign | null };
+    const avoid = new Set<Sign>(!isAbuserKind(kind) ? [] : V === 'avoid_two' ? twoOf(r, SIGNS) : SIGNS.filter((s) => avoids(V, s)));
+    const base = { id, kind, links, language: language(), photos: [photo()], sign: null as Sign | null, avoid };
     let plan: BuyerPlan;
     switch (kind) {
       case 'abuser_ring': {
@@ -232,7 +238,7 @@ export function generatePopulation(opts: PopulationOptions): Population {
           };
         }
         ring.left--;
-        if (V !== 'avoid_links') {
+        if (!avoid.has('link')) {
           if (r.chance(0.7)) links.device = [ring.device, ...(r.chance(0.5) ? [own('dv-')] : [])];
           if (r.chance(0.5)) links.payment = [ring.payment];
           if (r.chance(0.3)) links.address = [ring.address];
@@ -252,7 +258,7 @@ export function generatePopulation(opts: PopulationOptions): Population {
         const lo = kind === 'abuser_subtle' || kind === 'abuser_quiet' ? 8 : 6;
         const hi = kind === 'abuser_subtle' || kind === 'abuser_quiet' ? 30 : 40;
         plan = { ...base, createdAt, from, to: Math.max(to, from + 60 * DAY), orders: r.int(lo, hi) };
-        if (kind === 'abuser_quiet') plan.sign = r.pick(SIGNS.filter((s) => !avoids(V, s)));
+        if (kind === 'abuser_quiet') plan.sign = r.pick(SIGNS.filter((s) => !avoid.has(s)));
         if (r.chance(0.1)) links.address = [r.pick(lockers).address];
         break;
       }
@@ -324,7 +330,7 @@ export function generatePopulation(opts: PopulationOptions): Population {
 
   for (const p of plans) {
     const abuser = isAbuserKind(p.kind);
-    const t: BuyerTruth = { kind: p.kind, abuser, firstAbuseAt: null, sign: p.sign };
+    const t: BuyerTruth = { kind: p.kind, abuser, firstAbuseAt: null, sign: p.sign, avoids: [...p.avoid].sort() };
     truth.set(p.id, t);
     push(p.createdAt, { type: 'account', id: p.id, role: 'buyer', createdAt: iso(p.createdAt), links: p.links });
     const quiet = p.kind === 'abuser_quiet';
@@ -337,14 +343,14 @@ export function generatePopulation(opts: PopulationOptions): Population {
           ? r.range(aLo, aHi)
           : r.range(aLo + 0.1, aHi);
     if (V === 'avoid_rate') abuseRate *= 0.5;
-    const nrdChance = avoids(V, 'nrd')
+    const nrdChance = p.avoid.has('nrd')
       ? 0
       : quiet
         ? 0
         : ({ abuser_nrd: 0.85, abuser_ring: 0.6, abuser_subtle: 0.35, abuser_fake_defect: 0.1 }[p.kind as string] ?? 0);
-    const reuseChance = avoids(V, 'photo') || quiet ? 0 : p.kind === 'abuser_ring' ? 0.7 : p.kind === 'abuser_subtle' ? 0.2 : 0.55;
-    const threatChance = avoids(V, 'threat') || quiet ? 0 : params.threat;
-    const offChance = avoids(V, 'offPlatform') || quiet ? 0 : p.kind === 'abuser_ring' ? 1.5 * params.offPlatform : params.offPlatform;
+    const reuseChance = p.avoid.has('photo') || quiet ? 0 : p.kind === 'abuser_ring' ? 0.7 : p.kind === 'abuser_subtle' ? 0.2 : 0.55;
+    const threatChance = p.avoid.has('threat') || quiet ? 0 : params.threat;
+    const offChance = p.avoid.has('offPlatform') || quiet ? 0 : p.kind === 'abuser_ring' ? 1.5 * params.offPlatform : params.offPlatform;
     const pDelivered = p.kind === 'unlucky_lost' ? r.range(...params.unluckyDelivered) : r.range(0.9, 0.97);
     const times = Array.from({ length: p.orders }, () =>
       r.range(Math.max(p.from, p.createdAt), Math.max(Math.max(p.from, p.createdAt) + DAY, p.to - 20 * DAY)),
@@ -404,18 +410,25 @@ export function generatePopulation(opts: PopulationOptions): Population {
       else if (abusive && r.chance(reuseChance)) {
         const b = r.pick(p.photos);
         evidence.push(r.chance(0.5) ? { ...b } : { sha256: r.hex(64), phash: nearDuplicate(r, b.phash, 3) });
-      } else if (p.photos.length > 1 && r.chance(abusive ? 0.5 : 0.3)) evidence.push({ ...shared }); // the partner's side of a passed photo
+      } else if (p.photos.length > 1 && !p.avoid.has('photo') && r.chance(abusive ? 0.5 : 0.3)) evidence.push({ ...shared }); // the partner's side of a passed photo
       const fresh = notReceived ? r.int(0, 1) : r.int(1, 3);
       for (let i = 0; i < fresh; i++) evidence.push(photo());
-      if (!notReceived && r.chance(0.05)) evidence.push({ ...r.pick(stock) });
+      if (!notReceived && r.chance(params.stockPhoto)) evidence.push({ ...r.pick(stock) });
       if (!abuser && !notReceived && r.chance(0.004)) evidence.push({ ...p.photos[0]! }); // re-attaching an old photo
 
       const lang = p.language;
       const messages: Array<{ by: 'buyer' | 'seller'; at: string; text: string }> = [
         { by: 'buyer', at: iso(openedAt), text: r.pick(NEUTRAL[lang]) },
       ];
-      const pThreat = abuser && avoids(V, 'threat') ? 0 : abusive ? threatChance : p.kind === 'bad_sellers' ? 0.05 : 0.02;
-      const pOff = abuser && avoids(V, 'offPlatform') ? 0 : abusive ? offChance : 0.002;
+      const pThreat =
+        abuser && p.avoid.has('threat')
+          ? 0
+          : abusive
+            ? threatChance
+            : p.kind === 'bad_sellers'
+              ? params.badSellerThreat
+              : params.honestThreat;
+      const pOff = abuser && p.avoid.has('offPlatform') ? 0 : abusive ? offChance : params.honestOffPlatform;
       if (signed === 'threat' || (!quiet && r.chance(pThreat)))
         messages.push({ by: 'buyer', at: iso(openedAt + DAY), text: r.pick(THREATS[lang]) });
       if (signed === 'offPlatform' || (!quiet && r.chance(pOff)))
@@ -453,6 +466,13 @@ export function generatePopulation(opts: PopulationOptions): Population {
   out.sort((a, b) => a.at - b.at || a.seq - b.seq);
   const mix = Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, n / N])) as Record<BuyerKind, number>;
   return { records: out.map((o) => o.rec), truth, mix, params };
+}
+
+/** Two different elements of `xs`. */
+function twoOf<T>(r: Rng, xs: readonly T[]): T[] {
+  const i = r.int(0, xs.length - 1);
+  const j = (i + r.int(1, xs.length - 1)) % xs.length;
+  return [xs[i]!, xs[j]!];
 }
 
 /** Whether the draw's variant has abusers avoid this sign. */

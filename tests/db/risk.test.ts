@@ -105,8 +105,9 @@ describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
   describe('per-event updates', () => {
     let db: Db;
     let ctx: ServiceContext;
+    let clock: ManualClock;
     beforeAll(async () => {
-      ({ db, ctx } = await setup(url()));
+      ({ db, ctx, clock } = await setup(url()));
     });
     afterAll(async () => {
       await db.destroy();
@@ -201,6 +202,18 @@ describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
       }
       expect((await dispatch(ctx, 'risk.fairness', {}, M1)).ok).toBe(false);
       expect((await dispatch(ctx, 'risk.fairness', { extra: 1 }, A1)).ok).toBe(false);
+    });
+
+    // Last in this block: it moves the clock on.
+    it('risk.get ages the score to the clock: the same as stored now, lower a year on with no new event', async () => {
+      const get = async () => ((await ok(ctx, 'risk.get', { buyerId: 'B-serial' }, A1)) as { risk: { score: number } }).risk.score;
+      const stored = (await buyerRisk(db, 'B-serial')).score;
+      expect(await get()).toBe(stored);
+      clock.advance(365 * DAY);
+      const aged = await get();
+      expect(aged).toBeLessThan(stored);
+      expect(aged).toBe((await buyerRisk(db, 'B-serial', clock.now())).score);
+      expect((await buyerRisk(db, 'B-serial')).score).toBe(stored); // nothing written by reading
     });
   });
 

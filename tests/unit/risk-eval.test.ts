@@ -45,6 +45,30 @@ describe('evaluation family', () => {
     expect(abusive).toBeGreaterThan(20);
   });
 
+  it('avoid_two: every abuser avoids two signals of their own, and their messages never show an avoided one', () => {
+    const seed = seedsOf(TEST_SEEDS).find((s) => drawParams(s).variant === 'avoid_two')!;
+    const pop = generatePopulation({ seed, buyers: 1_500 });
+    const abusers = [...pop.truth.values()].filter((t) => t.abuser);
+    for (const t of abusers) expect(t.avoids).toHaveLength(2);
+    expect(new Set(abusers.map((t) => t.avoids.join('+'))).size).toBeGreaterThan(3);
+    const buyerOf = new Map<string, string>();
+    let checked = 0;
+    for (const rec of pop.records) {
+      if (rec.type === 'order') buyerOf.set(rec.id, rec.buyerId);
+      if (rec.type !== 'dispute') continue;
+      const t = pop.truth.get(buyerOf.get(rec.orderId)!)!;
+      if (!t.abuser) continue;
+      checked++;
+      for (const m of rec.messages ?? []) {
+        if (m.by !== 'buyer') continue;
+        const c = classifyBuyerMessage(m.text);
+        if (t.avoids.includes('threat')) expect(c.threat).toBe(false);
+        if (t.avoids.includes('offPlatform')) expect(c.offPlatform).toBe(false);
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
   it('reports precision, R-precision and the unlucky-or-new share per draw', () => {
     const r = evaluate({ seed: TEST_SEEDS.from, buyers: 2_000, k: 20, timeToFlag: false });
     expect(r.abusers).toBeGreaterThan(20);
@@ -60,15 +84,18 @@ describe('evaluation family', () => {
   it('holds the level measured on the held-out draws (no regression)', { timeout: 600_000 }, () => {
     const r = family();
     for (const d of r.draws) expect(d.abusers, `seed ${d.seed} must hold more abusers than the page`).toBeGreaterThan(K);
-    // Measured with the fitted weights (worst p@30 0.93, mean R-precision 0.83, worst 0.73,
-    // unlucky-or-new share of the top R 10 % mean, 22 % worst): a model change that falls below fails.
-    expect(r.worst.precisionAtK).toBeGreaterThanOrEqual(0.9);
-    expect(r.mean.rPrecision).toBeGreaterThanOrEqual(0.8);
-    expect(r.worst.rPrecision).toBeGreaterThanOrEqual(0.7);
-    expect(r.mean.unluckyOrNewShareOfTopK).toBeLessThanOrEqual(0.12);
+    // Measured with model v3 (intent per dispute opened, weights fitted on the tuning draws):
+    // p@30 0.998 mean / 0.967 worst, R-precision 0.839 / 0.701, unlucky-or-new share of the top R
+    // 8.9 % / 18.6 %. A model change that falls below these levels fails.
+    expect(r.worst.precisionAtK).toBeGreaterThanOrEqual(0.95);
+    expect(r.mean.rPrecision).toBeGreaterThanOrEqual(0.82);
+    expect(r.worst.rPrecision).toBeGreaterThanOrEqual(0.68);
+    expect(r.mean.unluckyOrNewShareOfTopK).toBeLessThanOrEqual(0.1);
+    expect(r.worst.unluckyOrNewShareOfTopK).toBeLessThanOrEqual(0.2);
   });
 
-  // The issue's goals in the worst case. NOT MET YET (the figures above): run with
+  // The issue's goals in the worst case. NOT MET YET (the figures above; the gap is mostly honest
+  // buyers of bad sellers, see README "Command line"): run with
   // RISK_EVAL_GOALS=1 to see how far; it becomes unconditional once the model meets them.
   it.runIf(process.env.RISK_EVAL_GOALS === '1')('meets the goals in the worst case over 20 held-out draws', { timeout: 600_000 }, () => {
     const r = family();

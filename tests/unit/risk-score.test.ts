@@ -4,6 +4,7 @@ import {
   BetaFitter,
   COUNTERS,
   DEFAULT_PRIORS,
+  FITTED_WEIGHTS,
   HistoryScorer,
   MemoryRiskStore,
   PhotoIndex,
@@ -171,6 +172,32 @@ describe('decay', () => {
     expect(w(old, 'REUSED_PHOTO')).toBeLessThan(w(recent, 'REUSED_PHOTO'));
   });
 
+  it('a score ages without events: read later, it equals a full rescore at that instant, and its velocity fades', () => {
+    // A burst of disputes, then silence; velocity given a weight so that its fading shows.
+    const weights = { bias: FITTED_WEIGHTS.bias, coef: { ...FITTED_WEIGHTS.coef, VELOCITY: 1.5 } };
+    const h = new History().account('B').account('B-other');
+    for (let i = 0; i < 12; i++) h.order('B', T0 + i * DAY, { dispute: { messages: i % 4 ? [] : ['I will leave a 1-star review.'] } });
+    const events = [...h.events].sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
+    const lastAt = Math.max(...events.map((e) => e.at ?? 0));
+    const scorer = new HistoryScorer({ priors: DEFAULT_PRIORS, weights });
+    for (const e of events) scorer.add(e);
+    const now = scorer.finish().find((x) => x.accountId === 'B')!;
+    expect(codes(now)).toContain('VELOCITY');
+    expect(scorer.scoreAt('B', lastAt - DAY)).toEqual(now); // never backwards
+
+    for (const later of [lastAt + 30 * DAY, lastAt + 400 * DAY]) {
+      const aged = scorer.scoreAt('B', later)!;
+      // The same as scoring everything afresh at that instant (an unrelated account's event moves the clock).
+      const fresh = new HistoryScorer({ priors: DEFAULT_PRIORS, weights });
+      for (const e of [...events, { type: 'order' as const, id: 'O-x', buyerId: 'B-other', at: later, delivered: true }]) fresh.add(e);
+      expect(aged).toEqual(fresh.finish().find((x) => x.accountId === 'B'));
+      expect(codes(aged)).not.toContain('VELOCITY');
+      expect(aged.score).toBeLessThan(now.score);
+    }
+    expect(scorer.scoreAt('B', lastAt + 400 * DAY)!.score).toBeLessThan(scorer.scoreAt('B', lastAt + 30 * DAY)!.score);
+    expect(scorer.scoreAt('B-nobody', lastAt)).toBeUndefined();
+  });
+
   it('halves a contribution every half-life', () => {
     expect(decay(180 * DAY)).toBeCloseTo(0.5, 12);
     expect(decayFast(14 * DAY)).toBeCloseTo(0.5, 12);
@@ -277,6 +304,33 @@ describe('buyer messages', () => {
     ['The product is bad, the reviews were fake.', false, false],
   ])('%s', (text, threat, offPlatform) => {
     expect(classifyBuyerMessage(text)).toEqual({ threat, offPlatform });
+  });
+});
+
+describe('signs of intent per dispute opened', () => {
+  // The same one threat and one off-platform request, among three disputes or among thirty
+  // (disputes with bad sellers, mostly decided for the buyer): frustration, not a pattern.
+  const buyer = (h: History, id: string, disputes: number) => {
+    for (let i = 0; i < 40; i++) {
+      const messages = i === 0 ? ['I will leave a 1-star review.'] : i === 1 ? ['Pay me by PayPal and I will close the dispute.'] : [];
+      h.order(id, T0 + i * 4 * DAY, i < disputes ? { dispute: { messages, outcome: i % 5 ? 'buyer_won' : 'split' } } : {});
+    }
+  };
+  it('weigh less the more disputes they hide among, and never count against a buyer with none', () => {
+    const h = new History().account('B-few').account('B-many').account('B-none');
+    buyer(h, 'B-few', 3);
+    buyer(h, 'B-many', 30);
+    buyer(h, 'B-none', 0);
+    const s = h.score();
+    const w = (id: string, code: string) => s.get(id)!.reasons.find((r) => r.code === code)?.weight ?? 0;
+    for (const code of ['REVIEW_THREAT', 'OFF_PLATFORM']) {
+      expect(w('B-few', code)).toBeGreaterThan(0);
+      expect(w('B-many', code)).toBeLessThan(w('B-few', code));
+    }
+    // One angry message in thirty disputes is about the base rate of angry messages: no reason at all.
+    expect(w('B-many', 'REVIEW_THREAT')).toBe(0);
+    expect(s.get('B-few')!.reasons.find((r) => r.code === 'REVIEW_THREAT')!.text).toMatch(/in 1 of 3 disputes opened/);
+    expect(s.get('B-none')!.score).toBe(0);
   });
 });
 

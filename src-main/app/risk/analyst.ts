@@ -59,11 +59,11 @@ export async function riskList(
   };
 }
 
-/** One buyer for the analysts' page: score and reasons, label history, cases, linked accounts. */
-export async function riskGet(db: Reader, buyerId: string): Promise<BuyerDetailView> {
+/** One buyer for the analysts' page (its score aged to `now`: see buyerRisk): score and reasons, label history, cases, linked accounts. */
+export async function riskGet(db: Reader, buyerId: string, now?: number): Promise<BuyerDetailView> {
   const acc = await accountById(db, buyerId);
   if (!acc || acc.role !== 'buyer') throw new AppFailure('NOT_FOUND', `There is no buyer account ${buyerId}.`);
-  const risk = await buyerRisk(db, buyerId);
+  const risk = await buyerRisk(db, buyerId, now);
   const history = await labelHistoryOf(db, buyerId);
   const cases = await casesOfBuyer(db, buyerId, MAX_CASES);
   const caseIds = cases.map((c) => c.id);

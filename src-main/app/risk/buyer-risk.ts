@@ -5,13 +5,16 @@ import { photoKeysOf } from '../../db/repos/evidence';
 import {
   applyRiskEvents,
   buyerRiskPage,
+  buyerRiskRow,
   buyerRiskScore,
+  loadRiskModel,
   currentOrderFacts,
   riskDisputeOf,
   type RiskEvent,
 } from '../../db/repos/risk/updates';
 import type { Reader, WriteTx } from '../../db/tx';
-import { classifyBuyerMessages, linkKey, type OrderFact, type RiskReason } from '../../engine/risk';
+import { buyerFromRow } from '../../db/repos/risk/rows';
+import { classifyBuyerMessages, linkKey, scoreAt, type OrderFact, type RiskReason } from '../../engine/risk';
 import type { IntakeOutcome } from '../intake/outcome';
 
 /**
@@ -29,13 +32,29 @@ export interface BuyerRiskView {
   details: RiskReason[];
 }
 
-/** The buyer's stored score and reasons; 0 with an explanation for a buyer never scored. */
-export async function buyerRisk(db: Reader, buyerId: string): Promise<BuyerRiskView> {
-  const row = await buyerRiskScore(db, buyerId);
-  if (!row) {
-    const text = 'not scored yet: this buyer was imported before the score existed (a full recompute scores it)';
-    return { score: 0, reasons: [text], details: [{ code: 'NOT_SCORED', text, weight: 0 }] };
+const NOT_SCORED = 'not scored yet: this buyer was imported before the score existed (a full recompute scores it)';
+const notScored = (): BuyerRiskView => ({
+  score: 0,
+  reasons: [NOT_SCORED],
+  details: [{ code: 'NOT_SCORED', text: NOT_SCORED, weight: 0 }],
+});
+
+/**
+ * The buyer's score and reasons; 0 with an explanation for a buyer never scored. Given `now`
+ * (the injected clock), the stored scoring is aged to that instant (engine `scoreAt`): a burst
+ * of disputes months ago no longer reads as one, without waiting for the buyer's next event.
+ * Without it, the score as last stored.
+ */
+export async function buyerRisk(db: Reader, buyerId: string, now?: number): Promise<BuyerRiskView> {
+  if (now !== undefined) {
+    const row = await buyerRiskRow(db, buyerId);
+    if (!row) return notScored();
+    const { priors } = await loadRiskModel(db);
+    const aged = scoreAt(buyerFromRow(row), { asOf: now, priors });
+    return { score: aged.score, reasons: aged.reasons.map((r) => r.text), details: aged.reasons };
   }
+  const row = await buyerRiskScore(db, buyerId);
+  if (!row) return notScored();
   const details = JSON.parse(row.reasons) as RiskReason[];
   return { score: Number(row.score), reasons: details.map((r) => r.text), details };
 }

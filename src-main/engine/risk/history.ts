@@ -6,7 +6,7 @@ import { linkKey, type RiskOutcome, type RiskReason } from './model';
 import { PhotoIndex } from './photos';
 import { DEFAULT_PRIORS, PriorsFitter, type Priors } from './priors';
 import type { ScoreContext, Weights } from './score';
-import { RiskUpdater, rescore, rescoreAll } from './update';
+import { RiskUpdater, rescore, rescoreAll, scoreAt } from './update';
 
 /**
  * Scoring a buyer history (SCENARIOS.md, "score") in memory: records in time order update the
@@ -179,6 +179,17 @@ export class HistoryScorer {
     if (n < 64 || n < 2 * this.fittedAt) return;
     this.priors = fitPriors(this.store);
     this.fittedAt = n;
+  }
+
+  /**
+   * A buyer's score at a later instant with no new record (its last scoring aged: see
+   * `scoreAt`); undefined for an account never scored.
+   */
+  scoreAt(accountId: string, asOf: number): BuyerScore | undefined {
+    const b = this.store.buyer(accountId);
+    if (!b?.scored) return undefined;
+    const s = scoreAt(b, this.context(asOf));
+    return { accountId, score: s.score, reasons: s.reasons };
   }
 
   /** Every buyer scored as of the last record (priors refitted on the whole population), highest score first. */

@@ -12,7 +12,7 @@ import type { AccountLabel } from '../../contract/domain';
  * other instant is one multiplication.
  */
 export const RISK_MODEL = {
-  version: 2,
+  version: 3,
   /** Old events count half as much after this many days (rates, reuse, messages). */
   halfLifeDays: 180,
   /** The velocity signal's much shorter memory: a burst of disputes fades within weeks. */
@@ -40,6 +40,16 @@ export const RISK_MODEL = {
   minLost: 2,
   /** A buyer whose score without the link reason reaches this counts as high-risk for the accounts linked to it. */
   riskyBaseScore: 60,
+  /**
+   * Signs of intent are weighed per dispute opened, against these base rates (a Beta prior of
+   * ten disputes' strength): how often an ordinary buyer's dispute carries the sign. Fixed
+   * rather than fitted, so that a population full of angry messages cannot make them normal.
+   */
+  signPerDispute: {
+    threat: { alpha: 0.3, beta: 9.7 },
+    offPlatform: { alpha: 0.05, beta: 9.95 },
+    sharedPhoto: { alpha: 0.2, beta: 9.8 },
+  },
   /** Priors used until enough of the population has been seen to fit them (empirical Bayes). */
   defaultPriors: {
     dispute: { alpha: 0.9, beta: 29.1 },

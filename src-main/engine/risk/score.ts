@@ -94,24 +94,33 @@ export function behaviourFeatures(b: BuyerAgg, ctx: ScoreContext): Feature[] {
     );
   }
 
+  // Signs of intent, each measured per dispute the buyer opened (won or not) against the
+  // platform's base rate of that sign, smoothed like the rates above: one threat among thirty
+  // disputes with bad sellers is what frustration looks like, one among three is a pattern.
+  const opened = w('disputes') + w('excused');
+  const perDispute = (sign: keyof typeof M.signPerDispute, k: number) => {
+    const p = M.signPerDispute[sign];
+    return Math.log((k + p.alpha) / (opened + p.alpha + p.beta) / (p.alpha / (p.alpha + p.beta)));
+  };
+  const openedText = `of ${plural(n.disputes + n.excused, 'dispute', 'disputes')} opened`;
+
   // The same photo again and again, or the same photo as other accounts (weighed by how many share it).
   if (n.photoOwn >= 2)
     push('REUSED_PHOTO', Math.log1p(Math.max(0, w('photoOwn') - 1)), `the same photo in ${n.photoOwn} of their disputes`);
   if (n.photoShared >= 1)
     push(
       'SHARED_PHOTO',
-      Math.log1p(w('photoShared')),
-      `${plural(n.photoShared, 'dispute', 'disputes')} with a photo other accounts submitted too`,
+      perDispute('sharedPhoto', w('photoShared')),
+      `${n.photoShared} ${openedText} with a photo other accounts submitted too`,
     );
 
   // What the buyer wrote.
-  if (n.threat >= 1)
-    push('REVIEW_THREAT', Math.log1p(w('threat')), `threatened a bad review in ${plural(n.threat, 'dispute', 'disputes')}`);
+  if (n.threat >= 1) push('REVIEW_THREAT', perDispute('threat', w('threat')), `threatened a bad review in ${n.threat} ${openedText}`);
   if (n.offPlatform >= 1)
     push(
       'OFF_PLATFORM',
-      Math.log1p(w('offPlatform')),
-      `asked to be paid off the platform in ${plural(n.offPlatform, 'dispute', 'disputes')}`,
+      perDispute('offPlatform', w('offPlatform')),
+      `asked to be paid off the platform in ${n.offPlatform} ${openedText}`,
     );
   return out;
 }

@@ -11,6 +11,7 @@ import {
   photoFlags,
   type BuyerAgg,
   type DisputeFact,
+  type RiskReason,
   type LinkGroup,
   type OrderFact,
   type PhotoCluster,
@@ -286,6 +287,20 @@ export function rescore(s: RiskStore, changed: Iterable<string>, linkChanged: It
     scored.add(id);
   }
   return scored;
+}
+
+/**
+ * A buyer's score as of `asOf` with no new event: the behaviour reasons re-valued at that
+ * instant (decayed sums fade with the half-life, velocity within weeks), the link reason kept
+ * from the last scoring (it only changes when a neighbour's status does, which rescores this
+ * buyer anyway). Pure and cheap: how a stored score ages at read time, without a write.
+ * An instant before the last scoring gives the stored score (decay never runs backwards).
+ */
+export function scoreAt(b: BuyerAgg, ctx: ScoreContext): { score: number; reasons: RiskReason[] } {
+  if (b.scored && ctx.asOf <= b.scored.at) return { score: b.scored.score, reasons: b.scored.reasons };
+  const link = b.scored?.reasons.find((r) => r.code === LINK_CODE);
+  const reasons = sortReasons(link ? [...baseReasons(b, ctx), link] : baseReasons(b, ctx));
+  return { score: scoreOf(reasons, ctx.weights), reasons };
 }
 
 /** Scores every buyer from scratch at one instant (a full recompute, the `score` command's final answer). */

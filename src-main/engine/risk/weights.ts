@@ -7,18 +7,18 @@
  * `bias + Σ weights`; the score maps Σ weights so that 60 is where the model says even odds.
  */
 export const FITTED_WEIGHTS = {
-  fittedOn: 'tuning seeds 1000–1009, 3000 buyers each (cli eval --fit --draws 10 --buyers 3000)',
-  bias: -6.019,
+  fittedOn: 'tuning seeds 1000–1017, 4000 buyers each (cli eval --fit --draws 18 --buyers 4000)',
+  bias: -6.178,
   coef: {
-    DISPUTE_RATE: 2.727,
-    NOT_RECEIVED_DELIVERED: 1.953,
+    DISPUTE_RATE: 2.987,
+    NOT_RECEIVED_DELIVERED: 1.959,
     VELOCITY: 0,
-    LOST_DISPUTES: 2.798,
-    REUSED_PHOTO: 23.55,
-    SHARED_PHOTO: 5.647,
-    REVIEW_THREAT: 1.963,
-    OFF_PLATFORM: 8.525,
-    LINKED_ACCOUNTS: 6.106,
+    LOST_DISPUTES: 1.335,
+    REUSED_PHOTO: 30.212,
+    SHARED_PHOTO: 3.932,
+    REVIEW_THREAT: 1.933,
+    OFF_PLATFORM: 1.957,
+    LINKED_ACCOUNTS: 7.329,
   },
 } as const;
 

@@ -281,6 +281,11 @@ export async function buyerRiskScore(db: Reader, buyerId: string): Promise<{ sco
   return db.selectFrom('buyer_risk').select(['score', 'reasons']).where('buyer_id', '=', buyerId).executeTakeFirst();
 }
 
+/** A buyer's whole row (aggregate and last scoring), for aging its score at read time. */
+export async function buyerRiskRow(db: Reader, buyerId: string) {
+  return db.selectFrom('buyer_risk').selectAll().where('buyer_id', '=', buyerId).executeTakeFirst();
+}
+
 /**
  * Buyers by score, highest first, a keyset page at a time (an index walk on
  * buyer_risk_by_score). `after` is the last row of the previous page.
