@@ -10,6 +10,7 @@ import * as m0008 from './0008_feeds_outbox';
 import * as m0009 from './0009_accounts_sessions';
 import * as m0010 from './0010_audit_chain';
 import * as m0011 from './0011_presence_counts';
+import * as m0015 from './0015_scorecards_double';
 import * as m0016 from './0016_languages_reports';
 
 /**
@@ -28,5 +29,6 @@ export const migrations: Record<string, Migration> = {
   '0009_accounts_sessions': m0009,
   '0010_audit_chain': m0010,
   '0011_presence_counts': m0011,
+  '0015_scorecards_double': m0015,
   '0016_languages_reports': m0016,
 };

@@ -13,6 +13,7 @@ import { currentPolicy } from '../../db/repos/policy';
 import { logCommand } from './command-log';
 import { handlingEventsOf } from '../../db/repos/handling';
 import { sampleDecisionForQuality } from '../supervision/quality';
+import { selectForDoubleDecision } from '../supervision/double-decisions';
 import { applyDueOfCase } from '../sweep/sweep';
 import { staleRefusal } from './stale';
 
@@ -124,6 +125,7 @@ async function attemptCommand(
     // The supervisors' desk: the log a policy preview replays, and decision-quality sampling.
     await logCommand(tx, caseId, command, actor, now);
     await sampleDecisionForQuality(tx, state, result.next, policy.qualitySampleRate, now);
+    await selectForDoubleDecision(tx, state, result.next, policy.doubleDecisionRate, now);
     if (options.alsoInTransaction) await options.alsoInTransaction(tx, result);
     return { caseId, status: result.next.status };
   });
