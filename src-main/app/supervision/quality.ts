@@ -77,7 +77,8 @@ export async function qualityList(db: Reader, status: 'pending' | 'reviewed', li
     rows: rows.map((r): QualityRow => {
       const cardsOf = cards.filter((c) => c.case_id === r.case_id && c.decision_seq === r.decision_seq);
       const wanted = r.reviewed_at === null || (r.calibration === 1 && cardsOf.length < 2);
-      const mayScore = wanted && !handledByMe(r) && !cardsOf.some((c) => c.reviewer_id === me);
+      // Whoever gave the sample's verdict (a scorecard, or an agree/disagree review) has had their say.
+      const mayScore = wanted && !handledByMe(r) && r.reviewer_id !== me && !cardsOf.some((c) => c.reviewer_id === me);
       const row = qualityRowOf(r, handledByMe(r));
       return mayScore
         ? { ...row, review: null, calibration: r.calibration === 1, scorecards: [], hiddenScorecards: cardsOf.length, mayScore }

@@ -61,7 +61,7 @@ export async function scoreSample(
       );
     }
     await refuseIfHandled(tx, input.caseId, target.decided_by, reviewer);
-    if (cardsOf(target.decision_seq).some((c) => c.reviewer_id === reviewer))
+    if (target.reviewer_id === reviewer || cardsOf(target.decision_seq).some((c) => c.reviewer_id === reviewer))
       throw new AppFailure(
         'INVALID_STATE',
         `You already scored the sampled decision on case ${input.caseId}; a second supervisor gives the other scorecard.`,
