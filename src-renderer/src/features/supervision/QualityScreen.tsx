@@ -59,7 +59,8 @@ export function QualityScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
         subtitle={
           query.data ? (
             <>
-              A random {pct(query.data.sampleRate)} of closed cases comes here for a second look: agree or disagree, with a note.{' '}
+              A random {pct(query.data.sampleRate)} of closed cases comes here for a second look: a scorecard on four criteria, then agree
+              or disagree.{' '}
               <Text span inherit fw={600} c="dark" data-testid="quality-total">
                 {query.data.total} {status === 'pending' ? 'waiting for review' : 'reviewed'}
               </Text>
