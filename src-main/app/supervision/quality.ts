@@ -81,7 +81,15 @@ export async function qualityList(db: Reader, status: 'pending' | 'reviewed', li
       const mayScore = wanted && !handledByMe(r) && r.reviewer_id !== me && !cardsOf.some((c) => c.reviewer_id === me);
       const row = qualityRowOf(r, handledByMe(r));
       return mayScore
-        ? { ...row, review: null, calibration: r.calibration === 1, scorecards: [], hiddenScorecards: cardsOf.length, mayScore }
+        ? {
+            ...row,
+            // Another supervisor's marks, and the verdict that came with them, wait until the viewer scored too.
+            review: cardsOf.length ? null : row.review,
+            calibration: r.calibration === 1,
+            scorecards: [],
+            hiddenScorecards: cardsOf.length,
+            mayScore,
+          }
         : { ...row, calibration: r.calibration === 1, scorecards: cardsOf.map(scorecardView), hiddenScorecards: 0, mayScore };
     }),
     total,
