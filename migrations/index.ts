@@ -13,6 +13,7 @@ import * as m0011 from './0011_presence_counts';
 import * as m0012 from './0012_mine_overdue_index';
 import * as m0014 from './0014_feed_cursor';
 import * as m0013 from './0013_photo_prints';
+import * as m0015 from './0015_scorecards_double';
 import * as m0016 from './0016_languages_reports';
 
 /**
@@ -34,5 +35,6 @@ export const migrations: Record<string, Migration> = {
   '0012_mine_overdue_index': m0012,
   '0014_feed_cursor': m0014,
   '0013_photo_prints': m0013,
+  '0015_scorecards_double': m0015,
   '0016_languages_reports': m0016,
 };

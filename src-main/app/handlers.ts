@@ -32,6 +32,8 @@ import { sweepAfterCommit } from './sweep-after-commit';
 import { presenceHandlers } from './presence/handlers';
 import type { ChangeNotice } from '../contract/bridge';
 import { auditHandlers } from './audit/handlers';
+import { scorecardHandlers } from './supervision/scorecard-handlers';
+import { withDoubleDecision } from './case/double-view';
 import type { IntegrityMonitor } from './audit/integrity';
 
 export interface ServiceContext {
@@ -142,10 +144,11 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
     if (report.caseIds.length) ctx.notify(report.caseIds, 'sweep');
     return { applied: report.applied };
   },
-  'case.get': async (ctx, input) => {
+  'case.get': async (ctx, input, identity) => {
     const view = await caseView(ctx.db, input.caseId);
     if (!view) throw new AppFailure('NOT_FOUND', `There is no case ${input.caseId}.`);
-    return view;
+    // A blind second decider does not see the first decision (issue 18).
+    return withDoubleDecision(ctx.db, view, userId(identity));
   },
   'case.translateMessage': async (ctx, input, identity) => {
     const result = await translateMessage(ctx.db, input, userId(identity)!, ctx.clock.now());
@@ -175,4 +178,5 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   ...auditHandlers,
   ...feedHandlers,
   ...accountsHandlers,
+  ...scorecardHandlers,
 };

@@ -10,6 +10,7 @@ import { auditMethods } from './audit';
 import type { AuditOutputs } from './outputs/audit';
 import { feedMethods, type FeedOutputs } from './feed';
 import { accountsMethods } from './accounts';
+import { scorecardMethods, type ScorecardOutputs } from './scorecards';
 import type { AccountsOutputs } from './outputs/accounts';
 import type { CaseOutputs } from './outputs/case';
 import type { EvidenceOutputs } from './outputs/evidence';
@@ -237,6 +238,7 @@ export const methods = {
   ...auditMethods,
   ...feedMethods,
   ...accountsMethods,
+  ...scorecardMethods,
 } as const satisfies Record<string, { input: z.ZodType; who: readonly Caller[] }>;
 
 export type MethodName = keyof typeof methods;
@@ -262,7 +264,8 @@ export interface MethodOutputs
     PresenceOutputs,
     AuditOutputs,
     FeedOutputs,
-    AccountsOutputs {}
+    AccountsOutputs,
+    ScorecardOutputs {}
 export type MethodOutput<M extends MethodName> = MethodOutputs[M];
 
 /** Compile-time checks: a method without an output, or an output without a method, fails here and names it. */

@@ -24,6 +24,8 @@ export const Policy = z
       .strict(),
     /** Share of mediators' decisions sampled for a supervisor's quality review; versions stored before it existed read as the default. */
     qualitySampleRate: SampleRate.default(0.05),
+    /** Share of cases (a keyed draw on the case id) also decided blind by a second mediator, for the noise audit. */
+    doubleDecisionRate: SampleRate.default(0.05),
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;
@@ -46,11 +48,16 @@ export const DEFAULT_POLICY: Policy = {
     quantity_short: 0.5,
   },
   qualitySampleRate: 0.05,
+  doubleDecisionRate: 0.05,
 };
 
 /** Overrides as a scenario or a draft gives them: any subset of keys, rates merged per reason. */
-// qualitySampleRate without its default here: an override that leaves it out must keep the base's value.
-export const PolicyOverrides = Policy.extend({ partialRates: Policy.shape.partialRates.partial(), qualitySampleRate: SampleRate })
+// qualitySampleRate and doubleDecisionRate without their defaults here: an override that leaves it out must keep the base's value.
+export const PolicyOverrides = Policy.extend({
+  partialRates: Policy.shape.partialRates.partial(),
+  qualitySampleRate: SampleRate,
+  doubleDecisionRate: SampleRate,
+})
   .partial()
   .strict();
 export type PolicyOverrides = z.infer<typeof PolicyOverrides>;

@@ -2,6 +2,7 @@ import type { RefundStatus } from './domain';
 import { z } from 'zod';
 import { Id, RequiredText } from './primitives';
 import { Policy } from './policy';
+import type { ScorecardView } from './scorecards';
 
 /** The most open cases `team.memberCases` answers at once: as many as one bulk reassignment takes. */
 export const MEMBER_CASES_MAX = 500;
@@ -177,6 +178,14 @@ export interface QualityRow {
   sampledAt: string;
   review: { verdict: 'agree' | 'disagree'; note: string; by: string; at: string } | null;
   mayReview: boolean;
+  /** A calibration sample: two supervisors score it independently (issue 18). */
+  calibration: boolean;
+  /** Scorecards given so far (contract/scorecards.ts); a supervisor sees others' only after giving their own. */
+  scorecards: ScorecardView[];
+  /** Scorecards given but hidden from the viewer until they score it too (calibration stays independent). */
+  hiddenScorecards: number;
+  /** The viewer may score it now (not handled by them, not yet scored by them). */
+  mayScore: boolean;
 }
 export interface QualityListView {
   rows: QualityRow[];

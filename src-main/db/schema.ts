@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountTables } from './schema-accounts';
+import type { QualityTables } from './schema-quality';
 
 /** Row types of migrations/; instants are epoch ms, booleans 0/1, JSON columns text. */
 export interface UsersTable {
@@ -425,6 +426,8 @@ export interface QualityReviewsTable {
   verdict: string | null;
   note: string | null;
   reviewed_at: number | null;
+  /** migrations/0015: 1 for a calibration sample, which two supervisors score independently. */
+  calibration: Generated<number>;
 }
 /** migrations/0004_supervision: per-installation values. */
 export interface SettingsTable {
@@ -432,7 +435,7 @@ export interface SettingsTable {
   value: string;
 }
 
-export interface Database extends AccountTables {
+export interface Database extends AccountTables, QualityTables {
   users: UsersTable;
   policies: PoliciesTable;
   accounts: AccountsTable;

@@ -75,30 +75,34 @@ test('bulk reassign two cases, then assign one from waiting longest', async ({ p
   await expect(page.getByTestId('case-title')).toHaveText(waitingId);
 });
 
-test('the quality screen takes a review with a required note', async ({ page }) => {
+test('the quality screen takes a scorecard with a root cause for each low mark', async ({ page }) => {
   await signIn(page, demoUser('amara'));
   await page.getByTestId('base-view').getByText('Quality', { exact: true }).click();
   const screen = page.getByTestId('quality-screen');
-  const list = await api<{ rows: Array<{ caseId: string; mayReview: boolean }>; total: number }>(page, 'quality.list', {
+  const list = await api<{ rows: Array<{ caseId: string; mayScore: boolean }>; total: number }>(page, 'quality.list', {
     status: 'pending',
     limit: 200,
   });
-  const mine = list.rows.find((r) => r.mayReview);
-  expect(mine, 'the demo history leaves samples for Amara to review').toBeTruthy();
+  const mine = list.rows.find((r) => r.mayScore);
+  expect(mine, 'the demo history leaves samples for Amara to score').toBeTruthy();
   await screen.locator(`[data-testid="quality-row"][data-case-id="${mine!.caseId}"]`).click();
   const card = screen.getByTestId('quality-review');
   await expect(card).toContainText(mine!.caseId);
   await shot(page, '64-quality');
+  // A low mark for the reasons: the scorecard waits for its root cause.
+  await card.getByTestId('criterion-reasons').getByText('2', { exact: true }).click();
+  await expect(card.getByTestId('quality-submit')).toBeDisabled();
+  await expect(card).toContainText('A low mark needs a root cause');
+  await card.getByRole('combobox', { name: 'Root cause for Quality of reasons' }).click();
+  await page.getByRole('option', { name: 'Reasons do not support the outcome' }).click();
   await card.getByTestId('quality-verdict').getByText('Disagree').click();
-  await card.getByTestId('quality-submit').click();
-  await expect(card).toContainText('A note is required');
   await card.getByRole('textbox', { name: 'Quality note' }).fill('The seller’s photos show the damage; a partial refund was due.');
   await card.getByTestId('quality-submit').click();
-  await expect(page.getByTestId('toast').filter({ hasText: `Quality review of ${mine!.caseId} recorded` })).toBeVisible();
-  await expect(screen.locator(`[data-testid="quality-row"][data-case-id="${mine!.caseId}"]`)).toHaveCount(0);
+  await expect(page.getByTestId('toast').filter({ hasText: `Scorecard for ${mine!.caseId} recorded` })).toBeVisible();
   await screen.getByTestId('quality-status').getByText('Reviewed').click();
   const reviewed = screen.locator(`[data-testid="quality-row"][data-case-id="${mine!.caseId}"]`);
   await expect(reviewed.getByTestId('verdict-badge')).toHaveText('Disagreed');
   await reviewed.click();
+  await expect(card.getByTestId('scorecard')).toContainText('Quality of reasons 2 · Reasons do not support the outcome');
   await shot(page, '65-quality-reviewed');
 });

@@ -12,6 +12,8 @@ import {
   settingOrCreate,
   verdictCountsOf,
 } from '../../db/repos/quality';
+import { markCalibration, scorecardsOfCases } from '../../db/repos/scorecards';
+import { scorecardView } from './scorecard-view';
 import { inWriteTx, type Reader, type WriteTx } from '../../db/tx';
 import { recordChange } from '../../db/repos/changes';
 import type { CaseState } from '../../engine/state';
@@ -49,40 +51,70 @@ export async function sampleDecisionForQuality(tx: WriteTx, prev: CaseState, nex
   const seq = next.supersededDecisions.length + (d ? 1 : 0);
   if (!d || seq === prev.supersededDecisions.length + (prev.decision ? 1 : 0)) return false; // no new decision
   if (d.basis !== 'mediator' || rate <= 0) return false;
-  if (sampleDraw(await samplingSecret(tx), next.id, seq) >= rate) return false;
+  const secret = await samplingSecret(tx);
+  if (sampleDraw(secret, next.id, seq) >= rate) return false;
   await insertQualitySample(tx, { caseId: next.id, decisionSeq: seq, decidedBy: d.decidedBy, sampledAt: now });
+  // A share of the samples is scored by two supervisors independently (calibration, issue 18).
+  if (sampleDraw(secret, `calibration#${next.id}`, seq) < CALIBRATION_SHARE) await markCalibration(tx, next.id, seq);
   return true;
 }
 
-/** Pending samples (oldest first) or reviewed ones (newest review first). */
+/** Share of quality samples that two supervisors score independently (calibration). */
+export const CALIBRATION_SHARE = 0.25;
+
+/**
+ * Pending samples (oldest first: unreviewed, or calibration samples wanting a second
+ * scorecard) or reviewed ones (newest review first), each with its scorecards. While the
+ * viewer may still score a sample, the other supervisors' scorecards and verdict are hidden
+ * from them, so a calibration scorecard is given independently.
+ */
 export async function qualityList(db: Reader, status: 'pending' | 'reviewed', limit: number, me: string): Promise<QualityListView> {
   const [rows, total, { policy }] = await Promise.all([qualityPage(db, status, limit), qualityCount(db, status), currentPolicy(db)]);
-  const histories = await handlingEventsOf(
-    db,
-    rows.filter((r) => r.reviewed_at === null).map((r) => r.case_id),
-  );
+  const caseIds = [...new Set(rows.map((r) => r.case_id))];
+  const [histories, cards] = await Promise.all([handlingEventsOf(db, caseIds), scorecardsOfCases(db, caseIds)]);
   const handledByMe = (r: (typeof rows)[number]) => handlersOfCase(histories.get(r.case_id) ?? [], { decidedBy: r.decided_by }).has(me);
   return {
-    rows: rows.map((r): QualityRow => ({
-      caseId: r.case_id,
-      reason: r.reason,
-      currency: r.currency,
-      decision: {
-        outcome: r.outcome,
-        amountMinor: r.amount_minor,
-        decidedBy: r.decided_by,
-        decidedAt: toIso(r.decided_at),
-        reasons: r.reasons,
-      },
-      sampledAt: toIso(r.sampled_at),
-      review:
-        r.reviewed_at !== null
-          ? { verdict: r.verdict as 'agree' | 'disagree', note: r.note ?? '', by: r.reviewer_id ?? '', at: toIso(r.reviewed_at) }
-          : null,
-      mayReview: r.reviewed_at === null && !handledByMe(r),
-    })),
+    rows: rows.map((r): QualityRow => {
+      const cardsOf = cards.filter((c) => c.case_id === r.case_id && c.decision_seq === r.decision_seq);
+      const wanted = r.reviewed_at === null || (r.calibration === 1 && cardsOf.length < 2);
+      // Whoever gave the sample's verdict (a scorecard, or an agree/disagree review) has had their say.
+      const mayScore = wanted && !handledByMe(r) && r.reviewer_id !== me && !cardsOf.some((c) => c.reviewer_id === me);
+      const row = qualityRowOf(r, handledByMe(r));
+      return mayScore
+        ? {
+            ...row,
+            // Another supervisor's marks, and the verdict that came with them, wait until the viewer scored too.
+            review: cardsOf.length ? null : row.review,
+            calibration: r.calibration === 1,
+            scorecards: [],
+            hiddenScorecards: cardsOf.length,
+            mayScore,
+          }
+        : { ...row, calibration: r.calibration === 1, scorecards: cardsOf.map(scorecardView), hiddenScorecards: 0, mayScore };
+    }),
     total,
     sampleRate: policy.qualitySampleRate,
+  };
+}
+
+function qualityRowOf(r: Awaited<ReturnType<typeof qualityPage>>[number], handledByMe: boolean) {
+  return {
+    caseId: r.case_id,
+    reason: r.reason,
+    currency: r.currency,
+    decision: {
+      outcome: r.outcome,
+      amountMinor: r.amount_minor,
+      decidedBy: r.decided_by,
+      decidedAt: toIso(r.decided_at),
+      reasons: r.reasons,
+    },
+    sampledAt: toIso(r.sampled_at),
+    review:
+      r.reviewed_at !== null
+        ? { verdict: r.verdict as 'agree' | 'disagree', note: r.note ?? '', by: r.reviewer_id ?? '', at: toIso(r.reviewed_at) }
+        : null,
+    mayReview: r.reviewed_at === null && !handledByMe,
   };
 }
 
@@ -110,14 +142,7 @@ export async function reviewQuality(
       }
       throw new AppFailure('NOT_FOUND', `No decision on case ${input.caseId} was sampled for a quality review.`);
     }
-    const history = (await handlingEventsOf(tx, [input.caseId])).get(input.caseId)!;
-    const notYou = separationRefusal(
-      handlersOfCase(history, { decidedBy: pending.decided_by }),
-      reviewer,
-      input.caseId,
-      'the quality of its decision',
-    );
-    if (notYou) throw new AppFailure('SEPARATION_OF_DUTIES', notYou);
+    await refuseIfHandled(tx, input.caseId, pending.decided_by, reviewer);
     const note = input.note.trim();
     const recorded = await recordQualityVerdict(tx, {
       caseId: pending.case_id,
@@ -140,6 +165,13 @@ export async function reviewQuality(
     await recordChange(tx, [input.caseId], 'command', now);
     return { caseId: input.caseId, verdict: input.verdict };
   });
+}
+
+/** SEPARATION_OF_DUTIES when the reviewer decided or handled the case (engine/handled.ts). */
+export async function refuseIfHandled(db: Reader, caseId: string, decidedBy: string, reviewer: string): Promise<void> {
+  const history = (await handlingEventsOf(db, [caseId])).get(caseId)!;
+  const notYou = separationRefusal(handlersOfCase(history, { decidedBy }), reviewer, caseId, 'the quality of its decision');
+  if (notYou) throw new AppFailure('SEPARATION_OF_DUTIES', notYou);
 }
 
 /** Per decider: reviewed, agreed, disagreed (all time), for the team view. */

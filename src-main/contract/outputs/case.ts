@@ -5,6 +5,7 @@ import type { EvidenceFileView, EvidenceReuseMatch, EvidenceWarning } from '../e
 import type { DecisionReasonTemplate, EvidenceTemplate } from '../templates';
 import type { LetterLanguage } from '../i18n/languages';
 import type { RiskReasonView } from './risk';
+import type { DoubleDecisionOnCase } from '../scorecards';
 
 /**
  * What the case methods answer: the case screen's view, the proposal preview, the
@@ -176,6 +177,8 @@ export interface CaseView {
   deadlines: Array<{ key: string; kind: DeadlineKind; dueAt: string; whenPassed: string }>;
   buyerRisk: { score: number; reasons: string[]; details: RiskReasonView[] };
   events: Array<{ at: string; actor: string; type: string; details: unknown }>;
+  /** A blind double decision on the case (issue 18); when `blindForYou`, the first decision, refund, appeal and their events are left out. */
+  doubleDecision?: DoubleDecisionOnCase | null;
 }
 
 export interface TemplatesView {

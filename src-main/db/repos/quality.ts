@@ -1,4 +1,7 @@
+import type { ExpressionBuilder } from 'kysely';
+import type { Database } from '../schema';
 import type { Reader, WriteTx } from '../tx';
+import { scorecardCount } from './scorecards';
 
 /** Decision-quality samples (quality_reviews) and the settings row of their sampling secret (app/supervision/quality.ts). */
 
@@ -46,12 +49,14 @@ export async function qualityPage(db: Reader, status: 'pending' | 'reviewed', li
     .innerJoin('decisions as d', (j) => j.onRef('d.case_id', '=', 'q.case_id').onRef('d.seq', '=', 'q.decision_seq'))
     .select([
       'q.case_id',
+      'q.decision_seq',
       'q.decided_by',
       'q.sampled_at',
       'q.reviewer_id',
       'q.verdict',
       'q.note',
       'q.reviewed_at',
+      'q.calibration',
       'cases.reason',
       'cases.currency',
       'd.outcome',
@@ -61,18 +66,23 @@ export async function qualityPage(db: Reader, status: 'pending' | 'reviewed', li
     ]);
   return (
     status === 'pending'
-      ? page.where('q.reviewed_at', 'is', null).orderBy('q.sampled_at').orderBy('q.case_id')
+      ? page.where(stillWanted).orderBy('q.sampled_at').orderBy('q.case_id')
       : page.where('q.reviewed_at', 'is not', null).orderBy('q.reviewed_at', 'desc').orderBy('q.case_id')
   )
     .limit(limit)
     .execute();
 }
 
+/**
+ * A sample still wants a review: none yet, or (a calibration sample, issue 18) fewer than
+ * two scorecards. A calibration sample already reviewed is on both lists until then.
+ */
+const stillWanted = (eb: ExpressionBuilder<Database & { q: Database['quality_reviews'] }, 'q'>) =>
+  eb.or([eb('q.reviewed_at', 'is', null), eb.and([eb('q.calibration', '=', 1), eb(scorecardCount, '<', 2)])]);
+
 export async function qualityCount(db: Reader, status: 'pending' | 'reviewed'): Promise<number> {
-  const total = db.selectFrom('quality_reviews').select((eb) => eb.fn.countAll<number>().as('n'));
-  const row = await (
-    status === 'pending' ? total.where('reviewed_at', 'is', null) : total.where('reviewed_at', 'is not', null)
-  ).executeTakeFirst();
+  const total = db.selectFrom('quality_reviews as q').select((eb) => eb.fn.countAll<number>().as('n'));
+  const row = await (status === 'pending' ? total.where(stillWanted) : total.where('q.reviewed_at', 'is not', null)).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 

@@ -118,6 +118,8 @@ const CHANGES: Partial<Record<MethodName, readonly MethodName[]>> = {
   'case.assignMany': ['team.overview', 'team.memberCases'],
   'policy.publish': ['policy.get', 'policy.history'],
   'quality.review': ['quality.list', 'team.overview'],
+  'quality.score': ['quality.list', 'quality.calibration', 'team.overview'],
+  'double.decide': ['double.mine', 'double.agreement'],
   'users.add': ['users.list'],
   'users.setRole': ['users.list', 'team.overview'],
   'users.deactivate': ['users.list', 'team.overview'],

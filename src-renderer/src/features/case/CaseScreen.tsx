@@ -27,6 +27,7 @@ import { TimelinePanel } from './panels/TimelinePanel';
 import { WaitingOnYou } from './panels/WaitingOnYou';
 import { allowedActions, appealReview } from './permissions';
 import { AppealReviewPanel } from './panels/AppealReviewPanel';
+import { BlindDecisionPanel } from './panels/BlindDecisionPanel';
 import { usePresence } from '../../api/presence';
 import { PresenceLine } from '../../ui/Presence';
 import type { PresenceActivity } from '../../../../src-main/contract/presence';
@@ -250,6 +251,7 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
             <Stack gap="md">
               {allowed && (allowed.decide || allowed.propose) && <WaitingOnYou view={view} />}
               <AppealReviewPanel view={view} me={me} onDone={done} />
+              <BlindDecisionPanel view={view} onDone={done} />
               <ClaimPanel view={view} />
               <ProposalPanel view={view} />
               <DecisionPanel view={view} />

@@ -6,6 +6,7 @@ import { useKeys } from '../../ui/keys';
 import type { Me, QueueRow, SavedFilter } from '../../api/types';
 import { activeFilters, withoutFilter } from './filters';
 import { FiltersPanel } from './FiltersPanel';
+import { BlindDecisionsWaiting } from '../case/panels/BlindDecisionPanel';
 import { QueueList, type QueueScope } from './QueueList';
 import { SavedViews } from './SavedViews';
 import { useQueuePages } from './useQueuePages';
@@ -195,6 +196,8 @@ export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOp
           {pages.error.message}
         </Alert>
       )}
+
+      {me.role !== 'analyst' && <BlindDecisionsWaiting onOpen={onOpen} active={active} />}
 
       <div style={{ flex: 1, minHeight: 0 }}>
         <QueueList

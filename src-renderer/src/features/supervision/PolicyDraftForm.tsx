@@ -27,6 +27,24 @@ export function PolicyDraftForm({
   const changedField = (field: string) => changes.some((c) => c.field === field);
   const currentRates = current.policy.partialRates as Record<string, number>;
   const hasSample = 'qualitySampleRate' in draft;
+  // A share of cases (0–1) kept in the policy: the quality sample, the blind double decisions.
+  const rateField = (field: 'qualitySampleRate' | 'doubleDecisionRate', label: string, description: string) => (
+    <NumberInput
+      label={label}
+      description={description}
+      value={draft[field] as number | ''}
+      onChange={(x) => onEdit(field, typeof x === 'number' ? x : '')}
+      min={0}
+      max={1}
+      step={0.01}
+      decimalScale={4}
+      clampBehavior="none"
+      error={errorOf(field)}
+      w={260}
+      className={changedField(field) ? 'sv-field-changed' : undefined}
+      data-testid={`field-${field}`}
+    />
+  );
   return (
     <>
       <Card title="Deadlines" hint="Exact durations in hours, the same in every time zone.">
@@ -144,23 +162,9 @@ export function PolicyDraftForm({
 
       <Card title="Other settings">
         <Group align="flex-start" gap="xl">
-          {hasSample && (
-            <NumberInput
-              label="Quality sample"
-              description="Share of closed cases sent for a quality review (0–1)."
-              value={draft.qualitySampleRate as number | ''}
-              onChange={(x) => onEdit('qualitySampleRate', typeof x === 'number' ? x : '')}
-              min={0}
-              max={1}
-              step={0.01}
-              decimalScale={4}
-              clampBehavior="none"
-              error={errorOf('qualitySampleRate')}
-              w={260}
-              className={changedField('qualitySampleRate') ? 'sv-field-changed' : undefined}
-              data-testid="field-qualitySampleRate"
-            />
-          )}
+          {hasSample && rateField('qualitySampleRate', 'Quality sample', 'Share of closed cases sent for a quality review (0–1).')}
+          {'doubleDecisionRate' in draft &&
+            rateField('doubleDecisionRate', 'Blind double decisions', 'Share of cases decided again, blind, by a second mediator (0–1).')}
           <div>
             <Text fz="sm" fw={500}>
               Evidence files

@@ -139,5 +139,6 @@ function fieldsOnTheForm(draft: Draft): Record<string, true> {
   for (const f of HOURS_FIELDS) out[f.key] = true;
   for (const r of RATE_REASONS) out[`partialRates.${r}`] = true;
   if ('qualitySampleRate' in draft) out.qualitySampleRate = true;
+  if ('doubleDecisionRate' in draft) out.doubleDecisionRate = true;
   return out;
 }

@@ -1,22 +1,24 @@
-import { Alert, Badge, Box, Button, Group, Kbd, Loader, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
-import { useCallback, useMemo, useState, type FormEvent } from 'react';
+import { Alert, Badge, Box, Button, Group, Loader, SegmentedControl, Stack, Text } from '@mantine/core';
+import { useCallback, useMemo, useState } from 'react';
 import type { MediatorStats, QualityRow } from '../../../../src-main/contract/supervision';
 import { IconAlert } from '../../ui/Icons';
 import { Money } from '../../ui/Money';
 import { Fact } from '../../ui/Section';
-import { useToast } from '../../ui/Toast';
 import { formatInstant, formatInstantCompact, reasonLabel } from '../../ui/format';
-import { useMethodMutation, useMethodQuery } from '../../api/queries';
+import { useMethodQuery } from '../../api/queries';
 import type { Me } from '../../api/types';
 import { OutcomeBadge } from '../../ui/outcomes';
 import { Empty, pct, ScreenHeader, SortTh, useRowNav, useSort, userName } from './shared';
+import { CalibrationCard, ScorecardForm, ScorecardList } from './Scorecards';
+import { NoiseAuditCard } from './NoiseAudit';
 
 type Status = 'pending' | 'reviewed';
 type Col = 'sampled' | 'case' | 'decider' | 'outcome';
 
 /**
  * Decision-quality sampling: a random share of closed cases comes to a supervisor, who
- * agrees or disagrees with the decision and says why. The results per mediator are beside
+ * scores the decision on four criteria (root causes for low marks) and agrees or disagrees;
+ * a quarter of the samples are scored by two supervisors (calibration). The results per mediator are beside
  * the list (also on the Team screen).
  */
 export function QualityScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId: string) => void; active: boolean }) {
@@ -57,7 +59,8 @@ export function QualityScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
         subtitle={
           query.data ? (
             <>
-              A random {pct(query.data.sampleRate)} of closed cases comes here for a second look: agree or disagree, with a note.{' '}
+              A random {pct(query.data.sampleRate)} of closed cases comes here for a second look: a scorecard on four criteria, then agree
+              or disagree.{' '}
               <Text span inherit fw={600} c="dark" data-testid="quality-total">
                 {query.data.total} {status === 'pending' ? 'waiting for review' : 'reviewed'}
               </Text>
@@ -180,6 +183,8 @@ export function QualityScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
         <Stack gap="md" style={{ position: 'sticky', top: 0 }}>
           {current ? <ReviewCard key={current.caseId} row={current} me={me} names={names} onOpen={onOpen} onDone={reviewedDone} /> : null}
           <ResultsPerMediator members={team.data?.members ?? []} />
+          <CalibrationCard active={active} />
+          <NoiseAuditCard active={active} />
         </Stack>
       </div>
     </Box>
@@ -214,24 +219,7 @@ function ReviewCard({
   onOpen: (caseId: string) => void;
   onDone: (caseId: string) => void;
 }) {
-  const [verdict, setVerdict] = useState<'agree' | 'disagree'>('agree');
-  const [note, setNote] = useState('');
-  const [tried, setTried] = useState(false);
-  const review = useMethodMutation('quality.review');
-  const busy = review.isPending;
-  const [error, setError] = useState<string | null>(null);
-  const toast = useToast();
   const d = row.decision;
-
-  async function submit(e?: FormEvent) {
-    e?.preventDefault();
-    setTried(true);
-    if (busy || !note.trim()) return;
-    const r = await review.mutateAsync({ caseId: row.caseId, verdict, note: note.trim() });
-    if (!r.ok) return setError(r.error.message);
-    toast({ message: `Quality review of ${row.caseId} recorded: ${verdict === 'agree' ? 'agreed' : 'disagreed'}.`, color: 'teal' });
-    onDone(row.caseId);
-  }
 
   return (
     <div className="sv-card" data-testid="quality-review">
@@ -261,7 +249,7 @@ function ReviewCard({
         <Text fz="sm" mb="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', maxHeight: 180, overflowY: 'auto' }}>
           {d.reasons}
         </Text>
-        {row.review ? (
+        {row.review && (
           <Box p="sm" bg={row.review.verdict === 'agree' ? 'teal.0' : 'red.0'} style={{ borderRadius: 'var(--mantine-radius-sm)' }}>
             <Group gap="xs" mb={4}>
               <VerdictBadge verdict={row.review.verdict} />
@@ -273,59 +261,16 @@ function ReviewCard({
               {row.review.note}
             </Text>
           </Box>
-        ) : !row.mayReview ? (
-          <Alert color="orange" variant="light" icon={<IconAlert size={16} />} data-testid="quality-blocked">
-            {d.decidedBy === me.userId ? 'You made this decision' : 'You handled this case'}: another supervisor reviews its quality.
-          </Alert>
+        )}
+        <ScorecardList cards={row.scorecards} names={names} />
+        {row.mayScore ? (
+          <ScorecardForm row={row} onDone={onDone} />
         ) : (
-          <form
-            onSubmit={(e) => void submit(e)}
-            onKeyDown={(e) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && (e.preventDefault(), void submit())}
-          >
-            <Stack gap="xs">
-              <SegmentedControl
-                fullWidth
-                value={verdict}
-                onChange={(v) => setVerdict(v)}
-                color={verdict === 'agree' ? 'teal' : 'red'}
-                data={[
-                  { value: 'agree', label: 'Agree with the decision' },
-                  { value: 'disagree', label: 'Disagree' },
-                ]}
-                aria-label="Verdict"
-                data-testid="quality-verdict"
-              />
-              <Textarea
-                label="Note"
-                description={
-                  verdict === 'agree'
-                    ? 'What was done well, or “as the policy says”.'
-                    : 'What should have been decided, and why: the mediator reads this.'
-                }
-                value={note}
-                onChange={(e) => setNote(e.currentTarget.value)}
-                autosize
-                minRows={3}
-                maxRows={8}
-                maxLength={2000}
-                error={tried && !note.trim() ? 'A note is required' : undefined}
-                aria-label="Quality note"
-              />
-              {error && (
-                <Text fz="sm" c="red.7" role="alert">
-                  {error}
-                </Text>
-              )}
-              <Group justify="space-between">
-                <Text fz="xs" c="dimmed">
-                  <Kbd size="xs">Ctrl</Kbd> + <Kbd size="xs">Enter</Kbd> to record
-                </Text>
-                <Button type="submit" loading={busy} color={verdict === 'agree' ? 'teal' : 'red'} data-testid="quality-submit">
-                  Record review
-                </Button>
-              </Group>
-            </Stack>
-          </form>
+          !row.review && (
+            <Alert color="orange" variant="light" icon={<IconAlert size={16} />} data-testid="quality-blocked">
+              {d.decidedBy === me.userId ? 'You made this decision' : 'You handled this case'}: another supervisor reviews its quality.
+            </Alert>
+          )
         )}
       </div>
     </div>

@@ -53,14 +53,11 @@ export function policyChanges(a: Record<string, unknown>, b: Record<string, unkn
   for (const r of RATE_REASONS)
     if (ra[r] !== rb[r])
       out.push({ field: `partialRates.${r}`, label: `Partial rate · ${reasonName(r)}`, before: rate(ra[r]), after: rate(rb[r]) });
-  if ('qualitySampleRate' in a || 'qualitySampleRate' in b)
-    if (a.qualitySampleRate !== b.qualitySampleRate)
-      out.push({
-        field: 'qualitySampleRate',
-        label: 'Quality sample',
-        before: share(a.qualitySampleRate),
-        after: share(b.qualitySampleRate),
-      });
+  for (const [field, label] of [
+    ['qualitySampleRate', 'Quality sample'],
+    ['doubleDecisionRate', 'Blind double decisions'],
+  ] as const)
+    if ((field in a || field in b) && a[field] !== b[field]) out.push({ field, label, before: share(a[field]), after: share(b[field]) });
   for (const k of ['maxImageBytes', 'maxVideoBytes'])
     if (a[k] !== b[k])
       out.push({ field: k, label: k === 'maxImageBytes' ? 'Largest image' : 'Largest video', before: String(a[k]), after: String(b[k]) });
