@@ -11,6 +11,7 @@ import * as m0009 from './0009_accounts_sessions';
 import * as m0010 from './0010_audit_chain';
 import * as m0011 from './0011_presence_counts';
 import * as m0016 from './0016_languages_reports';
+import * as m0018 from './0018_casework';
 
 /**
  * Static imports (not a folder scan) so tsx, vitest and the Electron bundle all see the
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0010_audit_chain': m0010,
   '0011_presence_counts': m0011,
   '0016_languages_reports': m0016,
+  '0018_casework': m0018,
 };

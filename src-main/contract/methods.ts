@@ -10,6 +10,7 @@ import { auditMethods } from './audit';
 import type { AuditOutputs } from './outputs/audit';
 import { feedMethods, type FeedOutputs } from './feed';
 import { accountsMethods } from './accounts';
+import { caseworkMethods, type CaseworkOutputs } from './casework';
 import type { AccountsOutputs } from './outputs/accounts';
 import type { CaseOutputs } from './outputs/case';
 import type { EvidenceOutputs } from './outputs/evidence';
@@ -154,6 +155,8 @@ export const methods = {
         amountMinor: z.number().int().optional(),
         reasons: RequiredText(10_000),
         basedOnVersion: BasedOnVersion,
+        /** Why, when the decision is far from the nearest past decisions (case.consistency): then required; kept as an internal note. */
+        consistencyNote: Text(2_000).optional(),
       })
       .strict(),
     who: ['mediator', 'supervisor'],
@@ -237,6 +240,7 @@ export const methods = {
   ...auditMethods,
   ...feedMethods,
   ...accountsMethods,
+  ...caseworkMethods,
 } as const satisfies Record<string, { input: z.ZodType; who: readonly Caller[] }>;
 
 export type MethodName = keyof typeof methods;
@@ -262,7 +266,8 @@ export interface MethodOutputs
     PresenceOutputs,
     AuditOutputs,
     FeedOutputs,
-    AccountsOutputs {}
+    AccountsOutputs,
+    CaseworkOutputs {}
 export type MethodOutput<M extends MethodName> = MethodOutputs[M];
 
 /** Compile-time checks: a method without an output, or an output without a method, fails here and names it. */
