@@ -124,6 +124,9 @@ const CHANGES: Partial<Record<MethodName, readonly MethodName[]>> = {
   'users.issueResetCode': ['users.list'],
   'session.signOutOthers': ['session.list'],
   'password.change': ['session.list'],
+  'notes.add': ['notes.secondOpinions'],
+  'case.assignCluster': ['team.overview', 'team.memberCases'],
+  'case.decide': ['team.consistency'],
 };
 
 /** The case ids an input names (`caseId`, `caseIds`). */

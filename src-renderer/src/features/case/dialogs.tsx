@@ -32,6 +32,7 @@ import { draftKey, StaleNotice, useDraft, useStaleGuard } from './guard';
 /** Refusal shows everything but STALE, which the stale notice explains. */
 const notStale = (error: AppError | null) => (error?.code === 'STALE' ? null : error);
 import { RiskSummary } from './panels/RiskSummary';
+import { ConsistencyBox, useConsistency } from '../casework/ConsistencyBox';
 
 interface DialogProps {
   opened: boolean;
@@ -85,6 +86,13 @@ export function RequestEvidenceDialog({ opened, onClose, view, userId, onDone }:
   const [error, setError] = useState<AppError | null>(null);
   const guard = useStaleGuard(view, opened);
   const templates = evidenceTemplatesFor(view.reason, party);
+  // What the evidence checklist finds missing from this party, as a request text to start from.
+  const missing = useMethodQuery('case.checklist', { caseId: view.id }).data?.requestText[party] ?? null;
+  const [prefilled, setPrefilled] = useState<string | null>(null);
+  if (missing && !text && prefilled !== `${party}:${missing}`) {
+    setPrefilled(`${party}:${missing}`);
+    update({ text: missing });
+  }
 
   async function submit(e?: FormEvent) {
     e?.preventDefault();
@@ -116,6 +124,11 @@ export function RequestEvidenceDialog({ opened, onClose, view, userId, onDone }:
             />
           </div>
           <TemplatePicker items={templates} onPick={(t) => setText((cur) => insert(cur, t))} />
+          {missing && (
+            <Text fz="xs" c="dimmed" data-testid="checklist-prefill">
+              Started from the evidence checklist: what is missing from the {party}. Edit before sending.
+            </Text>
+          )}
           <Textarea
             label="What exactly should they send?"
             description="The party sees this text as written. Be specific: what to show, and how."
@@ -357,15 +370,19 @@ export function DecideDialog({ opened, onClose, view, userId, onDone }: DialogPr
   const amountMinor = choice.fixedAmount ?? (outcome === 'partial' ? (parsed ?? null) : null);
   const resolved = decisionAmount(outcome, amountMinor, total);
   const templates = decisionTemplatesFor(view.reason, outcome);
+  // Far from the nearest past decisions: the core requires a consistency note (kept internal).
+  const [consistencyNote, setConsistencyNote] = useState('');
+  const needsNote = !!useConsistency(view.id, outcome, amountMinor).data?.far && !consistencyNote.trim();
 
   async function submit(e?: FormEvent) {
     e?.preventDefault();
-    if (busy || !reasons.trim() || parsed === null || guard.stale) return;
+    if (busy || !reasons.trim() || parsed === null || guard.stale || needsNote) return;
     const r = await decide.mutateAsync({
       caseId: view.id,
       outcome,
       reasons: reasons.trim(),
       basedOnVersion: guard.basedOnVersion,
+      ...(consistencyNote.trim() ? { consistencyNote: consistencyNote.trim() } : {}),
       ...(outcome === 'partial' && amountMinor !== null ? { amountMinor } : {}),
     });
     if (!r.ok) return setError(r.error);
@@ -442,13 +459,20 @@ export function DecideDialog({ opened, onClose, view, userId, onDone }: DialogPr
               required
               aria-label="Reasons"
             />
+            <ConsistencyBox
+              caseId={view.id}
+              outcome={outcome}
+              amountMinor={amountMinor}
+              note={consistencyNote}
+              onNote={setConsistencyNote}
+            />
           </Stack>
           <LetterPreview view={view} outcome={outcome} amountMinor={amountMinor} reasons={reasons} />
         </SimpleGrid>
         <Footer
           busy={busy}
           label="Decide and send the letters"
-          disabled={!reasons.trim() || parsed === null || guard.stale}
+          disabled={!reasons.trim() || parsed === null || guard.stale || needsNote}
           onCancel={onClose}
         />
       </form>
