@@ -446,6 +446,13 @@ export function DecideDialog({ opened, onClose, view, userId, onDone }: DialogPr
                 aria-label="Refund amount"
               />
             )}
+            <ConsistencyBox
+              caseId={view.id}
+              outcome={outcome}
+              amountMinor={amountMinor}
+              note={consistencyNote}
+              onNote={setConsistencyNote}
+            />
             <TemplatePicker items={templates} onPick={(t) => setReasons((cur) => insert(cur, t))} />
             <Textarea
               label="Reasons"
@@ -458,13 +465,6 @@ export function DecideDialog({ opened, onClose, view, userId, onDone }: DialogPr
               maxLength={10000}
               required
               aria-label="Reasons"
-            />
-            <ConsistencyBox
-              caseId={view.id}
-              outcome={outcome}
-              amountMinor={amountMinor}
-              note={consistencyNote}
-              onNote={setConsistencyNote}
             />
           </Stack>
           <LetterPreview view={view} outcome={outcome} amountMinor={amountMinor} reasons={reasons} />

@@ -4,7 +4,8 @@ import type { Party } from '../../../../src-main/contract/domain';
 import { useMethodQuery } from '../../api/queries';
 import { Section } from '../../ui/Section';
 
-const LEVEL_COLOR: Record<EvidenceStrength['level'], string> = { weak: 'red', moderate: 'yellow', strong: 'teal' };
+/** Filled badges in dark shades: white text on them keeps a 4.5:1 contrast. */
+const LEVEL_COLOR: Record<EvidenceStrength['level'], string> = { weak: 'red.9', moderate: 'orange.9', strong: 'teal.9' };
 
 /** Each side's evidence strength with the sentences that explain it (beside the recommendation). */
 export function StrengthSummary({ checklist }: { checklist: ChecklistView }) {
@@ -18,7 +19,7 @@ export function StrengthSummary({ checklist }: { checklist: ChecklistView }) {
               <Text fz="sm" fw={600} tt="capitalize">
                 {party}
               </Text>
-              <Badge color={LEVEL_COLOR[s.level]} variant="light" radius="sm" size="sm" style={{ textTransform: 'none' }}>
+              <Badge color={LEVEL_COLOR[s.level]} variant="filled" radius="sm" size="sm" style={{ textTransform: 'none' }}>
                 {s.level} evidence · {s.score}/100
               </Badge>
             </Group>
@@ -57,11 +58,11 @@ export function ChecklistPanel({ caseId }: { caseId: string }) {
                     <Text span inherit fw={500}>
                       {i.label}
                     </Text>{' '}
-                    <Text span inherit c="dimmed">
+                    <Text span inherit c="dark.4">
                       ({i.party}, {i.present ? 'present' : 'missing'})
                     </Text>
                   </Text>
-                  <Text fz="xs" c="dimmed">
+                  <Text fz="xs" c="dark.4">
                     {i.detail}
                   </Text>
                 </div>

@@ -43,8 +43,8 @@ export function ConsistencyBox({
               <Table.Tr key={n.caseId} data-testid="near-decision">
                 <Table.Td className="mono">{n.caseId}</Table.Td>
                 <Table.Td>
-                  {outcomeLabel(n.outcome)} <Money minor={n.amountMinor} currency={n.currency} fz="xs" c="dimmed" />
-                  <Text span fz="xs" c="dimmed">
+                  {outcomeLabel(n.outcome)} <Money minor={n.amountMinor} currency={n.currency} fz="xs" c="dark.4" />
+                  <Text span fz="xs" c="dark.4">
                     {' '}
                     · {formatDate(n.decidedAt)}
                   </Text>
@@ -54,7 +54,7 @@ export function ConsistencyBox({
                     {n.matches
                       .filter((m) => m !== 'reason')
                       .map((m) => (
-                        <Badge key={m} size="xs" variant="light" color="gray" radius="sm" style={{ textTransform: 'none' }}>
+                        <Badge key={m} size="xs" variant="outline" color="dark.5" radius="sm" style={{ textTransform: 'none' }}>
                           {m}
                         </Badge>
                       ))}
@@ -65,7 +65,7 @@ export function ConsistencyBox({
           </Table.Tbody>
         </Table>
       )}
-      <Text fz="xs" c={data.far ? 'orange.9' : 'dimmed'} data-testid="consistency-explanation">
+      <Text fz="xs" c={data.far ? 'red.9' : 'dark.4'} fw={data.far ? 500 : undefined} data-testid="consistency-explanation">
         {data.explanation}
       </Text>
       {data.far && (

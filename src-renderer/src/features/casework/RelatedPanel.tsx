@@ -1,4 +1,4 @@
-import { Badge, Group, Table, Text, UnstyledButton } from '@mantine/core';
+import { Button, Table, Text, UnstyledButton } from '@mantine/core';
 import { useState } from 'react';
 import type { RelationKind } from '../../../../src-main/contract/casework';
 import type { AppError } from '../../../../src-main/contract/errors';
@@ -7,9 +7,8 @@ import type { Me } from '../../api/types';
 import { Refusal } from '../../ui/FormParts';
 import { Money } from '../../ui/Money';
 import { Section } from '../../ui/Section';
-import { StatusBadge } from '../../ui/StatusBadge';
 import { useToast } from '../../ui/Toast';
-import { outcomeLabel, reasonLabel } from '../../ui/format';
+import { outcomeLabel, reasonLabel, STATUS_LABELS } from '../../ui/format';
 import { AssignMenu } from '../supervision/AssignMenu';
 
 const VIA_LABEL: Record<RelationKind, string> = {
@@ -34,7 +33,11 @@ export function RelatedPanel({ caseId, me, onOpen }: { caseId: string; me: Me; o
   const assign = useMethodMutation('case.assignCluster');
   const toast = useToast();
   const [error, setError] = useState<AppError | null>(null);
+  // A busy seller has many cases: those that share nothing else wait behind a button.
+  const [showSellerOnly, setShowSellerOnly] = useState(false);
   if (!data) return null;
+  const sellerOnly = data.cases.filter((c) => c.via.length === 1 && c.via[0] === 'seller');
+  const shown = showSellerOnly ? data.cases : data.cases.filter((c) => !sellerOnly.includes(c));
 
   async function assignTo(userId: string) {
     const r = await assign.mutateAsync({ caseId, userId });
@@ -65,9 +68,11 @@ export function RelatedPanel({ caseId, me, onOpen }: { caseId: string; me: Me; o
         )
       }
     >
-      {data.cases.length === 0 ? (
+      {shown.length === 0 ? (
         <Text fz="sm" c="dimmed">
-          No other case shares the buyer, the seller, a link, the tracking number or a photo.
+          {sellerOnly.length
+            ? 'No other case shares the buyer, a link, the tracking number or a photo.'
+            : 'No other case shares the buyer, the seller, a link, the tracking number or a photo.'}
         </Text>
       ) : (
         <Table.ScrollContainer minWidth={560}>
@@ -82,7 +87,7 @@ export function RelatedPanel({ caseId, me, onOpen }: { caseId: string; me: Me; o
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {data.cases.map((c) => (
+              {shown.map((c) => (
                 <Table.Tr key={c.caseId} data-testid="related-row" data-case-id={c.caseId}>
                   <Table.Td>
                     <UnstyledButton
@@ -96,39 +101,26 @@ export function RelatedPanel({ caseId, me, onOpen }: { caseId: string; me: Me; o
                     </UnstyledButton>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap={4}>
-                      {c.via.map((v) => (
-                        <Badge
-                          key={v}
-                          size="xs"
-                          variant="light"
-                          color={v === 'seller' ? 'gray' : 'grape'}
-                          radius="sm"
-                          style={{ textTransform: 'none' }}
-                        >
-                          {VIA_LABEL[v]}
-                        </Badge>
-                      ))}
-                    </Group>
+                    <Text fz="xs" c={c.via.includes('seller') && c.via.length === 1 ? 'dark.4' : 'grape.9'} fw={500}>
+                      {c.via.map((v) => VIA_LABEL[v]).join(', ')}
+                    </Text>
                   </Table.Td>
                   <Table.Td>{reasonLabel(c.reason)}</Table.Td>
                   <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      <StatusBadge status={c.status} size="xs" />
-                      {c.assignee && (
-                        <Text fz="xs" c="dimmed">
-                          {c.assignee}
-                        </Text>
-                      )}
-                    </Group>
+                    <Text fz="sm">{STATUS_LABELS[c.status] ?? c.status}</Text>
+                    {c.assignee && (
+                      <Text fz="xs" c="dark.4">
+                        {c.assignee}
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td>
                     {c.outcome ? (
                       <Text fz="sm">
-                        {outcomeLabel(c.outcome)} <Money minor={c.amountMinor ?? 0} currency={c.currency} fz="xs" c="dimmed" />
+                        {outcomeLabel(c.outcome)} <Money minor={c.amountMinor ?? 0} currency={c.currency} fz="xs" c="dark.4" />
                       </Text>
                     ) : (
-                      <Text fz="xs" c="dimmed">
+                      <Text fz="xs" c="dark.4">
                         undecided
                       </Text>
                     )}
@@ -138,6 +130,11 @@ export function RelatedPanel({ caseId, me, onOpen }: { caseId: string; me: Me; o
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
+      )}
+      {sellerOnly.length > 0 && (
+        <Button size="compact-xs" variant="subtle" mt={6} onClick={() => setShowSellerOnly((v) => !v)} data-testid="related-seller-toggle">
+          {showSellerOnly ? 'Hide the cases that share only the seller' : `Show ${sellerOnly.length} more that share only the seller`}
+        </Button>
       )}
       <Refusal error={error} />
     </Section>
