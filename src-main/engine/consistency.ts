@@ -76,8 +76,13 @@ export function refundShare(outcome: Outcome, amountMinor: number, totalMinor: n
 
 /** A partial refund agrees with another partial when their shares of the total are this close. */
 export const PARTIAL_SHARE_TOLERANCE = 0.25;
-/** Fewer neighbours than this and nothing counts as far: too little history to compare with. */
+/** Fewer close neighbours than this and nothing counts as far: too little history to compare with. */
 export const MIN_NEIGHBOURS = 3;
+/**
+ * Only neighbours this near count for "far": the same delivery status, and then at most one
+ * more difference (a band apart, possibly another seller; or another evidence pattern).
+ */
+export const CLOSE_DISTANCE = 1.5;
 
 const OUTCOME_WORDS: Record<Outcome, [string, string]> = {
   full: ['full refund', 'full refunds'],
@@ -91,13 +96,14 @@ const agrees = (planned: { outcome: Outcome; share: number }, n: NearDecision) =
 
 /**
  * Whether deciding `outcome` (with `amountMinor` for a partial) is far from the nearest
- * decisions: at least MIN_NEIGHBOURS to compare with, two thirds of them got one outcome (a
+ * decisions: at least MIN_NEIGHBOURS close ones (CLOSE_DISTANCE) to compare with, two thirds of them got one outcome (a
  * practice, not a split), and none of them agrees with the planned one.
  */
 export function judgeConsistency(
   planned: { outcome: Outcome; amountMinor: number; totalMinor: number } | null,
-  nearest: readonly NearDecision[],
+  all: readonly NearDecision[],
 ): { far: boolean; explanation: string } {
+  const nearest = all.filter((n) => n.distance <= CLOSE_DISTANCE);
   if (nearest.length < MIN_NEIGHBOURS)
     return {
       far: false,

@@ -158,9 +158,16 @@ test('consistency: the Decide dialog lists the nearest past decisions; a far dec
   // A case where one outcome is far from the nearest past decisions (the demo has a few days of history).
   type Check = { far: boolean; nearest: unknown[] };
   let found: { caseId: string; outcome: string } | null = null;
-  for (const reason of ['not_received.no_tracking_info', 'not_received.in_transit', 'damaged', 'defective', 'not_as_described']) {
-    for (const id of await unassigned(priya, reason, 5)) {
-      for (const outcome of ['none', 'full']) {
+  for (const reason of [
+    'not_received.no_tracking_info',
+    'not_received.in_transit',
+    'damaged',
+    'defective',
+    'not_as_described',
+    'wrong_item',
+  ]) {
+    for (const id of await unassigned(priya, reason, 12)) {
+      for (const outcome of ['none', 'full', 'return']) {
         const c = await api<Check>(priya, 'case.consistency', { caseId: id, outcome });
         if (c.far) found = { caseId: id, outcome };
         if (found) break;

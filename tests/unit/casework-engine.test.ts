@@ -157,6 +157,13 @@ describe('consistency', () => {
       /None of the 3 nearest.*3 partial refunds/,
     );
     expect(judgeConsistency(null, n(['none', 'none', 'full'])).far).toBe(false);
+    // Neighbours that are not close (another delivery status) do not make a practice.
+    const distant = nearestDecisions(
+      target,
+      ['P0', 'P1', 'P2'].map((id) => past(id, { deliveryStatus: 'in_transit' })),
+      5,
+    );
+    expect(judgeConsistency(plan('full'), distant)).toMatchObject({ far: false, explanation: /Only 0 closely comparable/ });
   });
 
   it('scores each mediator by agreement with the usual outcome of the same kind of case', () => {

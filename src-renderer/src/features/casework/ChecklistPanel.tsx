@@ -1,11 +1,11 @@
-import { Badge, Group, List, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Group, List, SimpleGrid, Stack, Text } from '@mantine/core';
 import type { ChecklistView, EvidenceStrength } from '../../../../src-main/contract/casework';
 import type { Party } from '../../../../src-main/contract/domain';
 import { useMethodQuery } from '../../api/queries';
 import { Section } from '../../ui/Section';
 
-/** Filled badges in dark shades: white text on them keeps a 4.5:1 contrast. */
-const LEVEL_COLOR: Record<EvidenceStrength['level'], string> = { weak: 'red.9', moderate: 'orange.9', strong: 'teal.9' };
+/** The dot's colour (the words carry the meaning; dark text keeps the contrast). */
+const LEVEL_COLOR: Record<EvidenceStrength['level'], string> = { weak: 'red-7', moderate: 'orange-5', strong: 'teal-7' };
 
 /** Each side's evidence strength with the sentences that explain it (beside the recommendation). */
 export function StrengthSummary({ checklist }: { checklist: ChecklistView }) {
@@ -19,9 +19,13 @@ export function StrengthSummary({ checklist }: { checklist: ChecklistView }) {
               <Text fz="sm" fw={600} tt="capitalize">
                 {party}
               </Text>
-              <Badge color={LEVEL_COLOR[s.level]} variant="filled" radius="sm" size="sm" style={{ textTransform: 'none' }}>
+              <Text span fz="xs" fw={700} c="dark.7" style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}>
+                <span
+                  aria-hidden
+                  style={{ width: 8, height: 8, borderRadius: 4, background: `var(--mantine-color-${LEVEL_COLOR[s.level]})` }}
+                />
                 {s.level} evidence · {s.score}/100
-              </Badge>
+              </Text>
             </Group>
             {s.sentences.map((t) => (
               <Text key={t} fz="xs" c="dark.5" mt={2}>
