@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { consistencyOf } from '../app/casework/consistency';
+import { Reason } from '../contract/domain';
 import { openDatabase } from '../db/connect';
 import { ensurePolicy } from '../db/repos/policy';
 import { planOfFirstQuery } from './capture';
@@ -14,20 +15,7 @@ import { measure } from './team';
  * the candidate query, which must walk the partial index cases_decided_by_reason.
  */
 const TARGETS = { medianMs: 25 };
-const REASONS = [
-  'not_received.in_transit',
-  'not_received.returned_to_sender',
-  'not_received.no_tracking_info',
-  'not_received.customs',
-  'not_received.wrong_address',
-  'not_as_described',
-  'defective',
-  'damaged',
-  'wrong_item',
-  'missing_parts',
-  'counterfeit',
-  'quantity_short',
-];
+const REASONS = Reason.options;
 
 export async function benchConsistency(opts: { url: string; cases: number; runs: number; now: number; log(msg: string): void }) {
   const pg = await import('pg');
