@@ -118,6 +118,10 @@ test('evidence checklist: what is missing per reason, each side’s strength, an
   if (checklist.requestText.buyer) {
     await expect(text).toHaveValue(checklist.requestText.buyer);
     await expect(page.getByTestId('checklist-prefill')).toBeVisible();
+    // Cleared, it comes back with one click.
+    await text.fill('');
+    await page.getByTestId('checklist-fill').click();
+    await expect(text).toHaveValue(checklist.requestText.buyer);
   }
   await page.screenshot({ path: `${SCREENS}/casework-request-prefilled-1440x900.png` });
 });

@@ -75,9 +75,12 @@ const insert = (current: string, text: string) => (current.trim() ? `${current.t
 // ---------------------------------------------------------------- request evidence
 
 export function RequestEvidenceDialog({ opened, onClose, view, userId, onDone }: DialogProps) {
+  // What the evidence checklist finds missing, per party: the case screen has loaded it, so an
+  // empty draft starts from it when the dialog opens (nothing moves under the pointer later).
+  const missingText = useMethodQuery('case.checklist', { caseId: view.id }).data?.requestText ?? null;
   const [draft, update, clearDraft] = useDraft<{ party: Party; text: string }>(draftKey(userId, view.id, 'evidence'), () => ({
     party: 'buyer',
-    text: '',
+    text: missingText?.buyer ?? '',
   }));
   const { party, text } = draft;
   const setText = (next: string | ((cur: string) => string)) => update({ text: typeof next === 'function' ? next(text) : next });
@@ -86,13 +89,7 @@ export function RequestEvidenceDialog({ opened, onClose, view, userId, onDone }:
   const [error, setError] = useState<AppError | null>(null);
   const guard = useStaleGuard(view, opened);
   const templates = evidenceTemplatesFor(view.reason, party);
-  // What the evidence checklist finds missing from this party, as a request text to start from.
-  const missing = useMethodQuery('case.checklist', { caseId: view.id }).data?.requestText[party] ?? null;
-  const [prefilled, setPrefilled] = useState<string | null>(null);
-  if (missing && !text && prefilled !== `${party}:${missing}`) {
-    setPrefilled(`${party}:${missing}`);
-    update({ text: missing });
-  }
+  const missing = missingText?.[party] ?? null;
 
   async function submit(e?: FormEvent) {
     e?.preventDefault();
@@ -125,9 +122,18 @@ export function RequestEvidenceDialog({ opened, onClose, view, userId, onDone }:
           </div>
           <TemplatePicker items={templates} onPick={(t) => setText((cur) => insert(cur, t))} />
           {missing && (
-            <Text fz="xs" c="dimmed" data-testid="checklist-prefill">
-              Started from the evidence checklist: what is missing from the {party}. Edit before sending.
-            </Text>
+            <Group gap="xs" wrap="nowrap">
+              <Text fz="xs" c="dimmed" data-testid="checklist-prefill" style={{ minWidth: 0 }}>
+                {text === missing
+                  ? `Started from the evidence checklist: what is missing from the ${party}. Edit before sending.`
+                  : `The evidence checklist finds something missing from the ${party}.`}
+              </Text>
+              {text !== missing && (
+                <UnstyledButton onClick={() => update({ text: missing })} fz="xs" c="indigo.8" fw={500} data-testid="checklist-fill">
+                  Use the checklist’s text
+                </UnstyledButton>
+              )}
+            </Group>
           )}
           <Textarea
             label="What exactly should they send?"
