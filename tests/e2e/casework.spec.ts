@@ -80,6 +80,7 @@ test('internal notes: a mention asks a supervisor for a second opinion, in their
   await expect(oleg.getByTestId('note-mention').last()).toHaveText('Oleg Sokolov answered');
   await expect.poll(async () => (await api<{ items: unknown[] }>(oleg, 'notes.secondOpinions', {})).items.length).toBe(before);
   await expect(mira.getByTestId('note').filter({ hasText: 'half the price' })).toBeVisible({ timeout: 5_000 });
+  await check(mira, 'notes-answered', 'notes-panel');
 
   // The analyst reads the case but not its notes, on screen or through the API.
   const hannah = await pageFor(browser, 'hannah');

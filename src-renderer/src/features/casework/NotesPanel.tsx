@@ -121,19 +121,19 @@ function NoteLine({ note, me, onAnswer }: { note: NoteView; me: Me; onAnswer: ()
           {formatInstant(note.createdAt)}
         </Text>
         {note.kind === 'consistency' && (
-          <Badge size="xs" color="orange" variant="light" radius="sm" style={{ textTransform: 'none' }}>
+          <Badge size="xs" color="dark.6" variant="outline" radius="sm" style={{ textTransform: 'none' }}>
             Consistency note
           </Badge>
         )}
         {note.answers && (
-          <Badge size="xs" color="teal" variant="light" radius="sm" style={{ textTransform: 'none' }}>
+          <Badge size="xs" color="teal.9" variant="outline" radius="sm" style={{ textTransform: 'none' }}>
             Second opinion
           </Badge>
         )}
         {mention && (
           <Badge
             size="xs"
-            color={mention.answeredAt ? 'teal' : 'violet'}
+            color={mention.answeredAt ? 'teal.9' : 'violet.9'}
             variant="outline"
             radius="sm"
             style={{ textTransform: 'none' }}
