@@ -15,6 +15,7 @@ import * as m0014 from './0014_feed_cursor';
 import * as m0013 from './0013_photo_prints';
 import * as m0015 from './0015_scorecards_double';
 import * as m0016 from './0016_languages_reports';
+import * as m0018 from './0018_casework';
 
 /**
  * Static imports (not a folder scan) so tsx, vitest and the Electron bundle all see the
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '0013_photo_prints': m0013,
   '0015_scorecards_double': m0015,
   '0016_languages_reports': m0016,
+  '0018_casework': m0018,
 };

@@ -35,6 +35,7 @@ import { auditHandlers } from './audit/handlers';
 import { scorecardHandlers } from './supervision/scorecard-handlers';
 import { withDoubleDecision } from './case/double-view';
 import type { IntegrityMonitor } from './audit/integrity';
+import { caseworkHandlers, decideConsistently } from './casework/handlers';
 
 export interface ServiceContext {
   db: Db;
@@ -49,6 +50,8 @@ export interface ServiceContext {
   integrity?: IntegrityMonitor;
   /** Wall time for sign-in locks and sessions (default: clock); `serve --test-clock` moves only `clock`. */
   sessionClock?: Clock;
+  /** A replay re-runs recorded commands: checks that ask the person for more (the consistency note) do not apply. */
+  replay?: boolean;
 }
 
 /** A method's service: its input as the contract parses it, its answer as the contract declares it. */
@@ -110,8 +113,8 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'case.propose': (ctx, i, id) =>
     command(ctx, i.caseId, { type: 'propose', partialAmountMinor: i.partialAmountMinor, note: i.note }, id, i.basedOnVersion),
   'party.reply': (ctx, i, id) => command(ctx, i.caseId, { type: 'reply', party: i.party, choice: i.choice }, id),
-  'case.decide': (ctx, i, id) =>
-    command(ctx, i.caseId, { type: 'decide', outcome: i.outcome, amountMinor: i.amountMinor, reasons: i.reasons }, id, i.basedOnVersion),
+  // With the consistency check (a decision far from the nearest past ones needs a note): app/casework.
+  'case.decide': (ctx, i, id) => decideConsistently(ctx, i, id),
   'party.shipReturn': (ctx, i, id) => command(ctx, i.caseId, { type: 'shipReturn', trackingNumber: i.trackingNumber }, id),
   'party.confirmReturn': (ctx, i, id) => command(ctx, i.caseId, { type: 'confirmReturn' }, id),
   'party.appeal': (ctx, i, id) => command(ctx, i.caseId, { type: 'appeal', party: i.party, grounds: i.grounds, text: i.text }, id),
@@ -179,4 +182,5 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   ...feedHandlers,
   ...accountsHandlers,
   ...scorecardHandlers,
+  ...caseworkHandlers,
 };

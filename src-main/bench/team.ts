@@ -103,7 +103,7 @@ export async function benchTeam(opts: TeamBenchOptions) {
 }
 
 /** A read service, interleaved with the same SQL sent by a raw pg client (its captured queries, in order). */
-async function measure(opts: TeamBenchOptions, raw: PgClient, run: (db: Db) => Promise<unknown>, db: Db) {
+export async function measure(opts: Pick<TeamBenchOptions, 'runs'>, raw: PgClient, run: (db: Db) => Promise<unknown>, db: Db) {
   const cap = capturing(db);
   await run(cap.db);
   const queries = cap.queries();

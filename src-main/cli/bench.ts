@@ -20,6 +20,9 @@
  *               one): take-next p95 with 30 mediators on 3 desktops, queue.counts and the first
  *               "All open" page at --pg-cases (1M) cases, each beside raw `pg`
  *               (--pg-presses N per mediator, --team-only to run just these; bench/team.ts)
+ *   consistency on PostgreSQL too: the Decide dialog's nearest past decisions at
+ *               --consistency-cases (100k) cases beside raw `pg`, and the plan of the candidate
+ *               query (--consistency-only to run just this; bench/consistency.ts)
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -78,6 +81,8 @@ export async function runBench(args: string[]): Promise<void> {
     'pg-cases': 'string',
     'pg-presses': 'string',
     'team-only': 'boolean',
+    'consistency-cases': 'string',
+    'consistency-only': 'boolean',
   });
   const pgUrl = (flags.pg as string | undefined) ?? process.env.BENCH_DATABASE_URL;
   const team = async () => {
@@ -93,6 +98,24 @@ export async function runBench(args: string[]): Promise<void> {
     });
     return { ...r, pass: r.takeNext.pass && r.queueCounts.pass && r.allOpenFirstPage.pass };
   };
+  const consistency = async () => {
+    if (!pgUrl) return { skipped: 'no PostgreSQL server given (--pg <url> or BENCH_DATABASE_URL)', pass: true };
+    const { benchConsistency } = await import('../bench/consistency');
+    return benchConsistency({
+      url: pgUrl,
+      cases: intFlag(flags['consistency-cases'], 'consistency-cases', 100_000),
+      runs: Math.max(1, intFlag(flags.runs, 'runs', 100)),
+      now: NOW,
+      log,
+    });
+  };
+  if (flags['consistency-only']) {
+    const figures = { consistency: await consistency() };
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'mediation-desk', startedAt: new Date().toISOString(), figures, pass: figures.consistency.pass }, null, 2)}\n`,
+    );
+    return;
+  }
   if (flags['team-only']) {
     const figures = { team: await team() };
     process.stdout.write(
@@ -250,6 +273,7 @@ export async function runBench(args: string[]): Promise<void> {
         ...(evidence ? { evidence } : {}),
         ...(photoMatch ? { photoMatch } : {}),
         team: await team(),
+        consistency: await consistency(),
         ...(auditFigure ? { auditVerify: auditFigure } : {}),
       };
       const report = {

@@ -11,6 +11,7 @@ import type { AuditOutputs } from './outputs/audit';
 import { feedMethods, type FeedOutputs } from './feed';
 import { accountsMethods } from './accounts';
 import { scorecardMethods, type ScorecardOutputs } from './scorecards';
+import { caseworkMethods, type CaseworkOutputs } from './casework';
 import type { AccountsOutputs } from './outputs/accounts';
 import type { CaseOutputs } from './outputs/case';
 import type { EvidenceOutputs } from './outputs/evidence';
@@ -155,6 +156,8 @@ export const methods = {
         amountMinor: z.number().int().optional(),
         reasons: RequiredText(10_000),
         basedOnVersion: BasedOnVersion,
+        /** Why, when the decision is far from the nearest past decisions (case.consistency): then required; kept as an internal note. */
+        consistencyNote: Text(2_000).optional(),
       })
       .strict(),
     who: ['mediator', 'supervisor'],
@@ -239,6 +242,7 @@ export const methods = {
   ...feedMethods,
   ...accountsMethods,
   ...scorecardMethods,
+  ...caseworkMethods,
 } as const satisfies Record<string, { input: z.ZodType; who: readonly Caller[] }>;
 
 export type MethodName = keyof typeof methods;
@@ -266,6 +270,7 @@ export interface MethodOutputs
     FeedOutputs,
     AccountsOutputs,
     ScorecardOutputs {}
+    CaseworkOutputs {}
 export type MethodOutput<M extends MethodName> = MethodOutputs[M];
 
 /** Compile-time checks: a method without an output, or an output without a method, fails here and names it. */

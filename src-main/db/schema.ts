@@ -478,6 +478,24 @@ export interface Database extends AccountTables, QualityTables {
   feed_cases: FeedCasesTable;
   feed_outbox: FeedOutboxTable;
   feed_idempotency: FeedIdempotencyTable;
+  case_notes: CaseNotesTable;
+}
+
+/** migrations/0018_casework: internal notes on a case (db/repos/casework.ts); never in letters or the feed. */
+export interface CaseNotesTable {
+  id: string;
+  case_id: string;
+  author_id: string;
+  /** note | consistency */
+  kind: string;
+  body: string;
+  /** The supervisor asked for a second opinion. */
+  mention_id: string | null;
+  /** The second-opinion request (a note id) this note answers. */
+  answers_id: string | null;
+  answered_at: number | null;
+  answered_by_note: string | null;
+  created_at: number;
 }
 
 /** The marketplace connection (migrations/0008_feeds_outbox). */

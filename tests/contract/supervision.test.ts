@@ -81,7 +81,11 @@ async function newCase(over: Parameters<typeof dispute>[0] = {}): Promise<string
   await ok('intake.dispute', d, INTAKE);
   return d.id;
 }
-/** A case claimed and decided by `who` (no proposal: the mediator decides directly). */
+/**
+ * A case claimed and decided by `who` (no proposal: the mediator decides directly). The cases
+ * here are alike on purpose, so a decision unlike the earlier ones carries the consistency note
+ * the core asks for (issue 17).
+ */
 async function decidedCase(
   who: Identity,
   outcome: 'full' | 'partial' | 'none' | 'return',
@@ -92,7 +96,13 @@ async function decidedCase(
   await ok('case.claim', { caseId: id }, who);
   await ok(
     'case.decide',
-    { caseId: id, outcome, ...(amountMinor !== undefined ? { amountMinor } : {}), reasons: `Decided ${outcome} on the evidence.` },
+    {
+      caseId: id,
+      outcome,
+      ...(amountMinor !== undefined ? { amountMinor } : {}),
+      reasons: `Decided ${outcome} on the evidence.`,
+      consistencyNote: 'A test decision: the mix is set by the test.',
+    },
     who,
   );
   return id;

@@ -76,6 +76,7 @@ export async function runScenario<T>(scenario: Scenario, inspect: (db: Db) => Pr
       db,
       clock,
       notify: () => {},
+      replay: true,
       // A preview asked for inside a replay replays in-process: it is already off the window's thread.
       replayCases: async (inner, caseIds) => runScenario(inner, (replayDb) => loadCaseStates(replayDb, caseIds)),
     };

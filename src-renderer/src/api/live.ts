@@ -27,6 +27,9 @@ export const LIST_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'risk.fairness',
   'policy.get',
   'policy.history',
+  // Casework (issue 17): a supervisor's second opinions and the team's consistency.
+  'notes.secondOpinions',
+  'team.consistency',
 ]);
 
 /** What shows who else is on a case: all a 'presence' notice refreshes (the case itself did not change). */

@@ -128,6 +128,9 @@ const CHANGES: Partial<Record<MethodName, readonly MethodName[]>> = {
   'password.change': ['session.list'],
   'feeds.create': ['feeds.list'],
   'feeds.revoke': ['feeds.list'],
+  'notes.add': ['notes.secondOpinions'],
+  'case.assignCluster': ['team.overview', 'team.memberCases'],
+  'case.decide': ['team.consistency'],
 };
 
 /** The case ids an input names (`caseId`, `caseIds`). */

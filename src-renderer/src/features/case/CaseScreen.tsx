@@ -31,6 +31,12 @@ import { BlindDecisionPanel } from './panels/BlindDecisionPanel';
 import { usePresence } from '../../api/presence';
 import { PresenceLine } from '../../ui/Presence';
 import type { PresenceActivity } from '../../../../src-main/contract/presence';
+import { ChecklistPanel } from '../casework/ChecklistPanel';
+import { NotesPanel } from '../casework/NotesPanel';
+import { RelatedPanel } from '../casework/RelatedPanel';
+
+/** Opens another case (the shell follows the address). */
+const openCase = (id: string) => (window.location.hash = `#/case/${encodeURIComponent(id)}`);
 
 interface Props {
   caseId: string;
@@ -255,7 +261,10 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
               <ClaimPanel view={view} />
               <ProposalPanel view={view} />
               <DecisionPanel view={view} />
+              <ChecklistPanel caseId={view.id} />
               <EvidencePanel view={view} onOpenReview={(index) => setReview({ index })} />
+              {me.role !== 'analyst' && <NotesPanel caseId={view.id} me={me} />}
+              <RelatedPanel caseId={view.id} me={me} onOpen={openCase} />
               <NegotiationPanel view={view} />
               <MessagesPanel view={view} canTranslate={me.role !== 'analyst'} />
               <TimelinePanel view={view} />

@@ -32,6 +32,7 @@ import { draftKey, StaleNotice, useDraft, useStaleGuard } from './guard';
 /** Refusal shows everything but STALE, which the stale notice explains. */
 const notStale = (error: AppError | null) => (error?.code === 'STALE' ? null : error);
 import { RiskSummary } from './panels/RiskSummary';
+import { ConsistencyBox, useConsistency } from '../casework/ConsistencyBox';
 
 interface DialogProps {
   opened: boolean;
@@ -74,9 +75,12 @@ const insert = (current: string, text: string) => (current.trim() ? `${current.t
 // ---------------------------------------------------------------- request evidence
 
 export function RequestEvidenceDialog({ opened, onClose, view, userId, onDone }: DialogProps) {
+  // What the evidence checklist finds missing, per party: the case screen has loaded it, so an
+  // empty draft starts from it when the dialog opens (nothing moves under the pointer later).
+  const missingText = useMethodQuery('case.checklist', { caseId: view.id }).data?.requestText ?? null;
   const [draft, update, clearDraft] = useDraft<{ party: Party; text: string }>(draftKey(userId, view.id, 'evidence'), () => ({
     party: 'buyer',
-    text: '',
+    text: missingText?.buyer ?? '',
   }));
   const { party, text } = draft;
   const setText = (next: string | ((cur: string) => string)) => update({ text: typeof next === 'function' ? next(text) : next });
@@ -85,6 +89,7 @@ export function RequestEvidenceDialog({ opened, onClose, view, userId, onDone }:
   const [error, setError] = useState<AppError | null>(null);
   const guard = useStaleGuard(view, opened);
   const templates = evidenceTemplatesFor(view.reason, party);
+  const missing = missingText?.[party] ?? null;
 
   async function submit(e?: FormEvent) {
     e?.preventDefault();
@@ -116,6 +121,20 @@ export function RequestEvidenceDialog({ opened, onClose, view, userId, onDone }:
             />
           </div>
           <TemplatePicker items={templates} onPick={(t) => setText((cur) => insert(cur, t))} />
+          {missing && (
+            <Group gap="xs" wrap="nowrap">
+              <Text fz="xs" c="dimmed" data-testid="checklist-prefill" style={{ minWidth: 0 }}>
+                {text === missing
+                  ? `Started from the evidence checklist: what is missing from the ${party}. Edit before sending.`
+                  : `The evidence checklist finds something missing from the ${party}.`}
+              </Text>
+              {text !== missing && (
+                <UnstyledButton onClick={() => update({ text: missing })} fz="xs" c="indigo.8" fw={500} data-testid="checklist-fill">
+                  Use the checklist’s text
+                </UnstyledButton>
+              )}
+            </Group>
+          )}
           <Textarea
             label="What exactly should they send?"
             description="The party sees this text as written. Be specific: what to show, and how."
@@ -357,15 +376,19 @@ export function DecideDialog({ opened, onClose, view, userId, onDone }: DialogPr
   const amountMinor = choice.fixedAmount ?? (outcome === 'partial' ? (parsed ?? null) : null);
   const resolved = decisionAmount(outcome, amountMinor, total);
   const templates = decisionTemplatesFor(view.reason, outcome);
+  // Far from the nearest past decisions: the core requires a consistency note (kept internal).
+  const [consistencyNote, setConsistencyNote] = useState('');
+  const needsNote = !!useConsistency(view.id, outcome, amountMinor).data?.far && !consistencyNote.trim();
 
   async function submit(e?: FormEvent) {
     e?.preventDefault();
-    if (busy || !reasons.trim() || parsed === null || guard.stale) return;
+    if (busy || !reasons.trim() || parsed === null || guard.stale || needsNote) return;
     const r = await decide.mutateAsync({
       caseId: view.id,
       outcome,
       reasons: reasons.trim(),
       basedOnVersion: guard.basedOnVersion,
+      ...(consistencyNote.trim() ? { consistencyNote: consistencyNote.trim() } : {}),
       ...(outcome === 'partial' && amountMinor !== null ? { amountMinor } : {}),
     });
     if (!r.ok) return setError(r.error);
@@ -429,6 +452,13 @@ export function DecideDialog({ opened, onClose, view, userId, onDone }: DialogPr
                 aria-label="Refund amount"
               />
             )}
+            <ConsistencyBox
+              caseId={view.id}
+              outcome={outcome}
+              amountMinor={amountMinor}
+              note={consistencyNote}
+              onNote={setConsistencyNote}
+            />
             <TemplatePicker items={templates} onPick={(t) => setReasons((cur) => insert(cur, t))} />
             <Textarea
               label="Reasons"
@@ -448,7 +478,7 @@ export function DecideDialog({ opened, onClose, view, userId, onDone }: DialogPr
         <Footer
           busy={busy}
           label="Decide and send the letters"
-          disabled={!reasons.trim() || parsed === null || guard.stale}
+          disabled={!reasons.trim() || parsed === null || guard.stale || needsNote}
           onCancel={onClose}
         />
       </form>

@@ -156,4 +156,5 @@ export function useDraft<T extends object>(key: string, initial: () => T): [T, (
   return [current.value, update, clear];
 }
 
-export const draftKey = (userId: string, caseId: string, dialog: 'decide' | 'evidence' | 'propose') => `${userId}:${caseId}:${dialog}`;
+export const draftKey = (userId: string, caseId: string, dialog: 'decide' | 'evidence' | 'propose' | 'note') =>
+  `${userId}:${caseId}:${dialog}`;

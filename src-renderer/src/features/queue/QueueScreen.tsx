@@ -1,4 +1,5 @@
 import { Alert, Badge, Button, Group, Pill, Tabs, Text } from '@mantine/core';
+import { SecondOpinionsButton } from '../casework/SecondOpinions';
 import { useEffect, useState } from 'react';
 import { IconFilter } from '../../ui/Icons';
 import { useMethodQuery } from '../../api/queries';
@@ -128,6 +129,7 @@ export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOp
             ))}
           </Tabs.List>
         </Tabs>
+        {me.role === 'supervisor' && <SecondOpinionsButton onOpen={onOpen} />}
         {c && filter.scope === 'mine' && (
           <Group gap="md" wrap="nowrap">
             <Text fz="xs" c="dimmed">

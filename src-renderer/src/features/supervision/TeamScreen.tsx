@@ -9,6 +9,7 @@ import { formatDuration, formatInstant, formatInstantCompact, reasonLabel } from
 import { useMethodMutation, useMethodQuery } from '../../api/queries';
 import type { Me } from '../../api/types';
 import { AssignMenu } from './AssignMenu';
+import { TeamConsistency } from '../casework/TeamConsistency';
 import { Empty, MixBar, MixLegend, pct, pts, ScreenHeader, SortTh, Stat, useRowNav, useSort, userName } from './shared';
 
 /** Refunds at these stages, all currencies (refund.update moves them: expected → processing → completed, or failed). */
@@ -310,6 +311,9 @@ export function TeamScreen({ onOpen, active }: { me: Me; onOpen: (caseId: string
             <MemberCases member={chosen} data={data} onOpen={onOpen} active={active} />
             <WaitingLongest data={data} names={names} onOpen={onOpen} />
           </div>
+          <Box mt="md">
+            <TeamConsistency days={Number(days)} active={active} />
+          </Box>
         </>
       )}
     </Box>

@@ -1,0 +1,98 @@
+import { Alert, Badge, Group, Stack, Table, Text, Textarea } from '@mantine/core';
+import type { Outcome } from '../../../../src-main/contract/domain';
+import { useMethodQuery } from '../../api/queries';
+import { Money } from '../../ui/Money';
+import { formatDate, outcomeLabel } from '../../ui/format';
+
+/**
+ * The Decide dialog's consistency check: the nearest past decisions (same reason; delivery
+ * status, amount band, evidence pattern, seller) with outcome and amount, and, when the
+ * planned decision is far from them, the note the core requires before deciding.
+ */
+export function ConsistencyBox({
+  caseId,
+  outcome,
+  amountMinor,
+  note,
+  onNote,
+}: {
+  caseId: string;
+  outcome: Outcome;
+  amountMinor: number | null;
+  note: string;
+  onNote: (text: string) => void;
+}) {
+  const { data } = useConsistency(caseId, outcome, amountMinor);
+  if (!data) return null;
+  return (
+    <Stack gap={6} data-testid="consistency">
+      <Text fz="sm" fw={500}>
+        Nearest past decisions
+      </Text>
+      {data.nearest.length > 0 && (
+        <Table fz="xs" verticalSpacing={2} aria-label="Nearest past decisions">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Case</Table.Th>
+              <Table.Th>Outcome</Table.Th>
+              <Table.Th>Alike in</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {data.nearest.map((n) => (
+              <Table.Tr key={n.caseId} data-testid="near-decision">
+                <Table.Td className="mono">{n.caseId}</Table.Td>
+                <Table.Td>
+                  {outcomeLabel(n.outcome)} <Money minor={n.amountMinor} currency={n.currency} fz="xs" c="dark.4" />
+                  <Text span fz="xs" c="dark.4">
+                    {' '}
+                    · {formatDate(n.decidedAt)}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={2}>
+                    {n.matches
+                      .filter((m) => m !== 'reason')
+                      .map((m) => (
+                        <Badge key={m} size="xs" variant="outline" color="dark.5" radius="sm" style={{ textTransform: 'none' }}>
+                          {m}
+                        </Badge>
+                      ))}
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      <Text fz="xs" c={data.far ? 'red.9' : 'dark.4'} fw={data.far ? 500 : undefined} data-testid="consistency-explanation">
+        {data.explanation}
+      </Text>
+      {data.far && (
+        <Alert color="orange" variant="light" p="xs" data-testid="consistency-far">
+          <Textarea
+            label="Consistency note (internal)"
+            description="This decision differs from the nearest past ones: say why. Kept as an internal note, never in the letters."
+            value={note}
+            onChange={(e) => onNote(e.currentTarget.value)}
+            autosize
+            minRows={2}
+            maxRows={5}
+            maxLength={2000}
+            required
+            data-testid="consistency-note"
+          />
+        </Alert>
+      )}
+    </Stack>
+  );
+}
+
+/** The consistency check of a planned decision (one query: the box and the dialog's submit guard share it). */
+export function useConsistency(caseId: string, outcome: Outcome, amountMinor: number | null) {
+  return useMethodQuery(
+    'case.consistency',
+    { caseId, outcome, ...(outcome === 'partial' && amountMinor !== null ? { amountMinor } : {}) },
+    { keepPrevious: true },
+  );
+}
