@@ -269,7 +269,7 @@ export interface MethodOutputs
     AuditOutputs,
     FeedOutputs,
     AccountsOutputs,
-    ScorecardOutputs {}
+    ScorecardOutputs,
     CaseworkOutputs {}
 export type MethodOutput<M extends MethodName> = MethodOutputs[M];
 

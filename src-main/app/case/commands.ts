@@ -105,38 +105,6 @@ async function attemptCommand(
       throw new AppFailure('NOT_FOUND', `There is no case ${target}.`);
     }
     return commandOnLockedCase(tx, caseId, command, actor, now, options);
-    if (command.type !== 'deadline') await applyDueOfCase(tx, caseId, now);
-    const state = await loadCaseState(tx, caseId);
-    if (!state) throw new AppFailure('NOT_FOUND', `There is no case ${caseId}.`);
-    // Separation of duties: the reviewer must not have handled the case at any point of its history.
-    if (command.type === 'reviewAppeal') state.handlingHistory = (await handlingEventsOf(tx, [caseId])).get(caseId);
-    const { version, policy } = await currentPolicy(tx);
-    const stale = options.basedOnVersion !== undefined && options.basedOnVersion !== state.version;
-    const result = stale
-      ? await staleRefusal(tx, caseId, options.basedOnVersion!, state.version, now)
-      : decide(state, command, { now, policy, policyVersion: version, actor });
-    if (!result.ok) {
-      await appendEvents(tx, caseId, [
-        {
-          at: now,
-          actor: actor.kind === 'user' ? actor.id : actor.kind,
-          type: 'command.refused',
-          details: { command: command.type, code: result.code, message: result.message },
-        },
-      ]);
-      const refusal = new AppFailure(result.code, result.message);
-      refusal.logged = true;
-      return refusal;
-    }
-    await saveCaseState(tx, state, result.next, result, now);
-    // Other desktops hear of it when this commits (a shared server; nothing on SQLite).
-    await recordChange(tx, [caseId], 'command', now);
-    // The supervisors' desk: the log a policy preview replays, and decision-quality sampling.
-    await logCommand(tx, caseId, command, actor, now);
-    await sampleDecisionForQuality(tx, state, result.next, policy.qualitySampleRate, now);
-    await selectForDoubleDecision(tx, state, result.next, policy.doubleDecisionRate, now);
-    if (options.alsoInTransaction) await options.alsoInTransaction(tx, result);
-    return { caseId, status: result.next.status };
   });
   if (outcome instanceof AppFailure) throw outcome;
   return outcome;
@@ -184,6 +152,7 @@ async function commandOnLockedCase(
   // The supervisors' desk: the log a policy preview replays, and decision-quality sampling.
   await logCommand(tx, caseId, command, actor, now);
   await sampleDecisionForQuality(tx, state, result.next, policy.qualitySampleRate, now);
+  await selectForDoubleDecision(tx, state, result.next, policy.doubleDecisionRate, now);
   if (options.alsoInTransaction) await options.alsoInTransaction(tx, result);
   return { caseId, status: result.next.status };
 }

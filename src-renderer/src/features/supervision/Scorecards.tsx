@@ -84,7 +84,7 @@ export function ScorecardForm({ row, onDone }: { row: QualityRow; onDone: (caseI
                   placeholder="Root cause"
                   data={CAUSE_OPTIONS}
                   value={marks[c].rootCause}
-                  onChange={(v) => set(c, { rootCause: (v) ?? null })}
+                  onChange={(v) => set(c, { rootCause: v ?? null })}
                   error={!marks[c].rootCause ? 'A low mark needs a root cause' : undefined}
                   aria-label={`Root cause for ${CRITERION_LABELS[c]}`}
                   data-testid={`cause-${c}`}
