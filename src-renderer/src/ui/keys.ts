@@ -32,6 +32,16 @@ export function dialogOpen(): boolean {
   return false;
 }
 
+/**
+ * The key was pressed inside a dialog. The Esc that closes a dialog must not also reach the
+ * screen behind it (which would leave the case for the queue): the dialog may already be
+ * fading out, so dialogOpen() alone cannot tell, but the event's target is still inside it.
+ */
+function fromDialog(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el?.closest?.('[role="dialog"], .mantine-Modal-root');
+}
+
 export type KeyMap = Record<string, (event: KeyboardEvent) => void>;
 
 /**
@@ -46,7 +56,7 @@ export function useKeys(keys: KeyMap, enabled = true): void {
     if (!enabled) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
-      if (isTyping(e.target) || dialogOpen()) return;
+      if (isTyping(e.target) || dialogOpen() || fromDialog(e.target)) return;
       if (e.key === 'Enter' && isActivatable(e.target)) return; // Enter on a button presses the button
       const handler = handlerFor(e.key);
       if (!handler) return;
