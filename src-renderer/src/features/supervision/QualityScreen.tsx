@@ -93,7 +93,8 @@ export function QualityScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
         </Alert>
       )}
       <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) clamp(340px, 34vw, 440px)', gap: 16, alignItems: 'start' }}>
-        <div className="sv-card">
+        {/* At 1024 px the list shares the row with the review panel: the table scrolls inside its card. */}
+        <div className="sv-card" data-scroll-x style={{ overflowX: 'auto' }}>
           <table className="sv-table" data-testid="quality-table">
             <thead>
               <tr>
