@@ -14,6 +14,8 @@ async function freshServer(): Promise<{ url: string; stop: () => Promise<void> }
   const child: ChildProcess = spawn('npx', ['tsx', 'src-main/cli/index.ts', 'serve', '--port', '0', '--fresh'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DATABASE_URL: '' },
+    // Its own process group: stopping it must stop tsx's node under npx as well, not leave it running.
+    detached: true,
   });
   const url = await new Promise<string>((ok, fail) => {
     let out = '';
@@ -33,7 +35,7 @@ async function freshServer(): Promise<{ url: string; stop: () => Promise<void> }
     stop: () =>
       new Promise<void>((done) => {
         child.once('exit', () => done());
-        child.kill('SIGTERM');
+        process.kill(-child.pid!, 'SIGTERM');
       }),
   };
 }
