@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DisputeInput } from '../../src-main/contract/dispute';
+import { damagedDispute } from '../fixtures/damaged-dispute';
 import type { Role } from '../../src-main/contract/domain';
 import type { Envelope } from '../../src-main/contract/errors';
 import type { EvidenceVerifyView } from '../../src-main/contract/evidence';
@@ -32,8 +32,6 @@ import { BUSY_MESSAGE, DEFAULT_LANE_LIMITS, EvidenceWorkers } from '../../src-ma
  * re-encoded copies) feeding the buyer score, refusals that write nothing, and "evidence intact".
  */
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const INTAKE: Identity = { kind: 'intake' };
 const as = (userId: string, role: Role): Identity => ({ kind: 'user', userId, role, name: userId });
@@ -42,29 +40,7 @@ const A1 = as('a1', 'analyst');
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
-function dispute(id: string, buyer: string): DisputeInput {
-  const placed = NOW - 40 * DAY;
-  return {
-    id,
-    openedAt: new Date(placed + 20 * DAY).toISOString(),
-    escalatedAt: new Date(placed + 25 * DAY).toISOString(),
-    reason: 'damaged',
-    claim: { remedy: 'refund_only', amountMinor: 5_000 },
-    description: 'Arrived broken.',
-    order: {
-      id: `O-${id}`,
-      placedAt: new Date(placed).toISOString(),
-      currency: 'EUR',
-      itemPriceMinor: 4_000,
-      shippingMinor: 1_000,
-      totalMinor: 5_000,
-      item: { title: 'Vase', quantity: 1 },
-      tracking: { number: `T${id}`, carrier: 'DHL', status: 'delivered', deliveredAt: new Date(placed + 10 * DAY).toISOString() },
-    },
-    buyer: { id: buyer, name: buyer, country: 'DE' },
-    seller: { id: 'S-1', name: 'Shop', country: 'CN' },
-  };
-}
+const dispute = (id: string, buyer: string) => damagedDispute(id, buyer, NOW, 'Vase');
 
 const filesUnder = (dir: string): string[] =>
   existsSync(dir)
