@@ -60,11 +60,11 @@ export interface Desk {
   ok: <T>(method: string, input: unknown, who: Identity) => Promise<T>;
 }
 
-/** A desk on an open database: the policy and the users m1, m2, s1, s2, s3 in place. */
-export async function deskOn(db: Db, clock = new ManualClock(T0)): Promise<Desk> {
+/** A desk on an open database: the policy and the users m1, m2, s1, s2, s3 (and `others`) in place. */
+export async function deskOn(db: Db, clock = new ManualClock(T0), others: Identity[] = []): Promise<Desk> {
   const ctx: ServiceContext = { db, clock, notify: () => {}, replayCases: replayInWorker };
-  await ensurePolicy(db, T0 - 100 * HOUR);
-  for (const u of [M1, M2, S1, S2, S3])
+  await ensurePolicy(db, clock.now() - 100 * HOUR);
+  for (const u of [M1, M2, S1, S2, S3, ...others])
     if (u.kind === 'user')
       await db
         .insertInto('users')

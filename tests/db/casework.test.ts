@@ -1,15 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src-main/contract/domain';
-import type { Envelope } from '../../src-main/contract/errors';
 import type { CaseworkOutputs } from '../../src-main/contract/casework';
 import type { Db } from '../../src-main/db/connect';
 import { ManualClock } from '../../src-main/runtime/clock';
-import type { ServiceContext } from '../../src-main/app/handlers';
-import { ensurePolicy } from '../../src-main/db/repos/policy';
-import { dispatch } from '../../src-main/app/dispatch';
 import type { Identity } from '../../src-main/app/identity';
-import { replayInWorker } from '../../src-main/app/replay/in-worker';
 import { caseView } from '../../src-main/app/case/view';
+import { deskOn, type Desk } from './audit-fixtures';
 import { DIALECTS, openTestDb } from './harness';
 
 /**
@@ -93,13 +89,8 @@ function dispute(id: string, o: Over = {}) {
 describe.each(DIALECTS)('casework on $name', ({ url }) => {
   let db: Db;
   let clock: ManualClock;
-  let ctx: ServiceContext;
-  const call = async <T>(method: string, input: unknown, who: Identity) => (await dispatch(ctx, method, input, who)) as Envelope<T>;
-  const ok = async <T>(method: string, input: unknown, who: Identity): Promise<T> => {
-    const r = await call<T>(method, input, who);
-    if (!r.ok) throw new Error(`${method} refused: ${r.error.code} ${r.error.message}`);
-    return r.value;
-  };
+  let call: Desk['call'];
+  let ok: Desk['ok'];
   const refused = async (method: string, input: unknown, who: Identity) => {
     const r = await call(method, input, who);
     if (r.ok) throw new Error(`${method} was accepted`);
@@ -107,24 +98,7 @@ describe.each(DIALECTS)('casework on $name', ({ url }) => {
   };
 
   beforeEach(async () => {
-    db = await openTestDb(url());
-    clock = new ManualClock(T0);
-    ctx = { db, clock, notify: () => {}, replayCases: replayInWorker };
-    await ensurePolicy(db, T0 - 100 * HOUR);
-    for (const u of [M1, M2, S1, A1, user('s2', 'supervisor')])
-      if (u.kind === 'user')
-        await db
-          .insertInto('users')
-          .values({
-            id: u.userId,
-            name: `${u.userId} name`,
-            role: u.role,
-            password_hash: 'x',
-            failed_attempts: 0,
-            locked_until: null,
-            created_at: T0,
-          })
-          .execute();
+    ({ db, clock, call, ok } = await deskOn(await openTestDb(url()), new ManualClock(T0), [A1]));
   });
   afterEach(async () => {
     await db.destroy();
@@ -167,7 +141,7 @@ describe.each(DIALECTS)('casework on $name', ({ url }) => {
     const list = await ok<CaseworkOutputs['notes.list']>('notes.list', { caseId: 'N-1' }, M2);
     expect(list.notes.map((n) => n.body)).toEqual([secret, 'Photo is reused; ask for a video.']);
     expect(list.notes[0]!.mention?.answeredByNote).toBe(answer.id);
-    expect(list.supervisors.map((s) => s.userId)).toEqual(['s1', 's2']);
+    expect(list.supervisors.map((s) => s.userId)).toEqual(['s1', 's2', 's3']);
 
     // A mention must name an active supervisor; bad input is refused whole.
     expect(await refused('notes.add', { caseId: 'N-1', body: 'ask @m2 please' }, M1)).toMatchObject({ code: 'VALIDATION', field: 'body' });

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Dispute } from '../../src-main/contract/dispute';
 import type { Role } from '../../src-main/contract/domain';
-import type { Envelope } from '../../src-main/contract/errors';
 import { DEFAULT_POLICY } from '../../src-main/contract/policy';
 import type {
   AppealsListView,
@@ -15,14 +14,12 @@ import { openDatabase, type Db } from '../../src-main/db/connect';
 import { caseView } from '../../src-main/app/case/view';
 import { ManualClock } from '../../src-main/runtime/clock';
 import { exportDisputes } from '../../src-main/app/replay/dispute-export';
-import type { ServiceContext } from '../../src-main/app/handlers';
 import { importDisputes } from '../../src-main/app/intake/intake';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { replayMode, replayRuns } from '../../src-main/app/replay/in-worker';
-import { dispatch } from '../../src-main/app/dispatch';
 import type { Identity } from '../../src-main/app/identity';
+import { deskOn, type Desk } from './audit-fixtures';
 import { DIALECTS, openTestDb } from './harness';
-import { replayInWorker } from '../../src-main/app/replay/in-worker';
 
 /**
  * The supervisors' desk on every dialect: the 0004 tables, the dispute export round trip,
@@ -90,25 +87,11 @@ function dispute(i: number, over: { reason?: string; buyerLinks?: boolean; curre
 describe.each(DIALECTS)('supervisors’ desk on $name', ({ url }) => {
   let db: Db;
   let clock: ManualClock;
-  let ctx: ServiceContext;
-  const call = async <T>(method: string, input: unknown, who: Identity) => (await dispatch(ctx, method, input, who)) as Envelope<T>;
-  const ok = async <T>(method: string, input: unknown, who: Identity): Promise<T> => {
-    const r = await call<T>(method, input, who);
-    if (!r.ok) throw new Error(`${method} refused: ${r.error.code} ${r.error.message}`);
-    return r.value;
-  };
+  let call: Desk['call'];
+  let ok: Desk['ok'];
 
   beforeEach(async () => {
-    db = await openTestDb(url());
-    clock = new ManualClock(T0);
-    ctx = { db, clock, notify: () => {}, replayCases: replayInWorker };
-    await ensurePolicy(db, T0 - 100 * HOUR);
-    for (const u of [M1, M2, S1, S2])
-      if (u.kind === 'user')
-        await db
-          .insertInto('users')
-          .values({ id: u.userId, name: u.name, role: u.role, password_hash: 'x', failed_attempts: 0, locked_until: null, created_at: T0 })
-          .execute();
+    ({ db, clock, call, ok } = await deskOn(await openTestDb(url()), new ManualClock(T0)));
   });
   afterEach(async () => {
     await db.destroy();

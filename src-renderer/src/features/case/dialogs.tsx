@@ -412,7 +412,8 @@ export function DecideDialog({ opened, onClose, view, userId, onDone }: DialogPr
           </Stack>
         )}
         <SimpleGrid cols={2} spacing="lg" style={{ gridTemplateColumns: 'minmax(0, 460px) minmax(0, 1fr)' }}>
-          <Stack gap="sm">
+          {/* The form column scrolls inside itself on short windows, so the send button stays in view. */}
+          <Stack gap="sm" className="dialog-column">
             <RiskSummary view={view} />
             <Radio.Group value={outcome} onChange={(v) => setOutcome(v)} label="Outcome" name="outcome">
               <SimpleGrid cols={2} spacing={6} mt={6}>

@@ -1,4 +1,5 @@
-import { Alert, Badge, Group, Stack, Table, Text, Textarea } from '@mantine/core';
+import { Alert, Anchor, Badge, Group, Stack, Table, Text, Textarea } from '@mantine/core';
+import { useState } from 'react';
 import type { Outcome } from '../../../../src-main/contract/domain';
 import { useMethodQuery } from '../../api/queries';
 import { Money } from '../../ui/Money';
@@ -23,13 +24,24 @@ export function ConsistencyBox({
   onNote: (text: string) => void;
 }) {
   const { data } = useConsistency(caseId, outcome, amountMinor);
+  // Folded while the decision agrees with its neighbours (one line, the dialog stays short);
+  // open whenever it is far, since the note it asks for needs them.
+  const [unfolded, setUnfolded] = useState(false);
   if (!data) return null;
+  const shown = unfolded || data.far;
   return (
     <Stack gap={6} data-testid="consistency">
-      <Text fz="sm" fw={500}>
-        Nearest past decisions
-      </Text>
-      {data.nearest.length > 0 && (
+      <Group gap="xs" justify="space-between" wrap="nowrap">
+        <Text fz="sm" fw={500}>
+          Nearest past decisions
+        </Text>
+        {data.nearest.length > 0 && !data.far && (
+          <Anchor component="button" type="button" fz="xs" onClick={() => setUnfolded((v) => !v)} aria-expanded={shown}>
+            {shown ? 'Hide' : `Show ${data.nearest.length}`}
+          </Anchor>
+        )}
+      </Group>
+      {shown && data.nearest.length > 0 && (
         <Table fz="xs" verticalSpacing={2} aria-label="Nearest past decisions">
           <Table.Thead>
             <Table.Tr>
