@@ -101,7 +101,7 @@ export function QualityScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
                 <SortTh label="Case" col="case" sort={sort} onSort={toggle} firstDir="asc" width={170} />
                 <SortTh label="Decision" col="outcome" sort={sort} onSort={toggle} firstDir="asc" width={200} />
                 <SortTh label="Decided by" col="decider" sort={sort} onSort={toggle} firstDir="asc" width={170} />
-                <th>Reasons</th>
+                <th className="sv-wide-only">Reasons</th>
                 {status === 'reviewed' ? (
                   <th style={{ width: 130 }}>Review</th>
                 ) : (
@@ -141,7 +141,7 @@ export function QualityScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
                       {formatInstantCompact(r.decision.decidedAt)}
                     </Text>
                   </td>
-                  <td>
+                  <td className="sv-wide-only">
                     <Text fz="sm" className="sv-excerpt" c="dark.5">
                       {r.decision.reasons}
                     </Text>
@@ -181,7 +181,7 @@ export function QualityScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
             />
           )}
         </div>
-        <Stack gap="md" style={{ position: 'sticky', top: 0 }}>
+        <Stack gap="md" style={{ position: 'sticky', top: 0, minWidth: 0 }}>
           {current ? <ReviewCard key={current.caseId} row={current} me={me} names={names} onOpen={onOpen} onDone={reviewedDone} /> : null}
           <ResultsPerMediator members={team.data?.members ?? []} />
           <CalibrationCard active={active} />
@@ -295,7 +295,7 @@ function ResultsPerMediator({ members }: { members: MediatorStats[] }) {
           <tr>
             <th>Mediator</th>
             <th style={{ textAlign: 'right' }}>Reviewed</th>
-            <th style={{ width: 150 }}>Agree</th>
+            <th style={{ width: '40%' }}>Agree</th>
           </tr>
         </thead>
         <tbody>
@@ -311,10 +311,10 @@ function ResultsPerMediator({ members }: { members: MediatorStats[] }) {
                 </td>
                 <td className="num">
                   {m.quality.reviewed}
+                  {/* On its own line: the narrow side column at 1024 px has no room beside the count. */}
                   {m.quality.disagreed > 0 && (
-                    <Text span fz="xs" c="red.7">
-                      {' '}
-                      ({m.quality.disagreed} ✗)
+                    <Text fz="xs" c="red.7">
+                      {m.quality.disagreed} disagreed
                     </Text>
                   )}
                 </td>
