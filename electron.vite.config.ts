@@ -2,14 +2,16 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { SQLITE_BINDING } from './resources/scripts/desktop-toolchain';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   main: {
     // better-sqlite3's Electron build (npm run rebuild:electron), relative to the app's root: fixed
-    // at build time, never named by the environment (src-main/db/connect.ts builtBinding).
-    define: { __MD_SQLITE_BINDING__: JSON.stringify('resources/native/better_sqlite3.node') },
+    // at build time, never named by the environment (src-main/db/connect.ts builtBinding);
+    // electron-builder.config.ts unpacks the same path from the archive.
+    define: { __MD_SQLITE_BINDING__: JSON.stringify(SQLITE_BINDING) },
     build: {
       outDir: resolve(root, 'out/main'),
       // Dependencies stay in node_modules (electron-vite's default); better-sqlite3 is named

@@ -23,6 +23,7 @@ import { deleteView, listViews, saveView } from './queue/saved-views';
 import { sweep } from './sweep/sweep';
 import { evidenceHandlers } from './evidence/handlers';
 import { submitEvidence, type EvidenceFiles } from './evidence/intake';
+import { appealReviewFor } from './supervision/appeals';
 import { supervisionHandlers } from './supervision/handlers';
 import { reportCaseList, reportSummary } from './supervision/reports';
 import { feedHandlers } from './feed/handlers';
@@ -151,7 +152,10 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
     const view = await caseView(ctx.db, input.caseId);
     if (!view) throw new AppFailure('NOT_FOUND', `There is no case ${input.caseId}.`);
     // A blind second decider does not see the first decision (issue 18).
-    return withDoubleDecision(ctx.db, view, userId(identity));
+    const shown = await withDoubleDecision(ctx.db, view, userId(identity));
+    // Separation of duties, told before a supervisor tries to review the appeal (issue 14).
+    const appealReview = await appealReviewFor(ctx.db, shown, identity.kind === 'user' ? identity : null);
+    return appealReview ? { ...shown, appealReview } : shown;
   },
   'case.translateMessage': async (ctx, input, identity) => {
     const result = await translateMessage(ctx.db, input, userId(identity)!, ctx.clock.now());

@@ -155,3 +155,41 @@ test('the supervisor who decided a case sees its appeal but may not review it', 
   await oleg.dispose();
   await amara.dispose();
 });
+
+test('a supervisor who was once the assignee is told before trying that another supervisor reviews the appeal', async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
+  // Amara takes the case, then hands it to Wei, who decides it: she is neither its decider nor
+  // its assignee now, yet she handled it (SEPARATION_OF_DUTIES), and the screens say so first.
+  const amara = await sessionOf(playwright, baseURL!, 'amara');
+  const wei = await sessionOf(playwright, baseURL!, 'wei');
+  const { caseId } = await must<{ caseId: string }>(amara, 'case.claimNext', {});
+  await must(amara, 'case.assign', { caseId, userId: 'wei' });
+  await must(wei, 'case.decide', {
+    caseId,
+    outcome: 'none',
+    reasons: 'The carrier shows the parcel delivered and the photos show the item as described.',
+  });
+  await signIn(page, demoUser('amara'));
+  await intake(page, 'party.appeal', { caseId, party: 'buyer', grounds: 'outcome', text: 'The parcel never reached me.' });
+
+  await page.getByTestId('base-view').getByText('Appeals', { exact: true }).click();
+  const row = page.locator(`[data-testid="appeal-row"][data-case-id="${caseId}"]`);
+  await expect(row.getByTestId('own-case-marker')).toHaveText('You handled this case');
+  await expect(row.getByRole('button', { name: 'Review' })).toHaveCount(0);
+
+  await row.click();
+  const panel = page.getByTestId('appeal-review-panel');
+  await expect(panel.getByTestId('review-blocked')).toContainText(`You handled case ${caseId} as its assignee`);
+  await expect(panel.getByTestId('review-blocked')).toContainText('anyone but amara, wei');
+  await expect(panel.getByTestId('review-overturn')).toBeDisabled();
+  await expect(panel.getByTestId('review-uphold')).toBeDisabled();
+
+  // What the panel said is what main does.
+  const refused = await callAs(amara, 'appeal.review', { caseId, verdict: 'uphold', reasons: 'Upholding a case I handed on.' });
+  expect(refused).toMatchObject({ ok: false, error: { code: 'SEPARATION_OF_DUTIES' } });
+  await amara.dispose();
+  await wei.dispose();
+});

@@ -48,9 +48,8 @@ export async function verifyChains(db: Reader, opts: VerifyOptions = {}): Promis
     opts.onFinding?.(f);
   };
   const extraProblems = new Map<string, string[]>();
-  for (const u of await unchainedEvents(db))
-    if (!opts.onlyCases || opts.onlyCases.includes(u.caseId))
-      extraProblems.set(u.caseId, [`${u.count} event(s) written around the audit chain (no place in it)`]);
+  for (const u of await unchainedEvents(db, opts.onlyCases))
+    extraProblems.set(u.caseId, [`${u.count} event(s) written around the audit chain (no place in it)`]);
 
   let walker: CaseWalker | null = null;
   let money = new Map<string, CaseMoney>();

@@ -1,5 +1,6 @@
 import { toIso } from '../../contract/primitives';
 import type { AppealRow, AppealsListView } from '../../contract/supervision';
+import type { CaseView } from '../../contract/outputs/case';
 import { decisionsOfCases, evidenceCountsOf, pendingAppealsCount, pendingAppealsPage } from '../../db/repos/appeals';
 import type { Reader } from '../../db/tx';
 import { handlingEventsOf } from '../../db/repos/handling';
@@ -18,6 +19,21 @@ export function whyNotReviewer(
   current: { decidedBy: string; assignee: string | null },
 ): string | null {
   return separationRefusal(handlersOfCase(history, current), me, caseId, 'its appeal');
+}
+
+/**
+ * The same answer for one case's view (case.get), for a supervisor while its appeal waits:
+ * the review panel shows the refusal before the supervisor writes a review.
+ */
+export async function appealReviewFor(
+  db: Reader,
+  view: CaseView,
+  viewer: { userId: string; role: string } | null,
+): Promise<CaseView['appealReview']> {
+  if (viewer?.role !== 'supervisor' || view.status !== 'appealed' || view.appeal?.status !== 'pending' || !view.decision) return undefined;
+  const history = (await handlingEventsOf(db, [view.id])).get(view.id) ?? [];
+  const whyNot = whyNotReviewer(viewer.userId, view.id, history, { decidedBy: view.decision.decidedBy, assignee: view.assignee });
+  return { mayReview: whyNot === null, whyNot };
 }
 
 /** Appealed cases waiting for review, oldest appeal first, each with the decision it contests. */

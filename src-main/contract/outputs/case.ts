@@ -179,6 +179,12 @@ export interface CaseView {
   events: Array<{ at: string; actor: string; type: string; details: unknown }>;
   /** A blind double decision on the case (issue 18); when `blindForYou`, the first decision, refund, appeal and their events are left out. */
   doubleDecision?: DoubleDecisionOnCase | null;
+  /**
+   * For a supervisor viewing a case whose appeal waits: whether they may review it, and the
+   * separation-of-duties sentence when not (decided it, was ever its assignee, requested
+   * evidence, published a proposal), so the panel says so before they try. Absent otherwise.
+   */
+  appealReview?: { mayReview: boolean; whyNot: string | null };
 }
 
 export interface TemplatesView {

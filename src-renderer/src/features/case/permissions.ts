@@ -33,13 +33,16 @@ export interface AppealRights {
 }
 
 /**
- * Whether the signed-in supervisor may review this case's appeal (DOMAIN.md rule 9): not
- * when they decided it or are its assignee. Mirrors the engine's SEPARATION_OF_DUTIES
- * check, which refuses it anyway.
+ * Whether the signed-in supervisor may review this case's appeal (DOMAIN.md rule 9). Main
+ * answers it with the case (`view.appealReview`: the engine's SEPARATION_OF_DUTIES rule over
+ * the whole history: decided, ever assignee, requested evidence, published a proposal);
+ * without that answer, the decider and the assignee as the view shows them. The engine
+ * refuses a review anyway: this only says so before the supervisor writes one.
  */
 export function appealReview(view: CaseView, me: Me): AppealRights {
   const shown = me.role === 'supervisor' && view.status === 'appealed' && view.appeal?.status === 'pending';
   if (!shown) return { shown, may: false, whyNot: null };
+  if (view.appealReview) return { shown, may: view.appealReview.mayReview, whyNot: view.appealReview.whyNot };
   if (view.decision?.decidedBy === me.userId)
     return {
       shown,
