@@ -8,7 +8,8 @@ import type { Kysely } from 'kysely';
  *   RISK_MODEL.sellerCap sellers; other_seller_orders: the buyer's orders beyond them;
  *   seller_rate: the dispute rate the buyer's sellers see from their other buyers, as of the
  *   buyer's last scoring (null: no known seller).
- * Existing rows start empty: a full recompute (`cli score --recompute`) fills them.
+ * Existing rows start empty (no seller known: the dispute rate is measured against the
+ * platform's, as before) until the full recompute (app/risk/recompute.ts) rebuilds them.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
