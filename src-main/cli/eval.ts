@@ -21,6 +21,7 @@ const USAGE = `usage: cli eval [--set test|tuning] [--draws N] [--buyers N] [--k
   --set test (default: the held-out seeds) or tuning (the seeds the weights were fitted on)
   --draws N  how many draws of the set (default: all 20 / 40); --seed N one population as a JSON report
   --buyers N buyers per population (default 12000); --k N the analysts' page (default 100)
+  The last column counts the honest buyers of bad sellers among the unlucky or new in the top R.
   --fit      fit the score's weights on the tuning draws (default 18 draws of 4000: two per variant) and print them
              (copy into src-main/engine/risk/weights.ts)
 `;
@@ -70,7 +71,7 @@ export async function runEval(args: string[]): Promise<void> {
   const out = (s: string) => process.stdout.write(s);
   if (!flags.json) {
     out(`${set} draws ${seeds[0]}–${seeds[seeds.length - 1]}, ${buyers} buyers each, k = ${k}\n`);
-    out(row(['seed', 'variant', 'abusers', `p@${k}`, 'R-prec', 'unlucky/new in top R', 'tripped honest in top R']));
+    out(row(['seed', 'variant', 'abusers', `p@${k}`, 'R-prec', 'unlucky/new in top R', 'tripped honest in top R', 'bad sellers']));
   }
   const report = evaluateFamily(seeds, { buyers, k, timeToFlag: false }, (r) => {
     if (!flags.json) out(drawRow(r));
@@ -99,4 +100,5 @@ const drawRow = (r: EvalReport) =>
     f(r.rPrecision),
     `${r.unluckyOrNewInTopK} (${pct(r.unluckyOrNewShareOfTopK)})`,
     String(r.trippedHonestInTopR),
+    String(r.badSellerBuyersInTopR),
   ]);

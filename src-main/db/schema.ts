@@ -264,6 +264,16 @@ export interface BuyerRiskTable {
   n_off_platform: number;
   n_photo_own: number;
   n_photo_shared: number;
+  /** migrations/0020_seller_risk: JSON {"sellerId": [orders, counted disputes]} */
+  sellers: string;
+  other_seller_orders: number;
+  seller_rate: number | null;
+}
+/** migrations/0020_seller_risk: a seller's orders and the disputes counted against its buyers. */
+export interface SellerRiskTable {
+  seller_id: string;
+  n_orders: number;
+  n_disputes: number;
 }
 export interface RiskDisputesTable {
   case_id: string;
@@ -458,6 +468,7 @@ export interface Database extends AccountTables, QualityTables {
   security_log: SecurityLogTable;
   saved_views: SavedViewsTable;
   buyer_risk: BuyerRiskTable;
+  seller_risk: SellerRiskTable;
   risk_disputes: RiskDisputesTable;
   risk_photos: RiskPhotosTable;
   risk_photo_uses: RiskPhotoUsesTable;

@@ -37,6 +37,8 @@ export interface EvalReport {
   /** Unlucky or new honest buyers among the top R (R = number of abusers), and their share of R. */
   unluckyOrNewInTopK: number;
   unluckyOrNewShareOfTopK: number;
+  /** Of those, honest buyers of bad sellers (the population the seller-relative rate is for). */
+  badSellerBuyersInTopR: number;
   /** Honest buyers who tripped one signal by chance, among the top R. */
   trippedHonestInTopR: number;
   honestAtOrAboveFlag: number;
@@ -141,6 +143,7 @@ export function evaluate(opts: EvalOptions): EvalReport {
     rPrecision: round(rPrecision),
     unluckyOrNewInTopK: unluckyOrNew,
     unluckyOrNewShareOfTopK: round(share),
+    badSellerBuyersInTopR: topR.filter((s) => truth.get(s.accountId)!.kind === 'bad_sellers').length,
     trippedHonestInTopR: tripped,
     honestAtOrAboveFlag: ranking.filter((s) => s.score >= flagScore && !isAbuser(s.accountId)).length,
     timeToFlag: {

@@ -69,6 +69,12 @@ export interface FamilyParams {
   stockPhoto: number;
   /** Weights of the message languages. */
   languages: Record<Language, number>;
+  /** Share of other buyers' orders (honest or not) that go to a bad seller. */
+  badSellerReach: number;
+  /** How often a received order from a bad seller ends in a dispute. */
+  badSellerDisputeRate: [number, number];
+  /** Share of a ring's orders placed with the few sellers the ring targets. */
+  ringTargetsSellers: number;
 }
 
 export function drawParams(seed: number): FamilyParams {
@@ -110,5 +116,9 @@ export function drawParams(seed: number): FamilyParams {
     honestOffPlatform: r.range(0.001, 0.004) * noisy,
     stockPhoto: r.range(0.02, 0.08) * noisy,
     languages,
+    // Drawn last, so the parameters above keep the values earlier model versions were measured on.
+    badSellerReach: r.range(0.01, 0.08),
+    badSellerDisputeRate: [r.range(0.15, 0.25), r.range(0.3, 0.5)],
+    ringTargetsSellers: r.chance(0.5) ? r.range(0.3, 0.8) : 0,
   };
 }

@@ -192,6 +192,8 @@ export function generatePopulation(opts: PopulationOptions): Population {
   const sellers = Array.from({ length: Math.max(20, Math.floor(N / 25)) }, () => newId('S-', 5));
   const badSellers = sellers.slice(0, Math.max(3, Math.floor(sellers.length / 15)));
   const goodSellers = sellers.slice(badSellers.length);
+  /** The few sellers rings place orders with when the draw has them target sellers. */
+  const ringSellers = goodSellers.slice(0, Math.min(3, goodSellers.length - 1));
   /** Listing photos many buyers of the same product attach: stock images, not shared fakes. */
   const stock: Photo[] = Array.from({ length: 6 }, photo);
   const language = (): Language => r.weighted(params.languages);
@@ -367,7 +369,15 @@ export function generatePopulation(opts: PopulationOptions): Population {
       const signed = signAt.has(index) ? p.sign : null;
       const delivered = signed === 'nrd' || r.chance(abuser ? 0.96 : pDelivered);
       const status = delivered ? 'delivered' : r.pick(['in_transit', 'no_info', 'returned_to_sender'] as const);
-      const seller = p.kind === 'bad_sellers' && r.chance(0.7) ? r.pick(badSellers) : r.pick(goodSellers);
+      // Buyers of bad sellers buy mostly from them; everyone else now and then. A ring may
+      // target a few sellers of its own (their disputes then raise those sellers' rates).
+      const targets = p.kind === 'abuser_ring' && ringSellers.length && r.chance(params.ringTargetsSellers);
+      const seller = targets
+        ? r.pick(ringSellers)
+        : r.chance(p.kind === 'bad_sellers' ? 0.7 : params.badSellerReach)
+          ? r.pick(badSellers)
+          : r.pick(goodSellers);
+      const badSeller = badSellers.includes(seller);
       push(placedAt, {
         type: 'order',
         id: oid,
@@ -391,7 +401,7 @@ export function generatePopulation(opts: PopulationOptions): Population {
         abusive = true;
         reason = r.chance(nrdChance) ? r.pick(NOT_RECEIVED) : r.pick(RECEIVED);
       } else {
-        const rate = p.kind === 'bad_sellers' ? r.range(0.15, 0.35) : p.kind === 'new' ? 0.06 : honestRate;
+        const rate = badSeller ? r.range(...params.badSellerDisputeRate) : p.kind === 'new' ? 0.06 : honestRate;
         if (signed || r.chance(rate)) reason = r.pick(RECEIVED);
         else if (r.chance(0.004)) reason = r.pick(NOT_RECEIVED); // stolen from the doorstep
       }
@@ -421,13 +431,7 @@ export function generatePopulation(opts: PopulationOptions): Population {
         { by: 'buyer', at: iso(openedAt), text: r.pick(NEUTRAL[lang]) },
       ];
       const pThreat =
-        abuser && p.avoid.has('threat')
-          ? 0
-          : abusive
-            ? threatChance
-            : p.kind === 'bad_sellers'
-              ? params.badSellerThreat
-              : params.honestThreat;
+        abuser && p.avoid.has('threat') ? 0 : abusive ? threatChance : badSeller ? params.badSellerThreat : params.honestThreat;
       const pOff = abuser && p.avoid.has('offPlatform') ? 0 : abusive ? offChance : params.honestOffPlatform;
       if (signed === 'threat' || (!quiet && r.chance(pThreat)))
         messages.push({ by: 'buyer', at: iso(openedAt + DAY), text: r.pick(THREATS[lang]) });
@@ -441,13 +445,7 @@ export function generatePopulation(opts: PopulationOptions): Population {
       let outcome: string | null = null;
       if (!open) {
         const x = r.next();
-        const win = abusive
-          ? params.abuserWin
-          : notReceived && !delivered
-            ? 0.9
-            : p.kind === 'bad_sellers'
-              ? params.badSellerWin
-              : params.honestWin;
+        const win = abusive ? params.abuserWin : notReceived && !delivered ? 0.9 : badSeller ? params.badSellerWin : params.honestWin;
         outcome = x < win ? 'buyer_won' : x < win + (1 - win) / 2 ? 'split' : 'seller_won';
       }
       push(openedAt, {

@@ -1,4 +1,4 @@
-import { buyerFromRow } from '../../src-main/db/repos/risk/rows';
+import { buyerFromRow, sellerFromRow } from '../../src-main/db/repos/risk/rows';
 import type { Db } from '../../src-main/db/connect';
 import { COUNTERS, MemoryRiskStore, decay, decayFast, rescoreAll, type Priors } from '../../src-main/engine/risk';
 
@@ -14,6 +14,8 @@ export async function riskSnapshot(db: Db, asOf: number, priors: Priors) {
   const groups = await db.selectFrom('risk_link_groups').selectAll().orderBy('group_key').execute();
   const store = new MemoryRiskStore();
   for (const r of buyerRows) store.putBuyer(buyerFromRow(r));
+  const sellerRows = await db.selectFrom('seller_risk').selectAll().orderBy('seller_id').execute();
+  for (const r of sellerRows) store.putSeller(sellerFromRow(r));
   for (const g of groups)
     store.putGroup({ key: g.group_key, members: g.members, ids: g.member_ids === null ? null : JSON.parse(g.member_ids) });
   rescoreAll(store, store.buyers.keys(), { asOf, priors });
@@ -28,6 +30,9 @@ export async function riskSnapshot(db: Db, asOf: number, priors: Priors) {
       f: { orders: at(b.f.orders, true), disputes: at(b.f.disputes, true) },
       label: b.label,
       links: b.links,
+      sellers: b.sellers,
+      otherSellerOrders: b.otherSellerOrders,
+      sellerRate: round(store.buyer(b.id)!.sellerRate ?? Number.NaN),
       score: scored.score,
       reasons: scored.reasons,
     };
@@ -51,6 +56,7 @@ export async function riskSnapshot(db: Db, asOf: number, priors: Priors) {
         w: round(p.first_weight * decay(asOf - Number(p.first_ref_at))),
       })),
     ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.account < b.account ? -1 : a.account > b.account ? 1 : 0)),
+    sellers: sellerRows,
     groups: groups.map((g) => ({ key: g.group_key, members: g.members, ids: g.member_ids })),
   };
 }

@@ -272,6 +272,10 @@ describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
       expect(recomputed.photos).toEqual(incremental.photos);
       expect(recomputed.uses).toEqual(incremental.uses);
       expect(recomputed.groups).toEqual(incremental.groups);
+      // The seller aggregates: kept by every event (intake, decisions, re-import), rebuilt the same.
+      expect(recomputed.sellers).toEqual(incremental.sellers);
+      expect(incremental.sellers.length).toBeGreaterThan(1);
+      expect(incremental.buyers.some((x) => Object.keys(x.sellers).length > 0)).toBe(true);
       // And the stored scores are the recompute's.
       const top = await listBuyerRisks(db, { limit: 1 });
       expect(top[0]!.score).toBe(Math.max(...recomputed.buyers.map((x) => x.score)));

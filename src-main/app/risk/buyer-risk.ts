@@ -78,7 +78,13 @@ export function riskEventsOfDisputes(disputes: Dispute[], outcomes: IntakeOutcom
     });
     events.push({
       type: 'order',
-      fact: { id: d.order.id, buyerId: d.buyer.id, placedAt: toMs(d.order.placedAt), delivered: d.order.tracking.status === 'delivered' },
+      fact: {
+        id: d.order.id,
+        buyerId: d.buyer.id,
+        sellerId: d.seller.id,
+        placedAt: toMs(d.order.placedAt),
+        delivered: d.order.tracking.status === 'delivered',
+      },
     });
     const signals = classifyBuyerMessages(d.messages);
     events.push({

@@ -4,6 +4,9 @@ import { withPageCache } from '../../db/dialect';
 import { loadRiskModel, riskOutcomeOfDecision, saveRiskModel } from '../../db/repos/risk/updates';
 import {
   buyerAccountsPage,
+  buyerSellerOrders,
+  insertRebuiltSellers,
+  sellerOrderCounts,
   buyerEvidenceOfSha,
   buyerEvidencePage,
   clearRiskRows,
@@ -43,6 +46,7 @@ import {
   newBuyer,
   photoFlags,
   scoreOf,
+  sellerExpectedRate,
   sortReasons,
   type BuyerAgg,
   type Counter,
@@ -155,6 +159,33 @@ class Buyers {
   }
 }
 
+/** Sellers' counted disputes in total and per buyer (orders come from one aggregate query). */
+class SellerSums {
+  readonly orders = new Map<string, number>();
+  readonly disputes = new Map<string, number>();
+  readonly ofBuyer = new Map<number, Map<string, number>>();
+  dispute(buyer: number, sellerId: string): void {
+    this.disputes.set(sellerId, (this.disputes.get(sellerId) ?? 0) + 1);
+    const m = this.ofBuyer.get(buyer) ?? this.ofBuyer.set(buyer, new Map()).get(buyer)!;
+    m.set(sellerId, (m.get(sellerId) ?? 0) + 1);
+  }
+}
+
+/**
+ * A buyer's per-seller counts as the per-event updates keep them: at most `sellerCap`
+ * sellers (here the first by id; the updates keep the first met, so the two differ only for a
+ * buyer of more than `sellerCap` sellers), the rest's orders in `otherSellerOrders`.
+ */
+function capSellers(b: BuyerAgg, sellers: BuyerAgg['sellers']): void {
+  const ids = Object.keys(sellers).sort();
+  b.sellers = {};
+  b.otherSellerOrders = 0;
+  ids.forEach((id, k) => {
+    if (k < RISK_MODEL.sellerCap) b.sellers[id] = sellers[id]!;
+    else b.otherSellerOrders += sellers[id]![0];
+  });
+}
+
 export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise<RecomputeReport> {
   const started = performance.now();
   const asOf = opts.asOf;
@@ -199,6 +230,8 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       }
       log(`orders: ${orders}`);
 
+      const S = new SellerSums();
+
       // 3. Disputes: the case, its order's delivery, latest decision, buyer messages and photos.
       let disputes = 0;
       const casePage = Math.min(page, 2_000);
@@ -238,7 +271,9 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
             offPlatform: signals.offPlatform,
             photos: [...(photosOf.get(r.id) ?? [])].sort(),
           };
-          for (const c of disputeCounters(fact, r.delivery_status === 'delivered')) B.bump(i, c, fact.openedAt, asOf);
+          const counters = disputeCounters(fact, r.delivery_status === 'delivered');
+          for (const c of counters) B.bump(i, c, fact.openedAt, asOf);
+          if (counters.includes('disputes')) S.dispute(i, r.seller_id);
           ledger.push(fact);
         }
         await insertRebuiltDisputes(tx, ledger.map(disputeToRow));
@@ -380,6 +415,29 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       }
       log(`link groups: ${linkGroups}`);
 
+      // 5b. Sellers: orders per seller (one aggregate), then each buyer's orders per seller, a
+      // page of buyers at a time, for the rate their sellers see from their other buyers.
+      for (const r of await sellerOrderCounts(tx)) S.orders.set(r.seller_id, Number(r.n));
+      await insertRebuiltSellers(
+        tx,
+        [...new Set([...S.orders.keys(), ...S.disputes.keys()])].map((id) => ({
+          seller_id: id,
+          n_orders: S.orders.get(id) ?? 0,
+          n_disputes: S.disputes.get(id) ?? 0,
+        })),
+      );
+      const sellersOfPage = async (ids: string[]) => {
+        const of = new Map<string, BuyerAgg['sellers']>();
+        for (const r of await buyerSellerOrders(tx, ids[0]!, ids[ids.length - 1]!)) {
+          const i = idx(r.buyer_id);
+          if (i === undefined) continue;
+          const m = of.get(r.buyer_id) ?? of.set(r.buyer_id, {}).get(r.buyer_id)!;
+          m[r.seller_id] = [Number(r.n), S.ofBuyer.get(i)?.get(r.seller_id) ?? 0];
+        }
+        return of;
+      };
+      const sellerRates = new Float64Array(B.ids.length).fill(Number.NaN);
+
       // 6. Priors, then the behaviour part of every score (who is high-risk for linked accounts).
       const model = await loadRiskModel(tx);
       let priors = model.priors;
@@ -390,9 +448,23 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         priors = fitter.fit();
       }
       const ctx = { asOf, priors };
+      const sellerLookup = (id: string) => ({ id, orders: S.orders.get(id) ?? 0, disputes: S.disputes.get(id) ?? 0 });
+      const withSellers = (b: BuyerAgg, sellers: BuyerAgg['sellers']) => {
+        capSellers(b, sellers);
+        b.sellerRate = sellerExpectedRate(b, sellerLookup, priors);
+        return b;
+      };
+      for (const ids of chunks(B.ids, MAX_IDS)) {
+        const of = await sellersOfPage(ids);
+        for (const id of ids) {
+          const r = withSellers(newBuyer(id), of.get(id) ?? {}).sellerRate;
+          if (r !== null) sellerRates[idx(id)!] = r;
+        }
+      }
       const scratch = newBuyer('');
       const hasReasons = new Uint8Array(B.ids.length);
       for (let i = 0; i < B.ids.length; i++) {
+        scratch.sellerRate = Number.isNaN(sellerRates[i]!) ? null : sellerRates[i]!;
         const reasons = baseReasons(B.agg(i, asOf, scratch), ctx);
         const base = scoreOf(reasons);
         B.base[i] = base;
@@ -415,6 +487,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       for (const ids of chunks(B.ids, MAX_IDS)) {
         // The page's links: one range of the primary key (account_id, kind, value); ids are sorted.
         const links = await linksOfAccountRange(tx, ids[0]!, ids[ids.length - 1]!);
+        const sellersOf = await sellersOfPage(ids);
         const linksOf = new Map<string, string[]>();
         for (const l of links)
           if (idx(l.account_id) !== undefined)
@@ -423,6 +496,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
           const i = idx(id)!;
           const b = B.agg(i, asOf);
           b.links = (linksOf.get(id) ?? []).sort();
+          withSellers(b, sellersOf.get(id) ?? {});
           const base = hasReasons[i] ? baseReasons(b, ctx) : [];
           const link = linkReason(linkedNeighbours(id, groupsOf.get(i) ?? [], status));
           const reasons = sortReasons(link ? [...base, link] : base);

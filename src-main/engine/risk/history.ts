@@ -21,7 +21,7 @@ export type HistoryEvent =
       at: number | null;
       links: { device?: string[]; address?: string[]; payment?: string[] };
     }
-  | { type: 'order'; id: string; buyerId: string; at: number; delivered: boolean }
+  | { type: 'order'; id: string; buyerId: string; sellerId?: string | null; at: number; delivered: boolean }
   | {
       type: 'dispute';
       id: string;
@@ -40,7 +40,14 @@ export function toHistoryEvent(r: HistoryRecord): HistoryEvent {
     case 'account':
       return { type: 'account', id: r.id, role: r.role, at: r.createdAt ? Date.parse(r.createdAt) : null, links: r.links };
     case 'order':
-      return { type: 'order', id: r.id, buyerId: r.buyerId, at: Date.parse(r.placedAt), delivered: r.delivery.status === 'delivered' };
+      return {
+        type: 'order',
+        id: r.id,
+        buyerId: r.buyerId,
+        sellerId: r.sellerId ?? null,
+        at: Date.parse(r.placedAt),
+        delivered: r.delivery.status === 'delivered',
+      };
     case 'dispute':
       return {
         type: 'dispute',
@@ -133,7 +140,7 @@ export class HistoryScorer {
         break;
       case 'order':
         if (this.sellers.has(e.buyerId)) return `order ${e.id}: ${e.buyerId} is a seller account`;
-        u.order({ id: e.id, buyerId: e.buyerId, placedAt: e.at, delivered: e.delivered });
+        u.order({ id: e.id, buyerId: e.buyerId, placedAt: e.at, delivered: e.delivered, sellerId: e.sellerId ?? null });
         break;
       case 'dispute': {
         const order = this.store.order(e.orderId);

@@ -1,4 +1,4 @@
-import type { BuyerAgg, DisputeFact, LinkGroup, OrderFact, PhotoCluster, PhotoUse } from './model';
+import type { BuyerAgg, DisputeFact, LinkGroup, OrderFact, PhotoCluster, PhotoUse, SellerAgg } from './model';
 import type { RiskStore } from './update';
 
 /** Every row of the model in maps: the `score` command, the evaluation and the tests. */
@@ -8,6 +8,7 @@ export class MemoryRiskStore implements RiskStore {
   readonly disputes = new Map<string, DisputeFact>();
   readonly photos = new Map<string, PhotoCluster>();
   readonly groups = new Map<string, LinkGroup>();
+  readonly sellers = new Map<string, SellerAgg>();
   /** photo key → account → use */
   readonly uses = new Map<string, Map<string, PhotoUse>>();
   private readonly byOrder = new Map<string, Set<string>>();
@@ -65,5 +66,11 @@ export class MemoryRiskStore implements RiskStore {
   }
   putGroup(g: LinkGroup) {
     this.groups.set(g.key, g);
+  }
+  seller(id: string) {
+    return this.sellers.get(id);
+  }
+  putSeller(s: SellerAgg) {
+    this.sellers.set(s.id, s);
   }
 }

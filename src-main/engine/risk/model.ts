@@ -12,7 +12,7 @@ import type { AccountLabel } from '../../contract/domain';
  * other instant is one multiplication.
  */
 export const RISK_MODEL = {
-  version: 3,
+  version: 4,
   /** Old events count half as much after this many days (rates, reuse, messages). */
   halfLifeDays: 180,
   /** The velocity signal's much shorter memory: a burst of disputes fades within weeks. */
@@ -40,6 +40,14 @@ export const RISK_MODEL = {
   minLost: 2,
   /** A buyer whose score without the link reason reaches this counts as high-risk for the accounts linked to it. */
   riskyBaseScore: 60,
+  /**
+   * A seller's own dispute rate is smoothed towards the platform's with this many orders'
+   * worth of prior: a seller needs a few dozen orders before its buyers' disputes are put down
+   * to it. A buyer keeps per-seller counts for at most `sellerCap` sellers (orders beyond go to
+   * sellers at the platform's rate), so a buyer's row and its scoring stay bounded.
+   */
+  sellerPriorOrders: 40,
+  sellerCap: 256,
   /**
    * Signs of intent are weighed per dispute opened, against these base rates (a Beta prior of
    * ten disputes' strength): how often an ordinary buyer's dispute carries the sign. Fixed
@@ -126,14 +134,47 @@ export interface BuyerAgg {
   label: AccountLabel | null;
   /** Link groups ("device:dv-9"), sorted; links only accumulate. */
   links: string[];
+  /**
+   * Per seller the buyer bought from: [orders, counted disputes] (raw counts; see
+   * `sellerExpectedRate`). At most `sellerCap` sellers.
+   */
+  sellers: Record<string, [number, number]>;
+  /** Orders from sellers beyond `sellerCap` (expected at the platform's rate). */
+  otherSellerOrders: number;
+  /**
+   * The dispute rate the buyer's sellers see from their other buyers, weighed by the buyer's
+   * orders with each (`sellerExpectedRate`), as of the last scoring; null without sellers.
+   * Kept like the link reason: it moves with other buyers' disputes, and the buyer's next
+   * event (or a full recompute) refreshes it.
+   */
+  sellerRate: number | null;
   scored: Scored | null;
+}
+
+/** What the model keeps of a seller: orders sold and disputes counted against their buyers (raw). */
+export interface SellerAgg {
+  id: string;
+  orders: number;
+  disputes: number;
 }
 
 /** Earlier than any instant: decayed sums that were never touched. */
 export const NO_REF = -8.64e15;
 
 export function newBuyer(id: string): BuyerAgg {
-  return { id, ref: NO_REF, n: zeroCounts(), w: zeroCounts(), f: { orders: 0, disputes: 0 }, label: null, links: [], scored: null };
+  return {
+    id,
+    ref: NO_REF,
+    n: zeroCounts(),
+    w: zeroCounts(),
+    f: { orders: 0, disputes: 0 },
+    label: null,
+    links: [],
+    sellers: {},
+    otherSellerOrders: 0,
+    sellerRate: null,
+    scored: null,
+  };
 }
 
 export const decay = (dtMs: number): number => 2 ** (-dtMs / HALF_LIFE_MS);
@@ -187,6 +228,8 @@ export interface OrderFact {
   placedAt: number;
   /** The carrier shows it delivered. */
   delivered: boolean;
+  /** Who sold it (absent in histories without sellers). */
+  sellerId?: string | null;
 }
 
 export type RiskOutcome = 'buyer_won' | 'seller_won' | 'split';

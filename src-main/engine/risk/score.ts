@@ -1,4 +1,4 @@
-import { RISK_MODEL, decayedAt, fastAt, type BuyerAgg, type RiskReason } from './model';
+import { RISK_MODEL, decayedAt, fastAt, type BuyerAgg, type RiskReason, type SellerAgg } from './model';
 import { posteriorRate, priorMean, type Priors } from './priors';
 import { FITTED_WEIGHTS, type FeatureCode } from './weights';
 
@@ -52,15 +52,21 @@ export function behaviourFeatures(b: BuyerAgg, ctx: ScoreContext): Feature[] {
     if (x > 0) out.push({ code, x, text });
   };
 
-  // Disputes held against the buyer (not bad luck, not decided for them) on (almost) every order.
+  // Disputes held against the buyer (not bad luck, not decided for them) on (almost) every
+  // order, against the platform's rate or, when higher, the rate the buyer's sellers see from
+  // their other buyers: the honest customer of bad sellers disputes as often as everyone else
+  // who buys from them.
   if (n.orders >= M.minOrdersForRate && n.disputes >= M.minDisputesForRate) {
     const platform = priorMean(priors.dispute);
     const rate = posteriorRate(priors.dispute, w('disputes'), w('orders'));
+    const sellers = b.sellerRate ?? 0;
     const lead = n.disputes >= 0.75 * n.orders ? 'disputes on almost every order: ' : '';
+    const against =
+      sellers > platform ? `; their sellers' other buyers ${pct(sellers)}, platform ${pct(platform)}` : `; platform ${pct(platform)}`;
     push(
       'DISPUTE_RATE',
-      Math.log(rate / platform),
-      `${lead}${n.disputes} disputes not decided for the buyer on ${plural(n.orders, 'order', 'orders')} (smoothed ${pct(rate)}); platform ${pct(platform)}`,
+      Math.log(rate / Math.max(platform, sellers)),
+      `${lead}${n.disputes} disputes not decided for the buyer on ${plural(n.orders, 'order', 'orders')} (smoothed ${pct(rate)})${against}`,
     );
   }
 
@@ -123,6 +129,29 @@ export function behaviourFeatures(b: BuyerAgg, ctx: ScoreContext): Feature[] {
       `asked to be paid off the platform in ${n.offPlatform} ${openedText}`,
     );
   return out;
+}
+
+/**
+ * The rate of counted disputes the buyer's sellers see from their other buyers (each seller's
+ * own disputes and orders less the buyer's, smoothed towards the platform's rate with
+ * `sellerPriorOrders` of prior), weighed by the buyer's orders with each seller; null for a
+ * buyer with no known seller. Leaving the buyer out matters: an abuser's own disputes must not
+ * make their sellers look bad. Work: one lookup per seller of the buyer (at most `sellerCap`).
+ */
+export function sellerExpectedRate(b: BuyerAgg, seller: (id: string) => SellerAgg | undefined, priors: Priors): number | null {
+  const platform = priorMean(priors.dispute);
+  const k = RISK_MODEL.sellerPriorOrders;
+  let orders = b.otherSellerOrders;
+  let expected = b.otherSellerOrders * platform;
+  for (const [id, [o, d]] of Object.entries(b.sellers)) {
+    if (o <= 0) continue;
+    const s = seller(id);
+    const others = Math.max(0, (s?.orders ?? o) - o);
+    const disputes = Math.max(0, (s?.disputes ?? d) - d);
+    orders += o;
+    expected += (o * (disputes + k * platform)) / (others + k);
+  }
+  return orders > 0 ? expected / orders : null;
 }
 
 /** Below this a reason moves the score by about a point or less: neither shown nor counted. */

@@ -16,6 +16,7 @@ import {
   type OrderFact,
   type PhotoCluster,
   type PhotoUse,
+  type SellerAgg,
 } from './model';
 import {
   baseReasons,
@@ -23,6 +24,7 @@ import {
   linkReason,
   linkedNeighbours,
   scoreOf,
+  sellerExpectedRate,
   sortReasons,
   type LinkGroupView,
   type LinkedNeighbour,
@@ -54,9 +56,12 @@ export interface RiskStore {
   photoUsesOf(key: string): PhotoUse[];
   group(key: string): LinkGroup | undefined;
   putGroup(g: LinkGroup): void;
+  seller(id: string): SellerAgg | undefined;
+  putSeller(s: SellerAgg): void;
 }
 
-const sameOrder = (a: OrderFact, b: OrderFact) => a.buyerId === b.buyerId && a.placedAt === b.placedAt && a.delivered === b.delivered;
+const sameOrder = (a: OrderFact, b: OrderFact) =>
+  a.buyerId === b.buyerId && a.placedAt === b.placedAt && a.delivered === b.delivered && (a.sellerId ?? null) === (b.sellerId ?? null);
 const sameDispute = (a: DisputeFact, b: DisputeFact) =>
   a.orderId === b.orderId &&
   a.buyerId === b.buyerId &&
@@ -113,15 +118,16 @@ export class RiskUpdater {
     if (old) this.orderContribution(old, -1);
     this.orderContribution(o, +1);
     this.s.putOrder({ ...o });
-    // The order's disputes were counted with its old delivery status (not delivered when the
-    // order was not known yet).
+    // The order's disputes were counted with its old delivery status and seller (not
+    // delivered, no seller, when the order was not known yet).
     const wasDelivered = old?.delivered ?? false;
-    if (wasDelivered !== o.delivered)
+    const wasSeller = old?.sellerId ?? null;
+    if (wasDelivered !== o.delivered || wasSeller !== (o.sellerId ?? null))
       for (const id of this.s.disputesOfOrder(o.id)) {
         const d = this.s.dispute(id);
         if (!d) continue;
-        this.disputeCounters(d, wasDelivered, -1);
-        this.disputeCounters(d, o.delivered, +1);
+        this.disputeCounters(d, wasDelivered, wasSeller, -1);
+        this.disputeCounters(d, o.delivered, o.sellerId ?? null, +1);
       }
   }
 
@@ -156,19 +162,43 @@ export class RiskUpdater {
   private orderContribution(o: OrderFact, sign: number): void {
     const b = this.buyer(o.buyerId);
     for (const c of orderCounters(o)) bump(b, o.placedAt, c, sign);
+    if (o.sellerId) this.sellerContribution(b, o.sellerId, sign, 0);
     this.s.putBuyer(b);
     this.dirty.add(b.id);
   }
 
-  private disputeCounters(d: DisputeFact, delivered: boolean, sign: number): void {
+  private disputeCounters(d: DisputeFact, delivered: boolean, sellerId: string | null, sign: number): void {
     const b = this.buyer(d.buyerId);
-    for (const c of disputeCounters(d, delivered)) bump(b, d.openedAt, c, sign);
+    const counters = disputeCounters(d, delivered);
+    for (const c of counters) bump(b, d.openedAt, c, sign);
+    if (sellerId && counters.includes('disputes')) this.sellerContribution(b, sellerId, 0, sign);
     this.s.putBuyer(b);
     this.dirty.add(b.id);
+  }
+
+  /**
+   * Orders and counted disputes of buyer `b` with one seller: the seller's totals and the
+   * buyer's per-seller counts (kept for at most `sellerCap` sellers; a seller past the cap
+   * counts its orders in `otherSellerOrders`, which are expected at the platform's rate).
+   */
+  private sellerContribution(b: BuyerAgg, sellerId: string, orders: number, disputes: number): void {
+    const s = this.s.seller(sellerId) ?? { id: sellerId, orders: 0, disputes: 0 };
+    this.s.putSeller({ id: sellerId, orders: s.orders + orders, disputes: s.disputes + disputes });
+    const mine = b.sellers[sellerId];
+    if (!mine && Object.keys(b.sellers).length >= RISK_MODEL.sellerCap) {
+      b.otherSellerOrders += orders;
+      return;
+    }
+    const next: [number, number] = [(mine?.[0] ?? 0) + orders, (mine?.[1] ?? 0) + disputes];
+    const sellers = { ...b.sellers };
+    if (next[0] <= 0 && next[1] <= 0) delete sellers[sellerId];
+    else sellers[sellerId] = next;
+    b.sellers = sellers;
   }
 
   private disputeContribution(d: DisputeFact, sign: number): void {
-    this.disputeCounters(d, this.s.order(d.orderId)?.delivered ?? false, sign);
+    const order = this.s.order(d.orderId);
+    this.disputeCounters(d, order?.delivered ?? false, order?.sellerId ?? null, sign);
     for (const key of d.photos) this.photoUse(key, d.buyerId, d.openedAt, sign);
   }
 
@@ -266,6 +296,7 @@ export function rescore(s: RiskStore, changed: Iterable<string>, linkChanged: It
   for (const id of full) {
     const b = s.buyer(id);
     if (!b) continue;
+    b.sellerRate = sellerExpectedRate(b, (sid) => s.seller(sid), ctx.priors);
     const reasons = baseReasons(b, ctx);
     const base = scoreOf(reasons, ctx.weights);
     const risky = isRisky(b.label, base);

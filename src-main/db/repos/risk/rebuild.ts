@@ -14,7 +14,7 @@ const DAY = 86_400_000;
 
 /** Empties the model's tables (not the model row: its priors may be kept). */
 export async function clearRiskRows(tx: WriteTx): Promise<void> {
-  for (const t of ['buyer_risk', 'risk_disputes', 'risk_photos', 'risk_photo_uses', 'risk_link_groups'] as const)
+  for (const t of ['buyer_risk', 'risk_disputes', 'risk_photos', 'risk_photo_uses', 'risk_link_groups', 'seller_risk'] as const)
     await tx.deleteFrom(t).execute();
 }
 
@@ -57,12 +57,49 @@ export async function orderSumsPage(db: Reader, asOf: number, after: string, lim
     .execute();
 }
 
+/** Orders per (buyer, seller) for the buyers from `first` to `last` (one range of the orders' buyer index). */
+export async function buyerSellerOrders(db: Reader, first: string, last: string) {
+  return db
+    .selectFrom('orders')
+    .select(['buyer_id', 'seller_id', sql<number>`count(*)`.as('n')])
+    .where('buyer_id', '>=', first)
+    .where('buyer_id', '<=', last)
+    .groupBy(['buyer_id', 'seller_id'])
+    .orderBy('buyer_id')
+    .orderBy('seller_id')
+    .execute();
+}
+
+/**
+ * Orders per seller (the sellers' side of the seller aggregates): one aggregate over the
+ * orders table (no seller index to page along; a seller is a few bytes in memory).
+ */
+export async function sellerOrderCounts(db: Reader) {
+  return db
+    .selectFrom('orders')
+    .select(['seller_id', sql<number>`count(*)`.as('n')])
+    .groupBy('seller_id')
+    .execute();
+}
+
+export async function insertRebuiltSellers(tx: WriteTx, rows: Array<Database['seller_risk']>): Promise<void> {
+  await insertChunked(rows, (chunk) => tx.insertInto('seller_risk').values(chunk).execute());
+}
+
 /** Cases after `after`, by id, with their order's delivery status. */
 export async function disputeCasesPage(db: Reader, after: string, limit: number) {
   return db
     .selectFrom('cases')
     .innerJoin('orders', 'orders.id', 'cases.order_id')
-    .select(['cases.id', 'cases.buyer_id', 'cases.order_id', 'cases.opened_at', 'cases.reason', 'orders.delivery_status'])
+    .select([
+      'cases.id',
+      'cases.buyer_id',
+      'cases.order_id',
+      'cases.opened_at',
+      'cases.reason',
+      'orders.delivery_status',
+      'orders.seller_id',
+    ])
     .where('cases.id', '>', after)
     .orderBy('cases.id')
     .limit(limit)

@@ -10,6 +10,7 @@ import {
   type PhotoUse,
   type RiskOutcome,
   type RiskReason,
+  type SellerAgg,
 } from '../../../engine/risk';
 import type { BuyerRiskTable, Database } from '../../schema';
 
@@ -68,6 +69,9 @@ export function buyerFromRow(r: BuyerRiskTable): BuyerAgg {
     f: { orders: decayed['f.orders'] ?? 0, disputes: decayed['f.disputes'] ?? 0 },
     label: (r.label as AccountLabel | null) ?? null,
     links: JSON.parse(r.links) as string[],
+    sellers: JSON.parse(r.sellers ?? '{}') as Record<string, [number, number]>,
+    otherSellerOrders: Number(r.other_seller_orders ?? 0),
+    sellerRate: r.seller_rate === null || r.seller_rate === undefined ? null : Number(r.seller_rate),
     scored: { score: Number(r.score), base: Number(r.base_score), risky: Number(r.risky) === 1, reasons, at: Number(r.scored_at) },
   };
 }
@@ -86,15 +90,25 @@ export function buyerToRow(b: BuyerAgg): BuyerRiskTable {
     links: JSON.stringify(b.links),
     ref_at: b.ref,
     decayed: decayedJson(b),
+    sellers: JSON.stringify(b.sellers),
+    other_seller_orders: b.otherSellerOrders,
+    seller_rate: b.sellerRate,
   } as BuyerRiskTable;
   for (const c of COUNTERS) (row as unknown as Record<string, number>)[N_COLUMNS[c]] = b.n[c];
   return row;
 }
 
 /** An order's facts are raw columns of its own row: the orders table is their ledger. */
-export const orderFromRow = (r: { id: string; buyer_id: string; placed_at: number; delivery_status: string }): OrderFact => ({
+export const orderFromRow = (r: {
+  id: string;
+  buyer_id: string;
+  seller_id: string;
+  placed_at: number;
+  delivery_status: string;
+}): OrderFact => ({
   id: r.id,
   buyerId: r.buyer_id,
+  sellerId: r.seller_id,
   placedAt: Number(r.placed_at),
   delivered: r.delivery_status === 'delivered',
 });
@@ -127,6 +141,12 @@ export const useFromRow = (r: Database['risk_photo_uses']): PhotoUse => ({
   w: Number(r.weight),
   ref: Number(r.ref_at),
 });
+export const sellerFromRow = (r: Database['seller_risk']): SellerAgg => ({
+  id: r.seller_id,
+  orders: Number(r.n_orders),
+  disputes: Number(r.n_disputes),
+});
+export const sellerToRow = (s: SellerAgg): Database['seller_risk'] => ({ seller_id: s.id, n_orders: s.orders, n_disputes: s.disputes });
 export const groupFromRow = (r: Database['risk_link_groups']): LinkGroup => ({
   key: r.group_key,
   members: Number(r.members),

@@ -7,6 +7,7 @@ import {
   type PhotoCluster,
   type PhotoUse,
   type RiskStore,
+  type SellerAgg,
 } from '../../../engine/risk';
 import { chunks, upsertObjects } from '../../batch';
 import { dialectOf } from '../../dialect';
@@ -21,6 +22,8 @@ import {
   orderFromRow,
   photoFromRow,
   photoToRow,
+  sellerFromRow,
+  sellerToRow,
   useFromRow,
   type PhotoRow,
 } from './rows';
@@ -41,6 +44,7 @@ const cloneBuyer = (b: BuyerAgg): BuyerAgg => ({
   w: { ...b.w },
   f: { ...b.f },
   links: [...b.links],
+  sellers: { ...b.sellers },
   scored: b.scored ? { ...b.scored, reasons: [...b.scored.reasons] } : null,
 });
 const useKey = (key: string, accountId: string) => `${key}\u0000${accountId}`;
@@ -56,9 +60,11 @@ class Missing {
   uses = new Set<string>();
   photoMembers = new Set<string>();
   groups = new Set<string>();
+  sellers = new Set<string>();
   get any(): boolean {
     return !!(
       this.buyers.size ||
+      this.sellers.size ||
       this.orders.size ||
       this.disputes.size ||
       this.orderDisputes.size ||
@@ -81,6 +87,7 @@ export class DbRiskStore implements RiskStore {
   private readonly uses: Loaded<PhotoUse> = new Map();
   private readonly photoMembers = new Map<string, string[]>();
   private readonly groups: Loaded<LinkGroup> = new Map();
+  private readonly sellers: Loaded<SellerAgg> = new Map();
   // This run's view: copies of loaded rows and everything put.
   private w = this.freshWorking();
   private missing = new Missing();
@@ -112,7 +119,9 @@ export class DbRiskStore implements RiskStore {
       uses: new Map<string, PhotoUse>(),
       memberIndex: new Map<string, Set<string>>(),
       groups: new Map<string, LinkGroup>(),
+      sellers: new Map<string, SellerAgg>(),
       dirty: {
+        sellers: new Set<string>(),
         buyers: new Set<string>(),
         disputes: new Set<string>(),
         photos: new Set<string>(),
@@ -292,6 +301,13 @@ export class DbRiskStore implements RiskStore {
     this.w.groups.set(g.key, g);
     this.w.dirty.groups.add(g.key);
   }
+  seller(id: string) {
+    return this.get(this.w.sellers, this.sellers, id, this.missing.sellers, (v) => ({ ...v }));
+  }
+  putSeller(v: SellerAgg) {
+    this.w.sellers.set(v.id, v);
+    this.w.dirty.sellers.add(v.id);
+  }
 
   /**
    * Loads every row the last run (or `prefetch`) asked for, and what those rows obviously
@@ -313,7 +329,16 @@ export class DbRiskStore implements RiskStore {
         want(this.orders, this.missing.orders, d.orderId);
         for (const p of d.photos) want(this.photos, this.missing.photos, p);
       }
-      for (const id of m.buyers) for (const g of this.buyers.get(id)?.links ?? []) want(this.groups, this.missing.groups, g);
+      for (const id of m.buyers) {
+        const b = this.buyers.get(id);
+        for (const g of b?.links ?? []) want(this.groups, this.missing.groups, g);
+        // Its sellers: scoring the buyer reads their rates.
+        for (const sid of Object.keys(b?.sellers ?? {})) want(this.sellers, this.missing.sellers, sid);
+      }
+      for (const id of m.orders) {
+        const sid = this.orders.get(id)?.sellerId;
+        if (sid) want(this.sellers, this.missing.sellers, sid);
+      }
       for (const key of m.groups) {
         const g = this.groups.get(key);
         if (g?.ids && g.members <= RISK_MODEL.linkCap) for (const id of g.ids) want(this.buyers, this.missing.buyers, id);
@@ -333,7 +358,7 @@ export class DbRiskStore implements RiskStore {
     for (const ids of chunks(sorted(m.orders), MAX_IDS)) {
       const rows = await tx
         .selectFrom('orders')
-        .select(['id', 'buyer_id', 'placed_at', 'delivery_status'])
+        .select(['id', 'buyer_id', 'seller_id', 'placed_at', 'delivery_status'])
         .where('id', 'in', ids)
         .execute();
       for (const id of ids) this.orders.set(id, null);
@@ -379,6 +404,11 @@ export class DbRiskStore implements RiskStore {
       ).execute();
       for (const k of chunk) this.uses.set(k, null);
       for (const r of rows) this.uses.set(useKey(r.photo_key, r.account_id), useFromRow(r));
+    }
+    for (const ids of chunks(sorted(m.sellers), MAX_IDS)) {
+      const rows = await lock(tx.selectFrom('seller_risk').selectAll().where('seller_id', 'in', ids)).execute();
+      for (const id of ids) this.sellers.set(id, null);
+      for (const r of rows) this.sellers.set(r.seller_id, sellerFromRow(r));
     }
     for (const ids of chunks(sorted(m.groups), MAX_IDS)) {
       const rows = await lock(tx.selectFrom('risk_link_groups').selectAll().where('group_key', 'in', ids)).execute();
@@ -435,6 +465,13 @@ export class DbRiskStore implements RiskStore {
       }),
       ['group_key'],
       ['members', 'member_ids'],
+    );
+    await upsertObjects(
+      tx,
+      'seller_risk',
+      [...w.dirty.sellers].map((id) => sellerToRow(w.sellers.get(id)!)),
+      ['seller_id'],
+      ['n_orders', 'n_disputes'],
     );
   }
 }

@@ -153,7 +153,7 @@ export async function currentOrderFacts(tx: Reader, orderIds: string[]): Promise
     for (const id of ids) out.set(id, null);
     for (const r of await tx
       .selectFrom('orders')
-      .select(['id', 'buyer_id', 'placed_at', 'delivery_status'])
+      .select(['id', 'buyer_id', 'seller_id', 'placed_at', 'delivery_status'])
       .where('id', 'in', ids)
       .execute())
       out.set(r.id, orderFromRow(r));
