@@ -26,8 +26,11 @@ import { staleRefusal } from './stale';
  * deadlines. A refusal writes only its audit event and is rethrown as an AppFailure.
  */
 export interface CommandOptions {
-  /** Writes that belong to the same transaction as the accepted command (e.g. a stored file's row). */
-  alsoInTransaction?: (tx: WriteTx, result: Extract<EngineResult, { ok: true }>) => Promise<void>;
+  /**
+   * Writes that belong to the same transaction as the accepted command (e.g. a stored file's
+   * row); `prevVersion` is the version of the case the engine decided on.
+   */
+  alsoInTransaction?: (tx: WriteTx, result: Extract<EngineResult, { ok: true }>, prevVersion: number) => Promise<void>;
   /** The case version the caller's dialog showed: refused with STALE when the case changed since (staleRefusal). */
   basedOnVersion?: number;
 }
@@ -179,7 +182,7 @@ async function acceptCommand(
   });
   await sampleDecisionForQuality(tx, state, result.next, policy.qualitySampleRate, now);
   await selectForDoubleDecision(tx, state, result.next, policy.doubleDecisionRate, now);
-  if (a.options.alsoInTransaction) await a.options.alsoInTransaction(tx, result);
+  if (a.options.alsoInTransaction) await a.options.alsoInTransaction(tx, result, state.version);
 }
 
 /**
