@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { claimNextCase, runCaseCommand } from '../../src-main/app/case/commands';
 import { importDisputes } from '../../src-main/app/intake/intake';
 import { sweep } from '../../src-main/app/sweep/sweep';
+import { dispatch } from '../../src-main/app/dispatch';
+import type { ServiceContext } from '../../src-main/app/handlers';
 import type { Db } from '../../src-main/db/connect';
 import { dialectOf } from '../../src-main/db/dialect';
 import { retryTransient } from '../../src-main/db/retry';
@@ -115,6 +117,33 @@ describe.each(DIALECTS)('several writers on one database, on $name', ({ name, ur
       .execute();
     expect(expired).toHaveLength(1);
     expect((await sweep(db, later)).applied).toBe(0);
+  });
+
+  it('a command leaves other cases’ due deadlines to the deadline timer: no sweep follows it', async () => {
+    const db = desk();
+    const [a, b] = disputes;
+    for (const d of [a!, b!]) {
+      await runCaseCommand(db, d.id, { type: 'claim' }, mediator('m1'), NOW);
+      await runCaseCommand(db, d.id, { type: 'requestEvidence', party: 'buyer', request: 'A photo, please.' }, mediator('m1'), NOW);
+    }
+    const later = NOW + 73 * HOUR;
+    const noticed: string[][] = [];
+    const ctx: ServiceContext = {
+      db,
+      clock: { now: () => later },
+      notify: (ids) => void noticed.push(ids),
+      replayCases: () => Promise.reject(new Error('no replays here')),
+    };
+    const asM1 = { kind: 'user', userId: 'm1', role: 'mediator', name: 'm1' } as const;
+    // Whatever the answer (the default may have decided the case), the case's own due deadline was applied first.
+    await dispatch(ctx, 'case.release', { caseId: a!.id, reason: 'Out of office.' }, asM1);
+    const expired = async (id: string) =>
+      (await db.selectFrom('case_events').select('id').where('case_id', '=', id).where('type', '=', 'evidence.expired').execute()).length;
+    expect([await expired(a!.id), await expired(b!.id)]).toEqual([1, 0]);
+    expect(noticed.flat()).not.toContain(b!.id);
+    // The timer's sweep applies the other one, once.
+    expect((await sweep(db, later)).caseIds).toEqual([b!.id]);
+    expect(await expired(b!.id)).toBe(1);
   });
 
   it('retries a transaction that lost a race (deadlock, serialization failure), not other failures', async () => {
