@@ -29,7 +29,6 @@ import { reportCaseList, reportSummary } from './supervision/reports';
 import { feedHandlers } from './feed/handlers';
 import { accountsHandlers } from './session/handlers';
 import type { ReplayCases } from './replay/in-worker';
-import { sweepAfterCommit } from './sweep-after-commit';
 import { presenceHandlers } from './presence/handlers';
 import type { ChangeNotice } from '../contract/bridge';
 import { auditHandlers } from './audit/handlers';
@@ -71,12 +70,15 @@ const actorOf = (identity: Identity): Actor => {
   }
 };
 
-/** Runs one engine command and then the sweep, since a command may create or cancel deadlines. */
+/**
+ * Runs one engine command. No sweep follows it: the case's own due deadlines were applied in
+ * its transaction (runCaseCommand), and other cases' are the deadline timer's, which hears of
+ * the deadlines a command wrote through its change notice (runtime/core.ts).
+ */
 async function command(ctx: ServiceContext, caseId: string, cmd: Command, identity: Identity, basedOnVersion?: number) {
   const now = ctx.clock.now();
   const result = await runCaseCommand(ctx.db, caseId, cmd, actorOf(identity), now, { basedOnVersion });
-  const swept = await sweepAfterCommit(ctx.db, now);
-  ctx.notify([caseId, ...swept.caseIds], 'command');
+  ctx.notify([caseId], 'command');
   return result;
 }
 

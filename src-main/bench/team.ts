@@ -62,7 +62,12 @@ export async function benchTeam(opts: TeamBenchOptions) {
     opts.log(`team: take-next, ${BENCH_MEDIATORS.length} mediators on 3 desktops, ${opts.presses} presses each…`);
     const takeNext = await benchTakeNext(desks, opts);
     rawPool = new Pool({ connectionString: url.toString(), max: 24 });
+    // The DROP at the end ends its idle connections: an 'error' without a listener would end the bench.
+    rawPool.on('error', () => undefined);
     const takeNextRaw = await rawTakeNext(rawPool, opts);
+    opts.log(`team: an evidence request on each claimed case, ${BENCH_MEDIATORS.length} mediators at once…`);
+    const commands = await benchCommands(desks, opts);
+    const commandsRaw = await rawCommands(rawPool, desks[0]!, opts);
 
     const counted = {
       ...counts.ours,
@@ -82,6 +87,7 @@ export async function benchTeam(opts: TeamBenchOptions) {
         target: { p95Ms: TARGETS.takeNextP95Ms, conflictShare: TARGETS.takeNextConflictShare },
         pass: takeNext.p95Ms <= TARGETS.takeNextP95Ms && takeNext.conflictShare <= TARGETS.takeNextConflictShare && takeNext.internal === 0,
       },
+      commands: { ...commands, baseline: commandsRaw, ratioP95: round(commands.p95Ms / commandsRaw.p95Ms, 2) },
       queueCounts: counted,
       allOpenFirstPage: {
         ...firstPage.ours,
@@ -130,14 +136,17 @@ async function timeRaw(raw: PgClient, text: string, params: unknown[], runs: num
   return summarize(times);
 }
 
-/** Thirty mediators, ten per desktop, each pressing "Take next case" as soon as the last press answered. */
-async function benchTakeNext(desks: Db[], opts: TeamBenchOptions) {
-  const contexts: ServiceContext[] = desks.map((db) => ({
+const contextsOf = (desks: Db[], opts: TeamBenchOptions): ServiceContext[] =>
+  desks.map((db) => ({
     db,
     clock: { now: () => opts.now },
     notify: () => undefined,
     replayCases: () => Promise.reject(new Error('no replays in the bench')),
   }));
+
+/** Thirty mediators, ten per desktop, each pressing "Take next case" as soon as the last press answered. */
+async function benchTakeNext(desks: Db[], opts: TeamBenchOptions) {
+  const contexts = contextsOf(desks, opts);
   const codes = new Map<string, number>();
   const times: number[] = [];
   const refusalsBefore = await countRefusals(desks[0]!);
@@ -173,6 +182,89 @@ async function benchTakeNext(desks: Db[], opts: TeamBenchOptions) {
     refusalRowsWritten: (await countRefusals(desks[0]!)) - refusalsBefore,
     inReviewAfter: Number(taken?.n ?? 0),
   };
+}
+
+const REQUEST = 'Please send a photo of the parcel label and of the item as received.';
+const claimedBy = async (db: Db, mediator: string, limit: number) =>
+  (
+    await db
+      .selectFrom('cases')
+      .select('id')
+      .where('assignee_id', '=', mediator)
+      .where('status', '=', 'in_review')
+      .orderBy('id')
+      .limit(limit)
+      .execute()
+  ).map((r) => r.id);
+
+/**
+ * A command's latency with the team at work: each mediator asks the buyer for evidence on
+ * its first `presses` cases in review, one after the other, all thirty at once (a general command path:
+ * lock, due deadlines of the case, load, engine, write, with a deadline row).
+ */
+async function benchCommands(desks: Db[], opts: TeamBenchOptions) {
+  const contexts = contextsOf(desks, opts);
+  const codes = new Map<string, number>();
+  const times: number[] = [];
+  await Promise.all(
+    BENCH_MEDIATORS.map(async (id, i) => {
+      const ctx = contexts[i % contexts.length]!;
+      for (const caseId of await claimedBy(desks[0]!, id, opts.presses)) {
+        const t = performance.now();
+        const r = await dispatch(
+          ctx,
+          'case.requestEvidence',
+          { caseId, party: 'buyer', request: REQUEST },
+          {
+            kind: 'user',
+            userId: id,
+            role: 'mediator',
+            name: id,
+          },
+        );
+        times.push(performance.now() - t);
+        const code = r.ok ? 'ok' : r.error.code;
+        codes.set(code, (codes.get(code) ?? 0) + 1);
+      }
+    }),
+  );
+  return { method: 'case.requestEvidence', ...summarize(times), outcomes: Object.fromEntries(codes) };
+}
+
+/** The least such a command can be: lock the case, change its row, log one event, write its deadline, commit. */
+async function rawCommands(pool: PgPool, db: Db, opts: TeamBenchOptions) {
+  const times: number[] = [];
+  await Promise.all(
+    BENCH_MEDIATORS.map(async (id) => {
+      const ids = (await db.selectFrom('cases').select('id').where('assignee_id', '=', id).orderBy('id').limit(opts.presses).execute()).map(
+        (r) => r.id,
+      );
+      for (const caseId of ids) {
+        const t = performance.now();
+        const c = await pool.connect();
+        try {
+          await c.query('BEGIN');
+          await c.query('SELECT id FROM cases WHERE id = $1 FOR UPDATE', [caseId]);
+          await c.query('UPDATE cases SET version = version + 1, updated_at = $1 WHERE id = $2', [opts.now, caseId]);
+          await c.query(`INSERT INTO case_events (case_id, at, actor, type, details) VALUES ($1, $2, $3, 'evidence.requested', '{}')`, [
+            caseId,
+            opts.now,
+            id,
+          ]);
+          await c.query(`INSERT INTO deadlines (case_id, key, kind, due_at, created_at) VALUES ($1, 'raw-bench', 'evidence', $2, $3)`, [
+            caseId,
+            opts.now + 72 * 3_600_000,
+            opts.now,
+          ]);
+          await c.query('COMMIT');
+        } finally {
+          c.release();
+        }
+        times.push(performance.now() - t);
+      }
+    }),
+  );
+  return summarize(times);
 }
 
 const countRefusals = async (db: Db) =>

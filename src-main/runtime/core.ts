@@ -70,6 +70,8 @@ export interface Core extends CoreApi {
 const MAX_TIMER_MS = 60_000;
 /** How soon the timer tries again when reading the next deadline failed for another reason. */
 const RETRY_MS = 5_000;
+/** After commands, the timer re-reads the next due deadline at most this often. */
+const RESCHEDULE_MS = 1_000;
 
 /**
  * The main-process core: database, services, dispatch and the deadline timer. Both
@@ -148,6 +150,18 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     timer.unref();
   };
   health.onRecovered(() => void sweepNow().catch((e: unknown) => console.error('[sweep] failed:', e)));
+  // No sweep follows a command (app/handlers.ts): a command (here or on another desktop) may have
+  // written a deadline sooner than the one the timer waits for, so the timer reads the next due
+  // row again, at most once a RESCHEDULE_MS, off the command's path.
+  let rescheduling: NodeJS.Timeout | null = null;
+  events.on('change', (change: ChangeNotice | null) => {
+    if (rescheduling || closed || (change && change.reason !== 'command' && change.reason !== 'import')) return;
+    rescheduling = setTimeout(() => {
+      rescheduling = null;
+      if (!sweeping && !closed) void schedule();
+    }, RESCHEDULE_MS);
+    rescheduling.unref();
+  });
 
   await sweepNow(); // catch up on everything that fell due while the application was closed
   // Load the reuse index in the background (a few seconds at a million images), so the first upload does not wait for it.
@@ -231,6 +245,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       health.close();
       await listener?.close();
       if (timer) clearTimeout(timer);
+      if (rescheduling) clearTimeout(rescheduling);
       await sweeping;
       await warming;
       await integrity.stop();

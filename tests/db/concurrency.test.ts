@@ -1,22 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { claimNextCase, runCaseCommand } from '../../src-main/app/case/commands';
 import { importDisputes } from '../../src-main/app/intake/intake';
 import { sweep } from '../../src-main/app/sweep/sweep';
+import { dispatch } from '../../src-main/app/dispatch';
+import type { ServiceContext } from '../../src-main/app/handlers';
 import type { Db } from '../../src-main/db/connect';
 import { dialectOf } from '../../src-main/db/dialect';
-import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { retryTransient } from '../../src-main/db/retry';
 import { inWriteTx } from '../../src-main/db/tx';
-import { generateDemoDisputes } from '../../src-main/demo/demo-data';
-import type { Actor } from '../../src-main/engine/commands';
-import { Dispute } from '../../src-main/contract/dispute';
 import { AppFailure } from '../../src-main/contract/errors';
-import { DIALECTS, openTestDb } from './harness';
+import { DIALECTS } from './harness';
+import { demoDisputes, failureOf, HOUR, importedDeskPerTest, mediator, NOW } from './imported-desk';
 
-const NOW = Date.parse('2026-03-10T12:00:00Z');
-const HOUR = 3_600_000;
-const disputes = [...generateDemoDisputes({ cases: 8, now: NOW, seed: 11 })].map((d) => Dispute.parse(d));
-const mediator = (id: string): Actor => ({ kind: 'user', id, role: 'mediator' });
+const disputes = demoDisputes(8, 11);
 
 const refusals = async (db: Db) =>
   Number(
@@ -27,27 +23,11 @@ const refusals = async (db: Db) =>
       .executeTakeFirst())!.n,
   );
 
-const failureOf = async (p: Promise<unknown>) => {
-  try {
-    await p;
-    return null;
-  } catch (e) {
-    return e instanceof AppFailure ? e.code : String(e);
-  }
-};
-
 describe.each(DIALECTS)('several writers on one database, on $name', ({ name, url }) => {
-  let db: Db;
-  beforeEach(async () => {
-    db = await openTestDb(url());
-    await ensurePolicy(db, NOW);
-    await importDisputes(db, disputes, NOW);
-  });
-  afterEach(async () => {
-    await db.destroy();
-  });
+  const desk = importedDeskPerTest(url, disputes);
 
   it('take-next hands concurrent presses different cases, oldest first, and an empty queue writes nothing', async () => {
+    const db = desk();
     const presses = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => claimNextCase(db, mediator(`m${i % 3}`), NOW)));
     const taken = presses.flatMap((p) => (p.status === 'fulfilled' ? [p.value.caseId] : []));
     expect(taken).toHaveLength(disputes.length);
@@ -61,11 +41,13 @@ describe.each(DIALECTS)('several writers on one database, on $name', ({ name, ur
   });
 
   it('take-next takes the unassigned case escalated longest ago', async () => {
+    const db = desk();
     const oldest = [...disputes].sort((a, b) => a.escalatedAt.localeCompare(b.escalatedAt) || a.id.localeCompare(b.id))[0]!;
     expect((await claimNextCase(db, mediator('m1'), NOW)).caseId).toBe(oldest.id);
   });
 
   it('a re-import replaces an escalated case in place and refuses changed content once it is claimed', async () => {
+    const db = desk();
     const [a, b] = disputes;
     await runCaseCommand(db, a!.id, { type: 'claim' }, mediator('m1'), NOW);
     const before = await db.selectFrom('cases').select(['id', 'version']).where('id', '=', b!.id).executeTakeFirstOrThrow();
@@ -94,6 +76,7 @@ describe.each(DIALECTS)('several writers on one database, on $name', ({ name, ur
   });
 
   it('claims racing a changed re-import of the same cases are never undone', async () => {
+    const db = desk();
     const changed = disputes.map((d) => ({ ...d, description: `${d.description} (corrected)` }));
     const [claims] = await Promise.all([
       Promise.allSettled(disputes.map((d, i) => runCaseCommand(db, d.id, { type: 'claim' }, mediator(`m${i % 3}`), NOW))),
@@ -106,6 +89,7 @@ describe.each(DIALECTS)('several writers on one database, on $name', ({ name, ur
   });
 
   it('a command applies its case’s due deadlines first, in the same transaction', async () => {
+    const db = desk();
     const id = disputes[0]!.id;
     await runCaseCommand(db, id, { type: 'claim' }, mediator('m1'), NOW);
     await runCaseCommand(db, id, { type: 'requestEvidence', party: 'buyer', request: 'A photo, please.' }, mediator('m1'), NOW);
@@ -135,7 +119,35 @@ describe.each(DIALECTS)('several writers on one database, on $name', ({ name, ur
     expect((await sweep(db, later)).applied).toBe(0);
   });
 
+  it('a command leaves other cases’ due deadlines to the deadline timer: no sweep follows it', async () => {
+    const db = desk();
+    const [a, b] = disputes;
+    for (const d of [a!, b!]) {
+      await runCaseCommand(db, d.id, { type: 'claim' }, mediator('m1'), NOW);
+      await runCaseCommand(db, d.id, { type: 'requestEvidence', party: 'buyer', request: 'A photo, please.' }, mediator('m1'), NOW);
+    }
+    const later = NOW + 73 * HOUR;
+    const noticed: string[][] = [];
+    const ctx: ServiceContext = {
+      db,
+      clock: { now: () => later },
+      notify: (ids) => void noticed.push(ids),
+      replayCases: () => Promise.reject(new Error('no replays here')),
+    };
+    const asM1 = { kind: 'user', userId: 'm1', role: 'mediator', name: 'm1' } as const;
+    // Whatever the answer (the default may have decided the case), the case's own due deadline was applied first.
+    await dispatch(ctx, 'case.release', { caseId: a!.id, reason: 'Out of office.' }, asM1);
+    const expired = async (id: string) =>
+      (await db.selectFrom('case_events').select('id').where('case_id', '=', id).where('type', '=', 'evidence.expired').execute()).length;
+    expect([await expired(a!.id), await expired(b!.id)]).toEqual([1, 0]);
+    expect(noticed.flat()).not.toContain(b!.id);
+    // The timer's sweep applies the other one, once.
+    expect((await sweep(db, later)).caseIds).toEqual([b!.id]);
+    expect(await expired(b!.id)).toBe(1);
+  });
+
   it('retries a transaction that lost a race (deadlock, serialization failure), not other failures', async () => {
+    const db = desk();
     const lost = (code: string) => Object.assign(new Error(`lost: ${code}`), { code });
     let n = 0;
     expect(
@@ -167,6 +179,7 @@ describe.each(DIALECTS)('several writers on one database, on $name', ({ name, ur
   });
 
   it.skipIf(name !== 'postgres')('two sweeps at once apply each due default once, and skip a case another transaction holds', async () => {
+    const db = desk();
     expect(dialectOf(db)).toBe('postgres');
     for (const d of disputes) {
       await runCaseCommand(db, d.id, { type: 'claim' }, mediator('m1'), NOW);

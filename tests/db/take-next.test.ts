@@ -1,15 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { claimNextCase, runCaseCommand } from '../../src-main/app/case/commands';
-import { importDisputes } from '../../src-main/app/intake/intake';
 import { verifyChains } from '../../src-main/app/audit/verify';
 import type { Db } from '../../src-main/db/connect';
 import { dialectOf } from '../../src-main/db/dialect';
-import { ensurePolicy } from '../../src-main/db/repos/policy';
-import { generateDemoDisputes } from '../../src-main/demo/demo-data';
-import type { Actor } from '../../src-main/engine/commands';
-import { Dispute } from '../../src-main/contract/dispute';
 import { AppFailure } from '../../src-main/contract/errors';
-import { DIALECTS, openTestDb } from './harness';
+import { DIALECTS } from './harness';
+import { demoDisputes, importedDeskPerTest, mediator, NOW, openImportedDesk } from './imported-desk';
 
 /**
  * Take-next in one short transaction (issue 12): on PostgreSQL the pick and the write are one
@@ -19,8 +15,6 @@ import { DIALECTS, openTestDb } from './harness';
  * no case.
  */
 
-const NOW = Date.parse('2026-03-10T12:00:00Z');
-const mediator = (id: string): Actor => ({ kind: 'user', id, role: 'mediator' });
 const countOf = async (db: Db, table: 'case_events' | 'case_commands' | 'change_log') =>
   Number(
     (await db
@@ -52,18 +46,10 @@ describe.each(DIALECTS)('take-next on $name', ({ url }) => {
   // A varying population: a different seed and size on every run.
   const seed = 1 + Math.floor(Math.random() * 1e6);
   const size = 10 + (seed % 15);
-  const disputes = [...generateDemoDisputes({ cases: size, now: NOW, seed })].map((d) => Dispute.parse(d));
-  let db: Db;
-  beforeEach(async () => {
-    db = await openTestDb(url());
-    await ensurePolicy(db, NOW);
-    await importDisputes(db, disputes, NOW);
-  });
-  afterEach(async () => {
-    await db.destroy();
-  });
+  const desk = importedDeskPerTest(url, demoDisputes(size, seed));
 
   it(`thirty presses at once: each case once, oldest first, chain, counters, command log and notices kept (seed ${seed})`, async () => {
+    const db = desk();
     const unassigned = (
       await db.selectFrom('cases').select('id').where('status', '=', 'escalated').where('assignee_id', 'is', null).execute()
     ).length;
@@ -105,6 +91,7 @@ describe.each(DIALECTS)('take-next on $name', ({ url }) => {
   });
 
   it('a case released back to the queue (with an evidence round and a file) is claimed through the general path, chain intact', async () => {
+    const db = desk();
     const first = await claimNextCase(db, mediator('m1'), NOW);
     await runCaseCommand(db, first.caseId, { type: 'requestEvidence', party: 'buyer', request: 'A photo, please.' }, mediator('m1'), NOW);
     const photo = { name: 'a.jpg', mediaType: 'image/jpeg', sizeBytes: 1, sha256: 'b'.repeat(64) };
@@ -124,7 +111,7 @@ describe.each(DIALECTS)('take-next on $name', ({ url }) => {
 });
 
 describe.each(DIALECTS)('take-next writes what a claim of the named case writes, on $name', ({ url }) => {
-  const disputes = [...generateDemoDisputes({ cases: 4, now: NOW, seed: 5 })].map((d) => Dispute.parse(d));
+  const disputes = demoDisputes(4, 5);
   let dbs: Db[] = [];
   afterEach(async () => {
     await Promise.all(dbs.map((d) => d.destroy()));
@@ -132,12 +119,7 @@ describe.each(DIALECTS)('take-next writes what a claim of the named case writes,
   });
 
   it('same case row, same chained event (hash included), same command row', async () => {
-    for (let i = 0; i < 2; i++) {
-      const db = await openTestDb(url());
-      await ensurePolicy(db, NOW);
-      await importDisputes(db, disputes, NOW);
-      dbs.push(db);
-    }
+    for (let i = 0; i < 2; i++) dbs.push(await openImportedDesk(url(), disputes));
     const [general, next] = dbs as [Db, Db];
     const { caseId } = await claimNextCase(next, mediator('m7'), NOW + 5);
     await runCaseCommand(general, caseId, { type: 'claim' }, mediator('m7'), NOW + 5);

@@ -1,5 +1,5 @@
 import type { MethodName } from '../../contract/methods';
-import { insertCaseCommand } from '../../db/repos/commands';
+import { insertCaseCommand, type NewLoggedCommand } from '../../db/repos/commands';
 import type { WriteTx } from '../../db/tx';
 import type { Actor, Command } from '../../engine/commands';
 
@@ -57,12 +57,17 @@ export function contractCallOf(caseId: string, c: Command): { method: MethodName
   }
 }
 
-export const actorColumns = (a: Actor) =>
-  a.kind === 'user' ? { actor_id: a.id, actor_role: a.role } : { actor_id: a.kind, actor_role: a.kind };
+const actorColumns = (a: Actor) => (a.kind === 'user' ? { actor_id: a.id, actor_role: a.role } : { actor_id: a.kind, actor_role: a.kind });
+
+/** The command log row of one accepted command; null when it is not logged (the sweep's deadlines, the system). */
+export function commandLogRow(caseId: string, command: Command, actor: Actor, at: number): NewLoggedCommand | null {
+  const call = contractCallOf(caseId, command);
+  if (!call || actor.kind === 'system') return null;
+  return { case_id: caseId, at, ...actorColumns(actor), method: call.method, input: JSON.stringify(call.input) };
+}
 
 /** Writes one accepted command; call inside the command's transaction. */
 export async function logCommand(tx: WriteTx, caseId: string, command: Command, actor: Actor, at: number): Promise<void> {
-  const call = contractCallOf(caseId, command);
-  if (!call || actor.kind === 'system') return;
-  await insertCaseCommand(tx, { case_id: caseId, at, ...actorColumns(actor), method: call.method, input: JSON.stringify(call.input) });
+  const row = commandLogRow(caseId, command, actor, at);
+  if (row) await insertCaseCommand(tx, row);
 }

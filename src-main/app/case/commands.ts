@@ -2,18 +2,19 @@ import { AppFailure } from '../../contract/errors';
 import type { CommandResult } from '../../contract/outputs/case';
 import type { Actor, Command, EngineResult } from '../../engine/commands';
 import { decide } from '../../engine/decide';
-import { appendEvents, ConcurrentUpdate, loadCaseState, saveCaseState } from '../../db/repos/case';
-import { recordChange } from '../../db/repos/changes';
+import { appendEvents, ConcurrentUpdate, loadCaseState } from '../../db/repos/case';
+import { writeCommandRows, type ReadUnderLock } from '../../db/repos/command-rows';
 import { lockCase, lockOldestUnassignedCase } from '../../db/repos/case-locks';
 import { oldestUnassignedCase } from '../../db/repos/case-reads';
 import type { Db } from '../../db/connect';
 import { retryTransient } from '../../db/retry';
 import { inWriteTx, type WriteTx } from '../../db/tx';
 import { currentPolicy } from '../../db/repos/policy';
-import { actorColumns, contractCallOf, logCommand } from './command-log';
-import { pickNextUnassigned, writePlainClaim } from '../../db/repos/take-next';
+import { commandLogRow } from './command-log';
+import { pickNextUnassigned } from '../../db/repos/take-next';
 import { dialectOf } from '../../db/dialect';
 import type { CaseState } from '../../engine/state';
+import type { Policy } from '../../contract/policy';
 import { handlingEventsOf } from '../../db/repos/handling';
 import { sampleDecisionForQuality } from '../supervision/quality';
 import { selectForDoubleDecision } from '../supervision/double-decisions';
@@ -25,8 +26,11 @@ import { staleRefusal } from './stale';
  * deadlines. A refusal writes only its audit event and is rethrown as an AppFailure.
  */
 export interface CommandOptions {
-  /** Writes that belong to the same transaction as the accepted command (e.g. a stored file's row). */
-  alsoInTransaction?: (tx: WriteTx, result: Extract<EngineResult, { ok: true }>) => Promise<void>;
+  /**
+   * Writes that belong to the same transaction as the accepted command (e.g. a stored file's
+   * row); `prevVersion` is the version of the case the engine decided on.
+   */
+  alsoInTransaction?: (tx: WriteTx, result: Extract<EngineResult, { ok: true }>, prevVersion: number) => Promise<void>;
   /** The case version the caller's dialog showed: refused with STALE when the case changed since (staleRefusal). */
   basedOnVersion?: number;
 }
@@ -146,64 +150,60 @@ async function commandOnLockedCase(
     refusal.logged = true;
     return refusal;
   }
-  await saveCaseState(tx, state, result.next, result, now);
-  // Other desktops hear of it when this commits (a shared server; nothing on SQLite).
-  await recordChange(tx, [caseId], 'command', now);
-  // The supervisors' desk: the log a policy preview replays, and decision-quality sampling.
-  await logCommand(tx, caseId, command, actor, now);
-  await sampleDecisionForQuality(tx, state, result.next, policy.qualitySampleRate, now);
-  await selectForDoubleDecision(tx, state, result.next, policy.doubleDecisionRate, now);
-  if (options.alsoInTransaction) await options.alsoInTransaction(tx, result);
+  await acceptCommand(tx, { state, command, actor, result, policy, now, options });
   return { caseId, status: result.next.status };
 }
 
 /**
+ * An accepted command's writes, the same whichever path decided it: its rows (case, events,
+ * deadlines, change notice, command log: db/repos/command-rows.ts, one statement when the
+ * caller read what allows it under the case lock), then the supervisors' desk (decision
+ * quality sampling, double decisions), then what the caller adds to the transaction.
+ */
+async function acceptCommand(
+  tx: WriteTx,
+  a: {
+    state: CaseState & { version: number };
+    command: Command;
+    actor: Actor;
+    result: Extract<EngineResult, { ok: true }>;
+    policy: Policy;
+    now: number;
+    options: CommandOptions;
+    readUnderLock?: ReadUnderLock;
+  },
+): Promise<void> {
+  const { state, result, policy, now } = a;
+  await writeCommandRows(tx, {
+    change: { prev: state, next: result.next, effects: result },
+    logged: commandLogRow(state.id, a.command, a.actor, now),
+    now,
+    readUnderLock: a.readUnderLock,
+  });
+  await sampleDecisionForQuality(tx, state, result.next, policy.qualitySampleRate, now);
+  await selectForDoubleDecision(tx, state, result.next, policy.doubleDecisionRate, now);
+  if (a.options.alsoInTransaction) await a.options.alsoInTransaction(tx, result, state.version);
+}
+
+/**
  * Take-next on PostgreSQL (db/repos/take-next.ts): pick and lock in one statement, ask the
- * engine, write in one statement, so the case lock is held for two round trips. A case with
- * history, pending deadlines or a feed goes through commandOnLockedCase, still under the
- * lock the pick took. Null when no case is free.
+ * engine, write through acceptCommand in one statement, so the case lock is held for two
+ * round trips. A case with history, pending deadlines or a feed goes through
+ * commandOnLockedCase, still under the lock the pick took. Null when no case is free.
  */
 async function attemptClaimOnServer(db: Db, actor: Actor, now: number): Promise<CommandResult | null> {
   const outcome = await inWriteTx(db, async (tx) => {
     const picked = await pickNextUnassigned(tx);
     if (!picked) return null;
-    const claim: Command = { type: 'claim' };
-    const general = () => commandOnLockedCase(tx, picked.caseId, claim, actor, now, {});
-    if (!picked.state || picked.needsGeneralPath) return general();
+    const command: Command = { type: 'claim' };
+    if (!picked.state || picked.needsGeneralPath) return commandOnLockedCase(tx, picked.caseId, command, actor, now, {});
     const { version, policy } = picked.policy;
-    const result = decide(picked.state, claim, { now, policy, policyVersion: version, actor });
-    // A refusal (written as an audit event) or a claim that would write more than the case row and its events.
-    if (!result.ok || !onlyCaseRowAndEvents(picked.state, result)) return general();
-    const call = contractCallOf(picked.caseId, claim)!;
-    const written = await writePlainClaim(tx, {
-      prev: picked.state,
-      next: result.next,
-      head: picked.head,
-      events: result.events.map((e) => ({
-        case_id: picked.caseId,
-        at: e.at,
-        actor: e.actor,
-        type: e.type,
-        details: JSON.stringify(e.details),
-        bound: null,
-      })),
-      command: { ...actorColumns(actor), method: call.method, input: JSON.stringify(call.input) },
-      now,
-    });
-    if (!written) throw new ConcurrentUpdate(`case ${picked.caseId} changed under us`);
+    const result = decide(picked.state, command, { now, policy, policyVersion: version, actor });
+    // A refusal is written as an audit event by the general path.
+    if (!result.ok) return commandOnLockedCase(tx, picked.caseId, command, actor, now, {});
+    await acceptCommand(tx, { state: picked.state, command, actor, result, policy, now, options: {}, readUnderLock: picked.readUnderLock });
     return { caseId: picked.caseId, status: result.next.status };
   });
   if (outcome instanceof AppFailure) throw outcome;
   return outcome;
-}
-
-/**
- * The engine's answer changes the case row and adds events, nothing else: no child rows
- * (requests, proposal, decisions, appeal, refund), no evidence, no deadlines. Then the
- * plain write is exactly what saveCaseState would write.
- */
-function onlyCaseRowAndEvents(prev: CaseState, result: Extract<EngineResult, { ok: true }>): boolean {
-  const children = (s: CaseState) =>
-    JSON.stringify([s.evidenceRequests, s.proposal, s.decision, s.supersededDecisions, s.appeal, s.refund]);
-  return !result.deadlines.length && !result.newEvidence.length && children(prev) === children(result.next);
 }

@@ -31,6 +31,15 @@ export async function consistencyOf(
   caseId: string,
   planned: { outcome: Outcome; amountMinor?: number | undefined } | null,
 ): Promise<ConsistencyView> {
+  return (await consistencyAt(db, caseId, planned)).view;
+}
+
+/** consistencyOf with the version of the case it judged (decide re-validates it in its transaction). */
+export async function consistencyAt(
+  db: Reader,
+  caseId: string,
+  planned: { outcome: Outcome; amountMinor?: number | undefined } | null,
+): Promise<{ view: ConsistencyView; caseVersion: number }> {
   const facts = await caseFacts(db, caseId);
   if (!facts) throw new AppFailure('NOT_FOUND', `There is no case ${caseId}.`);
   const rows = await consistencyCandidates(db, facts.reason, facts.sellerId, caseId);
@@ -66,7 +75,7 @@ export async function consistencyOf(
       : null,
     nearest,
   );
-  return { caseId, nearest, compared: past.length, ...judged };
+  return { view: { caseId, nearest, compared: past.length, ...judged }, caseVersion: facts.version };
 }
 
 /** The most decisions the team view compares (newest first). */

@@ -34,7 +34,6 @@ import { runCaseCommand } from '../case/commands';
 import type { CommandResult } from '../../contract/outputs/case';
 import type { ServiceContext } from '../handlers';
 import { currentPolicy } from '../../db/repos/policy';
-import { sweepAfterCommit } from '../sweep-after-commit';
 
 /**
  * Evidence files coming in with their bytes (issue 5): `party.submitEvidence` with
@@ -326,8 +325,7 @@ export async function recordSubmittedEvidence(
         }),
     },
   );
-  const swept = await sweepAfterCommit(ctx.db, now);
-  ctx.notify([answer.caseId, ...swept.caseIds], 'command');
+  ctx.notify([answer.caseId], 'command');
   return result;
 }
 

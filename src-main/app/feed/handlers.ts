@@ -4,7 +4,6 @@ import { AppFailure } from '../../contract/errors';
 import type { Identity } from '../identity';
 import { runCaseCommand } from '../case/commands';
 import type { Handler } from '../handlers';
-import { sweepAfterCommit } from '../sweep-after-commit';
 import { addFeed, feedViews, revokeFeedByName } from './admin';
 
 /** The feed's own methods (contract/feed.ts), spread into the handler registry. */
@@ -26,8 +25,7 @@ export const feedHandlers: {
       now,
       { alsoInTransaction: async (_tx, r) => void (refund = r.next.refund?.status ?? null) },
     );
-    const swept = await sweepAfterCommit(ctx.db, now);
-    ctx.notify([input.caseId, ...swept.caseIds], 'command');
+    ctx.notify([input.caseId], 'command');
     return { ...result, refund: refund! };
   },
   'feeds.list': async (ctx) => ({ feeds: await feedViews(ctx.db), at: toIso(ctx.clock.now()) }),

@@ -7,9 +7,7 @@ import { policyGet, policyHistory, policyPublish } from './policy-admin';
 import { previewPolicy } from './policy-preview';
 import { qualityList, reviewQuality } from './quality';
 import { queuePage } from '../queue/queue';
-import { sweep } from '../sweep/sweep';
 import { assignMany, teamOverview } from './team';
-import { sweepAfterCommit } from '../sweep-after-commit';
 
 type Name = keyof typeof supervisionMethods;
 
@@ -29,12 +27,9 @@ export const supervisionHandlers: { [M in Name]: Handler<M> } = {
   'case.assignMany': async (ctx, input, identity) => {
     const now = ctx.clock.now();
     const user = me(identity);
-    // Bring every case up to now first (a due deadline may have closed one), as a single command does.
-    const before = await sweep(ctx.db, now);
-    if (before.caseIds.length) ctx.notify(before.caseIds, 'sweep');
+    // Each case's own due deadlines are applied first, in the transaction (assignMany); other cases' are the timer's.
     const result = await assignMany(ctx.db, input.caseIds, input.userId, { kind: 'user', id: user.id, role: user.role }, now);
-    const after = await sweepAfterCommit(ctx.db, now);
-    ctx.notify([...result.caseIds, ...after.caseIds], 'command');
+    ctx.notify(result.caseIds, 'command');
     return result;
   },
   'policy.get': (ctx) => policyGet(ctx.db),

@@ -11,6 +11,8 @@ import type { Actor } from '../../engine/commands';
 import { decide } from '../../engine/decide';
 import { logCommand } from '../case/command-log';
 import { currentPolicy } from '../../db/repos/policy';
+import { lockCases } from '../../db/repos/case-locks';
+import { applyDueOfCase } from '../sweep/sweep';
 import { qualityResultsOf } from './quality';
 
 const DAY_MS = 86_400_000;
@@ -171,6 +173,9 @@ export async function assignMany(
   for (let attempt = 0; ; attempt++) {
     try {
       const refused = await inWriteTx(db, async (tx) => {
+        // As a single command does: each case locked (case first, in id order), its due deadlines applied.
+        await lockCases(tx, ids);
+        for (const id of ids) await applyDueOfCase(tx, id, now);
         const states = await loadCaseStates(tx, ids);
         const missing = ids.find((id) => !states.has(id));
         if (missing) throw new AppFailure('NOT_FOUND', `There is no case ${missing}; nothing was assigned.`, 'caseIds');

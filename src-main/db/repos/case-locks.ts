@@ -15,6 +15,13 @@ export async function lockCase(tx: WriteTx, caseId: string): Promise<boolean> {
   return !!(await query.executeTakeFirst());
 }
 
+/** Locks these case rows for this transaction in id order (the one order: no two writers deadlock), waiting. */
+export async function lockCases(tx: WriteTx, caseIds: string[]): Promise<void> {
+  const ids = [...new Set(caseIds)].sort();
+  if (!ids.length || dialectOf(tx) !== 'postgres') return;
+  await tx.selectFrom('cases').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
+}
+
 /**
  * Locks those of these case rows no one else holds, in id order, without waiting (the
  * sweep: a case another transaction holds is left for the next run). SQLite: all of them.

@@ -326,7 +326,8 @@ function excludedOf<C extends string>(columns: C[]) {
   return (eb: { ref(r: string): unknown }) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)])) as never;
 }
 
-const eventToChain = (caseId: string, e: CaseEvent, bound: Bound | null): EventToChain => ({
+/** One engine event as the audit chain takes it (command-rows.ts writes plain changes itself). */
+export const eventToChain = (caseId: string, e: CaseEvent, bound: Bound | null): EventToChain => ({
   case_id: caseId,
   at: e.at,
   actor: e.actor,

@@ -155,6 +155,8 @@ export interface CaseFacts extends ChecklistFacts {
   claimMinor: number;
   totalMinor: number;
   currency: string;
+  /** The case row's version when it was read (the order's facts come with it; its evidence is read after it). */
+  version: number;
 }
 
 export async function caseFacts(db: Reader, caseId: string): Promise<CaseFacts | null> {
@@ -172,6 +174,7 @@ export async function caseFacts(db: Reader, caseId: string): Promise<CaseFacts |
       'c.claim_amount_minor',
       'c.total_minor',
       'c.currency',
+      'c.version',
       'o.tracking_number',
       'o.delivery_status',
       'o.delivered_at',
@@ -197,6 +200,7 @@ export async function caseFacts(db: Reader, caseId: string): Promise<CaseFacts |
     claimMinor: c.claim_amount_minor,
     totalMinor: c.total_minor,
     currency: c.currency,
+    version: c.version,
     tracking: {
       number: c.tracking_number,
       status: c.delivery_status,

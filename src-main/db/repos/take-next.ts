@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
 import type { CaseState } from '../../engine/state';
 import type { WriteTx } from '../tx';
-import { chainedRow, type ChainHead, type EventToChain } from './audit-chain';
 import { caseStateFromRows, type CaseStateRow } from './case';
-import { changeNoticeParts } from './changes';
+import type { ReadUnderLock } from './command-rows';
 import { policyOfRow, type VersionedPolicy } from './policy';
 
 /**
@@ -12,19 +11,19 @@ import { policyOfRow, type VersionedPolicy } from './policy';
  * escalated longest ago that no one else is claiming (`FOR UPDATE SKIP LOCKED`) and reads, in
  * the same statement, all the claim needs: the engine's state of the case, its audit-chain
  * head, the policy in force, and whether anything about the case needs the general command
- * path (history rows, pending deadlines, a feed that imported it). The write is one statement
- * too: the case row (version-guarded; the queue_counts triggers keep the tab counters in it),
- * the chained event, the command log row and the change notice (change_log + pg_notify).
- * Both are the same rows runCaseCommand writes for a claim; only the round trips differ.
+ * path (history rows, pending deadlines, a feed that imported it). The write is the shared
+ * command write (command-rows.ts), which, given what the pick read under the lock, puts a
+ * plain claim's rows in one statement.
  */
 
 export interface PickedCase {
   caseId: string;
   /** Its engine state, or null when the case has history rows (the general path loads it whole). */
   state: (CaseState & { version: number }) | null;
-  head: ChainHead;
   policy: VersionedPolicy;
-  /** Pending deadlines (one may be due) or a feed's outbox: the general command path writes this claim. */
+  /** The chain head, pending deadlines and feed, read under the lock: what lets the write be one statement. */
+  readUnderLock: ReadUnderLock;
+  /** History rows, pending deadlines (one may be due) or a feed's outbox: the general command path writes this claim. */
   needsGeneralPath: boolean;
 }
 
@@ -69,55 +68,12 @@ export async function pickNextUnassigned(tx: WriteTx): Promise<PickedCase | null
   return {
     caseId: row.id,
     state: row.has_history ? null : caseStateFromRows(row, {}),
-    head: { seq: Number(row.head_seq ?? 0), hash: row.head_hash },
+    readUnderLock: {
+      head: { seq: Number(row.head_seq ?? 0), hash: row.head_hash },
+      pendingDeadlines: row.has_deadlines,
+      inFeed: row.in_feed,
+    },
     policy: policyOfRow(row.policy_version === null ? undefined : { version: row.policy_version, body: row.policy_body! }),
     needsGeneralPath: row.has_history || row.has_deadlines || row.in_feed,
   };
-}
-
-export interface PlainClaim {
-  prev: CaseState & { version: number };
-  next: CaseState;
-  head: ChainHead;
-  events: EventToChain[];
-  command: { actor_id: string; actor_role: string; method: string; input: string };
-  now: number;
-}
-
-/**
- * Writes a claim that changes only the case row and appends events (no child rows, no
- * deadlines, no feed): one statement. Answers false when the case's version moved (it
- * cannot while the pick's lock is held; the caller treats it as a lost race all the same).
- */
-export async function writePlainClaim(tx: WriteTx, c: PlainClaim): Promise<boolean> {
-  let head = c.head;
-  const events = c.events.map((e) => {
-    const row = chainedRow(head, e);
-    head = { seq: row.seq, hash: row.hash };
-    return sql`(${row.case_id}::text, ${row.at}::bigint, ${row.actor}::text, ${row.type}::text, ${row.details}::text,
-      ${row.seq}::integer, ${row.bound}::text, ${row.prev_hash}::text, ${row.hash}::text)`;
-  });
-  const { next, prev, now } = c;
-  const { logged, notified } = changeNoticeParts([next.id], 'command', now, 'claimed');
-  const { rows } = await sql<{ updated: number }>`
-    WITH claimed AS (
-      UPDATE cases SET status = ${next.status}, assignee_id = ${next.assignee}, forced_decision = ${next.forcedDecision ? 1 : 0},
-        evidence_round = ${next.evidenceRound}, policy_version = ${next.decision?.policyVersion ?? null}, next_due_at = NULL,
-        version = ${prev.version + 1}, updated_at = ${now}
-      WHERE id = ${next.id} AND version = ${prev.version}
-      RETURNING id
-    ),
-    chained AS (
-      INSERT INTO case_events (case_id, at, actor, type, details, seq, bound, prev_hash, hash)
-      SELECT v.* FROM (VALUES ${sql.join(events)}) AS v(case_id, at, actor, type, details, seq, bound, prev_hash, hash)
-      WHERE EXISTS (SELECT 1 FROM claimed)
-    ),
-    commanded AS (
-      INSERT INTO case_commands (case_id, at, actor_id, actor_role, method, input)
-      SELECT id, ${now}::bigint, ${c.command.actor_id}::text, ${c.command.actor_role}::text, ${c.command.method}::text, ${c.command.input}::text
-      FROM claimed
-    ),
-    ${logged}
-    SELECT (SELECT count(*) FROM claimed)::integer AS updated, ${notified} AS notified`.execute(tx);
-  return Number(rows[0]?.updated ?? 0) === 1;
 }
