@@ -113,6 +113,7 @@ test('filters narrow the queue, show as chips and save as a view', async ({ page
 });
 
 test('a refused action shows the engine’s message and keeps what was typed', async ({ page, browser }) => {
+  test.setTimeout(120_000); // two sign-ins
   // This window's live updates lag (its event stream is cut), so the dialog cannot know that
   // another session changes the case while the reasons are being typed: only the core can.
   await page.route('**/api/events', (route) => route.abort());
