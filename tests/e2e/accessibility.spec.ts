@@ -35,21 +35,18 @@ test('the mediator’s screens have no serious or critical WCAG 2.2 AA violation
   await page.goto(`/#/case/${id}`);
   await expect(page.getByTestId('case-title')).toHaveText(id);
   found.push(...(await violations(page, 'case')));
-  await page.keyboard.press('d');
-  await expect(page.getByTestId('decide-form')).toBeVisible();
-  found.push(...(await violations(page, 'decide dialog')));
-  await page.keyboard.press('Escape');
-  await expect(page.getByTestId('decide-form')).toBeHidden();
-  await page.keyboard.press('e');
-  await expect(page.getByTestId('request-evidence-form')).toBeVisible();
-  found.push(...(await violations(page, 'evidence request dialog')));
-  await page.keyboard.press('Escape');
-  await expect(page.getByTestId('request-evidence-form')).toBeHidden();
-  await page.keyboard.press('p');
-  await expect(page.getByTestId('propose-form')).toBeVisible();
-  found.push(...(await violations(page, 'proposal dialog')));
-  await page.keyboard.press('Escape');
-  await expect(page.getByTestId('propose-form')).toBeHidden();
+  // Each command dialog, opened by its key and closed with Esc.
+  for (const [key, form, screen] of [
+    ['d', 'decide-form', 'decide dialog'],
+    ['e', 'request-evidence-form', 'evidence request dialog'],
+    ['p', 'propose-form', 'proposal dialog'],
+  ] as const) {
+    await page.keyboard.press(key);
+    await expect(page.getByTestId(form)).toBeVisible();
+    found.push(...(await violations(page, screen)));
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId(form)).toBeHidden();
+  }
   await page.getByTestId('release-case').click();
   await expect(page.getByRole('dialog')).toBeVisible();
   found.push(...(await violations(page, 'release dialog')));
