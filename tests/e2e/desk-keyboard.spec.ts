@@ -112,7 +112,7 @@ test('filters narrow the queue, show as chips and save as a view', async ({ page
   await expect(chips.first()).toContainText('Reason: Defective');
 });
 
-test('a refused action shows the engine’s message and keeps what was typed', async ({ page, browser }) => {
+test('a refused action shows the engine’s message and keeps what was typed', async ({ page, playwright, baseURL }) => {
   test.setTimeout(120_000); // two sign-ins
   // This window's live updates lag (its event stream is cut), so the dialog cannot know that
   // another session changes the case while the reasons are being typed: only the core can.
@@ -131,12 +131,16 @@ test('a refused action shows the engine’s message and keeps what was typed', a
   const reasons = 'The screen is cracked on the photos; a partial refund is fair.';
   await decide.getByRole('textbox', { name: 'Reasons' }).fill(reasons);
 
-  // Meanwhile a supervisor, in another session, asks the buyer for more evidence.
-  const other = await browser.newContext();
-  const supervisor = await other.newPage();
-  await signIn(supervisor, demoUser('amara'));
-  await api(supervisor, 'case.requestEvidence', { caseId, party: 'buyer', request: 'Please send a photo of the serial number.' });
-  await other.close();
+  // Far from the nearest past decisions, the core wants a note (which cases are near varies with the demo).
+  const note = decide.getByTestId('consistency-note');
+  if (await note.isVisible()) await note.fill('The photos show more damage than in the usual cases.');
+
+  // Meanwhile a supervisor, in another session (not a window of this browser), asks the buyer for more evidence.
+  const other = await playwright.request.newContext({ baseURL });
+  expect(await (await other.post('/api/session/sign-in', { data: demoUser('amara') })).json()).toMatchObject({ ok: true });
+  const request = { caseId, party: 'buyer', request: 'Please send a photo of the serial number.' };
+  expect(await (await other.post('/api/call/case.requestEvidence', { data: request })).json()).toMatchObject({ ok: true });
+  await other.dispose();
 
   await decide.getByRole('button', { name: 'Decide and send the letters' }).click();
   const notice = decide.getByTestId('stale-notice');
