@@ -70,7 +70,8 @@ test('edit a partial rate, preview the changed cases and totals, publish with a 
   await screen.getByTestId('preview-n').fill('10');
   await screen.getByTestId('run-preview').click();
   const preview = screen.getByTestId('policy-preview');
-  await expect(preview).toBeVisible();
+  // The replay starts a worker thread: seconds on a busy machine.
+  await expect(preview).toBeVisible({ timeout: 30_000 });
   const ours = preview.locator(`[data-testid="preview-row"][data-case-id="${caseId}"]`);
   await expect(ours).toHaveAttribute('data-changed', 'true');
   const newAmount = Math.min(settled.claim.amountMinor, Math.round(newRate * price));
