@@ -51,14 +51,14 @@ test('edit a partial rate, preview the changed cases and totals, publish with a 
   // message next to the field, no preview.
   const rate = screen.getByTestId(`rate-${reason}`);
   await rate.fill('150');
-  await expect(screen.getByTestId('policy-form')).toContainText('A share between 0 % and 100 %.');
+  await expect(screen.getByTestId('policy-form')).toContainText('Between 0 and 100 %.');
   await expect(screen.getByTestId('run-preview')).toBeDisabled();
   await expect(screen.getByTestId('draft-invalid')).toBeVisible();
   await shot(page, '51-policy-invalid-rate');
 
   // The real change: the diff against the version in force.
   await rate.fill(String(Math.round(newRate * 100)));
-  await expect(screen.getByTestId('policy-form')).not.toContainText('A share between');
+  await expect(screen.getByTestId('policy-form')).not.toContainText('Between 0 and 100 %');
   const diff = screen.getByTestId('diff-row');
   await expect(diff).toHaveCount(1);
   await expect(diff).toContainText(`${before.policy.partialRates[reason as keyof typeof before.policy.partialRates]} (`);

@@ -36,8 +36,7 @@ export function PolicyDraftForm({
   const currentRates = current.policy.partialRates as Record<string, number>;
   const hasSample = 'qualitySampleRate' in draft;
   // The schema's "between 0 and 1" said in the percents the person typed.
-  const rateError = (field: string, v: unknown) =>
-    typeof v === 'number' && (v < 0 || v > 1) ? 'A share between 0 % and 100 %.' : errorOf(field);
+  const rateError = (field: string, v: unknown) => (typeof v === 'number' && (v < 0 || v > 1) ? 'Between 0 and 100 %.' : errorOf(field));
   // A share of cases (0–1) kept in the policy: the quality sample, the blind double decisions.
   const rateField = (field: 'qualitySampleRate' | 'doubleDecisionRate', label: string, description: string) => (
     <NumberInput
@@ -121,9 +120,9 @@ export function PolicyDraftForm({
           <thead>
             <tr>
               <th>Reason</th>
-              <th style={{ width: 170 }}>Share of the price</th>
-              <th style={{ width: 150, textAlign: 'right' }}>A 100.00 item refunds</th>
-              <th style={{ width: 90, textAlign: 'right' }}>In force</th>
+              <th style={{ width: 130 }}>Share of price</th>
+              <th style={{ width: 110, textAlign: 'right' }}>Refund on 100.00</th>
+              <th style={{ width: 76, textAlign: 'right' }}>In force</th>
             </tr>
           </thead>
           <tbody>
