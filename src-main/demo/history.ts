@@ -52,12 +52,34 @@ const CYCLE: Record<Habit, Array<'partial' | 'none' | 'refund'>> = {
   strict: ['none', 'partial', 'none', 'refund', 'partial', 'none', 'partial', 'refund', 'none', 'partial'],
   generous: ['refund'],
 };
-const REASONS: Record<Outcome, string> = {
+/**
+ * The reasons a demo decision gives, in the words of its case's reason: a not-received case
+ * is never "usable but not as described", a counterfeit one speaks of the brand marks.
+ */
+const RECEIVED_REASONS_TEXT: Record<Outcome, string> = {
   full: "The evidence supports the buyer's claim; the order total is refunded.",
-  partial: 'The item is usable but not as described; a partial refund is fair and the buyer keeps it.',
+  partial: 'The photos show the fault, but the item can still be used; a partial refund is fair and the buyer keeps it.',
   return: 'The item is not what was ordered; the order total is refunded once the buyer returns it.',
-  none: 'The evidence does not support the claim: the carrier shows delivery and the photos show the item as described.',
+  none: 'The evidence does not support the claim: the photos show the item as described.',
 };
+const PARTIAL_BY_REASON: Partial<Record<Reason, string>> = {
+  not_as_described: 'The item is usable but not as described; a partial refund is fair and the buyer keeps it.',
+  damaged: 'The item arrived damaged but still works; a partial refund covers the damage and the buyer keeps it.',
+  missing_parts: 'Parts are missing from the delivery; a partial refund covers them and the buyer keeps the rest.',
+  quantity_short: 'Fewer pieces arrived than were paid for; the missing ones are refunded.',
+  counterfeit: 'The brand marks differ from the genuine product on the photos; the buyer keeps the item with a partial refund.',
+};
+const NOT_RECEIVED_TEXT: Record<Outcome, string> = {
+  full: 'The carrier has no proof of delivery to the buyer; the order total is refunded.',
+  partial: 'The parcel is late and its tracking stalled; a partial refund covers the wait and the buyer keeps it if it arrives.',
+  return: 'The parcel went back to the seller; the order total is refunded once the seller confirms it.',
+  none: 'The carrier’s tracking shows delivery to the buyer’s address; the claim is not supported.',
+};
+
+function reasonsFor(reason: Reason, outcome: Outcome): string {
+  if (isNotReceived(reason)) return NOT_RECEIVED_TEXT[outcome];
+  return (outcome === 'partial' ? PARTIAL_BY_REASON[reason] : undefined) ?? RECEIVED_REASONS_TEXT[outcome];
+}
 
 interface Candidate {
   id: string;
@@ -247,11 +269,16 @@ function habitual(by: Actor, c: Candidate, decisions: Map<string, number>): Extr
   const pick = CYCLE[habit][n % CYCLE[habit].length]!;
   if (pick === 'refund') {
     const outcome: Outcome = !isNotReceived(c.reason) && c.remedy === 'return_and_refund' ? 'return' : 'full';
-    return { type: 'decide', outcome, reasons: REASONS[outcome] };
+    return { type: 'decide', outcome, reasons: reasonsFor(c.reason, outcome) };
   }
-  if (pick === 'none') return { type: 'decide', outcome: 'none', reasons: REASONS.none };
+  if (pick === 'none') return { type: 'decide', outcome: 'none', reasons: reasonsFor(c.reason, 'none') };
   const share = habit === 'strict' ? 0.3 : 0.5;
-  return { type: 'decide', outcome: 'partial', amountMinor: Math.max(1, Math.round(c.claim * share)), reasons: REASONS.partial };
+  return {
+    type: 'decide',
+    outcome: 'partial',
+    amountMinor: Math.max(1, Math.round(c.claim * share)),
+    reasons: reasonsFor(c.reason, 'partial'),
+  };
 }
 
 function storySteps(plan: Plan, c: Candidate, decisions: Map<string, number>): Step[] {
@@ -279,7 +306,7 @@ function storySteps(plan: Plan, c: Candidate, decisions: Map<string, number>): S
       add(8, INTAKE, { type: 'reply', party: 'seller', choice: 'reject' });
       break;
     case 'returnFlow':
-      add(5, by, { type: 'decide', outcome: 'return', reasons: REASONS.return });
+      add(5, by, { type: 'decide', outcome: 'return', reasons: reasonsFor(c.reason, 'return') });
       add(53, INTAKE, { type: 'shipReturn', trackingNumber: `RT${c.id.replace(/\D/g, '')}` });
       add(120, INTAKE, { type: 'confirmReturn' });
       break;
@@ -307,7 +334,7 @@ function storySteps(plan: Plan, c: Candidate, decisions: Map<string, number>): S
         // A forced decision picks a published option: the generous mediator the larger one.
         const options = [...s.proposal!.options].sort((a, b) => a.amountMinor - b.amountMinor);
         const o = HABIT[by.kind === 'user' ? by.id : ''] === 'generous' ? options[options.length - 1]! : options[0]!;
-        return { type: 'decide', outcome: o.kind, reasons: REASONS[o.kind] };
+        return { type: 'decide', outcome: o.kind, reasons: reasonsFor(c.reason, o.kind) };
       });
       break;
     case 'evidenceDecide':
@@ -330,7 +357,9 @@ function storySteps(plan: Plan, c: Candidate, decisions: Map<string, number>): S
         party,
         grounds: buyerLost ? 'new_evidence' : 'outcome',
         text: buyerLost
-          ? 'The mediator did not look at the second video: the phone does not charge at all. I can send the repair shop report.'
+          ? isNotReceived(c.reason)
+            ? 'The tracking the mediator relied on shows a delivery to another town: the parcel never reached me. I can send the carrier’s letter.'
+            : 'The mediator did not look at my second video, which shows the fault clearly. I can send the repair shop’s report.'
           : 'The buyer used the item for two weeks before complaining; a full refund without a return is not fair.',
       });
       if (plan.kind === 'appealReviewed') {

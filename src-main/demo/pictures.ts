@@ -215,29 +215,59 @@ export async function chatScreenshot(title: string, lines: ChatLine[]): Promise<
   return sharp(Buffer.from(svg)).png({ compressionLevel: 9, palette: true }).toBuffer();
 }
 
+/**
+ * Each carrier's page looks its own (brand colour, header height, the status card on the left
+ * or the right, a map strip or not), and the tracking number picks among them too: two sellers'
+ * screenshots of two parcels are different pictures, so the photo matcher links only the
+ * copies the demo means to be copies.
+ */
+function trackingPageStyle(trackingNo: string, carrier: string) {
+  let h = 0;
+  for (const ch of carrier + trackingNo) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  const KNOWN: Record<string, string> = { Cainiao: '#ff6a00', 'China Post': '#0b6e3a', DHL: '#d40511', 'Royal Mail': '#e1251b' };
+  const BRANDS = ['#d71e28', '#1d3f8f', '#5b2a86', '#00838f'];
+  return {
+    brand: KNOWN[carrier] ?? BRANDS[h % BRANDS.length]!,
+    headerHeight: 70 + ((h >>> 3) % 4) * 28,
+    statusLeft: ((h >>> 5) & 1) === 1,
+    map: ((h >>> 6) & 1) === 1,
+  };
+}
+
 /** A carrier's tracking page, screenshotted by the seller (PNG). */
 export async function trackingScreenshot(
   trackingNo: string,
   carrier: string,
   rows: Array<{ when: string; what: string }>,
 ): Promise<Buffer> {
+  const style = trackingPageStyle(trackingNo, carrier);
   const width = 1100;
-  const height = 260 + rows.length * 74;
+  const card = 340;
+  const top = style.headerHeight + (style.map ? 180 : 0);
+  const height = top + 160 + rows.length * 74;
+  // The timeline beside the status card, on whichever side the card is not.
+  const left = style.statusLeft ? card + 80 : 40;
   const body = rows
     .map(
-      (r, i) => `<circle cx="70" cy="${215 + i * 74}" r="10" fill="${i === 0 ? '#1a9b4b' : '#bbb'}"/>
-        ${i < rows.length - 1 ? `<rect x="68" y="${225 + i * 74}" width="4" height="64" fill="#ddd"/>` : ''}
-        <text x="100" y="${212 + i * 74}" font-family="DejaVu Sans, sans-serif" font-size="22" fill="${i === 0 ? '#111' : '#444'}" font-weight="${i === 0 ? 'bold' : 'normal'}">${escapeXml(r.what)}</text>
-        <text x="100" y="${240 + i * 74}" font-family="DejaVu Sans, sans-serif" font-size="17" fill="#888">${escapeXml(r.when)}</text>`,
+      (r, i) => `<circle cx="${left + 30}" cy="${top + 115 + i * 74}" r="10" fill="${i === 0 ? '#1a9b4b' : '#bbb'}"/>
+        ${i < rows.length - 1 ? `<rect x="${left + 28}" y="${top + 125 + i * 74}" width="4" height="64" fill="#ddd"/>` : ''}
+        <text x="${left + 60}" y="${top + 112 + i * 74}" font-family="DejaVu Sans, sans-serif" font-size="22" fill="${i === 0 ? '#111' : '#444'}" font-weight="${i === 0 ? 'bold' : 'normal'}">${escapeXml(r.what)}</text>
+        <text x="${left + 60}" y="${top + 140 + i * 74}" font-family="DejaVu Sans, sans-serif" font-size="17" fill="#888">${escapeXml(r.when)}</text>`,
     )
     .join('');
+  const cardX = style.statusLeft ? 40 : width - card - 40;
+  const map = style.map
+    ? `<rect y="${style.headerHeight}" width="${width}" height="180" fill="#dfe8d8"/>
+       <path d="M 60 ${style.headerHeight + 140} C 300 ${style.headerHeight + 20}, 700 ${style.headerHeight + 170}, 1040 ${style.headerHeight + 40}" stroke="${style.brand}" stroke-width="8" fill="none"/>`
+    : '';
   const svg = svgDoc(
     `<rect width="${width}" height="${height}" fill="#fff"/>
-     <rect width="${width}" height="80" fill="#d71e28"/>
-     <text x="40" y="52" font-family="DejaVu Sans, sans-serif" font-size="30" font-weight="bold" fill="#fff">${escapeXml(carrier)} · Track a parcel</text>
-     <text x="40" y="130" font-family="DejaVu Sans Mono, monospace" font-size="24" fill="#111">${escapeXml(trackingNo)}</text>
-     <rect x="800" y="100" width="260" height="44" rx="22" fill="#e3f5e9"/><text x="930" y="130" font-family="DejaVu Sans, sans-serif" font-size="22" fill="#1a7b3b" text-anchor="middle" font-weight="bold">Delivered</text>
-     <rect x="40" y="160" width="${width - 80}" height="1" fill="#ddd"/>
+     <rect width="${width}" height="${style.headerHeight}" fill="${style.brand}"/>
+     <text x="40" y="${style.headerHeight / 2 + 11}" font-family="DejaVu Sans, sans-serif" font-size="30" font-weight="bold" fill="#fff">${escapeXml(carrier)} · Track a parcel</text>
+     ${map}
+     <rect x="${cardX}" y="${top + 20}" width="${card}" height="${height - top - 40}" rx="12" fill="#e3f5e9"/>
+     <text x="${cardX + card / 2}" y="${top + 80}" font-family="DejaVu Sans, sans-serif" font-size="30" fill="#1a7b3b" text-anchor="middle" font-weight="bold">Delivered</text>
+     <text x="${cardX + card / 2}" y="${top + 120}" font-family="DejaVu Sans Mono, monospace" font-size="22" fill="#111" text-anchor="middle">${escapeXml(trackingNo)}</text>
      ${body}`,
     width,
     height,

@@ -16,7 +16,8 @@ export async function signIn(page: Page, user: { userId: string; password: strin
   await page.getByRole('textbox', { name: 'User id' }).fill(user.userId);
   await page.getByRole('textbox', { name: 'Password' }).fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('signed-in-user')).toBeVisible();
+  // The password hash (scrypt, N = 2^17) takes seconds on a busy machine.
+  await expect(page.getByTestId('signed-in-user')).toBeVisible({ timeout: 30_000 });
 }
 
 /** A method call as the signed-in user of this page (its session cookie). */

@@ -47,17 +47,18 @@ test('edit a partial rate, preview the changed cases and totals, publish with a 
   await expect(screen.getByTestId('publish')).toBeDisabled();
   await shot(page, '50-policy-editor');
 
-  // An invalid rate: the contract's message next to the field, no preview.
+  // Rates are typed as percents, like every other screen shows them. An invalid one: the
+  // message next to the field, no preview.
   const rate = screen.getByTestId(`rate-${reason}`);
-  await rate.fill('1.5');
-  await expect(screen.getByTestId('policy-form')).toContainText('must be between 0 and 1');
+  await rate.fill('150');
+  await expect(screen.getByTestId('policy-form')).toContainText('Between 0 and 100 %.');
   await expect(screen.getByTestId('run-preview')).toBeDisabled();
   await expect(screen.getByTestId('draft-invalid')).toBeVisible();
   await shot(page, '51-policy-invalid-rate');
 
   // The real change: the diff against the version in force.
-  await rate.fill(String(newRate));
-  await expect(screen.getByTestId('policy-form')).not.toContainText('must be between 0 and 1');
+  await rate.fill(String(Math.round(newRate * 100)));
+  await expect(screen.getByTestId('policy-form')).not.toContainText('Between 0 and 100 %');
   const diff = screen.getByTestId('diff-row');
   await expect(diff).toHaveCount(1);
   await expect(diff).toContainText(`${before.policy.partialRates[reason as keyof typeof before.policy.partialRates]} (`);
@@ -69,7 +70,8 @@ test('edit a partial rate, preview the changed cases and totals, publish with a 
   await screen.getByTestId('preview-n').fill('10');
   await screen.getByTestId('run-preview').click();
   const preview = screen.getByTestId('policy-preview');
-  await expect(preview).toBeVisible();
+  // The replay starts a worker thread: seconds on a busy machine.
+  await expect(preview).toBeVisible({ timeout: 30_000 });
   const ours = preview.locator(`[data-testid="preview-row"][data-case-id="${caseId}"]`);
   await expect(ours).toHaveAttribute('data-changed', 'true');
   const newAmount = Math.min(settled.claim.amountMinor, Math.round(newRate * price));
@@ -167,6 +169,9 @@ test('a publish on top of a version someone else published meanwhile is refused;
   await screen.getByTestId('publish').click();
   await expect(screen.getByTestId('policy-refusal')).toContainText(`Oleg Sokolov published version ${start.version + 1}`);
   await expect(screen.getByTestId('policy-conflict')).toBeVisible();
+  // The publish card no longer offers to publish the number now in force.
+  await expect(screen.getByTestId('publish')).toBeDisabled();
+  await expect(screen.getByTestId('publish')).toHaveText(`Apply your changes to version ${start.version + 1} first`);
   await shot(page, '56-policy-conflict');
   await screen.getByTestId('rebase-draft').click();
   // Her change on top of his: the diff shows only hers, his stays in the draft.

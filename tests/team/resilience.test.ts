@@ -146,7 +146,7 @@ describe.skipIf(!SERVER_URL)('a desktop on a database that goes away', () => {
     }
     const policies = await adminQuery<{ version: number; note: string }>(url, 'SELECT version, note FROM policies ORDER BY version');
     // Version 1 is the defaults, created once; the demo history publishes one change (version 2), once.
-    expect(policies.filter((p) => p.note === 'Defaults of DOMAIN.md').map((p) => Number(p.version))).toEqual([1]);
+    expect(policies.filter((p) => p.note === 'The default policy').map((p) => Number(p.version))).toEqual([1]);
     expect(policies.map((p) => Number(p.version))).toEqual([1, 2]);
     const [users] = await adminQuery<{ n: string }>(url, 'SELECT count(*) AS n FROM users');
     expect(Number(users!.n)).toBe(DEMO_USERS.length);

@@ -32,7 +32,7 @@ export async function policyGet(db: Reader): Promise<PolicyVersionView> {
     return {
       version: 0,
       policy: DEFAULT_POLICY,
-      note: 'Defaults of DOMAIN.md (nothing published yet)',
+      note: 'The default policy (nothing published yet)',
       createdBy: 'system',
       createdAt: toIso(0),
       decisions: 0,

@@ -47,7 +47,7 @@ export async function publishPolicy(db: Reader, policy: Policy, note: string, by
 
 export async function ensurePolicy(db: Reader, now: number): Promise<VersionedPolicy> {
   const cur = await currentPolicy(db);
-  return cur.version > 0 ? cur : publishPolicy(db, DEFAULT_POLICY, 'Defaults of DOMAIN.md', 'system', now);
+  return cur.version > 0 ? cur : publishPolicy(db, DEFAULT_POLICY, 'The default policy', 'system', now);
 }
 
 /** A new version's row (its primary key refuses a version someone else published first). */

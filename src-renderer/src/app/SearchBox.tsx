@@ -73,6 +73,9 @@ export const SearchBox = forwardRef<HTMLInputElement, { onOpen: (caseId: string)
           }}
           placeholder="Search case, order, buyer, tracking"
           aria-label="Search cases"
+          // The popover marks its target expanded or not, which only a combobox may be.
+          role="combobox"
+          aria-autocomplete="list"
           aria-keyshortcuts="/"
           leftSection={loading ? <Loader size={14} /> : <IconSearch size={15} />}
           rightSection={<Kbd size="xs">/</Kbd>}

@@ -1,6 +1,7 @@
-import { Alert, Button, Group, Kbd, Text } from '@mantine/core';
+import { Alert, Button, Group, Kbd, Text, Textarea, TextInput, type TextareaProps, type TextInputProps } from '@mantine/core';
 import type { KeyboardEvent } from 'react';
 import type { AppError } from '../../../src-main/contract/errors';
+import { formatMoney } from './format';
 import { IconAlert } from './Icons';
 
 /** Pieces every command dialog shares: Ctrl+Enter to send, the refusal as the core said it, the footer. */
@@ -55,5 +56,41 @@ export function Footer({
         </Button>
       </Group>
     </Group>
+  );
+}
+
+/**
+ * A free-text row of a form (reasons, a note, a request): grows with its text from `rows`
+ * lines, bounded like the contract bounds it (`maxLength`, 2,000 unless said).
+ */
+export function TextRow({
+  value,
+  onChange,
+  rows = 2,
+  maxLength = 2000,
+  ...rest
+}: Omit<TextareaProps, 'value' | 'onChange'> & { value: string; onChange: (text: string) => void; rows?: number }) {
+  return (
+    <Textarea value={value} onChange={(e) => onChange(e.currentTarget.value)} autosize minRows={rows} maxLength={maxLength} {...rest} />
+  );
+}
+
+/** A refund amount typed in the order's currency, with the range it must fall in said below it. */
+export function AmountRow({
+  value,
+  onChange,
+  currency,
+  totalMinor,
+  ...rest
+}: Omit<TextInputProps, 'value' | 'onChange'> & { value: string; onChange: (text: string) => void; currency: string; totalMinor: number }) {
+  return (
+    <TextInput
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value)}
+      description={`Between ${formatMoney(1, currency)} and the order total ${formatMoney(totalMinor, currency)}`}
+      styles={{ input: { textAlign: 'right' } }}
+      inputMode="decimal"
+      {...rest}
+    />
   );
 }

@@ -54,16 +54,27 @@ export function useKeys(keys: KeyMap, enabled = true): void {
   const handlerFor = useEffectEvent((key: string) => keys[key]);
   useEffect(() => {
     if (!enabled) return;
+    // Whether a dialog was open when the key went down, read before any handler runs: the
+    // dialog's own Esc handler may close it first (focus on the page, e.g. after the button
+    // that had it became disabled), and that Esc must not also leave the screen.
+    let dialogAtKeydown = false;
+    const beforeAll = () => {
+      dialogAtKeydown = dialogOpen();
+    };
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
-      if (isTyping(e.target) || dialogOpen() || fromDialog(e.target)) return;
+      if (isTyping(e.target) || dialogAtKeydown || dialogOpen() || fromDialog(e.target)) return;
       if (e.key === 'Enter' && isActivatable(e.target)) return; // Enter on a button presses the button
       const handler = handlerFor(e.key);
       if (!handler) return;
       e.preventDefault();
       handler(e);
     };
+    window.addEventListener('keydown', beforeAll, true);
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', beforeAll, true);
+      window.removeEventListener('keydown', onKey);
+    };
   }, [enabled]);
 }

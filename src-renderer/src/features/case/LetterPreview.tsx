@@ -101,7 +101,15 @@ function LetterText({ letter, testId, caption }: { letter: PartyLetter; testId: 
           {letter.subject}
         </Text>
       </Text>
-      <div className="letter" data-testid={testId} lang={letter.language}>
+      {/* The letter scrolls inside its box, so the box takes focus for reading it by keyboard. */}
+      <div
+        className="letter"
+        data-testid={testId}
+        lang={letter.language}
+        tabIndex={0}
+        role="region"
+        aria-label={`Letter: ${letter.subject}`}
+      >
         {letter.body}
       </div>
     </div>

@@ -1,8 +1,8 @@
-import { Modal, Stack, Text, Textarea } from '@mantine/core';
+import { Modal, Stack, Text } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import type { AppError } from '../../../../src-main/contract/errors';
 import { useMethodMutation } from '../../api/queries';
-import { ctrlEnter, Footer, Refusal } from '../../ui/FormParts';
+import { ctrlEnter, Footer, Refusal, TextRow } from '../../ui/FormParts';
 import type { CaseView } from '../../api/types';
 
 /**
@@ -41,16 +41,7 @@ export function ReleaseDialog({
       <form onSubmit={(e) => void submit(e)} onKeyDown={ctrlEnter(() => void submit())} data-testid="release-form">
         <Stack gap="sm">
           <Text fz="sm">The case goes back to the unassigned queue, where anyone can take it. Your reason is kept in its log.</Text>
-          <Textarea
-            label="Why are you releasing it?"
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            autosize
-            minRows={2}
-            maxLength={500}
-            required
-            data-autofocus
-          />
+          <TextRow label="Why are you releasing it?" value={reason} onChange={setReason} maxLength={500} required data-autofocus />
           <Refusal error={error} />
           <Footer busy={busy} label="Release the case" disabled={!reason.trim()} onCancel={onClose} testId="release-submit" />
         </Stack>

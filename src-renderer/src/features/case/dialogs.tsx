@@ -10,8 +10,6 @@ import {
   SimpleGrid,
   Stack,
   Text,
-  Textarea,
-  TextInput,
   UnstyledButton,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
@@ -23,7 +21,7 @@ import { LetterPreview } from './LetterPreview';
 import { checkAmount, minorToInput } from '../../../../src-main/contract/money-format';
 import { decisionTemplatesFor, evidenceTemplatesFor } from '../../../../src-main/contract/templates';
 import { useMethodMutation, useMethodQuery } from '../../api/queries';
-import { ctrlEnter, Footer, Refusal } from '../../ui/FormParts';
+import { AmountRow, ctrlEnter, Footer, Refusal, TextRow } from '../../ui/FormParts';
 import { Money } from '../../ui/Money';
 import { formatMoney, outcomeLabel } from '../../ui/format';
 import type { CaseView, ProposalPreview } from '../../api/types';
@@ -135,15 +133,13 @@ export function RequestEvidenceDialog({ opened, onClose, view, userId, onDone }:
               )}
             </Group>
           )}
-          <Textarea
+          <TextRow
             label="What exactly should they send?"
             description="The party sees this text as written. Be specific: what to show, and how."
             value={text}
-            onChange={(e) => setText(e.currentTarget.value)}
-            autosize
-            minRows={5}
+            onChange={setText}
+            rows={5}
             maxRows={12}
-            maxLength={2000}
             required
             data-autofocus
             aria-label="Request text"
@@ -290,25 +286,21 @@ export function ProposeDialog({ opened, onClose, view, userId, onDone }: DialogP
               />
               {override && (
                 <Group align="flex-start" wrap="nowrap">
-                  <TextInput
+                  <AmountRow
                     label={`Partial amount (${currency})`}
                     value={amount}
-                    onChange={(e) => setAmount(e.currentTarget.value)}
+                    onChange={setAmount}
+                    currency={currency}
+                    totalMinor={view.order.totalMinor}
                     error={amountError ?? (previewError && override ? previewError.message : undefined)}
-                    description={`Between ${formatMoney(1, currency)} and the order total ${formatMoney(view.order.totalMinor, currency)}`}
-                    styles={{ input: { textAlign: 'right' } }}
-                    inputMode="decimal"
                     w={240}
                     style={{ flexShrink: 0 }}
                     aria-label="Partial amount"
                   />
-                  <Textarea
+                  <TextRow
                     label="Note on the changed amount"
                     value={note}
-                    onChange={(e) => setNote(e.currentTarget.value)}
-                    autosize
-                    minRows={2}
-                    maxLength={2000}
+                    onChange={setNote}
                     required
                     error={noteMissing ? 'Required when you change the amount' : undefined}
                     aria-label="Override note"
@@ -441,14 +433,13 @@ export function DecideDialog({ opened, onClose, view, userId, onDone }: DialogPr
               </SimpleGrid>
             </Radio.Group>
             {partialTyped && (
-              <TextInput
+              <AmountRow
                 label={`Refund amount (${currency})`}
-                description={`Between ${formatMoney(1, currency)} and the order total ${formatMoney(total, currency)}`}
                 value={amount}
-                onChange={(e) => setAmount(e.currentTarget.value)}
+                onChange={setAmount}
+                currency={currency}
+                totalMinor={total}
                 error={amountCheck && !amountCheck.ok ? amountCheck.message : undefined}
-                styles={{ input: { textAlign: 'right' } }}
-                inputMode="decimal"
                 w={260}
                 aria-label="Refund amount"
               />
@@ -461,13 +452,12 @@ export function DecideDialog({ opened, onClose, view, userId, onDone }: DialogPr
               onNote={setConsistencyNote}
             />
             <TemplatePicker items={templates} onPick={(t) => setReasons((cur) => insert(cur, t))} />
-            <Textarea
+            <TextRow
               label="Reasons"
               description="Both parties read these in their letters."
               value={reasons}
-              onChange={(e) => setReasons(e.currentTarget.value)}
-              autosize
-              minRows={5}
+              onChange={setReasons}
+              rows={5}
               maxRows={9}
               maxLength={10000}
               required

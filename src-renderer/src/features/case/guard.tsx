@@ -1,5 +1,5 @@
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AppError } from '../../../../src-main/contract/errors';
 import { ago, describeCaseEvent } from '../../../../src-main/contract/presence';
 import { IconAlert } from '../../ui/Icons';
@@ -51,7 +51,13 @@ export function useStaleGuard(view: CaseView, opened: boolean): StaleGuard {
 export function StaleNotice({ guard, error, onAcknowledge }: { guard: StaleGuard; error: AppError | null; onAcknowledge: () => void }) {
   const now = useNow();
   const refusedStale = error?.code === 'STALE';
-  if (!guard.stale && !refusedStale) return null;
+  const shown = guard.stale || refusedStale;
+  const ref = useRef<HTMLDivElement>(null);
+  // It appears above the form, possibly scrolled out of the dialog's view: bring it in.
+  useEffect(() => {
+    if (shown) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [shown]);
+  if (!shown) return null;
   const latest = guard.changes.slice(-3).reverse();
   return (
     <Alert
@@ -59,6 +65,7 @@ export function StaleNotice({ guard, error, onAcknowledge }: { guard: StaleGuard
       variant="light"
       icon={<IconAlert size={18} />}
       title="This case changed while you were writing"
+      ref={ref}
       data-testid="stale-notice"
       role="alert"
     >

@@ -1,7 +1,8 @@
-import { Alert, Anchor, Badge, Group, Stack, Table, Text, Textarea } from '@mantine/core';
+import { Alert, Anchor, Badge, Group, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { Outcome } from '../../../../src-main/contract/domain';
 import { useMethodQuery } from '../../api/queries';
+import { TextRow } from '../../ui/FormParts';
 import { Money } from '../../ui/Money';
 import { formatDate, outcomeLabel } from '../../ui/format';
 
@@ -82,15 +83,12 @@ export function ConsistencyBox({
       </Text>
       {data.far && (
         <Alert color="orange" variant="light" p="xs" data-testid="consistency-far">
-          <Textarea
+          <TextRow
             label="Consistency note (internal)"
             description="This decision differs from the nearest past ones: say why. Kept as an internal note, never in the letters."
             value={note}
-            onChange={(e) => onNote(e.currentTarget.value)}
-            autosize
-            minRows={2}
+            onChange={onNote}
             maxRows={5}
-            maxLength={2000}
             required
             data-testid="consistency-note"
           />

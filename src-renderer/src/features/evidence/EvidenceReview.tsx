@@ -138,7 +138,8 @@ export function EvidenceReview({ view, initialIndex, onClose }: Props) {
         </Box>
       ) : (
         <div className="ev-body">
-          <div className="ev-columns" ref={list} role="listbox" aria-label="Evidence files" data-testid="evidence-columns">
+          {/* Plain buttons, the one on the stage marked current: a listbox may not hold the request headings between its options. */}
+          <div className="ev-columns" ref={list} role="group" aria-label="Evidence files" data-testid="evidence-columns">
             {layout.columns.map((c) => (
               <PartyColumn key={c.party} column={c} view={view} selected={selected} onSelect={setSelected} />
             ))}
@@ -344,8 +345,7 @@ function FileCard({ item, selected, onSelect }: { item: ReviewItem; selected: bo
     <button
       type="button"
       className="ev-card"
-      role="option"
-      aria-selected={selected}
+      aria-current={selected ? 'true' : undefined}
       data-index={item.index}
       data-sha256={item.entry.sha256}
       data-testid="evidence-card"

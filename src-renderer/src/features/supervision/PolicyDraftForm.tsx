@@ -7,6 +7,14 @@ import { HOURS_FIELDS, RATE_REASONS, reasonName, type Change, type Draft } from 
 const EXAMPLE_PRICE = 10_000; // 100.00 of a two-decimal currency: "a 100.00 item refunds 50.00"
 
 /**
+ * Rates are shares (0–1) in the policy and percents on screen, typed and shown alike (every
+ * other screen says percent): 70 typed is 0.7 kept. Two decimals of a percent at most.
+ */
+const toPercent = (share: number | '') => (typeof share === 'number' ? Math.round(share * 10_000) / 100 : '');
+const toShare = (percent: number | string) => (typeof percent === 'number' ? Math.round(percent * 100) / 10_000 : '');
+const percentText = (share: number) => `${toPercent(share)} %`;
+
+/**
  * The draft as a form: deadlines, the missed-evidence default, the partial-refund rates and
  * the other settings. A changed field is marked with what it was in the version in force.
  */
@@ -27,19 +35,22 @@ export function PolicyDraftForm({
   const changedField = (field: string) => changes.some((c) => c.field === field);
   const currentRates = current.policy.partialRates as Record<string, number>;
   const hasSample = 'qualitySampleRate' in draft;
+  // The schema's "between 0 and 1" said in the percents the person typed.
+  const rateError = (field: string, v: unknown) => (typeof v === 'number' && (v < 0 || v > 1) ? 'Between 0 and 100 %.' : errorOf(field));
   // A share of cases (0–1) kept in the policy: the quality sample, the blind double decisions.
   const rateField = (field: 'qualitySampleRate' | 'doubleDecisionRate', label: string, description: string) => (
     <NumberInput
       label={label}
       description={description}
-      value={draft[field] as number | ''}
-      onChange={(x) => onEdit(field, typeof x === 'number' ? x : '')}
+      value={toPercent(draft[field] as number | '')}
+      onChange={(x) => onEdit(field, toShare(x))}
+      suffix=" %"
       min={0}
-      max={1}
-      step={0.01}
-      decimalScale={4}
+      max={100}
+      step={1}
+      decimalScale={2}
       clampBehavior="none"
-      error={errorOf(field)}
+      error={rateError(field, draft[field])}
       w={260}
       className={changedField(field) ? 'sv-field-changed' : undefined}
       data-testid={`field-${field}`}
@@ -82,7 +93,7 @@ export function PolicyDraftForm({
         </SimpleGrid>
       </Card>
 
-      <Card title="Missed evidence" hint="When an evidence request expires and no other is open (DOMAIN.md rule 4).">
+      <Card title="Missed evidence" hint="When an evidence request expires and no other request is open.">
         <Switch
           checked={draft.defaultOnMissedEvidence === true}
           onChange={(e) => onEdit('defaultOnMissedEvidence', e.currentTarget.checked)}
@@ -103,16 +114,15 @@ export function PolicyDraftForm({
 
       <Card
         title="Partial-refund rates"
-        hint="Option A refunds min(claim, rate × item price); the buyer keeps the item. A rate between 0 and 1."
+        hint="Option A refunds the smaller of the claim and this share of the item price; the buyer keeps the item."
       >
         <table className="sv-table" style={{ background: 'transparent' }}>
           <thead>
             <tr>
               <th>Reason</th>
-              <th style={{ width: 170 }}>Rate (0–1)</th>
-              <th style={{ width: 80, textAlign: 'right' }}>Share</th>
-              <th style={{ width: 150, textAlign: 'right' }}>A 100.00 item refunds</th>
-              <th style={{ width: 90, textAlign: 'right' }}>In force</th>
+              <th style={{ width: 130 }}>Share of price</th>
+              <th style={{ width: 110, textAlign: 'right' }}>Refund on 100.00</th>
+              <th style={{ width: 76, textAlign: 'right' }}>In force</th>
             </tr>
           </thead>
           <tbody>
@@ -130,27 +140,25 @@ export function PolicyDraftForm({
                   <td>
                     <NumberInput
                       size="xs"
-                      value={v}
-                      onChange={(x) => onEdit(field, typeof x === 'number' ? x : '')}
+                      value={toPercent(v)}
+                      onChange={(x) => onEdit(field, toShare(x))}
+                      suffix=" %"
                       min={0}
-                      max={1}
-                      step={0.05}
-                      decimalScale={4}
+                      max={100}
+                      step={5}
+                      decimalScale={2}
                       clampBehavior="none"
-                      error={errorOf(field)}
+                      error={rateError(field, v)}
                       aria-label={`Partial rate for ${reasonName(r)}`}
                       data-testid={`rate-${r}`}
                     />
-                  </td>
-                  <td className="num" style={{ verticalAlign: 'middle' }}>
-                    {typeof v === 'number' ? `${Math.round(v * 1000) / 10} %` : '—'}
                   </td>
                   <td className="num" style={{ verticalAlign: 'middle' }}>
                     {typeof v === 'number' && v >= 0 && v <= 1 ? (Math.round(v * EXAMPLE_PRICE) / 100).toFixed(2) : '—'}
                   </td>
                   <td className="num" style={{ verticalAlign: 'middle' }}>
                     <Text span fz="sm" c={changed ? 'dimmed' : undefined} td={changed ? 'line-through' : undefined}>
-                      {currentRates[r]}
+                      {typeof currentRates[r] === 'number' ? percentText(currentRates[r]) : '—'}
                     </Text>
                   </td>
                 </tr>
@@ -162,9 +170,9 @@ export function PolicyDraftForm({
 
       <Card title="Other settings">
         <Group align="flex-start" gap="xl">
-          {hasSample && rateField('qualitySampleRate', 'Quality sample', 'Share of closed cases sent for a quality review (0–1).')}
+          {hasSample && rateField('qualitySampleRate', 'Quality sample', 'Share of closed cases sent for a quality review.')}
           {'doubleDecisionRate' in draft &&
-            rateField('doubleDecisionRate', 'Blind double decisions', 'Share of cases decided again, blind, by a second mediator (0–1).')}
+            rateField('doubleDecisionRate', 'Blind double decisions', 'Share of cases decided again, blind, by a second mediator.')}
           <div>
             <Text fz="sm" fw={500}>
               Evidence files

@@ -37,6 +37,8 @@ export function PolicySteps({
   onPublish: () => void;
 }) {
   const { lastN, note, noteTried } = state;
+  // Someone published after this draft was started: "Publish version N+1" would name the version in force.
+  const behind = current.version > state.base.version;
   return (
     <>
       <Card
@@ -110,7 +112,7 @@ export function PolicySteps({
         </Text>
       </Card>
 
-      <Card title={`2 · Publish version ${state.base.version + 1}`}>
+      <Card title={behind ? `2 · Publish (version ${current.version} is in force)` : `2 · Publish version ${state.base.version + 1}`}>
         <Textarea
           label="Note"
           description="Why this change: it stays in the history next to the version."
@@ -130,15 +132,17 @@ export function PolicySteps({
           color="indigo"
           onClick={onPublish}
           loading={publishing}
-          disabled={!valid || !fresh || changes.length === 0}
+          disabled={behind || !valid || !fresh || changes.length === 0}
           data-testid="publish"
         >
-          Publish version {state.base.version + 1}
+          {behind ? `Apply your changes to version ${current.version} first` : `Publish version ${state.base.version + 1}`}
         </Button>
         <Text fz="xs" c="dimmed" mt={6}>
-          {!fresh && changes.length > 0
-            ? 'Preview this exact draft first.'
-            : 'New decisions record the new version; decided cases keep theirs.'}
+          {behind
+            ? `Someone published version ${current.version} after you started: see the notice above.`
+            : !fresh && changes.length > 0
+              ? 'Preview this exact draft first.'
+              : 'New decisions record the new version; decided cases keep theirs.'}
         </Text>
       </Card>
     </>

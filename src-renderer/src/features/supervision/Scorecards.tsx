@@ -1,4 +1,4 @@
-import { Badge, Button, Group, SegmentedControl, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Badge, Button, Group, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import {
   CRITERION_LABELS,
@@ -13,7 +13,7 @@ import {
 import type { AppError } from '../../../../src-main/contract/errors';
 import type { QualityRow } from '../../../../src-main/contract/supervision';
 import { useMethodMutation, useMethodQuery } from '../../api/queries';
-import { Refusal } from '../../ui/FormParts';
+import { Refusal, TextRow } from '../../ui/FormParts';
 import { useToast } from '../../ui/Toast';
 import { formatInstant } from '../../ui/format';
 import { Empty, pct, userName } from './shared';
@@ -112,16 +112,7 @@ export function ScorecardForm({ row, onDone }: { row: QualityRow; onDone: (caseI
           aria-label="Verdict"
           data-testid="quality-verdict"
         />
-        <Textarea
-          label="Note to the mediator"
-          value={note}
-          onChange={(e) => setNote(e.currentTarget.value)}
-          autosize
-          minRows={2}
-          maxRows={6}
-          maxLength={2000}
-          aria-label="Quality note"
-        />
+        <TextRow label="Note to the mediator" value={note} onChange={setNote} maxRows={6} aria-label="Quality note" />
         <Refusal error={error} />
         <Group justify="flex-end">
           <Button type="submit" loading={score.isPending} disabled={missingCause} data-testid="quality-submit">

@@ -1,11 +1,11 @@
-import { Alert, Badge, Button, Group, Kbd, Modal, Radio, SimpleGrid, Stack, Text, Textarea, TextInput, Tooltip } from '@mantine/core';
+import { Alert, Badge, Button, Group, Kbd, Modal, Radio, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { isNotReceived, type Outcome } from '../../../../../src-main/contract/domain';
 import type { AppError } from '../../../../../src-main/contract/errors';
 import { decisionAmount } from '../../../../../src-main/contract/letters';
 import { minorToInput, parseMinor } from '../../../../../src-main/contract/money-format';
 import { useMethodMutation } from '../../../api/queries';
-import { ctrlEnter, Footer, Refusal } from '../../../ui/FormParts';
+import { AmountRow, ctrlEnter, Footer, Refusal, TextRow } from '../../../ui/FormParts';
 import { IconAlert } from '../../../ui/Icons';
 import { Money } from '../../../ui/Money';
 import { Fact, Section } from '../../../ui/Section';
@@ -312,14 +312,13 @@ export function AppealReviewDialog({
                 </SimpleGrid>
               </Radio.Group>
               {outcome === 'partial' && (
-                <TextInput
+                <AmountRow
                   label={`Refund amount (${cur})`}
-                  description={`1 … ${formatMoney(total, cur)}`}
                   value={amount}
-                  onChange={(e) => setAmount(e.currentTarget.value)}
+                  onChange={setAmount}
+                  currency={cur}
+                  totalMinor={total}
                   error={amountError}
-                  styles={{ input: { textAlign: 'right' } }}
-                  inputMode="decimal"
                   w={200}
                   mt={0}
                   aria-label="Refund amount"
@@ -358,13 +357,12 @@ export function AppealReviewDialog({
             </Text>
           )}
 
-          <Textarea
+          <TextRow
             label="Reasons"
             description="Both parties receive these with the result of their appeal."
             value={reasons}
-            onChange={(e) => setReasons(e.currentTarget.value)}
-            autosize
-            minRows={4}
+            onChange={setReasons}
+            rows={4}
             maxRows={10}
             maxLength={10000}
             required

@@ -1,10 +1,10 @@
-import { Alert, Badge, Button, Group, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Group, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import type { Outcome } from '../../../../../src-main/contract/domain';
 import type { AppError } from '../../../../../src-main/contract/errors';
 import { parseMinor } from '../../../../../src-main/contract/money-format';
 import { useMethodMutation, useMethodQuery } from '../../../api/queries';
-import { Refusal } from '../../../ui/FormParts';
+import { AmountRow, Refusal, TextRow } from '../../../ui/FormParts';
 import { Money } from '../../../ui/Money';
 import { Fact, Section } from '../../../ui/Section';
 import { formatInstant, outcomeLabel } from '../../../ui/format';
@@ -98,23 +98,17 @@ function BlindForm({ view, onDone }: { view: CaseView; onDone: (message: string)
             data-testid="blind-outcome"
           />
           {outcome === 'partial' && (
-            <TextInput
+            <AmountRow
               label={`Refund (${currency})`}
               value={amount}
-              onChange={(e) => setAmount(e.currentTarget.value)}
+              onChange={setAmount}
+              currency={currency}
+              totalMinor={view.order.totalMinor}
               error={amount && amountWrong ? 'Enter an amount such as 12.50' : undefined}
               data-testid="blind-amount"
             />
           )}
-          <Textarea
-            label="Reasons"
-            value={reasons}
-            onChange={(e) => setReasons(e.currentTarget.value)}
-            autosize
-            minRows={3}
-            maxLength={10_000}
-            data-testid="blind-reasons"
-          />
+          <TextRow label="Reasons" value={reasons} onChange={setReasons} rows={3} maxLength={10_000} data-testid="blind-reasons" />
           <Refusal error={error} />
           <Group justify="flex-end">
             <Button type="submit" loading={decide.isPending} disabled={amountWrong || !reasons.trim()} data-testid="blind-submit">

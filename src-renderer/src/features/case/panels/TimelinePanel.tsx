@@ -27,6 +27,44 @@ const EVENT_LABELS: Record<string, string> = {
   'command.refused': 'Refused',
 };
 
+/** The action a refusal names, in the words of the case screen's buttons (not a method name). */
+const ACTION_LABELS: Record<string, string> = {
+  claim: 'Claim',
+  release: 'Release',
+  assign: 'Assign',
+  reassign: 'Reassign',
+  requestEvidence: 'Request evidence',
+  propose: 'Publish the resolutions',
+  decide: 'Decide',
+  reviewAppeal: 'Review the appeal',
+  submitEvidence: 'Evidence from a party',
+  reply: 'A party’s reply',
+  shipReturn: 'Return shipped',
+  confirmReturn: 'Return received',
+  appeal: 'An appeal',
+  refundUpdate: 'A refund update',
+};
+
+function refusedAction(d: Record<string, unknown>): string {
+  const raw = typeof d.command === 'string' ? d.command : typeof d.method === 'string' ? d.method.split('.').pop()! : '';
+  return ACTION_LABELS[raw] ?? humanize(raw.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase());
+}
+
+type Event = CaseView['events'][number];
+/** One line of the timeline: an event, or a run of refused attempts shown as one. */
+type Entry = { event: Event; refusals: number };
+
+/** Refused attempts in a row (a person retrying, a feed resending) are one entry with a count, not a red wall. */
+function entriesOf(events: Event[]): Entry[] {
+  const out: Entry[] = [];
+  for (const e of events) {
+    const last = out[out.length - 1];
+    if (e.type === 'command.refused' && last?.event.type === 'command.refused') last.refusals += 1;
+    else out.push({ event: e, refusals: e.type === 'command.refused' ? 1 : 0 });
+  }
+  return out;
+}
+
 function eventSummary(type: string, details: unknown, currency: string): string {
   const d = (details ?? {}) as Record<string, unknown>;
   const s = (k: string) => (typeof d[k] === 'string' ? d[k] : undefined);
@@ -53,7 +91,7 @@ function eventSummary(type: string, details: unknown, currency: string): string 
     case 'case.decided':
       return `${outcomeLabel(s('outcome') ?? '')} ${typeof d.amountMinor === 'number' ? formatMoney(d.amountMinor, currency) : ''} · ${s('basis') ?? ''}`;
     case 'command.refused':
-      return `${s('command') ?? s('method') ?? ''}: ${s('message') ?? s('code') ?? ''}`;
+      return `${refusedAction(d)}: ${s('message') ?? s('code') ?? ''}`;
     case 'case.finalized':
     case 'refund.cancelled':
       return s('because') ?? '';
@@ -68,7 +106,8 @@ function eventSummary(type: string, details: unknown, currency: string): string 
 
 export function TimelinePanel({ view }: { view: CaseView }) {
   const cur = view.order.currency;
-  const events = [...view.events].reverse();
+  // Newest first; a run of refusals shows the latest one's message.
+  const entries = entriesOf([...view.events].reverse());
   return (
     <Section
       title={`Timeline · ${view.events.length} events`}
@@ -89,7 +128,7 @@ export function TimelinePanel({ view }: { view: CaseView }) {
         </Group>
       }
     >
-      {events.map((e, i) => {
+      {entries.map(({ event: e, refusals }, i) => {
         const kind = actorKind(e.actor);
         const summary = eventSummary(e.type, e.details, cur);
         return (
@@ -102,6 +141,7 @@ export function TimelinePanel({ view }: { view: CaseView }) {
               <Text fz="sm" component="div">
                 <Text span inherit fw={600} c={e.type === 'command.refused' ? 'red.7' : undefined}>
                   {EVENT_LABELS[e.type] ?? humanize(e.type)}
+                  {refusals > 1 && ` · ${refusals} attempts`}
                 </Text>
                 <Text span fz="xs" fw={600} c={`${ACTOR_COLORS[kind]}.8`} ml={8}>
                   {e.actor}
