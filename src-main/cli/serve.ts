@@ -9,6 +9,7 @@ import { intFlag, parseArgs } from './args';
 import { databaseUrlFromEnv, defaultDataDir } from './paths';
 import { demoFeedToken } from '../demo/marketplace/demo-feed';
 import { runMarketplaceSimulator } from '../demo/marketplace/simulator';
+import { cursorFile } from '../demo/marketplace/cursor-state';
 import type { Core } from '../runtime/core';
 
 const DEFAULT_DEMO_CASES = 3_000;
@@ -84,6 +85,8 @@ async function simulateMarketplace(core: Core, dataDir: string, url: string): Pr
     temper: 'mixed',
     disputes: 30,
     everyMinutes: 240,
+    // Beside the feed's token: the next start goes on from the last event this one handled.
+    state: cursorFile(join(dataDir, `${feed.name}.cursor.json`), feed.token, url),
     log: (line) => process.stdout.write(`[marketplace] ${line}\n`),
     signal: abort.signal,
   }).catch((e: unknown) => process.stderr.write(`[marketplace] stopped: ${(e as Error).message}\n`));
