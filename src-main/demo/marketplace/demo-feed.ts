@@ -18,10 +18,10 @@ export async function demoFeedToken(db: Reader, dataDir: string, now: number): P
   }
   let created;
   try {
-    created = await addFeed(db, 'demo-marketplace', null, now);
+    created = await addFeed(db, 'demo-marketplace', null, now, 'demo');
   } catch (e) {
     if (!(e instanceof AppFailure) || e.code !== 'DUPLICATE') throw e;
-    created = await addFeed(db, `demo-marketplace-${now.toString(36)}`, null, now);
+    created = await addFeed(db, `demo-marketplace-${now.toString(36)}`, null, now, 'demo');
   }
   const saved = { name: created.feed.name, token: created.token };
   mkdirSync(dataDir, { recursive: true });
