@@ -151,7 +151,7 @@ async function commandOnLockedCase(
   await recordChange(tx, [caseId], 'command', now);
   // The supervisors' desk: the log a policy preview replays, and decision-quality sampling.
   await logCommand(tx, caseId, command, actor, now);
-  await sampleDecisionForQuality(tx, state, result.next, policy.qualitySampleRate, now);
+  await sampleDecisionForQuality(tx, state, result.next, policy, now);
   await selectForDoubleDecision(tx, state, result.next, policy.doubleDecisionRate, now);
   if (options.alsoInTransaction) await options.alsoInTransaction(tx, result);
   return { caseId, status: result.next.status };

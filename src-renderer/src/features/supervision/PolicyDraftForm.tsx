@@ -28,7 +28,7 @@ export function PolicyDraftForm({
   const currentRates = current.policy.partialRates as Record<string, number>;
   const hasSample = 'qualitySampleRate' in draft;
   // A share of cases (0–1) kept in the policy: the quality sample, the blind double decisions.
-  const rateField = (field: 'qualitySampleRate' | 'doubleDecisionRate', label: string, description: string) => (
+  const rateField = (field: 'qualitySampleRate' | 'doubleDecisionRate' | 'calibrationShare', label: string, description: string) => (
     <NumberInput
       label={label}
       description={description}
@@ -165,6 +165,8 @@ export function PolicyDraftForm({
           {hasSample && rateField('qualitySampleRate', 'Quality sample', 'Share of closed cases sent for a quality review (0–1).')}
           {'doubleDecisionRate' in draft &&
             rateField('doubleDecisionRate', 'Blind double decisions', 'Share of cases decided again, blind, by a second mediator (0–1).')}
+          {'calibrationShare' in draft &&
+            rateField('calibrationShare', 'Calibration share', 'Share of quality samples also scored by a second supervisor (0–1).')}
           <div>
             <Text fz="sm" fw={500}>
               Evidence files
