@@ -23,6 +23,9 @@
  *   consistency on PostgreSQL too: the Decide dialog's nearest past decisions at
  *               --consistency-cases (100k) cases beside raw `pg`, and the plan of the candidate
  *               query (--consistency-only to run just this; bench/consistency.ts)
+ *   reports     on PostgreSQL too: the supervisors' 30-day report by mediator and by week at
+ *               --reports-cases (1M) cases beside raw `pg` (--reports-only to run just this;
+ *               bench/reports.ts)
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -83,6 +86,8 @@ export async function runBench(args: string[]): Promise<void> {
     'team-only': 'boolean',
     'consistency-cases': 'string',
     'consistency-only': 'boolean',
+    'reports-cases': 'string',
+    'reports-only': 'boolean',
   });
   const pgUrl = (flags.pg as string | undefined) ?? process.env.BENCH_DATABASE_URL;
   const team = async () => {
@@ -109,6 +114,24 @@ export async function runBench(args: string[]): Promise<void> {
       log,
     });
   };
+  const reports = async () => {
+    if (!pgUrl) return { skipped: 'no PostgreSQL server given (--pg <url> or BENCH_DATABASE_URL)', pass: true };
+    const { benchReports } = await import('../bench/reports');
+    return benchReports({
+      url: pgUrl,
+      cases: intFlag(flags['reports-cases'], 'reports-cases', 1_000_000),
+      runs: Math.max(1, intFlag(flags.runs, 'runs', 20)),
+      now: NOW,
+      log,
+    });
+  };
+  if (flags['reports-only']) {
+    const figures = { reports: await reports() };
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'mediation-desk', startedAt: new Date().toISOString(), figures, pass: figures.reports.pass }, null, 2)}\n`,
+    );
+    return;
+  }
   if (flags['consistency-only']) {
     const figures = { consistency: await consistency() };
     process.stdout.write(
@@ -274,6 +297,7 @@ export async function runBench(args: string[]): Promise<void> {
         ...(photoMatch ? { photoMatch } : {}),
         team: await team(),
         consistency: await consistency(),
+        reports: await reports(),
         ...(auditFigure ? { auditVerify: auditFigure } : {}),
       };
       const report = {

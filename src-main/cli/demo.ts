@@ -6,6 +6,7 @@ import { openEvidenceStore } from '../runtime/evidence-store';
 import { seedDemo } from '../demo/seed';
 import { openEvidenceFiles } from '../app/evidence/intake';
 import { ensurePolicy } from '../db/repos/policy';
+import { demoCasesToDemoFeed } from '../demo/marketplace/demo-feed';
 import { intFlag, parseArgs } from './args';
 import { databaseUrlFromEnv, defaultDataDir } from './paths';
 
@@ -21,7 +22,11 @@ export async function runDemo(args: string[]): Promise<void> {
     // The same evidence store `serve` and the desktop use for this database (PostgreSQL: the database itself).
     const store = openEvidenceStore(db, { databaseUrl: url, dataDir: defaultDataDir() });
     const result = await seedDemo(db, cases, systemClock.now(), openEvidenceFiles(store));
-    process.stdout.write(`${JSON.stringify({ database: url, ...result })}\n`);
+    // The demo's parties act through the feed API, with the token written beside the data.
+    const feed = await demoCasesToDemoFeed(db, defaultDataDir(), systemClock.now());
+    process.stdout.write(
+      `${JSON.stringify({ database: url, ...result, feed: { name: feed.name, tokenFile: feed.tokenFile, cases: feed.cases } })}\n`,
+    );
   } finally {
     await db.destroy();
   }

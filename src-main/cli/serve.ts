@@ -7,8 +7,9 @@ import { openCore } from '../runtime/core';
 import { startHttpServer } from '../transport/http';
 import { intFlag, parseArgs } from './args';
 import { databaseUrlFromEnv, defaultDataDir } from './paths';
-import { demoFeedToken } from '../demo/marketplace/demo-feed';
+import { demoCasesToDemoFeed, demoFeedToken } from '../demo/marketplace/demo-feed';
 import { runMarketplaceSimulator } from '../demo/marketplace/simulator';
+import { cursorFile } from '../demo/marketplace/cursor-state';
 import type { Core } from '../runtime/core';
 
 const DEFAULT_DEMO_CASES = 3_000;
@@ -46,6 +47,11 @@ export async function runServe(args: string[]): Promise<void> {
     testControls: clock ? { advanceClock: async (ms: number) => (clock.advance(ms), core.sweepNow()), now: () => clock.now() } : undefined,
   });
   process.stdout.write(`Mediation Desk is serving ${server.url}  (data: ${flags.db ?? databaseUrlFromEnv() ?? dataDir})\n`);
+  if (flags.demo) {
+    // The demo's cases belong to the demo's marketplace: tests and the simulator act for its parties with this token.
+    const feed = await demoCasesToDemoFeed(core.db, dataDir, core.context.clock.now());
+    process.stdout.write(`The demo's cases belong to the feed ${feed.name}; its token is in ${feed.tokenFile}\n`);
+  }
   // The desk serves whether or not its simulated marketplace could start.
   const simulation = flags.simulate
     ? await simulateMarketplace(core, dataDir, server.url).catch((e: unknown) => {
@@ -84,6 +90,8 @@ async function simulateMarketplace(core: Core, dataDir: string, url: string): Pr
     temper: 'mixed',
     disputes: 30,
     everyMinutes: 240,
+    // Beside the feed's token: the next start goes on from the last event this one handled.
+    state: cursorFile(join(dataDir, `${feed.name}.cursor.json`), feed.token, url),
     log: (line) => process.stdout.write(`[marketplace] ${line}\n`),
     signal: abort.signal,
   }).catch((e: unknown) => process.stderr.write(`[marketplace] stopped: ${(e as Error).message}\n`));

@@ -26,6 +26,8 @@ export const Policy = z
     qualitySampleRate: SampleRate.default(0.05),
     /** Share of cases (a keyed draw on the case id) also decided blind by a second mediator, for the noise audit. */
     doubleDecisionRate: SampleRate.default(0.05),
+    /** Share of quality samples that a second supervisor also scores, blind to the first (calibration); stored versions before it read as 25 %. */
+    calibrationShare: SampleRate.default(0.25),
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;
@@ -49,14 +51,16 @@ export const DEFAULT_POLICY: Policy = {
   },
   qualitySampleRate: 0.05,
   doubleDecisionRate: 0.05,
+  calibrationShare: 0.25,
 };
 
 /** Overrides as a scenario or a draft gives them: any subset of keys, rates merged per reason. */
-// qualitySampleRate and doubleDecisionRate without their defaults here: an override that leaves it out must keep the base's value.
+// qualitySampleRate, doubleDecisionRate and calibrationShare without their defaults here: an override that leaves it out must keep the base's value.
 export const PolicyOverrides = Policy.extend({
   partialRates: Policy.shape.partialRates.partial(),
   qualitySampleRate: SampleRate,
   doubleDecisionRate: SampleRate,
+  calibrationShare: SampleRate,
 })
   .partial()
   .strict();

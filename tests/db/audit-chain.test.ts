@@ -10,14 +10,26 @@ import { canonicalEventV1, sha256HexV1 } from '../../migrations/audit-chain-v1';
 import { eventHash } from '../../src-main/db/repos/audit-chain';
 import { verifyChains } from '../../src-main/app/audit/verify';
 import { exportHeads } from '../../src-main/app/audit/heads';
-import { dialectOf } from '../../src-main/db/dialect';
 import type { Db } from '../../src-main/db/connect';
 import { migrate } from '../../src-main/db/connect';
 import type { IntegrityView } from '../../src-main/contract/outputs/audit';
 import { ManualClock } from '../../src-main/runtime/clock';
 import { openCore } from '../../src-main/runtime/core';
 import { DIALECTS, openTestDb } from './harness';
-import { deskOn, dispute, freshDatabaseUrl, HOUR, INTAKE, M1, openUrl, S1, T0, type Desk } from './audit-fixtures';
+import {
+  deskOn,
+  dispute,
+  dropAppendOnly,
+  freshDatabaseUrl,
+  HOUR,
+  INTAKE,
+  M1,
+  openUrl,
+  recreateAppendOnly,
+  S1,
+  T0,
+  type Desk,
+} from './audit-fixtures';
 
 /**
  * Issue 14, item 4: the audit chain. Each attack of the issue (drop the append-only trigger,
@@ -54,12 +66,7 @@ async function populate(desk: Desk): Promise<void> {
 
 /** The issue's attack, in the attacker's own SQL: triggers off, four forgeries, triggers back on. */
 async function attack(db: Db): Promise<void> {
-  const pg = dialectOf(db) === 'postgres';
-  if (pg) await sql`DROP TRIGGER case_events_no_change ON case_events`.execute(db);
-  else {
-    await sql`DROP TRIGGER case_events_no_update`.execute(db);
-    await sql`DROP TRIGGER case_events_no_delete`.execute(db);
-  }
+  await dropAppendOnly(db);
   await sql`UPDATE case_events SET actor = 'm2' WHERE case_id = 'AU-1' AND type = 'case.claimed'`.execute(db);
   await sql`DELETE FROM case_events WHERE case_id = 'AU-2' AND type = 'case.claimed'`.execute(db);
   await sql`UPDATE decisions SET amount_minor = amount_minor * 100 WHERE case_id = 'AU-3'`.execute(db);
@@ -67,22 +74,6 @@ async function attack(db: Db): Promise<void> {
   // The newest event of AU-4: the chain alone cannot see it go; the exported heads can.
   await sql`DELETE FROM case_events WHERE case_id = 'AU-4' AND type = 'case.reassigned'`.execute(db);
   await recreateAppendOnly(db);
-}
-
-/** The append-only triggers exactly as migration 0001 creates them. */
-async function recreateAppendOnly(db: Db): Promise<void> {
-  if (dialectOf(db) === 'postgres') {
-    await sql`CREATE TRIGGER case_events_no_change BEFORE UPDATE OR DELETE ON case_events FOR EACH ROW EXECUTE FUNCTION case_events_append_only()`.execute(
-      db,
-    );
-  } else {
-    await sql`CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END`.execute(
-      db,
-    );
-    await sql`CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END`.execute(
-      db,
-    );
-  }
 }
 
 /** Opens the application's core on the database as a desktop would, and answers what a supervisor's banner shows. */

@@ -7,7 +7,9 @@ import { dispatch } from '../../src-main/app/dispatch';
 import type { ServiceContext } from '../../src-main/app/handlers';
 import type { Identity } from '../../src-main/app/identity';
 import { replayInWorker } from '../../src-main/app/replay/in-worker';
+import { sql } from 'kysely';
 import { openDatabase, type Db } from '../../src-main/db/connect';
+import { dialectOf } from '../../src-main/db/dialect';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { ManualClock } from '../../src-main/runtime/clock';
 
@@ -98,3 +100,28 @@ export async function freshDatabaseUrl(dialect: 'sqlite' | 'postgres'): Promise<
 }
 
 export const openUrl = (url: string): Promise<Db> => openDatabase({ url });
+
+/** What an attacker with the database's password does first: the append-only triggers of case_events off. */
+export async function dropAppendOnly(db: Db): Promise<void> {
+  if (dialectOf(db) === 'postgres') await sql`DROP TRIGGER case_events_no_change ON case_events`.execute(db);
+  else {
+    await sql`DROP TRIGGER case_events_no_update`.execute(db);
+    await sql`DROP TRIGGER case_events_no_delete`.execute(db);
+  }
+}
+
+/** The append-only triggers exactly as migration 0001 creates them. */
+export async function recreateAppendOnly(db: Db): Promise<void> {
+  if (dialectOf(db) === 'postgres') {
+    await sql`CREATE TRIGGER case_events_no_change BEFORE UPDATE OR DELETE ON case_events FOR EACH ROW EXECUTE FUNCTION case_events_append_only()`.execute(
+      db,
+    );
+  } else {
+    await sql`CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END`.execute(
+      db,
+    );
+    await sql`CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END`.execute(
+      db,
+    );
+  }
+}

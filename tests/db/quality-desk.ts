@@ -35,7 +35,7 @@ export interface Desk {
     reason?: string,
   ): Promise<string>;
   /** Publishes the current policy with these sampling rates. */
-  rates(by: Identity, r: { qualitySampleRate?: number; doubleDecisionRate?: number }): Promise<void>;
+  rates(by: Identity, r: { qualitySampleRate?: number; doubleDecisionRate?: number; calibrationShare?: number }): Promise<void>;
 }
 
 export async function openDesk(url: string, team: Array<[string, Role]>): Promise<Desk> {

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CaseView } from '../../src-main/contract/outputs/case';
 import type { CalibrationView, DoubleAgreementView, DoubleMineRow, Scores, ScoreResult } from '../../src-main/contract/scorecards';
 import type { QualityListView } from '../../src-main/contract/supervision';
-import { CALIBRATION_SHARE, sampleDraw, SECRET_KEY } from '../../src-main/app/supervision/quality';
+import { isCalibrationSample, sampleDraw, SECRET_KEY } from '../../src-main/app/supervision/quality';
+import { DEFAULT_POLICY } from '../../src-main/contract/policy';
 import { DIALECTS } from './harness';
 import { as, openDesk, type Desk } from './quality-desk';
 
@@ -52,15 +53,46 @@ describe.each(DIALECTS)('quality scorecards on $name', ({ url }) => {
   const secret = async () =>
     (await desk.db.selectFrom('settings').select('value').where('key', '=', SECRET_KEY).executeTakeFirstOrThrow()).value;
   /** Case ids, in order, whose sample the keyed draw makes a calibration sample (or not). */
-  const idsWhere = async (calibration: boolean, n: number, prefix: string) => {
+  const idsWhere = async (calibration: boolean, n: number, prefix: string, share = DEFAULT_POLICY.calibrationShare) => {
     const key = await secret();
     const out: string[] = [];
     for (let i = 0; out.length < n; i++) {
       const id = `${prefix}-${i}`;
-      if (sampleDraw(key, `calibration#${id}`, 1) < CALIBRATION_SHARE === calibration) out.push(id);
+      if (isCalibrationSample(key, id, 1, share) === calibration) out.push(id);
     }
     return out;
   };
+  const isMarked = async (id: string) =>
+    (await desk.ok<QualityListView>('quality.list', {}, S1)).rows.find((r) => r.caseId === id)!.calibration;
+
+  it('takes the calibration share from the policy (default 25 %), validated like the other shares', async () => {
+    // Under the default share: one case the draw marks, one it does not.
+    const [marked] = await idsWhere(true, 1, 'CS-a');
+    const [unmarked] = await idsWhere(false, 1, 'CS-b');
+    await desk.decided(marked!, M1, 'full');
+    await desk.decided(unmarked!, M1, 'full');
+    expect([await isMarked(marked!), await isMarked(unmarked!)]).toEqual([true, false]);
+    // Every sample, then none: the same draws now fall the other way.
+    await desk.rates(S1, { calibrationShare: 1 });
+    const [wasUnmarked] = await idsWhere(false, 1, 'CS-c');
+    await desk.decided(wasUnmarked!, M1, 'full');
+    expect(await isMarked(wasUnmarked!)).toBe(true);
+    await desk.rates(S1, { calibrationShare: 0 });
+    const [wasMarked] = await idsWhere(true, 1, 'CS-d');
+    await desk.decided(wasMarked!, M1, 'full');
+    expect(await isMarked(wasMarked!)).toBe(false);
+    // A share outside 0–1 is refused, naming the field; the policy in force keeps 0.
+    const current = await desk.ok<{ version: number; policy: Record<string, unknown> }>('policy.get', {}, S1);
+    for (const bad of [1.5, -0.1, '0.3'])
+      expect(
+        await desk.refused(
+          'policy.publish',
+          { policy: { ...current.policy, calibrationShare: bad }, note: 'x', basedOnVersion: current.version },
+          S1,
+        ),
+      ).toMatchObject({ code: 'VALIDATION', field: 'policy.calibrationShare' });
+    expect((await desk.ok<{ policy: { calibrationShare: number } }>('policy.get', {}, S1)).policy.calibrationShare).toBe(0);
+  });
 
   it('refuses a low mark without a root cause, "other" without a note, and marks outside 1–5, naming the field', async () => {
     await desk.decided('Q-1', M1, 'none');

@@ -180,7 +180,7 @@ async function acceptCommand(
     now,
     readUnderLock: a.readUnderLock,
   });
-  await sampleDecisionForQuality(tx, state, result.next, policy.qualitySampleRate, now);
+  await sampleDecisionForQuality(tx, state, result.next, policy, now);
   await selectForDoubleDecision(tx, state, result.next, policy.doubleDecisionRate, now);
   if (a.options.alsoInTransaction) await a.options.alsoInTransaction(tx, result, state.version);
 }

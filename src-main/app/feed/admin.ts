@@ -2,8 +2,9 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { AppFailure } from '../../contract/errors';
 import type { FeedView } from '../../contract/feed';
 import { toIso } from '../../contract/primitives';
-import type { Reader } from '../../db/tx';
+import type { Reader, WriteTx } from '../../db/tx';
 import { inWriteTx } from '../../db/tx';
+import { insertChainedEvents } from '../../db/repos/audit-chain';
 import { countFeeds, feedByName, feedByTokenHash, insertFeed, listFeeds, outboxHead, revokeFeed, type FeedRow } from '../../db/repos/feeds';
 
 /**
@@ -25,11 +26,41 @@ export const FEED_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** Connections an installation may hold, revoked ones included (each is listed and read on the Feeds screen). */
 export const MAX_FEEDS = 200;
 
+/**
+ * Who created or revoked a feed, in its audit events: a signed-in supervisor's user id (the
+ * Feeds screen), `cli` (the `feed` command, run by whoever may open the database), or
+ * `demo` (the demo's own connection).
+ */
+export type FeedAdminActor = string;
+
+/**
+ * The audit chain of one feed (db/repos/audit-chain.ts): its creation and its revocation, each
+ * chained after the last like a case's events, so `audit verify` names an altered or deleted
+ * one. Keyed by the feed's random id, which no dispute id can be made to match by accident,
+ * and which no one outside the desk sees.
+ */
+export const feedChainId = (feedId: string): string => `feed:${feedId}`;
+
+async function chainFeedEvent(
+  tx: WriteTx,
+  feedId: string,
+  type: 'feed.created' | 'feed.revoked',
+  actor: FeedAdminActor,
+  now: number,
+  details: object,
+) {
+  // The feed's own row is locked by this transaction (inserted or updated just before), so two writers cannot fork its chain.
+  await insertChainedEvents(tx, [
+    { case_id: feedChainId(feedId), at: now, actor: actor.slice(0, 200), type, details: JSON.stringify(details), bound: null },
+  ]);
+}
+
 export async function addFeed(
   db: Reader,
   name: string,
   webhookUrl: string | null,
   now: number,
+  actor: FeedAdminActor = 'cli',
 ): Promise<{ feed: Feed; token: string; webhookSecret: string | null }> {
   if (!FEED_NAME.test(name))
     throw new AppFailure(
@@ -47,6 +78,8 @@ export async function addFeed(
     if ((await countFeeds(tx)) >= MAX_FEEDS)
       throw new AppFailure('VALIDATION', `This desk already holds ${MAX_FEEDS} feeds; it takes no more.`);
     await insertFeed(tx, { id, name, tokenHash: hashToken(token), webhookUrl, webhookSecret, now });
+    // The webhook's address is part of what was decided; its secret and the token never leave the feeds table.
+    await chainFeedEvent(tx, id, 'feed.created', actor, now, { name, webhookUrl });
   });
   return { feed: { id, name }, token, webhookSecret };
 }
@@ -67,8 +100,14 @@ function checkWebhookUrl(url: string): void {
   if (url.length > 2_000) throw new AppFailure('VALIDATION', 'The webhook address is longer than 2000 characters.', 'webhook');
 }
 
-export async function revokeFeedByName(db: Reader, name: string, now: number): Promise<void> {
-  const done = await inWriteTx(db, (tx) => revokeFeed(tx, name, now));
+export async function revokeFeedByName(db: Reader, name: string, now: number, actor: FeedAdminActor = 'cli'): Promise<void> {
+  const done = await inWriteTx(db, async (tx) => {
+    if (!(await revokeFeed(tx, name, now))) return false;
+    // The update holds the row: a concurrent revocation waits, then finds it revoked and writes no second event.
+    const row = await feedByName(tx, name);
+    await chainFeedEvent(tx, row!.id, 'feed.revoked', actor, now, { name });
+    return true;
+  });
   if (!done) {
     const row = await feedByName(db, name);
     throw new AppFailure('NOT_FOUND', row ? `The feed ${name} is already revoked.` : `There is no feed named ${name}.`);

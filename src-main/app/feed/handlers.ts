@@ -6,6 +6,9 @@ import { runCaseCommand } from '../case/commands';
 import type { Handler } from '../handlers';
 import { addFeed, feedViews, revokeFeedByName } from './admin';
 
+/** The supervisor behind a Feeds-screen change, as its audit event names them (dispatch lets only supervisors here). */
+const actorOf = (identity: Identity): string => (identity.kind === 'user' ? identity.userId : identity.kind);
+
 /** The feed's own methods (contract/feed.ts), spread into the handler registry. */
 export const feedHandlers: {
   'refund.update': Handler<'refund.update'>;
@@ -29,13 +32,13 @@ export const feedHandlers: {
     return { ...result, refund: refund! };
   },
   'feeds.list': async (ctx) => ({ feeds: await feedViews(ctx.db), at: toIso(ctx.clock.now()) }),
-  'feeds.create': async (ctx, input) => {
-    const { feed, token, webhookSecret } = await addFeed(ctx.db, input.name, input.webhookUrl ?? null, ctx.clock.now());
+  'feeds.create': async (ctx, input, identity: Identity) => {
+    const { feed, token, webhookSecret } = await addFeed(ctx.db, input.name, input.webhookUrl ?? null, ctx.clock.now(), actorOf(identity));
     return { name: feed.name, token, webhookSecret };
   },
-  'feeds.revoke': async (ctx, input) => {
+  'feeds.revoke': async (ctx, input, identity: Identity) => {
     const now = ctx.clock.now();
-    await revokeFeedByName(ctx.db, input.name, now);
+    await revokeFeedByName(ctx.db, input.name, now, actorOf(identity));
     return { name: input.name, revokedAt: toIso(now) };
   },
 };

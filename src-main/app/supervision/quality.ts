@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { AppFailure } from '../../contract/errors';
 import { toIso } from '../../contract/primitives';
 import type { QualityListView, QualityRow } from '../../contract/supervision';
+import type { Policy } from '../../contract/policy';
 import { appendEvents } from '../../db/repos/case';
 import {
   insertQualitySample,
@@ -44,9 +45,17 @@ export function sampleDraw(secret: string, caseId: string, decisionSeq: number):
 /**
  * After an accepted command (inside its transaction, joined: the case command still hands it
  * over as a plain handle): when it made a new decision by a mediator or supervisor (basis
- * `mediator`), sample it with the policy's rate.
+ * `mediator`), sample it with the policy's rate, and mark the policy's share of the samples
+ * for calibration.
  */
-export async function sampleDecisionForQuality(tx: WriteTx, prev: CaseState, next: CaseState, rate: number, now: number): Promise<boolean> {
+export async function sampleDecisionForQuality(
+  tx: WriteTx,
+  prev: CaseState,
+  next: CaseState,
+  policy: Pick<Policy, 'qualitySampleRate' | 'calibrationShare'>,
+  now: number,
+): Promise<boolean> {
+  const rate = policy.qualitySampleRate;
   const d = next.decision;
   const seq = next.supersededDecisions.length + (d ? 1 : 0);
   if (!d || seq === prev.supersededDecisions.length + (prev.decision ? 1 : 0)) return false; // no new decision
@@ -55,12 +64,13 @@ export async function sampleDecisionForQuality(tx: WriteTx, prev: CaseState, nex
   if (sampleDraw(secret, next.id, seq) >= rate) return false;
   await insertQualitySample(tx, { caseId: next.id, decisionSeq: seq, decidedBy: d.decidedBy, sampledAt: now });
   // A share of the samples is scored by two supervisors independently (calibration, issue 18).
-  if (sampleDraw(secret, `calibration#${next.id}`, seq) < CALIBRATION_SHARE) await markCalibration(tx, next.id, seq);
+  if (isCalibrationSample(secret, next.id, seq, policy.calibrationShare)) await markCalibration(tx, next.id, seq);
   return true;
 }
 
-/** Share of quality samples that two supervisors score independently (calibration). */
-export const CALIBRATION_SHARE = 0.25;
+/** Whether sample (case, decision) is also scored by a second supervisor: its own keyed draw, below the policy's share. */
+export const isCalibrationSample = (secret: string, caseId: string, decisionSeq: number, share: number): boolean =>
+  sampleDraw(secret, `calibration#${caseId}`, decisionSeq) < share;
 
 /**
  * Pending samples (oldest first: unreviewed, or calibration samples wanting a second

@@ -1,5 +1,14 @@
 import { sql } from 'kysely';
-import { appealDecidedLetter, decisionLetter, type PartyLetterCase } from '../../contract/i18n';
+import {
+  appealDecidedLetter,
+  decisionLetter,
+  evidenceRequestNotice,
+  resolutionsNotice,
+  type PartyLetter,
+  type PartyLetterCase,
+  type ResolutionsFacts,
+} from '../../contract/i18n';
+import type { Policy } from '../../contract/policy';
 import type { Party, Reason } from '../../contract/domain';
 import { feedEventsOf, needsLetters, type FeedEvent, type FeedLetters, type LetterContext } from '../../engine/feed-events';
 import type { Decision } from '../../engine/state';
@@ -59,18 +68,80 @@ export async function writeFeedOutbox(tx: WriteTx, changes: readonly CaseChange[
   for (const { prev, next, effects } of changes) {
     const feedId = owner.get(next.id);
     if (!feedId) continue;
-    const letters = needsLetters(effects.events) ? await lettersOf(tx, next.id) : null;
-    for (const event of feedEventsOf(prev, next, effects.events, (d, context) => letters!(d, context)))
-      rows.push({ feedId, caseId: next.id, event });
+    const writes = needsLetters(effects.events) || effects.events.some((e) => NOTICE_EVENTS.has(e.type));
+    const writer = writes ? await partyWriterOf(tx, next.id) : null;
+    for (const event of feedEventsOf(prev, next, effects.events, (d, context) => lettersFrom(writer!, d, context)))
+      rows.push({ feedId, caseId: next.id, event: writer ? withNotices(writer, event) : event });
   }
   await appendFeedEvents(tx, rows);
+}
+
+/** Engine events whose feed event carries a notice to the parties (evidence.requested, resolutions.published). */
+const NOTICE_EVENTS = new Set(['evidence.requested', 'proposal.published']);
+
+/** What the desk writes to a case's parties from: the case as letters address it, and the policy in force. */
+interface PartyWriter {
+  letterCase: PartyLetterCase;
+  policy: Policy;
+}
+
+const asFeedLetter = (l: PartyLetter) => ({ language: l.language, subject: l.subject, body: l.body });
+
+/**
+ * The notices of FEED.md's evidence.requested (`notice`, to the party asked) and
+ * resolutions.published (`notices`, to both), in each party's language, rendered by the same
+ * catalogue as the decision letters (contract/i18n). The mediator's request is quoted as
+ * written and marked as not translated where the party reads another language.
+ */
+function withNotices(w: PartyWriter, event: FeedEvent): FeedEvent {
+  const d = event.data;
+  if (event.type === 'evidence.requested') {
+    const party: Party = d.party === 'seller' ? 'seller' : 'buyer';
+    const notice = evidenceRequestNotice(w.letterCase, party, {
+      request: { text: String(d.request) },
+      dueAt: String(d.dueAt),
+      maxImageBytes: w.policy.maxImageBytes,
+      maxVideoBytes: w.policy.maxVideoBytes,
+    });
+    return { ...event, data: { ...d, notice: asFeedLetter(notice) } };
+  }
+  if (event.type === 'resolutions.published') {
+    const facts = { options: d.options, recommended: d.recommended, replyDueAt: d.replyDueAt } as ResolutionsFacts;
+    const notices = {
+      buyer: asFeedLetter(resolutionsNotice(w.letterCase, 'buyer', facts)),
+      seller: asFeedLetter(resolutionsNotice(w.letterCase, 'seller', facts)),
+    };
+    return { ...event, data: { ...d, notices } };
+  }
+  return event;
 }
 
 /**
  * The decision letters as the parties receive them, each in its party's language
  * (contract/i18n renders the same text the mediator previewed in the Decide dialog).
  */
-async function lettersOf(tx: WriteTx, caseId: string): Promise<(d: Decision, context: LetterContext) => FeedLetters> {
+function lettersFrom({ letterCase, policy }: PartyWriter, d: Decision, context: LetterContext): FeedLetters {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const facts = {
+    outcome: d.outcome,
+    amountMinor: d.amountMinor,
+    reasons: { text: context.appeal?.reasons ?? d.reasons },
+    basis: d.basis,
+    appealUntil: iso(d.appealUntil),
+    returnDueAt: iso(context.returnDueAt),
+    appealWindowHours: policy.appealWindowHours,
+    returnShipmentHours: policy.returnShipmentHours,
+  };
+  const one = (party: Party) =>
+    asFeedLetter(
+      context.appeal
+        ? appealDecidedLetter(letterCase, party, { ...facts, verdict: context.appeal.verdict, appellant: context.appeal.appellant })
+        : decisionLetter(letterCase, party, facts),
+    );
+  return { buyer: one('buyer'), seller: one('seller') };
+}
+
+async function partyWriterOf(tx: WriteTx, caseId: string): Promise<PartyWriter> {
   const row = await tx
     .selectFrom('cases as c')
     .innerJoin('orders as o', 'o.id', 'c.order_id')
@@ -94,24 +165,5 @@ async function lettersOf(tx: WriteTx, caseId: string): Promise<(d: Decision, con
     buyer: { name: row.buyer_name, country: row.buyer_country, language: row.buyer_language },
     seller: { name: row.seller_name, country: row.seller_country, language: row.seller_language },
   };
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  return (d, context) => {
-    const facts = {
-      outcome: d.outcome,
-      amountMinor: d.amountMinor,
-      reasons: { text: context.appeal?.reasons ?? d.reasons },
-      basis: d.basis,
-      appealUntil: iso(d.appealUntil),
-      returnDueAt: iso(context.returnDueAt),
-      appealWindowHours: policy.appealWindowHours,
-      returnShipmentHours: policy.returnShipmentHours,
-    };
-    const one = (party: Party) => {
-      const l = context.appeal
-        ? appealDecidedLetter(letterCase, party, { ...facts, verdict: context.appeal.verdict, appellant: context.appeal.appellant })
-        : decisionLetter(letterCase, party, facts);
-      return { language: l.language, subject: l.subject, body: l.body };
-    };
-    return { buyer: one('buyer'), seller: one('seller') };
-  };
+  return { letterCase, policy };
 }

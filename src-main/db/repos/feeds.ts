@@ -102,6 +102,24 @@ export async function claimCaseForFeed(tx: WriteTx, caseId: string, feedId: stri
     .execute();
 }
 
+/**
+ * Gives every case that belongs to no feed to this one (the demo's cases to the demo's
+ * marketplace, so its parties act through the feed API). One statement; returns how many.
+ */
+export async function claimUnownedCasesForFeed(tx: WriteTx, feedId: string): Promise<number> {
+  const r = await tx
+    .insertInto('feed_cases')
+    .columns(['case_id', 'feed_id'])
+    .expression((eb) =>
+      eb
+        .selectFrom('cases')
+        .select((x) => ['cases.id', x.val(feedId).as('feed_id')])
+        .where('cases.id', 'not in', eb.selectFrom('feed_cases').select('feed_cases.case_id')),
+    )
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0);
+}
+
 // ---------------------------------------------------------------- idempotency keys
 
 export interface StoredAnswer {

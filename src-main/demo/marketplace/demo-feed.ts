@@ -2,7 +2,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { addFeed, authenticateFeed } from '../../app/feed/admin';
 import { AppFailure } from '../../contract/errors';
-import type { Reader } from '../../db/tx';
+import { claimUnownedCasesForFeed, feedByName } from '../../db/repos/feeds';
+import { inWriteTx, type Reader } from '../../db/tx';
 
 /**
  * The demo's own marketplace connection (`npm start`): a feed named demo-marketplace whose
@@ -18,14 +19,31 @@ export async function demoFeedToken(db: Reader, dataDir: string, now: number): P
   }
   let created;
   try {
-    created = await addFeed(db, 'demo-marketplace', null, now);
+    created = await addFeed(db, 'demo-marketplace', null, now, 'demo');
   } catch (e) {
     if (!(e instanceof AppFailure) || e.code !== 'DUPLICATE') throw e;
-    created = await addFeed(db, `demo-marketplace-${now.toString(36)}`, null, now);
+    created = await addFeed(db, `demo-marketplace-${now.toString(36)}`, null, now, 'demo');
   }
   const saved = { name: created.feed.name, token: created.token };
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(saved), { mode: 0o600 });
   chmodSync(file, 0o600);
   return saved;
+}
+
+/**
+ * The demo's cases belong to the demo's marketplace (issue 13): its buyers and sellers answer
+ * through the feed API with the token kept in `<dataDir>/demo-marketplace.token`, as any
+ * marketplace's would, instead of through a route without a credential. Cases that already
+ * belong to a feed keep theirs. Returns the feed, where its token is, and how many cases it got.
+ */
+export async function demoCasesToDemoFeed(
+  db: Reader,
+  dataDir: string,
+  now: number,
+): Promise<{ name: string; token: string; tokenFile: string; cases: number }> {
+  const feed = await demoFeedToken(db, dataDir, now);
+  const row = await feedByName(db, feed.name);
+  const cases = await inWriteTx(db, (tx) => claimUnownedCasesForFeed(tx, row!.id));
+  return { ...feed, tokenFile: join(dataDir, 'demo-marketplace.token'), cases };
 }

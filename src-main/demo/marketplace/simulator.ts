@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SeededRandom } from '../../util/seeded-random';
+import type { CursorStore, SimulatorCursor } from './cursor-state';
 import { simulatedDispute } from './disputes';
 import { partyPhoto } from './pictures';
 
@@ -33,6 +34,8 @@ export interface SimulatorOptions {
   pollMs?: number;
   /** Read the cursor from 0 (act on everything this feed was ever sent) instead of from the head. */
   fromStart?: boolean;
+  /** Where the cursor is kept between runs (`--state`): a run resumes after the last event it handled. */
+  state?: CursorStore;
   log?: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -66,18 +69,23 @@ export async function runMarketplaceSimulator(opts: SimulatorOptions): Promise<v
   const log = opts.log ?? ((l: string) => process.stdout.write(`${l}\n`));
   const base = opts.url.replace(/\/+$/, '');
   const pending = new Set<NodeJS.Timeout>();
+  /** Waits in progress: a stop ends them at once (their timers are cleared, so they would never end otherwise). */
+  const sleepers = new Set<() => void>();
   let stopped = false;
   const stop = () => {
     stopped = true;
     for (const t of pending) clearTimeout(t);
     pending.clear();
+    for (const wake of sleepers) wake();
+    sleepers.clear();
   };
   opts.signal?.addEventListener('abort', stop, { once: true });
 
   const sleep = (ms: number) =>
     new Promise<void>((done) => {
-      const t = setTimeout(() => (pending.delete(t), done()), ms);
+      const t = setTimeout(() => (pending.delete(t), sleepers.delete(done), done()), ms);
       pending.add(t);
+      sleepers.add(done);
     });
 
   /** One HTTP exchange with the desk: retried on 429 (after Retry-After), on 5xx and on a lost connection, with the same key. */
@@ -279,30 +287,47 @@ export async function runMarketplaceSimulator(opts: SimulatorOptions): Promise<v
     }
   }
 
-  // New disputes, spread over marketplace time.
+  // A saved cursor (unless told to read from 0) says where the last run stopped.
+  const saved = opts.fromStart ? null : (opts.state?.load() ?? null);
+  const cursor: SimulatorCursor = { after: saved?.after ?? 0, escalated: saved?.escalated ?? 0 };
+  const remember = () => opts.state?.save(cursor);
+
+  // New disputes, spread over marketplace time, numbered after those of earlier runs.
   const disputes = new SeededRandom(opts.seed ^ 0x5eed);
-  for (let n = 1; n <= opts.disputes; n++) {
+  for (let i = 1; i <= opts.disputes; i++) {
+    const n = cursor.escalated + i;
     const input = simulatedDispute(disputes, opts.seed, n, Date.now());
-    later((n - 1) * opts.everyMinutes * MINUTE, () => call('intake.dispute', input, `sim-${opts.seed}-dispute-${n}`, 'escalated'));
+    later((i - 1) * opts.everyMinutes * MINUTE, async () => {
+      await call('intake.dispute', input, `sim-${opts.seed}-dispute-${n}`, 'escalated');
+      cursor.escalated = Math.max(cursor.escalated, n);
+      remember();
+    });
   }
 
-  // The event cursor: read after the last seq handled, act, move on. A run starts at the head
-  // (what happened before it was some earlier run's business) unless told to read from 0.
-  let after = 0;
+  // The event cursor: read after the last seq handled, act, move on. A first run starts at the
+  // head (what happened before it was some earlier run's business) unless told to read from 0;
+  // a run with a saved cursor goes on from it.
+  let after = cursor.after;
   const pollMs = opts.pollMs ?? 1_000;
   try {
-    while (!opts.fromStart && !stopped) {
+    while (!opts.fromStart && !saved && !stopped) {
       const r = await send(`/feed/v1/events?after=${after}&limit=1000`, { method: 'GET' });
       if (r.status !== 200) throw new Error(`The desk refused to list events: ${describe(r)}`);
       after = Number(r.body?.next ?? after);
       if ((r.body?.events?.length ?? 0) < 1000) break;
     }
+    cursor.after = after;
+    remember();
     while (!stopped) {
       const r = await send(`/feed/v1/events?after=${after}&limit=100`, { method: 'GET' });
       if (r.status !== 200) throw new Error(`The desk refused to list events: ${describe(r)}`);
       const events = r.body?.events ?? [];
       for (const e of events) plan(e);
       after = Number(r.body?.next ?? after);
+      if (after !== cursor.after) {
+        cursor.after = after;
+        remember();
+      }
       if (events.length < 100) await sleep(pollMs);
     }
   } catch (e) {

@@ -38,7 +38,7 @@ export function PolicyDraftForm({
   // The schema's "between 0 and 1" said in the percents the person typed.
   const rateError = (field: string, v: unknown) => (typeof v === 'number' && (v < 0 || v > 1) ? 'Between 0 and 100 %.' : errorOf(field));
   // A share of cases (0–1) kept in the policy: the quality sample, the blind double decisions.
-  const rateField = (field: 'qualitySampleRate' | 'doubleDecisionRate', label: string, description: string) => (
+  const rateField = (field: 'qualitySampleRate' | 'doubleDecisionRate' | 'calibrationShare', label: string, description: string) => (
     <NumberInput
       label={label}
       description={description}
@@ -173,6 +173,8 @@ export function PolicyDraftForm({
           {hasSample && rateField('qualitySampleRate', 'Quality sample', 'Share of closed cases sent for a quality review.')}
           {'doubleDecisionRate' in draft &&
             rateField('doubleDecisionRate', 'Blind double decisions', 'Share of cases decided again, blind, by a second mediator.')}
+          {'calibrationShare' in draft &&
+            rateField('calibrationShare', 'Calibration share', 'Share of quality samples also scored by a second supervisor.')}
           <div>
             <Text fz="sm" fw={500}>
               Evidence files

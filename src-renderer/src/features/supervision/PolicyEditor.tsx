@@ -140,5 +140,6 @@ function fieldsOnTheForm(draft: Draft): Record<string, true> {
   for (const r of RATE_REASONS) out[`partialRates.${r}`] = true;
   if ('qualitySampleRate' in draft) out.qualitySampleRate = true;
   if ('doubleDecisionRate' in draft) out.doubleDecisionRate = true;
+  if ('calibrationShare' in draft) out.calibrationShare = true;
   return out;
 }

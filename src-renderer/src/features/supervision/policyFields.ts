@@ -56,6 +56,7 @@ export function policyChanges(a: Record<string, unknown>, b: Record<string, unkn
   for (const [field, label] of [
     ['qualitySampleRate', 'Quality sample'],
     ['doubleDecisionRate', 'Blind double decisions'],
+    ['calibrationShare', 'Calibration share'],
   ] as const)
     if ((field in a || field in b) && a[field] !== b[field]) out.push({ field, label, before: share(a[field]), after: share(b[field]) });
   for (const k of ['maxImageBytes', 'maxVideoBytes'])

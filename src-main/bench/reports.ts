@@ -1,0 +1,86 @@
+import { sql } from 'kysely';
+import { reportSummary } from '../app/supervision/reports';
+import { Reason } from '../contract/domain';
+import type { ReportDimension } from '../contract/reports';
+import { openDatabase } from '../db/connect';
+import { ensurePolicy } from '../db/repos/policy';
+import { fillCasesPostgres } from './fill-cases';
+import { round } from './stats';
+import { measure } from './team';
+
+/**
+ * The supervisors' reports (issue 18) on PostgreSQL: `reports.summary` for the last 30 days by
+ * mediator and by week, at `cases` cases (70 % decided, first decisions spread over 180 days,
+ * twelve reasons, a refund for the refunded outcomes, one appeal in twenty). Beside each, raw
+ * `pg` sending the same SQL in the same run (the cost of everything around the queries). The
+ * promise is at 1M cases (`--reports-cases 1000000`); a shared machine runs at most 100k.
+ */
+const TARGETS = { medianMs: 1_000 };
+const REASONS = Reason.options;
+const DAY = 86_400_000;
+
+export async function benchReports(opts: { url: string; cases: number; runs: number; now: number; log(msg: string): void }) {
+  const pg = await import('pg');
+  const { Client } = pg.default ?? pg;
+  const name = `md_bench_reports_${process.pid}_${Date.now()}`;
+  const admin = new Client({ connectionString: opts.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(opts.url);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ url: url.toString() });
+  const raw = new Client({ connectionString: url.toString() });
+  try {
+    await ensurePolicy(db, opts.now);
+    opts.log(`reports: filling ${opts.cases.toLocaleString('en')} cases…`);
+    await fillCasesPostgres(db, { cases: opts.cases, now: opts.now });
+    const reasons = sql.raw(`ARRAY[${REASONS.map((r) => `'${r}'`).join(',')}]`);
+    const h = sql.raw('(hashtext(id) & 2147483647)');
+    await sql`UPDATE cases SET reason = (${reasons})[${h} % 12 + 1],
+      updated_at = ${opts.now} - (${h} % ${180 * DAY}::bigint)`.execute(db);
+    const hc = sql.raw('(hashtext(c.id) & 2147483647)');
+    await sql`INSERT INTO decisions (case_id, seq, outcome, amount_minor, basis, decided_by, decided_at, appeal_until, reasons, policy_version)
+      SELECT c.id, 1, (ARRAY['full','partial','return','none'])[${hc} % 4 + 1],
+        CASE WHEN ${hc} % 4 = 1 THEN c.total_minor / 2 WHEN ${hc} % 4 = 3 THEN 0 ELSE c.total_minor END,
+        (ARRAY['mediator','mediator','mediator','default','agreement'])[${hc} % 5 + 1],
+        COALESCE(c.assignee_id, 'bm0'), c.updated_at, NULL, 'bench', 1
+      FROM cases c WHERE c.status IN ('closed', 'final')`.execute(db);
+    await sql`INSERT INTO refunds (case_id, amount_minor, currency, status, updated_at)
+      SELECT d.case_id, d.amount_minor, o.currency, 'completed', d.decided_at
+      FROM decisions d JOIN cases c ON c.id = d.case_id JOIN orders o ON o.id = c.order_id
+      WHERE d.amount_minor > 0`.execute(db);
+    for (const t of ['cases', 'decisions', 'refunds', 'accounts']) await sql`ANALYZE ${sql.table(t)}`.execute(db);
+    await raw.connect();
+
+    const period = { from: new Date(opts.now - 30 * DAY).toISOString(), to: new Date(opts.now).toISOString() };
+    const figure = async (by: ReportDimension) => {
+      const run = (d: typeof db) => reportSummary(d, { period, by });
+      const rows = (await run(db)).rows.length;
+      const timed = await measure({ runs: opts.runs }, raw, run, db);
+      return {
+        by,
+        rows,
+        ...timed.ours,
+        baseline: timed.baseline,
+        ratio: round(timed.ours.medianMs / timed.baseline.medianMs, 2),
+        pass: timed.ours.medianMs <= TARGETS.medianMs,
+      };
+    };
+    const byMediator = await figure('mediator');
+    const byWeek = await figure('week');
+    return {
+      cases: opts.cases,
+      decided: Number((await sql<{ n: string }>`SELECT count(*) AS n FROM decisions`.execute(db)).rows[0]!.n),
+      period,
+      byMediator,
+      byWeek,
+      target: { medianMs: TARGETS.medianMs, atCases: 1_000_000 },
+      pass: byMediator.pass && byWeek.pass,
+    };
+  } finally {
+    await raw.end().catch(() => undefined);
+    await db.destroy();
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`).catch(() => undefined);
+    await admin.end();
+  }
+}
