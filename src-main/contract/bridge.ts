@@ -6,6 +6,20 @@ export interface ChangeNotice {
   /** 'presence': only who has the case open changed (the case itself did not). */
   reason: 'command' | 'sweep' | 'import' | 'presence';
   at: string;
+  /**
+   * A long task under way in main (issue 16): a catch-up of many due deadlines sends one per
+   * committed chunk, then one with `finished: true`. Windows show it as a progress indicator.
+   */
+  progress?: TaskProgress;
+}
+
+export interface TaskProgress {
+  task: 'catch-up';
+  /** Due deadlines applied so far in this run. */
+  done: number;
+  /** Due deadlines still waiting at the sweep's last read (a lower bound: one read sees at most a batch). */
+  remainingAtLeast: number;
+  finished: boolean;
 }
 
 /**

@@ -86,6 +86,17 @@ export async function insertRows(db: Kysely<Database>, t: RowTable, rows: readon
   }
 }
 
+/** insertRows for rows as objects (every row the same keys, in the first row's order): a plain insert. */
+export async function insertObjects<T extends object>(db: Kysely<Database>, table: string, rows: readonly T[]): Promise<void> {
+  if (!rows.length) return;
+  const columns = Object.keys(rows[0]!) as Array<keyof T & string>;
+  await insertRows(
+    db,
+    { table, columns },
+    rows.map((r) => columns.map((c) => r[c])),
+  );
+}
+
 /**
  * insertRows for rows as objects (every row the same keys, the first row's order): an upsert
  * on `key`, the `update` columns taken from the new row.

@@ -17,7 +17,7 @@ import { serveEvidence } from '../app/evidence/serving';
 import { ensurePolicy } from '../db/repos/policy';
 import { sweep } from '../app/sweep/sweep';
 import { IntegrityMonitor } from '../app/audit/integrity';
-import { nextDueAt } from '../db/repos/deadlines';
+import { dueDeadlines, nextDueAt } from '../db/repos/deadlines';
 import { isEmptyDatabase } from '../db/repos/demo';
 import { signIn, sessionIdOf } from '../app/session/sign-in';
 import { resolveSession, signOutSession } from '../app/session/sessions';
@@ -68,6 +68,8 @@ export interface Core extends CoreApi {
 
 /** The longest a timer sleeps before re-checking: covers clock jumps and deadlines added by other desktops. */
 const MAX_TIMER_MS = 60_000;
+/** From this many due deadlines at start-up, the catch-up runs in the background (see openCore). */
+const BACKGROUND_CATCH_UP_FROM = 1_000;
 /** How soon the timer tries again when reading the next deadline failed for another reason. */
 const RETRY_MS = 5_000;
 /** After commands, the timer re-reads the next due deadline at most this often. */
@@ -91,8 +93,13 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const health = watchHealth(db);
   const events = new EventEmitter();
   events.setMaxListeners(1000);
-  const notify = (caseIds: string[], reason: ChangeNotice['reason']) =>
-    events.emit('change', { caseIds: [...new Set(caseIds)], reason, at: new Date(clock.now()).toISOString() } satisfies ChangeNotice);
+  const notify = (caseIds: string[], reason: ChangeNotice['reason'], progress?: ChangeNotice['progress']) =>
+    events.emit('change', {
+      caseIds: [...new Set(caseIds)],
+      reason,
+      at: new Date(clock.now()).toISOString(),
+      ...(progress ? { progress } : {}),
+    } satisfies ChangeNotice);
   // On a team's shared server, other desktops' changes arrive through LISTEN/NOTIFY (db/listen.ts) and
   // go to the same listeners; this desktop's own are announced above, in process, and skipped there.
   // A null notice means "refresh everything" (the change log was pruned past what this desktop saw).
@@ -120,13 +127,31 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     // One sweep at a time in this process; other processes are kept safe by the row claims.
     if (sweeping) return sweeping;
     sweeping = (async () => {
+      // A catch-up (more due than one chunk) reports each committed chunk, so windows show progress.
+      let catchUp = false;
+      let done = 0;
+      const unannounced: string[] = [];
       try {
-        const report = await sweep(db, clock.now());
-        if (report.caseIds.length) notify(report.caseIds, 'sweep');
+        const report = await sweep(db, clock.now(), {
+          onProgress: (p) => {
+            done = p.done;
+            if (!catchUp) {
+              // Until it turns out to be a catch-up, changed cases wait for the one notice at the end.
+              unannounced.push(...p.caseIds);
+              if (!(catchUp = p.pendingAtLeast > 0)) return;
+            }
+            const caseIds = unannounced.length ? [...unannounced.splice(0), ...p.caseIds] : p.caseIds;
+            notify(caseIds, 'sweep', { task: 'catch-up', done, remainingAtLeast: p.pendingAtLeast, finished: false });
+          },
+        });
+        done = report.applied + report.stale;
+        if (unannounced.length) notify(unannounced, 'sweep');
       } catch (e) {
         if (health.failed(e)) console.warn('[sweep] the database cannot be reached; the sweep runs again once it answers');
         else console.error('[sweep] failed; will retry on the next timer:', e);
       } finally {
+        // The indicator always ends, even when the sweep failed half-way (the rest waits for the next run).
+        if (catchUp) notify([], 'sweep', { task: 'catch-up', done, remainingAtLeast: 0, finished: true });
         sweeping = null;
         if (!closed) await schedule();
       }
@@ -163,7 +188,12 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     rescheduling.unref();
   });
 
-  await sweepNow(); // catch up on everything that fell due while the application was closed
+  // Catch up on everything that fell due while the application was closed. A long backlog (a
+  // long weekend) runs in the background, in chunks, so the windows open at once and show its
+  // progress (change notices with `progress`); a command on a case still applies that case's
+  // due rows first (runCaseCommand), so nothing acts on a case the catch-up has not reached.
+  if ((await dueDeadlines(db, clock.now(), BACKGROUND_CATCH_UP_FROM)).length < BACKGROUND_CATCH_UP_FROM) await sweepNow();
+  else void sweepNow();
   // Load the reuse index in the background (a few seconds at a million images), so the first upload does not wait for it.
   const warming = evidence.reuse
     .sync(db)

@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect';
 import { claimDeadline, claimDeadlines, dueDeadlines, releaseDeadlineClaims, type DueDeadline } from '../../db/repos/deadlines';
 import { lockFreeCases } from '../../db/repos/case-locks';
 import { retryTransient } from '../../db/retry';
-import { inWriteTx, type WriteTx } from '../../db/tx';
+import { inRedoableWriteTx, inWriteTx, type WriteTx } from '../../db/tx';
 import { recordChange } from '../../db/repos/changes';
 import { decide } from '../../engine/decide';
 import { currentPolicy } from '../../db/repos/policy';
@@ -14,9 +14,37 @@ export interface SweepReport {
   caseIds: string[];
 }
 
-const BATCH = 500;
-/** Due rows applied per transaction: one commit (one fsync) per chunk rather than per row. */
-const CHUNK = 200;
+/** Due rows read per fetch (one bulk read of the `deadlines_pending` index). */
+const BATCH = 2_000;
+/**
+ * Each chunk (one transaction) is sized so that it costs about this much CPU time, from the
+ * previous chunk's cost per row: better-sqlite3 runs every statement and the commit on the
+ * main thread, so a chunk is a stall of the window; between chunks the sweep yields to the
+ * event loop. Larger chunks amortise the commit and the per-statement cost. CPU time rather
+ * than wall time, so other processes on a busy machine do not shrink the chunks to nothing.
+ */
+const CHUNK_TARGET_MS = 25;
+const MIN_CHUNK = 16;
+const MAX_CHUNK = 1_000;
+
+export interface SweepProgress {
+  /** Defaults applied (and stale rows passed) so far in this run. */
+  done: number;
+  /** Due rows still waiting at the last fetch (at most what one fetch reads: a lower bound). */
+  pendingAtLeast: number;
+  /** Case ids changed by the chunk just committed. */
+  caseIds: string[];
+}
+
+export interface SweepOptions {
+  /** One case only: a command first brings its own case up to `now` (see runCaseCommand). */
+  caseId?: string;
+  /** Called after each committed chunk (in-app and CLI progress of a catch-up). */
+  onProgress?: (p: SweepProgress) => void;
+}
+
+/** Lets timers, IPC and HTTP run between two chunks (setImmediate runs after pending I/O callbacks). */
+const yieldToEventLoop = () => new Promise<void>((ok) => setImmediate(ok));
 
 /**
  * Applies every deadline due at or before `now`, oldest first. Each row is claimed
@@ -24,37 +52,48 @@ const CHUNK = 200;
  * (two windows, two desktops on one PostgreSQL, a crash and a restart) never apply it twice.
  * Each default is dated at its own deadline, not at the time the sweep happens to run.
  *
+ * A catch-up of many due rows runs in bounded transactions (chunks of up to MAX_CHUNK rows of
+ * distinct cases, sized to CHUNK_TARGET_MS) and yields to the event loop between them.
+ *
  * Lock order (PostgreSQL): the case rows first, then their deadline rows, as a command takes
  * them, both without waiting (`SKIP LOCKED`, in id order): a case another desktop's command
  * or sweep holds is left to it (a command applies its own case's due rows first, see
  * runCaseCommand) or to the next run. A lost race (deadlock, serialization failure) is retried.
  */
-export async function sweep(db: Db, now: number, opts: { caseId?: string } = {}): Promise<SweepReport> {
+export async function sweep(db: Db, now: number, opts: SweepOptions = {}): Promise<SweepReport> {
   const report: SweepReport = { applied: 0, stale: 0, caseIds: [] };
   // Rows whose case someone else holds: not fetched again in this run (the holder or the next run applies them).
   const skipped = new Set<number>();
+  let size = MIN_CHUNK * 4;
+  let first = true;
   for (;;) {
-    // One case only: a command first brings its own case up to `now` (see runCaseCommand).
     const due = (await dueDeadlines(db, now, BATCH, opts.caseId)).filter((r) => !skipped.has(r.id));
     if (!due.length) return report;
     // Chunks of consecutive due rows of distinct cases, one transaction each (see applyChunk).
     let i = 0;
     let refetch = false;
     while (i < due.length && !refetch) {
+      if (!first) await yieldToEventLoop();
+      first = false;
       const chunk: DueDeadline[] = [];
       const cases = new Set<string>();
-      for (let j = i; j < due.length && chunk.length < CHUNK && !cases.has(due[j]!.case_id); j++) {
+      for (let j = i; j < due.length && chunk.length < size && !cases.has(due[j]!.case_id); j++) {
         chunk.push(due[j]!);
         cases.add(due[j]!.case_id);
       }
+      const cpu0 = process.cpuUsage();
       let result: ChunkOutcome;
       try {
-        result = await retryTransient(db, () => inWriteTx(db, (tx) => applyChunk(tx, chunk, now)));
+        result = await retryTransient(db, () => inRedoableWriteTx(db, (tx) => applyChunk(tx, chunk, now)));
       } catch {
         // Rolled back whole: replay it one row per transaction, so the rows before a failing
         // one stay applied and the same error surfaces, exactly as without chunks.
         result = await applyOneByOne(db, chunk, now);
       }
+      const cpu = process.cpuUsage(cpu0);
+      const perRowMs = (cpu.user + cpu.system) / 1000 / Math.max(1, result.outcomes.length);
+      size = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, Math.floor(CHUNK_TARGET_MS / Math.max(perRowMs, 1e-3))));
+      const changed: string[] = [];
       result.outcomes.forEach((applied, k) => {
         if (applied === null) return; // someone else took it
         if (applied === 'skipped') {
@@ -66,9 +105,11 @@ export async function sweep(db: Db, now: number, opts: { caseId?: string } = {})
           return;
         }
         report.applied++;
-        report.caseIds.push(chunk[k]!.case_id);
+        changed.push(chunk[k]!.case_id);
       });
+      for (const id of changed) report.caseIds.push(id);
       i += result.outcomes.length;
+      opts.onProgress?.({ done: report.applied + report.stale, pendingAtLeast: due.length - i, caseIds: changed });
       // A default created a deadline that is itself already due (catch-up after days
       // closed): fetch again so it is applied in due order among the rest.
       refetch = result.spawnedDue;

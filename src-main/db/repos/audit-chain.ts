@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalEventV1, canonicalJsonV1, type ChainedContentV1 } from '../../../migrations/audit-chain-v1';
 import { AppFailure } from '../../contract/errors';
-import { chunks, insertChunked } from '../batch';
+import { chunks, insertRows, type RowTable } from '../batch';
 import { dialectOf } from '../dialect';
 import type { WriteTx } from '../tx';
 
@@ -70,8 +70,19 @@ export async function insertChainedEvents(tx: WriteTx, events: EventToChain[], o
     heads.set(e.case_id, { seq: row.seq, hash: row.hash });
     return row;
   });
-  await insertChunked(rows, (chunk) => tx.insertInto('case_events').values(chunk).execute());
+  // Precompiled multi-row statements (db/batch.ts): a sweep batch writes thousands of events, and
+  // building each as a query-builder tree cost more than SQLite's own work.
+  await insertRows(
+    tx,
+    CASE_EVENTS,
+    rows.map((r) => [r.case_id, r.at, r.actor, r.type, r.details, r.seq, r.bound, r.prev_hash, r.hash]),
+  );
 }
+
+const CASE_EVENTS: RowTable = {
+  table: 'case_events',
+  columns: ['case_id', 'at', 'actor', 'type', 'details', 'seq', 'bound', 'prev_hash', 'hash'],
+};
 
 function refuseOversizedDetails(e: EventToChain): void {
   if (Buffer.byteLength(e.details) > MAX_EVENT_DETAILS_BYTES)

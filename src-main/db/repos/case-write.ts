@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { CaseEvent, Deadline, NewEvidence } from '../../engine/commands';
 import type { CaseState } from '../../engine/state';
-import { chunks, groupBy, insertChunked } from '../batch';
+import { chunks, groupBy, insertChunked, insertObjects } from '../batch';
 import type { Database } from '../schema';
 import type { WriteTx } from '../tx';
 import { insertChainedEvents, type Bound, type EventToChain } from './audit-chain';
@@ -110,7 +110,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
         changedRequests.push({ id: r.id, status: r.status, resolved_at: r.resolvedAt });
     }
   }
-  await insertChunked(newRequests, (rows) => tx.insertInto('evidence_requests').values(rows).execute());
+  await insertObjects(tx, 'evidence_requests', newRequests);
   for (const group of groupBy(changedRequests, (r) => JSON.stringify([r.status, r.resolved_at])).values())
     for (const ids of chunks(
       group.map((r) => r.id),
@@ -192,7 +192,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
       });
     }
   }
-  await insertChunked(decisions, (rows) => tx.insertInto('decisions').values(rows).execute());
+  await insertObjects(tx, 'decisions', decisions);
 
   const appeals = changes
     .filter(({ prev, next }) => next.appeal && JSON.stringify(next.appeal) !== JSON.stringify(prev.appeal))
@@ -396,5 +396,5 @@ async function syncDeadlinesOf(tx: WriteTx, cases: Array<{ caseId: string; wante
         missing.push({ case_id: caseId, key: w.key, kind: w.kind, due_at: w.dueAt, created_at: now, fired_at: null, cancelled_at: null });
   }
   for (const ids of chunks(stale, MAX_IDS)) await tx.updateTable('deadlines').set({ cancelled_at: now }).where('id', 'in', ids).execute();
-  await insertChunked(missing, (rows) => tx.insertInto('deadlines').values(rows).execute());
+  await insertObjects(tx, 'deadlines', missing);
 }

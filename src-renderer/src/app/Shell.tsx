@@ -16,6 +16,8 @@ import { QueueScreen } from '../features/queue/QueueScreen';
 import { BuyerScreen } from '../features/risk/BuyerScreen';
 import { BuyersScreen } from '../features/risk/BuyersScreen';
 import { SearchBox } from './SearchBox';
+import { CatchUpProgress } from './CatchUpProgress';
+import type { TaskProgress } from '../api/bridge';
 import { IntegrityBanner } from '../features/audit/IntegrityBanner';
 import { filterFromSearch, filterToSearch } from '../features/queue/filterUrl';
 import { SupervisionScreens, SupervisorNav, type SupervisionView } from '../features/supervision/SupervisionScreens';
@@ -75,7 +77,12 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
     if (serverTime) syncServerClock(serverTime);
   }, [serverTime]);
   // What is on screen follows the core's change notices (other sessions, sweeps, imports).
-  useFollowChanges((notice) => syncServerClock(notice.at));
+  // A deadline catch-up in main reports its progress in its notices (issue 16).
+  const [catchUp, setCatchUp] = useState<TaskProgress | null>(null);
+  useFollowChanges((notice) => {
+    syncServerClock(notice.at);
+    if (notice.progress?.task === 'catch-up') setCatchUp(notice.progress.finished ? null : notice.progress);
+  });
 
   useEffect(() => {
     const onHash = () => {
@@ -212,6 +219,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           )}
         </Group>
         <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
+          <CatchUpProgress progress={catchUp} />
           {me.role !== 'analyst' && (
             <Button
               onClick={() => void takeNext()}
