@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect';
 import { claimDeadline, claimDeadlines, dueDeadlines, releaseDeadlineClaims, type DueDeadline } from '../../db/repos/deadlines';
 import { lockFreeCases } from '../../db/repos/case-locks';
 import { retryTransient } from '../../db/retry';
-import { inRedoableWriteTx, inWriteTx, type WriteTx } from '../../db/tx';
+import { inWriteTx, type WriteTx } from '../../db/tx';
 import { recordChange } from '../../db/repos/changes';
 import { decide } from '../../engine/decide';
 import { currentPolicy } from '../../db/repos/policy';
@@ -84,7 +84,7 @@ export async function sweep(db: Db, now: number, opts: SweepOptions = {}): Promi
       const cpu0 = process.cpuUsage();
       let result: ChunkOutcome;
       try {
-        result = await retryTransient(db, () => inRedoableWriteTx(db, (tx) => applyChunk(tx, chunk, now)));
+        result = await retryTransient(db, () => inWriteTx(db, (tx) => applyChunk(tx, chunk, now)));
       } catch {
         // Rolled back whole: replay it one row per transaction, so the rows before a failing
         // one stay applied and the same error surfaces, exactly as without chunks.
