@@ -49,8 +49,11 @@ export async function runServe(args: string[]): Promise<void> {
   process.stdout.write(`Mediation Desk is serving ${server.url}  (data: ${flags.db ?? databaseUrlFromEnv() ?? dataDir})\n`);
   if (flags.demo) {
     // The demo's cases belong to the demo's marketplace: tests and the simulator act for its parties with this token.
-    const feed = await demoCasesToDemoFeed(core.db, dataDir, core.context.clock.now());
-    process.stdout.write(`The demo's cases belong to the feed ${feed.name}; its token is in ${feed.tokenFile}\n`);
+    // The desk serves even if the demo's feed could not be set up (it says so in one sentence).
+    await demoCasesToDemoFeed(core.db, dataDir, core.context.clock.now()).then(
+      (feed) => process.stdout.write(`The demo's cases belong to the feed ${feed.name}; its token is in ${feed.tokenFile}\n`),
+      (e: unknown) => process.stderr.write(`The demo's marketplace feed was not set up: ${(e as Error).message}\n`),
+    );
   }
   // The desk serves whether or not its simulated marketplace could start.
   const simulation = flags.simulate

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { retryTransient } from '../../db/retry';
 import { AppFailure } from '../../contract/errors';
 import type { FeedView } from '../../contract/feed';
 import { toIso } from '../../contract/primitives';
@@ -72,15 +73,22 @@ export async function addFeed(
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   const webhookSecret = webhookUrl === null ? null : randomBytes(32).toString('hex');
   const id = randomUUID();
-  await inWriteTx(db, async (tx) => {
-    if (await feedByName(tx, name))
-      throw new AppFailure('DUPLICATE', `There is already a feed named ${name}; revoke it or choose another name.`);
-    if ((await countFeeds(tx)) >= MAX_FEEDS)
-      throw new AppFailure('VALIDATION', `This desk already holds ${MAX_FEEDS} feeds; it takes no more.`);
-    await insertFeed(tx, { id, name, tokenHash: hashToken(token), webhookUrl, webhookSecret, now });
-    // The webhook's address is part of what was decided; its secret and the token never leave the feeds table.
-    await chainFeedEvent(tx, id, 'feed.created', actor, now, { name, webhookUrl });
-  });
+  // Two desktops creating the same name at once: the loser fails on the unique name (23505)
+  // and runs again from the top, where it finds the winner's feed and answers DUPLICATE.
+  await retryTransient(
+    db,
+    () =>
+      inWriteTx(db, async (tx) => {
+        if (await feedByName(tx, name))
+          throw new AppFailure('DUPLICATE', `There is already a feed named ${name}; revoke it or choose another name.`);
+        if ((await countFeeds(tx)) >= MAX_FEEDS)
+          throw new AppFailure('VALIDATION', `This desk already holds ${MAX_FEEDS} feeds; it takes no more.`);
+        await insertFeed(tx, { id, name, tokenHash: hashToken(token), webhookUrl, webhookSecret, now });
+        // The webhook's address is part of what was decided; its secret and the token never leave the feeds table.
+        await chainFeedEvent(tx, id, 'feed.created', actor, now, { name, webhookUrl });
+      }),
+    { also: ['23505'] },
+  );
   return { feed: { id, name }, token, webhookSecret };
 }
 

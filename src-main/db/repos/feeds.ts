@@ -116,6 +116,8 @@ export async function claimUnownedCasesForFeed(tx: WriteTx, feedId: string): Pro
         .select((x) => ['cases.id', x.val(feedId).as('feed_id')])
         .where('cases.id', 'not in', eb.selectFrom('feed_cases').select('feed_cases.case_id')),
     )
+    // Another desktop claiming at the same moment got there first: those cases stay its feed's.
+    .onConflict((oc) => oc.column('case_id').doNothing())
     .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0);
 }

@@ -1,8 +1,10 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { addFeed, authenticateFeed } from '../../app/feed/admin';
 import { AppFailure } from '../../contract/errors';
 import { claimUnownedCasesForFeed, feedByName } from '../../db/repos/feeds';
+import { retryTransient } from '../../db/retry';
 import { inWriteTx, type Reader } from '../../db/tx';
 
 /**
@@ -22,7 +24,8 @@ export async function demoFeedToken(db: Reader, dataDir: string, now: number): P
     created = await addFeed(db, 'demo-marketplace', null, now, 'demo');
   } catch (e) {
     if (!(e instanceof AppFailure) || e.code !== 'DUPLICATE') throw e;
-    created = await addFeed(db, `demo-marketplace-${now.toString(36)}`, null, now, 'demo');
+    // Random, not the clock: desktops started together on one database share the instant.
+    created = await addFeed(db, `demo-marketplace-${randomBytes(4).toString('hex')}`, null, now, 'demo');
   }
   const saved = { name: created.feed.name, token: created.token };
   mkdirSync(dataDir, { recursive: true });
@@ -44,6 +47,6 @@ export async function demoCasesToDemoFeed(
 ): Promise<{ name: string; token: string; tokenFile: string; cases: number }> {
   const feed = await demoFeedToken(db, dataDir, now);
   const row = await feedByName(db, feed.name);
-  const cases = await inWriteTx(db, (tx) => claimUnownedCasesForFeed(tx, row!.id));
+  const cases = await retryTransient(db, () => inWriteTx(db, (tx) => claimUnownedCasesForFeed(tx, row!.id)));
   return { ...feed, tokenFile: join(dataDir, 'demo-marketplace.token'), cases };
 }
