@@ -67,7 +67,8 @@ test('the drawn mediator decides a case blind, and the noise audit counts it', a
   await expect(blind.getByTestId('decision-panel')).toBeVisible();
   await expect(blind.getByTestId('decision-outcome')).toHaveText(/No refund/i);
   await expect(blind.getByTestId('double-decision-panel')).toContainText('Different outcome');
-  expect(await api<unknown[]>(blind, 'double.mine', {})).toEqual([]);
+  // Off their list (the demo history may have drawn them for other cases too: the draw is keyed by the installation's secret).
+  expect((await api<Array<{ caseId: string }>>(blind, 'double.mine', {})).map((r) => r.caseId)).not.toContain(caseId);
   const after = await api<CaseView>(blind, 'case.get', { caseId });
   expect(after.decision).toMatchObject({ outcome: 'none', decidedBy: 'wei', reasons: firstReasons });
   expect(after.doubleDecision!.second).toMatchObject({ outcome: 'partial' });

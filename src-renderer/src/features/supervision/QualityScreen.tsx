@@ -181,7 +181,7 @@ export function QualityScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
             />
           )}
         </div>
-        <Stack gap="md" style={{ position: 'sticky', top: 0, minWidth: 0 }}>
+        <Stack gap="md" className="sv-side" style={{ position: 'sticky', top: 0, minWidth: 0 }}>
           {current ? <ReviewCard key={current.caseId} row={current} me={me} names={names} onOpen={onOpen} onDone={reviewedDone} /> : null}
           <ResultsPerMediator members={team.data?.members ?? []} />
           <CalibrationCard active={active} />
