@@ -1,10 +1,8 @@
 import { sql } from 'kysely';
 import { consistencyOf } from '../app/casework/consistency';
 import { Reason } from '../contract/domain';
-import { openDatabase } from '../db/connect';
-import { ensurePolicy } from '../db/repos/policy';
 import { planOfFirstQuery } from './capture';
-import { fillCasesPostgres } from './fill-cases';
+import { onScratchPostgres } from './scratch-pg';
 import { round } from './stats';
 import { measure } from './team';
 
@@ -18,20 +16,7 @@ const TARGETS = { medianMs: 25 };
 const REASONS = Reason.options;
 
 export async function benchConsistency(opts: { url: string; cases: number; runs: number; now: number; log(msg: string): void }) {
-  const pg = await import('pg');
-  const { Client } = pg.default ?? pg;
-  const name = `md_bench_consistency_${process.pid}_${Date.now()}`;
-  const admin = new Client({ connectionString: opts.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(opts.url);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString() });
-  const raw = new Client({ connectionString: url.toString() });
-  try {
-    await ensurePolicy(db, opts.now);
-    opts.log(`consistency: filling ${opts.cases.toLocaleString('en')} cases…`);
-    await fillCasesPostgres(db, { cases: opts.cases, now: opts.now });
+  return onScratchPostgres({ ...opts, prefix: 'consistency' }, async (db, raw) => {
     // Twelve reasons, decision times spread over 90 days, and a decision per decided case.
     const reasons = sql.raw(`ARRAY[${REASONS.map((r) => `'${r}'`).join(',')}]`);
     await sql`UPDATE cases SET reason = (${reasons})[(hashtext(id) & 2147483647) % 12 + 1],
@@ -61,10 +46,5 @@ export async function benchConsistency(opts: { url: string; cases: number; runs:
       target: { medianMs: TARGETS.medianMs, index: 'cases_decided_by_reason' },
       pass: timed.ours.medianMs <= TARGETS.medianMs && usesIndex,
     };
-  } finally {
-    await raw.end().catch(() => undefined);
-    await db.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`).catch(() => undefined);
-    await admin.end();
-  }
+  });
 }

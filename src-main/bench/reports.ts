@@ -2,9 +2,7 @@ import { sql } from 'kysely';
 import { reportSummary } from '../app/supervision/reports';
 import { Reason } from '../contract/domain';
 import type { ReportDimension } from '../contract/reports';
-import { openDatabase } from '../db/connect';
-import { ensurePolicy } from '../db/repos/policy';
-import { fillCasesPostgres } from './fill-cases';
+import { onScratchPostgres } from './scratch-pg';
 import { round } from './stats';
 import { measure } from './team';
 
@@ -20,20 +18,7 @@ const REASONS = Reason.options;
 const DAY = 86_400_000;
 
 export async function benchReports(opts: { url: string; cases: number; runs: number; now: number; log(msg: string): void }) {
-  const pg = await import('pg');
-  const { Client } = pg.default ?? pg;
-  const name = `md_bench_reports_${process.pid}_${Date.now()}`;
-  const admin = new Client({ connectionString: opts.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(opts.url);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString() });
-  const raw = new Client({ connectionString: url.toString() });
-  try {
-    await ensurePolicy(db, opts.now);
-    opts.log(`reports: filling ${opts.cases.toLocaleString('en')} cases…`);
-    await fillCasesPostgres(db, { cases: opts.cases, now: opts.now });
+  return onScratchPostgres({ ...opts, prefix: 'reports' }, async (db, raw) => {
     const reasons = sql.raw(`ARRAY[${REASONS.map((r) => `'${r}'`).join(',')}]`);
     const h = sql.raw('(hashtext(id) & 2147483647)');
     await sql`UPDATE cases SET reason = (${reasons})[${h} % 12 + 1],
@@ -77,10 +62,5 @@ export async function benchReports(opts: { url: string; cases: number; runs: num
       target: { medianMs: TARGETS.medianMs, atCases: 1_000_000 },
       pass: byMediator.pass && byWeek.pass,
     };
-  } finally {
-    await raw.end().catch(() => undefined);
-    await db.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`).catch(() => undefined);
-    await admin.end();
-  }
+  });
 }
