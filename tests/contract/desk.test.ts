@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECEIVED_REASONS, NOT_RECEIVED_REASONS, type Role } from '../../src-main/contract/domain';
 import type { Envelope } from '../../src-main/contract/errors';
-import { decisionLetters } from '../../src-main/contract/letters';
+import { decisionLetter, type DecisionFacts } from '../../src-main/contract/i18n/party-letters';
 import { formatMinor, parseMinor } from '../../src-main/contract/money-format';
 import { decisionTemplatesFor, evidenceTemplatesFor } from '../../src-main/contract/templates';
 import type {
@@ -391,16 +391,20 @@ describe('proposal preview, templates and letters', () => {
       buyer: { name: 'Ivan' },
       seller: { name: 'Shop' },
     };
-    const partial = decisionLetters(c, { outcome: 'partial', amountMinor: 12_345, reasons: 'Scratched screen.' });
-    expect(partial.buyer.body).toContain('You will be refunded 123.45 EUR and you keep the item.');
-    expect(partial.seller.body).toContain('the remaining 76.55 EUR is released to you');
+    const both = (d: Partial<DecisionFacts> & Pick<DecisionFacts, 'outcome'>) => {
+      const facts: DecisionFacts = { reasons: { text: 'x' }, appealWindowHours: 168, returnShipmentHours: 240, ...d };
+      return { buyer: decisionLetter(c, 'buyer', facts), seller: decisionLetter(c, 'seller', facts) };
+    };
+    const partial = both({ outcome: 'partial', amountMinor: 12_345, reasons: { text: 'Scratched screen.' } });
+    expect(partial.buyer.body).toContain('You will be refunded €123.45 and you keep the item.');
+    expect(partial.seller.body).toContain('the remaining €76.55 is released to you');
     expect(partial.buyer.body).toContain('Scratched screen.');
-    expect(partial.buyer.body).toContain('7 days (168 hours)');
+    expect(partial.buyer.body).toContain('7 days');
     expect(partial.buyer.subject).toContain('D-9');
-    const none = decisionLetters(c, { outcome: 'none', reasons: 'x' });
-    expect(none.seller.body).toContain('The held payment of 200.00 EUR is released to you.');
-    const ret = decisionLetters(c, { outcome: 'return', reasons: 'x' }, { appealWindowHours: 168, returnShipmentHours: 240 });
-    expect(ret.buyer.body).toContain('within 10 days (240 hours)');
+    const none = both({ outcome: 'none' });
+    expect(none.seller.body).toContain('The held payment of €200.00 is released to you.');
+    const ret = both({ outcome: 'return' });
+    expect(ret.buyer.body).toContain('within 10 days');
   });
 
   it('formats and parses money exactly', () => {

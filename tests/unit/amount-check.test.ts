@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decisionLetters } from '../../src-main/contract/letters';
+import { decisionLetter } from '../../src-main/contract/i18n/party-letters';
 import { checkAmount, formatMinor, minorDigits } from '../../src-main/contract/money-format';
 import { SeededRandom } from '../../src-main/util/seeded-random';
 
@@ -66,9 +66,19 @@ describe('the decision letter while the amount is invalid', () => {
       buyer: { name: 'Ivan' },
       seller: { name: 'Shop' },
     };
-    const letters = decisionLetters(c, { outcome: 'partial', amountMinor: null, reasons: 'x' });
-    expect(letters.buyer.body).not.toMatch(/0\.00 RUB/);
-    expect(letters.buyer.body).toContain('You will be refunded (the refund amount you enter) and you keep the item.');
-    expect(letters.seller.body).not.toMatch(/remaining/);
+    // English on purpose (the party's own language would be Russian for RU).
+    const facts = {
+      outcome: 'partial' as const,
+      amountMinor: null,
+      reasons: { text: 'x' },
+      appealWindowHours: 168,
+      returnShipmentHours: 240,
+    };
+    const buyer = decisionLetter(c, 'buyer', facts, { language: 'en' });
+    const seller = decisionLetter(c, 'seller', facts, { language: 'en' });
+    expect(buyer.body).not.toMatch(/0\.00/);
+    expect(buyer.body).toContain('(the refund amount you enter)');
+    expect(seller.body).not.toMatch(/0\.00/);
+    expect(seller.body).toContain('the remaining — is released');
   });
 });

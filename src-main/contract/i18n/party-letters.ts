@@ -1,4 +1,5 @@
 import type { Outcome, Party, Reason } from '../domain';
+import { decisionAmount } from '../letters';
 import { formatInstant, formatMoney } from './format';
 import { LANGUAGE_NAMES, letterLocale, partyLanguage, type LetterLanguage } from './languages';
 import { message, type MessageKey, type MessageValues } from './messages';
@@ -108,10 +109,6 @@ class Writer {
   }
 }
 
-/** The refund a decision makes (rule 7): partial its amount, full and return the total, none nothing. */
-const refundOf = (outcome: Outcome, amountMinor: number | null | undefined, totalMinor: number): number =>
-  outcome === 'none' ? 0 : outcome === 'partial' ? (amountMinor ?? 0) : totalMinor;
-
 export interface DecisionFacts {
   outcome: Outcome;
   amountMinor?: number | null;
@@ -131,7 +128,7 @@ function outcomeParagraph(
   returnDueAt?: string | null,
 ) {
   const total = w.c.order.totalMinor;
-  const amount = refundOf(d.outcome, d.amountMinor, total);
+  const amount = decisionAmount(d.outcome, d.amountMinor, total);
   // A partial refund whose amount is not (yet) valid says so, never a made-up 0.00 (the Decide dialog's preview).
   const unknown = d.outcome === 'partial' && (d.amountMinor === null || d.amountMinor === undefined);
   return w.t(`${w.party}.${d.outcome}`, {
