@@ -133,7 +133,12 @@ test('a refused action shows the engine’s message and keeps what was typed', a
 
   // Far from the nearest past decisions, the core wants a note (which cases are near varies with the demo).
   const note = decide.getByTestId('consistency-note');
-  if (await note.isVisible()) await note.fill('The photos show more damage than in the usual cases.');
+  const submit = decide.getByRole('button', { name: 'Decide and send the letters' });
+  // The check answers a moment after the amount is typed: fill the note whenever it asks for one.
+  await expect(async () => {
+    if (await note.isVisible()) await note.fill('The photos show more damage than in the usual cases.');
+    await expect(submit).toBeEnabled({ timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
 
   // Meanwhile a supervisor, in another session (not a window of this browser), asks the buyer for more evidence.
   const other = await playwright.request.newContext({ baseURL });
@@ -142,7 +147,7 @@ test('a refused action shows the engine’s message and keeps what was typed', a
   expect(await (await other.post('/api/call/case.requestEvidence', { data: request })).json()).toMatchObject({ ok: true });
   await other.dispose();
 
-  await decide.getByRole('button', { name: 'Decide and send the letters' }).click();
+  await submit.click();
   const notice = decide.getByTestId('stale-notice');
   await expect(notice).toBeVisible();
   await expect(notice).toContainText('This case changed while you were writing');

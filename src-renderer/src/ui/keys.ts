@@ -58,12 +58,21 @@ export function useKeys(keys: KeyMap, enabled = true): void {
     // dialog's own Esc handler may close it first (focus on the page, e.g. after the button
     // that had it became disabled), and that Esc must not also leave the screen.
     let dialogAtKeydown = false;
-    const beforeAll = () => {
-      dialogAtKeydown = dialogOpen();
+    // A key right after the Esc that closed a dialog still finds it in the page (its exit
+    // styles come a frame or two later) but the dialog no longer has the keyboard: a key
+    // aimed outside it within that moment belongs to the screen (Esc then `f` opens the filters).
+    // Its focus may even still be inside the fading dialog.
+    let escClosedDialogAt = -Infinity;
+    let afterEscClose = false;
+    const beforeAll = (e: KeyboardEvent) => {
+      const open = dialogOpen();
+      afterEscClose = e.key !== 'Escape' && e.timeStamp - escClosedDialogAt < 400;
+      dialogAtKeydown = open && !afterEscClose;
+      if (e.key === 'Escape' && open) escClosedDialogAt = e.timeStamp;
     };
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
-      if (isTyping(e.target) || dialogAtKeydown || dialogOpen() || fromDialog(e.target)) return;
+      if (isTyping(e.target) || dialogAtKeydown || (fromDialog(e.target) && !afterEscClose)) return;
       if (e.key === 'Enter' && isActivatable(e.target)) return; // Enter on a button presses the button
       const handler = handlerFor(e.key);
       if (!handler) return;
