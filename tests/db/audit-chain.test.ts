@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations';
@@ -18,6 +16,7 @@ import { openCore } from '../../src-main/runtime/core';
 import { DIALECTS, openTestDb } from './harness';
 import {
   deskOn,
+  cli,
   dispute,
   dropAppendOnly,
   freshDatabaseUrl,
@@ -37,23 +36,6 @@ import {
  * recreate the trigger) is run against a real database and must be named by the real
  * `audit verify` CLI (exit 1) and by the start-up check; untouched cases stay clean.
  */
-
-const run = promisify(execFile);
-const ROOT = new URL('../..', import.meta.url).pathname;
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(join(ROOT, 'node_modules/.bin/tsx'), ['src-main/cli/index.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, MEDIATION_DESK_DATA: mkdtempSync(join(tmpdir(), 'md-audit-data-')) },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /** Five cases: A–D claimed; C decided with a full refund; E untouched after intake. */
 async function populate(desk: Desk): Promise<void> {

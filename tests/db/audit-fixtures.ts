@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Role } from '../../src-main/contract/domain';
 import type { Envelope } from '../../src-main/contract/errors';
 import { dispatch } from '../../src-main/app/dispatch';
@@ -123,5 +125,23 @@ export async function recreateAppendOnly(db: Db): Promise<void> {
     await sql`CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END`.execute(
       db,
     );
+  }
+}
+
+const run = promisify(execFile);
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+/** The real CLI (`tsx src-main/cli/index.ts …`) in a data folder of its own; never throws on a non-zero exit. */
+export async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(join(ROOT, 'node_modules/.bin/tsx'), ['src-main/cli/index.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, MEDIATION_DESK_DATA: mkdtempSync(join(tmpdir(), 'md-audit-data-')) },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
   }
 }

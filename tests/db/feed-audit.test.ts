@@ -1,14 +1,9 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedChainId } from '../../src-main/app/feed/admin';
 import { verifyChains } from '../../src-main/app/audit/verify';
 import type { Db } from '../../src-main/db/connect';
-import { deskOn, dropAppendOnly, freshDatabaseUrl, M1, openUrl, recreateAppendOnly, S1, type Desk } from './audit-fixtures';
+import { cli, deskOn, dropAppendOnly, freshDatabaseUrl, M1, openUrl, recreateAppendOnly, S1, type Desk } from './audit-fixtures';
 
 /**
  * Issue 13 (left over): creating and revoking a feed are audit events, chained like a case's
@@ -16,22 +11,6 @@ import { deskOn, dropAppendOnly, freshDatabaseUrl, M1, openUrl, recreateAppendOn
  * it (a supervisor on the Feeds screen, the `feed` command). `audit verify` passes an untouched
  * history and names a feed whose creation was altered or deleted afterwards.
  */
-
-const run = promisify(execFile);
-const ROOT = new URL('../..', import.meta.url).pathname;
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(join(ROOT, 'node_modules/.bin/tsx'), ['src-main/cli/index.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, MEDIATION_DESK_DATA: mkdtempSync(join(tmpdir(), 'md-feed-audit-data-')) },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const dialects = [
   { name: 'sqlite file', dialect: 'sqlite' as const },
