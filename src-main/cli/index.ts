@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ArgError } from './args';
 import { ConfigError } from '../runtime/config';
 import { Scenario, replay } from './replay';
+import { COMMAND_HELP, wantsHelp } from './help';
 
 /** Usage problems and unreadable input files exit 2 with a message on stderr (SCENARIOS.md). */
 class UsageError extends Error {}
@@ -83,9 +84,20 @@ async function readJson(file: string): Promise<unknown> {
 
 async function main(): Promise<void> {
   const [name, ...args] = process.argv.slice(2);
+  const usage = `usage: cli <${Object.keys(commands).join('|')}> …   (cli <command> --help for its options)`;
+  if (name === '--help' || name === '-h' || name === 'help') return void process.stdout.write(`${usage}\n`);
   const run = name ? commands[name] : undefined;
-  if (!run) throw new UsageError(`usage: cli <${Object.keys(commands).join('|')}> …`);
-  await run(args);
+  if (!run) throw new UsageError(name ? `unknown command "${name.slice(0, 40)}"; ${usage}` : usage);
+  // Commands with their own help text answer --help themselves.
+  const help = COMMAND_HELP[name!];
+  if (help && wantsHelp(args)) return void process.stdout.write(`${help}\n`);
+  try {
+    await run(args);
+  } catch (e) {
+    // A bad flag or argument says where the options are listed.
+    if (e instanceof ArgError && !e.message.includes('--help')) e.message += ` (cli ${name} --help lists the options)`;
+    throw e;
+  }
 }
 
 main().then(

@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Every CLI command answers `--help` with its options (exit 0, on stdout), and a bad flag gets
+ * one sentence that says where the options are, never a stack trace. The option list a command
+ * really accepts is read from its own "unknown option" answer, so help that forgets an option fails.
+ */
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const COMMANDS = [
+  'replay',
+  'score',
+  'import',
+  'demo',
+  'serve',
+  'evidence-gc',
+  'evidence',
+  'bench',
+  'audit',
+  'feed',
+  'simulate-marketplace',
+  'users',
+  'eval',
+];
+
+function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src-main/cli/index.ts', ...args],
+      { cwd: REPO, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe('cli --help', () => {
+  it('the bare command and --help list the commands', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of COMMANDS) expect(r.stdout).toContain(c);
+  });
+
+  it.each(COMMANDS)('%s --help prints its usage and every option it accepts', async (command) => {
+    // Sub-commands (feed add, users add, audit verify, evidence migrate) are asked through their first word.
+    const sub = { feed: ['list'], users: ['list'], audit: ['verify'], evidence: ['migrate'] }[command] ?? [];
+    const [help, bad] = await Promise.all([runCli([command, '--help']), runCli([command, ...sub, '--no-such-flag'])]);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/usage/i);
+    expect(help.stderr).toBe('');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    const known = /known: ([^)]*)\)/.exec(bad.stderr)?.[1];
+    for (const option of known ? known.split(', ').filter((o) => o !== '--help') : [])
+      expect(help.stdout, `${command} --help names ${option}`).toContain(option);
+  });
+
+  it('an unknown command says which ones exist', async () => {
+    const r = await runCli(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown command "frobnicate"');
+    expect(r.stderr).toContain('replay');
+  });
+});
