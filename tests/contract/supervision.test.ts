@@ -108,13 +108,11 @@ async function decidedCase(
   return id;
 }
 const caseView = (id: string) => ok<CaseView>('case.get', { caseId: id }, S1);
-const setSampleRate = async (rate: number) => {
+/** calibrationShare is kept unless given: a calibration sample stays pending after one review (the installation's secret is random). */
+const setSampleRate = async (rate: number, calibrationShare?: number) => {
   const current = await ok<PolicyVersionView>('policy.get', {}, S1);
-  return ok<PolicyVersionView>(
-    'policy.publish',
-    { policy: { ...current.policy, qualitySampleRate: rate }, note: `sample rate ${rate}`, basedOnVersion: current.version },
-    S1,
-  );
+  const policy = { ...current.policy, qualitySampleRate: rate, ...(calibrationShare === undefined ? {} : { calibrationShare }) };
+  return ok<PolicyVersionView>('policy.publish', { policy, note: `sample rate ${rate}`, basedOnVersion: current.version }, S1);
 };
 
 beforeAll(async () => {
@@ -485,7 +483,8 @@ describe('decision-quality sampling', () => {
   });
 
   it('a supervisor reviews a sample once; never their own decision; the case log records it', async () => {
-    await setSampleRate(1);
+    // No calibration samples here: one review ends a sample (calibration is tested in tests/db/scorecards.test.ts).
+    await setSampleRate(1, 0);
     const bys1 = await decidedCase(S1, 'none');
     const bym2 = await decidedCase(M2, 'partial', {}, 3_000);
     expect((await refused('quality.review', { caseId: bys1, verdict: 'agree', note: 'Looks right.' }, S1)).code).toBe(
@@ -512,7 +511,7 @@ describe('decision-quality sampling', () => {
       mayReview: false,
     });
     expect((await ok<QualityListView>('quality.list', {}, S2)).rows.map((r) => r.caseId)).not.toContain(bym2);
-    await setSampleRate(0.05);
+    await setSampleRate(0.05, 0.25);
   });
 });
 
