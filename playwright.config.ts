@@ -1,10 +1,11 @@
 import { defineConfig } from '@playwright/test';
+import { E2E_DATA_DIR, E2E_PORT } from './tests/e2e/server-env';
 
 /**
  * End-to-end tests in Chromium against the served browser build: the same renderer and
  * core as the desktop app, reached through the local HTTP carrier instead of IPC.
  */
-const PORT = Number(process.env.E2E_PORT ?? 5199);
+const PORT = E2E_PORT;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
@@ -41,8 +42,9 @@ export default defineConfig({
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
     // `serve` only serves out/web, so build the renderer first. --test-clock adds the test
-    // controls (move the clock, act as the marketplace intake); --fresh starts from empty.
-    command: `npx vite build --config vite.web.config.ts --logLevel warn && npx tsx src-main/cli/index.ts serve --port ${PORT} --demo --fresh --test-clock`,
+    // control that moves the clock; the data folder starts empty, and the tests act as the
+    // marketplace through the feed API with the demo feed's token kept there.
+    command: `rm -rf '${E2E_DATA_DIR}' && npx vite build --config vite.web.config.ts --logLevel warn && npx tsx src-main/cli/index.ts serve --port ${PORT} --demo --data-dir '${E2E_DATA_DIR}' --test-clock`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
     // The build, 3,000 demo cases and nine demo passwords hashed at scrypt N = 2^17.

@@ -38,7 +38,8 @@ test('the drawn mediator decides a case blind, and the noise audit counts it', a
   const claimed = await api<CommandResult>(wei, 'case.claimNext', {});
   const caseId = claimed.caseId;
   const firstReasons = 'Wei’s reasons: the photos show no damage on arrival.';
-  await api(wei, 'case.decide', { caseId, outcome: 'none', reasons: firstReasons });
+  // The note: whether the consistency check asks for one depends on the decisions earlier tests made.
+  await api(wei, 'case.decide', { caseId, outcome: 'none', reasons: firstReasons, consistencyNote: 'No damage on arrival.' });
   const second = (await api<CaseView>(amara, 'case.get', { caseId })).doubleDecision!.secondDecider;
   expect(second).not.toBe('wei');
   await setDoubleRate(amara, 0.05);

@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
+import { E2E_DATA_DIR } from './server-env';
 import { DEMO_USERS } from '../../src-main/demo/demo-data';
 
 /** Screenshots of every screen land here (looked at by people, not compared by the tests). */
@@ -28,11 +32,18 @@ export async function api<T = unknown>(page: Page, method: string, input: unknow
   return body.value as T;
 }
 
-/** A party action as the marketplace intake delivers it (test control of `serve --test-clock`). */
+/**
+ * A party action as the marketplace sends it: through the feed API (FEED.md) with the demo
+ * feed's token, which owns the demo's cases; each call its own idempotency key.
+ */
 export async function intake<T = unknown>(page: Page, method: string, input: unknown): Promise<T> {
-  const res = await page.request.post(`/api/test/intake/${method}`, { data: input });
+  const { token } = JSON.parse(readFileSync(join(E2E_DATA_DIR, 'demo-marketplace.token'), 'utf8')) as { token: string };
+  const res = await page.request.post(`/feed/v1/call/${method}`, {
+    data: input,
+    headers: { Authorization: `Bearer ${token}`, 'Idempotency-Key': randomUUID() },
+  });
   const body = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
-  if (!body.ok) throw new Error(`intake ${method} refused: ${body.error?.code} ${body.error?.message}`);
+  if (!body.ok) throw new Error(`feed call ${method} refused: ${body.error?.code} ${body.error?.message}`);
   return body.value as T;
 }
 

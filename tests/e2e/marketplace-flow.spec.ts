@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { expect, request, test } from '@playwright/test';
 import { api, demoUser, shot, signIn } from './helpers';
+import { E2E_PORT } from './server-env';
 
 /**
  * The marketplace connection end to end, with the simulator on the other side (issue 13):
@@ -12,7 +13,7 @@ import { api, demoUser, shot, signIn } from './helpers';
  * completed; the case shows it. The simulator's marketplace time runs 100,000 times faster.
  */
 
-const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 5199}`;
+const BASE = `http://127.0.0.1:${E2E_PORT}`;
 
 interface FeedEvent {
   seq: number;

@@ -35,6 +35,8 @@ async function appealedCaseDecidedBy(decider: APIRequestContext, page: Page, tex
     caseId,
     outcome: 'none',
     reasons: 'The carrier shows the parcel delivered and the photos show the item as described.',
+    // Whether the consistency check asks for a note depends on the decisions earlier tests made.
+    consistencyNote: 'Delivery confirmed and the photos match the listing.',
   });
   await intake(page, 'party.appeal', { caseId, party: 'buyer', grounds: 'new_evidence', text });
   return caseId;
@@ -171,6 +173,8 @@ test('a supervisor who was once the assignee is told before trying that another 
     caseId,
     outcome: 'none',
     reasons: 'The carrier shows the parcel delivered and the photos show the item as described.',
+    // Whether the consistency check asks for a note depends on the decisions earlier tests made.
+    consistencyNote: 'Delivery confirmed and the photos match the listing.',
   });
   await signIn(page, demoUser('amara'));
   await intake(page, 'party.appeal', { caseId, party: 'buyer', grounds: 'outcome', text: 'The parcel never reached me.' });

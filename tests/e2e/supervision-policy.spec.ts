@@ -126,7 +126,12 @@ test('edit a partial rate, preview the changed cases and totals, publish with a 
   // Every decision keeps its version: ours stays on N, a new one records N+1.
   expect((await api<CaseView>(page, 'case.get', { caseId })).decision!.policyVersion).toBe(before.version);
   const next = await api<{ caseId: string }>(page, 'case.claimNext', {});
-  await api(page, 'case.decide', { caseId: next.caseId, outcome: 'none', reasons: 'The photos show the item as described.' });
+  await api(page, 'case.decide', {
+    caseId: next.caseId,
+    outcome: 'none',
+    reasons: 'The photos show the item as described.',
+    consistencyNote: 'As described.', // asked for or not, depending on earlier tests' decisions
+  });
   expect((await api<CaseView>(page, 'case.get', { caseId: next.caseId })).decision!.policyVersion).toBe(before.version + 1);
   await page.evaluate((id) => (window.location.hash = `#/case/${id}`), next.caseId);
   await expect(page.getByTestId('decision-policy-version')).toHaveText(`version ${before.version + 1}`);
