@@ -1,4 +1,5 @@
-import { Alert, Badge, Box, Button, Checkbox, Group, Loader, SegmentedControl, Text, Tooltip } from '@mantine/core';
+import { Badge, Box, Button, Checkbox, Group, SegmentedControl, Text, Tooltip } from '@mantine/core';
+import { LoadError, Loading } from '../../ui/LoadState';
 import { useMemo, useState } from 'react';
 import type { AppealRow } from '../../../../src-main/contract/supervision';
 import { Money } from '../../ui/Money';
@@ -104,11 +105,7 @@ export function AppealsScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
         }
       />
 
-      {query.error && (
-        <Alert color="red" variant="light" title="The appeals could not be loaded" mb="md" role="alert">
-          {query.error.message}
-        </Alert>
-      )}
+      <LoadError title="The appeals could not be loaded" error={query.error} />
 
       <div className="sv-card">
         {/* Fixed layout: the set widths hold, and the appeal's own text takes what is left. */}
@@ -215,11 +212,7 @@ export function AppealsScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
             ))}
           </tbody>
         </table>
-        {query.loading && !query.data && (
-          <Group justify="center" p="lg">
-            <Loader size="sm" />
-          </Group>
-        )}
+        {query.loading && !query.data && <Loading padding="lg" />}
         {query.data && sorted.length === 0 && (
           <Empty
             testId="appeals-empty"

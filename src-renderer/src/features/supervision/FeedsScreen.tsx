@@ -1,19 +1,5 @@
-import {
-  Alert,
-  Badge,
-  Box,
-  Button,
-  Code,
-  CopyButton,
-  Group,
-  Loader,
-  Modal,
-  Paper,
-  SimpleGrid,
-  Stack,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { LoadError, Loading } from '../../ui/LoadState';
+import { Alert, Badge, Box, Button, Code, CopyButton, Group, Modal, Paper, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import type { FeedView } from '../../../../src-main/contract/feed';
 import { useMethodMutation, useMethodQuery } from '../../api/queries';
@@ -57,17 +43,9 @@ export function FeedsScreen({ active }: { me: Me; active: boolean }) {
           </Button>
         }
       />
-      {query.error && (
-        <Alert color="red" variant="light" title="The feeds could not be loaded" mb="md" role="alert">
-          {query.error.message}
-        </Alert>
-      )}
+      <LoadError title="The feeds could not be loaded" error={query.error} />
       {!data ? (
-        query.loading && (
-          <Group justify="center" p="xl">
-            <Loader size="sm" />
-          </Group>
-        )
+        query.loading && <Loading />
       ) : (
         <>
           <Group gap="sm" mb="md" wrap="wrap">

@@ -1,4 +1,5 @@
-import { Alert, Badge, Box, Group, Loader, SegmentedControl } from '@mantine/core';
+import { Badge, Box, Group, SegmentedControl } from '@mantine/core';
+import { LoadError, Loading } from '../../ui/LoadState';
 import { useState } from 'react';
 import { formatInstant } from '../../ui/format';
 import { useMethodQuery } from '../../api/queries';
@@ -59,17 +60,9 @@ export function PolicyScreen({ onOpen, active }: { me: Me; onOpen: (caseId: stri
           />
         }
       />
-      {(current.error || history.error) && (
-        <Alert color="red" variant="light" title="The policy could not be loaded" mb="md" role="alert">
-          {(current.error ?? history.error)!.message}
-        </Alert>
-      )}
+      <LoadError title="The policy could not be loaded" error={current.error ?? history.error} />
       {!cur ? (
-        current.loading && (
-          <Group justify="center" p="xl">
-            <Loader size="sm" />
-          </Group>
-        )
+        current.loading && <Loading />
       ) : (
         <>
           <Box style={{ display: tab === 'edit' ? 'block' : 'none' }}>

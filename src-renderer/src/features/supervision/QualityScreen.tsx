@@ -1,4 +1,5 @@
-import { Alert, Badge, Box, Button, Group, Loader, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Alert, Badge, Box, Button, Group, SegmentedControl, Stack, Text } from '@mantine/core';
+import { LoadError, Loading } from '../../ui/LoadState';
 import { useCallback, useMemo, useState } from 'react';
 import type { MediatorStats, QualityRow } from '../../../../src-main/contract/supervision';
 import { IconAlert } from '../../ui/Icons';
@@ -87,11 +88,7 @@ export function QualityScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
           />
         }
       />
-      {query.error && (
-        <Alert color="red" variant="light" title="The samples could not be loaded" mb="md" role="alert">
-          {query.error.message}
-        </Alert>
-      )}
+      <LoadError title="The samples could not be loaded" error={query.error} />
       <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) clamp(340px, 34vw, 440px)', gap: 16, alignItems: 'start' }}>
         {/* At 1024 px the list shares the row with the review panel: the table scrolls inside its card. */}
         <div className="sv-card" data-scroll-x style={{ overflowX: 'auto' }}>
@@ -164,11 +161,7 @@ export function QualityScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
               ))}
             </tbody>
           </table>
-          {query.loading && !query.data && (
-            <Group justify="center" p="lg">
-              <Loader size="sm" />
-            </Group>
-          )}
+          {query.loading && !query.data && <Loading padding="lg" />}
           {query.data && rows.length === 0 && (
             <Empty
               testId="quality-empty"

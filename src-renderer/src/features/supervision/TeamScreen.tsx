@@ -1,4 +1,5 @@
-import { Alert, Badge, Box, Checkbox, Group, Loader, SegmentedControl, Text, Tooltip } from '@mantine/core';
+import { Badge, Box, Checkbox, Group, SegmentedControl, Text, Tooltip } from '@mantine/core';
+import { LoadError, Loading } from '../../ui/LoadState';
 import { useMemo, useState } from 'react';
 import type { MediatorStats, TeamOverview } from '../../../../src-main/contract/supervision';
 import { Countdown } from '../../ui/Countdown';
@@ -98,17 +99,9 @@ export function TeamScreen({ onOpen, active }: { me: Me; onOpen: (caseId: string
           </div>
         }
       />
-      {query.error && (
-        <Alert color="red" variant="light" title="The team overview could not be loaded" mb="md" role="alert">
-          {query.error.message}
-        </Alert>
-      )}
+      <LoadError title="The team overview could not be loaded" error={query.error} />
       {!data ? (
-        query.loading && (
-          <Group justify="center" p="xl">
-            <Loader size="sm" />
-          </Group>
-        )
+        query.loading && <Loading />
       ) : (
         <>
           <Group gap="sm" mb="md" wrap="wrap">
@@ -586,11 +579,7 @@ function MemberCases({
             ))}
           </tbody>
         </table>
-        {cases.loading && rows.length === 0 && (
-          <Group justify="center" p="lg">
-            <Loader size="sm" />
-          </Group>
-        )}
+        {cases.loading && rows.length === 0 && <Loading padding="lg" />}
         {cases.error && (
           <Text c="red.7" fz="sm" p="md">
             {cases.error.message}
