@@ -12,7 +12,7 @@ import type { AccountLabel } from '../../contract/domain';
  * other instant is one multiplication.
  */
 export const RISK_MODEL = {
-  version: 4,
+  version: 5,
   /** Old events count half as much after this many days (rates, reuse, messages). */
   halfLifeDays: 180,
   /** The velocity signal's much shorter memory: a burst of disputes fades within weeks. */
@@ -31,9 +31,14 @@ export const RISK_MODEL = {
   photoSpreadFrom: 8,
   /** Perceptual hashes within this many differing bits (of 64) are the same photo. */
   phashMaxDistance: 4,
-  /** Minimum volume before a rate-based reason may fire. */
+  /**
+   * Minimum volume before a rate-based reason may fire. The dispute rate needs five orders and
+   * two counted disputes: below that the empirical-Bayes prior (at least ten orders' worth)
+   * already holds a short history near the platform's rate, and a third counted dispute was a
+   * cut-off that a quiet abuser whose other disputes were decided for them never reached.
+   */
   minOrdersForRate: 5,
-  minDisputesForRate: 3,
+  minDisputesForRate: 2,
   minDeliveredForNrd: 3,
   minNrd: 2,
   minDecidedForLost: 3,

@@ -7,18 +7,19 @@
  * `bias + Σ weights`; the score maps Σ weights so that 60 is where the model says even odds.
  */
 export const FITTED_WEIGHTS = {
-  fittedOn: 'tuning seeds 1000–1008, 3000 buyers each (cli eval --fit --draws 9 --buyers 3000; model v4, dispute rate against the sellers)',
-  bias: -5.956,
+  fittedOn:
+    'tuning seeds 1000–1008, 3000 buyers each (cli eval --fit --draws 9 --buyers 3000; model v5, rate reasons from two counted disputes)',
+  bias: -6.09,
   coef: {
-    DISPUTE_RATE: 3.759,
-    NOT_RECEIVED_DELIVERED: 1.756,
+    DISPUTE_RATE: 3.539,
+    NOT_RECEIVED_DELIVERED: 1.383,
     VELOCITY: 0,
-    LOST_DISPUTES: 1.518,
-    REUSED_PHOTO: 27,
-    SHARED_PHOTO: 3.158,
-    REVIEW_THREAT: 1.744,
-    OFF_PLATFORM: 1.827,
-    LINKED_ACCOUNTS: 4.785,
+    LOST_DISPUTES: 2.344,
+    REUSED_PHOTO: 27.844,
+    SHARED_PHOTO: 3.049,
+    REVIEW_THREAT: 1.63,
+    OFF_PLATFORM: 1.783,
+    LINKED_ACCOUNTS: 5.407,
   },
 } as const;
 
