@@ -31,3 +31,13 @@ export async function withCpuSeconds<T>(work: () => Promise<T>): Promise<{ resul
   const used = process.cpuUsage(before);
   return { result, cpuSeconds: (used.user + used.system) / 1e6 };
 }
+
+/**
+ * The same meter over `ms` of doing nothing: the longest gap the machine's own scheduling
+ * (other processes on a busy 2-core machine, the garbage collector) puts between two ticks.
+ * A stall figure is read against it: no work split into chunks can stall the window less.
+ */
+export async function idleStallFloor(ms: number): Promise<{ longestStallMs: number; ticks: number; seconds: number }> {
+  const { longestStallMs, ticks } = await withStallMeter(() => new Promise<void>((ok) => setTimeout(ok, ms)));
+  return { longestStallMs, ticks, seconds: ms / 1000 };
+}

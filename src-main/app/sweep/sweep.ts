@@ -64,7 +64,10 @@ export async function sweep(db: Db, now: number, opts: SweepOptions = {}): Promi
   const report: SweepReport = { applied: 0, stale: 0, caseIds: [] };
   // Rows whose case someone else holds: not fetched again in this run (the holder or the next run applies them).
   const skipped = new Set<number>();
-  let size = MIN_CHUNK * 4;
+  // The first chunk knows no cost yet and pays for cold caches and statement preparation:
+  // it starts at the smallest size, and each next chunk grows at most twofold (a chunk of
+  // stale rows is cheap and must not size the next one to many real defaults).
+  let size = MIN_CHUNK;
   let first = true;
   for (;;) {
     const due = (await dueDeadlines(db, now, BATCH, opts.caseId)).filter((r) => !skipped.has(r.id));
@@ -92,7 +95,7 @@ export async function sweep(db: Db, now: number, opts: SweepOptions = {}): Promi
       }
       const cpu = process.cpuUsage(cpu0);
       const perRowMs = (cpu.user + cpu.system) / 1000 / Math.max(1, result.outcomes.length);
-      size = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, Math.floor(CHUNK_TARGET_MS / Math.max(perRowMs, 1e-3))));
+      size = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, size * 2, Math.floor(CHUNK_TARGET_MS / Math.max(perRowMs, 1e-3))));
       const changed: string[] = [];
       result.outcomes.forEach((applied, k) => {
         if (applied === null) return; // someone else took it
