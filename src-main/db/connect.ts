@@ -8,6 +8,7 @@ import type { Database } from './schema';
 import { restoreDeferredIndexes } from './repos/bulk-load';
 import { markCopyCapable, poolWithCopy } from './copy';
 import { markSharedServer, resilientPool, underStartupLock } from './server';
+import { poolWithPrepared } from './prepared';
 
 export type Db = Kysely<Database>;
 
@@ -98,7 +99,7 @@ async function openPostgres(url: string): Promise<Db> {
   // Epoch-ms columns are bigint; they fit a JS number exactly, so parse them as one.
   types.setTypeParser(20, (v: string) => Number(v));
   // Its clients also stream COPY (bulk import, db/copy.ts).
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: poolWithCopy(resilientPool(Pool, url)) }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: poolWithCopy(poolWithPrepared(resilientPool(Pool, url))) }) });
   markSharedServer(db);
   markCopyCapable(db);
   return db;

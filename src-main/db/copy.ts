@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { CompiledQuery, sql, type Kysely, type PostgresPool } from 'kysely';
 import copyStreams from 'pg-copy-streams';
 import type { Database } from './schema';
+import { wrapClientQuery } from './client-query';
 
 /**
  * PostgreSQL's bulk path: rows streamed with `COPY … FROM STDIN` into a session-local staging
@@ -20,27 +21,16 @@ import type { Database } from './schema';
 const copyCapable = new WeakSet<object>();
 const PATCHED = Symbol('md-copy');
 
-interface QueryClient {
-  query(text: unknown, params?: unknown[]): unknown;
-  [PATCHED]?: true;
-}
-
 /** Wraps a pg Pool so its clients stream `COPY … FROM STDIN` (see above). */
 export function poolWithCopy<P extends PostgresPool>(pool: P): P {
-  const connect = pool.connect.bind(pool);
-  (pool as { connect: () => Promise<unknown> }).connect = async () => {
-    const client = (await connect()) as unknown as QueryClient;
-    if (!client[PATCHED]) {
-      const query = client.query.bind(client);
-      client.query = (text: unknown, params?: unknown[]) =>
-        typeof text === 'string' && text.startsWith('COPY ') && params?.length === 1
-          ? copyIn(query, text, String(params[0]))
-          : query(text, params);
-      client[PATCHED] = true;
-    }
-    return client;
-  };
-  return pool;
+  return wrapClientQuery(
+    pool,
+    PATCHED,
+    (query) => (text, params) =>
+      typeof text === 'string' && text.startsWith('COPY ') && params?.length === 1
+        ? copyIn(query, text, String(params[0]))
+        : query(text, params),
+  );
 }
 
 function copyIn(query: (q: unknown) => unknown, text: string, data: string): Promise<{ command: string; rowCount: number; rows: [] }> {

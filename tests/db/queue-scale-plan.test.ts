@@ -8,6 +8,10 @@ import { importStream } from '../../src-main/app/intake/bulk-import';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { queueCounts, queuePage } from '../../src-main/app/queue/queue';
 import { openTestDb } from './harness';
+import { claimNextCase } from '../../src-main/app/case/commands';
+import { inWriteTx } from '../../src-main/db/tx';
+import { pickNextUnassigned } from '../../src-main/db/repos/take-next';
+import { oldestUnassignedCase } from '../../src-main/db/repos/case-reads';
 
 /**
  * Counts and lists at scale (issue 12 item 9), asserted as plans: the tab counts read the
@@ -118,5 +122,19 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('counts and "All open" plans on 
     // What the index answers: bm5's 300 open cases, none overdue in the fill (no deadlines there).
     expect((await queuePage(db, { scope: 'mine', limit: 500 }, 'bm5', NOW)).rows).toHaveLength(300);
     expect((await queueCounts(db, 'bm5', NOW)).mineOverdue).toBe(0);
+  });
+
+  it("take-next's pick walks cases_unassigned: the open cases before the first free one, claimed or not, are never stepped over", async () => {
+    const mediator = { kind: 'user' as const, id: 'bm7', role: 'mediator' as const };
+    for (let i = 0; i < 40; i++) await claimNextCase(db, mediator, NOW);
+    const cap = capturing(db);
+    const picked = await inWriteTx(cap.db, (tx) => pickNextUnassigned(tx));
+    expect(picked?.caseId).toBeDefined();
+    const [pick] = cap.queries();
+    const text = (await explain(db, pick!)).join('\n');
+    expect(text).toMatch(/Index Scan using cases_unassigned on cases/);
+    expect(text).not.toMatch(/cases_open_by_escalation|cases_queue|Seq Scan on cases|\bSort\b/);
+    // The 40 claimed cases and the assigned open ones before them are not in its walk.
+    expect(picked!.caseId).toBe(await oldestUnassignedCase(db));
   });
 });

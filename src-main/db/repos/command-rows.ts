@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { CaseState } from '../../engine/state';
 import { dialectOf } from '../dialect';
+import { prepared } from '../prepared';
 import type { WriteTx } from '../tx';
 import { chainedRow, type ChainHead } from './audit-chain';
 import { ConcurrentUpdate, eventToChain, saveCaseState, type CaseChange } from './case-write';
@@ -89,7 +90,8 @@ async function writeInOneStatement(
       FROM changed
     ),`
     : sql``;
-  const { rows } = await sql<{ updated: number }>`
+  // Kept prepared on each connection (db/prepared.ts): a claim's statement has one shape.
+  const { rows } = await prepared<{ updated: number }>`
     WITH changed AS (
       UPDATE cases SET status = ${next.status}, assignee_id = ${next.assignee}, forced_decision = ${next.forcedDecision ? 1 : 0},
         evidence_round = ${next.evidenceRound}, policy_version = ${next.decision?.policyVersion ?? null}, next_due_at = NULL,

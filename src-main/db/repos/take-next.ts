@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { CaseState } from '../../engine/state';
+import { prepared } from '../prepared';
 import type { WriteTx } from '../tx';
 import { caseStateFromRows, type CaseStateRow } from './case';
 import type { ReadUnderLock } from './command-rows';
@@ -39,7 +39,8 @@ interface PickRow extends CaseStateRow {
 
 /** Locks the next free unassigned case for this transaction and reads it; null when none is free. */
 export async function pickNextUnassigned(tx: WriteTx): Promise<PickedCase | null> {
-  const { rows } = await sql<PickRow>`
+  // Kept prepared on each connection (db/prepared.ts): planning it cost as much as running it.
+  const { rows } = await prepared<PickRow>`
     SELECT c.id, c.status, c.assignee_id, c.reason, c.claim_remedy, c.claim_amount_minor, c.buyer_id, c.seller_id,
       c.escalated_at, c.forced_decision, c.evidence_round, c.version,
       o.currency, o.item_price_minor, o.shipping_minor, o.total_minor, o.delivery_status, b.label AS buyer_label,
