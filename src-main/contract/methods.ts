@@ -62,6 +62,23 @@ const EvidenceFile = z.union([FileDescription, FileBytes]);
 /** How many files one answer to an evidence request may carry. */
 export const MAX_EVIDENCE_FILES = 10;
 
+/** The queue columns the server sorts by: when a case was escalated, the claimed amount, the next deadline. */
+export const QueueSortBy = z.enum(['escalated', 'claim', 'deadline']);
+export type QueueSortBy = z.output<typeof QueueSortBy>;
+/**
+ * A queue's order. Absent: each tab's own (Mine: what needs action first; the others: escalated
+ * longest ago first). Every sort ends on the case id, so pages never repeat or skip a row. Claims
+ * compare as stored minor units (filter by currency to compare like with like); cases without a
+ * running deadline come after every deadline.
+ */
+export const QueueSort = z
+  .object({
+    by: QueueSortBy,
+    dir: z.enum(['asc', 'desc'], { message: 'must be "asc" (smallest or earliest first) or "desc"' }),
+  })
+  .strict();
+export type QueueSort = z.output<typeof QueueSort>;
+
 const QueueFilterFields = z
   .object({
     scope: z.enum(['mine', 'unassigned', 'all']).default('unassigned'),
@@ -86,6 +103,7 @@ const QueueFilterFields = z
     /** Only the open cases of this assignee (scope "all"; the team view's reassignment list). */
     assignee: Id.optional(),
     search: Text(200).optional(),
+    sort: QueueSort.optional(),
     /** Keyset cursor: the last row of the previous page. */
     after: z.object({ sortKey: z.number().int(), id: Id }).strict().optional(),
     limit: z.number().int().min(1).max(200).default(50),

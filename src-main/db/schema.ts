@@ -107,6 +107,10 @@ export interface MessagesTable {
   at: number;
   by: string;
   text: string;
+  /** The language the message is in (ISO 639-1), '' when none could be told, null when not looked at yet (migration 0024). */
+  language: Generated<string | null>;
+  /** 0 when another language scored almost as well; null with language. */
+  language_sure: Generated<number | null>;
 }
 export interface MessageTranslationsTable {
   case_id: string;

@@ -100,6 +100,32 @@ describe('party messages', () => {
     expect(view.value.messages.map((m) => m.language?.code ?? null)).toEqual(['ru', 'zh', null]);
   });
 
+  it('are identified once and read from the stored column afterwards (issue 18: not on every case.get)', async () => {
+    expect((await call('intake.dispute', withMessages('D-M2'), INTAKE)).ok).toBe(true);
+    const stored = () =>
+      core.db.selectFrom('messages').select(['seq', 'language', 'language_sure']).where('case_id', '=', 'D-M2').orderBy('seq').execute();
+    // Not looked at yet: the identifier has not run for these rows.
+    expect((await stored()).map((r) => r.language)).toEqual([null, null, null]);
+    const first = (await call<CaseView>('case.get', { caseId: 'D-M2' }, M1)) as { ok: true; value: CaseView };
+    expect(first.value.messages.map((m) => m.language?.code ?? null)).toEqual(['ru', 'zh', null]);
+    // Kept: the code, and '' for "too short to tell".
+    expect((await stored()).map((r) => [r.language, r.language_sure])).toEqual([
+      ['ru', 1],
+      ['zh', 1],
+      ['', null],
+    ]);
+    // Read from there: a stored answer is what the case shows (the text is not identified again).
+    await core.db
+      .updateTable('messages')
+      .set({ language: 'uk', language_sure: 0 })
+      .where('case_id', '=', 'D-M2')
+      .where('seq', '=', 1)
+      .execute();
+    const again = (await call<CaseView>('case.get', { caseId: 'D-M2' }, M1)) as { ok: true; value: CaseView };
+    expect(again.value.messages[0]!.language).toEqual({ code: 'uk', sure: false });
+    expect(again.value.messages[2]!.language).toBeNull();
+  });
+
   it('carry a mediator’s translation beside the original; an empty text removes it', async () => {
     const seq = (await call<CaseView>('case.get', { caseId: 'D-M1' }, M1)) as { ok: true; value: CaseView };
     const first = seq.value.messages[0]!.seq!;

@@ -84,6 +84,20 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('counts and "All open" plans on 
     expect(text).not.toMatch(/\bSort\b|Seq Scan on cases/);
   });
 
+  it('walks the sort’s own index for a sorted page (issue 17: server-side sort), with no sort step', async () => {
+    for (const [q, index] of [
+      [{ scope: 'unassigned' as const, limit: 50, sort: { by: 'claim' as const, dir: 'desc' as const } }, 'cases_queue_by_claim'],
+      [{ ...ALL_OPEN, sort: { by: 'claim' as const, dir: 'asc' as const } }, 'cases_open_by_claim'],
+      [{ ...ALL_OPEN, sort: { by: 'deadline' as const, dir: 'asc' as const } }, 'cases_open_by_deadline'],
+      [{ ...ALL_OPEN, sort: { by: 'escalated' as const, dir: 'desc' as const } }, 'cases_open_by_escalation'],
+    ] as const) {
+      const { plan } = await planOfFirstQuery(db, (d) => queuePage(d, q, null, NOW));
+      const text = plan.join('\n');
+      expect(text, `${JSON.stringify(q)}\n${text}`).toMatch(new RegExp(index));
+      expect(text).not.toMatch(/\bSort\b|Seq Scan on cases/);
+    }
+  });
+
   it('answers the first "All open" page with open cases although the oldest 21,000 are closed', async () => {
     const page = await queuePage(db, ALL_OPEN, null, NOW);
     expect(page.rows).toHaveLength(50);

@@ -98,3 +98,128 @@ test('a key pressed right after closing a dialog is not lost (Esc then f)', asyn
   await page.keyboard.press('f'); // within a few milliseconds, while the help still fades out
   await expect(page.getByTestId('filters-panel')).toBeVisible();
 });
+
+test('the queue sorts on the server by a column header; the sort shows in aria-sort and survives a reload and a saved view', async ({
+  page,
+}) => {
+  await signIn(page, demoUser('wei'));
+  await page.getByRole('tab', { name: /Unassigned/ }).click();
+  await expect(page.getByTestId('queue-row').first()).toBeVisible({ timeout: 30_000 });
+  const claim = page.getByTestId('sort-claim');
+  const escalated = page.getByTestId('sort-escalated');
+  // The tab's own order: escalated longest ago first.
+  await expect(escalated).toHaveAttribute('aria-sort', 'ascending');
+  await expect(claim).toHaveAttribute('aria-sort', 'none');
+
+  const firstIds = async () => page.getByTestId('queue-case-id').evaluateAll((els) => els.slice(0, 5).map((e) => e.textContent));
+  const serverIds = async (sort: { by: string; dir: string }) =>
+    (await api<{ rows: Array<{ id: string }> }>(page, 'queue.list', { scope: 'unassigned', limit: 5, sort })).rows.map((r) => r.id);
+
+  // First click: the largest claims first, from the server (the first page is the server's first page).
+  await claim.getByRole('button').click();
+  await expect(claim).toHaveAttribute('aria-sort', 'descending');
+  await expect(escalated).toHaveAttribute('aria-sort', 'none');
+  await expect.poll(firstIds).toEqual(await serverIds({ by: 'claim', dir: 'desc' }));
+  expect(page.url()).toContain('sort=claim.desc');
+  await expect(page.getByTestId('claim-sort-note')).toBeVisible();
+
+  // Second click: the other way.
+  await claim.getByRole('button').click();
+  await expect(claim).toHaveAttribute('aria-sort', 'ascending');
+  await expect.poll(firstIds).toEqual(await serverIds({ by: 'claim', dir: 'asc' }));
+
+  // A reload keeps the sort from the address.
+  await page.reload();
+  await expect(page.getByTestId('sort-claim')).toHaveAttribute('aria-sort', 'ascending');
+  await expect.poll(firstIds).toEqual(await serverIds({ by: 'claim', dir: 'asc' }));
+
+  // A third click goes back to the tab's own order, and the address forgets the sort.
+  await page.getByTestId('sort-claim').getByRole('button').click();
+  await expect(page.getByTestId('sort-escalated')).toHaveAttribute('aria-sort', 'ascending');
+  expect(page.url()).not.toContain('sort=');
+
+  // A saved view keeps its sort: picking it sorts the list again.
+  await api(page, 'views.save', { name: 'Biggest claims', filter: { scope: 'unassigned', sort: { by: 'claim', dir: 'desc' } } });
+  await page.reload();
+  await page.getByTestId('views-menu').click();
+  await page.getByTestId('saved-view').filter({ hasText: 'Biggest claims' }).click();
+  await expect(page.getByTestId('sort-claim')).toHaveAttribute('aria-sort', 'descending');
+  await expect(page.getByTestId('views-menu')).toHaveText(/Biggest claims/);
+  await expect.poll(firstIds).toEqual(await serverIds({ by: 'claim', dir: 'desc' }));
+});
+
+test('an empty Mine tab offers the next step: a sentence and a "Take next case" button that opens a case', async ({ page, browser }) => {
+  // Whatever another spec left with Mira goes to Wei first (a supervisor's reassignment), so her Mine is empty.
+  const sup = await browser.newPage();
+  await signIn(sup, demoUser('oleg'));
+  const held = await api<{ rows: Array<{ id: string }> }>(sup, 'queue.list', { scope: 'all', assignee: 'mira', limit: 200 });
+  for (const r of held.rows) await api(sup, 'case.assign', { caseId: r.id, userId: 'wei' });
+  await sup.close();
+
+  await signIn(page, demoUser('mira'));
+  await page.getByRole('tab', { name: /Mine/ }).click();
+  const empty = page.getByTestId('queue-empty');
+  await expect(empty).toContainText('No open cases are assigned to you.');
+  await expect(empty).toContainText(/waiting in the unassigned queue/);
+  await shot(page, '43-mine-empty');
+  await empty.getByRole('button', { name: /Take next case/ }).click();
+  await expect(page.getByTestId('case-title')).toBeVisible();
+  const taken = (await page.getByTestId('case-title').textContent())!;
+  expect((await api<{ assignee: string | null }>(page, 'case.get', { caseId: taken })).assignee).toBe('mira');
+});
+
+test.describe('at 1024 × 700', () => {
+  test.use({ viewport: { width: 1024, height: 700 } });
+
+  test('the case header wraps without clipping, and toasts cover neither the risk panel nor the Decide button', async ({ page }) => {
+    await signIn(page, demoUser('tomas'));
+    await page.getByTestId('take-next').click();
+    await expect(page.getByTestId('case-title')).toBeVisible();
+    await expect(page.getByTestId('buyer-risk')).toBeVisible();
+    const toast = page.getByTestId('toast').first();
+    await expect(toast).toBeVisible();
+
+    // The header: nothing runs past the window or past the header; every action button whole.
+    const header = page.getByTestId('case-header');
+    const fits = await header.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const buttons = [...el.querySelectorAll('button')].map((b) => b.getBoundingClientRect());
+      return {
+        scrolls: el.scrollWidth > el.clientWidth + 1,
+        outside: buttons.filter((b) => b.width > 0 && (b.right > Math.min(box.right, window.innerWidth) + 1 || b.left < box.left - 1))
+          .length,
+      };
+    });
+    expect(fits).toEqual({ scrolls: false, outside: 0 });
+    const decide = page.getByRole('button', { name: /^Decide/ });
+    await expect(decide).toBeVisible();
+
+    const overlaps = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
+      a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    const toastBox = (await toast.boundingBox())!;
+    expect(overlaps(toastBox, (await page.getByTestId('buyer-risk').boundingBox())!)).toBe(false);
+    expect(overlaps(toastBox, (await decide.boundingBox())!)).toBe(false);
+
+    // In the Decide dialog the toast waits under the overlay: what is on top at the dialog's risk
+    // summary and its send button is the dialog, never the toast.
+    await page.keyboard.press('d');
+    const dialog = page.getByRole('dialog', { name: /^Decide/ });
+    await expect(dialog).toBeVisible();
+    await expect(toast).toBeAttached();
+    const onTop = async (selector: string) =>
+      page.evaluate((sel) => {
+        const el = document.querySelector(sel)!;
+        const r = el.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + Math.min(r.height / 2, 10));
+        return { inside: !!hit && el.contains(hit), inToast: !!hit?.closest('[data-testid="toast"]') };
+      }, selector);
+    expect(await onTop('[data-testid="decide-risk"]')).toEqual({ inside: true, inToast: false });
+    expect((await onTop('[data-testid="decide-form"] button[type="submit"]')).inToast).toBe(false);
+    const toastCentre = await toast.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return !!document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)?.closest('[data-testid="toast"]');
+    });
+    expect(toastCentre).toBe(false);
+    await shot(page, '44-decide-1024-toast-under');
+  });
+});

@@ -136,6 +136,13 @@ for (const size of SIZES) {
       await page.getByRole('tab', { name: /Unassigned/ }).click();
       await expect(page.getByTestId('queue-row').first()).toBeVisible({ timeout: 30_000 });
       await check(page, '02-queue-unassigned', size);
+      // Sorted by claim (on the server): the header shows it, the note about currencies fits.
+      await page.getByTestId('sort-claim').getByRole('button').click();
+      await expect(page.getByTestId('sort-claim')).toHaveAttribute('aria-sort', 'descending');
+      await check(page, '02b-queue-by-claim', size);
+      await page.getByTestId('sort-claim').getByRole('button').click();
+      await page.getByTestId('sort-claim').getByRole('button').click();
+      await expect(page.getByTestId('sort-escalated')).toHaveAttribute('aria-sort', 'ascending');
       await page.getByRole('tab', { name: /Mine/ }).click();
       await check(page, '03-queue-mine', size);
 

@@ -17,7 +17,9 @@ import {
   mineSortKey,
   missedEvidenceOf,
   queueRecordsOf,
+  sortKeyOf,
   walkQueue,
+  walkSortOf,
   type QueueQuery,
   type QueueRecord,
 } from '../../db/repos/queue';
@@ -77,6 +79,8 @@ const CAN_BE_OVERDUE: readonly CaseStatus[] = ['in_review', 'awaiting_evidence',
  *   review with nothing running, then nearest deadline); small by nature, sorted in full;
  * - all: open cases (or the states asked for), oldest escalation first: one state walks
  *   `cases_queue`, several walk `cases_by_escalation`.
+ * `q.sort` (claim, deadline or escalation, either way) replaces a tab's own order: the same
+ * walks over the sort's indexes (migrations/0024), keyset-paged on (key, id) just the same.
  * Filters: a small set of buyers (flagged, a high minimum score) drives the query through
  * `cases_by_buyer`; every other filter narrows an index walk that reads at most SCAN_WINDOW
  * rows per request, so a filter matching little never holds the database (and the Electron
@@ -102,7 +106,8 @@ export async function queuePage(
   const { rows, windowEnd } = await walkQueue(db, q, statuses, now, opts.scanWindow ?? SCAN_WINDOW);
   const pageRows = rows.slice(0, q.limit);
   const missed = await missedEvidenceOf(db, pageRows);
-  const page = pageRows.map((r) => toRow(r, r.escalated_at, now, missed.has(r.id)));
+  const sort = walkSortOf(q);
+  const page = pageRows.map((r) => toRow(r, sortKeyOf(r, sort), now, missed.has(r.id)));
   const last = page[page.length - 1];
   const nextCursor = rows.length > q.limit && last ? { sortKey: last.sortKey, id: last.id } : windowEnd;
   return { rows: await withPresence(db, page, me, now), nextCursor };
@@ -112,7 +117,7 @@ async function minePage(db: Db, q: QueueQuery, me: string | null, now: number): 
   const rows = await mineRows(db, q, me, now);
   const pageRows = rows.slice(0, q.limit);
   const missed = await missedEvidenceOf(db, pageRows);
-  const page = pageRows.map((r) => toRow(r, mineSortKey(r), now, missed.has(r.id)));
+  const page = pageRows.map((r) => toRow(r, q.sort ? sortKeyOf(r, q.sort) : mineSortKey(r), now, missed.has(r.id)));
   const last = page[page.length - 1];
   return {
     rows: await withPresence(db, page, me, now),

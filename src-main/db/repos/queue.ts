@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { z } from 'zod';
 import { CaseStatus as CaseStatusSchema, OPEN_STATUSES, type CaseStatus } from '../../contract/domain';
-import type { QueueFilter } from '../../contract/methods';
+import type { QueueFilter, QueueSort } from '../../contract/methods';
 import { dialectOf } from '../dialect';
 import type { Database } from '../schema';
 import type { Reader } from '../tx';
@@ -16,6 +16,31 @@ export type QueueQuery = z.output<typeof QueueFilter>;
 export type QueueCursor = { sortKey: number; id: string };
 
 type Eb = ExpressionBuilder<Database & { buyer: Database['accounts']; bs: Database['buyer_risk'] }, 'cases' | 'buyer' | 'bs'>;
+
+/** Where cases without a running deadline sort: after every deadline (migrations/0024 indexes this very expression). */
+export const NO_DEADLINE = 9_007_199_254_740_991;
+/** The default walk of the unassigned and "all" tabs: escalated longest ago first. */
+const BY_ESCALATION: QueueSort = { by: 'escalated', dir: 'asc' };
+
+/**
+ * The sort key as the indexes of migrations/0011 (escalated_at), 0024 (claim_amount_minor, and
+ * the deadline's coalesce, written exactly as there, literal included, so SQLite matches the
+ * expression index) hold it.
+ */
+const sortKeyExpr = (by: QueueSort['by']) =>
+  by === 'escalated'
+    ? sql<number>`"cases"."escalated_at"`
+    : by === 'claim'
+      ? sql<number>`"cases"."claim_amount_minor"`
+      : sql<number>`coalesce("cases"."next_due_at", ${sql.lit(NO_DEADLINE)})`;
+
+/** A row's key under this sort, as sortKeyExpr computes it in the database (the keyset cursor's sortKey). */
+export function sortKeyOf(r: Pick<QueueRecord, 'escalated_at' | 'claim_amount_minor' | 'next_due_at'>, sort: QueueSort): number {
+  return sort.by === 'escalated' ? r.escalated_at : sort.by === 'claim' ? r.claim_amount_minor : (r.next_due_at ?? NO_DEADLINE);
+}
+
+/** The sort a page of the unassigned or "all" tab walks: the one asked for, else by escalation. */
+export const walkSortOf = (q: QueueQuery): QueueSort => q.sort ?? BY_ESCALATION;
 
 /** Ranks of "mine": spaced so rank × RANK + an epoch-ms instant stays an exact integer (< 2^53). */
 const RANK = 100_000_000_000_000;
@@ -147,7 +172,8 @@ export async function walkQueue(
   if (q.overdue) query = query.where((eb) => overdueExpr(eb, now));
   if (q.search)
     query = query.where((eb) => eb.or([eb('cases.id', '=', q.search!), eb('buyer.name', 'like', `%${q.search!.replace(/[%_]/g, '')}%`)]));
-  if (q.after) query = query.where((eb) => afterKey(eb, q.after!.sortKey, q.after!.id));
+  const sort = walkSortOf(q);
+  if (q.after) query = query.where((eb) => afterKey(eb, sort, q.after!.sortKey, q.after!.id));
 
   const filtered =
     walk === 'every' ||
@@ -163,12 +189,12 @@ export async function walkQueue(
       q.search
     );
   // A filtered walk stops at the end of its window; a buyer set is small enough to read whole.
-  const windowEnd = filtered && !buyerSet ? await scanWindowEnd(db, statuses, walk, q.after, scanWindow) : null;
-  if (windowEnd) query = query.where((eb) => upToKey(eb, windowEnd.sortKey, windowEnd.id));
+  const windowEnd = filtered && !buyerSet ? await scanWindowEnd(db, statuses, walk, sort, q.after, scanWindow) : null;
+  if (windowEnd) query = query.where((eb) => upToKey(eb, sort, windowEnd.sortKey, windowEnd.id));
 
   const rows = await query
-    .orderBy('cases.escalated_at')
-    .orderBy('cases.id')
+    .orderBy(sortKeyExpr(sort.by), sort.dir)
+    .orderBy('cases.id', sort.dir)
     .limit(q.limit + 1)
     .execute();
   return { rows, windowEnd };
@@ -189,30 +215,37 @@ const isEveryOpenStatus = (statuses: readonly CaseStatus[]) =>
 const NOT_OPEN = CaseStatusSchema.options.filter((st) => !OPEN_STATUSES.includes(st));
 const openCasesPredicate = sql<boolean>`cases.status NOT IN ${sql.raw(`(${NOT_OPEN.map((st) => `'${st}'`).join(', ')})`)}`;
 
-/** (escalated_at, id) > (k, id), written so the index range starts at k. */
-const afterKey = (eb: Eb, sortKey: number, id: string) =>
-  eb.and([eb('cases.escalated_at', '>=', sortKey), eb.or([eb('cases.escalated_at', '>', sortKey), eb('cases.id', '>', id)])]);
-const upToKey = (eb: Eb, sortKey: number, id: string) =>
-  eb.and([eb('cases.escalated_at', '<=', sortKey), eb.or([eb('cases.escalated_at', '<', sortKey), eb('cases.id', '<=', id)])]);
+/** (key, id) after (k, id) in the sort's direction, written so the index range starts at k. */
+const afterKey = (eb: Eb, sort: QueueSort, sortKey: number, id: string) => {
+  const key = sortKeyExpr(sort.by);
+  const [from, past] = sort.dir === 'asc' ? (['>=', '>'] as const) : (['<=', '<'] as const);
+  return eb.and([eb(key, from, sortKey), eb.or([eb(key, past, sortKey), eb('cases.id', past, id)])]);
+};
+/** (key, id) up to and including (k, id) in the sort's direction. */
+const upToKey = (eb: Eb, sort: QueueSort, sortKey: number, id: string) => {
+  const key = sortKeyExpr(sort.by);
+  const [to, before, upTo] = sort.dir === 'asc' ? (['<=', '<', '<='] as const) : (['>=', '>', '>='] as const);
+  return eb.and([eb(key, to, sortKey), eb.or([eb(key, before, sortKey), eb('cases.id', upTo, id)])]);
+};
 
 /**
  * The key of the SCAN_WINDOW-th entry after the cursor along the index the page walks, or
  * null when the walk ends before it. It counts index entries, not matches: that is what
  * bounds the work of a filter that matches little.
  */
-async function scanWindowEnd(db: Reader, statuses: CaseStatus[], walk: Walk, after: QueueQuery['after'], size: number) {
-  let w = db.selectFrom('cases').select(['cases.escalated_at', 'cases.id']);
-  // cases_queue, cases_open_by_escalation, or cases_by_escalation over every state.
+async function scanWindowEnd(db: Reader, statuses: CaseStatus[], walk: Walk, sort: QueueSort, after: QueueQuery['after'], size: number) {
+  let w = db.selectFrom('cases').select(['cases.escalated_at', 'cases.claim_amount_minor', 'cases.next_due_at', 'cases.id']);
+  // One state, every open state, or every state: the sort's index of that walk (migrations/0011, 0024).
   if (walk === 'queue') w = w.where('cases.status', '=', statuses[0]!);
   else if (walk === 'open') w = w.where(openCasesPredicate);
-  if (after) w = w.where((eb) => afterKey(eb as unknown as Eb, after.sortKey, after.id));
+  if (after) w = w.where((eb) => afterKey(eb as unknown as Eb, sort, after.sortKey, after.id));
   const row = await w
-    .orderBy('cases.escalated_at')
-    .orderBy('cases.id')
+    .orderBy(sortKeyExpr(sort.by), sort.dir)
+    .orderBy('cases.id', sort.dir)
     .offset(size - 1)
     .limit(1)
     .executeTakeFirst();
-  return row ? { sortKey: row.escalated_at, id: row.id } : null;
+  return row ? { sortKey: sortKeyOf(row, sort), id: row.id } : null;
 }
 
 /** The flagged buyers, or those scoring at least riskMin, when there are few of them (a bounded count). */
@@ -231,7 +264,7 @@ async function smallBuyerSet(db: Reader, q: QueueQuery) {
   return null;
 }
 
-/** The rows of a "mine" page (one assignee's open cases, up to `q.limit + 1`, what needs action first). */
+/** The rows of a "mine" page (one assignee's open cases, up to `q.limit + 1`, what needs action first unless `q.sort` says otherwise). */
 export async function mineRows(db: Reader, q: QueueQuery, me: string | null, now: number): Promise<QueueRecord[]> {
   let query = rowsQuery(db)
     .where('cases.assignee_id', '=', me ?? '')
@@ -248,6 +281,16 @@ export async function mineRows(db: Reader, q: QueueQuery, me: string | null, now
   if (q.overdue) query = query.where((eb) => overdueExpr(eb, now));
   if (q.search)
     query = query.where((eb) => eb.or([eb('cases.id', '=', q.search!), eb('buyer.name', 'like', `%${q.search!.replace(/[%_]/g, '')}%`)]));
+  // A sort asked for: one assignee's open cases are few, ordered by the sort's key after the index narrowed them to this assignee.
+  const sort = q.sort;
+  if (sort) {
+    if (q.after) query = query.where((eb) => afterKey(eb, sort, q.after!.sortKey, q.after!.id));
+    return query
+      .orderBy(sortKeyExpr(sort.by), sort.dir)
+      .orderBy('cases.id', sort.dir)
+      .limit(q.limit + 1)
+      .execute();
+  }
   if (q.after) {
     const { sortKey, id } = q.after;
     query = query.where((eb) =>

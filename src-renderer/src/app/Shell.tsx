@@ -1,4 +1,4 @@
-import { ActionIcon, Box, Button, Group, Kbd, Modal, SegmentedControl, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { ActionIcon, Box, Button, Group, Modal, SegmentedControl, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useFollowChanges, useRefetchAll } from '../api/live';
 import { useMethodMutation, useMethodQuery } from '../api/queries';
@@ -22,6 +22,7 @@ import { IntegrityBanner } from '../features/audit/IntegrityBanner';
 import { filterFromSearch, filterToSearch } from '../features/queue/filterUrl';
 import { SupervisionScreens, SupervisorNav, type SupervisionView } from '../features/supervision/SupervisionScreens';
 import { MyAccount } from '../features/accounts/MyAccount';
+import { TakeNextButton } from '../ui/TakeNextButton';
 
 const HEADER_H = 56;
 /** How long the toast after "Take next case" offers Undo. */
@@ -220,17 +221,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         </Group>
         <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
           <CatchUpProgress progress={catchUp} />
-          {me.role !== 'analyst' && (
-            <Button
-              onClick={() => void takeNext()}
-              loading={taking}
-              rightSection={<Kbd size="xs">n</Kbd>}
-              data-testid="take-next"
-              aria-keyshortcuts="n"
-            >
-              Take next case
-            </Button>
-          )}
+          {me.role !== 'analyst' && <TakeNextButton onClick={() => void takeNext()} loading={taking} testId="take-next" />}
           <Tooltip label="Keyboard shortcuts (?)" openDelay={300}>
             <ActionIcon variant="default" size="lg" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" aria-keyshortcuts="?">
               <IconKeyboard size={18} />
@@ -277,6 +268,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
             onRows={setRows}
             lastOpened={lastOpened}
             active={openCase === null && openBuyer === null && base === 'queue'}
+            {...(me.role !== 'analyst' ? { onTakeNext: () => void takeNext(), taking } : {})}
           />
         </ErrorBoundary>
         {seesRisk && base === 'buyers' && (

@@ -4,6 +4,9 @@ import { createContext, useCallback, useContext, useMemo, useRef, useState, type
 /**
  * Short-lived messages at the bottom left ("Case D-12 is yours", a refusal from "take next"):
  * the right-hand side is the case's sidebar with the buyer's risk, which a toast must not cover.
+ * While a case's command dialog is open (Decide, Request evidence, Publish, Release) they wait
+ * under its overlay (desk.css, `.md-command-dialog`): at 1024 × 700 the dialog fills the window
+ * and a toast would sit on its reasons and its footer.
  */
 interface ToastItem {
   id: number;
@@ -31,10 +34,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={value}>
       {children}
-      <div
-        style={{ position: 'fixed', left: 16, bottom: 16, zIndex: 400, display: 'flex', flexDirection: 'column', gap: 8, width: 380 }}
-        aria-live="polite"
-      >
+      <div className="md-toasts" aria-live="polite" data-testid="toasts">
         {items.map((t) => (
           <Notification
             key={t.id}

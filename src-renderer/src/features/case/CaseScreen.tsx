@@ -110,7 +110,8 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
   return (
     <Stack gap={0} h="100%" data-testid="case-screen">
       <Box px="lg" py="sm" bg="white" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
-        <Group justify="space-between" wrap="nowrap" align="center">
+        {/* On a narrow window the actions wrap onto a second line, right-aligned, rather than run off the edge. */}
+        <Group justify="space-between" wrap="wrap" align="center" gap={8} data-testid="case-header">
           <Group gap="md" wrap="nowrap" align="center" style={{ minWidth: 0 }}>
             <Tooltip label="Back to the queue (Esc)" openDelay={300}>
               <ActionIcon variant="default" size="lg" onClick={onBack} aria-label="Back to the queue" aria-keyshortcuts="Escape">
@@ -136,7 +137,7 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
               </Group>
             </div>
           </Group>
-          <Group gap="xs" wrap="nowrap">
+          <Group gap={6} wrap="wrap" justify="flex-end" style={{ marginLeft: 'auto' }} data-testid="case-actions">
             {allowed?.claim && (
               <Button onClick={() => void claim()} loading={claiming} rightSection={<Kbd size="xs">c</Kbd>}>
                 Claim case

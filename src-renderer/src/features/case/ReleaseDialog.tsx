@@ -37,7 +37,7 @@ export function ReleaseDialog({
   }
 
   return (
-    <Modal opened={opened} onClose={onClose} title={`Release · ${view.id}`} size="md">
+    <Modal opened={opened} onClose={onClose} title={`Release · ${view.id}`} size="md" className="md-command-dialog">
       <form onSubmit={(e) => void submit(e)} onKeyDown={ctrlEnter(() => void submit())} data-testid="release-form">
         <Stack gap="sm">
           <Text fz="sm">The case goes back to the unassigned queue, where anyone can take it. Your reason is kept in its log.</Text>

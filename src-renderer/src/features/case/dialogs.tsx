@@ -100,7 +100,7 @@ export function RequestEvidenceDialog({ opened, onClose, view, userId, onDone }:
   }
 
   return (
-    <Modal opened={opened} onClose={onClose} title={`Request evidence · ${view.id}`} size="lg">
+    <Modal opened={opened} onClose={onClose} title={`Request evidence · ${view.id}`} size="lg" className="md-command-dialog">
       <form onSubmit={(e) => void submit(e)} onKeyDown={ctrlEnter(() => void submit())} data-testid="request-evidence-form">
         <Stack gap="sm">
           <StaleNotice guard={guard} error={error} onAcknowledge={() => (guard.acknowledge(), setError(null))} />
@@ -227,7 +227,13 @@ export function ProposeDialog({ opened, onClose, view, userId, onDone }: DialogP
   }
 
   return (
-    <Modal opened={opened} onClose={onClose} title={`Publish the standard resolutions · ${view.id}`} size={860}>
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={`Publish the standard resolutions · ${view.id}`}
+      size={860}
+      className="md-command-dialog"
+    >
       <form onSubmit={(e) => void submit(e)} onKeyDown={ctrlEnter(() => void submit())} data-testid="propose-form">
         <Stack gap="sm">
           <StaleNotice guard={guard} error={error} onAcknowledge={() => (guard.acknowledge(), setError(null))} />
@@ -390,7 +396,7 @@ export function DecideDialog({ opened, onClose, view, userId, onDone }: DialogPr
   }
 
   return (
-    <Modal opened={opened} onClose={onClose} title={`Decide · ${view.id}`} size={1180}>
+    <Modal opened={opened} onClose={onClose} title={`Decide · ${view.id}`} size={1180} className="md-command-dialog">
       <form onSubmit={(e) => void submit(e)} onKeyDown={ctrlEnter(() => void submit())} data-testid="decide-form">
         {(forced || error || guard.stale) && (
           <Stack gap="xs" mb="sm">

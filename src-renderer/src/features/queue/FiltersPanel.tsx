@@ -71,7 +71,8 @@ export function FiltersPanel({ filter, onApply, opened, onOpenChange, target }: 
 
   function apply() {
     if (!valid) return;
-    const next: SavedFilter = { scope: filter.scope };
+    // The sort is the column headers', not the panel's: applying filters keeps it.
+    const next: SavedFilter = { scope: filter.scope, ...(filter.sort ? { sort: filter.sort } : {}) };
     if (draft.status.length) next.status = draft.status as SavedFilter['status'];
     if (draft.reason.length) next.reason = draft.reason as SavedFilter['reason'];
     if (draft.country) next.country = draft.country;

@@ -1,16 +1,41 @@
 import { Badge, Center, Loader, Stack, Text } from '@mantine/core';
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { Countdown } from '../../ui/Countdown';
-import { IconInbox } from '../../ui/Icons';
+import { IconChevronDown, IconChevronUp, IconInbox } from '../../ui/Icons';
 import { Money } from '../../ui/Money';
 import { PresenceDots } from '../../ui/Presence';
 import { RiskBadge } from '../../ui/RiskBadge';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { formatDuration, formatInstant, formatInstantCompact, humanize, reasonLabel } from '../../ui/format';
 import { useNow } from '../../ui/clock';
-import type { QueueRow } from '../../api/types';
+import type { QueueRow, SavedFilter } from '../../api/types';
 
 export type QueueScope = 'mine' | 'unassigned' | 'all';
+export type QueueSort = NonNullable<SavedFilter['sort']>;
+type SortBy = QueueSort['by'];
+
+/** The direction a column sorts first: the biggest claims, the nearest deadlines, the longest waiting. */
+const FIRST_DIR: Record<SortBy, QueueSort['dir']> = { claim: 'desc', deadline: 'asc', escalated: 'asc' };
+/** Each tab's own order, as the server walks it without a sort (Mine: what needs action first, no one column). */
+const DEFAULT_SORT: Record<QueueScope, QueueSort | null> = {
+  mine: null,
+  unassigned: { by: 'escalated', dir: 'asc' },
+  all: { by: 'escalated', dir: 'asc' },
+};
+
+/** A header click: first direction, then the other, then back to the tab's own order. */
+export function nextSort(scope: QueueScope, sort: QueueSort | undefined, by: SortBy): QueueSort | undefined {
+  const shown = sort ?? DEFAULT_SORT[scope];
+  const next: QueueSort | undefined =
+    shown?.by !== by
+      ? { by, dir: FIRST_DIR[by] }
+      : shown.dir === FIRST_DIR[by]
+        ? { by, dir: shown.dir === 'asc' ? 'desc' : 'asc' }
+        : undefined;
+  const fallback = DEFAULT_SORT[scope];
+  // Asking for the tab's own order is saying nothing: the address and saved views stay clean.
+  return next && fallback && next.by === fallback.by && next.dir === fallback.dir ? undefined : next;
+}
 
 const ROW = 40;
 const HEAD = 32;
@@ -45,6 +70,9 @@ interface Props {
   initial: boolean;
   loadMore: () => void;
   empty: ReactNode;
+  /** The server-side sort asked for (absent: the tab's own order) and a header click's new one. */
+  sort?: QueueSort | undefined;
+  onSort?: (sort: QueueSort | undefined) => void;
   /** Focus the list (keyboard users land here after closing a case). */
   focusKey?: number;
 }
@@ -54,7 +82,21 @@ interface Props {
  * long scroll through a million-case queue stays as light as the first screen. Rows are
  * fixed-height; pages arrive through `loadMore` (a keyset cursor) as the end comes near.
  */
-export function QueueList({ scope, rows, selected, onSelect, onOpen, hasMore, loading, initial, loadMore, empty, focusKey }: Props) {
+export function QueueList({
+  scope,
+  rows,
+  selected,
+  onSelect,
+  onOpen,
+  hasMore,
+  loading,
+  initial,
+  loadMore,
+  empty,
+  sort,
+  onSort,
+  focusKey,
+}: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(800);
@@ -108,11 +150,15 @@ export function QueueList({ scope, rows, selected, onSelect, onOpen, hasMore, lo
     </Center>
   ) : rows.length === 0 ? (
     <Center h={280}>
-      <Stack align="center" gap={6}>
+      <Stack align="center" gap={6} data-testid="queue-empty">
         <IconInbox size={28} color="var(--mantine-color-gray-5)" />
-        <Text c="dimmed" fz="sm" data-testid="queue-empty">
-          {empty}
-        </Text>
+        {typeof empty === 'string' ? (
+          <Text c="dimmed" fz="sm">
+            {empty}
+          </Text>
+        ) : (
+          empty
+        )}
       </Stack>
     </Center>
   ) : null;
@@ -162,14 +208,16 @@ export function QueueList({ scope, rows, selected, onSelect, onOpen, hasMore, lo
           <span role="columnheader">Case</span>
           <span role="columnheader">Status</span>
           <span role="columnheader">Reason</span>
-          <span role="columnheader" className="q-right">
-            Claim
-          </span>
+          <SortHeader label="Claim" by="claim" scope={scope} sort={sort} onSort={onSort} right />
           <span role="columnheader">Buyer</span>
           <span role="columnheader">Risk</span>
-          <span role="columnheader">Escalated</span>
+          <SortHeader label="Escalated" by="escalated" scope={scope} sort={sort} onSort={onSort} />
           {withAssignee && <span role="columnheader">Assignee</span>}
-          <span role="columnheader">{scope === 'mine' ? 'Next step' : scope === 'unassigned' ? 'Waiting' : 'Next deadline'}</span>
+          {scope === 'unassigned' ? (
+            <span role="columnheader">Waiting</span>
+          ) : (
+            <SortHeader label={scope === 'mine' ? 'Next step' : 'Next deadline'} by="deadline" scope={scope} sort={sort} onSort={onSort} />
+          )}
         </div>
         {body}
         {visible}
@@ -180,6 +228,54 @@ export function QueueList({ scope, rows, selected, onSelect, onOpen, hasMore, lo
         )}
       </div>
     </div>
+  );
+}
+
+const SORT_WORDS: Record<SortBy, Record<QueueSort['dir'], string>> = {
+  claim: { asc: 'smallest claim first', desc: 'largest claim first' },
+  escalated: { asc: 'escalated longest ago first', desc: 'escalated most recently first' },
+  deadline: { asc: 'nearest deadline first', desc: 'furthest deadline first' },
+};
+
+/** A column header that sorts the queue on the server; aria-sort says how it is sorted now. */
+function SortHeader({
+  label,
+  by,
+  scope,
+  sort,
+  onSort,
+  right,
+}: {
+  label: string;
+  by: SortBy;
+  scope: QueueScope;
+  sort: QueueSort | undefined;
+  onSort: ((sort: QueueSort | undefined) => void) | undefined;
+  right?: boolean;
+}) {
+  const shown = sort ?? DEFAULT_SORT[scope];
+  const dir = shown?.by === by ? shown.dir : null;
+  const next = nextSort(scope, sort, by);
+  const nextWords = next ? SORT_WORDS[next.by][next.dir] : scope === 'mine' ? 'what needs action first' : SORT_WORDS.escalated.asc;
+  return (
+    <span
+      role="columnheader"
+      aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}
+      className={right ? 'q-right' : undefined}
+      data-testid={`sort-${by}`}
+    >
+      <button
+        type="button"
+        className="q-sort"
+        data-active={dir ? 'true' : undefined}
+        onClick={() => onSort?.(next)}
+        title={`Sort: ${nextWords}`}
+        aria-label={`${label}: sort ${nextWords}`}
+      >
+        {label}
+        {dir === 'asc' ? <IconChevronUp size={12} /> : dir === 'desc' ? <IconChevronDown size={12} /> : <span className="q-sort-gap" />}
+      </button>
+    </span>
   );
 }
 

@@ -1,4 +1,5 @@
-import { Alert, Badge, Button, Group, Pill, Tabs, Text } from '@mantine/core';
+import { Alert, Badge, Button, Group, Pill, Stack, Tabs, Text } from '@mantine/core';
+import { TakeNextButton } from '../../ui/TakeNextButton';
 import { SecondOpinionsButton } from '../casework/SecondOpinions';
 import { useEffect, useState } from 'react';
 import { IconFilter } from '../../ui/Icons';
@@ -22,6 +23,9 @@ interface Props {
   /** The case last opened: selected when coming back. */
   lastOpened: string | null;
   active: boolean;
+  /** "Take next case" (the header's button and `n`): offered where the Mine tab is empty. */
+  onTakeNext?: () => void;
+  taking?: boolean;
 }
 
 /** Counts scan an index over every case: refreshed at most this often, however busy the desk is. */
@@ -33,7 +37,7 @@ const EMPTY: Record<QueueScope, string> = {
   all: 'No open cases.',
 };
 
-export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOpened, active }: Props) {
+export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOpened, active, onTakeNext, taking }: Props) {
   const pages = useQueuePages(filter);
   const counts = useMethodQuery('queue.counts', {}, { meta: { refreshAtMostEveryMs: COUNTS_EVERY_MS } });
   const [selected, setSelected] = useState(0);
@@ -179,8 +183,23 @@ export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOp
               {chip.label}
             </Pill>
           ))}
+          {filter.sort?.by === 'claim' && !filter.currency && (
+            <Group gap={4} wrap="nowrap" data-testid="claim-sort-note">
+              <Text fz="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                Claims in different currencies compare by their numbers.
+              </Text>
+              <Button variant="subtle" size="compact-xs" onClick={() => setFiltersOpen(true)}>
+                Compare one currency
+              </Button>
+            </Group>
+          )}
           {chips.length > 1 && (
-            <Button variant="subtle" color="gray" size="compact-xs" onClick={() => onFilterChange({ scope: filter.scope })}>
+            <Button
+              variant="subtle"
+              color="gray"
+              size="compact-xs"
+              onClick={() => onFilterChange({ scope: filter.scope, ...(filter.sort ? { sort: filter.sort } : {}) })}
+            >
               Clear
             </Button>
           )}
@@ -212,10 +231,45 @@ export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOp
           loading={pages.loading}
           initial={pages.initial}
           loadMore={pages.loadMore}
-          empty={chips.length ? 'No cases match these filters.' : EMPTY[filter.scope]}
+          empty={
+            chips.length ? (
+              'No cases match these filters.'
+            ) : filter.scope === 'mine' && onTakeNext ? (
+              <MineEmpty waiting={c?.unassigned ?? null} onTakeNext={onTakeNext} taking={!!taking} />
+            ) : (
+              EMPTY[filter.scope]
+            )
+          }
+          sort={filter.sort}
+          onSort={(sort) => {
+            const { sort: _old, ...rest } = filter;
+            onFilterChange(sort ? { ...rest, sort } : rest);
+          }}
           focusKey={focusKey}
         />
       </div>
     </div>
+  );
+}
+
+/** The Mine tab with nothing assigned: what to do next, not just "no cases". */
+function MineEmpty({ waiting, onTakeNext, taking }: { waiting: number | null; onTakeNext: () => void; taking: boolean }) {
+  if (waiting === 0)
+    return (
+      <Text c="dimmed" fz="sm" ta="center" maw={420}>
+        No open cases are assigned to you, and none are waiting in the unassigned queue. New disputes appear there as they are escalated.
+      </Text>
+    );
+  return (
+    <Stack align="center" gap="xs" maw={440}>
+      <Text fz="sm" fw={600}>
+        No open cases are assigned to you.
+      </Text>
+      <Text c="dimmed" fz="sm" ta="center">
+        {waiting === null ? 'Cases are' : `${waiting.toLocaleString()} case${waiting === 1 ? ' is' : 's are'}`} waiting in the unassigned
+        queue. Take the one escalated longest ago: it is assigned to you and opens.
+      </Text>
+      <TakeNextButton onClick={onTakeNext} loading={taking} testId="mine-take-next" />
+    </Stack>
   );
 }

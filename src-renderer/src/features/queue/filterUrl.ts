@@ -1,7 +1,7 @@
 import { SavedFilter } from '../../../../src-main/contract/methods';
 
 /**
- * The queue's tab and filters in the address (`?scope=unassigned&reason=defective,damaged`),
+ * The queue's tab, filters and sort in the address (`?scope=unassigned&reason=defective,damaged&sort=claim.desc`),
  * so a reload keeps them and back/forward steps through them. Read back through the
  * contract's own schema: a hand-edited address with a bad value falls back to the default.
  */
@@ -17,6 +17,7 @@ export function filterToSearch(f: SavedFilter): string {
   for (const k of TEXTS) if (f[k]) p.set(k, f[k]);
   for (const k of NUMBERS) if (f[k] !== undefined) p.set(k, String(f[k]));
   for (const k of FLAGS) if (f[k]) p.set(k, '1');
+  if (f.sort) p.set('sort', `${f.sort.by}.${f.sort.dir}`);
   return `?${p.toString()}`;
 }
 
@@ -28,6 +29,8 @@ export function filterFromSearch(search: string, fallback: SavedFilter): SavedFi
   for (const k of TEXTS) if (p.get(k)) raw[k] = p.get(k);
   for (const k of NUMBERS) if (p.get(k)) raw[k] = Number(p.get(k));
   for (const k of FLAGS) if (p.get(k) === '1') raw[k] = true;
+  const sort = p.get('sort')?.split('.');
+  if (sort?.length === 2) raw.sort = { by: sort[0], dir: sort[1] };
   const parsed = SavedFilter.safeParse(raw);
   return parsed.success ? parsed.data : fallback;
 }

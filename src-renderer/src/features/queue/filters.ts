@@ -59,6 +59,7 @@ export function normalizeFilter(f: SavedFilter): SavedFilter {
   if (f.riskMin) out.riskMin = f.riskMin;
   if (f.flagged) out.flagged = true;
   if (f.overdue) out.overdue = true;
+  if (f.sort) out.sort = { by: f.sort.by, dir: f.sort.dir };
   return out;
 }
 
