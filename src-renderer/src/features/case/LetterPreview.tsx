@@ -52,10 +52,11 @@ export function LetterPreview({
         Letters the parties receive
       </Text>
       <Tabs value={tab} onChange={setTab} variant="outline">
+        {/* The tabs name the party only, so they stay on one row at any width; the name heads the letter. */}
         <Tabs.List>
           {(['buyer', 'seller'] as const).map((p) => (
             <Tabs.Tab key={p} value={p}>
-              To the {p} · {view[p].name}
+              To the {p}
               {letters[p].local.language !== 'en' && (
                 <Badge ml={6} size="xs" variant="light">
                   {LANGUAGE_NAMES[letters[p].local.language]}
@@ -66,6 +67,13 @@ export function LetterPreview({
         </Tabs.List>
         {(['buyer', 'seller'] as const).map((p) => (
           <Tabs.Panel key={p} value={p} pt="xs">
+            <Text fz="xs" c="dimmed" mb={4} data-testid={`letter-${p}-to`}>
+              To{' '}
+              <Text span fz="xs" fw={600} c="dark">
+                {view[p].name}
+              </Text>
+              , the {p}
+            </Text>
             {letters[p].local.language === 'en' ? (
               <LetterText letter={letters[p].english} testId={`letter-${p}`} />
             ) : (
