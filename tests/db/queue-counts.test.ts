@@ -27,7 +27,8 @@ type Op =
   | { kind: 'import'; i: number; changed: boolean }
   | { kind: 'claimNext'; m: number; presses: number }
   | { kind: 'command'; i: number; m: number; as: 'assignee' | 'anyone'; command: 'claim' | 'assign' | 'evidence' | 'propose' | 'decide' }
-  | { kind: 'sweep'; hours: number };
+  | { kind: 'sweep'; hours: number }
+  | { kind: 'settle'; i: number; m: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('import' as const), i: fc.nat(pool.length - 1), changed: fc.boolean() }) },
@@ -43,6 +44,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   fc.record({ kind: fc.constant('sweep' as const), hours: fc.integer({ min: 1, max: 200 }) }),
+  // Claim and decide at once, so the runs reach decided and closed cases, not only open ones.
+  fc.record({ kind: fc.constant('settle' as const), i: fc.nat(pool.length - 1), m: fc.nat(2) }),
 );
 
 const ignoreRefusal = async (p: Promise<unknown>) => {
@@ -130,6 +133,14 @@ describe.each(DIALECTS)('queue counters on $name', ({ url }) => {
         now += o.hours * HOUR;
         await sweep(db, now);
         return;
+      case 'settle': {
+        const caseId = pool[o.i]!.id;
+        const row = await db.selectFrom('cases').select('assignee_id').where('id', '=', caseId).executeTakeFirst();
+        const me = { kind: 'user' as const, id: row?.assignee_id ?? MEDIATORS[o.m]!, role: 'mediator' as const };
+        await ignoreRefusal(runCaseCommand(db, caseId, commandOf('claim', o.m), me, now));
+        await ignoreRefusal(runCaseCommand(db, caseId, commandOf('decide', o.m), me, now));
+        return;
+      }
     }
   }
 
