@@ -16,7 +16,7 @@ import { measure } from './team';
  * each with raw `pg` sending the same SQL in the same run (the cost of everything around the
  * queries), and the drill-down's first page. The decisions and refunds are written with the
  * triggers on, so `fillMs` includes keeping the summaries. The promise is at 1M cases
- * (`--reports-cases 1000000`); a shared machine runs at most 100k.
+ * (`--reports-cases 1000000`; about 20 minutes on the shared machine, most of it the fill).
  */
 const TARGETS = { medianMs: 1_000 };
 const REASONS = Reason.options;
