@@ -32,7 +32,7 @@ type Op =
   | { kind: 'evidence'; i: number; m: number; party: 'buyer' | 'seller' }
   | { kind: 'propose'; i: number; m: number; buyer: boolean; seller: boolean }
   | { kind: 'tick'; hours: number }
-  | { kind: 'appeal'; i: number; overturn: boolean };
+  | { kind: 'appeal'; i: number; overturn: 'full' | 'none' | null };
 
 const i = fc.nat(pool.length - 1);
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -42,7 +42,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('evidence' as const), i, m: fc.nat(1), party: fc.constantFrom('buyer' as const, 'seller' as const) }),
   fc.record({ kind: fc.constant('propose' as const), i, m: fc.nat(1), buyer: fc.boolean(), seller: fc.boolean() }),
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), hours: fc.integer({ min: 1, max: 120 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('appeal' as const), i, overturn: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('appeal' as const), i, overturn: fc.constantFrom('full' as const, 'none' as const, null) }),
+  },
 );
 
 const METRICS: ReportMetric[] = ['decided', 'default', 'agreement', 'appealed', 'overturned', 'evidenceExpired', 'replyMissed'];
@@ -113,8 +116,9 @@ describe.each(DIALECTS)('report summaries on $name', ({ url }) => {
           return;
         await attempt(
           'appeal.review',
+          // Overturned either way: to a refund (one appears or grows) or to none (it is cancelled).
           o.overturn
-            ? { caseId: d.id, verdict: 'overturn', outcome: 'full', reasons: 'The photo shows it.' }
+            ? { caseId: d.id, verdict: 'overturn', outcome: o.overturn, reasons: 'The photo shows it.' }
             : { caseId: d.id, verdict: 'uphold', reasons: 'Nothing new.' },
           S1,
         );
@@ -176,10 +180,39 @@ describe.each(DIALECTS)('report summaries on $name', ({ url }) => {
       { numRuns: 20 },
     );
     // The runs reached what the summaries must follow (not ten empty databases).
-    console.log('REACHED', { decided, appealed, overturned, defaults });
     expect(decided).toBeGreaterThanOrEqual(3);
     expect(appealed + overturned + defaults).toBeGreaterThan(0);
   }, 600_000);
+
+  it('follow a buyer whose country changes, with the decided cases', async () => {
+    const d = pool[0]!;
+    const period = { from: new Date(T0 - 30 * DAY).toISOString(), to: new Date(desk.clock.now() + DAY).toISOString() };
+    const countries = async () => (await reportSummary(db, { period, by: 'country' })).rows.map((r) => [r.key, r.decided]);
+    // The buyer has a decided case (decide one now if the random runs left them all open).
+    const row = await db.selectFrom('cases').select(['assignee_id', 'status']).where('id', '=', d.id).executeTakeFirstOrThrow();
+    if (!['closed', 'appealed', 'final'].includes(row.status)) {
+      const me = MEDIATORS.find((m) => m.kind === 'user' && m.userId === row.assignee_id) ?? M1;
+      await attempt('case.claim', { caseId: d.id }, me);
+      await desk.ok('case.decide', { caseId: d.id, outcome: 'none', reasons: 'Per the tracking.' }, me);
+    }
+    const before = await countries();
+    const decided = await db
+      .selectFrom('report_cases as rc')
+      .innerJoin('cases as c', 'c.id', 'rc.case_id')
+      .select('rc.case_id')
+      .where('c.buyer_id', '=', d.buyer.id)
+      .execute();
+    const other = COUNTRIES.find((c) => c !== d.buyer.country && !before.some(([k]) => k === c)) ?? 'KZ';
+    await desk.ok(
+      'intake.dispute',
+      { ...d, id: `${d.id}-moved`, order: { ...d.order, id: `${d.order.id}-moved` }, buyer: { ...d.buyer, country: other } },
+      INTAKE,
+    );
+    const after = await reportSummary(db, { period, by: 'country' });
+    expect(after).toEqual(await reportSummary(db, { period, by: 'country' }, 'direct'));
+    expect(decided.length).toBeGreaterThan(0);
+    expect(after.rows.find((r) => r.key === other)?.decided).toBeGreaterThanOrEqual(decided.length);
+  });
 
   it('are backfilled by the migration on a database that already has decided cases', async () => {
     // What an existing desk's database goes through: the tables and triggers gone, then 0028 again.
