@@ -388,6 +388,54 @@ export interface QueueCountsTable {
   n: number;
 }
 
+/** What a report counts of a case after its first decision (per case in report_cases, summed in report_facts). */
+interface ReportOutcomeCounts {
+  appealed: number;
+  overturned: number;
+  ev_requests: number;
+  ev_expired: number;
+  reply_periods: number;
+  reply_missed: number;
+}
+
+/**
+ * migrations/0028_report_facts: one row per case with a first decision, the figures the
+ * supervisors' reports count for it, kept by triggers (db/repos/reports.ts).
+ */
+export interface ReportCasesTable extends ReportOutcomeCounts {
+  case_id: string;
+  /** UTC epoch day of the first decision. */
+  day: number;
+  decided_at: number;
+  decided_by: string;
+  reason: string;
+  /** The buyer's country. */
+  country: string;
+  basis: string;
+  /** Time-to-decision histogram bucket (HOUR_BUCKETS). */
+  bucket: number;
+  /** '' when no refund is due or paid. */
+  refund_currency: string;
+  refund_amount: number;
+}
+
+/** migrations/0028_report_facts: report_cases summed per (day, decided_by, reason, country, refund currency). */
+export interface ReportFactsTable extends ReportOutcomeCounts {
+  day: number;
+  decided_by: string;
+  reason: string;
+  country: string;
+  currency: string;
+  decided: number;
+  by_default: number;
+  by_agreement: number;
+  by_mediator: number;
+  refunds: number;
+  refund_amount: number;
+  /** h0..h17: the time-to-decision histogram. */
+  [bucket: `h${number}`]: number;
+}
+
 /** migrations/0007_evidence_blobs: the chunks of one upload (the PostgreSQL blob store, db/repos/blobs.ts). */
 export interface EvidenceBlobChunksTable {
   blob_id: string;
@@ -489,6 +537,8 @@ export interface Database extends AccountTables, QualityTables {
   change_log: ChangeLogTable;
   presence: PresenceTable;
   queue_counts: QueueCountsTable;
+  report_cases: ReportCasesTable;
+  report_facts: ReportFactsTable;
   feeds: FeedsTable;
   feed_cases: FeedCasesTable;
   feed_outbox: FeedOutboxTable;

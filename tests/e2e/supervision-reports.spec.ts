@@ -46,3 +46,40 @@ test('read a report, drill into a figure, export it', async ({ page }) => {
   const csv = readFileSync(file, 'utf8');
   expect(csv.split('\r\n')[0]).toMatch(/^reason,decided,/);
 });
+
+/**
+ * The charts above the table: decisions and hours per week, appeals by reason, each an image
+ * with a name and a description, laid out without overflow at a laptop's, a desktop's and a
+ * large screen's size (the screenshots are looked at).
+ */
+test('charts read at 1024×700, 1440×900 and 1920×1080', async ({ page }) => {
+  await signIn(page, demoUser('amara'));
+  await page.getByTestId('base-view').getByText('Reports', { exact: true }).click();
+  const screen = page.getByTestId('reports-screen');
+  await screen.getByRole('radiogroup', { name: 'Period' }).getByText('90 days').click();
+  const charts = screen.getByTestId('reports-charts');
+  for (const [width, height] of [
+    [1024, 700],
+    [1440, 900],
+    [1920, 1080],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await expect(charts).toBeVisible();
+    for (const [id, name] of [
+      ['chart-decisions', 'Decisions per week'],
+      ['chart-hours', 'Hours to decision per week (≈)'],
+      ['chart-appeals', 'Appeals and overturns by reason'],
+    ] as const) {
+      const figure = charts.getByTestId(id);
+      const img = figure.getByRole('img', { name });
+      await expect(img).toBeVisible();
+      // The description names the figures and carries them as a table.
+      await expect(img).toHaveAttribute('aria-describedby', /.+/);
+      expect(await figure.locator('table tbody tr').count()).toBeGreaterThan(0);
+      const box = (await figure.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(width);
+    }
+    await charts.scrollIntoViewIfNeeded();
+    await shot(page, `71-reports-charts-${width}`);
+  }
+});

@@ -1,13 +1,25 @@
 import { REASON_LABELS } from '../../contract/letters';
 import type { ReportCasesView, ReportDimension, ReportMetric, ReportRow, ReportView } from '../../contract/reports';
 import type { Reason } from '../../contract/domain';
-import { HOUR_BUCKETS, WEEK_EPOCH_MS, WEEK_MS, reportCases, reportTallies, userNames } from '../../db/repos/reports';
+import {
+  HOUR_BUCKETS,
+  WEEK_EPOCH_MS,
+  WEEK_MS,
+  reportCases,
+  reportCasesDirect,
+  reportTallies,
+  reportTalliesDirect,
+  userNames,
+} from '../../db/repos/reports';
 import type { Reader } from '../../db/tx';
 
 /**
  * Supervisors' reports: the grouped tallies of db/repos/reports.ts shaped into rows with
- * percentiles and labels, and the drill-down to the cases behind a figure.
+ * percentiles and labels, and the drill-down to the cases behind a figure. `source` picks the
+ * summaries the triggers keep (what the desk serves) or the direct computation over decisions
+ * and cases (the reference the tests and the bench compare against); both give the same figures.
  */
+export type ReportSource = 'summaries' | 'direct';
 
 /** A group with nothing counted yet (also what the totals start from). */
 export const emptyRow = (key: string, label: string): ReportRow => ({
@@ -53,10 +65,14 @@ export function percentileFromBuckets(counts: number[], q: number): number | nul
   return HOUR_BUCKETS[HOUR_BUCKETS.length - 1]!;
 }
 
-export async function reportSummary(db: Reader, input: { period: { from: string; to: string }; by: ReportDimension }): Promise<ReportView> {
+export async function reportSummary(
+  db: Reader,
+  input: { period: { from: string; to: string }; by: ReportDimension },
+  source: ReportSource = 'summaries',
+): Promise<ReportView> {
   const from = Date.parse(input.period.from);
   const to = Date.parse(input.period.to);
-  const t = await reportTallies(db, input.by, from, to);
+  const t = await (source === 'direct' ? reportTalliesDirect : reportTallies)(db, input.by, from, to);
   const rows = new Map<string, ReportRow>();
   const buckets = new Map<string, number[]>();
   const row = (key: string) => {
@@ -143,9 +159,10 @@ export async function reportCaseList(
     limit: number;
     after?: { decidedAt: number; caseId: string } | undefined;
   },
+  source: ReportSource = 'summaries',
 ): Promise<ReportCasesView> {
   const key = input.by === 'week' ? String(weekNumber(input.key)) : input.key;
-  const rows = await reportCases(db, {
+  const rows = await (source === 'direct' ? reportCasesDirect : reportCases)(db, {
     by: input.by,
     key,
     metric: input.metric,

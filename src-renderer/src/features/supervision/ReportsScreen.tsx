@@ -6,6 +6,7 @@ import type { Me } from '../../api/types';
 import { useNow } from '../../ui/clock';
 import { formatInstantCompact, outcomeLabel, reasonLabel } from '../../ui/format';
 import { Money } from '../../ui/Money';
+import { ReportCharts } from './ReportCharts';
 import { reportCsv } from './reportsCsv';
 import { Empty, pct, ScreenHeader } from './shared';
 
@@ -33,8 +34,8 @@ interface Drill {
 /**
  * Supervisors' reports: the cases first decided in a period, grouped by mediator, reason,
  * buyer country or week. Every count opens the cases behind it; the table exports as CSV.
- * A bar per row shows volume and the share decided by default, where a supervisor would
- * rather look than read.
+ * A bar per row shows volume and the share decided by default; above the table, charts of
+ * decisions and time to decision per week and of appeals by reason (ReportCharts).
  */
 export function ReportsScreen({ onOpen, active }: { me: Me; onOpen: (caseId: string) => void; active: boolean }) {
   const [days, setDays] = useState('30');
@@ -46,6 +47,9 @@ export function ReportsScreen({ onOpen, active }: { me: Me; onOpen: (caseId: str
   const period = useMemo(() => ({ from: new Date(end - Number(days) * DAY).toISOString(), to: new Date(end).toISOString() }), [end, days]);
   const report = useMethodQuery('reports.summary', { period, by }, { enabled: active, keepPrevious: true });
   const data = report.data;
+  // The charts read the same period by week and by reason (cached when the table shows them too).
+  const byWeek = useMethodQuery('reports.summary', { period, by: 'week' }, { enabled: active, keepPrevious: true });
+  const byReason = useMethodQuery('reports.summary', { period, by: 'reason' }, { enabled: active, keepPrevious: true });
   const maxDecided = Math.max(1, ...(data?.rows ?? []).map((r) => r.decided));
 
   const download = () => {
@@ -106,101 +110,104 @@ export function ReportsScreen({ onOpen, active }: { me: Me; onOpen: (caseId: str
       ) : data.rows.length === 0 ? (
         <Empty title="No case was decided in this period." hint="Choose a longer period." testId="reports-empty" />
       ) : (
-        <Table.ScrollContainer minWidth={980}>
-          <Table
-            striped
-            highlightOnHover
-            verticalSpacing={6}
-            fz="sm"
-            data-testid="reports-table"
-            data-from={data.period.from}
-            data-to={data.period.to}
-          >
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{DIMENSION_LABELS[by]}</Table.Th>
-                <Table.Th ta="right">Decided</Table.Th>
-                <Table.Th>Volume · share by default</Table.Th>
-                <Table.Th ta="right">Agreed</Table.Th>
-                <Table.Th ta="right">Default</Table.Th>
-                <Table.Th ta="right">Appealed</Table.Th>
-                <Table.Th ta="right">Overturned</Table.Th>
-                <Table.Th ta="right">
-                  <Tooltip label="Evidence requests the party let expire, of all requests" withArrow>
-                    <span>Evidence expired</span>
-                  </Tooltip>
-                </Table.Th>
-                <Table.Th ta="right">
-                  <Tooltip label="Reply periods in which at least one party stayed silent" withArrow>
-                    <span>Silent replies</span>
-                  </Tooltip>
-                </Table.Th>
-                <Table.Th ta="right">
-                  <Tooltip label="Hours from escalation to the first decision, estimated from a histogram" withArrow>
-                    <span>Hours p50 / p90 ≈</span>
-                  </Tooltip>
-                </Table.Th>
-                <Table.Th>Refunds</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {[...data.rows, data.totals].map((r, i) => {
-                const total = i === data.rows.length;
-                return (
-                  <Table.Tr
-                    key={total ? '__total' : r.key}
-                    fw={total ? 700 : undefined}
-                    data-testid={total ? 'reports-total' : 'reports-row'}
-                  >
-                    <Table.Td>{by === 'reason' && !total ? reasonLabel(r.key) : r.label}</Table.Td>
-                    <Table.Td ta="right">{total ? r.decided.toLocaleString() : count(r, 'decided', r.decided, 'Decided')}</Table.Td>
-                    <Table.Td>{!total && <VolumeBar decided={r.decided} byDefault={r.default} max={maxDecided} />}</Table.Td>
-                    <Table.Td ta="right">{total ? r.agreement : count(r, 'agreement', r.agreement, 'Settled by agreement')}</Table.Td>
-                    <Table.Td ta="right">
-                      {total ? r.default : count(r, 'default', r.default, 'Decided by default')}
-                      <Text span fz="xs" c="dimmed">
-                        {' '}
-                        {r.decided ? pct(r.default / r.decided) : ''}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td ta="right">{total ? r.appealed : count(r, 'appealed', r.appealed, 'Appealed')}</Table.Td>
-                    <Table.Td ta="right">
-                      {total ? r.overturned : count(r, 'overturned', r.overturned, 'Overturned on appeal')}
-                      <Text span fz="xs" c="dimmed">
-                        {' '}
-                        {r.appealed ? pct(r.overturned / r.appealed) : ''}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      {total ? r.evidenceExpired : count(r, 'evidenceExpired', r.evidenceExpired, 'An evidence request expired')}
-                      <Text span fz="xs" c="dimmed">
-                        {' '}
-                        / {r.evidenceRequests}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      {total ? r.replyMissed : count(r, 'replyMissed', r.replyMissed, 'A party stayed silent in the reply period')}
-                      <Text span fz="xs" c="dimmed">
-                        {' '}
-                        / {r.replyPeriods}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td ta="right" className="tabular">
-                      {r.hoursToDecision.p50 ?? '—'} / {r.hoursToDecision.p90 ?? '—'}
-                    </Table.Td>
-                    <Table.Td>
-                      <Stack gap={0}>
-                        {r.refunds.map((f) => (
-                          <Money key={f.currency} minor={f.amountMinor} currency={f.currency} fz="xs" />
-                        ))}
-                      </Stack>
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <>
+          <ReportCharts weeks={byWeek.data?.rows} reasons={byReason.data?.rows} />
+          <Table.ScrollContainer minWidth={980}>
+            <Table
+              striped
+              highlightOnHover
+              verticalSpacing={6}
+              fz="sm"
+              data-testid="reports-table"
+              data-from={data.period.from}
+              data-to={data.period.to}
+            >
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{DIMENSION_LABELS[by]}</Table.Th>
+                  <Table.Th ta="right">Decided</Table.Th>
+                  <Table.Th>Volume · share by default</Table.Th>
+                  <Table.Th ta="right">Agreed</Table.Th>
+                  <Table.Th ta="right">Default</Table.Th>
+                  <Table.Th ta="right">Appealed</Table.Th>
+                  <Table.Th ta="right">Overturned</Table.Th>
+                  <Table.Th ta="right">
+                    <Tooltip label="Evidence requests the party let expire, of all requests" withArrow>
+                      <span>Evidence expired</span>
+                    </Tooltip>
+                  </Table.Th>
+                  <Table.Th ta="right">
+                    <Tooltip label="Reply periods in which at least one party stayed silent" withArrow>
+                      <span>Silent replies</span>
+                    </Tooltip>
+                  </Table.Th>
+                  <Table.Th ta="right">
+                    <Tooltip label="Hours from escalation to the first decision, estimated from a histogram" withArrow>
+                      <span>Hours p50 / p90 ≈</span>
+                    </Tooltip>
+                  </Table.Th>
+                  <Table.Th>Refunds</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {[...data.rows, data.totals].map((r, i) => {
+                  const total = i === data.rows.length;
+                  return (
+                    <Table.Tr
+                      key={total ? '__total' : r.key}
+                      fw={total ? 700 : undefined}
+                      data-testid={total ? 'reports-total' : 'reports-row'}
+                    >
+                      <Table.Td>{by === 'reason' && !total ? reasonLabel(r.key) : r.label}</Table.Td>
+                      <Table.Td ta="right">{total ? r.decided.toLocaleString() : count(r, 'decided', r.decided, 'Decided')}</Table.Td>
+                      <Table.Td>{!total && <VolumeBar decided={r.decided} byDefault={r.default} max={maxDecided} />}</Table.Td>
+                      <Table.Td ta="right">{total ? r.agreement : count(r, 'agreement', r.agreement, 'Settled by agreement')}</Table.Td>
+                      <Table.Td ta="right">
+                        {total ? r.default : count(r, 'default', r.default, 'Decided by default')}
+                        <Text span fz="xs" c="dimmed">
+                          {' '}
+                          {r.decided ? pct(r.default / r.decided) : ''}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td ta="right">{total ? r.appealed : count(r, 'appealed', r.appealed, 'Appealed')}</Table.Td>
+                      <Table.Td ta="right">
+                        {total ? r.overturned : count(r, 'overturned', r.overturned, 'Overturned on appeal')}
+                        <Text span fz="xs" c="dimmed">
+                          {' '}
+                          {r.appealed ? pct(r.overturned / r.appealed) : ''}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td ta="right">
+                        {total ? r.evidenceExpired : count(r, 'evidenceExpired', r.evidenceExpired, 'An evidence request expired')}
+                        <Text span fz="xs" c="dimmed">
+                          {' '}
+                          / {r.evidenceRequests}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td ta="right">
+                        {total ? r.replyMissed : count(r, 'replyMissed', r.replyMissed, 'A party stayed silent in the reply period')}
+                        <Text span fz="xs" c="dimmed">
+                          {' '}
+                          / {r.replyPeriods}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td ta="right" className="tabular">
+                        {r.hoursToDecision.p50 ?? '—'} / {r.hoursToDecision.p90 ?? '—'}
+                      </Table.Td>
+                      <Table.Td>
+                        <Stack gap={0}>
+                          {r.refunds.map((f) => (
+                            <Money key={f.currency} minor={f.amountMinor} currency={f.currency} fz="xs" />
+                          ))}
+                        </Stack>
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </>
       )}
       <DrillDrawer drill={drill} period={period} by={by} onClose={() => setDrill(null)} onOpen={onOpen} />
     </Box>
