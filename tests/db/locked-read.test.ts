@@ -7,6 +7,7 @@ import { loadCaseState } from '../../src-main/db/repos/case';
 import { lockAndReadCase } from '../../src-main/db/repos/locked-read';
 import { currentPolicy } from '../../src-main/db/repos/policy';
 import { inWriteTx } from '../../src-main/db/tx';
+import { appendEvents } from '../../src-main/db/repos/case';
 import { seedDemo } from '../../src-main/demo/seed';
 import { DIALECTS, openTestDb } from './harness';
 
@@ -79,9 +80,9 @@ describe.each(DIALECTS.filter((d) => d.name !== 'sqlite'))('locked read of a cas
     );
     expect(asked).toMatchObject({ ok: true, value: { status: 'awaiting_evidence' } });
     const reads = cap.queries().filter((q) => /^\s*(\/\*[^*]*\*\/\s*)?select/i.test(q.sql));
-    // The locked read only: no second look at the case, its children, the policy, the chain, deadlines or feed.
-    expect(reads).toHaveLength(1);
-    expect(reads[0]!.sql).toMatch(/FOR UPDATE/);
+    // The lock, then the one read: no second look at the case, its children, the policy, the chain, deadlines or feed.
+    expect(reads).toHaveLength(2);
+    expect(reads[0]!.sql).toMatch(/for update/i);
     // What it wrote is what the general path writes: the request, its deadline, the chained event.
     const view = await loadCaseState(db, caseId);
     expect(view?.evidenceRequests).toHaveLength(1);
@@ -95,5 +96,56 @@ describe.each(DIALECTS.filter((d) => d.name !== 'sqlite'))('locked read of a cas
     const events = await db.selectFrom('case_events').select(['seq', 'type']).where('case_id', '=', caseId).orderBy('seq').execute();
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.at(-1)?.type).toBe('evidence.requested');
+  });
+});
+
+describe.each(DIALECTS.filter((d) => d.name === 'postgres'))('locked read after waiting for the lock ($name)', ({ url }) => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await openTestDb(url());
+    await seedDemo(db, 60, NOW);
+  }, 120_000);
+  afterAll(async () => {
+    await db?.destroy();
+  });
+
+  it('sees what the lock holder wrote before it committed (not the snapshot from before the wait)', async () => {
+    const { id } = await db.selectFrom('cases').select('id').orderBy('id').executeTakeFirstOrThrow();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = inWriteTx(db, async (tx) => {
+      await tx.selectFrom('cases').select('id').where('id', '=', id).forUpdate().execute();
+      locked();
+      await held;
+      await appendEvents(tx, id, [{ at: NOW, actor: 'system', type: 'note.added', details: { by: 'the holder' } }]);
+      await tx
+        .insertInto('deadlines')
+        .values({
+          case_id: id,
+          key: 'race',
+          kind: 'evidence',
+          due_at: NOW + 3_600_000,
+          created_at: NOW,
+          fired_at: null,
+          cancelled_at: null,
+        })
+        .execute();
+    });
+    await isLocked;
+    const waiter = inWriteTx(db, (tx) => lockAndReadCase(tx, id, NOW));
+    await new Promise((r) => setTimeout(r, 200));
+    release();
+    await holder;
+    const read = await waiter;
+    const last = await db
+      .selectFrom('case_events')
+      .select(['seq', 'hash'])
+      .where('case_id', '=', id)
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(read?.readUnderLock.head).toEqual({ seq: last.seq, hash: last.hash });
+    expect(read?.readUnderLock.pendingDeadlines).toBe(true);
   });
 });

@@ -5,11 +5,12 @@ import type { WriteTx } from '../tx';
 import { caseStateFromRows, type CaseChildRows, type CaseStateRow } from './case';
 import type { ReadUnderLock } from './command-rows';
 import { rememberLockedFacts, type PendingDeadlineRow } from './locked-facts';
+import { lockCase } from './case-locks';
 import { policyOfRow, type VersionedPolicy } from './policy';
 
 /**
- * A command on a named case on a team's PostgreSQL server, read in ONE statement that also
- * takes the case's row lock: the engine's state of the case with its child rows, the policy
+ * A command on a named case on a team's PostgreSQL server: once the case's row lock is held,
+ * ONE statement reads the engine's state of the case with its child rows, the policy
  * in force, its audit-chain head, its pending deadlines (and whether one is already due) and
  * the feed that imported it. The general path needs a dozen round trips for the same facts
  * (lock, due deadlines, case, five child tables, policy, then the chain head, deadlines and
@@ -51,8 +52,12 @@ export const AROUND_LOCKED_CASE = sql`JOIN orders o ON o.id = c.order_id
     LEFT JOIN LATERAL (SELECT e.seq, e.hash FROM case_events e WHERE e.case_id = c.id ORDER BY e.seq DESC LIMIT 1) h ON true
     LEFT JOIN LATERAL (SELECT version, body FROM policies ORDER BY version DESC LIMIT 1) p ON true`;
 
-/** Locks the case (waiting for whoever holds it) and reads it; null when there is no such case. */
+/** Locks the case (waiting for whoever holds it), then reads it; null when there is no such case. */
 export async function lockAndReadCase(tx: WriteTx, caseId: string, now: number): Promise<LockedCase | null> {
+  // The lock first, on its own: a statement that waits for a row lock still reads every other
+  // table as of when it began (READ COMMITTED), so it would miss what the holder wrote. The
+  // read after it starts after the holder committed.
+  if (!(await lockCase(tx, caseId))) return null;
   // Child rows come back as JSON (row_to_json keeps each column's name; integers stay numbers).
   const { rows } = await prepared<LockedRow>`
     SELECT ${LOCKED_CASE_COLUMNS},
@@ -66,8 +71,9 @@ export async function lockAndReadCase(tx: WriteTx, caseId: string, now: number):
       h.seq AS head_seq, h.hash AS head_hash,
       (SELECT fc.feed_id FROM feed_cases fc WHERE fc.case_id = c.id) AS feed_id,
       p.version AS policy_version, p.body AS policy_body
-    FROM (SELECT * FROM cases WHERE id = ${caseId} FOR UPDATE) c
-    ${AROUND_LOCKED_CASE}`.execute(tx);
+    FROM cases c
+    ${AROUND_LOCKED_CASE}
+    WHERE c.id = ${caseId}`.execute(tx);
   const row = rows[0];
   if (!row) return null;
   const pending = row.pending ?? [];
