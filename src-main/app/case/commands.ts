@@ -12,6 +12,7 @@ import { inWriteTx, type WriteTx } from '../../db/tx';
 import { currentPolicy } from '../../db/repos/policy';
 import { commandLogRow } from './command-log';
 import { pickNextUnassigned } from '../../db/repos/take-next';
+import { lockAndReadCase, type LockedCase } from '../../db/repos/locked-read';
 import { dialectOf } from '../../db/dialect';
 import type { CaseState } from '../../engine/state';
 import type { Policy } from '../../contract/policy';
@@ -103,6 +104,13 @@ async function attemptCommand(
   options: CommandOptions,
 ): Promise<CommandResult | null> {
   const outcome = await inWriteTx(db, async (tx) => {
+    if (target !== NEXT_UNASSIGNED && command.type !== 'deadline' && dialectOf(tx) === 'postgres') {
+      const locked = await lockAndReadCase(tx, target, now);
+      if (!locked) throw new AppFailure('NOT_FOUND', `There is no case ${target}.`);
+      // A due deadline applies first (the general path); else the command goes on from what the lock's statement read.
+      if (!locked.hasDue) return commandOnLockedCase(tx, target, command, actor, now, options, locked);
+      return commandOnLockedCase(tx, target, command, actor, now, options);
+    }
     const caseId = target === NEXT_UNASSIGNED ? await lockOldestUnassignedCase(tx) : (await lockCase(tx, target)) ? target : null;
     if (caseId === null) {
       if (target === NEXT_UNASSIGNED) return null;
@@ -126,13 +134,14 @@ async function commandOnLockedCase(
   actor: Actor,
   now: number,
   options: CommandOptions,
+  locked?: LockedCase,
 ): Promise<CommandResult | AppFailure> {
-  if (command.type !== 'deadline') await applyDueOfCase(tx, caseId, now);
-  const state = await loadCaseState(tx, caseId);
+  if (command.type !== 'deadline' && !locked) await applyDueOfCase(tx, caseId, now);
+  const state = locked ? locked.state : await loadCaseState(tx, caseId);
   if (!state) throw new AppFailure('NOT_FOUND', `There is no case ${caseId}.`);
   // Separation of duties: the reviewer must not have handled the case at any point of its history.
   if (command.type === 'reviewAppeal') state.handlingHistory = (await handlingEventsOf(tx, [caseId])).get(caseId);
-  const { version, policy } = await currentPolicy(tx);
+  const { version, policy } = locked ? locked.policy : await currentPolicy(tx);
   const stale = options.basedOnVersion !== undefined && options.basedOnVersion !== state.version;
   const result = stale
     ? await staleRefusal(tx, caseId, options.basedOnVersion!, state.version, now)
@@ -150,7 +159,7 @@ async function commandOnLockedCase(
     refusal.logged = true;
     return refusal;
   }
-  await acceptCommand(tx, { state, command, actor, result, policy, now, options });
+  await acceptCommand(tx, { state, command, actor, result, policy, now, options, readUnderLock: locked?.readUnderLock });
   return { caseId, status: result.next.status };
 }
 

@@ -1,3 +1,4 @@
+import { headMoved, knownHeads } from './locked-facts';
 import { createHash } from 'node:crypto';
 import { canonicalEventV1, canonicalJsonV1, type ChainedContentV1 } from '../../../migrations/audit-chain-v1';
 import { AppFailure } from '../../contract/errors';
@@ -64,12 +65,14 @@ export async function insertChainedEvents(tx: WriteTx, events: EventToChain[], o
   if (opts.lockCases && dialectOf(tx) === 'postgres')
     for (const ids of chunks(caseIds, 500))
       await tx.selectFrom('cases').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
-  const heads = await chainHeads(tx, caseIds);
+  // A head read with the case's lock (locked-facts.ts) needs no second read.
+  const heads = knownHeads(tx, caseIds) ?? (await chainHeads(tx, caseIds));
   const rows = events.map((e) => {
     const row = chainedRow(heads.get(e.case_id) ?? { seq: 0, hash: null }, e);
     heads.set(e.case_id, { seq: row.seq, hash: row.hash });
     return row;
   });
+  for (const [caseId, head] of heads) headMoved(tx, caseId, head);
   // Precompiled multi-row statements (db/batch.ts): a sweep batch writes thousands of events, and
   // building each as a query-builder tree cost more than SQLite's own work.
   await insertRows(

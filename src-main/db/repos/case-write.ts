@@ -1,3 +1,4 @@
+import { deadlinesChanged, knownPendingDeadlines } from './locked-facts';
 import type { Insertable } from 'kysely';
 import type { CaseEvent, Deadline, NewEvidence } from '../../engine/commands';
 import type { CaseState } from '../../engine/state';
@@ -366,11 +367,12 @@ export async function syncDeadlines(tx: WriteTx, caseId: string, wanted: Deadlin
 
 /** `syncDeadlines` for several different cases: one read, one cancel, one insert (in case order). */
 async function syncDeadlinesOf(tx: WriteTx, cases: Array<{ caseId: string; wanted: Deadline[] }>, now: number): Promise<void> {
-  const pendingOf = new Map<string, Array<{ id: number; key: string; due_at: number }>>();
-  for (const ids of chunks(
-    cases.map((c) => c.caseId),
-    MAX_IDS,
-  )) {
+  const caseIds = cases.map((c) => c.caseId);
+  // Pending rows read with the case's lock (locked-facts.ts) need no second read.
+  const known = knownPendingDeadlines(tx, caseIds);
+  deadlinesChanged(tx, caseIds);
+  const pendingOf = known ?? new Map<string, Array<{ id: number; key: string; due_at: number }>>();
+  for (const ids of known ? [] : chunks(caseIds, MAX_IDS)) {
     const rows = await tx
       .selectFrom('deadlines')
       .select(['id', 'case_id', 'key', 'due_at'])

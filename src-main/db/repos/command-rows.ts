@@ -6,6 +6,7 @@ import type { WriteTx } from '../tx';
 import { chainedRow, type ChainHead } from './audit-chain';
 import { ConcurrentUpdate, eventToChain, saveCaseState, type CaseChange } from './case-write';
 import { changeNoticeParts, recordChange } from './changes';
+import { headMoved } from './locked-facts';
 import { insertCaseCommand, type NewLoggedCommand } from './commands';
 
 /**
@@ -103,5 +104,7 @@ async function writeInOneStatement(
     ${commanded}
     ${noticed}
     SELECT (SELECT count(*) FROM changed)::integer AS updated, ${notified} AS notified`.execute(tx);
-  return Number(rows[0]?.updated ?? 0) === 1;
+  const updated = Number(rows[0]?.updated ?? 0) === 1;
+  if (updated) headMoved(tx, next.id, head);
+  return updated;
 }

@@ -1,3 +1,4 @@
+import { knownFeeds } from './locked-facts';
 import { sql } from 'kysely';
 import {
   appealDecidedLetter,
@@ -50,6 +51,12 @@ export async function appendFeedEvents(tx: WriteTx, rows: Array<{ feedId: string
 /** The feed each case belongs to (cases of no feed are absent). */
 export async function feedsOfCases(tx: WriteTx, caseIds: string[]): Promise<Map<string, string>> {
   const owner = new Map<string, string>();
+  // Read with the case's lock (locked-facts.ts): no second read.
+  const known = knownFeeds(tx, caseIds);
+  if (known) {
+    for (const [caseId, feedId] of known) if (feedId !== null) owner.set(caseId, feedId);
+    return owner;
+  }
   for (const ids of chunks(caseIds, 500))
     for (const r of await tx.selectFrom('feed_cases').select(['case_id', 'feed_id']).where('case_id', 'in', ids).execute())
       owner.set(r.case_id, r.feed_id);

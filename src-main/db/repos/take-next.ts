@@ -3,6 +3,7 @@ import { prepared } from '../prepared';
 import type { WriteTx } from '../tx';
 import { caseStateFromRows, type CaseStateRow } from './case';
 import type { ReadUnderLock } from './command-rows';
+import { AROUND_LOCKED_CASE, LOCKED_CASE_COLUMNS } from './locked-read';
 import { policyOfRow, type VersionedPolicy } from './policy';
 
 /**
@@ -41,9 +42,7 @@ interface PickRow extends CaseStateRow {
 export async function pickNextUnassigned(tx: WriteTx): Promise<PickedCase | null> {
   // Kept prepared on each connection (db/prepared.ts): planning it cost as much as running it.
   const { rows } = await prepared<PickRow>`
-    SELECT c.id, c.status, c.assignee_id, c.reason, c.claim_remedy, c.claim_amount_minor, c.buyer_id, c.seller_id,
-      c.escalated_at, c.forced_decision, c.evidence_round, c.version,
-      o.currency, o.item_price_minor, o.shipping_minor, o.total_minor, o.delivery_status, b.label AS buyer_label,
+    SELECT ${LOCKED_CASE_COLUMNS},
       h.seq AS head_seq, h.hash AS head_hash,
       (EXISTS (SELECT 1 FROM evidence_requests x WHERE x.case_id = c.id)
         OR EXISTS (SELECT 1 FROM proposals x WHERE x.case_id = c.id)
@@ -60,10 +59,7 @@ export async function pickNextUnassigned(tx: WriteTx): Promise<PickedCase | null
       LIMIT 1
       FOR UPDATE SKIP LOCKED
     ) c
-    JOIN orders o ON o.id = c.order_id
-    JOIN accounts b ON b.id = c.buyer_id
-    LEFT JOIN LATERAL (SELECT e.seq, e.hash FROM case_events e WHERE e.case_id = c.id ORDER BY e.seq DESC LIMIT 1) h ON true
-    LEFT JOIN LATERAL (SELECT version, body FROM policies ORDER BY version DESC LIMIT 1) p ON true`.execute(tx);
+    ${AROUND_LOCKED_CASE}`.execute(tx);
   const row = rows[0];
   if (!row) return null;
   return {

@@ -1,0 +1,96 @@
+import { sql } from 'kysely';
+import type { CaseState } from '../../engine/state';
+import { prepared } from '../prepared';
+import type { WriteTx } from '../tx';
+import { caseStateFromRows, type CaseChildRows, type CaseStateRow } from './case';
+import type { ReadUnderLock } from './command-rows';
+import { rememberLockedFacts, type PendingDeadlineRow } from './locked-facts';
+import { lockCase } from './case-locks';
+import { policyOfRow, type VersionedPolicy } from './policy';
+
+/**
+ * A command on a named case on a team's PostgreSQL server: once the case's row lock is held,
+ * ONE statement reads the engine's state of the case with its child rows, the policy
+ * in force, its audit-chain head, its pending deadlines (and whether one is already due) and
+ * the feed that imported it. The general path needs a dozen round trips for the same facts
+ * (lock, due deadlines, case, five child tables, policy, then the chain head, deadlines and
+ * feed again while writing), each one while the lock is held and thirty colleagues wait.
+ * The facts the writes need are kept for the transaction (locked-facts.ts).
+ */
+export interface LockedCase {
+  state: CaseState & { version: number };
+  policy: VersionedPolicy;
+  readUnderLock: ReadUnderLock;
+  /** A pending deadline of the case is due at `now`: the sweep's default applies before the command. */
+  hasDue: boolean;
+}
+
+interface LockedRow extends CaseStateRow {
+  requests: CaseChildRows['requests'] | null;
+  proposal: CaseChildRows['proposal'] | null;
+  decisions: CaseChildRows['decisions'] | null;
+  appeal: CaseChildRows['appeal'] | null;
+  refund: CaseChildRows['refund'] | null;
+  pending: PendingDeadlineRow[] | null;
+  head_seq: number | null;
+  head_hash: string | null;
+  feed_id: string | null;
+  policy_version: number | null;
+  policy_body: string | null;
+}
+
+/**
+ * The columns of a locked case `c` the engine's state needs (CaseStateRow), and what joins
+ * them: its order `o`, its buyer `b`, its chain head `h` and the policy in force `p`. Shared
+ * with take-next's pick (take-next.ts), which locks its case differently.
+ */
+export const LOCKED_CASE_COLUMNS = sql`c.id, c.status, c.assignee_id, c.reason, c.claim_remedy, c.claim_amount_minor,
+  c.buyer_id, c.seller_id, c.escalated_at, c.forced_decision, c.evidence_round, c.version, o.currency, o.item_price_minor,
+  o.shipping_minor, o.total_minor, o.delivery_status, b.label AS buyer_label`;
+export const AROUND_LOCKED_CASE = sql`JOIN orders o ON o.id = c.order_id
+    JOIN accounts b ON b.id = c.buyer_id
+    LEFT JOIN LATERAL (SELECT e.seq, e.hash FROM case_events e WHERE e.case_id = c.id ORDER BY e.seq DESC LIMIT 1) h ON true
+    LEFT JOIN LATERAL (SELECT version, body FROM policies ORDER BY version DESC LIMIT 1) p ON true`;
+
+/** Locks the case (waiting for whoever holds it), then reads it; null when there is no such case. */
+export async function lockAndReadCase(tx: WriteTx, caseId: string, now: number): Promise<LockedCase | null> {
+  // The lock first, on its own: a statement that waits for a row lock still reads every other
+  // table as of when it began (READ COMMITTED), so it would miss what the holder wrote. The
+  // read after it starts after the holder committed.
+  if (!(await lockCase(tx, caseId))) return null;
+  // Child rows come back as JSON (row_to_json keeps each column's name; integers stay numbers).
+  const { rows } = await prepared<LockedRow>`
+    SELECT ${LOCKED_CASE_COLUMNS},
+      (SELECT json_agg(r ORDER BY r.requested_at, r.id) FROM evidence_requests r WHERE r.case_id = c.id) AS requests,
+      (SELECT row_to_json(p) FROM proposals p WHERE p.case_id = c.id) AS proposal,
+      (SELECT json_agg(d ORDER BY d.seq) FROM decisions d WHERE d.case_id = c.id) AS decisions,
+      (SELECT row_to_json(a) FROM appeals a WHERE a.case_id = c.id) AS appeal,
+      (SELECT row_to_json(f) FROM refunds f WHERE f.case_id = c.id) AS refund,
+      (SELECT json_agg(json_build_object('id', d.id, 'case_id', d.case_id, 'key', d.key, 'due_at', d.due_at) ORDER BY d.id)
+        FROM deadlines d WHERE d.case_id = c.id AND d.fired_at IS NULL AND d.cancelled_at IS NULL) AS pending,
+      h.seq AS head_seq, h.hash AS head_hash,
+      (SELECT fc.feed_id FROM feed_cases fc WHERE fc.case_id = c.id) AS feed_id,
+      p.version AS policy_version, p.body AS policy_body
+    FROM cases c
+    ${AROUND_LOCKED_CASE}
+    WHERE c.id = ${caseId}`.execute(tx);
+  const row = rows[0];
+  if (!row) return null;
+  const pending = row.pending ?? [];
+  const hasDue = pending.some((d) => Number(d.due_at) <= now);
+  const head = { seq: Number(row.head_seq ?? 0), hash: row.head_hash };
+  // A due deadline is applied first by the general path, which reads and writes these again.
+  if (!hasDue) rememberLockedFacts(tx, caseId, { head, pending, feed: row.feed_id });
+  return {
+    state: caseStateFromRows(row, {
+      requests: row.requests ?? [],
+      proposal: row.proposal ?? undefined,
+      decisions: row.decisions ?? [],
+      appeal: row.appeal ?? undefined,
+      refund: row.refund ?? undefined,
+    }),
+    policy: policyOfRow(row.policy_version === null ? undefined : { version: row.policy_version, body: row.policy_body! }),
+    readUnderLock: { head, pendingDeadlines: pending.length > 0, inFeed: row.feed_id !== null },
+    hasDue,
+  };
+}

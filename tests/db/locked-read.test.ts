@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../src-main/app/dispatch';
+import type { ServiceContext } from '../../src-main/app/handlers';
+import { capturing } from '../../src-main/bench/capture';
+import type { Db } from '../../src-main/db/connect';
+import { loadCaseState } from '../../src-main/db/repos/case';
+import { lockAndReadCase } from '../../src-main/db/repos/locked-read';
+import { currentPolicy } from '../../src-main/db/repos/policy';
+import { inWriteTx } from '../../src-main/db/tx';
+import { appendEvents } from '../../src-main/db/repos/case';
+import { seedDemo } from '../../src-main/demo/seed';
+import { DIALECTS, openTestDb } from './harness';
+
+/**
+ * A command on a named case on PostgreSQL reads the case, its child rows, the policy, the
+ * chain head, its pending deadlines and its feed in the statement that takes the row lock
+ * (db/repos/locked-read.ts). That read must see exactly what the general loaders see, for
+ * every kind of history the demo has (requests, proposals, decisions, appeals, refunds).
+ */
+const NOW = Date.parse('2026-03-10T12:00:00Z');
+
+describe.each(DIALECTS.filter((d) => d.name !== 'sqlite'))('locked read of a case ($name)', ({ url }) => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await openTestDb(url());
+    // The demo's history is written by commands, through the path under test.
+    await seedDemo(db, 400, NOW);
+  }, 120_000);
+  afterAll(async () => {
+    await db?.destroy();
+  });
+
+  it('sees what the general loaders see, on every case', async () => {
+    const ids = (await db.selectFrom('cases').select('id').orderBy('id').execute()).map((r) => r.id);
+    const kinds = new Set<string>();
+    for (const id of ids)
+      await inWriteTx(db, async (tx) => {
+        const locked = await lockAndReadCase(tx, id, NOW);
+        const state = await loadCaseState(tx, id);
+        expect(locked?.state).toEqual(state);
+        expect(locked?.policy).toEqual(await currentPolicy(tx));
+        const pending = await tx
+          .selectFrom('deadlines')
+          .select('due_at')
+          .where('case_id', '=', id)
+          .where('fired_at', 'is', null)
+          .where('cancelled_at', 'is', null)
+          .execute();
+        expect(locked?.readUnderLock.pendingDeadlines).toBe(pending.length > 0);
+        expect(locked?.hasDue).toBe(pending.some((d) => d.due_at <= NOW));
+        if (state!.evidenceRequests.length) kinds.add('requests');
+        if (state!.proposal) kinds.add('proposal');
+        if (state!.decision) kinds.add('decision');
+        if (state!.appeal) kinds.add('appeal');
+        if (state!.refund) kinds.add('refund');
+      });
+    // The comparison covered every kind of child row.
+    expect([...kinds].sort()).toEqual(['appeal', 'decision', 'proposal', 'refund', 'requests']);
+    await inWriteTx(db, async (tx) => expect(await lockAndReadCase(tx, 'NO-SUCH-CASE', NOW)).toBeNull());
+  });
+
+  it('a command on a named case reads once under the lock and writes without reading again', async () => {
+    const cap = capturing(db);
+    const ctx: ServiceContext = {
+      db: cap.db,
+      clock: { now: () => NOW },
+      notify: () => undefined,
+      replayCases: () => Promise.reject(new Error('none')),
+    };
+    const mediator = { kind: 'user' as const, userId: 'lm1', role: 'mediator' as const, name: 'lm1' };
+    const taken = await dispatch(ctx, 'case.claimNext', {}, mediator);
+    expect(taken.ok).toBe(true);
+    const caseId = (taken as { value: { caseId: string } }).value.caseId;
+    cap.reset();
+    const asked = await dispatch(
+      ctx,
+      'case.requestEvidence',
+      { caseId, party: 'buyer', request: 'A photo of the label, please.' },
+      mediator,
+    );
+    expect(asked).toMatchObject({ ok: true, value: { status: 'awaiting_evidence' } });
+    const reads = cap.queries().filter((q) => /^\s*(\/\*[^*]*\*\/\s*)?select/i.test(q.sql));
+    // The lock, then the one read: no second look at the case, its children, the policy, the chain, deadlines or feed.
+    expect(reads).toHaveLength(2);
+    expect(reads[0]!.sql).toMatch(/for update/i);
+    // What it wrote is what the general path writes: the request, its deadline, the chained event.
+    const view = await loadCaseState(db, caseId);
+    expect(view?.evidenceRequests).toHaveLength(1);
+    const deadlines = await db
+      .selectFrom('deadlines')
+      .select(['kind'])
+      .where('case_id', '=', caseId)
+      .where('fired_at', 'is', null)
+      .execute();
+    expect(deadlines.map((d) => d.kind)).toEqual(['evidence']);
+    const events = await db.selectFrom('case_events').select(['seq', 'type']).where('case_id', '=', caseId).orderBy('seq').execute();
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.at(-1)?.type).toBe('evidence.requested');
+  });
+});
+
+describe.each(DIALECTS.filter((d) => d.name === 'postgres'))('locked read after waiting for the lock ($name)', ({ url }) => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await openTestDb(url());
+    await seedDemo(db, 60, NOW);
+  }, 120_000);
+  afterAll(async () => {
+    await db?.destroy();
+  });
+
+  it('sees what the lock holder wrote before it committed (not the snapshot from before the wait)', async () => {
+    const { id } = await db.selectFrom('cases').select('id').orderBy('id').executeTakeFirstOrThrow();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = inWriteTx(db, async (tx) => {
+      await tx.selectFrom('cases').select('id').where('id', '=', id).forUpdate().execute();
+      locked();
+      await held;
+      await appendEvents(tx, id, [{ at: NOW, actor: 'system', type: 'note.added', details: { by: 'the holder' } }]);
+      await tx
+        .insertInto('deadlines')
+        .values({
+          case_id: id,
+          key: 'race',
+          kind: 'evidence',
+          due_at: NOW + 3_600_000,
+          created_at: NOW,
+          fired_at: null,
+          cancelled_at: null,
+        })
+        .execute();
+    });
+    await isLocked;
+    const waiter = inWriteTx(db, (tx) => lockAndReadCase(tx, id, NOW));
+    await new Promise((r) => setTimeout(r, 200));
+    release();
+    await holder;
+    const read = await waiter;
+    const last = await db
+      .selectFrom('case_events')
+      .select(['seq', 'hash'])
+      .where('case_id', '=', id)
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(read?.readUnderLock.head).toEqual({ seq: last.seq, hash: last.hash });
+    expect(read?.readUnderLock.pendingDeadlines).toBe(true);
+  });
+});
