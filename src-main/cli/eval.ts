@@ -6,7 +6,7 @@ import { generatePopulation } from '../eval/population';
 import { ArgError, intFlag, parseArgs } from './args';
 
 /**
- * `eval [--set test|tuning] [--draws N] [--buyers N] [--k N] [--seed N] [--json] [--write-history FILE]`:
+ * `eval [--set test|tuning] [--draws N] [--buyers N] [--k N] [--seed N] [--json] [--explain] [--write-history FILE]`:
  * draws populations from the family (src-main/eval/family.ts; each seed its own mix and
  * adversarial variant), scores each the way `score` does, and prints one row per draw and
  * the mean and worst case of precision@k, R-precision and the share of unlucky or new honest
@@ -15,13 +15,15 @@ import { ArgError, intFlag, parseArgs } from './args';
  * Exit 0 either way (the table says whether the goals were met); `--write-history` also writes
  * the first draw in the `score` format, for `cli score`.
  */
-const USAGE = `usage: cli eval [--set test|tuning] [--draws N] [--buyers N] [--k N] [--seed N] [--json] [--write-history FILE]
+const USAGE = `usage: cli eval [--set test|tuning] [--draws N] [--buyers N] [--k N] [--seed N] [--json] [--explain] [--write-history FILE]
   Scores populations drawn from the evaluation family and prints precision@k, R-precision and the share
   of unlucky or new honest buyers in the top R per draw, with the mean and the worst case against the goals.
   --set test (default: the held-out seeds) or tuning (the seeds the weights were fitted on)
   --draws N  how many draws of the set (default: all 20 / 40); --seed N one population as a JSON report
   --buyers N buyers per population (default 12000); --k N the analysts' page (default 100)
   The last column counts the honest buyers of bad sellers among the unlucky or new in the top R.
+  --explain  after the table, the honest buyers in the top R and the abusers below it over all draws,
+             counted by kind and by the set of reasons that weighed (what to look at first)
   --fit      fit the score's weights on the tuning draws (default 18 draws of 4000: two per variant) and print them
              (copy into src-main/engine/risk/weights.ts)
 `;
@@ -39,6 +41,7 @@ export async function runEval(args: string[]): Promise<void> {
     k: 'string',
     json: 'boolean',
     fit: 'boolean',
+    explain: 'boolean',
     'write-history': 'string',
   });
   const buyers = intFlag(flags.buyers, 'buyers', 12_000);
@@ -85,6 +88,23 @@ export async function runEval(args: string[]): Promise<void> {
   out(row(['worst', '', '', f(report.worst.precisionAtK), f(report.worst.rPrecision), pct(report.worst.unluckyOrNewShareOfTopK), '']));
   out(row(['goal', '', '', `≥ ${t.precisionAtK}`, `≥ ${t.rPrecision}`, `≤ ${pct(t.unluckyOrNewShareOfTopK)}`, '']));
   out(`${report.pass ? 'PASS' : 'FAIL'}: every goal ${report.pass ? 'met' : 'not met'} in the worst case over ${seeds.length} draws\n`);
+  if (flags.explain) {
+    out(`\nhonest buyers in the top R, by kind and reasons (all draws):\n${tally(report.draws.map((r) => r.honestInTopRBy))}`);
+    out(
+      `\nabusers below the top R, by kind, what they avoid and reasons (all draws):\n${tally(report.draws.map((r) => r.missedAbusersBy))}`,
+    );
+  }
+}
+
+/** Counts summed over draws, the 25 largest, one per line. */
+function tally(counts: Array<Record<string, number>>): string {
+  const sum = new Map<string, number>();
+  for (const c of counts) for (const [key, n] of Object.entries(c)) sum.set(key, (sum.get(key) ?? 0) + n);
+  return [...sum]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, 25)
+    .map(([key, n]) => `${String(n).padStart(5)}  ${key}\n`)
+    .join('');
 }
 
 const f = (x: number) => x.toFixed(3);

@@ -56,6 +56,12 @@ export interface EvalReport {
   topHonest: Array<{ accountId: string; kind: BuyerKind; rank: number; score: number; reasons: string[] }>;
   /** Abusers ranked lowest. */
   missedAbusers: Array<{ accountId: string; kind: BuyerKind; rank: number; score: number; reasons: string[] }>;
+  /**
+   * Why the ranking goes wrong, counted: the honest buyers in the top R and the abusers below
+   * it, each by kind (with the one sign tripped or shown) and the set of reasons that weighed.
+   */
+  honestInTopRBy: Record<string, number>;
+  missedAbusersBy: Record<string, number>;
   seconds: number;
   targets: typeof TARGETS;
   pass: boolean;
@@ -128,6 +134,17 @@ export function evaluate(opts: EvalOptions): EvalReport {
     score: s.score,
     reasons: s.reasons.filter((x) => x.weight > 0).map((x) => `${x.code} ${x.weight}: ${x.text}`),
   });
+  const signature = (s: BuyerScore) => {
+    const t = truth.get(s.accountId)!;
+    const codes = s.reasons.filter((x) => x.weight > 0).map((x) => x.code);
+    const avoids = t.avoids.length ? ` avoiding ${t.avoids.join(',')}` : '';
+    return `${t.kind}${t.sign ? ` (${t.sign})` : ''}${avoids}: ${codes.sort().join(' + ') || 'no reason'}`;
+  };
+  const countBy = (xs: BuyerScore[]) => {
+    const out: Record<string, number> = {};
+    for (const x of xs) out[signature(x)] = (out[signature(x)] ?? 0) + 1;
+    return out;
+  };
   const precisionAtK = top.filter((s) => isAbuser(s.accountId)).length / k;
   const rPrecision = abusers ? topR.filter((s) => isAbuser(s.accountId)).length / abusers : 1;
   const share = abusers ? unluckyOrNew / abusers : 0;
@@ -164,6 +181,8 @@ export function evaluate(opts: EvalOptions): EvalReport {
       .filter(({ s }) => isAbuser(s.accountId) && truth.get(s.accountId)!.firstAbuseAt !== null)
       .slice(-5)
       .map(({ s, i }) => describe(s, i + 1)),
+    honestInTopRBy: countBy(topR.filter((s) => !isAbuser(s.accountId))),
+    missedAbusersBy: countBy(ranking.slice(abusers).filter((s) => isAbuser(s.accountId) && truth.get(s.accountId)!.firstAbuseAt !== null)),
     seconds: round((performance.now() - started) / 1000, 2),
     targets: TARGETS,
     pass: precisionAtK >= TARGETS.precisionAtK && rPrecision >= TARGETS.rPrecision && share <= TARGETS.unluckyOrNewShareOfTopK,
