@@ -10,7 +10,7 @@ import type { StoreLimits } from '../../files/store';
 import { limitsOf, recordEvidenceFiles, takeFile, type EvidenceFiles, type NamedFile } from '../evidence/intake';
 import { importDisputes } from './intake';
 import { currentPolicy } from '../../db/repos/policy';
-import { deferIndexesIfEmpty, restoreDeferredIndexes } from '../../db/repos/bulk-load';
+import { deferIndexesIfEmpty, restoreDeferredIndexes, withRelaxedCommits } from '../../db/repos/bulk-load';
 
 export interface ImportProblem {
   line: number;
@@ -72,7 +72,10 @@ export async function importStream(
     const deferred = await deferIndexesIfEmpty(db);
     let summary: ImportSummary | undefined;
     try {
-      summary = await importAll(db, records, opts);
+      // A first load into an empty database commits its batches without waiting for fsync
+      // (bulk-load.ts says why a process death still leaves nothing half-written); the index
+      // build below commits durably, and with it every batch before it.
+      summary = deferred ? await withRelaxedCommits(db, () => importAll(db, records, opts)) : await importAll(db, records, opts);
     } finally {
       const t0 = performance.now();
       if (deferred) await restoreDeferredIndexes(db);
