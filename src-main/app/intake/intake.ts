@@ -11,7 +11,12 @@ export type { IntakeOutcome } from './outcome';
 
 /** A stable fingerprint of a dispute's content: key order and whitespace do not matter. */
 export function contentHash(d: Dispute): string {
-  return createHash('sha256').update(canonicalJson(d)).digest('hex');
+  return hashOfCanonical(canonicalJson(d));
+}
+
+/** contentHash of a dispute from its canonical text (canonicalJson). */
+export function hashOfCanonical(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /**
@@ -22,7 +27,7 @@ export function contentHash(d: Dispute): string {
  * functions, symbols, undefined or missing array items, objects other than plain ones) takes
  * the reference path, so stored hashes never change.
  */
-function canonicalJson(v: unknown): string {
+export function canonicalJson(v: unknown): string {
   const copy = sortedCopy(v);
   return copy === UNUSUAL ? canonicalJsonReference(v) : JSON.stringify(copy);
 }
@@ -80,6 +85,8 @@ function canonicalJsonReference(v: unknown): string {
 }
 
 export interface ImportHooks {
+  /** The disputes' content hashes where already computed (by the import's check workers), in the disputes' order. */
+  hashes?: ReadonlyArray<string | undefined>;
   /** Writes that belong to the batch's transaction, after its rows and before the buyer score (e.g. the evidence files' rows). */
   beforeRisk?: (tx: WriteTx, outcomes: IntakeOutcome[]) => Promise<void>;
 }
@@ -102,7 +109,7 @@ export async function importDisputes(db: Reader, disputes: Dispute[], now: numbe
 const UNIQUE_VIOLATION = '23505';
 
 async function importInTx(tx: WriteTx, disputes: Dispute[], now: number, hooks: ImportHooks): Promise<IntakeOutcome[]> {
-  const hashes = disputes.map(contentHash);
+  const hashes = disputes.map((d, i) => hooks.hashes?.[i] ?? contentHash(d));
   const existing = await lockStoredCases(
     tx,
     disputes.map((d) => d.id),
