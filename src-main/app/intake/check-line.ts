@@ -1,5 +1,5 @@
 import { Dispute, DisputeWithFiles } from '../../contract/dispute';
-import { canonicalJson, hashOfCanonical } from './intake';
+import { canonicalJson, hashOfCanonical } from './content-hash';
 
 /**
  * One import line checked whole: parsed, validated and (when its content is final) hashed.
