@@ -27,6 +27,8 @@ export default defineConfig({
           'evidence-worker': resolve(root, 'src-main/files/worker.ts'),
           // The policy preview's replay (src-main/app/replay/in-worker.ts starts it).
           'replay-worker': resolve(root, 'src-main/app/replay/worker.ts'),
+          // The import's line checkers (src-main/app/intake/check-pool.ts starts them).
+          'import-check-worker': resolve(root, 'src-main/app/intake/check-worker.ts'),
         },
         external: ['better-sqlite3', '@electric-sql/pglite', 'sharp'],
       },

@@ -51,6 +51,7 @@ import { queuePage } from '../app/queue/queue';
 import { sweep } from '../app/sweep/sweep';
 import { intFlag, parseArgs } from './args';
 import { generateDemoDisputes } from '../demo/demo-data';
+import type { ImportSummary } from '../app/intake/bulk-import';
 
 /** Fixed, so the generated file is the same on every run and can be reused with --work-dir. */
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
@@ -194,7 +195,7 @@ export async function runBench(args: string[]): Promise<void> {
       created?: number;
       refused?: number;
       seconds?: number;
-      timings?: { parseMs: number; validateMs: number; writeMs: number; indexBuildMs: number };
+      timings?: ImportTimings;
     };
     log(
       `import: ${ours.wallSeconds.toFixed(1)} s, peak RSS ${ours.peakRssMB ?? '?'} MB, ${summary.created} created, ${ours.problemLines} problems`,
@@ -549,26 +550,26 @@ async function benchSweepApply(db: Db, raw: BetterSqlite3.Database, n: number, s
 // plumbing
 
 /**
- * Where the import's time went, from the CLI's own timers (app/intake/bulk-import.ts):
- * JSON parsing, zod validation, the batches' transactions (existence check under lock, row
- * building, statements, buyer-risk update, commit with its fsync), the deferred index
- * build; `otherSeconds` is the rest (reading and splitting lines, start-up, the tsx loader).
+ * Where the import's time went, from the CLI's own timers (app/intake/bulk-import.ts).
+ * On the check workers, overlapping the writer (their own time, summed): JSON parsing, zod
+ * validation, content hashing. On the writing thread: waiting for checked lines (reading
+ * and splitting the file, the workers when behind, decoding their answers), the batches' transactions (existence check under lock, row building,
+ * statements, buyer-risk update, commit), the deferred index build; `otherSeconds` is the
+ * rest of the wall time (reading and splitting lines, start-up, the tsx loader).
  */
-function importBreakdown(summary: {
-  seconds?: number;
-  timings?: { parseMs: number; validateMs: number; writeMs: number; indexBuildMs: number };
-}) {
+function importBreakdown(summary: { seconds?: number; timings?: Partial<ImportTimings> }) {
   const t = summary.timings;
   if (!t || summary.seconds === undefined) return null;
-  const s = (ms: number) => round(ms / 1000, 2);
+  const s = (ms: number | undefined) => round((ms ?? 0) / 1000, 2);
   return {
-    parseSeconds: s(t.parseMs),
-    validateSeconds: s(t.validateMs),
+    checkWorkers: { parseSeconds: s(t.parseMs), validateSeconds: s(t.validateMs), hashSeconds: s(t.hashMs) },
+    waitForCheckedSeconds: s(t.waitMs),
     transactionsSeconds: s(t.writeMs),
     indexBuildSeconds: s(t.indexBuildMs),
-    otherSeconds: round(summary.seconds - s(t.parseMs + t.validateMs + t.writeMs + t.indexBuildMs), 2),
+    otherSeconds: round(summary.seconds - s((t.waitMs ?? 0) + (t.writeMs ?? 0) + (t.indexBuildMs ?? 0)), 2),
   };
 }
+type ImportTimings = ImportSummary['timings'];
 
 async function ensureInput(file: string, cases: number): Promise<{ seconds: number; reused: boolean }> {
   if (existsSync(`${file}.done`) && existsSync(file)) {

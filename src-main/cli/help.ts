@@ -14,11 +14,12 @@ export const COMMAND_HELP: Record<string, string> = {
   Scores a buyer history (one record per line, in time order) on a fresh model and prints one
   JSON line per buyer, highest score first: {"accountId","score","reasons":[…]}.
   A bad line is reported on stderr with its number and skipped; exit 2 when the file cannot be read.`,
-  import: `usage: cli import <file.ndjson> [--db …] [--batch-size N]
+  import: `usage: cli import <file.ndjson> [--db …] [--batch-size N] [--check-workers N]
   Imports escalated disputes, one per line, streamed. Refused lines go to stderr as JSON with
   their line number and reason; the summary goes to stdout; progress to stderr.
   ${DB}
-  --batch-size N  disputes written per transaction (default 2000)`,
+  --batch-size N  disputes written per transaction (default 2000)
+  --check-workers N  threads that parse, validate and hash lines (default: one per spare core, 1 to 3; 0: none)`,
   demo: `usage: cli demo [--cases N] [--db …]
   Fills a database with the deterministic demo population, its week of history, its
   evidence files and the demo marketplace feed (token written beside the data).

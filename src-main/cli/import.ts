@@ -20,7 +20,7 @@ import { databaseUrlFromEnv, defaultDataDir } from './paths';
  * and analysed like an upload, and a bad one refuses its dispute with a problem line.
  */
 export async function runImport(args: string[]): Promise<void> {
-  const { flags, positional } = parseArgs(args, { db: 'string', 'batch-size': 'string' });
+  const { flags, positional } = parseArgs(args, { db: 'string', 'batch-size': 'string', 'check-workers': 'string' });
   const file = positional[0];
   if (!file) throw new ArgError('usage: cli import <file.ndjson> [--db <url or path>]');
   const url = (flags.db as string | undefined) ?? databaseUrlFromEnv() ?? resolve(defaultDataDir(), 'mediation-desk.sqlite');
@@ -46,6 +46,8 @@ export async function runImport(args: string[]): Promise<void> {
     const summary = await importStream(db, lines(), {
       now: systemClock.now(),
       batchSize: intFlag(flags['batch-size'], 'batch-size', 2_000),
+      // Lines are parsed, validated and hashed on worker threads by default (0: on this one).
+      ...(flags['check-workers'] !== undefined ? { checkWorkers: intFlag(flags['check-workers'], 'check-workers', 1) } : {}),
       onProblem: (p) => process.stderr.write(`${JSON.stringify(p)}\n`),
       onProgress: (read) => progress.update({ bytes, items: read }),
       // Evidence may name files next to the NDJSON; they go to the database's evidence store (folder or PostgreSQL).

@@ -67,6 +67,21 @@ describe('bulk load into an empty SQLite database (deferred indexes)', () => {
     await again.destroy();
   });
 
+  it('commits a first load with synchronous = NORMAL, then puts FULL back; a later load stays FULL', async () => {
+    const db = await openDatabase({ url: tempDb() });
+    const syncNow = async () => Number((await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(db)).rows[0]!.synchronous);
+    const records = [...generateDemoDisputes({ cases: 12, now: NOW, seed: 5 })].map((value, i) => ({ line: i + 1, value }));
+    const during: Array<Promise<number>> = [];
+    await importStream(db, records.slice(0, 6), { now: NOW, batchSize: 3, onProblem: () => {}, onProgress: () => during.push(syncNow()) });
+    expect(await Promise.all(during)).toEqual([1, 1]);
+    expect(await syncNow()).toBe(2);
+    during.length = 0;
+    await importStream(db, records.slice(6), { now: NOW, batchSize: 3, onProblem: () => {}, onProgress: () => during.push(syncNow()) });
+    expect(await Promise.all(during)).toEqual([2, 2]);
+    expect(await syncNow()).toBe(2);
+    await db.destroy();
+  });
+
   it('defers nothing once the database holds cases', async () => {
     const db = await openDatabase({ url: tempDb() });
     const [d] = [...generateDemoDisputes({ cases: 1, now: NOW, seed: 2 })];

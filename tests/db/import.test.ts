@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import type { Db } from '../../src-main/db/connect';
 import { importStream, type ImportProblem } from '../../src-main/app/intake/bulk-import';
+import { checkRuns } from '../../src-main/app/intake/check-pool';
 import { runCaseCommand } from '../../src-main/app/case/commands';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { DIALECTS, openTestDb } from './harness';
@@ -54,6 +55,39 @@ describe.each(DIALECTS)('import on $name', ({ url }) => {
     for (const p of problems) expect(p.message.length).toBeGreaterThan(10);
     const ids = (await db.selectFrom('cases').select('id').orderBy('id').execute()).map((r) => r.id);
     expect(ids).toEqual([a!.id, b!.id, c!.id].sort());
+  });
+
+  it('checks lines on worker threads with the same outcome, problems and rows as on the importing thread', async () => {
+    const [a, b] = good;
+    const changedA = { ...structuredClone(a!), description: 'Changed in the same file: the second line replaces the first.' };
+    const noDefaults = structuredClone(b!) as Record<string, unknown>;
+    delete noDefaults.messages; // a default the schema fills in
+    const input = lines([...good.slice(2), '{not json', '', { ...a, id: 'BAD-1', reason: 'nope' }, a, changedA, noDefaults, 7]);
+    const run = async (target: Db, checkWorkers: number) => {
+      const problems: ImportProblem[] = [];
+      const before = { ...checkRuns };
+      const { timings: _t, ...summary } = await importStream(target, input, {
+        now: NOW,
+        batchSize: 3,
+        checkWorkers,
+        onProblem: (p) => problems.push(p),
+      });
+      return { summary, problems, workerChunks: checkRuns.workerChunks - before.workerChunks, rows: await dump(target) };
+    };
+    const other = await openTestDb(url());
+    await ensurePolicy(other, NOW);
+    try {
+      const inWorkers = await run(db, 1);
+      const here = await run(other, 0);
+      expect(inWorkers.workerChunks).toBeGreaterThan(0);
+      expect(here.workerChunks).toBe(0);
+      expect(inWorkers.summary).toMatchObject({ created: 6, updated: 1, refused: 3 });
+      expect(inWorkers.summary).toEqual(here.summary);
+      expect(inWorkers.problems).toEqual(here.problems);
+      expect(inWorkers.rows).toEqual(here.rows);
+    } finally {
+      await other.destroy();
+    }
   });
 
   it('changes nothing on an identical re-import, replaces a waiting case, refuses a taken one (DUPLICATE)', async () => {

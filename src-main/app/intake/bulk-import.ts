@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { basename, isAbsolute, join, sep } from 'node:path';
-import { Dispute, DisputeWithFiles } from '../../contract/dispute';
+import type { Dispute, DisputeWithFiles } from '../../contract/dispute';
 import { AppFailure } from '../../contract/errors';
 import type { Db } from '../../db/connect';
 import { withPageCache } from '../../db/dialect';
@@ -10,15 +10,11 @@ import type { StoreLimits } from '../../files/store';
 import { limitsOf, recordEvidenceFiles, takeFile, type EvidenceFiles, type NamedFile } from '../evidence/intake';
 import { importDisputes } from './intake';
 import { currentPolicy } from '../../db/repos/policy';
-import { deferIndexesIfEmpty, restoreDeferredIndexes } from '../../db/repos/bulk-load';
+import { checkedRecords } from './check-pool';
+import { noCheckTimings, type ImportProblem, type ImportRecord } from './check-line';
+import { deferIndexesIfEmpty, restoreDeferredIndexes, withRelaxedCommits } from '../../db/repos/bulk-load';
 
-export interface ImportProblem {
-  line: number;
-  id?: string;
-  code: 'VALIDATION' | 'DUPLICATE' | 'UNSUPPORTED_FILE' | 'FILE_TOO_LARGE';
-  field?: string;
-  message: string;
-}
+export type { ImportProblem, ImportRecord } from './check-line';
 
 export interface ImportSummary {
   read: number;
@@ -27,8 +23,12 @@ export interface ImportSummary {
   unchanged: number;
   refused: number;
   caseIds: string[];
-  /** Where the time went, in milliseconds (the bench prints it): parsing, validation, the batches' transactions, the deferred index build. */
-  timings: { parseMs: number; validateMs: number; writeMs: number; indexBuildMs: number };
+  /**
+   * Where the time went, in milliseconds (the bench prints it): parsing, validation and content
+   * hashing (on the check workers when they ran, overlapping the rest), the writer's wait for
+   * checked lines, the batches' transactions, the deferred index build.
+   */
+  timings: { parseMs: number; validateMs: number; hashMs: number; waitMs: number; writeMs: number; indexBuildMs: number };
 }
 
 export interface ImportOptions {
@@ -39,6 +39,8 @@ export interface ImportOptions {
   onProgress?(read: number): void;
   /** Keep the ids of changed cases (for change notices); off for million-row imports. */
   collectIds?: boolean;
+  /** Check workers (default: one per spare core, 1 to 3; 0: check lines on this thread). */
+  checkWorkers?: number;
   /** Evidence entries may name files (`"file": "photos/IMG_1.jpg"`) in this folder; without it they may not. */
   files?: ImportFiles;
 }
@@ -48,9 +50,6 @@ export interface ImportFiles {
   baseDir: string;
   evidence: EvidenceFiles;
 }
-
-/** A line of input: either raw JSON text or an already parsed value. */
-export type ImportRecord = { line: number; text: string } | { line: number; value: unknown };
 
 /**
  * SQLite page cache while importing: at a million cases the indexes outgrow the 2 MB default
@@ -72,7 +71,10 @@ export async function importStream(
     const deferred = await deferIndexesIfEmpty(db);
     let summary: ImportSummary | undefined;
     try {
-      summary = await importAll(db, records, opts);
+      // A first load into an empty database commits its batches without waiting for fsync
+      // (bulk-load.ts says why a process death still leaves nothing half-written); the index
+      // build below commits durably, and with it every batch before it.
+      summary = deferred ? await withRelaxedCommits(db, () => importAll(db, records, opts)) : await importAll(db, records, opts);
     } finally {
       const t0 = performance.now();
       if (deferred) await restoreDeferredIndexes(db);
@@ -88,9 +90,12 @@ async function importAll(
   opts: ImportOptions,
 ): Promise<ImportSummary> {
   const batchSize = opts.batchSize ?? 2_000;
-  const timings = { parseMs: 0, validateMs: 0, writeMs: 0, indexBuildMs: 0 };
-  const summary: ImportSummary = { read: 0, created: 0, updated: 0, unchanged: 0, refused: 0, caseIds: [], timings };
-  let batch: Array<{ line: number; d: Dispute; files: NamedFile[] }> = [];
+  const timings = { waitMs: 0, writeMs: 0 };
+  const summary: ImportSummary = {
+    ...{ read: 0, created: 0, updated: 0, unchanged: 0, refused: 0, caseIds: [] },
+    timings: { parseMs: 0, validateMs: 0, hashMs: 0, waitMs: 0, writeMs: 0, indexBuildMs: 0 },
+  };
+  let batch: Array<{ line: number; d: Dispute; hash: string | undefined; files: NamedFile[] }> = [];
   let ids = new Set<string>();
   const files = opts.files;
   const limits = files ? limitsOf((await currentPolicy(db)).policy) : null;
@@ -109,6 +114,7 @@ async function importAll(
       opts.now,
       withFiles
         ? {
+            hashes: current.map((b) => b.hash),
             // The files of the disputes written (not the unchanged or refused ones), with the dispute rows.
             beforeRisk: (t, outs) =>
               recordEvidenceFiles(
@@ -118,7 +124,7 @@ async function importAll(
                 opts.now,
               ),
           }
-        : {},
+        : { hashes: current.map((b) => b.hash) },
     );
     timings.writeMs += performance.now() - t0;
     outcomes.forEach((o, i) => {
@@ -133,67 +139,56 @@ async function importAll(
     opts.onProgress?.(summary.read);
   };
 
-  for await (const rec of records) {
+  const check = noCheckTimings();
+  // The lines are checked ahead on worker threads (check-pool.ts) while the batches before them are written.
+  let waitFrom = performance.now();
+  for await (const rec of checkedRecords(records, {
+    withFiles: !!files,
+    windowLines: batchSize,
+    workers: opts.checkWorkers,
+    timings: check,
+  })) {
+    timings.waitMs += performance.now() - waitFrom;
     summary.read++;
-    let value: unknown;
-    if ('text' in rec) {
-      if (rec.text.trim() === '') {
-        summary.read--;
-        continue;
-      }
-      const t0 = performance.now();
-      try {
-        value = JSON.parse(rec.text);
-        timings.parseMs += performance.now() - t0;
-      } catch (e) {
-        summary.refused++;
-        opts.onProblem({ line: rec.line, code: 'VALIDATION', message: `not valid JSON: ${(e as Error).message}` });
-        continue;
-      }
-    } else value = rec.value;
-    const t1 = performance.now();
-    const parsed = (files ? DisputeWithFiles : Dispute).safeParse(value);
-    timings.validateMs += performance.now() - t1;
-    const id = typeof (value as { id?: unknown })?.id === 'string' ? (value as { id: string }).id : undefined;
-    if (!parsed.success) {
+    if (!rec.ok) {
       summary.refused++;
-      const issue = parsed.error.issues[0]!;
-      const field = issue.path.map(String).join('.');
-      opts.onProblem({
-        line: rec.line,
-        ...(id ? { id } : {}),
-        code: 'VALIDATION',
-        field,
-        message: `${field || 'dispute'}: ${issue.message}`,
-      });
+      opts.onProblem(rec.problem);
+      waitFrom = performance.now();
       continue;
     }
-    let dispute = parsed.data as Dispute;
+    let dispute = rec.dispute as Dispute;
+    let hash = rec.hash;
     let taken: NamedFile[] = [];
-    if (files && parsedWithFiles(parsed.data, files) && parsed.data.evidence.some((e) => e.file !== undefined)) {
-      const r = await takeDisputeFiles(db, files, limits!, parsed.data);
+    if (files && parsedWithFiles(rec.dispute, files) && rec.dispute.evidence.some((e) => e.file !== undefined)) {
+      const r = await takeDisputeFiles(db, files, limits!, rec.dispute);
       if ('problem' in r) {
         summary.refused++;
-        opts.onProblem({ line: rec.line, ...(id ? { id } : {}), ...r.problem });
+        opts.onProblem({ line: rec.line, id: rec.dispute.id, ...r.problem });
+        waitFrom = performance.now();
         continue;
       }
       dispute = r.dispute;
       taken = r.files;
+      hash = undefined; // the stored files describe the evidence now: hashed as written
     }
     // The same id twice in one batch: write the first before judging the second against it.
     if (ids.has(dispute.id)) await flush();
-    batch.push({ line: rec.line, d: dispute, files: taken });
+    batch.push({ line: rec.line, d: dispute, hash, files: taken });
     ids.add(dispute.id);
     if (batch.length >= batchSize) await flush();
+    waitFrom = performance.now();
   }
   await flush();
+  const ms = (x: number) => Math.round(x);
   return {
     ...summary,
     timings: {
-      ...timings,
-      parseMs: Math.round(timings.parseMs),
-      validateMs: Math.round(timings.validateMs),
-      writeMs: Math.round(timings.writeMs),
+      parseMs: ms(check.parseMs),
+      validateMs: ms(check.validateMs),
+      hashMs: ms(check.hashMs),
+      waitMs: ms(timings.waitMs),
+      writeMs: ms(timings.writeMs),
+      indexBuildMs: 0,
     },
   };
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { contentHash } from './content-hash';
 import type { Dispute } from '../../contract/dispute';
 import { deleteReplacedCases, insertDisputes, lockStoredCases } from '../../db/repos/intake';
 import { retryTransient } from '../../db/retry';
@@ -9,77 +9,12 @@ import type { IntakeOutcome } from './outcome';
 
 export type { IntakeOutcome } from './outcome';
 
-/** A stable fingerprint of a dispute's content: key order and whitespace do not matter. */
-export function contentHash(d: Dispute): string {
-  return createHash('sha256').update(canonicalJson(d)).digest('hex');
-}
-
-/**
- * The canonical text: JSON with every object's keys in sorted order and undefined members
- * left out. Fast path: a copy of the value with its keys inserted in sorted order, written by
- * the native JSON.stringify (a million-dispute import hashes every record). Whatever the copy
- * could render differently from `canonicalJsonReference` (integer-like or `__proto__` keys,
- * functions, symbols, undefined or missing array items, objects other than plain ones) takes
- * the reference path, so stored hashes never change.
- */
-function canonicalJson(v: unknown): string {
-  const copy = sortedCopy(v);
-  return copy === UNUSUAL ? canonicalJsonReference(v) : JSON.stringify(copy);
-}
-
-const UNUSUAL = Symbol('unusual');
-function sortedCopy(v: unknown): unknown {
-  if (v === null) return v;
-  switch (typeof v) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-      return v;
-    case 'object':
-      break;
-    default:
-      return UNUSUAL;
-  }
-  if (Array.isArray(v)) {
-    if (Object.getPrototypeOf(v) !== Array.prototype) return UNUSUAL;
-    const out = new Array<unknown>(v.length);
-    for (let i = 0; i < v.length; i++) {
-      if (!(i in v)) return UNUSUAL;
-      const c = sortedCopy(v[i]);
-      if (c === UNUSUAL || c === undefined) return UNUSUAL;
-      out[i] = c;
-    }
-    return out;
-  }
-  const proto: unknown = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) return UNUSUAL;
-  const keys = Object.keys(v).sort();
-  const out: Record<string, unknown> = {};
-  for (const k of keys) {
-    const c0 = k.charCodeAt(0);
-    if ((c0 >= 48 && c0 <= 57) || k === '__proto__') return UNUSUAL;
-    const x = (v as Record<string, unknown>)[k];
-    if (x === undefined) continue;
-    const c = sortedCopy(x);
-    if (c === UNUSUAL) return UNUSUAL;
-    out[k] = c;
-  }
-  return out;
-}
-
-/** The definition of the canonical text (the hashes already stored were made with it). */
-function canonicalJsonReference(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJsonReference).join(',')}]`;
-  if (v && typeof v === 'object')
-    return `{${Object.keys(v)
-      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJsonReference((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(v);
-}
+// The content hash lives in its own module: the import's check workers load it without the database layer.
+export { canonicalJson, contentHash, hashOfCanonical } from './content-hash';
 
 export interface ImportHooks {
+  /** The disputes' content hashes where already computed (by the import's check workers), in the disputes' order. */
+  hashes?: ReadonlyArray<string | undefined>;
   /** Writes that belong to the batch's transaction, after its rows and before the buyer score (e.g. the evidence files' rows). */
   beforeRisk?: (tx: WriteTx, outcomes: IntakeOutcome[]) => Promise<void>;
 }
@@ -102,7 +37,7 @@ export async function importDisputes(db: Reader, disputes: Dispute[], now: numbe
 const UNIQUE_VIOLATION = '23505';
 
 async function importInTx(tx: WriteTx, disputes: Dispute[], now: number, hooks: ImportHooks): Promise<IntakeOutcome[]> {
-  const hashes = disputes.map(contentHash);
+  const hashes = disputes.map((d, i) => hooks.hashes?.[i] ?? contentHash(d));
   const existing = await lockStoredCases(
     tx,
     disputes.map((d) => d.id),

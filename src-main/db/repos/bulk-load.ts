@@ -62,3 +62,32 @@ export async function restoreDeferredIndexes(db: Reader): Promise<number> {
     return indexes.length;
   });
 }
+
+/**
+ * Runs `work` (a first bulk load into an empty SQLite database, whose indexes deferIndexesIfEmpty
+ * dropped) with `synchronous = NORMAL` on this connection, then puts back what it was (FULL).
+ *
+ * Crash safety: in WAL mode with NORMAL, a commit is written to the WAL without waiting for its
+ * fsync; SQLite still fsyncs the WAL before each checkpoint and the database after it. A
+ * process that dies loses nothing that committed (the OS holds the written pages) and never
+ * leaves a batch half-written (each batch is one transaction, and WAL frames without their
+ * commit frame are ignored on recovery). A power cut can lose the batches committed since the
+ * last checkpoint, never corrupt the database: re-running the import (idempotent) writes them
+ * again. The load is not reported done before a durable commit: the caller builds the deferred
+ * indexes after this returns, in a FULL commit whose fsync covers the whole WAL.
+ * Only in WAL mode (with a rollback journal NORMAL is weaker) and only on this connection:
+ * other connections and processes keep their own setting.
+ */
+export async function withRelaxedCommits<T>(db: Reader, work: () => Promise<T>): Promise<T> {
+  if (dialectOf(db) !== 'sqlite') return work();
+  const first = async (q: string) => Object.values((await sql.raw(q).execute(db)).rows[0] as Record<string, unknown>)[0];
+  if (String(await first('PRAGMA journal_mode')).toLowerCase() !== 'wal') return work();
+  const before = Number(await first('PRAGMA synchronous'));
+  if (before <= 1) return work();
+  await sql.raw('PRAGMA synchronous = NORMAL').execute(db);
+  try {
+    return await work();
+  } finally {
+    await sql.raw(`PRAGMA synchronous = ${before}`).execute(db);
+  }
+}
