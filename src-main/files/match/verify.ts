@@ -1,4 +1,5 @@
 import type { Features } from './features';
+import { storedBox } from './signature';
 import { alignedAgreement, mirrorThumb, type Similarity, type Thumb } from './thumb';
 
 /**
@@ -28,8 +29,11 @@ export const MIN_INLIERS = 5;
 const MIN_SPREAD = 0.06;
 /** …and the two pictures, laid over each other, must have their edges in the same places… */
 export const MIN_EDGE_AGREEMENT = 0.55;
-/** …and the same colours (0–255 scale) where both have colour. */
-export const MAX_CHROMA_DIFFERENCE = 9.5;
+/** …and the same colours (0–255 scale) over the stored object's box where both have colour… */
+export const MAX_CHROMA_DIFFERENCE = 10;
+/** …and the same lightness there (after one gain and offset), stricter when there is no colour to compare. */
+export const MAX_LUMA_DIFFERENCE = 10;
+export const MAX_LUMA_DIFFERENCE_COLOURLESS = 8;
 
 export interface Verdict {
   same: boolean;
@@ -44,6 +48,8 @@ export interface Verdict {
   edges: number;
   /** Mean chroma difference where they overlap (null: not checked, or a picture without colour). */
   chroma: number | null;
+  /** 90th-percentile luma difference after one gain and offset (255 when not checked). */
+  luma: number;
 }
 
 function popcount32(x: number): number {
@@ -231,12 +237,18 @@ function verifyOne(q: Features, qThumb: Thumb, s: PhotoPrint, mirrored: boolean)
     scale: Math.round(Math.hypot(sim.a, sim.b) * 100) / 100,
     edges: 0,
     chroma: null,
+    luma: 255,
   };
   if (inliers < MIN_INLIERS || spread < MIN_SPREAD) return verdict;
-  const agree = alignedAgreement(qThumb, q.width, s.thumb, s.features.width, sim);
+  const agree = alignedAgreement(qThumb, q.width, s.thumb, s.features.width, sim, storedBox(s.thumb));
   verdict.edges = Math.round(agree.edges * 1000) / 1000;
   verdict.chroma = agree.chroma === null ? null : Math.round(agree.chroma * 10) / 10;
-  verdict.same = agree.edges >= MIN_EDGE_AGREEMENT && (agree.chroma === null || agree.chroma <= MAX_CHROMA_DIFFERENCE);
+  verdict.luma = Math.round(agree.luma * 10) / 10;
+  verdict.same =
+    agree.edges >= MIN_EDGE_AGREEMENT &&
+    (agree.chroma === null
+      ? agree.luma <= MAX_LUMA_DIFFERENCE_COLOURLESS
+      : agree.chroma <= MAX_CHROMA_DIFFERENCE && agree.luma <= MAX_LUMA_DIFFERENCE);
   return verdict;
 }
 
