@@ -92,9 +92,13 @@ function colourless(t: Thumb): boolean {
 export interface Agreement {
   /** Correlation of the two pictures' edge maps where they overlap (−1 … 1). */
   edges: number;
-  /** 90th percentile of the chroma difference where they overlap; null when either picture has no colour. */
+  /**
+   * 90th percentile of the chroma difference where they overlap, or over the stored object's box
+   * (`focus`) if that is worse: the backdrop must agree, and so must the product, however small
+   * a share of the frame it fills. Null when either picture has no colour.
+   */
   chroma: number | null;
-  /** 90th percentile of the luma difference where they overlap, after one gain and offset (0–255). */
+  /** The same for luma, after one gain and offset (0–255). */
   luma: number;
   /** Share of the stored thumb the new picture covers. */
   overlap: number;
@@ -173,11 +177,13 @@ export function alignedAgreement(
   const cgain = chromaOk ? chromaGain(q, s, QX, QY) : 1;
   const lumaDiffs: number[] = [];
   const chromaDiffs: number[] = [];
+  const focusLuma: number[] = [];
+  const focusChroma: number[] = [];
   for (let v = 2; v < s.h - 2; v++)
     for (let u = 2; u < s.w - 2; u++) {
       const i = v * s.w + u;
       if (Number.isNaN(QX[i]!)) continue;
-      if (focus && (u < focus.x0 - 1 || u > focus.x1 || v < focus.y0 - 1 || v > focus.y1)) continue;
+      const inFocus = !focus || (u >= focus.x0 - 1 && u <= focus.x1 && v >= focus.y0 - 1 && v <= focus.y1);
       let bestL = Infinity;
       let bestC = Infinity;
       for (let dv = -1; dv <= 1; dv++)
@@ -198,11 +204,15 @@ export function alignedAgreement(
         }
       lumaDiffs.push(bestL);
       if (chromaOk) chromaDiffs.push(bestC);
+      if (inFocus) {
+        focusLuma.push(bestL);
+        if (chromaOk) focusChroma.push(bestC);
+      }
     }
   return {
     edges: vq > 0 && vs > 0 ? cov / Math.sqrt(vq * vs) : 0,
-    chroma: chromaOk ? percentile(chromaDiffs, 0.9) : null,
-    luma: percentile(lumaDiffs, 0.9),
+    chroma: chromaOk ? Math.max(percentile(chromaDiffs, 0.9), percentile(focusChroma, 0.9)) : null,
+    luma: Math.max(percentile(lumaDiffs, 0.9), percentile(focusLuma, 0.9)),
     overlap,
   };
 }

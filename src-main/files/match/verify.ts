@@ -1,6 +1,6 @@
 import type { Features } from './features';
 import { storedBox } from './signature';
-import { alignedAgreement, mirrorThumb, type Similarity, type Thumb } from './thumb';
+import { alignedAgreement, mirrorThumb, type Agreement, type Similarity, type Thumb } from './thumb';
 
 /**
  * Is a candidate really the same photo? Its stored features are matched with the new
@@ -240,15 +240,29 @@ function verifyOne(q: Features, qThumb: Thumb, s: PhotoPrint, mirrored: boolean)
     luma: 255,
   };
   if (inliers < MIN_INLIERS || spread < MIN_SPREAD) return verdict;
-  const agree = alignedAgreement(qThumb, q.width, s.thumb, s.features.width, sim, storedBox(s.thumb));
+  const box = storedBox(s.thumb);
+  const passes = (a: Agreement) =>
+    a.edges >= MIN_EDGE_AGREEMENT &&
+    (a.chroma === null ? a.luma <= MAX_LUMA_DIFFERENCE_COLOURLESS : a.chroma <= MAX_CHROMA_DIFFERENCE && a.luma <= MAX_LUMA_DIFFERENCE);
+  const badness = (a: Agreement) => a.luma + (a.chroma ?? 0);
+  let agree = alignedAgreement(qThumb, q.width, s.thumb, s.features.width, sim, box);
+  const nearMiss = (a: Agreement) =>
+    a.edges >= MIN_EDGE_AGREEMENT && a.luma <= 1.5 * MAX_LUMA_DIFFERENCE && (a.chroma ?? 0) <= 1.5 * MAX_CHROMA_DIFFERENCE;
+  if (!passes(agree) && nearMiss(agree)) {
+    // The corners fix the transform to a pixel or so of the stored thumb; a shift of half a
+    // stored pixel either way is tried before the overlay is judged.
+    const half = (0.5 * s.features.width) / s.thumb.w;
+    for (const dy of [-half, 0, half])
+      for (const dx of [-half, 0, half]) {
+        if (!dx && !dy) continue;
+        const a = alignedAgreement(qThumb, q.width, s.thumb, s.features.width, { ...sim, tx: sim.tx + dx, ty: sim.ty + dy }, box);
+        if (badness(a) < badness(agree)) agree = a;
+      }
+  }
   verdict.edges = Math.round(agree.edges * 1000) / 1000;
   verdict.chroma = agree.chroma === null ? null : Math.round(agree.chroma * 10) / 10;
   verdict.luma = Math.round(agree.luma * 10) / 10;
-  verdict.same =
-    agree.edges >= MIN_EDGE_AGREEMENT &&
-    (agree.chroma === null
-      ? agree.luma <= MAX_LUMA_DIFFERENCE_COLOURLESS
-      : agree.chroma <= MAX_CHROMA_DIFFERENCE && agree.luma <= MAX_LUMA_DIFFERENCE);
+  verdict.same = passes(agree);
   return verdict;
 }
 
