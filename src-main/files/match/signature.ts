@@ -35,7 +35,7 @@ const MIN_KEPT = 0.05;
 const SPECK = 0.25;
 const MAX_LAYERS = 4;
 
-interface Box {
+export interface Box {
   x0: number;
   y0: number;
   x1: number;
@@ -208,7 +208,7 @@ function boxChroma(t: Thumb, box: Box): { cb: number; cr: number } {
   return { cb: Math.round(cb / n), cr: Math.round(cr / n) };
 }
 
-function signaturesOfBox(t: Thumb, box: Box): Signature[] {
+export function signaturesOfBox(t: Thumb, box: Box): Signature[] {
   const g = grid8(t, box);
   const c = boxChroma(t, box);
   return [0, 1].map((k) => ({ ...hashOf(transformed(g, k)), ...c }));

@@ -1,5 +1,5 @@
 import type { Features } from './features';
-import { storedBox } from './signature';
+import { objectBoxes, signaturesOfBox, storedBox } from './signature';
 import { alignedAgreement, mirrorThumb, type Agreement, type Similarity, type Thumb } from './thumb';
 
 /**
@@ -271,7 +271,74 @@ export function verifySamePhoto(query: QueryPrint, stored: PhotoPrint): Verdict 
   const straight = verifyOne(query.features, query.thumb, stored, false);
   if (straight.same) return straight;
   const flipped = verifyOne(query.mirror, mirrorThumb(query.thumb), stored, true);
-  return flipped.same || flipped.inliers > straight.inliers ? flipped : straight;
+  if (flipped.same) return flipped;
+  const best = flipped.inliers > straight.inliers ? flipped : straight;
+  if (Math.max(straight.inliers, flipped.inliers) >= MIN_INLIERS) return best;
+  return verifyByBoxes(query, stored) ?? best;
+}
+
+/** Stricter overlay limits for a match that rests on the object's box alone (no corners to confirm it). */
+const BOX_MIN_EDGE_AGREEMENT = 0.8;
+const BOX_MAX_DIFFERENCE = 7;
+/** Bits of the boxes' 8 × 8 hashes beyond which they are not laid over at all. */
+const BOX_MAX_HASH_DISTANCE = 12;
+/** The two boxes' aspect ratios may differ by this factor (log) at most. */
+const BOX_MAX_ASPECT = 0.12;
+
+/**
+ * A product with almost no corners (a plain ball, a can) gives too few for the RANSAC. Such a
+ * picture is then laid over the stored one by their objects' boxes (each layer box of the new
+ * picture against the stored object's box, as it is and mirrored: scale and shift, no rotation)
+ * and must agree everywhere, edges, colour and lightness, by stricter limits than a match the
+ * corners confirm.
+ */
+function verifyByBoxes(query: QueryPrint, stored: PhotoPrint): Verdict | null {
+  const sb = storedBox(stored.thumb);
+  const ks = stored.features.width / stored.thumb.w; // stored thumb pixel → feature frame
+  const kq = query.features.width / query.stored.w;
+  const sw = (sb.x1 - sb.x0) * ks;
+  const sh = (sb.y1 - sb.y0) * ks;
+  const sh8 = signaturesOfBox(stored.thumb, sb)[0]!;
+  for (const mirrored of [false, true]) {
+    const thumb = mirrored ? mirrorThumb(query.thumb) : query.thumb;
+    for (const b of objectBoxes(query.stored)) {
+      // Only boxes whose content already looks alike (their 8 × 8 hashes) are laid over.
+      const hash = signaturesOfBox(query.stored, b)[mirrored ? 1 : 0]!;
+      if (popcount32((hash.hi ^ sh8.hi) >>> 0) + popcount32((hash.lo ^ sh8.lo) >>> 0) > BOX_MAX_HASH_DISTANCE) continue;
+      const x0 = mirrored ? query.stored.w - b.x1 : b.x0;
+      const x1 = mirrored ? query.stored.w - b.x0 : b.x1;
+      const qw = (x1 - x0) * kq;
+      const qh = (b.y1 - b.y0) * kq;
+      if (Math.abs(Math.log(sw / sh / (qw / qh))) > BOX_MAX_ASPECT) continue;
+      const a = Math.sqrt((sw / qw) * (sh / qh));
+      if (a < MIN_SCALE || a > MAX_SCALE) continue;
+      const sim: Similarity = {
+        a,
+        b: 0,
+        tx: ((sb.x0 + sb.x1) / 2) * ks - a * ((x0 + x1) / 2) * kq,
+        ty: ((sb.y0 + sb.y1) / 2) * ks - a * ((b.y0 + b.y1) / 2) * kq,
+      };
+      const agree = alignedAgreement(thumb, query.features.width, stored.thumb, stored.features.width, sim, sb);
+      const same =
+        agree.overlap > 0.9 &&
+        agree.edges >= BOX_MIN_EDGE_AGREEMENT &&
+        agree.luma <= BOX_MAX_DIFFERENCE &&
+        (agree.chroma === null || agree.chroma <= BOX_MAX_DIFFERENCE);
+      if (same)
+        return {
+          same,
+          inliers: 0,
+          matches: 0,
+          mirrored,
+          rotation: 0,
+          scale: Math.round(a * 100) / 100,
+          edges: Math.round(agree.edges * 1000) / 1000,
+          chroma: agree.chroma === null ? null : Math.round(agree.chroma * 10) / 10,
+          luma: Math.round(agree.luma * 10) / 10,
+        };
+    }
+  }
+  return null;
 }
 
 /**
