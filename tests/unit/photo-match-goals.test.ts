@@ -26,7 +26,9 @@ import { PHOTO_EDITS } from '../../src-main/bench/photo-set';
 /**
  * Measured on this held-out set: crop15 0.80, border 0.55 (phone screenshots of striped or
  * dotted products, padded copies of products with few corners), tilt5 0.90. Watermark (1.00)
- * and false links (0 of 435 pairs) reach their goals; so do the other five edits.
+ * and false links (0 of 435 pairs) reach their goals; so do the other five edits. On the
+ * bench's larger range (60 products) watermark and grayscale measure 0.90, brightness 0.93:
+ * a set of 20 passes them with little margin (see the README).
  */
 const SHORT_OF_GOAL = new Set<string>(['crop15', 'border', 'tilt5']);
 const goal = (name: string) => (SHORT_OF_GOAL.has(name) ? it.fails : it);
