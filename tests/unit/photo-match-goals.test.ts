@@ -10,9 +10,10 @@ import { PHOTO_EDITS } from '../../src-main/bench/photo-set';
 
 /**
  * Issue 15, item 4: photo matching judged on a held-out part of the generated product shots.
- * Matching was tuned on seeds 1000…1039 only; these seeds (50,000…) were never looked at while
- * tuning, and the bench uses a third range (9000…). The edited copy goes through the same
- * candidate search and verification as the evidence intake.
+ * Matching was tuned on seeds 1000…1039, 2000…2019 and 3000…3099 only; these seeds
+ * (50,000…) were looked at only to measure, never while tuning, and the bench uses another
+ * range (9000…). The edited copy goes through the same candidate search and verification as
+ * the evidence intake.
  *
  * The goals of the issue are asserted as they are (recall ≥ 0.95 per edit class, ≤ 1 false
  * link per 1,000 pairs of unrelated photos). The matcher does not reach every goal yet: those
@@ -22,8 +23,14 @@ import { PHOTO_EDITS } from '../../src-main/bench/photo-set';
  * seeded RANSAC). See the README's "Photo matching" section for the figures.
  */
 
-/** Measured on this held-out set: watermark 0.90, crop15 0.80, border 0.50, tilt5 0.60, false links 2.3 per 1,000. */
-const SHORT_OF_GOAL = new Set<string>(['watermark', 'crop15', 'border', 'tilt5', 'falseLinks']);
+/**
+ * Measured on this held-out set: crop15 0.80, border 0.55 (phone screenshots of striped or
+ * dotted products, padded copies of products with few corners), tilt5 0.90. Watermark (1.00)
+ * and false links (0 of 435 pairs) reach their goals; so do the other five edits. On the
+ * bench's larger range (60 products) watermark and grayscale measure 0.90, brightness 0.93:
+ * a set of 20 passes them with little margin (see the README).
+ */
+const SHORT_OF_GOAL = new Set<string>(['crop15', 'border', 'tilt5']);
 const goal = (name: string) => (SHORT_OF_GOAL.has(name) ? it.fails : it);
 
 const PRODUCTS = 20;

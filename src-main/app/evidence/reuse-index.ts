@@ -252,25 +252,27 @@ export class SignatureScan {
     const bestI = new Int32Array(k).fill(-1);
     const HL = this.hl;
     const C = this.colour;
-    const first = variants[0];
-    if (!first) return [];
+    if (!variants.length) return [];
     const grey = (cb: number, cr: number) => Math.abs(cb - 128) + Math.abs(cr - 128) <= 3;
-    const qGrey = grey(first.cb, first.cr);
     // Typed arrays, not objects, in the loop that runs once per stored image.
     const vh = Uint32Array.from(variants, (v) => v.hi >>> 0);
     const vl = Uint32Array.from(variants, (v) => v.lo >>> 0);
+    const vcb = Int32Array.from(variants, (v) => v.cb);
+    const vcr = Int32Array.from(variants, (v) => v.cr);
+    const vGrey = Uint8Array.from(variants, (v) => +grey(v.cb, v.cr));
     for (let i = 0; i < this.n; i++) {
-      let bits = 64;
       const h = HL[2 * i]!;
       const l = HL[2 * i + 1]!;
-      for (let v = 0; v < vh.length; v++) {
-        const d = popcount32((h ^ vh[v]!) >>> 0) + popcount32((l ^ vl[v]!) >>> 0);
-        if (d < bits) bits = d;
-      }
-      if (bits > maxDistance) continue;
       const cb = C[i]! >>> 8;
       const cr = C[i]! & 0xff;
-      const d = bits + (qGrey || grey(cb, cr) ? 0 : (Math.abs(cb - first.cb) + Math.abs(cr - first.cr)) / 4);
+      const sGrey = grey(cb, cr);
+      let d = Infinity;
+      for (let v = 0; v < vh.length; v++) {
+        const bits = popcount32((h ^ vh[v]!) >>> 0) + popcount32((l ^ vl[v]!) >>> 0);
+        if (bits >= d) continue;
+        const dv = bits + (sGrey || vGrey[v] ? 0 : (Math.abs(cb - vcb[v]!) + Math.abs(cr - vcr[v]!)) / 4);
+        if (dv < d) d = dv;
+      }
       if (d > maxDistance || d >= bestD[k - 1]!) continue;
       let j = k - 1;
       while (j > 0 && bestD[j - 1]! > d) {

@@ -25,14 +25,17 @@ export interface Signature {
   cr: number;
 }
 
-/** Luma + chroma distance (0–255 scale, L1) within which two pixels count as the same colour. */
-const SAME_COLOUR = 14;
-/** A line is backdrop when at most this share of its pixels is neither frame nor its own backdrop colour. */
-const OBJECT_SHARE = 0.08;
-/** Total colour change along an outermost line below which it is a smooth backdrop (a gradient). */
-const SMOOTH_LINE = 90;
+/** Luma + chroma distance (0–255 scale, L1) between neighbouring pixels of one backdrop (or frame). */
+const STEP = 10;
+/** A layer is peeled only if it takes at least this share of what was left… */
+const MIN_LAYER = 0.05;
+/** …and leaves a box at least this share of the one before (else it ate the object itself). */
+const MIN_KEPT = 0.05;
+/** Pieces smaller than this share of the largest piece are specks (a screenshot's text, noise). */
+const SPECK = 0.25;
+const MAX_LAYERS = 4;
 
-interface Box {
+export interface Box {
   x0: number;
   y0: number;
   x1: number;
@@ -40,64 +43,112 @@ interface Box {
 }
 
 /**
- * The object's box: lines (rows, columns) are peeled off from each side while (almost) every
- * pixel of the line is the frame's colour (the corner's: padding, a screenshot's bars, the fill
- * a tilted copy leaves in its corners) or close to the pixel beside it in the line peeled just
- * before (a plain or gradient backdrop changes slowly). The outermost line must itself look like
- * backdrop (one colour, or smooth). What stops the peeling is the object, wherever the frame
- * put it; a crop through the object stops at once.
+ * The object's box, found by peeling layers from the outside in. Each layer is a flood from the
+ * edge of what is left (at first the picture's border) through neighbouring pixels of nearly the
+ * same colour: a frame (padding, a screenshot's screen, the fill a tilted copy leaves in its
+ * corners) is one layer, the photo's own backdrop (plain or a smooth gradient, with its soft
+ * shadow) the next. A layer is peeled only while it takes a real share of the picture and leaves
+ * a box of a real size (a plain object is not a backdrop: flooding it leaves nothing). What is
+ * left is the object's box, wherever a frame put the photo; pieces much smaller than the largest
+ * (a screenshot's clock and captions) do not count. A copy with a frame takes one layer more
+ * and ends at the same box.
  */
 export function objectBox(t: Thumb): Box {
+  return objectBoxes(t).at(-1)!;
+}
+
+/** The boxes of every layer peeled, the whole picture first, the object's last. */
+export function objectBoxes(t: Thumb): Box[] {
   const { w, h } = t;
-  const colourDist = (i: number, j: number) => Math.abs(t.y[i]! - t.y[j]!) + Math.abs(t.cb[i]! - t.cb[j]!) + Math.abs(t.cr[i]! - t.cr[j]!);
-  const median = (a: number[]) => a.sort((p, q) => p - q)[a.length >> 1]!;
-  const isFrame = (i: number) => colourDist(i, 0) <= SAME_COLOUR;
-  const outerLooksLikeBackdrop = (idx: number[]): boolean => {
-    const rest = idx.filter((i) => !isFrame(i));
-    if (rest.length <= OBJECT_SHARE * idx.length) return true;
-    const c = { y: median(rest.map((i) => t.y[i]!)), cb: median(rest.map((i) => t.cb[i]!)), cr: median(rest.map((i) => t.cr[i]!)) };
-    let odd = 0;
-    let variation = 0;
-    for (let k = 0; k < idx.length; k++) {
-      const i = idx[k]!;
-      const far = Math.abs(t.y[i]! - c.y) + Math.abs(t.cb[i]! - c.cb) + Math.abs(t.cr[i]! - c.cr) > SAME_COLOUR;
-      if (far && !isFrame(i)) odd++;
-      if (k) variation += colourDist(i, idx[k - 1]!);
-    }
-    return odd <= OBJECT_SHARE * idx.length || variation <= SMOOTH_LINE;
-  };
-  const box: Box = { x0: 0, y0: 0, x1: w, y1: h };
-  // One peeler per side: `line(d)` is the d-th line from that side, `at(d, k)` its k-th pixel (full length).
-  const sides = [
-    { len: w, count: () => box.y1 - box.y0, at: (d: number, k: number) => d * w + k, take: () => box.y0++ },
-    { len: w, count: () => box.y1 - box.y0, at: (d: number, k: number) => (h - 1 - d) * w + k, take: () => box.y1-- },
-    { len: h, count: () => box.x1 - box.x0, at: (d: number, k: number) => k * w + d, take: () => box.x0++ },
-    { len: h, count: () => box.x1 - box.x0, at: (d: number, k: number) => k * w + (w - 1 - d), take: () => box.x1-- },
-  ].map((side) => ({ ...side, depth: 0, done: false }));
-  for (let moved = true; moved;) {
-    moved = false;
-    for (const side of sides) {
-      if (side.done || side.count() <= 4) continue;
-      const d = side.depth;
-      const idx = Array.from({ length: side.len }, (_, k) => side.at(d, k));
-      let ok: boolean;
-      if (d === 0) ok = outerLooksLikeBackdrop(idx);
-      else {
-        let odd = 0;
-        for (let k = 0; k < side.len; k++) if (!isFrame(idx[k]!) && colourDist(idx[k]!, side.at(d - 1, k)) > SAME_COLOUR) odd++;
-        // A line unlike the one before may start a new backdrop (a padded or screenshotted photo's own).
-        ok = odd <= OBJECT_SHARE * side.len || outerLooksLikeBackdrop(idx);
+  const n = w * h;
+  const dist = (i: number, j: number) => Math.abs(t.y[i]! - t.y[j]!) + Math.abs(t.cb[i]! - t.cb[j]!) + Math.abs(t.cr[i]! - t.cr[j]!);
+  let left = new Uint8Array(n).fill(1); // 1: not peeled yet
+  let box: Box = { x0: 0, y0: 0, x1: w, y1: h };
+  const boxes = [box];
+  const stack = new Int32Array(n);
+  for (let layer = 0; layer < MAX_LAYERS; layer++) {
+    const next = Uint8Array.from(left);
+    let sp = 0;
+    // Seeds: what is left on the edge of what is left (or of the picture).
+    for (let y = box.y0; y < box.y1; y++)
+      for (let x = box.x0; x < box.x1; x++) {
+        const i = y * w + x;
+        if (!left[i]) continue;
+        const edge = x === 0 || y === 0 || x === w - 1 || y === h - 1 || !left[i - 1] || !left[i + 1] || !left[i - w] || !left[i + w];
+        if (edge) {
+          next[i] = 0;
+          stack[sp++] = i;
+        }
       }
-      if (!ok) {
-        side.done = true;
-        continue;
-      }
-      side.take();
-      side.depth++;
-      moved = true;
+    let eaten = sp;
+    while (sp) {
+      const i = stack[--sp]!;
+      const x = i % w;
+      const nb = [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, i >= w ? i - w : -1, i + w < n ? i + w : -1];
+      for (const j of nb)
+        if (j >= 0 && next[j] && dist(i, j) <= STEP) {
+          next[j] = 0;
+          stack[sp++] = j;
+          eaten++;
+        }
     }
+    let before = 0;
+    for (let i = 0; i < n; i++) before += left[i]!;
+    if (eaten < MIN_LAYER * before) break;
+    const kept = boxOfPieces(next, w, h);
+    if (!kept) break;
+    const area = (b: Box) => (b.x1 - b.x0) * (b.y1 - b.y0);
+    if (area(kept) < MIN_KEPT * area(box)) break;
+    if (kept.x1 - kept.x0 <= 4 || kept.y1 - kept.y0 <= 4) break;
+    left = next;
+    box = kept;
+    boxes.push(box);
   }
-  return box.x1 - box.x0 > 4 && box.y1 - box.y0 > 4 ? box : { x0: 0, y0: 0, x1: w, y1: h };
+  return boxes;
+}
+
+/** The box around the pieces (4-connected) of `mask` that are not specks; null when nothing is left. */
+function boxOfPieces(mask: Uint8Array, w: number, h: number): Box | null {
+  const label = new Int32Array(w * h).fill(-1);
+  const pieces: Box[] = [];
+  const sizes: number[] = [];
+  const stack: number[] = [];
+  for (let s = 0; s < w * h; s++) {
+    if (!mask[s] || label[s]! >= 0) continue;
+    const id = pieces.length;
+    const b: Box = { x0: w, y0: h, x1: 0, y1: 0 };
+    let size = 0;
+    label[s] = id;
+    stack.push(s);
+    while (stack.length) {
+      const i = stack.pop()!;
+      const x = i % w;
+      const y = (i - x) / w;
+      size++;
+      b.x0 = Math.min(b.x0, x);
+      b.y0 = Math.min(b.y0, y);
+      b.x1 = Math.max(b.x1, x + 1);
+      b.y1 = Math.max(b.y1, y + 1);
+      for (const j of [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1])
+        if (j >= 0 && mask[j] && label[j]! < 0) {
+          label[j] = id;
+          stack.push(j);
+        }
+    }
+    pieces.push(b);
+    sizes.push(size);
+  }
+  if (!pieces.length) return null;
+  const largest = Math.max(...sizes);
+  const out: Box = { x0: w, y0: h, x1: 0, y1: 0 };
+  pieces.forEach((b, k) => {
+    if (sizes[k]! < SPECK * largest) return;
+    out.x0 = Math.min(out.x0, b.x0);
+    out.y0 = Math.min(out.y0, b.y0);
+    out.x1 = Math.max(out.x1, b.x1);
+    out.y1 = Math.max(out.y1, b.y1);
+  });
+  return out;
 }
 
 /** The 8 × 8 luma means of the box (area-nearest sampling: the thumb is already small). */
@@ -157,15 +208,30 @@ function boxChroma(t: Thumb, box: Box): { cb: number; cr: number } {
   return { cb: Math.round(cb / n), cr: Math.round(cr / n) };
 }
 
-/** The signature of a stored thumb as it is, then mirrored left ↔ right. */
-export function signatureVariants(t: Thumb): Signature[] {
-  const box = objectBox(t);
+export function signaturesOfBox(t: Thumb, box: Box): Signature[] {
   const g = grid8(t, box);
   const c = boxChroma(t, box);
   return [0, 1].map((k) => ({ ...hashOf(transformed(g, k)), ...c }));
 }
 
-export const signatureOf = (t: Thumb): Signature => signatureVariants(t)[0]!;
+/**
+ * What a new picture is looked up with: the signature of each layer's box (the whole picture,
+ * then inside a frame, then the object…), each as it is and mirrored. A stored picture keeps
+ * the innermost box only; a copy with a frame peels one layer more, and a copy whose frame
+ * stopped the peeling one layer early still has a box that meets it.
+ */
+export function signatureVariants(t: Thumb): Signature[] {
+  return objectBoxes(t).flatMap((box) => signaturesOfBox(t, box));
+}
+
+/** The box stored: the first layer's (a product shot's backdrop peeled), the whole picture if nothing peeled. */
+export function storedBox(t: Thumb): Box {
+  const boxes = objectBoxes(t);
+  return boxes[1] ?? boxes[0]!;
+}
+
+/** What is stored: the signature of the first layer's box, as it is. */
+export const signatureOf = (t: Thumb): Signature => signaturesOfBox(t, storedBox(t))[0]!;
 
 /** 20 hex digits: hash (16), Cb (2), Cr (2). */
 export function encodeSignature(s: Signature): string {

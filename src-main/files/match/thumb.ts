@@ -92,31 +92,53 @@ function colourless(t: Thumb): boolean {
 export interface Agreement {
   /** Correlation of the two pictures' edge maps where they overlap (−1 … 1). */
   edges: number;
-  /** Mean absolute chroma difference where they overlap; null when either picture has no colour. */
+  /**
+   * 90th percentile of the chroma difference where they overlap, or over the stored object's box
+   * (`focus`) if that is worse: the backdrop must agree, and so must the product, however small
+   * a share of the frame it fills. Null when either picture has no colour.
+   */
   chroma: number | null;
+  /** The same for luma, after one gain and offset (0–255). */
+  luma: number;
   /** Share of the stored thumb the new picture covers. */
   overlap: number;
 }
 
 /**
  * How well the new picture (`q`, in its feature frame of width `qBaseW`) laid over the stored
- * one (`s`, feature frame width `sBaseW`) through `sim` agrees with it.
+ * one (`s`, feature frame width `sBaseW`) through `sim` agrees with it. The differences of
+ * luma and chroma forgive a pixel of misregistration (each stored pixel is compared with the
+ * new picture at its own and its 8 neighbours' places, the closest counts), so only what
+ * differs over an area (another colour, another print, another outline) counts.
  */
-export function alignedAgreement(q: Thumb, qBaseW: number, s: Thumb, sBaseW: number, sim: Similarity): Agreement {
+export function alignedAgreement(
+  q: Thumb,
+  qBaseW: number,
+  s: Thumb,
+  sBaseW: number,
+  sim: Similarity,
+  focus?: { x0: number; y0: number; x1: number; y1: number },
+): Agreement {
   const eq = edges(q);
   const es = edges(s);
   const kq = q.w / qBaseW;
   const ks = s.w / sBaseW;
   const det = sim.a * sim.a + sim.b * sim.b;
-  let n = 0;
+  const n = s.w * s.h;
+  // Where each stored pixel lands in the new picture (NaN: outside it).
+  const QX = new Float32Array(n).fill(NaN);
+  const QY = new Float32Array(n).fill(NaN);
   let sx = 0;
   let sy = 0;
   let sxx = 0;
   let syy = 0;
   let sxy = 0;
-  const pairs: number[] = []; // (q cb, q cr, s cb, s cr) centred on 0, per overlapping pixel
   let inside = 0;
-  const chromaOk = !colourless(q) && !colourless(s);
+  // Luma of both at each overlapping pixel, for the gain and offset.
+  let lq = 0;
+  let ls = 0;
+  let lqq = 0;
+  let lqs = 0;
   for (let v = 2; v < s.h - 2; v++)
     for (let u = 2; u < s.w - 2; u++) {
       const bx = (u + 0.5) / ks - sim.tx;
@@ -124,49 +146,99 @@ export function alignedAgreement(q: Thumb, qBaseW: number, s: Thumb, sBaseW: num
       const qx = ((sim.a * bx + sim.b * by) / det) * kq - 0.5;
       const qy = ((-sim.b * bx + sim.a * by) / det) * kq - 0.5;
       if (qx < 2 || qy < 2 || qx > q.w - 3 || qy > q.h - 3) continue;
+      const i = v * s.w + u;
+      QX[i] = qx;
+      QY[i] = qy;
       inside++;
       const a = bilinear(eq, q.w, q.h, qx, qy);
-      const b = es[v * s.w + u]!;
-      n++;
+      const b = es[i]!;
       sx += a;
       sy += b;
       sxx += a * a;
       syy += b * b;
       sxy += a * b;
-      if (chromaOk)
-        pairs.push(
-          bilinear(q.cb, q.w, q.h, qx, qy) - 128,
-          bilinear(q.cr, q.w, q.h, qx, qy) - 128,
-          s.cb[v * s.w + u]! - 128,
-          s.cr[v * s.w + u]! - 128,
-        );
+      const yq = bilinear(q.y, q.w, q.h, qx, qy);
+      lq += yq;
+      ls += s.y[i]!;
+      lqq += yq * yq;
+      lqs += yq * s.y[i]!;
     }
   const overlap = inside / ((s.w - 4) * (s.h - 4));
-  if (n < 16) return { edges: 0, chroma: null, overlap };
-  const cov = sxy / n - (sx / n) * (sy / n);
-  const vq = sxx / n - (sx / n) ** 2;
-  const vs = syy / n - (sy / n) ** 2;
-  return { edges: vq > 0 && vs > 0 ? cov / Math.sqrt(vq * vs) : 0, chroma: chromaOk ? chromaResidual(pairs) : null, overlap };
+  if (inside < 16) return { edges: 0, chroma: null, luma: 255, overlap };
+  const m = inside;
+  const cov = sxy / m - (sx / m) * (sy / m);
+  const vq = sxx / m - (sx / m) ** 2;
+  const vs = syy / m - (sy / m) ** 2;
+  // s ≈ gain · q + offset (a brighter or darker copy), the gain kept to what an edit does.
+  const varQ = lqq / m - (lq / m) ** 2;
+  const gain = varQ > 1 ? Math.max(0.6, Math.min(1.6, (lqs / m - (lq / m) * (ls / m)) / varQ)) : 1;
+  const offset = ls / m - gain * (lq / m);
+  const chromaOk = !colourless(q) && !colourless(s);
+  const cgain = chromaOk ? chromaGain(q, s, QX, QY) : 1;
+  const lumaDiffs: number[] = [];
+  const chromaDiffs: number[] = [];
+  const focusLuma: number[] = [];
+  const focusChroma: number[] = [];
+  for (let v = 2; v < s.h - 2; v++)
+    for (let u = 2; u < s.w - 2; u++) {
+      const i = v * s.w + u;
+      if (Number.isNaN(QX[i]!)) continue;
+      const inFocus = !focus || (u >= focus.x0 - 1 && u <= focus.x1 && v >= focus.y0 - 1 && v <= focus.y1);
+      let bestL = Infinity;
+      let bestC = Infinity;
+      for (let dv = -1; dv <= 1; dv++)
+        for (let du = -1; du <= 1; du++) {
+          const j = i + dv * s.w + du;
+          const qx = QX[j]!;
+          if (Number.isNaN(qx)) continue;
+          const qy = QY[j]!;
+          const dl = Math.abs(gain * bilinear(q.y, q.w, q.h, qx, qy) + offset - s.y[i]!);
+          if (dl < bestL) bestL = dl;
+          if (chromaOk) {
+            const dc = Math.hypot(
+              cgain * (bilinear(q.cb, q.w, q.h, qx, qy) - 128) - (s.cb[i]! - 128),
+              cgain * (bilinear(q.cr, q.w, q.h, qx, qy) - 128) - (s.cr[i]! - 128),
+            );
+            if (dc < bestC) bestC = dc;
+          }
+        }
+      lumaDiffs.push(bestL);
+      if (chromaOk) chromaDiffs.push(bestC);
+      if (inFocus) {
+        focusLuma.push(bestL);
+        if (chromaOk) focusChroma.push(bestC);
+      }
+    }
+  return {
+    edges: vq > 0 && vs > 0 ? cov / Math.sqrt(vq * vs) : 0,
+    chroma: chromaOk ? Math.max(percentile(chromaDiffs, 0.9), percentile(focusChroma, 0.9)) : null,
+    luma: Math.max(percentile(lumaDiffs, 0.9), percentile(focusLuma, 0.9)),
+    overlap,
+  };
 }
 
+const percentile = (a: number[], p: number): number => {
+  const sorted = Float64Array.from(a).sort();
+  return sorted[Math.floor(sorted.length * p)] ?? 0;
+};
+
 /**
- * How far the colours disagree: the new picture's chroma scaled by the one gain that fits best
- * (a brighter or more saturated copy scales chroma, it does not turn a hue), then the 90th
- * percentile of the per-pixel difference, so the product decides rather than the backdrop
- * around it (which look-alike shots share).
+ * The one gain that best fits the new picture's chroma to the stored one's (a brighter or
+ * more saturated copy scales chroma, it does not turn a hue), kept to what such an edit does.
  */
-function chromaResidual(p: number[]): number {
+function chromaGain(q: Thumb, s: Thumb, QX: Float32Array, QY: Float32Array): number {
   let qs = 0;
   let qq = 0;
-  for (let i = 0; i < p.length; i += 4) {
-    qs += p[i]! * p[i + 2]! + p[i + 1]! * p[i + 3]!;
-    qq += p[i]! * p[i]! + p[i + 1]! * p[i + 1]!;
+  for (let i = 0; i < QX.length; i++) {
+    const qx = QX[i]!;
+    if (Number.isNaN(qx)) continue;
+    const qy = QY[i]!;
+    const qb = bilinear(q.cb, q.w, q.h, qx, qy) - 128;
+    const qr = bilinear(q.cr, q.w, q.h, qx, qy) - 128;
+    qs += qb * (s.cb[i]! - 128) + qr * (s.cr[i]! - 128);
+    qq += qb * qb + qr * qr;
   }
-  const gain = qq > 0 ? Math.max(0.75, Math.min(1.35, qs / qq)) : 1;
-  const diffs = new Float32Array(p.length / 4);
-  for (let i = 0; i < p.length; i += 4) diffs[i / 4] = Math.hypot(gain * p[i]! - p[i + 2]!, gain * p[i + 1]! - p[i + 3]!);
-  diffs.sort();
-  return diffs[Math.floor(diffs.length * 0.9)] ?? 0;
+  return qq > 0 ? Math.max(0.75, Math.min(1.35, qs / qq)) : 1;
 }
 
 /** Half the size (2 × 2 area average): the stored thumb from the new picture's larger one. */

@@ -1,5 +1,6 @@
 import type { Features } from './features';
-import { alignedAgreement, mirrorThumb, type Similarity, type Thumb } from './thumb';
+import { objectBoxes, signaturesOfBox, storedBox } from './signature';
+import { alignedAgreement, mirrorThumb, type Agreement, type Similarity, type Thumb } from './thumb';
 
 /**
  * Is a candidate really the same photo? Its stored features are matched with the new
@@ -28,8 +29,11 @@ export const MIN_INLIERS = 5;
 const MIN_SPREAD = 0.06;
 /** …and the two pictures, laid over each other, must have their edges in the same places… */
 export const MIN_EDGE_AGREEMENT = 0.55;
-/** …and the same colours (0–255 scale) where both have colour. */
-export const MAX_CHROMA_DIFFERENCE = 9.5;
+/** …and the same colours (0–255 scale) over the stored object's box where both have colour… */
+export const MAX_CHROMA_DIFFERENCE = 10;
+/** …and the same lightness there (after one gain and offset), stricter when there is no colour to compare. */
+export const MAX_LUMA_DIFFERENCE = 10;
+export const MAX_LUMA_DIFFERENCE_COLOURLESS = 8;
 
 export interface Verdict {
   same: boolean;
@@ -44,6 +48,8 @@ export interface Verdict {
   edges: number;
   /** Mean chroma difference where they overlap (null: not checked, or a picture without colour). */
   chroma: number | null;
+  /** 90th-percentile luma difference after one gain and offset (255 when not checked). */
+  luma: number;
 }
 
 function popcount32(x: number): number {
@@ -231,12 +237,32 @@ function verifyOne(q: Features, qThumb: Thumb, s: PhotoPrint, mirrored: boolean)
     scale: Math.round(Math.hypot(sim.a, sim.b) * 100) / 100,
     edges: 0,
     chroma: null,
+    luma: 255,
   };
   if (inliers < MIN_INLIERS || spread < MIN_SPREAD) return verdict;
-  const agree = alignedAgreement(qThumb, q.width, s.thumb, s.features.width, sim);
+  const box = storedBox(s.thumb);
+  const passes = (a: Agreement) =>
+    a.edges >= MIN_EDGE_AGREEMENT &&
+    (a.chroma === null ? a.luma <= MAX_LUMA_DIFFERENCE_COLOURLESS : a.chroma <= MAX_CHROMA_DIFFERENCE && a.luma <= MAX_LUMA_DIFFERENCE);
+  const badness = (a: Agreement) => a.luma + (a.chroma ?? 0);
+  let agree = alignedAgreement(qThumb, q.width, s.thumb, s.features.width, sim, box);
+  const nearMiss = (a: Agreement) =>
+    a.edges >= MIN_EDGE_AGREEMENT && a.luma <= 1.5 * MAX_LUMA_DIFFERENCE && (a.chroma ?? 0) <= 1.5 * MAX_CHROMA_DIFFERENCE;
+  if (!passes(agree) && nearMiss(agree)) {
+    // The corners fix the transform to a pixel or so of the stored thumb; a shift of half a
+    // stored pixel either way is tried before the overlay is judged.
+    const half = (0.5 * s.features.width) / s.thumb.w;
+    for (const dy of [-half, 0, half])
+      for (const dx of [-half, 0, half]) {
+        if (!dx && !dy) continue;
+        const a = alignedAgreement(qThumb, q.width, s.thumb, s.features.width, { ...sim, tx: sim.tx + dx, ty: sim.ty + dy }, box);
+        if (badness(a) < badness(agree)) agree = a;
+      }
+  }
   verdict.edges = Math.round(agree.edges * 1000) / 1000;
   verdict.chroma = agree.chroma === null ? null : Math.round(agree.chroma * 10) / 10;
-  verdict.same = agree.edges >= MIN_EDGE_AGREEMENT && (agree.chroma === null || agree.chroma <= MAX_CHROMA_DIFFERENCE);
+  verdict.luma = Math.round(agree.luma * 10) / 10;
+  verdict.same = passes(agree);
   return verdict;
 }
 
@@ -245,7 +271,74 @@ export function verifySamePhoto(query: QueryPrint, stored: PhotoPrint): Verdict 
   const straight = verifyOne(query.features, query.thumb, stored, false);
   if (straight.same) return straight;
   const flipped = verifyOne(query.mirror, mirrorThumb(query.thumb), stored, true);
-  return flipped.same || flipped.inliers > straight.inliers ? flipped : straight;
+  if (flipped.same) return flipped;
+  const best = flipped.inliers > straight.inliers ? flipped : straight;
+  if (Math.max(straight.inliers, flipped.inliers) >= MIN_INLIERS) return best;
+  return verifyByBoxes(query, stored) ?? best;
+}
+
+/** Stricter overlay limits for a match that rests on the object's box alone (no corners to confirm it). */
+const BOX_MIN_EDGE_AGREEMENT = 0.8;
+const BOX_MAX_DIFFERENCE = 7;
+/** Bits of the boxes' 8 × 8 hashes beyond which they are not laid over at all. */
+const BOX_MAX_HASH_DISTANCE = 12;
+/** The two boxes' aspect ratios may differ by this factor (log) at most. */
+const BOX_MAX_ASPECT = 0.12;
+
+/**
+ * A product with almost no corners (a plain ball, a can) gives too few for the RANSAC. Such a
+ * picture is then laid over the stored one by their objects' boxes (each layer box of the new
+ * picture against the stored object's box, as it is and mirrored: scale and shift, no rotation)
+ * and must agree everywhere, edges, colour and lightness, by stricter limits than a match the
+ * corners confirm.
+ */
+function verifyByBoxes(query: QueryPrint, stored: PhotoPrint): Verdict | null {
+  const sb = storedBox(stored.thumb);
+  const ks = stored.features.width / stored.thumb.w; // stored thumb pixel → feature frame
+  const kq = query.features.width / query.stored.w;
+  const sw = (sb.x1 - sb.x0) * ks;
+  const sh = (sb.y1 - sb.y0) * ks;
+  const sh8 = signaturesOfBox(stored.thumb, sb)[0]!;
+  for (const mirrored of [false, true]) {
+    const thumb = mirrored ? mirrorThumb(query.thumb) : query.thumb;
+    for (const b of objectBoxes(query.stored)) {
+      // Only boxes whose content already looks alike (their 8 × 8 hashes) are laid over.
+      const hash = signaturesOfBox(query.stored, b)[mirrored ? 1 : 0]!;
+      if (popcount32((hash.hi ^ sh8.hi) >>> 0) + popcount32((hash.lo ^ sh8.lo) >>> 0) > BOX_MAX_HASH_DISTANCE) continue;
+      const x0 = mirrored ? query.stored.w - b.x1 : b.x0;
+      const x1 = mirrored ? query.stored.w - b.x0 : b.x1;
+      const qw = (x1 - x0) * kq;
+      const qh = (b.y1 - b.y0) * kq;
+      if (Math.abs(Math.log(sw / sh / (qw / qh))) > BOX_MAX_ASPECT) continue;
+      const a = Math.sqrt((sw / qw) * (sh / qh));
+      if (a < MIN_SCALE || a > MAX_SCALE) continue;
+      const sim: Similarity = {
+        a,
+        b: 0,
+        tx: ((sb.x0 + sb.x1) / 2) * ks - a * ((x0 + x1) / 2) * kq,
+        ty: ((sb.y0 + sb.y1) / 2) * ks - a * ((b.y0 + b.y1) / 2) * kq,
+      };
+      const agree = alignedAgreement(thumb, query.features.width, stored.thumb, stored.features.width, sim, sb);
+      const same =
+        agree.overlap > 0.9 &&
+        agree.edges >= BOX_MIN_EDGE_AGREEMENT &&
+        agree.luma <= BOX_MAX_DIFFERENCE &&
+        (agree.chroma === null || agree.chroma <= BOX_MAX_DIFFERENCE);
+      if (same)
+        return {
+          same,
+          inliers: 0,
+          matches: 0,
+          mirrored,
+          rotation: 0,
+          scale: Math.round(a * 100) / 100,
+          edges: Math.round(agree.edges * 1000) / 1000,
+          chroma: agree.chroma === null ? null : Math.round(agree.chroma * 10) / 10,
+          luma: Math.round(agree.luma * 10) / 10,
+        };
+    }
+  }
+  return null;
 }
 
 /**
