@@ -7,7 +7,10 @@ import { loadCaseState } from '../../src-main/db/repos/case';
 import { lockAndReadCase } from '../../src-main/db/repos/locked-read';
 import { currentPolicy } from '../../src-main/db/repos/policy';
 import { inWriteTx } from '../../src-main/db/tx';
-import { appendEvents } from '../../src-main/db/repos/case';
+import { appendEvents, ConcurrentUpdate } from '../../src-main/db/repos/case';
+import { writeCommandRows } from '../../src-main/db/repos/command-rows';
+import { pickNextUnassigned } from '../../src-main/db/repos/take-next';
+import { decide } from '../../src-main/engine/decide';
 import { seedDemo } from '../../src-main/demo/seed';
 import { DIALECTS, openTestDb } from './harness';
 
@@ -57,6 +60,32 @@ describe.each(DIALECTS.filter((d) => d.name !== 'sqlite'))('locked read of a cas
     // The comparison covered every kind of child row.
     expect([...kinds].sort()).toEqual(['appeal', 'decision', 'proposal', 'refund', 'requests']);
     await inWriteTx(db, async (tx) => expect(await lockAndReadCase(tx, 'NO-SUCH-CASE', NOW)).toBeNull());
+  });
+
+  it("take-next's one-statement write refuses a chain that moved after the pick read its head", async () => {
+    const caught = await inWriteTx(db, async (tx) => {
+      const picked = await pickNextUnassigned(tx);
+      expect(picked?.state).toBeTruthy();
+      // The chain moves on after the pick (as a writer committing between its snapshot and its lock would).
+      await appendEvents(tx, picked!.caseId, [{ at: NOW, actor: 'system', type: 'note.added', details: {} }]);
+      const actor = { kind: 'user' as const, id: 'lm2', role: 'mediator' as const };
+      const result = decide(
+        picked!.state!,
+        { type: 'claim' },
+        { now: NOW, policy: picked!.policy.policy, policyVersion: picked!.policy.version, actor },
+      );
+      if (!result.ok) throw new Error(result.message);
+      return writeCommandRows(tx, {
+        change: { prev: picked!.state!, next: result.next, effects: result },
+        logged: null,
+        now: NOW,
+        readUnderLock: picked!.readUnderLock,
+      }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+    });
+    expect(caught).toBeInstanceOf(ConcurrentUpdate);
   });
 
   it('a command on a named case reads once under the lock and writes without reading again', async () => {

@@ -98,6 +98,10 @@ async function writeInOneStatement(
         evidence_round = ${next.evidenceRound}, policy_version = ${next.decision?.policyVersion ?? null}, next_due_at = NULL,
         version = ${prev.version + 1}, updated_at = ${now}
       WHERE id = ${next.id} AND version = ${prev.version}
+        -- The chain is where the caller read it: take-next's pick reads the head in the statement
+        -- that takes its lock, which sees other tables as of that statement's start; this one
+        -- starts after the lock is held. A moved chain answers "changed under us" (retried).
+        AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = ${next.id} AND e.seq > ${start.seq})
       RETURNING id
     ),
     ${chained}
