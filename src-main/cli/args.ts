@@ -31,9 +31,10 @@ export function parseArgs(
 
 export class ArgError extends Error {}
 
-export function intFlag(v: string | boolean | undefined, name: string, fallback: number): number {
+export function intFlag(v: string | boolean | undefined, name: string, fallback: number, range?: { min: number; max: number }): number {
   if (v === undefined) return fallback;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new ArgError(`--${name} must be a whole number, got ${String(v)}`);
+  if (range && (n < range.min || n > range.max)) throw new ArgError(`--${name} must be between ${range.min} and ${range.max}, got ${n}`);
   return n;
 }

@@ -18,8 +18,8 @@ export const COMMAND_HELP: Record<string, string> = {
   Imports escalated disputes, one per line, streamed. Refused lines go to stderr as JSON with
   their line number and reason; the summary goes to stdout; progress to stderr.
   ${DB}
-  --batch-size N  disputes written per transaction (default 2000)
-  --check-workers N  threads that parse, validate and hash lines (default: one per spare core, 1 to 3; 0: none)`,
+  --batch-size N  disputes written per transaction (1 to 50000, default 2000)
+  --check-workers N  threads that parse, validate and hash lines (0 to 8; default: one per spare core, 1 to 3; 0: none)`,
   demo: `usage: cli demo [--cases N] [--db …]
   Fills a database with the deterministic demo population, its week of history, its
   evidence files and the demo marketplace feed (token written beside the data).

@@ -45,9 +45,12 @@ export async function runImport(args: string[]): Promise<void> {
     const started = performance.now();
     const summary = await importStream(db, lines(), {
       now: systemClock.now(),
-      batchSize: intFlag(flags['batch-size'], 'batch-size', 2_000),
+      // Bounded: a batch is held in memory whole, and each worker is a thread with its own heap.
+      batchSize: intFlag(flags['batch-size'], 'batch-size', 2_000, { min: 1, max: 50_000 }),
       // Lines are parsed, validated and hashed on worker threads by default (0: on this one).
-      ...(flags['check-workers'] !== undefined ? { checkWorkers: intFlag(flags['check-workers'], 'check-workers', 1) } : {}),
+      ...(flags['check-workers'] !== undefined
+        ? { checkWorkers: intFlag(flags['check-workers'], 'check-workers', 1, { min: 0, max: 8 }) }
+        : {}),
       onProblem: (p) => process.stderr.write(`${JSON.stringify(p)}\n`),
       onProgress: (read) => progress.update({ bytes, items: read }),
       // Evidence may name files next to the NDJSON; they go to the database's evidence store (folder or PostgreSQL).

@@ -48,4 +48,21 @@ describe('cli import', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/cannot be read/);
   });
+
+  it('refuses worker and batch counts outside their bounds with one sentence, before reading anything', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'md-import-')), 'one.ndjson');
+    writeFileSync(
+      file,
+      `${JSON.stringify([...generateDemoDisputes({ cases: 1, now: Date.parse('2026-03-10T12:00:00Z'), seed: 3 })][0])}\n`,
+    );
+    for (const [flag, value, range] of [
+      ['--check-workers', '99', 'between 0 and 8'],
+      ['--batch-size', '0', 'between 1 and 50000'],
+      ['--batch-size', '9999999', 'between 1 and 50000'],
+    ] as const) {
+      const run = cli(['import', file, '--db', ':memory:', flag, value]);
+      expect(run.status).toBe(2);
+      expect(run.stderr.trim().split('\n')).toEqual([`${flag} must be ${range}, got ${value} (cli import --help lists the options)`]);
+    }
+  });
 });
