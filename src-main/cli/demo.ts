@@ -13,7 +13,7 @@ import { databaseUrlFromEnv, defaultDataDir } from './paths';
 /** `demo [--cases N] [--db url]`: fills a database with the deterministic demo population. */
 export async function runDemo(args: string[]): Promise<void> {
   const { flags } = parseArgs(args, { cases: 'string', db: 'string' });
-  const cases = intFlag(flags.cases, 'cases', 3_000);
+  const cases = intFlag(flags.cases, 'cases', 3_000, { min: 1, max: 2_000_000 });
   mkdirSync(defaultDataDir(), { recursive: true });
   const url = (flags.db as string | undefined) ?? databaseUrlFromEnv() ?? resolve(defaultDataDir(), 'mediation-desk.sqlite');
   const db = await openDatabase({ url });

@@ -23,16 +23,16 @@ export const COMMAND_HELP: Record<string, string> = {
   demo: `usage: cli demo [--cases N] [--db …]
   Fills a database with the deterministic demo population, its week of history, its
   evidence files and the demo marketplace feed (token written beside the data).
-  --cases N  escalated cases in the queue (default 3000)
+  --cases N  escalated cases in the queue (1 to 2000000, default 3000)
   ${DB}`,
   serve: `usage: cli serve [--port N] [--db …] [--data-dir DIR] [--demo [--demo-cases N]] [--simulate] [--fresh] [--test-clock]
   Serves the desk (the same core as the desktop app) at http://127.0.0.1:<port>, with the
   marketplace feed API under /feed/v1/.
-  --port N          port on 127.0.0.1 (default 4780)
+  --port N          port on 127.0.0.1 (0 to 65535, default 4780)
   ${DB}
   --data-dir DIR    where the SQLite file, evidence folder and feed token live (default: the user's data folder)
   --demo            fill an empty database with the demo population and accounts
-  --demo-cases N    how many demo cases (default 3000)
+  --demo-cases N    how many demo cases (1 to 2000000, default 3000)
   --simulate        run a simulated marketplace on the demo feed (new disputes, party answers)
   --fresh           use a new temporary data folder
   --test-clock      a clock the tests can move (never for real use)`,

@@ -29,14 +29,14 @@ export async function runServe(args: string[]): Promise<void> {
     'test-clock': 'boolean',
     simulate: 'boolean',
   });
-  const port = intFlag(flags.port, 'port', 4780);
+  const port = intFlag(flags.port, 'port', 4780, { min: 0, max: 65_535 });
   const dataDir = flags.fresh ? mkdtempSync(join(tmpdir(), 'mediation-desk-')) : resolve(String(flags['data-dir'] ?? defaultDataDir()));
   // The test clock exists only when asked for on the command line: a normal run has no way to move time.
   const clock = flags['test-clock'] ? new ManualClock(Date.now()) : undefined;
   const core = await openCore({
     dataDir,
     databaseUrl: (flags.db as string | undefined) ?? databaseUrlFromEnv(),
-    demoIfEmpty: flags.demo ? intFlag(flags['demo-cases'], 'demo-cases', DEFAULT_DEMO_CASES) : undefined,
+    demoIfEmpty: flags.demo ? intFlag(flags['demo-cases'], 'demo-cases', DEFAULT_DEMO_CASES, { min: 1, max: 2_000_000 }) : undefined,
     clock,
   });
   const server = await startHttpServer(core, {

@@ -65,4 +65,13 @@ describe('cli import', () => {
       expect(run.stderr.trim().split('\n')).toEqual([`${flag} must be ${range}, got ${value} (cli import --help lists the options)`]);
     }
   });
+
+  it('serve and demo refuse a port or a case count out of range with one sentence, not a stack trace', () => {
+    const serve = cli(['serve', '--port', '99999']);
+    expect(serve.status).toBe(2);
+    expect(serve.stderr.trim()).toBe('--port must be between 0 and 65535, got 99999 (cli serve --help lists the options)');
+    const demo = cli(['demo', '--cases', '99999999999', '--db', ':memory:']);
+    expect(demo.status).toBe(2);
+    expect(demo.stderr.trim()).toBe('--cases must be between 1 and 2000000, got 99999999999 (cli demo --help lists the options)');
+  });
 });
