@@ -150,6 +150,7 @@ test('a mediator reviews both parties’ files side by side, zooms, pans, walks 
   await card(page, 'IMG_20260312_181544.jpg').click();
   await info.getByTestId('evidence-reuse-case').click();
   await expect(page.getByTestId('case-title')).toHaveText('D-900002');
+  await expect(page.getByTestId('evidence-panel').getByTestId('open-evidence-review')).toBeVisible();
   await page.keyboard.press('v');
   await card(page, 'parcel_damage.jpg').click();
   await expect(info.locator('[data-testid="evidence-warning"][data-code="reused_other_account"]')).toContainText('D-900001');
