@@ -2,7 +2,8 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 
 /**
  * A TCP proxy between a desk and PostgreSQL, so a test can take the database away from one
- * desk (every socket destroyed, new ones refused) without stopping the server other tests use.
+ * desk (every socket destroyed, new ones refused) without stopping the server other tests use,
+ * or put a slow network between one desk and the database (`latencyMs`, each way).
  */
 export interface TcpProxy {
   port: number;
@@ -13,7 +14,7 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(target: { host: string; port: number }, port = 0): Promise<TcpProxy> {
+export async function startProxy(target: { host: string; port: number }, port = 0, opts: { latencyMs?: number } = {}): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let server: Server | null = null;
 
@@ -31,8 +32,15 @@ export async function startProxy(target: { host: string; port: number }, port = 
         };
         client.on('error', drop).on('close', drop);
         upstream.on('error', drop).on('close', drop);
-        client.pipe(upstream);
-        upstream.pipe(client);
+        if (opts.latencyMs) {
+          // Timers of one duration fire in the order they were set: the bytes keep their order.
+          const delayed = (to: Socket) => (chunk: Buffer) => void setTimeout(() => to.writable && to.write(chunk), opts.latencyMs);
+          client.on('data', delayed(upstream));
+          upstream.on('data', delayed(client));
+        } else {
+          client.pipe(upstream);
+          upstream.pipe(client);
+        }
       });
       s.once('error', fail);
       s.listen(onPort, '127.0.0.1', () => {
