@@ -21,6 +21,8 @@
  *               links per 1,000 unrelated pairs, print/verification cost per image beside a raw
  *               decode, the candidate scan at 1,000,000 signatures (--skip-photo-match,
  *               --photo-products N, --photo-distractors N; bench/photo-match.ts)
+ *   pgImport    on PostgreSQL: the same file through the CLI's COPY path into a database of its
+ *               own, beside this run's SQLite import (--skip-pg-import; bench/pg-import.ts)
  *   team        on PostgreSQL (--pg <url> or BENCH_DATABASE_URL; skipped with a note without
  *               one): take-next p95 with 30 mediators on 3 desktops, queue.counts and the first
  *               "All open" page at --pg-cases (1M) cases, each beside raw `pg`
@@ -98,6 +100,7 @@ export async function runBench(args: string[]): Promise<void> {
     'consistency-only': 'boolean',
     'reports-cases': 'string',
     'reports-only': 'boolean',
+    'skip-pg-import': 'boolean',
   });
   const pgUrl = (flags.pg as string | undefined) ?? process.env.BENCH_DATABASE_URL;
   const team = async () => {
@@ -250,6 +253,22 @@ export async function runBench(args: string[]): Promise<void> {
       ratio: baseline ? round(ours.wallSeconds / baseline.wallSeconds, 2) : null,
     };
 
+    // 1b. The same file into PostgreSQL through COPY (with --pg).
+    const pgImportFigure =
+      !pgUrl || flags['skip-pg-import']
+        ? { skipped: pgUrl ? '--skip-pg-import' : 'no PostgreSQL server given (--pg <url> or BENCH_DATABASE_URL)', pass: true }
+        : await (
+            await import('../bench/pg-import')
+          ).benchPgImport({
+            url: pgUrl,
+            file,
+            disputes: cases,
+            targetSeconds: importTargetSeconds,
+            sqlite: { seconds: round(ours.wallSeconds, 2), peakRssMB: ours.peakRssMB },
+            runImport: (dbUrl) => runChild(['src-main/cli/index.ts', 'import', file, '--db', dbUrl], dir),
+            log,
+          });
+
     // 2-4 run in this process against the database the CLI just filled.
     const db = await openDatabase({ url: ourDb });
     const raw = new BetterSqlite3(ourDb);
@@ -297,6 +316,7 @@ export async function runBench(args: string[]): Promise<void> {
           });
       const figures = {
         import: importFigure,
+        pgImport: pgImportFigure,
         queuePage: queueFigure,
         sweepIdle: idleFigure,
         sweepApply: applyFigure,

@@ -49,8 +49,8 @@ export const COMMAND_HELP: Record<string, string> = {
   --skip-risk / --skip-evidence / --skip-audit / --skip-photo-match   leave a part out
   --risk-buyers N / --risk-orders N / --evidence-images N / --evidence-stored N
   --photo-products N / --photo-distractors N
-  --pg <postgres://…>    also the team figures on PostgreSQL (or $BENCH_DATABASE_URL)
-  --pg-cases N / --pg-presses N / --team-only
+  --pg <postgres://…>    also the team figures and the COPY import on PostgreSQL (or $BENCH_DATABASE_URL)
+  --pg-cases N / --pg-presses N / --team-only / --skip-pg-import
   --consistency-cases N / --consistency-only / --reports-cases N / --reports-only`,
 };
 
