@@ -35,6 +35,7 @@
  *               bench/reports.ts)
  */
 import { spawn } from 'node:child_process';
+import type { ChildRun } from '../bench/pg-import';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -617,13 +618,7 @@ async function ensureInput(file: string, cases: number): Promise<{ seconds: numb
   return { seconds, reused: false };
 }
 
-interface ChildResult {
-  code: number | null;
-  stdout: string;
-  stderrTail: string;
-  problemLines: number;
-  wallSeconds: number;
-  peakRssMB: number | null;
+interface ChildResult extends ChildRun {
   rssSource: 'gnu-time' | 'child-resource-usage';
 }
 
