@@ -21,6 +21,9 @@
  *               links per 1,000 unrelated pairs, print/verification cost per image beside a raw
  *               decode, the candidate scan at 1,000,000 signatures (--skip-photo-match,
  *               --photo-products N, --photo-distractors N; bench/photo-match.ts)
+ *   appAtScale  the app on `cli demo --cases` (--app-cases, default --cases) in Chromium: sign-in
+ *               to the first queue rows and the tab counts (--skip-app, --app-only;
+ *               bench/app-at-scale.ts)
  *   pgImport    on PostgreSQL: the same file through the CLI's COPY path into a database of its
  *               own, beside this run's SQLite import (--skip-pg-import; bench/pg-import.ts)
  *   team        on PostgreSQL (--pg <url> or BENCH_DATABASE_URL; skipped with a note without
@@ -53,7 +56,7 @@ import { ensurePolicy } from '../db/repos/policy';
 import { queuePage } from '../app/queue/queue';
 import { sweep } from '../app/sweep/sweep';
 import { intFlag, parseArgs } from './args';
-import { generateDemoDisputes } from '../demo/demo-data';
+import { DEMO_USERS, generateDemoDisputes } from '../demo/demo-data';
 import type { ImportSummary } from '../app/intake/bulk-import';
 
 /** Fixed, so the generated file is the same on every run and can be reused with --work-dir. */
@@ -102,6 +105,9 @@ export async function runBench(args: string[]): Promise<void> {
     'reports-cases': 'string',
     'reports-only': 'boolean',
     'skip-pg-import': 'boolean',
+    'app-cases': 'string',
+    'app-only': 'boolean',
+    'skip-app': 'boolean',
   });
   const pgUrl = (flags.pg as string | undefined) ?? process.env.BENCH_DATABASE_URL;
   const team = async () => {
@@ -139,24 +145,35 @@ export async function runBench(args: string[]): Promise<void> {
       log,
     });
   };
-  if (flags['reports-only']) {
-    const figures = { reports: await reports() };
+  /** The app opened on a demo database of --app-cases cases, timed in Chromium (bench/app-at-scale.ts). */
+  const appAtScale = async (workDir: string, defaultCases: number) => {
+    if (flags['skip-app']) return { skipped: '--skip-app', pass: true };
+    const { benchAppAtScale } = await import('../bench/app-at-scale');
+    return benchAppAtScale({
+      root: ROOT,
+      workDir,
+      cases: intFlag(flags['app-cases'], 'app-cases', defaultCases, { min: 1, max: 2_000_000 }),
+      runs: Math.min(10, Math.max(1, intFlag(flags.runs, 'runs', 5))),
+      user: DEMO_USERS.find((u) => u.role === 'mediator')!,
+      log,
+    });
+  };
+  // One part alone: its figure only.
+  const alone: Array<[flag: string, name: string, run: () => Promise<{ pass: boolean }>]> = [
+    ['reports-only', 'reports', reports],
+    ['consistency-only', 'consistency', consistency],
+    ['team-only', 'team', team],
+    [
+      'app-only',
+      'appAtScale',
+      () => appAtScale(resolve((flags['work-dir'] as string | undefined) ?? join(tmpdir(), 'mediation-desk-bench-app')), 1_000_000),
+    ],
+  ];
+  for (const [flag, name, run] of alone) {
+    if (!flags[flag]) continue;
+    const figure = await run();
     process.stdout.write(
-      `${JSON.stringify({ bench: 'mediation-desk', startedAt: new Date().toISOString(), figures, pass: figures.reports.pass }, null, 2)}\n`,
-    );
-    return;
-  }
-  if (flags['consistency-only']) {
-    const figures = { consistency: await consistency() };
-    process.stdout.write(
-      `${JSON.stringify({ bench: 'mediation-desk', startedAt: new Date().toISOString(), figures, pass: figures.consistency.pass }, null, 2)}\n`,
-    );
-    return;
-  }
-  if (flags['team-only']) {
-    const figures = { team: await team() };
-    process.stdout.write(
-      `${JSON.stringify({ bench: 'mediation-desk', startedAt: new Date().toISOString(), figures, pass: figures.team.pass }, null, 2)}\n`,
+      `${JSON.stringify({ bench: 'mediation-desk', startedAt: new Date().toISOString(), figures: { [name]: figure }, pass: figure.pass }, null, 2)}\n`,
     );
     return;
   }
@@ -334,6 +351,7 @@ export async function runBench(args: string[]): Promise<void> {
         team: await team(),
         consistency: await consistency(),
         reports: await reports(),
+        appAtScale: await appAtScale(dir, cases),
         ...(auditFigure ? { auditVerify: auditFigure } : {}),
       };
       const report = {
