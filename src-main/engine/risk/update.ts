@@ -161,9 +161,14 @@ export class RiskUpdater {
   label(id: string, label: AccountLabel | null): void {
     const b = this.buyer(id);
     if (b.label === label) return;
+    const wasFlagged = b.label === 'serial_disputer';
     b.label = label;
     this.s.putBuyer(b);
     this.dirty.add(id);
+    // A flag weighs more in the neighbours' link reason (and is named in its sentence) even
+    // when the account was high-risk already, so its neighbours are rescored too; a change of
+    // high-risk status alone reaches them through `rescore`.
+    if (wasFlagged !== (label === 'serial_disputer')) for (const nb of smallGroupNeighbours(this.s, b).keys()) this.linkDirty.add(nb);
   }
 
   private orderContribution(o: OrderFact, sign: number): void {
