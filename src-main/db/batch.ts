@@ -1,5 +1,6 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { canCopy, copyRows } from './copy';
+import { execute } from './compiled';
 import { dialectOf, type DialectName } from './dialect';
 import type { Database } from './schema';
 
@@ -81,7 +82,7 @@ export async function insertRows(db: Kysely<Database>, t: RowTable, rows: readon
     while (n > rows.length - i) n >>= 1;
     const params: unknown[] = [];
     for (let r = i; r < i + n; r++) for (const v of rows[r]!) params.push(v);
-    await db.executeQuery(CompiledQuery.raw(insertText(dialect, t, n), params));
+    await execute(db, insertText(dialect, t, n), params);
     i += n;
   }
 }

@@ -9,6 +9,7 @@ import { restoreDeferredIndexes } from './repos/bulk-load';
 import { markCopyCapable, poolWithCopy } from './copy';
 import { markSharedServer, resilientPool, underStartupLock } from './server';
 import { poolWithPrepared } from './prepared';
+import { registerSqliteHandle } from './compiled';
 
 export type Db = Kysely<Database>;
 
@@ -61,7 +62,10 @@ function openSqlite(path: string, explicitBinding?: string): Db {
   raw.pragma('busy_timeout = 5000');
   // A decision must survive a power cut once the mediator saw "decided".
   raw.pragma('synchronous = FULL');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+  const cached = withStatementCache(raw);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+  registerSqliteHandle(db, cached);
+  return db;
 }
 
 /**

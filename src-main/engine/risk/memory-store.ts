@@ -1,5 +1,5 @@
 import type { BuyerAgg, DisputeFact, LinkGroup, OrderFact, PhotoCluster, PhotoUse, SellerAgg } from './model';
-import type { RiskStore } from './update';
+import { linkStatusOf, type RiskStore } from './update';
 
 /** Every row of the model in maps: the `score` command, the evaluation and the tests. */
 export class MemoryRiskStore implements RiskStore {
@@ -18,6 +18,9 @@ export class MemoryRiskStore implements RiskStore {
   }
   putBuyer(b: BuyerAgg) {
     this.buyers.set(b.id, b);
+  }
+  linkStatus(id: string) {
+    return linkStatusOf(this.buyers.get(id));
   }
   order(id: string) {
     return this.orders.get(id);

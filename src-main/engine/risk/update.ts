@@ -41,6 +41,13 @@ import {
 export interface RiskStore {
   buyer(id: string): BuyerAgg | undefined;
   putBuyer(b: BuyerAgg): void;
+  /**
+   * What a linked account's score says to its neighbours (the link reason reads nothing else
+   * of it): whether it counts as high-risk at its last scoring, and whether an analyst flagged
+   * it. Undefined for an account never scored. A store may answer from a lighter read than
+   * the whole row; a buyer changed in this run answers from its changed row.
+   */
+  linkStatus(id: string): { risky: boolean; flagged: boolean } | undefined;
   order(id: string): OrderFact | undefined;
   putOrder(o: OrderFact): void;
   dispute(id: string): DisputeFact | undefined;
@@ -154,9 +161,14 @@ export class RiskUpdater {
   label(id: string, label: AccountLabel | null): void {
     const b = this.buyer(id);
     if (b.label === label) return;
+    const wasFlagged = b.label === 'serial_disputer';
     b.label = label;
     this.s.putBuyer(b);
     this.dirty.add(id);
+    // A flag weighs more in the neighbours' link reason (and is named in its sentence) even
+    // when the account was high-risk already, so its neighbours are rescored too; a change of
+    // high-risk status alone reaches them through `rescore`.
+    if (wasFlagged !== (label === 'serial_disputer')) for (const nb of smallGroupNeighbours(this.s, b).keys()) this.linkDirty.add(nb);
   }
 
   private orderContribution(o: OrderFact, sign: number): void {
@@ -245,6 +257,10 @@ export class RiskUpdater {
   }
 }
 
+/** A buyer's status as its neighbours' link reasons see it (RiskStore.linkStatus). */
+export const linkStatusOf = (b: BuyerAgg | undefined): { risky: boolean; flagged: boolean } | undefined =>
+  b?.scored ? { risky: b.scored.risky, flagged: b.label === 'serial_disputer' } : undefined;
+
 /** The buyer's neighbours through link groups small enough to mean something. */
 export function smallGroupNeighbours(s: RiskStore, b: BuyerAgg): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
@@ -273,10 +289,7 @@ function groupViews(s: RiskStore, b: BuyerAgg): LinkGroupView[] {
 
 /** The flagged or high-risk accounts linked to a buyer, each weighed by its group's concentration of risk. */
 export function linkedRisky(s: RiskStore, b: BuyerAgg): LinkedNeighbour[] {
-  return linkedNeighbours(b.id, groupViews(s, b), (id) => {
-    const nb = s.buyer(id);
-    return nb?.scored ? { risky: nb.scored.risky, flagged: nb.label === 'serial_disputer' } : undefined;
-  });
+  return linkedNeighbours(b.id, groupViews(s, b), (id) => s.linkStatus(id));
 }
 
 const LINK_CODE = 'LINKED_ACCOUNTS';

@@ -1,5 +1,6 @@
 import {
   RISK_MODEL,
+  linkStatusOf,
   type BuyerAgg,
   type DisputeFact,
   type LinkGroup,
@@ -10,7 +11,9 @@ import {
   type SellerAgg,
 } from '../../../engine/risk';
 import { chunks, upsertObjects } from '../../batch';
-import { dialectOf } from '../../dialect';
+import { dialectOf, type DialectName } from '../../dialect';
+import { inList, padIn, queryRows } from '../../compiled';
+import type { Database } from '../../schema';
 import type { WriteTx } from '../../tx';
 import {
   MAX_IDS,
@@ -51,8 +54,11 @@ const useKey = (key: string, accountId: string) => `${key}\u0000${accountId}`;
 
 type Loaded<T> = Map<string, T | null>;
 
+type LinkStatus = { risky: boolean; flagged: boolean };
+
 class Missing {
   buyers = new Set<string>();
+  statuses = new Set<string>();
   orders = new Set<string>();
   disputes = new Set<string>();
   orderDisputes = new Set<string>();
@@ -64,6 +70,7 @@ class Missing {
   get any(): boolean {
     return !!(
       this.buyers.size ||
+      this.statuses.size ||
       this.sellers.size ||
       this.orders.size ||
       this.disputes.size ||
@@ -79,6 +86,8 @@ class Missing {
 export class DbRiskStore implements RiskStore {
   // What the database holds (null: known absent).
   private readonly buyers: Loaded<BuyerAgg> = new Map();
+  /** Linked accounts read only for their status (risky, flagged): two columns, not the whole row. */
+  private readonly statuses: Loaded<LinkStatus> = new Map();
   private readonly orders: Loaded<OrderFact> = new Map();
   private readonly disputes: Loaded<DisputeFact> = new Map();
   private readonly orderDisputes = new Map<string, string[]>();
@@ -92,6 +101,7 @@ export class DbRiskStore implements RiskStore {
   private w = this.freshWorking();
   private missing = new Missing();
   private readonly lock: boolean;
+  private readonly dialect: DialectName;
   /** Buyers that had no row before this batch (set by flush). */
   newBuyers = 0;
 
@@ -104,7 +114,8 @@ export class DbRiskStore implements RiskStore {
     private readonly tx: WriteTx,
     previousOrders?: Map<string, OrderFact | null>,
   ) {
-    this.lock = dialectOf(tx) === 'postgres';
+    this.dialect = dialectOf(tx);
+    this.lock = this.dialect === 'postgres';
     for (const [id, o] of previousOrders ?? []) this.orders.set(id, o);
   }
 
@@ -183,6 +194,16 @@ export class DbRiskStore implements RiskStore {
   putBuyer(b: BuyerAgg) {
     this.w.buyers.set(b.id, b);
     this.w.dirty.buyers.add(b.id);
+  }
+  linkStatus(id: string) {
+    const here = this.w.buyers.get(id);
+    if (here) return linkStatusOf(here);
+    if (this.buyers.has(id)) return linkStatusOf(this.buyers.get(id) ?? undefined);
+    if (!this.statuses.has(id)) {
+      this.missing.statuses.add(id);
+      return undefined;
+    }
+    return this.statuses.get(id) ?? undefined;
   }
   order(id: string) {
     return this.get(this.w.orders, this.orders, id, this.missing.orders, (o) => ({ ...o }));
@@ -341,53 +362,91 @@ export class DbRiskStore implements RiskStore {
       }
       for (const key of m.groups) {
         const g = this.groups.get(key);
-        if (g?.ids && g.members <= RISK_MODEL.linkCap) for (const id of g.ids) want(this.buyers, this.missing.buyers, id);
+        // Its members' status only: the buyer's link reason reads nothing else of them.
+        if (g?.ids && g.members <= RISK_MODEL.linkCap)
+          for (const id of g.ids) if (!this.buyers.has(id)) want(this.statuses, this.missing.statuses, id);
       }
     }
+  }
+
+  /**
+   * Rows of `table` whose `key` is one of `ids` (chunked), as precompiled statements (db/compiled.ts):
+   * on SQLite straight on the transaction's connection. Locked for update on PostgreSQL when `lock`.
+   */
+  private async rowsIn<R>(table: string, columns: string, key: string, ids: string[], lock: boolean): Promise<R[]> {
+    const out: R[] = [];
+    for (const chunk of chunks(ids, MAX_IDS)) {
+      const values = padIn(chunk);
+      const text = `select ${columns} from "${table}" where "${key}" in ${inList(this.dialect, values.length)}${lock && this.lock ? ' for update' : ''}`;
+      for (const r of await queryRows<R>(this.tx, text, values)) out.push(r);
+    }
+    return out;
   }
 
   private async load(m: Missing): Promise<void> {
     const tx = this.tx;
     const lock = <Q extends { forUpdate(): Q }>(q: Q): Q => (this.lock ? q.forUpdate() : q);
     const sorted = (s: Set<string>) => [...s].sort();
-    for (const ids of chunks(sorted(m.buyers), MAX_IDS)) {
-      const rows = await lock(tx.selectFrom('buyer_risk').selectAll().where('buyer_id', 'in', ids)).execute();
+    if (m.buyers.size) {
+      const ids = sorted(m.buyers);
+      const rows = await this.rowsIn<Database['buyer_risk']>('buyer_risk', '*', 'buyer_id', ids, true);
       for (const id of ids) this.buyers.set(id, null);
       for (const r of rows) this.buyers.set(r.buyer_id, buyerFromRow(r));
     }
-    for (const ids of chunks(sorted(m.orders), MAX_IDS)) {
-      const rows = await tx
-        .selectFrom('orders')
-        .select(['id', 'buyer_id', 'seller_id', 'placed_at', 'delivery_status'])
-        .where('id', 'in', ids)
-        .execute();
+    const statusIds = sorted(m.statuses).filter((id) => !this.buyers.has(id));
+    if (statusIds.length) {
+      const rows = await this.rowsIn<{ buyer_id: string; risky: number; label: string | null }>(
+        'buyer_risk',
+        '"buyer_id", "risky", "label"',
+        'buyer_id',
+        statusIds,
+        false,
+      );
+      for (const id of statusIds) this.statuses.set(id, null);
+      for (const r of rows) this.statuses.set(r.buyer_id, { risky: Number(r.risky) === 1, flagged: r.label === 'serial_disputer' });
+    }
+    if (m.orders.size) {
+      const ids = sorted(m.orders);
+      const rows = await this.rowsIn<Parameters<typeof orderFromRow>[0]>(
+        'orders',
+        '"id", "buyer_id", "seller_id", "placed_at", "delivery_status"',
+        'id',
+        ids,
+        false,
+      );
       for (const id of ids) this.orders.set(id, null);
       for (const r of rows) this.orders.set(r.id, orderFromRow(r));
     }
-    for (const ids of chunks(sorted(m.disputes), MAX_IDS)) {
-      const rows = await lock(tx.selectFrom('risk_disputes').selectAll().where('case_id', 'in', ids)).execute();
+    if (m.disputes.size) {
+      const ids = sorted(m.disputes);
+      const rows = await this.rowsIn<Database['risk_disputes']>('risk_disputes', '*', 'case_id', ids, true);
       for (const id of ids) this.disputes.set(id, null);
       for (const r of rows) this.disputes.set(r.case_id, disputeFromRow(r));
     }
-    for (const ids of chunks(sorted(m.orderDisputes), MAX_IDS)) {
-      const rows = await lock(tx.selectFrom('risk_disputes').selectAll().where('order_id', 'in', ids)).execute();
+    if (m.orderDisputes.size) {
+      const ids = sorted(m.orderDisputes);
+      const rows = await this.rowsIn<Database['risk_disputes']>('risk_disputes', '*', 'order_id', ids, true);
       const of = new Map<string, string[]>(ids.map((id) => [id, []]));
       for (const r of rows) {
-        of.get(r.order_id)!.push(r.case_id);
+        const list = of.get(r.order_id)!;
+        if (!list.includes(r.case_id)) list.push(r.case_id);
         if (!this.disputes.get(r.case_id)) this.disputes.set(r.case_id, disputeFromRow(r));
       }
       for (const [id, list] of of) this.orderDisputes.set(id, list);
     }
-    for (const ids of chunks(sorted(m.photos), MAX_IDS)) {
-      const rows = await lock(tx.selectFrom('risk_photos').selectAll().where('photo_key', 'in', ids)).execute();
+    if (m.photos.size) {
+      const ids = sorted(m.photos);
+      const rows = await this.rowsIn<Database['risk_photos']>('risk_photos', '*', 'photo_key', ids, true);
       for (const id of ids) this.photos.set(id, null);
       for (const r of rows) this.photos.set(r.photo_key, photoFromRow(r));
     }
-    for (const keys of chunks(sorted(m.photoMembers), MAX_IDS)) {
-      const rows = await lock(tx.selectFrom('risk_photo_uses').selectAll().where('photo_key', 'in', keys)).execute();
+    if (m.photoMembers.size) {
+      const keys = sorted(m.photoMembers);
+      const rows = await this.rowsIn<Database['risk_photo_uses']>('risk_photo_uses', '*', 'photo_key', keys, true);
       const of = new Map<string, string[]>(keys.map((k) => [k, []]));
       for (const r of rows) {
-        of.get(r.photo_key)!.push(r.account_id);
+        const list = of.get(r.photo_key)!;
+        if (!list.includes(r.account_id)) list.push(r.account_id);
         this.uses.set(useKey(r.photo_key, r.account_id), useFromRow(r));
       }
       for (const [k, list] of of) this.photoMembers.set(k, list);
@@ -405,13 +464,15 @@ export class DbRiskStore implements RiskStore {
       for (const k of chunk) this.uses.set(k, null);
       for (const r of rows) this.uses.set(useKey(r.photo_key, r.account_id), useFromRow(r));
     }
-    for (const ids of chunks(sorted(m.sellers), MAX_IDS)) {
-      const rows = await lock(tx.selectFrom('seller_risk').selectAll().where('seller_id', 'in', ids)).execute();
+    if (m.sellers.size) {
+      const ids = sorted(m.sellers);
+      const rows = await this.rowsIn<Database['seller_risk']>('seller_risk', '*', 'seller_id', ids, true);
       for (const id of ids) this.sellers.set(id, null);
       for (const r of rows) this.sellers.set(r.seller_id, sellerFromRow(r));
     }
-    for (const ids of chunks(sorted(m.groups), MAX_IDS)) {
-      const rows = await lock(tx.selectFrom('risk_link_groups').selectAll().where('group_key', 'in', ids)).execute();
+    if (m.groups.size) {
+      const ids = sorted(m.groups);
+      const rows = await this.rowsIn<Database['risk_link_groups']>('risk_link_groups', '*', 'group_key', ids, true);
       for (const id of ids) this.groups.set(id, null);
       for (const r of rows) this.groups.set(r.group_key, groupFromRow(r));
     }

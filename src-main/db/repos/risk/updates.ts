@@ -13,6 +13,8 @@ import {
   type RiskOutcome,
 } from '../../../engine/risk';
 import { chunks } from '../../batch';
+import { queryRows } from '../../compiled';
+import { dialectOf } from '../../dialect';
 import type { Database } from '../../schema';
 import type { Reader, WriteTx } from '../../tx';
 import { DbRiskStore } from './store';
@@ -36,9 +38,14 @@ export interface RiskModelState {
 }
 
 const MODEL_ID = 'current';
+const MODEL_SQL = {
+  sqlite: 'select * from "risk_model" where "id" = ?',
+  postgres: 'select * from "risk_model" where "id" = $1',
+} as const;
 
 export async function loadRiskModel(db: Reader): Promise<RiskModelState> {
-  const row = await db.selectFrom('risk_model').selectAll().where('id', '=', MODEL_ID).executeTakeFirst();
+  // Read in every event's transaction: a precompiled statement (db/compiled.ts).
+  const [row] = await queryRows<Database['risk_model']>(db, MODEL_SQL[dialectOf(db)], [MODEL_ID]);
   if (!row) return { priors: DEFAULT_PRIORS, fittedAt: 0, fittedBuyers: 0, buyers: 0 };
   return {
     priors: JSON.parse(row.priors) as Priors,
