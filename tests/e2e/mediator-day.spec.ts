@@ -99,6 +99,32 @@ test('a key pressed right after closing a dialog is not lost (Esc then f)', asyn
   await expect(page.getByTestId('filters-panel')).toBeVisible();
 });
 
+test('a shortcut pressed while a case opened by its address is still loading acts once the case arrives (d, then v after a reload)', async ({
+  page,
+}) => {
+  await signIn(page, demoUser('wei'));
+  const { caseId } = await api<{ caseId: string }>(page, 'case.claimNext', {});
+  // The case arrives late, as from a busy server: the screen shows the id in the address at
+  // once, before it knows what the case allows. A key pressed then used to be dropped.
+  await page.route('**/api/call/case.get', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.continue();
+  });
+  await page.goto(`/#/case/${caseId}`);
+  await expect(page.getByTestId('case-title')).toHaveText(caseId);
+  await expect(page.getByTestId('case-headline')).toHaveCount(0); // still loading
+  await page.keyboard.press('d');
+  await expect(page.getByTestId('decide-form')).toBeVisible();
+
+  // A new page at a case's address (a link from a mail or a chat), v for its evidence.
+  await page.goto('/#/case/D-900002');
+  await page.reload();
+  await expect(page.getByTestId('case-title')).toHaveText('D-900002');
+  await expect(page.getByTestId('case-headline')).toHaveCount(0);
+  await page.keyboard.press('v');
+  await expect(page.getByTestId('evidence-review')).toBeVisible();
+});
+
 test('the queue sorts on the server by a column header; the sort shows in aria-sort and survives a reload and a saved view', async ({
   page,
 }) => {
