@@ -174,6 +174,42 @@ test('the queue sorts on the server by a column header; the sort shows in aria-s
   await expect.poll(firstIds).toEqual(await serverIds({ by: 'claim', dir: 'desc' }));
 });
 
+test('the queue sorts by buyer risk: the riskiest buyers first, from the server, kept in the address', async ({ page }) => {
+  await signIn(page, demoUser('wei'));
+  await page.getByRole('tab', { name: /Unassigned/ }).click();
+  await expect(page.getByTestId('queue-row').first()).toBeVisible({ timeout: 30_000 });
+  const risk = page.getByTestId('sort-risk');
+  await expect(risk).toHaveAttribute('aria-sort', 'none');
+
+  const firstIds = async () => page.getByTestId('queue-case-id').evaluateAll((els) => els.slice(0, 8).map((e) => e.textContent));
+  const server = async (dir: 'asc' | 'desc') =>
+    (
+      await api<{ rows: Array<{ id: string; buyerScore: number | null }> }>(page, 'queue.list', {
+        scope: 'unassigned',
+        limit: 8,
+        sort: { by: 'risk', dir },
+      })
+    ).rows;
+
+  await risk.getByRole('button', { name: 'Risk: sort highest buyer risk first' }).click();
+  await expect(risk).toHaveAttribute('aria-sort', 'descending');
+  expect(page.url()).toContain('sort=risk.desc');
+  const riskiest = await server('desc');
+  await expect.poll(firstIds).toEqual(riskiest.map((r) => r.id));
+  // The scores the Risk column shows go down the list.
+  const scores = riskiest.map((r) => r.buyerScore ?? -1);
+  expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  expect(scores[0]).toBeGreaterThan((await server('asc'))[0]!.buyerScore ?? -1);
+  await shot(page, '44-queue-by-risk');
+
+  // The other way, and a reload keeps it.
+  await risk.getByRole('button').click();
+  await expect(risk).toHaveAttribute('aria-sort', 'ascending');
+  await page.reload();
+  await expect(page.getByTestId('sort-risk')).toHaveAttribute('aria-sort', 'ascending');
+  await expect.poll(firstIds).toEqual((await server('asc')).map((r) => r.id));
+});
+
 test('an empty Mine tab offers the next step: a sentence and a "Take next case" button that opens a case', async ({ page, browser }) => {
   // Whatever another spec left with Mira goes to Wei first (a supervisor's reassignment), so her Mine is empty.
   const sup = await browser.newPage();
