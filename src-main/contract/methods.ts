@@ -62,14 +62,20 @@ const EvidenceFile = z.union([FileDescription, FileBytes]);
 /** How many files one answer to an evidence request may carry. */
 export const MAX_EVIDENCE_FILES = 10;
 
-/** The queue columns the server sorts by: when a case was escalated, the claimed amount, the next deadline. */
-export const QueueSortBy = z.enum(['escalated', 'claim', 'deadline']);
+/**
+ * The queue columns the server sorts by: when a case was escalated, the claimed amount, the next
+ * deadline, the buyer's stored fraud-pattern score (`risk`).
+ */
+export const QueueSortBy = z.enum(['escalated', 'claim', 'deadline', 'risk']);
 export type QueueSortBy = z.output<typeof QueueSortBy>;
 /**
  * A queue's order. Absent: each tab's own (Mine: what needs action first; the others: escalated
  * longest ago first). Every sort ends on the case id, so pages never repeat or skip a row. Claims
  * compare as stored minor units (filter by currency to compare like with like); cases without a
- * running deadline come after every deadline.
+ * running deadline come after every deadline. By risk, a buyer's cases come together (ties on the
+ * score go by buyer id, then case id). A buyer not scored yet (imported before the score existed,
+ * until a full recompute) sorts below every score in Mine; the other tabs walk the scored buyers
+ * by their score's index, so by risk they leave that buyer's cases out (every other order lists them).
  */
 export const QueueSort = z
   .object({

@@ -121,6 +121,7 @@ describe('validation and roles', () => {
     [{ minAmountMinor: 500, maxAmountMinor: 100 }, 'maxAmountMinor'],
     [{ scope: 'everything' }, 'scope'],
     [{ sortBy: 'amount' }, ''],
+    [{ sort: { by: 'buyerRisk', dir: 'desc' } }, 'sort.by'],
   ])('queue.list refuses %j with VALIDATION naming %s', async (input, field) => {
     const r = await call('queue.list', input, M1);
     expect(r.ok).toBe(false);
@@ -271,6 +272,30 @@ describe('the queues', () => {
         risky.map((r) => r.id),
         `riskMin ${min}`,
       ).toEqual(all.filter((r) => (r.buyerScore ?? 0) >= min).map((r) => r.id));
+    }
+  });
+
+  it('sorts by the buyer’s stored risk score through the contract, a buyer’s cases together, the cursor paging it', async () => {
+    for (const [scope, who] of [
+      ['unassigned', M1],
+      ['all', S1],
+      ['mine', M1],
+    ] as const) {
+      const every = await allPages({ scope }, who, 50);
+      for (const dir of ['desc', 'asc'] as const) {
+        const sign = dir === 'asc' ? 1 : -1;
+        const byRisk = await allPages({ scope, sort: { by: 'risk', dir } }, who, 2);
+        const expected = [...every].sort(
+          (a, b) =>
+            sign * ((a.buyerScore ?? -1) - (b.buyerScore ?? -1) || (a.buyerId < b.buyerId ? -1 : a.buyerId > b.buyerId ? 1 : 0)) ||
+            sign * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+        );
+        expect(
+          byRisk.map((r) => r.id),
+          `${scope} ${dir}`,
+        ).toEqual(expected.map((r) => r.id));
+        expect(byRisk.every((r) => r.sortKey === (r.buyerScore ?? -1))).toBe(true);
+      }
     }
   });
 

@@ -26,15 +26,23 @@ interface Fact {
   claim: number;
   escalatedAt: number;
   dueAt: number | null;
+  buyer: string;
+  /** The buyer's stored score, null when not scored. */
+  score: number | null;
 }
 
 /** Every case as stored, read plainly (no index walk), to compute the expected orders in the test. */
 async function facts(db: Db): Promise<Fact[]> {
   const rows = await db
     .selectFrom('cases')
-    .select(['id', 'status', 'assignee_id', 'reason', 'claim_amount_minor', 'escalated_at', 'next_due_at'])
+    .select(['id', 'status', 'assignee_id', 'reason', 'claim_amount_minor', 'escalated_at', 'next_due_at', 'buyer_id'])
     .execute();
+  const scores = new Map(
+    (await db.selectFrom('buyer_risk').select(['buyer_id', 'score']).execute()).map((r) => [r.buyer_id, Number(r.score)]),
+  );
   return rows.map((r) => ({
+    buyer: r.buyer_id,
+    score: scores.get(r.buyer_id) ?? null,
     id: r.id,
     status: r.status,
     assignee: r.assignee_id,
@@ -46,12 +54,22 @@ async function facts(db: Db): Promise<Fact[]> {
 }
 
 type Sort = NonNullable<QueueQuery['sort']>;
-const keyOf = (f: Fact, by: Sort['by']) => (by === 'claim' ? f.claim : by === 'escalated' ? f.escalatedAt : (f.dueAt ?? Infinity));
+const keyOf = (f: Fact, by: Sort['by']) =>
+  by === 'claim' ? f.claim : by === 'escalated' ? f.escalatedAt : by === 'risk' ? (f.score ?? -1) : (f.dueAt ?? Infinity);
+const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 function expected(all: Fact[], keep: (f: Fact) => boolean, sort: Sort): string[] {
   const sign = sort.dir === 'asc' ? 1 : -1;
   return all
     .filter(keep)
-    .sort((a, b) => sign * (keyOf(a, sort.by) - keyOf(b, sort.by) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)))
+    .sort((a, b) => sign * (keyOf(a, sort.by) - keyOf(b, sort.by) || text(a.id, b.id)))
+    .map((f) => f.id);
+}
+/** By risk: the buyer's score, then the buyer, then the case; a buyer not scored yet below every score. */
+function expectedByRisk(all: Fact[], keep: (f: Fact) => boolean, dir: Sort['dir']): string[] {
+  const sign = dir === 'asc' ? 1 : -1;
+  return all
+    .filter(keep)
+    .sort((a, b) => sign * ((a.score ?? -1) - (b.score ?? -1) || text(a.buyer, b.buyer) || text(a.id, b.id)))
     .map((f) => f.id);
 }
 
@@ -74,6 +92,7 @@ describe('the sort is part of the contract', () => {
   it('accepts a column and a direction, keeps them in saved views, and refuses anything else with a sentence', () => {
     expect(QueueFilter.parse({ scope: 'all', sort: { by: 'claim', dir: 'desc' } }).sort).toEqual({ by: 'claim', dir: 'desc' });
     expect(SavedFilter.parse({ scope: 'mine', sort: { by: 'deadline', dir: 'asc' } }).sort).toEqual({ by: 'deadline', dir: 'asc' });
+    expect(QueueFilter.parse({ scope: 'unassigned', sort: { by: 'risk', dir: 'desc' } }).sort).toEqual({ by: 'risk', dir: 'desc' });
     const bad = QueueFilter.safeParse({ scope: 'all', sort: { by: 'buyerName', dir: 'asc' } });
     expect(bad.success).toBe(false);
     const dir = QueueFilter.safeParse({ scope: 'all', sort: { by: 'claim', dir: 'up' } });
@@ -165,6 +184,52 @@ describe.each(DIALECTS)('queue sort on $name', ({ url }) => {
   it('without a sort keeps each tab’s own order (escalated longest ago first)', async () => {
     const unassigned = (f: Fact) => f.status === 'escalated';
     expect(ids(await walkAll(db, { scope: 'unassigned' }, 'm1'))).toEqual(expected(all, unassigned, { by: 'escalated', dir: 'asc' }));
+  });
+
+  it('sorts by the buyer’s risk score: a buyer’s cases together, page after page, windowed or not, and in Mine', async () => {
+    const unassigned = (f: Fact) => f.status === 'escalated';
+    const open = (f: Fact) => OPEN.includes(f.status);
+    const mine = (f: Fact) => f.assignee === 'm1' && OPEN.includes(f.status);
+    // Several scores and buyers with more than one case, or the order would prove little.
+    expect(new Set(all.filter(open).map((f) => f.score)).size).toBeGreaterThan(3);
+    expect(all.every((f) => f.score !== null)).toBe(true);
+    for (const dir of ['desc', 'asc'] as const) {
+      const sort = { by: 'risk', dir } as const;
+      const rows = await walkAll(db, { scope: 'unassigned', sort }, 'm1');
+      expect(ids(rows)).toEqual(expectedByRisk(all, unassigned, dir));
+      // The row's sort key is the score shown in the Risk column.
+      expect(rows.every((r) => r.sortKey === r.buyerScore)).toBe(true);
+      expect(ids(await walkAll(db, { scope: 'all', sort }, 'm1'))).toEqual(expectedByRisk(all, open, dir));
+      // A window of 5 (buyer, case) pairs per request: short pages, the same rows in the same order.
+      const defective = (f: Fact) => open(f) && f.reason === 'defective';
+      expect(ids(await walkAll(db, { scope: 'all', reason: ['defective'], sort }, 'm1', 5))).toEqual(expectedByRisk(all, defective, dir));
+      expect(ids(await walkAll(db, { scope: 'mine', sort }, 'm1'))).toEqual(expectedByRisk(all, mine, dir));
+    }
+    // A minimum score narrows the same walk.
+    const cut = [...new Set(all.filter(open).map((f) => f.score!))].sort((a, b) => a - b)[2]!;
+    const risky = (f: Fact) => open(f) && f.score! >= cut;
+    expect(ids(await walkAll(db, { scope: 'all', riskMin: cut, sort: { by: 'risk', dir: 'desc' } }, 'm1'))).toEqual(
+      expectedByRisk(all, risky, 'desc'),
+    );
+  });
+
+  it('walks buyer_risk_by_score by risk, reaching the cases by cases_by_buyer, sorting only within a buyer', async () => {
+    if (url() !== ':memory:') return; // PostgreSQL's plan at scale: tests/db/queue-scale-plan.test.ts
+    for (const q of [
+      { scope: 'unassigned', limit: 50, sort: { by: 'risk', dir: 'desc' } },
+      { scope: 'all', limit: 50, reason: ['defective'], sort: { by: 'risk', dir: 'asc' } },
+    ] as const) {
+      const { plan } = await planOfFirstQuery(
+        db,
+        (d) => queuePage(d, QueueFilter.parse(q), null, NOW),
+        (s) => !/offset/i.test(s),
+      );
+      const where = `${JSON.stringify(q)}\n${plan.join('\n')}`;
+      expect(judgePlan(plan, 'buyer_risk_by_score', { noTempSort: false }), where).toEqual({ ok: true, problems: [] });
+      expect(plan.join('\n'), where).toMatch(/INDEX cases_by_buyer\b/);
+      // The case id orders a buyer's few cases; nothing sorts the whole page's candidates.
+      for (const l of plan.filter((x) => x.includes('USE TEMP B-TREE'))) expect(l, where).toMatch(/(RIGHT PART|LAST TERM) OF ORDER BY/);
+    }
   });
 
   it('walks the sort’s index with no sort step', async () => {

@@ -99,6 +99,32 @@ test('a key pressed right after closing a dialog is not lost (Esc then f)', asyn
   await expect(page.getByTestId('filters-panel')).toBeVisible();
 });
 
+test('a shortcut pressed while a case opened by its address is still loading acts once the case arrives (d, then v after a reload)', async ({
+  page,
+}) => {
+  await signIn(page, demoUser('wei'));
+  const { caseId } = await api<{ caseId: string }>(page, 'case.claimNext', {});
+  // The case arrives late, as from a busy server: the screen shows the id in the address at
+  // once, before it knows what the case allows. A key pressed then used to be dropped.
+  await page.route('**/api/call/case.get', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.continue();
+  });
+  await page.goto(`/#/case/${caseId}`);
+  await expect(page.getByTestId('case-title')).toHaveText(caseId);
+  await expect(page.getByTestId('case-headline')).toHaveCount(0); // still loading
+  await page.keyboard.press('d');
+  await expect(page.getByTestId('decide-form')).toBeVisible();
+
+  // A new page at a case's address (a link from a mail or a chat), v for its evidence.
+  await page.goto('/#/case/D-900002');
+  await page.reload();
+  await expect(page.getByTestId('case-title')).toHaveText('D-900002');
+  await expect(page.getByTestId('case-headline')).toHaveCount(0);
+  await page.keyboard.press('v');
+  await expect(page.getByTestId('evidence-review')).toBeVisible();
+});
+
 test('the queue sorts on the server by a column header; the sort shows in aria-sort and survives a reload and a saved view', async ({
   page,
 }) => {
@@ -146,6 +172,42 @@ test('the queue sorts on the server by a column header; the sort shows in aria-s
   await expect(page.getByTestId('sort-claim')).toHaveAttribute('aria-sort', 'descending');
   await expect(page.getByTestId('views-menu')).toHaveText(/Biggest claims/);
   await expect.poll(firstIds).toEqual(await serverIds({ by: 'claim', dir: 'desc' }));
+});
+
+test('the queue sorts by buyer risk: the riskiest buyers first, from the server, kept in the address', async ({ page }) => {
+  await signIn(page, demoUser('wei'));
+  await page.getByRole('tab', { name: /Unassigned/ }).click();
+  await expect(page.getByTestId('queue-row').first()).toBeVisible({ timeout: 30_000 });
+  const risk = page.getByTestId('sort-risk');
+  await expect(risk).toHaveAttribute('aria-sort', 'none');
+
+  const firstIds = async () => page.getByTestId('queue-case-id').evaluateAll((els) => els.slice(0, 8).map((e) => e.textContent));
+  const server = async (dir: 'asc' | 'desc') =>
+    (
+      await api<{ rows: Array<{ id: string; buyerScore: number | null }> }>(page, 'queue.list', {
+        scope: 'unassigned',
+        limit: 8,
+        sort: { by: 'risk', dir },
+      })
+    ).rows;
+
+  await risk.getByRole('button', { name: 'Risk: sort highest buyer risk first' }).click();
+  await expect(risk).toHaveAttribute('aria-sort', 'descending');
+  expect(page.url()).toContain('sort=risk.desc');
+  const riskiest = await server('desc');
+  await expect.poll(firstIds).toEqual(riskiest.map((r) => r.id));
+  // The scores the Risk column shows go down the list.
+  const scores = riskiest.map((r) => r.buyerScore ?? -1);
+  expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  expect(scores[0]).toBeGreaterThan((await server('asc'))[0]!.buyerScore ?? -1);
+  await shot(page, '44-queue-by-risk');
+
+  // The other way, and a reload keeps it.
+  await risk.getByRole('button').click();
+  await expect(risk).toHaveAttribute('aria-sort', 'ascending');
+  await page.reload();
+  await expect(page.getByTestId('sort-risk')).toHaveAttribute('aria-sort', 'ascending');
+  await expect.poll(firstIds).toEqual((await server('asc')).map((r) => r.id));
 });
 
 test('an empty Mine tab offers the next step: a sentence and a "Take next case" button that opens a case', async ({ page, browser }) => {

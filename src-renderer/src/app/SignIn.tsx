@@ -1,4 +1,19 @@
-import { Alert, Anchor, Button, Center, Paper, PasswordInput, Stack, Table, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Box,
+  Button,
+  Center,
+  Flex,
+  Paper,
+  PasswordInput,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  UnstyledButton,
+} from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { sessionInfo, signIn, type SessionInfo } from '../api/client';
 import { humanize } from '../ui/format';
@@ -29,8 +44,10 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
 
   return (
     <Center mih="100vh" bg="gray.0" py="xl">
-      <Stack gap="md" w={400}>
-        <Paper withBorder shadow="xs" p="xl" radius="md">
+      {/* The demo accounts sit beside the form where the window is wide enough: under it, a
+          short laptop window (1024 × 640) cut the list off at the bottom edge. */}
+      <Flex gap="md" wrap="wrap" justify="center" align="flex-start">
+        <Paper withBorder shadow="xs" p="xl" radius="md" w={400}>
           {withCode ? (
             <RedeemCode onSignedIn={onSignedIn} onBack={() => setWithCode(false)} />
           ) : (
@@ -75,15 +92,17 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
           )}
         </Paper>
         {info.demo && (
-          <DemoAccounts
-            accounts={info.accounts}
-            onPick={(a) => {
-              setUserId(a.userId);
-              setPassword(a.password);
-            }}
-          />
+          <Box w={400}>
+            <DemoAccounts
+              accounts={info.accounts}
+              onPick={(a) => {
+                setUserId(a.userId);
+                setPassword(a.password);
+              }}
+            />
+          </Box>
         )}
-      </Stack>
+      </Flex>
     </Center>
   );
 }

@@ -1,5 +1,5 @@
 import { ActionIcon, Alert, Badge, Box, Button, Center, Group, Kbd, Loader, ScrollArea, Stack, Text, Title, Tooltip } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import type { AppError } from '../../../../src-main/contract/errors';
 import { useMethodMutation, useMethodQuery } from '../../api/queries';
 import { Countdown } from '../../ui/Countdown';
@@ -49,6 +49,9 @@ interface Props {
 
 type Dialog = 'evidence' | 'propose' | 'decide' | 'release' | null;
 
+/** Single-key shortcuts that need the loaded case: claim, evidence request, proposal, decide, evidence review. */
+type CaseKey = 'c' | 'e' | 'p' | 'd' | 'v';
+
 /** What others see this person doing on the case (presence). */
 const ACTIVITY: Record<Exclude<Dialog, null>, PresenceActivity> = {
   evidence: 'requesting',
@@ -91,16 +94,42 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
     toast({ message, color: 'teal' });
   };
 
+  /** The shortcuts that act on the loaded case: what they may do depends on its state. */
+  const caseActions: Record<CaseKey, () => void> = {
+    c: () => allowed?.claim && void claim(),
+    e: () => allowed?.requestEvidence && setDialog('evidence'),
+    p: () => allowed?.propose && setDialog('propose'),
+    d: () => allowed?.decide && setDialog('decide'),
+    v: () => view && view.evidence.length > 0 && setReview({ index: null }),
+  };
+  // A case opened by a link or from the list shows its id at once, while `case.get` is still
+  // on its way: a mediator who knows the case presses `d` right then. Until the case is here
+  // nobody can tell whether the action is allowed, so the key waits (the latest one) and acts
+  // when the case arrives, instead of being dropped (it was: only the next press worked).
+  const waitingKey = useRef<CaseKey | null>(null);
+  const runWaitingKey = useEffectEvent(() => {
+    const key = waitingKey.current;
+    waitingKey.current = null;
+    if (key) caseActions[key]();
+  });
+  useEffect(() => {
+    if (view) runWaitingKey();
+  }, [view]);
+  const onCaseKey = (key: CaseKey) => {
+    if (view) caseActions[key]();
+    else waitingKey.current = key;
+  };
+
   useKeys(
     {
       Escape: onBack,
       j: () => onStep(1),
       k: () => onStep(-1),
-      c: () => allowed?.claim && void claim(),
-      e: () => allowed?.requestEvidence && setDialog('evidence'),
-      p: () => allowed?.propose && setDialog('propose'),
-      d: () => allowed?.decide && setDialog('decide'),
-      v: () => view && view.evidence.length > 0 && setReview({ index: null }),
+      c: () => onCaseKey('c'),
+      e: () => onCaseKey('e'),
+      p: () => onCaseKey('p'),
+      d: () => onCaseKey('d'),
+      v: () => onCaseKey('v'),
     },
     review === null,
   );

@@ -14,8 +14,8 @@ export type QueueScope = 'mine' | 'unassigned' | 'all';
 export type QueueSort = NonNullable<SavedFilter['sort']>;
 type SortBy = QueueSort['by'];
 
-/** The direction a column sorts first: the biggest claims, the nearest deadlines, the longest waiting. */
-const FIRST_DIR: Record<SortBy, QueueSort['dir']> = { claim: 'desc', deadline: 'asc', escalated: 'asc' };
+/** The direction a column sorts first: the biggest claims, the nearest deadlines, the longest waiting, the riskiest buyers. */
+const FIRST_DIR: Record<SortBy, QueueSort['dir']> = { claim: 'desc', deadline: 'asc', escalated: 'asc', risk: 'desc' };
 /** Each tab's own order, as the server walks it without a sort (Mine: what needs action first, no one column). */
 const DEFAULT_SORT: Record<QueueScope, QueueSort | null> = {
   mine: null,
@@ -53,7 +53,7 @@ const COLUMNS = (withAssignee: boolean) =>
     'minmax(104px, 1.3fr)', // reason
     'minmax(100px, 128px)', // claim
     'minmax(104px, 1fr)', // buyer
-    '48px', // risk
+    '56px', // risk (the score badge; the header's sort arrow needs the extra 8 px)
     '100px', // escalated
     ...(withAssignee ? ['76px'] : []),
     'minmax(136px, 184px)', // next deadline
@@ -200,7 +200,7 @@ export function QueueList({
           position: 'relative',
           height: body ? undefined : HEAD + rows.length * ROW + (hasMore ? ROW : 0),
           // The columns' floors: narrower than this the list scrolls sideways rather than overlap.
-          minWidth: withAssignee ? 990 : 900,
+          minWidth: withAssignee ? 998 : 908,
         }}
       >
         <div className="q-head q-grid" style={{ gridTemplateColumns: template }} role="row">
@@ -210,7 +210,7 @@ export function QueueList({
           <span role="columnheader">Reason</span>
           <SortHeader label="Claim" by="claim" scope={scope} sort={sort} onSort={onSort} right />
           <span role="columnheader">Buyer</span>
-          <span role="columnheader">Risk</span>
+          <SortHeader label="Risk" by="risk" scope={scope} sort={sort} onSort={onSort} />
           <SortHeader label="Escalated" by="escalated" scope={scope} sort={sort} onSort={onSort} />
           {withAssignee && <span role="columnheader">Assignee</span>}
           {scope === 'unassigned' ? (
@@ -235,6 +235,7 @@ const SORT_WORDS: Record<SortBy, Record<QueueSort['dir'], string>> = {
   claim: { asc: 'smallest claim first', desc: 'largest claim first' },
   escalated: { asc: 'escalated longest ago first', desc: 'escalated most recently first' },
   deadline: { asc: 'nearest deadline first', desc: 'furthest deadline first' },
+  risk: { asc: 'lowest buyer risk first', desc: 'highest buyer risk first' },
 };
 
 /** A column header that sorts the queue on the server; aria-sort says how it is sorted now. */

@@ -12,8 +12,13 @@ import { pct } from './shared';
  * title, an aria description, and its figures as a table for screen readers.
  */
 
-const W = 460;
-const H = 190;
+// The drawing's own units. Three charts sit side by side from a 1024-pixel window, where each
+// is about 300 pixels wide: drawn at 320 units, its 11-unit text stays near 10 pixels there
+// and grows with wider windows (up to the height cap), instead of shrinking to 7 pixels as a
+// wider drawing did.
+const W = 320;
+const H = 176;
+const FONT = 11;
 const PAD = { l: 34, r: 8, t: 10, b: 24 };
 const PLOT_W = W - PAD.l - PAD.r;
 const PLOT_H = H - PAD.t - PAD.b;
@@ -69,19 +74,20 @@ function ChartFigure(props: {
         role="img"
         aria-labelledby={`${id}-title`}
         aria-describedby={`${id}-desc`}
-        style={{ display: 'block', maxHeight: 240 }}
+        style={{ display: 'block', maxHeight: 250 }}
       >
         {props.yTicks.map((t) => (
           <g key={t}>
             <line x1={PAD.l} x2={W - PAD.r} y1={y(t)} y2={y(t)} stroke={GRID} />
-            <text x={PAD.l - 5} y={y(t) + 3} fontSize={10} textAnchor="end" fill={INK}>
+            <text x={PAD.l - 5} y={y(t) + 3} fontSize={FONT} textAnchor="end" fill={INK}>
               {props.yFormat ? props.yFormat(t) : t.toLocaleString()}
             </text>
           </g>
         ))}
         {props.children}
       </svg>
-      <Group gap="md" mt={4}>
+      {/* A narrow chart wraps its legend onto a second line close under the first. */}
+      <Group mt={4} style={{ columnGap: 12, rowGap: 0 }}>
         {props.legend.map((l) => (
           <Group key={l.label} gap={4} wrap="nowrap">
             <span
@@ -119,10 +125,10 @@ function ChartFigure(props: {
   );
 }
 
-/** x positions of n slots across the plot, and which of them carry a label (at most ~8). */
+/** x positions of n slots across the plot, and which of them carry a label (at most 6: "23 Nov" takes about 40 units). */
 function slots(n: number) {
   const slot = PLOT_W / Math.max(1, n);
-  const every = Math.max(1, Math.ceil(n / 8));
+  const every = Math.max(1, Math.ceil(n / 6));
   return { slot, x: (i: number) => PAD.l + i * slot, labelled: (i: number) => i % every === 0 };
 }
 
@@ -165,7 +171,7 @@ function DecisionsPerWeek({ weeks }: { weeks: ReportRow[] }) {
               );
             })}
             {s.labelled(i) && (
-              <text x={x + bar / 2} y={H - 8} fontSize={10} textAnchor="middle" fill={INK}>
+              <text x={x + bar / 2} y={H - 8} fontSize={FONT} textAnchor="middle" fill={INK}>
                 {weekLabel(w.key)}
               </text>
             )}
@@ -221,7 +227,7 @@ function HoursPerWeek({ weeks }: { weeks: ReportRow[] }) {
       {weeks.map(
         (w, i) =>
           s.labelled(i) && (
-            <text key={w.key} x={cx(i)} y={H - 8} fontSize={10} textAnchor="middle" fill={INK}>
+            <text key={w.key} x={cx(i)} y={H - 8} fontSize={FONT} textAnchor="middle" fill={INK}>
               {weekLabel(w.key)}
             </text>
           ),
@@ -237,7 +243,7 @@ function AppealsByReason({ reasons }: { reasons: ReportRow[] }) {
   const max = Math.max(0.05, ...shown.map((r) => rate(r.appealed, r.decided)));
   const xTicks = ticks(max * 100).map((t) => t / 100);
   const xMax = xTicks[xTicks.length - 1]!;
-  const labelW = 150;
+  const labelW = 112;
   const plotW = W - labelW - PAD.r - 30;
   const rowH = Math.min(22, (H - PAD.t - PAD.b) / Math.max(1, shown.length));
   const x = (v: number) => labelW + (v / xMax) * plotW;
@@ -260,7 +266,7 @@ function AppealsByReason({ reasons }: { reasons: ReportRow[] }) {
       {xTicks.map((t) => (
         <g key={t}>
           <line x1={x(t)} x2={x(t)} y1={PAD.t} y2={H - PAD.b} stroke={GRID} />
-          <text x={x(t)} y={H - 8} fontSize={10} textAnchor="middle" fill={INK}>
+          <text x={x(t)} y={H - 8} fontSize={FONT} textAnchor="middle" fill={INK}>
             {`${Math.round(t * 100)}%`}
           </text>
         </g>
@@ -272,8 +278,8 @@ function AppealsByReason({ reasons }: { reasons: ReportRow[] }) {
         const label = reasonLabel(r.key);
         return (
           <g key={r.key}>
-            <text x={labelW - 6} y={y + rowH / 2 + 3} fontSize={10} textAnchor="end" fill={INK}>
-              {label.length > 26 ? `${label.slice(0, 25)}…` : label}
+            <text x={labelW - 6} y={y + rowH / 2 + 3} fontSize={FONT} textAnchor="end" fill={INK}>
+              {label.length > 19 ? `${label.slice(0, 18)}…` : label}
             </text>
             <rect x={labelW} y={y + 2} width={Math.max(0, x(a) - labelW)} height={rowH - 4} fill={APPEALED} rx={2}>
               <title>{`${label}: ${r.appealed} of ${r.decided} appealed (${pct(a)})`}</title>
@@ -281,7 +287,7 @@ function AppealsByReason({ reasons }: { reasons: ReportRow[] }) {
             <rect x={labelW} y={y + rowH / 4 + 1} width={Math.max(0, x(o) - labelW)} height={rowH / 2 - 2} fill={OVERTURNED} rx={1}>
               <title>{`${label}: ${r.overturned} overturned (${pct(o)})`}</title>
             </rect>
-            <text x={x(a) + 4} y={y + rowH / 2 + 3} fontSize={10} fill={INK}>
+            <text x={x(a) + 4} y={y + rowH / 2 + 3} fontSize={FONT} fill={INK}>
               {pct(a)}
             </text>
           </g>
@@ -291,11 +297,11 @@ function AppealsByReason({ reasons }: { reasons: ReportRow[] }) {
   );
 }
 
-/** The three charts side by side where the screen is wide, stacked where it is not. */
+/** The three charts side by side from a small laptop's window up (the first screen shows them whole), stacked below. */
 export function ReportCharts({ weeks, reasons }: { weeks: ReportRow[] | undefined; reasons: ReportRow[] | undefined }) {
   if (!weeks?.length) return null;
   return (
-    <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="sm" mb="md" data-testid="reports-charts">
+    <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm" mb="md" data-testid="reports-charts">
       <DecisionsPerWeek weeks={weeks} />
       <HoursPerWeek weeks={weeks} />
       {reasons && reasons.length > 0 && <AppealsByReason reasons={reasons} />}

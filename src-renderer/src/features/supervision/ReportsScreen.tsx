@@ -8,7 +8,7 @@ import { formatInstantCompact, outcomeLabel, reasonLabel } from '../../ui/format
 import { Money } from '../../ui/Money';
 import { ReportCharts } from './ReportCharts';
 import { reportCsv } from './reportsCsv';
-import { Empty, pct, ScreenHeader } from './shared';
+import { Empty, pct, ScreenHeader, Stat } from './shared';
 
 const DAY = 86_400_000;
 const PERIODS = [
@@ -83,7 +83,7 @@ export function ReportsScreen({ onOpen, active }: { me: Me; onOpen: (caseId: str
     <Box className="sv-page" data-testid="reports-screen" style={{ overflow: 'auto', height: '100%' }}>
       <ScreenHeader
         title="Reports"
-        subtitle="Cases first decided in the period: how they were decided, how long they took, appeals, deadlines kept and refunds. Click a number to see its cases."
+        subtitle="Cases first decided in the period. Click a number in the table to see its cases."
         right={
           <>
             <SegmentedControl size="xs" value={days} onChange={setDays} data={PERIODS} aria-label="Period" />
@@ -111,8 +111,9 @@ export function ReportsScreen({ onOpen, active }: { me: Me; onOpen: (caseId: str
         <Empty title="No case was decided in this period." hint="Choose a longer period." testId="reports-empty" />
       ) : (
         <>
+          <KeyFigures totals={data.totals} />
           <ReportCharts weeks={byWeek.data?.rows} reasons={byReason.data?.rows} />
-          <Table.ScrollContainer minWidth={980}>
+          <Table.ScrollContainer minWidth={960}>
             <Table
               striped
               highlightOnHover
@@ -214,9 +215,43 @@ export function ReportsScreen({ onOpen, active }: { me: Me; onOpen: (caseId: str
   );
 }
 
+/**
+ * The period's key figures in one strip above the charts, so the first screen answers "how are
+ * we doing" before any scrolling (the table's totals line says the same at its foot).
+ */
+function KeyFigures({ totals: t }: { totals: ReportRow }) {
+  const share = (n: number, of: number) => (of ? pct(n / of) : '—');
+  return (
+    <Group gap="sm" mb="sm" wrap="wrap" data-testid="reports-key-figures">
+      <Stat label="Decided" value={t.decided.toLocaleString()} hint="first decisions" testId="key-decided" />
+      <Stat label="By default" value={share(t.default, t.decided)} hint={`${t.default.toLocaleString()} cases`} testId="key-default" />
+      <Stat label="Appealed" value={share(t.appealed, t.decided)} hint={`${t.appealed.toLocaleString()} cases`} testId="key-appealed" />
+      <Stat
+        label="Overturned"
+        value={share(t.overturned, t.appealed)}
+        hint={`${t.overturned.toLocaleString()} of ${t.appealed.toLocaleString()} appeals`}
+        testId="key-overturned"
+      />
+      <Stat
+        label="Hours p50 / p90 ≈"
+        value={`${t.hoursToDecision.p50 ?? '—'} / ${t.hoursToDecision.p90 ?? '—'}`}
+        hint="escalation to decision"
+        testId="key-hours"
+      />
+      <Stat
+        label="Evidence expired"
+        value={share(t.evidenceExpired, t.evidenceRequests)}
+        hint={`${t.evidenceExpired.toLocaleString()} of ${t.evidenceRequests.toLocaleString()} requests`}
+        testId="key-evidence"
+      />
+    </Group>
+  );
+}
+
 /** Volume as a bar scaled to the busiest row, its default share in a darker part. */
 function VolumeBar({ decided, byDefault, max }: { decided: number; byDefault: number; max: number }) {
-  const width = 140;
+  // 88 pixels: with 140 the table was 47 pixels wider than a 1024-pixel window's page and scrolled sideways.
+  const width = 88;
   const w = Math.max(2, Math.round((decided / max) * width));
   const d = decided ? Math.round((byDefault / decided) * w) : 0;
   return (
