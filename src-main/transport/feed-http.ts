@@ -186,6 +186,10 @@ function streamParts(req: IncomingMessage, upload: FeedUpload): Promise<string |
       reject(e);
     };
     parser.on('file', (field, stream, info) => {
+      // At once, before anything awaits: busboy errors a file stream whose body ends before the
+      // closing boundary, and an 'error' nobody listens to would take the whole process down.
+      // The parser reports the same error (below); the store's reading of the stream sees it too.
+      stream.on('error', () => undefined);
       if (failed) return void stream.resume();
       if (field !== 'file') {
         stream.resume();
@@ -216,7 +220,7 @@ function streamParts(req: IncomingMessage, upload: FeedUpload): Promise<string |
     );
     parser.on('partsLimit', () => stop(failure(400, 'VALIDATION', 'Too many parts: one to ten `file` parts and an optional `note`.')));
     parser.on('fieldsLimit', () => stop(failure(400, 'VALIDATION', 'Only one `note` field is read.', 'note')));
-    parser.on('error', (e: unknown) => stop(failure(400, 'VALIDATION', `The multipart body cannot be read: ${(e as Error).message}`)));
+    parser.on('error', (e: unknown) => stop(unreadable(e)));
     parser.on('close', () => {
       void pending.then(() => {
         if (!failed) resolve(note);
@@ -226,6 +230,16 @@ function streamParts(req: IncomingMessage, upload: FeedUpload): Promise<string |
     req.pipe(parser);
   });
 }
+
+/** A multipart body busboy could not read; a cut-off body (the usual case) said in words. */
+const unreadable = (e: unknown) =>
+  (e as Error).message === 'Unexpected end of form'
+    ? failure(
+        400,
+        'VALIDATION',
+        'The multipart body ended before its closing boundary (--<boundary>--); nothing was recorded. Send the whole body again with the same Idempotency-Key.',
+      )
+    : failure(400, 'VALIDATION', `The multipart body cannot be read: ${(e as Error).message}`);
 
 export function sendFeedJson(
   res: ServerResponse,

@@ -155,6 +155,34 @@ describe('streamed evidence uploads', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('a body that ends before its closing boundary is refused (400) and the server keeps serving', async () => {
+    const id = await caseWithRequest();
+    const send = (body: Buffer) =>
+      fetch(`${desk.server.url}/feed/v1/evidence/${id}/buyer`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${desk.token}`,
+          'Idempotency-Key': newKey(),
+          'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`,
+        },
+        body,
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    const head = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\n`);
+    // The whole file, then nothing: no closing boundary (a client cut off, a proxy's truncation).
+    for (const body of [
+      Buffer.concat([head, await jpeg(40), Buffer.from('\r\n')]),
+      Buffer.concat([head, (await jpeg(41)).subarray(0, 100)]),
+    ]) {
+      const cut = await send(body);
+      expect([cut.status, cut.body.error.code]).toEqual([400, 'VALIDATION']);
+      expect(cut.body.error.message).toMatch(/closing boundary/);
+    }
+    expect(await evidenceOf(id)).toEqual([]);
+    // Still serving: the same answer, whole, is taken.
+    const whole = await upload(desk, id, 'buyer', [{ name: 'file', filename: 'a.jpg', body: await jpeg(40) }]);
+    expect(whole.status, JSON.stringify(whole.body)).toBe(200);
+  });
+
   it('takes a 100 MB video with memory staying flat, and refuses 100 MB + 1 before the body ends', async () => {
     const id = await caseWithRequest();
     global.gc?.();
