@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { FeedApi, FeedUpload } from '../app/feed/api';
 import type { Feed } from '../app/feed/admin';
@@ -179,10 +180,14 @@ function streamParts(req: IncomingMessage, upload: FeedUpload): Promise<string |
     } catch {
       return reject(failure(400, 'VALIDATION', 'The multipart body has no boundary.'));
     }
+    /** File parts not yet read to their end: the store waits on each while it holds a temp file. */
+    const unfinished = new Set<Readable>();
     const stop = (e: unknown) => {
       if (failed) return;
       failed = true;
       req.unpipe(parser);
+      // No more bytes will come: a store still reading one of these would wait forever with its file open.
+      for (const stream of unfinished) stream.destroy(new Error('the upload stopped'));
       reject(e);
     };
     parser.on('file', (field, stream, info) => {
@@ -190,6 +195,8 @@ function streamParts(req: IncomingMessage, upload: FeedUpload): Promise<string |
       // closing boundary, and an 'error' nobody listens to would take the whole process down.
       // The parser reports the same error (below); the store's reading of the stream sees it too.
       stream.on('error', () => undefined);
+      unfinished.add(stream);
+      stream.once('close', () => unfinished.delete(stream));
       if (failed) return void stream.resume();
       if (field !== 'file') {
         stream.resume();
@@ -227,6 +234,9 @@ function streamParts(req: IncomingMessage, upload: FeedUpload): Promise<string |
       });
     });
     req.on('aborted', () => stop(failure(400, 'VALIDATION', 'The upload was interrupted.')));
+    req.on('close', () => {
+      if (!req.complete) stop(failure(400, 'VALIDATION', 'The upload was interrupted.'));
+    });
     req.pipe(parser);
   });
 }
