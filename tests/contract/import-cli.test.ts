@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,22 @@ const cli = (args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/index.ts', ...args], {
     encoding: 'utf8',
     env: { ...process.env, DATABASE_URL: '' },
+  });
+
+/** As cli, without blocking this process (a test's own listener must keep answering). */
+const cliAsync = (args: string[]) =>
+  new Promise<{ status: number | null; stderr: string }>((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli/index.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGTERM'), 40_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      done({ status, stderr });
+    });
   });
 
 describe('cli import', () => {
@@ -73,5 +90,20 @@ describe('cli import', () => {
     const demo = cli(['demo', '--cases', '99999999999', '--db', ':memory:']);
     expect(demo.status).toBe(2);
     expect(demo.stderr.trim()).toBe('--cases must be between 1 and 2000000, got 99999999999 (cli demo --help lists the options)');
+  });
+
+  it('serve on a port another program holds says so in one sentence (exit 2), not a stack trace', async () => {
+    const holder = createServer();
+    await new Promise<void>((ok) => holder.listen(0, '127.0.0.1', ok));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const run = await cliAsync(['serve', '--port', String(port), '--fresh']);
+      expect(run.status).toBe(2);
+      expect(run.stderr.trim()).toBe(
+        `port ${port} on 127.0.0.1 is already in use by another program; choose another with --port N (0 takes any free port) (cli serve --help lists the options)`,
+      );
+    } finally {
+      holder.close();
+    }
   });
 });
