@@ -27,6 +27,10 @@ export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code
 /** A sha256 as the store and the screens name files: 64 lowercase hex digits. */
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 export const Sha256 = z.string().regex(SHA256_HEX, 'must be 64 lowercase hex digits');
-export const Id = z.string().trim().min(1, 'is required').max(128, 'is longer than 128 characters');
-export const Text = (max: number) => z.string().max(max, `is longer than ${max} characters`);
-export const RequiredText = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `is longer than ${max} characters`);
+/** PostgreSQL cannot store U+0000 in text (SQLite can): refused on the way in, on either database, with the field named. */
+const noNul = (s: string) => !s.includes('\u0000');
+const NUL_MESSAGE = 'must not contain the NUL character (\\u0000)';
+export const Id = z.string().trim().min(1, 'is required').max(128, 'is longer than 128 characters').refine(noNul, NUL_MESSAGE);
+export const Text = (max: number) => z.string().max(max, `is longer than ${max} characters`).refine(noNul, NUL_MESSAGE);
+export const RequiredText = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `is longer than ${max} characters`).refine(noNul, NUL_MESSAGE);

@@ -60,6 +60,21 @@ describe.each(FEED_DIALECTS)('the feed API on $name', ({ url }) => {
     expect([missing.status, missing.body.error?.code]).toEqual([404, 'NOT_FOUND']);
   });
 
+  it('refuses text holding a NUL character with 400 VALIDATION naming the field (PostgreSQL cannot store it)', async () => {
+    const nul = 'does not \u0000 switch on';
+    const bad = await feedPost(desk, 'intake.dispute', dispute(nextId(), { description: nul }), newKey());
+    expect([bad.status, bad.body.error?.code, bad.body.error?.field]).toEqual([400, 'VALIDATION', 'description']);
+    expect(bad.body.error?.message).toMatch(/NUL/);
+    const inId = await feedPost(desk, 'intake.dispute', dispute('F-\u0000'), newKey());
+    expect([inId.status, inId.body.error?.field]).toEqual([400, 'id']);
+    const id = await importCase();
+    await deskCall(desk, 'case.claim', { caseId: id }, M1);
+    const asked = await desk.core.dispatch('case.requestEvidence', { caseId: id, party: 'buyer', request: `A photo ${nul}` }, M1);
+    expect(asked.ok ? 'ok' : [asked.error.code, asked.error.field]).toEqual(['VALIDATION', 'request']);
+    const found = await desk.core.dispatch('case.search', { query: 'F-\u0000' }, M1);
+    expect(found.ok ? 'ok' : found.error.code).toBe('VALIDATION');
+  });
+
   it('refuses a call without a usable Idempotency-Key (400)', async () => {
     for (const key of [undefined, '', 'x'.repeat(201), 'clé']) {
       const headers: Record<string, string> = { Authorization: `Bearer ${desk.token}`, 'Content-Type': 'application/json' };
