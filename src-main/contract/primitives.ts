@@ -7,7 +7,19 @@ export const Instant = z
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/,
     'must be an ISO-8601 instant with a time zone, e.g. 2026-03-01T09:00:00Z',
   )
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date');
+  .refine(isRealDate, 'is not a real date');
+
+/**
+ * The date's day exists in its month, and the instant parses. Date.parse alone is not enough: it
+ * rolls 2026-02-30 over to 2 March instead of refusing it.
+ */
+function isRealDate(s: string): boolean {
+  if (Number.isNaN(Date.parse(s))) return false;
+  const [year, month, day] = s.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month >= 1 && month <= 12 && day >= 1 && day <= days;
+}
 
 export const toMs = (iso: string): number => Date.parse(iso);
 export const toIso = (ms: number): string => new Date(ms).toISOString();

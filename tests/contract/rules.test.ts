@@ -147,6 +147,10 @@ describe('rule 1 — intake', () => {
     ['unknown reason', { reason: 'changed_my_mind' }, 'reason'],
     ['float money', { order: { itemPriceMinor: 100.5 } }, 'order.itemPriceMinor'],
     ['instant without a zone', { escalatedAt: '2026-03-02T08:00:00' }, 'escalatedAt'],
+    // Date.parse rolls these over to 1 and 2 March instead of refusing them.
+    ['29 February of a common year', { openedAt: '2026-02-29T01:00:00.000Z' }, 'openedAt: is not a real date'],
+    ['30 February', { order: { tracking: { deliveredAt: '2026-02-30T21:00:00Z' } } }, 'order.tracking.deliveredAt: is not a real date'],
+    ['31 April', { buyer: { createdAt: '2025-04-31T09:00:00+02:00' } }, 'buyer.createdAt: is not a real date'],
     ['bad delivery status', { order: { tracking: { status: 'lost' } } }, 'order.tracking.status'],
     [
       'bad sha256 of submitted evidence',
