@@ -203,4 +203,29 @@ describe.concurrent('cli replay (child process)', () => {
     expect(stderr).toMatch(/steps\.1\.at/);
     expect(stderr).toMatch(/back in time/);
   });
+
+  it("exits 2 naming the user when a user id is given twice or is the feed's or the clock's name", async () => {
+    const tick = [{ at: '2026-03-02T10:00:00Z', method: 'system.tick' }];
+    for (const [users, path, words] of [
+      [
+        [
+          { id: 'm1', name: 'Mira', role: 'mediator' },
+          { id: 'm1', name: 'Max', role: 'supervisor' },
+        ],
+        'users.1.id',
+        /given twice/,
+      ],
+      [[{ id: 'intake', name: 'Ida', role: 'supervisor' }], 'users.0.id', /marketplace feed/],
+      [[{ id: 'system', name: 'Sy', role: 'mediator' }], 'users.0.id', /sweep/],
+    ] as const) {
+      const file = join(dir, `users-${path}.json`);
+      writeFileSync(file, JSON.stringify({ users, steps: tick }));
+      const { code, stdout, stderr } = await runCli(['replay', file]);
+      expect(code, stderr).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toContain(`${file}: ${path}: `);
+      expect(stderr).toMatch(words);
+    }
+  });
 });
