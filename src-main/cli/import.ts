@@ -24,6 +24,8 @@ export async function runImport(args: string[]): Promise<void> {
   const file = positional[0];
   if (!file) throw new ArgError('usage: cli import <file.ndjson> [--db <url or path>]');
   const url = (flags.db as string | undefined) ?? databaseUrlFromEnv() ?? resolve(defaultDataDir(), 'mediation-desk.sqlite');
+  // A folder opens like a file and fails only at the first read, after the database was made.
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new ArgError(`${file}: is a folder, not an NDJSON file`);
   const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
   await new Promise<void>((ok, ko) => {
     stream.once('open', () => ok());

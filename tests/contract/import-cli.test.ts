@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +64,15 @@ describe('cli import', () => {
     const run = cli(['import', '/nonexistent/disputes.ndjson', '--db', ':memory:']);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/cannot be read/);
+  });
+
+  it('a folder given as the file is refused in one sentence (exit 2) before any database is made', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'md-import-'));
+    const db = join(dir, 'db.sqlite');
+    const run = cli(['import', dir, '--db', db]);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe(`${dir}: is a folder, not an NDJSON file (cli import --help lists the options)`);
+    expect(existsSync(db)).toBe(false);
   });
 
   it('refuses worker and batch counts outside their bounds with one sentence, before reading anything', () => {
