@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { HistoryRecord } from '../contract/history';
 import { HistoryScorer, toHistoryEvent } from '../engine/risk';
 import { ArgError } from './args';
+import { withoutBom } from '../util/ndjson-lines';
 
 /**
  * `score <history.ndjson>` (SCENARIOS.md): a buyer history, one record per line in time order,
@@ -41,8 +42,9 @@ export async function runScore(args: string[]): Promise<void> {
   let nonBlank = 0;
   let lastAt = Number.NEGATIVE_INFINITY;
   try {
-    for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
+    for await (const read of createInterface({ input: stream, crlfDelay: Infinity })) {
       line++;
+      const text = line === 1 ? withoutBom(read) : read;
       if (text.trim() === '') continue;
       nonBlank++;
       if (text.includes('\u0000')) throw new ArgError(`${file}: line ${line} holds binary data; a history is NDJSON text`);

@@ -10,8 +10,11 @@ export async function* ndjsonLines(input: Readable): AsyncGenerator<{ line: numb
   let rest = '';
   let line = 0;
   let bytesRead = 0;
+  let first = true;
   for await (const chunk of input as AsyncIterable<string | Buffer>) {
-    const piece = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    const decoded = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    const piece = first ? withoutBom(decoded) : decoded;
+    first = false;
     bytesRead += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
     const text = rest + piece;
     let start = 0;
@@ -24,3 +27,6 @@ export async function* ndjsonLines(input: Readable): AsyncGenerator<{ line: numb
   }
   if (rest) yield { line: line + 1, text: rest.endsWith('\r') ? rest.slice(0, -1) : rest, bytesRead };
 }
+
+/** A text without the UTF-8 byte-order mark some editors (Notepad, Excel's "CSV UTF-8") put at the start of a file. */
+export const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);

@@ -60,6 +60,16 @@ describe('cli import', () => {
     expect(JSON.parse(again.stdout.trim().split('\n').pop()!)).toMatchObject({ created: 0, unchanged: 2, refused: 2 });
   });
 
+  it('a file saved with a byte-order mark imports its first line too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'md-import-'));
+    const [a, b] = [...generateDemoDisputes({ cases: 2, now: Date.parse('2026-03-10T00:00:00Z'), seed: 5 })];
+    const file = join(dir, 'bom.ndjson');
+    writeFileSync(file, `\uFEFF${JSON.stringify(a)}\r\n${JSON.stringify(b)}\r\n`);
+    const run = cli(['import', file, '--db', join(dir, 'db.sqlite')]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({ read: 2, created: 2, refused: 0 });
+  });
+
   it('exits 2 with a message when the file cannot be read', () => {
     const run = cli(['import', '/nonexistent/disputes.ndjson', '--db', ':memory:']);
     expect(run.status).toBe(2);

@@ -170,6 +170,15 @@ describe.concurrent('cli replay (child process)', () => {
     expect(doc).toEqual(JSON.parse(JSON.stringify(inProcess)));
   });
 
+  it('reads a scenario saved with a byte-order mark (Windows editors) like the same file without it', async () => {
+    const source = join(SCENARIO_DIR, files[0]!);
+    const file = join(dir, 'with-bom.json');
+    writeFileSync(file, `\uFEFF${readFileSync(source, 'utf8')}`);
+    const [plain, bom] = await Promise.all([runCli(['replay', source]), runCli(['replay', file])]);
+    expect(bom.code, bom.stderr).toBe(0);
+    expect(bom.stdout).toBe(plain.stdout);
+  });
+
   it('exits 2 with a message on stderr for a missing file', async () => {
     const { code, stdout, stderr } = await runCli(['replay', join(dir, 'does-not-exist.json')]);
     expect(code).toBe(2);
