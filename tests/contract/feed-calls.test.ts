@@ -307,9 +307,24 @@ describe.each(FEED_DIALECTS)('the feed API on $name', ({ url }) => {
     expect([...first.events, ...second.events]).toEqual(all.events.slice(0, 4));
     const end = await feedEvents(desk, all.next, 10);
     expect([end.events, end.next]).toEqual([[], all.next]);
-    for (const q of ['limit=0', 'limit=1001', 'after=-1', 'after=abc']) {
+    // Only decimal digits: hex, exponents, signs, spaces and empty values are not a seq someone handled.
+    for (const q of [
+      'limit=0',
+      'limit=1001',
+      'after=-1',
+      'after=abc',
+      'after=0x10',
+      'after=1e3',
+      'after=+5',
+      'after=%205',
+      'after=',
+      'limit=',
+    ]) {
       const res = await fetch(`${desk.server.url}/feed/v1/events?${q}`, { headers: { Authorization: `Bearer ${desk.token}` } });
       expect(res.status, q).toBe(400);
+      const error = ((await res.json()) as { error: { message: string; field: string } }).error;
+      expect(error.field, q).toBe(q.split('=')[0]);
+      expect(error.message, q).not.toMatch(/NaN|expected number/);
     }
   });
 
