@@ -15,6 +15,7 @@ import type { AppError } from '../contract/errors';
 
 /** JSON calls: a policy-sized image as base64 (2 MB → 2.7 MB of text) and the rest of the input. */
 export const MAX_FEED_JSON_BYTES = 4 * 1024 * 1024;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** What a 503 (UNAVAILABLE) tells the marketplace to wait before sending again, in seconds. */
 const BUSY_RETRY_AFTER_S = 30;
 /** A multipart body's non-file parts: the note and the part headers. */
@@ -79,9 +80,17 @@ async function route(api: FeedApi, req: IncomingMessage, res: ServerResponse, pa
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
       throw failure(415, 'UNSUPPORTED_FILE', 'Send the input as Content-Type: application/json.');
     const raw = await readBody(req, MAX_FEED_JSON_BYTES);
+    let text: string;
+    try {
+      // Strict: Buffer.toString would store U+FFFD for every byte that is not UTF-8 (a Latin-1 "é").
+      // A leading byte-order mark is skipped (RFC 8259 §8.1 lets a parser ignore it).
+      text = utf8.decode(raw);
+    } catch {
+      throw failure(400, 'VALIDATION', 'The request body is not UTF-8 text; send JSON encoded as UTF-8.');
+    }
     let input: unknown;
     try {
-      input = raw.length ? (JSON.parse(raw.toString('utf8')) as unknown) : undefined;
+      input = raw.length ? (JSON.parse(text) as unknown) : undefined;
     } catch {
       throw failure(400, 'VALIDATION', 'The request body is not valid JSON.');
     }

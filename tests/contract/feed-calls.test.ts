@@ -75,6 +75,24 @@ describe.each(FEED_DIALECTS)('the feed API on $name', ({ url }) => {
     expect(found.ok ? 'ok' : found.error.code).toBe('VALIDATION');
   });
 
+  it('refuses a body that is not UTF-8 (400) instead of storing replacement characters; skips a leading byte-order mark', async () => {
+    const send = (body: Buffer) =>
+      fetch(`${desk.server.url}/feed/v1/call/intake.dispute`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${desk.token}`, 'Idempotency-Key': newKey(), 'Content-Type': 'application/json' },
+        body,
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { ok: boolean; error?: { code: string; message: string } } }));
+    const id = nextId();
+    const [before, after] = JSON.stringify(dispute(id, { description: 'CUT' })).split('CUT') as [string, string];
+    // Latin-1 "é" (0xE9) where UTF-8 needs two bytes: Buffer.toString would make it U+FFFD.
+    const latin1 = await send(Buffer.concat([Buffer.from(before), Buffer.from([0x63, 0x61, 0x66, 0xe9]), Buffer.from(after)]));
+    expect([latin1.status, latin1.body.error?.code]).toEqual([400, 'VALIDATION']);
+    expect(latin1.body.error?.message).toMatch(/UTF-8/);
+    expect(await desk.core.db.selectFrom('cases').select('id').where('id', '=', id).execute()).toEqual([]);
+    const bom = await send(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(dispute(id)))]));
+    expect([bom.status, bom.body.ok]).toEqual([200, true]);
+  });
+
   it('refuses a call without a usable Idempotency-Key (400)', async () => {
     for (const key of [undefined, '', 'x'.repeat(201), 'clé']) {
       const headers: Record<string, string> = { Authorization: `Bearer ${desk.token}`, 'Content-Type': 'application/json' };
