@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ndjsonLines } from '../util/ndjson-lines';
+import { LineTooLong, ndjsonLines } from '../util/ndjson-lines';
 import { progressReporter } from './progress';
 import { openDatabase } from '../db/connect';
 import { openEvidenceStore } from '../runtime/evidence-store';
@@ -60,6 +60,9 @@ export async function runImport(args: string[]): Promise<void> {
         baseDir: dirname(resolve(file)),
         evidence: openEvidenceFiles(openEvidenceStore(db, { databaseUrl: url, dataDir: defaultDataDir() })),
       },
+    }).catch((e: unknown) => {
+      // The lines before it are imported (their batches committed); the file is not NDJSON from here on.
+      throw e instanceof LineTooLong ? new ArgError(`${file}: ${e.message}`) : e;
     });
     progress.finish();
     const { caseIds: _ids, ...counts } = summary;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateDemoDisputes } from '../../src-main/demo/demo-data';
+import { MAX_LINE_CHARS } from '../../src-main/util/ndjson-lines';
 
 const cli = (args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/index.ts', ...args], {
@@ -68,6 +69,20 @@ describe('cli import', () => {
     const run = cli(['import', file, '--db', join(dir, 'db.sqlite')]);
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({ read: 2, created: 2, refused: 0 });
+  });
+
+  it('a file that is one endless line is refused once the line passes the limit (exit 2, one sentence), not held whole', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'md-import-'));
+    const file = join(dir, 'one-line.ndjson');
+    writeFileSync(file, Buffer.alloc(MAX_LINE_CHARS + (2 << 20), 'x'));
+    for (const command of ['import', 'score']) {
+      const run = cli([command, file, ...(command === 'import' ? ['--db', ':memory:'] : [])]);
+      expect(run.status, run.stderr).toBe(2);
+      const last = run.stderr.trim().split('\n').at(-1)!;
+      expect(last).toBe(
+        `${file}: line 1 is longer than 128 Mi characters, more than any record holds; is the file NDJSON (one record per line)? (cli ${command} --help lists the options)`,
+      );
+    }
   });
 
   it('exits 2 with a message when the file cannot be read', () => {
