@@ -24,17 +24,21 @@ function isRealDate(s: string): boolean {
 export const toMs = (iso: string): number => Date.parse(iso);
 export const toIso = (ms: number): string => new Date(ms).toISOString();
 
-/** Money: an integer count of minor units, never a float. */
+/**
+ * Money: an integer count of minor units, never a float. The bound comes first: past 2^53 a JSON
+ * number is no longer exact, and "must be a whole number" would be wrong for 10000000000000000000.
+ */
+const MONEY_TOO_LARGE = `is larger than ${Number.MAX_SAFE_INTEGER}, the largest amount a JSON number holds exactly`;
 export const Minor = z
   .number()
+  .max(Number.MAX_SAFE_INTEGER, MONEY_TOO_LARGE)
   .int('must be a whole number of minor units')
-  .nonnegative('must not be negative')
-  .max(Number.MAX_SAFE_INTEGER);
+  .nonnegative('must not be negative');
 export const PositiveMinor = z
   .number()
+  .max(Number.MAX_SAFE_INTEGER, MONEY_TOO_LARGE)
   .int('must be a whole number of minor units')
-  .min(1, 'must be at least 1')
-  .max(Number.MAX_SAFE_INTEGER);
+  .min(1, 'must be at least 1');
 export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code such as USD');
 /** A sha256 as the store and the screens name files: 64 lowercase hex digits. */
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
