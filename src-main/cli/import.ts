@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ndjsonLines } from '../util/ndjson-lines';
+import { LineTooLong, ndjsonLines } from '../util/ndjson-lines';
 import { progressReporter } from './progress';
 import { openDatabase } from '../db/connect';
 import { openEvidenceStore } from '../runtime/evidence-store';
@@ -28,6 +28,8 @@ export async function runImport(args: string[]): Promise<void> {
   const file = positional[0];
   if (!file) throw new ArgError('usage: cli import <file.ndjson> [--db <url or path>]');
   const url = (flags.db as string | undefined) ?? databaseUrlFromEnv() ?? resolve(defaultDataDir(), 'mediation-desk.sqlite');
+  // A folder opens like a file and fails only at the first read, after the database was made.
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new ArgError(`${file}: is a folder, not an NDJSON file`);
   const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
   await new Promise<void>((ok, ko) => {
     stream.once('open', () => ok());
@@ -66,6 +68,9 @@ export async function runImport(args: string[]): Promise<void> {
         baseDir: dirname(resolve(file)),
         evidence: openEvidenceFiles(openEvidenceStore(db, { databaseUrl: url, dataDir: defaultDataDir() })),
       },
+    }).catch((e: unknown) => {
+      // The lines before it are imported (their batches committed); the file is not NDJSON from here on.
+      throw e instanceof LineTooLong ? new ArgError(`${file}: ${e.message}`) : e;
     });
     progress.finish();
     const { caseIds: _ids, ...counts } = summary;

@@ -3,6 +3,7 @@ import { ArgError } from './args';
 import { ConfigError } from '../runtime/config';
 import { Scenario, replay } from './replay';
 import { COMMAND_HELP, wantsHelp } from './help';
+import { withoutBom } from '../util/ndjson-lines';
 
 /** Usage problems and unreadable input files exit 2 with a message on stderr (SCENARIOS.md). */
 class UsageError extends Error {}
@@ -76,7 +77,7 @@ async function readJson(file: string): Promise<unknown> {
     throw new UsageError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   try {
-    return JSON.parse(text);
+    return JSON.parse(withoutBom(text));
   } catch (e) {
     throw new UsageError(`${file}: is not valid JSON (${(e as Error).message})`);
   }

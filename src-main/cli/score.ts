@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { HistoryRecord } from '../contract/history';
 import { HistoryScorer, toHistoryEvent } from '../engine/risk';
 import { ArgError } from './args';
+import { LineTooLong, ndjsonLines } from '../util/ndjson-lines';
 
 /**
  * `score <history.ndjson>` (SCENARIOS.md): a buyer history, one record per line in time order,
@@ -36,13 +36,11 @@ export async function runScore(args: string[]): Promise<void> {
     problems.push(message);
     process.stderr.write(`${JSON.stringify({ line, message })}\n`);
   };
-  let line = 0;
   let records = 0;
   let nonBlank = 0;
   let lastAt = Number.NEGATIVE_INFINITY;
   try {
-    for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
-      line++;
+    for await (const { line, text } of ndjsonLines(stream)) {
       if (text.trim() === '') continue;
       nonBlank++;
       if (text.includes('\u0000')) throw new ArgError(`${file}: line ${line} holds binary data; a history is NDJSON text`);
@@ -75,6 +73,7 @@ export async function runScore(args: string[]): Promise<void> {
     }
   } catch (e) {
     if (e instanceof ArgError) throw e;
+    if (e instanceof LineTooLong) throw new ArgError(`${file}: ${e.message}`);
     throw new ArgError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   if (nonBlank > 0 && records === 0)

@@ -5,7 +5,7 @@ import { ManualClock } from '../runtime/clock';
 import { DEMO_USERS } from '../demo/demo-data';
 import { openCore } from '../runtime/core';
 import { startHttpServer } from '../transport/http';
-import { intFlag, parseArgs } from './args';
+import { ArgError, intFlag, parseArgs } from './args';
 import { databaseUrlFromEnv, defaultDataDir } from './paths';
 import { demoCasesToDemoFeed, demoFeedToken } from '../demo/marketplace/demo-feed';
 import { runMarketplaceSimulator } from '../demo/marketplace/simulator';
@@ -45,6 +45,9 @@ export async function runServe(args: string[]): Promise<void> {
     demo: flags.demo === true,
     demoAccounts: flags.demo ? DEMO_USERS : undefined,
     testControls: clock ? { advanceClock: async (ms: number) => (clock.advance(ms), core.sweepNow()), now: () => clock.now() } : undefined,
+  }).catch(async (e: unknown) => {
+    await core.close();
+    throw listenRefusal(e, port);
   });
   process.stdout.write(`Mediation Desk is serving ${server.url}  (data: ${flags.db ?? databaseUrlFromEnv() ?? dataDir})\n`);
   if (flags.demo) {
@@ -104,4 +107,16 @@ async function simulateMarketplace(core: Core, dataDir: string, url: string): Pr
       await running;
     },
   };
+}
+
+/** A port the desk cannot listen on, in one sentence (the usual two); anything else as it is. */
+function listenRefusal(e: unknown, port: number): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE')
+    return new ArgError(
+      `port ${port} on 127.0.0.1 is already in use by another program; choose another with --port N (0 takes any free port)`,
+    );
+  if (code === 'EACCES')
+    return new ArgError(`this user may not listen on port ${port}; choose a port above 1023 with --port N (0 takes any free port)`);
+  return e;
 }

@@ -27,12 +27,18 @@ export function passwordProblem(password: string, userId: string): string | null
   return null;
 }
 
+const RESERVED_ACTORS: readonly string[] = ['system', 'parties', 'intake', 'buyer', 'seller'];
 /** A user id people type at sign-in: letters, digits, dot, dash, underscore. */
 export const UserId = Id.pipe(
   z
     .string()
     .max(64, 'is longer than 64 characters')
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'may hold letters, digits, dots, dashes and underscores, starting with a letter or digit'),
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'may hold letters, digits, dots, dashes and underscores, starting with a letter or digit')
+    // Case histories name these actors by the same word (decidedBy "system" is the deadline sweep): a user may not take one.
+    .refine(
+      (id) => !RESERVED_ACTORS.includes(id.toLowerCase()),
+      "is reserved for the desk's own actors (system, parties, intake, buyer, seller); choose another",
+    ),
 );
 const Password = z.string().min(1, 'is required').max(PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`);
 const checkPolicy =

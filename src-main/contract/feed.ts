@@ -64,14 +64,20 @@ export const FEED_CALL_METHODS = [
 export type FeedCallMethod = (typeof FEED_CALL_METHODS)[number];
 
 /** `GET /feed/v1/events?after=&limit=` */
+/**
+ * A query parameter holding a whole number in decimal digits. Number() would also read "0x10",
+ * "1e3", " 5" and "" (as 0): none of them is a seq a consumer handled.
+ */
+const QueryInt = (example: string) =>
+  z
+    .string()
+    .regex(/^\d{1,16}$/, `must be a whole number in decimal digits, such as ${example}`)
+    .transform(Number)
+    .pipe(z.number().max(Number.MAX_SAFE_INTEGER, 'is too large'));
+
 export const EventsQuery = z.object({
-  after: z.coerce.number().int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER).default(0),
-  limit: z.coerce
-    .number()
-    .int('must be a whole number')
-    .min(1, 'must be between 1 and 1000')
-    .max(1000, 'must be between 1 and 1000')
-    .default(100),
+  after: QueryInt('0 or 41').default(0),
+  limit: QueryInt('100').pipe(z.number().min(1, 'must be between 1 and 1000').max(1000, 'must be between 1 and 1000')).default(100),
 });
 
 export const FeedEventOut = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Instant } from './primitives';
+import { Id, Instant, Text } from './primitives';
 
 /**
  * Supervisors' reports (issue 18): what happened to the cases first decided in a period,
@@ -41,7 +41,7 @@ export const reportsMethods = {
       .object({
         period: Period,
         by: ReportDimension,
-        key: z.string().max(200),
+        key: Text(200),
         metric: ReportMetric,
         limit: z.number().int().min(1).max(200).default(50),
         after: z.object({ decidedAt: z.number().int(), caseId: Id }).strict().optional(),

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { FeedApi, FeedUpload } from '../app/feed/api';
 import type { Feed } from '../app/feed/admin';
@@ -14,6 +15,7 @@ import type { AppError } from '../contract/errors';
 
 /** JSON calls: a policy-sized image as base64 (2 MB → 2.7 MB of text) and the rest of the input. */
 export const MAX_FEED_JSON_BYTES = 4 * 1024 * 1024;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** What a 503 (UNAVAILABLE) tells the marketplace to wait before sending again, in seconds. */
 const BUSY_RETRY_AFTER_S = 30;
 /** A multipart body's non-file parts: the note and the part headers. */
@@ -78,9 +80,17 @@ async function route(api: FeedApi, req: IncomingMessage, res: ServerResponse, pa
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
       throw failure(415, 'UNSUPPORTED_FILE', 'Send the input as Content-Type: application/json.');
     const raw = await readBody(req, MAX_FEED_JSON_BYTES);
+    let text: string;
+    try {
+      // Strict: Buffer.toString would store U+FFFD for every byte that is not UTF-8 (a Latin-1 "é").
+      // A leading byte-order mark is skipped (RFC 8259 §8.1 lets a parser ignore it).
+      text = utf8.decode(raw);
+    } catch {
+      throw failure(400, 'VALIDATION', 'The request body is not UTF-8 text; send JSON encoded as UTF-8.');
+    }
     let input: unknown;
     try {
-      input = raw.length ? (JSON.parse(raw.toString('utf8')) as unknown) : undefined;
+      input = raw.length ? (JSON.parse(text) as unknown) : undefined;
     } catch {
       throw failure(400, 'VALIDATION', 'The request body is not valid JSON.');
     }
@@ -179,13 +189,23 @@ function streamParts(req: IncomingMessage, upload: FeedUpload): Promise<string |
     } catch {
       return reject(failure(400, 'VALIDATION', 'The multipart body has no boundary.'));
     }
+    /** File parts not yet read to their end: the store waits on each while it holds a temp file. */
+    const unfinished = new Set<Readable>();
     const stop = (e: unknown) => {
       if (failed) return;
       failed = true;
       req.unpipe(parser);
+      // No more bytes will come: a store still reading one of these would wait forever with its file open.
+      for (const stream of unfinished) stream.destroy(new Error('the upload stopped'));
       reject(e);
     };
     parser.on('file', (field, stream, info) => {
+      // At once, before anything awaits: busboy errors a file stream whose body ends before the
+      // closing boundary, and an 'error' nobody listens to would take the whole process down.
+      // The parser reports the same error (below); the store's reading of the stream sees it too.
+      stream.on('error', () => undefined);
+      unfinished.add(stream);
+      stream.once('close', () => unfinished.delete(stream));
       if (failed) return void stream.resume();
       if (field !== 'file') {
         stream.resume();
@@ -216,16 +236,29 @@ function streamParts(req: IncomingMessage, upload: FeedUpload): Promise<string |
     );
     parser.on('partsLimit', () => stop(failure(400, 'VALIDATION', 'Too many parts: one to ten `file` parts and an optional `note`.')));
     parser.on('fieldsLimit', () => stop(failure(400, 'VALIDATION', 'Only one `note` field is read.', 'note')));
-    parser.on('error', (e: unknown) => stop(failure(400, 'VALIDATION', `The multipart body cannot be read: ${(e as Error).message}`)));
+    parser.on('error', (e: unknown) => stop(unreadable(e)));
     parser.on('close', () => {
       void pending.then(() => {
         if (!failed) resolve(note);
       });
     });
     req.on('aborted', () => stop(failure(400, 'VALIDATION', 'The upload was interrupted.')));
+    req.on('close', () => {
+      if (!req.complete) stop(failure(400, 'VALIDATION', 'The upload was interrupted.'));
+    });
     req.pipe(parser);
   });
 }
+
+/** A multipart body busboy could not read; a cut-off body (the usual case) said in words. */
+const unreadable = (e: unknown) =>
+  (e as Error).message === 'Unexpected end of form'
+    ? failure(
+        400,
+        'VALIDATION',
+        'The multipart body ended before its closing boundary (--<boundary>--); nothing was recorded. Send the whole body again with the same Idempotency-Key.',
+      )
+    : failure(400, 'VALIDATION', `The multipart body cannot be read: ${(e as Error).message}`);
 
 export function sendFeedJson(
   res: ServerResponse,

@@ -117,6 +117,16 @@ describe('accounts through dispatch', { timeout: SLOW }, () => {
     expect(codeOf(await as(mira, 'users.add', { userId: 'x', name: 'X', role: 'supervisor' }))).toBe('FORBIDDEN');
   });
 
+  it('refuses a user id the case history uses for someone else (system, parties, intake, buyer, seller), in any case', async () => {
+    // A supervisor called "system" would decide cases as `decidedBy: "system"`, which means the deadline sweep.
+    for (const userId of ['system', 'parties', 'intake', 'buyer', 'seller', 'System']) {
+      const refused = await as(oleg, 'users.add', { userId, name: 'Someone', role: 'supervisor' });
+      expect(refused, userId).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'userId' } });
+      expect(refused.ok ? '' : refused.error.message, userId).toMatch(/reserved/);
+    }
+    expect(codeOf(await as(oleg, 'users.add', { userId: 'systems-lead', name: 'Sys', role: 'analyst' }))).toBe('ok');
+  });
+
   it('a code survives five wrong tries only, even in parallel, and expires', async () => {
     const issued = await ok(oleg, 'users.add', { userId: 'wei', name: 'Wei Lin', role: 'mediator' });
     const guesses = await Promise.all(

@@ -60,6 +60,39 @@ describe.each(FEED_DIALECTS)('the feed API on $name', ({ url }) => {
     expect([missing.status, missing.body.error?.code]).toEqual([404, 'NOT_FOUND']);
   });
 
+  it('refuses text holding a NUL character with 400 VALIDATION naming the field (PostgreSQL cannot store it)', async () => {
+    const nul = 'does not \u0000 switch on';
+    const bad = await feedPost(desk, 'intake.dispute', dispute(nextId(), { description: nul }), newKey());
+    expect([bad.status, bad.body.error?.code, bad.body.error?.field]).toEqual([400, 'VALIDATION', 'description']);
+    expect(bad.body.error?.message).toMatch(/NUL/);
+    const inId = await feedPost(desk, 'intake.dispute', dispute('F-\u0000'), newKey());
+    expect([inId.status, inId.body.error?.field]).toEqual([400, 'id']);
+    const id = await importCase();
+    await deskCall(desk, 'case.claim', { caseId: id }, M1);
+    const asked = await desk.core.dispatch('case.requestEvidence', { caseId: id, party: 'buyer', request: `A photo ${nul}` }, M1);
+    expect(asked.ok ? 'ok' : [asked.error.code, asked.error.field]).toEqual(['VALIDATION', 'request']);
+    const found = await desk.core.dispatch('case.search', { query: 'F-\u0000' }, M1);
+    expect(found.ok ? 'ok' : found.error.code).toBe('VALIDATION');
+  });
+
+  it('refuses a body that is not UTF-8 (400) instead of storing replacement characters; skips a leading byte-order mark', async () => {
+    const send = (body: Buffer) =>
+      fetch(`${desk.server.url}/feed/v1/call/intake.dispute`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${desk.token}`, 'Idempotency-Key': newKey(), 'Content-Type': 'application/json' },
+        body,
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { ok: boolean; error?: { code: string; message: string } } }));
+    const id = nextId();
+    const [before, after] = JSON.stringify(dispute(id, { description: 'CUT' })).split('CUT') as [string, string];
+    // Latin-1 "é" (0xE9) where UTF-8 needs two bytes: Buffer.toString would make it U+FFFD.
+    const latin1 = await send(Buffer.concat([Buffer.from(before), Buffer.from([0x63, 0x61, 0x66, 0xe9]), Buffer.from(after)]));
+    expect([latin1.status, latin1.body.error?.code]).toEqual([400, 'VALIDATION']);
+    expect(latin1.body.error?.message).toMatch(/UTF-8/);
+    expect(await desk.core.db.selectFrom('cases').select('id').where('id', '=', id).execute()).toEqual([]);
+    const bom = await send(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(dispute(id)))]));
+    expect([bom.status, bom.body.ok]).toEqual([200, true]);
+  });
+
   it('refuses a call without a usable Idempotency-Key (400)', async () => {
     for (const key of [undefined, '', 'x'.repeat(201), 'clé']) {
       const headers: Record<string, string> = { Authorization: `Bearer ${desk.token}`, 'Content-Type': 'application/json' };
@@ -292,9 +325,24 @@ describe.each(FEED_DIALECTS)('the feed API on $name', ({ url }) => {
     expect([...first.events, ...second.events]).toEqual(all.events.slice(0, 4));
     const end = await feedEvents(desk, all.next, 10);
     expect([end.events, end.next]).toEqual([[], all.next]);
-    for (const q of ['limit=0', 'limit=1001', 'after=-1', 'after=abc']) {
+    // Only decimal digits: hex, exponents, signs, spaces and empty values are not a seq someone handled.
+    for (const q of [
+      'limit=0',
+      'limit=1001',
+      'after=-1',
+      'after=abc',
+      'after=0x10',
+      'after=1e3',
+      'after=+5',
+      'after=%205',
+      'after=',
+      'limit=',
+    ]) {
       const res = await fetch(`${desk.server.url}/feed/v1/events?${q}`, { headers: { Authorization: `Bearer ${desk.token}` } });
       expect(res.status, q).toBe(400);
+      const error = ((await res.json()) as { error: { message: string; field: string } }).error;
+      expect(error.field, q).toBe(q.split('=')[0]);
+      expect(error.message, q).not.toMatch(/NaN|expected number/);
     }
   });
 

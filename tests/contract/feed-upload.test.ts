@@ -1,6 +1,10 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { isoVideoHead } from '../fixtures/video-files';
+import { evidenceDirFor } from '../../src-main/files/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { M1, deskCall, dispute, feedPost, newKey, openDesk, type Desk } from './feed-harness';
 
@@ -153,6 +157,58 @@ describe('streamed evidence uploads', () => {
     expect([seller.status, seller.body.error.code]).toEqual([409, 'NO_OPEN_REQUEST']);
     const missing = await upload(desk, 'NOPE', 'buyer', [{ name: 'file', filename: 'ok.jpg', body: await jpeg(22) }]);
     expect(missing.status).toBe(404);
+  });
+
+  it('a body that ends before its closing boundary is refused (400) and the server keeps serving', async () => {
+    const id = await caseWithRequest();
+    const send = (body: Buffer) =>
+      fetch(`${desk.server.url}/feed/v1/evidence/${id}/buyer`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${desk.token}`,
+          'Idempotency-Key': newKey(),
+          'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`,
+        },
+        body,
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    const head = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\n`);
+    // The whole file, then nothing: no closing boundary (a client cut off, a proxy's truncation).
+    for (const body of [
+      Buffer.concat([head, await jpeg(40), Buffer.from('\r\n')]),
+      Buffer.concat([head, (await jpeg(41)).subarray(0, 100)]),
+    ]) {
+      const cut = await send(body);
+      expect([cut.status, cut.body.error.code]).toEqual([400, 'VALIDATION']);
+      expect(cut.body.error.message).toMatch(/closing boundary/);
+    }
+    expect(await evidenceOf(id)).toEqual([]);
+    // Still serving: the same answer, whole, is taken.
+    const whole = await upload(desk, id, 'buyer', [{ name: 'file', filename: 'a.jpg', body: await jpeg(40) }]);
+    expect(whole.status, JSON.stringify(whole.body)).toBe(200);
+  });
+
+  it('an upload cut off by the client mid-file leaves no open temp file behind', async () => {
+    const id = await caseWithRequest();
+    const tmp = join(evidenceDirFor(undefined, desk.dir), 'tmp');
+    const parts = () => (existsSync(tmp) ? readdirSync(tmp).filter((f) => f.endsWith('.part')) : []);
+    const url = new URL(desk.server.url);
+    for (let i = 0; i < 3; i++) {
+      const socket = connect(Number(url.port), url.hostname);
+      socket.on('error', () => undefined);
+      socket.write(
+        `POST /feed/v1/evidence/${id}/buyer HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${desk.token}\r\n` +
+          `Idempotency-Key: ${newKey()}\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: 100000\r\n\r\n`,
+      );
+      socket.write(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\n`);
+      socket.write((await jpeg(50 + i)).subarray(0, 300));
+      await new Promise((r) => setTimeout(r, 300));
+      socket.destroy();
+    }
+    // The store drops what it was writing once the upload is gone (it waited forever, its file open).
+    const deadline = Date.now() + 5_000;
+    while (parts().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(parts()).toEqual([]);
+    expect(await evidenceOf(id)).toEqual([]);
   });
 
   it('takes a 100 MB video with memory staying flat, and refuses 100 MB + 1 before the body ends', async () => {

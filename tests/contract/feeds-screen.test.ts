@@ -65,6 +65,18 @@ describe('feeds.create, feeds.revoke and the cursor lag in feeds.list', () => {
     expect((await view('shop-b')).cursorSeq).toBe(all.next);
   });
 
+  it("an `after` beyond the feed's last event (a typo, a cursor from another installation) does not pin the position there", async () => {
+    const { token } = await deskCall<{ token: string }>(desk, 'feeds.create', { name: 'shop-d' }, S1);
+    expect((await feedPost(desk, 'intake.dispute', dispute('FD-1'), newKey(), token)).status).toBe(200);
+    const head = (await feedEvents(desk, 0, 100, token)).next;
+    expect(head).toBeGreaterThan(0);
+    expect((await feedEvents(desk, Number.MAX_SAFE_INTEGER, 100, token)).status).toBe(200);
+    expect(await view('shop-d')).toMatchObject({ cursorSeq: head, cursorLag: 0, headSeq: head });
+    // The consumer's next events are unread until it asks past them, and the screen says so.
+    expect((await feedPost(desk, 'intake.dispute', dispute('FD-2'), newKey(), token)).status).toBe(200);
+    expect(await view('shop-d')).toMatchObject({ cursorSeq: head, cursorLag: 1 });
+  });
+
   it('revokes a feed: its token is refused at once, a second revocation says so', async () => {
     const { token } = await deskCall<{ token: string }>(desk, 'feeds.create', { name: 'shop-c' }, S1);
     expect(await desk.core.dispatch('feeds.revoke', { name: 'shop-c' }, M1)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });

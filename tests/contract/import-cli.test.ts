@@ -1,14 +1,32 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateDemoDisputes } from '../../src-main/demo/demo-data';
+import { MAX_LINE_CHARS } from '../../src-main/util/ndjson-lines';
 
 const cli = (args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/index.ts', ...args], {
     encoding: 'utf8',
     env: { ...process.env, DATABASE_URL: '' },
+  });
+
+/** As cli, without blocking this process (a test's own listener must keep answering). */
+const cliAsync = (args: string[]) =>
+  new Promise<{ status: number | null; stderr: string }>((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli/index.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGTERM'), 40_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      done({ status, stderr });
+    });
   });
 
 describe('cli import', () => {
@@ -43,10 +61,43 @@ describe('cli import', () => {
     expect(JSON.parse(again.stdout.trim().split('\n').pop()!)).toMatchObject({ created: 0, unchanged: 2, refused: 2 });
   });
 
+  it('a file saved with a byte-order mark imports its first line too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'md-import-'));
+    const [a, b] = [...generateDemoDisputes({ cases: 2, now: Date.parse('2026-03-10T00:00:00Z'), seed: 5 })];
+    const file = join(dir, 'bom.ndjson');
+    writeFileSync(file, `\uFEFF${JSON.stringify(a)}\r\n${JSON.stringify(b)}\r\n`);
+    const run = cli(['import', file, '--db', join(dir, 'db.sqlite')]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({ read: 2, created: 2, refused: 0 });
+  });
+
+  it('a file that is one endless line is refused once the line passes the limit (exit 2, one sentence), not held whole', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'md-import-'));
+    const file = join(dir, 'one-line.ndjson');
+    writeFileSync(file, Buffer.alloc(MAX_LINE_CHARS + (2 << 20), 'x'));
+    for (const command of ['import', 'score']) {
+      const run = cli([command, file, ...(command === 'import' ? ['--db', ':memory:'] : [])]);
+      expect(run.status, run.stderr).toBe(2);
+      const last = run.stderr.trim().split('\n').at(-1)!;
+      expect(last).toBe(
+        `${file}: line 1 is longer than 128 Mi characters, more than any record holds; is the file NDJSON (one record per line)? (cli ${command} --help lists the options)`,
+      );
+    }
+  });
+
   it('exits 2 with a message when the file cannot be read', () => {
     const run = cli(['import', '/nonexistent/disputes.ndjson', '--db', ':memory:']);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/cannot be read/);
+  });
+
+  it('a folder given as the file is refused in one sentence (exit 2) before any database is made', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'md-import-'));
+    const db = join(dir, 'db.sqlite');
+    const run = cli(['import', dir, '--db', db]);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe(`${dir}: is a folder, not an NDJSON file (cli import --help lists the options)`);
+    expect(existsSync(db)).toBe(false);
   });
 
   it('refuses worker and batch counts outside their bounds with one sentence, before reading anything', () => {
@@ -73,5 +124,20 @@ describe('cli import', () => {
     const demo = cli(['demo', '--cases', '99999999999', '--db', ':memory:']);
     expect(demo.status).toBe(2);
     expect(demo.stderr.trim()).toBe('--cases must be between 1 and 2000000, got 99999999999 (cli demo --help lists the options)');
+  });
+
+  it('serve on a port another program holds says so in one sentence (exit 2), not a stack trace', async () => {
+    const holder = createServer();
+    await new Promise<void>((ok) => holder.listen(0, '127.0.0.1', ok));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const run = await cliAsync(['serve', '--port', String(port), '--fresh']);
+      expect(run.status).toBe(2);
+      expect(run.stderr.trim()).toBe(
+        `port ${port} on 127.0.0.1 is already in use by another program; choose another with --port N (0 takes any free port) (cli serve --help lists the options)`,
+      );
+    } finally {
+      holder.close();
+    }
   });
 });

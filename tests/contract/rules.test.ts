@@ -146,7 +146,14 @@ describe('rule 1 — intake', () => {
     ['claim of zero', { claim: { remedy: 'refund_only', amountMinor: 0 } }, 'claim.amountMinor'],
     ['unknown reason', { reason: 'changed_my_mind' }, 'reason'],
     ['float money', { order: { itemPriceMinor: 100.5 } }, 'order.itemPriceMinor'],
+    // A whole number, but past 2^53 JSON numbers are no longer exact: say that, not "must be a whole number".
+    ['money past 2^53', { order: { itemPriceMinor: 2 ** 53 + 2 } }, 'order.itemPriceMinor: is larger than 9007199254740991'],
+    ['a claim past 2^53', { claim: { amountMinor: 1e20 } }, 'claim.amountMinor: is larger than 9007199254740991'],
     ['instant without a zone', { escalatedAt: '2026-03-02T08:00:00' }, 'escalatedAt'],
+    // Date.parse rolls these over to 1 and 2 March instead of refusing them.
+    ['29 February of a common year', { openedAt: '2026-02-29T01:00:00.000Z' }, 'openedAt: is not a real date'],
+    ['30 February', { order: { tracking: { deliveredAt: '2026-02-30T21:00:00Z' } } }, 'order.tracking.deliveredAt: is not a real date'],
+    ['31 April', { buyer: { createdAt: '2025-04-31T09:00:00+02:00' } }, 'buyer.createdAt: is not a real date'],
     ['bad delivery status', { order: { tracking: { status: 'lost' } } }, 'order.tracking.status'],
     [
       'bad sha256 of submitted evidence',

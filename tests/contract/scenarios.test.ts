@@ -170,6 +170,15 @@ describe.concurrent('cli replay (child process)', () => {
     expect(doc).toEqual(JSON.parse(JSON.stringify(inProcess)));
   });
 
+  it('reads a scenario saved with a byte-order mark (Windows editors) like the same file without it', async () => {
+    const source = join(SCENARIO_DIR, files[0]!);
+    const file = join(dir, 'with-bom.json');
+    writeFileSync(file, `\uFEFF${readFileSync(source, 'utf8')}`);
+    const [plain, bom] = await Promise.all([runCli(['replay', source]), runCli(['replay', file])]);
+    expect(bom.code, bom.stderr).toBe(0);
+    expect(bom.stdout).toBe(plain.stdout);
+  });
+
   it('exits 2 with a message on stderr for a missing file', async () => {
     const { code, stdout, stderr } = await runCli(['replay', join(dir, 'does-not-exist.json')]);
     expect(code).toBe(2);
@@ -202,5 +211,30 @@ describe.concurrent('cli replay (child process)', () => {
     expect(stdout).toBe('');
     expect(stderr).toMatch(/steps\.1\.at/);
     expect(stderr).toMatch(/back in time/);
+  });
+
+  it("exits 2 naming the user when a user id is given twice or is the feed's or the clock's name", async () => {
+    const tick = [{ at: '2026-03-02T10:00:00Z', method: 'system.tick' }];
+    for (const [users, path, words] of [
+      [
+        [
+          { id: 'm1', name: 'Mira', role: 'mediator' },
+          { id: 'm1', name: 'Max', role: 'supervisor' },
+        ],
+        'users.1.id',
+        /given twice/,
+      ],
+      [[{ id: 'intake', name: 'Ida', role: 'supervisor' }], 'users.0.id', /marketplace feed/],
+      [[{ id: 'system', name: 'Sy', role: 'mediator' }], 'users.0.id', /sweep/],
+    ] as const) {
+      const file = join(dir, `users-${path}.json`);
+      writeFileSync(file, JSON.stringify({ users, steps: tick }));
+      const { code, stdout, stderr } = await runCli(['replay', file]);
+      expect(code, stderr).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toContain(`${file}: ${path}: `);
+      expect(stderr).toMatch(words);
+    }
   });
 });

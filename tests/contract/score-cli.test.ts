@@ -145,6 +145,18 @@ describe.concurrent('cli score (child process)', () => {
     expect(out).toEqual(JSON.parse(JSON.stringify(scorer.finish())));
   });
 
+  it('a file saved with a byte-order mark and CRLF line ends (Windows editors) scores as without them', async () => {
+    const plain = join(dir, 'plain.ndjson');
+    const windows = join(dir, 'windows.ndjson');
+    writeFileSync(plain, history().join('\n'));
+    writeFileSync(windows, `\uFEFF${history().join('\r\n')}\r\n`);
+    const [a, b] = await Promise.all([runCli(['score', plain]), runCli(['score', windows])]);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    const lineOne = b.stderr.split('\n').filter((l) => l.startsWith('{"line":1,'));
+    expect(lineOne).toEqual([]);
+  });
+
   it('exits 2 with a message for a missing file, a directory, or a file with no record at all', async () => {
     const garbage = join(dir, 'garbage.txt');
     writeFileSync(garbage, 'hello\nworld\n');

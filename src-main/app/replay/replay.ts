@@ -24,6 +24,19 @@ export const Scenario = z
   })
   .loose() // unknown top-level keys such as `expect` are ignored
   .superRefine((s, ctx) => {
+    // `as` names a user by id: a second user under the same id, or one called like the feed or the clock, would be ambiguous.
+    const seen = new Set<string>();
+    s.users.forEach((u, i) => {
+      const message = seen.has(u.id)
+        ? `"${u.id.slice(0, 40)}" is given twice; give each user its own id`
+        : u.id === 'intake'
+          ? '"intake" is the marketplace feed in steps\' `as`; give this user another id'
+          : u.id === 'system'
+            ? '"system" is the deadline sweep in steps\' `as`; give this user another id'
+            : null;
+      if (message) ctx.addIssue({ code: 'custom', path: ['users', i, 'id'], message });
+      seen.add(u.id);
+    });
     s.steps.forEach((step, i) => {
       if (i > 0 && toMs(step.at) < toMs(s.steps[i - 1]!.at))
         ctx.addIssue({ code: 'custom', path: ['steps', i, 'at'], message: 'goes back in time; steps must be in time order' });

@@ -50,12 +50,27 @@ export async function countFeeds(db: Reader): Promise<number> {
  * losing its place); the read time is written at most every 10 s, not on every poll.
  */
 export async function recordCursorRead(tx: WriteTx, feedId: string, after: number, now: number): Promise<void> {
-  if (after > 0)
+  // What the consumer can have handled is this feed's last event at or before `after`: an `after`
+  // past the head (a typo, another installation's cursor) must not pin the position above events to come.
+  const reached =
+    after > 0
+      ? Number(
+          (
+            await tx
+              .selectFrom('feed_outbox')
+              .select((eb) => eb.fn.max<number | null>('seq').as('seq'))
+              .where('feed_id', '=', feedId)
+              .where('seq', '<=', after)
+              .executeTakeFirst()
+          )?.seq ?? 0,
+        )
+      : 0;
+  if (reached > 0)
     await tx
       .updateTable('feeds')
-      .set({ cursor_seq: after, cursor_read_at: now })
+      .set({ cursor_seq: reached, cursor_read_at: now })
       .where('id', '=', feedId)
-      .where('cursor_seq', '<', after)
+      .where('cursor_seq', '<', reached)
       .execute();
   await tx
     .updateTable('feeds')
