@@ -12,6 +12,25 @@ export function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
+/**
+ * The values of an `IN (…)` list, padded to a power of two by repeating the last one (the same
+ * rows match). better-sqlite3 prepares a statement per distinct text and db/connect.ts caches
+ * them by text, but an IN list of n ids is a new text for every n: the sweep's chunks (sized by
+ * cost, any length) prepared a dozen statements per chunk, ~15 % of its CPU (statements on
+ * tables with triggers compile the trigger programs too). Padded, a handful of texts serve every
+ * length. Empty stays empty.
+ */
+export function padIn<T>(values: readonly T[]): T[] {
+  const n = values.length;
+  if (n <= 1) return [...values];
+  let size = 2;
+  while (size < n) size *= 2;
+  const out = values.slice();
+  const last = values[n - 1]!;
+  while (out.length < size) out.push(last);
+  return out;
+}
+
 /** Writes rows in multi-row inserts sized by their column count (every row must spell out the same columns). */
 export async function insertChunked<T extends object>(rows: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
   if (!rows.length) return;
