@@ -19,6 +19,34 @@ const MAX_IDS = 500;
 
 export class ConcurrentUpdate extends Error {}
 
+/** The columns of a case's one proposal, appeal and refund row besides case_id (written whole; read whole by locked-read.ts). */
+export const PROPOSAL_COLUMNS = [
+  'options',
+  'recommended',
+  'recommendation_reason',
+  'proposed_by',
+  'proposed_at',
+  'reply_due_at',
+  'buyer_reply',
+  'buyer_replied_at',
+  'seller_reply',
+  'seller_replied_at',
+  'override_note',
+  'policy_version',
+  'ended_at',
+] as const;
+export const APPEAL_COLUMNS = ['party', 'grounds', 'text', 'filed_at', 'status', 'reviewed_by', 'reviewed_at', 'review_reasons'] as const;
+export const REFUND_COLUMNS = [
+  'status',
+  'amount_minor',
+  'currency',
+  'return_due_at',
+  'return_tracking_number',
+  'updated_at',
+  'reference',
+  'failure_reason',
+] as const;
+
 /**
  * Writes what the engine changed: the case row (guarded by its version, so two desktops
  * on one PostgreSQL cannot both win), child rows, new evidence, events, and the deadline
@@ -149,27 +177,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
     tx
       .insertInto('proposals')
       .values(rows)
-      .onConflict((oc) =>
-        oc
-          .column('case_id')
-          .doUpdateSet(
-            excludedOf([
-              'options',
-              'recommended',
-              'recommendation_reason',
-              'proposed_by',
-              'proposed_at',
-              'reply_due_at',
-              'buyer_reply',
-              'buyer_replied_at',
-              'seller_reply',
-              'seller_replied_at',
-              'override_note',
-              'policy_version',
-              'ended_at',
-            ]),
-          ),
-      )
+      .onConflict((oc) => oc.column('case_id').doUpdateSet(excludedOf(PROPOSAL_COLUMNS)))
       .execute(),
   );
 
@@ -215,11 +223,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
     tx
       .insertInto('appeals')
       .values(rows)
-      .onConflict((oc) =>
-        oc
-          .column('case_id')
-          .doUpdateSet(excludedOf(['party', 'grounds', 'text', 'filed_at', 'status', 'reviewed_by', 'reviewed_at', 'review_reasons'])),
-      )
+      .onConflict((oc) => oc.column('case_id').doUpdateSet(excludedOf(APPEAL_COLUMNS)))
       .execute(),
   );
 
@@ -247,22 +251,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
     tx
       .insertInto('refunds')
       .values(rows)
-      .onConflict((oc) =>
-        oc
-          .column('case_id')
-          .doUpdateSet(
-            excludedOf([
-              'status',
-              'amount_minor',
-              'currency',
-              'return_due_at',
-              'return_tracking_number',
-              'updated_at',
-              'reference',
-              'failure_reason',
-            ]),
-          ),
-      )
+      .onConflict((oc) => oc.column('case_id').doUpdateSet(excludedOf(REFUND_COLUMNS)))
       .execute(),
   );
 
@@ -323,7 +312,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
 }
 
 /** `SET col = excluded.col` for an upsert that replaces the whole row. */
-function excludedOf<C extends string>(columns: C[]) {
+function excludedOf<C extends string>(columns: readonly C[]) {
   return (eb: { ref(r: string): unknown }) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)])) as never;
 }
 
