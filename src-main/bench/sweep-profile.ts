@@ -2,10 +2,16 @@
  * Where a default's CPU goes (issue 16): per-statement timers around better-sqlite3, over
  * `sweep-profile DB N` — claim + request evidence on N escalated cases of an imported
  * database (a copy is used), then one sweep at +73 h. Prints per-statement time and counts
- * for the setup commands and the sweep, per default / per command.
- * Run: `npx tsx src-main/bench/sweep-profile.ts base.sqlite 2000 [--no-durable]`.
+ * for the setup commands and the sweep, per default / per command: CPU time (user + system),
+ * not wall, so a shared machine disturbs it less; and how many statements were prepared.
+ * Run: `npx tsx src-main/bench/sweep-profile.ts IMPORTED.sqlite 2000` (a database `cli import`
+ * filled, e.g. from the bench's generated file). Flags: --no-timers (totals only, no per-call
+ * overhead), --cpu-prof-setup / --cpu-prof-sweep (a V8 CPU profile of that phase), and the
+ * experiments --no-durable (synchronous = NORMAL), --drop-report-triggers, --drop-queue-triggers.
  */
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase } from '../db/connect';
 import { ensurePolicy } from '../db/repos/policy';
@@ -84,8 +90,9 @@ function dump(title: string, per: number, wallMs: number, cpuMs: number) {
 
 const [src, nArg] = process.argv.slice(2);
 const n = Number(nArg ?? 2000);
-const file = '/tmp/sw9/profile.sqlite';
-for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
+// A scratch copy (the setup commands and the sweep write to it); CPU profiles land beside it.
+const dir = mkdtempSync(join(tmpdir(), 'md-sweep-profile-'));
+const file = join(dir, 'profile.sqlite');
 copyFileSync(src!, file);
 const db = await openDatabase({ url: file });
 if (process.argv.includes('--no-durable')) await (await import('kysely')).sql`PRAGMA synchronous = NORMAL`.execute(db);
@@ -112,7 +119,8 @@ async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
     return await work();
   } finally {
     const { profile } = await s.post('Profiler.stop');
-    (await import('node:fs')).writeFileSync(`/tmp/sw9/${name}.cpuprofile`, JSON.stringify(profile));
+    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    console.log(`CPU profile: ${join(dir, `${name}.cpuprofile`)}`);
   }
 }
 stats.clear();
@@ -127,3 +135,4 @@ const report = await profiled('sweep', () => sweep(db, NOW + 73 * HOUR));
 cu = process.cpuUsage(c);
 dump('sweep', report.applied, performance.now() - t, (cu.user + cu.system) / 1000);
 await db.destroy();
+for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
