@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
 import { canCopy, copyRows } from './copy';
 import { dialectOf, type DialectName } from './dialect';
 import type { Database } from './schema';
@@ -13,22 +13,15 @@ export function chunks<T>(items: T[], size: number): T[][] {
 }
 
 /**
- * The values of an `IN (…)` list, padded to a power of two by repeating the last one (the same
- * rows match). better-sqlite3 prepares a statement per distinct text and db/connect.ts caches
- * them by text, but an IN list of n ids is a new text for every n: the sweep's chunks (sized by
- * cost, any length) prepared a dozen statements per chunk, ~15 % of its CPU (statements on
- * tables with triggers compile the trigger programs too). Padded, a handful of texts serve every
- * length. Empty stays empty.
+ * The right side of `IN` for a list of keys, bound as ONE value (a JSON array read by
+ * json_each on SQLite, an array on PostgreSQL): one statement text whatever the count (no
+ * prepare per chunk length), and none of kysely's per-value parsing and binding.
  */
-export function padIn<T>(values: readonly T[]): T[] {
-  const n = values.length;
-  if (n <= 1) return [...values];
-  let size = 2;
-  while (size < n) size *= 2;
-  const out = values.slice();
-  const last = values[n - 1]!;
-  while (out.length < size) out.push(last);
-  return out;
+export function keysIn<K extends string | number>(db: Kysely<Database>, keys: readonly K[]): RawBuilder<K> {
+  if (dialectOf(db) === 'sqlite') return sql<K>`(SELECT value FROM json_each(${JSON.stringify(keys)}))`;
+  return typeof keys[0] === 'number'
+    ? sql<K>`(SELECT unnest(CAST(${keys} AS bigint[])))`
+    : sql<K>`(SELECT unnest(CAST(${keys} AS text[])))`;
 }
 
 /** Writes rows in multi-row inserts sized by their column count (every row must spell out the same columns). */

@@ -2,7 +2,7 @@ import { deadlinesChanged, knownPendingDeadlines } from './locked-facts';
 import type { Insertable } from 'kysely';
 import type { CaseEvent, Deadline, NewEvidence } from '../../engine/commands';
 import type { CaseState } from '../../engine/state';
-import { chunks, groupBy, insertChunked, insertObjects, padIn } from '../batch';
+import { chunks, groupBy, insertChunked, insertObjects, keysIn } from '../batch';
 import type { Database } from '../schema';
 import type { WriteTx } from '../tx';
 import { insertChainedEvents, type Bound, type EventToChain } from './audit-chain';
@@ -108,7 +108,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
           version: prev.version + 1,
           updated_at: now,
         })
-        .where('id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0]! : padIn(ids))
+        .where('id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0]! : keysIn(tx, ids))
         .where('version', '=', prev.version)
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== ids.length) throw new ConcurrentUpdate(`case ${ids.join(', ')} changed under us`);
@@ -148,7 +148,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
       await tx
         .updateTable('evidence_requests')
         .set({ status: group[0]!.status, resolved_at: group[0]!.resolved_at })
-        .where('id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0]! : padIn(ids))
+        .where('id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0]! : keysIn(tx, ids))
         .execute();
 
   // Proposals and appeals: one row per case, written whole when it changed (insert or replace).
@@ -230,7 +230,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
   // Refunds: removed when the engine dropped it, else written whole.
   const refundChanges = changes.filter(({ prev, next }) => JSON.stringify(next.refund) !== JSON.stringify(prev.refund));
   const droppedRefunds = refundChanges.filter(({ next }) => !next.refund).map(({ next }) => next.id);
-  for (const ids of chunks(droppedRefunds, MAX_IDS)) await tx.deleteFrom('refunds').where('case_id', 'in', padIn(ids)).execute();
+  for (const ids of chunks(droppedRefunds, MAX_IDS)) await tx.deleteFrom('refunds').where('case_id', 'in', keysIn(tx, ids)).execute();
   const refunds = refundChanges
     .filter(({ next }) => next.refund)
     .map(({ next }) => {
@@ -266,7 +266,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
       for (const r of await tx
         .selectFrom('evidence')
         .select(['case_id', (eb) => eb.fn.max('seq').as('seq')])
-        .where('case_id', 'in', padIn(ids))
+        .where('case_id', 'in', keysIn(tx, ids))
         .groupBy('case_id')
         .execute())
         lastSeq.set(r.case_id, Number(r.seq ?? 0));
@@ -365,7 +365,7 @@ async function syncDeadlinesOf(tx: WriteTx, cases: Array<{ caseId: string; wante
     const rows = await tx
       .selectFrom('deadlines')
       .select(['id', 'case_id', 'key', 'due_at'])
-      .where('case_id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0]! : padIn(ids))
+      .where('case_id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0]! : keysIn(tx, ids))
       .where('fired_at', 'is', null)
       .where('cancelled_at', 'is', null)
       .execute();
@@ -387,6 +387,6 @@ async function syncDeadlinesOf(tx: WriteTx, cases: Array<{ caseId: string; wante
         missing.push({ case_id: caseId, key: w.key, kind: w.kind, due_at: w.dueAt, created_at: now, fired_at: null, cancelled_at: null });
   }
   for (const ids of chunks(stale, MAX_IDS))
-    await tx.updateTable('deadlines').set({ cancelled_at: now }).where('id', 'in', padIn(ids)).execute();
+    await tx.updateTable('deadlines').set({ cancelled_at: now }).where('id', 'in', keysIn(tx, ids)).execute();
   await insertObjects(tx, 'deadlines', missing);
 }

@@ -9,7 +9,7 @@ import {
   type RiskStore,
   type SellerAgg,
 } from '../../../engine/risk';
-import { chunks, padIn, upsertObjects } from '../../batch';
+import { chunks, keysIn, upsertObjects } from '../../batch';
 import { dialectOf } from '../../dialect';
 import type { WriteTx } from '../../tx';
 import {
@@ -351,7 +351,7 @@ export class DbRiskStore implements RiskStore {
     const lock = <Q extends { forUpdate(): Q }>(q: Q): Q => (this.lock ? q.forUpdate() : q);
     const sorted = (s: Set<string>) => [...s].sort();
     for (const ids of chunks(sorted(m.buyers), MAX_IDS)) {
-      const rows = await lock(tx.selectFrom('buyer_risk').selectAll().where('buyer_id', 'in', padIn(ids))).execute();
+      const rows = await lock(tx.selectFrom('buyer_risk').selectAll().where('buyer_id', 'in', keysIn(tx, ids))).execute();
       for (const id of ids) this.buyers.set(id, null);
       for (const r of rows) this.buyers.set(r.buyer_id, buyerFromRow(r));
     }
@@ -359,18 +359,18 @@ export class DbRiskStore implements RiskStore {
       const rows = await tx
         .selectFrom('orders')
         .select(['id', 'buyer_id', 'seller_id', 'placed_at', 'delivery_status'])
-        .where('id', 'in', padIn(ids))
+        .where('id', 'in', keysIn(tx, ids))
         .execute();
       for (const id of ids) this.orders.set(id, null);
       for (const r of rows) this.orders.set(r.id, orderFromRow(r));
     }
     for (const ids of chunks(sorted(m.disputes), MAX_IDS)) {
-      const rows = await lock(tx.selectFrom('risk_disputes').selectAll().where('case_id', 'in', padIn(ids))).execute();
+      const rows = await lock(tx.selectFrom('risk_disputes').selectAll().where('case_id', 'in', keysIn(tx, ids))).execute();
       for (const id of ids) this.disputes.set(id, null);
       for (const r of rows) this.disputes.set(r.case_id, disputeFromRow(r));
     }
     for (const ids of chunks(sorted(m.orderDisputes), MAX_IDS)) {
-      const rows = await lock(tx.selectFrom('risk_disputes').selectAll().where('order_id', 'in', padIn(ids))).execute();
+      const rows = await lock(tx.selectFrom('risk_disputes').selectAll().where('order_id', 'in', keysIn(tx, ids))).execute();
       const of = new Map<string, string[]>(ids.map((id) => [id, []]));
       for (const r of rows) {
         of.get(r.order_id)!.push(r.case_id);
@@ -379,12 +379,12 @@ export class DbRiskStore implements RiskStore {
       for (const [id, list] of of) this.orderDisputes.set(id, list);
     }
     for (const ids of chunks(sorted(m.photos), MAX_IDS)) {
-      const rows = await lock(tx.selectFrom('risk_photos').selectAll().where('photo_key', 'in', padIn(ids))).execute();
+      const rows = await lock(tx.selectFrom('risk_photos').selectAll().where('photo_key', 'in', keysIn(tx, ids))).execute();
       for (const id of ids) this.photos.set(id, null);
       for (const r of rows) this.photos.set(r.photo_key, photoFromRow(r));
     }
     for (const keys of chunks(sorted(m.photoMembers), MAX_IDS)) {
-      const rows = await lock(tx.selectFrom('risk_photo_uses').selectAll().where('photo_key', 'in', padIn(keys))).execute();
+      const rows = await lock(tx.selectFrom('risk_photo_uses').selectAll().where('photo_key', 'in', keysIn(tx, keys))).execute();
       const of = new Map<string, string[]>(keys.map((k) => [k, []]));
       for (const r of rows) {
         of.get(r.photo_key)!.push(r.account_id);
@@ -406,12 +406,12 @@ export class DbRiskStore implements RiskStore {
       for (const r of rows) this.uses.set(useKey(r.photo_key, r.account_id), useFromRow(r));
     }
     for (const ids of chunks(sorted(m.sellers), MAX_IDS)) {
-      const rows = await lock(tx.selectFrom('seller_risk').selectAll().where('seller_id', 'in', padIn(ids))).execute();
+      const rows = await lock(tx.selectFrom('seller_risk').selectAll().where('seller_id', 'in', keysIn(tx, ids))).execute();
       for (const id of ids) this.sellers.set(id, null);
       for (const r of rows) this.sellers.set(r.seller_id, sellerFromRow(r));
     }
     for (const ids of chunks(sorted(m.groups), MAX_IDS)) {
-      const rows = await lock(tx.selectFrom('risk_link_groups').selectAll().where('group_key', 'in', padIn(ids))).execute();
+      const rows = await lock(tx.selectFrom('risk_link_groups').selectAll().where('group_key', 'in', keysIn(tx, ids))).execute();
       for (const id of ids) this.groups.set(id, null);
       for (const r of rows) this.groups.set(r.group_key, groupFromRow(r));
     }
@@ -438,7 +438,7 @@ export class DbRiskStore implements RiskStore {
       photos.filter((p) => p.cluster.uses === 0).map((p) => p.cluster.key),
       MAX_IDS,
     ))
-      await tx.deleteFrom('risk_photos').where('photo_key', 'in', padIn(keys)).execute();
+      await tx.deleteFrom('risk_photos').where('photo_key', 'in', keysIn(tx, keys)).execute();
     await upsertObjects(
       tx,
       'risk_photos',
