@@ -49,9 +49,8 @@ import { capturing, judgePlan, planOfFirstQuery } from '../bench/capture';
 import { calibrate, round, summarize } from '../bench/stats';
 import { withCpuSeconds, withStallMeter } from '../bench/stall';
 import { durableCommitFloor } from '../bench/durable-commit';
+import { claimAndRequestEvidence } from '../bench/setup-commands';
 import { openDatabase, type Db } from '../db/connect';
-import type { Actor } from '../engine/commands';
-import { runCaseCommand } from '../app/case/commands';
 import { ensurePolicy } from '../db/repos/policy';
 import { queuePage } from '../app/queue/queue';
 import { sweep } from '../app/sweep/sweep';
@@ -503,19 +502,8 @@ async function benchSweepApply(db: Db, raw: BetterSqlite3.Database, n: number, s
   const ids = (raw.prepare("SELECT id FROM cases WHERE status = 'escalated' ORDER BY id LIMIT ?").all(n) as Array<{ id: string }>).map(
     (r) => r.id,
   );
-  const mediators: Actor[] = ['m1', 'm2', 'm3'].map((id) => ({ kind: 'user', id, role: 'mediator' }));
   const t0 = performance.now();
-  for (const [i, id] of ids.entries()) {
-    const actor = mediators[i % mediators.length]!;
-    await runCaseCommand(db, id, { type: 'claim' }, actor, NOW);
-    await runCaseCommand(
-      db,
-      id,
-      { type: 'requestEvidence', party: 'buyer', request: 'Please send a photo of the parcel label and of the item as received.' },
-      actor,
-      NOW,
-    );
-  }
+  await claimAndRequestEvidence(db, ids, NOW);
   const setupSeconds = (performance.now() - t0) / 1000;
   const dueBefore = (
     raw

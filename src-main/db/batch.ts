@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { canCopy, copyRows } from './copy';
 import { execute } from './compiled';
 import { dialectOf, type DialectName } from './dialect';
@@ -11,6 +11,18 @@ export function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * The right side of `IN` for a list of keys, bound as ONE value (a JSON array read by
+ * json_each on SQLite, an array on PostgreSQL): one statement text whatever the count (no
+ * prepare per chunk length), and none of kysely's per-value parsing and binding.
+ */
+export function keysIn<K extends string | number>(db: Kysely<Database>, keys: readonly K[]): RawBuilder<K> {
+  if (dialectOf(db) === 'sqlite') return sql<K>`(SELECT value FROM json_each(${JSON.stringify(keys)}))`;
+  return typeof keys[0] === 'number'
+    ? sql<K>`(SELECT unnest(CAST(${keys} AS bigint[])))`
+    : sql<K>`(SELECT unnest(CAST(${keys} AS text[])))`;
 }
 
 /** Writes rows in multi-row inserts sized by their column count (every row must spell out the same columns). */

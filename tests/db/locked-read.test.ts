@@ -15,14 +15,14 @@ import { seedDemo } from '../../src-main/demo/seed';
 import { DIALECTS, openTestDb } from './harness';
 
 /**
- * A command on a named case on PostgreSQL reads the case, its child rows, the policy, the
+ * A command on a named case (PostgreSQL, and SQLite since issue 16) reads the case, its child rows, the policy, the
  * chain head, its pending deadlines and its feed in the statement that takes the row lock
  * (db/repos/locked-read.ts). That read must see exactly what the general loaders see, for
  * every kind of history the demo has (requests, proposals, decisions, appeals, refunds).
  */
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 
-describe.each(DIALECTS.filter((d) => d.name !== 'sqlite'))('locked read of a case ($name)', ({ url }) => {
+describe.each(DIALECTS)('locked read of a case ($name)', ({ name, url }) => {
   let db: Db;
   beforeAll(async () => {
     db = await openTestDb(url());
@@ -62,7 +62,8 @@ describe.each(DIALECTS.filter((d) => d.name !== 'sqlite'))('locked read of a cas
     await inWriteTx(db, async (tx) => expect(await lockAndReadCase(tx, 'NO-SUCH-CASE', NOW)).toBeNull());
   });
 
-  it("take-next's one-statement write refuses a chain that moved after the pick read its head", async () => {
+  // Take-next's one-statement write is PostgreSQL's (command-rows.ts).
+  it.skipIf(name === 'sqlite')("take-next's one-statement write refuses a chain that moved after the pick read its head", async () => {
     const caught = await inWriteTx(db, async (tx) => {
       const picked = await pickNextUnassigned(tx);
       expect(picked?.state).toBeTruthy();
@@ -110,8 +111,12 @@ describe.each(DIALECTS.filter((d) => d.name !== 'sqlite'))('locked read of a cas
     expect(asked).toMatchObject({ ok: true, value: { status: 'awaiting_evidence' } });
     const reads = cap.queries().filter((q) => /^\s*(\/\*[^*]*\*\/\s*)?select/i.test(q.sql));
     // The lock, then the one read: no second look at the case, its children, the policy, the chain, deadlines or feed.
-    expect(reads).toHaveLength(2);
-    expect(reads[0]!.sql).toMatch(/for update/i);
+    // On SQLite the write transaction is the lock: the one read alone.
+    if (name === 'sqlite') expect(reads).toHaveLength(1);
+    else {
+      expect(reads).toHaveLength(2);
+      expect(reads[0]!.sql).toMatch(/for update/i);
+    }
     // What it wrote is what the general path writes: the request, its deadline, the chained event.
     const view = await loadCaseState(db, caseId);
     expect(view?.evidenceRequests).toHaveLength(1);

@@ -7,9 +7,12 @@ import { REPORT_DIMENSIONS, type ReportMetric } from '../../src-main/contract/re
 import type { Db } from '../../src-main/db/connect';
 import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import * as m0028 from '../../migrations/0028_report_facts';
+import * as m0031 from '../../migrations/0031_report_trigger_guards';
+import { sweep } from '../../src-main/app/sweep/sweep';
 import { ManualClock } from '../../src-main/runtime/clock';
 import { HOUR, INTAKE, M1, M2, S1, T0, deskOn, type Desk } from './audit-fixtures';
 import { DIALECTS, openTestDb } from './harness';
+import { dialectOf } from '../../src-main/db/dialect';
 
 /**
  * The reports read summaries the triggers of migrations/0028 keep (report_cases, report_facts).
@@ -214,11 +217,115 @@ describe.each(DIALECTS)('report summaries on $name', ({ url }) => {
     expect(after.rows.find((r) => r.key === other)?.decided).toBeGreaterThanOrEqual(decided.length);
   });
 
-  it('are backfilled by the migration on a database that already has decided cases', async () => {
-    // What an existing desk's database goes through: the tables and triggers gone, then 0028 again.
+  /** Both summary tables, every row, in key order. */
+  async function summaryRows() {
+    const cases = await db.selectFrom('report_cases').selectAll().orderBy('case_id').execute();
+    const facts = await db
+      .selectFrom('report_facts')
+      .selectAll()
+      .orderBy('day')
+      .orderBy('decided_by')
+      .orderBy('reason')
+      .orderBy('country')
+      .orderBy('currency')
+      .execute();
+    // A key whose counters all went back to zero may stay (the triggers never delete a facts row); a recompute has none.
+    return { cases, facts: facts.filter((f) => Number(f.decided) !== 0) };
+  }
+
+  /** The summaries as the triggers kept them equal, row for row, those 0028's backfill computes from scratch (0031's guards put back). */
+  async function expectEqualToRecompute() {
+    const kept = await summaryRows();
     await m0028.down(db);
     await m0028.up(db);
+    await m0031.up(db);
+    const recomputed = await summaryRows();
+    expect(kept.cases).toEqual(recomputed.cases);
+    expect(kept.facts).toEqual(recomputed.facts);
+    return kept.cases.length;
+  }
+
+  it('equal a recompute row for row after a sweep applies many defaults in chunks, and after a random mix', async () => {
+    // Forty more cases, each with an evidence request open (an evidence_requests insert on an undecided case: the guard skips it).
+    const more = [...generateDemoDisputes({ cases: 40, now: desk.clock.now(), seed: 8 })].map((d) =>
+      Dispute.parse({ ...d, id: `${d.id}-S`, order: { ...d.order, id: `${d.order.id}-S` } }),
+    );
+    for (const d of more) await desk.ok('intake.dispute', d, INTAKE);
+    let requested = 0;
+    for (const [k, d] of more.entries()) {
+      const me = MEDIATORS[k % 2]!;
+      if (!(await attempt('case.claim', { caseId: d.id }, me))) continue;
+      if (await attempt('case.requestEvidence', { caseId: d.id, party: k % 3 ? 'buyer' : 'seller', request: 'A photo.' }, me)) requested++;
+      // A few decided first: their requests' expiry (an update on a decided case) must still move ev_expired.
+      if (k % 5 === 0)
+        await attempt(
+          'case.decide',
+          { caseId: d.id, outcome: OUTCOMES[k % 4]!, ...(k % 4 === 1 ? { amountMinor: 500 } : {}), reasons: 'Per the photos.' },
+          me,
+        );
+    }
+    expect(requested).toBeGreaterThan(20);
+    const before = (
+      await reportSummary(db, {
+        period: { from: new Date(T0 - 30 * DAY).toISOString(), to: new Date(desk.clock.now() + 30 * DAY).toISOString() },
+        by: 'week',
+      })
+    ).totals;
+    // The sweep itself (chunks of distinct cases, one transaction each), days after every request fell due.
+    desk.clock.set(desk.clock.now() + 10 * DAY);
+    const report = await sweep(db, desk.clock.now());
+    expect(report.applied).toBeGreaterThan(20);
+    const after = (
+      await reportSummary(db, {
+        period: { from: new Date(T0 - 30 * DAY).toISOString(), to: new Date(desk.clock.now() + 30 * DAY).toISOString() },
+        by: 'week',
+      })
+    ).totals;
+    expect(after.default).toBeGreaterThan(before.default);
+    expect(after.evidenceExpired).toBeGreaterThan(before.evidenceExpired);
+    await compare();
+    expect(await expectEqualToRecompute()).toBeGreaterThan(20);
+    // Then a random mix over the old cases and the new.
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 25 }), async (ops) => {
+        for (const o of ops) await run(o);
+        await expectEqualToRecompute();
+      }),
+      { numRuns: 8 },
+    );
+  }, 600_000);
+
+  it('are backfilled by the migration on a database that already has decided cases', async () => {
+    // What an existing desk's database goes through: the tables and triggers gone, then 0028 again (and 0031's guards).
+    await m0028.down(db);
+    await m0028.up(db);
+    await m0031.up(db);
     expect(await compare()).toBeGreaterThan(0);
+  });
+
+  it('are guarded by 0031, and 0031 comes off cleanly', async () => {
+    // The guards skip an undecided case's changes; taken off, the triggers are 0028's again, and back on, guarded.
+    const triggers = async () =>
+      dialectOf(db) === 'sqlite'
+        ? (
+            await sql<{ sql: string }>`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'report%' ORDER BY name`.execute(
+              db,
+            )
+          ).rows
+            .map((r) => r.sql)
+            .join('\n')
+        : (await sql<{ def: string }>`SELECT pg_get_functiondef('report_refresh(text[])'::regprocedure) AS def`.execute(db)).rows[0]!.def;
+    const guarded = await triggers();
+    expect(guarded).toContain('0031');
+    await m0031.down(db);
+    const plain = await triggers();
+    expect(plain).not.toContain('0031');
+    await m0028.down(db);
+    await m0028.up(db);
+    expect(await triggers()).toBe(plain);
+    await m0031.up(db);
+    expect(await triggers()).toBe(guarded);
+    await compare();
   });
 
   it('tell a summary that drifted from the cases (the comparison above can fail)', async () => {

@@ -104,7 +104,8 @@ async function attemptCommand(
   options: CommandOptions,
 ): Promise<CommandResult | null> {
   const outcome = await inWriteTx(db, async (tx) => {
-    if (target !== NEXT_UNASSIGNED && command.type !== 'deadline' && dialectOf(tx) === 'postgres') {
+    // A named case: the lock and one read of everything the command needs (db/repos/locked-read.ts), both dialects.
+    if (target !== NEXT_UNASSIGNED && command.type !== 'deadline') {
       const locked = await lockAndReadCase(tx, target, now);
       if (!locked) throw new AppFailure('NOT_FOUND', `There is no case ${target}.`);
       // A due deadline applies first (the general path); else the command goes on from what the lock's statement read.

@@ -2,7 +2,7 @@ import { headMoved, knownHeads } from './locked-facts';
 import { createHash } from 'node:crypto';
 import { canonicalEventV1, canonicalJsonV1, type ChainedContentV1 } from '../../../migrations/audit-chain-v1';
 import { AppFailure } from '../../contract/errors';
-import { chunks, insertRows, type RowTable } from '../batch';
+import { chunks, insertRows, keysIn, type RowTable } from '../batch';
 import { dialectOf } from '../dialect';
 import type { WriteTx } from '../tx';
 
@@ -64,7 +64,7 @@ export async function insertChainedEvents(tx: WriteTx, events: EventToChain[], o
   const caseIds = [...new Set(events.map((e) => e.case_id))].sort();
   if (opts.lockCases && dialectOf(tx) === 'postgres')
     for (const ids of chunks(caseIds, 500))
-      await tx.selectFrom('cases').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
+      await tx.selectFrom('cases').select('id').where('id', 'in', keysIn(tx, ids)).orderBy('id').forUpdate().execute();
   // A head read with the case's lock (locked-facts.ts) needs no second read.
   const heads = knownHeads(tx, caseIds) ?? (await chainHeads(tx, caseIds));
   const rows = events.map((e) => {
@@ -120,7 +120,7 @@ async function chainHeads(tx: WriteTx, caseIds: string[]): Promise<Map<string, {
     const rows = await tx
       .selectFrom('case_events as e')
       .select(['e.case_id', 'e.seq', 'e.hash'])
-      .where('e.case_id', 'in', ids)
+      .where('e.case_id', 'in', keysIn(tx, ids))
       .where('e.seq', '=', (eb) =>
         eb
           .selectFrom('case_events as last')

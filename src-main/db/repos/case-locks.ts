@@ -1,3 +1,4 @@
+import { keysIn } from '../batch';
 import { dialectOf } from '../dialect';
 import type { WriteTx } from '../tx';
 
@@ -19,7 +20,7 @@ export async function lockCase(tx: WriteTx, caseId: string): Promise<boolean> {
 export async function lockCases(tx: WriteTx, caseIds: string[]): Promise<void> {
   const ids = [...new Set(caseIds)].sort();
   if (!ids.length || dialectOf(tx) !== 'postgres') return;
-  await tx.selectFrom('cases').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  await tx.selectFrom('cases').select('id').where('id', 'in', keysIn(tx, ids)).orderBy('id').forUpdate().execute();
 }
 
 /**
@@ -29,7 +30,14 @@ export async function lockCases(tx: WriteTx, caseIds: string[]): Promise<void> {
 export async function lockFreeCases(tx: WriteTx, caseIds: string[]): Promise<Set<string>> {
   const ids = [...new Set(caseIds)];
   if (!ids.length || dialectOf(tx) !== 'postgres') return new Set(ids);
-  const rows = await tx.selectFrom('cases').select('id').where('id', 'in', ids).orderBy('id').forUpdate().skipLocked().execute();
+  const rows = await tx
+    .selectFrom('cases')
+    .select('id')
+    .where('id', 'in', keysIn(tx, ids))
+    .orderBy('id')
+    .forUpdate()
+    .skipLocked()
+    .execute();
   return new Set(rows.map((r) => r.id));
 }
 

@@ -2,7 +2,7 @@ import { deadlinesChanged, knownPendingDeadlines } from './locked-facts';
 import type { Insertable } from 'kysely';
 import type { CaseEvent, Deadline, NewEvidence } from '../../engine/commands';
 import type { CaseState } from '../../engine/state';
-import { chunks, groupBy, insertChunked, insertObjects } from '../batch';
+import { chunks, groupBy, insertChunked, insertObjects, keysIn } from '../batch';
 import type { Database } from '../schema';
 import type { WriteTx } from '../tx';
 import { insertChainedEvents, type Bound, type EventToChain } from './audit-chain';
@@ -18,6 +18,34 @@ import { writeFeedOutbox } from './feed-outbox';
 const MAX_IDS = 500;
 
 export class ConcurrentUpdate extends Error {}
+
+/** The columns of a case's one proposal, appeal and refund row besides case_id (written whole; read whole by locked-read.ts). */
+export const PROPOSAL_COLUMNS = [
+  'options',
+  'recommended',
+  'recommendation_reason',
+  'proposed_by',
+  'proposed_at',
+  'reply_due_at',
+  'buyer_reply',
+  'buyer_replied_at',
+  'seller_reply',
+  'seller_replied_at',
+  'override_note',
+  'policy_version',
+  'ended_at',
+] as const;
+export const APPEAL_COLUMNS = ['party', 'grounds', 'text', 'filed_at', 'status', 'reviewed_by', 'reviewed_at', 'review_reasons'] as const;
+export const REFUND_COLUMNS = [
+  'status',
+  'amount_minor',
+  'currency',
+  'return_due_at',
+  'return_tracking_number',
+  'updated_at',
+  'reference',
+  'failure_reason',
+] as const;
 
 /**
  * Writes what the engine changed: the case row (guarded by its version, so two desktops
@@ -80,7 +108,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
           version: prev.version + 1,
           updated_at: now,
         })
-        .where('id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0]! : ids)
+        .where('id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0]! : keysIn(tx, ids))
         .where('version', '=', prev.version)
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== ids.length) throw new ConcurrentUpdate(`case ${ids.join(', ')} changed under us`);
@@ -120,7 +148,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
       await tx
         .updateTable('evidence_requests')
         .set({ status: group[0]!.status, resolved_at: group[0]!.resolved_at })
-        .where('id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0]! : ids)
+        .where('id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0]! : keysIn(tx, ids))
         .execute();
 
   // Proposals and appeals: one row per case, written whole when it changed (insert or replace).
@@ -149,27 +177,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
     tx
       .insertInto('proposals')
       .values(rows)
-      .onConflict((oc) =>
-        oc
-          .column('case_id')
-          .doUpdateSet(
-            excludedOf([
-              'options',
-              'recommended',
-              'recommendation_reason',
-              'proposed_by',
-              'proposed_at',
-              'reply_due_at',
-              'buyer_reply',
-              'buyer_replied_at',
-              'seller_reply',
-              'seller_replied_at',
-              'override_note',
-              'policy_version',
-              'ended_at',
-            ]),
-          ),
-      )
+      .onConflict((oc) => oc.column('case_id').doUpdateSet(excludedOf(PROPOSAL_COLUMNS)))
       .execute(),
   );
 
@@ -215,18 +223,14 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
     tx
       .insertInto('appeals')
       .values(rows)
-      .onConflict((oc) =>
-        oc
-          .column('case_id')
-          .doUpdateSet(excludedOf(['party', 'grounds', 'text', 'filed_at', 'status', 'reviewed_by', 'reviewed_at', 'review_reasons'])),
-      )
+      .onConflict((oc) => oc.column('case_id').doUpdateSet(excludedOf(APPEAL_COLUMNS)))
       .execute(),
   );
 
   // Refunds: removed when the engine dropped it, else written whole.
   const refundChanges = changes.filter(({ prev, next }) => JSON.stringify(next.refund) !== JSON.stringify(prev.refund));
   const droppedRefunds = refundChanges.filter(({ next }) => !next.refund).map(({ next }) => next.id);
-  for (const ids of chunks(droppedRefunds, MAX_IDS)) await tx.deleteFrom('refunds').where('case_id', 'in', ids).execute();
+  for (const ids of chunks(droppedRefunds, MAX_IDS)) await tx.deleteFrom('refunds').where('case_id', 'in', keysIn(tx, ids)).execute();
   const refunds = refundChanges
     .filter(({ next }) => next.refund)
     .map(({ next }) => {
@@ -247,22 +251,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
     tx
       .insertInto('refunds')
       .values(rows)
-      .onConflict((oc) =>
-        oc
-          .column('case_id')
-          .doUpdateSet(
-            excludedOf([
-              'status',
-              'amount_minor',
-              'currency',
-              'return_due_at',
-              'return_tracking_number',
-              'updated_at',
-              'reference',
-              'failure_reason',
-            ]),
-          ),
-      )
+      .onConflict((oc) => oc.column('case_id').doUpdateSet(excludedOf(REFUND_COLUMNS)))
       .execute(),
   );
 
@@ -277,7 +266,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
       for (const r of await tx
         .selectFrom('evidence')
         .select(['case_id', (eb) => eb.fn.max('seq').as('seq')])
-        .where('case_id', 'in', ids)
+        .where('case_id', 'in', keysIn(tx, ids))
         .groupBy('case_id')
         .execute())
         lastSeq.set(r.case_id, Number(r.seq ?? 0));
@@ -323,7 +312,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
 }
 
 /** `SET col = excluded.col` for an upsert that replaces the whole row. */
-function excludedOf<C extends string>(columns: C[]) {
+function excludedOf<C extends string>(columns: readonly C[]) {
   return (eb: { ref(r: string): unknown }) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)])) as never;
 }
 
@@ -376,7 +365,7 @@ async function syncDeadlinesOf(tx: WriteTx, cases: Array<{ caseId: string; wante
     const rows = await tx
       .selectFrom('deadlines')
       .select(['id', 'case_id', 'key', 'due_at'])
-      .where('case_id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0]! : ids)
+      .where('case_id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0]! : keysIn(tx, ids))
       .where('fired_at', 'is', null)
       .where('cancelled_at', 'is', null)
       .execute();
@@ -397,6 +386,7 @@ async function syncDeadlinesOf(tx: WriteTx, cases: Array<{ caseId: string; wante
       if (!have.has(`${w.key}@${w.dueAt}`))
         missing.push({ case_id: caseId, key: w.key, kind: w.kind, due_at: w.dueAt, created_at: now, fired_at: null, cancelled_at: null });
   }
-  for (const ids of chunks(stale, MAX_IDS)) await tx.updateTable('deadlines').set({ cancelled_at: now }).where('id', 'in', ids).execute();
+  for (const ids of chunks(stale, MAX_IDS))
+    await tx.updateTable('deadlines').set({ cancelled_at: now }).where('id', 'in', keysIn(tx, ids)).execute();
   await insertObjects(tx, 'deadlines', missing);
 }

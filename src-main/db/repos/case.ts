@@ -14,7 +14,7 @@ import type {
 } from '../../contract/domain';
 import type { CaseState, Decision, ProposalOption } from '../../engine/state';
 import type { Selectable } from 'kysely';
-import { chunks, groupBy } from '../batch';
+import { chunks, groupBy, keysIn } from '../batch';
 import type { Database } from '../schema';
 import type { Reader } from '../tx';
 
@@ -61,7 +61,7 @@ async function loadChunk(tx: Reader, ids: string[], out: Map<string, CaseState &
       'orders.delivery_status',
       'buyer.label as buyer_label',
     ])
-    .where('cases.id', 'in', ids)
+    .where('cases.id', 'in', keysIn(tx, ids))
     .execute();
   if (!cases.length) return;
   const found = cases.map((c) => c.id);
@@ -69,15 +69,15 @@ async function loadChunk(tx: Reader, ids: string[], out: Map<string, CaseState &
     tx
       .selectFrom('evidence_requests')
       .selectAll()
-      .where('case_id', 'in', found)
+      .where('case_id', 'in', keysIn(tx, found))
       .orderBy('case_id')
       .orderBy('requested_at')
       .orderBy('id')
       .execute(),
-    tx.selectFrom('proposals').selectAll().where('case_id', 'in', found).execute(),
-    tx.selectFrom('decisions').selectAll().where('case_id', 'in', found).orderBy('case_id').orderBy('seq').execute(),
-    tx.selectFrom('appeals').selectAll().where('case_id', 'in', found).execute(),
-    tx.selectFrom('refunds').selectAll().where('case_id', 'in', found).execute(),
+    tx.selectFrom('proposals').selectAll().where('case_id', 'in', keysIn(tx, found)).execute(),
+    tx.selectFrom('decisions').selectAll().where('case_id', 'in', keysIn(tx, found)).orderBy('case_id').orderBy('seq').execute(),
+    tx.selectFrom('appeals').selectAll().where('case_id', 'in', keysIn(tx, found)).execute(),
+    tx.selectFrom('refunds').selectAll().where('case_id', 'in', keysIn(tx, found)).execute(),
   ]);
   const requestsOf = groupBy(requestRows, (r) => r.case_id);
   const decisionsOf = groupBy(decisionRows, (r) => r.case_id);

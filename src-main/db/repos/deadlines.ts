@@ -1,3 +1,4 @@
+import { keysIn } from '../batch';
 import { dialectOf } from '../dialect';
 import type { Reader, WriteTx } from '../tx';
 
@@ -33,7 +34,7 @@ export async function claimDeadlines(tx: WriteTx, ids: number[], now: number): P
       await tx
         .selectFrom('deadlines')
         .select('id')
-        .where('id', 'in', ids)
+        .where('id', 'in', keysIn(tx, ids))
         .where('fired_at', 'is', null)
         .where('cancelled_at', 'is', null)
         .orderBy('id')
@@ -48,7 +49,7 @@ export async function claimDeadlines(tx: WriteTx, ids: number[], now: number): P
       await tx
         .updateTable('deadlines')
         .set({ fired_at: now })
-        .where('id', 'in', ids)
+        .where('id', 'in', keysIn(tx, ids))
         .where('fired_at', 'is', null)
         .where('cancelled_at', 'is', null)
         .returning('id')
@@ -71,7 +72,7 @@ export async function claimDeadline(tx: WriteTx, id: number, now: number): Promi
 
 /** Gives claims back (rows this transaction claimed but leaves for the next fetch). */
 export async function releaseDeadlineClaims(tx: WriteTx, ids: number[]): Promise<void> {
-  await tx.updateTable('deadlines').set({ fired_at: null }).where('id', 'in', ids).execute();
+  await tx.updateTable('deadlines').set({ fired_at: null }).where('id', 'in', keysIn(tx, ids)).execute();
 }
 
 /** When the next pending deadline falls due; null when none is pending. */

@@ -13,7 +13,7 @@ import type { Policy } from '../../contract/policy';
 import type { Party, Reason } from '../../contract/domain';
 import { feedEventsOf, needsLetters, type FeedEvent, type FeedLetters, type LetterContext } from '../../engine/feed-events';
 import type { Decision } from '../../engine/state';
-import { chunks, insertChunked } from '../batch';
+import { chunks, insertChunked, keysIn } from '../batch';
 import { dialectOf } from '../dialect';
 import type { WriteTx } from '../tx';
 import type { CaseChange } from './case-write';
@@ -58,7 +58,7 @@ export async function feedsOfCases(tx: WriteTx, caseIds: string[]): Promise<Map<
     return owner;
   }
   for (const ids of chunks(caseIds, 500))
-    for (const r of await tx.selectFrom('feed_cases').select(['case_id', 'feed_id']).where('case_id', 'in', ids).execute())
+    for (const r of await tx.selectFrom('feed_cases').select(['case_id', 'feed_id']).where('case_id', 'in', keysIn(tx, ids)).execute())
       owner.set(r.case_id, r.feed_id);
   return owner;
 }

@@ -10,7 +10,7 @@ import {
   type RiskStore,
   type SellerAgg,
 } from '../../../engine/risk';
-import { chunks, upsertObjects } from '../../batch';
+import { chunks, keysIn, upsertObjects } from '../../batch';
 import { dialectOf, type DialectName } from '../../dialect';
 import { inList, padIn, queryRows } from '../../compiled';
 import type { Database } from '../../schema';
@@ -499,7 +499,7 @@ export class DbRiskStore implements RiskStore {
       photos.filter((p) => p.cluster.uses === 0).map((p) => p.cluster.key),
       MAX_IDS,
     ))
-      await tx.deleteFrom('risk_photos').where('photo_key', 'in', keys).execute();
+      await tx.deleteFrom('risk_photos').where('photo_key', 'in', keysIn(tx, keys)).execute();
     await upsertObjects(
       tx,
       'risk_photos',

@@ -12,7 +12,7 @@ import {
   type RateSums,
   type RiskOutcome,
 } from '../../../engine/risk';
-import { chunks } from '../../batch';
+import { chunks, keysIn } from '../../batch';
 import { queryRows } from '../../compiled';
 import { dialectOf } from '../../dialect';
 import type { Database } from '../../schema';
@@ -161,7 +161,7 @@ export async function currentOrderFacts(tx: Reader, orderIds: string[]): Promise
     for (const r of await tx
       .selectFrom('orders')
       .select(['id', 'buyer_id', 'seller_id', 'placed_at', 'delivery_status'])
-      .where('id', 'in', ids)
+      .where('id', 'in', keysIn(tx, ids))
       .execute())
       out.set(r.id, orderFromRow(r));
   }

@@ -1,0 +1,138 @@
+/**
+ * Where a default's CPU goes (issue 16): per-statement timers around better-sqlite3, over
+ * `sweep-profile DB N` — claim + request evidence on N escalated cases of an imported
+ * database (a copy is used), then one sweep at +73 h. Prints per-statement time and counts
+ * for the setup commands and the sweep, per default / per command: CPU time (user + system),
+ * not wall, so a shared machine disturbs it less; and how many statements were prepared.
+ * Run: `npx tsx src-main/bench/sweep-profile.ts IMPORTED.sqlite 2000` (a database `cli import`
+ * filled, e.g. from the bench's generated file). Flags: --no-timers (totals only, no per-call
+ * overhead), --cpu-prof-setup / --cpu-prof-sweep (a V8 CPU profile of that phase), and the
+ * experiments --no-durable (synchronous = NORMAL), --drop-report-triggers, --drop-queue-triggers.
+ */
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { openDatabase } from '../db/connect';
+import { ensurePolicy } from '../db/repos/policy';
+import { sweep } from '../app/sweep/sweep';
+import { claimAndRequestEvidence } from './setup-commands';
+
+const NOW = Date.parse('2026-03-01T12:00:00.000Z');
+const HOUR = 3_600_000;
+
+/** This process's CPU time in ms (the timers count CPU, not wall: the machine is shared). */
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+let prepares = 0;
+let prepareMs = 0;
+interface Stat {
+  n: number;
+  ms: number;
+}
+const stats = new Map<string, Stat>();
+const proto = BetterSqlite3.prototype as unknown as { prepare: (sql: string) => BetterSqlite3.Statement };
+const prepare = proto.prepare;
+proto.prepare = function (this: BetterSqlite3.Database, text: string) {
+  prepares++;
+  const t0 = cpuNow();
+  const stmt = prepare.call(this, text) as unknown as Record<string, (...a: unknown[]) => unknown>;
+  prepareMs += cpuNow() - t0;
+  const key = text.replace(/\s+/g, ' ').slice(0, 140);
+  if (!process.argv.includes('--no-timers'))
+    for (const m of ['run', 'all', 'get', 'iterate']) {
+      const f = stmt[m]!;
+      stmt[m] = function (this: unknown, ...args: unknown[]) {
+        const t = cpuNow();
+        try {
+          const r = f.apply(this, args);
+          if (m === 'iterate') return [...(r as Iterable<unknown>)][Symbol.iterator]();
+          return r;
+        } finally {
+          const s = stats.get(key) ?? { n: 0, ms: 0 };
+          s.n++;
+          s.ms += cpuNow() - t;
+          stats.set(key, s);
+        }
+      };
+    }
+  return stmt as unknown as BetterSqlite3.Statement;
+};
+const exec = (BetterSqlite3.prototype as unknown as { exec: (s: string) => unknown }).exec;
+(BetterSqlite3.prototype as unknown as { exec: (s: string) => unknown }).exec = function (this: unknown, s: string) {
+  const t = cpuNow();
+  try {
+    return exec.call(this, s);
+  } finally {
+    const key = `exec: ${s.slice(0, 60)}`;
+    const st = stats.get(key) ?? { n: 0, ms: 0 };
+    st.n++;
+    st.ms += cpuNow() - t;
+    stats.set(key, st);
+  }
+};
+
+function dump(title: string, per: number, wallMs: number, cpuMs: number) {
+  const rows = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms);
+  const total = rows.reduce((s, [, v]) => s + v.ms, 0);
+  const count = rows.reduce((s, [, v]) => s + v.n, 0);
+  console.log(
+    `\n== ${title}: ${per} units, wall ${wallMs.toFixed(0)} ms, CPU ${cpuMs.toFixed(0)} ms (${((cpuMs * 1000) / per).toFixed(0)} µs/unit); SQL CPU ${total.toFixed(0)} ms (${((total * 1000) / per).toFixed(0)} µs/unit), ${(count / per).toFixed(2)} statements/unit, ${prepares} statements prepared (${((prepareMs * 1000) / per).toFixed(0)} µs/unit)`,
+  );
+  prepares = 0;
+  prepareMs = 0;
+  for (const [k, v] of rows.slice(0, 40))
+    console.log(`${((v.ms * 1000) / per).toFixed(1).padStart(7)} µs/u ${(v.n / per).toFixed(3).padStart(7)}/u  ${k}`);
+  stats.clear();
+}
+
+const [src, nArg] = process.argv.slice(2);
+const n = Number(nArg ?? 2000);
+// A scratch copy (the setup commands and the sweep write to it); CPU profiles land beside it.
+const dir = mkdtempSync(join(tmpdir(), 'md-sweep-profile-'));
+const file = join(dir, 'profile.sqlite');
+copyFileSync(src!, file);
+const db = await openDatabase({ url: file });
+if (process.argv.includes('--no-durable')) await (await import('kysely')).sql`PRAGMA synchronous = NORMAL`.execute(db);
+await ensurePolicy(db, NOW);
+const raw = new BetterSqlite3(file);
+// Experiments: which part of the SQLite cost the triggers are (the copy only).
+for (const r of raw.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as Array<{ name: string }>) {
+  if (process.argv.includes('--drop-report-triggers') && r.name.startsWith('report_')) raw.exec(`DROP TRIGGER ${r.name}`);
+  if (process.argv.includes('--drop-queue-triggers') && r.name.startsWith('queue_counts_')) raw.exec(`DROP TRIGGER ${r.name}`);
+}
+const ids = (raw.prepare("SELECT id FROM cases WHERE status = 'escalated' ORDER BY id LIMIT ?").all(n) as Array<{ id: string }>).map(
+  (r) => r.id,
+);
+raw.close();
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  if (!process.argv.includes(`--cpu-prof-${name}`)) return work();
+  const { Session } = await import('node:inspector/promises');
+  const s = new Session();
+  s.connect();
+  await s.post('Profiler.enable');
+  await s.post('Profiler.setSamplingInterval', { interval: 200 });
+  await s.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await s.post('Profiler.stop');
+    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    console.log(`CPU profile: ${join(dir, `${name}.cpuprofile`)}`);
+  }
+}
+stats.clear();
+let t = performance.now();
+let c = process.cpuUsage();
+await profiled('setup', () => claimAndRequestEvidence(db, ids, NOW));
+let cu = process.cpuUsage(c);
+dump('setup commands', ids.length * 2, performance.now() - t, (cu.user + cu.system) / 1000);
+t = performance.now();
+c = process.cpuUsage();
+const report = await profiled('sweep', () => sweep(db, NOW + 73 * HOUR));
+cu = process.cpuUsage(c);
+dump('sweep', report.applied, performance.now() - t, (cu.user + cu.system) / 1000);
+await db.destroy();
+for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
