@@ -27,6 +27,9 @@ export async function runImport(args: string[]): Promise<void> {
   const { flags, positional } = parseArgs(args, { db: 'string', 'batch-size': 'string', 'check-workers': 'string' });
   const file = positional[0];
   if (!file) throw new ArgError('usage: cli import <file.ndjson> [--db <url or path>]');
+  // A second file would otherwise be ignored without a word.
+  if (positional.length > 1)
+    throw new ArgError(`import takes one file, not ${positional.length}; run it once per file (or join them: NDJSON files concatenate)`);
   const url = (flags.db as string | undefined) ?? databaseUrlFromEnv() ?? resolve(defaultDataDir(), 'mediation-desk.sqlite');
   // A folder opens like a file and fails only at the first read, after the database was made.
   if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new ArgError(`${file}: is a folder, not an NDJSON file`);

@@ -11,7 +11,13 @@ class UsageError extends Error {}
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   async replay(args) {
     const file = args[0];
-    if (!file) throw new UsageError('usage: cli replay <scenario.json>');
+    // One scenario per run (score does the same): a second file would otherwise be ignored without a word.
+    if (!file || args.length !== 1 || file.startsWith('--'))
+      throw new UsageError(
+        args.length > 1
+          ? `replay takes one scenario file, not ${args.length} arguments; run it once per file`
+          : 'usage: cli replay <scenario.json>',
+      );
     const scenario = Scenario.safeParse(await readJson(file));
     if (!scenario.success) {
       const issue = scenario.error.issues[0]!;

@@ -100,6 +100,19 @@ describe('cli import', () => {
     expect(existsSync(db)).toBe(false);
   });
 
+  it('a second file is refused in one sentence (exit 2), not ignored, before any database is made', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'md-import-'));
+    const [a, b] = [join(dir, 'a.ndjson'), join(dir, 'b.ndjson')];
+    writeFileSync(a, '');
+    writeFileSync(b, '');
+    const db = join(dir, 'db.sqlite');
+    const run = cli(['import', a, b, '--db', db]);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toMatch(/^import takes one file, not 2; run it once per file/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(db)).toBe(false);
+  });
+
   it('refuses worker and batch counts outside their bounds with one sentence, before reading anything', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'md-import-')), 'one.ndjson');
     writeFileSync(

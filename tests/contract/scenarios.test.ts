@@ -186,6 +186,15 @@ describe.concurrent('cli replay (child process)', () => {
     expect(stderr).toMatch(/does-not-exist\.json/);
   });
 
+  it('exits 2 with one sentence when given two scenario files (the second is not ignored)', async () => {
+    const file = join(dir, 'two-a.json');
+    writeFileSync(file, JSON.stringify({ steps: [] }));
+    const { code, stdout, stderr } = await runCli(['replay', file, file]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim()).toBe('replay takes one scenario file, not 2 arguments; run it once per file');
+  });
+
   it('exits 2 with a message on stderr for invalid JSON', async () => {
     const file = join(dir, 'broken.json');
     writeFileSync(file, '{ "steps": [ ');
