@@ -1,5 +1,11 @@
 import { z } from 'zod';
 
+// A missing field says so in words ("claim.amountMinor: is required") instead of zod's
+// "Invalid input: expected number, received undefined": the feed, the CLI, the windows and
+// the scenarios all show these messages to people. A schema's own message still wins.
+const MISSING_CODES = new Set(['invalid_type', 'invalid_value', 'invalid_union']);
+z.config({ customError: (issue) => (issue.input === undefined && MISSING_CODES.has(issue.code ?? '') ? 'is required' : undefined) });
+
 /** An instant on the wire: ISO-8601 in UTC ("Z" or an explicit offset), normalised to epoch ms by parsers. */
 export const Instant = z
   .string()

@@ -176,7 +176,16 @@ describe('rule 1 — intake', () => {
     delete d.reason;
     const { out, codes } = await run([step(0, 'intake', 'intake.dispute', d)]);
     expect(codes).toEqual(['VALIDATION']);
-    expect(out.results[0]!.error!.message).toMatch(/^reason/);
+    // In words, not zod's "Invalid input: expected string, received undefined".
+    expect(out.results[0]!.error!.message).toBe('reason: is required');
+  });
+
+  it('a missing nested field is named with its path, in words', async () => {
+    const d = dispute() as { order: Record<string, unknown> };
+    delete d.order.currency;
+    const { out, codes } = await run([step(0, 'intake', 'intake.dispute', d)]);
+    expect(codes).toEqual(['VALIDATION']);
+    expect(out.results[0]!.error!.message).toBe('order.currency: is required');
   });
 
   it('a refused dispute does not stop the next one', async () => {
