@@ -47,30 +47,14 @@ export async function execute(db: Kysely<Database>, text: string, params: readon
   await db.executeQuery(CompiledQuery.raw(text, [...params]));
 }
 
-const inLists = new Map<string, string>();
-
 /**
- * `(?, ?, …)` / `($k, $k+1, …)` for `n` values from parameter `from` (1-based), with `n`
- * rounded up to a power of two (pad the values with `padIn`), so that a handful of statement
- * texts serve every list length and stay prepared.
+ * The right side of `IN` for text keys bound as ONE parameter (`$from` on PostgreSQL), as
+ * batch.ts's `keysIn` writes it for kysely: one statement text whatever the count.
  */
-export function inList(dialect: DialectName, n: number, from = 1): string {
-  const key = `${dialect}:${n}:${from}`;
-  let text = inLists.get(key);
-  if (!text) {
-    const ph = dialect === 'sqlite' ? Array<string>(n).fill('?') : Array.from({ length: n }, (_, i) => `$${from + i}`);
-    text = `(${ph.join(', ')})`;
-    inLists.set(key, text);
-  }
-  return text;
+export function textKeysIn(dialect: DialectName, from = 1): string {
+  return dialect === 'sqlite' ? '(SELECT value FROM json_each(?))' : `(SELECT unnest(CAST($${from} AS text[])))`;
 }
 
-/** The values padded (with their last one) to the next power of two; at least one value. */
-export function padIn<T>(values: readonly T[]): T[] {
-  if (!values.length) throw new Error('padIn: an IN list needs a value');
-  let n = 1;
-  while (n < values.length) n *= 2;
-  const out = [...values];
-  while (out.length < n) out.push(values[values.length - 1]!);
-  return out;
-}
+/** The one parameter textKeysIn binds: a JSON array on SQLite, an array on PostgreSQL. */
+export const textKeysParam = (dialect: DialectName, keys: readonly string[]): unknown =>
+  dialect === 'sqlite' ? JSON.stringify(keys) : keys;

@@ -12,7 +12,7 @@ import {
 } from '../../../engine/risk';
 import { chunks, keysIn, upsertObjects } from '../../batch';
 import { dialectOf, type DialectName } from '../../dialect';
-import { inList, padIn, queryRows } from '../../compiled';
+import { queryRows, textKeysIn, textKeysParam } from '../../compiled';
 import type { Database } from '../../schema';
 import type { WriteTx } from '../../tx';
 import {
@@ -376,9 +376,8 @@ export class DbRiskStore implements RiskStore {
   private async rowsIn<R>(table: string, columns: string, key: string, ids: string[], lock: boolean): Promise<R[]> {
     const out: R[] = [];
     for (const chunk of chunks(ids, MAX_IDS)) {
-      const values = padIn(chunk);
-      const text = `select ${columns} from "${table}" where "${key}" in ${inList(this.dialect, values.length)}${lock && this.lock ? ' for update' : ''}`;
-      for (const r of await queryRows<R>(this.tx, text, values)) out.push(r);
+      const text = `select ${columns} from "${table}" where "${key}" in ${textKeysIn(this.dialect)}${lock && this.lock ? ' for update' : ''}`;
+      for (const r of await queryRows<R>(this.tx, text, [textKeysParam(this.dialect, chunk)])) out.push(r);
     }
     return out;
   }
