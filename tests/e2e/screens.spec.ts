@@ -189,6 +189,19 @@ for (const size of SIZES) {
       await expect(page.getByTestId('case-title')).toHaveText(caseId!);
       await expect(page.getByRole('button', { name: /^Decide/ })).toBeVisible();
       await check(page, '04-case', size);
+      // A wide screen puts the parties' conversation in its own column beside the claim and the
+      // evidence (not a long scroll below them); narrower, it follows them in the one column.
+      const main = (await page.getByTestId('case-main').boundingBox())!;
+      const talk = (await page.getByTestId('case-conversation').boundingBox())!;
+      const side = (await page.getByTestId('case-side').boundingBox())!;
+      if (size.width >= 2200) {
+        expect(talk.x).toBeGreaterThan(main.x + main.width);
+        expect(talk.y).toBeCloseTo(main.y, 0);
+      } else {
+        expect(talk.y).toBeGreaterThan(main.y + main.height);
+        expect(talk.x).toBeCloseTo(main.x, 0);
+      }
+      expect(side.x).toBeGreaterThan(Math.max(main.x + main.width, talk.x + talk.width));
 
       await page.keyboard.press('d');
       await expect(page.getByRole('dialog')).toBeVisible();

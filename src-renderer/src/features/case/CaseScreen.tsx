@@ -27,6 +27,7 @@ import { TimelinePanel } from './panels/TimelinePanel';
 import { WaitingOnYou } from './panels/WaitingOnYou';
 import { allowedActions, appealReview } from './permissions';
 import { AppealReviewPanel, type Verdict } from './panels/AppealReviewPanel';
+import './case.css';
 import { BlindDecisionPanel } from './panels/BlindDecisionPanel';
 import { usePresence } from '../../api/presence';
 import { PresenceLine } from '../../ui/Presence';
@@ -284,44 +285,42 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
             <Loader size="sm" />
           </Center>
         ) : (
-          <Box
-            p="lg"
-            style={{
-              display: 'grid',
-              gridTemplateColumns: 'minmax(0, 1fr) clamp(300px, 30vw, 400px)',
-              gap: 16,
-              alignItems: 'start',
-              maxWidth: 1680,
-            }}
-          >
-            <Stack gap="md">
-              {allowed && (allowed.decide || allowed.propose) && <WaitingOnYou view={view} />}
-              <AppealReviewPanel
-                view={view}
-                me={me}
-                verdict={verdict}
-                onVerdict={setVerdict}
-                onDone={(message) => (setVerdict(null), done(message))}
-              />
-              <BlindDecisionPanel view={view} onDone={done} />
-              <ClaimPanel view={view} />
-              <ProposalPanel view={view} />
-              <DecisionPanel view={view} />
-              <ChecklistPanel caseId={view.id} />
-              <EvidencePanel view={view} onOpenReview={(index) => setReview({ index })} />
-              {me.role !== 'analyst' && <NotesPanel caseId={view.id} me={me} />}
-              <RelatedPanel caseId={view.id} me={me} onOpen={openCase} />
-              <NegotiationPanel view={view} />
-              <MessagesPanel view={view} canTranslate={me.role !== 'analyst'} />
-              <TimelinePanel view={view} />
-            </Stack>
-            <Stack gap="md" style={{ position: 'sticky', top: 0 }}>
+          // The case's own panels, then the parties' conversation, beside the deadlines and the
+          // parties. On a wide screen (2200 px and more) the conversation gets its own column beside
+          // the claim and the evidence instead of below them (case.css).
+          <div className="case-layout" data-testid="case-layout">
+            <div className="case-body">
+              <Stack gap="md" data-testid="case-main">
+                {allowed && (allowed.decide || allowed.propose) && <WaitingOnYou view={view} />}
+                <AppealReviewPanel
+                  view={view}
+                  me={me}
+                  verdict={verdict}
+                  onVerdict={setVerdict}
+                  onDone={(message) => (setVerdict(null), done(message))}
+                />
+                <BlindDecisionPanel view={view} onDone={done} />
+                <ClaimPanel view={view} />
+                <ProposalPanel view={view} />
+                <DecisionPanel view={view} />
+                <ChecklistPanel caseId={view.id} />
+                <EvidencePanel view={view} onOpenReview={(index) => setReview({ index })} />
+                {me.role !== 'analyst' && <NotesPanel caseId={view.id} me={me} />}
+                <RelatedPanel caseId={view.id} me={me} onOpen={openCase} />
+              </Stack>
+              <Stack gap="md" data-testid="case-conversation">
+                <NegotiationPanel view={view} />
+                <MessagesPanel view={view} canTranslate={me.role !== 'analyst'} />
+                <TimelinePanel view={view} />
+              </Stack>
+            </div>
+            <Stack gap="md" className="case-side" data-testid="case-side">
               <DeadlinesPanel view={view} />
               <OrderPanel view={view} />
               <BuyerPanel view={view} />
               <SellerPanel view={view} />
             </Stack>
-          </Box>
+          </div>
         )}
       </ScrollArea>
 
