@@ -31,6 +31,7 @@ import { accountsHandlers } from './session/handlers';
 import type { ReplayCases } from './replay/in-worker';
 import { presenceHandlers } from './presence/handlers';
 import type { ChangeNotice } from '../contract/bridge';
+import type { FeedListenerView } from '../contract/feed';
 import { auditHandlers } from './audit/handlers';
 import { scorecardHandlers } from './supervision/scorecard-handlers';
 import { withDoubleDecision } from './case/double-view';
@@ -52,6 +53,8 @@ export interface ServiceContext {
   sessionClock?: Clock;
   /** A replay re-runs recorded commands: checks that ask the person for more (the consistency note) do not apply. */
   replay?: boolean;
+  /** The desktop's feed listener as it stands (Core.setFeedListener); absent where there is none. */
+  feedListener?: () => FeedListenerView | null;
 }
 
 /** A method's service: its input as the contract parses it, its answer as the contract declares it. */

@@ -104,6 +104,19 @@ export const EventsPage = z.object({
 });
 export type EventsPage = z.output<typeof EventsPage>;
 
+/**
+ * The desktop's own feed API listener (MEDIATION_DESK_FEED_LISTEN, default 127.0.0.1:4781):
+ * whether the marketplace can reach this desk. `listening`: at `url`; otherwise not serving,
+ * and `problem` says why and what to do in one or two sentences.
+ */
+export interface FeedListenerView {
+  host: string;
+  port: number;
+  state: 'listening' | 'port_in_use' | 'not_permitted' | 'failed';
+  url: string | null;
+  problem: string | null;
+}
+
 /** One feed as the supervisors' Feeds screen shows it. */
 export interface FeedView {
   name: string;
@@ -135,7 +148,8 @@ export interface FeedView {
 
 export interface FeedOutputs {
   'refund.update': { caseId: string; status: CaseStatus; refund: RefundStatus };
-  'feeds.list': { feeds: FeedView[]; at: string };
+  /** `listener`: the desktop's own feed listener; null where the feed API is served with the page (`serve`) or is off. */
+  'feeds.list': { feeds: FeedView[]; at: string; listener: FeedListenerView | null };
   'feeds.create': { name: string; token: string; webhookSecret: string | null };
   'feeds.revoke': { name: string; revokedAt: string };
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, powerMonitor, protocol, session, type WebFrameMain } from 'electron';
 import { openCore } from '../runtime/core';
 import { readConfig } from '../runtime/config';
-import { startFeedServer } from '../transport/feed-http';
+import { listenForFeed } from '../transport/feed-http';
 import { registerIpcCarrier } from './ipc';
 import { installationSource } from './installation';
 import { contentTypeFor, resolveStaticFile } from '../transport/static-files';
@@ -173,13 +173,14 @@ async function start(): Promise<void> {
   const demo = await offerDemo(core);
   // The marketplace's feed API (FEED.md) on its own listener: loopback unless the setting says otherwise.
   const feedListen = readConfig().feedListen;
-  const feedServer =
-    feedListen && core.feed
-      ? await startFeedServer(core.feed, feedListen).catch((err: unknown) => {
-          console.error(`[feed] cannot listen on ${feedListen.host}:${feedListen.port} (MEDIATION_DESK_FEED_LISTEN):`, err);
-          return null;
-        })
-      : null;
+  // When it cannot listen (a port another program holds), the Feeds screen says so and what to do.
+  let feedServer: Awaited<ReturnType<typeof listenForFeed>>['server'] = null;
+  if (feedListen && core.feed) {
+    const listening = await listenForFeed(core.feed, feedListen);
+    feedServer = listening.server;
+    core.setFeedListener(listening.view);
+    if (listening.view.problem) console.error(`[feed] ${listening.view.problem}`);
+  }
   // Main holds each window's session; the evidence protocol reads the same map.
   const sessions = new Map<number, string>();
   // demo/ is loaded only when the demo population was asked for.

@@ -6,6 +6,7 @@ import { openDatabase, type Db } from '../db/connect';
 import { dispatch } from '../app/dispatch';
 import type { CoreApi, NewSession, SignInFrom } from '../app/core-api';
 import type { ChangeNotice } from '../contract/bridge';
+import type { FeedListenerView } from '../contract/feed';
 import type { Identity } from '../app/identity';
 import { systemClock, type Clock } from './clock';
 import type { ServiceContext } from '../app/handlers';
@@ -64,6 +65,8 @@ export interface Core extends CoreApi {
   sweepNow(): Promise<void>;
   /** The feeds' webhook push (a background task; `runOnce` for tests). */
   webhooks: WebhookDelivery;
+  /** The desktop reports its feed listener here (listening, or why not); feeds.list shows it to supervisors. */
+  setFeedListener(view: FeedListenerView | null): void;
 }
 
 /** The longest a timer sleeps before re-checking: covers clock jumps and deadlines added by other desktops. */
@@ -118,7 +121,17 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   );
   // The audit chain's start-up check: the events since the last start, then the whole history in the background.
   const integrity = new IntegrityMonitor(db, { now: () => clock.now(), fullWalk: opts.fullIntegrityWalk });
-  const context: ServiceContext = { db, clock, sessionClock, notify, evidence, replayCases: replayInWorker, integrity };
+  let feedListener: FeedListenerView | null = null;
+  const context: ServiceContext = {
+    db,
+    clock,
+    sessionClock,
+    notify,
+    evidence,
+    replayCases: replayInWorker,
+    integrity,
+    feedListener: () => feedListener,
+  };
 
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
@@ -222,6 +235,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     sweepNow,
     feed,
     webhooks,
+    setFeedListener(view) {
+      feedListener = view;
+    },
     dispatch: guardedDispatch,
     async callAs(token, method, input) {
       let identity: Identity = { kind: 'anonymous' };

@@ -4,6 +4,7 @@ import busboy from 'busboy';
 import type { FeedApi, FeedUpload } from '../app/feed/api';
 import type { Feed } from '../app/feed/admin';
 import type { AppError } from '../contract/errors';
+import type { FeedListenerView } from '../contract/feed';
 
 /**
  * The feed API's carrier (FEED.md): `/feed/v1/…` on the `serve` server, or on its own
@@ -314,4 +315,48 @@ export async function startFeedServer(
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * The desktop's feed listener (MEDIATION_DESK_FEED_LISTEN): started, or what stopped it as the
+ * Feeds screen says it: a port another program holds is the usual case, and has its own
+ * sentence with what to do, like `serve` says it for its own port.
+ */
+export async function listenForFeed(
+  api: FeedApi,
+  opts: { host: string; port: number },
+): Promise<{ server: Awaited<ReturnType<typeof startFeedServer>> | null; view: FeedListenerView }> {
+  const { host, port } = opts;
+  try {
+    const server = await startFeedServer(api, opts);
+    return { server, view: { host, port, state: 'listening', url: `${server.url}/feed/v1/`, problem: null } };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const elsewhere = `set MEDIATION_DESK_FEED_LISTEN to another port (for example ${host}:${port === 65535 ? port - 1 : port + 1}) and restart Mediation Desk, then give the marketplace the new address`;
+    const view: FeedListenerView =
+      code === 'EADDRINUSE'
+        ? {
+            host,
+            port,
+            state: 'port_in_use',
+            url: null,
+            problem: `Port ${port} is in use by another program, so the marketplace cannot reach this desk's feed API. Close that program, or ${elsewhere}.`,
+          }
+        : code === 'EACCES'
+          ? {
+              host,
+              port,
+              state: 'not_permitted',
+              url: null,
+              problem: `This user may not listen on port ${port}, so the marketplace cannot reach this desk's feed API; ${elsewhere} (above 1023).`,
+            }
+          : {
+              host,
+              port,
+              state: 'failed',
+              url: null,
+              problem: `The feed API cannot listen on ${host}:${port} (${(e as Error).message}); ${elsewhere}.`,
+            };
+    return { server: null, view };
+  }
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FeedView } from '../../src-main/contract/feed';
+import type { FeedListenerView, FeedView } from '../../src-main/contract/feed';
+import { listenForFeed } from '../../src-main/transport/feed-http';
 import { M1, S1, deskCall, dispute, feedEvents, feedPost, newKey, openDesk, type Desk } from './feed-harness';
 
 /**
@@ -116,3 +117,48 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
     child.on('close', (code) => done({ code, stdout, stderr }));
   });
 }
+
+/**
+ * The desktop's feed listener (issue 17 item: a port in use showed nothing on screen). It
+ * starts on MEDIATION_DESK_FEED_LISTEN; when another program holds the port, feeds.list says
+ * so to supervisors in one sentence with what to do, as `serve` does for its own port.
+ */
+describe('the feed listener in feeds.list', () => {
+  let desk: Desk;
+  beforeAll(async () => {
+    desk = await openDesk(undefined);
+  });
+  afterAll(async () => desk?.close());
+
+  const listed = async () => (await deskCall<{ listener: FeedListenerView | null }>(desk, 'feeds.list', {}, S1)).listener;
+
+  it('says nothing where the feed API shares the page server, names the address when listening, and says why not when the port is taken', async () => {
+    expect(await listed()).toBeNull();
+
+    const { server, view } = await listenForFeed(desk.core.feed!, { host: '127.0.0.1', port: 0 });
+    try {
+      expect(view).toMatchObject({
+        state: 'listening',
+        problem: null,
+        url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/feed\/v1\/$/),
+      });
+      desk.core.setFeedListener(view);
+      expect(await listed()).toEqual(view);
+      // It really serves: the OpenAPI description answers at the address it names.
+      expect((await fetch(`${view.url!}openapi.json`)).status).toBe(200);
+
+      // Another program on the port: the desk's listener cannot start, and says so.
+      const port = Number(new URL(view.url!).port);
+      const taken = await listenForFeed(desk.core.feed!, { host: '127.0.0.1', port });
+      expect(taken.server).toBeNull();
+      expect(taken.view).toMatchObject({ host: '127.0.0.1', port, state: 'port_in_use', url: null });
+      expect(taken.view.problem).toBe(
+        `Port ${port} is in use by another program, so the marketplace cannot reach this desk's feed API. Close that program, or set MEDIATION_DESK_FEED_LISTEN to another port (for example 127.0.0.1:${port + 1}) and restart Mediation Desk, then give the marketplace the new address.`,
+      );
+      desk.core.setFeedListener(taken.view);
+      expect(await listed()).toMatchObject({ state: 'port_in_use', problem: taken.view.problem });
+    } finally {
+      await server?.close();
+    }
+  });
+});

@@ -145,3 +145,41 @@ test('a feed created on the screen shows its events, its cursor lag and its webh
     await new Promise<void>((ok) => receiver.close(() => ok()));
   }
 });
+
+test('the desktop feed listener: a port another program holds is said on the Feeds screen with what to do', async ({ page }) => {
+  // The served build shares its own server with the feed API (listener null); the desktop
+  // reports its own listener through feeds.list (tests/contract/feeds-screen.test.ts starts
+  // one on a taken port). Here the answer is the desktop's, to see what the screen makes of it.
+  const problem =
+    "Port 4781 is in use by another program, so the marketplace cannot reach this desk's feed API. Close that program, or set MEDIATION_DESK_FEED_LISTEN to another port (for example 127.0.0.1:4782) and restart Mediation Desk, then give the marketplace the new address.";
+  let listener: unknown = { host: '127.0.0.1', port: 4781, state: 'port_in_use', url: null, problem };
+  await page.route('**/api/call/feeds.list', async (route) => {
+    const res = await route.fetch();
+    const body = (await res.json()) as { ok: boolean; value: { listener: unknown } };
+    expect(body.value.listener).toBeNull();
+    await route.fulfill({ response: res, json: { ...body, value: { ...body.value, listener } } });
+  });
+  await signIn(page, demoUser('amara'));
+  await page.getByTestId('base-view').getByText('Feeds', { exact: true }).click();
+  const alert = page.getByTestId('feed-listener-problem');
+  await expect(alert).toHaveText(/The marketplace cannot reach this desk/);
+  await expect(alert).toContainText(problem);
+  await expect(alert).toHaveAttribute('role', 'alert');
+  await expect(page.getByTestId('feed-listener')).toHaveCount(0);
+  for (const [width, height] of [
+    [1024, 700],
+    [1440, 900],
+    [1920, 1080],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await expect(alert).toBeInViewport();
+    await shot(page, `feeds-listener-port-in-use-${width}`);
+  }
+
+  // Once it listens (another port chosen and the desk restarted), the screen names the address instead.
+  listener = { host: '127.0.0.1', port: 4782, state: 'listening', url: 'http://127.0.0.1:4782/feed/v1/', problem: null };
+  await expect(page.getByTestId('feed-listener')).toHaveText(
+    'The marketplace reaches this desk at http://127.0.0.1:4782/feed/v1/ (this computer only).',
+  );
+  await expect(alert).toHaveCount(0);
+});

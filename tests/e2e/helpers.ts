@@ -58,3 +58,18 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(350);
   await page.screenshot({ path: `${SCREENS}/${name}.png` });
 }
+
+/**
+ * Opens a case by its address while `case.get` answers 1.5 s late, as from a busy server: the
+ * screen shows the case id at once, before it knows the case. Resolves while it is still loading.
+ */
+export async function openCaseLoadingSlowly(page: Page, caseId: string, opts: { reload?: boolean } = {}): Promise<void> {
+  await page.route('**/api/call/case.get', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.continue();
+  });
+  await page.goto(`/#/case/${caseId}`);
+  if (opts.reload) await page.reload();
+  await expect(page.getByTestId('case-title')).toHaveText(caseId);
+  await expect(page.getByTestId('case-headline')).toHaveCount(0); // still loading
+}

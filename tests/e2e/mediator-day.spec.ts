@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { api, demoUser, shot, signIn } from './helpers';
+import { api, demoUser, openCaseLoadingSlowly, shot, signIn } from './helpers';
 
 /** Issue 17, items 2, 6 and 7: a mediator's day at the keyboard. */
 test.setTimeout(150_000);
@@ -106,13 +106,7 @@ test('a shortcut pressed while a case opened by its address is still loading act
   const { caseId } = await api<{ caseId: string }>(page, 'case.claimNext', {});
   // The case arrives late, as from a busy server: the screen shows the id in the address at
   // once, before it knows what the case allows. A key pressed then used to be dropped.
-  await page.route('**/api/call/case.get', async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    await route.continue();
-  });
-  await page.goto(`/#/case/${caseId}`);
-  await expect(page.getByTestId('case-title')).toHaveText(caseId);
-  await expect(page.getByTestId('case-headline')).toHaveCount(0); // still loading
+  await openCaseLoadingSlowly(page, caseId);
   await page.keyboard.press('d');
   await expect(page.getByTestId('decide-form')).toBeVisible();
 

@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page, type PlaywrightWorkerArgs } from '@playwright/test';
 import type { CaseView } from '../../src-main/contract/views';
-import { api, demoUser, intake, shot, signIn } from './helpers';
+import { api, demoUser, intake, openCaseLoadingSlowly, shot, signIn } from './helpers';
 
 /**
  * The appeal flow on the supervisors' desk. Amara overturns an appeal of a case Wei decided:
@@ -112,6 +112,40 @@ test('a supervisor overturns an appeal of a case another mediator decided', asyn
   await expect(screen).toBeVisible();
   await expect(row).toHaveCount(0);
   await wei.dispose();
+});
+
+test('u / o pressed while an appealed case is still loading wait for it: they open the review when allowed and do nothing when not', async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
+  const wei = await sessionOf(playwright, baseURL!, 'wei');
+  const amara = await sessionOf(playwright, baseURL!, 'amara');
+  await signIn(page, demoUser('amara'));
+  const hers = await appealedCaseDecidedBy(amara, page, 'She decided this one herself; the seal was broken on arrival.');
+  const weis = await appealedCaseDecidedBy(wei, page, 'The parcel came open and half the set is missing.');
+  // The case arrives late, as from a busy server: the screen shows the id at once, and a
+  // supervisor who came for the appeal presses u or o right then. The panel that owned the
+  // keys was not there yet, so the key was lost.
+
+  // Her own decision: the key waits for the case, which says she may not review: nothing opens.
+  await openCaseLoadingSlowly(page, hers);
+  await page.keyboard.press('o');
+  await expect(page.getByTestId('review-blocked')).toContainText(`You decided case ${hers}`);
+  await page.waitForTimeout(300);
+  await expect(page.getByTestId('appeal-review-form')).toHaveCount(0);
+
+  // Wei's decision, opened by its address in a new page: u opens the review on "uphold" once the case is here.
+  await openCaseLoadingSlowly(page, weis, { reload: true });
+  await page.keyboard.press('u');
+  const form = page.getByTestId('appeal-review-form');
+  await expect(form).toBeVisible();
+  await expect(form.getByTestId('verdict-uphold')).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByRole('dialog')).toContainText(`Review the appeal · ${weis}`);
+  // Nothing was sent: the appeal is still pending until the supervisor writes reasons and submits.
+  expect((await must<CaseView>(amara, 'case.get', { caseId: weis })).appeal).toMatchObject({ status: 'pending' });
+  await wei.dispose();
+  await amara.dispose();
 });
 
 test('the supervisor who decided a case sees its appeal but may not review it', async ({ page, playwright, baseURL }) => {

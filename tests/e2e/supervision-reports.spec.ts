@@ -98,3 +98,46 @@ test('charts and key figures fit the first screen at 1024×700, 1440×900 and 19
     await shot(page, `71-reports-charts-${width}`);
   }
 });
+
+test('the report table shows every column at 1024×640, and where a window is narrower it scrolls sideways in its own region and says so', async ({
+  page,
+}) => {
+  await signIn(page, demoUser('amara'));
+  await page.getByTestId('base-view').getByText('Reports', { exact: true }).click();
+  const region = page.getByTestId('reports-table-region');
+  const hint = region.getByTestId('side-scroll-hint');
+  /** Where the last column (Refunds) stands against the region that shows the table. */
+  const lastColumn = () =>
+    region.evaluate((el) => {
+      const th = [...el.querySelectorAll('th')].at(-1)!.getBoundingClientRect();
+      const viewport = el.querySelector('.mantine-ScrollArea-viewport')!;
+      const v = viewport.getBoundingClientRect();
+      return { text: [...el.querySelectorAll('th')].at(-1)!.textContent, inside: th.right <= v.right + 1 && th.left >= v.left - 1 };
+    });
+
+  // The supported smallest window: every grouping (reason labels are the longest) fits whole.
+  await page.setViewportSize({ width: 1024, height: 640 });
+  for (const by of ['Mediator', 'Reason', 'Buyer country', 'Week']) {
+    await page.getByRole('radiogroup', { name: 'Group by' }).getByText(by, { exact: true }).click();
+    await expect(page.getByTestId('reports-table').getByRole('columnheader').first()).toHaveText(by);
+    await page.waitForLoadState('networkidle');
+    expect(await lastColumn(), `by ${by}`).toEqual({ text: 'Refunds', inside: true });
+    await expect(hint).toHaveCount(0);
+  }
+
+  // Narrower (a window snapped to half of a small screen): Refunds is past the edge, so the
+  // region says so, fades that edge and scrolls; scrolled to its end, Refunds shows whole.
+  await page.setViewportSize({ width: 860, height: 640 });
+  await region.scrollIntoViewIfNeeded();
+  await expect(hint).toHaveText(/More columns to the right/);
+  await expect(region.locator('[data-more-right]')).toHaveCount(1);
+  expect((await lastColumn()).inside).toBe(false);
+  // In its own region: the region ends inside the screen, the table runs on inside it.
+  const [r, s] = [(await region.boundingBox())!, (await page.getByTestId('reports-screen').boundingBox())!];
+  expect(r.x + r.width).toBeLessThanOrEqual(s.x + s.width);
+  await shot(page, 'reports-narrow-scrolls-sideways');
+  await region.locator('.mantine-ScrollArea-viewport').evaluate((v) => v.scrollTo({ left: v.scrollWidth }));
+  await expect(hint).toHaveText(/More columns to the left/);
+  await expect(region.locator('[data-more-right]')).toHaveCount(0);
+  expect(await lastColumn()).toEqual({ text: 'Refunds', inside: true });
+});

@@ -31,7 +31,7 @@ export const feedHandlers: {
     ctx.notify([input.caseId], 'command');
     return { ...result, refund: refund! };
   },
-  'feeds.list': async (ctx) => ({ feeds: await feedViews(ctx.db), at: toIso(ctx.clock.now()) }),
+  'feeds.list': async (ctx) => ({ feeds: await feedViews(ctx.db), at: toIso(ctx.clock.now()), listener: ctx.feedListener?.() ?? null }),
   'feeds.create': async (ctx, input, identity: Identity) => {
     const { feed, token, webhookSecret } = await addFeed(ctx.db, input.name, input.webhookUrl ?? null, ctx.clock.now(), actorOf(identity));
     return { name: feed.name, token, webhookSecret };

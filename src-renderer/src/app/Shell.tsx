@@ -1,5 +1,5 @@
 import { ActionIcon, Box, Button, Group, Modal, SegmentedControl, Text, Tooltip, UnstyledButton } from '@mantine/core';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useFollowChanges, useRefetchAll } from '../api/live';
 import { useMethodMutation, useMethodQuery } from '../api/queries';
 import { IconKeyboard } from '../ui/Icons';
@@ -11,10 +11,8 @@ import { syncServerClock } from '../ui/clock';
 import { ErrorBoundary } from '../ui/ErrorBoundary';
 import { useKeys } from '../ui/keys';
 import type { Me, QueueRow, SavedFilter } from '../api/types';
-import { CaseScreen } from '../features/case/CaseScreen';
 import { QueueScreen } from '../features/queue/QueueScreen';
-import { BuyerScreen } from '../features/risk/BuyerScreen';
-import { BuyersScreen } from '../features/risk/BuyersScreen';
+import { ScreenLoading } from '../ui/LoadState';
 import { SearchBox } from './SearchBox';
 import { CatchUpProgress } from './CatchUpProgress';
 import type { TaskProgress } from '../api/bridge';
@@ -23,6 +21,14 @@ import { filterFromSearch, filterToSearch } from '../features/queue/filterUrl';
 import { SupervisionScreens, SupervisorNav, type SupervisionView } from '../features/supervision/SupervisionScreens';
 import { MyAccount } from '../features/accounts/MyAccount';
 import { TakeNextButton } from '../ui/TakeNextButton';
+
+// Sign-in and the queue come in the first chunk; the rest is fetched when first needed (issue 16).
+// The case screen (its panels, dialogs and the evidence viewer) is fetched while the desk is
+// idle after the queue shows, so the first case opens without waiting for it.
+const loadCaseScreen = () => import('../features/case/CaseScreen');
+const CaseScreen = lazy(() => loadCaseScreen().then((m) => ({ default: m.CaseScreen })));
+const BuyerScreen = lazy(() => import('../features/risk/BuyerScreen').then((m) => ({ default: m.BuyerScreen })));
+const BuyersScreen = lazy(() => import('../features/risk/BuyersScreen').then((m) => ({ default: m.BuyersScreen })));
 
 const HEADER_H = 56;
 /** How long the toast after "Take next case" offers Undo. */
@@ -69,6 +75,18 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const [account, setAccount] = useState(false);
   /** The queue's loaded rows (QueueScreen reports them): stepping through cases follows them. */
   const [rows, setRows] = useState<QueueRow[]>([]);
+  const queueShown = rows.length > 0;
+  // The case screen's code, once the queue shows its first rows and the desk is idle (an empty
+  // queue fetches it when a case opens): fetched earlier it competes with the queue's first answer.
+  useEffect(() => {
+    if (!queueShown) return;
+    if (typeof window.requestIdleCallback === 'function') {
+      const handle = window.requestIdleCallback(() => void loadCaseScreen(), { timeout: 3_000 });
+      return () => window.cancelIdleCallback(handle);
+    }
+    const timer = window.setTimeout(() => void loadCaseScreen(), 500);
+    return () => window.clearTimeout(timer);
+  }, [queueShown]);
   const search = useRef<HTMLInputElement>(null);
   const toast = useToast();
 
@@ -277,7 +295,9 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
             bg="gray.0"
           >
             <ErrorBoundary screen="Buyers by risk">
-              <BuyersScreen me={me} onOpen={openBuyerPage} active={openCase === null && openBuyer === null} />
+              <Suspense fallback={<ScreenLoading />}>
+                <BuyersScreen me={me} onOpen={openBuyerPage} active={openCase === null && openBuyer === null} />
+              </Suspense>
             </ErrorBoundary>
           </Box>
         )}
@@ -287,20 +307,24 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         {seesRisk && openBuyer !== null && (
           <Box style={{ position: 'absolute', inset: 0, visibility: openCase === null ? 'visible' : 'hidden' }} bg="gray.0">
             <ErrorBoundary key={openBuyer} screen="The buyer page">
-              <BuyerScreen buyerId={openBuyer} me={me} onBack={home} onOpenCase={open} onOpenBuyer={openBuyerPage} />
+              <Suspense fallback={<ScreenLoading />}>
+                <BuyerScreen buyerId={openBuyer} me={me} onBack={home} onOpenCase={open} onOpenBuyer={openBuyerPage} />
+              </Suspense>
             </ErrorBoundary>
           </Box>
         )}
         {openCase !== null && (
           <Box style={{ position: 'absolute', inset: 0 }} bg="gray.0">
             <ErrorBoundary key={openCase} screen="The case screen">
-              <CaseScreen
-                caseId={openCase}
-                me={me}
-                onBack={back}
-                onStep={step}
-                position={index >= 0 ? { index, total: rows.length } : null}
-              />
+              <Suspense fallback={<ScreenLoading />}>
+                <CaseScreen
+                  caseId={openCase}
+                  me={me}
+                  onBack={back}
+                  onStep={step}
+                  position={index >= 0 ? { index, total: rows.length } : null}
+                />
+              </Suspense>
             </ErrorBoundary>
           </Box>
         )}

@@ -26,7 +26,8 @@ import { SellerPanel } from './panels/SellerPanel';
 import { TimelinePanel } from './panels/TimelinePanel';
 import { WaitingOnYou } from './panels/WaitingOnYou';
 import { allowedActions, appealReview } from './permissions';
-import { AppealReviewPanel } from './panels/AppealReviewPanel';
+import { AppealReviewPanel, type Verdict } from './panels/AppealReviewPanel';
+import './case.css';
 import { BlindDecisionPanel } from './panels/BlindDecisionPanel';
 import { usePresence } from '../../api/presence';
 import { PresenceLine } from '../../ui/Presence';
@@ -49,8 +50,11 @@ interface Props {
 
 type Dialog = 'evidence' | 'propose' | 'decide' | 'release' | null;
 
-/** Single-key shortcuts that need the loaded case: claim, evidence request, proposal, decide, evidence review. */
-type CaseKey = 'c' | 'e' | 'p' | 'd' | 'v';
+/**
+ * Single-key shortcuts that need the loaded case: claim, evidence request, proposal, decide,
+ * evidence review, and a supervisor's uphold / overturn of a pending appeal.
+ */
+type CaseKey = 'c' | 'e' | 'p' | 'd' | 'v' | 'u' | 'o';
 
 /** What others see this person doing on the case (presence). */
 const ACTIVITY: Record<Exclude<Dialog, null>, PresenceActivity> = {
@@ -73,11 +77,14 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
   /** The evidence review replaces the case screen while open; `index` is the file shown first. */
   const [review, setReview] = useState<{ index: number | null } | null>(null);
   const [refusal, setRefusal] = useState<{ action: string; error: AppError } | null>(null);
+  /** The appeal review dialog (supervisors), opened by its buttons or by u / o. */
+  const [verdict, setVerdict] = useState<Verdict | null>(null);
   const claimCase = useMethodMutation('case.claim');
   const claiming = claimCase.isPending;
   const toast = useToast();
   const view = query.data;
   const allowed = view ? allowedActions(view, me) : null;
+  const appealRights = view ? appealReview(view, me) : null;
   // Who else has this case open; they see this person, and which dialog is open, the same way.
   const others = usePresence(caseId, dialog ? ACTIVITY[dialog] : 'viewing');
 
@@ -101,6 +108,8 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
     p: () => allowed?.propose && setDialog('propose'),
     d: () => allowed?.decide && setDialog('decide'),
     v: () => view && view.evidence.length > 0 && setReview({ index: null }),
+    u: () => appealRights?.may && setVerdict('uphold'),
+    o: () => appealRights?.may && setVerdict('overturn'),
   };
   // A case opened by a link or from the list shows its id at once, while `case.get` is still
   // on its way: a mediator who knows the case presses `d` right then. Until the case is here
@@ -130,6 +139,8 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
       p: () => onCaseKey('p'),
       d: () => onCaseKey('d'),
       v: () => onCaseKey('v'),
+      u: () => onCaseKey('u'),
+      o: () => onCaseKey('o'),
     },
     review === null,
   );
@@ -274,38 +285,42 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
             <Loader size="sm" />
           </Center>
         ) : (
-          <Box
-            p="lg"
-            style={{
-              display: 'grid',
-              gridTemplateColumns: 'minmax(0, 1fr) clamp(300px, 30vw, 400px)',
-              gap: 16,
-              alignItems: 'start',
-              maxWidth: 1680,
-            }}
-          >
-            <Stack gap="md">
-              {allowed && (allowed.decide || allowed.propose) && <WaitingOnYou view={view} />}
-              <AppealReviewPanel view={view} me={me} onDone={done} />
-              <BlindDecisionPanel view={view} onDone={done} />
-              <ClaimPanel view={view} />
-              <ProposalPanel view={view} />
-              <DecisionPanel view={view} />
-              <ChecklistPanel caseId={view.id} />
-              <EvidencePanel view={view} onOpenReview={(index) => setReview({ index })} />
-              {me.role !== 'analyst' && <NotesPanel caseId={view.id} me={me} />}
-              <RelatedPanel caseId={view.id} me={me} onOpen={openCase} />
-              <NegotiationPanel view={view} />
-              <MessagesPanel view={view} canTranslate={me.role !== 'analyst'} />
-              <TimelinePanel view={view} />
-            </Stack>
-            <Stack gap="md" style={{ position: 'sticky', top: 0 }}>
+          // The case's own panels, then the parties' conversation, beside the deadlines and the
+          // parties. On a wide screen (2200 px and more) the conversation gets its own column beside
+          // the claim and the evidence instead of below them (case.css).
+          <div className="case-layout" data-testid="case-layout">
+            <div className="case-body">
+              <Stack gap="md" data-testid="case-main">
+                {allowed && (allowed.decide || allowed.propose) && <WaitingOnYou view={view} />}
+                <AppealReviewPanel
+                  view={view}
+                  me={me}
+                  verdict={verdict}
+                  onVerdict={setVerdict}
+                  onDone={(message) => (setVerdict(null), done(message))}
+                />
+                <BlindDecisionPanel view={view} onDone={done} />
+                <ClaimPanel view={view} />
+                <ProposalPanel view={view} />
+                <DecisionPanel view={view} />
+                <ChecklistPanel caseId={view.id} />
+                <EvidencePanel view={view} onOpenReview={(index) => setReview({ index })} />
+                {me.role !== 'analyst' && <NotesPanel caseId={view.id} me={me} />}
+                <RelatedPanel caseId={view.id} me={me} onOpen={openCase} />
+              </Stack>
+              <Stack gap="md" data-testid="case-conversation">
+                <NegotiationPanel view={view} />
+                <MessagesPanel view={view} canTranslate={me.role !== 'analyst'} />
+                <TimelinePanel view={view} />
+              </Stack>
+            </div>
+            <Stack gap="md" className="case-side" data-testid="case-side">
               <DeadlinesPanel view={view} />
               <OrderPanel view={view} />
               <BuyerPanel view={view} />
               <SellerPanel view={view} />
             </Stack>
-          </Box>
+          </div>
         )}
       </ScrollArea>
 

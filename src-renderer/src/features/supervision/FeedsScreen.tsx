@@ -1,7 +1,8 @@
 import { LoadError, Loading } from '../../ui/LoadState';
 import { Alert, Badge, Box, Button, Code, CopyButton, Group, Modal, Paper, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import type { FeedView } from '../../../../src-main/contract/feed';
+import type { FeedListenerView, FeedView } from '../../../../src-main/contract/feed';
+import { IconAlert } from '../../ui/Icons';
 import { useMethodMutation, useMethodQuery } from '../../api/queries';
 import type { Me } from '../../api/types';
 import { useToast } from '../../ui/Toast';
@@ -44,6 +45,7 @@ export function FeedsScreen({ active }: { me: Me; active: boolean }) {
         }
       />
       <LoadError title="The feeds could not be loaded" error={query.error} />
+      {data?.listener && <FeedListener listener={data.listener} />}
       {!data ? (
         query.loading && <Loading />
       ) : (
@@ -299,5 +301,33 @@ function RevokeFeed({ name, onClose }: { name: string | null; onClose: () => voi
         </Group>
       </Stack>
     </Modal>
+  );
+}
+
+/**
+ * The desktop's own feed listener: where the marketplace reaches this desk, or, when it could
+ * not start (a port another program holds), why and what to do. The browser build shares the
+ * page's server and shows neither.
+ */
+function FeedListener({ listener }: { listener: FeedListenerView }) {
+  if (listener.problem)
+    return (
+      <Alert
+        color="red"
+        variant="light"
+        mb="md"
+        icon={<IconAlert size={18} />}
+        title="The marketplace cannot reach this desk"
+        role="alert"
+        data-testid="feed-listener-problem"
+      >
+        {listener.problem}
+      </Alert>
+    );
+  return (
+    <Text fz="sm" c="dimmed" mb="md" data-testid="feed-listener">
+      The marketplace reaches this desk at <Code>{listener.url}</Code>
+      {listener.host === '127.0.0.1' || listener.host === '::1' || listener.host === 'localhost' ? ' (this computer only).' : '.'}
+    </Text>
   );
 }

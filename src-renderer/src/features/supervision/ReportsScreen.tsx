@@ -8,7 +8,7 @@ import { formatInstantCompact, outcomeLabel, reasonLabel } from '../../ui/format
 import { Money } from '../../ui/Money';
 import { ReportCharts } from './ReportCharts';
 import { reportCsv } from './reportsCsv';
-import { Empty, pct, ScreenHeader, Stat } from './shared';
+import { Empty, pct, ScreenHeader, SideScroll, Stat } from './shared';
 
 const DAY = 86_400_000;
 const PERIODS = [
@@ -113,11 +113,12 @@ export function ReportsScreen({ onOpen, active }: { me: Me; onOpen: (caseId: str
         <>
           <KeyFigures totals={data.totals} />
           <ReportCharts weeks={byWeek.data?.rows} reasons={byReason.data?.rows} />
-          <Table.ScrollContainer minWidth={960}>
+          <SideScroll minWidth={880} testId="reports-table-region">
             <Table
               striped
               highlightOnHover
               verticalSpacing={6}
+              horizontalSpacing={8}
               fz="sm"
               data-testid="reports-table"
               data-from={data.period.from}
@@ -207,7 +208,7 @@ export function ReportsScreen({ onOpen, active }: { me: Me; onOpen: (caseId: str
                 })}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </SideScroll>
         </>
       )}
       <DrillDrawer drill={drill} period={period} by={by} onClose={() => setDrill(null)} onOpen={onOpen} />

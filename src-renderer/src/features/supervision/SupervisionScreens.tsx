@@ -1,15 +1,19 @@
 import { Box, Group, SegmentedControl, Text } from '@mantine/core';
-import { useState, type ReactNode } from 'react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { useMethodQuery } from '../../api/queries';
 import type { Me } from '../../api/types';
 import { ErrorBoundary } from '../../ui/ErrorBoundary';
-import { AppealsScreen } from './AppealsScreen';
-import { FeedsScreen } from './FeedsScreen';
-import { PolicyScreen } from './PolicyScreen';
-import { QualityScreen } from './QualityScreen';
-import { ReportsScreen } from './ReportsScreen';
-import { TeamScreen } from './TeamScreen';
-import { UsersScreen } from '../accounts/UsersScreen';
+import { ScreenLoading } from '../../ui/LoadState';
+
+// Each screen is its own chunk, fetched the first time it is opened (issue 16): a mediator's
+// sign-in and queue load none of them, Reports' charts included.
+const AppealsScreen = lazy(() => import('./AppealsScreen').then((m) => ({ default: m.AppealsScreen })));
+const FeedsScreen = lazy(() => import('./FeedsScreen').then((m) => ({ default: m.FeedsScreen })));
+const PolicyScreen = lazy(() => import('./PolicyScreen').then((m) => ({ default: m.PolicyScreen })));
+const QualityScreen = lazy(() => import('./QualityScreen').then((m) => ({ default: m.QualityScreen })));
+const ReportsScreen = lazy(() => import('./ReportsScreen').then((m) => ({ default: m.ReportsScreen })));
+const TeamScreen = lazy(() => import('./TeamScreen').then((m) => ({ default: m.TeamScreen })));
+const UsersScreen = lazy(() => import('../accounts/UsersScreen').then((m) => ({ default: m.UsersScreen })));
 
 export type SupervisionView = 'appeals' | 'team' | 'policy' | 'quality' | 'reports' | 'users' | 'feeds';
 export const SUPERVISION_VIEWS: Array<{ value: SupervisionView; label: string; screen: string }> = [
@@ -51,7 +55,9 @@ export function SupervisionScreens({
         style={{ position: 'absolute', inset: 0, visibility: shown ? 'visible' : 'hidden', display: view === v ? 'block' : 'none' }}
         bg="gray.0"
       >
-        <ErrorBoundary screen={SUPERVISION_VIEWS.find((x) => x.value === v)!.screen}>{screen(shown)}</ErrorBoundary>
+        <ErrorBoundary screen={SUPERVISION_VIEWS.find((x) => x.value === v)!.screen}>
+          <Suspense fallback={<ScreenLoading />}>{screen(shown)}</Suspense>
+        </ErrorBoundary>
       </Box>
     );
   };

@@ -11,7 +11,7 @@ import { useMethodMutation, useMethodQuery } from '../../api/queries';
 import type { Me } from '../../api/types';
 import { AssignMenu } from './AssignMenu';
 import { TeamConsistency } from '../casework/TeamConsistency';
-import { Empty, MixBar, MixLegend, pct, pts, ScreenHeader, SortTh, Stat, useRowNav, useSort, userName } from './shared';
+import { Empty, MixBar, MixLegend, pct, pts, ScreenHeader, SideScroll, SortTh, Stat, useRowNav, useSort, userName } from './shared';
 
 /** Refunds at these stages, all currencies (refund.update moves them: expected → processing → completed, or failed). */
 const stageCount = (stages: Array<{ status: string; count: number }>, which: readonly string[]) =>
@@ -151,8 +151,8 @@ export function TeamScreen({ onOpen, active }: { me: Me; onOpen: (caseId: string
               <span className="sv-card-title">Mediators · {members.length}</span>
               <MixLegend />
             </div>
-            {/* Eleven columns: on a narrow window this card scrolls sideways inside itself, the page does not. */}
-            <div className="sv-scroll" data-scroll-x>
+            {/* Eleven columns: on a narrow window this card scrolls sideways inside itself and says so; the page does not. */}
+            <SideScroll minWidth={0}>
               <table className="sv-table" data-testid="team-table">
                 <thead>
                   <tr>
@@ -289,7 +289,7 @@ export function TeamScreen({ onOpen, active }: { me: Me; onOpen: (caseId: string
                   hint="Mediators appear here once they have a sign-in; their open cases and decisions follow."
                 />
               )}
-            </div>
+            </SideScroll>
           </div>
 
           {/* Side by side where both fit; one above the other on a narrow window. */}

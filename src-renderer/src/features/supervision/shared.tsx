@@ -1,5 +1,5 @@
-import { Box, Center, Group, Stack, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
-import { useCallback, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { Box, Center, Group, ScrollArea, Stack, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { OUTCOME_COLOR, OUTCOME_ORDER, OUTCOME_SHORT, type OutcomeKey } from '../../ui/outcomes';
 import './supervision.css';
 
@@ -170,6 +170,46 @@ export function useRowNav(count: number, onEnter: (index: number) => void) {
 }
 
 // ---------------------------------------------------------------- layout
+
+/**
+ * A wide table's own sideways scroll region (data-scroll-x: the layout checks allow it). When
+ * columns are out of sight the scrollbar stays shown and the edge they wait behind fades, so
+ * a column past the window's edge is never silently cut off; when everything fits it is a plain box.
+ */
+export function SideScroll({ minWidth, testId, children }: { minWidth: number; testId?: string; children: ReactNode }) {
+  const viewport = useRef<HTMLDivElement>(null);
+  const [more, setMore] = useState({ left: false, right: false });
+  const measure = useCallback(() => {
+    const v = viewport.current;
+    if (!v) return;
+    const left = v.scrollLeft > 1;
+    const right = v.scrollLeft + v.clientWidth < v.scrollWidth - 1;
+    setMore((m) => (m.left === left && m.right === right ? m : { left, right }));
+  }, []);
+  useEffect(() => {
+    const v = viewport.current;
+    if (!v) return;
+    measure();
+    const seen = new ResizeObserver(measure);
+    seen.observe(v);
+    if (v.firstElementChild) seen.observe(v.firstElementChild);
+    return () => seen.disconnect();
+  }, [measure]);
+  return (
+    <div data-scroll-x data-testid={testId}>
+      {(more.left || more.right) && (
+        <Text fz="xs" c="dimmed" ta="right" mb={4} data-testid="side-scroll-hint">
+          {more.right ? 'More columns to the right: scroll sideways →' : '← More columns to the left'}
+        </Text>
+      )}
+      <div className="sv-side-scroll" data-more-left={more.left || undefined} data-more-right={more.right || undefined}>
+        <ScrollArea viewportRef={viewport} type="auto" scrollbars="x" offsetScrollbars="x" onScrollPositionChange={measure}>
+          <div style={{ minWidth }}>{children}</div>
+        </ScrollArea>
+      </div>
+    </div>
+  );
+}
 
 export function ScreenHeader({ title, subtitle, right }: { title: ReactNode; subtitle?: ReactNode; right?: ReactNode }) {
   return (

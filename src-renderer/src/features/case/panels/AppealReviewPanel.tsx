@@ -11,25 +11,35 @@ import { Money } from '../../../ui/Money';
 import { Fact, Section } from '../../../ui/Section';
 import { ACTOR_COLORS, formatInstant, formatMoney, humanize, outcomeLabel } from '../../../ui/format';
 import { useNow } from '../../../ui/clock';
-import { useKeys } from '../../../ui/keys';
 import type { CaseView, Me } from '../../../api/types';
 import { appealReview } from '../permissions';
 import { AgeBadge } from '../../../ui/AgeBadge';
 import { GROUNDS_LABELS, OutcomeBadge } from '../../../ui/outcomes';
 
-type Verdict = 'uphold' | 'overturn';
+export type Verdict = 'uphold' | 'overturn';
 
 /**
  * On an appealed case, for supervisors: the appeal beside the decision it contests, and
  * uphold / overturn. When the supervisor decided or handled the case the panel says why
  * they may not review and the buttons stay disabled; the core refuses it anyway
- * (SEPARATION_OF_DUTIES), so this is a courtesy, not the rule.
+ * (SEPARATION_OF_DUTIES), so this is a courtesy, not the rule. The case screen owns the
+ * dialog and its shortcuts u / o, so a key pressed while the case is still loading waits for it.
  */
-export function AppealReviewPanel({ view, me, onDone }: { view: CaseView; me: Me; onDone: (message: string) => void }) {
+export function AppealReviewPanel({
+  view,
+  me,
+  verdict: dialog,
+  onVerdict: setDialog,
+  onDone,
+}: {
+  view: CaseView;
+  me: Me;
+  verdict: Verdict | null;
+  onVerdict: (verdict: Verdict | null) => void;
+  onDone: (message: string) => void;
+}) {
   const rights = appealReview(view, me);
-  const [dialog, setDialog] = useState<Verdict | null>(null);
   const now = useNow();
-  useKeys({ u: () => rights.may && setDialog('uphold'), o: () => rights.may && setDialog('overturn') }, rights.shown);
   if (!rights.shown || !view.appeal || !view.decision) return null;
   const a = view.appeal;
   const d = view.decision;
