@@ -74,6 +74,27 @@ export async function underStartupLock<T>(db: Kysely<Database>, work: () => Prom
   });
 }
 
+/**
+ * Runs `work` unless another desktop is doing its start-up work (underStartupLock) right now:
+ * then it answers 'busy' at once without running it. The deadline sweep goes through this: a
+ * desktop seeding the demo writes a week of history at past instants, and a colleague's sweep
+ * at today's time between two of its steps would apply the history's deadlines early and
+ * refuse its next step. Held as a shared lock for the whole of `work`, so the start-up work
+ * (exclusive) also waits for a sweep already running. Elsewhere `work` just runs.
+ */
+export async function outsideStartup<T>(db: Kysely<Database>, work: () => Promise<T>): Promise<T | 'busy'> {
+  if (!sharesServer(db)) return work();
+  return db.connection().execute(async (conn) => {
+    const { rows } = await sql<{ got: boolean }>`SELECT pg_try_advisory_lock_shared(${sql.lit(STARTUP_LOCK)}) AS got`.execute(conn);
+    if (!rows[0]?.got) return 'busy' as const;
+    try {
+      return await work();
+    } finally {
+      await sql`SELECT pg_advisory_unlock_shared(${sql.lit(STARTUP_LOCK)})`.execute(conn).catch(() => undefined);
+    }
+  });
+}
+
 /** The cheapest statement that proves the database answers. */
 export async function probe(db: Kysely<Database>): Promise<void> {
   await sql`SELECT 1`.execute(db);

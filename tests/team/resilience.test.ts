@@ -138,8 +138,12 @@ describe.skipIf(!SERVER_URL)('a desktop on a database that goes away', () => {
 
   it('three desktops opened at once on an empty database set it up exactly once', async () => {
     const url = await freshDatabase('cold');
-    const started = await Promise.all(['cold-a', 'cold-b', 'cold-c'].map((n) => startDesk(n, url, ['--demo', '--demo-cases', '20'])));
+    // Enough cases for the demo's history (a week of decisions, appeals and deadlines at past
+    // instants): while one desk writes it, the others' sweeps must not apply its deadlines at today's time.
+    const started = await Promise.all(['cold-a', 'cold-b', 'cold-c'].map((n) => startDesk(n, url, ['--demo', '--demo-cases', '200'])));
     desks.push(...started);
+    const [history] = await adminQuery<{ n: string }>(url, "SELECT count(*) AS n FROM settings WHERE key = 'demo.history'");
+    expect(Number(history!.n), started.map((d) => d.output()).join('\n')).toBe(1);
     for (const desk of started) {
       const s = await Session.signIn(desk, 'oleg', 'oleg-demo');
       expect((await s.call('queue.counts')).ok, desk.output()).toBe(true);
@@ -151,8 +155,8 @@ describe.skipIf(!SERVER_URL)('a desktop on a database that goes away', () => {
     const [users] = await adminQuery<{ n: string }>(url, 'SELECT count(*) AS n FROM users');
     expect(Number(users!.n)).toBe(DEMO_USERS.length);
     const [cases] = await adminQuery<{ n: string }>(url, 'SELECT count(*) AS n FROM cases');
-    // The 20 generated disputes and the 3 demo cases whose evidence is real files (demo/evidence.ts), once.
-    expect(Number(cases!.n)).toBe(20 + 3);
+    // The 200 generated disputes and the 3 demo cases whose evidence is real files (demo/evidence.ts), once.
+    expect(Number(cases!.n)).toBe(200 + 3);
   });
 });
 
