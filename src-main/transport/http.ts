@@ -9,6 +9,7 @@ import { contentTypeFor, resolveStaticFile } from './static-files';
 import type { Identity } from '../app/identity';
 import type { ChangeNotice } from '../contract/bridge';
 import { handleFeedRequest } from './feed-http';
+import { isDatabaseUnreachable, unavailable } from '../db/unavailable';
 
 /**
  * The local HTTP carrier behind `npm run serve`: the same dispatch as IPC, reached over
@@ -91,6 +92,8 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (err instanceof HttpFailure) return sendJson(res, err.status, { ok: false, error: err.error });
+      // The database away on a path that reads it outside a command (signing out): said as UNAVAILABLE, not a 500.
+      if (isDatabaseUnreachable(err)) return sendJson(res, 503, { ok: false, error: unavailable().toError() });
       // Thrown errors never reach the page; only a generic envelope does.
       console.error('[http] unexpected error', err);
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'Internal error' } });
