@@ -21,7 +21,7 @@ import { dueDeadlines, nextDueAt } from '../db/repos/deadlines';
 import { isEmptyDatabase } from '../db/repos/demo';
 import { signIn, sessionIdOf } from '../app/session/sign-in';
 import { resolveSession, signOutSession } from '../app/session/sessions';
-import { outsideStartup, sharesServer, underStartupLock } from '../db/server';
+import { sharesServer, underStartupLock, unlessSeeding, whileNoSweep } from '../db/server';
 import { listenForChanges } from '../db/listen';
 import { watchHealth } from '../db/health';
 import { unavailable } from '../db/unavailable';
@@ -72,7 +72,7 @@ const MAX_TIMER_MS = 60_000;
 const BACKGROUND_CATCH_UP_FROM = 1_000;
 /** How soon the timer tries again when reading the next deadline failed for another reason. */
 const RETRY_MS = 5_000;
-/** How soon a sweep skipped for another desktop's start-up work (outsideStartup) tries again. */
+/** How soon a sweep skipped while a desktop seeds the demo (unlessSeeding) tries again. */
 const STARTUP_BUSY_RETRY_MS = 1_000;
 /** After commands, the timer re-reads the next due deadline at most this often. */
 const RESCHEDULE_MS = 1_000;
@@ -135,7 +135,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       let busy = false;
       const unannounced: string[] = [];
       try {
-        const report = await outsideStartup(db, () =>
+        const report = await unlessSeeding(db, () =>
           sweep(db, clock.now(), {
             onProgress: (p) => {
               done = p.done;
@@ -149,7 +149,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
             },
           }),
         );
-        // Another desktop is setting the database up (the demo's history at past instants): try again shortly.
+        // A desktop is seeding the demo (its history at past instants): try again shortly.
         if (report === 'busy') busy = true;
         else done = report.applied + report.stale;
         if (unannounced.length) notify(unannounced, 'sweep');
@@ -208,7 +208,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const seedIfEmpty = async (cases: number) =>
     // Under the start-up lock, so desktops opened together on one empty server seed it once.
     underStartupLock(db, async () =>
-      (await isEmptyDatabase(db)) ? (await loadDemo()).seedDemo(db, cases, clock.now(), evidence) : { cases: 0, users: 0 },
+      (await isEmptyDatabase(db))
+        ? whileNoSweep(db, async () => (await loadDemo()).seedDemo(db, cases, clock.now(), evidence))
+        : { cases: 0, users: 0 },
     );
   if (opts.demoIfEmpty) await seedIfEmpty(opts.demoIfEmpty);
 
