@@ -162,6 +162,8 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
     if (path.startsWith('/api/test/')) return handleTestControl(req, res, path);
     const evidence = /^\/api\/evidence\/([^/]*)$/.exec(path);
     if (evidence?.[1] !== undefined && (req.method === 'GET' || req.method === 'HEAD')) return sendEvidence(req, res, token, evidence[1]);
+    const known = path === '/api/session/sign-in' || path === '/api/session/sign-out' || path.startsWith('/api/call/');
+    if (!known) return sendJson(res, 404, errorEnvelope('NOT_FOUND', 'No such endpoint'));
     if (req.method !== 'POST') return sendJson(res, 405, errorEnvelope('VALIDATION', 'Method not allowed'));
 
     const body = await readJsonBody(req);

@@ -133,6 +133,25 @@ describe('HTTP carrier', () => {
     expect(fake.calls[0]?.identity).toEqual({ kind: 'anonymous' });
   });
 
+  it('answers an unknown /api/ path 404 whatever the method, and 405 only for a known path', async () => {
+    const host = { host: new URL(server.url).host };
+    for (const [method, path] of [
+      ['GET', '/api/nothing'],
+      ['POST', '/api/nothing'],
+      ['GET', `/api/evidence/${'a'.repeat(64)}/`],
+    ] as const) {
+      const res = await raw(server.url, { method, path, headers: host });
+      expect([method, path, res.status, (JSON.parse(res.body) as { error: { code: string } }).error.code]).toEqual([
+        method,
+        path,
+        404,
+        'NOT_FOUND',
+      ]);
+    }
+    const wrongMethod = await raw(server.url, { method: 'GET', path: '/api/call/queue.counts', headers: host });
+    expect(wrongMethod.status).toBe(405);
+  });
+
   it('refuses a foreign Host (DNS rebinding) with 403', async () => {
     const res = await raw(server.url, { path: '/', headers: { Host: `evil.example:${new URL(server.url).port}` } });
     expect(res.status).toBe(403);
