@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openDatabase } from '../db/connect';
+import { whileNoSweep } from '../db/server';
 import { systemClock } from '../runtime/clock';
 import { openEvidenceStore } from '../runtime/evidence-store';
 import { seedDemo } from '../demo/seed';
@@ -21,7 +22,8 @@ export async function runDemo(args: string[]): Promise<void> {
     await ensurePolicy(db, systemClock.now());
     // The same evidence store `serve` and the desktop use for this database (PostgreSQL: the database itself).
     const store = openEvidenceStore(db, { databaseUrl: url, dataDir: defaultDataDir() });
-    const result = await seedDemo(db, cases, systemClock.now(), openEvidenceFiles(store));
+    // Desktops already running on a team's database do not sweep while the demo's history is written.
+    const result = await whileNoSweep(db, () => seedDemo(db, cases, systemClock.now(), openEvidenceFiles(store)));
     // The demo's parties act through the feed API, with the token written beside the data.
     const feed = await demoCasesToDemoFeed(db, defaultDataDir(), systemClock.now());
     process.stdout.write(

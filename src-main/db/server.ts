@@ -52,8 +52,9 @@ function rateLimited(log: (e: unknown) => void, everyMs = 5_000): (e: unknown) =
   };
 }
 
-/** pg_advisory_lock key of the start-up work (an arbitrary constant: "MD" 0001). */
+/** pg_advisory_lock keys (arbitrary constants: "MD" 0001, 0002): the start-up work, and seeding the demo. */
 const STARTUP_LOCK = 0x4d44_0001;
+const SEEDING_LOCK = 0x4d44_0002;
 
 /**
  * Runs `work` (migrations, the default policy, first-run seeding) while holding a
@@ -63,13 +64,43 @@ const STARTUP_LOCK = 0x4d44_0001;
  * have a single process (or session) per database: there `work` just runs.
  */
 export async function underStartupLock<T>(db: Kysely<Database>, work: () => Promise<T>): Promise<T> {
+  return underAdvisoryLock(db, STARTUP_LOCK, work);
+}
+
+/**
+ * Seeds the demo (inside the start-up lock) while no deadline sweep runs on any desktop:
+ * the demo writes a week of history at past instants, and a colleague's sweep at today's
+ * time between two of its steps would apply the history's deadlines early and refuse its
+ * next step (one desk crashed, the demo stayed half-seeded). Waits for a sweep already
+ * running; sweeps starting meanwhile skip (unlessSeeding). A separate key from the start-up
+ * lock, so a long catch-up sweep never holds up another desktop's migrations.
+ */
+export async function whileNoSweep<T>(db: Kysely<Database>, work: () => Promise<T>): Promise<T> {
+  return underAdvisoryLock(db, SEEDING_LOCK, work);
+}
+
+/** Runs `work` (a deadline sweep) unless a desktop is seeding the demo right now: then 'busy', at once. */
+export async function unlessSeeding<T>(db: Kysely<Database>, work: () => Promise<T>): Promise<T | 'busy'> {
   if (!sharesServer(db)) return work();
   return db.connection().execute(async (conn) => {
-    await sql`SELECT pg_advisory_lock(${sql.lit(STARTUP_LOCK)})`.execute(conn);
+    const { rows } = await sql<{ got: boolean }>`SELECT pg_try_advisory_lock_shared(${sql.lit(SEEDING_LOCK)}) AS got`.execute(conn);
+    if (!rows[0]?.got) return 'busy' as const;
     try {
       return await work();
     } finally {
-      await sql`SELECT pg_advisory_unlock(${sql.lit(STARTUP_LOCK)})`.execute(conn).catch(() => undefined);
+      await sql`SELECT pg_advisory_unlock_shared(${sql.lit(SEEDING_LOCK)})`.execute(conn).catch(() => undefined);
+    }
+  });
+}
+
+async function underAdvisoryLock<T>(db: Kysely<Database>, key: number, work: () => Promise<T>): Promise<T> {
+  if (!sharesServer(db)) return work();
+  return db.connection().execute(async (conn) => {
+    await sql`SELECT pg_advisory_lock(${sql.lit(key)})`.execute(conn);
+    try {
+      return await work();
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${sql.lit(key)})`.execute(conn).catch(() => undefined);
     }
   });
 }

@@ -22,7 +22,7 @@ import { dueDeadlines, nextDueAt } from '../db/repos/deadlines';
 import { isEmptyDatabase } from '../db/repos/demo';
 import { signIn, sessionIdOf } from '../app/session/sign-in';
 import { resolveSession, signOutSession } from '../app/session/sessions';
-import { sharesServer, underStartupLock } from '../db/server';
+import { sharesServer, underStartupLock, unlessSeeding, whileNoSweep } from '../db/server';
 import { listenForChanges } from '../db/listen';
 import { watchHealth } from '../db/health';
 import { unavailable } from '../db/unavailable';
@@ -75,6 +75,8 @@ const MAX_TIMER_MS = 60_000;
 const BACKGROUND_CATCH_UP_FROM = 1_000;
 /** How soon the timer tries again when reading the next deadline failed for another reason. */
 const RETRY_MS = 5_000;
+/** How soon a sweep skipped while a desktop seeds the demo (unlessSeeding) tries again. */
+const STARTUP_BUSY_RETRY_MS = 1_000;
 /** After commands, the timer re-reads the next due deadline at most this often. */
 const RESCHEDULE_MS = 1_000;
 
@@ -143,21 +145,26 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       // A catch-up (more due than one chunk) reports each committed chunk, so windows show progress.
       let catchUp = false;
       let done = 0;
+      let busy = false;
       const unannounced: string[] = [];
       try {
-        const report = await sweep(db, clock.now(), {
-          onProgress: (p) => {
-            done = p.done;
-            if (!catchUp) {
-              // Until it turns out to be a catch-up, changed cases wait for the one notice at the end.
-              unannounced.push(...p.caseIds);
-              if (!(catchUp = p.pendingAtLeast > 0)) return;
-            }
-            const caseIds = unannounced.length ? [...unannounced.splice(0), ...p.caseIds] : p.caseIds;
-            notify(caseIds, 'sweep', { task: 'catch-up', done, remainingAtLeast: p.pendingAtLeast, finished: false });
-          },
-        });
-        done = report.applied + report.stale;
+        const report = await unlessSeeding(db, () =>
+          sweep(db, clock.now(), {
+            onProgress: (p) => {
+              done = p.done;
+              if (!catchUp) {
+                // Until it turns out to be a catch-up, changed cases wait for the one notice at the end.
+                unannounced.push(...p.caseIds);
+                if (!(catchUp = p.pendingAtLeast > 0)) return;
+              }
+              const caseIds = unannounced.length ? [...unannounced.splice(0), ...p.caseIds] : p.caseIds;
+              notify(caseIds, 'sweep', { task: 'catch-up', done, remainingAtLeast: p.pendingAtLeast, finished: false });
+            },
+          }),
+        );
+        // A desktop is seeding the demo (its history at past instants): try again shortly.
+        if (report === 'busy') busy = true;
+        else done = report.applied + report.stale;
         if (unannounced.length) notify(unannounced, 'sweep');
       } catch (e) {
         if (health.failed(e)) console.warn('[sweep] the database cannot be reached; the sweep runs again once it answers');
@@ -166,18 +173,18 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
         // The indicator always ends, even when the sweep failed half-way (the rest waits for the next run).
         if (catchUp) notify([], 'sweep', { task: 'catch-up', done, remainingAtLeast: 0, finished: true });
         sweeping = null;
-        if (!closed) await schedule();
+        if (!closed) await schedule(busy ? STARTUP_BUSY_RETRY_MS : 0);
       }
     })();
     return sweeping;
   };
   /** Never rejects: it runs from timers, where a rejection would end the process. */
-  const schedule = async (): Promise<void> => {
+  const schedule = async (atLeastMs = 0): Promise<void> => {
     if (timer) clearTimeout(timer);
     let wait = RETRY_MS;
     try {
       const due = await nextDueAt(db);
-      wait = due === null ? MAX_TIMER_MS : Math.min(MAX_TIMER_MS, Math.max(0, due - clock.now()));
+      wait = due === null ? MAX_TIMER_MS : Math.min(MAX_TIMER_MS, Math.max(atLeastMs, due - clock.now()));
     } catch (e) {
       // While the database is away, its recovery (below) runs the sweep; this timer is the fallback.
       if (health.failed(e)) wait = MAX_TIMER_MS;
@@ -214,7 +221,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const seedIfEmpty = async (cases: number) =>
     // Under the start-up lock, so desktops opened together on one empty server seed it once.
     underStartupLock(db, async () =>
-      (await isEmptyDatabase(db)) ? (await loadDemo()).seedDemo(db, cases, clock.now(), evidence) : { cases: 0, users: 0 },
+      (await isEmptyDatabase(db))
+        ? whileNoSweep(db, async () => (await loadDemo()).seedDemo(db, cases, clock.now(), evidence))
+        : { cases: 0, users: 0 },
     );
   if (opts.demoIfEmpty) await seedIfEmpty(opts.demoIfEmpty);
 

@@ -5,6 +5,7 @@ import type { FeedApi, FeedUpload } from '../app/feed/api';
 import type { Feed } from '../app/feed/admin';
 import type { AppError } from '../contract/errors';
 import type { FeedListenerView } from '../contract/feed';
+import { isDatabaseUnreachable, unavailable } from '../db/unavailable';
 
 /**
  * The feed API's carrier (FEED.md): `/feed/v1/…` on the `serve` server, or on its own
@@ -42,6 +43,9 @@ export async function handleFeedRequest(api: FeedApi, req: IncomingMessage, res:
   } catch (e) {
     if (e instanceof FeedFailure) return sendFeedJson(res, e.status, { ok: false, error: e.error }, e.headers, req);
     if (isRefusal(e)) return sendFeedJson(res, e.status, e.body, {}, req);
+    // The database away (reading the token, the cursor, a case's owner, an upload's chunks): 503 with
+    // Retry-After (FEED.md), so the marketplace waits and retries, rather than a 500 it may give up on.
+    if (isDatabaseUnreachable(e)) return sendFeedJson(res, 503, { ok: false, error: unavailable().toError() }, {}, req);
     console.error('[feed] unexpected error', e);
     sendFeedJson(
       res,

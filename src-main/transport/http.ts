@@ -9,6 +9,7 @@ import { contentTypeFor, resolveStaticFile } from './static-files';
 import type { Identity } from '../app/identity';
 import type { ChangeNotice } from '../contract/bridge';
 import { handleFeedRequest } from './feed-http';
+import { isDatabaseUnreachable, unavailable } from '../db/unavailable';
 
 /**
  * The local HTTP carrier behind `npm run serve`: the same dispatch as IPC, reached over
@@ -27,6 +28,8 @@ export interface HttpServerOptions {
   demo?: boolean;
   /** The demo sign-ins the hint lists (demo-only, deliberately public passwords). */
   demoAccounts?: readonly DemoAccount[];
+  /** How long a request may take to arrive whole (REQUEST_TIMEOUT_MS; tests shorten it). */
+  requestTimeoutMs?: number;
 }
 
 export interface TestControls {
@@ -80,6 +83,15 @@ class HttpFailure extends Error {
 
 /** How long an idle keep-alive socket stays open (see startHttpServer). */
 export const KEEP_ALIVE_MS = 10 * 60_000;
+/**
+ * A request, headers and body, must arrive whole within this (Node's default, stated here): a
+ * client that trickles its body a byte at a time is answered 408 and its socket closed, rather
+ * than held (with what it sent so far) for as long as it keeps dripping. A 100 MB video to the
+ * feed's upload route needs about 350 kB/s for it.
+ */
+export const REQUEST_TIMEOUT_MS = 5 * 60_000;
+/** Headers within this. It must not exceed the request's timeout: Node then checks neither. */
+const HEADERS_TIMEOUT_MS = 60_000;
 
 export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): Promise<HttpServerHandle> {
   const host = opts.host ?? '127.0.0.1';
@@ -88,9 +100,18 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
   const streams = new Map<string, Set<ServerResponse>>();
   let port = opts.port;
 
-  const server = createServer((req, res) => {
+  const requestTimeout = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const timeouts = {
+    requestTimeout,
+    headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout),
+    // How often Node looks for requests past those timeouts (its default is 30 s).
+    connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeout / 4))),
+  };
+  const server = createServer(timeouts, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (err instanceof HttpFailure) return sendJson(res, err.status, { ok: false, error: err.error });
+      // The database away on a path that reads it outside a command (signing out): said as UNAVAILABLE, not a 500.
+      if (isDatabaseUnreachable(err)) return sendJson(res, 503, { ok: false, error: unavailable().toError() });
       // Thrown errors never reach the page; only a generic envelope does.
       console.error('[http] unexpected error', err);
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'Internal error' } });
@@ -103,8 +124,10 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
   // 5 s by default; a request written on it at that moment dies with ECONNRESET ("socket hang
   // up") before it arrives. Idle sockets are kept far longer, so the server is practically
   // never the side that closes one mid-reuse (clients close their own idle sockets sooner).
+  // The headers' timeout counts from a request's first byte, not from the idle time before it,
+  // so it stays short (a larger one than the request's timeout switched both checks off, and a
+  // body sent a byte every 10 s was read for days).
   server.keepAliveTimeout = KEEP_ALIVE_MS;
-  server.headersTimeout = KEEP_ALIVE_MS + 5_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The marketplace's feed API authenticates every call with its bearer token (no cookie, no session):
@@ -139,6 +162,8 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
     if (path.startsWith('/api/test/')) return handleTestControl(req, res, path);
     const evidence = /^\/api\/evidence\/([^/]*)$/.exec(path);
     if (evidence?.[1] !== undefined && (req.method === 'GET' || req.method === 'HEAD')) return sendEvidence(req, res, token, evidence[1]);
+    const known = path === '/api/session/sign-in' || path === '/api/session/sign-out' || path.startsWith('/api/call/');
+    if (!known) return sendJson(res, 404, errorEnvelope('NOT_FOUND', 'No such endpoint'));
     if (req.method !== 'POST') return sendJson(res, 405, errorEnvelope('VALIDATION', 'Method not allowed'));
 
     const body = await readJsonBody(req);

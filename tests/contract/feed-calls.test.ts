@@ -60,6 +60,18 @@ describe.each(FEED_DIALECTS)('the feed API on $name', ({ url }) => {
     expect([missing.status, missing.body.error?.code]).toEqual([404, 'NOT_FOUND']);
   });
 
+  it('names unknown input keys the way the app does: a few, each shortened, never the whole key echoed back', async () => {
+    const id = await importCase();
+    const huge = 'k'.repeat(1_000_000);
+    const one = await feedPost(desk, 'party.reply', { caseId: id, party: 'buyer', choice: 'partial', [huge]: 1 }, newKey());
+    expect([one.status, one.body.error?.code]).toEqual([400, 'VALIDATION']);
+    expect(one.body.error!.message).toBe(`input: unknown field "${'k'.repeat(40)}…"; remove them.`);
+    const many: Record<string, unknown> = { caseId: id, party: 'buyer', choice: 'partial' };
+    for (let i = 0; i < 5_000; i++) many[`extra${i}`] = 1;
+    const lots = await feedPost(desk, 'party.reply', many, newKey());
+    expect(lots.body.error!.message).toBe('input: unknown fields "extra0", "extra1", "extra2" and 4997 more; remove them.');
+  });
+
   it('refuses text holding a NUL character with 400 VALIDATION naming the field (PostgreSQL cannot store it)', async () => {
     const nul = 'does not \u0000 switch on';
     const bad = await feedPost(desk, 'intake.dispute', dispute(nextId(), { description: nul }), newKey());

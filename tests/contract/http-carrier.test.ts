@@ -1,5 +1,6 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -130,6 +131,25 @@ describe('HTTP carrier', () => {
     expect(String(out.headers['set-cookie'])).toMatch(/Max-Age=0/);
     await post('/api/call/session.me', {}, { Cookie: cookie });
     expect(fake.calls[0]?.identity).toEqual({ kind: 'anonymous' });
+  });
+
+  it('answers an unknown /api/ path 404 whatever the method, and 405 only for a known path', async () => {
+    const host = { host: new URL(server.url).host };
+    for (const [method, path] of [
+      ['GET', '/api/nothing'],
+      ['POST', '/api/nothing'],
+      ['GET', `/api/evidence/${'a'.repeat(64)}/`],
+    ] as const) {
+      const res = await raw(server.url, { method, path, headers: host });
+      expect([method, path, res.status, (JSON.parse(res.body) as { error: { code: string } }).error.code]).toEqual([
+        method,
+        path,
+        404,
+        'NOT_FOUND',
+      ]);
+    }
+    const wrongMethod = await raw(server.url, { method: 'GET', path: '/api/call/queue.counts', headers: host });
+    expect(wrongMethod.status).toBe(405);
   });
 
   it('refuses a foreign Host (DNS rebinding) with 403', async () => {
@@ -288,4 +308,40 @@ describe('HTTP carrier', () => {
       agent.destroy();
     }
   }, 20_000);
+
+  it('cuts off a client that trickles its body past the request timeout (408), instead of holding its socket for ever', async () => {
+    // serve keeps idle keep-alive sockets 10 minutes; the headers' timeout must still not pass the
+    // request's, or Node checks neither and a body sent a byte every few seconds is read for days.
+    const slowFake = fakeCore();
+    const slowServer = await startHttpServer(slowFake.core, { port: 0, staticDir: dir, requestTimeoutMs: 1_500 });
+    const url = new URL(slowServer.url);
+    const started = Date.now();
+    try {
+      const outcome = await new Promise<{ firstLine: string; closedAfterMs: number }>((ok, fail) => {
+        const socket = connect(Number(url.port), url.hostname, () => {
+          socket.write(
+            `POST /api/call/queue.counts HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`,
+          );
+        });
+        const drip = setInterval(() => socket.write(' '), 200);
+        let firstLine = '';
+        socket.on('data', (d: Buffer) => (firstLine ||= d.toString('latin1').split('\r\n')[0]!));
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          clearInterval(drip);
+          ok({ firstLine, closedAfterMs: Date.now() - started });
+        });
+        setTimeout(() => {
+          clearInterval(drip);
+          socket.destroy();
+          fail(new Error('the server still read the trickled body after 8 s'));
+        }, 8_000);
+      });
+      expect(outcome.firstLine).toBe('HTTP/1.1 408 Request Timeout');
+      expect(outcome.closedAfterMs).toBeGreaterThanOrEqual(1_500);
+      expect(slowFake.calls).toEqual([]);
+    } finally {
+      await slowServer.close();
+    }
+  }, 15_000);
 });

@@ -147,6 +147,15 @@ export class Session {
     return fetch(`${this.desk.url}${path}`, { headers: { ...headers, cookie: this.cookie } });
   }
 
+  /** A plain POST of JSON on this desk with the session cookie (sign-out, …). */
+  async post(path: string, body: unknown = {}): Promise<Response> {
+    return fetch(`${this.desk.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: this.cookie },
+      body: JSON.stringify(body),
+    });
+  }
+
   /** Subscribes to the desk's server-sent change notices; returns what arrived so far and a stop. */
   listen(): { notices: Array<{ caseIds: string[]; reason: string; at: string; receivedAt: number }>; stop(): void } {
     const notices: Array<{ caseIds: string[]; reason: string; at: string; receivedAt: number }> = [];

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../src-main/demo/demo-data';
 import { SERVER_URL, Session, adminQuery, freshDatabase, startDesk, waitFor, type Desk, type Envelope } from './harness';
@@ -43,6 +44,13 @@ async function attempt(s: Session, method: string, input: unknown = {}): Promise
 }
 
 const codeOf = (e: Envelope) => (e.ok ? 'ok' : e.error!.code);
+
+/** The demo feed's token, from the file the desk named when it started (`its token is in …`). */
+function feedTokenOf(desk: Desk): string {
+  const file = /its token is in (\S+)/.exec(desk.output())?.[1];
+  if (!file) throw new Error(`desk ${desk.name} named no demo feed token:\n${desk.output()}`);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { token: string }).token;
+}
 
 /** Waits until a call succeeds; the time it took. */
 const recovers = (s: Session) => waitFor('a call to succeed again', async () => (await attempt(s, 'queue.counts')).ok, RECOVERY_MS);
@@ -124,6 +132,24 @@ describe.skipIf(!SERVER_URL)('a desktop on a database that goes away', () => {
       body: JSON.stringify({ userId: 'oleg', password: 'oleg-demo' }),
     }).then((r) => r.json() as Promise<Envelope>);
     expect(codeOf(signIn)).toBe('UNAVAILABLE');
+    // The marketplace's feed API says the same, as FEED.md promises: 503 with Retry-After, never a 500.
+    const token = feedTokenOf(desk);
+    const feedAnswers = await Promise.all([
+      fetch(`${desk.url}/feed/v1/events?after=0&limit=5`, { headers: { authorization: `Bearer ${token}` } }),
+      fetch(`${desk.url}/feed/v1/call/party.reply`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'idempotency-key': 'outage-reply', 'content-type': 'application/json' },
+        body: JSON.stringify({ caseId: 'D-100001', party: 'buyer', choice: 'partial' }),
+      }),
+    ]);
+    for (const res of feedAnswers) {
+      const body = (await res.json()) as Envelope;
+      expect([res.status, codeOf(body), res.headers.get('retry-after')]).toEqual([503, 'UNAVAILABLE', '30']);
+      expect(body.error!.message).toMatch(/cannot be reached/);
+    }
+    // Signing out while the database is away is refused in words too (the session row is still there).
+    const signOut = await mira.post('/api/session/sign-out');
+    expect([signOut.status, codeOf((await signOut.json()) as Envelope)]).toEqual([503, 'UNAVAILABLE']);
 
     expect(during.map(codeOf).filter((c) => c !== 'UNAVAILABLE')).toEqual([]);
     expect(during[0]!.error!.message).toMatch(/cannot be reached.*keeps retrying.*Nothing was changed/);
@@ -138,8 +164,12 @@ describe.skipIf(!SERVER_URL)('a desktop on a database that goes away', () => {
 
   it('three desktops opened at once on an empty database set it up exactly once', async () => {
     const url = await freshDatabase('cold');
-    const started = await Promise.all(['cold-a', 'cold-b', 'cold-c'].map((n) => startDesk(n, url, ['--demo', '--demo-cases', '20'])));
+    // Enough cases for the demo's history (a week of decisions, appeals and deadlines at past
+    // instants): while one desk writes it, the others' sweeps must not apply its deadlines at today's time.
+    const started = await Promise.all(['cold-a', 'cold-b', 'cold-c'].map((n) => startDesk(n, url, ['--demo', '--demo-cases', '200'])));
     desks.push(...started);
+    const [history] = await adminQuery<{ n: string }>(url, "SELECT count(*) AS n FROM settings WHERE key = 'demo.history'");
+    expect(Number(history!.n), started.map((d) => d.output()).join('\n')).toBe(1);
     for (const desk of started) {
       const s = await Session.signIn(desk, 'oleg', 'oleg-demo');
       expect((await s.call('queue.counts')).ok, desk.output()).toBe(true);
@@ -151,8 +181,8 @@ describe.skipIf(!SERVER_URL)('a desktop on a database that goes away', () => {
     const [users] = await adminQuery<{ n: string }>(url, 'SELECT count(*) AS n FROM users');
     expect(Number(users!.n)).toBe(DEMO_USERS.length);
     const [cases] = await adminQuery<{ n: string }>(url, 'SELECT count(*) AS n FROM cases');
-    // The 20 generated disputes and the 3 demo cases whose evidence is real files (demo/evidence.ts), once.
-    expect(Number(cases!.n)).toBe(20 + 3);
+    // The 200 generated disputes and the 3 demo cases whose evidence is real files (demo/evidence.ts), once.
+    expect(Number(cases!.n)).toBe(200 + 3);
   });
 });
 

@@ -11,6 +11,7 @@ import { isDatabaseUnreachable, unavailable } from '../../db/unavailable';
 import type { FileDescription } from '../../engine/commands';
 import { recordSubmittedEvidence, takeSentFiles, type NamedFile } from '../evidence/intake';
 import { handlers, type ServiceContext } from '../handlers';
+import { validationMessage } from '../dispatch';
 import type { Feed } from './admin';
 
 /**
@@ -101,9 +102,9 @@ export async function feedCall(
     if (earlier) return replay(earlier, bodyHash, key);
     const parsed = methods[method].input.safeParse(rawInput ?? {});
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const field = issue.path.map(String).join('.');
-      return fail('VALIDATION', `${field || 'input'}: ${issue.message}`, field || undefined);
+      // The app's sentence (dispatch.ts): unknown keys named a few at a time and shortened, never echoed whole.
+      const { field, message } = validationMessage(parsed.error.issues[0]!);
+      return fail('VALIDATION', message, field || undefined);
     }
     const input = parsed.data as MethodInput<FeedCallMethod>;
     // Files sent as base64 are stored before the transaction (content-addressed; unrecorded ones are collected).
