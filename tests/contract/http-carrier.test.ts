@@ -1,5 +1,5 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CoreApi } from '../../src-main/app/core-api';
 import { startHttpServer } from '../../src-main/transport/http';
 import { withFakeSessions } from './fake-sessions';
+import { twoCallsOnOneSocket } from './keep-alive';
 import type { ChangeNotice, Identity } from '../../src-main/app/identity';
 
 /** A stand-in core: records what the carrier hands to dispatch, so the carrier alone is tested. */
@@ -289,24 +290,10 @@ describe('HTTP carrier', () => {
     // A client that keeps sockets (Playwright's request context, a browser) writes its next
     // request on the idle one; had the server closed it at 5 s, a request written at that
     // moment dies with ECONNRESET (the e2e suite's rare "socket hang up").
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const url = new URL(server.url);
-    const once = () =>
-      new Promise<{ status: number; reused: boolean }>((ok, fail) => {
-        const req = request({ host: url.hostname, port: url.port, path: '/api/session/info', agent }, (res) => {
-          res.resume();
-          res.on('end', () => ok({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
-        });
-        req.on('error', fail);
-        req.end();
-      });
-    try {
-      expect(await once()).toEqual({ status: 200, reused: false });
-      await new Promise((r) => setTimeout(r, 6_000));
-      expect(await once()).toEqual({ status: 200, reused: true });
-    } finally {
-      agent.destroy();
-    }
+    expect(await twoCallsOnOneSocket(server.url, '/api/session/info')).toEqual([
+      { status: 200, reused: false },
+      { status: 200, reused: true },
+    ]);
   }, 20_000);
 
   it('cuts off a client that trickles its body past the request timeout (408), instead of holding its socket for ever', async () => {
