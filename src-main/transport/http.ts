@@ -54,6 +54,8 @@ const COOKIE = 'md_session';
 const DEVICE_COOKIE = 'md_device';
 const DEVICE_MAX_AGE_S = 365 * 24 * 60 * 60;
 const SSE_HEARTBEAT_MS = 25_000;
+/** Event streams one session may hold open at once (one per tab or window). */
+const MAX_STREAMS_PER_SESSION = 20;
 const UNAVAILABLE_MESSAGE = 'The case database cannot be reached right now; try again shortly.';
 
 /**
@@ -258,6 +260,13 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
       void identityOf(token).then((who) => (who !== 'unavailable' && who.kind !== 'user' ? res.end() : res.write(': ping\n\n')));
     }, SSE_HEARTBEAT_MS);
     const own = streams.get(token) ?? new Set<ServerResponse>();
+    // A tab holds one stream; past MAX_STREAMS_PER_SESSION the oldest ends (its page reconnects if still
+    // open), so one session cannot hold thousands, each a listener and a session read every beat.
+    for (const oldest of own) {
+      if (own.size < MAX_STREAMS_PER_SESSION) break;
+      own.delete(oldest);
+      oldest.end();
+    }
     streams.set(token, own.add(res));
     res.on('close', () => {
       clearInterval(heartbeat);

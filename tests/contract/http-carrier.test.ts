@@ -286,6 +286,33 @@ describe('HTTP carrier', () => {
     expect(fake.listenerCount()).toBe(0);
   });
 
+  it("keeps at most 20 event streams per session: the 21st ends the session's oldest, so one session cannot hold thousands", async () => {
+    const { cookie } = await signIn();
+    const url = new URL(server.url);
+    const ended: number[] = [];
+    const open = (n: number) =>
+      new Promise<ReturnType<typeof request>>((ok, fail) => {
+        const req = request(
+          { host: url.hostname, port: url.port, path: '/api/events', headers: { Host: host(), Cookie: cookie } },
+          (res) => {
+            res.on('data', (c: Buffer) => c.toString('utf8').includes(': connected') && ok(req));
+            res.on('end', () => ended.push(n));
+          },
+        );
+        req.on('error', fail);
+        req.end();
+      });
+    const streams = [];
+    for (let n = 0; n < 20; n++) streams.push(await open(n));
+    expect([fake.listenerCount(), ended]).toEqual([20, []]);
+    streams.push(await open(20));
+    await new Promise((r) => setTimeout(r, 100));
+    expect([fake.listenerCount(), ended]).toEqual([20, [0]]);
+    for (const req of streams) req.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fake.listenerCount()).toBe(0);
+  });
+
   it('keeps an idle keep-alive socket open past the 5 s Node default, so a reused socket is not closed under a request', async () => {
     // A client that keeps sockets (Playwright's request context, a browser) writes its next
     // request on the idle one; had the server closed it at 5 s, a request written at that
