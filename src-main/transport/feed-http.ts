@@ -6,6 +6,7 @@ import type { Feed } from '../app/feed/admin';
 import type { AppError } from '../contract/errors';
 import type { FeedListenerView } from '../contract/feed';
 import { isDatabaseUnreachable, unavailable } from '../db/unavailable';
+import { keepIdleSockets, timeoutOptions } from './timeouts';
 
 /**
  * The feed API's carrier (FEED.md): `/feed/v1/…` on the `serve` server, or on its own
@@ -296,12 +297,14 @@ export async function startFeedServer(
   api: FeedApi,
   opts: { host: string; port: number },
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
+  const server = createServer(timeoutOptions(), (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (!path.startsWith('/feed/'))
       return sendFeedJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'Only /feed/v1/… is served here.' } });
     void handleFeedRequest(api, req, res, path);
   });
+  // A marketplace's keep-alive agent reuses its sockets: Node's 5 s default closed them under its calls.
+  keepIdleSockets(server);
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(opts.port, opts.host, () => {

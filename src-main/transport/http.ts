@@ -9,6 +9,7 @@ import { contentTypeFor, resolveStaticFile } from './static-files';
 import type { Identity } from '../app/identity';
 import type { ChangeNotice } from '../contract/bridge';
 import { handleFeedRequest } from './feed-http';
+import { keepIdleSockets, timeoutOptions } from './timeouts';
 import { isDatabaseUnreachable, unavailable } from '../db/unavailable';
 
 /**
@@ -28,7 +29,7 @@ export interface HttpServerOptions {
   demo?: boolean;
   /** The demo sign-ins the hint lists (demo-only, deliberately public passwords). */
   demoAccounts?: readonly DemoAccount[];
-  /** How long a request may take to arrive whole (REQUEST_TIMEOUT_MS; tests shorten it). */
+  /** How long a request may take to arrive whole (timeouts.ts REQUEST_TIMEOUT_MS; tests shorten it). */
   requestTimeoutMs?: number;
 }
 
@@ -53,6 +54,8 @@ const COOKIE = 'md_session';
 const DEVICE_COOKIE = 'md_device';
 const DEVICE_MAX_AGE_S = 365 * 24 * 60 * 60;
 const SSE_HEARTBEAT_MS = 25_000;
+/** Event streams one session may hold open at once (one per tab or window). */
+const MAX_STREAMS_PER_SESSION = 20;
 const UNAVAILABLE_MESSAGE = 'The case database cannot be reached right now; try again shortly.';
 
 /**
@@ -81,18 +84,6 @@ class HttpFailure extends Error {
   }
 }
 
-/** How long an idle keep-alive socket stays open (see startHttpServer). */
-export const KEEP_ALIVE_MS = 10 * 60_000;
-/**
- * A request, headers and body, must arrive whole within this (Node's default, stated here): a
- * client that trickles its body a byte at a time is answered 408 and its socket closed, rather
- * than held (with what it sent so far) for as long as it keeps dripping. A 100 MB video to the
- * feed's upload route needs about 350 kB/s for it.
- */
-export const REQUEST_TIMEOUT_MS = 5 * 60_000;
-/** Headers within this. It must not exceed the request's timeout: Node then checks neither. */
-const HEADERS_TIMEOUT_MS = 60_000;
-
 export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): Promise<HttpServerHandle> {
   const host = opts.host ?? '127.0.0.1';
   const staticRoot = resolve(opts.staticDir);
@@ -100,14 +91,7 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
   const streams = new Map<string, Set<ServerResponse>>();
   let port = opts.port;
 
-  const requestTimeout = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
-  const timeouts = {
-    requestTimeout,
-    headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout),
-    // How often Node looks for requests past those timeouts (its default is 30 s).
-    connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeout / 4))),
-  };
-  const server = createServer(timeouts, (req, res) => {
+  const server = createServer(timeoutOptions(opts.requestTimeoutMs), (req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (err instanceof HttpFailure) return sendJson(res, err.status, { ok: false, error: err.error });
       // The database away on a path that reads it outside a command (signing out): said as UNAVAILABLE, not a 500.
@@ -119,15 +103,8 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
     });
   });
 
-  // Clients keep sockets open between requests (browsers, Playwright's request context, an
-  // integrator's keep-alive agent) and reuse them without asking. Node closes a socket idle for
-  // 5 s by default; a request written on it at that moment dies with ECONNRESET ("socket hang
-  // up") before it arrives. Idle sockets are kept far longer, so the server is practically
-  // never the side that closes one mid-reuse (clients close their own idle sockets sooner).
-  // The headers' timeout counts from a request's first byte, not from the idle time before it,
-  // so it stays short (a larger one than the request's timeout switched both checks off, and a
-  // body sent a byte every 10 s was read for days).
-  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  // Idle keep-alive sockets are kept 10 minutes; a request must still arrive whole within 5 (timeouts.ts).
+  keepIdleSockets(server);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The marketplace's feed API authenticates every call with its bearer token (no cookie, no session):
@@ -283,6 +260,13 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
       void identityOf(token).then((who) => (who !== 'unavailable' && who.kind !== 'user' ? res.end() : res.write(': ping\n\n')));
     }, SSE_HEARTBEAT_MS);
     const own = streams.get(token) ?? new Set<ServerResponse>();
+    // A tab holds one stream; past MAX_STREAMS_PER_SESSION the oldest ends (its page reconnects if still
+    // open), so one session cannot hold thousands, each a listener and a session read every beat.
+    for (const oldest of own) {
+      if (own.size < MAX_STREAMS_PER_SESSION) break;
+      own.delete(oldest);
+      oldest.end();
+    }
     streams.set(token, own.add(res));
     res.on('close', () => {
       clearInterval(heartbeat);

@@ -1,5 +1,5 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CoreApi } from '../../src-main/app/core-api';
 import { startHttpServer } from '../../src-main/transport/http';
 import { withFakeSessions } from './fake-sessions';
+import { twoCallsOnOneSocket } from './keep-alive';
 import type { ChangeNotice, Identity } from '../../src-main/app/identity';
 
 /** A stand-in core: records what the carrier hands to dispatch, so the carrier alone is tested. */
@@ -285,28 +286,41 @@ describe('HTTP carrier', () => {
     expect(fake.listenerCount()).toBe(0);
   });
 
+  it("keeps at most 20 event streams per session: the 21st ends the session's oldest, so one session cannot hold thousands", async () => {
+    const { cookie } = await signIn();
+    const url = new URL(server.url);
+    const ended: number[] = [];
+    const open = (n: number) =>
+      new Promise<ReturnType<typeof request>>((ok, fail) => {
+        const req = request(
+          { host: url.hostname, port: url.port, path: '/api/events', headers: { Host: host(), Cookie: cookie } },
+          (res) => {
+            res.on('data', (c: Buffer) => c.toString('utf8').includes(': connected') && ok(req));
+            res.on('end', () => ended.push(n));
+          },
+        );
+        req.on('error', fail);
+        req.end();
+      });
+    const streams = [];
+    for (let n = 0; n < 20; n++) streams.push(await open(n));
+    expect([fake.listenerCount(), ended]).toEqual([20, []]);
+    streams.push(await open(20));
+    await new Promise((r) => setTimeout(r, 100));
+    expect([fake.listenerCount(), ended]).toEqual([20, [0]]);
+    for (const req of streams) req.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fake.listenerCount()).toBe(0);
+  });
+
   it('keeps an idle keep-alive socket open past the 5 s Node default, so a reused socket is not closed under a request', async () => {
     // A client that keeps sockets (Playwright's request context, a browser) writes its next
     // request on the idle one; had the server closed it at 5 s, a request written at that
     // moment dies with ECONNRESET (the e2e suite's rare "socket hang up").
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const url = new URL(server.url);
-    const once = () =>
-      new Promise<{ status: number; reused: boolean }>((ok, fail) => {
-        const req = request({ host: url.hostname, port: url.port, path: '/api/session/info', agent }, (res) => {
-          res.resume();
-          res.on('end', () => ok({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
-        });
-        req.on('error', fail);
-        req.end();
-      });
-    try {
-      expect(await once()).toEqual({ status: 200, reused: false });
-      await new Promise((r) => setTimeout(r, 6_000));
-      expect(await once()).toEqual({ status: 200, reused: true });
-    } finally {
-      agent.destroy();
-    }
+    expect(await twoCallsOnOneSocket(server.url, '/api/session/info')).toEqual([
+      { status: 200, reused: false },
+      { status: 200, reused: true },
+    ]);
   }, 20_000);
 
   it('cuts off a client that trickles its body past the request timeout (408), instead of holding its socket for ever', async () => {

@@ -88,6 +88,9 @@ describe.each(DIALECTS)('sign-in throttling on $name', { timeout: SLOW }, ({ url
     expect(await outcome(signIn(db, 'oleg', RIGHT, NOW + 10, from('ip:203.0.113.9')))).toBe('THROTTLED');
     // …the supervisor's own desktop is not.
     await expect(signIn(db, 'oleg', RIGHT, NOW + 20, desktop)).resolves.toMatchObject({ userId: 'oleg', role: 'supervisor' });
+    // The refusal names a time by which the 30 s lock (until 12:00:30) has surely ended: the next
+    // whole minute, not the minute it ends in (12:00, when a retry at 12:00:10 is refused again).
+    await expect(signIn(db, 'oleg', RIGHT, NOW + 30, from('ip:203.0.113.9'))).rejects.toThrow(/try again after 12:01 UTC\./);
   });
 
   it('locks grow: each failure after a lock ends sets a longer one', async () => {

@@ -54,7 +54,8 @@ export interface SignedIn {
 }
 
 const WRONG = 'The user id or the password is wrong.';
-const at = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+/** A lock's end as a time a person can act on: the next whole minute (a lock until 12:00:30 says 12:01, not 12:00). */
+const at = (ms: number) => `${new Date(Math.ceil(ms / 60_000) * 60_000).toISOString().slice(11, 16)} UTC`;
 
 export async function signIn(db: Db, userId: string, password: string, now: number, from: SignInFrom): Promise<SignedIn> {
   const user = await userById(db, userId);
