@@ -24,13 +24,13 @@ import { PHOTO_EDITS } from '../../src-main/bench/photo-set';
  */
 
 /**
- * Measured on this held-out set: crop15 0.80, border 0.55 (phone screenshots of striped or
- * dotted products, padded copies of products with few corners), tilt5 0.90. Watermark (1.00)
- * and false links (0 of 435 pairs) reach their goals; so do the other five edits. On the
- * bench's larger range (60 products) watermark and grayscale measure 0.90, brightness 0.93:
- * a set of 20 passes them with little margin (see the README).
+ * Measured on this held-out set: border 0.85 (phone screenshots and padded copies whose
+ * signature does not bring the original among the candidates, or whose few corners are
+ * refused). Crop15 and tilt5 reach 0.95 (19 of 20: no margin), watermark 0.95, the others 1.00,
+ * and false links 0 of 435 pairs. On the bench's larger range (60 products) some goals the
+ * set of 20 passes are missed: see the README.
  */
-const SHORT_OF_GOAL = new Set<string>(['crop15', 'border', 'tilt5']);
+const SHORT_OF_GOAL = new Set<string>(['border']);
 const goal = (name: string) => (SHORT_OF_GOAL.has(name) ? it.fails : it);
 
 const PRODUCTS = 20;

@@ -164,7 +164,10 @@ async function verifiedMatches(
   earlier: Array<{ sha256: string; print: PhotoPrint; clusterKey: string }>,
 ): Promise<Array<Omit<ReuseMatch, 'seq'>>> {
   const phashVariants = facts.phashVariants.length ? facts.phashVariants : [{ transform: 'same' as const, phash: facts.phash }];
-  const candidates = await reuse.candidatesFor(w, phashVariants, signatureVariants(match.query.stored), { exclude: sha256, sync: false });
+  const candidates = await reuse.candidatesFor(w, phashVariants, signatureVariants(match.query.stored, match.query.thumb), {
+    exclude: sha256,
+    sync: false,
+  });
   const prints = await evidencePrintsBySha(
     w,
     candidates.map((c) => c.sha256),

@@ -218,10 +218,19 @@ export function signaturesOfBox(t: Thumb, box: Box): Signature[] {
  * What a new picture is looked up with: the signature of each layer's box (the whole picture,
  * then inside a frame, then the object…), each as it is and mirrored. A stored picture keeps
  * the innermost box only; a copy with a frame peels one layer more, and a copy whose frame
- * stopped the peeling one layer early still has a box that meets it.
+ * stopped the peeling one layer early still has a box that meets it. With `larger` (the new
+ * picture's own thumb at twice the stored size), the boxes peeled from it too, but for the
+ * whole picture: a framed or screenshotted copy shows the photo small, and the object that
+ * is ~10 stored pixels across is twice that there, enough for its 8 × 8 grid.
  */
-export function signatureVariants(t: Thumb): Signature[] {
-  return objectBoxes(t).flatMap((box) => signaturesOfBox(t, box));
+export function signatureVariants(t: Thumb, larger?: Thumb): Signature[] {
+  const own = objectBoxes(t).flatMap((box) => signaturesOfBox(t, box));
+  if (!larger) return own;
+  return own.concat(
+    objectBoxes(larger)
+      .slice(1)
+      .flatMap((box) => signaturesOfBox(larger, box)),
+  );
 }
 
 /** The box stored: the first layer's (a product shot's backdrop peeled), the whole picture if nothing peeled. */

@@ -50,6 +50,36 @@ export function mirrorThumb(t: Thumb): Thumb {
   return { w: t.w, h: t.h, y: flip(t.y), cb: flip(t.cb), cr: flip(t.cr) };
 }
 
+/**
+ * The thumb blurred so that, sampled bilinearly, it averages about as much of the photo as a
+ * stored pixel does (`f` of its pixels a side): a box of width f has the variance f²/12,
+ * bilinear sampling gives ~1/6 of it, a 3-tap [c, 1 − 2c, c] pass (c ≤ 1/4) the rest.
+ * Unchanged when a stored pixel covers about two of the new picture's pixels or fewer.
+ */
+export function footprintAveraged(t: Thumb, f: number): Thumb {
+  let v = (f * f) / 12 - 1 / 6;
+  if (!(v > 0.1)) return t;
+  const passes: number[] = [];
+  while (v > 1e-3) {
+    const c = Math.min(0.25, v / 2);
+    passes.push(c);
+    v -= 2 * c;
+  }
+  const pass = (a: Uint8Array, c: number, along: 'x' | 'y') => {
+    const out = new Uint8Array(a.length);
+    for (let y = 0; y < t.h; y++)
+      for (let x = 0; x < t.w; x++) {
+        const i = y * t.w + x;
+        const lo = along === 'x' ? (x > 0 ? i - 1 : i) : y > 0 ? i - t.w : i;
+        const hi = along === 'x' ? (x < t.w - 1 ? i + 1 : i) : y < t.h - 1 ? i + t.w : i;
+        out[i] = Math.round(c * a[lo]! + (1 - 2 * c) * a[i]! + c * a[hi]!);
+      }
+    return out;
+  };
+  const blur = (a: Uint8Array) => passes.reduce((acc, c) => pass(pass(acc, c, 'x'), c, 'y'), a);
+  return { w: t.w, h: t.h, y: blur(t.y), cb: blur(t.cb), cr: blur(t.cr) };
+}
+
 /** Gradient magnitude of the luma (Sobel), lightly smoothed so a pixel of misregistration costs little. */
 function edges(t: Thumb): Float32Array {
   const { w, h, y } = t;
@@ -98,8 +128,21 @@ export interface Agreement {
    * a share of the frame it fills. Null when either picture has no colour.
    */
   chroma: number | null;
-  /** The same for luma, after one gain and offset (0–255). */
+  /**
+   * The same for luma, after one gain and offset (0–255). Both measure how far the new
+   * picture's value lies outside the range the stored photo takes within half a pixel of each
+   * stored pixel (`halfPixelRange`): on a plain area the pixel's own value.
+   */
   luma: number;
+  /** The luma difference from the stored pixel's own value (no half-pixel range). */
+  pointLuma: number;
+  /**
+   * The same two over 3 × 3 averages of both (no half-pixel ranges): what a fine print
+   * averages to, its colour and lightness, must agree too (stripes of one colour are not checks
+   * of two however well each pixel falls within its neighbours' range).
+   */
+  coarseLuma: number;
+  coarseChroma: number | null;
   /** Share of the stored thumb the new picture covers. */
   overlap: number;
 }
@@ -119,11 +162,14 @@ export function alignedAgreement(
   sim: Similarity,
   focus?: { x0: number; y0: number; x1: number; y1: number },
 ): Agreement {
-  const eq = edges(q);
-  const es = edges(s);
   const kq = q.w / qBaseW;
   const ks = s.w / sBaseW;
   const det = sim.a * sim.a + sim.b * sim.b;
+  // A stored pixel averages an area of the photo; the new picture is sampled over the same
+  // area (else a striped or dotted product aliases differently in the two and differs).
+  q = footprintAveraged(q, kq / (ks * Math.sqrt(det)));
+  const eq = edges(q);
+  const es = edges(s);
   const n = s.w * s.h;
   // Where each stored pixel lands in the new picture (NaN: outside it).
   const QX = new Float32Array(n).fill(NaN);
@@ -164,7 +210,7 @@ export function alignedAgreement(
       lqs += yq * s.y[i]!;
     }
   const overlap = inside / ((s.w - 4) * (s.h - 4));
-  if (inside < 16) return { edges: 0, chroma: null, luma: 255, overlap };
+  if (inside < 16) return { edges: 0, chroma: null, luma: 255, pointLuma: 255, coarseLuma: 255, coarseChroma: null, overlap };
   const m = inside;
   const cov = sxy / m - (sx / m) * (sy / m);
   const vq = sxx / m - (sx / m) ** 2;
@@ -179,6 +225,11 @@ export function alignedAgreement(
   const chromaDiffs: number[] = [];
   const focusLuma: number[] = [];
   const focusChroma: number[] = [];
+  const pointLuma: number[] = [];
+  const focusPointLuma: number[] = [];
+  const ry = halfPixelRange(s.y, s.w, s.h);
+  const rb = halfPixelRange(s.cb, s.w, s.h);
+  const rr = halfPixelRange(s.cr, s.w, s.h);
   for (let v = 2; v < s.h - 2; v++)
     for (let u = 2; u < s.w - 2; u++) {
       const i = v * s.w + u;
@@ -186,26 +237,31 @@ export function alignedAgreement(
       const inFocus = !focus || (u >= focus.x0 - 1 && u <= focus.x1 && v >= focus.y0 - 1 && v <= focus.y1);
       let bestL = Infinity;
       let bestC = Infinity;
+      let bestPL = Infinity;
       for (let dv = -1; dv <= 1; dv++)
         for (let du = -1; du <= 1; du++) {
           const j = i + dv * s.w + du;
           const qx = QX[j]!;
           if (Number.isNaN(qx)) continue;
           const qy = QY[j]!;
-          const dl = Math.abs(gain * bilinear(q.y, q.w, q.h, qx, qy) + offset - s.y[i]!);
+          const ql = gain * bilinear(q.y, q.w, q.h, qx, qy) + offset;
+          const dl = outside(ql, ry.lo[i]!, ry.hi[i]!);
           if (dl < bestL) bestL = dl;
+          const pl = Math.abs(ql - s.y[i]!);
+          if (pl < bestPL) bestPL = pl;
           if (chromaOk) {
-            const dc = Math.hypot(
-              cgain * (bilinear(q.cb, q.w, q.h, qx, qy) - 128) - (s.cb[i]! - 128),
-              cgain * (bilinear(q.cr, q.w, q.h, qx, qy) - 128) - (s.cr[i]! - 128),
-            );
+            const qb = cgain * (bilinear(q.cb, q.w, q.h, qx, qy) - 128) + 128;
+            const qr = cgain * (bilinear(q.cr, q.w, q.h, qx, qy) - 128) + 128;
+            const dc = Math.hypot(outside(qb, rb.lo[i]!, rb.hi[i]!), outside(qr, rr.lo[i]!, rr.hi[i]!));
             if (dc < bestC) bestC = dc;
           }
         }
       lumaDiffs.push(bestL);
+      pointLuma.push(bestPL);
       if (chromaOk) chromaDiffs.push(bestC);
       if (inFocus) {
         focusLuma.push(bestL);
+        focusPointLuma.push(bestPL);
         if (chromaOk) focusChroma.push(bestC);
       }
     }
@@ -213,8 +269,125 @@ export function alignedAgreement(
     edges: vq > 0 && vs > 0 ? cov / Math.sqrt(vq * vs) : 0,
     chroma: chromaOk ? Math.max(percentile(chromaDiffs, 0.9), percentile(focusChroma, 0.9)) : null,
     luma: Math.max(percentile(lumaDiffs, 0.9), percentile(focusLuma, 0.9)),
+    pointLuma: Math.max(percentile(pointLuma, 0.9), percentile(focusPointLuma, 0.9)),
+    ...coarseDifference(q, s, QX, QY, { gain, offset, cgain: chromaOk ? cgain : null }, focus),
     overlap,
   };
+}
+
+/**
+ * 90th percentiles of the differences of the 3 × 3 averages of both pictures (each stored
+ * pixel's against the new picture's at its own or a neighbour's place, the closest), over the
+ * overlap or the focus box, whichever is worse.
+ */
+function coarseDifference(
+  q: Thumb,
+  s: Thumb,
+  QX: Float32Array,
+  QY: Float32Array,
+  fit: { gain: number; offset: number; cgain: number | null },
+  focus?: { x0: number; y0: number; x1: number; y1: number },
+): { coarseLuma: number; coarseChroma: number | null } {
+  const { w, h } = s;
+  const n = w * h;
+  const planes = fit.cgain === null ? 1 : 3;
+  // The aligned new picture (gain applied) and the stored one, plane by plane.
+  const A = Array.from({ length: planes }, () => new Float32Array(n));
+  const S = Array.from({ length: planes }, () => new Float32Array(n));
+  const valid = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const qx = QX[i]!;
+    if (Number.isNaN(qx)) continue;
+    const qy = QY[i]!;
+    valid[i] = 1;
+    A[0]![i] = fit.gain * bilinear(q.y, q.w, q.h, qx, qy) + fit.offset;
+    S[0]![i] = s.y[i]!;
+    if (fit.cgain !== null) {
+      A[1]![i] = fit.cgain * (bilinear(q.cb, q.w, q.h, qx, qy) - 128);
+      A[2]![i] = fit.cgain * (bilinear(q.cr, q.w, q.h, qx, qy) - 128);
+      S[1]![i] = s.cb[i]! - 128;
+      S[2]![i] = s.cr[i]! - 128;
+    }
+  }
+  // 3 × 3 means where the whole window overlaps (NaN elsewhere).
+  const mean = (a: Float32Array) => {
+    const out = new Float32Array(n).fill(NaN);
+    for (let v = 1; v < h - 1; v++)
+      for (let u = 1; u < w - 1; u++) {
+        const i = v * w + u;
+        let sum = 0;
+        let k = 0;
+        for (let dv = -1; dv <= 1; dv++)
+          for (let du = -1; du <= 1; du++) {
+            const j = i + dv * w + du;
+            if (!valid[j]) continue;
+            sum += a[j]!;
+            k++;
+          }
+        if (k === 9) out[i] = sum / 9;
+      }
+    return out;
+  };
+  const Am = A.map(mean);
+  const Sm = S.map(mean);
+  const luma: number[] = [];
+  const chroma: number[] = [];
+  const focusLuma: number[] = [];
+  const focusChroma: number[] = [];
+  for (let v = 2; v < h - 2; v++)
+    for (let u = 2; u < w - 2; u++) {
+      const i = v * w + u;
+      if (Number.isNaN(Sm[0]![i]!)) continue;
+      let bestL = Infinity;
+      let bestC = Infinity;
+      for (let dv = -1; dv <= 1; dv++)
+        for (let du = -1; du <= 1; du++) {
+          const j = i + dv * w + du;
+          if (Number.isNaN(Am[0]![j]!)) continue;
+          bestL = Math.min(bestL, Math.abs(Am[0]![j]! - Sm[0]![i]!));
+          if (planes === 3) bestC = Math.min(bestC, Math.hypot(Am[1]![j]! - Sm[1]![i]!, Am[2]![j]! - Sm[2]![i]!));
+        }
+      if (bestL === Infinity) continue;
+      const inFocus = !focus || (u >= focus.x0 - 1 && u <= focus.x1 && v >= focus.y0 - 1 && v <= focus.y1);
+      luma.push(bestL);
+      chroma.push(bestC);
+      if (inFocus) {
+        focusLuma.push(bestL);
+        focusChroma.push(bestC);
+      }
+    }
+  return {
+    coarseLuma: Math.max(percentile(luma, 0.9), percentile(focusLuma, 0.9)),
+    coarseChroma: planes === 1 ? null : Math.max(percentile(chroma, 0.9), percentile(focusChroma, 0.9)),
+  };
+}
+
+/** How far `x` lies outside [lo, hi]. */
+const outside = (x: number, lo: number, hi: number): number => (x < lo ? lo - x : x > hi ? x - hi : 0);
+
+/**
+ * Per stored pixel, the range of values the photo takes within half a pixel of its centre
+ * (itself and the midpoints to its 4 neighbours): a new picture sampled at another phase of a
+ * fine print (stripes, checks a few stored pixels wide) lands in it; on a plain area it is the
+ * pixel's own value.
+ */
+function halfPixelRange(a: Uint8Array, w: number, h: number): { lo: Float32Array; hi: Float32Array } {
+  const lo = new Float32Array(a.length);
+  const hi = new Float32Array(a.length);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      let mn = a[i]!;
+      let mx = mn;
+      for (const j of [x > 0 ? i - 1 : i, x < w - 1 ? i + 1 : i, y > 0 ? i - w : i, y < h - 1 ? i + w : i]) {
+        const mid = (a[i]! + a[j]!) / 2;
+        if (mid < mn) mn = mid;
+        if (mid > mx) mx = mid;
+      }
+      lo[i] = mn;
+      hi[i] = mx;
+    }
+  return { lo, hi };
 }
 
 const percentile = (a: number[], p: number): number => {

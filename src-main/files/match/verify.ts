@@ -29,11 +29,22 @@ export const MIN_INLIERS = 5;
 const MIN_SPREAD = 0.06;
 /** …and the two pictures, laid over each other, must have their edges in the same places… */
 export const MIN_EDGE_AGREEMENT = 0.55;
-/** …and the same colours (0–255 scale) over the stored object's box where both have colour… */
-export const MAX_CHROMA_DIFFERENCE = 10;
-/** …and the same lightness there (after one gain and offset), stricter when there is no colour to compare. */
+/**
+ * …and the same colours (0–255 scale) over the stored object's box where both have colour:
+ * each stored pixel against the range the photo takes within half a pixel of it (a fine print
+ * sampled at another phase still falls in it)…
+ */
+export const MAX_CHROMA_DIFFERENCE = 6;
+/**
+ * …and the same lightness there (after one gain and offset); with no colour to compare (a
+ * grayscale copy), from the stored pixel's own value and stricter: two products of one shape
+ * and print differ by their lightness alone.
+ */
 export const MAX_LUMA_DIFFERENCE = 10;
 export const MAX_LUMA_DIFFERENCE_COLOURLESS = 8;
+/** …and the same over 3 × 3 averages of both (what a print averages to: stripes of one colour are not checks of two). */
+export const MAX_COARSE_CHROMA_DIFFERENCE = 6;
+export const MAX_COARSE_LUMA_DIFFERENCE = 12;
 
 export interface Verdict {
   same: boolean;
@@ -50,6 +61,9 @@ export interface Verdict {
   chroma: number | null;
   /** 90th-percentile luma difference after one gain and offset (255 when not checked). */
   luma: number;
+  /** The same over 3 × 3 averages of both (0–255; null: no colour; 255: not checked). */
+  coarseChroma: number | null;
+  coarseLuma: number;
 }
 
 function popcount32(x: number): number {
@@ -238,16 +252,25 @@ function verifyOne(q: Features, qThumb: Thumb, s: PhotoPrint, mirrored: boolean)
     edges: 0,
     chroma: null,
     luma: 255,
+    coarseChroma: null,
+    coarseLuma: 255,
   };
   if (inliers < MIN_INLIERS || spread < MIN_SPREAD) return verdict;
   const box = storedBox(s.thumb);
   const passes = (a: Agreement) =>
     a.edges >= MIN_EDGE_AGREEMENT &&
-    (a.chroma === null ? a.luma <= MAX_LUMA_DIFFERENCE_COLOURLESS : a.chroma <= MAX_CHROMA_DIFFERENCE && a.luma <= MAX_LUMA_DIFFERENCE);
-  const badness = (a: Agreement) => a.luma + (a.chroma ?? 0);
+    a.coarseLuma <= MAX_COARSE_LUMA_DIFFERENCE &&
+    (a.chroma === null
+      ? a.pointLuma <= MAX_LUMA_DIFFERENCE_COLOURLESS
+      : a.chroma <= MAX_CHROMA_DIFFERENCE && a.luma <= MAX_LUMA_DIFFERENCE && (a.coarseChroma ?? 0) <= MAX_COARSE_CHROMA_DIFFERENCE);
+  const badness = (a: Agreement) => a.luma + (a.chroma ?? 0) + a.coarseLuma + (a.coarseChroma ?? 0);
   let agree = alignedAgreement(qThumb, q.width, s.thumb, s.features.width, sim, box);
   const nearMiss = (a: Agreement) =>
-    a.edges >= MIN_EDGE_AGREEMENT && a.luma <= 1.5 * MAX_LUMA_DIFFERENCE && (a.chroma ?? 0) <= 1.5 * MAX_CHROMA_DIFFERENCE;
+    a.edges >= MIN_EDGE_AGREEMENT &&
+    a.luma <= 1.5 * MAX_LUMA_DIFFERENCE &&
+    (a.chroma ?? 0) <= 1.5 * MAX_CHROMA_DIFFERENCE &&
+    a.coarseLuma <= 1.5 * MAX_COARSE_LUMA_DIFFERENCE &&
+    (a.coarseChroma ?? 0) <= 1.5 * MAX_COARSE_CHROMA_DIFFERENCE;
   if (!passes(agree) && nearMiss(agree)) {
     // The corners fix the transform to a pixel or so of the stored thumb; a shift of half a
     // stored pixel either way is tried before the overlay is judged.
@@ -262,6 +285,8 @@ function verifyOne(q: Features, qThumb: Thumb, s: PhotoPrint, mirrored: boolean)
   verdict.edges = Math.round(agree.edges * 1000) / 1000;
   verdict.chroma = agree.chroma === null ? null : Math.round(agree.chroma * 10) / 10;
   verdict.luma = Math.round(agree.luma * 10) / 10;
+  verdict.coarseLuma = Math.round(agree.coarseLuma * 10) / 10;
+  verdict.coarseChroma = agree.coarseChroma === null ? null : Math.round(agree.coarseChroma * 10) / 10;
   verdict.same = passes(agree);
   return verdict;
 }
@@ -280,6 +305,8 @@ export function verifySamePhoto(query: QueryPrint, stored: PhotoPrint): Verdict 
 /** Stricter overlay limits for a match that rests on the object's box alone (no corners to confirm it). */
 const BOX_MIN_EDGE_AGREEMENT = 0.8;
 const BOX_MAX_DIFFERENCE = 7;
+/** The half-pixel-range chroma difference allowed there (as MAX_CHROMA_DIFFERENCE). */
+const BOX_MAX_CHROMA_DIFFERENCE = 5;
 /** Bits of the boxes' 8 × 8 hashes beyond which they are not laid over at all. */
 const BOX_MAX_HASH_DISTANCE = 12;
 /** The two boxes' aspect ratios may differ by this factor (log) at most. */
@@ -322,8 +349,9 @@ function verifyByBoxes(query: QueryPrint, stored: PhotoPrint): Verdict | null {
       const same =
         agree.overlap > 0.9 &&
         agree.edges >= BOX_MIN_EDGE_AGREEMENT &&
-        agree.luma <= BOX_MAX_DIFFERENCE &&
-        (agree.chroma === null || agree.chroma <= BOX_MAX_DIFFERENCE);
+        (agree.chroma === null ? agree.pointLuma : agree.luma) <= BOX_MAX_DIFFERENCE &&
+        agree.coarseLuma <= BOX_MAX_DIFFERENCE &&
+        (agree.chroma === null || (agree.chroma <= BOX_MAX_CHROMA_DIFFERENCE && (agree.coarseChroma ?? 0) <= MAX_COARSE_CHROMA_DIFFERENCE));
       if (same)
         return {
           same,
@@ -335,6 +363,8 @@ function verifyByBoxes(query: QueryPrint, stored: PhotoPrint): Verdict | null {
           edges: Math.round(agree.edges * 1000) / 1000,
           chroma: agree.chroma === null ? null : Math.round(agree.chroma * 10) / 10,
           luma: Math.round(agree.luma * 10) / 10,
+          coarseChroma: agree.coarseChroma === null ? null : Math.round(agree.coarseChroma * 10) / 10,
+          coarseLuma: Math.round(agree.coarseLuma * 10) / 10,
         };
     }
   }
