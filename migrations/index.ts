@@ -21,6 +21,7 @@ import * as m0021 from './0021_unassigned_queue_index';
 import * as m0024 from './0024_queue_sort_message_language';
 import * as m0028 from './0028_report_facts';
 import * as m0031 from './0031_report_trigger_guards';
+import * as m0033 from './0033_buyer_risk_context';
 
 /**
  * Static imports (not a folder scan) so tsx, vitest and the Electron bundle all see the
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   '0024_queue_sort_message_language': m0024,
   '0028_report_facts': m0028,
   '0031_report_trigger_guards': m0031,
+  '0033_buyer_risk_context': m0033,
 };

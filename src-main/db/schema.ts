@@ -268,16 +268,26 @@ export interface BuyerRiskTable {
   n_off_platform: number;
   n_photo_own: number;
   n_photo_shared: number;
-  /** migrations/0020_seller_risk: JSON {"sellerId": [orders, counted disputes]} */
+  /**
+   * migrations/0020_seller_risk: JSON {"sellerId": [orders, counted disputes]}; from model v6
+   * (0033) [orders, counted disputes, delivered orders, disputes opened on them].
+   */
   sellers: string;
   other_seller_orders: number;
   seller_rate: number | null;
+  /** migrations/0033_buyer_risk_context: disputes opened on delivered parcels, whatever the outcome. */
+  n_opened_delivered: number;
+  /** migrations/0033_buyer_risk_context: that rate from the buyer's sellers' other buyers, as of the last scoring. */
+  opened_ref: number | null;
 }
 /** migrations/0020_seller_risk: a seller's orders and the disputes counted against its buyers. */
 export interface SellerRiskTable {
   seller_id: string;
   n_orders: number;
   n_disputes: number;
+  /** migrations/0033_buyer_risk_context: delivered orders, and disputes opened on them (any outcome). */
+  n_delivered: number;
+  n_opened: number;
 }
 export interface RiskDisputesTable {
   case_id: string;

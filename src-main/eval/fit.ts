@@ -3,7 +3,10 @@ import {
   FEATURE_CODES,
   FITTED_WEIGHTS,
   HistoryScorer,
+  SIGN_CODES,
   behaviourFeatures,
+  isSign,
+  signContext,
   linkFeature,
   linkedRisky,
   toHistoryEvent,
@@ -30,7 +33,23 @@ interface Sample {
   y: number;
 }
 
-/** Every buyer's feature vector (FEATURE_CODES order) and truth, scored with `weights`. */
+/**
+ * The fitted columns: every feature's, then a second one per sign of intent. A sign's feature x
+ * with context c (`signContext`) goes in as x · c under its code and x · (1 − c) under its
+ * `low` column, so its weight is low + c · (coef − low) (score.ts `coefOf`).
+ */
+export const FIT_COLUMNS: string[] = [...FEATURE_CODES, ...SIGN_CODES.map((c) => `${c}:low`)];
+
+function put(x: Float64Array, code: FeatureCode, v: number, c: number | undefined): void {
+  if (c === undefined || !isSign(code)) {
+    x[FIT_COLUMNS.indexOf(code)] = v;
+    return;
+  }
+  x[FIT_COLUMNS.indexOf(code)] = v * c;
+  x[FIT_COLUMNS.indexOf(`${code}:low`)] = v * (1 - c);
+}
+
+/** Every buyer's fitted columns (FIT_COLUMNS order) and truth, scored with `weights`. */
 export function featureSamples(seed: number, buyers: number, weights: Weights): Sample[] {
   const pop = generatePopulation({ seed, buyers });
   const scorer = new HistoryScorer({ weights });
@@ -43,9 +62,9 @@ export function featureSamples(seed: number, buyers: number, weights: Weights): 
     if (t.abuser && t.firstAbuseAt === null) continue;
     const b = scorer.store.buyer(id);
     if (!b) continue;
-    const x = new Float64Array(FEATURE_CODES.length);
-    for (const f of behaviourFeatures(b, ctx)) x[FEATURE_CODES.indexOf(f.code)] = f.x;
-    x[FEATURE_CODES.indexOf('LINKED_ACCOUNTS')] = linkFeature(linkedRisky(scorer.store, b));
+    const x = new Float64Array(FIT_COLUMNS.length);
+    for (const f of behaviourFeatures(b, ctx)) put(x, f.code, f.x, f.c);
+    put(x, 'LINKED_ACCOUNTS', linkFeature(linkedRisky(scorer.store, b)), signContext(b, ctx.priors).c);
     out.push({ x, y: t.abuser ? 1 : 0 });
   }
   return out;
@@ -151,10 +170,12 @@ export function fitWeights(opts: FitOptions): Weights {
       samples.push(...featureSamples(seed, opts.buyers, weights));
       log(`pass ${pass}: seed ${seed}, ${samples.length} buyers`);
     }
-    const theta = fitLogistic(samples, FEATURE_CODES.length);
+    const theta = fitLogistic(samples, FIT_COLUMNS.length);
+    const at = (col: string) => round(theta[FIT_COLUMNS.indexOf(col) + 1]!);
     weights = {
       bias: round(theta[0]!),
-      coef: Object.fromEntries(FEATURE_CODES.map((c, j) => [c, round(theta[j + 1]!)])) as Record<FeatureCode, number>,
+      coef: Object.fromEntries(FEATURE_CODES.map((c) => [c, at(c)])) as Record<FeatureCode, number>,
+      low: Object.fromEntries(SIGN_CODES.map((c) => [c, at(`${c}:low`)])),
     };
     log(`pass ${pass}: ${JSON.stringify(weights)}`);
   }

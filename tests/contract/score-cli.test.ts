@@ -113,7 +113,7 @@ describe.concurrent('cli score (child process)', () => {
     expect(out[0]!.score).toBeGreaterThanOrEqual(80);
     expect(out[0]!.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['NOT_RECEIVED_DELIVERED', 'REUSED_PHOTO', 'REVIEW_THREAT']));
     expect(out[0]!.reasons.find((r) => r.code === 'NOT_RECEIVED_DELIVERED')!.text).toMatch(
-      /^6 not-received claims on 8 delivered orders; platform [\d.]+ %$/,
+      /^6 not-received claims on 8 delivered orders; platform [\d.]+ %; the buyer opened disputes on \d+ of 8 delivered orders \(smoothed [\d.]+ %; (their sellers' other buyers [\d.]+ %, )?platform [\d.]+ %\)$/,
     );
     expect(out[1]).toEqual({ accountId: 'B-honest', score: 0, reasons: [] });
     expect(out[2]!.score).toBe(0);

@@ -1,6 +1,16 @@
 import { buyerFromRow, sellerFromRow } from '../../src-main/db/repos/risk/rows';
 import type { Db } from '../../src-main/db/connect';
-import { COUNTERS, MemoryRiskStore, decay, decayFast, rescoreAll, type Priors } from '../../src-main/engine/risk';
+import {
+  COUNTERS,
+  MemoryRiskStore,
+  decay,
+  decayFast,
+  linkReason,
+  linkedRisky,
+  rescoreAll,
+  signContext,
+  type Priors,
+} from '../../src-main/engine/risk';
 
 /**
  * A snapshot of every row of the fraud-pattern model, with the decayed sums valued at one
@@ -33,6 +43,7 @@ export async function riskSnapshot(db: Db, asOf: number, priors: Priors) {
       sellers: b.sellers,
       otherSellerOrders: b.otherSellerOrders,
       sellerRate: round(store.buyer(b.id)!.sellerRate ?? Number.NaN),
+      openedRef: round(store.buyer(b.id)!.openedRef ?? Number.NaN),
       score: scored.score,
       reasons: scored.reasons,
     };
@@ -59,4 +70,27 @@ export async function riskSnapshot(db: Db, asOf: number, priors: Priors) {
     sellers: sellerRows,
     groups: groups.map((g) => ({ key: g.group_key, members: g.members, ids: g.member_ids })),
   };
+}
+
+/**
+ * Buyers whose stored link reason does not name the linked accounts that are high-risk or
+ * flagged by their stored rows (the accounts, and whether there is a link reason at all):
+ * what the per-event updates must keep true after every event. The reason's weight and its
+ * context sentence are left out: from model v6 they move with the buyer's context (the rate its
+ * sellers' other buyers open disputes at), taken at its last scoring like `sellerRate`.
+ */
+export async function staleLinkReasons(db: Db, priors: Priors): Promise<string[]> {
+  const store = new MemoryRiskStore();
+  for (const r of await db.selectFrom('buyer_risk').selectAll().execute()) store.putBuyer(buyerFromRow(r));
+  for (const g of await db.selectFrom('risk_link_groups').selectAll().execute())
+    store.putGroup({ key: g.group_key, members: g.members, ids: g.member_ids === null ? null : JSON.parse(g.member_ids) });
+  const named = (text: string | undefined) => text?.split('; the buyer opened')[0] ?? null;
+  const out: string[] = [];
+  for (const b of store.buyers.values()) {
+    if (!b.scored) continue;
+    const stored = b.scored.reasons.find((r) => r.code === 'LINKED_ACCOUNTS');
+    const expected = linkReason(linkedRisky(store, b), signContext(b, priors));
+    if (named(stored?.text) !== named(expected?.text)) out.push(b.id);
+  }
+  return out.sort();
 }

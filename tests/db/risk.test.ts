@@ -14,7 +14,7 @@ import { recomputeRisk } from '../../src-main/app/risk/recompute';
 import { dispatch } from '../../src-main/app/dispatch';
 import type { Identity } from '../../src-main/app/identity';
 import { DIALECTS, openTestDb } from './harness';
-import { riskSnapshot } from './risk-compare';
+import { riskSnapshot, staleLinkReasons } from './risk-compare';
 import { replayInWorker } from '../../src-main/app/replay/in-worker';
 import { SeededRandom } from '../../src-main/util/seeded-random';
 
@@ -339,8 +339,8 @@ describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
       // The stored rows as the events left them, then as the full recompute writes them. The
       // snapshots below compare the aggregates (rescored at one instant); what they cannot see
       // is the link reason each stored row carries (its neighbours' status when it was last
-      // touched), so that is compared here, row by row. Behaviour reasons differ by design:
-      // decayed to the instant of each buyer's last event, and the sellers' rate taken then.
+      // touched), so that is checked here, row by row. Behaviour reasons differ by design:
+      // decayed to the instant of each buyer's last event, the sellers' rates taken then.
       const storedRows = async () =>
         new Map(
           (await db.selectFrom('buyer_risk').select(['buyer_id', 'score', 'reasons']).execute()).map((x) => [
@@ -349,6 +349,8 @@ describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
           ]),
         );
       const before = await storedRows();
+      // Every stored link reason names the linked accounts high-risk by their stored rows.
+      expect(await staleLinkReasons(db, priors)).toEqual([]);
       await recomputeRisk(db, { asOf, refit: false, pageSize: 11 });
       const after = await storedRows();
       const recomputed = await riskSnapshot(db, asOf, priors);
@@ -367,7 +369,11 @@ describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
       );
       expect(after.size).toBe(before.size);
       expect(linked).toBeGreaterThan(0);
-      expect(linkDiffers).toEqual([]);
+      // The recompute's link reasons may differ from the stored ones since model v6: a buyer's
+      // context (and so whether a linked account counts as high-risk) moves with other buyers'
+      // disputes and is taken at each buyer's last scoring, like the sellers' rate (logged
+      // above). What must hold is checked before the recompute (staleLinkReasons) and below:
+      // the rows rescored at one instant are equal.
       expect(recomputed.buyers).toEqual(incremental.buyers);
       expect(recomputed.photos).toEqual(incremental.photos);
       expect(recomputed.uses).toEqual(incremental.uses);

@@ -9,6 +9,7 @@ import {
   MemoryRiskStore,
   PhotoIndex,
   RiskUpdater,
+  behaviourFeatures,
   classifyBuyerMessage,
   decay,
   decayFast,
@@ -63,9 +64,17 @@ class History {
   }
   /** Scores it; the events must be in time order, so they are sorted (stable). */
   score(opts: ConstructorParameters<typeof HistoryScorer>[0] = { priors: DEFAULT_PRIORS }): Map<string, BuyerScore> {
+    return new Map(
+      this.scorer(opts)
+        .finish()
+        .map((x) => [x.accountId, x]),
+    );
+  }
+  /** The scorer with every event applied (not finished). */
+  scorer(opts: ConstructorParameters<typeof HistoryScorer>[0] = { priors: DEFAULT_PRIORS }): HistoryScorer {
     const s = new HistoryScorer(opts);
     for (const e of [...this.events].sort((a, b) => (a.at ?? 0) - (b.at ?? 0))) expect(s.add(e)).toBeNull();
-    return new Map(s.finish().map((x) => [x.accountId, x]));
+    return s;
   }
 }
 
@@ -122,7 +131,10 @@ describe('delivered versus lost', () => {
       .score()
       .get('B-1')!
       .reasons.find((x) => x.code === 'NOT_RECEIVED_DELIVERED')!;
-    expect(r.text).toBe('4 not-received claims on 6 delivered orders; platform 0.5 %');
+    // A sign of intent says what it was weighed against (model v6): how often the buyer opens disputes on delivered parcels.
+    expect(r.text).toBe(
+      '4 not-received claims on 6 delivered orders; platform 0.5 %; the buyer opened disputes on 4 of 6 delivered orders (smoothed 18 %; platform 4.0 %)',
+    );
     expect(r.weight).toBeGreaterThan(2);
   });
 
@@ -167,7 +179,8 @@ describe('decay', () => {
       return h.score().get('B')!;
     };
     const recent = build(T0 + 350 * DAY);
-    const old = build(T0 - 400 * DAY);
+    // Old enough that its threat stays below the single-reason cap, which the recent one reaches.
+    const old = build(T0 - 800 * DAY);
     expect(recent.score).toBeGreaterThan(old.score);
     const w = (s: BuyerScore, code: string) => s.reasons.find((r) => r.code === code)?.weight ?? 0;
     expect(w(old, 'REVIEW_THREAT')).toBeLessThan(w(recent, 'REVIEW_THREAT'));
@@ -224,7 +237,7 @@ describe('links', () => {
     const partner = s.get('B-partner')!;
     expect(codes(partner)).toEqual(['LINKED_ACCOUNTS']);
     expect(partner.reasons[0]!.text).toBe(
-      'shares a device, address or payment detail with 1 flagged or high-risk account: B-bad (high risk; address)',
+      'shares a device, address or payment detail with 1 flagged or high-risk account: B-bad (high risk; address); the buyer opened disputes on 0 of 1 delivered order (smoothed 3.8 %; platform 4.0 %)',
     );
     // A link alone stays below the model's even odds (60).
     expect(partner.score).toBeLessThan(60);
@@ -275,7 +288,9 @@ describe('photos', () => {
     const shared = (id: string) => s.get(id)!.reasons.find((r) => r.code === 'SHARED_PHOTO')?.weight ?? 0;
     for (let i = 0; i < 10; i++) expect(codes(s.get(`B-${i}`))).toEqual(['SHARED_PHOTO']);
     for (let i = 0; i < 300; i++) expect(shared(`S-${i}`)).toBeLessThan(shared('B-0') / 10);
-    for (let i = 0; i < 300; i++) expect(s.get(`S-${i}`)!.score).toBeLessThan(5);
+    // Each stock-image account opened a dispute on its one delivered order: a high opened rate for
+    // so short a history (context 0.69 of 1), so the faded photo still weighs a few points (5 here).
+    for (let i = 0; i < 300; i++) expect(s.get(`S-${i}`)!.score).toBeLessThan(10);
   });
 
   it('matches near-duplicates by perceptual hash within 4 bits, not further', () => {
@@ -319,19 +334,25 @@ describe('signs of intent per dispute opened', () => {
       h.order(id, T0 + i * 4 * DAY, i < disputes ? { dispute: { messages, outcome: i % 5 ? 'buyer_won' : 'split' } } : {});
     }
   };
-  it('weigh less the more disputes they hide among, and never count against a buyer with none', () => {
+  it('measure less the more disputes they hide among, and never count against a buyer with none', () => {
     const h = new History().account('B-few').account('B-many').account('B-none');
     buyer(h, 'B-few', 3);
     buyer(h, 'B-many', 30);
     buyer(h, 'B-none', 0);
     const s = h.score();
+    // The per-dispute measure (the feature); its weight also moves with the buyer's context
+    // (model v6: both buyers here open disputes far above the platform's rate, so both reach
+    // the single-reason cap; tests/unit/risk-sellers.test.ts weighs the same sign in two contexts).
+    const scorer = h.scorer();
+    const x = (id: string, code: string) =>
+      behaviourFeatures(scorer.store.buyer(id)!, { asOf: scorer.asOf, priors: DEFAULT_PRIORS }).find((f) => f.code === code)?.x ?? 0;
     const w = (id: string, code: string) => s.get(id)!.reasons.find((r) => r.code === code)?.weight ?? 0;
     for (const code of ['REVIEW_THREAT', 'OFF_PLATFORM']) {
       expect(w('B-few', code)).toBeGreaterThan(0);
-      expect(w('B-many', code)).toBeLessThan(w('B-few', code));
+      expect(x('B-many', code)).toBeLessThan(x('B-few', code));
     }
-    // One angry message in thirty disputes is about the base rate of angry messages: no reason at all.
-    expect(w('B-many', 'REVIEW_THREAT')).toBe(0);
+    // One angry message in thirty disputes is about the base rate of angry messages.
+    expect(x('B-many', 'REVIEW_THREAT')).toBeLessThan(0.15);
     expect(s.get('B-few')!.reasons.find((r) => r.code === 'REVIEW_THREAT')!.text).toMatch(/in 1 of 3 disputes opened/);
     expect(s.get('B-none')!.score).toBe(0);
   });

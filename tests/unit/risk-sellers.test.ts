@@ -30,6 +30,8 @@ interface Plan {
   /** Orders disputed (not decided for the buyer: they count against the buyer). */
   disputed: number;
   outcome?: string | null;
+  /** The first dispute carries a bad-review threat. */
+  threat?: boolean;
 }
 
 function history(plans: Plan[]): HistoryEvent[] {
@@ -51,7 +53,7 @@ function history(plans: Plan[]): HistoryEvent[] {
           at: at + 10 * DAY,
           reason: 'defective',
           evidence: [],
-          messages: [],
+          messages: p.threat && i === 0 ? [{ by: 'buyer', text: 'If you do not refund me I will leave a 1-star review.' }] : [],
           outcome: p.outcome === undefined ? 'split' : p.outcome,
         });
     }
@@ -89,7 +91,13 @@ describe('seller-relative dispute rate', () => {
     expect(abuser!.reasons.find((r) => r.code === 'DISPUTE_RATE')!.text).not.toContain('their sellers');
     expect(store.buyer('B-victim')!.sellerRate).toBeGreaterThan(0.2);
     // The seller's totals are every buyer's orders and counted disputes.
-    expect(store.seller('S-bad')).toEqual({ id: 'S-bad', orders: 30 * 10 + 12, disputes: 30 * 4 + 5 });
+    expect(store.seller('S-bad')).toEqual({
+      id: 'S-bad',
+      orders: 30 * 10 + 12,
+      disputes: 30 * 4 + 5,
+      delivered: 30 * 10 + 12,
+      opened: 30 * 4 + 5,
+    });
   });
 
   it("leaves the buyer out: an abuser's own disputes never make their seller look bad", () => {
@@ -105,10 +113,32 @@ describe('seller-relative dispute rate', () => {
 
   it('disputes decided for the buyer do not count against the seller either; a decision moves both', () => {
     const won = score(history([{ buyer: 'B-1', seller: 'S-1', orders: 6, disputed: 3, outcome: 'buyer_won' }]));
-    expect(won.store.seller('S-1')).toEqual({ id: 'S-1', orders: 6, disputes: 0 });
-    expect(won.store.buyer('B-1')!.sellers).toEqual({ 'S-1': [6, 0] });
+    // Won disputes are not counted against the seller's buyers, but they were opened on delivered parcels.
+    expect(won.store.seller('S-1')).toEqual({ id: 'S-1', orders: 6, disputes: 0, delivered: 6, opened: 3 });
+    expect(won.store.buyer('B-1')!.sellers).toEqual({ 'S-1': [6, 0, 6, 3] });
     const lost = score(history([{ buyer: 'B-1', seller: 'S-1', orders: 6, disputed: 3, outcome: 'seller_won' }]));
-    expect(lost.store.seller('S-1')).toEqual({ id: 'S-1', orders: 6, disputes: 3 });
+    expect(lost.store.seller('S-1')).toEqual({ id: 'S-1', orders: 6, disputes: 3, delivered: 6, opened: 3 });
+  });
+
+  it("a sign of intent weighs by its context: the same threat from a buyer who disputes as often as their seller's other buyers weighs less", () => {
+    // Both open disputes on 4 of 12 delivered parcels, all decided for them (no rate reason),
+    // one with a bad-review threat. The bad seller's other buyers open disputes on 4 of 10.
+    const { scores, store } = score(
+      history([
+        ...customers('S-bad', 'C-bad-', 30, 10, 4),
+        ...customers('S-good', 'C-good-', 30, 10, 0),
+        { buyer: 'B-frustrated', seller: 'S-bad', orders: 12, disputed: 4, outcome: 'buyer_won', threat: true },
+        { buyer: 'B-intent', seller: 'S-good', orders: 12, disputed: 4, outcome: 'buyer_won', threat: true },
+      ]),
+    );
+    const threat = (id: string) => scores.get(id)!.reasons.find((r) => r.code === 'REVIEW_THREAT');
+    expect(store.buyer('B-frustrated')!.openedRef).toBeGreaterThan(0.3);
+    expect(store.buyer('B-intent')!.openedRef).toBeLessThan(0.01);
+    expect(threat('B-intent')!.weight).toBeGreaterThan(3);
+    expect(threat('B-intent')!.text).toMatch(/the buyer opened disputes on 4 of 12 delivered orders \(smoothed 15 %; platform 4\.0 %\)$/);
+    // At or below their context a threat is frustration: its "not above" coefficient (0 as fitted).
+    expect(threat('B-frustrated')?.weight ?? 0).toBeLessThan(threat('B-intent')!.weight / 3);
+    expect(scores.get('B-frustrated')!.score).toBeLessThan(scores.get('B-intent')!.score);
   });
 
   it('any order of the same events (and retractions) leaves the same seller and buyer counts', () => {

@@ -25,7 +25,7 @@ import {
   type BuyerEvidenceRow,
   type LinkRow,
 } from '../../db/repos/risk/rebuild';
-import { buyerToRow, disputeToRow, photoToRow } from '../../db/repos/risk/rows';
+import { buyerToRow, disputeToRow, photoToRow, sellerToRow } from '../../db/repos/risk/rows';
 import type { Database } from '../../db/schema';
 import { chunks } from '../../db/batch';
 import { photoKeysOf } from '../../db/repos/evidence';
@@ -47,6 +47,8 @@ import {
   photoFlags,
   scoreOf,
   sellerExpectedRate,
+  sellerOpenedRate,
+  signContext,
   sortReasons,
   type BuyerAgg,
   type Counter,
@@ -55,6 +57,7 @@ import {
   type LinkGroupView,
   type PhotoUse,
   type Priors,
+  type SellerAgg,
 } from '../../engine/risk';
 
 /**
@@ -159,15 +162,27 @@ class Buyers {
   }
 }
 
-/** Sellers' counted disputes in total and per buyer (orders come from one aggregate query). */
+/**
+ * Sellers' counted disputes and disputes opened on delivered parcels, in total and per buyer
+ * (orders and delivered orders come from one aggregate query).
+ */
 class SellerSums {
   readonly orders = new Map<string, number>();
+  readonly delivered = new Map<string, number>();
   readonly disputes = new Map<string, number>();
-  readonly ofBuyer = new Map<number, Map<string, number>>();
-  dispute(buyer: number, sellerId: string): void {
-    this.disputes.set(sellerId, (this.disputes.get(sellerId) ?? 0) + 1);
+  readonly opened = new Map<string, number>();
+  /** buyer → seller → [counted disputes, opened on delivered] */
+  readonly ofBuyer = new Map<number, Map<string, [number, number]>>();
+  dispute(buyer: number, sellerId: string, counted: number, opened: number): void {
+    this.disputes.set(sellerId, (this.disputes.get(sellerId) ?? 0) + counted);
+    this.opened.set(sellerId, (this.opened.get(sellerId) ?? 0) + opened);
     const m = this.ofBuyer.get(buyer) ?? this.ofBuyer.set(buyer, new Map()).get(buyer)!;
-    m.set(sellerId, (m.get(sellerId) ?? 0) + 1);
+    const v = m.get(sellerId) ?? [0, 0];
+    m.set(sellerId, [v[0] + counted, v[1] + opened]);
+  }
+  seller(id: string): SellerAgg {
+    const get = (m: Map<string, number>) => m.get(id) ?? 0;
+    return { id, orders: get(this.orders), disputes: get(this.disputes), delivered: get(this.delivered), opened: get(this.opened) };
   }
 }
 
@@ -273,7 +288,9 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
           };
           const counters = disputeCounters(fact, r.delivery_status === 'delivered');
           for (const c of counters) B.bump(i, c, fact.openedAt, asOf);
-          if (counters.includes('disputes')) S.dispute(i, r.seller_id);
+          const counted = counters.includes('disputes') ? 1 : 0;
+          const opened = counters.includes('openedDelivered') ? 1 : 0;
+          if (counted || opened) S.dispute(i, r.seller_id, counted, opened);
           ledger.push(fact);
         }
         await insertRebuiltDisputes(tx, ledger.map(disputeToRow));
@@ -417,14 +434,13 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
 
       // 5b. Sellers: orders per seller (one aggregate), then each buyer's orders per seller, a
       // page of buyers at a time, for the rate their sellers see from their other buyers.
-      for (const r of await sellerOrderCounts(tx)) S.orders.set(r.seller_id, Number(r.n));
+      for (const r of await sellerOrderCounts(tx)) {
+        S.orders.set(r.seller_id, Number(r.n));
+        S.delivered.set(r.seller_id, Number(r.nd));
+      }
       await insertRebuiltSellers(
         tx,
-        [...new Set([...S.orders.keys(), ...S.disputes.keys()])].map((id) => ({
-          seller_id: id,
-          n_orders: S.orders.get(id) ?? 0,
-          n_disputes: S.disputes.get(id) ?? 0,
-        })),
+        [...new Set([...S.orders.keys(), ...S.disputes.keys()])].map((id) => sellerToRow(S.seller(id))),
       );
       const sellersOfPage = async (ids: string[]) => {
         const of = new Map<string, BuyerAgg['sellers']>();
@@ -432,11 +448,13 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
           const i = idx(r.buyer_id);
           if (i === undefined) continue;
           const m = of.get(r.buyer_id) ?? of.set(r.buyer_id, {}).get(r.buyer_id)!;
-          m[r.seller_id] = [Number(r.n), S.ofBuyer.get(i)?.get(r.seller_id) ?? 0];
+          const d = S.ofBuyer.get(i)?.get(r.seller_id);
+          m[r.seller_id] = [Number(r.n), d?.[0] ?? 0, Number(r.nd), d?.[1] ?? 0];
         }
         return of;
       };
       const sellerRates = new Float64Array(B.ids.length).fill(Number.NaN);
+      const openedRefs = new Float64Array(B.ids.length).fill(Number.NaN);
 
       // 6. Priors, then the behaviour part of every score (who is high-risk for linked accounts).
       const model = await loadRiskModel(tx);
@@ -448,23 +466,26 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         priors = fitter.fit();
       }
       const ctx = { asOf, priors };
-      const sellerLookup = (id: string) => ({ id, orders: S.orders.get(id) ?? 0, disputes: S.disputes.get(id) ?? 0 });
+      const sellerLookup = (id: string) => S.seller(id);
       const withSellers = (b: BuyerAgg, sellers: BuyerAgg['sellers']) => {
         capSellers(b, sellers);
         b.sellerRate = sellerExpectedRate(b, sellerLookup, priors);
+        b.openedRef = sellerOpenedRate(b, sellerLookup, priors);
         return b;
       };
       for (const ids of chunks(B.ids, MAX_IDS)) {
         const of = await sellersOfPage(ids);
         for (const id of ids) {
-          const r = withSellers(newBuyer(id), of.get(id) ?? {}).sellerRate;
-          if (r !== null) sellerRates[idx(id)!] = r;
+          const b = withSellers(newBuyer(id), of.get(id) ?? {});
+          if (b.sellerRate !== null) sellerRates[idx(id)!] = b.sellerRate;
+          if (b.openedRef !== null) openedRefs[idx(id)!] = b.openedRef;
         }
       }
       const scratch = newBuyer('');
       const hasReasons = new Uint8Array(B.ids.length);
       for (let i = 0; i < B.ids.length; i++) {
         scratch.sellerRate = Number.isNaN(sellerRates[i]!) ? null : sellerRates[i]!;
+        scratch.openedRef = Number.isNaN(openedRefs[i]!) ? null : openedRefs[i]!;
         const reasons = baseReasons(B.agg(i, asOf, scratch), ctx);
         const base = scoreOf(reasons);
         B.base[i] = base;
@@ -498,7 +519,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
           b.links = (linksOf.get(id) ?? []).sort();
           withSellers(b, sellersOf.get(id) ?? {});
           const base = hasReasons[i] ? baseReasons(b, ctx) : [];
-          const link = linkReason(linkedNeighbours(id, groupsOf.get(i) ?? [], status));
+          const link = linkReason(linkedNeighbours(id, groupsOf.get(i) ?? [], status), signContext(b, priors));
           const reasons = sortReasons(link ? [...base, link] : base);
           b.scored = { score: scoreOf(reasons), base: B.base[i]!, risky: B.risky[i] === 1, reasons, at: asOf };
           return buyerToRow(b);

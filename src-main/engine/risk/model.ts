@@ -12,7 +12,7 @@ import type { AccountLabel } from '../../contract/domain';
  * other instant is one multiplication.
  */
 export const RISK_MODEL = {
-  version: 5,
+  version: 6,
   /** Old events count half as much after this many days (rates, reuse, messages). */
   halfLifeDays: 180,
   /** The velocity signal's much shorter memory: a burst of disputes fades within weeks. */
@@ -54,6 +54,16 @@ export const RISK_MODEL = {
   sellerPriorOrders: 40,
   sellerCap: 256,
   /**
+   * The context of a sign of intent (model v6): how often the buyer opens disputes on parcels
+   * the carrier shows delivered, whatever the outcome, smoothed with `openedPriorOrders`
+   * delivered orders of prior at the platform's such rate, against the larger of the
+   * platform's rate and the rate the buyer's sellers see from their other buyers. At or below
+   * that reference a sign weighs its "not above" coefficient, at `contextSpan` times it or more
+   * its "above" one, in between on the log scale.
+   */
+  openedPriorOrders: 20,
+  contextSpan: 3,
+  /**
    * Signs of intent are weighed per dispute opened, against these base rates (a Beta prior of
    * ten disputes' strength): how often an ordinary buyer's dispute carries the sign. Fixed
    * rather than fitted, so that a population full of angry messages cannot make them normal.
@@ -68,6 +78,7 @@ export const RISK_MODEL = {
     dispute: { alpha: 0.9, beta: 29.1 },
     nrd: { alpha: 0.5, beta: 99.5 },
     lost: { alpha: 2, beta: 6 },
+    opened: { alpha: 1.2, beta: 28.8 },
   },
 } as const;
 
@@ -90,6 +101,7 @@ export const COUNTERS = [
   'offPlatform', // disputes where the buyer asked to be paid off the platform
   'photoOwn', // uses of a photo the buyer already submitted in another of their disputes
   'photoShared', // uses of a photo other accounts submitted too
+  'openedDelivered', // disputes opened on parcels the carrier shows delivered, whatever the outcome (model v6)
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 export type Counts = Record<Counter, number>;
@@ -106,6 +118,7 @@ export const zeroCounts = (): Counts => ({
   offPlatform: 0,
   photoOwn: 0,
   photoShared: 0,
+  openedDelivered: 0,
 });
 
 export interface RiskReason {
@@ -140,10 +153,11 @@ export interface BuyerAgg {
   /** Link groups ("device:dv-9"), sorted; links only accumulate. */
   links: string[];
   /**
-   * Per seller the buyer bought from: [orders, counted disputes] (raw counts; see
-   * `sellerExpectedRate`). At most `sellerCap` sellers.
+   * Per seller the buyer bought from: [orders, counted disputes, delivered orders, disputes
+   * opened on delivered orders] (raw counts; see `sellerExpectedRate`, `sellerOpenedRate`).
+   * At most `sellerCap` sellers.
    */
-  sellers: Record<string, [number, number]>;
+  sellers: Record<string, SellerCounts>;
   /** Orders from sellers beyond `sellerCap` (expected at the platform's rate). */
   otherSellerOrders: number;
   /**
@@ -153,14 +167,28 @@ export interface BuyerAgg {
    * event (or a full recompute) refreshes it.
    */
   sellerRate: number | null;
+  /**
+   * The rate of disputes opened on delivered parcels (any outcome) the buyer's sellers see
+   * from their other buyers (`sellerOpenedRate`), as of the last scoring; null without a
+   * delivered order from a known seller. Kept like `sellerRate`.
+   */
+  openedRef: number | null;
   scored: Scored | null;
 }
 
-/** What the model keeps of a seller: orders sold and disputes counted against their buyers (raw). */
+/** A buyer's counts with one seller: [orders, counted disputes, delivered orders, disputes opened on those]. */
+export type SellerCounts = [number, number, number, number];
+
+/**
+ * What the model keeps of a seller (raw counts): orders sold and disputes counted against their
+ * buyers; orders the carrier shows delivered and disputes opened on them, whatever the outcome.
+ */
 export interface SellerAgg {
   id: string;
   orders: number;
   disputes: number;
+  delivered: number;
+  opened: number;
 }
 
 /** Earlier than any instant: decayed sums that were never touched. */
@@ -178,6 +206,7 @@ export function newBuyer(id: string): BuyerAgg {
     sellers: {},
     otherSellerOrders: 0,
     sellerRate: null,
+    openedRef: null,
     scored: null,
   };
 }
@@ -300,6 +329,7 @@ export function disputeCounters(d: DisputeFact, delivered: boolean): Counter[] {
     out.push('decided');
     if (d.outcome === 'seller_won') out.push('lost');
   }
+  if (delivered) out.push('openedDelivered');
   if (d.threat) out.push('threat');
   if (d.offPlatform) out.push('offPlatform');
   return out;

@@ -14,6 +14,8 @@ export interface Priors {
   dispute: BetaPrior;
   nrd: BetaPrior;
   lost: BetaPrior;
+  /** Disputes opened on delivered parcels, whatever the outcome, per delivered order (model v6; only its mean is used). */
+  opened: BetaPrior;
   /** Buyers the fit saw (0: the model's defaults). */
   fittedOn: number;
 }
@@ -22,6 +24,7 @@ export const DEFAULT_PRIORS: Priors = {
   dispute: { ...RISK_MODEL.defaultPriors.dispute },
   nrd: { ...RISK_MODEL.defaultPriors.nrd },
   lost: { ...RISK_MODEL.defaultPriors.lost },
+  opened: { ...RISK_MODEL.defaultPriors.opened },
   fittedOn: 0,
 };
 
@@ -95,6 +98,7 @@ export class PriorsFitter {
   readonly dispute = new BetaFitter();
   readonly nrd = new BetaFitter();
   readonly lost = new BetaFitter();
+  readonly opened = new BetaFitter();
   private buyers = 0;
 
   add(n: Counts): void {
@@ -102,6 +106,7 @@ export class PriorsFitter {
     this.dispute.add(n.disputes, n.orders);
     this.nrd.add(n.nrd, n.delivered);
     this.lost.add(n.lost, n.decided);
+    this.opened.add(n.openedDelivered, n.delivered);
   }
 
   addBuyers(count: number): void {
@@ -113,6 +118,7 @@ export class PriorsFitter {
       dispute: this.dispute.fit(DEFAULT_PRIORS.dispute),
       nrd: this.nrd.fit(DEFAULT_PRIORS.nrd),
       lost: this.lost.fit(DEFAULT_PRIORS.lost),
+      opened: this.opened.fit(DEFAULT_PRIORS.opened),
       fittedOn: this.buyers,
     };
   }

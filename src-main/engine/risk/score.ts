@@ -11,7 +11,18 @@ import { FITTED_WEIGHTS, type FeatureCode } from './weights';
  * Nothing here acts: the score is shown, analysts decide.
  */
 
-export type Weights = { bias: number; coef: Record<FeatureCode, number> };
+/**
+ * The model's weights. A sign of intent (`SIGN_CODES`) has two coefficients: `coef` when the
+ * buyer opens disputes on delivered parcels well above their reference (context 1), `low`
+ * when not above it (context 0); in between its weight is low + c · (coef − low). A sign
+ * without a `low` coefficient weighs `coef` whatever its context.
+ */
+export type Weights = { bias: number; coef: Record<FeatureCode, number>; low?: Partial<Record<SignCode, number>> };
+
+/** The signs of intent weighed against their context (model v6). */
+export const SIGN_CODES = ['NOT_RECEIVED_DELIVERED', 'SHARED_PHOTO', 'REVIEW_THREAT', 'OFF_PLATFORM', 'LINKED_ACCOUNTS'] as const;
+export type SignCode = (typeof SIGN_CODES)[number];
+export const isSign = (code: string): code is SignCode => (SIGN_CODES as readonly string[]).includes(code);
 
 export interface ScoreContext {
   asOf: number;
@@ -35,6 +46,42 @@ export interface Feature {
   code: FeatureCode;
   x: number;
   text: string;
+  /** A sign of intent's context in [0, 1] (`signContext`). */
+  c?: number;
+}
+
+/**
+ * What a sign of intent is weighed against (model v6): the buyer's rate of disputes opened on
+ * parcels the carrier shows delivered, whatever the outcome (smoothed with `openedPriorOrders`
+ * of prior at the platform's rate), against the larger of the platform's rate and the rate the
+ * buyer's sellers see from their other buyers (`openedRef`, as of the last scoring). c is 0 at
+ * or below that reference and 1 at `contextSpan` times it or more (log scale between): a threat
+ * from a buyer who disputes no more often than their sellers' other buyers is frustration, the
+ * same from one who opens disputes on a third of their parcels is intent. Won disputes count
+ * here (they count for no rate reason): a quiet abuser's won half is what tells them apart.
+ */
+export interface SignContext {
+  c: number;
+  rate: number;
+  sellers: number | null;
+  platform: number;
+  /** The sentence each sign's reason ends with. */
+  text: string;
+}
+
+export function signContext(b: BuyerAgg, priors: Priors): SignContext {
+  const M = RISK_MODEL;
+  const platform = priorMean(priors.opened);
+  const n = b.n;
+  const rate = (n.openedDelivered + M.openedPriorOrders * platform) / (n.delivered + M.openedPriorOrders);
+  const ref = Math.max(platform, b.openedRef ?? 0);
+  const c = ref > 0 && rate > 0 ? Math.max(0, Math.min(1, Math.log(rate / ref) / Math.log(M.contextSpan))) : 0;
+  const against =
+    b.openedRef !== null && b.openedRef > platform
+      ? `their sellers' other buyers ${pct(b.openedRef)}, platform ${pct(platform)}`
+      : `platform ${pct(platform)}`;
+  const text = `; the buyer opened disputes on ${n.openedDelivered} of ${plural(n.delivered, 'delivered order', 'delivered orders')} (smoothed ${pct(rate)}; ${against})`;
+  return { c, rate, sellers: b.openedRef, platform, text };
 }
 
 /**
@@ -48,8 +95,12 @@ export function behaviourFeatures(b: BuyerAgg, ctx: ScoreContext): Feature[] {
   const out: Feature[] = [];
   const n = b.n;
   const w = (c: Parameters<typeof decayedAt>[1]) => decayedAt(b, c, asOf);
+  let context: SignContext | undefined;
   const push = (code: FeatureCode, x: number, text: string) => {
-    if (x > 0) out.push({ code, x, text });
+    if (!(x > 0)) return;
+    if (!isSign(code)) return void out.push({ code, x, text });
+    context ??= signContext(b, priors);
+    out.push({ code, x, text: text + context.text, c: context.c });
   };
 
   // Disputes held against the buyer (not bad luck, not decided for them) on (almost) every
@@ -154,6 +205,30 @@ export function sellerExpectedRate(b: BuyerAgg, seller: (id: string) => SellerAg
   return orders > 0 ? expected / orders : null;
 }
 
+/**
+ * The rate of disputes opened on delivered parcels (whatever the outcome) the buyer's sellers
+ * see from their other buyers: each seller's own counts less the buyer's, smoothed towards the
+ * platform's rate with `sellerPriorOrders` of prior, weighed by the buyer's delivered orders
+ * with each seller; null without a delivered order from a known seller (sellers beyond
+ * `sellerCap` take no part). Work: one lookup per seller of the buyer, as `sellerExpectedRate`.
+ */
+export function sellerOpenedRate(b: BuyerAgg, seller: (id: string) => SellerAgg | undefined, priors: Priors): number | null {
+  const platform = priorMean(priors.opened);
+  const k = RISK_MODEL.sellerPriorOrders;
+  let delivered = 0;
+  let expected = 0;
+  for (const [id, counts] of Object.entries(b.sellers)) {
+    const o = counts[2] ?? 0;
+    if (o <= 0) continue;
+    const s = seller(id);
+    const others = Math.max(0, (s?.delivered ?? o) - o);
+    const opened = Math.max(0, (s?.opened ?? 0) - (counts[3] ?? 0));
+    delivered += o;
+    expected += (o * (opened + k * platform)) / (others + k);
+  }
+  return delivered > 0 ? expected / delivered : null;
+}
+
 /** Below this a reason moves the score by about a point or less: neither shown nor counted. */
 const MIN_WEIGHT = 0.1;
 
@@ -164,9 +239,16 @@ const MIN_WEIGHT = 0.1;
  */
 const singleCap = (weights: Weights) => 0.85 * -weights.bias;
 
+/** A feature's coefficient: a sign's moves with its context c from `low` (not above) to `coef` (well above). */
+export function coefOf(code: FeatureCode, c: number | undefined, weights: Weights): number {
+  const high = weights.coef[code];
+  const low = isSign(code) ? weights.low?.[code] : undefined;
+  return low === undefined || c === undefined ? high : low + c * (high - low);
+}
+
 /** A feature weighed: coefficient × feature (capped), shown when it weighs at least MIN_WEIGHT. */
 function weighed(f: Feature, weights: Weights): RiskReason | null {
-  const weight = round2(Math.min(singleCap(weights), weights.coef[f.code] * f.x));
+  const weight = round2(Math.min(singleCap(weights), coefOf(f.code, f.c, weights) * f.x));
   return weight >= MIN_WEIGHT ? { code: f.code, text: f.text, weight } : null;
 }
 
@@ -249,9 +331,9 @@ export const linkFeature = (neighbours: LinkedNeighbour[]): number => Math.log1p
  * Accounts linked by a device, address or payment detail to flagged or high-risk accounts.
  * The neighbour's label is not copied: the link is evidence, weighed like the others.
  */
-export function linkReason(neighbours: LinkedNeighbour[], weights: Weights = FITTED_WEIGHTS): RiskReason | null {
+export function linkReason(neighbours: LinkedNeighbour[], context: SignContext, weights: Weights = FITTED_WEIGHTS): RiskReason | null {
   if (!neighbours.length) return null;
-  const weight = round2(Math.min(singleCap(weights), weights.coef.LINKED_ACCOUNTS * linkFeature(neighbours)));
+  const weight = round2(Math.min(singleCap(weights), coefOf('LINKED_ACCOUNTS', context.c, weights) * linkFeature(neighbours)));
   if (weight < MIN_WEIGHT) return null;
   const each = [...neighbours].sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const named = each
@@ -261,7 +343,7 @@ export function linkReason(neighbours: LinkedNeighbour[], weights: Weights = FIT
   const more = each.length > 3 ? ` and ${each.length - 3} more` : '';
   return {
     code: 'LINKED_ACCOUNTS',
-    text: `shares a device, address or payment detail with ${plural(each.length, 'flagged or high-risk account', 'flagged or high-risk accounts')}: ${named}${more}`,
+    text: `shares a device, address or payment detail with ${plural(each.length, 'flagged or high-risk account', 'flagged or high-risk accounts')}: ${named}${more}${context.text}`,
     weight,
   };
 }

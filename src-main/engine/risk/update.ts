@@ -17,6 +17,7 @@ import {
   type PhotoCluster,
   type PhotoUse,
   type SellerAgg,
+  type SellerCounts,
 } from './model';
 import {
   baseReasons,
@@ -25,6 +26,8 @@ import {
   linkedNeighbours,
   scoreOf,
   sellerExpectedRate,
+  sellerOpenedRate,
+  signContext,
   sortReasons,
   type LinkGroupView,
   type LinkedNeighbour,
@@ -174,7 +177,7 @@ export class RiskUpdater {
   private orderContribution(o: OrderFact, sign: number): void {
     const b = this.buyer(o.buyerId);
     for (const c of orderCounters(o)) bump(b, o.placedAt, c, sign);
-    if (o.sellerId) this.sellerContribution(b, o.sellerId, sign, 0);
+    if (o.sellerId) this.sellerContribution(b, o.sellerId, [sign, 0, o.delivered ? sign : 0, 0]);
     this.s.putBuyer(b);
     this.dirty.add(b.id);
   }
@@ -183,27 +186,36 @@ export class RiskUpdater {
     const b = this.buyer(d.buyerId);
     const counters = disputeCounters(d, delivered);
     for (const c of counters) bump(b, d.openedAt, c, sign);
-    if (sellerId && counters.includes('disputes')) this.sellerContribution(b, sellerId, 0, sign);
+    const counted = counters.includes('disputes') ? sign : 0;
+    const opened = counters.includes('openedDelivered') ? sign : 0;
+    if (sellerId && (counted || opened)) this.sellerContribution(b, sellerId, [0, counted, 0, opened]);
     this.s.putBuyer(b);
     this.dirty.add(b.id);
   }
 
   /**
-   * Orders and counted disputes of buyer `b` with one seller: the seller's totals and the
-   * buyer's per-seller counts (kept for at most `sellerCap` sellers; a seller past the cap
-   * counts its orders in `otherSellerOrders`, which are expected at the platform's rate).
+   * Orders, counted disputes, delivered orders and disputes opened on them of buyer `b` with
+   * one seller: the seller's totals and the buyer's per-seller counts (kept for at most
+   * `sellerCap` sellers; a seller past the cap counts its orders in `otherSellerOrders`, which
+   * are expected at the platform's rate, and its delivered orders in no context reference).
    */
-  private sellerContribution(b: BuyerAgg, sellerId: string, orders: number, disputes: number): void {
-    const s = this.s.seller(sellerId) ?? { id: sellerId, orders: 0, disputes: 0 };
-    this.s.putSeller({ id: sellerId, orders: s.orders + orders, disputes: s.disputes + disputes });
+  private sellerContribution(b: BuyerAgg, sellerId: string, add: SellerCounts): void {
+    const s = this.s.seller(sellerId) ?? { id: sellerId, orders: 0, disputes: 0, delivered: 0, opened: 0 };
+    this.s.putSeller({
+      id: sellerId,
+      orders: s.orders + add[0],
+      disputes: s.disputes + add[1],
+      delivered: s.delivered + add[2],
+      opened: s.opened + add[3],
+    });
     const mine = b.sellers[sellerId];
     if (!mine && Object.keys(b.sellers).length >= RISK_MODEL.sellerCap) {
-      b.otherSellerOrders += orders;
+      b.otherSellerOrders += add[0];
       return;
     }
-    const next: [number, number] = [(mine?.[0] ?? 0) + orders, (mine?.[1] ?? 0) + disputes];
+    const next = [0, 1, 2, 3].map((k) => (mine?.[k] ?? 0) + add[k]!) as SellerCounts;
     const sellers = { ...b.sellers };
-    if (next[0] <= 0 && next[1] <= 0) delete sellers[sellerId];
+    if (next.every((v) => v <= 0)) delete sellers[sellerId];
     else sellers[sellerId] = next;
     b.sellers = sellers;
   }
@@ -310,6 +322,7 @@ export function rescore(s: RiskStore, changed: Iterable<string>, linkChanged: It
     const b = s.buyer(id);
     if (!b) continue;
     b.sellerRate = sellerExpectedRate(b, (sid) => s.seller(sid), ctx.priors);
+    b.openedRef = sellerOpenedRate(b, (sid) => s.seller(sid), ctx.priors);
     const reasons = baseReasons(b, ctx);
     const base = scoreOf(reasons, ctx.weights);
     const risky = isRisky(b.label, base);
@@ -324,7 +337,7 @@ export function rescore(s: RiskStore, changed: Iterable<string>, linkChanged: It
     const b = s.buyer(id);
     if (!b?.scored) continue; // a neighbour never scored has nothing to add a link reason to yet
     const base = baseOf.get(id) ?? b.scored.reasons.filter((r) => r.code !== LINK_CODE);
-    const link = linkReason(linkedRisky(s, b), ctx.weights);
+    const link = linkReason(linkedRisky(s, b), signContext(b, ctx.priors), ctx.weights);
     const reasons = sortReasons(link ? [...base, link] : [...base]);
     b.scored = { ...b.scored, score: scoreOf(reasons, ctx.weights), reasons, at: baseOf.has(id) ? ctx.asOf : b.scored.at };
     s.putBuyer(b);

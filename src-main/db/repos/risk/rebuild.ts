@@ -57,11 +57,13 @@ export async function orderSumsPage(db: Reader, asOf: number, after: string, lim
     .execute();
 }
 
-/** Orders per (buyer, seller) for the buyers from `first` to `last` (one range of the orders' buyer index). */
+const deliveredCount = sql<number>`sum(case when delivery_status = 'delivered' then 1 else 0 end)`;
+
+/** Orders and delivered orders per (buyer, seller) for the buyers from `first` to `last` (one range of the orders' buyer index). */
 export async function buyerSellerOrders(db: Reader, first: string, last: string) {
   return db
     .selectFrom('orders')
-    .select(['buyer_id', 'seller_id', sql<number>`count(*)`.as('n')])
+    .select(['buyer_id', 'seller_id', sql<number>`count(*)`.as('n'), deliveredCount.as('nd')])
     .where('buyer_id', '>=', first)
     .where('buyer_id', '<=', last)
     .groupBy(['buyer_id', 'seller_id'])
@@ -71,13 +73,13 @@ export async function buyerSellerOrders(db: Reader, first: string, last: string)
 }
 
 /**
- * Orders per seller (the sellers' side of the seller aggregates): one aggregate over the
- * orders table (no seller index to page along; a seller is a few bytes in memory).
+ * Orders and delivered orders per seller (the sellers' side of the seller aggregates): one
+ * aggregate over the orders table (no seller index to page along; a seller is a few bytes in memory).
  */
 export async function sellerOrderCounts(db: Reader) {
   return db
     .selectFrom('orders')
-    .select(['seller_id', sql<number>`count(*)`.as('n')])
+    .select(['seller_id', sql<number>`count(*)`.as('n'), deliveredCount.as('nd')])
     .groupBy('seller_id')
     .execute();
 }

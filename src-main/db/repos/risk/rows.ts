@@ -11,6 +11,7 @@ import {
   type RiskOutcome,
   type RiskReason,
   type SellerAgg,
+  type SellerCounts,
 } from '../../../engine/risk';
 import type { BuyerRiskTable, Database } from '../../schema';
 
@@ -41,6 +42,7 @@ const N_COLUMNS = {
   offPlatform: 'n_off_platform',
   photoOwn: 'n_photo_own',
   photoShared: 'n_photo_shared',
+  openedDelivered: 'n_opened_delivered',
 } as const satisfies Record<(typeof COUNTERS)[number], keyof BuyerRiskTable>;
 
 /** The decayed sums as JSON, zeros left out: {"orders": 1.9, …, "f.orders": 0.4}. */
@@ -50,6 +52,14 @@ function decayedJson(b: BuyerAgg): string {
   if (b.f.orders !== 0) out['f.orders'] = b.f.orders;
   if (b.f.disputes !== 0) out['f.disputes'] = b.f.disputes;
   return JSON.stringify(out);
+}
+
+/** Per-seller counts; a row written before model v6 has two numbers per seller (the others 0 until a recompute). */
+function sellersFromJson(json: string | null | undefined): Record<string, SellerCounts> {
+  const raw = JSON.parse(json ?? '{}') as Record<string, number[]>;
+  const out: Record<string, SellerCounts> = {};
+  for (const [id, v] of Object.entries(raw)) out[id] = [v[0] ?? 0, v[1] ?? 0, v[2] ?? 0, v[3] ?? 0];
+  return out;
 }
 
 export function buyerFromRow(r: BuyerRiskTable): BuyerAgg {
@@ -69,9 +79,10 @@ export function buyerFromRow(r: BuyerRiskTable): BuyerAgg {
     f: { orders: decayed['f.orders'] ?? 0, disputes: decayed['f.disputes'] ?? 0 },
     label: (r.label as AccountLabel | null) ?? null,
     links: JSON.parse(r.links) as string[],
-    sellers: JSON.parse(r.sellers ?? '{}') as Record<string, [number, number]>,
+    sellers: sellersFromJson(r.sellers),
     otherSellerOrders: Number(r.other_seller_orders ?? 0),
     sellerRate: r.seller_rate === null || r.seller_rate === undefined ? null : Number(r.seller_rate),
+    openedRef: r.opened_ref === null || r.opened_ref === undefined ? null : Number(r.opened_ref),
     scored: { score: Number(r.score), base: Number(r.base_score), risky: Number(r.risky) === 1, reasons, at: Number(r.scored_at) },
   };
 }
@@ -93,6 +104,7 @@ export function buyerToRow(b: BuyerAgg): BuyerRiskTable {
     sellers: JSON.stringify(b.sellers),
     other_seller_orders: b.otherSellerOrders,
     seller_rate: b.sellerRate,
+    opened_ref: b.openedRef,
   } as BuyerRiskTable;
   for (const c of COUNTERS) (row as unknown as Record<string, number>)[N_COLUMNS[c]] = b.n[c];
   return row;
@@ -145,8 +157,16 @@ export const sellerFromRow = (r: Database['seller_risk']): SellerAgg => ({
   id: r.seller_id,
   orders: Number(r.n_orders),
   disputes: Number(r.n_disputes),
+  delivered: Number(r.n_delivered ?? 0),
+  opened: Number(r.n_opened ?? 0),
 });
-export const sellerToRow = (s: SellerAgg): Database['seller_risk'] => ({ seller_id: s.id, n_orders: s.orders, n_disputes: s.disputes });
+export const sellerToRow = (s: SellerAgg): Database['seller_risk'] => ({
+  seller_id: s.id,
+  n_orders: s.orders,
+  n_disputes: s.disputes,
+  n_delivered: s.delivered,
+  n_opened: s.opened,
+});
 export const groupFromRow = (r: Database['risk_link_groups']): LinkGroup => ({
   key: r.group_key,
   members: Number(r.members),

@@ -531,7 +531,7 @@ export class DbRiskStore implements RiskStore {
       'seller_risk',
       [...w.dirty.sellers].map((id) => sellerToRow(w.sellers.get(id)!)),
       ['seller_id'],
-      ['n_orders', 'n_disputes'],
+      ['n_orders', 'n_disputes', 'n_delivered', 'n_opened'],
     );
   }
 }

@@ -48,7 +48,8 @@ export async function loadRiskModel(db: Reader): Promise<RiskModelState> {
   const [row] = await queryRows<Database['risk_model']>(db, MODEL_SQL[dialectOf(db)], [MODEL_ID]);
   if (!row) return { priors: DEFAULT_PRIORS, fittedAt: 0, fittedBuyers: 0, buyers: 0 };
   return {
-    priors: JSON.parse(row.priors) as Priors,
+    // Priors saved before model v6 lack the opened-on-delivered rate: its default until the next fit.
+    priors: { opened: DEFAULT_PRIORS.opened, ...(JSON.parse(row.priors) as Omit<Priors, 'opened'>) },
     fittedAt: Number(row.fitted_at),
     fittedBuyers: Number(row.fitted_buyers),
     buyers: Number(row.buyers),
@@ -74,7 +75,7 @@ export async function saveRiskModel(db: WriteTx, m: RiskModelState): Promise<voi
 /** The sums one rate's empirical-Bayes fit needs (see BetaFitter), in one aggregate over buyer_risk's raw counts. */
 export async function rateSums(
   db: Reader,
-  k: 'n_disputes' | 'n_nrd' | 'n_lost',
+  k: 'n_disputes' | 'n_nrd' | 'n_lost' | 'n_opened_delivered',
   n: 'n_orders' | 'n_delivered' | 'n_decided',
 ): Promise<RateSums & { buyers: number }> {
   const N = sql.ref(n);
@@ -229,17 +230,20 @@ export async function applyRiskEvents(
   await saveRiskModel(tx, model);
 }
 
-/** Empirical-Bayes priors fitted to every buyer's raw counts (three aggregates over buyer_risk). */
+/** Empirical-Bayes priors fitted to every buyer's raw counts (four aggregates over buyer_risk). */
 export async function fitRiskPriors(db: Reader): Promise<Priors> {
   const [dispute, nrd, lost] = [new BetaFitter(), new BetaFitter(), new BetaFitter()];
   const d = await rateSums(db, 'n_disputes', 'n_orders');
   dispute.addSums(d);
   nrd.addSums(await rateSums(db, 'n_nrd', 'n_delivered'));
   lost.addSums(await rateSums(db, 'n_lost', 'n_decided'));
+  const opened = new BetaFitter();
+  opened.addSums(await rateSums(db, 'n_opened_delivered', 'n_delivered'));
   return {
     dispute: dispute.fit(DEFAULT_PRIORS.dispute),
     nrd: nrd.fit(DEFAULT_PRIORS.nrd),
     lost: lost.fit(DEFAULT_PRIORS.lost),
+    opened: opened.fit(DEFAULT_PRIORS.opened),
     fittedOn: d.buyers,
   };
 }
