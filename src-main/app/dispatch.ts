@@ -147,7 +147,8 @@ const refused = (code: AppFailure['code'], message: string, field?: string) => (
 
 /** A refusal by role in words a person reads (no method names): "Analysts cannot do this; only mediators and supervisors can." */
 function forbiddenSentence(caller: string, who: readonly string[]): string {
-  const plural = (r: string) => (r === 'intake' ? 'the marketplace intake' : `${r}s`);
+  // 'system' is the desk's own clock and sweep, not a kind of person: 'systems' read oddly.
+  const plural = (r: string) => (r === 'intake' ? 'the marketplace intake' : r === 'system' ? 'the desk itself' : `${r}s`);
   const allowed = who.map(plural);
   const list = allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} and ${allowed.at(-1)}` : (allowed[0] ?? 'nobody');
   const them = plural(caller);

@@ -54,7 +54,13 @@ export async function runServe(args: string[]): Promise<void> {
     // The demo's cases belong to the demo's marketplace: tests and the simulator act for its parties with this token.
     // The desk serves even if the demo's feed could not be set up (it says so in one sentence).
     await demoCasesToDemoFeed(core.db, dataDir, core.context.clock.now()).then(
-      (feed) => process.stdout.write(`The demo's cases belong to the feed ${feed.name}; its token is in ${feed.tokenFile}\n`),
+      (feed) =>
+        process.stdout.write(
+          feed.owned > 0
+            ? `The demo's cases belong to the feed ${feed.name}; its token is in ${feed.tokenFile}\n`
+            : // A second desk on a team database with its own data folder: the first desk's feed has the cases, and only that desk holds its token.
+              `This desk's demo feed ${feed.name} owns no cases: they belong to the feed of the desk that loaded the demo, whose token is in that desk's data folder (demo-marketplace.token).\n`,
+        ),
       (e: unknown) => process.stderr.write(`The demo's marketplace feed was not set up: ${(e as Error).message}\n`),
     );
   }

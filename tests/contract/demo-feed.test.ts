@@ -54,7 +54,12 @@ describe('the demo feed', () => {
     expect(JSON.parse(readFileSync(feed.tokenFile, 'utf8'))).toEqual({ name: 'demo-marketplace', token: feed.token });
     expect(statSync(feed.tokenFile).mode & 0o077).toBe(0);
     const again = await demoCasesToDemoFeed(core.db, dir, now);
-    expect(again).toMatchObject({ name: feed.name, token: feed.token, cases: 0 });
+    expect(again).toMatchObject({ name: feed.name, token: feed.token, cases: 0, owned: feed.cases });
+    // A second desk on the same database with its own data folder makes its own feed, which owns
+    // none of the cases (serve says so instead of naming it as the demo's owner).
+    const second = await demoCasesToDemoFeed(core.db, join(dir, 'second-desk'), now);
+    expect(second.name).not.toBe(feed.name);
+    expect(second).toMatchObject({ cases: 0, owned: 0 });
   });
 
   it("lets the demo's parties act through the feed API with that token, and no other feed", async () => {

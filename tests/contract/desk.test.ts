@@ -163,6 +163,11 @@ describe('validation and roles', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 
+  it("refuses a person the desk's own tick in words, not 'only systems can'", async () => {
+    const r = await call('system.tick', {}, M1);
+    expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: 'Mediators cannot do this; only the desk itself can.' } });
+  });
+
   it('asks anonymous callers to sign in', async () => {
     expect(await call('queue.list', {}, { kind: 'anonymous' })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
   });

@@ -121,6 +121,16 @@ export async function claimCaseForFeed(tx: WriteTx, caseId: string, feedId: stri
  * Gives every case that belongs to no feed to this one (the demo's cases to the demo's
  * marketplace, so its parties act through the feed API). One statement; returns how many.
  */
+/** How many cases a feed owns (the demo's start-up line says whether this desk's feed has them). */
+export async function casesOwnedByFeed(db: Reader, feedId: string): Promise<number> {
+  const r = await db
+    .selectFrom('feed_cases')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('feed_id', '=', feedId)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
 export async function claimUnownedCasesForFeed(tx: WriteTx, feedId: string): Promise<number> {
   const r = await tx
     .insertInto('feed_cases')

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { addFeed, authenticateFeed } from '../../app/feed/admin';
 import { AppFailure } from '../../contract/errors';
-import { claimUnownedCasesForFeed, feedByName } from '../../db/repos/feeds';
+import { casesOwnedByFeed, claimUnownedCasesForFeed, feedByName } from '../../db/repos/feeds';
 import { retryTransient } from '../../db/retry';
 import { inWriteTx, type Reader } from '../../db/tx';
 
@@ -44,9 +44,10 @@ export async function demoCasesToDemoFeed(
   db: Reader,
   dataDir: string,
   now: number,
-): Promise<{ name: string; token: string; tokenFile: string; cases: number }> {
+): Promise<{ name: string; token: string; tokenFile: string; cases: number; owned: number }> {
   const feed = await demoFeedToken(db, dataDir, now);
   const row = await feedByName(db, feed.name);
   const cases = await retryTransient(db, () => inWriteTx(db, (tx) => claimUnownedCasesForFeed(tx, row!.id)));
-  return { ...feed, tokenFile: join(dataDir, 'demo-marketplace.token'), cases };
+  const owned = await casesOwnedByFeed(db, row!.id);
+  return { ...feed, tokenFile: join(dataDir, 'demo-marketplace.token'), cases, owned };
 }
