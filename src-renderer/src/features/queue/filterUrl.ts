@@ -1,4 +1,4 @@
-import { SavedFilter } from '../../../../src-main/contract/methods';
+import { SavedFilter } from '../../../../src-main/contract/queue-filter';
 
 /**
  * The queue's tab, filters and sort in the address (`?scope=unassigned&reason=defective,damaged&sort=claim.desc`),
