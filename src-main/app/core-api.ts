@@ -29,7 +29,7 @@ export type UserIdentity = Extract<Identity, { kind: 'user' }>;
  */
 export interface CoreApi {
   dispatch: Dispatch;
-  /** Checks a password (scrypt, throttled per source and account) and opens a session; the carrier holds the token. */
+  /** Checks a password (Argon2id, older scrypt hashes too; throttled per source and account) and opens a session; the carrier holds the token. */
   signIn(userId: string, password: string, from: SignInFrom): Promise<Envelope<NewSession>>;
   /** Dispatch as whoever holds this session token (anonymous for none, an ended or unknown one). */
   callAs(token: string | null, method: string, input: unknown): Promise<Envelope<unknown>>;

@@ -9,7 +9,7 @@ import { round, summarize } from './stats';
  * an SQLite database, `cli serve` opens it, and Chromium (Debian's, as the e2e suite) signs
  * in and opens the queue. Timed from the browser's side, several runs each:
  * - signInToFirstRows: "Sign in" pressed → the first row of the unassigned queue in the page (includes the
- *   password hash, scrypt N = 2^17, which is the same at any size), and signedInToFirstRows
+ *   password hash, Argon2id since 2026-12-04 (scrypt N = 2^17 before), the same at any size), and signedInToFirstRows
  *   from the sign-in call's answer to the same row (the hash taken out);
  * - openToFirstRows: a signed-in window reloaded → the first queue row in the page;
  * all three on the page's own clock (the click event, the row's insertion, Resource Timing), not

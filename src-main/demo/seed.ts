@@ -13,7 +13,7 @@ import { userExists } from '../db/repos/users';
  * with an evidence store, also a few cases whose evidence is real files (demo-evidence.ts).
  */
 export async function seedDemo(db: Db, cases: number, now: number, evidence?: EvidenceFiles): Promise<{ cases: number; users: number }> {
-  // Created together: each scrypt at N = 2^17 is ~130 ms and the hash gate runs two at once.
+  // Created together: each password hash (Argon2id, ~25 ms) goes through the gate, two at once.
   const missing = [];
   for (const u of DEMO_USERS) if (!(await userExists(db, u.id))) missing.push(u);
   await Promise.all(missing.map((u) => createUser(db, u, now)));

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { hashPassword, hashStats, legacyHash } from '../../src-main/app/session/passwords';
+import { hashPassword, hashStats, legacyHash, needsRehash, scryptHash, verifyPassword } from '../../src-main/app/session/passwords';
 import { ACCOUNT_RULE, SOURCE_RULE, signIn, type SignInFrom } from '../../src-main/app/session/sign-in';
 import { AppFailure } from '../../src-main/contract/errors';
 import type { Db } from '../../src-main/db/connect';
@@ -125,13 +125,30 @@ describe.each(DIALECTS)('sign-in throttling on $name', { timeout: SLOW }, ({ url
     });
   });
 
-  it('re-hashes an old N = 2^14 hash at the next successful sign-in', async () => {
-    const old = await legacyHash('an old but long password');
-    await db.updateTable('users').set({ password_hash: old }).where('id', '=', 'oleg').execute();
-    await signIn(db, 'oleg', 'an old but long password', NOW, desktop);
-    const stored = (await userById(db, 'oleg'))!.password_hash;
-    expect(stored).toMatch(/^scrypt\$131072\$8\$1\$/);
-    await expect(signIn(db, 'oleg', 'an old but long password', NOW + 1, desktop)).resolves.toMatchObject({ userId: 'oleg' });
+  it('re-hashes an old scrypt hash (N = 2^14 or 2^17) as Argon2id at the next successful sign-in', async () => {
+    for (const old of [await legacyHash('an old but long password'), await scryptHash('an old but long password')]) {
+      await db.updateTable('users').set({ password_hash: old }).where('id', '=', 'oleg').execute();
+      expect(needsRehash(old)).toBe(true);
+      await signIn(db, 'oleg', 'an old but long password', NOW, desktop);
+      const stored = (await userById(db, 'oleg'))!.password_hash;
+      expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+      expect(needsRehash(stored)).toBe(false);
+      await expect(signIn(db, 'oleg', 'an old but long password', NOW + 1, desktop)).resolves.toMatchObject({ userId: 'oleg' });
+      expect(await verifyPassword('another password entirely', stored)).toBe(false);
+    }
+  });
+
+  it('refuses stored Argon2id hashes whose parameters a database editor inflated, without computing them', async () => {
+    const good = await hashPassword('a long enough password');
+    expect(await verifyPassword('a long enough password', good)).toBe(true);
+    // 4 GiB of memory or 1,000 passes would tie up the desk; such a value verifies nothing.
+    for (const bad of [
+      good.replace('m=19456', 'm=4194304'),
+      good.replace('t=2', 't=99'),
+      good.replace('p=1', 'p=64'),
+      '$argon2id$v=19$m=19456,t=2,p=1$$',
+    ])
+      expect(await verifyPassword('a long enough password', bad)).toBe(false);
   });
 
   it('refuses an unknown user and a deactivated one like a wrong password (no session either way)', async () => {

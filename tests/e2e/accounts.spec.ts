@@ -5,7 +5,7 @@ import { demoUser, shot, signIn } from './helpers';
 /**
  * Issue 14: first-run setup on a fresh server without --demo, the supervisors' Users screen
  * (add with a one-time code, the code redeemed on the sign-in screen, deactivation) and
- * "My account". Every sign-in is a real scrypt at N = 2^17: generous timeouts.
+ * "My account". Every sign-in is a real password hash: generous timeouts.
  */
 test.describe.configure({ timeout: 300_000 });
 

@@ -20,7 +20,7 @@ export async function signIn(page: Page, user: { userId: string; password: strin
   await page.getByRole('textbox', { name: 'User id' }).fill(user.userId);
   await page.getByRole('textbox', { name: 'Password' }).fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  // The password hash (scrypt, N = 2^17) takes seconds on a busy machine.
+  // The password hash (Argon2id; scrypt N = 2^17 before) can take a while on a busy machine.
   await expect(page.getByTestId('signed-in-user')).toBeVisible({ timeout: 30_000 });
 }
 

@@ -23,7 +23,7 @@ import { startSession } from './sessions';
  *
  * Every attempt is counted before its password is hashed, by one UPDATE that also checks
  * the lock (db/repos/sign-in-throttle.ts): 400 parallel guesses let exactly THRESHOLD of them
- * reach scrypt and the rest are refused unhashed; a right password inside the burst is
+ * reach the password hash and the rest are refused unhashed; a right password inside the burst is
  * refused like the others once the lock holds. A right password resets its own counter.
  *
  * Counters are per (account, source): a source is this desktop installation, a browser that
