@@ -180,7 +180,23 @@ describe.each(DIALECTS)('report summaries on $name', ({ url }) => {
         overturned = Math.max(overturned, t.overturned);
         defaults = Math.max(defaults, t.default);
       }),
-      { numRuns: 20 },
+      {
+        numRuns: 20,
+        // One fixed run that surely reaches decisions, an appeal and an expired request (a
+        // default): random runs alone now and then reached none of the last three.
+        examples: [
+          [
+            [
+              { kind: 'decide', i: 0, m: 0, outcome: 0 },
+              { kind: 'decide', i: 1, m: 1, outcome: 2 },
+              { kind: 'decide', i: 2, m: 0, outcome: 3 },
+              { kind: 'appeal', i: 1, overturn: 'full' },
+              { kind: 'evidence', i: 3, m: 0, party: 'buyer' },
+              { kind: 'tick', hours: 100 },
+            ],
+          ],
+        ],
+      },
     );
     // The runs reached what the summaries must follow (not ten empty databases).
     expect(decided).toBeGreaterThanOrEqual(3);
