@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { hashPassword, hashStats, legacyHash, needsRehash, scryptHash, verifyPassword } from '../../src-main/app/session/passwords';
+import { hashPassword, hashStats, legacyScryptHash, needsRehash, verifyPassword } from '../../src-main/app/session/passwords';
 import { ACCOUNT_RULE, SOURCE_RULE, signIn, type SignInFrom } from '../../src-main/app/session/sign-in';
 import { AppFailure } from '../../src-main/contract/errors';
 import type { Db } from '../../src-main/db/connect';
@@ -126,7 +126,10 @@ describe.each(DIALECTS)('sign-in throttling on $name', { timeout: SLOW }, ({ url
   });
 
   it('re-hashes an old scrypt hash (N = 2^14 or 2^17) as Argon2id at the next successful sign-in', async () => {
-    for (const old of [await legacyHash('an old but long password'), await scryptHash('an old but long password')]) {
+    for (const old of [
+      await legacyScryptHash('an old but long password', 16_384),
+      await legacyScryptHash('an old but long password', 131_072),
+    ]) {
       await db.updateTable('users').set({ password_hash: old }).where('id', '=', 'oleg').execute();
       expect(needsRehash(old)).toBe(true);
       await signIn(db, 'oleg', 'an old but long password', NOW, desktop);

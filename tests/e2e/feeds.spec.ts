@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { advanceClock, demoUser, shot, signIn } from './helpers';
+import { advanceClock, demoUser, SCREENSHOT_SIZES, shot, signIn } from './helpers';
 
 /**
  * The supervisors' Feeds screen (issue 13 item 3) against the real feed API: a feed created
@@ -166,11 +166,7 @@ test('the desktop feed listener: a port another program holds is said on the Fee
   await expect(alert).toContainText(problem);
   await expect(alert).toHaveAttribute('role', 'alert');
   await expect(page.getByTestId('feed-listener')).toHaveCount(0);
-  for (const [width, height] of [
-    [1024, 700],
-    [1440, 900],
-    [1920, 1080],
-  ] as const) {
+  for (const [width, height] of SCREENSHOT_SIZES) {
     await page.setViewportSize({ width, height });
     await expect(alert).toBeInViewport();
     await shot(page, `feeds-listener-port-in-use-${width}`);

@@ -53,6 +53,13 @@ export async function advanceClock(page: Page, hours: number): Promise<void> {
   expect((await res.json()) as unknown).toMatchObject({ ok: true });
 }
 
+/** The window sizes every screen is pictured at (the brief's three). */
+export const SCREENSHOT_SIZES = [
+  [1024, 700],
+  [1440, 900],
+  [1920, 1080],
+] as const;
+
 export async function shot(page: Page, name: string): Promise<void> {
   // Let transitions and the one-second clock settle so the picture shows a steady screen.
   await page.waitForTimeout(350);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { ReportView } from '../../src-main/contract/reports';
-import { api, demoUser, shot, signIn } from './helpers';
+import { api, demoUser, SCREENSHOT_SIZES, shot, signIn } from './helpers';
 
 /**
  * Reports: Amara reads the last 90 days by mediator against the core's own figures, drills
@@ -59,11 +59,7 @@ test('charts and key figures fit the first screen at 1024×700, 1440×900 and 19
   const screen = page.getByTestId('reports-screen');
   await screen.getByRole('radiogroup', { name: 'Period' }).getByText('90 days').click();
   const charts = screen.getByTestId('reports-charts');
-  for (const [width, height] of [
-    [1024, 700],
-    [1440, 900],
-    [1920, 1080],
-  ] as const) {
+  for (const [width, height] of SCREENSHOT_SIZES) {
     await page.setViewportSize({ width, height });
     await expect(charts).toBeVisible();
     await screen.evaluate((el) => el.scrollTo(0, 0));

@@ -88,16 +88,12 @@ export function needsRehash(stored: string): boolean {
   return stored !== NO_PASSWORD && !stored.startsWith(ARGON2_PREFIX);
 }
 
-/** A legacy scrypt hash at N = 2^14, as releases before issue 14 stored them (tests of the re-hash). */
-export async function legacyHash(password: string): Promise<string> {
+/**
+ * A scrypt hash at N = 2^14 (releases before issue 14) or 2^17 (before Argon2id, 2026-12-04),
+ * as those releases stored them: tests of the re-hash at the next sign-in.
+ */
+export async function legacyScryptHash(password: string, N: 16384 | 131072): Promise<string> {
   const salt = randomBytes(16);
-  const hash = await scrypt(password, salt, 32, { N: 2 ** 14, r: 8, p: 1 });
-  return `scrypt$${2 ** 14}$8$1$${salt.toString('base64')}$${hash.toString('base64')}`;
-}
-
-/** A scrypt hash at N = 2^17, as releases before Argon2id (2026-12-04) stored them (tests of the re-hash). */
-export async function scryptHash(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const hash = await scrypt(password, salt, 32, SCRYPT);
-  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
+  const hash = await scrypt(password, salt, 32, { ...SCRYPT, N });
+  return `scrypt$${N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
