@@ -13,6 +13,8 @@ export interface SignedInUser {
 /** What a carrier gets from a sign-in: the user and the session token to hold (never sent to the page by IPC). */
 export interface NewSession extends SignedInUser {
   token: string;
+  /** The core's clock at the sign-in, as `session.me` answers it: the window's countdowns start from it without asking again. */
+  serverTime: string;
 }
 
 /** Where a sign-in comes from (app/session/sign-in.ts): the throttling source and a label for the sessions list. */

@@ -44,7 +44,9 @@ export async function benchAppAtScale(opts: {
     opts.log(`appAtScale: filled in ${fillSeconds} s`);
   } else opts.log(`appAtScale: reusing ${dbPath}`);
 
-  if (!existsSync(join(opts.root, 'out/web/index.html'))) {
+  {
+    // Always built, as `npm run serve` does: a bundle left in out/web by an older checkout would
+    // time yesterday's renderer (seen: the 1 MB single file after the screens were split).
     opts.log('appAtScale: building the browser renderer…');
     const build = await runToEnd(opts.root, [], dir, ['npx', 'vite', 'build', '--config', 'vite.web.config.ts', '--logLevel', 'warn']);
     if (build.code !== 0) throw new Error(`the renderer build failed: ${build.output.slice(-2000)}`);

@@ -76,7 +76,7 @@ export function registerIpcCarrier(core: CoreApi, opts: IpcCarrierOptions): () =
     await forget(contents.id);
     const result = await core.signIn(userId, password, { source: opts.source, userAgent: opts.userAgent });
     if (!result.ok) return result;
-    const { userId: id, name, role, token } = result.value;
+    const { userId: id, name, role, token, serverTime } = result.value;
     if (!watched.has(contents.id)) {
       const windowId = contents.id;
       watched.add(windowId);
@@ -87,7 +87,7 @@ export function registerIpcCarrier(core: CoreApi, opts: IpcCarrierOptions): () =
     }
     tokens.set(contents.id, token);
     // The token stays in main: the page only learns who signed in.
-    return { ok: true, value: { userId: id, name, role } };
+    return { ok: true, value: { userId: id, name, role, serverTime } };
   }
 
   // Notices go only to windows with a signed-in user.

@@ -280,7 +280,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       try {
         if (typeof userId !== 'string' || typeof password !== 'string' || userId.length > 128 || password.length > 1024)
           throw new AppFailure('VALIDATION', 'Give a user id and a password.');
-        return { ok: true, value: await signIn(db, userId, password, sessionClock.now(), from) };
+        const signedIn = await signIn(db, userId, password, sessionClock.now(), from);
+        return { ok: true, value: { ...signedIn, serverTime: new Date(clock.now()).toISOString() } };
       } catch (e) {
         if (e instanceof AppFailure) return { ok: false, error: e.toError() };
         if (health.failed(e)) return { ok: false, error: unavailable().toError() };

@@ -213,14 +213,14 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
     const userAgent = String(req.headers['user-agent'] ?? 'unknown browser').slice(0, 300);
     const result = await core.signIn(input.userId, input.password, { source, userAgent });
     if (!result.ok) return sendJson(res, 200, result);
-    const { userId, name, role, token } = result.value;
+    const { userId, name, role, token, serverTime } = result.value;
     const cookies = [`${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`];
     if (!device)
       cookies.push(
         `${DEVICE_COOKIE}=${randomBytes(32).toString('base64url')}; HttpOnly; SameSite=Strict; Path=/api/session; Max-Age=${DEVICE_MAX_AGE_S}`,
       );
     res.setHeader('Set-Cookie', cookies);
-    return sendJson(res, 200, { ok: true, value: { userId, name, role } });
+    return sendJson(res, 200, { ok: true, value: { userId, name, role, serverTime } });
   }
 
   /** The session's user, anonymous without one, or 'unavailable' when the database cannot say. */

@@ -19,7 +19,7 @@ export function withFakeSessions(
       if (!user) return { ok: false, error: { code: 'UNAUTHENTICATED', message: 'Wrong user id or password' } };
       const token = randomBytes(32).toString('base64url');
       sessions.set(token, { kind: 'user', ...user });
-      return { ok: true, value: { ...user, token } };
+      return { ok: true, value: { ...user, token, serverTime: new Date().toISOString() } };
     },
     callAs: (token, method, input) => base.dispatch(method, input, (token && sessions.get(token)) || { kind: 'anonymous' }),
     identify: async (token) => sessions.get(token) ?? null,

@@ -110,7 +110,7 @@ describe('HTTP carrier', () => {
 
   it('sets an HttpOnly SameSite=Strict cookie on sign-in and uses the server-side identity', async () => {
     const { res, cookie, setCookie } = await signIn();
-    expect(JSON.parse(res.body)).toMatchObject({ ok: true, value: { userId: 'mira', role: 'mediator' } });
+    expect(JSON.parse(res.body)).toMatchObject({ ok: true, value: { userId: 'mira', role: 'mediator', serverTime: expect.any(String) } });
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Strict/);
     expect(cookie.split('=')[1]).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes, base64url

@@ -91,7 +91,10 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const toast = useToast();
 
   // Countdowns follow the core's clock (it decides the deadlines), not this machine's.
-  const serverTime = useMethodQuery('session.me', {}).data?.serverTime;
+  // The sign-in's (or the reload's session.me) answer carries it; asked again only when it did not
+  // (the first-run form), so the first rows do not wait behind one more call.
+  const askedTime = useMethodQuery('session.me', me.serverTime ? null : {}).data?.serverTime;
+  const serverTime = me.serverTime ?? askedTime;
   useEffect(() => {
     if (serverTime) syncServerClock(serverTime);
   }, [serverTime]);

@@ -46,6 +46,10 @@ export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOp
   const scopes: QueueScope[] = me.role === 'mediator' ? ['mine', 'unassigned'] : ['mine', 'unassigned', 'all'];
 
   useEffect(() => onRows(pages.rows), [pages.rows, onRows]);
+  // Saved views and waiting blind decisions are asked for once the first page has answered: one
+  // server thread answers a window's calls in turn, and the rows are what a mediator waits for.
+  const [firstPageIn, setFirstPageIn] = useState(false);
+  if (!pages.initial && !firstPageIn) setFirstPageIn(true);
 
   // The selection is adjusted while rendering (React's "storing information from previous
   // renders"), one step per pass, in this order: a new filter starts at the top; becoming
@@ -208,7 +212,7 @@ export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOp
           <Text fz="xs" c="dimmed" className="tabular" data-testid="loaded-count" data-loaded={matching} style={{ whiteSpace: 'nowrap' }}>
             {listLabel}
           </Text>
-          <SavedViews filter={filter} onPick={onFilterChange} />
+          <SavedViews filter={filter} onPick={onFilterChange} ready={firstPageIn} />
         </Group>
       </Group>
 
@@ -218,7 +222,7 @@ export function QueueScreen({ me, filter, onFilterChange, onOpen, onRows, lastOp
         </Alert>
       )}
 
-      {me.role !== 'analyst' && <BlindDecisionsWaiting onOpen={onOpen} active={active} />}
+      {me.role !== 'analyst' && <BlindDecisionsWaiting onOpen={onOpen} active={active && firstPageIn} />}
 
       <div style={{ flex: 1, minHeight: 0 }}>
         <QueueList

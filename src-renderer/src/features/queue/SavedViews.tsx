@@ -9,8 +9,8 @@ import { activeFilters, normalizeFilter, sameFilter } from './filters';
 const SCOPE_LABEL = { mine: 'Mine', unassigned: 'Unassigned', all: 'All open' } as const;
 
 /** The user's saved queue views: pick one, save the current tab + filters, delete. */
-export function SavedViews({ filter, onPick }: { filter: SavedFilter; onPick: (f: SavedFilter) => void }) {
-  const views = useMethodQuery('views.list', {});
+export function SavedViews({ filter, onPick, ready }: { filter: SavedFilter; onPick: (f: SavedFilter) => void; ready: boolean }) {
+  const views = useMethodQuery('views.list', ready ? {} : null);
   const deleteView = useMethodMutation('views.delete');
   const toast = useToast();
   const [saving, setSaving] = useState(false);
