@@ -125,6 +125,37 @@ describe('letters', () => {
     returnShipmentHours: 240,
   };
 
+  it('in German, continues the greeting’s sentence in lower case, as German letters do', () => {
+    const c = baseCase({ name: 'Anna', country: 'DE' });
+    const first = (body: string) => body.split('\n\n')[1]!;
+    const letters = [
+      decisionLetter(c, 'buyer', facts),
+      appealDecidedLetter(c, 'buyer', {
+        verdict: 'uphold',
+        outcome: 'partial',
+        amountMinor: 4_000,
+        reasons: facts.reasons,
+        appellant: 'buyer',
+        returnShipmentHours: 240,
+      }),
+      evidenceRequestNotice(c, 'buyer', {
+        request: { text: 'A photo, please.' },
+        dueAt: '2026-03-08T09:00:00.000Z',
+        maxImageBytes: 2_097_152,
+        maxVideoBytes: 104_857_600,
+      }),
+      resolutionsNotice(c, 'buyer', {
+        options: [{ kind: 'partial', amountMinor: 4_000 }],
+        recommended: null,
+        replyDueAt: '2026-03-08T09:00:00.000Z',
+      }),
+    ];
+    for (const letter of letters) {
+      expect(letter.body.split('\n\n')[0]).toBe('Guten Tag Anna,');
+      expect(first(letter.body)).toMatch(/^\p{Ll}/u);
+    }
+  });
+
   it('writes to each party in its own language, with the amounts and dates of its locale', () => {
     const c = baseCase({ name: 'Jan', country: 'PL' }, { name: 'Laden', country: 'DE' });
     const buyer = decisionLetter(c, 'buyer', facts);

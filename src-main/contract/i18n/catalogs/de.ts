@@ -1,6 +1,9 @@
 import type { Catalog } from './en';
 
-/** German: "Sie"; durations in the dative that „innerhalb von“ governs. */
+/**
+ * German: "Sie"; durations in the dative that „innerhalb von“ governs. The first paragraph after
+ * the greeting ("Guten Tag Anna,") starts in lower case, as German letters continue the sentence.
+ */
 export const de: Catalog = {
   'subject.decision': 'Entscheidung im Streitfall {caseId} (Bestellung {orderId}): {outcome}',
   'subject.appeal':
@@ -11,7 +14,7 @@ export const de: Catalog = {
   item: '{quantity, plural, =1 {„{title}“} other {# × „{title}“}}',
   'duration.days': '{days, plural, one {# Tag} other {# Tagen}}',
   'duration.hours': '{hours, plural, one {# Stunde} other {# Stunden}}',
-  intro: 'Wir haben den Streitfall zu {item} geprüft (Bestellung {orderId}; Grund: {reason}).',
+  intro: 'wir haben den Streitfall zu {item} geprüft (Bestellung {orderId}; Grund: {reason}).',
   decisionLine: 'Entscheidung: {outcome}.',
   'outcome.full': 'Volle Erstattung',
   'outcome.partial': 'Teilerstattung, der Käufer behält den Artikel',
@@ -49,16 +52,16 @@ export const de: Catalog = {
   finalAgreement: 'Beide Parteien haben dieser Lösung zugestimmt; sie ist daher endgültig und kann nicht angefochten werden.',
   signoff: 'Ihr Mediationsteam',
   'appeal.reviewed':
-    'Ein Supervisor, der die ursprüngliche Entscheidung nicht getroffen hat, hat {own, select, yes {Ihren Einspruch} other {den Einspruch der anderen Partei}} geprüft.',
+    'ein Supervisor, der die ursprüngliche Entscheidung nicht getroffen hat, hat {own, select, yes {Ihren Einspruch} other {den Einspruch der anderen Partei}} geprüft.',
   'appeal.upheld': 'Die ursprüngliche Entscheidung bleibt bestehen: {outcome}.',
   'appeal.overturned': 'Die Entscheidung wurde geändert: {outcome}.',
   'appeal.final': 'Diese Entscheidung ist endgültig und kann nicht erneut angefochten werden.',
-  'evidence.intro': 'Der Mediator, der den Streitfall zu {item} (Bestellung {orderId}) bearbeitet, bittet Sie um folgende Nachweise:',
+  'evidence.intro': 'der Mediator, der den Streitfall zu {item} (Bestellung {orderId}) bearbeitet, bittet Sie um folgende Nachweise:',
   'evidence.deadline':
     'Bitte senden Sie sie bis zum {dueAt}. Angenommen werden Fotos (JPG, PNG, BMP, GIF) bis {maxImage} je Datei und Videos (MP4, WebM, MOV) bis {maxVideo}.',
   'evidence.consequence.buyer': 'Geht bis dahin nichts ein, kann der Streitfall ohne Erstattung an Sie entschieden werden.',
   'evidence.consequence.seller': 'Geht bis dahin nichts ein, kann der Streitfall zugunsten des Käufers entschieden werden.',
-  'resolutions.intro': 'Der Mediator hat den Streitfall zu {item} (Bestellung {orderId}) geprüft und schlägt Folgendes vor:',
+  'resolutions.intro': 'der Mediator hat den Streitfall zu {item} (Bestellung {orderId}) geprüft und schlägt Folgendes vor:',
   'option.label': 'Option {letter}',
   'amount.pending': '(der Erstattungsbetrag, den Sie eingeben)',
   'option.line': '{label}: {text}',
