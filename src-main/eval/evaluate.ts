@@ -1,6 +1,7 @@
 import { HistoryRecord } from '../contract/history';
 import { HistoryScorer, toHistoryEvent, type BuyerScore } from '../engine/risk';
 import type { FamilyParams } from './family';
+import { generateOutside } from './outside';
 import { generatePopulation, isUnluckyOrNew, type BuyerKind, type Population } from './population';
 
 /**
@@ -75,8 +76,11 @@ function quantile(xs: number[], q: number): number | null {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
 }
 
+/** What the measures need of a population: its history and the truth about each buyer (family or outside). */
+export type Scorable = Pick<Population, 'records' | 'truth' | 'mix'>;
+
 export function scorePopulation(
-  pop: Population,
+  pop: Scorable,
   flagScore: number,
   timeToFlag = true,
 ): { ranking: BuyerScore[]; flaggedAt: Map<string, number>; abusiveBefore: Map<string, number> } {
@@ -108,9 +112,19 @@ export function scorePopulation(
 
 export function evaluate(opts: EvalOptions): EvalReport {
   const started = performance.now();
+  const pop = generatePopulation({ seed: opts.seed, buyers: opts.buyers, ...(opts.params ? { params: opts.params } : {}) });
+  return evaluatePopulation(pop, pop.params.variant, opts, started);
+}
+
+/** The measures on a population already generated (the family's or the outside one, outside.ts). */
+export function evaluatePopulation(
+  pop: Scorable,
+  variant: string,
+  opts: Omit<EvalOptions, 'buyers' | 'params'>,
+  started = performance.now(),
+): EvalReport {
   const k = opts.k ?? 100;
   const flagScore = opts.flagScore ?? 70;
-  const pop = generatePopulation({ seed: opts.seed, buyers: opts.buyers, ...(opts.params ? { params: opts.params } : {}) });
   const { ranking, flaggedAt, abusiveBefore } = scorePopulation(pop, flagScore, opts.timeToFlag !== false);
   const truth = pop.truth;
   const abusers = [...truth.values()].filter((t) => t.abuser && t.firstAbuseAt !== null).length;
@@ -150,7 +164,7 @@ export function evaluate(opts: EvalOptions): EvalReport {
   const share = abusers ? unluckyOrNew / abusers : 0;
   return {
     seed: opts.seed,
-    variant: pop.params.variant,
+    variant,
     buyers: truth.size,
     records: pop.records.length,
     abusers,
@@ -201,11 +215,36 @@ export interface FamilyReport {
 
 /** Evaluates the score on several draws of the family: mean and worst case of each figure. */
 export function evaluateFamily(seeds: number[], opts: Omit<EvalOptions, 'seed'>, onDraw?: (r: EvalReport) => void): FamilyReport {
-  const draws = seeds.map((seed) => {
-    const r = evaluate({ ...opts, seed });
-    onDraw?.(r);
-    return r;
-  });
+  return summarise(
+    seeds.map((seed) => {
+      const r = evaluate({ ...opts, seed });
+      onDraw?.(r);
+      return r;
+    }),
+  );
+}
+
+/**
+ * The same measures on the outside population (outside.ts: written apart from the family, never
+ * used for tuning), one draw per seed: what shows whether the model fits the family or abuse.
+ */
+export function evaluateOutside(
+  seeds: number[],
+  opts: Omit<EvalOptions, 'seed' | 'params'>,
+  onDraw?: (r: EvalReport) => void,
+): FamilyReport {
+  return summarise(
+    seeds.map((seed) => {
+      const started = performance.now();
+      const pop = generateOutside({ seed, buyers: opts.buyers });
+      const r = evaluatePopulation(pop, 'outside', { ...opts, seed }, started);
+      onDraw?.(r);
+      return r;
+    }),
+  );
+}
+
+function summarise(draws: EvalReport[]): FamilyReport {
   const mean = (f: (r: EvalReport) => number) => round(draws.reduce((s, r) => s + f(r), 0) / Math.max(1, draws.length));
   const worst = {
     precisionAtK: Math.min(...draws.map((r) => r.precisionAtK)),

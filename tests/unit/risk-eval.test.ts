@@ -84,20 +84,21 @@ describe('evaluation family', () => {
   it('holds the level measured on the held-out draws (no regression)', { timeout: 600_000 }, () => {
     const r = family();
     for (const d of r.draws) expect(d.abusers, `seed ${d.seed} must hold more abusers than the page`).toBeGreaterThan(K);
-    // Measured with model v3 (intent per dispute opened, weights fitted on the tuning draws):
-    // p@30 0.998 mean / 0.967 worst, R-precision 0.839 / 0.701, unlucky-or-new share of the top R
-    // 8.9 % / 18.6 %. A model change that falls below these levels fails.
+    // Measured with model v8 (the opened-on-delivered rate as a reason; weights fitted on the tuning
+    // draws): p@30 1.000 mean / 1.000 worst, R-precision 0.902 / 0.782, unlucky-or-new share of the
+    // top R 1.4 % / 3.9 % (model v3 gave 0.998 / 0.967, 0.839 / 0.701, 8.9 % / 18.6 %). A model
+    // change that falls below these levels (less a margin of about two abusers a draw) fails.
     expect(r.worst.precisionAtK).toBeGreaterThanOrEqual(0.95);
-    expect(r.mean.rPrecision).toBeGreaterThanOrEqual(0.82);
-    expect(r.worst.rPrecision).toBeGreaterThanOrEqual(0.68);
-    expect(r.mean.unluckyOrNewShareOfTopK).toBeLessThanOrEqual(0.1);
-    expect(r.worst.unluckyOrNewShareOfTopK).toBeLessThanOrEqual(0.2);
+    expect(r.mean.rPrecision).toBeGreaterThanOrEqual(0.88);
+    expect(r.worst.rPrecision).toBeGreaterThanOrEqual(0.75);
+    expect(r.mean.unluckyOrNewShareOfTopK).toBeLessThanOrEqual(0.03);
+    expect(r.worst.unluckyOrNewShareOfTopK).toBeLessThanOrEqual(0.07);
   });
 
-  // The issue's goals in the worst case. NOT MET YET (the figures above; the gap is mostly honest
-  // buyers of bad sellers, see README "Command line"): run with
-  // RISK_EVAL_GOALS=1 to see how far; it becomes unconditional once the model meets them.
-  it.runIf(process.env.RISK_EVAL_GOALS === '1')('meets the goals in the worst case over 20 held-out draws', { timeout: 600_000 }, () => {
+  // The issue's goals in the worst case. NOT MET YET (the figures above: the worst R-precision and
+  // the worst unlucky-or-new share; README "Command line"). It runs as an expected failure and
+  // must be turned into a plain test once the model meets them.
+  it.fails('meets the goals in the worst case over 20 held-out draws (not yet)', { timeout: 600_000 }, () => {
     const r = family();
     expect(r.worst.precisionAtK).toBeGreaterThanOrEqual(TARGETS.precisionAtK);
     expect(r.worst.rPrecision).toBeGreaterThanOrEqual(TARGETS.rPrecision);

@@ -134,7 +134,7 @@ describe('seller-relative dispute rate', () => {
     const threat = (id: string) => scores.get(id)!.reasons.find((r) => r.code === 'REVIEW_THREAT');
     expect(store.buyer('B-frustrated')!.openedRef).toBeGreaterThan(0.3);
     expect(store.buyer('B-intent')!.openedRef).toBeLessThan(0.01);
-    expect(threat('B-intent')!.weight).toBeGreaterThan(3);
+    expect(threat('B-intent')!.weight).toBeGreaterThan(2);
     expect(threat('B-intent')!.text).toMatch(/the buyer opened disputes on 4 of 12 delivered orders \(smoothed 15 %; platform 4\.0 %\)$/);
     // At or below their context a threat is frustration: its "not above" coefficient (0 as fitted).
     expect(threat('B-frustrated')?.weight ?? 0).toBeLessThan(threat('B-intent')!.weight / 3);

@@ -121,6 +121,24 @@ export function behaviourFeatures(b: BuyerAgg, ctx: ScoreContext): Feature[] {
     );
   }
 
+  // Disputes opened on delivered parcels, whatever the outcome, against the rate the buyer's
+  // sellers see from their other buyers (or the platform's, when higher): a buyer who disputes
+  // received goods far more often than everyone else who buys from the same sellers, even when
+  // those disputes are then decided for them (model v8). The same numbers as the signs' context.
+  if (n.delivered >= M.minOrdersForRate && n.openedDelivered >= M.minDisputesForRate) {
+    const cx = (context ??= signContext(b, priors));
+    const ref = Math.max(cx.platform, cx.sellers ?? 0);
+    const against =
+      cx.sellers !== null && cx.sellers > cx.platform
+        ? `their sellers' other buyers ${pct(cx.sellers)}, platform ${pct(cx.platform)}`
+        : `platform ${pct(cx.platform)}`;
+    push(
+      'OPENED_RATE',
+      Math.log(cx.rate / ref),
+      `opened disputes on ${n.openedDelivered} of ${plural(n.delivered, 'delivered order', 'delivered orders')}, won or not (smoothed ${pct(cx.rate)}; ${against})`,
+    );
+  }
+
   // "Not received" on parcels the carrier shows delivered: the smoothed rate against the platform's
   // (a strong prior, so one claim among many deliveries is what porch theft looks like).
   if (n.nrd >= 1) {
