@@ -7,7 +7,8 @@ import { migrations } from '../../migrations';
 import type { Database } from './schema';
 import { restoreDeferredIndexes } from './repos/bulk-load';
 import { markCopyCapable, poolWithCopy } from './copy';
-import { markSharedServer, resilientPool, underStartupLock } from './server';
+import { markSharedServer, probeNewConnection, resilientPool, underStartupLock } from './server';
+import { poolWithStallGuard } from './stall-guard';
 import { poolWithPrepared } from './prepared';
 import { registerSqliteHandle } from './compiled';
 
@@ -99,11 +100,15 @@ function withStatementCache(raw: BetterSqlite3.Database, max = 512) {
 
 async function openPostgres(url: string): Promise<Db> {
   const pg = await import('pg');
-  const { Pool, types } = pg.default ?? pg;
+  const { Pool, Client, types } = pg.default ?? pg;
   // Epoch-ms columns are bigint; they fit a JS number exactly, so parse them as one.
   types.setTypeParser(20, (v: string) => Number(v));
   // Its clients also stream COPY (bulk import, db/copy.ts).
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: poolWithCopy(poolWithPrepared(resilientPool(Pool, url))) }) });
+  // Statements stuck on a server that stopped answering fail as a lost connection (stall-guard.ts).
+  const pool = poolWithStallGuard(poolWithCopy(poolWithPrepared(resilientPool(Pool, url))), {
+    probe: () => probeNewConnection(Client, url, 5_000),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   markSharedServer(db);
   markCopyCapable(db);
   return db;

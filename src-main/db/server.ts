@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema';
-import type { Pool, PoolClient } from 'pg';
+import type { Client, Pool, PoolClient } from 'pg';
 import { isDatabaseUnreachable } from './unavailable';
 
 /**
@@ -108,4 +108,25 @@ async function underAdvisoryLock<T>(db: Kysely<Database>, key: number, work: () 
 /** The cheapest statement that proves the database answers. */
 export async function probe(db: Kysely<Database>): Promise<void> {
   await sql`SELECT 1`.execute(db);
+}
+
+/**
+ * Whether the server answers on a NEW connection (`SELECT 1`) within `timeoutMs`, outside the
+ * pool (whose connections may all be stuck on it): the stall guard's probe (stall-guard.ts).
+ * The connection is closed either way, by force when the server did not answer.
+ */
+export async function probeNewConnection(ClientClass: typeof Client, connectionString: string, timeoutMs: number): Promise<void> {
+  const client = new ClientClass({ connectionString, connectionTimeoutMillis: timeoutMs });
+  client.on('error', () => undefined);
+  const timer = setTimeout(
+    () => (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy(),
+    timeoutMs,
+  );
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } finally {
+    clearTimeout(timer);
+    void client.end().catch(() => undefined);
+  }
 }

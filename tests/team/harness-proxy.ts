@@ -11,12 +11,27 @@ export interface TcpProxy {
   refuse(): Promise<void>;
   /** Listens again on the same port. */
   accept(): Promise<void>;
+  /**
+   * A server that stops answering without closing anything (a paused process, a suspended
+   * machine): connections stay open and new ones are accepted, but no byte goes through either
+   * way until `thaw`, which delivers what waited, in order.
+   */
+  freeze(): void;
+  thaw(): void;
   close(): Promise<void>;
 }
 
 export async function startProxy(target: { host: string; port: number }, port = 0, opts: { latencyMs?: number } = {}): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let server: Server | null = null;
+  let frozen = false;
+  const held: Array<() => void> = [];
+  /** Writes now, or at the thaw while frozen. */
+  const send = (to: Socket, chunk: Buffer) => {
+    const write = () => void (to.writable && to.write(chunk));
+    if (frozen) held.push(write);
+    else write();
+  };
 
   const listen = (onPort: number) =>
     new Promise<number>((done, fail) => {
@@ -32,15 +47,11 @@ export async function startProxy(target: { host: string; port: number }, port = 
         };
         client.on('error', drop).on('close', drop);
         upstream.on('error', drop).on('close', drop);
-        if (opts.latencyMs) {
-          // Timers of one duration fire in the order they were set: the bytes keep their order.
-          const delayed = (to: Socket) => (chunk: Buffer) => void setTimeout(() => to.writable && to.write(chunk), opts.latencyMs);
-          client.on('data', delayed(upstream));
-          upstream.on('data', delayed(client));
-        } else {
-          client.pipe(upstream);
-          upstream.pipe(client);
-        }
+        // Timers of one duration fire in the order they were set: the bytes keep their order.
+        const forward = (to: Socket) => (chunk: Buffer) =>
+          opts.latencyMs ? void setTimeout(() => send(to, chunk), opts.latencyMs) : send(to, chunk);
+        client.on('data', forward(upstream));
+        upstream.on('data', forward(client));
       });
       s.once('error', fail);
       s.listen(onPort, '127.0.0.1', () => {
@@ -66,5 +77,10 @@ export async function startProxy(target: { host: string; port: number }, port = 
       if (!server) await listen(bound);
     },
     close: stop,
+    freeze: () => void (frozen = true),
+    thaw: () => {
+      frozen = false;
+      for (const write of held.splice(0)) write();
+    },
   };
 }

@@ -39,11 +39,30 @@ export async function adminQuery<T = Record<string, unknown>>(dbUrl: string, tex
   }
 }
 
+/**
+ * `TEAM_PORTS=47100-47199` keeps the desks (and proxies) the suite starts inside a range, on a
+ * machine shared with other runs; without it the system picks any free port.
+ */
+const PORT_RANGE = /^(\d+)-(\d+)$/.exec(process.env.TEAM_PORTS ?? '');
+let nextInRange = PORT_RANGE ? Number(PORT_RANGE[1]) + (process.pid % (Number(PORT_RANGE[2]) - Number(PORT_RANGE[1]) + 1)) : 0;
+
 export async function freePort(): Promise<number> {
+  if (!PORT_RANGE) return listenOnce(0);
+  const [low, high] = [Number(PORT_RANGE[1]), Number(PORT_RANGE[2])];
+  for (let tries = 0; tries <= high - low; tries++) {
+    const port = nextInRange;
+    nextInRange = nextInRange >= high ? low : nextInRange + 1;
+    const got = await listenOnce(port).catch(() => 0);
+    if (got) return got;
+  }
+  throw new Error(`no free port in TEAM_PORTS=${process.env.TEAM_PORTS}`);
+}
+
+function listenOnce(port: number): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       server.close(() => done(port));

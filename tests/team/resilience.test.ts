@@ -55,6 +55,22 @@ function feedTokenOf(desk: Desk): string {
 /** Waits until a call succeeds; the time it took. */
 const recovers = (s: Session) => waitFor('a call to succeed again', async () => (await attempt(s, 'queue.counts')).ok, RECOVERY_MS);
 
+/** A desk (with the demo) reaching a fresh database through a TCP proxy the test controls; Mira signed in on it. */
+async function deskBehindProxy(tag: string, cases: number) {
+  const url = await freshDatabase(tag);
+  const server = new URL(SERVER_URL!);
+  const proxy = await startProxy({ host: server.hostname, port: Number(server.port || 5432) });
+  proxies.push(proxy);
+  const viaProxy = new URL(url);
+  viaProxy.hostname = '127.0.0.1';
+  viaProxy.port = String(proxy.port);
+  const desk = await startDesk(tag, viaProxy.toString(), ['--demo', '--demo-cases', String(cases)]);
+  desks.push(desk);
+  const mira = await Session.signIn(desk, 'mira', 'mira-demo');
+  expect((await mira.call('queue.counts')).ok).toBe(true);
+  return { url, proxy, desk, mira };
+}
+
 describe.skipIf(!SERVER_URL)('a desktop on a database that goes away', () => {
   it('survives pg_terminate_backend while idle and during a burst of calls, and recovers', async () => {
     const url = await freshDatabase('drop');
@@ -105,17 +121,7 @@ describe.skipIf(!SERVER_URL)('a desktop on a database that goes away', () => {
   });
 
   it('answers UNAVAILABLE through a 20 s outage and recovers within 10 s after it', async () => {
-    const url = await freshDatabase('outage');
-    const server = new URL(SERVER_URL!);
-    const proxy = await startProxy({ host: server.hostname, port: Number(server.port || 5432) });
-    proxies.push(proxy);
-    const viaProxy = new URL(url);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    const desk = await startDesk('outage', viaProxy.toString(), ['--demo', '--demo-cases', '20']);
-    desks.push(desk);
-    const mira = await Session.signIn(desk, 'mira', 'mira-demo');
-    expect((await mira.call('queue.counts')).ok).toBe(true);
+    const { proxy, desk, mira } = await deskBehindProxy('outage', 20);
 
     await proxy.refuse();
     const during: Envelope[] = [];
@@ -160,6 +166,45 @@ describe.skipIf(!SERVER_URL)('a desktop on a database that goes away', () => {
     console.log(
       `[resilience] outage of 20 s: ${during.length} calls answered UNAVAILABLE; recovered ${recovery} ms after the server returned`,
     );
+  });
+
+  it('answers UNAVAILABLE within seconds when the server stops answering without closing its connections, and recovers', async () => {
+    const { url, proxy, desk, mira } = await deskBehindProxy('frozen', 5);
+
+    // A paused server: open connections stay open, new ones are accepted, nothing answers.
+    proxy.freeze();
+    // The server comes back by itself after 15 s, whether or not the calls meanwhile were answered.
+    let thawedAt = Infinity;
+    const thawed = sleep(15_000).then(() => {
+      thawedAt = Date.now();
+      proxy.thaw();
+    });
+    const during: Array<{ code: string; ms: number; what: string; beforeThaw: boolean }> = [];
+    const frozenUntil = Date.now() + 15_000;
+    for (let i = 0; Date.now() < frozenUntil; i++) {
+      const started = Date.now();
+      const what = i % 2 ? 'queue.counts' : `views.save Frozen ${i}`;
+      const r =
+        i % 2 ? await attempt(mira, 'queue.counts') : await attempt(mira, 'views.save', { name: `Frozen ${i}`, filter: { scope: 'mine' } });
+      during.push({ code: codeOf(r), ms: Date.now() - started, what, beforeThaw: Date.now() < thawedAt });
+    }
+    await thawed;
+    const recovery = await recovers(mira);
+    expect(desk.exited(), desk.output()).toBe(false);
+    console.log(
+      `[resilience] a frozen server for 15 s: answers ${JSON.stringify(during)}; recovered ${recovery} ms after it answered again`,
+    );
+    // Every call answered while the server was away was UNAVAILABLE, each within the stall guard's
+    // bound (5 s, then a probe of up to 5 s), never held for the whole pause; one still waiting
+    // when the server came back may have gone through.
+    const answeredMeanwhile = during.filter((d) => d.beforeThaw);
+    expect(answeredMeanwhile.length).toBeGreaterThan(0);
+    expect(answeredMeanwhile.map((d) => d.code)).toEqual(answeredMeanwhile.map(() => 'UNAVAILABLE'));
+    expect(Math.max(...during.map((d) => d.ms))).toBeLessThan(12_000);
+    // Nothing a refused call sent was applied when the server resumed.
+    const refused = during.filter((d) => d.code === 'UNAVAILABLE' && d.what.startsWith('views.save')).map((d) => d.what.slice(11));
+    const views = await adminQuery<{ name: string }>(url, `SELECT name FROM saved_views WHERE name = ANY($1)`, [refused]);
+    expect(views).toEqual([]);
   });
 
   it('three desktops opened at once on an empty database set it up exactly once', async () => {

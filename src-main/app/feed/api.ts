@@ -43,7 +43,10 @@ export interface FeedUpload {
 export const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 20, burst: 100 };
 
 export function openFeedApi(ctx: ServiceContext, opts: { rateLimit?: RateLimit } = {}): FeedApi {
-  const limiter = new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT, () => ctx.clock.now());
+  // Wall time, not the case clock: under `serve --test-clock` the case clock stands still until a
+  // test moves it, and a bucket refilled by it stayed empty after its first 100 calls (429 for good).
+  const wallClock = ctx.sessionClock ?? ctx.clock;
+  const limiter = new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT, () => wallClock.now());
   const refuse = (e: AppFailure): FeedAnswer => ({ status: statusOf(e.code), body: { ok: false, error: e.toError() }, replayed: false });
   return {
     authenticate: (token) => authenticateFeed(ctx.db, token),

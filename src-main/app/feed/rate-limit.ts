@@ -1,7 +1,8 @@
 /**
  * A token bucket per feed (FEED.md: `429` with `Retry-After` when a feed sends too fast):
  * `burst` calls at once, refilled at `perSecond`. In memory, per process: each desktop of a
- * team limits what reaches it. The clock is injected.
+ * team limits what reaches it. The clock is injected: wall time (the sessions' clock), never the
+ * case clock a test moves.
  */
 export interface RateLimit {
   perSecond: number;

@@ -10,7 +10,7 @@ import { endUserSessions } from '../../db/repos/sessions';
 import { reserveSourceAttempt, clearSourceFailures } from '../../db/repos/sign-in-throttle';
 import {
   claimFirstRun,
-  countActiveSupervisors,
+  lockActiveSupervisors,
   countUsers,
   deactivateUser,
   dropResetCode,
@@ -145,9 +145,12 @@ export async function addUser(
   return { user: await summaryOf(db, input.userId, now), code };
 }
 
-/** Refuses leaving the desk without an active supervisor (nobody could manage users any more). */
-async function keepOneSupervisor(tx: WriteTx, target: UserRow, what: string) {
-  if (target.role === 'supervisor' && target.active === 1 && (await countActiveSupervisors(tx)) <= 1)
+/**
+ * Refuses leaving the desk without an active supervisor (nobody could manage users any more).
+ * `activeSupervisors` is the count taken under lockActiveSupervisors at the transaction's start.
+ */
+function keepOneSupervisor(activeSupervisors: number, target: UserRow, what: string) {
+  if (target.role === 'supervisor' && target.active === 1 && activeSupervisors <= 1)
     throw new AppFailure('INVALID_STATE', `${target.id} is the only active supervisor; add another supervisor before you ${what}.`);
 }
 
@@ -159,10 +162,12 @@ async function loadTarget(tx: Reader, userId: string): Promise<UserRow> {
 
 export async function changeRole(db: Db, input: { userId: string; role: Role }, actor: string, now: number) {
   await inWriteTx(db, async (tx) => {
+    // The supervisors' rows first (also the target's, when it is one), then the target read after them.
+    const supervisors = await lockActiveSupervisors(tx);
     const u = await loadTarget(tx, input.userId);
     if (u.active !== 1) throw new AppFailure('INVALID_STATE', `${input.userId} is deactivated; their role no longer matters.`);
     if (u.role === input.role) return;
-    if (input.role !== 'supervisor') await keepOneSupervisor(tx, u, 'change their role');
+    if (input.role !== 'supervisor') keepOneSupervisor(supervisors, u, 'change their role');
     await setRole(tx, input.userId, input.role);
     await recordAccountEvent(tx, {
       at: now,
@@ -178,9 +183,10 @@ export async function changeRole(db: Db, input: { userId: string; role: Role }, 
 export async function deactivate(db: Db, userId: string, actor: string, now: number) {
   if (userId === actor) throw new AppFailure('INVALID_STATE', 'You cannot deactivate yourself; ask another supervisor.');
   const sessionsEnded = await inWriteTx(db, async (tx) => {
+    const supervisors = await lockActiveSupervisors(tx);
     const u = await loadTarget(tx, userId);
     if (u.active !== 1) throw new AppFailure('INVALID_STATE', `${userId} is already deactivated.`);
-    await keepOneSupervisor(tx, u, 'deactivate them');
+    keepOneSupervisor(supervisors, u, 'deactivate them');
     await deactivateUser(tx, userId, actor, now);
     await dropResetCode(tx, userId);
     const ended = await endUserSessions(tx, userId, now, 'deactivated');

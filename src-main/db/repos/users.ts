@@ -1,5 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Database } from '../schema';
+import { dialectOf } from '../dialect';
 import type { Reader, WriteTx } from '../tx';
 
 /** The desk's users (mediators, supervisors, analysts) and their sign-in state. */
@@ -41,14 +42,18 @@ export async function countUsers(db: Reader): Promise<number> {
   return Number(row.n);
 }
 
-export async function countActiveSupervisors(db: Reader): Promise<number> {
-  const row = await db
-    .selectFrom('users')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('role', '=', 'supervisor')
-    .where('active', '=', 1)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+/**
+ * Locks the active supervisors' rows for this transaction, in id order, and counts them. Two
+ * supervisors on two desktops demoting (or deactivating) each other at once each counted two
+ * active supervisors under a plain read and both went ahead, leaving the desk with none (write
+ * skew). Locked, the second waits for the first, and READ COMMITTED re-checks each locked row
+ * against the condition, so it counts what the first left. On SQLite the write transaction
+ * already serialises: a plain count.
+ */
+export async function lockActiveSupervisors(tx: WriteTx): Promise<number> {
+  let query = tx.selectFrom('users').select('id').where('role', '=', 'supervisor').where('active', '=', 1).orderBy('id');
+  if (dialectOf(tx) === 'postgres') query = query.forUpdate();
+  return (await query.execute()).length;
 }
 
 /**
