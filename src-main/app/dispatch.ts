@@ -105,7 +105,7 @@ async function dispatchUnlogged(
     if (e instanceof AppFailure) return { envelope: { ok: false, error: e.toError() }, logged: e.logged };
     if (isDatabaseUnreachable(e)) {
       console.warn(`[dispatch] ${method}: the database cannot be reached (${e instanceof Error ? e.message : String(e)})`);
-      return { envelope: { ok: false, error: unavailable().toError() }, logged: false };
+      return { envelope: { ok: false, error: unavailable(e).toError() }, logged: false };
     }
     console.error(`[dispatch] ${method} failed:`, e);
     return refused('INTERNAL', 'Something went wrong inside Mediation Desk; nothing was changed. The error is in the log.');

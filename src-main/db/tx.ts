@@ -16,5 +16,28 @@ export type WriteTx = Transaction<Database> & { readonly [writeTxBrand]: true };
 export function inWriteTx<T>(db: Reader, work: (tx: WriteTx) => Promise<T>): Promise<T> {
   // Already inside a transaction (a use case composed of others): join it instead of nesting.
   if (db.isTransaction) return work(db as WriteTx);
-  return db.transaction().execute((tx) => work(tx as WriteTx));
+  let workDone = false;
+  return db
+    .transaction()
+    .execute(async (tx) => {
+      const result = await work(tx as WriteTx);
+      workDone = true;
+      return result;
+    })
+    .catch((e: unknown) => {
+      // Failed after the work: at the COMMIT, whose fate a lost connection leaves unknown.
+      if (workDone && e !== null && typeof e === 'object') (e as { [COMMIT_IN_DOUBT]?: true })[COMMIT_IN_DOUBT] = true;
+      throw e;
+    });
+}
+
+const COMMIT_IN_DOUBT = Symbol('commit in doubt');
+
+/**
+ * True for an error raised by a transaction's COMMIT (its work had all run). When the
+ * connection was lost there, the server may have committed before it went away or not: the
+ * caller must not be told that nothing was changed.
+ */
+export function commitInDoubt(e: unknown): boolean {
+  return e !== null && typeof e === 'object' && (e as { [COMMIT_IN_DOUBT]?: true })[COMMIT_IN_DOUBT] === true;
 }

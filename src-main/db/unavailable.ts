@@ -1,4 +1,5 @@
 import { AppFailure } from '../contract/errors';
+import { commitInDoubt } from './tx';
 
 /**
  * The one place that decides whether an error means "the case database cannot be reached"
@@ -51,6 +52,10 @@ export function isDatabaseUnreachable(error: unknown, depth = 0): boolean {
 }
 
 export const UNAVAILABLE_MESSAGE = 'The case database cannot be reached; Mediation Desk keeps retrying. Nothing was changed.';
+/** When the connection was lost at the COMMIT itself (db/tx.ts commitInDoubt): the change may have been saved. */
+export const UNAVAILABLE_AT_COMMIT_MESSAGE =
+  'The case database stopped answering while this change was being saved, so it may or may not have been made; Mediation Desk keeps retrying. Look at the case again once the database is back before repeating it.';
 
-/** The refusal a command gets while the database cannot be reached. */
-export const unavailable = (): AppFailure => new AppFailure('UNAVAILABLE', UNAVAILABLE_MESSAGE);
+/** The refusal a command gets while the database cannot be reached (given the error: whether its change may have been saved). */
+export const unavailable = (error?: unknown): AppFailure =>
+  new AppFailure('UNAVAILABLE', commitInDoubt(error) ? UNAVAILABLE_AT_COMMIT_MESSAGE : UNAVAILABLE_MESSAGE);

@@ -254,7 +254,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
         try {
           identity = (await resolveSession(db, sessionIdOf(token), sessionClock.now())) ?? identity;
         } catch (e) {
-          if (health.failed(e)) return { ok: false, error: unavailable().toError() };
+          if (health.failed(e)) return { ok: false, error: unavailable(e).toError() };
           throw e;
         }
       }
@@ -284,7 +284,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
         return { ok: true, value: { ...signedIn, serverTime: new Date(clock.now()).toISOString() } };
       } catch (e) {
         if (e instanceof AppFailure) return { ok: false, error: e.toError() };
-        if (health.failed(e)) return { ok: false, error: unavailable().toError() };
+        if (health.failed(e)) return { ok: false, error: unavailable(e).toError() };
         throw e;
       }
     },

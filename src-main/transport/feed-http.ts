@@ -46,7 +46,7 @@ export async function handleFeedRequest(api: FeedApi, req: IncomingMessage, res:
     if (isRefusal(e)) return sendFeedJson(res, e.status, e.body, {}, req);
     // The database away (reading the token, the cursor, a case's owner, an upload's chunks): 503 with
     // Retry-After (FEED.md), so the marketplace waits and retries, rather than a 500 it may give up on.
-    if (isDatabaseUnreachable(e)) return sendFeedJson(res, 503, { ok: false, error: unavailable().toError() }, {}, req);
+    if (isDatabaseUnreachable(e)) return sendFeedJson(res, 503, { ok: false, error: unavailable(e).toError() }, {}, req);
     console.error('[feed] unexpected error', e);
     sendFeedJson(
       res,

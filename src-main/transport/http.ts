@@ -95,7 +95,7 @@ export async function startHttpServer(core: CoreApi, opts: HttpServerOptions): P
     handle(req, res).catch((err: unknown) => {
       if (err instanceof HttpFailure) return sendJson(res, err.status, { ok: false, error: err.error });
       // The database away on a path that reads it outside a command (signing out): said as UNAVAILABLE, not a 500.
-      if (isDatabaseUnreachable(err)) return sendJson(res, 503, { ok: false, error: unavailable().toError() });
+      if (isDatabaseUnreachable(err)) return sendJson(res, 503, { ok: false, error: unavailable(err).toError() });
       // Thrown errors never reach the page; only a generic envelope does.
       console.error('[http] unexpected error', err);
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'Internal error' } });

@@ -114,7 +114,7 @@ export async function feedCall(
     return await runKept(ctx, feed, method, input, key, bodyHash, files);
   } catch (e) {
     if (e instanceof AppFailure) return fail(e.code, e.message, e.field);
-    if (isDatabaseUnreachable(e)) return { status: 503, body: { ok: false, error: unavailable().toError() }, replayed: false };
+    if (isDatabaseUnreachable(e)) return { status: 503, body: { ok: false, error: unavailable(e).toError() }, replayed: false };
     console.error(`[feed] ${feed.name} ${method} failed:`, e);
     return fail('INTERNAL', 'Something went wrong inside Mediation Desk; nothing was changed. Retry with the same Idempotency-Key.');
   }
