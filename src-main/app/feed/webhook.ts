@@ -89,6 +89,9 @@ export function startWebhookDelivery(db: Db, opts: WebhookOptions): WebhookDeliv
           headers: { 'Content-Type': 'application/json', 'X-Desk-Signature': signature(fresh.webhook_secret, t, body) },
           body,
           signal: AbortSignal.timeout(timeoutMs),
+          // FEED.md: retried until a 2xx from the URL. A redirect is not one: followed, a 302/303 would
+          // turn the POST into a GET of another page whose 200 would mark a batch nobody took as delivered.
+          redirect: 'manual',
         });
         await res.body?.cancel().catch(() => {});
         if (res.status < 200 || res.status > 299) error = `The webhook answered HTTP ${res.status}.`;
