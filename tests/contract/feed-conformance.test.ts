@@ -224,6 +224,13 @@ describe('the feed API from outside', () => {
     }
   });
 
+  it('does not list 404 for intake.dispute, which names no existing case: a dispute id of another feed is 409 DUPLICATE', async () => {
+    const other = await desk.addFeed('conformance-other');
+    const r = await feedPost(desk, 'intake.dispute', dispute('C-1'), newKey(), other.token);
+    expect([r.status, r.body.error?.code]).toEqual([409, 'DUPLICATE']);
+    expect(Object.keys(doc.paths['/feed/v1/call/intake.dispute']!.post!.responses)).not.toContain('404');
+  });
+
   it('lists 503 (busy, with Retry-After) for every operation, as it may answer it to any of them', () => {
     for (const [path, ops] of Object.entries(doc.paths))
       for (const [method, op] of Object.entries(ops)) {
@@ -281,11 +288,11 @@ describe('rate limit', () => {
 describe('webhook push and redirects', () => {
   let desk: Desk;
   let hook: Server;
-  const got: Array<{ method: string; url: string }> = [];
+  const got: Array<{ method: string; url: string; signature?: string }> = [];
   beforeAll(async () => {
     desk = await openDesk(undefined);
     hook = createServer((req, res) => {
-      got.push({ method: req.method!, url: req.url! });
+      got.push({ method: req.method!, url: req.url!, signature: req.headers['x-desk-signature'] as string | undefined });
       req.resume();
       req.on('end', () => {
         if (req.url === '/hook') {
@@ -302,13 +309,28 @@ describe('webhook push and redirects', () => {
     hook?.close();
   });
 
+  it('signs with t = the real unix time, so a receiver that refuses stale signatures takes it (the desk runs on a test clock)', async () => {
+    const port = (hook.address() as { port: number }).port;
+    const { token } = await desk.addFeed('fresh-signature', `http://127.0.0.1:${port}/fresh`);
+    expect((await feedPost(desk, 'intake.dispute', dispute('F-1'), newKey(), token)).status).toBe(200);
+    await desk.core.webhooks.runOnce();
+    const signed = got.filter((g) => g.url === '/fresh');
+    expect(signed.length).toBeGreaterThan(0);
+    for (const g of signed) {
+      const t = Number(/^t=(\d+),v1=[0-9a-f]{64}$/.exec(g.signature ?? '')?.[1]);
+      // A receiver's usual tolerance is five minutes; the desk's clock is months away from now.
+      expect(Math.abs(t - Date.now() / 1000), g.signature).toBeLessThan(300);
+    }
+    expect(Math.abs(desk.clock.now() - Date.now())).toBeGreaterThan(86_400_000);
+  });
+
   it('a webhook answering 302 has not taken the batch: no redirect is followed, the batch is retried', async () => {
     const { token } = await desk.addFeed('redirected', `http://127.0.0.1:${(hook.address() as { port: number }).port}/hook`);
     expect((await feedPost(desk, 'intake.dispute', dispute('R-1'), newKey(), token)).status).toBe(200);
     await desk.core.webhooks.runOnce();
     // FEED.md: POSTed to the URL, retried until a 2xx. A redirect is not a 2xx, and following it
     // would turn the POST into a GET of another page (fetch's rule for 302) whose 200 says nothing.
-    expect(got).toEqual([{ method: 'POST', url: '/hook' }]);
+    expect(got.filter((g) => g.url !== '/fresh').map(({ method, url }) => ({ method, url }))).toEqual([{ method: 'POST', url: '/hook' }]);
     const state = await desk.core.db
       .selectFrom('feeds')
       .select(['delivered_seq', 'delivery_attempts', 'delivery_error'])

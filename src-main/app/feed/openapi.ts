@@ -55,6 +55,7 @@ const ruleRefusals = {
   '413': refusal('FILE_TOO_LARGE'),
   '415': refusal('UNSUPPORTED_FILE'),
 };
+const { '404': _notFound, ...noNotFound } = ruleRefusals;
 const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',
@@ -81,7 +82,8 @@ export function feedOpenApi(): unknown {
         summary: `Call ${m}`,
         parameters: [idempotencyKey],
         requestBody: { required: true, content: { 'application/json': { schema: schemaOf(methods[m].input) } } },
-        responses: { '200': accepted('Accepted: {ok: true, value}'), ...common, ...ruleRefusals },
+        // intake.dispute names no existing case: another feed's dispute id is 409 DUPLICATE, never 404.
+        responses: { '200': accepted('Accepted: {ok: true, value}'), ...common, ...(m === 'intake.dispute' ? noNotFound : ruleRefusals) },
       },
     };
   paths['/feed/v1/evidence/{caseId}/{party}'] = {
