@@ -231,6 +231,28 @@ describe('the feed API from outside', () => {
     expect(Object.keys(doc.paths['/feed/v1/call/intake.dispute']!.post!.responses)).not.toContain('404');
   });
 
+  it("documents the Idempotency-Key the server takes: the document's pattern accepts exactly the keys the server accepts", async () => {
+    const param = (
+      doc.paths['/feed/v1/call/party.reply']!.post as unknown as { parameters: Array<{ name: string; schema: Schema }> }
+    ).parameters.find((p) => p.name === 'Idempotency-Key')!.schema;
+    expect(typeof param.pattern).toBe('string');
+    const pattern = new RegExp(param.pattern as string);
+    for (const key of ['a', 'a b', 'x'.repeat(200), 'x'.repeat(201), '~!@#$%^&*()', 'k\u00e9y', 'tab\there', 'a\u007f']) {
+      const r = await raw(desk.server.url, {
+        method: 'POST',
+        path: '/feed/v1/call/party.reply',
+        headers: {
+          Authorization: `Bearer ${desk.token}`,
+          'Content-Type': 'application/json',
+          'Idempotency-Key': Buffer.from(key, 'latin1').toString('latin1'),
+        },
+        body: JSON.stringify({ caseId: 'C-404', party: 'buyer', choice: 'reject' }),
+      }).catch(() => ({ status: 400 })); // a client may refuse to send some of these itself
+      const documented = pattern.test(key) && key.length <= 200;
+      expect(r.status === 400 ? 'refused' : 'taken', JSON.stringify(key)).toBe(documented ? 'taken' : 'refused');
+    }
+  });
+
   it('lists 503 (busy, with Retry-After) for every operation, as it may answer it to any of them', () => {
     for (const [path, ops] of Object.entries(doc.paths))
       for (const [method, op] of Object.entries(ops)) {

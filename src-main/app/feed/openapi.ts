@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../../contract/errors';
 import { EventsPage, FEED_CALL_METHODS } from '../../contract/feed';
 import { methods } from '../../contract/methods';
+import { IDEMPOTENCY_KEY } from './calls';
 
 /**
  * `GET /feed/v1/openapi.json`: OpenAPI 3.1 generated from the same zod schemas dispatch
@@ -61,7 +62,8 @@ const idempotencyKey = {
   in: 'header',
   required: true,
   description: '1–200 printable characters, unique per intended effect. The same key with the same body answers the first answer again.',
-  schema: { type: 'string', minLength: 1, maxLength: 200 },
+  // The server's own rule: printable ASCII, no space at either end (a header value's ends are trimmed anyway).
+  schema: { type: 'string', minLength: 1, maxLength: 200, pattern: IDEMPOTENCY_KEY.source },
 };
 
 /** The page as the desk sends it: FEED.md's `{events, next}` and the `ok: true` every answer carries. */
