@@ -215,14 +215,28 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   // A demo seeding interrupted half-way (the process killed) is finished before anything sweeps:
   // its history is written at past instants, and a sweep at today's time in between would spoil it.
   let resuming: Promise<void> | null = null;
+  /** This core is seeding right now (seedIfEmpty or a resume): its own marker is not an interrupted seeding. */
+  let seedingHere = 0;
+  const seedingInProcess = async <T>(work: () => Promise<T>): Promise<T> => {
+    seedingHere++;
+    try {
+      return await work();
+    } finally {
+      seedingHere--;
+    }
+  };
   const resumeDemo = (): Promise<void> =>
     (resuming ??= (async () => {
+      if (seedingHere) return;
       const m = await demoSeeding(db);
       // On SQLite a live seeder in another process of this machine is left alone; on a team's server the lock decides.
       if (!m || (!sharesServer(db) && seederAlive(m))) return;
-      await whileNoSweep(db, async () => {
-        if (await demoSeeding(db)) await (await loadDemo()).seedDemo(db, m.cases, m.now, evidence);
-      });
+      await seedingInProcess(() =>
+        whileNoSweep(db, async () => {
+          const still = await demoSeeding(db);
+          if (still) await (await loadDemo()).seedDemo(db, still.cases, still.now, evidence);
+        }),
+      );
     })().finally(() => (resuming = null)));
   await resumeDemo();
 
@@ -236,16 +250,20 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const warming = evidence.reuse
     .sync(db)
     .catch((e) => console.error('[evidence] the reuse index could not be loaded yet; the first upload loads it:', e));
-  const seedIfEmpty = async (cases: number) =>
+  const seedIfEmpty = async (cases: number) => {
+    await resuming; // a resume already under way in this process finishes first
     // Under the start-up lock, so desktops opened together on one empty server seed it once; an
     // interrupted seeding is finished (with its own figures) rather than started again.
-    underStartupLock(db, () =>
-      whileNoSweep(db, async () =>
-        (await isEmptyDatabase(db)) || (await demoSeeding(db))
-          ? (await loadDemo()).seedDemo(db, cases, clock.now(), evidence)
-          : { cases: 0, users: 0 },
+    return seedingInProcess(() =>
+      underStartupLock(db, () =>
+        whileNoSweep(db, async () =>
+          (await isEmptyDatabase(db)) || (await demoSeeding(db))
+            ? (await loadDemo()).seedDemo(db, cases, clock.now(), evidence)
+            : { cases: 0, users: 0 },
+        ),
       ),
     );
+  };
   if (opts.demoIfEmpty) await seedIfEmpty(opts.demoIfEmpty);
 
   const feed = openFeedApi(context, { rateLimit: opts.feedRateLimit });

@@ -112,14 +112,17 @@ async function finish(kind: 'demo' | 'serve', t: Target, dataDir: string): Promi
   const child = start(kind, t, dataDir);
   const output = () => (child as unknown as { output: string }).output;
   if (kind === 'serve') {
-    for (let i = 0; !/is serving/.test(output()); i++) {
+    // After it serves, serve --demo gives the demo's cases to the demo feed and says so: wait for that.
+    for (let i = 0; !/demo's cases belong|owns no cases|feed was not set up/.test(output()); i++) {
       if (child.exitCode !== null || i > 2400) throw new Error(`serve did not start: ${output()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     child.kill('SIGTERM');
   }
   const code = await exited(child);
-  expect(code, output()).toBe(0);
+  // serve installs its SIGTERM handler only after setting up the demo's feed: a SIGTERM before that
+  // ends it by the signal (code null), its seeding being over either way (it serves only after).
+  expect(code === 0 || (kind === 'serve' && code === null && child.signalCode === 'SIGTERM'), output()).toBe(true);
 }
 
 /** Starts `kind` and SIGKILLs it as soon as `reached` holds; fails if the run ends first. */
@@ -190,6 +193,28 @@ async function snapshot(t: Target): Promise<Record<string, unknown>> {
   return s;
 }
 
+/** What only the seeding writes (a deadline sweep adds events, decisions, refunds and moves states, but never these). */
+const SEEDED = [
+  'users',
+  'policies',
+  'accounts',
+  'orders',
+  'cases',
+  'case_commands',
+  'evidence_requests',
+  'evidence',
+  'evidence_files',
+  'proposals',
+  'appeals',
+  'reviewed',
+  'feed_cases',
+  'marker',
+  'historyDone',
+  'evidenceDone',
+  'duplicateCommands',
+];
+const seeded = (s: Record<string, unknown>) => Object.fromEntries(SEEDED.map((k) => [k, s[k]]));
+
 const dialects: Array<{ name: string; target: (name: string, dir: string) => Promise<Target> }> = [
   { name: 'sqlite', target: async (name, dir) => sqliteTarget(dir, name) },
   ...(process.env.TEST_DATABASE_URL
@@ -215,15 +240,16 @@ describe.each(dialects)('demo seeding killed and resumed ($name)', ({ target }) 
     expect(await killed.query(setting('demo.seeding'))).not.toBeNull();
     await finish('demo', killed, data);
     expect(await snapshot(killed)).toEqual(whole);
-    // Once whole, `serve --demo` finds nothing to do.
+    // Once whole, `serve --demo` seeds nothing again. (It sweeps at the real time, minutes after the
+    // demo's instant: a deadline due meanwhile may fire, so only what a sweep never writes is compared.)
     await finish('serve', killed, data);
-    expect(await snapshot(killed)).toEqual(whole);
+    expect(seeded(await snapshot(killed))).toEqual(seeded(whole));
 
     // serve --demo's first-run seeding, killed in its history, is finished by the next serve.
     const served = await target('served', dir);
     const servedData = join(dir, 'served-data');
     await killWhen('serve', served, servedData, 'a few history steps', async () => (await num(served, setting('demo.history.step'))) >= 10);
     await finish('serve', served, servedData);
-    expect(await snapshot(served)).toEqual(whole);
+    expect(seeded(await snapshot(served))).toEqual(seeded(whole));
   }, 900_000);
 });
