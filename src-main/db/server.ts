@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema';
 import type { Client, Pool, PoolClient } from 'pg';
 import { isDatabaseUnreachable } from './unavailable';
+import { demoSeeding } from './repos/demo';
 
 /**
  * The shared PostgreSQL server of a team: a pool that survives its connections dying (a
@@ -79,8 +80,13 @@ export async function whileNoSweep<T>(db: Kysely<Database>, work: () => Promise<
   return underAdvisoryLock(db, SEEDING_LOCK, work);
 }
 
-/** Runs `work` (a deadline sweep) unless a desktop is seeding the demo right now: then 'busy', at once. */
+/**
+ * Runs `work` (a deadline sweep) unless a desktop is seeding the demo right now, or a seeding was
+ * interrupted and not finished yet (its marker is there: see demo/seed.ts): then 'busy', at once.
+ * A sweep at today's time between two steps of the demo's history would spoil the rest of it.
+ */
 export async function unlessSeeding<T>(db: Kysely<Database>, work: () => Promise<T>): Promise<T | 'busy'> {
+  if (await demoSeeding(db)) return 'busy';
   if (!sharesServer(db)) return work();
   return db.connection().execute(async (conn) => {
     const { rows } = await sql<{ got: boolean }>`SELECT pg_try_advisory_lock_shared(${sql.lit(SEEDING_LOCK)}) AS got`.execute(conn);

@@ -23,6 +23,8 @@ import type { ServiceContext } from '../app/handlers';
 import { replayInWorker } from '../app/replay/in-worker';
 import { caseExists } from '../db/repos/case-reads';
 import { userExists } from '../db/repos/users';
+import { commandCounts, insertSetting, settingExists } from '../db/repos/demo';
+import { inWriteTx } from '../db/tx';
 
 /**
  * Demo cases whose evidence is real files, taken in through the real intake paths: the
@@ -49,26 +51,39 @@ const DAY = 24 * HOUR;
 const MEDIATOR_ID = 'lena';
 const MEDIATOR: Identity = { kind: 'user', userId: MEDIATOR_ID, name: 'Lena Hoffmann', role: 'mediator' };
 const INTAKE: Identity = { kind: 'intake' };
-const DONE_MARKER = 'D-900001';
+/** Written once every story is told; a run killed before it is resumed by the next (see seedDemoEvidence). */
+const DONE_KEY = 'demo.evidence';
+const STORY_CASES = ['D-900001', 'D-900002', 'D-900003'];
 
 export interface DemoEvidenceSummary {
   cases: number;
   files: number;
 }
 
-/** Adds the stories once (does nothing when D-900001 exists or the demo mediator is missing). */
+/**
+ * Adds the stories once (does nothing when they are all told or the demo mediator is missing).
+ * Resumable: a run killed half-way is finished by the next one, which skips the imports of
+ * cases that exist and, on each case, as many calls as its command log has accepted (every
+ * call of a story is one accepted command, in order).
+ */
 export async function seedDemoEvidence(
   base: { db: ServiceContext['db']; evidence: EvidenceFiles },
   now: number,
 ): Promise<DemoEvidenceSummary> {
   const { db } = base;
-  if (await caseExists(db, DONE_MARKER)) return { cases: 0, files: 0 };
+  if (await settingExists(db, DONE_KEY)) return { cases: 0, files: 0 };
   if (!(await userExists(db, MEDIATOR_ID))) return { cases: 0, files: 0 };
+  const accepted = await commandCounts(db, STORY_CASES);
+  const calls = new Map<string, number>();
 
   // Every step happens at its own instant in the past, oldest first.
   let at = now;
   const ctx: ServiceContext = { db, evidence: base.evidence, clock: { now: () => at }, notify: () => {}, replayCases: replayInWorker };
   const run = async (when: number, identity: Identity, method: string, input: unknown): Promise<unknown> => {
+    const caseId = (input as { caseId: string }).caseId;
+    const n = calls.get(caseId) ?? 0;
+    calls.set(caseId, n + 1);
+    if (n < (accepted.get(caseId) ?? 0)) return null; // done by a run that was interrupted later
     at = when;
     const r = await dispatch(ctx, method, input, identity);
     if (!r.ok)
@@ -364,6 +379,7 @@ export async function seedDemoEvidence(
         'QC station picture, charging test passed.',
       ),
     );
+    await inWriteTx(db, (tx) => insertSetting(tx, DONE_KEY, new Date(now).toISOString(), { keepExisting: true }));
     return { cases: 3, files };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -377,6 +393,8 @@ async function importWithFiles(
   now: number,
   dispute: Record<string, unknown>,
 ): Promise<void> {
+  // One transaction writes the case with its files: if it exists, this import was done.
+  if (await caseExists(base.db, String(dispute.id))) return;
   await importStream(base.db, [{ line: 1, value: dispute }], {
     now,
     files: { baseDir: dir, evidence: base.evidence },

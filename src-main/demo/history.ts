@@ -3,7 +3,17 @@ import { isNotReceived, type Outcome, type Party, type Reason } from '../contrac
 import { AppFailure } from '../contract/errors';
 import { loadCaseState } from '../db/repos/case';
 import type { Db } from '../db/connect';
-import { backdatePolicy, escalatedCasesUpTo, insertSetting, pendingQualitySamples, policyVersions, settingExists } from '../db/repos/demo';
+import {
+  backdatePolicy,
+  casesByIds,
+  escalatedCasesUpTo,
+  insertSetting,
+  policyVersions,
+  putSetting,
+  qualitySamplesNotDecidedBy,
+  readSetting,
+  settingExists,
+} from '../db/repos/demo';
 import { existingUserIds } from '../db/repos/users';
 import { inWriteTx } from '../db/tx';
 import type { Actor, Command } from '../engine/commands';
@@ -33,6 +43,10 @@ const DAY = 24 * HOUR;
 const STRIDE = 3;
 const MIN_AGE = DAY;
 const DONE_KEY = 'demo.history';
+/** The stories' cases, chosen once (`[plan index, case id]`), so a resumed run works the same cases. */
+const CAST_KEY = 'demo.history.cast';
+/** How many steps are done: written in each step's own transaction. */
+const STEP_KEY = 'demo.history.step';
 /** A demo installation samples with a known secret so the demo is the same every time (a real one gets a random secret). */
 const DEMO_SECRET = createHash('sha256').update('mediation-desk demo sampling secret').digest('hex');
 
@@ -176,17 +190,85 @@ export async function seedDemoHistory(db: Db, now: number): Promise<DemoHistoryS
   await ensurePolicy(db, now);
   await inWriteTx(db, (tx) => insertSetting(tx, SECRET_KEY, DEMO_SECRET, { keepExisting: true }));
 
-  const pool = (await escalatedCasesUpTo(db, now - MIN_AGE))
-    .filter((_, i) => i % STRIDE === 1)
-    .map((r): Candidate => ({
-      id: r.id,
-      escalatedAt: r.escalated_at,
-      reason: r.reason as Reason,
-      remedy: r.claim_remedy,
-      claim: r.claim_amount_minor,
-      total: r.total_minor,
-    }));
+  // The cast is chosen once and kept: a run interrupted half-way (the process killed) is resumed
+  // by the next one with the same stories on the same cases, from the first step not done.
+  const cast = await castOf(db, now);
 
+  const decisions = new Map<string, number>(); // per mediator, for the habit cycle
+  const steps: Step[] = [];
+  for (const { plan, c } of cast) steps.push(...storySteps(plan, c, decisions));
+  steps.sort((a, b) => a.at - b.at);
+
+  // Version 2 of the policy, six days ago: a bigger quality sample while the new mediators settle in.
+  const v2At = now - 6 * DAY;
+  const first = steps[0]?.at ?? v2At;
+  await backdateDefaults(db, Math.min(first, v2At) - DAY);
+  let published = false;
+  const done = Number((await readSetting(db, STEP_KEY)) ?? 0);
+  for (const [n, step] of steps.entries()) {
+    if (n < done) continue;
+    if (!published && step.at >= v2At) {
+      await publishV2(db, v2At);
+      published = true;
+    }
+    await sweep(db, step.at);
+    const command = typeof step.command === 'function' ? step.command((await loadCaseState(db, step.caseId))!) : step.command;
+    try {
+      await runCaseCommand(db, step.caseId, command, step.actor, step.at, {
+        alsoInTransaction: (tx) => putSetting(tx, STEP_KEY, String(n + 1)),
+      });
+    } catch (e) {
+      if (e instanceof AppFailure)
+        throw new Error(
+          `demo history: ${command.type} on ${step.caseId} at ${new Date(step.at).toISOString()} was refused (${e.code}: ${e.message})`,
+          { cause: e },
+        );
+      throw e;
+    }
+  }
+  if (!published) await publishV2(db, v2At);
+  await sweep(db, now);
+  await reviewSomeSamples(db, now);
+  await inWriteTx(db, (tx) => insertSetting(tx, DONE_KEY, new Date(now).toISOString()));
+  return { cases: cast.length, steps: steps.length };
+}
+
+/** The stories and their cases: chosen on the first run and stored, read back on a resumed one. */
+async function castOf(db: Db, now: number): Promise<Array<{ plan: Plan; c: Candidate; index: number }>> {
+  const stored = await readSetting(db, CAST_KEY);
+  if (stored === null) {
+    const chosen = chooseCast((await escalatedCasesUpTo(db, now - MIN_AGE)).filter((_, i) => i % STRIDE === 1).map(candidateOf), now);
+    await inWriteTx(db, (tx) => insertSetting(tx, CAST_KEY, JSON.stringify(chosen.map((x) => [x.index, x.c.id])), { keepExisting: true }));
+  }
+  const pairs = JSON.parse((await readSetting(db, CAST_KEY))!) as Array<[number, string]>;
+  const byId = new Map(
+    (
+      await casesByIds(
+        db,
+        pairs.map(([, id]) => id),
+      )
+    ).map((r) => [r.id, candidateOf(r)]),
+  );
+  return pairs.map(([index, id]) => ({ plan: PLAN[index]!, c: byId.get(id)!, index }));
+}
+
+const candidateOf = (r: {
+  id: string;
+  escalated_at: number;
+  reason: string;
+  claim_remedy: string;
+  claim_amount_minor: number;
+  total_minor: number;
+}): Candidate => ({
+  id: r.id,
+  escalatedAt: r.escalated_at,
+  reason: r.reason as Reason,
+  remedy: r.claim_remedy,
+  claim: r.claim_amount_minor,
+  total: r.total_minor,
+});
+
+function chooseCast(pool: Candidate[], now: number): Array<{ plan: Plan; c: Candidate; index: number }> {
   // Each story takes the case escalated nearest to its target time: long enough ago for the
   // story to be over by now, spread over a few more days so the work spans the last week.
   const order = PLAN.map((p, i) => ({ p, i })).sort((a, b) => NEEDS[b.p.kind] - NEEDS[a.p.kind] || a.i - b.i);
@@ -211,40 +293,7 @@ export async function seedDemoHistory(db: Db, now: number): Promise<DemoHistoryS
     cast.push({ plan: p, c: best, index: i });
   }
   cast.sort((a, b) => a.index - b.index);
-
-  const decisions = new Map<string, number>(); // per mediator, for the habit cycle
-  const steps: Step[] = [];
-  for (const { plan, c } of cast) steps.push(...storySteps(plan, c, decisions));
-  steps.sort((a, b) => a.at - b.at);
-
-  // Version 2 of the policy, six days ago: a bigger quality sample while the new mediators settle in.
-  const v2At = now - 6 * DAY;
-  const first = steps[0]?.at ?? v2At;
-  await backdateDefaults(db, Math.min(first, v2At) - DAY);
-  let published = false;
-  for (const step of steps) {
-    if (!published && step.at >= v2At) {
-      await publishV2(db, v2At);
-      published = true;
-    }
-    await sweep(db, step.at);
-    const command = typeof step.command === 'function' ? step.command((await loadCaseState(db, step.caseId))!) : step.command;
-    try {
-      await runCaseCommand(db, step.caseId, command, step.actor, step.at);
-    } catch (e) {
-      if (e instanceof AppFailure)
-        throw new Error(
-          `demo history: ${command.type} on ${step.caseId} at ${new Date(step.at).toISOString()} was refused (${e.code}: ${e.message})`,
-          { cause: e },
-        );
-      throw e;
-    }
-  }
-  if (!published) await publishV2(db, v2At);
-  await sweep(db, now);
-  await reviewSomeSamples(db, now);
-  await inWriteTx(db, (tx) => insertSetting(tx, DONE_KEY, new Date(now).toISOString()));
-  return { cases: cast.length, steps: steps.length };
+  return cast;
 }
 
 function fits(kind: Kind, c: Candidate): boolean {
@@ -414,10 +463,13 @@ async function publishV2(db: Db, at: number): Promise<void> {
   );
 }
 
-/** Amara reviews up to two of the oldest samples she did not decide herself, leaving at least three pending for the demo. */
+/**
+ * Amara reviews up to two of the oldest samples she did not decide herself, leaving at least three
+ * pending for the demo; those she reviewed already (a resumed run) are not reviewed again.
+ */
 async function reviewSomeSamples(db: Db, now: number): Promise<void> {
-  const pending = await pendingQualitySamples(db, 'amara');
-  pending.splice(Math.max(0, Math.min(2, pending.length - 3)));
+  const samples = await qualitySamplesNotDecidedBy(db, 'amara');
+  samples.splice(Math.max(0, Math.min(2, samples.length - 3)));
   const verdicts = [
     { verdict: 'agree' as const, note: 'Reasons match the evidence; amount within policy.' },
     {
@@ -425,5 +477,6 @@ async function reviewSomeSamples(db: Db, now: number): Promise<void> {
       note: 'A full refund without asking the seller for evidence first; the photos do not show the claimed fault.',
     },
   ];
-  for (const [i, p] of pending.entries()) await reviewQuality(db, { caseId: p.case_id, ...verdicts[i]! }, 'amara', now - (6 - i) * HOUR);
+  for (const [i, p] of samples.entries())
+    if (p.reviewed_at === null) await reviewQuality(db, { caseId: p.case_id, ...verdicts[i]! }, 'amara', now - (6 - i) * HOUR);
 }

@@ -19,7 +19,8 @@ import { ensurePolicy } from '../db/repos/policy';
 import { sweep } from '../app/sweep/sweep';
 import { IntegrityMonitor } from '../app/audit/integrity';
 import { dueDeadlines, nextDueAt } from '../db/repos/deadlines';
-import { isEmptyDatabase } from '../db/repos/demo';
+import { demoSeeding, isEmptyDatabase } from '../db/repos/demo';
+import { seederAlive } from '../demo/seeding';
 import { signIn, sessionIdOf } from '../app/session/sign-in';
 import { resolveSession, signOutSession } from '../app/session/sessions';
 import { sharesServer, underStartupLock, unlessSeeding, whileNoSweep } from '../db/server';
@@ -162,9 +163,12 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
             },
           }),
         );
-        // A desktop is seeding the demo (its history at past instants): try again shortly.
-        if (report === 'busy') busy = true;
-        else done = report.applied + report.stale;
+        // A desktop is seeding the demo (its history at past instants): try again shortly; one
+        // whose seeding was interrupted (the process killed) is finished here.
+        if (report === 'busy') {
+          busy = true;
+          void resumeDemo().catch((e: unknown) => console.error('[demo] the interrupted demo seeding could not be finished:', e));
+        } else done = report.applied + report.stale;
         if (unannounced.length) notify(unannounced, 'sweep');
       } catch (e) {
         if (health.failed(e)) console.warn('[sweep] the database cannot be reached; the sweep runs again once it answers');
@@ -208,6 +212,34 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     rescheduling.unref();
   });
 
+  // A demo seeding interrupted half-way (the process killed) is finished before anything sweeps:
+  // its history is written at past instants, and a sweep at today's time in between would spoil it.
+  let resuming: Promise<void> | null = null;
+  /** This core is seeding right now (seedIfEmpty or a resume): its own marker is not an interrupted seeding. */
+  let seedingHere = 0;
+  const seedingInProcess = async <T>(work: () => Promise<T>): Promise<T> => {
+    seedingHere++;
+    try {
+      return await work();
+    } finally {
+      seedingHere--;
+    }
+  };
+  const resumeDemo = (): Promise<void> =>
+    (resuming ??= (async () => {
+      if (seedingHere) return;
+      const m = await demoSeeding(db);
+      // On SQLite a live seeder in another process of this machine is left alone; on a team's server the lock decides.
+      if (!m || (!sharesServer(db) && seederAlive(m))) return;
+      await seedingInProcess(() =>
+        whileNoSweep(db, async () => {
+          const still = await demoSeeding(db);
+          if (still) await (await loadDemo()).seedDemo(db, still.cases, still.now, evidence);
+        }),
+      );
+    })().finally(() => (resuming = null)));
+  await resumeDemo();
+
   // Catch up on everything that fell due while the application was closed. A long backlog (a
   // long weekend) runs in the background, in chunks, so the windows open at once and show its
   // progress (change notices with `progress`); a command on a case still applies that case's
@@ -218,13 +250,20 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const warming = evidence.reuse
     .sync(db)
     .catch((e) => console.error('[evidence] the reuse index could not be loaded yet; the first upload loads it:', e));
-  const seedIfEmpty = async (cases: number) =>
-    // Under the start-up lock, so desktops opened together on one empty server seed it once.
-    underStartupLock(db, async () =>
-      (await isEmptyDatabase(db))
-        ? whileNoSweep(db, async () => (await loadDemo()).seedDemo(db, cases, clock.now(), evidence))
-        : { cases: 0, users: 0 },
+  const seedIfEmpty = async (cases: number) => {
+    await resuming; // a resume already under way in this process finishes first
+    // Under the start-up lock, so desktops opened together on one empty server seed it once; an
+    // interrupted seeding is finished (with its own figures) rather than started again.
+    return seedingInProcess(() =>
+      underStartupLock(db, () =>
+        whileNoSweep(db, async () =>
+          (await isEmptyDatabase(db)) || (await demoSeeding(db))
+            ? (await loadDemo()).seedDemo(db, cases, clock.now(), evidence)
+            : { cases: 0, users: 0 },
+        ),
+      ),
     );
+  };
   if (opts.demoIfEmpty) await seedIfEmpty(opts.demoIfEmpty);
 
   const feed = openFeedApi(context, { rateLimit: opts.feedRateLimit });

@@ -37,6 +37,9 @@ class FeedFailure extends Error {
 const failure = (status: number, code: AppError['code'], message: string, field?: string) =>
   new FeedFailure(status, field === undefined ? { code, message } : { code, message, field });
 
+/** 405 names the method the endpoint takes in `Allow`, as RFC 9110 §15.5.6 requires. */
+const notAllowed = (allow: string, message: string) => new FeedFailure(405, { code: 'VALIDATION', message }, { Allow: allow });
+
 /** Handles a request whose path starts with /feed/; answers everything itself. */
 export async function handleFeedRequest(api: FeedApi, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   try {
@@ -74,16 +77,17 @@ async function route(api: FeedApi, req: IncomingMessage, res: ServerResponse, pa
     );
 
   if (path === '/feed/v1/events') {
-    if (req.method !== 'GET') throw failure(405, 'VALIDATION', 'Read events with GET.');
+    if (req.method !== 'GET') throw notAllowed('GET', 'Read events with GET.');
     const q = new URL(req.url ?? '/', 'http://desk').searchParams;
     const answer = await api.events(feed, { after: q.get('after') ?? undefined, limit: q.get('limit') ?? undefined });
     return sendFeedJson(res, answer.status, answer.body);
   }
   const call = /^\/feed\/v1\/call\/([A-Za-z0-9_.-]{1,100})$/.exec(path);
   if (call?.[1] !== undefined) {
-    if (req.method !== 'POST') throw failure(405, 'VALIDATION', 'Call methods with POST.');
+    if (req.method !== 'POST') throw notAllowed('POST', 'Call methods with POST.');
     const key = idempotencyKey(req);
-    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+    // application/json itself (parameters allowed): not application/json-patch+json, application/jsonlines, …
+    if (!/^application\/json\s*(?:;|$)/i.test(req.headers['content-type'] ?? ''))
       throw failure(415, 'UNSUPPORTED_FILE', 'Send the input as Content-Type: application/json.');
     const raw = await readBody(req, MAX_FEED_JSON_BYTES);
     let text: string;
@@ -105,7 +109,7 @@ async function route(api: FeedApi, req: IncomingMessage, res: ServerResponse, pa
   }
   const evidence = /^\/feed\/v1\/evidence\/([^/]{1,400})\/([^/]{1,20})$/.exec(path);
   if (evidence?.[1] !== undefined && evidence[2] !== undefined) {
-    if (req.method !== 'POST') throw failure(405, 'VALIDATION', 'Upload evidence with POST.');
+    if (req.method !== 'POST') throw notAllowed('POST', 'Upload evidence with POST.');
     const key = idempotencyKey(req);
     if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? ''))
       throw failure(415, 'UNSUPPORTED_FILE', 'Send the files as Content-Type: multipart/form-data (one to ten `file` parts).');

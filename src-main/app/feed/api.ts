@@ -43,10 +43,10 @@ export interface FeedUpload {
 export const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 20, burst: 100 };
 
 export function openFeedApi(ctx: ServiceContext, opts: { rateLimit?: RateLimit } = {}): FeedApi {
-  // Wall time, not the case clock: under `serve --test-clock` the case clock stands still until a
-  // test moves it, and a bucket refilled by it stayed empty after its first 100 calls (429 for good).
-  const wallClock = ctx.sessionClock ?? ctx.clock;
-  const limiter = new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT, () => wallClock.now());
+  // Real elapsed time, not the case clock: a test clock (`serve --test-clock`) that stands still never
+  // refilled the bucket, so a feed told "Retry-After: 1" was refused again however long it waited; a
+  // monotonic one does not drain the bucket either when the wall clock is set back.
+  const limiter = new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT, () => performance.now());
   const refuse = (e: AppFailure): FeedAnswer => ({ status: statusOf(e.code), body: { ok: false, error: e.toError() }, replayed: false });
   return {
     authenticate: (token) => authenticateFeed(ctx.db, token),

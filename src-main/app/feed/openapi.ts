@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../../contract/errors';
 import { EventsPage, FEED_CALL_METHODS } from '../../contract/feed';
 import { methods } from '../../contract/methods';
+import { IDEMPOTENCY_KEY } from './calls';
 
 /**
  * `GET /feed/v1/openapi.json`: OpenAPI 3.1 generated from the same zod schemas dispatch
@@ -28,21 +29,48 @@ const refusal = (description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
+const retryAfter = { 'Retry-After': { description: 'Seconds to wait before sending again.', schema: { type: 'integer', minimum: 1 } } };
 const common = {
   '400': refusal('VALIDATION: the input is not what the method takes (the field is named).'),
   '401': refusal('UNAUTHENTICATED: the token is unknown or revoked.'),
-  '429': {
-    ...refusal('RATE_LIMITED: too many calls; wait Retry-After seconds.'),
-    headers: { 'Retry-After': { schema: { type: 'integer' } } },
+  '429': { ...refusal('RATE_LIMITED: too many calls; wait Retry-After seconds.'), headers: retryAfter },
+  '503': {
+    ...refusal(
+      'UNAVAILABLE: the desk is busy (the image queue is full, the database is away); nothing was kept under the key, send again after Retry-After seconds.',
+    ),
+    headers: retryAfter,
   },
 };
+/** A call's or an upload's answer: `{ok: true, value}` (the value as the method's answer in SCENARIOS.md). */
+const accepted = (description: string) => ({
+  description,
+  content: {
+    'application/json': {
+      schema: { type: 'object', required: ['ok', 'value'], properties: { ok: { const: true }, value: { type: 'object' } } },
+    },
+  },
+});
+const ruleRefusals = {
+  '404': refusal('NOT_FOUND: no such case in this feed.'),
+  '409': refusal('A rule refused the call (e.g. DEADLINE_PASSED), or CONFLICT: the key was used with another body.'),
+  '413': refusal('FILE_TOO_LARGE'),
+  '415': refusal('UNSUPPORTED_FILE'),
+};
+const { '404': _notFound, ...noNotFound } = ruleRefusals;
 const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',
   required: true,
   description: '1–200 printable characters, unique per intended effect. The same key with the same body answers the first answer again.',
-  schema: { type: 'string', minLength: 1, maxLength: 200 },
+  // The server's own rule: printable ASCII, no space at either end (a header value's ends are trimmed anyway).
+  schema: { type: 'string', minLength: 1, maxLength: 200, pattern: IDEMPOTENCY_KEY.source },
 };
+
+/** The page as the desk sends it: FEED.md's `{events, next}` and the `ok: true` every answer carries. */
+function eventsAnswer(): Record<string, unknown> {
+  const page = schemaOf(EventsPage, 'output') as { properties: Record<string, unknown>; required: string[] };
+  return { ...page, properties: { ok: { const: true }, ...page.properties }, required: ['ok', ...page.required] };
+}
 
 let cached: unknown = null;
 
@@ -56,14 +84,8 @@ export function feedOpenApi(): unknown {
         summary: `Call ${m}`,
         parameters: [idempotencyKey],
         requestBody: { required: true, content: { 'application/json': { schema: schemaOf(methods[m].input) } } },
-        responses: {
-          '200': { description: 'Accepted: {ok: true, value}', content: { 'application/json': { schema: { type: 'object' } } } },
-          ...common,
-          '404': refusal('NOT_FOUND: no such case in this feed.'),
-          '409': refusal('A rule refused the call (e.g. DEADLINE_PASSED), or CONFLICT: the key was used with another body.'),
-          '413': refusal('FILE_TOO_LARGE'),
-          '415': refusal('UNSUPPORTED_FILE'),
-        },
+        // intake.dispute names no existing case: another feed's dispute id is 409 DUPLICATE, never 404.
+        responses: { '200': accepted('Accepted: {ok: true, value}'), ...common, ...(m === 'intake.dispute' ? noNotFound : ruleRefusals) },
       },
     };
   paths['/feed/v1/evidence/{caseId}/{party}'] = {
@@ -90,12 +112,7 @@ export function feedOpenApi(): unknown {
           },
         },
       },
-      responses: {
-        '200': { description: "As party.submitEvidence's answer" },
-        ...common,
-        '413': refusal('FILE_TOO_LARGE'),
-        '415': refusal('UNSUPPORTED_FILE'),
-      },
+      responses: { '200': accepted("Accepted, as party.submitEvidence's answer"), ...common, ...ruleRefusals },
     },
   };
   paths['/feed/v1/events'] = {
@@ -107,7 +124,7 @@ export function feedOpenApi(): unknown {
         { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
       ],
       responses: {
-        '200': { description: '{events, next}', content: { 'application/json': { schema: schemaOf(EventsPage, 'output') } } },
+        '200': { description: '{ok: true, events, next}', content: { 'application/json': { schema: eventsAnswer() } } },
         ...common,
       },
     },

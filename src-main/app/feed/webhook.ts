@@ -35,6 +35,12 @@ export interface WebhookOptions {
   maxMs?: number;
   /** A POST that has not answered by then counts as failed. */
   timeoutMs?: number;
+  /**
+   * The signature's `t` (unix seconds): real time, default Date.now, not `clock`. A receiver checks
+   * it against its own clock to refuse replayed deliveries; a desk on a test clock signed with
+   * the test's instant (days off), which such a receiver refused as stale or from the future.
+   */
+  wallClock?: () => number;
 }
 
 export interface WebhookDelivery {
@@ -81,7 +87,7 @@ export function startWebhookDelivery(db: Db, opts: WebhookOptions): WebhookDeliv
         events: rows.map((r) => ({ seq: r.seq, at: new Date(r.at).toISOString(), type: r.type, caseId: r.caseId, data: r.data })),
         next: rows.at(-1)!.seq,
       });
-      const t = Math.floor(opts.clock.now() / 1000);
+      const t = Math.floor((opts.wallClock ?? Date.now)() / 1000);
       let error: string | null = null;
       try {
         const res = await send(fresh.webhook_url, {
@@ -89,6 +95,9 @@ export function startWebhookDelivery(db: Db, opts: WebhookOptions): WebhookDeliv
           headers: { 'Content-Type': 'application/json', 'X-Desk-Signature': signature(fresh.webhook_secret, t, body) },
           body,
           signal: AbortSignal.timeout(timeoutMs),
+          // FEED.md: retried until a 2xx from the URL. A redirect is not one: followed, a 302/303 would
+          // turn the POST into a GET of another page whose 200 would mark a batch nobody took as delivered.
+          redirect: 'manual',
         });
         await res.body?.cancel().catch(() => {});
         if (res.status < 200 || res.status > 299) error = `The webhook answered HTTP ${res.status}.`;
