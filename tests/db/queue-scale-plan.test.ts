@@ -7,7 +7,7 @@ import type { Db } from '../../src-main/db/connect';
 import { explain } from '../../src-main/db/dialect';
 import { importStream } from '../../src-main/app/intake/bulk-import';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
-import { queueCounts, queuePage } from '../../src-main/app/queue/queue';
+import { queueCounts, queuePage, type QueueQuery } from '../../src-main/app/queue/queue';
 import { openTestDb } from './harness';
 import { claimNextCase } from '../../src-main/app/case/commands';
 import { inWriteTx } from '../../src-main/db/tx';
@@ -125,7 +125,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('counts and "All open" plans on 
       const windowed = 'status' in q;
       const { plan } = await planOfFirstQuery(
         db,
-        (d) => queuePage(d, q, null, NOW),
+        (d) => queuePage(d, q as unknown as QueueQuery, null, NOW),
         (s) => windowed === /offset/i.test(s),
       );
       const text = plan.join('\n');
