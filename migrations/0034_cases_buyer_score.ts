@@ -21,13 +21,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .alterTable('cases')
     .addColumn('buyer_score', 'integer', (c) => c.notNull().defaultTo(-1))
     .execute();
-  await copyAndIndex(db);
+  await copyScores(db);
+  await createRiskIndexes(db);
 }
 
-/** The backfill and the indexes, once the column exists (timed on its own by src-main/bench/risk-sort.ts). */
-export async function copyAndIndex(db: Kysely<any>): Promise<void> {
-  await sql`UPDATE cases SET buyer_score = (SELECT br.score FROM buyer_risk br WHERE br.buyer_id = cases.buyer_id)
-    WHERE EXISTS (SELECT 1 FROM buyer_risk br WHERE br.buyer_id = cases.buyer_id)`.execute(db);
+/**
+ * The backfill: the scored buyers' cases only (the others keep -1), one UPDATE … FROM (SQLite
+ * 3.33+ and PostgreSQL: one lookup of buyer_risk per case), written while no index holds the column.
+ */
+export async function copyScores(db: Kysely<any>): Promise<void> {
+  await sql`UPDATE cases SET buyer_score = br.score FROM buyer_risk br WHERE br.buyer_id = cases.buyer_id`.execute(db);
+}
+
+/** The three indexes of the sort by risk, built once the column is filled. */
+export async function createRiskIndexes(db: Kysely<any>): Promise<void> {
   await sql`CREATE INDEX cases_queue_by_risk ON cases (status, buyer_score, buyer_id, id)`.execute(db);
   await sql`CREATE INDEX cases_open_by_risk ON cases (buyer_score, buyer_id, id) ${OPEN}`.execute(db);
   await sql`CREATE INDEX cases_by_risk ON cases (buyer_score, buyer_id, id)`.execute(db);

@@ -7,6 +7,8 @@ import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { applyRiskEvents, type RiskEvent } from '../../src-main/db/repos/risk/updates';
 import { inWriteTx } from '../../src-main/db/tx';
 import { DIALECTS, openTestDb } from './harness';
+import { sql } from 'kysely';
+import * as m0034 from '../../migrations/0034_cases_buyer_score';
 
 /**
  * cases.buyer_score (migrations/0034) is the buyer's stored score in every committed state,
@@ -121,4 +123,20 @@ describe.each(DIALECTS)('the case’s copy of its buyer’s score on $name', ({ 
     await importStream(db, more, { now: NOW + 40 * 86_400_000, onProblem: () => undefined });
     expect(await drift(db)).toEqual([]);
   }, 120_000);
+
+  it('is filled by migration 0034’s backfill on a database that had cases and scores before it', async () => {
+    // The state before 0034: every case at the column's default, no risk index.
+    for (const name of ['cases_queue_by_risk', 'cases_open_by_risk', 'cases_by_risk']) await sql`DROP INDEX ${sql.raw(name)}`.execute(db);
+    await sql`UPDATE cases SET buyer_score = -1`.execute(db);
+    // A buyer never scored keeps -1.
+    const [unscored] = (await db.selectFrom('buyer_risk').select('buyer_id').orderBy('buyer_id').limit(1).execute()).map((r) => r.buyer_id);
+    await db.deleteFrom('buyer_risk').where('buyer_id', '=', unscored!).execute();
+    expect((await drift(db)).length).toBeGreaterThan(0);
+    await m0034.copyScores(db);
+    await m0034.createRiskIndexes(db);
+    expect(await drift(db)).toEqual([]);
+    const theirs = await db.selectFrom('cases').select('buyer_score').where('buyer_id', '=', unscored!).execute();
+    expect(theirs.length).toBeGreaterThan(0);
+    expect(theirs.every((c) => Number(c.buyer_score) === -1)).toBe(true);
+  });
 });
