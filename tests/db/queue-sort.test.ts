@@ -9,6 +9,8 @@ import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import type { Db } from '../../src-main/db/connect';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { DIALECTS, openTestDb } from './harness';
+import { syncCaseScores } from '../../src-main/db/repos/risk/case-scores';
+import { inWriteTx } from '../../src-main/db/tx';
 
 /**
  * The queue sorts on the server (issue 17 item 10): every tab by claimed amount, next deadline
@@ -229,6 +231,42 @@ describe.each(DIALECTS)('queue sort on $name', ({ url }) => {
         const where = `${JSON.stringify(q)}\n${plan.join('\n')}`;
         expect(judgePlan(plan, index), where).toEqual({ ok: true, problems: [] });
       }
+    }
+  });
+
+  it('sorts the cases of a buyer not scored yet below every score, in every tab and either way', async () => {
+    // Two buyers lose their rows (as if imported before the score existed); their cases' copy follows in the same transaction.
+    const open = (f: Fact) => OPEN.includes(f.status);
+    const gone = [...new Set(all.filter((f) => f.status === 'escalated').map((f) => f.buyer))].sort().slice(0, 2);
+    await inWriteTx(db, async (tx) => {
+      await tx.deleteFrom('buyer_risk').where('buyer_id', 'in', gone).execute();
+      await syncCaseScores(tx, gone);
+    });
+    const now = await facts(db);
+    expect(now.filter((f) => f.score === null).length).toBeGreaterThan(1);
+    for (const dir of ['desc', 'asc'] as const) {
+      const sort = { by: 'risk', dir } as const;
+      const rows = await walkAll(db, { scope: 'unassigned', sort }, 'm1');
+      expect(ids(rows)).toEqual(expectedByRisk(now, (f) => f.status === 'escalated', dir));
+      expect(ids(await walkAll(db, { scope: 'all', sort }, 'm1'))).toEqual(expectedByRisk(now, open, dir));
+      // Shown as not scored (no score), sorted as -1.
+      const unscored = rows.filter((r) => gone.includes(r.buyerId));
+      expect(unscored.length).toBeGreaterThan(1);
+      expect(unscored.every((r) => r.buyerScore === null && r.sortKey === -1)).toBe(true);
+      if (dir === 'desc')
+        expect(
+          rows
+            .slice(-unscored.length)
+            .map((r) => r.buyerId)
+            .every((b) => gone.includes(b)),
+        ).toBe(true);
+      else
+        expect(
+          rows
+            .slice(0, unscored.length)
+            .map((r) => r.buyerId)
+            .every((b) => gone.includes(b)),
+        ).toBe(true);
     }
   });
 
