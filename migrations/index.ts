@@ -22,6 +22,7 @@ import * as m0024 from './0024_queue_sort_message_language';
 import * as m0028 from './0028_report_facts';
 import * as m0031 from './0031_report_trigger_guards';
 import * as m0033 from './0033_buyer_risk_context';
+import * as m0034 from './0034_cases_buyer_score';
 
 /**
  * Static imports (not a folder scan) so tsx, vitest and the Electron bundle all see the
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '0028_report_facts': m0028,
   '0031_report_trigger_guards': m0031,
   '0033_buyer_risk_context': m0033,
+  '0034_cases_buyer_score': m0034,
 };

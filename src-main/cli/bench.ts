@@ -103,6 +103,8 @@ export async function runBench(args: string[]): Promise<void> {
     'consistency-only': 'boolean',
     'reports-cases': 'string',
     'reports-only': 'boolean',
+    'risk-sort-cases': 'string',
+    'risk-sort-only': 'boolean',
     'skip-pg-import': 'boolean',
     'app-cases': 'string',
     'app-only': 'boolean',
@@ -144,6 +146,17 @@ export async function runBench(args: string[]): Promise<void> {
       log,
     });
   };
+  /** The queue sorted by buyer risk at --risk-sort-cases cases, SQLite and (with --pg) PostgreSQL (bench/risk-sort.ts). */
+  const riskSort = async () => {
+    const { benchRiskSort } = await import('../bench/risk-sort');
+    return benchRiskSort({
+      cases: intFlag(flags['risk-sort-cases'], 'risk-sort-cases', 1_000_000, { min: 1_000, max: 2_000_000 }),
+      runs: Math.max(1, intFlag(flags.runs, 'runs', 7)),
+      now: NOW,
+      pgUrl,
+      log,
+    });
+  };
   /** The app opened on a demo database of --app-cases cases, timed in Chromium (bench/app-at-scale.ts). */
   const appAtScale = async (workDir: string, defaultCases: number) => {
     if (flags['skip-app']) return { skipped: '--skip-app', pass: true };
@@ -160,6 +173,7 @@ export async function runBench(args: string[]): Promise<void> {
   // One part alone: its figure only.
   const alone: Array<[flag: string, name: string, run: () => Promise<{ pass: boolean }>]> = [
     ['reports-only', 'reports', reports],
+    ['risk-sort-only', 'riskSort', riskSort],
     ['consistency-only', 'consistency', consistency],
     ['team-only', 'team', team],
     [

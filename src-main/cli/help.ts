@@ -52,7 +52,8 @@ export const COMMAND_HELP: Record<string, string> = {
   --pg <postgres://…>    also the team figures and the COPY import on PostgreSQL (or $BENCH_DATABASE_URL)
   --pg-cases N / --pg-presses N / --team-only / --skip-pg-import
   --app-cases N / --app-only / --skip-app   the app in Chromium on a demo database of N cases
-  --consistency-cases N / --consistency-only / --reports-cases N / --reports-only`,
+  --consistency-cases N / --consistency-only / --reports-cases N / --reports-only
+  --risk-sort-cases N / --risk-sort-only   the queue sorted by buyer risk (SQLite; PostgreSQL with --pg)`,
 };
 
 export function wantsHelp(args: string[]): boolean {

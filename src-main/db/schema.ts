@@ -91,6 +91,8 @@ export interface CasesTable {
   version: Generated<number>;
   created_at: number;
   updated_at: number;
+  /** The buyer's stored score (buyer_risk.score), -1 while not scored: kept by db/repos/risk/case-scores.ts (migrations/0034). */
+  buyer_score: Generated<number>;
 }
 export interface NegotiationTable {
   case_id: string;

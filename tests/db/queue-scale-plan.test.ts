@@ -7,10 +7,11 @@ import type { Db } from '../../src-main/db/connect';
 import { explain } from '../../src-main/db/dialect';
 import { importStream } from '../../src-main/app/intake/bulk-import';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
-import { queueCounts, queuePage } from '../../src-main/app/queue/queue';
+import { queueCounts, queuePage, type QueueQuery } from '../../src-main/app/queue/queue';
 import { openTestDb } from './harness';
 import { claimNextCase } from '../../src-main/app/case/commands';
 import { inWriteTx } from '../../src-main/db/tx';
+import { syncAllCaseScores } from '../../src-main/db/repos/risk/case-scores';
 import { pickNextUnassigned } from '../../src-main/db/repos/take-next';
 import { oldestUnassignedCase } from '../../src-main/db/repos/case-reads';
 
@@ -99,16 +100,38 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('counts and "All open" plans on 
     }
   });
 
-  it('sorts by buyer risk: page after page in (score, buyer, case) order, each request reading a bounded window', async () => {
+  it('sorts by buyer risk along each tab’s risk index: page after page in (score, buyer, case) order', async () => {
     // The fill's 7,500 buyers, scored 0–100 (a hash of the id spreads them), four cases each.
     await sql`INSERT INTO buyer_risk (buyer_id, score, base_score, risky, reasons, scored_at, links, ref_at, decayed,
         n_orders, n_delivered, n_disputes, n_excused, n_nrd, n_decided, n_lost, n_threat, n_off_platform, n_photo_own, n_photo_shared)
       SELECT id, (hashtext(id) & 2147483647) % 101, 0, 0, '[]', ${NOW}, '[]', ${NOW}, '{}', 4, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0
       FROM accounts WHERE role = 'buyer'`.execute(db);
+    // Written straight into buyer_risk here, so the cases' copy is brought level as the recompute does.
+    await inWriteTx(db, (tx) => syncAllCaseScores(tx));
     await sql`ANALYZE buyer_risk`.execute(db);
-    // The plan is the planner's to choose here: over 30,000 cases a hash join with one pass over
-    // them is cheap and it takes it. At 1M cases it walks buyer_risk_by_score and cases_by_buyer
-    // with an incremental sort per buyer (README, "Queue sort by buyer risk").
+    await sql`ANALYZE cases`.execute(db);
+    // Each tab shape walks its own risk index (migrations/0034), either way, with no sort step.
+    for (const [q, index] of [
+      [{ scope: 'unassigned' as const, limit: 50, sort: { by: 'risk' as const, dir: 'desc' as const } }, 'cases_queue_by_risk'],
+      [{ scope: 'unassigned' as const, limit: 50, sort: { by: 'risk' as const, dir: 'asc' as const } }, 'cases_queue_by_risk'],
+      [{ ...ALL_OPEN, sort: { by: 'risk' as const, dir: 'desc' as const } }, 'cases_open_by_risk'],
+      [{ ...ALL_OPEN, sort: { by: 'risk' as const, dir: 'asc' as const } }, 'cases_open_by_risk'],
+      [
+        { ...ALL_OPEN, status: ['in_review' as const, 'closed' as const], sort: { by: 'risk' as const, dir: 'desc' as const } },
+        'cases_by_risk',
+      ],
+    ] as const) {
+      // Any states: the window along cases_by_risk bounds the page's rows (the planner may then read that range as it likes).
+      const windowed = 'status' in q;
+      const { plan } = await planOfFirstQuery(
+        db,
+        (d) => queuePage(d, q as unknown as QueueQuery, null, NOW),
+        (s) => windowed === /offset/i.test(s),
+      );
+      const text = plan.join('\n');
+      expect(text, `${JSON.stringify(q)}\n${text}`).toMatch(new RegExp(`Index (Only )?Scan (Backward )?using ${index} on cases`));
+      expect(text, `${JSON.stringify(q)}\n${text}`).not.toMatch(/\bSort\b|Seq Scan on cases|Hash Join/);
+    }
     for (const q of [
       { scope: 'unassigned' as const, limit: 50, sort: { by: 'risk' as const, dir: 'desc' as const } },
       { ...ALL_OPEN, sort: { by: 'risk' as const, dir: 'asc' as const } },

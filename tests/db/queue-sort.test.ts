@@ -9,6 +9,8 @@ import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import type { Db } from '../../src-main/db/connect';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { DIALECTS, openTestDb } from './harness';
+import { syncCaseScores } from '../../src-main/db/repos/risk/case-scores';
+import { inWriteTx } from '../../src-main/db/tx';
 
 /**
  * The queue sorts on the server (issue 17 item 10): every tab by claimed amount, next deadline
@@ -213,22 +215,58 @@ describe.each(DIALECTS)('queue sort on $name', ({ url }) => {
     );
   });
 
-  it('walks buyer_risk_by_score by risk, reaching the cases by cases_by_buyer, sorting only within a buyer', async () => {
+  it('walks the risk index of each tab shape by risk, either way, with no sort step (migrations/0034)', async () => {
     if (url() !== ':memory:') return; // PostgreSQL's plan at scale: tests/db/queue-scale-plan.test.ts
-    for (const q of [
-      { scope: 'unassigned', limit: 50, sort: { by: 'risk', dir: 'desc' } },
-      { scope: 'all', limit: 50, reason: ['defective'], sort: { by: 'risk', dir: 'asc' } },
+    for (const [q, index] of [
+      [{ scope: 'unassigned', limit: 50, sort: { by: 'risk', dir: 'desc' } }, 'cases_queue_by_risk'],
+      [{ scope: 'unassigned', limit: 50, sort: { by: 'risk', dir: 'asc' } }, 'cases_queue_by_risk'],
+      [{ scope: 'all', limit: 50, sort: { by: 'risk', dir: 'desc' } }, 'cases_open_by_risk'],
+      [{ scope: 'all', limit: 50, reason: ['defective'], sort: { by: 'risk', dir: 'asc' } }, 'cases_open_by_risk'],
+      [{ scope: 'all', limit: 50, status: ['in_review', 'closed'], sort: { by: 'risk', dir: 'desc' } }, 'cases_by_risk'],
     ] as const) {
-      const { plan } = await planOfFirstQuery(
-        db,
-        (d) => queuePage(d, QueueFilter.parse(q), null, NOW),
-        (s) => !/offset/i.test(s),
-      );
-      const where = `${JSON.stringify(q)}\n${plan.join('\n')}`;
-      expect(judgePlan(plan, 'buyer_risk_by_score', { noTempSort: false }), where).toEqual({ ok: true, problems: [] });
-      expect(plan.join('\n'), where).toMatch(/INDEX cases_by_buyer\b/);
-      // The case id orders a buyer's few cases; nothing sorts the whole page's candidates.
-      for (const l of plan.filter((x) => x.includes('USE TEMP B-TREE'))) expect(l, where).toMatch(/(RIGHT PART|LAST TERM) OF ORDER BY/);
+      // The page's rows, then (when filtered) the window's end: both along the same index.
+      const windowed = 'reason' in q || 'status' in q;
+      for (const pick of [(s: string) => !/offset/i.test(s), ...(windowed ? [(s: string) => /offset/i.test(s)] : [])]) {
+        const { plan } = await planOfFirstQuery(db, (d) => queuePage(d, QueueFilter.parse(q), null, NOW), pick);
+        const where = `${JSON.stringify(q)}\n${plan.join('\n')}`;
+        expect(judgePlan(plan, index), where).toEqual({ ok: true, problems: [] });
+      }
+    }
+  });
+
+  it('sorts the cases of a buyer not scored yet below every score, in every tab and either way', async () => {
+    // Two buyers lose their rows (as if imported before the score existed); their cases' copy follows in the same transaction.
+    const open = (f: Fact) => OPEN.includes(f.status);
+    const gone = [...new Set(all.filter((f) => f.status === 'escalated').map((f) => f.buyer))].sort().slice(0, 2);
+    await inWriteTx(db, async (tx) => {
+      await tx.deleteFrom('buyer_risk').where('buyer_id', 'in', gone).execute();
+      await syncCaseScores(tx, gone);
+    });
+    const now = await facts(db);
+    expect(now.filter((f) => f.score === null).length).toBeGreaterThan(1);
+    for (const dir of ['desc', 'asc'] as const) {
+      const sort = { by: 'risk', dir } as const;
+      const rows = await walkAll(db, { scope: 'unassigned', sort }, 'm1');
+      expect(ids(rows)).toEqual(expectedByRisk(now, (f) => f.status === 'escalated', dir));
+      expect(ids(await walkAll(db, { scope: 'all', sort }, 'm1'))).toEqual(expectedByRisk(now, open, dir));
+      // Shown as not scored (no score), sorted as -1.
+      const unscored = rows.filter((r) => gone.includes(r.buyerId));
+      expect(unscored.length).toBeGreaterThan(1);
+      expect(unscored.every((r) => r.buyerScore === null && r.sortKey === -1)).toBe(true);
+      if (dir === 'desc')
+        expect(
+          rows
+            .slice(-unscored.length)
+            .map((r) => r.buyerId)
+            .every((b) => gone.includes(b)),
+        ).toBe(true);
+      else
+        expect(
+          rows
+            .slice(0, unscored.length)
+            .map((r) => r.buyerId)
+            .every((b) => gone.includes(b)),
+        ).toBe(true);
     }
   });
 

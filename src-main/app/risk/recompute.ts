@@ -29,6 +29,7 @@ import { buyerToRow, disputeToRow, photoToRow, sellerToRow } from '../../db/repo
 import type { Database } from '../../db/schema';
 import { chunks } from '../../db/batch';
 import { photoKeysOf } from '../../db/repos/evidence';
+import { syncAllCaseScores } from '../../db/repos/risk/case-scores';
 import { inWriteTx, type Reader } from '../../db/tx';
 import {
   COUNTERS,
@@ -526,6 +527,9 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         });
         await insertRebuiltBuyers(tx, rows);
       }
+      // Every case's copy of its buyer's score (the queue's sort by risk): only those that changed are written.
+      const caseScores = await syncAllCaseScores(tx);
+      log(`case scores rewritten: ${caseScores}`);
       await saveRiskModel(tx, {
         priors,
         fittedAt: opts.refit !== false ? asOf : model.fittedAt,

@@ -17,6 +17,12 @@ import { inWriteTx } from '../tx';
  */
 const DEFERRED_KEY = 'bulk_load.deferred_indexes';
 const DEFERRABLE_TABLES = ['accounts', 'account_links', 'orders', 'cases', 'evidence', 'case_events', 'buyer_risk'];
+/**
+ * Plain indexes the import itself reads by, kept: each batch's risk flush brings its buyers'
+ * cases to their new scores through cases_by_buyer (db/repos/risk/case-scores.ts); without it
+ * every batch would scan the cases.
+ */
+const KEPT_INDEXES = ['cases_by_buyer'];
 
 /** Drops the deferrable indexes when the database holds no case, account or order yet; true when it did. */
 export async function deferIndexesIfEmpty(db: Reader): Promise<boolean> {
@@ -38,7 +44,7 @@ export async function deferIndexesIfEmpty(db: Reader): Promise<boolean> {
         SELECT name, sql FROM sqlite_master
         WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${sql.join(DEFERRABLE_TABLES)})
         ORDER BY name`.execute(tx)
-    ).rows.filter((i) => !/^\s*CREATE\s+UNIQUE/i.test(i.sql));
+    ).rows.filter((i) => !/^\s*CREATE\s+UNIQUE/i.test(i.sql) && !KEPT_INDEXES.includes(i.name));
     const all = [...already, ...indexes];
     await tx
       .insertInto('settings')

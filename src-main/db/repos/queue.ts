@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type RawBuilder } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { z } from 'zod';
 import { CaseStatus as CaseStatusSchema, OPEN_STATUSES, type CaseStatus } from '../../contract/domain';
 import type { QueueFilter, QueueSort } from '../../contract/methods';
@@ -22,11 +22,11 @@ export const NO_DEADLINE = 9_007_199_254_740_991;
 /** The default walk of the unassigned and "all" tabs: escalated longest ago first. */
 const BY_ESCALATION: QueueSort = { by: 'escalated', dir: 'asc' };
 
-/** The sorts that walk an index of `cases` (by risk the walk goes over `buyer_risk_by_score` instead). */
+/** The sorts keyed by one column of `cases` (by risk the key is (buyer_score, buyer_id), see walkByRisk). */
 type CasesSortBy = Exclude<QueueSort['by'], 'risk'>;
 type CasesSort = QueueSort & { by: CasesSortBy };
 
-/** Where a case of a buyer not scored yet sorts by risk in Mine: below every score (0–100). */
+/** Where a case of a buyer not scored yet sorts by risk, in every tab: below every score (0–100); cases.buyer_score's default (migrations/0034). */
 const NOT_SCORED = -1;
 
 /**
@@ -43,10 +43,10 @@ const sortKeyExpr = (by: CasesSortBy) =>
 
 /** A row's key under this sort, as sortKeyExpr computes it in the database (the keyset cursor's sortKey). */
 export function sortKeyOf(
-  r: Pick<QueueRecord, 'escalated_at' | 'claim_amount_minor' | 'next_due_at'> & Partial<Pick<QueueRecord, 'buyer_score'>>,
+  r: Pick<QueueRecord, 'escalated_at' | 'claim_amount_minor' | 'next_due_at'> & Partial<Pick<QueueRecord, 'risk_key'>>,
   sort: QueueSort,
 ): number {
-  if (sort.by === 'risk') return r.buyer_score == null ? NOT_SCORED : Number(r.buyer_score);
+  if (sort.by === 'risk') return r.risk_key == null ? NOT_SCORED : Number(r.risk_key);
   return sort.by === 'escalated' ? r.escalated_at : sort.by === 'claim' ? r.claim_amount_minor : (r.next_due_at ?? NO_DEADLINE);
 }
 
@@ -69,6 +69,7 @@ const ROW_COLUMNS = [
   'buyer.country as buyer_country',
   'buyer.label as buyer_label',
   'bs.score as buyer_score',
+  'cases.buyer_score as risk_key',
   'cases.escalated_at',
   'cases.assignee_id',
   'cases.next_due_at',
@@ -152,7 +153,7 @@ function narrowed(query: RowsQuery, q: QueueQuery, now: number): RowsQuery {
   if (q.currency) query = query.where('cases.currency', '=', q.currency);
   if (q.minAmountMinor !== undefined) query = query.where('cases.claim_amount_minor', '>=', q.minAmountMinor);
   if (q.maxAmountMinor !== undefined) query = query.where('cases.claim_amount_minor', '<=', q.maxAmountMinor);
-  if (q.riskMin !== undefined && q.riskMin > 0) query = query.where('bs.score', '>=', q.riskMin);
+  if (q.riskMin !== undefined && q.riskMin > 0) query = query.where('cases.buyer_score', '>=', q.riskMin);
   if (q.flagged) query = query.where('buyer.label', '=', 'serial_disputer');
   if (q.overdue) query = query.where((eb) => overdueExpr(eb, now));
   if (q.search)
@@ -179,31 +180,13 @@ export async function walkQueue(db: Reader, q: QueueQuery, statuses: CaseStatus[
   const walkQueueIndex = statuses.length === 1 && !buyerSet;
   // Every open state ("All open"): the partial index of open cases, so closed ones are never stepped over.
   const walk: Walk = walkQueueIndex ? 'queue' : !buyerSet && isEveryOpenStatus(statuses) ? 'open' : 'every';
-  let query = rowsQuery(db);
-  query =
-    walk === 'queue'
-      ? query.where('cases.status', '=', statuses[0]!)
-      : walk === 'open'
-        ? query.where(openCasesPredicate)
-        : query.where((eb) => eb(eb.fn.coalesce('cases.status', eb.val('')), 'in', statuses));
+  let query = inStates(rowsQuery(db), walk, statuses);
   if (buyerSet) query = query.where('cases.buyer_id', 'in', buyerSet);
   query = narrowed(query, q, now);
   const sort = walkSortOf(q) as CasesSort;
   if (q.after) query = query.where((eb) => afterKey(eb, sort, q.after!.sortKey, q.after!.id));
 
-  const filtered =
-    walk === 'every' ||
-    !!(
-      q.reason?.length ||
-      q.country ||
-      q.currency ||
-      q.minAmountMinor !== undefined ||
-      q.maxAmountMinor !== undefined ||
-      q.riskMin ||
-      q.flagged ||
-      q.overdue ||
-      q.search
-    );
+  const filtered = walk === 'every' || isFiltered(q);
   // A filtered walk stops at the end of its window; a buyer set is small enough to read whole.
   const windowEnd = filtered && !buyerSet ? await scanWindowEnd(db, statuses, walk, sort, q.after, scanWindow) : null;
   if (windowEnd) query = query.where((eb) => upToKey(eb, sort, windowEnd.sortKey, windowEnd.id));
@@ -215,6 +198,20 @@ export async function walkQueue(db: Reader, q: QueueQuery, statuses: CaseStatus[
     .execute();
   return { rows, windowEnd };
 }
+
+/** Whether any filter narrows the walk (then it reads a bounded window of its index per request). */
+const isFiltered = (q: QueueQuery) =>
+  !!(
+    q.reason?.length ||
+    q.country ||
+    q.currency ||
+    q.minAmountMinor !== undefined ||
+    q.maxAmountMinor !== undefined ||
+    q.riskMin ||
+    q.flagged ||
+    q.overdue ||
+    q.search
+  );
 
 /** A walked page's rows and where a bounded walk stopped (null when it did not). */
 type WalkedPage = { rows: QueueRecord[]; windowEnd: QueueCursor | null };
@@ -269,8 +266,11 @@ async function scanWindowEnd(db: Reader, statuses: CaseStatus[], walk: Walk, sor
 
 // ---------------------------------------------------------------- by risk
 
-/** The share of the scan window a by-risk request reads (see walkQueueByRisk). */
-const RISK_WINDOW_SHARE = 5;
+/**
+ * The by-risk key as migrations/0034's indexes hold it: the buyer's score copied into the case
+ * (-1 while the buyer is not scored yet: below every score), then the buyer, then the case.
+ */
+const RISK_KEY = sql<number>`"cases"."buyer_score"`;
 
 /** A position in the by-risk order: the buyer's score, the buyer, the case. */
 export interface RiskCursor {
@@ -289,18 +289,15 @@ async function riskCursor(db: Reader, after: QueueCursor): Promise<RiskCursor | 
   return row ? { score: after.sortKey, buyerId: row.buyer_id, id: after.id } : null;
 }
 
-type ScoreRef = RawBuilder<number> | 'bs.score';
-type BuyerRef = 'bs.buyer_id' | 'cases.buyer_id';
-
-/** (score, buyer, case) after the cursor in the direction, written so an index range starts at its score. */
-function afterRiskKey(eb: Eb, dir: QueueSort['dir'], score: ScoreRef, after: RiskCursor, buyer: BuyerRef = 'cases.buyer_id') {
+/** (score, buyer, case) after the cursor in the direction, written so the index range starts at its score. */
+function afterRiskKey(eb: Eb, dir: QueueSort['dir'], after: RiskCursor) {
   const [from, past] = dir === 'asc' ? (['>=', '>'] as const) : (['<=', '<'] as const);
   return eb.and([
-    eb(score, from, after.score),
+    eb(RISK_KEY, from, after.score),
     eb.or([
-      eb(score, past, after.score),
-      eb(buyer, past, after.buyerId),
-      eb.and([eb(buyer, '=', after.buyerId), eb('cases.id', past, after.id)]),
+      eb(RISK_KEY, past, after.score),
+      eb('cases.buyer_id', past, after.buyerId),
+      eb.and([eb('cases.buyer_id', '=', after.buyerId), eb('cases.id', past, after.id)]),
     ]),
   ]);
 }
@@ -309,76 +306,72 @@ function afterRiskKey(eb: Eb, dir: QueueSort['dir'], score: ScoreRef, after: Ris
 function upToRiskKey(eb: Eb, dir: QueueSort['dir'], end: RiskCursor) {
   const [to, before, upTo] = dir === 'asc' ? (['<=', '<', '<='] as const) : (['>=', '>', '>='] as const);
   return eb.and([
-    eb('bs.score', to, end.score),
+    eb(RISK_KEY, to, end.score),
     eb.or([
-      eb('bs.score', before, end.score),
-      eb('bs.buyer_id', before, end.buyerId),
-      eb.and([eb('bs.buyer_id', '=', end.buyerId), eb('cases.id', upTo, end.id)]),
+      eb(RISK_KEY, before, end.score),
+      eb('cases.buyer_id', before, end.buyerId),
+      eb.and([eb('cases.buyer_id', '=', end.buyerId), eb('cases.id', upTo, end.id)]),
     ]),
   ]);
 }
 
+/** The states of a walk, written so the planner walks that walk's index (as walkQueue does). */
+function inStates(query: RowsQuery, walk: Walk, statuses: CaseStatus[]): RowsQuery {
+  return walk === 'queue'
+    ? query.where('cases.status', '=', statuses[0]!)
+    : walk === 'open'
+      ? query.where(openCasesPredicate)
+      : query.where((eb) => eb(eb.fn.coalesce('cases.status', eb.val('')), 'in', statuses));
+}
+
 /**
  * A page of the unassigned or "all" tab by the buyer's score (up to `q.limit + 1` rows in
- * (score, buyer, case) order), and where the walk stopped. There is no index of cases by
- * their buyer's score, and a migration to add one is not this change's: the walk goes over
- * the scored buyers in `buyer_risk_by_score` order (score, buyer_id) and reaches each one's
- * cases through `cases_by_buyer`, so a page reads the buyers it shows and those between them,
- * never every open case (sorting 100,000 open cases by a joined column would, on every page).
- * Each request reads at most a fifth of `scanWindow` (buyer, case) pairs of any state: a tab or
- * filter that matches little answers short pages with a cursor to go on, like the other filtered
- * walks. (A fifth: each pair costs a read of the case row, where the other walks count index
- * entries; 10,000 pairs took 50–60 ms at 1M cases on PostgreSQL, 2,000 take about 12.)
+ * (score, buyer, case) order), and where a filtered walk stopped: a keyset walk over the index
+ * of that walk (migrations/0034: cases_queue_by_risk for one state, cases_open_by_risk for every
+ * open state, cases_by_risk for any states) on the score copied into the case, so page 1,000
+ * costs what page 1 does. A filter reads at most `scanWindow` index entries per request, like
+ * the other sorts. A buyer not scored yet sorts as -1: below every score (last descending,
+ * first ascending), in every tab.
  */
 async function walkByRisk(db: Reader, q: QueueQuery, statuses: CaseStatus[], now: number, scanWindow: number): Promise<WalkedPage> {
   const dir = walkSortOf(q).dir;
   const after = q.after ? await riskCursor(db, q.after) : null;
   if (q.after && !after) return { rows: [], windowEnd: null };
-  const end = await riskWindowEnd(db, dir, after, Math.max(1, Math.floor(scanWindow / RISK_WINDOW_SHARE)));
-  // The states as a test the planners cannot drive a walk by (cases_queue would have them sort every open case).
-  let query = narrowed(riskRowsQuery(db), q, now).where((eb) => eb(eb.fn.coalesce('cases.status', eb.val('')), 'in', statuses));
-  if (after) query = query.where((eb) => afterRiskKey(eb, dir, 'bs.score', after, 'bs.buyer_id'));
+  const walk: Walk = statuses.length === 1 ? 'queue' : isEveryOpenStatus(statuses) ? 'open' : 'every';
+  let query = narrowed(inStates(rowsQuery(db), walk, statuses), q, now);
+  if (after) query = query.where((eb) => afterRiskKey(eb, dir, after));
+  const end = walk === 'every' || isFiltered(q) ? await riskWindowEnd(db, statuses, walk, dir, after, scanWindow) : null;
   if (end) query = query.where((eb) => upToRiskKey(eb, dir, end));
   const rows = await query
-    .orderBy('bs.score', dir)
-    .orderBy('bs.buyer_id', dir)
+    .orderBy(RISK_KEY, dir)
+    .orderBy('cases.buyer_id', dir)
     .orderBy('cases.id', dir)
     .limit(q.limit + 1)
     .execute();
   return { rows, windowEnd: end ? { sortKey: end.score, id: end.id } : null };
 }
 
-/**
- * The queue rows driven by the scored buyers: buyer_risk first, then each buyer's cases. SQLite
- * keeps a CROSS JOIN's order, so it walks buyer_risk_by_score in the sort's order instead of
- * sorting every case; PostgreSQL plans the join freely (its plan at scale is asserted in
- * tests/db/queue-scale-plan.test.ts). The same columns as rowsQuery.
- */
-function riskRowsQuery(db: Reader): RowsQuery {
-  return db
-    .selectFrom('buyer_risk as bs')
-    .crossJoin('cases')
-    .innerJoin('accounts as buyer', 'buyer.id', 'cases.buyer_id')
-    .whereRef('cases.buyer_id', '=', 'bs.buyer_id')
-    .select(ROW_COLUMNS);
-}
-
-/** The `size`-th (score, buyer, case) after the cursor, of any state, or null when the walk ends before it. */
-async function riskWindowEnd(db: Reader, dir: QueueSort['dir'], after: RiskCursor | null, size: number): Promise<RiskCursor | null> {
-  let w = db
-    .selectFrom('buyer_risk as bs')
-    .crossJoin('cases')
-    .whereRef('cases.buyer_id', '=', 'bs.buyer_id')
-    .select(['bs.score', 'bs.buyer_id', 'cases.id']);
-  if (after) w = w.where((eb) => afterRiskKey(eb as unknown as Eb, dir, 'bs.score', after, 'bs.buyer_id'));
+/** The `size`-th (score, buyer, case) after the cursor along the walk's risk index, or null when the walk ends before it. */
+async function riskWindowEnd(
+  db: Reader,
+  statuses: CaseStatus[],
+  walk: Walk,
+  dir: QueueSort['dir'],
+  after: RiskCursor | null,
+  size: number,
+): Promise<RiskCursor | null> {
+  let w = db.selectFrom('cases').select(['cases.buyer_score', 'cases.buyer_id', 'cases.id']);
+  if (walk === 'queue') w = w.where('cases.status', '=', statuses[0]!);
+  else if (walk === 'open') w = w.where(openCasesPredicate);
+  if (after) w = w.where((eb) => afterRiskKey(eb as unknown as Eb, dir, after));
   const row = await w
-    .orderBy('bs.score', dir)
-    .orderBy('bs.buyer_id', dir)
+    .orderBy(RISK_KEY, dir)
+    .orderBy('cases.buyer_id', dir)
     .orderBy('cases.id', dir)
     .offset(size - 1)
     .limit(1)
     .executeTakeFirst();
-  return row ? { score: Number(row.score), buyerId: row.buyer_id, id: row.id } : null;
+  return row ? { score: Number(row.buyer_score), buyerId: row.buyer_id, id: row.id } : null;
 }
 
 /** The flagged buyers, or those scoring at least riskMin, when there are few of them (a bounded count). */
@@ -408,14 +401,13 @@ export async function mineRows(db: Reader, q: QueueQuery, me: string | null, now
   // A sort asked for: one assignee's open cases are few, ordered by the sort's key after the index narrowed them to this assignee.
   const sort = q.sort;
   if (sort?.by === 'risk') {
-    // Few rows: the score joined per case, a buyer not scored yet below every score.
-    const score = sql<number>`coalesce("bs"."score", ${sql.lit(NOT_SCORED)})`;
+    // Few rows: sorted by the score copied into the case (-1, below every score, while not scored).
     if (q.after) {
       const after = await riskCursor(db, q.after);
-      if (after) query = query.where((eb) => afterRiskKey(eb, sort.dir, score, after));
+      if (after) query = query.where((eb) => afterRiskKey(eb, sort.dir, after));
     }
     return query
-      .orderBy(score, sort.dir)
+      .orderBy(RISK_KEY, sort.dir)
       .orderBy('cases.buyer_id', sort.dir)
       .orderBy('cases.id', sort.dir)
       .limit(q.limit + 1)

@@ -15,6 +15,7 @@ import { dialectOf, type DialectName } from '../../dialect';
 import { queryRows, textKeysIn, textKeysParam } from '../../compiled';
 import type { Database } from '../../schema';
 import type { WriteTx } from '../../tx';
+import { syncCaseScores } from './case-scores';
 import {
   MAX_IDS,
   buyerFromRow,
@@ -486,6 +487,8 @@ export class DbRiskStore implements RiskStore {
     const buyerCols = Object.keys(buyerRows[0] ?? {}).filter((c) => c !== 'buyer_id');
     // Written as compiled multi-row upserts (db/batch.ts): an import rewrites thousands per batch.
     await upsertObjects(tx, 'buyer_risk', buyerRows, ['buyer_id'], buyerCols as Array<keyof (typeof buyerRows)[number]>);
+    // Their cases' copy of the score (the queue's sort by risk), in this same transaction.
+    await syncCaseScores(tx, w.dirty.buyers);
     await upsertObjects(
       tx,
       'risk_disputes',
