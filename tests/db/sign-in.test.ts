@@ -69,6 +69,20 @@ describe.each(DIALECTS)('sign-in throttling on $name', { timeout: SLOW }, ({ url
     expect(lock).toEqual({ failures: SOURCE_RULE.threshold, lockedUntil: NOW + SOURCE_RULE.delays[0]! });
   });
 
+  it('a burst of right passwords from one place: those past the threshold are refused without being called failed', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => signIn(db, 'oleg', RIGHT, NOW, from('ip:10.0.0.12')).catch((e: unknown) => e)),
+    );
+    const refused = answers.filter((a): a is AppFailure => a instanceof AppFailure);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) {
+      expect(r.code).toBe('THROTTLED');
+      // Each attempt is counted before its password is checked; none of these failed.
+      expect(r.message).not.toMatch(/failed/i);
+      expect(r.message).toMatch(/Too many sign-in attempts for this account from here: try again after \d\d:\d\d UTC\./);
+    }
+  });
+
   it('a right password inside a burst of 50 wrong ones is refused once the lock holds', async () => {
     const attempts = Array.from({ length: 51 }, (_, i) => (i === 40 ? RIGHT : `wrong ${i}`));
     const before = hashStats.computed;

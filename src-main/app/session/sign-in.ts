@@ -99,13 +99,13 @@ async function lockOf(db: Db, userId: string, source: string): Promise<number | 
 function sourceLocked(now: number, until: number | null): AppFailure {
   return new AppFailure(
     'THROTTLED',
-    `Too many failed sign-ins for this account from here: try again after ${at(until ?? now + SOURCE_RULE.delays[0]!)}.`,
+    `Too many sign-in attempts for this account from here: try again after ${at(until ?? now + SOURCE_RULE.delays[0]!)}.`,
   );
 }
 
 function accountLocked(until: number): AppFailure {
   return new AppFailure(
     'THROTTLED',
-    `Too many failed sign-ins for this account from several places: new places may try again after ${at(until)}; a desktop or browser that signed in as this user before still can.`,
+    `Too many sign-in attempts for this account from several places: new places may try again after ${at(until)}; a desktop or browser that signed in as this user before still can.`,
   );
 }
