@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { violations } from './checks';
 import { api, demoUser, signIn } from './helpers';
 
 /**
@@ -15,19 +15,6 @@ const SIZES = [
   { width: 1024, height: 640 },
   { width: 2560, height: 1440 },
 ];
-
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function violations(page: Page, screen: string): Promise<string[]> {
-  await page.waitForTimeout(300);
-  const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const size = page.viewportSize();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) => `${screen} at ${size?.width}×${size?.height}: ${v.id} (${v.impact}) ${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')}`,
-    );
-}
 
 for (const size of SIZES) {
   test.describe(`at ${size.width} × ${size.height}`, () => {

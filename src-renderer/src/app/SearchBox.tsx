@@ -115,7 +115,7 @@ export const SearchBox = forwardRef<HTMLInputElement, { onOpen: (caseId: string)
                     <span style={{ flexShrink: 0 }}>
                       <StatusBadge status={h.status} size="xs" />
                     </span>
-                    <Text fz="sm" truncate>
+                    <Text fz="sm" truncate title={`${h.buyerName} · ${reasonLabel(h.reason)}`}>
                       {h.buyerName} · {reasonLabel(h.reason)}
                     </Text>
                   </Group>

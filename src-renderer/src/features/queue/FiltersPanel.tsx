@@ -207,7 +207,8 @@ export function FiltersPanel({ filter, onApply, opened, onOpenChange, target }: 
                   { value: 70, label: '70' },
                   { value: 100, label: '100' },
                 ]}
-                aria-label="Minimum buyer risk score"
+                // The name goes on the thumb (role="slider"), the part a screen reader lands on.
+                thumbLabel="Minimum buyer risk score"
                 mb="md"
               />
             </div>

@@ -219,7 +219,14 @@ export function QueueList({
             <SortHeader label={scope === 'mine' ? 'Next step' : 'Next deadline'} by="deadline" scope={scope} sort={sort} onSort={onSort} />
           )}
         </div>
-        {body}
+        {/* A grid holds only rows (axe: aria-required-children): loading, empty and error say so in one cell. */}
+        {body && (
+          <div role="row">
+            <div role="gridcell" aria-colspan={withAssignee ? 10 : 9}>
+              {body}
+            </div>
+          </div>
+        )}
         {visible}
         {!body && hasMore && (
           <div className="q-loader" style={{ top: HEAD + rows.length * ROW }}>

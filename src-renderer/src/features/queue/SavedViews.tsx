@@ -25,7 +25,7 @@ export function SavedViews({ filter, onPick, ready }: { filter: SavedFilter; onP
 
   return (
     <>
-      <Menu position="bottom-end" width={320} shadow="md" withinPortal>
+      <Menu position="bottom-end" width={320} shadow="md" withinPortal withInitialFocusPlaceholder={false} menuItemTabIndex={0}>
         <Menu.Target>
           <Button
             variant="default"
@@ -37,12 +37,14 @@ export function SavedViews({ filter, onPick, ready }: { filter: SavedFilter; onP
             {current ? current.name : 'Views'}
           </Button>
         </Menu.Target>
-        <Menu.Dropdown>
-          <Menu.Label>Saved views</Menu.Label>
+        {/* A menu may hold only items (axe: aria-required-children): the heading is for the eye, the menu is named by aria-label. */}
+        <Menu.Dropdown aria-label="Saved views">
+          <Menu.Label aria-hidden="true">Saved views</Menu.Label>
           {list.length === 0 && (
-            <Text fz="xs" c="dimmed" px="sm" py={6}>
+            // An item, not loose text (a menu holds only items); a sentence, so not greyed out as a disabled control.
+            <Menu.Item disabled fz="xs" style={{ color: 'var(--mantine-color-dimmed)', opacity: 1, cursor: 'default' }}>
               None yet. Set filters, then save them here.
-            </Text>
+            </Menu.Item>
           )}
           {list.map((v) => (
             <Menu.Item
@@ -75,7 +77,7 @@ export function SavedViews({ filter, onPick, ready }: { filter: SavedFilter; onP
               </Text>
             </Menu.Item>
           ))}
-          <Menu.Divider />
+          <Menu.Divider role="separator" />
           <Menu.Item onClick={() => setSaving(true)} leftSection={<IconBookmark size={14} />}>
             Save current view…
           </Menu.Item>

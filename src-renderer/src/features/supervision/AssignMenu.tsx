@@ -29,7 +29,10 @@ export function AssignMenu({
     .filter((m) => m.userId !== exclude)
     .sort((a, b) => a.openCases - b.openCases || a.overdueCases - b.overdueCases || a.name.localeCompare(b.name));
   return (
-    <Menu position="bottom-end" withinPortal shadow="md" width={280}>
+    // Opened by Enter, focus goes to the first item (the menu-button pattern). Mantine's own start
+    // point instead, a focusable role="presentation" div inside role="menu", is a critical axe
+    // finding (aria-required-children).
+    <Menu position="bottom-end" withinPortal shadow="md" width={280} withInitialFocusPlaceholder={false} menuItemTabIndex={0}>
       <Menu.Target>
         <Button
           size={size}
@@ -44,8 +47,9 @@ export function AssignMenu({
         </Button>
       </Menu.Target>
       {/* Clicks in the portal still bubble through React to the row below: keep them here. */}
-      <Menu.Dropdown data-testid="assign-menu" onClick={(e) => e.stopPropagation()}>
-        <Menu.Label>Least loaded first</Menu.Label>
+      {/* A menu may hold only items (axe: aria-required-children): the heading is for the eye, its words are the menu's name. */}
+      <Menu.Dropdown data-testid="assign-menu" aria-label={`${label}, least loaded first`} onClick={(e) => e.stopPropagation()}>
+        <Menu.Label aria-hidden="true">Least loaded first</Menu.Label>
         {options.map((m) => (
           <Menu.Item
             key={m.userId}

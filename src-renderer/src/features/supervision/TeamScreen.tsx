@@ -327,7 +327,8 @@ function DeltaCell({ m, team }: { m: MediatorStats; team: TeamOverview }) {
   // A bar centred on the team's rate: left is stricter, right more generous.
   const width = Math.min(50, Math.abs(d));
   return (
-    <Group gap={8} wrap="nowrap" data-testid="member-delta">
+    // max-content: the badge shrinks (ellipsis) in the table's sizing, so a squeezed column ran it over the next figure.
+    <Group gap={8} wrap="nowrap" data-testid="member-delta" style={{ minWidth: 'max-content' }}>
       <Tooltip
         label={`Refund rate ${pct(m.refundRate)} against the team's ${pct(team.team.refundRate)}: ${d > 0 ? 'more generous' : d < 0 ? 'stricter' : 'the same'}`}
         withArrow
