@@ -2,6 +2,7 @@ import { Group, Text } from '@mantine/core';
 import { RiskBadge } from '../../../ui/RiskBadge';
 import { riskColor } from '../../../ui/format';
 import type { CaseView } from '../../../api/types';
+import { summaryReasons } from './riskSummaryText';
 
 /** How many of the model's reasons the compact summary names (the buyer panel lists them all). */
 const TOP_REASONS = 2;
@@ -37,7 +38,7 @@ export function RiskSummary({ view }: { view: CaseView }) {
         ) : (
           <>
             {': '}
-            {risk.reasons.slice(0, TOP_REASONS).join('; ')}
+            {summaryReasons(risk.reasons, TOP_REASONS).join('; ')}
             {more > 0 && (
               <Text span inherit c="dimmed">
                 {' '}
