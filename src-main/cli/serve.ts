@@ -49,8 +49,24 @@ export async function runServe(args: string[]): Promise<void> {
     await core.close();
     throw listenRefusal(e, port);
   });
+  // Stopping is wired before anything else runs, so a SIGTERM in the moment after "is serving"
+  // (the demo's feed being set up) still closes the server and the database cleanly.
+  let simulation: { stop(): Promise<void> } | null = null;
+  let stopping = false;
+  const stopped = new Promise<void>((done) => {
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      void (simulation?.stop() ?? Promise.resolve())
+        .then(() => server.close())
+        .then(() => core.close())
+        .then(done);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   process.stdout.write(`Mediation Desk is serving ${server.url}  (data: ${flags.db ?? databaseUrlFromEnv() ?? dataDir})\n`);
-  if (flags.demo) {
+  if (flags.demo && !stopping) {
     // The demo's cases belong to the demo's marketplace: tests and the simulator act for its parties with this token.
     // The desk serves even if the demo's feed could not be set up (it says so in one sentence).
     await demoCasesToDemoFeed(core.db, dataDir, core.context.clock.now()).then(
@@ -65,21 +81,16 @@ export async function runServe(args: string[]): Promise<void> {
     );
   }
   // The desk serves whether or not its simulated marketplace could start.
-  const simulation = flags.simulate
-    ? await simulateMarketplace(core, dataDir, server.url).catch((e: unknown) => {
-        process.stderr.write(`The simulated marketplace did not start: ${(e as Error).message}\n`);
-        return null;
-      })
-    : null;
-  await new Promise<void>((done) => {
-    const stop = () =>
-      void (simulation?.stop() ?? Promise.resolve())
-        .then(() => server.close())
-        .then(() => core.close())
-        .then(done);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  if (flags.simulate && !stopping) {
+    const started = await simulateMarketplace(core, dataDir, server.url).catch((e: unknown) => {
+      process.stderr.write(`The simulated marketplace did not start: ${(e as Error).message}\n`);
+      return null;
+    });
+    // Asked to stop while it was starting: the stop above did not know it yet.
+    if (stopping) await started?.stop();
+    else simulation = started;
+  }
+  await stopped;
 }
 
 /**
