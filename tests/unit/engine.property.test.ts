@@ -26,6 +26,9 @@ import { sweep } from '../../src-main/app/sweep/sweep';
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 const NUM_RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
+/** A fast-check seed whose first COVERING_RUNS draws reach every status and decision basis (see the first property). */
+const COVERING_SEED = 20261205;
+const COVERING_RUNS = 30;
 
 // ------------------------------------------------------------------ arbitraries
 
@@ -414,100 +417,102 @@ describe('engine properties over random command sequences (services on in-memory
     'invariants hold after every step; sweeps are idempotent; refusals change nothing but the log',
     async () => {
       const stats = { ok: 0, refused: 0, statuses: new Set<string>(), bases: new Set<string>() };
-      await fc.assert(
-        fc.asyncProperty(scenarioArb, async ({ disputes, policy, steps }) => {
-          const db = await openDatabase({ url: ':memory:' });
-          try {
-            let now = T0;
-            if (Object.keys(policy).length) await publishPolicy(db, mergePolicy(DEFAULT_POLICY, policy), 'property test', 'test', now);
-            else await ensurePolicy(db, now);
-            await db.transaction().execute((tx) => importDisputes(tx, disputes, now));
-            const ids = disputes.map((d) => d.id);
+      const property = fc.asyncProperty(scenarioArb, async ({ disputes, policy, steps }) => {
+        const db = await openDatabase({ url: ':memory:' });
+        try {
+          let now = T0;
+          if (Object.keys(policy).length) await publishPolicy(db, mergePolicy(DEFAULT_POLICY, policy), 'property test', 'test', now);
+          else await ensurePolicy(db, now);
+          await db.transaction().execute((tx) => importDisputes(tx, disputes, now));
+          const ids = disputes.map((d) => d.id);
 
-            for (const [i, st] of steps.entries()) {
-              const where = `step ${i}`;
-              now = await nextNow(db, now, st.advance);
+          for (const [i, st] of steps.entries()) {
+            const where = `step ${i}`;
+            now = await nextNow(db, now, st.advance);
 
-              // A sweep run twice equals a sweep run once.
-              await sweep(db, now);
-              const once = await dump(db);
-              const again = await sweep(db, now);
-              expect(again.applied, `${where}: the second sweep applied something`).toBe(0);
-              expect(await dump(db), `${where}: the second sweep changed the database`).toEqual(once);
-              await checkInvariants(db, now, `${where} (after sweep)`);
+            // A sweep run twice equals a sweep run once.
+            await sweep(db, now);
+            const once = await dump(db);
+            const again = await sweep(db, now);
+            expect(again.applied, `${where}: the second sweep applied something`).toBe(0);
+            expect(await dump(db), `${where}: the second sweep changed the database`).toEqual(once);
+            await checkInvariants(db, now, `${where} (after sweep)`);
 
-              const caseId = ids[st.caseIdx]!;
-              const state = (await loadCaseState(db, caseId))!;
-              const { actor, cmd } = st.kind === 'raw' ? st : progress(state, st.seed);
+            const caseId = ids[st.caseIdx]!;
+            const state = (await loadCaseState(db, caseId))!;
+            const { actor, cmd } = st.kind === 'raw' ? st : progress(state, st.seed);
 
-              // The engine's input as the service loads it: an appeal review also reads who handled the case.
-              if (cmd.type === 'reviewAppeal') state.handlingHistory = (await handlingEventsOf(db, [caseId])).get(caseId);
-              // The pure engine: deterministic, and never touches its input.
-              const { version, policy: pol } = await currentPolicy(db);
-              const frozen = structuredClone(state);
-              const ctx = { now, policy: pol, policyVersion: version, actor: actorOf(actor) };
-              const r1 = decide(state, cmd, ctx);
-              expect(state, `${where}: decide() mutated its input`).toEqual(frozen);
-              expect(decide(state, cmd, ctx)).toEqual(r1);
-              if (r1.ok) for (const e of r1.events) expect(e.at).toBeLessThanOrEqual(now);
-              if (r1.ok && cmd.type === 'submitEvidence') {
-                // Several files answer one request: every file recorded against it, one event each.
-                expect(r1.newEvidence.map((e) => e.file)).toEqual(cmd.files);
-                expect(new Set(r1.newEvidence.map((e) => e.requestId)).size).toBe(1);
-                expect(r1.events.filter((e) => e.type === 'evidence.submitted')).toHaveLength(cmd.files.length);
-              }
-
-              const before = await dump(db);
-              let refusal: AppFailure | null = null;
-              try {
-                await runCaseCommand(db, caseId, cmd, actorOf(actor), now);
-              } catch (e) {
-                if (!(e instanceof AppFailure)) throw e;
-                refusal = e;
-              }
-              expect(refusal === null, `${where}: the service and the pure engine disagree on ${cmd.type}`).toBe(r1.ok);
-              if (refusal) {
-                stats.refused++;
-                // A refused command changes nothing except the one appended command.refused event.
-                const after = await dump(db);
-                const newEvents = after.case_events!.slice(before.case_events!.length);
-                expect(newEvents, `${where}: ${cmd.type} refused (${refusal.code})`).toHaveLength(1);
-                expect(newEvents[0]).toMatchObject({ case_id: caseId, type: 'command.refused', at: now });
-                expect(JSON.parse(newEvents[0]!.details as string)).toMatchObject({ code: refusal.code });
-                expect(
-                  { ...after, case_events: after.case_events!.slice(0, -1) },
-                  `${where}: refused ${cmd.type} (${refusal.code}) changed the database`,
-                ).toEqual(before);
-              } else stats.ok++;
-
-              // As the handlers do: a command may create deadlines that are already due.
-              await sweep(db, now);
-              await checkInvariants(db, now, `${where} (after ${actor} ${cmd.type})`);
-              for (const id of ids) {
-                const s = (await loadCaseState(db, id))!;
-                stats.statuses.add(s.status);
-                if (s.decision) stats.bases.add(s.decision.basis);
-              }
+            // The engine's input as the service loads it: an appeal review also reads who handled the case.
+            if (cmd.type === 'reviewAppeal') state.handlingHistory = (await handlingEventsOf(db, [caseId])).get(caseId);
+            // The pure engine: deterministic, and never touches its input.
+            const { version, policy: pol } = await currentPolicy(db);
+            const frozen = structuredClone(state);
+            const ctx = { now, policy: pol, policyVersion: version, actor: actorOf(actor) };
+            const r1 = decide(state, cmd, ctx);
+            expect(state, `${where}: decide() mutated its input`).toEqual(frozen);
+            expect(decide(state, cmd, ctx)).toEqual(r1);
+            if (r1.ok) for (const e of r1.events) expect(e.at).toBeLessThanOrEqual(now);
+            if (r1.ok && cmd.type === 'submitEvidence') {
+              // Several files answer one request: every file recorded against it, one event each.
+              expect(r1.newEvidence.map((e) => e.file)).toEqual(cmd.files);
+              expect(new Set(r1.newEvidence.map((e) => e.requestId)).size).toBe(1);
+              expect(r1.events.filter((e) => e.type === 'evidence.submitted')).toHaveLength(cmd.files.length);
             }
 
-            // Catch-up: one sweep far in the future applies everything, in order, and is idempotent.
-            const later = now + 60 * 24 * HOUR;
-            await sweep(db, later);
-            const once = await dump(db);
-            await sweep(db, later);
-            expect(await dump(db)).toEqual(once);
-            await checkInvariants(db, later, 'catch-up');
+            const before = await dump(db);
+            let refusal: AppFailure | null = null;
+            try {
+              await runCaseCommand(db, caseId, cmd, actorOf(actor), now);
+            } catch (e) {
+              if (!(e instanceof AppFailure)) throw e;
+              refusal = e;
+            }
+            expect(refusal === null, `${where}: the service and the pure engine disagree on ${cmd.type}`).toBe(r1.ok);
+            if (refusal) {
+              stats.refused++;
+              // A refused command changes nothing except the one appended command.refused event.
+              const after = await dump(db);
+              const newEvents = after.case_events!.slice(before.case_events!.length);
+              expect(newEvents, `${where}: ${cmd.type} refused (${refusal.code})`).toHaveLength(1);
+              expect(newEvents[0]).toMatchObject({ case_id: caseId, type: 'command.refused', at: now });
+              expect(JSON.parse(newEvents[0]!.details as string)).toMatchObject({ code: refusal.code });
+              expect(
+                { ...after, case_events: after.case_events!.slice(0, -1) },
+                `${where}: refused ${cmd.type} (${refusal.code}) changed the database`,
+              ).toEqual(before);
+            } else stats.ok++;
+
+            // As the handlers do: a command may create deadlines that are already due.
+            await sweep(db, now);
+            await checkInvariants(db, now, `${where} (after ${actor} ${cmd.type})`);
             for (const id of ids) {
               const s = (await loadCaseState(db, id))!;
-              // Nothing is left waiting on a clock: every case is open-and-idle, appealed or final.
-              expect(['escalated', 'in_review', 'appealed', 'final']).toContain(s.status);
+              stats.statuses.add(s.status);
+              if (s.decision) stats.bases.add(s.decision.basis);
             }
-          } finally {
-            await db.destroy();
           }
-        }),
-        { numRuns: NUM_RUNS },
-      );
+
+          // Catch-up: one sweep far in the future applies everything, in order, and is idempotent.
+          const later = now + 60 * 24 * HOUR;
+          await sweep(db, later);
+          const once = await dump(db);
+          await sweep(db, later);
+          expect(await dump(db)).toEqual(once);
+          await checkInvariants(db, later, 'catch-up');
+          for (const id of ids) {
+            const s = (await loadCaseState(db, id))!;
+            // Nothing is left waiting on a clock: every case is open-and-idle, appealed or final.
+            expect(['escalated', 'in_review', 'appealed', 'final']).toContain(s.status);
+          }
+        } finally {
+          await db.destroy();
+        }
+      });
+      // First a fixed draw that reaches every status and every decision basis (checked alone with
+      // COVERING_RUNS_ONLY=1), then random ones: random draws alone once reached no agreement in
+      // CI, and the coverage check below failed on the draw, not on a property.
+      await fc.assert(property, { numRuns: COVERING_RUNS, seed: COVERING_SEED });
+      if (!process.env.COVERING_RUNS_ONLY) await fc.assert(property, { numRuns: NUM_RUNS });
       // The generator must actually reach the interesting states, or the properties say little.
       expect([...stats.statuses].sort()).toEqual([
         'appealed',
@@ -522,7 +527,7 @@ describe('engine properties over random command sequences (services on in-memory
       expect(stats.ok).toBeGreaterThan(0);
       expect(stats.refused).toBeGreaterThan(0);
     },
-    Math.max(60_000, NUM_RUNS * 400),
+    Math.max(60_000, (NUM_RUNS + COVERING_RUNS) * 400),
   );
 });
 
