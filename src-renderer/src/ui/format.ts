@@ -55,7 +55,11 @@ export function formatInstantCompact(iso: string | null | undefined): string {
   return (sameYear ? compactThisYear : compactOtherYear).format(ms);
 }
 
-export const localTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
+// Asked once, when this module loads (before sign-in): a default-locale Intl.DateTimeFormat
+// costs 15-30 ms the first time (Chromium loads its locale data), and the shell asked for it
+// twice in its first render, between the sign-in answer and the queue's first rows.
+const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+export const localTimeZone = (): string => TIME_ZONE;
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -1,13 +1,9 @@
-import { Badge, Center, Loader, Stack, Text } from '@mantine/core';
+import { Center, Loader, Stack, Text } from '@mantine/core';
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
-import { Countdown } from '../../ui/Countdown';
 import { IconChevronDown, IconChevronUp, IconInbox } from '../../ui/Icons';
-import { Money } from '../../ui/Money';
 import { PresenceDots } from '../../ui/Presence';
-import { RiskBadge } from '../../ui/RiskBadge';
-import { StatusBadge } from '../../ui/StatusBadge';
-import { formatDuration, formatInstant, formatInstantCompact, humanize, reasonLabel } from '../../ui/format';
-import { useNow } from '../../ui/clock';
+import { formatInstant, formatInstantCompact, reasonLabel } from '../../ui/format';
+import { Dim, RowMoney, RowNextStep, RowRisk, RowStatus } from './RowCells';
 import type { QueueRow, SavedFilter } from '../../api/types';
 
 export type QueueScope = 'mine' | 'unassigned' | 'all';
@@ -321,92 +317,34 @@ const Row = memo(function Row({ row, index, top, template, selected, withAssigne
         <PresenceDots people={row.presence} />
       </span>
       <span className="q-cell" role="gridcell">
-        <StatusBadge status={row.status} />
+        <RowStatus status={row.status} />
       </span>
       <span className="q-cell" role="gridcell" title={reasonLabel(row.reason)}>
         {reasonLabel(row.reason)}
       </span>
       <span className="q-cell q-right" role="gridcell">
-        <Money minor={row.claimAmountMinor} currency={row.currency} />
+        <RowMoney minor={row.claimAmountMinor} currency={row.currency} />
       </span>
       <span className="q-cell" role="gridcell" title={`${row.buyerName} (${row.buyerId})`}>
         {row.buyerName}
-        <Text span c="dimmed" fz="xs" ml={6}>
+        <span className="lite-dim lite-xs" style={{ marginLeft: 6 }}>
           {row.buyerCountry}
-        </Text>
+        </span>
       </span>
       <span className="q-cell" role="gridcell">
-        <RiskBadge score={row.buyerScore} flagged={row.buyerFlagged} size="sm" />
+        <RowRisk score={row.buyerScore} flagged={row.buyerFlagged} />
       </span>
       <span className="q-cell tabular" role="gridcell" title={formatInstant(row.escalatedAt)}>
-        <Text span fz="sm" c="dimmed">
-          {formatInstantCompact(row.escalatedAt)}
-        </Text>
+        <Dim>{formatInstantCompact(row.escalatedAt)}</Dim>
       </span>
       {withAssignee && (
         <span className="q-cell" role="gridcell">
-          {row.assignee ?? (
-            <Text span c="dimmed" fz="sm">
-              —
-            </Text>
-          )}
+          {row.assignee ?? <Dim>—</Dim>}
         </span>
       )}
       <span className="q-cell" role="gridcell">
-        <NextStep row={row} mine={mine} />
+        <RowNextStep row={row} mine={mine} />
       </span>
     </div>
   );
 });
-
-function NextStep({ row, mine }: { row: QueueRow; mine: boolean }) {
-  if (row.forcedDecision)
-    return (
-      <Badge color="red" variant="filled" size="sm" radius="sm" style={{ textTransform: 'none' }}>
-        Forced decision
-      </Badge>
-    );
-  if (row.overdue && row.needsAction)
-    return (
-      <Badge color="red" variant="light" size="sm" radius="sm" style={{ textTransform: 'none' }}>
-        Deadline missed · review
-      </Badge>
-    );
-  if (mine && row.needsAction)
-    return (
-      <Text span fz="sm" fw={600} c="violet.7">
-        Your move
-      </Text>
-    );
-  if (row.nextDeadlineAt)
-    return (
-      <span>
-        <Text span fz="xs" c="dimmed" mr={6}>
-          {row.nextDeadlineKind ? humanize(row.nextDeadlineKind) : ''}
-        </Text>
-        <Countdown at={row.nextDeadlineAt} size="sm" />
-      </span>
-    );
-  if (row.status === 'escalated') return <Waiting since={row.escalatedAt} />;
-  if (row.needsAction)
-    return (
-      <Text span c="violet.7" fz="sm">
-        mediator’s move
-      </Text>
-    );
-  return (
-    <Text span c="dimmed" fz="sm">
-      —
-    </Text>
-  );
-}
-
-/** How long an unassigned case has waited for a mediator. */
-function Waiting({ since }: { since: string }) {
-  const now = useNow();
-  return (
-    <Text span c="dimmed" fz="sm" className="tabular">
-      waiting {formatDuration(now - Date.parse(since))}
-    </Text>
-  );
-}
