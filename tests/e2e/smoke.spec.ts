@@ -15,12 +15,18 @@ test('a wrong password shows the error from the envelope', async ({ page }) => {
 });
 
 test('a mediator signs in, sees the queue and opens a case', async ({ page }) => {
+  const lists: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/call/queue.list')) lists.push(r.postData() ?? '');
+  });
   await signIn(page, MEDIATOR);
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 
   // A mediator starts on "Mine", empty for a new mediator.
   await expect(page.getByRole('tab', { name: /Mine/ })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('queue-empty')).toContainText('No open cases are assigned to you.');
+  // The landing page was asked for once, at the sign-in answer (api/warm.ts), and the list took that answer.
+  expect(lists.map((body) => JSON.parse(body) as unknown)).toEqual([{ scope: 'mine', limit: 100 }]);
   await page.getByRole('tab', { name: /Unassigned/ }).click();
   const rows = page.getByTestId('queue-row');
   await expect(rows.first()).toBeVisible();

@@ -2,7 +2,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { AppError } from '../../../src-main/contract/errors';
 import type { MethodRawInput } from '../../../src-main/contract/methods';
-import { fetchMethod, MethodError } from './queries';
+import { MethodError } from './queries';
+import { fetchWarmOrCall } from './warm';
 import type { MethodOutput } from './types';
 
 /** Methods that answer keyset pages: `{ rows, nextCursor }`, continued with `after`. */
@@ -57,7 +58,7 @@ export function usePagedQuery<M extends PagedMethod>(method: M, input: PagedInpu
       const rows: Array<RowOf<M>> = [];
       let cursor = after;
       while (rows.length < want) {
-        const answer = (await fetchMethod(method, {
+        const answer = (await fetchWarmOrCall(method, {
           ...key[1],
           limit: Math.min(page, want - rows.length),
           ...(cursor ? { after: cursor } : {}),

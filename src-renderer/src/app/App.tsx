@@ -2,7 +2,9 @@ import { Center, Loader } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { call, currentUser, onUnauthenticated, signOut } from '../api/client';
+import { forgetWarmCalls } from '../api/warm';
 import { FirstRun } from '../features/accounts/FirstRun';
+import { warmLandingQueue } from '../features/queue/useQueuePages';
 import { Shell } from './Shell';
 import { SignIn } from './SignIn';
 import type { Me } from '../api/types';
@@ -22,6 +24,8 @@ export function App() {
   const setSession = useCallback(
     (next: SessionState) => {
       queryClient.clear();
+      forgetWarmCalls();
+      if (next.kind === 'signed-in') warmLandingQueue(next.me);
       setSessionState(next);
     },
     [queryClient],

@@ -18,6 +18,7 @@ import { CatchUpProgress } from './CatchUpProgress';
 import type { TaskProgress } from '../api/bridge';
 import { IntegrityBanner } from '../features/audit/IntegrityBanner';
 import { filterFromSearch, filterToSearch } from '../features/queue/filterUrl';
+import { defaultQueueFilter, landingQueueFilter } from '../features/queue/useQueuePages';
 import { SupervisionScreens, SupervisorNav, type SupervisionView } from '../features/supervision/SupervisionScreens';
 import { MyAccount } from '../features/accounts/MyAccount';
 import { TakeNextButton } from '../ui/TakeNextButton';
@@ -53,9 +54,9 @@ type BaseView = 'queue' | 'buyers' | SupervisionView;
  * URL (#/case/ID): the browser's back button and a reload work.
  */
 export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
-  const defaultFilter = useMemo<SavedFilter>(() => ({ scope: me.role === 'mediator' ? 'mine' : 'unassigned' }), [me.role]);
+  const defaultFilter = useMemo<SavedFilter>(() => defaultQueueFilter(me.role), [me.role]);
   // The queue's tab and filters live in the address: a reload keeps them, back/forward steps through them.
-  const [filter, setFilterState] = useState<SavedFilter>(() => filterFromSearch(window.location.search, defaultFilter));
+  const [filter, setFilterState] = useState<SavedFilter>(() => landingQueueFilter(me.role));
   const setFilter = useCallback((f: SavedFilter) => {
     setFilterState(f);
     const search = filterToSearch(f);
