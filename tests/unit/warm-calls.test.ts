@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createWarmCalls } from '../../src-renderer/src/api/warm';
 
 /** The renderer's warm calls (src-renderer/src/api/warm.ts): a call started before its screen renders, taken once. */
 const fetchMethod = vi.fn();
-vi.mock('../../src-renderer/src/api/queries', () => ({ fetchMethod: (...args: unknown[]) => fetchMethod(...args) }));
-const { fetchWarmOrCall, forgetWarmCalls, startWarmCall } = await import('../../src-renderer/src/api/warm');
+const { fetchWarmOrCall, forgetWarmCalls, startWarmCall } = createWarmCalls(fetchMethod);
 
 describe('warm calls', () => {
   beforeEach(() => {

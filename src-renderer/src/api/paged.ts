@@ -3,7 +3,7 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import type { AppError } from '../../../src-main/contract/errors';
 import type { MethodRawInput } from '../../../src-main/contract/methods';
 import { MethodError } from './queries';
-import { fetchWarmOrCall } from './warm';
+import { fetchWarmOrCall } from './warm-calls';
 import type { MethodOutput } from './types';
 
 /** Methods that answer keyset pages: `{ rows, nextCursor }`, continued with `after`. */

@@ -1,6 +1,7 @@
 import type { MethodName, MethodRawInput } from '../../../src-main/contract/methods';
-import { fetchMethod } from './queries';
 import type { MethodOutput } from './types';
+
+type Fetch = <M extends MethodName>(method: M, input: MethodRawInput<M>) => Promise<MethodOutput<M>>;
 
 /**
  * Calls started before the screen that needs them has rendered. At sign-in the window knows
@@ -11,7 +12,6 @@ import type { MethodOutput } from './types';
  * fresh: a later fetch of the same input asks the server again.
  */
 const FRESH_MS = 5_000;
-const warm = new Map<string, { at: number; answer: Promise<unknown> }>();
 
 const keyOf = (method: string, input: unknown) => `${method} ${stableJson(input)}`;
 
@@ -26,23 +26,29 @@ function stableJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-export function startWarmCall<M extends MethodName>(method: M, input: MethodRawInput<M>): void {
-  const answer = fetchMethod(method, input);
-  // Nobody may take it (the screen changed): a refusal must not surface as an unhandled rejection.
-  answer.catch(() => undefined);
-  warm.set(keyOf(method, input), { at: performance.now(), answer });
-}
+/** Warm calls through `fetchMethod` (api/warm-calls.ts binds the app's; tests give their own). */
+export function createWarmCalls(fetchMethod: Fetch) {
+  const warm = new Map<string, { at: number; answer: Promise<unknown> }>();
+  return {
+    startWarmCall: <M extends MethodName>(method: M, input: MethodRawInput<M>): void => {
+      const answer = fetchMethod(method, input);
+      // Nobody may take it (the screen changed): a refusal must not surface as an unhandled rejection.
+      answer.catch(() => undefined);
+      warm.set(keyOf(method, input), { at: performance.now(), answer });
+    },
 
-/** The warm call for exactly this input, if one was started in the last few seconds; else a new call. */
-export function fetchWarmOrCall<M extends MethodName>(method: M, input: MethodRawInput<M>): Promise<MethodOutput<M>> {
-  const key = keyOf(method, input);
-  const hit = warm.get(key);
-  warm.delete(key);
-  if (hit && performance.now() - hit.at < FRESH_MS) return hit.answer as Promise<MethodOutput<M>>;
-  return fetchMethod(method, input);
-}
+    /** The warm call for exactly this input, if one was started in the last few seconds; else a new call. */
+    fetchWarmOrCall: <M extends MethodName>(method: M, input: MethodRawInput<M>): Promise<MethodOutput<M>> => {
+      const key = keyOf(method, input);
+      const hit = warm.get(key);
+      warm.delete(key);
+      if (hit && performance.now() - hit.at < FRESH_MS) return hit.answer as Promise<MethodOutput<M>>;
+      return fetchMethod(method, input);
+    },
 
-/** A session ended or began: nothing one user asked for is answered to the next. */
-export function forgetWarmCalls(): void {
-  warm.clear();
+    /** A session ended or began: nothing one user asked for is answered to the next. */
+    forgetWarmCalls: (): void => {
+      warm.clear();
+    },
+  };
 }

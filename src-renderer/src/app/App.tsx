@@ -2,7 +2,7 @@ import { Center, Loader } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { call, currentUser, onUnauthenticated, signOut } from '../api/client';
-import { forgetWarmCalls } from '../api/warm';
+import { forgetWarmCalls } from '../api/warm-calls';
 import { FirstRun } from '../features/accounts/FirstRun';
 import { warmLandingQueue } from '../features/queue/useQueuePages';
 import { Shell } from './Shell';

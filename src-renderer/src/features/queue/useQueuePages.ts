@@ -1,6 +1,6 @@
 import { usePagedQuery, type PagedQuery } from '../../api/paged';
 import type { Me, QueueRow, SavedFilter } from '../../api/types';
-import { startWarmCall } from '../../api/warm';
+import { startWarmCall } from '../../api/warm-calls';
 import { filterFromSearch } from './filterUrl';
 
 const FIRST_PAGE = 100;
