@@ -119,6 +119,20 @@ function colourless(t: Thumb): boolean {
   return s / t.cb.length < 2;
 }
 
+/** `colourless` over the places of `q` where stored pixels land (QX/QY, NaN outside). */
+function colourlessWhere(q: Thumb, QX: Float32Array, QY: Float32Array): boolean {
+  let s = 0;
+  let n = 0;
+  for (let i = 0; i < QX.length; i++) {
+    const x = QX[i]!;
+    if (Number.isNaN(x)) continue;
+    const y = QY[i]!;
+    s += Math.abs(bilinear(q.cb, q.w, q.h, x, y) - 128) + Math.abs(bilinear(q.cr, q.w, q.h, x, y) - 128);
+    n++;
+  }
+  return n === 0 || s / n < 2;
+}
+
 export interface Agreement {
   /** Correlation of the two pictures' edge maps where they overlap (−1 … 1). */
   edges: number;
@@ -219,7 +233,9 @@ export function alignedAgreement(
   const varQ = lqq / m - (lq / m) ** 2;
   const gain = varQ > 1 ? Math.max(0.6, Math.min(1.6, (lqs / m - (lq / m) * (ls / m)) / varQ)) : 1;
   const offset = ls / m - gain * (lq / m);
-  const chromaOk = !colourless(q) && !colourless(s);
+  // The new picture's colour is judged where it overlaps the stored one: a phone screenshot's
+  // black or white frame around a small copy must not make a coloured product colourless.
+  const chromaOk = !colourlessWhere(q, QX, QY) && !colourless(s);
   const cgain = chromaOk ? chromaGain(q, s, QX, QY) : 1;
   const lumaDiffs: number[] = [];
   const chromaDiffs: number[] = [];

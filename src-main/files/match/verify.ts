@@ -298,7 +298,8 @@ export function verifySamePhoto(query: QueryPrint, stored: PhotoPrint): Verdict 
   const flipped = verifyOne(query.mirror, mirrorThumb(query.thumb), stored, true);
   if (flipped.same) return flipped;
   const best = flipped.inliers > straight.inliers ? flipped : straight;
-  if (Math.max(straight.inliers, flipped.inliers) >= MIN_INLIERS) return best;
+  // Corners that failed (too few, or a transform whose overlay disagrees: a repeated print's
+  // corners are alike and the RANSAC can lock onto a wrong period) leave the objects' boxes.
   return verifyByBoxes(query, stored) ?? best;
 }
 
@@ -311,6 +312,20 @@ const BOX_MAX_CHROMA_DIFFERENCE = 5;
 const BOX_MAX_HASH_DISTANCE = 12;
 /** The two boxes' aspect ratios may differ by this factor (log) at most. */
 const BOX_MAX_ASPECT = 0.12;
+
+const boxBadness = (g: Agreement) =>
+  (g.chroma === null ? g.pointLuma : g.luma) +
+  g.coarseLuma +
+  (g.chroma ?? 0) +
+  (g.coarseChroma ?? 0) +
+  20 * Math.max(0, BOX_MIN_EDGE_AGREEMENT - g.edges);
+/** Close enough to the box limits that a slightly better placement might meet them. */
+const boxNearMiss = (g: Agreement) =>
+  g.overlap > 0.9 &&
+  g.edges >= BOX_MIN_EDGE_AGREEMENT - 0.1 &&
+  (g.chroma === null ? g.pointLuma : g.luma) <= 1.5 * BOX_MAX_DIFFERENCE &&
+  g.coarseLuma <= 1.5 * BOX_MAX_DIFFERENCE &&
+  (g.chroma === null || (g.chroma <= 1.5 * BOX_MAX_CHROMA_DIFFERENCE && (g.coarseChroma ?? 0) <= 1.5 * MAX_COARSE_CHROMA_DIFFERENCE));
 
 /**
  * A product with almost no corners (a plain ball, a can) gives too few for the RANSAC. Such a
@@ -345,13 +360,32 @@ function verifyByBoxes(query: QueryPrint, stored: PhotoPrint): Verdict | null {
         tx: ((sb.x0 + sb.x1) / 2) * ks - a * ((x0 + x1) / 2) * kq,
         ty: ((sb.y0 + sb.y1) / 2) * ks - a * ((b.y0 + b.y1) / 2) * kq,
       };
-      const agree = alignedAgreement(thumb, query.features.width, stored.thumb, stored.features.width, sim, sb);
-      const same =
-        agree.overlap > 0.9 &&
-        agree.edges >= BOX_MIN_EDGE_AGREEMENT &&
-        (agree.chroma === null ? agree.pointLuma : agree.luma) <= BOX_MAX_DIFFERENCE &&
-        agree.coarseLuma <= BOX_MAX_DIFFERENCE &&
-        (agree.chroma === null || (agree.chroma <= BOX_MAX_CHROMA_DIFFERENCE && (agree.coarseChroma ?? 0) <= MAX_COARSE_CHROMA_DIFFERENCE));
+      const overlay = (t: Similarity) => alignedAgreement(thumb, query.features.width, stored.thumb, stored.features.width, t, sb);
+      const boxPasses = (g: Agreement) =>
+        g.overlap > 0.9 &&
+        g.edges >= BOX_MIN_EDGE_AGREEMENT &&
+        (g.chroma === null ? g.pointLuma : g.luma) <= BOX_MAX_DIFFERENCE &&
+        g.coarseLuma <= BOX_MAX_DIFFERENCE &&
+        (g.chroma === null || (g.chroma <= BOX_MAX_CHROMA_DIFFERENCE && (g.coarseChroma ?? 0) <= MAX_COARSE_CHROMA_DIFFERENCE));
+      let agree = overlay(sim);
+      if (!boxPasses(agree) && boxNearMiss(agree)) {
+        // A box found on a 64-px thumb is off by up to a pixel at each side, a few per cent of a
+        // small object's size: the overlay is tried at half a stored pixel's shift and 3 % scale
+        // either way before it is judged (as the corners' transform is, by half a pixel).
+        const half = (0.5 * stored.features.width) / stored.thumb.w;
+        const cx = ((sb.x0 + sb.x1) / 2) * ks;
+        const cy = ((sb.y0 + sb.y1) / 2) * ks;
+        for (const f of [0.97, 1, 1.03])
+          for (const dy of [-half, 0, half])
+            for (const dx of [-half, 0, half]) {
+              if (f === 1 && !dx && !dy) continue;
+              // Scaled about the stored box's centre, then shifted.
+              const t: Similarity = { a: sim.a * f, b: 0, tx: cx - f * (cx - sim.tx) + dx, ty: cy - f * (cy - sim.ty) + dy };
+              const g = overlay(t);
+              if (boxBadness(g) < boxBadness(agree)) agree = g;
+            }
+      }
+      const same = boxPasses(agree);
       if (same)
         return {
           same,

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { analyseForMatching } from '../../src-main/bench/photo-match';
+import { editPhoto, productPhoto } from '../../src-main/bench/photo-set';
+import { verifySamePhoto } from '../../src-main/files/match/verify';
+
+/**
+ * Framed copies of small products that verification refused (tuning seeds, README "Photo
+ * matching"): a phone screenshot whose black or white frame made a coloured product look
+ * colourless (1023), products with too few corners whose box overlay was a pixel off (1009,
+ * 1077, 2015). Each is the generated product shot and its 'border' edit, verified directly.
+ */
+describe('verification of bordered and screenshot copies', () => {
+  for (const seed of [1023, 1009, 1077, 2015])
+    it(`verifies the border edit of product ${seed} as its original`, async () => {
+      const original = await productPhoto(seed);
+      const stored = await analyseForMatching(original);
+      const copy = await analyseForMatching(await editPhoto(original, 'border', seed));
+      const verdict = verifySamePhoto(copy.query, stored.stored);
+      expect(verdict.same, JSON.stringify(verdict)).toBe(true);
+    }, 60_000);
+
+  it('refuses the framed copy of another product', async () => {
+    // The box fallback now runs after any failed corner match: it must not link two products.
+    const a = await analyseForMatching(await productPhoto(1009));
+    const b = await analyseForMatching(await editPhoto(await productPhoto(1077), 'border', 1077));
+    expect(verifySamePhoto(b.query, a.stored).same).toBe(false);
+  }, 60_000);
+});
