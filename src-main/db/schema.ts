@@ -312,6 +312,11 @@ export interface RiskPhotosTable {
   first_uses: number;
   first_weight: number;
   first_ref_at: number;
+  /** JSON {seller id: uses} ('' unknown), at most RISK_MODEL.photoSellerCap sellers (migration 0035). */
+  sellers: string;
+  seller_overflow: number;
+  /** 0/1: two linked accounts use it (while it is one seller's). */
+  linked: number;
 }
 export interface RiskPhotoUsesTable {
   photo_key: string;

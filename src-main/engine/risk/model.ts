@@ -12,7 +12,7 @@ import type { AccountLabel } from '../../contract/domain';
  * other instant is one multiplication.
  */
 export const RISK_MODEL = {
-  version: 8,
+  version: 9,
   /** Old events count half as much after this many days (rates, reuse, messages). */
   halfLifeDays: 180,
   /** The velocity signal's much shorter memory: a burst of disputes fades within weeks. */
@@ -29,6 +29,14 @@ export const RISK_MODEL = {
    * while a stock image attached by hundreds fades to nothing. No cut-off.
    */
   photoSpreadFrom: 8,
+  /**
+   * A photo attached only by the customers of one seller, to disputes about that seller's
+   * orders, is the seller's listing or catalogue photo (model v9): it says nothing about the
+   * buyers and is not a shared photo, unless two of those accounts are linked. A cluster keeps
+   * its uses per seller for at most this many sellers (the unknown seller, '', is one of them);
+   * uses with others are counted apart and make it an ordinary shared photo.
+   */
+  photoSellerCap: 3,
   /** Perceptual hashes within this many differing bits (of 64) are the same photo. */
   phashMaxDistance: 4,
   /**
@@ -289,6 +297,51 @@ export interface PhotoCluster {
   uses: number;
   /** Distinct accounts that submitted it. */
   accounts: number;
+  /**
+   * Its uses by the seller of the disputed order ('' while the order or its seller is not
+   * known), for at most `photoSellerCap` sellers; `sellerOverflow` counts the uses with others.
+   */
+  sellers: Record<string, number>;
+  sellerOverflow: number;
+  /**
+   * Two accounts linked by a small link group both use it (checked while it is one seller's
+   * photo, when an account starts using it or its seller changes). Kept only while it is one
+   * seller's photo of two or more accounts.
+   */
+  linked: boolean;
+}
+
+export const emptyPhotoCluster = (key: string): PhotoCluster => ({
+  key,
+  uses: 0,
+  accounts: 0,
+  sellers: {},
+  sellerOverflow: 0,
+  linked: false,
+});
+
+/** The one known seller of every use of the photo, or null. */
+export function photoSeller(c: Pick<PhotoCluster, 'sellers' | 'sellerOverflow'>): string | null {
+  if (c.sellerOverflow > 0) return null;
+  const keys = Object.keys(c.sellers);
+  return keys.length === 1 && keys[0] !== '' ? keys[0]! : null;
+}
+
+/** A listing photo: several accounts, all for one seller's orders, none of them linked to another. */
+export const isListingPhoto = (c: Pick<PhotoCluster, 'accounts' | 'sellers' | 'sellerOverflow' | 'linked'>): boolean =>
+  c.accounts >= 2 && !c.linked && photoSeller(c) !== null;
+
+/** The cluster's per-seller counts after one use with `sellerId` (null: unknown) starts (+1) or stops (−1). */
+export function movePhotoSeller(c: Pick<PhotoCluster, 'sellers' | 'sellerOverflow'>, sellerId: string | null, sign: number) {
+  const id = sellerId ?? '';
+  const sellers = { ...c.sellers };
+  let sellerOverflow = c.sellerOverflow;
+  if (id in sellers) {
+    sellers[id]! += sign;
+    if (sellers[id]! <= 0) delete sellers[id];
+  } else if (sign > 0 && Object.keys(sellers).length < RISK_MODEL.photoSellerCap) sellers[id] = sign;
+  else sellerOverflow = Math.max(0, sellerOverflow + sign);
+  return { sellers, sellerOverflow };
 }
 
 /** One account's uses of one photo. */
@@ -343,10 +396,11 @@ export function orderCounters(o: OrderFact): Counter[] {
  * Which photo counter a cluster's uses feed, given its use and account counts: own reuse, and
  * the weight each use of a shared photo carries (0: not shared). The weight only changes at
  * half-octave steps of the account count, so re-weighing every account of a photo when it
- * changes costs a constant amount per use, amortised.
+ * changes costs a constant amount per use, amortised. A listing photo (`isListingPhoto`) is not
+ * shared; it stops being one at most once in a forward history (a second seller or a link).
  */
-export function photoFlags(uses: number, accounts: number): { own: boolean; shared: number } {
-  return { own: accounts === 1 && uses >= 2, shared: sharedPhotoWeight(accounts) };
+export function photoFlags(uses: number, accounts: number, listing = false): { own: boolean; shared: number } {
+  return { own: accounts === 1 && uses >= 2, shared: listing ? 0 : sharedPhotoWeight(accounts) };
 }
 
 export function sharedPhotoWeight(accounts: number): number {

@@ -180,7 +180,14 @@ export interface PhotoRow {
 }
 
 export const photoFromRow = (r: Database['risk_photos']): PhotoRow => ({
-  cluster: { key: r.photo_key, uses: Number(r.uses), accounts: Number(r.accounts) },
+  cluster: {
+    key: r.photo_key,
+    uses: Number(r.uses),
+    accounts: Number(r.accounts),
+    sellers: JSON.parse(r.sellers) as Record<string, number>,
+    sellerOverflow: Number(r.seller_overflow),
+    linked: Number(r.linked) === 1,
+  },
   slot:
     r.first_account === null
       ? null
@@ -201,4 +208,7 @@ export const photoToRow = (p: { cluster: PhotoCluster; slot: PhotoUse | null }):
   first_uses: p.slot ? p.slot.uses : 0,
   first_weight: p.slot ? p.slot.w : 0,
   first_ref_at: p.slot ? p.slot.ref : 0,
+  sellers: JSON.stringify(Object.fromEntries(Object.entries(p.cluster.sellers).sort((a, b) => (a[0] < b[0] ? -1 : 1)))),
+  seller_overflow: p.cluster.sellerOverflow,
+  linked: p.cluster.linked ? 1 : 0,
 });

@@ -1,0 +1,33 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * Frozen once released: a seller's listing photo is not a shared photo (buyer-risk model v9,
+ * issue 15).
+ * - risk_photos.sellers: JSON {seller id: uses} of the photo's uses by the seller of the
+ *   disputed order ('' for an order or seller not known yet), for at most three sellers;
+ * - risk_photos.seller_overflow: its uses with other sellers;
+ * - risk_photos.linked: 1 when two accounts using it are linked by a small link group (kept only
+ *   while every use is for one seller's orders).
+ * Existing rows take all their uses as overflow: they stay ordinary shared photos, as they were
+ * scored, until the full recompute (app/risk/recompute.ts) rebuilds them. Plain column
+ * additions and one UPDATE of a small table: the same on SQLite and PostgreSQL.
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .alterTable('risk_photos')
+    .addColumn('sellers', 'text', (c) => c.notNull().defaultTo('{}'))
+    .execute();
+  await db.schema
+    .alterTable('risk_photos')
+    .addColumn('seller_overflow', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('risk_photos')
+    .addColumn('linked', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await sql`UPDATE risk_photos SET seller_overflow = uses`.execute(db);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const c of ['linked', 'seller_overflow', 'sellers']) await db.schema.alterTable('risk_photos').dropColumn(c).execute();
+}
