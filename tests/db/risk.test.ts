@@ -59,6 +59,7 @@ function dispute(o: {
   photos?: string[];
   day?: number;
   seller?: string;
+  orderHistory?: { placed: number; delivered: number; since?: string };
 }): DisputeInput {
   const id = o.id ?? `D-${++seq}`;
   const placed = NOW - (60 - (o.day ?? 0)) * DAY;
@@ -84,7 +85,7 @@ function dispute(o: {
         deliveredAt: o.status === 'in_transit' ? null : new Date(placed + 10 * DAY).toISOString(),
       },
     },
-    buyer: { id: o.buyer, name: o.buyer, country: 'DE', links: o.links ?? {} },
+    buyer: { id: o.buyer, name: o.buyer, country: 'DE', links: o.links ?? {}, ...(o.orderHistory ? { orderHistory: o.orderHistory } : {}) },
     seller: { id: o.seller ?? 'S-1', name: 'Shop', country: 'CN' },
     messages: (o.messages ?? []).map((text) => ({ at: new Date(placed + 31 * DAY).toISOString(), by: 'buyer' as const, text })),
     evidence: (o.photos ?? []).map((sha256, i) => ({
@@ -281,6 +282,43 @@ describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
       // And the stored scores are the recompute's.
       const top = await listBuyerRisks(db, { limit: 1 });
       expect(top[0]!.score).toBe(Math.max(...recomputed.buyers.map((x) => x.score)));
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('keeps the order history the feed reports (the latest one; a dispute without it keeps it) as the rates’ denominator; the recompute reads it back', async () => {
+    const { db, ctx } = await setup(url());
+    try {
+      const account = () =>
+        db
+          .selectFrom('accounts')
+          .select(['orders_placed', 'orders_delivered', 'orders_since'])
+          .where('id', '=', 'B-h')
+          .executeTakeFirstOrThrow();
+      const risk = () =>
+        db
+          .selectFrom('buyer_risk')
+          .select(['hist_orders', 'hist_delivered', 'n_orders'])
+          .where('buyer_id', '=', 'B-h')
+          .executeTakeFirstOrThrow();
+      await importAll(ctx, [
+        dispute({ buyer: 'B-h', reason: 'defective', orderHistory: { placed: 40, delivered: 37, since: '2024-01-01T00:00:00Z' } }),
+      ]);
+      expect(await account()).toEqual({ orders_placed: 40, orders_delivered: 37, orders_since: Date.parse('2024-01-01T00:00:00Z') });
+      await importAll(ctx, [dispute({ buyer: 'B-h', reason: 'defective', day: 2 })]);
+      expect(Number((await account()).orders_placed)).toBe(40);
+      await importAll(ctx, [dispute({ buyer: 'B-h', reason: 'defective', day: 4, orderHistory: { placed: 44, delivered: 40 } })]);
+      expect(await account()).toMatchObject({ orders_placed: 44, orders_delivered: 40 });
+      const before = await risk();
+      expect(before).toEqual({ hist_orders: 44, hist_delivered: 40, n_orders: 3 });
+      const reasons = (await buyerRisk(db, 'B-h')).reasons.join(' | ');
+      expect(reasons).not.toMatch(/platform 100/);
+      await recomputeRisk(db, { asOf: NOW, refit: false, pageSize: 5 });
+      expect(await risk()).toEqual(before);
+      // Refused: more delivered than placed.
+      const bad = await dispatch(ctx, 'intake.dispute', dispute({ buyer: 'B-h2', orderHistory: { placed: 3, delivered: 4 } }), INTAKE);
+      expect(bad.ok ? null : bad.error.code).toBe('VALIDATION');
     } finally {
       await db.destroy();
     }

@@ -45,6 +45,7 @@ import {
   linkReason,
   PriorsFitter,
   newBuyer,
+  withOrderHistory,
   photoFlags,
   isListingPhoto,
   movePhotoSeller,
@@ -104,6 +105,8 @@ class Buyers {
   readonly ids: string[] = [];
   readonly index = new Map<string, number>();
   readonly labels = new Map<number, AccountLabel>();
+  /** Reported order histories (accounts.orders_placed, orders_delivered). */
+  readonly histories = new Map<number, { orders: number; delivered: number }>();
   n: Int32Array[] = [];
   w: Float64Array[] = [];
   fOrders = new Float64Array(0);
@@ -163,6 +166,7 @@ class Buyers {
     into.f.orders = this.fOrders[i]!;
     into.f.disputes = this.fDisputes[i]!;
     into.label = this.labels.get(i) ?? null;
+    into.history = this.histories.get(i) ?? null;
     return into;
   }
 }
@@ -223,6 +227,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         for (const r of rows) {
           const i = B.add(r.id);
           if (r.label) B.labels.set(i, r.label as AccountLabel);
+          if (r.orders_placed !== null) B.histories.set(i, { orders: Number(r.orders_placed), delivered: Number(r.orders_delivered ?? 0) });
         }
         if (rows.length < page) break;
         after = rows[rows.length - 1]!.id;
@@ -490,7 +495,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       if (opts.refit !== false) {
         const fitter = new PriorsFitter();
         const scratch = newBuyer('');
-        for (let i = 0; i < B.ids.length; i++) fitter.add(B.agg(i, asOf, scratch).n);
+        for (let i = 0; i < B.ids.length; i++) fitter.add(withOrderHistory(B.agg(i, asOf, scratch)).n);
         priors = fitter.fit();
       }
       const ctx = { asOf, priors };
@@ -504,7 +509,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       for (const ids of chunks(B.ids, MAX_IDS)) {
         const of = await sellersOfPage(ids);
         for (const id of ids) {
-          const b = withSellers(newBuyer(id), of.get(id) ?? {});
+          const b = withSellers(B.agg(idx(id)!, asOf), of.get(id) ?? {});
           if (b.sellerRate !== null) sellerRates[idx(id)!] = b.sellerRate;
           if (b.openedRef !== null) openedRefs[idx(id)!] = b.openedRef;
         }

@@ -72,6 +72,11 @@ export const RISK_MODEL = {
   openedPriorOrders: 20,
   contextSpan: 3,
   /**
+   * A platform rate of disputes opened per delivered order at or above this says only that the
+   * desk sees disputed orders (no order history reported): a reason then names no platform rate.
+   */
+  platformRateMeaningfulBelow: 0.5,
+  /**
    * Signs of intent are weighed per dispute opened, against these base rates (a Beta prior of
    * ten disputes' strength): how often an ordinary buyer's dispute carries the sign. Fixed
    * rather than fitted, so that a population full of angry messages cannot make them normal.
@@ -181,6 +186,14 @@ export interface BuyerAgg {
    * delivered order from a known seller. Kept like `sellerRate`.
    */
   openedRef: number | null;
+  /**
+   * The buyer's order history as the marketplace last reported it with a dispute
+   * (`buyer.orderHistory`: orders placed and delivered, on the whole platform); null when never
+   * reported. The desk learns of orders only through disputes, so without it every known order
+   * is a disputed one. Where it reports more orders than the desk knows, the rates use it as their
+   * denominator (`withOrderHistory`).
+   */
+  history: { orders: number; delivered: number } | null;
   scored: Scored | null;
 }
 
@@ -215,8 +228,38 @@ export function newBuyer(id: string): BuyerAgg {
     otherSellerOrders: 0,
     sellerRate: null,
     openedRef: null,
+    history: null,
     scored: null,
   };
+}
+
+/**
+ * The buyer as the rates see them: with a reported order history larger than the orders the
+ * desk knows, the counts of orders and delivered orders are the history's, and their decayed sums
+ * (and the orders' velocity sum) grow in the same proportion (the orders the desk never saw taken
+ * to be spread in time like the ones it did). The same object when there is nothing to add.
+ */
+export function withOrderHistory(b: BuyerAgg): BuyerAgg {
+  const h = b.history;
+  if (!h || (h.orders <= b.n.orders && h.delivered <= b.n.delivered)) return b;
+  const orders = Math.max(h.orders, b.n.orders);
+  const delivered = Math.max(h.delivered, b.n.delivered);
+  // With no known order to take the timing from, the history counts at the latest event.
+  const scale = (w: number, known: number, all: number) => (known > 0 ? (w * all) / known : all);
+  return {
+    ...b,
+    n: { ...b.n, orders, delivered },
+    w: { ...b.w, orders: scale(b.w.orders, b.n.orders, orders), delivered: scale(b.w.delivered, b.n.delivered, delivered) },
+    f: { ...b.f, orders: scale(b.f.orders, b.n.orders, orders) },
+  };
+}
+
+/** Orders and delivered orders the reported history adds to those the desk knows (with sellers it does not know). */
+export function historyExtra(b: BuyerAgg): { orders: number; delivered: number } {
+  const h = b.history;
+  return h
+    ? { orders: Math.max(0, h.orders - b.n.orders), delivered: Math.max(0, h.delivered - b.n.delivered) }
+    : { orders: 0, delivered: 0 };
 }
 
 export const decay = (dtMs: number): number => 2 ** (-dtMs / HALF_LIFE_MS);

@@ -109,9 +109,17 @@ export class RiskUpdater {
     return b;
   }
 
-  /** A buyer account and the link groups it belongs to (links only accumulate). */
-  account(id: string, links: string[]): void {
+  /**
+   * A buyer account, the link groups it belongs to (links only accumulate), and the order
+   * history the marketplace reported with it, if it did (the latest report replaces the last).
+   */
+  account(id: string, links: string[], history?: { orders: number; delivered: number } | null): void {
     const b = this.buyer(id);
+    if (history && (b.history?.orders !== history.orders || b.history?.delivered !== history.delivered)) {
+      b.history = { orders: history.orders, delivered: history.delivered };
+      this.s.putBuyer(b);
+      this.dirty.add(id);
+    }
     const fresh = [...new Set(links)].filter((k) => !b.links.includes(k)).sort();
     if (!fresh.length) return;
     for (const key of fresh) {

@@ -22,7 +22,7 @@ export async function clearRiskRows(tx: WriteTx): Promise<void> {
 export async function buyerAccountsPage(db: Reader, after: string, limit: number) {
   return db
     .selectFrom('accounts')
-    .select(['id', 'label'])
+    .select(['id', 'label', 'orders_placed', 'orders_delivered'])
     .where('role', '=', 'buyer')
     .where('id', '>', after)
     .orderBy('id')

@@ -83,6 +83,10 @@ export function buyerFromRow(r: BuyerRiskTable): BuyerAgg {
     otherSellerOrders: Number(r.other_seller_orders ?? 0),
     sellerRate: r.seller_rate === null || r.seller_rate === undefined ? null : Number(r.seller_rate),
     openedRef: r.opened_ref === null || r.opened_ref === undefined ? null : Number(r.opened_ref),
+    history:
+      r.hist_orders === null || r.hist_orders === undefined
+        ? null
+        : { orders: Number(r.hist_orders), delivered: Number(r.hist_delivered ?? 0) },
     scored: { score: Number(r.score), base: Number(r.base_score), risky: Number(r.risky) === 1, reasons, at: Number(r.scored_at) },
   };
 }
@@ -105,6 +109,8 @@ export function buyerToRow(b: BuyerAgg): BuyerRiskTable {
     other_seller_orders: b.otherSellerOrders,
     seller_rate: b.sellerRate,
     opened_ref: b.openedRef,
+    hist_orders: b.history ? b.history.orders : null,
+    hist_delivered: b.history ? b.history.delivered : null,
   } as BuyerRiskTable;
   for (const c of COUNTERS) (row as unknown as Record<string, number>)[N_COLUMNS[c]] = b.n[c];
   return row;
