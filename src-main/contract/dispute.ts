@@ -59,6 +59,25 @@ const LanguageTag = z
   .max(35)
   .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a language tag such as "pt-BR" or "ru"');
 
+/**
+ * The buyer's orders on the whole marketplace, as of the dispute (optional): orders placed and,
+ * of those, delivered by the carrier, since `since` (default: since the account was opened).
+ * The desk learns of orders only through disputes; with this the buyer-risk rates have their
+ * real denominator ("4 disputes on 120 orders" rather than "on 4 orders").
+ */
+export const OrderHistory = z
+  .object({
+    placed: z.number().int().nonnegative().max(10_000_000),
+    delivered: z.number().int().nonnegative().max(10_000_000),
+    since: Instant.optional(),
+  })
+  .strict()
+  .refine((h) => h.delivered <= h.placed, { path: ['delivered'], message: 'must not exceed placed' })
+  .describe(
+    "The buyer's orders on the whole marketplace as of the dispute: placed, of those delivered by the carrier, since an instant (default: the account's opening). Optional; the buyer-risk rates use it as their denominator, the latest report replacing the last.",
+  );
+export type OrderHistory = z.infer<typeof OrderHistory>;
+
 const DisputeFields = z
   .object({
     id: Id,
@@ -95,6 +114,7 @@ const DisputeFields = z
         language: LanguageTag.optional(),
         createdAt: Instant.optional(),
         links: Links,
+        orderHistory: OrderHistory.optional(),
       })
       .strict(),
     seller: z

@@ -37,6 +37,10 @@ export interface AccountsTable {
   label_note: string | null;
   labelled_by: string | null;
   labelled_at: number | null;
+  /** The latest order history the feed reported for a buyer (`buyer.orderHistory`, migration 0035); null when never. */
+  orders_placed: Generated<number | null>;
+  orders_delivered: Generated<number | null>;
+  orders_since: Generated<number | null>;
 }
 export interface AccountLinksTable {
   account_id: string;
@@ -281,6 +285,9 @@ export interface BuyerRiskTable {
   n_opened_delivered: number;
   /** migrations/0033_buyer_risk_context: that rate from the buyer's sellers' other buyers, as of the last scoring. */
   opened_ref: number | null;
+  /** The buyer's reported order history (`buyer.orderHistory`): orders placed and delivered; null when never reported (migration 0035). */
+  hist_orders: number | null;
+  hist_delivered: number | null;
 }
 /** migrations/0020_seller_risk: a seller's orders and the disputes counted against its buyers. */
 export interface SellerRiskTable {
@@ -312,6 +319,11 @@ export interface RiskPhotosTable {
   first_uses: number;
   first_weight: number;
   first_ref_at: number;
+  /** JSON {seller id: uses} ('' unknown), at most RISK_MODEL.photoSellerCap sellers (migration 0035). */
+  sellers: string;
+  seller_overflow: number;
+  /** 0/1: two linked accounts use it (while it is one seller's). */
+  linked: number;
 }
 export interface RiskPhotoUsesTable {
   photo_key: string;

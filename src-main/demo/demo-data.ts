@@ -182,6 +182,7 @@ const T_RING = 4;
 const T_SERIAL = 5;
 const T_HOUSEHOLD = 6;
 const T_LAYOUT = 7;
+const T_ORDERS = 8;
 const SALT_DEVICE = 0x5bd1e995;
 const SALT_ADDRESS = 0x1b873593;
 const SALT_PAYMENT = 0xcc9e2d51;
@@ -1129,8 +1130,26 @@ function buyerAt(L: Layout, idx: number): BuyerInfo {
   }
   const female = r.chance(0.5);
   const name = personName(r, country, surname, female);
+  // The buyer's orders on the whole marketplace (buyer.orderHistory), from a stream of its own so
+  // that nothing else drawn changes: an ordinary buyer orders every one to four weeks, a serial
+  // disputer a dozen or two times in all, a ring account a handful; a few parcels are lost.
+  const hr = new Rng(hash32(L.seed, T_ORDERS, idx));
+  const placed =
+    kind === 'serial'
+      ? hr.int(10, 24)
+      : kind === 'ring'
+        ? hr.int(4, 9)
+        : Math.max(3, Math.round((L.now - createdAt) / DAY / hr.range(7, 28)));
+  const delivered = placed - Math.round(placed * hr.range(0.01, 0.05));
   return {
-    account: { id, name, country: country.code, createdAt: iso(wholeSeconds(createdAt)), links: { device, address, payment } },
+    account: {
+      id,
+      name,
+      country: country.code,
+      createdAt: iso(wholeSeconds(createdAt)),
+      links: { device, address, payment },
+      orderHistory: { placed, delivered, since: iso(wholeSeconds(createdAt)) },
+    },
     country,
     kind,
     group,

@@ -40,7 +40,9 @@ const A1 = as('a1', 'analyst');
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
-const dispute = (id: string, buyer: string) => damagedDispute(id, buyer, NOW, 'Vase');
+// Each account buys from a shop of its own: a picture several customers of ONE shop attach to
+// disputes about its orders is that shop's listing photo, not a photo shared between buyers (model v9).
+const dispute = (id: string, buyer: string) => damagedDispute(id, buyer, NOW, 'Vase', `S-${buyer}`);
 
 const filesUnder = (dir: string): string[] =>
   existsSync(dir)

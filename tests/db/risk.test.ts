@@ -58,6 +58,8 @@ function dispute(o: {
   messages?: string[];
   photos?: string[];
   day?: number;
+  seller?: string;
+  orderHistory?: { placed: number; delivered: number; since?: string };
 }): DisputeInput {
   const id = o.id ?? `D-${++seq}`;
   const placed = NOW - (60 - (o.day ?? 0)) * DAY;
@@ -83,8 +85,8 @@ function dispute(o: {
         deliveredAt: o.status === 'in_transit' ? null : new Date(placed + 10 * DAY).toISOString(),
       },
     },
-    buyer: { id: o.buyer, name: o.buyer, country: 'DE', links: o.links ?? {} },
-    seller: { id: 'S-1', name: 'Shop', country: 'CN' },
+    buyer: { id: o.buyer, name: o.buyer, country: 'DE', links: o.links ?? {}, ...(o.orderHistory ? { orderHistory: o.orderHistory } : {}) },
+    seller: { id: o.seller ?? 'S-1', name: 'Shop', country: 'CN' },
     messages: (o.messages ?? []).map((text) => ({ at: new Date(placed + 31 * DAY).toISOString(), by: 'buyer' as const, text })),
     evidence: (o.photos ?? []).map((sha256, i) => ({
       party: 'buyer' as const,
@@ -280,6 +282,86 @@ describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
       // And the stored scores are the recompute's.
       const top = await listBuyerRisks(db, { limit: 1 });
       expect(top[0]!.score).toBe(Math.max(...recomputed.buyers.map((x) => x.score)));
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('keeps the order history the feed reports (the latest one; a dispute without it keeps it) as the rates’ denominator; the recompute reads it back', async () => {
+    const { db, ctx } = await setup(url());
+    try {
+      const account = () =>
+        db
+          .selectFrom('accounts')
+          .select(['orders_placed', 'orders_delivered', 'orders_since'])
+          .where('id', '=', 'B-h')
+          .executeTakeFirstOrThrow();
+      const risk = () =>
+        db
+          .selectFrom('buyer_risk')
+          .select(['hist_orders', 'hist_delivered', 'n_orders'])
+          .where('buyer_id', '=', 'B-h')
+          .executeTakeFirstOrThrow();
+      await importAll(ctx, [
+        dispute({ buyer: 'B-h', reason: 'defective', orderHistory: { placed: 40, delivered: 37, since: '2024-01-01T00:00:00Z' } }),
+      ]);
+      expect(await account()).toEqual({ orders_placed: 40, orders_delivered: 37, orders_since: Date.parse('2024-01-01T00:00:00Z') });
+      await importAll(ctx, [dispute({ buyer: 'B-h', reason: 'defective', day: 2 })]);
+      expect(Number((await account()).orders_placed)).toBe(40);
+      await importAll(ctx, [dispute({ buyer: 'B-h', reason: 'defective', day: 4, orderHistory: { placed: 44, delivered: 40 } })]);
+      expect(await account()).toMatchObject({ orders_placed: 44, orders_delivered: 40 });
+      const before = await risk();
+      expect(before).toEqual({ hist_orders: 44, hist_delivered: 40, n_orders: 3 });
+      const reasons = (await buyerRisk(db, 'B-h')).reasons.join(' | ');
+      expect(reasons).not.toMatch(/platform 100/);
+      await recomputeRisk(db, { asOf: NOW, refit: false, pageSize: 5 });
+      expect(await risk()).toEqual(before);
+      // Refused: more delivered than placed.
+      const bad = await dispatch(ctx, 'intake.dispute', dispute({ buyer: 'B-h2', orderHistory: { placed: 3, delivered: 4 } }), INTAKE);
+      expect(bad.ok ? null : bad.error.code).toBe('VALIDATION');
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it("a seller's listing photo is no shared photo until another seller's order or a link; the recompute writes the same rows", async () => {
+    const { db, ctx } = await setup(url());
+    try {
+      const photoRow = () => db.selectFrom('risk_photos').selectAll().where('photo_key', '=', sha(70)).executeTakeFirstOrThrow();
+      const codes = async (id: string) => (await buyerRisk(db, id)).details.map((d) => d.code);
+      await importAll(
+        ctx,
+        ['C-1', 'C-2', 'C-3'].map((buyer, i) => dispute({ buyer, seller: 'S-list', reason: 'defective', photos: [sha(70)], day: i })),
+      );
+      expect(await photoRow()).toMatchObject({ uses: 3, accounts: 3, sellers: '{"S-list":3}', seller_overflow: 0, linked: 0 });
+      for (const id of ['C-1', 'C-2', 'C-3']) expect(await codes(id)).not.toContain('SHARED_PHOTO');
+      // Two linked accounts attaching it: shared, for every account using it.
+      await importAll(ctx, [
+        dispute({ buyer: 'L-1', links: { device: ['dv-l'] }, seller: 'S-list', reason: 'defective', photos: [sha(70)], day: 5 }),
+        dispute({ buyer: 'L-2', links: { device: ['dv-l'] }, seller: 'S-list', reason: 'defective', photos: [sha(70)], day: 6 }),
+      ]);
+      expect(await photoRow()).toMatchObject({ accounts: 5, sellers: '{"S-list":5}', linked: 1 });
+      for (const id of ['C-1', 'L-1', 'L-2']) expect(await codes(id)).toContain('SHARED_PHOTO');
+      // Another photo of one seller, then the same photo for another seller's order.
+      await importAll(ctx, [
+        dispute({ buyer: 'C-4', seller: 'S-2', reason: 'defective', photos: [sha(71)], day: 7 }),
+        dispute({ buyer: 'C-5', seller: 'S-2', reason: 'defective', photos: [sha(71)], day: 8 }),
+      ]);
+      expect(await codes('C-4')).not.toContain('SHARED_PHOTO');
+      await importAll(ctx, [dispute({ buyer: 'X-1', seller: 'S-3', reason: 'defective', photos: [sha(71)], day: 9 })]);
+      for (const id of ['C-4', 'C-5', 'X-1']) expect(await codes(id)).toContain('SHARED_PHOTO');
+      const rows = async () => ({
+        photos: await db.selectFrom('risk_photos').selectAll().orderBy('photo_key').execute(),
+        shared: await db.selectFrom('buyer_risk').select(['buyer_id', 'n_photo_shared']).orderBy('buyer_id').execute(),
+      });
+      const before = await rows();
+      await recomputeRisk(db, { asOf: NOW, refit: false, pageSize: 3 });
+      const after = await rows();
+      const norm = (r: Awaited<ReturnType<typeof rows>>) => ({
+        photos: r.photos.map((p) => ({ ...p, first_weight: 0, first_ref_at: 0 })),
+        shared: r.shared.map((b) => ({ ...b, n_photo_shared: Number(b.n_photo_shared) })),
+      });
+      expect(norm(after)).toEqual(norm(before));
     } finally {
       await db.destroy();
     }

@@ -74,9 +74,10 @@ describe('outside population', () => {
   it('holds the level measured on the outside draws (no regression)', { timeout: 600_000 }, () => {
     const r = measured();
     for (const d of r.draws) expect(d.abusers).toBeGreaterThan(K);
-    // Measured with model v8: p@30 0.989 mean / 0.967 worst, R-precision 0.748 / 0.715,
-    // unlucky-or-new share 2.0 % / 2.9 % (v6: see README, "Command line"). A model change
-    // that falls below these levels fails.
+    // Measured with model v9 (a seller's listing photo is no shared photo): p@30 1.000 mean /
+    // 1.000 worst, R-precision 0.769 / 0.733, unlucky-or-new share 2.4 % / 3.2 % (v8: 0.989 /
+    // 0.967, 0.748 / 0.715, 2.0 % / 2.9 %; see README, "Command line"). A model change that
+    // falls below these levels fails.
     expect(r.worst.precisionAtK).toBeGreaterThanOrEqual(OUTSIDE_LEVEL.worstPrecision);
     expect(r.mean.rPrecision).toBeGreaterThanOrEqual(OUTSIDE_LEVEL.meanR);
     expect(r.worst.rPrecision).toBeGreaterThanOrEqual(OUTSIDE_LEVEL.worstR);
@@ -93,4 +94,4 @@ describe('outside population', () => {
 });
 
 /** The adopted model's outside figures at this size, less a margin of about two abusers a draw. */
-const OUTSIDE_LEVEL = { worstPrecision: 0.93, meanR: 0.72, worstR: 0.69, worstShare: 0.05 };
+const OUTSIDE_LEVEL = { worstPrecision: 0.95, meanR: 0.75, worstR: 0.71, worstShare: 0.05 };

@@ -40,11 +40,19 @@ class History {
     at: number,
     opts: {
       delivered?: boolean;
+      seller?: string;
       dispute?: { reason?: string; outcome?: string | null; photos?: Array<{ sha256: string; phash?: string }>; messages?: string[] };
     } = {},
   ) {
     const id = `O-${++this.o}`;
-    this.events.push({ type: 'order', id, buyerId, at, delivered: opts.delivered ?? true });
+    this.events.push({
+      type: 'order',
+      id,
+      buyerId,
+      at,
+      delivered: opts.delivered ?? true,
+      ...(opts.seller ? { sellerId: opts.seller } : {}),
+    });
     if (opts.dispute)
       this.events.push({
         type: 'dispute',
@@ -302,6 +310,76 @@ describe('photos', () => {
     // Each stock-image account opened a dispute on its one delivered order: a high opened rate for
     // so short a history (context 0.69 of 1), so the faded photo still weighs a few points (5 here).
     for (let i = 0; i < 300; i++) expect(s.get(`S-${i}`)!.score).toBeLessThan(10);
+  });
+
+  it("a seller's listing photo, attached by several of its customers for its orders, is not a shared photo", () => {
+    const h = new History();
+    for (let i = 0; i < 5; i++)
+      h.account(`C-${i}`).order(`C-${i}`, T0 + i * DAY, { seller: 'S-1', dispute: { photos: [{ sha256: sha(7) }] } });
+    // Enough other orders that the one dispute is no rate of its own.
+    for (let i = 0; i < 5; i++) for (let k = 0; k < 20; k++) h.order(`C-${i}`, T0 - (k + 1) * 5 * DAY, { seller: `S-${k + 2}` });
+    const s = h.score();
+    for (let i = 0; i < 5; i++) expect(codes(s.get(`C-${i}`))).not.toContain('SHARED_PHOTO');
+    // The same photo in a dispute about another seller's order: shared again, for every account using it.
+    h.account('X').order('X', T0 + 10 * DAY, { seller: 'S-9', dispute: { photos: [{ sha256: sha(7) }] } });
+    const t = h.score();
+    for (const id of ['C-0', 'C-4', 'X']) expect(codes(t.get(id))).toContain('SHARED_PHOTO');
+  });
+
+  it('a listing photo used by two linked accounts counts as shared', () => {
+    const h = new History()
+      .account('L-1', { device: ['dv-1'] })
+      .account('L-2', { device: ['dv-1'] })
+      .account('C-1');
+    h.order('C-1', T0, { seller: 'S-1', dispute: { photos: [{ sha256: sha(8) }] } });
+    h.order('L-1', T0 + DAY, { seller: 'S-1', dispute: { photos: [{ sha256: sha(8) }] } });
+    expect(codes(h.score().get('L-1'))).not.toContain('SHARED_PHOTO');
+    h.order('L-2', T0 + 2 * DAY, { seller: 'S-1', dispute: { photos: [{ sha256: sha(8) }] } });
+    const s = h.score();
+    for (const id of ['L-1', 'L-2', 'C-1']) expect(codes(s.get(id))).toContain('SHARED_PHOTO');
+  });
+
+  it("a dispute's photo moves with its order's seller: one seller's again after a correction, incrementally as from scratch", () => {
+    const u = new MemoryRiskStore();
+    const up = new RiskUpdater(u);
+    const order = (id: string, buyerId: string, sellerId: string | null): OrderFact => ({
+      id,
+      buyerId,
+      placedAt: T0,
+      delivered: true,
+      sellerId,
+    });
+    const dispute = (id: string, orderId: string, buyerId: string): DisputeFact => ({
+      id,
+      orderId,
+      buyerId,
+      openedAt: T0 + DAY,
+      notReceived: false,
+      outcome: null,
+      threat: false,
+      offPlatform: false,
+      photos: ['P'],
+    });
+    up.order(order('O-1', 'A', 'S-1'));
+    up.dispute(dispute('D-1', 'O-1', 'A'));
+    up.dispute(dispute('D-2', 'O-2', 'B')); // its order is not known yet: an unknown seller
+    expect(u.photos.get('P')).toMatchObject({ accounts: 2, sellers: { 'S-1': 1, '': 1 }, sellerOverflow: 0 });
+    expect(u.buyers.get('A')!.n.photoShared).toBe(1);
+    up.order(order('O-2', 'B', 'S-2'));
+    expect(u.buyers.get('B')!.n.photoShared).toBe(1);
+    up.order(order('O-2', 'B', 'S-1')); // corrected: both for S-1's orders, a listing photo
+    expect(u.photos.get('P')).toMatchObject({ sellers: { 'S-1': 2 }, sellerOverflow: 0, linked: false });
+    expect(u.buyers.get('A')!.n.photoShared).toBe(0);
+    expect(u.buyers.get('B')!.n.photoShared).toBe(0);
+    // The same facts applied afresh give the same rows.
+    const v = new MemoryRiskStore();
+    const up2 = new RiskUpdater(v);
+    up2.order(order('O-1', 'A', 'S-1'));
+    up2.order(order('O-2', 'B', 'S-1'));
+    up2.dispute(dispute('D-1', 'O-1', 'A'));
+    up2.dispute(dispute('D-2', 'O-2', 'B'));
+    expect(v.photos.get('P')).toEqual(u.photos.get('P'));
+    for (const id of ['A', 'B']) expect(v.buyers.get(id)!.n).toEqual(u.buyers.get(id)!.n);
   });
 
   it('matches near-duplicates by perceptual hash within 4 bits, not further', () => {

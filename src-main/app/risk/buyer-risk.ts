@@ -75,6 +75,7 @@ export function riskEventsOfDisputes(disputes: Dispute[], outcomes: IntakeOutcom
       type: 'account',
       id: d.buyer.id,
       links: (['device', 'address', 'payment'] as const).flatMap((kind) => (links[kind] ?? []).map((v) => linkKey(kind, v))),
+      ...(d.buyer.orderHistory ? { history: { orders: d.buyer.orderHistory.placed, delivered: d.buyer.orderHistory.delivered } } : {}),
     });
     events.push({
       type: 'order',

@@ -45,7 +45,11 @@ import {
   linkReason,
   PriorsFitter,
   newBuyer,
+  withOrderHistory,
   photoFlags,
+  isListingPhoto,
+  movePhotoSeller,
+  photoSeller,
   scoreOf,
   sellerExpectedRate,
   sellerOpenedRate,
@@ -56,6 +60,7 @@ import {
   type DisputeFact,
   linkedNeighbours,
   type LinkGroupView,
+  type PhotoCluster,
   type PhotoUse,
   type Priors,
   type SellerAgg,
@@ -100,6 +105,8 @@ class Buyers {
   readonly ids: string[] = [];
   readonly index = new Map<string, number>();
   readonly labels = new Map<number, AccountLabel>();
+  /** Reported order histories (accounts.orders_placed, orders_delivered). */
+  readonly histories = new Map<number, { orders: number; delivered: number }>();
   n: Int32Array[] = [];
   w: Float64Array[] = [];
   fOrders = new Float64Array(0);
@@ -159,6 +166,7 @@ class Buyers {
     into.f.orders = this.fOrders[i]!;
     into.f.disputes = this.fDisputes[i]!;
     into.label = this.labels.get(i) ?? null;
+    into.history = this.histories.get(i) ?? null;
     return into;
   }
 }
@@ -219,6 +227,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         for (const r of rows) {
           const i = B.add(r.id);
           if (r.label) B.labels.set(i, r.label as AccountLabel);
+          if (r.orders_placed !== null) B.histories.set(i, { orders: Number(r.orders_placed), delivered: Number(r.orders_delivered ?? 0) });
         }
         if (rows.length < page) break;
         after = rows[rows.length - 1]!.id;
@@ -300,7 +309,59 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       }
       log(`disputes: ${disputes}`);
 
-      // 4. Photos, one sha256 at a time (grouped reads): uses, accounts, and what they add up to.
+      // 4. Link groups, one value at a time: members (buyers), and who is in a small one.
+      let linkGroups = 0;
+      const smallGroups: Array<{ kind: string; members: string[] }> = [];
+      {
+        type L = LinkRow;
+        const groupRows: Array<{ group_key: string; members: number; member_ids: string | null }> = [];
+        const group = (kind: string, value: string, list: L[]) => {
+          const members = [...new Set(list.map((l) => l.account_id))].filter((a) => idx(a) !== undefined).sort();
+          if (!members.length) return;
+          linkGroups++;
+          const small = members.length <= RISK_MODEL.linkCap;
+          groupRows.push({ group_key: linkKey(kind, value), members: members.length, member_ids: small ? JSON.stringify(members) : null });
+          if (small && members.length >= 2) smallGroups.push({ kind, members });
+        };
+        // One kind at a time, so each page is a range of the (kind, value) index. A full page may
+        // end inside a group: that group is read again at the start of the next page.
+        for (const kind of ['address', 'device', 'payment']) {
+          for (let from = '', inclusive = false; ;) {
+            const rows = await linkValuesPage(tx, kind, from, inclusive, page);
+            if (!rows.length) break;
+            const full = rows.length === page;
+            const last = rows[rows.length - 1]!.value;
+            let cut = rows.length;
+            if (full) while (cut > 0 && rows[cut - 1]!.value === last) cut--;
+            let start = 0;
+            for (let k = 1; k <= cut; k++)
+              if (k === cut || rows[k]!.value !== rows[start]!.value) {
+                group(kind, rows[start]!.value, rows.slice(start, k));
+                start = k;
+              }
+            if (full && cut === 0) {
+              // One group fills the page (a parcel locker): read all of it.
+              group(kind, last, await linkValueMembers(tx, kind, last));
+              from = last;
+              inclusive = false;
+            } else if (full) {
+              from = last;
+              inclusive = true;
+            }
+            if (groupRows.length > 5_000) await insertRebuiltLinkGroups(tx, groupRows.splice(0));
+            if (!full) break;
+          }
+        }
+        await insertRebuiltLinkGroups(tx, groupRows.splice(0));
+      }
+      log(`link groups: ${linkGroups}`);
+
+      // 5a. Photos, one sha256 at a time (grouped reads): uses, accounts, sellers, and what they add
+      // up to. After the link groups: a listing photo used by two linked accounts is shared.
+      const smallGroupsOf = new Map<string, number[]>();
+      smallGroups.forEach((g, n) => {
+        for (const m of g.members) (smallGroupsOf.get(m) ?? smallGroupsOf.set(m, []).get(m)!).push(n);
+      });
       let photos = 0;
       {
         type Ev = BuyerEvidenceRow;
@@ -311,17 +372,35 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
           await insertRebuiltPhotos(tx, photoRows.splice(0));
           await insertRebuiltPhotoUses(tx, useRows.splice(0));
         };
+        /** Whether two of these accounts share a small link group. */
+        const linkedAmong = (ids: Iterable<string>): boolean => {
+          const seen = new Set<number>();
+          for (const id of ids)
+            for (const g of smallGroupsOf.get(id) ?? []) {
+              if (seen.has(g)) return true;
+              seen.add(g);
+            }
+          return false;
+        };
         const cluster = (key: string, group: Ev[]) => {
           const perAccount = new Map<string, Map<string, number>>(); // account -> case -> opened_at
+          const caseUses = new Map<string, { at: number; seller: string | null }>();
           for (const e of group) {
             if (idx(e.buyer_id) === undefined) continue;
             (perAccount.get(e.buyer_id) ?? perAccount.set(e.buyer_id, new Map()).get(e.buyer_id)!).set(e.case_id, Number(e.opened_at));
+            caseUses.set(e.case_id, { at: Number(e.opened_at), seller: e.seller_id });
           }
           if (!perAccount.size) return;
           let uses = 0;
           for (const cases of perAccount.values()) uses += cases.size;
           const accounts = perAccount.size;
-          const flags = photoFlags(uses, accounts);
+          // Its sellers as the per-event update counts them: uses in the order they were opened.
+          let sellers: Pick<PhotoCluster, 'sellers' | 'sellerOverflow'> = { sellers: {}, sellerOverflow: 0 };
+          for (const [, u] of [...caseUses].sort((x, y) => x[1].at - y[1].at || (x[0] < y[0] ? -1 : 1)))
+            sellers = movePhotoSeller(sellers, u.seller, +1);
+          const linked = accounts >= 2 && photoSeller(sellers) !== null && linkedAmong(perAccount.keys());
+          const c: PhotoCluster = { key, uses, accounts, ...sellers, linked };
+          const flags = photoFlags(uses, accounts, isListingPhoto(c));
           photos++;
           // The first account (by id) inline in the photo's row, the others in risk_photo_uses.
           let first: PhotoUse | null = null;
@@ -334,7 +413,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
             if (flags.own) B.bump(i, 'photoOwn', asOf, asOf, cases.size, w);
             if (flags.shared) B.bump(i, 'photoShared', asOf, asOf, cases.size, w * flags.shared);
           }
-          photoRows.push(photoToRow({ cluster: { key, uses, accounts }, slot: first }));
+          photoRows.push(photoToRow({ cluster: c, slot: first }));
         };
         // Files in a near-duplicate cluster (a key other than their own sha256, or the head of such a
         // cluster) are grouped by cluster key after the sha256-ordered pass; the rest group by sha256.
@@ -386,53 +465,6 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       }
       log(`photos: ${photos}`);
 
-      // 5. Link groups, one value at a time: members (buyers), and who is in a small one.
-      let linkGroups = 0;
-      const smallGroups: Array<{ kind: string; members: string[] }> = [];
-      {
-        type L = LinkRow;
-        const groupRows: Array<{ group_key: string; members: number; member_ids: string | null }> = [];
-        const group = (kind: string, value: string, list: L[]) => {
-          const members = [...new Set(list.map((l) => l.account_id))].filter((a) => idx(a) !== undefined).sort();
-          if (!members.length) return;
-          linkGroups++;
-          const small = members.length <= RISK_MODEL.linkCap;
-          groupRows.push({ group_key: linkKey(kind, value), members: members.length, member_ids: small ? JSON.stringify(members) : null });
-          if (small && members.length >= 2) smallGroups.push({ kind, members });
-        };
-        // One kind at a time, so each page is a range of the (kind, value) index. A full page may
-        // end inside a group: that group is read again at the start of the next page.
-        for (const kind of ['address', 'device', 'payment']) {
-          for (let from = '', inclusive = false; ;) {
-            const rows = await linkValuesPage(tx, kind, from, inclusive, page);
-            if (!rows.length) break;
-            const full = rows.length === page;
-            const last = rows[rows.length - 1]!.value;
-            let cut = rows.length;
-            if (full) while (cut > 0 && rows[cut - 1]!.value === last) cut--;
-            let start = 0;
-            for (let k = 1; k <= cut; k++)
-              if (k === cut || rows[k]!.value !== rows[start]!.value) {
-                group(kind, rows[start]!.value, rows.slice(start, k));
-                start = k;
-              }
-            if (full && cut === 0) {
-              // One group fills the page (a parcel locker): read all of it.
-              group(kind, last, await linkValueMembers(tx, kind, last));
-              from = last;
-              inclusive = false;
-            } else if (full) {
-              from = last;
-              inclusive = true;
-            }
-            if (groupRows.length > 5_000) await insertRebuiltLinkGroups(tx, groupRows.splice(0));
-            if (!full) break;
-          }
-        }
-        await insertRebuiltLinkGroups(tx, groupRows.splice(0));
-      }
-      log(`link groups: ${linkGroups}`);
-
       // 5b. Sellers: orders per seller (one aggregate), then each buyer's orders per seller, a
       // page of buyers at a time, for the rate their sellers see from their other buyers.
       for (const r of await sellerOrderCounts(tx)) {
@@ -463,7 +495,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       if (opts.refit !== false) {
         const fitter = new PriorsFitter();
         const scratch = newBuyer('');
-        for (let i = 0; i < B.ids.length; i++) fitter.add(B.agg(i, asOf, scratch).n);
+        for (let i = 0; i < B.ids.length; i++) fitter.add(withOrderHistory(B.agg(i, asOf, scratch)).n);
         priors = fitter.fit();
       }
       const ctx = { asOf, priors };
@@ -477,7 +509,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       for (const ids of chunks(B.ids, MAX_IDS)) {
         const of = await sellersOfPage(ids);
         for (const id of ids) {
-          const b = withSellers(newBuyer(id), of.get(id) ?? {});
+          const b = withSellers(B.agg(idx(id)!, asOf), of.get(id) ?? {});
           if (b.sellerRate !== null) sellerRates[idx(id)!] = b.sellerRate;
           if (b.openedRef !== null) openedRefs[idx(id)!] = b.openedRef;
         }

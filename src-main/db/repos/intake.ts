@@ -83,8 +83,29 @@ const ORDER_COLUMNS = [
 export const INTAKE_TABLES = {
   accounts: {
     table: 'accounts',
-    columns: ['id', 'role', 'name', 'country', 'language', 'created_at', 'label', 'label_note', 'labelled_by', 'labelled_at'],
-    conflict: `ON CONFLICT ("id") DO UPDATE SET ${updateFromExcluded(['name', 'country', 'language', 'created_at'])}`,
+    columns: [
+      'id',
+      'role',
+      'name',
+      'country',
+      'language',
+      'created_at',
+      'label',
+      'label_note',
+      'labelled_by',
+      'labelled_at',
+      'orders_placed',
+      'orders_delivered',
+      'orders_since',
+    ],
+    // A dispute without an order history keeps the one reported before (the latest report wins).
+    conflict: `ON CONFLICT ("id") DO UPDATE SET ${updateFromExcluded(['name', 'country', 'language', 'created_at'])}, ${[
+      'orders_placed',
+      'orders_delivered',
+      'orders_since',
+    ]
+      .map((c) => `"${c}" = coalesce(excluded."${c}", accounts."${c}")`)
+      .join(', ')}`,
   },
   account_links: { table: 'account_links', columns: ['account_id', 'kind', 'value'], conflict: 'ON CONFLICT DO NOTHING' },
   orders: {
@@ -127,7 +148,23 @@ export function intakeRows(toWrite: Array<{ d: Dispute; hash: string; replace: b
       [d.buyer, 'buyer'],
       [d.seller, 'seller'],
     ] as const) {
-      put(accounts, acc.id, [acc.id, role, acc.name, acc.country, acc.language ?? null, ms(acc.createdAt), null, null, null, null]);
+      const h = 'orderHistory' in acc ? acc.orderHistory : undefined;
+      // An account named twice in one batch without a history keeps the history of its earlier row.
+      const kept = (accounts.get(acc.id)?.slice(10) as [number | null, number | null, number | null] | undefined) ?? [null, null, null];
+      const history = h ? [h.placed, h.delivered, ms(h.since)] : kept;
+      put(accounts, acc.id, [
+        acc.id,
+        role,
+        acc.name,
+        acc.country,
+        acc.language ?? null,
+        ms(acc.createdAt),
+        null,
+        null,
+        null,
+        null,
+        ...history,
+      ]);
       for (const kind of ['device', 'address', 'payment'] as const)
         for (const value of acc.links?.[kind] ?? []) put(links, `${acc.id}\u0000${kind}\u0000${value}`, [acc.id, kind, value]);
     }

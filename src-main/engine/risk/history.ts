@@ -2,7 +2,7 @@ import type { AccountLabel } from '../../contract/domain';
 import type { HistoryRecord } from '../../contract/history';
 import { MemoryRiskStore } from './memory-store';
 import { classifyBuyerMessages } from './messages';
-import { linkKey, type RiskOutcome, type RiskReason } from './model';
+import { linkKey, withOrderHistory, type RiskOutcome, type RiskReason } from './model';
 import { PhotoIndex } from './photos';
 import { DEFAULT_PRIORS, PriorsFitter, type Priors } from './priors';
 import type { ScoreContext, Weights } from './score';
@@ -216,6 +216,6 @@ export class HistoryScorer {
 
 export function fitPriors(store: MemoryRiskStore): Priors {
   const f = new PriorsFitter();
-  for (const b of store.buyers.values()) f.add(b.n);
+  for (const b of store.buyers.values()) f.add(withOrderHistory(b).n);
   return f.fit();
 }

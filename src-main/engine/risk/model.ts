@@ -12,7 +12,7 @@ import type { AccountLabel } from '../../contract/domain';
  * other instant is one multiplication.
  */
 export const RISK_MODEL = {
-  version: 8,
+  version: 9,
   /** Old events count half as much after this many days (rates, reuse, messages). */
   halfLifeDays: 180,
   /** The velocity signal's much shorter memory: a burst of disputes fades within weeks. */
@@ -29,6 +29,14 @@ export const RISK_MODEL = {
    * while a stock image attached by hundreds fades to nothing. No cut-off.
    */
   photoSpreadFrom: 8,
+  /**
+   * A photo attached only by the customers of one seller, to disputes about that seller's
+   * orders, is the seller's listing or catalogue photo (model v9): it says nothing about the
+   * buyers and is not a shared photo, unless two of those accounts are linked. A cluster keeps
+   * its uses per seller for at most this many sellers (the unknown seller, '', is one of them);
+   * uses with others are counted apart and make it an ordinary shared photo.
+   */
+  photoSellerCap: 3,
   /** Perceptual hashes within this many differing bits (of 64) are the same photo. */
   phashMaxDistance: 4,
   /**
@@ -63,6 +71,11 @@ export const RISK_MODEL = {
    */
   openedPriorOrders: 20,
   contextSpan: 3,
+  /**
+   * A platform rate of disputes opened per delivered order at or above this says only that the
+   * desk sees disputed orders (no order history reported): a reason then names no platform rate.
+   */
+  platformRateMeaningfulBelow: 0.5,
   /**
    * Signs of intent are weighed per dispute opened, against these base rates (a Beta prior of
    * ten disputes' strength): how often an ordinary buyer's dispute carries the sign. Fixed
@@ -173,6 +186,14 @@ export interface BuyerAgg {
    * delivered order from a known seller. Kept like `sellerRate`.
    */
   openedRef: number | null;
+  /**
+   * The buyer's order history as the marketplace last reported it with a dispute
+   * (`buyer.orderHistory`: orders placed and delivered, on the whole platform); null when never
+   * reported. The desk learns of orders only through disputes, so without it every known order
+   * is a disputed one. Where it reports more orders than the desk knows, the rates use it as their
+   * denominator (`withOrderHistory`).
+   */
+  history: { orders: number; delivered: number } | null;
   scored: Scored | null;
 }
 
@@ -207,8 +228,38 @@ export function newBuyer(id: string): BuyerAgg {
     otherSellerOrders: 0,
     sellerRate: null,
     openedRef: null,
+    history: null,
     scored: null,
   };
+}
+
+/**
+ * The buyer as the rates see them: with a reported order history larger than the orders the
+ * desk knows, the counts of orders and delivered orders are the history's, and their decayed sums
+ * (and the orders' velocity sum) grow in the same proportion (the orders the desk never saw taken
+ * to be spread in time like the ones it did). The same object when there is nothing to add.
+ */
+export function withOrderHistory(b: BuyerAgg): BuyerAgg {
+  const h = b.history;
+  if (!h || (h.orders <= b.n.orders && h.delivered <= b.n.delivered)) return b;
+  const orders = Math.max(h.orders, b.n.orders);
+  const delivered = Math.max(h.delivered, b.n.delivered);
+  // With no known order to take the timing from, the history counts at the latest event.
+  const scale = (w: number, known: number, all: number) => (known > 0 ? (w * all) / known : all);
+  return {
+    ...b,
+    n: { ...b.n, orders, delivered },
+    w: { ...b.w, orders: scale(b.w.orders, b.n.orders, orders), delivered: scale(b.w.delivered, b.n.delivered, delivered) },
+    f: { ...b.f, orders: scale(b.f.orders, b.n.orders, orders) },
+  };
+}
+
+/** Orders and delivered orders the reported history adds to those the desk knows (with sellers it does not know). */
+export function historyExtra(b: BuyerAgg): { orders: number; delivered: number } {
+  const h = b.history;
+  return h
+    ? { orders: Math.max(0, h.orders - b.n.orders), delivered: Math.max(0, h.delivered - b.n.delivered) }
+    : { orders: 0, delivered: 0 };
 }
 
 export const decay = (dtMs: number): number => 2 ** (-dtMs / HALF_LIFE_MS);
@@ -289,6 +340,51 @@ export interface PhotoCluster {
   uses: number;
   /** Distinct accounts that submitted it. */
   accounts: number;
+  /**
+   * Its uses by the seller of the disputed order ('' while the order or its seller is not
+   * known), for at most `photoSellerCap` sellers; `sellerOverflow` counts the uses with others.
+   */
+  sellers: Record<string, number>;
+  sellerOverflow: number;
+  /**
+   * Two accounts linked by a small link group both use it (checked while it is one seller's
+   * photo, when an account starts using it or its seller changes). Kept only while it is one
+   * seller's photo of two or more accounts.
+   */
+  linked: boolean;
+}
+
+export const emptyPhotoCluster = (key: string): PhotoCluster => ({
+  key,
+  uses: 0,
+  accounts: 0,
+  sellers: {},
+  sellerOverflow: 0,
+  linked: false,
+});
+
+/** The one known seller of every use of the photo, or null. */
+export function photoSeller(c: Pick<PhotoCluster, 'sellers' | 'sellerOverflow'>): string | null {
+  if (c.sellerOverflow > 0) return null;
+  const keys = Object.keys(c.sellers);
+  return keys.length === 1 && keys[0] !== '' ? keys[0]! : null;
+}
+
+/** A listing photo: several accounts, all for one seller's orders, none of them linked to another. */
+export const isListingPhoto = (c: Pick<PhotoCluster, 'accounts' | 'sellers' | 'sellerOverflow' | 'linked'>): boolean =>
+  c.accounts >= 2 && !c.linked && photoSeller(c) !== null;
+
+/** The cluster's per-seller counts after one use with `sellerId` (null: unknown) starts (+1) or stops (−1). */
+export function movePhotoSeller(c: Pick<PhotoCluster, 'sellers' | 'sellerOverflow'>, sellerId: string | null, sign: number) {
+  const id = sellerId ?? '';
+  const sellers = { ...c.sellers };
+  let sellerOverflow = c.sellerOverflow;
+  if (id in sellers) {
+    sellers[id]! += sign;
+    if (sellers[id]! <= 0) delete sellers[id];
+  } else if (sign > 0 && Object.keys(sellers).length < RISK_MODEL.photoSellerCap) sellers[id] = sign;
+  else sellerOverflow = Math.max(0, sellerOverflow + sign);
+  return { sellers, sellerOverflow };
 }
 
 /** One account's uses of one photo. */
@@ -343,10 +439,11 @@ export function orderCounters(o: OrderFact): Counter[] {
  * Which photo counter a cluster's uses feed, given its use and account counts: own reuse, and
  * the weight each use of a shared photo carries (0: not shared). The weight only changes at
  * half-octave steps of the account count, so re-weighing every account of a photo when it
- * changes costs a constant amount per use, amortised.
+ * changes costs a constant amount per use, amortised. A listing photo (`isListingPhoto`) is not
+ * shared; it stops being one at most once in a forward history (a second seller or a link).
  */
-export function photoFlags(uses: number, accounts: number): { own: boolean; shared: number } {
-  return { own: accounts === 1 && uses >= 2, shared: sharedPhotoWeight(accounts) };
+export function photoFlags(uses: number, accounts: number, listing = false): { own: boolean; shared: number } {
+  return { own: accounts === 1 && uses >= 2, shared: listing ? 0 : sharedPhotoWeight(accounts) };
 }
 
 export function sharedPhotoWeight(accounts: number): number {

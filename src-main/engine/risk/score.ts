@@ -1,4 +1,4 @@
-import { RISK_MODEL, decayedAt, fastAt, type BuyerAgg, type RiskReason, type SellerAgg } from './model';
+import { RISK_MODEL, decayedAt, fastAt, historyExtra, withOrderHistory, type BuyerAgg, type RiskReason, type SellerAgg } from './model';
 import { posteriorRate, priorMean, type Priors } from './priors';
 import { FITTED_WEIGHTS, type FeatureCode } from './weights';
 
@@ -69,8 +69,20 @@ export interface SignContext {
   text: string;
 }
 
-export function signContext(b: BuyerAgg, priors: Priors): SignContext {
+/**
+ * Whether the platform's rates mean anything: when the desk knows a buyer's orders only through
+ * disputes (no order history reported), nearly every order it knows is disputed and the "platform
+ * rate" is close to 100 %; a reason then compares with no platform rate rather than that one.
+ */
+export const platformRatesKnown = (priors: Priors): boolean => priorMean(priors.opened) < RISK_MODEL.platformRateMeaningfulBelow;
+
+/** "platform 4.0 %", or nothing when the platform's rates mean nothing (`platformRatesKnown`). */
+const platformText = (rate: number, priors: Priors, lead = ''): string =>
+  platformRatesKnown(priors) ? `${lead}platform ${pct(rate)}` : '';
+
+export function signContext(buyer: BuyerAgg, priors: Priors): SignContext {
   const M = RISK_MODEL;
+  const b = withOrderHistory(buyer);
   const platform = priorMean(priors.opened);
   const n = b.n;
   const rate = (n.openedDelivered + M.openedPriorOrders * platform) / (n.delivered + M.openedPriorOrders);
@@ -78,9 +90,9 @@ export function signContext(b: BuyerAgg, priors: Priors): SignContext {
   const c = ref > 0 && rate > 0 ? Math.max(0, Math.min(1, Math.log(rate / ref) / Math.log(M.contextSpan))) : 0;
   const against =
     b.openedRef !== null && b.openedRef > platform
-      ? `their sellers' other buyers ${pct(b.openedRef)}, platform ${pct(platform)}`
-      : `platform ${pct(platform)}`;
-  const text = `; the buyer opened disputes on ${n.openedDelivered} of ${plural(n.delivered, 'delivered order', 'delivered orders')} (smoothed ${pct(rate)}; ${against})`;
+      ? `; their sellers' other buyers ${pct(b.openedRef)}${platformText(platform, priors, ', ')}`
+      : platformText(platform, priors, '; ');
+  const text = `; the buyer opened disputes on ${n.openedDelivered} of ${plural(n.delivered, 'delivered order', 'delivered orders')} (smoothed ${pct(rate)}${against})`;
   return { c, rate, sellers: b.openedRef, platform, text };
 }
 
@@ -89,8 +101,9 @@ export function signContext(b: BuyerAgg, priors: Priors): SignContext {
  * the log of how many times likelier the buyer's smoothed rate is than the platform's;
  * signs of intent as the log of one plus their (decayed) count, so the first one counts most.
  */
-export function behaviourFeatures(b: BuyerAgg, ctx: ScoreContext): Feature[] {
+export function behaviourFeatures(buyer: BuyerAgg, ctx: ScoreContext): Feature[] {
   const { asOf, priors } = ctx;
+  const b = withOrderHistory(buyer);
   const M = RISK_MODEL;
   const out: Feature[] = [];
   const n = b.n;
@@ -113,7 +126,9 @@ export function behaviourFeatures(b: BuyerAgg, ctx: ScoreContext): Feature[] {
     const sellers = b.sellerRate ?? 0;
     const lead = n.disputes >= 0.75 * n.orders ? 'disputes on almost every order: ' : '';
     const against =
-      sellers > platform ? `; their sellers' other buyers ${pct(sellers)}, platform ${pct(platform)}` : `; platform ${pct(platform)}`;
+      sellers > platform
+        ? `; their sellers' other buyers ${pct(sellers)}${platformText(platform, priors, ', ')}`
+        : platformText(platform, priors, '; ');
     push(
       'DISPUTE_RATE',
       Math.log(rate / Math.max(platform, sellers)),
@@ -130,12 +145,12 @@ export function behaviourFeatures(b: BuyerAgg, ctx: ScoreContext): Feature[] {
     const ref = Math.max(cx.platform, cx.sellers ?? 0);
     const against =
       cx.sellers !== null && cx.sellers > cx.platform
-        ? `their sellers' other buyers ${pct(cx.sellers)}, platform ${pct(cx.platform)}`
-        : `platform ${pct(cx.platform)}`;
+        ? `; their sellers' other buyers ${pct(cx.sellers)}${platformText(cx.platform, priors, ', ')}`
+        : platformText(cx.platform, priors, '; ');
     push(
       'OPENED_RATE',
       Math.log(cx.rate / ref),
-      `opened disputes on ${n.openedDelivered} of ${plural(n.delivered, 'delivered order', 'delivered orders')}, won or not (smoothed ${pct(cx.rate)}; ${against})`,
+      `opened disputes on ${n.openedDelivered} of ${plural(n.delivered, 'delivered order', 'delivered orders')}, won or not (smoothed ${pct(cx.rate)}${against})`,
     );
   }
 
@@ -147,7 +162,7 @@ export function behaviourFeatures(b: BuyerAgg, ctx: ScoreContext): Feature[] {
     push(
       'NOT_RECEIVED_DELIVERED',
       Math.log(rate / platform),
-      `${n.nrd} not-received ${n.nrd === 1 ? 'claim' : 'claims'} on ${plural(n.delivered, 'delivered order', 'delivered orders')}; platform ${pct(platform)}`,
+      `${n.nrd} not-received ${n.nrd === 1 ? 'claim' : 'claims'} on ${plural(n.delivered, 'delivered order', 'delivered orders')}${platformText(platform, priors, '; ')}`,
     );
   }
 
@@ -210,8 +225,10 @@ export function behaviourFeatures(b: BuyerAgg, ctx: ScoreContext): Feature[] {
 export function sellerExpectedRate(b: BuyerAgg, seller: (id: string) => SellerAgg | undefined, priors: Priors): number | null {
   const platform = priorMean(priors.dispute);
   const k = RISK_MODEL.sellerPriorOrders;
-  let orders = b.otherSellerOrders;
-  let expected = b.otherSellerOrders * platform;
+  // Orders only the reported history knows: sellers unknown, expected at the platform's rate.
+  const other = b.otherSellerOrders + historyExtra(b).orders;
+  let orders = other;
+  let expected = other * platform;
   for (const [id, [o, d]] of Object.entries(b.sellers)) {
     if (o <= 0) continue;
     const s = seller(id);
@@ -233,8 +250,8 @@ export function sellerExpectedRate(b: BuyerAgg, seller: (id: string) => SellerAg
 export function sellerOpenedRate(b: BuyerAgg, seller: (id: string) => SellerAgg | undefined, priors: Priors): number | null {
   const platform = priorMean(priors.opened);
   const k = RISK_MODEL.sellerPriorOrders;
-  let delivered = 0;
-  let expected = 0;
+  let delivered = historyExtra(b).delivered;
+  let expected = delivered * platform;
   for (const [id, counts] of Object.entries(b.sellers)) {
     const o = counts[2] ?? 0;
     if (o <= 0) continue;

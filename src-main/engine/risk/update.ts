@@ -5,7 +5,11 @@ import {
   bump,
   decay,
   disputeCounters,
+  emptyPhotoCluster,
+  isListingPhoto,
   linkKind,
+  movePhotoSeller,
+  photoSeller,
   newBuyer,
   orderCounters,
   photoFlags,
@@ -105,9 +109,17 @@ export class RiskUpdater {
     return b;
   }
 
-  /** A buyer account and the link groups it belongs to (links only accumulate). */
-  account(id: string, links: string[]): void {
+  /**
+   * A buyer account, the link groups it belongs to (links only accumulate), and the order
+   * history the marketplace reported with it, if it did (the latest report replaces the last).
+   */
+  account(id: string, links: string[], history?: { orders: number; delivered: number } | null): void {
     const b = this.buyer(id);
+    if (history && (b.history?.orders !== history.orders || b.history?.delivered !== history.delivered)) {
+      b.history = { orders: history.orders, delivered: history.delivered };
+      this.s.putBuyer(b);
+      this.dirty.add(id);
+    }
     const fresh = [...new Set(links)].filter((k) => !b.links.includes(k)).sort();
     if (!fresh.length) return;
     for (const key of fresh) {
@@ -138,6 +150,9 @@ export class RiskUpdater {
         if (!d) continue;
         this.disputeCounters(d, wasDelivered, wasSeller, -1);
         this.disputeCounters(d, o.delivered, o.sellerId ?? null, +1);
+        // Its photos' uses move to the new seller (a listing photo is one seller's).
+        if (wasSeller !== (o.sellerId ?? null))
+          for (const key of d.photos) this.photoSellerMove(key, d.buyerId, wasSeller, o.sellerId ?? null);
       }
   }
 
@@ -223,16 +238,18 @@ export class RiskUpdater {
   private disputeContribution(d: DisputeFact, sign: number): void {
     const order = this.s.order(d.orderId);
     this.disputeCounters(d, order?.delivered ?? false, order?.sellerId ?? null, sign);
-    for (const key of d.photos) this.photoUse(key, d.buyerId, d.openedAt, sign);
+    for (const key of d.photos) this.photoUse(key, d.buyerId, d.openedAt, sign, order?.sellerId ?? null);
   }
 
   /**
-   * One dispute of `accountId` starts (+1) or stops (−1) carrying photo `key`. The photo's use
-   * and account counts decide which counter its uses feed (own reuse, shared, or none); when
-   * that changes (at half-octave steps of the account count), every account using it moves.
+   * One dispute of `accountId` starts (+1) or stops (−1) carrying photo `key`, about an order
+   * of `sellerId`. The photo's use and account counts, and whether it is one seller's listing
+   * photo, decide which counter its uses feed (own reuse, shared, or none); when that changes
+   * (at half-octave steps of the account count, or when a listing photo meets a second seller
+   * or a link), every account using it moves.
    */
-  private photoUse(key: string, accountId: string, at: number, sign: number): void {
-    const cluster = this.s.photo(key) ?? { key, uses: 0, accounts: 0 };
+  private photoUse(key: string, accountId: string, at: number, sign: number, sellerId: string | null): void {
+    const cluster = this.s.photo(key) ?? emptyPhotoCluster(key);
     const before = this.s.photoUse(key, accountId) ?? { key, accountId, uses: 0, w: 0, ref: NO_REF };
     const after: PhotoUse = { ...before };
     if (at > after.ref) {
@@ -244,18 +261,64 @@ export class RiskUpdater {
     if (after.uses === 0) after.w = 0;
     const uses = cluster.uses + sign;
     const accounts = cluster.accounts + (before.uses === 0 && after.uses > 0 ? 1 : 0) - (before.uses > 0 && after.uses === 0 ? 1 : 0);
-    const was = photoFlags(cluster.uses, cluster.accounts);
-    const now = photoFlags(uses, accounts);
-    if (was.own !== now.own || was.shared !== now.shared)
-      for (const other of this.s.photoUsesOf(key)) {
-        if (other.accountId === accountId) continue;
-        this.photoContribution(other, was, -1);
-        this.photoContribution(other, now, +1);
-      }
-    this.photoContribution(before, was, -1);
-    this.photoContribution(after, now, +1);
-    this.s.putPhoto({ key, uses, accounts });
+    const next: PhotoCluster = { key, uses, accounts, ...movePhotoSeller(cluster, sellerId, sign), linked: cluster.linked };
+    this.settleLinked(next, accountId, sign > 0 && before.uses === 0);
+    this.reweigh(cluster, next, accountId);
+    this.photoContribution(before, this.flagsOf(cluster), -1);
+    this.photoContribution(after, this.flagsOf(next), +1);
+    this.s.putPhoto(next);
     this.s.putPhotoUse(after);
+  }
+
+  /** A dispute's order changed seller: its photo uses move with it (the counts stay). */
+  private photoSellerMove(key: string, accountId: string, from: string | null, to: string | null): void {
+    const cluster = this.s.photo(key);
+    if (!cluster) return;
+    const moved = movePhotoSeller(movePhotoSeller(cluster, from, -1), to, +1);
+    const next: PhotoCluster = { ...cluster, ...moved };
+    this.settleLinked(next, accountId, true);
+    if (this.flagsOf(cluster).shared === this.flagsOf(next).shared) {
+      this.s.putPhoto(next);
+      return;
+    }
+    this.reweigh(cluster, next, null);
+    this.s.putPhoto(next);
+  }
+
+  private flagsOf(c: PhotoCluster) {
+    return photoFlags(c.uses, c.accounts, isListingPhoto(c));
+  }
+
+  /**
+   * Keeps `linked` only while it means something (one seller's photo of two or more accounts)
+   * and, when `check`, sets it if `accountId` is linked to another account using the photo:
+   * its small link groups' members, at most `linkCap` per group.
+   */
+  private settleLinked(c: PhotoCluster, accountId: string, check: boolean): void {
+    if (c.accounts < 2 || photoSeller(c) === null) {
+      c.linked = false;
+      return;
+    }
+    if (c.linked || !check) return;
+    const b = this.s.buyer(accountId);
+    if (!b) return;
+    for (const nb of smallGroupNeighbours(this.s, b).keys())
+      if ((this.s.photoUse(c.key, nb)?.uses ?? 0) > 0) {
+        c.linked = true;
+        return;
+      }
+  }
+
+  /** When a photo's flags change, every account using it (but `except`, handled by the caller) moves counters. */
+  private reweigh(from: PhotoCluster, to: PhotoCluster, except: string | null): void {
+    const was = this.flagsOf(from);
+    const now = this.flagsOf(to);
+    if (was.own === now.own && was.shared === now.shared) return;
+    for (const other of this.s.photoUsesOf(from.key)) {
+      if (other.accountId === except) continue;
+      this.photoContribution(other, was, -1);
+      this.photoContribution(other, now, +1);
+    }
   }
 
   private photoContribution(u: PhotoUse, flags: { own: boolean; shared: number }, sign: number): void {

@@ -22,7 +22,7 @@ export async function clearRiskRows(tx: WriteTx): Promise<void> {
 export async function buyerAccountsPage(db: Reader, after: string, limit: number) {
   return db
     .selectFrom('accounts')
-    .select(['id', 'label'])
+    .select(['id', 'label', 'orders_placed', 'orders_delivered'])
     .where('role', '=', 'buyer')
     .where('id', '>', after)
     .orderBy('id')
@@ -128,6 +128,8 @@ export interface BuyerEvidenceRow {
   case_id: string;
   buyer_id: string;
   opened_at: number;
+  /** The seller of the case's order (null: the order is not known). */
+  seller_id: string | null;
 }
 
 /** Buyer evidence by sha256 from `from` (inclusive or not), with its case's buyer. */
@@ -135,7 +137,8 @@ export async function buyerEvidencePage(db: Reader, from: string, inclusive: boo
   return db
     .selectFrom('evidence')
     .innerJoin('cases', 'cases.id', 'evidence.case_id')
-    .select(['evidence.sha256', 'evidence.case_id', 'cases.buyer_id', 'cases.opened_at'])
+    .leftJoin('orders', 'orders.id', 'cases.order_id')
+    .select(['evidence.sha256', 'evidence.case_id', 'cases.buyer_id', 'cases.opened_at', 'orders.seller_id'])
     .where('evidence.party', '=', 'buyer')
     .where('evidence.sha256', inclusive ? '>=' : '>', from)
     .orderBy('evidence.sha256')
@@ -148,7 +151,8 @@ export async function buyerEvidenceOfSha(db: Reader, sha256: string): Promise<Bu
   return await db
     .selectFrom('evidence')
     .innerJoin('cases', 'cases.id', 'evidence.case_id')
-    .select(['evidence.sha256', 'evidence.case_id', 'cases.buyer_id', 'cases.opened_at'])
+    .leftJoin('orders', 'orders.id', 'cases.order_id')
+    .select(['evidence.sha256', 'evidence.case_id', 'cases.buyer_id', 'cases.opened_at', 'orders.seller_id'])
     .where('evidence.party', '=', 'buyer')
     .where('evidence.sha256', '=', sha256)
     .execute();

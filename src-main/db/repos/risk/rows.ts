@@ -83,6 +83,10 @@ export function buyerFromRow(r: BuyerRiskTable): BuyerAgg {
     otherSellerOrders: Number(r.other_seller_orders ?? 0),
     sellerRate: r.seller_rate === null || r.seller_rate === undefined ? null : Number(r.seller_rate),
     openedRef: r.opened_ref === null || r.opened_ref === undefined ? null : Number(r.opened_ref),
+    history:
+      r.hist_orders === null || r.hist_orders === undefined
+        ? null
+        : { orders: Number(r.hist_orders), delivered: Number(r.hist_delivered ?? 0) },
     scored: { score: Number(r.score), base: Number(r.base_score), risky: Number(r.risky) === 1, reasons, at: Number(r.scored_at) },
   };
 }
@@ -105,6 +109,8 @@ export function buyerToRow(b: BuyerAgg): BuyerRiskTable {
     other_seller_orders: b.otherSellerOrders,
     seller_rate: b.sellerRate,
     opened_ref: b.openedRef,
+    hist_orders: b.history ? b.history.orders : null,
+    hist_delivered: b.history ? b.history.delivered : null,
   } as BuyerRiskTable;
   for (const c of COUNTERS) (row as unknown as Record<string, number>)[N_COLUMNS[c]] = b.n[c];
   return row;
@@ -180,7 +186,14 @@ export interface PhotoRow {
 }
 
 export const photoFromRow = (r: Database['risk_photos']): PhotoRow => ({
-  cluster: { key: r.photo_key, uses: Number(r.uses), accounts: Number(r.accounts) },
+  cluster: {
+    key: r.photo_key,
+    uses: Number(r.uses),
+    accounts: Number(r.accounts),
+    sellers: JSON.parse(r.sellers) as Record<string, number>,
+    sellerOverflow: Number(r.seller_overflow),
+    linked: Number(r.linked) === 1,
+  },
   slot:
     r.first_account === null
       ? null
@@ -201,4 +214,7 @@ export const photoToRow = (p: { cluster: PhotoCluster; slot: PhotoUse | null }):
   first_uses: p.slot ? p.slot.uses : 0,
   first_weight: p.slot ? p.slot.w : 0,
   first_ref_at: p.slot ? p.slot.ref : 0,
+  sellers: JSON.stringify(Object.fromEntries(Object.entries(p.cluster.sellers).sort((a, b) => (a[0] < b[0] ? -1 : 1)))),
+  seller_overflow: p.cluster.sellerOverflow,
+  linked: p.cluster.linked ? 1 : 0,
 });

@@ -1,5 +1,6 @@
 import {
   RISK_MODEL,
+  emptyPhotoCluster,
   linkStatusOf,
   type BuyerAgg,
   type DisputeFact,
@@ -278,7 +279,7 @@ export class DbRiskStore implements RiskStore {
     return this.get(this.w.uses, this.uses, k, this.missing.uses, (u) => ({ ...u }));
   }
   putPhotoUse(u: PhotoUse) {
-    const row = this.photoRow(u.key) ?? { cluster: { key: u.key, uses: 0, accounts: 0 }, slot: null };
+    const row = this.photoRow(u.key) ?? { cluster: emptyPhotoCluster(u.key), slot: null };
     this.w.photos.set(u.key, row);
     const k = useKey(u.key, u.accountId);
     const inTable = (this.w.uses.get(k)?.uses ?? 0) > 0 || !!this.uses.get(k);
@@ -507,7 +508,7 @@ export class DbRiskStore implements RiskStore {
       'risk_photos',
       photos.filter((p) => p.cluster.uses > 0).map((p) => photoToRow(p)),
       ['photo_key'],
-      ['uses', 'accounts', 'first_account', 'first_uses', 'first_weight', 'first_ref_at'],
+      ['uses', 'accounts', 'first_account', 'first_uses', 'first_weight', 'first_ref_at', 'sellers', 'seller_overflow', 'linked'],
     );
     const uses = [...w.dirty.uses].map((k) => w.uses.get(k)!);
     for (const u of uses.filter((x) => x.uses === 0))

@@ -78,7 +78,9 @@ export async function rateSums(
   k: 'n_disputes' | 'n_nrd' | 'n_lost' | 'n_opened_delivered',
   n: 'n_orders' | 'n_delivered' | 'n_decided',
 ): Promise<RateSums & { buyers: number }> {
-  const N = sql.ref(n);
+  // Orders and delivered orders as the rates count them: the reported history's when larger (withOrderHistory).
+  const hist = n === 'n_orders' ? 'hist_orders' : n === 'n_delivered' ? 'hist_delivered' : null;
+  const N = hist ? sql`(case when coalesce(${sql.ref(hist)}, 0) > ${sql.ref(n)} then ${sql.ref(hist)} else ${sql.ref(n)} end)` : sql.ref(n);
   const K = sql`(case when ${sql.ref(k)} > ${N} then ${N} else ${sql.ref(k)} end)`;
   const row = await db
     .selectFrom('buyer_risk')
@@ -111,7 +113,7 @@ export async function rateSums(
  * row is written (orders is its record), with the row's previous facts in `previousOrders`.
  */
 export type RiskEvent =
-  | { type: 'account'; id: string; links: string[] }
+  | { type: 'account'; id: string; links: string[]; history?: { orders: number; delivered: number } }
   | { type: 'order'; fact: OrderFact }
   | { type: 'dispute'; fact: DisputeFact }
   | { type: 'disputePatch'; caseId: string; outcome?: RiskOutcome | null; addPhotos?: string[] }
@@ -195,7 +197,7 @@ export async function applyRiskEvents(
     for (const e of events) {
       switch (e.type) {
         case 'account':
-          u.account(e.id, e.links);
+          u.account(e.id, e.links, e.history);
           break;
         case 'order':
           u.order(e.fact);
