@@ -50,6 +50,11 @@ const MAX_CATCH_UP = 500;
 /** Sequences remembered as delivered, so a notification and a catch-up read never deliver one twice. */
 const SEEN_MAX = 5_000;
 const KEEP_MS = 24 * 3_600_000;
+/**
+ * Notices are sent just after their commit (repos/changes.ts recordChange), so one can be
+ * lost (the sending desktop ended between the two): the log is read this often anyway.
+ */
+const SWEEP_LOG_MS = 2_000;
 const PRUNE_EVERY_MS = 3_600_000;
 
 export function listenForChanges(db: Kysely<Database>, connectionString: string, opts: ListenOptions): ChangeListener {
@@ -116,6 +121,18 @@ export function listenForChanges(db: Kysely<Database>, connectionString: string,
     }
     return delivered;
   };
+
+  /** The periodic read of the log: what no notice announced, heard within SWEEP_LOG_MS. */
+  let reading = false;
+  const readLog = () => {
+    if (closed || reading || current === null || last === null) return;
+    reading = true;
+    catchUp()
+      .catch((e: unknown) => log.warn(`[notices] the change log could not be read: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => (reading = false));
+  };
+  const logTimer = setInterval(readLog, SWEEP_LOG_MS);
+  logTimer.unref();
 
   const prune = () =>
     void inWriteTx(db, (tx) => pruneChanges(tx, opts.now() - KEEP_MS)).catch((e: unknown) =>
@@ -197,6 +214,7 @@ export function listenForChanges(db: Kysely<Database>, connectionString: string,
     async close() {
       closed = true;
       clearInterval(pruneTimer);
+      clearInterval(logTimer);
       if (retry) clearTimeout(retry);
       const client = current;
       current = null;

@@ -17,11 +17,23 @@ export function inWriteTx<T>(db: Reader, work: (tx: WriteTx) => Promise<T>): Pro
   // Already inside a transaction (a use case composed of others): join it instead of nesting.
   if (db.isTransaction) return work(db as WriteTx);
   let workDone = false;
+  const committed: Array<(db: Reader) => void> = [];
   return db
     .transaction()
     .execute(async (tx) => {
+      afterCommitOf.set(tx, committed);
       const result = await work(tx as WriteTx);
       workDone = true;
+      return result;
+    })
+    .then((result) => {
+      for (const run of committed) {
+        try {
+          run(db);
+        } catch (e) {
+          console.error('[db] a step after a commit failed:', e);
+        }
+      }
       return result;
     })
     .catch((e: unknown) => {
@@ -32,6 +44,24 @@ export function inWriteTx<T>(db: Reader, work: (tx: WriteTx) => Promise<T>): Pro
 }
 
 const COMMIT_IN_DOUBT = Symbol('commit in doubt');
+
+/** What runs once the transaction that inWriteTx opened has committed (never after a rollback). */
+const afterCommitOf = new WeakMap<object, Array<(db: Reader) => void>>();
+
+/**
+ * runsAfterCommit: `tx` was opened by inWriteTx, so afterCommit will run what it is given.
+ * afterCommit runs `step` (synchronous, must not throw; it gets the database the transaction was opened
+ * on) once `tx` has committed, and never if it rolls back. False when `tx` is not a
+ * transaction inWriteTx opened (a wrapped handle): then the caller does the work in `tx`.
+ */
+export const runsAfterCommit = (tx: WriteTx): boolean => afterCommitOf.has(tx);
+
+export function afterCommit(tx: WriteTx, step: (db: Reader) => void): boolean {
+  const steps = afterCommitOf.get(tx);
+  if (!steps) return false;
+  steps.push(step);
+  return true;
+}
 
 /**
  * True for an error raised by a transaction's COMMIT (its work had all run). When the

@@ -151,4 +151,58 @@ describe.skipIf(!SERVER)('the change listener on a real server', () => {
       await listener.close();
     }
   });
+
+  it('notifies once the transaction committed, never for a rollback; a change whose notice never came is read from the log', async () => {
+    const d = await openTestDb(DIALECTS.find((x) => x.name === 'postgres')!.url());
+    db = d;
+    const dbName = (await sql<{ n: string }>`SELECT current_database() AS n`.execute(d)).rows[0]!.n;
+    const dbUrl = new URL(SERVER!);
+    dbUrl.pathname = `/${dbName}`;
+    const pg = await import('pg');
+    const ear = new (pg.default ?? pg).Client({ connectionString: dbUrl.toString() });
+    const heard: Array<{ seq: number; origin: string; caseIds: string[] | null }> = [];
+    ear.on('notification', (m) => heard.push(JSON.parse(m.payload ?? 'null') as (typeof heard)[number]));
+    await ear.connect();
+    await ear.query(`LISTEN ${CHANGE_CHANNEL}`);
+    const got: RemoteChange[] = [];
+    const listener = listenForChanges(d, dbUrl.toString(), { now: () => 100 * HOUR, deliver: (c) => got.push(c) });
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const until = async (what: string, ok: () => boolean, ms = 10_000) => {
+      for (let i = 0; i < ms / 50 && !ok(); i++) await pause(50);
+      expect(ok(), what).toBe(true);
+    };
+    try {
+      await listener.ready;
+      // Nothing is heard while the transaction is open (the notice waits for the commit), then once.
+      await inWriteTx(d, async (tx) => {
+        await recordChange(tx, ['N-1'], 'command', HOUR);
+        await pause(300);
+        expect(heard).toEqual([]);
+      });
+      await until('N-1 heard', () => heard.length === 1);
+      const [row] = await readChangesAfter(d, 0, 10);
+      expect(heard).toEqual([{ seq: row!.seq, origin: changeOrigin, reason: 'command', caseIds: ['N-1'] }]);
+      // A rollback: no row, no notice.
+      await expect(
+        inWriteTx(d, async (tx) => {
+          await recordChange(tx, ['N-2'], 'command', HOUR);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      await pause(300);
+      expect(heard).toHaveLength(1);
+      // Another desktop committed a change and ended before its notice went out: the listener
+      // reads it from the log by itself (within its periodic read, 2 s), without reconnecting.
+      await d
+        .insertInto('change_log')
+        .values({ case_ids: JSON.stringify(['F-9']), reason: 'sweep', origin: 'a-desk-that-ended', at: HOUR })
+        .execute();
+      await until('F-9 delivered from the log', () => got.length === 1, 6_000);
+      expect(got).toEqual([{ caseIds: ['F-9'], reason: 'sweep' }]);
+      expect(heard).toHaveLength(1);
+    } finally {
+      await listener.close();
+      await ear.end();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminQuery, dispute, freshDatabase, intake, SERVER_URL, Session, startDesk, type Desk, type Envelope } from './harness';
+import { adminQuery, dispute, freshDatabase, Marketplace, SERVER_URL, Session, startDesk, type Desk, type Envelope } from './harness';
 
 /**
  * Several desktops on one PostgreSQL must not herd, deadlock or undo each other's work:
@@ -15,12 +15,14 @@ describe.skipIf(!SERVER_URL)('team: several desktops on one PostgreSQL', () => {
   let dbUrl = '';
   const desks: Desk[] = [];
   let sessions: Session[] = [];
+  let shop: Marketplace;
 
   beforeAll(async () => {
     dbUrl = await freshDatabase('concurrency');
     // The first desk creates the schema and the demo users; the others join a database that has them.
     desks.push(await startDesk('A', dbUrl, ['--test-clock', '--demo', '--demo-cases', '20']));
     desks.push(...(await Promise.all([startDesk('B', dbUrl, ['--test-clock']), startDesk('C', dbUrl, ['--test-clock'])])));
+    shop = await Marketplace.connect(dbUrl);
     sessions = await Promise.all(
       MEDIATORS.flatMap((user, u) =>
         Array.from({ length: PRESSERS_PER_MEDIATOR }, (_, k) => Session.signIn(desks[(u + k) % desks.length]!, user, `${user}-demo`)),
@@ -36,7 +38,7 @@ describe.skipIf(!SERVER_URL)('team: several desktops on one PostgreSQL', () => {
 
   async function importAll(from: number, to: number, desk = desks[0]!) {
     for (let n = from; n <= to; n++) {
-      const r = await intake(desk, 'intake.dispute', dispute(n, ESCALATED_AT));
+      const r = await shop.call(desk, 'intake.dispute', dispute(n, ESCALATED_AT));
       expect(r.ok, JSON.stringify(r.error)).toBe(true);
     }
   }
@@ -111,9 +113,9 @@ describe.skipIf(!SERVER_URL)('team: several desktops on one PostgreSQL', () => {
         const caseId = `T-${n}`;
         const [claim, ...feed] = await Promise.all([
           s.call('case.claim', { caseId }),
-          intake(desks[1]!, 'intake.dispute', changed(n, 1)),
-          intake(desks[2]!, 'intake.dispute', changed(n, 2)),
-          intake(desks[0]!, 'intake.dispute', dispute(n, ESCALATED_AT)),
+          shop.call(desks[1]!, 'intake.dispute', changed(n, 1)),
+          shop.call(desks[2]!, 'intake.dispute', changed(n, 2)),
+          shop.call(desks[0]!, 'intake.dispute', dispute(n, ESCALATED_AT)),
         ]);
         claims.push({ user: s.userId, caseId, r: claim });
         answers.push(...feed);
@@ -147,8 +149,8 @@ describe.skipIf(!SERVER_URL)('team: several desktops on one PostgreSQL', () => {
     ).toEqual([]);
     // Now every case is claimed: changed content is refused, identical content changes nothing.
     for (const n of ids.slice(0, 10)) {
-      expect((await intake(desks[2]!, 'intake.dispute', changed(n, 3))).error?.code).toBe('DUPLICATE');
-      const again = await intake(desks[1]!, 'intake.dispute', dispute(n, ESCALATED_AT));
+      expect((await shop.call(desks[2]!, 'intake.dispute', changed(n, 3))).error?.code).toBe('DUPLICATE');
+      const again = await shop.call(desks[1]!, 'intake.dispute', dispute(n, ESCALATED_AT));
       expect(again.error?.code ?? 'ok').toMatch(/^(ok|DUPLICATE)$/);
     }
   });
@@ -187,7 +189,7 @@ describe.skipIf(!SERVER_URL)('team: several desktops on one PostgreSQL', () => {
           r:
             i % 2
               ? await miraOnB.call('case.requestEvidence', { caseId, party: 'seller', request: 'The dispatch receipt, please.' })
-              : await intake(desks[2]!, 'party.submitEvidence', {
+              : await shop.call(desks[2]!, 'party.submitEvidence', {
                   caseId,
                   party: 'buyer',
                   file: { name: 'label.jpg', mediaType: 'image/jpeg', sizeBytes: 1234, sha256: 'a'.repeat(64) },

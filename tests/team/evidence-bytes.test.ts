@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispute, freshDatabase, intake, SERVER_URL, Session, startDesk, type Desk } from './harness';
+import { dispute, freshDatabase, Marketplace, SERVER_URL, Session, startDesk, type Desk } from './harness';
 
 /**
  * Evidence bytes live in the team database: a file received on desktop A is served, byte for
@@ -18,12 +18,14 @@ describe.skipIf(!SERVER_URL)('team: evidence bytes in the shared database', () =
   let deskB: Desk;
   let onA: Session;
   let onB: Session;
+  let shop: Marketplace;
 
   beforeAll(async () => {
     dbUrl = await freshDatabase('evidence_bytes');
     // A seeds the demo (with D-900001's pictures) and creates the schema; B joins it.
-    deskA = await startDesk('A', dbUrl, ['--demo', '--demo-cases', '20', '--test-clock']);
-    deskB = await startDesk('B', dbUrl, ['--test-clock']);
+    deskA = await startDesk('A', dbUrl, ['--demo', '--demo-cases', '20']);
+    deskB = await startDesk('B', dbUrl);
+    shop = await Marketplace.connect(dbUrl);
     onA = await Session.signIn(deskA, 'mira', 'mira-demo');
     onB = await Session.signIn(deskB, 'diego', 'diego-demo');
   });
@@ -48,12 +50,12 @@ describe.skipIf(!SERVER_URL)('team: evidence bytes in the shared database', () =
     expect(photo.length).toBeGreaterThan(MiB);
     expect(photo.length).toBeLessThan(2_000_000);
 
-    expect((await intake(deskA, 'intake.dispute', dispute(1, '2026-11-02T09:00:00Z'))).ok).toBe(true);
+    expect((await shop.call(deskA, 'intake.dispute', dispute(1, '2026-11-02T09:00:00Z'))).ok).toBe(true);
     const claimed = await onA.call('case.claim', { caseId: 'T-1' });
     expect(claimed.ok, JSON.stringify(claimed.error)).toBe(true);
     const requested = await onA.call('case.requestEvidence', { caseId: 'T-1', party: 'buyer', request: 'A photo of the label.' });
     expect(requested.ok, JSON.stringify(requested.error)).toBe(true);
-    const submitted = await intake(deskA, 'party.submitEvidence', {
+    const submitted = await shop.call(deskA, 'party.submitEvidence', {
       caseId: 'T-1',
       party: 'buyer',
       file: { name: 'label.png', contentBase64: photo.toString('base64') },

@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminQuery, dispute, freshDatabase, SERVER_URL, Session, startDesk, type Desk, type Envelope } from './harness';
+import { adminQuery, cli, dispute, freshDatabase, SERVER_URL, Session, startDesk, type Desk, type Envelope } from './harness';
 import { startProxy, type TcpProxy } from './harness-proxy';
 
 /**
@@ -11,24 +9,8 @@ import { startProxy, type TcpProxy } from './harness-proxy';
  * installation would, and spoken to over HTTP only. Desk C reaches the database over a slow
  * network (a proxy adding 30 ms each way), so its transactions stay open long after they wrote.
  */
-const ROOT = resolve(import.meta.dirname, '../..');
 const ESCALATED_AT = '2026-11-02T09:00:00Z';
 const MEDIATORS = ['mira', 'diego', 'wei'];
-
-/** `npm run -s cli -- feed …` against the team's database; its stdout. */
-function cli(args: string[], dbUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli/index.ts', ...args, '--db', dbUrl], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 interface FeedEventRow {
   seq: number;

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
@@ -214,14 +215,48 @@ export class Session {
   }
 }
 
-/** The marketplace's intake on a desk started with --test-clock (the feed API replaces this later). */
-export async function intake<T = unknown>(desk: Desk, method: string, input: unknown): Promise<Envelope<T>> {
-  const res = await fetch(`${desk.url}/api/test/intake/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(input),
+/** `npm run -s cli -- <args> --db <dbUrl>` against the team's database: its exit code and output. */
+export function cli(args: string[], dbUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli/index.ts', ...args, '--db', dbUrl], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => done({ code, stdout, stderr }));
   });
-  return (await res.json()) as Envelope<T>;
+}
+
+/**
+ * The marketplace (FEED.md): a feed made once with the CLI, as an installation would, then
+ * spoken to over HTTP on whichever desk, with its token. Each call has a new Idempotency-Key
+ * unless given one; a `429` is waited out (Retry-After) and sent again with the same key, as
+ * FEED.md asks a marketplace to (the limit is per feed and desk: 100 at once, 20 a second).
+ */
+export class Marketplace {
+  private constructor(readonly token: string) {}
+
+  static async connect(dbUrl: string, name = 'shop'): Promise<Marketplace> {
+    const added = await cli(['feed', 'add', name], dbUrl);
+    if (added.code !== 0) throw new Error(`feed add ${name} failed: ${added.stderr}`);
+    return new Marketplace((JSON.parse(added.stdout) as { token: string }).token);
+  }
+
+  async call<T = unknown>(desk: Desk, method: string, input: unknown, key: string = randomUUID()): Promise<Envelope<T>> {
+    for (;;) {
+      const res = await fetch(`${desk.url}/feed/v1/call/${method}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.token}`, 'idempotency-key': key, 'content-type': 'application/json' },
+        body: JSON.stringify(input),
+      });
+      const body = (await res.json()) as Envelope<T>;
+      if (res.status !== 429) return body;
+      await new Promise((r) => setTimeout(r, 1_000 * Number(res.headers.get('retry-after') ?? 1)));
+    }
+  }
 }
 
 /** A valid escalated dispute (SCENARIOS.md), varied by its number. */

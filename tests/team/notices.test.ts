@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVER_URL, Session, adminQuery, dispute, freshDatabase, intake, startDesk, waitFor, type Desk } from './harness';
+import { Marketplace, SERVER_URL, Session, adminQuery, dispute, freshDatabase, startDesk, waitFor, type Desk } from './harness';
 
 /**
  * Changes reach every desktop: a command on desk A is announced, through PostgreSQL's
@@ -22,11 +22,13 @@ describe.skipIf(!SERVER_URL)('change notices across desktops', () => {
   const desks: Desk[] = [];
   const streams: Stream[] = [];
   let a: Session;
+  let shop: Marketplace;
 
   beforeAll(async () => {
     dbUrl = await freshDatabase('notices');
-    desks.push(await startDesk('A', dbUrl, ['--test-clock', '--demo', '--demo-cases', '20']));
-    desks.push(...(await Promise.all([startDesk('B', dbUrl, ['--test-clock']), startDesk('C', dbUrl, ['--test-clock'])])));
+    desks.push(await startDesk('A', dbUrl, ['--demo', '--demo-cases', '20']));
+    desks.push(...(await Promise.all([startDesk('B', dbUrl), startDesk('C', dbUrl)])));
+    shop = await Marketplace.connect(dbUrl);
     const sessions = await Promise.all(desks.map((d) => Session.signIn(d, 'mira', 'mira-demo')));
     a = sessions[0]!;
     streams.push(...sessions.map((s) => s.listen()));
@@ -59,7 +61,7 @@ describe.skipIf(!SERVER_URL)('change notices across desktops', () => {
     const delays: number[] = [];
     for (let n = 1; n <= CASES; n++) {
       const caseId = `T-${n}`;
-      delays.push(...(await change(caseId, () => intake(desks[0]!, 'intake.dispute', dispute(n, ESCALATED_AT)))));
+      delays.push(...(await change(caseId, () => shop.call(desks[0]!, 'intake.dispute', dispute(n, ESCALATED_AT)))));
       delays.push(...(await change(caseId, () => a.call('case.claim', { caseId }))));
       delays.push(
         ...(await change(caseId, () =>
@@ -92,7 +94,7 @@ describe.skipIf(!SERVER_URL)('change notices across desktops', () => {
     const before = await listenerOf(desks[1]!);
     expect(before, 'B has one listening connection').toHaveLength(1);
 
-    for (let n = 11; n <= 15; n++) expect((await intake(desks[0]!, 'intake.dispute', dispute(n, ESCALATED_AT))).ok).toBe(true);
+    for (let n = 11; n <= 15; n++) expect((await shop.call(desks[0]!, 'intake.dispute', dispute(n, ESCALATED_AT))).ok).toBe(true);
     await sleep(500);
     const since = Date.now();
     const terminated = await adminQuery<{ t: boolean }>(SERVER_URL!, 'SELECT pg_terminate_backend($1) AS t', [before[0]]);

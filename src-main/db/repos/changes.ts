@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { dialectOf } from '../dialect';
-import type { Reader, WriteTx } from '../tx';
+import { afterCommit, runsAfterCommit, type Reader, type WriteTx } from '../tx';
 
 /**
  * The change sequence of a team's shared server (migrations/0006_change_log). Every
@@ -34,17 +34,37 @@ export interface LoggedChange {
   caseIds: string[] | null;
 }
 
-/** Records a change in the caller's transaction and tells listening desktops when it commits. */
+/**
+ * Records a change in the caller's transaction and tells listening desktops once it commits.
+ *
+ * The notice (`pg_notify`) is sent right AFTER the commit, not inside the transaction: a
+ * transaction that has NOTIFYed takes one lock for the whole database at its COMMIT and keeps
+ * it until its commit record is on disk, so every command of every desktop committed one
+ * after another, each waiting for its own disk flush (30 mediators pressing "Take next case":
+ * on average 19 of 24 connections waiting for that lock, p95 2–4× the raw baseline). The
+ * change_log row stays in the transaction, so what other desktops read is exactly what
+ * committed; the notice only tells them to look. A notice that is never sent (the process
+ * ended between its commit and its notice, the connection broke) is found by the listeners'
+ * periodic catch-up from the change log (db/listen.ts). A transaction inWriteTx did not open
+ * (a wrapped handle) notifies inside itself, as before.
+ */
 export async function recordChange(tx: WriteTx, caseIds: readonly string[], reason: ChangeReason, at: number): Promise<void> {
   if (!caseIds.length || dialectOf(tx) === 'sqlite') return;
-  const { logged, notified } = changeNoticeParts(caseIds, reason, at, null);
-  await sql`WITH ${logged} SELECT ${notified}`.execute(tx);
+  const parts = changeNoticeParts(caseIds, reason, at, null);
+  if (!canNotifyAfterCommit(tx)) {
+    await sql`WITH ${parts.logged} SELECT ${parts.notified}`.execute(tx);
+    return;
+  }
+  const { rows } = await sql<{ seq: number }>`WITH ${parts.logged} SELECT seq FROM logged`.execute(tx);
+  notifyAfterCommit(tx, parts, rows[0]?.seq);
 }
 
 /**
- * recordChange's statement in two parts, for a writer that folds it into its own statement
+ * recordChange's statement in parts, for a writer that folds it into its own statement
  * (take-next): the CTE `logged` (the change_log row, written only when the CTE named `onlyIf`
- * has a row, if given) and the expression that sends the notice. PostgreSQL only.
+ * has a row, if given), the expression that sends the notice in the statement (`notified`,
+ * for a transaction that cannot notify after its commit) and the notice's payload for a given
+ * sequence (notifyAfterCommit). PostgreSQL only.
  */
 export function changeNoticeParts(caseIds: readonly string[], reason: ChangeReason, at: number, onlyIf: string | null) {
   const unique = [...new Set(caseIds)];
@@ -60,7 +80,67 @@ export function changeNoticeParts(caseIds: readonly string[], reason: ChangeReas
       ${CHANGE_CHANNEL},
       json_build_object('seq', seq, 'origin', ${changeOrigin}::text, 'reason', ${reason}::text, 'caseIds', ${inPayload}::json)::text
     ) FROM logged)`;
-  return { logged, notified };
+  const payload = (seq: number) =>
+    `{"seq":${seq},"origin":${JSON.stringify(changeOrigin)},"reason":${JSON.stringify(reason)},"caseIds":${inPayload ?? 'null'}}`;
+  return { logged, notified, payload };
+}
+
+/** The transaction's notices can wait for its commit (it was opened by inWriteTx): then notifyAfterCommit sends them. */
+export const canNotifyAfterCommit = (tx: WriteTx): boolean => runsAfterCommit(tx);
+
+/** Sends the notice of change `seq` (if a row was logged) once `tx` commits; see recordChange. */
+export function notifyAfterCommit(tx: WriteTx, parts: { payload(seq: number): string }, seq: number | null | undefined): void {
+  if (seq === null || seq === undefined) return;
+  const payload = parts.payload(Number(seq));
+  if (!afterCommit(tx, (db) => noticesOf(db).send(payload))) throw new Error('notifyAfterCommit outside a transaction inWriteTx opened');
+}
+
+/**
+ * The notices one database handle (one desktop) sends after its commits: at most one
+ * statement in flight, each carrying every notice that queued meanwhile, so thirty mediators'
+ * commits cost a few notifying statements a second. Each is its own short transaction that
+ * writes nothing durable (nothing waits for a disk flush while it holds the notify lock).
+ */
+class Notices {
+  private queued: string[] = [];
+  private sending = false;
+  private warnedAt = 0;
+  constructor(private readonly db: Reader) {}
+
+  send(payload: string): void {
+    this.queued.push(payload);
+    if (!this.sending) void this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    this.sending = true;
+    try {
+      while (this.queued.length) {
+        const batch = this.queued.splice(0, NOTICES_PER_STATEMENT);
+        try {
+          await sql`SELECT count(pg_notify(${CHANGE_CHANNEL}, p)) FROM unnest(${batch}::text[]) AS p`.execute(this.db);
+        } catch (e) {
+          // The rows are committed: listeners find them when they next catch up (db/listen.ts).
+          if (Date.now() - this.warnedAt > 5_000) {
+            this.warnedAt = Date.now();
+            console.warn(
+              `[notices] ${batch.length} change notice(s) could not be sent; other desktops catch up from the change log: ${e instanceof Error ? e.message : String(e)}`,
+            );
+          }
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+}
+
+const NOTICES_PER_STATEMENT = 500;
+const noticesByDb = new WeakMap<object, Notices>();
+function noticesOf(db: Reader): Notices {
+  let n = noticesByDb.get(db);
+  if (!n) noticesByDb.set(db, (n = new Notices(db)));
+  return n;
 }
 
 const payloadSchema = z.object({

@@ -5,7 +5,7 @@ import { prepared } from '../prepared';
 import type { WriteTx } from '../tx';
 import { chainedRow, type ChainHead } from './audit-chain';
 import { ConcurrentUpdate, eventToChain, saveCaseState, type CaseChange } from './case-write';
-import { changeNoticeParts, recordChange } from './changes';
+import { canNotifyAfterCommit, changeNoticeParts, notifyAfterCommit, recordChange } from './changes';
 import { headMoved } from './locked-facts';
 import { insertCaseCommand, type NewLoggedCommand } from './commands';
 
@@ -76,7 +76,9 @@ async function writeInOneStatement(
     return sql`(${row.case_id}::text, ${row.at}::bigint, ${row.actor}::text, ${row.type}::text, ${row.details}::text,
       ${row.seq}::integer, ${row.bound}::text, ${row.prev_hash}::text, ${row.hash}::text)`;
   });
-  const { logged: noticed, notified } = changeNoticeParts([next.id], 'command', now, 'changed');
+  const notice = changeNoticeParts([next.id], 'command', now, 'changed');
+  // The notice goes out after the commit (changes.ts recordChange: a NOTIFY in the transaction serialises every commit).
+  const later = canNotifyAfterCommit(tx);
   const chained = events.length
     ? sql`chained AS (
       INSERT INTO case_events (case_id, at, actor, type, details, seq, bound, prev_hash, hash)
@@ -92,7 +94,7 @@ async function writeInOneStatement(
     ),`
     : sql``;
   // Kept prepared on each connection (db/prepared.ts): a claim's statement has one shape.
-  const { rows } = await prepared<{ updated: number }>`
+  const { rows } = await prepared<{ updated: number; notice: unknown }>`
     WITH changed AS (
       UPDATE cases SET status = ${next.status}, assignee_id = ${next.assignee}, forced_decision = ${next.forcedDecision ? 1 : 0},
         evidence_round = ${next.evidenceRound}, policy_version = ${next.decision?.policyVersion ?? null}, next_due_at = NULL,
@@ -106,9 +108,11 @@ async function writeInOneStatement(
     ),
     ${chained}
     ${commanded}
-    ${noticed}
-    SELECT (SELECT count(*) FROM changed)::integer AS updated, ${notified} AS notified`.execute(tx);
+    ${notice.logged}
+    SELECT (SELECT count(*) FROM changed)::integer AS updated,
+      ${later ? sql`(SELECT seq FROM logged)` : notice.notified} AS notice`.execute(tx);
   const updated = Number(rows[0]?.updated ?? 0) === 1;
   if (updated) headMoved(tx, next.id, head);
+  if (updated && later) notifyAfterCommit(tx, notice, rows[0]?.notice as number | null);
   return updated;
 }
