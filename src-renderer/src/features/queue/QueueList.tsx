@@ -40,20 +40,28 @@ const OVERSCAN = 8;
 const PREFETCH_ROWS = 60;
 
 // Fixed where the content has a known width, flexible (down to a floor) where text can be
-// ellipsised: the whole row fits a 1024-pixel window without scrolling sideways.
+// ellipsised: the whole row fits a 1024-pixel window without scrolling sideways. The floors
+// hold typical values whole at 1024 (issue 17): a reason with its detail on a second line
+// ("Not received" / "no tracking information"), a buyer's name over their country; the claim and the
+// next step keep their floors there (a claim to 999,999.00 KZT) and share wider windows with
+// them (flexible, not fixed maxima, which a grid fills before any flexible column: the claim
+// took 28 px of room while the buyer's name was cut).
 const COLUMNS = (withAssignee: boolean) =>
   [
     '4px', // urgency stripe
-    '116px', // case (and who else has it open)
+    '104px', // case (and who else has it open)
     '116px', // status
-    'minmax(104px, 1.3fr)', // reason
-    'minmax(100px, 128px)', // claim
-    'minmax(104px, 1fr)', // buyer
+    'minmax(146px, 1.4fr)', // reason
+    'minmax(100px, 0.5fr)', // claim
+    'minmax(162px, 1fr)', // buyer
     '56px', // risk (the score badge; the header's sort arrow needs the extra 8 px)
-    '100px', // escalated
+    '88px', // escalated
     ...(withAssignee ? ['76px'] : []),
-    'minmax(136px, 184px)', // next deadline
+    'minmax(136px, 0.8fr)', // next deadline
   ].join(' ');
+/** The columns' floors with their gaps and the row's right padding (.q-grid): narrower than this the list scrolls sideways. */
+const FLOOR = (withAssignee: boolean) =>
+  4 + 104 + 116 + 146 + 100 + 162 + 56 + 88 + (withAssignee ? 76 : 0) + 136 + (withAssignee ? 9 : 8) * 10 + 8;
 
 interface Props {
   scope: QueueScope;
@@ -196,7 +204,7 @@ export function QueueList({
           position: 'relative',
           height: body ? undefined : HEAD + rows.length * ROW + (hasMore ? ROW : 0),
           // The columns' floors: narrower than this the list scrolls sideways rather than overlap.
-          minWidth: withAssignee ? 998 : 908,
+          minWidth: FLOOR(withAssignee),
         }}
       >
         <div className="q-head q-grid" style={{ gridTemplateColumns: template }} role="row">
@@ -320,15 +328,16 @@ const Row = memo(function Row({ row, index, top, template, selected, withAssigne
         <RowStatus status={row.status} />
       </span>
       <span className="q-cell" role="gridcell" title={reasonLabel(row.reason)}>
-        {reasonLabel(row.reason)}
+        <ReasonCell reason={row.reason} />
       </span>
       <span className="q-cell q-right" role="gridcell">
         <RowMoney minor={row.claimAmountMinor} currency={row.currency} />
       </span>
-      <span className="q-cell" role="gridcell" title={`${row.buyerName} (${row.buyerId})`}>
-        {row.buyerName}
-        <span className="lite-dim lite-xs" style={{ marginLeft: 6 }}>
-          {row.buyerCountry}
+      <span className="q-cell" role="gridcell" title={`${row.buyerName} (${row.buyerId}, ${row.buyerCountry})`}>
+        {/* The country under the name: a long name ("Nicolás Díaz González") keeps the whole column at 1024. */}
+        <span className="q-two-lines">
+          <span>{row.buyerName}</span>
+          <span className="lite-sub">{row.buyerCountry}</span>
         </span>
       </span>
       <span className="q-cell" role="gridcell">
@@ -348,3 +357,15 @@ const Row = memo(function Row({ row, index, top, template, selected, withAssigne
     </div>
   );
 });
+
+/** "Not received · no tracking information" on two lines (the detail smaller), so the column stays narrow. */
+function ReasonCell({ reason }: { reason: string }) {
+  const [head, detail] = reasonLabel(reason).split(' · ');
+  if (!detail) return <>{head}</>;
+  return (
+    <span className="q-two-lines">
+      <span>{head}</span>
+      <span className="lite-sub">{detail}</span>
+    </span>
+  );
+}
