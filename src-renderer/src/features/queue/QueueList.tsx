@@ -53,15 +53,15 @@ const COLUMNS = (withAssignee: boolean) =>
     '116px', // status
     'minmax(146px, 1.4fr)', // reason
     'minmax(100px, 0.5fr)', // claim
-    'minmax(162px, 1fr)', // buyer
+    'minmax(150px, 1fr)', // buyer
     '56px', // risk (the score badge; the header's sort arrow needs the extra 8 px)
-    '88px', // escalated
+    '100px', // escalated
     ...(withAssignee ? ['76px'] : []),
     'minmax(136px, 0.8fr)', // next deadline
   ].join(' ');
 /** The columns' floors with their gaps and the row's right padding (.q-grid): narrower than this the list scrolls sideways. */
 const FLOOR = (withAssignee: boolean) =>
-  4 + 104 + 116 + 146 + 100 + 162 + 56 + 88 + (withAssignee ? 76 : 0) + 136 + (withAssignee ? 9 : 8) * 10 + 8;
+  4 + 104 + 116 + 146 + 100 + 150 + 56 + 100 + (withAssignee ? 76 : 0) + 136 + (withAssignee ? 9 : 8) * 10 + 8;
 
 interface Props {
   scope: QueueScope;
