@@ -198,6 +198,7 @@ export function QueueList({
       aria-rowcount={rows.length}
       aria-activedescendant={selected >= 0 && rows[selected] ? `q-row-${rows[selected].id}` : undefined}
       data-testid="queue-list"
+      data-focus-home
     >
       <div
         style={{
