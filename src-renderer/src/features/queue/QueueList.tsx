@@ -2,7 +2,7 @@ import { Center, Loader, Stack, Text } from '@mantine/core';
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { IconChevronDown, IconChevronUp, IconInbox } from '../../ui/Icons';
 import { PresenceDots } from '../../ui/Presence';
-import { formatInstant, formatInstantCompact, reasonLabel } from '../../ui/format';
+import { formatInstant, formatInstantTwoLines, reasonLabel } from '../../ui/format';
 import { Dim, RowMoney, RowNextStep, RowRisk, RowStatus } from './RowCells';
 import type { QueueRow, SavedFilter } from '../../api/types';
 
@@ -50,18 +50,18 @@ const COLUMNS = (withAssignee: boolean) =>
   [
     '4px', // urgency stripe
     '104px', // case (and who else has it open)
-    '116px', // status
+    '124px', // status ("Awaiting evidence" takes 122 px)
     'minmax(146px, 1.4fr)', // reason
     'minmax(100px, 0.5fr)', // claim
-    'minmax(150px, 1fr)', // buyer
+    'minmax(154px, 1fr)', // buyer (a long name takes two lines)
     '56px', // risk (the score badge; the header's sort arrow needs the extra 8 px)
-    '100px', // escalated
+    '88px', // escalated: the day over the time; the header with its sort arrow needs the 88 px
     ...(withAssignee ? ['76px'] : []),
     'minmax(136px, 0.8fr)', // next deadline
   ].join(' ');
 /** The columns' floors with their gaps and the row's right padding (.q-grid): narrower than this the list scrolls sideways. */
 const FLOOR = (withAssignee: boolean) =>
-  4 + 104 + 116 + 146 + 100 + 150 + 56 + 100 + (withAssignee ? 76 : 0) + 136 + (withAssignee ? 9 : 8) * 10 + 8;
+  4 + 104 + 124 + 146 + 100 + 154 + 56 + 88 + (withAssignee ? 76 : 0) + 136 + (withAssignee ? 9 : 8) * 10 + 8;
 
 interface Props {
   scope: QueueScope;
@@ -104,14 +104,22 @@ export function QueueList({
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(800);
-  const withAssignee = scope === 'all';
+  const [width, setWidth] = useState(1440);
+  // All open names the assignee: in its own column where the row has room for it, else under
+  // the status (at 1024 wide the column made the list scroll sideways, hiding the next deadline).
+  const assignee: AssigneePlace = scope !== 'all' ? null : width >= FLOOR(true) ? 'column' : 'under';
+  const withAssignee = assignee === 'column';
   const template = COLUMNS(withAssignee);
 
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    setHeight(el.clientHeight);
-    const ro = new ResizeObserver(() => setHeight(el.clientHeight));
+    const measure = () => {
+      setHeight(el.clientHeight);
+      setWidth(el.clientWidth);
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
@@ -179,7 +187,7 @@ export function QueueList({
           top={HEAD + i * ROW}
           template={template}
           selected={i === selected}
-          withAssignee={withAssignee}
+          assignee={assignee}
           mine={scope === 'mine'}
           onSelect={onSelect}
           onOpen={onOpen}
@@ -211,7 +219,7 @@ export function QueueList({
         <div className="q-head q-grid" style={{ gridTemplateColumns: template }} role="row">
           <span />
           <span role="columnheader">Case</span>
-          <span role="columnheader">Status</span>
+          <span role="columnheader">{assignee === 'under' ? 'Status · who' : 'Status'}</span>
           <span role="columnheader">Reason</span>
           <SortHeader label="Claim" by="claim" scope={scope} sort={sort} onSort={onSort} right />
           <span role="columnheader">Buyer</span>
@@ -298,13 +306,15 @@ interface RowProps {
   top: number;
   template: string;
   selected: boolean;
-  withAssignee: boolean;
+  assignee: AssigneePlace;
   mine: boolean;
   onSelect: (index: number) => void;
   onOpen: (caseId: string) => void;
 }
 
-const Row = memo(function Row({ row, index, top, template, selected, withAssignee, mine, onSelect, onOpen }: RowProps) {
+type AssigneePlace = 'column' | 'under' | null;
+
+const Row = memo(function Row({ row, index, top, template, selected, assignee, mine, onSelect, onOpen }: RowProps) {
   const tone = row.forcedDecision || row.overdue ? 'red' : mine && row.needsAction ? 'violet' : 'none';
   return (
     <div
@@ -326,7 +336,16 @@ const Row = memo(function Row({ row, index, top, template, selected, withAssigne
         <PresenceDots people={row.presence} />
       </span>
       <span className="q-cell" role="gridcell">
-        <RowStatus status={row.status} />
+        {assignee === 'under' ? (
+          <span className="q-two-lines q-status-who">
+            <RowStatus status={row.status} />
+            <span className="lite-sub" data-testid="queue-assignee">
+              {row.assignee ?? 'unassigned'}
+            </span>
+          </span>
+        ) : (
+          <RowStatus status={row.status} />
+        )}
       </span>
       <span className="q-cell" role="gridcell" title={reasonLabel(row.reason)}>
         <ReasonCell reason={row.reason} />
@@ -335,20 +354,19 @@ const Row = memo(function Row({ row, index, top, template, selected, withAssigne
         <RowMoney minor={row.claimAmountMinor} currency={row.currency} />
       </span>
       <span className="q-cell" role="gridcell" title={`${row.buyerName} (${row.buyerId}, ${row.buyerCountry})`}>
-        {/* The country under the name: a long name ("Nicolás Díaz González") keeps the whole column at 1024. */}
-        <span className="q-two-lines">
-          <span>{row.buyerName}</span>
-          <span className="lite-sub">{row.buyerCountry}</span>
+        {/* The country after the name, which takes a second line when long ("Carmen Martín Martínez" at 1024). */}
+        <span className="q-clamp2">
+          {row.buyerName} <span className="lite-sub">{row.buyerCountry}</span>
         </span>
       </span>
       <span className="q-cell" role="gridcell">
         <RowRisk score={row.buyerScore} flagged={row.buyerFlagged} />
       </span>
       <span className="q-cell tabular" role="gridcell" title={formatInstant(row.escalatedAt)}>
-        <Dim>{formatInstantCompact(row.escalatedAt)}</Dim>
+        <EscalatedCell at={row.escalatedAt} />
       </span>
-      {withAssignee && (
-        <span className="q-cell" role="gridcell">
+      {assignee === 'column' && (
+        <span className="q-cell" role="gridcell" data-testid="queue-assignee">
           {row.assignee ?? <Dim>—</Dim>}
         </span>
       )}
@@ -358,6 +376,17 @@ const Row = memo(function Row({ row, index, top, template, selected, withAssigne
     </div>
   );
 });
+
+/** The day over the time: "Nov 24, 06:30 AM" on one line needed 125 px (en-US) and was cut in a 100 px column. */
+function EscalatedCell({ at }: { at: string }) {
+  const [day, time] = formatInstantTwoLines(at);
+  return (
+    <span className="q-two-lines lite-dim">
+      <span>{day}</span>
+      <span className="lite-xs">{time}</span>
+    </span>
+  );
+}
 
 /** "Not received · no tracking information" on two lines (the detail smaller), so the column stays narrow. */
 function ReasonCell({ reason }: { reason: string }) {
