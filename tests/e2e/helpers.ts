@@ -80,3 +80,26 @@ export async function openCaseLoadingSlowly(page: Page, caseId: string, opts: { 
   await expect(page.getByTestId('case-title')).toHaveText(caseId);
   await expect(page.getByTestId('case-headline')).toHaveCount(0); // still loading
 }
+
+/**
+ * An unassigned case and an outcome far from its nearest past decisions (the Decide dialog then
+ * asks for a consistency note), with at least `minNearest` of them; the demo has a few days of history.
+ */
+export async function farDecision(page: Page, minNearest = 1): Promise<{ caseId: string; outcome: string }> {
+  for (const reason of [
+    'not_received.no_tracking_info',
+    'not_received.in_transit',
+    'damaged',
+    'defective',
+    'not_as_described',
+    'wrong_item',
+  ]) {
+    const list = await api<{ rows: Array<{ id: string }> }>(page, 'queue.list', { scope: 'unassigned', reason: [reason], limit: 12 });
+    for (const { id } of list.rows)
+      for (const outcome of ['none', 'full', 'return']) {
+        const c = await api<{ far: boolean; nearest: unknown[] }>(page, 'case.consistency', { caseId: id, outcome });
+        if (c.far && c.nearest.length >= minNearest) return { caseId: id, outcome };
+      }
+  }
+  throw new Error('the demo history makes no decision far from its neighbours');
+}

@@ -10,7 +10,8 @@ import { api, demoUser, SCREENS, signIn } from './helpers';
  * risk slider's thumb had no name, menus held a heading that is not an item, the empty queue
  * put a paragraph straight into its grid, a field's error message was red-6 (3.3:1), the team
  * table's "worth a look" badge ran over the next column, and a search hit cut its buyer and
- * reason with no way to read them.
+ * reason with no way to read them. Then (issue 17, second pass) the policy preview's result,
+ * a scorecard form and the blind second-opinion list above a mediator's queue.
  */
 const SIZES = SUPPORTED_SIZES;
 
@@ -135,6 +136,74 @@ for (const size of SIZES) {
       await expect(page.getByRole('dialog')).toBeVisible();
       await check(page, found, 'feeds-create');
       await page.keyboard.press('Escape');
+      expect(found).toEqual([]);
+    });
+
+    test('the policy preview’s result, a scorecard form and the blind second-opinion list fit and pass axe', async ({
+      page,
+      playwright,
+      baseURL,
+    }) => {
+      const found: string[] = [];
+      await signIn(page, demoUser('amara'));
+
+      // The policy preview's result: a draft rate, previewed on the last decided cases.
+      await nav(page, 'Policy');
+      const policy = page.getByTestId('policy-screen');
+      await policy.getByTestId('rate-defective').fill('80');
+      await policy.getByTestId('preview-n').fill('10');
+      await policy.getByTestId('run-preview').click();
+      const preview = policy.getByTestId('policy-preview');
+      await expect(preview.getByTestId('preview-table')).toBeVisible({ timeout: 30_000 });
+      await check(page, found, 'policy-preview-result');
+
+      // A scorecard form: a pending sample the supervisor may score.
+      await nav(page, 'Quality');
+      const quality = page.getByTestId('quality-screen');
+      const list = await api<{ rows: Array<{ caseId: string; mayScore: boolean }> }>(page, 'quality.list', {
+        status: 'pending',
+        limit: 200,
+      });
+      const sample = list.rows.find((r) => r.mayScore);
+      expect(sample, 'the demo history leaves samples to score').toBeTruthy();
+      await quality.locator(`[data-testid="quality-row"][data-case-id="${sample!.caseId}"]`).click();
+      await expect(quality.getByTestId('scorecard-form')).toBeVisible();
+      await check(page, found, 'scorecard-form');
+
+      // The blind second decisions waiting above a mediator's queue: the policy draws every
+      // case for a moment, Wei decides one, and the mediator drawn to decide it again signs in.
+      const wei = await playwright.request.newContext({ baseURL });
+      expect(await (await wei.post('/api/session/sign-in', { data: demoUser('wei') })).json()).toMatchObject({ ok: true });
+      const call = async <T>(method: string, input: unknown) => {
+        const body = (await (await wei.post(`/api/call/${method}`, { data: input })).json()) as { ok: boolean; value: T };
+        expect(body.ok, method).toBe(true);
+        return body.value;
+      };
+      type Policy = { version: number; policy: Record<string, unknown> };
+      const setRate = async (rate: number) => {
+        const cur = await api<Policy>(page, 'policy.get', {});
+        await api(page, 'policy.publish', {
+          policy: { ...cur.policy, doubleDecisionRate: rate },
+          note: `blind double decisions at ${rate * 100} %`,
+          basedOnVersion: cur.version,
+        });
+        return Number(cur.policy.doubleDecisionRate);
+      };
+      const rate = await setRate(1);
+      const { caseId } = await call<{ caseId: string }>('case.claimNext', {});
+      await call('case.decide', {
+        caseId,
+        outcome: 'none',
+        reasons: 'The photos show no damage on arrival.',
+        consistencyNote: 'No damage.',
+      });
+      await setRate(rate);
+      await wei.dispose();
+      const second = (await api<{ doubleDecision: { secondDecider: string } }>(page, 'case.get', { caseId })).doubleDecision.secondDecider;
+      await page.context().clearCookies();
+      await signIn(page, demoUser(second));
+      await expect(page.getByTestId('blind-waiting').getByRole('button', { name: caseId })).toBeVisible({ timeout: 30_000 });
+      await check(page, found, 'blind-second-opinions');
       expect(found).toEqual([]);
     });
 

@@ -396,12 +396,18 @@ export async function mineRows(db: Reader, q: QueueQuery, me: string | null, now
     .where('cases.assignee_id', '=', me ?? '')
     // Open, said as cases_mine_overdue's predicate (migrations/0012).
     .where(openCasesPredicate);
-  if (q.status?.length) query = query.where('cases.status', 'in', q.status);
-  query = narrowed(query, q, now);
-  // A sort asked for: one assignee's open cases are few, ordered by the sort's key after the index narrowed them to this assignee.
   const sort = q.sort;
+  // By risk on SQLite, the states are written so its planner cannot walk the team's cases_queue_by_risk for one
+  // state instead (PostgreSQL, which knows how common a state is, walks cases_mine_by_risk given the plain test).
+  if (q.status?.length)
+    query =
+      sort?.by === 'risk' && dialectOf(db) === 'sqlite'
+        ? query.where((eb) => eb(eb.fn.coalesce('cases.status', eb.val('')), 'in', q.status!))
+        : query.where('cases.status', 'in', q.status);
+  query = narrowed(query, q, now);
   if (sort?.by === 'risk') {
-    // Few rows: sorted by the score copied into the case (-1, below every score, while not scored).
+    // A walk of cases_mine_by_risk (migrations/0036): this assignee's open cases in (score, buyer, case) order
+    // from the cursor on (-1, below every score, while the buyer is not scored), never all of them sorted.
     if (q.after) {
       const after = await riskCursor(db, q.after);
       if (after) query = query.where((eb) => afterRiskKey(eb, sort.dir, after));
@@ -413,6 +419,7 @@ export async function mineRows(db: Reader, q: QueueQuery, me: string | null, now
       .limit(q.limit + 1)
       .execute();
   }
+  // Another sort asked for: one assignee's open cases, ordered by the sort's key after the index narrowed them to this assignee.
   if (sort) {
     const bySort = sort as CasesSort;
     if (q.after) query = query.where((eb) => afterKey(eb, bySort, q.after!.sortKey, q.after!.id));

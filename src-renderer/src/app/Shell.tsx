@@ -22,6 +22,7 @@ import { defaultQueueFilter, landingQueueFilter } from '../features/queue/useQue
 import { SupervisionScreens, SupervisorNav, type SupervisionView } from '../features/supervision/SupervisionScreens';
 import { MyAccount } from '../features/accounts/MyAccount';
 import { TakeNextButton } from '../ui/TakeNextButton';
+import { useFocusHome } from '../ui/focusHome';
 
 // Sign-in and the queue come in the first chunk; the rest is fetched when first needed (issue 16).
 // The case screen (its panels, dialogs and the evidence viewer) is fetched while the desk is
@@ -184,6 +185,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
     open(caseId);
   }, [taking, me.role, toast, open, back, claimNextCase, releaseCase]);
 
+  useFocusHome();
   useKeys({
     '/': () => search.current?.focus(),
     '?': () => setHelp(true),

@@ -119,7 +119,7 @@ function DemoAccounts({ accounts, onPick }: { accounts: SessionInfo['accounts'];
             {accounts.map((a) => (
               <Table.Tr key={a.userId}>
                 <Table.Td>
-                  <UnstyledButton fz="xs" ff="monospace" c="indigo" onClick={() => onPick(a)}>
+                  <UnstyledButton fz="xs" ff="monospace" c="indigo" mih={24} miw={24} onClick={() => onPick(a)}>
                     {a.userId}
                   </UnstyledButton>
                 </Table.Td>

@@ -55,6 +55,22 @@ export function formatInstantCompact(iso: string | null | undefined): string {
   return (sameYear ? compactThisYear : compactOtherYear).format(ms);
 }
 
+const dayMonth = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const yearOnly = new Intl.DateTimeFormat(undefined, { year: 'numeric' });
+
+/**
+ * formatInstantCompact on two lines for a narrow column: the day, then the time (or the year
+ * when not this one). "Nov 24" / "06:30 AM" holds in 72 px where "Nov 24, 06:30 AM" needs 125.
+ */
+export function formatInstantTwoLines(iso: string | null | undefined): [string, string] {
+  if (!iso) return ['—', ''];
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return [iso, ''];
+  const sameYear = new Date(ms).getFullYear() === new Date().getFullYear();
+  return [dayMonth.format(ms), (sameYear ? timeOfDay : yearOnly).format(ms)];
+}
+
 // Asked once, when this module loads (before sign-in): a default-locale Intl.DateTimeFormat
 // costs 15-30 ms the first time (Chromium loads its locale data), and the shell asked for it
 // twice in its first render, between the sign-in answer and the queue's first rows.

@@ -5,8 +5,11 @@ export function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   if (!el || !el.tagName) return false;
   const tag = el.tagName;
-  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable;
+  // A radio or a checkbox takes no letters: with the screen switch focused (a radio group), `u` still reviews the appeal.
+  if (tag === 'INPUT') return !NOT_TEXT.has((el as HTMLInputElement).type);
+  return tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable;
 }
+const NOT_TEXT = new Set(['radio', 'checkbox', 'button', 'submit', 'reset', 'range', 'color', 'file', 'image']);
 
 function isActivatable(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;

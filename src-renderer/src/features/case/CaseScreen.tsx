@@ -8,7 +8,7 @@ import { Money } from '../../ui/Money';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { useToast } from '../../ui/Toast';
 import { formatInstant, reasonLabel } from '../../ui/format';
-import { useKeys } from '../../ui/keys';
+import { dialogOpen, isTyping, useKeys } from '../../ui/keys';
 import type { CaseView, Me } from '../../api/types';
 import { EvidenceReview } from '../evidence/EvidenceReview';
 import { DecideDialog, ProposeDialog, RequestEvidenceDialog } from './dialogs';
@@ -129,6 +129,16 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
     else waitingKey.current = key;
   };
 
+  // Opening a case (from the queue, an appeal row, j / k) puts the keyboard on its title, unless
+  // the person is typing somewhere (the search box) or a dialog holds it: the shortcuts then act
+  // here, and a dialog closed later hands the focus back here (ui/focusHome.ts).
+  const title = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    const active = document.activeElement;
+    if (dialogOpen() || isTyping(active) || title.current?.contains(active)) return;
+    title.current?.focus({ preventScroll: true });
+  }, [caseId]);
+
   useKeys(
     {
       Escape: onBack,
@@ -160,7 +170,17 @@ export function CaseScreen({ caseId, me, onBack, onStep, position }: Props) {
             </Tooltip>
             <div style={{ minWidth: 0 }}>
               <Group gap="sm" wrap="nowrap">
-                <Title order={3} className="mono" fw={700} fz={22} data-testid="case-title">
+                {/* The keyboard's place on this screen (ui/focusHome.ts): opening the case and closing a dialog land here. */}
+                <Title
+                  order={3}
+                  className="mono case-title"
+                  fw={700}
+                  fz={22}
+                  data-testid="case-title"
+                  tabIndex={-1}
+                  data-focus-home
+                  ref={title}
+                >
                   {caseId}
                 </Title>
                 {view && <StatusBadge status={view.status} size="md" />}

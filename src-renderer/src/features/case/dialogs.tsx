@@ -450,24 +450,26 @@ export function DecideDialog({ opened, onClose, view, userId, onDone }: DialogPr
                 aria-label="Refund amount"
               />
             )}
-            <ConsistencyBox
-              caseId={view.id}
-              outcome={outcome}
-              amountMinor={amountMinor}
-              note={consistencyNote}
-              onNote={setConsistencyNote}
-            />
+            {/* The reasons before the nearest past decisions: their table and note must not push the
+                field every decision needs below the fold (1440 × 900). */}
             <TemplatePicker items={templates} onPick={(t) => setReasons((cur) => insert(cur, t))} />
             <TextRow
               label="Reasons"
               description="Both parties read these in their letters."
               value={reasons}
               onChange={setReasons}
-              rows={5}
+              rows={4}
               maxRows={9}
               maxLength={10000}
               required
               aria-label="Reasons"
+            />
+            <ConsistencyBox
+              caseId={view.id}
+              outcome={outcome}
+              amountMinor={amountMinor}
+              note={consistencyNote}
+              onNote={setConsistencyNote}
             />
           </Stack>
           <LetterPreview view={view} outcome={outcome} amountMinor={amountMinor} reasons={reasons} />

@@ -25,19 +25,35 @@ export function ConsistencyBox({
   onNote: (text: string) => void;
 }) {
   const { data } = useConsistency(caseId, outcome, amountMinor);
-  // Folded while the decision agrees with its neighbours (one line, the dialog stays short);
-  // open whenever it is far, since the note it asks for needs them.
+  // Folded to a summary line (how the nearest ones were decided) so the dialog stays short, far
+  // or not: the explanation and the note say what matters; the table opens on request.
   const [unfolded, setUnfolded] = useState(false);
   if (!data) return null;
-  const shown = unfolded || data.far;
+  const shown = unfolded;
   return (
     <Stack gap={6} data-testid="consistency">
       <Group gap="xs" justify="space-between" wrap="nowrap">
-        <Text fz="sm" fw={500}>
-          Nearest past decisions
+        <Text fz="sm" lh={1.3} style={{ minWidth: 0 }}>
+          <Text span inherit fw={500}>
+            Nearest past decisions
+          </Text>
+          {data.nearest.length > 0 && (
+            <Text span fz="xs" c="dark.4" data-testid="consistency-summary">
+              {' '}
+              · {summary(data.nearest)}
+            </Text>
+          )}
         </Text>
-        {data.nearest.length > 0 && !data.far && (
-          <Anchor component="button" type="button" fz="xs" onClick={() => setUnfolded((v) => !v)} aria-expanded={shown}>
+        {data.nearest.length > 0 && (
+          <Anchor
+            component="button"
+            type="button"
+            fz="xs"
+            onClick={() => setUnfolded((v) => !v)}
+            aria-expanded={shown}
+            style={{ whiteSpace: 'nowrap' }}
+            data-testid="consistency-toggle"
+          >
             {shown ? 'Hide' : `Show ${data.nearest.length}`}
           </Anchor>
         )}
@@ -96,6 +112,16 @@ export function ConsistencyBox({
       )}
     </Stack>
   );
+}
+
+/** How the nearest past decisions went, most common outcome first: "3 × full refund · 2 × no refund". */
+function summary(nearest: Array<{ outcome: Outcome }>): string {
+  const counts = new Map<Outcome, number>();
+  for (const n of nearest) counts.set(n.outcome, (counts.get(n.outcome) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([o, n]) => `${n} × ${outcomeLabel(o).toLowerCase()}`)
+    .join(' · ');
 }
 
 /** The consistency check of a planned decision (one query: the box and the dialog's submit guard share it). */

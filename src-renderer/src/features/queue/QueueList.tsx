@@ -2,7 +2,7 @@ import { Center, Loader, Stack, Text } from '@mantine/core';
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { IconChevronDown, IconChevronUp, IconInbox } from '../../ui/Icons';
 import { PresenceDots } from '../../ui/Presence';
-import { formatInstant, formatInstantCompact, reasonLabel } from '../../ui/format';
+import { formatInstant, formatInstantTwoLines, reasonLabel } from '../../ui/format';
 import { Dim, RowMoney, RowNextStep, RowRisk, RowStatus } from './RowCells';
 import type { QueueRow, SavedFilter } from '../../api/types';
 
@@ -40,20 +40,28 @@ const OVERSCAN = 8;
 const PREFETCH_ROWS = 60;
 
 // Fixed where the content has a known width, flexible (down to a floor) where text can be
-// ellipsised: the whole row fits a 1024-pixel window without scrolling sideways.
+// ellipsised: the whole row fits a 1024-pixel window without scrolling sideways. The floors
+// hold typical values whole at 1024 (issue 17): a reason with its detail on a second line
+// ("Not received" / "no tracking information"), a buyer's name over their country; the claim and the
+// next step keep their floors there (a claim to 999,999.00 KZT) and share wider windows with
+// them (flexible, not fixed maxima, which a grid fills before any flexible column: the claim
+// took 28 px of room while the buyer's name was cut).
 const COLUMNS = (withAssignee: boolean) =>
   [
     '4px', // urgency stripe
-    '116px', // case (and who else has it open)
-    '116px', // status
-    'minmax(104px, 1.3fr)', // reason
-    'minmax(100px, 128px)', // claim
-    'minmax(104px, 1fr)', // buyer
+    '104px', // case (and who else has it open)
+    '124px', // status ("Awaiting evidence" takes 122 px)
+    'minmax(146px, 1.4fr)', // reason
+    'minmax(100px, 0.5fr)', // claim
+    'minmax(154px, 1fr)', // buyer (a long name takes two lines)
     '56px', // risk (the score badge; the header's sort arrow needs the extra 8 px)
-    '100px', // escalated
+    '88px', // escalated: the day over the time; the header with its sort arrow needs the 88 px
     ...(withAssignee ? ['76px'] : []),
-    'minmax(136px, 184px)', // next deadline
+    'minmax(136px, 0.8fr)', // next deadline
   ].join(' ');
+/** The columns' floors with their gaps and the row's right padding (.q-grid): narrower than this the list scrolls sideways. */
+const FLOOR = (withAssignee: boolean) =>
+  4 + 104 + 124 + 146 + 100 + 154 + 56 + 88 + (withAssignee ? 76 : 0) + 136 + (withAssignee ? 9 : 8) * 10 + 8;
 
 interface Props {
   scope: QueueScope;
@@ -96,14 +104,22 @@ export function QueueList({
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(800);
-  const withAssignee = scope === 'all';
+  const [width, setWidth] = useState(1440);
+  // All open names the assignee: in its own column where the row has room for it, else under
+  // the status (at 1024 wide the column made the list scroll sideways, hiding the next deadline).
+  const assignee: AssigneePlace = scope !== 'all' ? null : width >= FLOOR(true) ? 'column' : 'under';
+  const withAssignee = assignee === 'column';
   const template = COLUMNS(withAssignee);
 
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    setHeight(el.clientHeight);
-    const ro = new ResizeObserver(() => setHeight(el.clientHeight));
+    const measure = () => {
+      setHeight(el.clientHeight);
+      setWidth(el.clientWidth);
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
@@ -171,7 +187,7 @@ export function QueueList({
           top={HEAD + i * ROW}
           template={template}
           selected={i === selected}
-          withAssignee={withAssignee}
+          assignee={assignee}
           mine={scope === 'mine'}
           onSelect={onSelect}
           onOpen={onOpen}
@@ -190,19 +206,20 @@ export function QueueList({
       aria-rowcount={rows.length}
       aria-activedescendant={selected >= 0 && rows[selected] ? `q-row-${rows[selected].id}` : undefined}
       data-testid="queue-list"
+      data-focus-home
     >
       <div
         style={{
           position: 'relative',
           height: body ? undefined : HEAD + rows.length * ROW + (hasMore ? ROW : 0),
           // The columns' floors: narrower than this the list scrolls sideways rather than overlap.
-          minWidth: withAssignee ? 998 : 908,
+          minWidth: FLOOR(withAssignee),
         }}
       >
         <div className="q-head q-grid" style={{ gridTemplateColumns: template }} role="row">
           <span />
           <span role="columnheader">Case</span>
-          <span role="columnheader">Status</span>
+          <span role="columnheader">{assignee === 'under' ? 'Status · who' : 'Status'}</span>
           <span role="columnheader">Reason</span>
           <SortHeader label="Claim" by="claim" scope={scope} sort={sort} onSort={onSort} right />
           <span role="columnheader">Buyer</span>
@@ -289,13 +306,15 @@ interface RowProps {
   top: number;
   template: string;
   selected: boolean;
-  withAssignee: boolean;
+  assignee: AssigneePlace;
   mine: boolean;
   onSelect: (index: number) => void;
   onOpen: (caseId: string) => void;
 }
 
-const Row = memo(function Row({ row, index, top, template, selected, withAssignee, mine, onSelect, onOpen }: RowProps) {
+type AssigneePlace = 'column' | 'under' | null;
+
+const Row = memo(function Row({ row, index, top, template, selected, assignee, mine, onSelect, onOpen }: RowProps) {
   const tone = row.forcedDecision || row.overdue ? 'red' : mine && row.needsAction ? 'violet' : 'none';
   return (
     <div
@@ -317,28 +336,37 @@ const Row = memo(function Row({ row, index, top, template, selected, withAssigne
         <PresenceDots people={row.presence} />
       </span>
       <span className="q-cell" role="gridcell">
-        <RowStatus status={row.status} />
+        {assignee === 'under' ? (
+          <span className="q-two-lines q-status-who">
+            <RowStatus status={row.status} />
+            <span className="lite-sub" data-testid="queue-assignee">
+              {row.assignee ?? 'unassigned'}
+            </span>
+          </span>
+        ) : (
+          <RowStatus status={row.status} />
+        )}
       </span>
       <span className="q-cell" role="gridcell" title={reasonLabel(row.reason)}>
-        {reasonLabel(row.reason)}
+        <ReasonCell reason={row.reason} />
       </span>
       <span className="q-cell q-right" role="gridcell">
         <RowMoney minor={row.claimAmountMinor} currency={row.currency} />
       </span>
-      <span className="q-cell" role="gridcell" title={`${row.buyerName} (${row.buyerId})`}>
-        {row.buyerName}
-        <span className="lite-dim lite-xs" style={{ marginLeft: 6 }}>
-          {row.buyerCountry}
+      <span className="q-cell" role="gridcell" title={`${row.buyerName} (${row.buyerId}, ${row.buyerCountry})`}>
+        {/* The country after the name, which takes a second line when long ("Carmen Martín Martínez" at 1024). */}
+        <span className="q-clamp2">
+          {row.buyerName} <span className="lite-sub">{row.buyerCountry}</span>
         </span>
       </span>
       <span className="q-cell" role="gridcell">
         <RowRisk score={row.buyerScore} flagged={row.buyerFlagged} />
       </span>
       <span className="q-cell tabular" role="gridcell" title={formatInstant(row.escalatedAt)}>
-        <Dim>{formatInstantCompact(row.escalatedAt)}</Dim>
+        <EscalatedCell at={row.escalatedAt} />
       </span>
-      {withAssignee && (
-        <span className="q-cell" role="gridcell">
+      {assignee === 'column' && (
+        <span className="q-cell" role="gridcell" data-testid="queue-assignee">
           {row.assignee ?? <Dim>—</Dim>}
         </span>
       )}
@@ -348,3 +376,26 @@ const Row = memo(function Row({ row, index, top, template, selected, withAssigne
     </div>
   );
 });
+
+/** The day over the time: "Nov 24, 06:30 AM" on one line needed 125 px (en-US) and was cut in a 100 px column. */
+function EscalatedCell({ at }: { at: string }) {
+  const [day, time] = formatInstantTwoLines(at);
+  return (
+    <span className="q-two-lines lite-dim">
+      <span>{day}</span>
+      <span className="lite-xs">{time}</span>
+    </span>
+  );
+}
+
+/** "Not received · no tracking information" on two lines (the detail smaller), so the column stays narrow. */
+function ReasonCell({ reason }: { reason: string }) {
+  const [head, detail] = reasonLabel(reason).split(' · ');
+  if (!detail) return <>{head}</>;
+  return (
+    <span className="q-two-lines">
+      <span>{head}</span>
+      <span className="lite-sub">{detail}</span>
+    </span>
+  );
+}

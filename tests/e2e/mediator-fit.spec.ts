@@ -1,0 +1,112 @@
+import { expect, test, type Page } from '@playwright/test';
+import { api, demoUser, farDecision, SCREENS, signIn } from './helpers';
+
+/**
+ * Issue 17, items 3 and 10 as a mediator with 300 cases a day meets them: the Decide dialog's
+ * Reasons stay in view at 1440 × 900 with the nearest past decisions and the consistency note
+ * open, and no queue cell is cut at the four sizes a desk is used at, in a locale with the
+ * longest times (a mediator's tabs; a supervisor's "All open" adds the Assignee column).
+ */
+test.setTimeout(150_000);
+
+test.describe('at 1440 × 900', () => {
+  test.use({ viewport: { width: 1440, height: 900 } });
+
+  test('Decide: the Reasons box is in view with the nearest past decisions and the note open', async ({ page }) => {
+    await signIn(page, demoUser('tomas'));
+    const far = await farDecision(page, 3);
+    await api(page, 'case.claim', { caseId: far.caseId });
+    await page.goto(`/#/case/${far.caseId}`);
+    await expect(page.getByTestId('case-headline')).toBeVisible();
+    await page.keyboard.press('d');
+    const dialog = page.getByTestId('decide-form');
+    await expect(dialog).toBeVisible();
+    await dialog.getByTestId(`outcome-${far.outcome}`).click();
+    await expect(dialog.getByTestId('consistency-far')).toBeVisible();
+    // The nearest past decisions: folded to a summary line, opened on request.
+    const table = dialog.getByRole('table', { name: 'Nearest past decisions' });
+    if (!(await table.isVisible())) await dialog.getByTestId('consistency-toggle').click();
+    await expect(dialog.getByTestId('near-decision').first()).toBeVisible();
+
+    // Nothing scrolled: the Reasons box shows whole inside its column and the window.
+    const inView = await dialog.getByRole('textbox', { name: 'Reasons' }).evaluate((el) => {
+      const column = el.closest('.dialog-column')!;
+      const r = el.getBoundingClientRect();
+      const c = column.getBoundingClientRect();
+      return { scrolled: column.scrollTop, top: r.top >= c.top - 1, bottom: r.bottom <= Math.min(c.bottom, window.innerHeight) + 1 };
+    });
+    expect(inView).toEqual({ scrolled: 0, top: true, bottom: true });
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: `${SCREENS}/fit-decide-far-1440x900.png` });
+    for (const size of [
+      { width: 1024, height: 700 },
+      { width: 1920, height: 1080 },
+    ]) {
+      await page.setViewportSize(size);
+      await page.waitForTimeout(400);
+      await page.screenshot({ path: `${SCREENS}/fit-decide-far-${size.width}x${size.height}.png` });
+    }
+  });
+});
+
+/**
+ * Every cell (or a line inside it) of each queue row in view, and every column header, whose text
+ * is wider than its box, or taller (a name clamped to two lines).
+ */
+async function cutCells(page: Page): Promise<string[]> {
+  return page.getByTestId('queue-list').evaluate((list) =>
+    [...list.querySelectorAll<HTMLElement>('[role="gridcell"], [role="columnheader"]')].flatMap((cell) =>
+      [cell, ...cell.querySelectorAll<HTMLElement>('*')]
+        .filter((el) => {
+          const s = getComputedStyle(el);
+          const wide = el.scrollWidth > el.clientWidth + 1 && s.overflowX !== 'visible';
+          const tall = el.scrollHeight > el.clientHeight + 2 && s.overflowY !== 'visible';
+          return wide || tall;
+        })
+        .map(
+          (el) =>
+            `${el.closest('[data-case-id]')?.getAttribute('data-case-id') ?? 'header'} "${el.textContent}" ${el.scrollWidth} > ${el.clientWidth}`,
+        ),
+    ),
+  );
+}
+
+async function expectQueueWhole(page: Page, tab: RegExp, label: string): Promise<void> {
+  await page.getByRole('tab', { name: tab }).click();
+  await expect(page.getByTestId('queue-row').first()).toBeVisible({ timeout: 30_000 });
+  await page.waitForTimeout(300);
+  expect(await cutCells(page), `${label} ${String(tab)}`).toEqual([]);
+  // And the list does not scroll sideways.
+  const list = page.getByTestId('queue-list');
+  expect(await list.evaluate((el) => el.scrollWidth <= el.clientWidth + 1), `${label} ${String(tab)} sideways`).toBe(true);
+  await page.screenshot({ path: `${SCREENS}/fit-queue-${String(tab).replace(/\W/g, '')}-${label}.png` });
+}
+
+// The sizes a desk is used at; en-US writes the longest times ("Nov 24, 06:30 AM", cut at 1440 × 900
+// as "Nov 24, 06:…"), en-GB the desk's test default ("24 Nov, 06:30").
+for (const size of [
+  { width: 1024, height: 640 },
+  { width: 1024, height: 700 },
+  { width: 1440, height: 900 },
+  { width: 1920, height: 1080 },
+]) {
+  for (const locale of ['en-US', 'en-GB']) {
+    test.describe(`at ${size.width} × ${size.height}, ${locale}`, () => {
+      test.use({ viewport: size, locale });
+
+      test("no queue cell is cut: Unassigned, Mine and a supervisor's All open", async ({ page, browser }) => {
+        const label = `${size.width}x${size.height}-${locale}`;
+        await signIn(page, demoUser('priya'));
+        // Mine with rows in it: a few cases taken.
+        for (let i = 0; i < 12; i++) await api(page, 'case.claimNext', {});
+        for (const tab of [/Unassigned/, /Mine/]) await expectQueueWhole(page, tab, label);
+        // The supervisor's All open adds the Assignee column.
+        const context = await browser.newContext({ viewport: size, locale, timezoneId: 'Europe/Berlin' });
+        const sup = await context.newPage();
+        await signIn(sup, demoUser('amara'));
+        await expectQueueWhole(sup, /All open/, label);
+        await context.close();
+      });
+    });
+  }
+}
