@@ -14,9 +14,9 @@ import {
 import { chunks, keysIn, upsertObjects } from '../../batch';
 import { dialectOf, type DialectName } from '../../dialect';
 import { queryRows, textKeysIn, textKeysParam } from '../../compiled';
-import type { Database } from '../../schema';
+import type { BuyerRiskTable, Database } from '../../schema';
 import type { WriteTx } from '../../tx';
-import { syncCaseScores } from './case-scores';
+import { setCaseScores } from './case-scores';
 import {
   MAX_IDS,
   buyerFromRow,
@@ -479,63 +479,127 @@ export class DbRiskStore implements RiskStore {
     }
   }
 
-  /** Writes what the last run changed. */
-  async flush(): Promise<void> {
+  /**
+   * Writes what the last run changed; returns the score of every buyer it ran (changed or not),
+   * for the cases the caller writes after it (intake writes a new case with its buyer's score).
+   * A row equal to the one loaded is not written again (an import touches each buyer's link
+   * groups, seller and photos with every dispute, and many of those come out the same), and
+   * a buyer whose score did not move leaves its cases alone.
+   */
+  async flush(): Promise<Map<string, number>> {
     const tx = this.tx;
     const w = this.w;
-    this.newBuyers = [...w.dirty.buyers].filter((id) => this.buyers.get(id) == null).length;
-    const buyerRows = [...w.dirty.buyers].map((id) => buyerToRow(w.buyers.get(id)!));
+    const scores = new Map<string, number>();
+    this.newBuyers = 0;
+    const buyerRows: BuyerRiskTable[] = [];
+    const moved = new Map<string, number>();
+    for (const id of w.dirty.buyers) {
+      const row = buyerToRow(w.buyers.get(id)!);
+      const before = this.buyers.get(id);
+      scores.set(id, row.score);
+      if (before == null) this.newBuyers++;
+      const old = before == null ? null : buyerToRow(before);
+      if (sameRow(old, row)) continue;
+      buyerRows.push(row);
+      if (!old || old.score !== row.score) moved.set(id, row.score);
+    }
     const buyerCols = Object.keys(buyerRows[0] ?? {}).filter((c) => c !== 'buyer_id');
     // Written as compiled multi-row upserts (db/batch.ts): an import rewrites thousands per batch.
-    await upsertObjects(tx, 'buyer_risk', buyerRows, ['buyer_id'], buyerCols as Array<keyof (typeof buyerRows)[number]>);
+    await upsertObjects(tx, 'buyer_risk', buyerRows, ['buyer_id'], buyerCols as Array<keyof BuyerRiskTable>);
     // Their cases' copy of the score (the queue's sort by risk), in this same transaction.
-    await syncCaseScores(tx, w.dirty.buyers);
+    await setCaseScores(tx, moved);
     await upsertObjects(
       tx,
       'risk_disputes',
-      [...w.dirty.disputes].map((id) => disputeToRow(w.disputes.get(id)!)),
+      changed(
+        w.dirty.disputes,
+        (id) => disputeToRow(w.disputes.get(id)!),
+        (id) => this.disputes.get(id),
+        disputeToRow,
+      ),
       ['case_id'],
       ['order_id', 'buyer_id', 'opened_at', 'not_received', 'outcome', 'threat', 'off_platform', 'photos'],
     );
     const photos = [...w.dirty.photos].map((k) => w.photos.get(k)!);
+    // A cluster left without uses is deleted (when the table holds it).
     for (const keys of chunks(
-      photos.filter((p) => p.cluster.uses === 0).map((p) => p.cluster.key),
+      photos.filter((p) => p.cluster.uses === 0 && this.photos.get(p.cluster.key)).map((p) => p.cluster.key),
       MAX_IDS,
     ))
       await tx.deleteFrom('risk_photos').where('photo_key', 'in', keysIn(tx, keys)).execute();
     await upsertObjects(
       tx,
       'risk_photos',
-      photos.filter((p) => p.cluster.uses > 0).map((p) => photoToRow(p)),
+      photos
+        .filter((p) => p.cluster.uses > 0)
+        .map((p) => photoToRow(p))
+        .filter((row) => {
+          const before = this.photos.get(row.photo_key);
+          return !sameRow(before ? photoToRow(before) : null, row);
+        }),
       ['photo_key'],
       ['uses', 'accounts', 'first_account', 'first_uses', 'first_weight', 'first_ref_at', 'sellers', 'seller_overflow', 'linked'],
     );
     const uses = [...w.dirty.uses].map((k) => w.uses.get(k)!);
-    for (const u of uses.filter((x) => x.uses === 0))
+    for (const u of uses.filter((x) => x.uses === 0 && this.uses.get(useKey(x.key, x.accountId))))
       await tx.deleteFrom('risk_photo_uses').where('photo_key', '=', u.key).where('account_id', '=', u.accountId).execute();
+    const useRow = (u: PhotoUse) => ({ photo_key: u.key, account_id: u.accountId, uses: u.uses, weight: u.w, ref_at: u.ref });
     await upsertObjects(
       tx,
       'risk_photo_uses',
-      uses.filter((u) => u.uses > 0).map((u) => ({ photo_key: u.key, account_id: u.accountId, uses: u.uses, weight: u.w, ref_at: u.ref })),
+      uses.filter((u) => u.uses > 0 && !sameRow(nullable(this.uses.get(useKey(u.key, u.accountId)), useRow), useRow(u))).map(useRow),
       ['photo_key', 'account_id'],
       ['uses', 'weight', 'ref_at'],
     );
+    const groupRow = (g: LinkGroup) => ({ group_key: g.key, members: g.members, member_ids: g.ids ? JSON.stringify(g.ids) : null });
     await upsertObjects(
       tx,
       'risk_link_groups',
-      [...w.dirty.groups].map((k) => {
-        const g = w.groups.get(k)!;
-        return { group_key: g.key, members: g.members, member_ids: g.ids ? JSON.stringify(g.ids) : null };
-      }),
+      changed(
+        w.dirty.groups,
+        (k) => groupRow(w.groups.get(k)!),
+        (k) => this.groups.get(k),
+        groupRow,
+      ),
       ['group_key'],
       ['members', 'member_ids'],
     );
     await upsertObjects(
       tx,
       'seller_risk',
-      [...w.dirty.sellers].map((id) => sellerToRow(w.sellers.get(id)!)),
+      changed(
+        w.dirty.sellers,
+        (id) => sellerToRow(w.sellers.get(id)!),
+        (id) => this.sellers.get(id),
+        sellerToRow,
+      ),
       ['seller_id'],
       ['n_orders', 'n_disputes', 'n_delivered', 'n_opened'],
     );
+    return scores;
   }
+}
+
+/** Whether a row as loaded (null: none) holds exactly the values of `row` (every column of it). */
+function sameRow<R extends object>(before: R | null, row: R): boolean {
+  if (!before) return false;
+  for (const k of Object.keys(row) as Array<keyof R>) if (before[k] !== row[k]) return false;
+  return true;
+}
+
+const nullable = <T, R>(v: T | null | undefined, f: (v: T) => R): R | null => (v == null ? null : f(v));
+
+/** The rows of these dirty keys that differ from what was loaded for them. */
+function changed<T, R extends object>(
+  keys: Iterable<string>,
+  rowOf: (k: string) => R,
+  loaded: (k: string) => T | null | undefined,
+  toRow: (v: T) => R,
+): R[] {
+  const out: R[] = [];
+  for (const k of keys) {
+    const row = rowOf(k);
+    if (!sameRow(nullable(loaded(k), toRow), row)) out.push(row);
+  }
+  return out;
 }

@@ -178,15 +178,16 @@ const REFIT_MIN_BUYERS = 64;
  * Applies the events to the model's rows and rescores the buyers they touched (and the
  * linked accounts whose neighbourhood changed), as of `now`, inside `tx`. Constant work per
  * event; the priors are refitted (one aggregate over buyer_risk) each time the number of
- * buyers doubles, so that cost is constant per event too, amortised.
+ * buyers doubles, so that cost is constant per event too, amortised. Returns the stored score
+ * of every buyer the events ran (the cases intake writes after it carry it).
  */
 export async function applyRiskEvents(
   tx: WriteTx,
   events: RiskEvent[],
   now: number,
   opts: { newCases?: Iterable<string>; previousOrders?: Map<string, OrderFact | null> } = {},
-): Promise<void> {
-  if (!events.length) return;
+): Promise<Map<string, number>> {
+  if (!events.length) return new Map();
   const model = await loadRiskModel(tx);
   const store = new DbRiskStore(tx, opts.previousOrders);
   store.prefetch(prefetchKeys(events, opts.newCases));
@@ -221,8 +222,8 @@ export async function applyRiskEvents(
     if (round > 20) throw new Error('buyer risk: the rows a batch needs did not settle after 20 rounds');
     await store.loadMissing();
   }
-  await store.flush();
-  if (!store.newBuyers) return;
+  const scores = await store.flush();
+  if (!store.newBuyers) return scores;
   model.buyers += store.newBuyers;
   if (model.buyers >= REFIT_MIN_BUYERS && model.buyers >= 2 * model.fittedBuyers) {
     model.priors = await fitRiskPriors(tx);
@@ -230,6 +231,7 @@ export async function applyRiskEvents(
     model.fittedAt = now;
   }
   await saveRiskModel(tx, model);
+  return scores;
 }
 
 /** Empirical-Bayes priors fitted to every buyer's raw counts (four aggregates over buyer_risk). */
