@@ -1,4 +1,5 @@
 import {
+  COUNTERS,
   RISK_MODEL,
   emptyPhotoCluster,
   linkStatusOf,
@@ -104,6 +105,10 @@ export class DbRiskStore implements RiskStore {
   private missing = new Missing();
   private readonly lock: boolean;
   private readonly dialect: DialectName;
+  /** Prefetch hints (see prefetch): followed by loadMissing once the rows they depend on are loaded. */
+  private readonly joins = new Map<string, Set<string>>();
+  /** Per photo, the accounts whose use of it the batch's events touch. */
+  private readonly wantUses = new Map<string, Set<string>>();
   /** Buyers that had no row before this batch (set by flush). */
   newBuyers = 0;
 
@@ -163,6 +168,11 @@ export class DbRiskStore implements RiskStore {
     absentDisputes?: Iterable<string>;
     photos?: Iterable<string>;
     groups?: Iterable<string>;
+    sellers?: Iterable<string>;
+    /** Accounts joining link groups (account events): a group's members are rescored when one joins. */
+    joins?: Map<string, Set<string>>;
+    /** (photo, account) pairs of the events' photos: a photo's uses by that account. */
+    photoUses?: Iterable<[string, string]>;
   }): void {
     const add = (from: Iterable<string> | undefined, loaded: Map<string, unknown>, to: Set<string>) => {
       for (const k of from ?? []) if (!loaded.has(k)) to.add(k);
@@ -173,6 +183,13 @@ export class DbRiskStore implements RiskStore {
     add(keys.photos, this.photos, this.missing.photos);
     add(keys.groups, this.groups, this.missing.groups);
     add(keys.orderDisputes, this.orderDisputes, this.missing.orderDisputes);
+    add(keys.sellers, this.sellers, this.missing.sellers);
+    for (const [g, ids] of keys.joins ?? []) for (const id of ids) this.joins.set(g, (this.joins.get(g) ?? new Set()).add(id));
+    for (const [key, account] of keys.photoUses ?? []) {
+      let accounts = this.wantUses.get(key);
+      if (!accounts) this.wantUses.set(key, (accounts = new Set()));
+      accounts.add(account);
+    }
     for (const id of keys.absentDisputes ?? []) if (!this.disputes.has(id)) this.disputes.set(id, null);
   }
 
@@ -358,12 +375,20 @@ export class DbRiskStore implements RiskStore {
         // Its sellers: scoring the buyer reads their rates.
         for (const sid of Object.keys(b?.sellers ?? {})) want(this.sellers, this.missing.sellers, sid);
       }
+      // A photo the table holds other accounts' uses of: this account's own use row, if any.
+      for (const key of m.photos)
+        if (this.hasTableUses(key))
+          for (const account of this.wantUses.get(key) ?? []) want(this.uses, this.missing.uses, useKey(key, account));
       for (const id of m.orders) {
         const sid = this.orders.get(id)?.sellerId;
         if (sid) want(this.sellers, this.missing.sellers, sid);
       }
       for (const key of m.groups) {
         const g = this.groups.get(key);
+        // An account joining a small group makes every member's link reason move: their whole rows.
+        const joining = this.joins.get(key);
+        if (g?.ids && joining && [...joining].some((id) => !g.ids!.includes(id)))
+          for (const id of g.ids) want(this.buyers, this.missing.buyers, id);
         // Its members' status only: the buyer's link reason reads nothing else of them.
         if (g?.ids && g.members <= RISK_MODEL.linkCap)
           for (const id of g.ids) if (!this.buyers.has(id)) want(this.statuses, this.missing.statuses, id);
@@ -494,14 +519,16 @@ export class DbRiskStore implements RiskStore {
     const buyerRows: BuyerRiskTable[] = [];
     const moved = new Map<string, number>();
     for (const id of w.dirty.buyers) {
-      const row = buyerToRow(w.buyers.get(id)!);
+      const b = w.buyers.get(id)!;
+      const row = buyerToRow(b);
       const before = this.buyers.get(id);
       scores.set(id, row.score);
       if (before == null) this.newBuyers++;
-      const old = before == null ? null : buyerToRow(before);
+      // A changed count (every dispute or order event changes one) needs no row built to compare.
+      const old = before == null || COUNTERS.some((c) => before.n[c] !== b.n[c]) ? null : buyerToRow(before);
       if (sameRow(old, row)) continue;
       buyerRows.push(row);
-      if (!old || old.score !== row.score) moved.set(id, row.score);
+      if (before == null || (before.scored?.score ?? 0) !== row.score) moved.set(id, row.score);
     }
     const buyerCols = Object.keys(buyerRows[0] ?? {}).filter((c) => c !== 'buyer_id');
     // Written as compiled multi-row upserts (db/batch.ts): an import rewrites thousands per batch.

@@ -127,23 +127,35 @@ function prefetchKeys(events: RiskEvent[], newCases: Iterable<string> | undefine
   const disputes = new Set<string>();
   const photos = new Set<string>();
   const groups = new Set<string>();
+  const sellers = new Set<string>();
+  const joins = new Map<string, Set<string>>();
+  const photoUses: Array<[string, string]> = [];
   const absent = new Set(newCases ?? []);
   for (const e of events)
     switch (e.type) {
       case 'account':
         buyers.add(e.id);
-        for (const g of e.links) groups.add(g);
+        for (const g of e.links) {
+          groups.add(g);
+          let ids = joins.get(g);
+          if (!ids) joins.set(g, (ids = new Set()));
+          ids.add(e.id);
+        }
         break;
       case 'order':
         buyers.add(e.fact.buyerId);
         orders.add(e.fact.id);
         orderDisputes.add(e.fact.id);
+        if (e.fact.sellerId) sellers.add(e.fact.sellerId);
         break;
       case 'dispute':
         buyers.add(e.fact.buyerId);
         orders.add(e.fact.orderId);
         if (!absent.has(e.fact.id)) disputes.add(e.fact.id);
-        for (const p of e.fact.photos) photos.add(p);
+        for (const p of e.fact.photos) {
+          photos.add(p);
+          photoUses.push([p, e.fact.buyerId]);
+        }
         break;
       case 'disputePatch':
         disputes.add(e.caseId);
@@ -153,7 +165,7 @@ function prefetchKeys(events: RiskEvent[], newCases: Iterable<string> | undefine
         buyers.add(e.buyerId);
         break;
     }
-  return { buyers, orders, orderDisputes, disputes, absentDisputes: absent, photos, groups };
+  return { buyers, orders, orderDisputes, disputes, absentDisputes: absent, photos, groups, sellers, joins, photoUses };
 }
 
 /** What the orders table holds for these orders now (null: no row): taken before intake rewrites them. */
