@@ -1,6 +1,7 @@
 import { contentHash } from './content-hash';
 import type { Dispute } from '../../contract/dispute';
-import { deleteReplacedCases, insertDisputes, lockStoredCases } from '../../db/repos/intake';
+import { deleteReplacedCases, insertDisputeCases, insertDisputeParents, intakeRows, lockStoredCases } from '../../db/repos/intake';
+import { syncCaseScores } from '../../db/repos/risk/case-scores';
 import { retryTransient } from '../../db/retry';
 import { inWriteTx, type Reader, type WriteTx } from '../../db/tx';
 import { recordChange } from '../../db/repos/changes';
@@ -15,7 +16,10 @@ export { canonicalJson, contentHash, hashOfCanonical } from './content-hash';
 export interface ImportHooks {
   /** The disputes' content hashes where already computed (by the import's check workers), in the disputes' order. */
   hashes?: ReadonlyArray<string | undefined>;
-  /** Writes that belong to the batch's transaction, after its rows and before the buyer score (e.g. the evidence files' rows). */
+  /**
+   * Writes that belong to the batch's transaction, after its accounts, links and orders and
+   * before the buyer score and the case rows (e.g. the evidence files' rows).
+   */
   beforeRisk?: (tx: WriteTx, outcomes: IntakeOutcome[]) => Promise<void>;
 }
 
@@ -68,10 +72,19 @@ async function importInTx(tx: WriteTx, disputes: Dispute[], now: number, hooks: 
 
   const replaced = toWrite.filter((w) => w.replace).map((w) => w.d.id);
   if (replaced.length) await deleteReplacedCases(tx, replaced);
-  await insertDisputes(tx, toWrite, now);
+  const rows = intakeRows(toWrite, now);
+  // Accounts, links and orders first: the buyer score's update reads them.
+  await insertDisputeParents(tx, rows);
   if (hooks.beforeRisk) await hooks.beforeRisk(tx, outcomes);
-  // The buyer fraud-pattern score moves with the batch, in the same transaction.
-  await recordImportedDisputesRisk(tx, disputes, outcomes, now, riskBefore);
+  // The buyer fraud-pattern score moves with the batch, in the same transaction; its flush
+  // brings the buyers' cases stored before to their new scores.
+  const scores = await recordImportedDisputesRisk(tx, disputes, outcomes, now, riskBefore);
+  // Then the cases, each written once with its buyer's new score (not inserted with -1 and
+  // updated by the flush: on PostgreSQL that double write doubled the import's time).
+  await insertDisputeCases(tx, toWrite, rows, now, scores);
+  // A buyer the update did not run (none today: every written dispute is an event of its buyer) keeps the invariant too.
+  const unscored = toWrite.filter((w) => !scores.has(w.d.buyer.id)).map((w) => w.d.buyer.id);
+  if (unscored.length) await syncCaseScores(tx, unscored);
   await recordChange(
     tx,
     toWrite.map((w) => w.d.id),

@@ -121,8 +121,9 @@ export interface RiskBeforeImport {
 }
 
 /**
- * Intake's second hook, at the end of the batch, in its transaction (joined: intake still
- * hands it over as a plain handle).
+ * Intake's second hook, after the batch's accounts and orders and before its case rows, in its
+ * transaction (joined: intake still hands it over as a plain handle). Returns the buyers' new
+ * scores, which the case rows carry.
  */
 export async function recordImportedDisputesRisk(
   tx: WriteTx,
@@ -130,14 +131,14 @@ export async function recordImportedDisputesRisk(
   outcomes: IntakeOutcome[],
   now: number,
   before: RiskBeforeImport,
-): Promise<void> {
+): Promise<Map<string, number>> {
   // Cases just created have no ledger row yet: nothing to look up for them.
   const created = outcomes.filter((o) => o.result === 'created').map((o) => o.id);
   const photoKeys = await photoKeysOf(
     tx,
     disputes.flatMap((d) => d.evidence.filter((e) => e.party === 'buyer').map((e) => e.sha256)),
   );
-  await applyRiskEvents(tx, riskEventsOfDisputes(disputes, outcomes, photoKeys), now, {
+  return applyRiskEvents(tx, riskEventsOfDisputes(disputes, outcomes, photoKeys), now, {
     newCases: created,
     previousOrders: before.previousOrders,
   });

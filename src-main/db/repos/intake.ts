@@ -57,6 +57,7 @@ const REPLACED_COLUMNS = [
   'next_due_at',
   'created_at',
   'updated_at',
+  'buyer_score',
 ] as const;
 
 const updateFromExcluded = (cols: readonly string[]) => cols.map((c) => `"${c}" = excluded."${c}"`).join(', ');
@@ -131,7 +132,10 @@ export const INTAKE_TABLES = {
 
 const ms = (iso: string | null | undefined): number | null => (iso ? toMs(iso) : null);
 
-/** Intake's rows of these disputes, table by table, each row its values in INTAKE_TABLES' column order. */
+/**
+ * Intake's rows of these disputes, table by table, each row its values in INTAKE_TABLES' column
+ * order; a case row's buyer_score is -1 (not scored) until insertDisputeCases sets it.
+ */
 export function intakeRows(toWrite: Array<{ d: Dispute; hash: string; replace: boolean }>, now: number) {
   const accounts = new Map<string, unknown[]>();
   const links = new Map<string, unknown[]>();
@@ -189,7 +193,8 @@ export function intakeRows(toWrite: Array<{ d: Dispute; hash: string; replace: b
     // prettier-ignore
     (replace ? casesReplaced : cases).push([
       d.id, o.id, d.buyer.id, d.seller.id, d.reason, d.claim.remedy, d.claim.amountMinor, o.currency, o.totalMinor,
-      d.description, toMs(d.openedAt), toMs(d.escalatedAt), 'escalated', null, 0, 0, null, hash, null, now, now, 0,
+      d.description, toMs(d.openedAt), toMs(d.escalatedAt), 'escalated', null, 0, 0, null, hash, null, now, now,
+      -1, 0,
     ]);
     d.negotiation.forEach((n, i) => negotiation.push([d.id, i + 1, toMs(n.at), n.by, n.remedy, n.amountMinor, n.comment]));
     d.messages.forEach((m, i) => messages.push([d.id, i + 1, toMs(m.at), m.by, m.text]));
@@ -209,15 +214,39 @@ export function intakeRows(toWrite: Array<{ d: Dispute; hash: string; replace: b
   } satisfies Record<keyof typeof INTAKE_TABLES, unknown[][]>;
 }
 
-/** Writes these disputes as escalated cases (`replace`: one cleared by deleteReplacedCases and rewritten in place, logged as an update). */
-export async function insertDisputes(
+export type IntakeRows = ReturnType<typeof intakeRows>;
+const BUYER_AT = INTAKE_TABLES.cases.columns.indexOf('buyer_id');
+const SCORE_AT = INTAKE_TABLES.cases.columns.indexOf('buyer_score');
+
+type Parents = 'accounts' | 'account_links' | 'orders';
+const PARENTS: Parents[] = ['accounts', 'account_links', 'orders'];
+const CASE_TABLES = (Object.keys(INTAKE_TABLES) as Array<keyof typeof INTAKE_TABLES>).filter(
+  (t): t is Exclude<keyof typeof INTAKE_TABLES, Parents> => !(PARENTS as string[]).includes(t),
+);
+
+/**
+ * Intake's first write: the disputes' accounts, their links and orders (what the buyer score's
+ * update reads), before the score. writeDisputeCases writes the rest after it.
+ */
+export async function insertDisputeParents(tx: WriteTx, rows: IntakeRows): Promise<void> {
+  for (const name of PARENTS) await insertRows(tx, INTAKE_TABLES[name], rows[name]);
+}
+
+/**
+ * Writes these disputes as escalated cases (`replace`: one cleared by deleteReplacedCases and
+ * rewritten in place, logged as an update), after insertDisputeParents and the buyer score's
+ * update: each case row is written once, with its buyer's new score (`scores`).
+ */
+export async function insertDisputeCases(
   tx: WriteTx,
   toWrite: Array<{ d: Dispute; hash: string; replace: boolean }>,
+  rows: IntakeRows,
   now: number,
+  scores: ReadonlyMap<string, number>,
 ): Promise<void> {
-  const rows = intakeRows(toWrite, now);
-  // Parents before children (foreign keys): accounts, their links, orders, cases, then the rest.
-  for (const name of Object.keys(INTAKE_TABLES) as Array<keyof typeof INTAKE_TABLES>) await insertRows(tx, INTAKE_TABLES[name], rows[name]);
+  for (const row of [...rows.cases, ...rows.casesReplaced]) row[SCORE_AT] = scores.get(row[BUYER_AT] as string) ?? -1;
+  // Cases before their children (foreign keys): cases, then negotiation, messages, evidence.
+  for (const name of CASE_TABLES) await insertRows(tx, INTAKE_TABLES[name], rows[name]);
   // The case events go through the audit chain (each carries its case's previous hash); the
   // cases were just inserted or upserted by this transaction, so their rows are already locked.
   await insertChainedEvents(

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import { chunks, keysIn } from '../../batch';
+import { execute } from '../../compiled';
+import { dialectOf } from '../../dialect';
 import type { WriteTx } from '../../tx';
 import { MAX_IDS } from './rows';
 
@@ -10,32 +12,58 @@ import { MAX_IDS } from './rows';
  * below every score). The stored score changes in two places only, and each calls this in its
  * own transaction, after writing buyer_risk:
  * - the incremental update's flush (db/repos/risk/store.ts), used by intake and import, the
- *   commands and the sweep (a decision, evidence, a label), for the buyers it rewrote;
+ *   commands and the sweep (a decision, evidence, a label), for the buyers it rewrote: it
+ *   knows their new scores and hands them over (setCaseScores), so nothing is read back;
  * - the full recompute (app/risk/recompute.ts), which empties and rebuilds buyer_risk, for all.
- * A case written meanwhile (intake) carries the default -1 until the flush of its own batch,
- * in the same transaction: intake's dispute event always rewrites its buyer's row.
+ * Intake writes the cases of a batch AFTER that batch's risk flush, each with its buyer's new
+ * score in the INSERT (app/intake/intake.ts): a new case row is written once, not inserted with
+ * -1 and updated in the same transaction (on PostgreSQL that double write doubled an import).
  *
  * Cost: only rows whose copy differs are written (`<>`), each buyer's cases found through
  * cases_by_buyer; a buyer's score change rewrites that buyer's cases, as many as they have
  * disputes (the score is a buyer's, so there is no cheaper copy), each row and its three risk
  * index entries (cases_queue_by_risk, cases_open_by_risk, cases_by_risk).
  */
-const stored = sql<number>`coalesce((SELECT br.score FROM buyer_risk br WHERE br.buyer_id = cases.buyer_id), -1)`;
 
-/** Brings these buyers' cases to their stored scores; how many case rows it rewrote. */
-export async function syncCaseScores(tx: WriteTx, buyerIds: Iterable<string>): Promise<number> {
-  let n = 0;
-  for (const chunk of chunks([...new Set(buyerIds)].sort(), MAX_IDS)) {
-    const r = await tx
-      .updateTable('cases')
-      .set({ buyer_score: stored })
-      .where('buyer_id', 'in', keysIn(tx, chunk))
-      .where('buyer_score', '<>', stored)
-      .executeTakeFirst();
-    n += Number(r.numUpdatedRows);
+/**
+ * Sets these buyers' cases to the given scores (each the score just written to buyer_risk):
+ * one `UPDATE … FROM` per chunk over the (buyer, score) pairs bound as one value, no
+ * correlated subquery.
+ */
+export async function setCaseScores(tx: WriteTx, scores: ReadonlyMap<string, number>): Promise<void> {
+  const pairs = [...scores].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const sqlite = dialectOf(tx) === 'sqlite';
+  for (const chunk of chunks(pairs, MAX_IDS)) {
+    if (sqlite)
+      await execute(
+        tx,
+        `UPDATE cases SET buyer_score = s.score
+         FROM (SELECT value ->> 0 AS buyer_id, value ->> 1 AS score FROM json_each(?)) AS s
+         WHERE cases.buyer_id = s.buyer_id AND cases.buyer_score <> s.score`,
+        [JSON.stringify(chunk)],
+      );
+    else
+      await execute(
+        tx,
+        `UPDATE cases SET buyer_score = s.score
+         FROM unnest(CAST($1 AS text[]), CAST($2 AS integer[])) AS s(buyer_id, score)
+         WHERE cases.buyer_id = s.buyer_id AND cases.buyer_score <> s.score`,
+        [chunk.map((p) => p[0]), chunk.map((p) => p[1])],
+      );
   }
-  return n;
 }
+
+/** Brings these buyers' cases to their stored scores (-1 for a buyer without a buyer_risk row). */
+export async function syncCaseScores(tx: WriteTx, buyerIds: Iterable<string>): Promise<void> {
+  for (const chunk of chunks([...new Set(buyerIds)].sort(), MAX_IDS)) {
+    const scores = new Map<string, number>(chunk.map((id) => [id, -1]));
+    for (const r of await tx.selectFrom('buyer_risk').select(['buyer_id', 'score']).where('buyer_id', 'in', keysIn(tx, chunk)).execute())
+      scores.set(r.buyer_id, Number(r.score));
+    await setCaseScores(tx, scores);
+  }
+}
+
+const stored = sql<number>`coalesce((SELECT br.score FROM buyer_risk br WHERE br.buyer_id = cases.buyer_id), -1)`;
 
 /** Brings every case to its buyer's stored score (after the full recompute rebuilt buyer_risk); how many rows it rewrote. */
 export async function syncAllCaseScores(tx: WriteTx): Promise<number> {

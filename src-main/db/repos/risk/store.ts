@@ -1,4 +1,5 @@
 import {
+  COUNTERS,
   RISK_MODEL,
   emptyPhotoCluster,
   linkStatusOf,
@@ -14,9 +15,9 @@ import {
 import { chunks, keysIn, upsertObjects } from '../../batch';
 import { dialectOf, type DialectName } from '../../dialect';
 import { queryRows, textKeysIn, textKeysParam } from '../../compiled';
-import type { Database } from '../../schema';
+import type { BuyerRiskTable, Database } from '../../schema';
 import type { WriteTx } from '../../tx';
-import { syncCaseScores } from './case-scores';
+import { setCaseScores } from './case-scores';
 import {
   MAX_IDS,
   buyerFromRow,
@@ -104,6 +105,10 @@ export class DbRiskStore implements RiskStore {
   private missing = new Missing();
   private readonly lock: boolean;
   private readonly dialect: DialectName;
+  /** Prefetch hints (see prefetch): followed by loadMissing once the rows they depend on are loaded. */
+  private readonly joins = new Map<string, Set<string>>();
+  /** Per photo, the accounts whose use of it the batch's events touch. */
+  private readonly wantUses = new Map<string, Set<string>>();
   /** Buyers that had no row before this batch (set by flush). */
   newBuyers = 0;
 
@@ -163,6 +168,11 @@ export class DbRiskStore implements RiskStore {
     absentDisputes?: Iterable<string>;
     photos?: Iterable<string>;
     groups?: Iterable<string>;
+    sellers?: Iterable<string>;
+    /** Accounts joining link groups (account events): a group's members are rescored when one joins. */
+    joins?: Map<string, Set<string>>;
+    /** (photo, account) pairs of the events' photos: a photo's uses by that account. */
+    photoUses?: Iterable<[string, string]>;
   }): void {
     const add = (from: Iterable<string> | undefined, loaded: Map<string, unknown>, to: Set<string>) => {
       for (const k of from ?? []) if (!loaded.has(k)) to.add(k);
@@ -173,6 +183,13 @@ export class DbRiskStore implements RiskStore {
     add(keys.photos, this.photos, this.missing.photos);
     add(keys.groups, this.groups, this.missing.groups);
     add(keys.orderDisputes, this.orderDisputes, this.missing.orderDisputes);
+    add(keys.sellers, this.sellers, this.missing.sellers);
+    for (const [g, ids] of keys.joins ?? []) for (const id of ids) this.joins.set(g, (this.joins.get(g) ?? new Set()).add(id));
+    for (const [key, account] of keys.photoUses ?? []) {
+      let accounts = this.wantUses.get(key);
+      if (!accounts) this.wantUses.set(key, (accounts = new Set()));
+      accounts.add(account);
+    }
     for (const id of keys.absentDisputes ?? []) if (!this.disputes.has(id)) this.disputes.set(id, null);
   }
 
@@ -358,12 +375,20 @@ export class DbRiskStore implements RiskStore {
         // Its sellers: scoring the buyer reads their rates.
         for (const sid of Object.keys(b?.sellers ?? {})) want(this.sellers, this.missing.sellers, sid);
       }
+      // A photo the table holds other accounts' uses of: this account's own use row, if any.
+      for (const key of m.photos)
+        if (this.hasTableUses(key))
+          for (const account of this.wantUses.get(key) ?? []) want(this.uses, this.missing.uses, useKey(key, account));
       for (const id of m.orders) {
         const sid = this.orders.get(id)?.sellerId;
         if (sid) want(this.sellers, this.missing.sellers, sid);
       }
       for (const key of m.groups) {
         const g = this.groups.get(key);
+        // An account joining a small group makes every member's link reason move: their whole rows.
+        const joining = this.joins.get(key);
+        if (g?.ids && joining && [...joining].some((id) => !g.ids!.includes(id)))
+          for (const id of g.ids) want(this.buyers, this.missing.buyers, id);
         // Its members' status only: the buyer's link reason reads nothing else of them.
         if (g?.ids && g.members <= RISK_MODEL.linkCap)
           for (const id of g.ids) if (!this.buyers.has(id)) want(this.statuses, this.missing.statuses, id);
@@ -479,63 +504,129 @@ export class DbRiskStore implements RiskStore {
     }
   }
 
-  /** Writes what the last run changed. */
-  async flush(): Promise<void> {
+  /**
+   * Writes what the last run changed; returns the score of every buyer it ran (changed or not),
+   * for the cases the caller writes after it (intake writes a new case with its buyer's score).
+   * A row equal to the one loaded is not written again (an import touches each buyer's link
+   * groups, seller and photos with every dispute, and many of those come out the same), and
+   * a buyer whose score did not move leaves its cases alone.
+   */
+  async flush(): Promise<Map<string, number>> {
     const tx = this.tx;
     const w = this.w;
-    this.newBuyers = [...w.dirty.buyers].filter((id) => this.buyers.get(id) == null).length;
-    const buyerRows = [...w.dirty.buyers].map((id) => buyerToRow(w.buyers.get(id)!));
+    const scores = new Map<string, number>();
+    this.newBuyers = 0;
+    const buyerRows: BuyerRiskTable[] = [];
+    const moved = new Map<string, number>();
+    for (const id of w.dirty.buyers) {
+      const b = w.buyers.get(id)!;
+      const row = buyerToRow(b);
+      const before = this.buyers.get(id);
+      scores.set(id, row.score);
+      if (before == null) this.newBuyers++;
+      // A changed count (every dispute or order event changes one) needs no row built to compare.
+      const old = before == null || COUNTERS.some((c) => before.n[c] !== b.n[c]) ? null : buyerToRow(before);
+      if (sameRow(old, row)) continue;
+      buyerRows.push(row);
+      if (before == null || (before.scored?.score ?? 0) !== row.score) moved.set(id, row.score);
+    }
     const buyerCols = Object.keys(buyerRows[0] ?? {}).filter((c) => c !== 'buyer_id');
     // Written as compiled multi-row upserts (db/batch.ts): an import rewrites thousands per batch.
-    await upsertObjects(tx, 'buyer_risk', buyerRows, ['buyer_id'], buyerCols as Array<keyof (typeof buyerRows)[number]>);
+    await upsertObjects(tx, 'buyer_risk', buyerRows, ['buyer_id'], buyerCols as Array<keyof BuyerRiskTable>);
     // Their cases' copy of the score (the queue's sort by risk), in this same transaction.
-    await syncCaseScores(tx, w.dirty.buyers);
+    await setCaseScores(tx, moved);
     await upsertObjects(
       tx,
       'risk_disputes',
-      [...w.dirty.disputes].map((id) => disputeToRow(w.disputes.get(id)!)),
+      changed(
+        w.dirty.disputes,
+        (id) => disputeToRow(w.disputes.get(id)!),
+        (id) => this.disputes.get(id),
+        disputeToRow,
+      ),
       ['case_id'],
       ['order_id', 'buyer_id', 'opened_at', 'not_received', 'outcome', 'threat', 'off_platform', 'photos'],
     );
     const photos = [...w.dirty.photos].map((k) => w.photos.get(k)!);
+    // A cluster left without uses is deleted (when the table holds it).
     for (const keys of chunks(
-      photos.filter((p) => p.cluster.uses === 0).map((p) => p.cluster.key),
+      photos.filter((p) => p.cluster.uses === 0 && this.photos.get(p.cluster.key)).map((p) => p.cluster.key),
       MAX_IDS,
     ))
       await tx.deleteFrom('risk_photos').where('photo_key', 'in', keysIn(tx, keys)).execute();
     await upsertObjects(
       tx,
       'risk_photos',
-      photos.filter((p) => p.cluster.uses > 0).map((p) => photoToRow(p)),
+      photos
+        .filter((p) => p.cluster.uses > 0)
+        .map((p) => photoToRow(p))
+        .filter((row) => {
+          const before = this.photos.get(row.photo_key);
+          return !sameRow(before ? photoToRow(before) : null, row);
+        }),
       ['photo_key'],
       ['uses', 'accounts', 'first_account', 'first_uses', 'first_weight', 'first_ref_at', 'sellers', 'seller_overflow', 'linked'],
     );
     const uses = [...w.dirty.uses].map((k) => w.uses.get(k)!);
-    for (const u of uses.filter((x) => x.uses === 0))
+    for (const u of uses.filter((x) => x.uses === 0 && this.uses.get(useKey(x.key, x.accountId))))
       await tx.deleteFrom('risk_photo_uses').where('photo_key', '=', u.key).where('account_id', '=', u.accountId).execute();
+    const useRow = (u: PhotoUse) => ({ photo_key: u.key, account_id: u.accountId, uses: u.uses, weight: u.w, ref_at: u.ref });
     await upsertObjects(
       tx,
       'risk_photo_uses',
-      uses.filter((u) => u.uses > 0).map((u) => ({ photo_key: u.key, account_id: u.accountId, uses: u.uses, weight: u.w, ref_at: u.ref })),
+      uses.filter((u) => u.uses > 0 && !sameRow(nullable(this.uses.get(useKey(u.key, u.accountId)), useRow), useRow(u))).map(useRow),
       ['photo_key', 'account_id'],
       ['uses', 'weight', 'ref_at'],
     );
+    const groupRow = (g: LinkGroup) => ({ group_key: g.key, members: g.members, member_ids: g.ids ? JSON.stringify(g.ids) : null });
     await upsertObjects(
       tx,
       'risk_link_groups',
-      [...w.dirty.groups].map((k) => {
-        const g = w.groups.get(k)!;
-        return { group_key: g.key, members: g.members, member_ids: g.ids ? JSON.stringify(g.ids) : null };
-      }),
+      changed(
+        w.dirty.groups,
+        (k) => groupRow(w.groups.get(k)!),
+        (k) => this.groups.get(k),
+        groupRow,
+      ),
       ['group_key'],
       ['members', 'member_ids'],
     );
     await upsertObjects(
       tx,
       'seller_risk',
-      [...w.dirty.sellers].map((id) => sellerToRow(w.sellers.get(id)!)),
+      changed(
+        w.dirty.sellers,
+        (id) => sellerToRow(w.sellers.get(id)!),
+        (id) => this.sellers.get(id),
+        sellerToRow,
+      ),
       ['seller_id'],
       ['n_orders', 'n_disputes', 'n_delivered', 'n_opened'],
     );
+    return scores;
   }
+}
+
+/** Whether a row as loaded (null: none) holds exactly the values of `row` (every column of it). */
+function sameRow<R extends object>(before: R | null, row: R): boolean {
+  if (!before) return false;
+  for (const k of Object.keys(row) as Array<keyof R>) if (before[k] !== row[k]) return false;
+  return true;
+}
+
+const nullable = <T, R>(v: T | null | undefined, f: (v: T) => R): R | null => (v == null ? null : f(v));
+
+/** The rows of these dirty keys that differ from what was loaded for them. */
+function changed<T, R extends object>(
+  keys: Iterable<string>,
+  rowOf: (k: string) => R,
+  loaded: (k: string) => T | null | undefined,
+  toRow: (v: T) => R,
+): R[] {
+  const out: R[] = [];
+  for (const k of keys) {
+    const row = rowOf(k);
+    if (!sameRow(nullable(loaded(k), toRow), row)) out.push(row);
+  }
+  return out;
 }

@@ -127,23 +127,35 @@ function prefetchKeys(events: RiskEvent[], newCases: Iterable<string> | undefine
   const disputes = new Set<string>();
   const photos = new Set<string>();
   const groups = new Set<string>();
+  const sellers = new Set<string>();
+  const joins = new Map<string, Set<string>>();
+  const photoUses: Array<[string, string]> = [];
   const absent = new Set(newCases ?? []);
   for (const e of events)
     switch (e.type) {
       case 'account':
         buyers.add(e.id);
-        for (const g of e.links) groups.add(g);
+        for (const g of e.links) {
+          groups.add(g);
+          let ids = joins.get(g);
+          if (!ids) joins.set(g, (ids = new Set()));
+          ids.add(e.id);
+        }
         break;
       case 'order':
         buyers.add(e.fact.buyerId);
         orders.add(e.fact.id);
         orderDisputes.add(e.fact.id);
+        if (e.fact.sellerId) sellers.add(e.fact.sellerId);
         break;
       case 'dispute':
         buyers.add(e.fact.buyerId);
         orders.add(e.fact.orderId);
         if (!absent.has(e.fact.id)) disputes.add(e.fact.id);
-        for (const p of e.fact.photos) photos.add(p);
+        for (const p of e.fact.photos) {
+          photos.add(p);
+          photoUses.push([p, e.fact.buyerId]);
+        }
         break;
       case 'disputePatch':
         disputes.add(e.caseId);
@@ -153,7 +165,7 @@ function prefetchKeys(events: RiskEvent[], newCases: Iterable<string> | undefine
         buyers.add(e.buyerId);
         break;
     }
-  return { buyers, orders, orderDisputes, disputes, absentDisputes: absent, photos, groups };
+  return { buyers, orders, orderDisputes, disputes, absentDisputes: absent, photos, groups, sellers, joins, photoUses };
 }
 
 /** What the orders table holds for these orders now (null: no row): taken before intake rewrites them. */
@@ -178,15 +190,16 @@ const REFIT_MIN_BUYERS = 64;
  * Applies the events to the model's rows and rescores the buyers they touched (and the
  * linked accounts whose neighbourhood changed), as of `now`, inside `tx`. Constant work per
  * event; the priors are refitted (one aggregate over buyer_risk) each time the number of
- * buyers doubles, so that cost is constant per event too, amortised.
+ * buyers doubles, so that cost is constant per event too, amortised. Returns the stored score
+ * of every buyer the events ran (the cases intake writes after it carry it).
  */
 export async function applyRiskEvents(
   tx: WriteTx,
   events: RiskEvent[],
   now: number,
   opts: { newCases?: Iterable<string>; previousOrders?: Map<string, OrderFact | null> } = {},
-): Promise<void> {
-  if (!events.length) return;
+): Promise<Map<string, number>> {
+  if (!events.length) return new Map();
   const model = await loadRiskModel(tx);
   const store = new DbRiskStore(tx, opts.previousOrders);
   store.prefetch(prefetchKeys(events, opts.newCases));
@@ -221,8 +234,8 @@ export async function applyRiskEvents(
     if (round > 20) throw new Error('buyer risk: the rows a batch needs did not settle after 20 rounds');
     await store.loadMissing();
   }
-  await store.flush();
-  if (!store.newBuyers) return;
+  const scores = await store.flush();
+  if (!store.newBuyers) return scores;
   model.buyers += store.newBuyers;
   if (model.buyers >= REFIT_MIN_BUYERS && model.buyers >= 2 * model.fittedBuyers) {
     model.priors = await fitRiskPriors(tx);
@@ -230,6 +243,7 @@ export async function applyRiskEvents(
     model.fittedAt = now;
   }
   await saveRiskModel(tx, model);
+  return scores;
 }
 
 /** Empirical-Bayes priors fitted to every buyer's raw counts (four aggregates over buyer_risk). */
