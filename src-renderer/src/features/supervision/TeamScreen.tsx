@@ -121,7 +121,7 @@ export function TeamScreen({ onOpen, active }: { me: Me; onOpen: (caseId: string
               testId="stat-unassigned"
             />
             <Stat
-              label={`Decided in ${data.windowDays} d`}
+              label={`Decided, last ${data.windowDays} days`}
               value={data.team.decided.toLocaleString()}
               hint={`${data.team.decidedPerDay.toFixed(1)} a day`}
             />
