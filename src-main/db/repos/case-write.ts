@@ -5,7 +5,7 @@ import type { CaseState } from '../../engine/state';
 import { chunks, groupBy, insertChunked, insertObjects, keysIn } from '../batch';
 import type { Database } from '../schema';
 import type { WriteTx } from '../tx';
-import { executeCount, textKeysIn, textKeysParam } from '../compiled';
+import { executeCount, queryRows, textKeysIn, textKeysParam } from '../compiled';
 import { dialectOf, type DialectName } from '../dialect';
 import { insertChainedEvents, type Bound, type EventToChain } from './audit-chain';
 import { recordCaseChangesRisk } from './risk/updates';
@@ -339,6 +339,10 @@ export function rememberStoredColumns(state: object, stored: StoredCaseColumns):
 }
 const storedCaseColumns = (state: object): StoredCaseColumns | undefined => storedColumns.get(state);
 
+const pendingDeadlinesText = (dialect: DialectName) =>
+  `SELECT id, case_id, "key", due_at FROM deadlines WHERE case_id IN ${textKeysIn(dialect)} AND fired_at IS NULL AND cancelled_at IS NULL`;
+const PENDING_DEADLINES = { sqlite: pendingDeadlinesText('sqlite'), postgres: pendingDeadlinesText('postgres') } as const;
+
 const caseUpdateTexts = new Map<string, string>();
 
 /** `UPDATE cases SET … WHERE id … AND version = …`, written once per dialect, column list and one / many ids. */
@@ -407,13 +411,11 @@ async function syncDeadlinesOf(tx: WriteTx, cases: Array<{ caseId: string; wante
   deadlinesChanged(tx, caseIds);
   const pendingOf = known ?? new Map<string, Array<{ id: number; key: string; due_at: number }>>();
   for (const ids of known ? [] : chunks(caseIds, MAX_IDS)) {
-    const rows = await tx
-      .selectFrom('deadlines')
-      .select(['id', 'case_id', 'key', 'due_at'])
-      .where('case_id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0]! : keysIn(tx, ids))
-      .where('fired_at', 'is', null)
-      .where('cancelled_at', 'is', null)
-      .execute();
+    // Precompiled text (db/compiled.ts): read in every sweep transaction.
+    const dialect = dialectOf(tx);
+    const rows = await queryRows<{ id: number; case_id: string; key: string; due_at: number }>(tx, PENDING_DEADLINES[dialect], [
+      textKeysParam(dialect, ids),
+    ]);
     for (const r of rows) {
       const list = pendingOf.get(r.case_id);
       if (list) list.push(r);

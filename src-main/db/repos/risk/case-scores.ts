@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
-import { chunks, keysIn } from '../../batch';
+import { chunks } from '../../batch';
+import { executeCount, textKeysIn, textKeysParam } from '../../compiled';
+import { dialectOf, type DialectName } from '../../dialect';
 import type { WriteTx } from '../../tx';
 import { MAX_IDS } from './rows';
 
@@ -20,22 +22,22 @@ import { MAX_IDS } from './rows';
  * disputes (the score is a buyer's, so there is no cheaper copy), each row and its three risk
  * index entries (cases_queue_by_risk, cases_open_by_risk, cases_by_risk).
  */
-const stored = sql<number>`coalesce((SELECT br.score FROM buyer_risk br WHERE br.buyer_id = cases.buyer_id), -1)`;
+const STORED_TEXT = 'coalesce((SELECT br.score FROM buyer_risk br WHERE br.buyer_id = cases.buyer_id), -1)';
+const stored = sql.raw<number>(STORED_TEXT);
 
 /** Brings these buyers' cases to their stored scores; how many case rows it rewrote. */
 export async function syncCaseScores(tx: WriteTx, buyerIds: Iterable<string>): Promise<number> {
   let n = 0;
-  for (const chunk of chunks([...new Set(buyerIds)].sort(), MAX_IDS)) {
-    const r = await tx
-      .updateTable('cases')
-      .set({ buyer_score: stored })
-      .where('buyer_id', 'in', keysIn(tx, chunk))
-      .where('buyer_score', '<>', stored)
-      .executeTakeFirst();
-    n += Number(r.numUpdatedRows);
-  }
+  // Precompiled text (db/compiled.ts): every sweep chunk and every decision runs it.
+  const dialect = dialectOf(tx);
+  for (const chunk of chunks([...new Set(buyerIds)].sort(), MAX_IDS))
+    n += await executeCount(tx, SYNC_CASE_SCORES[dialect], [textKeysParam(dialect, chunk)]);
   return n;
 }
+
+const syncText = (dialect: DialectName) =>
+  `UPDATE cases SET buyer_score = ${STORED_TEXT} WHERE buyer_id IN ${textKeysIn(dialect)} AND buyer_score <> ${STORED_TEXT}`;
+const SYNC_CASE_SCORES = { sqlite: syncText('sqlite'), postgres: syncText('postgres') } as const;
 
 /** Brings every case to its buyer's stored score (after the full recompute rebuilt buyer_risk); how many rows it rewrote. */
 export async function syncAllCaseScores(tx: WriteTx): Promise<number> {
