@@ -7,7 +7,8 @@
  * Run: `npx tsx src-main/bench/sweep-profile.ts IMPORTED.sqlite 2000` (a database `cli import`
  * filled, e.g. from the bench's generated file). Flags: --no-timers (totals only, no per-call
  * overhead), --cpu-prof-setup / --cpu-prof-sweep (a V8 CPU profile of that phase), and the
- * experiments --no-durable (synchronous = NORMAL), --drop-report-triggers, --drop-queue-triggers.
+ * experiments --no-durable (synchronous = NORMAL), --drop-report-triggers, --drop-queue-triggers, --drop-index NAME and
+ * --pragma NAME=VALUE (each repeatable).
  */
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,6 +97,9 @@ const file = join(dir, 'profile.sqlite');
 copyFileSync(src!, file);
 const db = await openDatabase({ url: file });
 if (process.argv.includes('--no-durable')) await (await import('kysely')).sql`PRAGMA synchronous = NORMAL`.execute(db);
+// Experiments: --pragma name=value (repeatable), e.g. --pragma cache_size=-65536.
+for (const [i, a] of process.argv.entries())
+  if (a === '--pragma') await (await import('kysely')).sql.raw(`PRAGMA ${process.argv[i + 1]}`).execute(db);
 await ensurePolicy(db, NOW);
 const raw = new BetterSqlite3(file);
 // Experiments: which part of the SQLite cost the triggers are (the copy only).
@@ -103,6 +107,8 @@ for (const r of raw.prepare("SELECT name FROM sqlite_master WHERE type = 'trigge
   if (process.argv.includes('--drop-report-triggers') && r.name.startsWith('report_')) raw.exec(`DROP TRIGGER ${r.name}`);
   if (process.argv.includes('--drop-queue-triggers') && r.name.startsWith('queue_counts_')) raw.exec(`DROP TRIGGER ${r.name}`);
 }
+// Experiments: what an index costs the writes (--drop-index NAME, repeatable; the copy only).
+for (const [i, a] of process.argv.entries()) if (a === '--drop-index') raw.exec(`DROP INDEX ${process.argv[i + 1]}`);
 const ids = (raw.prepare("SELECT id FROM cases WHERE status = 'escalated' ORDER BY id LIMIT ?").all(n) as Array<{ id: string }>).map(
   (r) => r.id,
 );

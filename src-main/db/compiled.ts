@@ -47,6 +47,13 @@ export async function execute(db: Kysely<Database>, text: string, params: readon
   await db.executeQuery(CompiledQuery.raw(text, [...params]));
 }
 
+/** Runs a statement that returns no rows; how many rows it changed (an UPDATE's version guard). */
+export async function executeCount(db: Kysely<Database>, text: string, params: readonly unknown[]): Promise<number> {
+  const h = handleOf(db);
+  if (h) return h.prepare(text).run(...params).changes;
+  return Number((await db.executeQuery(CompiledQuery.raw(text, [...params]))).numAffectedRows ?? 0);
+}
+
 /**
  * The right side of `IN` for text keys bound as ONE parameter (`$from` on PostgreSQL), as
  * batch.ts's `keysIn` writes it for kysely: one statement text whatever the count.

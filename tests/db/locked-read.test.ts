@@ -11,6 +11,8 @@ import { appendEvents, ConcurrentUpdate } from '../../src-main/db/repos/case';
 import { writeCommandRows } from '../../src-main/db/repos/command-rows';
 import { pickNextUnassigned } from '../../src-main/db/repos/take-next';
 import { decide } from '../../src-main/engine/decide';
+import { deadlinesOf } from '../../src-main/engine/deadlines';
+import { sweep } from '../../src-main/app/sweep/sweep';
 import { seedDemo } from '../../src-main/demo/seed';
 import { DIALECTS, openTestDb } from './harness';
 
@@ -88,6 +90,39 @@ describe.each(DIALECTS)('locked read of a case ($name)', ({ name, url }) => {
     });
     expect(caught).toBeInstanceOf(ConcurrentUpdate);
   });
+
+  it('leaves every case row as a full write would (a save sets only the columns that change)', async () => {
+    const check = async () => {
+      const rows = await db
+        .selectFrom('cases')
+        .select(['id', 'status', 'assignee_id', 'forced_decision', 'evidence_round', 'policy_version', 'next_due_at', 'version'])
+        .orderBy('id')
+        .execute();
+      let due = 0;
+      for (const row of rows) {
+        const state = (await loadCaseState(db, row.id))!;
+        const next = deadlinesOf(state)[0]?.dueAt ?? null;
+        if (next !== null) due++;
+        expect({ ...row, next_due_at: row.next_due_at === null ? null : Number(row.next_due_at) }).toEqual({
+          id: row.id,
+          status: state.status,
+          assignee_id: state.assignee,
+          forced_decision: state.forcedDecision ? 1 : 0,
+          evidence_round: state.evidenceRound,
+          policy_version: state.decision?.policyVersion ?? null,
+          next_due_at: next,
+          version: row.version,
+        });
+      }
+      return due;
+    };
+    // The demo's history, written by commands; then the sweep's chunked writes (defaults that
+    // close cases and open their appeal windows), with deadlines still pending after each.
+    expect(await check()).toBeGreaterThan(10);
+    const { applied } = await sweep(db, NOW + 4 * 86_400_000);
+    expect(applied).toBeGreaterThan(5);
+    expect(await check()).toBeGreaterThan(5);
+  }, 120_000);
 
   it('a command on a named case reads once under the lock and writes without reading again', async () => {
     const cap = capturing(db);

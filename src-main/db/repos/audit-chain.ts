@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { canonicalEventV1, canonicalJsonV1, type ChainedContentV1 } from '../../../migrations/audit-chain-v1';
 import { AppFailure } from '../../contract/errors';
 import { chunks, insertRows, keysIn, type RowTable } from '../batch';
-import { dialectOf } from '../dialect';
+import { queryRows, textKeysIn, textKeysParam } from '../compiled';
+import { dialectOf, type DialectName } from '../dialect';
 import type { WriteTx } from '../tx';
 
 /**
@@ -116,19 +117,19 @@ export function chainedRow(head: ChainHead, e: EventToChain) {
 /** The last chained event (seq, hash) of each of these cases that has one. */
 async function chainHeads(tx: WriteTx, caseIds: string[]): Promise<Map<string, { seq: number; hash: string | null }>> {
   const heads = new Map<string, { seq: number; hash: string | null }>();
+  // Precompiled text (db/compiled.ts): the sweep reads its chunk's heads in every transaction,
+  // and building this query with kysely cost more than running it.
+  const dialect = dialectOf(tx);
   for (const ids of chunks(caseIds, 500)) {
-    const rows = await tx
-      .selectFrom('case_events as e')
-      .select(['e.case_id', 'e.seq', 'e.hash'])
-      .where('e.case_id', 'in', keysIn(tx, ids))
-      .where('e.seq', '=', (eb) =>
-        eb
-          .selectFrom('case_events as last')
-          .select((x) => x.fn.max('last.seq').as('m'))
-          .whereRef('last.case_id', '=', 'e.case_id'),
-      )
-      .execute();
+    const rows = await queryRows<{ case_id: string; seq: number; hash: string | null }>(tx, CHAIN_HEADS[dialect], [
+      textKeysParam(dialect, ids),
+    ]);
     for (const r of rows) heads.set(r.case_id, { seq: Number(r.seq), hash: r.hash });
   }
   return heads;
 }
+
+const chainHeadsText = (dialect: DialectName) =>
+  `SELECT e.case_id, e.seq, e.hash FROM case_events AS e WHERE e.case_id IN ${textKeysIn(dialect)}
+    AND e.seq = (SELECT max(last.seq) FROM case_events AS last WHERE last.case_id = e.case_id)`;
+const CHAIN_HEADS = { sqlite: chainHeadsText('sqlite'), postgres: chainHeadsText('postgres') } as const;

@@ -5,6 +5,8 @@ import type { CaseState } from '../../engine/state';
 import { chunks, groupBy, insertChunked, insertObjects, keysIn } from '../batch';
 import type { Database } from '../schema';
 import type { WriteTx } from '../tx';
+import { executeCount, queryRows, textKeysIn, textKeysParam } from '../compiled';
+import { dialectOf, type DialectName } from '../dialect';
 import { insertChainedEvents, type Bound, type EventToChain } from './audit-chain';
 import { recordCaseChangesRisk } from './risk/updates';
 import { writeFeedOutbox } from './feed-outbox';
@@ -78,40 +80,22 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
   if (!changes.length) return;
   if (new Set(changes.map((c) => c.next.id)).size !== changes.length) throw new Error('saveCaseStates: one change per case');
 
-  // The case rows, guarded by version; identical new values (and expected version) share one UPDATE.
-  const caseGroups = groupBy(changes, ({ prev, next, effects }) =>
-    JSON.stringify([
-      next.status,
-      next.assignee,
-      next.forcedDecision,
-      next.evidenceRound,
-      next.decision?.policyVersion ?? null,
-      effects.deadlines[0]?.dueAt ?? null,
-      prev.version,
-    ]),
+  // The case rows, guarded by version; the same columns with the same new values (and expected version) share one UPDATE.
+  const dialect = dialectOf(tx);
+  const caseGroups = groupBy(
+    changes.map((change) => ({ id: change.next.id, write: caseRowWrite(change, now) })),
+    ({ write }) => JSON.stringify(write),
   );
   for (const group of caseGroups.values()) {
-    const { prev, next, effects } = group[0]!;
+    const { columns, values, version } = group[0]!.write;
     for (const ids of chunks(
-      group.map((c) => c.next.id),
+      group.map((c) => c.id),
       MAX_IDS,
     )) {
-      const updated = await tx
-        .updateTable('cases')
-        .set({
-          status: next.status,
-          assignee_id: next.assignee,
-          forced_decision: next.forcedDecision ? 1 : 0,
-          evidence_round: next.evidenceRound,
-          policy_version: next.decision?.policyVersion ?? null,
-          next_due_at: effects.deadlines[0]?.dueAt ?? null,
-          version: prev.version + 1,
-          updated_at: now,
-        })
-        .where('id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0]! : keysIn(tx, ids))
-        .where('version', '=', prev.version)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== ids.length) throw new ConcurrentUpdate(`case ${ids.join(', ')} changed under us`);
+      const one = ids.length === 1;
+      const text = caseUpdateText(dialect, columns, one);
+      const updated = await executeCount(tx, text, [...values, one ? ids[0]! : textKeysParam(dialect, ids), version]);
+      if (updated !== ids.length) throw new ConcurrentUpdate(`case ${ids.join(', ')} changed under us`);
     }
   }
 
@@ -311,6 +295,71 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
   await writeFeedOutbox(tx, changes);
 }
 
+/**
+ * What a save writes into the case row: only the columns whose value changes, then the
+ * version and updated_at. SQLite rewrites an index entry for every index that holds a
+ * column named in the SET list, or whose WHERE does, even when the value is the same
+ * (`cases` has 16 secondary indexes, 8 of them partial on status): a claim that names
+ * next_due_at rewrote cases_by_deadline for nothing. status, assignee, forced decision and
+ * evidence round are compared with the state read (the version guard says the row still
+ * holds them); next_due_at and policy_version with the row's own values when the read took
+ * them (rememberStoredColumns), else they are written.
+ */
+function caseRowWrite({ prev, next, effects }: CaseChange, now: number) {
+  const stored = storedCaseColumns(prev);
+  const policyVersion = next.decision?.policyVersion ?? null;
+  const nextDueAt = effects.deadlines[0]?.dueAt ?? null;
+  const columns: string[] = [];
+  const values: unknown[] = [];
+  const set = (column: string, value: unknown) => {
+    columns.push(column);
+    values.push(value);
+  };
+  if (next.status !== prev.status) set('status', next.status);
+  if (next.assignee !== prev.assignee) set('assignee_id', next.assignee);
+  if (next.forcedDecision !== prev.forcedDecision) set('forced_decision', next.forcedDecision ? 1 : 0);
+  if (next.evidenceRound !== prev.evidenceRound) set('evidence_round', next.evidenceRound);
+  if (!stored || stored.policyVersion !== policyVersion) set('policy_version', policyVersion);
+  if (!stored || stored.nextDueAt !== nextDueAt) set('next_due_at', nextDueAt);
+  set('version', prev.version + 1);
+  set('updated_at', now);
+  return { columns, values, version: prev.version };
+}
+
+/** A loaded state's case-row columns that the engine's state does not carry, as they were read. */
+interface StoredCaseColumns {
+  nextDueAt: number | null;
+  policyVersion: number | null;
+}
+const storedColumns = new WeakMap<object, StoredCaseColumns>();
+
+/** Called by the reads that take them (case.ts caseStateFromRows): kept beside the loaded state object. */
+export function rememberStoredColumns(state: object, stored: StoredCaseColumns): void {
+  storedColumns.set(state, stored);
+}
+const storedCaseColumns = (state: object): StoredCaseColumns | undefined => storedColumns.get(state);
+
+const pendingDeadlinesText = (dialect: DialectName) =>
+  `SELECT id, case_id, "key", due_at FROM deadlines WHERE case_id IN ${textKeysIn(dialect)} AND fired_at IS NULL AND cancelled_at IS NULL`;
+const PENDING_DEADLINES = { sqlite: pendingDeadlinesText('sqlite'), postgres: pendingDeadlinesText('postgres') } as const;
+
+const caseUpdateTexts = new Map<string, string>();
+
+/** `UPDATE cases SET … WHERE id … AND version = …`, written once per dialect, column list and one / many ids. */
+function caseUpdateText(dialect: DialectName, columns: string[], one: boolean): string {
+  const key = `${dialect} ${one ? 1 : 0} ${columns.join(',')}`;
+  let text = caseUpdateTexts.get(key);
+  if (!text) {
+    const p = (i: number) => (dialect === 'sqlite' ? '?' : `$${i}`);
+    const set = columns.map((c, i) => `"${c}" = ${p(i + 1)}`).join(', ');
+    const n = columns.length;
+    const id = one ? `id = ${p(n + 1)}` : `id IN ${textKeysIn(dialect, n + 1)}`;
+    text = `UPDATE cases SET ${set} WHERE ${id} AND version = ${p(n + 2)}`;
+    caseUpdateTexts.set(key, text);
+  }
+  return text;
+}
+
 /** `SET col = excluded.col` for an upsert that replaces the whole row. */
 function excludedOf<C extends string>(columns: readonly C[]) {
   return (eb: { ref(r: string): unknown }) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)])) as never;
@@ -362,13 +411,11 @@ async function syncDeadlinesOf(tx: WriteTx, cases: Array<{ caseId: string; wante
   deadlinesChanged(tx, caseIds);
   const pendingOf = known ?? new Map<string, Array<{ id: number; key: string; due_at: number }>>();
   for (const ids of known ? [] : chunks(caseIds, MAX_IDS)) {
-    const rows = await tx
-      .selectFrom('deadlines')
-      .select(['id', 'case_id', 'key', 'due_at'])
-      .where('case_id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0]! : keysIn(tx, ids))
-      .where('fired_at', 'is', null)
-      .where('cancelled_at', 'is', null)
-      .execute();
+    // Precompiled text (db/compiled.ts): read in every sweep transaction.
+    const dialect = dialectOf(tx);
+    const rows = await queryRows<{ id: number; case_id: string; key: string; due_at: number }>(tx, PENDING_DEADLINES[dialect], [
+      textKeysParam(dialect, ids),
+    ]);
     for (const r of rows) {
       const list = pendingOf.get(r.case_id);
       if (list) list.push(r);

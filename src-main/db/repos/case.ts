@@ -17,6 +17,7 @@ import type { Selectable } from 'kysely';
 import { chunks, groupBy, keysIn } from '../batch';
 import type { Database } from '../schema';
 import type { Reader } from '../tx';
+import { rememberStoredColumns } from './case-write';
 
 /** Loads the engine's view of one case; null when it does not exist. */
 export async function loadCaseState(tx: Reader, caseId: string): Promise<(CaseState & { version: number }) | null> {
@@ -54,6 +55,8 @@ async function loadChunk(tx: Reader, ids: string[], out: Map<string, CaseState &
       'cases.forced_decision',
       'cases.evidence_round',
       'cases.version',
+      'cases.next_due_at as stored_next_due_at',
+      'cases.policy_version as stored_policy_version',
       'orders.currency',
       'orders.item_price_minor',
       'orders.shipping_minor',
@@ -117,6 +120,12 @@ export interface CaseStateRow {
   total_minor: number;
   delivery_status: string;
   buyer_label: string | null;
+  /**
+   * The row's own next_due_at and policy_version as stored (not part of the engine's state):
+   * when read, the case write sets only the columns that change (case-write.ts caseRowWrite).
+   */
+  stored_next_due_at?: number | null;
+  stored_policy_version?: number | null;
 }
 
 /** A case's child rows; a case with none (no request, proposal, decision, appeal or refund yet) passes {}. */
@@ -130,6 +139,16 @@ export interface CaseChildRows {
 
 /** The engine's state of one case from its rows. */
 export function caseStateFromRows(c: CaseStateRow, kids: CaseChildRows): CaseState & { version: number } {
+  const state = stateFromRows(c, kids);
+  if (c.stored_next_due_at !== undefined && c.stored_policy_version !== undefined)
+    rememberStoredColumns(state, {
+      nextDueAt: c.stored_next_due_at === null ? null : Number(c.stored_next_due_at),
+      policyVersion: c.stored_policy_version === null ? null : Number(c.stored_policy_version),
+    });
+  return state;
+}
+
+function stateFromRows(c: CaseStateRow, kids: CaseChildRows): CaseState & { version: number } {
   const { requests = [], proposal, decisions = [], appeal, refund } = kids;
   const toDecision = (d: (typeof decisions)[number]): Decision => ({
     outcome: d.outcome as Outcome,

@@ -2,6 +2,7 @@ import type { Insertable } from 'kysely';
 import type { MethodName } from '../../contract/methods';
 import type { Database } from '../schema';
 import type { Reader, WriteTx } from '../tx';
+import { insertRows, type RowTable } from '../batch';
 
 /**
  * The command log's rows (migrations/0004_supervision): every accepted case command as the
@@ -19,10 +20,12 @@ export interface LoggedCommand {
 
 export type NewLoggedCommand = Insertable<Database['case_commands']>;
 
-/** Writes one accepted command; inside the command's transaction. */
+/** Writes one accepted command; inside the command's transaction (a precompiled insert, db/batch.ts). */
 export async function insertCaseCommand(tx: WriteTx, row: NewLoggedCommand): Promise<void> {
-  await tx.insertInto('case_commands').values(row).execute();
+  await insertRows(tx, CASE_COMMANDS, [[row.case_id, row.at, row.actor_id, row.actor_role, row.method, row.input]]);
 }
+
+const CASE_COMMANDS: RowTable = { table: 'case_commands', columns: ['case_id', 'at', 'actor_id', 'actor_role', 'method', 'input'] };
 
 const MAX_IDS = 500;
 

@@ -54,6 +54,9 @@ export const AROUND_LOCKED_CASE = sql`JOIN orders o ON o.id = c.order_id
     LEFT JOIN LATERAL (SELECT e.seq, e.hash FROM case_events e WHERE e.case_id = c.id ORDER BY e.seq DESC LIMIT 1) h ON true
     LEFT JOIN LATERAL (SELECT version, body FROM policies ORDER BY version DESC LIMIT 1) p ON true`;
 
+/** The row's next_due_at and policy_version as stored: the write then sets only what changes (case-write.ts caseRowWrite). */
+const STORED_COLUMNS = sql`c.next_due_at AS stored_next_due_at, c.policy_version AS stored_policy_version`;
+
 /** Locks the case (waiting for whoever holds it), then reads it; null when there is no such case. */
 export async function lockAndReadCase(tx: WriteTx, caseId: string, now: number): Promise<LockedCase | null> {
   if (dialectOf(tx) === 'sqlite') return readLockedCaseSqlite(tx, caseId, now);
@@ -63,7 +66,7 @@ export async function lockAndReadCase(tx: WriteTx, caseId: string, now: number):
   if (!(await lockCase(tx, caseId))) return null;
   // Child rows come back as JSON (row_to_json keeps each column's name; integers stay numbers).
   const { rows } = await prepared<LockedRow>`
-    SELECT ${LOCKED_CASE_COLUMNS},
+    SELECT ${LOCKED_CASE_COLUMNS}, ${STORED_COLUMNS},
       (SELECT json_agg(r ORDER BY r.requested_at, r.id) FROM evidence_requests r WHERE r.case_id = c.id) AS requests,
       (SELECT row_to_json(p) FROM proposals p WHERE p.case_id = c.id) AS proposal,
       (SELECT json_agg(d ORDER BY d.seq) FROM decisions d WHERE d.case_id = c.id) AS decisions,
@@ -128,7 +131,7 @@ const DECISION_COLUMNS = [
  */
 async function readLockedCaseSqlite(tx: WriteTx, caseId: string, now: number): Promise<LockedCase | null> {
   const { rows } = await sql<Record<keyof LockedRow, unknown>>`
-    SELECT ${LOCKED_CASE_COLUMNS},
+    SELECT ${LOCKED_CASE_COLUMNS}, ${STORED_COLUMNS},
       (SELECT json_group_array(${jsonObject('r', REQUEST_COLUMNS)}) FROM
         (SELECT * FROM evidence_requests WHERE case_id = c.id ORDER BY requested_at, id) r) AS requests,
       (SELECT ${jsonObject('p', ['case_id', ...PROPOSAL_COLUMNS])} FROM proposals p WHERE p.case_id = c.id) AS proposal,
