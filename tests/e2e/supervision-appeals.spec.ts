@@ -231,3 +231,26 @@ test('a supervisor who was once the assignee is told before trying that another 
   await amara.dispose();
   await wei.dispose();
 });
+
+test('the appeals list cuts no case detail at 1440×900 and 1024×700 (a long name keeps its title)', async ({ page }) => {
+  await signIn(page, demoUser('oleg'));
+  for (const [width, height] of [
+    [1440, 900],
+    [1024, 700],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await page.getByTestId('base-view').getByText('Appeals', { exact: true }).click();
+    await expect(page.getByTestId('appeal-row').first()).toBeVisible();
+    // Seen at 1440×900: "Lim Do-yun · claim 68,…" — the claim cut in the Case column.
+    const cut = await page
+      .getByTestId('appeal-row')
+      .locator('td:nth-child(2) *')
+      .evaluateAll((els) =>
+        els
+          .filter((el) => el.children.length === 0 || el.tagName === 'P')
+          .filter((el) => el.scrollWidth > el.clientWidth + 1 && !el.getAttribute('title'))
+          .map((el) => el.textContent),
+      );
+    expect(cut, `${width}×${height}`).toEqual([]);
+  }
+});

@@ -143,8 +143,12 @@ export function AppealsScreen({ me, onOpen, active }: { me: Me; onOpen: (caseId:
                   <Text fz="xs" c="dimmed" lh={1.35}>
                     {reasonLabel(r.reason)}
                   </Text>
-                  <Text fz="xs" c="dimmed" lh={1.35} truncate>
-                    {r.buyerName} · claim <Money minor={r.claimAmountMinor} currency={r.currency} />
+                  {/* Buyer and claim on their own lines: on one, the claim was cut ("Lim Do-yun · claim 68,…"). */}
+                  <Text fz="xs" c="dimmed" lh={1.35} truncate title={r.buyerName}>
+                    {r.buyerName}
+                  </Text>
+                  <Text fz="xs" c="dimmed" lh={1.35} className="nowrap">
+                    claim <Money minor={r.claimAmountMinor} currency={r.currency} />
                   </Text>
                 </td>
                 <td>
