@@ -49,6 +49,32 @@ test.describe('at 1440 × 900', () => {
   });
 });
 
+test.describe('at 1024 × 700', () => {
+  test.use({ viewport: { width: 1024, height: 700 } });
+
+  test('Decide: the Reasons box starts in view, above the templates', async ({ page }) => {
+    await signIn(page, demoUser('tomas'));
+    const { caseId } = await api<{ caseId: string }>(page, 'case.claimNext', {});
+    await page.goto(`/#/case/${caseId}`);
+    await expect(page.getByTestId('case-headline')).toBeVisible();
+    await page.keyboard.press('d');
+    const dialog = page.getByTestId('decide-form');
+    await expect(dialog).toBeVisible();
+    await dialog.getByTestId('outcome-partial').click();
+    // Seen in the 1024 × 700 screenshot: only the Reasons label showed, the field below the fold.
+    const visible = await dialog.getByRole('textbox', { name: 'Reasons' }).evaluate((el) => {
+      const column = el.closest('.dialog-column')!;
+      const r = el.getBoundingClientRect();
+      const c = column.getBoundingClientRect();
+      return { scrolled: column.scrollTop, shown: Math.round(Math.min(r.bottom, c.bottom, window.innerHeight) - Math.max(r.top, c.top)) };
+    });
+    expect(visible.scrolled).toBe(0);
+    // Three lines of text or more (~22 px each) without scrolling.
+    expect(visible.shown).toBeGreaterThanOrEqual(66);
+    await page.screenshot({ path: `${SCREENS}/fit-decide-1024x700.png` });
+  });
+});
+
 /**
  * Every cell (or a line inside it) of each queue row in view, and every column header, whose text
  * is wider than its box, or taller (a name clamped to two lines).

@@ -450,9 +450,8 @@ export function DecideDialog({ opened, onClose, view, userId, onDone }: DialogPr
                 aria-label="Refund amount"
               />
             )}
-            {/* The reasons before the nearest past decisions: their table and note must not push the
-                field every decision needs below the fold (1440 × 900). */}
-            <TemplatePicker items={templates} onPick={(t) => setReasons((cur) => insert(cur, t))} />
+            {/* The reasons before the templates and the nearest past decisions: neither may push the
+                field every decision needs below the fold (1440 × 900; 1024 × 700 with the templates). */}
             <TextRow
               label="Reasons"
               description="Both parties read these in their letters."
@@ -464,6 +463,7 @@ export function DecideDialog({ opened, onClose, view, userId, onDone }: DialogPr
               required
               aria-label="Reasons"
             />
+            <TemplatePicker items={templates} onPick={(t) => setReasons((cur) => insert(cur, t))} />
             <ConsistencyBox
               caseId={view.id}
               outcome={outcome}
