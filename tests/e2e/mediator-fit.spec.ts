@@ -73,6 +73,31 @@ test.describe('at 1024 × 700', () => {
     expect(visible.shown).toBeGreaterThanOrEqual(66);
     await page.screenshot({ path: `${SCREENS}/fit-decide-1024x700.png` });
   });
+
+  test('the case headline wraps without a line starting with its separator', async ({ page }) => {
+    await signIn(page, demoUser('tomas'));
+    const { caseId } = await api<{ caseId: string }>(page, 'case.claimNext', {});
+    await page.goto(`/#/case/${caseId}`);
+    const headline = page.getByTestId('case-headline');
+    await expect(headline).toBeVisible();
+    // Seen at 1024 × 700: the second line began "· Escalated 25 Nov…". A separator shows only with
+    // an item before it on its line.
+    const report = await headline.evaluate((box) => {
+      const clip = box.getBoundingClientRect();
+      const items = [...box.querySelectorAll<HTMLElement>('[data-headline-separator]')].map((sep) => ({
+        sep: sep.getBoundingClientRect(),
+        item: sep.parentElement!.getBoundingClientRect(),
+      }));
+      const lines = new Set(items.map((i) => Math.round(i.item.top))).size;
+      const stray = items.filter(
+        (i) => i.sep.right > clip.left + 1 && !items.some((o) => Math.abs(o.item.top - i.item.top) < 2 && o.item.right <= i.item.left + 1),
+      ).length;
+      return { lines, stray };
+    });
+    expect(report.lines, 'the headline wraps at this width (else the check proves nothing)').toBeGreaterThan(1);
+    expect(report.stray).toBe(0);
+    await page.screenshot({ path: `${SCREENS}/fit-case-headline-1024x700.png` });
+  });
 });
 
 /**

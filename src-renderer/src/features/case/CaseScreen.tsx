@@ -414,24 +414,31 @@ function Headline({ view }: { view: CaseView }) {
         Next deadline <Countdown at={next.dueAt} />
       </>,
     ]);
+  // Every item starts with its separator, and the row is pulled left by one separator's width
+  // under a clipping box: the separator of whichever item begins a line (the first, or one that
+  // wrapped at 1024 px) falls outside and is hidden, so no line starts with a stray "·".
   return (
-    <Text
-      fz="sm"
-      c="dimmed"
-      mt={6}
-      component="div"
-      style={{ display: 'flex', flexWrap: 'wrap', columnGap: 6, rowGap: 2 }}
-      data-testid="case-headline"
-    >
-      {items.map(([key, node], i) => (
-        <span key={key} style={{ whiteSpace: 'nowrap' }}>
-          {i > 0 && <span style={{ marginRight: 6, color: 'var(--mantine-color-gray-4)' }}>·</span>}
-          {node}
-        </span>
-      ))}
+    <Text fz="sm" c="dimmed" mt={6} component="div" style={{ overflow: 'hidden' }} data-testid="case-headline">
+      <div style={{ display: 'flex', flexWrap: 'wrap', rowGap: 2, marginLeft: -HEADLINE_SEPARATOR }}>
+        {items.map(([key, node]) => (
+          <span key={key} style={{ whiteSpace: 'nowrap' }}>
+            <span
+              aria-hidden
+              data-headline-separator
+              style={{ display: 'inline-block', width: HEADLINE_SEPARATOR, textAlign: 'center', color: 'var(--mantine-color-gray-4)' }}
+            >
+              ·
+            </span>
+            {node}
+          </span>
+        ))}
+      </div>
     </Text>
   );
 }
+
+/** Width of the "·" between the headline's items, with its space either side (px). */
+const HEADLINE_SEPARATOR = 14;
 
 function noActionReason(view: CaseView, me: Me): string {
   if (me.role === 'analyst') return 'Analysts read cases; they do not act on them.';
