@@ -47,7 +47,9 @@ function dispute(id: string, buyer: string, evidence: unknown[]) {
       tracking: { number: `T${id}`, carrier: 'DHL', status: 'delivered', deliveredAt: at(10) },
     },
     buyer: { id: buyer, name: buyer, country: 'DE' },
-    seller: { id: 'S-1', name: 'Shop', country: 'CN' },
+    // A shop of each buyer's own: a photo two buyers of ONE seller share is that seller's listing
+    // photo, not a shared photo (risk model v9).
+    seller: { id: `S-${buyer}`, name: 'Shop', country: 'CN' },
     evidence: evidence.map((e) => ({ party: 'buyer', submittedAt: at(20), ...(e as object) })),
   };
 }
