@@ -51,11 +51,14 @@ export function OrderPanel({ view }: { view: CaseView }) {
         </Row>
       </Box>
       <SimpleGrid cols={2} spacing="xs">
-        <Fact label="Tracking number">
-          <span className="mono" data-testid="tracking-number">
-            {o.tracking.number ?? '—'}
-          </span>
-        </Fact>
+        {/* The whole width: a 17-character number (and a two-digit day) split over two lines in half of it (1024 px). */}
+        <Box style={{ gridColumn: '1 / -1' }}>
+          <Fact label="Tracking number">
+            <span className="mono" data-testid="tracking-number">
+              {o.tracking.number ?? '—'}
+            </span>
+          </Fact>
+        </Box>
         <Fact label="Carrier">{o.tracking.carrier ?? '—'}</Fact>
         <Fact label="Delivery status">
           <Badge
@@ -68,7 +71,9 @@ export function OrderPanel({ view }: { view: CaseView }) {
             {humanize(o.tracking.status)}
           </Badge>
         </Fact>
-        <Fact label="Delivered">{formatInstant(o.tracking.deliveredAt)}</Fact>
+        <Box style={{ gridColumn: '1 / -1' }}>
+          <Fact label="Delivered">{formatInstant(o.tracking.deliveredAt)}</Fact>
+        </Box>
       </SimpleGrid>
     </Section>
   );
