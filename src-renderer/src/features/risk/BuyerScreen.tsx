@@ -25,6 +25,7 @@ import { formatDate, formatInstant, outcomeLabel, reasonLabel, riskColor } from 
 import type { BuyerDetailView, Me } from '../../api/types';
 import { DisputesChart, LinkGraph } from './charts';
 import { LabelBadge } from './LabelBadge';
+import { summaryReasons } from '../case/panels/riskSummaryText';
 
 /**
  * One buyer for analysts (and, read-only, supervisors): the score with every reason, disputes
@@ -97,7 +98,8 @@ export function BuyerScreen({
               </Text>
               {view.risk.details.length ? (
                 <Stack gap={4}>
-                  {view.risk.details.map((r) => (
+                  {/* Read as one list: the context every sign of intent ends with, said once. */}
+                  {withContextOnce(view.risk.details).map((r) => (
                     <Group key={r.code + r.text} gap="xs" wrap="nowrap" align="flex-start">
                       <Box
                         mt={7}
@@ -262,4 +264,13 @@ function FlagControls({ view }: { view: BuyerDetailView }) {
       </Group>
     </Paper>
   );
+}
+
+/** The reasons' texts with the shared context sentence kept on the first that carries it. */
+function withContextOnce<T extends { text: string }>(details: readonly T[]): T[] {
+  const texts = summaryReasons(
+    details.map((d) => d.text),
+    details.length,
+  );
+  return details.map((d, i) => ({ ...d, text: texts[i]! }));
 }

@@ -5,6 +5,7 @@ import { humanize, riskColor } from '../../../ui/format';
 import { useNow } from '../../../ui/clock';
 import type { CaseView } from '../../../api/types';
 import { PartyFacts, PartyHead } from './PartyParts';
+import { summaryReasons } from './riskSummaryText';
 
 export function BuyerPanel({ view }: { view: CaseView }) {
   const now = useNow();
@@ -45,7 +46,8 @@ export function BuyerPanel({ view }: { view: CaseView }) {
         </Group>
         {risk.reasons.length > 0 ? (
           <List size="sm" spacing={2} withPadding>
-            {risk.reasons.map((r) => (
+            {/* Read as one list: the context every sign of intent ends with, said once. */}
+            {summaryReasons(risk.reasons, risk.reasons.length).map((r) => (
               <List.Item key={r}>{r}</List.Item>
             ))}
           </List>
