@@ -143,6 +143,16 @@ describe('the list and the buyer', () => {
     expect(d.linked[0]!.via).toEqual([{ kind: 'device', value: 'dv-1' }]);
   });
 
+  it('risk.get lists every account of a ring of twelve sharing one device, riskiest first (the page once left out any value shared by more than 8)', async () => {
+    const ring = Array.from({ length: 12 }, (_, i) => `B-RING-${String(i).padStart(2, '0')}`);
+    for (const b of ring) await ok('intake.dispute', dispute(b, { device: ['dv-ring'] }, true), INTAKE);
+    const d = await ok<BuyerDetailView>('risk.get', { buyerId: ring[0]! }, A1);
+    expect(d.linked.map((l) => l.accountId).sort()).toEqual(ring.slice(1));
+    const scores = d.linked.map((l) => l.score ?? -1);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(d.linkGroupLimit).toBeGreaterThanOrEqual(12);
+  });
+
   it('after a flag the list shows the label and filters by it; history keeps every label', async () => {
     const flag = await call(
       'account.flag',

@@ -13,10 +13,12 @@ import {
   riskScoresOf,
 } from '../../db/repos/risk/analyst';
 import type { Reader } from '../../db/tx';
+import { RISK_MODEL } from '../../engine/risk/model';
 import { buyerRisk, listBuyerRisks } from './buyer-risk';
 
 /** A link value shared by more accounts than this says nothing about the buyer (a shared office, a carrier depot). */
-const LINK_CAP = 8;
+/** The model's own limit (engine/risk/model.ts linkCap): the page shows the links the score counts. */
+const LINK_CAP = RISK_MODEL.linkCap;
 const MAX_CASES = 200;
 
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(Number(ms)).toISOString());
@@ -112,13 +114,17 @@ export async function riskGet(db: Reader, buyerId: string, now?: number): Promis
       outcome: outcomeOf.get(c.id) ?? null,
       openedAt: iso(c.opened_at)!,
     })),
-    linked: linkedIds.map((id) => ({
-      accountId: id,
-      name: accById.get(id)?.name ?? id,
-      country: accById.get(id)?.country ?? '',
-      score: scoreById.get(id) ?? null,
-      label: (accById.get(id)?.label as AccountLabel | null) ?? null,
-      via: linked.get(id)!,
-    })),
+    // Riskiest first: the graph draws the first dozen of up to LINK_CAP − 1.
+    linked: linkedIds
+      .map((id) => ({
+        accountId: id,
+        name: accById.get(id)?.name ?? id,
+        country: accById.get(id)?.country ?? '',
+        score: scoreById.get(id) ?? null,
+        label: (accById.get(id)?.label as AccountLabel | null) ?? null,
+        via: linked.get(id)!,
+      }))
+      .sort((a, b) => (b.score ?? -1) - (a.score ?? -1) || (a.accountId < b.accountId ? -1 : 1)),
+    linkGroupLimit: LINK_CAP,
   };
 }

@@ -58,6 +58,7 @@ export const BuyerDetailView = z.object({
       openedAt: z.string(),
     }),
   ),
+  /** Accounts sharing a device, address or payment value with this buyer, riskiest first. */
   linked: z.array(
     z.object({
       accountId: z.string(),
@@ -68,6 +69,8 @@ export const BuyerDetailView = z.object({
       via: z.array(z.object({ kind: z.string(), value: z.string() })),
     }),
   ),
+  /** A value shared by more accounts than this is a place (a parcel locker, an office): the model and this list leave it out. */
+  linkGroupLimit: z.number().int(),
 });
 export type BuyerDetailView = z.output<typeof BuyerDetailView>;
 

@@ -170,6 +170,7 @@ export function BuyerScreen({
             <LinkGraph
               buyer={{ id: b.id, name: b.name, score: view.risk.score, label: b.label }}
               linked={view.linked}
+              linkGroupLimit={view.linkGroupLimit}
               onOpen={onOpenBuyer}
             />
           </Section>

@@ -130,16 +130,19 @@ const nodeColor = (score: number | null, label: string | null) =>
 export function LinkGraph({
   buyer,
   linked,
+  linkGroupLimit,
   onOpen,
 }: {
   buyer: { id: string; name: string; score: number; label: string | null };
   linked: BuyerDetailView['linked'];
+  linkGroupLimit: number;
   onOpen: (buyerId: string) => void;
 }) {
   if (!linked.length)
     return (
       <Text fz="sm" c="dimmed">
-        No account shares a device, address or payment detail with this buyer (values shared by more than 8 accounts are ignored).
+        No account shares a device, address or payment detail with this buyer (a value shared by more than {linkGroupLimit} accounts is a
+        place, such as a parcel locker or an office, and is left out).
       </Text>
     );
   const shown = linked.slice(0, 12);
