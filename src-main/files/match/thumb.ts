@@ -112,11 +112,14 @@ function bilinear(a: ArrayLike<number>, w: number, h: number, x: number, y: numb
   return (a[y0 * w + x0]! * (1 - fx) + a[y0 * w + x1]! * fx) * (1 - fy) + (a[y1 * w + x0]! * (1 - fx) + a[y1 * w + x1]! * fx) * fy;
 }
 
+/** Mean |Cb − 128| + |Cr − 128| below which a picture counts as having no colour. */
+const COLOURLESS_MEAN_CHROMA = 2;
+
 /** True when the picture has (almost) no colour: a grayscale copy, or a grey product on a grey backdrop. */
 function colourless(t: Thumb): boolean {
   let s = 0;
   for (let i = 0; i < t.cb.length; i++) s += Math.abs(t.cb[i]! - 128) + Math.abs(t.cr[i]! - 128);
-  return s / t.cb.length < 2;
+  return s / t.cb.length < COLOURLESS_MEAN_CHROMA;
 }
 
 /** `colourless` over the places of `q` where stored pixels land (QX/QY, NaN outside). */
@@ -130,7 +133,7 @@ function colourlessWhere(q: Thumb, QX: Float32Array, QY: Float32Array): boolean 
     s += Math.abs(bilinear(q.cb, q.w, q.h, x, y) - 128) + Math.abs(bilinear(q.cr, q.w, q.h, x, y) - 128);
     n++;
   }
-  return n === 0 || s / n < 2;
+  return n === 0 || s / n < COLOURLESS_MEAN_CHROMA;
 }
 
 export interface Agreement {
