@@ -52,34 +52,76 @@ test.describe('at 1440 × 900', () => {
 test.describe('at 1024 × 700', () => {
   test.use({ viewport: { width: 1024, height: 700 } });
 
-  test('Decide: the Reasons box starts in view, above the templates (a buyer without risk signals)', async ({ page }) => {
+  test('Decide: the Reasons box and the Decide button start in view, for a buyer without risk signals and a risky one', async ({
+    page,
+  }) => {
     await signIn(page, demoUser('tomas'));
-    // A buyer with signs adds a summary of up to four lines above the outcome (CI: -36 px for a
-    // buyer at 77); this checks the dialog's own layout, on a case whose buyer scores 0.
+    // A buyer scoring 0 (the dialog's own layout), then a risky one whose summary once took four
+    // lines above the outcome (CI: the field at -36 px for a buyer at 77): at 1024 × 700 and 640.
     const open = await api<{ rows: Array<{ id: string; buyerScore: number | null }> }>(page, 'queue.list', {
       scope: 'unassigned',
       limit: 100,
     });
-    const caseId = open.rows.find((r) => r.buyerScore === 0)?.id;
-    expect(caseId, 'an unassigned case whose buyer scores 0').toBeTruthy();
-    await api(page, 'case.claim', { caseId });
-    await page.goto(`/#/case/${caseId}`);
-    await expect(page.getByTestId('case-headline')).toBeVisible();
-    await page.keyboard.press('d');
-    const dialog = page.getByTestId('decide-form');
-    await expect(dialog).toBeVisible();
-    await dialog.getByTestId('outcome-partial').click();
-    // Seen in the 1024 × 700 screenshot: only the Reasons label showed, the field below the fold.
-    const visible = await dialog.getByRole('textbox', { name: 'Reasons' }).evaluate((el) => {
-      const column = el.closest('.dialog-column')!;
-      const r = el.getBoundingClientRect();
-      const c = column.getBoundingClientRect();
-      return { scrolled: column.scrollTop, shown: Math.round(Math.min(r.bottom, c.bottom, window.innerHeight) - Math.max(r.top, c.top)) };
-    });
-    expect(visible.scrolled).toBe(0);
-    // Three lines of text or more (~22 px each) without scrolling.
-    expect(visible.shown).toBeGreaterThanOrEqual(66);
-    await page.screenshot({ path: `${SCREENS}/fit-decide-1024x700.png` });
+    const calm = open.rows.find((r) => r.buyerScore === 0)?.id;
+    expect(calm, 'an unassigned case whose buyer scores 0').toBeTruthy();
+    let risky: string | undefined;
+    for (const r of open.rows.filter((x) => (x.buyerScore ?? 0) >= 70)) {
+      const v = await api<{ buyerRisk: { reasons: string[] } }>(page, 'case.get', { caseId: r.id });
+      if (v.buyerRisk.reasons.length >= 4) {
+        risky = r.id;
+        break;
+      }
+    }
+    expect(risky, 'an unassigned case whose buyer scores 70 or more with four reasons or more').toBeTruthy();
+    for (const caseId of [calm!, risky!]) {
+      await api(page, 'case.claim', { caseId });
+      await page.setViewportSize({ width: 1024, height: 700 });
+      await page.goto(`/#/case/${caseId}`);
+      await expect(page.getByTestId('case-headline')).toBeVisible();
+      await page.keyboard.press('d');
+      const dialog = page.getByTestId('decide-form');
+      await expect(dialog).toBeVisible();
+      await dialog.getByTestId('outcome-partial').click();
+      for (const height of [700, 640]) {
+        await page.setViewportSize({ width: 1024, height });
+        await page.waitForTimeout(300);
+        const label = `${caseId === calm ? 'calm' : 'risky'} buyer at 1024 × ${height}`;
+        // Seen in the 1024 × 700 screenshot: only the Reasons label showed, the field below the fold.
+        const visible = await dialog.getByRole('textbox', { name: 'Reasons' }).evaluate((el) => {
+          const column = el.closest('.dialog-column')!;
+          const r = el.getBoundingClientRect();
+          const c = column.getBoundingClientRect();
+          return {
+            scrolled: column.scrollTop,
+            shown: Math.round(Math.min(r.bottom, c.bottom, window.innerHeight) - Math.max(r.top, c.top)),
+          };
+        });
+        expect.soft(visible.scrolled, label).toBe(0);
+        // Three lines of text or more (~22 px each) without scrolling.
+        expect.soft(visible.shown, label).toBeGreaterThanOrEqual(66);
+        // The send button inside the window, and the buyer's risk still shown (issue 17, item 5).
+        const send = (await dialog.getByRole('button', { name: 'Decide and send the letters' }).boundingBox())!;
+        expect.soft(send.y + send.height, label).toBeLessThanOrEqual(height);
+        const risk = (await dialog.getByTestId('decide-risk').boundingBox())!;
+        expect.soft(risk.y, label).toBeGreaterThanOrEqual(0);
+        await page.screenshot({ path: `${SCREENS}/fit-decide-${caseId === calm ? '' : 'risky-'}1024x${height}.png` });
+      }
+      if (caseId === risky) {
+        // The summary keeps two lines; the rest opens by keyboard from its button, which says its state.
+        const more = dialog.getByTestId('decide-risk-more');
+        await expect(more).toHaveAttribute('aria-expanded', 'false');
+        const clamped = (await dialog.getByTestId('decide-risk-text').boundingBox())!.height;
+        await more.focus();
+        await page.keyboard.press('Enter');
+        await expect(more).toHaveAttribute('aria-expanded', 'true');
+        await expect(dialog).toBeVisible(); // Enter on it neither sent the form nor closed the dialog
+        expect((await dialog.getByTestId('decide-risk-text').boundingBox())!.height).toBeGreaterThan(clamped + 10);
+        await page.keyboard.press('Enter');
+        await expect(more).toHaveAttribute('aria-expanded', 'false');
+      }
+      await page.keyboard.press('Escape');
+      await expect(dialog).toBeHidden();
+    }
   });
 
   test('the case headline wraps without a line starting with its separator', async ({ page }) => {
