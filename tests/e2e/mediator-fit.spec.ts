@@ -172,6 +172,44 @@ async function cutCells(page: Page): Promise<string[]> {
   );
 }
 
+/**
+ * The widest blank between two neighbouring columns' texts over the rows in view: from the right
+ * edge of the widest text of one column to the left edge of the leftmost text of the next (the
+ * last column's room after its text is the row's end, not a gap).
+ */
+async function widestGap(page: Page): Promise<{ gap: number; between: string }> {
+  return page.getByTestId('queue-list').evaluate((list) => {
+    const textBox = (cell: Element) => {
+      let left = Infinity;
+      let right = -Infinity;
+      const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        if (!n.textContent?.trim()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        const r = range.getBoundingClientRect();
+        if (r.width === 0) continue;
+        left = Math.min(left, r.left);
+        right = Math.max(right, r.right);
+      }
+      return { left, right };
+    };
+    const rows = [...list.querySelectorAll('[data-testid="queue-row"]')].filter((r) => {
+      const b = r.getBoundingClientRect();
+      return b.top >= 0 && b.bottom <= window.innerHeight;
+    });
+    const heads = [...list.querySelectorAll('[role="columnheader"]')].map((h) => h.textContent ?? '');
+    const columns = heads.map((_, i) => rows.map((r) => textBox(r.querySelectorAll('[role="gridcell"]')[i]!)));
+    let widest = { gap: 0, between: '' };
+    for (let i = 0; i + 1 < columns.length; i++) {
+      const right = Math.max(...columns[i]!.map((b) => b.right).filter(Number.isFinite));
+      const left = Math.min(...columns[i + 1]!.map((b) => b.left).filter(Number.isFinite));
+      if (left - right > widest.gap) widest = { gap: Math.round(left - right), between: `${heads[i]} / ${heads[i + 1]}` };
+    }
+    return widest;
+  });
+}
+
 async function expectQueueWhole(page: Page, tab: RegExp, label: string): Promise<void> {
   await page.getByRole('tab', { name: tab }).click();
   await expect(page.getByTestId('queue-row').first()).toBeVisible({ timeout: 30_000 });
@@ -180,6 +218,9 @@ async function expectQueueWhole(page: Page, tab: RegExp, label: string): Promise
   // And the list does not scroll sideways.
   const list = page.getByTestId('queue-list');
   expect(await list.evaluate((el) => el.scrollWidth <= el.clientWidth + 1), `${label} ${String(tab)} sideways`).toBe(true);
+  // Nor does a wide window leave a wide blank between two columns (at 1920: 370 px between Reason and Claim).
+  const gap = await widestGap(page);
+  expect(gap.gap, `${label} ${String(tab)}: the blank between ${gap.between}`).toBeLessThanOrEqual(160);
   await page.screenshot({ path: `${SCREENS}/fit-queue-${String(tab).replace(/\W/g, '')}-${label}.png` });
 }
 
@@ -206,6 +247,15 @@ for (const size of [
         const sup = await context.newPage();
         await signIn(sup, demoUser('amara'));
         await expectQueueWhole(sup, /All open/, label);
+        // The widest window the desk supports, in the same sessions (a sign-in less per size).
+        if (size.width === 1920)
+          for (const [p, tab] of [
+            [page, /Unassigned/],
+            [sup, /All open/],
+          ] as const) {
+            await p.setViewportSize({ width: 2560, height: 1440 });
+            await expectQueueWhole(p, tab, `2560x1440-${locale}`);
+          }
         await context.close();
       });
     });

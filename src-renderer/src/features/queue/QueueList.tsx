@@ -43,25 +43,57 @@ const PREFETCH_ROWS = 60;
 // ellipsised: the whole row fits a 1024-pixel window without scrolling sideways. The floors
 // hold typical values whole at 1024 (issue 17): a reason with its detail on a second line
 // ("Not received" / "no tracking information"), a buyer's name over their country; the claim and the
-// next step keep their floors there (a claim to 999,999.00 KZT) and share wider windows with
-// them (flexible, not fixed maxima, which a grid fills before any flexible column: the claim
-// took 28 px of room while the buyer's name was cut).
-const COLUMNS = (withAssignee: boolean) =>
-  [
+// next step keep their floors there (a claim to 999,999.00 KZT). The room above the floors is
+// shared by weight up to each column's ceiling, what is left goes to the last column (after its
+// text: the row's end). In `fr` alone the reason took 1.4 shares of any width, and at 1920 a
+// 520-pixel blank stood between "Damaged" and its claim; fixed maxima in the template would be
+// filled before any `fr` column (the claim took 28 px of room while the buyer's name was cut).
+const FLEXIBLE = [
+  { floor: 146, weight: 1.4, ceiling: 220 }, // reason: its detail ("no tracking information") on a second line
+  { floor: 100, weight: 0.5, ceiling: 130 }, // claim, right-aligned against the buyer
+  { floor: 154, weight: 1, ceiling: 280 }, // buyer: a long name on one line
+  { floor: 136, weight: 0.8, ceiling: Infinity }, // next deadline (or waiting time), last
+] as const;
+
+/** The flexible columns' widths, given the `room` a row has above the floors: shared by weight up to the ceilings. */
+function flexibleWidths(room: number): number[] {
+  const widths: number[] = FLEXIBLE.map((c) => c.floor);
+  let left = Math.max(0, room);
+  let open = FLEXIBLE.map((_, i) => i);
+  while (left > 0.5 && open.length > 0) {
+    const share = left / open.reduce((sum, i) => sum + FLEXIBLE[i]!.weight, 0);
+    const capped = open.filter((i) => widths[i]! + share * FLEXIBLE[i]!.weight >= FLEXIBLE[i]!.ceiling);
+    if (capped.length === 0) {
+      for (const i of open) widths[i] = widths[i]! + share * FLEXIBLE[i]!.weight;
+      break;
+    }
+    for (const i of capped) {
+      left -= FLEXIBLE[i]!.ceiling - widths[i]!;
+      widths[i] = FLEXIBLE[i]!.ceiling;
+    }
+    open = open.filter((i) => !capped.includes(i));
+  }
+  return widths.map((w) => Math.floor(w));
+}
+
+const COLUMNS = (withAssignee: boolean, width: number) => {
+  const [reason, claim, buyer] = flexibleWidths(width - FLOOR(withAssignee));
+  return [
     '4px', // urgency stripe
     '104px', // case (and who else has it open)
     '124px', // status ("Awaiting evidence" takes 122 px)
-    'minmax(146px, 1.4fr)', // reason
-    'minmax(100px, 0.5fr)', // claim
-    'minmax(154px, 1fr)', // buyer (a long name takes two lines)
+    `${reason}px`,
+    `${claim}px`,
+    `${buyer}px`, // a long name takes two lines
     '56px', // risk (the score badge; the header's sort arrow needs the extra 8 px)
     '88px', // escalated: the day over the time; the header with its sort arrow needs the 88 px
     ...(withAssignee ? ['76px'] : []),
-    'minmax(136px, 0.8fr)', // next deadline
+    `minmax(${FLEXIBLE[3].floor}px, 1fr)`, // next deadline: the rest of the row
   ].join(' ');
+};
 /** The columns' floors with their gaps and the row's right padding (.q-grid): narrower than this the list scrolls sideways. */
 const FLOOR = (withAssignee: boolean) =>
-  4 + 104 + 124 + 146 + 100 + 154 + 56 + 88 + (withAssignee ? 76 : 0) + 136 + (withAssignee ? 9 : 8) * 10 + 8;
+  4 + 104 + 124 + 56 + 88 + (withAssignee ? 76 : 0) + FLEXIBLE.reduce((sum, c) => sum + c.floor, 0) + (withAssignee ? 9 : 8) * 10 + 8;
 
 interface Props {
   scope: QueueScope;
@@ -109,7 +141,7 @@ export function QueueList({
   // the status (at 1024 wide the column made the list scroll sideways, hiding the next deadline).
   const assignee: AssigneePlace = scope !== 'all' ? null : width >= FLOOR(true) ? 'column' : 'under';
   const withAssignee = assignee === 'column';
-  const template = COLUMNS(withAssignee);
+  const template = COLUMNS(withAssignee, width);
 
   useLayoutEffect(() => {
     const el = scroller.current;
