@@ -74,7 +74,7 @@ export function BuyersScreen({ me, onOpen, active }: { me: Me; onOpen: (buyerId:
               <Table.Th>Buyer</Table.Th>
               <Table.Th w={80}>Country</Table.Th>
               <Table.Th w={80}>Score</Table.Th>
-              <Table.Th w={170}>Label</Table.Th>
+              <Table.Th w={130}>Label</Table.Th>
               <Table.Th>Top reason</Table.Th>
               <Table.Th w={150} ta="right" style={{ whiteSpace: 'nowrap' }}>
                 Orders / disputes
@@ -94,7 +94,8 @@ export function BuyersScreen({ me, onOpen, active }: { me: Me; onOpen: (buyerId:
                   {i + 1}
                 </Table.Td>
                 <Table.Td>
-                  <Text fz="sm" fw={600} lh={1.3}>
+                  {/* On one line: at 1024 × 700 names broke over two ("Yulia / Morozova") while Top reason ellipsised. */}
+                  <Text fz="sm" fw={600} lh={1.3} style={{ whiteSpace: 'nowrap' }}>
                     {r.name}
                   </Text>
                   <Text fz="xs" c="dimmed" lh={1.3}>

@@ -44,7 +44,8 @@ export function FairnessPanel({ active }: { active: boolean }) {
           </Alert>
         ))
       )}
-      <Table verticalSpacing={4} fz="xs" data-testid="fairness-table">
+      {/* Six short columns: as wide as the panel, at 1920 × 1080 they held 490 px of figures in 1,850. */}
+      <Table verticalSpacing={4} fz="xs" maw={900} data-testid="fairness-table">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Group</Table.Th>

@@ -194,7 +194,19 @@ export function LinkGraph({
           <text x={cx} y={cy + 4} fontSize={12} fontWeight={700} textAnchor="middle" fill="white">
             {buyer.score}
           </text>
-          <text x={cx} y={cy + 36} fontSize={11} fontWeight={600} textAnchor="middle" fill="var(--mantine-color-dark-7)">
+          {/* A white halo: the edges to the lower nodes ran through the name ("Elena Sokolova", 12 links at 1024 × 700). */}
+          <text
+            x={cx}
+            y={cy + 36}
+            fontSize={11}
+            fontWeight={600}
+            textAnchor="middle"
+            fill="var(--mantine-color-dark-7)"
+            stroke="white"
+            strokeWidth={4}
+            strokeLinejoin="round"
+            paintOrder="stroke"
+          >
             {buyer.name}
           </text>
         </g>
