@@ -83,7 +83,8 @@ export function PolicyEditor({
           </Group>
         </Alert>
       )}
-      <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 420px', gap: 16, alignItems: 'start' }}>
+      {/* The form no wider than 1,240 px: at 2560 × 1440 a deadline's hours and its days in a 1,000-pixel field stood 950 px apart. */}
+      <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1240px) 420px', gap: 16, alignItems: 'start' }}>
         <Stack gap="md" data-testid="policy-form">
           <PolicyDraftForm
             draft={draft}

@@ -146,7 +146,8 @@ export function TeamScreen({ onOpen, active }: { me: Me; onOpen: (caseId: string
             />
           </Group>
 
-          <div className="sv-card" style={{ marginBottom: 'var(--mantine-spacing-md)' }}>
+          {/* No wider than its columns want (as wide as the stats above): at 2560 × 1440 the Mediator column took 1,290 px for names of 130. */}
+          <div className="sv-card" style={{ marginBottom: 'var(--mantine-spacing-md)', maxWidth: 1600 }}>
             <div className="sv-card-head">
               <span className="sv-card-title">Mediators · {members.length}</span>
               <MixLegend />
