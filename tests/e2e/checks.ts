@@ -153,3 +153,60 @@ export async function violations(page: Page, screen: string): Promise<string[]> 
       (v) => `${screen} at ${size?.width}×${size?.height}: ${v.id} (${v.impact}) ${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')}`,
     );
 }
+
+/**
+ * Tables a wide window stretched: more than `limit` of their width blank (the columns' widest
+ * content against the table's width: the policy's rates stood 1,550 px from their reasons at
+ * 2560 × 1440, the fairness monitor's six columns held 490 px of figures in 1,850), or one column
+ * more than 1,000 px wider than its content (the team table's Mediator: 1,290 px for names of 130).
+ * Content is text, and elements without element children (inputs, bars); tables under 1,000 px
+ * are left alone.
+ */
+export async function stretchedTables(page: Page, limit = 0.6): Promise<LayoutProblem[]> {
+  return page.evaluate((limit) => {
+    const problems: Array<{ what: string; detail: string }> = [];
+    const extent = (cell: Element) => {
+      let left = Infinity;
+      let right = -Infinity;
+      const add = (r: DOMRect) => {
+        if (r.width === 0 || r.height === 0) return;
+        left = Math.min(left, r.left);
+        right = Math.max(right, r.right);
+      };
+      const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        if (!n.textContent?.trim()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        add(range.getBoundingClientRect());
+      }
+      for (const el of cell.querySelectorAll('*'))
+        if (el.childElementCount === 0 && !el.textContent?.trim()) add(el.getBoundingClientRect());
+      return Number.isFinite(left) ? right - left : 0;
+    };
+    for (const table of document.querySelectorAll('table')) {
+      const t = table.getBoundingClientRect();
+      if (t.width < 1000 || t.height === 0 || table.closest('.mantine-VisuallyHidden-root')) continue;
+      let hidden = false;
+      for (let a: Element | null = table; a && !hidden; a = a.parentElement) hidden = getComputedStyle(a).visibility === 'hidden';
+      if (hidden) continue;
+      const heads = [...table.querySelectorAll('thead tr:last-child th')];
+      if (heads.length < 2) continue;
+      const widest = heads.map((th) => extent(th));
+      for (const tr of table.querySelectorAll('tbody tr')) {
+        const cells = [...tr.children];
+        if (cells.length !== heads.length) continue;
+        cells.forEach((td, i) => (widest[i] = Math.max(widest[i]!, extent(td))));
+      }
+      const blank = 1 - widest.reduce((a, b) => a + b, 0) / t.width;
+      const widestBlank = Math.max(...heads.map((h, i) => h.getBoundingClientRect().width - widest[i]!));
+      const name = table.getAttribute('data-testid') ?? table.closest('[data-testid]')?.getAttribute('data-testid') ?? 'table';
+      if (blank > limit || widestBlank > 1000)
+        problems.push({
+          what: 'table stretched',
+          detail: `${name}: ${Math.round(blank * 100)} % of ${Math.round(t.width)} px blank (columns ${heads.map((h, i) => `${(h.textContent ?? '').trim() || '·'} ${Math.round(widest[i]!)}/${Math.round(h.getBoundingClientRect().width)}`).join(', ')})`,
+        });
+    }
+    return problems;
+  }, limit);
+}

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { layoutProblems, SUPPORTED_SIZES } from './checks';
+import { layoutProblems, stretchedTables, SUPPORTED_SIZES } from './checks';
 import { api, demoUser, SCREENS, signIn } from './helpers';
 
 /**
@@ -7,14 +7,16 @@ import { api, demoUser, SCREENS, signIn } from './helpers';
  * 1920×1080, and the ends of the supported range, 1024×640 and 2560×1440): a screenshot of
  * each into test-results/screens/ (for people to judge), and
  * the layout checks a mediator notices first: nothing runs off to the right, no pane
- * scrolls sideways, and no button is cut off or overlapped by its own key badge.
+ * scrolls sideways, no button is cut off or overlapped by its own key badge, and no table is
+ * stretched mostly blank across a wide window.
  */
 const SIZES = SUPPORTED_SIZES;
 
 async function check(page: Page, name: string, size: { width: number; height: number }) {
   await page.waitForTimeout(400); // transitions and the one-second clock settle
   await page.screenshot({ path: `${SCREENS}/sizes/${size.width}x${size.height}/${name}.png` });
-  const problems = await layoutProblems(page);
+  // And no table a wide window stretched (the team's, the policy's rates, the fairness monitor's, a buyer's cases).
+  const problems = [...(await layoutProblems(page)), ...(await stretchedTables(page))];
   expect.soft(problems, `${name} at ${size.width}×${size.height}`).toEqual([]);
 }
 
