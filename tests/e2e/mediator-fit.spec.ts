@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { violations } from './checks';
 import { api, demoUser, farDecision, SCREENS, signIn } from './helpers';
 
 /**
@@ -116,6 +117,8 @@ test.describe('at 1024 × 700', () => {
         await expect(more).toHaveAttribute('aria-expanded', 'true');
         await expect(dialog).toBeVisible(); // Enter on it neither sent the form nor closed the dialog
         expect((await dialog.getByTestId('decide-risk-text').boundingBox())!.height).toBeGreaterThan(clamped + 10);
+        // The button and the opened summary pass axe-core's WCAG 2.2 AA rules (contrast on the risk colour, name, state).
+        expect(await violations(page, 'decide dialog, risk summary open')).toEqual([]);
         await page.keyboard.press('Enter');
         await expect(more).toHaveAttribute('aria-expanded', 'false');
       }
