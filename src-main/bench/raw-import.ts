@@ -15,6 +15,7 @@ import { ndjsonLines } from '../util/ndjson-lines';
 import BetterSqlite3 from 'better-sqlite3';
 import { contentHash } from '../app/intake/intake';
 import type { Dispute } from '../contract/dispute';
+import { toMs } from '../contract/primitives';
 
 export interface RawImportResult {
   read: number;
@@ -22,7 +23,8 @@ export interface RawImportResult {
   seconds: number;
 }
 
-const ms = (iso: string | null | undefined): number | null => (iso ? Date.parse(iso) : null);
+// The same instant reader as the product's rows (the hand-written parser, Date.parse for the rest).
+const ms = (iso: string | null | undefined): number | null => (iso ? toMs(iso) : null);
 
 /** Imports `file` into the (already migrated, empty) SQLite database at `path`. */
 export async function rawImport(path: string, file: string, opts: { now: number; batchSize?: number }): Promise<RawImportResult> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DeliveryStatus, Party, Reason, Remedy, LinkKind } from './domain';
-import { Currency, Id, Instant, Minor, PositiveMinor, RequiredText, Sha256, Text } from './primitives';
+import { Currency, Id, Instant, Minor, PositiveMinor, RequiredText, Sha256, Text, toMs } from './primitives';
 
 const Links = z
   .object({
@@ -145,7 +145,7 @@ function disputeRules(d: Omit<z.infer<typeof DisputeFields>, 'evidence'>, ctx: z
     ctx.addIssue({ code: 'custom', path: ['claim', 'amountMinor'], message: `must not exceed the order total (${d.order.totalMinor})` });
   if (d.order.itemPriceMinor + d.order.shippingMinor > d.order.totalMinor)
     ctx.addIssue({ code: 'custom', path: ['order', 'totalMinor'], message: 'must be at least item price plus shipping' });
-  if (Date.parse(d.escalatedAt) < Date.parse(d.openedAt))
+  if (toMs(d.escalatedAt) < toMs(d.openedAt))
     ctx.addIssue({ code: 'custom', path: ['escalatedAt'], message: 'must not be before openedAt' });
   if (d.buyer.id === d.seller.id) ctx.addIssue({ code: 'custom', path: ['seller', 'id'], message: 'must differ from the buyer id' });
 }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import type { Db } from '../../src-main/db/connect';
 import { importStream, type ImportProblem } from '../../src-main/app/intake/bulk-import';
-import { checkRuns } from '../../src-main/app/intake/check-pool';
+import { checkRuns, WORKER_LINE_CHARS } from '../../src-main/app/intake/check-pool';
 import { runCaseCommand } from '../../src-main/app/case/commands';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { DIALECTS, openTestDb } from './harness';
@@ -88,6 +88,31 @@ describe.each(DIALECTS)('import on $name', ({ url }) => {
     } finally {
       await other.destroy();
     }
+  });
+
+  it("checks a line too long for a worker's small heap on the importing thread, in its place", async () => {
+    const [a, b, c] = good;
+    // Valid (5,000 messages of 20,000 characters are allowed): ~600,000 characters.
+    const long = {
+      ...structuredClone(b!),
+      messages: Array.from({ length: 40 }, (_, i) => ({ at: b!.openedAt, by: 'buyer', text: `${i} ${'x'.repeat(15_000)}` })),
+    };
+    const longBad = { ...long, id: 'BAD-LONG', reason: 'nope' };
+    expect(JSON.stringify(long).length).toBeGreaterThan(WORKER_LINE_CHARS);
+    const problems: ImportProblem[] = [];
+    const before = { ...checkRuns };
+    const { created, refused } = await importStream(db, lines([a, long, longBad, c]), {
+      now: NOW,
+      batchSize: 2,
+      checkWorkers: 1,
+      onProblem: (p) => problems.push(p),
+    });
+    expect(checkRuns.inProcessLines - before.inProcessLines).toBe(2);
+    expect(checkRuns.workerChunks - before.workerChunks).toBeGreaterThan(0);
+    expect({ created, refused }).toEqual({ created: 3, refused: 1 });
+    expect(problems).toMatchObject([{ line: 3, id: 'BAD-LONG', field: 'reason' }]);
+    const stored = await db.selectFrom('messages').select(db.fn.countAll<number>().as('n')).where('case_id', '=', b!.id).executeTakeFirst();
+    expect(Number(stored?.n)).toBe(40);
   });
 
   it('changes nothing on an identical re-import, replaces a waiting case, refuses a taken one (DUPLICATE)', async () => {
