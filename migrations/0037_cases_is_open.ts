@@ -21,6 +21,9 @@ import { dialectOf } from './dialect-helpers';
  *   in_review) and a request for evidence (-> awaiting_evidence) rewrote a leaf page of each of
  *   them although the case stayed open: 4 of the ~28 WAL pages a claim commits, 4 of ~33 for a
  *   request. A status change between two open states now writes none of them.
+ * - cases_by_assignee (0001: assignee_id, status, next_due_at) is dropped: its last reader, the
+ *   team view's open tallies per member, reads cases_mine_overdue by `is_open = 1` instead, and
+ *   a claim wrote two of its leaves (one for a request for evidence).
  * - The backfill runs while no index reads the column.
  */
 const CLOSED = `('closed', 'appealed', 'final')`;
@@ -39,7 +42,7 @@ export const OPEN_ONLY_INDEXES = [
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
-  for (const name of OPEN_ONLY_INDEXES) await sql`DROP INDEX IF EXISTS ${sql.raw(name)}`.execute(db);
+  for (const name of [...OPEN_ONLY_INDEXES, 'cases_by_assignee']) await sql`DROP INDEX IF EXISTS ${sql.raw(name)}`.execute(db);
   if (dialectOf(db) === 'sqlite') {
     await db.schema
       .alterTable('cases')
@@ -69,6 +72,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   }
   await db.schema.alterTable('cases').dropColumn('is_open').execute();
   await createOpenIndexes(db, sql.raw(`WHERE status NOT IN ${CLOSED}`));
+  await sql`CREATE INDEX cases_by_assignee ON cases (assignee_id, status, next_due_at)`.execute(db);
 }
 
 /** The open-only indexes, their columns as 0011, 0012, 0024, 0034 and 0036 made them, on the given predicate. */

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDisputes } from '../../src-main/app/intake/intake';
+import { planOfFirstQuery } from '../../src-main/bench/capture';
+import { teamTallies } from '../../src-main/db/repos/team';
 import { Dispute } from '../../src-main/contract/dispute';
 import type { Db } from '../../src-main/db/connect';
 import { dialectOf } from '../../src-main/db/dialect';
@@ -57,6 +59,17 @@ describe.each(DIALECTS)('cases.is_open on $name', ({ url }) => {
     );
     expect(Object.keys(predicates).sort()).toEqual([...OPEN_ONLY_INDEXES].sort());
     for (const [name, where] of Object.entries(predicates)) expect(where, name).toMatch(/^\(?is_open = 1\)?$/);
+  });
+
+  it("reads the team view's open tallies per member through cases_mine_overdue (cases_by_assignee is gone)", async () => {
+    const { sql: text, plan } = await planOfFirstQuery(
+      db,
+      (d) => teamTallies(d, ['m1', 'm2'], 0, NOW),
+      (q) => /is_open = 1/.test(q),
+    );
+    expect(text).toMatch(/group by/i);
+    // PostgreSQL picks among the open-only indexes by its statistics (on three cases, any of them).
+    expect(plan.join('\n')).toMatch(dialectOf(db) === 'sqlite' ? /cases_mine_overdue/ : /cases_(mine|open)_by_\w+|cases_mine_overdue/);
   });
 
   it('follows a status written by a plain UPDATE, open to open, to closed, back to open', async () => {

@@ -8,7 +8,7 @@ import type { Reader } from '../tx';
 
 /**
  * The queue's queries: keyset-paged index walks over `cases_queue`, `cases_by_escalation`,
- * `cases_by_assignee` and `cases_by_buyer`, the tab counts and the search probes. Which walk
+ * `cases_mine_overdue` and `cases_by_buyer`, the tab counts and the search probes. Which walk
  * a page takes and how its rows become QueueRows is app/queue/queue.ts's; the plans are
  * asserted by tests/db/queue-plan.test.ts and tests/contract/desk-plans.test.ts.
  */
