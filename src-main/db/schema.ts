@@ -97,6 +97,11 @@ export interface CasesTable {
   updated_at: number;
   /** The buyer's stored score (buyer_risk.score), -1 while not scored: kept by db/repos/risk/case-scores.ts (migrations/0034). */
   buyer_score: Generated<number>;
+  /**
+   * 1 while open (not closed, appealed or final), else 0: written by the database only (a generated column on
+   * PostgreSQL, triggers on SQLite; migrations/0037), read by the open-only indexes' predicate `is_open = 1`.
+   */
+  is_open: Generated<number>;
 }
 export interface NegotiationTable {
   case_id: string;

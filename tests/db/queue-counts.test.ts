@@ -16,7 +16,8 @@ import { DIALECTS, openTestDb } from './harness';
 /**
  * The tab counts come from counters the triggers on `cases` keep (migrations/0011), not from
  * counting the cases. Whatever sequence of commands, imports (a re-import deletes and
- * re-inserts the case), concurrent take-next presses and sweeps ran, they equal a COUNT(*).
+ * re-inserts the case), concurrent take-next presses and sweeps ran, they equal a COUNT(*);
+ * and each case's is_open (migrations/0037, which the database keeps) says what its status says.
  */
 const START = Date.parse('2026-03-10T12:00:00Z');
 const HOUR = 3_600_000;
@@ -156,6 +157,18 @@ describe.each(DIALECTS)('queue counters on $name', ({ url }) => {
           expect(got).toMatchObject(rest);
           expect(got.byStatus).toEqual(byStatus);
         }
+        // The open-only indexes read cases.is_open (migrations/0037): it follows the status whoever wrote it.
+        const wrong = await db
+          .selectFrom('cases')
+          .select(['id', 'status', 'is_open'])
+          .where((eb) =>
+            eb.or([
+              eb.and([eb('status', 'in', [...OPEN_STATUSES]), eb('is_open', '<>', 1)]),
+              eb.and([eb('status', 'not in', [...OPEN_STATUSES]), eb('is_open', '<>', 0)]),
+            ]),
+          )
+          .execute();
+        expect(wrong).toEqual([]);
       }),
       {
         numRuns: 12,

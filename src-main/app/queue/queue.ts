@@ -94,7 +94,7 @@ export async function queuePage(
   opts: { scanWindow?: number } = {},
 ): Promise<QueuePage> {
   if (q.scope === 'mine') return minePage(db, q, me, now);
-  // One assignee's open cases: the same walk over cases_by_assignee as "mine".
+  // One assignee's open cases: the same walk over cases_mine_overdue as "mine".
   if (q.scope === 'all' && q.assignee !== undefined) return minePage(db, q, q.assignee, now);
   const empty: QueuePage = { rows: [], nextCursor: null };
 

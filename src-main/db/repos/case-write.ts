@@ -2,6 +2,7 @@ import { deadlinesChanged, knownPendingDeadlines } from './locked-facts';
 import type { Insertable } from 'kysely';
 import type { CaseEvent, Deadline, NewEvidence } from '../../engine/commands';
 import type { CaseState } from '../../engine/state';
+import { OPEN_STATUSES } from '../../contract/domain';
 import { chunks, groupBy, insertChunked, insertObjects, keysIn } from '../batch';
 import type { Database } from '../schema';
 import type { WriteTx } from '../tx';
@@ -83,7 +84,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
   // The case rows, guarded by version; the same columns with the same new values (and expected version) share one UPDATE.
   const dialect = dialectOf(tx);
   const caseGroups = groupBy(
-    changes.map((change) => ({ id: change.next.id, write: caseRowWrite(change, now) })),
+    changes.map((change) => ({ id: change.next.id, write: caseRowWrite(change, now, dialect) })),
     ({ write }) => JSON.stringify(write),
   );
   for (const group of caseGroups.values()) {
@@ -305,7 +306,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
  * holds them); next_due_at and policy_version with the row's own values when the read took
  * them (rememberStoredColumns), else they are written.
  */
-function caseRowWrite({ prev, next, effects }: CaseChange, now: number) {
+function caseRowWrite({ prev, next, effects }: CaseChange, now: number, dialect: DialectName) {
   const stored = storedCaseColumns(prev);
   const policyVersion = next.decision?.policyVersion ?? null;
   const nextDueAt = effects.deadlines[0]?.dueAt ?? null;
@@ -316,6 +317,9 @@ function caseRowWrite({ prev, next, effects }: CaseChange, now: number) {
     values.push(value);
   };
   if (next.status !== prev.status) set('status', next.status);
+  // SQLite: a case that opens or closes says so itself, sparing the trigger's second UPDATE of the row
+  // (migrations/0037); PostgreSQL computes the column.
+  if (dialect === 'sqlite' && isOpen(next.status) !== isOpen(prev.status)) set('is_open', isOpen(next.status) ? 1 : 0);
   if (next.assignee !== prev.assignee) set('assignee_id', next.assignee);
   if (next.forcedDecision !== prev.forcedDecision) set('forced_decision', next.forcedDecision ? 1 : 0);
   if (next.evidenceRound !== prev.evidenceRound) set('evidence_round', next.evidenceRound);
@@ -325,6 +329,8 @@ function caseRowWrite({ prev, next, effects }: CaseChange, now: number) {
   set('updated_at', now);
   return { columns, values, version: prev.version };
 }
+
+const isOpen = (status: string) => (OPEN_STATUSES as readonly string[]).includes(status);
 
 /** A loaded state's case-row columns that the engine's state does not carry, as they were read. */
 interface StoredCaseColumns {

@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { z } from 'zod';
-import { CaseStatus as CaseStatusSchema, OPEN_STATUSES, type CaseStatus } from '../../contract/domain';
+import { OPEN_STATUSES, type CaseStatus } from '../../contract/domain';
 import type { QueueFilter, QueueSort } from '../../contract/methods';
 import { dialectOf } from '../dialect';
 import type { Database } from '../schema';
@@ -8,7 +8,7 @@ import type { Reader } from '../tx';
 
 /**
  * The queue's queries: keyset-paged index walks over `cases_queue`, `cases_by_escalation`,
- * `cases_by_assignee` and `cases_by_buyer`, the tab counts and the search probes. Which walk
+ * `cases_mine_overdue` and `cases_by_buyer`, the tab counts and the search probes. Which walk
  * a page takes and how its rows become QueueRows is app/queue/queue.ts's; the plans are
  * asserted by tests/db/queue-plan.test.ts and tests/contract/desk-plans.test.ts.
  */
@@ -223,13 +223,13 @@ const isEveryOpenStatus = (statuses: readonly CaseStatus[]) =>
   statuses.length === OPEN_STATUSES.length && OPEN_STATUSES.every((st) => statuses.includes(st));
 
 /**
- * The predicate of the partial index cases_open_by_escalation (migrations/0011), written
- * exactly as there and with literals: SQLite uses a partial index only for a WHERE term
- * identical to the index's, and never for a bound parameter. (As a NOT IN, so the per-state
- * cases_queue cannot serve it and SQLite's planner walks this index in order.)
+ * The predicate of the open-only partial indexes (cases_open_by_escalation and the others,
+ * migrations/0037), written exactly as there and with a literal: SQLite uses a partial index
+ * only for a WHERE term identical to the index's, and never for a bound parameter. No index
+ * leads with is_open, so the per-state cases_queue cannot serve it and SQLite's planner walks
+ * the open index in order.
  */
-const NOT_OPEN = CaseStatusSchema.options.filter((st) => !OPEN_STATUSES.includes(st));
-const openCasesPredicate = sql<boolean>`cases.status NOT IN ${sql.raw(`(${NOT_OPEN.map((st) => `'${st}'`).join(', ')})`)}`;
+const openCasesPredicate = sql<boolean>`cases.is_open = 1`;
 
 /** (key, id) after (k, id) in the sort's direction, written so the index range starts at k. */
 const afterKey = (eb: Eb, sort: CasesSort, sortKey: number, id: string) => {

@@ -56,7 +56,8 @@ export async function teamTallies(db: Reader, ids: string[], since: number, now:
           .as('overdue'),
       ])
       .where('cases.assignee_id', 'in', ids)
-      .where('cases.status', 'in', [...OPEN_STATUSES])
+      // Open, said as cases_mine_overdue's predicate (migrations/0037): each member's open cases by that index.
+      .where(sql<boolean>`cases.is_open = 1`)
       .groupBy('cases.assignee_id')
       .execute(),
     db
