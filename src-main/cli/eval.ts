@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { evaluate, evaluateFamily, evaluateOutside, type EvalReport } from '../eval/evaluate';
 import { TEST_SEEDS, TUNING_SEEDS, seedsOf } from '../eval/family';
 import { fitWeights } from '../eval/fit';
-import { OUTSIDE_SEEDS } from '../eval/outside';
+import { OUTSIDE_SEEDS, OUTSIDE_TUNING_SEEDS } from '../eval/outside';
 import { generatePopulation } from '../eval/population';
 import { ArgError, intFlag, parseArgs } from './args';
 
@@ -12,7 +12,9 @@ import { ArgError, intFlag, parseArgs } from './args';
  * adversarial variant), scores each the way `score` does, and prints one row per draw and
  * the mean and worst case of precision@k, R-precision and the share of unlucky or new honest
  * buyers in the top R, against the goals. `--set test` (default) reads the held-out seeds,
- * `--set tuning` the seeds used for fitting, `--set outside` the outside population (outside.ts); `--seed N` evaluates one population (JSON report).
+ * `--set tuning` the seeds used for fitting, `--set outside` the outside population (outside.ts), `--set outside-tuning`
+ * its tuning draws (seeds 2000–2019: for diagnosis and trying changes; never the published figures); `--seed N`
+ * evaluates one population (JSON report).
  * Exit 0 either way (the table says whether the goals were met); `--write-history` also writes
  * the first draw in the `score` format, for `cli score`.
  */
@@ -20,7 +22,8 @@ const USAGE = `usage: cli eval [--set test|tuning] [--draws N] [--buyers N] [--k
   Scores populations drawn from the evaluation family and prints precision@k, R-precision and the share
   of unlucky or new honest buyers in the top R per draw, with the mean and the worst case against the goals.
   --set test (default: the held-out seeds), tuning (the seeds the weights were fitted on) or outside
-             (src-main/eval/outside.ts: a population written apart from the family, never tuned on)
+             (src-main/eval/outside.ts: a population written apart from the family, never tuned on), or
+             outside-tuning (other draws of that population, seeds 2000–2019: to diagnose and try changes on)
   --draws N  how many draws of the set (default: all 20 / 40 / 5); --seed N one family population as a JSON report
   --buyers N buyers per population (default 12000); --k N the analysts' page (default 100)
   The last column counts the honest buyers of bad sellers among the unlucky or new in the top R.
@@ -51,8 +54,10 @@ export async function runEval(args: string[]): Promise<void> {
   if (buyers < 200) throw new ArgError('--buyers must be at least 200 (fewer leaves too few abusers to measure)');
   if (buyers > 200_000) throw new ArgError('--buyers must be at most 200000');
   const set = String(flags.set ?? 'test');
-  if (set !== 'test' && set !== 'tuning' && set !== 'outside') throw new ArgError(`--set must be test, tuning or outside, got ${set}`);
-  const range = set === 'test' ? TEST_SEEDS : set === 'outside' ? OUTSIDE_SEEDS : TUNING_SEEDS;
+  if (set !== 'test' && set !== 'tuning' && set !== 'outside' && set !== 'outside-tuning')
+    throw new ArgError(`--set must be test, tuning, outside or outside-tuning, got ${set}`);
+  const range =
+    set === 'test' ? TEST_SEEDS : set === 'outside' ? OUTSIDE_SEEDS : set === 'outside-tuning' ? OUTSIDE_TUNING_SEEDS : TUNING_SEEDS;
   const seeds = flags.seed !== undefined ? [intFlag(flags.seed, 'seed', 0)] : seedsOf(range, intFlag(flags.draws, 'draws', range.count));
   if (!seeds.length) throw new ArgError('--draws must be at least 1');
   if (flags.fit) {
@@ -82,7 +87,7 @@ export async function runEval(args: string[]): Promise<void> {
     if (!flags.json) out(drawRow(r));
   };
   const report =
-    set === 'outside'
+    set === 'outside' || set === 'outside-tuning'
       ? evaluateOutside(seeds, { buyers, k, timeToFlag: false }, onDraw)
       : evaluateFamily(seeds, { buyers, k, timeToFlag: false }, onDraw);
   if (flags.json) {

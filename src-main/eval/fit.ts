@@ -13,7 +13,8 @@ import {
   type FeatureCode,
   type Weights,
 } from '../engine/risk';
-import { generatePopulation } from './population';
+import { generateOutside } from './outside';
+import { generatePopulation, type Population } from './population';
 
 /**
  * Fits the score's weights (engine/risk/weights.ts) on the tuning draws of the family: a
@@ -25,6 +26,9 @@ import { generatePopulation } from './population';
 export interface FitOptions {
   seeds: number[];
   buyers: number;
+  /** Tuning draws of the outside population (outside.ts `OUTSIDE_TUNING_SEEDS`), fitted on beside the family's. */
+  outsideSeeds?: number[];
+  outsideBuyers?: number;
   onProgress?: (message: string) => void;
 }
 
@@ -35,8 +39,13 @@ interface Sample {
 
 /**
  * The fitted columns: every feature's, then a second one per sign of intent. A sign's feature x
- * with context c (`signContext`) goes in as x · c under its code and x · (1 − c) under its
- * `low` column, so its weight is low + c · (coef − low) (score.ts `coefOf`).
+ * with context c (`signContext`) goes in as x under its `low` column and as x · c under its
+ * code, both coefficients non-negative, so its weight is low + c · extra (score.ts `coefOf`,
+ * with coef = low + extra): a sign never weighs less because the buyer opens disputes more
+ * often than their reference. (Before model v10 the two columns were x · (1 − c) and x · c,
+ * which let the fit give a sign less weight at a high context than at a low one: "not
+ * received" on delivered parcels weighed 2.08 at c = 0 and 0.84 at c = 1, so a short-lived
+ * abuser with three such claims on four parcels weighed less than an honest buyer with one.)
  */
 export const FIT_COLUMNS: string[] = [...FEATURE_CODES, ...SIGN_CODES.map((c) => `${c}:low`)];
 
@@ -46,12 +55,12 @@ function put(x: Float64Array, code: FeatureCode, v: number, c: number | undefine
     return;
   }
   x[FIT_COLUMNS.indexOf(code)] = v * c;
-  x[FIT_COLUMNS.indexOf(`${code}:low`)] = v * (1 - c);
+  x[FIT_COLUMNS.indexOf(`${code}:low`)] = v;
 }
 
 /** Every buyer's fitted columns (FIT_COLUMNS order) and truth, scored with `weights`. */
-export function featureSamples(seed: number, buyers: number, weights: Weights): Sample[] {
-  const pop = generatePopulation({ seed, buyers });
+export function featureSamples(seed: number, buyers: number, weights: Weights, outside = false): Sample[] {
+  const pop: Pick<Population, 'records' | 'truth'> = outside ? generateOutside({ seed, buyers }) : generatePopulation({ seed, buyers });
   const scorer = new HistoryScorer({ weights });
   for (const rec of pop.records) scorer.add(toHistoryEvent(HistoryRecord.parse(rec)));
   scorer.finish();
@@ -170,11 +179,17 @@ export function fitWeights(opts: FitOptions): Weights {
       samples.push(...featureSamples(seed, opts.buyers, weights));
       log(`pass ${pass}: seed ${seed}, ${samples.length} buyers`);
     }
+    for (const seed of opts.outsideSeeds ?? []) {
+      samples.push(...featureSamples(seed, opts.outsideBuyers ?? opts.buyers, weights, true));
+      log(`pass ${pass}: outside seed ${seed}, ${samples.length} buyers`);
+    }
     const theta = fitLogistic(samples, FIT_COLUMNS.length);
     const at = (col: string) => round(theta[FIT_COLUMNS.indexOf(col) + 1]!);
+    // A sign's coefficient at context 1 is its `low` one plus the fitted extra (both ≥ 0).
+    const coefOfColumn = (c: FeatureCode) => (isSign(c) ? round(at(c) + at(`${c}:low`)) : at(c));
     weights = {
       bias: round(theta[0]!),
-      coef: Object.fromEntries(FEATURE_CODES.map((c) => [c, at(c)])) as Record<FeatureCode, number>,
+      coef: Object.fromEntries(FEATURE_CODES.map((c) => [c, coefOfColumn(c)])) as Record<FeatureCode, number>,
       low: Object.fromEntries(SIGN_CODES.map((c) => [c, at(`${c}:low`)])),
     };
     log(`pass ${pass}: ${JSON.stringify(weights)}`);

@@ -34,6 +34,11 @@ import type { BuyerKind, BuyerTruth, Sign } from './population';
 
 /** Outside draws (never used for tuning or fitting). */
 export const OUTSIDE_SEEDS = { from: 80_000, count: 5 } as const;
+/**
+ * Other draws of the same population for diagnosis and for trying changes (`cli eval --set
+ * outside-tuning`, `--explain`): what the published outside figures (OUTSIDE_SEEDS) must never be.
+ */
+export const OUTSIDE_TUNING_SEEDS = { from: 2_000, count: 20 } as const;
 
 export interface OutsidePopulation {
   records: HistoryRecordInput[];

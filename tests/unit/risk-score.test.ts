@@ -299,6 +299,23 @@ describe('photos', () => {
     expect(codes(s.get('B-3'))).toEqual(['SHARED_PHOTO']);
   });
 
+  it('a photo reused some months ago still counts, less than lately (model v10)', () => {
+    // The same photo in two disputes, then nine quiet months of orders: the decayed sum of its uses
+    // is below 2. Before v10 the feature took one whole use from that decayed sum (log(1 + w − 1)),
+    // so a stash reused eight months ago weighed nothing at all.
+    const build = (start: number) => {
+      const h = new History().account('B');
+      for (let i = 0; i < 2; i++) h.order('B', start + i * DAY, { dispute: { photos: [{ sha256: sha(9) }] } });
+      for (let i = 0; i < 10; i++) h.order('B', T0 + 200 * DAY + i * 20 * DAY);
+      return h.score().get('B')!;
+    };
+    const weight = (s: BuyerScore) => s.reasons.find((r) => r.code === 'REUSED_PHOTO')?.weight ?? 0;
+    const recent = weight(build(T0 + 370 * DAY));
+    const old = weight(build(T0 + 100 * DAY));
+    expect(old).toBeGreaterThan(0);
+    expect(old).toBeLessThan(recent);
+  });
+
   it('a photo shared by a ring of ten still counts; one attached by hundreds of accounts (a stock image) fades', () => {
     const h = new History();
     for (let i = 0; i < 10; i++) h.account(`B-${i}`).order(`B-${i}`, T0 + i * DAY, { dispute: { photos: [{ sha256: sha(5) }] } });

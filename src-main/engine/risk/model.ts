@@ -12,7 +12,7 @@ import type { AccountLabel } from '../../contract/domain';
  * other instant is one multiplication.
  */
 export const RISK_MODEL = {
-  version: 9,
+  version: 10,
   /** Old events count half as much after this many days (rates, reuse, messages). */
   halfLifeDays: 180,
   /** The velocity signal's much shorter memory: a burst of disputes fades within weeks. */

@@ -195,8 +195,12 @@ export function behaviourFeatures(buyer: BuyerAgg, ctx: ScoreContext): Feature[]
   const openedText = `of ${plural(n.disputes + n.excused, 'dispute', 'disputes')} opened`;
 
   // The same photo again and again, or the same photo as other accounts (weighed by how many share it).
+  // Reuse is measured on the raw count of uses (one of them, the first, is no reuse: log(1 + uses − 1))
+  // scaled by how much of it has decayed (the decayed sum over the raw count). Before model v10 it was
+  // log(1 + decayed uses − 1): one whole undecayed use taken from a decayed sum, so a stash used twice
+  // or four times a year ago weighed nothing at all.
   if (n.photoOwn >= 2)
-    push('REUSED_PHOTO', Math.log1p(Math.max(0, w('photoOwn') - 1)), `the same photo in ${n.photoOwn} of their disputes`);
+    push('REUSED_PHOTO', Math.log1p(n.photoOwn - 1) * (w('photoOwn') / n.photoOwn), `the same photo in ${n.photoOwn} of their disputes`);
   if (n.photoShared >= 1)
     push(
       'SHARED_PHOTO',

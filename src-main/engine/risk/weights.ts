@@ -7,32 +7,33 @@
  * coefficients: `coef` when its context is 1 (the buyer opens disputes on delivered parcels at
  * three times their reference or more), `low` when 0 (not above it), between them in between. Since model v8
  * the same opened-on-delivered rate is also a reason of its own (`OPENED_RATE`), and the fit moved most of
- * the rate reasons' weight onto it (README, "Command line"). The log-odds of abuse is
+ * the rate reasons' weight onto it (README, "Command line"); since model v10 a sign's `coef` is fitted as
+ * its `low` plus a non-negative extra, so it never weighs less at a higher context. The log-odds of abuse is
  * `bias + Σ weights`; the score maps Σ weights so that 60 is where the model says even odds.
  */
 export const FITTED_WEIGHTS = {
   fittedOn:
-    'tuning seeds 1000–1008, 3000 buyers each (cli eval --fit --draws 9 --buyers 3000; model v8, the opened-on-delivered rate as a reason of its own)',
-  bias: -7.205,
+    'tuning seeds 1000–1008, 3000 buyers each (cli eval --fit --draws 9 --buyers 3000; model v10: reuse on the raw count scaled by its decay, a sign never weighing less at a higher context)',
+  bias: -7.082,
   coef: {
-    DISPUTE_RATE: 0.213,
-    OPENED_RATE: 7.037,
-    NOT_RECEIVED_DELIVERED: 0.838,
+    DISPUTE_RATE: 0.14,
+    OPENED_RATE: 6.492,
+    NOT_RECEIVED_DELIVERED: 1.616,
     VELOCITY: 0,
-    LOST_DISPUTES: 0.435,
-    REUSED_PHOTO: 17.58,
-    SHARED_PHOTO: 4.711,
-    REVIEW_THREAT: 4.448,
-    OFF_PLATFORM: 3.28,
-    LINKED_ACCOUNTS: 14.801,
+    LOST_DISPUTES: 0.68,
+    REUSED_PHOTO: 17.374,
+    SHARED_PHOTO: 5.074,
+    REVIEW_THREAT: 4.491,
+    OFF_PLATFORM: 3.219,
+    LINKED_ACCOUNTS: 15.068,
   },
-  /** A sign of intent's coefficient when the buyer opens disputes on delivered parcels no more often than their context (score.ts `signContext`). */
+  /** A sign of intent's coefficient when the buyer opens disputes on delivered parcels no more often than their context (score.ts `signContext`); never above `coef` (fit.ts). */
   low: {
-    NOT_RECEIVED_DELIVERED: 2.075,
-    SHARED_PHOTO: 2.655,
-    REVIEW_THREAT: 0.594,
-    OFF_PLATFORM: 1.263,
-    LINKED_ACCOUNTS: 3.367,
+    NOT_RECEIVED_DELIVERED: 1.616,
+    SHARED_PHOTO: 2.585,
+    REVIEW_THREAT: 0.673,
+    OFF_PLATFORM: 1.279,
+    LINKED_ACCOUNTS: 3.41,
   },
 } as const;
 
