@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
+import { migrations } from '../../migrations';
 import { dispatch } from '../app/dispatch';
 import type { ServiceContext } from '../app/handlers';
 import { queueCounts, queuePage } from '../app/queue/queue';
@@ -23,6 +25,12 @@ export interface TeamBenchOptions {
   runs: number;
   /** Presses per mediator in the take-next run. */
   presses: number;
+  /**
+   * Keep the filled database on the server as a template and start from a copy of it (`CREATE
+   * DATABASE … TEMPLATE`, a file copy of a few seconds instead of a ~100 s fill at 1M cases); the
+   * template is made by the first such run and named by the case count, the migrations and the fill.
+   */
+  reuse?: boolean;
   log(msg: string): void;
 }
 
@@ -35,21 +43,49 @@ export async function benchTeam(opts: TeamBenchOptions) {
   const name = `md_bench_${process.pid}_${Date.now()}`;
   const admin = new Client({ connectionString: opts.url });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(opts.url);
-  url.pathname = `/${name}`;
+  const urlOf = (database: string) => {
+    const u = new URL(opts.url);
+    u.pathname = `/${database}`;
+    return u.toString();
+  };
+  const url = new URL(urlOf(name));
+  const fill = async (db: Db) => {
+    await ensurePolicy(db, opts.now);
+    opts.log(`team: filling ${opts.cases.toLocaleString('en')} cases with generate_series…`);
+    const t0 = performance.now();
+    await fillCasesPostgres(db, { cases: opts.cases, now: opts.now });
+    const seconds = round((performance.now() - t0) / 1000, 1);
+    opts.log(`team: filled in ${seconds} s`);
+    return seconds;
+  };
+  let fillSeconds: number | null = null;
+  let copiedFrom: string | null = null;
+  if (opts.reuse) {
+    copiedFrom = templateName(opts.cases);
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [copiedFrom]);
+    if (!rowCount) {
+      // Filled under a temporary name, renamed once complete: an interrupted fill leaves no half template.
+      const filling = `${copiedFrom}_filling_${process.pid}`;
+      await admin.query(`CREATE DATABASE ${filling}`);
+      const tdb = await openDatabase({ url: urlOf(filling) });
+      try {
+        fillSeconds = await fill(tdb);
+      } finally {
+        await tdb.destroy();
+      }
+      await admin.query(`ALTER DATABASE ${filling} RENAME TO ${copiedFrom}`);
+    }
+    const t0 = performance.now();
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${copiedFrom} STRATEGY FILE_COPY`);
+    opts.log(`team: copied ${copiedFrom} in ${round((performance.now() - t0) / 1000, 1)} s (DROP DATABASE ${copiedFrom} to fill anew)`);
+  } else await admin.query(`CREATE DATABASE ${name}`);
   const desks: Db[] = [];
   const raw = new Client({ connectionString: url.toString() });
   let rawPool: PgPool | null = null;
   try {
     desks.push(await openDatabase({ url: url.toString() }));
     const db = desks[0]!;
-    await ensurePolicy(db, opts.now);
-    opts.log(`team: filling ${opts.cases.toLocaleString('en')} cases with generate_series…`);
-    const t0 = performance.now();
-    await fillCasesPostgres(db, { cases: opts.cases, now: opts.now });
-    const fillSeconds = round((performance.now() - t0) / 1000, 1);
-    opts.log(`team: filled in ${fillSeconds} s`);
+    if (!copiedFrom) fillSeconds = await fill(db);
     desks.push(await openDatabase({ url: url.toString() }), await openDatabase({ url: url.toString() }));
     await raw.connect();
 
@@ -80,6 +116,7 @@ export async function benchTeam(opts: TeamBenchOptions) {
     return {
       cases: opts.cases,
       fillSeconds,
+      copiedFrom,
       takeNext: {
         ...takeNext,
         baseline: takeNextRaw,
@@ -106,6 +143,15 @@ export async function benchTeam(opts: TeamBenchOptions) {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
     await admin.end();
   }
+}
+
+/**
+ * The reused template's name: the case count and a hash of the migrations and of the fill's
+ * code, so a run after either changed fills a new one (the old one stays until dropped).
+ */
+function templateName(cases: number): string {
+  const hash = createHash('sha1').update(Object.keys(migrations).join(',')).update(fillCasesPostgres.toString()).digest('hex');
+  return `md_bench_team_tpl_${cases}_${hash.slice(0, 10)}`;
 }
 
 /** A read service, interleaved with the same SQL sent by a raw pg client (its captured queries, in order). */

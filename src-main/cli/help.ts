@@ -51,6 +51,8 @@ export const COMMAND_HELP: Record<string, string> = {
   --photo-products N / --photo-distractors N
   --pg <postgres://…>    also the team figures and the COPY import on PostgreSQL (or $BENCH_DATABASE_URL)
   --pg-cases N / --pg-presses N / --team-only / --skip-pg-import
+  --pg-reuse             team figures: keep the filled cases as a template database on the server and
+                         start each run from a copy of it (seconds instead of a ~100 s fill at 1M)
   --app-cases N / --app-only / --skip-app   the app in Chromium on a demo database of N cases
   --consistency-cases N / --consistency-only / --reports-cases N / --reports-only
   --risk-sort-cases N / --risk-sort-only   the queue sorted by buyer risk (SQLite; PostgreSQL with --pg)`,
