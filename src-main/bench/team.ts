@@ -197,6 +197,7 @@ async function benchTakeNext(desks: Db[], opts: TeamBenchOptions) {
   const times: number[] = [];
   const refusalsBefore = await countRefusals(desks[0]!);
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     BENCH_MEDIATORS.map(async (id, i) => {
       const ctx = contexts[i % contexts.length]!;
@@ -209,6 +210,7 @@ async function benchTakeNext(desks: Db[], opts: TeamBenchOptions) {
       }
     }),
   );
+  const cpuMsPerPress = cpuMsPer(cpu0, times.length);
   const seconds = (performance.now() - started) / 1000;
   const presses = times.length;
   const taken = await desks[0]!
@@ -221,6 +223,7 @@ async function benchTakeNext(desks: Db[], opts: TeamBenchOptions) {
     desktops: desks.length,
     presses,
     ...summarize(times),
+    cpuMsPerPress,
     pressesPerSecond: round(presses / seconds, 1),
     outcomes: Object.fromEntries(codes),
     conflictShare: round((codes.get('CONFLICT') ?? 0) / presses, 4),
@@ -257,6 +260,7 @@ async function benchCommands(desks: Db[], opts: TeamBenchOptions) {
   // first command of 1–2 s in every run, the bench's own doing).
   const cases = new Map<string, string[]>();
   for (const id of BENCH_MEDIATORS) cases.set(id, await claimedBy(desks[0]!, id, opts.presses));
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     BENCH_MEDIATORS.map(async (id, i) => {
       const ctx = contexts[i % contexts.length]!;
@@ -279,7 +283,8 @@ async function benchCommands(desks: Db[], opts: TeamBenchOptions) {
       }
     }),
   );
-  return { method: 'case.requestEvidence', ...summarize(times), outcomes: Object.fromEntries(codes) };
+  const cpuMsPerCommand = cpuMsPer(cpu0, times.length);
+  return { method: 'case.requestEvidence', ...summarize(times), cpuMsPerCommand, outcomes: Object.fromEntries(codes) };
 }
 
 /** The least such a command can be: lock the case, change its row, log one event, write its deadline, commit. */
@@ -293,6 +298,7 @@ async function rawCommands(pool: PgPool, db: Db, opts: TeamBenchOptions) {
         (r) => r.id,
       ),
     );
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     BENCH_MEDIATORS.map(async (id) => {
       for (const caseId of cases.get(id)!) {
@@ -320,7 +326,13 @@ async function rawCommands(pool: PgPool, db: Db, opts: TeamBenchOptions) {
       }
     }),
   );
-  return summarize(times);
+  return { ...summarize(times), cpuMsPerCommand: cpuMsPer(cpu0, times.length) };
+}
+
+/** This process's CPU time (user + system) since `from`, per operation: the desks' own work beside the raw client's. */
+function cpuMsPer(from: NodeJS.CpuUsage, operations: number): number {
+  const used = process.cpuUsage(from);
+  return round((used.user + used.system) / 1000 / Math.max(1, operations), 3);
 }
 
 const countRefusals = async (db: Db) =>
@@ -329,6 +341,7 @@ const countRefusals = async (db: Db) =>
 /** The least a claim can be: lock the oldest free unassigned case, assign it, log one event, commit. */
 async function rawTakeNext(pool: PgPool, opts: TeamBenchOptions) {
   const times: number[] = [];
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     BENCH_MEDIATORS.map(async (id) => {
       for (let p = 0; p < opts.presses; p++) {
@@ -360,5 +373,5 @@ async function rawTakeNext(pool: PgPool, opts: TeamBenchOptions) {
       }
     }),
   );
-  return summarize(times);
+  return { ...summarize(times), cpuMsPerPress: cpuMsPer(cpu0, times.length) };
 }
