@@ -10,6 +10,7 @@ import { markCopyCapable, poolWithCopy } from './copy';
 import { markSharedServer, probeNewConnection, resilientPool, underStartupLock } from './server';
 import { poolWithStallGuard } from './stall-guard';
 import { poolWithPrepared } from './prepared';
+import { poolWithPipelinedTx } from './pipelined-tx';
 import { registerSqliteHandle } from './compiled';
 
 export type Db = Kysely<Database>;
@@ -105,7 +106,8 @@ async function openPostgres(url: string): Promise<Db> {
   types.setTypeParser(20, (v: string) => Number(v));
   // Its clients also stream COPY (bulk import, db/copy.ts).
   // Statements stuck on a server that stopped answering fail as a lost connection (stall-guard.ts).
-  const pool = poolWithStallGuard(poolWithCopy(poolWithPrepared(resilientPool(Pool, url))), {
+  // A transaction's BEGIN goes out with its first read, its COMMIT with a marked last statement (pipelined-tx.ts).
+  const pool = poolWithStallGuard(poolWithPipelinedTx(poolWithCopy(poolWithPrepared(resilientPool(Pool, url)))), {
     probe: () => probeNewConnection(Client, url, 5_000),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

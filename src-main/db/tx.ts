@@ -38,12 +38,17 @@ export function inWriteTx<T>(db: Reader, work: (tx: WriteTx) => Promise<T>): Pro
     })
     .catch((e: unknown) => {
       // Failed after the work: at the COMMIT, whose fate a lost connection leaves unknown.
-      if (workDone && e !== null && typeof e === 'object') (e as { [COMMIT_IN_DOUBT]?: true })[COMMIT_IN_DOUBT] = true;
+      if (workDone) markCommitInDoubt(e);
       throw e;
     });
 }
 
 const COMMIT_IN_DOUBT = Symbol('commit in doubt');
+
+/** Marks `e` as raised where a COMMIT may have been carried out (pipelined-tx.ts: a last statement sent with its COMMIT). */
+export function markCommitInDoubt(e: unknown): void {
+  if (e !== null && typeof e === 'object') (e as { [COMMIT_IN_DOUBT]?: true })[COMMIT_IN_DOUBT] = true;
+}
 
 /** What runs once the transaction that inWriteTx opened has committed (never after a rollback). */
 const afterCommitOf = new WeakMap<object, Array<(db: Reader) => void>>();

@@ -181,14 +181,20 @@ async function acceptCommand(
     now: number;
     options: CommandOptions;
     readUnderLock?: ReadUnderLock;
+    /** The caller's transaction ends after this command's writes (take-next's claim). */
+    endsTransaction?: boolean;
   },
 ): Promise<void> {
   const { state, result, policy, now } = a;
+  // No new decision: the supervisors' steps below write nothing, so the rows are the transaction's last.
+  const newDecision =
+    result.next.decision !== state.decision || result.next.supersededDecisions.length !== state.supersededDecisions.length;
   await writeCommandRows(tx, {
     change: { prev: state, next: result.next, effects: result },
     logged: commandLogRow(state.id, a.command, a.actor, now),
     now,
     readUnderLock: a.readUnderLock,
+    lastInTransaction: a.endsTransaction === true && !newDecision && !a.options.alsoInTransaction,
   });
   await sampleDecisionForQuality(tx, state, result.next, policy, now);
   await selectForDoubleDecision(tx, state, result.next, policy.doubleDecisionRate, now);
@@ -198,7 +204,7 @@ async function acceptCommand(
 /**
  * Take-next on PostgreSQL (db/repos/take-next.ts): pick and lock in one statement, ask the
  * engine, write through acceptCommand in one statement, so the case lock is held for two
- * round trips. A case with history, pending deadlines or a feed goes through
+ * round trips: the pick goes out with the BEGIN and the write with the COMMIT (db/pipelined-tx.ts). A case with history, pending deadlines or a feed goes through
  * commandOnLockedCase, still under the lock the pick took. Null when no case is free.
  */
 async function attemptClaimOnServer(db: Db, actor: Actor, now: number): Promise<CommandResult | null> {
@@ -211,7 +217,17 @@ async function attemptClaimOnServer(db: Db, actor: Actor, now: number): Promise<
     const result = decide(picked.state, command, { now, policy, policyVersion: version, actor });
     // A refusal is written as an audit event by the general path.
     if (!result.ok) return commandOnLockedCase(tx, picked.caseId, command, actor, now, {});
-    await acceptCommand(tx, { state: picked.state, command, actor, result, policy, now, options: {}, readUnderLock: picked.readUnderLock });
+    await acceptCommand(tx, {
+      state: picked.state,
+      command,
+      actor,
+      result,
+      policy,
+      now,
+      options: {},
+      readUnderLock: picked.readUnderLock,
+      endsTransaction: true,
+    });
     return { caseId: picked.caseId, status: result.next.status };
   });
   if (outcome instanceof AppFailure) throw outcome;

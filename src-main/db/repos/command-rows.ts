@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { CaseState } from '../../engine/state';
 import { dialectOf } from '../dialect';
 import { prepared } from '../prepared';
+import { LAST_STATEMENT } from '../pipelined-tx';
 import type { WriteTx } from '../tx';
 import { chainedRow, type ChainHead } from './audit-chain';
 import { ConcurrentUpdate, eventToChain, saveCaseState, type CaseChange } from './case-write';
@@ -35,12 +36,17 @@ export interface CommandRows {
   logged: NewLoggedCommand | null;
   now: number;
   readUnderLock?: ReadUnderLock;
+  /**
+   * Nothing follows these rows in the transaction (take-next's claim): the one statement, when
+   * it is one, goes out with the COMMIT behind it (db/pipelined-tx.ts), one round trip less.
+   */
+  lastInTransaction?: boolean;
 }
 
 export async function writeCommandRows(tx: WriteTx, rows: CommandRows): Promise<void> {
   const { change, logged, now, readUnderLock: read } = rows;
   if (read && !read.pendingDeadlines && !read.inFeed && dialectOf(tx) === 'postgres' && onlyCaseRowAndEvents(change)) {
-    if (!(await writeInOneStatement(tx, change, logged, read.head, now)))
+    if (!(await writeInOneStatement(tx, change, logged, read.head, now, rows.lastInTransaction === true)))
       throw new ConcurrentUpdate(`case ${change.next.id} changed under us`);
     return;
   }
@@ -68,6 +74,7 @@ async function writeInOneStatement(
   logged: NewLoggedCommand | null,
   start: ChainHead,
   now: number,
+  last: boolean,
 ): Promise<boolean> {
   let head = start;
   const events = effects.events.map((e) => {
@@ -94,7 +101,8 @@ async function writeInOneStatement(
     ),`
     : sql``;
   // Kept prepared on each connection (db/prepared.ts): a claim's statement has one shape.
-  const { rows } = await prepared<{ updated: number; notice: unknown }>`
+  // A version that moved writes nothing (every part waits for `changed`), so committing it is harmless.
+  const { rows } = await prepared<{ updated: number; notice: unknown }>`${last ? sql.raw(LAST_STATEMENT) : sql``}
     WITH changed AS (
       UPDATE cases SET status = ${next.status}, assignee_id = ${next.assignee}, forced_decision = ${next.forcedDecision ? 1 : 0},
         evidence_round = ${next.evidenceRound}, policy_version = ${next.decision?.policyVersion ?? null}, next_due_at = NULL,
