@@ -65,6 +65,8 @@ export function WarningBadges({ entry, max = 3 }: { entry: EvidenceEntry; max?: 
             style={{ textTransform: 'none' }}
             data-testid="evidence-warning-badge"
             data-code={w.code}
+            // A narrow card (the review's list at 1024 px) would cut "Used in another case" short: wrap instead.
+            styles={{ root: { height: 'auto', maxWidth: '100%' }, label: { whiteSpace: 'normal', overflow: 'visible' } }}
           >
             {WARNING_LABELS[w.code]}
           </Badge>

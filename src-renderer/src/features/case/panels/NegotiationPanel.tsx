@@ -27,7 +27,7 @@ export function NegotiationPanel({ view }: { view: CaseView }) {
           The parties made no proposals before escalation.
         </Text>
       ) : (
-        <table className="data-table">
+        <table className="data-table content-width">
           <thead>
             <tr>
               <th>When</th>
