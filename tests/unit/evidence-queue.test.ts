@@ -66,6 +66,10 @@ describe('the worker pool under a flood of huge images', () => {
 
   it('a small photo sent after N huge ones finishes while the huge ones still wait', async () => {
     const pool = new EvidenceWorkers(1);
+    // A desk that has seen one photo: the small lane's worker is started (workers stay once
+    // started). Cold, the race is the worker's start-up against a huge decode, and at a load
+    // average of 25 (CI beside five other jobs) the start-up lost it: that is not what this checks.
+    await pool.analyze(small, SNIFFED.jpg, { key: { source: 'desk', group: 'case-0' } });
     const N = 6;
     const done: string[] = [];
     const feed = { source: 'feed-flood', group: 'case-1' };
@@ -75,7 +79,7 @@ describe('the worker pool under a flood of huge images', () => {
         () => done.push(`huge-${i} stopped`),
       ),
     );
-    expect(pool.waiting('large')).toBe(N);
+    expect(pool.waiting('large')).toBe(N - 1); // the warm general worker took the first at once
     let stillWaiting = -1;
     const smallJob = pool.analyze(small, SNIFFED.jpg, { key: { source: 'desk', group: 'case-2' } }).then((facts) => {
       stillWaiting = pool.waiting('large');
