@@ -244,19 +244,19 @@ describe('links', () => {
       h.order(id, T0 + i * 5 * DAY, { dispute: { reason: 'not_received.no_tracking_info', photos: [{ sha256: sha(99) }] } });
   };
 
-  it('a household member of a high-risk account gets the link reason, not the label', () => {
+  it('a household member of a risky account gets the link reason, not the label', () => {
     const h = new History()
       .account('B-bad', { address: ['ad-home'], device: ['dv-1'] })
       .account('B-partner', { address: ['ad-home'], device: ['dv-2'] });
     abuser(h, 'B-bad');
     h.order('B-partner', T0);
     const s = h.score();
-    // Ten "not received" claims on delivered parcels with one photo: clearly high risk (the line is 60).
+    // Ten "not received" claims on delivered parcels with one photo: clearly risky (the line is 35).
     expect(s.get('B-bad')!.score).toBeGreaterThanOrEqual(80);
     const partner = s.get('B-partner')!;
     expect(codes(partner)).toEqual(['LINKED_ACCOUNTS']);
     expect(partner.reasons[0]!.text).toBe(
-      'shares a device, address or payment detail with 1 flagged or high-risk account: B-bad (high risk; address); the buyer opened disputes on 0 of 1 delivered order (smoothed 3.8 %; platform 4.0 %)',
+      'shares a device, address or payment detail with 1 flagged or risky account (risky: a score of 35 or more of their own): B-bad (risky; address); the buyer opened disputes on 0 of 1 delivered order (smoothed 3.8 %; platform 4.0 %)',
     );
     // A link alone stays below the model's even odds (60).
     expect(partner.score).toBeLessThan(60);
@@ -284,6 +284,34 @@ describe('links', () => {
     expect(s.get('B-1')!.reasons.map((r) => r.code)).toEqual(['ANALYST_FLAG']);
     h.label('B-1', 'cleared', T0 + 2 * DAY);
     expect(codes(h.score().get('B-2'))).toEqual([]);
+  });
+  it('a ring whose members each show one sign, none at even odds alone, links them (model v11)', () => {
+    // Four fresh accounts on two phones and one card, each with one dispute among four orders,
+    // asking to be paid by PayPal: each scores between 35 and 60 on its own. Until model v11
+    // a linked account counted only from 60, so the ring's devices and card weighed nothing.
+    const h = new History();
+    const ids = ['R-1', 'R-2', 'R-3', 'R-4'];
+    const paypal = 'Pay me by PayPal and I will close the dispute.';
+    ids.forEach((id, i) => h.account(id, { device: [`dv-ring-${i % 2}`], payment: ['card-ring'] }, T0 - 30 * DAY));
+    ids.forEach((id, i) => {
+      h.order(id, T0 + i * DAY);
+      h.order(id, T0 + (10 + i) * DAY);
+      h.order(id, T0 + (20 + i) * DAY);
+      h.order(id, T0 + (30 + i) * DAY, { dispute: { messages: [paypal] } });
+    });
+    const s = h.score();
+    for (const id of ids) {
+      expect(codes(s.get(id)).sort()).toEqual(['LINKED_ACCOUNTS', 'OFF_PLATFORM']);
+    }
+    // A lone account with the same history has no link reason.
+    const lone = new History().account('L', {}, T0 - 30 * DAY);
+    lone.order('L', T0).order('L', T0 + 10 * DAY);
+    lone.order('L', T0 + 20 * DAY).order('L', T0 + 30 * DAY, { dispute: { messages: [paypal] } });
+    const alone = lone.score().get('L')!;
+    expect(codes(alone)).toEqual(['OFF_PLATFORM']);
+    expect(alone.score).toBeGreaterThanOrEqual(35);
+    expect(alone.score).toBeLessThan(60);
+    for (const id of ids) expect(s.get(id)!.score).toBeGreaterThan(alone.score);
   });
 });
 

@@ -334,7 +334,7 @@ export interface LinkGroupView {
 }
 
 /**
- * The flagged or high-risk accounts linked to `self`. A group weighs by the square of the share
+ * The flagged or risky accounts linked to `self` (`isRisky`). A group weighs by the square of the share
  * of its other members who are risky: a household or a ring where the risky account is one of few links
  * strongly; a locker or an office where one risky account hides among many ordinary ones links
  * almost nothing. That share is how a place is recognised, not a member count.
@@ -367,7 +367,7 @@ export function linkedNeighbours(
 export const linkFeature = (neighbours: LinkedNeighbour[]): number => Math.log1p(neighbours.reduce((s, nb) => s + nb.weight, 0));
 
 /**
- * Accounts linked by a device, address or payment detail to flagged or high-risk accounts.
+ * Accounts linked by a device, address or payment detail to flagged or risky accounts.
  * The neighbour's label is not copied: the link is evidence, weighed like the others.
  */
 export function linkReason(neighbours: LinkedNeighbour[], context: SignContext, weights: Weights = FITTED_WEIGHTS): RiskReason | null {
@@ -377,12 +377,12 @@ export function linkReason(neighbours: LinkedNeighbour[], context: SignContext, 
   const each = [...neighbours].sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const named = each
     .slice(0, 3)
-    .map((nb) => `${nb.id} (${nb.flagged ? 'flagged' : 'high risk'}; ${nb.kinds.join(', ')})`)
+    .map((nb) => `${nb.id} (${nb.flagged ? 'flagged' : 'risky'}; ${nb.kinds.join(', ')})`)
     .join(', ');
   const more = each.length > 3 ? ` and ${each.length - 3} more` : '';
   return {
     code: 'LINKED_ACCOUNTS',
-    text: `shares a device, address or payment detail with ${plural(each.length, 'flagged or high-risk account', 'flagged or high-risk accounts')}: ${named}${more}${context.text}`,
+    text: `shares a device, address or payment detail with ${plural(each.length, 'flagged or risky account', 'flagged or risky accounts')} (risky: a score of ${RISK_MODEL.riskyBaseScore} or more of their own): ${named}${more}${context.text}`,
     weight,
   };
 }

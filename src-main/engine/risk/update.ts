@@ -362,7 +362,7 @@ function groupViews(s: RiskStore, b: BuyerAgg): LinkGroupView[] {
   return out;
 }
 
-/** The flagged or high-risk accounts linked to a buyer, each weighed by its group's concentration of risk. */
+/** The flagged or risky accounts linked to a buyer, each weighed by its group's concentration of risk. */
 export function linkedRisky(s: RiskStore, b: BuyerAgg): LinkedNeighbour[] {
   return linkedNeighbours(b.id, groupViews(s, b), (id) => s.linkStatus(id));
 }
