@@ -608,6 +608,7 @@ function importBreakdown(summary: { seconds?: number; timings?: Partial<ImportTi
   return {
     checkWorkers: { parseSeconds: s(t.parseMs), validateSeconds: s(t.validateMs), hashSeconds: s(t.hashMs) },
     waitForCheckedSeconds: s(t.waitMs),
+    idleForWorkersSeconds: s(t.idleMs),
     transactionsSeconds: s(t.writeMs),
     indexBuildSeconds: s(t.indexBuildMs),
     otherSeconds: round(summary.seconds - s((t.waitMs ?? 0) + (t.writeMs ?? 0) + (t.indexBuildMs ?? 0)), 2),

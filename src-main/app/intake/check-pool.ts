@@ -41,6 +41,8 @@ export interface CheckPoolOptions {
   workers?: number;
   /** Time spent checking, added to (on the workers: their own time, overlapping the writer's). */
   timings: CheckTimings;
+  /** Milliseconds the calling thread waited, idle, for a worker's reply (added to when given). */
+  idle?: { ms: number };
 }
 
 /** Where this process's imports checked their lines (the tests read it to know the workers were used). */
@@ -68,7 +70,9 @@ export async function* checkedRecords(
   const take = async function* (): AsyncGenerator<CheckedRecord> {
     const next = inFlight.shift()!;
     flying -= next.lines;
+    const t0 = performance.now();
     const reply = await next.reply;
+    if (opts.idle) opts.idle.ms += performance.now() - t0;
     checkRuns.workerChunks++;
     for (const k of ['parseMs', 'validateMs', 'hashMs'] as const) opts.timings[k] += reply.timings[k];
     for (const c of reply.checked)

@@ -400,7 +400,9 @@ export function rescore(s: RiskStore, changed: Iterable<string>, linkChanged: It
     const b = s.buyer(id);
     if (!b?.scored) continue; // a neighbour never scored has nothing to add a link reason to yet
     const base = baseOf.get(id) ?? b.scored.reasons.filter((r) => r.code !== LINK_CODE);
-    const link = linkReason(linkedRisky(s, b), signContext(b, ctx.priors), ctx.weights);
+    // The sign context (a sentence built for every buyer) only when there is a link to weigh.
+    const neighbours = linkedRisky(s, b);
+    const link = neighbours.length ? linkReason(neighbours, signContext(b, ctx.priors), ctx.weights) : null;
     const reasons = sortReasons(link ? [...base, link] : [...base]);
     b.scored = { ...b.scored, score: scoreOf(reasons, ctx.weights), reasons, at: baseOf.has(id) ? ctx.asOf : b.scored.at };
     s.putBuyer(b);
