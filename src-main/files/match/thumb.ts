@@ -187,7 +187,7 @@ export function alignedAgreement(
   // A stored pixel averages an area of the photo; the new picture is sampled over the same
   // area (else a striped or dotted product aliases differently in the two and differs).
   q = footprintAveraged(q, kq / (ks * Math.sqrt(det)));
-  const top = brightestChannel(q);
+  const bright = brightestChannel(q);
   const eq = edges(q);
   const es = edges(s);
   const n = s.w * s.h;
@@ -206,7 +206,13 @@ export function alignedAgreement(
   let ls = 0;
   let lqq = 0;
   let lqs = 0;
+  // The same over the pixels with no channel at the clip (for a brightened copy's fit).
+  let cq = 0;
+  let cs = 0;
+  let cqq = 0;
+  let cqs = 0;
   let fitted = 0;
+  const ratios: number[] = [];
   for (let v = 2; v < s.h - 2; v++)
     for (let u = 2; u < s.w - 2; u++) {
       const bx = (u + 0.5) / ks - sim.tx;
@@ -229,14 +235,18 @@ export function alignedAgreement(
       sxx += a * a;
       syy += b * b;
       sxy += a * b;
-      // A channel burnt out in the new picture says only that the photo was at least that light there.
-      if (bilinear(top, q.w, q.h, qx, qy) >= CLIPPED) continue;
-      fitted++;
       const yq = bilinear(q.y, q.w, q.h, qx, qy);
       lq += yq;
       ls += s.y[i]!;
       lqq += yq * yq;
       lqs += yq * s.y[i]!;
+      if (bilinear(bright, q.w, q.h, qx, qy) >= CLIPPED) continue;
+      fitted++;
+      if (s.y[i]! >= 16) ratios.push(yq / s.y[i]!);
+      cq += yq;
+      cs += s.y[i]!;
+      cqq += yq * yq;
+      cqs += yq * s.y[i]!;
     }
   const overlap = (inside + ignored) / ((s.w - 4) * (s.h - 4));
   if (inside < 16) return { edges: 0, chroma: null, luma: 255, pointLuma: 255, coarseLuma: 255, coarseChroma: null, overlap };
@@ -245,10 +255,22 @@ export function alignedAgreement(
   const vq = sxx / m - (sx / m) ** 2;
   const vs = syy / m - (sy / m) ** 2;
   // s ≈ gain · q + offset (a brighter or darker copy), the gain kept to what an edit does.
-  const f = Math.max(1, fitted);
-  const varQ = lqq / f - (lq / f) ** 2;
-  const gain = varQ > 1 ? Math.max(0.6, Math.min(1.6, (lqs / f - (lq / f) * (ls / f)) / varQ)) : 1;
-  const offset = ls / f - gain * (lq / f);
+  const fit = (k: number, q1: number, s1: number, qq: number, qs: number) => {
+    const varQ = qq / k - (q1 / k) ** 2;
+    const g = varQ > 1 ? Math.max(0.6, Math.min(1.6, (qs / k - (q1 / k) * (s1 / k)) / varQ)) : 1;
+    return { gain: g, offset: s1 / k - g * (q1 / k) };
+  };
+  let { gain, offset } = fit(m, lq, ls, lqq, lqs);
+  // A channel burnt out in the new picture says only that the photo was at least that light
+  // there — if the new picture is a brightened copy (its unclipped pixels lighter than the
+  // stored ones by a median ratio ≥ BRIGHTENED_MIN: +15 % gives ~1.17). A picture light by
+  // itself (paper at 248–250, a screenshot's white) has nothing burnt out: taking its white for a
+  // bound let a line on one receipt and not on the other count for nothing (two of the
+  // simulated marketplace's receipts were linked so).
+  const brighter = ratios.length >= 16 ? percentile(ratios, 0.5) : 1;
+  const top = m - fitted > 0 && brighter >= BRIGHTENED_MIN ? bright : null;
+  if (top) ({ gain, offset } = fit(fitted, cq, cs, cqq, cqs));
+  const burntAt = (x: number, y: number) => top !== null && bilinear(top, q.w, q.h, x, y) >= CLIPPED;
   // The new picture's colour is judged where it overlaps the stored one: a phone screenshot's
   // black or white frame around a small copy must not make a coloured product colourless.
   const chromaOk = !colourlessWhere(q, QX, QY) && !colourless(s);
@@ -278,7 +300,7 @@ export function alignedAgreement(
           const qy = QY[j]!;
           const ql = gain * bilinear(q.y, q.w, q.h, qx, qy) + offset;
           // Where a channel is burnt out, the photo may be lighter than the new picture says, not darker.
-          const burnt = bilinear(top, q.w, q.h, qx, qy) >= CLIPPED;
+          const burnt = burntAt(qx, qy);
           const dl = burnt ? Math.max(0, ql - ry.hi[i]!) : outside(ql, ry.lo[i]!, ry.hi[i]!);
           if (dl < bestL) bestL = dl;
           const pl = burnt ? Math.max(0, ql - s.y[i]!) : Math.abs(ql - s.y[i]!);
@@ -319,7 +341,7 @@ function coarseDifference(
   s: Thumb,
   QX: Float32Array,
   QY: Float32Array,
-  fit: { gain: number; offset: number; cgain: number | null; top: Float32Array },
+  fit: { gain: number; offset: number; cgain: number | null; top: Float32Array | null },
   focus?: { x0: number; y0: number; x1: number; y1: number },
 ): { coarseLuma: number; coarseChroma: number | null } {
   const { w, h } = s;
@@ -335,7 +357,7 @@ function coarseDifference(
     if (Number.isNaN(qx)) continue;
     const qy = QY[i]!;
     valid[i] = 1;
-    if (bilinear(fit.top, q.w, q.h, qx, qy) >= CLIPPED) burnt[i] = 1;
+    if (fit.top && bilinear(fit.top, q.w, q.h, qx, qy) >= CLIPPED) burnt[i] = 1;
     A[0]![i] = fit.gain * bilinear(q.y, q.w, q.h, qx, qy) + fit.offset;
     S[0]![i] = s.y[i]!;
     if (fit.cgain !== null) {
@@ -408,6 +430,8 @@ function coarseDifference(
 
 /** A channel (0–255) at or above this in the new picture is taken as burnt out (a brightened copy clips). */
 const CLIPPED = 250;
+/** …and only in a copy whose unclipped pixels are this much lighter than the stored ones (median ratio: a brightened copy). */
+const BRIGHTENED_MIN = 1.06;
 
 /** Per pixel, the largest of the R, G, B values the luma and chroma stand for. */
 function brightestChannel(t: Thumb): Float32Array {
