@@ -7,6 +7,7 @@ import {
   type PhotoMatchReport,
 } from '../../src-main/bench/photo-match';
 import { PHOTO_EDITS } from '../../src-main/bench/photo-set';
+import { demoPictureLinks } from '../fixtures/demo-pictures';
 
 /**
  * Issue 15, item 4: photo matching judged on a held-out part of the generated product shots.
@@ -54,4 +55,40 @@ describe('photo matching on held-out product shots', () => {
   goal('falseLinks')(`links at most ${FALSE_LINK_GOAL} pair in 1,000 of unrelated low-texture product photos`, () => {
     expect(report.falseLinks.perThousand, photoMatchTable(report).join('\n')).toBeLessThanOrEqual(FALSE_LINK_GOAL);
   });
+});
+
+/**
+ * The demo's own pictures (tests/fixtures/demo-pictures.ts: the evidence stories' files as
+ * demo/evidence.ts draws them, and a sample of the simulated marketplace's party photos), every
+ * ordered pair of unrelated ones, whatever their accounts: a false link there is what a
+ * newcomer sees first ("Used by another account" on the demo's case screens). A change that
+ * linked a seller's packing photo of a phone with another seller's of a vase, and a buyer's
+ * phone on its charger with another buyer's cracked phone, went into main once unnoticed.
+ */
+describe("photo matching on the demo's own pictures", () => {
+  it("links none of the evidence stories' unrelated pictures, and each copy the stories mean", async () => {
+    const r = await demoPictureLinks('story');
+    expect(r.pairs).toBeGreaterThanOrEqual(100);
+    expect(r.falseLinks).toEqual([]);
+    expect(r.missed).toEqual([]);
+  }, 600_000);
+
+  /**
+   * Short of the goal (zero), as on main before: the simulated receipts are one template (the
+   * same heading, paper and layout; other lines and caption) and two buyer photos one shape of
+   * one colour, and the corners agree on them. Listed exactly, so that a new link fails here
+   * and so does the day one is fixed (then take it off the list).
+   */
+  it('links no more simulated party photos than the known ones', async () => {
+    const r = await demoPictureLinks('simulated');
+    expect(r.pairs).toBeGreaterThanOrEqual(100);
+    expect(r.falseLinks).toEqual([
+      'D-100002 simulated buyer photo → D-100006 simulated buyer photo',
+      'D-100002 simulated seller photo → D-100006 simulated seller photo',
+      'D-100004 simulated seller photo → D-100006 simulated seller photo',
+      'D-100006 simulated buyer photo → D-100002 simulated buyer photo',
+      'D-100006 simulated seller photo → D-100004 simulated seller photo',
+    ]);
+    expect(r.missed).toEqual([]);
+  }, 600_000);
 });

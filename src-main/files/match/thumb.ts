@@ -178,6 +178,8 @@ export function alignedAgreement(
   sBaseW: number,
   sim: Similarity,
   focus?: { x0: number; y0: number; x1: number; y1: number },
+  /** Stored pixels left out of every measure (what `drawnOver` found drawn over the photo). */
+  ignore?: Uint8Array,
 ): Agreement {
   const kq = q.w / qBaseW;
   const ks = s.w / sBaseW;
@@ -185,6 +187,7 @@ export function alignedAgreement(
   // A stored pixel averages an area of the photo; the new picture is sampled over the same
   // area (else a striped or dotted product aliases differently in the two and differs).
   q = footprintAveraged(q, kq / (ks * Math.sqrt(det)));
+  const bright = brightestChannel(q);
   const eq = edges(q);
   const es = edges(s);
   const n = s.w * s.h;
@@ -197,11 +200,19 @@ export function alignedAgreement(
   let syy = 0;
   let sxy = 0;
   let inside = 0;
+  let ignored = 0;
   // Luma of both at each overlapping pixel, for the gain and offset.
   let lq = 0;
   let ls = 0;
   let lqq = 0;
   let lqs = 0;
+  // The same over the pixels with no channel at the clip (for a brightened copy's fit).
+  let cq = 0;
+  let cs = 0;
+  let cqq = 0;
+  let cqs = 0;
+  let fitted = 0;
+  const ratios: number[] = [];
   for (let v = 2; v < s.h - 2; v++)
     for (let u = 2; u < s.w - 2; u++) {
       const bx = (u + 0.5) / ks - sim.tx;
@@ -210,6 +221,10 @@ export function alignedAgreement(
       const qy = ((-sim.b * bx + sim.a * by) / det) * kq - 0.5;
       if (qx < 2 || qy < 2 || qx > q.w - 3 || qy > q.h - 3) continue;
       const i = v * s.w + u;
+      if (ignore?.[i]) {
+        ignored++;
+        continue;
+      }
       QX[i] = qx;
       QY[i] = qy;
       inside++;
@@ -225,17 +240,37 @@ export function alignedAgreement(
       ls += s.y[i]!;
       lqq += yq * yq;
       lqs += yq * s.y[i]!;
+      if (bilinear(bright, q.w, q.h, qx, qy) >= CLIPPED) continue;
+      fitted++;
+      if (s.y[i]! >= 16) ratios.push(yq / s.y[i]!);
+      cq += yq;
+      cs += s.y[i]!;
+      cqq += yq * yq;
+      cqs += yq * s.y[i]!;
     }
-  const overlap = inside / ((s.w - 4) * (s.h - 4));
+  const overlap = (inside + ignored) / ((s.w - 4) * (s.h - 4));
   if (inside < 16) return { edges: 0, chroma: null, luma: 255, pointLuma: 255, coarseLuma: 255, coarseChroma: null, overlap };
   const m = inside;
   const cov = sxy / m - (sx / m) * (sy / m);
   const vq = sxx / m - (sx / m) ** 2;
   const vs = syy / m - (sy / m) ** 2;
   // s ≈ gain · q + offset (a brighter or darker copy), the gain kept to what an edit does.
-  const varQ = lqq / m - (lq / m) ** 2;
-  const gain = varQ > 1 ? Math.max(0.6, Math.min(1.6, (lqs / m - (lq / m) * (ls / m)) / varQ)) : 1;
-  const offset = ls / m - gain * (lq / m);
+  const fit = (k: number, q1: number, s1: number, qq: number, qs: number) => {
+    const varQ = qq / k - (q1 / k) ** 2;
+    const g = varQ > 1 ? Math.max(0.6, Math.min(1.6, (qs / k - (q1 / k) * (s1 / k)) / varQ)) : 1;
+    return { gain: g, offset: s1 / k - g * (q1 / k) };
+  };
+  let { gain, offset } = fit(m, lq, ls, lqq, lqs);
+  // A channel burnt out in the new picture says only that the photo was at least that light
+  // there — if the new picture is a brightened copy (its unclipped pixels lighter than the
+  // stored ones by a median ratio ≥ BRIGHTENED_MIN: +15 % gives ~1.17). A picture light by
+  // itself (paper at 248–250, a screenshot's white) has nothing burnt out: taking its white for a
+  // bound let a line on one receipt and not on the other count for nothing (two of the
+  // simulated marketplace's receipts were linked so).
+  const brighter = ratios.length >= 16 ? percentile(ratios, 0.5) : 1;
+  const top = m - fitted > 0 && brighter >= BRIGHTENED_MIN ? bright : null;
+  if (top) ({ gain, offset } = fit(fitted, cq, cs, cqq, cqs));
+  const burntAt = (x: number, y: number) => top !== null && bilinear(top, q.w, q.h, x, y) >= CLIPPED;
   // The new picture's colour is judged where it overlaps the stored one: a phone screenshot's
   // black or white frame around a small copy must not make a coloured product colourless.
   const chromaOk = !colourlessWhere(q, QX, QY) && !colourless(s);
@@ -264,9 +299,11 @@ export function alignedAgreement(
           if (Number.isNaN(qx)) continue;
           const qy = QY[j]!;
           const ql = gain * bilinear(q.y, q.w, q.h, qx, qy) + offset;
-          const dl = outside(ql, ry.lo[i]!, ry.hi[i]!);
+          // Where a channel is burnt out, the photo may be lighter than the new picture says, not darker.
+          const burnt = burntAt(qx, qy);
+          const dl = burnt ? Math.max(0, ql - ry.hi[i]!) : outside(ql, ry.lo[i]!, ry.hi[i]!);
           if (dl < bestL) bestL = dl;
-          const pl = Math.abs(ql - s.y[i]!);
+          const pl = burnt ? Math.max(0, ql - s.y[i]!) : Math.abs(ql - s.y[i]!);
           if (pl < bestPL) bestPL = pl;
           if (chromaOk) {
             const qb = cgain * (bilinear(q.cb, q.w, q.h, qx, qy) - 128) + 128;
@@ -289,7 +326,7 @@ export function alignedAgreement(
     chroma: chromaOk ? Math.max(percentile(chromaDiffs, 0.9), percentile(focusChroma, 0.9)) : null,
     luma: Math.max(percentile(lumaDiffs, 0.9), percentile(focusLuma, 0.9)),
     pointLuma: Math.max(percentile(pointLuma, 0.9), percentile(focusPointLuma, 0.9)),
-    ...coarseDifference(q, s, QX, QY, { gain, offset, cgain: chromaOk ? cgain : null }, focus),
+    ...coarseDifference(q, s, QX, QY, { gain, offset, cgain: chromaOk ? cgain : null, top }, focus),
     overlap,
   };
 }
@@ -304,7 +341,7 @@ function coarseDifference(
   s: Thumb,
   QX: Float32Array,
   QY: Float32Array,
-  fit: { gain: number; offset: number; cgain: number | null },
+  fit: { gain: number; offset: number; cgain: number | null; top: Float32Array | null },
   focus?: { x0: number; y0: number; x1: number; y1: number },
 ): { coarseLuma: number; coarseChroma: number | null } {
   const { w, h } = s;
@@ -314,11 +351,13 @@ function coarseDifference(
   const A = Array.from({ length: planes }, () => new Float32Array(n));
   const S = Array.from({ length: planes }, () => new Float32Array(n));
   const valid = new Uint8Array(n);
+  const burnt = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const qx = QX[i]!;
     if (Number.isNaN(qx)) continue;
     const qy = QY[i]!;
     valid[i] = 1;
+    if (fit.top && bilinear(fit.top, q.w, q.h, qx, qy) >= CLIPPED) burnt[i] = 1;
     A[0]![i] = fit.gain * bilinear(q.y, q.w, q.h, qx, qy) + fit.offset;
     S[0]![i] = s.y[i]!;
     if (fit.cgain !== null) {
@@ -349,6 +388,13 @@ function coarseDifference(
   };
   const Am = A.map(mean);
   const Sm = S.map(mean);
+  // 3 × 3 windows of the new picture holding a burnt-out pixel: the photo may be lighter there, not darker.
+  const burntNear = new Uint8Array(n);
+  for (let v = 1; v < h - 1; v++)
+    for (let u = 1; u < w - 1; u++) {
+      const i = v * w + u;
+      for (let dv = -1; dv <= 1 && !burntNear[i]; dv++) for (let du = -1; du <= 1; du++) if (burnt[i + dv * w + du]) burntNear[i] = 1;
+    }
   const luma: number[] = [];
   const chroma: number[] = [];
   const focusLuma: number[] = [];
@@ -363,7 +409,8 @@ function coarseDifference(
         for (let du = -1; du <= 1; du++) {
           const j = i + dv * w + du;
           if (Number.isNaN(Am[0]![j]!)) continue;
-          bestL = Math.min(bestL, Math.abs(Am[0]![j]! - Sm[0]![i]!));
+          const dl = Am[0]![j]! - Sm[0]![i]!;
+          bestL = Math.min(bestL, burntNear[j] ? Math.max(0, dl) : Math.abs(dl));
           if (planes === 3) bestC = Math.min(bestC, Math.hypot(Am[1]![j]! - Sm[1]![i]!, Am[2]![j]! - Sm[2]![i]!));
         }
       if (bestL === Infinity) continue;
@@ -379,6 +426,23 @@ function coarseDifference(
     coarseLuma: Math.max(percentile(luma, 0.9), percentile(focusLuma, 0.9)),
     coarseChroma: planes === 1 ? null : Math.max(percentile(chroma, 0.9), percentile(focusChroma, 0.9)),
   };
+}
+
+/** A channel (0–255) at or above this in the new picture is taken as burnt out (a brightened copy clips). */
+const CLIPPED = 250;
+/** …and only in a copy whose unclipped pixels are this much lighter than the stored ones (median ratio: a brightened copy). */
+const BRIGHTENED_MIN = 1.06;
+
+/** Per pixel, the largest of the R, G, B values the luma and chroma stand for. */
+function brightestChannel(t: Thumb): Float32Array {
+  const out = new Float32Array(t.w * t.h);
+  for (let i = 0; i < out.length; i++) {
+    const y = t.y[i]!;
+    const cb = t.cb[i]! - 128;
+    const cr = t.cr[i]! - 128;
+    out[i] = Math.max(y + 1.402 * cr, y - 0.344136 * cb - 0.714136 * cr, y + 1.772 * cb);
+  }
+  return out;
 }
 
 /** How far `x` lies outside [lo, hi]. */
@@ -447,4 +511,194 @@ export function halveThumb(t: Thumb): Thumb {
     return out;
   };
   return { w, h, y: half(t.y), cb: half(t.cb), cr: half(t.cr) };
+}
+
+/** A stored pixel whose colour (luma, Cb, Cr distance, 0–255) differs by more than this may be drawn over. */
+const DRAWN_MIN_DIFFERENCE = 8;
+/** How far (same scale) the line from a stored pixel through the new one may pass from the overlay's colour. */
+const DRAWN_MAX_MISS = 10;
+
+export interface DrawnOver {
+  /** Stored pixels (a dilated mask) whose difference one translucent colour drawn over the photo explains. */
+  mask: Uint8Array;
+  /** The mask's share of the overlap, and of the stored object's box within it. */
+  share: number;
+  focusShare: number;
+  /** The overlay's colour (luma, Cb, Cr). */
+  colour: [number, number, number];
+}
+
+/**
+ * What a watermark or a caption drawn over the photo covers: the stored pixels where the new
+ * picture differs by one translucent colour laid over it. Each differing pixel's new colour
+ * lies on the line from its stored colour towards the overlay's (q = (1 − α)·s + α·W, α the
+ * ink's opacity times its coverage of the pixel), so the lines from all of them meet near W;
+ * W is the point nearest to all those lines (reweighted three times so that a stray pixel of
+ * misregistration does not pull it), and the pixels whose line passes close to it, with W
+ * beyond the new colour, are the drawn-over ones (dilated by two pixels: the edges of the
+ * ink spread that far in the edge map). A picture without colour has no such test (null).
+ */
+export function drawnOver(
+  q: Thumb,
+  qBaseW: number,
+  s: Thumb,
+  sBaseW: number,
+  sim: Similarity,
+  focus: { x0: number; y0: number; x1: number; y1: number },
+): DrawnOver | null {
+  const kq = q.w / qBaseW;
+  const ks = s.w / sBaseW;
+  const det = sim.a * sim.a + sim.b * sim.b;
+  q = footprintAveraged(q, kq / (ks * Math.sqrt(det)));
+  const n = s.w * s.h;
+  const QX = new Float32Array(n).fill(NaN);
+  const QY = new Float32Array(n).fill(NaN);
+  for (let v = 2; v < s.h - 2; v++)
+    for (let u = 2; u < s.w - 2; u++) {
+      const bx = (u + 0.5) / ks - sim.tx;
+      const by = (v + 0.5) / ks - sim.ty;
+      const qx = ((sim.a * bx + sim.b * by) / det) * kq - 0.5;
+      const qy = ((-sim.b * bx + sim.a * by) / det) * kq - 0.5;
+      if (qx < 2 || qy < 2 || qx > q.w - 3 || qy > q.h - 3) continue;
+      QX[v * s.w + u] = qx;
+      QY[v * s.w + u] = qy;
+    }
+  if (colourlessWhere(q, QX, QY) || colourless(s)) return null;
+  // One gain and offset for the luma, fitted on the pixels that fit best (the ink left out).
+  const qy = new Float32Array(n);
+  const idx: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(QX[i]!)) continue;
+    qy[i] = bilinear(q.y, q.w, q.h, QX[i]!, QY[i]!);
+    idx.push(i);
+  }
+  if (idx.length < 16) return null;
+  let gain = 1;
+  let offset = 0;
+  let use = idx;
+  for (let round = 0; round < 2; round++) {
+    let a = 0;
+    let b = 0;
+    let aa = 0;
+    let ab = 0;
+    for (const i of use) {
+      a += qy[i]!;
+      b += s.y[i]!;
+      aa += qy[i]! * qy[i]!;
+      ab += qy[i]! * s.y[i]!;
+    }
+    const m = use.length;
+    const va = aa / m - (a / m) ** 2;
+    gain = va > 1 ? Math.max(0.6, Math.min(1.6, (ab / m - (a / m) * (b / m)) / va)) : 1;
+    offset = b / m - gain * (a / m);
+    const res = idx.map((i) => Math.abs(gain * qy[i]! + offset - s.y[i]!));
+    const cut = percentile(res, 0.8);
+    use = idx.filter((_, k) => res[k]! <= cut);
+  }
+  const cgain = chromaGain(q, s, QX, QY);
+  // The differing pixels: stored colour S and the direction U from it to the new colour.
+  const S: number[][] = [];
+  const U: number[][] = [];
+  const D: number[] = [];
+  const at: number[] = [];
+  for (const i of idx) {
+    const sv = [s.y[i]!, s.cb[i]! - 128, s.cr[i]! - 128];
+    const qv = [
+      gain * qy[i]! + offset,
+      cgain * (bilinear(q.cb, q.w, q.h, QX[i]!, QY[i]!) - 128),
+      cgain * (bilinear(q.cr, q.w, q.h, QX[i]!, QY[i]!) - 128),
+    ];
+    const d = [qv[0]! - sv[0]!, qv[1]! - sv[1]!, qv[2]! - sv[2]!];
+    const len = Math.hypot(d[0]!, d[1]!, d[2]!);
+    if (len <= DRAWN_MIN_DIFFERENCE) continue;
+    S.push(sv);
+    U.push(d.map((x) => x / len));
+    D.push(len);
+    at.push(i);
+  }
+  if (at.length < 8) return null;
+  // The point nearest to all the lines (weighted least squares, reweighted by the miss).
+  const weight = new Float64Array(at.length).fill(1);
+  let W = [0, 0, 0];
+  const miss = (k: number) => {
+    const e = [W[0]! - S[k]![0]!, W[1]! - S[k]![1]!, W[2]! - S[k]![2]!];
+    const t = e[0]! * U[k]![0]! + e[1]! * U[k]![1]! + e[2]! * U[k]![2]!;
+    return { t, r: Math.hypot(e[0]! - t * U[k]![0]!, e[1]! - t * U[k]![1]!, e[2]! - t * U[k]![2]!) };
+  };
+  for (let round = 0; round < 4; round++) {
+    const A = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+    const B = [0, 0, 0];
+    for (let k = 0; k < at.length; k++) {
+      const u = U[k]!;
+      const w = weight[k]!;
+      for (let r = 0; r < 3; r++)
+        for (let c = 0; c < 3; c++) {
+          const p = w * ((r === c ? 1 : 0) - u[r]! * u[c]!);
+          A[3 * r + c]! += p;
+          B[r]! += p * S[k]![c]!;
+        }
+    }
+    const solved = solve3(A, B);
+    if (!solved) return null;
+    W = solved;
+    for (let k = 0; k < at.length; k++) {
+      const { r } = miss(k);
+      weight[k] = 1 / (1 + (r / DRAWN_MAX_MISS) ** 2);
+    }
+  }
+  const drawn = new Uint8Array(n);
+  for (let k = 0; k < at.length; k++) {
+    const { t, r } = miss(k);
+    // The new colour between the stored one and the ink's (α ≤ 1, a little slack for noise).
+    if (r <= DRAWN_MAX_MISS && t >= 0.8 * D[k]!) drawn[at[k]!] = 1;
+  }
+  const mask = new Uint8Array(n);
+  for (let v = 0; v < s.h; v++)
+    for (let u = 0; u < s.w; u++) {
+      if (!drawn[v * s.w + u]) continue;
+      for (let dv = -2; dv <= 2; dv++)
+        for (let du = -2; du <= 2; du++) {
+          const x = u + du;
+          const y = v + dv;
+          if (x >= 0 && y >= 0 && x < s.w && y < s.h) mask[y * s.w + x] = 1;
+        }
+    }
+  let inMask = 0;
+  let focusAll = 0;
+  let focusMask = 0;
+  for (const i of idx) {
+    const u = i % s.w;
+    const v = (i - u) / s.w;
+    const inFocus = u >= focus.x0 - 1 && u <= focus.x1 && v >= focus.y0 - 1 && v <= focus.y1;
+    inMask += mask[i]!;
+    if (inFocus) {
+      focusAll++;
+      focusMask += mask[i]!;
+    }
+  }
+  return {
+    mask,
+    share: inMask / idx.length,
+    focusShare: focusAll ? focusMask / focusAll : 1,
+    colour: [Math.round(W[0]!), Math.round(W[1]! + 128), Math.round(W[2]! + 128)],
+  };
+}
+
+/** The solution of a 3 × 3 linear system (row-major), null when it is (nearly) singular. */
+function solve3(A: number[], b: number[]): number[] | null {
+  const [a, b1, c, d, e, f, g, h, k] = A as [number, number, number, number, number, number, number, number, number];
+  const det = a * (e * k - f * h) - b1 * (d * k - f * g) + c * (d * h - e * g);
+  if (Math.abs(det) < 1e-9) return null;
+  const inv = [
+    e * k - f * h,
+    c * h - b1 * k,
+    b1 * f - c * e,
+    f * g - d * k,
+    a * k - c * g,
+    c * d - a * f,
+    d * h - e * g,
+    b1 * g - a * h,
+    a * e - b1 * d,
+  ];
+  return [0, 1, 2].map((r) => (inv[3 * r]! * b[0]! + inv[3 * r + 1]! * b[1]! + inv[3 * r + 2]! * b[2]!) / det);
 }
