@@ -31,6 +31,14 @@ import { markCommitInDoubt } from './tx';
  * the COMMIT may have been carried out: the error is marked in doubt (tx.ts commitInDoubt),
  * as a lost COMMIT is. kysely's own `commit` is answered by the one already sent. A statement
  * after a marked one is refused (a programming error: the transaction is already committed).
+ *
+ * WITH THE NEXT. A statement marked WITH_NEXT (a row lock whose answer the caller does not use:
+ * a command's lock on its case, repos/locked-read.ts) is answered at once with no rows and held
+ * like the BEGIN; when the next statement is a read, all go out together (BEGIN, lock, read:
+ * one round trip) and the read's answer is given only if everything before it succeeded, else
+ * the first error. The server runs them in order, each READ COMMITTED statement with a snapshot
+ * taken when it starts, so the read still sees what the lock's previous holder committed. Any
+ * other next statement, or the transaction's end, sends the held statements first, one by one.
  */
 const PATCHED = Symbol('md-pipelined-tx');
 const BEGIN = /^\s*begin\s*;?\s*$/i;
@@ -40,6 +48,9 @@ const READ = /^\s*(?:\/\*[^*]*\*\/\s*)*select\s/i;
 /** The marker of a transaction's last statement, among its leading comments. */
 export const LAST_STATEMENT = '/* md:then-commit */';
 const MARKED = /^\s*(?:\/\*[^*]*\*\/\s*)*?\/\* md:then-commit \*\//;
+/** The marker of a statement sent with the one after it, its answer not awaited (see above). */
+export const WITH_NEXT = '/* md:with-next */';
+const WITH_NEXT_MARKED = /^\s*(?:\/\*[^*]*\*\/\s*)*?\/\* md:with-next \*\//;
 
 /** A pg client's pipeline switch and the state it must be idle in (pg ≥ 8.20 has pipeline mode). */
 interface PipelineClient {
@@ -47,6 +58,7 @@ interface PipelineClient {
   readyForQuery?: unknown;
   _queryQueue?: unknown[];
   _sentQueryQueue?: unknown[];
+  connection?: { stream?: { cork?(): void; uncork?(): void } };
 }
 
 /** Whether this client can send statements back to back now: pipeline mode exists, is off, nothing in flight. */
@@ -60,15 +72,25 @@ export function poolWithPipelinedTx<P extends PostgresPool>(pool: P): P {
 }
 
 function pipelinedTx(query: ClientQuery, client: PipelineClient): ClientQuery {
-  /** The BEGIN answered but not yet sent. */
-  let held: string | null = null;
+  /** The BEGIN and WITH_NEXT statements answered but not yet sent. */
+  let held: Array<[unknown, unknown[]?]> = [];
   /** The COMMIT sent behind a transaction's marked last statement, until kysely asks for it. */
   let committing: Promise<{ command?: string }> | null = null;
   const send = (text: unknown, params?: unknown[]) => query(text, params) as Promise<{ command?: string }>;
   /** Sends `statements` back to back; the switch goes off once all answered (pg matches answers in order while it is on). */
   const together = (...statements: Array<[unknown, unknown[]?]>) => {
     client.pipeline = true;
-    const answers = statements.map(([t, p]) => send(t, p));
+    // One write for them all: pg writes each statement with a write of its own (a wake-up of
+    // the server process each, on a loaded machine a context switch each); corked, the socket
+    // sends them as one (pg submits a statement synchronously when pipelining).
+    const stream = client.connection?.stream;
+    stream?.cork?.();
+    let answers: Array<Promise<{ command?: string }>>;
+    try {
+      answers = statements.map(([t, p]) => send(t, p));
+    } finally {
+      stream?.uncork?.();
+    }
     const settled = Promise.allSettled(answers).then((all) => {
       client.pipeline = false;
       return all;
@@ -93,23 +115,29 @@ function pipelinedTx(query: ClientQuery, client: PipelineClient): ClientQuery {
         );
       return Promise.reject(new Error('a statement after the transaction’s last one (it is already committed)'));
     }
-    if (typeof text === 'string' && BEGIN.test(text) && !params?.length && held === null) {
-      held = text;
+    if (typeof text === 'string' && BEGIN.test(text) && !params?.length && !held.length) {
+      held.push([text]);
       return Promise.resolve(answered('BEGIN'));
     }
-    if (held !== null) {
-      const begin = held;
-      held = null;
+    if (typeof text === 'string' && WITH_NEXT_MARKED.test(text) && canPipeline(client)) {
+      held.push([text, params]);
+      return Promise.resolve(answered('SELECT'));
+    }
+    if (held.length) {
+      const before = held;
+      held = [];
       // Nothing ran in the transaction: there is nothing to commit or roll back.
-      if (end) return Promise.resolve(answered(end[1]!.toUpperCase()));
-      if (typeof text !== 'string' || !READ.test(text) || !canPipeline(client))
-        // Not a read: the BEGIN's answer first, as kysely would have waited for it.
-        return send(begin).then(() => send(text, params));
-      const { answers, settled } = together([begin], [text, params]);
-      return settled.then(([b, a]) => {
-        if (b!.status === 'rejected') throw b!.reason;
-        if (a!.status === 'rejected') throw a!.reason;
-        return answers[1];
+      if (end && before.length === 1 && typeof before[0]![0] === 'string' && BEGIN.test(before[0]![0]))
+        return Promise.resolve(answered(end[1]!.toUpperCase()));
+      if (end || typeof text !== 'string' || !READ.test(text) || !canPipeline(client))
+        // Not a read: each held statement's answer first, as kysely would have waited for it.
+        return before
+          .reduce<Promise<unknown>>((sent, [t, p]) => sent.then(() => send(t, p)), Promise.resolve())
+          .then(() => send(text, params));
+      const { answers, settled } = together(...before, [text, params]);
+      return settled.then((all) => {
+        for (const a of all) if (a.status === 'rejected') throw a.reason;
+        return answers.at(-1);
       });
     }
     if (typeof text === 'string' && MARKED.test(text) && canPipeline(client)) {

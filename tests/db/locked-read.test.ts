@@ -15,6 +15,8 @@ import { deadlinesOf } from '../../src-main/engine/deadlines';
 import { sweep } from '../../src-main/app/sweep/sweep';
 import { seedDemo } from '../../src-main/demo/seed';
 import { DIALECTS, openTestDb } from './harness';
+import { LAST_STATEMENT, WITH_NEXT } from '../../src-main/db/pipelined-tx';
+import { verifyChains } from '../../src-main/app/audit/verify';
 
 /**
  * A command on a named case (PostgreSQL, and SQLite since issue 16) reads the case, its child rows, the policy, the
@@ -145,13 +147,20 @@ describe.each(DIALECTS)('locked read of a case ($name)', ({ name, url }) => {
     );
     expect(asked).toMatchObject({ ok: true, value: { status: 'awaiting_evidence' } });
     // The change notice is sent after the commit (repos/changes.ts): not a read of the case.
-    const reads = cap.queries().filter((q) => /^\s*(\/\*[^*]*\*\/\s*)?select/i.test(q.sql) && !/pg_notify/.test(q.sql));
+    const reads = cap.queries().filter((q) => /^\s*(\/\*[^*]*\*\/\s*)*select/i.test(q.sql) && !/pg_notify/.test(q.sql));
     // The lock, then the one read: no second look at the case, its children, the policy, the chain, deadlines or feed.
     // On SQLite the write transaction is the lock: the one read alone.
     if (name === 'sqlite') expect(reads).toHaveLength(1);
     else {
       expect(reads).toHaveLength(2);
       expect(reads[0]!.sql).toMatch(/for update/i);
+      // PostgreSQL: its writes (case row, request, deadline, chained event, command log, change
+      // log) are ONE statement, sent with the COMMIT (db/pipelined-tx.ts): three statements in all.
+      const inTransaction = cap.queries().filter((q) => !/pg_notify/.test(q.sql));
+      expect(inTransaction).toHaveLength(3);
+      expect(inTransaction[2]!.sql).toContain(LAST_STATEMENT);
+      // The lock goes out with the BEGIN and the read (db/pipelined-tx.ts WITH_NEXT): two round trips in all.
+      expect(inTransaction[0]!.sql).toContain(WITH_NEXT);
     }
     // What it wrote is what the general path writes: the request, its deadline, the chained event.
     const view = await loadCaseState(db, caseId);
@@ -166,8 +175,75 @@ describe.each(DIALECTS)('locked read of a case ($name)', ({ name, url }) => {
     const events = await db.selectFrom('case_events').select(['seq', 'type']).where('case_id', '=', caseId).orderBy('seq').execute();
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.at(-1)?.type).toBe('evidence.requested');
+    // A second request on the case awaiting evidence: a second deadline beside the first, the chain and the case row go on.
+    cap.reset();
+    const again = await dispatch(
+      ctx,
+      'case.requestEvidence',
+      { caseId, party: 'seller', request: 'The tracking number, please.' },
+      mediator,
+    );
+    expect(again).toMatchObject({ ok: true, value: { status: 'awaiting_evidence' } });
+    if (name !== 'sqlite') expect(cap.queries().filter((q) => !/pg_notify/.test(q.sql))).toHaveLength(3);
+    const after = (await loadCaseState(db, caseId))!;
+    expect(after.evidenceRequests.map((r) => r.party)).toEqual(['buyer', 'seller']);
+    await expectRowsOfState(db, caseId);
+    const chain = await db.selectFrom('case_events').select(['seq']).where('case_id', '=', caseId).orderBy('seq').execute();
+    expect(chain.map((e) => e.seq)).toEqual(chain.map((_, i) => i + 1));
+    expect((await verifyChains(db)).findings).toEqual([]);
+    expect(
+      (await db.selectFrom('case_commands').select('method').where('case_id', '=', caseId).orderBy('id').execute()).map((r) => r.method),
+    ).toEqual([expect.stringMatching(/^case\.claim/), 'case.requestEvidence', 'case.requestEvidence']);
+  });
+
+  // The one statement's other parts (command-rows.ts): a request that changes status, a deadline cancelled.
+  it.skipIf(name === 'sqlite')('the one-statement write updates requests and cancels deadlines as the general path does', async () => {
+    const { id } = await db
+      .selectFrom('cases')
+      .select('id')
+      .where('status', '=', 'awaiting_evidence')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const cap = capturing(db);
+    cap.reset();
+    await inWriteTx(cap.db, async (tx) => {
+      const locked = (await lockAndReadCase(tx, id, NOW))!;
+      expect(locked.hasDue).toBe(false);
+      const prev = locked.state;
+      // The open requests resolved by hand, as an engine step that closes them would: their deadlines are no longer wanted.
+      const next = structuredClone(prev);
+      for (const r of next.evidenceRequests) if (r.status === 'open') Object.assign(r, { status: 'fulfilled', resolvedAt: NOW });
+      next.status = 'in_review';
+      const effects = {
+        events: [{ at: NOW, actor: 'lm1', type: 'note.added', details: { test: true } }],
+        deadlines: deadlinesOf(next),
+        newEvidence: [],
+      };
+      await writeCommandRows(tx, { change: { prev, next, effects }, logged: null, now: NOW, readUnderLock: locked.readUnderLock });
+    });
+    expect(cap.queries().filter((q) => !/pg_notify/.test(q.sql))).toHaveLength(3);
+    expect((await loadCaseState(db, id))!.evidenceRequests.every((r) => r.status !== 'open')).toBe(true);
+    await expectRowsOfState(db, id);
+    expect((await verifyChains(db)).findings).toEqual([]);
   });
 });
+
+/** The case's pending deadline rows and next_due_at are what the engine derives from its stored state. */
+async function expectRowsOfState(db: Db, caseId: string): Promise<void> {
+  const state = (await loadCaseState(db, caseId))!;
+  const pending = await db
+    .selectFrom('deadlines')
+    .select(['key', 'due_at'])
+    .where('case_id', '=', caseId)
+    .where('fired_at', 'is', null)
+    .where('cancelled_at', 'is', null)
+    .orderBy('id')
+    .execute();
+  const wanted = deadlinesOf(state);
+  expect(pending.map((d) => `${d.key}@${Number(d.due_at)}`).sort()).toEqual(wanted.map((w) => `${w.key}@${w.dueAt}`).sort());
+  const row = await db.selectFrom('cases').select('next_due_at').where('id', '=', caseId).executeTakeFirstOrThrow();
+  expect(row.next_due_at === null ? null : Number(row.next_due_at)).toBe(wanted[0]?.dueAt ?? null);
+}
 
 describe.each(DIALECTS.filter((d) => d.name === 'postgres'))('locked read after waiting for the lock ($name)', ({ url }) => {
   let db: Db;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PostgresPool } from 'kysely';
-import { LAST_STATEMENT, poolWithPipelinedTx } from '../../src-main/db/pipelined-tx';
+import { LAST_STATEMENT, WITH_NEXT, poolWithPipelinedTx } from '../../src-main/db/pipelined-tx';
 import { commitInDoubt } from '../../src-main/db/tx';
 
 /**
@@ -127,5 +127,48 @@ describe('db/pipelined-tx: BEGIN with the first read, COMMIT with a marked last 
     await c.query('SELECT 1');
     await c.query(`${LAST_STATEMENT} WITH x AS (SELECT 1) SELECT 1`);
     await expect(c.query('INSERT INTO t VALUES (1)')).rejects.toThrow('already committed');
+  });
+
+  it('sends a WITH_NEXT lock with the BEGIN and the read after it, and answers the read', async () => {
+    const { sent, connect, client } = fakeClient();
+    const c = await connect();
+    await c.query('begin');
+    const lock = await c.query(`/* md:prepared */${WITH_NEXT} SELECT id FROM cases WHERE id = $1 FOR UPDATE`, ['C1']);
+    expect(lock.rows).toEqual([]);
+    expect(sent).toEqual([]);
+    const r = await c.query('/* md:prepared */ SELECT * FROM cases c WHERE c.id = $1 FOR UPDATE OF c', ['C1']);
+    expect(r.rows).toEqual([{ text: '/* md:prepared */ SELECT * FROM cases c WHERE c.id = $1 FOR UPDATE OF c' }]);
+    expect(sent.map((s) => s.inFlight)).toEqual([0, 1, 2]);
+    expect(sent.map((s) => s.text.slice(0, 5))).toEqual(['begin', '/* md', '/* md']);
+    expect(client.pipeline).toBe(false);
+  });
+
+  it('a WITH_NEXT lock that failed fails the read after it with its own error', async () => {
+    const { connect } = fakeClient((t) => (t.includes('with-next') ? serverError('40P01') : null));
+    const c = await connect();
+    await c.query('begin');
+    await c.query(`${WITH_NEXT} SELECT id FROM cases FOR UPDATE`);
+    const e = await c.query('SELECT 1').catch((err: unknown) => err);
+    expect((e as { code?: string }).code).toBe('40P01');
+  });
+
+  it('a WITH_NEXT statement followed by a write or the end is sent first, on its own', async () => {
+    const { sent, connect } = fakeClient();
+    const c = await connect();
+    await c.query('begin');
+    await c.query(`${WITH_NEXT} SELECT id FROM cases FOR UPDATE`);
+    await c.query('UPDATE cases SET x = 1');
+    await c.query('commit');
+    expect(sent.map((s) => [s.text.slice(0, 6), s.inFlight])).toEqual([
+      ['begin', 0],
+      ['/* md:', 0],
+      ['UPDATE', 0],
+      ['commit', 0],
+    ]);
+    sent.length = 0;
+    await c.query('begin');
+    await c.query(`${WITH_NEXT} SELECT id FROM cases FOR UPDATE`);
+    await c.query('rollback');
+    expect(sent.map((s) => s.text.slice(0, 6))).toEqual(['begin', '/* md:', 'rollba']);
   });
 });

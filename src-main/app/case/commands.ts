@@ -103,13 +103,15 @@ async function attemptCommand(
   now: number,
   options: CommandOptions,
 ): Promise<CommandResult | null> {
+  // Nothing follows the command in a transaction opened here (not joined: a use case composed of others).
+  const ownsTransaction = !db.isTransaction;
   const outcome = await inWriteTx(db, async (tx) => {
     // A named case: the lock and one read of everything the command needs (db/repos/locked-read.ts), both dialects.
     if (target !== NEXT_UNASSIGNED && command.type !== 'deadline') {
       const locked = await lockAndReadCase(tx, target, now);
       if (!locked) throw new AppFailure('NOT_FOUND', `There is no case ${target}.`);
       // A due deadline applies first (the general path); else the command goes on from what the lock's statement read.
-      if (!locked.hasDue) return commandOnLockedCase(tx, target, command, actor, now, options, locked);
+      if (!locked.hasDue) return commandOnLockedCase(tx, target, command, actor, now, options, locked, ownsTransaction);
       return commandOnLockedCase(tx, target, command, actor, now, options);
     }
     const caseId = target === NEXT_UNASSIGNED ? await lockOldestUnassignedCase(tx) : (await lockCase(tx, target)) ? target : null;
@@ -136,6 +138,8 @@ async function commandOnLockedCase(
   now: number,
   options: CommandOptions,
   locked?: LockedCase,
+  /** Nothing follows the command in its transaction (see acceptCommand). */
+  endsTransaction = false,
 ): Promise<CommandResult | AppFailure> {
   if (command.type !== 'deadline' && !locked) await applyDueOfCase(tx, caseId, now);
   const state = locked ? locked.state : await loadCaseState(tx, caseId);
@@ -160,7 +164,7 @@ async function commandOnLockedCase(
     refusal.logged = true;
     return refusal;
   }
-  await acceptCommand(tx, { state, command, actor, result, policy, now, options, readUnderLock: locked?.readUnderLock });
+  await acceptCommand(tx, { state, command, actor, result, policy, now, options, readUnderLock: locked?.readUnderLock, endsTransaction });
   return { caseId, status: result.next.status };
 }
 

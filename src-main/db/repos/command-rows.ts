@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { Deadline } from '../../engine/commands';
 import type { CaseState } from '../../engine/state';
 import { dialectOf } from '../dialect';
 import { prepared } from '../prepared';
@@ -7,7 +8,7 @@ import type { WriteTx } from '../tx';
 import { chainedRow, type ChainHead } from './audit-chain';
 import { ConcurrentUpdate, eventToChain, saveCaseState, type CaseChange } from './case-write';
 import { canNotifyAfterCommit, changeNoticeParts, notifyAfterCommit, recordChange } from './changes';
-import { headMoved } from './locked-facts';
+import { deadlinesChanged, headMoved, knownPendingDeadlines, type PendingDeadlineRow } from './locked-facts';
 import { insertCaseCommand, type NewLoggedCommand } from './commands';
 
 /**
@@ -16,11 +17,13 @@ import { insertCaseCommand, type NewLoggedCommand } from './commands';
  * child rows, chained events, deadlines, risk, feed outbox), the change notice for other
  * desktops and the command log row, all in the caller's transaction.
  *
- * A caller that read, under the case's row lock, its audit-chain head and that it has no
- * pending deadline and belongs to no feed (take-next's pick, repos/take-next.ts) passes
- * those facts: a change that touches only the case row and appends events is then written
- * in ONE statement on PostgreSQL (case row, chained events, command log row, change_log +
- * pg_notify), the same rows the general steps would write, in one round trip.
+ * A caller that read, under the case's row lock, its audit-chain head, its pending deadlines
+ * and that it belongs to no feed (take-next's pick, repos/take-next.ts; a command's locked
+ * read, repos/locked-read.ts) passes those facts: a change that touches the case row, its
+ * evidence requests and deadlines and appends events (a claim, an evidence request, a
+ * release, a reply…) is then written in ONE statement on PostgreSQL (case row, requests,
+ * deadlines, chained events, command log row, change_log), the same rows the general steps
+ * would write, in one round trip instead of six.
  */
 
 /** What a writer read about the case under its row lock, in the statement that took the lock. */
@@ -37,7 +40,8 @@ export interface CommandRows {
   now: number;
   readUnderLock?: ReadUnderLock;
   /**
-   * Nothing follows these rows in the transaction (take-next's claim): the one statement, when
+   * Nothing follows these rows in the transaction (take-next's claim, a command with no new
+   * decision in a transaction of its own): the one statement, when
    * it is one, goes out with the COMMIT behind it (db/pipelined-tx.ts), one round trip less.
    */
   lastInTransaction?: boolean;
@@ -45,8 +49,9 @@ export interface CommandRows {
 
 export async function writeCommandRows(tx: WriteTx, rows: CommandRows): Promise<void> {
   const { change, logged, now, readUnderLock: read } = rows;
-  if (read && !read.pendingDeadlines && !read.inFeed && dialectOf(tx) === 'postgres' && onlyCaseRowAndEvents(change)) {
-    if (!(await writeInOneStatement(tx, change, logged, read.head, now, rows.lastInTransaction === true)))
+  const plan = read && !read.inFeed && dialectOf(tx) === 'postgres' ? oneStatementPlan(tx, change, read) : null;
+  if (plan) {
+    if (!(await writeInOneStatement(tx, change, plan, logged, read!.head, now, rows.lastInTransaction === true)))
       throw new ConcurrentUpdate(`case ${change.next.id} changed under us`);
     return;
   }
@@ -56,21 +61,61 @@ export async function writeCommandRows(tx: WriteTx, rows: CommandRows): Promise<
   if (logged) await insertCaseCommand(tx, logged);
 }
 
-/**
- * The change writes the case row and appends events, nothing else: no child rows (requests,
- * proposal, decisions, appeal, refund), no evidence, no deadlines. Then the one statement
- * writes exactly what saveCaseState would (no risk rows: those follow decisions and evidence).
- */
-function onlyCaseRowAndEvents({ prev, next, effects }: CaseChange): boolean {
-  const children = (s: CaseState) =>
-    JSON.stringify([s.evidenceRequests, s.proposal, s.decision, s.supersededDecisions, s.appeal, s.refund]);
-  return !effects.deadlines.length && !effects.newEvidence.length && children(prev) === children(next);
+/** What the one statement writes besides the case row, the chained events, the log row and the notice. */
+interface OneStatementPlan {
+  newRequests: CaseState['evidenceRequests'];
+  changedRequests: CaseState['evidenceRequests'];
+  /** Pending deadline rows the engine no longer wants: cancelled. */
+  staleDeadlines: number[];
+  /** Deadlines the engine wants that are not pending yet: inserted. */
+  missingDeadlines: Deadline[];
 }
 
-/** The case row (version-guarded), its chained events, the log row and the notice; false when the version moved. */
+/**
+ * The change is one the statement writes exactly as saveCaseState would, or null: no new
+ * evidence, no proposal, decision, appeal or refund row changed (those bind into the chain,
+ * feed the risk score and the supervisors' desk: the general steps write them); evidence
+ * requests new or changed; deadlines synced against the pending rows the lock's read took
+ * (locked-facts.ts), or none pending and none wanted. No risk rows (they follow decisions and
+ * evidence) and no feed outbox (the caller read that the case is in no feed).
+ */
+function oneStatementPlan(tx: WriteTx, { prev, next, effects }: CaseChange, read: ReadUnderLock): OneStatementPlan | null {
+  if (effects.newEvidence.length) return null;
+  const children = (s: CaseState) => JSON.stringify([s.proposal, s.decision, s.supersededDecisions, s.appeal, s.refund]);
+  if (children(prev) !== children(next)) return null;
+  let pending: PendingDeadlineRow[] = [];
+  if (read.pendingDeadlines || effects.deadlines.length) {
+    const known = knownPendingDeadlines(tx, [next.id]);
+    if (!known) return null;
+    pending = known.get(next.id) ?? [];
+  }
+  // As saveCaseStates and syncDeadlinesOf compare them.
+  const prevRequests = new Map(prev.evidenceRequests.map((r) => [r.id, r]));
+  const newRequests = next.evidenceRequests.filter((r) => !prevRequests.has(r.id));
+  const changedRequests = next.evidenceRequests.filter((r) => {
+    const old = prevRequests.get(r.id);
+    return old && (old.status !== r.status || old.resolvedAt !== r.resolvedAt);
+  });
+  const wanted = new Set(effects.deadlines.map((w) => `${w.key}@${w.dueAt}`));
+  const have = new Set(pending.map((p) => `${p.key}@${p.due_at}`));
+  return {
+    newRequests,
+    changedRequests,
+    staleDeadlines: pending.filter((p) => !wanted.has(`${p.key}@${p.due_at}`)).map((p) => Number(p.id)),
+    missingDeadlines: effects.deadlines.filter((w) => !have.has(`${w.key}@${w.dueAt}`)),
+  };
+}
+
+/**
+ * The case row (version-guarded), its evidence requests and deadlines, its chained events,
+ * the log row and the notice; false when the version moved. Every part waits for `changed`
+ * (the parts of one statement all see the rows as they were before it, so none depends on
+ * another's writes: each touches different rows).
+ */
 async function writeInOneStatement(
   tx: WriteTx,
   { prev, next, effects }: CaseChange,
+  plan: OneStatementPlan,
   logged: NewLoggedCommand | null,
   start: ChainHead,
   now: number,
@@ -86,6 +131,41 @@ async function writeInOneStatement(
   const notice = changeNoticeParts([next.id], 'command', now, 'changed');
   // The notice goes out after the commit (changes.ts recordChange: a NOTIFY in the transaction serialises every commit).
   const later = canNotifyAfterCommit(tx);
+  const requested = plan.newRequests.length
+    ? sql`requested AS (
+      INSERT INTO evidence_requests (id, case_id, party, request, requested_by, requested_at, due_at, status, resolved_at, round)
+      SELECT v.* FROM (VALUES ${sql.join(
+        plan.newRequests.map(
+          (r) => sql`(${r.id}::text, ${next.id}::text, ${r.party}::text, ${r.request}::text, ${r.requestedBy}::text,
+            ${r.requestedAt}::bigint, ${r.dueAt}::bigint, ${r.status}::text, ${r.resolvedAt}::bigint, ${r.round}::integer)`,
+        ),
+      )}) AS v(id, case_id, party, request, requested_by, requested_at, due_at, status, resolved_at, round)
+      WHERE EXISTS (SELECT 1 FROM changed)
+    ),`
+    : sql``;
+  const resolved = plan.changedRequests.length
+    ? sql`resolved AS (
+      UPDATE evidence_requests r SET status = v.status, resolved_at = v.resolved_at
+      FROM (VALUES ${sql.join(plan.changedRequests.map((r) => sql`(${r.id}::text, ${r.status}::text, ${r.resolvedAt}::bigint)`))})
+        AS v(id, status, resolved_at)
+      WHERE r.id = v.id AND EXISTS (SELECT 1 FROM changed)
+    ),`
+    : sql``;
+  const cancelled = plan.staleDeadlines.length
+    ? sql`cancelled AS (
+      UPDATE deadlines SET cancelled_at = ${now}::bigint
+      WHERE id = ANY(${plan.staleDeadlines}::integer[]) AND EXISTS (SELECT 1 FROM changed)
+    ),`
+    : sql``;
+  const due = plan.missingDeadlines.length
+    ? sql`due AS (
+      INSERT INTO deadlines (case_id, key, kind, due_at, created_at, fired_at, cancelled_at)
+      SELECT v.*, NULL::bigint, NULL::bigint FROM (VALUES ${sql.join(
+        plan.missingDeadlines.map((w) => sql`(${next.id}::text, ${w.key}::text, ${w.kind}::text, ${w.dueAt}::bigint, ${now}::bigint)`),
+      )}) AS v(case_id, key, kind, due_at, created_at)
+      WHERE EXISTS (SELECT 1 FROM changed)
+    ),`
+    : sql``;
   const chained = events.length
     ? sql`chained AS (
       INSERT INTO case_events (case_id, at, actor, type, details, seq, bound, prev_hash, hash)
@@ -100,13 +180,14 @@ async function writeInOneStatement(
       FROM changed
     ),`
     : sql``;
-  // Kept prepared on each connection (db/prepared.ts): a claim's statement has one shape.
+  // Kept prepared on each connection (db/prepared.ts): a command's statement has one shape per
+  // kind of change (how many events, requests and deadlines it writes).
   // A version that moved writes nothing (every part waits for `changed`), so committing it is harmless.
   const { rows } = await prepared<{ updated: number; notice: unknown }>`${last ? sql.raw(LAST_STATEMENT) : sql``}
     WITH changed AS (
       UPDATE cases SET status = ${next.status}, assignee_id = ${next.assignee}, forced_decision = ${next.forcedDecision ? 1 : 0},
-        evidence_round = ${next.evidenceRound}, policy_version = ${next.decision?.policyVersion ?? null}, next_due_at = NULL,
-        version = ${prev.version + 1}, updated_at = ${now}
+        evidence_round = ${next.evidenceRound}, policy_version = ${next.decision?.policyVersion ?? null},
+        next_due_at = ${effects.deadlines[0]?.dueAt ?? null}::bigint, version = ${prev.version + 1}, updated_at = ${now}
       WHERE id = ${next.id} AND version = ${prev.version}
         -- The chain is where the caller read it: take-next's pick reads the head in the statement
         -- that takes its lock, which sees other tables as of that statement's start; this one
@@ -114,13 +195,20 @@ async function writeInOneStatement(
         AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = ${next.id} AND e.seq > ${start.seq})
       RETURNING id
     ),
+    ${requested}
+    ${resolved}
+    ${cancelled}
+    ${due}
     ${chained}
     ${commanded}
     ${notice.logged}
     SELECT (SELECT count(*) FROM changed)::integer AS updated,
       ${later ? sql`(SELECT seq FROM logged)` : notice.notified} AS notice`.execute(tx);
   const updated = Number(rows[0]?.updated ?? 0) === 1;
-  if (updated) headMoved(tx, next.id, head);
+  if (updated) {
+    headMoved(tx, next.id, head);
+    if (plan.staleDeadlines.length || plan.missingDeadlines.length) deadlinesChanged(tx, [next.id]);
+  }
   if (updated && later) notifyAfterCommit(tx, notice, rows[0]?.notice as number | null);
   return updated;
 }

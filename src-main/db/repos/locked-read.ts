@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import type { CaseState } from '../../engine/state';
 import { prepared } from '../prepared';
+import { WITH_NEXT } from '../pipelined-tx';
 import type { WriteTx } from '../tx';
 import { caseStateFromRows, type CaseChildRows, type CaseStateRow } from './case';
 import type { ReadUnderLock } from './command-rows';
 import { rememberLockedFacts, type PendingDeadlineRow } from './locked-facts';
-import { lockCase } from './case-locks';
 import { policyOfRow, type VersionedPolicy } from './policy';
 import { dialectOf } from '../dialect';
 import { APPEAL_COLUMNS, PROPOSAL_COLUMNS, REFUND_COLUMNS } from './case-write';
@@ -60,10 +60,14 @@ const STORED_COLUMNS = sql`c.next_due_at AS stored_next_due_at, c.policy_version
 /** Locks the case (waiting for whoever holds it), then reads it; null when there is no such case. */
 export async function lockAndReadCase(tx: WriteTx, caseId: string, now: number): Promise<LockedCase | null> {
   if (dialectOf(tx) === 'sqlite') return readLockedCaseSqlite(tx, caseId, now);
-  // The lock first, on its own: a statement that waits for a row lock still reads every other
-  // table as of when it began (READ COMMITTED), so it would miss what the holder wrote. The
-  // read after it starts after the holder committed.
-  if (!(await lockCase(tx, caseId))) return null;
+  // The lock first, in a statement of its own: a statement that waits for a row lock still
+  // reads every other table as of when it began (READ COMMITTED), so it would miss what the
+  // holder wrote. The read after it starts after the holder committed. Both go out together
+  // (with the BEGIN: one round trip, db/pipelined-tx.ts WITH_NEXT): the server runs them in
+  // order. The lock's answer is not awaited; the read says whether the case exists, and takes
+  // the lock again (`FOR UPDATE OF c`, at once: this transaction holds it) so a case row that
+  // appeared between the two statements (a re-import replacing it) is locked all the same.
+  await prepared`${sql.raw(WITH_NEXT)} SELECT id FROM cases WHERE id = ${caseId} FOR UPDATE`.execute(tx);
   // Child rows come back as JSON (row_to_json keeps each column's name; integers stay numbers).
   const { rows } = await prepared<LockedRow>`
     SELECT ${LOCKED_CASE_COLUMNS}, ${STORED_COLUMNS},
@@ -79,7 +83,8 @@ export async function lockAndReadCase(tx: WriteTx, caseId: string, now: number):
       p.version AS policy_version, p.body AS policy_body
     FROM cases c
     ${AROUND_LOCKED_CASE}
-    WHERE c.id = ${caseId}`.execute(tx);
+    WHERE c.id = ${caseId}
+    FOR UPDATE OF c`.execute(tx);
   return lockedCaseOfRow(tx, caseId, rows[0], now);
 }
 
