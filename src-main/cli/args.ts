@@ -31,6 +31,11 @@ export function parseArgs(
 
 export class ArgError extends Error {}
 
+/** For commands that take options only: a stray bare argument (a path typed by habit) must not start a bench or a GC. */
+export function optionsOnly(positional: string[]): void {
+  if (positional.length) throw new ArgError(`unexpected argument "${positional[0]}": this command takes options only`);
+}
+
 export function intFlag(v: string | boolean | undefined, name: string, fallback: number, range?: { min: number; max: number }): number {
   if (v === undefined) return fallback;
   const n = Number(v);

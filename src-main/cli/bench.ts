@@ -55,7 +55,7 @@ import { openDatabase, type Db } from '../db/connect';
 import { ensurePolicy } from '../db/repos/policy';
 import { queuePage } from '../app/queue/queue';
 import { sweep } from '../app/sweep/sweep';
-import { intFlag, parseArgs } from './args';
+import { intFlag, parseArgs, optionsOnly } from './args';
 import { DEMO_USERS, generateDemoDisputes } from '../demo/demo-data';
 import type { ImportSummary } from '../app/intake/bulk-import';
 
@@ -78,7 +78,7 @@ const TARGETS = {
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 export async function runBench(args: string[]): Promise<void> {
-  const { flags } = parseArgs(args, {
+  const { flags, positional } = parseArgs(args, {
     cases: 'string',
     runs: 'string',
     'sweep-cases': 'string',
@@ -112,6 +112,7 @@ export async function runBench(args: string[]): Promise<void> {
     'app-only': 'boolean',
     'skip-app': 'boolean',
   });
+  optionsOnly(positional);
   const pgUrl = (flags.pg as string | undefined) ?? process.env.BENCH_DATABASE_URL;
   const team = async () => {
     if (!pgUrl) return { skipped: 'no PostgreSQL server given (--pg <url> or BENCH_DATABASE_URL)', pass: true };

@@ -8,12 +8,13 @@ import { seedDemo } from '../demo/seed';
 import { openEvidenceFiles } from '../app/evidence/intake';
 import { ensurePolicy } from '../db/repos/policy';
 import { demoCasesToDemoFeed } from '../demo/marketplace/demo-feed';
-import { intFlag, parseArgs } from './args';
+import { intFlag, parseArgs, optionsOnly } from './args';
 import { databaseUrlFromEnv, defaultDataDir } from './paths';
 
 /** `demo [--cases N] [--db url]`: fills a database with the deterministic demo population. */
 export async function runDemo(args: string[]): Promise<void> {
-  const { flags } = parseArgs(args, { cases: 'string', db: 'string' });
+  const { flags, positional } = parseArgs(args, { cases: 'string', db: 'string' });
+  optionsOnly(positional);
   const cases = intFlag(flags.cases, 'cases', 3_000, { min: 1, max: 2_000_000 });
   mkdirSync(defaultDataDir(), { recursive: true });
   const url = (flags.db as string | undefined) ?? databaseUrlFromEnv() ?? resolve(defaultDataDir(), 'mediation-desk.sqlite');

@@ -4,7 +4,7 @@ import { TEST_SEEDS, TUNING_SEEDS, seedsOf } from '../eval/family';
 import { fitWeights } from '../eval/fit';
 import { OUTSIDE_SEEDS, OUTSIDE_TUNING_SEEDS } from '../eval/outside';
 import { generatePopulation } from '../eval/population';
-import { ArgError, intFlag, parseArgs } from './args';
+import { ArgError, intFlag, parseArgs, optionsOnly } from './args';
 
 /**
  * `eval [--set test|tuning] [--draws N] [--buyers N] [--k N] [--seed N] [--json] [--explain] [--write-history FILE]`:
@@ -38,7 +38,7 @@ export async function runEval(args: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const { flags } = parseArgs(args, {
+  const { flags, positional } = parseArgs(args, {
     set: 'string',
     draws: 'string',
     seed: 'string',
@@ -49,6 +49,7 @@ export async function runEval(args: string[]): Promise<void> {
     explain: 'boolean',
     'write-history': 'string',
   });
+  optionsOnly(positional);
   const buyers = intFlag(flags.buyers, 'buyers', 12_000);
   const k = intFlag(flags.k, 'k', 100);
   if (buyers < 200) throw new ArgError('--buyers must be at least 200 (fewer leaves too few abusers to measure)');

@@ -3,12 +3,13 @@ import { openDatabase } from '../db/connect';
 import { collectOrphans } from '../app/evidence/gc';
 import { openEvidenceStore } from '../runtime/evidence-store';
 import { systemClock } from '../runtime/clock';
-import { intFlag, parseArgs } from './args';
+import { intFlag, parseArgs, optionsOnly } from './args';
 import { databaseUrlFromEnv, defaultDataDir } from './paths';
 
 /** `evidence-gc [--dry-run] [--grace-hours N] [--db url]`: removes stored files no row refers to (folder or PostgreSQL store). */
 export async function runEvidenceGc(args: string[]): Promise<void> {
-  const { flags } = parseArgs(args, { 'dry-run': 'boolean', 'grace-hours': 'string', db: 'string' });
+  const { flags, positional } = parseArgs(args, { 'dry-run': 'boolean', 'grace-hours': 'string', db: 'string' });
+  optionsOnly(positional);
   const graceHours = intFlag(flags['grace-hours'], 'grace-hours', 1);
   const url = (flags.db as string | undefined) ?? databaseUrlFromEnv() ?? resolve(defaultDataDir(), 'mediation-desk.sqlite');
   const db = await openDatabase({ url });

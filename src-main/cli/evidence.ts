@@ -6,7 +6,7 @@ import { dialectOf } from '../db/dialect';
 import { isDatabaseUnreachable } from '../db/unavailable';
 import { ContentStore } from '../files/store';
 import { openEvidenceStore } from '../runtime/evidence-store';
-import { ArgError, parseArgs } from './args';
+import { ArgError, parseArgs, optionsOnly } from './args';
 import { databaseUrlFromEnv, defaultDataDir } from './paths';
 
 const USAGE = `usage: cli evidence migrate --from <evidence folder> [--db <postgres://…>]
@@ -25,7 +25,8 @@ export async function runEvidence(args: string[]): Promise<void> {
     return;
   }
   if (sub !== 'migrate') throw new ArgError(`unknown evidence command "${sub}"; the one there is: evidence migrate (see --help)`);
-  const { flags } = parseArgs(rest, { from: 'string', db: 'string', help: 'boolean' });
+  const { flags, positional } = parseArgs(rest, { from: 'string', db: 'string', help: 'boolean' });
+  optionsOnly(positional);
   if (flags.help) {
     process.stdout.write(`${USAGE}\n`);
     return;

@@ -5,7 +5,7 @@ import { ManualClock } from '../runtime/clock';
 import { DEMO_USERS } from '../demo/demo-data';
 import { openCore } from '../runtime/core';
 import { startHttpServer } from '../transport/http';
-import { ArgError, intFlag, parseArgs } from './args';
+import { ArgError, intFlag, parseArgs, optionsOnly } from './args';
 import { databaseUrlFromEnv, defaultDataDir } from './paths';
 import { demoCasesToDemoFeed, demoFeedToken } from '../demo/marketplace/demo-feed';
 import { runMarketplaceSimulator } from '../demo/marketplace/simulator';
@@ -19,7 +19,7 @@ const DEFAULT_DEMO_CASES = 3_000;
  * without a display and the end-to-end tests. Serves the renderer built into out/web.
  */
 export async function runServe(args: string[]): Promise<void> {
-  const { flags } = parseArgs(args, {
+  const { flags, positional } = parseArgs(args, {
     port: 'string',
     db: 'string',
     'data-dir': 'string',
@@ -29,6 +29,7 @@ export async function runServe(args: string[]): Promise<void> {
     'test-clock': 'boolean',
     simulate: 'boolean',
   });
+  optionsOnly(positional);
   const port = intFlag(flags.port, 'port', 4780, { min: 0, max: 65_535 });
   const dataDir = flags.fresh ? mkdtempSync(join(tmpdir(), 'mediation-desk-')) : resolve(String(flags['data-dir'] ?? defaultDataDir()));
   // The test clock exists only when asked for on the command line: a normal run has no way to move time.

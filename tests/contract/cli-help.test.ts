@@ -61,6 +61,20 @@ describe('cli --help', () => {
       expect(help.stdout, `${command} --help names ${option}`).toContain(option);
   });
 
+  // A path typed by habit after a command that takes none used to be ignored: `bench x` started a
+  // million-case bench, `evidence-gc x` a collection of the default store, `demo x` a demo database.
+  it.each([['demo'], ['serve'], ['evidence-gc'], ['bench'], ['eval'], ['evidence', 'migrate']])(
+    '%s refuses a stray argument before doing anything',
+    async (...command) => {
+      const r = await runCli([...command, 'stray.json']);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim()).toBe(
+        `unexpected argument "stray.json": this command takes options only (cli ${command[0]} --help lists the options)`,
+      );
+    },
+  );
+
   it('an unknown command says which ones exist', async () => {
     const r = await runCli(['frobnicate']);
     expect(r.code).toBe(2);
