@@ -27,6 +27,8 @@ import { appealReviewFor } from './supervision/appeals';
 import { supervisionHandlers } from './supervision/handlers';
 import { reportCaseList, reportSummary } from './supervision/reports';
 import { feedHandlers } from './feed/handlers';
+import { importHandlers } from './intake/import-handlers';
+import type { ImportJobs } from './intake/import-jobs';
 import { accountsHandlers } from './session/handlers';
 import type { ReplayCases } from './replay/in-worker';
 import { presenceHandlers } from './presence/handlers';
@@ -55,6 +57,8 @@ export interface ServiceContext {
   replay?: boolean;
   /** The desktop's feed listener as it stands (Core.setFeedListener); absent where there is none. */
   feedListener?: () => FeedListenerView | null;
+  /** Dispute files imported from the Feeds screen (runtime/core.ts); absent in replays and bare tests. */
+  imports?: ImportJobs;
 }
 
 /** A method's service: its input as the contract parses it, its answer as the contract declares it. */
@@ -189,6 +193,7 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   ...presenceHandlers,
   ...auditHandlers,
   ...feedHandlers,
+  ...importHandlers,
   ...accountsHandlers,
   ...scorecardHandlers,
   ...caseworkHandlers,

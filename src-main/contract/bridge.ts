@@ -14,7 +14,8 @@ export interface ChangeNotice {
 }
 
 export interface TaskProgress {
-  task: 'catch-up';
+  /** 'import': a dispute file imported from the Feeds screen (contract/imports.ts), `remainingAtLeast` estimated from the bytes left. */
+  task: 'catch-up' | 'import';
   /** Due deadlines applied so far in this run. */
   done: number;
   /** Due deadlines still waiting at the sweep's last read (a lower bound: one read sees at most a batch). */

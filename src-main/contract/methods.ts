@@ -10,6 +10,7 @@ import { presenceMethods, type PresenceOutputs } from './presence';
 import { auditMethods } from './audit';
 import type { AuditOutputs } from './outputs/audit';
 import { feedMethods, type FeedOutputs } from './feed';
+import { importMethods, type ImportOutputs } from './imports';
 import { accountsMethods } from './accounts';
 import { scorecardMethods, type ScorecardOutputs } from './scorecards';
 import { caseworkMethods, type CaseworkOutputs } from './casework';
@@ -203,6 +204,7 @@ export const methods = {
   ...presenceMethods,
   ...auditMethods,
   ...feedMethods,
+  ...importMethods,
   ...accountsMethods,
   ...scorecardMethods,
   ...caseworkMethods,
@@ -231,6 +233,7 @@ export interface MethodOutputs
     PresenceOutputs,
     AuditOutputs,
     FeedOutputs,
+    ImportOutputs,
     AccountsOutputs,
     ScorecardOutputs,
     CaseworkOutputs {}

@@ -30,6 +30,7 @@ import { unavailable } from '../db/unavailable';
 import { openFeedApi } from '../app/feed/api';
 import type { RateLimit } from '../app/feed/rate-limit';
 import { startWebhookDelivery, type WebhookDelivery, type WebhookOptions } from '../app/feed/webhook';
+import { ImportJobs } from '../app/intake/import-jobs';
 
 /** demo/ (population, pictures, history; thousands of lines) is loaded only when a demo is asked for. */
 const loadDemo = () => import('../demo/seed');
@@ -125,6 +126,12 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   // The audit chain's start-up check: the events since the last start, then the whole history in the background.
   const integrity = new IntegrityMonitor(db, { now: () => clock.now(), fullWalk: opts.fullIntegrityWalk });
   let feedListener: FeedListenerView | null = null;
+  const imports = new ImportJobs({
+    db,
+    dir: join(opts.dataDir, 'imports'),
+    clock,
+    announce: (progress) => notify([], 'import', progress),
+  });
   const context: ServiceContext = {
     db,
     clock,
@@ -134,6 +141,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     replayCases: replayInWorker,
     integrity,
     feedListener: () => feedListener,
+    imports,
   };
 
   let timer: NodeJS.Timeout | null = null;
@@ -343,6 +351,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       if (rescheduling) clearTimeout(rescheduling);
       await sweeping;
       await warming;
+      // An import from the screen stops at its next line; the batches before it stay imported.
+      imports.cancelRunning();
+      await imports.settled();
       await integrity.stop();
       await db.destroy();
     },

@@ -50,6 +50,12 @@ export interface ImportOptions {
   collectIds?: boolean;
   /** Check workers (default: one per spare core, 1 to 3; 0: check lines on this thread). */
   checkWorkers?: number;
+  /**
+   * Into an empty database, drop the plain indexes and build them at the end, committing the
+   * batches without waiting for fsync (default). Off for an import inside a running desk
+   * (app/intake/import-jobs.ts): its windows keep querying while it runs.
+   */
+  deferIndexes?: boolean;
   /** Evidence entries may name files (`"file": "photos/IMG_1.jpg"`) in this folder; without it they may not. */
   files?: ImportFiles;
 }
@@ -84,7 +90,7 @@ export async function importStream(
   opts: ImportOptions,
 ): Promise<ImportSummary> {
   return withPageCache(db, IMPORT_PAGE_CACHE_MIB, async () => {
-    const deferred = await deferIndexesIfEmpty(db);
+    const deferred = opts.deferIndexes !== false && (await deferIndexesIfEmpty(db));
     let summary: ImportSummary | undefined;
     try {
       // A first load into an empty database commits its batches without waiting for fsync
