@@ -26,6 +26,16 @@ export interface TeamBenchOptions {
   /** Presses per mediator in the take-next run. */
   presses: number;
   /**
+   * Untimed presses (and evidence requests) per mediator before the timed ones, on the desks and on
+   * the raw client alike (default `presses`; 0: measure from a cold process). The first presses
+   * of a process run its code cold (interpreted, then compiled by V8 on background threads that
+   * the process's CPU time counts): at 1M cases, 30 mediators, the first 600 presses cost
+   * 1.3–2 ms of CPU each and the next ones 0.6–0.9 ms, so a cold run measured mostly the
+   * JIT's start-up in its CPU per press and in its p95 (the read figures here already skip
+   * their first 5 runs). The warm-up's own figures are reported beside (`warmUp`).
+   */
+  warmPresses?: number;
+  /**
    * Keep the filled database on the server as a template and start from a copy of it (`CREATE
    * DATABASE … TEMPLATE`, a file copy of a few seconds instead of a ~100 s fill at 1M cases); the
    * template is made by the first such run and named by the case count, the migrations and the fill.
@@ -95,7 +105,9 @@ export async function benchTeam(opts: TeamBenchOptions) {
     const firstPage = await measure(opts, raw, (d) => queuePage(d, { scope: 'all', limit: 50 }, 'bm1', opts.now), db);
     const { plan } = await planOfFirstQuery(db, (d) => queuePage(d, { scope: 'all', limit: 50 }, null, opts.now));
 
-    opts.log(`team: take-next, ${BENCH_MEDIATORS.length} mediators on 3 desktops, ${opts.presses} presses each…`);
+    opts.log(
+      `team: take-next, ${BENCH_MEDIATORS.length} mediators on 3 desktops, ${opts.presses} timed presses each after ${warmPressesOf(opts)} untimed…`,
+    );
     const takeNext = await benchTakeNext(desks, opts);
     rawPool = new Pool({ connectionString: url.toString(), max: 24 });
     // The DROP at the end ends its idle connections: an 'error' without a listener would end the bench.
@@ -190,28 +202,39 @@ const contextsOf = (desks: Db[], opts: TeamBenchOptions): ServiceContext[] =>
     replayCases: () => Promise.reject(new Error('no replays in the bench')),
   }));
 
+/** The untimed presses before the timed ones (TeamBenchOptions.warmPresses). */
+const warmPressesOf = (opts: TeamBenchOptions) => Math.max(0, opts.warmPresses ?? opts.presses);
+
+/** What a warm-up round cost: its presses, their latency and the process's CPU per press. */
+const warmUpFigures = (times: number[], cpuMsPerPress: number) =>
+  times.length ? { presses: times.length, ...summarize(times), cpuMsPerPress } : null;
+
 /** Thirty mediators, ten per desktop, each pressing "Take next case" as soon as the last press answered. */
 async function benchTakeNext(desks: Db[], opts: TeamBenchOptions) {
   const contexts = contextsOf(desks, opts);
-  const codes = new Map<string, number>();
-  const times: number[] = [];
   const refusalsBefore = await countRefusals(desks[0]!);
-  const started = performance.now();
-  const cpu0 = process.cpuUsage();
-  await Promise.all(
-    BENCH_MEDIATORS.map(async (id, i) => {
-      const ctx = contexts[i % contexts.length]!;
-      for (let p = 0; p < opts.presses; p++) {
-        const t = performance.now();
-        const r = await dispatch(ctx, 'case.claimNext', {}, { kind: 'user', userId: id, role: 'mediator', name: id });
-        times.push(performance.now() - t);
-        const code = r.ok ? 'ok' : r.error.code;
-        codes.set(code, (codes.get(code) ?? 0) + 1);
-      }
-    }),
-  );
-  const cpuMsPerPress = cpuMsPer(cpu0, times.length);
-  const seconds = (performance.now() - started) / 1000;
+  const pressRound = async (presses: number) => {
+    const codes = new Map<string, number>();
+    const times: number[] = [];
+    const started = performance.now();
+    const cpu0 = process.cpuUsage();
+    await Promise.all(
+      BENCH_MEDIATORS.map(async (id, i) => {
+        const ctx = contexts[i % contexts.length]!;
+        for (let p = 0; p < presses; p++) {
+          const t = performance.now();
+          const r = await dispatch(ctx, 'case.claimNext', {}, { kind: 'user', userId: id, role: 'mediator', name: id });
+          times.push(performance.now() - t);
+          const code = r.ok ? 'ok' : r.error.code;
+          codes.set(code, (codes.get(code) ?? 0) + 1);
+        }
+      }),
+    );
+    return { codes, times, cpuMsPerPress: cpuMsPer(cpu0, times.length), seconds: (performance.now() - started) / 1000 };
+  };
+  const warm = await pressRound(warmPressesOf(opts));
+  const { codes, times, cpuMsPerPress, seconds } = await pressRound(opts.presses);
+  for (const [code, n] of warm.codes) codes.set(code, (codes.get(code) ?? 0) + n);
   const presses = times.length;
   const taken = await desks[0]!
     .selectFrom('cases')
@@ -225,8 +248,10 @@ async function benchTakeNext(desks: Db[], opts: TeamBenchOptions) {
     ...summarize(times),
     cpuMsPerPress,
     pressesPerSecond: round(presses / seconds, 1),
+    warmUp: warmUpFigures(warm.times, warm.cpuMsPerPress),
+    /** Of the warm-up's presses and the timed ones together. */
     outcomes: Object.fromEntries(codes),
-    conflictShare: round((codes.get('CONFLICT') ?? 0) / presses, 4),
+    conflictShare: round((codes.get('CONFLICT') ?? 0) / (presses + warm.times.length), 4),
     internal: codes.get('INTERNAL') ?? 0,
     refusalRowsWritten: (await countRefusals(desks[0]!)) - refusalsBefore,
     inReviewAfter: Number(taken?.n ?? 0),
@@ -253,80 +278,112 @@ const claimedBy = async (db: Db, mediator: string, limit: number) =>
  */
 async function benchCommands(desks: Db[], opts: TeamBenchOptions) {
   const contexts = contextsOf(desks, opts);
-  const codes = new Map<string, number>();
-  const times: number[] = [];
   // Each mediator's cases are found before anyone starts: looked up inside the run, thirty such
   // reads held desk A's connections while the first mediators' commands waited for one (a
   // first command of 1–2 s in every run, the bench's own doing).
+  // The warm-up's cases first, then the timed ones.
+  const warmPresses = warmPressesOf(opts);
   const cases = new Map<string, string[]>();
-  for (const id of BENCH_MEDIATORS) cases.set(id, await claimedBy(desks[0]!, id, opts.presses));
-  const cpu0 = process.cpuUsage();
-  await Promise.all(
-    BENCH_MEDIATORS.map(async (id, i) => {
-      const ctx = contexts[i % contexts.length]!;
-      for (const caseId of cases.get(id)!) {
-        const t = performance.now();
-        const r = await dispatch(
-          ctx,
-          'case.requestEvidence',
-          { caseId, party: 'buyer', request: REQUEST },
-          {
-            kind: 'user',
-            userId: id,
-            role: 'mediator',
-            name: id,
-          },
-        );
-        times.push(performance.now() - t);
-        const code = r.ok ? 'ok' : r.error.code;
-        codes.set(code, (codes.get(code) ?? 0) + 1);
-      }
-    }),
-  );
-  const cpuMsPerCommand = cpuMsPer(cpu0, times.length);
-  return { method: 'case.requestEvidence', ...summarize(times), cpuMsPerCommand, outcomes: Object.fromEntries(codes) };
+  for (const id of BENCH_MEDIATORS) cases.set(id, await claimedBy(desks[0]!, id, warmPresses + opts.presses));
+  const commandRound = async (from: number, to: number) => {
+    const codes = new Map<string, number>();
+    const times: number[] = [];
+    const cpu0 = process.cpuUsage();
+    await Promise.all(
+      BENCH_MEDIATORS.map(async (id, i) => {
+        const ctx = contexts[i % contexts.length]!;
+        for (const caseId of cases.get(id)!.slice(from, to)) {
+          const t = performance.now();
+          const r = await dispatch(
+            ctx,
+            'case.requestEvidence',
+            { caseId, party: 'buyer', request: REQUEST },
+            {
+              kind: 'user',
+              userId: id,
+              role: 'mediator',
+              name: id,
+            },
+          );
+          times.push(performance.now() - t);
+          const code = r.ok ? 'ok' : r.error.code;
+          codes.set(code, (codes.get(code) ?? 0) + 1);
+        }
+      }),
+    );
+    return { codes, times, cpuMsPerCommand: cpuMsPer(cpu0, times.length) };
+  };
+  const warm = await commandRound(0, warmPresses);
+  const { codes, times, cpuMsPerCommand } = await commandRound(warmPresses, warmPresses + opts.presses);
+  for (const [code, n] of warm.codes) codes.set(code, (codes.get(code) ?? 0) + n);
+  return {
+    method: 'case.requestEvidence',
+    ...summarize(times),
+    cpuMsPerCommand,
+    warmUp: warm.times.length ? { commands: warm.times.length, ...summarize(warm.times), cpuMsPerCommand: warm.cpuMsPerCommand } : null,
+    outcomes: Object.fromEntries(codes),
+  };
 }
 
 /** The least such a command can be: lock the case, change its row, log one event, write its deadline, commit. */
 async function rawCommands(pool: PgPool, db: Db, opts: TeamBenchOptions) {
-  const times: number[] = [];
+  // The warm-up's cases first, then the timed ones, as benchCommands.
+  const warmPresses = warmPressesOf(opts);
   const cases = new Map<string, string[]>();
   for (const id of BENCH_MEDIATORS)
     cases.set(
       id,
-      (await db.selectFrom('cases').select('id').where('assignee_id', '=', id).orderBy('id').limit(opts.presses).execute()).map(
-        (r) => r.id,
-      ),
+      (
+        await db
+          .selectFrom('cases')
+          .select('id')
+          .where('assignee_id', '=', id)
+          .orderBy('id')
+          .limit(warmPresses + opts.presses)
+          .execute()
+      ).map((r) => r.id),
     );
+  const commandRound = (from: number, to: number) =>
+    rawRound(async (id, time) => {
+      for (const caseId of cases.get(id)!.slice(from, to))
+        await time(async () => {
+          const c = await pool.connect();
+          try {
+            await c.query('BEGIN');
+            await c.query('SELECT id FROM cases WHERE id = $1 FOR UPDATE', [caseId]);
+            await c.query('UPDATE cases SET version = version + 1, updated_at = $1 WHERE id = $2', [opts.now, caseId]);
+            await c.query(`INSERT INTO case_events (case_id, at, actor, type, details) VALUES ($1, $2, $3, 'evidence.requested', '{}')`, [
+              caseId,
+              opts.now,
+              id,
+            ]);
+            await c.query(`INSERT INTO deadlines (case_id, key, kind, due_at, created_at) VALUES ($1, 'raw-bench', 'evidence', $2, $3)`, [
+              caseId,
+              opts.now + 72 * 3_600_000,
+              opts.now,
+            ]);
+            await c.query('COMMIT');
+          } finally {
+            c.release();
+          }
+        });
+    });
+  await commandRound(0, warmPresses);
+  const { times, cpuMs } = await commandRound(warmPresses, warmPresses + opts.presses);
+  return { ...summarize(times), cpuMsPerCommand: cpuMs };
+}
+
+/** Thirty raw mediators at once, each running `work` (which times each of its operations with `time`); their times and CPU per operation. */
+async function rawRound(work: (mediator: string, time: (op: () => Promise<void>) => Promise<void>) => Promise<void>) {
+  const times: number[] = [];
+  const time = async (op: () => Promise<void>) => {
+    const t = performance.now();
+    await op();
+    times.push(performance.now() - t);
+  };
   const cpu0 = process.cpuUsage();
-  await Promise.all(
-    BENCH_MEDIATORS.map(async (id) => {
-      for (const caseId of cases.get(id)!) {
-        const t = performance.now();
-        const c = await pool.connect();
-        try {
-          await c.query('BEGIN');
-          await c.query('SELECT id FROM cases WHERE id = $1 FOR UPDATE', [caseId]);
-          await c.query('UPDATE cases SET version = version + 1, updated_at = $1 WHERE id = $2', [opts.now, caseId]);
-          await c.query(`INSERT INTO case_events (case_id, at, actor, type, details) VALUES ($1, $2, $3, 'evidence.requested', '{}')`, [
-            caseId,
-            opts.now,
-            id,
-          ]);
-          await c.query(`INSERT INTO deadlines (case_id, key, kind, due_at, created_at) VALUES ($1, 'raw-bench', 'evidence', $2, $3)`, [
-            caseId,
-            opts.now + 72 * 3_600_000,
-            opts.now,
-          ]);
-          await c.query('COMMIT');
-        } finally {
-          c.release();
-        }
-        times.push(performance.now() - t);
-      }
-    }),
-  );
-  return { ...summarize(times), cpuMsPerCommand: cpuMsPer(cpu0, times.length) };
+  await Promise.all(BENCH_MEDIATORS.map((id) => work(id, time)));
+  return { times, cpuMs: cpuMsPer(cpu0, times.length) };
 }
 
 /** This process's CPU time (user + system) since `from`, per operation: the desks' own work beside the raw client's. */
@@ -340,38 +397,36 @@ const countRefusals = async (db: Db) =>
 
 /** The least a claim can be: lock the oldest free unassigned case, assign it, log one event, commit. */
 async function rawTakeNext(pool: PgPool, opts: TeamBenchOptions) {
-  const times: number[] = [];
-  const cpu0 = process.cpuUsage();
-  await Promise.all(
-    BENCH_MEDIATORS.map(async (id) => {
-      for (let p = 0; p < opts.presses; p++) {
-        const t = performance.now();
-        const c = await pool.connect();
-        try {
-          await c.query('BEGIN');
-          const r = await c.query<{ id: string }>(
-            `SELECT id FROM cases WHERE status = 'escalated' AND assignee_id IS NULL ORDER BY escalated_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-          );
-          const caseId = r.rows[0]?.id;
-          if (caseId) {
-            await c.query(`UPDATE cases SET status = 'in_review', assignee_id = $1, version = version + 1, updated_at = $2 WHERE id = $3`, [
-              id,
-              opts.now,
-              caseId,
-            ]);
-            await c.query(`INSERT INTO case_events (case_id, at, actor, type, details) VALUES ($1, $2, $3, 'case.claimed', '{}')`, [
-              caseId,
-              opts.now,
-              id,
-            ]);
+  const pressRound = (presses: number) =>
+    rawRound(async (id, time) => {
+      for (let p = 0; p < presses; p++)
+        await time(async () => {
+          const c = await pool.connect();
+          try {
+            await c.query('BEGIN');
+            const r = await c.query<{ id: string }>(
+              `SELECT id FROM cases WHERE status = 'escalated' AND assignee_id IS NULL ORDER BY escalated_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+            );
+            const caseId = r.rows[0]?.id;
+            if (caseId) {
+              await c.query(
+                `UPDATE cases SET status = 'in_review', assignee_id = $1, version = version + 1, updated_at = $2 WHERE id = $3`,
+                [id, opts.now, caseId],
+              );
+              await c.query(`INSERT INTO case_events (case_id, at, actor, type, details) VALUES ($1, $2, $3, 'case.claimed', '{}')`, [
+                caseId,
+                opts.now,
+                id,
+              ]);
+            }
+            await c.query('COMMIT');
+          } finally {
+            c.release();
           }
-          await c.query('COMMIT');
-        } finally {
-          c.release();
-        }
-        times.push(performance.now() - t);
-      }
-    }),
-  );
-  return { ...summarize(times), cpuMsPerPress: cpuMsPer(cpu0, times.length) };
+        });
+    });
+  // Untimed presses first, as benchTakeNext's.
+  await pressRound(warmPressesOf(opts));
+  const { times, cpuMs } = await pressRound(opts.presses);
+  return { ...summarize(times), cpuMsPerPress: cpuMs };
 }

@@ -29,8 +29,10 @@
  *   team        on PostgreSQL (--pg <url> or BENCH_DATABASE_URL; skipped with a note without
  *               one): take-next p95 with 30 mediators on 3 desktops, queue.counts and the first
  *               "All open" page at --pg-cases (1M) cases, each beside raw `pg`
- *               (--pg-presses N per mediator, --team-only to run just these, --pg-reuse to keep
- *               the filled database as a template on the server and copy it for each run; bench/team.ts)
+ *               (--pg-presses N per mediator, after as many untimed ones, --pg-warm-presses N
+ *               to change that (0: from a cold process), --team-only to run just these,
+ *               --pg-reuse to keep the filled database as a template on the server and copy
+ *               it for each run; bench/team.ts)
  *   consistency on PostgreSQL too: the Decide dialog's nearest past decisions at
  *               --consistency-cases (100k) cases beside raw `pg`, and the plan of the candidate
  *               query (--consistency-only to run just this; bench/consistency.ts)
@@ -99,6 +101,7 @@ export async function runBench(args: string[]): Promise<void> {
     pg: 'string',
     'pg-cases': 'string',
     'pg-presses': 'string',
+    'pg-warm-presses': 'string',
     'team-only': 'boolean',
     'pg-reuse': 'boolean',
     'consistency-cases': 'string',
@@ -121,6 +124,7 @@ export async function runBench(args: string[]): Promise<void> {
       url: pgUrl,
       cases: intFlag(flags['pg-cases'], 'pg-cases', 1_000_000),
       presses: intFlag(flags['pg-presses'], 'pg-presses', 20),
+      warmPresses: flags['pg-warm-presses'] === undefined ? undefined : intFlag(flags['pg-warm-presses'], 'pg-warm-presses', 20),
       reuse: flags['pg-reuse'] === true,
       runs: Math.max(1, intFlag(flags.runs, 'runs', 100)),
       now: NOW,
