@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import type { Db } from '../../src-main/db/connect';
@@ -5,6 +6,7 @@ import { importStream, type ImportProblem } from '../../src-main/app/intake/bulk
 import { checkRuns, WORKER_LINE_CHARS } from '../../src-main/app/intake/check-pool';
 import { runCaseCommand } from '../../src-main/app/case/commands';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
+import { dialectOf } from '../../src-main/db/dialect';
 import { DIALECTS, openTestDb } from './harness';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
@@ -137,6 +139,42 @@ describe.each(DIALECTS)('import on $name', ({ url }) => {
       .execute();
     expect(rows.find((r) => r.id === good[0]!.id)).toMatchObject({ status: 'in_review', description: good[0]!.description });
     expect(rows.find((r) => r.id === good[1]!.id)).toMatchObject({ status: 'escalated', description: 'changed while waiting' });
+  });
+
+  it('does not rewrite an account row that a later batch names again unchanged', async () => {
+    const [a, b, c, d] = good;
+    // Each account row's write count: an update trigger on SQLite, the row version (xmin) on PostgreSQL.
+    if (dialectOf(db) === 'sqlite') {
+      await sql`CREATE TEMP TABLE account_writes (id TEXT)`.execute(db);
+      await sql`CREATE TEMP TRIGGER account_written AFTER UPDATE ON main.accounts BEGIN INSERT INTO account_writes VALUES (NEW.id); END`.execute(
+        db,
+      );
+    }
+    const version = async (id: string) =>
+      dialectOf(db) === 'sqlite'
+        ? String((await sql<{ n: number }>`SELECT count(*) AS n FROM account_writes WHERE id = ${id}`.execute(db)).rows[0]!.n)
+        : (await sql<{ v: string }>`SELECT xmin::text AS v FROM accounts WHERE id = ${id}`.execute(db)).rows[0]!.v;
+    const importOne = (dispute: unknown) => importStream(db, lines([dispute]), { now: NOW, onProblem: (p) => expect.fail(p.message) });
+    await importOne(a);
+    const seller = await version(a!.seller.id);
+    const buyer = await version(a!.buyer.id);
+    // The same seller, and the same buyer without its order history (the stored one is kept): nothing to write.
+    const { orderHistory: _h, ...buyerWithoutHistory } = structuredClone(a!.buyer);
+    await importOne({ ...structuredClone(b!), seller: structuredClone(a!.seller), buyer: buyerWithoutHistory });
+    expect(await version(a!.seller.id)).toBe(seller);
+    expect(await version(a!.buyer.id)).toBe(buyer);
+    // A changed name, and a new order history, are written.
+    await importOne({ ...structuredClone(c!), seller: { ...structuredClone(a!.seller), name: 'Renamed Store' } });
+    await importOne({ ...structuredClone(d!), buyer: { ...structuredClone(a!.buyer), orderHistory: { placed: 99, delivered: 98 } } });
+    expect(await version(a!.seller.id)).not.toBe(seller);
+    expect(await version(a!.buyer.id)).not.toBe(buyer);
+    const rows = await db
+      .selectFrom('accounts')
+      .select(['id', 'name', 'orders_placed', 'orders_delivered', 'orders_since'])
+      .where('id', 'in', [a!.seller.id, a!.buyer.id])
+      .execute();
+    expect(rows.find((r) => r.id === a!.seller.id)?.name).toBe('Renamed Store');
+    expect(rows.find((r) => r.id === a!.buyer.id)).toMatchObject({ orders_placed: 99, orders_delivered: 98 });
   });
 
   it('judges a repeated id within one batch against its first occurrence', async () => {
