@@ -88,12 +88,23 @@ export function signContext(buyer: BuyerAgg, priors: Priors): SignContext {
   const rate = (n.openedDelivered + M.openedPriorOrders * platform) / (n.delivered + M.openedPriorOrders);
   const ref = Math.max(platform, b.openedRef ?? 0);
   const c = ref > 0 && rate > 0 ? Math.max(0, Math.min(1, Math.log(rate / ref) / Math.log(M.contextSpan))) : 0;
-  const against =
-    b.openedRef !== null && b.openedRef > platform
-      ? `; their sellers' other buyers ${pct(b.openedRef)}${platformText(platform, priors, ', ')}`
-      : platformText(platform, priors, '; ');
-  const text = `; the buyer opened disputes on ${n.openedDelivered} of ${plural(n.delivered, 'delivered order', 'delivered orders')} (smoothed ${pct(rate)}${against})`;
-  return { c, rate, sellers: b.openedRef, platform, text };
+  const openedDelivered = n.openedDelivered;
+  const delivered = n.delivered;
+  const openedRef = b.openedRef;
+  return {
+    c,
+    rate,
+    sellers: openedRef,
+    platform,
+    // Built when read: most contexts only weigh a sign whose reason is too light to be shown.
+    get text() {
+      const against =
+        openedRef !== null && openedRef > platform
+          ? `; their sellers' other buyers ${pct(openedRef)}${platformText(platform, priors, ', ')}`
+          : platformText(platform, priors, '; ');
+      return `; the buyer opened disputes on ${openedDelivered} of ${plural(delivered, 'delivered order', 'delivered orders')} (smoothed ${pct(rate)}${against})`;
+    },
+  };
 }
 
 /**
@@ -102,18 +113,25 @@ export function signContext(buyer: BuyerAgg, priors: Priors): SignContext {
  * signs of intent as the log of one plus their (decayed) count, so the first one counts most.
  */
 export function behaviourFeatures(buyer: BuyerAgg, ctx: ScoreContext): Feature[] {
+  return lazyFeatures(buyer, ctx).map(({ text, ...f }) => ({ ...f, text: text() }));
+}
+
+/** A feature whose sentence is built only when asked for (most features weigh too little to be shown). */
+type LazyFeature = Omit<Feature, 'text'> & { text: () => string };
+
+function lazyFeatures(buyer: BuyerAgg, ctx: ScoreContext): LazyFeature[] {
   const { asOf, priors } = ctx;
   const b = withOrderHistory(buyer);
   const M = RISK_MODEL;
-  const out: Feature[] = [];
+  const out: LazyFeature[] = [];
   const n = b.n;
   const w = (c: Parameters<typeof decayedAt>[1]) => decayedAt(b, c, asOf);
   let context: SignContext | undefined;
-  const push = (code: FeatureCode, x: number, text: string) => {
+  const push = (code: FeatureCode, x: number, text: () => string) => {
     if (!(x > 0)) return;
     if (!isSign(code)) return void out.push({ code, x, text });
-    context ??= signContext(b, priors);
-    out.push({ code, x, text: text + context.text, c: context.c });
+    const cx = (context ??= signContext(b, priors));
+    out.push({ code, x, text: () => text() + cx.text, c: cx.c });
   };
 
   // Disputes held against the buyer (not bad luck, not decided for them) on (almost) every
@@ -124,16 +142,14 @@ export function behaviourFeatures(buyer: BuyerAgg, ctx: ScoreContext): Feature[]
     const platform = priorMean(priors.dispute);
     const rate = posteriorRate(priors.dispute, w('disputes'), w('orders'));
     const sellers = b.sellerRate ?? 0;
-    const lead = n.disputes >= 0.75 * n.orders ? 'disputes on almost every order: ' : '';
-    const against =
-      sellers > platform
-        ? `; their sellers' other buyers ${pct(sellers)}${platformText(platform, priors, ', ')}`
-        : platformText(platform, priors, '; ');
-    push(
-      'DISPUTE_RATE',
-      Math.log(rate / Math.max(platform, sellers)),
-      `${lead}${n.disputes} disputes not decided for the buyer on ${plural(n.orders, 'order', 'orders')} (smoothed ${pct(rate)})${against}`,
-    );
+    push('DISPUTE_RATE', Math.log(rate / Math.max(platform, sellers)), () => {
+      const lead = n.disputes >= 0.75 * n.orders ? 'disputes on almost every order: ' : '';
+      const against =
+        sellers > platform
+          ? `; their sellers' other buyers ${pct(sellers)}${platformText(platform, priors, ', ')}`
+          : platformText(platform, priors, '; ');
+      return `${lead}${n.disputes} disputes not decided for the buyer on ${plural(n.orders, 'order', 'orders')} (smoothed ${pct(rate)})${against}`;
+    });
   }
 
   // Disputes opened on delivered parcels, whatever the outcome, against the rate the buyer's
@@ -143,15 +159,13 @@ export function behaviourFeatures(buyer: BuyerAgg, ctx: ScoreContext): Feature[]
   if (n.delivered >= M.minOrdersForRate && n.openedDelivered >= M.minDisputesForRate) {
     const cx = (context ??= signContext(b, priors));
     const ref = Math.max(cx.platform, cx.sellers ?? 0);
-    const against =
-      cx.sellers !== null && cx.sellers > cx.platform
-        ? `; their sellers' other buyers ${pct(cx.sellers)}${platformText(cx.platform, priors, ', ')}`
-        : platformText(cx.platform, priors, '; ');
-    push(
-      'OPENED_RATE',
-      Math.log(cx.rate / ref),
-      `opened disputes on ${n.openedDelivered} of ${plural(n.delivered, 'delivered order', 'delivered orders')}, won or not (smoothed ${pct(cx.rate)}${against})`,
-    );
+    push('OPENED_RATE', Math.log(cx.rate / ref), () => {
+      const against =
+        cx.sellers !== null && cx.sellers > cx.platform
+          ? `; their sellers' other buyers ${pct(cx.sellers)}${platformText(cx.platform, priors, ', ')}`
+          : platformText(cx.platform, priors, '; ');
+      return `opened disputes on ${n.openedDelivered} of ${plural(n.delivered, 'delivered order', 'delivered orders')}, won or not (smoothed ${pct(cx.rate)}${against})`;
+    });
   }
 
   // "Not received" on parcels the carrier shows delivered: the smoothed rate against the platform's
@@ -162,7 +176,8 @@ export function behaviourFeatures(buyer: BuyerAgg, ctx: ScoreContext): Feature[]
     push(
       'NOT_RECEIVED_DELIVERED',
       Math.log(rate / platform),
-      `${n.nrd} not-received ${n.nrd === 1 ? 'claim' : 'claims'} on ${plural(n.delivered, 'delivered order', 'delivered orders')}${platformText(platform, priors, '; ')}`,
+      () =>
+        `${n.nrd} not-received ${n.nrd === 1 ? 'claim' : 'claims'} on ${plural(n.delivered, 'delivered order', 'delivered orders')}${platformText(platform, priors, '; ')}`,
     );
   }
 
@@ -170,7 +185,11 @@ export function behaviourFeatures(buyer: BuyerAgg, ctx: ScoreContext): Feature[]
   const recent = fastAt(b, 'disputes', asOf);
   if (recent >= 3) {
     const expected = Math.max(1, 2 * priorMean(priors.dispute) * fastAt(b, 'orders', asOf));
-    push('VELOCITY', Math.log(recent / expected), `about ${Math.round(recent)} disputes in the last three weeks (recent ones count most)`);
+    push(
+      'VELOCITY',
+      Math.log(recent / expected),
+      () => `about ${Math.round(recent)} disputes in the last three weeks (recent ones count most)`,
+    );
   }
 
   // Disputes the platform decided for the seller.
@@ -180,7 +199,7 @@ export function behaviourFeatures(buyer: BuyerAgg, ctx: ScoreContext): Feature[]
     push(
       'LOST_DISPUTES',
       Math.log(rate / platform),
-      `lost ${n.lost} of ${plural(n.decided, 'decided dispute', 'decided disputes')}; platform ${pct(platform)}`,
+      () => `lost ${n.lost} of ${plural(n.decided, 'decided dispute', 'decided disputes')}; platform ${pct(platform)}`,
     );
   }
 
@@ -192,7 +211,7 @@ export function behaviourFeatures(buyer: BuyerAgg, ctx: ScoreContext): Feature[]
     const p = M.signPerDispute[sign];
     return Math.log((k + p.alpha) / (opened + p.alpha + p.beta) / (p.alpha / (p.alpha + p.beta)));
   };
-  const openedText = `of ${plural(n.disputes + n.excused, 'dispute', 'disputes')} opened`;
+  const openedText = () => `of ${plural(n.disputes + n.excused, 'dispute', 'disputes')} opened`;
 
   // The same photo again and again, or the same photo as other accounts (weighed by how many share it).
   // Reuse is measured on the raw count of uses (one of them, the first, is no reuse: log(1 + uses − 1))
@@ -200,21 +219,26 @@ export function behaviourFeatures(buyer: BuyerAgg, ctx: ScoreContext): Feature[]
   // log(1 + decayed uses − 1): one whole undecayed use taken from a decayed sum, so a stash used twice
   // or four times a year ago weighed nothing at all.
   if (n.photoOwn >= 2)
-    push('REUSED_PHOTO', Math.log1p(n.photoOwn - 1) * (w('photoOwn') / n.photoOwn), `the same photo in ${n.photoOwn} of their disputes`);
+    push(
+      'REUSED_PHOTO',
+      Math.log1p(n.photoOwn - 1) * (w('photoOwn') / n.photoOwn),
+      () => `the same photo in ${n.photoOwn} of their disputes`,
+    );
   if (n.photoShared >= 1)
     push(
       'SHARED_PHOTO',
       perDispute('sharedPhoto', w('photoShared')),
-      `${n.photoShared} ${openedText} with a photo other accounts submitted too`,
+      () => `${n.photoShared} ${openedText()} with a photo other accounts submitted too`,
     );
 
   // What the buyer wrote.
-  if (n.threat >= 1) push('REVIEW_THREAT', perDispute('threat', w('threat')), `threatened a bad review in ${n.threat} ${openedText}`);
+  if (n.threat >= 1)
+    push('REVIEW_THREAT', perDispute('threat', w('threat')), () => `threatened a bad review in ${n.threat} ${openedText()}`);
   if (n.offPlatform >= 1)
     push(
       'OFF_PLATFORM',
       perDispute('offPlatform', w('offPlatform')),
-      `asked to be paid off the platform in ${n.offPlatform} ${openedText}`,
+      () => `asked to be paid off the platform in ${n.offPlatform} ${openedText()}`,
     );
   return out;
 }
@@ -286,16 +310,16 @@ export function coefOf(code: FeatureCode, c: number | undefined, weights: Weight
 }
 
 /** A feature weighed: coefficient × feature (capped), shown when it weighs at least MIN_WEIGHT. */
-function weighed(f: Feature, weights: Weights): RiskReason | null {
+function weighed(f: LazyFeature, weights: Weights): RiskReason | null {
   const weight = round2(Math.min(singleCap(weights), coefOf(f.code, f.c, weights) * f.x));
-  return weight >= MIN_WEIGHT ? { code: f.code, text: f.text, weight } : null;
+  return weight >= MIN_WEIGHT ? { code: f.code, text: f.text(), weight } : null;
 }
 
 /** Reasons from the buyer's own behaviour (everything but links), highest weight first. */
 export function baseReasons(b: BuyerAgg, ctx: ScoreContext): RiskReason[] {
   const weights = ctx.weights ?? FITTED_WEIGHTS;
   const out: RiskReason[] = [];
-  for (const f of behaviourFeatures(b, ctx)) {
+  for (const f of lazyFeatures(b, ctx)) {
     const r = weighed(f, weights);
     if (r) out.push(r);
   }

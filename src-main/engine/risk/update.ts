@@ -228,11 +228,12 @@ export class RiskUpdater {
       b.otherSellerOrders += add[0];
       return;
     }
-    const next = [0, 1, 2, 3].map((k) => (mine?.[k] ?? 0) + add[k]!) as SellerCounts;
-    const sellers = { ...b.sellers };
-    if (next.every((v) => v <= 0)) delete sellers[sellerId];
-    else sellers[sellerId] = next;
-    b.sellers = sellers;
+    // In place: `b` is this run's own copy (a store hands out copies, or keeps the one object it
+    // puts back), and each seller's counts are a fresh array, never changed once made. Copying the
+    // whole record for every order and dispute was a copy of up to `sellerCap` entries per event.
+    const next: SellerCounts = [(mine?.[0] ?? 0) + add[0], (mine?.[1] ?? 0) + add[1], (mine?.[2] ?? 0) + add[2], (mine?.[3] ?? 0) + add[3]];
+    if (next[0] <= 0 && next[1] <= 0 && next[2] <= 0 && next[3] <= 0) delete b.sellers[sellerId];
+    else b.sellers[sellerId] = next;
   }
 
   private disputeContribution(d: DisputeFact, sign: number): void {
