@@ -120,6 +120,12 @@ function refreshEveryOf(meta: Record<string, unknown> | undefined): number | und
 }
 
 /** Refetches every query on screen: the database answers again after an outage. */
+/** Lists and overviews refetched (an import from the screen announces progress, not the cases it wrote). */
+export function useRefetchLists(): () => void {
+  const client = useQueryClient();
+  return useCallback(() => void client.invalidateQueries({ predicate: (q) => LIST_METHODS.has(methodOf(q) as MethodName) }), [client]);
+}
+
 export function useRefetchAll(): () => void {
   const client = useQueryClient();
   return useCallback(() => void client.invalidateQueries(), [client]);

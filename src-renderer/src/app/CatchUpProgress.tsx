@@ -25,3 +25,27 @@ export function CatchUpProgress({ progress }: { progress: TaskProgress | null })
     </Tooltip>
   );
 }
+
+/**
+ * A dispute file importing in main (started from the Feeds screen by anyone): lines read and the
+ * share of the file, from the change notices' `progress` (task 'import'). Hidden otherwise.
+ */
+export function ImportProgress({ progress }: { progress: TaskProgress | null }) {
+  if (!progress || progress.finished) return null;
+  const total = progress.done + progress.remainingAtLeast;
+  const percent = total ? Math.round((progress.done / total) * 100) : 0;
+  const text = `Importing disputes: ${progress.done.toLocaleString()} lines read, about ${percent} % of the file`;
+  return (
+    <Tooltip label={text}>
+      <Group gap={6} wrap="nowrap" data-testid="import-indicator" role="status" aria-label={text}>
+        <Text size="xs" c="dimmed">
+          Importing
+        </Text>
+        <Progress value={percent} w={90} size="sm" animated aria-hidden />
+        <Text size="xs" c="dimmed">
+          {percent} %
+        </Text>
+      </Group>
+    </Tooltip>
+  );
+}

@@ -1,6 +1,6 @@
 import { ActionIcon, Box, Button, Group, Modal, SegmentedControl, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useFollowChanges, useRefetchAll } from '../api/live';
+import { useFollowChanges, useRefetchAll, useRefetchLists } from '../api/live';
 import { useMethodMutation, useMethodQuery } from '../api/queries';
 import { IconKeyboard } from '../ui/Icons';
 import { ConnectionBanner } from '../ui/ConnectionBanner';
@@ -14,7 +14,7 @@ import type { Me, QueueRow, SavedFilter } from '../api/types';
 import { QueueScreen } from '../features/queue/QueueScreen';
 import { ScreenLoading } from '../ui/LoadState';
 import { SearchBox } from './SearchBox';
-import { CatchUpProgress } from './CatchUpProgress';
+import { CatchUpProgress, ImportProgress } from './CatchUpProgress';
 import type { TaskProgress } from '../api/bridge';
 import { IntegrityBanner } from '../features/audit/IntegrityBanner';
 import { filterFromSearch, filterToSearch } from '../features/queue/filterUrl';
@@ -103,9 +103,17 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   // What is on screen follows the core's change notices (other sessions, sweeps, imports).
   // A deadline catch-up in main reports its progress in its notices (issue 16).
   const [catchUp, setCatchUp] = useState<TaskProgress | null>(null);
+  // An import from the Feeds screen: its notices (at most one a second) carry progress, not case ids,
+  // so the lists are read again with each.
+  const [importing, setImporting] = useState<TaskProgress | null>(null);
+  const refetchLists = useRefetchLists();
   useFollowChanges((notice) => {
     syncServerClock(notice.at);
     if (notice.progress?.task === 'catch-up') setCatchUp(notice.progress.finished ? null : notice.progress);
+    if (notice.progress?.task === 'import') {
+      setImporting(notice.progress.finished ? null : notice.progress);
+      refetchLists();
+    }
   });
 
   useEffect(() => {
@@ -245,6 +253,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         </Group>
         <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
           <CatchUpProgress progress={catchUp} />
+          <ImportProgress progress={importing} />
           {me.role !== 'analyst' && <TakeNextButton onClick={() => void takeNext()} loading={taking} testId="take-next" />}
           <Tooltip label="Keyboard shortcuts (?)" openDelay={300}>
             <ActionIcon variant="default" size="lg" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" aria-keyshortcuts="?">

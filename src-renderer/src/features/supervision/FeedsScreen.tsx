@@ -8,6 +8,7 @@ import type { Me } from '../../api/types';
 import { useToast } from '../../ui/Toast';
 import { formatDuration, formatInstant } from '../../ui/format';
 import { Empty, ScreenHeader, Stat } from './shared';
+import { ImportDisputes } from './ImportDisputes';
 
 /** Deliveries move without a case changing, so the screen reads the feeds again this often while shown. */
 const REFRESH_MS = 3_000;
@@ -45,6 +46,7 @@ export function FeedsScreen({ active }: { me: Me; active: boolean }) {
         }
       />
       <LoadError title="The feeds could not be loaded" error={query.error} />
+      <ImportDisputes active={active} />
       {data?.listener && <FeedListener listener={data.listener} />}
       {!data ? (
         query.loading && <Loading />
