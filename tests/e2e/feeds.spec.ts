@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { advanceClock, demoUser, SCREENSHOT_SIZES, shot, signIn } from './helpers';
+import { advanceClock, demoUser, deskNow, sampleDispute, SCREENSHOT_SIZES, shot, signIn } from './helpers';
 
 /**
  * The supervisors' Feeds screen (issue 13 item 3) against the real feed API: a feed created
@@ -9,36 +9,7 @@ import { advanceClock, demoUser, SCREENSHOT_SIZES, shot, signIn } from './helper
  * consumer reads the cursor; a webhook feed whose receiver fails once, then takes the batch.
  */
 
-const DAY = 86_400_000;
-
-async function deskNow(page: Page): Promise<number> {
-  const res = await page.request.get('/api/test/now');
-  return Date.parse(((await res.json()) as { value: { now: string } }).value.now);
-}
-
-function dispute(id: string, now: number) {
-  const iso = (ms: number) => new Date(ms).toISOString();
-  return {
-    id,
-    openedAt: iso(now - 10 * DAY),
-    escalatedAt: iso(now - DAY),
-    reason: 'not_as_described',
-    claim: { remedy: 'refund_only', amountMinor: 4_500 },
-    description: 'The jacket is a different colour from the listing.',
-    order: {
-      id: `O-${id}`,
-      placedAt: iso(now - 30 * DAY),
-      currency: 'EUR',
-      itemPriceMinor: 4_000,
-      shippingMinor: 500,
-      totalMinor: 4_500,
-      item: { title: 'Rain jacket', quantity: 1 },
-      tracking: { number: `T-${id}`, carrier: 'DHL', status: 'delivered', deliveredAt: iso(now - 20 * DAY) },
-    },
-    buyer: { id: `B-${id}`, name: 'Ana Silva', country: 'PT' },
-    seller: { id: 'S-feeds-e2e', name: 'Northwind Outdoor', country: 'DE' },
-  };
-}
+const dispute = (id: string, now: number) => sampleDispute(id, now, { seller: 'S-feeds-e2e' });
 
 async function createFeed(page: Page, name: string, webhookUrl?: string): Promise<string> {
   await page.getByRole('button', { name: 'New feed' }).click();

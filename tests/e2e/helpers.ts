@@ -103,3 +103,35 @@ export async function farDecision(page: Page, minNearest = 1): Promise<{ caseId:
   }
   throw new Error('the demo history makes no decision far from its neighbours');
 }
+
+/** The desk's clock (the e2e server runs on a test clock). */
+export async function deskNow(page: Page): Promise<number> {
+  const res = await page.request.get('/api/test/now');
+  return Date.parse(((await res.json()) as { value: { now: string } }).value.now);
+}
+
+/** A "not as described" dispute escalated a day before `now`, as a marketplace sends it (FEED.md). */
+export function sampleDispute(id: string, now: number, opts: { seller: string; escalatedAt?: number; description?: string }) {
+  const DAY = 86_400_000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    id,
+    openedAt: iso(now - 10 * DAY),
+    escalatedAt: iso(opts.escalatedAt ?? now - DAY),
+    reason: 'not_as_described',
+    claim: { remedy: 'refund_only', amountMinor: 4_500 },
+    description: opts.description ?? 'The jacket is a different colour from the listing.',
+    order: {
+      id: `O-${id}`,
+      placedAt: iso(now - 30 * DAY),
+      currency: 'EUR',
+      itemPriceMinor: 4_000,
+      shippingMinor: 500,
+      totalMinor: 4_500,
+      item: { title: 'Rain jacket', quantity: 1 },
+      tracking: { number: `T-${id}`, carrier: 'DHL', status: 'delivered', deliveredAt: iso(now - 20 * DAY) },
+    },
+    buyer: { id: `B-${id}`, name: 'Ana Silva', country: 'PT' },
+    seller: { id: opts.seller, name: 'Northwind Outdoor', country: 'DE' },
+  };
+}

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { api, demoUser, SCREENSHOT_SIZES, shot, signIn } from './helpers';
+import { expect, test } from '@playwright/test';
+import { api, demoUser, deskNow, sampleDispute, SCREENSHOT_SIZES, shot, signIn } from './helpers';
 
 /**
  * Issue 16 item 3: a dispute file imported from the supervisors' Feeds screen, in a real
@@ -10,38 +10,18 @@ import { api, demoUser, SCREENSHOT_SIZES, shot, signIn } from './helpers';
 
 const DAY = 86_400_000;
 
-async function deskNow(page: Page): Promise<number> {
-  const res = await page.request.get('/api/test/now');
-  return Date.parse(((await res.json()) as { value: { now: string } }).value.now);
-}
-
 /** `n` disputes (several 512 KB chunks' worth) with two broken lines among them. */
 function disputeFile(prefix: string, n: number, now: number): { text: string; bad: number[] } {
-  const iso = (ms: number) => new Date(ms).toISOString();
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {
-    const id = `${prefix}-${i}`;
     lines.push(
-      JSON.stringify({
-        id,
-        openedAt: iso(now - 10 * DAY),
-        escalatedAt: iso(now - DAY + i * 1000),
-        reason: 'not_as_described',
-        claim: { remedy: 'refund_only', amountMinor: 4_500 },
-        description: `The jacket is a different colour from the listing (${'a long account of what arrived '.repeat(20)}).`,
-        order: {
-          id: `O-${id}`,
-          placedAt: iso(now - 30 * DAY),
-          currency: 'EUR',
-          itemPriceMinor: 4_000,
-          shippingMinor: 500,
-          totalMinor: 4_500,
-          item: { title: 'Rain jacket', quantity: 1 },
-          tracking: { number: `T-${id}`, carrier: 'DHL', status: 'delivered', deliveredAt: iso(now - 20 * DAY) },
-        },
-        buyer: { id: `B-${id}`, name: 'Ana Silva', country: 'PT' },
-        seller: { id: 'S-import-e2e', name: 'Northwind Outdoor', country: 'DE' },
-      }),
+      JSON.stringify(
+        sampleDispute(`${prefix}-${i}`, now, {
+          seller: 'S-import-e2e',
+          escalatedAt: now - DAY + i * 1000,
+          description: `The jacket is a different colour from the listing (${'a long account of what arrived '.repeat(20)}).`,
+        }),
+      ),
     );
   }
   const bad = [2, Math.floor(n / 2)];

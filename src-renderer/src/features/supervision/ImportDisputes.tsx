@@ -135,7 +135,11 @@ export function ImportDisputes({ active }: { active: boolean }) {
 
 function Uploading({ sent, size, onCancel }: { sent: number; size: number; onCancel: () => void }) {
   const percent = size ? Math.round((sent / size) * 100) : 0;
-  const text = `Uploading: ${formatBytes(sent)} of ${formatBytes(size)}`;
+  return <ProgressLine text={`Uploading: ${formatBytes(sent)} of ${formatBytes(size)}`} percent={percent} onCancel={onCancel} />;
+}
+
+/** Where an upload or an import stands, with Cancel. */
+function ProgressLine({ text, percent, animated, onCancel }: { text: string; percent: number; animated?: boolean; onCancel: () => void }) {
   return (
     <Stack gap={4} mt="sm" role="status" aria-label={text} data-testid="import-progress">
       <Group justify="space-between" wrap="nowrap">
@@ -144,7 +148,7 @@ function Uploading({ sent, size, onCancel }: { sent: number; size: number; onCan
           Cancel
         </Button>
       </Group>
-      <Progress value={percent} size="md" aria-hidden />
+      <Progress value={percent} size="md" animated={animated} aria-hidden />
     </Stack>
   );
 }
@@ -162,17 +166,7 @@ function ImportState({
   if (v.state === 'importing') {
     const left = v.progress.secondsLeft === null ? 'estimating time left' : `about ${formatDuration(v.progress.secondsLeft * 1000)} left`;
     const text = `Importing ${v.fileName}: ${v.progress.lines.toLocaleString()} lines read (${v.progress.percent} %), ${v.progress.perSecond.toLocaleString()} a second, ${left}`;
-    return (
-      <Stack gap={4} mt="sm" role="status" aria-label={text} data-testid="import-progress">
-        <Group justify="space-between" wrap="nowrap">
-          <Text fz="sm">{text}</Text>
-          <Button size="compact-xs" variant="subtle" color="red" onClick={onCancel}>
-            Cancel
-          </Button>
-        </Group>
-        <Progress value={v.progress.percent} size="md" animated aria-hidden />
-      </Stack>
-    );
+    return <ProgressLine text={text} percent={v.progress.percent} animated onCancel={onCancel} />;
   }
   const c = v.counts;
   const verdict =
