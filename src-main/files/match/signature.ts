@@ -31,6 +31,12 @@ const STEP = 10;
 const MIN_LAYER = 0.05;
 /** …and leaves a box at least this share of the one before (else it ate the object itself). */
 const MIN_KEPT = 0.05;
+/**
+ * The same on a new picture's larger thumb, looked up for a copy that shows the photo small: a
+ * phone screenshot's white screen floods into the photo's light backdrop in one layer and
+ * leaves the product alone, 2–4 % of the screen (a product shot's object fills far more).
+ */
+export const MIN_KEPT_SMALL_COPY = 0.02;
 /** Pieces smaller than this share of the largest piece are specks (a screenshot's text, noise). */
 const SPECK = 0.25;
 const MAX_LAYERS = 4;
@@ -58,7 +64,7 @@ export function objectBox(t: Thumb): Box {
 }
 
 /** The boxes of every layer peeled, the whole picture first, the object's last. */
-export function objectBoxes(t: Thumb): Box[] {
+export function objectBoxes(t: Thumb, minKept = MIN_KEPT): Box[] {
   const { w, h } = t;
   const n = w * h;
   const dist = (i: number, j: number) => Math.abs(t.y[i]! - t.y[j]!) + Math.abs(t.cb[i]! - t.cb[j]!) + Math.abs(t.cr[i]! - t.cr[j]!);
@@ -98,7 +104,7 @@ export function objectBoxes(t: Thumb): Box[] {
     const kept = boxOfPieces(next, w, h);
     if (!kept) break;
     const area = (b: Box) => (b.x1 - b.x0) * (b.y1 - b.y0);
-    if (area(kept) < MIN_KEPT * area(box)) break;
+    if (area(kept) < minKept * area(box)) break;
     if (kept.x1 - kept.x0 <= 4 || kept.y1 - kept.y0 <= 4) break;
     left = next;
     box = kept;
@@ -227,7 +233,7 @@ export function signatureVariants(t: Thumb, larger?: Thumb): Signature[] {
   const own = objectBoxes(t).flatMap((box) => signaturesOfBox(t, box));
   if (!larger) return own;
   return own.concat(
-    objectBoxes(larger)
+    objectBoxes(larger, MIN_KEPT_SMALL_COPY)
       .slice(1)
       .flatMap((box) => signaturesOfBox(larger, box)),
   );

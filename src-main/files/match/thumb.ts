@@ -136,6 +136,30 @@ function colourlessWhere(q: Thumb, QX: Float32Array, QY: Float32Array): boolean 
   return n === 0 || s / n < COLOURLESS_MEAN_CHROMA;
 }
 
+/**
+ * Where each stored pixel (its centre, 2 pixels in from the edge) lands in the new picture
+ * through the similarity (the backward warp), in the new thumb's pixels; NaN where it falls
+ * outside the new picture's inner part (2 pixels in from its edge, for the 3 × 3 measures).
+ * `kq` and `ks` are each thumb's pixels per pixel of its base picture.
+ */
+function storedInNew(q: Thumb, kq: number, s: Thumb, ks: number, sim: Similarity): { QX: Float32Array; QY: Float32Array } {
+  const det = sim.a * sim.a + sim.b * sim.b;
+  const n = s.w * s.h;
+  const QX = new Float32Array(n).fill(NaN);
+  const QY = new Float32Array(n).fill(NaN);
+  for (let v = 2; v < s.h - 2; v++)
+    for (let u = 2; u < s.w - 2; u++) {
+      const bx = (u + 0.5) / ks - sim.tx;
+      const by = (v + 0.5) / ks - sim.ty;
+      const qx = ((sim.a * bx + sim.b * by) / det) * kq - 0.5;
+      const qy = ((-sim.b * bx + sim.a * by) / det) * kq - 0.5;
+      if (qx < 2 || qy < 2 || qx > q.w - 3 || qy > q.h - 3) continue;
+      QX[v * s.w + u] = qx;
+      QY[v * s.w + u] = qy;
+    }
+  return { QX, QY };
+}
+
 export interface Agreement {
   /** Correlation of the two pictures' edge maps where they overlap (−1 … 1). */
   edges: number;
@@ -190,10 +214,8 @@ export function alignedAgreement(
   const bright = brightestChannel(q);
   const eq = edges(q);
   const es = edges(s);
-  const n = s.w * s.h;
-  // Where each stored pixel lands in the new picture (NaN: outside it).
-  const QX = new Float32Array(n).fill(NaN);
-  const QY = new Float32Array(n).fill(NaN);
+  // Where each stored pixel lands in the new picture (NaN: outside it, or left out).
+  const { QX, QY } = storedInNew(q, kq, s, ks, sim);
   let sx = 0;
   let sy = 0;
   let sxx = 0;
@@ -215,18 +237,16 @@ export function alignedAgreement(
   const ratios: number[] = [];
   for (let v = 2; v < s.h - 2; v++)
     for (let u = 2; u < s.w - 2; u++) {
-      const bx = (u + 0.5) / ks - sim.tx;
-      const by = (v + 0.5) / ks - sim.ty;
-      const qx = ((sim.a * bx + sim.b * by) / det) * kq - 0.5;
-      const qy = ((-sim.b * bx + sim.a * by) / det) * kq - 0.5;
-      if (qx < 2 || qy < 2 || qx > q.w - 3 || qy > q.h - 3) continue;
       const i = v * s.w + u;
+      const qx = QX[i]!;
+      const qy = QY[i]!;
+      if (Number.isNaN(qx)) continue;
       if (ignore?.[i]) {
         ignored++;
+        QX[i] = NaN;
+        QY[i] = NaN;
         continue;
       }
-      QX[i] = qx;
-      QY[i] = qy;
       inside++;
       const a = bilinear(eq, q.w, q.h, qx, qy);
       const b = es[i]!;
@@ -551,18 +571,7 @@ export function drawnOver(
   const det = sim.a * sim.a + sim.b * sim.b;
   q = footprintAveraged(q, kq / (ks * Math.sqrt(det)));
   const n = s.w * s.h;
-  const QX = new Float32Array(n).fill(NaN);
-  const QY = new Float32Array(n).fill(NaN);
-  for (let v = 2; v < s.h - 2; v++)
-    for (let u = 2; u < s.w - 2; u++) {
-      const bx = (u + 0.5) / ks - sim.tx;
-      const by = (v + 0.5) / ks - sim.ty;
-      const qx = ((sim.a * bx + sim.b * by) / det) * kq - 0.5;
-      const qy = ((-sim.b * bx + sim.a * by) / det) * kq - 0.5;
-      if (qx < 2 || qy < 2 || qx > q.w - 3 || qy > q.h - 3) continue;
-      QX[v * s.w + u] = qx;
-      QY[v * s.w + u] = qy;
-    }
+  const { QX, QY } = storedInNew(q, kq, s, ks, sim);
   if (colourlessWhere(q, QX, QY) || colourless(s)) return null;
   // One gain and offset for the luma, fitted on the pixels that fit best (the ink left out).
   const qy = new Float32Array(n);
