@@ -8,13 +8,16 @@
  * filled, e.g. from the bench's generated file). Flags: --no-timers (totals only, no per-call
  * overhead), --cpu-prof-setup / --cpu-prof-sweep (a V8 CPU profile of that phase), and the
  * experiments --no-durable (synchronous = NORMAL), --drop-report-triggers, --drop-queue-triggers, --drop-index NAME and
- * --pragma NAME=VALUE (each repeatable).
+ * --pragma NAME=VALUE (each repeatable); --checkpoint-off-thread (as the app: db/background-checkpoint.ts); --wal-frames (automatic checkpoints off: after each phase, the
+ * WAL frames it wrote per unit, and per table or index the frames and distinct pages, from the WAL's
+ * frame headers and dbstat).
  */
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { openDatabase } from '../db/connect';
+import { checkpointOffThread, openDatabase } from '../db/connect';
+import { withStallMeter } from './stall';
 import { ensurePolicy } from '../db/repos/policy';
 import { sweep } from '../app/sweep/sweep';
 import { claimAndRequestEvidence } from './setup-commands';
@@ -96,6 +99,7 @@ const dir = mkdtempSync(join(tmpdir(), 'md-sweep-profile-'));
 const file = join(dir, 'profile.sqlite');
 copyFileSync(src!, file);
 const db = await openDatabase({ url: file });
+if (process.argv.includes('--checkpoint-off-thread') && !checkpointOffThread(db)) throw new Error('no checkpoint worker');
 if (process.argv.includes('--no-durable')) await (await import('kysely')).sql`PRAGMA synchronous = NORMAL`.execute(db);
 // Experiments: --pragma name=value (repeatable), e.g. --pragma cache_size=-65536.
 for (const [i, a] of process.argv.entries())
@@ -129,16 +133,60 @@ async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
     console.log(`CPU profile: ${join(dir, `${name}.cpuprofile`)}`);
   }
 }
+const walFrames = process.argv.includes('--wal-frames');
+const { sql } = await import('kysely');
+if (walFrames) await sql`PRAGMA wal_autocheckpoint = 0`.execute(db);
+/** Empties the WAL (before a phase), so that what it holds after is the phase's writes. */
+let phases = 0;
+const emptyWal = async () => {
+  if (!walFrames) return;
+  const t0 = performance.now();
+  const c0 = cpuNow();
+  await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+  if (phases++)
+    console.log(`-- checkpoint of those frames: wall ${(performance.now() - t0).toFixed(0)} ms, CPU ${(cpuNow() - c0).toFixed(0)} ms`);
+};
+/** The WAL's frames by table or index (page numbers from the frame headers, owners from dbstat). */
+function walBreakdown(per: number) {
+  if (!walFrames) return;
+  const wal = readFileSync(`${file}-wal`);
+  const pageSize = wal.readUInt32BE(8);
+  const frames: number[] = [];
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) frames.push(wal.readUInt32BE(at));
+  const r = new BetterSqlite3(file, { readonly: true });
+  const owner = new Map<number, string>();
+  for (const row of r.prepare('SELECT name, pageno FROM dbstat').iterate() as Iterable<{ name: string; pageno: number }>)
+    owner.set(row.pageno, row.name);
+  r.close();
+  const by = new Map<string, { frames: number; pages: Set<number> }>();
+  for (const pg of frames) {
+    const name = owner.get(pg) ?? (pg === 1 ? '(header)' : '(free or new)');
+    const e = by.get(name) ?? { frames: 0, pages: new Set<number>() };
+    e.frames++;
+    e.pages.add(pg);
+    by.set(name, e);
+  }
+  console.log(`-- WAL: ${frames.length} frames (${(frames.length / per).toFixed(2)}/unit), ${new Set(frames).size} distinct pages`);
+  for (const [name, e] of [...by.entries()].sort((a, b) => b[1].frames - a[1].frames).slice(0, 40))
+    console.log(`${(e.frames / per).toFixed(2).padStart(7)} frames/u ${(e.pages.size / per).toFixed(2).padStart(7)} pages/u  ${name}`);
+}
 stats.clear();
+await emptyWal();
 let t = performance.now();
 let c = process.cpuUsage();
 await profiled('setup', () => claimAndRequestEvidence(db, ids, NOW));
 let cu = process.cpuUsage(c);
 dump('setup commands', ids.length * 2, performance.now() - t, (cu.user + cu.system) / 1000);
+walBreakdown(ids.length * 2);
+await emptyWal();
+stats.clear();
 t = performance.now();
 c = process.cpuUsage();
-const report = await profiled('sweep', () => sweep(db, NOW + 73 * HOUR));
+const { result: report, longestStallMs } = await withStallMeter(() => profiled('sweep', () => sweep(db, NOW + 73 * HOUR)));
 cu = process.cpuUsage(c);
 dump('sweep', report.applied, performance.now() - t, (cu.user + cu.system) / 1000);
+console.log(`-- longest stall of a 1 ms timer during the sweep: ${longestStallMs} ms`);
+walBreakdown(report.applied);
+await emptyWal();
 await db.destroy();
 for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });

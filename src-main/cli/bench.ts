@@ -53,7 +53,7 @@ import { calibrate, round, summarize } from '../bench/stats';
 import { withCpuSeconds, withStallMeter } from '../bench/stall';
 import { durableCommitFloor } from '../bench/durable-commit';
 import { claimAndRequestEvidence } from '../bench/setup-commands';
-import { openDatabase, type Db } from '../db/connect';
+import { checkpointOffThread, openDatabase, type Db } from '../db/connect';
 import { ensurePolicy } from '../db/repos/policy';
 import { queuePage } from '../app/queue/queue';
 import { sweep } from '../app/sweep/sweep';
@@ -310,6 +310,8 @@ export async function runBench(args: string[]): Promise<void> {
 
     // 2-4 run in this process against the database the CLI just filled.
     const db = await openDatabase({ url: ourDb });
+    // As the app (runtime/core.ts): checkpoints on a worker thread.
+    checkpointOffThread(db);
     const raw = new BetterSqlite3(ourDb);
     raw.pragma('journal_mode = WAL');
     raw.pragma('busy_timeout = 5000');

@@ -12,8 +12,10 @@ import { poolWithStallGuard } from './stall-guard';
 import { poolWithPrepared } from './prepared';
 import { poolWithPipelinedTx } from './pipelined-tx';
 import { registerSqliteHandle } from './compiled';
+import { registerSqliteFile, type SqliteFile } from './background-checkpoint';
 
 export type Db = Kysely<Database>;
+export { checkpointOffThread } from './background-checkpoint';
 
 export interface OpenOptions {
   /**
@@ -64,9 +66,11 @@ function openSqlite(path: string, explicitBinding?: string): Db {
   raw.pragma('busy_timeout = 5000');
   // A decision must survive a power cut once the mediator saw "decided".
   raw.pragma('synchronous = FULL');
-  const cached = withStatementCache(raw);
+  const file: SqliteFile = { raw, path, nativeBinding, checkpoints: null };
+  const cached = withStatementCache(raw, () => file.checkpoints?.stop());
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
   registerSqliteHandle(db, cached);
+  registerSqliteFile(db, file);
   return db;
 }
 
@@ -74,7 +78,7 @@ function openSqlite(path: string, explicitBinding?: string): Db {
  * kysely prepares every query anew; compiling the same SQL thousands of times a second
  * (imports, sweeps, queue pages) costs more than running it, so keep recent statements.
  */
-function withStatementCache(raw: BetterSqlite3.Database, max = 512) {
+function withStatementCache(raw: BetterSqlite3.Database, beforeClose: () => void, max = 512) {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     prepare(sql: string): BetterSqlite3.Statement {
@@ -93,6 +97,7 @@ function withStatementCache(raw: BetterSqlite3.Database, max = 512) {
       return stmt;
     },
     close(): void {
+      beforeClose();
       cache.clear();
       raw.close();
     },

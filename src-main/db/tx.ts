@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema';
+import { backgroundCheckpointsOf } from './background-checkpoint';
 
 /**
  * Read and write handles, after Signal Desktop's `ReadableDB` / `WritableDB`: a repository
@@ -16,6 +17,24 @@ export type WriteTx = Transaction<Database> & { readonly [writeTxBrand]: true };
 export function inWriteTx<T>(db: Reader, work: (tx: WriteTx) => Promise<T>): Promise<T> {
   // Already inside a transaction (a use case composed of others): join it instead of nesting.
   if (db.isTransaction) return work(db as WriteTx);
+  return underWriteGate(db, () => inNewWriteTx(db, work));
+}
+
+/**
+ * Runs `begin`, a new write transaction on `db` (not joined to one), past the gate of SQLite's
+ * checkpoint worker (db/background-checkpoint.ts): it waits, without blocking the thread, while
+ * the worker holds the write lock to start the WAL over. A transaction that read before writing
+ * would otherwise fail at once with SQLITE_BUSY, and a write would wait for the lock blocking
+ * the thread. Nothing to wait for on PostgreSQL or without the worker. For write transactions
+ * not made by inWriteTx (blobs.ts).
+ */
+export function underWriteGate<T>(db: Reader, begin: () => Promise<T>): Promise<T> {
+  const checkpoints = db.isTransaction ? null : backgroundCheckpointsOf(db);
+  if (!checkpoints) return begin();
+  return checkpoints.writeGate().then(() => begin().finally(() => checkpoints.writeDone()));
+}
+
+function inNewWriteTx<T>(db: Reader, work: (tx: WriteTx) => Promise<T>): Promise<T> {
   let workDone = false;
   const committed: Array<(db: Reader) => void> = [];
   return db

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppFailure, type Envelope } from '../contract/errors';
-import { openDatabase, type Db } from '../db/connect';
+import { checkpointOffThread, openDatabase, type Db } from '../db/connect';
 import { dispatch } from '../app/dispatch';
 import type { CoreApi, NewSession, SignInFrom } from '../app/core-api';
 import type { ChangeNotice } from '../contract/bridge';
@@ -94,6 +94,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     url: opts.databaseUrl ?? join(opts.dataDir, 'mediation-desk.sqlite'),
     sqliteNativeBinding: opts.sqliteNativeBinding,
   });
+  // SQLite: WAL checkpoints on a worker thread, not in a commit of the thread that answers the window.
+  checkpointOffThread(db);
   // Several desktops may open one empty server at once: exactly one of them creates version 1.
   await underStartupLock(db, () => ensurePolicy(db, clock.now()));
   // The pool reconnects by itself; this notices when, so the deadline timer catches up.

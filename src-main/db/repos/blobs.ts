@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Reader } from '../tx';
+import { underWriteGate, type Reader } from '../tx';
 
 /**
  * Rows of migrations/0007: evidence bytes in the database, the team's blob store
@@ -58,28 +58,30 @@ export function blobChunksIn(db: Reader) {
     },
 
     async replaceBlob(blob: NamedBlob): Promise<void> {
-      await db.transaction().execute(async (tx) => {
-        const old = await tx
-          .selectFrom('evidence_blobs')
-          .select('blob_id')
-          .where('sha256', '=', blob.sha256)
-          .where('variant', '=', blob.variant)
-          .executeTakeFirst();
-        await tx
-          .insertInto('evidence_blobs')
-          .values(headRow(blob))
-          .onConflict((oc) =>
-            oc.columns(['sha256', 'variant']).doUpdateSet({
-              blob_id: blob.blobId,
-              size_bytes: blob.sizeBytes,
-              chunk_bytes: blob.chunkBytes,
-              chunk_count: blob.chunkCount,
-              stored_at: blob.storedAt,
-            }),
-          )
-          .execute();
-        if (old && old.blob_id !== blob.blobId) await deleteChunks(tx, [old.blob_id]);
-      });
+      await underWriteGate(db, () =>
+        db.transaction().execute(async (tx) => {
+          const old = await tx
+            .selectFrom('evidence_blobs')
+            .select('blob_id')
+            .where('sha256', '=', blob.sha256)
+            .where('variant', '=', blob.variant)
+            .executeTakeFirst();
+          await tx
+            .insertInto('evidence_blobs')
+            .values(headRow(blob))
+            .onConflict((oc) =>
+              oc.columns(['sha256', 'variant']).doUpdateSet({
+                blob_id: blob.blobId,
+                size_bytes: blob.sizeBytes,
+                chunk_bytes: blob.chunkBytes,
+                chunk_count: blob.chunkCount,
+                stored_at: blob.storedAt,
+              }),
+            )
+            .execute();
+          if (old && old.blob_id !== blob.blobId) await deleteChunks(tx, [old.blob_id]);
+        }),
+      );
     },
 
     async dropUpload(blobId: string): Promise<void> {
@@ -132,15 +134,17 @@ export function blobChunksIn(db: Reader) {
     },
 
     async removeBlobs(sha256: string): Promise<number> {
-      return db.transaction().execute(async (tx) => {
-        const blobs = await tx.selectFrom('evidence_blobs').select(['blob_id', 'size_bytes']).where('sha256', '=', sha256).execute();
-        await tx.deleteFrom('evidence_blobs').where('sha256', '=', sha256).execute();
-        await deleteChunks(
-          tx,
-          blobs.map((b) => b.blob_id),
-        );
-        return blobs.reduce((sum, b) => sum + Number(b.size_bytes), 0);
-      });
+      return underWriteGate(db, () =>
+        db.transaction().execute(async (tx) => {
+          const blobs = await tx.selectFrom('evidence_blobs').select(['blob_id', 'size_bytes']).where('sha256', '=', sha256).execute();
+          await tx.deleteFrom('evidence_blobs').where('sha256', '=', sha256).execute();
+          await deleteChunks(
+            tx,
+            blobs.map((b) => b.blob_id),
+          );
+          return blobs.reduce((sum, b) => sum + Number(b.size_bytes), 0);
+        }),
+      );
     },
 
     async sweepUploads(before: number): Promise<number> {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { dialectOf } from '../dialect';
+import { backgroundCheckpointsOf } from '../background-checkpoint';
 import type { Reader } from '../tx';
 import { inWriteTx } from '../tx';
 
@@ -93,17 +94,23 @@ export async function withRelaxedCommits<T>(db: Reader, work: () => Promise<T>):
   if (String(await first('PRAGMA journal_mode')).toLowerCase() !== 'wal') return work();
   const before = Number(await first('PRAGMA synchronous'));
   if (before <= 1) return work();
-  const checkpointEvery = Number(await first('PRAGMA wal_autocheckpoint'));
+  // Checkpoints on a worker thread (db/background-checkpoint.ts): its threshold is raised instead of the pragma.
+  const background = backgroundCheckpointsOf(db);
+  const checkpointEvery = background ? background.pages() : Number(await first('PRAGMA wal_autocheckpoint'));
+  const setCheckpointEvery = async (pages: number) => {
+    if (background) background.setPages(pages);
+    else await sql.raw(`PRAGMA wal_autocheckpoint = ${pages}`).execute(db);
+  };
   await sql.raw('PRAGMA synchronous = NORMAL').execute(db);
   // Fewer checkpoints: each copies the WAL's pages into the database and fsyncs both, and with
   // the default (1,000 pages) every batch's commit ran one, rewriting the same index and risk
   // pages batch after batch. The WAL grows to at most this many pages between checkpoints (on
   // disk, not in memory); the durable commit after the load checkpoints with the default back.
-  await sql.raw(`PRAGMA wal_autocheckpoint = ${BULK_CHECKPOINT_PAGES}`).execute(db);
+  await setCheckpointEvery(BULK_CHECKPOINT_PAGES);
   try {
     return await work();
   } finally {
-    await sql.raw(`PRAGMA wal_autocheckpoint = ${checkpointEvery}`).execute(db);
+    await setCheckpointEvery(checkpointEvery);
     await sql.raw(`PRAGMA synchronous = ${before}`).execute(db);
   }
 }

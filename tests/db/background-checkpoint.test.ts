@@ -1,0 +1,187 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, openSync, readSync, closeSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkpointOffThread, openDatabase, type Db } from '../../src-main/db/connect';
+import { inWriteTx } from '../../src-main/db/tx';
+import { withRelaxedCommits } from '../../src-main/db/repos/bulk-load';
+import { backgroundCheckpointsOf } from '../../src-main/db/background-checkpoint';
+import { blobChunksIn } from '../../src-main/db/repos/blobs';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempFile = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'md-ckpt-'));
+  dirs.push(dir);
+  return join(dir, 'db.sqlite');
+};
+
+/** The wal-index header's frame count and how many of them a checkpoint copied (walformat.html). */
+function walIndex(file: string): { mxFrame: number; nBackfill: number } {
+  const fd = openSync(`${file}-shm`, 'r');
+  try {
+    const b = Buffer.alloc(100);
+    readSync(fd, b, 0, 100, 0);
+    return { mxFrame: b.readUInt32LE(16), nBackfill: b.readUInt32LE(96) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const pragma = async (db: Db, name: string) => Object.values((await sql.raw(`PRAGMA ${name}`).execute(db)).rows[0] as object)[0];
+
+/** Commits that each write a few pages: `n` transactions of 20 blobs of 2 KB. */
+async function write(db: Db, n: number) {
+  await sql`CREATE TABLE IF NOT EXISTS filler (id INTEGER PRIMARY KEY, b BLOB)`.execute(db);
+  for (let i = 0; i < n; i++)
+    await inWriteTx(db, async (tx) => {
+      for (let j = 0; j < 20; j++) await sql`INSERT INTO filler (b) VALUES (randomblob(2000))`.execute(tx);
+    });
+}
+
+const until = async (ok: () => boolean, ms = 5_000) => {
+  for (const end = Date.now() + ms; !ok() && Date.now() < end;) await new Promise((r) => setTimeout(r, 20));
+  return ok();
+};
+
+describe('WAL checkpoints on a worker thread (db/background-checkpoint.ts)', () => {
+  it('the commits of this thread do not checkpoint; the worker copies the WAL once it holds 1,000 frames', async () => {
+    const file = tempFile();
+    const db = await openDatabase({ url: file });
+    expect(checkpointOffThread(db)).toBe(true);
+    expect(checkpointOffThread(db)).toBe(true); // idempotent
+    expect(Number(await pragma(db, 'wal_autocheckpoint'))).toBe(0);
+    await write(db, 100); // ~1,100 frames
+    expect(await until(() => walIndex(file).nBackfill >= 1_000)).toBe(true);
+    // A burst of commits with no pause (a catch-up) still lets the WAL start over: it does not grow without bound.
+    await write(db, 600); // ~6,600 frames
+    expect(statSync(`${file}-wal`).size).toBeLessThan(5.5 * 1_000 * 4_120);
+    const worker = backgroundCheckpointsOf(db)!;
+    await db.destroy();
+    // Closing the database ends the worker (its connection closed with it).
+    expect(await Promise.race([worker.ended.then(() => 'ended'), new Promise((r) => setTimeout(() => r('still running'), 10_000))])).toBe(
+      'ended',
+    );
+    // Everything committed is there after a reopen.
+    const again = await openDatabase({ url: file });
+    expect(Number((await sql<{ n: number }>`SELECT count(*) AS n FROM filler`.execute(again)).rows[0]!.n)).toBe(700 * 20);
+    await again.destroy();
+  });
+
+  it('a first bulk load raises the worker threshold as it raised wal_autocheckpoint, and puts it back', async () => {
+    const db = await openDatabase({ url: tempFile() });
+    checkpointOffThread(db);
+    const seen: number[] = [];
+    await withRelaxedCommits(db, async () => {
+      seen.push(backgroundCheckpointsOf(db)!.pages(), Number(await pragma(db, 'wal_autocheckpoint')));
+    });
+    expect(seen).toEqual([65_536, 0]);
+    expect(backgroundCheckpointsOf(db)!.pages()).toBe(1_000);
+    await db.destroy();
+  });
+
+  it('does not apply to a database in memory', async () => {
+    const db = await openDatabase({ url: ':memory:' });
+    expect(checkpointOffThread(db)).toBe(false);
+    await db.destroy();
+  });
+  it('a process killed between its commits and their checkpoint loses none of them', async () => {
+    const file = tempFile();
+    // A child process with the worker: 50 commits, then no checkpoint (threshold out of reach), then SIGKILL.
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `
+        const { openDatabase, checkpointOffThread } = await import('./src-main/db/connect.ts');
+        const { backgroundCheckpointsOf } = await import('./src-main/db/background-checkpoint.ts');
+        const { inWriteTx } = await import('./src-main/db/tx.ts');
+        const { sql } = await import('kysely');
+        const db = await openDatabase({ url: ${JSON.stringify(file)} });
+        checkpointOffThread(db);
+        backgroundCheckpointsOf(db).setPages(1e9);
+        await sql\`CREATE TABLE filler (id INTEGER PRIMARY KEY, b BLOB)\`.execute(db);
+        for (let i = 0; i < 50; i++)
+          await inWriteTx(db, async (tx) => { for (let j = 0; j < 20; j++) await sql\`INSERT INTO filler (b) VALUES (randomblob(2000))\`.execute(tx); });
+        console.log('committed');
+        setInterval(() => {}, 1000);
+        `,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += String(d)));
+    child.stderr.on('data', (d) => (out += String(d)));
+    const exited = new Promise((done) => child.once('exit', done));
+    expect(await until(() => out.includes('committed') || child.exitCode !== null, 60_000), out).toBe(true);
+    expect(out).toContain('committed');
+    child.kill('SIGKILL');
+    await exited;
+    // The commits are in the WAL only: nothing was copied into the database file.
+    const { mxFrame, nBackfill } = walIndex(file);
+    expect(mxFrame).toBeGreaterThan(500);
+    expect(nBackfill).toBe(0);
+    const again = await openDatabase({ url: file });
+    expect(Number((await sql<{ n: number }>`SELECT count(*) AS n FROM filler`.execute(again)).rows[0]!.n)).toBe(50 * 20);
+    expect(String(Object.values((await sql.raw('PRAGMA integrity_check').execute(again)).rows[0] as object)[0])).toBe('ok');
+    await again.destroy();
+  }, 90_000);
+
+  it('while the worker starts the WAL over, a transaction that reads before it writes and another process that writes both go through', async () => {
+    const file = tempFile();
+    const db = await openDatabase({ url: file });
+    checkpointOffThread(db);
+    await sql`CREATE TABLE filler (id INTEGER PRIMARY KEY, b BLOB)`.execute(db);
+    // Another process writing the same file (a second desktop or the CLI), waiting for the lock as the app does (busy_timeout).
+    const other = spawn(
+      process.execPath,
+      [
+        '-e',
+        `
+        const db = new (require('better-sqlite3'))(${JSON.stringify(file)});
+        db.pragma('busy_timeout = 5000');
+        const insert = db.prepare('INSERT INTO filler (b) VALUES (randomblob(100))');
+        let n = 0;
+        const next = () => { insert.run(); if (++n < 200) setTimeout(next, 10); else console.log('wrote ' + n); };
+        next();
+        `,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let otherOut = '';
+    other.stdout.on('data', (d) => (otherOut += String(d)));
+    other.stderr.on('data', (d) => (otherOut += String(d)));
+    const otherExit = new Promise<number | null>((done) => other.once('exit', done));
+    const blobs = blobChunksIn(db);
+    let replaced = 0;
+    let stop = false;
+    // The blob store's replace reads the old head, then writes: an upgrade SQLite refuses at once (SQLITE_BUSY) if the worker holds the write lock.
+    const replacing = (async () => {
+      for (let i = 0; !stop; i++) {
+        await blobs.replaceBlob({
+          sha256: 'a'.repeat(64),
+          variant: 'original',
+          blobId: `b${i}`,
+          sizeBytes: 1,
+          chunkBytes: 1,
+          chunkCount: 1,
+          storedAt: i,
+        });
+        replaced++;
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    })();
+    await write(db, 900); // ~10,000 frames: the worker starts the WAL over a few times
+    stop = true;
+    await replacing;
+    expect(await otherExit, otherOut).toBe(0);
+    expect(otherOut).toContain('wrote 200');
+    expect(replaced).toBeGreaterThan(0);
+    expect(Number((await sql<{ n: number }>`SELECT count(*) AS n FROM filler`.execute(db)).rows[0]!.n)).toBe(900 * 20 + 200);
+    await db.destroy();
+  }, 120_000);
+});
