@@ -51,6 +51,7 @@ export const COMMAND_HELP: Record<string, string> = {
   --photo-products N / --photo-distractors N
   --pg <postgres://…>    also the team figures and the COPY import on PostgreSQL (or $BENCH_DATABASE_URL)
   --pg-cases N / --pg-presses N / --team-only / --skip-pg-import
+  --pg-warm-presses N    untimed presses per mediator before the timed ones (default: --pg-presses; 0: a cold desk)
   --pg-reuse             team figures: keep the filled cases as a template database on the server and
                          start each run from a copy of it (seconds instead of a ~100 s fill at 1M)
   --app-cases N / --app-only / --skip-app   the app in Chromium on a demo database of N cases

@@ -7,6 +7,8 @@ function losingConnection(): Reader {
   const lost = () => new Error('Connection terminated unexpectedly');
   return {
     isTransaction: false,
+    // As kysely's: its adapter names the connection (db/background-checkpoint.ts finds none for it).
+    getExecutor: () => ({ adapter: {} }),
     transaction: () => ({
       execute: async (callback: (tx: unknown) => Promise<unknown>) => {
         await callback({ isTransaction: true });
