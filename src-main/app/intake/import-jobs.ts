@@ -40,7 +40,7 @@ export interface ImportJobsDeps {
   /** Where uploads wait while they are imported (the desk's data folder). */
   dir: string;
   clock: Clock;
-  announce(progress: TaskProgress, finished: boolean): void;
+  announce(progress: TaskProgress): void;
 }
 
 export class ImportJobs {
@@ -195,7 +195,7 @@ export class ImportJobs {
           const p = progress(false);
           if (performance.now() - lastNotice >= NOTICE_EVERY_MS) {
             lastNotice = performance.now();
-            this.deps.announce(p, false);
+            this.deps.announce(p);
           }
         },
       });
@@ -215,7 +215,7 @@ export class ImportJobs {
       stream.destroy();
       rmSync(job.path, { force: true });
       v.finishedAt = toIso(this.deps.clock.now());
-      this.deps.announce(progress(true), true);
+      this.deps.announce(progress(true));
     }
   }
 }
