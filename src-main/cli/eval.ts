@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { evaluate, evaluateFamily, evaluateOutside, type EvalReport } from '../eval/evaluate';
-import { TEST_SEEDS, TUNING_SEEDS, seedsOf } from '../eval/family';
+import { FIT_FAMILIES, TEST_SEEDS, TUNING_SEEDS, seedsOf, type FitFamily } from '../eval/family';
 import { fitWeights } from '../eval/fit';
 import { OUTSIDE_SEEDS, OUTSIDE_TUNING_SEEDS } from '../eval/outside';
 import { generatePopulation } from '../eval/population';
@@ -31,6 +31,9 @@ const USAGE = `usage: cli eval [--set test|tuning] [--draws N] [--buyers N] [--k
              counted by kind and by the set of reasons that weighed (what to look at first)
   --fit      fit the score's weights on the tuning draws (default 18 draws of 4000: two per variant) and print them
              (copy into src-main/engine/risk/weights.ts)
+  --fit-family family (default), fussy or broad: fit on the same tuning seeds drawn with wider honest base
+             rates (fussy: fussier, more varied honest buyers, more porch thefts; broad: also more angry messages,
+             odd requests and stock photos; family.ts drawBroadParams); held-out draws are never broadened
 `;
 
 export async function runEval(args: string[]): Promise<void> {
@@ -46,6 +49,7 @@ export async function runEval(args: string[]): Promise<void> {
     k: 'string',
     json: 'boolean',
     fit: 'boolean',
+    'fit-family': 'string',
     explain: 'boolean',
     'write-history': 'string',
   });
@@ -65,9 +69,11 @@ export async function runEval(args: string[]): Promise<void> {
     // Fitting reads the tuning draws only, whatever --set says.
     const fitSeeds = seedsOf(TUNING_SEEDS, intFlag(flags.draws, 'draws', 18));
     const fitBuyers = intFlag(flags.buyers, 'buyers', 4_000);
-    const w = fitWeights({ seeds: fitSeeds, buyers: fitBuyers, onProgress: (m) => process.stderr.write(`${m}\n`) });
+    const family = String(flags['fit-family'] ?? 'family') as FitFamily;
+    if (!FIT_FAMILIES.includes(family)) throw new ArgError(`--fit-family must be ${FIT_FAMILIES.join(', ')}, got ${family}`);
+    const w = fitWeights({ seeds: fitSeeds, buyers: fitBuyers, family, onProgress: (m) => process.stderr.write(`${m}\n`) });
     process.stdout.write(
-      `${JSON.stringify({ fittedOn: `tuning seeds ${fitSeeds[0]}–${fitSeeds[fitSeeds.length - 1]}, ${fitBuyers} buyers each`, ...w }, null, 2)}\n`,
+      `${JSON.stringify({ fittedOn: `${family === 'family' ? '' : `${family}-family `}tuning seeds ${fitSeeds[0]}–${fitSeeds[fitSeeds.length - 1]}, ${fitBuyers} buyers each`, ...w }, null, 2)}\n`,
     );
     return;
   }

@@ -13,6 +13,7 @@ import {
   type FeatureCode,
   type Weights,
 } from '../engine/risk';
+import { drawBroadParams, type FitFamily } from './family';
 import { generateOutside } from './outside';
 import { generatePopulation, type Population } from './population';
 
@@ -29,6 +30,8 @@ export interface FitOptions {
   /** Tuning draws of the outside population (outside.ts `OUTSIDE_TUNING_SEEDS`), fitted on beside the family's. */
   outsideSeeds?: number[];
   outsideBuyers?: number;
+  /** Fit on a broad family's draws of the same seeds (family.ts `drawBroadParams`); default the family's own. */
+  family?: FitFamily;
   onProgress?: (message: string) => void;
 }
 
@@ -59,8 +62,10 @@ function put(x: Float64Array, code: FeatureCode, v: number, c: number | undefine
 }
 
 /** Every buyer's fitted columns (FIT_COLUMNS order) and truth, scored with `weights`. */
-export function featureSamples(seed: number, buyers: number, weights: Weights, outside = false): Sample[] {
-  const pop: Pick<Population, 'records' | 'truth'> = outside ? generateOutside({ seed, buyers }) : generatePopulation({ seed, buyers });
+export function featureSamples(seed: number, buyers: number, weights: Weights, outside = false, family: FitFamily = 'family'): Sample[] {
+  const pop: Pick<Population, 'records' | 'truth'> = outside
+    ? generateOutside({ seed, buyers })
+    : generatePopulation({ seed, buyers, params: family === 'family' ? undefined : drawBroadParams(seed, family) });
   const scorer = new HistoryScorer({ weights });
   for (const rec of pop.records) scorer.add(toHistoryEvent(HistoryRecord.parse(rec)));
   scorer.finish();
@@ -176,7 +181,7 @@ export function fitWeights(opts: FitOptions): Weights {
   for (let pass = 1; pass <= 2; pass++) {
     const samples: Sample[] = [];
     for (const seed of opts.seeds) {
-      samples.push(...featureSamples(seed, opts.buyers, weights));
+      samples.push(...featureSamples(seed, opts.buyers, weights, false, opts.family));
       log(`pass ${pass}: seed ${seed}, ${samples.length} buyers`);
     }
     for (const seed of opts.outsideSeeds ?? []) {

@@ -336,7 +336,7 @@ export function generatePopulation(opts: PopulationOptions): Population {
     truth.set(p.id, t);
     push(p.createdAt, { type: 'account', id: p.id, role: 'buyer', createdAt: iso(p.createdAt), links: p.links });
     const quiet = p.kind === 'abuser_quiet';
-    const honestRate = Math.min(0.25, Math.max(0.002, r.lognormal(params.honestRate, 0.6)));
+    const honestRate = Math.min(params.honestRateCap ?? 0.25, Math.max(0.002, r.lognormal(params.honestRate, params.honestSpread ?? 0.6)));
     const [aLo, aHi] = params.abuseRate;
     let abuseRate =
       p.kind === 'abuser_subtle' || quiet
@@ -401,9 +401,9 @@ export function generatePopulation(opts: PopulationOptions): Population {
         abusive = true;
         reason = r.chance(nrdChance) ? r.pick(NOT_RECEIVED) : r.pick(RECEIVED);
       } else {
-        const rate = badSeller ? r.range(...params.badSellerDisputeRate) : p.kind === 'new' ? 0.06 : honestRate;
+        const rate = badSeller ? r.range(...params.badSellerDisputeRate) : p.kind === 'new' ? (params.newRate ?? 0.06) : honestRate;
         if (signed || r.chance(rate)) reason = r.pick(RECEIVED);
-        else if (r.chance(0.004)) reason = r.pick(NOT_RECEIVED); // stolen from the doorstep
+        else if (r.chance(params.porchTheft ?? 0.004)) reason = r.pick(NOT_RECEIVED); // stolen from the doorstep
       }
       if (!reason) return;
       const notReceived = reason.startsWith('not_received');

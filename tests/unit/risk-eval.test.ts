@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HistoryRecord } from '../../src-main/contract/history';
 import { classifyBuyerMessage } from '../../src-main/engine/risk';
 import { TARGETS, evaluate, evaluateFamily } from '../../src-main/eval/evaluate';
-import { TEST_SEEDS, TUNING_SEEDS, VARIANTS, drawParams, seedsOf } from '../../src-main/eval/family';
+import { TEST_SEEDS, TUNING_SEEDS, VARIANTS, drawBroadParams, drawParams, seedsOf } from '../../src-main/eval/family';
 import { generatePopulation } from '../../src-main/eval/population';
 
 /**
@@ -28,6 +28,38 @@ describe('evaluation family', () => {
     expect(JSON.stringify(a.records)).toBe(JSON.stringify(b.records));
     for (const rec of a.records) expect(HistoryRecord.safeParse(rec).success).toBe(true);
     expect(generatePopulation({ seed: 6, buyers: 400 }).mix).not.toEqual(a.mix);
+  });
+
+  it('broad fit families widen only the honest base rates, and only when asked for (held-out draws stay as they are)', () => {
+    const seed = seedsOf(TUNING_SEEDS)[0]!;
+    const plain = drawParams(seed);
+    const honestDisputes = (params?: ReturnType<typeof drawParams>) => {
+      const pop = generatePopulation({ seed, buyers: 1_500, params });
+      const buyerOf = new Map<string, string>();
+      let n = 0;
+      for (const rec of pop.records) {
+        if (rec.type === 'order') buyerOf.set(rec.id, rec.buyerId);
+        if (rec.type === 'dispute' && pop.truth.get(buyerOf.get(rec.orderId)!)?.kind === 'honest') n++;
+      }
+      return { n, records: JSON.stringify(pop.records) };
+    };
+    const base = honestDisputes();
+    expect(honestDisputes(plain).records).toBe(base.records);
+    for (const family of ['fussy', 'broad'] as const) {
+      const wide = drawBroadParams(seed, family);
+      expect(drawBroadParams(seed, family)).toEqual(wide);
+      expect({ ...wide, honestRate: 0, honestWin: 0, unluckyDelivered: 0 }).toMatchObject({
+        ...plain,
+        honestRate: 0,
+        honestWin: 0,
+        unluckyDelivered: 0,
+        ...(family === 'broad' ? { honestThreat: wide.honestThreat, badSellerThreat: wide.badSellerThreat } : {}),
+        ...(family === 'broad' ? { honestOffPlatform: wide.honestOffPlatform, stockPhoto: wide.stockPhoto } : {}),
+      });
+      expect(wide.honestSpread).toBeGreaterThanOrEqual(0.6);
+    }
+    // This seed's broad draw has fussier honest buyers than the family's own draw of it.
+    expect(honestDisputes(drawBroadParams(seed, 'fussy')).n).toBeGreaterThan(base.n);
   });
 
   it('plants what each variant says: abusers avoiding a signal never show it', () => {
