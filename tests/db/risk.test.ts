@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import type { DisputeInput } from '../../src-main/contract/dispute';
 import type { Role } from '../../src-main/contract/domain';
@@ -17,6 +17,7 @@ import { DIALECTS, openTestDb } from './harness';
 import { riskSnapshot, staleLinkReasons } from './risk-compare';
 import { replayInWorker } from '../../src-main/app/replay/in-worker';
 import { SeededRandom } from '../../src-main/util/seeded-random';
+import { RiskUpdater } from '../../src-main/engine/risk';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -176,6 +177,34 @@ describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
       expect(row.outcome).toBe('seller_won');
       const b = await db.selectFrom('buyer_risk').selectAll().where('buyer_id', '=', 'B-dec').executeTakeFirstOrThrow();
       expect([b.n_excused, b.n_disputes, b.n_decided, b.n_lost]).toEqual([0, 1, 1, 1]);
+    });
+
+    it('a buyer turning high-risk gives a linked account it did not read a link reason, the batch applied once', async () => {
+      await importAll(ctx, [
+        dispute({ buyer: 'B-flip-nb', links: { device: ['dv-flip'] }, reason: 'defective' }),
+        dispute({ buyer: 'B-flip', links: { device: ['dv-flip'] }, reason: 'defective' }),
+      ]);
+      expect((await buyerRisk(db, 'B-flip-nb')).details.filter((d) => d.weight > 0)).toEqual([]);
+      // The next dispute reads B-flip-nb only for its status; once B-flip turns high-risk, its
+      // neighbour's whole row is wanted: loaded, and only the link reasons scored again.
+      const applied = vi.spyOn(RiskUpdater.prototype, 'dispute');
+      try {
+        await importAll(ctx, [
+          dispute({
+            buyer: 'B-flip',
+            links: { device: ['dv-flip'] },
+            messages: ['Refund me now or I will leave a 1-star review everywhere.', 'Pay me by PayPal and I will close the dispute.'],
+          }),
+        ]);
+        expect(applied).toHaveBeenCalledTimes(1);
+      } finally {
+        applied.mockRestore();
+      }
+      const flip = await db.selectFrom('buyer_risk').select(['risky']).where('buyer_id', '=', 'B-flip').executeTakeFirstOrThrow();
+      expect(Number(flip.risky)).toBe(1);
+      const nb = await buyerRisk(db, 'B-flip-nb');
+      expect(nb.details.map((d) => d.code)).toEqual(['LINKED_ACCOUNTS']);
+      expect(nb.reasons[0]).toContain('B-flip (risky; device)');
     });
 
     it('lists buyers for the analysts by score, a keyset page at a time', async () => {

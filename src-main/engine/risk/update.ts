@@ -378,10 +378,23 @@ const LINK_CODE = 'LINKED_ACCOUNTS';
  * flip keeps its behaviour reasons from its last scoring. Returns the buyers scored.
  */
 export function rescore(s: RiskStore, changed: Iterable<string>, linkChanged: Iterable<string>, ctx: ScoreContext): Set<string> {
+  return rescoreLinks(s, rescoreBehaviour(s, changed, linkChanged, ctx), ctx);
+}
+
+/** What `rescoreBehaviour` leaves for `rescoreLinks`: the buyers to give a link reason, and their fresh behaviour reasons. */
+export interface LinkRescore {
+  /** The changed buyers, then the neighbours reached only by a flip of high-risk status. */
+  ids: string[];
+  /** The behaviour reasons of the buyers scored in step 1 (absent: a neighbour reached by a flip). */
+  baseOf: Map<string, RiskReason[]>;
+}
+
+/** Step 1 of `rescore`: the behaviour part of every changed buyer, its high-risk status, and who must be given a link reason. */
+export function rescoreBehaviour(s: RiskStore, changed: Iterable<string>, linkChanged: Iterable<string>, ctx: ScoreContext): LinkRescore {
   const full = new Set(changed);
   for (const id of linkChanged) full.add(id);
   const linkOnly = new Set<string>();
-  const baseOf = new Map<string, ReturnType<typeof baseReasons>>();
+  const baseOf = new Map<string, RiskReason[]>();
   for (const id of full) {
     const b = s.buyer(id);
     if (!b) continue;
@@ -396,8 +409,20 @@ export function rescore(s: RiskStore, changed: Iterable<string>, linkChanged: It
     s.putBuyer(b);
     if (risky !== wasRisky) for (const nb of smallGroupNeighbours(s, b).keys()) if (!full.has(nb)) linkOnly.add(nb);
   }
+  return { ids: [...full, ...linkOnly], baseOf };
+}
+
+/**
+ * Step 2 of `rescore`: the link reason and the final score of each buyer of `plan`. It reads the
+ * neighbours' status (which it does not change) and the buyers' own rows, and changes only their
+ * `scored`, keeping the behaviour reasons: running it again over the same plan gives the same rows.
+ * So a store that lacked some of the rows it read (a neighbour reached by a flip) can load them and
+ * run this step again, without applying the events and scoring behaviour once more.
+ */
+export function rescoreLinks(s: RiskStore, plan: LinkRescore, ctx: ScoreContext): Set<string> {
+  const { ids, baseOf } = plan;
   const scored = new Set<string>();
-  for (const id of [...full, ...linkOnly]) {
+  for (const id of ids) {
     const b = s.buyer(id);
     if (!b?.scored) continue; // a neighbour never scored has nothing to add a link reason to yet
     const base = baseOf.get(id) ?? b.scored.reasons.filter((r) => r.code !== LINK_CODE);

@@ -4,7 +4,8 @@ import {
   BetaFitter,
   DEFAULT_PRIORS,
   RiskUpdater,
-  rescore,
+  rescoreBehaviour,
+  rescoreLinks,
   RISK_MODEL,
   type DisputeFact,
   type OrderFact,
@@ -229,8 +230,19 @@ export async function applyRiskEvents(
           break;
       }
     }
-    rescore(store, u.dirty, u.linkDirty, { asOf: now, priors: model.priors });
-    if (!store.needsMore) break;
+    const ctx = { asOf: now, priors: model.priors };
+    const links = rescoreBehaviour(store, u.dirty, u.linkDirty, ctx);
+    if (!store.needsMore) {
+      // The link reasons read rows the events and the behaviour part did not (neighbours reached by a
+      // flip of high-risk status): those are loaded and only the link step runs again (rescoreLinks).
+      for (let pass = 0; ; pass++) {
+        rescoreLinks(store, links, ctx);
+        if (!store.needsMore) break;
+        if (pass > 20) throw new Error('buyer risk: the rows the link reasons need did not settle after 20 rounds');
+        await store.loadMissing();
+      }
+      break;
+    }
     if (round > 20) throw new Error('buyer risk: the rows a batch needs did not settle after 20 rounds');
     await store.loadMissing();
   }
