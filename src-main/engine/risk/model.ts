@@ -245,21 +245,47 @@ export function newBuyer(id: string): BuyerAgg {
  * desk knows, the counts of orders and delivered orders are the history's, and their decayed sums
  * (and the orders' velocity sum) grow in the same proportion (the orders the desk never saw taken
  * to be spread in time like the ones it did). The same object when there is nothing to add.
+ * Scoring reads the same numbers without the copy (`historyCounts`, `countedDelivered`).
  */
 export function withOrderHistory(b: BuyerAgg): BuyerAgg {
+  const h = historyCounts(b);
+  if (!h) return b;
+  return {
+    ...b,
+    n: { ...b.n, orders: h.orders, delivered: h.delivered },
+    w: { ...b.w, orders: h.wOrders, delivered: h.wDelivered },
+    f: { ...b.f, orders: h.fOrders },
+  };
+}
+
+/** What `withOrderHistory` changes, as numbers: the counts of orders and delivered orders, their decayed sums, the orders' velocity sum. */
+export interface HistoryCounts {
+  orders: number;
+  delivered: number;
+  wOrders: number;
+  wDelivered: number;
+  fOrders: number;
+}
+
+/** `withOrderHistory`'s numbers without copying the buyer; null when the reported history adds nothing (the buyer's own stand). */
+export function historyCounts(b: BuyerAgg): HistoryCounts | null {
   const h = b.history;
-  if (!h || (h.orders <= b.n.orders && h.delivered <= b.n.delivered)) return b;
+  if (!h || (h.orders <= b.n.orders && h.delivered <= b.n.delivered)) return null;
   const orders = Math.max(h.orders, b.n.orders);
   const delivered = Math.max(h.delivered, b.n.delivered);
   // With no known order to take the timing from, the history counts at the latest event.
   const scale = (w: number, known: number, all: number) => (known > 0 ? (w * all) / known : all);
   return {
-    ...b,
-    n: { ...b.n, orders, delivered },
-    w: { ...b.w, orders: scale(b.w.orders, b.n.orders, orders), delivered: scale(b.w.delivered, b.n.delivered, delivered) },
-    f: { ...b.f, orders: scale(b.f.orders, b.n.orders, orders) },
+    orders,
+    delivered,
+    wOrders: scale(b.w.orders, b.n.orders, orders),
+    wDelivered: scale(b.w.delivered, b.n.delivered, delivered),
+    fOrders: scale(b.f.orders, b.n.orders, orders),
   };
 }
+
+/** Delivered orders as the rates count them (`withOrderHistory(b).n.delivered`), with nothing copied. */
+export const countedDelivered = (b: BuyerAgg): number => (b.history ? Math.max(b.history.delivered, b.n.delivered) : b.n.delivered);
 
 /** Orders and delivered orders the reported history adds to those the desk knows (with sellers it does not know). */
 export function historyExtra(b: BuyerAgg): { orders: number; delivered: number } {
@@ -300,14 +326,24 @@ export function bump(b: BuyerAgg, at: number, c: Counter, raw: number, weight: n
 
 /** A decayed sum valued at `asOf` (never negative: retractions may leave rounding dust). */
 export function decayedAt(b: BuyerAgg, c: Counter, asOf: number): number {
-  if (b.ref === NO_REF) return 0;
-  const v = b.w[c] * decay(asOf - b.ref);
+  return decayedSumAt(b.ref, b.w[c], asOf);
+}
+
+/** `decayedAt` of a decayed sum `w` referenced at `ref`. */
+export function decayedSumAt(ref: number, w: number, asOf: number): number {
+  if (ref === NO_REF) return 0;
+  const v = w * decay(asOf - ref);
   return v > 1e-12 ? v : 0;
 }
 
 export function fastAt(b: BuyerAgg, c: 'orders' | 'disputes', asOf: number): number {
-  if (b.ref === NO_REF) return 0;
-  const v = b.f[c] * decayFast(asOf - b.ref);
+  return fastSumAt(b.ref, b.f[c], asOf);
+}
+
+/** `fastAt` of a velocity sum `f` referenced at `ref`. */
+export function fastSumAt(ref: number, f: number, asOf: number): number {
+  if (ref === NO_REF) return 0;
+  const v = f * decayFast(asOf - ref);
   return v > 1e-12 ? v : 0;
 }
 

@@ -1,4 +1,16 @@
-import { RISK_MODEL, decayedAt, fastAt, historyExtra, withOrderHistory, type BuyerAgg, type RiskReason, type SellerAgg } from './model';
+import {
+  RISK_MODEL,
+  countedDelivered,
+  decayedAt,
+  decayedSumAt,
+  fastAt,
+  fastSumAt,
+  historyCounts,
+  historyExtra,
+  type BuyerAgg,
+  type RiskReason,
+  type SellerAgg,
+} from './model';
 import { posteriorRate, priorMean, type Priors } from './priors';
 import { FITTED_WEIGHTS, type FeatureCode } from './weights';
 
@@ -82,15 +94,14 @@ const platformText = (rate: number, priors: Priors, lead = ''): string =>
 
 export function signContext(buyer: BuyerAgg, priors: Priors): SignContext {
   const M = RISK_MODEL;
-  const b = withOrderHistory(buyer);
   const platform = priorMean(priors.opened);
-  const n = b.n;
-  const rate = (n.openedDelivered + M.openedPriorOrders * platform) / (n.delivered + M.openedPriorOrders);
-  const ref = Math.max(platform, b.openedRef ?? 0);
+  // Delivered orders as the rates count them (withOrderHistory), read without copying the buyer.
+  const delivered = countedDelivered(buyer);
+  const openedDelivered = buyer.n.openedDelivered;
+  const rate = (openedDelivered + M.openedPriorOrders * platform) / (delivered + M.openedPriorOrders);
+  const ref = Math.max(platform, buyer.openedRef ?? 0);
   const c = ref > 0 && rate > 0 ? Math.max(0, Math.min(1, Math.log(rate / ref) / Math.log(M.contextSpan))) : 0;
-  const openedDelivered = n.openedDelivered;
-  const delivered = n.delivered;
-  const openedRef = b.openedRef;
+  const openedRef = buyer.openedRef;
   return {
     c,
     rate,
@@ -121,11 +132,20 @@ type LazyFeature = Omit<Feature, 'text'> & { text: () => string };
 
 function lazyFeatures(buyer: BuyerAgg, ctx: ScoreContext): LazyFeature[] {
   const { asOf, priors } = ctx;
-  const b = withOrderHistory(buyer);
+  const b = buyer;
   const M = RISK_MODEL;
   const out: LazyFeature[] = [];
   const n = b.n;
-  const w = (c: Parameters<typeof decayedAt>[1]) => decayedAt(b, c, asOf);
+  // The rates' denominators with the reported order history (withOrderHistory's numbers, the buyer not copied).
+  const h = historyCounts(b);
+  const orders = h ? h.orders : n.orders;
+  const delivered = h ? h.delivered : n.delivered;
+  const w = (c: Parameters<typeof decayedAt>[1]) =>
+    h && c === 'orders'
+      ? decayedSumAt(b.ref, h.wOrders, asOf)
+      : h && c === 'delivered'
+        ? decayedSumAt(b.ref, h.wDelivered, asOf)
+        : decayedAt(b, c, asOf);
   let context: SignContext | undefined;
   const push = (code: FeatureCode, x: number, text: () => string) => {
     if (!(x > 0)) return;
@@ -138,17 +158,17 @@ function lazyFeatures(buyer: BuyerAgg, ctx: ScoreContext): LazyFeature[] {
   // order, against the platform's rate or, when higher, the rate the buyer's sellers see from
   // their other buyers: the honest customer of bad sellers disputes as often as everyone else
   // who buys from them.
-  if (n.orders >= M.minOrdersForRate && n.disputes >= M.minDisputesForRate) {
+  if (orders >= M.minOrdersForRate && n.disputes >= M.minDisputesForRate) {
     const platform = priorMean(priors.dispute);
     const rate = posteriorRate(priors.dispute, w('disputes'), w('orders'));
     const sellers = b.sellerRate ?? 0;
     push('DISPUTE_RATE', Math.log(rate / Math.max(platform, sellers)), () => {
-      const lead = n.disputes >= 0.75 * n.orders ? 'disputes on almost every order: ' : '';
+      const lead = n.disputes >= 0.75 * orders ? 'disputes on almost every order: ' : '';
       const against =
         sellers > platform
           ? `; their sellers' other buyers ${pct(sellers)}${platformText(platform, priors, ', ')}`
           : platformText(platform, priors, '; ');
-      return `${lead}${n.disputes} disputes not decided for the buyer on ${plural(n.orders, 'order', 'orders')} (smoothed ${pct(rate)})${against}`;
+      return `${lead}${n.disputes} disputes not decided for the buyer on ${plural(orders, 'order', 'orders')} (smoothed ${pct(rate)})${against}`;
     });
   }
 
@@ -156,7 +176,7 @@ function lazyFeatures(buyer: BuyerAgg, ctx: ScoreContext): LazyFeature[] {
   // sellers see from their other buyers (or the platform's, when higher): a buyer who disputes
   // received goods far more often than everyone else who buys from the same sellers, even when
   // those disputes are then decided for them (model v8). The same numbers as the signs' context.
-  if (n.delivered >= M.minOrdersForRate && n.openedDelivered >= M.minDisputesForRate) {
+  if (delivered >= M.minOrdersForRate && n.openedDelivered >= M.minDisputesForRate) {
     const cx = (context ??= signContext(b, priors));
     const ref = Math.max(cx.platform, cx.sellers ?? 0);
     push('OPENED_RATE', Math.log(cx.rate / ref), () => {
@@ -164,7 +184,7 @@ function lazyFeatures(buyer: BuyerAgg, ctx: ScoreContext): LazyFeature[] {
         cx.sellers !== null && cx.sellers > cx.platform
           ? `; their sellers' other buyers ${pct(cx.sellers)}${platformText(cx.platform, priors, ', ')}`
           : platformText(cx.platform, priors, '; ');
-      return `opened disputes on ${n.openedDelivered} of ${plural(n.delivered, 'delivered order', 'delivered orders')}, won or not (smoothed ${pct(cx.rate)}${against})`;
+      return `opened disputes on ${n.openedDelivered} of ${plural(delivered, 'delivered order', 'delivered orders')}, won or not (smoothed ${pct(cx.rate)}${against})`;
     });
   }
 
@@ -177,14 +197,14 @@ function lazyFeatures(buyer: BuyerAgg, ctx: ScoreContext): LazyFeature[] {
       'NOT_RECEIVED_DELIVERED',
       Math.log(rate / platform),
       () =>
-        `${n.nrd} not-received ${n.nrd === 1 ? 'claim' : 'claims'} on ${plural(n.delivered, 'delivered order', 'delivered orders')}${platformText(platform, priors, '; ')}`,
+        `${n.nrd} not-received ${n.nrd === 1 ? 'claim' : 'claims'} on ${plural(delivered, 'delivered order', 'delivered orders')}${platformText(platform, priors, '; ')}`,
     );
   }
 
   // Velocity: many disputes in a short period, beyond what the buyer's order volume explains.
   const recent = fastAt(b, 'disputes', asOf);
   if (recent >= 3) {
-    const expected = Math.max(1, 2 * priorMean(priors.dispute) * fastAt(b, 'orders', asOf));
+    const expected = Math.max(1, 2 * priorMean(priors.dispute) * (h ? fastSumAt(b.ref, h.fOrders, asOf) : fastAt(b, 'orders', asOf)));
     push(
       'VELOCITY',
       Math.log(recent / expected),
