@@ -160,6 +160,12 @@ function storedInNew(q: Thumb, kq: number, s: Thumb, ks: number, sim: Similarity
   return { QX, QY };
 }
 
+/**
+ * A difference of 3 × 3 luma averages (0–255, after the gain and offset, the nearest of the
+ * new picture's 9 places) taken for ink in one picture and not in the other.
+ */
+const INK_DIFFERENCE = 12;
+
 export interface Agreement {
   /** Correlation of the two pictures' edge maps where they overlap (−1 … 1). */
   edges: number;
@@ -186,6 +192,13 @@ export interface Agreement {
   coarseChroma: number | null;
   /** Share of the stored thumb the new picture covers. */
   overlap: number;
+  /**
+   * Shares of the overlap where the new picture's 3 × 3 averages are, beyond a pixel of
+   * misregistration, much lighter (`lighter`: ink of the stored photo missing) or much darker
+   * (`darker`: ink added) than the stored photo's, after the gain and offset.
+   */
+  lighter: number;
+  darker: number;
 }
 
 /**
@@ -269,7 +282,8 @@ export function alignedAgreement(
       cqs += yq * s.y[i]!;
     }
   const overlap = (inside + ignored) / ((s.w - 4) * (s.h - 4));
-  if (inside < 16) return { edges: 0, chroma: null, luma: 255, pointLuma: 255, coarseLuma: 255, coarseChroma: null, overlap };
+  if (inside < 16)
+    return { edges: 0, chroma: null, luma: 255, pointLuma: 255, coarseLuma: 255, coarseChroma: null, overlap, lighter: 0, darker: 0 };
   const m = inside;
   const cov = sxy / m - (sx / m) * (sy / m);
   const vq = sxx / m - (sx / m) ** 2;
@@ -363,7 +377,7 @@ function coarseDifference(
   QY: Float32Array,
   fit: { gain: number; offset: number; cgain: number | null; top: Float32Array | null },
   focus?: { x0: number; y0: number; x1: number; y1: number },
-): { coarseLuma: number; coarseChroma: number | null } {
+): { coarseLuma: number; coarseChroma: number | null; lighter: number; darker: number } {
   const { w, h } = s;
   const n = w * h;
   const planes = fit.cgain === null ? 1 : 3;
@@ -419,23 +433,34 @@ function coarseDifference(
   const chroma: number[] = [];
   const focusLuma: number[] = [];
   const focusChroma: number[] = [];
+  let lighter = 0;
+  let darker = 0;
   for (let v = 2; v < h - 2; v++)
     for (let u = 2; u < w - 2; u++) {
       const i = v * w + u;
       if (Number.isNaN(Sm[0]![i]!)) continue;
       let bestL = Infinity;
+      let bestSign = 0;
       let bestC = Infinity;
       for (let dv = -1; dv <= 1; dv++)
         for (let du = -1; du <= 1; du++) {
           const j = i + dv * w + du;
           if (Number.isNaN(Am[0]![j]!)) continue;
           const dl = Am[0]![j]! - Sm[0]![i]!;
-          bestL = Math.min(bestL, burntNear[j] ? Math.max(0, dl) : Math.abs(dl));
+          const d = burntNear[j] ? Math.max(0, dl) : Math.abs(dl);
+          if (d < bestL) {
+            bestL = d;
+            bestSign = Math.sign(dl);
+          }
           if (planes === 3) bestC = Math.min(bestC, Math.hypot(Am[1]![j]! - Sm[1]![i]!, Am[2]![j]! - Sm[2]![i]!));
         }
       if (bestL === Infinity) continue;
       const inFocus = !focus || (u >= focus.x0 - 1 && u <= focus.x1 && v >= focus.y0 - 1 && v <= focus.y1);
       luma.push(bestL);
+      if (bestL > INK_DIFFERENCE) {
+        if (bestSign > 0) lighter++;
+        else darker++;
+      }
       chroma.push(bestC);
       if (inFocus) {
         focusLuma.push(bestL);
@@ -445,6 +470,8 @@ function coarseDifference(
   return {
     coarseLuma: Math.max(percentile(luma, 0.9), percentile(focusLuma, 0.9)),
     coarseChroma: planes === 1 ? null : Math.max(percentile(chroma, 0.9), percentile(focusChroma, 0.9)),
+    lighter: lighter / Math.max(1, luma.length),
+    darker: darker / Math.max(1, luma.length),
   };
 }
 

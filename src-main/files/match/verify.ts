@@ -61,6 +61,17 @@ export const MAX_DRAWN_FOCUS_SHARE = 0.4;
  */
 export const DRAWN_MIN_EDGE_AGREEMENT = 0.75;
 export const DRAWN_MAX_LUMA_DIFFERENCE = 3;
+/**
+ * An edit adds ink (a watermark, a caption) or takes it away (a crop outside the overlap, a
+ * brightened copy burning out a light area), never both in one place. Two pictures drawn from
+ * one template (the simulated marketplace's receipts: one heading, paper and layout, other
+ * line lengths) each show ink the other lacks, and their overlay agrees only loosely: a match
+ * whose edges agree under TWO_WAY_MAX_EDGES may not have both shares (`Agreement.lighter`,
+ * `.darker`) at MAX_TWO_WAY_INK or more. Receipts: edges 0.63–0.73 with 0.023–0.03 both ways;
+ * genuine copies under 0.8 on the tuning ranges (watermarks, a grayscale print): ≤ 0.007.
+ */
+export const TWO_WAY_MAX_EDGES = 0.8;
+export const MAX_TWO_WAY_INK = 0.015;
 
 export interface Verdict {
   same: boolean;
@@ -82,6 +93,8 @@ export interface Verdict {
   coarseLuma: number;
   /** Share of the overlap left out as drawn over (a watermark), when that is what let the match through. */
   drawnOver?: number;
+  /** The lesser of the shares of the overlap with ink only in the stored photo and only in the new picture (corner-confirmed matches). */
+  twoWayInk?: number;
 }
 
 function popcount32(x: number): number {
@@ -277,6 +290,7 @@ function verifyOne(q: Features, qThumb: Thumb, s: PhotoPrint, mirrored: boolean)
   const box = storedBox(s.thumb);
   const passes = (a: Agreement) =>
     a.edges >= MIN_EDGE_AGREEMENT &&
+    (a.edges >= TWO_WAY_MAX_EDGES || Math.min(a.lighter, a.darker) < MAX_TWO_WAY_INK) &&
     a.coarseLuma <= MAX_COARSE_LUMA_DIFFERENCE &&
     (a.chroma === null
       ? a.pointLuma <= MAX_LUMA_DIFFERENCE_COLOURLESS
@@ -325,6 +339,7 @@ function verifyOne(q: Features, qThumb: Thumb, s: PhotoPrint, mirrored: boolean)
   verdict.coarseLuma = Math.round(agree.coarseLuma * 10) / 10;
   verdict.coarseChroma = agree.coarseChroma === null ? null : Math.round(agree.coarseChroma * 10) / 10;
   verdict.same = passes(agree);
+  verdict.twoWayInk = Math.round(Math.min(agree.lighter, agree.darker) * 1000) / 1000;
   return verdict;
 }
 
