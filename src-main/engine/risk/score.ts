@@ -130,9 +130,8 @@ export function behaviourFeatures(buyer: BuyerAgg, ctx: ScoreContext): Feature[]
 /** A feature whose sentence is built only when asked for (most features weigh too little to be shown). */
 type LazyFeature = Omit<Feature, 'text'> & { text: () => string };
 
-function lazyFeatures(buyer: BuyerAgg, ctx: ScoreContext): LazyFeature[] {
+function lazyFeatures(b: BuyerAgg, ctx: ScoreContext): LazyFeature[] {
   const { asOf, priors } = ctx;
-  const b = buyer;
   const M = RISK_MODEL;
   const out: LazyFeature[] = [];
   const n = b.n;
@@ -140,12 +139,9 @@ function lazyFeatures(buyer: BuyerAgg, ctx: ScoreContext): LazyFeature[] {
   const h = historyCounts(b);
   const orders = h ? h.orders : n.orders;
   const delivered = h ? h.delivered : n.delivered;
+  const historySum = h ? ({ orders: h.wOrders, delivered: h.wDelivered } as const) : null;
   const w = (c: Parameters<typeof decayedAt>[1]) =>
-    h && c === 'orders'
-      ? decayedSumAt(b.ref, h.wOrders, asOf)
-      : h && c === 'delivered'
-        ? decayedSumAt(b.ref, h.wDelivered, asOf)
-        : decayedAt(b, c, asOf);
+    historySum && (c === 'orders' || c === 'delivered') ? decayedSumAt(b.ref, historySum[c], asOf) : decayedAt(b, c, asOf);
   let context: SignContext | undefined;
   const push = (code: FeatureCode, x: number, text: () => string) => {
     if (!(x > 0)) return;
