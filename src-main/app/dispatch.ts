@@ -3,6 +3,7 @@ import { isMethodName, methods, type Caller } from '../contract/methods';
 import { appendEvents } from '../db/repos/case';
 import { caseExists } from '../db/repos/case-reads';
 import { countSecurityEvent } from '../db/repos/security-log';
+import { isTransientTxFailure } from '../db/retry';
 import { inWriteTx } from '../db/tx';
 import { isDatabaseUnreachable, unavailable } from '../db/unavailable';
 import { handlers, type ServiceContext } from './handlers';
@@ -106,6 +107,11 @@ async function dispatchUnlogged(
     if (isDatabaseUnreachable(e)) {
       console.warn(`[dispatch] ${method}: the database cannot be reached (${e instanceof Error ? e.message : String(e)})`);
       return { envelope: { ok: false, error: unavailable(e).toError() }, logged: false };
+    }
+    if (isTransientTxFailure(e)) {
+      // Retried already (db/retry.ts) and lost every time: busy desks, not a defect.
+      console.warn(`[dispatch] ${method}: gave up after repeated lock conflicts (${e instanceof Error ? e.message : String(e)})`);
+      return refused('CONFLICT', 'Other desks kept changing the same cases; nothing was changed. Try again in a moment.');
     }
     console.error(`[dispatch] ${method} failed:`, e);
     return refused('INTERNAL', 'Something went wrong inside Mediation Desk; nothing was changed. The error is in the log.');

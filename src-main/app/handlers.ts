@@ -4,6 +4,7 @@ import type { Db } from '../db/connect';
 import { accountRole, labelAccount } from '../db/repos/accounts';
 import { caseIdsOfBuyer } from '../db/repos/case-reads';
 import { userRole } from '../db/repos/users';
+import { retryTransient } from '../db/retry';
 import { inWriteTx } from '../db/tx';
 import { recordChange } from '../db/repos/changes';
 import type { Actor, Command } from '../engine/commands';
@@ -138,17 +139,20 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'account.flag': async (ctx, input, identity) => {
     const now = ctx.clock.now();
     const by = userId(identity)!;
-    const caseIds = await inWriteTx(ctx.db, async (tx) => {
-      const acc = await accountRole(tx, input.accountId);
-      if (!acc) throw new AppFailure('NOT_FOUND', `There is no account ${input.accountId}.`);
-      if (acc.role !== 'buyer')
-        throw new AppFailure('VALIDATION', `${input.accountId} is a seller account; only buyer accounts are flagged.`, 'accountId');
-      await labelAccount(tx, { accountId: input.accountId, label: input.label, note: input.note, by, at: now });
-      await recordLabelRisk(tx, input.accountId, input.label, now);
-      const ids = await caseIdsOfBuyer(tx, input.accountId);
-      await recordChange(tx, ids, 'command', now);
-      return ids;
-    });
+    // Retried like a command: the score copy may find a case of this buyer held (db/retry.ts).
+    const caseIds = await retryTransient(ctx.db, () =>
+      inWriteTx(ctx.db, async (tx) => {
+        const acc = await accountRole(tx, input.accountId);
+        if (!acc) throw new AppFailure('NOT_FOUND', `There is no account ${input.accountId}.`);
+        if (acc.role !== 'buyer')
+          throw new AppFailure('VALIDATION', `${input.accountId} is a seller account; only buyer accounts are flagged.`, 'accountId');
+        await labelAccount(tx, { accountId: input.accountId, label: input.label, note: input.note, by, at: now });
+        await recordLabelRisk(tx, input.accountId, input.label, now);
+        const ids = await caseIdsOfBuyer(tx, input.accountId);
+        await recordChange(tx, ids, 'command', now);
+        return ids;
+      }),
+    );
     ctx.notify(caseIds, 'command');
     return { accountId: input.accountId, label: input.label };
   },

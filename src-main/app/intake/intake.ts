@@ -2,6 +2,7 @@ import { contentHash } from './content-hash';
 import type { Dispute } from '../../contract/dispute';
 import { deleteReplacedCases, insertDisputeCases, insertDisputeParents, intakeRows, lockStoredCases } from '../../db/repos/intake';
 import { syncCaseScores } from '../../db/repos/risk/case-scores';
+import { takeRiskTurn } from '../../db/repos/risk/turn';
 import { retryTransient } from '../../db/retry';
 import { inWriteTx, type Reader, type WriteTx } from '../../db/tx';
 import { recordChange } from '../../db/repos/changes';
@@ -46,6 +47,8 @@ async function importInTx(tx: WriteTx, disputes: Dispute[], now: number, hooks: 
     tx,
     disputes.map((d) => d.id),
   );
+  // Then the buyer-risk turn (db/repos/risk/turn.ts), before the replaced cases' deletion touches a tab counter.
+  await takeRiskTurn(tx);
   const riskBefore = await riskBeforeImport(tx, disputes); // the buyer score takes back what a rewrite replaces
   const outcomes: IntakeOutcome[] = [];
   const toWrite: Array<{ d: Dispute; hash: string; replace: boolean }> = [];

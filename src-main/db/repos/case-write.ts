@@ -81,6 +81,13 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
   if (!changes.length) return;
   if (new Set(changes.map((c) => c.next.id)).size !== changes.length) throw new Error('saveCaseStates: one change per case');
 
+  // The buyer fraud-pattern score (new decisions and buyer evidence), in the same transaction and
+  // FIRST: the one lock order on PostgreSQL is case rows (the caller's), then risk rows, then the
+  // tab counters that the case UPDATEs below lock until COMMIT (intake's risk flush also precedes
+  // its case writes). A transaction holding a counter row never waits for a risk row, so two
+  // desks' sweeps cannot deadlock over a shared buyer or seller (tests/team/concurrency.test.ts).
+  await recordCaseChangesRisk(tx, changes, now);
+
   // The case rows, guarded by version; the same columns with the same new values (and expected version) share one UPDATE.
   const dialect = dialectOf(tx);
   const caseGroups = groupBy(
@@ -290,8 +297,6 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
     changes.map(({ next, effects }) => ({ caseId: next.id, wanted: effects.deadlines })),
     now,
   );
-  // The buyer fraud-pattern score: new decisions and buyer evidence, in the same transaction.
-  await recordCaseChangesRisk(tx, changes, now);
   // What the marketplace must act on (FEED.md events), in the same transaction: last, so the outbox lock is held briefly.
   await writeFeedOutbox(tx, changes);
 }

@@ -42,16 +42,35 @@ export async function setCaseScores(tx: WriteTx, scores: ReadonlyMap<string, num
          WHERE cases.buyer_id = s.buyer_id AND cases.buyer_score <> s.score`,
         [JSON.stringify(chunk)],
       );
-    else
+    else {
+      const params = [chunk.map((p) => p[0]), chunk.map((p) => p[1])];
+      // The rows to rewrite, locked first WITHOUT waiting (see LOCK_WITHOUT_WAITING).
+      await execute(tx, LOCK_WITHOUT_WAITING, params);
       await execute(
         tx,
         `UPDATE cases SET buyer_score = s.score
          FROM unnest(CAST($1 AS text[]), CAST($2 AS integer[])) AS s(buyer_id, score)
          WHERE cases.buyer_id = s.buyer_id AND cases.buyer_score <> s.score`,
-        [chunk.map((p) => p[0]), chunk.map((p) => p[1])],
+        params,
       );
+    }
   }
 }
+
+/**
+ * PostgreSQL: the rescored buyers' cases whose copy will change, locked in id order with
+ * `NOWAIT`. These are cases the transaction did not lock up front (a buyer's other cases):
+ * waiting for one while holding the caller's case rows, risk rows and tab counters is how
+ * two desks deadlocked (PostgreSQL breaks that after a second, tests/team/concurrency.test.ts
+ * counts it). A case another transaction holds instead fails this one at once with 55P03,
+ * which db/retry.ts retries from the top after a short pause, holding nothing. Rows whose copy
+ * is already right are not locked (nor rewritten). Only transactions holding the buyer's
+ * buyer_risk row rewrite the copy, so the set cannot change between this and the UPDATE.
+ */
+const LOCK_WITHOUT_WAITING = `SELECT c.id FROM cases c
+  JOIN unnest(CAST($1 AS text[]), CAST($2 AS integer[])) AS s(buyer_id, score)
+    ON c.buyer_id = s.buyer_id AND c.buyer_score <> s.score
+  ORDER BY c.id FOR UPDATE OF c NOWAIT`;
 
 /** Brings these buyers' cases to their stored scores (-1 for a buyer without a buyer_risk row). */
 export async function syncCaseScores(tx: WriteTx, buyerIds: Iterable<string>): Promise<void> {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { RISK_MODEL } from '../../../engine/risk';
 import { insertChunked } from '../../batch';
 import type { BuyerRiskTable, Database } from '../../schema';
+import { takeRiskTurn } from './turn';
 import type { Reader, WriteTx } from '../../tx';
 
 /**
@@ -14,6 +15,7 @@ const DAY = 86_400_000;
 
 /** Empties the model's tables (not the model row: its priors may be kept). */
 export async function clearRiskRows(tx: WriteTx): Promise<void> {
+  await takeRiskTurn(tx);
   for (const t of ['buyer_risk', 'risk_disputes', 'risk_photos', 'risk_photo_uses', 'risk_link_groups', 'seller_risk'] as const)
     await tx.deleteFrom(t).execute();
 }

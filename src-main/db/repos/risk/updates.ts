@@ -19,6 +19,7 @@ import { dialectOf } from '../../dialect';
 import type { Database } from '../../schema';
 import type { Reader, WriteTx } from '../../tx';
 import { DbRiskStore } from './store';
+import { takeRiskTurn } from './turn';
 import { MAX_IDS, disputeFromRow, excludedOf, orderFromRow } from './rows';
 
 /**
@@ -201,6 +202,7 @@ export async function applyRiskEvents(
   opts: { newCases?: Iterable<string>; previousOrders?: Map<string, OrderFact | null> } = {},
 ): Promise<Map<string, number>> {
   if (!events.length) return new Map();
+  await takeRiskTurn(tx);
   const model = await loadRiskModel(tx);
   const store = new DbRiskStore(tx, opts.previousOrders);
   store.prefetch(prefetchKeys(events, opts.newCases));
