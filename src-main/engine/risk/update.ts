@@ -120,16 +120,20 @@ export class RiskUpdater {
       this.s.putBuyer(b);
       this.dirty.add(id);
     }
-    const fresh = [...new Set(links)].filter((k) => !b.links.includes(k)).sort();
+    const fresh = sortedStrings(
+      links.filter((k) => !b.links.includes(k)),
+      [],
+      true,
+    );
     if (!fresh.length) return;
     for (const key of fresh) {
       const g = this.s.group(key) ?? { key, members: 0, ids: [] };
       if (g.ids) for (const other of g.ids) this.linkDirty.add(other);
       g.members++;
-      if (g.ids) g.ids = g.members <= RISK_MODEL.linkCap ? [...g.ids, id].sort() : null;
+      if (g.ids) g.ids = g.members <= RISK_MODEL.linkCap ? sortedStrings(g.ids, [id], false) : null;
       this.s.putGroup(g);
     }
-    b.links = [...b.links, ...fresh].sort();
+    b.links = sortedStrings(b.links, fresh, false);
     this.s.putBuyer(b);
     this.linkDirty.add(id);
   }
@@ -157,7 +161,7 @@ export class RiskUpdater {
   }
 
   dispute(d: DisputeFact): void {
-    const next: DisputeFact = { ...d, photos: [...new Set(d.photos)].sort() };
+    const next: DisputeFact = { ...d, photos: sortedStrings(d.photos, [], true) };
     const old = this.s.dispute(d.id);
     if (old && sameDispute(old, next)) return;
     if (old) this.disputeContribution(old, -1);
@@ -215,14 +219,13 @@ export class RiskUpdater {
    * are expected at the platform's rate, and its delivered orders in no context reference).
    */
   private sellerContribution(b: BuyerAgg, sellerId: string, add: SellerCounts): void {
+    // In place: a getter's object is this run's to change, and is put back (RiskStore).
     const s = this.s.seller(sellerId) ?? { id: sellerId, orders: 0, disputes: 0, delivered: 0, opened: 0 };
-    this.s.putSeller({
-      id: sellerId,
-      orders: s.orders + add[0],
-      disputes: s.disputes + add[1],
-      delivered: s.delivered + add[2],
-      opened: s.opened + add[3],
-    });
+    s.orders += add[0];
+    s.disputes += add[1];
+    s.delivered += add[2];
+    s.opened += add[3];
+    this.s.putSeller(s);
     const mine = b.sellers[sellerId];
     if (!mine && Object.keys(b.sellers).length >= RISK_MODEL.sellerCap) {
       b.otherSellerOrders += add[0];
@@ -264,9 +267,11 @@ export class RiskUpdater {
     const accounts = cluster.accounts + (before.uses === 0 && after.uses > 0 ? 1 : 0) - (before.uses > 0 && after.uses === 0 ? 1 : 0);
     const next: PhotoCluster = { key, uses, accounts, ...movePhotoSeller(cluster, sellerId, sign), linked: cluster.linked };
     this.settleLinked(next, accountId, sign > 0 && before.uses === 0);
-    this.reweigh(cluster, next, accountId);
-    this.photoContribution(before, this.flagsOf(cluster), -1);
-    this.photoContribution(after, this.flagsOf(next), +1);
+    const was = this.flagsOf(cluster);
+    const now = this.flagsOf(next);
+    this.reweigh(key, was, now, accountId);
+    this.photoContribution(before, was, -1);
+    this.photoContribution(after, now, +1);
     this.s.putPhoto(next);
     this.s.putPhotoUse(after);
   }
@@ -278,11 +283,9 @@ export class RiskUpdater {
     const moved = movePhotoSeller(movePhotoSeller(cluster, from, -1), to, +1);
     const next: PhotoCluster = { ...cluster, ...moved };
     this.settleLinked(next, accountId, true);
-    if (this.flagsOf(cluster).shared === this.flagsOf(next).shared) {
-      this.s.putPhoto(next);
-      return;
-    }
-    this.reweigh(cluster, next, null);
+    const was = this.flagsOf(cluster);
+    const now = this.flagsOf(next);
+    if (was.shared !== now.shared) this.reweigh(key, was, now, null);
     this.s.putPhoto(next);
   }
 
@@ -311,18 +314,16 @@ export class RiskUpdater {
   }
 
   /** When a photo's flags change, every account using it (but `except`, handled by the caller) moves counters. */
-  private reweigh(from: PhotoCluster, to: PhotoCluster, except: string | null): void {
-    const was = this.flagsOf(from);
-    const now = this.flagsOf(to);
+  private reweigh(key: string, was: PhotoFlags, now: PhotoFlags, except: string | null): void {
     if (was.own === now.own && was.shared === now.shared) return;
-    for (const other of this.s.photoUsesOf(from.key)) {
+    for (const other of this.s.photoUsesOf(key)) {
       if (other.accountId === except) continue;
       this.photoContribution(other, was, -1);
       this.photoContribution(other, now, +1);
     }
   }
 
-  private photoContribution(u: PhotoUse, flags: { own: boolean; shared: number }, sign: number): void {
+  private photoContribution(u: PhotoUse, flags: PhotoFlags, sign: number): void {
     if (u.uses === 0 || (!flags.own && !flags.shared)) return;
     const b = this.buyer(u.accountId);
     if (flags.own) bump(b, u.ref, 'photoOwn', sign * u.uses, sign * u.w);
@@ -331,6 +332,34 @@ export class RiskUpdater {
     this.s.putBuyer(b);
     this.dirty.add(b.id);
   }
+}
+
+type PhotoFlags = { own: boolean; shared: number };
+
+/** Up to this many strings are sorted by insertion (sortedStrings); more by `sort`. */
+const INSERTION_SORT_MAX = 64;
+
+/**
+ * `[...a, ...b].sort()` (`unique`: `[...new Set([...a, ...b])].sort()`), the same array, for the few
+ * strings an event sorts (a buyer's links, a small group's members, a dispute's photos): by
+ * insertion, comparing as `sort` does (UTF-16 code units), without the copies, the Set and the
+ * sort's own allocations. The account events' sorts were the risk update's largest allocation.
+ */
+export function sortedStrings(a: readonly string[], b: readonly string[], unique: boolean): string[] {
+  if (a.length + b.length > INSERTION_SORT_MAX) return unique ? [...new Set([...a, ...b])].sort() : [...a, ...b].sort();
+  const out: string[] = [];
+  for (const x of a) insertSorted(out, x, unique);
+  for (const x of b) insertSorted(out, x, unique);
+  return out;
+}
+
+function insertSorted(out: string[], x: string, unique: boolean): void {
+  let i = out.length;
+  while (i > 0 && out[i - 1]! > x) i--;
+  if (unique && i > 0 && out[i - 1] === x) return;
+  out.push(x);
+  for (let j = out.length - 1; j > i; j--) out[j] = out[j - 1]!;
+  out[i] = x;
 }
 
 /** A buyer's status as its neighbours' link reasons see it (RiskStore.linkStatus). */

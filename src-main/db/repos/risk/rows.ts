@@ -45,13 +45,20 @@ const N_COLUMNS = {
   openedDelivered: 'n_opened_delivered',
 } as const satisfies Record<(typeof COUNTERS)[number], keyof BuyerRiskTable>;
 
-/** The decayed sums as JSON, zeros left out: {"orders": 1.9, …, "f.orders": 0.4}. */
+/** A number as JSON.stringify writes it (ToString when finite, null otherwise). */
+const jsonNumber = (v: number): string => (Number.isFinite(v) ? String(v) : 'null');
+
+/**
+ * The decayed sums as JSON, zeros left out: {"orders":1.9,…,"f.orders":0.4}. Written as text, in
+ * the order JSON.stringify of the same object gives (COUNTERS', then the velocity sums): every
+ * buyer of every batch has this built, and the object it was built from was garbage at once.
+ */
 function decayedJson(b: BuyerAgg): string {
-  const out: Record<string, number> = {};
-  for (const c of COUNTERS) if (b.w[c] !== 0) out[c] = b.w[c];
-  if (b.f.orders !== 0) out['f.orders'] = b.f.orders;
-  if (b.f.disputes !== 0) out['f.disputes'] = b.f.disputes;
-  return JSON.stringify(out);
+  let out = '';
+  for (const c of COUNTERS) if (b.w[c] !== 0) out += `,"${c}":${jsonNumber(b.w[c])}`;
+  if (b.f.orders !== 0) out += `,"f.orders":${jsonNumber(b.f.orders)}`;
+  if (b.f.disputes !== 0) out += `,"f.disputes":${jsonNumber(b.f.disputes)}`;
+  return out ? `{${out.slice(1)}}` : '{}';
 }
 
 /** Per-seller counts; a row written before model v6 has two numbers per seller (the others 0 until a recompute). */
@@ -93,7 +100,10 @@ export function buyerFromRow(r: BuyerRiskTable): BuyerAgg {
 
 export function buyerToRow(b: BuyerAgg): BuyerRiskTable {
   const reasons = b.scored?.reasons ?? [];
-  const row = {
+  const n = b.n;
+  // One literal, every column in it (the counters too, as N_COLUMNS names them): a row object of
+  // one shape, instead of twelve properties added one by one to each buyer's row.
+  return {
     buyer_id: b.id,
     score: b.scored?.score ?? 0,
     base_score: b.scored?.base ?? 0,
@@ -111,9 +121,19 @@ export function buyerToRow(b: BuyerAgg): BuyerRiskTable {
     opened_ref: b.openedRef,
     hist_orders: b.history ? b.history.orders : null,
     hist_delivered: b.history ? b.history.delivered : null,
-  } as BuyerRiskTable;
-  for (const c of COUNTERS) (row as unknown as Record<string, number>)[N_COLUMNS[c]] = b.n[c];
-  return row;
+    n_orders: n.orders,
+    n_delivered: n.delivered,
+    n_disputes: n.disputes,
+    n_excused: n.excused,
+    n_nrd: n.nrd,
+    n_decided: n.decided,
+    n_lost: n.lost,
+    n_threat: n.threat,
+    n_off_platform: n.offPlatform,
+    n_photo_own: n.photoOwn,
+    n_photo_shared: n.photoShared,
+    n_opened_delivered: n.openedDelivered,
+  } satisfies Record<(typeof N_COLUMNS)[keyof typeof N_COLUMNS], number> & BuyerRiskTable;
 }
 
 /** An order's facts are raw columns of its own row: the orders table is their ledger. */
@@ -206,6 +226,13 @@ export const photoFromRow = (r: Database['risk_photos']): PhotoRow => ({
         },
 });
 
+/** A photo's per-seller counts as JSON, sellers sorted; most photos have one seller, which needs no sorting. */
+function sellersJson(sellers: Record<string, number>): string {
+  const entries = Object.entries(sellers);
+  if (entries.length <= 1) return JSON.stringify(sellers);
+  return JSON.stringify(Object.fromEntries(entries.sort((a, b) => (a[0] < b[0] ? -1 : 1))));
+}
+
 export const photoToRow = (p: { cluster: PhotoCluster; slot: PhotoUse | null }): Database['risk_photos'] => ({
   photo_key: p.cluster.key,
   uses: p.cluster.uses,
@@ -214,7 +241,7 @@ export const photoToRow = (p: { cluster: PhotoCluster; slot: PhotoUse | null }):
   first_uses: p.slot ? p.slot.uses : 0,
   first_weight: p.slot ? p.slot.w : 0,
   first_ref_at: p.slot ? p.slot.ref : 0,
-  sellers: JSON.stringify(Object.fromEntries(Object.entries(p.cluster.sellers).sort((a, b) => (a[0] < b[0] ? -1 : 1)))),
+  sellers: sellersJson(p.cluster.sellers),
   seller_overflow: p.cluster.sellerOverflow,
   linked: p.cluster.linked ? 1 : 0,
 });

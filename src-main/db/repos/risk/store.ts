@@ -253,7 +253,10 @@ export class DbRiskStore implements RiskStore {
     const loaded = this.orderDisputes.get(orderId);
     if (!loaded) this.missing.orderDisputes.add(orderId);
     const removed = this.w.orderRemoves.get(orderId);
-    return [...new Set([...(loaded ?? []), ...(this.w.orderAdds.get(orderId) ?? [])])].filter((id) => !removed?.has(id));
+    const added = this.w.orderAdds.get(orderId);
+    // The usual case (an order's first dispute, or none of its disputes moved): nothing to merge.
+    if (!added?.size && !removed?.size) return loaded ? [...loaded] : [];
+    return [...new Set([...(loaded ?? []), ...(added ?? [])])].filter((id) => !removed?.has(id));
   }
 
   /** The photo's row in this run (undefined: absent; null: not loaded yet). */

@@ -121,50 +121,53 @@ export type RiskEvent =
   | { type: 'disputePatch'; caseId: string; outcome?: RiskOutcome | null; addPhotos?: string[] }
   | { type: 'label'; buyerId: string; label: AccountLabel | null };
 
-/** The rows a batch of events obviously needs (the rest is found by running it). */
+/**
+ * The rows a batch of events obviously needs (the rest is found by running it). Lists, repeats
+ * and all: `prefetch` puts them in sets of its own, so sets here were only garbage.
+ */
 function prefetchKeys(events: RiskEvent[], newCases: Iterable<string> | undefined) {
-  const buyers = new Set<string>();
-  const orders = new Set<string>();
-  const orderDisputes = new Set<string>();
-  const disputes = new Set<string>();
-  const photos = new Set<string>();
-  const groups = new Set<string>();
-  const sellers = new Set<string>();
+  const buyers: string[] = [];
+  const orders: string[] = [];
+  const orderDisputes: string[] = [];
+  const disputes: string[] = [];
+  const photos: string[] = [];
+  const groups: string[] = [];
+  const sellers: string[] = [];
   const joins = new Map<string, Set<string>>();
   const photoUses: Array<[string, string]> = [];
   const absent = new Set(newCases ?? []);
   for (const e of events)
     switch (e.type) {
       case 'account':
-        buyers.add(e.id);
+        buyers.push(e.id);
         for (const g of e.links) {
-          groups.add(g);
+          groups.push(g);
           let ids = joins.get(g);
           if (!ids) joins.set(g, (ids = new Set()));
           ids.add(e.id);
         }
         break;
       case 'order':
-        buyers.add(e.fact.buyerId);
-        orders.add(e.fact.id);
-        orderDisputes.add(e.fact.id);
-        if (e.fact.sellerId) sellers.add(e.fact.sellerId);
+        buyers.push(e.fact.buyerId);
+        orders.push(e.fact.id);
+        orderDisputes.push(e.fact.id);
+        if (e.fact.sellerId) sellers.push(e.fact.sellerId);
         break;
       case 'dispute':
-        buyers.add(e.fact.buyerId);
-        orders.add(e.fact.orderId);
-        if (!absent.has(e.fact.id)) disputes.add(e.fact.id);
+        buyers.push(e.fact.buyerId);
+        orders.push(e.fact.orderId);
+        if (!absent.has(e.fact.id)) disputes.push(e.fact.id);
         for (const p of e.fact.photos) {
-          photos.add(p);
+          photos.push(p);
           photoUses.push([p, e.fact.buyerId]);
         }
         break;
       case 'disputePatch':
-        disputes.add(e.caseId);
-        for (const p of e.addPhotos ?? []) photos.add(p);
+        disputes.push(e.caseId);
+        for (const p of e.addPhotos ?? []) photos.push(p);
         break;
       case 'label':
-        buyers.add(e.buyerId);
+        buyers.push(e.buyerId);
         break;
     }
   return { buyers, orders, orderDisputes, disputes, absentDisputes: absent, photos, groups, sellers, joins, photoUses };
