@@ -74,20 +74,18 @@ describe("photo matching on the demo's own pictures", () => {
   }, 600_000);
 
   /**
-   * Short of the goal (zero): two buyer photos drawn from one template (one magenta rounded box
-   * with one red ring, only the crack differs), mirrored, whose corners and overlay agree
-   * (edges 0.73–0.77). The three links between the simulated sellers' receipts (one template,
-   * other line lengths) are gone: their overlay shows ink each way (`twoWayInk`, verify.ts).
-   * Listed exactly, so that a new link fails here and so does the day one is fixed (then take
-   * it off the list).
+   * None: the three links between the simulated sellers' receipts (one template, other line
+   * lengths) are refused by their ink both ways (`twoWayInk`, verify.ts); the two between buyer
+   * photos drawn from one template (one magenta rounded box with one red ring, only the crack
+   * differs) by the stricter limit on a mirrored match (MIRROR_MAX_COARSE_LUMA: their 3 × 3 luma
+   * 8.1–8.2) and, for one of the two, also by the box fallback no longer overruling 25
+   * consistent corners (BOX_MAX_CORNER_INLIERS). More simulated cases than these six hold more
+   * such pairs: see the README.
    */
-  it('links no more simulated party photos than the known ones', async () => {
+  it('links none of the simulated party photos to another', async () => {
     const r = await demoPictureLinks('simulated');
     expect(r.pairs).toBeGreaterThanOrEqual(100);
-    expect(r.falseLinks).toEqual([
-      'D-100002 simulated buyer photo → D-100006 simulated buyer photo',
-      'D-100006 simulated buyer photo → D-100002 simulated buyer photo',
-    ]);
+    expect(r.falseLinks).toEqual([]);
     expect(r.missed).toEqual([]);
   }, 600_000);
 });
