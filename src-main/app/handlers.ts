@@ -14,6 +14,7 @@ import { DECISION_REASON_TEMPLATES, EVIDENCE_TEMPLATES } from '../contract/templ
 import { riskGet, riskList } from './risk/analyst';
 import { riskFairness } from './risk/fairness';
 import { recordLabelRisk } from './risk/buyer-risk';
+import { takeRiskTurn } from '../db/repos/risk/turn';
 import { caseView } from './case/view';
 import { translateMessage } from './case/translate-message';
 import type { Clock } from '../runtime/clock';
@@ -146,6 +147,9 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
         if (!acc) throw new AppFailure('NOT_FOUND', `There is no account ${input.accountId}.`);
         if (acc.role !== 'buyer')
           throw new AppFailure('VALIDATION', `${input.accountId} is a seller account; only buyer accounts are flagged.`, 'accountId');
+        // The buyer-risk turn before the account row: intake upserts accounts while it holds the
+        // turn, so a label written first and then waiting for the turn deadlocked with it.
+        await takeRiskTurn(tx);
         await labelAccount(tx, { accountId: input.accountId, label: input.label, note: input.note, by, at: now });
         await recordLabelRisk(tx, input.accountId, input.label, now);
         const ids = await caseIdsOfBuyer(tx, input.accountId);

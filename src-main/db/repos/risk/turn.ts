@@ -13,7 +13,8 @@ const RISK_LOCK = 0x6d64_726b;
  * risk_photos and buyer_risk rows in no common order and deadlocked (the team suite, 3-9 a
  * run once the tab counters no longer serialised them). Taken before any risk row and before
  * any tab counter (db/repos/case-write.ts runs the risk update before its case UPDATEs; intake
- * takes it right after its case rows), so a transaction waiting here holds case rows only,
+ * takes it right after its case rows, account.flag before the account row it labels, since
+ * intake upserts accounts under the turn), so a transaction waiting here holds case rows only,
  * which the holder never waits for (the score copy locks other cases with NOWAIT,
  * db/repos/risk/case-scores.ts). An update is milliseconds for a command or a sweep chunk, up
  * to a batch's for an import. Re-entrant within a transaction; SQLite has one writer already.
