@@ -15,6 +15,7 @@ import { riskGet, riskList } from './risk/analyst';
 import { riskFairness } from './risk/fairness';
 import { recordLabelRisk } from './risk/buyer-risk';
 import { takeRiskTurn } from '../db/repos/risk/turn';
+import { lockCases } from '../db/repos/case-locks';
 import { caseView } from './case/view';
 import { translateMessage } from './case/translate-message';
 import type { Clock } from '../runtime/clock';
@@ -147,12 +148,15 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
         if (!acc) throw new AppFailure('NOT_FOUND', `There is no account ${input.accountId}.`);
         if (acc.role !== 'buyer')
           throw new AppFailure('VALIDATION', `${input.accountId} is a seller account; only buyer accounts are flagged.`, 'accountId');
-        // The buyer-risk turn before the account row: intake upserts accounts while it holds the
-        // turn, so a label written first and then waiting for the turn deadlocked with it.
+        // The one lock order (db/repos/risk/turn.ts): the buyer's case rows first, so the score
+        // copy after the label does not find them held (it would give up and retry: 1 flag in
+        // ~800 answers of the team's mixed load ran out of retries that way); then the risk turn,
+        // before the account row, since intake upserts accounts while it holds the turn.
+        const ids = await caseIdsOfBuyer(tx, input.accountId);
+        await lockCases(tx, ids);
         await takeRiskTurn(tx);
         await labelAccount(tx, { accountId: input.accountId, label: input.label, note: input.note, by, at: now });
         await recordLabelRisk(tx, input.accountId, input.label, now);
-        const ids = await caseIdsOfBuyer(tx, input.accountId);
         await recordChange(tx, ids, 'command', now);
         return ids;
       }),
