@@ -27,6 +27,7 @@ import * as m0035 from './0035_risk_photo_sellers';
 import * as m0036 from './0036_mine_by_risk_index';
 import * as m0037 from './0037_cases_is_open';
 import * as m0038 from './0038_queue_counts_every_shard';
+import * as m0040 from './0040_buyer_risk_created';
 
 /**
  * Static imports (not a folder scan) so tsx, vitest and the Electron bundle all see the
@@ -61,4 +62,5 @@ export const migrations: Record<string, Migration> = {
   '0036_mine_by_risk_index': m0036,
   '0037_cases_is_open': m0037,
   '0038_queue_counts_every_shard': m0038,
+  '0040_buyer_risk_created': m0040,
 };

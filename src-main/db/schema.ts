@@ -293,6 +293,8 @@ export interface BuyerRiskTable {
   /** The buyer's reported order history (`buyer.orderHistory`): orders placed and delivered; null when never reported (migration 0035). */
   hist_orders: number | null;
   hist_delivered: number | null;
+  /** When the buyer's account was opened, as the update last saw it (accounts.created_at; migration 0040, model v12). */
+  created_at: number | null;
 }
 /** migrations/0020_seller_risk: a seller's orders and the disputes counted against its buyers. */
 export interface SellerRiskTable {

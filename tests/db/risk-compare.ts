@@ -42,6 +42,7 @@ export async function riskSnapshot(db: Db, asOf: number, priors: Priors) {
       links: b.links,
       sellers: b.sellers,
       otherSellerOrders: b.otherSellerOrders,
+      created: b.created,
       sellerRate: round(store.buyer(b.id)!.sellerRate ?? Number.NaN),
       openedRef: round(store.buyer(b.id)!.openedRef ?? Number.NaN),
       score: scored.score,

@@ -61,6 +61,8 @@ function dispute(o: {
   day?: number;
   seller?: string;
   orderHistory?: { placed: number; delivered: number; since?: string };
+  /** When the buyer's account was opened, days before NOW. */
+  createdDaysAgo?: number;
 }): DisputeInput {
   const id = o.id ?? `D-${++seq}`;
   const placed = NOW - (60 - (o.day ?? 0)) * DAY;
@@ -86,7 +88,14 @@ function dispute(o: {
         deliveredAt: o.status === 'in_transit' ? null : new Date(placed + 10 * DAY).toISOString(),
       },
     },
-    buyer: { id: o.buyer, name: o.buyer, country: 'DE', links: o.links ?? {}, ...(o.orderHistory ? { orderHistory: o.orderHistory } : {}) },
+    buyer: {
+      id: o.buyer,
+      name: o.buyer,
+      country: 'DE',
+      links: o.links ?? {},
+      ...(o.orderHistory ? { orderHistory: o.orderHistory } : {}),
+      ...(o.createdDaysAgo !== undefined ? { createdAt: new Date(NOW - o.createdDaysAgo * DAY).toISOString() } : {}),
+    },
     seller: { id: o.seller ?? 'S-1', name: 'Shop', country: 'CN' },
     messages: (o.messages ?? []).map((text) => ({ at: new Date(placed + 31 * DAY).toISOString(), by: 'buyer' as const, text })),
     evidence: (o.photos ?? []).map((sha256, i) => ({
@@ -207,6 +216,47 @@ describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
       expect(nb.reasons[0]).toContain('B-flip (risky; device)');
     });
 
+    it("the odd one out of a ring's device counts a quarter; in full once its reported opening is near the ring's, the recompute agreeing (model v12)", async () => {
+      const threat = ['Refund me now or I will leave a 1-star review everywhere.', 'Pay me by PayPal and I will close the dispute.'];
+      const ring = { device: ['dv-odd-ring'] };
+      // The phone's former owner, opened two years ago, imported first: nothing links it yet.
+      await importAll(ctx, [dispute({ id: 'D-odd-old', buyer: 'B-odd-old', links: ring, reason: 'defective', createdDaysAgo: 730 })]);
+      await importAll(ctx, [
+        dispute({ buyer: 'B-odd-r1', links: ring, messages: threat, createdDaysAgo: 100 }),
+        dispute({ buyer: 'B-odd-r2', links: ring, messages: threat, createdDaysAgo: 95 }),
+        dispute({ buyer: 'B-odd-young', links: ring, reason: 'defective', createdDaysAgo: 97 }),
+      ]);
+      const ringRows = await db
+        .selectFrom('buyer_risk')
+        .select(['buyer_id', 'risky', 'created_at'])
+        .where('buyer_id', 'like', 'B-odd-%')
+        .execute();
+      expect(Object.fromEntries(ringRows.map((r) => [r.buyer_id, [Number(r.risky), Number(r.created_at)]]))).toEqual({
+        'B-odd-old': [0, NOW - 730 * DAY],
+        'B-odd-r1': [1, NOW - 100 * DAY],
+        'B-odd-r2': [1, NOW - 95 * DAY],
+        'B-odd-young': [0, NOW - 97 * DAY],
+      });
+      const link = async (id: string) => (await buyerRisk(db, id)).details.find((d) => d.code === 'LINKED_ACCOUNTS');
+      const old = await link('B-odd-old');
+      expect(old!.text).toContain('counted at 25 %: they were opened within 90 days of each other');
+      expect(old!.text).toContain('B-odd-r1 (risky; device), B-odd-r2 (risky; device)');
+      const young = await link('B-odd-young');
+      expect(young!.weight).toBeGreaterThan(1);
+      expect(old!.weight).toBeLessThan(young!.weight / 2);
+      // The feed corrects the old account's opening date: only its account event changes, and its link counts.
+      await importAll(ctx, [
+        { ...dispute({ id: 'D-odd-old', buyer: 'B-odd-old', links: ring, reason: 'defective', createdDaysAgo: 150 }) },
+      ]);
+      expect(await link('B-odd-old')).toEqual(young);
+      // And back: discounted again, by the incremental update as by a full recompute (checked with the rest below).
+      await importAll(ctx, [
+        { ...dispute({ id: 'D-odd-old', buyer: 'B-odd-old', links: ring, reason: 'defective', createdDaysAgo: 730 }) },
+      ]);
+      expect(await link('B-odd-old')).toEqual(old);
+      expect(await staleLinkReasons(db, (await loadRiskModel(db)).priors)).toEqual([]);
+    });
+
     it('lists buyers for the analysts by score, a keyset page at a time', async () => {
       const all = await listBuyerRisks(db, { limit: 500 });
       expect(all.map((r) => r.score)).toEqual([...all.map((r) => r.score)].sort((a, b) => b - a));
@@ -291,11 +341,29 @@ describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
       const buyers = [...new Set(demo.map((d) => d.buyer.id))];
       await ok(ctx, 'account.flag', { accountId: buyers[0], label: 'serial_disputer', note: 'n' }, A1);
       await ok(ctx, 'account.flag', { accountId: buyers[1], label: 'cleared', note: 'n' }, A1);
+      // A second-hand phone (model v12): an account opened years before a ring, on the ring's device.
+      const sharers = new Map<string, Set<string>>();
+      for (const d of demo) for (const v of d.buyer.links?.device ?? []) sharers.set(v, (sharers.get(v) ?? new Set()).add(d.buyer.id));
+      const ringDevice = [...sharers].sort((x, y) => y[1].size - x[1].size || (x[0] < y[0] ? -1 : 1))[0]![0];
+      await ok(
+        ctx,
+        'intake.dispute',
+        dispute({
+          id: 'D-second-hand',
+          buyer: 'B-second-hand',
+          links: { device: [ringDevice] },
+          reason: 'defective',
+          createdDaysAgo: 2000,
+        }),
+        INTAKE,
+      );
+      const secondHand = (await buyerRisk(db, 'B-second-hand')).details.find((d) => d.code === 'LINKED_ACCOUNTS');
+      expect(secondHand?.text).toContain('counted at 25 %');
 
       const asOf = clock.now();
       const { priors } = await loadRiskModel(db);
       const incremental = await riskSnapshot(db, asOf, priors);
-      expect(incremental.buyers.length).toBe(buyers.length);
+      expect(incremental.buyers.length).toBe(buyers.length + 1);
       expect(incremental.disputes.find((d) => d.case_id === a!.id)!.outcome).toBe('seller_won');
       await recomputeRisk(db, { asOf, refit: false, pageSize: 7 }); // tiny pages: groups and photos span pages
       const recomputed = await riskSnapshot(db, asOf, priors);
@@ -403,7 +471,7 @@ describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
       const demo = [...generateDemoDisputes({ cases: name === 'sqlite' ? 400 : 150, now: NOW, seed: 17 })];
       const seen: DisputeInput[] = [];
       const claimed = new Set<string>();
-      const counts = { intake: 0, reimport: 0, decision: 0, flag: 0 };
+      const counts = { intake: 0, reimport: 0, decision: 0, flag: 0, created: 0 };
       // Disputes arrive one per transaction, interleaved with changed re-imports, decisions and
       // analysts' flags and clears (households and rings of the demo share devices and addresses,
       // so a flag moves its neighbours' link reasons).
@@ -421,11 +489,17 @@ describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
           const old = r.pick(seen);
           if (claimed.has(old.id)) continue;
           const status = r.pick(['delivered', 'in_transit', 'returned_to_sender'] as const);
+          // Now and then the feed reports another opening date for the buyer (model v12: a ring member
+          // moved years away from its ring is the odd one out of the ring's device; the buyer's next
+          // dispute moves it back).
+          const created = r.chance(0.4) && old.buyer.createdAt ? Date.parse(old.buyer.createdAt) - r.int(100, 900) * DAY : null;
+          if (created !== null) counts.created++;
           await ok(
             ctx,
             'intake.dispute',
             {
               ...old,
+              ...(created !== null ? { buyer: { ...old.buyer, createdAt: new Date(created).toISOString() } } : {}),
               order: {
                 ...old.order,
                 tracking: { ...old.order.tracking, status, deliveredAt: status === 'delivered' ? old.order.placedAt : null },
@@ -443,7 +517,7 @@ describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
           counts.decision++;
         }
       }
-      expect(counts.flag * counts.reimport * counts.decision).toBeGreaterThan(0);
+      expect(counts.flag * counts.reimport * counts.decision * counts.created).toBeGreaterThan(0);
       const asOf = clock.now();
       const { priors } = await loadRiskModel(db);
       const incremental = await riskSnapshot(db, asOf, priors);

@@ -13,11 +13,13 @@ import {
   classifyBuyerMessage,
   decay,
   decayFast,
+  linkedNeighbours,
   phashDistance,
   rescoreAll,
   type BuyerScore,
   type DisputeFact,
   type HistoryEvent,
+  type LinkStatus,
   type OrderFact,
 } from '../../src-main/engine/risk';
 
@@ -312,6 +314,103 @@ describe('links', () => {
     expect(alone.score).toBeGreaterThanOrEqual(35);
     expect(alone.score).toBeLessThan(60);
     for (const id of ids) expect(s.get(id)!.score).toBeGreaterThan(alone.score);
+  });
+
+  it("the odd one out of a ring's phone or card counts a quarter, a household address in full (model v12)", () => {
+    // Three accounts opened within a week share a phone and a card and each ask to be paid by
+    // PayPal (risky on their own). An account opened two years earlier on the same phone is the
+    // phone's former owner (a second-hand phone): its link counts a quarter, and the reason says
+    // why. An account opened with the ring, and an old one sharing the ring's address, are linked in full.
+    const paypal = 'Pay me by PayPal and I will close the dispute.';
+    const build = (oldCreated: number) => {
+      const h = new History();
+      ['R-1', 'R-2', 'R-3'].forEach((id, i) => {
+        h.account(id, { device: ['dv-ring'], payment: ['card-ring'], address: ['ad-ring'] }, T0 - (40 - 3 * i) * DAY);
+        h.order(id, T0 + i * DAY).order(id, T0 + (10 + i) * DAY);
+        h.order(id, T0 + (20 + i) * DAY).order(id, T0 + (30 + i) * DAY, { dispute: { messages: [paypal] } });
+      });
+      h.account('OLD', { device: ['dv-ring'] }, oldCreated).order('OLD', T0 + 5 * DAY);
+      h.account('CARD', { payment: ['card-ring'] }, oldCreated).order('CARD', T0 + 5 * DAY);
+      h.account('YOUNG', { device: ['dv-ring'] }, T0 - 35 * DAY).order('YOUNG', T0 + 5 * DAY);
+      h.account('HOME', { address: ['ad-ring'] }, oldCreated).order('HOME', T0 + 5 * DAY);
+      return h;
+    };
+    const s = build(T0 - 700 * DAY).score();
+    const link = (id: string) => s.get(id)!.reasons.find((r) => r.code === 'LINKED_ACCOUNTS');
+    // The same accounts opened 50 days before the ring: counted like the young one.
+    const near = build(T0 - 90 * DAY).score();
+    const nearLink = (id: string) => near.get(id)!.reasons.find((r) => r.code === 'LINKED_ACCOUNTS')!;
+    for (const id of ['OLD', 'CARD']) {
+      expect(link(id)!.weight).toBeGreaterThan(0);
+      expect(link(id)!.weight).toBeLessThan(nearLink(id).weight / 2);
+      expect(link(id)!.text).toMatch(
+        /^shares a device or card with 3 flagged or risky accounts \(risky: a score of 35 or more of their own\), counted at 25 %: they were opened within 90 days of each other and more than 60 days before or after the buyer's account \(a second-hand device or card, not a ring's\): R-1 \(risky; (device|payment)\), R-2 .*, R-3 .*; the buyer opened disputes on 0 of 1 delivered order/,
+      );
+    }
+    expect(link('YOUNG')!.weight).toBeGreaterThan(1);
+    expect(link('YOUNG')!.text).toMatch(/^shares a device, address or payment detail with 3 flagged or risky accounts/);
+    expect(link('HOME')!.weight).toBeGreaterThan(0);
+    expect(nearLink('OLD')).toEqual(link('YOUNG'));
+    expect(nearLink('CARD').weight).toBeGreaterThan(link('YOUNG')!.weight); // the card is the ring's alone
+    // Scored after every event (the link reasons the updates keep): the same reasons as from scratch.
+    const h = build(T0 - 700 * DAY);
+    const incremental = h.scorer({ priors: DEFAULT_PRIORS, incremental: true });
+    for (const id of ['OLD', 'CARD', 'YOUNG', 'HOME'])
+      expect(incremental.store.buyer(id)!.scored!.reasons.find((r) => r.code === 'LINKED_ACCOUNTS')?.text).toBe(
+        s.get(id)!.reasons.find((r) => r.code === 'LINKED_ACCOUNTS')?.text,
+      );
+  });
+
+  it('one risky account on a device, or risky accounts opened far apart, are no ring to be the odd one out of', () => {
+    const risky = new Map<string, LinkStatus>([
+      ['A', { risky: true, flagged: false, created: T0 }],
+      ['B', { risky: true, flagged: false, created: T0 + 60 * DAY }],
+      ['C', { risky: true, flagged: false, created: T0 + 400 * DAY }],
+      ['D', { risky: false, flagged: false, created: T0 }],
+      ['E', { risky: true, flagged: true, created: null }],
+    ]);
+    const weightOf = (members: string[], kind = 'device', self: number | null = T0 + 1000 * DAY) =>
+      linkedNeighbours('X', [{ kind, members: ['X', ...members] }], (id) => risky.get(id), self).map((nb) => [
+        nb.id,
+        nb.weight,
+        nb.discounted,
+      ]);
+    expect(weightOf(['A', 'B'])).toEqual([
+      ['A', 0.25, true],
+      ['B', 0.25, true],
+    ]);
+    expect(weightOf(['A', 'D'])).toEqual([['A', 0.25, false]]); // one risky account: an abuser's partner or pair
+    expect(weightOf(['A', 'C'])).toEqual([
+      ['A', 1, false],
+      ['C', 1, false],
+    ]); // opened a year apart: no ring opened together
+    expect(weightOf(['A', 'E'])).toEqual([
+      ['A', 1, false],
+      ['E', 1.25, false],
+    ]); // a date not known: nothing discounted on a guess
+    expect(weightOf(['A', 'B'], 'address')).toEqual([
+      ['A', 0.7, false],
+      ['B', 0.7, false],
+    ]);
+    expect(weightOf(['A', 'B'], 'device', T0 + 100 * DAY)).toEqual([
+      ['A', 1, false],
+      ['B', 1, false],
+    ]);
+    expect(weightOf(['A', 'B'], 'device', null).every(([, , d]) => d === false)).toBe(true);
+    // Through another, undiscounted group the same neighbour still counts in full.
+    const both = linkedNeighbours(
+      'X',
+      [
+        { kind: 'device', members: ['X', 'A', 'B'] },
+        { kind: 'address', members: ['X', 'A'] },
+      ],
+      (id) => risky.get(id),
+      T0 + 1000 * DAY,
+    );
+    expect(both.map((nb) => [nb.id, nb.weight, nb.discounted])).toEqual([
+      ['A', 0.7, false],
+      ['B', 0.25, true],
+    ]);
   });
 });
 

@@ -76,6 +76,8 @@ export function riskEventsOfDisputes(disputes: Dispute[], outcomes: IntakeOutcom
       id: d.buyer.id,
       links: (['device', 'address', 'payment'] as const).flatMap((kind) => (links[kind] ?? []).map((v) => linkKey(kind, v))),
       ...(d.buyer.orderHistory ? { history: { orders: d.buyer.orderHistory.placed, delivered: d.buyer.orderHistory.delivered } } : {}),
+      // As intake writes accounts.created_at: the latest report replaces the last, a missing one included.
+      created: d.buyer.createdAt ? toMs(d.buyer.createdAt) : null,
     });
     events.push({
       type: 'order',

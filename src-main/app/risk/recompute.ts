@@ -107,6 +107,8 @@ class Buyers {
   readonly labels = new Map<number, AccountLabel>();
   /** Reported order histories (accounts.orders_placed, orders_delivered). */
   readonly histories = new Map<number, { orders: number; delivered: number }>();
+  /** When each account was opened (accounts.created_at; model v12's odd one out of a shared device). */
+  readonly created = new Map<number, number>();
   n: Int32Array[] = [];
   w: Float64Array[] = [];
   fOrders = new Float64Array(0);
@@ -167,6 +169,7 @@ class Buyers {
     into.f.disputes = this.fDisputes[i]!;
     into.label = this.labels.get(i) ?? null;
     into.history = this.histories.get(i) ?? null;
+    into.created = this.created.get(i) ?? null;
     return into;
   }
 }
@@ -228,6 +231,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
           const i = B.add(r.id);
           if (r.label) B.labels.set(i, r.label as AccountLabel);
           if (r.orders_placed !== null) B.histories.set(i, { orders: Number(r.orders_placed), delivered: Number(r.orders_delivered ?? 0) });
+          if (r.created_at !== null) B.created.set(i, Number(r.created_at));
         }
         if (rows.length < page) break;
         after = rows[rows.length - 1]!.id;
@@ -534,7 +538,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         }
       const status = (id: string) => {
         const j = idx(id)!;
-        return { risky: B.risky[j] === 1, flagged: B.labels.get(j) === 'serial_disputer' };
+        return { risky: B.risky[j] === 1, flagged: B.labels.get(j) === 'serial_disputer', created: B.created.get(j) ?? null };
       };
 
       // 7. The buyers' rows, a page at a time with their links.
@@ -552,7 +556,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
           b.links = (linksOf.get(id) ?? []).sort();
           withSellers(b, sellersOf.get(id) ?? {});
           const base = hasReasons[i] ? baseReasons(b, ctx) : [];
-          const link = linkReason(linkedNeighbours(id, groupsOf.get(i) ?? [], status), signContext(b, priors));
+          const link = linkReason(linkedNeighbours(id, groupsOf.get(i) ?? [], status, b.created), signContext(b, priors));
           const reasons = sortReasons(link ? [...base, link] : base);
           b.scored = { score: scoreOf(reasons), base: B.base[i]!, risky: B.risky[i] === 1, reasons, at: asOf };
           return buyerToRow(b);

@@ -136,6 +136,8 @@ export class HistoryScorer {
         u.account(
           e.id,
           (['device', 'address', 'payment'] as const).flatMap((kind) => (e.links[kind] ?? []).map((v) => linkKey(kind, v))),
+          undefined,
+          e.at,
         );
         break;
       case 'order':

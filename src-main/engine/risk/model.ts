@@ -12,7 +12,7 @@ import type { AccountLabel } from '../../contract/domain';
  * other instant is one multiplication.
  */
 export const RISK_MODEL = {
-  version: 11,
+  version: 12,
   /** Old events count half as much after this many days (rates, reuse, messages). */
   halfLifeDays: 180,
   /** The velocity signal's much shorter memory: a burst of disputes fades within weeks. */
@@ -60,6 +60,17 @@ export const RISK_MODEL = {
    * ring's shared devices and cards, its strongest evidence, weighed next to nothing.
    */
   riskyBaseScore: 35,
+  /**
+   * The odd one out of a shared device or card (model v12): a device or payment group whose two or
+   * more risky members were all created within `clusterDays` of each other (a ring opens its
+   * accounts together) is discounted, for a member created more than `apartDays` from every one of
+   * them, to `weight` of its link. That member is most often the honest owner of a second-hand
+   * phone or of a card a ring once used, not one of the ring. An address is left alone (a household
+   * moves in over years), and so is a group whose risky members were created far apart or whose
+   * dates are not known: the record says nothing about when a device was used, only when accounts
+   * were opened. Chosen on the tuning draws (README, "Model v12").
+   */
+  oddOneOut: { clusterDays: 90, apartDays: 60, weight: 0.25 },
   /**
    * A seller's own dispute rate is smoothed towards the platform's with this many orders'
    * worth of prior: a seller needs a few dozen orders before its buyers' disputes are put down
@@ -201,6 +212,8 @@ export interface BuyerAgg {
    * denominator (`withOrderHistory`).
    */
   history: { orders: number; delivered: number } | null;
+  /** When the account was opened, as the marketplace last reported it (epoch ms); null when not reported (model v12). */
+  created: number | null;
   scored: Scored | null;
 }
 
@@ -236,6 +249,7 @@ export function newBuyer(id: string): BuyerAgg {
     sellerRate: null,
     openedRef: null,
     history: null,
+    created: null,
     scored: null,
   };
 }

@@ -362,6 +362,11 @@ export interface LinkedNeighbour {
   flagged: boolean;
   /** What this neighbour adds: the link kind's weight times how concentrated risk is in the group. */
   weight: number;
+  /**
+   * It links to the viewer only through devices or cards of which the viewer is the odd one out
+   * (`RISK_MODEL.oddOneOut`): its weight is that discounted one.
+   */
+  discounted: boolean;
 }
 
 const KIND_WEIGHT: Record<string, number> = { device: 1, payment: 1, address: 0.7 };
@@ -373,18 +378,48 @@ export interface LinkGroupView {
   members: string[];
 }
 
+/** What a linked account's score says to its neighbours (RiskStore.linkStatus). */
+export interface LinkStatus {
+  risky: boolean;
+  flagged: boolean;
+  /** When the account was opened (epoch ms); null when not reported. */
+  created: number | null;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Whether `self` is the odd one out of a device or card whose risky members are `risky` (model v12):
+ * two or more of them, all opened within `clusterDays` of each other, and `self` opened more than
+ * `apartDays` from every one. Any date unknown: not odd (nothing is discounted on a guess).
+ */
+export function isOddOneOut(kind: string, selfCreated: number | null, risky: Array<number | null>): boolean {
+  const M = RISK_MODEL.oddOneOut;
+  if ((kind !== 'device' && kind !== 'payment') || selfCreated === null || risky.length < 2) return false;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const t of risky) {
+    if (t === null) return false;
+    lo = Math.min(lo, t);
+    hi = Math.max(hi, t);
+  }
+  return hi - lo <= M.clusterDays * DAY_MS && (selfCreated < lo - M.apartDays * DAY_MS || selfCreated > hi + M.apartDays * DAY_MS);
+}
+
 /**
  * The flagged or risky accounts linked to `self` (`isRisky`). A group weighs by the square of the share
  * of its other members who are risky: a household or a ring where the risky account is one of few links
  * strongly; a locker or an office where one risky account hides among many ordinary ones links
- * almost nothing. That share is how a place is recognised, not a member count.
+ * almost nothing. That share is how a place is recognised, not a member count. A device or card
+ * of which `self` is the odd one out (`isOddOneOut`, by `selfCreated`) weighs `oddOneOut.weight` of that.
  */
 export function linkedNeighbours(
   self: string,
   groups: Iterable<LinkGroupView>,
-  status: (id: string) => { risky: boolean; flagged: boolean } | undefined,
+  status: (id: string) => LinkStatus | undefined,
+  selfCreated: number | null = null,
 ): LinkedNeighbour[] {
-  const out = new Map<string, LinkedNeighbour>();
+  const out = new Map<string, LinkedNeighbour & { full: number; odd: number }>();
   for (const g of groups) {
     const others = g.members.filter((m) => m !== self);
     if (!others.length) continue;
@@ -392,39 +427,66 @@ export function linkedNeighbours(
     if (!risky.length) continue;
     // Squared: one risky account among a few others links clearly, one among dozens hardly at all.
     const share = (risky.length / others.length) ** 2;
+    const odd = isOddOneOut(
+      g.kind,
+      selfCreated,
+      risky.map((id) => status(id)!.created),
+    );
     for (const id of risky) {
       const st = status(id)!;
       const w = (KIND_WEIGHT[g.kind] ?? 0.7) * share * (st.flagged ? 1.25 : 1);
-      const nb = out.get(id) ?? { id, kinds: [], flagged: st.flagged, weight: 0 };
+      const nb = out.get(id) ?? { id, kinds: [], flagged: st.flagged, weight: 0, discounted: false, full: 0, odd: 0 };
       if (!nb.kinds.includes(g.kind)) nb.kinds.push(g.kind);
-      nb.weight = Math.max(nb.weight, w);
+      if (odd) nb.odd = Math.max(nb.odd, w);
+      else nb.full = Math.max(nb.full, w);
       out.set(id, nb);
     }
   }
-  return [...out.values()].map((nb) => ({ ...nb, kinds: nb.kinds.sort() }));
+  return [...out.values()].map(({ full, odd, ...nb }) => ({
+    ...nb,
+    kinds: nb.kinds.sort(),
+    weight: Math.max(full, odd * RISK_MODEL.oddOneOut.weight),
+    discounted: full === 0,
+  }));
 }
 
 export const linkFeature = (neighbours: LinkedNeighbour[]): number => Math.log1p(neighbours.reduce((s, nb) => s + nb.weight, 0));
 
-/**
- * Accounts linked by a device, address or payment detail to flagged or risky accounts.
- * The neighbour's label is not copied: the link is evidence, weighed like the others.
- */
-export function linkReason(neighbours: LinkedNeighbour[], context: SignContext, weights: Weights = FITTED_WEIGHTS): RiskReason | null {
-  if (!neighbours.length) return null;
-  const weight = round2(Math.min(singleCap(weights), coefOf('LINKED_ACCOUNTS', context.c, weights) * linkFeature(neighbours)));
-  if (weight < MIN_WEIGHT) return null;
-  const each = [...neighbours].sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+/** "R-2 (risky; payment), R-3 (flagged; device) and 2 more": the heaviest three named. */
+function namedNeighbours(list: LinkedNeighbour[]): string {
+  const each = [...list].sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const named = each
     .slice(0, 3)
     .map((nb) => `${nb.id} (${nb.flagged ? 'flagged' : 'risky'}; ${nb.kinds.join(', ')})`)
     .join(', ');
-  const more = each.length > 3 ? ` and ${each.length - 3} more` : '';
-  return {
-    code: 'LINKED_ACCOUNTS',
-    text: `shares a device, address or payment detail with ${plural(each.length, 'flagged or risky account', 'flagged or risky accounts')} (risky: a score of ${RISK_MODEL.riskyBaseScore} or more of their own): ${named}${more}${context.text}`,
-    weight,
-  };
+  return `${named}${each.length > 3 ? ` and ${each.length - 3} more` : ''}`;
+}
+
+/**
+ * Accounts linked by a device, address or payment detail to flagged or risky accounts.
+ * The neighbour's label is not copied: the link is evidence, weighed like the others. Accounts
+ * whose link was discounted (the buyer is the odd one out of a device or card they share) are
+ * named apart with why; when nothing else links the buyer, the reason says so and weighs 0.
+ */
+export function linkReason(neighbours: LinkedNeighbour[], context: SignContext, weights: Weights = FITTED_WEIGHTS): RiskReason | null {
+  if (!neighbours.length) return null;
+  const counted = neighbours.filter((nb) => !nb.discounted);
+  const discounted = neighbours.filter((nb) => nb.discounted);
+  const weight = round2(Math.min(singleCap(weights), coefOf('LINKED_ACCOUNTS', context.c, weights) * linkFeature(neighbours)));
+  const shown = weight >= MIN_WEIGHT;
+  if (!shown && !discounted.length) return null;
+  const M = RISK_MODEL.oddOneOut;
+  const risky = `(risky: a score of ${RISK_MODEL.riskyBaseScore} or more of their own)`;
+  const discount = M.weight > 0 ? `counted at ${Math.round(M.weight * 100)} %` : 'not counted';
+  const why = `opened within ${M.clusterDays} days of each other and more than ${M.apartDays} days before or after the buyer's account (a second-hand device or card, not a ring's)`;
+  const text = !counted.length
+    ? `shares a device or card with ${plural(discounted.length, 'flagged or risky account', 'flagged or risky accounts')} ${risky}, ${discount}: ${
+        discounted.length === 1 ? 'it was' : 'they were'
+      } ${why}: ${namedNeighbours(discounted)}`
+    : `shares a device, address or payment detail with ${plural(counted.length, 'flagged or risky account', 'flagged or risky accounts')} ${risky}: ${namedNeighbours(counted)}${
+        discounted.length ? `; ${discount}: ${discounted.length} more sharing a device or card, ${why}: ${namedNeighbours(discounted)}` : ''
+      }`;
+  return { code: 'LINKED_ACCOUNTS', text: `${text}${context.text}`, weight: shown ? weight : 0 };
 }
 
 /** Σ weights at which the model says even odds: the score maps it to 60. */

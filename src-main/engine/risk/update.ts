@@ -34,6 +34,7 @@ import {
   signContext,
   sortReasons,
   type LinkGroupView,
+  type LinkStatus,
   type LinkedNeighbour,
   type ScoreContext,
 } from './score';
@@ -50,11 +51,11 @@ export interface RiskStore {
   putBuyer(b: BuyerAgg): void;
   /**
    * What a linked account's score says to its neighbours (the link reason reads nothing else
-   * of it): whether it counts as high-risk at its last scoring, and whether an analyst flagged
-   * it. Undefined for an account never scored. A store may answer from a lighter read than
+   * of it): whether it counts as high-risk at its last scoring, whether an analyst flagged
+   * it, and when it was opened (model v12). Undefined for an account never scored. A store may answer from a lighter read than
    * the whole row; a buyer changed in this run answers from its changed row.
    */
-  linkStatus(id: string): { risky: boolean; flagged: boolean } | undefined;
+  linkStatus(id: string): LinkStatus | undefined;
   order(id: string): OrderFact | undefined;
   putOrder(o: OrderFact): void;
   dispute(id: string): DisputeFact | undefined;
@@ -110,15 +111,25 @@ export class RiskUpdater {
   }
 
   /**
-   * A buyer account, the link groups it belongs to (links only accumulate), and the order
-   * history the marketplace reported with it, if it did (the latest report replaces the last).
+   * A buyer account, the link groups it belongs to (links only accumulate), the order history
+   * the marketplace reported with it, if it did (the latest report replaces the last), and when
+   * it was opened (`created`: the latest report replaces the last, null included, as in the
+   * accounts table; undefined leaves it as it is).
    */
-  account(id: string, links: string[], history?: { orders: number; delivered: number } | null): void {
+  account(id: string, links: string[], history?: { orders: number; delivered: number } | null, created?: number | null): void {
     const b = this.buyer(id);
     if (history && (b.history?.orders !== history.orders || b.history?.delivered !== history.delivered)) {
       b.history = { orders: history.orders, delivered: history.delivered };
       this.s.putBuyer(b);
       this.dirty.add(id);
+    }
+    if (created !== undefined && created !== b.created) {
+      // Whether the buyer is the odd one out of a shared device, or makes a neighbour one,
+      // depends on the date: the buyer and its small groups' members get their link reason again.
+      b.created = created;
+      this.s.putBuyer(b);
+      this.linkDirty.add(id);
+      for (const nb of smallGroupNeighbours(this.s, b).keys()) this.linkDirty.add(nb);
     }
     const fresh = sortedStrings(
       links.filter((k) => !b.links.includes(k)),
@@ -363,8 +374,8 @@ function insertSorted(out: string[], x: string, unique: boolean): void {
 }
 
 /** A buyer's status as its neighbours' link reasons see it (RiskStore.linkStatus). */
-export const linkStatusOf = (b: BuyerAgg | undefined): { risky: boolean; flagged: boolean } | undefined =>
-  b?.scored ? { risky: b.scored.risky, flagged: b.label === 'serial_disputer' } : undefined;
+export const linkStatusOf = (b: BuyerAgg | undefined): LinkStatus | undefined =>
+  b?.scored ? { risky: b.scored.risky, flagged: b.label === 'serial_disputer', created: b.created } : undefined;
 
 /** The buyer's neighbours through link groups small enough to mean something. */
 export function smallGroupNeighbours(s: RiskStore, b: BuyerAgg): Map<string, Set<string>> {
@@ -394,7 +405,7 @@ function groupViews(s: RiskStore, b: BuyerAgg): LinkGroupView[] {
 
 /** The flagged or risky accounts linked to a buyer, each weighed by its group's concentration of risk. */
 export function linkedRisky(s: RiskStore, b: BuyerAgg): LinkedNeighbour[] {
-  return linkedNeighbours(b.id, groupViews(s, b), (id) => s.linkStatus(id));
+  return linkedNeighbours(b.id, groupViews(s, b), (id) => s.linkStatus(id), b.created);
 }
 
 const LINK_CODE = 'LINKED_ACCOUNTS';

@@ -24,7 +24,7 @@ export async function clearRiskRows(tx: WriteTx): Promise<void> {
 export async function buyerAccountsPage(db: Reader, after: string, limit: number) {
   return db
     .selectFrom('accounts')
-    .select(['id', 'label', 'orders_placed', 'orders_delivered'])
+    .select(['id', 'label', 'orders_placed', 'orders_delivered', 'created_at'])
     .where('role', '=', 'buyer')
     .where('id', '>', after)
     .orderBy('id')

@@ -94,6 +94,7 @@ export function buyerFromRow(r: BuyerRiskTable): BuyerAgg {
       r.hist_orders === null || r.hist_orders === undefined
         ? null
         : { orders: Number(r.hist_orders), delivered: Number(r.hist_delivered ?? 0) },
+    created: r.created_at === null || r.created_at === undefined ? null : Number(r.created_at),
     scored: { score: Number(r.score), base: Number(r.base_score), risky: Number(r.risky) === 1, reasons, at: Number(r.scored_at) },
   };
 }
@@ -121,6 +122,7 @@ export function buyerToRow(b: BuyerAgg): BuyerRiskTable {
     opened_ref: b.openedRef,
     hist_orders: b.history ? b.history.orders : null,
     hist_delivered: b.history ? b.history.delivered : null,
+    created_at: b.created,
     n_orders: n.orders,
     n_delivered: n.delivered,
     n_disputes: n.disputes,

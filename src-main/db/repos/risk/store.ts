@@ -8,6 +8,7 @@ import {
   type LinkGroup,
   type OrderFact,
   type PhotoCluster,
+  type LinkStatus,
   type PhotoUse,
   type RiskStore,
   type SellerAgg,
@@ -57,8 +58,6 @@ const useKey = (key: string, accountId: string) => `${key}\u0000${accountId}`;
 
 type Loaded<T> = Map<string, T | null>;
 
-type LinkStatus = { risky: boolean; flagged: boolean };
-
 class Missing {
   buyers = new Set<string>();
   statuses = new Set<string>();
@@ -89,7 +88,7 @@ class Missing {
 export class DbRiskStore implements RiskStore {
   // What the database holds (null: known absent).
   private readonly buyers: Loaded<BuyerAgg> = new Map();
-  /** Linked accounts read only for their status (risky, flagged): two columns, not the whole row. */
+  /** Linked accounts read only for their status (risky, flagged, opened when): three columns, not the whole row. */
   private readonly statuses: Loaded<LinkStatus> = new Map();
   private readonly orders: Loaded<OrderFact> = new Map();
   private readonly disputes: Loaded<DisputeFact> = new Map();
@@ -424,15 +423,20 @@ export class DbRiskStore implements RiskStore {
     }
     const statusIds = sorted(m.statuses).filter((id) => !this.buyers.has(id));
     if (statusIds.length) {
-      const rows = await this.rowsIn<{ buyer_id: string; risky: number; label: string | null }>(
+      const rows = await this.rowsIn<{ buyer_id: string; risky: number; label: string | null; created_at: number | null }>(
         'buyer_risk',
-        '"buyer_id", "risky", "label"',
+        '"buyer_id", "risky", "label", "created_at"',
         'buyer_id',
         statusIds,
         false,
       );
       for (const id of statusIds) this.statuses.set(id, null);
-      for (const r of rows) this.statuses.set(r.buyer_id, { risky: Number(r.risky) === 1, flagged: r.label === 'serial_disputer' });
+      for (const r of rows)
+        this.statuses.set(r.buyer_id, {
+          risky: Number(r.risky) === 1,
+          flagged: r.label === 'serial_disputer',
+          created: r.created_at === null ? null : Number(r.created_at),
+        });
     }
     if (m.orders.size) {
       const ids = sorted(m.orders);

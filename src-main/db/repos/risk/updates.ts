@@ -115,7 +115,14 @@ export async function rateSums(
  * row is written (orders is its record), with the row's previous facts in `previousOrders`.
  */
 export type RiskEvent =
-  | { type: 'account'; id: string; links: string[]; history?: { orders: number; delivered: number } }
+  | {
+      type: 'account';
+      id: string;
+      links: string[];
+      history?: { orders: number; delivered: number };
+      /** accounts.created_at as this dispute reports it (null: not reported); absent leaves the stored one. */
+      created?: number | null;
+    }
   | { type: 'order'; fact: OrderFact }
   | { type: 'dispute'; fact: DisputeFact }
   | { type: 'disputePatch'; caseId: string; outcome?: RiskOutcome | null; addPhotos?: string[] }
@@ -216,7 +223,7 @@ export async function applyRiskEvents(
     for (const e of events) {
       switch (e.type) {
         case 'account':
-          u.account(e.id, e.links, e.history);
+          u.account(e.id, e.links, e.history, e.created);
           break;
         case 'order':
           u.order(e.fact);
