@@ -6,7 +6,7 @@ import { OPEN_STATUSES } from '../../contract/domain';
 import { chunks, groupBy, insertChunked, insertObjects, keysIn } from '../batch';
 import type { Database } from '../schema';
 import type { WriteTx } from '../tx';
-import { executeCount, queryRows, textKeysIn, textKeysParam } from '../compiled';
+import { execute, executeCount, queryRows, textKeysIn, textKeysParam } from '../compiled';
 import { dialectOf, type DialectName } from '../dialect';
 import { insertChainedEvents, type Bound, type EventToChain } from './audit-chain';
 import { recordCaseChangesRisk } from './risk/updates';
@@ -137,11 +137,8 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
       group.map((r) => r.id),
       MAX_IDS,
     ))
-      await tx
-        .updateTable('evidence_requests')
-        .set({ status: group[0]!.status, resolved_at: group[0]!.resolved_at })
-        .where('id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0]! : keysIn(tx, ids))
-        .execute();
+      // Every sweep chunk expires requests: a precompiled statement (db/compiled.ts).
+      await execute(tx, REQUEST_UPDATE[dialect], [group[0]!.status, group[0]!.resolved_at, textKeysParam(dialect, ids)]);
 
   // Proposals and appeals: one row per case, written whole when it changed (insert or replace).
   const proposals = changes
@@ -355,6 +352,12 @@ const pendingDeadlinesText = (dialect: DialectName) =>
 const PENDING_DEADLINES = { sqlite: pendingDeadlinesText('sqlite'), postgres: pendingDeadlinesText('postgres') } as const;
 
 const caseUpdateTexts = new Map<string, string>();
+
+/** A group of requests expired or answered alike (saveCaseStates): status, resolved_at, then the ids as one value. */
+const REQUEST_UPDATE = {
+  sqlite: `UPDATE evidence_requests SET status = ?, resolved_at = ? WHERE id IN ${textKeysIn('sqlite')}`,
+  postgres: `UPDATE evidence_requests SET status = $1, resolved_at = $2 WHERE id IN ${textKeysIn('postgres', 3)}`,
+} as const;
 
 /** `UPDATE cases SET … WHERE id … AND version = …`, written once per dialect, column list and one / many ids. */
 function caseUpdateText(dialect: DialectName, columns: string[], one: boolean): string {

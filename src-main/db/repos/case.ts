@@ -14,7 +14,9 @@ import type {
 } from '../../contract/domain';
 import type { CaseState, Decision, ProposalOption } from '../../engine/state';
 import type { Selectable } from 'kysely';
-import { chunks, groupBy, keysIn } from '../batch';
+import { chunks, groupBy } from '../batch';
+import { queryRows, textKeysIn, textKeysParam } from '../compiled';
+import { dialectOf, type DialectName } from '../dialect';
 import type { Database } from '../schema';
 import type { Reader } from '../tx';
 import { rememberStoredColumns } from './case-write';
@@ -37,50 +39,47 @@ export async function loadCaseStates(tx: Reader, caseIds: string[]): Promise<Map
   return out;
 }
 
+/**
+ * loadChunk's statements as text, one per table and dialect, the ids bound as ONE value: the
+ * sweep loads every chunk of defaults with them, and building them with kysely cost more than
+ * SQLite's own work. Run straight on a SQLite transaction's connection (db/compiled.ts).
+ */
+const CASE_COLUMNS = `cases.id, cases.status, cases.assignee_id, cases.reason, cases.claim_remedy, cases.claim_amount_minor,
+  cases.buyer_id, cases.seller_id, cases.escalated_at, cases.forced_decision, cases.evidence_round, cases.version,
+  cases.next_due_at AS stored_next_due_at, cases.policy_version AS stored_policy_version, orders.currency,
+  orders.item_price_minor, orders.shipping_minor, orders.total_minor, orders.delivery_status, buyer.label AS buyer_label`;
+const loadTexts = (d: DialectName) => {
+  const ids = textKeysIn(d);
+  return {
+    cases: `SELECT ${CASE_COLUMNS} FROM cases JOIN orders ON orders.id = cases.order_id
+      JOIN accounts AS buyer ON buyer.id = cases.buyer_id WHERE cases.id IN ${ids}`,
+    requests: `SELECT * FROM evidence_requests WHERE case_id IN ${ids} ORDER BY case_id, requested_at, id`,
+    proposals: `SELECT * FROM proposals WHERE case_id IN ${ids}`,
+    decisions: `SELECT * FROM decisions WHERE case_id IN ${ids} ORDER BY case_id, seq`,
+    appeals: `SELECT * FROM appeals WHERE case_id IN ${ids}`,
+    refunds: `SELECT * FROM refunds WHERE case_id IN ${ids}`,
+  };
+};
+const LOAD_TEXTS = { sqlite: loadTexts('sqlite'), postgres: loadTexts('postgres') };
+
 async function loadChunk(tx: Reader, ids: string[], out: Map<string, CaseState & { version: number }>): Promise<void> {
-  const cases = await tx
-    .selectFrom('cases')
-    .innerJoin('orders', 'orders.id', 'cases.order_id')
-    .innerJoin('accounts as buyer', 'buyer.id', 'cases.buyer_id')
-    .select([
-      'cases.id',
-      'cases.status',
-      'cases.assignee_id',
-      'cases.reason',
-      'cases.claim_remedy',
-      'cases.claim_amount_minor',
-      'cases.buyer_id',
-      'cases.seller_id',
-      'cases.escalated_at',
-      'cases.forced_decision',
-      'cases.evidence_round',
-      'cases.version',
-      'cases.next_due_at as stored_next_due_at',
-      'cases.policy_version as stored_policy_version',
-      'orders.currency',
-      'orders.item_price_minor',
-      'orders.shipping_minor',
-      'orders.total_minor',
-      'orders.delivery_status',
-      'buyer.label as buyer_label',
-    ])
-    .where('cases.id', 'in', keysIn(tx, ids))
-    .execute();
+  const dialect = dialectOf(tx);
+  const t = LOAD_TEXTS[dialect];
+  const cases = await queryRows<CaseStateRow>(tx, t.cases, [textKeysParam(dialect, ids)]);
   if (!cases.length) return;
-  const found = cases.map((c) => c.id);
+  const found = [
+    textKeysParam(
+      dialect,
+      cases.map((c) => c.id),
+    ),
+  ];
+  type Row<T extends keyof Database> = Selectable<Database[T]>;
   const [requestRows, proposalRows, decisionRows, appealRows, refundRows] = await Promise.all([
-    tx
-      .selectFrom('evidence_requests')
-      .selectAll()
-      .where('case_id', 'in', keysIn(tx, found))
-      .orderBy('case_id')
-      .orderBy('requested_at')
-      .orderBy('id')
-      .execute(),
-    tx.selectFrom('proposals').selectAll().where('case_id', 'in', keysIn(tx, found)).execute(),
-    tx.selectFrom('decisions').selectAll().where('case_id', 'in', keysIn(tx, found)).orderBy('case_id').orderBy('seq').execute(),
-    tx.selectFrom('appeals').selectAll().where('case_id', 'in', keysIn(tx, found)).execute(),
-    tx.selectFrom('refunds').selectAll().where('case_id', 'in', keysIn(tx, found)).execute(),
+    queryRows<Row<'evidence_requests'>>(tx, t.requests, found),
+    queryRows<Row<'proposals'>>(tx, t.proposals, found),
+    queryRows<Row<'decisions'>>(tx, t.decisions, found),
+    queryRows<Row<'appeals'>>(tx, t.appeals, found),
+    queryRows<Row<'refunds'>>(tx, t.refunds, found),
   ]);
   const requestsOf = groupBy(requestRows, (r) => r.case_id);
   const decisionsOf = groupBy(decisionRows, (r) => r.case_id);

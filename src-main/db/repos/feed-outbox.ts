@@ -13,8 +13,9 @@ import type { Policy } from '../../contract/policy';
 import type { Party, Reason } from '../../contract/domain';
 import { feedEventsOf, needsLetters, type FeedEvent, type FeedLetters, type LetterContext } from '../../engine/feed-events';
 import type { Decision } from '../../engine/state';
-import { chunks, insertChunked, keysIn } from '../batch';
+import { chunks, insertChunked } from '../batch';
 import { dialectOf } from '../dialect';
+import { queryRows, textKeysIn, textKeysParam } from '../compiled';
 import type { WriteTx } from '../tx';
 import type { CaseChange } from './case-write';
 import { currentPolicy } from './policy';
@@ -48,6 +49,12 @@ export async function appendFeedEvents(tx: WriteTx, rows: Array<{ feedId: string
   );
 }
 
+/** feedsOfCases' read (every sweep chunk asks): a precompiled statement (db/compiled.ts). */
+const FEEDS_OF = {
+  sqlite: `SELECT case_id, feed_id FROM feed_cases WHERE case_id IN ${textKeysIn('sqlite')}`,
+  postgres: `SELECT case_id, feed_id FROM feed_cases WHERE case_id IN ${textKeysIn('postgres')}`,
+} as const;
+
 /** The feed each case belongs to (cases of no feed are absent). */
 export async function feedsOfCases(tx: WriteTx, caseIds: string[]): Promise<Map<string, string>> {
   const owner = new Map<string, string>();
@@ -57,8 +64,9 @@ export async function feedsOfCases(tx: WriteTx, caseIds: string[]): Promise<Map<
     for (const [caseId, feedId] of known) if (feedId !== null) owner.set(caseId, feedId);
     return owner;
   }
+  const dialect = dialectOf(tx);
   for (const ids of chunks(caseIds, 500))
-    for (const r of await tx.selectFrom('feed_cases').select(['case_id', 'feed_id']).where('case_id', 'in', keysIn(tx, ids)).execute())
+    for (const r of await queryRows<{ case_id: string; feed_id: string }>(tx, FEEDS_OF[dialect], [textKeysParam(dialect, ids)]))
       owner.set(r.case_id, r.feed_id);
   return owner;
 }

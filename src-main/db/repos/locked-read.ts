@@ -8,6 +8,7 @@ import type { ReadUnderLock } from './command-rows';
 import { rememberLockedFacts, type PendingDeadlineRow } from './locked-facts';
 import { policyOfRow, type VersionedPolicy } from './policy';
 import { dialectOf } from '../dialect';
+import { queryRows } from '../compiled';
 import { APPEAL_COLUMNS, PROPOSAL_COLUMNS, REFUND_COLUMNS } from './case-write';
 
 /**
@@ -133,9 +134,10 @@ const DECISION_COLUMNS = [
  * and the feed while writing). Each statement costs more in building, binding and stepping
  * than the rows it reads; a command opens one durable transaction and runs a few dozen.
  * Child rows come back as JSON arrays and objects (json_group_array keeps the subquery's order).
+ * Its two parameters are the case id, twice.
  */
-async function readLockedCaseSqlite(tx: WriteTx, caseId: string, now: number): Promise<LockedCase | null> {
-  const { rows } = await sql<Record<keyof LockedRow, unknown>>`
+const lockedSqliteQuery = (caseId: string) =>
+  sql<Record<keyof LockedRow, unknown>>`
     SELECT ${LOCKED_CASE_COLUMNS}, ${STORED_COLUMNS},
       (SELECT json_group_array(${jsonObject('r', REQUEST_COLUMNS)}) FROM
         (SELECT * FROM evidence_requests WHERE case_id = c.id ORDER BY requested_at, id) r) AS requests,
@@ -154,8 +156,15 @@ async function readLockedCaseSqlite(tx: WriteTx, caseId: string, now: number): P
     JOIN accounts b ON b.id = c.buyer_id
     LEFT JOIN (SELECT e.seq, e.hash FROM case_events e WHERE e.case_id = ${caseId} ORDER BY e.seq DESC LIMIT 1) h ON 1
     LEFT JOIN (SELECT version, body FROM policies ORDER BY version DESC LIMIT 1) p ON 1
-    WHERE c.id = ${caseId}`.execute(tx);
-  const raw = rows[0];
+    WHERE c.id = ${caseId}`;
+/** lockedSqliteQuery's text, the same for every SQLite database: built once. */
+let lockedSqliteText: string | undefined;
+
+async function readLockedCaseSqlite(tx: WriteTx, caseId: string, now: number): Promise<LockedCase | null> {
+  // Built by kysely once, then run as compiled text straight on the transaction's connection
+  // (db/compiled.ts): building it per command, and the driver's path, cost ~25 µs a command.
+  lockedSqliteText ??= lockedSqliteQuery(caseId).compile(tx).sql;
+  const [raw] = await queryRows<Record<keyof LockedRow, unknown>>(tx, lockedSqliteText, [caseId, caseId]);
   if (!raw) return null;
   const json = <T>(v: unknown): T | null => (v === null || v === undefined ? null : (JSON.parse(v as string) as T));
   const row = {

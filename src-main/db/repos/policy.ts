@@ -1,5 +1,6 @@
 import { DEFAULT_POLICY, Policy } from '../../contract/policy';
 import { inWriteTx, type Reader, type WriteTx } from '../tx';
+import { queryRows } from '../compiled';
 
 /** Published policy versions (policies), and what the policy screens read beside them. */
 
@@ -18,7 +19,13 @@ export interface PolicyRow {
 
 /** The policy in force: the newest published version (version 1, the defaults, is created on first use). */
 export async function currentPolicy(db: Reader): Promise<VersionedPolicy> {
-  return policyOfRow(await db.selectFrom('policies').select(['version', 'body']).orderBy('version', 'desc').limit(1).executeTakeFirst());
+  // Read by every sweep chunk and command: a precompiled statement (db/compiled.ts).
+  const [row] = await queryRows<{ version: number; body: string }>(
+    db,
+    'SELECT version, body FROM policies ORDER BY version DESC LIMIT 1',
+    [],
+  );
+  return policyOfRow(row);
 }
 
 /** The last row parsed: every command reads the policy in force, which changes only when a supervisor publishes. */
