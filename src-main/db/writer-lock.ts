@@ -29,8 +29,12 @@ const WORKER = 2;
 
 /** How long the main thread sleeps between two looks at a lock it waits for (it is woken at release anyway). */
 const MAIN_RECHECK_MS = 100;
-/** How long the worker leaves the lock free for a waiting main-thread writer before it takes it again. */
-const HAND_OVER_MS = 50;
+/**
+ * How long the worker leaves the lock free for a waiting main-thread writer before it takes it
+ * again: the main thread's wake-up is a task of its event loop, which a loaded machine may
+ * schedule late; taking the lock back meanwhile would make the command wait a whole chunk more.
+ */
+const HAND_OVER_MS = 250;
 
 /** Atomics.waitAsync (Node 16+, Electron's V8), not yet in this project's TypeScript lib. */
 const waitAsync = (a: Int32Array, i: number, v: number, ms: number) =>
@@ -103,7 +107,9 @@ export class WorkerSide {
   release(): void {
     Atomics.store(this.cells, HOLDER, FREE);
     Atomics.notify(this.cells, HOLDER);
-    if (Atomics.load(this.cells, MAIN_WAITING) > 0) Atomics.wait(this.cells, HOLDER, FREE, HAND_OVER_MS);
+    const until = performance.now() + HAND_OVER_MS;
+    while (Atomics.load(this.cells, MAIN_WAITING) > 0 && Atomics.load(this.cells, HOLDER) === FREE && performance.now() < until)
+      Atomics.wait(this.cells, HOLDER, FREE, 10);
   }
 
   /** A main-thread writer is waiting right now. */

@@ -54,9 +54,9 @@ export interface SweepOptions {
 export interface ChunkControl {
   /** Runs one chunk's transaction (or its row-by-row replay). */
   around<T>(work: () => Promise<T>): Promise<T>;
-  /** CPU milliseconds the thread running the sweep has used so far. */
-  cpuMs(): number;
-  /** The CPU time the next chunk should cost, in ms. */
+  /** A clock of what a chunk costs, in ms: the thread's CPU time in-process; read before and after each chunk. */
+  costMs(): number;
+  /** What the next chunk should cost, in the same ms; called after each chunk. */
   targetMs(): number;
   /** The largest chunk, in rows. */
   maxRows: number;
@@ -65,7 +65,7 @@ export interface ChunkControl {
 /** In the main thread: nothing around a chunk, the process's CPU time, CHUNK_TARGET_MS. */
 const IN_PROCESS: ChunkControl = {
   around: (work) => work(),
-  cpuMs: () => {
+  costMs: () => {
     const cpu = process.cpuUsage();
     return (cpu.user + cpu.system) / 1000;
   },
@@ -117,7 +117,7 @@ export async function sweep(db: Db, now: number, opts: SweepOptions = {}): Promi
         chunk.push(due[j]!);
         cases.add(due[j]!.case_id);
       }
-      const cpu0 = control.cpuMs();
+      const cost0 = control.costMs();
       const result = await control.around(async (): Promise<ChunkOutcome> => {
         try {
           return await retryTransient(db, () => inWriteTx(db, (tx) => applyChunk(tx, chunk, now)));
@@ -127,7 +127,7 @@ export async function sweep(db: Db, now: number, opts: SweepOptions = {}): Promi
           return applyOneByOne(db, chunk, now);
         }
       });
-      const perRowMs = (control.cpuMs() - cpu0) / Math.max(1, result.outcomes.length);
+      const perRowMs = (control.costMs() - cost0) / Math.max(1, result.outcomes.length);
       size = Math.max(MIN_CHUNK, Math.min(control.maxRows, size * 2, Math.floor(control.targetMs() / Math.max(perRowMs, 1e-3))));
       const changed: string[] = [];
       result.outcomes.forEach((applied, k) => {

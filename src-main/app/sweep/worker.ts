@@ -38,10 +38,11 @@ export type SweepWorkerMessage =
   | { kind: 'failed'; message: string };
 
 /**
- * How much CPU a chunk may cost, in ms of this thread's time. A chunk no longer stalls the
- * window here; it only holds the writer lock, so it is bounded by how long a main-thread command
- * may wait for it: up to CALM_TARGET_MS while no main-thread writer waited lately, the main
- * thread's own CHUNK_TARGET_MS (25 ms) after one did, for BUSY_FOR_MS.
+ * What a chunk may cost. A chunk no longer stalls the window here; it only holds the writer
+ * lock, so it is bounded by how long a main-thread command may wait for it: while no
+ * main-thread writer waited in the last BUSY_FOR_MS, up to CALM_TARGET_MS of this thread's CPU
+ * (larger chunks, fewer commits); after one did, BUSY_TARGET_MS of wall time under the lock
+ * (what the command waits: on a loaded machine a chunk's wall time is several times its CPU).
  */
 const CALM_TARGET_MS = 60;
 const BUSY_TARGET_MS = 25;
@@ -74,6 +75,8 @@ let mainWaitedAt = -Infinity;
 
 port.once('message', (req: SweepRequest) => {
   const cpuMs = threadCpuMs();
+  // Chosen after each chunk, for the next: its cost is read on one clock before and after it.
+  let busy = false;
   sweep(db, req.now, {
     stop: () => lock.stopRequested(),
     onProgress: (p) => port.postMessage({ kind: 'progress', ...p } satisfies SweepWorkerMessage),
@@ -88,8 +91,11 @@ port.once('message', (req: SweepRequest) => {
           lock.release();
         }
       },
-      cpuMs,
-      targetMs: () => (performance.now() - mainWaitedAt < BUSY_FOR_MS ? BUSY_TARGET_MS : CALM_TARGET_MS),
+      costMs: () => (busy ? performance.now() : cpuMs()),
+      targetMs: () => {
+        busy = performance.now() - mainWaitedAt < BUSY_FOR_MS;
+        return busy ? BUSY_TARGET_MS : CALM_TARGET_MS;
+      },
       maxRows: MAX_ROWS,
     },
   })
