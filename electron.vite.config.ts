@@ -27,6 +27,8 @@ export default defineConfig({
           'evidence-worker': resolve(root, 'src-main/files/worker.ts'),
           // The policy preview's replay (src-main/app/replay/in-worker.ts starts it).
           'replay-worker': resolve(root, 'src-main/app/replay/worker.ts'),
+          // A catch-up of due deadlines on a SQLite file (src-main/app/sweep/in-worker.ts starts it).
+          'sweep-worker': resolve(root, 'src-main/app/sweep/worker.ts'),
           // The import's line checkers (src-main/app/intake/check-pool.ts starts them).
           'import-check-worker': resolve(root, 'src-main/app/intake/check-worker.ts'),
         },

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../db/connect';
-import { sweep } from '../app/sweep/sweep';
+import { sweepOffThread, sweepRuns } from '../app/sweep/in-worker';
 import { round } from './stats';
 import { idleStallFloor, withCpuSeconds, withStallMeter } from './stall';
 
@@ -17,7 +17,14 @@ const IDLE_FLOOR_MS = 3_000;
  * deadlines are): the rows claim + request evidence leave (case row, open request, pending
  * deadline), on the last `n` escalated cases, so the sweep does the real work of each default.
  */
-export async function benchSweepCatchUp(db: Db, raw: BetterSqlite3.Database, n: number, now: number, log: (m: string) => void) {
+export async function benchSweepCatchUp(
+  db: Db,
+  raw: BetterSqlite3.Database,
+  n: number,
+  now: number,
+  log: (m: string) => void,
+  opts: { inProcess?: boolean } = {},
+) {
   log(`sweepCatchUp: ${n.toLocaleString('en')} cases awaiting evidence, deadlines due…`);
   const dueAt = now + 72 * HOUR;
   const t0 = performance.now();
@@ -64,25 +71,34 @@ export async function benchSweepCatchUp(db: Db, raw: BetterSqlite3.Database, n: 
   log(`sweepCatchUp: idle stall floor ${floor.longestStallMs} ms`);
   log(`sweepCatchUp: ${dueBefore.toLocaleString('en')} due; sweeping with a 1 ms timer standing in for the window…`);
   let progressCalls = 0;
+  const runs0 = { ...sweepRuns };
   const started = performance.now();
   const {
     result: { result: report, longestStallMs, ticks },
     cpuSeconds,
-  } = await withCpuSeconds(() => withStallMeter(() => sweep(db, sweepAt, { onProgress: () => progressCalls++ })));
+  } = await withCpuSeconds(() =>
+    withStallMeter(
+      // The app's path (runtime/core.ts): on the worker thread, unless --catch-up-in-process.
+      () => sweepOffThread(db, sweepAt, { onProgress: () => progressCalls++, inProcess: opts.inProcess }).report,
+    ),
+  );
   const seconds = (performance.now() - started) / 1000;
+  const mode = sweepRuns.worker > runs0.worker ? 'worker' : 'in-process';
   const decided = (
     raw.prepare(`SELECT count(*) AS n FROM decisions WHERE basis = 'default' AND case_id IN (SELECT id FROM catch_up)`).get() as {
       n: number;
     }
   ).n;
-  log(`sweepCatchUp: ${report.applied} defaults in ${seconds.toFixed(2)} s, longest stall ${longestStallMs} ms`);
+  log(`sweepCatchUp (${mode}): ${report.applied} defaults in ${seconds.toFixed(2)} s, longest stall ${longestStallMs} ms`);
   return {
+    mode,
     cases: prepared,
     dueBeforeSweep: dueBefore,
     defaults: report.applied,
     decidedByDefault: decided,
     seconds: round(seconds, 2),
     defaultsPerSecond: Math.round(report.applied / seconds),
+    /** The whole process's CPU (both threads when on the worker). */
     cpuSeconds: round(cpuSeconds, 2),
     defaultsPerCpuSecond: Math.round(report.applied / cpuSeconds),
     longestStallMs,

@@ -45,6 +45,7 @@ export const COMMAND_HELP: Record<string, string> = {
   Measures speed and memory and prints JSON, each figure beside a raw baseline in the same run.
   --cases N              disputes imported (default 1000000)      --runs N            repetitions per figure
   --sweep-cases N        cases whose defaults the sweep applies    --catch-up N        cases in the catch-up run
+  --catch-up-in-process  the catch-up in the main thread (as before its worker), for comparison
   --work-dir DIR / --keep   keep the files made                    --skip-baseline     no raw import baseline
   --skip-risk / --skip-evidence / --skip-audit / --skip-photo-match   leave a part out
   --risk-buyers N / --risk-orders N / --evidence-images N / --evidence-stored N

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema';
+import type { WriterLock } from './writer-lock';
 
 /**
  * WAL checkpoints on a worker thread of their own instead of inside a commit of the thread
@@ -128,6 +129,28 @@ export interface BackgroundCheckpoints {
   stop(): void;
   /** Resolves once the worker thread ended (after stop, or when it failed). */
   readonly ended: Promise<void>;
+  /**
+   * The shared control cells, for another thread that writes the same file (the catch-up's
+   * worker, app/sweep/worker.ts): it must not begin a transaction while cell 2 is 2 (the
+   * RESTART checkpoint holds, or is about to take, the write lock); see waitOutRestart.
+   */
+  readonly control: SharedArrayBuffer;
+  /**
+   * Grants an asked-for RESTART if no write transaction of this thread is open: called when
+   * another thread writes (a catch-up in a worker) while this one may not write at all.
+   */
+  grantIfIdle(): void;
+}
+
+/**
+ * In a thread that writes the same file besides the main thread (the catch-up's worker): blocks
+ * while the checkpoint worker's RESTART runs (granted by the main thread, cell 2 = 2), at most
+ * GATE_TIMEOUT_MS as the main thread's gate does. Before each of that thread's transactions.
+ */
+export function waitOutRestart(control: SharedArrayBuffer): void {
+  const ctl = new Int32Array(control);
+  const giveUpAt = performance.now() + GATE_TIMEOUT_MS;
+  while (Atomics.load(ctl, 2) === 2 && performance.now() < giveUpAt) Atomics.wait(ctl, 2, 2, RESTART_WAIT_MS);
 }
 
 /**
@@ -195,6 +218,10 @@ export function startBackgroundCheckpoints(
       Atomics.store(ctl, 1, 1);
     },
     ended,
+    control,
+    grantIfIdle() {
+      if (!stopped && active === 0) Atomics.compareExchange(ctl, 2, 1, 2);
+    },
   };
 }
 
@@ -206,6 +233,8 @@ export interface SqliteFile {
   path: string;
   nativeBinding?: string;
   checkpoints: BackgroundCheckpoints | null;
+  /** SQLite's one writer shared with a catch-up's worker thread (db/writer-lock.ts), once one was started. */
+  writerLock?: WriterLock;
 }
 
 /** Called by connect.ts for every SQLite database it opens. */
@@ -224,6 +253,11 @@ export function checkpointOffThread(db: Kysely<Database>): boolean {
   if (!file) return false;
   file.checkpoints ??= startBackgroundCheckpoints(file.raw, file.path, file.nativeBinding);
   return file.checkpoints !== null;
+}
+
+/** The SQLite database file behind `db` (null: PostgreSQL, PGlite). */
+export function sqliteFileOf(db: Kysely<Database>): SqliteFile | null {
+  return sqliteFiles.get(db.getExecutor().adapter) ?? null;
 }
 
 /** The worker that checkpoints this database's WAL, when checkpointOffThread started one. */

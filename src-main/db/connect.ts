@@ -12,7 +12,7 @@ import { poolWithStallGuard } from './stall-guard';
 import { poolWithPrepared } from './prepared';
 import { poolWithPipelinedTx } from './pipelined-tx';
 import { registerSqliteHandle } from './compiled';
-import { registerSqliteFile, type SqliteFile } from './background-checkpoint';
+import { registerSqliteFile, sqliteFileOf, type SqliteFile } from './background-checkpoint';
 
 export type Db = Kysely<Database>;
 export { checkpointOffThread } from './background-checkpoint';
@@ -56,6 +56,18 @@ function builtBinding(): string | undefined {
   for (let up = 0; up < 6 && !existsSync(join(dir, 'package.json')); up++) dir = dirname(dir);
   const file = join(dir, __MD_SQLITE_BINDING__).replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
   return existsSync(file) ? file : undefined;
+}
+
+/**
+ * A second connection to a SQLite file this process already opened and migrated (openDatabase),
+ * for a worker thread (the catch-up's, app/sweep/worker.ts): the same pragmas, no migration. With
+ * `noAutoCheckpoint` its commits leave checkpoints to the checkpoint worker, as the main
+ * connection's do once checkpointOffThread started it.
+ */
+export function openSqliteConnection(path: string, nativeBinding: string | undefined, noAutoCheckpoint: boolean): Db {
+  const db = openSqlite(path, nativeBinding);
+  if (noAutoCheckpoint) sqliteFileOf(db)?.raw.pragma('wal_autocheckpoint = 0');
+  return db;
 }
 
 function openSqlite(path: string, explicitBinding?: string): Db {

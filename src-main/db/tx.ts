@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema';
-import { backgroundCheckpointsOf } from './background-checkpoint';
+import { sqliteFileOf } from './background-checkpoint';
 
 /**
  * Read and write handles, after Signal Desktop's `ReadableDB` / `WritableDB`: a repository
@@ -25,13 +25,18 @@ export function inWriteTx<T>(db: Reader, work: (tx: WriteTx) => Promise<T>): Pro
  * checkpoint worker (db/background-checkpoint.ts): it waits, without blocking the thread, while
  * the worker holds the write lock to start the WAL over. A transaction that read before writing
  * would otherwise fail at once with SQLITE_BUSY, and a write would wait for the lock blocking
- * the thread. Nothing to wait for on PostgreSQL or without the worker. For write transactions
- * not made by inWriteTx (blobs.ts).
+ * the thread. Then, while a catch-up runs on a worker thread with its own connection, past the
+ * writer lock the two threads share (db/writer-lock.ts), for the same reasons. Nothing to wait
+ * for on PostgreSQL or without the workers. For write transactions not made by inWriteTx (blobs.ts).
  */
 export function underWriteGate<T>(db: Reader, begin: () => Promise<T>): Promise<T> {
-  const checkpoints = db.isTransaction ? null : backgroundCheckpointsOf(db);
-  if (!checkpoints) return begin();
-  return checkpoints.writeGate().then(() => begin().finally(() => checkpoints.writeDone()));
+  const file = db.isTransaction ? null : sqliteFileOf(db);
+  const checkpoints = file?.checkpoints ?? null;
+  const lock = file?.writerLock ?? null;
+  if (!checkpoints && !lock) return begin();
+  const locked = lock ? () => lock.acquire().then(() => begin().finally(() => lock.release())) : begin;
+  if (!checkpoints) return locked();
+  return checkpoints.writeGate().then(() => locked().finally(() => checkpoints.writeDone()));
 }
 
 function inNewWriteTx<T>(db: Reader, work: (tx: WriteTx) => Promise<T>): Promise<T> {

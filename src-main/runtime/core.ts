@@ -16,7 +16,7 @@ import type { Analyzer } from '../files/ingest';
 import { openEvidenceStore } from './evidence-store';
 import { serveEvidence } from '../app/evidence/serving';
 import { ensurePolicy } from '../db/repos/policy';
-import { sweep } from '../app/sweep/sweep';
+import { sweepOffThread, type SweepRun } from '../app/sweep/in-worker';
 import { IntegrityMonitor } from '../app/audit/integrity';
 import { dueDeadlines, nextDueAt } from '../db/repos/deadlines';
 import { demoSeeding, isEmptyDatabase } from '../db/repos/demo';
@@ -149,6 +149,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
   let sweeping: Promise<void> | null = null;
+  let sweepRun: SweepRun | null = null;
   const sweepNow = async (): Promise<void> => {
     // One sweep at a time in this process; other processes are kept safe by the row claims.
     if (sweeping) return sweeping;
@@ -159,8 +160,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       let busy = false;
       const unannounced: string[] = [];
       try {
-        const report = await unlessSeeding(db, () =>
-          sweep(db, clock.now(), {
+        // A catch-up on a SQLite file runs on a worker thread (app/sweep/in-worker.ts), so it never stalls the window.
+        const report = await unlessSeeding(db, () => {
+          sweepRun = sweepOffThread(db, clock.now(), {
             onProgress: (p) => {
               done = p.done;
               if (!catchUp) {
@@ -171,8 +173,10 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
               const caseIds = unannounced.length ? [...unannounced.splice(0), ...p.caseIds] : p.caseIds;
               notify(caseIds, 'sweep', { task: 'catch-up', done, remainingAtLeast: p.pendingAtLeast, finished: false });
             },
-          }),
-        );
+          });
+          if (closed) sweepRun.stop();
+          return sweepRun.report;
+        });
         // A desktop is seeding the demo (its history at past instants): try again shortly; one
         // whose seeding was interrupted (the process killed) is finished here.
         if (report === 'busy') {
@@ -187,6 +191,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
         // The indicator always ends, even when the sweep failed half-way (the rest waits for the next run).
         if (catchUp) notify([], 'sweep', { task: 'catch-up', done, remainingAtLeast: 0, finished: true });
         sweeping = null;
+        sweepRun = null;
         if (!closed) await schedule(busy ? STARTUP_BUSY_RETRY_MS : 0);
       }
     })();
@@ -346,6 +351,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     seedDemo: seedIfEmpty,
     async close() {
       closed = true;
+      // A catch-up under way ends after its current chunk (the rest stays due for the next start).
+      sweepRun?.stop();
       await webhooks.close();
       health.close();
       await listener?.close();

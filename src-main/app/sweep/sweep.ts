@@ -41,7 +41,37 @@ export interface SweepOptions {
   caseId?: string;
   /** Called after each committed chunk (in-app and CLI progress of a catch-up). */
   onProgress?: (p: SweepProgress) => void;
+  /** Checked before each chunk: true ends the run there (the rest stays due for the next run; closing the app). */
+  stop?: () => boolean;
+  /**
+   * How each chunk runs, and how it is sized: the catch-up's worker thread (worker.ts) takes
+   * the writer lock it shares with the main thread around each chunk, measures its own
+   * thread's CPU time, and sizes chunks by how long a main-thread command may wait for them.
+   */
+  chunks?: ChunkControl;
 }
+
+export interface ChunkControl {
+  /** Runs one chunk's transaction (or its row-by-row replay). */
+  around<T>(work: () => Promise<T>): Promise<T>;
+  /** A clock of what a chunk costs, in ms: the thread's CPU time in-process; read before and after each chunk. */
+  costMs(): number;
+  /** What the next chunk should cost, in the same ms; called after each chunk. */
+  targetMs(): number;
+  /** The largest chunk, in rows. */
+  maxRows: number;
+}
+
+/** In the main thread: nothing around a chunk, the process's CPU time, CHUNK_TARGET_MS. */
+const IN_PROCESS: ChunkControl = {
+  around: (work) => work(),
+  costMs: () => {
+    const cpu = process.cpuUsage();
+    return (cpu.user + cpu.system) / 1000;
+  },
+  targetMs: () => CHUNK_TARGET_MS,
+  maxRows: MAX_CHUNK,
+};
 
 /** Lets timers, IPC and HTTP run between two chunks (setImmediate runs after pending I/O callbacks). */
 const yieldToEventLoop = () => new Promise<void>((ok) => setImmediate(ok));
@@ -69,7 +99,9 @@ export async function sweep(db: Db, now: number, opts: SweepOptions = {}): Promi
   // stale rows is cheap and must not size the next one to many real defaults).
   let size = MIN_CHUNK;
   let first = true;
+  const control = opts.chunks ?? IN_PROCESS;
   for (;;) {
+    if (opts.stop?.()) return report;
     const due = (await dueDeadlines(db, now, BATCH, opts.caseId)).filter((r) => !skipped.has(r.id));
     if (!due.length) return report;
     // Chunks of consecutive due rows of distinct cases, one transaction each (see applyChunk).
@@ -78,24 +110,25 @@ export async function sweep(db: Db, now: number, opts: SweepOptions = {}): Promi
     while (i < due.length && !refetch) {
       if (!first) await yieldToEventLoop();
       first = false;
+      if (opts.stop?.()) return report;
       const chunk: DueDeadline[] = [];
       const cases = new Set<string>();
       for (let j = i; j < due.length && chunk.length < size && !cases.has(due[j]!.case_id); j++) {
         chunk.push(due[j]!);
         cases.add(due[j]!.case_id);
       }
-      const cpu0 = process.cpuUsage();
-      let result: ChunkOutcome;
-      try {
-        result = await retryTransient(db, () => inWriteTx(db, (tx) => applyChunk(tx, chunk, now)));
-      } catch {
-        // Rolled back whole: replay it one row per transaction, so the rows before a failing
-        // one stay applied and the same error surfaces, exactly as without chunks.
-        result = await applyOneByOne(db, chunk, now);
-      }
-      const cpu = process.cpuUsage(cpu0);
-      const perRowMs = (cpu.user + cpu.system) / 1000 / Math.max(1, result.outcomes.length);
-      size = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, size * 2, Math.floor(CHUNK_TARGET_MS / Math.max(perRowMs, 1e-3))));
+      const cost0 = control.costMs();
+      const result = await control.around(async (): Promise<ChunkOutcome> => {
+        try {
+          return await retryTransient(db, () => inWriteTx(db, (tx) => applyChunk(tx, chunk, now)));
+        } catch {
+          // Rolled back whole: replay it one row per transaction, so the rows before a failing
+          // one stay applied and the same error surfaces, exactly as without chunks.
+          return applyOneByOne(db, chunk, now);
+        }
+      });
+      const perRowMs = (control.costMs() - cost0) / Math.max(1, result.outcomes.length);
+      size = Math.max(MIN_CHUNK, Math.min(control.maxRows, size * 2, Math.floor(control.targetMs() / Math.max(perRowMs, 1e-3))));
       const changed: string[] = [];
       result.outcomes.forEach((applied, k) => {
         if (applied === null) return; // someone else took it
