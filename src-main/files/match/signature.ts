@@ -65,12 +65,34 @@ export function objectBox(t: Thumb): Box {
 
 /** The boxes of every layer peeled, the whole picture first, the object's last. */
 export function objectBoxes(t: Thumb, minKept = MIN_KEPT): Box[] {
+  return peel(t, minKept).boxes;
+}
+
+/**
+ * At most this many pieces' own boxes a peeled layer gives (the largest first), beside the box
+ * around all of them: each is two more signatures to scan a million with.
+ */
+const MAX_PIECES = 3;
+
+/**
+ * The own box of each piece (not a speck) that a peeled layer left when it left more than one,
+ * the largest pieces first, at most MAX_PIECES a layer. A phone screenshot of a small product
+ * leaves the product and the screenshot's caption under the photo ("Shared with you · 6 May"):
+ * beside a product a few dozen thumb pixels in size the caption is no speck, and the box around
+ * both is neither the product's nor anything stored; the product's own box is.
+ */
+export function pieceBoxes(t: Thumb, minKept = MIN_KEPT): Box[] {
+  return peel(t, minKept).pieces;
+}
+
+function peel(t: Thumb, minKept: number): { boxes: Box[]; pieces: Box[] } {
   const { w, h } = t;
   const n = w * h;
   const dist = (i: number, j: number) => Math.abs(t.y[i]! - t.y[j]!) + Math.abs(t.cb[i]! - t.cb[j]!) + Math.abs(t.cr[i]! - t.cr[j]!);
   let left = new Uint8Array(n).fill(1); // 1: not peeled yet
   let box: Box = { x0: 0, y0: 0, x1: w, y1: h };
   const boxes = [box];
+  const pieces: Box[] = [];
   const stack = new Int32Array(n);
   for (let layer = 0; layer < MAX_LAYERS; layer++) {
     const next = Uint8Array.from(left);
@@ -101,20 +123,25 @@ export function objectBoxes(t: Thumb, minKept = MIN_KEPT): Box[] {
     let before = 0;
     for (let i = 0; i < n; i++) before += left[i]!;
     if (eaten < MIN_LAYER * before) break;
-    const kept = boxOfPieces(next, w, h);
-    if (!kept) break;
+    const found = boxOfPieces(next, w, h);
+    if (!found) break;
+    const kept = found.union;
     const area = (b: Box) => (b.x1 - b.x0) * (b.y1 - b.y0);
     if (area(kept) < minKept * area(box)) break;
     if (kept.x1 - kept.x0 <= 4 || kept.y1 - kept.y0 <= 4) break;
     left = next;
     box = kept;
     boxes.push(box);
+    if (found.pieces.length > 1) for (const p of found.pieces.slice(0, MAX_PIECES)) if (p.x1 - p.x0 > 4 && p.y1 - p.y0 > 4) pieces.push(p);
   }
-  return boxes;
+  return { boxes, pieces };
 }
 
-/** The box around the pieces (4-connected) of `mask` that are not specks; null when nothing is left. */
-function boxOfPieces(mask: Uint8Array, w: number, h: number): Box | null {
+/**
+ * The box around the pieces (4-connected) of `mask` that are not specks, and each such piece's
+ * own box, the largest first; null when nothing is left.
+ */
+function boxOfPieces(mask: Uint8Array, w: number, h: number): { union: Box; pieces: Box[] } | null {
   const label = new Int32Array(w * h).fill(-1);
   const pieces: Box[] = [];
   const sizes: number[] = [];
@@ -146,15 +173,18 @@ function boxOfPieces(mask: Uint8Array, w: number, h: number): Box | null {
   }
   if (!pieces.length) return null;
   const largest = Math.max(...sizes);
-  const out: Box = { x0: w, y0: h, x1: 0, y1: 0 };
+  const union: Box = { x0: w, y0: h, x1: 0, y1: 0 };
+  const kept: Array<{ b: Box; size: number }> = [];
   pieces.forEach((b, k) => {
     if (sizes[k]! < SPECK * largest) return;
-    out.x0 = Math.min(out.x0, b.x0);
-    out.y0 = Math.min(out.y0, b.y0);
-    out.x1 = Math.max(out.x1, b.x1);
-    out.y1 = Math.max(out.y1, b.y1);
+    kept.push({ b, size: sizes[k]! });
+    union.x0 = Math.min(union.x0, b.x0);
+    union.y0 = Math.min(union.y0, b.y0);
+    union.x1 = Math.max(union.x1, b.x1);
+    union.y1 = Math.max(union.y1, b.y1);
   });
-  return out;
+  kept.sort((a, b) => b.size - a.size);
+  return { union, pieces: kept.map((k) => k.b) };
 }
 
 /** The 8 × 8 luma means of the box (area-nearest sampling: the thumb is already small). */
@@ -227,14 +257,19 @@ export function signaturesOfBox(t: Thumb, box: Box): Signature[] {
  * stopped the peeling one layer early still has a box that meets it. With `larger` (the new
  * picture's own thumb at twice the stored size), the boxes peeled from it too, but for the
  * whole picture: a framed or screenshotted copy shows the photo small, and the object that
- * is ~10 stored pixels across is twice that there, enough for its 8 × 8 grid.
+ * is ~10 stored pixels across is twice that there, enough for its 8 × 8 grid. There, also each
+ * piece's own box where a layer left more than one (`pieceBoxes`): a screenshot's caption
+ * beside a small product joins it in one box that meets nothing stored (1056 of the tuning
+ * seeds: 25–40 bits from its original, ranked 30th; with the product's own box, first).
  */
 export function signatureVariants(t: Thumb, larger?: Thumb): Signature[] {
   const own = objectBoxes(t).flatMap((box) => signaturesOfBox(t, box));
   if (!larger) return own;
+  const { boxes, pieces } = peel(larger, MIN_KEPT_SMALL_COPY);
   return own.concat(
-    objectBoxes(larger, MIN_KEPT_SMALL_COPY)
+    boxes
       .slice(1)
+      .concat(pieces)
       .flatMap((box) => signaturesOfBox(larger, box)),
   );
 }

@@ -1,5 +1,5 @@
 import type { Features } from './features';
-import { MIN_KEPT_SMALL_COPY, objectBoxes, signaturesOfBox, storedBox, type Box } from './signature';
+import { MIN_KEPT_SMALL_COPY, objectBoxes, pieceBoxes, signaturesOfBox, storedBox, type Box } from './signature';
 import { alignedAgreement, drawnOver, mirrorThumb, type Agreement, type Similarity, type Thumb } from './thumb';
 
 /**
@@ -416,10 +416,11 @@ function verifyByBoxes(query: QueryPrint, stored: PhotoPrint): Verdict | null {
   const ks = stored.features.width / stored.thumb.w; // stored thumb pixel → feature frame
   // The new picture's boxes are peeled from its thumb of the stored size and from its larger
   // one: a padded or screenshotted copy shows the product ~10 stored pixels across, where a
-  // pixel off at a side is a tenth of it.
-  const peeled = [query.stored, query.thumb].flatMap((q) =>
-    objectBoxes(q, q === query.thumb ? MIN_KEPT_SMALL_COPY : undefined).map((found) => ({ q, found })),
-  );
+  // pixel off at a side is a tenth of it. On the larger one, also each piece's own box where a
+  // layer left more than one: a screenshot's caption joins a small product in one box.
+  const peeled = [query.stored, query.thumb]
+    .flatMap((q) => objectBoxes(q, q === query.thumb ? MIN_KEPT_SMALL_COPY : undefined).map((found) => ({ q, found })))
+    .concat(pieceBoxes(query.thumb, MIN_KEPT_SMALL_COPY).map((found) => ({ q: query.thumb, found })));
   const sw = (sb.x1 - sb.x0) * ks;
   const sh = (sb.y1 - sb.y0) * ks;
   const sh8 = signaturesOfBox(stored.thumb, sb)[0]!;
