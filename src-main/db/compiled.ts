@@ -62,6 +62,6 @@ export function textKeysIn(dialect: DialectName, from = 1): string {
   return dialect === 'sqlite' ? '(SELECT value FROM json_each(?))' : `(SELECT unnest(CAST($${from} AS text[])))`;
 }
 
-/** The one parameter textKeysIn binds: a JSON array on SQLite, an array on PostgreSQL. */
-export const textKeysParam = (dialect: DialectName, keys: readonly string[]): unknown =>
+/** The one parameter an IN list of keys binds (textKeysIn, deadlines' ids): a JSON array on SQLite, an array on PostgreSQL. */
+export const keysParam = (dialect: DialectName, keys: readonly (string | number)[]): unknown =>
   dialect === 'sqlite' ? JSON.stringify(keys) : keys;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { canonicalEventV1, canonicalJsonV1, type ChainedContentV1 } from '../../../migrations/audit-chain-v1';
 import { AppFailure } from '../../contract/errors';
 import { chunks, insertRows, keysIn, type RowTable } from '../batch';
-import { queryRows, textKeysIn, textKeysParam } from '../compiled';
+import { queryRows, textKeysIn, keysParam } from '../compiled';
 import { dialectOf, type DialectName } from '../dialect';
 import type { WriteTx } from '../tx';
 
@@ -122,7 +122,7 @@ async function chainHeads(tx: WriteTx, caseIds: string[]): Promise<Map<string, {
   const dialect = dialectOf(tx);
   for (const ids of chunks(caseIds, 500)) {
     const rows = await queryRows<{ case_id: string; seq: number; hash: string | null }>(tx, CHAIN_HEADS[dialect], [
-      textKeysParam(dialect, ids),
+      keysParam(dialect, ids),
     ]);
     for (const r of rows) heads.set(r.case_id, { seq: Number(r.seq), hash: r.hash });
   }

@@ -6,7 +6,7 @@ import { OPEN_STATUSES } from '../../contract/domain';
 import { chunks, groupBy, insertChunked, insertObjects, keysIn } from '../batch';
 import type { Database } from '../schema';
 import type { WriteTx } from '../tx';
-import { execute, executeCount, queryRows, textKeysIn, textKeysParam } from '../compiled';
+import { execute, executeCount, queryRows, textKeysIn, keysParam } from '../compiled';
 import { dialectOf, type DialectName } from '../dialect';
 import { insertChainedEvents, type Bound, type EventToChain } from './audit-chain';
 import { recordCaseChangesRisk } from './risk/updates';
@@ -102,7 +102,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
     )) {
       const one = ids.length === 1;
       const text = caseUpdateText(dialect, columns, one);
-      const updated = await executeCount(tx, text, [...values, one ? ids[0]! : textKeysParam(dialect, ids), version]);
+      const updated = await executeCount(tx, text, [...values, one ? ids[0]! : keysParam(dialect, ids), version]);
       if (updated !== ids.length) throw new ConcurrentUpdate(`case ${ids.join(', ')} changed under us`);
     }
   }
@@ -138,7 +138,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
       MAX_IDS,
     ))
       // Every sweep chunk expires requests: a precompiled statement (db/compiled.ts).
-      await execute(tx, REQUEST_UPDATE[dialect], [group[0]!.status, group[0]!.resolved_at, textKeysParam(dialect, ids)]);
+      await execute(tx, REQUEST_UPDATE[dialect], [group[0]!.status, group[0]!.resolved_at, keysParam(dialect, ids)]);
 
   // Proposals and appeals: one row per case, written whole when it changed (insert or replace).
   const proposals = changes
@@ -428,7 +428,7 @@ async function syncDeadlinesOf(tx: WriteTx, cases: Array<{ caseId: string; wante
     // Precompiled text (db/compiled.ts): read in every sweep transaction.
     const dialect = dialectOf(tx);
     const rows = await queryRows<{ id: number; case_id: string; key: string; due_at: number }>(tx, PENDING_DEADLINES[dialect], [
-      textKeysParam(dialect, ids),
+      keysParam(dialect, ids),
     ]);
     for (const r of rows) {
       const list = pendingOf.get(r.case_id);

@@ -15,7 +15,7 @@ import type {
 import type { CaseState, Decision, ProposalOption } from '../../engine/state';
 import type { Selectable } from 'kysely';
 import { chunks, groupBy } from '../batch';
-import { queryRows, textKeysIn, textKeysParam } from '../compiled';
+import { queryRows, textKeysIn, keysParam } from '../compiled';
 import { dialectOf, type DialectName } from '../dialect';
 import type { Database } from '../schema';
 import type { Reader } from '../tx';
@@ -65,10 +65,10 @@ const LOAD_TEXTS = { sqlite: loadTexts('sqlite'), postgres: loadTexts('postgres'
 async function loadChunk(tx: Reader, ids: string[], out: Map<string, CaseState & { version: number }>): Promise<void> {
   const dialect = dialectOf(tx);
   const t = LOAD_TEXTS[dialect];
-  const cases = await queryRows<CaseStateRow>(tx, t.cases, [textKeysParam(dialect, ids)]);
+  const cases = await queryRows<CaseStateRow>(tx, t.cases, [keysParam(dialect, ids)]);
   if (!cases.length) return;
   const found = [
-    textKeysParam(
+    keysParam(
       dialect,
       cases.map((c) => c.id),
     ),

@@ -1,5 +1,5 @@
 import { keysIn } from '../batch';
-import { queryRows } from '../compiled';
+import { keysParam, queryRows } from '../compiled';
 import { dialectOf } from '../dialect';
 import type { Reader, WriteTx } from '../tx';
 
@@ -45,7 +45,7 @@ export async function claimDeadlines(tx: WriteTx, ids: number[], now: number): P
     ).map((r) => r.id);
     if (!ids.length) return new Set();
   }
-  return new Set((await queryRows<{ id: number }>(tx, CLAIM[dialectOf(tx)], [now, idsParam(tx, ids)])).map((r) => r.id));
+  return new Set((await queryRows<{ id: number }>(tx, CLAIM[dialectOf(tx)], [now, keysParam(dialectOf(tx), ids)])).map((r) => r.id));
 }
 
 /** claimDeadlines' UPDATE as text (run on every sweep chunk: no query building), the ids bound as one value. */
@@ -55,7 +55,6 @@ const CLAIM = {
   postgres: `UPDATE deadlines SET fired_at = $1 WHERE id IN (SELECT unnest(CAST($2 AS bigint[])))
     AND fired_at IS NULL AND cancelled_at IS NULL RETURNING id`,
 } as const;
-const idsParam = (tx: WriteTx, ids: number[]): unknown => (dialectOf(tx) === 'sqlite' ? JSON.stringify(ids) : ids);
 
 /** Claims one row where still pending; false when someone else took it. */
 export async function claimDeadline(tx: WriteTx, id: number, now: number): Promise<boolean> {

@@ -15,7 +15,7 @@ import { feedEventsOf, needsLetters, type FeedEvent, type FeedLetters, type Lett
 import type { Decision } from '../../engine/state';
 import { chunks, insertChunked } from '../batch';
 import { dialectOf } from '../dialect';
-import { queryRows, textKeysIn, textKeysParam } from '../compiled';
+import { queryRows, textKeysIn, keysParam } from '../compiled';
 import type { WriteTx } from '../tx';
 import type { CaseChange } from './case-write';
 import { currentPolicy } from './policy';
@@ -66,7 +66,7 @@ export async function feedsOfCases(tx: WriteTx, caseIds: string[]): Promise<Map<
   }
   const dialect = dialectOf(tx);
   for (const ids of chunks(caseIds, 500))
-    for (const r of await queryRows<{ case_id: string; feed_id: string }>(tx, FEEDS_OF[dialect], [textKeysParam(dialect, ids)]))
+    for (const r of await queryRows<{ case_id: string; feed_id: string }>(tx, FEEDS_OF[dialect], [keysParam(dialect, ids)]))
       owner.set(r.case_id, r.feed_id);
   return owner;
 }

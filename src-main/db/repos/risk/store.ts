@@ -15,7 +15,7 @@ import {
 } from '../../../engine/risk';
 import { chunks, keysIn, upsertObjects } from '../../batch';
 import { dialectOf, type DialectName } from '../../dialect';
-import { queryRows, textKeysIn, textKeysParam } from '../../compiled';
+import { queryRows, textKeysIn, keysParam } from '../../compiled';
 import type { BuyerRiskTable, Database } from '../../schema';
 import type { WriteTx } from '../../tx';
 import { setCaseScores } from './case-scores';
@@ -406,7 +406,7 @@ export class DbRiskStore implements RiskStore {
     const out: R[] = [];
     for (const chunk of chunks(ids, MAX_IDS)) {
       const text = `select ${columns} from "${table}" where "${key}" in ${textKeysIn(this.dialect)}${lock && this.lock ? ' for update' : ''}`;
-      for (const r of await queryRows<R>(this.tx, text, [textKeysParam(this.dialect, chunk)])) out.push(r);
+      for (const r of await queryRows<R>(this.tx, text, [keysParam(this.dialect, chunk)])) out.push(r);
     }
     return out;
   }
