@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { dialectOf } from './dialect-helpers';
+import { dialectOf, dropColumns } from './dialect-helpers';
 
 /**
  * Frozen once released: the queue's sort by buyer risk as an index walk (issue 17, at 1M cases).
@@ -62,5 +62,5 @@ export async function createRiskIndexes(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   for (const name of ['cases_queue_by_risk', 'cases_open_by_risk', 'cases_by_risk'])
     await sql`DROP INDEX IF EXISTS ${sql.raw(name)}`.execute(db);
-  await db.schema.alterTable('cases').dropColumn('buyer_score').execute();
+  await dropColumns(db, 'cases', ['buyer_score']);
 }

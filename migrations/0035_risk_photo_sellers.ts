@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { dropColumns } from './dialect-helpers';
 
 /**
  * Frozen once released: a seller's listing photo is not a shared photo, and the buyer's order
@@ -38,7 +39,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const c of ['hist_delivered', 'hist_orders']) await db.schema.alterTable('buyer_risk').dropColumn(c).execute();
-  for (const c of ['orders_since', 'orders_delivered', 'orders_placed']) await db.schema.alterTable('accounts').dropColumn(c).execute();
-  for (const c of ['linked', 'seller_overflow', 'sellers']) await db.schema.alterTable('risk_photos').dropColumn(c).execute();
+  await dropColumns(db, 'buyer_risk', ['hist_delivered', 'hist_orders']);
+  await dropColumns(db, 'accounts', ['orders_since', 'orders_delivered', 'orders_placed']);
+  await dropColumns(db, 'risk_photos', ['linked', 'seller_overflow', 'sellers']);
 }

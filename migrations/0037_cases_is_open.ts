@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { dialectOf } from './dialect-helpers';
+import { dialectOf, dropColumns } from './dialect-helpers';
 
 /**
  * Frozen once released: "open" as a column of its own, so the open-only indexes are left alone
@@ -70,7 +70,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     await sql`DROP TRIGGER IF EXISTS cases_is_open_insert`.execute(db);
     await sql`DROP TRIGGER IF EXISTS cases_is_open_update`.execute(db);
   }
-  await db.schema.alterTable('cases').dropColumn('is_open').execute();
+  await dropColumns(db, 'cases', ['is_open']);
   await createOpenIndexes(db, sql.raw(`WHERE status NOT IN ${CLOSED}`));
   await sql`CREATE INDEX cases_by_assignee ON cases (assignee_id, status, next_due_at)`.execute(db);
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { dropColumns } from './dialect-helpers';
 
 /**
  * Frozen once released: when each buyer's account was opened, where the buyer-risk update and
@@ -16,5 +17,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('buyer_risk').dropColumn('created_at').execute();
+  await dropColumns(db, 'buyer_risk', ['created_at']);
 }

@@ -38,3 +38,25 @@ export async function makeAppendOnly(db: Kysely<any>, table: string): Promise<vo
       .execute(db);
   }
 }
+
+/**
+ * Drops columns of a table, for a migration's `down`. On SQLite, `ALTER TABLE … DROP COLUMN`
+ * re-parses every trigger of the schema and refuses the report triggers of 0028 (their upserts
+ * name the target `AS f`, which its check cannot resolve: "no such column: f.decided"), so the
+ * triggers are set aside, the columns dropped and the triggers put back from their stored text,
+ * all inside the migration's transaction. A trigger that used a dropped column fails to come
+ * back, and so fails the migration, as it should. PostgreSQL drops the columns directly.
+ */
+export async function dropColumns(db: Kysely<any>, table: string, columns: string[]): Promise<void> {
+  if (dialectOf(db) !== 'sqlite') {
+    for (const c of columns) await db.schema.alterTable(table).dropColumn(c).execute();
+    return;
+  }
+  const { rows } = await sql<{
+    name: string;
+    sql: string;
+  }>`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY rowid`.execute(db);
+  for (const t of rows) await sql.raw(`DROP TRIGGER "${t.name.replace(/"/g, '""')}"`).execute(db);
+  for (const c of columns) await db.schema.alterTable(table).dropColumn(c).execute();
+  for (const t of rows) await sql.raw(t.sql).execute(db);
+}
