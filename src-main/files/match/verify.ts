@@ -42,7 +42,11 @@ export const MAX_CHROMA_DIFFERENCE = 6;
  */
 export const MAX_LUMA_DIFFERENCE = 10;
 export const MAX_LUMA_DIFFERENCE_COLOURLESS = 8;
-/** …and the same over 3 × 3 averages of both (what a print averages to: stripes of one colour are not checks of two). */
+/**
+ * …and the same over 3 × 3 averages of both (what a print averages to: stripes of one colour
+ * are not checks of two); the chroma less a share of a print finer than the stored pixels
+ * where both show it (thumb.ts, PRINT_ALIASING: the stored thumb aliases it).
+ */
 export const MAX_COARSE_CHROMA_DIFFERENCE = 6;
 export const MAX_COARSE_LUMA_DIFFERENCE = 12;
 /**
