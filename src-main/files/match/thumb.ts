@@ -190,6 +190,12 @@ export interface Agreement {
    */
   coarseLuma: number;
   coarseChroma: number | null;
+  /**
+   * The 3 × 3 chroma difference with a fine print's aliasing forgiven (PRINT_ALIASING), what the
+   * limit judges; `coarseChroma` as measured is what ranks placements, so a placement is chosen
+   * as before and only its verdict can change, from refused to verified.
+   */
+  printChroma: number | null;
   /** Share of the stored thumb the new picture covers. */
   overlap: number;
   /**
@@ -283,7 +289,18 @@ export function alignedAgreement(
     }
   const overlap = (inside + ignored) / ((s.w - 4) * (s.h - 4));
   if (inside < 16)
-    return { edges: 0, chroma: null, luma: 255, pointLuma: 255, coarseLuma: 255, coarseChroma: null, overlap, lighter: 0, darker: 0 };
+    return {
+      edges: 0,
+      chroma: null,
+      luma: 255,
+      pointLuma: 255,
+      coarseLuma: 255,
+      coarseChroma: null,
+      printChroma: null,
+      overlap,
+      lighter: 0,
+      darker: 0,
+    };
   const m = inside;
   const cov = sxy / m - (sx / m) * (sy / m);
   const vq = sxx / m - (sx / m) ** 2;
@@ -396,7 +413,7 @@ function coarseDifference(
   /** Whether a fine print's aliasing is forgiven (PRINT_ALIASING): the pixels agree as a copy's do. */
   aliasing: boolean,
   step: { ux: number; uy: number; vx: number; vy: number },
-): { coarseLuma: number; coarseChroma: number | null; lighter: number; darker: number } {
+): { coarseLuma: number; coarseChroma: number | null; printChroma: number | null; lighter: number; darker: number } {
   const { w, h } = s;
   const n = w * h;
   const planes = fit.cgain === null ? 1 : 3;
@@ -478,6 +495,8 @@ function coarseDifference(
   const chroma: number[] = [];
   const focusLuma: number[] = [];
   const focusChroma: number[] = [];
+  const printChroma: number[] = [];
+  const focusPrintChroma: number[] = [];
   let lighter = 0;
   let darker = 0;
   for (let v = 2; v < h - 2; v++)
@@ -500,7 +519,7 @@ function coarseDifference(
           if (planes === 3) bestC = Math.min(bestC, Math.hypot(Am[1]![j]! - Sm[1]![i]!, Am[2]![j]! - Sm[2]![i]!));
         }
       if (bestL === Infinity) continue;
-      if (phase && phase[i]! > 0) bestC = Math.max(0, bestC - PRINT_ALIASING * phase[i]!);
+      const printC = phase ? Math.max(0, bestC - PRINT_ALIASING * phase[i]!) : bestC;
       const inFocus = !focus || (u >= focus.x0 - 1 && u <= focus.x1 && v >= focus.y0 - 1 && v <= focus.y1);
       luma.push(bestL);
       if (bestL > INK_DIFFERENCE) {
@@ -508,14 +527,17 @@ function coarseDifference(
         else darker++;
       }
       chroma.push(bestC);
+      printChroma.push(printC);
       if (inFocus) {
         focusLuma.push(bestL);
         focusChroma.push(bestC);
+        focusPrintChroma.push(printC);
       }
     }
   return {
     coarseLuma: Math.max(percentile(luma, 0.9), percentile(focusLuma, 0.9)),
     coarseChroma: planes === 1 ? null : Math.max(percentile(chroma, 0.9), percentile(focusChroma, 0.9)),
+    printChroma: planes === 1 ? null : Math.max(percentile(printChroma, 0.9), percentile(focusPrintChroma, 0.9)),
     lighter: lighter / Math.max(1, luma.length),
     darker: darker / Math.max(1, luma.length),
   };
