@@ -8,10 +8,12 @@ import { verifySamePhoto } from '../../src-main/files/match/verify';
  * Framed copies of small products that verification refused (tuning seeds, README "Photo
  * matching"): a phone screenshot whose black or white frame made a coloured product look
  * colourless (1023), products with too few corners whose box overlay was a pixel off (1009,
- * 1077, 2015). Each is the generated product shot and its 'border' edit, verified directly.
+ * 1077, 2015), a padded copy of a fine dotted print whose 3 × 3 colour averages alias at
+ * another phase than the stored thumb's (1007: 7.3 against 6 before PRINT_ALIASING). Each is
+ * the generated product shot and its 'border' edit, verified directly.
  */
 describe('verification of bordered and screenshot copies', () => {
-  for (const seed of [1023, 1009, 1077, 2015])
+  for (const seed of [1023, 1009, 1077, 2015, 1007])
     it(`verifies the border edit of product ${seed} as its original`, async () => {
       const original = await productPhoto(seed);
       const stored = await analyseForMatching(original);

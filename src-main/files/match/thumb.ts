@@ -190,6 +190,12 @@ export interface Agreement {
    */
   coarseLuma: number;
   coarseChroma: number | null;
+  /**
+   * The 3 × 3 chroma difference with a fine print's aliasing forgiven (PRINT_ALIASING), what the
+   * limit judges; `coarseChroma` as measured is what ranks placements, so a placement is chosen
+   * as before and only its verdict can change, from refused to verified.
+   */
+  printChroma: number | null;
   /** Share of the stored thumb the new picture covers. */
   overlap: number;
   /**
@@ -283,7 +289,18 @@ export function alignedAgreement(
     }
   const overlap = (inside + ignored) / ((s.w - 4) * (s.h - 4));
   if (inside < 16)
-    return { edges: 0, chroma: null, luma: 255, pointLuma: 255, coarseLuma: 255, coarseChroma: null, overlap, lighter: 0, darker: 0 };
+    return {
+      edges: 0,
+      chroma: null,
+      luma: 255,
+      pointLuma: 255,
+      coarseLuma: 255,
+      coarseChroma: null,
+      printChroma: null,
+      overlap,
+      lighter: 0,
+      darker: 0,
+    };
   const m = inside;
   const cov = sxy / m - (sx / m) * (sy / m);
   const vq = sxx / m - (sx / m) ** 2;
@@ -355,12 +372,28 @@ export function alignedAgreement(
         if (chromaOk) focusChroma.push(bestC);
       }
     }
+  const chroma = chromaOk ? Math.max(percentile(chromaDiffs, 0.9), percentile(focusChroma, 0.9)) : null;
   return {
     edges: vq > 0 && vs > 0 ? cov / Math.sqrt(vq * vs) : 0,
-    chroma: chromaOk ? Math.max(percentile(chromaDiffs, 0.9), percentile(focusChroma, 0.9)) : null,
+    chroma,
     luma: Math.max(percentile(lumaDiffs, 0.9), percentile(focusLuma, 0.9)),
     pointLuma: Math.max(percentile(pointLuma, 0.9), percentile(focusPointLuma, 0.9)),
-    ...coarseDifference(q, s, QX, QY, { gain, offset, cgain: chromaOk ? cgain : null, top }, focus),
+    ...coarseDifference(
+      q,
+      s,
+      QX,
+      QY,
+      { gain, offset, cgain: chromaOk ? cgain : null, top },
+      focus,
+      chroma !== null && chroma <= PRINT_MAX_CHROMA,
+      {
+        // One stored pixel to the right and one down, in the new thumb's pixels (for PRINT_ALIASING).
+        ux: ((sim.a / det) * kq) / ks,
+        uy: ((-sim.b / det) * kq) / ks,
+        vx: ((sim.b / det) * kq) / ks,
+        vy: ((sim.a / det) * kq) / ks,
+      },
+    ),
     overlap,
   };
 }
@@ -376,8 +409,11 @@ function coarseDifference(
   QX: Float32Array,
   QY: Float32Array,
   fit: { gain: number; offset: number; cgain: number | null; top: Float32Array | null },
-  focus?: { x0: number; y0: number; x1: number; y1: number },
-): { coarseLuma: number; coarseChroma: number | null; lighter: number; darker: number } {
+  focus: { x0: number; y0: number; x1: number; y1: number } | undefined,
+  /** Whether a fine print's aliasing is forgiven (PRINT_ALIASING): the pixels agree as a copy's do. */
+  aliasing: boolean,
+  step: { ux: number; uy: number; vx: number; vy: number },
+): { coarseLuma: number; coarseChroma: number | null; printChroma: number | null; lighter: number; darker: number } {
   const { w, h } = s;
   const n = w * h;
   const planes = fit.cgain === null ? 1 : 3;
@@ -422,6 +458,32 @@ function coarseDifference(
   };
   const Am = A.map(mean);
   const Sm = S.map(mean);
+  // How far the new picture's 3 × 3 chroma averages move when it is sampled half a stored pixel
+  // to either side: what a fine print's averages are known to (PRINT_ALIASING).
+  let phase: Float32Array | null = null;
+  if (fit.cgain !== null && aliasing) {
+    phase = new Float32Array(n);
+    for (const [du, dv] of [
+      [-0.5, 0],
+      [0.5, 0],
+      [0, -0.5],
+      [0, 0.5],
+    ] as const) {
+      const B = [new Float32Array(n), new Float32Array(n)];
+      for (let i = 0; i < n; i++) {
+        if (!valid[i]) continue;
+        const x = Math.min(q.w - 1, Math.max(0, QX[i]! + du * step.ux + dv * step.vx));
+        const y = Math.min(q.h - 1, Math.max(0, QY[i]! + du * step.uy + dv * step.vy));
+        B[0]![i] = fit.cgain * (bilinear(q.cb, q.w, q.h, x, y) - 128);
+        B[1]![i] = fit.cgain * (bilinear(q.cr, q.w, q.h, x, y) - 128);
+      }
+      const [Bb, Br] = B.map(mean);
+      for (let i = 0; i < n; i++) {
+        const d = Math.hypot(Bb![i]! - Am[1]![i]!, Br![i]! - Am[2]![i]!);
+        if (d > phase[i]!) phase[i] = d;
+      }
+    }
+  }
   // 3 × 3 windows of the new picture holding a burnt-out pixel: the photo may be lighter there, not darker.
   const burntNear = new Uint8Array(n);
   for (let v = 1; v < h - 1; v++)
@@ -433,6 +495,8 @@ function coarseDifference(
   const chroma: number[] = [];
   const focusLuma: number[] = [];
   const focusChroma: number[] = [];
+  const printChroma: number[] = [];
+  const focusPrintChroma: number[] = [];
   let lighter = 0;
   let darker = 0;
   for (let v = 2; v < h - 2; v++)
@@ -455,6 +519,7 @@ function coarseDifference(
           if (planes === 3) bestC = Math.min(bestC, Math.hypot(Am[1]![j]! - Sm[1]![i]!, Am[2]![j]! - Sm[2]![i]!));
         }
       if (bestL === Infinity) continue;
+      const printC = phase ? Math.max(0, bestC - PRINT_ALIASING * phase[i]!) : bestC;
       const inFocus = !focus || (u >= focus.x0 - 1 && u <= focus.x1 && v >= focus.y0 - 1 && v <= focus.y1);
       luma.push(bestL);
       if (bestL > INK_DIFFERENCE) {
@@ -462,18 +527,40 @@ function coarseDifference(
         else darker++;
       }
       chroma.push(bestC);
+      printChroma.push(printC);
       if (inFocus) {
         focusLuma.push(bestL);
         focusChroma.push(bestC);
+        focusPrintChroma.push(printC);
       }
     }
   return {
     coarseLuma: Math.max(percentile(luma, 0.9), percentile(focusLuma, 0.9)),
     coarseChroma: planes === 1 ? null : Math.max(percentile(chroma, 0.9), percentile(focusChroma, 0.9)),
+    printChroma: planes === 1 ? null : Math.max(percentile(printChroma, 0.9), percentile(focusPrintChroma, 0.9)),
     lighter: lighter / Math.max(1, luma.length),
     darker: darker / Math.max(1, luma.length),
   };
 }
+
+/**
+ * The share of the phase spread (how far the new picture's 3 × 3 chroma averages move when it is
+ * sampled half a stored pixel to either side) by which the two pictures' 3 × 3 chroma averages
+ * may differ. A print finer than two stored pixels (1007's dots: a period of ~1.6) is aliased by
+ * the stored thumb's 2 × 2 reduction into a slow false pattern, and the new picture, laid over
+ * through a transform known to half a stored pixel, aliases it at another phase: the 3 × 3
+ * chroma of 1007's padded copy varies from 5.4 to 15.7 over shifts of a stored pixel and 2 % of
+ * scale (7.3 as placed, against MAX_COARSE_CHROMA_DIFFERENCE 6; 0.1 with this share forgiven).
+ * A plain area averages alike at every phase and keeps the full limit.
+ */
+const PRINT_ALIASING = 0.5;
+/**
+ * …only where the pixels agree as a copy's do: the half-pixel-range chroma (`Agreement.chroma`)
+ * at most this. 1007's padded copy: 0.4. Two striped balls of other colours (3037 and 3043,
+ * 9 corners agreeing at scale 0.69) are at 3.7, and their 3 × 3 chroma, 6.4, just over the
+ * limit, is all that refuses them: a phase spread forgiven there links them.
+ */
+const PRINT_MAX_CHROMA = 1.5;
 
 /** A channel (0–255) at or above this in the new picture is taken as burnt out (a brightened copy clips). */
 const CLIPPED = 250;

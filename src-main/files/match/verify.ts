@@ -42,7 +42,11 @@ export const MAX_CHROMA_DIFFERENCE = 6;
  */
 export const MAX_LUMA_DIFFERENCE = 10;
 export const MAX_LUMA_DIFFERENCE_COLOURLESS = 8;
-/** …and the same over 3 × 3 averages of both (what a print averages to: stripes of one colour are not checks of two). */
+/**
+ * …and the same over 3 × 3 averages of both (what a print averages to: stripes of one colour
+ * are not checks of two); the chroma less a share of a print finer than the stored pixels
+ * where both show it (thumb.ts, PRINT_ALIASING: the stored thumb aliases it).
+ */
 export const MAX_COARSE_CHROMA_DIFFERENCE = 6;
 export const MAX_COARSE_LUMA_DIFFERENCE = 12;
 /**
@@ -100,7 +104,7 @@ export interface Verdict {
   chroma: number | null;
   /** 90th-percentile luma difference after one gain and offset (255 when not checked). */
   luma: number;
-  /** The same over 3 × 3 averages of both (0–255; null: no colour; 255: not checked). */
+  /** The same over 3 × 3 averages of both (0–255; null: no colour; 255: not checked); the chroma as judged (`Agreement.printChroma`). */
   coarseChroma: number | null;
   coarseLuma: number;
   /** Share of the overlap left out as drawn over (a watermark), when that is what let the match through. */
@@ -307,7 +311,7 @@ function verifyOne(q: Features, qThumb: Thumb, s: PhotoPrint, mirrored: boolean)
     a.coarseLuma <= MAX_COARSE_LUMA_DIFFERENCE &&
     (a.chroma === null
       ? a.pointLuma <= MAX_LUMA_DIFFERENCE_COLOURLESS
-      : a.chroma <= MAX_CHROMA_DIFFERENCE && a.luma <= MAX_LUMA_DIFFERENCE && (a.coarseChroma ?? 0) <= MAX_COARSE_CHROMA_DIFFERENCE);
+      : a.chroma <= MAX_CHROMA_DIFFERENCE && a.luma <= MAX_LUMA_DIFFERENCE && (a.printChroma ?? 0) <= MAX_COARSE_CHROMA_DIFFERENCE);
   const badness = (a: Agreement) => a.luma + (a.chroma ?? 0) + a.coarseLuma + (a.coarseChroma ?? 0);
   let agree = alignedAgreement(qThumb, q.width, s.thumb, s.features.width, sim, box);
   let placed = sim;
@@ -350,7 +354,7 @@ function verifyOne(q: Features, qThumb: Thumb, s: PhotoPrint, mirrored: boolean)
   verdict.chroma = agree.chroma === null ? null : Math.round(agree.chroma * 10) / 10;
   verdict.luma = Math.round(agree.luma * 10) / 10;
   verdict.coarseLuma = Math.round(agree.coarseLuma * 10) / 10;
-  verdict.coarseChroma = agree.coarseChroma === null ? null : Math.round(agree.coarseChroma * 10) / 10;
+  verdict.coarseChroma = agree.printChroma === null ? null : Math.round(agree.printChroma * 10) / 10;
   verdict.same = passes(agree);
   verdict.twoWayInk = Math.round(Math.min(agree.lighter, agree.darker) * 1000) / 1000;
   return verdict;
@@ -462,7 +466,7 @@ function verifyByBoxes(query: QueryPrint, stored: PhotoPrint): Verdict | null {
         g.edges >= BOX_MIN_EDGE_AGREEMENT &&
         (g.chroma === null ? g.pointLuma : g.luma) <= BOX_MAX_DIFFERENCE &&
         g.coarseLuma <= BOX_MAX_DIFFERENCE &&
-        (g.chroma === null || (g.chroma <= BOX_MAX_CHROMA_DIFFERENCE && (g.coarseChroma ?? 0) <= MAX_COARSE_CHROMA_DIFFERENCE));
+        (g.chroma === null || (g.chroma <= BOX_MAX_CHROMA_DIFFERENCE && (g.printChroma ?? 0) <= MAX_COARSE_CHROMA_DIFFERENCE));
       let agree = overlay(sim);
       if (!boxPasses(agree) && boxNearMiss(agree)) {
         // A box found on a 64-px thumb is off by up to a pixel at each side, a few per cent of a
@@ -493,7 +497,7 @@ function verifyByBoxes(query: QueryPrint, stored: PhotoPrint): Verdict | null {
           edges: Math.round(agree.edges * 1000) / 1000,
           chroma: agree.chroma === null ? null : Math.round(agree.chroma * 10) / 10,
           luma: Math.round(agree.luma * 10) / 10,
-          coarseChroma: agree.coarseChroma === null ? null : Math.round(agree.coarseChroma * 10) / 10,
+          coarseChroma: agree.printChroma === null ? null : Math.round(agree.printChroma * 10) / 10,
           coarseLuma: Math.round(agree.coarseLuma * 10) / 10,
         };
     }
