@@ -28,6 +28,7 @@ import * as m0036 from './0036_mine_by_risk_index';
 import * as m0037 from './0037_cases_is_open';
 import * as m0038 from './0038_queue_counts_every_shard';
 import * as m0040 from './0040_buyer_risk_created';
+import * as m0042 from './0042_fewer_status_indexes';
 
 /**
  * Static imports (not a folder scan) so tsx, vitest and the Electron bundle all see the
@@ -63,4 +64,5 @@ export const migrations: Record<string, Migration> = {
   '0037_cases_is_open': m0037,
   '0038_queue_counts_every_shard': m0038,
   '0040_buyer_risk_created': m0040,
+  '0042_fewer_status_indexes': m0042,
 };

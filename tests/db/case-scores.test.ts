@@ -126,7 +126,8 @@ describe.each(DIALECTS)('the case’s copy of its buyer’s score on $name', ({ 
 
   it('is filled by migration 0034’s backfill on a database that had cases and scores before it', async () => {
     // The state before 0034: every case at the column's default, no risk index.
-    for (const name of ['cases_queue_by_risk', 'cases_open_by_risk', 'cases_by_risk']) await sql`DROP INDEX ${sql.raw(name)}`.execute(db);
+    for (const name of ['cases_escalated_by_risk', 'cases_open_by_risk', 'cases_by_risk'])
+      await sql`DROP INDEX ${sql.raw(name)}`.execute(db);
     await sql`UPDATE cases SET buyer_score = -1`.execute(db);
     // A buyer never scored keeps -1.
     const [unscored] = (await db.selectFrom('buyer_risk').select('buyer_id').orderBy('buyer_id').limit(1).execute()).map((r) => r.buyer_id);

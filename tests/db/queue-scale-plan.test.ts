@@ -58,12 +58,12 @@ describe('counts and "All open" plans on SQLite', () => {
     expect(judgePlan(plan, 'cases_open_by_escalation')).toEqual({ ok: true, problems: [] });
   });
 
-  it('counts from queue_counts; only the overdue count reads cases, one assignee through cases_mine_overdue', async () => {
+  it('counts from queue_counts; only the overdue count reads cases, one assignee through cases_mine_by_risk', async () => {
     const plans = await countPlans(db);
     const onCases = plans.filter((p) => /from "cases"/i.test(p.sql));
     expect(onCases).toHaveLength(1);
     expect(onCases[0]!.sql).toMatch(/"assignee_id" = \?/);
-    expect(onCases[0]!.plan.join('\n')).toMatch(/INDEX cases_mine_overdue/);
+    expect(onCases[0]!.plan.join('\n')).toMatch(/INDEX cases_mine_by_risk/);
     for (const p of plans.filter((x) => /from "queue_counts"/i.test(x.sql))) expect(p.plan.join('\n')).not.toMatch(/\bcases\b(?!_)/);
   });
 });
@@ -88,7 +88,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('counts and "All open" plans on 
 
   it('walks the sort’s own index for a sorted page (issue 17: server-side sort), with no sort step', async () => {
     for (const [q, index] of [
-      [{ scope: 'unassigned' as const, limit: 50, sort: { by: 'claim' as const, dir: 'desc' as const } }, 'cases_queue_by_claim'],
+      [{ scope: 'unassigned' as const, limit: 50, sort: { by: 'claim' as const, dir: 'desc' as const } }, 'cases_escalated_by_claim'],
       [{ ...ALL_OPEN, sort: { by: 'claim' as const, dir: 'asc' as const } }, 'cases_open_by_claim'],
       [{ ...ALL_OPEN, sort: { by: 'deadline' as const, dir: 'asc' as const } }, 'cases_open_by_deadline'],
       [{ ...ALL_OPEN, sort: { by: 'escalated' as const, dir: 'desc' as const } }, 'cases_open_by_escalation'],
@@ -112,8 +112,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('counts and "All open" plans on 
     await sql`ANALYZE cases`.execute(db);
     // Each tab shape walks its own risk index (migrations/0034), either way, with no sort step.
     for (const [q, index] of [
-      [{ scope: 'unassigned' as const, limit: 50, sort: { by: 'risk' as const, dir: 'desc' as const } }, 'cases_queue_by_risk'],
-      [{ scope: 'unassigned' as const, limit: 50, sort: { by: 'risk' as const, dir: 'asc' as const } }, 'cases_queue_by_risk'],
+      [{ scope: 'unassigned' as const, limit: 50, sort: { by: 'risk' as const, dir: 'desc' as const } }, 'cases_escalated_by_risk'],
+      [{ scope: 'unassigned' as const, limit: 50, sort: { by: 'risk' as const, dir: 'asc' as const } }, 'cases_escalated_by_risk'],
       [{ ...ALL_OPEN, sort: { by: 'risk' as const, dir: 'desc' as const } }, 'cases_open_by_risk'],
       [{ ...ALL_OPEN, sort: { by: 'risk' as const, dir: 'asc' as const } }, 'cases_open_by_risk'],
       [
@@ -165,11 +165,11 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('counts and "All open" plans on 
     // bm1 has only closed cases in the fill, bm5 has 300 open ones among its 1,000.
     for (const me of ['bm1', 'bm5']) {
       const plans = await countPlans(db, me);
-      // The counters: no query on the cases but the one for this assignee's overdue cases, through cases_mine_overdue.
+      // The counters: no query on the cases but the one for this assignee's overdue cases, through cases_mine_by_risk (migrations/0042).
       const onCases = plans.filter((p) => /from "cases"/i.test(p.sql));
       expect(onCases).toHaveLength(1);
       expect(onCases[0]!.sql).toMatch(/"assignee_id" = \$1/);
-      expect(onCases[0]!.plan.join('\n')).toMatch(/Index Scan on cases_mine_overdue|Index Scan using cases_mine_overdue/);
+      expect(onCases[0]!.plan.join('\n')).toMatch(/Index Scan on cases_mine_by_risk|Index Scan using cases_mine_by_risk/);
     }
     const plans = await countPlans(db);
     for (const p of plans.filter((x) => /from "queue_counts"/i.test(x.sql))) expect(p.plan.join('\n')).not.toMatch(/on cases\b/);
@@ -179,14 +179,14 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('counts and "All open" plans on 
     expect(counts.byStatus.closed! + counts.byStatus.final!).toBe(21_000);
   });
 
-  it('reads "Mine" and "Mine, overdue" through cases_mine_overdue (open cases only), never the closed history', async () => {
+  it('reads "Mine" and "Mine, overdue" through cases_mine_by_risk (open cases only), never the closed history', async () => {
     for (const q of [
       { scope: 'mine' as const, limit: 50 },
       { scope: 'mine' as const, limit: 50, overdue: true },
     ]) {
       const { plan } = await planOfFirstQuery(db, (d) => queuePage(d, q, 'bm5', NOW));
       const text = plan.join('\n');
-      expect(text).toMatch(/Index Scan on cases_mine_overdue|Index Scan using cases_mine_overdue/);
+      expect(text).toMatch(/Index Scan on cases_mine_by_risk|Index Scan using cases_mine_by_risk/);
       expect(text).not.toMatch(/cases_by_assignee|Seq Scan on cases/);
     }
     // What the index answers: bm5's 300 open cases, none overdue in the fill (no deadlines there).

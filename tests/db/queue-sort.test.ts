@@ -166,6 +166,28 @@ describe.each(DIALECTS)('queue sort on $name', ({ url }) => {
     expect(byDeadline.slice(firstWithout).every((r) => r.nextDeadlineAt === null)).toBe(true);
   });
 
+  it('sorts one state by claim, deadline or risk, open or closed, windowed or not (migrations/0042)', async () => {
+    // No (status, key) index but by escalation: escalated walks its own indexes, another state the
+    // open cases' or every case's index of the sort with the state as a filter, in a window.
+    for (const status of ['escalated', 'in_review', 'awaiting_evidence', 'closed'] as const) {
+      const one = (f: Fact) => f.status === status;
+      expect(all.filter(one).length, status).toBeGreaterThan(3);
+      for (const sort of [
+        { by: 'claim', dir: 'asc' },
+        { by: 'deadline', dir: 'desc' },
+      ] as const)
+        for (const window of [undefined, 4])
+          expect(ids(await walkAll(db, { scope: 'all', status: [status], sort }, 'm1', window)), `${status} ${window}`).toEqual(
+            expected(all, one, sort),
+          );
+      for (const dir of ['asc', 'desc'] as const)
+        for (const window of [undefined, 4])
+          expect(ids(await walkAll(db, { scope: 'all', status: [status], sort: { by: 'risk', dir } }, 'm1', window))).toEqual(
+            expectedByRisk(all, one, dir),
+          );
+    }
+  });
+
   it('sorts any set of states, a filtered (windowed) walk and the Mine tab the same way', async () => {
     const two = (f: Fact) => f.status === 'in_review' || f.status === 'closed';
     const sort = { by: 'claim', dir: 'asc' } as const;
@@ -218,8 +240,8 @@ describe.each(DIALECTS)('queue sort on $name', ({ url }) => {
   it('walks the risk index of each tab shape by risk, either way, with no sort step (migrations/0034)', async () => {
     if (url() !== ':memory:') return; // PostgreSQL's plan at scale: tests/db/queue-scale-plan.test.ts
     for (const [q, index] of [
-      [{ scope: 'unassigned', limit: 50, sort: { by: 'risk', dir: 'desc' } }, 'cases_queue_by_risk'],
-      [{ scope: 'unassigned', limit: 50, sort: { by: 'risk', dir: 'asc' } }, 'cases_queue_by_risk'],
+      [{ scope: 'unassigned', limit: 50, sort: { by: 'risk', dir: 'desc' } }, 'cases_escalated_by_risk'],
+      [{ scope: 'unassigned', limit: 50, sort: { by: 'risk', dir: 'asc' } }, 'cases_escalated_by_risk'],
       [{ scope: 'all', limit: 50, sort: { by: 'risk', dir: 'desc' } }, 'cases_open_by_risk'],
       [{ scope: 'all', limit: 50, reason: ['defective'], sort: { by: 'risk', dir: 'asc' } }, 'cases_open_by_risk'],
       [{ scope: 'all', limit: 50, status: ['in_review', 'closed'], sort: { by: 'risk', dir: 'desc' } }, 'cases_by_risk'],
@@ -273,10 +295,17 @@ describe.each(DIALECTS)('queue sort on $name', ({ url }) => {
   it('walks the sort’s index with no sort step', async () => {
     const sqlite = url() === ':memory:';
     for (const [q, index] of [
-      [{ scope: 'unassigned', limit: 50, sort: { by: 'claim', dir: 'desc' } }, 'cases_queue_by_claim'],
+      [{ scope: 'unassigned', limit: 50, sort: { by: 'claim', dir: 'desc' } }, 'cases_escalated_by_claim'],
       [{ scope: 'all', limit: 50, sort: { by: 'claim', dir: 'asc' } }, 'cases_open_by_claim'],
       [{ scope: 'all', limit: 50, sort: { by: 'deadline', dir: 'asc' } }, 'cases_open_by_deadline'],
       [{ scope: 'all', limit: 50, status: ['in_review', 'closed'], sort: { by: 'deadline', dir: 'desc' } }, 'cases_by_deadline'],
+      [{ scope: 'all', limit: 50, status: ['escalated'], sort: { by: 'deadline', dir: 'asc' } }, 'cases_escalated_by_deadline'],
+      [{ scope: 'all', limit: 50, status: ['in_review'], sort: { by: 'claim', dir: 'desc' } }, 'cases_open_by_claim'],
+      [
+        { scope: 'all', limit: 50, status: ['in_review', 'awaiting_evidence'], sort: { by: 'deadline', dir: 'asc' } },
+        'cases_open_by_deadline',
+      ],
+      [{ scope: 'all', limit: 50, status: ['closed'], sort: { by: 'claim', dir: 'asc' } }, 'cases_by_claim'],
     ] as const) {
       const { plan } = await planOfFirstQuery(db, (d) => queuePage(d, QueueFilter.parse(q), null, NOW));
       if (sqlite) expect(judgePlan(plan, index), `${JSON.stringify(q)}\n${plan.join('\n')}`).toEqual({ ok: true, problems: [] });

@@ -78,9 +78,11 @@ const CAN_BE_OVERDUE: readonly CaseStatus[] = ['in_review', 'awaiting_evidence',
  * - mine: my open cases, what needs action first (forced decisions, then cases back in
  *   review with nothing running, then nearest deadline); small by nature, sorted in full;
  * - all: open cases (or the states asked for), oldest escalation first: one state walks
- *   `cases_queue`, several walk `cases_by_escalation`.
+ *   `cases_queue`, several open ones the open cases' index, others `cases_by_escalation`.
  * `q.sort` (claim, deadline or escalation, either way) replaces a tab's own order: the same
- * walks over the sort's indexes (migrations/0024), keyset-paged on (key, id) just the same.
+ * walks over the sort's indexes (migrations/0024, 0042: one state by claim, deadline or risk
+ * walks the escalated cases' index for escalated, else the open or every case's index with the
+ * state as a filter, in the window below), keyset-paged on (key, id) just the same.
  * Filters: a small set of buyers (flagged, a high minimum score) drives the query through
  * `cases_by_buyer`; every other filter narrows an index walk that reads at most SCAN_WINDOW
  * rows per request, so a filter matching little never holds the database (and the Electron
@@ -94,7 +96,7 @@ export async function queuePage(
   opts: { scanWindow?: number } = {},
 ): Promise<QueuePage> {
   if (q.scope === 'mine') return minePage(db, q, me, now);
-  // One assignee's open cases: the same walk over cases_mine_overdue as "mine".
+  // One assignee's open cases: the same walk over cases_mine_by_risk as "mine".
   if (q.scope === 'all' && q.assignee !== undefined) return minePage(db, q, q.assignee, now);
   const empty: QueuePage = { rows: [], nextCursor: null };
 

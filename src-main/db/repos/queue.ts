@@ -7,8 +7,9 @@ import type { Database } from '../schema';
 import type { Reader } from '../tx';
 
 /**
- * The queue's queries: keyset-paged index walks over `cases_queue`, `cases_by_escalation`,
- * `cases_mine_overdue` and `cases_by_buyer`, the tab counts and the search probes. Which walk
+ * The queue's queries: keyset-paged index walks over `cases_queue`, the escalated cases'
+ * sorts, the open cases', every case's, `cases_mine_by_risk` and `cases_by_buyer`, the tab
+ * counts and the search probes. Which walk
  * a page takes and how its rows become QueueRows is app/queue/queue.ts's; the plans are
  * asserted by tests/db/queue-plan.test.ts and tests/contract/desk-plans.test.ts.
  */
@@ -174,19 +175,16 @@ const SMALL_BUYER_SET = 2_000;
 export async function walkQueue(db: Reader, q: QueueQuery, statuses: CaseStatus[], now: number, scanWindow: number): Promise<WalkedPage> {
   if (q.sort?.by === 'risk') return walkByRisk(db, q, statuses, now, scanWindow);
   const buyerSet = await smallBuyerSet(db, q);
-  // One state and no buyer set: walk (status, escalated_at, id) in order. Otherwise the state
-  // test is written so the planner cannot pick cases_queue (it would sort every open case):
-  // the walk goes over cases_by_escalation, or the buyer set drives.
-  const walkQueueIndex = statuses.length === 1 && !buyerSet;
-  // Every open state ("All open"): the partial index of open cases, so closed ones are never stepped over.
-  const walk: Walk = walkQueueIndex ? 'queue' : !buyerSet && isEveryOpenStatus(statuses) ? 'open' : 'every';
+  const sort = walkSortOf(q) as CasesSort;
+  // A buyer set drives the query by buyer; otherwise the walk of walkOf. The state test of the
+  // other walks is written so the planner cannot pick cases_queue (it would sort every open case).
+  const walk: Walk = buyerSet ? 'every' : walkOf(statuses, sort.by);
   let query = inStates(rowsQuery(db), walk, statuses);
   if (buyerSet) query = query.where('cases.buyer_id', 'in', buyerSet);
   query = narrowed(query, q, now);
-  const sort = walkSortOf(q) as CasesSort;
   if (q.after) query = query.where((eb) => afterKey(eb, sort, q.after!.sortKey, q.after!.id));
 
-  const filtered = walk === 'every' || isFiltered(q);
+  const filtered = filtersStates(walk, statuses) || isFiltered(q);
   // A filtered walk stops at the end of its window; a buyer set is small enough to read whole.
   const windowEnd = filtered && !buyerSet ? await scanWindowEnd(db, statuses, walk, sort, q.after, scanWindow) : null;
   if (windowEnd) query = query.where((eb) => upToKey(eb, sort, windowEnd.sortKey, windowEnd.id));
@@ -216,11 +214,32 @@ const isFiltered = (q: QueueQuery) =>
 /** A walked page's rows and where a bounded walk stopped (null when it did not). */
 type WalkedPage = { rows: QueueRecord[]; windowEnd: QueueCursor | null };
 
-/** Which index a page walks: cases_queue (one state), cases_open_by_escalation (every open state), cases_by_escalation. */
-type Walk = 'queue' | 'open' | 'every';
+/**
+ * Which index a page walks (migrations/0011, 0024, 0034, 0042): `queue` cases_queue (one state by
+ * escalation); `escalated` the escalated cases' index of the sort (escalated only, by claim,
+ * deadline or risk: the unassigned tab); `open` the open cases' index of the sort (open states);
+ * `every` every case's index of the sort.
+ */
+type Walk = 'queue' | 'escalated' | 'open' | 'every';
 
 const isEveryOpenStatus = (statuses: readonly CaseStatus[]) =>
   statuses.length === OPEN_STATUSES.length && OPEN_STATUSES.every((st) => statuses.includes(st));
+
+/**
+ * The walk for these states under this sort. There is no (status, key) index but by escalation
+ * (migrations/0042: every other one moved its entry on each status change): one state other
+ * than escalated, sorted by claim, deadline or risk, walks the open cases' index (an open state)
+ * or every case's, the state a filter within the bounded window, as several states do.
+ */
+function walkOf(statuses: readonly CaseStatus[], by: QueueSort['by']): Walk {
+  if (statuses.length === 1 && by === 'escalated') return 'queue';
+  if (statuses.length === 1 && statuses[0] === 'escalated') return 'escalated';
+  return statuses.every((st) => OPEN_STATUSES.includes(st)) ? 'open' : 'every';
+}
+
+/** Whether the walk's index holds states the page does not want (then the walk reads a bounded window of it). */
+const filtersStates = (walk: Walk, statuses: readonly CaseStatus[]) =>
+  walk === 'every' || (walk === 'open' && !isEveryOpenStatus(statuses));
 
 /**
  * The predicate of the open-only partial indexes (cases_open_by_escalation and the others,
@@ -230,6 +249,12 @@ const isEveryOpenStatus = (statuses: readonly CaseStatus[]) =>
  * the open index in order.
  */
 const openCasesPredicate = sql<boolean>`cases.is_open = 1`;
+/**
+ * The predicate of the escalated cases' indexes (migrations/0042), written exactly as there,
+ * literals included (as above); through coalesce so that no index on the status (cases_queue)
+ * can serve it and the planner walks the sort's index in order instead of sorting a state.
+ */
+const escalatedPredicate = sql<boolean>`coalesce(cases.status, '') = 'escalated'`;
 
 /** (key, id) after (k, id) in the sort's direction, written so the index range starts at k. */
 const afterKey = (eb: Eb, sort: CasesSort, sortKey: number, id: string) => {
@@ -251,8 +276,9 @@ const upToKey = (eb: Eb, sort: CasesSort, sortKey: number, id: string) => {
  */
 async function scanWindowEnd(db: Reader, statuses: CaseStatus[], walk: Walk, sort: CasesSort, after: QueueQuery['after'], size: number) {
   let w = db.selectFrom('cases').select(['cases.escalated_at', 'cases.claim_amount_minor', 'cases.next_due_at', 'cases.id']);
-  // One state, every open state, or every state: the sort's index of that walk (migrations/0011, 0024).
+  // One state, the escalated ones, the open ones, or every state: the sort's index of that walk (migrations/0011, 0024, 0042).
   if (walk === 'queue') w = w.where('cases.status', '=', statuses[0]!);
+  else if (walk === 'escalated') w = w.where(escalatedPredicate);
   else if (walk === 'open') w = w.where(openCasesPredicate);
   if (after) w = w.where((eb) => afterKey(eb as unknown as Eb, sort, after.sortKey, after.id));
   const row = await w
@@ -317,18 +343,18 @@ function upToRiskKey(eb: Eb, dir: QueueSort['dir'], end: RiskCursor) {
 
 /** The states of a walk, written so the planner walks that walk's index (as walkQueue does). */
 function inStates(query: RowsQuery, walk: Walk, statuses: CaseStatus[]): RowsQuery {
-  return walk === 'queue'
-    ? query.where('cases.status', '=', statuses[0]!)
-    : walk === 'open'
-      ? query.where(openCasesPredicate)
-      : query.where((eb) => eb(eb.fn.coalesce('cases.status', eb.val('')), 'in', statuses));
+  const anyOf = (qq: RowsQuery) => qq.where((eb) => eb(eb.fn.coalesce('cases.status', eb.val('')), 'in', statuses));
+  if (walk === 'queue') return query.where('cases.status', '=', statuses[0]!);
+  if (walk === 'escalated') return query.where(escalatedPredicate);
+  if (walk === 'open') return isEveryOpenStatus(statuses) ? query.where(openCasesPredicate) : anyOf(query.where(openCasesPredicate));
+  return anyOf(query);
 }
 
 /**
  * A page of the unassigned or "all" tab by the buyer's score (up to `q.limit + 1` rows in
  * (score, buyer, case) order), and where a filtered walk stopped: a keyset walk over the index
- * of that walk (migrations/0034: cases_queue_by_risk for one state, cases_open_by_risk for every
- * open state, cases_by_risk for any states) on the score copied into the case, so page 1,000
+ * of that walk (migrations/0034, 0042: cases_escalated_by_risk for the escalated ones,
+ * cases_open_by_risk for open states, cases_by_risk for any states) on the score copied into the case, so page 1,000
  * costs what page 1 does. A filter reads at most `scanWindow` index entries per request, like
  * the other sorts. A buyer not scored yet sorts as -1: below every score (last descending,
  * first ascending), in every tab.
@@ -337,10 +363,10 @@ async function walkByRisk(db: Reader, q: QueueQuery, statuses: CaseStatus[], now
   const dir = walkSortOf(q).dir;
   const after = q.after ? await riskCursor(db, q.after) : null;
   if (q.after && !after) return { rows: [], windowEnd: null };
-  const walk: Walk = statuses.length === 1 ? 'queue' : isEveryOpenStatus(statuses) ? 'open' : 'every';
+  const walk = walkOf(statuses, 'risk');
   let query = narrowed(inStates(rowsQuery(db), walk, statuses), q, now);
   if (after) query = query.where((eb) => afterRiskKey(eb, dir, after));
-  const end = walk === 'every' || isFiltered(q) ? await riskWindowEnd(db, statuses, walk, dir, after, scanWindow) : null;
+  const end = filtersStates(walk, statuses) || isFiltered(q) ? await riskWindowEnd(db, walk, dir, after, scanWindow) : null;
   if (end) query = query.where((eb) => upToRiskKey(eb, dir, end));
   const rows = await query
     .orderBy(RISK_KEY, dir)
@@ -354,14 +380,13 @@ async function walkByRisk(db: Reader, q: QueueQuery, statuses: CaseStatus[], now
 /** The `size`-th (score, buyer, case) after the cursor along the walk's risk index, or null when the walk ends before it. */
 async function riskWindowEnd(
   db: Reader,
-  statuses: CaseStatus[],
   walk: Walk,
   dir: QueueSort['dir'],
   after: RiskCursor | null,
   size: number,
 ): Promise<RiskCursor | null> {
   let w = db.selectFrom('cases').select(['cases.buyer_score', 'cases.buyer_id', 'cases.id']);
-  if (walk === 'queue') w = w.where('cases.status', '=', statuses[0]!);
+  if (walk === 'escalated') w = w.where(escalatedPredicate);
   else if (walk === 'open') w = w.where(openCasesPredicate);
   if (after) w = w.where((eb) => afterRiskKey(eb as unknown as Eb, dir, after));
   const row = await w
@@ -394,11 +419,11 @@ async function smallBuyerSet(db: Reader, q: QueueQuery) {
 export async function mineRows(db: Reader, q: QueueQuery, me: string | null, now: number): Promise<QueueRecord[]> {
   let query = rowsQuery(db)
     .where('cases.assignee_id', '=', me ?? '')
-    // Open, said as cases_mine_overdue's predicate (migrations/0012).
+    // Open, said as cases_mine_by_risk's predicate (migrations/0036, 0037): this assignee's open cases by its first column.
     .where(openCasesPredicate);
   const sort = q.sort;
-  // By risk on SQLite, the states are written so its planner cannot walk the team's cases_queue_by_risk for one
-  // state instead (PostgreSQL, which knows how common a state is, walks cases_mine_by_risk given the plain test).
+  // By risk on SQLite, the states are written so its planner cannot walk the team's cases_escalated_by_risk
+  // instead (PostgreSQL, which knows how common a state is, walks cases_mine_by_risk given the plain test).
   if (q.status?.length)
     query =
       sort?.by === 'risk' && dialectOf(db) === 'sqlite'
@@ -460,7 +485,7 @@ export async function countsByStatus(db: Reader): Promise<Partial<Record<CaseSta
 /**
  * One assignee's open cases: all of them and those back in review from the counters; the
  * overdue ones (a deadline is a matter of the clock, not of a write) by a walk of the
- * assignee's own open cases in cases_mine_overdue (migrations/0012).
+ * assignee's own open cases in cases_mine_by_risk (migrations/0036, 0042).
  */
 export async function countMine(db: Reader, me: string, which: 'all' | 'needsAction' | 'overdue', now: number): Promise<number> {
   if (which !== 'overdue') {

@@ -56,7 +56,7 @@ export async function teamTallies(db: Reader, ids: string[], since: number, now:
           .as('overdue'),
       ])
       .where('cases.assignee_id', 'in', ids)
-      // Open, said as cases_mine_overdue's predicate (migrations/0037): each member's open cases by that index.
+      // Open, said as cases_mine_by_risk's predicate (migrations/0037): each member's open cases by that index (0042).
       .where(sql<boolean>`cases.is_open = 1`)
       .groupBy('cases.assignee_id')
       .execute(),

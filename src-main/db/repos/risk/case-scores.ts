@@ -22,7 +22,7 @@ import { MAX_IDS } from './rows';
  * Cost: only rows whose copy differs are written (`<>`), each buyer's cases found through
  * cases_by_buyer; a buyer's score change rewrites that buyer's cases, as many as they have
  * disputes (the score is a buyer's, so there is no cheaper copy), each row and its three risk
- * index entries (cases_queue_by_risk, cases_open_by_risk, cases_by_risk).
+ * index entries (cases_open_by_risk, cases_by_risk, and cases_escalated_by_risk or cases_mine_by_risk).
  */
 
 /**
