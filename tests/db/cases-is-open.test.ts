@@ -9,7 +9,7 @@ import { dialectOf } from '../../src-main/db/dialect';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import { OPEN_ONLY_INDEXES as OPEN_ONLY_0037 } from '../../migrations/0037_cases_is_open';
-import { DIALECTS, openTestDb } from './harness';
+import { DIALECTS, indexDefinitions, openTestDb } from './harness';
 
 /** 0037's open-only indexes that are still there: migrations/0042 dropped cases_mine_overdue. */
 const OPEN_ONLY_INDEXES = OPEN_ONLY_0037.filter((name) => name !== 'cases_mine_overdue');
@@ -43,20 +43,7 @@ describe.each(DIALECTS)('cases.is_open on $name', ({ url }) => {
     Number((await db.selectFrom('cases').select('is_open').where('id', '=', id).executeTakeFirstOrThrow()).is_open);
 
   it('filters the open-only indexes on is_open, not on the status', async () => {
-    const defs =
-      dialectOf(db) === 'sqlite'
-        ? (
-            await sql<{
-              name: string;
-              def: string;
-            }>`SELECT name, sql AS def FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases'`.execute(db)
-          ).rows
-        : (
-            await sql<{
-              name: string;
-              def: string;
-            }>`SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename = 'cases'`.execute(db)
-          ).rows;
+    const defs = Object.entries(await indexDefinitions(db, 'cases')).map(([name, def]) => ({ name, def }));
     const predicates = Object.fromEntries(
       defs.filter((d) => OPEN_ONLY_INDEXES.includes(d.name)).map((d) => [d.name, d.def.split(/ WHERE /i)[1]]),
     );

@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { openDatabase, type Db } from '../../src-main/db/connect';
+import { dialectOf } from '../../src-main/db/dialect';
 
 /**
  * The dialect matrix every db test runs over: SQLite in memory, PGlite, and a real
@@ -30,4 +32,19 @@ export async function openTestDb(url: string): Promise<Db> {
     return openDatabase({ url: u.toString() });
   }
   return openDatabase({ url });
+}
+
+/** A table's indexes, name -> definition as the catalogue keeps it (sqlite_master or pg_indexes). */
+export async function indexDefinitions(db: Db, table: string): Promise<Record<string, string>> {
+  const { rows } =
+    dialectOf(db) === 'sqlite'
+      ? await sql<{
+          name: string;
+          def: string | null;
+        }>`SELECT name, sql AS def FROM sqlite_master WHERE type = 'index' AND tbl_name = ${table}`.execute(db)
+      : await sql<{
+          name: string;
+          def: string;
+        }>`SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename = ${table}`.execute(db);
+  return Object.fromEntries(rows.map((r) => [r.name, r.def ?? '']));
 }

@@ -1,15 +1,13 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queuePage } from '../../src-main/app/queue/queue';
 import { importDisputes } from '../../src-main/app/intake/intake';
 import { Dispute } from '../../src-main/contract/dispute';
 import { QueueFilter } from '../../src-main/contract/methods';
 import type { Db } from '../../src-main/db/connect';
-import { dialectOf } from '../../src-main/db/dialect';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import * as m0042 from '../../migrations/0042_fewer_status_indexes';
-import { DIALECTS, openTestDb } from './harness';
+import { DIALECTS, indexDefinitions, openTestDb } from './harness';
 
 /**
  * migrations/0042: the status-led sorts by claim, deadline and risk and cases_mine_overdue give
@@ -44,24 +42,7 @@ describe.each(DIALECTS)('migration 0042 on $name', ({ url }) => {
     await db?.destroy();
   });
 
-  /** The indexes of `cases`, name -> definition as the catalogue keeps it. */
-  const indexes = async (): Promise<Record<string, string>> => {
-    const rows =
-      dialectOf(db) === 'sqlite'
-        ? (
-            await sql<{
-              name: string;
-              def: string | null;
-            }>`SELECT name, sql AS def FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases'`.execute(db)
-          ).rows
-        : (
-            await sql<{
-              name: string;
-              def: string;
-            }>`SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename = 'cases'`.execute(db)
-          ).rows;
-    return Object.fromEntries(rows.map((r) => [r.name, r.def ?? '']));
-  };
+  const indexes = () => indexDefinitions(db, 'cases');
 
   /** Every page of these queries, by id, as the desk would walk them. */
   const pages = async () => {
