@@ -52,9 +52,14 @@ describe.each(DIALECTS)('schema on $name', ({ url }) => {
     expect(Number(r.rows[0]!.n)).toBe(Object.keys(migrations).length);
   });
 
-  it('takes every migration since the audit chain off and puts it back: each down runs, the schema comes back the same', async () => {
+  it('takes off every migration since the last one without a down (0033) and puts them back: each down runs, the schema comes back the same', async () => {
     // A desk downgraded by a release must be able to step back; on SQLite a DROP COLUMN re-parses
     // every trigger (0028's report triggers made it fail before dropColumns set them aside).
+    // Below it a step back is not whole (kysely leaves a migration without a down in place while
+    // older downs drop what it built on), so the round trip starts there.
+    const LAST_WITHOUT_DOWN = '0033_buyer_risk_context';
+    expect(Object.entries(migrations).filter(([name, m]) => name > LAST_WITHOUT_DOWN && typeof m.down !== 'function')).toEqual([]);
+    expect(typeof migrations[LAST_WITHOUT_DOWN]!.down).toBe('undefined');
     const scratch = await openTestDb(url());
     try {
       await scratch.insertInto('accounts').values({ id: 'B-1', role: 'buyer', name: 'Ann', country: 'FR', created_at: 1 }).execute();
@@ -70,11 +75,12 @@ describe.each(DIALECTS)('schema on $name', ({ url }) => {
           .sort();
       const before = await shape();
       const migrator = new Migrator({ db: scratch, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
-      const down = await migrator.migrateTo('0010_audit_chain');
+      const down = await migrator.migrateTo(LAST_WITHOUT_DOWN);
       expect(down.error).toBeUndefined();
       const undone = (down.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
       expect(undone).toContain('0040_buyer_risk_created');
       expect(undone).toContain('0034_cases_buyer_score');
+      expect([...undone].sort()).toEqual(Object.keys(migrations).filter((name) => name > LAST_WITHOUT_DOWN));
       expect((down.results ?? []).filter((r) => r.status === 'Error')).toEqual([]);
       expect(await shape()).not.toEqual(before);
       const up = await migrator.migrateToLatest();
