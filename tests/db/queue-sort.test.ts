@@ -9,6 +9,7 @@ import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import type { Db } from '../../src-main/db/connect';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { DIALECTS, openTestDb } from './harness';
+import { walkQueue } from './queue-walk';
 import { syncCaseScores } from '../../src-main/db/repos/risk/case-scores';
 import { inWriteTx } from '../../src-main/db/tx';
 
@@ -76,17 +77,8 @@ function expectedByRisk(all: Fact[], keep: (f: Fact) => boolean, dir: Sort['dir'
 }
 
 /** Every page of a query, following the cursor (a windowed walk may answer short or empty pages). */
-async function walkAll(db: Db, q: Partial<QueueQuery>, me: string | null, scanWindow?: number): Promise<QueueRow[]> {
-  const out: QueueRow[] = [];
-  let after: QueueQuery['after'];
-  for (let i = 0; i < 500; i++) {
-    const page = await queuePage(db, QueueFilter.parse({ ...q, limit: 7, ...(after ? { after } : {}) }), me, NOW, { scanWindow });
-    out.push(...page.rows);
-    if (!page.nextCursor) return out;
-    after = { sortKey: page.nextCursor.sortKey, id: page.nextCursor.id };
-  }
-  throw new Error('the pages never ended');
-}
+const walkAll = (db: Db, q: Partial<QueueQuery>, me: string | null, scanWindow?: number): Promise<QueueRow[]> =>
+  walkQueue(db, q, me, NOW, { limit: 7, scanWindow });
 
 const OPEN = ['escalated', 'in_review', 'awaiting_evidence', 'awaiting_replies'];
 

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queuePage } from '../../src-main/app/queue/queue';
+import type { QueueQuery } from '../../src-main/app/queue/queue';
 import { importDisputes } from '../../src-main/app/intake/intake';
 import { Dispute } from '../../src-main/contract/dispute';
-import { QueueFilter } from '../../src-main/contract/methods';
 import type { Db } from '../../src-main/db/connect';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import * as m0042 from '../../migrations/0042_fewer_status_indexes';
 import { DIALECTS, indexDefinitions, openTestDb } from './harness';
+import { walkQueue } from './queue-walk';
 
 /**
  * migrations/0042: the status-led sorts by claim, deadline and risk and cases_mine_overdue give
@@ -57,14 +57,7 @@ describe.each(DIALECTS)('migration 0042 on $name', ({ url }) => {
       { scope: 'mine' },
       { scope: 'mine', overdue: true },
     ]) {
-      const ids: string[] = [];
-      let after: { sortKey: number; id: string } | undefined;
-      for (let i = 0; i < 100; i++) {
-        const page = await queuePage(db, QueueFilter.parse({ ...q, limit: 5, ...(after ? { after } : {}) }), 'm1', NOW + 3 * 3_600_000);
-        ids.push(...page.rows.map((r) => r.id));
-        if (!page.nextCursor) break;
-        after = page.nextCursor;
-      }
+      const ids = (await walkQueue(db, q as Partial<QueueQuery>, 'm1', NOW + 3 * 3_600_000, { limit: 5 })).map((r) => r.id);
       out[JSON.stringify(q)] = ids;
     }
     return out;
