@@ -1,5 +1,5 @@
 import { headMoved, knownHeads } from './locked-facts';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalEventV1, canonicalJsonV1, type ChainedContentV1 } from '../../../migrations/audit-chain-v1';
 import { AppFailure } from '../../contract/errors';
 import { chunks, insertRows, keysIn, type RowTable } from '../batch';
@@ -42,7 +42,8 @@ export interface EventToChain {
 
 /** SHA-256 (hex) of one event's canonical content: the same bytes as migrations/audit-chain-v1's backfill. */
 export function eventHash(content: ChainedContentV1): string {
-  return createHash('sha256').update(canonicalEventV1(content)).digest('hex');
+  // The one-shot digest: no Hash object per event (three a default, one or more a command).
+  return hash('sha256', canonicalEventV1(content), 'hex');
 }
 
 /**
