@@ -182,6 +182,37 @@ describe('delivered versus lost', () => {
     expect(lost('buyer_won').score).toBe(0);
     expect(codes(lost('seller_won'))).toEqual(expect.arrayContaining(['DISPUTE_RATE', 'LOST_DISPUTES']));
   });
+
+  it('measures disputes on delivered parcels against a raised reference where the post loses parcels (model v13)', () => {
+    // The same 20 delivered orders, 5 of them disputed, with a threat in one; then 1 or 10 more orders the carrier never delivered, claimed.
+    const buyer = (lostOrders: number) => {
+      const h = new History().account('B');
+      for (let i = 0; i < 20; i++)
+        h.order('B', T0 + i * 10 * DAY, {
+          delivered: true,
+          dispute:
+            i % 4 === 0 ? { outcome: 'buyer_won', messages: i === 0 ? ['Refund me now or I will leave a 1-star review'] : [] } : undefined,
+        });
+      for (let i = 0; i < lostOrders; i++)
+        h.order('B', T0 + (i * 20 + 5) * DAY, { delivered: false, dispute: { reason: 'not_received.in_transit', outcome: 'buyer_won' } });
+      return h.score().get('B')!;
+    };
+    const weight = (s: BuyerScore, code: string) => s.reasons.find((r) => r.code === code)?.weight ?? 0;
+    const one = buyer(1);
+    const poor = buyer(10);
+    // One lost parcel in 21 orders is no poor post: nothing said, the v12 weights.
+    expect(one.reasons.find((r) => r.code === 'OPENED_RATE')!.text).not.toMatch(/postal/);
+    expect(weight(one, 'OPENED_RATE')).toBeGreaterThan(3);
+    // Ten of thirty claimed lost: the reference is raised (smoothed (10 + 50 · 12 %) / (30 + 50) = 20 %, 1.7 times 12 %),
+    // the opened rate and the threat's context weigh less, and the reasons say by how much and why.
+    const r = poor.reasons.find((x) => x.code === 'OPENED_RATE');
+    expect(weight(poor, 'OPENED_RATE')).toBeLessThan(weight(one, 'OPENED_RATE') - 0.5);
+    expect(weight(poor, 'REVIEW_THREAT')).toBeLessThan(weight(one, 'REVIEW_THREAT'));
+    expect(poor.score).toBeLessThan(one.score);
+    expect(r?.text ?? poor.reasons.find((x) => x.code === 'REVIEW_THREAT')!.text).toMatch(
+      /measured against 1\.7 times that, [\d.]+ %: they claimed 10 of 30 orders lost or not delivered \(a poor postal service\)/,
+    );
+  });
 });
 
 describe('decay', () => {

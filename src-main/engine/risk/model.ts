@@ -12,7 +12,7 @@ import type { AccountLabel } from '../../contract/domain';
  * other instant is one multiplication.
  */
 export const RISK_MODEL = {
-  version: 12,
+  version: 13,
   /** Old events count half as much after this many days (rates, reuse, messages). */
   halfLifeDays: 180,
   /** The velocity signal's much shorter memory: a burst of disputes fades within weeks. */
@@ -89,6 +89,15 @@ export const RISK_MODEL = {
    */
   openedPriorOrders: 20,
   contextSpan: 3,
+  /**
+   * A poor postal service (model v13): a buyer who claims more than `rate` of their orders lost or
+   * not delivered (disputes on parcels the carrier does not show delivered, smoothed with
+   * `priorOrders` orders of prior at `rate`) has that many times the reference of their disputes on
+   * delivered parcels (`signContext`): where the post loses parcels, the ones that arrive come late,
+   * damaged or left at the wrong door more often too. Those losses are the carrier's record, not
+   * the buyer's word. Chosen on the tuning draws (README, session 21).
+   */
+  poorPost: { rate: 0.12, priorOrders: 50 },
   /**
    * A platform rate of disputes opened per delivered order at or above this says only that the
    * desk sees disputed orders (no order history reported): a reason then names no platform rate.

@@ -77,6 +77,13 @@ export interface SignContext {
   rate: number;
   sellers: number | null;
   platform: number;
+  /**
+   * What the rate is measured against: the larger of the platform's and the sellers' rate, times
+   * `post` (model v13).
+   */
+  ref: number;
+  /** 1, or how many times the buyer's claims of lost parcels exceed a poor post's (`RISK_MODEL.poorPost`). */
+  post: number;
   /** The sentence each sign's reason ends with. */
   text: string;
 }
@@ -92,6 +99,23 @@ export const platformRatesKnown = (priors: Priors): boolean => priorMean(priors.
 const platformText = (rate: number, priors: Priors, lead = ''): string =>
   platformRatesKnown(priors) ? `${lead}platform ${pct(rate)}` : '';
 
+/**
+ * A poor postal service (model v13, `RISK_MODEL.poorPost`): how many times the buyer's share of
+ * orders claimed lost or not delivered (disputes on parcels the carrier does not show delivered,
+ * smoothed) exceeds `poorPost.rate`; 1 at or below it, and 1 when the platform's rates mean
+ * nothing (the desk knows only disputed orders: every order is disputed). The losses are the
+ * carrier's record: a buyer cannot make a parcel show "in transit".
+ */
+export function poorPostFactor(buyer: BuyerAgg, priors: Priors): { factor: number; claimed: number; orders: number } {
+  const P = RISK_MODEL.poorPost;
+  const n = buyer.n;
+  const h = historyCounts(buyer);
+  const orders = h ? h.orders : n.orders;
+  const claimed = Math.max(0, n.disputes + n.excused - n.openedDelivered);
+  if (!platformRatesKnown(priors) || orders <= 0) return { factor: 1, claimed, orders };
+  return { factor: Math.max(1, (claimed + P.priorOrders * P.rate) / (orders + P.priorOrders) / P.rate), claimed, orders };
+}
+
 export function signContext(buyer: BuyerAgg, priors: Priors): SignContext {
   const M = RISK_MODEL;
   const platform = priorMean(priors.opened);
@@ -99,23 +123,27 @@ export function signContext(buyer: BuyerAgg, priors: Priors): SignContext {
   const delivered = countedDelivered(buyer);
   const openedDelivered = buyer.n.openedDelivered;
   const rate = (openedDelivered + M.openedPriorOrders * platform) / (delivered + M.openedPriorOrders);
-  const ref = Math.max(platform, buyer.openedRef ?? 0);
+  const post = poorPostFactor(buyer, priors);
+  const ref = Math.max(platform, buyer.openedRef ?? 0) * post.factor;
   const c = ref > 0 && rate > 0 ? Math.max(0, Math.min(1, Math.log(rate / ref) / Math.log(M.contextSpan))) : 0;
-  const openedRef = buyer.openedRef;
+  const base = { c, rate, sellers: buyer.openedRef, platform, ref, post: post.factor };
   return {
-    c,
-    rate,
-    sellers: openedRef,
-    platform,
+    ...base,
     // Built when read: most contexts only weigh a sign whose reason is too light to be shown.
     get text() {
-      const against =
-        openedRef !== null && openedRef > platform
-          ? `; their sellers' other buyers ${pct(openedRef)}${platformText(platform, priors, ', ')}`
-          : platformText(platform, priors, '; ');
-      return `; the buyer opened disputes on ${openedDelivered} of ${plural(delivered, 'delivered order', 'delivered orders')} (smoothed ${pct(rate)}${against})`;
+      return `; the buyer opened disputes on ${openedDelivered} of ${plural(delivered, 'delivered order', 'delivered orders')} (smoothed ${pct(rate)}${againstText(base, priors, post)})`;
     },
   };
+}
+
+/** "; their sellers' other buyers 9.2 %, platform 8.5 %" and, for a poor post, what it multiplies that by and why. */
+function againstText(cx: Omit<SignContext, 'text'>, priors: Priors, post: { claimed: number; orders: number }): string {
+  const against =
+    cx.sellers !== null && cx.sellers > cx.platform
+      ? `; their sellers' other buyers ${pct(cx.sellers)}${platformText(cx.platform, priors, ', ')}`
+      : platformText(cx.platform, priors, '; ');
+  if (cx.post <= 1) return against;
+  return `${against}; measured against ${cx.post.toFixed(cx.post < 1.1 ? 2 : 1)} times that, ${pct(cx.ref)}: they claimed ${post.claimed} of ${plural(post.orders, 'order', 'orders')} lost or not delivered (a poor postal service)`;
 }
 
 /**
@@ -174,12 +202,9 @@ function lazyFeatures(b: BuyerAgg, ctx: ScoreContext): LazyFeature[] {
   // those disputes are then decided for them (model v8). The same numbers as the signs' context.
   if (delivered >= M.minOrdersForRate && n.openedDelivered >= M.minDisputesForRate) {
     const cx = (context ??= signContext(b, priors));
-    const ref = Math.max(cx.platform, cx.sellers ?? 0);
-    push('OPENED_RATE', Math.log(cx.rate / ref), () => {
-      const against =
-        cx.sellers !== null && cx.sellers > cx.platform
-          ? `; their sellers' other buyers ${pct(cx.sellers)}${platformText(cx.platform, priors, ', ')}`
-          : platformText(cx.platform, priors, '; ');
+    // Against the sellers' other buyers or the platform, raised for a poor postal service (model v13).
+    push('OPENED_RATE', Math.log(cx.rate / cx.ref), () => {
+      const against = againstText(cx, priors, poorPostFactor(b, priors));
       return `opened disputes on ${n.openedDelivered} of ${plural(delivered, 'delivered order', 'delivered orders')}, won or not (smoothed ${pct(cx.rate)}${against})`;
     });
   }
