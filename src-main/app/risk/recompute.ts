@@ -28,6 +28,7 @@ import {
 import { buyerToRow, disputeToRow, photoToRow, sellerToRow } from '../../db/repos/risk/rows';
 import type { Database } from '../../db/schema';
 import { chunks } from '../../db/batch';
+import { Phases, type PhaseFigure } from './phases';
 import { photoKeysOf } from '../../db/repos/evidence';
 import { syncAllCaseScores } from '../../db/repos/risk/case-scores';
 import { inWriteTx, type Reader } from '../../db/tx';
@@ -96,6 +97,10 @@ export interface RecomputeReport {
   linkGroups: number;
   priors: Priors;
   seconds: number;
+  /** Where the time and memory went, phase by phase (clear, each source read and fold, scoring, sync…). */
+  phases: PhaseFigure[];
+  /** Time inside the phases spent writing each rebuilt table and reading the larger sources. */
+  parts: Record<string, { wallMs: number; cpuMs: number; calls: number }>;
 }
 
 const MAX_IDS = 500;
@@ -218,10 +223,13 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
   const asOf = opts.asOf;
   const page = opts.pageSize ?? 5_000;
   const log = opts.onProgress ?? (() => {});
+  const P = new Phases('page cache');
   // Rebuilding the rows writes all over several large indexes: a bigger page cache for the duration.
   return withPageCache(db, 64, () =>
     inWriteTx(db, async (tx) => {
+      P.next('clear');
       await clearRiskRows(tx);
+      P.next('buyers');
 
       // 1. Buyers.
       const B = new Buyers();
@@ -238,6 +246,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       }
       B.allocate();
       log(`buyers: ${B.ids.length}`);
+      P.next('orders');
       const idx = (id: string): number | undefined => B.index.get(id);
 
       // 2. Orders: summed per buyer by the database (decay as exp(−(asOf − t) · ln 2 / half-life)), a page of buyers at a time.
@@ -258,6 +267,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         }
       }
       log(`orders: ${orders}`);
+      P.next('disputes');
 
       const S = new SellerSums();
 
@@ -307,11 +317,12 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
           if (counted || opened) S.dispute(i, r.seller_id, counted, opened);
           ledger.push(fact);
         }
-        await insertRebuiltDisputes(tx, ledger.map(disputeToRow));
+        await P.part('write risk_disputes', () => insertRebuiltDisputes(tx, ledger.map(disputeToRow)));
         if (rows.length < casePage) break;
         after = ids[ids.length - 1]!;
       }
       log(`disputes: ${disputes}`);
+      P.next('link groups');
 
       // 4. Link groups, one value at a time: members (buyers), and who is in a small one.
       let linkGroups = 0;
@@ -352,13 +363,14 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
               from = last;
               inclusive = true;
             }
-            if (groupRows.length > 5_000) await insertRebuiltLinkGroups(tx, groupRows.splice(0));
+            if (groupRows.length > 5_000) await P.part('write risk_link_groups', () => insertRebuiltLinkGroups(tx, groupRows.splice(0)));
             if (!full) break;
           }
         }
-        await insertRebuiltLinkGroups(tx, groupRows.splice(0));
+        await P.part('write risk_link_groups', () => insertRebuiltLinkGroups(tx, groupRows.splice(0)));
       }
       log(`link groups: ${linkGroups}`);
+      P.next('photos');
 
       // 5a. Photos, one sha256 at a time (grouped reads): uses, accounts, sellers, and what they add
       // up to. After the link groups: a listing photo used by two linked accounts is shared.
@@ -373,8 +385,8 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         const photoRows: Array<Database['risk_photos']> = [];
         const useRows: Array<{ photo_key: string; account_id: string; uses: number; weight: number; ref_at: number }> = [];
         const flushRows = async () => {
-          await insertRebuiltPhotos(tx, photoRows.splice(0));
-          await insertRebuiltPhotoUses(tx, useRows.splice(0));
+          await P.part('write risk_photos', () => insertRebuiltPhotos(tx, photoRows.splice(0)));
+          await P.part('write risk_photo_uses', () => insertRebuiltPhotoUses(tx, useRows.splice(0)));
         };
         /** Whether two of these accounts share a small link group. */
         const linkedAmong = (ids: Iterable<string>): boolean => {
@@ -468,6 +480,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         await flushRows();
       }
       log(`photos: ${photos}`);
+      P.next('sellers');
 
       // 5b. Sellers: orders per seller (one aggregate), then each buyer's orders per seller, a
       // page of buyers at a time, for the rate their sellers see from their other buyers.
@@ -475,13 +488,15 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         S.orders.set(r.seller_id, Number(r.n));
         S.delivered.set(r.seller_id, Number(r.nd));
       }
-      await insertRebuiltSellers(
-        tx,
-        [...new Set([...S.orders.keys(), ...S.disputes.keys()])].map((id) => sellerToRow(S.seller(id))),
+      await P.part('write seller_risk', () =>
+        insertRebuiltSellers(
+          tx,
+          [...new Set([...S.orders.keys(), ...S.disputes.keys()])].map((id) => sellerToRow(S.seller(id))),
+        ),
       );
       const sellersOfPage = async (ids: string[]) => {
         const of = new Map<string, BuyerAgg['sellers']>();
-        for (const r of await buyerSellerOrders(tx, ids[0]!, ids[ids.length - 1]!)) {
+        for (const r of await P.part('read buyer-seller orders', () => buyerSellerOrders(tx, ids[0]!, ids[ids.length - 1]!))) {
           const i = idx(r.buyer_id);
           if (i === undefined) continue;
           const m = of.get(r.buyer_id) ?? of.set(r.buyer_id, {}).get(r.buyer_id)!;
@@ -494,6 +509,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       const openedRefs = new Float64Array(B.ids.length).fill(Number.NaN);
 
       // 6. Priors, then the behaviour part of every score (who is high-risk for linked accounts).
+      P.next('priors and base scores');
       const model = await loadRiskModel(tx);
       let priors = model.priors;
       if (opts.refit !== false) {
@@ -542,9 +558,10 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       };
 
       // 7. The buyers' rows, a page at a time with their links.
+      P.next('buyer rows');
       for (const ids of chunks(B.ids, MAX_IDS)) {
         // The page's links: one range of the primary key (account_id, kind, value); ids are sorted.
-        const links = await linksOfAccountRange(tx, ids[0]!, ids[ids.length - 1]!);
+        const links = await P.part('read links of buyers', () => linksOfAccountRange(tx, ids[0]!, ids[ids.length - 1]!));
         const sellersOf = await sellersOfPage(ids);
         const linksOf = new Map<string, string[]>();
         for (const l of links)
@@ -561,8 +578,9 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
           b.scored = { score: scoreOf(reasons), base: B.base[i]!, risky: B.risky[i] === 1, reasons, at: asOf };
           return buyerToRow(b);
         });
-        await insertRebuiltBuyers(tx, rows);
+        await P.part('write buyer_risk', () => insertRebuiltBuyers(tx, rows));
       }
+      P.next('case scores');
       // Every case's copy of its buyer's score (the queue's sort by risk): only those that changed are written.
       const caseScores = await syncAllCaseScores(tx);
       log(`case scores rewritten: ${caseScores}`);
@@ -573,15 +591,25 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         buyers: B.ids.length,
       });
       log('buyer rows written');
+      P.next('commit');
       return {
+        phases: P.done,
+        parts: P.partFigures(),
         buyers: B.ids.length,
         orders,
         disputes,
         photos,
         linkGroups,
         priors,
-        seconds: Math.round(performance.now() - started) / 1000,
+        seconds: 0,
       };
     }),
-  );
+  )
+    .then((report) => {
+      // The commit (and the page cache's reset) end the last phase: the report is complete after it.
+      report.phases = P.finish();
+      report.seconds = Math.round(performance.now() - started) / 1000;
+      return report;
+    })
+    .finally(() => P.finish());
 }
