@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { RISK_MODEL } from '../../../engine/risk';
 import { insertObjects } from '../../batch';
+import { dialectOf } from '../../dialect';
 import type { BuyerRiskTable, Database } from '../../schema';
 import { takeRiskTurn } from './turn';
 import type { Reader, WriteTx } from '../../tx';
@@ -77,14 +78,16 @@ export async function buyerSellerOrders(db: Reader, first: string, last: string)
 
 /**
  * Orders and delivered orders per seller (the sellers' side of the seller aggregates): one
- * aggregate over the orders table (no seller index to page along; a seller is a few bytes in memory).
+ * aggregate over the orders table (a seller is a few bytes in memory). On SQLite it scans the
+ * buyer index, which holds the seller and the delivery status since migration 0044: its planner
+ * otherwise walks orders_by_seller and looks every order up in the table, twice the CPU
+ * (300k buyers / 2.4M orders: 6.0 -> 3.0 s under load), more as the table outgrows the page cache.
  */
 export async function sellerOrderCounts(db: Reader) {
-  return db
-    .selectFrom('orders')
-    .select(['seller_id', sql<number>`count(*)`.as('n'), deliveredCount.as('nd')])
-    .groupBy('seller_id')
-    .execute();
+  const orders = dialectOf(db) === 'sqlite' ? sql<'orders'>`orders INDEXED BY orders_by_buyer_delivery` : sql<'orders'>`orders`;
+  const r = await sql<{ seller_id: string; n: number; nd: number }>`
+    SELECT seller_id, count(*) AS n, ${deliveredCount} AS nd FROM ${orders} GROUP BY seller_id`.execute(db);
+  return r.rows;
 }
 
 export async function insertRebuiltSellers(tx: WriteTx, rows: Array<Database['seller_risk']>): Promise<void> {
