@@ -372,7 +372,9 @@ export async function runBench(args: string[]): Promise<void> {
         ...(risk
           ? {
               riskRecompute: { ...risk.figures.recompute, pass: risk.figures.recompute.pass },
-              riskIncremental: { ...risk.figures.incremental, pass: risk.figures.incremental.pass },
+              ...(risk.figures.incremental
+                ? { riskIncremental: { ...risk.figures.incremental, pass: risk.figures.incremental.pass } }
+                : {}),
             }
           : {}),
         ...(evidence ? { evidence } : {}),

@@ -28,6 +28,7 @@ import {
 import { buyerToRow, disputeToRow, photoToRow, sellerToRow } from '../../db/repos/risk/rows';
 import type { Database } from '../../db/schema';
 import { chunks } from '../../db/batch';
+import { Phases, type PhaseFigure } from './phases';
 import { photoKeysOf } from '../../db/repos/evidence';
 import { syncAllCaseScores } from '../../db/repos/risk/case-scores';
 import { inWriteTx, type Reader } from '../../db/tx';
@@ -96,9 +97,15 @@ export interface RecomputeReport {
   linkGroups: number;
   priors: Priors;
   seconds: number;
+  /** Where the time and memory went, phase by phase (clear, each source read and fold, scoring, sync…). */
+  phases: PhaseFigure[];
+  /** Time inside the phases spent writing each rebuilt table and reading the larger sources. */
+  parts: Record<string, { wallMs: number; cpuMs: number; calls: number }>;
 }
 
 const MAX_IDS = 500;
+
+const createdAt = (t: number): number | null => (Number.isNaN(t) ? null : t);
 
 /** Per-buyer sums in flat typed arrays, all decayed sums valued at `asOf`. */
 class Buyers {
@@ -108,7 +115,7 @@ class Buyers {
   /** Reported order histories (accounts.orders_placed, orders_delivered). */
   readonly histories = new Map<number, { orders: number; delivered: number }>();
   /** When each account was opened (accounts.created_at; model v12's odd one out of a shared device). */
-  readonly created = new Map<number, number>();
+  created = new Float64Array(0); // NaN: not known
   n: Int32Array[] = [];
   w: Float64Array[] = [];
   fOrders = new Float64Array(0);
@@ -136,6 +143,14 @@ class Buyers {
     this.touched = new Uint8Array(size);
     this.base = new Uint8Array(size);
     this.risky = new Uint8Array(size);
+  }
+
+  /** Room for the opening dates of the buyers added so far (before `allocate`, while reading accounts). */
+  grow(): void {
+    if (this.created.length > this.ids.length) return;
+    const next = new Float64Array(Math.max(1024, this.created.length * 2)).fill(Number.NaN);
+    next.set(this.created);
+    this.created = next;
   }
 
   /** One event's contribution at `t`, decayed to `asOf`. */
@@ -169,7 +184,7 @@ class Buyers {
     into.f.disputes = this.fDisputes[i]!;
     into.label = this.labels.get(i) ?? null;
     into.history = this.histories.get(i) ?? null;
-    into.created = this.created.get(i) ?? null;
+    into.created = createdAt(this.created[i]!);
     return into;
   }
 }
@@ -193,24 +208,97 @@ class SellerSums {
     m.set(sellerId, [v[0] + counted, v[1] + opened]);
   }
   seller(id: string): SellerAgg {
-    const get = (m: Map<string, number>) => m.get(id) ?? 0;
-    return { id, orders: get(this.orders), disputes: get(this.disputes), delivered: get(this.delivered), opened: get(this.opened) };
+    return {
+      id,
+      orders: this.orders.get(id) ?? 0,
+      disputes: this.disputes.get(id) ?? 0,
+      delivered: this.delivered.get(id) ?? 0,
+      opened: this.opened.get(id) ?? 0,
+    };
+  }
+  /**
+   * Every seller's aggregate, once all sums are in: the scoring passes look a seller up for each
+   * of a buyer's sellers (millions of look-ups at the goal's size), one Map read each.
+   */
+  all(): Map<string, SellerAgg> {
+    const out = new Map<string, SellerAgg>();
+    for (const id of [...this.orders.keys(), ...this.disputes.keys()]) if (!out.has(id)) out.set(id, this.seller(id));
+    return out;
   }
 }
 
 /**
- * A buyer's per-seller counts as the per-event updates keep them: at most `sellerCap`
- * sellers (here the first by id; the updates keep the first met, so the two differ only for a
- * buyer of more than `sellerCap` sellers), the rest's orders in `otherSellerOrders`.
+ * Every buyer's orders per seller in flat arrays (a buyer's pairs together, in the order read):
+ * 12 bytes a (buyer, seller) pair, sellers' ids interned, instead of an object per buyer.
  */
-function capSellers(b: BuyerAgg, sellers: BuyerAgg['sellers']): void {
-  const ids = Object.keys(sellers).sort();
-  b.sellers = {};
-  b.otherSellerOrders = 0;
-  ids.forEach((id, k) => {
-    if (k < RISK_MODEL.sellerCap) b.sellers[id] = sellers[id]!;
-    else b.otherSellerOrders += sellers[id]![0];
-  });
+class BuyerSellerPairs {
+  private readonly start: Int32Array;
+  private readonly count: Int32Array;
+  private readonly seller: Int32Array;
+  private readonly n: Int32Array;
+  private readonly nd: Int32Array;
+  private readonly sellerIds: string[] = [];
+  private readonly sellerIndex = new Map<string, number>();
+  private size = 0;
+
+  /** `capacity`: at most one pair per order. */
+  constructor(buyers: number, capacity: number) {
+    this.start = new Int32Array(buyers);
+    this.count = new Int32Array(buyers);
+    this.seller = new Int32Array(capacity);
+    this.n = new Int32Array(capacity);
+    this.nd = new Int32Array(capacity);
+  }
+
+  /** A buyer's pairs must come together (the query reads them grouped by buyer). */
+  add(i: number, sellerId: string, n: number, nd: number): void {
+    let s = this.sellerIndex.get(sellerId);
+    if (s === undefined) {
+      s = this.sellerIds.length;
+      this.sellerIds.push(sellerId);
+      this.sellerIndex.set(sellerId, s);
+    }
+    if (this.count[i] === 0) this.start[i] = this.size;
+    this.seller[this.size] = s;
+    this.n[this.size] = n;
+    this.nd[this.size] = nd;
+    this.size++;
+    this.count[i]!++;
+  }
+
+  /**
+   * Buyer i's per-seller counts as the per-event updates keep them: at most `sellerCap` sellers
+   * (here the first by id; the updates keep the first met, so the two differ only for a buyer of
+   * more than `sellerCap` sellers), the rest's orders in `otherSellerOrders`. `disputes`: the
+   * buyer's [counted disputes, opened on delivered] per seller.
+   */
+  capped(i: number, disputes: Map<string, [number, number]> | undefined, b: BuyerAgg): void {
+    const from = this.start[i]!;
+    const count = this.count[i]!;
+    const order: number[] = [];
+    for (let k = from; k < from + count; k++) order.push(k);
+    const ids = this.sellerIds;
+    const seller = this.seller;
+    // Usually already in order (the query sorts by seller_id); the cap takes the first by JS order.
+    for (let k = 1; k < order.length; k++)
+      if (ids[seller[order[k - 1]!]!]! > ids[seller[order[k]!]!]!) {
+        order.sort((x, y) => (ids[seller[x]!]! < ids[seller[y]!]! ? -1 : 1));
+        break;
+      }
+    // A null-prototype object is a dictionary from the start: no hidden class per set of seller ids.
+    const sellers: BuyerAgg['sellers'] = Object.create(null) as BuyerAgg['sellers'];
+    let other = 0;
+    for (let j = 0; j < order.length; j++) {
+      const k = order[j]!;
+      const id = ids[seller[k]!]!;
+      if (j < RISK_MODEL.sellerCap) {
+        const d = disputes?.get(id);
+        sellers[id] = [this.n[k]!, d?.[0] ?? 0, this.nd[k]!, d?.[1] ?? 0];
+      } else other += this.n[k]!;
+    }
+    b.sellers = sellers;
+    b.otherSellerOrders = other;
+  }
 }
 
 export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise<RecomputeReport> {
@@ -218,26 +306,31 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
   const asOf = opts.asOf;
   const page = opts.pageSize ?? 5_000;
   const log = opts.onProgress ?? (() => {});
+  const P = new Phases('page cache');
   // Rebuilding the rows writes all over several large indexes: a bigger page cache for the duration.
   return withPageCache(db, 64, () =>
     inWriteTx(db, async (tx) => {
+      P.next('clear');
       await clearRiskRows(tx);
+      P.next('buyers');
 
       // 1. Buyers.
       const B = new Buyers();
       for (let after = ''; ;) {
         const rows = await buyerAccountsPage(tx, after, page);
         for (const r of rows) {
+          B.grow();
           const i = B.add(r.id);
           if (r.label) B.labels.set(i, r.label as AccountLabel);
           if (r.orders_placed !== null) B.histories.set(i, { orders: Number(r.orders_placed), delivered: Number(r.orders_delivered ?? 0) });
-          if (r.created_at !== null) B.created.set(i, Number(r.created_at));
+          if (r.created_at !== null) B.created[i] = Number(r.created_at);
         }
         if (rows.length < page) break;
         after = rows[rows.length - 1]!.id;
       }
       B.allocate();
       log(`buyers: ${B.ids.length}`);
+      P.next('orders');
       const idx = (id: string): number | undefined => B.index.get(id);
 
       // 2. Orders: summed per buyer by the database (decay as exp(−(asOf − t) · ln 2 / half-life)), a page of buyers at a time.
@@ -258,6 +351,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         }
       }
       log(`orders: ${orders}`);
+      P.next('disputes');
 
       const S = new SellerSums();
 
@@ -307,11 +401,12 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
           if (counted || opened) S.dispute(i, r.seller_id, counted, opened);
           ledger.push(fact);
         }
-        await insertRebuiltDisputes(tx, ledger.map(disputeToRow));
+        await P.part('write risk_disputes', () => insertRebuiltDisputes(tx, ledger.map(disputeToRow)));
         if (rows.length < casePage) break;
         after = ids[ids.length - 1]!;
       }
       log(`disputes: ${disputes}`);
+      P.next('link groups');
 
       // 4. Link groups, one value at a time: members (buyers), and who is in a small one.
       let linkGroups = 0;
@@ -352,13 +447,14 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
               from = last;
               inclusive = true;
             }
-            if (groupRows.length > 5_000) await insertRebuiltLinkGroups(tx, groupRows.splice(0));
+            if (groupRows.length > 5_000) await P.part('write risk_link_groups', () => insertRebuiltLinkGroups(tx, groupRows.splice(0)));
             if (!full) break;
           }
         }
-        await insertRebuiltLinkGroups(tx, groupRows.splice(0));
+        await P.part('write risk_link_groups', () => insertRebuiltLinkGroups(tx, groupRows.splice(0)));
       }
       log(`link groups: ${linkGroups}`);
+      P.next('photos');
 
       // 5a. Photos, one sha256 at a time (grouped reads): uses, accounts, sellers, and what they add
       // up to. After the link groups: a listing photo used by two linked accounts is shared.
@@ -373,8 +469,8 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         const photoRows: Array<Database['risk_photos']> = [];
         const useRows: Array<{ photo_key: string; account_id: string; uses: number; weight: number; ref_at: number }> = [];
         const flushRows = async () => {
-          await insertRebuiltPhotos(tx, photoRows.splice(0));
-          await insertRebuiltPhotoUses(tx, useRows.splice(0));
+          await P.part('write risk_photos', () => insertRebuiltPhotos(tx, photoRows.splice(0)));
+          await P.part('write risk_photo_uses', () => insertRebuiltPhotoUses(tx, useRows.splice(0)));
         };
         /** Whether two of these accounts share a small link group. */
         const linkedAmong = (ids: Iterable<string>): boolean => {
@@ -468,6 +564,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         await flushRows();
       }
       log(`photos: ${photos}`);
+      P.next('sellers');
 
       // 5b. Sellers: orders per seller (one aggregate), then each buyer's orders per seller, a
       // page of buyers at a time, for the rate their sellers see from their other buyers.
@@ -475,25 +572,24 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         S.orders.set(r.seller_id, Number(r.n));
         S.delivered.set(r.seller_id, Number(r.nd));
       }
-      await insertRebuiltSellers(
-        tx,
-        [...new Set([...S.orders.keys(), ...S.disputes.keys()])].map((id) => sellerToRow(S.seller(id))),
-      );
-      const sellersOfPage = async (ids: string[]) => {
-        const of = new Map<string, BuyerAgg['sellers']>();
-        for (const r of await buyerSellerOrders(tx, ids[0]!, ids[ids.length - 1]!)) {
+      const sellerAggs = S.all();
+      await P.part('write seller_risk', () => insertRebuiltSellers(tx, [...sellerAggs.values()].map(sellerToRow)));
+      // Each buyer's orders per seller, read once (a page of buyers at a time) into flat arrays: the
+      // scoring pass and the rows' pass both need them (reading them twice was the largest cost).
+      const pairs = new BuyerSellerPairs(B.ids.length, orders);
+      const readSellersOfPage = async (ids: string[]) => {
+        for (const r of await P.part('read buyer-seller orders', () => buyerSellerOrders(tx, ids[0]!, ids[ids.length - 1]!))) {
           const i = idx(r.buyer_id);
-          if (i === undefined) continue;
-          const m = of.get(r.buyer_id) ?? of.set(r.buyer_id, {}).get(r.buyer_id)!;
-          const d = S.ofBuyer.get(i)?.get(r.seller_id);
-          m[r.seller_id] = [Number(r.n), d?.[0] ?? 0, Number(r.nd), d?.[1] ?? 0];
+          if (i !== undefined) pairs.add(i, r.seller_id, Number(r.n), Number(r.nd));
         }
-        return of;
       };
+      /** Buyer i's sellers as the engine counts them ([orders, counted disputes, delivered, opened on delivered]), capped. */
+      const sellersOf = (i: number, b: BuyerAgg): void => pairs.capped(i, S.ofBuyer.get(i), b);
       const sellerRates = new Float64Array(B.ids.length).fill(Number.NaN);
       const openedRefs = new Float64Array(B.ids.length).fill(Number.NaN);
 
       // 6. Priors, then the behaviour part of every score (who is high-risk for linked accounts).
+      P.next('priors and base scores');
       const model = await loadRiskModel(tx);
       let priors = model.priors;
       if (opts.refit !== false) {
@@ -503,19 +599,21 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         priors = fitter.fit();
       }
       const ctx = { asOf, priors };
-      const sellerLookup = (id: string) => S.seller(id);
-      const withSellers = (b: BuyerAgg, sellers: BuyerAgg['sellers']) => {
-        capSellers(b, sellers);
+      const sellerLookup = (id: string) => sellerAggs.get(id) ?? S.seller(id);
+      const withSellers = (b: BuyerAgg, i: number) => {
+        sellersOf(i, b);
         b.sellerRate = sellerExpectedRate(b, sellerLookup, priors);
         b.openedRef = sellerOpenedRate(b, sellerLookup, priors);
         return b;
       };
+      const one = newBuyer('');
       for (const ids of chunks(B.ids, MAX_IDS)) {
-        const of = await sellersOfPage(ids);
+        await readSellersOfPage(ids);
         for (const id of ids) {
-          const b = withSellers(B.agg(idx(id)!, asOf), of.get(id) ?? {});
-          if (b.sellerRate !== null) sellerRates[idx(id)!] = b.sellerRate;
-          if (b.openedRef !== null) openedRefs[idx(id)!] = b.openedRef;
+          const i = idx(id)!;
+          const b = withSellers(B.agg(i, asOf, one), i);
+          if (b.sellerRate !== null) sellerRates[i] = b.sellerRate;
+          if (b.openedRef !== null) openedRefs[i] = b.openedRef;
         }
       }
       const scratch = newBuyer('');
@@ -538,14 +636,14 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         }
       const status = (id: string) => {
         const j = idx(id)!;
-        return { risky: B.risky[j] === 1, flagged: B.labels.get(j) === 'serial_disputer', created: B.created.get(j) ?? null };
+        return { risky: B.risky[j] === 1, flagged: B.labels.get(j) === 'serial_disputer', created: createdAt(B.created[j]!) };
       };
 
       // 7. The buyers' rows, a page at a time with their links.
+      P.next('buyer rows');
       for (const ids of chunks(B.ids, MAX_IDS)) {
         // The page's links: one range of the primary key (account_id, kind, value); ids are sorted.
-        const links = await linksOfAccountRange(tx, ids[0]!, ids[ids.length - 1]!);
-        const sellersOf = await sellersOfPage(ids);
+        const links = await P.part('read links of buyers', () => linksOfAccountRange(tx, ids[0]!, ids[ids.length - 1]!));
         const linksOf = new Map<string, string[]>();
         for (const l of links)
           if (idx(l.account_id) !== undefined)
@@ -554,15 +652,16 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
           const i = idx(id)!;
           const b = B.agg(i, asOf);
           b.links = (linksOf.get(id) ?? []).sort();
-          withSellers(b, sellersOf.get(id) ?? {});
+          withSellers(b, i);
           const base = hasReasons[i] ? baseReasons(b, ctx) : [];
           const link = linkReason(linkedNeighbours(id, groupsOf.get(i) ?? [], status, b.created), signContext(b, priors));
           const reasons = sortReasons(link ? [...base, link] : base);
           b.scored = { score: scoreOf(reasons), base: B.base[i]!, risky: B.risky[i] === 1, reasons, at: asOf };
           return buyerToRow(b);
         });
-        await insertRebuiltBuyers(tx, rows);
+        await P.part('write buyer_risk', () => insertRebuiltBuyers(tx, rows));
       }
+      P.next('case scores');
       // Every case's copy of its buyer's score (the queue's sort by risk): only those that changed are written.
       const caseScores = await syncAllCaseScores(tx);
       log(`case scores rewritten: ${caseScores}`);
@@ -573,15 +672,25 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         buyers: B.ids.length,
       });
       log('buyer rows written');
+      P.next('commit');
       return {
+        phases: P.done,
+        parts: P.partFigures(),
         buyers: B.ids.length,
         orders,
         disputes,
         photos,
         linkGroups,
         priors,
-        seconds: Math.round(performance.now() - started) / 1000,
+        seconds: 0,
       };
     }),
-  );
+  )
+    .then((report) => {
+      // The commit (and the page cache's reset) end the last phase: the report is complete after it.
+      report.phases = P.finish();
+      report.seconds = Math.round(performance.now() - started) / 1000;
+      return report;
+    })
+    .finally(() => P.finish());
 }
