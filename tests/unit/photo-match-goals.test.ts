@@ -41,7 +41,10 @@ const DISTRACTORS = 10;
 describe('photo matching on held-out product shots', () => {
   let report: PhotoMatchReport;
   beforeAll(async () => {
-    report = await evaluatePhotoMatching({ products: PRODUCTS, distractors: DISTRACTORS, seedBase: 50_000 });
+    // PHOTO_MATCH_LOG=1 prints the misses and the table (the figures the README quotes).
+    const log = process.env.PHOTO_MATCH_LOG ? (m: string) => console.log(m) : undefined;
+    report = await evaluatePhotoMatching({ products: PRODUCTS, distractors: DISTRACTORS, seedBase: 50_000, log });
+    for (const line of log ? photoMatchTable(report) : []) log?.(line);
   }, 600_000);
 
   for (const edit of PHOTO_EDITS)

@@ -371,7 +371,11 @@ export function verifySamePhoto(query: QueryPrint, stored: PhotoPrint): Verdict 
   // corners are alike and the RANSAC can lock onto a wrong period) leave the objects' boxes,
   // unless they were many: then they have judged.
   if (best.inliers >= BOX_MAX_CORNER_INLIERS) return best;
-  return verifyByBoxes(query, stored) ?? best;
+  // A tilted copy's too few corners still tell its angle: the boxes are laid over at it too.
+  const turns = [straight, flipped]
+    .filter((v) => v.inliers >= BOX_TURN_MIN_INLIERS && Math.abs(v.rotation) >= 1 && Math.abs(v.rotation) <= BOX_MAX_TURN)
+    .map((v) => ({ mirrored: v.mirrored, degrees: v.rotation }));
+  return verifyByBoxes(query, stored, turns) ?? best;
 }
 
 /**
@@ -384,6 +388,15 @@ export function verifySamePhoto(query: QueryPrint, stored: PhotoPrint): Verdict 
  * their boxes, on the 64-px thumbs where a crack is under a pixel wide, agree (edges 0.82).
  */
 const BOX_MAX_CORNER_INLIERS = DRAWN_MIN_INLIERS;
+/**
+ * The box fallback lays the boxes over unturned, and also turned by the angle the corners agreed
+ * on when they were too few to judge (at least this many, an angle of a tilt: 1–BOX_MAX_TURN
+ * degrees either way). A tilt of 2° turns the edge of a product 30 stored pixels long by a
+ * pixel: 1012's tilted copy, 4 corners at 2°, laid over unturned 3 × 3 luma 8.0 against 7, turned
+ * 4.0.
+ */
+const BOX_TURN_MIN_INLIERS = 2;
+const BOX_MAX_TURN = 6;
 /** Stricter overlay limits for a match that rests on the object's box alone (no corners to confirm it). */
 const BOX_MIN_EDGE_AGREEMENT = 0.8;
 const BOX_MAX_DIFFERENCE = 7;
@@ -411,13 +424,15 @@ const boxNearMiss = (g: Agreement) =>
 /**
  * A product with almost no corners (a plain ball, a can) gives too few for the RANSAC. Such a
  * picture is then laid over the stored one by their objects' boxes (each layer box of the new
- * picture against the stored object's box, as it is and mirrored: scale and shift, no rotation)
- * and must agree everywhere, edges, colour and lightness, by stricter limits than a match the
- * corners confirm.
+ * picture against the stored object's box, as it is and mirrored: scale and shift, and turned by
+ * the angle of the few corners that agreed, if any: `turns`) and must agree everywhere, edges,
+ * colour and lightness, by stricter limits than a match the corners confirm.
  */
-function verifyByBoxes(query: QueryPrint, stored: PhotoPrint): Verdict | null {
+function verifyByBoxes(query: QueryPrint, stored: PhotoPrint, turns: Array<{ mirrored: boolean; degrees: number }>): Verdict | null {
   const sb = storedBox(stored.thumb);
   const ks = stored.features.width / stored.thumb.w; // stored thumb pixel → feature frame
+  const cx = ((sb.x0 + sb.x1) / 2) * ks;
+  const cy = ((sb.y0 + sb.y1) / 2) * ks;
   // The new picture's boxes are peeled from its thumb of the stored size and from its larger
   // one: a padded or screenshotted copy shows the product ~10 stored pixels across, where a
   // pixel off at a side is a tenth of it. On the larger one, also each piece's own box where a
@@ -454,55 +469,66 @@ function verifyByBoxes(query: QueryPrint, stored: PhotoPrint): Verdict | null {
       if (Math.abs(Math.log(sw / sh / (qw / qh))) > BOX_MAX_ASPECT) continue;
       const a = Math.sqrt((sw / qw) * (sh / qh));
       if (a < MIN_SCALE || a > MAX_SCALE) continue;
-      const sim: Similarity = {
-        a,
-        b: 0,
-        tx: ((sb.x0 + sb.x1) / 2) * ks - a * ((x0 + x1) / 2) * kq,
-        ty: ((sb.y0 + sb.y1) / 2) * ks - a * ((b.y0 + b.y1) / 2) * kq,
-      };
-      const overlay = (t: Similarity) => alignedAgreement(thumb, query.features.width, stored.thumb, stored.features.width, t, sb);
-      const boxPasses = (g: Agreement) =>
-        g.overlap > 0.9 &&
-        g.edges >= BOX_MIN_EDGE_AGREEMENT &&
-        (g.chroma === null ? g.pointLuma : g.luma) <= BOX_MAX_DIFFERENCE &&
-        g.coarseLuma <= BOX_MAX_DIFFERENCE &&
-        (g.chroma === null || (g.chroma <= BOX_MAX_CHROMA_DIFFERENCE && (g.printChroma ?? 0) <= MAX_COARSE_CHROMA_DIFFERENCE));
-      let agree = overlay(sim);
-      if (!boxPasses(agree) && boxNearMiss(agree)) {
-        // A box found on a 64-px thumb is off by up to a pixel at each side, a few per cent of a
-        // small object's size: the overlay is tried at half a stored pixel's shift and 3 % scale
-        // either way before it is judged (as the corners' transform is, by half a pixel).
-        const half = (0.5 * stored.features.width) / stored.thumb.w;
-        const cx = ((sb.x0 + sb.x1) / 2) * ks;
-        const cy = ((sb.y0 + sb.y1) / 2) * ks;
-        for (const f of [0.97, 1, 1.03])
-          for (const dy of [-half, 0, half])
-            for (const dx of [-half, 0, half]) {
-              if (f === 1 && !dx && !dy) continue;
-              // Scaled about the stored box's centre, then shifted.
-              const t: Similarity = { a: sim.a * f, b: 0, tx: cx - f * (cx - sim.tx) + dx, ty: cy - f * (cy - sim.ty) + dy };
-              const g = overlay(t);
-              if (boxBadness(g) < boxBadness(agree)) agree = g;
-            }
+      const qcx = ((x0 + x1) / 2) * kq;
+      const qcy = ((b.y0 + b.y1) / 2) * kq;
+      // Unturned, then turned by the corners' angle about the boxes' centres, at the scale the
+      // boxes give (a turned rectangle's box grows by up to 9 % at 5°, a round product's not at
+      // all: left to the search of 3 % either way in boxOverlay; 1012's copy verifies at 1.04).
+      for (const degrees of [0, ...turns.filter((t) => t.mirrored === mirrored).map((t) => t.degrees)]) {
+        const theta = (degrees * Math.PI) / 180;
+        const c = a * Math.cos(theta);
+        const d = a * Math.sin(theta);
+        const sim: Similarity = { a: c, b: d, tx: cx - (c * qcx - d * qcy), ty: cy - (d * qcx + c * qcy) };
+        const agree = boxOverlay(thumb, query.features.width, stored, sb, sim);
+        if (agree)
+          return {
+            same: true,
+            inliers: 0,
+            matches: 0,
+            mirrored,
+            rotation: degrees,
+            scale: Math.round(a * 100) / 100,
+            edges: Math.round(agree.edges * 1000) / 1000,
+            chroma: agree.chroma === null ? null : Math.round(agree.chroma * 10) / 10,
+            luma: Math.round(agree.luma * 10) / 10,
+            coarseChroma: agree.printChroma === null ? null : Math.round(agree.printChroma * 10) / 10,
+            coarseLuma: Math.round(agree.coarseLuma * 10) / 10,
+          };
       }
-      const same = boxPasses(agree);
-      if (same)
-        return {
-          same,
-          inliers: 0,
-          matches: 0,
-          mirrored,
-          rotation: 0,
-          scale: Math.round(a * 100) / 100,
-          edges: Math.round(agree.edges * 1000) / 1000,
-          chroma: agree.chroma === null ? null : Math.round(agree.chroma * 10) / 10,
-          luma: Math.round(agree.luma * 10) / 10,
-          coarseChroma: agree.printChroma === null ? null : Math.round(agree.printChroma * 10) / 10,
-          coarseLuma: Math.round(agree.coarseLuma * 10) / 10,
-        };
     }
   }
   return null;
+}
+
+/** The box overlay judged by the stricter limits, tried at small shifts and scales if it nearly meets them: the agreement if it does. */
+function boxOverlay(thumb: Thumb, qBaseW: number, stored: PhotoPrint, sb: Box, sim: Similarity): Agreement | null {
+  const ks = stored.features.width / stored.thumb.w;
+  const overlay = (t: Similarity) => alignedAgreement(thumb, qBaseW, stored.thumb, stored.features.width, t, sb);
+  const boxPasses = (g: Agreement) =>
+    g.overlap > 0.9 &&
+    g.edges >= BOX_MIN_EDGE_AGREEMENT &&
+    (g.chroma === null ? g.pointLuma : g.luma) <= BOX_MAX_DIFFERENCE &&
+    g.coarseLuma <= BOX_MAX_DIFFERENCE &&
+    (g.chroma === null || (g.chroma <= BOX_MAX_CHROMA_DIFFERENCE && (g.printChroma ?? 0) <= MAX_COARSE_CHROMA_DIFFERENCE));
+  let agree = overlay(sim);
+  if (!boxPasses(agree) && boxNearMiss(agree)) {
+    // A box found on a 64-px thumb is off by up to a pixel at each side, a few per cent of a
+    // small object's size: the overlay is tried at half a stored pixel's shift and 3 % scale
+    // either way before it is judged (as the corners' transform is, by half a pixel).
+    const half = (0.5 * stored.features.width) / stored.thumb.w;
+    const cx = ((sb.x0 + sb.x1) / 2) * ks;
+    const cy = ((sb.y0 + sb.y1) / 2) * ks;
+    for (const f of [0.97, 1, 1.03])
+      for (const dy of [-half, 0, half])
+        for (const dx of [-half, 0, half]) {
+          if (f === 1 && !dx && !dy) continue;
+          // Scaled about the stored box's centre, then shifted.
+          const t: Similarity = { a: sim.a * f, b: sim.b * f, tx: cx - f * (cx - sim.tx) + dx, ty: cy - f * (cy - sim.ty) + dy };
+          const g = overlay(t);
+          if (boxBadness(g) < boxBadness(agree)) agree = g;
+        }
+  }
+  return boxPasses(agree) ? agree : null;
 }
 
 /** The box as found, then with each side moved one pixel out or in (within the picture, at least 4 pixels a side). */
