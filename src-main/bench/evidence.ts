@@ -32,6 +32,7 @@ import { SNIFFED } from '../files/sniff';
 import { limitsOf, openEvidenceFiles, recordEvidenceFiles, takeFile, type EvidenceFiles } from '../app/evidence/intake';
 import { SeededRandom } from '../util/seeded-random';
 import { round, summarize } from './stats';
+import { directArgs, wholeNumber } from './direct-args';
 
 export interface EvidenceBenchOptions {
   /** Synthetic photos to ingest (default 200: half one at a time, half with the pool busy). */
@@ -394,20 +395,27 @@ function percentile(samples: number[], q: number): number {
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (isMain) {
-  const args = process.argv.slice(2);
-  const flag = (name: string) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const num = (name: string) => (flag(name) === undefined ? undefined : Number(flag(name)));
+  const { values } = directArgs(
+    `usage: tsx src-main/bench/evidence.ts [--images N] [--stored N] [--via-db N] [--lookups N] [--flood N] [--work-dir DIR] [--keep]
+  The evidence figures of \`npm run bench\` on their own (see src-main/bench/evidence.ts for each); JSON on stdout.`,
+    {
+      images: { type: 'string' },
+      stored: { type: 'string' },
+      'via-db': { type: 'string' },
+      lookups: { type: 'string' },
+      flood: { type: 'string' },
+      'work-dir': { type: 'string' },
+      keep: { type: 'boolean' },
+    },
+  );
   const report = await benchEvidence({
-    images: num('images'),
-    stored: num('stored'),
-    viaDb: num('via-db'),
-    lookups: num('lookups'),
-    flood: num('flood'),
-    workDir: flag('work-dir'),
-    keep: args.includes('--keep'),
+    images: wholeNumber(values.images, 'images'),
+    stored: wholeNumber(values.stored, 'stored'),
+    viaDb: wholeNumber(values['via-db'], 'via-db'),
+    lookups: wholeNumber(values.lookups, 'lookups'),
+    flood: wholeNumber(values.flood, 'flood'),
+    workDir: values['work-dir'],
+    keep: values.keep === true,
   });
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }

@@ -25,6 +25,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { calibrate, round } from './stats';
+import { directArgs, wholeNumber } from './direct-args';
 import { openDatabase } from '../db/connect';
 import { applyRiskEvents, type RiskEvent } from '../db/repos/risk/updates';
 import { inWriteTx } from '../db/tx';
@@ -455,19 +456,30 @@ if (isMain) {
   const args = process.argv.slice(2);
   if (args[0] === '--child-recompute') await childRecompute(args[1]!, Number(args[2]));
   else {
-    const flag = (name: string) => {
-      const i = args.indexOf(`--${name}`);
-      return i >= 0 ? args[i + 1] : undefined;
-    };
-    const num = (name: string) => (flag(name) === undefined ? undefined : Number(flag(name)));
+    const { values } = directArgs(
+      `usage: tsx src-main/bench/risk.ts [--buyers N] [--orders N] [--events N] [--work-dir DIR] [--keep] [--source FILE] [--cpu-prof DIR]
+  Generates a population (default 1,000,000 buyers, 8,000,000 orders: ~4 minutes and ~3 GB), times the
+  full recompute in a child process and --events single updates (default 2,000; 0 skips them); JSON on stdout.
+  --source FILE copies a database an earlier run kept (--work-dir DIR --keep) instead of generating one.
+  --cpu-prof DIR writes the recompute child's V8 CPU profile there.`,
+      {
+        buyers: { type: 'string' },
+        orders: { type: 'string' },
+        events: { type: 'string' },
+        source: { type: 'string' },
+        'cpu-prof': { type: 'string' },
+        'work-dir': { type: 'string' },
+        keep: { type: 'boolean' },
+      },
+    );
     const report = await benchRisk({
-      buyers: num('buyers'),
-      orders: num('orders'),
-      events: num('events'),
-      source: flag('source'),
-      cpuProfDir: flag('cpu-prof'),
-      workDir: flag('work-dir'),
-      keep: args.includes('--keep'),
+      buyers: wholeNumber(values.buyers, 'buyers'),
+      orders: wholeNumber(values.orders, 'orders'),
+      events: wholeNumber(values.events, 'events'),
+      source: values.source,
+      cpuProfDir: values['cpu-prof'],
+      workDir: values['work-dir'],
+      keep: values.keep === true,
     });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   }

@@ -12,7 +12,7 @@
  * WAL frames it wrote per unit, and per table or index the frames and distinct pages, from the WAL's
  * frame headers and dbstat).
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -21,6 +21,7 @@ import { withStallMeter } from './stall';
 import { ensurePolicy } from '../db/repos/policy';
 import { sweep } from '../app/sweep/sweep';
 import { claimAndRequestEvidence } from './setup-commands';
+import { directArgs, wholeNumber } from './direct-args';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
 const HOUR = 3_600_000;
@@ -92,12 +93,36 @@ function dump(title: string, per: number, wallMs: number, cpuMs: number) {
   stats.clear();
 }
 
-const [src, nArg] = process.argv.slice(2);
-const n = Number(nArg ?? 2000);
+// --help and unknown options first: the flags below are read where they act.
+const { positionals } = directArgs(
+  `usage: tsx src-main/bench/sweep-profile.ts IMPORTED.sqlite [N] [--no-timers] [--cpu-prof-setup] [--cpu-prof-sweep]
+  [--checkpoint-off-thread] [--wal-frames] [--no-durable] [--drop-report-triggers] [--drop-queue-triggers]
+  [--drop-index NAME]… [--pragma NAME=VALUE]…
+  Claims and requests evidence on N (default 2,000) escalated cases of a copy of the database, then sweeps at
+  +73 h; prints CPU per command and per default, per statement (the comment at the top of the file says more).`,
+  {
+    'no-timers': { type: 'boolean' },
+    'cpu-prof-setup': { type: 'boolean' },
+    'cpu-prof-sweep': { type: 'boolean' },
+    'checkpoint-off-thread': { type: 'boolean' },
+    'wal-frames': { type: 'boolean' },
+    'no-durable': { type: 'boolean' },
+    'drop-report-triggers': { type: 'boolean' },
+    'drop-queue-triggers': { type: 'boolean' },
+    'drop-index': { type: 'string', multiple: true },
+    pragma: { type: 'string', multiple: true },
+  },
+);
+const [src, nArg] = positionals;
+if (!src || !existsSync(src)) {
+  process.stderr.write(`${src ?? 'the database'}: not found; give a database \`cli import\` filled (--help lists the options)\n`);
+  process.exit(2);
+}
+const n = wholeNumber(nArg, 'N') ?? 2000;
 // A scratch copy (the setup commands and the sweep write to it); CPU profiles land beside it.
 const dir = mkdtempSync(join(tmpdir(), 'md-sweep-profile-'));
 const file = join(dir, 'profile.sqlite');
-copyFileSync(src!, file);
+copyFileSync(src, file);
 const db = await openDatabase({ url: file });
 if (process.argv.includes('--checkpoint-off-thread') && !checkpointOffThread(db)) throw new Error('no checkpoint worker');
 if (process.argv.includes('--no-durable')) await (await import('kysely')).sql`PRAGMA synchronous = NORMAL`.execute(db);
