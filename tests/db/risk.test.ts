@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sql } from 'kysely';
 import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import type { DisputeInput } from '../../src-main/contract/dispute';
 import type { Role } from '../../src-main/contract/domain';
@@ -416,6 +417,27 @@ describe.each(DIALECTS)('buyer risk on $name', ({ name, url }) => {
       // Refused: more delivered than placed.
       const bad = await dispatch(ctx, 'intake.dispute', dispute({ buyer: 'B-h2', orderHistory: { placed: 3, delivered: 4 } }), INTAKE);
       expect(bad.ok ? null : bad.error.code).toBe('VALIDATION');
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('recomputes the sellers alike when the orders buyer index is missing (a first bulk load elsewhere defers it)', async () => {
+    const { db, ctx } = await setup(url());
+    try {
+      await importAll(ctx, [
+        dispute({ buyer: 'B-i1', reason: 'defective' }),
+        dispute({ buyer: 'B-i2', reason: 'not_received.in_transit', day: 2 }),
+        dispute({ buyer: 'B-i1', reason: 'defective', day: 3 }),
+      ]);
+      const sellers = () => db.selectFrom('seller_risk').selectAll().orderBy('seller_id').execute();
+      await recomputeRisk(db, { asOf: NOW, refit: false, pageSize: 5 });
+      const withIndex = await sellers();
+      expect(withIndex.length).toBeGreaterThan(0);
+      if (name !== 'sqlite') return; // INDEXED BY is SQLite's
+      await sql`DROP INDEX orders_by_buyer_delivery`.execute(db);
+      await recomputeRisk(db, { asOf: NOW, refit: false, pageSize: 5 });
+      expect(await sellers()).toEqual(withIndex);
     } finally {
       await db.destroy();
     }

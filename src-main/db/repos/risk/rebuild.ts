@@ -84,7 +84,12 @@ export async function buyerSellerOrders(db: Reader, first: string, last: string)
  * (300k buyers / 2.4M orders: 6.0 -> 3.0 s under load), more as the table outgrows the page cache.
  */
 export async function sellerOrderCounts(db: Reader) {
-  const orders = dialectOf(db) === 'sqlite' ? sql<'orders'>`orders INDEXED BY orders_by_buyer_delivery` : sql<'orders'>`orders`;
+  // INDEXED BY fails outright when the index is missing: a first bulk load in another process
+  // drops it until its end (bulk-load.ts), so it is asked for only when it is there.
+  const indexed =
+    dialectOf(db) === 'sqlite' &&
+    (await sql`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'orders_by_buyer_delivery'`.execute(db)).rows.length > 0;
+  const orders = indexed ? sql<'orders'>`orders INDEXED BY orders_by_buyer_delivery` : sql<'orders'>`orders`;
   const r = await sql<{ seller_id: string; n: number; nd: number }>`
     SELECT seller_id, count(*) AS n, ${deliveredCount} AS nd FROM ${orders} GROUP BY seller_id`.execute(db);
   return r.rows;
