@@ -12,7 +12,8 @@ import { type Kysely } from 'kysely';
  * index is added, so an order's insert writes as many entries as before.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.dropIndex('orders_by_buyer_delivery').execute();
+  // IF EXISTS: a first bulk load that died before its end left it dropped (db/repos/bulk-load.ts).
+  await db.schema.dropIndex('orders_by_buyer_delivery').ifExists().execute();
   await db.schema
     .createIndex('orders_by_buyer_delivery')
     .on('orders')
@@ -21,6 +22,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropIndex('orders_by_buyer_delivery').execute();
+  await db.schema.dropIndex('orders_by_buyer_delivery').ifExists().execute();
   await db.schema.createIndex('orders_by_buyer_delivery').on('orders').columns(['buyer_id', 'placed_at', 'delivery_status']).execute();
 }

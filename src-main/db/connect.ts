@@ -34,10 +34,11 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
       : opts.url.startsWith('pglite:')
         ? await openPglite()
         : openSqlite(opts.url.replace(/^sqlite:/, ''), opts.sqliteNativeBinding);
+  // A bulk load that died before building its deferred indexes: build them now, before the
+  // migrations (their definitions are this schema's; a later migration may drop or rebuild one).
+  await restoreDeferredIndexes(db);
   // Desktops starting together on one empty server migrate one after another.
   await underStartupLock(db, () => migrate(db));
-  // A bulk load that died before building its deferred indexes: build them now.
-  await restoreDeferredIndexes(db);
   return db;
 }
 

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importStream } from '../../src-main/app/intake/bulk-import';
 import { openDatabase, type Db } from '../../src-main/db/connect';
+import { migrations } from '../../migrations';
 import { deferIndexesIfEmpty } from '../../src-main/db/repos/bulk-load';
 import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import { loadRiskModel } from '../../src-main/db/repos/risk/updates';
@@ -73,6 +74,23 @@ describe('bulk load into an empty SQLite database (deferred indexes)', () => {
     await db.destroy();
     const again = await openDatabase({ url: path });
     expect(await indexes(again)).toEqual(before);
+    await again.destroy();
+  });
+
+  it('opens a database whose load died under an older release: the deferred indexes come back before a migration rebuilds one (0044)', async () => {
+    const path = tempDb();
+    const db = await openDatabase({ url: path });
+    const latest = await indexes(db);
+    // The release before 0044: orders_by_buyer_delivery without the seller.
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
+    expect((await migrator.migrateTo('0042_fewer_status_indexes')).error).toBeUndefined();
+    expect(await deferIndexesIfEmpty(db)).toBe(true);
+    expect((await indexes(db)).map((i) => i.name)).not.toContain('orders_by_buyer_delivery');
+    // …the process dies mid-load; the new release opens the file.
+    await db.destroy();
+    const again = await openDatabase({ url: path });
+    expect(await indexes(again)).toEqual(latest);
+    expect(latest.find((i) => i.name === 'orders_by_buyer_delivery')?.sql).toMatch(/seller_id/);
     await again.destroy();
   });
 

@@ -61,6 +61,9 @@ export async function deferIndexesIfEmpty(db: Reader): Promise<boolean> {
 export async function restoreDeferredIndexes(db: Reader): Promise<number> {
   if (dialectOf(db) !== 'sqlite') return 0;
   return inWriteTx(db, async (tx) => {
+    // Called before the migrations too: a new database has no settings table yet.
+    const settings = await sql`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'`.execute(tx);
+    if (!settings.rows.length) return 0;
     const stored = await tx.selectFrom('settings').select('value').where('key', '=', DEFERRED_KEY).executeTakeFirst();
     if (!stored) return 0;
     const indexes = JSON.parse(stored.value) as Array<{ name: string; sql: string }>;
