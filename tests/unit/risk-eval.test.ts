@@ -116,24 +116,28 @@ describe('evaluation family', () => {
   it('holds the level measured on the held-out draws (no regression)', { timeout: 600_000 }, () => {
     const r = family();
     for (const d of r.draws) expect(d.abusers, `seed ${d.seed} must hold more abusers than the page`).toBeGreaterThan(K);
-    // Measured with model v8 (the opened-on-delivered rate as a reason; weights fitted on the tuning
-    // draws): p@30 1.000 mean / 1.000 worst, R-precision 0.902 / 0.782, unlucky-or-new share of the
-    // top R 1.4 % / 3.9 % (model v3 gave 0.998 / 0.967, 0.839 / 0.701, 8.9 % / 18.6 %). A model
-    // change that falls below these levels (less a margin of about two abusers a draw) fails.
+    // Measured with model v13 (a poor postal service raises the reference of disputes on
+    // delivered parcels): p@30 1.000 mean / 1.000 worst, R-precision 0.911 / 0.769, unlucky-or-new
+    // share of the top R 0.7 % / 2.8 % (v8 gave 1.000 / 1.000, 0.902 / 0.782, 1.4 % / 3.9 %; v3
+    // 0.998 / 0.967, 0.839 / 0.701, 8.9 % / 18.6 %). A model change that falls below these levels
+    // (less a margin of about two abusers a draw) fails.
     expect(r.worst.precisionAtK).toBeGreaterThanOrEqual(0.95);
-    expect(r.mean.rPrecision).toBeGreaterThanOrEqual(0.88);
+    expect(r.mean.rPrecision).toBeGreaterThanOrEqual(0.89);
     expect(r.worst.rPrecision).toBeGreaterThanOrEqual(0.75);
-    expect(r.mean.unluckyOrNewShareOfTopK).toBeLessThanOrEqual(0.03);
-    expect(r.worst.unluckyOrNewShareOfTopK).toBeLessThanOrEqual(0.07);
+    expect(r.mean.unluckyOrNewShareOfTopK).toBeLessThanOrEqual(0.02);
+    expect(r.worst.unluckyOrNewShareOfTopK).toBeLessThanOrEqual(0.05);
   });
 
-  // The issue's goals in the worst case. NOT MET YET (the figures above: the worst R-precision and
-  // the worst unlucky-or-new share; README "Command line"). It runs as an expected failure and
-  // must be turned into a plain test once the model meets them.
-  it.fails('meets the goals in the worst case over 20 held-out draws (not yet)', { timeout: 600_000 }, () => {
+  // The issue's goals in the worst case. Precision at the page and the unlucky-or-new share are met
+  // since model v13 (README "Model v13"); the worst R-precision is NOT MET YET (0.769 against 0.85):
+  // it runs as an expected failure and must be turned into a plain test once the model meets it.
+  it('meets the precision and unlucky-or-new goals in the worst case over 20 held-out draws', { timeout: 600_000 }, () => {
     const r = family();
     expect(r.worst.precisionAtK).toBeGreaterThanOrEqual(TARGETS.precisionAtK);
-    expect(r.worst.rPrecision).toBeGreaterThanOrEqual(TARGETS.rPrecision);
     expect(r.worst.unluckyOrNewShareOfTopK).toBeLessThanOrEqual(TARGETS.unluckyOrNewShareOfTopK);
+  });
+
+  it.fails('meets the R-precision goal in the worst case over 20 held-out draws (not yet)', { timeout: 600_000 }, () => {
+    expect(family().worst.rPrecision).toBeGreaterThanOrEqual(TARGETS.rPrecision);
   });
 });

@@ -74,24 +74,28 @@ describe('outside population', () => {
   it('holds the level measured on the outside draws (no regression)', { timeout: 600_000 }, () => {
     const r = measured();
     for (const d of r.draws) expect(d.abusers).toBeGreaterThan(K);
-    // Measured with model v9 (a seller's listing photo is no shared photo): p@30 1.000 mean /
-    // 1.000 worst, R-precision 0.769 / 0.733, unlucky-or-new share 2.4 % / 3.2 % (v8: 0.989 /
-    // 0.967, 0.748 / 0.715, 2.0 % / 2.9 %; see README, "Command line"). A model change that
-    // falls below these levels fails.
+    // Measured with model v13 (a poor postal service): p@30 1.000 mean / 1.000 worst, R-precision
+    // 0.794 / 0.767, unlucky-or-new share 1.7 % / 2.1 % (v9: 1.000 / 1.000, 0.769 / 0.733, 2.4 % /
+    // 3.2 %; v8: 0.989 / 0.967, 0.748 / 0.715, 2.0 % / 2.9 %; see README, "Command line"). A model
+    // change that falls below these levels fails.
     expect(r.worst.precisionAtK).toBeGreaterThanOrEqual(OUTSIDE_LEVEL.worstPrecision);
     expect(r.mean.rPrecision).toBeGreaterThanOrEqual(OUTSIDE_LEVEL.meanR);
     expect(r.worst.rPrecision).toBeGreaterThanOrEqual(OUTSIDE_LEVEL.worstR);
     expect(r.worst.unluckyOrNewShareOfTopK).toBeLessThanOrEqual(OUTSIDE_LEVEL.worstShare);
   });
 
-  // The goals in the worst case over the outside draws: not met yet (README).
-  it.fails('meets the goals in the worst case over the outside draws (not yet)', { timeout: 600_000 }, () => {
+  // The goals in the worst case over the outside draws: precision at the page and the
+  // unlucky-or-new share are met since model v13; the worst R-precision is not yet (README).
+  it('meets the precision and unlucky-or-new goals in the worst case over the outside draws', { timeout: 600_000 }, () => {
     const r = measured();
     expect(r.worst.precisionAtK).toBeGreaterThanOrEqual(TARGETS.precisionAtK);
-    expect(r.worst.rPrecision).toBeGreaterThanOrEqual(TARGETS.rPrecision);
     expect(r.worst.unluckyOrNewShareOfTopK).toBeLessThanOrEqual(TARGETS.unluckyOrNewShareOfTopK);
+  });
+
+  it.fails('meets the R-precision goal in the worst case over the outside draws (not yet)', { timeout: 600_000 }, () => {
+    expect(measured().worst.rPrecision).toBeGreaterThanOrEqual(TARGETS.rPrecision);
   });
 });
 
 /** The adopted model's outside figures at this size, less a margin of about two abusers a draw. */
-const OUTSIDE_LEVEL = { worstPrecision: 0.95, meanR: 0.75, worstR: 0.71, worstShare: 0.05 };
+const OUTSIDE_LEVEL = { worstPrecision: 0.95, meanR: 0.775, worstR: 0.745, worstShare: 0.04 };
