@@ -16,7 +16,9 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       throw new UsageError(
         args.length > 1
           ? `replay takes one scenario file, not ${args.length} arguments; run it once per file`
-          : 'usage: cli replay <scenario.json>',
+          : file?.startsWith('--')
+            ? `unknown option ${file}: replay takes only a scenario file (usage: cli replay <scenario.json>)`
+            : 'usage: cli replay <scenario.json>',
       );
     const scenario = Scenario.safeParse(await readJson(file));
     if (!scenario.success) {

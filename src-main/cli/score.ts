@@ -16,6 +16,8 @@ import { LineTooLong, ndjsonLines } from '../util/ndjson-lines';
  */
 export async function runScore(args: string[]): Promise<void> {
   const file = args.find((a) => !a.startsWith('--'));
+  const option = args.find((a) => a.startsWith('--'));
+  if (option) throw new ArgError(`unknown option ${option}: score takes only a history file (usage: cli score <history.ndjson>)`);
   if (!file || args.length !== 1) throw new ArgError('usage: cli score <history.ndjson>');
   try {
     const s = await stat(file);

@@ -56,6 +56,7 @@ describe('cli --help', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr, 'the answer names the flag it refused').toContain('--no-such-flag');
     const known = /known: ([^)]*)\)/.exec(bad.stderr)?.[1];
     for (const option of known ? known.split(', ').filter((o) => o !== '--help') : [])
       expect(help.stdout, `${command} --help names ${option}`).toContain(option);
