@@ -12,13 +12,14 @@
  * into the schema the migrations create; the same file is reused with `workDir` + `keep`.
  *
  * Run directly: `tsx src-main/bench/risk.ts [--buyers N] [--orders N] [--work-dir DIR] [--keep]
- * [--source FILE] [--events N] [--cpu-prof DIR]`. `--source` copies a generated database (kept
+ * [--source FILE] [--no-recompute] [--events N] [--cpu-prof DIR] [--trace FILE]`. `--source` copies a generated database (kept
  * by an earlier run, never changed) instead of generating one, so rounds start from the same
  * state; `--events 0` skips the incremental figure; `--cpu-prof` writes the recompute child's
- * V8 CPU profile into DIR.
+ * V8 CPU profile into DIR; `--trace` writes one JSON line per timed event
+ * (risk-trace.ts: what it did, GC, time off the core) and adds the slowest 1 %'s summary.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -31,6 +32,7 @@ import { applyRiskEvents, type RiskEvent } from '../db/repos/risk/updates';
 import { inWriteTx } from '../db/tx';
 import { recomputeRisk } from '../app/risk/recompute';
 import { SeededRandom } from '../util/seeded-random';
+import { countStatements, tailSummary, watchGc, type TracedEvent } from './risk-trace';
 
 export interface RiskBenchOptions {
   buyers?: number;
@@ -46,6 +48,10 @@ export interface RiskBenchOptions {
   source?: string;
   /** Write the recompute child's V8 CPU profile (node --cpu-prof) into this directory. */
   cpuProfDir?: string;
+  /** false: time the events on the source's risk rows as they are, without the recompute (default true). */
+  recompute?: boolean;
+  /** Write one JSON line per timed event here (risk-trace.ts), and add the tail's summary to the figures. */
+  trace?: string;
   log?: (message: string) => void;
 }
 
@@ -84,16 +90,14 @@ export async function benchRisk(opts: RiskBenchOptions = {}) {
       log(`generated in ${generated.seconds} s: ${JSON.stringify(generated.rows)}`);
     }
 
-    log('recompute in a child process…');
+    // Skipped (--no-recompute) for a source a recompute already scored, when only the events are timed.
+    if (opts.recompute === false) log('recompute skipped: the source is scored as it is');
+    else log('recompute in a child process…');
     const prof = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', resolve(opts.cpuProfDir)] : [];
-    const child = await runChild([
-      ...prof,
-      'src-main/bench/rss-wrapper.ts',
-      'src-main/bench/risk.ts',
-      '--child-recompute',
-      file,
-      String(NOW),
-    ]);
+    const child =
+      opts.recompute === false
+        ? SKIPPED_CHILD
+        : await runChild([...prof, 'src-main/bench/rss-wrapper.ts', 'src-main/bench/risk.ts', '--child-recompute', file, String(NOW)]);
     if (child.code !== 0) throw new Error(`recompute failed (exit ${child.code}): ${child.stderrTail}`);
     const inner = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as {
       seconds?: number;
@@ -109,7 +113,7 @@ export async function benchRisk(opts: RiskBenchOptions = {}) {
 
     const events = opts.events ?? 2_000;
     log(`incremental: ${events} single events…`);
-    const incremental = events > 0 ? await benchIncremental(file, events, opts.seed ?? 1) : null;
+    const incremental = events > 0 ? await benchIncremental(file, events, opts.seed ?? 1, opts.trace) : null;
     if (incremental)
       log(
         `incremental: p50 ${incremental.inTransaction.p50Ms} ms, p99 ${incremental.inTransaction.p99Ms} ms (with commit p99 ${incremental.withCommit.p99Ms} ms; a 0.25 ms spin: p99 ${incremental.scheduling.p99Ms} ms; load ${incremental.loadAvg.before[0]})`,
@@ -314,7 +318,13 @@ function countRows(file: string): Record<string, number> {
 // ---------------------------------------------------------------------------------------
 // Incremental: one event at a time on the recomputed database
 
-async function benchIncremental(file: string, n: number, seed: number) {
+async function benchIncremental(file: string, n: number, seed: number, traceFile?: string) {
+  // Before the database opens: the counter wraps statements as they are prepared.
+  // RISK_TRACE_SQL=1: each statement's CPU time too (to stderr at the end; the timers cost a little per statement).
+  const byText = process.env.RISK_TRACE_SQL ? new Map<string, { n: number; us: number }>() : undefined;
+  const statements = traceFile ? countStatements(byText) : null;
+  const gc = traceFile ? watchGc() : null;
+  const traced: TracedEvent[] = [];
   const db = await openDatabase({ url: file });
   const r = new Rng(seed + 99);
   const inTx: number[] = [];
@@ -351,19 +361,56 @@ async function benchIncremental(file: string, n: number, seed: number) {
             : kind === 2
               ? [{ type: 'disputePatch', caseId: cases[r.below(cases.length)]!, outcome: r.next() < 0.5 ? 'buyer_won' : 'seller_won' }]
               : [{ type: 'label', buyerId: buyer, label: r.next() < 0.5 ? 'serial_disputer' : 'cleared' }];
+      const s0 = statements?.() ?? 0;
+      const r0 = traceFile ? process.resourceUsage() : null;
+      const c0 = traceFile ? process.cpuUsage() : null;
+      let rescored = 0;
+      let s1 = 0;
+      let c1: NodeJS.CpuUsage | null = null;
       const t0 = performance.now();
       let t1 = 0;
       await inWriteTx(db, async (tx) => {
-        await applyRiskEvents(tx, events, at);
+        rescored = (await applyRiskEvents(tx, events, at)).size;
         t1 = performance.now();
+        if (c0) c1 = process.cpuUsage(c0);
+        s1 = statements?.() ?? 0;
       });
       const t2 = performance.now();
       inTx.push(t1 - t0);
       withCommit.push(t2 - t0);
+      if (traceFile && r0 && c1) {
+        const c: NodeJS.CpuUsage = c1;
+        const r1 = process.resourceUsage();
+        traced.push({
+          i,
+          kind: events.map((e) => e.type).join('+'),
+          ...(await tracedBuyer(db, events)),
+          wallMs: t1 - t0,
+          cpuMs: (c.user + c.system) / 1000,
+          statements: s1 - s0,
+          rescored,
+          t0,
+          t1,
+          gcMs: 0,
+          gcKinds: [],
+          majorFaults: r1.majorPageFault - r0.majorPageFault,
+          minorFaults: r1.minorPageFault - r0.minorPageFault,
+        });
+      }
     }
   } finally {
     await db.destroy();
   }
+  // The GC entries arrive late (the observer is called back after the fact): matched to the events at the end.
+  if (gc) {
+    await new Promise((ok) => setTimeout(ok, 50));
+    for (const e of traced) Object.assign(e, gc.within(e.t0, e.t1));
+    gc.stop();
+  }
+  if (byText)
+    for (const [text, st] of [...byText].sort((a, b) => b[1].us - a[1].us))
+      process.stderr.write(`${(st.us / n).toFixed(1).padStart(7)} µs/event ${(st.n / n).toFixed(2).padStart(5)}/event  ${text}\n`);
+  if (traceFile) writeFileSync(traceFile, traced.map((e) => JSON.stringify(e)).join('\n') + '\n');
   const q = (xs: number[], p: number) => {
     const s = [...xs].sort((a, b) => a - b);
     return round(s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] ?? NaN, 4);
@@ -390,11 +437,38 @@ async function benchIncremental(file: string, n: number, seed: number) {
     },
     mix: 'order, order+dispute, decision outcome, analyst label (round robin)',
     inTransaction: { p50Ms: q(inTx, 0.5), p99Ms: q(inTx, 0.99), maxMs: q(inTx, 1) },
+    ...(traceFile ? { tail: tailSummary(traced) } : {}),
     withCommit: {
       p50Ms: q(withCommit, 0.5),
       p99Ms: q(withCommit, 0.99),
       note: 'synchronous=FULL: the fsync of the commit, not the update',
     },
+  };
+}
+
+/** The event's buyer as buyer_risk holds it after the event (for the trace; read outside the timing). */
+async function tracedBuyer(db: Awaited<ReturnType<typeof openDatabase>>, events: RiskEvent[]) {
+  const e = events[0]!;
+  const buyer =
+    e.type === 'order'
+      ? e.fact.buyerId
+      : e.type === 'label'
+        ? e.buyerId
+        : e.type === 'disputePatch'
+          ? ((await db.selectFrom('risk_disputes').select('buyer_id').where('case_id', '=', e.caseId).executeTakeFirst())?.buyer_id ?? '')
+          : '';
+  const row = await db
+    .selectFrom('buyer_risk')
+    .select(['n_disputes', 'n_orders', 'links', 'n_photo_own', 'n_photo_shared', 'reasons'])
+    .where('buyer_id', '=', buyer)
+    .executeTakeFirst();
+  return {
+    buyer,
+    disputes: Number(row?.n_disputes ?? 0),
+    orders: Number(row?.n_orders ?? 0),
+    links: row ? (JSON.parse(row.links) as unknown[]).length : 0,
+    photoUses: Number(row?.n_photo_own ?? 0) + Number(row?.n_photo_shared ?? 0),
+    reasonsBytes: row?.reasons.length ?? 0,
   };
 }
 
@@ -441,6 +515,16 @@ function runChild(args: string[]): Promise<{
   });
 }
 
+const SKIPPED_CHILD = {
+  code: 0,
+  stdout: '{}',
+  stderrTail: '',
+  wallSeconds: NaN,
+  peakRssMB: null,
+  cpuSeconds: null,
+  loadAvg: { before: [], after: [] },
+};
+
 async function childRecompute(file: string, asOf: number): Promise<void> {
   const db = await openDatabase({ url: file });
   try {
@@ -461,13 +545,17 @@ if (isMain) {
   Generates a population (default 1,000,000 buyers, 8,000,000 orders: ~4 minutes and ~3 GB), times the
   full recompute in a child process and --events single updates (default 2,000; 0 skips them); JSON on stdout.
   --source FILE copies a database an earlier run kept (--work-dir DIR --keep) instead of generating one.
-  --cpu-prof DIR writes the recompute child's V8 CPU profile there.`,
+  --cpu-prof DIR writes the recompute child's V8 CPU profile there.
+  --no-recompute times the events on a --source a recompute already scored (kept with --events 0), without recomputing.
+  --trace FILE writes one JSON line per timed event (kind, buyer's size, rescored, statements, GC, CPU vs wall).`,
       {
         buyers: { type: 'string' },
         orders: { type: 'string' },
         events: { type: 'string' },
         source: { type: 'string' },
         'cpu-prof': { type: 'string' },
+        trace: { type: 'string' },
+        'no-recompute': { type: 'boolean' },
         'work-dir': { type: 'string' },
         keep: { type: 'boolean' },
       },
@@ -478,6 +566,8 @@ if (isMain) {
       events: wholeNumber(values.events, 'events'),
       source: values.source,
       cpuProfDir: values['cpu-prof'],
+      trace: values.trace,
+      recompute: values['no-recompute'] !== true,
       workDir: values['work-dir'],
       keep: values.keep === true,
     });

@@ -63,10 +63,14 @@ function decayedJson(b: BuyerAgg): string {
 
 /** Per-seller counts; a row written before model v6 has two numbers per seller (the others 0 until a recompute). */
 function sellersFromJson(json: string | null | undefined): Record<string, SellerCounts> {
+  // The parsed object itself, its arrays kept (fresh, and four numbers each from v6 on): copying
+  // every seller's counts into a new record was most of a buyer row's decoding, for every buyer read.
   const raw = JSON.parse(json ?? '{}') as Record<string, number[]>;
-  const out: Record<string, SellerCounts> = {};
-  for (const [id, v] of Object.entries(raw)) out[id] = [v[0] ?? 0, v[1] ?? 0, v[2] ?? 0, v[3] ?? 0];
-  return out;
+  for (const id in raw) {
+    const v = raw[id]!;
+    if (v.length < 4) raw[id] = [v[0] ?? 0, v[1] ?? 0, v[2] ?? 0, v[3] ?? 0];
+  }
+  return raw as Record<string, SellerCounts>;
 }
 
 export function buyerFromRow(r: BuyerRiskTable): BuyerAgg {

@@ -58,30 +58,37 @@ const useKey = (key: string, accountId: string) => `${key}\u0000${accountId}`;
 
 type Loaded<T> = Map<string, T | null>;
 
+type MissingKind =
+  'buyers' | 'statuses' | 'orders' | 'disputes' | 'orderDisputes' | 'photos' | 'uses' | 'photoMembers' | 'groups' | 'sellers';
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * The rows a run asked for that are not loaded yet, by kind. Each kind's set is made when its first
+ * key is added: a batch makes one of these per run and per load pass, and ten empty sets each time
+ * were a fifth of a single event's allocation (the young-generation collections land in events).
+ */
 class Missing {
-  buyers = new Set<string>();
-  statuses = new Set<string>();
-  orders = new Set<string>();
-  disputes = new Set<string>();
-  orderDisputes = new Set<string>();
-  photos = new Set<string>();
-  uses = new Set<string>();
-  photoMembers = new Set<string>();
-  groups = new Set<string>();
-  sellers = new Set<string>();
+  private readonly sets: Record<MissingKind, Set<string> | undefined> = {
+    buyers: undefined,
+    statuses: undefined,
+    orders: undefined,
+    disputes: undefined,
+    orderDisputes: undefined,
+    photos: undefined,
+    uses: undefined,
+    photoMembers: undefined,
+    groups: undefined,
+    sellers: undefined,
+  };
+  add(kind: MissingKind, key: string): void {
+    (this.sets[kind] ??= new Set()).add(key);
+  }
+  of(kind: MissingKind): ReadonlySet<string> {
+    return this.sets[kind] ?? NONE;
+  }
   get any(): boolean {
-    return !!(
-      this.buyers.size ||
-      this.statuses.size ||
-      this.sellers.size ||
-      this.orders.size ||
-      this.disputes.size ||
-      this.orderDisputes.size ||
-      this.photos.size ||
-      this.uses.size ||
-      this.photoMembers.size ||
-      this.groups.size
-    );
+    for (const k in this.sets) if (this.sets[k as MissingKind]?.size) return true;
+    return false;
   }
 }
 
@@ -101,6 +108,7 @@ export class DbRiskStore implements RiskStore {
   private readonly sellers: Loaded<SellerAgg> = new Map();
   // This run's view: copies of loaded rows and everything put.
   private w = this.freshWorking();
+  private ran = false;
   private missing = new Missing();
   private readonly lock: boolean;
   private readonly dialect: DialectName;
@@ -150,7 +158,9 @@ export class DbRiskStore implements RiskStore {
 
   /** Starts a run from the loaded state. */
   beginRun(): void {
-    this.w = this.freshWorking();
+    // The first run takes the working state made with the store (nothing touched it yet): most batches run once.
+    if (this.ran) this.w = this.freshWorking();
+    this.ran = true;
     this.missing = new Missing();
   }
 
@@ -173,16 +183,16 @@ export class DbRiskStore implements RiskStore {
     /** (photo, account) pairs of the events' photos: a photo's uses by that account. */
     photoUses?: Iterable<[string, string]>;
   }): void {
-    const add = (from: Iterable<string> | undefined, loaded: Map<string, unknown>, to: Set<string>) => {
-      for (const k of from ?? []) if (!loaded.has(k)) to.add(k);
+    const add = (from: Iterable<string> | undefined, loaded: Map<string, unknown>, kind: MissingKind) => {
+      for (const k of from ?? []) if (!loaded.has(k)) this.missing.add(kind, k);
     };
-    add(keys.buyers, this.buyers, this.missing.buyers);
-    add(keys.orders, this.orders, this.missing.orders);
-    add(keys.disputes, this.disputes, this.missing.disputes);
-    add(keys.photos, this.photos, this.missing.photos);
-    add(keys.groups, this.groups, this.missing.groups);
-    add(keys.orderDisputes, this.orderDisputes, this.missing.orderDisputes);
-    add(keys.sellers, this.sellers, this.missing.sellers);
+    add(keys.buyers, this.buyers, 'buyers');
+    add(keys.orders, this.orders, 'orders');
+    add(keys.disputes, this.disputes, 'disputes');
+    add(keys.photos, this.photos, 'photos');
+    add(keys.groups, this.groups, 'groups');
+    add(keys.orderDisputes, this.orderDisputes, 'orderDisputes');
+    add(keys.sellers, this.sellers, 'sellers');
     for (const [g, ids] of keys.joins ?? []) for (const id of ids) this.joins.set(g, (this.joins.get(g) ?? new Set()).add(id));
     for (const [key, account] of keys.photoUses ?? []) {
       let accounts = this.wantUses.get(key);
@@ -192,11 +202,11 @@ export class DbRiskStore implements RiskStore {
     for (const id of keys.absentDisputes ?? []) if (!this.disputes.has(id)) this.disputes.set(id, null);
   }
 
-  private get<T>(working: Map<string, T>, loaded: Loaded<T>, id: string, miss: Set<string>, clone: (v: T) => T): T | undefined {
+  private get<T>(working: Map<string, T>, loaded: Loaded<T>, id: string, miss: MissingKind, clone: (v: T) => T): T | undefined {
     const here = working.get(id);
     if (here !== undefined) return here;
     if (!loaded.has(id)) {
-      miss.add(id);
+      this.missing.add(miss, id);
       return undefined;
     }
     const v = loaded.get(id);
@@ -207,7 +217,7 @@ export class DbRiskStore implements RiskStore {
   }
 
   buyer(id: string) {
-    return this.get(this.w.buyers, this.buyers, id, this.missing.buyers, cloneBuyer);
+    return this.get(this.w.buyers, this.buyers, id, 'buyers', cloneBuyer);
   }
   putBuyer(b: BuyerAgg) {
     this.w.buyers.set(b.id, b);
@@ -218,20 +228,20 @@ export class DbRiskStore implements RiskStore {
     if (here) return linkStatusOf(here);
     if (this.buyers.has(id)) return linkStatusOf(this.buyers.get(id) ?? undefined);
     if (!this.statuses.has(id)) {
-      this.missing.statuses.add(id);
+      this.missing.add('statuses', id);
       return undefined;
     }
     return this.statuses.get(id) ?? undefined;
   }
   order(id: string) {
-    return this.get(this.w.orders, this.orders, id, this.missing.orders, (o) => ({ ...o }));
+    return this.get(this.w.orders, this.orders, id, 'orders', (o) => ({ ...o }));
   }
   /** Kept for the rest of the run only: the orders table itself is the order's record. */
   putOrder(o: OrderFact) {
     this.w.orders.set(o.id, o);
   }
   dispute(id: string) {
-    return this.get(this.w.disputes, this.disputes, id, this.missing.disputes, (d) => ({ ...d, photos: [...d.photos] }));
+    return this.get(this.w.disputes, this.disputes, id, 'disputes', (d) => ({ ...d, photos: [...d.photos] }));
   }
   putDispute(d: DisputeFact, previous: DisputeFact | undefined) {
     if (previous && previous.orderId !== d.orderId) {
@@ -250,7 +260,7 @@ export class DbRiskStore implements RiskStore {
   }
   disputesOfOrder(orderId: string) {
     const loaded = this.orderDisputes.get(orderId);
-    if (!loaded) this.missing.orderDisputes.add(orderId);
+    if (!loaded) this.missing.add('orderDisputes', orderId);
     const removed = this.w.orderRemoves.get(orderId);
     const added = this.w.orderAdds.get(orderId);
     // The usual case (an order's first dispute, or none of its disputes moved): nothing to merge.
@@ -263,7 +273,7 @@ export class DbRiskStore implements RiskStore {
     const here = this.w.photos.get(key);
     if (here) return here;
     if (!this.photos.has(key)) {
-      this.missing.photos.add(key);
+      this.missing.add('photos', key);
       return null;
     }
     const v = this.photos.get(key);
@@ -295,7 +305,7 @@ export class DbRiskStore implements RiskStore {
     const here = this.w.uses.get(k);
     if (here) return here.uses > 0 ? here : undefined;
     if (!this.hasTableUses(key)) return undefined;
-    return this.get(this.w.uses, this.uses, k, this.missing.uses, (u) => ({ ...u }));
+    return this.get(this.w.uses, this.uses, k, 'uses', (u) => ({ ...u }));
   }
   putPhotoUse(u: PhotoUse) {
     const row = this.photoRow(u.key) ?? { cluster: emptyPhotoCluster(u.key), slot: null };
@@ -329,7 +339,7 @@ export class DbRiskStore implements RiskStore {
     if (row === null) return [];
     const members = this.memberIndex(key);
     if (!members) {
-      this.missing.photoMembers.add(key);
+      this.missing.add('photoMembers', key);
       return [];
     }
     const out = [...members].map((a) => this.photoUse(key, a)).filter((u): u is PhotoUse => !!u && u.uses > 0);
@@ -337,14 +347,14 @@ export class DbRiskStore implements RiskStore {
     return out;
   }
   group(key: string) {
-    return this.get(this.w.groups, this.groups, key, this.missing.groups, (g) => ({ ...g, ids: g.ids ? [...g.ids] : null }));
+    return this.get(this.w.groups, this.groups, key, 'groups', (g) => ({ ...g, ids: g.ids ? [...g.ids] : null }));
   }
   putGroup(g: LinkGroup) {
     this.w.groups.set(g.key, g);
     this.w.dirty.groups.add(g.key);
   }
   seller(id: string) {
-    return this.get(this.w.sellers, this.sellers, id, this.missing.sellers, (v) => ({ ...v }));
+    return this.get(this.w.sellers, this.sellers, id, 'sellers', (v) => ({ ...v }));
   }
   putSeller(v: SellerAgg) {
     this.w.sellers.set(v.id, v);
@@ -361,39 +371,37 @@ export class DbRiskStore implements RiskStore {
       const m = this.missing;
       this.missing = new Missing();
       await this.load(m);
-      const want = (loaded: Map<string, unknown>, to: Set<string>, k: string) => {
-        if (!loaded.has(k)) to.add(k);
+      const want = (loaded: Map<string, unknown>, kind: MissingKind, k: string) => {
+        if (!loaded.has(k)) this.missing.add(kind, k);
       };
-      for (const id of m.disputes) {
+      for (const id of m.of('disputes')) {
         const d = this.disputes.get(id);
         if (!d) continue;
-        want(this.buyers, this.missing.buyers, d.buyerId);
-        want(this.orders, this.missing.orders, d.orderId);
-        for (const p of d.photos) want(this.photos, this.missing.photos, p);
+        want(this.buyers, 'buyers', d.buyerId);
+        want(this.orders, 'orders', d.orderId);
+        for (const p of d.photos) want(this.photos, 'photos', p);
       }
-      for (const id of m.buyers) {
+      for (const id of m.of('buyers')) {
         const b = this.buyers.get(id);
-        for (const g of b?.links ?? []) want(this.groups, this.missing.groups, g);
+        for (const g of b?.links ?? []) want(this.groups, 'groups', g);
         // Its sellers: scoring the buyer reads their rates.
-        for (const sid of Object.keys(b?.sellers ?? {})) want(this.sellers, this.missing.sellers, sid);
+        for (const sid of Object.keys(b?.sellers ?? {})) want(this.sellers, 'sellers', sid);
       }
       // A photo the table holds other accounts' uses of: this account's own use row, if any.
-      for (const key of m.photos)
-        if (this.hasTableUses(key))
-          for (const account of this.wantUses.get(key) ?? []) want(this.uses, this.missing.uses, useKey(key, account));
-      for (const id of m.orders) {
+      for (const key of m.of('photos'))
+        if (this.hasTableUses(key)) for (const account of this.wantUses.get(key) ?? []) want(this.uses, 'uses', useKey(key, account));
+      for (const id of m.of('orders')) {
         const sid = this.orders.get(id)?.sellerId;
-        if (sid) want(this.sellers, this.missing.sellers, sid);
+        if (sid) want(this.sellers, 'sellers', sid);
       }
-      for (const key of m.groups) {
+      for (const key of m.of('groups')) {
         const g = this.groups.get(key);
         // An account joining a small group makes every member's link reason move: their whole rows.
         const joining = this.joins.get(key);
-        if (g?.ids && joining && [...joining].some((id) => !g.ids!.includes(id)))
-          for (const id of g.ids) want(this.buyers, this.missing.buyers, id);
+        if (g?.ids && joining && [...joining].some((id) => !g.ids!.includes(id))) for (const id of g.ids) want(this.buyers, 'buyers', id);
         // Its members' status only: the buyer's link reason reads nothing else of them.
         if (g?.ids && g.members <= RISK_MODEL.linkCap)
-          for (const id of g.ids) if (!this.buyers.has(id)) want(this.statuses, this.missing.statuses, id);
+          for (const id of g.ids) if (!this.buyers.has(id)) want(this.statuses, 'statuses', id);
       }
     }
   }
@@ -414,14 +422,14 @@ export class DbRiskStore implements RiskStore {
   private async load(m: Missing): Promise<void> {
     const tx = this.tx;
     const lock = <Q extends { forUpdate(): Q }>(q: Q): Q => (this.lock ? q.forUpdate() : q);
-    const sorted = (s: Set<string>) => [...s].sort();
-    if (m.buyers.size) {
-      const ids = sorted(m.buyers);
+    const sorted = (s: ReadonlySet<string>) => [...s].sort();
+    if (m.of('buyers').size) {
+      const ids = sorted(m.of('buyers'));
       const rows = await this.rowsIn<Database['buyer_risk']>('buyer_risk', '*', 'buyer_id', ids, true);
       for (const id of ids) this.buyers.set(id, null);
       for (const r of rows) this.buyers.set(r.buyer_id, buyerFromRow(r));
     }
-    const statusIds = sorted(m.statuses).filter((id) => !this.buyers.has(id));
+    const statusIds = sorted(m.of('statuses')).filter((id) => !this.buyers.has(id));
     if (statusIds.length) {
       const rows = await this.rowsIn<{ buyer_id: string; risky: number; label: string | null; created_at: number | null }>(
         'buyer_risk',
@@ -438,8 +446,8 @@ export class DbRiskStore implements RiskStore {
           created: r.created_at === null ? null : Number(r.created_at),
         });
     }
-    if (m.orders.size) {
-      const ids = sorted(m.orders);
+    if (m.of('orders').size) {
+      const ids = sorted(m.of('orders'));
       const rows = await this.rowsIn<Parameters<typeof orderFromRow>[0]>(
         'orders',
         '"id", "buyer_id", "seller_id", "placed_at", "delivery_status"',
@@ -450,14 +458,14 @@ export class DbRiskStore implements RiskStore {
       for (const id of ids) this.orders.set(id, null);
       for (const r of rows) this.orders.set(r.id, orderFromRow(r));
     }
-    if (m.disputes.size) {
-      const ids = sorted(m.disputes);
+    if (m.of('disputes').size) {
+      const ids = sorted(m.of('disputes'));
       const rows = await this.rowsIn<Database['risk_disputes']>('risk_disputes', '*', 'case_id', ids, true);
       for (const id of ids) this.disputes.set(id, null);
       for (const r of rows) this.disputes.set(r.case_id, disputeFromRow(r));
     }
-    if (m.orderDisputes.size) {
-      const ids = sorted(m.orderDisputes);
+    if (m.of('orderDisputes').size) {
+      const ids = sorted(m.of('orderDisputes'));
       const rows = await this.rowsIn<Database['risk_disputes']>('risk_disputes', '*', 'order_id', ids, true);
       const of = new Map<string, string[]>(ids.map((id) => [id, []]));
       for (const r of rows) {
@@ -467,14 +475,14 @@ export class DbRiskStore implements RiskStore {
       }
       for (const [id, list] of of) this.orderDisputes.set(id, list);
     }
-    if (m.photos.size) {
-      const ids = sorted(m.photos);
+    if (m.of('photos').size) {
+      const ids = sorted(m.of('photos'));
       const rows = await this.rowsIn<Database['risk_photos']>('risk_photos', '*', 'photo_key', ids, true);
       for (const id of ids) this.photos.set(id, null);
       for (const r of rows) this.photos.set(r.photo_key, photoFromRow(r));
     }
-    if (m.photoMembers.size) {
-      const keys = sorted(m.photoMembers);
+    if (m.of('photoMembers').size) {
+      const keys = sorted(m.of('photoMembers'));
       const rows = await this.rowsIn<Database['risk_photo_uses']>('risk_photo_uses', '*', 'photo_key', keys, true);
       const of = new Map<string, string[]>(keys.map((k) => [k, []]));
       for (const r of rows) {
@@ -485,7 +493,7 @@ export class DbRiskStore implements RiskStore {
       for (const [k, list] of of) this.photoMembers.set(k, list);
     }
     // (photo, account) pairs: an OR of primary-key probes.
-    const pairs = sorted(m.uses).filter((k) => !this.uses.has(k));
+    const pairs = sorted(m.of('uses')).filter((k) => !this.uses.has(k));
     for (const chunk of chunks(pairs, 200)) {
       const split = chunk.map((k) => k.split('\u0000') as [string, string]);
       const rows = await lock(
@@ -497,14 +505,14 @@ export class DbRiskStore implements RiskStore {
       for (const k of chunk) this.uses.set(k, null);
       for (const r of rows) this.uses.set(useKey(r.photo_key, r.account_id), useFromRow(r));
     }
-    if (m.sellers.size) {
-      const ids = sorted(m.sellers);
+    if (m.of('sellers').size) {
+      const ids = sorted(m.of('sellers'));
       const rows = await this.rowsIn<Database['seller_risk']>('seller_risk', '*', 'seller_id', ids, true);
       for (const id of ids) this.sellers.set(id, null);
       for (const r of rows) this.sellers.set(r.seller_id, sellerFromRow(r));
     }
-    if (m.groups.size) {
-      const ids = sorted(m.groups);
+    if (m.of('groups').size) {
+      const ids = sorted(m.of('groups'));
       const rows = await this.rowsIn<Database['risk_link_groups']>('risk_link_groups', '*', 'group_key', ids, true);
       for (const id of ids) this.groups.set(id, null);
       for (const r of rows) this.groups.set(r.group_key, groupFromRow(r));
