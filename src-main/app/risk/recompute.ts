@@ -26,7 +26,7 @@ import {
   type LinkRow,
 } from '../../db/repos/risk/rebuild';
 import { buyerToRow, disputeToRow, photoToRow, sellerToRow } from '../../db/repos/risk/rows';
-import type { Database } from '../../db/schema';
+import type { BuyerRiskTable, Database } from '../../db/schema';
 import { chunks } from '../../db/batch';
 import { Phases, type PhaseFigure } from './phases';
 import { photoKeysOf } from '../../db/repos/evidence';
@@ -64,6 +64,7 @@ import {
   type PhotoCluster,
   type PhotoUse,
   type Priors,
+  type RiskReason,
   type SellerAgg,
 } from '../../engine/risk';
 
@@ -585,11 +586,8 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       };
       /** Buyer i's sellers as the engine counts them ([orders, counted disputes, delivered, opened on delivered]), capped. */
       const sellersOf = (i: number, b: BuyerAgg): void => pairs.capped(i, S.ofBuyer.get(i), b);
-      const sellerRates = new Float64Array(B.ids.length).fill(Number.NaN);
-      const openedRefs = new Float64Array(B.ids.length).fill(Number.NaN);
-
-      // 6. Priors, then the behaviour part of every score (who is high-risk for linked accounts).
-      P.next('priors and base scores');
+      // 6. Priors.
+      P.next('priors');
       const model = await loadRiskModel(tx);
       let priors = model.priors;
       if (opts.refit !== false) {
@@ -600,64 +598,76 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       }
       const ctx = { asOf, priors };
       const sellerLookup = (id: string) => sellerAggs.get(id) ?? S.seller(id);
-      const withSellers = (b: BuyerAgg, i: number) => {
-        sellersOf(i, b);
-        b.sellerRate = sellerExpectedRate(b, sellerLookup, priors);
-        b.openedRef = sellerOpenedRate(b, sellerLookup, priors);
-        return b;
-      };
-      const one = newBuyer('');
-      for (const ids of chunks(B.ids, MAX_IDS)) {
-        await readSellersOfPage(ids);
-        for (const id of ids) {
-          const i = idx(id)!;
-          const b = withSellers(B.agg(i, asOf, one), i);
-          if (b.sellerRate !== null) sellerRates[i] = b.sellerRate;
-          if (b.openedRef !== null) openedRefs[i] = b.openedRef;
-        }
-      }
-      const scratch = newBuyer('');
-      const hasReasons = new Uint8Array(B.ids.length);
-      for (let i = 0; i < B.ids.length; i++) {
-        scratch.sellerRate = Number.isNaN(sellerRates[i]!) ? null : sellerRates[i]!;
-        scratch.openedRef = Number.isNaN(openedRefs[i]!) ? null : openedRefs[i]!;
-        const reasons = baseReasons(B.agg(i, asOf, scratch), ctx);
-        const base = scoreOf(reasons);
-        B.base[i] = base;
-        B.risky[i] = isRisky(B.labels.get(i) ?? null, base) ? 1 : 0;
-        hasReasons[i] = reasons.length ? 1 : 0;
-      }
-      // Each buyer's small link groups, for the link reason (weighed by each group's concentration of risk).
+
+      // Each buyer's small link groups, for the link reason (weighed by each group's concentration
+      // of risk), and the last buyer (in id order) it shares one with: its link reason needs the
+      // base score of every such neighbour.
       const groupsOf = new Map<number, LinkGroupView[]>();
-      for (const g of smallGroups)
+      const lastNeighbour = new Int32Array(B.ids.length).fill(-1);
+      for (const g of smallGroups) {
+        let last = -1;
+        for (const m of g.members) last = Math.max(last, idx(m)!);
         for (const m of g.members) {
           const i = idx(m)!;
           (groupsOf.get(i) ?? groupsOf.set(i, []).get(i)!).push(g);
+          if (last > lastNeighbour[i]!) lastNeighbour[i] = last;
         }
+      }
       const status = (id: string) => {
         const j = idx(id)!;
         return { risky: B.risky[j] === 1, flagged: B.labels.get(j) === 'serial_disputer', created: createdAt(B.created[j]!) };
       };
+      /** Buyer i's row: its base reasons and the link reason (its neighbours' base scores known). */
+      const finish = (b: BuyerAgg, i: number, base: RiskReason[]) => {
+        const link = linkReason(linkedNeighbours(b.id, groupsOf.get(i) ?? [], status, b.created), signContext(b, priors));
+        const reasons = sortReasons(link ? [...base, link] : base);
+        b.scored = { score: scoreOf(reasons), base: B.base[i]!, risky: B.risky[i] === 1, reasons, at: asOf };
+        return buyerToRow(b);
+      };
 
-      // 7. The buyers' rows, a page at a time with their links.
+      // 7. The buyers' scores and rows in one pass, a page at a time with their sellers and links:
+      // a buyer's base score (its behaviour) first, then its row at once, unless it shares a small
+      // link group with a buyer later in the order, whose base score its link reason needs. Those
+      // wait, with what their row needs, for a second pass over them alone. (Scoring everyone
+      // first and again for the rows was a third of the recompute's JS.)
       P.next('buyer rows');
+      type Waiting = { i: number; links: string[]; base: RiskReason[]; sellerRate: number | null; openedRef: number | null };
+      const waiting: Waiting[] = [];
+      const one = newBuyer('');
       for (const ids of chunks(B.ids, MAX_IDS)) {
+        await readSellersOfPage(ids);
         // The page's links: one range of the primary key (account_id, kind, value); ids are sorted.
         const links = await P.part('read links of buyers', () => linksOfAccountRange(tx, ids[0]!, ids[ids.length - 1]!));
         const linksOf = new Map<string, string[]>();
         for (const l of links)
           if (idx(l.account_id) !== undefined)
             (linksOf.get(l.account_id) ?? linksOf.set(l.account_id, []).get(l.account_id)!).push(linkKey(l.kind, l.value));
-        const rows = ids.map((id) => {
+        const rows: BuyerRiskTable[] = [];
+        for (const id of ids) {
           const i = idx(id)!;
-          const b = B.agg(i, asOf);
+          const b = B.agg(i, asOf, one);
           b.links = (linksOf.get(id) ?? []).sort();
-          withSellers(b, i);
-          const base = hasReasons[i] ? baseReasons(b, ctx) : [];
-          const link = linkReason(linkedNeighbours(id, groupsOf.get(i) ?? [], status, b.created), signContext(b, priors));
-          const reasons = sortReasons(link ? [...base, link] : base);
-          b.scored = { score: scoreOf(reasons), base: B.base[i]!, risky: B.risky[i] === 1, reasons, at: asOf };
-          return buyerToRow(b);
+          sellersOf(i, b);
+          b.sellerRate = sellerExpectedRate(b, sellerLookup, priors);
+          b.openedRef = sellerOpenedRate(b, sellerLookup, priors);
+          const base = baseReasons(b, ctx);
+          const baseScore = scoreOf(base);
+          B.base[i] = baseScore;
+          B.risky[i] = isRisky(b.label, baseScore) ? 1 : 0;
+          if (lastNeighbour[i]! > i) waiting.push({ i, links: b.links, base, sellerRate: b.sellerRate, openedRef: b.openedRef });
+          else rows.push(finish(b, i, base));
+        }
+        await P.part('write buyer_risk', () => insertRebuiltBuyers(tx, rows));
+      }
+      log(`buyers waiting for a later neighbour's base score: ${waiting.length}`);
+      for (const page of chunks(waiting, MAX_IDS)) {
+        const rows = page.map((w) => {
+          const b = B.agg(w.i, asOf, one);
+          b.links = w.links;
+          sellersOf(w.i, b);
+          b.sellerRate = w.sellerRate;
+          b.openedRef = w.openedRef;
+          return finish(b, w.i, w.base);
         });
         await P.part('write buyer_risk', () => insertRebuiltBuyers(tx, rows));
       }
