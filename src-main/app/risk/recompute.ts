@@ -4,9 +4,8 @@ import { withPageCache } from '../../db/dialect';
 import { loadRiskModel, riskOutcomeOfDecision, saveRiskModel } from '../../db/repos/risk/updates';
 import {
   buyerAccountsPage,
-  buyerSellerOrders,
+  buyerSellerOrderRows,
   insertRebuiltSellers,
-  sellerOrderCounts,
   buyerEvidenceOfSha,
   buyerEvidencePage,
   clearRiskRows,
@@ -251,20 +250,44 @@ class BuyerSellerPairs {
     this.nd = new Int32Array(capacity);
   }
 
-  /** A buyer's pairs must come together (the query reads them grouped by buyer). */
-  add(i: number, sellerId: string, n: number, nd: number): void {
+  /** Orders and delivered orders per seller (every order read, a known buyer's or not), by interned seller. */
+  readonly sellerOrders: number[] = [];
+  readonly sellerDelivered: number[] = [];
+
+  /** Every seller met, with its orders and delivered orders. */
+  *sellers(): Generator<[string, number, number]> {
+    for (let s = 0; s < this.sellerIds.length; s++) yield [this.sellerIds[s]!, this.sellerOrders[s]!, this.sellerDelivered[s]!];
+  }
+
+  /**
+   * One order of buyer i (undefined: not a known buyer, counted for its seller only). A buyer's
+   * orders must come together (the query reads them in buyer order); its few pairs are searched
+   * in place for the seller.
+   */
+  order(i: number | undefined, sellerId: string, delivered: boolean): void {
     let s = this.sellerIndex.get(sellerId);
     if (s === undefined) {
       s = this.sellerIds.length;
       this.sellerIds.push(sellerId);
       this.sellerIndex.set(sellerId, s);
+      this.sellerOrders.push(0);
+      this.sellerDelivered.push(0);
     }
-    if (this.count[i] === 0) this.start[i] = this.size;
-    this.seller[this.size] = s;
-    this.n[this.size] = n;
-    this.nd[this.size] = nd;
-    this.size++;
-    this.count[i]!++;
+    this.sellerOrders[s]!++;
+    if (delivered) this.sellerDelivered[s]!++;
+    if (i === undefined) return;
+    const from = this.count[i] === 0 ? (this.start[i] = this.size) : this.start[i]!;
+    let k = from;
+    while (k < this.size && this.seller[k] !== s) k++;
+    if (k === this.size) {
+      this.seller[k] = s;
+      this.n[k] = 0;
+      this.nd[k] = 0;
+      this.size++;
+      this.count[i]!++;
+    }
+    this.n[k]!++;
+    if (delivered) this.nd[k]!++;
   }
 
   /**
@@ -280,7 +303,7 @@ class BuyerSellerPairs {
     for (let k = from; k < from + count; k++) order.push(k);
     const ids = this.sellerIds;
     const seller = this.seller;
-    // Usually already in order (the query sorts by seller_id); the cap takes the first by JS order.
+    // Read in the order the buyer placed them: sorted here (a few sellers); the cap takes the first by JS order.
     for (let k = 1; k < order.length; k++)
       if (ids[seller[order[k - 1]!]!]! > ids[seller[order[k]!]!]!) {
         order.sort((x, y) => (ids[seller[x]!]! < ids[seller[y]!]! ? -1 : 1));
@@ -567,23 +590,29 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       log(`photos: ${photos}`);
       P.next('sellers');
 
-      // 5b. Sellers: orders per seller (one aggregate), then each buyer's orders per seller, a
-      // page of buyers at a time, for the rate their sellers see from their other buyers.
-      for (const r of await sellerOrderCounts(tx)) {
-        S.orders.set(r.seller_id, Number(r.n));
-        S.delivered.set(r.seller_id, Number(r.nd));
+      // 5b. Sellers: every order's buyer and seller, read once along the buyer index (a range of
+      // buyers at a time), counted per seller (its side of the seller aggregates) and per (known
+      // buyer, seller) into flat arrays for the rate a buyer's sellers see from their other buyers.
+      const pairs = new BuyerSellerPairs(B.ids.length, orders);
+      {
+        const readRange = async (after: string | null, last: string | null) => {
+          for (const r of await P.part('read buyer-seller orders', () => buyerSellerOrderRows(tx, after, last)))
+            pairs.order(idx(r.buyer_id), r.seller_id, r.delivery_status === 'delivered');
+        };
+        let after: string | null = null;
+        for (const ids of chunks(B.ids, MAX_IDS * 4)) {
+          const last = ids[ids.length - 1]!;
+          await readRange(after, last);
+          after = last;
+        }
+        await readRange(after, null);
+      }
+      for (const [id, n, nd] of [...pairs.sellers()].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
+        S.orders.set(id, n);
+        S.delivered.set(id, nd);
       }
       const sellerAggs = S.all();
       await P.part('write seller_risk', () => insertRebuiltSellers(tx, [...sellerAggs.values()].map(sellerToRow)));
-      // Each buyer's orders per seller, read once (a page of buyers at a time) into flat arrays: the
-      // scoring pass and the rows' pass both need them (reading them twice was the largest cost).
-      const pairs = new BuyerSellerPairs(B.ids.length, orders);
-      const readSellersOfPage = async (ids: string[]) => {
-        for (const r of await P.part('read buyer-seller orders', () => buyerSellerOrders(tx, ids[0]!, ids[ids.length - 1]!))) {
-          const i = idx(r.buyer_id);
-          if (i !== undefined) pairs.add(i, r.seller_id, Number(r.n), Number(r.nd));
-        }
-      };
       /** Buyer i's sellers as the engine counts them ([orders, counted disputes, delivered, opened on delivered]), capped. */
       const sellersOf = (i: number, b: BuyerAgg): void => pairs.capped(i, S.ofBuyer.get(i), b);
       // 6. Priors.
@@ -635,7 +664,6 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       const waiting: Waiting[] = [];
       const one = newBuyer('');
       for (const ids of chunks(B.ids, MAX_IDS)) {
-        await readSellersOfPage(ids);
         // The page's links: one range of the primary key (account_id, kind, value); ids are sorted.
         const links = await P.part('read links of buyers', () => linksOfAccountRange(tx, ids[0]!, ids[ids.length - 1]!));
         const linksOf = new Map<string, string[]>();
