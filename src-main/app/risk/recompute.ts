@@ -4,9 +4,8 @@ import { withPageCache } from '../../db/dialect';
 import { loadRiskModel, riskOutcomeOfDecision, saveRiskModel } from '../../db/repos/risk/updates';
 import {
   buyerAccountsPage,
-  buyerSellerOrders,
+  buyerSellerOrderRows,
   insertRebuiltSellers,
-  sellerOrderCounts,
   buyerEvidenceOfSha,
   buyerEvidencePage,
   clearRiskRows,
@@ -26,7 +25,7 @@ import {
   type LinkRow,
 } from '../../db/repos/risk/rebuild';
 import { buyerToRow, disputeToRow, photoToRow, sellerToRow } from '../../db/repos/risk/rows';
-import type { Database } from '../../db/schema';
+import type { BuyerRiskTable, Database } from '../../db/schema';
 import { chunks } from '../../db/batch';
 import { Phases, type PhaseFigure } from './phases';
 import { photoKeysOf } from '../../db/repos/evidence';
@@ -64,6 +63,7 @@ import {
   type PhotoCluster,
   type PhotoUse,
   type Priors,
+  type RiskReason,
   type SellerAgg,
 } from '../../engine/risk';
 
@@ -250,20 +250,44 @@ class BuyerSellerPairs {
     this.nd = new Int32Array(capacity);
   }
 
-  /** A buyer's pairs must come together (the query reads them grouped by buyer). */
-  add(i: number, sellerId: string, n: number, nd: number): void {
+  /** Orders and delivered orders per seller (every order read, a known buyer's or not), by interned seller. */
+  readonly sellerOrders: number[] = [];
+  readonly sellerDelivered: number[] = [];
+
+  /** Every seller met, with its orders and delivered orders. */
+  *sellers(): Generator<[string, number, number]> {
+    for (let s = 0; s < this.sellerIds.length; s++) yield [this.sellerIds[s]!, this.sellerOrders[s]!, this.sellerDelivered[s]!];
+  }
+
+  /**
+   * One order of buyer i (undefined: not a known buyer, counted for its seller only). A buyer's
+   * orders must come together (the query reads them in buyer order); its few pairs are searched
+   * in place for the seller.
+   */
+  order(i: number | undefined, sellerId: string, delivered: boolean): void {
     let s = this.sellerIndex.get(sellerId);
     if (s === undefined) {
       s = this.sellerIds.length;
       this.sellerIds.push(sellerId);
       this.sellerIndex.set(sellerId, s);
+      this.sellerOrders.push(0);
+      this.sellerDelivered.push(0);
     }
-    if (this.count[i] === 0) this.start[i] = this.size;
-    this.seller[this.size] = s;
-    this.n[this.size] = n;
-    this.nd[this.size] = nd;
-    this.size++;
-    this.count[i]!++;
+    this.sellerOrders[s]!++;
+    if (delivered) this.sellerDelivered[s]!++;
+    if (i === undefined) return;
+    const from = this.count[i] === 0 ? (this.start[i] = this.size) : this.start[i]!;
+    let k = from;
+    while (k < this.size && this.seller[k] !== s) k++;
+    if (k === this.size) {
+      this.seller[k] = s;
+      this.n[k] = 0;
+      this.nd[k] = 0;
+      this.size++;
+      this.count[i]!++;
+    }
+    this.n[k]!++;
+    if (delivered) this.nd[k]!++;
   }
 
   /**
@@ -279,7 +303,7 @@ class BuyerSellerPairs {
     for (let k = from; k < from + count; k++) order.push(k);
     const ids = this.sellerIds;
     const seller = this.seller;
-    // Usually already in order (the query sorts by seller_id); the cap takes the first by JS order.
+    // Read in the order the buyer placed them: sorted here (a few sellers); the cap takes the first by JS order.
     for (let k = 1; k < order.length; k++)
       if (ids[seller[order[k - 1]!]!]! > ids[seller[order[k]!]!]!) {
         order.sort((x, y) => (ids[seller[x]!]! < ids[seller[y]!]! ? -1 : 1));
@@ -566,30 +590,33 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       log(`photos: ${photos}`);
       P.next('sellers');
 
-      // 5b. Sellers: orders per seller (one aggregate), then each buyer's orders per seller, a
-      // page of buyers at a time, for the rate their sellers see from their other buyers.
-      for (const r of await sellerOrderCounts(tx)) {
-        S.orders.set(r.seller_id, Number(r.n));
-        S.delivered.set(r.seller_id, Number(r.nd));
+      // 5b. Sellers: every order's buyer and seller, read once along the buyer index (a range of
+      // buyers at a time), counted per seller (its side of the seller aggregates) and per (known
+      // buyer, seller) into flat arrays for the rate a buyer's sellers see from their other buyers.
+      const pairs = new BuyerSellerPairs(B.ids.length, orders);
+      {
+        const readRange = async (after: string | null, last: string | null) => {
+          for (const r of await P.part('read buyer-seller orders', () => buyerSellerOrderRows(tx, after, last)))
+            pairs.order(idx(r.buyer_id), r.seller_id, r.delivery_status === 'delivered');
+        };
+        let after: string | null = null;
+        for (const ids of chunks(B.ids, MAX_IDS * 4)) {
+          const last = ids[ids.length - 1]!;
+          await readRange(after, last);
+          after = last;
+        }
+        await readRange(after, null);
+      }
+      for (const [id, n, nd] of [...pairs.sellers()].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
+        S.orders.set(id, n);
+        S.delivered.set(id, nd);
       }
       const sellerAggs = S.all();
       await P.part('write seller_risk', () => insertRebuiltSellers(tx, [...sellerAggs.values()].map(sellerToRow)));
-      // Each buyer's orders per seller, read once (a page of buyers at a time) into flat arrays: the
-      // scoring pass and the rows' pass both need them (reading them twice was the largest cost).
-      const pairs = new BuyerSellerPairs(B.ids.length, orders);
-      const readSellersOfPage = async (ids: string[]) => {
-        for (const r of await P.part('read buyer-seller orders', () => buyerSellerOrders(tx, ids[0]!, ids[ids.length - 1]!))) {
-          const i = idx(r.buyer_id);
-          if (i !== undefined) pairs.add(i, r.seller_id, Number(r.n), Number(r.nd));
-        }
-      };
       /** Buyer i's sellers as the engine counts them ([orders, counted disputes, delivered, opened on delivered]), capped. */
       const sellersOf = (i: number, b: BuyerAgg): void => pairs.capped(i, S.ofBuyer.get(i), b);
-      const sellerRates = new Float64Array(B.ids.length).fill(Number.NaN);
-      const openedRefs = new Float64Array(B.ids.length).fill(Number.NaN);
-
-      // 6. Priors, then the behaviour part of every score (who is high-risk for linked accounts).
-      P.next('priors and base scores');
+      // 6. Priors.
+      P.next('priors');
       const model = await loadRiskModel(tx);
       let priors = model.priors;
       if (opts.refit !== false) {
@@ -600,47 +627,42 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       }
       const ctx = { asOf, priors };
       const sellerLookup = (id: string) => sellerAggs.get(id) ?? S.seller(id);
-      const withSellers = (b: BuyerAgg, i: number) => {
-        sellersOf(i, b);
-        b.sellerRate = sellerExpectedRate(b, sellerLookup, priors);
-        b.openedRef = sellerOpenedRate(b, sellerLookup, priors);
-        return b;
-      };
-      const one = newBuyer('');
-      for (const ids of chunks(B.ids, MAX_IDS)) {
-        await readSellersOfPage(ids);
-        for (const id of ids) {
-          const i = idx(id)!;
-          const b = withSellers(B.agg(i, asOf, one), i);
-          if (b.sellerRate !== null) sellerRates[i] = b.sellerRate;
-          if (b.openedRef !== null) openedRefs[i] = b.openedRef;
-        }
-      }
-      const scratch = newBuyer('');
-      const hasReasons = new Uint8Array(B.ids.length);
-      for (let i = 0; i < B.ids.length; i++) {
-        scratch.sellerRate = Number.isNaN(sellerRates[i]!) ? null : sellerRates[i]!;
-        scratch.openedRef = Number.isNaN(openedRefs[i]!) ? null : openedRefs[i]!;
-        const reasons = baseReasons(B.agg(i, asOf, scratch), ctx);
-        const base = scoreOf(reasons);
-        B.base[i] = base;
-        B.risky[i] = isRisky(B.labels.get(i) ?? null, base) ? 1 : 0;
-        hasReasons[i] = reasons.length ? 1 : 0;
-      }
-      // Each buyer's small link groups, for the link reason (weighed by each group's concentration of risk).
+
+      // Each buyer's small link groups, for the link reason (weighed by each group's concentration
+      // of risk), and the last buyer (in id order) it shares one with: its link reason needs the
+      // base score of every such neighbour.
       const groupsOf = new Map<number, LinkGroupView[]>();
-      for (const g of smallGroups)
+      const lastNeighbour = new Int32Array(B.ids.length).fill(-1);
+      for (const g of smallGroups) {
+        let last = -1;
+        for (const m of g.members) last = Math.max(last, idx(m)!);
         for (const m of g.members) {
           const i = idx(m)!;
           (groupsOf.get(i) ?? groupsOf.set(i, []).get(i)!).push(g);
+          if (last > lastNeighbour[i]!) lastNeighbour[i] = last;
         }
+      }
       const status = (id: string) => {
         const j = idx(id)!;
         return { risky: B.risky[j] === 1, flagged: B.labels.get(j) === 'serial_disputer', created: createdAt(B.created[j]!) };
       };
+      /** Buyer i's row: its base reasons and the link reason (its neighbours' base scores known). */
+      const finish = (b: BuyerAgg, i: number, base: RiskReason[]) => {
+        const link = linkReason(linkedNeighbours(b.id, groupsOf.get(i) ?? [], status, b.created), signContext(b, priors));
+        const reasons = sortReasons(link ? [...base, link] : base);
+        b.scored = { score: scoreOf(reasons), base: B.base[i]!, risky: B.risky[i] === 1, reasons, at: asOf };
+        return buyerToRow(b);
+      };
 
-      // 7. The buyers' rows, a page at a time with their links.
+      // 7. The buyers' scores and rows in one pass, a page at a time with their sellers and links:
+      // a buyer's base score (its behaviour) first, then its row at once, unless it shares a small
+      // link group with a buyer later in the order, whose base score its link reason needs. Those
+      // wait, with what their row needs, for a second pass over them alone. (Scoring everyone
+      // first and again for the rows was a third of the recompute's JS.)
       P.next('buyer rows');
+      type Waiting = { i: number; links: string[]; base: RiskReason[]; sellerRate: number | null; openedRef: number | null };
+      const waiting: Waiting[] = [];
+      const one = newBuyer('');
       for (const ids of chunks(B.ids, MAX_IDS)) {
         // The page's links: one range of the primary key (account_id, kind, value); ids are sorted.
         const links = await P.part('read links of buyers', () => linksOfAccountRange(tx, ids[0]!, ids[ids.length - 1]!));
@@ -648,16 +670,32 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         for (const l of links)
           if (idx(l.account_id) !== undefined)
             (linksOf.get(l.account_id) ?? linksOf.set(l.account_id, []).get(l.account_id)!).push(linkKey(l.kind, l.value));
-        const rows = ids.map((id) => {
+        const rows: BuyerRiskTable[] = [];
+        for (const id of ids) {
           const i = idx(id)!;
-          const b = B.agg(i, asOf);
+          const b = B.agg(i, asOf, one);
           b.links = (linksOf.get(id) ?? []).sort();
-          withSellers(b, i);
-          const base = hasReasons[i] ? baseReasons(b, ctx) : [];
-          const link = linkReason(linkedNeighbours(id, groupsOf.get(i) ?? [], status, b.created), signContext(b, priors));
-          const reasons = sortReasons(link ? [...base, link] : base);
-          b.scored = { score: scoreOf(reasons), base: B.base[i]!, risky: B.risky[i] === 1, reasons, at: asOf };
-          return buyerToRow(b);
+          sellersOf(i, b);
+          b.sellerRate = sellerExpectedRate(b, sellerLookup, priors);
+          b.openedRef = sellerOpenedRate(b, sellerLookup, priors);
+          const base = baseReasons(b, ctx);
+          const baseScore = scoreOf(base);
+          B.base[i] = baseScore;
+          B.risky[i] = isRisky(b.label, baseScore) ? 1 : 0;
+          if (lastNeighbour[i]! > i) waiting.push({ i, links: b.links, base, sellerRate: b.sellerRate, openedRef: b.openedRef });
+          else rows.push(finish(b, i, base));
+        }
+        await P.part('write buyer_risk', () => insertRebuiltBuyers(tx, rows));
+      }
+      log(`buyers waiting for a later neighbour's base score: ${waiting.length}`);
+      for (const page of chunks(waiting, MAX_IDS)) {
+        const rows = page.map((w) => {
+          const b = B.agg(w.i, asOf, one);
+          b.links = w.links;
+          sellersOf(w.i, b);
+          b.sellerRate = w.sellerRate;
+          b.openedRef = w.openedRef;
+          return finish(b, w.i, w.base);
         });
         await P.part('write buyer_risk', () => insertRebuiltBuyers(tx, rows));
       }

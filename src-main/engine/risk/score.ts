@@ -298,7 +298,10 @@ export function sellerExpectedRate(b: BuyerAgg, seller: (id: string) => SellerAg
   const other = b.otherSellerOrders + historyExtra(b).orders;
   let orders = other;
   let expected = other * platform;
-  for (const [id, [o, d]] of Object.entries(b.sellers)) {
+  // for…in, not Object.entries: the same keys in the same order, without an array per seller
+  // (the full recompute scores a million buyers with a few sellers each).
+  for (const id in b.sellers) {
+    const [o, d] = b.sellers[id]!;
     if (o <= 0) continue;
     const s = seller(id);
     const others = Math.max(0, (s?.orders ?? o) - o);
@@ -321,7 +324,8 @@ export function sellerOpenedRate(b: BuyerAgg, seller: (id: string) => SellerAgg 
   const k = RISK_MODEL.sellerPriorOrders;
   let delivered = historyExtra(b).delivered;
   let expected = delivered * platform;
-  for (const [id, counts] of Object.entries(b.sellers)) {
+  for (const id in b.sellers) {
+    const counts = b.sellers[id]!;
     const o = counts[2] ?? 0;
     if (o <= 0) continue;
     const s = seller(id);

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { RISK_MODEL } from '../../../engine/risk';
 import { insertObjects } from '../../batch';
-import { dialectOf } from '../../dialect';
 import type { BuyerRiskTable, Database } from '../../schema';
 import { takeRiskTurn } from './turn';
 import type { Reader, WriteTx } from '../../tx';
@@ -61,38 +60,18 @@ export async function orderSumsPage(db: Reader, asOf: number, after: string, lim
     .execute();
 }
 
-const deliveredCount = sql<number>`sum(case when delivery_status = 'delivered' then 1 else 0 end)`;
-
-/** Orders and delivered orders per (buyer, seller) for the buyers from `first` to `last` (one range of the orders' buyer index). */
-export async function buyerSellerOrders(db: Reader, first: string, last: string) {
-  return db
-    .selectFrom('orders')
-    .select(['buyer_id', 'seller_id', sql<number>`count(*)`.as('n'), deliveredCount.as('nd')])
-    .where('buyer_id', '>=', first)
-    .where('buyer_id', '<=', last)
-    .groupBy(['buyer_id', 'seller_id'])
-    .orderBy('buyer_id')
-    .orderBy('seller_id')
-    .execute();
-}
-
 /**
- * Orders and delivered orders per seller (the sellers' side of the seller aggregates): one
- * aggregate over the orders table (a seller is a few bytes in memory). On SQLite it scans the
- * buyer index, which holds the seller and the delivery status since migration 0044: its planner
- * otherwise walks orders_by_seller and looks every order up in the table, twice the CPU
- * (300k buyers / 2.4M orders: 6.0 -> 3.0 s under load), more as the table outgrows the page cache.
+ * Every order's buyer, seller and delivery status for the buyers after `after` (null: from the
+ * start) up to `last` (null: to the end), in buyer order: one range of orders_by_buyer_delivery,
+ * read from the index alone (it holds the seller since migration 0044). The recompute counts
+ * them per (buyer, seller) and per seller itself: asking SQLite to group them sorted each page
+ * in a temporary b-tree, and the sellers' totals were a second read of the whole table.
  */
-export async function sellerOrderCounts(db: Reader) {
-  // INDEXED BY fails outright when the index is missing: a first bulk load in another process
-  // drops it until its end (bulk-load.ts), so it is asked for only when it is there.
-  const indexed =
-    dialectOf(db) === 'sqlite' &&
-    (await sql`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'orders_by_buyer_delivery'`.execute(db)).rows.length > 0;
-  const orders = indexed ? sql<'orders'>`orders INDEXED BY orders_by_buyer_delivery` : sql<'orders'>`orders`;
-  const r = await sql<{ seller_id: string; n: number; nd: number }>`
-    SELECT seller_id, count(*) AS n, ${deliveredCount} AS nd FROM ${orders} GROUP BY seller_id`.execute(db);
-  return r.rows;
+export async function buyerSellerOrderRows(db: Reader, after: string | null, last: string | null) {
+  let q = db.selectFrom('orders').select(['buyer_id', 'seller_id', 'delivery_status']);
+  if (after !== null) q = q.where('buyer_id', '>', after);
+  if (last !== null) q = q.where('buyer_id', '<=', last);
+  return q.orderBy('buyer_id').execute();
 }
 
 export async function insertRebuiltSellers(tx: WriteTx, rows: Array<Database['seller_risk']>): Promise<void> {
