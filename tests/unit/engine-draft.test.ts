@@ -29,7 +29,7 @@ function fullState(): CaseState & { version: number } {
   return {
     id: 'D-1',
     version: 7,
-    status: 'decided',
+    status: 'closed',
     assignee: 'm1',
     reason: 'damaged',
     claim: { remedy: 'refund_only', amountMinor: 2_000 },
@@ -54,20 +54,20 @@ function fullState(): CaseState & { version: number } {
       },
     ],
     proposal: {
-      options: [{ kind: 'full_refund', amountMinor: 2_000, computation: 'the total paid' }],
-      recommended: 'full_refund',
+      options: [{ kind: 'full', amountMinor: 2_000, computation: 'the total paid' }],
+      recommended: 'full',
       recommendationReason: 'The item arrived broken.',
       proposedBy: 'm1',
       proposedAt: T0 - 70 * H,
       replyDueAt: T0 - 22 * H,
-      replies: { buyer: 'accept', seller: null },
+      replies: { buyer: 'full', seller: null },
       repliedAt: { buyer: T0 - 60 * H, seller: null },
       overrideNote: null,
       policyVersion: 1,
       endedAt: T0 - 22 * H,
     },
-    decision: decision(T0 - 2 * H, 'full_refund'),
-    supersededDecisions: [decision(T0 - 20 * H, 'no_refund')],
+    decision: decision(T0 - 2 * H, 'full'),
+    supersededDecisions: [decision(T0 - 20 * H, 'none')],
     appeal: {
       party: 'seller',
       grounds: 'new_evidence',
@@ -79,7 +79,7 @@ function fullState(): CaseState & { version: number } {
       reviewReasons: 'The invoice shows it.',
     },
     refund: { status: 'awaiting_return', amountMinor: 1_500, returnDueAt: T0 + 10 * H, returnTrackingNumber: null, updatedAt: T0 - 2 * H },
-    handlingHistory: [{ type: 'case.decided', actor: 'm1', details: { outcome: 'full_refund', nested: { amountMinor: 1_500 } } }],
+    handlingHistory: [{ type: 'case.decided', actor: 'm1', details: { outcome: 'full', nested: { amountMinor: 1_500 } } }],
   };
 }
 
