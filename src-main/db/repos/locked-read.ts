@@ -137,9 +137,9 @@ const DECISION_COLUMNS = [
  * sorted in JavaScript (sortLockedRows), as PostgreSQL's aggregates sort them. An ORDER BY in
  * a subquery made each one a co-routine (the requests' also a sorter, their index being on
  * case_id alone), and the chain head and the policy as LEFT JOINs on LIMIT subqueries were
- * materialised into temporary tables: per command ~14 µs of CPU at rest, ~20 µs in the
- * command's first statement after the previous commit's fsync (cold caches), for the same
- * row (issue 16, session 22). Its one parameter is the case id.
+ * materialised into temporary tables: ~12 µs more CPU warm, 15–20 µs more as a command's
+ * first statement after the previous commit's fsync (cold caches), for the same row (issue
+ * 16, session 22; README). Its one parameter is the case id.
  */
 const lockedSqliteQuery = (caseId: string) =>
   sql<Record<keyof LockedRow, unknown>>`
