@@ -136,6 +136,55 @@ function colourlessWhere(q: Thumb, QX: Float32Array, QY: Float32Array): boolean 
   return n === 0 || s / n < COLOURLESS_MEAN_CHROMA;
 }
 
+/** sRGB (0–255) to linear light (0–1) and back. */
+const toLinear = (c: number) => (c <= 10.31475 ? c / 3294.6 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+const fromLinear = (v: number) => 255 * (v <= 0.0031308 ? 12.92 * v : 1.055 * v ** (1 / 2.4) - 0.055);
+
+/**
+ * How editors turn colour into gray, besides the BT.601 luma the thumb holds (PIL, OpenCV): the
+ * BT.709 weights on the encoded values (ImageMagick's Rec709Luma, CSS), and the same weights on
+ * linear light, encoded back (the luminance: libvips and so sharp, GIMP's default). They differ
+ * most on saturated colours: a pure red is 76 by BT.601 and 127 as luminance, so a red product
+ * on a white backdrop turns lighter against it than any one gain and offset can follow (the
+ * generated set's grayscale copies, made by sharp, missed the point-luma limit by 8.7–13.4).
+ */
+const GRAY_CONVERSIONS: ReadonlyArray<(r: number, g: number, b: number) => number> = [
+  (r, g, b) => 0.2126 * r + 0.7152 * g + 0.0722 * b,
+  (r, g, b) => fromLinear(0.2126 * toLinear(r) + 0.7152 * toLinear(g) + 0.0722 * toLinear(b)),
+];
+
+/**
+ * The point luma and 3 × 3 luma a grayscale copy must meet when it is judged by another reading
+ * than the thumb's own (against 8 and 12 by that one). Choosing the conversion is a freedom
+ * two look-alikes could use: a grayscale copy of one product of a shape read against another of
+ * that shape and another colour (2014 as 2005 on the tuning seeds: 3 × 3 luma 10.7; 2017 as
+ * 2009: point luma 4.1, 3 × 3 luma 5.5). The editor's own conversion reproduces its gray but for
+ * the recompression: sharp's copies read as luminance at point luma ≤ 0.1, 3 × 3 luma ≤ 1.5
+ * (a JPEG 60 copy with its colour ≤ 2.8).
+ */
+const GRAY_READING_MAX_LUMA = 4;
+
+const grayReadingsCache = new WeakMap<Thumb, Thumb[]>();
+
+/** The stored thumb with its luma read by each of GRAY_CONVERSIONS (RGB recovered from Y, Cb, Cr; chroma kept). */
+function grayReadings(t: Thumb): Thumb[] {
+  const cached = grayReadingsCache.get(t);
+  if (cached) return cached;
+  const clamp = (v: number) => Math.max(0, Math.min(255, v));
+  const out = GRAY_CONVERSIONS.map((convert) => {
+    const y = new Uint8Array(t.y.length);
+    for (let i = 0; i < y.length; i++) {
+      const l = t.y[i]!;
+      const cb = t.cb[i]! - 128;
+      const cr = t.cr[i]! - 128;
+      y[i] = Math.round(clamp(convert(clamp(l + 1.402 * cr), clamp(l - 0.344136 * cb - 0.714136 * cr), clamp(l + 1.772 * cb))));
+    }
+    return { ...t, y };
+  });
+  grayReadingsCache.set(t, out);
+  return out;
+}
+
 /**
  * Where each stored pixel (its centre, 2 pixels in from the edge) lands in the new picture
  * through the similarity (the backward warp), in the new thumb's pixels; NaN where it falls
@@ -215,6 +264,30 @@ export interface Agreement {
  * differs over an area (another colour, another print, another outline) counts.
  */
 export function alignedAgreement(
+  q: Thumb,
+  qBaseW: number,
+  s: Thumb,
+  sBaseW: number,
+  sim: Similarity,
+  focus?: { x0: number; y0: number; x1: number; y1: number },
+  ignore?: Uint8Array,
+): Agreement {
+  const first = agreementOnce(q, qBaseW, s, sBaseW, sim, focus, ignore);
+  // No chroma compared although the stored photo has colour: the new picture has none where
+  // they overlap (a grayscale copy). Its gray is whichever conversion its editor used, so the
+  // stored photo's lightness is read by each common one too, and one that reproduces the copy's
+  // gray as a clean copy does (GRAY_READING_MAX_LUMA) counts instead, the closest first.
+  if (first.chroma !== null || first.luma === 255 || colourless(s)) return first;
+  let best = first;
+  for (const other of grayReadings(s)) {
+    const a = agreementOnce(q, qBaseW, other, sBaseW, sim, focus, ignore);
+    if (a.pointLuma > GRAY_READING_MAX_LUMA || a.coarseLuma > GRAY_READING_MAX_LUMA) continue;
+    if (best === first || a.pointLuma + a.coarseLuma < best.pointLuma + best.coarseLuma) best = a;
+  }
+  return best;
+}
+
+function agreementOnce(
   q: Thumb,
   qBaseW: number,
   s: Thumb,
