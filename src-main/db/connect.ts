@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type PostgresPool } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, type Driver, type PostgresPool } from 'kysely';
 import { migrations } from '../../migrations';
 import type { Database } from './schema';
 import { restoreDeferredIndexes } from './repos/bulk-load';
@@ -81,10 +81,31 @@ function openSqlite(path: string, explicitBinding?: string): Db {
   raw.pragma('synchronous = FULL');
   const file: SqliteFile = { raw, path, nativeBinding, checkpoints: null };
   const cached = withStatementCache(raw, () => file.checkpoints?.stop());
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cached }) });
   registerSqliteHandle(db, cached);
   registerSqliteFile(db, file);
   return db;
+}
+
+/**
+ * Write transactions take SQLite's write lock at BEGIN (`BEGIN IMMEDIATE`), waiting for it as
+ * busy_timeout says; a read-only one (`setAccessMode('read only')`: audit-reads inReadSnapshot)
+ * stays deferred. A deferred transaction that reads before it writes (a command's locked read,
+ * the blob store's replace) cannot take the write lock once another process (the CLI's import,
+ * a second window on the file) committed after its read began: SQLite answers SQLITE_BUSY at
+ * once, busy_timeout or not, and the command failed with "database is locked". Seen in CI
+ * (tests/db/background-checkpoint.test.ts, 2026-12-06). On one connection nothing else changes:
+ * this process's transactions never overlap (one connection; the catch-up worker and the
+ * checkpoint worker wait at their gates before they write).
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection, settings) => {
+      await connection.executeQuery(CompiledQuery.raw(settings.accessMode === 'read only' ? 'begin' : 'begin immediate'));
+    };
+    return driver;
+  }
 }
 
 /**

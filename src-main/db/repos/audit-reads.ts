@@ -69,7 +69,8 @@ export async function unchainedEvents(db: Reader, onlyCases?: string[]): Promise
 export function inReadSnapshot<T>(db: Reader, work: (snapshot: Reader) => Promise<T>): Promise<T> {
   if (db.isTransaction) return work(db);
   const tx = db.transaction();
-  return (dialectOf(db) === 'postgres' ? tx.setIsolationLevel('repeatable read') : tx).execute((t) => work(t));
+  // SQLite: read only, so it stays a deferred transaction (db/connect.ts ImmediateSqliteDialect).
+  return (dialectOf(db) === 'postgres' ? tx.setIsolationLevel('repeatable read') : tx.setAccessMode('read only')).execute((t) => work(t));
 }
 
 export interface CaseMoney {
