@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: ['./tests/temp-root.ts'],
     reporters: ['default', './tests/summary-reporter.ts'],
   },
 });

@@ -12,6 +12,7 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 240_000,
     pool: 'forks',
+    globalSetup: ['./tests/temp-root.ts'],
     fileParallelism: false,
     reporters: ['default', './tests/summary-reporter.ts'],
   },
