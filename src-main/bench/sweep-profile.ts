@@ -10,7 +10,12 @@
  * experiments --no-durable (synchronous = NORMAL), --drop-report-triggers, --drop-queue-triggers, --drop-index NAME and
  * --pragma NAME=VALUE (each repeatable); --checkpoint-off-thread (as the app: db/background-checkpoint.ts); --wal-frames (automatic checkpoints off: after each phase, the
  * WAL frames it wrote per unit, and per table or index the frames and distinct pages, from the WAL's
- * frame headers and dbstat).
+ * frame headers and dbstat); --dir DIR (where the scratch copy goes, e.g. /dev/shm: a durable
+ * commit's fsync then costs nothing, so the CPU figures show the code's work without the disk
+ * wait's, which at load 10 was half of a command's CPU; README, session 23).
+ * Besides the process's CPU (every thread: the checkpoint worker's, V8's compiler and GC workers'), each phase
+ * prints the main thread's time on a CPU as the scheduler counts it (Linux /proc/self/schedstat,
+ * exact, not sampled at the timer tick as process.cpuUsage's user/system split is).
  */
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,12 +84,21 @@ const exec = (BetterSqlite3.prototype as unknown as { exec: (s: string) => unkno
   }
 };
 
-function dump(title: string, per: number, wallMs: number, cpuMs: number) {
+/** The main thread's time on a CPU in ms (Linux: the scheduler's exact count); NaN elsewhere. */
+const mainOnCpu = () => {
+  try {
+    return Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return NaN;
+  }
+};
+
+function dump(title: string, per: number, wallMs: number, cpuMs: number, mainMs: number) {
   const rows = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms);
   const total = rows.reduce((s, [, v]) => s + v.ms, 0);
   const count = rows.reduce((s, [, v]) => s + v.n, 0);
   console.log(
-    `\n== ${title}: ${per} units, wall ${wallMs.toFixed(0)} ms, CPU ${cpuMs.toFixed(0)} ms (${((cpuMs * 1000) / per).toFixed(0)} µs/unit); SQL CPU ${total.toFixed(0)} ms (${((total * 1000) / per).toFixed(0)} µs/unit), ${(count / per).toFixed(2)} statements/unit, ${prepares} statements prepared (${((prepareMs * 1000) / per).toFixed(0)} µs/unit)`,
+    `\n== ${title}: ${per} units, wall ${wallMs.toFixed(0)} ms, CPU ${cpuMs.toFixed(0)} ms (${((cpuMs * 1000) / per).toFixed(0)} µs/unit; main thread ${((mainMs * 1000) / per).toFixed(0)} µs/unit); SQL CPU ${total.toFixed(0)} ms (${((total * 1000) / per).toFixed(0)} µs/unit), ${(count / per).toFixed(2)} statements/unit, ${prepares} statements prepared (${((prepareMs * 1000) / per).toFixed(0)} µs/unit)`,
   );
   prepares = 0;
   prepareMs = 0;
@@ -97,7 +111,7 @@ function dump(title: string, per: number, wallMs: number, cpuMs: number) {
 const { positionals } = directArgs(
   `usage: tsx src-main/bench/sweep-profile.ts IMPORTED.sqlite [N] [--no-timers] [--cpu-prof-setup] [--cpu-prof-sweep]
   [--checkpoint-off-thread] [--wal-frames] [--no-durable] [--drop-report-triggers] [--drop-queue-triggers]
-  [--drop-index NAME]… [--pragma NAME=VALUE]…
+  [--drop-index NAME]… [--pragma NAME=VALUE]… [--dir DIR]
   Claims and requests evidence on N (default 2,000) escalated cases of a copy of the database, then sweeps at
   +73 h; prints CPU per command and per default, per statement (the comment at the top of the file says more).`,
   {
@@ -111,6 +125,7 @@ const { positionals } = directArgs(
     'drop-queue-triggers': { type: 'boolean' },
     'drop-index': { type: 'string', multiple: true },
     pragma: { type: 'string', multiple: true },
+    dir: { type: 'string' },
   },
 );
 const [src, nArg] = positionals;
@@ -120,7 +135,8 @@ if (!src || !existsSync(src)) {
 }
 const n = wholeNumber(nArg, 'N') ?? 2000;
 // A scratch copy (the setup commands and the sweep write to it); CPU profiles land beside it.
-const dir = mkdtempSync(join(tmpdir(), 'md-sweep-profile-'));
+const dirArg = process.argv.indexOf('--dir');
+const dir = mkdtempSync(join(dirArg > 0 ? process.argv[dirArg + 1]! : tmpdir(), 'md-sweep-profile-'));
 const file = join(dir, 'profile.sqlite');
 copyFileSync(src, file);
 const db = await openDatabase({ url: file });
@@ -199,19 +215,23 @@ stats.clear();
 await emptyWal();
 let t = performance.now();
 let c = process.cpuUsage();
+let m = mainOnCpu();
 await profiled('setup', () => claimAndRequestEvidence(db, ids, NOW));
 let cu = process.cpuUsage(c);
-dump('setup commands', ids.length * 2, performance.now() - t, (cu.user + cu.system) / 1000);
+dump('setup commands', ids.length * 2, performance.now() - t, (cu.user + cu.system) / 1000, mainOnCpu() - m);
 walBreakdown(ids.length * 2);
 await emptyWal();
 stats.clear();
 t = performance.now();
 c = process.cpuUsage();
+m = mainOnCpu();
 const { result: report, longestStallMs } = await withStallMeter(() => profiled('sweep', () => sweep(db, NOW + 73 * HOUR)));
 cu = process.cpuUsage(c);
-dump('sweep', report.applied, performance.now() - t, (cu.user + cu.system) / 1000);
+dump('sweep', report.applied, performance.now() - t, (cu.user + cu.system) / 1000, mainOnCpu() - m);
 console.log(`-- longest stall of a 1 ms timer during the sweep: ${longestStallMs} ms`);
 walBreakdown(report.applied);
 await emptyWal();
 await db.destroy();
 for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
+// The directory too when it holds nothing else (no CPU profile written): a tmpfs's copies add up.
+if (!process.argv.some((a) => a.startsWith('--cpu-prof-'))) rmSync(dir, { recursive: true, force: true });
