@@ -1,13 +1,14 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { evaluate, evaluateFamily, evaluateOutside, type EvalReport } from '../eval/evaluate';
 import { FIT_FAMILIES, TEST_SEEDS, TUNING_SEEDS, seedsOf, type FitFamily } from '../eval/family';
 import { fitWeights } from '../eval/fit';
+import { FEATURE_CODES, type Weights } from '../engine/risk';
 import { OUTSIDE_SEEDS, OUTSIDE_TUNING_SEEDS } from '../eval/outside';
 import { generatePopulation } from '../eval/population';
 import { ArgError, intFlag, parseArgs, optionsOnly } from './args';
 
 /**
- * `eval [--set test|tuning] [--draws N] [--buyers N] [--k N] [--seed N] [--json] [--explain] [--write-history FILE]`:
+ * `eval [--set test|tuning|outside|outside-tuning] [--draws N] [--seeds A-B] [--buyers N] [--k N] [--seed N] [--weights FILE] [--json] [--explain] [--write-history FILE]`:
  * draws populations from the family (src-main/eval/family.ts; each seed its own mix and
  * adversarial variant), scores each the way `score` does, and prints one row per draw and
  * the mean and worst case of precision@k, R-precision and the share of unlucky or new honest
@@ -18,19 +19,27 @@ import { ArgError, intFlag, parseArgs, optionsOnly } from './args';
  * Exit 0 either way (the table says whether the goals were met); `--write-history` also writes
  * the first draw in the `score` format, for `cli score`.
  */
-const USAGE = `usage: cli eval [--set test|tuning] [--draws N] [--buyers N] [--k N] [--seed N] [--json] [--explain] [--write-history FILE]
+const USAGE = `usage: cli eval [--set test|tuning|outside|outside-tuning] [--draws N] [--seeds A-B] [--buyers N] [--k N] [--seed N]
+                [--weights FILE] [--json] [--explain] [--write-history FILE]
+       cli eval --fit [--draws N | --seeds A-B] [--buyers N] [--fit-family F] [--fit-outside-seeds A-B] [--fit-outside-buyers N]
   Scores populations drawn from the evaluation family and prints precision@k, R-precision and the share
   of unlucky or new honest buyers in the top R per draw, with the mean and the worst case against the goals.
   --set test (default: the held-out seeds), tuning (the seeds the weights were fitted on) or outside
              (src-main/eval/outside.ts: a population written apart from the family, never tuned on), or
              outside-tuning (other draws of that population, seeds 2000–2019: to diagnose and try changes on)
   --draws N  how many draws of the set (default: all 20 / 40 / 5); --seed N one family population as a JSON report
+  --seeds A-B  the draws A to B of the set instead (within its seeds: e.g. --set outside-tuning --seeds 2010-2019,
+             the half a fit on 2000–2009 did not see)
+  --weights FILE  score with the weights in FILE (the JSON --fit prints) instead of weights.ts: a candidate measured
+             before it is copied in
   --buyers N buyers per population (default 12000); --k N the analysts' page (default 100)
   The last column counts the honest buyers of bad sellers among the unlucky or new in the top R.
   --explain  after the table, the honest buyers in the top R and the abusers below it over all draws,
              counted by kind and by the set of reasons that weighed (what to look at first)
-  --fit      fit the score's weights on the tuning draws (default 18 draws of 4000: two per variant) and print them
-             (copy into src-main/engine/risk/weights.ts)
+  --fit      fit the score's weights on the tuning draws (default 18 draws of 4000: two per variant; --draws N the
+             first N, --seeds A-B those) and print them as JSON (copy into src-main/engine/risk/weights.ts)
+  --fit-outside-seeds A-B  also fit on these outside-tuning draws (within 2000–2019), beside the family's
+  --fit-outside-buyers N   buyers per outside draw in the fit (default: --buyers, or 4000)
   --fit-family family (default), fussy or broad: fit on the same tuning seeds drawn with wider honest base
              rates (fussy: fussier, more varied honest buyers, more porch thefts; broad: also more angry messages,
              odd requests and stock photos; family.ts drawBroadParams); held-out draws are never broadened
@@ -50,6 +59,10 @@ export async function runEval(args: string[]): Promise<void> {
     json: 'boolean',
     fit: 'boolean',
     'fit-family': 'string',
+    'fit-outside-seeds': 'string',
+    'fit-outside-buyers': 'string',
+    seeds: 'string',
+    weights: 'string',
     explain: 'boolean',
     'write-history': 'string',
   });
@@ -63,26 +76,46 @@ export async function runEval(args: string[]): Promise<void> {
     throw new ArgError(`--set must be test, tuning, outside or outside-tuning, got ${set}`);
   const range =
     set === 'test' ? TEST_SEEDS : set === 'outside' ? OUTSIDE_SEEDS : set === 'outside-tuning' ? OUTSIDE_TUNING_SEEDS : TUNING_SEEDS;
-  const seeds = flags.seed !== undefined ? [intFlag(flags.seed, 'seed', 0)] : seedsOf(range, intFlag(flags.draws, 'draws', range.count));
+  const seeds =
+    flags.seed !== undefined
+      ? [intFlag(flags.seed, 'seed', 0)]
+      : flags.seeds !== undefined && !flags.fit
+        ? seedRange(flags.seeds, 'seeds', range)
+        : seedsOf(range, intFlag(flags.draws, 'draws', range.count));
   if (!seeds.length) throw new ArgError('--draws must be at least 1');
   if (flags.fit) {
     // Fitting reads the tuning draws only, whatever --set says.
-    const fitSeeds = seedsOf(TUNING_SEEDS, intFlag(flags.draws, 'draws', 18));
+    const fitSeeds =
+      flags.seeds !== undefined ? seedRange(flags.seeds, 'seeds', TUNING_SEEDS) : seedsOf(TUNING_SEEDS, intFlag(flags.draws, 'draws', 18));
     const fitBuyers = intFlag(flags.buyers, 'buyers', 4_000);
+    const outsideSeeds =
+      flags['fit-outside-seeds'] !== undefined ? seedRange(flags['fit-outside-seeds'], 'fit-outside-seeds', OUTSIDE_TUNING_SEEDS) : [];
+    const outsideBuyers = intFlag(flags['fit-outside-buyers'], 'fit-outside-buyers', fitBuyers);
     const family = String(flags['fit-family'] ?? 'family') as FitFamily;
     if (!FIT_FAMILIES.includes(family)) throw new ArgError(`--fit-family must be ${FIT_FAMILIES.join(', ')}, got ${family}`);
-    const w = fitWeights({ seeds: fitSeeds, buyers: fitBuyers, family, onProgress: (m) => process.stderr.write(`${m}\n`) });
+    const w = fitWeights({
+      seeds: fitSeeds,
+      buyers: fitBuyers,
+      outsideSeeds,
+      outsideBuyers,
+      family,
+      onProgress: (m) => process.stderr.write(`${m}\n`),
+    });
+    const outside = outsideSeeds.length
+      ? ` and outside-tuning seeds ${outsideSeeds[0]}–${outsideSeeds[outsideSeeds.length - 1]}, ${outsideBuyers} buyers each`
+      : '';
     process.stdout.write(
-      `${JSON.stringify({ fittedOn: `${family === 'family' ? '' : `${family}-family `}tuning seeds ${fitSeeds[0]}–${fitSeeds[fitSeeds.length - 1]}, ${fitBuyers} buyers each`, ...w }, null, 2)}\n`,
+      `${JSON.stringify({ fittedOn: `${family === 'family' ? '' : `${family}-family `}tuning seeds ${fitSeeds[0]}–${fitSeeds[fitSeeds.length - 1]}, ${fitBuyers} buyers each${outside}`, ...w }, null, 2)}\n`,
     );
     return;
   }
+  const weights = flags.weights !== undefined ? readWeights(String(flags.weights)) : undefined;
   if (flags['write-history']) {
     const pop = generatePopulation({ seed: seeds[0]!, buyers });
     writeFileSync(String(flags['write-history']), pop.records.map((r) => JSON.stringify(r)).join('\n') + '\n');
   }
   if (flags.seed !== undefined) {
-    process.stdout.write(`${JSON.stringify(evaluate({ seed: seeds[0]!, buyers, k }), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(evaluate({ seed: seeds[0]!, buyers, k, ...(weights ? { weights } : {}) }), null, 2)}\n`);
     return;
   }
   const out = (s: string) => process.stdout.write(s);
@@ -95,8 +128,8 @@ export async function runEval(args: string[]): Promise<void> {
   };
   const report =
     set === 'outside' || set === 'outside-tuning'
-      ? evaluateOutside(seeds, { buyers, k, timeToFlag: false }, onDraw)
-      : evaluateFamily(seeds, { buyers, k, timeToFlag: false }, onDraw);
+      ? evaluateOutside(seeds, { buyers, k, timeToFlag: false, ...(weights ? { weights } : {}) }, onDraw)
+      : evaluateFamily(seeds, { buyers, k, timeToFlag: false, ...(weights ? { weights } : {}) }, onDraw);
   if (flags.json) {
     out(`${JSON.stringify(report, null, 2)}\n`);
     return;
@@ -112,6 +145,26 @@ export async function runEval(args: string[]): Promise<void> {
       `\nabusers below the top R, by kind, what they avoid and reasons (all draws):\n${tally(report.draws.map((r) => r.missedAbusersBy))}`,
     );
   }
+}
+
+/** `A-B` (or one seed `A`) inside a set's seeds: a typo must not reach the held-out draws. */
+function seedRange(v: string | boolean, name: string, range: { from: number; count: number }): number[] {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(String(v));
+  if (!m) throw new ArgError(`--${name} must be A-B (e.g. 2010-2019), got ${String(v)}`);
+  const a = Number(m[1]);
+  const b = m[2] === undefined ? a : Number(m[2]);
+  const last = range.from + range.count - 1;
+  if (a > b || a < range.from || b > last) throw new ArgError(`--${name} must lie within ${range.from}–${last}, got ${String(v)}`);
+  return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+}
+
+/** The weights JSON `eval --fit` prints (bias, coef, low; fittedOn ignored). */
+function readWeights(file: string): Weights {
+  const w = JSON.parse(readFileSync(file, 'utf8')) as Partial<Weights>;
+  if (typeof w.bias !== 'number' || typeof w.coef !== 'object' || w.coef === null)
+    throw new ArgError(`--weights ${file}: not the JSON eval --fit prints`);
+  for (const c of FEATURE_CODES) if (typeof w.coef[c] !== 'number') throw new ArgError(`--weights ${file}: coef.${c} missing`);
+  return { bias: w.bias, coef: w.coef, ...(w.low ? { low: w.low } : {}) };
 }
 
 /** Counts summed over draws, the 25 largest, one per line. */

@@ -1,5 +1,5 @@
 import { HistoryRecord } from '../contract/history';
-import { HistoryScorer, toHistoryEvent, type BuyerScore } from '../engine/risk';
+import { HistoryScorer, toHistoryEvent, type BuyerScore, type Weights } from '../engine/risk';
 import type { FamilyParams } from './family';
 import { generateOutside } from './outside';
 import { generatePopulation, isUnluckyOrNew, type BuyerKind, type Population } from './population';
@@ -20,6 +20,8 @@ export interface EvalOptions {
   timeToFlag?: boolean;
   /** Fixed family parameters instead of the seed's own draw. */
   params?: FamilyParams;
+  /** Weights to score with instead of the fitted ones (a candidate from `eval --fit`, measured before it is copied in). */
+  weights?: Weights;
 }
 
 /** The goals, met in the worst case over held-out draws (issue 15). The unlucky-or-new share is of the top R. */
@@ -83,9 +85,11 @@ export function scorePopulation(
   pop: Scorable,
   flagScore: number,
   timeToFlag = true,
+  weights?: Weights,
 ): { ranking: BuyerScore[]; flaggedAt: Map<string, number>; abusiveBefore: Map<string, number> } {
   const flaggedAt = new Map<string, number>();
   const scorer = new HistoryScorer({
+    ...(weights ? { weights } : {}),
     incremental: timeToFlag,
     onScored: (id, score, at) => {
       if (score >= flagScore && !flaggedAt.has(id) && pop.truth.get(id)?.abuser) flaggedAt.set(id, at);
@@ -125,7 +129,7 @@ export function evaluatePopulation(
 ): EvalReport {
   const k = opts.k ?? 100;
   const flagScore = opts.flagScore ?? 70;
-  const { ranking, flaggedAt, abusiveBefore } = scorePopulation(pop, flagScore, opts.timeToFlag !== false);
+  const { ranking, flaggedAt, abusiveBefore } = scorePopulation(pop, flagScore, opts.timeToFlag !== false, opts.weights);
   const truth = pop.truth;
   const abusers = [...truth.values()].filter((t) => t.abuser && t.firstAbuseAt !== null).length;
   const isAbuser = (id: string) => truth.get(id)?.abuser === true;
