@@ -788,9 +788,21 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       // wait, with what their row needs, for a second pass over them alone. (Scoring everyone
       // first and again for the rows was a third of the recompute's JS.)
       P.next('buyer rows');
-      type Waiting = { i: number; links: string[]; base: RiskReason[]; sellerRate: number | null; openedRef: number | null };
+      // A waiting buyer keeps only its links: its sellers, rates and base reasons are built again
+      // when its row is (the same numbers from the same sums). Keeping them (reasons and their
+      // sentences for one buyer in twelve) was the largest part of the live heap by the last page.
+      type Waiting = { i: number; links: string[] };
       const waiting: Waiting[] = [];
       const one = newBuyer('');
+      /** Buyer i's aggregate with its links, sellers and rates, and its base reasons. */
+      const scoreBase = (i: number, links: string[]): { b: BuyerAgg; base: RiskReason[] } => {
+        const b = B.agg(i, asOf, one);
+        b.links = links;
+        sellersOf(i, b);
+        b.sellerRate = sellerExpectedRate(b, sellerLookup, priors);
+        b.openedRef = sellerOpenedRate(b, sellerLookup, priors);
+        return { b, base: baseReasons(b, ctx) };
+      };
       for (const ids of chunks(B.ids, MAX_IDS)) {
         // The page's links: one range of the primary key (account_id, kind, value); ids are sorted.
         const links = await P.part('read links of buyers', () => linksOfAccountRange(tx, ids[0]!, ids[ids.length - 1]!));
@@ -801,16 +813,11 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         const rows: BuyerRiskTable[] = [];
         for (const id of ids) {
           const i = idx(id)!;
-          const b = B.agg(i, asOf, one);
-          b.links = (linksOf.get(id) ?? []).sort();
-          sellersOf(i, b);
-          b.sellerRate = sellerExpectedRate(b, sellerLookup, priors);
-          b.openedRef = sellerOpenedRate(b, sellerLookup, priors);
-          const base = baseReasons(b, ctx);
+          const { b, base } = scoreBase(i, (linksOf.get(id) ?? []).sort());
           const baseScore = scoreOf(base);
           B.base[i] = baseScore;
           B.risky[i] = isRisky(b.label, baseScore) ? 1 : 0;
-          if (lastNeighbour[i]! > i) waiting.push({ i, links: b.links, base, sellerRate: b.sellerRate, openedRef: b.openedRef });
+          if (lastNeighbour[i]! > i) waiting.push({ i, links: b.links });
           else rows.push(finish(b, i, base));
         }
         await P.part('write buyer_risk', () => insertRebuiltBuyers(tx, rows));
@@ -818,12 +825,8 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       log(`buyers waiting for a later neighbour's base score: ${waiting.length}`);
       for (const page of chunks(waiting, MAX_IDS)) {
         const rows = page.map((w) => {
-          const b = B.agg(w.i, asOf, one);
-          b.links = w.links;
-          sellersOf(w.i, b);
-          b.sellerRate = w.sellerRate;
-          b.openedRef = w.openedRef;
-          return finish(b, w.i, w.base);
+          const { b, base } = scoreBase(w.i, w.links);
+          return finish(b, w.i, base);
         });
         await P.part('write buyer_risk', () => insertRebuiltBuyers(tx, rows));
       }
