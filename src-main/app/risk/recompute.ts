@@ -107,6 +107,24 @@ const MAX_IDS = 500;
 
 const createdAt = (t: number): number | null => (Number.isNaN(t) ? null : t);
 
+/** Grows a typed array to hold at least `size` items (doubling). */
+function grown<T extends Int32Array | Float64Array>(a: T, size: number, make: (n: number) => T): T {
+  if (size <= a.length) return a;
+  const next = make(Math.max(1024, a.length * 2, size));
+  next.set(a);
+  return next;
+}
+
+/**
+ * Where buyer i's counter k lives: `orders` and `delivered` (every buyer with an order has them)
+ * in arrays of one item per buyer; the counters of disputes and photos, which most buyers never
+ * touch, in a slot per buyer that has one (twelve dense counters were 12 bytes each a buyer,
+ * 144 MB at a million buyers, mostly zeros).
+ */
+const DENSE_COUNTERS: readonly Counter[] = ['orders', 'delivered'];
+const DENSE_OF = COUNTERS.map((c) => DENSE_COUNTERS.indexOf(c));
+const SPARSE_OF = COUNTERS.map((c) => COUNTERS.filter((x) => !DENSE_COUNTERS.includes(x)).indexOf(c));
+
 /** Per-buyer sums in flat typed arrays, all decayed sums valued at `asOf`. */
 class Buyers {
   readonly ids: string[] = [];
@@ -116,10 +134,17 @@ class Buyers {
   readonly histories = new Map<number, { orders: number; delivered: number }>();
   /** When each account was opened (accounts.created_at; model v12's odd one out of a shared device). */
   created = new Float64Array(0); // NaN: not known
-  n: Int32Array[] = [];
-  w: Float64Array[] = [];
+  /** The dense counters, by DENSE_OF. */
+  private dn: Int32Array[] = [];
+  private dw: Float64Array[] = [];
+  /** Buyer i's slot in the sparse counters (-1: none, all zero) and the slots' sums, by SPARSE_OF. */
+  private slotOf = new Int32Array(0);
+  private sn: Int32Array[] = [];
+  private sw: Float64Array[] = [];
+  private slots = 0;
   fOrders = new Float64Array(0);
-  fDisputes = new Float64Array(0);
+  /** Velocity sum of disputes, by slot. */
+  private fDisputes = new Float64Array(0);
   touched = new Uint8Array(0);
   base = new Uint8Array(0);
   risky = new Uint8Array(0);
@@ -136,10 +161,10 @@ class Buyers {
 
   allocate(): void {
     const size = this.ids.length;
-    this.n = COUNTERS.map(() => new Int32Array(size));
-    this.w = COUNTERS.map(() => new Float64Array(size));
+    this.dn = DENSE_COUNTERS.map(() => new Int32Array(size));
+    this.dw = DENSE_COUNTERS.map(() => new Float64Array(size));
+    this.slotOf = new Int32Array(size).fill(-1);
     this.fOrders = new Float64Array(size);
-    this.fDisputes = new Float64Array(size);
     this.touched = new Uint8Array(size);
     this.base = new Uint8Array(size);
     this.risky = new Uint8Array(size);
@@ -153,22 +178,46 @@ class Buyers {
     this.created = next;
   }
 
+  /** Buyer i's slot in the sparse counters, made on its first use. */
+  private slot(i: number): number {
+    let s = this.slotOf[i]!;
+    if (s === -1) {
+      s = this.slotOf[i] = this.slots++;
+      if (s >= this.fDisputes.length) {
+        const int = (n: number) => new Int32Array(n);
+        const float = (n: number) => new Float64Array(n);
+        this.sn = SPARSE_OF.filter((x) => x >= 0).map((x) => grown(this.sn[x] ?? int(0), this.slots, int));
+        this.sw = SPARSE_OF.filter((x) => x >= 0).map((x) => grown(this.sw[x] ?? float(0), this.slots, float));
+        this.fDisputes = grown(this.fDisputes, this.slots, float);
+      }
+    }
+    return s;
+  }
+
+  private addTo(i: number, k: number, raw: number, weight: number): void {
+    const d = DENSE_OF[k]!;
+    if (d >= 0) {
+      this.dn[d]![i]! += raw;
+      this.dw[d]![i]! += weight;
+    } else {
+      const s = this.slot(i);
+      this.sn[SPARSE_OF[k]!]![s]! += raw;
+      this.sw[SPARSE_OF[k]!]![s]! += weight;
+    }
+  }
+
   /** One event's contribution at `t`, decayed to `asOf`. */
   bump(i: number, c: Counter, t: number, asOf: number, raw = 1, weight = raw): void {
-    const k = COUNTERS.indexOf(c);
-    this.n[k]![i]! += raw;
-    this.w[k]![i]! += weight * decay(asOf - t);
+    this.addTo(i, COUNTERS.indexOf(c), raw, weight * decay(asOf - t));
     if (c === 'orders') this.fOrders[i]! += weight * decayFast(asOf - t);
-    if (c === 'disputes') this.fDisputes[i]! += weight * decayFast(asOf - t);
+    if (c === 'disputes') this.fDisputes[this.slot(i)]! += weight * decayFast(asOf - t);
     this.touched[i] = 1;
   }
 
   /** Sums computed elsewhere (already decayed to `asOf`). */
   add2(i: number, c: Counter, raw: number, weight: number): void {
     if (!raw) return;
-    const k = COUNTERS.indexOf(c);
-    this.n[k]![i]! += raw;
-    this.w[k]![i]! += weight;
+    this.addTo(i, COUNTERS.indexOf(c), raw, weight);
     this.touched[i] = 1;
   }
 
@@ -176,12 +225,20 @@ class Buyers {
   agg(i: number, asOf: number, into: BuyerAgg = newBuyer(this.ids[i]!)): BuyerAgg {
     into.id = this.ids[i]!;
     into.ref = this.touched[i] ? asOf : NO_REF;
-    COUNTERS.forEach((c, k) => {
-      into.n[c] = this.n[k]![i]!;
-      into.w[c] = this.w[k]![i]!;
-    });
+    const s = this.slotOf[i]!;
+    for (let k = 0; k < COUNTERS.length; k++) {
+      const c = COUNTERS[k]!;
+      const d = DENSE_OF[k]!;
+      if (d >= 0) {
+        into.n[c] = this.dn[d]![i]!;
+        into.w[c] = this.dw[d]![i]!;
+      } else {
+        into.n[c] = s === -1 ? 0 : this.sn[SPARSE_OF[k]!]![s]!;
+        into.w[c] = s === -1 ? 0 : this.sw[SPARSE_OF[k]!]![s]!;
+      }
+    }
     into.f.orders = this.fOrders[i]!;
-    into.f.disputes = this.fDisputes[i]!;
+    into.f.disputes = s === -1 ? 0 : this.fDisputes[s]!;
     into.label = this.labels.get(i) ?? null;
     into.history = this.histories.get(i) ?? null;
     into.created = createdAt(this.created[i]!);
@@ -189,23 +246,75 @@ class Buyers {
   }
 }
 
+/** Sellers' ids interned (a few thousand): the per-buyer arrays hold a seller's number, not its id. */
+class SellerIds {
+  readonly ids: string[] = [];
+  private readonly index = new Map<string, number>();
+  of(id: string): number {
+    let s = this.index.get(id);
+    if (s === undefined) {
+      s = this.ids.length;
+      this.ids.push(id);
+      this.index.set(id, s);
+    }
+    return s;
+  }
+}
+
 /**
  * Sellers' counted disputes and disputes opened on delivered parcels, in total and per buyer
- * (orders and delivered orders come from one aggregate query).
+ * (orders and delivered orders come from the orders' read). Per buyer: a list per buyer in flat
+ * arrays (a buyer's (seller, counted, opened) entries chained from `head`), in place of a Map
+ * per disputing buyer (a Map, its table and an array per seller: ~250 bytes a buyer, kept live
+ * through the buyer rows: the largest part of the recompute's live heap after the buyer ids).
  */
 class SellerSums {
   readonly orders = new Map<string, number>();
   readonly delivered = new Map<string, number>();
   readonly disputes = new Map<string, number>();
   readonly opened = new Map<string, number>();
-  /** buyer → seller → [counted disputes, opened on delivered] */
-  readonly ofBuyer = new Map<number, Map<string, [number, number]>>();
+  private readonly head: Int32Array;
+  private next = new Int32Array(0);
+  private sellerOf = new Int32Array(0);
+  private counted = new Int32Array(0);
+  private openedSums = new Int32Array(0);
+  private size = 0;
+  constructor(
+    buyers: number,
+    readonly sellerIds: SellerIds,
+  ) {
+    this.head = new Int32Array(buyers).fill(-1);
+  }
   dispute(buyer: number, sellerId: string, counted: number, opened: number): void {
     this.disputes.set(sellerId, (this.disputes.get(sellerId) ?? 0) + counted);
     this.opened.set(sellerId, (this.opened.get(sellerId) ?? 0) + opened);
-    const m = this.ofBuyer.get(buyer) ?? this.ofBuyer.set(buyer, new Map()).get(buyer)!;
-    const v = m.get(sellerId) ?? [0, 0];
-    m.set(sellerId, [v[0] + counted, v[1] + opened]);
+    const s = this.sellerIds.of(sellerId);
+    let k = this.entryOf(buyer, s);
+    if (k === -1) {
+      k = this.size++;
+      const int = (n: number) => new Int32Array(n);
+      this.next = grown(this.next, this.size, int);
+      this.sellerOf = grown(this.sellerOf, this.size, int);
+      this.counted = grown(this.counted, this.size, int);
+      this.openedSums = grown(this.openedSums, this.size, int);
+      this.next[k] = this.head[buyer]!;
+      this.head[buyer] = k;
+      this.sellerOf[k] = s;
+    }
+    this.counted[k]! += counted;
+    this.openedSums[k]! += opened;
+  }
+  /** Buyer i's entry with seller s (interned; -1: no dispute with that seller), for `countedOf` and `openedOf`. */
+  entryOf(i: number, s: number): number {
+    let k = this.head[i]!;
+    while (k !== -1 && this.sellerOf[k] !== s) k = this.next[k]!;
+    return k;
+  }
+  countedOf(k: number): number {
+    return k === -1 ? 0 : this.counted[k]!;
+  }
+  openedOf(k: number): number {
+    return k === -1 ? 0 : this.openedSums[k]!;
   }
   seller(id: string): SellerAgg {
     return {
@@ -237,12 +346,16 @@ class BuyerSellerPairs {
   private readonly seller: Int32Array;
   private readonly n: Int32Array;
   private readonly nd: Int32Array;
-  private readonly sellerIds: string[] = [];
-  private readonly sellerIndex = new Map<string, number>();
   private size = 0;
+  private rank = new Int32Array(0);
+  private scratch = new Int32Array(64);
 
   /** `capacity`: at most one pair per order. */
-  constructor(buyers: number, capacity: number) {
+  constructor(
+    buyers: number,
+    capacity: number,
+    private readonly sellerIds: SellerIds,
+  ) {
     this.start = new Int32Array(buyers);
     this.count = new Int32Array(buyers);
     this.seller = new Int32Array(capacity);
@@ -256,7 +369,8 @@ class BuyerSellerPairs {
 
   /** Every seller met, with its orders and delivered orders. */
   *sellers(): Generator<[string, number, number]> {
-    for (let s = 0; s < this.sellerIds.length; s++) yield [this.sellerIds[s]!, this.sellerOrders[s]!, this.sellerDelivered[s]!];
+    for (let s = 0; s < this.sellerOrders.length; s++)
+      if (this.sellerOrders[s]) yield [this.sellerIds.ids[s]!, this.sellerOrders[s]!, this.sellerDelivered[s]!];
   }
 
   /**
@@ -265,11 +379,8 @@ class BuyerSellerPairs {
    * in place for the seller.
    */
   order(i: number | undefined, sellerId: string, delivered: boolean): void {
-    let s = this.sellerIndex.get(sellerId);
-    if (s === undefined) {
-      s = this.sellerIds.length;
-      this.sellerIds.push(sellerId);
-      this.sellerIndex.set(sellerId, s);
+    const s = this.sellerIds.of(sellerId);
+    while (this.sellerOrders.length <= s) {
       this.sellerOrders.push(0);
       this.sellerDelivered.push(0);
     }
@@ -296,32 +407,44 @@ class BuyerSellerPairs {
    * more than `sellerCap` sellers), the rest's orders in `otherSellerOrders`. `disputes`: the
    * buyer's [counted disputes, opened on delivered] per seller.
    */
-  capped(i: number, disputes: Map<string, [number, number]> | undefined, b: BuyerAgg): void {
+  capped(i: number, disputes: SellerSums, b: BuyerAgg): void {
     const from = this.start[i]!;
     const count = this.count[i]!;
-    const order: number[] = [];
-    for (let k = from; k < from + count; k++) order.push(k);
-    const ids = this.sellerIds;
+    if (this.scratch.length < count) this.scratch = new Int32Array(count * 2);
+    const order = this.scratch;
+    const ids = this.sellerIds.ids;
     const seller = this.seller;
-    // Read in the order the buyer placed them: sorted here (a few sellers); the cap takes the first by JS order.
-    for (let k = 1; k < order.length; k++)
-      if (ids[seller[order[k - 1]!]!]! > ids[seller[order[k]!]!]!) {
-        order.sort((x, y) => (ids[seller[x]!]! < ids[seller[y]!]! ? -1 : 1));
-        break;
-      }
+    const rank = this.rank;
+    // Read in the order the buyer placed them: sorted here by the sellers' rank in id order (a
+    // few sellers: an insertion sort in a scratch array, no array or closure per buyer); the
+    // cap takes the first by id.
+    for (let j = 0; j < count; j++) {
+      const k = from + j;
+      const r = rank[seller[k]!]!;
+      let p = j;
+      for (; p > 0 && rank[seller[order[p - 1]!]!]! > r; p--) order[p] = order[p - 1]!;
+      order[p] = k;
+    }
     // A null-prototype object is a dictionary from the start: no hidden class per set of seller ids.
     const sellers: BuyerAgg['sellers'] = Object.create(null) as BuyerAgg['sellers'];
     let other = 0;
-    for (let j = 0; j < order.length; j++) {
+    for (let j = 0; j < count; j++) {
       const k = order[j]!;
-      const id = ids[seller[k]!]!;
       if (j < RISK_MODEL.sellerCap) {
-        const d = disputes?.get(id);
-        sellers[id] = [this.n[k]!, d?.[0] ?? 0, this.nd[k]!, d?.[1] ?? 0];
+        const d = disputes.entryOf(i, seller[k]!);
+        sellers[ids[seller[k]!]!] = [this.n[k]!, disputes.countedOf(d), this.nd[k]!, disputes.openedOf(d)];
       } else other += this.n[k]!;
     }
     b.sellers = sellers;
     b.otherSellerOrders = other;
+  }
+
+  /** Each seller's rank in id order (JS string order, as the cap's sort), once every seller is met. */
+  rankSellers(): void {
+    const ids = this.sellerIds.ids;
+    const byId = ids.map((_, s) => s).sort((x, y) => (ids[x]! < ids[y]! ? -1 : ids[x]! > ids[y]! ? 1 : 0));
+    this.rank = new Int32Array(ids.length);
+    byId.forEach((s, r) => (this.rank[s] = r));
   }
 }
 
@@ -377,7 +500,8 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       log(`orders: ${orders}`);
       P.next('disputes');
 
-      const S = new SellerSums();
+      const sellerIds = new SellerIds();
+      const S = new SellerSums(B.ids.length, sellerIds);
 
       // 3. Disputes: the case, its order's delivery, latest decision, buyer messages and photos.
       let disputes = 0;
@@ -593,7 +717,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       // 5b. Sellers: every order's buyer and seller, read once along the buyer index (a range of
       // buyers at a time), counted per seller (its side of the seller aggregates) and per (known
       // buyer, seller) into flat arrays for the rate a buyer's sellers see from their other buyers.
-      const pairs = new BuyerSellerPairs(B.ids.length, orders);
+      const pairs = new BuyerSellerPairs(B.ids.length, orders, sellerIds);
       {
         const readRange = async (after: string | null, last: string | null) => {
           for (const r of await P.part('read buyer-seller orders', () => buyerSellerOrderRows(tx, after, last)))
@@ -611,10 +735,11 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         S.orders.set(id, n);
         S.delivered.set(id, nd);
       }
+      pairs.rankSellers();
       const sellerAggs = S.all();
       await P.part('write seller_risk', () => insertRebuiltSellers(tx, [...sellerAggs.values()].map(sellerToRow)));
       /** Buyer i's sellers as the engine counts them ([orders, counted disputes, delivered, opened on delivered]), capped. */
-      const sellersOf = (i: number, b: BuyerAgg): void => pairs.capped(i, S.ofBuyer.get(i), b);
+      const sellersOf = (i: number, b: BuyerAgg): void => pairs.capped(i, S, b);
       // 6. Priors.
       P.next('priors');
       const model = await loadRiskModel(tx);
@@ -648,7 +773,10 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       };
       /** Buyer i's row: its base reasons and the link reason (its neighbours' base scores known). */
       const finish = (b: BuyerAgg, i: number, base: RiskReason[]) => {
-        const link = linkReason(linkedNeighbours(b.id, groupsOf.get(i) ?? [], status, b.created), signContext(b, priors));
+        // Most buyers share no small group with a risky account: no link reason, and no sign context to build for it.
+        const groups = groupsOf.get(i);
+        const neighbours = groups ? linkedNeighbours(b.id, groups, status, b.created) : [];
+        const link = neighbours.length ? linkReason(neighbours, signContext(b, priors)) : null;
         const reasons = sortReasons(link ? [...base, link] : base);
         b.scored = { score: scoreOf(reasons), base: B.base[i]!, risky: B.risky[i] === 1, reasons, at: asOf };
         return buyerToRow(b);
@@ -660,9 +788,21 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       // wait, with what their row needs, for a second pass over them alone. (Scoring everyone
       // first and again for the rows was a third of the recompute's JS.)
       P.next('buyer rows');
-      type Waiting = { i: number; links: string[]; base: RiskReason[]; sellerRate: number | null; openedRef: number | null };
+      // A waiting buyer keeps only its links: its sellers, rates and base reasons are built again
+      // when its row is (the same numbers from the same sums). Keeping them (reasons and their
+      // sentences for one buyer in twelve) was the largest part of the live heap by the last page.
+      type Waiting = { i: number; links: string[] };
       const waiting: Waiting[] = [];
       const one = newBuyer('');
+      /** Buyer i's aggregate with its links, sellers and rates, and its base reasons. */
+      const scoreBase = (i: number, links: string[]): { b: BuyerAgg; base: RiskReason[] } => {
+        const b = B.agg(i, asOf, one);
+        b.links = links;
+        sellersOf(i, b);
+        b.sellerRate = sellerExpectedRate(b, sellerLookup, priors);
+        b.openedRef = sellerOpenedRate(b, sellerLookup, priors);
+        return { b, base: baseReasons(b, ctx) };
+      };
       for (const ids of chunks(B.ids, MAX_IDS)) {
         // The page's links: one range of the primary key (account_id, kind, value); ids are sorted.
         const links = await P.part('read links of buyers', () => linksOfAccountRange(tx, ids[0]!, ids[ids.length - 1]!));
@@ -673,16 +813,11 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         const rows: BuyerRiskTable[] = [];
         for (const id of ids) {
           const i = idx(id)!;
-          const b = B.agg(i, asOf, one);
-          b.links = (linksOf.get(id) ?? []).sort();
-          sellersOf(i, b);
-          b.sellerRate = sellerExpectedRate(b, sellerLookup, priors);
-          b.openedRef = sellerOpenedRate(b, sellerLookup, priors);
-          const base = baseReasons(b, ctx);
+          const { b, base } = scoreBase(i, (linksOf.get(id) ?? []).sort());
           const baseScore = scoreOf(base);
           B.base[i] = baseScore;
           B.risky[i] = isRisky(b.label, baseScore) ? 1 : 0;
-          if (lastNeighbour[i]! > i) waiting.push({ i, links: b.links, base, sellerRate: b.sellerRate, openedRef: b.openedRef });
+          if (lastNeighbour[i]! > i) waiting.push({ i, links: b.links });
           else rows.push(finish(b, i, base));
         }
         await P.part('write buyer_risk', () => insertRebuiltBuyers(tx, rows));
@@ -690,12 +825,8 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       log(`buyers waiting for a later neighbour's base score: ${waiting.length}`);
       for (const page of chunks(waiting, MAX_IDS)) {
         const rows = page.map((w) => {
-          const b = B.agg(w.i, asOf, one);
-          b.links = w.links;
-          sellersOf(w.i, b);
-          b.sellerRate = w.sellerRate;
-          b.openedRef = w.openedRef;
-          return finish(b, w.i, w.base);
+          const { b, base } = scoreBase(w.i, w.links);
+          return finish(b, w.i, base);
         });
         await P.part('write buyer_risk', () => insertRebuiltBuyers(tx, rows));
       }
