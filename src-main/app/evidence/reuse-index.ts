@@ -85,8 +85,8 @@ interface Level {
  * The third way to a candidate (issue 15): the few stored images whose perceptual hash is
  * nearest the new picture's as it is, even beyond PROBE_MAX_DISTANCE. A watermark across the
  * product or a tilt of a few degrees moves the whole picture's hash 8–18 bits, past what the
- * bands find, yet leaves the original among the nearest (first of 140 for 7 of the 9 watermarked
- * and 5 of the 7 tilted tuning copies the other two ways missed), while the object's signature
+ * bands find, yet leaves the original among the 4 nearest of 140 for 7 of the 9 watermarked
+ * and 5 of the 7 tilted tuning copies the other two ways missed, while the object's signature
  * moves further (the text joins the object's box; the tilt's corners change the grid). Only the
  * unrotated hash is scanned: those edits do not turn the picture, and a quarter-turned copy
  * meets its original within the band probing.
