@@ -232,6 +232,42 @@ describe('PhashIndex (multi-index hashing)', () => {
     expect(got).toEqual([{ seq: 7, distance: 2, transform: 'flip_h' }]);
   });
 
+  it('nearest: the k closest hashes beyond the probing distance, against a brute-force scan (closest first, ties by entry)', () => {
+    const r = new SeededRandom(11);
+    const idx = new PhashIndex();
+    const stored: Array<{ hi: number; lo: number }> = [];
+    const anchors: string[] = [];
+    for (let i = 0; i < 5_000; i++) {
+      const h = i % 50 === 49 ? splitPhash(flipBits(anchors[r.below(anchors.length)]!, r.int(6, 22), r)) : { hi: r.u32(), lo: r.u32() };
+      if (i % 50 === 0) anchors.push(hex(h.hi, h.lo));
+      stored.push(h);
+      idx.add(i + 1, h.hi, h.lo);
+      if (i === 2_500) idx.rebuild();
+    }
+    const pop = (x: number) => {
+      let c = 0;
+      for (; x; x >>>= 1) c += x & 1;
+      return c;
+    };
+    for (let q = 0; q < 60; q++) {
+      const probe = splitPhash(flipBits(anchors[r.below(anchors.length)]!, r.int(0, 16), r));
+      for (const [k, maxD] of [
+        [4, 20],
+        [16, 24],
+        [4, 64],
+      ] as const) {
+        const got = idx.nearest(probe.hi, probe.lo, k, maxD).map((c) => `${c.seq}:${c.distance}`);
+        const want = stored
+          .map((s, i) => ({ seq: i + 1, d: pop((s.hi ^ probe.hi) >>> 0) + pop((s.lo ^ probe.lo) >>> 0) }))
+          .filter((x) => x.d <= maxD)
+          .sort((a, b) => a.d - b.d || a.seq - b.seq)
+          .slice(0, k)
+          .map((x) => `${x.seq}:${x.d}`);
+        expect(got).toEqual(want);
+      }
+    }
+  });
+
   it('costs about 28 bytes per hash', () => {
     const idx = new PhashIndex();
     const r = new SeededRandom(5);

@@ -81,6 +81,20 @@ interface Level {
   entries: Uint32Array[];
 }
 
+/**
+ * The third way to a candidate (issue 15): the few stored images whose perceptual hash is
+ * nearest the new picture's as it is, even beyond PROBE_MAX_DISTANCE. A watermark across the
+ * product or a tilt of a few degrees moves the whole picture's hash 8–18 bits, past what the
+ * bands find, yet leaves the original among the 4 nearest of 140 for 7 of the 9 watermarked
+ * and 5 of the 7 tilted tuning copies the other two ways missed, while the object's signature
+ * moves further (the text joins the object's box; the tilt's corners change the grid). Only the
+ * unrotated hash is scanned: those edits do not turn the picture, and a quarter-turned copy
+ * meets its original within the band probing.
+ */
+export const PHASH_NEAREST = 4;
+/** Beyond this many bits even the nearest is no candidate (unrelated product shots sit at 16–40). */
+export const PHASH_NEAREST_MAX_DISTANCE = 20;
+
 /** The in-memory multi-index over (hi, lo, seq) triples. No I/O. */
 export class PhashIndex {
   /** hi, lo of entry i at 2i, 2i + 1: one cache line per candidate, not two. */
@@ -184,6 +198,34 @@ export class PhashIndex {
     return [...best]
       .map(([i, m]) => ({ seq: this.seq[i]!, distance: m.distance, transform: m.transform }))
       .sort((a, b) => a.distance - b.distance || a.seq - b.seq);
+  }
+
+  /**
+   * The `k` stored entries closest to one hash (the new picture as it is), however far, within
+   * `maxDistance`: closest first (ties: earliest entry). A scan of every entry, not the band
+   * probing: see PHASH_NEAREST.
+   */
+  nearest(hi: number, lo: number, k = PHASH_NEAREST, maxDistance = PHASH_NEAREST_MAX_DISTANCE): Candidate[] {
+    const HL = this.hl;
+    const vh = hi >>> 0;
+    const vl = lo >>> 0;
+    const bestD = new Int32Array(k).fill(maxDistance + 1);
+    const bestI = new Int32Array(k).fill(-1);
+    for (let i = 0; i < this.n; i++) {
+      const d = popcount32((HL[2 * i]! ^ vh) >>> 0) + popcount32((HL[2 * i + 1]! ^ vl) >>> 0);
+      if (d >= bestD[k - 1]!) continue;
+      let j = k - 1;
+      while (j > 0 && bestD[j - 1]! > d) {
+        bestD[j] = bestD[j - 1]!;
+        bestI[j] = bestI[j - 1]!;
+        j--;
+      }
+      bestD[j] = d;
+      bestI[j] = i;
+    }
+    const out: Candidate[] = [];
+    for (let j = 0; j < k && bestI[j]! >= 0; j++) out.push({ seq: this.seq[bestI[j]!]!, distance: bestD[j]!, transform: 'same' });
+    return out;
   }
 
   /** Bytes held by the typed arrays (what 1,000,000 images cost). */
@@ -365,8 +407,8 @@ export class ReuseIndex {
 
   /**
    * The earlier files that MAY be the same photo as a new picture, to be verified: those whose
-   * perceptual hash (any flip/rotation) is within PROBE_MAX_DISTANCE, and the closest by the
-   * matcher's signature. Synced with `db` unless `sync: false`. Named (sha256, cluster); the
+   * perceptual hash (any flip/rotation) is within PROBE_MAX_DISTANCE, the few nearest by the
+   * hash as it is (PHASH_NEAREST), and the closest by the matcher's signature. Synced with `db` unless `sync: false`. Named (sha256, cluster); the
    * distance and transform are the perceptual hash's when it found them.
    */
   async candidatesFor(
@@ -378,6 +420,11 @@ export class ReuseIndex {
     if (opts.sync !== false) await this.sync(db);
     const bySeq = new Map<number, Candidate>();
     for (const c of this.candidates(phashVariants, PROBE_MAX_DISTANCE).slice(0, MAX_MATCHES)) bySeq.set(c.seq, c);
+    const as = phashVariants.find((v) => v.transform === 'same');
+    if (as) {
+      const h = splitPhash(as.phash);
+      for (const c of this.index.nearest(h.hi, h.lo)) if (!bySeq.has(c.seq)) bySeq.set(c.seq, c);
+    }
     for (const c of this.signatures.nearest(sigVariants))
       if (!bySeq.has(c.seq)) bySeq.set(c.seq, { seq: c.seq, distance: 64, transform: 'same' });
     if (!bySeq.size) return [];
