@@ -22,6 +22,7 @@ import { ArgError, intFlag, parseArgs, optionsOnly } from './args';
 const USAGE = `usage: cli eval [--set test|tuning|outside|outside-tuning] [--draws N] [--seeds A-B] [--buyers N] [--k N] [--seed N]
                 [--weights FILE] [--json] [--explain] [--write-history FILE]
        cli eval --fit [--draws N | --seeds A-B] [--buyers N] [--fit-family F] [--fit-outside-seeds A-B] [--fit-outside-buyers N]
+                [--fit-unlucky-weight W]
   Scores populations drawn from the evaluation family and prints precision@k, R-precision and the share
   of unlucky or new honest buyers in the top R per draw, with the mean and the worst case against the goals.
   --set test (default: the held-out seeds), tuning (the seeds the weights were fitted on) or outside
@@ -40,6 +41,8 @@ const USAGE = `usage: cli eval [--set test|tuning|outside|outside-tuning] [--dra
              first N, --seeds A-B those) and print them as JSON (copy into src-main/engine/risk/weights.ts)
   --fit-outside-seeds A-B  also fit on these outside-tuning draws (within 2000–2019), beside the family's
   --fit-outside-buyers N   buyers per outside draw in the fit (default: --buyers, or 4000)
+  --fit-unlucky-weight W   an unlucky or new honest buyer counts W times in the fit's loss (1 to 100, default 1):
+             the goal caps their share of the top R
   --fit-family family (default), fussy or broad: fit on the same tuning seeds drawn with wider honest base
              rates (fussy: fussier, more varied honest buyers, more porch thefts; broad: also more angry messages,
              odd requests and stock photos; family.ts drawBroadParams); held-out draws are never broadened
@@ -61,6 +64,7 @@ export async function runEval(args: string[]): Promise<void> {
     'fit-family': 'string',
     'fit-outside-seeds': 'string',
     'fit-outside-buyers': 'string',
+    'fit-unlucky-weight': 'string',
     seeds: 'string',
     weights: 'string',
     explain: 'boolean',
@@ -91,6 +95,9 @@ export async function runEval(args: string[]): Promise<void> {
     const outsideSeeds =
       flags['fit-outside-seeds'] !== undefined ? seedRange(flags['fit-outside-seeds'], 'fit-outside-seeds', OUTSIDE_TUNING_SEEDS) : [];
     const outsideBuyers = intFlag(flags['fit-outside-buyers'], 'fit-outside-buyers', fitBuyers);
+    const unluckyWeight = flags['fit-unlucky-weight'] !== undefined ? Number(flags['fit-unlucky-weight']) : 1;
+    if (!(unluckyWeight >= 1 && unluckyWeight <= 100))
+      throw new ArgError(`--fit-unlucky-weight must be a number from 1 to 100, got ${String(flags['fit-unlucky-weight'])}`);
     const family = String(flags['fit-family'] ?? 'family') as FitFamily;
     if (!FIT_FAMILIES.includes(family)) throw new ArgError(`--fit-family must be ${FIT_FAMILIES.join(', ')}, got ${family}`);
     const w = fitWeights({
@@ -98,6 +105,7 @@ export async function runEval(args: string[]): Promise<void> {
       buyers: fitBuyers,
       outsideSeeds,
       outsideBuyers,
+      unluckyWeight,
       family,
       onProgress: (m) => process.stderr.write(`${m}\n`),
     });

@@ -15,7 +15,7 @@ import {
 } from '../engine/risk';
 import { drawBroadParams, type FitFamily } from './family';
 import { generateOutside } from './outside';
-import { generatePopulation, type Population } from './population';
+import { generatePopulation, isUnluckyOrNew, type Population } from './population';
 
 /**
  * Fits the score's weights (engine/risk/weights.ts) on the tuning draws of the family: a
@@ -30,6 +30,12 @@ export interface FitOptions {
   /** Tuning draws of the outside population (outside.ts `OUTSIDE_TUNING_SEEDS`), fitted on beside the family's. */
   outsideSeeds?: number[];
   outsideBuyers?: number;
+  /**
+   * How much a misranked unlucky or new honest buyer costs the fit against any other buyer
+   * (population.ts `isUnluckyOrNew`; default 1). The goal caps their share of the top k, so a fit
+   * that trades them for a little R-precision elsewhere is not the one wanted.
+   */
+  unluckyWeight?: number;
   /** Fit on a broad family's draws of the same seeds (family.ts `drawBroadParams`); default the family's own. */
   family?: FitFamily;
   onProgress?: (message: string) => void;
@@ -38,6 +44,8 @@ export interface FitOptions {
 interface Sample {
   x: Float64Array;
   y: number;
+  /** The sample's weight in the loss (1 unless FitOptions.unluckyWeight says otherwise). */
+  w: number;
 }
 
 /**
@@ -62,7 +70,14 @@ function put(x: Float64Array, code: FeatureCode, v: number, c: number | undefine
 }
 
 /** Every buyer's fitted columns (FIT_COLUMNS order) and truth, scored with `weights`. */
-export function featureSamples(seed: number, buyers: number, weights: Weights, outside = false, family: FitFamily = 'family'): Sample[] {
+export function featureSamples(
+  seed: number,
+  buyers: number,
+  weights: Weights,
+  outside = false,
+  family: FitFamily = 'family',
+  unluckyWeight = 1,
+): Sample[] {
   const pop: Pick<Population, 'records' | 'truth'> = outside
     ? generateOutside({ seed, buyers })
     : generatePopulation({ seed, buyers, params: family === 'family' ? undefined : drawBroadParams(seed, family) });
@@ -79,7 +94,7 @@ export function featureSamples(seed: number, buyers: number, weights: Weights, o
     const x = new Float64Array(FIT_COLUMNS.length);
     for (const f of behaviourFeatures(b, ctx)) put(x, f.code, f.x, f.c);
     put(x, 'LINKED_ACCOUNTS', linkFeature(linkedRisky(scorer.store, b)), signContext(b, ctx.priors).c);
-    out.push({ x, y: t.abuser ? 1 : 0 });
+    out.push({ x, y: t.abuser ? 1 : 0, w: !t.abuser && isUnluckyOrNew(t.kind) ? unluckyWeight : 1 });
   }
   return out;
 }
@@ -96,7 +111,7 @@ export function fitLogistic(samples: Sample[], dims: number, ridge = 1e-2): numb
     for (const s of samples) {
       let z = t[0]!;
       for (let j = 0; j < dims; j++) z += t[j + 1]! * s.x[j]!;
-      l += s.y ? Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+      l += s.w * (s.y ? Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
     }
     for (let j = 1; j < p; j++) l += 0.5 * ridge * t[j]! ** 2;
     return l;
@@ -109,8 +124,8 @@ export function fitLogistic(samples: Sample[], dims: number, ridge = 1e-2): numb
       let z = theta[0]!;
       for (let j = 0; j < dims; j++) z += theta[j + 1]! * s.x[j]!;
       const mu = sigmoid(z);
-      const r = mu - s.y;
-      const v = mu * (1 - mu);
+      const r = s.w * (mu - s.y);
+      const v = s.w * mu * (1 - mu);
       for (let a = 0; a < p; a++) {
         const xa = a === 0 ? 1 : s.x[a - 1]!;
         if (xa === 0) continue;
@@ -181,11 +196,11 @@ export function fitWeights(opts: FitOptions): Weights {
   for (let pass = 1; pass <= 2; pass++) {
     const samples: Sample[] = [];
     for (const seed of opts.seeds) {
-      samples.push(...featureSamples(seed, opts.buyers, weights, false, opts.family));
+      samples.push(...featureSamples(seed, opts.buyers, weights, false, opts.family, opts.unluckyWeight));
       log(`pass ${pass}: seed ${seed}, ${samples.length} buyers`);
     }
     for (const seed of opts.outsideSeeds ?? []) {
-      samples.push(...featureSamples(seed, opts.outsideBuyers ?? opts.buyers, weights, true));
+      samples.push(...featureSamples(seed, opts.outsideBuyers ?? opts.buyers, weights, true, 'family', opts.unluckyWeight));
       log(`pass ${pass}: outside seed ${seed}, ${samples.length} buyers`);
     }
     const theta = fitLogistic(samples, FIT_COLUMNS.length);

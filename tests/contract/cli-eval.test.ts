@@ -41,6 +41,7 @@ describe('cli eval --seeds, --weights, --fit-outside-seeds', () => {
     ],
     [['--set', 'tuning', '--seeds', '1010-1009'], '--seeds must lie within 1000–1039, got 1010-1009'],
     [['--set', 'tuning', '--seeds', 'a-b'], '--seeds must be A-B (e.g. 2010-2019), got a-b'],
+    [['--fit', '--seeds', '1000-1001', '--fit-unlucky-weight', '0.5'], '--fit-unlucky-weight must be a number from 1 to 100, got 0.5'],
   ])('refuses %j before measuring anything', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);
