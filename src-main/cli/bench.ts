@@ -613,10 +613,10 @@ async function benchSweepApply(db: Db, raw: BetterSqlite3.Database, n: number, s
  * On the check workers, overlapping the writer (their own time, summed): JSON parsing, zod
  * validation, content hashing. On the writing thread: waiting for checked lines (reading
  * and splitting the file, the workers when behind, decoding their answers), the batches' transactions (existence check under lock, row building,
- * statements, buyer-risk update, commit), the deferred index build; `otherSeconds` is the
+ * statements, buyer-risk update, commit), the deferred index build, a first load's scoring at its end; `otherSeconds` is the
  * rest of the wall time (reading and splitting lines, start-up, the tsx loader).
  */
-function importBreakdown(summary: { seconds?: number; timings?: Partial<ImportTimings> }) {
+function importBreakdown(summary: { seconds?: number; timings?: Partial<ImportTimings>; scoring?: ImportSummary['scoring'] }) {
   const t = summary.timings;
   if (!t || summary.seconds === undefined) return null;
   const s = (ms: number | undefined) => round((ms ?? 0) / 1000, 2);
@@ -626,7 +626,10 @@ function importBreakdown(summary: { seconds?: number; timings?: Partial<ImportTi
     idleForWorkersSeconds: s(t.idleMs),
     transactionsSeconds: s(t.writeMs),
     indexBuildSeconds: s(t.indexBuildMs),
-    otherSeconds: round(summary.seconds - s((t.waitMs ?? 0) + (t.writeMs ?? 0) + (t.indexBuildMs ?? 0)), 2),
+    // A first load's buyer scores, once at its end (app/risk/owed-scores.ts), with the recompute's memory.
+    endOfLoadScoringSeconds: s(t.scoreMs),
+    endOfLoadScoring: summary.scoring ?? null,
+    otherSeconds: round(summary.seconds - s((t.waitMs ?? 0) + (t.writeMs ?? 0) + (t.indexBuildMs ?? 0) + (t.scoreMs ?? 0)), 2),
   };
 }
 type ImportTimings = ImportSummary['timings'];

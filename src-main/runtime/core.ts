@@ -1,3 +1,4 @@
+import { settleOwedScores } from '../app/risk/owed-scores';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -98,6 +99,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   checkpointOffThread(db);
   // Several desktops may open one empty server at once: exactly one of them creates version 1.
   await underStartupLock(db, () => ensurePolicy(db, clock.now()));
+  // A first load that died before scoring its buyers (db/repos/bulk-load.ts `markScoresOwed`):
+  // score them now, before the queue, the sweep or an import reads a score.
+  await settleOwedScores(db, clock.now());
   // The pool reconnects by itself; this notices when, so the deadline timer catches up.
   const health = watchHealth(db);
   const events = new EventEmitter();

@@ -10,6 +10,7 @@ import { deferIndexesIfEmpty } from '../../src-main/db/repos/bulk-load';
 import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import { loadRiskModel } from '../../src-main/db/repos/risk/updates';
 import { riskSnapshot } from './risk-compare';
+import { recomputeRisk } from '../../src-main/app/risk/recompute';
 
 const NOW = Date.parse('2026-03-10T00:00:00Z');
 const dirs: string[] = [];
@@ -48,12 +49,26 @@ describe('bulk load into an empty SQLite database (deferred indexes)', () => {
       const b = await sql`SELECT * FROM ${sql.table(table)} ORDER BY 1, 2`.execute(other);
       expect(withoutScore(a.rows), table).toEqual(withoutScore(b.rows));
     }
-    // buyer_risk: the same facts, and the same scores when both are scored at one instant. The
-    // stored scores themselves may differ: a buyer's sellers' rate is taken when the buyer is
-    // scored (the end of the batch that touched it), and the two loads batch differently. In
-    // each database every case still carries its buyer's stored score.
+    // The risk rows: the first load scored every buyer once at its end with the full recompute
+    // at its clock (app/risk/owed-scores.ts); the other database's later batches kept them batch
+    // by batch, where a buyer's sellers' rate is taken when the buyer is scored, so only the same
+    // facts compare. After a full recompute at the same instant, every row and score is the same.
     const { priors } = await loadRiskModel(empty);
     expect(await riskSnapshot(other, NOW, priors)).toEqual(await riskSnapshot(empty, NOW, priors));
+    await recomputeRisk(other, { asOf: NOW });
+    for (const table of [
+      'buyer_risk',
+      'seller_risk',
+      'risk_disputes',
+      'risk_photos',
+      'risk_photo_uses',
+      'risk_link_groups',
+      'risk_model',
+    ]) {
+      const rows = async (db: Db) => (await sql`SELECT * FROM ${sql.table(table)}`.execute(db)).rows.map((r) => JSON.stringify(r)).sort();
+      expect(await rows(empty), table).toEqual(await rows(other));
+    }
+    // In each database every case carries its buyer's stored score.
     for (const db of [empty, other]) {
       const drift = await sql<{ id: string }>`
         SELECT c.id FROM cases c LEFT JOIN buyer_risk r ON r.buyer_id = c.buyer_id

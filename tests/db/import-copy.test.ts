@@ -59,7 +59,9 @@ async function scenario(db: Db) {
   await ensurePolicy(db, NOW);
   const problems: ImportProblem[] = [];
   const onProblem = (p: ImportProblem) => problems.push(p);
-  const first = await importStream(db, lines(disputes), { now: NOW, batchSize: 100, onProblem });
+  // Per batch on every dialect: a first load into an empty SQLite database scores its buyers at its
+  // end instead (other scores, the same after a recompute: tests/db/first-load-scores.test.ts).
+  const first = await importStream(db, lines(disputes), { now: NOW, batchSize: 100, onProblem, deferIndexes: false });
   const afterFirst = await dump(db);
   const again = await importStream(db, lines(disputes), { now: NOW + 1000, batchSize: 100, onProblem });
   const afterAgain = await dump(db);
@@ -69,7 +71,13 @@ async function scenario(db: Db) {
   return { first, again, third, afterFirst, afterAgain, afterThird: await dump(db), problems };
 }
 
-const strip = (s: { caseIds: string[]; timings: unknown }) => ({ ...s, caseIds: undefined, timings: undefined });
+// Timings and the end-of-load scoring's figures are measurements, not outcomes.
+const strip = (s: { caseIds: string[]; timings: unknown; scoring: unknown }) => ({
+  ...s,
+  caseIds: undefined,
+  timings: undefined,
+  scoring: undefined,
+});
 
 describe.each(DIALECTS)('bulk import paths on $name', ({ name, url }) => {
   const opened: Db[] = [];

@@ -68,7 +68,11 @@ describe.each(DIALECTS)('import on $name', ({ url }) => {
     const run = async (target: Db, checkWorkers: number) => {
       const problems: ImportProblem[] = [];
       const before = { ...checkRuns };
-      const { timings: _t, ...summary } = await importStream(target, input, {
+      const {
+        timings: _t,
+        scoring: _s,
+        ...summary
+      } = await importStream(target, input, {
         now: NOW,
         batchSize: 3,
         checkWorkers,

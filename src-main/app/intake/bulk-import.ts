@@ -12,7 +12,8 @@ import { importDisputes } from './intake';
 import { currentPolicy } from '../../db/repos/policy';
 import { checkedRecords } from './check-pool';
 import { noCheckTimings, type ImportProblem, type ImportRecord } from './check-line';
-import { deferIndexesIfEmpty, restoreDeferredIndexes, withRelaxedCommits } from '../../db/repos/bulk-load';
+import { deferIndexesIfEmpty, restoreDeferredIndexes, scoresOwed, withRelaxedCommits } from '../../db/repos/bulk-load';
+import { settleOwedScores } from '../risk/owed-scores';
 
 export type { ImportProblem, ImportRecord } from './check-line';
 
@@ -37,7 +38,11 @@ export interface ImportSummary {
     idleMs: number;
     writeMs: number;
     indexBuildMs: number;
+    /** A first load's buyer scores, computed once at its end (0 when the batches kept them). */
+    scoreMs: number;
   };
+  /** A first load's end-of-load scoring (app/risk/owed-scores.ts): its seconds and memory; null when none ran. */
+  scoring: { seconds: number; cpuSeconds: number; peakRssMB: number; peakHeapMB: number; buyers: number } | null;
 }
 
 export interface ImportOptions {
@@ -91,32 +96,59 @@ export async function importStream(
 ): Promise<ImportSummary> {
   return withPageCache(db, IMPORT_PAGE_CACHE_MIB, async () => {
     const deferred = opts.deferIndexes !== false && (await deferIndexesIfEmpty(db));
+    // A first load scores every buyer once at its end instead of batch by batch (a third of the
+    // writing thread's time). So does any import while a first load's scores are still owed (one
+    // that died, or another process's still running): the risk rows are not final until then.
+    const scoreLater = deferred || (await scoresOwed(db));
+    const all = { ...opts, scoreLater };
     let summary: ImportSummary | undefined;
     try {
       // A first load into an empty database commits its batches without waiting for fsync
       // (bulk-load.ts says why a process death still leaves nothing half-written); the index
       // build below commits durably, and with it every batch before it.
-      summary = deferred ? await withRelaxedCommits(db, () => importAll(db, records, opts)) : await importAll(db, records, opts);
+      summary = deferred ? await withRelaxedCommits(db, () => importAll(db, records, all)) : await importAll(db, records, all);
     } finally {
       const t0 = performance.now();
       if (deferred) await restoreDeferredIndexes(db);
       if (summary) summary.timings.indexBuildMs = Math.round(performance.now() - t0);
     }
+    // After the index build: the recompute reads orders along orders_by_buyer_delivery, which
+    // the load deferred. Not in the `finally`: an import that failed leaves the marker, and the
+    // next import or desk start pays it (a failing disk would fail the recompute too).
+    if (scoreLater) summary.scoring = await scoreAtEnd(db, opts.now, summary);
     return summary;
   });
+}
+
+/** The owed recompute at the import's clock, timed (its CPU is this process's: it runs on this thread). */
+async function scoreAtEnd(db: Db, now: number, summary: ImportSummary): Promise<ImportSummary['scoring']> {
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const report = await settleOwedScores(db, now);
+  summary.timings.scoreMs = Math.round(performance.now() - t0);
+  if (!report) return null;
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    seconds: Math.round(performance.now() - t0) / 1000,
+    cpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
+    peakRssMB: Math.max(0, ...report.phases.map((p) => p.peakRssMB)),
+    peakHeapMB: Math.max(0, ...report.phases.map((p) => p.peakHeapMB)),
+    buyers: report.buyers,
+  };
 }
 
 async function importAll(
   db: Db,
   records: AsyncIterable<ImportRecord> | Iterable<ImportRecord>,
-  opts: ImportOptions,
+  opts: ImportOptions & { scoreLater: boolean },
 ): Promise<ImportSummary> {
   const batchSize = opts.batchSize ?? 2_000;
   const timings = { waitMs: 0, writeMs: 0 };
   const idle = { ms: 0 };
   const summary: ImportSummary = {
     ...{ read: 0, created: 0, updated: 0, unchanged: 0, refused: 0, caseIds: [] },
-    timings: { parseMs: 0, validateMs: 0, hashMs: 0, waitMs: 0, idleMs: 0, writeMs: 0, indexBuildMs: 0 },
+    timings: { parseMs: 0, validateMs: 0, hashMs: 0, waitMs: 0, idleMs: 0, writeMs: 0, indexBuildMs: 0, scoreMs: 0 },
+    scoring: null,
   };
   let batch: Array<{ line: number; d: Dispute; hash: string | undefined; files: NamedFile[] }> = [];
   let ids = new Set<string>();
@@ -135,19 +167,22 @@ async function importAll(
       db,
       current.map((b) => b.d),
       opts.now,
-      withFiles
-        ? {
-            hashes: current.map((b) => b.hash),
-            // The files of the disputes written (not the unchanged or refused ones), with the dispute rows.
-            beforeRisk: (t, outs) =>
-              recordEvidenceFiles(
-                t,
-                withFiles.evidence.reuse,
-                current.flatMap((b, i) => (outs[i]!.result === 'created' || outs[i]!.result === 'updated' ? b.files : [])),
-                opts.now,
-              ),
-          }
-        : { hashes: current.map((b) => b.hash) },
+      {
+        ...(withFiles
+          ? {
+              hashes: current.map((b) => b.hash),
+              // The files of the disputes written (not the unchanged or refused ones), with the dispute rows.
+              beforeRisk: (t, outs) =>
+                recordEvidenceFiles(
+                  t,
+                  withFiles.evidence.reuse,
+                  current.flatMap((b, i) => (outs[i]!.result === 'created' || outs[i]!.result === 'updated' ? b.files : [])),
+                  opts.now,
+                ),
+            }
+          : { hashes: current.map((b) => b.hash) }),
+        scoreLater: opts.scoreLater,
+      },
     );
     timings.writeMs += performance.now() - t0;
     outcomes.forEach((o, i) => {
@@ -214,6 +249,7 @@ async function importAll(
       idleMs: ms(idle.ms),
       writeMs: ms(timings.writeMs),
       indexBuildMs: 0,
+      scoreMs: 0,
     },
   };
 }

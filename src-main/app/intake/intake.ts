@@ -6,6 +6,7 @@ import { takeRiskTurn } from '../../db/repos/risk/turn';
 import { retryTransient } from '../../db/retry';
 import { inWriteTx, type Reader, type WriteTx } from '../../db/tx';
 import { recordChange } from '../../db/repos/changes';
+import { markScoresOwed } from '../../db/repos/bulk-load';
 import { recordImportedDisputesRisk, riskBeforeImport } from '../risk/buyer-risk';
 import type { IntakeOutcome } from './outcome';
 
@@ -22,6 +23,12 @@ export interface ImportHooks {
    * before the buyer score and the case rows (e.g. the evidence files' rows).
    */
   beforeRisk?: (tx: WriteTx, outcomes: IntakeOutcome[]) => Promise<void>;
+  /**
+   * A first load into an empty database (bulk-import.ts): no per-batch buyer-risk update; the
+   * cases are written unscored (-1), the batch marks the scores owed in its transaction, and one
+   * full recompute at the load's end scores every buyer (app/risk/owed-scores.ts).
+   */
+  scoreLater?: boolean;
 }
 
 /**
@@ -49,7 +56,8 @@ async function importInTx(tx: WriteTx, disputes: Dispute[], now: number, hooks: 
   );
   // Then the buyer-risk turn (db/repos/risk/turn.ts), before the replaced cases' deletion touches a tab counter.
   await takeRiskTurn(tx);
-  const riskBefore = await riskBeforeImport(tx, disputes); // the buyer score takes back what a rewrite replaces
+  // The buyer score takes back what a rewrite replaces (not read when the load scores at its end).
+  const riskBefore = hooks.scoreLater ? null : await riskBeforeImport(tx, disputes);
   const outcomes: IntakeOutcome[] = [];
   const toWrite: Array<{ d: Dispute; hash: string; replace: boolean }> = [];
   disputes.forEach((d, i) => {
@@ -81,12 +89,15 @@ async function importInTx(tx: WriteTx, disputes: Dispute[], now: number, hooks: 
   if (hooks.beforeRisk) await hooks.beforeRisk(tx, outcomes);
   // The buyer fraud-pattern score moves with the batch, in the same transaction; its flush
   // brings the buyers' cases stored before to their new scores.
-  const scores = await recordImportedDisputesRisk(tx, disputes, outcomes, now, riskBefore);
+  // A load scored at its end instead: its cases are written unscored (-1), and the marker
+  // that says a recompute is owed commits with them.
+  const scores = riskBefore ? await recordImportedDisputesRisk(tx, disputes, outcomes, now, riskBefore) : null;
+  if (!scores) await markScoresOwed(tx, now);
   // Then the cases, each written once with its buyer's new score (not inserted with -1 and
   // updated by the flush: on PostgreSQL that double write doubled the import's time).
-  await insertDisputeCases(tx, toWrite, rows, now, scores);
+  await insertDisputeCases(tx, toWrite, rows, now, scores ?? new Map());
   // A buyer the update did not run (none today: every written dispute is an event of its buyer) keeps the invariant too.
-  const unscored = toWrite.filter((w) => !scores.has(w.d.buyer.id)).map((w) => w.d.buyer.id);
+  const unscored = scores ? toWrite.filter((w) => !scores.has(w.d.buyer.id)).map((w) => w.d.buyer.id) : [];
   if (unscored.length) await syncCaseScores(tx, unscored);
   await recordChange(
     tx,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { dialectOf } from '../dialect';
 import { backgroundCheckpointsOf } from '../background-checkpoint';
-import type { Reader } from '../tx';
+import type { Reader, WriteTx } from '../tx';
 import { inWriteTx } from '../tx';
 
 /**
@@ -71,6 +71,36 @@ export async function restoreDeferredIndexes(db: Reader): Promise<number> {
     await tx.deleteFrom('settings').where('key', '=', DEFERRED_KEY).execute();
     return indexes.length;
   });
+}
+
+/**
+ * A first load into an empty SQLite database leaves the buyer-risk rows and its cases' scores
+ * to one full recompute at its end (app/risk/owed-scores.ts): this marker says a recompute is
+ * owed. Written in the transaction of every batch that skipped the per-batch update (an
+ * idempotent one-row upsert), so whatever committed unscored is always covered by a marker that
+ * committed with it, even if another process's recompute cleared an earlier one in between;
+ * deleted in the commit that stores the recompute's rows. A process that dies mid-load or
+ * mid-recompute leaves it, and the next import or desk start pays the debt.
+ */
+const SCORES_OWED_KEY = 'bulk_load.scores_owed';
+
+/** Marks the buyer scores as owed, in the batch's transaction; `asOf` is kept for the record (the first batch's clock). */
+export async function markScoresOwed(tx: WriteTx, asOf: number): Promise<void> {
+  await tx
+    .insertInto('settings')
+    .values({ key: SCORES_OWED_KEY, value: JSON.stringify({ since: asOf }) })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+}
+
+/** True while a first load's recompute is owed (the risk rows and the cases' scores are not final). */
+export async function scoresOwed(db: Reader): Promise<boolean> {
+  return !!(await db.selectFrom('settings').select('key').where('key', '=', SCORES_OWED_KEY).executeTakeFirst());
+}
+
+/** Clears the marker, in the transaction that stores the recompute's rows. */
+export async function clearScoresOwed(tx: WriteTx): Promise<void> {
+  await tx.deleteFrom('settings').where('key', '=', SCORES_OWED_KEY).execute();
 }
 
 /**
