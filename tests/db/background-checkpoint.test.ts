@@ -1,22 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readSync, closeSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkpointOffThread, openDatabase, type Db } from '../../src-main/db/connect';
 import { inWriteTx } from '../../src-main/db/tx';
 import { withRelaxedCommits } from '../../src-main/db/repos/bulk-load';
 import { backgroundCheckpointsOf } from '../../src-main/db/background-checkpoint';
 import { blobChunksIn } from '../../src-main/db/repos/blobs';
+import { tempSqliteFiles } from './temp-sqlite';
 
-const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
-const tempFile = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'md-ckpt-'));
-  dirs.push(dir);
-  return join(dir, 'db.sqlite');
-};
+const tempFile = tempSqliteFiles('md-ckpt-');
 
 /** The wal-index header's frame count and how many of them a checkpoint copied (walformat.html). */
 function walIndex(file: string): { mxFrame: number; nBackfill: number } {

@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Migrator, sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importStream } from '../../src-main/app/intake/bulk-import';
 import { openDatabase, type Db } from '../../src-main/db/connect';
 import { migrations } from '../../migrations';
@@ -11,15 +8,10 @@ import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import { loadRiskModel } from '../../src-main/db/repos/risk/updates';
 import { riskSnapshot } from './risk-compare';
 import { recomputeRisk } from '../../src-main/app/risk/recompute';
+import { tempSqliteFiles } from './temp-sqlite';
 
 const NOW = Date.parse('2026-03-10T00:00:00Z');
-const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
-const tempDb = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'md-bulk-'));
-  dirs.push(dir);
-  return join(dir, 'db.sqlite');
-};
+const tempDb = tempSqliteFiles('md-bulk-');
 const indexes = async (db: Db) =>
   (
     await sql<{

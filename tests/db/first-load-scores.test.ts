@@ -1,15 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importStream } from '../../src-main/app/intake/bulk-import';
 import { recomputeRisk } from '../../src-main/app/risk/recompute';
 import { settleOwedScores } from '../../src-main/app/risk/owed-scores';
 import { openDatabase, type Db } from '../../src-main/db/connect';
 import { scoresOwed } from '../../src-main/db/repos/bulk-load';
 import { generateDemoDisputes } from '../../src-main/demo/demo-data';
+import { tempSqliteFiles } from './temp-sqlite';
 
 /**
  * A first load into an empty SQLite database scores every buyer once, at its end, with the full
@@ -19,13 +17,7 @@ import { generateDemoDisputes } from '../../src-main/demo/demo-data';
  */
 const NOW = Date.parse('2026-03-10T00:00:00Z');
 const RISK_TABLES = ['buyer_risk', 'seller_risk', 'risk_disputes', 'risk_photos', 'risk_photo_uses', 'risk_link_groups', 'risk_model'];
-const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
-const tempDb = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'md-first-load-'));
-  dirs.push(dir);
-  return join(dir, 'db.sqlite');
-};
+const tempDb = tempSqliteFiles('md-first-load-');
 const recordsOf = (cases: number, seed: number) =>
   [...generateDemoDisputes({ cases, now: NOW, seed })].map((value, i) => ({ line: i + 1, value }));
 

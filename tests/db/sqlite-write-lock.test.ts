@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src-main/db/connect';
 import { inWriteTx } from '../../src-main/db/tx';
 import { inReadSnapshot } from '../../src-main/db/repos/audit-reads';
+import { tempSqliteFiles } from './temp-sqlite';
 
 /**
  * A write transaction on SQLite holds the write lock from its BEGIN (db/connect.ts
@@ -15,13 +13,7 @@ import { inReadSnapshot } from '../../src-main/db/repos/audit-reads';
  * its read and its first write: SQLite refuses that upgrade at once, busy_timeout or not. Another
  * connection on the same file stands in for the other process (the CLI's import, a second window).
  */
-const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
-const tempFile = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'md-wlock-'));
-  dirs.push(dir);
-  return join(dir, 'db.sqlite');
-};
+const tempFile = tempSqliteFiles('md-wlock-');
 
 describe('SQLite write transactions and another process on the file', () => {
   it('a transaction that reads before it writes goes through; the other writer waits for it', async () => {

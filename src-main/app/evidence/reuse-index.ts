@@ -63,6 +63,21 @@ export function splitPhash(phash: string): { hi: number; lo: number } {
   return { hi: parseInt(phash.slice(0, 8), 16) >>> 0, lo: parseInt(phash.slice(8), 16) >>> 0 };
 }
 
+/**
+ * Puts entry `i` at distance `d` among the best so far (`bestD` ascending, `bestI` their entries;
+ * the caller checked `d` beats the last). An equal distance stays behind the earlier entry.
+ */
+function keepNearest(bestD: Int32Array | Float64Array, bestI: Int32Array, i: number, d: number): void {
+  let j = bestD.length - 1;
+  while (j > 0 && bestD[j - 1]! > d) {
+    bestD[j] = bestD[j - 1]!;
+    bestI[j] = bestI[j - 1]!;
+    j--;
+  }
+  bestD[j] = d;
+  bestI[j] = i;
+}
+
 function popcount32(x: number): number {
   x = x - ((x >>> 1) & 0x55555555);
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
@@ -213,15 +228,7 @@ export class PhashIndex {
     const bestI = new Int32Array(k).fill(-1);
     for (let i = 0; i < this.n; i++) {
       const d = popcount32((HL[2 * i]! ^ vh) >>> 0) + popcount32((HL[2 * i + 1]! ^ vl) >>> 0);
-      if (d >= bestD[k - 1]!) continue;
-      let j = k - 1;
-      while (j > 0 && bestD[j - 1]! > d) {
-        bestD[j] = bestD[j - 1]!;
-        bestI[j] = bestI[j - 1]!;
-        j--;
-      }
-      bestD[j] = d;
-      bestI[j] = i;
+      if (d < bestD[k - 1]!) keepNearest(bestD, bestI, i, d);
     }
     const out: Candidate[] = [];
     for (let j = 0; j < k && bestI[j]! >= 0; j++) out.push({ seq: this.seq[bestI[j]!]!, distance: bestD[j]!, transform: 'same' });
@@ -315,15 +322,7 @@ export class SignatureScan {
         const dv = bits + (sGrey || vGrey[v] ? 0 : (Math.abs(cb - vcb[v]!) + Math.abs(cr - vcr[v]!)) / 4);
         if (dv < d) d = dv;
       }
-      if (d > maxDistance || d >= bestD[k - 1]!) continue;
-      let j = k - 1;
-      while (j > 0 && bestD[j - 1]! > d) {
-        bestD[j] = bestD[j - 1]!;
-        bestI[j] = bestI[j - 1]!;
-        j--;
-      }
-      bestD[j] = d;
-      bestI[j] = i;
+      if (d <= maxDistance && d < bestD[k - 1]!) keepNearest(bestD, bestI, i, d);
     }
     const out: Array<{ seq: number; distance: number }> = [];
     for (let j = 0; j < k && bestI[j]! >= 0; j++) out.push({ seq: this.seq[bestI[j]!]!, distance: bestD[j]! });
