@@ -50,8 +50,9 @@ export async function seedDemo(db: Db, cases: number, now: number, evidence?: Ev
   // A few days of past work on some of the cases (the supervisors' desk has something to show).
   await seedDemoHistory(db, run.now);
   if (evidence) await seedDemoEvidence({ db, evidence }, run.now);
-  // The import kept every buyer's score up to date with the priors known at the time; score the
-  // whole demo population once more with priors fitted to all of it, so the screens agree.
+  // The history and the evidence moved scores one event at a time, with the priors known then (a
+  // first load's own recompute ran before them); score the whole demo population once more with
+  // priors fitted to all of it, so the screens agree.
   await recomputeRisk(db, { asOf: run.now });
   await inWriteTx(db, (tx) => deleteSetting(tx, DEMO_SEEDING_KEY));
   return { cases: summary.created + summary.updated + (interrupted ? summary.unchanged : 0), users };
