@@ -168,7 +168,21 @@ function seedRange(v: string | boolean, name: string, range: { from: number; cou
 
 /** The weights JSON `eval --fit` prints (bias, coef, low; fittedOn ignored). */
 function readWeights(file: string): Weights {
-  const w = JSON.parse(readFileSync(file, 'utf8')) as Partial<Weights>;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ArgError(
+      `--weights ${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); give the JSON file eval --fit printed`,
+    );
+  }
+  let w: Partial<Weights>;
+  try {
+    w = JSON.parse(text) as Partial<Weights>;
+  } catch {
+    throw new ArgError(`--weights ${file}: not JSON; give the file eval --fit printed`);
+  }
+  if (w === null || typeof w !== 'object') throw new ArgError(`--weights ${file}: not the JSON eval --fit prints`);
   if (typeof w.bias !== 'number' || typeof w.coef !== 'object' || w.coef === null)
     throw new ArgError(`--weights ${file}: not the JSON eval --fit prints`);
   for (const c of FEATURE_CODES) if (typeof w.coef[c] !== 'number') throw new ArgError(`--weights ${file}: coef.${c} missing`);

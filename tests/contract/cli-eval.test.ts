@@ -79,4 +79,18 @@ describe('cli eval --seeds, --weights, --fit-outside-seeds', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('coef.DISPUTE_RATE missing');
   });
+
+  it('says in one sentence when the weights file is missing or not JSON', async () => {
+    const notJson = join(dir, 'not.json');
+    writeFileSync(notJson, 'bias = -6');
+    for (const [file, message] of [
+      [join(dir, 'missing.json'), 'cannot be read (ENOENT)'],
+      [notJson, 'not JSON'],
+    ] as const) {
+      const r = await runCli(['--set', 'tuning', '--seeds', '1011', '--buyers', '300', '--weights', file]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
 });
