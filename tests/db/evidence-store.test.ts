@@ -177,6 +177,14 @@ function flipBits(phash: string, bits: number, r: SeededRandom): string {
   return hex(hi, lo);
 }
 
+/** The brute-force answer the index is checked against: bits that differ, counted one by one. */
+function bitsApart(a: { hi: number; lo: number }, b: { hi: number; lo: number }): number {
+  let c = 0;
+  for (let x = (a.hi ^ b.hi) >>> 0; x; x >>>= 1) c += x & 1;
+  for (let x = (a.lo ^ b.lo) >>> 0; x; x >>>= 1) c += x & 1;
+  return c;
+}
+
 describe('PhashIndex (multi-index hashing)', () => {
   it('finds exactly the hashes within the distance, against a brute-force scan, in main rows, recent rows and the tail', () => {
     const r = new SeededRandom(42);
@@ -195,11 +203,6 @@ describe('PhashIndex (multi-index hashing)', () => {
     }
     idx.add(60_001, 0, 0); // …and a tail
     stored.push({ hi: 0, lo: 0 });
-    const pop = (x: number) => {
-      x = x - ((x >>> 1) & 0x55555555);
-      x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-      return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-    };
     for (let q = 0; q < 120; q++) {
       const probe = splitPhash(flipBits(anchors[r.below(anchors.length)]!, r.int(0, 8), r));
       for (const maxD of [MATCH_MAX_DISTANCE, 7]) {
@@ -208,7 +211,7 @@ describe('PhashIndex (multi-index hashing)', () => {
           .map((c) => `${c.seq}:${c.distance}`)
           .sort();
         const want = stored
-          .map((s, i) => ({ seq: i + 1, d: pop((s.hi ^ probe.hi) >>> 0) + pop((s.lo ^ probe.lo) >>> 0) }))
+          .map((s, i) => ({ seq: i + 1, d: bitsApart(s, probe) }))
           .filter((x) => x.d <= maxD)
           .map((x) => `${x.seq}:${x.d}`)
           .sort();
@@ -244,11 +247,6 @@ describe('PhashIndex (multi-index hashing)', () => {
       idx.add(i + 1, h.hi, h.lo);
       if (i === 2_500) idx.rebuild();
     }
-    const pop = (x: number) => {
-      let c = 0;
-      for (; x; x >>>= 1) c += x & 1;
-      return c;
-    };
     for (let q = 0; q < 60; q++) {
       const probe = splitPhash(flipBits(anchors[r.below(anchors.length)]!, r.int(0, 16), r));
       for (const [k, maxD] of [
@@ -258,7 +256,7 @@ describe('PhashIndex (multi-index hashing)', () => {
       ] as const) {
         const got = idx.nearest(probe.hi, probe.lo, k, maxD).map((c) => `${c.seq}:${c.distance}`);
         const want = stored
-          .map((s, i) => ({ seq: i + 1, d: pop((s.hi ^ probe.hi) >>> 0) + pop((s.lo ^ probe.lo) >>> 0) }))
+          .map((s, i) => ({ seq: i + 1, d: bitsApart(s, probe) }))
           .filter((x) => x.d <= maxD)
           .sort((a, b) => a.d - b.d || a.seq - b.seq)
           .slice(0, k)

@@ -125,10 +125,23 @@ const DENSE_COUNTERS: readonly Counter[] = ['orders', 'delivered'];
 const DENSE_OF = COUNTERS.map((c) => DENSE_COUNTERS.indexOf(c));
 const SPARSE_OF = COUNTERS.map((c) => COUNTERS.filter((x) => !DENSE_COUNTERS.includes(x)).indexOf(c));
 
-/** Per-buyer sums in flat typed arrays, all decayed sums valued at `asOf`. */
-class Buyers {
+/** Ids numbered in the order first seen: typed arrays and pairs hold the number, not the string. */
+class Interned {
   readonly ids: string[] = [];
   readonly index = new Map<string, number>();
+  of(id: string): number {
+    let i = this.index.get(id);
+    if (i === undefined) {
+      i = this.ids.length;
+      this.ids.push(id);
+      this.index.set(id, i);
+    }
+    return i;
+  }
+}
+
+/** Per-buyer sums in flat typed arrays, all decayed sums valued at `asOf`. */
+class Buyers extends Interned {
   readonly labels = new Map<number, AccountLabel>();
   /** Reported order histories (accounts.orders_placed, orders_delivered). */
   readonly histories = new Map<number, { orders: number; delivered: number }>();
@@ -148,16 +161,6 @@ class Buyers {
   touched = new Uint8Array(0);
   base = new Uint8Array(0);
   risky = new Uint8Array(0);
-
-  add(id: string): number {
-    let i = this.index.get(id);
-    if (i === undefined) {
-      i = this.ids.length;
-      this.ids.push(id);
-      this.index.set(id, i);
-    }
-    return i;
-  }
 
   allocate(): void {
     const size = this.ids.length;
@@ -247,19 +250,7 @@ class Buyers {
 }
 
 /** Sellers' ids interned (a few thousand): the per-buyer arrays hold a seller's number, not its id. */
-class SellerIds {
-  readonly ids: string[] = [];
-  private readonly index = new Map<string, number>();
-  of(id: string): number {
-    let s = this.index.get(id);
-    if (s === undefined) {
-      s = this.ids.length;
-      this.ids.push(id);
-      this.index.set(id, s);
-    }
-    return s;
-  }
-}
+class SellerIds extends Interned {}
 
 /**
  * Sellers' counted disputes and disputes opened on delivered parcels, in total and per buyer
@@ -467,7 +458,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         const rows = await buyerAccountsPage(tx, after, page);
         for (const r of rows) {
           B.grow();
-          const i = B.add(r.id);
+          const i = B.of(r.id);
           if (r.label) B.labels.set(i, r.label as AccountLabel);
           if (r.orders_placed !== null) B.histories.set(i, { orders: Number(r.orders_placed), delivered: Number(r.orders_delivered ?? 0) });
           if (r.created_at !== null) B.created[i] = Number(r.created_at);
