@@ -53,3 +53,19 @@ export async function withPageCache<T>(db: Kysely<Database>, mebibytes: number, 
     await sql.raw(`PRAGMA cache_size = ${Math.trunc(before)}`).execute(db);
   }
 }
+
+/**
+ * SQLite in WAL mode: copies every committed frame of the WAL into the database file and cuts
+ * the WAL to nothing (`wal_checkpoint(TRUNCATE)`), before a long read-heavy job. A first load
+ * leaves up to 256 MiB of WAL (bulk-load.ts withRelaxedCommits) plus the index build's frames:
+ * every page a later transaction reads is first looked up in the wal-index, and a long
+ * transaction cannot checkpoint them itself (its own snapshot pins them). Best effort: another
+ * connection reading the WAL makes it stop short (SQLITE_BUSY is returned, not thrown), and
+ * then the job runs as it would have. Nothing to do on PostgreSQL, or outside WAL mode.
+ * Returns the WAL frames that were in it (0: nothing done).
+ */
+export async function checkpointWal(db: Kysely<Database>): Promise<number> {
+  if (dialectOf(db) !== 'sqlite') return 0;
+  const r = await sql.raw<{ busy: number; log: number; checkpointed: number }>('PRAGMA wal_checkpoint(TRUNCATE)').execute(db);
+  return Math.max(0, Number(r.rows[0]?.log ?? 0));
+}

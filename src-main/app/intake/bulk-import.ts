@@ -4,7 +4,7 @@ import { basename, isAbsolute, join, sep } from 'node:path';
 import type { Dispute, DisputeWithFiles } from '../../contract/dispute';
 import { AppFailure } from '../../contract/errors';
 import type { Db } from '../../db/connect';
-import { withPageCache } from '../../db/dialect';
+import { checkpointWal, withPageCache } from '../../db/dialect';
 import { sanitizeFileName } from '../../files/names';
 import type { StoreLimits } from '../../files/store';
 import { limitsOf, recordEvidenceFiles, takeFile, type EvidenceFiles, type NamedFile } from '../evidence/intake';
@@ -123,13 +123,17 @@ export async function importStream(
 /** The owed recompute at the import's clock, timed (its CPU is this process's: it runs on this thread). */
 async function scoreAtEnd(db: Db, now: number, summary: ImportSummary): Promise<ImportSummary['scoring']> {
   const t0 = performance.now();
+  // The load's WAL into the file first: the recompute reads every source table once, one long
+  // transaction that could not checkpoint it. Timed with the scoring (scoreMs), not in its figures.
+  await checkpointWal(db);
+  const t1 = performance.now();
   const cpu0 = process.cpuUsage();
   const report = await settleOwedScores(db, now);
   summary.timings.scoreMs = Math.round(performance.now() - t0);
   if (!report) return null;
   const cpu = process.cpuUsage(cpu0);
   return {
-    seconds: Math.round(performance.now() - t0) / 1000,
+    seconds: Math.round(performance.now() - t1) / 1000,
     cpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
     peakRssMB: Math.max(0, ...report.phases.map((p) => p.peakRssMB)),
     peakHeapMB: Math.max(0, ...report.phases.map((p) => p.peakHeapMB)),

@@ -6,8 +6,7 @@ import {
   buyerAccountsPage,
   buyerSellerOrderRows,
   insertRebuiltSellers,
-  buyerEvidenceOfSha,
-  buyerEvidencePage,
+  buyerEvidenceSource,
   clearRiskRows,
   clusteredFiles,
   disputeCasesPage,
@@ -604,7 +603,8 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       let photos = 0;
       {
         type Ev = BuyerEvidenceRow;
-        const evidencePage = (from: string, inclusive: boolean) => buyerEvidencePage(tx, from, inclusive, page);
+        const source = await P.part('stage buyer evidence', () => buyerEvidenceSource(tx));
+        const evidencePage = (from: string, inclusive: boolean) => P.part('read buyer evidence', () => source.page(from, inclusive, page));
         const photoRows: Array<Database['risk_photos']> = [];
         const useRows: Array<{ photo_key: string; account_id: string; uses: number; weight: number; ref_at: number }> = [];
         const flushRows = async () => {
@@ -686,7 +686,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
             }
           if (full && cut === 0) {
             // One photo fills the page: read all of it at once.
-            const all = await buyerEvidenceOfSha(tx, last);
+            const all = await source.ofSha(last);
             groupOf(last, all);
             from = last;
             inclusive = false;
@@ -701,6 +701,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         }
         for (const [key, group] of clustered) cluster(key, group);
         await flushRows();
+        await source.close();
       }
       log(`photos: ${photos}`);
       P.next('sellers');
