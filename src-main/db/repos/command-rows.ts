@@ -80,8 +80,9 @@ export async function writeCommandRows(tx: WriteTx, rows: CommandRows): Promise<
  * plan excludes (risk rows, proposals, decisions, appeals, refunds, evidence, feed outbox:
  * each a comparison or a read per command) or for many cases at once (grouping, one key per
  * statement text). A claim or an evidence request, the commands a mediator's day is made of,
- * came to ~20 µs of JavaScript there (issue 16, session 24; README). False, having written
- * nothing, when the chain head is not known from the lock's read: then the general steps run.
+ * went through all of that for nothing (issue 16, session 24; README: a command's main-thread
+ * CPU on tmpfs fell by a quarter or more). False, having written nothing, when the chain head
+ * is not known from the lock's read: then the general steps run.
  */
 function writeOnSqlite(
   tx: WriteTx,
