@@ -14,7 +14,7 @@ import type { Database } from './schema';
  * connection) they go through kysely as compiled queries.
  */
 
-interface StatementSource {
+export interface StatementSource {
   prepare(sql: string): BetterSqlite3.Statement;
 }
 
@@ -26,7 +26,11 @@ export function registerSqliteHandle(db: Kysely<Database>, source: StatementSour
   handles.set(db.getExecutor().adapter, source);
 }
 
-function handleOf(db: Kysely<Database>): StatementSource | undefined {
+/**
+ * The better-sqlite3 handle of `db` when it is a SQLite transaction (its statements then run
+ * on it synchronously, no promise hop per statement), else undefined.
+ */
+export function handleOf(db: Kysely<Database>): StatementSource | undefined {
   return db.isTransaction ? handles.get(db.getExecutor().adapter) : undefined;
 }
 

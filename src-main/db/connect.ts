@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, type Driver, type PostgresPool } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Driver, type PostgresPool } from 'kysely';
 import { migrations } from '../../migrations';
 import type { Database } from './schema';
 import { restoreDeferredIndexes } from './repos/bulk-load';
@@ -81,7 +81,7 @@ function openSqlite(path: string, explicitBinding?: string): Db {
   raw.pragma('synchronous = FULL');
   const file: SqliteFile = { raw, path, nativeBinding, checkpoints: null };
   const cached = withStatementCache(raw, () => file.checkpoints?.stop());
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cached }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(cached) });
   registerSqliteHandle(db, cached);
   registerSqliteFile(db, file);
   return db;
@@ -99,10 +99,21 @@ function openSqlite(path: string, explicitBinding?: string): Db {
  * checkpoint worker wait at their gates before they write).
  */
 class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly statements: { prepare(sql: string): BetterSqlite3.Statement; close(): void }) {
+    super({ database: statements });
+  }
+
   override createDriver(): Driver {
     const driver = super.createDriver();
-    driver.beginTransaction = async (connection, settings) => {
-      await connection.executeQuery(CompiledQuery.raw(settings.accessMode === 'read only' ? 'begin' : 'begin immediate'));
+    // Straight on the handle, as kysely's driver would (its one connection is this handle, held
+    // by the transaction): without the driver's query object, promise and result wrapping, a few
+    // µs of every command's BEGIN and COMMIT (issue 16, session 24).
+    const { statements } = this;
+    driver.beginTransaction = async (_connection, settings) => {
+      statements.prepare(settings.accessMode === 'read only' ? 'begin' : 'begin immediate').run();
+    };
+    driver.commitTransaction = async () => {
+      statements.prepare('commit').run();
     };
     return driver;
   }

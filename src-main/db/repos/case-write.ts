@@ -308,7 +308,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
  * holds them); next_due_at and policy_version with the row's own values when the read took
  * them (rememberStoredColumns), else they are written.
  */
-function caseRowWrite({ prev, next, effects }: CaseChange, now: number, dialect: DialectName) {
+export function caseRowWrite({ prev, next, effects }: CaseChange, now: number, dialect: DialectName) {
   const stored = storedCaseColumns(prev);
   const policyVersion = next.decision?.policyVersion ?? null;
   const nextDueAt = effects.deadlines[0]?.dueAt ?? null;
@@ -352,11 +352,11 @@ const pendingDeadlinesText = (dialect: DialectName) =>
 const PENDING_DEADLINES = { sqlite: pendingDeadlinesText('sqlite'), postgres: pendingDeadlinesText('postgres') } as const;
 
 /** Pending deadlines no longer wanted (syncDeadlinesOf): the time, then one id or the ids as one value. */
-const CANCEL_DEADLINE = {
+export const CANCEL_DEADLINE = {
   sqlite: 'UPDATE deadlines SET cancelled_at = ? WHERE id = ?',
   postgres: 'UPDATE deadlines SET cancelled_at = $1 WHERE id = $2',
 } as const;
-const CANCEL_DEADLINES = {
+export const CANCEL_DEADLINES = {
   sqlite: 'UPDATE deadlines SET cancelled_at = ? WHERE id IN (SELECT value FROM json_each(?))',
   postgres: 'UPDATE deadlines SET cancelled_at = $1 WHERE id IN (SELECT unnest(CAST($2 AS bigint[])))',
 } as const;
@@ -370,7 +370,7 @@ const REQUEST_UPDATE = {
 } as const;
 
 /** `UPDATE cases SET … WHERE id … AND version = …`, written once per dialect, column list and one / many ids. */
-function caseUpdateText(dialect: DialectName, columns: string[], one: boolean): string {
+export function caseUpdateText(dialect: DialectName, columns: string[], one: boolean): string {
   const key = `${dialect} ${one ? 1 : 0} ${columns.join(',')}`;
   let text = caseUpdateTexts.get(key);
   if (!text) {

@@ -1,14 +1,24 @@
 import { sql } from 'kysely';
 import type { Deadline } from '../../engine/commands';
 import type { CaseState } from '../../engine/state';
+import { handleOf, type StatementSource } from '../compiled';
 import { dialectOf } from '../dialect';
 import { prepared } from '../prepared';
 import { LAST_STATEMENT } from '../pipelined-tx';
 import type { WriteTx } from '../tx';
 import { chainedRow, type ChainHead } from './audit-chain';
-import { ConcurrentUpdate, eventToChain, saveCaseState, type CaseChange } from './case-write';
+import {
+  CANCEL_DEADLINE,
+  CANCEL_DEADLINES,
+  caseRowWrite,
+  caseUpdateText,
+  ConcurrentUpdate,
+  eventToChain,
+  saveCaseState,
+  type CaseChange,
+} from './case-write';
 import { canNotifyAfterCommit, changeNoticeParts, notifyAfterCommit, recordChange } from './changes';
-import { deadlinesChanged, headMoved, knownPendingDeadlines, type PendingDeadlineRow } from './locked-facts';
+import { deadlinesChanged, headMoved, knownHeads, knownPendingDeadlines, type PendingDeadlineRow } from './locked-facts';
 import { insertCaseCommand, type NewLoggedCommand } from './commands';
 
 /**
@@ -49,17 +59,72 @@ export interface CommandRows {
 
 export async function writeCommandRows(tx: WriteTx, rows: CommandRows): Promise<void> {
   const { change, logged, now, readUnderLock: read } = rows;
-  const plan = read && !read.inFeed && dialectOf(tx) === 'postgres' ? oneStatementPlan(tx, change, read) : null;
-  if (plan) {
+  const plan = read && !read.inFeed ? oneStatementPlan(tx, change, read) : null;
+  if (plan && dialectOf(tx) === 'postgres') {
     if (!(await writeInOneStatement(tx, change, plan, logged, read!.head, now, rows.lastInTransaction === true)))
       throw new ConcurrentUpdate(`case ${change.next.id} changed under us`);
     return;
   }
+  const handle = plan && !plan.changedRequests.length ? handleOf(tx) : undefined;
+  if (handle && writeOnSqlite(tx, handle, change, plan!, logged, now)) return;
   await saveCaseState(tx, change.prev, change.next, change.effects, now);
   // Other desktops hear of it when this commits (a shared server; nothing on SQLite).
   await recordChange(tx, [change.next.id], 'command', now);
   if (logged) await insertCaseCommand(tx, logged);
 }
+
+/**
+ * The same plan on SQLite, run straight on the transaction's connection (db/compiled.ts), one
+ * statement after another with no promise between them: the rows and their order are the
+ * general steps' (saveCaseState, then the command log), without what those do for changes a
+ * plan excludes (risk rows, proposals, decisions, appeals, refunds, evidence, feed outbox:
+ * each a comparison or a read per command) or for many cases at once (grouping, one key per
+ * statement text). A claim or an evidence request, the commands a mediator's day is made of,
+ * went through all of that for nothing (issue 16, session 24; README: a command's main-thread
+ * CPU on tmpfs fell by a quarter or more). False, having written nothing, when the chain head
+ * is not known from the lock's read: then the general steps run.
+ */
+function writeOnSqlite(
+  tx: WriteTx,
+  h: StatementSource,
+  change: CaseChange,
+  plan: OneStatementPlan,
+  logged: NewLoggedCommand | null,
+  now: number,
+): boolean {
+  const { next, effects } = change;
+  const id = next.id;
+  let head = knownHeads(tx, [id])?.get(id);
+  if (!head) return false;
+  const write = caseRowWrite(change, now, 'sqlite');
+  if (h.prepare(caseUpdateText('sqlite', write.columns, true)).run(...write.values, id, write.version).changes !== 1)
+    throw new ConcurrentUpdate(`case ${id} changed under us`);
+  for (const r of plan.newRequests)
+    h.prepare(INSERT_REQUEST).run(r.id, id, r.party, r.request, r.requestedBy, r.requestedAt, r.dueAt, r.status, r.resolvedAt, r.round);
+  for (const e of effects.events) {
+    // No decision or refund changed (the plan's condition): nothing is bound into the event.
+    const row = chainedRow(head, eventToChain(id, e, null));
+    h.prepare(INSERT_EVENT).run(row.case_id, row.at, row.actor, row.type, row.details, row.seq, row.bound, row.prev_hash, row.hash);
+    head = { seq: row.seq, hash: row.hash };
+  }
+  headMoved(tx, id, head);
+  deadlinesChanged(tx, [id]);
+  const stale = plan.staleDeadlines;
+  if (stale.length === 1) h.prepare(CANCEL_DEADLINE.sqlite).run(now, stale[0]);
+  else if (stale.length) h.prepare(CANCEL_DEADLINES.sqlite).run(now, JSON.stringify(stale));
+  for (const w of plan.missingDeadlines) h.prepare(INSERT_DEADLINE).run(id, w.key, w.kind, w.dueAt, now, null, null);
+  if (logged) h.prepare(INSERT_COMMAND).run(logged.case_id, logged.at, logged.actor_id, logged.actor_role, logged.method, logged.input);
+  return true;
+}
+
+// The general steps' inserts of one row, column for column (db/batch.ts insertRows, as saveCaseStates and insertCaseCommand call it).
+const INSERT_REQUEST =
+  'INSERT INTO "evidence_requests" ("id","case_id","party","request","requested_by","requested_at","due_at","status","resolved_at","round") VALUES (?,?,?,?,?,?,?,?,?,?)';
+const INSERT_EVENT =
+  'INSERT INTO "case_events" ("case_id","at","actor","type","details","seq","bound","prev_hash","hash") VALUES (?,?,?,?,?,?,?,?,?)';
+const INSERT_DEADLINE =
+  'INSERT INTO "deadlines" ("case_id","key","kind","due_at","created_at","fired_at","cancelled_at") VALUES (?,?,?,?,?,?,?)';
+const INSERT_COMMAND = 'INSERT INTO "case_commands" ("case_id","at","actor_id","actor_role","method","input") VALUES (?,?,?,?,?,?)';
 
 /** What the one statement writes besides the case row, the chained events, the log row and the notice. */
 interface OneStatementPlan {
