@@ -14,6 +14,11 @@ import { SeededRandom } from '../util/seeded-random';
 export const TUNING_SEEDS = { from: 1_000, count: 40 } as const;
 /** Held-out seeds: the test and `cli eval` read these; the fit never sees them. */
 export const TEST_SEEDS = { from: 50_000, count: 20 } as const;
+/**
+ * A second held-out set (session 24): 50000–50019 had been seen by earlier candidates' held-out runs, so a
+ * kept candidate is also measured on draws no one has looked at. Never tuned on, never fitted on.
+ */
+export const FRESH_TEST_SEEDS = { from: 51_000, count: 20 } as const;
 
 export const seedsOf = (range: { from: number; count: number }, count = range.count): number[] =>
   Array.from({ length: Math.min(count, range.count) }, (_, i) => range.from + i);

@@ -42,6 +42,15 @@ describe('cli eval --seeds, --weights, --fit-outside-seeds', () => {
     [['--set', 'tuning', '--seeds', '1010-1009'], '--seeds must lie within 1000–1039, got 1010-1009'],
     [['--set', 'tuning', '--seeds', 'a-b'], '--seeds must be A-B (e.g. 2010-2019), got a-b'],
     [['--fit', '--seeds', '1000-1001', '--fit-unlucky-weight', '0.5'], '--fit-unlucky-weight must be a number from 1 to 100, got 0.5'],
+    // The second held-out sets (session 24) are their own: fresh seeds under their set, never under tuning or the fit.
+    [['--set', 'test-fresh', '--seeds', '50000-50004'], '--seeds must lie within 51000–51019, got 50000-50004'],
+    [['--set', 'outside-fresh', '--seeds', '81003-81005'], '--seeds must lie within 81000–81004, got 81003-81005'],
+    [['--set', 'tuning', '--seeds', '51000-51001'], '--seeds must lie within 1000–1039, got 51000-51001'],
+    [
+      ['--fit', '--seeds', '1000-1001', '--fit-outside-seeds', '81000-81001'],
+      '--fit-outside-seeds must lie within 2000–2019, got 81000-81001',
+    ],
+    [['--set', 'fresh'], '--set must be test, test-fresh, tuning, outside, outside-fresh or outside-tuning, got fresh'],
   ])('refuses %j before measuring anything', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HistoryRecord } from '../../src-main/contract/history';
 import { classifyBuyerMessage } from '../../src-main/engine/risk';
 import { TARGETS, evaluate, evaluateFamily } from '../../src-main/eval/evaluate';
-import { TEST_SEEDS, TUNING_SEEDS, VARIANTS, drawBroadParams, drawParams, seedsOf } from '../../src-main/eval/family';
+import { FRESH_TEST_SEEDS, TEST_SEEDS, TUNING_SEEDS, VARIANTS, drawBroadParams, drawParams, seedsOf } from '../../src-main/eval/family';
 import { generatePopulation } from '../../src-main/eval/population';
 
 /**
@@ -20,6 +20,10 @@ describe('evaluation family', () => {
     expect(test.length).toBeGreaterThanOrEqual(20);
     expect(test.some((s) => tuning.has(s))).toBe(false);
     expect(new Set(test.map((s) => drawParams(s).variant))).toEqual(new Set(VARIANTS));
+    // The second held-out set (session 24) overlaps neither, and has every variant too.
+    const fresh = seedsOf(FRESH_TEST_SEEDS);
+    expect(fresh.some((s) => tuning.has(s) || test.includes(s))).toBe(false);
+    expect(new Set(fresh.map((s) => drawParams(s).variant))).toEqual(new Set(VARIANTS));
   });
 
   it('generates the same valid history for the same seed, and a different mix for another', () => {
