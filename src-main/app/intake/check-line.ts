@@ -1,5 +1,5 @@
 import { Dispute, DisputeWithFiles } from '../../contract/dispute';
-import { canonicalJson, hashOfCanonical } from './content-hash';
+import { canonicalJson, canonicalJsonFor, hashOfCanonical } from './content-hash';
 
 /**
  * One import line checked whole: parsed, validated and (when its content is final) hashed.
@@ -38,6 +38,12 @@ export interface CheckTimings {
   validateMs: number;
   hashMs: number;
 }
+
+/** The canonical text of each schema's output, compiled once (content-hash.ts); the generic one where it cannot be. */
+const canonicalOf = {
+  plain: canonicalJsonFor(Dispute) ?? canonicalJson,
+  withFiles: canonicalJsonFor(DisputeWithFiles) ?? canonicalJson,
+};
 
 export const noCheckTimings = (): CheckTimings => ({ parseMs: 0, validateMs: 0, hashMs: 0 });
 
@@ -95,7 +101,7 @@ function check(
   const dispute = parsed.data;
   if (withFiles && dispute.evidence.some((e) => 'file' in e && e.file !== undefined))
     return { line: rec.line, ok: true, dispute, ...(asText ? { text: JSON.stringify(dispute) } : {}) };
-  const text = canonicalJson(dispute);
+  const text = (withFiles ? canonicalOf.withFiles : canonicalOf.plain)(dispute);
   const hash = hashOfCanonical(text);
   t.hashMs += performance.now() - t2;
   return { line: rec.line, ok: true, dispute, text, hash };

@@ -31,7 +31,7 @@ export const WORKER_LINE_CHARS = 512 * 1024;
  * and canonical texts, ~10× the chunk's characters). It was 96 + 16 MB; 32 + 8 took 20–30 MB off
  * the import's peak RSS at 20,000 disputes, for the same CPU.
  */
-const WORKER_HEAP = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 };
+const WORKER_HEAP = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 24 };
 
 export interface CheckPoolOptions {
   withFiles: boolean;
