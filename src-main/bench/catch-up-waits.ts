@@ -28,8 +28,8 @@ const { positionals, values } = directArgs(
 const [src, nArg] = positionals;
 if (!src) process.exit(2);
 const n = wholeNumber(nArg, 'N') ?? 5_000;
-const every = wholeNumber(values.every as string | undefined, 'MS') ?? 50;
-const dir = mkdtempSync(join((values.dir as string | undefined) ?? tmpdir(), 'md-catch-up-waits-'));
+const every = wholeNumber(values.every, 'MS') ?? 50;
+const dir = mkdtempSync(join(values.dir ?? tmpdir(), 'md-catch-up-waits-'));
 const file = join(dir, 'db.sqlite');
 copyFileSync(src, file);
 const dueAt = NOW + 72 * HOUR;
