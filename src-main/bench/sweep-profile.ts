@@ -111,7 +111,7 @@ function dump(title: string, per: number, wallMs: number, cpuMs: number, mainMs:
 const { positionals } = directArgs(
   `usage: tsx src-main/bench/sweep-profile.ts IMPORTED.sqlite [N] [--no-timers] [--cpu-prof-setup] [--cpu-prof-sweep]
   [--checkpoint-off-thread] [--wal-frames] [--no-durable] [--drop-report-triggers] [--drop-queue-triggers]
-  [--drop-index NAME]… [--pragma NAME=VALUE]… [--dir DIR] [--chunk ROWS [--tx-chunks K]] [--keep FILE]
+  [--drop-index NAME]… [--pragma NAME=VALUE]… [--dir DIR] [--chunk ROWS] [--keep FILE]
   Claims and requests evidence on N (default 2,000) escalated cases of a copy of the database, then sweeps at
   +73 h; prints CPU per command and per default, per statement (the comment at the top of the file says more).`,
   {
@@ -127,7 +127,6 @@ const { positionals } = directArgs(
     pragma: { type: 'string', multiple: true },
     dir: { type: 'string' },
     chunk: { type: 'string' },
-    'tx-chunks': { type: 'string' },
     keep: { type: 'string' },
   },
 );
@@ -231,9 +230,6 @@ m = mainOnCpu();
 // --chunk ROWS: chunks of a fixed size (16, 32, … doubling up to ROWS; a cost clock that never moves), so
 // frames and CPU per default can be read as a function of the chunk size; otherwise sized as in the app's main thread.
 const chunkArg = process.argv.indexOf('--chunk');
-const txChunksArg = process.argv.indexOf('--tx-chunks');
-const txChunks = txChunksArg > 0 ? (wholeNumber(process.argv[txChunksArg + 1], 'K') ?? 1) : 1;
-let chunksInTx = 0;
 const fixedChunks =
   chunkArg > 0
     ? {
@@ -241,8 +237,6 @@ const fixedChunks =
         costMs: () => 0,
         targetMs: () => 1e9,
         maxRows: wholeNumber(process.argv[chunkArg + 1], 'ROWS') ?? 1000,
-        // --tx-chunks K: K chunks to a transaction (as the catch-up's worker keeps one open while calm).
-        more: txChunks > 1 ? () => ++chunksInTx % txChunks !== 0 : undefined,
       }
     : undefined;
 const { result: report, longestStallMs } = await withStallMeter(() =>
