@@ -1,7 +1,7 @@
 /**
  * What a main-thread command waits during a catch-up on the worker (README, issue 16): a copy of
  * an imported database (`catch-up-waits DB N [--every MS] [--dir DIR]`), N escalated cases
- * awaiting evidence with their deadlines due (bench/sweep-catch-up.ts's raw setup), one sweep
+ * awaiting evidence with their deadlines due (bench/sweep-catch-up.ts's `setUpDueEvidence`), one sweep
  * on the worker as the app runs it, and meanwhile a write transaction on the main thread every
  * MS (default 50): the time from its call to its first statement, p50 / p95 / max, with the
  * catch-up's rate and the longest stall of a 1 ms timer.
@@ -16,6 +16,7 @@ import { inWriteTx } from '../db/tx';
 import { sweepOffThread } from '../app/sweep/in-worker';
 import { withCpuSeconds, withStallMeter } from './stall';
 import { directArgs, wholeNumber } from './direct-args';
+import { setUpDueEvidence } from './sweep-catch-up';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
 const HOUR = 3_600_000;
@@ -32,30 +33,8 @@ const every = wholeNumber(values.every, 'MS') ?? 50;
 const dir = mkdtempSync(join(values.dir ?? tmpdir(), 'md-catch-up-waits-'));
 const file = join(dir, 'db.sqlite');
 copyFileSync(src, file);
-const dueAt = NOW + 72 * HOUR;
 const raw = new BetterSqlite3(file);
-raw.exec('CREATE TEMP TABLE catch_up (id TEXT PRIMARY KEY)');
-raw.prepare("INSERT INTO catch_up SELECT id FROM cases WHERE status = 'escalated' ORDER BY id DESC LIMIT ?").run(n);
-raw.transaction(() => {
-  raw
-    .prepare(
-      `UPDATE cases SET status = 'awaiting_evidence', assignee_id = 'm1', evidence_round = 1, next_due_at = ?, version = version + 2,
-       updated_at = ? WHERE id IN (SELECT id FROM catch_up)`,
-    )
-    .run(dueAt, NOW);
-  raw
-    .prepare(
-      `INSERT INTO evidence_requests (id, case_id, party, request, requested_by, requested_at, due_at, status, resolved_at, round)
-       SELECT id || '/R1', id, 'buyer', 'Please send a photo.', 'm1', ?, ?, 'open', NULL, 1 FROM catch_up`,
-    )
-    .run(NOW, dueAt);
-  raw
-    .prepare(
-      `INSERT INTO deadlines (case_id, key, kind, due_at, created_at, fired_at, cancelled_at)
-       SELECT id, 'evidence:' || id || '/R1', 'evidence', ?, ?, NULL, NULL FROM catch_up ORDER BY id`,
-    )
-    .run(dueAt, NOW);
-})();
+const { dueAt } = setUpDueEvidence(raw, n, NOW);
 raw.close();
 const db = await openDatabase({ url: file });
 checkpointOffThread(db);
