@@ -194,9 +194,9 @@ const STAGED_CACHE_KIB = 2_048;
  * file (TEMP_STORE=1), not in memory, and is dropped by `close` (or with the transaction's
  * rollback).
  *
- * PostgreSQL plans the join by hashing: read directly.
+ * PostgreSQL plans the join by hashing: read directly. `rowsPerRun`: a few in tests, to merge many runs.
  */
-export async function buyerEvidenceSource(tx: WriteTx): Promise<BuyerEvidenceSource> {
+export async function buyerEvidenceSource(tx: WriteTx, rowsPerRun = ROWS_PER_RUN): Promise<BuyerEvidenceSource> {
   if (dialectOf(tx) !== 'sqlite')
     return {
       page: (from, inclusive, limit) => buyerEvidencePage(tx, from, inclusive, limit),
@@ -214,9 +214,9 @@ export async function buyerEvidenceSource(tx: WriteTx): Promise<BuyerEvidenceSou
   const lastCase = Number((await sql<{ last: number | null }>`SELECT max(rowid) AS last FROM cases`.execute(tx)).rows[0]?.last ?? 0);
   let runs = 0;
   // The first run's cases: as many as the rows wanted (a case has at least one file or none).
-  let span = ROWS_PER_RUN;
+  let span = rowsPerRun;
   for (let after = 0; after < lastCase;) {
-    const wanted = ROWS_PER_RUN * 2 ** Math.floor(runs / RUNS_BEFORE_DOUBLING);
+    const wanted = rowsPerRun * 2 ** Math.floor(runs / RUNS_BEFORE_DOUBLING);
     const upTo = Math.min(lastCase, after + span);
     // Sorted before it is inserted (SQLite's sorter): the run is appended in key order.
     const r = await sql`
@@ -228,7 +228,7 @@ export async function buyerEvidenceSource(tx: WriteTx): Promise<BuyerEvidenceSou
     const rows = Number(r.numAffectedRows ?? 0n);
     if (rows > 0) runs++;
     // The next run's cases from this one's files per case, at most twice as many.
-    span = Math.max(1_000, Math.min(2 * span, Math.round((span * wanted) / Math.max(rows, 1))));
+    span = Math.max(1, Math.min(2 * span, Math.round((span * wanted) / Math.max(rows, 1))));
     after = upTo;
   }
   const cols = 'sha256, ev, case_id, buyer_id, opened_at, seller_id';
