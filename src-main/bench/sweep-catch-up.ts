@@ -61,6 +61,10 @@ export async function benchSweepCatchUp(
   log(`sweepCatchUp (${mode}): ${report.applied} defaults in ${seconds.toFixed(2)} s, longest stall ${longestStallMs} ms`);
   return {
     mode,
+    path:
+      mode === 'worker'
+        ? "the app's (sweepOffThread): on the worker thread"
+        : 'sweep() in the main thread (--catch-up-in-process, or no worker could start)',
     cases: prepared,
     dueBeforeSweep: dueBefore,
     defaults: report.applied,

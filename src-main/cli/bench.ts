@@ -8,7 +8,11 @@
  *   import      the real `cli import` in a child process: seconds, disputes/s, peak RSS
  *   queuePage   first page of the unassigned queue: median/p95 and its query plan
  *   sweepIdle   a sweep with nothing due over ~1M pending deadline rows
- *   sweepApply  10,000 missed-evidence defaults applied by one sweep (wall and CPU rate, longest stall)
+ *   sweepApply  --sweep-cases (10,000) missed-evidence defaults applied by one sweep on the app's path
+ *               (sweepOffThread: the worker thread on this SQLite file; `mode` and `path` say which):
+ *               wall and CPU rate (process and main thread), the main thread's longest stall;
+ *               sweepApplyInProcess the same on as many other cases in the main thread (sweep(),
+ *               the path of PostgreSQL and small sweeps)
  *   setupCommands the claim + request evidence commands that set sweepApply up, per second, beside
  *               a bare durable commit on the same disk (bench/durable-commit.ts)
  *   sweepCatchUp --catch-up N (100,000) evidence deadlines due after a long weekend, applied by one
@@ -43,7 +47,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildRun } from '../bench/pg-import';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -58,6 +62,7 @@ import { checkpointOffThread, openDatabase, type Db } from '../db/connect';
 import { ensurePolicy } from '../db/repos/policy';
 import { queuePage } from '../app/queue/queue';
 import { sweep } from '../app/sweep/sweep';
+import { sweepOffThread, sweepRuns } from '../app/sweep/in-worker';
 import { intFlag, parseArgs, optionsOnly } from './args';
 import { DEMO_USERS, generateDemoDisputes } from '../demo/demo-data';
 import type { ImportSummary } from '../app/intake/bulk-import';
@@ -203,8 +208,8 @@ export async function runBench(args: string[]): Promise<void> {
   const cases = intFlag(flags.cases, 'cases', 1_000_000);
   const runs = Math.max(1, intFlag(flags.runs, 'runs', 200));
   const sweepCases = Math.min(cases, intFlag(flags['sweep-cases'], 'sweep-cases', 10_000));
-  // The catch-up takes the last escalated cases, sweepApply the first: together at most all of them.
-  const catchUpCases = Math.min(cases - sweepCases, intFlag(flags['catch-up'], 'catch-up', 100_000));
+  // The catch-up takes the last escalated cases, sweepApply the first 2 × --sweep-cases (its two paths): together at most all of them.
+  const catchUpCases = Math.min(Math.max(0, cases - 2 * sweepCases), intFlag(flags['catch-up'], 'catch-up', 100_000));
   const ownDir = !flags['work-dir'];
   const dir = flags['work-dir'] ? resolve(flags['work-dir'] as string) : mkdtempSync(join(tmpdir(), 'mediation-desk-bench-'));
   mkdirSync(dir, { recursive: true });
@@ -321,7 +326,11 @@ export async function runBench(args: string[]): Promise<void> {
       await ensurePolicy(db, NOW);
       const queueFigure = await benchQueue(db, raw, runs);
       const idleFigure = await benchSweepIdle(db, raw, runs, cases);
-      const { apply: applyFigure, setup: setupFigure } = await benchSweepApply(db, raw, sweepCases, join(dir, 'durable-commit.sqlite'));
+      const {
+        apply: applyFigure,
+        inProcess: applyInProcessFigure,
+        setup: setupFigure,
+      } = await benchSweepApply(db, raw, sweepCases, join(dir, 'durable-commit.sqlite'));
       const catchUpFigure = await (
         await import('../bench/sweep-catch-up')
       ).benchSweepCatchUp(db, raw, catchUpCases, NOW, log, {
@@ -367,6 +376,7 @@ export async function runBench(args: string[]): Promise<void> {
         queuePage: queueFigure,
         sweepIdle: idleFigure,
         sweepApply: applyFigure,
+        sweepApplyInProcess: applyInProcessFigure,
         setupCommands: setupFigure,
         sweepCatchUp: catchUpFigure,
         ...(risk
@@ -529,27 +539,40 @@ async function benchSweepIdle(db: Db, raw: BetterSqlite3.Database, runs: number,
 // ---------------------------------------------------------------------------------------
 // sweepApply
 
-async function benchSweepApply(db: Db, raw: BetterSqlite3.Database, n: number, scratchFile: string) {
-  log(`sweepApply: claim + request evidence on ${n.toLocaleString('en')} cases…`);
-  const ids = (raw.prepare("SELECT id FROM cases WHERE status = 'escalated' ORDER BY id LIMIT ?").all(n) as Array<{ id: string }>).map(
-    (r) => r.id,
-  );
-  const t0 = performance.now();
-  await claimAndRequestEvidence(db, ids, NOW);
-  const setupSeconds = (performance.now() - t0) / 1000;
+/** The main thread's time on a CPU in ms (Linux: the scheduler's exact count, /proc/self/schedstat); null elsewhere. */
+function mainThreadCpuMs(): number | null {
+  try {
+    return Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One sweep of `n` missed-evidence defaults, set up by the commands (claim + request evidence at
+ * `at`, their deadlines due at +72 h) on the cases `ids`, swept at +73 h: `app` as the app runs it
+ * (sweepOffThread, runtime/core.ts: on the worker thread from OFF_THREAD_FROM due rows on a SQLite
+ * file), or in the main thread (`inProcess`, the path of PostgreSQL and of small sweeps). The
+ * process's CPU (every thread), the main thread's, and the main thread's longest stall.
+ */
+async function sweepFigure(db: Db, raw: BetterSqlite3.Database, ids: string[], at: number, inProcess: boolean) {
+  const sweepAt = at + 73 * HOUR;
   const dueBefore = (
-    raw
-      .prepare('SELECT count(*) AS n FROM deadlines WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at <= ?')
-      .get(NOW + 73 * HOUR) as { n: number }
+    raw.prepare('SELECT count(*) AS n FROM deadlines WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at <= ?').get(sweepAt) as {
+      n: number;
+    }
   ).n;
   const eventsBefore = (raw.prepare('SELECT count(*) AS n FROM case_events').get() as { n: number }).n;
-  log(`sweepApply: ${dueBefore} deadlines due; sweeping at +73 h…`);
+  const runs0 = { ...sweepRuns };
+  const main0 = mainThreadCpuMs();
   const t1 = performance.now();
   const {
     result: { result: report, longestStallMs },
     cpuSeconds,
-  } = await withCpuSeconds(() => withStallMeter(() => sweep(db, NOW + 73 * HOUR)));
+  } = await withCpuSeconds(() => withStallMeter(() => sweepOffThread(db, sweepAt, { inProcess }).report));
   const seconds = (performance.now() - t1) / 1000;
+  const main1 = mainThreadCpuMs();
+  const mode = sweepRuns.worker > runs0.worker ? 'worker' : 'in-process';
   const eventsWritten = (raw.prepare('SELECT count(*) AS n FROM case_events').get() as { n: number }).n - eventsBefore;
   const decided = ids.length
     ? (
@@ -566,33 +589,62 @@ async function benchSweepApply(db: Db, raw: BetterSqlite3.Database, n: number, s
     ).map((r) => [r.status, r.n]),
   );
   const perSecond = Math.round(report.applied / seconds);
-  log(`sweepApply: ${report.applied} defaults in ${seconds.toFixed(2)} s`);
-  const commandsPerSecond = Math.round((ids.length * 2) / setupSeconds);
-  const floor = durableCommitFloor(scratchFile);
-  log(
-    `setupCommands: ${commandsPerSecond}/s; a bare durable commit on this disk: ${floor.commitsPerSecond}/s (median ${floor.medianCommitMs} ms)`,
-  );
-  const apply = {
+  const mainCpuSeconds = main0 === null || main1 === null ? null : round((main1 - main0) / 1000, 3);
+  log(`sweepApply (${mode}): ${report.applied} defaults in ${seconds.toFixed(2)} s, longest stall ${longestStallMs} ms`);
+  return {
+    mode,
     defaults: report.applied,
     stale: report.stale,
     seconds: round(seconds, 3),
     defaultsPerSecond: perSecond,
+    /** The whole process's CPU: on the worker, its thread's and the main thread's together. */
     cpuSeconds: round(cpuSeconds, 3),
     // The rate one free core would give: on a shared 2-core machine the wall figure mostly measures the neighbours.
     defaultsPerCpuSecond: Math.round(report.applied / cpuSeconds),
+    mainThreadCpuSeconds: mainCpuSeconds,
     longestStallMs,
     dueBeforeSweep: dueBefore,
     decidedByDefault: decided,
     auditEventsWritten: eventsWritten,
     caseStatusesAfter: statuses,
     target: { defaultsPerSecond: TARGETS.sweepApplyPerSecond },
-    pass: perSecond >= TARGETS.sweepApplyPerSecond && report.applied === n && decided === n,
+    pass: perSecond >= TARGETS.sweepApplyPerSecond && report.applied === ids.length && decided === ids.length,
     baseline: null,
     baselineNote: 'none: each default is decided by the engine; the figure is absolute',
     ratio: null,
   };
+}
+
+/**
+ * `sweepApply`: `n` defaults swept on the app's path (`mode` says which: the worker on this SQLite
+ * file); `inProcess` (sweepApplyInProcess): as many on n other cases, set up the same way after
+ * it at a later clock and swept by the main thread, the path PostgreSQL and small sweeps take.
+ * `setupCommands`: the commands that set the first n up.
+ */
+async function benchSweepApply(db: Db, raw: BetterSqlite3.Database, n: number, scratchFile: string) {
+  log(`sweepApply: claim + request evidence on ${n.toLocaleString('en')} cases…`);
+  const ids = (raw.prepare("SELECT id FROM cases WHERE status = 'escalated' ORDER BY id LIMIT ?").all(2 * n) as Array<{ id: string }>).map(
+    (r) => r.id,
+  );
+  const appIds = ids.slice(0, n);
+  const inProcessIds = ids.slice(n);
+  const t0 = performance.now();
+  await claimAndRequestEvidence(db, appIds, NOW);
+  const setupSeconds = (performance.now() - t0) / 1000;
+  log(`sweepApply: sweeping at +73 h on the app's path…`);
+  const apply = await sweepFigure(db, raw, appIds, NOW, false);
+  // The second set after the first sweep, at a clock past it (its deadlines due after the first's sweep).
+  const later = NOW + 74 * HOUR;
+  log(`sweepApply: the in-process comparison on ${inProcessIds.length.toLocaleString('en')} other cases…`);
+  await claimAndRequestEvidence(db, inProcessIds, later);
+  const inProcess = await sweepFigure(db, raw, inProcessIds, later, true);
+  const commandsPerSecond = Math.round((appIds.length * 2) / setupSeconds);
+  const floor = durableCommitFloor(scratchFile);
+  log(
+    `setupCommands: ${commandsPerSecond}/s; a bare durable commit on this disk: ${floor.commitsPerSecond}/s (median ${floor.medianCommitMs} ms)`,
+  );
   const setup = {
-    commands: ids.length * 2,
+    commands: appIds.length * 2,
     seconds: round(setupSeconds, 2),
     commandsPerSecond,
     target: { commandsPerSecond: TARGETS.setupCommandsPerSecond },
@@ -602,8 +654,23 @@ async function benchSweepApply(db: Db, raw: BetterSqlite3.Database, n: number, s
       'raw better-sqlite3, one tiny insert per durable commit (WAL, synchronous = FULL, as the app): the most commands per second one transaction per command can reach on this disk',
     ratio: commandsPerSecond ? round(floor.commitsPerSecond / commandsPerSecond, 2) : null,
   };
-  return { apply, setup };
+  return {
+    apply: { ...apply, path: SWEEP_APPLY_PATH },
+    // A comparison: the goal is the app path's (sweepApply); it passes when every default was applied.
+    inProcess: {
+      ...inProcess,
+      path: SWEEP_IN_PROCESS_PATH,
+      pass: inProcess.defaults === inProcessIds.length && inProcess.decidedByDefault === inProcessIds.length,
+      passNote: "every default applied and decided (the rate's goal is sweepApply's, the app's path)",
+    },
+    setup,
+  };
 }
+
+const SWEEP_APPLY_PATH =
+  "the app's (sweepOffThread): on the worker thread from 200 due rows on a SQLite file, in the main thread otherwise; `mode` says which";
+const SWEEP_IN_PROCESS_PATH =
+  'sweep() in the main thread (the path of PostgreSQL and of sweeps under 200 due rows), on as many other cases set up the same way after sweepApply';
 
 // ---------------------------------------------------------------------------------------
 // plumbing

@@ -92,6 +92,12 @@ class Missing {
   }
 }
 
+/** risk_photo_uses rows of (photo, account) pairs bound as one value (load's `uses`). */
+const USES_SQL = {
+  sqlite: `select * from "risk_photo_uses" where ("photo_key", "account_id") in (select value ->> 0, value ->> 1 from json_each(?))`,
+  postgres: `select * from "risk_photo_uses" where ("photo_key", "account_id") in (select * from unnest(CAST($1 AS text[]), CAST($2 AS text[])))`,
+} as const;
+
 export class DbRiskStore implements RiskStore {
   // What the database holds (null: known absent).
   private readonly buyers: Loaded<BuyerAgg> = new Map();
@@ -421,7 +427,6 @@ export class DbRiskStore implements RiskStore {
 
   private async load(m: Missing): Promise<void> {
     const tx = this.tx;
-    const lock = <Q extends { forUpdate(): Q }>(q: Q): Q => (this.lock ? q.forUpdate() : q);
     const sorted = (s: ReadonlySet<string>) => [...s].sort();
     if (m.of('buyers').size) {
       const ids = sorted(m.of('buyers'));
@@ -492,16 +497,13 @@ export class DbRiskStore implements RiskStore {
       }
       for (const [k, list] of of) this.photoMembers.set(k, list);
     }
-    // (photo, account) pairs: an OR of primary-key probes.
+    // (photo, account) pairs: primary-key probes from one bound list, one precompiled text whatever the
+    // count (an OR of probes built by kysely at each call was one text per count of pairs).
     const pairs = sorted(m.of('uses')).filter((k) => !this.uses.has(k));
-    for (const chunk of chunks(pairs, 200)) {
+    for (const chunk of chunks(pairs, MAX_IDS)) {
       const split = chunk.map((k) => k.split('\u0000') as [string, string]);
-      const rows = await lock(
-        tx
-          .selectFrom('risk_photo_uses')
-          .selectAll()
-          .where((eb) => eb.or(split.map(([key, account]) => eb.and([eb('photo_key', '=', key), eb('account_id', '=', account)])))),
-      ).execute();
+      const params = this.dialect === 'sqlite' ? [JSON.stringify(split)] : [split.map(([key]) => key), split.map(([, account]) => account)];
+      const rows = await queryRows<Database['risk_photo_uses']>(tx, USES_SQL[this.dialect] + (this.lock ? ' for update' : ''), params);
       for (const k of chunk) this.uses.set(k, null);
       for (const r of rows) this.uses.set(useKey(r.photo_key, r.account_id), useFromRow(r));
     }
