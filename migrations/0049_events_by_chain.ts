@@ -10,8 +10,8 @@ import { type Kysely } from 'kysely';
  * pages (sweep-profile --wal-frames). The readers that walked case_events_by_case (the case's
  * timeline, the handling history, the latest changes the stale guard names) now order by
  * (seq, id), which case_events_chain serves as its order (an index's entries end with the row
- * id on SQLite; PostgreSQL sorts the few rows of a case by id within equal seq). Events with no
- * seq, written around the chain by hand (audit: unchainedEvents), come first, ordered by id,
+ * id on SQLite; PostgreSQL finds a case's rows by it and sorts those few). Events with no
+ * seq, written around the chain by hand (audit: unchainedEvents), come first (last, newest first),
  * on both dialects.
  */
 export async function up(db: Kysely<any>): Promise<void> {
