@@ -32,7 +32,14 @@ export async function caseScreenRows(
     db.selectFrom('evidence').selectAll().where('case_id', '=', caseId).orderBy('seq').execute(),
     opts.events === false
       ? Promise.resolve([])
-      : db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute(),
+      : // History order: the chain's (case_id, seq) index walked (migration 0049); events written around the chain (no seq) first.
+        db
+          .selectFrom('case_events')
+          .selectAll()
+          .where('case_id', '=', caseId)
+          .orderBy('seq', (ob) => ob.asc().nullsFirst())
+          .orderBy('id')
+          .execute(),
   ]);
   return { row, order, buyer, seller, negotiation, messages, evidence, events };
 }

@@ -23,6 +23,8 @@ export async function handlingEventsOf(db: Reader, caseIds: string[]): Promise<M
       .where('case_id', 'in', ids)
       .where('type', 'in', HANDLING_TYPES)
       .orderBy('case_id')
+      // History order: the chain's (case_id, seq) index (migration 0049); events written around the chain (no seq) first.
+      .orderBy('seq', (ob) => ob.asc().nullsFirst())
       .orderBy('id')
       .execute();
     for (const r of rows) out.get(r.case_id)!.push({ type: r.type, actor: r.actor, details: parseDetails(r.details) });

@@ -91,13 +91,17 @@ export async function presentOn(db: Reader, caseIds: readonly string[], now: num
 
 /** The latest changes of a case's log (refusals left out), newest first: what the stale guard names. */
 export async function latestCaseEvents(db: Reader, caseId: string, limit: number) {
-  return db
-    .selectFrom('case_events')
-    .leftJoin('users', 'users.id', 'case_events.actor')
-    .select(['case_events.type', 'case_events.actor', 'case_events.details', 'case_events.at', 'users.name'])
-    .where('case_events.case_id', '=', caseId)
-    .where('case_events.type', '!=', 'command.refused')
-    .orderBy('case_events.id', 'desc')
-    .limit(limit)
-    .execute();
+  return (
+    db
+      .selectFrom('case_events')
+      .leftJoin('users', 'users.id', 'case_events.actor')
+      .select(['case_events.type', 'case_events.actor', 'case_events.details', 'case_events.at', 'users.name'])
+      .where('case_events.case_id', '=', caseId)
+      .where('case_events.type', '!=', 'command.refused')
+      // Newest first along the chain's (case_id, seq) index (migration 0049); events written around the chain (no seq) last.
+      .orderBy('case_events.seq', (ob) => ob.desc().nullsLast())
+      .orderBy('case_events.id', 'desc')
+      .limit(limit)
+      .execute()
+  );
 }
