@@ -201,6 +201,12 @@ const BRIGHTENINGS = [1.1, 1.15, 1.2, 1.3];
  * chroma ≤ 0.5 and 3 × 3 ≤ 4.7.
  */
 const BRIGHT_READING_MAX_CHROMA = 3;
+/**
+ * …tried only for a copy the thumb's own reading leaves over the chroma limits verification
+ * judges by (verify.ts: MAX_CHROMA_DIFFERENCE, MAX_COARSE_CHROMA_DIFFERENCE), so a copy those
+ * limits let through is judged as before (a reading's luma may be worse than the own's).
+ */
+const BRIGHT_READING_WHEN_CHROMA = 6;
 
 const brightenedCache = new WeakMap<Thumb, Thumb[]>();
 
@@ -347,7 +353,7 @@ export function alignedAgreement(
   if (
     first.chroma !== null &&
     first.brightened >= BRIGHTENED_MIN &&
-    Math.max(first.chroma, first.printChroma ?? 0) > BRIGHT_READING_MAX_CHROMA
+    Math.max(first.chroma, first.printChroma ?? 0) > BRIGHT_READING_WHEN_CHROMA
   ) {
     let best = first;
     for (const other of brightenedReadings(s)) {
