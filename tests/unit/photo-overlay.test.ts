@@ -13,7 +13,11 @@ import { verifySamePhoto } from '../../src-main/files/match/verify';
  * - watermarks across the product that broke the edge correlation (0.35–0.45) or the luma and
  *   colour percentiles with dozens of corners in agreement (1054, 1055, 1056, 1067);
  * - screenshot and padded copies of small plain products whose box, peeled from the 64-px
- *   thumb, was a pixel off on a product ~10 pixels across (2007, 2014).
+ *   thumb, was a pixel off on a product ~10 pixels across (2007, 2014);
+ * - brightened copies whose light colours sharp's +15 % drained and turned (it scales CIE L*
+ *   and clips), refused by the chroma alone with 11–149 corners agreeing (1080, 1118, 2018);
+ * - a padded copy and a screenshot of small plain products with 4 corners agreeing, whose
+ *   boxes' placement missed the 3 × 3 luma and the corners' own transform meets it (1155, 1154).
  */
 const CASES: Array<[PhotoEdit, number]> = [
   ['brighter15', 1076],
@@ -25,6 +29,11 @@ const CASES: Array<[PhotoEdit, number]> = [
   ['watermark', 1067],
   ['border', 2007],
   ['border', 2014],
+  ['brighter15', 1080],
+  ['brighter15', 1118],
+  ['brighter15', 2018],
+  ['border', 1155],
+  ['border', 1154],
 ];
 
 describe('verification of brightened, watermarked and framed copies', () => {
@@ -45,6 +54,17 @@ describe('verification of brightened, watermarked and framed copies', () => {
     const verdict = verifySamePhoto(b.query, a.stored);
     expect(verdict.inliers).toBeGreaterThanOrEqual(30);
     expect(verdict.same, JSON.stringify(verdict)).toBe(false);
+  }, 60_000);
+
+  it('refuses a brightened copy of another product', async () => {
+    // The stored photo read as brightened (by any of the factors tried) must not make another
+    // colour of one shape agree.
+    const a = await analyseForMatching(await productPhoto(3046));
+    const b = await analyseForMatching(await editPhoto(await productPhoto(3051), 'brighter15', 3051));
+    expect(verifySamePhoto(b.query, a.stored).same).toBe(false);
+    const c = await analyseForMatching(await editPhoto(await productPhoto(3046), 'brighter15', 3046));
+    const d = await analyseForMatching(await productPhoto(3051));
+    expect(verifySamePhoto(c.query, d.stored).same).toBe(false);
   }, 60_000);
 
   it('refuses a watermarked copy of another product', async () => {

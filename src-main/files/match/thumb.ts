@@ -186,6 +186,78 @@ function grayReadings(t: Thumb): Thumb[] {
 }
 
 /**
+ * How a brightened copy was made, as a factor on CIE L* (libvips' and so sharp's `modulate`,
+ * Photoshop's and GIMP's lightness): colours keep their a*, b*, and those the lighter L* puts
+ * outside sRGB are clipped channel by channel, so a light product's chroma drains (× 0.2–0.8 at
+ * luma ≥ 160 for sharp's +15 %) and its hue turns (6–110°) while a dark one's stays: no one
+ * chroma gain fits both (the generated set's brightened copies missed the chroma limits by
+ * 2.1–7.2 or 6.1–8.1 over 3 × 3, with 24–149 corners agreeing and luma ≤ 1.4).
+ */
+const BRIGHTENINGS = [1.1, 1.15, 1.2, 1.3];
+/**
+ * The chroma (half-pixel range, and the 3 × 3 as judged) a brightened copy must meet when it is
+ * judged by a brightened reading of the stored photo, against 6 and 6 by the thumb's own: the
+ * factor is a freedom a look-alike could use. sharp's +15 % copies read at × 1.15 are at
+ * chroma ≤ 0.5 and 3 × 3 ≤ 4.7.
+ */
+const BRIGHT_READING_MAX_CHROMA = 3;
+/**
+ * …tried only for a copy the thumb's own reading leaves over the chroma limits verification
+ * judges by (verify.ts: MAX_CHROMA_DIFFERENCE, MAX_COARSE_CHROMA_DIFFERENCE), so a copy those
+ * limits let through is judged as before (a reading's luma may be worse than the own's).
+ */
+const BRIGHT_READING_WHEN_CHROMA = 6;
+
+const brightenedCache = new WeakMap<Thumb, Thumb[]>();
+
+/** CIE L*a*b* (D65) of linear sRGB and back: f and its inverse. */
+const labF = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
+const labFInverse = (t: number) => (t * t * t > 216 / 24389 ? t * t * t : (116 * t - 16) / (24389 / 27));
+
+/** The stored thumb as each of BRIGHTENINGS would have made it (RGB recovered from Y, Cb, Cr). */
+function brightenedReadings(t: Thumb): Thumb[] {
+  const cached = brightenedCache.get(t);
+  if (cached) return cached;
+  const clamp = (v: number) => Math.max(0, Math.min(255, v));
+  const n = t.y.length;
+  const L = new Float32Array(n);
+  const A = new Float32Array(n);
+  const B = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const l = t.y[i]!;
+    const cb = t.cb[i]! - 128;
+    const cr = t.cr[i]! - 128;
+    const r = toLinear(clamp(l + 1.402 * cr));
+    const g = toLinear(clamp(l - 0.344136 * cb - 0.714136 * cr));
+    const b = toLinear(clamp(l + 1.772 * cb));
+    const fx = labF((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047);
+    const fy = labF(0.2126 * r + 0.7152 * g + 0.0722 * b);
+    const fz = labF((0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883);
+    L[i] = 116 * fy - 16;
+    A[i] = 500 * (fx - fy);
+    B[i] = 200 * (fy - fz);
+  }
+  const out = BRIGHTENINGS.map((k) => {
+    const u: Thumb = { w: t.w, h: t.h, y: new Uint8Array(n), cb: new Uint8Array(n), cr: new Uint8Array(n) };
+    for (let i = 0; i < n; i++) {
+      const fy = (k * L[i]! + 16) / 116;
+      const x = 0.95047 * labFInverse(fy + A[i]! / 500);
+      const y = labFInverse(fy);
+      const z = 1.08883 * labFInverse(fy - B[i]! / 200);
+      const r = clamp(fromLinear(Math.max(0, 3.2406 * x - 1.5372 * y - 0.4986 * z)));
+      const g = clamp(fromLinear(Math.max(0, -0.9689 * x + 1.8758 * y + 0.0415 * z)));
+      const b = clamp(fromLinear(Math.max(0, 0.0557 * x - 0.204 * y + 1.057 * z)));
+      u.y[i] = Math.round(0.299 * r + 0.587 * g + 0.114 * b);
+      u.cb[i] = Math.round(clamp(128 - 0.168736 * r - 0.331264 * g + 0.5 * b));
+      u.cr[i] = Math.round(clamp(128 + 0.5 * r - 0.418688 * g - 0.081312 * b));
+    }
+    return u;
+  });
+  brightenedCache.set(t, out);
+  return out;
+}
+
+/**
  * Where each stored pixel (its centre, 2 pixels in from the edge) lands in the new picture
  * through the similarity (the backward warp), in the new thumb's pixels; NaN where it falls
  * outside the new picture's inner part (2 pixels in from its edge, for the 3 × 3 measures).
@@ -254,6 +326,8 @@ export interface Agreement {
    */
   lighter: number;
   darker: number;
+  /** Median ratio of the new picture's luma to the stored one's where no channel is burnt out (a brightened copy: ≥ BRIGHTENED_MIN). */
+  brightened: number;
 }
 
 /**
@@ -273,6 +347,22 @@ export function alignedAgreement(
   ignore?: Uint8Array,
 ): Agreement {
   const first = agreementOnce(q, qBaseW, s, sBaseW, sim, focus, ignore);
+  // A brightened copy whose colour does not follow one chroma gain: the stored photo is also
+  // read as brightened by each of BRIGHTENINGS, and one that reproduces the copy's colour as a
+  // clean copy does (BRIGHT_READING_MAX_CHROMA) counts instead, the closest first.
+  if (
+    first.chroma !== null &&
+    first.brightened >= BRIGHTENED_MIN &&
+    Math.max(first.chroma, first.printChroma ?? 0) > BRIGHT_READING_WHEN_CHROMA
+  ) {
+    let best = first;
+    for (const other of brightenedReadings(s)) {
+      const a = agreementOnce(q, qBaseW, other, sBaseW, sim, focus, ignore);
+      if (a.chroma === null || a.chroma > BRIGHT_READING_MAX_CHROMA || (a.printChroma ?? 0) > BRIGHT_READING_MAX_CHROMA) continue;
+      if (best === first || a.chroma + (a.printChroma ?? 0) < best.chroma! + (best.printChroma ?? 0)) best = a;
+    }
+    return best;
+  }
   // No chroma compared although the stored photo has colour: the new picture has none where
   // they overlap (a grayscale copy). Its gray is whichever conversion its editor used, so the
   // stored photo's lightness is read by each common one too, and one that reproduces the copy's
@@ -373,6 +463,7 @@ function agreementOnce(
       overlap,
       lighter: 0,
       darker: 0,
+      brightened: 1,
     };
   const m = inside;
   const cov = sxy / m - (sx / m) * (sy / m);
@@ -468,6 +559,7 @@ function agreementOnce(
       },
     ),
     overlap,
+    brightened: brighter,
   };
 }
 

@@ -302,6 +302,7 @@ function verifyOne(q: Features, qThumb: Thumb, s: PhotoPrint, mirrored: boolean)
     coarseChroma: null,
     coarseLuma: 255,
   };
+  cornerFits.set(verdict, sim);
   if (inliers < MIN_INLIERS || spread < MIN_SPREAD) return verdict;
   const box = storedBox(s.thumb);
   const passes = (a: Agreement) =>
@@ -375,8 +376,14 @@ export function verifySamePhoto(query: QueryPrint, stored: PhotoPrint): Verdict 
   const turns = [straight, flipped]
     .filter((v) => v.inliers >= BOX_TURN_MIN_INLIERS && Math.abs(v.rotation) >= 1 && Math.abs(v.rotation) <= BOX_MAX_TURN)
     .map((v) => ({ mirrored: v.mirrored, degrees: v.rotation }));
-  return verifyByBoxes(query, stored, turns) ?? best;
+  const fits = [straight, flipped]
+    .filter((v) => v.inliers >= BOX_TURN_MIN_INLIERS && Math.abs(v.rotation) <= BOX_MAX_TURN && cornerFits.has(v))
+    .map((v) => ({ mirrored: v.mirrored, sim: cornerFits.get(v)!, degrees: v.rotation, scale: v.scale }));
+  return verifyByBoxes(query, stored, turns, fits) ?? best;
 }
+
+/** The transform each orientation's corners agreed on (for the box fallback), kept beside its verdict. */
+const cornerFits = new WeakMap<Verdict, Similarity>();
 
 /**
  * The objects' boxes are laid over only when the corners could not judge: fewer consistent
@@ -397,6 +404,14 @@ const BOX_MAX_CORNER_INLIERS = DRAWN_MIN_INLIERS;
  */
 const BOX_TURN_MIN_INLIERS = 2;
 const BOX_MAX_TURN = 6;
+/**
+ * The few corners' own transform is laid over too when its scale is within this factor (log) of
+ * the boxes': a box peeled from a thumb is a pixel off at a side, and on a product ~10 stored
+ * pixels across that is a misplacement the 3 × 3 luma sees (1155's padded copy, 4 corners at
+ * scale 1.23: the boxes' placement 3 × 3 luma 12.8, the corners' 3.1; 1154's screenshot, 4 at
+ * 2.23 against the boxes' 2.17: 7.7 and 7.2, against 7).
+ */
+const BOX_FIT_MAX_SCALE = 0.05;
 /** Stricter overlay limits for a match that rests on the object's box alone (no corners to confirm it). */
 const BOX_MIN_EDGE_AGREEMENT = 0.8;
 const BOX_MAX_DIFFERENCE = 7;
@@ -428,7 +443,12 @@ const boxNearMiss = (g: Agreement) =>
  * the angle of the few corners that agreed, if any: `turns`) and must agree everywhere, edges,
  * colour and lightness, by stricter limits than a match the corners confirm.
  */
-function verifyByBoxes(query: QueryPrint, stored: PhotoPrint, turns: Array<{ mirrored: boolean; degrees: number }>): Verdict | null {
+function verifyByBoxes(
+  query: QueryPrint,
+  stored: PhotoPrint,
+  turns: Array<{ mirrored: boolean; degrees: number }>,
+  fits: Array<{ mirrored: boolean; sim: Similarity; degrees: number; scale: number }>,
+): Verdict | null {
   const sb = storedBox(stored.thumb);
   const ks = stored.features.width / stored.thumb.w; // stored thumb pixel → feature frame
   const cx = ((sb.x0 + sb.x1) / 2) * ks;
@@ -474,11 +494,15 @@ function verifyByBoxes(query: QueryPrint, stored: PhotoPrint, turns: Array<{ mir
       // Unturned, then turned by the corners' angle about the boxes' centres, at the scale the
       // boxes give (a turned rectangle's box grows by up to 9 % at 5°, a round product's not at
       // all: left to the search of 3 % either way in boxOverlay; 1012's copy verifies at 1.04).
-      for (const degrees of [0, ...turns.filter((t) => t.mirrored === mirrored).map((t) => t.degrees)]) {
+      const placements = [0, ...turns.filter((t) => t.mirrored === mirrored).map((t) => t.degrees)].map((degrees) => {
         const theta = (degrees * Math.PI) / 180;
         const c = a * Math.cos(theta);
         const d = a * Math.sin(theta);
-        const sim: Similarity = { a: c, b: d, tx: cx - (c * qcx - d * qcy), ty: cy - (d * qcx + c * qcy) };
+        return { degrees, scale: a, sim: { a: c, b: d, tx: cx - (c * qcx - d * qcy), ty: cy - (d * qcx + c * qcy) } };
+      });
+      // The corners' own transform, if the boxes confirm its scale.
+      for (const f of fits) if (f.mirrored === mirrored && Math.abs(Math.log(f.scale / a)) <= BOX_FIT_MAX_SCALE) placements.push(f);
+      for (const { degrees, scale, sim } of placements) {
         const agree = boxOverlay(thumb, query.features.width, stored, sb, sim);
         if (agree)
           return {
@@ -487,7 +511,7 @@ function verifyByBoxes(query: QueryPrint, stored: PhotoPrint, turns: Array<{ mir
             matches: 0,
             mirrored,
             rotation: degrees,
-            scale: Math.round(a * 100) / 100,
+            scale: Math.round(scale * 100) / 100,
             edges: Math.round(agree.edges * 1000) / 1000,
             chroma: agree.chroma === null ? null : Math.round(agree.chroma * 10) / 10,
             luma: Math.round(agree.luma * 10) / 10,
