@@ -74,8 +74,9 @@ describe('outside population', () => {
   it('holds the level measured on the outside draws (no regression)', { timeout: 600_000 }, () => {
     const r = measured();
     for (const d of r.draws) expect(d.abusers).toBeGreaterThan(K);
-    // Measured with model v13 (a poor postal service): p@30 1.000 mean / 1.000 worst, R-precision
-    // 0.794 / 0.767, unlucky-or-new share 1.7 % / 2.1 % (v9: 1.000 / 1.000, 0.769 / 0.733, 2.4 % /
+    // Measured with model v14 (a sign weighed by the buyer's own orders): p@30 1.000 mean / 1.000
+    // worst, R-precision 0.828 / 0.802, unlucky-or-new share 1.3 % / 2.1 % (v13: 0.794 / 0.767,
+    // 1.7 % / 2.1 %; v9: 1.000 / 1.000, 0.769 / 0.733, 2.4 % /
     // 3.2 %; v8: 0.989 / 0.967, 0.748 / 0.715, 2.0 % / 2.9 %; see README, "Command line"). A model
     // change that falls below these levels fails.
     expect(r.worst.precisionAtK).toBeGreaterThanOrEqual(OUTSIDE_LEVEL.worstPrecision);
@@ -98,4 +99,4 @@ describe('outside population', () => {
 });
 
 /** The adopted model's outside figures at this size, less a margin of about two abusers a draw. */
-const OUTSIDE_LEVEL = { worstPrecision: 0.95, meanR: 0.775, worstR: 0.745, worstShare: 0.04 };
+const OUTSIDE_LEVEL = { worstPrecision: 0.95, meanR: 0.81, worstR: 0.78, worstShare: 0.04 };

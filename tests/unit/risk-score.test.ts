@@ -16,6 +16,7 @@ import {
   linkedNeighbours,
   phashDistance,
   rescoreAll,
+  signVolume,
   type BuyerScore,
   type DisputeFact,
   type HistoryEvent,
@@ -104,20 +105,24 @@ describe('smoothing and minimum volume', () => {
   it('flags disputes on almost every order once there is volume, with a sentence a person can check', () => {
     const h = new History().account('B-1');
     for (let i = 0; i < 12; i++) h.order('B-1', T0 + i * 10 * DAY, { dispute: i < 10 ? {} : undefined });
+    // The fitted coefficient of the dispute rate is 0 since model v14 (the opened rate carries it):
+    // the sentence is read with a coefficient of 4, the score with the fitted weights.
+    const weights = { ...FITTED_WEIGHTS, coef: { ...FITTED_WEIGHTS.coef, DISPUTE_RATE: 4 } };
     const r = h
-      .score()
+      .score({ priors: DEFAULT_PRIORS, weights })
       .get('B-1')!
       .reasons.find((x) => x.code === 'DISPUTE_RATE')!;
     expect(r.text).toMatch(
       /^disputes on almost every order: 10 disputes not decided for the buyer on 12 orders \(smoothed \d+ %\); platform 3\.0 %$/,
     );
-    // Since model v8 most of the weight is the opened-on-delivered rate's (the fit moved it there):
-    // the two together put the buyer at the single-reason cap or near it.
+    // Since model v8 most of the weight is the opened-on-delivered rate's (the fit moved it there),
+    // since model v14 all of it: that one reason puts the buyer near the single-reason cap.
     expect(r.weight).toBeGreaterThan(0.1);
     const s = h.score().get('B-1')!;
+    expect(s.reasons.find((x) => x.code === 'DISPUTE_RATE')).toBeUndefined();
     const opened = s.reasons.find((x) => x.code === 'OPENED_RATE')!;
     expect(opened.text).toBe('opened disputes on 10 of 12 delivered orders, won or not (smoothed 34 %; platform 4.0 %)');
-    expect(s.score).toBeGreaterThanOrEqual(55);
+    expect(s.score).toBeGreaterThanOrEqual(50);
   });
 
   it('smooths a short history towards the platform: fewer orders, lower weight for the same raw rate', () => {
@@ -180,7 +185,13 @@ describe('delivered versus lost', () => {
       return h.score().get('B')!;
     };
     expect(lost('buyer_won').score).toBe(0);
-    expect(codes(lost('seller_won'))).toEqual(expect.arrayContaining(['DISPUTE_RATE', 'LOST_DISPUTES']));
+    expect(codes(lost('seller_won'))).toContain('LOST_DISPUTES');
+    // Counted as a dispute held against the buyer too (the dispute rate's fitted coefficient is 0 since model v14).
+    const weights = { ...FITTED_WEIGHTS, coef: { ...FITTED_WEIGHTS.coef, DISPUTE_RATE: 4 } };
+    const h = new History().account('B');
+    for (let i = 0; i < 8; i++)
+      h.order('B', T0 + i * 15 * DAY, { delivered: false, dispute: { reason: 'not_received.no_tracking_info', outcome: 'seller_won' } });
+    expect(codes(h.score({ priors: DEFAULT_PRIORS, weights }).get('B'))).toEqual(expect.arrayContaining(['DISPUTE_RATE', 'LOST_DISPUTES']));
   });
 
   it('measures disputes on delivered parcels against a raised reference where the post loses parcels (model v13)', () => {
@@ -366,10 +377,13 @@ describe('links', () => {
       h.account('HOME', { address: ['ad-ring'] }, oldCreated).order('HOME', T0 + 5 * DAY);
       return h;
     };
-    const s = build(T0 - 700 * DAY).score();
+    // v13's link coefficient at a normal context (model v14 fits 5.91), so that the near accounts stay
+    // below the single-reason cap: what is measured is the discount.
+    const opts = { priors: DEFAULT_PRIORS, weights: { ...FITTED_WEIGHTS, low: { ...FITTED_WEIGHTS.low, LINKED_ACCOUNTS: 3.41 } } };
+    const s = build(T0 - 700 * DAY).score(opts);
     const link = (id: string) => s.get(id)!.reasons.find((r) => r.code === 'LINKED_ACCOUNTS');
     // The same accounts opened 50 days before the ring: counted like the young one.
-    const near = build(T0 - 90 * DAY).score();
+    const near = build(T0 - 90 * DAY).score(opts);
     const nearLink = (id: string) => near.get(id)!.reasons.find((r) => r.code === 'LINKED_ACCOUNTS')!;
     for (const id of ['OLD', 'CARD']) {
       expect(link(id)!.weight).toBeGreaterThan(0);
@@ -385,7 +399,7 @@ describe('links', () => {
     expect(nearLink('CARD').weight).toBeGreaterThan(link('YOUNG')!.weight); // the card is the ring's alone
     // Scored after every event (the link reasons the updates keep): the same reasons as from scratch.
     const h = build(T0 - 700 * DAY);
-    const incremental = h.scorer({ priors: DEFAULT_PRIORS, incremental: true });
+    const incremental = h.scorer({ ...opts, incremental: true });
     for (const id of ['OLD', 'CARD', 'YOUNG', 'HOME'])
       expect(incremental.store.buyer(id)!.scored!.reasons.find((r) => r.code === 'LINKED_ACCOUNTS')?.text).toBe(
         s.get(id)!.reasons.find((r) => r.code === 'LINKED_ACCOUNTS')?.text,
@@ -619,6 +633,28 @@ describe('signs of intent per dispute opened', () => {
     expect(x('B-many', 'REVIEW_THREAT')).toBeLessThan(0.15);
     expect(s.get('B-few')!.reasons.find((r) => r.code === 'REVIEW_THREAT')!.text).toMatch(/in 1 of 3 disputes opened/);
     expect(s.get('B-none')!.score).toBe(0);
+  });
+
+  it("need some volume of the buyer's own: a first order's sign counts at half (model v14)", () => {
+    // The same one off-platform request on the same day: a new account's only order, and the first of twenty.
+    const paypal = { messages: ['Pay me by PayPal and I will close the dispute.'] };
+    const h = new History().account('B-new').account('B-old');
+    h.order('B-new', T0, { dispute: paypal }).order('B-old', T0, { dispute: paypal });
+    for (let i = 1; i < 20; i++) h.order('B-old', T0 + i * 5 * DAY);
+    const scorer = h.scorer();
+    const x = (id: string) =>
+      behaviourFeatures(scorer.store.buyer(id)!, { asOf: scorer.asOf, priors: DEFAULT_PRIORS }).find((f) => f.code === 'OFF_PLATFORM')!.x;
+    expect(signVolume(1)).toBe(0.5);
+    expect(signVolume(20)).toBeCloseTo(20 / 21, 12);
+    expect(signVolume(1, 0)).toBe(1); // off
+    // One request in one dispute either way: only the volume factor tells them apart.
+    expect(x('B-new') / x('B-old')).toBeCloseTo(0.5 / (20 / 21), 9);
+    const s = h.score();
+    const text = (id: string) => s.get(id)!.reasons.find((r) => r.code === 'OFF_PLATFORM')!.text;
+    expect(text('B-new')).toMatch(/^asked to be paid off the platform in 1 of 1 dispute opened \(counted at 50 %: 1 order of their own\)/);
+    expect(text('B-old')).toMatch(/in 1 of 1 dispute opened/);
+    // At 95 % the sentence does not say so (only at nine orders or fewer).
+    expect(text('B-old')).not.toMatch(/counted at/);
   });
 });
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HistoryRecord } from '../../src-main/contract/history';
 import {
+  FITTED_WEIGHTS,
   HistoryScorer,
   MemoryRiskStore,
   RiskUpdater,
@@ -61,8 +62,11 @@ function history(plans: Plan[]): HistoryEvent[] {
   return out.sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
 }
 
+// The dispute rate is what these tests measure; its fitted coefficient is 0 since model v14 (the opened rate carries it).
+const WEIGHTS = { ...FITTED_WEIGHTS, coef: { ...FITTED_WEIGHTS.coef, DISPUTE_RATE: 4 } };
+
 function score(events: HistoryEvent[]) {
-  const s = new HistoryScorer({ priors: DEFAULT_PRIORS });
+  const s = new HistoryScorer({ priors: DEFAULT_PRIORS, weights: WEIGHTS });
   for (const e of events) expect(s.add(e)).toBeNull();
   return { scores: new Map(s.finish().map((x) => [x.accountId, x])), store: s.store };
 }

@@ -155,6 +155,15 @@ export function behaviourFeatures(buyer: BuyerAgg, ctx: ScoreContext): Feature[]
   return lazyFeatures(buyer, ctx).map(({ text, ...f }) => ({ ...f, text: text() }));
 }
 
+/**
+ * The share of a sign's per-dispute measure a buyer with `orders` orders keeps (model v14):
+ * orders / (orders + `signVolumeOrders`), so a new account's one tripped sign weighs less than the
+ * same sign of a buyer with a volume of their own.
+ */
+export function signVolume(orders: number, prior: number = RISK_MODEL.signVolumeOrders): number {
+  return prior > 0 ? Math.max(0, orders) / (Math.max(0, orders) + prior) : 1;
+}
+
 /** A feature whose sentence is built only when asked for (most features weigh too little to be shown). */
 type LazyFeature = Omit<Feature, 'text'> & { text: () => string };
 
@@ -248,11 +257,16 @@ function lazyFeatures(b: BuyerAgg, ctx: ScoreContext): LazyFeature[] {
   // platform's base rate of that sign, smoothed like the rates above: one threat among thirty
   // disputes with bad sellers is what frustration looks like, one among three is a pattern.
   const opened = w('disputes') + w('excused');
+  // Held towards nothing for a buyer of few orders (model v14, RISK_MODEL.signVolumeOrders).
+  const volume = signVolume(orders);
   const perDispute = (sign: keyof typeof M.signPerDispute, k: number) => {
     const p = M.signPerDispute[sign];
-    return Math.log((k + p.alpha) / (opened + p.alpha + p.beta) / (p.alpha / (p.alpha + p.beta)));
+    return Math.log((k + p.alpha) / (opened + p.alpha + p.beta) / (p.alpha / (p.alpha + p.beta))) * volume;
   };
-  const openedText = () => `of ${plural(n.disputes + n.excused, 'dispute', 'disputes')} opened`;
+  const openedText = () =>
+    `of ${plural(n.disputes + n.excused, 'dispute', 'disputes')} opened` +
+    // Said only where it moves the sign's weight a lot (nine orders or fewer), not on every reason.
+    (volume <= 0.9 ? ` (counted at ${Math.round(100 * volume)} %: ${plural(orders, 'order', 'orders')} of their own)` : '');
 
   // The same photo again and again, or the same photo as other accounts (weighed by how many share it).
   // Reuse is measured on the raw count of uses (one of them, the first, is no reuse: log(1 + uses − 1))

@@ -13,27 +13,27 @@
  */
 export const FITTED_WEIGHTS = {
   fittedOn:
-    'tuning seeds 1000–1008, 3000 buyers each (cli eval --fit --draws 9 --buyers 3000; model v10: reuse on the raw count scaled by its decay, a sign never weighing less at a higher context)',
-  bias: -7.082,
+    "tuning seeds 1000–1008, 3000 buyers each (cli eval --fit --seeds 1000-1008 --buyers 3000; model v14: a sign weighed by the buyer's orders / (orders + 1))",
+  bias: -7.16,
   coef: {
-    DISPUTE_RATE: 0.14,
-    OPENED_RATE: 6.492,
-    NOT_RECEIVED_DELIVERED: 1.616,
+    DISPUTE_RATE: 0,
+    OPENED_RATE: 6.508,
+    NOT_RECEIVED_DELIVERED: 1.665,
     VELOCITY: 0,
-    LOST_DISPUTES: 0.68,
-    REUSED_PHOTO: 17.374,
-    SHARED_PHOTO: 5.074,
-    REVIEW_THREAT: 4.491,
-    OFF_PLATFORM: 3.219,
-    LINKED_ACCOUNTS: 15.068,
+    LOST_DISPUTES: 0.729,
+    REUSED_PHOTO: 17.425,
+    SHARED_PHOTO: 5.607,
+    REVIEW_THREAT: 6.326,
+    OFF_PLATFORM: 4.132,
+    LINKED_ACCOUNTS: 11.703,
   },
   /** A sign of intent's coefficient when the buyer opens disputes on delivered parcels no more often than their context (score.ts `signContext`); never above `coef` (fit.ts). */
   low: {
-    NOT_RECEIVED_DELIVERED: 1.616,
-    SHARED_PHOTO: 2.585,
-    REVIEW_THREAT: 0.673,
-    OFF_PLATFORM: 1.279,
-    LINKED_ACCOUNTS: 3.41,
+    NOT_RECEIVED_DELIVERED: 1.665,
+    SHARED_PHOTO: 2.568,
+    REVIEW_THREAT: 0.347,
+    OFF_PLATFORM: 1.401,
+    LINKED_ACCOUNTS: 5.908,
   },
 } as const;
 
