@@ -44,7 +44,9 @@ export const COMMAND_HELP: Record<string, string> = {
   bench: `usage: cli bench [options]   (npm run bench)
   Measures speed and memory and prints JSON, each figure beside a raw baseline in the same run.
   --cases N              disputes imported (default 1000000)      --runs N            repetitions per figure
-  --sweep-cases N        cases whose defaults the sweep applies    --catch-up N        cases in the catch-up run
+  --sweep-cases N        defaults one sweep applies on the app's path (sweepApply), and as many on other
+                         cases in the main thread (sweepApplyInProcess): 2 × N cases (default 10000)
+  --catch-up N           cases in the catch-up run (default 100000; at most --cases − 2 × --sweep-cases)
   --catch-up-in-process  the catch-up in the main thread (as before its worker), for comparison
   --work-dir DIR / --keep   keep the files made                    --skip-baseline     no raw import baseline
   --skip-risk / --skip-evidence / --skip-audit / --skip-photo-match   leave a part out
