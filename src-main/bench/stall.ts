@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /**
  * The main thread's longest stall while some work runs, measured as the policy preview's is:
  * a 1 ms interval timer stands in for the window (it fires when the event loop is free, as
@@ -40,4 +41,13 @@ export async function withCpuSeconds<T>(work: () => Promise<T>): Promise<{ resul
 export async function idleStallFloor(ms: number): Promise<{ longestStallMs: number; ticks: number; seconds: number }> {
   const { longestStallMs, ticks } = await withStallMeter(() => new Promise<void>((ok) => setTimeout(ok, ms)));
   return { longestStallMs, ticks, seconds: ms / 1000 };
+}
+
+/** The main thread's time on a CPU in ms (Linux: the scheduler's exact count, /proc/self/schedstat); null elsewhere. */
+export function mainThreadCpuMs(): number | null {
+  try {
+    return Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return null;
+  }
 }

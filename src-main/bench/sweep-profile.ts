@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { checkpointOffThread, openDatabase } from '../db/connect';
-import { withStallMeter } from './stall';
+import { mainThreadCpuMs, withStallMeter } from './stall';
 import { ensurePolicy } from '../db/repos/policy';
 import { sweep } from '../app/sweep/sweep';
 import { claimAndRequestEvidence } from './setup-commands';
@@ -84,14 +84,8 @@ const exec = (BetterSqlite3.prototype as unknown as { exec: (s: string) => unkno
   }
 };
 
-/** The main thread's time on a CPU in ms (Linux: the scheduler's exact count); NaN elsewhere. */
-const mainOnCpu = () => {
-  try {
-    return Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[0]) / 1e6;
-  } catch {
-    return NaN;
-  }
-};
+/** The main thread's time on a CPU in ms; NaN elsewhere. */
+const mainOnCpu = () => mainThreadCpuMs() ?? NaN;
 
 function dump(title: string, per: number, wallMs: number, cpuMs: number, mainMs: number) {
   const rows = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms);

@@ -47,7 +47,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildRun } from '../bench/pg-import';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -55,7 +55,7 @@ import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { capturing, judgePlan, planOfFirstQuery } from '../bench/capture';
 import { calibrate, round, summarize } from '../bench/stats';
-import { withCpuSeconds, withStallMeter } from '../bench/stall';
+import { mainThreadCpuMs, withCpuSeconds, withStallMeter } from '../bench/stall';
 import { durableCommitFloor } from '../bench/durable-commit';
 import { claimAndRequestEvidence } from '../bench/setup-commands';
 import { checkpointOffThread, openDatabase, type Db } from '../db/connect';
@@ -538,15 +538,6 @@ async function benchSweepIdle(db: Db, raw: BetterSqlite3.Database, runs: number,
 
 // ---------------------------------------------------------------------------------------
 // sweepApply
-
-/** The main thread's time on a CPU in ms (Linux: the scheduler's exact count, /proc/self/schedstat); null elsewhere. */
-function mainThreadCpuMs(): number | null {
-  try {
-    return Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[0]) / 1e6;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * One sweep of `n` missed-evidence defaults, set up by the commands (claim + request evidence at
