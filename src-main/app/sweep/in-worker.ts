@@ -83,7 +83,7 @@ function runInWorker(
   now: number,
   opts: OffThreadOptions,
 ): Promise<SweepReport | 'cannot start'> {
-  const entry = tsWorkerEntry(import.meta.url, BUILT_ENTRY, SOURCE_ENTRY);
+  const entry = tsWorkerEntry(import.meta.url, BUILT_ENTRY, SOURCE_ENTRY, { bundle: true });
   if (!entry) return Promise.resolve(fallBack('no worker code found next to the application'));
   const checkpoints = file.checkpoints;
   const workerData: SweepWorkerData = {
