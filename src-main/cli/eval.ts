@@ -1,26 +1,27 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { evaluate, evaluateFamily, evaluateOutside, type EvalReport } from '../eval/evaluate';
-import { FIT_FAMILIES, FRESH_TEST_SEEDS, TEST_SEEDS, TUNING_SEEDS, seedsOf, type FitFamily } from '../eval/family';
+import { FIT_FAMILIES, FRESH2_TEST_SEEDS, FRESH_TEST_SEEDS, TEST_SEEDS, TUNING_SEEDS, seedsOf, type FitFamily } from '../eval/family';
 import { fitWeights } from '../eval/fit';
 import { FEATURE_CODES, type Weights } from '../engine/risk';
-import { OUTSIDE_FRESH_SEEDS, OUTSIDE_SEEDS, OUTSIDE_TUNING_SEEDS } from '../eval/outside';
+import { OUTSIDE_FRESH2_SEEDS, OUTSIDE_FRESH_SEEDS, OUTSIDE_SEEDS, OUTSIDE_TUNING_SEEDS } from '../eval/outside';
 import { generatePopulation } from '../eval/population';
 import { ArgError, intFlag, parseArgs, optionsOnly } from './args';
 
 /**
- * `eval [--set test|test-fresh|tuning|outside|outside-fresh|outside-tuning] [--draws N] [--seeds A-B] [--buyers N] [--k N] [--seed N] [--weights FILE] [--json] [--explain] [--write-history FILE]`:
+ * `eval [--set test|test-fresh|test-fresh2|tuning|outside|outside-fresh|outside-fresh2|outside-tuning] [--draws N] [--seeds A-B] [--buyers N] [--k N] [--seed N] [--weights FILE] [--json] [--explain] [--write-history FILE]`:
  * draws populations from the family (src-main/eval/family.ts; each seed its own mix and
  * adversarial variant), scores each the way `score` does, and prints one row per draw and
  * the mean and worst case of precision@k, R-precision and the share of unlucky or new honest
  * buyers in the top R, against the goals. `--set test` (default) reads the held-out seeds,
  * `--set tuning` the seeds used for fitting, `--set outside` the outside population (outside.ts), `--set outside-tuning`
  * its tuning draws (seeds 2000–2019: for diagnosis and trying changes; never the published figures), `--set test-fresh`
- * and `--set outside-fresh` second held-out sets (51000–51019, 81000–81004; session 24); `--seed N`
+ * and `--set outside-fresh` second held-out sets (51000–51019, 81000–81004; session 24), `--set test-fresh2` and
+ * `--set outside-fresh2` third ones (52000–52019, 82000–82004; session 26); `--seed N`
  * evaluates one population (JSON report).
  * Exit 0 either way (the table says whether the goals were met); `--write-history` also writes
  * the first draw in the `score` format, for `cli score`.
  */
-const USAGE = `usage: cli eval [--set test|test-fresh|tuning|outside|outside-fresh|outside-tuning] [--draws N] [--seeds A-B] [--buyers N] [--k N] [--seed N]
+const USAGE = `usage: cli eval [--set test|test-fresh|test-fresh2|tuning|outside|outside-fresh|outside-fresh2|outside-tuning] [--draws N] [--seeds A-B] [--buyers N] [--k N] [--seed N]
                 [--weights FILE] [--json] [--explain] [--write-history FILE]
        cli eval --fit [--draws N | --seeds A-B] [--buyers N] [--fit-family F] [--fit-outside-seeds A-B] [--fit-outside-buyers N]
                 [--fit-unlucky-weight W]
@@ -29,7 +30,8 @@ const USAGE = `usage: cli eval [--set test|test-fresh|tuning|outside|outside-fre
   --set test (default: the held-out seeds), tuning (the seeds the weights were fitted on) or outside
              (src-main/eval/outside.ts: a population written apart from the family, never tuned on), or
              outside-tuning (other draws of that population, seeds 2000–2019: to diagnose and try changes on);
-             test-fresh (seeds 51000–51019) and outside-fresh (81000–81004): second held-out sets, never tuned on
+             test-fresh (seeds 51000–51019) and outside-fresh (81000–81004): second held-out sets, never tuned on;
+             test-fresh2 (52000–52019) and outside-fresh2 (82000–82004): third ones, for the next candidate's one run
   --draws N  how many draws of the set (default: all 20 / 40 / 5); --seed N one family population as a JSON report
   --seeds A-B  the draws A to B of the set instead (within its seeds: e.g. --set outside-tuning --seeds 2010-2019,
              the half a fit on 2000–2009 did not see)
@@ -81,15 +83,19 @@ export async function runEval(args: string[]): Promise<void> {
   const ranges = {
     test: TEST_SEEDS,
     'test-fresh': FRESH_TEST_SEEDS,
+    'test-fresh2': FRESH2_TEST_SEEDS,
     tuning: TUNING_SEEDS,
     outside: OUTSIDE_SEEDS,
     'outside-fresh': OUTSIDE_FRESH_SEEDS,
+    'outside-fresh2': OUTSIDE_FRESH2_SEEDS,
     'outside-tuning': OUTSIDE_TUNING_SEEDS,
   } as const;
   if (!Object.hasOwn(ranges, set))
-    throw new ArgError(`--set must be test, test-fresh, tuning, outside, outside-fresh or outside-tuning, got ${set}`);
+    throw new ArgError(
+      `--set must be test, test-fresh, test-fresh2, tuning, outside, outside-fresh, outside-fresh2 or outside-tuning, got ${set}`,
+    );
   const range = ranges[set as keyof typeof ranges];
-  const outsideSet = set === 'outside' || set === 'outside-fresh' || set === 'outside-tuning';
+  const outsideSet = set.startsWith('outside');
   const seeds =
     flags.seed !== undefined
       ? [intFlag(flags.seed, 'seed', 0)]

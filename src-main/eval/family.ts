@@ -19,6 +19,11 @@ export const TEST_SEEDS = { from: 50_000, count: 20 } as const;
  * kept candidate is also measured on draws no one has looked at. Never tuned on, never fitted on.
  */
 export const FRESH_TEST_SEEDS = { from: 51_000, count: 20 } as const;
+/**
+ * A third held-out set (session 26): v14 was adopted after its one run on 51000–51019, so the next candidate is
+ * judged on draws no model has been measured on. Never tuned on, never fitted on.
+ */
+export const FRESH2_TEST_SEEDS = { from: 52_000, count: 20 } as const;
 
 export const seedsOf = (range: { from: number; count: number }, count = range.count): number[] =>
   Array.from({ length: Math.min(count, range.count) }, (_, i) => range.from + i);

@@ -36,6 +36,8 @@ import type { BuyerKind, BuyerTruth, Sign } from './population';
 export const OUTSIDE_SEEDS = { from: 80_000, count: 5 } as const;
 /** A second set of outside draws, held out like OUTSIDE_SEEDS (session 24: draws no earlier candidate was measured on). */
 export const OUTSIDE_FRESH_SEEDS = { from: 81_000, count: 5 } as const;
+/** A third set of outside draws (session 26), held out like the others: no model was measured on them before. */
+export const OUTSIDE_FRESH2_SEEDS = { from: 82_000, count: 5 } as const;
 /**
  * Other draws of the same population for diagnosis and for trying changes (`cli eval --set
  * outside-tuning`, `--explain`): what the published outside figures (OUTSIDE_SEEDS) must never be.

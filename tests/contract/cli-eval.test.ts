@@ -50,7 +50,20 @@ describe('cli eval --seeds, --weights, --fit-outside-seeds', () => {
       ['--fit', '--seeds', '1000-1001', '--fit-outside-seeds', '81000-81001'],
       '--fit-outside-seeds must lie within 2000–2019, got 81000-81001',
     ],
-    [['--set', 'fresh'], '--set must be test, test-fresh, tuning, outside, outside-fresh or outside-tuning, got fresh'],
+    // The third held-out sets (session 26) likewise: refused to the other sets' --seeds and to the fit.
+    [['--set', 'test-fresh2', '--seeds', '51000-51004'], '--seeds must lie within 52000–52019, got 51000-51004'],
+    [['--set', 'outside-fresh2', '--seeds', '82003-82005'], '--seeds must lie within 82000–82004, got 82003-82005'],
+    [['--set', 'test-fresh', '--seeds', '52000-52001'], '--seeds must lie within 51000–51019, got 52000-52001'],
+    [['--set', 'outside-fresh', '--seeds', '82000'], '--seeds must lie within 81000–81004, got 82000'],
+    [['--fit', '--seeds', '52000-52001'], '--seeds must lie within 1000–1039, got 52000-52001'],
+    [
+      ['--fit', '--seeds', '1000-1001', '--fit-outside-seeds', '82000-82001'],
+      '--fit-outside-seeds must lie within 2000–2019, got 82000-82001',
+    ],
+    [
+      ['--set', 'fresh'],
+      '--set must be test, test-fresh, test-fresh2, tuning, outside, outside-fresh, outside-fresh2 or outside-tuning, got fresh',
+    ],
   ])('refuses %j before measuring anything', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);

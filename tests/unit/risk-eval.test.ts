@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { HistoryRecord } from '../../src-main/contract/history';
 import { classifyBuyerMessage } from '../../src-main/engine/risk';
 import { TARGETS, evaluate, evaluateFamily } from '../../src-main/eval/evaluate';
-import { FRESH_TEST_SEEDS, TEST_SEEDS, TUNING_SEEDS, VARIANTS, drawBroadParams, drawParams, seedsOf } from '../../src-main/eval/family';
+import {
+  FRESH2_TEST_SEEDS,
+  FRESH_TEST_SEEDS,
+  TEST_SEEDS,
+  TUNING_SEEDS,
+  VARIANTS,
+  drawBroadParams,
+  drawParams,
+  seedsOf,
+} from '../../src-main/eval/family';
 import { generatePopulation } from '../../src-main/eval/population';
 
 /**
@@ -24,6 +33,10 @@ describe('evaluation family', () => {
     const fresh = seedsOf(FRESH_TEST_SEEDS);
     expect(fresh.some((s) => tuning.has(s) || test.includes(s))).toBe(false);
     expect(new Set(fresh.map((s) => drawParams(s).variant))).toEqual(new Set(VARIANTS));
+    // The third (session 26) overlaps none of them, and has every variant too.
+    const fresh2 = seedsOf(FRESH2_TEST_SEEDS);
+    expect(fresh2.some((s) => tuning.has(s) || test.includes(s) || fresh.includes(s))).toBe(false);
+    expect(new Set(fresh2.map((s) => drawParams(s).variant))).toEqual(new Set(VARIANTS));
   });
 
   it('generates the same valid history for the same seed, and a different mix for another', () => {
