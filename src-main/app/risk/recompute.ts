@@ -826,12 +826,16 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       // Every case's copy of its buyer's score (the queue's sort by risk): only those that changed are written.
       const caseScores = await syncAllCaseScores(tx);
       log(`case scores rewritten: ${caseScores}`);
-      await saveRiskModel(tx, {
-        priors,
-        fittedAt: opts.refit !== false ? asOf : model.fittedAt,
-        fittedBuyers: opts.refit !== false ? B.ids.length : model.fittedBuyers,
-        buyers: B.ids.length,
-      });
+      await saveRiskModel(
+        tx,
+        {
+          priors,
+          fittedAt: opts.refit !== false ? asOf : model.fittedAt,
+          fittedBuyers: opts.refit !== false ? B.ids.length : model.fittedBuyers,
+          buyers: B.ids.length,
+        },
+        { rescoredAll: true },
+      );
       log('buyer rows written');
       P.next('commit');
       return {
