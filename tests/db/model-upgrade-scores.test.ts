@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { importStream } from '../../src-main/app/intake/bulk-import';
 import { owedRecompute, settleOwedScores } from '../../src-main/app/risk/owed-scores';
 import { recomputeRisk } from '../../src-main/app/risk/recompute';
+import { riskFairness } from '../../src-main/app/risk/fairness';
 import { openDatabase, type Db } from '../../src-main/db/connect';
 import { scoresOwed } from '../../src-main/db/repos/bulk-load';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
@@ -132,12 +133,20 @@ describe.each(TARGETS)('scores of an older risk model on $name', ({ url }) => {
 
   it('nothing is owed at the running version, nor at a newer one; buyer rows without a model row are owed', async () => {
     const { db } = await staleDatabase(await url(), 40);
+    // What the analysts' screen says (the fairness monitor under the list) at each version.
+    expect((await riskFairness(db, NOW)).scoresModel).toEqual({
+      stored: OLD,
+      running: RISK_MODEL.version,
+      note: expect.stringContaining(`from risk model v${OLD} and are being rescored under v${RISK_MODEL.version}`),
+    });
     await sql`UPDATE risk_model SET model_version = ${RISK_MODEL.version}`.execute(db);
     expect(await owedRecompute(db)).toBeNull();
     expect(await settleOwedScores(db, NOW)).toBeNull();
+    expect((await riskFairness(db, NOW)).scoresModel).toEqual({ stored: RISK_MODEL.version, running: RISK_MODEL.version, note: null });
     // A desk not yet upgraded on a server an upgraded desk rescored: it does not rebuild them back.
     await sql`UPDATE risk_model SET model_version = ${RISK_MODEL.version + 1}`.execute(db);
     expect(await settleOwedScores(db, NOW)).toBeNull();
+    expect((await riskFairness(db, NOW)).scoresModel.note).toContain(`this desk runs v${RISK_MODEL.version}, so the buyers it updates`);
     await sql`DELETE FROM risk_model`.execute(db);
     expect(await owedRecompute(db)).toEqual({ kind: 'older model', stored: null, running: RISK_MODEL.version });
     expect(await settleOwedScores(db, NOW)).not.toBeNull();
