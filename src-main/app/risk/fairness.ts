@@ -32,6 +32,6 @@ async function scoresModel(db: Reader): Promise<FairnessView['scoresModel']> {
       ? null
       : stored > running
         ? `Scores were computed by risk model v${stored}; this desk runs v${running}, so the buyers it updates are scored by the older model until it is upgraded.`
-        : `Scores are from risk model v${stored} and are being rescored under v${running} (by a desk starting or an import); the list is refreshed once that is done.`;
+        : `Scores are from risk model v${stored} and are being rescored under v${running} (by a desk starting or an import); they all change at once when that commits.`;
   return { stored, running, note };
 }
