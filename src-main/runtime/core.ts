@@ -59,6 +59,8 @@ export interface CoreOptions {
   webhooks?: Omit<WebhookOptions, 'clock'>;
   /** The image analysis pool (default the shared one); tests pass one with a small queue to see it full. */
   evidenceAnalyzer?: Analyzer;
+  /** Where the start's long steps say how far they are (an owed recompute of every buyer); default console.info. */
+  onStartProgress?: (message: string) => void;
 }
 
 export interface Core extends CoreApi {
@@ -99,9 +101,11 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   checkpointOffThread(db);
   // Several desktops may open one empty server at once: exactly one of them creates version 1.
   await underStartupLock(db, () => ensurePolicy(db, clock.now()));
-  // A first load that died before scoring its buyers (db/repos/bulk-load.ts `markScoresOwed`):
-  // score them now, before the queue, the sweep or an import reads a score.
-  await settleOwedScores(db, clock.now());
+  // A first load that died before scoring its buyers (db/repos/bulk-load.ts `markScoresOwed`),
+  // or scores an older risk model computed (an upgraded desk): score every buyer now, before the
+  // queue, the sweep or an import reads a score. Long on a large database (a million buyers: a
+  // minute or more), so each phase is logged; the desk answers nothing meanwhile.
+  await settleOwedScores(db, clock.now(), opts.onStartProgress ?? ((message) => console.info(`[risk] ${message}`)));
   // The pool reconnects by itself; this notices when, so the deadline timer catches up.
   const health = watchHealth(db);
   const events = new EventEmitter();

@@ -12,8 +12,8 @@ import { importDisputes } from './intake';
 import { currentPolicy } from '../../db/repos/policy';
 import { checkedRecords } from './check-pool';
 import { noCheckTimings, type ImportProblem, type ImportRecord } from './check-line';
-import { deferIndexesIfEmpty, restoreDeferredIndexes, scoresOwed, withRelaxedCommits } from '../../db/repos/bulk-load';
-import { settleOwedScores } from '../risk/owed-scores';
+import { deferIndexesIfEmpty, restoreDeferredIndexes, withRelaxedCommits } from '../../db/repos/bulk-load';
+import { owedRecompute, settleOwedScores } from '../risk/owed-scores';
 
 export type { ImportProblem, ImportRecord } from './check-line';
 
@@ -99,7 +99,9 @@ export async function importStream(
     // A first load scores every buyer once at its end instead of batch by batch (a third of the
     // writing thread's time). So does any import while a first load's scores are still owed (one
     // that died, or another process's still running): the risk rows are not final until then.
-    const scoreLater = deferred || (await scoresOwed(db));
+    // And so does one into a database whose scores an older model computed: the recompute at its
+    // end rescores every buyer anyway, and per-batch updates would read the older rows meanwhile.
+    const scoreLater = deferred || (await owedRecompute(db)) !== null;
     const all = { ...opts, scoreLater };
     let summary: ImportSummary | undefined;
     try {

@@ -71,7 +71,9 @@ import {
  * (accounts, account_links, orders, cases, decisions, messages, evidence) and every buyer
  * scored as of one instant. It gives the same rows the per-event updates keep (a test checks
  * it on a generated population); it is how a changed model (weights, keywords) or an old
- * database gets its scores, and the nightly refresh of scores whose recent signals decayed.
+ * database gets its scores (paid by the first start or import after RISK_MODEL.version moves:
+ * owed-scores.ts; only this writes the model row's version), and the nightly refresh of scores
+ * whose recent signals decayed.
  *
  * Memory stays flat in the number of orders and disputes: each source table is read in keyset
  * pages and folded into per-buyer typed arrays (a few dozen bytes per buyer); photos and link
@@ -826,12 +828,16 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       // Every case's copy of its buyer's score (the queue's sort by risk): only those that changed are written.
       const caseScores = await syncAllCaseScores(tx);
       log(`case scores rewritten: ${caseScores}`);
-      await saveRiskModel(tx, {
-        priors,
-        fittedAt: opts.refit !== false ? asOf : model.fittedAt,
-        fittedBuyers: opts.refit !== false ? B.ids.length : model.fittedBuyers,
-        buyers: B.ids.length,
-      });
+      await saveRiskModel(
+        tx,
+        {
+          priors,
+          fittedAt: opts.refit !== false ? asOf : model.fittedAt,
+          fittedBuyers: opts.refit !== false ? B.ids.length : model.fittedBuyers,
+          buyers: B.ids.length,
+        },
+        { rescoredAll: true },
+      );
       log('buyer rows written');
       P.next('commit');
       return {

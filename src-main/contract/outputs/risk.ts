@@ -97,6 +97,12 @@ export const FairnessView = z.object({
   highScore: z.number().int(),
   /** The rule, in a sentence, for the screen. */
   rule: z.string(),
+  /**
+   * Which risk model computed the stored scores (the model row's version; null: no row yet)
+   * and which one this desk runs, with a sentence for the screen when they differ (a team's
+   * server rescored by a newer desk than this one), else null.
+   */
+  scoresModel: z.object({ stored: z.number().int().nullable(), running: z.number().int(), note: z.string().nullable() }),
 });
 export type FairnessView = z.output<typeof FairnessView>;
 

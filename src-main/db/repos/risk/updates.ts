@@ -58,7 +58,15 @@ export async function loadRiskModel(db: Reader): Promise<RiskModelState> {
   };
 }
 
-export async function saveRiskModel(db: WriteTx, m: RiskModelState): Promise<void> {
+/**
+ * Stores the model row. `rescoredAll`: the caller (the full recompute) has just rescored every
+ * buyer under the running model, so the row takes its version; the per-event updates rescore a
+ * few buyers and keep the stored version, else the first event after an upgrade would mark
+ * every older row as the new model's (settleOwedScores, app/risk/owed-scores.ts, reads it to
+ * know a recompute is owed). A row written for the first time takes the running version: the
+ * only rows then are the ones this transaction scored.
+ */
+export async function saveRiskModel(db: WriteTx, m: RiskModelState, opts: { rescoredAll: boolean }): Promise<void> {
   const row: Insertable<Database['risk_model']> = {
     id: MODEL_ID,
     model_version: RISK_MODEL.version,
@@ -67,11 +75,23 @@ export async function saveRiskModel(db: WriteTx, m: RiskModelState): Promise<voi
     fitted_buyers: m.fittedBuyers,
     buyers: m.buyers,
   };
+  const updated = ['priors', 'fitted_at', 'fitted_buyers', 'buyers'] as const;
   await db
     .insertInto('risk_model')
     .values(row)
-    .onConflict((oc) => oc.column('id').doUpdateSet(excludedOf(['model_version', 'priors', 'fitted_at', 'fitted_buyers', 'buyers'])))
+    .onConflict((oc) => oc.column('id').doUpdateSet(excludedOf(opts.rescoredAll ? ['model_version', ...updated] : updated)))
     .execute();
+}
+
+/** The model version every stored score was last rebuilt under (the full recompute's); null without a model row. */
+export async function storedRiskModelVersion(db: Reader): Promise<number | null> {
+  const row = await db.selectFrom('risk_model').select('model_version').where('id', '=', MODEL_ID).executeTakeFirst();
+  return row ? Number(row.model_version) : null;
+}
+
+/** True when any buyer has a stored risk row (scored by some model). */
+export async function anyBuyerRiskRow(db: Reader): Promise<boolean> {
+  return !!(await db.selectFrom('buyer_risk').select('buyer_id').limit(1).executeTakeFirst());
 }
 
 /** The sums one rate's empirical-Bayes fit needs (see BetaFitter), in one aggregate over buyer_risk's raw counts. */
@@ -266,7 +286,7 @@ export async function applyRiskEvents(
     model.fittedBuyers = model.buyers;
     model.fittedAt = now;
   }
-  await saveRiskModel(tx, model);
+  await saveRiskModel(tx, model, { rescoredAll: false });
   return scores;
 }
 

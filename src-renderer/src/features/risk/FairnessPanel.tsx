@@ -18,11 +18,17 @@ export function FairnessPanel({ active }: { active: boolean }) {
       </Text>
     );
   if (!q.data) return null;
-  const { groups, highScore, rule } = q.data;
+  const { groups, highScore, rule, scoresModel } = q.data;
   const flagged = groups.filter((g) => g.warnings.length > 0);
   return (
     <Paper withBorder radius="md" p="md" mt="lg" data-testid="fairness-panel">
       <Title order={5}>Fairness monitor</Title>
+      {/* Which model computed the scores, when it is not this desk's (a team upgrading its desks). */}
+      {scoresModel.note && (
+        <Alert color="gray" variant="light" mb="xs" p="xs" data-testid="fairness-model">
+          <Text fz="xs">{scoresModel.note}</Text>
+        </Alert>
+      )}
       <Text fz="xs" c="dimmed" mb="sm">
         {rule}
       </Text>
