@@ -13,12 +13,17 @@ import { recomputeRisk, type RecomputeReport } from './recompute';
  * cannot call the model, and the tools that open a file without reading scores (bench,
  * evidence gc, users) need not pay a recompute.
  */
-export async function settleOwedScores(db: Reader, asOf: number, onProgress?: (message: string) => void): Promise<RecomputeReport | null> {
+export async function settleOwedScores(
+  db: Reader,
+  asOf: number,
+  onProgress?: (message: string) => void,
+  betweenPages?: () => void,
+): Promise<RecomputeReport | null> {
   if (!(await scoresOwed(db))) return null;
   return inWriteTx(db, async (tx) => {
     // Read again under the write lock: another process may have paid it since.
     if (!(await scoresOwed(tx))) return null;
-    const report = await recomputeRisk(tx, { asOf, ...(onProgress ? { onProgress } : {}) });
+    const report = await recomputeRisk(tx, { asOf, ...(onProgress ? { onProgress } : {}), ...(betweenPages ? { betweenPages } : {}) });
     await clearScoresOwed(tx);
     return report;
   });
