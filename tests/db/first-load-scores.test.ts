@@ -64,8 +64,12 @@ describe('a first load scores its buyers once, at its end', () => {
       .map((r, i) => ({ line: 301 + i, value: { ...r.value, description: `${r.value.description} (again)` } }));
     const all = [...records, ...changed];
     const db = await openDatabase({ url: tempDb() });
-    const summary = await importStream(db, all, { now: NOW, batchSize: 40, onProblem: () => {} });
+    // The caller's heap bound runs between the batches and between the scoring's pages (cli/import.ts).
+    let pauses = 0;
+    const summary = await importStream(db, all, { now: NOW, batchSize: 40, onProblem: () => {}, betweenPages: () => pauses++ });
     expect(summary).toMatchObject({ created: 300, updated: 2 });
+    // 8 batches, and at least one page of each of the scoring's 8 paged reads.
+    expect(pauses).toBeGreaterThanOrEqual(8 + 8);
     expect(summary.scoring?.buyers).toBeGreaterThan(0);
     expect(await scoresOwed(db)).toBe(false);
     const mine = await scoredRows(db);

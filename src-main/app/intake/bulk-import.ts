@@ -51,6 +51,11 @@ export interface ImportOptions {
   onProblem(p: ImportProblem): void;
   /** Called after each committed batch with the number of lines read so far. */
   onProgress?(read: number): void;
+  /**
+   * Called after each committed batch and before each page of the end-of-load scoring: the points
+   * where what the last batch or page held is garbage, for the caller to bound its heap (cli/heap-bound.ts).
+   */
+  betweenPages?: () => void;
   /** Keep the ids of changed cases (for change notices); off for million-row imports. */
   collectIds?: boolean;
   /** Check workers (default: one per spare core, 1 to 3; 0: check lines on this thread). */
@@ -117,20 +122,20 @@ export async function importStream(
     // After the index build: the recompute reads orders along orders_by_buyer_delivery, which
     // the load deferred. Not in the `finally`: an import that failed leaves the marker, and the
     // next import or desk start pays it (a failing disk would fail the recompute too).
-    if (scoreLater) summary.scoring = await scoreAtEnd(db, opts.now, summary);
+    if (scoreLater) summary.scoring = await scoreAtEnd(db, opts.now, summary, opts.betweenPages);
     return summary;
   });
 }
 
 /** The owed recompute at the import's clock, timed (its CPU is this process's: it runs on this thread). */
-async function scoreAtEnd(db: Db, now: number, summary: ImportSummary): Promise<ImportSummary['scoring']> {
+async function scoreAtEnd(db: Db, now: number, summary: ImportSummary, betweenPages?: () => void): Promise<ImportSummary['scoring']> {
   const t0 = performance.now();
   // The load's WAL into the file first: the recompute reads every source table once, one long
   // transaction that could not checkpoint it. Timed with the scoring (scoreMs), not in its figures.
   await checkpointWal(db);
   const t1 = performance.now();
   const cpu0 = process.cpuUsage();
-  const report = await settleOwedScores(db, now);
+  const report = await settleOwedScores(db, now, undefined, betweenPages);
   summary.timings.scoreMs = Math.round(performance.now() - t0);
   if (!report) return null;
   const cpu = process.cpuUsage(cpu0);
@@ -201,6 +206,7 @@ async function importAll(
       if (opts.collectIds && o.result !== 'unchanged') summary.caseIds.push(o.id);
     });
     opts.onProgress?.(summary.read);
+    opts.betweenPages?.();
   };
 
   const check = noCheckTimings();

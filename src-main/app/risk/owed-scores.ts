@@ -46,7 +46,12 @@ export function owedSentence(owed: OwedRecompute): string {
  * cannot call the model, and the tools that open a file without reading scores (bench,
  * evidence gc, users) need not pay a recompute.
  */
-export async function settleOwedScores(db: Reader, asOf: number, onProgress?: (message: string) => void): Promise<RecomputeReport | null> {
+export async function settleOwedScores(
+  db: Reader,
+  asOf: number,
+  onProgress?: (message: string) => void,
+  betweenPages?: () => void,
+): Promise<RecomputeReport | null> {
   if (!(await owedRecompute(db))) return null;
   return inWriteTx(db, async (tx) => {
     // Read again once this transaction has the risk writers' turn (PostgreSQL's advisory lock;
@@ -56,7 +61,7 @@ export async function settleOwedScores(db: Reader, asOf: number, onProgress?: (m
     const owed = await owedRecompute(tx);
     if (!owed) return null;
     onProgress?.(owedSentence(owed));
-    const report = await recomputeRisk(tx, { asOf, ...(onProgress ? { onProgress } : {}) });
+    const report = await recomputeRisk(tx, { asOf, ...(onProgress ? { onProgress } : {}), ...(betweenPages ? { betweenPages } : {}) });
     await clearScoresOwed(tx);
     return report;
   });

@@ -87,6 +87,12 @@ export interface RecomputeOptions {
   refit?: boolean;
   /** Rows per page (default 5,000). */
   pageSize?: number;
+  /**
+   * Called before each page is read (every source's, every pass's): the previous page is garbage
+   * by then, so this is where a long job bounds its heap (cli/heap-bound.ts). The recompute's live
+   * data is a few dozen bytes a buyer; its pages' garbage is what grows the heap between collections.
+   */
+  betweenPages?: () => void;
   onProgress?: (message: string) => void;
 }
 
@@ -445,6 +451,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
   const asOf = opts.asOf;
   const page = opts.pageSize ?? 5_000;
   const log = opts.onProgress ?? (() => {});
+  const betweenPages = opts.betweenPages ?? (() => {});
   const P = new Phases('page cache');
   // Rebuilding the rows writes all over several large indexes: a bigger page cache for the duration.
   return withPageCache(db, 64, () =>
@@ -456,6 +463,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       // 1. Buyers.
       const B = new Buyers();
       for (let after = ''; ;) {
+        betweenPages();
         const rows = await buyerAccountsPage(tx, after, page);
         for (const r of rows) {
           B.grow();
@@ -476,6 +484,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       let orders = 0;
       {
         for (let after = ''; ;) {
+          betweenPages();
           const rows = await orderSumsPage(tx, asOf, after, page);
           for (const r of rows) {
             const i = idx(r.buyer_id);
@@ -499,6 +508,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       let disputes = 0;
       const casePage = Math.min(page, 2_000);
       for (let after = ''; ;) {
+        betweenPages();
         const rows = await disputeCasesPage(tx, after, casePage);
         if (!rows.length) break;
         const ids = rows.map((r) => r.id);
@@ -566,6 +576,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         // end inside a group: that group is read again at the start of the next page.
         for (const kind of ['address', 'device', 'payment']) {
           for (let from = '', inclusive = false; ;) {
+            betweenPages();
             const rows = await linkValuesPage(tx, kind, from, inclusive, page);
             if (!rows.length) break;
             const full = rows.length === page;
@@ -673,6 +684,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         let from = '';
         let inclusive = false;
         for (;;) {
+          betweenPages();
           const rows = await evidencePage(from, inclusive);
           if (!rows.length) break;
           const last = rows[rows.length - 1]!.sha256;
@@ -714,6 +726,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       const pairs = new BuyerSellerPairs(B.ids.length, orders, sellerIds);
       {
         const readRange = async (after: string | null, last: string | null) => {
+          betweenPages();
           for (const r of await P.part('read buyer-seller orders', () => buyerSellerOrderRows(tx, after, last)))
             pairs.order(idx(r.buyer_id), r.seller_id, r.delivery_status === 'delivered');
         };
@@ -798,6 +811,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         return { b, base: baseReasons(b, ctx) };
       };
       for (const ids of chunks(B.ids, MAX_IDS)) {
+        betweenPages();
         // The page's links: one range of the primary key (account_id, kind, value); ids are sorted.
         const links = await P.part('read links of buyers', () => linksOfAccountRange(tx, ids[0]!, ids[ids.length - 1]!));
         const linksOf = new Map<string, string[]>();
@@ -818,6 +832,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       }
       log(`buyers waiting for a later neighbour's base score: ${waiting.length}`);
       for (const page of chunks(waiting, MAX_IDS)) {
+        betweenPages();
         const rows = page.map((w) => {
           const { b, base } = scoreBase(w.i, w.links);
           return finish(b, w.i, base);
