@@ -282,10 +282,37 @@ function storedInNew(q: Thumb, kq: number, s: Thumb, ks: number, sim: Similarity
 }
 
 /**
+ * The new picture's luma resampled on the stored thumb's grid through the similarity (each
+ * stored pixel's place in it, clamped to the picture), so that both edge maps are taken by one
+ * operator at one scale.
+ */
+function resampledOnStored(q: Thumb, kq: number, s: Thumb, ks: number, sim: Similarity): Thumb {
+  const det = sim.a * sim.a + sim.b * sim.b;
+  const y = new Uint8Array(s.w * s.h);
+  for (let v = 0; v < s.h; v++)
+    for (let u = 0; u < s.w; u++) {
+      const bx = (u + 0.5) / ks - sim.tx;
+      const by = (v + 0.5) / ks - sim.ty;
+      const qx = Math.min(q.w - 1, Math.max(0, ((sim.a * bx + sim.b * by) / det) * kq - 0.5));
+      const qy = Math.min(q.h - 1, Math.max(0, ((-sim.b * bx + sim.a * by) / det) * kq - 0.5));
+      y[v * s.w + u] = Math.round(bilinear(q.y, q.w, q.h, qx, qy));
+    }
+  return { w: s.w, h: s.h, y, cb: y, cr: y };
+}
+
+/**
  * A difference of 3 × 3 luma averages (0–255, after the gain and offset, the nearest of the
  * new picture's 9 places) taken for ink in one picture and not in the other.
  */
 const INK_DIFFERENCE = 12;
+
+/**
+ * How far an edge spreads into an edge map: the Sobel's pixel and the 3 × 3 smoothing's (in
+ * stored pixels, on the grid both maps are taken on), and the bilinear sample's and the
+ * footprint blur's (in the new picture's pixels).
+ */
+const EDGE_FRAME_REACH = 2;
+const EDGE_FRAME_REACH_NEW = 1.5;
 
 export interface Agreement {
   /** Correlation of the two pictures' edge maps where they overlap (−1 … 1). */
@@ -392,12 +419,26 @@ function agreementOnce(
   const det = sim.a * sim.a + sim.b * sim.b;
   // A stored pixel averages an area of the photo; the new picture is sampled over the same
   // area (else a striped or dotted product aliases differently in the two and differs).
-  q = footprintAveraged(q, kq / (ks * Math.sqrt(det)));
+  const newPerStored = kq / (ks * Math.sqrt(det));
+  q = footprintAveraged(q, newPerStored);
   const bright = brightestChannel(q);
-  const eq = edges(q);
+  // The stored thumb has no edge at its own frame (its gradients are taken clamped there); a
+  // copy shown inside a frame (a phone screenshot, padding, a tilt's filled corners) has one
+  // where the photo meets the frame. Sampled for the stored pixels next to their frame, it
+  // reaches EDGE_FRAME_REACH stored pixels in, and further where a stored pixel covers fewer
+  // than two of the new picture's (a screenshot shows the photo at ~0.9 of the stored size).
+  // Those pixels are left out of the edge correlation (every other measure keeps them).
+  const frameReach = EDGE_FRAME_REACH + EDGE_FRAME_REACH_NEW / newPerStored;
+  const nearFrame = (u: number, v: number) => Math.min(u + 0.5, s.w - u - 0.5, v + 0.5, s.h - v - 0.5) < frameReach;
   const es = edges(s);
   // Where each stored pixel lands in the new picture (NaN: outside it, or left out).
   const { QX, QY } = storedInNew(q, kq, s, ks, sim);
+  // Both edge maps by one operator on one grid: the new picture's luma is first resampled where
+  // the stored pixels land. A print near the stored thumb's resolution (stripes or dots ~2
+  // stored pixels apart) has next to no gradient there (a central difference of a period-2
+  // pattern is 0) and strong ones on the larger new thumb: taken on each picture's own grid,
+  // the edge maps of a fine print disagreed on any copy, edited or not.
+  const eq = edges(resampledOnStored(q, kq, s, ks, sim));
   let sx = 0;
   let sy = 0;
   let sxx = 0;
@@ -405,6 +446,8 @@ function agreementOnce(
   let sxy = 0;
   let inside = 0;
   let ignored = 0;
+  /** Pixels in the edge correlation (`inside` less those near the stored frame). */
+  let compared = 0;
   // Luma of both at each overlapping pixel, for the gain and offset.
   let lq = 0;
   let ls = 0;
@@ -430,13 +473,16 @@ function agreementOnce(
         continue;
       }
       inside++;
-      const a = bilinear(eq, q.w, q.h, qx, qy);
-      const b = es[i]!;
-      sx += a;
-      sy += b;
-      sxx += a * a;
-      syy += b * b;
-      sxy += a * b;
+      if (!nearFrame(u, v)) {
+        const a = eq[i]!;
+        const b = es[i]!;
+        compared++;
+        sx += a;
+        sy += b;
+        sxx += a * a;
+        syy += b * b;
+        sxy += a * b;
+      }
       const yq = bilinear(q.y, q.w, q.h, qx, qy);
       lq += yq;
       ls += s.y[i]!;
@@ -466,9 +512,10 @@ function agreementOnce(
       brightened: 1,
     };
   const m = inside;
-  const cov = sxy / m - (sx / m) * (sy / m);
-  const vq = sxx / m - (sx / m) ** 2;
-  const vs = syy / m - (sy / m) ** 2;
+  const e = Math.max(1, compared);
+  const cov = sxy / e - (sx / e) * (sy / e);
+  const vq = sxx / e - (sx / e) ** 2;
+  const vs = syy / e - (sy / e) ** 2;
   // s ≈ gain · q + offset (a brighter or darker copy), the gain kept to what an edit does.
   const fit = (k: number, q1: number, s1: number, qq: number, qs: number) => {
     const varQ = qq / k - (q1 / k) ** 2;
