@@ -6,7 +6,7 @@ import { migrations } from '../../migrations';
 import { deferIndexesIfEmpty } from '../../src-main/db/repos/bulk-load';
 import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import { loadRiskModel } from '../../src-main/db/repos/risk/updates';
-import { riskSnapshot } from './risk-compare';
+import { riskSnapshot, RISK_TABLES } from './risk-compare';
 import { recomputeRisk } from '../../src-main/app/risk/recompute';
 import { tempSqliteFiles } from './temp-sqlite';
 
@@ -48,15 +48,7 @@ describe('bulk load into an empty SQLite database (deferred indexes)', () => {
     const { priors } = await loadRiskModel(empty);
     expect(await riskSnapshot(other, NOW, priors)).toEqual(await riskSnapshot(empty, NOW, priors));
     await recomputeRisk(other, { asOf: NOW });
-    for (const table of [
-      'buyer_risk',
-      'seller_risk',
-      'risk_disputes',
-      'risk_photos',
-      'risk_photo_uses',
-      'risk_link_groups',
-      'risk_model',
-    ]) {
+    for (const table of RISK_TABLES) {
       const rows = async (db: Db) => (await sql`SELECT * FROM ${sql.table(table)}`.execute(db)).rows.map((r) => JSON.stringify(r)).sort();
       expect(await rows(empty), table).toEqual(await rows(other));
     }

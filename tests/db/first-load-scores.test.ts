@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { importStream } from '../../src-main/app/intake/bulk-import';
 import { recomputeRisk } from '../../src-main/app/risk/recompute';
 import { settleOwedScores } from '../../src-main/app/risk/owed-scores';
-import { openDatabase, type Db } from '../../src-main/db/connect';
+import { openDatabase } from '../../src-main/db/connect';
 import { scoresOwed } from '../../src-main/db/repos/bulk-load';
 import { generateDemoDisputes } from '../../src-main/demo/demo-data';
+import { scoredRows } from './risk-compare';
 import { tempSqliteFiles } from './temp-sqlite';
 
 /**
@@ -16,21 +17,9 @@ import { tempSqliteFiles } from './temp-sqlite';
  * that dies mid-load or mid-recompute must leave the debt for the next import to pay.
  */
 const NOW = Date.parse('2026-03-10T00:00:00Z');
-const RISK_TABLES = ['buyer_risk', 'seller_risk', 'risk_disputes', 'risk_photos', 'risk_photo_uses', 'risk_link_groups', 'risk_model'];
 const tempDb = tempSqliteFiles('md-first-load-');
 const recordsOf = (cases: number, seed: number) =>
   [...generateDemoDisputes({ cases, now: NOW, seed })].map((value, i) => ({ line: i + 1, value }));
-
-/** Every row of every risk table and every case's score, each row as its JSON text, sorted. */
-async function scoredRows(db: Db): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  for (const table of RISK_TABLES)
-    out[table] = (await sql`SELECT * FROM ${sql.table(table)}`.execute(db)).rows.map((r) => JSON.stringify(r)).sort();
-  out.cases = (await sql<{ id: string; buyer_score: number }>`SELECT id, buyer_score FROM cases ORDER BY id`.execute(db)).rows.map((r) =>
-    JSON.stringify(r),
-  );
-  return out;
-}
 
 /** Main's way: the per-batch update throughout (nothing deferred), then the full recompute at `now`. */
 async function reference(records: ReturnType<typeof recordsOf>, batchSize: number): Promise<Record<string, string[]>> {

@@ -18,23 +18,30 @@ function freshSchemaUrl(base: string): string {
   return `${base}${base.includes('?') ? '&' : '?'}md_fresh=${process.pid}_${Date.now()}_${counter++}`;
 }
 
+let freshCount = 0;
+/** A new empty database of its own on the test server `base` points at, as a URL (so a second connection or process can open it). */
+export async function freshPgDatabaseUrl(base: string, unique = `${process.pid}_${Date.now()}_${freshCount++}`): Promise<string> {
+  const u = new URL(base);
+  const name = `md_test_${unique}`;
+  const pg = await import('pg');
+  const client = new (pg.default ?? pg).Client({ connectionString: u.toString() });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
 export async function openTestDb(url: string): Promise<Db> {
   if (url.includes('md_fresh=')) {
     const u = new URL(url);
-    const name = `md_test_${u.searchParams.get('md_fresh')}`;
+    const unique = u.searchParams.get('md_fresh')!;
     u.searchParams.delete('md_fresh');
-    const pg = await import('pg');
-    const client = new (pg.default ?? pg).Client({ connectionString: u.toString() });
-    await client.connect();
-    await client.query(`CREATE DATABASE ${name}`);
-    await client.end();
-    u.pathname = `/${name}`;
-    return openDatabase({ url: u.toString() });
+    return openDatabase({ url: await freshPgDatabaseUrl(u.toString(), unique) });
   }
   return openDatabase({ url });
 }
 
-/** A table's indexes, name -> definition as the catalogue keeps it (sqlite_master or pg_indexes). */
 export async function indexDefinitions(db: Db, table: string): Promise<Record<string, string>> {
   const { rows } =
     dialectOf(db) === 'sqlite'

@@ -17,6 +17,8 @@ import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import { RISK_MODEL } from '../../src-main/engine/risk';
 import { ManualClock } from '../../src-main/runtime/clock';
 import { openCore } from '../../src-main/runtime/core';
+import { freshPgDatabaseUrl } from './harness';
+import { scoredRows } from './risk-compare';
 import { tempSqliteFiles } from './temp-sqlite';
 
 /**
@@ -28,26 +30,11 @@ import { tempSqliteFiles } from './temp-sqlite';
  */
 const NOW = Date.parse('2026-03-10T00:00:00Z');
 const OLD = RISK_MODEL.version - 1;
-const RISK_TABLES = ['buyer_risk', 'seller_risk', 'risk_disputes', 'risk_photos', 'risk_photo_uses', 'risk_link_groups', 'risk_model'];
 const tempDb = tempSqliteFiles('md-model-upgrade-');
-
-let pgCounter = 0;
-/** A database of its own on the test server, by URL (a second connection can open it). */
-async function freshPgUrl(base: string): Promise<string> {
-  const u = new URL(base);
-  const name = `md_test_upgrade_${process.pid}_${Date.now()}_${pgCounter++}`;
-  const pg = await import('pg');
-  const client = new (pg.default ?? pg).Client({ connectionString: u.toString() });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 const TARGETS: Array<{ name: string; url: () => Promise<string> }> = [
   { name: 'sqlite', url: async () => tempDb() },
-  ...(process.env.TEST_DATABASE_URL ? [{ name: 'postgres', url: () => freshPgUrl(process.env.TEST_DATABASE_URL!) }] : []),
+  ...(process.env.TEST_DATABASE_URL ? [{ name: 'postgres', url: () => freshPgDatabaseUrl(process.env.TEST_DATABASE_URL!) }] : []),
 ];
 
 const dirs: string[] = [];
@@ -68,17 +55,6 @@ async function until(what: string, check: () => boolean): Promise<void> {
     if (i > 3000) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-/** Every row of every risk table and every case's score, each row as its JSON text, sorted. */
-async function scoredRows(db: Db): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  for (const table of RISK_TABLES)
-    out[table] = (await sql`SELECT * FROM ${sql.table(table)}`.execute(db)).rows.map((r) => JSON.stringify(r)).sort();
-  out.cases = (await sql<{ id: string; buyer_score: number }>`SELECT id, buyer_score FROM cases ORDER BY id`.execute(db)).rows.map((r) =>
-    JSON.stringify(r),
-  );
-  return out;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { buyerFromRow, sellerFromRow } from '../../src-main/db/repos/risk/rows';
+import { sql } from 'kysely';
 import type { Db } from '../../src-main/db/connect';
 import {
   COUNTERS,
@@ -94,4 +95,26 @@ export async function staleLinkReasons(db: Db, priors: Priors): Promise<string[]
     if (named(stored?.text) !== named(expected?.text)) out.push(b.id);
   }
   return out.sort();
+}
+
+/** The tables the fraud-pattern model writes (a recompute rebuilds every one). */
+export const RISK_TABLES = [
+  'buyer_risk',
+  'seller_risk',
+  'risk_disputes',
+  'risk_photos',
+  'risk_photo_uses',
+  'risk_link_groups',
+  'risk_model',
+];
+
+/** Every row of every risk table and every case's score, each row as its JSON text, sorted: equal exactly when stored byte for byte. */
+export async function scoredRows(db: Db): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const table of RISK_TABLES)
+    out[table] = (await sql`SELECT * FROM ${sql.table(table)}`.execute(db)).rows.map((r) => JSON.stringify(r)).sort();
+  out.cases = (await sql<{ id: string; buyer_score: number }>`SELECT id, buyer_score FROM cases ORDER BY id`.execute(db)).rows.map((r) =>
+    JSON.stringify(r),
+  );
+  return out;
 }
