@@ -116,6 +116,11 @@ export class EvidenceWorkers {
     return this.queue.waiting(lane);
   }
 
+  /** Workers started and ready for a job (busy or idle): the small lane's own, or the general ones. */
+  readyWorkers(kind: 'general' | 'small'): number {
+    return this.slots.filter((s) => s.ready && s.smallOnly === (kind === 'small')).length;
+  }
+
   /** How analysis runs now: in worker threads, or on the calling thread (fallback). */
   get mode(): 'workers' | 'in-process' {
     return this.inProcess ? 'in-process' : 'workers';

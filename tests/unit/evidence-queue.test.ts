@@ -70,6 +70,14 @@ describe('the worker pool under a flood of huge images', () => {
     // started). Cold, the race is the worker's start-up against a huge decode, and at a load
     // average of 25 (CI beside five other jobs) the start-up lost it: that is not what this checks.
     await pool.analyze(small, SNIFFED.jpg, { key: { source: 'desk', group: 'case-0' } });
+    // That first photo started both workers (the small lane's and a general one); under load (tsx
+    // translating their sources) one may still be starting when the photo is done. Waited for: a
+    // cold general worker leaves all N huge ones waiting, a cold small one races the huge decode,
+    // which is the start-up's race, not the lanes' order (seen once in CI at load ~10: 6 waiting).
+    for (let i = 0; pool.readyWorkers('general') < 1 || pool.readyWorkers('small') < 1; i++) {
+      if (i > 1500) throw new Error('the evidence workers did not start within 30 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const N = 6;
     const done: string[] = [];
     const feed = { source: 'feed-flood', group: 'case-1' };
