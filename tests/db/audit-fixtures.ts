@@ -14,6 +14,7 @@ import { openDatabase, type Db } from '../../src-main/db/connect';
 import { dialectOf } from '../../src-main/db/dialect';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { ManualClock } from '../../src-main/runtime/clock';
+import { freshPgDatabaseUrl } from './harness';
 
 /** Shared by the audit-chain, bounded-refusal and separation-of-duties tests (issue 14). */
 
@@ -90,15 +91,7 @@ export async function deskOn(db: Db, clock = new ManualClock(T0), others: Identi
  */
 export async function freshDatabaseUrl(dialect: 'sqlite' | 'postgres'): Promise<string> {
   if (dialect === 'sqlite') return join(mkdtempSync(join(tmpdir(), 'md-audit-')), 'desk.sqlite');
-  const base = new URL(process.env.TEST_DATABASE_URL!);
-  const name = `md_audit_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  const pg = await import('pg');
-  const client = new (pg.default ?? pg).Client({ connectionString: base.toString() });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  base.pathname = `/${name}`;
-  return base.toString();
+  return freshPgDatabaseUrl(process.env.TEST_DATABASE_URL!, `audit_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`);
 }
 
 export const openUrl = (url: string): Promise<Db> => openDatabase({ url });
