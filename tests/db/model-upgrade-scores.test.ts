@@ -9,6 +9,7 @@ import { owedRecompute, settleOwedScores } from '../../src-main/app/risk/owed-sc
 import { recomputeRisk } from '../../src-main/app/risk/recompute';
 import { riskFairness } from '../../src-main/app/risk/fairness';
 import { openDatabase, type Db } from '../../src-main/db/connect';
+import { listenForChanges, type RemoteChange } from '../../src-main/db/listen';
 import { scoresOwed } from '../../src-main/db/repos/bulk-load';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { applyRiskEvents, storedRiskModelVersion } from '../../src-main/db/repos/risk/updates';
@@ -76,7 +77,7 @@ async function staleDatabase(url: string, cases = 120): Promise<{ db: Db; fresh:
   return { db, fresh };
 }
 
-describe.each(TARGETS)('scores of an older risk model on $name', ({ url }) => {
+describe.each(TARGETS)('scores of an older risk model on $name', ({ name, url }) => {
   it('the desk’s start rescores every buyer once: every row a fresh recompute’s, the version the running one', async () => {
     const path = await url();
     const { db, fresh } = await staleDatabase(path);
@@ -179,6 +180,34 @@ describe.each(TARGETS)('scores of an older risk model on $name', ({ url }) => {
     expect(await scoredRows(db)).toEqual(fresh);
     await db.destroy();
   }, 120_000);
+
+  it.runIf(name === 'postgres')(
+    'a desk already running on the server is told to refresh everything when another desk’s rescore commits',
+    async () => {
+      const path = await url();
+      const { db, fresh } = await staleDatabase(path);
+      const got: RemoteChange[] = [];
+      const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+      const listener = listenForChanges(db, path, { now: () => NOW, deliver: (c) => got.push(c), log: quiet });
+      try {
+        await listener.ready;
+        got.length = 0; // only what the other desk's start sends
+        // Another process (another desk's origin) pays the debt, as its start does.
+        expect(await settleChild(path, {}).done).toBe('owed at start: yes\nrecomputed\n');
+        await until('the refresh-everything notice', () => got.length > 0);
+        expect(got).toEqual([null]);
+        expect(await scoredRows(db)).toEqual(fresh);
+        // Nothing owed any more: a second start sends nothing.
+        expect(await settleChild(path, {}).done).toBe('owed at start: no\nnothing owed\n');
+        await new Promise((r) => setTimeout(r, 500));
+        expect(got).toEqual([null]);
+      } finally {
+        await listener.close();
+        await db.destroy();
+      }
+    },
+    120_000,
+  );
 
   it('an import into an older model’s scores rescores every buyer at its end, with the new disputes', async () => {
     const path = await url();

@@ -1,4 +1,5 @@
 import { clearScoresOwed, scoresOwed } from '../../db/repos/bulk-load';
+import { recordEverythingChanged } from '../../db/repos/changes';
 import { anyBuyerRiskRow, storedRiskModelVersion } from '../../db/repos/risk/updates';
 import { takeRiskTurn } from '../../db/repos/risk/turn';
 import { inWriteTx, type Reader } from '../../db/tx';
@@ -63,6 +64,10 @@ export async function settleOwedScores(
     onProgress?.(owedSentence(owed));
     const report = await recomputeRisk(tx, { asOf, ...(onProgress ? { onProgress } : {}), ...(betweenPages ? { betweenPages } : {}) });
     await clearScoresOwed(tx);
+    // Every case's score copy was rewritten: desks already running on a team's server (an older
+    // desk beside the upgraded one that paid this) refresh everything once it commits, instead of
+    // showing the old scores until each case's next change.
+    await recordEverythingChanged(tx, 'import', asOf); // a refresh-all notice carries no reason to the windows
     return report;
   });
 }

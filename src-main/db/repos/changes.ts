@@ -60,15 +60,32 @@ export async function recordChange(tx: WriteTx, caseIds: readonly string[], reas
 }
 
 /**
+ * Records that every case may have changed (a full rescore of every buyer rewrote each case's
+ * score copy): a change_log row without ids, which a listening desktop delivers as "refresh
+ * everything" (db/listen.ts), sent after the commit like recordChange's. PostgreSQL only.
+ */
+export async function recordEverythingChanged(tx: WriteTx, reason: ChangeReason, at: number): Promise<void> {
+  if (dialectOf(tx) === 'sqlite') return;
+  const parts = changeNoticeParts(null, reason, at, null);
+  if (!canNotifyAfterCommit(tx)) {
+    await sql`WITH ${parts.logged} SELECT ${parts.notified}`.execute(tx);
+    return;
+  }
+  const { rows } = await sql<{ seq: number }>`WITH ${parts.logged} SELECT seq FROM logged`.execute(tx);
+  notifyAfterCommit(tx, parts, rows[0]?.seq);
+}
+
+/**
  * recordChange's statement in parts, for a writer that folds it into its own statement
  * (take-next): the CTE `logged` (the change_log row, written only when the CTE named `onlyIf`
  * has a row, if given), the expression that sends the notice in the statement (`notified`,
  * for a transaction that cannot notify after its commit) and the notice's payload for a given
- * sequence (notifyAfterCommit). PostgreSQL only.
+ * sequence (notifyAfterCommit). `caseIds` null: every case. PostgreSQL only.
  */
-export function changeNoticeParts(caseIds: readonly string[], reason: ChangeReason, at: number, onlyIf: string | null) {
-  const unique = [...new Set(caseIds)];
-  const ids = unique.length <= MAX_IDS ? JSON.stringify(unique) : null;
+export function changeNoticeParts(caseIds: readonly string[] | null, reason: ChangeReason, at: number, onlyIf: string | null) {
+  // null: every case (recordEverythingChanged); too many ids are stored the same way.
+  const unique = caseIds && [...new Set(caseIds)];
+  const ids = unique && unique.length <= MAX_IDS ? JSON.stringify(unique) : null;
   const inPayload = ids !== null && ids.length <= MAX_PAYLOAD_IDS_CHARS ? ids : null;
   const values = sql`${ids}::text, ${reason}::text, ${changeOrigin}::text, ${at}::bigint`;
   const logged = sql`logged AS (
