@@ -682,6 +682,21 @@ describe('empirical-Bayes priors', () => {
     expect(prior.alpha + prior.beta).toBeLessThan(60);
   });
 
+  it('holds the strength within the bounds it is given (the "not received" prior, nrdPriorStrength)', () => {
+    // Identical buyers: no spread, so moments alone would trust the platform's rate without limit.
+    const same = new BetaFitter();
+    for (let i = 0; i < 200; i++) same.add(1, 20);
+    const capped = same.fit({ alpha: 1, beta: 1 }, { min: 30, max: 300 });
+    expect(capped.alpha + capped.beta).toBeCloseTo(300, 6);
+    expect(capped.alpha / (capped.alpha + capped.beta)).toBeCloseTo(0.05, 6);
+    // Buyers who differ wildly (none or all): moments say a weak prior; the floor holds it at 30.
+    const split = new BetaFitter();
+    for (let i = 0; i < 200; i++) split.add(i % 2 ? 20 : 0, 20);
+    const floored = split.fit({ alpha: 1, beta: 1 }, { min: 30, max: 300 });
+    expect(floored.alpha + floored.beta).toBeCloseTo(30, 6);
+    expect(split.fit({ alpha: 1, beta: 1 }).alpha + split.fit({ alpha: 1, beta: 1 }).beta).toBeCloseTo(10, 6);
+  });
+
   it('keeps the default prior until enough buyers were seen', () => {
     const f = new BetaFitter();
     for (let i = 0; i < 10; i++) f.add(1, 3);

@@ -123,6 +123,14 @@ export const RISK_MODEL = {
    * Chosen on the tuning draws (README, session 25).
    */
   signVolumeOrders: 1,
+  /**
+   * Bounds on the strength (α + β, in delivered orders) of the "not received" prior, which is
+   * fitted on each population by moments. Fitted freely it swings from 10 orders (a population
+   * whose abusers claim it, so buyers look different) to 1,000 (none claim it), so one porch
+   * theft among eleven parcels weighed three times as much in one draw as in the next, and the
+   * weights were fitted across that swing (README, session 26). min = max fixes it per platform.
+   */
+  nrdPriorStrength: { min: 10, max: 1000 },
   /** Priors used until enough of the population has been seen to fit them (empirical Bayes). */
   defaultPriors: {
     dispute: { alpha: 0.9, beta: 29.1 },

@@ -81,14 +81,14 @@ export class BetaFitter {
     for (const key of Object.keys(this.s) as Array<keyof RateSums>) this.s[key] += x[key];
   }
 
-  fit(fallback: BetaPrior): BetaPrior {
+  fit(fallback: BetaPrior, bounds: { min: number; max: number } = { min: MIN_STRENGTH, max: MAX_STRENGTH }): BetaPrior {
     const s = this.s;
     if (s.count < MIN_SAMPLE || s.n <= 0) return { ...fallback };
     const m = Math.min(0.999, Math.max(1e-4, s.k / s.n));
     const v = m * (1 - m);
     const spread = s.sampleK2N - 2 * m * s.sampleK + m * m * s.sampleN;
     const rho = s.sampleN > s.count ? (spread / v - s.count) / (s.sampleN - s.count) : 0;
-    const strength = rho > 0 ? Math.min(MAX_STRENGTH, Math.max(MIN_STRENGTH, 1 / rho - 1)) : MAX_STRENGTH;
+    const strength = rho > 0 ? Math.min(bounds.max, Math.max(bounds.min, 1 / rho - 1)) : bounds.max;
     return { alpha: m * strength, beta: (1 - m) * strength };
   }
 }
@@ -116,7 +116,7 @@ export class PriorsFitter {
   fit(): Priors {
     return {
       dispute: this.dispute.fit(DEFAULT_PRIORS.dispute),
-      nrd: this.nrd.fit(DEFAULT_PRIORS.nrd),
+      nrd: this.nrd.fit(DEFAULT_PRIORS.nrd, RISK_MODEL.nrdPriorStrength),
       lost: this.lost.fit(DEFAULT_PRIORS.lost),
       opened: this.opened.fit(DEFAULT_PRIORS.opened),
       fittedOn: this.buyers,
