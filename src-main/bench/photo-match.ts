@@ -79,6 +79,12 @@ export interface PhotoMatchOptions {
   /** Further products stored (and paired) but not edited. */
   distractors?: number;
   edits?: readonly PhotoEdit[];
+  /**
+   * Verify every unordered pair of distinct products (default true). false leaves
+   * `falseLinks.pairs` and `linked` at 0: for a caller that splits the edits over threads and
+   * has one of them measure the pairs (tests/fixtures/photo-match-threads.ts).
+   */
+  unrelatedPairs?: boolean;
   log?: (m: string) => void;
 }
 
@@ -155,7 +161,7 @@ export async function evaluatePhotoMatching(opts: PhotoMatchOptions): Promise<Ph
 
   let pairs = 0;
   let linked = 0;
-  for (let i = 0; i < total; i++)
+  for (let i = 0; i < total && opts.unrelatedPairs !== false; i++)
     for (let j = i + 1; j < total; j++) {
       pairs++;
       if (verifySamePhoto(originals[i]!.query, originals[j]!.stored).same) {

@@ -145,7 +145,19 @@ export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'
 /** axe-core's serious and critical findings on the page as shown now, one line each naming the rule and the first element. */
 export async function violations(page: Page, screen: string): Promise<string[]> {
   await page.waitForTimeout(300);
-  const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  // Only the violations are read, so axe is told so (resultTypes: the passes keep one node each
+  // instead of a serialised element and selector for every node that passed), and runs with
+  // axe.run in the page (legacy mode) instead of runPartial per frame + finishRun in a fresh blank
+  // page, which serialises every node of every result whatever resultTypes says. The desk has no
+  // iframes, so both find the same. Measured on the 3,000-case queue at 2560 × 1440 with three
+  // planted violations (load 14–27, 3 alternating rounds): 23.5 / 30.0 / 33.2 s per call before,
+  // 8.2 / 8.3 / 11.7 s after, the same violations (rule, impact, nodes, targets) each round.
+  // Note: options() replaces the run options, so it comes before withTags (which adds runOnly).
+  const result = await new AxeBuilder({ page })
+    .options({ resultTypes: ['violations'] })
+    .withTags(WCAG_TAGS)
+    .setLegacyMode()
+    .analyze();
   const size = page.viewportSize();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

@@ -1,13 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  evaluatePhotoMatching,
-  FALSE_LINK_GOAL,
-  photoMatchTable,
-  RECALL_GOAL,
-  type PhotoMatchReport,
-} from '../../src-main/bench/photo-match';
+import { FALSE_LINK_GOAL, photoMatchTable, RECALL_GOAL, type PhotoMatchReport } from '../../src-main/bench/photo-match';
 import { PHOTO_EDITS } from '../../src-main/bench/photo-set';
-import { demoPictureLinks } from '../fixtures/demo-pictures';
+import { photoMatchOnTwoThreads, type PhotoMatchThreadsResult } from '../fixtures/photo-match-threads';
 
 /**
  * Issue 15, item 4: photo matching judged on a held-out part of the generated product shots.
@@ -38,13 +32,26 @@ const goal = (name: string) => (SHORT_OF_GOAL.has(name) ? it.fails : it);
 const PRODUCTS = 20;
 const DISTRACTORS = 10;
 
+/**
+ * Both parts of this file (the held-out evaluation and the demo pictures' links) computed once,
+ * on two threads (fixtures/photo-match-threads.ts: vitest's one worker leaves the second core
+ * idle), started by whichever part asks first.
+ */
+let work: Promise<PhotoMatchThreadsResult> | undefined;
+const computed = () =>
+  (work ??= photoMatchOnTwoThreads({
+    products: PRODUCTS,
+    distractors: DISTRACTORS,
+    seedBase: 50_000,
+    // PHOTO_MATCH_LOG=1 prints the misses and the table (the figures the README quotes).
+    log: process.env.PHOTO_MATCH_LOG ? (m: string) => console.log(m) : undefined,
+  }));
+
 describe('photo matching on held-out product shots', () => {
   let report: PhotoMatchReport;
   beforeAll(async () => {
-    // PHOTO_MATCH_LOG=1 prints the misses and the table (the figures the README quotes).
-    const log = process.env.PHOTO_MATCH_LOG ? (m: string) => console.log(m) : undefined;
-    report = await evaluatePhotoMatching({ products: PRODUCTS, distractors: DISTRACTORS, seedBase: 50_000, log });
-    for (const line of log ? photoMatchTable(report) : []) log?.(line);
+    report = (await computed()).report;
+    for (const line of process.env.PHOTO_MATCH_LOG ? photoMatchTable(report) : []) console.log(line);
   }, 600_000);
 
   for (const edit of PHOTO_EDITS)
@@ -71,7 +78,7 @@ describe('photo matching on held-out product shots', () => {
  */
 describe("photo matching on the demo's own pictures", () => {
   it("links none of the evidence stories' unrelated pictures, and each copy the stories mean", async () => {
-    const r = await demoPictureLinks('story');
+    const r = (await computed()).demo.story;
     expect(r.pairs).toBeGreaterThanOrEqual(100);
     expect(r.falseLinks).toEqual([]);
     expect(r.missed).toEqual([]);
@@ -87,7 +94,7 @@ describe("photo matching on the demo's own pictures", () => {
    * (demo/marketplace/pictures.ts), none among the 60 photos of 30 simulated cases either (29 before).
    */
   it('links none of the simulated party photos to another', async () => {
-    const r = await demoPictureLinks('simulated');
+    const r = (await computed()).demo.simulated;
     expect(r.pairs).toBeGreaterThanOrEqual(100);
     expect(r.falseLinks).toEqual([]);
     expect(r.missed).toEqual([]);
