@@ -74,7 +74,7 @@ function literalMaker(names: string[]): (values: unknown[]) => unknown {
  * better-sqlite3 builds each row object by setting its properties one by one, which for a wide
  * row cost twice what reading it did (a buyer_risk row, 30 columns: 19–23 µs as objects, 9–12
  * as arrays made into literals; a cases row, 24 columns, 17–19 → 9–10 µs; CPU, 256-row reads,
- * issue 16 session 30). The raw mode is set and reset around the call: the statement cache is
+ * issue 16 session 27). The raw mode is set and reset around the call: the statement cache is
  * shared with kysely's driver, which expects objects.
  */
 function rowsOf<R>(stmt: BetterSqlite3.Statement, params: readonly unknown[]): R[] {
