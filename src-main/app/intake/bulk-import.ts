@@ -83,6 +83,14 @@ export interface ImportFiles {
 const IMPORT_PAGE_CACHE_MIB = 64;
 
 /**
+ * SQLite page cache while a first load's batches are written (its secondary indexes deferred:
+ * the batches append rows and look up primary keys); IMPORT_PAGE_CACHE_MIB comes back for the
+ * index build and the end-of-load scoring, which read every table. Smaller so that the load's
+ * own peak (the writer's heap, the check worker, this cache) stays further under the 400 MB goal.
+ */
+const FIRST_LOAD_PAGE_CACHE_MIB = 32;
+
+/**
  * Lines checked ahead of the writer, in batches. With one batch the writer sat idle for the
  * workers' replies 1.6–1.9 s of a 20,000-dispute import (most of it the workers' start); with
  * two, 1.2–1.5 s, for no change in peak RSS beyond noise (2,000 more lines in flight, ~4 MB of text).
@@ -99,8 +107,10 @@ export async function importStream(
   records: AsyncIterable<ImportRecord> | Iterable<ImportRecord>,
   opts: ImportOptions,
 ): Promise<ImportSummary> {
-  return withPageCache(db, IMPORT_PAGE_CACHE_MIB, async () => {
-    const deferred = opts.deferIndexes !== false && (await deferIndexesIfEmpty(db));
+  const deferred = opts.deferIndexes !== false && (await deferIndexesIfEmpty(db));
+  // A first load's batches with the smaller cache; what reads every table after them with the larger.
+  const afterLoad = <T>(work: () => Promise<T>) => (deferred ? withPageCache(db, IMPORT_PAGE_CACHE_MIB, work) : work());
+  return withPageCache(db, deferred ? FIRST_LOAD_PAGE_CACHE_MIB : IMPORT_PAGE_CACHE_MIB, async () => {
     // A first load scores every buyer once at its end instead of batch by batch (a third of the
     // writing thread's time). So does any import while a first load's scores are still owed (one
     // that died, or another process's still running): the risk rows are not final until then.
@@ -116,13 +126,13 @@ export async function importStream(
       summary = deferred ? await withRelaxedCommits(db, () => importAll(db, records, all)) : await importAll(db, records, all);
     } finally {
       const t0 = performance.now();
-      if (deferred) await restoreDeferredIndexes(db);
+      if (deferred) await afterLoad(() => restoreDeferredIndexes(db));
       if (summary) summary.timings.indexBuildMs = Math.round(performance.now() - t0);
     }
     // After the index build: the recompute reads orders along orders_by_buyer_delivery, which
     // the load deferred. Not in the `finally`: an import that failed leaves the marker, and the
     // next import or desk start pays it (a failing disk would fail the recompute too).
-    if (scoreLater) summary.scoring = await scoreAtEnd(db, opts.now, summary, opts.betweenPages);
+    if (scoreLater) summary.scoring = await afterLoad(() => scoreAtEnd(db, opts.now, summary, opts.betweenPages));
     return summary;
   });
 }
