@@ -50,13 +50,7 @@ export interface LoggedChange {
  */
 export async function recordChange(tx: WriteTx, caseIds: readonly string[], reason: ChangeReason, at: number): Promise<void> {
   if (!caseIds.length || dialectOf(tx) === 'sqlite') return;
-  const parts = changeNoticeParts(caseIds, reason, at, null);
-  if (!canNotifyAfterCommit(tx)) {
-    await sql`WITH ${parts.logged} SELECT ${parts.notified}`.execute(tx);
-    return;
-  }
-  const { rows } = await sql<{ seq: number }>`WITH ${parts.logged} SELECT seq FROM logged`.execute(tx);
-  notifyAfterCommit(tx, parts, rows[0]?.seq);
+  await logAndNotify(tx, changeNoticeParts(caseIds, reason, at, null));
 }
 
 /**
@@ -66,7 +60,11 @@ export async function recordChange(tx: WriteTx, caseIds: readonly string[], reas
  */
 export async function recordEverythingChanged(tx: WriteTx, reason: ChangeReason, at: number): Promise<void> {
   if (dialectOf(tx) === 'sqlite') return;
-  const parts = changeNoticeParts(null, reason, at, null);
+  await logAndNotify(tx, changeNoticeParts(null, reason, at, null));
+}
+
+/** Writes the change_log row and sends its notice after the commit (inside it for a transaction inWriteTx did not open). */
+async function logAndNotify(tx: WriteTx, parts: ReturnType<typeof changeNoticeParts>): Promise<void> {
   if (!canNotifyAfterCommit(tx)) {
     await sql`WITH ${parts.logged} SELECT ${parts.notified}`.execute(tx);
     return;
