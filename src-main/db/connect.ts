@@ -9,6 +9,7 @@ import { restoreDeferredIndexes } from './repos/bulk-load';
 import { markCopyCapable, poolWithCopy } from './copy';
 import { markSharedServer, probeNewConnection, resilientPool, underStartupLock } from './server';
 import { poolWithStallGuard } from './stall-guard';
+import { noticesSent } from './repos/changes';
 import { poolWithPrepared } from './prepared';
 import { poolWithPipelinedTx } from './pipelined-tx';
 import { registerSqliteHandle } from './compiled';
@@ -149,6 +150,9 @@ function withStatementCache(raw: BetterSqlite3.Database, beforeClose: () => void
   };
 }
 
+/** How long closing a PostgreSQL database waits for its last change notices to go out. */
+const NOTICES_ON_CLOSE_MS = 2_000;
+
 async function openPostgres(url: string): Promise<Db> {
   const pg = await import('pg');
   const { Pool, Client, types } = pg.default ?? pg;
@@ -161,6 +165,13 @@ async function openPostgres(url: string): Promise<Db> {
     probe: () => probeNewConnection(Client, url, 5_000),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Let the last commits' change notices out before closing (kysely refuses new statements
+  // from the moment destroy() starts, so the wait goes before it; bounded).
+  const destroy = db.destroy.bind(db);
+  db.destroy = async () => {
+    await noticesSent(db, NOTICES_ON_CLOSE_MS);
+    return destroy();
+  };
   markSharedServer(db);
   markCopyCapable(db);
   return db;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../src-main/db/connect';
+import { openDatabase, type Db } from '../../src-main/db/connect';
 import { dialectOf } from '../../src-main/db/dialect';
 import { listenForChanges, LISTEN_APPLICATION_NAME, type RemoteChange } from '../../src-main/db/listen';
 import {
@@ -202,6 +202,35 @@ describe.skipIf(!SERVER)('the change listener on a real server', () => {
       expect(heard).toHaveLength(1);
     } finally {
       await listener.close();
+      await ear.end();
+    }
+  });
+
+  it("a desk that closes its database right after a commit still sends that commit's notice", async () => {
+    const d = await openTestDb(DIALECTS.find((x) => x.name === 'postgres')!.url());
+    db = d;
+    const dbName = (await sql<{ n: string }>`SELECT current_database() AS n`.execute(d)).rows[0]!.n;
+    const dbUrl = new URL(SERVER!);
+    dbUrl.pathname = `/${dbName}`;
+    const pg = await import('pg');
+    const ear = new (pg.default ?? pg).Client({ connectionString: dbUrl.toString() });
+    const heard: Array<{ caseIds: string[] | null }> = [];
+    ear.on('notification', (m) => heard.push(JSON.parse(m.payload ?? 'null') as (typeof heard)[number]));
+    await ear.connect();
+    await ear.query(`LISTEN ${CHANGE_CHANNEL}`);
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+    try {
+      // A CLI command's shape: its own handle, one command, closed at once.
+      const closing = await openDatabase({ url: dbUrl.toString() });
+      await inWriteTx(closing, (tx) => recordChange(tx, ['Q-1'], 'command', HOUR));
+      await closing.destroy();
+      for (let i = 0; i < 40 && heard.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(heard.map((h) => h.caseIds)).toEqual([['Q-1']]);
+      expect(warnings.filter((w) => w.includes('[notices]'))).toEqual([]);
+    } finally {
+      console.warn = warn;
       await ear.end();
     }
   });

@@ -118,17 +118,21 @@ export function notifyAfterCommit(tx: WriteTx, parts: { payload(seq: number): st
  */
 class Notices {
   private queued: string[] = [];
-  private sending = false;
+  private sending: Promise<void> | null = null;
   private warnedAt = 0;
   constructor(private readonly db: Reader) {}
 
   send(payload: string): void {
     this.queued.push(payload);
-    if (!this.sending) void this.flush();
+    if (!this.sending) this.sending = this.flush();
+  }
+
+  /** Resolves once every queued notice went out (or failed): the pool must not close under them. */
+  sent(): Promise<void> {
+    return this.sending ?? Promise.resolve();
   }
 
   private async flush(): Promise<void> {
-    this.sending = true;
     try {
       while (this.queued.length) {
         const batch = this.queued.splice(0, NOTICES_PER_STATEMENT);
@@ -145,9 +149,23 @@ class Notices {
         }
       }
     } finally {
-      this.sending = false;
+      this.sending = null;
     }
   }
+}
+
+/**
+ * Waits (at most `withinMs`) for the notices `db` still has to send. A process that closes its
+ * database right after a commit (a CLI command, a desk quitting) would otherwise end the pool
+ * before the notice got a connection: the others would then learn of that change only from
+ * their log sweep, seconds later. Bounded, so a close never hangs on a server that went away.
+ */
+export async function noticesSent(db: object, withinMs: number): Promise<void> {
+  const notices = noticesByDb.get(db);
+  if (!notices) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([notices.sent(), new Promise<void>((resolve) => (timer = setTimeout(resolve, withinMs)))]);
+  clearTimeout(timer);
 }
 
 const NOTICES_PER_STATEMENT = 500;
