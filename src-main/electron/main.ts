@@ -9,6 +9,7 @@ import { listenForFeed } from '../transport/feed-http';
 import { registerIpcCarrier } from './ipc';
 import { installationSource } from './installation';
 import { contentTypeFor, resolveStaticFile } from '../transport/static-files';
+import { startingPage, type StartingProgress } from '../transport/starting-page';
 
 /**
  * Thin Electron glue: one window, the app:// protocol, the security settings of Electron's
@@ -20,6 +21,8 @@ const HOST = 'desk';
 /** Stored evidence files: evidence://file/<sha256>/<original|display|thumb> (app/evidence/serving.ts). */
 const EVIDENCE_SCHEME = 'evidence';
 const START_URL = `${SCHEME}://${HOST}/index.html`;
+/** What the window shows while the core opens (transport/starting-page.ts); no file behind it. */
+const STARTING_URL = `${SCHEME}://${HOST}/starting`;
 const DEMO_CASES = 120;
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -60,9 +63,14 @@ const isOwnPage = (frame: WebFrameMain): boolean => {
   }
 };
 
-function serveRenderer(): void {
+function serveRenderer(starting: StartingProgress): void {
   protocol.handle(SCHEME, async (request) => {
     const url = new URL(request.url);
+    if (url.host === HOST && url.pathname === '/starting') {
+      return new Response(startingPage(starting), {
+        headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff' },
+      });
+    }
     const found = url.host === HOST ? await resolveStaticFile(rendererDir, url.pathname) : null;
     if (!found) return new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain' } });
     return new Response(await readFile(found.file), {
@@ -117,7 +125,7 @@ function lockDown(): void {
   session.defaultSession.setPermissionCheckHandler(() => false);
 }
 
-function createWindow(): BrowserWindow {
+function createWindow(url = START_URL): BrowserWindow {
   const win = new BrowserWindow({
     width: 1440,
     height: 900,
@@ -139,7 +147,7 @@ function createWindow(): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
-  void win.loadURL(START_URL);
+  void win.loadURL(url);
   return win;
 }
 
@@ -162,13 +170,23 @@ async function offerDemo(core: Awaited<ReturnType<typeof openCore>>): Promise<bo
 
 async function start(): Promise<void> {
   lockDown();
-  serveRenderer();
+  const starting: StartingProgress = { startedAt: Date.now(), lines: [] };
+  serveRenderer(starting);
+  // The window opens at once on the starting page: an owed rescore of every buyer (after a model
+  // upgrade) takes a minute or more on a large database, and a desk with no window looks dead.
+  let win = createWindow(STARTING_URL);
+  const showProgress = (line: string) => {
+    console.info(`[risk] ${line}`);
+    starting.lines = [...starting.lines, line];
+    if (!win.isDestroyed()) void win.loadURL(STARTING_URL);
+  };
 
   // A shared PostgreSQL (DATABASE_URL) for teams, else the core's default embedded SQLite
   // file, <userData>/mediation-desk.sqlite.
   const core = await openCore({
     dataDir: app.getPath('userData'),
     databaseUrl: readConfig().databaseUrl,
+    onStartProgress: showProgress,
   });
   const demo = await offerDemo(core);
   // The marketplace's feed API (FEED.md) on its own listener: loopback unless the setting says otherwise.
@@ -199,7 +217,8 @@ async function start(): Promise<void> {
     core.sweepNow().catch((err: unknown) => console.error('[sweep] after resume failed', err));
   });
 
-  let win = createWindow();
+  if (win.isDestroyed()) win = createWindow();
+  else void win.loadURL(START_URL);
   // One window at a time (single-instance lock): its session is the one that may read files.
   serveEvidence(core, () => (win.isDestroyed() ? undefined : sessions.get(win.webContents.id)));
   app.on('second-instance', () => {
