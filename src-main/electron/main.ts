@@ -178,7 +178,8 @@ async function start(): Promise<void> {
   const showProgress = (line: string) => {
     console.info(`[risk] ${line}`);
     starting.lines = [...starting.lines, line];
-    if (!win.isDestroyed()) void win.loadURL(STARTING_URL);
+    // A load still under way is replaced (it rejects as aborted): only the newest line matters.
+    if (!win.isDestroyed()) win.loadURL(STARTING_URL).catch(() => undefined);
   };
 
   // A shared PostgreSQL (DATABASE_URL) for teams, else the core's default embedded SQLite
