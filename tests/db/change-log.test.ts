@@ -152,7 +152,8 @@ describe.skipIf(!SERVER)('the change listener on a real server', () => {
     }
   });
 
-  it('notifies once the transaction committed, never for a rollback; a change whose notice never came is read from the log', async () => {
+  /** A fresh PostgreSQL database (kept in `db`) and a plain client LISTENing on its change channel. */
+  async function withEar() {
     const d = await openTestDb(DIALECTS.find((x) => x.name === 'postgres')!.url());
     db = d;
     const dbName = (await sql<{ n: string }>`SELECT current_database() AS n`.execute(d)).rows[0]!.n;
@@ -160,10 +161,15 @@ describe.skipIf(!SERVER)('the change listener on a real server', () => {
     dbUrl.pathname = `/${dbName}`;
     const pg = await import('pg');
     const ear = new (pg.default ?? pg).Client({ connectionString: dbUrl.toString() });
-    const heard: Array<{ seq: number; origin: string; caseIds: string[] | null }> = [];
+    const heard: Array<{ seq: number; origin: string; reason: string; caseIds: string[] | null }> = [];
     ear.on('notification', (m) => heard.push(JSON.parse(m.payload ?? 'null') as (typeof heard)[number]));
     await ear.connect();
     await ear.query(`LISTEN ${CHANGE_CHANNEL}`);
+    return { d, dbUrl, ear, heard };
+  }
+
+  it('notifies once the transaction committed, never for a rollback; a change whose notice never came is read from the log', async () => {
+    const { d, dbUrl, ear, heard } = await withEar();
     const got: RemoteChange[] = [];
     const listener = listenForChanges(d, dbUrl.toString(), { now: () => 100 * HOUR, deliver: (c) => got.push(c) });
     const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -207,17 +213,7 @@ describe.skipIf(!SERVER)('the change listener on a real server', () => {
   });
 
   it("a desk that closes its database right after a commit still sends that commit's notice", async () => {
-    const d = await openTestDb(DIALECTS.find((x) => x.name === 'postgres')!.url());
-    db = d;
-    const dbName = (await sql<{ n: string }>`SELECT current_database() AS n`.execute(d)).rows[0]!.n;
-    const dbUrl = new URL(SERVER!);
-    dbUrl.pathname = `/${dbName}`;
-    const pg = await import('pg');
-    const ear = new (pg.default ?? pg).Client({ connectionString: dbUrl.toString() });
-    const heard: Array<{ caseIds: string[] | null }> = [];
-    ear.on('notification', (m) => heard.push(JSON.parse(m.payload ?? 'null') as (typeof heard)[number]));
-    await ear.connect();
-    await ear.query(`LISTEN ${CHANGE_CHANNEL}`);
+    const { dbUrl, ear, heard } = await withEar();
     const warnings: string[] = [];
     const warn = console.warn;
     console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
