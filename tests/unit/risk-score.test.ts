@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BetaFitter,
   COUNTERS,
+  RISK_MODEL,
   DEFAULT_PRIORS,
   FITTED_WEIGHTS,
   HistoryScorer,
@@ -14,6 +15,7 @@ import {
   decay,
   decayFast,
   linkedNeighbours,
+  nrdSpreadShare,
   phashDistance,
   rescoreAll,
   signVolume,
@@ -162,6 +164,37 @@ describe('delivered versus lost', () => {
     // Model v8: the claims weigh by their own coefficient and the opened rate by its own (both shown).
     expect(r.weight).toBeGreaterThan(1);
     expect(codes(h.score().get('B-1'))).toContain('OPENED_RATE');
+  });
+
+  it('counts the claim as far as the population’s buyers differ in it, when nrdWeightBySpread is on (session 28)', () => {
+    const h = new History().account('B-1');
+    for (let i = 0; i < 12; i++)
+      h.order('B-1', T0 + i * 15 * DAY, { delivered: true, dispute: i === 0 ? { reason: 'not_received.no_tracking_info' } : undefined });
+    const nrd = (priors: typeof DEFAULT_PRIORS) =>
+      h
+        .score({ priors })
+        .get('B-1')!
+        .reasons.find((x) => x.code === 'NOT_RECEIVED_DELIVERED');
+    const spread = { ...DEFAULT_PRIORS, nrdSpread: 0.02 };
+    // Off by default: the spread changes nothing (v14's weight).
+    expect(RISK_MODEL.nrdWeightBySpread.full).toBe(0);
+    expect(nrdSpreadShare(spread)).toBe(1);
+    const full = nrd(spread)!;
+    expect(full).toEqual(nrd(DEFAULT_PRIORS));
+    const knob = RISK_MODEL.nrdWeightBySpread as { full: number };
+    knob.full = 0.05;
+    try {
+      expect(nrdSpreadShare(spread)).toBeCloseTo(0.4, 12);
+      expect(nrdSpreadShare(DEFAULT_PRIORS)).toBe(1); // no spread known (defaults, priors saved before it)
+      expect(nrdSpreadShare({ ...DEFAULT_PRIORS, nrdSpread: 0.3 })).toBe(1);
+      const part = nrd(spread)!;
+      expect(part.weight).toBeCloseTo(0.4 * full.weight, 1);
+      expect(part.text).toContain('(counted at 40 %: buyers here differ little in how often they make this claim)');
+      // No spread at all (nobody makes the claim more than chance would): the claim weighs nothing.
+      expect(nrd({ ...DEFAULT_PRIORS, nrdSpread: 0 })).toBeUndefined();
+    } finally {
+      knob.full = 0;
+    }
   });
 
   it('holds nothing against a buyer whose parcels really did not arrive', () => {
@@ -695,6 +728,19 @@ describe('empirical-Bayes priors', () => {
     const floored = split.fit({ alpha: 1, beta: 1 }, { min: 30, max: 300 });
     expect(floored.alpha + floored.beta).toBeCloseTo(30, 6);
     expect(split.fit({ alpha: 1, beta: 1 }).alpha + split.fit({ alpha: 1, beta: 1 }).beta).toBeCloseTo(10, 6);
+  });
+
+  it('measures how much buyers differ beyond chance (spread, the nrdSpread of the priors)', () => {
+    const same = new BetaFitter();
+    for (let i = 0; i < 200; i++) same.add(1, 20);
+    expect(same.spread()).toBe(0);
+    const split = new BetaFitter();
+    for (let i = 0; i < 200; i++) split.add(i % 2 ? 20 : 0, 20);
+    // ρ = 1 / (1 + strength): the unbounded moment fit's strength here is below the floor of 10.
+    expect(split.spread()!).toBeGreaterThan(1 / 11);
+    const few = new BetaFitter();
+    for (let i = 0; i < 10; i++) few.add(1, 3);
+    expect(few.spread()).toBeUndefined();
   });
 
   it('keeps the default prior until enough buyers were seen', () => {

@@ -131,6 +131,16 @@ export const RISK_MODEL = {
    * weights were fitted across that swing (README, session 26). min = max fixes it per platform.
    */
   nrdPriorStrength: { min: 10, max: 1000 },
+  /**
+   * The "not received" claim's weight follows the population (session 28): its feature is
+   * multiplied by min(1, ρ / `full`), ρ how much buyers differ in their "not received" rate beyond
+   * chance (priors.ts `nrdSpread`, fitted by moments on the population like the priors, no labels).
+   * Where abusers make the claim, buyers who make it often stand apart (ρ 0.07–0.33 on the tuning
+   * draws); where none do (the `avoid_nrd` draws) it is porch theft spread by chance (ρ 0) and says
+   * nothing. With the prior's strength fixed (`nrdPriorStrength`), this replaces its swing as what
+   * lets the model ignore the claim there. 0 turns it off (v14: the weight is the coefficient alone).
+   */
+  nrdWeightBySpread: { full: 0 },
   /** Priors used until enough of the population has been seen to fit them (empirical Bayes). */
   defaultPriors: {
     dispute: { alpha: 0.9, beta: 29.1 },

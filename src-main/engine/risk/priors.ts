@@ -16,6 +16,13 @@ export interface Priors {
   lost: BetaPrior;
   /** Disputes opened on delivered parcels, whatever the outcome, per delivered order (model v6; only its mean is used). */
   opened: BetaPrior;
+  /**
+   * How much buyers differ in their "not received" rate beyond chance: the moment fit's
+   * intra-class correlation ρ of that rate, before the strength bounds (0 when they differ no more
+   * than chance; absent: not fitted, or priors saved before session 28). Read by
+   * `RISK_MODEL.nrdWeightBySpread`.
+   */
+  nrdSpread?: number;
   /** Buyers the fit saw (0: the model's defaults). */
   fittedOn: number;
 }
@@ -81,13 +88,25 @@ export class BetaFitter {
     for (const key of Object.keys(this.s) as Array<keyof RateSums>) this.s[key] += x[key];
   }
 
+  /** The intra-class correlation ρ the fit uses (at least 0), or undefined when too few buyers were seen to fit. */
+  spread(): number | undefined {
+    const s = this.s;
+    if (s.count < MIN_SAMPLE || s.n <= 0) return undefined;
+    return Math.max(0, this.rho(Math.min(0.999, Math.max(1e-4, s.k / s.n))));
+  }
+
+  private rho(m: number): number {
+    const s = this.s;
+    const v = m * (1 - m);
+    const spread = s.sampleK2N - 2 * m * s.sampleK + m * m * s.sampleN;
+    return s.sampleN > s.count ? (spread / v - s.count) / (s.sampleN - s.count) : 0;
+  }
+
   fit(fallback: BetaPrior, bounds: { min: number; max: number } = { min: MIN_STRENGTH, max: MAX_STRENGTH }): BetaPrior {
     const s = this.s;
     if (s.count < MIN_SAMPLE || s.n <= 0) return { ...fallback };
     const m = Math.min(0.999, Math.max(1e-4, s.k / s.n));
-    const v = m * (1 - m);
-    const spread = s.sampleK2N - 2 * m * s.sampleK + m * m * s.sampleN;
-    const rho = s.sampleN > s.count ? (spread / v - s.count) / (s.sampleN - s.count) : 0;
+    const rho = this.rho(m);
     const strength = rho > 0 ? Math.min(bounds.max, Math.max(bounds.min, 1 / rho - 1)) : bounds.max;
     return { alpha: m * strength, beta: (1 - m) * strength };
   }
@@ -114,12 +133,19 @@ export class PriorsFitter {
   }
 
   fit(): Priors {
-    return {
-      dispute: this.dispute.fit(DEFAULT_PRIORS.dispute),
-      nrd: this.nrd.fit(DEFAULT_PRIORS.nrd, RISK_MODEL.nrdPriorStrength),
-      lost: this.lost.fit(DEFAULT_PRIORS.lost),
-      opened: this.opened.fit(DEFAULT_PRIORS.opened),
-      fittedOn: this.buyers,
-    };
+    return fitPriorsFrom(this, this.buyers);
   }
+}
+
+/** The priors from each rate's fitter (the in-memory fit and the store's SQL sums alike). */
+export function fitPriorsFrom(f: Pick<PriorsFitter, 'dispute' | 'nrd' | 'lost' | 'opened'>, buyers: number): Priors {
+  const nrdSpread = f.nrd.spread();
+  return {
+    dispute: f.dispute.fit(DEFAULT_PRIORS.dispute),
+    nrd: f.nrd.fit(DEFAULT_PRIORS.nrd, RISK_MODEL.nrdPriorStrength),
+    lost: f.lost.fit(DEFAULT_PRIORS.lost),
+    opened: f.opened.fit(DEFAULT_PRIORS.opened),
+    ...(nrdSpread !== undefined ? { nrdSpread } : {}),
+    fittedOn: buyers,
+  };
 }

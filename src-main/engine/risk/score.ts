@@ -164,6 +164,16 @@ export function signVolume(orders: number, prior: number = RISK_MODEL.signVolume
   return prior > 0 ? Math.max(0, orders) / (Math.max(0, orders) + prior) : 1;
 }
 
+/**
+ * The share of the "not received" feature a population gives it (session 28,
+ * `RISK_MODEL.nrdWeightBySpread`): min(1, ρ / full), ρ the priors' `nrdSpread`; 1 when the knob is
+ * off or the priors carry no spread (the defaults, priors saved before it).
+ */
+export function nrdSpreadShare(priors: Priors, full: number = RISK_MODEL.nrdWeightBySpread.full): number {
+  if (!(full > 0) || priors.nrdSpread === undefined) return 1;
+  return Math.max(0, Math.min(1, priors.nrdSpread / full));
+}
+
 /** A feature whose sentence is built only when asked for (most features weigh too little to be shown). */
 type LazyFeature = Omit<Feature, 'text'> & { text: () => string };
 
@@ -223,11 +233,14 @@ function lazyFeatures(b: BuyerAgg, ctx: ScoreContext): LazyFeature[] {
   if (n.nrd >= 1) {
     const platform = priorMean(priors.nrd);
     const rate = posteriorRate(priors.nrd, w('nrd'), w('delivered'));
+    // Counted as far as the population's buyers differ in the claim (RISK_MODEL.nrdWeightBySpread).
+    const share = nrdSpreadShare(priors);
     push(
       'NOT_RECEIVED_DELIVERED',
-      Math.log(rate / platform),
+      Math.log(rate / platform) * share,
       () =>
-        `${n.nrd} not-received ${n.nrd === 1 ? 'claim' : 'claims'} on ${plural(delivered, 'delivered order', 'delivered orders')}${platformText(platform, priors, '; ')}`,
+        `${n.nrd} not-received ${n.nrd === 1 ? 'claim' : 'claims'} on ${plural(delivered, 'delivered order', 'delivered orders')}${platformText(platform, priors, '; ')}` +
+        (share < 1 ? ` (counted at ${Math.round(100 * share)} %: buyers here differ little in how often they make this claim)` : ''),
     );
   }
 

@@ -3,6 +3,7 @@ import type { AccountLabel } from '../../../contract/domain';
 import {
   BetaFitter,
   DEFAULT_PRIORS,
+  fitPriorsFrom,
   RiskUpdater,
   rescoreBehaviour,
   rescoreLinks,
@@ -292,20 +293,14 @@ export async function applyRiskEvents(
 
 /** Empirical-Bayes priors fitted to every buyer's raw counts (four aggregates over buyer_risk). */
 export async function fitRiskPriors(db: Reader): Promise<Priors> {
-  const [dispute, nrd, lost] = [new BetaFitter(), new BetaFitter(), new BetaFitter()];
+  const [dispute, nrd, lost, opened] = [new BetaFitter(), new BetaFitter(), new BetaFitter(), new BetaFitter()];
   const d = await rateSums(db, 'n_disputes', 'n_orders');
   dispute.addSums(d);
   nrd.addSums(await rateSums(db, 'n_nrd', 'n_delivered'));
   lost.addSums(await rateSums(db, 'n_lost', 'n_decided'));
-  const opened = new BetaFitter();
   opened.addSums(await rateSums(db, 'n_opened_delivered', 'n_delivered'));
-  return {
-    dispute: dispute.fit(DEFAULT_PRIORS.dispute),
-    nrd: nrd.fit(DEFAULT_PRIORS.nrd),
-    lost: lost.fit(DEFAULT_PRIORS.lost),
-    opened: opened.fit(DEFAULT_PRIORS.opened),
-    fittedOn: d.buyers,
-  };
+  // The same fit as the full recompute's (the "not received" prior's bounds, its spread).
+  return fitPriorsFrom({ dispute, nrd, lost, opened }, d.buyers);
 }
 
 const OUTCOME_OF_DECISION: Record<string, RiskOutcome> = { full: 'buyer_won', return: 'buyer_won', partial: 'split', none: 'seller_won' };
