@@ -67,6 +67,8 @@ export function tsWorkerEntry(base: string, builtName: string, sourceRel: string
  * change starts it without building again. Built once per process and source.
  */
 const bundles = new Map<string, string | null>();
+/** Builds under way (tsWorkerEntryAsync), so that two callers at once build once. */
+const building = new Map<string, Promise<string | null>>();
 
 function bundledEntry(source: URL, tsxApi: string): URL | null {
   const path = fileURLToPath(source);
@@ -75,62 +77,122 @@ function bundledEntry(source: URL, tsxApi: string): URL | null {
   return file ? pathToFileURL(file) : null;
 }
 
+/**
+ * tsWorkerEntry for a caller that can wait: the same entry, but a bundle that must be built
+ * is built by esbuild's asynchronous `build` (its own process) while this thread goes on.
+ * buildSync blocks the calling thread for the whole build (~0.3–0.9 s, its worker thread
+ * waited for with Atomics.wait): on the main thread that was the window's longest stall in
+ * the first catch-up after any change of the sources (bench `sweepApply`, 177–400 ms).
+ */
+export async function tsWorkerEntryAsync(
+  base: string,
+  builtName: string,
+  sourceRel: string,
+  opts: { bundle?: boolean } = {},
+): Promise<TsWorkerEntry | null> {
+  const plain = tsWorkerEntry(base, builtName, sourceRel);
+  if (!opts.bundle || plain?.how !== 'tsx') return plain;
+  const path = fileURLToPath(new URL(sourceRel, base));
+  if (!bundles.has(path)) {
+    let build = building.get(path);
+    if (!build) {
+      build = buildBundleAsync(path, import.meta.resolve('tsx/esm/api'));
+      building.set(path, build);
+    }
+    const file = await build;
+    building.delete(path);
+    if (!bundles.has(path)) bundles.set(path, file);
+  }
+  const file = bundles.get(path);
+  return file ? { spec: pathToFileURL(file), options: {}, how: 'bundled' } : plain;
+}
+
 interface BundleIndex {
   file: string;
   inputs: Array<[string, number, number]>;
 }
 
+/** Where the bundle of `path` and its list of inputs go; null outside a project with node_modules. */
+function bundlePlace(path: string): { dir: string; index: string } | null {
+  let root = dirname(path);
+  while (!existsSync(join(root, 'node_modules'))) {
+    if (dirname(root) === root) return null;
+    root = dirname(root);
+  }
+  const dir = join(root, 'node_modules', '.cache', 'mediation-desk-workers');
+  return { dir, index: join(dir, `${createHash('sha256').update(path).digest('hex').slice(0, 16)}.json`) };
+}
+
+const stamp = (f: string): [string, number, number] => {
+  const st = statSync(f);
+  return [f, st.size, st.mtimeMs];
+};
+
+/** The bundle built before from these very inputs (same sizes and times), if any. */
+function reusable(index: string): string | null {
+  if (!existsSync(index)) return null;
+  const known = JSON.parse(readFileSync(index, 'utf8')) as BundleIndex;
+  const same = known.inputs.every(([f, size, mtime]) => {
+    try {
+      const [, s, m] = stamp(f);
+      return s === size && m === mtime;
+    } catch {
+      return false;
+    }
+  });
+  return same && existsSync(known.file) ? known.file : null;
+}
+
+const BUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  write: false,
+  metafile: true,
+  logLevel: 'silent',
+} as const;
+
+/** Writes the built text (named by its hash) and the list of its inputs; returns the file. */
+function keep(dir: string, index: string, text: string, inputs: string[]): string {
+  const file = join(dir, `worker-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
+  mkdirSync(dir, { recursive: true });
+  // Written aside then renamed: two processes building at once never start a half-written file.
+  const write = (to: string, body: string) => {
+    const tmp = `${to}.${process.pid}.tmp`;
+    writeFileSync(tmp, body);
+    renameSync(tmp, to);
+  };
+  if (!existsSync(file)) write(file, text);
+  write(index, JSON.stringify({ file, inputs: inputs.map((f) => stamp(resolve(f))) } satisfies BundleIndex));
+  return file;
+}
+
 function buildBundle(path: string, tsxApi: string): string | null {
   try {
-    let root = dirname(path);
-    while (!existsSync(join(root, 'node_modules'))) {
-      if (dirname(root) === root) return null;
-      root = dirname(root);
-    }
-    const dir = join(root, 'node_modules', '.cache', 'mediation-desk-workers');
-    const index = join(dir, `${createHash('sha256').update(path).digest('hex').slice(0, 16)}.json`);
-    const stamp = (f: string): [string, number, number] => {
-      const st = statSync(f);
-      return [f, st.size, st.mtimeMs];
-    };
-    // Built before from these very inputs (same sizes and times): reused.
-    if (existsSync(index)) {
-      const known = JSON.parse(readFileSync(index, 'utf8')) as BundleIndex;
-      const same = known.inputs.every(([f, size, mtime]) => {
-        try {
-          const [, s, m] = stamp(f);
-          return s === size && m === mtime;
-        } catch {
-          return false;
-        }
-      });
-      if (same && existsSync(known.file)) return known.file;
-    }
+    const place = bundlePlace(path);
+    if (!place) return null;
+    const known = reusable(place.index);
+    if (known) return known;
     const esbuild = createRequire(tsxApi)('esbuild') as typeof import('esbuild');
-    const out = esbuild.buildSync({
-      entryPoints: [path],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-    });
-    const text = out.outputFiles[0]!.text;
-    const file = join(dir, `worker-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
-    mkdirSync(dir, { recursive: true });
-    // Written aside then renamed: two processes building at once never start a half-written file.
-    const write = (to: string, body: string) => {
-      const tmp = `${to}.${process.pid}.tmp`;
-      writeFileSync(tmp, body);
-      renameSync(tmp, to);
-    };
-    if (!existsSync(file)) write(file, text);
-    const inputs = Object.keys(out.metafile.inputs).map((f) => stamp(resolve(f)));
-    write(index, JSON.stringify({ file, inputs } satisfies BundleIndex));
-    return file;
+    const out = esbuild.buildSync({ ...BUILD_OPTIONS, entryPoints: [path] });
+    return keep(place.dir, place.index, out.outputFiles[0]!.text, Object.keys(out.metafile.inputs));
+  } catch {
+    return null;
+  }
+}
+
+async function buildBundleAsync(path: string, tsxApi: string): Promise<string | null> {
+  try {
+    const place = bundlePlace(path);
+    if (!place) return null;
+    // A few ms of stat calls (the ~100 inputs); the build below is what takes long.
+    const known = reusable(place.index);
+    if (known) return known;
+    const esbuild = createRequire(tsxApi)('esbuild') as typeof import('esbuild');
+    const out = await esbuild.build({ ...BUILD_OPTIONS, entryPoints: [path] });
+    return keep(place.dir, place.index, out.outputFiles[0]!.text, Object.keys(out.metafile.inputs));
   } catch {
     return null;
   }

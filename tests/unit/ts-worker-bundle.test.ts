@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { tsWorkerEntry } from '../../src-main/util/ts-worker';
+import { tsWorkerEntry, tsWorkerEntryAsync } from '../../src-main/util/ts-worker';
 
 // The sweep worker started from source (vitest, the CLI, the bench) is bundled into one file
 // first (util/ts-worker.ts bundledEntry) instead of loaded module by module through tsx.
@@ -20,6 +20,13 @@ describe('a worker bundled from source', () => {
     // The project's own modules are inside it: no import of a .ts file is left.
     expect(text).not.toMatch(/from "[^"]*\.ts"/);
     expect(tsWorkerEntry(base, 'no-such-built-worker.js', './worker.ts', { bundle: true })?.spec.toString()).toBe(entry!.spec.toString());
+  });
+
+  it('built without blocking the thread (tsWorkerEntryAsync, the start of a sweep): the same file', async () => {
+    const entry = await tsWorkerEntryAsync(base, 'no-such-built-worker.js', './worker.ts', { bundle: true });
+    expect(entry?.how).toBe('bundled');
+    expect(entry!.spec.toString()).toBe(tsWorkerEntry(base, 'no-such-built-worker.js', './worker.ts', { bundle: true })!.spec.toString());
+    expect((await tsWorkerEntryAsync(base, 'no-such-built-worker.js', './worker.ts'))?.how).toBe('tsx');
   });
 
   it('only when asked: other workers still load their source through tsx', () => {

@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect';
 import { sqliteFileOf } from '../../db/background-checkpoint';
 import { dueDeadlines } from '../../db/repos/deadlines';
 import { WriterLock } from '../../db/writer-lock';
-import { tsWorkerEntry } from '../../util/ts-worker';
+import { tsWorkerEntryAsync } from '../../util/ts-worker';
 import { sweep, type SweepOptions, type SweepReport } from './sweep';
 import type { SweepRequest, SweepWorkerData, SweepWorkerMessage } from './worker';
 
@@ -76,15 +76,17 @@ function fallBack(why: string): 'cannot start' {
   return 'cannot start';
 }
 
-function runInWorker(
+async function runInWorker(
   db: Db,
   file: NonNullable<ReturnType<typeof sqliteFileOf>>,
   lock: WriterLock,
   now: number,
   opts: OffThreadOptions,
 ): Promise<SweepReport | 'cannot start'> {
-  const entry = tsWorkerEntry(import.meta.url, BUILT_ENTRY, SOURCE_ENTRY, { bundle: true });
-  if (!entry) return Promise.resolve(fallBack('no worker code found next to the application'));
+  // From source, the worker's bundle may have to be built first: awaited, not built in this
+  // thread's stead (util/ts-worker.ts tsWorkerEntryAsync).
+  const entry = await tsWorkerEntryAsync(import.meta.url, BUILT_ENTRY, SOURCE_ENTRY, { bundle: true });
+  if (!entry) return fallBack('no worker code found next to the application');
   const checkpoints = file.checkpoints;
   const workerData: SweepWorkerData = {
     path: file.path,
@@ -96,7 +98,7 @@ function runInWorker(
   try {
     worker = new Worker(entry.spec, { ...entry.options, workerData });
   } catch (e) {
-    return Promise.resolve(fallBack(e instanceof Error ? e.message : String(e)));
+    return fallBack(e instanceof Error ? e.message : String(e));
   }
   return new Promise((resolve, reject) => {
     let ready = false;
