@@ -44,7 +44,7 @@ export async function buyerAccountsPage(db: Reader, after: string, limit: number
  * plan reads them, which changed between two recomputes of one database (the buyer index, or a
  * seq scan + hash aggregate) and moved a sum's last bit. SQLite reads the buyer index, always in
  * that order, and its sum() compensates rounding: its query is left as it was (same rows).
- * The order costs PostgreSQL 15 a small sort per buyer and sum (16 presorts from the index): at
+ * The order costs PostgreSQL 15 a small sort per buyer and sum (16 and later can take it from the index): at
  * 100k buyers / 800k orders the pass took ~2.1 s of CPU (app + server) against ~1.0 s unordered;
  * reading the rows in index order and summing them in JS took ~2.4 s (session 28).
  */
