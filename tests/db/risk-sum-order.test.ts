@@ -124,5 +124,5 @@ describe.each(TARGETS)('the full recompute’s decayed order sums on $name', ({ 
 
     expect(first.buyer_risk!.length).toBeGreaterThan(0);
     expect(second).toEqual(first);
-  }, 60_000);
+  }, 180_000);
 });
