@@ -109,22 +109,16 @@ export const RISK_TABLES = [
 ];
 
 /**
- * Fractions in a row's JSON text (its JSON text columns' too) to 12 significant digits. PostgreSQL
- * sums a buyer's decayed orders (rebuild.ts orderSumsPage) in whatever order its plan reads them,
- * and the plan can change between two recomputes of one database (a seq scan + hash aggregate, or
- * the buyer index): the same sum then differs in its last bit or two (stop 38's CI, "f.orders"
- * 0.6689734716857156 against …157). Every integer, text and score still compares exactly.
- */
-const roundedFractions = (json: string) => json.replace(/-?\d+\.\d+(?:e[-+]?\d+)?/g, (x) => String(Number(Number(x).toPrecision(12))));
-
-/**
  * Every row of every risk table and every case's score, each row as its JSON text, sorted: equal
- * exactly when stored byte for byte, but for the last bits of fractions (roundedFractions).
+ * only when stored byte for byte. Fractions included: the full recompute fixes the order of
+ * PostgreSQL's float sums (rebuild.ts orderSumsPage), so two recomputes of one database agree to
+ * the last bit whatever plan reads the orders (tests/db/risk-sum-order.test.ts). Until session 28
+ * this rounded fractions to 12 digits to hide that plan-dependent last bit.
  */
 export async function scoredRows(db: Db): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const table of RISK_TABLES)
-    out[table] = (await sql`SELECT * FROM ${sql.table(table)}`.execute(db)).rows.map((r) => roundedFractions(JSON.stringify(r))).sort();
+    out[table] = (await sql`SELECT * FROM ${sql.table(table)}`.execute(db)).rows.map((r) => JSON.stringify(r)).sort();
   out.cases = (await sql<{ id: string; buyer_score: number }>`SELECT id, buyer_score FROM cases ORDER BY id`.execute(db)).rows.map((r) =>
     JSON.stringify(r),
   );
