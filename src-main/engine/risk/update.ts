@@ -77,17 +77,6 @@ export interface RiskStore {
 
 const sameOrder = (a: OrderFact, b: OrderFact) =>
   a.buyerId === b.buyerId && a.placedAt === b.placedAt && a.delivered === b.delivered && (a.sellerId ?? null) === (b.sellerId ?? null);
-const sameDispute = (a: DisputeFact, b: DisputeFact) =>
-  a.orderId === b.orderId &&
-  a.buyerId === b.buyerId &&
-  a.openedAt === b.openedAt &&
-  a.notReceived === b.notReceived &&
-  a.outcome === b.outcome &&
-  a.threat === b.threat &&
-  a.offPlatform === b.offPlatform &&
-  a.photos.length === b.photos.length &&
-  a.photos.every((p, i) => p === b.photos[i]);
-
 /** The same photo uses: photoUse reads the dispute's buyer, opening time, photos and (through its order) seller only. */
 const samePhotoUses = (a: DisputeFact, b: DisputeFact) =>
   a.orderId === b.orderId &&
@@ -95,6 +84,12 @@ const samePhotoUses = (a: DisputeFact, b: DisputeFact) =>
   a.openedAt === b.openedAt &&
   a.photos.length === b.photos.length &&
   a.photos.every((p, i) => p === b.photos[i]);
+const sameDispute = (a: DisputeFact, b: DisputeFact) =>
+  samePhotoUses(a, b) &&
+  a.notReceived === b.notReceived &&
+  a.outcome === b.outcome &&
+  a.threat === b.threat &&
+  a.offPlatform === b.offPlatform;
 
 /**
  * Applies events to the model's rows. Each event costs a bounded amount of work: the
