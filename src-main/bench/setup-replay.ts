@@ -17,17 +17,20 @@ import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase } from '../db/connect';
 import { sqliteFileOf } from '../db/background-checkpoint';
 import { ensurePolicy } from '../db/repos/policy';
+import { sweep } from '../app/sweep/sweep';
 import { claimAndRequestEvidence } from './setup-commands';
 import { directArgs, wholeNumber } from './direct-args';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
+const HOUR = 3_600_000;
 
 const { positionals, values } = directArgs(
-  `usage: tsx src-main/bench/setup-replay.ts IMPORTED.sqlite [N] [--rounds R] [--dir DIR]
+  `usage: tsx src-main/bench/setup-replay.ts IMPORTED.sqlite [N] [--rounds R] [--dir DIR] [--sweep]
   Claim + request evidence on N (default 1,000) escalated cases through the app, then the same statements
   replayed raw on a second copy (in DIR, default the temp folder); R (default 2) rounds of each, alternating.
-  Prints per round commands/s and the process's CPU (user + system) a command.`,
-  { dir: { type: 'string' }, rounds: { type: 'string' } },
+  Prints per round commands/s and the process's CPU (user + system) a command. --sweep: then the sweep at
+  +73 h on the main thread (app/sweep/sweep.ts, the N defaults), recorded and replayed the same way.`,
+  { dir: { type: 'string' }, rounds: { type: 'string' }, sweep: { type: 'boolean' } },
 );
 const [src, nArg] = positionals;
 if (!src || !existsSync(src)) {
@@ -87,6 +90,14 @@ for (let round = 1; round <= rounds; round++) {
   let c = cpuNow();
   await claimAndRequestEvidence(db, ids, NOW);
   const app = figure('app', ids.length * 2, performance.now() - w, cpuNow() - c);
+  const sweptFrom = ran.length;
+  let appSweep = '';
+  if (values.sweep) {
+    w = performance.now();
+    c = cpuNow();
+    const report = await sweep(db, NOW + 73 * HOUR);
+    appSweep = figure('app', report.applied, performance.now() - w, cpuNow() - c).replace('command', 'default');
+  }
   recording = null;
   const nativeBinding = sqliteFileOf(db)?.nativeBinding;
   await db.destroy();
@@ -106,11 +117,18 @@ for (let round = 1; round <= rounds; round++) {
     else stmt[r.method](...r.args);
   };
   for (const r of ran.slice(0, timedFrom)) replay(r);
-  const timed = ran.slice(timedFrom);
+  const timed = ran.slice(timedFrom, sweptFrom);
   w = performance.now();
   c = cpuNow();
   for (const r of timed) replay(r);
   const replayed = figure('replay', ids.length * 2, performance.now() - w, cpuNow() - c);
+  let replayedSweep = '';
+  if (values.sweep) {
+    w = performance.now();
+    c = cpuNow();
+    for (const r of ran.slice(sweptFrom)) replay(r);
+    replayedSweep = figure('replay', ids.length, performance.now() - w, cpuNow() - c).replace('command', 'default');
+  }
   // The replay wrote what the app wrote: the same last event (its chain hash) and the same counts.
   const summary = (h: BetterSqlite3.Database) =>
     JSON.stringify(
@@ -119,7 +137,8 @@ for (let round = 1; round <= rounds; round++) {
           h,
           `SELECT (SELECT count(*) FROM case_events) AS events, (SELECT hash FROM case_events ORDER BY id DESC LIMIT 1) AS last_hash,
             (SELECT count(*) FROM case_commands) AS commands, (SELECT count(*) FROM deadlines) AS deadlines,
-            (SELECT sum(version) FROM cases) AS versions`,
+            (SELECT sum(version) FROM cases) AS versions, (SELECT count(*) FROM decisions) AS decisions,
+            (SELECT sum(score) FROM buyer_risk) AS scores`,
         )
         .get(),
     );
@@ -129,6 +148,8 @@ for (let round = 1; round <= rounds; round++) {
   raw.close();
   if (!same) throw new Error('the replay did not write what the app wrote');
   console.log(`round ${round}: ${app}; ${replayed} (${(timed.length / (ids.length * 2)).toFixed(2)} statements a command)`);
+  if (values.sweep)
+    console.log(`  sweep: ${appSweep}; ${replayedSweep} (${((ran.length - sweptFrom) / ids.length).toFixed(2)} statements a default)`);
   for (const f of [appFile, replayFile]) for (const s of ['', '-wal', '-shm']) rmSync(f + s, { force: true });
 }
 rmSync(dir, { recursive: true, force: true });
