@@ -20,6 +20,7 @@ import { ensurePolicy } from '../db/repos/policy';
 import { sweep } from '../app/sweep/sweep';
 import { claimAndRequestEvidence } from './setup-commands';
 import { directArgs, wholeNumber } from './direct-args';
+import { durableCommitFloor } from './durable-commit';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
 const HOUR = 3_600_000;
@@ -28,7 +29,7 @@ const { positionals, values } = directArgs(
   `usage: tsx src-main/bench/setup-replay.ts IMPORTED.sqlite [N] [--rounds R] [--dir DIR] [--sweep]
   Claim + request evidence on N (default 1,000) escalated cases through the app, then the same statements
   replayed raw on a second copy (in DIR, default the temp folder); R (default 2) rounds of each, alternating.
-  Prints per round commands/s and the process's CPU (user + system) a command. --sweep: then the sweep at
+  Prints per round commands/s and the process's CPU (user + system) a command, and a bare durable commit's rate. --sweep: then the sweep at
   +73 h on the main thread (app/sweep/sweep.ts, the N defaults), recorded and replayed the same way.`,
   { dir: { type: 'string' }, rounds: { type: 'string' }, sweep: { type: 'boolean' } },
 );
@@ -147,7 +148,12 @@ for (let round = 1; round <= rounds; round++) {
   appView.close();
   raw.close();
   if (!same) throw new Error('the replay did not write what the app wrote');
-  console.log(`round ${round}: ${app}; ${replayed} (${(timed.length / (ids.length * 2)).toFixed(2)} statements a command)`);
+  // The third figure of the round: a bare durable commit on the same disk (bench.ts's baseline).
+  const bare = durableCommitFloor(join(dir, 'bare.sqlite'));
+  console.log(
+    `round ${round}: ${app}; ${replayed} (${(timed.length / (ids.length * 2)).toFixed(2)} statements a command); ` +
+      `a bare durable commit ${bare.commitsPerSecond}/s (median ${bare.medianCommitMs} ms)`,
+  );
   if (values.sweep)
     console.log(`  sweep: ${appSweep}; ${replayedSweep} (${((ran.length - sweptFrom) / ids.length).toFixed(2)} statements a default)`);
   for (const f of [appFile, replayFile]) for (const s of ['', '-wal', '-shm']) rmSync(f + s, { force: true });
