@@ -163,6 +163,7 @@ function prefetchKeys(events: RiskEvent[], newCases: Iterable<string> | undefine
   const sellers: string[] = [];
   const joins = new Map<string, Set<string>>();
   const photoUses: Array<[string, string]> = [];
+  const labels: Array<[string, AccountLabel | null]> = [];
   const absent = new Set(newCases ?? []);
   for (const e of events)
     switch (e.type) {
@@ -196,9 +197,10 @@ function prefetchKeys(events: RiskEvent[], newCases: Iterable<string> | undefine
         break;
       case 'label':
         buyers.push(e.buyerId);
+        labels.push([e.buyerId, e.label]);
         break;
     }
-  return { buyers, orders, orderDisputes, disputes, absentDisputes: absent, photos, groups, sellers, joins, photoUses };
+  return { buyers, orders, orderDisputes, disputes, absentDisputes: absent, photos, groups, sellers, joins, photoUses, labels };
 }
 
 /** What the orders table holds for these orders now (null: no row): taken before intake rewrites them. */
