@@ -127,6 +127,11 @@ export class DbRiskStore implements RiskStore {
   private readonly wholeMembers = new Set<string>();
   /** Per photo, the accounts whose use of it the batch's events touch. */
   private readonly wantUses = new Map<string, Set<string>>();
+  /**
+   * Whether a buyer row loaded brings its sellers: not once only the link reasons are left to give
+   * (linkStep), which read a buyer's stored rates, not its sellers'.
+   */
+  private buyersBringSellers = true;
   /** Buyers that had no row before this batch (set by flush). */
   newBuyers = 0;
 
@@ -173,6 +178,14 @@ export class DbRiskStore implements RiskStore {
     if (this.ran) this.w = this.freshWorking();
     this.ran = true;
     this.missing = new Missing();
+  }
+
+  /**
+   * The batch's events are applied and its changed buyers' behaviour scored: what is loaded from now
+   * on is for the link reasons (rescoreLinks), of neighbours reached by a flip of high-risk status.
+   */
+  linkStep(): void {
+    this.buyersBringSellers = false;
   }
 
   get needsMore(): boolean {
@@ -407,8 +420,9 @@ export class DbRiskStore implements RiskStore {
         const labels = b ? this.labels.get(id) : undefined;
         if (b && labels && [...labels].some((l) => (l === 'serial_disputer') !== (b.label === 'serial_disputer')))
           for (const g of b.links) this.wholeMembers.add(g);
-        // Its sellers: scoring the buyer reads their rates.
-        for (const sid of Object.keys(b?.sellers ?? {})) want(this.sellers, 'sellers', sid);
+        // Its sellers: scoring the buyer's behaviour reads their rates (a flip's neighbour, read for its
+        // link reason only, keeps its behaviour reasons: a group's rescoring read ~140 seller rows for nothing).
+        if (this.buyersBringSellers) for (const sid of Object.keys(b?.sellers ?? {})) want(this.sellers, 'sellers', sid);
       }
       // A photo the table holds other accounts' uses of: this account's own use row, if any.
       for (const key of m.of('photos'))

@@ -282,6 +282,7 @@ export async function applyRiskEvents(
     if (!store.needsMore) {
       // The link reasons read rows the events and the behaviour part did not (neighbours reached by a
       // flip of high-risk status): those are loaded and only the link step runs again (rescoreLinks).
+      store.linkStep();
       for (let pass = 0; ; pass++) {
         rescoreLinks(store, links, ctx);
         mark('update');
