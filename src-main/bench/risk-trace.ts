@@ -96,6 +96,8 @@ export interface TracedEvent {
   cpuMs: number;
   statements: number;
   rescored: number;
+  /** Where the update's wall time went (applyRiskEvents' parts: model row, reads, pure update, writes), ms. */
+  parts?: { model: number; reads: number; update: number; writes: number };
   gcMs: number;
   gcKinds: string[];
   majorFaults: number;

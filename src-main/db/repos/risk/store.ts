@@ -1,3 +1,4 @@
+import type { AccountLabel } from '../../../contract/domain';
 import {
   COUNTERS,
   RISK_MODEL,
@@ -120,8 +121,17 @@ export class DbRiskStore implements RiskStore {
   private readonly dialect: DialectName;
   /** Prefetch hints (see prefetch): followed by loadMissing once the rows they depend on are loaded. */
   private readonly joins = new Map<string, Set<string>>();
+  /** Label events' buyers and labels (prefetch): a change of flag rescores the buyer's small groups' members. */
+  private readonly labels = new Map<string, Set<AccountLabel | null>>();
+  /** Link groups whose members' whole rows the batch needs (not only their status): see loadMissing. */
+  private readonly wholeMembers = new Set<string>();
   /** Per photo, the accounts whose use of it the batch's events touch. */
   private readonly wantUses = new Map<string, Set<string>>();
+  /**
+   * Whether a buyer row loaded brings its sellers: not once only the link reasons are left to give
+   * (linkStep), which read a buyer's stored rates, not its sellers'.
+   */
+  private buyersBringSellers = true;
   /** Buyers that had no row before this batch (set by flush). */
   newBuyers = 0;
 
@@ -170,6 +180,14 @@ export class DbRiskStore implements RiskStore {
     this.missing = new Missing();
   }
 
+  /**
+   * The batch's events are applied and its changed buyers' behaviour scored: what is loaded from now
+   * on is for the link reasons (rescoreLinks), of neighbours reached by a flip of high-risk status.
+   */
+  linkStep(): void {
+    this.buyersBringSellers = false;
+  }
+
   get needsMore(): boolean {
     return this.missing.any;
   }
@@ -188,6 +206,8 @@ export class DbRiskStore implements RiskStore {
     joins?: Map<string, Set<string>>;
     /** (photo, account) pairs of the events' photos: a photo's uses by that account. */
     photoUses?: Iterable<[string, string]>;
+    /** (buyer, label) of the analysts' label events. */
+    labels?: Iterable<[string, AccountLabel | null]>;
   }): void {
     const add = (from: Iterable<string> | undefined, loaded: Map<string, unknown>, kind: MissingKind) => {
       for (const k of from ?? []) if (!loaded.has(k)) this.missing.add(kind, k);
@@ -206,6 +226,11 @@ export class DbRiskStore implements RiskStore {
       accounts.add(account);
     }
     for (const id of keys.absentDisputes ?? []) if (!this.disputes.has(id)) this.disputes.set(id, null);
+    for (const [id, label] of keys.labels ?? []) {
+      let set = this.labels.get(id);
+      if (!set) this.labels.set(id, (set = new Set()));
+      set.add(label);
+    }
   }
 
   private get<T>(working: Map<string, T>, loaded: Loaded<T>, id: string, miss: MissingKind, clone: (v: T) => T): T | undefined {
@@ -390,8 +415,14 @@ export class DbRiskStore implements RiskStore {
       for (const id of m.of('buyers')) {
         const b = this.buyers.get(id);
         for (const g of b?.links ?? []) want(this.groups, 'groups', g);
-        // Its sellers: scoring the buyer reads their rates.
-        for (const sid of Object.keys(b?.sellers ?? {})) want(this.sellers, 'sellers', sid);
+        // A label that flags or clears the buyer rescores every member of its small groups (RiskUpdater.label):
+        // their whole rows, read at once, not their status first and their rows in the next round.
+        const labels = b ? this.labels.get(id) : undefined;
+        if (b && labels && [...labels].some((l) => (l === 'serial_disputer') !== (b.label === 'serial_disputer')))
+          for (const g of b.links) this.wholeMembers.add(g);
+        // Its sellers: scoring the buyer's behaviour reads their rates (a flip's neighbour, read for its
+        // link reason only, keeps its behaviour reasons: a group's rescoring read ~140 seller rows for nothing).
+        if (this.buyersBringSellers) for (const sid of Object.keys(b?.sellers ?? {})) want(this.sellers, 'sellers', sid);
       }
       // A photo the table holds other accounts' uses of: this account's own use row, if any.
       for (const key of m.of('photos'))
@@ -404,7 +435,11 @@ export class DbRiskStore implements RiskStore {
         const g = this.groups.get(key);
         // An account joining a small group makes every member's link reason move: their whole rows.
         const joining = this.joins.get(key);
-        if (g?.ids && joining && [...joining].some((id) => !g.ids!.includes(id))) for (const id of g.ids) want(this.buyers, 'buyers', id);
+        if (
+          g?.ids &&
+          ((joining && [...joining].some((id) => !g.ids!.includes(id))) || (this.wholeMembers.has(key) && g.members <= RISK_MODEL.linkCap))
+        )
+          for (const id of g.ids) want(this.buyers, 'buyers', id);
         // Its members' status only: the buyer's link reason reads nothing else of them.
         if (g?.ids && g.members <= RISK_MODEL.linkCap)
           for (const id of g.ids) if (!this.buyers.has(id)) want(this.statuses, 'statuses', id);

@@ -163,6 +163,7 @@ function prefetchKeys(events: RiskEvent[], newCases: Iterable<string> | undefine
   const sellers: string[] = [];
   const joins = new Map<string, Set<string>>();
   const photoUses: Array<[string, string]> = [];
+  const labels: Array<[string, AccountLabel | null]> = [];
   const absent = new Set(newCases ?? []);
   for (const e of events)
     switch (e.type) {
@@ -196,9 +197,10 @@ function prefetchKeys(events: RiskEvent[], newCases: Iterable<string> | undefine
         break;
       case 'label':
         buyers.push(e.buyerId);
+        labels.push([e.buyerId, e.label]);
         break;
     }
-  return { buyers, orders, orderDisputes, disputes, absentDisputes: absent, photos, groups, sellers, joins, photoUses };
+  return { buyers, orders, orderDisputes, disputes, absentDisputes: absent, photos, groups, sellers, joins, photoUses, labels };
 }
 
 /** What the orders table holds for these orders now (null: no row): taken before intake rewrites them. */
@@ -230,14 +232,26 @@ export async function applyRiskEvents(
   tx: WriteTx,
   events: RiskEvent[],
   now: number,
-  opts: { newCases?: Iterable<string>; previousOrders?: Map<string, OrderFact | null> } = {},
+  opts: { newCases?: Iterable<string>; previousOrders?: Map<string, OrderFact | null>; parts?: RiskUpdateParts } = {},
 ): Promise<Map<string, number>> {
   if (!events.length) return new Map();
+  const parts = opts.parts;
+  let t = parts ? performance.now() : 0;
+  /** Adds the time since the last mark to one part (only when the caller asked for parts). */
+  const mark = (part: keyof RiskUpdateParts) => {
+    if (!parts) return;
+    const now = performance.now();
+    parts[part] += now - t;
+    t = now;
+  };
   await takeRiskTurn(tx);
   const model = await loadRiskModel(tx);
+  mark('model');
   const store = new DbRiskStore(tx, opts.previousOrders);
   store.prefetch(prefetchKeys(events, opts.newCases));
+  mark('update');
   await store.loadMissing();
+  mark('reads');
   for (let round = 0; ; round++) {
     store.beginRun();
     const u = new RiskUpdater(store);
@@ -268,18 +282,24 @@ export async function applyRiskEvents(
     if (!store.needsMore) {
       // The link reasons read rows the events and the behaviour part did not (neighbours reached by a
       // flip of high-risk status): those are loaded and only the link step runs again (rescoreLinks).
+      store.linkStep();
       for (let pass = 0; ; pass++) {
         rescoreLinks(store, links, ctx);
+        mark('update');
         if (!store.needsMore) break;
         if (pass > 20) throw new Error('buyer risk: the rows the link reasons need did not settle after 20 rounds');
         await store.loadMissing();
+        mark('reads');
       }
       break;
     }
     if (round > 20) throw new Error('buyer risk: the rows a batch needs did not settle after 20 rounds');
+    mark('update');
     await store.loadMissing();
+    mark('reads');
   }
   const scores = await store.flush();
+  mark('writes');
   if (!store.newBuyers) return scores;
   model.buyers += store.newBuyers;
   if (model.buyers >= REFIT_MIN_BUYERS && model.buyers >= 2 * model.fittedBuyers) {
@@ -288,7 +308,20 @@ export async function applyRiskEvents(
     model.fittedAt = now;
   }
   await saveRiskModel(tx, model, { rescoredAll: false });
+  mark('model');
   return scores;
+}
+
+/**
+ * Where an update's time went, in ms, added to by `applyRiskEvents` when given (the bench's trace):
+ * the model row (read, and its save or refit), the reads of rows (loadMissing), the pure update and
+ * scoring, the writes (flush).
+ */
+export interface RiskUpdateParts {
+  model: number;
+  reads: number;
+  update: number;
+  writes: number;
 }
 
 /** Empirical-Bayes priors fitted to every buyer's raw counts (four aggregates over buyer_risk). */
