@@ -93,6 +93,11 @@ export interface RecomputeOptions {
    * data is a few dozen bytes a buyer; its pages' garbage is what grows the heap between collections.
    */
   betweenPages?: () => void;
+  /**
+   * SQLite's page cache for the recompute (MiB, default 64; never lowers a larger one). The
+   * import's end-of-load scoring asks for less: the cache is a fixed share of its peak RSS.
+   */
+  pageCacheMiB?: number;
   onProgress?: (message: string) => void;
 }
 
@@ -466,7 +471,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
   const betweenPages = opts.betweenPages ?? (() => {});
   const P = new Phases('page cache');
   // Rebuilding the rows writes all over several large indexes: a bigger page cache for the duration.
-  return withPageCache(db, 64, () =>
+  return withPageCache(db, opts.pageCacheMiB ?? 64, () =>
     inWriteTx(db, async (tx) => {
       P.next('clear');
       await clearRiskRows(tx);
