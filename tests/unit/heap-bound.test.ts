@@ -20,4 +20,14 @@ describe('heapBound (the import between batches)', () => {
   it('leaves a heap under the bound alone', () => {
     expect(shrinkAfterCheck(heapBound(1_000_000))).toBeLessThan(10);
   });
+
+  it('once the live data outgrows the bound, collects after as much garbage again, not at every check', () => {
+    // ~30 MB kept alive across the checks (the scoring's buyer sums at a million disputes).
+    const live = Array.from({ length: 300_000 }, (_, i) => ({ i, text: `live ${i}` }));
+    const check = heapBound(8, 64);
+    check(); // collects (the heap holds more than 8 MB); the next limit is what survived plus 64 MB
+    expect(shrinkAfterCheck(check)).toBeLessThan(10); // 20 MB of garbage: under the limit, left alone
+    expect(shrinkAfterCheck(heapBound(8, 1))).toBeGreaterThan(10); // a small allowance collects again
+    expect(live.length).toBe(300_000);
+  });
 });

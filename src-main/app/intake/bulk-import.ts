@@ -14,6 +14,7 @@ import { checkedRecords } from './check-pool';
 import { noCheckTimings, type ImportProblem, type ImportRecord } from './check-line';
 import { deferIndexesIfEmpty, restoreDeferredIndexes, withRelaxedCommits } from '../../db/repos/bulk-load';
 import { owedRecompute, settleOwedScores } from '../risk/owed-scores';
+import type { RecomputeOptions } from '../risk/recompute';
 
 export type { ImportProblem, ImportRecord } from './check-line';
 
@@ -91,6 +92,14 @@ const IMPORT_PAGE_CACHE_MIB = 64;
 const FIRST_LOAD_PAGE_CACHE_MIB = 32;
 
 /**
+ * SQLite page cache for a first load's end-of-load scoring (the full recompute; 64 MiB when it
+ * runs on its own). At a million disputes the scoring holds the import's peak (427 MB sampled,
+ * session 29), and its live data grows with the buyers while the cache is a fixed share: the
+ * load's 32 MiB is kept for it.
+ */
+const FIRST_LOAD_SCORING_PAGE_CACHE_MIB = 32;
+
+/**
  * Lines checked ahead of the writer, in batches. With one batch the writer sat idle for the
  * workers' replies 1.6–1.9 s of a 20,000-dispute import (most of it the workers' start); with
  * two, 1.2–1.5 s, for no change in peak RSS beyond noise (2,000 more lines in flight, ~4 MB of text).
@@ -132,20 +141,30 @@ export async function importStream(
     // After the index build: the recompute reads orders along orders_by_buyer_delivery, which
     // the load deferred. Not in the `finally`: an import that failed leaves the marker, and the
     // next import or desk start pays it (a failing disk would fail the recompute too).
-    if (scoreLater) summary.scoring = await afterLoad(() => scoreAtEnd(db, opts.now, summary, opts.betweenPages));
+    // A first load's scoring keeps the load's smaller cache (FIRST_LOAD_SCORING_PAGE_CACHE_MIB); another import's, the import's.
+    if (scoreLater)
+      summary.scoring = await scoreAtEnd(db, opts.now, summary, {
+        ...(opts.betweenPages ? { betweenPages: opts.betweenPages } : {}),
+        pageCacheMiB: deferred ? FIRST_LOAD_SCORING_PAGE_CACHE_MIB : IMPORT_PAGE_CACHE_MIB,
+      });
     return summary;
   });
 }
 
 /** The owed recompute at the import's clock, timed (its CPU is this process's: it runs on this thread). */
-async function scoreAtEnd(db: Db, now: number, summary: ImportSummary, betweenPages?: () => void): Promise<ImportSummary['scoring']> {
+async function scoreAtEnd(
+  db: Db,
+  now: number,
+  summary: ImportSummary,
+  recompute: Pick<RecomputeOptions, 'betweenPages' | 'pageCacheMiB'>,
+): Promise<ImportSummary['scoring']> {
   const t0 = performance.now();
   // The load's WAL into the file first: the recompute reads every source table once, one long
   // transaction that could not checkpoint it. Timed with the scoring (scoreMs), not in its figures.
   await checkpointWal(db);
   const t1 = performance.now();
   const cpu0 = process.cpuUsage();
-  const report = await settleOwedScores(db, now, undefined, betweenPages);
+  const report = await settleOwedScores(db, now, undefined, recompute);
   summary.timings.scoreMs = Math.round(performance.now() - t0);
   if (!report) return null;
   const cpu = process.cpuUsage(cpu0);

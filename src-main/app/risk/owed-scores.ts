@@ -4,7 +4,7 @@ import { anyBuyerRiskRow, storedRiskModelVersion } from '../../db/repos/risk/upd
 import { takeRiskTurn } from '../../db/repos/risk/turn';
 import { inWriteTx, type Reader } from '../../db/tx';
 import { RISK_MODEL } from '../../engine/risk';
-import { recomputeRisk, type RecomputeReport } from './recompute';
+import { recomputeRisk, type RecomputeOptions, type RecomputeReport } from './recompute';
 
 /**
  * Why a full recompute is owed: a first load left its buyers unscored (db/repos/bulk-load.ts
@@ -51,7 +51,7 @@ export async function settleOwedScores(
   db: Reader,
   asOf: number,
   onProgress?: (message: string) => void,
-  betweenPages?: () => void,
+  recompute: Pick<RecomputeOptions, 'betweenPages' | 'pageCacheMiB'> = {},
 ): Promise<RecomputeReport | null> {
   if (!(await owedRecompute(db))) return null;
   return inWriteTx(db, async (tx) => {
@@ -62,7 +62,7 @@ export async function settleOwedScores(
     const owed = await owedRecompute(tx);
     if (!owed) return null;
     onProgress?.(owedSentence(owed));
-    const report = await recomputeRisk(tx, { asOf, ...(onProgress ? { onProgress } : {}), ...(betweenPages ? { betweenPages } : {}) });
+    const report = await recomputeRisk(tx, { asOf, ...(onProgress ? { onProgress } : {}), ...recompute });
     await clearScoresOwed(tx);
     // Every case's score copy was rewritten: desks already running on a team's server (an older
     // desk beside the upgraded one that paid this) refresh everything once it commits, instead of

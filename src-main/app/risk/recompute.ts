@@ -93,6 +93,11 @@ export interface RecomputeOptions {
    * data is a few dozen bytes a buyer; its pages' garbage is what grows the heap between collections.
    */
   betweenPages?: () => void;
+  /**
+   * SQLite's page cache for the recompute (MiB, default 64; never lowers a larger one). The
+   * import's end-of-load scoring asks for less: the cache is a fixed share of its peak RSS.
+   */
+  pageCacheMiB?: number;
   onProgress?: (message: string) => void;
 }
 
@@ -150,8 +155,13 @@ class Interned {
 /** Per-buyer sums in flat typed arrays, all decayed sums valued at `asOf`. */
 class Buyers extends Interned {
   readonly labels = new Map<number, AccountLabel>();
-  /** Reported order histories (accounts.orders_placed, orders_delivered). */
-  readonly histories = new Map<number, { orders: number; delivered: number }>();
+  /**
+   * Reported order histories (accounts.orders_placed, orders_delivered; NaN: none). In typed
+   * arrays, not a Map of objects: every imported buyer has one, and the Map was ~25 MB of the live
+   * heap at a million disputes, marked again by every full collection of the scoring (session 29).
+   */
+  historyOrders = new Float64Array(0);
+  historyDelivered = new Float64Array(0);
   /** When each account was opened (accounts.created_at; model v12's odd one out of a shared device). */
   created = new Float64Array(0); // NaN: not known
   /** The dense counters, by DENSE_OF. */
@@ -183,9 +193,15 @@ class Buyers extends Interned {
   /** Room for the opening dates of the buyers added so far (before `allocate`, while reading accounts). */
   grow(): void {
     if (this.created.length > this.ids.length) return;
-    const next = new Float64Array(Math.max(1024, this.created.length * 2)).fill(Number.NaN);
-    next.set(this.created);
-    this.created = next;
+    const size = Math.max(1024, this.created.length * 2);
+    const larger = (a: Float64Array) => {
+      const next = new Float64Array(size).fill(Number.NaN);
+      next.set(a);
+      return next;
+    };
+    this.created = larger(this.created);
+    this.historyOrders = larger(this.historyOrders);
+    this.historyDelivered = larger(this.historyDelivered);
   }
 
   /** Buyer i's slot in the sparse counters, made on its first use. */
@@ -250,7 +266,8 @@ class Buyers extends Interned {
     into.f.orders = this.fOrders[i]!;
     into.f.disputes = s === -1 ? 0 : this.fDisputes[s]!;
     into.label = this.labels.get(i) ?? null;
-    into.history = this.histories.get(i) ?? null;
+    const orders = this.historyOrders[i]!;
+    into.history = Number.isNaN(orders) ? null : { orders, delivered: this.historyDelivered[i]! };
     into.created = createdAt(this.created[i]!);
     return into;
   }
@@ -454,7 +471,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
   const betweenPages = opts.betweenPages ?? (() => {});
   const P = new Phases('page cache');
   // Rebuilding the rows writes all over several large indexes: a bigger page cache for the duration.
-  return withPageCache(db, 64, () =>
+  return withPageCache(db, opts.pageCacheMiB ?? 64, () =>
     inWriteTx(db, async (tx) => {
       P.next('clear');
       await clearRiskRows(tx);
@@ -469,7 +486,10 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
           B.grow();
           const i = B.of(r.id);
           if (r.label) B.labels.set(i, r.label as AccountLabel);
-          if (r.orders_placed !== null) B.histories.set(i, { orders: Number(r.orders_placed), delivered: Number(r.orders_delivered ?? 0) });
+          if (r.orders_placed !== null) {
+            B.historyOrders[i] = Number(r.orders_placed);
+            B.historyDelivered[i] = Number(r.orders_delivered ?? 0);
+          }
           if (r.created_at !== null) B.created[i] = Number(r.created_at);
         }
         if (rows.length < page) break;
