@@ -1,8 +1,9 @@
 import { CompiledQuery, sql } from 'kysely';
 import { RISK_MODEL } from '../../../engine/risk';
-import { insertObjects } from '../../batch';
+import { insertObjects, insertRows } from '../../batch';
+import { BUYER_ROW_COLUMNS } from './rows';
 import { dialectOf } from '../../dialect';
-import type { BuyerRiskTable, Database } from '../../schema';
+import type { Database } from '../../schema';
 import { takeRiskTurn } from './turn';
 import type { Reader, WriteTx } from '../../tx';
 
@@ -322,6 +323,7 @@ export async function linksOfAccountRange(db: Reader, first: string, last: strin
     .execute();
 }
 
-export async function insertRebuiltBuyers(tx: WriteTx, rows: BuyerRiskTable[]): Promise<void> {
-  await insertObjects(tx, 'buyer_risk', rows);
+/** Buyer rows as `buyerRowValues` gives them (rows.ts: one value per BUYER_ROW_COLUMNS). */
+export async function insertRebuiltBuyers(tx: WriteTx, rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
+  await insertRows(tx, { table: 'buyer_risk', columns: BUYER_ROW_COLUMNS }, rows);
 }
