@@ -20,6 +20,7 @@ import {
   linkValueMembers,
   linkValuesPage,
   orderSumsPage,
+  setAsideBuyerIndexes,
   type BuyerEvidenceRow,
   type LinkRow,
 } from '../../db/repos/risk/rebuild';
@@ -817,6 +818,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       // when its row is (the same numbers from the same sums). Keeping them (reasons and their
       // sentences for one buyer in twelve) was the largest part of the live heap by the last page.
       type Waiting = { i: number; links: string[] };
+      const restoreIndexes = await setAsideBuyerIndexes(tx);
       const waiting: Waiting[] = [];
       const one = newBuyer('');
       /** Buyer i's aggregate with its links, sellers and rates, its base reasons and its `sellers` column. */
@@ -857,6 +859,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         });
         await P.part('write buyer_risk', () => insertRebuiltBuyers(tx, rows));
       }
+      await P.part('index buyer_risk', restoreIndexes);
       P.next('case scores');
       // Every case's copy of its buyer's score (the queue's sort by risk): only those that changed are written.
       const caseScores = await syncAllCaseScores(tx);
