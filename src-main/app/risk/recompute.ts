@@ -20,11 +20,12 @@ import {
   linkValueMembers,
   linkValuesPage,
   orderSumsPage,
+  setAsideBuyerIndexes,
   type BuyerEvidenceRow,
   type LinkRow,
 } from '../../db/repos/risk/rebuild';
-import { buyerToRow, disputeToRow, photoToRow, sellerToRow } from '../../db/repos/risk/rows';
-import type { BuyerRiskTable, Database } from '../../db/schema';
+import { buyerRowValues, disputeToRow, jsonNumber, photoToRow, sellerKeyText, sellerToRow } from '../../db/repos/risk/rows';
+import type { Database } from '../../db/schema';
 import { chunks } from '../../db/batch';
 import { Phases, type PhaseFigure } from './phases';
 import { photoKeysOf } from '../../db/repos/evidence';
@@ -55,6 +56,7 @@ import {
   signContext,
   sortReasons,
   type BuyerAgg,
+  type SellerCounts,
   type Counter,
   type DisputeFact,
   linkedNeighbours,
@@ -364,6 +366,12 @@ class BuyerSellerPairs {
   private size = 0;
   private rank = new Int32Array(0);
   private scratch = new Int32Array(64);
+  /**
+   * Each seller's key in a buyer row's `sellers` JSON (`"S-1":[`), quoted once, not per buyer; null
+   * for an id JSON.stringify would put first whatever its insertion order (an array index such
+   * as "42"): a buyer with such a seller has its column written by JSON.stringify itself.
+   */
+  private keyText: Array<string | null> = [];
 
   /** `capacity`: at most one pair per order. */
   constructor(
@@ -420,9 +428,10 @@ class BuyerSellerPairs {
    * Buyer i's per-seller counts as the per-event updates keep them: at most `sellerCap` sellers
    * (here the first by id; the updates keep the first met, so the two differ only for a buyer of
    * more than `sellerCap` sellers), the rest's orders in `otherSellerOrders`. `disputes`: the
-   * buyer's [counted disputes, opened on delivered] per seller.
+   * buyer's [counted disputes, opened on delivered] per seller. Returns the row's `sellers`
+   * column, byte for byte JSON.stringify(b.sellers) (null: left to JSON.stringify, see keyText).
    */
-  capped(i: number, disputes: SellerSums, b: BuyerAgg): void {
+  capped(i: number, disputes: SellerSums, b: BuyerAgg): string | null {
     const from = this.start[i]!;
     const count = this.count[i]!;
     if (this.scratch.length < count) this.scratch = new Int32Array(count * 2);
@@ -443,15 +452,24 @@ class BuyerSellerPairs {
     // A null-prototype object is a dictionary from the start: no hidden class per set of seller ids.
     const sellers: BuyerAgg['sellers'] = Object.create(null) as BuyerAgg['sellers'];
     let other = 0;
+    // The row's `sellers` column written alongside, as JSON.stringify(sellers) would (see keyText).
+    let json = '';
+    let exact = true;
     for (let j = 0; j < count; j++) {
       const k = order[j]!;
       if (j < RISK_MODEL.sellerCap) {
-        const d = disputes.entryOf(i, seller[k]!);
-        sellers[ids[seller[k]!]!] = [this.n[k]!, disputes.countedOf(d), this.nd[k]!, disputes.openedOf(d)];
+        const s = seller[k]!;
+        const d = disputes.entryOf(i, s);
+        const v: SellerCounts = [this.n[k]!, disputes.countedOf(d), this.nd[k]!, disputes.openedOf(d)];
+        sellers[ids[s]!] = v;
+        const key = this.keyText[s];
+        if (key === null || key === undefined) exact = false;
+        else if (exact) json += `${json ? ',' : '{'}${key}${jsonNumber(v[0])},${jsonNumber(v[1])},${jsonNumber(v[2])},${jsonNumber(v[3])}]`;
       } else other += this.n[k]!;
     }
     b.sellers = sellers;
     b.otherSellerOrders = other;
+    return exact ? (json ? `${json}}` : '{}') : null;
   }
 
   /** Each seller's rank in id order (JS string order, as the cap's sort), once every seller is met. */
@@ -460,6 +478,7 @@ class BuyerSellerPairs {
     const byId = ids.map((_, s) => s).sort((x, y) => (ids[x]! < ids[y]! ? -1 : ids[x]! > ids[y]! ? 1 : 0));
     this.rank = new Int32Array(ids.length);
     byId.forEach((s, r) => (this.rank[s] = r));
+    this.keyText = ids.map(sellerKeyText);
   }
 }
 
@@ -766,7 +785,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       const sellerAggs = S.all();
       await P.part('write seller_risk', () => insertRebuiltSellers(tx, [...sellerAggs.values()].map(sellerToRow)));
       /** Buyer i's sellers as the engine counts them ([orders, counted disputes, delivered, opened on delivered]), capped. */
-      const sellersOf = (i: number, b: BuyerAgg): void => pairs.capped(i, S, b);
+      const sellersOf = (i: number, b: BuyerAgg): string | null => pairs.capped(i, S, b);
       // 6. Priors.
       P.next('priors');
       const model = await loadRiskModel(tx);
@@ -798,15 +817,15 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         const j = idx(id)!;
         return { risky: B.risky[j] === 1, flagged: B.labels.get(j) === 'serial_disputer', created: createdAt(B.created[j]!) };
       };
-      /** Buyer i's row: its base reasons and the link reason (its neighbours' base scores known). */
-      const finish = (b: BuyerAgg, i: number, base: RiskReason[]) => {
+      /** Buyer i's row's values: its base reasons and the link reason (its neighbours' base scores known). */
+      const finish = (b: BuyerAgg, i: number, base: RiskReason[], sellersJson: string | null) => {
         // Most buyers share no small group with a risky account: no link reason, and no sign context to build for it.
         const groups = groupsOf.get(i);
         const neighbours = groups ? linkedNeighbours(b.id, groups, status, b.created) : [];
         const link = neighbours.length ? linkReason(neighbours, signContext(b, priors)) : null;
         const reasons = sortReasons(link ? [...base, link] : base);
         b.scored = { score: scoreOf(reasons), base: B.base[i]!, risky: B.risky[i] === 1, reasons, at: asOf };
-        return buyerToRow(b);
+        return buyerRowValues(b, sellersJson);
       };
 
       // 7. The buyers' scores and rows in one pass, a page at a time with their sellers and links:
@@ -819,16 +838,17 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       // when its row is (the same numbers from the same sums). Keeping them (reasons and their
       // sentences for one buyer in twelve) was the largest part of the live heap by the last page.
       type Waiting = { i: number; links: string[] };
+      const restoreIndexes = await setAsideBuyerIndexes(tx);
       const waiting: Waiting[] = [];
       const one = newBuyer('');
-      /** Buyer i's aggregate with its links, sellers and rates, and its base reasons. */
-      const scoreBase = (i: number, links: string[]): { b: BuyerAgg; base: RiskReason[] } => {
+      /** Buyer i's aggregate with its links, sellers and rates, its base reasons and its `sellers` column. */
+      const scoreBase = (i: number, links: string[]): { b: BuyerAgg; base: RiskReason[]; sellersJson: string | null } => {
         const b = B.agg(i, asOf, one);
         b.links = links;
-        sellersOf(i, b);
+        const sellersJson = sellersOf(i, b);
         b.sellerRate = sellerExpectedRate(b, sellerLookup, priors);
         b.openedRef = sellerOpenedRate(b, sellerLookup, priors);
-        return { b, base: baseReasons(b, ctx) };
+        return { b, base: baseReasons(b, ctx), sellersJson };
       };
       for (const ids of chunks(B.ids, MAX_IDS)) {
         betweenPages();
@@ -838,15 +858,15 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         for (const l of links)
           if (idx(l.account_id) !== undefined)
             (linksOf.get(l.account_id) ?? linksOf.set(l.account_id, []).get(l.account_id)!).push(linkKey(l.kind, l.value));
-        const rows: BuyerRiskTable[] = [];
+        const rows: unknown[][] = [];
         for (const id of ids) {
           const i = idx(id)!;
-          const { b, base } = scoreBase(i, (linksOf.get(id) ?? []).sort());
+          const { b, base, sellersJson } = scoreBase(i, (linksOf.get(id) ?? []).sort());
           const baseScore = scoreOf(base);
           B.base[i] = baseScore;
           B.risky[i] = isRisky(b.label, baseScore) ? 1 : 0;
           if (lastNeighbour[i]! > i) waiting.push({ i, links: b.links });
-          else rows.push(finish(b, i, base));
+          else rows.push(finish(b, i, base, sellersJson));
         }
         await P.part('write buyer_risk', () => insertRebuiltBuyers(tx, rows));
       }
@@ -854,11 +874,12 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       for (const page of chunks(waiting, MAX_IDS)) {
         betweenPages();
         const rows = page.map((w) => {
-          const { b, base } = scoreBase(w.i, w.links);
-          return finish(b, w.i, base);
+          const { b, base, sellersJson } = scoreBase(w.i, w.links);
+          return finish(b, w.i, base, sellersJson);
         });
         await P.part('write buyer_risk', () => insertRebuiltBuyers(tx, rows));
       }
+      await P.part('index buyer_risk', restoreIndexes);
       P.next('case scores');
       // Every case's copy of its buyer's score (the queue's sort by risk): only those that changed are written.
       const caseScores = await syncAllCaseScores(tx);

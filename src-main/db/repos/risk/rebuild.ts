@@ -1,8 +1,9 @@
 import { CompiledQuery, sql } from 'kysely';
 import { RISK_MODEL } from '../../../engine/risk';
-import { insertObjects } from '../../batch';
+import { insertObjects, insertRows } from '../../batch';
+import { BUYER_ROW_COLUMNS } from './rows';
 import { dialectOf } from '../../dialect';
-import type { BuyerRiskTable, Database } from '../../schema';
+import type { Database } from '../../schema';
 import { takeRiskTurn } from './turn';
 import type { Reader, WriteTx } from '../../tx';
 
@@ -322,6 +323,29 @@ export async function linksOfAccountRange(db: Reader, first: string, last: strin
     .execute();
 }
 
-export async function insertRebuiltBuyers(tx: WriteTx, rows: BuyerRiskTable[]): Promise<void> {
-  await insertObjects(tx, 'buyer_risk', rows);
+/**
+ * For the full rebuild of buyer_risk (emptied by clearRiskRows, then every row inserted): on
+ * SQLite its secondary indexes are dropped here and made again, from their stored CREATE text,
+ * by the function returned, once the last row is in: one sorted build instead of a million
+ * inserts into the (score, buyer_id) index at as many places as there are scores. Measured at
+ * 100k buyers (session 29): the inserts' CPU 0.57–0.60 s without the index plus 0.05 s to build it,
+ * against 0.68–0.73 s with it. In the same transaction: a reader sees the old table and its
+ * indexes until the commit, or the new ones after it. PostgreSQL: left alone (DROP INDEX takes an
+ * ACCESS EXCLUSIVE lock: the other desks' reads of the old scores would wait for the whole recompute).
+ */
+export async function setAsideBuyerIndexes(tx: WriteTx): Promise<() => Promise<void>> {
+  if (dialectOf(tx) !== 'sqlite') return async () => {};
+  const indexes = (
+    await sql<{ name: string; sql: string }>`
+      SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'buyer_risk' AND sql IS NOT NULL ORDER BY name`.execute(tx)
+  ).rows;
+  for (const i of indexes) await sql`DROP INDEX ${sql.id(i.name)}`.execute(tx);
+  return async () => {
+    for (const i of indexes) await sql.raw(i.sql).execute(tx);
+  };
+}
+
+/** Buyer rows as `buyerRowValues` gives them (rows.ts: one value per BUYER_ROW_COLUMNS). */
+export async function insertRebuiltBuyers(tx: WriteTx, rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
+  await insertRows(tx, { table: 'buyer_risk', columns: BUYER_ROW_COLUMNS }, rows);
 }
