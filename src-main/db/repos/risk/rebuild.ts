@@ -144,6 +144,10 @@ async function buyerEvidencePage(db: Reader, from: string, inclusive: boolean, l
     .where('evidence.party', '=', 'buyer')
     .where('evidence.sha256', inclusive ? '>=' : '>', from)
     .orderBy('evidence.sha256')
+    // Within one sha256 a fixed order, whatever the plan (a hash join gives them in any order): the
+    // weights a photo adds are summed in this order, and a float sum's last bit depends on it.
+    .orderBy('evidence.case_id')
+    .orderBy('evidence.seq')
     .limit(limit)
     .execute();
 }
@@ -157,6 +161,8 @@ async function buyerEvidenceOfSha(db: Reader, sha256: string): Promise<BuyerEvid
     .select(['evidence.sha256', 'evidence.case_id', 'cases.buyer_id', 'cases.opened_at', 'orders.seller_id'])
     .where('evidence.party', '=', 'buyer')
     .where('evidence.sha256', '=', sha256)
+    .orderBy('evidence.case_id')
+    .orderBy('evidence.seq')
     .execute();
 }
 
@@ -205,7 +211,9 @@ const STAGED_CACHE_KIB = 2_048;
  * file (TEMP_STORE=1), not in memory, and is dropped by `close` (or with the transaction's
  * rollback).
  *
- * PostgreSQL plans the join by hashing: read directly. `rowsPerRun`: a few in tests, to merge many runs.
+ * PostgreSQL plans the join by hashing: read directly, in (sha256, case, file) order (session 29: a
+ * recompute beside other work once summed a shared photo's weights in another order, a last-bit
+ * difference between two recomputes of one database). `rowsPerRun`: a few in tests, to merge many runs.
  */
 export async function buyerEvidenceSource(tx: WriteTx, rowsPerRun = ROWS_PER_RUN): Promise<BuyerEvidenceSource> {
   if (dialectOf(tx) !== 'sqlite')
