@@ -136,20 +136,22 @@ export interface BuyerEvidenceRow {
 
 /** Buyer evidence by sha256 from `from` (inclusive or not), with its case's buyer. */
 async function buyerEvidencePage(db: Reader, from: string, inclusive: boolean, limit: number): Promise<BuyerEvidenceRow[]> {
-  return db
-    .selectFrom('evidence')
-    .innerJoin('cases', 'cases.id', 'evidence.case_id')
-    .leftJoin('orders', 'orders.id', 'cases.order_id')
-    .select(['evidence.sha256', 'evidence.case_id', 'cases.buyer_id', 'cases.opened_at', 'orders.seller_id'])
-    .where('evidence.party', '=', 'buyer')
-    .where('evidence.sha256', inclusive ? '>=' : '>', from)
-    .orderBy('evidence.sha256')
-    // Within one sha256 a fixed order, whatever the plan (a hash join gives them in any order): the
-    // weights a photo adds are summed in this order, and a float sum's last bit depends on it.
-    .orderBy('evidence.case_id')
-    .orderBy('evidence.seq')
-    .limit(limit)
-    .execute();
+  return (
+    db
+      .selectFrom('evidence')
+      .innerJoin('cases', 'cases.id', 'evidence.case_id')
+      .leftJoin('orders', 'orders.id', 'cases.order_id')
+      .select(['evidence.sha256', 'evidence.case_id', 'cases.buyer_id', 'cases.opened_at', 'orders.seller_id'])
+      .where('evidence.party', '=', 'buyer')
+      .where('evidence.sha256', inclusive ? '>=' : '>', from)
+      .orderBy('evidence.sha256')
+      // Within one sha256 a fixed order, whatever the plan (a hash join gives them in any order): the
+      // weights a photo adds are summed in this order, and a float sum's last bit depends on it.
+      .orderBy('evidence.case_id')
+      .orderBy('evidence.seq')
+      .limit(limit)
+      .execute()
+  );
 }
 
 /** Every buyer use of one sha256 (a photo that fills a whole page). */
