@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
  * never a run with the defaults (a mistyped flag used to start the 1M buyer-risk bench).
  */
 export function directArgs<O extends NonNullable<ParseArgsConfig['options']>>(usage: string, options: O) {
+  failInOneSentence();
   try {
     const { values, positionals } = parseArgs({
       args: process.argv.slice(2),
@@ -40,4 +41,21 @@ export function wholeNumber(v: unknown, name: string): number | undefined {
 function fail(message: string): never {
   process.stderr.write(`${message} (--help lists the options)\n`);
   process.exit(2);
+}
+
+/**
+ * A script run directly ends on an error with its message, not a stack trace: a file that is not a
+ * SQLite database, a folder that cannot be written (session 29: case-writes-count on a text file
+ * printed better-sqlite3's stack). Installed once, by directArgs: only scripts run directly call it.
+ */
+function failInOneSentence(): void {
+  if (process.listenerCount('uncaughtException') > 0) return;
+  const end = (e: unknown) => {
+    const err = e as { message?: unknown; code?: unknown };
+    const code = typeof err?.code === 'string' ? ` (${err.code})` : '';
+    process.stderr.write(`${typeof err?.message === 'string' ? err.message : String(e)}${code}: stopped (--help lists the options)\n`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', end);
+  process.on('unhandledRejection', end);
 }
