@@ -152,7 +152,7 @@ export const BUYER_ROW_COLUMNS = [
  * row object per buyer for the insert to take apart again, key by key (a tenth of the buyer rows'
  * JS at 100k buyers, session 29). `sellersJson`: the `sellers` column already written
  * (JSON.stringify(b.sellers), byte for byte), else it is stringified here.
- * tests/unit/risk-rows.test.ts holds the two to the same values.
+ * tests/unit/risk-row-values.test.ts holds the two to the same values.
  */
 export function buyerRowValues(b: BuyerAgg, sellersJson: string | null = null): unknown[] {
   const s = b.scored;
