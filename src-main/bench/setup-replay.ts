@@ -80,6 +80,11 @@ for (let round = 1; round <= rounds; round++) {
     (r) => r.id,
   );
   probe.close();
+  if (ids.length === 0) {
+    // A figure over zero commands would print Infinity: say what the file lacks instead.
+    process.stderr.write(`${src}: no escalated case to claim; give a freshly imported database (cli import FILE --db NEW.sqlite)\n`);
+    process.exit(2);
+  }
 
   // The app, every statement recorded (opening and the policy too: the replay's copy needs them, untimed).
   const ran: Ran[] = [];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src-main/db/connect';
 
 /**
  * The bench scripts run directly (`npx tsx src-main/bench/X.ts …`, bench/direct-args.ts) end on a
@@ -40,6 +41,17 @@ describe('bench scripts run directly', () => {
     },
     90_000,
   );
+
+  it('setup-replay on a database with no escalated case: one sentence saying what to give, not Infinity', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'md-bench-empty-')), 'empty.sqlite');
+    const db = await openDatabase({ url: file }); // migrated, no case at all
+    await db.destroy();
+    const r = await run('setup-replay', [file, '5', '--rounds', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no escalated case to claim; give a freshly imported database/);
+    expect(r.stdout).not.toMatch(/Infinity/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  }, 90_000);
 
   it('an unknown flag: one sentence naming the known ones, exit 2', async () => {
     const r = await run('sweep-profile', ['--no-such-flag']);
