@@ -125,6 +125,12 @@ export class DbRiskStore implements RiskStore {
   private readonly labels = new Map<string, Set<AccountLabel | null>>();
   /** Link groups whose members' whole rows the batch needs (not only their status): see loadMissing. */
   private readonly wholeMembers = new Set<string>();
+  /**
+   * Disputes whose photos the batch leaves alone (a decision: RiskUpdater.dispute moves only the
+   * dispute's counters when its photos' uses are unchanged): their photo rows are not read ahead
+   * with the dispute. A run that asks for one anyway gets it in the next round, as for any row.
+   */
+  private readonly photosKept = new Set<string>();
   /** Per photo, the accounts whose use of it the batch's events touch. */
   private readonly wantUses = new Map<string, Set<string>>();
   /**
@@ -208,6 +214,8 @@ export class DbRiskStore implements RiskStore {
     photoUses?: Iterable<[string, string]>;
     /** (buyer, label) of the analysts' label events. */
     labels?: Iterable<[string, AccountLabel | null]>;
+    /** Disputes the batch only decides (an outcome, no photo added): their photos' rows are not read ahead. */
+    photosKept?: Iterable<string>;
   }): void {
     const add = (from: Iterable<string> | undefined, loaded: Map<string, unknown>, kind: MissingKind) => {
       for (const k of from ?? []) if (!loaded.has(k)) this.missing.add(kind, k);
@@ -226,6 +234,7 @@ export class DbRiskStore implements RiskStore {
       accounts.add(account);
     }
     for (const id of keys.absentDisputes ?? []) if (!this.disputes.has(id)) this.disputes.set(id, null);
+    for (const id of keys.photosKept ?? []) this.photosKept.add(id);
     for (const [id, label] of keys.labels ?? []) {
       let set = this.labels.get(id);
       if (!set) this.labels.set(id, (set = new Set()));
@@ -410,7 +419,7 @@ export class DbRiskStore implements RiskStore {
         if (!d) continue;
         want(this.buyers, 'buyers', d.buyerId);
         want(this.orders, 'orders', d.orderId);
-        for (const p of d.photos) want(this.photos, 'photos', p);
+        if (!this.photosKept.has(id)) for (const p of d.photos) want(this.photos, 'photos', p);
       }
       for (const id of m.of('buyers')) {
         const b = this.buyers.get(id);

@@ -165,6 +165,9 @@ function prefetchKeys(events: RiskEvent[], newCases: Iterable<string> | undefine
   const photoUses: Array<[string, string]> = [];
   const labels: Array<[string, AccountLabel | null]> = [];
   const absent = new Set(newCases ?? []);
+  // Disputes whose photos an event may move (a dispute event, evidence added); the others are decisions only.
+  const photosMove = new Set<string>();
+  const decisionsOnly: string[] = [];
   for (const e of events)
     switch (e.type) {
       case 'account':
@@ -186,6 +189,7 @@ function prefetchKeys(events: RiskEvent[], newCases: Iterable<string> | undefine
         buyers.push(e.fact.buyerId);
         orders.push(e.fact.orderId);
         if (!absent.has(e.fact.id)) disputes.push(e.fact.id);
+        photosMove.add(e.fact.id);
         for (const p of e.fact.photos) {
           photos.push(p);
           photoUses.push([p, e.fact.buyerId]);
@@ -193,6 +197,8 @@ function prefetchKeys(events: RiskEvent[], newCases: Iterable<string> | undefine
         break;
       case 'disputePatch':
         disputes.push(e.caseId);
+        if (e.addPhotos?.length) photosMove.add(e.caseId);
+        else decisionsOnly.push(e.caseId);
         for (const p of e.addPhotos ?? []) photos.push(p);
         break;
       case 'label':
@@ -200,7 +206,8 @@ function prefetchKeys(events: RiskEvent[], newCases: Iterable<string> | undefine
         labels.push([e.buyerId, e.label]);
         break;
     }
-  return { buyers, orders, orderDisputes, disputes, absentDisputes: absent, photos, groups, sellers, joins, photoUses, labels };
+  const photosKept = decisionsOnly.filter((id) => !photosMove.has(id));
+  return { buyers, orders, orderDisputes, disputes, absentDisputes: absent, photos, groups, sellers, joins, photoUses, labels, photosKept };
 }
 
 /** What the orders table holds for these orders now (null: no row): taken before intake rewrites them. */
