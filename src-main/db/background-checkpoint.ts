@@ -32,7 +32,10 @@ import type { WriterLock } from './writer-lock';
  * are put back.
  */
 
-/** How often the worker reads the WAL's frame count. */
+/**
+ * How often the worker reads the WAL's frame count. Between two reads it sleeps on the
+ * control cell of the RESTART (Atomics.wait), so the main thread's grant wakes it at once.
+ */
 const POLL_MS = 20;
 /**
  * A WAL this many times the threshold is checkpointed once holding the write lock (RESTART),
@@ -54,7 +57,7 @@ const WORKER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
 const Database = require(workerData.module);
-const { path, nativeBinding, control } = workerData;
+const { path, nativeBinding, control, pollMs } = workerData;
 const ctl = new Int32Array(control);
 const db = new Database(path, nativeBinding ? { nativeBinding } : {});
 db.pragma('synchronous = FULL');
@@ -92,13 +95,20 @@ const tick = () => {
       // once it was copied whole: a long burst would grow it without bound. Past RESTART_FACTOR
       // times the threshold, the worker asks for a pause of the main thread's write transactions.
       if (frames >= ${RESTART_FACTOR} * pages && tail <= pages) Atomics.compareExchange(ctl, 2, 0, 1);
-      // Copied whole after all: the next commit starts the WAL over by itself.
-      else if (tail === 0) Atomics.compareExchange(ctl, 2, 1, 0);
+      // Copied whole after all: the next commit starts the WAL over by itself (the writes waiting
+      // at the gate for the RESTART are woken: they would wait for their timeout).
+      else if (tail === 0 && Atomics.compareExchange(ctl, 2, 1, 0) === 1) Atomics.notify(ctl, 2);
     }
   } catch (e) {
     if (!(e && e.code === 'SQLITE_BUSY')) throw e;
   }
-  setTimeout(tick, ${POLL_MS});
+  // Sleeps until the next read, or until the main thread changes the RESTART cell: its grant
+  // (or stop()) wakes this thread at once instead of at the next read, so the write
+  // transactions it holds at the gate wait for the copy only (issue 16, session 30). Granted
+  // already (2): no sleep.
+  const state = Atomics.load(ctl, 2);
+  if (state !== 2 && !Atomics.load(ctl, 1)) Atomics.wait(ctl, 2, state, pollMs);
+  setImmediate(tick);
 };
 tick();
 `;
@@ -162,6 +172,8 @@ export function startBackgroundCheckpoints(
   path: string,
   nativeBinding: string | undefined,
   pages = DEFAULT_CHECKPOINT_PAGES,
+  /** How often the worker reads the WAL's frame count (tests lengthen it). */
+  pollMs = POLL_MS,
 ): BackgroundCheckpoints | null {
   if (path === '' || path === ':memory:' || raw.memory) return null;
   if (String(raw.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return null;
@@ -172,7 +184,7 @@ export function startBackgroundCheckpoints(
   const ctl = new Int32Array(control);
   Atomics.store(ctl, 0, pages);
   const module = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, path, nativeBinding, control } });
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, path, nativeBinding, control, pollMs } });
   worker.unref();
   raw.pragma('wal_autocheckpoint = 0');
   let stopped = false;
@@ -187,6 +199,10 @@ export function startBackgroundCheckpoints(
   worker.on('error', fallBack);
   worker.on('exit', (code) => fallBack(`exit ${code}`));
   worker.on('message', () => (stopped = true));
+  // Grants an asked-for RESTART and wakes the worker, which sleeps on that cell between its reads.
+  const grant = () => {
+    if (Atomics.compareExchange(ctl, 2, 1, 2) === 1) Atomics.notify(ctl, 2);
+  };
   const ended = new Promise<void>((done) => worker.once('exit', () => done()));
   return {
     async writeGate() {
@@ -200,7 +216,7 @@ export function startBackgroundCheckpoints(
           break;
         }
         // Asked for, and this thread has no write transaction open: grant it, then wait like the rest.
-        if (state === 1 && active === 0) Atomics.compareExchange(ctl, 2, 1, 2);
+        if (state === 1 && active === 0) grant();
         // Woken when the worker lowers the flag; the timeout only re-checks the above.
         await waitAsync(ctl, 2, Atomics.load(ctl, 2), RESTART_WAIT_MS).value;
       }
@@ -208,7 +224,7 @@ export function startBackgroundCheckpoints(
     },
     writeDone() {
       active--;
-      if (active === 0) Atomics.compareExchange(ctl, 2, 1, 2);
+      if (active === 0) grant();
     },
     setPages: (n) => Atomics.store(ctl, 0, Math.max(1, Math.floor(n))),
     pages: () => Atomics.load(ctl, 0),
@@ -216,11 +232,12 @@ export function startBackgroundCheckpoints(
       if (stopped) return;
       stopped = true;
       Atomics.store(ctl, 1, 1);
+      Atomics.notify(ctl, 2);
     },
     ended,
     control,
     grantIfIdle() {
-      if (!stopped && active === 0) Atomics.compareExchange(ctl, 2, 1, 2);
+      if (!stopped && active === 0) grant();
     },
   };
 }

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { checkpointOffThread, openDatabase, type Db } from '../../src-main/db/connect';
 import { inWriteTx } from '../../src-main/db/tx';
 import { withRelaxedCommits } from '../../src-main/db/repos/bulk-load';
-import { backgroundCheckpointsOf } from '../../src-main/db/background-checkpoint';
+import BetterSqlite3 from 'better-sqlite3';
+import { backgroundCheckpointsOf, startBackgroundCheckpoints } from '../../src-main/db/background-checkpoint';
 import { blobChunksIn } from '../../src-main/db/repos/blobs';
 import { tempSqliteFiles } from './temp-sqlite';
 
@@ -38,6 +39,22 @@ const until = async (ok: () => boolean, ms = 5_000) => {
   for (const end = Date.now() + ms; !ok() && Date.now() < end;) await new Promise((r) => setTimeout(r, 20));
   return ok();
 };
+
+/** A database file of one table on a raw connection, with the checkpoint worker started on it as given; its RESTART cell. */
+function rawWithWorker(pages: number, pollMs: number) {
+  const file = tempFile();
+  const raw = new BetterSqlite3(file);
+  raw.pragma('journal_mode = WAL');
+  raw.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, b BLOB)');
+  const checkpoints = startBackgroundCheckpoints(raw, file, undefined, pages, pollMs)!;
+  const insert = () => raw.prepare('INSERT INTO filler (b) VALUES (randomblob(100))').run();
+  const close = async () => {
+    checkpoints.stop();
+    await checkpoints.ended;
+    raw.close();
+  };
+  return { raw, checkpoints, cell: new Int32Array(checkpoints.control), insert, close };
+}
 
 describe('WAL checkpoints on a worker thread (db/background-checkpoint.ts)', () => {
   it('the commits of this thread do not checkpoint; the worker copies the WAL once it holds 1,000 frames', async () => {
@@ -74,6 +91,48 @@ describe('WAL checkpoints on a worker thread (db/background-checkpoint.ts)', () 
     expect(backgroundCheckpointsOf(db)!.pages()).toBe(1_000);
     await db.destroy();
   });
+
+  it("a write waiting at the gate for the worker's RESTART waits for the copy, not for the worker's next read of the WAL", async () => {
+    // The worker reads the WAL every 5 s here (20 ms in the app), and never checkpoints by itself (threshold out of reach).
+    const { raw, checkpoints, cell, insert, close } = rawWithWorker(1e9, 5_000);
+    // The RESTART as the worker asks for it (cell 2 = 1); writeGate grants it and waits until the worker is done.
+    const gated = async () => {
+      Atomics.store(cell, 2, 1);
+      const start = performance.now();
+      await checkpoints.writeGate();
+      const waited = performance.now() - start;
+      insert();
+      checkpoints.writeDone();
+      return waited;
+    };
+    // The first one also waits for the worker's start; the next ones find it asleep between two reads.
+    await gated();
+    const waits = [await gated(), await gated(), await gated()];
+    // Woken by the grant: milliseconds; woken by its next read: up to 5 s, 2.5 s on average (each under 1 s by chance: 1 in 125).
+    expect(Math.max(...waits), `waits ${waits.map((w) => w.toFixed(1)).join(', ')} ms`).toBeLessThan(1_000);
+    expect(Number((raw.prepare('SELECT count(*) AS n FROM filler').get() as { n: number }).n)).toBe(4);
+    await close();
+  }, 60_000);
+
+  it('a write waiting at the gate while another is open goes on as soon as a checkpoint copied the whole WAL after all', async () => {
+    // Every frame starts a checkpoint; the worker reads the WAL every 10 ms.
+    const { checkpoints, cell, insert, close } = rawWithWorker(1, 10);
+    const waits: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await checkpoints.writeGate(); // a first write transaction of this thread, still open
+      insert();
+      // The worker asked for a RESTART; it cannot be granted while the first one is open.
+      Atomics.store(cell, 2, 1);
+      const start = performance.now();
+      await checkpoints.writeGate(); // the second: waits until the worker's PASSIVE copied the frame and lowered the flag
+      waits.push(performance.now() - start);
+      checkpoints.writeDone();
+      checkpoints.writeDone();
+    }
+    // Woken when the flag is lowered: the worker's next read and a copy; not woken: the gate's own 200 ms timeout every time.
+    expect(Math.min(...waits), `waits ${waits.map((w) => w.toFixed(1)).join(', ')} ms`).toBeLessThan(120);
+    await close();
+  }, 60_000);
 
   it('does not apply to a database in memory', async () => {
     const db = await openDatabase({ url: ':memory:' });
