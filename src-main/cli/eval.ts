@@ -24,7 +24,7 @@ import { ArgError, intFlag, parseArgs, optionsOnly } from './args';
 const USAGE = `usage: cli eval [--set test|test-fresh|test-fresh2|tuning|outside|outside-fresh|outside-fresh2|outside-tuning] [--draws N] [--seeds A-B] [--buyers N] [--k N] [--seed N]
                 [--weights FILE] [--json] [--explain] [--write-history FILE]
        cli eval --fit [--draws N | --seeds A-B] [--buyers N] [--fit-family F] [--fit-outside-seeds A-B] [--fit-outside-buyers N]
-                [--fit-unlucky-weight W]
+                [--fit-unlucky-weight W] [--fit-worst-draws P]
   Scores populations drawn from the evaluation family and prints precision@k, R-precision and the share
   of unlucky or new honest buyers in the top R per draw, with the mean and the worst case against the goals.
   --set test (default: the held-out seeds), tuning (the seeds the weights were fitted on) or outside
@@ -47,6 +47,8 @@ const USAGE = `usage: cli eval [--set test|test-fresh|test-fresh2|tuning|outside
   --fit-outside-buyers N   buyers per outside draw in the fit (default: --buyers, or 4000)
   --fit-unlucky-weight W   an unlucky or new honest buyer counts W times in the fit's loss (1 to 100, default 1):
              the goal caps their share of the top R
+  --fit-worst-draws P  the second pass weighs each draw by (1 - its R-precision under the first pass's weights)^P,
+             over that mean among the same source's draws (0 to 4, default 0: every draw alike)
   --fit-family family (default), fussy or broad: fit on the same tuning seeds drawn with wider honest base
              rates (fussy: fussier, more varied honest buyers, more porch thefts; broad: also more angry messages,
              odd requests and stock photos; family.ts drawBroadParams); held-out draws are never broadened
@@ -69,6 +71,7 @@ export async function runEval(args: string[]): Promise<void> {
     'fit-outside-seeds': 'string',
     'fit-outside-buyers': 'string',
     'fit-unlucky-weight': 'string',
+    'fit-worst-draws': 'string',
     seeds: 'string',
     weights: 'string',
     explain: 'boolean',
@@ -114,6 +117,9 @@ export async function runEval(args: string[]): Promise<void> {
     const unluckyWeight = flags['fit-unlucky-weight'] !== undefined ? Number(flags['fit-unlucky-weight']) : 1;
     if (!(unluckyWeight >= 1 && unluckyWeight <= 100))
       throw new ArgError(`--fit-unlucky-weight must be a number from 1 to 100, got ${String(flags['fit-unlucky-weight'])}`);
+    const worstDrawPower = flags['fit-worst-draws'] !== undefined ? Number(flags['fit-worst-draws']) : 0;
+    if (!(worstDrawPower >= 0 && worstDrawPower <= 4))
+      throw new ArgError(`--fit-worst-draws must be a number from 0 to 4, got ${String(flags['fit-worst-draws'])}`);
     const family = String(flags['fit-family'] ?? 'family') as FitFamily;
     if (!FIT_FAMILIES.includes(family)) throw new ArgError(`--fit-family must be ${FIT_FAMILIES.join(', ')}, got ${family}`);
     const w = fitWeights({
@@ -122,6 +128,7 @@ export async function runEval(args: string[]): Promise<void> {
       outsideSeeds,
       outsideBuyers,
       unluckyWeight,
+      worstDrawPower,
       family,
       onProgress: (m) => process.stderr.write(`${m}\n`),
     });

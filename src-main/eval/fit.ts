@@ -38,6 +38,13 @@ export interface FitOptions {
   unluckyWeight?: number;
   /** Fit on a broad family's draws of the same seeds (family.ts `drawBroadParams`); default the family's own. */
   family?: FitFamily;
+  /**
+   * Weigh the draws the first pass ranks worst (session 30): in the second pass each draw's buyers
+   * count (1 − its R-precision under the first pass's weights) to this power, over the mean of that
+   * among the draws of the same source (family or outside), so each source keeps its total weight.
+   * 0 (default) leaves every draw at weight 1.
+   */
+  worstDrawPower?: number;
   onProgress?: (message: string) => void;
 }
 
@@ -190,21 +197,58 @@ function solve(A: number[][], b: number[]): number[] {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
+/** R-precision of one draw's samples ranked by the logistic score `theta` ([bias, ...coef]). */
+export function samplesRPrecision(samples: Sample[], theta: number[]): number {
+  const z = samples.map((s) => s.x.reduce((sum, v, j) => sum + theta[j + 1]! * v, theta[0]!));
+  const order = samples.map((_, i) => i).sort((a, b) => z[b]! - z[a]!);
+  const r = samples.filter((s) => s.y === 1).length;
+  return r ? order.slice(0, r).filter((i) => samples[i]!.y === 1).length / r : 1;
+}
+
+/**
+ * Each draw's weight in a fit that weighs the worst draws (FitOptions.worstDrawPower): (1 − R-precision)^power
+ * under `theta`, over the mean of that among the draws of the same source, so a source's draws keep their
+ * total weight; every draw 1 when power is 0 or a source ranks all its draws perfectly.
+ */
+export function worstDrawWeights(draws: Array<{ samples: Sample[]; outside: boolean }>, theta: number[], power: number): number[] {
+  if (!(power > 0)) return draws.map(() => 1);
+  const miss = draws.map((d) => (1 - samplesRPrecision(d.samples, theta)) ** power);
+  return draws.map((d, i) => {
+    const same = draws.flatMap((e, j) => (e.outside === d.outside ? [miss[j]!] : []));
+    const mean = same.reduce((a, b) => a + b, 0) / same.length;
+    return mean > 0 ? miss[i]! / mean : 1;
+  });
+}
+
 export function fitWeights(opts: FitOptions): Weights {
   const log = opts.onProgress ?? (() => {});
   let weights: Weights = FITTED_WEIGHTS;
+  let theta: number[] | null = null;
   for (let pass = 1; pass <= 2; pass++) {
-    const samples: Sample[] = [];
+    const draws: Array<{ seed: number; samples: Sample[]; outside: boolean }> = [];
+    let count = 0;
     for (const seed of opts.seeds) {
-      samples.push(...featureSamples(seed, opts.buyers, weights, false, opts.family, opts.unluckyWeight));
-      log(`pass ${pass}: seed ${seed}, ${samples.length} buyers`);
+      draws.push({ seed, samples: featureSamples(seed, opts.buyers, weights, false, opts.family, opts.unluckyWeight), outside: false });
+      log(`pass ${pass}: seed ${seed}, ${(count += draws[draws.length - 1]!.samples.length)} buyers`);
     }
     for (const seed of opts.outsideSeeds ?? []) {
-      samples.push(...featureSamples(seed, opts.outsideBuyers ?? opts.buyers, weights, true, 'family', opts.unluckyWeight));
-      log(`pass ${pass}: outside seed ${seed}, ${samples.length} buyers`);
+      draws.push({
+        seed,
+        samples: featureSamples(seed, opts.outsideBuyers ?? opts.buyers, weights, true, 'family', opts.unluckyWeight),
+        outside: true,
+      });
+      log(`pass ${pass}: outside seed ${seed}, ${(count += draws[draws.length - 1]!.samples.length)} buyers`);
     }
-    const theta = fitLogistic(samples, FIT_COLUMNS.length);
-    const at = (col: string) => round(theta[FIT_COLUMNS.indexOf(col) + 1]!);
+    if (theta && (opts.worstDrawPower ?? 0) > 0) {
+      const dw = worstDrawWeights(draws, theta, opts.worstDrawPower!);
+      draws.forEach((d, i) => d.samples.forEach((s) => (s.w *= dw[i]!)));
+      log(`pass ${pass}: draw weights ${draws.map((d, i) => `${d.seed} ${dw[i]!.toFixed(2)}`).join(', ')}`);
+    }
+    theta = fitLogistic(
+      draws.flatMap((d) => d.samples),
+      FIT_COLUMNS.length,
+    );
+    const at = (col: string) => round(theta![FIT_COLUMNS.indexOf(col) + 1]!);
     // A sign's coefficient at context 1 is its `low` one plus the fitted extra (both ≥ 0).
     const coefOfColumn = (c: FeatureCode) => (isSign(c) ? round(at(c) + at(`${c}:low`)) : at(c));
     weights = {

@@ -42,6 +42,7 @@ describe('cli eval --seeds, --weights, --fit-outside-seeds', () => {
     [['--set', 'tuning', '--seeds', '1010-1009'], '--seeds must lie within 1000–1039, got 1010-1009'],
     [['--set', 'tuning', '--seeds', 'a-b'], '--seeds must be A-B (e.g. 2010-2019), got a-b'],
     [['--fit', '--seeds', '1000-1001', '--fit-unlucky-weight', '0.5'], '--fit-unlucky-weight must be a number from 1 to 100, got 0.5'],
+    [['--fit', '--seeds', '1000-1001', '--fit-worst-draws', '5'], '--fit-worst-draws must be a number from 0 to 4, got 5'],
     // The second held-out sets (session 24) are their own: fresh seeds under their set, never under tuning or the fit.
     [['--set', 'test-fresh', '--seeds', '50000-50004'], '--seeds must lie within 51000–51019, got 50000-50004'],
     [['--set', 'outside-fresh', '--seeds', '81003-81005'], '--seeds must lie within 81000–81004, got 81003-81005'],

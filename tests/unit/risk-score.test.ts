@@ -668,6 +668,39 @@ describe('signs of intent per dispute opened', () => {
     expect(s.get('B-none')!.score).toBe(0);
   });
 
+  it('weigh little among many disputes when signRateFloor is on (session 30, off by default)', () => {
+    // One threat and one off-platform request among 2, 4, 8 or 14 disputes of 40 orders.
+    const h = new History();
+    for (const d of [2, 4, 8, 14]) buyer(h.account(`B-${d}`), `B-${d}`, d);
+    const scorer = h.scorer();
+    const x = (d: number, code: string) =>
+      behaviourFeatures(scorer.store.buyer(`B-${d}`)!, { asOf: scorer.asOf, priors: DEFAULT_PRIORS }).find((f) => f.code === code)?.x ?? 0;
+    const all = () => [2, 4, 8, 14].map((d) => [x(d, 'REVIEW_THREAT'), x(d, 'OFF_PLATFORM')]);
+    expect(RISK_MODEL.signRateFloor.rate).toBe(0);
+    const off = all();
+    const knob = RISK_MODEL.signRateFloor as { rate: number };
+    knob.rate = 0.05;
+    try {
+      const on = all();
+      const volume = signVolume(40);
+      // Measured against 5 % of the buyer's disputes instead of the base rate (threat 3 %, request 0.5 %).
+      for (const i of [0, 1, 2]) expect(off[i]![0]! - on[i]![0]!).toBeCloseTo(Math.log(0.05 / 0.03) * volume, 9);
+      for (const i of [0, 1]) expect(off[i]![1]! - on[i]![1]!).toBeCloseTo(Math.log(0.05 / 0.005) * volume, 9);
+      // Among 14 disputes neither counts at all (v14: 0.43 and 1.87, decayed), the request not among 8 either.
+      expect(off[3]![0]).toBeGreaterThan(0.4);
+      expect(off[3]![1]).toBeGreaterThan(1.8);
+      expect(on[3]).toEqual([0, 0]);
+      expect(on[2]![1]).toBe(0);
+      expect(on[0]![0]).toBeGreaterThan(0.4);
+      // 1 in 8 against 1 in 2: v14 keeps about two thirds, the floor under half.
+      expect(off[2]![0]! / off[0]![0]!).toBeGreaterThan(0.65);
+      expect(on[2]![0]! / on[0]![0]!).toBeLessThan(0.5);
+    } finally {
+      knob.rate = 0;
+    }
+    expect(all()).toEqual(off);
+  });
+
   it("need some volume of the buyer's own: a first order's sign counts at half (model v14)", () => {
     // The same one off-platform request on the same day: a new account's only order, and the first of twenty.
     const paypal = { messages: ['Pay me by PayPal and I will close the dispute.'] };

@@ -124,6 +124,13 @@ export const RISK_MODEL = {
    */
   signVolumeOrders: 1,
   /**
+   * A sign among many disputes (session 30, off by default): its per-dispute rate is measured
+   * against the larger of the sign's base rate and `rate`, so one threat, shared photo or request to
+   * be paid off the platform among 8–14 disputes (a smoothed rate of 4–7 %) weighs little at any
+   * coefficient while one among 2–4 keeps most of its weight. 0 turns it off (v14: the base rate).
+   */
+  signRateFloor: { rate: 0 },
+  /**
    * Bounds on the strength (α + β, in delivered orders) of the "not received" prior, which is
    * fitted on each population by moments. Fitted freely it swings from 10 orders (a population
    * whose abusers claim it, so buyers look different) to 1,000 (none claim it), so one porch

@@ -274,7 +274,8 @@ function lazyFeatures(b: BuyerAgg, ctx: ScoreContext): LazyFeature[] {
   const volume = signVolume(orders);
   const perDispute = (sign: keyof typeof M.signPerDispute, k: number) => {
     const p = M.signPerDispute[sign];
-    return Math.log((k + p.alpha) / (opened + p.alpha + p.beta) / (p.alpha / (p.alpha + p.beta))) * volume;
+    // Against the base rate or, when the knob is on and higher, its floor (RISK_MODEL.signRateFloor).
+    return Math.log((k + p.alpha) / (opened + p.alpha + p.beta) / Math.max(p.alpha / (p.alpha + p.beta), M.signRateFloor.rate)) * volume;
   };
   const openedText = () =>
     `of ${plural(n.disputes + n.excused, 'dispute', 'disputes')} opened` +
