@@ -68,6 +68,8 @@ export async function runImport(args: string[]): Promise<void> {
       onProgress: (read) => progress.update({ bytes, items: read }),
       // Between the batches and between the end-of-load scoring's pages (its peak without: 500+ MB at 200,000).
       betweenPages: boundHeap,
+      // The load's garbage collected before the scoring starts, its peak being the import's.
+      beforeScoring: boundHeap.collectNow,
       // Evidence may name files next to the NDJSON; they go to the database's evidence store (folder or PostgreSQL).
       files: {
         baseDir: dirname(resolve(file)),

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { importStream } from '../../src-main/app/intake/bulk-import';
@@ -65,6 +66,30 @@ describe('a first load scores its buyers once, at its end', () => {
     expect(mine.buyer_risk!.length).toBeGreaterThan(0);
     expect(mine.cases!.filter((c) => c.includes('"buyer_score":-1'))).toEqual([]);
     expect(mine).toEqual(await reference(all, 40));
+    await db.destroy();
+  });
+
+  it('calls beforeScoring once, after the index build and before the scoring, and not when no scoring follows', async () => {
+    // The point where cli import releases the load's memory (issue 16): the indexes are built, no buyer is scored yet.
+    const file = tempDb();
+    const db = await openDatabase({ url: file });
+    const indexes = (raw: BetterSqlite3.Database) =>
+      (raw.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").get() as { n: number }).n;
+    const seen: Array<{ indexes: number; scored: number }> = [];
+    const records = recordsOf(80, 5);
+    const beforeScoring = () => {
+      const raw = new BetterSqlite3(file, { readonly: true });
+      seen.push({ indexes: indexes(raw), scored: (raw.prepare('SELECT count(*) AS n FROM buyer_risk').get() as { n: number }).n });
+      raw.close();
+    };
+    await importStream(db, records.slice(0, 60), { now: NOW, batchSize: 20, onProblem: () => {}, beforeScoring });
+    const raw = new BetterSqlite3(file, { readonly: true });
+    expect(seen).toEqual([{ indexes: indexes(raw), scored: 0 }]);
+    expect((raw.prepare('SELECT count(*) AS n FROM buyer_risk').get() as { n: number }).n).toBeGreaterThan(0);
+    raw.close();
+    // A later import into rows already scored keeps the per-batch update: nothing to release for.
+    await importStream(db, records.slice(60), { now: NOW, batchSize: 20, onProblem: () => {}, beforeScoring });
+    expect(seen).toHaveLength(1);
     await db.destroy();
   });
 

@@ -21,6 +21,10 @@ describe('heapBound (the import between batches)', () => {
     expect(shrinkAfterCheck(heapBound(1_000_000))).toBeLessThan(10);
   });
 
+  it('collectNow collects whatever the heap holds (the import between its load and its scoring)', () => {
+    expect(shrinkAfterCheck(heapBound(1_000_000).collectNow)).toBeGreaterThan(10);
+  });
+
   it('once the live data outgrows the bound, collects after as much garbage again, not at every check', () => {
     // ~30 MB kept alive across the checks (the scoring's buyer sums at a million disputes).
     const live = Array.from({ length: 300_000 }, (_, i) => ({ i, text: `live ${i}` }));
