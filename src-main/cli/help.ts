@@ -19,7 +19,9 @@ export const COMMAND_HELP: Record<string, string> = {
   their line number and reason; the summary goes to stdout; progress to stderr.
   ${DB}
   --batch-size N  disputes written per transaction (1 to 50000, default 2000)
-  --check-workers N  threads that parse, validate and hash lines (0 to 8; default: one per spare core, 1 to 3; 0: none)`,
+  --check-workers N  threads that parse, validate and hash lines (0 to 8; default: one per spare core, 1 to 3; 0: none)
+  On Linux a file of 256 MiB or more is imported by a second process with MALLOC_ARENA_MAX=2 (less memory held by
+  the allocator); set MALLOC_ARENA_MAX yourself to keep it in one process with your value.`,
   demo: `usage: cli demo [--cases N] [--db …]
   Fills a database with the deterministic demo population, its week of history, its
   evidence files and the demo marketplace feed (token written beside the data).
