@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { constants } from 'node:os';
 
 /**
  * glibc's allocator gives each thread that allocates its own arena (up to 8 per core), and memory
@@ -41,7 +42,8 @@ export function runAgainWith(env: NodeJS.ProcessEnv): Promise<void> {
     child.once('error', fail);
     child.once('exit', (code, signal) => {
       for (const [s, h] of handlers) process.removeListener(s, h);
-      process.exitCode = code ?? (signal === 'SIGINT' ? 130 : 1);
+      // Ended by a signal: the shell's convention, 128 + its number (SIGINT 130, SIGTERM 143).
+      process.exitCode = code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
       done();
     });
   });
