@@ -30,7 +30,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   async import(args) {
     // Run again with few allocator arenas (malloc-arenas.ts): the load's threads' freed memory sits under the scoring's peak.
     const { cappedArenasEnv, runAgainWith, inputSize } = await import('./malloc-arenas');
-    const env = wantsHelp(args) ? null : cappedArenasEnv(process.platform, process.env, inputSize(args[0]));
+    const env = cappedArenasEnv(process.platform, process.env, inputSize(args[0]));
     if (env) return runAgainWith(env);
     const { runImport } = await import('./import');
     await runImport(args);
