@@ -63,6 +63,18 @@ describe('bulk load into an empty SQLite database (deferred indexes)', () => {
     await other.destroy();
   });
 
+  it('defers cases_by_buyer too: no batch of a first load reads by it (its scores come at the end), and it is back after', async () => {
+    const db = await openDatabase({ url: tempDb() });
+    const records = [...generateDemoDisputes({ cases: 9, now: NOW, seed: 4 })].map((value, i) => ({ line: i + 1, value }));
+    const during: Array<Promise<string[]>> = [];
+    const names = async () => (await indexes(db)).map((i) => i.name);
+    await importStream(db, records, { now: NOW, batchSize: 3, onProblem: () => {}, onProgress: () => during.push(names()) });
+    for (const seen of await Promise.all(during)) expect(seen).not.toContain('cases_by_buyer');
+    expect(during).toHaveLength(3);
+    expect(await names()).toContain('cases_by_buyer');
+    await db.destroy();
+  });
+
   it('rebuilds indexes a load deferred when the process died before the end (at the next open)', async () => {
     const path = tempDb();
     const db = await openDatabase({ url: path });

@@ -18,12 +18,13 @@ import { inWriteTx } from '../tx';
  */
 const DEFERRED_KEY = 'bulk_load.deferred_indexes';
 const DEFERRABLE_TABLES = ['accounts', 'account_links', 'orders', 'cases', 'evidence', 'case_events', 'buyer_risk'];
-/**
- * Plain indexes the import itself reads by, kept: each batch's risk flush brings its buyers'
- * cases to their new scores through cases_by_buyer (db/repos/risk/case-scores.ts); without it
- * every batch would scan the cases.
+/*
+ * cases_by_buyer is deferred too. It was kept while each batch's risk flush brought its buyers'
+ * cases to their new scores through it (db/repos/risk/case-scores.ts); a first load no longer
+ * flushes per batch (it scores every buyer once at its end, after the index build), so no batch
+ * reads by it, and its random (buyer_id, opened_at) inserts dirtied most of its leaf pages in
+ * every batch's commit: the WAL wrote them again batch after batch (issue 16, session 31).
  */
-const KEPT_INDEXES = ['cases_by_buyer'];
 
 /** Drops the deferrable indexes when the database holds no case, account or order yet; true when it did. */
 export async function deferIndexesIfEmpty(db: Reader): Promise<boolean> {
@@ -45,7 +46,7 @@ export async function deferIndexesIfEmpty(db: Reader): Promise<boolean> {
         SELECT name, sql FROM sqlite_master
         WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${sql.join(DEFERRABLE_TABLES)})
         ORDER BY name`.execute(tx)
-    ).rows.filter((i) => !/^\s*CREATE\s+UNIQUE/i.test(i.sql) && !KEPT_INDEXES.includes(i.name));
+    ).rows.filter((i) => !/^\s*CREATE\s+UNIQUE/i.test(i.sql));
     const all = [...already, ...indexes];
     await tx
       .insertInto('settings')
