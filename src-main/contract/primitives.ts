@@ -21,7 +21,8 @@ export const Instant = z
  * (instantFastMs); whatever it leaves, the original check decides.
  */
 function isRealDate(s: string): boolean {
-  return instantFastMs(s) === instantFastMs(s) || isRealDateSlow(s);
+  const ms = instantFastMs(s);
+  return ms === ms || isRealDateSlow(s); // computed once: NaN is the only value unequal to itself
 }
 
 function isRealDateSlow(s: string): boolean {

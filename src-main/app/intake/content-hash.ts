@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Dispute } from '../../contract/dispute';
 
@@ -9,7 +9,8 @@ export function contentHash(d: Dispute): string {
 
 /** contentHash of a dispute from its canonical text (canonicalJson). */
 export function hashOfCanonical(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  // The one-shot form: no Hash object per dispute (the same digest as createHash's).
+  return hash('sha256', text, 'hex');
 }
 
 /**
