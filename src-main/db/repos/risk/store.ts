@@ -692,8 +692,8 @@ export class DbRiskStore implements RiskStore {
  * transaction read (SQLite, in `read`) is UPDATEd, naming only the columns whose value differs from
  * it (strictly: a column left out holds that very value already), so it ends exactly as the upsert
  * would leave it: a decision moves a dozen of buyer_risk's thirty columns and one of risk_disputes'.
- * One prepared UPDATE a row costs less than a row of a multi-row upsert, which tries the INSERT
- * first and meets the conflict (buyer_risk on a sweep's scattered buyers: ~16 against ~24 µs a row).
+ * One prepared UPDATE a row costs less than a row of a multi-row upsert (buyer_risk on a sweep's
+ * scattered buyers: ~16 against ~24 µs a row, README session 31; most likely the upsert's INSERT try).
  * The other rows (PostgreSQL's all: a round trip a row would cost more) as compiled multi-row upserts.
  */
 export async function writeRows<R extends object>(
