@@ -1,14 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
-import { importStream } from '../../src-main/app/intake/bulk-import';
 import { recomputeRisk } from '../../src-main/app/risk/recompute';
 import { sweep } from '../../src-main/app/sweep/sweep';
-import { claimAndRequestEvidence } from '../../src-main/bench/setup-commands';
-import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import type { Db } from '../../src-main/db/connect';
-import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { loadRiskModel } from '../../src-main/db/repos/risk/updates';
-import { DIALECTS, openTestDb } from './harness';
+import { foldedDesk } from './folded-desk';
+import { DIALECTS } from './harness';
 import { riskSnapshot, scoredRows } from './risk-compare';
 
 /**
@@ -22,24 +19,8 @@ const HOUR = 3_600_000;
 const CASES = 60;
 const BUYERS = 7;
 
-/** A population where every buyer has ~8 escalated cases (the demo's disputes, their buyers folded onto seven), every case with evidence asked of the buyer. */
-async function desk(url: string): Promise<{ db: Db; ids: string[] }> {
-  const db = await openTestDb(url);
-  await ensurePolicy(db, NOW);
-  const demo = [...generateDemoDisputes({ cases: CASES, now: NOW, seed: 11 })].map((d, i) => ({
-    ...d,
-    buyer: { ...d.buyer, id: `B-fold-${i % BUYERS}` },
-  }));
-  const summary = await importStream(
-    db,
-    demo.map((value, i) => ({ line: i + 1, value })),
-    { now: NOW, onProblem: (p) => expect.fail(p.message) },
-  );
-  expect(summary.created).toBe(CASES);
-  const ids = (await db.selectFrom('cases').select('id').where('status', '=', 'escalated').orderBy('id').execute()).map((r) => r.id);
-  await claimAndRequestEvidence(db, ids, NOW);
-  return { db, ids };
-}
+/** A population where every buyer has ~8 escalated cases, every case with evidence asked of the buyer. */
+const desk = (url: string) => foldedDesk(url, { now: NOW, cases: CASES, buyers: BUYERS, seed: 11, prefix: 'B-fold-' });
 
 /**
  * A decayed sum a decision takes back to zero (an excused dispute no longer excused) keeps the
