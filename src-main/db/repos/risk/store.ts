@@ -713,7 +713,13 @@ export async function writeRows<R extends object>(
   await upsertObjects(tx, table, upserts, [key], update);
 }
 
+/**
+ * UPDATE texts by table and changed columns. Bounded: the column sets a workload produces are few
+ * (a decision moves the same dozen), but nothing else limits them, and each is also a prepared
+ * statement in the connection's LRU cache (connect.ts, 512): past the bound a text is built again.
+ */
 const updateTexts = new Map<string, string>();
+const MAX_UPDATE_TEXTS = 256;
 
 async function updateChangedColumns<R extends object>(
   tx: WriteTx,
@@ -733,7 +739,10 @@ async function updateChangedColumns<R extends object>(
   if (!columns.length) return;
   const textKey = `${table}\u0000${key}\u0000${columns.join(',')}`;
   let text = updateTexts.get(textKey);
-  if (!text) updateTexts.set(textKey, (text = `UPDATE "${table}" SET ${columns.map((c) => `"${c}" = ?`).join(', ')} WHERE "${key}" = ?`));
+  if (!text) {
+    text = `UPDATE "${table}" SET ${columns.map((c) => `"${c}" = ?`).join(', ')} WHERE "${key}" = ?`;
+    if (updateTexts.size < MAX_UPDATE_TEXTS) updateTexts.set(textKey, text);
+  }
   values.push(row[key]);
   await execute(tx, text, values);
 }
