@@ -275,7 +275,10 @@ function lazyFeatures(b: BuyerAgg, ctx: ScoreContext): LazyFeature[] {
   const perDispute = (sign: keyof typeof M.signPerDispute, k: number) => {
     const p = M.signPerDispute[sign];
     // Against the base rate or, when the knob is on and higher, its floor (RISK_MODEL.signRateFloor).
-    return Math.log((k + p.alpha) / (opened + p.alpha + p.beta) / Math.max(p.alpha / (p.alpha + p.beta), M.signRateFloor.rate)) * volume;
+    const x = Math.log((k + p.alpha) / (opened + p.alpha + p.beta) / Math.max(p.alpha / (p.alpha + p.beta), M.signRateFloor.rate));
+    // Less for each dispute opened without the sign (RISK_MODEL.signPerOtherDispute).
+    const others = M.signPerOtherDispute.perOther * Math.max(0, opened - k);
+    return (others > 0 ? Math.max(0, x - others) : x) * volume;
   };
   const openedText = () =>
     `of ${plural(n.disputes + n.excused, 'dispute', 'disputes')} opened` +
