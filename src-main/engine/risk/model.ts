@@ -136,7 +136,8 @@ export const RISK_MODEL = {
    * A quiet abuser shows the sign once among a few disputes; an honest heavy disputer's one threat,
    * shared photo or off-platform request among 8–14 disputes is what chance gives. Unlike a floor
    * under the rate (`signRateFloor`), one sign in two disputes keeps nearly all its weight, the
-   * off-platform request's too. 0 turns it off (v14).
+   * off-platform request's too. 0 turns it off (v14). Refitted at 0.05 and 0.1 it did not meet session 26's rule:
+   * the counts are decayed, so an honest buyer's 8–14 disputes of two years count as about 3 (README, session 31).
    */
   signPerOtherDispute: { perOther: 0 },
   /**
