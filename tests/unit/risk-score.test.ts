@@ -732,6 +732,40 @@ describe('signs of intent per dispute opened', () => {
     expect(all()).toEqual(off);
   });
 
+  it('lose weight per raw dispute opened without the sign when perOtherRaw is on, however old (session 31 fit36, off by default)', () => {
+    // One threat in the last of 8 disputes of 40 orders: spread over two years, or all in the last month.
+    const h = new History().account('B-spread', {}, T0 - 800 * DAY).account('B-recent');
+    const end = T0 + 720 * DAY;
+    for (let i = 0; i < 40; i++) {
+      const dispute = (last: boolean) => ({
+        dispute: { messages: last ? ['I will leave a 1-star review.'] : [], outcome: 'buyer_won' as const },
+      });
+      h.order('B-spread', end - (39 - i) * 18 * DAY, i % 5 === 4 ? dispute(i === 39) : {});
+      h.order('B-recent', end - (39 - i) * 4 * DAY, i >= 32 ? dispute(i === 39) : {});
+    }
+    const scorer = h.scorer();
+    const all = () =>
+      ['B-spread', 'B-recent'].map(
+        (id) =>
+          behaviourFeatures(scorer.store.buyer(id)!, { asOf: scorer.asOf, priors: DEFAULT_PRIORS }).find((f) => f.code === 'REVIEW_THREAT')
+            ?.x ?? 0,
+      );
+    expect(RISK_MODEL.signPerOtherDispute.perOtherRaw).toBe(0);
+    const off = all();
+    const raw = withKnob(RISK_MODEL.signPerOtherDispute, { perOtherRaw: 0.1 }, all);
+    const decayed = withKnob(RISK_MODEL.signPerOtherDispute, { perOther: 0.1 }, all);
+    const volume = signVolume(40);
+    expect(off[0]).toBeGreaterThan(0.8 * volume);
+    expect(off[1]).toBeGreaterThan(0.8 * volume);
+    // Raw: seven disputes without the threat take 0.7 from both, the two years' as much as the month's.
+    expect(off[0]! - raw[0]!).toBeCloseTo(0.7 * volume, 9);
+    expect(off[1]! - raw[1]!).toBeCloseTo(0.7 * volume, 9);
+    // Decayed (perOther): the two years' seven count as under three, the month's as about seven.
+    expect(off[0]! - decayed[0]!).toBeLessThan(0.3 * volume);
+    expect(off[1]! - decayed[1]!).toBeGreaterThan(0.6 * volume);
+    expect(all()).toEqual(off);
+  });
+
   it("need some volume of the buyer's own: a first order's sign counts at half (model v14)", () => {
     // The same one off-platform request on the same day: a new account's only order, and the first of twenty.
     const paypal = { messages: ['Pay me by PayPal and I will close the dispute.'] };

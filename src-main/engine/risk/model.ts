@@ -138,8 +138,10 @@ export const RISK_MODEL = {
    * under the rate (`signRateFloor`), one sign in two disputes keeps nearly all its weight, the
    * off-platform request's too. 0 turns it off (v14). Refitted at 0.05 and 0.1 it did not meet session 26's rule:
    * the counts are decayed, so an honest buyer's 8–14 disputes of two years count as about 3 (README, session 31).
+   * `perOtherRaw` (fit36, off by default): the same loss per raw (undecayed) dispute opened without the sign, so a
+   * recent threat among fourteen disputes of two years is one among fourteen, not one among three. 0 turns it off.
    */
-  signPerOtherDispute: { perOther: 0 },
+  signPerOtherDispute: { perOther: 0, perOtherRaw: 0 },
   /**
    * Bounds on the strength (α + β, in delivered orders) of the "not received" prior, which is
    * fitted on each population by moments. Fitted freely it swings from 10 orders (a population
