@@ -645,6 +645,25 @@ describe('signs of intent per dispute opened', () => {
       h.order(id, T0 + i * 4 * DAY, i < disputes ? { dispute: { messages, outcome: i % 5 ? 'buyer_won' : 'split' } } : {});
     }
   };
+  /** fn's result with the model's knob set to value, then set back. */
+  const withKnob = <T extends object, R>(knob: T, value: { [K in keyof T]?: number }, fn: () => R): R => {
+    const was = { ...knob };
+    Object.assign(knob, value);
+    try {
+      return fn();
+    } finally {
+      Object.assign(knob, was);
+    }
+  };
+  /** The threat's and the request's features, [threat, request], of buyers with them among 2, 4, 8 or 14 disputes of 40 orders. */
+  const amongDisputes = () => {
+    const h = new History();
+    for (const d of [2, 4, 8, 14]) buyer(h.account(`B-${d}`), `B-${d}`, d);
+    const scorer = h.scorer();
+    const x = (d: number, code: string) =>
+      behaviourFeatures(scorer.store.buyer(`B-${d}`)!, { asOf: scorer.asOf, priors: DEFAULT_PRIORS }).find((f) => f.code === code)?.x ?? 0;
+    return () => [2, 4, 8, 14].map((d) => [x(d, 'REVIEW_THREAT'), x(d, 'OFF_PLATFORM')]);
+  };
   it('measure less the more disputes they hide among, and never count against a buyer with none', () => {
     const h = new History().account('B-few').account('B-many').account('B-none');
     buyer(h, 'B-few', 3);
@@ -669,35 +688,81 @@ describe('signs of intent per dispute opened', () => {
   });
 
   it('weigh little among many disputes when signRateFloor is on (session 30, off by default)', () => {
-    // One threat and one off-platform request among 2, 4, 8 or 14 disputes of 40 orders.
-    const h = new History();
-    for (const d of [2, 4, 8, 14]) buyer(h.account(`B-${d}`), `B-${d}`, d);
-    const scorer = h.scorer();
-    const x = (d: number, code: string) =>
-      behaviourFeatures(scorer.store.buyer(`B-${d}`)!, { asOf: scorer.asOf, priors: DEFAULT_PRIORS }).find((f) => f.code === code)?.x ?? 0;
-    const all = () => [2, 4, 8, 14].map((d) => [x(d, 'REVIEW_THREAT'), x(d, 'OFF_PLATFORM')]);
+    const all = amongDisputes();
     expect(RISK_MODEL.signRateFloor.rate).toBe(0);
     const off = all();
-    const knob = RISK_MODEL.signRateFloor as { rate: number };
-    knob.rate = 0.05;
-    try {
-      const on = all();
-      const volume = signVolume(40);
-      // Measured against 5 % of the buyer's disputes instead of the base rate (threat 3 %, request 0.5 %).
-      for (const i of [0, 1, 2]) expect(off[i]![0]! - on[i]![0]!).toBeCloseTo(Math.log(0.05 / 0.03) * volume, 9);
-      for (const i of [0, 1]) expect(off[i]![1]! - on[i]![1]!).toBeCloseTo(Math.log(0.05 / 0.005) * volume, 9);
-      // Among 14 disputes neither counts at all (v14: 0.43 and 1.87, decayed), the request not among 8 either.
-      expect(off[3]![0]).toBeGreaterThan(0.4);
-      expect(off[3]![1]).toBeGreaterThan(1.8);
-      expect(on[3]).toEqual([0, 0]);
-      expect(on[2]![1]).toBe(0);
-      expect(on[0]![0]).toBeGreaterThan(0.4);
-      // 1 in 8 against 1 in 2: v14 keeps about two thirds, the floor under half.
-      expect(off[2]![0]! / off[0]![0]!).toBeGreaterThan(0.65);
-      expect(on[2]![0]! / on[0]![0]!).toBeLessThan(0.5);
-    } finally {
-      knob.rate = 0;
+    const on = withKnob(RISK_MODEL.signRateFloor, { rate: 0.05 }, all);
+    const volume = signVolume(40);
+    // Measured against 5 % of the buyer's disputes instead of the base rate (threat 3 %, request 0.5 %).
+    for (const i of [0, 1, 2]) expect(off[i]![0]! - on[i]![0]!).toBeCloseTo(Math.log(0.05 / 0.03) * volume, 9);
+    for (const i of [0, 1]) expect(off[i]![1]! - on[i]![1]!).toBeCloseTo(Math.log(0.05 / 0.005) * volume, 9);
+    // Among 14 disputes neither counts at all (v14: 0.43 and 1.87, decayed), the request not among 8 either.
+    expect(off[3]![0]).toBeGreaterThan(0.4);
+    expect(off[3]![1]).toBeGreaterThan(1.8);
+    expect(on[3]).toEqual([0, 0]);
+    expect(on[2]![1]).toBe(0);
+    expect(on[0]![0]).toBeGreaterThan(0.4);
+    // 1 in 8 against 1 in 2: v14 keeps about two thirds, the floor under half.
+    expect(off[2]![0]! / off[0]![0]!).toBeGreaterThan(0.65);
+    expect(on[2]![0]! / on[0]![0]!).toBeLessThan(0.5);
+    expect(all()).toEqual(off);
+  });
+
+  it('lose weight for each dispute opened without the sign when signPerOtherDispute is on (session 31, off by default)', () => {
+    const all = amongDisputes();
+    expect(RISK_MODEL.signPerOtherDispute.perOther).toBe(0);
+    const off = all();
+    const on = withKnob(RISK_MODEL.signPerOtherDispute, { perOther: 0.1 }, all);
+    const volume = signVolume(40);
+    const loss = off.map(([t, o], i) => [t! - on[i]![0]!, o! - on[i]![1]!]);
+    // About the same loss for both signs (the same disputes without them; the sign itself decayed a little
+    // differently), at most 0.1 per other dispute, growing with them.
+    for (const i of [0, 1, 2]) expect(loss[i]![0]).toBeCloseTo(loss[i]![1]!, 2);
+    expect(loss[0]![0]).toBeGreaterThan(0);
+    expect(loss[0]![0]).toBeLessThanOrEqual(0.1 * 1 * volume);
+    expect(loss[2]![0]).toBeGreaterThan(5 * loss[0]![0]!);
+    // One in two keeps nearly all (unlike signRateFloor, the request's too); one threat among 14 counts nothing.
+    expect(on[0]![0]! / off[0]![0]!).toBeGreaterThan(0.9);
+    expect(on[0]![1]! / off[0]![1]!).toBeGreaterThan(0.9);
+    expect(off[3]![0]).toBeGreaterThan(0.4);
+    expect(on[3]![0]).toBe(0);
+    // 1 in 8 against 1 in 2: v14 keeps about two thirds, the knob under half.
+    expect(off[2]![0]! / off[0]![0]!).toBeGreaterThan(0.65);
+    expect(on[2]![0]! / on[0]![0]!).toBeLessThan(0.5);
+    expect(all()).toEqual(off);
+  });
+
+  it('lose weight per raw dispute opened without the sign when perOtherRaw is on, however old (session 31 fit36, off by default)', () => {
+    // One threat in the last of 8 disputes of 40 orders: spread over two years, or all in the last month.
+    const h = new History().account('B-spread', {}, T0 - 800 * DAY).account('B-recent');
+    const end = T0 + 720 * DAY;
+    for (let i = 0; i < 40; i++) {
+      const dispute = (last: boolean) => ({
+        dispute: { messages: last ? ['I will leave a 1-star review.'] : [], outcome: 'buyer_won' as const },
+      });
+      h.order('B-spread', end - (39 - i) * 18 * DAY, i % 5 === 4 ? dispute(i === 39) : {});
+      h.order('B-recent', end - (39 - i) * 4 * DAY, i >= 32 ? dispute(i === 39) : {});
     }
+    const scorer = h.scorer();
+    const all = () =>
+      ['B-spread', 'B-recent'].map(
+        (id) =>
+          behaviourFeatures(scorer.store.buyer(id)!, { asOf: scorer.asOf, priors: DEFAULT_PRIORS }).find((f) => f.code === 'REVIEW_THREAT')
+            ?.x ?? 0,
+      );
+    expect(RISK_MODEL.signPerOtherDispute.perOtherRaw).toBe(0);
+    const off = all();
+    const raw = withKnob(RISK_MODEL.signPerOtherDispute, { perOtherRaw: 0.1 }, all);
+    const decayed = withKnob(RISK_MODEL.signPerOtherDispute, { perOther: 0.1 }, all);
+    const volume = signVolume(40);
+    expect(off[0]).toBeGreaterThan(0.8 * volume);
+    expect(off[1]).toBeGreaterThan(0.8 * volume);
+    // Raw: seven disputes without the threat take 0.7 from both, the two years' as much as the month's.
+    expect(off[0]! - raw[0]!).toBeCloseTo(0.7 * volume, 9);
+    expect(off[1]! - raw[1]!).toBeCloseTo(0.7 * volume, 9);
+    // Decayed (perOther): the two years' seven count as under three, the month's as about seven.
+    expect(off[0]! - decayed[0]!).toBeLessThan(0.3 * volume);
+    expect(off[1]! - decayed[1]!).toBeGreaterThan(0.6 * volume);
     expect(all()).toEqual(off);
   });
 

@@ -131,6 +131,18 @@ export const RISK_MODEL = {
    */
   signRateFloor: { rate: 0 },
   /**
+   * A sign that would have to explain many disputes (session 31, off by default): a sign's per-dispute
+   * measure loses `perOther` for each (decayed) dispute the buyer opened without it, down to nothing.
+   * A quiet abuser shows the sign once among a few disputes; an honest heavy disputer's one threat,
+   * shared photo or off-platform request among 8–14 disputes is what chance gives. Unlike a floor
+   * under the rate (`signRateFloor`), one sign in two disputes keeps nearly all its weight, the
+   * off-platform request's too. 0 turns it off (v14). Refitted at 0.05 and 0.1 it did not meet session 26's rule:
+   * the counts are decayed, so an honest buyer's 8–14 disputes of two years count as about 3 (README, session 31).
+   * `perOtherRaw` (fit36, off by default): the same loss per raw (undecayed) dispute opened without the sign, so a
+   * recent threat among fourteen disputes of two years is one among fourteen, not one among three. 0 turns it off.
+   */
+  signPerOtherDispute: { perOther: 0, perOtherRaw: 0 },
+  /**
    * Bounds on the strength (α + β, in delivered orders) of the "not received" prior, which is
    * fitted on each population by moments. Fitted freely it swings from 10 orders (a population
    * whose abusers claim it, so buyers look different) to 1,000 (none claim it), so one porch

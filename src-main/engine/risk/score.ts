@@ -272,10 +272,15 @@ function lazyFeatures(b: BuyerAgg, ctx: ScoreContext): LazyFeature[] {
   const opened = w('disputes') + w('excused');
   // Held towards nothing for a buyer of few orders (model v14, RISK_MODEL.signVolumeOrders).
   const volume = signVolume(orders);
-  const perDispute = (sign: keyof typeof M.signPerDispute, k: number) => {
+  const openedRaw = n.disputes + n.excused;
+  const perDispute = (sign: keyof typeof M.signPerDispute, k: number, raw: number) => {
     const p = M.signPerDispute[sign];
     // Against the base rate or, when the knob is on and higher, its floor (RISK_MODEL.signRateFloor).
-    return Math.log((k + p.alpha) / (opened + p.alpha + p.beta) / Math.max(p.alpha / (p.alpha + p.beta), M.signRateFloor.rate)) * volume;
+    const x = Math.log((k + p.alpha) / (opened + p.alpha + p.beta) / Math.max(p.alpha / (p.alpha + p.beta), M.signRateFloor.rate));
+    // Less for each dispute opened without the sign, decayed or raw (RISK_MODEL.signPerOtherDispute).
+    const { perOther, perOtherRaw } = M.signPerOtherDispute;
+    const others = perOther * Math.max(0, opened - k) + perOtherRaw * Math.max(0, openedRaw - raw);
+    return (others > 0 ? Math.max(0, x - others) : x) * volume;
   };
   const openedText = () =>
     `of ${plural(n.disputes + n.excused, 'dispute', 'disputes')} opened` +
@@ -296,17 +301,17 @@ function lazyFeatures(b: BuyerAgg, ctx: ScoreContext): LazyFeature[] {
   if (n.photoShared >= 1)
     push(
       'SHARED_PHOTO',
-      perDispute('sharedPhoto', w('photoShared')),
+      perDispute('sharedPhoto', w('photoShared'), n.photoShared),
       () => `${n.photoShared} ${openedText()} with a photo other accounts submitted too`,
     );
 
   // What the buyer wrote.
   if (n.threat >= 1)
-    push('REVIEW_THREAT', perDispute('threat', w('threat')), () => `threatened a bad review in ${n.threat} ${openedText()}`);
+    push('REVIEW_THREAT', perDispute('threat', w('threat'), n.threat), () => `threatened a bad review in ${n.threat} ${openedText()}`);
   if (n.offPlatform >= 1)
     push(
       'OFF_PLATFORM',
-      perDispute('offPlatform', w('offPlatform')),
+      perDispute('offPlatform', w('offPlatform'), n.offPlatform),
       () => `asked to be paid off the platform in ${n.offPlatform} ${openedText()}`,
     );
   return out;
