@@ -180,6 +180,8 @@ class Buyers extends Interned {
   touched = new Uint8Array(0);
   base = new Uint8Array(0);
   risky = new Uint8Array(0);
+  /** Each buyer's final score (0–100), once its row is built. */
+  score = new Uint8Array(0);
 
   allocate(): void {
     const size = this.ids.length;
@@ -190,6 +192,7 @@ class Buyers extends Interned {
     this.touched = new Uint8Array(size);
     this.base = new Uint8Array(size);
     this.risky = new Uint8Array(size);
+    this.score = new Uint8Array(size);
   }
 
   /** Room for the opening dates of the buyers added so far (before `allocate`, while reading accounts). */
@@ -825,6 +828,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         const link = neighbours.length ? linkReason(neighbours, signContext(b, priors)) : null;
         const reasons = sortReasons(link ? [...base, link] : base);
         b.scored = { score: scoreOf(reasons), base: B.base[i]!, risky: B.risky[i] === 1, reasons, at: asOf };
+        B.score[i] = b.scored.score;
         return buyerRowValues(b, sellersJson);
       };
 
@@ -882,7 +886,12 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       await P.part('index buyer_risk', restoreIndexes);
       P.next('case scores');
       // Every case's copy of its buyer's score (the queue's sort by risk): only those that changed are written.
-      const caseScores = await syncAllCaseScores(tx);
+      // From the scores just written (every buyer of B has its row): not read back from buyer_risk.
+      const scoreNow = (id: string) => {
+        const i = idx(id);
+        return i === undefined ? -1 : B.score[i]!;
+      };
+      const caseScores = await syncAllCaseScores(tx, scoreNow, betweenPages);
       log(`case scores rewritten: ${caseScores}`);
       await saveRiskModel(
         tx,
