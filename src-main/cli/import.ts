@@ -70,6 +70,8 @@ export async function runImport(args: string[]): Promise<void> {
       betweenPages: boundHeap,
       // The load's garbage collected before the scoring starts, its peak being the import's.
       beforeScoring: boundHeap.collectNow,
+      // And the scoring's before the score indexes are built after it.
+      afterScoring: boundHeap.collectNow,
       // Evidence may name files next to the NDJSON; they go to the database's evidence store (folder or PostgreSQL).
       files: {
         baseDir: dirname(resolve(file)),

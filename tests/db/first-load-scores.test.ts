@@ -69,7 +69,7 @@ describe('a first load scores its buyers once, at its end', () => {
     await db.destroy();
   });
 
-  it('calls beforeScoring once, after the index build and before the scoring, and not when no scoring follows', async () => {
+  it('calls beforeScoring once after the index build, afterScoring once before the four score indexes, neither when no scoring follows', async () => {
     // The point where cli import releases the load's memory (issue 16): the indexes are built, no buyer is scored yet,
     // but for the four of the cases' score copy, built after the scoring has written every copy (issue 15, session 31).
     const file = tempDb();
@@ -90,17 +90,27 @@ describe('a first load scores its buyers once, at its end', () => {
     const first = new BetterSqlite3(file, { readonly: true });
     const all = indexes(first);
     first.close();
-    await importStream(db, records.slice(0, 60), { now: NOW, batchSize: 20, onProblem: () => {}, beforeScoring });
+    // After the scoring (every buyer scored), before the four are built: where cli import collects the scoring's garbage.
+    const afterScoring = () => {
+      const raw = new BetterSqlite3(file, { readonly: true });
+      const unscored = (raw.prepare('SELECT count(*) AS n FROM cases WHERE buyer_score = -1').get() as { n: number }).n;
+      after.push({ indexes: indexes(raw), unscored });
+      raw.close();
+    };
+    const after: Array<{ indexes: string[]; unscored: number }> = [];
+    await importStream(db, records.slice(0, 60), { now: NOW, batchSize: 20, onProblem: () => {}, beforeScoring, afterScoring });
     const raw = new BetterSqlite3(file, { readonly: true });
     const later = ['cases_by_risk', 'cases_escalated_by_risk', 'cases_mine_by_risk', 'cases_open_by_risk'];
     expect(seen).toEqual([{ indexes: all.filter((n) => !later.includes(n)), scored: 0 }]);
+    expect(after).toEqual([{ indexes: all.filter((n) => !later.includes(n)), unscored: 0 }]);
     expect(indexes(raw)).toEqual(all);
     expect(raw.prepare("SELECT key FROM settings WHERE key LIKE 'bulk_load%'").all()).toEqual([]);
     expect((raw.prepare('SELECT count(*) AS n FROM buyer_risk').get() as { n: number }).n).toBeGreaterThan(0);
     raw.close();
     // A later import into rows already scored keeps the per-batch update: nothing to release for.
-    await importStream(db, records.slice(60), { now: NOW, batchSize: 20, onProblem: () => {}, beforeScoring });
+    await importStream(db, records.slice(60), { now: NOW, batchSize: 20, onProblem: () => {}, beforeScoring, afterScoring });
     expect(seen).toHaveLength(1);
+    expect(after).toHaveLength(1);
     await db.destroy();
   });
 

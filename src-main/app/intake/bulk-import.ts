@@ -63,6 +63,13 @@ export interface ImportOptions {
    * collection, heap-bound.ts `collectNow`). Not called when no scoring follows.
    */
   beforeScoring?: () => void;
+  /**
+   * Called once after the end-of-load scoring of a first load, before the indexes that waited for
+   * it are built: the scoring's typed arrays and pages are garbage then (off the V8 heap, so no
+   * young collection hands them back), and without a collection the builds' sorters sat on top of
+   * them (cli import: heap-bound.ts `collectNow` again).
+   */
+  afterScoring?: () => void;
   /** Keep the ids of changed cases (for change notices); off for million-row imports. */
   collectIds?: boolean;
   /** Check workers (default: one per spare core, 1 to 3; 0: check lines on this thread). */
@@ -166,6 +173,7 @@ export async function importStream(
       // after the scoring, these four took a 1,000,000 import's peak RSS to 486 MB (session 31).
       const t0 = performance.now();
       await releasePageCache(db);
+      if (scoreLater) opts.afterScoring?.();
       await withPageCache(db, FIRST_LOAD_SCORING_PAGE_CACHE_MIB, () => restoreDeferredIndexes(db));
       summary.timings.indexBuildMs += Math.round(performance.now() - t0);
     }
