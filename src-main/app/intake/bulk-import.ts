@@ -173,7 +173,7 @@ export async function importStream(
       // after the scoring, these four took a 1,000,000 import's peak RSS to 486 MB (session 31).
       const t0 = performance.now();
       await releasePageCache(db);
-      if (scoreLater) opts.afterScoring?.();
+      opts.afterScoring?.(); // a first load always scores at its end (scoreLater)
       await withPageCache(db, FIRST_LOAD_SCORING_PAGE_CACHE_MIB, () => restoreDeferredIndexes(db));
       summary.timings.indexBuildMs += Math.round(performance.now() - t0);
     }

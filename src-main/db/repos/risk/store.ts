@@ -482,10 +482,7 @@ export class DbRiskStore implements RiskStore {
       const ids = sorted(m.of('buyers'));
       const rows = await this.rowsIn<Database['buyer_risk']>('buyer_risk', '*', 'buyer_id', ids, true);
       for (const id of ids) this.buyers.set(id, null);
-      for (const r of rows) {
-        this.buyers.set(r.buyer_id, buyerFromRow(r));
-        if (this.dialect === 'sqlite') this.read.buyers.set(r.buyer_id, r);
-      }
+      for (const r of rows) this.buyers.set(r.buyer_id, buyerFromRow(this.kept(this.read.buyers, r.buyer_id, r)));
     }
     const statusIds = sorted(m.of('statuses')).filter((id) => !this.buyers.has(id));
     if (statusIds.length) {
@@ -520,7 +517,7 @@ export class DbRiskStore implements RiskStore {
       const ids = sorted(m.of('disputes'));
       const rows = await this.rowsIn<Database['risk_disputes']>('risk_disputes', '*', 'case_id', ids, true);
       for (const id of ids) this.disputes.set(id, null);
-      for (const r of rows) this.disputes.set(r.case_id, this.readDispute(r));
+      for (const r of rows) this.disputes.set(r.case_id, disputeFromRow(this.kept(this.read.disputes, r.case_id, r)));
     }
     if (m.of('orderDisputes').size) {
       const ids = sorted(m.of('orderDisputes'));
@@ -529,7 +526,7 @@ export class DbRiskStore implements RiskStore {
       for (const r of rows) {
         const list = of.get(r.order_id)!;
         if (!list.includes(r.case_id)) list.push(r.case_id);
-        if (!this.disputes.get(r.case_id)) this.disputes.set(r.case_id, this.readDispute(r));
+        if (!this.disputes.get(r.case_id)) this.disputes.set(r.case_id, disputeFromRow(this.kept(this.read.disputes, r.case_id, r)));
       }
       for (const [id, list] of of) this.orderDisputes.set(id, list);
     }
@@ -564,10 +561,7 @@ export class DbRiskStore implements RiskStore {
       const ids = sorted(m.of('sellers'));
       const rows = await this.rowsIn<Database['seller_risk']>('seller_risk', '*', 'seller_id', ids, true);
       for (const id of ids) this.sellers.set(id, null);
-      for (const r of rows) {
-        this.sellers.set(r.seller_id, sellerFromRow(r));
-        if (this.dialect === 'sqlite') this.read.sellers.set(r.seller_id, r);
-      }
+      for (const r of rows) this.sellers.set(r.seller_id, sellerFromRow(this.kept(this.read.sellers, r.seller_id, r)));
     }
     if (m.of('groups').size) {
       const ids = sorted(m.of('groups'));
@@ -577,9 +571,10 @@ export class DbRiskStore implements RiskStore {
     }
   }
 
-  private readDispute(r: Database['risk_disputes']): DisputeFact {
-    if (this.dialect === 'sqlite') this.read.disputes.set(r.case_id, r);
-    return disputeFromRow(r);
+  /** A row as read, kept for flush's UPDATE of the columns that differ (SQLite only: writeRows); returns it. */
+  private kept<R>(read: Map<string, R>, key: string, r: R): R {
+    if (this.dialect === 'sqlite') read.set(key, r);
+    return r;
   }
 
   /**
@@ -713,14 +708,6 @@ export async function writeRows<R extends object>(
   await upsertObjects(tx, table, upserts, [key], update);
 }
 
-/**
- * UPDATE texts by table and changed columns. Bounded: the column sets a workload produces are few
- * (a decision moves the same dozen), but nothing else limits them, and each is also a prepared
- * statement in the connection's LRU cache (connect.ts, 512): past the bound a text is built again.
- */
-const updateTexts = new Map<string, string>();
-const MAX_UPDATE_TEXTS = 256;
-
 async function updateChangedColumns<R extends object>(
   tx: WriteTx,
   table: string,
@@ -737,14 +724,9 @@ async function updateChangedColumns<R extends object>(
       values.push(row[c]);
     }
   if (!columns.length) return;
-  const textKey = `${table}\u0000${key}\u0000${columns.join(',')}`;
-  let text = updateTexts.get(textKey);
-  if (!text) {
-    text = `UPDATE "${table}" SET ${columns.map((c) => `"${c}" = ?`).join(', ')} WHERE "${key}" = ?`;
-    if (updateTexts.size < MAX_UPDATE_TEXTS) updateTexts.set(textKey, text);
-  }
   values.push(row[key]);
-  await execute(tx, text, values);
+  // The text is the statement cache's key (connect.ts, an LRU of 512): built each time, no cache of our own.
+  await execute(tx, `UPDATE "${table}" SET ${columns.map((c) => `"${c}" = ?`).join(', ')} WHERE "${key}" = ?`, values);
 }
 
 /** Whether a row as loaded (null: none) holds exactly the values of `row` (every column of it). */
