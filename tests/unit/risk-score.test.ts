@@ -766,6 +766,30 @@ describe('signs of intent per dispute opened', () => {
     expect(all()).toEqual(off);
   });
 
+  it('smooth the opened rate as a reason harder than as context when openedReasonPrior is on (session 32 fit37, off by default)', () => {
+    // Two disputes on 6 delivered orders and nine on 54 (a threat in the first of each): both about 11-13 % smoothed with 20 orders.
+    const threat = { messages: ['I will leave a 1-star review.'] };
+    const h = new History().account('B-short').account('B-long');
+    for (let i = 0; i < 6; i++) h.order('B-short', T0 + i * 10 * DAY, i % 3 === 2 ? { dispute: i === 2 ? threat : {} } : {});
+    for (let i = 0; i < 54; i++) h.order('B-long', T0 + i * 10 * DAY, i % 6 === 5 ? { dispute: i === 5 ? threat : {} } : {});
+    const scorer = h.scorer();
+    const features = () =>
+      ['B-short', 'B-long'].map((id) => behaviourFeatures(scorer.store.buyer(id)!, { asOf: scorer.asOf, priors: DEFAULT_PRIORS }));
+    const opened = () => features().map((fs) => fs.find((f) => f.code === 'OPENED_RATE')?.x ?? 0);
+    const sign = () => features().map((fs) => fs.find((f) => f.code === 'REVIEW_THREAT'));
+    expect(RISK_MODEL.openedReasonPrior.priorOrders).toBe(0);
+    const off = opened();
+    const on = withKnob(RISK_MODEL.openedReasonPrior, { priorOrders: 60 }, opened);
+    expect(off[0]! / off[1]!).toBeGreaterThan(0.75);
+    // 60 orders of prior take about half of the short history's measure and under a quarter of the long one's.
+    expect(on[0]! / off[0]!).toBeLessThan(0.6);
+    expect(on[1]! / off[1]!).toBeGreaterThan(0.7);
+    // 20 orders, the context's own prior, measure what the knob off does; the signs' context does not move.
+    expect(withKnob(RISK_MODEL.openedReasonPrior, { priorOrders: RISK_MODEL.openedPriorOrders }, opened)).toEqual(off);
+    expect(withKnob(RISK_MODEL.openedReasonPrior, { priorOrders: 60 }, sign)).toEqual(sign());
+    expect(opened()).toEqual(off);
+  });
+
   it("need some volume of the buyer's own: a first order's sign counts at half (model v14)", () => {
     // The same one off-platform request on the same day: a new account's only order, and the first of twenty.
     const paypal = { messages: ['Pay me by PayPal and I will close the dispute.'] };

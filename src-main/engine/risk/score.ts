@@ -221,10 +221,13 @@ function lazyFeatures(b: BuyerAgg, ctx: ScoreContext): LazyFeature[] {
   // those disputes are then decided for them (model v8). The same numbers as the signs' context.
   if (delivered >= M.minOrdersForRate && n.openedDelivered >= M.minDisputesForRate) {
     const cx = (context ??= signContext(b, priors));
+    // The reason's own, firmer prior when the knob is on (RISK_MODEL.openedReasonPrior); else the context's rate.
+    const prior = M.openedReasonPrior.priorOrders;
+    const rate = prior > 0 ? (n.openedDelivered + prior * cx.platform) / (delivered + prior) : cx.rate;
     // Against the sellers' other buyers or the platform, raised for a poor postal service (model v13).
-    push('OPENED_RATE', Math.log(cx.rate / cx.ref), () => {
+    push('OPENED_RATE', Math.log(rate / cx.ref), () => {
       const against = againstText(cx, priors, poorPostFactor(b, priors));
-      return `opened disputes on ${n.openedDelivered} of ${plural(delivered, 'delivered order', 'delivered orders')}, won or not (smoothed ${pct(cx.rate)}${against})`;
+      return `opened disputes on ${n.openedDelivered} of ${plural(delivered, 'delivered order', 'delivered orders')}, won or not (smoothed ${pct(rate)}${against})`;
     });
   }
 
