@@ -148,6 +148,8 @@ export const RISK_MODEL = {
    * rate instead of `openedPriorOrders`; the signs' context keeps `openedPriorOrders`. Two disputes on six delivered
    * orders say less than nine on fifty-four, though both smooth to about 14 % with 20 orders of prior: the honest short
    * histories in the top R carry this reason far more often than the abusers beside them. 0 turns it off (v14).
+   * Refitted with the outside at 50 and 100 (and at 50 with a "not received" prior of at least 100) it lifted the
+   * outside's worst but not the family's, so it did not meet session 26's rule (README, session 32).
    */
   openedReasonPrior: { priorOrders: 0 },
   /**
