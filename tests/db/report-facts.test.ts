@@ -8,10 +8,12 @@ import type { Db } from '../../src-main/db/connect';
 import { generateDemoDisputes } from '../../src-main/demo/demo-data';
 import * as m0028 from '../../migrations/0028_report_facts';
 import * as m0031 from '../../migrations/0031_report_trigger_guards';
+import * as m0050 from '../../migrations/0050_report_rows_by_writer';
 import { sweep } from '../../src-main/app/sweep/sweep';
 import { ManualClock } from '../../src-main/runtime/clock';
 import { HOUR, INTAKE, M1, M2, S1, T0, deskOn, type Desk } from './audit-fixtures';
 import { DIALECTS, openTestDb } from './harness';
+import { expectReportEqualToRecompute } from './report-recompute';
 import { dialectOf } from '../../src-main/db/dialect';
 
 /**
@@ -233,33 +235,8 @@ describe.each(DIALECTS)('report summaries on $name', ({ url }) => {
     expect(after.rows.find((r) => r.key === other)?.decided).toBeGreaterThanOrEqual(decided.length);
   });
 
-  /** Both summary tables, every row, in key order. */
-  async function summaryRows() {
-    const cases = await db.selectFrom('report_cases').selectAll().orderBy('case_id').execute();
-    const facts = await db
-      .selectFrom('report_facts')
-      .selectAll()
-      .orderBy('day')
-      .orderBy('decided_by')
-      .orderBy('reason')
-      .orderBy('country')
-      .orderBy('currency')
-      .execute();
-    // A key whose counters all went back to zero may stay (the triggers never delete a facts row); a recompute has none.
-    return { cases, facts: facts.filter((f) => Number(f.decided) !== 0) };
-  }
-
-  /** The summaries as the triggers kept them equal, row for row, those 0028's backfill computes from scratch (0031's guards put back). */
-  async function expectEqualToRecompute() {
-    const kept = await summaryRows();
-    await m0028.down(db);
-    await m0028.up(db);
-    await m0031.up(db);
-    const recomputed = await summaryRows();
-    expect(kept.cases).toEqual(recomputed.cases);
-    expect(kept.facts).toEqual(recomputed.facts);
-    return kept.cases.length;
-  }
+  /** The summaries as the triggers kept them equal, row for row, those 0028's backfill computes from scratch. */
+  const expectEqualToRecompute = () => expectReportEqualToRecompute(db);
 
   it('equal a recompute row for row after a sweep applies many defaults in chunks, and after a random mix', async () => {
     // Forty more cases, each with an evidence request open (an evidence_requests insert on an undecided case: the guard skips it).
@@ -316,6 +293,7 @@ describe.each(DIALECTS)('report summaries on $name', ({ url }) => {
     await m0028.down(db);
     await m0028.up(db);
     await m0031.up(db);
+    await m0050.up(db);
     expect(await compare()).toBeGreaterThan(0);
   });
 
@@ -333,6 +311,7 @@ describe.each(DIALECTS)('report summaries on $name', ({ url }) => {
         : (await sql<{ def: string }>`SELECT pg_get_functiondef('report_refresh(text[])'::regprocedure) AS def`.execute(db)).rows[0]!.def;
     const guarded = await triggers();
     expect(guarded).toContain('0031');
+    await m0050.down(db);
     await m0031.down(db);
     const plain = await triggers();
     expect(plain).not.toContain('0031');
@@ -340,6 +319,7 @@ describe.each(DIALECTS)('report summaries on $name', ({ url }) => {
     await m0028.up(db);
     expect(await triggers()).toBe(plain);
     await m0031.up(db);
+    await m0050.up(db);
     expect(await triggers()).toBe(guarded);
     await compare();
   });

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import BetterSqlite3 from 'better-sqlite3';
 import { sweep } from '../../src-main/app/sweep/sweep';
 import type { Db } from '../../src-main/db/connect';
 import { writeRows } from '../../src-main/db/repos/risk/store';
 import { inWriteTx } from '../../src-main/db/tx';
 import { foldedDesk } from './folded-desk';
+import { recordRunTexts } from './run-texts';
 
 /**
  * On SQLite the risk update rewrites the rows it read (buyer_risk, risk_disputes, seller_risk) as
@@ -95,24 +95,7 @@ describe('writeRows on SQLite: a row read, rewritten with the columns that diffe
 describe('the risk rows a sweep rewrites on SQLite', () => {
   it('as UPDATEs of the rows read, not as upserts', async () => {
     const texts: string[] = [];
-    const proto = BetterSqlite3.prototype as unknown as { prepare: (sql: string) => unknown };
-    const prepare = proto.prepare;
-    await sweptDesk(':memory:', async (run) => {
-      proto.prepare = function (this: BetterSqlite3.Database, text: string) {
-        const stmt = prepare.call(this, text) as Record<string, (...a: unknown[]) => unknown>;
-        const f = stmt.run!;
-        stmt.run = function (this: unknown, ...args: unknown[]) {
-          texts.push(text);
-          return f.apply(this, args);
-        };
-        return stmt;
-      };
-      try {
-        return await run();
-      } finally {
-        proto.prepare = prepare;
-      }
-    });
+    await sweptDesk(':memory:', (run) => recordRunTexts(texts, run));
     expect(texts.some((t) => /^UPDATE "buyer_risk" SET .*"n_decided" = \?/.test(t))).toBe(true);
     expect(texts.some((t) => /^UPDATE "risk_disputes" SET "outcome" = \? WHERE "case_id" = \?$/.test(t))).toBe(true);
     expect(texts.filter((t) => /INSERT INTO "(buyer_risk|risk_disputes)"/.test(t))).toEqual([]);

@@ -190,7 +190,7 @@ export async function saveCaseStates(tx: WriteTx, changes: CaseChange[], now: nu
       });
     }
   }
-  await insertObjects(tx, 'decisions', decisions);
+  await insertDecisions(tx, decisions, dialect);
 
   const appeals = changes
     .filter(({ prev, next }) => next.appeal && JSON.stringify(next.appeal) !== JSON.stringify(prev.appeal))
@@ -360,6 +360,45 @@ export const CANCEL_DEADLINES = {
   sqlite: 'UPDATE deadlines SET cancelled_at = ? WHERE id IN (SELECT value FROM json_each(?))',
   postgres: 'UPDATE deadlines SET cancelled_at = $1 WHERE id IN (SELECT unnest(CAST($2 AS bigint[])))',
 } as const;
+
+/**
+ * From this many first decisions in one save (the sweep's chunks), on SQLite, their report rows
+ * are refreshed by one statement for the set rather than by 0028's trigger once a row
+ * (migrations/0050: report_writer's row tells the trigger to stand aside). A command's single
+ * decision keeps the trigger: two statements more would cost it what the set saves.
+ */
+export const REPORT_ROWS_BY_WRITER = 4;
+
+/** The report rows of these cases, recomputed as the trigger would (the view is its SELECT). */
+const REPORT_ROWS_DELETE = `DELETE FROM report_cases WHERE case_id IN ${textKeysIn('sqlite')}`;
+const REPORT_ROWS_INSERT = `INSERT INTO report_cases (case_id, day, decided_at, decided_by, reason, country, basis, bucket, appealed,
+  overturned, ev_requests, ev_expired, reply_periods, reply_missed, refund_currency, refund_amount)
+  SELECT case_id, day, decided_at, decided_by, reason, country, basis, bucket, appealed, overturned, ev_requests, ev_expired,
+  reply_periods, reply_missed, refund_currency, refund_amount FROM report_case_rows WHERE case_id IN ${textKeysIn('sqlite')}`;
+
+/**
+ * The decisions' rows; on SQLite, many first decisions get their report rows from one DELETE and
+ * one INSERT … SELECT over the set, the same rows in the same transaction as the trigger's
+ * refresh of each (which reads only the case's own rows, so the order within the set changes nothing).
+ */
+async function insertDecisions(tx: WriteTx, decisions: Array<Insertable<Database['decisions']>>, dialect: DialectName): Promise<void> {
+  const first = decisions.filter((d) => d.seq === 1).map((d) => d.case_id);
+  if (dialect !== 'sqlite' || first.length < REPORT_ROWS_BY_WRITER) {
+    await insertObjects(tx, 'decisions', decisions);
+    return;
+  }
+  await execute(tx, 'INSERT INTO report_writer (one) VALUES (1)', []);
+  try {
+    await insertObjects(tx, 'decisions', decisions);
+  } finally {
+    await execute(tx, 'DELETE FROM report_writer', []);
+  }
+  for (const ids of chunks(first, MAX_IDS)) {
+    const keys = keysParam(dialect, ids);
+    await execute(tx, REPORT_ROWS_DELETE, [keys]);
+    await execute(tx, REPORT_ROWS_INSERT, [keys]);
+  }
+}
 
 const caseUpdateTexts = new Map<string, string>();
 
