@@ -32,6 +32,7 @@ import * as m0042 from './0042_fewer_status_indexes';
 import * as m0044 from './0044_orders_buyer_seller_index';
 import * as m0049 from './0049_events_by_chain';
 import * as m0050 from './0050_report_rows_by_writer';
+import * as m0051 from './0051_links_by_value_account';
 
 /**
  * Static imports (not a folder scan) so tsx, vitest and the Electron bundle all see the
@@ -71,4 +72,5 @@ export const migrations: Record<string, Migration> = {
   '0044_orders_buyer_seller_index': m0044,
   '0049_events_by_chain': m0049,
   '0050_report_rows_by_writer': m0050,
+  '0051_links_by_value_account': m0051,
 };

@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import type { Db } from '../../src-main/db/connect';
 import { ensurePolicy } from '../../src-main/db/repos/policy';
 import { syncAllCaseScores } from '../../src-main/db/repos/risk/case-scores';
-import { inWriteTx } from '../../src-main/db/tx';
+import { inWriteTx, type WriteTx } from '../../src-main/db/tx';
+import { handleOf } from '../../src-main/db/compiled';
 import { openTestDb } from './harness';
 
 /**
@@ -74,5 +75,60 @@ describe('every case’s score copy from the scores the recompute holds (SQLite)
     const byIndex = await sql<{ n: number }>`SELECT count(*) AS n FROM cases INDEXED BY cases_by_risk WHERE buyer_score = 42`.execute(db);
     expect(Number(byIndex.rows[0]!.n)).toBe(before.filter((c) => given(c.buyer_id) === 42).length);
     expect(await inWriteTx(db, (tx) => syncAllCaseScores(tx, given))).toBe(0);
+  });
+});
+
+describe('the four score indexes set aside while most copies change (SQLite, session 32)', () => {
+  const SCORE_INDEXES = ['cases_by_risk', 'cases_escalated_by_risk', 'cases_mine_by_risk', 'cases_open_by_risk'];
+  const indexesOf = (tx: WriteTx) =>
+    (
+      handleOf(tx)!
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases' ORDER BY name")
+        .all() as Array<{
+        name: string;
+        sql: string | null;
+      }>
+    ).map((i) => `${i.name}: ${i.sql}`);
+  const scoreIndexesIn = (list: string[]) => list.filter((i) => SCORE_INDEXES.some((n) => i.startsWith(`${n}:`))).length;
+
+  /** Rewrites every copy to `scoreOf`, noting the cases' indexes before each page; checks the rows and the indexes after. */
+  async function rewrite(scoreOf: (id: string) => number): Promise<{ seen: number[]; rewritten: number }> {
+    const db = await openTestDb(':memory:');
+    try {
+      await ensurePolicy(db, NOW);
+      await fill(db);
+      const before = await db.selectFrom('cases').select(['id', 'buyer_id', 'buyer_score']).orderBy('id').execute();
+      const seen: number[] = [];
+      const { rewritten, definitions } = await inWriteTx(db, async (tx) => {
+        const definitions = indexesOf(tx);
+        expect(scoreIndexesIn(definitions)).toBe(4);
+        return { rewritten: await syncAllCaseScores(tx, scoreOf, () => seen.push(scoreIndexesIn(indexesOf(tx)))), definitions };
+      });
+      expect(rewritten).toBe(before.filter((c) => Number(c.buyer_score) !== scoreOf(c.buyer_id)).length);
+      const after = await db.selectFrom('cases').select(['id', 'buyer_score']).orderBy('id').execute();
+      expect(after.map((c) => [c.id, Number(c.buyer_score)])).toEqual(before.map((c) => [c.id, scoreOf(c.buyer_id)]));
+      // The same indexes after, each agreeing with the rows (integrity_check compares every index with the table).
+      expect(await inWriteTx(db, async (tx) => indexesOf(tx))).toEqual(definitions);
+      expect((await sql<{ integrity_check: string }>`PRAGMA integrity_check`.execute(db)).rows).toEqual([{ integrity_check: 'ok' }]);
+      const byIndex = await sql<{ n: number }>`SELECT count(*) AS n FROM cases INDEXED BY cases_by_risk WHERE buyer_score = 42`.execute(db);
+      expect(Number(byIndex.rows[0]!.n)).toBe(before.filter((c) => scoreOf(c.buyer_id) === 42).length);
+      return { seen, rewritten };
+    } finally {
+      await db.destroy();
+    }
+  }
+
+  it('a model upgrade (most copies change): dropped after the first page, built again after the last', async () => {
+    const { seen, rewritten } = await rewrite((id) => Number(id.slice(3)) % 89);
+    expect(rewritten).toBeGreaterThan(CASES / 2);
+    expect(seen).toEqual([4, 0, 0]);
+  });
+
+  it('a refresh that moves a few scores keeps them', async () => {
+    // The copies as fill() wrote them (n % 101, or -1 for every fifth case), but for buyers 1–20.
+    const { seen, rewritten } = await rewrite((id) => (Number(id.slice(3)) <= 20 ? 7 : Number(id.slice(3)) % 101));
+    expect(rewritten).toBeGreaterThan(0);
+    expect(rewritten).toBeLessThan(CASES / 2);
+    expect(seen).toEqual([4, 4, 4]);
   });
 });

@@ -66,7 +66,7 @@ export async function deferIndexesIfEmpty(db: Reader): Promise<boolean> {
  * scoring's 42 s of CPU, 6 s of it system time). The import builds them after its scoring instead
  * (`restoreDeferredIndexes` with `scoreCopies: 'later'`), once, sorted, from the final scores.
  */
-const isScoreCopyIndex = (i: { sql: string }) => /\bON\s+"?cases"?\s*\([^)]*\bbuyer_score\b/i.test(i.sql);
+export const isScoreCopyIndex = (i: { sql: string }) => /\bON\s+"?cases"?\s*\([^)]*\bbuyer_score\b/i.test(i.sql);
 
 /**
  * Creates the indexes a bulk load deferred (also after a crash mid-load); how many it created.

@@ -344,11 +344,24 @@ export async function linksOfAccountRange(db: Reader, first: string, last: strin
  * ACCESS EXCLUSIVE lock: the other desks' reads of the old scores would wait for the whole recompute).
  */
 export async function setAsideBuyerIndexes(tx: WriteTx): Promise<() => Promise<void>> {
+  return setAsideIndexes(tx, 'buyer_risk');
+}
+
+/**
+ * On SQLite, drops the secondary indexes of `table` (those `which` picks) and returns the function
+ * that makes them again from their stored CREATE text, in the same transaction; PostgreSQL: nothing
+ * (see setAsideBuyerIndexes).
+ */
+export async function setAsideIndexes(
+  tx: WriteTx,
+  table: 'buyer_risk' | 'cases',
+  which: (i: { sql: string }) => boolean = () => true,
+): Promise<() => Promise<void>> {
   if (dialectOf(tx) !== 'sqlite') return async () => {};
   const indexes = (
     await sql<{ name: string; sql: string }>`
-      SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'buyer_risk' AND sql IS NOT NULL ORDER BY name`.execute(tx)
-  ).rows;
+      SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ${table} AND sql IS NOT NULL ORDER BY name`.execute(tx)
+  ).rows.filter(which);
   for (const i of indexes) await sql`DROP INDEX ${sql.id(i.name)}`.execute(tx);
   return async () => {
     for (const i of indexes) await sql.raw(i.sql).execute(tx);
