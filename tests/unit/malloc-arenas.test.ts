@@ -2,7 +2,13 @@ import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CAPPED_ARENAS_FROM_BYTES, IMPORT_MALLOC_ARENAS, cappedArenasEnv, inputSize } from '../../src-main/cli/malloc-arenas';
+import {
+  CAPPED_ARENAS_FROM_BYTES,
+  IMPORT_MALLOC_ARENAS,
+  IMPORT_MALLOC_THRESHOLDS,
+  cappedArenasEnv,
+  inputSize,
+} from '../../src-main/cli/malloc-arenas';
 
 /**
  * `cli import` of a large file runs itself again with few glibc allocator arenas (issue 16,
@@ -12,9 +18,20 @@ import { CAPPED_ARENAS_FROM_BYTES, IMPORT_MALLOC_ARENAS, cappedArenasEnv, inputS
 describe('an import runs again with capped allocator arenas', () => {
   const big = CAPPED_ARENAS_FROM_BYTES;
 
-  it('on Linux, a large input, the variable unset: the same environment plus MALLOC_ARENA_MAX', () => {
+  it('on Linux, a large input, the variable unset: the same environment plus MALLOC_ARENA_MAX and fixed thresholds', () => {
     const env = cappedArenasEnv('linux', { PATH: '/bin', DATABASE_URL: 'x' }, big);
-    expect(env).toEqual({ PATH: '/bin', DATABASE_URL: 'x', MALLOC_ARENA_MAX: IMPORT_MALLOC_ARENAS });
+    expect(env).toEqual({
+      PATH: '/bin',
+      DATABASE_URL: 'x',
+      MALLOC_ARENA_MAX: IMPORT_MALLOC_ARENAS,
+      MALLOC_MMAP_THRESHOLD_: '262144',
+      MALLOC_TRIM_THRESHOLD_: '4194304',
+    });
+  });
+
+  it("the caller's own thresholds are kept", () => {
+    const env = cappedArenasEnv('linux', { MALLOC_TRIM_THRESHOLD_: '1' }, big);
+    expect(env).toEqual({ ...IMPORT_MALLOC_THRESHOLDS, MALLOC_TRIM_THRESHOLD_: '1', MALLOC_ARENA_MAX: IMPORT_MALLOC_ARENAS });
   });
 
   it('runs in this process: another platform, a variable the caller set (even empty), a small or unknown input', () => {

@@ -11,6 +11,7 @@ import {
   clusteredFiles,
   disputeCasesPage,
   disputeSignalsOf,
+  caseCounts,
   insertRebuiltBuyers,
   insertRebuiltDisputes,
   insertRebuiltLinkGroups,
@@ -154,8 +155,8 @@ class Interned {
   }
 }
 
-/** Per-buyer sums in flat typed arrays, all decayed sums valued at `asOf`. */
-class Buyers extends Interned {
+/** Per-buyer sums in flat typed arrays, all decayed sums valued at `asOf`. (Exported for its tests.) */
+export class Buyers extends Interned {
   readonly labels = new Map<number, AccountLabel>();
   /**
    * Reported order histories (accounts.orders_placed, orders_delivered; NaN: none). In typed
@@ -183,8 +184,19 @@ class Buyers extends Interned {
   /** Each buyer's final score (0–100), once its row is built. */
   score = new Uint8Array(0);
 
-  allocate(): void {
+  /**
+   * The per-buyer arrays, once every buyer is read; the sparse counters sized to `slots` (the
+   * buyers that can have one: those with a case) instead of doubling as slots are made. Each slot
+   * is 128 bytes (ten counters and a velocity sum): at a million disputes, 430,673 slots grew to
+   * 524,288 (67 MB), and each doubling's old arrays, off the V8 heap, stayed resident until a full
+   * collection: up to ~130 MB in the dispute phase (issue 16, session 32).
+   */
+  allocate(slots = 0): void {
     const size = this.ids.length;
+    const sparse = Math.min(size, Math.max(0, slots));
+    this.sn = SPARSE_OF.filter((x) => x >= 0).map(() => new Int32Array(sparse));
+    this.sw = SPARSE_OF.filter((x) => x >= 0).map(() => new Float64Array(sparse));
+    this.fDisputes = new Float64Array(sparse);
     this.dn = DENSE_COUNTERS.map(() => new Int32Array(size));
     this.dw = DENSE_COUNTERS.map(() => new Float64Array(size));
     this.slotOf = new Int32Array(size).fill(-1);
@@ -209,7 +221,12 @@ class Buyers extends Interned {
     this.historyDelivered = larger(this.historyDelivered);
   }
 
-  /** Buyer i's slot in the sparse counters, made on its first use. */
+  /** Slots made, and room for them (tests). */
+  slotFigures(): { slots: number; capacity: number } {
+    return { slots: this.slots, capacity: this.fDisputes.length };
+  }
+
+  /** Buyer i's slot in the sparse counters, made on its first use (more room if `allocate` was told too few). */
   private slot(i: number): number {
     let s = this.slotOf[i]!;
     if (s === -1) {
@@ -279,7 +296,7 @@ class Buyers extends Interned {
 }
 
 /** Sellers' ids interned (a few thousand): the per-buyer arrays hold a seller's number, not its id. */
-class SellerIds extends Interned {}
+export class SellerIds extends Interned {}
 
 /**
  * Sellers' counted disputes and disputes opened on delivered parcels, in total and per buyer
@@ -288,22 +305,32 @@ class SellerIds extends Interned {}
  * per disputing buyer (a Map, its table and an array per seller: ~250 bytes a buyer, kept live
  * through the buyer rows: the largest part of the recompute's live heap after the buyer ids).
  */
-class SellerSums {
+export class SellerSums {
   readonly orders = new Map<string, number>();
   readonly delivered = new Map<string, number>();
   readonly disputes = new Map<string, number>();
   readonly opened = new Map<string, number>();
   private readonly head: Int32Array;
-  private next = new Int32Array(0);
-  private sellerOf = new Int32Array(0);
-  private counted = new Int32Array(0);
-  private openedSums = new Int32Array(0);
+  private next: Int32Array;
+  private sellerOf: Int32Array;
+  private counted: Int32Array;
+  private openedSums: Int32Array;
   private size = 0;
+  /** `entries`: room for this many (buyer, seller) entries at once (at most one a case), grown past it if needed. */
   constructor(
     buyers: number,
     readonly sellerIds: SellerIds,
+    entries = 0,
   ) {
     this.head = new Int32Array(buyers).fill(-1);
+    this.next = new Int32Array(entries);
+    this.sellerOf = new Int32Array(entries);
+    this.counted = new Int32Array(entries);
+    this.openedSums = new Int32Array(entries);
+  }
+  /** Entries made, and room for them (tests). */
+  entryFigures(): { entries: number; capacity: number } {
+    return { entries: this.size, capacity: this.next.length };
   }
   dispute(buyer: number, sellerId: string, counted: number, opened: number): void {
     this.disputes.set(sellerId, (this.disputes.get(sellerId) ?? 0) + counted);
@@ -517,7 +544,8 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         if (rows.length < page) break;
         after = rows[rows.length - 1]!.id;
       }
-      B.allocate();
+      const cases = await caseCounts(tx);
+      B.allocate(cases.buyers);
       log(`buyers: ${B.ids.length}`);
       P.next('orders');
       const idx = (id: string): number | undefined => B.index.get(id);
@@ -544,7 +572,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       P.next('disputes');
 
       const sellerIds = new SellerIds();
-      const S = new SellerSums(B.ids.length, sellerIds);
+      const S = new SellerSums(B.ids.length, sellerIds, cases.cases);
 
       // 3. Disputes: the case, its order's delivery, latest decision, buyer messages and photos.
       let disputes = 0;
