@@ -110,6 +110,7 @@ export async function benchRisk(opts: RiskBenchOptions = {}) {
       linkGroups?: number;
       phases?: unknown[];
       parts?: Record<string, unknown>;
+      heapCollections?: number | null;
     };
     log(`recompute: ${round(child.wallSeconds, 1)} s wall, ${inner.seconds} s inside, peak RSS ${child.peakRssMB} MB`);
 
@@ -132,6 +133,8 @@ export async function benchRisk(opts: RiskBenchOptions = {}) {
       peakRssMB: child.peakRssMB,
       cpuSeconds: child.cpuSeconds,
       loadAvg: child.loadAvg,
+      // The full collections of the recompute's heap bound (app/risk/recompute.ts RECOMPUTE_HEAP).
+      heapCollections: inner.heapCollections ?? null,
       // Where the time and memory went inside the recompute (app/risk/phases.ts).
       phases: inner.phases ?? null,
       parts: inner.parts ?? null,

@@ -10,7 +10,7 @@ import { systemClock } from '../runtime/clock';
 import { ensurePolicy } from '../db/repos/policy';
 import { parseArgs, ArgError, intFlag } from './args';
 import { databaseUrlFromEnv, defaultDataDir } from './paths';
-import { heapBound } from './heap-bound';
+import { heapBound } from '../util/heap-bound';
 
 /**
  * `import <file.ndjson>`: one escalated dispute per line, streamed (memory does not grow

@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { heapBound } from '../../src-main/cli/heap-bound';
+import { heapBound } from '../../src-main/util/heap-bound';
 
 /** Leaves ~20 MB of garbage on the heap, runs the check, and says how much the heap shrank (MB). */
 function shrinkAfterCheck(check: () => void): number {

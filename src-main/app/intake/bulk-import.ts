@@ -54,7 +54,7 @@ export interface ImportOptions {
   onProgress?(read: number): void;
   /**
    * Called after each committed batch and before each page of the end-of-load scoring: the points
-   * where what the last batch or page held is garbage, for the caller to bound its heap (cli/heap-bound.ts).
+   * where what the last batch or page held is garbage, for the caller to bound its heap (util/heap-bound.ts).
    */
   betweenPages?: () => void;
   /**

@@ -29,6 +29,7 @@ import { buyerRowValues, disputeToRow, jsonNumber, photoToRow, sellerKeyText, se
 import type { Database } from '../../db/schema';
 import { chunks } from '../../db/batch';
 import { Phases, type PhaseFigure } from './phases';
+import { heapBound } from '../../util/heap-bound';
 import { photoKeysOf } from '../../db/repos/evidence';
 import { syncAllCaseScores } from '../../db/repos/risk/case-scores';
 import { inWriteTx, type Reader } from '../../db/tx';
@@ -92,8 +93,10 @@ export interface RecomputeOptions {
   pageSize?: number;
   /**
    * Called before each page is read (every source's, every pass's): the previous page is garbage
-   * by then, so this is where a long job bounds its heap (cli/heap-bound.ts). The recompute's live
+   * by then, so this is where a long job bounds its heap (util/heap-bound.ts). The recompute's live
    * data is a few dozen bytes a buyer; its pages' garbage is what grows the heap between collections.
+   * Default: a heap bound of its own (`RECOMPUTE_HEAP`), so that no caller runs one unbounded (the
+   * import passes its own, which also runs between its batches).
    */
   betweenPages?: () => void;
   /**
@@ -116,9 +119,20 @@ export interface RecomputeReport {
   phases: PhaseFigure[];
   /** Time inside the phases spent writing each rebuilt table and reading the larger sources. */
   parts: Record<string, { wallMs: number; cpuMs: number; calls: number }>;
+  /** The default heap bound's full collections (null when the caller passed its own `betweenPages`). */
+  heapCollections: number | null;
 }
 
 const MAX_IDS = 500;
+
+/**
+ * The heap bound every full recompute runs under unless its caller gives one (util/heap-bound.ts):
+ * the import's 96 MB. Without it V8 let the heap of a million buyers' recompute grow to 452 MB in
+ * its buyer rows phase with no full collection (bench/risk.ts, session 32: peak RSS 1,076 MB,
+ * against 916 MB in a run that happened to collect); the live data there is ~150–250 MB, so the
+ * bound's adaptive limit (what survived plus `garbageMb`) decides how often it collects.
+ */
+export const RECOMPUTE_HEAP = { mb: 96, garbageMb: 64 };
 
 const createdAt = (t: number): number | null => (Number.isNaN(t) ? null : t);
 
@@ -517,7 +531,8 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
   const asOf = opts.asOf;
   const page = opts.pageSize ?? 5_000;
   const log = opts.onProgress ?? (() => {});
-  const betweenPages = opts.betweenPages ?? (() => {});
+  const ownBound = opts.betweenPages ? null : heapBound(RECOMPUTE_HEAP.mb, RECOMPUTE_HEAP.garbageMb);
+  const betweenPages: () => void = opts.betweenPages ?? ownBound ?? (() => {});
   const P = new Phases('page cache');
   // Rebuilding the rows writes all over several large indexes: a bigger page cache for the duration.
   return withPageCache(db, opts.pageCacheMiB ?? 64, () =>
@@ -943,6 +958,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
         linkGroups,
         priors,
         seconds: 0,
+        heapCollections: null as number | null,
       };
     }),
   )
@@ -950,6 +966,7 @@ export async function recomputeRisk(db: Reader, opts: RecomputeOptions): Promise
       // The commit (and the page cache's reset) end the last phase: the report is complete after it.
       report.phases = P.finish();
       report.seconds = Math.round(performance.now() - started) / 1000;
+      report.heapCollections = ownBound ? ownBound.counts.collections : null;
       return report;
     })
     .finally(() => P.finish());

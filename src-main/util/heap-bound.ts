@@ -2,8 +2,10 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /**
- * A soft bound on the V8 heap of a long bulk job (`import`), checked between its batches and
- * between the pages of its end-of-load scoring (ImportOptions.betweenPages).
+ * A soft bound on the V8 heap of a long bulk job, checked between its pages: the import's batches
+ * and end-of-load scoring (cli/import.ts, ImportOptions.betweenPages), and every full risk
+ * recompute, whoever calls it (app/risk/recompute.ts `RECOMPUTE_HEAP`: the desk's start, the demo
+ * seed, the bench). In util/ so that every layer that runs one may import it (no electron).
  *
  * V8 grows the heap lazily: an import whose live data is ~45 MB let the heap reach 200+ MB
  * between two full collections, most of it the garbage of batches already committed, and the
@@ -28,19 +30,23 @@ export function heapBound(mb: number, garbageMb = mb / 3): HeapBound {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as unknown;
   setFlagsFromString('--no-expose-gc');
-  if (typeof gc !== 'function') return Object.assign(() => undefined, { collectNow: () => undefined });
+  const counts = { checks: 0, collections: 0 };
+  if (typeof gc !== 'function') return Object.assign(() => void counts.checks++, { collectNow: () => undefined, counts });
   const MB = 2 ** 20;
   let limit = mb * MB;
   const collect = () => {
+    counts.collections++;
     (gc as () => void)();
     limit = Math.max(mb * MB, getHeapStatistics().used_heap_size + garbageMb * MB);
   };
   return Object.assign(
     () => {
+      counts.checks++;
       if (getHeapStatistics().used_heap_size > limit) collect();
     },
-    { collectNow: collect },
+    { collectNow: collect, counts },
   );
 }
 
-export type HeapBound = (() => void) & { collectNow: () => void };
+/** `counts`: how many checks ran and how many full collections they (and `collectNow`) made. */
+export type HeapBound = (() => void) & { collectNow: () => void; counts: { checks: number; collections: number } };
