@@ -155,6 +155,8 @@ function grown<T extends Int32Array | Float64Array>(a: T, size: number, make: (n
 const DENSE_COUNTERS: readonly Counter[] = ['orders', 'delivered'];
 const DENSE_OF = COUNTERS.map((c) => DENSE_COUNTERS.indexOf(c));
 const SPARSE_OF = COUNTERS.map((c) => COUNTERS.filter((x) => !DENSE_COUNTERS.includes(x)).indexOf(c));
+/** The sparse counters' own indexes (0, 1, …): one array of each kind per index. */
+const SPARSE_INDEXES = SPARSE_OF.filter((x) => x >= 0);
 
 /** Ids numbered in the order first seen: typed arrays and pairs hold the number, not the string. */
 class Interned {
@@ -210,8 +212,8 @@ export class Buyers extends Interned {
   allocate(slots = 0): void {
     const size = this.ids.length;
     const sparse = Math.min(size, Math.max(0, slots));
-    this.sn = SPARSE_OF.filter((x) => x >= 0).map(() => new Int32Array(sparse));
-    this.sw = SPARSE_OF.filter((x) => x >= 0).map(() => new Float64Array(sparse));
+    this.sn = SPARSE_INDEXES.map(() => new Int32Array(sparse));
+    this.sw = SPARSE_INDEXES.map(() => new Float64Array(sparse));
     this.fDisputes = new Float64Array(sparse);
     this.dn = DENSE_COUNTERS.map(() => new Int32Array(size));
     this.dw = DENSE_COUNTERS.map(() => new Float64Array(size));
@@ -250,8 +252,8 @@ export class Buyers extends Interned {
       if (s >= this.fDisputes.length) {
         const int = (n: number) => new Int32Array(n);
         const float = (n: number) => new Float64Array(n);
-        this.sn = SPARSE_OF.filter((x) => x >= 0).map((x) => grown(this.sn[x] ?? int(0), this.slots, int));
-        this.sw = SPARSE_OF.filter((x) => x >= 0).map((x) => grown(this.sw[x] ?? float(0), this.slots, float));
+        this.sn = SPARSE_INDEXES.map((x) => grown(this.sn[x] ?? int(0), this.slots, int));
+        this.sw = SPARSE_INDEXES.map((x) => grown(this.sw[x] ?? float(0), this.slots, float));
         this.fDisputes = grown(this.fDisputes, this.slots, float);
       }
     }
